@@ -1,0 +1,4 @@
+import type { Command } from "./command.types.ts";
+
+/** Every subcommand, in the order `--help` lists them. One line each: add yours here. */
+export const commands: Command[] = [];
