@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from "node:fs/promi
 import { join } from "node:path";
 import { fsyncDir, writeFileAtomic } from "./atomic-file.ts";
 import { type Layout, versionDir } from "./layout.ts";
+import { withLock } from "./lock.ts";
 import { readState, updateState } from "./state.ts";
 import type { InstalledPlugin } from "./state.types.ts";
 
@@ -79,6 +80,22 @@ export async function reconcile(layout: Layout, name: string): Promise<void> {
 }
 
 const rmOpts = { recursive: true, force: true } as const;
+
+/**
+ * Recovers every plugin a crashed run left mid-way (journals, staging folders), each under its
+ * lock. Every mutating operation calls it first, so leftovers never outlive the next run.
+ */
+export async function recoverAll(layout: Layout, lockTimeoutMs?: number): Promise<void> {
+  const names = new Set<string>();
+  for (const f of await readdir(layout.journal).catch(() => [] as string[])) {
+    if (f.endsWith(".json")) names.add(f.slice(0, -5));
+  }
+  for (const f of await readdir(layout.staging).catch(() => [] as string[])) names.add(f.split("@")[0] ?? f);
+  for (const name of names) {
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name)) continue;
+    await withLock(layout, name, lockTimeoutMs, () => reconcile(layout, name));
+  }
+}
 
 export interface PlaceRequest {
   layout: Layout;

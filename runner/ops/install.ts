@@ -7,7 +7,7 @@ import { downloadArtifact } from "../install/download.ts";
 import { extractArtifact } from "../install/extract.ts";
 import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
-import { placeVersion } from "../install/place.ts";
+import { placeVersion, recoverAll } from "../install/place.ts";
 import { runScript } from "../install/scripts.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
@@ -50,6 +50,7 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   for (const p of request.plugins) assertName(p.name);
   const layout = layoutFor(context.pluginDir);
   await mkdir(context.pluginDir, { recursive: true });
+  await recoverAll(layout, context.lockTimeoutMs);
   const state = await readState(layout);
   const installedVersions = Object.fromEntries(Object.values(state.plugins).map((p) => [p.name, p.version]));
   const plan = await resolvePlan({

@@ -3,13 +3,16 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
+import { recoverAll } from "../install/place.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import type { PluginListing, PluginVersions } from "../source/source.types.ts";
 
 /** The spec's ListInstalledPlugins. */
 export async function listInstalled(pluginDir: string, filter = ""): Promise<InstalledPlugin[]> {
-  const state = await readState(layoutFor(pluginDir));
+  const layout = layoutFor(pluginDir);
+  await recoverAll(layout);
+  const state = await readState(layout);
   return Object.values(state.plugins)
     .filter((p) => p.name.includes(filter))
     .sort((a, b) => a.name.localeCompare(b.name));

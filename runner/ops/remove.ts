@@ -3,7 +3,7 @@ import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
-import { removeVersion } from "../install/place.ts";
+import { recoverAll, removeVersion } from "../install/place.ts";
 import { readState } from "../install/state.ts";
 import { configFile } from "./configure.ts";
 
@@ -27,6 +27,7 @@ export async function remove(
   request: RemoveRequest,
 ): Promise<RemoveResult> {
   const layout = layoutFor(context.pluginDir);
+  await recoverAll(layout, context.lockTimeoutMs);
   return withLock(layout, request.name, context.lockTimeoutMs, async () => {
     const state = await readState(layout);
     const plugin = state.plugins[request.name];

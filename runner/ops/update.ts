@@ -2,6 +2,7 @@ import semver from "semver";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
+import { recoverAll } from "../install/place.ts";
 import { readState } from "../install/state.ts";
 import { specCompatible } from "../resolve/spec-version.ts";
 import { install } from "./install.ts";
@@ -33,7 +34,9 @@ export interface UpdateOutcome {
  * failure leaves the old version in place.
  */
 export async function update(context: RunnerContext, request: UpdateRequest = {}): Promise<UpdateOutcome[]> {
-  const state = await readState(layoutFor(context.pluginDir));
+  const layout = layoutFor(context.pluginDir);
+  await recoverAll(layout, context.lockTimeoutMs);
+  const state = await readState(layout);
   const names = request.names?.length
     ? request.names
     : Object.values(state.plugins)
