@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import semver from "semver";
 import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig, VersionRecord } from "../registry.types.ts";
@@ -111,7 +111,7 @@ export async function loadRegistry(source: RegistrySource): Promise<LoadedRegist
           version,
           file,
           manifest: result.value,
-          sha256: createHash("sha256").update(bytes).digest("hex"),
+          sha256: hash("sha256", bytes),
           ...(hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}),
         });
       }
