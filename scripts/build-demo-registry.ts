@@ -6,6 +6,8 @@
  *   node scripts/build-demo-registry.ts --check    rebuild into a temp dir; exit 1 unless every
  *                                                  committed archive, checksum, signature and bundle
  *                                                  is already right (nothing is written)
+ *   --registry DIR --artifacts DIR --keys DIR      other folders (default: registry/, demo/artifacts/,
+ *                                                  demo/keys/ of this repository)
  *
  * Archives are a pure function of their manifest (scripts/demo/plugin-files.ts), so their sha256
  * never drifts. Published versions are immutable: a manifest is written only when it lacks a
@@ -23,7 +25,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { Manifest } from "../core/manifest.types.ts";
 import { loadDemoKeys, samePublicKey, signArtifact, verifyArtifact } from "./demo/demo-keys.ts";
 import {
@@ -40,17 +44,27 @@ import {
 import { loadMockServiceKeys, mockTrustedRoot, signKeyless } from "./demo/sigstore-demo.ts";
 import { verifyDemoBundle } from "./demo/verify-bundle.ts";
 
-const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
-const check = process.argv.includes("--check");
-const registryDir = join(repo, "registry");
-const artifactsDir = join(repo, "demo", "artifacts");
-const keysDir = join(repo, "demo", "keys");
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    check: { type: "boolean", default: false },
+    registry: { type: "string", default: join(repo, "registry") },
+    artifacts: { type: "string", default: join(repo, "demo", "artifacts") },
+    keys: { type: "string", default: join(repo, "demo", "keys") },
+  },
+});
+const check = args.check;
+const registryDir = resolve(args.registry);
+const artifactsDir = resolve(args.artifacts);
+const keysDir = resolve(args.keys);
 const problems: string[] = [];
 const rel = (file: string) => relative(repo, file);
 
 /** True when git tracks `file` at HEAD: a merged, immutable version. */
 function trackedAtHead(file: string): boolean {
-  const r = spawnSync("git", ["cat-file", "-e", `HEAD:${rel(file)}`], { cwd: repo, stdio: "ignore" });
+  const r = spawnSync("git", ["-C", dirname(file), "cat-file", "-e", `HEAD:./${basename(file)}`], {
+    stdio: "ignore",
+  });
   return r.status === 0;
 }
 
