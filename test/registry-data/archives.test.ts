@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import * as tar from "tar";
+import yauzl from "yauzl";
 import { tarGzBytes } from "../../scripts/demo/archive-writers.ts";
 import {
   artifactFileName,
@@ -113,6 +114,46 @@ test("each archive unpacks to an executable named like the plugin that answers -
       const help = spawnSync(exe, ["--help"], { encoding: "utf8" });
       assert.match(help.stdout, /^Usage: /);
       assert.ok(help.stdout.includes(v.manifest.metadata.description), name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the .zip archives read back with yauzl: sorted entries, Unix modes, an executable that runs", async () => {
+  const zips = versions.filter((v) => artifactFileName(v.manifest)?.endsWith(".zip"));
+  assert.ok(zips.length > 0);
+  const dir = mkdtempSync(join(tmpdir(), "finfocus-demo-zip-"));
+  try {
+    for (const v of zips) {
+      const name = v.manifest.metadata.name;
+      const zip = await yauzl.fromBufferPromise(
+        readFileSync(join(artifacts, artifactFileName(v.manifest)!)),
+        {
+          lazyEntries: true,
+        },
+      );
+      const entries: { fileName: string; mode: number; data: Buffer }[] = [];
+      for await (const entry of zip.eachEntry()) {
+        const stream = await zip.openReadStreamPromise(entry);
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        entries.push({
+          fileName: entry.fileName,
+          mode: entry.externalFileAttributes >>> 16,
+          data: Buffer.concat(chunks),
+        });
+      }
+      zip.close();
+      assert.deepEqual(
+        entries.map((e) => e.fileName),
+        ["LICENSE", "README.md", name],
+      );
+      const exe = entries.find((e) => e.fileName === name)!;
+      assert.equal(exe.mode, 0o100755);
+      writeFileSync(join(dir, name), exe.data, { mode: 0o755 });
+      const r = spawnSync(join(dir, name), ["--version"], { encoding: "utf8" });
+      assert.equal(r.stdout.trim(), `${name} ${v.version}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
