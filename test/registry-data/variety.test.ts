@@ -101,3 +101,9 @@ test("security levels never go down from one version of a plugin to the next", (
     }
   }
 });
+
+test("install-time steps: an install_script, pre_install_checks and post_install_steps somewhere", () => {
+  assert.ok(versions.some(({ m }) => m.installation.install_script));
+  assert.ok(versions.some(({ m }) => m.installation.pre_install_checks?.length));
+  assert.ok(versions.some(({ m }) => m.installation.post_install_steps?.length));
+});
