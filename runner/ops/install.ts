@@ -134,7 +134,8 @@ async function prepare(
     bundle,
   });
   const level = manifest.security?.security_level ?? "untrusted";
-  const decision = decidePolicy(name, level, outcome.signature, context.policy);
+  const policy = { ...context.policy, ...pick.source.policy };
+  const decision = decidePolicy(name, level, outcome.signature, policy);
   if (decision.kind === "refuse") {
     throw new RunnerError("SIGNATURE_VERIFICATION_FAILED", decision.reason, {
       name,

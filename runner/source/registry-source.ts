@@ -7,6 +7,7 @@ import type {
 } from "../../generator/api.types.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
+import type { SecurityPolicy } from "../policy.ts";
 import type { HttpCache } from "./http-cache.ts";
 import type { MetadataSource, PluginListing, PluginVersions } from "./source.types.ts";
 
@@ -17,6 +18,7 @@ export interface RegistrySourceOptions {
   /** Freshness of the discovery and per-plugin documents. Default 300 s. */
   ttlSeconds?: number;
   priority?: number;
+  policy?: SecurityPolicy;
 }
 
 /**
@@ -82,6 +84,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     kind: "registry",
     location: options.url,
     priority: options.priority ?? 0,
+    ...(options.policy ? { policy: options.policy } : {}),
     async versions(name): Promise<PluginVersions | undefined> {
       const doc = await pluginDoc(name);
       if (!doc) return undefined;

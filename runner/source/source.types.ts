@@ -1,5 +1,6 @@
 import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
 import type { Signers } from "../../core/registry.types.ts";
+import type { SecurityPolicy } from "../policy.ts";
 
 /** The spec's discovery source kinds. */
 export type SourceKind = "registry" | "filesystem" | "url" | "git";
@@ -50,6 +51,8 @@ export interface MetadataSource {
   readonly kind: SourceKind;
   readonly location: string;
   readonly priority: number;
+  /** The source's own security_policy, layered over the global one. */
+  readonly policy?: SecurityPolicy;
   /** The plugin's versions, or undefined when this source does not have it. */
   versions(name: string): Promise<PluginVersions | undefined>;
   manifest(name: string, version: string): Promise<Manifest>;
