@@ -132,15 +132,18 @@ async function read(path: string, what: string): Promise<Buffer> {
   }
 }
 
-/** A signature argument: base64 text, or a file holding base64 text (cosign) or raw DER (openssl). */
-async function signatureArg(value: string, cwd: string): Promise<string> {
+/**
+ * A signature argument: base64 text, or a file holding base64 text (cosign) or raw DER (openssl).
+ * Returns the base64 signature and the name findings should carry.
+ */
+async function signatureArg(value: string, cwd: string): Promise<{ base64: string; label: string }> {
   const path = resolve(cwd, value);
   if (!decodeBase64Strict(value) && existsSync(path)) {
     const bytes = await read(path, "signature");
     const text = bytes.toString("latin1").trim();
-    return decodeBase64Strict(text) ? text : bytes.toString("base64");
+    return { base64: decodeBase64Strict(text) ? text : bytes.toString("base64"), label: value };
   }
-  return value;
+  return { base64: value, label: "--signature" };
 }
 
 async function trustedRoot(
@@ -203,14 +206,15 @@ async function run(args: string[], io: CliIO): Promise<number> {
     }
     if (s.signature && s.publicKey) {
       const publicKey = (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
+      const signature = await signatureArg(s.signature, io.cwd);
       const check = verifyKeySignature({
         artifact,
-        signature: await signatureArg(s.signature, io.cwd),
+        signature: signature.base64,
         publicKey,
         pinnedKeys: [publicKey],
         requirePin: true,
         now: new Date(),
-        file: s.signature.length > 200 ? "--signature" : s.signature,
+        file: signature.label,
         pointer: "",
       });
       findings.push(...check.findings);
