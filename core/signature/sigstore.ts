@@ -8,6 +8,7 @@ import {
 } from "@sigstore/bundle";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import type { Finding } from "../findings.types.ts";
+import { loadJson } from "../json/load-json.ts";
 import type { SigstoreIdentity } from "../registry.types.ts";
 import { hashBytes } from "./checksum.ts";
 import { checkInTotoSubject } from "./in-toto.ts";
@@ -15,8 +16,8 @@ import type { SignatureCheck } from "./signature.types.ts";
 import type { TrustedRootData } from "./trusted-root.ts";
 
 export interface SigstoreInput {
-  /** The bundle file's text (or already parsed JSON). */
-  bundle: string | unknown;
+  /** The bundle file's bytes or text (loaded with the safe JSON loader), or already parsed JSON. */
+  bundle: Uint8Array | string | unknown;
   /** The artifact's bytes. */
   artifact: Uint8Array;
   trustedRoot: TrustedRootData;
@@ -34,7 +35,7 @@ const MEDIA_TYPES: readonly string[] = [
   BUNDLE_V03_LEGACY_MEDIA_TYPE,
   BUNDLE_V03_MEDIA_TYPE,
 ];
-const MAX_BUNDLE_CHARS = 4 * 1024 * 1024;
+const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 
 function fail(code: Finding["code"], file: string, pointer: string, message: string): SignatureCheck {
   return { verified: false, findings: [{ code, severity: "error", message, file, pointer }] };
@@ -42,16 +43,11 @@ function fail(code: Finding["code"], file: string, pointer: string, message: str
 
 function readBundle(input: SigstoreInput): { bundle?: Bundle; failure?: SignatureCheck } {
   let json: unknown = input.bundle;
-  if (typeof json === "string") {
-    if (json.length > MAX_BUNDLE_CHARS) {
-      return { failure: fail("BUNDLE_INVALID", input.file, "", "The Sigstore bundle is larger than 4 MiB.") };
-    }
-    try {
-      json = JSON.parse(json);
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      return { failure: fail("BUNDLE_INVALID", input.file, "", `The Sigstore bundle is not JSON: ${why}.`) };
-    }
+  if (typeof json === "string" || json instanceof Uint8Array) {
+    const bytes = typeof json === "string" ? Buffer.from(json, "utf8") : json;
+    const loaded = loadJson(bytes, { file: input.file, maxBytes: MAX_BUNDLE_BYTES });
+    if (loaded.findings.length > 0) return { failure: { verified: false, findings: loaded.findings } };
+    json = loaded.value;
   }
   const mediaType = (json as { mediaType?: unknown } | null)?.mediaType;
   if (typeof mediaType !== "string" || !MEDIA_TYPES.includes(mediaType)) {

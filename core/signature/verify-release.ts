@@ -18,8 +18,8 @@ export interface ReleaseInput {
   config: RegistryConfig;
   /** The downloaded artifact's bytes (what the checksum and signatures cover). */
   artifact: Uint8Array;
-  /** The `<version>.sigstore.json` text (or parsed JSON), when there is one. */
-  bundle?: string | unknown;
+  /** The `<version>.sigstore.json` bytes or text (or parsed JSON), when there is one. */
+  bundle?: Uint8Array | string | unknown;
   bundleFile?: string;
   /** Needed when there is a bundle: from config.sigstore_trusted_root or `publicGoodTrustedRoot`. */
   trustedRoot?: TrustedRootData;
@@ -68,7 +68,7 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
     if (signature === undefined || publicKey === undefined) {
       const missing = signature === undefined ? "signature" : "public_key";
       findings.push({
-        code: "SIGNATURE_VERIFICATION_FAILED",
+        code: "SIGNATURE_REQUIRED",
         severity: "error",
         message: `security.${missing} is missing: a keyed signature needs both signature and public_key.`,
         file,

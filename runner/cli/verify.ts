@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Finding } from "../../core/findings.types.ts";
+import { loadJson } from "../../core/json/load-json.ts";
 import { checkChecksum, parseChecksum } from "../../core/signature/checksum.ts";
 import { verifyKeySignature } from "../../core/signature/key-signature.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
@@ -151,15 +152,10 @@ async function trustedRoot(
   io: CliIO,
 ): Promise<{ value?: TrustedRootData; findings: Finding[] }> {
   if (s.trustedRoot) {
-    const path = resolve(io.cwd, s.trustedRoot);
-    const text = (await read(path, "trusted root")).toString("utf8");
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return parseTrustedRoot(json, s.trustedRoot);
+    const bytes = await read(resolve(io.cwd, s.trustedRoot), "trusted root");
+    const loaded = loadJson(bytes, { file: s.trustedRoot, maxBytes: 4 * 1024 * 1024 });
+    if (loaded.findings.length > 0) return { findings: loaded.findings };
+    return parseTrustedRoot(loaded.value, s.trustedRoot);
   }
   return publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath }));
 }
@@ -221,7 +217,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       if (check.verified) signer = check.signer;
     }
     if (s.bundle) {
-      const bundle = (await read(resolve(io.cwd, s.bundle), "bundle")).toString("utf8");
+      const bundle = await read(resolve(io.cwd, s.bundle), "bundle");
       const root = await trustedRoot(s, io);
       findings.push(...root.findings);
       if (root.value) {

@@ -126,7 +126,7 @@ describe("malformed bundles are findings, never exceptions", () => {
       const r = verify({ bundle: readFileSync(new URL(name, dir), "utf8") });
       assert.equal(r.verified, false);
       assert.equal(r.findings.length, 1);
-      assert.ok(["BUNDLE_INVALID", "SIGNATURE_VERIFICATION_FAILED"].includes(r.codes[0]!), r.codes[0]);
+      assert.match(r.codes[0]!, /^(BUNDLE_INVALID|SIGNATURE_VERIFICATION_FAILED|JSON_[A-Z_]+)$/);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
     });
   }
@@ -135,9 +135,17 @@ describe("malformed bundles are findings, never exceptions", () => {
     assert.deepEqual(r.codes, ["BUNDLE_INVALID"]);
     assert.equal(r.findings[0]?.pointer, "/mediaType");
   });
-  test("non-JSON values", () => {
-    for (const bundle of [null, 42, "", "x".repeat(5 * 1024 * 1024)]) {
-      assert.deepEqual(verify({ bundle }).codes, ["BUNDLE_INVALID"]);
-    }
+  test("non-bundle values", () => {
+    for (const bundle of [null, 42, [], "[]"]) assert.deepEqual(verify({ bundle }).codes, ["BUNDLE_INVALID"]);
+  });
+  test("unsafe JSON is refused by the safe loader", () => {
+    assert.deepEqual(verify({ bundle: "x".repeat(5 * 1024 * 1024) }).codes, ["JSON_TOO_LARGE"]);
+    assert.deepEqual(verify({ bundle: "" }).codes, ["JSON_SYNTAX"]);
+    const dup = JSON.stringify(message).replace(
+      "{",
+      '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json",',
+    );
+    assert.deepEqual(verify({ bundle: dup }).codes, ["JSON_DUPLICATE_KEY"]);
+    assert.deepEqual(verify({ bundle: Buffer.from(JSON.stringify(message)) }).codes, []);
   });
 });

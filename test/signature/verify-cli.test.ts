@@ -218,7 +218,7 @@ describe("--bundle", () => {
     assert.equal(r.status, 1);
     assert.deepEqual(r.codes, ["TRUSTED_ROOT_INVALID"]);
   });
-  test("a malformed bundle: exit 1, BUNDLE_INVALID", () => {
+  test("a malformed bundle: exit 1, JSON_SYNTAX", () => {
     writeFileSync(join(ssl.dir, "broken.sigstore.json"), "{");
     const r = cli(
       "--artifact",
@@ -235,6 +235,6 @@ describe("--bundle", () => {
       "json",
     );
     assert.equal(r.status, 1);
-    assert.deepEqual(r.codes, ["BUNDLE_INVALID"]);
+    assert.deepEqual(r.codes, ["JSON_SYNTAX"]);
   });
 });
