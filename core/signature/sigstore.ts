@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import {
   BUNDLE_V01_MEDIA_TYPE,
   BUNDLE_V02_MEDIA_TYPE,
@@ -68,6 +69,21 @@ function readBundle(input: SigstoreInput): { bundle?: Bundle; failure?: Signatur
   }
 }
 
+/** Index of a self-signed certificate in a bundle's chain (v0.1/v0.2), if any: clients must refuse it. */
+function selfSignedInChain(bundle: Bundle): number | undefined {
+  const content = bundle.verificationMaterial.content;
+  if (content.$case !== "x509CertificateChain") return undefined;
+  const index = content.x509CertificateChain.certificates.findIndex((c) => {
+    try {
+      const cert = new X509Certificate(c.rawBytes);
+      return cert.issuer === cert.subject && cert.verify(cert.publicKey);
+    } catch {
+      return false;
+    }
+  });
+  return index === -1 ? undefined : index;
+}
+
 /**
  * Verifies a Sigstore bundle (v0.1 to v0.3; message signature or DSSE) over an artifact with
  * `@sigstore/verify` against the given trusted root: certificate chain to a Fulcio CA, SCTs,
@@ -85,6 +101,15 @@ export function verifySigstoreBundle(input: SigstoreInput): SignatureCheck {
       input.file,
       "/verificationMaterial/publicKey",
       "The bundle is signed with a managed key, not keylessly: use security.signature and public_key for keys.",
+    );
+  }
+  const root = selfSignedInChain(bundle);
+  if (root !== undefined) {
+    return fail(
+      "BUNDLE_INVALID",
+      input.file,
+      `/verificationMaterial/x509CertificateChain/certificates/${root}`,
+      "The bundle's certificate chain contains a self-signed (root) certificate: roots come from the trusted root only.",
     );
   }
   let identity: { subjectAlternativeName?: string; extensions?: { issuer?: string } } | undefined;

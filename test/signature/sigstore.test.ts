@@ -79,6 +79,19 @@ test("a bundle from another trusted root (another Sigstore instance) fails", () 
   assert.deepEqual(verify({ trustedRoot: otherRoot }).codes, ["SIGNATURE_VERIFICATION_FAILED"]);
 });
 
+test("a bundle whose certificate chain carries a root certificate is refused", () => {
+  const withRoot = structuredClone(message) as {
+    verificationMaterial: { x509CertificateChain: { certificates: unknown[] } };
+  };
+  const caRoot = (
+    instance.trustedRoot as { certificateAuthorities: { certChain: { certificates: unknown[] } }[] }
+  ).certificateAuthorities[0]!.certChain.certificates[0];
+  withRoot.verificationMaterial.x509CertificateChain.certificates.push(caRoot);
+  const r = verify({ bundle: withRoot });
+  assert.deepEqual(r.codes, ["BUNDLE_INVALID"]);
+  assert.equal(r.findings[0]?.pointer, "/verificationMaterial/x509CertificateChain/certificates/1");
+});
+
 describe("identity and issuer are matched exactly", () => {
   const cases: Record<string, { identity: string; issuer: string }> = {
     "another identity": {
