@@ -107,6 +107,8 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
         artifact: input.artifact,
         trustedRoot: input.trustedRoot,
         pins: signers.sigstore ?? [],
+        pinnedKeys: signers.keys ?? [],
+        candidateKeys: publicKey !== undefined ? [publicKey] : [],
         requirePin,
         file: bundleFile,
       });

@@ -28,7 +28,8 @@ Verifies a downloaded artifact. Give at least one check; every check given must 
   --public-key PEMFILE     ... made by this PEM public key (ECDSA P-256/P-384, RSA >= 2048), SHA-256
   --bundle FILE            Sigstore bundle (v0.1-v0.3) ...
   --identity ID            ... signed by exactly this identity (certificate SAN; no patterns) ...
-  --issuer URL             ... from exactly this OIDC issuer
+  --issuer URL             ... from exactly this OIDC issuer (or, for a bundle made with a
+                           key, --public-key PEMFILE)
   --trusted-root FILE      Sigstore trusted root JSON (default: public good, through TUF, else the
                            copy shipped with @sigstore/tuf)
   --offline                do not try TUF (also FINFOCUS_SIGSTORE_OFFLINE=1)
@@ -103,11 +104,16 @@ function settings(args: string[], io: CliIO): Settings {
   if (!s.checksum && !s.signature && !s.bundle) {
     throw new UsageError("nothing to verify: give --checksum, --signature with --public-key, or --bundle");
   }
-  if ((s.signature === undefined) !== (s.publicKey === undefined)) {
-    throw new UsageError("--signature and --public-key go together");
+  if (s.signature !== undefined && s.publicKey === undefined) {
+    throw new UsageError("--signature needs --public-key");
   }
-  if (s.bundle !== undefined && (!s.identity || !s.issuer)) {
-    throw new UsageError("--bundle needs --identity and --issuer (both matched exactly)");
+  if (s.publicKey !== undefined && s.signature === undefined && s.bundle === undefined) {
+    throw new UsageError("--public-key needs --signature or --bundle");
+  }
+  if (s.bundle !== undefined && (!s.identity !== !s.issuer || (!s.identity && !s.publicKey))) {
+    throw new UsageError(
+      "--bundle needs --identity and --issuer (both matched exactly), or --public-key for a bundle signed with a key",
+    );
   }
   if (
     s.bundle === undefined &&
@@ -221,11 +227,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
       const root = await trustedRoot(s, io);
       findings.push(...root.findings);
       if (root.value) {
+        const publicKey =
+          s.publicKey && (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
         const check = verifySigstoreBundle({
           bundle,
           artifact,
           trustedRoot: root.value,
-          pins: [{ identity: s.identity!, issuer: s.issuer! }],
+          pins: s.identity && s.issuer ? [{ identity: s.identity, issuer: s.issuer }] : [],
+          pinnedKeys: publicKey ? [publicKey] : [],
           requirePin: true,
           file: s.bundle,
         });

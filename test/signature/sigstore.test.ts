@@ -5,6 +5,7 @@ import nock from "nock";
 import { hashBytes } from "../../core/signature/checksum.ts";
 import { type SigstoreInput, verifySigstoreBundle } from "../../core/signature/sigstore.ts";
 import { parseTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
+import { type KeyPair, OpenSSL } from "./helpers/openssl.ts";
 import { createMockInstance, type MockInstance } from "./helpers/sigstore-mock.ts";
 
 const IDENTITY = "https://github.com/acme/finfocus-aws/.github/workflows/release.yml@refs/tags/v1.2.0";
@@ -90,6 +91,38 @@ test("a bundle whose certificate chain carries a root certificate is refused", (
   const r = verify({ bundle: withRoot });
   assert.deepEqual(r.codes, ["BUNDLE_INVALID"]);
   assert.equal(r.findings[0]?.pointer, "/verificationMaterial/x509CertificateChain/certificates/1");
+});
+
+describe("bundles signed with a managed key (cosign sign-blob --key … --bundle)", () => {
+  let ssl: OpenSSL;
+  let key: KeyPair;
+  let other: KeyPair;
+  let keyed: Record<string, unknown>;
+  before(async () => {
+    ssl = new OpenSSL();
+    key = ssl.key("p256");
+    other = ssl.key("p256");
+    keyed = await instance.signWithKey(artifact, readFileSync(key.privateKeyFile, "utf8"));
+  });
+  after(() => ssl.cleanup());
+  test("verify with the pinned key (hint ignored): kind key", () => {
+    const r = verify({ bundle: keyed, pins: [], pinnedKeys: [other.publicKey, key.publicKey] });
+    assert.deepEqual(r.codes, []);
+    assert.equal(r.signer?.kind, "key");
+  });
+  test("without a pinned key they fail", () => {
+    const r = verify({ bundle: keyed, pins: [PIN], pinnedKeys: [other.publicKey] });
+    assert.deepEqual(r.codes, ["SIGNATURE_VERIFICATION_FAILED"]);
+    assert.equal(r.findings[0]?.pointer, "/verificationMaterial/publicKey");
+    assert.deepEqual(verify({ bundle: keyed }).codes, ["SIGNATURE_VERIFICATION_FAILED"]);
+  });
+  test("a candidate key that verifies but is not pinned is SIGNER_NOT_PINNED", () => {
+    assert.deepEqual(verify({ bundle: keyed, candidateKeys: [key.publicKey] }).codes, ["SIGNER_NOT_PINNED"]);
+  });
+  test("a tampered artifact fails", () => {
+    const r = verify({ bundle: keyed, pinnedKeys: [key.publicKey], artifact: Buffer.from("x") });
+    assert.deepEqual(r.codes, ["SIGNATURE_VERIFICATION_FAILED"]);
+  });
 });
 
 describe("identity and issuer are matched exactly", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import nock from "nock";
 import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
@@ -20,6 +21,7 @@ let official: KeyPair;
 let stranger: KeyPair;
 let root: TrustedRootData;
 let bundle: Record<string, unknown>;
+let keyedBundle: Record<string, unknown>;
 
 before(async () => {
   ssl = new OpenSSL();
@@ -29,6 +31,7 @@ before(async () => {
   const instance = await createMockInstance();
   root = parseTrustedRoot(instance.trustedRoot, "registry/sigstore-root.json").value!;
   bundle = await instance.sign(artifact, IDENTITY, ISSUER);
+  keyedBundle = await instance.signWithKey(artifact, readFileSync(author.privateKeyFile, "utf8"));
 });
 after(() => {
   ssl.cleanup();
@@ -159,6 +162,23 @@ describe("verified", () => {
     const bad = release(manifest("verified", keyed(stranger)), { bundle, trustedRoot: root });
     assert.deepEqual(bad.codes, ["SIGNER_NOT_PINNED"]);
     assert.equal(bad.verified, false);
+  });
+  test("a bundle made with the key pinned in entry.json: kind key", () => {
+    const r = release(manifest("verified"), { bundle: keyedBundle, trustedRoot: root });
+    assert.deepEqual(r.codes, []);
+    assert.equal(r.signature, "key");
+    assert.equal(r.signer?.kind, "key");
+  });
+  test("a bundle made with an unpinned key named in the manifest: SIGNER_NOT_PINNED", () => {
+    const r = release(
+      manifest("official", { public_key: author.publicKey, signature: ssl.sign(author, artifact) }),
+      {
+        bundle: keyedBundle,
+        trustedRoot: root,
+      },
+    );
+    assert.deepEqual(r.codes, ["SIGNER_NOT_PINNED", "SIGNER_NOT_PINNED"]);
+    assert.equal(r.verified, false);
   });
   test("half a keyed signature points at the missing field", () => {
     const r = release(manifest("verified", { public_key: author.publicKey }));
