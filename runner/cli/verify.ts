@@ -4,16 +4,15 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Finding } from "../../core/findings.types.ts";
-import { loadJson } from "../../core/json/load-json.ts";
 import { checkChecksum, parseChecksum } from "../../core/signature/checksum.ts";
 import { verifyKeySignature } from "../../core/signature/key-signature.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
 import type { Signer } from "../../core/signature/signature.types.ts";
 import { verifySigstoreBundle } from "../../core/signature/sigstore.ts";
 import {
-  parseTrustedRoot,
   publicGoodTrustedRoot,
   type TrustedRootData,
+  trustedRootFromBytes,
 } from "../../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
 import type { CliIO, Command } from "./command.types.ts";
@@ -158,10 +157,7 @@ async function trustedRoot(
   io: CliIO,
 ): Promise<{ value?: TrustedRootData; findings: Finding[] }> {
   if (s.trustedRoot) {
-    const bytes = await read(resolve(io.cwd, s.trustedRoot), "trusted root");
-    const loaded = loadJson(bytes, { file: s.trustedRoot, maxBytes: 4 * 1024 * 1024 });
-    if (loaded.findings.length > 0) return { findings: loaded.findings };
-    return parseTrustedRoot(loaded.value, s.trustedRoot);
+    return trustedRootFromBytes(await read(resolve(io.cwd, s.trustedRoot), "trusted root"), s.trustedRoot);
   }
   return publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath }));
 }

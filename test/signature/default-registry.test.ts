@@ -6,11 +6,10 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { loadJson } from "../../core/json/load-json.ts";
 import type { RegistrySnapshot } from "../../core/registry/load-registry.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
-import { parseTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
+import { type TrustedRootData, trustedRootFromBytes } from "../../core/signature/trusted-root.ts";
 import { verifyRelease } from "../../core/signature/verify-release.ts";
 
 const registryDir = fileURLToPath(new URL("../../registry/", import.meta.url));
@@ -24,8 +23,7 @@ before(async () => {
   assert.ok(loaded.snapshot, "the default registry loads");
   snapshot = loaded.snapshot;
   const rootFile = snapshot.config.sigstore_trusted_root!;
-  const json = loadJson(readFileSync(`${registryDir}${rootFile}`), { file: rootFile, maxBytes: 4 << 20 });
-  trustedRoot = parseTrustedRoot(json.value, rootFile).value!;
+  trustedRoot = trustedRootFromBytes(readFileSync(`${registryDir}${rootFile}`), rootFile).value!;
   assert.ok(trustedRoot, "the demo trusted root is valid");
 });
 

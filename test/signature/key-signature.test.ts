@@ -119,7 +119,7 @@ test("a signature that is not canonical base64 is refused", () => {
   const sig = ssl.sign(keys.p256, artifact);
   for (const bad of [
     `${sig}\n`.replace("\n", " x"),
-    sig.replace(/=+$/, ""),
+    sig.slice(0, -1),
     `${sig.slice(0, 10)}*${sig.slice(11)}`,
     "",
   ]) {
