@@ -63,6 +63,7 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
     findings.push(...checkChecksum({ artifact: input.artifact, expected: checksum, algorithm, file }));
   }
 
+  const checksumFindings = findings.length;
   const { signature, public_key: publicKey, certificate_chain: chain } = manifest.security ?? {};
   if (signature !== undefined || publicKey !== undefined) {
     if (signature === undefined || publicKey === undefined) {
@@ -122,8 +123,9 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
       SIGNATURE_KINDS.indexOf(b.signer?.kind ?? "none") - SIGNATURE_KINDS.indexOf(a.signer?.kind ?? "none"),
   )[0];
   const kind: SignatureKind = best?.signer?.kind ?? "none";
-  const attempted = signature !== undefined || publicKey !== undefined || input.bundle !== undefined;
-  if (requirePin && kind === "none" && !attempted) {
+  // Also a safety net: a required signature that did not verify must never end without an error.
+  const signatureErrors = findings.slice(checksumFindings).some((f) => f.severity === "error");
+  if (requirePin && kind === "none" && !signatureErrors) {
     const where = level === "official" ? "config.json official_signers" : "entry.json signers";
     findings.push({
       code: "SIGNATURE_REQUIRED",

@@ -128,6 +128,10 @@ describe("verified", () => {
     assert.equal(r.findings[0]?.pointer, "/security/security_level");
     assert.equal(r.verified, false);
   });
+  test("a wrong checksum does not hide a missing signature", () => {
+    const r = release(manifest("verified", {}, hashBytes(Buffer.from("other"), "sha256")));
+    assert.deepEqual(r.codes, ["CHECKSUM_MISMATCH", "SIGNATURE_REQUIRED"]);
+  });
   test("a keyed signature by a key pinned in entry.json: kind key, with the signer", () => {
     const r = release(manifest("verified", keyed(author)));
     assert.deepEqual(r.codes, []);
