@@ -7,10 +7,12 @@ import { removeCommand } from "./remove.ts";
 import { infoCommand, searchCommand } from "./search.ts";
 import { updateCommand } from "./update.ts";
 import { validateCommand } from "./validate.ts";
+import { verifyCommand } from "./verify.ts";
 
 /** Every subcommand, in the order `--help` lists them. One line each: add yours here. */
 export const commands: Command[] = [
   validateCommand,
+  verifyCommand,
   searchCommand,
   infoCommand,
   installCommand,
