@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type Approval, CURRENT_SPEC_VERSION, type RunnerContext, type RunnerEvent } from "./context.ts";
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 import type { StepHooks } from "./install/place.ts";
-import { type ArtifactVerifier, defaultVerifier } from "./install/verify.ts";
+import { type ArtifactVerifier, createReleaseVerifier } from "./install/verify.ts";
 import { type Clock, type Fetcher, systemClock } from "./net/fetcher.types.ts";
 import { createHttpFetcher } from "./net/fetcher-http.ts";
 import type { SecurityPolicy } from "./policy.ts";
@@ -69,7 +69,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     sources,
     fetcher,
     clock,
-    verifier: options.verifier ?? defaultVerifier,
+    verifier: options.verifier ?? createReleaseVerifier({ now: () => new Date(clock.now()) }),
     specVersion: options.specVersion ?? CURRENT_SPEC_VERSION,
     policy: options.policy ?? { allow_untrusted: false, prompt_for_untrusted: true },
     ...(options.artifactMirror ? { artifactMirror: options.artifactMirror } : {}),

@@ -1,6 +1,7 @@
-import { createHash, createPublicKey, timingSafeEqual, verify as verifySignature } from "node:crypto";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { Signers } from "../../core/registry.types.ts";
+import { publicGoodTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
+import { verifyRelease } from "../../core/signature/verify-release.ts";
 import { RunnerError } from "../errors.ts";
 
 export interface VerifyInput {
@@ -9,7 +10,7 @@ export interface VerifyInput {
   /** The exact bytes that will be extracted. */
   bytes: Uint8Array;
   manifest: Manifest;
-  /** Signers pinned by the registry for this plugin. */
+  /** Signers pinned by the registry for this plugin (its plugin document's `signers`). */
   signers: Signers;
   /** The version's Sigstore bundle, when the registry has one. */
   bundle: unknown;
@@ -17,92 +18,62 @@ export interface VerifyInput {
 
 export interface VerifyOutcome {
   signature: "none" | "key" | "sigstore";
-  digest: string;
 }
 
 /**
- * The verification port: checksum, key signature, Sigstore bundle. Throws CHECKSUM_MISMATCH or
- * SIGNATURE_VERIFICATION_FAILED. The default below is a thin adapter; the trust policy itself
- * belongs to core/signature.
+ * The verification port: throws CHECKSUM_MISMATCH or SIGNATURE_VERIFICATION_FAILED (with the
+ * findings in details), or says which kind of signature verified.
  */
 export type ArtifactVerifier = (input: VerifyInput) => Promise<VerifyOutcome>;
 
-function digestEqual(a: string, b: string): boolean {
-  const x = a.trim().toLowerCase();
-  const y = b.trim().toLowerCase();
-  return (
-    x.length === y.length &&
-    /^[0-9a-f]+$/.test(x) &&
-    timingSafeEqual(Buffer.from(x, "hex"), Buffer.from(y, "hex"))
-  );
+export interface ReleaseVerifierOptions {
+  /** The Sigstore trusted root (a registry's own, or public good); asked only when there is a bundle. */
+  trustedRoot?: () => Promise<TrustedRootData | undefined>;
+  now?: () => Date;
 }
 
-function spki(pem: string): Buffer | undefined {
-  try {
-    return createPublicKey(pem).export({ type: "spki", format: "der" });
-  } catch {
-    return undefined;
-  }
+/**
+ * The default verifier: a thin adapter over core's trust policy (core/signature/verify-release.ts),
+ * the same one the pull-request gate runs. The runner adds one rule of its own: it never installs
+ * bytes without a sha256 or sha512 checksum to compare them with.
+ */
+export function createReleaseVerifier(options: ReleaseVerifierOptions = {}): ArtifactVerifier {
+  let root: Promise<TrustedRootData | undefined> | undefined;
+  const trustedRoot = options.trustedRoot ?? (async () => (await publicGoodTrustedRoot()).value);
+  return async (input) => {
+    const { manifest, name, version } = input;
+    const file = `${name}@${version}`;
+    const algorithm = manifest.installation.checksum_algorithm ?? "sha256";
+    if (!manifest.installation.checksum || algorithm === "md5") {
+      throw new RunnerError(
+        "CHECKSUM_MISMATCH",
+        `${file} has no sha256 or sha512 checksum: artifacts are never installed unchecked`,
+        { name, version, reason: "missing or weak checksum" },
+      );
+    }
+    if (input.bundle !== undefined) root ??= trustedRoot();
+    const rootData = root ? await root : undefined;
+    const result = verifyRelease({
+      manifest,
+      manifestFile: file,
+      entry: { name, owners: [], repository: "", signers: input.signers },
+      // The static API carries one signer list per plugin; official signers are the registry's
+      // pins as published in that document.
+      config: { name: "", base_url: "", spec_version: "", maintainers: [], official_signers: input.signers },
+      artifact: input.bytes,
+      ...(input.bundle !== undefined ? { bundle: input.bundle, bundleFile: `${file} bundle` } : {}),
+      ...(rootData ? { trustedRoot: rootData } : {}),
+      now: options.now?.() ?? new Date(),
+    });
+    if (!result.verified) {
+      const errors = result.findings.filter((f) => f.severity === "error");
+      const checksum = errors.some((f) => f.code === "CHECKSUM_MISMATCH");
+      throw new RunnerError(
+        checksum ? "CHECKSUM_MISMATCH" : "SIGNATURE_VERIFICATION_FAILED",
+        `${file}: ${errors.map((f) => f.message).join(" ")}`,
+        { name, version, findings: errors },
+      );
+    }
+    return { signature: result.signature };
+  };
 }
-
-/** The default verifier: checksum always, keyed signature against a pinned key, Sigstore via core. */
-export const defaultVerifier: ArtifactVerifier = async (input) => {
-  const { manifest, bytes, name, version } = input;
-  const algorithm = manifest.installation.checksum_algorithm ?? "sha256";
-  const expected = manifest.installation.checksum;
-  if (!expected) {
-    throw new RunnerError("CHECKSUM_MISMATCH", `${name}@${version} has no checksum: refused`, {
-      name,
-      version,
-    });
-  }
-  if (algorithm === "md5") {
-    throw new RunnerError("CHECKSUM_MISMATCH", `${name}@${version} has only an md5 checksum: refused`, {
-      name,
-    });
-  }
-  const digest = createHash(algorithm).update(bytes).digest("hex");
-  if (!digestEqual(expected, digest)) {
-    throw new RunnerError(
-      "CHECKSUM_MISMATCH",
-      `${name}@${version}: the artifact's ${algorithm} is ${digest}, the manifest says ${expected}`,
-      { name, version, expected, actual: digest, algorithm },
-    );
-  }
-  if (input.bundle !== undefined) {
-    throw new RunnerError(
-      "SIGNATURE_VERIFICATION_FAILED",
-      `${name}@${version} has a Sigstore bundle and no Sigstore verifier is configured`,
-      { name, version },
-    );
-  }
-  const signature = manifest.security?.signature;
-  const key = manifest.security?.public_key;
-  if (!signature || !key) return { signature: "none", digest };
-  const der = spki(key);
-  const pinned = (input.signers.keys ?? []).map(spki).some((p) => p && der && p.equals(der));
-  if (!der || !pinned) {
-    throw new RunnerError(
-      "SIGNATURE_VERIFICATION_FAILED",
-      `${name}@${version} is signed by a key the registry has not pinned for ${name}`,
-      { name, version, reason: "SIGNER_NOT_PINNED" },
-    );
-  }
-  let ok = false;
-  try {
-    ok = verifySignature("sha256", bytes, createPublicKey(key), Buffer.from(signature, "base64"));
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    throw new RunnerError(
-      "SIGNATURE_VERIFICATION_FAILED",
-      `${name}@${version}: the signature does not match`,
-      {
-        name,
-        version,
-      },
-    );
-  }
-  return { signature: "key", digest };
-};

@@ -26,7 +26,11 @@ before(async () => {
             m.configuration = {
               schema: JSON.stringify({
                 type: "object",
-                properties: { region: { type: "string" }, api_token: { type: "string" }, timeout: { type: "integer" } },
+                properties: {
+                  region: { type: "string" },
+                  api_token: { type: "string" },
+                  timeout: { type: "integer" },
+                },
               }),
               default_config: JSON.stringify({ region: "us-east-1", timeout: 30 }),
               required_fields: ["api_token"],
@@ -44,9 +48,19 @@ after(async () => {
 });
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const common = ["--registry-url", server.url, "--allow-loopback-http", "--plugin-dir", join(tmp, "plugins"), "--cache-dir", join(tmp, "cache")];
+  const common = [
+    "--registry-url",
+    server.url,
+    "--allow-loopback-http",
+    "--plugin-dir",
+    join(tmp, "plugins"),
+    "--cache-dir",
+    join(tmp, "cache"),
+  ];
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args, ...common], { env: { ...process.env, HOME: tmp, NO_COLOR: "1" } });
+    const p = spawn(process.execPath, [bin, ...args, ...common], {
+      env: { ...process.env, HOME: tmp, NO_COLOR: "1" },
+    });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => {
@@ -62,14 +76,19 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
 test("CLI: search, info, install with dependencies, list, update, remove (black box)", async () => {
   const search = await cli("search", "lib", "--format", "json");
   assert.equal(search.code, 0, search.stderr);
-  assert.deepEqual(JSON.parse(search.stdout).plugins.map((p: { name: string }) => p.name), ["lib"]);
+  assert.deepEqual(
+    JSON.parse(search.stdout).plugins.map((p: { name: string }) => p.name),
+    ["lib"],
+  );
   const info = await cli("info", "lib");
   assert.equal(info.code, 0, info.stderr);
   assert.match(info.stdout, /versions: 1\.0\.0, 1\.0\.1/);
   const installed = await cli("install", "app", "lib@1.0.0", "--format", "json");
   assert.equal(installed.code, 0, installed.stderr + installed.stdout);
   assert.deepEqual(
-    JSON.parse(installed.stdout).installed.map((p: { name: string; version: string }) => `${p.name}@${p.version}`),
+    JSON.parse(installed.stdout).installed.map(
+      (p: { name: string; version: string }) => `${p.name}@${p.version}`,
+    ),
     ["lib@1.0.0", "app@1.0.0"],
   );
   const list = await cli("list");
@@ -97,9 +116,23 @@ test("CLI: errors use the spec's codes and documented exit statuses", async () =
   const badFlag = await cli("install", "lib", "--frobnicate");
   assert.equal(badFlag.code, 2);
   const https = await new Promise<number | null>((resolve) => {
-    const p = spawn(process.execPath, [bin, "install", "lib", "--registry-url", server.url, "--plugin-dir", join(tmp, "p2"), "--cache-dir", join(tmp, "c2")], {
-      env: { ...process.env, HOME: tmp },
-    });
+    const p = spawn(
+      process.execPath,
+      [
+        bin,
+        "install",
+        "lib",
+        "--registry-url",
+        server.url,
+        "--plugin-dir",
+        join(tmp, "p2"),
+        "--cache-dir",
+        join(tmp, "c2"),
+      ],
+      {
+        env: { ...process.env, HOME: tmp },
+      },
+    );
     p.on("close", resolve);
   });
   assert.equal(https, 2, "plain http without --allow-loopback-http is refused");
@@ -117,7 +150,7 @@ test("CLI: config writes defaults on install, warns about required fields, never
   assert.equal(set.code, 0, set.stderr);
   assert.doesNotMatch(set.stdout + set.stderr, /s3cr3t-value/);
   assert.match(set.stdout, /"api_token": "\*+"/);
-  const wrongType = await cli("config", "cfg", "--set", "timeout=\"soon\"");
+  const wrongType = await cli("config", "cfg", "--set", 'timeout="soon"');
   assert.equal(wrongType.code, 1);
   assert.match(wrongType.stderr, /CONFIG_INVALID/);
 });
