@@ -1,6 +1,6 @@
 import semver from "semver";
 import { constraintOrThrow, type ParsedConstraint, satisfies } from "../core-link.ts";
-import { RunnerError } from "../errors.ts";
+import { isRunnerError, RunnerError } from "../errors.ts";
 import type { AvailableVersion, MetadataSource, PluginVersions } from "../source/source.types.ts";
 import { specCompatible } from "./spec-version.ts";
 
@@ -49,15 +49,46 @@ interface Demand {
  */
 export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan> {
   const infos = new Map<string, { source: MetadataSource; info: PluginVersions } | null>();
+  const warnings = new Set<string>();
   const lookup = async (name: string) => {
     if (!infos.has(name)) {
       let found: { source: MetadataSource; info: PluginVersions } | null = null;
+      const failures: string[] = [];
+      let invalid: unknown;
       for (const source of request.sources) {
-        const info = await source.versions(name);
+        let info: PluginVersions | undefined;
+        try {
+          info = await source.versions(name);
+        } catch (error) {
+          // A failing source is reported; the others still answer.
+          const message = error instanceof Error ? error.message : String(error);
+          if (
+            isRunnerError(
+              error,
+              "REGISTRY_DOCUMENT_INVALID",
+              "INVALID_CONSTRAINT",
+              "INSECURE_URL",
+              "OFFLINE_CACHE_MISS",
+            )
+          ) {
+            invalid ??= error;
+          }
+          failures.push(`${source.kind} ${source.location}: ${message}`);
+          warnings.add(`DISCOVERY_SOURCE_UNREACHABLE: ${source.kind} ${source.location}: ${message}`);
+          continue;
+        }
         if (info) {
           found = { source, info };
           break;
         }
+      }
+      if (!found && invalid) throw invalid;
+      if (!found && failures.length > 0) {
+        throw new RunnerError(
+          "DISCOVERY_SOURCE_UNREACHABLE",
+          `${name} is in no reachable source (${failures.join("; ")})`,
+          { name, failures },
+        );
       }
       infos.set(name, found);
     }
@@ -66,7 +97,6 @@ export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan>
   const upgrade = new Set(request.upgrade ?? []);
   const roots = new Set(request.roots.map((r) => r.name));
   let chosen = new Map<string, ResolvedPlugin>();
-  const warnings = new Set<string>();
   for (let round = 0; round < 32; round++) {
     const demands = new Map<string, Demand[]>();
     const add = (name: string, demand: Demand) => demands.set(name, [...(demands.get(name) ?? []), demand]);
