@@ -4,7 +4,7 @@ import type { ArtifactVerifier } from "./install/verify.ts";
 import type { Clock, Fetcher } from "./net/fetcher.types.ts";
 import type { SecurityPolicy } from "./policy.ts";
 import type { SystemInfo } from "./resolve/system.ts";
-import type { MetadataSource } from "./source/source.types.ts";
+import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
 
 /** A question the runner needs answered: the CLI prompts, the library's caller decides. */
 export interface Approval {
@@ -51,6 +51,8 @@ export interface RunnerContext {
   hooks?: StepHooks;
   lockTimeoutMs?: number;
   onEvent?: (event: RunnerEvent) => void;
+  /** Trust anchors given out of band (e.g. the registry's config.json); override what a source publishes. */
+  trust?: RegistryTrust;
 }
 
 export const CURRENT_SPEC_VERSION = "0.1.0";

@@ -10,7 +10,7 @@ import type { SecurityPolicy } from "./policy.ts";
 import type { SystemInfo } from "./resolve/system.ts";
 import { HttpCache } from "./source/http-cache.ts";
 import { createRegistrySource } from "./source/registry-source.ts";
-import type { MetadataSource } from "./source/source.types.ts";
+import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
 
 /** The public registry's root, the default discovery source. */
 export const DEFAULT_REGISTRY_URL = "https://registry.finfocus.dev";
@@ -44,6 +44,7 @@ export interface ClientOptions {
   hooks?: StepHooks;
   lockTimeoutMs?: number;
   onEvent?: (event: RunnerEvent) => void;
+  trust?: RegistryTrust;
 }
 
 /** Builds a RunnerContext with the defaults filled in: the one place defaults live. */
@@ -84,5 +85,6 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.trust ? { trust: options.trust } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { loadDiscoveryConfig, sourcesFromConfig } from "../config/load-config.ts";
+import { loadDiscoveryConfig, sourcesFromConfig, trustFromRegistryConfig } from "../config/load-config.ts";
 import type { Approval, RunnerContext, RunnerEvent } from "../context.ts";
 import { createContext, DEFAULT_REGISTRY_URL } from "../create-context.ts";
 import { RunnerError, type RunnerErrorCode } from "../errors.ts";
@@ -22,6 +22,7 @@ export const GLOBAL_OPTIONS = {
   "artifact-mirror": { type: "string" },
   "allow-loopback-http": { type: "boolean" },
   "spec-version": { type: "string" },
+  "registry-config": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 export const GLOBAL_USAGE = `Global options:
@@ -34,7 +35,9 @@ export const GLOBAL_USAGE = `Global options:
   --offline                 use only cached registry documents
   --artifact-mirror URL     fetch artifacts by file name from this mirror (still verified)
   --allow-loopback-http     allow plain http:// to 127.0.0.1, localhost and [::1] only
-  --spec-version X.Y.Z      the host's spec version (default the current one)`;
+  --spec-version X.Y.Z      the host's spec version (default the current one)
+  --registry-config FILE    trust anchors out of band: the registry's config.json (official_signers,
+                            sigstore_trusted_root), e.g. registry/config.json for the demo registry`;
 
 export type Format = "text" | "json";
 
@@ -115,6 +118,8 @@ export async function contextFromArgs(
         })
       : undefined;
   const isTTY = io.isTTY && Boolean(process.stdin.isTTY);
+  const registryConfig = str("registry-config");
+  const trust = registryConfig ? await trustFromRegistryConfig(resolve(io.cwd, registryConfig)) : undefined;
   const mirror = str("artifact-mirror");
   const spec = str("spec-version");
   return createContext({
@@ -140,6 +145,7 @@ export async function contextFromArgs(
     allowPermissions: extra.allowPermissions ?? [],
     ...(isTTY ? { approve: (a: Approval) => prompt(a, io) } : {}),
     onEvent: (event) => renderEvent(event, io),
+    ...(trust ? { trust } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import type { RegistryConfig } from "../../core/registry.types.ts";
 import schema from "../../schemas/discovery-config.schema.json" with { type: "json" };
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
@@ -9,7 +10,7 @@ import { createFilesystemSource } from "../source/filesystem-source.ts";
 import { createGitSource } from "../source/git-source.ts";
 import { HttpCache } from "../source/http-cache.ts";
 import { createRegistrySource } from "../source/registry-source.ts";
-import type { MetadataSource } from "../source/source.types.ts";
+import type { MetadataSource, RegistryTrust } from "../source/source.types.ts";
 import { createUrlSource } from "../source/url-source.ts";
 import type { DiscoveryConfigFile } from "./discovery-config.types.ts";
 
@@ -23,6 +24,28 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv, where: string): 
       throw new RunnerError("USAGE", `${where} uses \${${name}}, which is not set`, { variable: name });
     return value;
   });
+}
+
+/**
+ * Trust anchors from a registry's config.json, given by the user out of band: its official
+ * signers, and its Sigstore trusted root (a path relative to the registry root, the config's folder).
+ */
+export async function trustFromRegistryConfig(file: string): Promise<RegistryTrust> {
+  let config: RegistryConfig;
+  try {
+    config = parseUntrustedJson(await readFile(file), file, 1024 * 1024) as RegistryConfig;
+  } catch (error) {
+    throw new RunnerError("USAGE", `Cannot read the registry config ${file}: ${(error as Error).message}`, {
+      file,
+    });
+  }
+  const trust: RegistryTrust = {};
+  if (config.official_signers) trust.officialSigners = config.official_signers;
+  if (config.sigstore_trusted_root) {
+    const rootFile = resolve(dirname(file), config.sigstore_trusted_root);
+    trust.trustedRoot = parseUntrustedJson(await readFile(rootFile), rootFile, 4 * 1024 * 1024);
+  }
+  return trust;
 }
 
 /** Reads and validates a discovery config file (schemas/discovery-config.schema.json). */

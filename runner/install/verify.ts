@@ -1,6 +1,10 @@
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { Signers } from "../../core/registry.types.ts";
-import { publicGoodTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
+import {
+  parseTrustedRoot,
+  publicGoodTrustedRoot,
+  type TrustedRootData,
+} from "../../core/signature/trusted-root.ts";
 import { verifyRelease } from "../../core/signature/verify-release.ts";
 import { RunnerError } from "../errors.ts";
 
@@ -14,6 +18,10 @@ export interface VerifyInput {
   signers: Signers;
   /** The version's Sigstore bundle, when the registry has one. */
   bundle: unknown;
+  /** The registry's official signers: an `official` plugin must be signed by one of them. */
+  officialSigners?: Signers;
+  /** The registry's Sigstore trusted root (JSON); default the public-good root. */
+  trustedRoot?: unknown;
 }
 
 export interface VerifyOutcome {
@@ -51,15 +59,34 @@ export function createReleaseVerifier(options: ReleaseVerifierOptions = {}): Art
         { name, version, reason: "missing or weak checksum" },
       );
     }
-    if (input.bundle !== undefined) root ??= trustedRoot();
-    const rootData = root ? await root : undefined;
+    let rootData: TrustedRootData | undefined;
+    if (input.bundle !== undefined && input.trustedRoot !== undefined) {
+      const parsed = parseTrustedRoot(input.trustedRoot, `${name} registry trusted root`);
+      if (!parsed.value) {
+        throw new RunnerError(
+          "SIGNATURE_VERIFICATION_FAILED",
+          `The registry's Sigstore trusted root is invalid`,
+          {
+            findings: parsed.findings,
+          },
+        );
+      }
+      rootData = parsed.value;
+    } else if (input.bundle !== undefined) {
+      root ??= trustedRoot();
+      rootData = await root;
+    }
     const result = verifyRelease({
       manifest,
       manifestFile: file,
       entry: { name, owners: [], repository: "", signers: input.signers },
-      // The static API carries one signer list per plugin; official signers are the registry's
-      // pins as published in that document.
-      config: { name: "", base_url: "", spec_version: "", maintainers: [], official_signers: input.signers },
+      config: {
+        name: "",
+        base_url: "",
+        spec_version: "",
+        maintainers: [],
+        official_signers: input.officialSigners ?? {},
+      },
       artifact: input.bytes,
       ...(input.bundle !== undefined ? { bundle: input.bundle, bundleFile: `${file} bundle` } : {}),
       ...(rootData ? { trustedRoot: rootData } : {}),

@@ -124,6 +124,7 @@ async function prepare(
   }
   await approvePermissions(context, manifest);
   const bundle = await pick.source.bundle(name, version);
+  const trust = { ...(await pick.source.trust?.()), ...context.trust };
   const { url, bytes } = await downloadArtifact(context, manifest);
   const outcome = await context.verifier({
     name,
@@ -131,6 +132,8 @@ async function prepare(
     bytes,
     manifest,
     signers: pick.info.signers,
+    ...(trust.officialSigners ? { officialSigners: trust.officialSigners } : {}),
+    ...(trust.trustedRoot !== undefined ? { trustedRoot: trust.trustedRoot } : {}),
     bundle,
   });
   const level = manifest.security?.security_level ?? "untrusted";

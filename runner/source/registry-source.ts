@@ -1,4 +1,5 @@
 import type { Manifest } from "../../core/manifest.types.ts";
+import type { Signers } from "../../core/registry.types.ts";
 import type {
   DiscoveryDocument,
   PluginDocument,
@@ -9,7 +10,7 @@ import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { SecurityPolicy } from "../policy.ts";
 import type { HttpCache } from "./http-cache.ts";
-import type { MetadataSource, PluginListing, PluginVersions } from "./source.types.ts";
+import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
 
 export interface RegistrySourceOptions {
   /** The registry's root, where /.well-known/finfocus-registry.json is. */
@@ -31,6 +32,8 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   const root = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const ttl = options.ttlSeconds ?? 300;
   let apiRoot: Promise<string> | undefined;
+  let discovery: DiscoveryDocument & { official_signers?: Signers; sigstore_trusted_root?: string } =
+    {} as never;
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
 
   const getJson = async (url: string, seconds: number): Promise<unknown> => {
@@ -40,13 +43,14 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   const api = (): Promise<string> => {
     apiRoot ??= (async () => {
       const url = new URL(".well-known/finfocus-registry.json", root).href;
-      const doc = (await getJson(url, ttl)) as DiscoveryDocument | undefined;
+      const doc = (await getJson(url, ttl)) as typeof discovery | undefined;
       if (!doc || typeof doc.api_root !== "string") {
         throw new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
           source: "registry",
           location: options.url,
         });
       }
+      discovery = doc;
       const resolved = new URL(doc.api_root, root).href;
       return resolved.endsWith("/") ? resolved : `${resolved}/`;
     })();
@@ -136,6 +140,16 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       const row = await summary(name, version);
       if (!row.bundle_url) return undefined;
       return getJson(new URL(row.bundle_url, root).href, Number.POSITIVE_INFINITY);
+    },
+    async trust() {
+      // Optional discovery-document fields; a trust anchor given by the user takes precedence.
+      await api();
+      const out: RegistryTrust = {};
+      if (discovery.official_signers) out.officialSigners = discovery.official_signers;
+      if (typeof discovery.sigstore_trusted_root === "string") {
+        out.trustedRoot = await getJson(new URL(discovery.sigstore_trusted_root, root).href, ttl);
+      }
+      return out;
     },
     async list(filter) {
       const url = new URL("plugins/index.json", await api()).href;

@@ -29,6 +29,12 @@ export interface PluginVersions {
   deprecation_message?: string;
 }
 
+/** Registry-wide trust anchors: official signers and the Sigstore trusted root (parsed JSON). */
+export interface RegistryTrust {
+  officialSigners?: Signers;
+  trustedRoot?: unknown;
+}
+
 /** A row of search results. */
 export interface PluginListing {
   name: string;
@@ -58,5 +64,7 @@ export interface MetadataSource {
   manifest(name: string, version: string): Promise<Manifest>;
   /** The Sigstore bundle of a version, when the source has one. */
   bundle(name: string, version: string): Promise<unknown | undefined>;
+  /** Registry-wide trust anchors the source publishes (official signers, Sigstore trusted root). */
+  trust?(): Promise<RegistryTrust>;
   list(filter: string): Promise<PluginListing[]>;
 }
