@@ -8,7 +8,7 @@ import { extractArtifact } from "../install/extract.ts";
 import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
-import { runScript } from "../install/scripts.ts";
+import { runScript, scriptCommand } from "../install/scripts.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import type { VerifyOutcome } from "../install/verify.ts";
@@ -106,7 +106,12 @@ async function prepare(
     });
   }
   const method = manifest.installation.installation_method;
-  if (method === "container" || method === "package") {
+  // A "package" with an HTTPS download_url is an archive like any other; a container image, or a
+  // package named for a system package manager, is for other tools.
+  if (
+    method === "container" ||
+    (method === "package" && !/^https?:\/\//.test(manifest.installation.download_url ?? ""))
+  ) {
     throw new RunnerError(
       "UNSUPPORTED_INSTALLATION_METHOD",
       `${name}@${version} installs by ${method}; this runner installs binaries and archives`,
@@ -212,7 +217,8 @@ async function installPrepared(
             ...(manifest.installation.install_script ? [manifest.installation.install_script] : []),
             ...(manifest.installation.post_install_steps ?? []),
           ];
-          for (const step of steps) await runScript(step, dir, context.scriptTimeoutMs);
+          for (const step of steps)
+            await runScript(await scriptCommand(step, dir), dir, context.scriptTimeoutMs);
         }
       },
       record: {
