@@ -37,6 +37,7 @@ export { type InstallRequest, type InstallResult, install } from "./ops/install.
 export { type DiscoverResult, discover, type InfoResult, info, listInstalled } from "./ops/list.ts";
 export { type RemoveRequest, type RemoveResult, remove } from "./ops/remove.ts";
 export { type UpdateOutcome, type UpdateRequest, update } from "./ops/update.ts";
+export { type InstalledCheck, verifyInstalled } from "./ops/verify-installed.ts";
 export { decidePolicy, type SecurityPolicy } from "./policy.ts";
 export { type ResolvePlan, type ResolveRequest, resolvePlan } from "./resolve/resolve.ts";
 export { currentSystem, type SystemInfo, unmetRequirements } from "./resolve/system.ts";

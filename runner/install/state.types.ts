@@ -18,6 +18,8 @@ export interface InstalledPlugin {
   signature_kind: "none" | "key" | "sigstore";
   dependencies: { name: string; version_constraint: string; optional: boolean }[];
   permissions: string[];
+  /** Relative path → sha256 of every file installed, for `verifyInstalled`. */
+  files?: Record<string, string>;
 }
 
 /** The whole state: ONE file, replaced atomically. */

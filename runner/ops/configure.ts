@@ -7,6 +7,7 @@ import { writeFileAtomic } from "../install/atomic-file.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
 import { type Layout, layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
+import { assertName } from "./install.ts";
 
 export function configFile(layout: Layout, name: string): string {
   return join(layout.configs, `${name}.json`);
@@ -124,6 +125,7 @@ export interface ConfigureResult {
 
 /** The spec's configure: shows, changes and validates a plugin's configuration. */
 export async function configure(pluginDir: string, request: ConfigureRequest): Promise<ConfigureResult> {
+  assertName(request.name);
   const layout = layoutFor(pluginDir);
   const plugin = (await readState(layout)).plugins[request.name];
   if (!plugin)

@@ -5,6 +5,7 @@ import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { downloadArtifact } from "../install/download.ts";
 import { extractArtifact } from "../install/extract.ts";
+import { fileDigests } from "../install/file-digests.ts";
 import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
@@ -78,7 +79,8 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   return { installed, unchanged, warnings };
 }
 
-function assertName(name: string): void {
+/** USAGE unless `name` is a plugin name (never a path). */
+export function assertName(name: string): void {
   try {
     assertPluginName(name);
   } catch {
@@ -194,6 +196,7 @@ async function installPrepared(
 ): Promise<InstalledPlugin> {
   const { pick, manifest, bytes, url, outcome } = item;
   const layout = layoutFor(context.pluginDir);
+  const files: Record<string, string> = {};
   const installed = await withLock(layout, pick.name, context.lockTimeoutMs, () =>
     placeVersion({
       layout,
@@ -220,6 +223,7 @@ async function installPrepared(
           for (const step of steps)
             await runScript(await scriptCommand(step, dir), dir, context.scriptTimeoutMs);
         }
+        Object.assign(files, await fileDigests(dir));
       },
       record: {
         explicit: pick.explicit || previous?.explicit === true,
@@ -234,6 +238,7 @@ async function installPrepared(
           optional: d.optional === true,
         })),
         permissions: manifest.security?.permissions ?? [],
+        files,
       },
     }),
   );

@@ -6,6 +6,7 @@ import { withLock } from "../install/lock.ts";
 import { recoverAll, removeVersion } from "../install/place.ts";
 import { readState } from "../install/state.ts";
 import { configFile } from "./configure.ts";
+import { assertName } from "./install.ts";
 
 /** The spec's RemovePlugin. */
 export interface RemoveRequest {
@@ -26,6 +27,7 @@ export async function remove(
   context: Pick<RunnerContext, "pluginDir" | "lockTimeoutMs" | "hooks">,
   request: RemoveRequest,
 ): Promise<RemoveResult> {
+  assertName(request.name);
   const layout = layoutFor(context.pluginDir);
   await recoverAll(layout, context.lockTimeoutMs);
   return withLock(layout, request.name, context.lockTimeoutMs, async () => {

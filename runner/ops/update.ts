@@ -5,7 +5,7 @@ import { layoutFor } from "../install/layout.ts";
 import { recoverAll } from "../install/place.ts";
 import { readState } from "../install/state.ts";
 import { specCompatible } from "../resolve/spec-version.ts";
-import { install } from "./install.ts";
+import { assertName, install } from "./install.ts";
 
 /** The spec's UpdatePlugin, for one plugin or (no names) every plugin the user installed. */
 export interface UpdateRequest {
@@ -42,6 +42,7 @@ export async function update(context: RunnerContext, request: UpdateRequest = {}
     : Object.values(state.plugins)
         .filter((p) => p.explicit)
         .map((p) => p.name);
+  for (const name of names) assertName(name);
   if (request.targetVersion && names.length !== 1) {
     throw new RunnerError("USAGE", "A target version needs exactly one plugin name", {});
   }

