@@ -162,6 +162,14 @@ async function trustedRoot(
   return publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath }));
 }
 
+/** Control and bidi characters (from certificates, file names) are shown escaped, never interpreted. */
+const printable = (text: string): string =>
+  text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
 function render(
   io: CliIO,
   s: Settings,
@@ -174,7 +182,9 @@ function render(
     return;
   }
   for (const f of findings) {
-    io.stdout(`${f.file}${f.pointer ? `#${f.pointer}` : ""}: ${f.severity} ${f.code}: ${f.message}\n`);
+    io.stdout(
+      `${printable(`${f.file}${f.pointer ? `#${f.pointer}` : ""}: ${f.severity} ${f.code}: ${f.message}`)}\n`,
+    );
   }
   const who =
     signer?.kind === "sigstore"
@@ -182,7 +192,7 @@ function render(
       : signer?.kind === "key"
         ? ` (signed by ${signer.algorithm} key ${signer.fingerprint})`
         : "";
-  io.stdout(verified ? `verified: ${s.artifact}${who}\n` : `NOT verified: ${s.artifact}\n`);
+  io.stdout(`${printable(verified ? `verified: ${s.artifact}${who}` : `NOT verified: ${s.artifact}`)}\n`);
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
