@@ -122,6 +122,14 @@ describe("--checksum", () => {
   });
 });
 
+test("text output escapes control characters (a file name with an ANSI escape)", () => {
+  const file = ssl.file("evil\u001b[2Jname.bin", bytes);
+  const r = cli("--artifact", file, "--checksum", `sha256:${hashBytes(bytes, "sha256")}`);
+  assert.equal(r.status, 0);
+  assert.ok(!r.stdout.includes("\u001b"));
+  assert.match(r.stdout, /evil\\u001b\[2Jname/);
+});
+
 describe("--signature and --public-key", () => {
   test("a raw DER signature file (openssl -out): exit 0 and the key's fingerprint", () => {
     const r = cli(
