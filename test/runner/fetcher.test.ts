@@ -42,12 +42,18 @@ test("HTTPS only: http to a non-loopback host is refused, loopback http only whe
 });
 
 test("every redirect is re-checked; credentials are not sent to another origin", async () => {
-  a.handlers.set(
-    "/to-http",
-    (_q, r) => (r.writeHead(302, { location: "http://example.com/evil" }).end(), true),
-  );
-  a.handlers.set("/to-b", (_q, r) => (r.writeHead(302, { location: `${b.url}/y` }).end(), true));
-  a.handlers.set("/loop", (_q, r) => (r.writeHead(302, { location: "/loop" }).end(), true));
+  a.handlers.set("/to-http", (_q, r) => {
+    r.writeHead(302, { location: "http://example.com/evil" }).end();
+    return true;
+  });
+  a.handlers.set("/to-b", (_q, r) => {
+    r.writeHead(302, { location: `${b.url}/y` }).end();
+    return true;
+  });
+  a.handlers.set("/loop", (_q, r) => {
+    r.writeHead(302, { location: "/loop" }).end();
+    return true;
+  });
   await assert.rejects(fetcher.get({ url: `${a.url}/to-http`, maxBytes: 100 }), (e) =>
     isRunnerError(e, "INSECURE_URL"),
   );
@@ -77,7 +83,10 @@ test("retries with backoff on 503, then fails with DOWNLOAD_FAILED; 404 is not r
     "ok",
   );
   assert.equal(calls, 3);
-  a.handlers.set("/down", (_q, r) => (r.writeHead(503).end(), true));
+  a.handlers.set("/down", (_q, r) => {
+    r.writeHead(503).end();
+    return true;
+  });
   await assert.rejects(fetcher.get({ url: `${a.url}/down`, maxBytes: 10 }), (e) =>
     isRunnerError(e, "DOWNLOAD_FAILED"),
   );

@@ -23,7 +23,7 @@ before(async () => {
           archive: tarGz([
             {
               path: "install.sh",
-              data: 'echo "home=$HOME secret=${SECRET_TOKEN:-none} pwd=$(pwd)" > installed.txt\n',
+              data: `echo "home=$HOME secret=$${"{"}SECRET_TOKEN:-none} pwd=$(pwd)" > installed.txt\n`,
             },
             { path: "finfocus-plugin-scripted", data: "#!/bin/sh\n", mode: 0o755 },
           ]),

