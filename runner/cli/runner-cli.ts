@@ -212,7 +212,7 @@ export async function runGuarded(
     if (!(error instanceof RunnerError)) throw error;
     if (format === "json") {
       io.stdout(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } }, null, 2)}\n`,
+        `${JSON.stringify({ code: error.code, message: error.message, details: error.details }, null, 2)}\n`,
       );
     } else {
       io.stderr(`finfocus-registry ${name}: ${colour(io, "31", error.code)}: ${error.message}\n`);

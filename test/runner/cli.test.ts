@@ -95,7 +95,7 @@ test("CLI: search, info, install with dependencies, list, update, remove (black 
   assert.match(list.stdout, /^app\s+1\.0\.0/m);
   const refused = await cli("remove", "lib", "--format", "json");
   assert.equal(refused.code, 1);
-  assert.equal(JSON.parse(refused.stdout).error.code, "PLUGIN_HAS_DEPENDENTS");
+  assert.equal(JSON.parse(refused.stdout).code, "PLUGIN_HAS_DEPENDENTS");
   const updated = await cli("update", "lib");
   assert.equal(updated.code, 0, updated.stderr);
   assert.match(updated.stdout, /updated lib 1\.0\.0 → 1\.0\.1/);
@@ -109,8 +109,8 @@ test("CLI: errors use the spec's codes and documented exit statuses", async () =
   const missing = await cli("install", "lib@^9.0.0", "--format", "json");
   assert.equal(missing.code, 1);
   const body = JSON.parse(missing.stdout);
-  assert.equal(body.error.code, "PLUGIN_NOT_FOUND");
-  assert.deepEqual(body.error.details.available_versions, ["1.0.0", "1.0.1"]);
+  assert.equal(body.code, "PLUGIN_NOT_FOUND");
+  assert.deepEqual(body.details.available_versions, ["1.0.0", "1.0.1"]);
   const usage = await cli("install");
   assert.equal(usage.code, 2);
   const badFlag = await cli("install", "lib", "--frobnicate");
