@@ -37,6 +37,10 @@ export interface RunnerContext {
   /** Fetch artifacts from `<mirror>/<file name>` instead; checksum and signature still apply. */
   artifactMirror?: string;
   maxDownloadBytes: number;
+  /** Verified artifacts kept by checksum (none: no artifact cache). */
+  artifactCacheDir?: string;
+  /** Only caches: no network at all. */
+  offline?: boolean;
   extractLimits: ExtractLimits;
   allowScripts: boolean;
   scriptTimeoutMs: number;

@@ -34,6 +34,8 @@ export interface ClientOptions {
   policy?: SecurityPolicy;
   artifactMirror?: string;
   maxDownloadBytes?: number;
+  /** Keep verified artifacts here by checksum (reinstalls and `--offline`). */
+  artifactCacheDir?: string;
   extractLimits?: ExtractLimits;
   allowScripts?: boolean;
   scriptTimeoutMs?: number;
@@ -75,6 +77,8 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     policy: options.policy ?? { allow_untrusted: false, prompt_for_untrusted: true },
     ...(options.artifactMirror ? { artifactMirror: options.artifactMirror } : {}),
     maxDownloadBytes: options.maxDownloadBytes ?? 256 * 1024 * 1024,
+    ...(options.artifactCacheDir ? { artifactCacheDir: options.artifactCacheDir } : {}),
+    ...(options.offline ? { offline: true } : {}),
     extractLimits: options.extractLimits ?? DEFAULT_EXTRACT_LIMITS,
     allowScripts: options.allowScripts ?? false,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 60_000,

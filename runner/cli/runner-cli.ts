@@ -128,6 +128,7 @@ export async function contextFromArgs(
       str("plugin-dir") ?? settings?.plugin_dir ?? join(home, ".finfocus", "plugins"),
     ),
     cacheDir: join(cacheDir, "registry"),
+    artifactCacheDir: join(cacheDir, "artifacts"),
     ...(registryUrl ? { registryUrl } : {}),
     ...(sources ? { sources } : {}),
     ...(settings?.cache_ttl_seconds !== undefined ? { cacheTtlSeconds: settings.cache_ttl_seconds } : {}),

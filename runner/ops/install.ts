@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
-import { downloadArtifact } from "../install/download.ts";
+import { cacheArtifact, downloadArtifact } from "../install/download.ts";
 import { extractArtifact } from "../install/extract.ts";
 import { fileDigests } from "../install/file-digests.ts";
 import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layout.ts";
@@ -132,17 +132,29 @@ async function prepare(
   await approvePermissions(context, manifest);
   const bundle = await pick.source.bundle(name, version);
   const trust = { ...(await pick.source.trust?.()), ...context.trust };
-  const { url, bytes } = await downloadArtifact(context, manifest);
-  const outcome = await context.verifier({
-    name,
-    version,
-    bytes,
-    manifest,
-    signers: pick.info.signers,
-    ...(trust.officialSigners ? { officialSigners: trust.officialSigners } : {}),
-    ...(trust.trustedRoot !== undefined ? { trustedRoot: trust.trustedRoot } : {}),
-    bundle,
-  });
+  const signers = pick.info.signers;
+  let { url, bytes, fromCache } = await downloadArtifact(context, manifest);
+  const verify = (artifact: Uint8Array) =>
+    context.verifier({
+      name,
+      version,
+      bytes: artifact,
+      manifest,
+      signers,
+      ...(trust.officialSigners ? { officialSigners: trust.officialSigners } : {}),
+      ...(trust.trustedRoot !== undefined ? { trustedRoot: trust.trustedRoot } : {}),
+      bundle,
+    });
+  let outcome: VerifyOutcome;
+  try {
+    outcome = await verify(bytes);
+  } catch (error) {
+    // A cached copy that no longer verifies is fetched again (online); the download must verify.
+    if (!fromCache || context.offline) throw error;
+    ({ url, bytes, fromCache } = await downloadArtifact(context, manifest, { skipCache: true }));
+    outcome = await verify(bytes);
+  }
+  await cacheArtifact(context, manifest, bytes);
   const level = manifest.security?.security_level ?? "untrusted";
   const policy = { ...context.policy, ...pick.source.policy };
   const decision = decidePolicy(name, level, outcome.signature, policy);
@@ -150,7 +162,7 @@ async function prepare(
     throw new RunnerError("SIGNATURE_VERIFICATION_FAILED", decision.reason, {
       name,
       version,
-      policy: context.policy,
+      policy,
     });
   }
   if (decision.kind === "ask" && !context.yes) {

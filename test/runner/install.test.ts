@@ -341,3 +341,47 @@ test("verifyInstalled notices a plugin folder changed after install; names are n
     await assert.rejects(install(c, { plugins: [{ name: bad }] }), (e) => isRunnerError(e, "USAGE"));
   }
 });
+
+test("verified artifacts are cached by checksum: a reinstall and --offline need no network, a changed cache file is refused", async () => {
+  const c = await ctx({ artifactCacheDir: undefined });
+  const cached = await testContext(server.url, {
+    cacheDir: join(c.tmp, "cache"),
+    artifactCacheDir: join(c.tmp, "artifacts"),
+  });
+  temps.push(cached.tmp);
+  await install(cached, { plugins: [{ name: "base", constraint: "1.0.0" }] });
+  const offline = await testContext(server.url, {
+    cacheDir: join(c.tmp, "cache"),
+    artifactCacheDir: join(c.tmp, "artifacts"),
+    offline: true,
+  });
+  temps.push(offline.tmp);
+  await install(offline, { plugins: [{ name: "base", constraint: "1.0.0" }] });
+  assert.deepEqual(offline.requests, [], "offline: no request at all");
+  await assert.rejects(install(offline, { plugins: [{ name: "lib", constraint: "1.0.0" }] }), (e) =>
+    isRunnerError(e, "OFFLINE_CACHE_MISS"),
+  );
+  const { readdir: list, writeFile } = await import("node:fs/promises");
+  const [file] = await list(join(c.tmp, "artifacts"));
+  await writeFile(join(c.tmp, "artifacts", file!), "swapped in the cache");
+  const again = await testContext(server.url, {
+    cacheDir: join(c.tmp, "cache"),
+    artifactCacheDir: join(c.tmp, "artifacts"),
+    offline: true,
+  });
+  temps.push(again.tmp);
+  await assert.rejects(install(again, { plugins: [{ name: "base", constraint: "1.0.0" }] }), (e) =>
+    isRunnerError(e, "CHECKSUM_MISMATCH"),
+  );
+  const online = await testContext(server.url, {
+    cacheDir: join(c.tmp, "cache"),
+    artifactCacheDir: join(c.tmp, "artifacts"),
+  });
+  temps.push(online.tmp);
+  await install(online, { plugins: [{ name: "base", constraint: "1.0.0" }] });
+  assert.deepEqual(
+    online.requests,
+    ["/artifacts/base-1.0.0.tar.gz"],
+    "online, a bad cached copy is fetched again",
+  );
+});
