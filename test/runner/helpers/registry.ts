@@ -24,6 +24,8 @@ export interface VersionSpec {
   security_level?: SecurityLevel;
   permissions?: Permission[];
   edit?: (m: Manifest) => void;
+  /** A Sigstore bundle (JSON) served as the version's bundle.sigstore.json. */
+  bundle?: unknown;
 }
 
 export interface PluginSpec {
@@ -31,6 +33,7 @@ export interface PluginSpec {
   versions: VersionSpec[];
   deprecated?: boolean;
   keys?: string[];
+  sigstore?: { identity: string; issuer: string }[];
 }
 
 export function defaultArchive(name: string, version: string): Uint8Array {
@@ -94,6 +97,8 @@ export function publish(server: StaticServer, plugins: PluginSpec[]): Map<string
       manifests.set(`${p.name}@${v.version}`, m);
       const manifestPath = `api/v1/plugins/${p.name}/versions/${v.version}/manifest.json`;
       server.files.set(`/${manifestPath}`, json(m));
+      const bundlePath = `api/v1/plugins/${p.name}/versions/${v.version}/bundle.sigstore.json`;
+      if (v.bundle !== undefined) server.files.set(`/${bundlePath}`, json(v.bundle));
       rows.push({
         version: v.version,
         manifest_sha256: createHash("sha256").update(json(m)).digest("hex"),
@@ -109,11 +114,12 @@ export function publish(server: StaticServer, plugins: PluginSpec[]): Map<string
           optional: d.optional === true,
         })),
         security_level: m.security?.security_level ?? "untrusted",
-        signature_kind: m.security?.signature ? "key" : "none",
+        signature_kind: v.bundle !== undefined ? "sigstore" : m.security?.signature ? "key" : "none",
         yanked: v.yanked === true,
         prerelease: v.version.includes("-"),
         published_at: "2026-01-01T00:00:00Z",
         manifest_url: manifestPath,
+        ...(v.bundle !== undefined ? { bundle_url: bundlePath } : {}),
       });
       if (!v.yanked && !v.version.includes("-")) latest = m;
     }
@@ -125,7 +131,7 @@ export function publish(server: StaticServer, plugins: PluginSpec[]): Map<string
       name: p.name,
       owners: [{ github_id: 1, login: "owner" }],
       repository: `example/${p.name}`,
-      signers: { keys: p.keys ?? [], sigstore: [] },
+      signers: { keys: p.keys ?? [], sigstore: p.sigstore ?? [] },
       deprecated: p.deprecated === true,
       latest_version: latestManifest.metadata.version,
       latest: latestManifest,
