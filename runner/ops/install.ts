@@ -54,8 +54,22 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   await recoverAll(layout, context.lockTimeoutMs);
   const state = await readState(layout);
   const installedVersions = Object.fromEntries(Object.values(state.plugins).map((p) => [p.name, p.version]));
+  const moving = new Set([...(request.upgrade ?? []), ...request.plugins.map((p) => p.name)]);
+  // Installed plugins that stay keep their say over the versions of what they depend on.
+  const installedDemands = Object.values(state.plugins)
+    .filter((p) => !moving.has(p.name))
+    .flatMap((p) =>
+      p.dependencies
+        .filter((d) => !d.optional && moving.has(d.name))
+        .map((d) => ({
+          name: d.name,
+          constraint: d.version_constraint,
+          from: `installed ${p.name}@${p.version}`,
+        })),
+    );
   const plan = await resolvePlan({
     roots: request.plugins,
+    installedDemands,
     sources: context.sources,
     specVersion: context.specVersion,
     installed: installedVersions,

@@ -15,6 +15,8 @@ export interface ResolveRequest {
   /** Installed versions kept when they satisfy every constraint (names in `upgrade` are re-resolved). */
   installed?: Record<string, string>;
   upgrade?: string[];
+  /** Constraints that installed plugins staying in place put on their dependencies. */
+  installedDemands?: { name: string; constraint: string; from: string }[];
 }
 
 export interface ResolvedPlugin {
@@ -104,6 +106,13 @@ export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan>
       add(root.name, {
         constraint: constraintOrThrow(root.constraint ?? "*", `${root.name}@${root.constraint}`),
         from: "your request",
+        optional: false,
+      });
+    }
+    for (const d of request.installedDemands ?? []) {
+      add(d.name, {
+        constraint: constraintOrThrow(d.constraint, `${d.from} → ${d.name}`),
+        from: d.from,
         optional: false,
       });
     }

@@ -385,3 +385,19 @@ test("verified artifacts are cached by checksum: a reinstall and --offline need 
     "online, a bad cached copy is fetched again",
   );
 });
+
+test("an update that would break an installed dependent is refused with the reason", async () => {
+  const c = await ctx();
+  await install(c, {
+    plugins: [
+      { name: "base", constraint: "1.0.0" },
+      { name: "lib", constraint: "1.0.0" },
+    ],
+  });
+  await assert.rejects(update(c, { names: ["base"], allowMajor: true }), (e) => {
+    assert.ok(isRunnerError(e, "DEPENDENCY_CONFLICT"));
+    assert.ok(JSON.stringify(e.details.demands).includes("installed lib@1.0.0"));
+    return true;
+  });
+  assert.equal((await listInstalled(c.pluginDir)).find((p) => p.name === "base")?.version, "1.0.0");
+});
