@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { isRunnerError } from "../errors.ts";
 import { fsyncDir, writeFileAtomic } from "./atomic-file.ts";
 import { type Layout, versionDir } from "./layout.ts";
 import { withLock } from "./lock.ts";
@@ -85,7 +86,7 @@ const rmOpts = { recursive: true, force: true } as const;
  * Recovers every plugin a crashed run left mid-way (journals, staging folders), each under its
  * lock. Every mutating operation calls it first, so leftovers never outlive the next run.
  */
-export async function recoverAll(layout: Layout, lockTimeoutMs?: number): Promise<void> {
+export async function recoverAll(layout: Layout): Promise<void> {
   const names = new Set<string>();
   for (const f of await readdir(layout.journal).catch(() => [] as string[])) {
     if (f.endsWith(".json")) names.add(f.slice(0, -5));
@@ -93,7 +94,10 @@ export async function recoverAll(layout: Layout, lockTimeoutMs?: number): Promis
   for (const f of await readdir(layout.staging).catch(() => [] as string[])) names.add(f.split("@")[0] ?? f);
   for (const name of names) {
     if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name)) continue;
-    await withLock(layout, name, lockTimeoutMs, () => reconcile(layout, name));
+    // A live process holding the lock is mid-way through that plugin: not a leftover, skip it.
+    await withLock(layout, name, 0, () => reconcile(layout, name)).catch((error: unknown) => {
+      if (!isRunnerError(error, "INSTALL_LOCKED")) throw error;
+    });
   }
 }
 

@@ -51,7 +51,7 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   for (const p of request.plugins) assertName(p.name);
   const layout = layoutFor(context.pluginDir);
   await mkdir(context.pluginDir, { recursive: true });
-  await recoverAll(layout, context.lockTimeoutMs);
+  await recoverAll(layout);
   const state = await readState(layout);
   const installedVersions = Object.fromEntries(Object.values(state.plugins).map((p) => [p.name, p.version]));
   const moving = new Set([...(request.upgrade ?? []), ...request.plugins.map((p) => p.name)]);

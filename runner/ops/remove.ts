@@ -29,7 +29,7 @@ export async function remove(
 ): Promise<RemoveResult> {
   assertName(request.name);
   const layout = layoutFor(context.pluginDir);
-  await recoverAll(layout, context.lockTimeoutMs);
+  await recoverAll(layout);
   return withLock(layout, request.name, context.lockTimeoutMs, async () => {
     const state = await readState(layout);
     const plugin = state.plugins[request.name];

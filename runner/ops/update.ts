@@ -35,7 +35,7 @@ export interface UpdateOutcome {
  */
 export async function update(context: RunnerContext, request: UpdateRequest = {}): Promise<UpdateOutcome[]> {
   const layout = layoutFor(context.pluginDir);
-  await recoverAll(layout, context.lockTimeoutMs);
+  await recoverAll(layout);
   const state = await readState(layout);
   const names = request.names?.length
     ? request.names
