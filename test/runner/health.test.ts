@@ -84,3 +84,26 @@ test("Unknown when nothing answers; an installed plugin is checked on its manife
   assert.equal(byName.status, "Healthy");
   await rm(c.tmp, { recursive: true, force: true });
 });
+
+test("CLI: health HOST:PORT exits 0 when Healthy and 1 when Unknown (black box)", async () => {
+  const { spawn } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const bin = fileURLToPath(new URL("../../bin/finfocus-registry.js", import.meta.url));
+  const run = (target: string) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const p = spawn(process.execPath, [bin, "health", target, "--format", "json", "--timeout", "1000"], {
+        env: { ...process.env, HOME: tmp },
+      });
+      let out = "";
+      p.stdout.on("data", (d) => {
+        out += d;
+      });
+      p.on("close", (code) => resolve({ code, out }));
+    });
+  status = "SERVING";
+  const [ok, down] = await Promise.all([run(`127.0.0.1:${port}`), run("127.0.0.1:9")]);
+  assert.equal(ok.code, 0, ok.out);
+  assert.equal(JSON.parse(ok.out).status, "Healthy");
+  assert.equal(down.code, 1);
+  assert.equal(JSON.parse(down.out).status, "Unknown");
+});

@@ -291,7 +291,8 @@ test("remove refuses while a dependent is installed, unless forced", async () =>
   const r = await remove(c, { name: "app" });
   assert.equal(r.removed_version, "1.0.0");
   assert.equal(await exists(join(c.pluginDir, "app")), false);
-  await remove(c, { name: "base", force: true });
+  const forced = await remove(c, { name: "base", force: true, cleanupData: true });
+  assert.equal(forced.cleanup_paths.length, 2, "the folder and the config file");
   assert.deepEqual(
     (await listInstalled(c.pluginDir)).map((p) => p.name),
     ["lib"],
