@@ -82,8 +82,9 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   const todo = plan.plugins.filter(
     (p) => !p.alreadyInstalled || (request.force && request.plugins.some((r) => r.name === p.name)),
   );
-  const prepared: Prepared[] = [];
-  for (const pick of todo) prepared.push(await prepare(context, pick, system, warnings));
+  // Downloads and verification run a few at a time; questions to the user still come one by one.
+  const serial = serialApprovals(context);
+  const prepared = await mapPool(todo, 4, (pick) => prepare(serial, pick, system, warnings));
   const installed: InstalledPlugin[] = [];
   for (const item of prepared)
     installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warnings));
@@ -91,6 +92,40 @@ export async function install(context: RunnerContext, request: InstallRequest): 
     .filter((p) => !todo.includes(p))
     .map((p) => ({ name: p.name, version: p.version }));
   return { installed, unchanged, warnings };
+}
+
+function serialApprovals(context: RunnerContext): RunnerContext {
+  const approve = context.approve;
+  if (!approve) return context;
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    ...context,
+    approve: (approval) => {
+      const answer = queue.then(() => approve(approval));
+      queue = answer.catch(() => undefined);
+      return answer;
+    },
+  };
+}
+
+/** Maps with at most `limit` calls in flight, results in input order; stops starting new work after a failure. */
+async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** USAGE unless `name` is a plugin name (never a path). */

@@ -50,51 +50,58 @@ interface Demand {
  * one; a constraint no version meets fails with every demand and who made it.
  */
 export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan> {
-  const infos = new Map<string, { source: MetadataSource; info: PluginVersions } | null>();
+  const infos = new Map<string, Promise<{ source: MetadataSource; info: PluginVersions } | null>>();
   const warnings = new Set<string>();
-  const lookup = async (name: string) => {
-    if (!infos.has(name)) {
-      let found: { source: MetadataSource; info: PluginVersions } | null = null;
-      const failures: string[] = [];
-      let invalid: unknown;
-      for (const source of request.sources) {
-        let info: PluginVersions | undefined;
-        try {
-          info = await source.versions(name);
-        } catch (error) {
-          // A failing source is reported; the others still answer.
-          const message = error instanceof Error ? error.message : String(error);
-          if (
-            isRunnerError(
-              error,
-              "REGISTRY_DOCUMENT_INVALID",
-              "INVALID_CONSTRAINT",
-              "INSECURE_URL",
-              "OFFLINE_CACHE_MISS",
-            )
-          ) {
-            invalid ??= error;
-          }
-          failures.push(`${source.kind} ${source.location}: ${message}`);
-          warnings.add(`DISCOVERY_SOURCE_UNREACHABLE: ${source.kind} ${source.location}: ${message}`);
-          continue;
+  const find = async (name: string) => {
+    let found: { source: MetadataSource; info: PluginVersions } | null = null;
+    const failures: string[] = [];
+    let invalid: unknown;
+    for (const source of request.sources) {
+      let info: PluginVersions | undefined;
+      try {
+        info = await source.versions(name);
+      } catch (error) {
+        // A failing source is reported; the others still answer.
+        const message = error instanceof Error ? error.message : String(error);
+        if (
+          isRunnerError(
+            error,
+            "REGISTRY_DOCUMENT_INVALID",
+            "INVALID_CONSTRAINT",
+            "INSECURE_URL",
+            "OFFLINE_CACHE_MISS",
+          )
+        ) {
+          invalid ??= error;
         }
-        if (info) {
-          found = { source, info };
-          break;
-        }
+        failures.push(`${source.kind} ${source.location}: ${message}`);
+        warnings.add(`DISCOVERY_SOURCE_UNREACHABLE: ${source.kind} ${source.location}: ${message}`);
+        continue;
       }
-      if (!found && invalid) throw invalid;
-      if (!found && failures.length > 0) {
-        throw new RunnerError(
-          "DISCOVERY_SOURCE_UNREACHABLE",
-          `${name} is in no reachable source (${failures.join("; ")})`,
-          { name, failures },
-        );
+      if (info) {
+        found = { source, info };
+        break;
       }
+    }
+    if (!found && invalid) throw invalid;
+    if (!found && failures.length > 0) {
+      throw new RunnerError(
+        "DISCOVERY_SOURCE_UNREACHABLE",
+        `${name} is in no reachable source (${failures.join("; ")})`,
+        { name, failures },
+      );
+    }
+    return found;
+  };
+  /** One promise per name: a dependency's document is fetched as soon as it is first named. */
+  const lookup = (name: string) => {
+    let found = infos.get(name);
+    if (!found) {
+      found = find(name);
+      found.catch(() => undefined); // observed later, when the walk reaches it
       infos.set(name, found);
     }
-    return infos.get(name) ?? null;
+    return found;
   };
   const upgrade = new Set(request.upgrade ?? []);
   const roots = new Set(request.roots.map((r) => r.name));
@@ -142,6 +149,7 @@ export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan>
           optional: dep.optional,
         });
         queue.push(dep.name);
+        void lookup(dep.name);
       }
     }
     if (samePicks(chosen, next)) return { plugins: order(next), warnings: [...warnings] };
