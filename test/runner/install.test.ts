@@ -51,6 +51,10 @@ before(async () => {
         },
       ],
     },
+    {
+      name: "slip",
+      versions: [{ version: "1.0.0", archive: tarGz([{ path: "../../../escaped.txt", data: "pwned" }]) }],
+    },
     { name: "needy", versions: [{ version: "1.0.0", permissions: ["network_access", "filesystem_write"] }] },
     { name: "wild", versions: [{ version: "1.0.0", security_level: "untrusted" }] },
     {
@@ -401,4 +405,16 @@ test("an update that would break an installed dependent is refused with the reas
     return true;
   });
   assert.equal((await listInstalled(c.pluginDir)).find((p) => p.name === "base")?.version, "1.0.0");
+});
+
+test("I1 through the whole install: a zip-slip archive from the registry is EXTRACTION_FAILED, staging removed", async () => {
+  const c = await ctx();
+  await assert.rejects(install(c, { plugins: [{ name: "slip" }] }), (e) =>
+    isRunnerError(e, "EXTRACTION_FAILED"),
+  );
+  assert.equal(await exists(join(c.pluginDir, "slip")), false);
+  assert.equal(await exists(join(c.tmp, "escaped.txt")), false);
+  assert.equal(await exists(join(c.pluginDir, "escaped.txt")), false);
+  assert.deepEqual(await readdir(join(c.pluginDir, ".finfocus-registry", "staging")).catch(() => []), []);
+  assert.deepEqual(await listInstalled(c.pluginDir), []);
 });
