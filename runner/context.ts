@@ -39,6 +39,8 @@ export interface RunnerContext {
   maxDownloadBytes: number;
   /** Verified artifacts kept by checksum (none: no artifact cache). */
   artifactCacheDir?: string;
+  /** How many discovery sources `discover` asks at once (the spec's concurrent_discoveries). */
+  concurrentDiscoveries?: number;
   /** Only caches: no network at all. */
   offline?: boolean;
   extractLimits: ExtractLimits;

@@ -34,6 +34,7 @@ export interface ClientOptions {
   policy?: SecurityPolicy;
   artifactMirror?: string;
   maxDownloadBytes?: number;
+  concurrentDiscoveries?: number;
   /** Keep verified artifacts here by checksum (reinstalls and `--offline`). */
   artifactCacheDir?: string;
   extractLimits?: ExtractLimits;
@@ -62,6 +63,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
         clock,
         dir: options.cacheDir ?? join(homedir(), ".finfocus", "cache", "registry"),
         ...(options.offline ? { offline: true } : {}),
+        ...(options.concurrentDiscoveries ? { concurrentDiscoveries: options.concurrentDiscoveries } : {}),
         ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       }),
       ...(options.cacheTtlSeconds !== undefined ? { ttlSeconds: options.cacheTtlSeconds } : {}),
@@ -79,6 +81,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     maxDownloadBytes: options.maxDownloadBytes ?? 256 * 1024 * 1024,
     ...(options.artifactCacheDir ? { artifactCacheDir: options.artifactCacheDir } : {}),
     ...(options.offline ? { offline: true } : {}),
+    ...(options.concurrentDiscoveries ? { concurrentDiscoveries: options.concurrentDiscoveries } : {}),
     extractLimits: options.extractLimits ?? DEFAULT_EXTRACT_LIMITS,
     allowScripts: options.allowScripts ?? false,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 60_000,

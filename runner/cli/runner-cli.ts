@@ -129,6 +129,7 @@ export async function contextFromArgs(
     ),
     cacheDir: join(cacheDir, "registry"),
     artifactCacheDir: join(cacheDir, "artifacts"),
+    ...(settings?.concurrent_discoveries ? { concurrentDiscoveries: settings.concurrent_discoveries } : {}),
     ...(registryUrl ? { registryUrl } : {}),
     ...(sources ? { sources } : {}),
     ...(settings?.cache_ttl_seconds !== undefined ? { cacheTtlSeconds: settings.cache_ttl_seconds } : {}),

@@ -26,11 +26,18 @@ export interface DiscoverResult {
 
 /** The spec's DiscoverPlugins: searches every source; a failing source is reported, not fatal. */
 export async function discover(
-  context: Pick<RunnerContext, "sources">,
+  context: Pick<RunnerContext, "sources" | "concurrentDiscoveries">,
   filter = "",
 ): Promise<DiscoverResult> {
   const result: DiscoverResult = { plugins: [], errors: [] };
-  const answers = await Promise.allSettled(context.sources.map((s) => s.list(filter)));
+  // At most `concurrent_discoveries` sources are asked at once (default: all).
+  const limit = Math.max(1, context.concurrentDiscoveries ?? context.sources.length);
+  const answers: PromiseSettledResult<PluginListing[]>[] = [];
+  for (let i = 0; i < context.sources.length; i += limit) {
+    answers.push(
+      ...(await Promise.allSettled(context.sources.slice(i, i + limit).map((s) => s.list(filter)))),
+    );
+  }
   answers.forEach((answer, i) => {
     const source = context.sources[i]!;
     if (answer.status === "fulfilled") {

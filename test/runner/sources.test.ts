@@ -92,7 +92,7 @@ test("filesystem, url and git sources answer in priority order; a failing source
     list.map((s) => s.kind),
     ["filesystem", "url", "git", "registry"],
   );
-  const result = await discover({ sources: list });
+  const result = await discover({ sources: list, concurrentDiscoveries: 2 });
   assert.deepEqual(
     result.plugins.map((p) => `${p.name}@${p.version}:${p.source}`),
     ["fs-one@1.0.0:filesystem", "fs-two@2.0.0:filesystem", "git-one@1.0.0:git", "url-one@1.0.0:url"],
