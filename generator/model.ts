@@ -13,7 +13,8 @@ import {
 } from "./api.types.ts";
 import { compareFeedEntries, latestTime } from "./feeds.ts";
 import type { ApiModel, FeedEntry, ModelInputs, PluginModel } from "./model.types.ts";
-import { API_ROOT, DISCOVERY_PATH, PLUGIN_INDEX_PATH, pluginFeedPath, versionsPath } from "./paths.ts";
+import { GENERIC_NOT_FOUND } from "./not-found.ts";
+import { API_ROOT, pluginFeedPath, versionsPath } from "./paths.ts";
 import { upstreamRegistry } from "./registry-json.ts";
 import { latestRecord, pluginSummary, versionSummary } from "./summaries.ts";
 import { isoSeconds } from "./time.ts";
@@ -134,10 +135,6 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
     registry: registry.document,
     registryOmitted: registry.omitted,
     releases: allFeed.slice(0, RELEASES_FEED_SIZE),
-    notFound: {
-      code: "NOT_FOUND",
-      message: "No document at this path. Start from the discovery document or the plugin index.",
-      details: { discovery: DISCOVERY_PATH, plugin_index: PLUGIN_INDEX_PATH },
-    },
+    notFound: GENERIC_NOT_FOUND,
   };
 }
