@@ -3,6 +3,7 @@
  * publish one with errors), date its versions from git in one pass, build the model, render it,
  * write it incrementally, then hand the model to the site builder when one is given.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Finding } from "../core/findings.types.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
