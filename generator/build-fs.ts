@@ -69,10 +69,18 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   timings.model = performance.now() - t;
 
   t = performance.now();
-  const report = await writeTree(
-    options.outDir,
-    renderApi(model, (file) => source.readFile(file)),
-  );
+  // Copies are read synchronously: a thread-pool round trip per manifest costs more than the read.
+  const registryRoot = path.resolve(options.registryDir);
+  const readCopy = async (file: string): Promise<Uint8Array | undefined> => {
+    const full = path.resolve(registryRoot, file);
+    if (!full.startsWith(registryRoot + path.sep)) return undefined;
+    try {
+      return readFileSync(full);
+    } catch {
+      return undefined;
+    }
+  };
+  const report = await writeTree(options.outDir, renderApi(model, readCopy));
   timings.write = performance.now() - t;
 
   if (options.site) {

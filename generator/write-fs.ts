@@ -105,6 +105,8 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
   const previous = readState(outDir);
   mkdirSync(outDir, { recursive: true });
   rmSync(join(outDir, STATE_FILE), { force: true });
+  // Without state, list our own files once: no failed open() per output in a fresh folder.
+  const existing = previous ? undefined : new Set(ownedFiles(outDir));
   const made = new Set<string>();
   const report: WriteReport = { written: [], unchanged: 0, deleted: [], files: new Map() };
 
@@ -113,7 +115,11 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
     if (report.files.has(output.path))
       throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
     const target = join(outDir, output.path);
-    const before = previous ? previous.get(output.path) : hashOnDisk(target);
+    const before = previous
+      ? previous.get(output.path)
+      : existing?.has(output.path)
+        ? hashOnDisk(target)
+        : undefined;
     let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
     let hash = output.sha256;
     if (hash === undefined || hash !== before) {
@@ -134,7 +140,7 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
     report.written.push(output.path);
   }
 
-  const stale = previous ? [...previous.keys()] : ownedFiles(outDir);
+  const stale = previous ? [...previous.keys()] : [...(existing ?? [])];
   for (const path of stale) {
     if (report.files.has(path) || path === STATE_FILE) continue;
     checkPath(path);
