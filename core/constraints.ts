@@ -20,6 +20,18 @@ export interface ParsedConstraint {
  * guessed at.
  */
 export function parseConstraint(text: string): { value?: ParsedConstraint; error?: string } {
+  let parsed = parsedConstraints.get(text);
+  if (!parsed) {
+    if (parsedConstraints.size > 10_000) parsedConstraints.clear();
+    parsed = parseUncached(text);
+    parsedConstraints.set(text, parsed);
+  }
+  return parsed;
+}
+
+const parsedConstraints = new Map<string, { value?: ParsedConstraint; error?: string }>();
+
+function parseUncached(text: string): { value?: ParsedConstraint; error?: string } {
   if (text.length > MAX_CONSTRAINT_LENGTH)
     return { error: `longer than ${MAX_CONSTRAINT_LENGTH} characters` };
   const parts = text.split(",").map((p) => p.trim());
@@ -55,11 +67,22 @@ export function bestMatch(
   constraint: ParsedConstraint,
   includePrerelease = false,
 ): string | undefined {
+  let memo = bestMatches.get(versions);
+  const key = `${includePrerelease ? "p" : "r"}${constraint.source}`;
+  if (memo?.has(key)) return memo.get(key);
   let best: string | undefined;
   for (const v of versions) {
     if (v.yanked && !constraint.exact) continue;
     if (!satisfies(v.version, constraint, includePrerelease)) continue;
     if (best === undefined || semver.gt(v.version, best)) best = v.version;
   }
+  if (!memo) {
+    memo = new Map();
+    bestMatches.set(versions, memo);
+  }
+  memo.set(key, best);
   return best;
 }
+
+/** Results per version list (by identity: the registry hands out one array per plugin). */
+const bestMatches = new WeakMap<readonly object[], Map<string, string | undefined>>();

@@ -143,7 +143,10 @@ function scanStructure(text: string, limit: number): { maxDepth: number; deepAt:
   return { maxDepth, deepAt, colons };
 }
 
-/** Counts the members of every object in `value` and reports forbidden keys. */
+/**
+ * Counts the members of every object in `value` and reports forbidden keys. `path` is one
+ * mutable stack (no array per key: this runs on every file).
+ */
 function walkKeys(
   value: unknown,
   path: (string | number)[],
@@ -152,13 +155,22 @@ function walkKeys(
   if (value === null || typeof value !== "object") return 0;
   let count = 0;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) count += walkKeys(value[i], [...path, i], forbidden);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === null || typeof item !== "object") continue;
+      path.push(i);
+      count += walkKeys(item, path, forbidden);
+      path.pop();
+    }
     return count;
   }
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
     count++;
-    if (FORBIDDEN_KEYS.has(key)) forbidden([...path, key]);
-    count += walkKeys((value as Record<string, unknown>)[key], [...path, key], forbidden);
+    path.push(key);
+    if (FORBIDDEN_KEYS.has(key)) forbidden([...path]);
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === "object") count += walkKeys(child, path, forbidden);
+    path.pop();
   }
   return count;
 }

@@ -1,21 +1,27 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { RegistrySource } from "./source.types.ts";
 
-/** A registry in a folder on disk. Paths that try to leave the folder read as missing. */
+/**
+ * A registry in a folder on disk. Paths that try to leave the folder read as missing.
+ * Reads are synchronous under the async interface: for tens of thousands of small files that is
+ * an order of magnitude faster than fs/promises (no thread-pool round trips per file).
+ */
 export function fsSource(dir: string, root = dir): RegistrySource {
   const base = path.resolve(dir);
   const resolve = (rel: string): string | undefined => {
+    if (!rel.includes("..") && !rel.startsWith("/") && !rel.includes("\\")) return path.join(base, rel);
     const full = path.resolve(base, rel);
     return full === base || full.startsWith(base + path.sep) ? full : undefined;
   };
   return {
     root,
+    dir: base,
     async readFile(rel) {
       const full = resolve(rel);
       if (!full) return undefined;
       try {
-        return await readFile(full);
+        return readFileSync(full);
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw error;
@@ -25,7 +31,7 @@ export function fsSource(dir: string, root = dir): RegistrySource {
       const full = resolve(rel);
       if (!full) return [];
       try {
-        return (await readdir(full)).sort();
+        return readdirSync(full).sort();
       } catch (error) {
         if (isMissing(error)) return [];
         throw error;

@@ -16,6 +16,8 @@ export interface RuleContext {
   path?: { name: string; version: string };
   config?: RegistryConfig;
   entry?: Entry;
+  /** The manifest's decoded text, when known: lets text-wide checks skip clean files cheaply. */
+  text?: string;
   /** A Sigstore bundle file lies beside the manifest. */
   hasBundle: boolean;
   /** The versions of another plugin in the registry, or undefined when it has none. */

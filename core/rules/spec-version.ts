@@ -1,4 +1,3 @@
-import semver from "semver";
 import type { Finding } from "../findings.types.ts";
 import { finding } from "./finding.ts";
 import type { Rule } from "./rule.types.ts";
@@ -7,13 +6,26 @@ import type { Rule } from "./rule.types.ts";
  * min_spec_version ≤ spec_version ≤ max_spec_version, and the registry's spec version lies within
  * what the plugin supports.
  */
+/** Spec versions are plain x.y.z (the schema says so): compare them without allocating. */
+function compare(a: string, b: string): number {
+  const x = a.split(".");
+  const y = b.split(".");
+  for (let i = 0; i < 3; i++) {
+    const d = Number(x[i]) - Number(y[i]);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+const valid = (v: string | undefined): v is string => v !== undefined && /^\d+\.\d+\.\d+$/.test(v);
+
 export const specVersion: Rule = (ctx) => {
   const out: Finding[] = [];
   const spec = ctx.manifest.specification.spec_version;
   const min = ctx.manifest.requirements?.min_spec_version;
   const max = ctx.manifest.requirements?.max_spec_version;
-  if (!semver.valid(spec)) return out;
-  if (min && semver.valid(min) && semver.gt(min, spec)) {
+  if (!valid(spec)) return out;
+  if (valid(min) && compare(min, spec) > 0) {
     out.push(
       finding(
         ctx,
@@ -23,7 +35,7 @@ export const specVersion: Rule = (ctx) => {
       ),
     );
   }
-  if (max && semver.valid(max) && semver.lt(max, spec)) {
+  if (valid(max) && compare(max, spec) < 0) {
     out.push(
       finding(
         ctx,
@@ -34,9 +46,9 @@ export const specVersion: Rule = (ctx) => {
     );
   }
   const registrySpec = ctx.config?.spec_version;
-  if (registrySpec && semver.valid(registrySpec)) {
-    const low = min && semver.valid(min) ? min : spec;
-    if (semver.gt(low, registrySpec)) {
+  if (valid(registrySpec)) {
+    const low = valid(min) ? min : spec;
+    if (compare(low, registrySpec) > 0) {
       out.push(
         finding(
           ctx,
@@ -46,7 +58,7 @@ export const specVersion: Rule = (ctx) => {
         ),
       );
     }
-    if (max && semver.valid(max) && semver.lt(max, registrySpec)) {
+    if (valid(max) && compare(max, registrySpec) < 0) {
       out.push(
         finding(
           ctx,

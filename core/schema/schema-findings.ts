@@ -23,9 +23,12 @@ export function schemaFindings(errors: readonly ErrorObject[], file: string, cod
     const chosen = anyOf
       ? [anyOf]
       : group.filter((e, i) => group.findIndex((o) => o.keyword === e.keyword) === i);
-    for (const error of chosen) {
-      findings.push({ code, severity: "error", message: messageOf(error, pointer), file, pointer });
-    }
+    // One finding per place: several problems with one value read best as one sentence.
+    const messages = chosen.map((error, i) => {
+      const message = messageOf(error, pointer);
+      return i === 0 ? message : message.replace(/^'[^']*' |^the document /, "");
+    });
+    findings.push({ code, severity: "error", message: messages.join("; "), file, pointer });
   }
   return findings;
 }

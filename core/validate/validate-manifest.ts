@@ -45,7 +45,7 @@ export function validateManifest(
   }
   const manifest = loaded.value as Manifest;
   const findings: Finding[] = [];
-  const ctx = { manifest, file, hasBundle: context.hasBundle ?? false, ...context };
+  const ctx = { manifest, file, text, hasBundle: context.hasBundle ?? false, ...context };
   for (const rule of manifestRules) findings.push(...rule(ctx));
   return {
     value: manifest,
