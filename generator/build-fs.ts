@@ -21,7 +21,7 @@ import { type WriteReport, writeTree } from "./write-fs.ts";
  * from. site/ provides it (`buildSite`); the CLI passes it in, so the generator never imports the
  * site and builds without one.
  */
-export type SiteBuilder = (args: { model: ApiModel; outDir: string; base: string }) => Promise<void>;
+export type SiteBuilder = (args: { model: ApiModel; outDir: string; base: string }) => Promise<unknown>;
 
 export interface BuildOptions {
   /** The registry folder (config.json, plugins/). */
