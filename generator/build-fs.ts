@@ -4,6 +4,7 @@
  * write it incrementally, then hand the model to the site builder when one is given.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { Finding } from "../core/findings.types.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
@@ -31,7 +32,7 @@ export interface BuildOptions {
   /** Environment for `SOURCE_DATE_EPOCH` (default: none, i.e. git or the clock). */
   env?: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
-  /** Validation and loading; core's `loadRegistry` by default. */
+  /** Validation and loading; core's `loadRegistry` on every core by default. */
   load?: (source: RegistrySource) => Promise<LoadedRegistry>;
   /** How the registry is named in findings (default: registryDir). */
   displayRoot?: string;
@@ -56,7 +57,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   let t = performance.now();
   const source = fsSource(options.registryDir, options.displayRoot ?? options.registryDir);
   const [loaded, git] = await Promise.all([
-    (options.load ?? loadRegistry)(source),
+    options.load ? options.load(source) : loadRegistry(source, { workers: availableParallelism() }),
     readGitDates(options.registryDir),
   ]);
   timings.load = performance.now() - t;
