@@ -17,7 +17,7 @@ SOURCE_DATE_EPOCH fixes the generation time.
 Exit status: 0 built, 1 the registry has errors (nothing written), 2 usage or I/O error.`;
 
 /** Where site/ provides its builder. The one place the generator's CLI meets the site. */
-const SITE_MODULE = new URL("../../site/build.ts", import.meta.url);
+const SITE_MODULE = new URL("../../site/build-site.ts", import.meta.url);
 
 /** The site builder when site/ exists (`export async function buildSite({ model, outDir, base })`). */
 async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
