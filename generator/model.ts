@@ -101,6 +101,7 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
     const versionIndex: VersionIndexDocument = { api_version: API_VERSION, name: record.name, versions };
     plugins.push({
       name: record.name,
+      entry: record.entry,
       document,
       versionIndex,
       versions: record.versions.map((v) => ({

@@ -3,6 +3,7 @@
  * The site reads this (from `buildModel`) and never parses manifests itself.
  */
 import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
+import type { Entry } from "../core/registry.types.ts";
 import type {
   ApiError,
   DiscoveryDocument,
@@ -75,6 +76,8 @@ export interface VersionModel {
 
 export interface PluginModel {
   name: string;
+  /** The plugin's entry.json as loaded (governance: owners, signers, yanks, deprecation). */
+  entry: Entry;
   document: PluginDocument;
   versionIndex: VersionIndexDocument;
   versions: VersionModel[];

@@ -11,6 +11,11 @@ export interface Output {
    * the writer then skips producing unchanged files altogether.
    */
   sha256?: string;
+  /**
+   * A fingerprint of everything the bytes are made from (inputs and rendering code), when one is
+   * cheaper than the bytes: an output whose key equals the previous build's is not produced.
+   */
+  key?: string;
   /** The bytes, or how to get them (read lazily: a copied manifest is read only when written). */
   bytes: Uint8Array | (() => Promise<Uint8Array>);
 }

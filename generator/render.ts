@@ -4,6 +4,7 @@
  * document is canonical JSON or Atom XML rendered from the model.
  */
 import { atomFeed } from "./feeds.ts";
+import { pluginKey } from "./fingerprint.ts";
 import { canonicalJsonBytes } from "./json.ts";
 import type { ApiModel } from "./model.types.ts";
 import type { Output } from "./output.types.ts";
@@ -51,18 +52,26 @@ export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<O
     ),
   };
   for (const plugin of model.plugins) {
-    yield { path: pluginPath(plugin.name), bytes: canonicalJsonBytes(plugin.document) };
-    yield { path: versionsPath(plugin.name), bytes: canonicalJsonBytes(plugin.versionIndex) };
+    // Lazy, keyed: an unchanged plugin's documents are not rendered again (see fingerprint.ts).
+    const key = pluginKey(plugin, model.base_url);
+    yield { path: pluginPath(plugin.name), key, bytes: async () => canonicalJsonBytes(plugin.document) };
+    yield {
+      path: versionsPath(plugin.name),
+      key,
+      bytes: async () => canonicalJsonBytes(plugin.versionIndex),
+    };
     yield {
       path: pluginFeedPath(plugin.name),
-      bytes: encoder.encode(
-        atomFeed(plugin.feed, {
-          baseUrl: model.base_url,
-          selfPath: pluginFeedPath(plugin.name),
-          title: `${plugin.name} releases`,
-          fallbackUpdated: model.generated_at,
-        }),
-      ),
+      key,
+      bytes: async () =>
+        encoder.encode(
+          atomFeed(plugin.feed, {
+            baseUrl: model.base_url,
+            selfPath: pluginFeedPath(plugin.name),
+            title: `${plugin.name} releases`,
+            fallbackUpdated: model.generated_at,
+          }),
+        ),
     };
     for (const version of plugin.versions) {
       yield {

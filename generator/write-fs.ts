@@ -2,9 +2,10 @@
  * The incremental writer: the only code that writes the API to disk. It writes a file only when
  * its bytes change, deletes the files of plugins and versions that are gone, and reports counts.
  *
- * It remembers what it wrote in `<out>/.finfocus-build-state.json` (path → sha256), so a rebuild
- * compares hashes instead of reading every old file, and a copied manifest whose hash is known is
- * not even read. The state is removed before the first write and rewritten after the last, so an
+ * It remembers what it wrote in `<out>/.finfocus-build-state.json` (path → sha256, and the
+ * output's input key when it has one), so a rebuild compares hashes instead of reading every old
+ * file, a copied manifest whose hash is known is not even read, and a document whose input key is
+ * unchanged is not even rendered. The state is removed before the first write and rewritten after the last, so an
  * interrupted build leaves no state and the next one falls back to comparing file contents.
  * Without state, only files under the generator's own prefixes (api/v1/, feeds/, the discovery
  * document) are candidates for deletion: a site built into the same folder is never touched.
@@ -27,8 +28,16 @@ export interface WriteReport {
 }
 
 interface State {
-  version: 1;
+  version: 2;
+  /** path → sha256 of the bytes written; */
   files: Record<string, string>;
+  /** path → the output's input key, for outputs that have one. */
+  keys: Record<string, string>;
+}
+
+interface Previous {
+  files: Map<string, string>;
+  keys: Map<string, string>;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -46,11 +55,14 @@ function checkPath(path: string): void {
     throw new RegistryError("UNSAFE_OUTPUT_PATH", `refusing to write outside the output folder: ${path}`);
 }
 
-function readState(outDir: string): Map<string, string> | undefined {
+function readState(outDir: string): Previous | undefined {
   try {
     const state = JSON.parse(readFileSync(join(outDir, STATE_FILE), "utf8")) as State;
-    if (state.version !== 1 || typeof state.files !== "object" || state.files === null) return undefined;
-    return new Map(Object.entries(state.files).filter(([, v]) => typeof v === "string"));
+    if (state.version !== 2 || typeof state.files !== "object" || typeof state.keys !== "object")
+      return undefined;
+    const strings = (o: Record<string, unknown>) =>
+      new Map(Object.entries(o ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
+    return { files: strings(state.files), keys: strings(state.keys) };
   } catch {
     return undefined;
   }
@@ -109,6 +121,7 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
   const existing = previous ? undefined : new Set(ownedFiles(outDir));
   const made = new Set<string>();
   const report: WriteReport = { written: [], unchanged: 0, deleted: [], files: new Map() };
+  const keys = new Map<string, string>();
 
   for (const output of outputs) {
     checkPath(output.path);
@@ -116,10 +129,16 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
       throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
     const target = join(outDir, output.path);
     const before = previous
-      ? previous.get(output.path)
+      ? previous.files.get(output.path)
       : existing?.has(output.path)
         ? hashOnDisk(target)
         : undefined;
+    if (output.key !== undefined) keys.set(output.path, output.key);
+    if (before !== undefined && output.key !== undefined && previous?.keys.get(output.path) === output.key) {
+      report.files.set(output.path, before);
+      report.unchanged++;
+      continue;
+    }
     let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
     let hash = output.sha256;
     if (hash === undefined || hash !== before) {
@@ -140,7 +159,7 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
     report.written.push(output.path);
   }
 
-  const stale = previous ? [...previous.keys()] : [...(existing ?? [])];
+  const stale = previous ? [...previous.files.keys()] : [...(existing ?? [])];
   for (const path of stale) {
     if (report.files.has(path) || path === STATE_FILE) continue;
     checkPath(path);
@@ -149,7 +168,11 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
     pruneDirs(outDir, path);
   }
 
-  const state: State = { version: 1, files: Object.fromEntries(report.files) };
+  const state: State = {
+    version: 2,
+    files: Object.fromEntries(report.files),
+    keys: Object.fromEntries(keys),
+  };
   const tmp = join(outDir, `${STATE_FILE}.tmp`);
   writeFileSync(tmp, JSON.stringify(state));
   renameSync(tmp, join(outDir, STATE_FILE));

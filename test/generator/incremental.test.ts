@@ -101,3 +101,29 @@ test("a registry with errors is refused and nothing is written", async () => {
     cleanup();
   }
 });
+
+test("yanking a version (an entry.json change) rewrites exactly that plugin's documents", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    const entryPath = path.join(registry, "plugins/gamma-multi/entry.json");
+    const entry = JSON.parse(readFileSync(entryPath, "utf8"));
+    entry.yanked = { "0.9.0": "Reports costs in the wrong currency." };
+    writeFileSync(entryPath, `${JSON.stringify(entry, null, 2)}\n`);
+    const result = await build(registry, out);
+    assert.deepEqual([...(result.report?.written ?? [])].sort(), [
+      "api/v1/plugins/gamma-multi/index.json",
+      "api/v1/plugins/gamma-multi/versions/index.json",
+      "feeds/plugins/gamma-multi.xml",
+      "feeds/releases.xml",
+    ]);
+    const versions = JSON.parse(
+      readFileSync(path.join(out, "api/v1/plugins/gamma-multi/versions/index.json"), "utf8"),
+    );
+    assert.equal(versions.versions[0].yanked_reason, "Reports costs in the wrong currency.");
+  } finally {
+    cleanup();
+  }
+});
