@@ -1,0 +1,64 @@
+/**
+ * The site's one entry point: renders the registry website with Astro into the folder that holds
+ * the static API, so one folder deploys both. The generator's `build` command calls this.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MODEL_KEY, pageCount } from "./lib/model.ts";
+import type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
+import { loadModel } from "./lib/model-fs.ts";
+import { writeSearchIndex } from "./lib/search-index-fs.ts";
+import { sitemapFiles } from "./lib/sitemap.ts";
+
+export type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
+
+const SITE_ROOT = fileURLToPath(new URL("./", import.meta.url));
+
+/** "/registry" and "registry/" → "/registry/"; "" → "/". */
+export function normalizeBase(base = "/"): string {
+  const trimmed = base.replace(/^\/+|\/+$/g, "");
+  return trimmed === "" ? "/" : `/${trimmed}/`;
+}
+
+/**
+ * Builds the site from the generator's model (or from the API documents in `apiDir`) into
+ * `outDir`, under the URL path `base`. Files already in `outDir` (the API) are kept.
+ */
+export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
+  let model: SiteModel;
+  if (options.model) model = options.model;
+  else if (options.apiDir) model = await loadModel(options.apiDir);
+  else throw new TypeError("buildSite needs either `model` or `apiDir`");
+  const outDir = resolve(options.outDir);
+  const base = normalizeBase(options.base);
+  const site = options.site ?? model.discovery.base_url;
+  process.env.ASTRO_TELEMETRY_DISABLED = "1";
+  const { build } = await import("astro");
+  const slot = globalThis as unknown as Record<symbol, unknown>;
+  slot[MODEL_KEY] = model;
+  try {
+    await build({
+      root: SITE_ROOT,
+      configFile: false,
+      outDir,
+      base,
+      site: new URL(site).origin,
+      trailingSlash: "ignore",
+      build: { format: "directory" },
+      cacheDir: join(SITE_ROOT, ".astro", "cache"),
+      logLevel: options.verbose ? "info" : "warn",
+      devToolbar: { enabled: false },
+      prefetch: false,
+      vite: { build: { emptyOutDir: false }, logLevel: options.verbose ? "info" : "warn" },
+    });
+  } finally {
+    delete slot[MODEL_KEY];
+  }
+  const searchBytes = await writeSearchIndex(model, outDir);
+  for (const file of sitemapFiles(model, new URL(base, site).href)) {
+    await mkdir(join(outDir, file.path, ".."), { recursive: true });
+    await writeFile(join(outDir, file.path), file.text);
+  }
+  return { pages: pageCount(model), searchBytes };
+}
