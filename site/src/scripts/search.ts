@@ -259,6 +259,7 @@ searchForm.addEventListener("submit", (e) => {
 });
 form.addEventListener("submit", (e) => e.preventDefault());
 form.addEventListener("change", soon);
+sort.addEventListener("change", soon);
 form.addEventListener("reset", () => setTimeout(soon, 0));
 more.addEventListener("click", () => {
   const next = list.children.length;
@@ -267,6 +268,5 @@ more.addEventListener("click", () => {
 });
 const panel = document.querySelector<HTMLDetailsElement>("#filters-panel");
 if (panel && matchMedia("(max-width: 760px)").matches) panel.open = false;
-more.hidden = Number(list.dataset.total ?? "0") <= PAGE && list.children.length < PAGE;
 if (restore()) void run();
-else if (list.children.length >= PAGE) more.hidden = false;
+else more.hidden = Number(list.dataset.total ?? "0") <= PAGE;
