@@ -13,7 +13,7 @@
  */
 
 export const SEARCH_FORMAT = 1;
-export const DOC_CHUNK = 32;
+export const DOC_CHUNK = 16;
 export const FIELD_WEIGHT = [10, 4, 1] as const;
 
 export interface SearchMeta {

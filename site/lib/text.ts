@@ -5,6 +5,7 @@
 
 // Trojan Source (CVE-2021-42574): embeddings, overrides, isolates and the implicit marks.
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const HAS_BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 /** Replaces each bidi control with a visible code point label such as `[U+202E]`. */
 export function cleanText(value: string | undefined): string {
@@ -22,8 +23,7 @@ export function displayJson(value: unknown): string {
 
 /** The URL when it is an absolute http(s) URL without credentials; otherwise undefined (shown as text). */
 export function safeHref(value: string | undefined): string | undefined {
-  if (!value || BIDI.test(value)) return undefined;
-  BIDI.lastIndex = 0;
+  if (!value || HAS_BIDI.test(value)) return undefined;
   try {
     const url = new URL(value);
     if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password)

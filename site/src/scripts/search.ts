@@ -12,6 +12,7 @@ import {
   shardKey,
   tokenize,
 } from "../../lib/search-format.ts";
+import { cleanText } from "../../lib/text.ts";
 
 const PAGE = 20;
 const GROUPS = ["provider", "capability", "level", "method", "signature"] as const;
@@ -177,7 +178,7 @@ function item(meta: SearchMeta, id: number, row: DocRow): HTMLLIElement {
   head.append(a, version, badges);
   const desc = document.createElement("p");
   desc.className = "plugin-desc";
-  desc.textContent = row[2].replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, "");
+  desc.textContent = cleanText(row[2]);
   const info = document.createElement("p");
   info.className = "plugin-meta";
   const providers = document.createElement("span");
