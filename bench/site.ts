@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `npm run bench:site`: builds the site for 1,000 and 10,000 synthetic plugins and, in the same run,
  * a bare Astro project rendering the same number of trivial pages (the floor). Each build runs in
@@ -14,9 +15,11 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
 import type { PluginDocument, PluginSummary, SignatureKind, VersionSummary } from "../generator/api.types.ts";
+import { ensureChromium } from "../scripts/ensure-chromium.ts";
 import { pageCount } from "../site/lib/model.ts";
 import type { SiteModel } from "../site/lib/model.types.ts";
 import { type SearchMeta, shardKey, tokenize } from "../site/lib/search-format.ts";
+import { serveStatic } from "../test/site/serve.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WORK = join(ROOT, "node_modules", ".cache", "finfocus-bench-site");
@@ -262,6 +265,40 @@ async function queryBytes(out: string, query: string): Promise<{ raw: number; gz
   };
 }
 
+/** What a real browser fetches from search/ for one typed query (and a filter), measured at the server. */
+async function browserQueryBytes(out: string, query: string): Promise<number> {
+  const { chromium } = await import("playwright-core");
+  const server = await serveStatic(out, "/");
+  const browser = await chromium.launch({
+    executablePath: ensureChromium(),
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.fill("#q", query);
+    await page.waitForFunction(() =>
+      document.querySelector("#results-status")?.textContent?.includes("match"),
+    );
+    await page.check("input[name=level][value=verified]");
+    await page.waitForFunction(() => location.search.includes("level=verified"));
+    await page.waitForTimeout(300);
+    let bytes = 0;
+    for (const [path, n] of server.sent) if (path.startsWith("/search/")) bytes += n;
+    return bytes;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 async function largest(dir: string): Promise<number> {
   const sizes = await Promise.all((await readdir(dir)).map(async (f) => (await stat(join(dir, f))).size));
   return Math.max(...sizes);
@@ -281,6 +318,7 @@ async function main(): Promise<void> {
     const q1 = await queryBytes(out, "aws cost");
     const q2 = await queryBytes(out, "kubernetes allocation namespace");
     const indexSize = (await stat(join(out, "search", "index.json"))).size;
+    const real = await browserQueryBytes(out, "aws cost");
     process.stdout.write(
       [
         `\n${n.toLocaleString("en")} plugins → ${site.pages.toLocaleString("en")} pages`,
@@ -290,6 +328,7 @@ async function main(): Promise<void> {
         `  search       index.json ${kb(indexSize)}, largest shard ${kb(await largest(join(out, "search", "t")))}`,
         `  one query ("aws cost"), upper bound: ${kb(q1.raw)} raw, ${kb(q1.gzip)} gzip, ${q1.files} files (target < 300 KB)`,
         `  one query ("kubernetes allocation namespace"): ${kb(q2.raw)} raw, ${kb(q2.gzip)} gzip, ${q2.files} files`,
+        `  measured in Chromium: typing "aws cost" then filtering by level fetched ${kb(real)} from search/ (uncompressed)`,
         "",
       ].join("\n"),
     );
