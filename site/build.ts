@@ -5,13 +5,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MODEL_KEY, pageCount } from "./lib/model.ts";
+import { MODEL_KEY, pageCount, toSiteModel } from "./lib/model.ts";
 import type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
 import { loadModel } from "./lib/model-fs.ts";
 import { writeSearchIndex } from "./lib/search-index-fs.ts";
 import { sitemapFiles } from "./lib/sitemap.ts";
 
-export type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
+export type { BuildSiteOptions, BuildSiteResult, GeneratorModel, SiteModel } from "./lib/model.types.ts";
 
 const SITE_ROOT = fileURLToPath(new URL("./", import.meta.url));
 
@@ -27,7 +27,7 @@ export function normalizeBase(base = "/"): string {
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   let model: SiteModel;
-  if (options.model) model = options.model;
+  if (options.model) model = toSiteModel(options.model);
   else if (options.apiDir) model = await loadModel(options.apiDir);
   else throw new TypeError("buildSite needs either `model` or `apiDir`");
   const outDir = resolve(options.outDir);

@@ -4,7 +4,7 @@
  */
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { PluginDocument, PluginSummary, VersionSummary } from "../../generator/api.types.ts";
-import type { SiteModel } from "./model.types.ts";
+import type { GeneratorModel, SiteModel } from "./model.types.ts";
 
 /** Where buildSite parks the model while Astro renders. */
 export const MODEL_KEY: unique symbol = Symbol.for("finfocus.registry.site.model") as never;
@@ -22,6 +22,26 @@ export interface SiteView {
   /** Most recent releases across the registry, newest first. */
   newest: { name: string; version: VersionSummary; summary: PluginSummary }[];
   manifest(name: string, version: string): Manifest | undefined;
+}
+
+/** Where the generator writes the registry-wide releases feed (generator/paths.ts RELEASES_FEED_PATH). */
+export const GENERATOR_RELEASES_FEED = "feeds/releases.xml";
+
+/** Accepts either model shape; the generator's is regrouped without copying documents. */
+export function toSiteModel(model: SiteModel | GeneratorModel): SiteModel {
+  if ("manifests" in model) return model;
+  const manifests: SiteModel["manifests"] = {};
+  for (const p of model.plugins) {
+    manifests[p.document.name] = Object.fromEntries(p.versions.map((v) => [v.version, v.manifest]));
+  }
+  const site: SiteModel = {
+    discovery: model.discovery,
+    index: model.index,
+    plugins: model.plugins.map((p) => p.document),
+    manifests,
+  };
+  if (model.releases) site.releasesFeed = GENERATOR_RELEASES_FEED;
+  return site;
 }
 
 const views = new WeakMap<SiteModel, SiteView>();

@@ -12,12 +12,29 @@ export interface SiteModel {
   plugins: PluginDocument[];
   /** Every version's manifest as merged: plugin name → version → manifest. */
   manifests: Record<string, Record<string, Manifest>>;
+  /** Site-relative path of the registry-wide Atom feed of releases, when the generator writes one. */
+  releasesFeed?: string;
+}
+
+/**
+ * The generator's model (`ApiModel` in generator/model.types.ts), as far as the site reads it.
+ * Structural, so the generator can pass its model straight in: `site: buildSite`.
+ */
+export interface GeneratorModel {
+  discovery: DiscoveryDocument;
+  index: PluginIndexDocument;
+  plugins: readonly {
+    document: PluginDocument;
+    versions: readonly { version: string; manifest: Manifest }[];
+  }[];
+  /** The newest releases across the registry (the generator's feeds/releases.xml). */
+  releases?: readonly unknown[];
 }
 
 /** Options of {@link buildSite}: give either a model in memory or the folder holding the API. */
 export interface BuildSiteOptions {
-  /** The documents in memory (what the generator's model function returns). */
-  model?: SiteModel;
+  /** The documents in memory: the generator's model (`buildModel`) or a {@link SiteModel}. */
+  model?: SiteModel | GeneratorModel;
   /** A folder holding `.well-known/finfocus-registry.json` and `api/v1/…` (the generator's output). */
   apiDir?: string;
   /** Where the HTML lands; usually the same folder as the API. */
