@@ -37,6 +37,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const { build } = await import("astro");
   const slot = globalThis as unknown as Record<symbol, unknown>;
   slot[MODEL_KEY] = model;
+  // Astro puts its prerender bundle in <outDir>/.prerender when outDir is under the working
+  // directory (a string prefix test), else in <cwd>/.astro. Either must sit inside this repository
+  // for the bundle to resolve astro's dependencies, so build from site/: the bundle then lands in
+  // site/.astro (or inside outDir when outDir is under site/).
+  const cwd = process.cwd();
+  process.chdir(SITE_ROOT);
   try {
     await build({
       root: SITE_ROOT,
@@ -53,6 +59,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       vite: { build: { emptyOutDir: false }, logLevel: options.verbose ? "info" : "warn" },
     });
   } finally {
+    process.chdir(cwd);
     delete slot[MODEL_KEY];
   }
   const searchBytes = await writeSearchIndex(model, outDir);

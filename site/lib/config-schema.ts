@@ -61,3 +61,12 @@ export function configSchemaView(
   });
   return { kind: "rows", rows };
 }
+
+/** A configuration example or default as shown: pretty-printed when it is JSON, else as written. */
+export function prettyConfig(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
