@@ -2,7 +2,7 @@
  * The site's one entry point: renders the registry website with Astro into the folder that holds
  * the static API, so one folder deploys both. The generator's `build` command calls this.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MODEL_KEY, pageCount, toSiteModel } from "./lib/model.ts";
@@ -21,11 +21,21 @@ export function normalizeBase(base = "/"): string {
   return trimmed === "" ? "/" : `/${trimmed}/`;
 }
 
+// Builds in one process run one at a time: the model is handed over in a global and the working
+// directory is switched for the duration of Astro's build.
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * Builds the site from the generator's model (or from the API documents in `apiDir`) into
  * `outDir`, under the URL path `base`. Files already in `outDir` (the API) are kept.
  */
-export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
+export function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
+  const run = queue.then(() => buildOnce(options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   let model: SiteModel;
   if (options.model) model = toSiteModel(options.model);
   else if (options.apiDir) model = await loadModel(options.apiDir);
@@ -38,11 +48,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const slot = globalThis as unknown as Record<symbol, unknown>;
   slot[MODEL_KEY] = model;
   // Astro puts its prerender bundle in <outDir>/.prerender when outDir is under the working
-  // directory (a string prefix test), else in <cwd>/.astro. Either must sit inside this repository
-  // for the bundle to resolve astro's dependencies, so build from site/: the bundle then lands in
-  // site/.astro (or inside outDir when outDir is under site/).
+  // directory (a string prefix test), else in <cwd>/.astro. It must sit inside this repository to
+  // resolve astro's dependencies, and apart from any other build running at the same time, so
+  // build from a fresh folder under site/.astro/builds/.
   const cwd = process.cwd();
-  process.chdir(SITE_ROOT);
+  const builds = join(SITE_ROOT, ".astro", "builds");
+  await mkdir(builds, { recursive: true });
+  const work = await mkdtemp(join(builds, "b-"));
+  process.chdir(work);
   try {
     await build({
       root: SITE_ROOT,
@@ -52,7 +65,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       site: new URL(site).origin,
       trailingSlash: "ignore",
       build: { format: "directory" },
-      cacheDir: join(SITE_ROOT, ".astro", "cache"),
+      cacheDir: join(work, "cache"),
       logLevel: options.verbose ? "info" : "warn",
       devToolbar: { enabled: false },
       prefetch: false,
@@ -61,6 +74,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   } finally {
     process.chdir(cwd);
     delete slot[MODEL_KEY];
+    await rm(work, { recursive: true, force: true });
   }
   const searchBytes = await writeSearchIndex(model, outDir);
   for (const file of sitemapFiles(model, new URL(base, site).href)) {

@@ -12,7 +12,7 @@ import {
   shardKey,
   tokenize,
 } from "../../lib/search-format.ts";
-import { cleanText } from "../../lib/text.ts";
+import { cleanText, formatDate } from "../../lib/text.ts";
 
 const PAGE = 20;
 const GROUPS = ["provider", "capability", "level", "method", "signature"] as const;
@@ -139,16 +139,19 @@ function filter(
   return { ids, counts };
 }
 
-function badge(cls: string, text: string): HTMLElement {
+const CHECK =
+  '<svg aria-hidden="true" viewBox="0 0 16 16" width="12" height="12"><path d="M6.2 11.6 2.6 8l1.2-1.2 2.4 2.4 6-6L13.4 4.4z" fill="currentColor"/></svg>';
+
+function badge(cls: string, text: string, check = false): HTMLElement {
   const span = document.createElement("span");
   span.className = `badge ${cls}`;
-  span.textContent = text;
+  if (check) span.innerHTML = CHECK;
+  span.append(text);
   return span;
 }
 
 function dateOf(day: number): string {
-  const d = new Date(Date.UTC(2000, 0, 1) + day * 86_400_000);
-  return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  return formatDate(new Date(Date.UTC(2000, 0, 1) + day * 86_400_000).toISOString());
 }
 
 function item(meta: SearchMeta, id: number, row: DocRow): HTMLLIElement {
@@ -171,7 +174,11 @@ function item(meta: SearchMeta, id: number, row: DocRow): HTMLLIElement {
   const badges = document.createElement("span");
   badges.className = "badges";
   badges.append(
-    badge(`level-${level}`, LEVEL_TEXT[level as keyof typeof LEVEL_TEXT]?.label ?? humanize(level)),
+    badge(
+      `level-${level}`,
+      LEVEL_TEXT[level as keyof typeof LEVEL_TEXT]?.label ?? humanize(level),
+      level === "official" || level === "verified",
+    ),
     badge(`sig-${sig}`, SIGNATURE_TEXT[sig as keyof typeof SIGNATURE_TEXT] ?? sig),
   );
   if (r.charAt(pw + 3) === "1") badges.append(badge("deprecated", "Deprecated"));
@@ -266,6 +273,14 @@ more.addEventListener("click", () => {
   const next = list.children.length;
   shown += PAGE;
   void run().then(() => list.children[next]?.querySelector<HTMLElement>("a")?.focus());
+});
+// "/" jumps to the search box, as on most registries.
+document.addEventListener("keydown", (e) => {
+  const target = e.target as HTMLElement | null;
+  if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (target?.closest("input, textarea, select, [contenteditable]")) return;
+  e.preventDefault();
+  input.focus();
 });
 const panel = document.querySelector<HTMLDetailsElement>("#filters-panel");
 if (panel && matchMedia("(max-width: 760px)").matches) panel.open = false;
