@@ -151,7 +151,7 @@ export function syntheticModel(n: number): SiteModel {
       latest: byVersion[latest.version]!,
       versions,
       versions_url: `api/v1/plugins/${name}/versions/index.json`,
-      feed_url: `api/v1/plugins/${name}/feed.atom`,
+      feed_url: `feeds/plugins/${name}.xml`,
     });
     summaries.push({
       name,

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { DiscoveryDocument, PluginDocument, PluginIndexDocument } from "../../generator/api.types.ts";
+import { GENERATOR_RELEASES_FEED } from "./model.ts";
 import type { SiteModel } from "./model.types.ts";
 
 async function readJson<T>(file: string): Promise<T> {
@@ -32,5 +33,7 @@ export async function loadModel(dir: string): Promise<SiteModel> {
     );
     manifests[summary.name] = byVersion;
   }
-  return { discovery, index, plugins, manifests };
+  const model: SiteModel = { discovery, index, plugins, manifests };
+  if (existsSync(join(dir, GENERATOR_RELEASES_FEED))) model.releasesFeed = GENERATOR_RELEASES_FEED;
+  return model;
 }

@@ -29,6 +29,10 @@ describe("site in the browser", () => {
     );
     const names = await page.locator("#results .plugin-name").allTextContents();
     assert.equal(names[0], "kubecost-bridge");
+    assert.equal(
+      await page.getAttribute("link[rel=alternate][type='application/atom+xml']", "href"),
+      "/registry/feeds/releases.xml",
+    );
     assert.match(page.url(), /\?q=kube$/);
     await page.click("#results .plugin-name >> text=kubecost-bridge");
     await page.waitForURL(/\/registry\/plugins\/kubecost-bridge\/$/);
@@ -98,6 +102,10 @@ describe("site in the browser", () => {
     const dep = await h.open("plugins/kubecost-bridge/");
     await dep.click("#deps-title ~ ul a >> text=aws-cost-explorer");
     await dep.waitForURL(/\/plugins\/aws-cost-explorer\/$/);
+    assert.equal(
+      await page.getAttribute("link[rel=alternate][type='application/atom+xml']", "href"),
+      "/registry/feeds/plugins/aws-cost-explorer.xml",
+    );
     const deprecated = await h.open("plugins/azure-pricing/");
     assert.match((await deprecated.textContent(".alert-danger")) ?? "", /azure-cost-management/);
   });
