@@ -1,20 +1,37 @@
-/** Copy-to-clipboard buttons: `<button data-copy="text">` or `data-copy-target="#id"`. */
-function textFor(button: HTMLElement): string {
+/**
+ * Copy-to-clipboard buttons: `<button data-copy="text">` or `data-copy-target="#id"`. Where the
+ * Clipboard API is missing (pages served over plain http on a LAN), the text is selected and
+ * copied with the legacy command, or left selected for the user to copy.
+ */
+function textFor(button: HTMLElement): { text: string; target: Element | null } {
   const target = button.dataset.copyTarget ? document.querySelector(button.dataset.copyTarget) : null;
-  return target?.textContent ?? button.dataset.copy ?? "";
+  return { text: target?.textContent ?? button.dataset.copy ?? "", target };
+}
+
+function legacyCopy(target: Element | null): boolean {
+  if (!target) return false;
+  const selection = window.getSelection();
+  selection?.selectAllChildren(target);
+  try {
+    return document.execCommand("copy");
+  } catch {
+    return false;
+  }
 }
 
 async function copy(button: HTMLElement): Promise<void> {
-  const text = textFor(button);
+  const { text, target } = textFor(button);
   const status = button.querySelector<HTMLElement>("[data-copy-status]") ?? button;
   const label = status.textContent;
+  let copied = false;
   try {
     await navigator.clipboard.writeText(text);
-    status.textContent = "Copied";
+    copied = true;
   } catch {
-    status.textContent = "Select and copy";
+    copied = legacyCopy(target);
   }
-  button.dataset.copied = "true";
+  status.textContent = copied ? "Copied" : "Selected: press Ctrl+C";
+  if (copied) button.dataset.copied = "true";
   setTimeout(() => {
     status.textContent = label;
     delete button.dataset.copied;
