@@ -10,6 +10,11 @@ import { after, before, describe, test } from "node:test";
 import { axeViolations, harness, OUTPUT, type SiteHarness } from "./browser.ts";
 
 let h: SiteHarness;
+
+/** Runs `work` over `items`, two at a time. */
+async function inPairs<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += 2) await Promise.all(items.slice(i, i + 2).map(work));
+}
 const shots = join(OUTPUT, "screenshots");
 
 before(async () => {
@@ -195,42 +200,49 @@ describe("site in the browser", () => {
       "api/",
       "missing/",
     ];
-    for (const dark of [false, true]) {
-      for (const path of dark ? paths.slice(0, 3) : paths) {
-        const page = await h.open(path, { dark });
-        const violations = await axeViolations(page);
-        assert.deepEqual(
-          violations.map(
-            (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-          ),
-          [],
-          `${path || "home"} ${dark ? "dark" : "light"}`,
-        );
-        await page.close();
-      }
-    }
+    const scans = [
+      ...paths.map((path) => ({ path, dark: false })),
+      ...paths.slice(0, 3).map((path) => ({ path, dark: true })),
+    ];
+    // Two pages at a time: Chromium renders them in parallel processes.
+    await inPairs(scans, async ({ path, dark }) => {
+      const page = await h.open(path, { dark });
+      const violations = await axeViolations(page);
+      await page.close();
+      assert.deepEqual(
+        violations.map(
+          (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+        ),
+        [],
+        `${path || "home"} ${dark ? "dark" : "light"}`,
+      );
+    });
   });
 
   test("screenshots at desktop and mobile widths", async () => {
-    for (const [name, path] of [
+    const pages = [
       ["home", ""],
       ["plugin", "plugins/aws-cost-explorer/"],
       ["version", "plugins/aws-cost-explorer/1.1.1/"],
       ["publish", "publish/"],
-    ] as const) {
-      for (const [label, width, dark] of [
-        ["desktop", 1280, false],
-        ["mobile", 375, false],
-        ["desktop-dark", 1280, true],
-      ] as const) {
-        if (dark && (name === "version" || name === "publish")) continue;
-        const page = await h.open(path, { width, dark });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at ${width}px`);
-        await page.screenshot({ path: join(shots, `${name}-${label}.png`), fullPage: true });
-        await page.close();
-      }
-    }
+    ] as const;
+    const sizes = [
+      ["desktop", 1280, false],
+      ["mobile", 375, false],
+      ["desktop-dark", 1280, true],
+    ] as const;
+    const shotsToTake = pages.flatMap(([name, path]) =>
+      sizes
+        .filter(([, , dark]) => !dark || name === "home" || name === "plugin")
+        .map(([label, width, dark]) => ({ name, path, label, width, dark })),
+    );
+    await inPairs(shotsToTake, async ({ name, path, label, width, dark }) => {
+      const page = await h.open(path, { width, dark });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await page.screenshot({ path: join(shots, `${name}-${label}.png`), fullPage: true });
+      await page.close();
+      assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at ${width}px`);
+    });
   });
 
   test("no console errors and no external requests on any page", () => {
