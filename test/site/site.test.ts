@@ -4,7 +4,7 @@
  * keyboard-only use, accessibility (axe-core), J5 escaping, base path links, 404, screenshots.
  */
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { axeViolations, harness, OUTPUT, type SiteHarness } from "./browser.ts";
@@ -19,6 +19,7 @@ const shots = join(OUTPUT, "screenshots");
 
 before(async () => {
   h = await harness();
+  await rm(shots, { recursive: true, force: true });
   await mkdir(shots, { recursive: true });
 });
 after(async () => {
