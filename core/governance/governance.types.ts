@@ -40,6 +40,8 @@ export interface PluginChange {
   addedVersions: VersionView[];
   /** For each added version (same order): the highest base version below it, if any. */
   previousVersions: (VersionView | undefined)[];
+  /** Versions with a manifest in the base commit (published, immutable). */
+  baseVersions: string[];
 }
 
 /**

@@ -1,0 +1,160 @@
+import type { Finding } from "../core/findings.types.ts";
+import { registryFile } from "../core/governance/classify.ts";
+import { checkGovernance } from "../core/governance/rules.ts";
+import type { RegistryConfig } from "../core/registry.types.ts";
+import { type ArtifactContext, verifyArtifact } from "./artifacts.ts";
+import { validateFiles } from "./core-bridge.ts";
+import { pullRequestChanges } from "./diff.ts";
+import type { Fetcher } from "./download.ts";
+import type { PullRequestEvent } from "./event.ts";
+import { type Gathered, gather } from "./gather.ts";
+import { hasCommit } from "./git.ts";
+import type { GitHubApi } from "./github.ts";
+import type { Settings } from "./inputs.ts";
+import { apiRegistrySource } from "./registry-api.ts";
+import { type GitRegistrySource, gitRegistrySource } from "./registry-git.ts";
+import type { GateReport, VersionReport } from "./report/report.types.ts";
+import { trustedRootFor } from "./trusted-root.ts";
+
+/** Ports a check may be given instead of the real ones (tests, the benchmark). */
+export interface Ports {
+  fetcher?: Fetcher;
+  now?: () => Date;
+}
+
+/** Orders findings by file, position and code, so reports are stable. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+/** True when no finding reaches the fail-on severity. */
+export function isValid(findings: readonly Finding[], failOn: "error" | "warning"): boolean {
+  return !findings.some((f) => f.severity === "error" || (failOn === "warning" && f.severity === "warning"));
+}
+
+async function sources(
+  settings: Settings,
+  event: PullRequestEvent,
+  api: GitHubApi | undefined,
+): Promise<{ base: GitRegistrySource; head: GitRegistrySource }> {
+  const local =
+    (await hasCommit(settings.workspace, event.baseSha)) &&
+    (await hasCommit(settings.workspace, event.headSha));
+  if (local || !api) {
+    return {
+      base: gitRegistrySource(settings.workspace, event.baseSha, settings.registryPath),
+      head: gitRegistrySource(settings.workspace, event.headSha, settings.registryPath),
+    };
+  }
+  return {
+    base: apiRegistrySource(api, event.baseSha, settings.registryPath),
+    head: apiRegistrySource(api, event.headSha, settings.registryPath),
+  };
+}
+
+async function verifyNewArtifacts(
+  gathered: Gathered,
+  settings: Settings,
+  base: GitRegistrySource,
+  head: GitRegistrySource,
+  ports: Ports,
+): Promise<{ findings: Finding[]; rows: Map<string, VersionReport["artifact"]> }> {
+  const rows = new Map<string, VersionReport["artifact"]>();
+  const findings: Finding[] = [];
+  const jobs = gathered.newVersions.filter((v) => v.manifest && v.entry);
+  if (!settings.verifyArtifacts || jobs.length === 0) return { findings, rows };
+  const config: RegistryConfig = gathered.config ?? {
+    name: "",
+    base_url: "",
+    spec_version: "",
+    maintainers: [],
+  };
+  const ctx: ArtifactContext = {
+    registryPath: settings.registryPath,
+    config,
+    source: head,
+    policy: {
+      maxBytes: settings.maxDownloadBytes,
+      timeoutMs: settings.downloadTimeoutMs,
+      allowLoopbackHttp: settings.allowLoopbackHttp,
+    },
+    now: ports.now?.() ?? new Date(),
+    ...(ports.fetcher ? { fetcher: ports.fetcher } : {}),
+  };
+  if (jobs.some((j) => j.bundleFile)) {
+    const root = await trustedRootFor(settings.sigstoreTrustedRoot, gathered.config, base);
+    findings.push(...root.findings);
+    if (root.value !== undefined) ctx.trustedRoot = root.value;
+  }
+  for (const job of jobs) {
+    const result = await verifyArtifact(
+      {
+        plugin: job.plugin,
+        version: job.version,
+        file: job.file,
+        manifest: job.manifest!,
+        entry: job.entry!,
+        ...(job.bundleFile ? { bundleFile: job.bundleFile } : {}),
+      },
+      ctx,
+    );
+    findings.push(...result.findings);
+    rows.set(job.file, result.row);
+  }
+  return { findings, rows };
+}
+
+/**
+ * Pull-request mode: diff base...head, read both commits as data, run validation in registry
+ * context (the head tree is base + PR), the governance rules (with governance data from the
+ * base), and verify each new version's artifact.
+ */
+export async function checkPullRequest(
+  settings: Settings,
+  event: PullRequestEvent,
+  api: GitHubApi | undefined,
+  ports: Ports = {},
+): Promise<GateReport> {
+  const { changes, from } = await pullRequestChanges(
+    settings.workspace,
+    event.baseSha,
+    event.headSha,
+    api,
+    event.number,
+  );
+  const { base, head } = await sources(settings, event, api);
+  const gathered = await gather(settings.registryPath, event.author, changes, base, head);
+  const validation = (await validateFiles(head, gathered.toValidate)).map((f) => ({
+    ...f,
+    file: registryFile(settings.registryPath, f.file),
+  }));
+  const governance = checkGovernance(gathered.ctx);
+  const artifacts = await verifyNewArtifacts(gathered, settings, base, head, ports);
+  const findings = sortFindings([...validation, ...governance, ...artifacts.findings]);
+  const versions: VersionReport[] = gathered.newVersions.map((v) => {
+    const artifact = artifacts.rows.get(v.file);
+    return {
+      plugin: v.plugin,
+      version: v.version,
+      file: registryFile(settings.registryPath, v.file),
+      ...(artifact ? { artifact } : {}),
+    };
+  });
+  return {
+    mode: "pull_request",
+    valid: isValid(findings, settings.failOn),
+    failOn: settings.failOn,
+    findings,
+    versions,
+    changedPlugins: gathered.ctx.plugins.map((p) => p.name),
+    prNumber: event.number,
+    sha: event.headSha,
+    changesFrom: from,
+  };
+}
