@@ -1,4 +1,5 @@
 import type { Command } from "./command.types.ts";
+import { validateCommand } from "./validate.ts";
 
 /** Every subcommand, in the order `--help` lists them. One line each: add yours here. */
-export const commands: Command[] = [];
+export const commands: Command[] = [validateCommand];

@@ -1,0 +1,83 @@
+/**
+ * `npm run bench:validate`: validation speed on a synthetic registry of 10,000 plugins × 10
+ * versions, against the floor of reading the same files without parsing, in the same run.
+ * Targets: full validation ≤ 2× the floor; one file in registry context under 100 ms.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseConstraint } from "../core/constraints.ts";
+import { loadRegistry } from "../core/registry/load-registry.ts";
+import { fsSource } from "../core/registry/registry-fs.ts";
+import { validateRegistryFiles } from "../core/validate/validate-files.ts";
+import { validateManifest } from "../core/validate/validate-manifest.ts";
+import { pluginName, writeSyntheticRegistry } from "./synthetic-registry.ts";
+
+const plugins = Number(process.env.BENCH_PLUGINS ?? 10_000);
+const versions = Number(process.env.BENCH_VERSIONS ?? 10);
+const dir = mkdtempSync(path.join(tmpdir(), "ffr-bench-validate-"));
+const ms = (start: number): number => performance.now() - start;
+
+try {
+  let t = performance.now();
+  const manifests = writeSyntheticRegistry(dir, { plugins, versions });
+  console.log(
+    `synthetic registry: ${plugins} plugins × ${versions} versions = ${manifests} manifests (${ms(t).toFixed(0)} ms to write)`,
+  );
+
+  // (b) the floor: list and read every file the validator reads, without parsing.
+  const floor = (): number => {
+    const start = performance.now();
+    readFileSync(path.join(dir, "config.json"));
+    for (const name of readdirSync(path.join(dir, "plugins"))) {
+      readFileSync(path.join(dir, "plugins", name, "entry.json"));
+      const vdir = path.join(dir, "plugins", name, "versions");
+      for (const file of readdirSync(vdir)) readFileSync(path.join(vdir, file));
+    }
+    return ms(start);
+  };
+  floor(); // warm the page cache, as the validation run below will find it
+  const floorMs = floor();
+
+  // (a) full validation.
+  t = performance.now();
+  const result = await loadRegistry(fsSource(dir));
+  const fullMs = ms(t);
+  if (result.stats.errors > 0) {
+    console.error(result.findings.slice(0, 5));
+    throw new Error("the synthetic registry should be valid");
+  }
+
+  // (c) one new file, in registry context.
+  t = performance.now();
+  const one = await validateRegistryFiles(fsSource(dir), [`plugins/${pluginName(4242)}/versions/1.3.0.json`]);
+  const oneMs = ms(t);
+
+  // J6: adversarial strings.
+  const adversarial = new TextEncoder().encode(
+    JSON.stringify({
+      metadata: { name: "a", version: `1.1.${"1".repeat(50_000)}-`, description: "x", author: "y" },
+    }),
+  );
+  t = performance.now();
+  validateManifest(adversarial, "adversarial.json");
+  parseConstraint(`>=1.0.0${" ".repeat(50_000)}<`);
+  const adversarialMs = ms(t);
+
+  const ratio = fullMs / floorMs;
+  const rss = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `(a) full validation:     ${fullMs.toFixed(0)} ms, ${((manifests / fullMs) * 1000).toFixed(0)} manifests/s`,
+  );
+  console.log(
+    `(b) floor (read only):   ${floorMs.toFixed(0)} ms, ${((manifests / floorMs) * 1000).toFixed(0)} files/s`,
+  );
+  console.log(`    ratio (a)/(b):       ${ratio.toFixed(2)} (target ≤ 2)`);
+  console.log(
+    `(c) one file in context: ${oneMs.toFixed(1)} ms, ${one.filesRead} files read (target < 100 ms)`,
+  );
+  console.log(`J6 50 KB adversarial:    ${adversarialMs.toFixed(1)} ms (target < 50 ms)`);
+  console.log(`peak memory (max RSS):   ${rss.toFixed(0)} MiB`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,260 @@
+import { type ParseError, parseTree, printParseErrorCode, visit } from "jsonc-parser";
+import type { Finding, FindingCode } from "../findings.types.ts";
+import { toPointer } from "./pointer.ts";
+import { lineColumnAt, PositionIndex } from "./positions.ts";
+
+/** Limits for untrusted JSON. Defaults suit manifests; callers may raise them for larger documents. */
+export interface LoadJsonOptions {
+  /** Path shown in findings. */
+  file: string;
+  /** Largest accepted file, in bytes (default 1 MiB). */
+  maxBytes?: number;
+  /** Deepest accepted nesting of arrays and objects (default 64). */
+  maxDepth?: number;
+}
+
+export interface LoadedJson {
+  /** The parsed document, present only when there are no findings. */
+  value?: unknown;
+  /** The decoded text, kept so findings from later stages can be given positions. */
+  text?: string;
+  findings: Finding[];
+}
+
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Keys that could reach Object.prototype in code that copies objects; never legitimate here. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes and parses untrusted JSON bytes without ever throwing: oversized, too deep, not UTF-8,
+ * with a byte-order mark, with duplicate keys or with prototype-polluting keys, the answer is a
+ * finding naming the file, pointer and position.
+ *
+ * A UTF-8 byte-order mark is refused (JSON_BOM): RFC 8259 forbids it in JSON text, and Go's
+ * encoding/json, which the FinFocus CLI uses, rejects it; so a manifest we accept is one every
+ * FinFocus tool reads.
+ *
+ * Valid files take the fast path: one JSON.parse and one linear scan; positions are computed only
+ * for files that have findings.
+ */
+export function loadJson(bytes: Uint8Array, options: LoadJsonOptions): LoadedJson {
+  const { file } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const fail = (code: FindingCode, message: string, at?: { line: number; column: number }): LoadedJson => ({
+    findings: [{ code, severity: "error", message, file, pointer: "", ...at }],
+  });
+
+  if (bytes.byteLength > maxBytes) {
+    return fail(
+      "JSON_TOO_LARGE",
+      `the file is ${bytes.byteLength} bytes; the limit is ${maxBytes}: keep manifests small (move long texts to your repository)`,
+    );
+  }
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return fail("JSON_BOM", "the file starts with a UTF-8 byte-order mark: save it as UTF-8 without BOM", {
+      line: 1,
+      column: 1,
+    });
+  }
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const prefix = new TextDecoder().decode(bytes.subarray(0, offset));
+    return fail(
+      "JSON_INVALID_UTF8",
+      `invalid UTF-8 at byte ${offset}: save the file as UTF-8`,
+      lineColumnAt(prefix, prefix.length),
+    );
+  }
+
+  const scan = scanStructure(text, maxDepth);
+  if (scan.maxDepth > maxDepth) {
+    return {
+      text,
+      findings: [
+        {
+          code: "JSON_TOO_DEEP",
+          severity: "error",
+          message: `nesting is deeper than ${maxDepth} levels: flatten the document`,
+          file,
+          pointer: "",
+          ...lineColumnAt(text, scan.deepAt),
+        },
+      ],
+    };
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { text, findings: [syntaxFinding(text, file, error)] };
+  }
+
+  const findings: Finding[] = [];
+  const keyCount = walkKeys(value, [], (path) => {
+    findings.push({
+      code: "JSON_FORBIDDEN_KEY",
+      severity: "error",
+      message: `the key '${path.at(-1)}' is not allowed (it can pollute object prototypes in clients): rename or remove it`,
+      file,
+      pointer: toPointer(path),
+    });
+  });
+  if (keyCount !== scan.colons) findings.push(...duplicateKeys(text, file));
+  if (findings.length > 0) {
+    const positioned = findings.map((f) => (f.line !== undefined ? f : withPosition(f, text)));
+    return { text, findings: positioned };
+  }
+  return { value, text, findings };
+}
+
+/**
+ * One pass over the text, outside strings: the deepest nesting (and where it first passes `limit`), and the
+ * number of `:` separators, which in valid JSON equals the number of object members written.
+ */
+function scanStructure(text: string, limit: number): { maxDepth: number; deepAt: number; colons: number } {
+  let depth = 0;
+  let maxDepth = 0;
+  let deepAt = 0;
+  let colons = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x3a) colons++;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) {
+        maxDepth = depth;
+        if (depth === limit + 1) deepAt = i;
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return { maxDepth, deepAt, colons };
+}
+
+/**
+ * Counts the members of every object in `value` and reports forbidden keys. `path` is one
+ * mutable stack (no array per key: this runs on every file).
+ */
+function walkKeys(
+  value: unknown,
+  path: (string | number)[],
+  forbidden: (path: (string | number)[]) => void,
+): number {
+  if (value === null || typeof value !== "object") return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === null || typeof item !== "object") continue;
+      path.push(i);
+      count += walkKeys(item, path, forbidden);
+      path.pop();
+    }
+    return count;
+  }
+  for (const key in value) {
+    count++;
+    path.push(key);
+    if (FORBIDDEN_KEYS.has(key)) forbidden([...path]);
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === "object") count += walkKeys(child, path, forbidden);
+    path.pop();
+  }
+  return count;
+}
+
+/** The slow path, only for files that have duplicates: find each repeated key and where. */
+function duplicateKeys(text: string, file: string): Finding[] {
+  const findings: Finding[] = [];
+  const seen: Set<string>[] = [];
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        seen.push(new Set());
+      },
+      onObjectEnd: () => {
+        seen.pop();
+      },
+      onObjectProperty: (property, _offset, _length, startLine, startCharacter, pathSupplier) => {
+        const keys = seen.at(-1);
+        if (!keys) return;
+        if (keys.has(property)) {
+          findings.push({
+            code: "JSON_DUPLICATE_KEY",
+            severity: "error",
+            message: `the key '${property}' appears more than once in the same object: keep one (parsers disagree on which wins)`,
+            file,
+            pointer: toPointer([...pathSupplier(), property]),
+            line: startLine + 1,
+            column: startCharacter + 1,
+          });
+        }
+        keys.add(property);
+      },
+    },
+    { disallowComments: true },
+  );
+  return findings;
+}
+
+function syntaxFinding(text: string, file: string, error: unknown): Finding {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  if (first) {
+    return {
+      code: "JSON_SYNTAX",
+      severity: "error",
+      message: `not valid JSON: ${printParseErrorCode(first.error)
+        .replace(/([a-z])([A-Z])/g, "$1 $2")
+        .toLowerCase()}`,
+      file,
+      pointer: "",
+      ...lineColumnAt(text, first.offset),
+    };
+  }
+  // jsonc-parser is more lenient than JSON.parse in a few corners (control characters in strings).
+  const message = (error instanceof Error ? error.message : String(error)).split(', "')[0] ?? "";
+  const position = /position (\d+)/.exec(message);
+  return {
+    code: "JSON_SYNTAX",
+    severity: "error",
+    message: `not valid JSON: ${message}`,
+    file,
+    pointer: "",
+    ...(position ? lineColumnAt(text, Number(position[1])) : {}),
+  };
+}
+
+function withPosition(finding: Finding, text: string): Finding {
+  return { ...finding, ...new PositionIndex(text).locate(finding.pointer) };
+}
+
+/** Binary search for the first byte at which a fatal UTF-8 decode fails (error path only). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.byteLength;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}

@@ -1,0 +1,61 @@
+import { bestMatch, parseConstraint } from "../constraints.ts";
+import type { Finding } from "../findings.types.ts";
+import type { PluginRecord } from "../registry.types.ts";
+
+/**
+ * Required-dependency cycles among the plugins' latest versions (a cycle can never be installed
+ * in order). Each cycle is reported once, on the manifest of its alphabetically first plugin.
+ */
+export function findCycles(plugins: readonly PluginRecord[]): Finding[] {
+  const byName = new Map(plugins.map((p) => [p.name, p]));
+  const edges = new Map<string, string[]>();
+  for (const plugin of plugins) {
+    const latest = plugin.versions.at(-1);
+    const deps = latest?.manifest.requirements?.dependencies ?? [];
+    edges.set(
+      plugin.name,
+      deps
+        .filter((d) => !d.optional)
+        .filter((d) => {
+          const target = byName.get(d.name);
+          const parsed = parseConstraint(d.version_constraint).value;
+          return target && parsed && bestMatch(target.versions, parsed, true) !== undefined;
+        })
+        .map((d) => d.name),
+    );
+  }
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const next of edges.get(name) ?? []) {
+      if (state.get(next) === "visiting") {
+        const cycle = stack.slice(stack.indexOf(next));
+        const key = [...cycle].sort().join(",");
+        if (!reported.has(key)) {
+          reported.add(key);
+          const first = [...cycle].sort()[0] as string;
+          const version = byName.get(first)?.versions.at(-1);
+          const index =
+            version?.manifest.requirements?.dependencies?.findIndex((d) => cycle.includes(d.name)) ?? 0;
+          const start = cycle.indexOf(first);
+          const ordered = [...cycle.slice(start), ...cycle.slice(0, start), first];
+          findings.push({
+            code: "DEPENDENCY_CYCLE",
+            severity: "error",
+            message: `required dependencies form a cycle: ${ordered.join(" → ")}; make one of them optional`,
+            file: version?.file ?? `plugins/${first}`,
+            pointer: `/requirements/dependencies/${index}`,
+          });
+        }
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(name, "done");
+  };
+  for (const name of [...edges.keys()].sort()) if (!state.has(name)) visit(name);
+  return findings;
+}

@@ -1,0 +1,33 @@
+/** The registry's file layout (docs/architecture.md), in one place. */
+
+export const CONFIG_FILE = "config.json";
+export const PLUGINS_DIR = "plugins";
+
+export const entryFile = (name: string): string => `${PLUGINS_DIR}/${name}/entry.json`;
+export const versionsDir = (name: string): string => `${PLUGINS_DIR}/${name}/versions`;
+export const versionFile = (name: string, version: string): string => `${versionsDir(name)}/${version}.json`;
+export const bundleFile = (name: string, version: string): string =>
+  `${versionsDir(name)}/${version}.sigstore.json`;
+
+export type RegistryPath =
+  | { kind: "config" }
+  | { kind: "entry"; name: string }
+  | { kind: "version"; name: string; version: string }
+  | { kind: "bundle"; name: string; version: string }
+  | { kind: "other" };
+
+/** What a path relative to the registry root is. */
+export function classifyPath(rel: string): RegistryPath {
+  if (rel === CONFIG_FILE) return { kind: "config" };
+  const parts = rel.split("/");
+  if (parts[0] !== PLUGINS_DIR || !parts[1]) return { kind: "other" };
+  const name = parts[1];
+  if (parts.length === 3 && parts[2] === "entry.json") return { kind: "entry", name };
+  if (parts.length === 4 && parts[2] === "versions" && parts[3]) {
+    const file = parts[3];
+    if (file.endsWith(".sigstore.json"))
+      return { kind: "bundle", name, version: file.slice(0, -".sigstore.json".length) };
+    if (file.endsWith(".json")) return { kind: "version", name, version: file.slice(0, -".json".length) };
+  }
+  return { kind: "other" };
+}

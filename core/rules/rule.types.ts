@@ -1,0 +1,28 @@
+import type { Finding } from "../findings.types.ts";
+import type { Manifest } from "../manifest.types.ts";
+import type { Entry, RegistryConfig } from "../registry.types.ts";
+
+/** What a registry knows about one plugin's versions, for dependency checks. */
+export interface KnownVersion {
+  version: string;
+  yanked: boolean;
+}
+
+/** Everything a semantic rule may look at. Registry fields are absent for a lone file. */
+export interface RuleContext {
+  manifest: Manifest;
+  file: string;
+  /** Name and version taken from the file's place in a registry (plugins/<name>/versions/<version>.json). */
+  path?: { name: string; version: string };
+  config?: RegistryConfig;
+  entry?: Entry;
+  /** The manifest's decoded text, when known: lets text-wide checks skip clean files cheaply. */
+  text?: string;
+  /** A Sigstore bundle file lies beside the manifest. */
+  hasBundle: boolean;
+  /** The versions of another plugin in the registry, or undefined when it has none. */
+  lookup?: (name: string) => readonly KnownVersion[] | undefined;
+}
+
+/** A semantic rule: pure, never throws, returns every problem it sees. */
+export type Rule = (ctx: RuleContext) => Finding[];

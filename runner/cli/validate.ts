@@ -1,0 +1,127 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { Finding } from "../../core/findings.types.ts";
+import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
+import { loadRegistry } from "../../core/registry/load-registry.ts";
+import { fsSource } from "../../core/registry/registry-fs.ts";
+import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
+import { validateManifest } from "../../core/validate/validate-manifest.ts";
+import type { CliIO, Command } from "./command.types.ts";
+import { countFindings, renderFindings } from "./render-findings.ts";
+
+const usage = `Usage: finfocus-registry validate [PATHS…] [--registry DIR] [--format text|json]
+
+Validates plugin manifests. With no PATHS, the whole registry at --registry (default ./registry):
+config.json, every entry.json and every manifest in registry context. With PATHS, those files;
+files inside the registry are checked in registry context (dependencies, spec version, path).
+
+Exit status: 0 valid, 1 findings with errors, 2 usage or I/O error.`;
+
+export const validateCommand: Command = {
+  name: "validate",
+  summary: "validate manifests, or a whole registry",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        registry: { type: "string", default: "registry" },
+        format: { type: "string", default: "text" },
+      },
+    });
+    if (values.format !== "text" && values.format !== "json") {
+      io.stderr(`validate: --format must be text or json\n${usage}\n`);
+      return 2;
+    }
+    const registryDir = path.resolve(io.cwd, values.registry);
+    const display = (p: string): string => path.relative(io.cwd, p) || ".";
+    const started = performance.now();
+    let findings: Finding[];
+    let stats: Record<string, number>;
+    if (positionals.length === 0) {
+      if (!(await isDirectory(registryDir))) {
+        io.stderr(
+          `validate: no registry folder at ${display(registryDir)}: pass --registry DIR or file paths\n`,
+        );
+        return 2;
+      }
+      const result = await loadRegistry(fsSource(registryDir, display(registryDir)));
+      findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
+      stats = { ...result.stats };
+    } else {
+      const checked = await validatePaths(positionals, registryDir, io);
+      if (checked === undefined) return 2;
+      findings = checked.map((f) => ({ ...f, file: display(path.resolve(io.cwd, f.file)) }));
+      stats = { files: positionals.length };
+    }
+    const counts = countFindings(findings);
+    const valid = counts.errors === 0;
+    stats = {
+      ...stats,
+      errors: counts.errors,
+      warnings: counts.warnings,
+      ms: Math.round(performance.now() - started),
+    };
+    if (values.format === "json") {
+      io.stdout(`${JSON.stringify({ valid, findings, stats }, null, 2)}\n`);
+    } else {
+      io.stdout(renderFindings(findings));
+      io.stdout(summaryLine(valid, stats));
+    }
+    return valid ? 0 : 1;
+  },
+};
+
+/** Validates the given files; files inside the registry folder get registry context. */
+async function validatePaths(
+  paths: string[],
+  registryDir: string,
+  io: CliIO,
+): Promise<Finding[] | undefined> {
+  const inRegistry: string[] = [];
+  const findings: Finding[] = [];
+  for (const p of paths) {
+    const full = path.resolve(io.cwd, p);
+    const info = await stat(full).catch(() => undefined);
+    if (!info?.isFile()) {
+      io.stderr(`validate: ${p}: no such file\n`);
+      return undefined;
+    }
+    const rel = path.relative(registryDir, full);
+    if (!rel.startsWith("..") && !path.isAbsolute(rel)) {
+      inRegistry.push(rel.split(path.sep).join("/"));
+      continue;
+    }
+    if (info.size > DEFAULT_MAX_BYTES) {
+      findings.push({
+        code: "JSON_TOO_LARGE",
+        severity: "error",
+        message: `the file is ${info.size} bytes; the limit is ${DEFAULT_MAX_BYTES}`,
+        file: full,
+        pointer: "",
+      });
+      continue;
+    }
+    findings.push(...validateManifest(await readFile(full), full).findings);
+  }
+  if (inRegistry.length > 0) {
+    const result = await validateRegistryFiles(fsSource(registryDir), inRegistry);
+    findings.push(...result.findings.map((f) => ({ ...f, file: path.join(registryDir, f.file) })));
+  }
+  return findings;
+}
+
+function summaryLine(valid: boolean, stats: Record<string, number>): string {
+  const what =
+    stats.plugins !== undefined
+      ? `${stats.plugins} plugins, ${stats.manifests} manifests`
+      : `${stats.files} files`;
+  const verdict = valid ? "valid" : "invalid";
+  return `${verdict}: ${what}, ${stats.errors} errors, ${stats.warnings} warnings (${stats.ms} ms)\n`;
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+}

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { loadRegistry } from "../../core/registry/load-registry.ts";
+import { fsSource, memorySource } from "../../core/registry/registry-fs.ts";
+import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
+
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/registries/${name}/`, import.meta.url));
+
+test("a good registry loads with versions in SemVer order and only warnings", async () => {
+  const { snapshot, findings, stats } = await loadRegistry(fsSource(fixture("good")));
+  assert.deepEqual(
+    findings.filter((f) => f.severity === "error"),
+    [],
+  );
+  assert.deepEqual(
+    snapshot?.plugins.map((p) => p.name),
+    ["auth-helper", "cost-aws"],
+  );
+  assert.deepEqual(
+    snapshot?.plugins[1]?.versions.map((v) => v.version),
+    ["0.9.0", "1.0.0", "1.2.0", "1.10.0"],
+  );
+  assert.match(snapshot?.plugins[0]?.versions[0]?.sha256 ?? "", /^[0-9a-f]{64}$/);
+  assert.equal(stats.manifests, 7);
+  // The optional dependency cost-extras is not published: a warning per manifest, not an error.
+  assert.ok(findings.every((f) => f.code === "DEPENDENCY_NOT_FOUND" && f.severity === "warning"));
+});
+
+test("registry-wide problems: cycles, orphans, yanks of unknown versions, names, missing entry", async () => {
+  const { findings } = await loadRegistry(fsSource(fixture("broken")));
+  const got = findings.map((f) => `${f.code} ${f.file} ${f.pointer}`).sort();
+  assert.deepEqual(got, [
+    "DEPENDENCY_CYCLE plugins/alpha/versions/1.0.0.json /requirements/dependencies/0",
+    "ENTRY_INVALID plugins/beta/entry.json /yanked/0.9.0",
+    "ENTRY_INVALID plugins/delta/entry.json ",
+    "NAME_MISMATCH plugins/gamma/entry.json /name",
+    "ORPHAN_FILE plugins/beta/versions/2.0.0.sigstore.json ",
+    "ORPHAN_FILE plugins/beta/versions/notes.txt ",
+  ]);
+  const cycle = findings.find((f) => f.code === "DEPENDENCY_CYCLE");
+  assert.match(cycle?.message ?? "", /alpha → beta → alpha/);
+});
+
+test("a folder without config.json is named as such", async () => {
+  const { snapshot, findings } = await loadRegistry(memorySource({}, "empty"));
+  assert.equal(snapshot, undefined);
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ["CONFIG_INVALID"],
+  );
+});
+
+test("validating one manifest in registry context reads a handful of files, not the registry", async () => {
+  const { findings, filesRead } = await validateRegistryFiles(fsSource(fixture("good")), [
+    "plugins/cost-aws/versions/1.10.0.json",
+  ]);
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ["DEPENDENCY_NOT_FOUND"],
+  );
+  assert.ok(filesRead <= 5, `read ${filesRead} files`);
+});
+
+test("a source never reads outside its folder", async () => {
+  const source = fsSource(fixture("good"));
+  assert.equal(await source.readFile("../broken/config.json"), undefined);
+  assert.deepEqual(await source.list("../.."), []);
+});
