@@ -1,10 +1,12 @@
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import type { Manifest } from "../core/manifest.types.ts";
+import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../core/registry.types.ts";
-import { type SignatureKind, type Signer, verifyRelease } from "./core-bridge.ts";
+import type { SignatureKind, Signer } from "../core/signature/signature.types.ts";
+import type { TrustedRootData } from "../core/signature/trusted-root.ts";
+import { verifyRelease } from "../core/signature/verify-release.ts";
 import { type DownloadPolicy, download, type Fetcher } from "./download.ts";
-import type { GitRegistrySource as RegistrySource } from "./registry-git.ts";
 
 /** What the summary shows for one version's artifact. */
 export interface ArtifactRow {
@@ -31,7 +33,7 @@ export interface ArtifactContext {
   /** Where bundles are read from (the PR's head, or the checked commit). */
   source: RegistrySource;
   policy: DownloadPolicy;
-  trustedRoot?: unknown;
+  trustedRoot?: TrustedRootData;
   fetcher?: Fetcher;
   now: Date;
 }

@@ -1,4 +1,4 @@
-import { urlProblem } from "./core-bridge.ts";
+import { urlProblem } from "../core/url-policy.ts";
 
 /** How artifacts may be fetched: the URL policy is re-checked on every redirect hop. */
 export interface DownloadPolicy {

@@ -6,10 +6,10 @@ import type {
   PluginChange,
   VersionView,
 } from "../core/governance/governance.types.ts";
+import { loadJson } from "../core/json/load-json.ts";
 import type { Manifest } from "../core/manifest.types.ts";
+import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../core/registry.types.ts";
-import { loadJsonValue } from "./core-bridge.ts";
-import type { GitRegistrySource as RegistrySource } from "./registry-git.ts";
 
 /** A version the PR adds, with what verifying its artifact needs. */
 export interface NewVersion {
@@ -37,7 +37,7 @@ export interface Gathered {
 async function json<T>(source: RegistrySource, file: string): Promise<T | undefined> {
   const bytes = await source.readFile(file);
   if (!bytes) return undefined;
-  const value = loadJsonValue(bytes, file);
+  const value = loadJson(bytes, { file }).value;
   return value && typeof value === "object" && !Array.isArray(value) ? (value as T) : undefined;
 }
 

@@ -39,6 +39,8 @@ export interface Settings {
   commentDir: string;
   /** True when GITHUB_STEP_SUMMARY names a file to write the job summary to. */
   stepSummary: boolean;
+  /** Where Sigstore TUF metadata is cached (RUNNER_TEMP based). */
+  tufCachePath: string;
   /** Per-request timeout for artifact downloads, in milliseconds. */
   downloadTimeoutMs: number;
 }
@@ -87,6 +89,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
     repository: env.GITHUB_REPOSITORY ?? "",
     commentDir: `${env.RUNNER_TEMP || workspace}/finfocus-registry-comment`,
+    tufCachePath: `${env.RUNNER_TEMP || workspace}/finfocus-registry-tuf`,
     stepSummary: Boolean(env.GITHUB_STEP_SUMMARY),
     downloadTimeoutMs: 60_000,
   };

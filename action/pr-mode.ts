@@ -1,9 +1,10 @@
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { checkGovernance } from "../core/governance/rules.ts";
+import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
+import { validateRegistryFiles } from "../core/validate/validate-files.ts";
 import { type ArtifactContext, verifyArtifact } from "./artifacts.ts";
-import { validateFiles } from "./core-bridge.ts";
 import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
@@ -11,8 +12,9 @@ import { type Gathered, gather } from "./gather.ts";
 import { hasCommit } from "./git.ts";
 import type { GitHubApi } from "./github.ts";
 import type { Settings } from "./inputs.ts";
+import { withPositions } from "./positions.ts";
 import { apiRegistrySource } from "./registry-api.ts";
-import { type GitRegistrySource, gitRegistrySource } from "./registry-git.ts";
+import { gitRegistrySource } from "./registry-git.ts";
 import type { GateReport, VersionReport } from "./report/report.types.ts";
 import { trustedRootFor } from "./trusted-root.ts";
 
@@ -42,7 +44,7 @@ async function sources(
   settings: Settings,
   event: PullRequestEvent,
   api: GitHubApi | undefined,
-): Promise<{ base: GitRegistrySource; head: GitRegistrySource }> {
+): Promise<{ base: RegistrySource; head: RegistrySource }> {
   const local =
     (await hasCommit(settings.workspace, event.baseSha)) &&
     (await hasCommit(settings.workspace, event.headSha));
@@ -61,8 +63,8 @@ async function sources(
 async function verifyNewArtifacts(
   gathered: Gathered,
   settings: Settings,
-  base: GitRegistrySource,
-  head: GitRegistrySource,
+  base: RegistrySource,
+  head: RegistrySource,
   ports: Ports,
 ): Promise<{ findings: Finding[]; rows: Map<string, VersionReport["artifact"]> }> {
   const rows = new Map<string, VersionReport["artifact"]>();
@@ -88,7 +90,12 @@ async function verifyNewArtifacts(
     ...(ports.fetcher ? { fetcher: ports.fetcher } : {}),
   };
   if (jobs.some((j) => j.bundleFile)) {
-    const root = await trustedRootFor(settings.sigstoreTrustedRoot, gathered.config, base);
+    const root = await trustedRootFor(
+      settings.sigstoreTrustedRoot,
+      gathered.config,
+      base,
+      settings.tufCachePath,
+    );
     findings.push(...root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
@@ -130,13 +137,18 @@ export async function checkPullRequest(
   );
   const { base, head } = await sources(settings, event, api);
   const gathered = await gather(settings.registryPath, event.author, changes, base, head);
-  const validation = (await validateFiles(head, gathered.toValidate)).map((f) => ({
+  const validation = (await validateRegistryFiles(head, gathered.toValidate)).findings.map((f) => ({
     ...f,
     file: registryFile(settings.registryPath, f.file),
   }));
   const governance = checkGovernance(gathered.ctx);
   const artifacts = await verifyNewArtifacts(gathered, settings, base, head, ports);
-  const findings = sortFindings([...validation, ...governance, ...artifacts.findings]);
+  const findings = sortFindings(
+    await withPositions([...validation, ...governance, ...artifacts.findings], settings.registryPath, [
+      head,
+      base,
+    ]),
+  );
   const versions: VersionReport[] = gathered.newVersions.map((v) => {
     const artifact = artifacts.rows.get(v.file);
     return {

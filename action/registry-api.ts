@@ -1,11 +1,11 @@
+import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { GitHubApi } from "./github.ts";
-import type { GitRegistrySource } from "./registry-git.ts";
 
 /**
  * A registry source over the REST contents API at one commit: the fallback when a shallow
  * checkout lacks the PR's commits. Like the git source, it only reads data.
  */
-export function apiRegistrySource(api: GitHubApi, commit: string, registryPath: string): GitRegistrySource {
+export function apiRegistrySource(api: GitHubApi, commit: string, registryPath: string): RegistrySource {
   const full = (path: string) => {
     const clean = path.replace(/^\/+/, "").replace(/\/+$/, "");
     if (registryPath === "." || registryPath === "") return clean;
@@ -13,7 +13,7 @@ export function apiRegistrySource(api: GitHubApi, commit: string, registryPath: 
   };
   const cache = new Map<string, Promise<Uint8Array | undefined>>();
   return {
-    root: `${commit}:${registryPath}`,
+    root: `${registryPath}@${commit.slice(0, 12)}`,
     readFile(path) {
       if (path.split("/").includes("..")) return Promise.resolve(undefined);
       let pending = cache.get(path);

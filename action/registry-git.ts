@@ -1,3 +1,4 @@
+import type { RegistrySource } from "../core/registry/source.types.ts";
 import { git } from "./git.ts";
 
 /**
@@ -5,11 +6,6 @@ import { git } from "./git.ts";
  * `git ls-tree`: nothing is checked out, so the pull request's files are only ever data (G1).
  * Paths are relative to the registry root.
  */
-export interface GitRegistrySource {
-  root: string;
-  readFile(path: string): Promise<Uint8Array | undefined>;
-  list(dir: string): Promise<string[]>;
-}
 
 function join(root: string, path: string): string {
   const clean = path.replace(/^\/+/, "").replace(/\/+$/, "");
@@ -21,7 +17,7 @@ function join(root: string, path: string): string {
  * Creates a source over `commit` in the repository at `cwd`, rooted at the repository-relative
  * `registryPath`. Reads are cached: the same blob is asked for by several rules.
  */
-export function gitRegistrySource(cwd: string, commit: string, registryPath: string): GitRegistrySource {
+export function gitRegistrySource(cwd: string, commit: string, registryPath: string): RegistrySource {
   const cache = new Map<string, Promise<Uint8Array | undefined>>();
   const readFile = (path: string): Promise<Uint8Array | undefined> => {
     if (path.split("/").includes("..")) return Promise.resolve(undefined);
@@ -50,5 +46,5 @@ export function gitRegistrySource(cwd: string, commit: string, registryPath: str
       .map((p) => p.slice(prefix.length))
       .sort();
   };
-  return { root: `${commit}:${registryPath}`, readFile, list };
+  return { root: `${registryPath}@${commit.slice(0, 12)}`, readFile, list };
 }

@@ -16,6 +16,8 @@ export async function buildAction(outfile = `${root}dist/index.js`): Promise<voi
     outfile,
     bundle: true,
     platform: "node",
+    // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
+    mainFields: ["module", "main"],
     target: "node24",
     format: "esm",
     minify: false,

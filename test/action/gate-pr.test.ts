@@ -59,7 +59,7 @@ describe("pull-request mode, run as the bundled Action", { concurrency: 4 }, () 
     assert.equal(r.findings[0]!.file, "registry/plugins/cost-aws/versions/1.1.0.json");
     assert.match(
       r.stdout,
-      /::error title=CHECKSUM_MISMATCH[^:]*,file=registry\/plugins\/cost-aws\/versions\/1\.1\.0\.json::/,
+      /::error title=CHECKSUM_MISMATCH at \/installation\/checksum,file=registry\/plugins\/cost-aws\/versions\/1\.1\.0\.json,line=\d+,col=\d+::/,
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,7 +13,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
-export const ACTION = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+const BUILT = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+
+/**
+ * The committed bundle, copied out of the repository so no node_modules can be reached from it:
+ * a runner checks out the Action without installing anything, and so do the tests.
+ */
+export const ACTION = join(mkdtempSync(join(tmpdir(), "gate-dist-")), "index.js");
+copyFileSync(BUILT, ACTION);
 
 /** Files to write (string or bytes) or delete (null), by repository-relative path. */
 export type Files = Record<string, string | Uint8Array | null>;

@@ -49,6 +49,7 @@ export function plugin(name: string, parts: Partial<PluginChange> = {}): PluginC
     entryChanged: false,
     addedVersions: [],
     previousVersions: [],
+    baseVersions: [],
     ...parts,
   };
 }

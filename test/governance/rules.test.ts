@@ -60,6 +60,19 @@ describe("VERSION_IMMUTABLE (R3)", () => {
     const found = checkGovernance(context({ changes, author: asMaintainer }));
     assert.deepEqual(codes(found), ["VERSION_IMMUTABLE ", "VERSION_IMMUTABLE ", "VERSION_IMMUTABLE "]);
   });
+  test("adding a Sigstore bundle to a published version fails; beside a new version it is fine", () => {
+    const changes = [
+      { status: "added" as const, path: "registry/plugins/x/versions/1.0.0.sigstore.json" },
+      { status: "added" as const, path: "registry/plugins/x/versions/1.1.0.sigstore.json" },
+    ];
+    const owned = entry("x", [AUTHOR.id]);
+    const plugins = [plugin("x", { baseEntry: owned, headEntry: owned, baseVersions: ["1.0.0"] })];
+    const found = checkGovernance(context({ changes, plugins }));
+    assert.deepEqual(
+      found.map((f) => `${f.code} ${f.file}`),
+      ["VERSION_IMMUTABLE registry/plugins/x/versions/1.0.0.sigstore.json"],
+    );
+  });
 });
 
 describe("NOT_AN_OWNER (R2)", () => {
