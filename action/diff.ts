@@ -1,5 +1,5 @@
 import type { FileChange } from "../core/governance/governance.types.ts";
-import { git, hasCommit } from "./git.ts";
+import { git } from "./git.ts";
 import type { GitHubApi } from "./github.ts";
 
 /**
@@ -8,13 +8,17 @@ import type { GitHubApi } from "./github.ts";
  * immutability sees the deleted version file.
  */
 export async function gitChanges(cwd: string, baseSha: string, headSha: string): Promise<FileChange[]> {
+  // Plumbing, not `git diff`: no diff drivers, textconv filters or external diff from config or
+  // the PR's .gitattributes; --merge-base compares the head with the merge base like base...head.
   const out = await git(cwd, [
-    "diff",
-    "--name-status",
+    "diff-tree",
+    "-r",
     "-z",
+    "--name-status",
     "--no-renames",
-    "--no-ext-diff",
-    `${baseSha}...${headSha}`,
+    "--merge-base",
+    baseSha,
+    headSha,
   ]);
   const parts = out.toString("utf8").split("\0");
   const changes: FileChange[] = [];
@@ -46,7 +50,7 @@ export function apiChanges(
 }
 
 /**
- * The PR's changes from git when both commits are present, else from the REST API's file list
+ * The PR's changes from git when both commits are present (`local`), else from the REST API's file list
  * (a shallow checkout). Returns where the list came from, for the job log.
  */
 export async function pullRequestChanges(
@@ -55,8 +59,9 @@ export async function pullRequestChanges(
   headSha: string,
   api: GitHubApi | undefined,
   prNumber: number,
+  local: boolean,
 ): Promise<{ changes: FileChange[]; from: "git" | "api" }> {
-  if ((await hasCommit(cwd, baseSha)) && (await hasCommit(cwd, headSha))) {
+  if (local) {
     return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
   }
   if (!api) {

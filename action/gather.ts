@@ -132,14 +132,14 @@ export async function gather(
   base: RegistrySource,
   head: RegistrySource,
 ): Promise<Gathered> {
-  const [config, baseNames] = await Promise.all([
-    json<RegistryConfig>(base, "config.json"),
-    base.list("plugins"),
-  ]);
+  const config = await json<RegistryConfig>(base, "config.json");
   const names = touchedPlugins(registryPath, changes);
   const results = await Promise.all(
     names.map((name) => pluginChange(name, changes, base, head, registryPath)),
   );
+  // The list of names is only needed to vet new names (collisions): a PR that only adds versions
+  // never reads it, so its cost does not grow with the registry.
+  const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
   const prefix = registryPath === "." ? "" : `${registryPath}/`;
   const toValidate = changes
     .filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json"))

@@ -9,7 +9,7 @@ import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
 import { type Gathered, gather } from "./gather.ts";
-import { hasCommit } from "./git.ts";
+import { type GitObjectReader, gitBatch } from "./git-batch.ts";
 import type { GitHubApi } from "./github.ts";
 import type { Settings } from "./inputs.ts";
 import { withPositions } from "./positions.ts";
@@ -40,18 +40,17 @@ export function isValid(findings: readonly Finding[], failOn: "error" | "warning
   return !findings.some((f) => f.severity === "error" || (failOn === "warning" && f.severity === "warning"));
 }
 
-async function sources(
+function sources(
   settings: Settings,
   event: PullRequestEvent,
   api: GitHubApi | undefined,
-): Promise<{ base: RegistrySource; head: RegistrySource }> {
-  const local =
-    (await hasCommit(settings.workspace, event.baseSha)) &&
-    (await hasCommit(settings.workspace, event.headSha));
+  reader: GitObjectReader,
+  local: boolean,
+): { base: RegistrySource; head: RegistrySource } {
   if (local || !api) {
     return {
-      base: gitRegistrySource(settings.workspace, event.baseSha, settings.registryPath),
-      head: gitRegistrySource(settings.workspace, event.headSha, settings.registryPath),
+      base: gitRegistrySource(reader, event.baseSha, settings.registryPath),
+      head: gitRegistrySource(reader, event.headSha, settings.registryPath),
     };
   }
   return {
@@ -128,14 +127,33 @@ export async function checkPullRequest(
   api: GitHubApi | undefined,
   ports: Ports = {},
 ): Promise<GateReport> {
+  const reader = gitBatch(settings.workspace);
+  try {
+    return await check(settings, event, api, ports, reader);
+  } finally {
+    reader.close();
+  }
+}
+
+async function check(
+  settings: Settings,
+  event: PullRequestEvent,
+  api: GitHubApi | undefined,
+  ports: Ports,
+  reader: GitObjectReader,
+): Promise<GateReport> {
+  const local = Boolean(
+    (await reader.read(`${event.baseSha}^{commit}`)) && (await reader.read(`${event.headSha}^{commit}`)),
+  );
   const { changes, from } = await pullRequestChanges(
     settings.workspace,
     event.baseSha,
     event.headSha,
     api,
     event.number,
+    local,
   );
-  const { base, head } = await sources(settings, event, api);
+  const { base, head } = sources(settings, event, api, reader, local);
   const gathered = await gather(settings.registryPath, event.author, changes, base, head);
   const validation = (await validateRegistryFiles(head, gathered.toValidate)).findings.map((f) => ({
     ...f,

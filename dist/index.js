@@ -5315,12 +5315,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42) {
                 position.position += 1;
-                check += 1;
+                check2 += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -43658,16 +43658,16 @@ function digestsEqual(expected, actual) {
     return false;
   return timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
 }
-function checkChecksum(check) {
-  const actual = check.artifact instanceof Uint8Array ? hashBytes(check.artifact, check.algorithm) : check.artifact.digest;
-  if (digestsEqual(check.expected, actual)) return [];
+function checkChecksum(check2) {
+  const actual = check2.artifact instanceof Uint8Array ? hashBytes(check2.artifact, check2.algorithm) : check2.artifact.digest;
+  if (digestsEqual(check2.expected, actual)) return [];
   return [
     {
       code: "CHECKSUM_MISMATCH",
       severity: "error",
-      message: `The artifact's ${check.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
-      file: check.file,
-      pointer: check.pointer ?? "/installation/checksum"
+      message: `The artifact's ${check2.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check2.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
+      file: check2.file,
+      pointer: check2.pointer ?? "/installation/checksum"
     }
   ];
 }
@@ -44040,7 +44040,7 @@ function verifyRelease(input) {
         pointer: `/security/${missing2}`
       });
     } else {
-      const check = verifyKeySignature({
+      const check2 = verifyKeySignature({
         artifact: input.artifact,
         signature,
         publicKey,
@@ -44051,8 +44051,8 @@ function verifyRelease(input) {
         now: input.now,
         file
       });
-      findings.push(...check.findings);
-      if (check.verified && !check.findings.some((f) => f.code === "SIGNER_NOT_PINNED")) passed.push(check);
+      findings.push(...check2.findings);
+      if (check2.verified && !check2.findings.some((f) => f.code === "SIGNER_NOT_PINNED")) passed.push(check2);
     }
   }
   if (input.bundle !== void 0) {
@@ -44066,7 +44066,7 @@ function verifyRelease(input) {
         pointer: ""
       });
     } else {
-      const check = verifySigstoreBundle({
+      const check2 = verifySigstoreBundle({
         bundle: input.bundle,
         artifact: input.artifact,
         trustedRoot: input.trustedRoot,
@@ -44074,8 +44074,8 @@ function verifyRelease(input) {
         requirePin,
         file: bundleFile2
       });
-      findings.push(...check.findings);
-      if (check.verified && check.findings.length === 0) passed.push(check);
+      findings.push(...check2.findings);
+      if (check2.verified && check2.findings.length === 0) passed.push(check2);
     }
   }
   const best = passed.sort(
@@ -44383,10 +44383,11 @@ function editDistance(a, b, max = 1) {
 
 // core/governance/new-names.ts
 function newPlugins(ctx) {
+  const added = ctx.plugins.filter((p) => !p.baseEntry && !ctx.baseNames.includes(p.name));
+  if (added.length === 0) return [];
   const known = ctx.baseNames.map((name) => ({ name, key: normalizeName(name) }));
   const out = [];
-  for (const plugin of ctx.plugins) {
-    if (plugin.baseEntry || ctx.baseNames.includes(plugin.name)) continue;
+  for (const plugin of added) {
     out.push({ name: plugin.name, file: plugin.entryFile, others: [...known] });
     known.push({ name: plugin.name, key: normalizeName(plugin.name) });
   }
@@ -44667,24 +44668,18 @@ function git(cwd, args) {
     );
   });
 }
-async function hasCommit(cwd, sha2) {
-  try {
-    await git(cwd, ["cat-file", "-e", `${sha2}^{commit}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // action/diff.ts
 async function gitChanges(cwd, baseSha, headSha) {
   const out = await git(cwd, [
-    "diff",
-    "--name-status",
+    "diff-tree",
+    "-r",
     "-z",
+    "--name-status",
     "--no-renames",
-    "--no-ext-diff",
-    `${baseSha}...${headSha}`
+    "--merge-base",
+    baseSha,
+    headSha
   ]);
   const parts = out.toString("utf8").split("\0");
   const changes = [];
@@ -44710,8 +44705,8 @@ function apiChanges(files) {
   }
   return changes;
 }
-async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber) {
-  if (await hasCommit(cwd, baseSha) && await hasCommit(cwd, headSha)) {
+async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
+  if (local) {
     return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
   }
   if (!api) {
@@ -44799,14 +44794,12 @@ async function pluginChange(name, changes, base, head, registryPath) {
   return { plugin, newVersions };
 }
 async function gather(registryPath, author, changes, base, head) {
-  const [config, baseNames] = await Promise.all([
-    json(base, "config.json"),
-    base.list("plugins")
-  ]);
+  const config = await json(base, "config.json");
   const names = touchedPlugins(registryPath, changes);
   const results = await Promise.all(
     names.map((name) => pluginChange(name, changes, base, head, registryPath))
   );
+  const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
   const prefix = registryPath === "." ? "" : `${registryPath}/`;
   const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => !rel.endsWith(".sigstore.json"));
   return {
@@ -44822,6 +44815,72 @@ async function gather(registryPath, author, changes, base, head) {
     newVersions: results.flatMap((r) => r.newVersions),
     toValidate
   };
+}
+
+// action/git-batch.ts
+import { spawn } from "node:child_process";
+function gitBatch(cwd) {
+  const child = spawn("git", ["cat-file", "--batch"], {
+    cwd,
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }
+  });
+  const queue = [];
+  let buffer = Buffer.alloc(0);
+  let closed = false;
+  const failAll = (error2) => {
+    closed = true;
+    for (const p of queue.splice(0)) p.reject(error2);
+  };
+  child.on("error", failAll);
+  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.stdout.on("data", (chunk) => {
+    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    for (; ; ) {
+      const eol = buffer.indexOf(10);
+      if (eol < 0) return;
+      const header = buffer.subarray(0, eol).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        buffer = buffer.subarray(eol + 1);
+        queue.shift()?.resolve(void 0);
+        continue;
+      }
+      const [oid = "", type, size] = header.split(" ");
+      const length = Number(size);
+      if (buffer.length < eol + 1 + length + 1) return;
+      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
+      buffer = buffer.subarray(eol + 1 + length + 1);
+      queue.shift()?.resolve({ oid, type, data });
+    }
+  });
+  return {
+    read(spec) {
+      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+      if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
+      return new Promise((resolve, reject) => {
+        queue.push({ resolve, reject });
+        child.stdin.write(`${spec}
+`);
+      });
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      child.stdin.end();
+    }
+  };
+}
+function treeEntries(tree, hashBytes2 = 20) {
+  const names = [];
+  let i = 0;
+  while (i < tree.length) {
+    const space = tree.indexOf(32, i);
+    const nul = tree.indexOf(0, space);
+    if (space < 0 || nul < 0) break;
+    names.push(tree.subarray(space + 1, nul).toString("utf8"));
+    i = nul + 1 + hashBytes2;
+  }
+  return names;
 }
 
 // action/positions.ts
@@ -44879,29 +44938,36 @@ function join(root, path2) {
   if (root === "." || root === "") return clean;
   return clean === "" ? root : `${root}/${clean}`;
 }
-function gitRegistrySource(cwd, commit, registryPath) {
+function gitRegistrySource(reader, commit, registryPath, hashBytes2 = commit.length === 64 ? 32 : 20) {
+  const pluginTrees = /* @__PURE__ */ new Map();
+  const spec = async (path2) => {
+    const m = /^plugins\/([^/]+)\/(.+)$/.exec(path2);
+    if (!m) return `${commit}:${join(registryPath, path2)}`;
+    const [, name = "", rest = ""] = m;
+    let tree = pluginTrees.get(name);
+    if (!tree) {
+      tree = reader.read(`${commit}:${join(registryPath, `plugins/${name}`)}`).then((o) => o?.type === "tree" ? o.oid : void 0);
+      pluginTrees.set(name, tree);
+    }
+    const oid = await tree;
+    return oid ? `${oid}:${rest}` : void 0;
+  };
   const cache2 = /* @__PURE__ */ new Map();
   const readFile3 = (path2) => {
     if (path2.split("/").includes("..")) return Promise.resolve(void 0);
     let pending = cache2.get(path2);
     if (!pending) {
-      pending = git(cwd, ["cat-file", "blob", `${commit}:${join(registryPath, path2)}`]).then(
-        (bytes) => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-        () => void 0
-      );
+      pending = spec(path2).then((s) => s ? reader.read(s) : void 0).then((o) => o?.type === "blob" ? o.data : void 0);
       cache2.set(path2, pending);
     }
     return pending;
   };
   const list = async (dir) => {
-    const prefix = `${join(registryPath, dir)}/`;
-    let out;
-    try {
-      out = await git(cwd, ["ls-tree", "-z", "--name-only", commit, "--", prefix]);
-    } catch {
-      return [];
-    }
-    return out.toString("utf8").split("\0").filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)).sort();
+    const clean = dir.replace(/\/+$/, "");
+    if (clean.split("/").includes("..")) return [];
+    const s = await spec(clean);
+    const tree = s ? await reader.read(s) : void 0;
+    return tree?.type === "tree" ? treeEntries(tree.data, hashBytes2).sort() : [];
   };
   return { root: `${registryPath}@${commit.slice(0, 12)}`, readFile: readFile3, list };
 }
@@ -44970,7 +45036,7 @@ function parseTrustedRoot(json2, file) {
     if (typeof json2.mediaType !== "string" || !MEDIA_TYPES2.has(json2.mediaType)) {
       problems.push(["/mediaType", `has an unknown media type ${JSON.stringify(json2.mediaType)}`]);
     }
-    for (const [name, check] of [
+    for (const [name, check2] of [
       ["tlogs", checkLog],
       ["ctlogs", checkLog],
       ["certificateAuthorities", checkAuthority],
@@ -44978,7 +45044,7 @@ function parseTrustedRoot(json2, file) {
     ]) {
       const list = json2[name] ?? [];
       if (!Array.isArray(list)) problems.push([`/${name}`, "is not an array"]);
-      else for (const [i, item] of list.entries()) check(item, `/${name}/${i}`, problems);
+      else for (const [i, item] of list.entries()) check2(item, `/${name}/${i}`, problems);
     }
   }
   const findings = problems.map(([pointer, what]) => ({
@@ -45093,12 +45159,11 @@ function sortFindings(findings) {
 function isValid(findings, failOn) {
   return !findings.some((f) => f.severity === "error" || failOn === "warning" && f.severity === "warning");
 }
-async function sources(settings, event, api) {
-  const local = await hasCommit(settings.workspace, event.baseSha) && await hasCommit(settings.workspace, event.headSha);
+function sources(settings, event, api, reader, local) {
   if (local || !api) {
     return {
-      base: gitRegistrySource(settings.workspace, event.baseSha, settings.registryPath),
-      head: gitRegistrySource(settings.workspace, event.headSha, settings.registryPath)
+      base: gitRegistrySource(reader, event.baseSha, settings.registryPath),
+      head: gitRegistrySource(reader, event.headSha, settings.registryPath)
     };
   }
   return {
@@ -45157,14 +45222,26 @@ async function verifyNewArtifacts(gathered, settings, base, head, ports) {
   return { findings, rows };
 }
 async function checkPullRequest(settings, event, api, ports = {}) {
+  const reader = gitBatch(settings.workspace);
+  try {
+    return await check(settings, event, api, ports, reader);
+  } finally {
+    reader.close();
+  }
+}
+async function check(settings, event, api, ports, reader) {
+  const local = Boolean(
+    await reader.read(`${event.baseSha}^{commit}`) && await reader.read(`${event.headSha}^{commit}`)
+  );
   const { changes, from } = await pullRequestChanges(
     settings.workspace,
     event.baseSha,
     event.headSha,
     api,
-    event.number
+    event.number,
+    local
   );
-  const { base, head } = await sources(settings, event, api);
+  const { base, head } = sources(settings, event, api, reader, local);
   const gathered = await gather(settings.registryPath, event.author, changes, base, head);
   const validation = (await validateRegistryFiles(head, gathered.toValidate)).findings.map((f) => ({
     ...f,

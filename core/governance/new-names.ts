@@ -11,10 +11,11 @@ interface KnownName {
  * new names that came before it in the same PR.
  */
 export function newPlugins(ctx: GovernanceContext): { name: string; file: string; others: KnownName[] }[] {
+  const added = ctx.plugins.filter((p) => !p.baseEntry && !ctx.baseNames.includes(p.name));
+  if (added.length === 0) return [];
   const known: KnownName[] = ctx.baseNames.map((name) => ({ name, key: normalizeName(name) }));
   const out: { name: string; file: string; others: KnownName[] }[] = [];
-  for (const plugin of ctx.plugins) {
-    if (plugin.baseEntry || ctx.baseNames.includes(plugin.name)) continue;
+  for (const plugin of added) {
     out.push({ name: plugin.name, file: plugin.entryFile, others: [...known] });
     known.push({ name: plugin.name, key: normalizeName(plugin.name) });
   }
