@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { urlProblem } from "../core/url-policy.ts";
 
 /** How artifacts may be fetched: the URL policy is re-checked on every redirect hop. */
@@ -63,8 +65,29 @@ export async function download(
     if (name === "TimeoutError" || name === "AbortError") {
       return { ok: false, problem: `timed out after ${policy.timeoutMs} ms` };
     }
-    return { ok: false, problem: `could not be fetched: ${(error as Error).message}` };
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    return { ok: false, problem: `could not be fetched (${why})` };
   }
+}
+
+/**
+ * A fetcher that answers from a local folder instead of the network: the file named like the
+ * last segment of the URL's path, or 404. For registries whose artifacts are committed (demos,
+ * air-gapped mirrors); the URL policy and the checksum are still checked.
+ */
+export function mirrorFetcher(dir: string): Fetcher {
+  return async (url) => {
+    const name = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+    if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name))
+      return new Response(null, { status: 404 });
+    try {
+      const bytes = await readFile(join(dir, name));
+      return new Response(bytes, { status: 200, headers: { "content-length": String(bytes.byteLength) } });
+    } catch {
+      return new Response(null, { status: 404 });
+    }
+  };
 }
 
 async function readCapped(response: Response, maxBytes: number, finalUrl: string): Promise<DownloadResult> {

@@ -23,6 +23,8 @@ export interface Settings {
   sigstoreTrustedRoot?: string;
   /** Input `fail-on`: the lowest severity that fails the job. */
   failOn: "error" | "warning";
+  /** Input `artifact-mirror`: an absolute folder whose files stand in for downloads, by file name. */
+  artifactMirror?: string;
   /** Input `allow-loopback-http`: accept http:// to 127.0.0.1, localhost and [::1] (tests only). */
   allowLoopbackHttp: boolean;
   /** GITHUB_EVENT_NAME: pull_request, pull_request_target, push, schedule, workflow_dispatch. */
@@ -94,6 +96,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     downloadTimeoutMs: 60_000,
   };
   if (env.GITHUB_EVENT_PATH) settings.eventPath = env.GITHUB_EVENT_PATH;
+  const mirror = core.getInput("artifact-mirror");
+  if (mirror) settings.artifactMirror = mirror.startsWith("/") ? mirror : `${workspace}/${mirror}`;
   if (trustedRoot)
     settings.sigstoreTrustedRoot = trustedRoot.startsWith("/") ? trustedRoot : `${workspace}/${trustedRoot}`;
   return settings;

@@ -1,9 +1,10 @@
 import * as core from "@actions/core";
+import { mirrorFetcher } from "./download.ts";
 import { readEvent } from "./event.ts";
 import { checkFull } from "./full-mode.ts";
 import { gitHubApi } from "./github.ts";
 import { readSettings } from "./inputs.ts";
-import { checkPullRequest } from "./pr-mode.ts";
+import { checkPullRequest, type Ports } from "./pr-mode.ts";
 import { publish } from "./report/publish.ts";
 
 /**
@@ -16,16 +17,19 @@ export async function run(): Promise<void> {
     const settings = readSettings();
     const event = await readEvent(settings.eventName, settings.eventPath);
     const api = settings.token ? gitHubApi(settings.token, settings.apiUrl, settings.repository) : undefined;
+    const ports: Ports = settings.artifactMirror ? { fetcher: mirrorFetcher(settings.artifactMirror) } : {};
     const report =
       event.kind === "pull_request"
-        ? await checkPullRequest(settings, event, api)
-        : await checkFull(settings, event);
+        ? await checkPullRequest(settings, event, api, ports)
+        : await checkFull(settings, event, ports);
     await publish(report, settings, event.kind === "pull_request" ? event : undefined, api);
     if (!report.valid) {
-      const count = report.findings.filter(
-        (f) => f.severity === "error" || report.failOn === "warning",
-      ).length;
-      core.setFailed(`The registry gate found ${count} problem(s); see the annotations and the job summary.`);
+      const failing = report.findings.filter(
+        (f) => f.severity === "error" || (report.failOn === "warning" && f.severity === "warning"),
+      );
+      core.setFailed(
+        `The registry gate found ${failing.length} problem(s); see the annotations and the job summary.`,
+      );
     }
   } catch (error) {
     const code = (error as { code?: unknown }).code;

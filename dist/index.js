@@ -12400,7 +12400,7 @@ var require_response = __commonJS({
     var assert = __require("node:assert");
     var { types } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response = class _Response {
+    var Response2 = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12543,8 +12543,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Response);
-    Object.defineProperties(Response.prototype, {
+    mixinBody(Response2);
+    Object.defineProperties(Response2.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12560,7 +12560,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response, {
+    Object.defineProperties(Response2, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12693,7 +12693,7 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
+      const response = new Response2(kConstruct);
       response[kState] = innerResponse;
       response[kHeaders] = new Headers2(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
@@ -12761,7 +12761,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response,
+      Response: Response2,
       cloneResponse,
       fromInnerResponse
     };
@@ -15431,7 +15431,7 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response, cloneResponse, fromInnerResponse } = require_response();
+    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
@@ -15958,7 +15958,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response);
+    webidl.converters.Response = webidl.interfaceConverter(Response2);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -39415,9 +39415,9 @@ var require_url = __commonJS({
   "node_modules/tuf-js/dist/utils/url.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.join = join2;
+    exports.join = join3;
     var url_1 = __require("url");
-    function join2(base, path2) {
+    function join3(base, path2) {
       return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path2)).toString();
     }
     function ensureTrailingSlash(path2) {
@@ -40547,8 +40547,112 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// action/event.ts
+// action/download.ts
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+// core/url-policy.ts
+var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+var SIMPLE_HTTPS = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/%+-]*)?$/;
+function urlProblem(text, options = {}) {
+  if (SIMPLE_HTTPS.test(text)) return void 0;
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)";
+  if (url.protocol === "https:") return void 0;
+  if (url.protocol === "http:") {
+    if (options.allowLoopbackHttp && LOOPBACK_HOSTS.has(url.hostname)) return void 0;
+    return options.allowLoopbackHttp ? "uses http:// to a host that is not loopback (127.0.0.1, localhost, [::1]): use https://" : "uses http://: use https://";
+  }
+  return `uses the '${url.protocol}' scheme: only https:// is allowed`;
+}
+
+// action/download.ts
+async function download(url, policy, fetcher = fetch) {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  const maxRedirects = policy.maxRedirects ?? 5;
+  let current = url;
+  try {
+    for (let hop = 0; ; hop++) {
+      const problem = urlProblem(current, { allowLoopbackHttp: policy.allowLoopbackHttp });
+      if (problem)
+        return {
+          ok: false,
+          problem: `${hop === 0 ? "the URL" : `redirect ${hop} to ${current}`} ${problem}`
+        };
+      const response = await fetcher(current, { redirect: "manual", signal });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        const location2 = response.headers.get("location");
+        if (!location2) return { ok: false, problem: `HTTP ${response.status} without a Location header` };
+        if (hop >= maxRedirects) return { ok: false, problem: `more than ${maxRedirects} redirects` };
+        current = new URL(location2, current).toString();
+        continue;
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return { ok: false, problem: `HTTP ${response.status} from ${current}` };
+      }
+      const declared = Number(response.headers.get("content-length") ?? "NaN");
+      if (Number.isFinite(declared) && declared > policy.maxBytes) {
+        await response.body?.cancel();
+        return { ok: false, problem: `Content-Length ${declared} exceeds the ${policy.maxBytes}-byte limit` };
+      }
+      return await readCapped(response, policy.maxBytes, current);
+    }
+  } catch (error2) {
+    const name = error2.name;
+    if (name === "TimeoutError" || name === "AbortError") {
+      return { ok: false, problem: `timed out after ${policy.timeoutMs} ms` };
+    }
+    const cause = error2.cause;
+    const why = cause?.code ?? cause?.message ?? error2.message;
+    return { ok: false, problem: `could not be fetched (${why})` };
+  }
+}
+function mirrorFetcher(dir) {
+  return async (url) => {
+    const name = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+    if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name))
+      return new Response(null, { status: 404 });
+    try {
+      const bytes = await readFile(join(dir, name));
+      return new Response(bytes, { status: 200, headers: { "content-length": String(bytes.byteLength) } });
+    } catch {
+      return new Response(null, { status: 404 });
+    }
+  };
+}
+async function readCapped(response, maxBytes, finalUrl) {
+  const chunks = [];
+  let total = 0;
+  if (!response.body) return { ok: true, bytes: new Uint8Array(), finalUrl };
+  const reader = response.body.getReader();
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return { ok: false, problem: `the artifact exceeds the ${maxBytes}-byte limit` };
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { ok: true, bytes, finalUrl };
+}
+
+// action/event.ts
+import { readFile as readFile2 } from "node:fs/promises";
 var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 function sha(value, what) {
   if (typeof value !== "string" || !SHA.test(value))
@@ -40556,7 +40660,7 @@ function sha(value, what) {
   return value;
 }
 async function readEvent(eventName, eventPath) {
-  const payload = eventPath ? JSON.parse(await readFile(eventPath, "utf8")) : {};
+  const payload = eventPath ? JSON.parse(await readFile2(eventPath, "utf8")) : {};
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const pr = payload.pull_request;
     if (!pr) throw new Error(`A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`);
@@ -43299,26 +43403,6 @@ var timestamps = (ctx) => {
   ];
 };
 
-// core/url-policy.ts
-var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
-var SIMPLE_HTTPS = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/%+-]*)?$/;
-function urlProblem(text, options = {}) {
-  if (SIMPLE_HTTPS.test(text)) return void 0;
-  let url;
-  try {
-    url = new URL(text);
-  } catch {
-    return "is not a valid URL";
-  }
-  if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)";
-  if (url.protocol === "https:") return void 0;
-  if (url.protocol === "http:") {
-    if (options.allowLoopbackHttp && LOOPBACK_HOSTS.has(url.hostname)) return void 0;
-    return options.allowLoopbackHttp ? "uses http:// to a host that is not loopback (127.0.0.1, localhost, [::1]): use https://" : "uses http://: use https://";
-  }
-  return `uses the '${url.protocol}' scheme: only https:// is allowed`;
-}
-
 // core/rules/urls.ts
 var urls = (ctx) => {
   const out = [];
@@ -44102,71 +44186,6 @@ function verifyRelease(input) {
   };
 }
 
-// action/download.ts
-async function download(url, policy, fetcher = fetch) {
-  const signal = AbortSignal.timeout(policy.timeoutMs);
-  const maxRedirects = policy.maxRedirects ?? 5;
-  let current = url;
-  try {
-    for (let hop = 0; ; hop++) {
-      const problem = urlProblem(current, { allowLoopbackHttp: policy.allowLoopbackHttp });
-      if (problem)
-        return {
-          ok: false,
-          problem: `${hop === 0 ? "the URL" : `redirect ${hop} to ${current}`} ${problem}`
-        };
-      const response = await fetcher(current, { redirect: "manual", signal });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        const location2 = response.headers.get("location");
-        if (!location2) return { ok: false, problem: `HTTP ${response.status} without a Location header` };
-        if (hop >= maxRedirects) return { ok: false, problem: `more than ${maxRedirects} redirects` };
-        current = new URL(location2, current).toString();
-        continue;
-      }
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return { ok: false, problem: `HTTP ${response.status} from ${current}` };
-      }
-      const declared = Number(response.headers.get("content-length") ?? "NaN");
-      if (Number.isFinite(declared) && declared > policy.maxBytes) {
-        await response.body?.cancel();
-        return { ok: false, problem: `Content-Length ${declared} exceeds the ${policy.maxBytes}-byte limit` };
-      }
-      return await readCapped(response, policy.maxBytes, current);
-    }
-  } catch (error2) {
-    const name = error2.name;
-    if (name === "TimeoutError" || name === "AbortError") {
-      return { ok: false, problem: `timed out after ${policy.timeoutMs} ms` };
-    }
-    return { ok: false, problem: `could not be fetched: ${error2.message}` };
-  }
-}
-async function readCapped(response, maxBytes, finalUrl) {
-  const chunks = [];
-  let total = 0;
-  if (!response.body) return { ok: true, bytes: new Uint8Array(), finalUrl };
-  const reader = response.body.getReader();
-  for (; ; ) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return { ok: false, problem: `the artifact exceeds the ${maxBytes}-byte limit` };
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { ok: true, bytes, finalUrl };
-}
-
 // action/artifacts.ts
 var DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 function containerCheck(job, file) {
@@ -44933,7 +44952,7 @@ function apiRegistrySource(api, commit, registryPath) {
 }
 
 // action/registry-git.ts
-function join(root, path2) {
+function join2(root, path2) {
   const clean = path2.replace(/^\/+/, "").replace(/\/+$/, "");
   if (root === "." || root === "") return clean;
   return clean === "" ? root : `${root}/${clean}`;
@@ -44942,18 +44961,18 @@ function gitRegistrySource(reader, commit, registryPath, hashBytes2 = commit.len
   const pluginTrees = /* @__PURE__ */ new Map();
   const spec = async (path2) => {
     const m = /^plugins\/([^/]+)\/(.+)$/.exec(path2);
-    if (!m) return `${commit}:${join(registryPath, path2)}`;
+    if (!m) return `${commit}:${join2(registryPath, path2)}`;
     const [, name = "", rest = ""] = m;
     let tree = pluginTrees.get(name);
     if (!tree) {
-      tree = reader.read(`${commit}:${join(registryPath, `plugins/${name}`)}`).then((o) => o?.type === "tree" ? o.oid : void 0);
+      tree = reader.read(`${commit}:${join2(registryPath, `plugins/${name}`)}`).then((o) => o?.type === "tree" ? o.oid : void 0);
       pluginTrees.set(name, tree);
     }
     const oid = await tree;
     return oid ? `${oid}:${rest}` : void 0;
   };
   const cache2 = /* @__PURE__ */ new Map();
-  const readFile3 = (path2) => {
+  const readFile4 = (path2) => {
     if (path2.split("/").includes("..")) return Promise.resolve(void 0);
     let pending = cache2.get(path2);
     if (!pending) {
@@ -44969,11 +44988,11 @@ function gitRegistrySource(reader, commit, registryPath, hashBytes2 = commit.len
     const tree = s ? await reader.read(s) : void 0;
     return tree?.type === "tree" ? treeEntries(tree.data, hashBytes2).sort() : [];
   };
-  return { root: `${registryPath}@${commit.slice(0, 12)}`, readFile: readFile3, list };
+  return { root: `${registryPath}@${commit.slice(0, 12)}`, readFile: readFile4, list };
 }
 
 // action/trusted-root.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // core/signature/trusted-root.ts
 var import_protobuf_specs = __toESM(require_dist2(), 1);
@@ -45131,7 +45150,7 @@ function parse4(bytes, file) {
   return parseTrustedRoot(loaded.value, file);
 }
 async function trustedRootFor(inputPath, config, base, tufCachePath) {
-  if (inputPath) return parse4(await readFile2(inputPath), inputPath);
+  if (inputPath) return parse4(await readFile3(inputPath), inputPath);
   if (config?.sigstore_trusted_root) {
     const bytes = await base.readFile(config.sigstore_trusted_root);
     if (bytes) return parse4(bytes, config.sigstore_trusted_root);
@@ -49521,6 +49540,8 @@ function readSettings(env = process.env) {
     downloadTimeoutMs: 6e4
   };
   if (env.GITHUB_EVENT_PATH) settings.eventPath = env.GITHUB_EVENT_PATH;
+  const mirror = getInput("artifact-mirror");
+  if (mirror) settings.artifactMirror = mirror.startsWith("/") ? mirror : `${workspace}/${mirror}`;
   if (trustedRoot)
     settings.sigstoreTrustedRoot = trustedRoot.startsWith("/") ? trustedRoot : `${workspace}/${trustedRoot}`;
   return settings;
@@ -49715,13 +49736,16 @@ async function run() {
     const settings = readSettings();
     const event = await readEvent(settings.eventName, settings.eventPath);
     const api = settings.token ? gitHubApi(settings.token, settings.apiUrl, settings.repository) : void 0;
-    const report = event.kind === "pull_request" ? await checkPullRequest(settings, event, api) : await checkFull(settings, event);
+    const ports = settings.artifactMirror ? { fetcher: mirrorFetcher(settings.artifactMirror) } : {};
+    const report = event.kind === "pull_request" ? await checkPullRequest(settings, event, api, ports) : await checkFull(settings, event, ports);
     await publish(report, settings, event.kind === "pull_request" ? event : void 0, api);
     if (!report.valid) {
-      const count = report.findings.filter(
-        (f) => f.severity === "error" || report.failOn === "warning"
-      ).length;
-      setFailed(`The registry gate found ${count} problem(s); see the annotations and the job summary.`);
+      const failing = report.findings.filter(
+        (f) => f.severity === "error" || report.failOn === "warning" && f.severity === "warning"
+      );
+      setFailed(
+        `The registry gate found ${failing.length} problem(s); see the annotations and the job summary.`
+      );
     }
   } catch (error2) {
     const code2 = error2.code;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { baseRegistry, entryJson, manifestJson } from "./fixture.ts";
 import { artifactServer, makeRepo, type Route, runAction, sha256 } from "./harness.ts";
 
@@ -42,5 +43,22 @@ describe("push and schedule mode: the whole registry", { concurrency: 2 }, () =>
     } finally {
       repo.cleanup();
     }
+  });
+
+  test("this repository's own registry passes, keys and Sigstore bundles verified from demo/artifacts", async () => {
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    const r = await runAction({
+      workspace: root,
+      eventName: "push",
+      event: {},
+      inputs: { "artifact-mirror": "demo/artifacts", "allow-loopback-http": "false" },
+    });
+    assert.deepEqual(
+      r.findings.filter((f) => f.severity === "error"),
+      [],
+    );
+    assert.equal(r.outputs.valid, "true");
+    assert.match(r.summary, /🔑 key/);
+    assert.match(r.summary, /✍️ sigstore/);
   });
 });
