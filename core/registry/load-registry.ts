@@ -1,13 +1,13 @@
-import { hash } from "node:crypto";
-import semver from "semver";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import type { Finding } from "../findings.types.ts";
-import type { Entry, PluginRecord, RegistryConfig, VersionRecord } from "../registry.types.ts";
+import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateConfig, validateEntry } from "../validate/validate-documents.ts";
-import { validateManifest } from "../validate/validate-manifest.ts";
 import { findCycles } from "./cycles.ts";
-import { bundleFile, CONFIG_FILE, entryFile, PLUGINS_DIR, versionFile, versionsDir } from "./layout.ts";
+import { CONFIG_FILE, entryFile, PLUGINS_DIR, versionsDir } from "./layout.ts";
 import type { RegistrySource } from "./source.types.ts";
+import { type PluginListing, type PluginResult, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
 export interface RegistrySnapshot {
@@ -32,12 +32,18 @@ export interface LoadedRegistry {
   stats: RegistryStats;
 }
 
-interface PluginListing {
-  name: string;
-  versionFiles: string[];
-  bundles: Set<string>;
-  others: string[];
+export interface LoadOptions {
+  /**
+   * Threads to validate manifests on (default 1). Used for registries on disk with at least
+   * PARALLEL_THRESHOLD manifests; the main thread takes one share.
+   */
+  workers?: number;
+  /** Fewest manifests for which workers are used (default PARALLEL_THRESHOLD). */
+  parallelThreshold?: number;
 }
+
+/** Below this many manifests, starting workers costs more than it saves. */
+export const PARALLEL_THRESHOLD = 4000;
 
 /**
  * Loads and validates a whole registry through its source: config.json, every entry.json and
@@ -45,7 +51,10 @@ interface PluginListing {
  * against config.json), plus registry-wide checks (dependency cycles, orphan files, yanks of
  * versions that do not exist). Never throws on bad data.
  */
-export async function loadRegistry(source: RegistrySource): Promise<LoadedRegistry> {
+export async function loadRegistry(
+  source: RegistrySource,
+  options: LoadOptions = {},
+): Promise<LoadedRegistry> {
   const findings: Finding[] = [];
   const stats: RegistryStats = { plugins: 0, manifests: 0, filesRead: 0, errors: 0, warnings: 0 };
   const read = async (rel: string): Promise<Uint8Array | undefined> => {
@@ -88,39 +97,30 @@ export async function loadRegistry(source: RegistrySource): Promise<LoadedRegist
   }
   const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
+  const jobs: PluginWork[] = listings.map((listing) => {
+    const entry = entries.get(listing.name);
+    return entry ? { listing, entry } : { listing };
+  });
+  const workers = Math.min(options.workers ?? 1, availableParallelism());
+  const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
+  const results =
+    workers > 1 &&
+    source.dir !== undefined &&
+    manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD)
+      ? await validateInWorkers(source.dir, config, known, jobs, workers, read)
+      : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read)));
   const plugins: PluginRecord[] = [];
-  for (const l of listings) {
-    const entry = entries.get(l.name);
-    const versions: VersionRecord[] = [];
-    for (const version of l.versionFiles) {
-      const file = versionFile(l.name, version);
-      const bytes = await read(file);
-      if (!bytes) continue;
-      stats.manifests++;
-      const hasBundle = l.bundles.has(version);
-      const result = validateManifest(bytes, file, {
-        path: { name: l.name, version },
-        ...(config ? { config } : {}),
-        ...(entry ? { entry } : {}),
-        hasBundle,
-        lookup,
+  for (const result of results) {
+    findings.push(...result.findings);
+    stats.manifests += result.manifests;
+    const entry = entries.get(result.name);
+    if (entry)
+      plugins.push({
+        name: result.name,
+        entry,
+        entryFile: entryFile(result.name),
+        versions: result.versions,
       });
-      findings.push(...result.findings);
-      if (result.value && !result.findings.some((f) => f.severity === "error")) {
-        versions.push({
-          version,
-          file,
-          manifest: result.value,
-          sha256: hash("sha256", bytes),
-          ...(hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}),
-        });
-      }
-    }
-    findings.push(...listingFindings(l, entry));
-    if (entry) {
-      versions.sort((a, b) => semver.compare(a.version, b.version));
-      plugins.push({ name: l.name, entry, entryFile: entryFile(l.name), versions });
-    }
   }
   findings.push(...findCycles(plugins));
   stats.plugins = listings.length;
@@ -162,44 +162,50 @@ async function listPlugin(source: RegistrySource, name: string): Promise<PluginL
   return listing;
 }
 
-/** Files that do not belong, bundles without a manifest, yanks of versions that do not exist. */
-function listingFindings(l: PluginListing, entry: Entry | undefined): Finding[] {
-  const out: Finding[] = [];
-  const versions = new Set(l.versionFiles);
-  for (const other of l.others) {
-    out.push({
-      code: "ORPHAN_FILE",
-      severity: "warning",
-      message: "only <version>.json manifests and <version>.sigstore.json bundles belong in versions/",
-      file: `${versionsDir(l.name)}/${other}`,
-      pointer: "",
-    });
-  }
-  for (const version of l.bundles) {
-    if (!versions.has(version)) {
-      out.push({
-        code: "ORPHAN_FILE",
-        severity: "error",
-        message: `a Sigstore bundle for ${version}, which has no manifest: add ${version}.json or remove the bundle`,
-        file: bundleFile(l.name, version),
-        pointer: "",
-      });
-    }
-  }
-  for (const version of Object.keys(entry?.yanked ?? {})) {
-    if (!versions.has(version)) {
-      out.push({
-        code: "ENTRY_INVALID",
-        severity: "error",
-        message: `yanks version ${version}, which was never published`,
-        file: entryFile(l.name),
-        pointer: `/yanked/${version.replaceAll("~", "~0").replaceAll("/", "~1")}`,
-      });
-    }
-  }
-  return out;
-}
-
 function missing(file: string, code: Finding["code"], message: string): Finding {
   return { code, severity: "error", message, file, pointer: "" };
+}
+
+/**
+ * Splits the plugins into shares of about equal manifest counts: the main thread validates the
+ * first, one worker thread each of the others. Results come back in the original order.
+ */
+async function validateInWorkers(
+  dir: string,
+  config: RegistryConfig | undefined,
+  known: Map<string, KnownVersion[]>,
+  jobs: PluginWork[],
+  workers: number,
+  read: (rel: string) => Promise<Uint8Array | undefined>,
+): Promise<PluginResult[]> {
+  const total = jobs.reduce((n, j) => n + j.listing.versionFiles.length, 0);
+  const shares: PluginWork[][] = [[]];
+  let inShare = 0;
+  for (const job of jobs) {
+    if (inShare >= total / workers && shares.length < workers) {
+      shares.push([]);
+      inShare = 0;
+    }
+    shares.at(-1)?.push(job);
+    inShare += job.listing.versionFiles.length;
+  }
+  const [own = [], ...others] = shares;
+  const knownList = [...known];
+  const remote = others.map(
+    (share) =>
+      new Promise<PluginResult[]>((resolve, reject) => {
+        const worker = new Worker(new URL("./load-worker.ts", import.meta.url), {
+          workerData: { dir, config, known: knownList, jobs: share },
+        });
+        worker.once("message", (results: PluginResult[]) => {
+          resolve(results);
+          void worker.terminate();
+        });
+        worker.once("error", reject);
+      }),
+  );
+  const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
+  const local: PluginResult[] = [];
+  for (const job of own) local.push(await validatePlugin(job, config, lookup, read));
+  return [local, ...(await Promise.all(remote))].flat();
 }

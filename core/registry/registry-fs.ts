@@ -16,6 +16,7 @@ export function fsSource(dir: string, root = dir): RegistrySource {
   };
   return {
     root,
+    dir: base,
     async readFile(rel) {
       const full = resolve(rel);
       if (!full) return undefined;

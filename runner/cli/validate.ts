@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Finding } from "../../core/findings.types.ts";
@@ -47,7 +48,9 @@ export const validateCommand: Command = {
         );
         return 2;
       }
-      const result = await loadRegistry(fsSource(registryDir, display(registryDir)));
+      const result = await loadRegistry(fsSource(registryDir, display(registryDir)), {
+        workers: availableParallelism(),
+      });
       findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
       stats = { ...result.stats };
     } else {
@@ -114,12 +117,13 @@ async function validatePaths(
 }
 
 function summaryLine(valid: boolean, stats: Record<string, number>): string {
+  const plural = (n: number | undefined, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   const what =
     stats.plugins !== undefined
-      ? `${stats.plugins} plugins, ${stats.manifests} manifests`
-      : `${stats.files} files`;
+      ? `${plural(stats.plugins, "plugin")}, ${plural(stats.manifests, "manifest")}`
+      : plural(stats.files, "file");
   const verdict = valid ? "valid" : "invalid";
-  return `${verdict}: ${what}, ${stats.errors} errors, ${stats.warnings} warnings (${stats.ms} ms)\n`;
+  return `${verdict}: ${what}, ${plural(stats.errors, "error")}, ${plural(stats.warnings, "warning")} (${stats.ms} ms)\n`;
 }
 
 async function isDirectory(p: string): Promise<boolean> {

@@ -68,3 +68,24 @@ test("a source never reads outside its folder", async () => {
   assert.equal(await source.readFile("../broken/config.json"), undefined);
   assert.deepEqual(await source.list("../.."), []);
 });
+
+test("worker threads give the same findings and snapshot as one thread", async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
+  const dir = mkdtempSync(path.join(tmpdir(), "ffr-workers-"));
+  try {
+    writeSyntheticRegistry(dir, { plugins: 30, versions: 4 });
+    // One broken manifest, so findings cross the thread boundary too.
+    writeFileSync(path.join(dir, "plugins/bench-plugin-00029/versions/1.0.1.json"), '{"metadata": {}}');
+    const one = await loadRegistry(fsSource(dir), { workers: 1 });
+    const two = await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 1 });
+    assert.deepEqual(two.findings, one.findings);
+    assert.deepEqual(two.snapshot, one.snapshot);
+    assert.ok(one.findings.some((f) => f.code === "MANIFEST_INVALID"));
+    assert.equal(one.stats.manifests, 120);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
