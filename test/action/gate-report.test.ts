@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { ALICE, baseRegistry, manifestJson, prEvent } from "./fixture.ts";
+import { ALICE, baseRegistry, MALLORY, manifestJson, prEvent } from "./fixture.ts";
 import { artifactServer, fakeApi, makeRepo, type Repo, runAction, sha256 } from "./harness.ts";
 
 const V1 = new TextEncoder().encode("v1");
@@ -145,6 +145,43 @@ describe("reporting", { concurrency: 3 }, () => {
       assert.match(usage.stdout, /::error::Input fail-on must be one of error, warning/);
     } finally {
       repo.cleanup();
+    }
+  });
+
+  test("a shallow checkout without the PR's commits falls back to the REST API for files and contents", async () => {
+    const api = await fakeApi();
+    const repo = await makeRepo(baseRegistry(`${server.url}/v1.tgz`, sha256(V1)), {
+      "registry/plugins/cost-aws/versions/1.1.0.json": manifestJson("cost-aws", "1.1.0", {
+        url: `${server.url}/v2.tgz`,
+        checksum: sha256(V2),
+      }),
+      ".github/workflows/validate.yml": "name: changed\n",
+    });
+    const empty = await makeRepo({}, {});
+    api.contentsFrom = repo.dir;
+    api.files = [
+      { filename: "registry/plugins/cost-aws/versions/1.1.0.json", status: "added" },
+      { filename: ".github/workflows/validate.yml", status: "modified" },
+    ];
+    try {
+      const r = await runAction({
+        workspace: empty.dir,
+        event: prEvent(repo, MALLORY),
+        api,
+        inputs: { comment: "never" },
+      });
+      assert.deepEqual(r.findings.map((f) => f.code).sort(), ["NOT_AN_OWNER", "OUTSIDE_REGISTRY"], r.stdout);
+      assert.ok(api.requests.includes("GET /repos/acme/registry/pulls/7/files"));
+      assert.ok(
+        api.requests.some(
+          (q) => decodeURIComponent(q) === "GET /repos/acme/registry/contents/registry/config.json",
+        ),
+        api.requests.join("\n"),
+      );
+    } finally {
+      repo.cleanup();
+      empty.cleanup();
+      await api.close();
     }
   });
 });

@@ -73,7 +73,7 @@ export async function makeRepo(base: Files, pr: Files): Promise<Repo> {
   await gitIn(dir, ["init", "-q", "-b", "main"]);
   apply(dir, base);
   await gitIn(dir, ["add", "-A"]);
-  await gitIn(dir, ["commit", "-q", "-m", "base"]);
+  await gitIn(dir, ["commit", "-q", "--allow-empty", "-m", "base"]);
   const baseSha = await gitIn(dir, ["rev-parse", "HEAD"]);
   await gitIn(dir, ["checkout", "-q", "-b", "pr"]);
   apply(dir, pr);
@@ -132,6 +132,8 @@ export interface FakeApi {
   files: { filename: string; status: string; previous_filename?: string }[];
   /** When set, comment writes answer this status (a read-only token). */
   writeStatus?: number;
+  /** When set, GET /repos/:o/:r/contents/:path?ref= is served from this git repository. */
+  contentsFrom?: string;
   close(): Promise<void>;
 }
 
@@ -161,6 +163,33 @@ export async function fakeApi(): Promise<FakeApi> {
     }
     if (req.method === "GET" && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/.test(url.pathname)) {
       return json(res, 200, api.files);
+    }
+    const contents = /^\/repos\/[^/]+\/[^/]+\/contents\/(.*)$/.exec(url.pathname);
+    if (req.method === "GET" && contents && api.contentsFrom) {
+      const spec = `${url.searchParams.get("ref")}:${decodeURIComponent(contents[1]!)}`;
+      const run = (args: string[]) =>
+        execFileAsync("git", args, { cwd: api.contentsFrom, encoding: "buffer" }).then(
+          (r) => r.stdout as Buffer,
+        );
+      try {
+        const type = (await run(["cat-file", "-t", spec])).toString().trim();
+        if (type === "tree") {
+          const names = (await run(["ls-tree", "--name-only", "-z", spec]))
+            .toString()
+            .split("\0")
+            .filter(Boolean);
+          return json(
+            res,
+            200,
+            names.map((name) => ({ name, type: "file" })),
+          );
+        }
+        const bytes = await run(["cat-file", "blob", spec]);
+        res.writeHead(200, { "content-type": "application/octet-stream" }).end(bytes);
+        return;
+      } catch {
+        return json(res, 404, { message: "Not Found" });
+      }
     }
     if (api.writeStatus && (req.method === "POST" || req.method === "PATCH")) {
       return json(res, api.writeStatus, { message: "Resource not accessible by integration" });
