@@ -94,7 +94,7 @@ export type Route =
   | Uint8Array
   | { redirect: string }
   | { status: number }
-  | { lie: number; bytes: Uint8Array };
+  | { chunked: Uint8Array };
 
 /** A loopback server for artifacts. `routes` may be changed while it runs. */
 export async function artifactServer(
@@ -106,9 +106,9 @@ export async function artifactServer(
     if (route instanceof Uint8Array)
       return void res.writeHead(200, { "content-length": route.byteLength }).end(route);
     if ("redirect" in route) return void res.writeHead(302, { location: route.redirect }).end();
-    if ("lie" in route) {
-      res.writeHead(200, { "content-length": route.lie });
-      res.end(route.bytes);
+    if ("chunked" in route) {
+      res.writeHead(200); // no Content-Length: the size is only known by counting
+      res.end(route.chunked);
       return;
     }
     res.writeHead(route.status).end();
