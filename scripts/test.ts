@@ -5,7 +5,11 @@
 import { spawnSync } from "node:child_process";
 
 const steps: { name: string; cmd: string; args: string[] }[] = [
-  { name: "lint and format (biome)", cmd: "biome", args: ["ci", "."] },
+  {
+    name: "lint and format (biome)",
+    cmd: "biome",
+    args: ["ci", ...(process.stdout.isTTY ? [] : ["--colors=off"]), "."],
+  },
   { name: "type check (tsc)", cmd: "tsc", args: ["--noEmit", "-p", "tsconfig.json"] },
   {
     name: "tests (node --test)",

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toTrustMaterial } from "@sigstore/verify";
 import type { Finding, Result } from "../findings.types.ts";
+import { loadJson } from "../json/load-json.ts";
 
 /** A validated Sigstore trusted root, ready for `@sigstore/verify`. */
 export interface TrustedRootData {
@@ -123,6 +124,16 @@ export function parseTrustedRoot(json: unknown, file: string): Result<TrustedRoo
       ],
     };
   }
+}
+
+/**
+ * Reads a trusted-root file's bytes (e.g. config.json's `sigstore_trusted_root`) with the safe JSON
+ * loader, then validates it like `parseTrustedRoot`. For adapters that read the file themselves.
+ */
+export function trustedRootFromBytes(bytes: Uint8Array, file: string): Result<TrustedRootData> {
+  const loaded = loadJson(bytes, { file, maxBytes: 4 * 1024 * 1024 });
+  if (loaded.findings.length > 0) return { findings: loaded.findings };
+  return parseTrustedRoot(loaded.value, file);
 }
 
 /** The public-good trusted root shipped inside @sigstore/tuf (its `seeds.json`): no network. */

@@ -18,8 +18,8 @@ export interface ReleaseInput {
   config: RegistryConfig;
   /** The downloaded artifact's bytes (what the checksum and signatures cover). */
   artifact: Uint8Array;
-  /** The `<version>.sigstore.json` text (or parsed JSON), when there is one. */
-  bundle?: string | unknown;
+  /** The `<version>.sigstore.json` bytes or text (or parsed JSON), when there is one. */
+  bundle?: Uint8Array | string | unknown;
   bundleFile?: string;
   /** Needed when there is a bundle: from config.sigstore_trusted_root or `publicGoodTrustedRoot`. */
   trustedRoot?: TrustedRootData;
@@ -63,12 +63,13 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
     findings.push(...checkChecksum({ artifact: input.artifact, expected: checksum, algorithm, file }));
   }
 
+  const checksumFindings = findings.length;
   const { signature, public_key: publicKey, certificate_chain: chain } = manifest.security ?? {};
   if (signature !== undefined || publicKey !== undefined) {
     if (signature === undefined || publicKey === undefined) {
       const missing = signature === undefined ? "signature" : "public_key";
       findings.push({
-        code: "SIGNATURE_VERIFICATION_FAILED",
+        code: "SIGNATURE_REQUIRED",
         severity: "error",
         message: `security.${missing} is missing: a keyed signature needs both signature and public_key.`,
         file,
@@ -107,6 +108,8 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
         artifact: input.artifact,
         trustedRoot: input.trustedRoot,
         pins: signers.sigstore ?? [],
+        pinnedKeys: signers.keys ?? [],
+        candidateKeys: publicKey !== undefined ? [publicKey] : [],
         requirePin,
         file: bundleFile,
       });
@@ -120,8 +123,9 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
       SIGNATURE_KINDS.indexOf(b.signer?.kind ?? "none") - SIGNATURE_KINDS.indexOf(a.signer?.kind ?? "none"),
   )[0];
   const kind: SignatureKind = best?.signer?.kind ?? "none";
-  const attempted = signature !== undefined || publicKey !== undefined || input.bundle !== undefined;
-  if (requirePin && kind === "none" && !attempted) {
+  // Also a safety net: a required signature that did not verify must never end without an error.
+  const signatureErrors = findings.slice(checksumFindings).some((f) => f.severity === "error");
+  if (requirePin && kind === "none" && !signatureErrors) {
     const where = level === "official" ? "config.json official_signers" : "entry.json signers";
     findings.push({
       code: "SIGNATURE_REQUIRED",

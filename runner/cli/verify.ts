@@ -4,17 +4,16 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Finding } from "../../core/findings.types.ts";
-import { checkChecksum, parseChecksum } from "../../core/signature/checksum.ts";
-import { verifyKeySignature } from "../../core/signature/key-signature.ts";
+import { parseChecksum } from "../../core/signature/checksum.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
 import type { Signer } from "../../core/signature/signature.types.ts";
-import { verifySigstoreBundle } from "../../core/signature/sigstore.ts";
 import {
-  parseTrustedRoot,
   publicGoodTrustedRoot,
   type TrustedRootData,
+  trustedRootFromBytes,
 } from "../../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
+import { type ArtifactRequest, verifyArtifact } from "../../core/signature/verify-artifact.ts";
 import type { CliIO, Command } from "./command.types.ts";
 
 const usage = `Usage: finfocus-registry verify --artifact FILE [checks] [--format text|json]
@@ -27,7 +26,8 @@ Verifies a downloaded artifact. Give at least one check; every check given must 
   --public-key PEMFILE     ... made by this PEM public key (ECDSA P-256/P-384, RSA >= 2048), SHA-256
   --bundle FILE            Sigstore bundle (v0.1-v0.3) ...
   --identity ID            ... signed by exactly this identity (certificate SAN; no patterns) ...
-  --issuer URL             ... from exactly this OIDC issuer
+  --issuer URL             ... from exactly this OIDC issuer (or, for a bundle made with a
+                           key, --public-key PEMFILE)
   --trusted-root FILE      Sigstore trusted root JSON (default: public good, through TUF, else the
                            copy shipped with @sigstore/tuf)
   --offline                do not try TUF (also FINFOCUS_SIGSTORE_OFFLINE=1)
@@ -102,11 +102,16 @@ function settings(args: string[], io: CliIO): Settings {
   if (!s.checksum && !s.signature && !s.bundle) {
     throw new UsageError("nothing to verify: give --checksum, --signature with --public-key, or --bundle");
   }
-  if ((s.signature === undefined) !== (s.publicKey === undefined)) {
-    throw new UsageError("--signature and --public-key go together");
+  if (s.signature !== undefined && s.publicKey === undefined) {
+    throw new UsageError("--signature needs --public-key");
   }
-  if (s.bundle !== undefined && (!s.identity || !s.issuer)) {
-    throw new UsageError("--bundle needs --identity and --issuer (both matched exactly)");
+  if (s.publicKey !== undefined && s.signature === undefined && s.bundle === undefined) {
+    throw new UsageError("--public-key needs --signature or --bundle");
+  }
+  if (s.bundle !== undefined && (!s.identity !== !s.issuer || (!s.identity && !s.publicKey))) {
+    throw new UsageError(
+      "--bundle needs --identity and --issuer (both matched exactly), or --public-key for a bundle signed with a key",
+    );
   }
   if (
     s.bundle === undefined &&
@@ -151,18 +156,18 @@ async function trustedRoot(
   io: CliIO,
 ): Promise<{ value?: TrustedRootData; findings: Finding[] }> {
   if (s.trustedRoot) {
-    const path = resolve(io.cwd, s.trustedRoot);
-    const text = (await read(path, "trusted root")).toString("utf8");
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return parseTrustedRoot(json, s.trustedRoot);
+    return trustedRootFromBytes(await read(resolve(io.cwd, s.trustedRoot), "trusted root"), s.trustedRoot);
   }
   return publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath }));
 }
+
+/** Control and bidi characters (from certificates, file names) are shown escaped, never interpreted. */
+const printable = (text: string): string =>
+  text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 
 function render(
   io: CliIO,
@@ -176,7 +181,9 @@ function render(
     return;
   }
   for (const f of findings) {
-    io.stdout(`${f.file}${f.pointer ? `#${f.pointer}` : ""}: ${f.severity} ${f.code}: ${f.message}\n`);
+    io.stdout(
+      `${printable(`${f.file}${f.pointer ? `#${f.pointer}` : ""}: ${f.severity} ${f.code}: ${f.message}`)}\n`,
+    );
   }
   const who =
     signer?.kind === "sigstore"
@@ -184,7 +191,7 @@ function render(
       : signer?.kind === "key"
         ? ` (signed by ${signer.algorithm} key ${signer.fingerprint})`
         : "";
-  io.stdout(verified ? `verified: ${s.artifact}${who}\n` : `NOT verified: ${s.artifact}\n`);
+  io.stdout(`${printable(verified ? `verified: ${s.artifact}${who}` : `NOT verified: ${s.artifact}`)}\n`);
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
@@ -198,47 +205,34 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   try {
     const artifact = await read(s.artifact, "artifact");
-    const findings: Finding[] = [];
-    let signer: Signer | undefined;
-    if (s.checksum) {
-      const { algorithm, hex } = parseChecksum(s.checksum)!;
-      findings.push(...checkChecksum({ artifact, expected: hex, algorithm, file: s.artifact, pointer: "" }));
-    }
-    if (s.signature && s.publicKey) {
-      const publicKey = (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
+    const publicKey =
+      s.publicKey && (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
+    const request: ArtifactRequest = { artifact, artifactFile: s.artifact, now: new Date() };
+    if (s.checksum) request.checksum = parseChecksum(s.checksum)!;
+    if (s.signature && publicKey) {
       const signature = await signatureArg(s.signature, io.cwd);
-      const check = verifyKeySignature({
-        artifact,
-        signature: signature.base64,
-        publicKey,
-        pinnedKeys: [publicKey],
-        requirePin: true,
-        now: new Date(),
-        file: signature.label,
-        pointer: "",
-      });
-      findings.push(...check.findings);
-      if (check.verified) signer = check.signer;
+      request.keySignature = { signature: signature.base64, signatureFile: signature.label, publicKey };
     }
+    const findings: Finding[] = [];
     if (s.bundle) {
-      const bundle = (await read(resolve(io.cwd, s.bundle), "bundle")).toString("utf8");
+      const content = await read(resolve(io.cwd, s.bundle), "bundle");
       const root = await trustedRoot(s, io);
       findings.push(...root.findings);
+      const pins = s.identity && s.issuer ? [{ identity: s.identity, issuer: s.issuer }] : [];
       if (root.value) {
-        const check = verifySigstoreBundle({
-          bundle,
-          artifact,
-          trustedRoot: root.value,
-          pins: [{ identity: s.identity!, issuer: s.issuer! }],
-          requirePin: true,
+        request.bundle = {
+          content,
           file: s.bundle,
-        });
-        findings.push(...check.findings);
-        if (check.verified) signer = check.signer;
+          pins,
+          keys: publicKey ? [publicKey] : [],
+          trustedRoot: root.value,
+        };
       }
     }
-    const verified = !findings.some((f) => f.severity === "error");
-    render(io, s, verified, findings, verified ? signer : undefined);
+    const result = verifyArtifact(request);
+    findings.push(...result.findings);
+    const verified = result.verified && !findings.some((f) => f.severity === "error");
+    render(io, s, verified, findings, verified ? result.signer : undefined);
     return verified ? 0 : 1;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -5,6 +5,7 @@ import nock from "nock";
 import { hashBytes } from "../../core/signature/checksum.ts";
 import { type SigstoreInput, verifySigstoreBundle } from "../../core/signature/sigstore.ts";
 import { parseTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
+import { type KeyPair, OpenSSL } from "./helpers/openssl.ts";
 import { createMockInstance, type MockInstance } from "./helpers/sigstore-mock.ts";
 
 const IDENTITY = "https://github.com/acme/finfocus-aws/.github/workflows/release.yml@refs/tags/v1.2.0";
@@ -79,6 +80,51 @@ test("a bundle from another trusted root (another Sigstore instance) fails", () 
   assert.deepEqual(verify({ trustedRoot: otherRoot }).codes, ["SIGNATURE_VERIFICATION_FAILED"]);
 });
 
+test("a bundle whose certificate chain carries a root certificate is refused", () => {
+  const withRoot = structuredClone(message) as {
+    verificationMaterial: { x509CertificateChain: { certificates: unknown[] } };
+  };
+  const caRoot = (
+    instance.trustedRoot as { certificateAuthorities: { certChain: { certificates: unknown[] } }[] }
+  ).certificateAuthorities[0]!.certChain.certificates[0];
+  withRoot.verificationMaterial.x509CertificateChain.certificates.push(caRoot);
+  const r = verify({ bundle: withRoot });
+  assert.deepEqual(r.codes, ["BUNDLE_INVALID"]);
+  assert.equal(r.findings[0]?.pointer, "/verificationMaterial/x509CertificateChain/certificates/1");
+});
+
+describe("bundles signed with a managed key (cosign sign-blob --key … --bundle)", () => {
+  let ssl: OpenSSL;
+  let key: KeyPair;
+  let other: KeyPair;
+  let keyed: Record<string, unknown>;
+  before(async () => {
+    ssl = new OpenSSL();
+    key = ssl.key("p256");
+    other = ssl.key("p256");
+    keyed = await instance.signWithKey(artifact, readFileSync(key.privateKeyFile, "utf8"));
+  });
+  after(() => ssl.cleanup());
+  test("verify with the pinned key (hint ignored): kind key", () => {
+    const r = verify({ bundle: keyed, pins: [], pinnedKeys: [other.publicKey, key.publicKey] });
+    assert.deepEqual(r.codes, []);
+    assert.equal(r.signer?.kind, "key");
+  });
+  test("without a pinned key they fail", () => {
+    const r = verify({ bundle: keyed, pins: [PIN], pinnedKeys: [other.publicKey] });
+    assert.deepEqual(r.codes, ["SIGNATURE_VERIFICATION_FAILED"]);
+    assert.equal(r.findings[0]?.pointer, "/verificationMaterial/publicKey");
+    assert.deepEqual(verify({ bundle: keyed }).codes, ["SIGNATURE_VERIFICATION_FAILED"]);
+  });
+  test("a candidate key that verifies but is not pinned is SIGNER_NOT_PINNED", () => {
+    assert.deepEqual(verify({ bundle: keyed, candidateKeys: [key.publicKey] }).codes, ["SIGNER_NOT_PINNED"]);
+  });
+  test("a tampered artifact fails", () => {
+    const r = verify({ bundle: keyed, pinnedKeys: [key.publicKey], artifact: Buffer.from("x") });
+    assert.deepEqual(r.codes, ["SIGNATURE_VERIFICATION_FAILED"]);
+  });
+});
+
 describe("identity and issuer are matched exactly", () => {
   const cases: Record<string, { identity: string; issuer: string }> = {
     "another identity": {
@@ -126,7 +172,7 @@ describe("malformed bundles are findings, never exceptions", () => {
       const r = verify({ bundle: readFileSync(new URL(name, dir), "utf8") });
       assert.equal(r.verified, false);
       assert.equal(r.findings.length, 1);
-      assert.ok(["BUNDLE_INVALID", "SIGNATURE_VERIFICATION_FAILED"].includes(r.codes[0]!), r.codes[0]);
+      assert.match(r.codes[0]!, /^(BUNDLE_INVALID|SIGNATURE_VERIFICATION_FAILED|JSON_[A-Z_]+)$/);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
     });
   }
@@ -135,9 +181,17 @@ describe("malformed bundles are findings, never exceptions", () => {
     assert.deepEqual(r.codes, ["BUNDLE_INVALID"]);
     assert.equal(r.findings[0]?.pointer, "/mediaType");
   });
-  test("non-JSON values", () => {
-    for (const bundle of [null, 42, "", "x".repeat(5 * 1024 * 1024)]) {
-      assert.deepEqual(verify({ bundle }).codes, ["BUNDLE_INVALID"]);
-    }
+  test("non-bundle values", () => {
+    for (const bundle of [null, 42, [], "[]"]) assert.deepEqual(verify({ bundle }).codes, ["BUNDLE_INVALID"]);
+  });
+  test("unsafe JSON is refused by the safe loader", () => {
+    assert.deepEqual(verify({ bundle: "x".repeat(5 * 1024 * 1024) }).codes, ["JSON_TOO_LARGE"]);
+    assert.deepEqual(verify({ bundle: "" }).codes, ["JSON_SYNTAX"]);
+    const dup = JSON.stringify(message).replace(
+      "{",
+      '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json",',
+    );
+    assert.deepEqual(verify({ bundle: dup }).codes, ["JSON_DUPLICATE_KEY"]);
+    assert.deepEqual(verify({ bundle: Buffer.from(JSON.stringify(message)) }).codes, []);
   });
 });

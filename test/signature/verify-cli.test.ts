@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import nock from "nock";
 import { hashBytes } from "../../core/signature/checksum.ts";
 import { type KeyPair, OpenSSL } from "./helpers/openssl.ts";
-import { createMockInstance } from "./helpers/sigstore-mock.ts";
+import { createMockInstance, type MockInstance } from "./helpers/sigstore-mock.ts";
 
 const bin = fileURLToPath(new URL("../../bin/finfocus-registry.js", import.meta.url));
 const IDENTITY = "https://github.com/acme/aws-costs/.github/workflows/release.yml@refs/tags/v1.2.0";
@@ -22,6 +22,7 @@ let derSignature: string;
 let b64Signature: string;
 let bundleFile: string;
 let rootFile: string;
+let instance: MockInstance;
 
 before(async () => {
   ssl = new OpenSSL();
@@ -30,7 +31,7 @@ before(async () => {
   tampered = ssl.file("tampered.tar.gz", "a released plugin archivE\n");
   b64Signature = ssl.sign(key, bytes);
   derSignature = ssl.file("plugin.sig", Buffer.from(b64Signature, "base64"));
-  const instance = await createMockInstance();
+  instance = await createMockInstance();
   bundleFile = ssl.file("plugin.sigstore.json", JSON.stringify(await instance.sign(bytes, IDENTITY, ISSUER)));
   rootFile = ssl.file("trusted_root.json", JSON.stringify(instance.trustedRoot));
 });
@@ -67,6 +68,8 @@ describe("usage errors exit 2", () => {
     "nothing to verify": ["--artifact", "x"],
     "an unknown option": ["--artifact", "x", "--checksum", `sha256:${"0".repeat(64)}`, "--frobnicate"],
     "--bundle without --identity": ["--artifact", "x", "--bundle", "b", "--issuer", ISSUER],
+    "--bundle without any pin": ["--artifact", "x", "--bundle", "b"],
+    "--public-key alone": ["--artifact", "x", "--public-key", "k.pem"],
     "--signature without --public-key": ["--artifact", "x", "--signature", "AAAA"],
     "a malformed --checksum": ["--artifact", "x", "--checksum", "sha256:abc"],
     "a bad --format": ["--artifact", "x", "--checksum", `sha256:${"0".repeat(64)}`, "--format", "xml"],
@@ -117,6 +120,14 @@ describe("--checksum", () => {
     assert.deepEqual(r.codes, ["CHECKSUM_MISMATCH"]);
     assert.equal(r.json.verified, false);
   });
+});
+
+test("text output escapes control characters (a file name with an ANSI escape)", () => {
+  const file = ssl.file("evil\u001b[2Jname.bin", bytes);
+  const r = cli("--artifact", file, "--checksum", `sha256:${hashBytes(bytes, "sha256")}`);
+  assert.equal(r.status, 0);
+  assert.ok(!r.stdout.includes("\u001b"));
+  assert.match(r.stdout, /evil\\u001b\[2Jname/);
 });
 
 describe("--signature and --public-key", () => {
@@ -218,7 +229,30 @@ describe("--bundle", () => {
     assert.equal(r.status, 1);
     assert.deepEqual(r.codes, ["TRUSTED_ROOT_INVALID"]);
   });
-  test("a malformed bundle: exit 1, BUNDLE_INVALID", () => {
+  test("a bundle made with a key, checked with --public-key: exit 0, kind key", async () => {
+    const keyedFile = ssl.file(
+      "keyed.sigstore.json",
+      JSON.stringify(await instance.signWithKey(bytes, readFileSync(key.privateKeyFile, "utf8"))),
+    );
+    const args = [
+      "--artifact",
+      artifact,
+      "--bundle",
+      keyedFile,
+      "--trusted-root",
+      rootFile,
+      "--format",
+      "json",
+    ];
+    const r = cli(...args, "--public-key", key.publicKeyFile);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.json.signer?.kind, "key");
+    const other = ssl.key("p256");
+    assert.deepEqual(cli(...args, "--public-key", other.publicKeyFile).codes, [
+      "SIGNATURE_VERIFICATION_FAILED",
+    ]);
+  });
+  test("a malformed bundle: exit 1, JSON_SYNTAX", () => {
     writeFileSync(join(ssl.dir, "broken.sigstore.json"), "{");
     const r = cli(
       "--artifact",
@@ -235,6 +269,6 @@ describe("--bundle", () => {
       "json",
     );
     assert.equal(r.status, 1);
-    assert.deepEqual(r.codes, ["BUNDLE_INVALID"]);
+    assert.deepEqual(r.codes, ["JSON_SYNTAX"]);
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import nock from "nock";
 import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
@@ -20,6 +21,7 @@ let official: KeyPair;
 let stranger: KeyPair;
 let root: TrustedRootData;
 let bundle: Record<string, unknown>;
+let keyedBundle: Record<string, unknown>;
 
 before(async () => {
   ssl = new OpenSSL();
@@ -29,6 +31,7 @@ before(async () => {
   const instance = await createMockInstance();
   root = parseTrustedRoot(instance.trustedRoot, "registry/sigstore-root.json").value!;
   bundle = await instance.sign(artifact, IDENTITY, ISSUER);
+  keyedBundle = await instance.signWithKey(artifact, readFileSync(author.privateKeyFile, "utf8"));
 });
 after(() => {
   ssl.cleanup();
@@ -125,6 +128,10 @@ describe("verified", () => {
     assert.equal(r.findings[0]?.pointer, "/security/security_level");
     assert.equal(r.verified, false);
   });
+  test("a wrong checksum does not hide a missing signature", () => {
+    const r = release(manifest("verified", {}, hashBytes(Buffer.from("other"), "sha256")));
+    assert.deepEqual(r.codes, ["CHECKSUM_MISMATCH", "SIGNATURE_REQUIRED"]);
+  });
   test("a keyed signature by a key pinned in entry.json: kind key, with the signer", () => {
     const r = release(manifest("verified", keyed(author)));
     assert.deepEqual(r.codes, []);
@@ -160,9 +167,26 @@ describe("verified", () => {
     assert.deepEqual(bad.codes, ["SIGNER_NOT_PINNED"]);
     assert.equal(bad.verified, false);
   });
+  test("a bundle made with the key pinned in entry.json: kind key", () => {
+    const r = release(manifest("verified"), { bundle: keyedBundle, trustedRoot: root });
+    assert.deepEqual(r.codes, []);
+    assert.equal(r.signature, "key");
+    assert.equal(r.signer?.kind, "key");
+  });
+  test("a bundle made with an unpinned key named in the manifest: SIGNER_NOT_PINNED", () => {
+    const r = release(
+      manifest("official", { public_key: author.publicKey, signature: ssl.sign(author, artifact) }),
+      {
+        bundle: keyedBundle,
+        trustedRoot: root,
+      },
+    );
+    assert.deepEqual(r.codes, ["SIGNER_NOT_PINNED", "SIGNER_NOT_PINNED"]);
+    assert.equal(r.verified, false);
+  });
   test("half a keyed signature points at the missing field", () => {
     const r = release(manifest("verified", { public_key: author.publicKey }));
-    assert.deepEqual(r.codes, ["SIGNATURE_VERIFICATION_FAILED"]);
+    assert.deepEqual(r.codes, ["SIGNATURE_REQUIRED"]);
     assert.equal(r.findings[0]?.pointer, "/security/signature");
   });
 });

@@ -3,7 +3,14 @@
  * @sigstore/mock, served to @sigstore/sign through nock (no network), and the trusted root that
  * trusts exactly them. Bundles it makes are real and verifiable.
  */
-import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+} from "node:crypto";
 import { bundleToJSON } from "@sigstore/bundle";
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler } from "@sigstore/mock";
 import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness } from "@sigstore/sign";
@@ -19,6 +26,8 @@ export interface MockInstance {
   trustedRoot: Record<string, unknown>;
   /** A message-signature bundle (JSON) over `artifact`, by `identity` from `issuer`. */
   sign(artifact: Uint8Array, identity: string, issuer: string): Promise<Record<string, unknown>>;
+  /** A message-signature bundle made with a managed key (as `cosign sign-blob --key … --bundle`). */
+  signWithKey(artifact: Uint8Array, privateKeyPem: string): Promise<Record<string, unknown>>;
   /** A DSSE bundle (JSON) over an in-toto statement whose one subject has sha256 `subjectSha256`. */
   attest(subjectSha256: string, identity: string, issuer: string): Promise<Record<string, unknown>>;
 }
@@ -103,6 +112,21 @@ export async function createMockInstance(): Promise<MockInstance> {
     async sign(artifact, identity, issuer) {
       const builder = new MessageSignatureBundleBuilder({
         signer: signer(identity, issuer),
+        witnesses: [new RekorWitness({ rekorBaseURL: rekorURL })],
+      });
+      return bundleToJSON(await builder.create({ data: Buffer.from(artifact) })) as Record<string, unknown>;
+    },
+    async signWithKey(artifact, privateKeyPem) {
+      const privateKey = createPrivateKey(privateKeyPem);
+      const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
+      const keySigner = {
+        sign: async (data: Buffer) => ({
+          signature: sign("sha256", data, privateKey),
+          key: { $case: "publicKey" as const, publicKey, hint: "a hint is not authenticated" },
+        }),
+      };
+      const builder = new MessageSignatureBundleBuilder({
+        signer: keySigner,
         witnesses: [new RekorWitness({ rekorBaseURL: rekorURL })],
       });
       return bundleToJSON(await builder.create({ data: Buffer.from(artifact) })) as Record<string, unknown>;
