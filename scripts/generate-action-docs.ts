@@ -3,6 +3,7 @@
  * `<!-- action-docs:end -->`) from action.yml, so the two never drift. `--check` exits 1 when
  * the README is stale (the test runs this). Run: node scripts/generate-action-docs.ts
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -66,7 +67,7 @@ export function renderActionDocs(yml: string): string {
     "  with:",
     ...inputs.map(
       (f) =>
-        `    # ${f.props.description ?? ""}\n    # Default: ${f.props.default === "" ? "''" : (f.props.default ?? "''")}\n    ${f.name}: ''`,
+        `    # ${f.props.description ?? ""}\n    # Default: ${f.props.default || '""'}\n    ${f.name}: ""`,
     ),
     "```",
   ];
@@ -103,9 +104,19 @@ export function updateReadme(readme: string, docs: string): string {
   return `${readme.slice(0, start + START.length)}\n${docs}\n${readme.slice(end)}`;
 }
 
+/** Formats markdown the way `npm test` checks it (biome), so the generated README passes lint. */
+function formatMarkdown(text: string): string {
+  const biome = `${root}node_modules/.bin/biome`;
+  const r = spawnSync(biome, ["format", "--stdin-file-path=README.md"], { input: text, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`biome format failed: ${r.stderr}`);
+  return r.stdout;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const readme = readFileSync(`${root}README.md`, "utf8");
-  const next = updateReadme(readme, renderActionDocs(readFileSync(`${root}action.yml`, "utf8")));
+  const next = formatMarkdown(
+    updateReadme(readme, renderActionDocs(readFileSync(`${root}action.yml`, "utf8"))),
+  );
   if (process.argv.includes("--check")) {
     if (next !== readme) {
       process.stderr.write("README.md's Action section is stale: run node scripts/generate-action-docs.ts\n");

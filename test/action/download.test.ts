@@ -74,8 +74,8 @@ describe("artifact downloads", () => {
       fetcher,
     );
     assert.equal(hit.ok, true, hit.ok ? "" : hit.problem);
-    const escape = await download("https://example.com/..%2F..%2Fpackage.json", policy, fetcher);
-    assert.equal(escape.ok, false);
+    const outside = await download("https://example.com/..%2F..%2Fpackage.json", policy, fetcher);
+    assert.equal(outside.ok, false);
     const http = await download("http://example.com/aws-cost-explorer-1.0.0.tar.gz", policy, fetcher);
     assert.equal(http.ok, false, "the URL policy still applies with a mirror");
   });

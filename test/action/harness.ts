@@ -90,11 +90,7 @@ async function listen(server: Server): Promise<string> {
 }
 
 /** A route of the artifact server: bytes, a redirect, or a status code. */
-export type Route =
-  | Uint8Array
-  | { redirect: string }
-  | { status: number }
-  | { chunked: Uint8Array };
+export type Route = Uint8Array | { redirect: string } | { status: number } | { chunked: Uint8Array };
 
 /** A loopback server for artifacts. `routes` may be changed while it runs. */
 export async function artifactServer(
