@@ -191,4 +191,48 @@ describe("pull-request mode, run as the bundled Action", { concurrency: 4 }, () 
     assert.equal(existsSync(marker), false);
     assert.equal(r.outputs.valid !== undefined, true);
   });
+
+  test("new manifests are validated in registry context: base plus PR (dependencies, schema with positions)", async () => {
+    const missingDep = await gate(
+      addV2({ dependencies: [{ name: "no-such-plugin", version_constraint: "^1.0.0" }] }),
+    );
+    assert.deepEqual(missingDep.codes, ["DEPENDENCY_NOT_FOUND"]);
+    const depInSamePr = await gate({
+      ...addV2({ dependencies: [{ name: "billing-gcp", version_constraint: "^1.0.0" }] }),
+      "registry/plugins/billing-gcp/entry.json": entryJson("billing-gcp"),
+      "registry/plugins/billing-gcp/versions/1.0.0.json": manifestJson("billing-gcp", "1.0.0", {
+        url: url("/v2.tgz"),
+        checksum: sha256(V2),
+      }),
+    });
+    assert.deepEqual(depInSamePr.codes, []);
+    const invalid = await gate({
+      "registry/plugins/cost-aws/versions/1.1.0.json": manifestJson("cost-aws", "1.1.0", {
+        url: url("/v2.tgz"),
+        checksum: sha256(V2),
+        method: "teleport",
+      }),
+    });
+    assert.ok(invalid.codes.includes("MANIFEST_INVALID"), invalid.codes.join());
+    const f = invalid.findings.find((x) => x.code === "MANIFEST_INVALID")!;
+    assert.equal(f.pointer, "/installation/installation_method");
+    assert.ok(f.line && f.column);
+  });
+
+  test("pull_request_target is handled the same way, reading the PR as data", async () => {
+    const repo = await makeRepo(baseRegistry(url("/v1.tgz"), sha256(V1)), addV2({ checksum: sha256("x") }));
+    try {
+      const r = await runAction({
+        workspace: repo.dir,
+        eventName: "pull_request_target",
+        event: prEvent(repo),
+      });
+      assert.deepEqual(
+        r.findings.map((f) => f.code),
+        ["CHECKSUM_MISMATCH"],
+      );
+    } finally {
+      repo.cleanup();
+    }
+  });
 });
