@@ -8,6 +8,7 @@ import type {
 } from "../core/governance/governance.types.ts";
 import { loadJson } from "../core/json/load-json.ts";
 import type { Manifest } from "../core/manifest.types.ts";
+import { classifyPath as layoutPath } from "../core/registry/layout.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../core/registry.types.ts";
 
@@ -30,7 +31,7 @@ export interface Gathered {
   /** The base commit's config.json (governance data is never read from the PR). */
   config?: RegistryConfig;
   newVersions: NewVersion[];
-  /** Registry-relative files the PR adds or modifies that core validation should check. */
+  /** Registry-relative files the PR adds or modifies that core validation checks (config, entries, manifests, bundles). */
   toValidate: string[];
 }
 
@@ -144,7 +145,8 @@ export async function gather(
   const toValidate = changes
     .filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json"))
     .map((c) => c.path.slice(prefix.length))
-    .filter((rel) => !rel.endsWith(".sigstore.json"));
+    // config.json, entries, manifests and bundles; other JSON (e.g. a trusted root) is data.
+    .filter((rel) => layoutPath(rel).kind !== "other");
   return {
     ctx: {
       registryPath,

@@ -44951,7 +44951,7 @@ async function gather(registryPath, author, changes, base, head) {
   );
   const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
   const prefix = registryPath === "." ? "" : `${registryPath}/`;
-  const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => !rel.endsWith(".sigstore.json"));
+  const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => classifyPath2(rel).kind !== "other");
   return {
     ctx: {
       registryPath,

@@ -133,7 +133,7 @@ describe("reporting", { concurrency: 3 }, () => {
     }
   });
 
-  test("fail-on: warning fails on warnings too; a usage error fails the step with its message", async () => {
+  test("a malformed input fails the step with a message naming it", async () => {
     const repo = await repoWith(sha256(V2));
     try {
       const usage = await runAction({
@@ -182,6 +182,49 @@ describe("reporting", { concurrency: 3 }, () => {
       repo.cleanup();
       empty.cleanup();
       await api.close();
+    }
+  });
+
+  test("fail-on: warning turns a warning into a failed step", async () => {
+    const manifest = JSON.parse(
+      manifestJson("cost-aws", "1.1.0", { url: `${server.url}/v2.tgz`, checksum: sha256(V2) }),
+    ) as { installation: Record<string, unknown> };
+    manifest.installation.post_install_steps = ["echo configured"];
+    const repo = await makeRepo(baseRegistry(`${server.url}/v1.tgz`, sha256(V1)), {
+      "registry/plugins/cost-aws/versions/1.1.0.json": JSON.stringify(manifest, null, 2),
+    });
+    try {
+      const lenient = await runAction({ workspace: repo.dir, event: prEvent(repo) });
+      assert.deepEqual(
+        lenient.findings.map((f) => `${f.code} ${f.severity}`),
+        ["INSTALL_SCRIPT_PRESENT warning"],
+      );
+      assert.equal(lenient.outputs.valid, "true");
+      assert.equal(lenient.code, 0);
+      const strict = await runAction({
+        workspace: repo.dir,
+        event: prEvent(repo),
+        inputs: { "fail-on": "warning" },
+      });
+      assert.equal(strict.outputs.valid, "false");
+      assert.equal(strict.code, 1);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  test("an orphan Sigstore bundle added by the PR is validated too", async () => {
+    const repo = await makeRepo(baseRegistry(`${server.url}/v1.tgz`, sha256(V1)), {
+      "registry/plugins/cost-aws/versions/9.9.9.sigstore.json": "{}",
+    });
+    try {
+      const r = await runAction({ workspace: repo.dir, event: prEvent(repo) });
+      assert.deepEqual(
+        r.findings.map((f) => f.code),
+        ["ORPHAN_FILE"],
+      );
+    } finally {
+      repo.cleanup();
     }
   });
 });
