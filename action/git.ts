@@ -37,13 +37,3 @@ export function git(cwd: string, args: string[]): Promise<Buffer> {
     );
   });
 }
-
-/** True when the commit exists in the local repository (false when the checkout is shallow). */
-export async function hasCommit(cwd: string, sha: string): Promise<boolean> {
-  try {
-    await git(cwd, ["cat-file", "-e", `${sha}^{commit}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
