@@ -19,6 +19,8 @@ export interface FakeApi {
   requests: string[];
   /** PR files served by GET /repos/:o/:r/pulls/:n/files. */
   files: { filename: string; status: string; previous_filename?: string }[];
+  /** Open pull requests served by GET /repos/:o/:r/pulls. */
+  pulls: { number: number; head: { sha: string } }[];
   /** When set, comment writes answer this status (a read-only token). */
   writeStatus?: number;
   /** When set, GET /repos/:o/:r/contents/:path?ref= is served from this git repository. */
@@ -41,7 +43,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 }
 
 export async function fakeApi(): Promise<FakeApi> {
-  const api: FakeApi = { url: "", comments: [], requests: [], files: [], close: async () => {} };
+  const api: FakeApi = { url: "", comments: [], requests: [], files: [], pulls: [], close: async () => {} };
   let nextId = 100;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
@@ -49,6 +51,9 @@ export async function fakeApi(): Promise<FakeApi> {
     const text = await body(req);
     if (req.method === "GET" && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(url.pathname)) {
       return json(res, 200, api.comments);
+    }
+    if (req.method === "GET" && /^\/repos\/[^/]+\/[^/]+\/pulls$/.test(url.pathname)) {
+      return json(res, 200, api.pulls);
     }
     if (req.method === "GET" && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/.test(url.pathname)) {
       return json(res, 200, api.files);
