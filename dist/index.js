@@ -49747,6 +49747,10 @@ function cell(findings) {
   const codes = [...new Set(findings.map((f) => f.code))].join(", ");
   return `${errors.length > 0 ? "\u274C" : "\u26A0\uFE0F"} ${codes}`;
 }
+function checksumCell(artifact) {
+  if (!artifact || artifact.checksum === "not checked") return "not checked";
+  return artifact.checksum === "ok" ? "\u2705 ok" : `\u274C ${artifact.checksum}`;
+}
 function signatureCell(artifact) {
   if (!artifact) return "not checked";
   return artifact.signature === "none" ? "none" : artifact.signature === "key" ? "\u{1F511} key" : "\u270D\uFE0F sigstore";
@@ -49773,7 +49777,7 @@ function row(version, findings) {
     escapeMarkdown(version.version),
     cell(schema),
     cell(rules),
-    version.artifact ? version.artifact.checksum === "ok" ? "\u2705 ok" : escapeMarkdown(version.artifact.checksum) : "not checked",
+    checksumCell(version.artifact),
     signatureCell(version.artifact),
     identityCell(version.artifact),
     failed ? "\u274C fail" : "\u2705 pass"

@@ -42,6 +42,11 @@ function cell(findings: Finding[]): string {
   return `${errors.length > 0 ? "❌" : "⚠️"} ${codes}`;
 }
 
+function checksumCell(artifact: ArtifactRow | undefined): string {
+  if (!artifact || artifact.checksum === "not checked") return "not checked";
+  return artifact.checksum === "ok" ? "✅ ok" : `❌ ${artifact.checksum}`;
+}
+
 function signatureCell(artifact: ArtifactRow | undefined): string {
   if (!artifact) return "not checked";
   return artifact.signature === "none" ? "none" : artifact.signature === "key" ? "🔑 key" : "✍️ sigstore";
@@ -70,11 +75,7 @@ function row(version: VersionReport, findings: Finding[]): string[] {
     escapeMarkdown(version.version),
     cell(schema),
     cell(rules),
-    version.artifact
-      ? version.artifact.checksum === "ok"
-        ? "✅ ok"
-        : escapeMarkdown(version.artifact.checksum)
-      : "not checked",
+    checksumCell(version.artifact),
     signatureCell(version.artifact),
     identityCell(version.artifact),
     failed ? "❌ fail" : "✅ pass",
