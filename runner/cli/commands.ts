@@ -1,3 +1,4 @@
+import { buildCommand } from "./build.ts";
 import type { Command } from "./command.types.ts";
 import { configCommand } from "./config.ts";
 import { healthCommand } from "./health.ts";
@@ -5,6 +6,7 @@ import { installCommand } from "./install.ts";
 import { listCommand } from "./list.ts";
 import { removeCommand } from "./remove.ts";
 import { infoCommand, searchCommand } from "./search.ts";
+import { serveCommand } from "./serve.ts";
 import { updateCommand } from "./update.ts";
 import { validateCommand } from "./validate.ts";
 import { verifyCommand } from "./verify.ts";
@@ -13,6 +15,8 @@ import { verifyCommand } from "./verify.ts";
 export const commands: Command[] = [
   validateCommand,
   verifyCommand,
+  buildCommand,
+  serveCommand,
   searchCommand,
   infoCommand,
   installCommand,

@@ -1,0 +1,205 @@
+/**
+ * `npm run bench:build`: the generator on a synthetic registry of 10,000 plugins × 10 versions
+ * (override with BENCH_PLUGINS / BENCH_VERSIONS), in a temp folder. In one run it measures
+ *  (a) a full build (validation included) into an empty folder,
+ *  (b) the floor: reading every registry file and writing as many files of the same sizes to the
+ *      same paths, with no logic at all,
+ *  (c) a rebuild of (a)'s folder after adding one version to one plugin,
+ * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) (target ≤ 5%), the files (c) wrote,
+ * peak memory and output size.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadRegistry } from "../core/registry/load-registry.ts";
+import { fsSource } from "../core/registry/registry-fs.ts";
+import { buildRegistry } from "../generator/build-fs.ts";
+import { buildModel } from "../generator/model.ts";
+import { renderApi } from "../generator/render.ts";
+
+const PLUGINS = Number(process.env.BENCH_PLUGINS ?? 10_000);
+const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 10);
+const PROVIDERS = ["aws", "azure", "gcp", "kubernetes", "custom"];
+
+function manifest(name: string, version: string, index: number, dep?: string): string {
+  const provider = PROVIDERS[index % PROVIDERS.length]!;
+  const m = {
+    metadata: {
+      name,
+      version,
+      description: `Synthetic cost source number ${index} for ${provider}: projected and actual costs for the benchmark.`,
+      author: `Bench Author ${index % 97}`,
+      homepage: `https://plugins.example.test/${name}`,
+      repository: `https://github.com/bench-org/${name}`,
+      license: "Apache-2.0",
+      keywords: [provider, "cost", "bench", `k${index % 13}`],
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: `2025-01-${String(1 + (Number(version.split(".")[1]) % 28)).padStart(2, "0")}T00:00:00Z`,
+    },
+    specification: {
+      spec_version: "0.1.0",
+      supported_providers: [provider],
+      supported_resources: {
+        [provider]: { resource_types: ["compute", "storage", "network"], regions: ["r1", "r2"] },
+      },
+      capabilities: ["cost_retrieval", "cost_projection", "pricing_specs"],
+      service_definition: {
+        service_name: "CostSourceService",
+        package_name: "finfocus.v1",
+        methods: ["Name", "Supports", "GetActualCost", "GetProjectedCost", "GetPricingSpec"],
+        port: 50051,
+        health_check_path: "/health",
+      },
+      observability_support: { metrics_enabled: true, tracing_enabled: false },
+    },
+    security: {
+      security_level: "community",
+      permissions: ["network_access", "config_read"],
+      sandbox_required: false,
+    },
+    installation: {
+      installation_method: "binary",
+      download_url: `https://downloads.example.test/${name}/${version}/${name}-linux-amd64.tar.gz`,
+      checksum: (index * 1000 + Number(version.split(".")[1])).toString(16).padStart(64, "a"),
+      checksum_algorithm: "sha256",
+    },
+    requirements: {
+      min_spec_version: "0.1.0",
+      ...(dep ? { dependencies: [{ name: dep, version_constraint: "^1.0.0" }] } : {}),
+      system_requirements: {
+        min_memory_mb: 128,
+        supported_os: ["linux", "darwin"],
+        supported_architectures: ["x86_64", "arm64"],
+      },
+    },
+  };
+  return `${JSON.stringify(m, null, 2)}\n`;
+}
+
+function makeRegistry(root: string): number {
+  let files = 0;
+  mkdirSync(root, { recursive: true });
+  writeFileSync(
+    path.join(root, "config.json"),
+    JSON.stringify({
+      name: "Bench",
+      base_url: "https://bench.example.test/",
+      spec_version: "0.1.0",
+      maintainers: [{ github_id: 1, login: "m" }],
+    }),
+  );
+  for (let i = 0; i < PLUGINS; i++) {
+    const name = `plugin-${String(i).padStart(5, "0")}`;
+    const dir = path.join(root, "plugins", name, "versions");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(root, "plugins", name, "entry.json"),
+      JSON.stringify({
+        name,
+        owners: [{ github_id: 1000 + i, login: `owner-${i}` }],
+        repository: `bench-org/${name}`,
+      }),
+    );
+    const dep = i % 10 === 9 ? `plugin-${String(i - 1).padStart(5, "0")}` : undefined;
+    for (let v = 0; v < VERSIONS; v++)
+      writeFileSync(path.join(dir, `1.${v}.0.json`), manifest(name, `1.${v}.0`, i, dep));
+    files += VERSIONS + 1;
+  }
+  return files + 1;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const root = mkdtempSync(path.join(tmpdir(), "ffbench-"));
+try {
+  const registry = path.join(root, "registry");
+  let t = performance.now();
+  const inputFiles = makeRegistry(registry);
+  process.stdout.write(
+    `registry: ${PLUGINS} plugins × ${VERSIONS} versions, ${inputFiles} files (made in ${seconds(performance.now() - t)})\n`,
+  );
+
+  // Output paths and sizes for the floor, from an in-memory render (not timed).
+  const loaded = await loadRegistry(fsSource(registry));
+  if (!loaded.snapshot || loaded.findings.some((f) => f.severity === "error")) {
+    throw new Error(
+      `the synthetic registry does not validate: ${JSON.stringify(loaded.findings.slice(0, 3))}`,
+    );
+  }
+  const model = buildModel(loaded.snapshot, { publishedAt: new Map(), generatedAt: "2026-01-01T00:00:00Z" });
+  const outputs: { path: string; size: number }[] = [];
+  for (const o of renderApi(model, async (f) => readFileSync(path.join(registry, f)))) {
+    outputs.push({ path: o.path, size: (typeof o.bytes === "function" ? await o.bytes() : o.bytes).length });
+  }
+  const outBytes = outputs.reduce((n, f) => n + f.size, 0);
+
+  // (b) the floor: read every registry file, write as many files of the same sizes, no logic.
+  // Run before and after (a) (the disk is shared and noisy): the faster run is the floor.
+  const floor = (out: string): number => {
+    const started = performance.now();
+    const readAll = (rel: string): void => {
+      for (const e of readdirSync(path.join(registry, rel), { withFileTypes: true })) {
+        const child = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) readAll(child);
+        else readFileSync(path.join(registry, child));
+      }
+    };
+    readAll("");
+    const made = new Set<string>();
+    for (const f of outputs) {
+      const target = path.join(out, f.path);
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeFileSync(target, Buffer.alloc(f.size, 32));
+    }
+    const ms = performance.now() - started;
+    rmSync(out, { recursive: true, force: true });
+    return ms;
+  };
+  const floorBefore = floor(path.join(root, "out-b1"));
+
+  // (a) full build
+  const outA = path.join(root, "out-a");
+  t = performance.now();
+  const a = await buildRegistry({
+    registryDir: registry,
+    outDir: outA,
+    env: { SOURCE_DATE_EPOCH: "1767225600" },
+  });
+  const fullMs = performance.now() - t;
+  if (!a.published) throw new Error("the build refused the synthetic registry");
+  const floorAfter = floor(path.join(root, "out-b2"));
+  const floorMs = Math.min(floorBefore, floorAfter);
+
+  // (c) add one version to one plugin, rebuild (a)'s folder
+  const name = `plugin-${String(Math.floor(PLUGINS / 2)).padStart(5, "0")}`;
+  writeFileSync(
+    path.join(registry, "plugins", name, "versions", `1.${VERSIONS}.0.json`),
+    manifest(name, `1.${VERSIONS}.0`, Math.floor(PLUGINS / 2)),
+  );
+  t = performance.now();
+  const c = await buildRegistry({
+    registryDir: registry,
+    outDir: outA,
+    env: { SOURCE_DATE_EPOCH: "1767225600" },
+  });
+  const rebuildMs = performance.now() - t;
+
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const lines = [
+    `(a) full build:        ${seconds(fullMs)}  (validate+load ${seconds(a.timings.load)}, model ${seconds(a.timings.model)}, render+write ${seconds(a.timings.write)}); ${a.report?.written.length} files written`,
+    `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputs.length} files of the same sizes; runs before/after (a): ${seconds(floorBefore)} / ${seconds(floorAfter)})`,
+    `(c) rebuild +1 version: ${seconds(rebuildMs)}  (validate+load ${seconds(c.timings.load)}, model ${seconds(c.timings.model)}, render+compare+write ${seconds(c.timings.write)}); written ${c.report?.written.length}, unchanged ${c.report?.unchanged}, deleted ${c.report?.deleted.length}`,
+    `    files written in (c): ${c.report?.written.join(", ")}`,
+    `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
+    `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%)`,
+    `peak memory (maxRSS): ${maxRssMb.toFixed(0)} MB`,
+    `output: ${outputs.length} files, ${(outBytes / 1024 / 1024).toFixed(1)} MB`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

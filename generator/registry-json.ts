@@ -1,0 +1,112 @@
+/**
+ * The FinFocus CLI's registry index (`/api/v1/registry.json`), mapped field by field from each
+ * plugin's latest manifest and its entry.json so that it validates under upstream's
+ * plugin_registry.schema.json. Values upstream cannot express are dropped (capabilities outside its
+ * enum, keywords over 30 characters) or, when a required field cannot be expressed, the whole
+ * plugin is omitted and reported: the index never carries a value that upstream would refuse.
+ */
+import semver from "semver";
+import type { PluginRecord, VersionRecord } from "../core/registry.types.ts";
+import type { OmittedPlugin, UpstreamRegistryDocument, UpstreamRegistryEntry } from "./model.types.ts";
+import { securityLevel, sortedUnique } from "./summaries.ts";
+
+/** Capabilities upstream's registry schema knows (registry.proto's enum). */
+export const UPSTREAM_CAPABILITIES: ReadonlySet<string> = new Set([
+  "cost_retrieval",
+  "cost_projection",
+  "pricing_specs",
+  "real_time_data",
+  "historical_data",
+  "filtering",
+  "aggregation",
+  "tagging",
+  "recommendations",
+  "anomaly_detection",
+  "forecasting",
+  "budgets",
+  "alerts",
+  "custom",
+]);
+
+const NAME = /^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$/;
+const REPOSITORY = /^[a-zA-Z0-9_-]+\/[a-zA-Z0-9_.-]+$/;
+const GITHUB_URL = /^https:\/\/github\.com\/([a-zA-Z0-9_-]+\/[a-zA-Z0-9_.-]+?)(?:\.git)?\/?$/;
+const PLAIN_VERSION = /^\d+\.\d+\.\d+$/;
+
+/** "1.2.3" as upstream wants it: a prerelease or build suffix is dropped (0.2.0-rc.1 → 0.2.0). */
+function plainVersion(version: string | undefined): string | undefined {
+  if (version === undefined) return undefined;
+  if (PLAIN_VERSION.test(version)) return version;
+  const parsed = semver.parse(version);
+  return parsed ? `${parsed.major}.${parsed.minor}.${parsed.patch}` : undefined;
+}
+
+function repositoryOf(plugin: PluginRecord, latest: VersionRecord): string | undefined {
+  if (REPOSITORY.test(plugin.entry.repository)) return plugin.entry.repository;
+  const match = GITHUB_URL.exec(latest.manifest.metadata.repository ?? "");
+  return match?.[1];
+}
+
+function isUri(value: string): boolean {
+  return URL.canParse(value) && /^[a-z][a-z0-9+.-]*:[^\s"<>\\^`{|}]+$/i.test(value);
+}
+
+/** One plugin's upstream entry, or why it cannot be expressed. */
+export function upstreamEntry(
+  plugin: PluginRecord,
+  latest: VersionRecord,
+): { entry: UpstreamRegistryEntry } | { omitted: OmittedPlugin } {
+  const m = latest.manifest;
+  const omit = (reason: string) => ({ omitted: { name: plugin.name, reason } });
+  if (plugin.name.length > 50 || !NAME.test(plugin.name)) return omit("name outside upstream's pattern");
+  const description = m.metadata.description.trim();
+  if (description.length < 10) return omit("description shorter than 10 characters");
+  const repository = repositoryOf(plugin, latest);
+  if (repository === undefined) return omit("repository is not a GitHub owner/repo");
+  const author = m.metadata.author.trim();
+  if (author.length === 0) return omit("empty author");
+  const providers = sortedUnique(m.specification.supported_providers);
+  if (providers.length === 0) return omit("no supported providers");
+  const minSpec = plainVersion(m.requirements?.min_spec_version ?? m.specification.spec_version);
+  if (minSpec === undefined) return omit("spec version is not MAJOR.MINOR.PATCH");
+
+  const entry: UpstreamRegistryEntry = {
+    name: plugin.name,
+    description: description.length > 500 ? `${description.slice(0, 499)}…` : description,
+    repository,
+    author: author.length > 100 ? `${author.slice(0, 99)}…` : author,
+    supported_providers: providers,
+    security_level: securityLevel(m),
+    min_spec_version: minSpec,
+  };
+  if (m.metadata.license) entry.license = m.metadata.license;
+  if (m.metadata.homepage && isUri(m.metadata.homepage)) entry.homepage = m.metadata.homepage;
+  const capabilities = sortedUnique(
+    (m.specification.capabilities ?? []).filter((c) => UPSTREAM_CAPABILITIES.has(c)),
+  );
+  if (capabilities.length > 0) entry.capabilities = capabilities;
+  const maxSpec = plainVersion(m.requirements?.max_spec_version);
+  if (maxSpec !== undefined) entry.max_spec_version = maxSpec;
+  const keywords = [...new Set((m.metadata.keywords ?? []).filter((k) => k.length <= 30))].slice(0, 10);
+  if (keywords.length > 0) entry.keywords = keywords;
+  if (plugin.entry.deprecated) {
+    entry.deprecated = true;
+    entry.deprecation_message = plugin.entry.deprecation_message ?? "This plugin is deprecated.";
+  }
+  return { entry };
+}
+
+/** The whole index, plugins in name order, and the plugins it had to leave out. */
+export function upstreamRegistry(plugins: { record: PluginRecord; latest: VersionRecord }[]): {
+  document: UpstreamRegistryDocument;
+  omitted: OmittedPlugin[];
+} {
+  const document: UpstreamRegistryDocument = { schema_version: "1.0.0", plugins: {} };
+  const omitted: OmittedPlugin[] = [];
+  for (const { record, latest } of plugins) {
+    const result = upstreamEntry(record, latest);
+    if ("entry" in result) document.plugins[record.name] = result.entry;
+    else omitted.push(result.omitted);
+  }
+  return { document, omitted };
+}

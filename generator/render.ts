@@ -1,0 +1,87 @@
+/**
+ * `renderApi`: the model as files. Per-version manifests and Sigstore bundles are the registry's
+ * own bytes, copied as merged (so a manifest's sha256 equals `manifest_sha256`); every other
+ * document is canonical JSON or Atom XML rendered from the model.
+ */
+import { atomFeed } from "./feeds.ts";
+import { pluginKey } from "./fingerprint.ts";
+import { canonicalJsonBytes } from "./json.ts";
+import type { ApiModel } from "./model.types.ts";
+import type { Output } from "./output.types.ts";
+import {
+  bundlePath,
+  DISCOVERY_PATH,
+  manifestPath,
+  NOT_FOUND_PATH,
+  PLUGIN_INDEX_PATH,
+  pluginFeedPath,
+  pluginPath,
+  REGISTRY_JSON_PATH,
+  RELEASES_FEED_PATH,
+  versionsPath,
+} from "./paths.ts";
+
+/** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
+export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>;
+
+const encoder = new TextEncoder();
+
+function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array> {
+  return async () => {
+    const bytes = await read(file);
+    if (bytes === undefined) throw new Error(`registry file vanished during the build: ${file}`);
+    return bytes;
+  };
+}
+
+/** Every output file of the API and feeds, in a stable order. Lazy: manifests are read when written. */
+export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<Output> {
+  yield { path: DISCOVERY_PATH, bytes: canonicalJsonBytes(model.discovery) };
+  yield { path: PLUGIN_INDEX_PATH, bytes: canonicalJsonBytes(model.index) };
+  yield { path: REGISTRY_JSON_PATH, bytes: canonicalJsonBytes(model.registry) };
+  yield { path: NOT_FOUND_PATH, bytes: canonicalJsonBytes(model.notFound) };
+  yield {
+    path: RELEASES_FEED_PATH,
+    bytes: encoder.encode(
+      atomFeed(model.releases, {
+        baseUrl: model.base_url,
+        selfPath: RELEASES_FEED_PATH,
+        title: `${model.registry_name}: new plugin releases`,
+        fallbackUpdated: model.generated_at,
+      }),
+    ),
+  };
+  for (const plugin of model.plugins) {
+    // Lazy, keyed: an unchanged plugin's documents are not rendered again (see fingerprint.ts).
+    const key = pluginKey(plugin, model.base_url);
+    yield { path: pluginPath(plugin.name), key, bytes: async () => canonicalJsonBytes(plugin.document) };
+    yield {
+      path: versionsPath(plugin.name),
+      key,
+      bytes: async () => canonicalJsonBytes(plugin.versionIndex),
+    };
+    yield {
+      path: pluginFeedPath(plugin.name),
+      key,
+      bytes: async () =>
+        encoder.encode(
+          atomFeed(plugin.feed, {
+            baseUrl: model.base_url,
+            selfPath: pluginFeedPath(plugin.name),
+            title: `${plugin.name} releases`,
+            fallbackUpdated: model.generated_at,
+          }),
+        ),
+    };
+    for (const version of plugin.versions) {
+      yield {
+        path: manifestPath(plugin.name, version.version),
+        sha256: version.manifest_sha256,
+        bytes: copied(read, version.file),
+      };
+      if (version.bundleFile !== undefined) {
+        yield { path: bundlePath(plugin.name, version.version), bytes: copied(read, version.bundleFile) };
+      }
+    }
+  }
+}

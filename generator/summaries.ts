@@ -1,0 +1,99 @@
+/** Per-version and per-plugin summaries: pure functions of the loaded records. */
+import semver from "semver";
+import type { Manifest, SecurityLevel } from "../core/manifest.types.ts";
+import type { PluginRecord, VersionRecord } from "../core/registry.types.ts";
+import type { PluginSummary, SignatureKind, VersionSummary } from "./api.types.ts";
+import { bundlePath, manifestPath } from "./paths.ts";
+
+/** The manifest's claimed level; upstream's manifest schema defaults it to `untrusted`. */
+export function securityLevel(manifest: Manifest): SecurityLevel {
+  return manifest.security?.security_level ?? "untrusted";
+}
+
+/** `sigstore` when a bundle sits beside the manifest, `key` for a keyed signature, else `none`. */
+export function signatureKind(record: VersionRecord): SignatureKind {
+  if (record.bundleFile !== undefined) return "sigstore";
+  if (record.manifest.security?.signature) return "key";
+  return "none";
+}
+
+export function isPrerelease(version: string): boolean {
+  return (semver.prerelease(version)?.length ?? 0) > 0;
+}
+
+/**
+ * The version clients get by default: the highest non-yanked release; else the highest
+ * non-yanked prerelease; else (everything yanked) the highest version.
+ */
+export function latestRecord(plugin: PluginRecord): VersionRecord {
+  const yanked = plugin.entry.yanked ?? {};
+  const live = plugin.versions.filter((v) => !Object.hasOwn(yanked, v.version));
+  const pick = live.findLast((v) => !isPrerelease(v.version)) ?? live.at(-1) ?? plugin.versions.at(-1);
+  if (!pick) throw new TypeError(`plugin ${plugin.name} has no versions`);
+  return pick;
+}
+
+/** Sorted, de-duplicated copy (code-unit order: never locale-dependent). */
+export function sortedUnique<T extends string>(values: Iterable<T>): T[] {
+  return [...new Set(values)].sort();
+}
+
+export function versionSummary(
+  plugin: PluginRecord,
+  record: VersionRecord,
+  publishedAt: string,
+): VersionSummary {
+  const m = record.manifest;
+  const yankedReason = plugin.entry.yanked?.[record.version];
+  const isYanked = plugin.entry.yanked !== undefined && Object.hasOwn(plugin.entry.yanked, record.version);
+  const deps = (m.requirements?.dependencies ?? [])
+    .map((d) => ({ name: d.name, version_constraint: d.version_constraint, optional: d.optional ?? false }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const summary: VersionSummary = {
+    version: record.version,
+    manifest_sha256: record.sha256,
+    installation_method: m.installation.installation_method,
+    spec_version: m.specification.spec_version,
+    dependencies: deps,
+    security_level: securityLevel(m),
+    signature_kind: signatureKind(record),
+    yanked: isYanked,
+    prerelease: isPrerelease(record.version),
+    published_at: publishedAt,
+    manifest_url: manifestPath(plugin.name, record.version),
+  };
+  if (m.installation.checksum !== undefined) summary.checksum = m.installation.checksum;
+  if (m.installation.checksum_algorithm !== undefined)
+    summary.checksum_algorithm = m.installation.checksum_algorithm;
+  if (m.installation.download_url !== undefined) summary.download_url = m.installation.download_url;
+  if (m.requirements?.min_spec_version !== undefined)
+    summary.min_spec_version = m.requirements.min_spec_version;
+  if (m.requirements?.max_spec_version !== undefined)
+    summary.max_spec_version = m.requirements.max_spec_version;
+  if (isYanked && yankedReason !== undefined) summary.yanked_reason = yankedReason;
+  if (record.bundleFile !== undefined) summary.bundle_url = bundlePath(plugin.name, record.version);
+  return summary;
+}
+
+export function pluginSummary(plugin: PluginRecord, latest: VersionRecord, updatedAt: string): PluginSummary {
+  const m = latest.manifest;
+  const resources = Object.values(m.specification.supported_resources ?? {}).flatMap(
+    (r) => r?.resource_types ?? [],
+  );
+  return {
+    name: plugin.name,
+    latest_version: latest.version,
+    description: m.metadata.description,
+    author: m.metadata.author,
+    providers: sortedUnique(m.specification.supported_providers),
+    capabilities: sortedUnique(m.specification.capabilities ?? []),
+    keywords: sortedUnique(m.metadata.keywords ?? []),
+    resource_types: sortedUnique(resources),
+    security_level: securityLevel(m),
+    signature_kind: signatureKind(latest),
+    installation_method: m.installation.installation_method,
+    deprecated: plugin.entry.deprecated ?? false,
+    updated_at: updatedAt,
+    version_count: plugin.versions.length,
+  };
+}

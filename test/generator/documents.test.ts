@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import type { PluginRecord, VersionRecord } from "../../core/registry.types.ts";
+import { atomFeed, xmlEscape } from "../../generator/feeds.ts";
+import { canonicalJson } from "../../generator/json.ts";
+import type { FeedEntry } from "../../generator/model.types.ts";
+import { upstreamEntry } from "../../generator/registry-json.ts";
+import { build, copyFixture, tempDir } from "./helpers.ts";
+
+const UPSTREAM_SCHEMA = fileURLToPath(
+  new URL("../../../../shared/upstream/finfocus-spec/schemas/plugin_registry.schema.json", import.meta.url),
+);
+
+test("canonical JSON sorts keys recursively, keeps array order, ends with a newline", () => {
+  assert.equal(
+    canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } }),
+    '{\n  "a": {\n    "d": [\n      3,\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n',
+  );
+});
+
+test("XML escaping covers markup and quotes and drops characters XML cannot carry", () => {
+  assert.equal(xmlEscape(`<a href="x">&'</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+  assert.equal(
+    xmlEscape("bell\u0007 tab\t nul\u0000 lone\uD800 pair\uD83D\uDE00"),
+    "bell tab\t nul lone pair\uD83D\uDE00",
+  );
+});
+
+test("an Atom feed names itself, is updated at its newest entry, and escapes every text", () => {
+  const entry: FeedEntry = {
+    name: "x",
+    version: "1.0.0",
+    description: "costs </summary><script>alert(1)</script>",
+    author: "A & B",
+    published_at: "2025-01-02T00:00:00Z",
+    yanked: true,
+    deprecated: false,
+    manifest_url: "api/v1/plugins/x/versions/1.0.0/manifest.json",
+  };
+  const xml = atomFeed([entry], {
+    baseUrl: "https://r.example.test",
+    selfPath: "feeds/plugins/x.xml",
+    title: "x releases",
+    fallbackUpdated: "2026-01-01T00:00:00Z",
+  });
+  assert.match(xml, /<updated>2025-01-02T00:00:00Z<\/updated>/);
+  assert.match(xml, /<id>https:\/\/r\.example\.test\/feeds\/plugins\/x\.xml<\/id>/);
+  assert.match(xml, /&lt;\/summary&gt;&lt;script&gt;/);
+  assert.match(xml, /<name>A &amp; B<\/name>/);
+  assert.match(xml, /\(Yanked\.\)<\/summary>/);
+  assert.doesNotMatch(xml, /<script>/);
+});
+
+test("the releases feed holds the newest 50 versions, newest first", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const result = await build(copyFixture(dir), path.join(dir, "out"));
+    const releases = result.model?.releases ?? [];
+    assert.equal(releases.length, 6);
+    assert.deepEqual(
+      releases.map((r) => `${r.name}@${r.version}`),
+      [
+        "gamma-multi@1.0.0",
+        "alpha-cost@2.0.0-rc.1",
+        "alpha-cost@1.1.0",
+        "beta-k8s@0.2.0",
+        "alpha-cost@1.0.0",
+        "gamma-multi@0.9.0",
+      ],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+function record(
+  manifestPatch: Record<string, unknown>,
+  entryPatch: Partial<PluginRecord["entry"]> = {},
+): {
+  plugin: PluginRecord;
+  latest: VersionRecord;
+} {
+  const manifest = {
+    metadata: {
+      name: "p",
+      version: "1.0.0",
+      description: "A plugin that does things.",
+      author: "Me",
+      ...manifestPatch,
+    },
+    specification: {
+      spec_version: "0.1.0",
+      supported_providers: ["aws", "aws"],
+      capabilities: ["caching", "cost_retrieval"],
+      service_definition: { service_name: "S", package_name: "p.v1", methods: ["Name"] },
+    },
+    installation: { installation_method: "binary" },
+  } as unknown as VersionRecord["manifest"];
+  const latest: VersionRecord = {
+    version: "1.0.0",
+    file: "plugins/p/versions/1.0.0.json",
+    manifest,
+    sha256: "0".repeat(64),
+  };
+  const plugin: PluginRecord = {
+    name: "p",
+    entry: { name: "p", owners: [], repository: "org/p", ...entryPatch },
+    entryFile: "plugins/p/entry.json",
+    versions: [latest],
+  };
+  return { plugin, latest };
+}
+
+test("registry.json entries map fields faithfully and drop what upstream cannot express", () => {
+  const { plugin, latest } = record({ homepage: "https://p.example.test/a b" }, { deprecated: true });
+  const result = upstreamEntry(plugin, latest);
+  assert.ok("entry" in result);
+  assert.deepEqual(result.entry.supported_providers, ["aws"]);
+  assert.deepEqual(result.entry.capabilities, ["cost_retrieval"]);
+  assert.equal(result.entry.security_level, "untrusted");
+  assert.equal(result.entry.homepage, undefined);
+  assert.equal(result.entry.deprecated, true);
+  assert.equal(typeof result.entry.deprecation_message, "string");
+  const short = record({ description: "Too short" });
+  assert.deepEqual(upstreamEntry(short.plugin, short.latest), {
+    omitted: { name: "p", reason: "description shorter than 10 characters" },
+  });
+});
+
+test("registry.json validates under upstream's plugin_registry.schema.json", {
+  skip: !existsSync(UPSTREAM_SCHEMA) && `upstream schema not found at ${UPSTREAM_SCHEMA}`,
+}, async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const out = path.join(dir, "out");
+    await build(copyFixture(dir), out);
+    const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(UPSTREAM_SCHEMA, "utf8")));
+    const doc = JSON.parse(readFileSync(path.join(out, "api/v1/registry.json"), "utf8")) as {
+      plugins: Record<string, { deprecated?: boolean; security_level: string }>;
+    };
+    assert.ok(validate(doc), JSON.stringify(validate.errors));
+    assert.deepEqual(Object.keys(doc.plugins), ["alpha-cost", "beta-k8s", "gamma-multi"]);
+    assert.equal(doc.plugins["beta-k8s"]?.deprecated, true);
+    assert.equal(doc.plugins["beta-k8s"]?.security_level, "verified");
+  } finally {
+    cleanup();
+  }
+});

@@ -1,0 +1,54 @@
+/** Shared by the generator tests and scripts/update-golden.ts: fixture copies, builds, tree hashes. */
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
+import { STATE_FILE } from "../../generator/write-fs.ts";
+
+export const FIXTURE_REGISTRY = fileURLToPath(new URL("../fixtures/generator/registry", import.meta.url));
+export const GOLDEN_DIR = fileURLToPath(new URL("../fixtures/generator/golden", import.meta.url));
+/** 2026-01-01T00:00:00Z */
+export const EPOCH = "1767225600";
+
+/** A fresh temp folder, removed by the returned function. */
+export function tempDir(prefix = "ffgen-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Copies the fixture registry out of the project's git repository (so dates come from manifests). */
+export function copyFixture(into: string): string {
+  const target = path.join(into, "registry");
+  cpSync(FIXTURE_REGISTRY, target, { recursive: true });
+  return target;
+}
+
+export function build(
+  registryDir: string,
+  outDir: string,
+  env: Record<string, string> = {},
+): Promise<BuildResult> {
+  return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH, ...env } });
+}
+
+/** Every file under `dir` (posix paths, sorted), without the writer's state file. */
+export function listTree(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .filter((p) => p !== STATE_FILE)
+    .sort();
+}
+
+/** One sha256 over every path and its bytes. */
+export function hashTree(dir: string): string {
+  const h = createHash("sha256");
+  for (const p of listTree(dir))
+    h.update(p)
+      .update("\0")
+      .update(readFileSync(path.join(dir, p)))
+      .update("\0");
+  return h.digest("hex");
+}

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { STATE_FILE } from "../../generator/write-fs.ts";
+import { build, copyFixture, listTree, tempDir } from "./helpers.ts";
+
+function addGammaVersion(registry: string, version: string): void {
+  const dir = path.join(registry, "plugins/gamma-multi/versions");
+  const manifest = JSON.parse(readFileSync(path.join(dir, "1.0.0.json"), "utf8"));
+  manifest.metadata.version = version;
+  manifest.metadata.created_at = "2025-06-01T00:00:00Z";
+  manifest.metadata.updated_at = "2025-06-01T00:00:00Z";
+  writeFileSync(path.join(dir, `${version}.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+test("adding a version writes only the documents it changes", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    addGammaVersion(registry, "1.1.0");
+    const result = await build(registry, out);
+    assert.deepEqual([...(result.report?.written ?? [])].sort(), [
+      "api/v1/plugins/gamma-multi/index.json",
+      "api/v1/plugins/gamma-multi/versions/1.1.0/manifest.json",
+      "api/v1/plugins/gamma-multi/versions/index.json",
+      "api/v1/plugins/index.json",
+      "feeds/plugins/gamma-multi.xml",
+      "feeds/releases.xml",
+    ]);
+    assert.deepEqual(result.report?.deleted, []);
+  } finally {
+    cleanup();
+  }
+});
+
+test("removing a plugin deletes its files and folders, and nothing the generator does not own", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    writeFileSync(path.join(out, "index.html"), "<!doctype html><title>site</title>\n");
+    // beta-k8s is not a dependency of anything: removing it leaves a valid registry.
+    rmSync(path.join(registry, "plugins/beta-k8s"), { recursive: true });
+    const result = await build(registry, out);
+    assert.deepEqual([...(result.report?.deleted ?? [])].sort(), [
+      "api/v1/plugins/beta-k8s/index.json",
+      "api/v1/plugins/beta-k8s/versions/0.2.0/bundle.sigstore.json",
+      "api/v1/plugins/beta-k8s/versions/0.2.0/manifest.json",
+      "api/v1/plugins/beta-k8s/versions/index.json",
+      "feeds/plugins/beta-k8s.xml",
+    ]);
+    assert.equal(existsSync(path.join(out, "api/v1/plugins/beta-k8s")), false);
+    assert.equal(existsSync(path.join(out, "index.html")), true);
+    assert.equal(
+      listTree(out).some((p) => p.includes("beta-k8s")),
+      false,
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test("without its state file the writer compares contents and still deletes only its own stale files", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    rmSync(path.join(out, STATE_FILE));
+    mkdirSync(path.join(out, "api/v1/plugins/ghost"), { recursive: true });
+    writeFileSync(path.join(out, "api/v1/plugins/ghost/index.json"), "{}\n");
+    writeFileSync(path.join(out, "robots.txt"), "User-agent: *\n");
+    const result = await build(registry, out);
+    assert.deepEqual(result.report?.written, []);
+    assert.deepEqual(result.report?.deleted, ["api/v1/plugins/ghost/index.json"]);
+    assert.equal(existsSync(path.join(out, "robots.txt")), true);
+    assert.equal(existsSync(path.join(out, STATE_FILE)), true);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a registry with errors is refused and nothing is written", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    cpSync(
+      path.join(registry, "plugins/gamma-multi/versions/1.0.0.json"),
+      path.join(registry, "plugins/gamma-multi/versions/1.2.0.json"),
+    );
+    const result = await build(registry, out);
+    assert.equal(result.published, false);
+    assert.ok(result.findings.some((f) => f.code === "VERSION_MISMATCH" && f.severity === "error"));
+    assert.equal(existsSync(out), false);
+  } finally {
+    cleanup();
+  }
+});
+
+test("yanking a version (an entry.json change) rewrites exactly that plugin's documents", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    const entryPath = path.join(registry, "plugins/gamma-multi/entry.json");
+    const entry = JSON.parse(readFileSync(entryPath, "utf8"));
+    entry.yanked = { "0.9.0": "Reports costs in the wrong currency." };
+    writeFileSync(entryPath, `${JSON.stringify(entry, null, 2)}\n`);
+    const result = await build(registry, out);
+    assert.deepEqual([...(result.report?.written ?? [])].sort(), [
+      "api/v1/plugins/gamma-multi/index.json",
+      "api/v1/plugins/gamma-multi/versions/index.json",
+      "feeds/plugins/gamma-multi.xml",
+      "feeds/releases.xml",
+    ]);
+    const versions = JSON.parse(
+      readFileSync(path.join(out, "api/v1/plugins/gamma-multi/versions/index.json"), "utf8"),
+    );
+    assert.equal(versions.versions[0].yanked_reason, "Reports costs in the wrong currency.");
+  } finally {
+    cleanup();
+  }
+});

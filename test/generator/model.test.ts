@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Manifest } from "../../core/manifest.types.ts";
+import type { RegistrySnapshot } from "../../core/registry/load-registry.ts";
+import type { PluginRecord } from "../../core/registry.types.ts";
+import { buildModel } from "../../generator/model.ts";
+
+function plugin(name: string, versions: string[], yanked: Record<string, string> = {}): PluginRecord {
+  return {
+    name,
+    entry: { name, owners: [{ github_id: 7, login: "o" }], repository: `org/${name}`, yanked },
+    entryFile: `plugins/${name}/entry.json`,
+    versions: versions.map((version, i) => ({
+      version,
+      file: `plugins/${name}/versions/${version}.json`,
+      sha256: "a".repeat(64),
+      manifest: {
+        metadata: {
+          name,
+          version,
+          description: `${name} does costs`,
+          author: "A",
+          updated_at: `2025-01-01T00:${String(i).padStart(2, "0")}:00Z`,
+        },
+        specification: {
+          spec_version: "0.1.0",
+          supported_providers: ["aws"],
+          service_definition: { service_name: "S", package_name: "p.v1", methods: ["Name"] },
+        },
+        installation: { installation_method: "binary" },
+      } as Manifest,
+    })),
+  };
+}
+
+function snapshot(plugins: PluginRecord[]): RegistrySnapshot {
+  return {
+    root: "memory",
+    config: { name: "T", base_url: "https://t.example.test/", spec_version: "0.1.0", maintainers: [] },
+    plugins,
+  };
+}
+
+const inputs = { publishedAt: new Map<string, string>(), generatedAt: "2026-01-01T00:00:00Z" };
+
+test("latest version: highest non-yanked release, else non-yanked prerelease, else highest", () => {
+  const model = buildModel(
+    snapshot([
+      plugin("a", ["1.0.0", "1.1.0", "2.0.0-rc.1"], { "1.1.0": "bad" }),
+      plugin("b", ["0.1.0-alpha.1", "0.1.0-beta.1"]),
+      plugin("c", ["1.0.0", "2.0.0"], { "1.0.0": "x", "2.0.0": "y" }),
+    ]),
+    inputs,
+  );
+  assert.deepEqual(
+    model.index.plugins.map((p) => [p.name, p.latest_version]),
+    [
+      ["a", "1.0.0"],
+      ["b", "0.1.0-beta.1"],
+      ["c", "2.0.0"],
+    ],
+  );
+  const a = model.plugins[0]?.versionIndex.versions ?? [];
+  assert.deepEqual(
+    a.map((v) => [v.version, v.yanked, v.yanked_reason, v.prerelease]),
+    [
+      ["1.0.0", false, undefined, false],
+      ["1.1.0", true, "bad", false],
+      ["2.0.0-rc.1", false, undefined, true],
+    ],
+  );
+});
+
+test("the releases feed stops at 50, newest first; the model is deterministic", () => {
+  const versions = Array.from({ length: 60 }, (_, i) => `1.${i}.0`);
+  const snap = snapshot([plugin("z", versions), plugin("y", ["1.0.0"])]);
+  const model = buildModel(snap, inputs);
+  assert.equal(model.releases.length, 50);
+  assert.equal(model.releases[0]?.version, "1.59.0");
+  assert.equal(model.releases[49]?.version, "1.10.0");
+  assert.equal(model.plugins.find((p) => p.name === "z")?.feed.length, 60);
+  assert.deepEqual(buildModel(snap, inputs), model);
+  assert.deepEqual(
+    model.plugins.map((p) => p.name),
+    ["y", "z"],
+  );
+});
+
+test("published dates from git win over the manifest's dates", () => {
+  const snap = snapshot([plugin("a", ["1.0.0"])]);
+  const model = buildModel(snap, {
+    ...inputs,
+    publishedAt: new Map([["plugins/a/versions/1.0.0.json", "2024-12-24T18:00:00Z"]]),
+  });
+  assert.equal(model.plugins[0]?.versionIndex.versions[0]?.published_at, "2024-12-24T18:00:00Z");
+  assert.equal(model.index.plugins[0]?.updated_at, "2024-12-24T18:00:00Z");
+});
