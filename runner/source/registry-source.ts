@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { Signers } from "../../core/registry.types.ts";
 import type {
@@ -118,9 +119,17 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (doc?.latest?.metadata?.version === version) manifest = doc.latest;
       else {
         const url = new URL(row.manifest_url, root).href;
-        const value = (await getJson(url, Number.POSITIVE_INFINITY)) as Manifest | undefined;
-        if (!value) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
-        manifest = value;
+        const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
+        if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
+        // The bytes must be the manifest the version list names (T4, mix-and-match).
+        if (row.manifest_sha256 && createHash("sha256").update(bytes).digest("hex") !== row.manifest_sha256) {
+          throw new RunnerError(
+            "REGISTRY_DOCUMENT_INVALID",
+            `${url} is not the manifest the version list names (sha256 differs)`,
+            { name, version, url },
+          );
+        }
+        manifest = parseUntrustedJson(bytes, url) as Manifest;
       }
       // Mix-and-match (T4): the manifest must be the one the version list describes.
       if (
