@@ -1,7 +1,15 @@
 import { RunnerError } from "../errors.ts";
 import { install } from "../ops/install.ts";
 import type { Command } from "./command.types.ts";
-import { contextFromArgs, GLOBAL_USAGE, list, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
+import {
+  contextFromArgs,
+  GLOBAL_USAGE,
+  list,
+  output,
+  parseRunnerArgs,
+  runGuarded,
+  withoutDigests,
+} from "./runner-cli.ts";
 
 const usage = `Usage: finfocus-registry install NAME[@CONSTRAINT]… [options]
 
@@ -47,7 +55,7 @@ export const installCommand: Command = {
         ...(values.force ? { force: true } : {}),
         ...(values.prerelease ? { includePrerelease: true } : {}),
       });
-      output(io, format, result, () =>
+      output(io, format, { ...result, installed: result.installed.map(withoutDigests) }, () =>
         [
           ...result.installed.map(
             (p) =>

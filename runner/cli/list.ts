@@ -1,7 +1,14 @@
 import { listInstalled } from "../ops/list.ts";
 import { verifyInstalled } from "../ops/verify-installed.ts";
 import type { Command } from "./command.types.ts";
-import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
+import {
+  contextFromArgs,
+  GLOBAL_USAGE,
+  output,
+  parseRunnerArgs,
+  runGuarded,
+  withoutDigests,
+} from "./runner-cli.ts";
 
 const usage = `Usage: finfocus-registry list [FILTER] [--verify]
 
@@ -24,16 +31,24 @@ export const listCommand: Command = {
             plugins.map((p) => p.name),
           )
         : [];
-      output(io, format, { plugins, ...(values.verify ? { checks } : {}) }, () =>
-        plugins.length === 0
-          ? "no plugins installed\n"
-          : plugins
-              .map((p) => {
-                const check = checks.find((c) => c.name === p.name);
-                const verdict = check ? (check.ok ? "  ok" : `  CHANGED: ${check.problems.join(", ")}`) : "";
-                return `${p.name.padEnd(28)} ${p.version.padEnd(12)} ${p.security_level.padEnd(10)} ${p.explicit ? "" : "(dependency) "}${p.path}${verdict}\n`;
-              })
-              .join(""),
+      output(
+        io,
+        format,
+        { plugins: plugins.map(withoutDigests), ...(values.verify ? { checks } : {}) },
+        () =>
+          plugins.length === 0
+            ? "no plugins installed\n"
+            : plugins
+                .map((p) => {
+                  const check = checks.find((c) => c.name === p.name);
+                  const verdict = check
+                    ? check.ok
+                      ? "  ok"
+                      : `  CHANGED: ${check.problems.join(", ")}`
+                    : "";
+                  return `${p.name.padEnd(28)} ${p.version.padEnd(12)} ${p.security_level.padEnd(10)} ${p.explicit ? "" : "(dependency) "}${p.path}${verdict}\n`;
+                })
+                .join(""),
       );
       return checks.some((c) => !c.ok) ? 1 : 0;
     }),

@@ -190,6 +190,12 @@ export function exitCodeFor(code: string): number {
   return two.includes(code) ? 2 : 1;
 }
 
+/** An installed plugin as the CLI prints it: the per-file digests stay in the state file. */
+export function withoutDigests<T extends { files?: unknown }>(plugin: T): Omit<T, "files"> {
+  const { files: _files, ...rest } = plugin;
+  return rest;
+}
+
 /** Writes the result: JSON for scripts, text for people. */
 export function output(io: CliIO, format: Format, value: unknown, text: () => string): void {
   io.stdout(format === "json" ? `${JSON.stringify(value, null, 2)}\n` : text());
