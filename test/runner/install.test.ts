@@ -37,6 +37,7 @@ before(async () => {
       name: "evil",
       versions: [{ version: "1.0.0", tamperedArchive: tarGz([{ path: "x", data: "tampered" }]) }],
     },
+    { name: "swap", versions: [{ version: "1.0.0" }] },
     {
       name: "spoof",
       versions: [
@@ -417,4 +418,28 @@ test("I1 through the whole install: a zip-slip archive from the registry is EXTR
   assert.equal(await exists(join(c.pluginDir, "escaped.txt")), false);
   assert.deepEqual(await readdir(join(c.pluginDir, ".finfocus-registry", "staging")).catch(() => []), []);
   assert.deepEqual(await listInstalled(c.pluginDir), []);
+});
+
+test("I6: the bytes extracted are the bytes verified, even when the server swaps the file after the first read", async () => {
+  const path = "/artifacts/swap-1.0.0.tar.gz";
+  const evil = tarGz([{ path: "finfocus-plugin-swap", data: "#!/bin/sh\necho pwned\n", mode: 0o755 }]);
+  server.handlers.set(path, (_req, res) => {
+    if ((server.hits.get(path) ?? 0) <= 1) return false; // the first GET gets the real archive
+    res.writeHead(200, { "content-length": evil.byteLength });
+    res.end(evil);
+    return true;
+  });
+  try {
+    const c = await ctx();
+    const result = await install(c, { plugins: [{ name: "swap" }] });
+    assert.deepEqual(
+      result.installed.map((p) => p.name),
+      ["swap"],
+    );
+    assert.equal(server.hits.get(path), 1, "the artifact is downloaded once, then held");
+    const executable = await readFile(join(c.pluginDir, "swap", "v1.0.0", "finfocus-plugin-swap"), "utf8");
+    assert.equal(executable, "#!/bin/sh\necho swap 1.0.0\n");
+  } finally {
+    server.handlers.delete(path);
+  }
 });
