@@ -20,6 +20,16 @@ export interface DiscoveryDocument {
   spec_versions: string[];
   generated_at: string;
   plugin_count: number;
+  /**
+   * The registry's official signers (config.json), so clients can check `official` releases
+   * without a copy of config.json. Absent when the registry names none.
+   */
+  official_signers?: { keys: string[]; sigstore: SigstoreIdentity[] };
+  /**
+   * Path, relative to the site root, of the Sigstore trusted root the registry verifies bundles
+   * against, when it is not the public-good instance.
+   */
+  sigstore_trusted_root?: string;
 }
 
 /** One row of /api/v1/plugins/index.json */

@@ -7,6 +7,7 @@ import semver from "semver";
 import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
 import {
   API_VERSION,
+  type DiscoveryDocument,
   type PluginDocument,
   type PluginSummary,
   type VersionIndexDocument,
@@ -14,7 +15,7 @@ import {
 import { compareFeedEntries, latestTime } from "./feeds.ts";
 import type { ApiModel, FeedEntry, ModelInputs, PluginModel } from "./model.types.ts";
 import { GENERIC_NOT_FOUND } from "./not-found.ts";
-import { API_ROOT, pluginFeedPath, versionsPath } from "./paths.ts";
+import { API_ROOT, pluginFeedPath, TRUSTED_ROOT_PATH, versionsPath } from "./paths.ts";
 import { upstreamRegistry } from "./registry-json.ts";
 import { latestRecord, pluginSummary, versionSummary } from "./summaries.ts";
 import { isoSeconds } from "./time.ts";
@@ -130,6 +131,7 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
       spec_versions: [...specVersions].sort(compareVersions),
       generated_at: inputs.generatedAt,
       plugin_count: plugins.length,
+      ...trustAnchors(snapshot),
     },
     index: { api_version: API_VERSION, generated_at: inputs.generatedAt, plugins: summaries },
     plugins,
@@ -137,5 +139,27 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
     registryOmitted: registry.omitted,
     releases: allFeed.slice(0, RELEASES_FEED_SIZE),
     notFound: GENERIC_NOT_FOUND,
+    ...(snapshot.config.sigstore_trusted_root !== undefined
+      ? { trustedRootFile: snapshot.config.sigstore_trusted_root }
+      : {}),
+  };
+}
+
+/**
+ * The trust anchors a client needs beyond the plugin documents: the official signers and the
+ * registry's own Sigstore trusted root. Served from the same origin as every pin in the API; a
+ * client that wants them out of band passes config.json itself (`--registry-config`).
+ */
+function trustAnchors(
+  snapshot: RegistrySnapshot,
+): Pick<DiscoveryDocument, "official_signers" | "sigstore_trusted_root"> {
+  const signers = snapshot.config.official_signers;
+  return {
+    ...(signers && ((signers.keys?.length ?? 0) > 0 || (signers.sigstore?.length ?? 0) > 0)
+      ? { official_signers: { keys: signers.keys ?? [], sigstore: signers.sigstore ?? [] } }
+      : {}),
+    ...(snapshot.config.sigstore_trusted_root !== undefined
+      ? { sigstore_trusted_root: TRUSTED_ROOT_PATH }
+      : {}),
   };
 }

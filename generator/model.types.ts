@@ -98,4 +98,6 @@ export interface ApiModel {
   /** The newest 50 versions across the registry, newest first. */
   releases: FeedEntry[];
   notFound: ApiError;
+  /** Registry-relative path of config.json's sigstore_trusted_root, published as TRUSTED_ROOT_PATH. */
+  trustedRootFile?: string;
 }

@@ -8,6 +8,8 @@ export const API_ROOT = "api/v1/";
 export const DISCOVERY_PATH = ".well-known/finfocus-registry.json";
 export const PLUGIN_INDEX_PATH = `${API_ROOT}plugins/index.json`;
 export const REGISTRY_JSON_PATH = `${API_ROOT}registry.json`;
+/** The registry's own Sigstore trusted root, when config.json names one. */
+export const TRUSTED_ROOT_PATH = `${API_ROOT}sigstore-trusted-root.json`;
 export const NOT_FOUND_PATH = `${API_ROOT}404.json`;
 export const RELEASES_FEED_PATH = "feeds/releases.xml";
 

@@ -18,6 +18,7 @@ import {
   pluginPath,
   REGISTRY_JSON_PATH,
   RELEASES_FEED_PATH,
+  TRUSTED_ROOT_PATH,
   versionsPath,
 } from "./paths.ts";
 
@@ -40,6 +41,9 @@ export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<O
   yield { path: PLUGIN_INDEX_PATH, bytes: canonicalJsonBytes(model.index) };
   yield { path: REGISTRY_JSON_PATH, bytes: canonicalJsonBytes(model.registry) };
   yield { path: NOT_FOUND_PATH, bytes: canonicalJsonBytes(model.notFound) };
+  if (model.trustedRootFile !== undefined) {
+    yield { path: TRUSTED_ROOT_PATH, bytes: copied(read, model.trustedRootFile) };
+  }
   yield {
     path: RELEASES_FEED_PATH,
     bytes: encoder.encode(

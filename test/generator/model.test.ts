@@ -95,3 +95,31 @@ test("published dates from git win over the manifest's dates", () => {
   assert.equal(model.plugins[0]?.versionIndex.versions[0]?.published_at, "2024-12-24T18:00:00Z");
   assert.equal(model.index.plugins[0]?.updated_at, "2024-12-24T18:00:00Z");
 });
+
+test("trust anchors: official signers and the registry's own trusted root are published in the discovery document", async () => {
+  const { renderApi } = await import("../../generator/render.ts");
+  const { TRUSTED_ROOT_PATH } = await import("../../generator/paths.ts");
+  const base = snapshot([plugin("a", ["1.0.0"])]);
+  const plain = buildModel(base, { generatedAt: "2026-01-01T00:00:00Z", publishedAt: new Map() });
+  assert.equal(plain.discovery.official_signers, undefined);
+  assert.equal(plain.discovery.sigstore_trusted_root, undefined);
+
+  const key = "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n";
+  const anchored = buildModel(
+    {
+      ...base,
+      config: { ...base.config, official_signers: { keys: [key] }, sigstore_trusted_root: "trust/root.json" },
+    },
+    { generatedAt: "2026-01-01T00:00:00Z", publishedAt: new Map() },
+  );
+  assert.deepEqual(anchored.discovery.official_signers, { keys: [key], sigstore: [] });
+  assert.equal(anchored.discovery.sigstore_trusted_root, TRUSTED_ROOT_PATH);
+  const root = new TextEncoder().encode(
+    '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
+  );
+  const outputs = [...renderApi(anchored, async (file) => (file === "trust/root.json" ? root : undefined))];
+  const published = outputs.find((o) => o.path === TRUSTED_ROOT_PATH);
+  assert.ok(published, "the trusted root is written");
+  const bytes = typeof published.bytes === "function" ? await published.bytes() : published.bytes;
+  assert.deepEqual(bytes, root, "copied byte for byte");
+});

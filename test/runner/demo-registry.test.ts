@@ -84,12 +84,38 @@ test("the default registry: keyed, official and Sigstore-signed plugins install 
   await rm(c.tmp, { recursive: true, force: true });
 });
 
-test("the default registry without its trust anchors: the official plugin is refused", {
+test("the trust anchors published in the discovery document suffice: no copy of config.json needed", {
   skip: !ready && "generator, registry/ or demo/artifacts/ not on this branch",
 }, async () => {
   const c = await testContext(server.url, { yes: true, artifactMirror: `${server.url}/artifacts/` });
-  await assert.rejects(install(c, { plugins: [{ name: "cloud-auth-helper" }] }), (e) =>
-    isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"),
-  );
+  const r = await install(c, {
+    plugins: [{ name: "cloud-auth-helper" }, { name: "carbon-footprint-estimator" }],
+  });
+  const kinds = Object.fromEntries(r.installed.map((p) => [p.name, p.signature_kind]));
+  assert.equal(kinds["cloud-auth-helper"], "key", "official, checked against the published official signers");
+  assert.equal(kinds["carbon-footprint-estimator"], "sigstore", "checked against the published trusted root");
   await rm(c.tmp, { recursive: true, force: true });
+});
+
+test("without trust anchors (a discovery document that omits them), the official plugin is refused", {
+  skip: !ready && "generator, registry/ or demo/artifacts/ not on this branch",
+}, async () => {
+  const path = "/.well-known/finfocus-registry.json";
+  const original = server.files.get(path);
+  assert.ok(original);
+  const {
+    official_signers: _signers,
+    sigstore_trusted_root: _root,
+    ...bare
+  } = JSON.parse(new TextDecoder().decode(original));
+  server.files.set(path, new TextEncoder().encode(JSON.stringify(bare)));
+  try {
+    const c = await testContext(server.url, { yes: true, artifactMirror: `${server.url}/artifacts/` });
+    await assert.rejects(install(c, { plugins: [{ name: "cloud-auth-helper" }] }), (e) =>
+      isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"),
+    );
+    await rm(c.tmp, { recursive: true, force: true });
+  } finally {
+    server.files.set(path, original);
+  }
 });
