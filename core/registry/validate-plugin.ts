@@ -47,9 +47,11 @@ export async function validatePlugin(
   const findings: Finding[] = [];
   const versions: VersionRecord[] = [];
   let manifests = 0;
-  for (const version of l.versionFiles) {
+  // One await per plugin, not per file: the files are read together, then checked in order.
+  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
+  for (const [i, version] of l.versionFiles.entries()) {
     const file = versionFile(l.name, version);
-    const bytes = await read(file);
+    const bytes = contents[i];
     if (!bytes) continue;
     manifests++;
     const hasBundle = l.bundles.has(version);
@@ -66,7 +68,7 @@ export async function validatePlugin(
         version,
         file,
         manifest: result.value,
-        sha256: hash("sha256", bytes),
+        sha256: keepManifests ? hash("sha256", bytes) : "",
         ...(hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}),
       });
     }
