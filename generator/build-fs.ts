@@ -37,6 +37,8 @@ export interface BuildOptions {
   /** How the registry is named in findings (default: registryDir). */
   displayRoot?: string;
   site?: SiteBuilder;
+  /** Compare every output with the file on disk instead of trusting the previous build's state. */
+  full?: boolean;
   /** The site's base path ("/" by default). */
   base?: string;
 }
@@ -81,7 +83,9 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
       return undefined;
     }
   };
-  const report = await writeTree(options.outDir, renderApi(model, readCopy));
+  const report = await writeTree(options.outDir, renderApi(model, readCopy), {
+    ignoreState: options.full === true,
+  });
   timings.write = performance.now() - t;
 
   if (options.site) {

@@ -112,9 +112,16 @@ function pruneDirs(outDir: string, rel: string): void {
   }
 }
 
-/** Writes `outputs` under `outDir` incrementally (see the module comment). */
-export async function writeTree(outDir: string, outputs: Iterable<Output>): Promise<WriteReport> {
-  const previous = readState(outDir);
+/**
+ * Writes `outputs` under `outDir` incrementally (see the module comment). `ignoreState` compares
+ * every file's bytes on disk instead of trusting the state (after files were edited by hand).
+ */
+export async function writeTree(
+  outDir: string,
+  outputs: Iterable<Output>,
+  options: { ignoreState?: boolean } = {},
+): Promise<WriteReport> {
+  const previous = options.ignoreState ? undefined : readState(outDir);
   mkdirSync(outDir, { recursive: true });
   rmSync(join(outDir, STATE_FILE), { force: true });
   // Without state, list our own files once: no failed open() per output in a fresh folder.
