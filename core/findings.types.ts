@@ -56,6 +56,7 @@ export type FindingCode =
   // Artifacts and signatures (core/signature)
   | "DOWNLOAD_FAILED"
   | "CHECKSUM_MISMATCH"
+  | "IMAGE_DIGEST_REQUIRED"
   | "SIGNATURE_VERIFICATION_FAILED"
   | "BUNDLE_INVALID"
   | "SIGNER_NOT_PINNED"

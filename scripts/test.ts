@@ -12,6 +12,16 @@ const steps: { name: string; cmd: string; args: string[] }[] = [
   },
   { name: "type check (tsc)", cmd: "tsc", args: ["--noEmit", "-p", "tsconfig.json"] },
   {
+    name: "type check the site's browser scripts (tsc)",
+    cmd: "tsc",
+    args: ["--noEmit", "-p", "site/tsconfig.json"],
+  },
+  {
+    name: "browser for the site tests (chromium)",
+    cmd: process.execPath,
+    args: ["scripts/ensure-chromium.ts"],
+  },
+  {
     name: "tests (node --test)",
     cmd: process.execPath,
     args: ["--test", "--test-concurrency=2", "--test-reporter=spec", "test/**/*.test.ts"],

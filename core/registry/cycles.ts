@@ -1,17 +1,25 @@
 import { bestMatch, parseConstraint } from "../constraints.ts";
 import type { Finding } from "../findings.types.ts";
-import type { PluginRecord } from "../registry.types.ts";
+import type { Dependency } from "../manifest.types.ts";
+
+/** What the cycle check needs of a plugin. */
+export interface PluginDependencies {
+  name: string;
+  validVersions: readonly string[];
+  latest?: { file: string; dependencies: readonly Dependency[] };
+}
 
 /**
  * Required-dependency cycles among the plugins' latest versions (a cycle can never be installed
  * in order). Each cycle is reported once, on the manifest of its alphabetically first plugin.
  */
-export function findCycles(plugins: readonly PluginRecord[]): Finding[] {
-  const byName = new Map(plugins.map((p) => [p.name, p]));
+export function findCycles(plugins: readonly PluginDependencies[]): Finding[] {
+  const byName = new Map(
+    plugins.map((p) => [p.name, { ...p, versions: p.validVersions.map((version) => ({ version })) }]),
+  );
   const edges = new Map<string, string[]>();
   for (const plugin of plugins) {
-    const latest = plugin.versions.at(-1);
-    const deps = latest?.manifest.requirements?.dependencies ?? [];
+    const deps = plugin.latest?.dependencies ?? [];
     edges.set(
       plugin.name,
       deps
@@ -38,16 +46,15 @@ export function findCycles(plugins: readonly PluginRecord[]): Finding[] {
         if (!reported.has(key)) {
           reported.add(key);
           const first = [...cycle].sort()[0] as string;
-          const version = byName.get(first)?.versions.at(-1);
-          const index =
-            version?.manifest.requirements?.dependencies?.findIndex((d) => cycle.includes(d.name)) ?? 0;
+          const latest = byName.get(first)?.latest;
+          const index = latest?.dependencies.findIndex((d) => cycle.includes(d.name)) ?? 0;
           const start = cycle.indexOf(first);
           const ordered = [...cycle.slice(start), ...cycle.slice(0, start), first];
           findings.push({
             code: "DEPENDENCY_CYCLE",
             severity: "error",
             message: `required dependencies form a cycle: ${ordered.join(" → ")}; make one of them optional`,
-            file: version?.file ?? `plugins/${first}`,
+            file: latest?.file ?? `plugins/${first}`,
             pointer: `/requirements/dependencies/${index}`,
           });
         }

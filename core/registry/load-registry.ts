@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
@@ -7,7 +6,8 @@ import { validateConfig, validateEntry } from "../validate/validate-documents.ts
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, PLUGINS_DIR, versionsDir } from "./layout.ts";
 import type { RegistrySource } from "./source.types.ts";
-import { type PluginListing, type PluginResult, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { type PluginListing, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { ValidationPool } from "./worker-pool.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
 export interface RegistrySnapshot {
@@ -38,6 +38,11 @@ export interface LoadOptions {
    * PARALLEL_THRESHOLD manifests; the main thread takes one share.
    */
   workers?: number;
+  /**
+   * Keep every manifest in the snapshot (default true). `false` is for callers that only need
+   * the findings, such as `validate`: results cross thread boundaries without them.
+   */
+  keepManifests?: boolean;
   /** Fewest manifests for which workers are used (default PARALLEL_THRESHOLD). */
   parallelThreshold?: number;
 }
@@ -67,6 +72,15 @@ export async function loadRegistry(
   const listings = await Promise.all(
     (await source.list(PLUGINS_DIR)).map((name) => listPlugin(source, name)),
   );
+  // Start worker threads now, so their start-up overlaps with reading the entries.
+  const threads = Math.min(options.workers ?? 1, availableParallelism());
+  const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
+  const pool =
+    threads > 1 &&
+    source.dir !== undefined &&
+    manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD)
+      ? new ValidationPool(source.dir, threads)
+      : undefined;
   const entries = new Map<string, Entry>();
   await Promise.all(
     listings.map(async (l) => {
@@ -97,18 +111,14 @@ export async function loadRegistry(
   }
   const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
+  const keep = options.keepManifests ?? true;
   const jobs: PluginWork[] = listings.map((listing) => {
     const entry = entries.get(listing.name);
     return entry ? { listing, entry } : { listing };
   });
-  const workers = Math.min(options.workers ?? 1, availableParallelism());
-  const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const results =
-    workers > 1 &&
-    source.dir !== undefined &&
-    manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD)
-      ? await validateInWorkers(source.dir, config, known, jobs, workers, read)
-      : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read)));
+  const results = pool
+    ? await pool.run(config, known, jobs, read, keep)
+    : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
   for (const result of results) {
     findings.push(...result.findings);
@@ -122,7 +132,7 @@ export async function loadRegistry(
         versions: result.versions,
       });
   }
-  findings.push(...findCycles(plugins));
+  findings.push(...findCycles(results));
   stats.plugins = listings.length;
   for (const f of findings) {
     if (f.severity === "error") stats.errors++;
@@ -164,48 +174,4 @@ async function listPlugin(source: RegistrySource, name: string): Promise<PluginL
 
 function missing(file: string, code: Finding["code"], message: string): Finding {
   return { code, severity: "error", message, file, pointer: "" };
-}
-
-/**
- * Splits the plugins into shares of about equal manifest counts: the main thread validates the
- * first, one worker thread each of the others. Results come back in the original order.
- */
-async function validateInWorkers(
-  dir: string,
-  config: RegistryConfig | undefined,
-  known: Map<string, KnownVersion[]>,
-  jobs: PluginWork[],
-  workers: number,
-  read: (rel: string) => Promise<Uint8Array | undefined>,
-): Promise<PluginResult[]> {
-  const total = jobs.reduce((n, j) => n + j.listing.versionFiles.length, 0);
-  const shares: PluginWork[][] = [[]];
-  let inShare = 0;
-  for (const job of jobs) {
-    if (inShare >= total / workers && shares.length < workers) {
-      shares.push([]);
-      inShare = 0;
-    }
-    shares.at(-1)?.push(job);
-    inShare += job.listing.versionFiles.length;
-  }
-  const [own = [], ...others] = shares;
-  const knownList = [...known];
-  const remote = others.map(
-    (share) =>
-      new Promise<PluginResult[]>((resolve, reject) => {
-        const worker = new Worker(new URL("./load-worker.ts", import.meta.url), {
-          workerData: { dir, config, known: knownList, jobs: share },
-        });
-        worker.once("message", (results: PluginResult[]) => {
-          resolve(results);
-          void worker.terminate();
-        });
-        worker.once("error", reject);
-      }),
-  );
-  const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
-  const local: PluginResult[] = [];
-  for (const job of own) local.push(await validatePlugin(job, config, lookup, read));
-  return [local, ...(await Promise.all(remote))].flat();
 }

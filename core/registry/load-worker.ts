@@ -1,26 +1,33 @@
 /**
- * A worker thread of loadRegistry: validates its share of the plugins of an on-disk registry and
- * posts the results back. Only the main thread reads config.json and entries.
+ * A worker thread of loadRegistry (see worker-pool.ts): validates the chunks of plugins the main
+ * thread sends and posts the results back. Only the main thread reads config.json and entries.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
+import { validators } from "../schema/validators.ts";
 import { fsSource } from "./registry-fs.ts";
-import { type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { validatePlugin } from "./validate-plugin.ts";
+import type { FromWorker, ToWorker } from "./worker-pool.ts";
 
-interface WorkerInput {
-  dir: string;
-  config?: RegistryConfig;
-  known: [string, KnownVersion[]][];
-  jobs: PluginWork[];
-}
-
-const input = workerData as WorkerInput;
-const source = fsSource(input.dir);
-const known = new Map(input.known);
+const source = fsSource((workerData as { dir: string }).dir);
+const read = (rel: string): Promise<Uint8Array | undefined> => source.readFile(rel);
+let config: RegistryConfig | undefined;
+let known = new Map<string, KnownVersion[]>();
+let keepManifests = true;
 const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
-const results = [];
-for (const job of input.jobs) {
-  results.push(await validatePlugin(job, input.config, lookup, (rel) => source.readFile(rel)));
-}
-parentPort?.postMessage(results);
+
+validators(); // compile the schemas while the main thread is still reading entries
+
+parentPort?.on("message", async (message: ToWorker) => {
+  if (message.type === "init") {
+    config = message.config;
+    known = new Map(message.known);
+    keepManifests = message.keepManifests;
+    return;
+  }
+  const results = [];
+  for (const job of message.jobs)
+    results.push(await validatePlugin(job, config, lookup, read, keepManifests));
+  parentPort?.postMessage({ id: message.id, results } satisfies FromWorker);
+});

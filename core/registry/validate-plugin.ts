@@ -1,6 +1,7 @@
 import { hash } from "node:crypto";
 import semver from "semver";
 import type { Finding } from "../findings.types.ts";
+import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
@@ -21,8 +22,12 @@ export interface PluginWork {
 
 export interface PluginResult {
   name: string;
-  /** Valid versions only, ascending by SemVer precedence. */
+  /** Valid versions only, ascending by SemVer precedence; empty when manifests are not kept. */
   versions: VersionRecord[];
+  /** The valid versions' numbers, ascending (kept either way). */
+  validVersions: string[];
+  /** The latest valid version's file and dependencies, for registry-wide cycle checks. */
+  latest?: { file: string; dependencies: Dependency[] };
   findings: Finding[];
   manifests: number;
 }
@@ -36,6 +41,7 @@ export async function validatePlugin(
   config: RegistryConfig | undefined,
   lookup: (name: string) => readonly KnownVersion[] | undefined,
   read: (rel: string) => Promise<Uint8Array | undefined>,
+  keepManifests = true,
 ): Promise<PluginResult> {
   const { listing: l, entry } = work;
   const findings: Finding[] = [];
@@ -67,7 +73,16 @@ export async function validatePlugin(
   }
   findings.push(...listingFindings(l, entry));
   versions.sort((a, b) => semver.compare(a.version, b.version));
-  return { name: l.name, versions, findings, manifests };
+  const last = versions.at(-1);
+  const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };
+  return {
+    name: l.name,
+    versions: keepManifests ? versions : [],
+    validVersions: versions.map((v) => v.version),
+    ...(latest ? { latest } : {}),
+    findings,
+    manifests,
+  };
 }
 
 /** Files that do not belong, bundles without a manifest, yanks of versions that do not exist. */

@@ -60,9 +60,14 @@ export function verifyKeySignature(input: KeySignatureInput): SignatureCheck {
       ],
     };
   }
-  const ok = key.algorithm.startsWith("rsa")
-    ? verify("sha256", input.artifact, { key: key.key, padding: constants.RSA_PKCS1_PADDING }, signature)
-    : verify("sha256", input.artifact, { key: key.key, dsaEncoding: "der" }, signature);
+  let ok = false;
+  try {
+    ok = key.algorithm.startsWith("rsa")
+      ? verify("sha256", input.artifact, { key: key.key, padding: constants.RSA_PKCS1_PADDING }, signature)
+      : verify("sha256", input.artifact, { key: key.key, dsaEncoding: "der" }, signature);
+  } catch {
+    ok = false; // malformed signature bytes: simply not valid
+  }
   if (!ok) {
     return {
       verified: false,

@@ -4,17 +4,16 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Finding } from "../../core/findings.types.ts";
-import { checkChecksum, parseChecksum } from "../../core/signature/checksum.ts";
-import { verifyKeySignature } from "../../core/signature/key-signature.ts";
+import { parseChecksum } from "../../core/signature/checksum.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
 import type { Signer } from "../../core/signature/signature.types.ts";
-import { verifySigstoreBundle } from "../../core/signature/sigstore.ts";
 import {
   publicGoodTrustedRoot,
   type TrustedRootData,
   trustedRootFromBytes,
 } from "../../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
+import { type ArtifactRequest, verifyArtifact } from "../../core/signature/verify-artifact.ts";
 import type { CliIO, Command } from "./command.types.ts";
 
 const usage = `Usage: finfocus-registry verify --artifact FILE [checks] [--format text|json]
@@ -206,50 +205,34 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   try {
     const artifact = await read(s.artifact, "artifact");
-    const findings: Finding[] = [];
-    let signer: Signer | undefined;
-    if (s.checksum) {
-      const { algorithm, hex } = parseChecksum(s.checksum)!;
-      findings.push(...checkChecksum({ artifact, expected: hex, algorithm, file: s.artifact, pointer: "" }));
-    }
-    if (s.signature && s.publicKey) {
-      const publicKey = (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
+    const publicKey =
+      s.publicKey && (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
+    const request: ArtifactRequest = { artifact, artifactFile: s.artifact, now: new Date() };
+    if (s.checksum) request.checksum = parseChecksum(s.checksum)!;
+    if (s.signature && publicKey) {
       const signature = await signatureArg(s.signature, io.cwd);
-      const check = verifyKeySignature({
-        artifact,
-        signature: signature.base64,
-        publicKey,
-        pinnedKeys: [publicKey],
-        requirePin: true,
-        now: new Date(),
-        file: signature.label,
-        pointer: "",
-      });
-      findings.push(...check.findings);
-      if (check.verified) signer = check.signer;
+      request.keySignature = { signature: signature.base64, signatureFile: signature.label, publicKey };
     }
+    const findings: Finding[] = [];
     if (s.bundle) {
-      const bundle = await read(resolve(io.cwd, s.bundle), "bundle");
+      const content = await read(resolve(io.cwd, s.bundle), "bundle");
       const root = await trustedRoot(s, io);
       findings.push(...root.findings);
+      const pins = s.identity && s.issuer ? [{ identity: s.identity, issuer: s.issuer }] : [];
       if (root.value) {
-        const publicKey =
-          s.publicKey && (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
-        const check = verifySigstoreBundle({
-          bundle,
-          artifact,
-          trustedRoot: root.value,
-          pins: s.identity && s.issuer ? [{ identity: s.identity, issuer: s.issuer }] : [],
-          pinnedKeys: publicKey ? [publicKey] : [],
-          requirePin: true,
+        request.bundle = {
+          content,
           file: s.bundle,
-        });
-        findings.push(...check.findings);
-        if (check.verified) signer = check.signer;
+          pins,
+          keys: publicKey ? [publicKey] : [],
+          trustedRoot: root.value,
+        };
       }
     }
-    const verified = !findings.some((f) => f.severity === "error");
-    render(io, s, verified, findings, verified ? signer : undefined);
+    const result = verifyArtifact(request);
+    findings.push(...result.findings);
+    const verified = result.verified && !findings.some((f) => f.severity === "error");
+    render(io, s, verified, findings, verified ? result.signer : undefined);
     return verified ? 0 : 1;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

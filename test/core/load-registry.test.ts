@@ -83,6 +83,9 @@ test("worker threads give the same findings and snapshot as one thread", async (
     const two = await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 1 });
     assert.deepEqual(two.findings, one.findings);
     assert.deepEqual(two.snapshot, one.snapshot);
+    const slim = await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 1, keepManifests: false });
+    assert.deepEqual(slim.findings, one.findings, "findings do not depend on keeping manifests");
+    assert.ok(slim.snapshot?.plugins.every((p) => p.versions.length === 0));
     assert.ok(one.findings.some((f) => f.code === "MANIFEST_INVALID"));
     assert.equal(one.stats.manifests, 120);
   } finally {

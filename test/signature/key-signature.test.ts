@@ -133,3 +133,12 @@ test("the security object's pointer can be moved (e.g. for embedded manifests)",
   const r = check(keys.p256, ssl.sign(keys.other, artifact), { pointer: "/manifest/security" });
   assert.equal(r.findings[0]?.pointer, "/manifest/security/signature");
 });
+
+test("garbage signature bytes of any length are a finding, never an exception", () => {
+  for (const kind of ["p256", "rsa2048"] as const) {
+    for (const length of [1, 64, 72, 256, 300]) {
+      const r = check(keys[kind], Buffer.alloc(length, 0x30).toString("base64"));
+      assert.deepEqual(codes(r), ["SIGNATURE_VERIFICATION_FAILED"], `${kind} ${length}`);
+    }
+  }
+});

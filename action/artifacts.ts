@@ -1,0 +1,112 @@
+import type { Finding } from "../core/findings.types.ts";
+import { registryFile } from "../core/governance/classify.ts";
+import type { Manifest } from "../core/manifest.types.ts";
+import type { RegistrySource } from "../core/registry/source.types.ts";
+import type { Entry, RegistryConfig } from "../core/registry.types.ts";
+import type { SignatureKind, Signer } from "../core/signature/signature.types.ts";
+import type { TrustedRootData } from "../core/signature/trusted-root.ts";
+import { verifyRelease } from "../core/signature/verify-release.ts";
+import { type DownloadPolicy, download, type Fetcher } from "./download.ts";
+
+/** What the summary shows for one version's artifact. */
+export interface ArtifactRow {
+  checksum: "ok" | "mismatch" | "not checked" | "failed";
+  signature: SignatureKind;
+  signer?: Signer;
+}
+
+/** One version whose artifact is to be verified. */
+export interface ArtifactJob {
+  plugin: string;
+  version: string;
+  /** Registry-relative manifest path. */
+  file: string;
+  manifest: Manifest;
+  entry: Entry;
+  /** Registry-relative bundle path, when there is one. */
+  bundleFile?: string;
+}
+
+export interface ArtifactContext {
+  registryPath: string;
+  config: RegistryConfig;
+  /** Where bundles are read from (the PR's head, or the checked commit). */
+  source: RegistrySource;
+  policy: DownloadPolicy;
+  trustedRoot?: TrustedRootData;
+  fetcher?: Fetcher;
+  now: Date;
+}
+
+const DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+
+function containerCheck(job: ArtifactJob, file: string): { row: ArtifactRow; findings: Finding[] } {
+  const ref = job.manifest.installation.download_url ?? "";
+  if (DIGEST_REF.test(ref)) return { row: { checksum: "ok", signature: "none" }, findings: [] };
+  return {
+    row: { checksum: "failed", signature: "none" },
+    findings: [
+      {
+        code: "IMAGE_DIGEST_REQUIRED",
+        severity: "error",
+        message: `A container image must be pinned by digest (name@sha256:<64 hex>); got "${ref}". A tag can be moved after merge.`,
+        file,
+        pointer: "/installation/download_url",
+      },
+    ],
+  };
+}
+
+/**
+ * Downloads one version's artifact and verifies checksum and signatures through the core trust
+ * policy. Container images are checked by digest format only (the gate pulls no images).
+ */
+export async function verifyArtifact(
+  job: ArtifactJob,
+  ctx: ArtifactContext,
+): Promise<{ row: ArtifactRow; findings: Finding[] }> {
+  const file = registryFile(ctx.registryPath, job.file);
+  const install = job.manifest.installation;
+  if (install.installation_method === "container") return containerCheck(job, file);
+  if (!install.download_url) return { row: { checksum: "not checked", signature: "none" }, findings: [] };
+  const fetched = await download(install.download_url, ctx.policy, ctx.fetcher);
+  if (!fetched.ok) {
+    return {
+      row: { checksum: "failed", signature: "none" },
+      findings: [
+        {
+          code: "DOWNLOAD_FAILED",
+          severity: "error",
+          message: `The artifact of ${job.plugin} ${job.version} could not be downloaded: ${fetched.problem}.`,
+          file,
+          pointer: "/installation/download_url",
+        },
+      ],
+    };
+  }
+  const bundleBytes = job.bundleFile ? await ctx.source.readFile(job.bundleFile) : undefined;
+  const result = verifyRelease({
+    manifest: job.manifest,
+    manifestFile: file,
+    entry: job.entry,
+    config: ctx.config,
+    artifact: fetched.bytes,
+    ...(bundleBytes && job.bundleFile
+      ? {
+          bundle: new TextDecoder().decode(bundleBytes),
+          bundleFile: registryFile(ctx.registryPath, job.bundleFile),
+        }
+      : {}),
+    ...(ctx.trustedRoot !== undefined ? { trustedRoot: ctx.trustedRoot } : {}),
+    now: ctx.now,
+  });
+  const mismatch = result.findings.some((f) => f.code === "CHECKSUM_MISMATCH");
+  return {
+    row: {
+      checksum: install.checksum === undefined ? "not checked" : mismatch ? "mismatch" : "ok",
+      signature: result.signature,
+      ...(result.signer ? { signer: result.signer } : {}),
+    },
+    findings: result.findings,
+  };
+}

@@ -1,0 +1,71 @@
+import { readFile } from "node:fs/promises";
+
+/** The parts of a pull_request / pull_request_target payload the gate uses. Titles are data only. */
+export interface PullRequestEvent {
+  kind: "pull_request";
+  number: number;
+  baseSha: string;
+  headSha: string;
+  author: { id: number; login: string };
+  /** True when the head repository differs from the base one: the token is read-only (G5). */
+  fromFork: boolean;
+  /** owner/name of the base repository. */
+  repository: string;
+}
+
+/** A push, schedule or manual run: the whole registry at `sha` is checked. */
+export interface FullEvent {
+  kind: "full";
+  /** The commit to check; "HEAD" when the payload names none (schedule). */
+  sha: string;
+}
+
+/** The payload fields read, all optional: a malformed payload is reported, not trusted. */
+interface PullRequestPayload {
+  number?: unknown;
+  user?: { id?: unknown; login?: unknown };
+  base?: { sha?: unknown; repo?: { full_name?: unknown } };
+  head?: { sha?: unknown; repo?: { full_name?: unknown } | null };
+}
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+function sha(value: unknown, what: string): string {
+  if (typeof value !== "string" || !SHA.test(value))
+    throw new Error(`The event payload's ${what} is not a commit SHA.`);
+  return value;
+}
+
+/**
+ * Reads the webhook payload. Pull-request events need base and head SHAs and the author's
+ * numeric id; anything else is a full check of the checked-out commit.
+ */
+export async function readEvent(
+  eventName: string,
+  eventPath: string | undefined,
+): Promise<PullRequestEvent | FullEvent> {
+  const payload = eventPath ? (JSON.parse(await readFile(eventPath, "utf8")) as Record<string, unknown>) : {};
+  if (eventName === "pull_request" || eventName === "pull_request_target") {
+    const pr = payload.pull_request as PullRequestPayload | undefined;
+    if (!pr) throw new Error(`A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`);
+    const id = pr.user?.id;
+    if (typeof id !== "number" || !Number.isSafeInteger(id))
+      throw new Error("The pull request's author has no numeric id in the payload.");
+    const baseRepo = String(pr.base?.repo?.full_name ?? "");
+    const headRepo = String(pr.head?.repo?.full_name ?? "");
+    return {
+      kind: "pull_request",
+      number: Number(pr.number),
+      baseSha: sha(pr.base?.sha, "pull_request.base.sha"),
+      headSha: sha(pr.head?.sha, "pull_request.head.sha"),
+      author: { id, login: String(pr.user?.login ?? "") },
+      fromFork: headRepo !== "" && headRepo !== baseRepo,
+      repository: baseRepo,
+    };
+  }
+  const after = payload.after;
+  return {
+    kind: "full",
+    sha: typeof after === "string" && SHA.test(after) && !/^0+$/.test(after) ? after : "HEAD",
+  };
+}

@@ -1,0 +1,163 @@
+import semver from "semver";
+import { classifyPath, registryFile, touchedPlugins } from "../core/governance/classify.ts";
+import type {
+  FileChange,
+  GovernanceContext,
+  PluginChange,
+  VersionView,
+} from "../core/governance/governance.types.ts";
+import { loadJson } from "../core/json/load-json.ts";
+import type { Manifest } from "../core/manifest.types.ts";
+import { classifyPath as layoutPath } from "../core/registry/layout.ts";
+import type { RegistrySource } from "../core/registry/source.types.ts";
+import type { Entry, RegistryConfig } from "../core/registry.types.ts";
+
+/** A version the PR adds, with what verifying its artifact needs. */
+export interface NewVersion {
+  plugin: string;
+  version: string;
+  /** Registry-relative manifest path. */
+  file: string;
+  manifest?: Manifest;
+  /** Registry-relative bundle path, when the PR adds one beside the manifest. */
+  bundleFile?: string;
+  /** Signer pins: the base entry.json, or the PR's for a new plugin (its author pins them first). */
+  entry?: Entry;
+}
+
+/** Everything the gate reads from the two commits, before any rule runs. */
+export interface Gathered {
+  ctx: GovernanceContext;
+  /** The base commit's config.json (governance data is never read from the PR). */
+  config?: RegistryConfig;
+  newVersions: NewVersion[];
+  /** Registry-relative files the PR adds or modifies that core validation checks (config, entries, manifests, bundles). */
+  toValidate: string[];
+}
+
+async function json<T>(source: RegistrySource, file: string): Promise<T | undefined> {
+  const bytes = await source.readFile(file);
+  if (!bytes) return undefined;
+  const value = loadJson(bytes, { file }).value;
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as T) : undefined;
+}
+
+function manifestVersions(files: readonly string[]): string[] {
+  return files
+    .filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json"))
+    .map((f) => f.slice(0, -".json".length))
+    .filter((v) => semver.valid(v) !== null);
+}
+
+async function pluginChange(
+  name: string,
+  changes: readonly FileChange[],
+  base: RegistrySource,
+  head: RegistrySource,
+  registryPath: string,
+): Promise<{ plugin: PluginChange; newVersions: NewVersion[] }> {
+  const entryRel = `plugins/${name}/entry.json`;
+  const versionsRel = `plugins/${name}/versions`;
+  const [baseEntry, headEntry, baseFiles, headFiles] = await Promise.all([
+    json<Entry>(base, entryRel),
+    json<Entry>(head, entryRel),
+    base.list(versionsRel),
+    head.list(versionsRel),
+  ]);
+  const added = changes.filter((c) => {
+    const kind = classifyPath(registryPath, c.path);
+    return c.status === "added" && kind.kind === "version" && kind.plugin === name;
+  });
+  const baseVersions = manifestVersions(baseFiles).sort(semver.compare);
+  const addedVersions: VersionView[] = [];
+  const previousVersions: (VersionView | undefined)[] = [];
+  const newVersions: NewVersion[] = [];
+  for (const change of added) {
+    const kind = classifyPath(registryPath, change.path);
+    if (kind.kind !== "version") continue;
+    const file = `${versionsRel}/${kind.version}.json`;
+    const manifest = await json<Manifest>(head, file);
+    const hasBundle = headFiles.includes(`${kind.version}.sigstore.json`);
+    addedVersions.push({
+      version: kind.version,
+      file: change.path,
+      hasBundle,
+      ...(manifest ? { manifest } : {}),
+    });
+    const below = semver.valid(kind.version) ? baseVersions.filter((v) => semver.lt(v, kind.version)) : [];
+    const prev = below.at(-1);
+    if (prev) {
+      const prevManifest = await json<Manifest>(base, `${versionsRel}/${prev}.json`);
+      previousVersions.push({
+        version: prev,
+        file: registryFile(registryPath, `${versionsRel}/${prev}.json`),
+        hasBundle: baseFiles.includes(`${prev}.sigstore.json`),
+        ...(prevManifest ? { manifest: prevManifest } : {}),
+      });
+    } else {
+      previousVersions.push(undefined);
+    }
+    const pins = baseEntry ?? headEntry;
+    newVersions.push({
+      plugin: name,
+      version: kind.version,
+      file,
+      ...(manifest ? { manifest } : {}),
+      ...(hasBundle ? { bundleFile: `${versionsRel}/${kind.version}.sigstore.json` } : {}),
+      ...(pins ? { entry: pins } : {}),
+    });
+  }
+  const entryFile = registryFile(registryPath, entryRel);
+  const plugin: PluginChange = {
+    name,
+    entryFile,
+    entryChanged: changes.some((c) => c.path === entryFile),
+    addedVersions,
+    previousVersions,
+    baseVersions,
+    ...(baseEntry ? { baseEntry } : {}),
+    ...(headEntry ? { headEntry } : {}),
+  };
+  return { plugin, newVersions };
+}
+
+/**
+ * Reads what the governance rules and artifact checks need, and nothing more: the base config,
+ * the touched plugins' entries and version listings (base and head), the new manifests, the
+ * previous version of each, and the base list of plugin names.
+ */
+export async function gather(
+  registryPath: string,
+  author: { id: number; login: string },
+  changes: FileChange[],
+  base: RegistrySource,
+  head: RegistrySource,
+): Promise<Gathered> {
+  const config = await json<RegistryConfig>(base, "config.json");
+  const names = touchedPlugins(registryPath, changes);
+  const results = await Promise.all(
+    names.map((name) => pluginChange(name, changes, base, head, registryPath)),
+  );
+  // The list of names is only needed to vet new names (collisions): a PR that only adds versions
+  // never reads it, so its cost does not grow with the registry.
+  const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
+  const prefix = registryPath === "." ? "" : `${registryPath}/`;
+  const toValidate = changes
+    .filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json"))
+    .map((c) => c.path.slice(prefix.length))
+    // config.json, entries, manifests and bundles; other JSON (e.g. a trusted root) is data.
+    .filter((rel) => layoutPath(rel).kind !== "other");
+  return {
+    ctx: {
+      registryPath,
+      author,
+      maintainers: Array.isArray(config?.maintainers) ? config.maintainers : [],
+      changes,
+      plugins: results.map((r) => r.plugin),
+      baseNames,
+    },
+    ...(config ? { config } : {}),
+    newVersions: results.flatMap((r) => r.newVersions),
+    toValidate,
+  };
+}

@@ -1,0 +1,29 @@
+import type { Finding } from "../../core/findings.types.ts";
+import type { ArtifactRow } from "../artifacts.ts";
+
+/** One plugin version the run checked: a row of the summary table. */
+export interface VersionReport {
+  plugin: string;
+  version: string;
+  /** Repository-relative manifest path. */
+  file: string;
+  /** Absent when artifacts were not verified. */
+  artifact?: ArtifactRow;
+}
+
+/** Everything a run reports: rendered as annotations, job summary, PR comment and outputs. */
+export interface GateReport {
+  mode: "pull_request" | "full";
+  /** No finding at or above the fail-on severity. */
+  valid: boolean;
+  failOn: "error" | "warning";
+  findings: Finding[];
+  versions: VersionReport[];
+  changedPlugins: string[];
+  /** Pull-request mode only. */
+  prNumber?: number;
+  /** The commit that was checked (PR head, or the pushed commit). */
+  sha: string;
+  /** Where the changed-file list came from, for the record. */
+  changesFrom?: "git" | "api";
+}

@@ -1,0 +1,40 @@
+import * as core from "@actions/core";
+import { mirrorFetcher } from "./download.ts";
+import { readEvent } from "./event.ts";
+import { checkFull } from "./full-mode.ts";
+import { gitHubApi } from "./github.ts";
+import { readSettings } from "./inputs.ts";
+import { checkPullRequest, type Ports } from "./pr-mode.ts";
+import { publish } from "./report/publish.ts";
+
+/**
+ * The Action: read settings and the event, check the pull request (or, on push and schedule,
+ * the whole registry), report. The single top-level catch turns an environment or usage
+ * problem into a failed step with its code; findings never throw.
+ */
+export async function run(): Promise<void> {
+  try {
+    const settings = readSettings();
+    const event = await readEvent(settings.eventName, settings.eventPath);
+    const api = settings.token ? gitHubApi(settings.token, settings.apiUrl, settings.repository) : undefined;
+    const ports: Ports = settings.artifactMirror ? { fetcher: mirrorFetcher(settings.artifactMirror) } : {};
+    const report =
+      event.kind === "pull_request"
+        ? await checkPullRequest(settings, event, api, ports)
+        : await checkFull(settings, event, ports);
+    await publish(report, settings, event.kind === "pull_request" ? event : undefined, api);
+    if (!report.valid) {
+      const failing = report.findings.filter(
+        (f) => f.severity === "error" || (report.failOn === "warning" && f.severity === "warning"),
+      );
+      core.setFailed(
+        `The registry gate found ${failing.length} problem(s); see the annotations and the job summary.`,
+      );
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(`${typeof code === "string" ? `${code}: ` : ""}${message}`);
+    if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
+  }
+}

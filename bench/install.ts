@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:install`: installs a plugin with 5 transitive dependencies from a loopback
+ * registry (cold cache, fresh plugin folder) and compares with the floor of fetching, hashing and
+ * extracting the same archives with curl, sha256sum and tar in the same run. Prints the HTTP
+ * request counts (target: at most 2 metadata requests per plugin) and the time ratio (target ≤ 1.5×).
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createContext } from "../runner/create-context.ts";
+import type { Fetcher } from "../runner/net/fetcher.types.ts";
+import { createHttpFetcher } from "../runner/net/fetcher-http.ts";
+import { install } from "../runner/ops/install.ts";
+import { tarGz } from "../test/runner/helpers/archives.ts";
+import { publish } from "../test/runner/helpers/registry.ts";
+import { startServer } from "../test/runner/helpers/server.ts";
+
+// The server lives in this process: the floor's tools must run asynchronously.
+const run = promisify(execFile);
+const MB = Number(process.env.BENCH_ARCHIVE_MB ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const names = ["top", "dep-a", "dep-b", "dep-c", "dep-d", "dep-e"];
+const deps: Record<string, string[]> = {
+  top: ["dep-a", "dep-b"],
+  "dep-a": ["dep-c"],
+  "dep-b": ["dep-c", "dep-d"],
+  "dep-c": ["dep-e"],
+  "dep-d": ["dep-e"],
+  "dep-e": [],
+};
+
+const server = await startServer();
+publish(
+  server,
+  names.map((name) => ({
+    name,
+    versions: ["1.0.0", "1.1.0", "1.2.0"].map((version) => ({
+      version,
+      deps: (deps[name] ?? []).map((d) => ({ name: d, version_constraint: "^1.0.0" })),
+      archive: tarGz([
+        { path: `finfocus-plugin-${name}`, data: randomBytes(MB * 1024 * 1024), mode: 0o755 },
+        { path: "LICENSE", data: "Apache-2.0\n" },
+        { path: "README.md", data: `# ${name}\n` },
+      ]),
+    })),
+  })),
+);
+const work = await mkdtemp(join(tmpdir(), "ffr-bench-"));
+
+async function runner(round: number, constraint?: string): Promise<{ ms: number; requests: string[] }> {
+  const requests: string[] = [];
+  const real = createHttpFetcher({ allowLoopbackHttp: true });
+  const fetcher: Fetcher = {
+    get: (r) => {
+      requests.push(new URL(r.url).pathname);
+      return real.get(r);
+    },
+  };
+  const dir = join(work, `runner-${round}`);
+  const context = createContext({
+    pluginDir: join(dir, "plugins"),
+    cacheDir: join(dir, "cache"),
+    registryUrl: server.url,
+    fetcher,
+    yes: true,
+  });
+  const started = performance.now();
+  const result = await install(context, {
+    plugins: [{ name: "top", ...(constraint ? { constraint } : {}) }],
+  });
+  const ms = performance.now() - started;
+  if (result.installed.length !== names.length) throw new Error(`installed ${result.installed.length}`);
+  return { ms, requests };
+}
+
+async function floor(round: number): Promise<number> {
+  const dir = join(work, `floor-${round}`);
+  await mkdir(dir, { recursive: true });
+  const started = performance.now();
+  for (const name of names) {
+    const file = join(dir, `${name}.tar.gz`);
+    const out = join(dir, name);
+    await mkdir(out);
+    await run("curl", ["-sSf", "-o", file, `${server.url}/artifacts/${name}-1.2.0.tar.gz`]);
+    await run("sha256sum", [file]);
+    await run("tar", ["-xzf", file, "-C", out]);
+  }
+  return performance.now() - started;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const runnerTimes: number[] = [];
+const floorTimes: number[] = [];
+let requests: string[] = [];
+await runner(-1); // warm-up: module loading and JIT, not measured
+await floor(-1);
+for (let i = 0; i < ROUNDS; i++) {
+  const r = await runner(i);
+  runnerTimes.push(r.ms);
+  requests = r.requests;
+  floorTimes.push(await floor(i));
+}
+// An older version of the root: its manifest is not the plugin document's latest, so it costs a
+// second metadata request.
+const pinned = await runner(ROUNDS, "1.0.0");
+await server.close();
+await rm(work, { recursive: true, force: true });
+
+const metadata = requests.filter((p) => !p.startsWith("/artifacts/"));
+const perPlugin = names.map((n) => metadata.filter((p) => p.includes(`/plugins/${n}/`)).length);
+const r = median(runnerTimes);
+const f = median(floorTimes);
+const lines = [
+  `bench:install: ${names.length} plugins (top + 5 transitive dependencies), ${MB} MiB archives, median of ${ROUNDS}`,
+  `  HTTP requests: ${requests.length} total = ${metadata.length} metadata + ${requests.length - metadata.length} artifacts`,
+  `  metadata requests per plugin: max ${Math.max(...perPlugin)} (target ≤ 2), plus 1 discovery document`,
+  `  top@1.0.0 (not the latest): max ${Math.max(...names.map((n) => pinned.requests.filter((p) => !p.startsWith("/artifacts/") && p.includes(`/plugins/${n}/`)).length))} metadata requests per plugin`,
+  `  runner install:            ${r.toFixed(0)} ms`,
+  `  floor curl+sha256sum+tar:  ${f.toFixed(0)} ms`,
+  `  ratio: ${(r / f).toFixed(2)}× (target ≤ 1.5×)`,
+];
+process.stdout.write(`${lines.join("\n")}\n`);

@@ -1,0 +1,101 @@
+import { setImmediate as yieldToEvents } from "node:timers/promises";
+import { Worker } from "node:worker_threads";
+import type { RegistryConfig } from "../registry.types.ts";
+import type { KnownVersion } from "../rules/rule.types.ts";
+import { type PluginResult, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+
+/** Plugins per unit of work: small enough to balance threads, large enough to amortize messages. */
+const CHUNK_MANIFESTS = 400;
+
+/** Messages from the main thread to a worker (load-worker.ts). */
+export type ToWorker =
+  | { type: "init"; config?: RegistryConfig; known: [string, KnownVersion[]][]; keepManifests: boolean }
+  | { type: "chunk"; id: number; jobs: PluginWork[] };
+
+/** Messages from a worker. */
+export interface FromWorker {
+  id: number;
+  results: PluginResult[];
+}
+
+/**
+ * Worker threads that validate an on-disk registry's plugins alongside the main thread. Started
+ * early (they load modules and compile schemas while the main thread reads entries), then fed
+ * chunks from one queue that the main thread also takes from, so a slow-starting worker simply
+ * does less of the work.
+ */
+export class ValidationPool {
+  readonly #workers: Worker[];
+
+  constructor(dir: string, threads: number) {
+    this.#workers = Array.from(
+      { length: Math.max(0, threads - 1) },
+      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { dir } }),
+    );
+  }
+
+  /** Validates every job; results come back in the jobs' order. Terminates the workers. */
+  async run(
+    config: RegistryConfig | undefined,
+    known: Map<string, KnownVersion[]>,
+    jobs: PluginWork[],
+    read: (rel: string) => Promise<Uint8Array | undefined>,
+    keepManifests: boolean,
+  ): Promise<PluginResult[]> {
+    const chunks = chunk(jobs);
+    const results: PluginResult[][] = new Array(chunks.length);
+    let next = 0;
+    const take = (): number | undefined => (next < chunks.length ? next++ : undefined);
+    const init: ToWorker = { type: "init", ...(config ? { config } : {}), known: [...known], keepManifests };
+    const remote = this.#workers.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          const send = (): void => {
+            const id = take();
+            if (id === undefined) return resolve();
+            worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] } satisfies ToWorker);
+          };
+          worker.on("message", (message: FromWorker) => {
+            results[message.id] = message.results;
+            send();
+          });
+          worker.once("error", reject);
+          worker.postMessage(init);
+          send();
+        }),
+    );
+    try {
+      const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
+      for (let id = take(); id !== undefined; id = take()) {
+        const local: PluginResult[] = [];
+        for (const job of chunks[id] ?? [])
+          local.push(await validatePlugin(job, config, lookup, read, keepManifests));
+        results[id] = local;
+        await yieldToEvents(); // let worker replies in, so they get their next chunk
+      }
+      await Promise.all(remote);
+    } finally {
+      await this.close();
+    }
+    return results.flat();
+  }
+
+  /** Stops the workers (also when the pool ends up unused). */
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
+
+function chunk(jobs: PluginWork[]): PluginWork[][] {
+  const chunks: PluginWork[][] = [[]];
+  let size = 0;
+  for (const job of jobs) {
+    if (size >= CHUNK_MANIFESTS) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)?.push(job);
+    size += job.listing.versionFiles.length;
+  }
+  return chunks;
+}

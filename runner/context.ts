@@ -1,0 +1,64 @@
+import type { ExtractLimits } from "./install/archive-entries.ts";
+import type { StepHooks } from "./install/place.ts";
+import type { ArtifactVerifier } from "./install/verify.ts";
+import type { Clock, Fetcher } from "./net/fetcher.types.ts";
+import type { SecurityPolicy } from "./policy.ts";
+import type { SystemInfo } from "./resolve/system.ts";
+import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
+
+/** A question the runner needs answered: the CLI prompts, the library's caller decides. */
+export interface Approval {
+  kind: "permissions" | "untrusted" | "minor-update";
+  plugin: string;
+  question: string;
+  permissions?: string[];
+}
+
+/** Progress and notices, for the CLI's text output (and a daemon's logs). */
+export type RunnerEvent =
+  | { kind: "download"; plugin: string; url: string; received: number; total: number | undefined }
+  | { kind: "warning"; message: string }
+  | { kind: "step"; plugin: string; message: string };
+
+/**
+ * Everything an operation needs from the outside world, passed in (ports): sources, fetcher,
+ * clock, verifier, the plugin folder and the user's answers. Tests build one with loopback
+ * servers and temp folders; the CLI builds one from flags and the discovery config.
+ */
+export interface RunnerContext {
+  pluginDir: string;
+  sources: MetadataSource[];
+  fetcher: Fetcher;
+  clock: Clock;
+  verifier: ArtifactVerifier;
+  /** The host's spec version (default: the current spec version). */
+  specVersion: string;
+  policy: SecurityPolicy;
+  /** Fetch artifacts from `<mirror>/<file name>` instead; checksum and signature still apply. */
+  artifactMirror?: string;
+  maxDownloadBytes: number;
+  /** Verified artifacts kept by checksum (none: no artifact cache). */
+  artifactCacheDir?: string;
+  /** How many discovery sources `discover` asks at once (the spec's concurrent_discoveries). */
+  concurrentDiscoveries?: number;
+  /** Only caches: no network at all. */
+  offline?: boolean;
+  extractLimits: ExtractLimits;
+  allowScripts: boolean;
+  scriptTimeoutMs: number;
+  /** Approve everything (`--yes`). */
+  yes: boolean;
+  /** Permissions approved up front (`--allow-permissions`). */
+  allowPermissions: string[];
+  /** Asked when approval is needed and not given up front; absent = refuse. */
+  approve?: (approval: Approval) => Promise<boolean>;
+  /** Overrides the measured host (tests). */
+  system?: SystemInfo;
+  hooks?: StepHooks;
+  lockTimeoutMs?: number;
+  onEvent?: (event: RunnerEvent) => void;
+  /** Trust anchors given out of band (e.g. the registry's config.json); override what a source publishes. */
+  trust?: RegistryTrust;
+}
+
+export const CURRENT_SPEC_VERSION = "0.1.0";

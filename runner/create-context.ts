@@ -1,0 +1,97 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { type Approval, CURRENT_SPEC_VERSION, type RunnerContext, type RunnerEvent } from "./context.ts";
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
+import type { StepHooks } from "./install/place.ts";
+import { type ArtifactVerifier, createReleaseVerifier } from "./install/verify.ts";
+import { type Clock, type Fetcher, systemClock } from "./net/fetcher.types.ts";
+import { createHttpFetcher } from "./net/fetcher-http.ts";
+import type { SecurityPolicy } from "./policy.ts";
+import type { SystemInfo } from "./resolve/system.ts";
+import { HttpCache } from "./source/http-cache.ts";
+import { createRegistrySource } from "./source/registry-source.ts";
+import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
+
+/** The public registry's root, the default discovery source. */
+export const DEFAULT_REGISTRY_URL = "https://registry.finfocus.dev";
+
+export interface ClientOptions {
+  /** Default `~/.finfocus/plugins`. */
+  pluginDir?: string;
+  /** A registry root; ignored when `sources` is given. Default DEFAULT_REGISTRY_URL. */
+  registryUrl?: string;
+  sources?: MetadataSource[];
+  /** Default `~/.finfocus/cache/registry`. */
+  cacheDir?: string;
+  cacheTtlSeconds?: number;
+  apiKey?: string;
+  allowLoopbackHttp?: boolean;
+  offline?: boolean;
+  fetcher?: Fetcher;
+  clock?: Clock;
+  verifier?: ArtifactVerifier;
+  specVersion?: string;
+  policy?: SecurityPolicy;
+  artifactMirror?: string;
+  maxDownloadBytes?: number;
+  concurrentDiscoveries?: number;
+  /** Keep verified artifacts here by checksum (reinstalls and `--offline`). */
+  artifactCacheDir?: string;
+  extractLimits?: ExtractLimits;
+  allowScripts?: boolean;
+  scriptTimeoutMs?: number;
+  yes?: boolean;
+  allowPermissions?: string[];
+  approve?: (approval: Approval) => Promise<boolean>;
+  system?: SystemInfo;
+  hooks?: StepHooks;
+  lockTimeoutMs?: number;
+  onEvent?: (event: RunnerEvent) => void;
+  trust?: RegistryTrust;
+}
+
+/** Builds a RunnerContext with the defaults filled in: the one place defaults live. */
+export function createContext(options: ClientOptions = {}): RunnerContext {
+  const clock = options.clock ?? systemClock;
+  const fetcher =
+    options.fetcher ?? createHttpFetcher({ allowLoopbackHttp: options.allowLoopbackHttp ?? false, clock });
+  const sources = options.sources ?? [
+    createRegistrySource({
+      url: options.registryUrl ?? DEFAULT_REGISTRY_URL,
+      cache: new HttpCache({
+        fetcher,
+        clock,
+        dir: options.cacheDir ?? join(homedir(), ".finfocus", "cache", "registry"),
+        ...(options.offline ? { offline: true } : {}),
+        ...(options.concurrentDiscoveries ? { concurrentDiscoveries: options.concurrentDiscoveries } : {}),
+        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      }),
+      ...(options.cacheTtlSeconds !== undefined ? { ttlSeconds: options.cacheTtlSeconds } : {}),
+    }),
+  ];
+  return {
+    pluginDir: options.pluginDir ?? join(homedir(), ".finfocus", "plugins"),
+    sources,
+    fetcher,
+    clock,
+    verifier: options.verifier ?? createReleaseVerifier({ now: () => new Date(clock.now()) }),
+    specVersion: options.specVersion ?? CURRENT_SPEC_VERSION,
+    policy: options.policy ?? { allow_untrusted: false, prompt_for_untrusted: true },
+    ...(options.artifactMirror ? { artifactMirror: options.artifactMirror } : {}),
+    maxDownloadBytes: options.maxDownloadBytes ?? 256 * 1024 * 1024,
+    ...(options.artifactCacheDir ? { artifactCacheDir: options.artifactCacheDir } : {}),
+    ...(options.offline ? { offline: true } : {}),
+    ...(options.concurrentDiscoveries ? { concurrentDiscoveries: options.concurrentDiscoveries } : {}),
+    extractLimits: options.extractLimits ?? DEFAULT_EXTRACT_LIMITS,
+    allowScripts: options.allowScripts ?? false,
+    scriptTimeoutMs: options.scriptTimeoutMs ?? 60_000,
+    yes: options.yes ?? false,
+    allowPermissions: options.allowPermissions ?? [],
+    ...(options.approve ? { approve: options.approve } : {}),
+    ...(options.system ? { system: options.system } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.trust ? { trust: options.trust } : {}),
+  };
+}

@@ -1,0 +1,186 @@
+import { Parser, type ReadEntry } from "tar";
+import yauzl from "yauzl";
+import { RunnerError } from "../errors.ts";
+
+/** One archive member, read fully into memory before anything touches the disk. */
+export interface ArchiveEntry {
+  /** The raw name as the archive states it. */
+  path: string;
+  kind: "file" | "directory" | "symlink" | "hardlink" | "other";
+  mode: number;
+  data?: Uint8Array;
+  linkpath?: string;
+  /** The archive's own type name, for messages about refused entries. */
+  typeName: string;
+}
+
+export interface ExtractLimits {
+  /** Total uncompressed bytes. Default 512 MiB. */
+  maxTotalBytes: number;
+  /** Default 10,000. */
+  maxEntries: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxTotalBytes: 512 * 1024 * 1024, maxEntries: 10_000 };
+
+export type ArchiveFormat = "tar.gz" | "tar" | "zip" | "binary";
+
+/** Decides the format from the bytes (magic numbers), falling back on the URL's extension. */
+export function detectFormat(bytes: Uint8Array, urlOrName: string): ArchiveFormat {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return "tar.gz";
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return "zip";
+  if (bytes.length > 262 && Buffer.from(bytes.subarray(257, 262)).toString("latin1") === "ustar")
+    return "tar";
+  const lower = urlOrName.toLowerCase().split(/[?#]/)[0] ?? "";
+  if (/\.(tar\.gz|tgz|zip|tar)$/.test(lower)) {
+    throw new RunnerError("EXTRACTION_FAILED", `${urlOrName} is named like an archive but is not one`, {});
+  }
+  return "binary";
+}
+
+function bomb(limits: ExtractLimits, what: string): RunnerError {
+  return new RunnerError(
+    "EXTRACTION_FAILED",
+    `The archive expands past the ${what} limit (${limits.maxEntries} entries, ${limits.maxTotalBytes} bytes): refused as a decompression bomb`,
+    { limit: what },
+  );
+}
+
+/** Reads every member of a .tar.gz/.tgz/.tar held in memory, aborting at the limits. */
+export function readTarEntries(bytes: Uint8Array, limits: ExtractLimits): Promise<ArchiveEntry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: ArchiveEntry[] = [];
+    let total = 0;
+    let failed: Error | undefined;
+    const parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024 });
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = error;
+      reject(wrap(error));
+      parser.abort(error);
+    };
+    parser.on("entry", (entry: ReadEntry) => {
+      if (failed) return entry.resume();
+      if (entries.length >= limits.maxEntries) return fail(bomb(limits, "entry count"));
+      const chunks: Buffer[] = [];
+      const record: ArchiveEntry = {
+        path: entry.path,
+        kind: tarKind(entry.type),
+        mode: entry.mode ?? 0o644,
+        typeName: entry.type,
+        ...(entry.linkpath ? { linkpath: entry.linkpath } : {}),
+      };
+      entries.push(record);
+      entry.on("data", (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > limits.maxTotalBytes) return fail(bomb(limits, "size"));
+        chunks.push(chunk);
+      });
+      entry.on("end", () => {
+        if (record.kind === "file") record.data = Buffer.concat(chunks);
+      });
+    });
+    parser.on("error", (error: Error) => fail(error));
+    parser.on("abort", () => undefined);
+    parser.on("end", () => {
+      if (!failed) resolve(entries);
+    });
+    try {
+      parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } catch (error) {
+      fail(error as Error);
+    }
+  });
+}
+
+function tarKind(type: string): ArchiveEntry["kind"] {
+  switch (type) {
+    case "File":
+    case "OldFile":
+    case "ContiguousFile":
+      return "file";
+    case "Directory":
+      return "directory";
+    case "SymbolicLink":
+      return "symlink";
+    case "Link":
+      return "hardlink";
+    default:
+      return "other";
+  }
+}
+
+function wrap(error: unknown): RunnerError {
+  if (error instanceof RunnerError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RunnerError(
+    "EXTRACTION_FAILED",
+    `The archive could not be read: ${message}`,
+    {},
+    { cause: error },
+  );
+}
+
+/** Reads every member of a .zip held in memory, aborting at the limits. */
+export function readZipEntries(bytes: Uint8Array, limits: ExtractLimits): Promise<ArchiveEntry[]> {
+  return new Promise((resolve, reject) => {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    yauzl.fromBuffer(
+      buffer,
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: true },
+      (openError, zip) => {
+        if (openError || !zip) return reject(wrap(openError));
+        const entries: ArchiveEntry[] = [];
+        let total = 0;
+        const fail = (error: unknown) => {
+          zip.close();
+          reject(wrap(error));
+        };
+        zip.on("error", fail);
+        zip.on("end", () => resolve(entries));
+        zip.on("entry", (entry: yauzl.Entry) => {
+          if (entries.length >= limits.maxEntries) return fail(bomb(limits, "entry count"));
+          if (entry.uncompressedSize > limits.maxTotalBytes - total) return fail(bomb(limits, "size"));
+          const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
+          const typeBits = unixMode & 0o170000;
+          const isDir = entry.fileName.endsWith("/");
+          const kind: ArchiveEntry["kind"] = isDir
+            ? "directory"
+            : typeBits === 0o120000
+              ? "symlink"
+              : typeBits === 0 || typeBits === 0o100000
+                ? "file"
+                : "other";
+          const record: ArchiveEntry = {
+            path: entry.fileName,
+            kind,
+            mode: unixMode & 0o7777 || (isDir ? 0o755 : 0o644),
+            typeName: `zip mode ${typeBits.toString(8)}`,
+          };
+          entries.push(record);
+          if (isDir) return zip.readEntry();
+          zip.openReadStream(entry, (streamError, stream) => {
+            if (streamError || !stream) return fail(streamError);
+            const chunks: Buffer[] = [];
+            stream.on("data", (chunk: Buffer) => {
+              total += chunk.length;
+              if (total > limits.maxTotalBytes) {
+                stream.destroy();
+                return fail(bomb(limits, "size"));
+              }
+              chunks.push(chunk);
+            });
+            stream.on("error", fail);
+            stream.on("end", () => {
+              const data = Buffer.concat(chunks);
+              if (kind === "symlink") record.linkpath = data.toString("utf8");
+              else record.data = data;
+              zip.readEntry();
+            });
+          });
+        });
+        zip.readEntry();
+      },
+    );
+  });
+}

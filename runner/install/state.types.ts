@@ -1,0 +1,29 @@
+import type { SecurityLevel } from "../../core/manifest.types.ts";
+
+/** One installed plugin, as recorded in `<pluginDir>/.finfocus-registry/state.json`. */
+export interface InstalledPlugin {
+  name: string;
+  version: string;
+  /** Absolute path of `<pluginDir>/<name>/v<version>`. */
+  path: string;
+  /** Unique per install; a journal entry with the same id means the install committed. */
+  install_id: string;
+  installed_at: string;
+  /** True when the user asked for it, false when it came in as a dependency. */
+  explicit: boolean;
+  source: { kind: "registry" | "filesystem" | "url" | "git"; location: string };
+  checksum?: string;
+  checksum_algorithm?: string;
+  security_level: SecurityLevel;
+  signature_kind: "none" | "key" | "sigstore";
+  dependencies: { name: string; version_constraint: string; optional: boolean }[];
+  permissions: string[];
+  /** Relative path → sha256 of every file installed, for `verifyInstalled`. */
+  files?: Record<string, string>;
+}
+
+/** The whole state: ONE file, replaced atomically. */
+export interface InstallState {
+  format: 1;
+  plugins: Record<string, InstalledPlugin>;
+}

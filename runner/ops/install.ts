@@ -1,0 +1,308 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Manifest } from "../../core/manifest.types.ts";
+import type { RunnerContext } from "../context.ts";
+import { RunnerError } from "../errors.ts";
+import { cacheArtifact, downloadArtifact } from "../install/download.ts";
+import { extractArtifact } from "../install/extract.ts";
+import { fileDigests } from "../install/file-digests.ts";
+import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layout.ts";
+import { withLock } from "../install/lock.ts";
+import { placeVersion, recoverAll } from "../install/place.ts";
+import { runScript, scriptCommand } from "../install/scripts.ts";
+import { readState } from "../install/state.ts";
+import type { InstalledPlugin } from "../install/state.types.ts";
+import type { VerifyOutcome } from "../install/verify.ts";
+import { decidePolicy } from "../policy.ts";
+import { type ResolvedPlugin, resolvePlan } from "../resolve/resolve.ts";
+import { currentSystem, unmetRequirements } from "../resolve/system.ts";
+import { writeDefaultConfig } from "./configure.ts";
+
+/** The spec's InstallPlugin, for one or more plugins with their dependencies. */
+export interface InstallRequest {
+  plugins: { name: string; constraint?: string }[];
+  /** Reinstall even when the resolved version is installed already. */
+  force?: boolean;
+  includePrerelease?: boolean;
+  /** Names re-resolved even if an installed version satisfies the constraints (update). */
+  upgrade?: string[];
+}
+
+export interface InstallResult {
+  installed: InstalledPlugin[];
+  unchanged: { name: string; version: string }[];
+  warnings: string[];
+}
+
+interface Prepared {
+  pick: ResolvedPlugin;
+  manifest: Manifest;
+  bytes: Uint8Array;
+  url: string;
+  outcome: VerifyOutcome;
+}
+
+/**
+ * Resolves, downloads and verifies the whole closure first, and only then installs each plugin
+ * (dependencies first), each atomically under its lock: a tampered or failing plugin anywhere in
+ * the closure installs nothing.
+ */
+export async function install(context: RunnerContext, request: InstallRequest): Promise<InstallResult> {
+  for (const p of request.plugins) assertName(p.name);
+  const layout = layoutFor(context.pluginDir);
+  await mkdir(context.pluginDir, { recursive: true });
+  await recoverAll(layout);
+  const state = await readState(layout);
+  const installedVersions = Object.fromEntries(Object.values(state.plugins).map((p) => [p.name, p.version]));
+  const moving = new Set([...(request.upgrade ?? []), ...request.plugins.map((p) => p.name)]);
+  // Installed plugins that stay keep their say over the versions of what they depend on.
+  const installedDemands = Object.values(state.plugins)
+    .filter((p) => !moving.has(p.name))
+    .flatMap((p) =>
+      p.dependencies
+        .filter((d) => !d.optional && moving.has(d.name))
+        .map((d) => ({
+          name: d.name,
+          constraint: d.version_constraint,
+          from: `installed ${p.name}@${p.version}`,
+        })),
+    );
+  const plan = await resolvePlan({
+    roots: request.plugins,
+    installedDemands,
+    sources: context.sources,
+    specVersion: context.specVersion,
+    installed: installedVersions,
+    upgrade: [...(request.upgrade ?? []), ...(request.force ? request.plugins.map((p) => p.name) : [])],
+    ...(request.includePrerelease ? { includePrerelease: true } : {}),
+  });
+  const warnings = [...plan.warnings];
+  for (const w of warnings) context.onEvent?.({ kind: "warning", message: w });
+  const system = context.system ?? (await currentSystem(context.pluginDir));
+  const todo = plan.plugins.filter(
+    (p) => !p.alreadyInstalled || (request.force && request.plugins.some((r) => r.name === p.name)),
+  );
+  // Downloads and verification run a few at a time; questions to the user still come one by one.
+  const serial = serialApprovals(context);
+  const prepared = await mapPool(todo, 4, (pick) => prepare(serial, pick, system, warnings));
+  const installed: InstalledPlugin[] = [];
+  for (const item of prepared)
+    installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warnings));
+  const unchanged = plan.plugins
+    .filter((p) => !todo.includes(p))
+    .map((p) => ({ name: p.name, version: p.version }));
+  return { installed, unchanged, warnings };
+}
+
+function serialApprovals(context: RunnerContext): RunnerContext {
+  const approve = context.approve;
+  if (!approve) return context;
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    ...context,
+    approve: (approval) => {
+      const answer = queue.then(() => approve(approval));
+      queue = answer.catch(() => undefined);
+      return answer;
+    },
+  };
+}
+
+/** Maps with at most `limit` calls in flight, results in input order; stops starting new work after a failure. */
+async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** USAGE unless `name` is a plugin name (never a path). */
+export function assertName(name: string): void {
+  try {
+    assertPluginName(name);
+  } catch {
+    throw new RunnerError("USAGE", `${JSON.stringify(name)} is not a plugin name`, { name });
+  }
+}
+
+async function prepare(
+  context: RunnerContext,
+  pick: ResolvedPlugin,
+  system: Awaited<ReturnType<typeof currentSystem>>,
+  warnings: string[],
+): Promise<Prepared> {
+  const { name, version } = pick;
+  assertName(name);
+  if (!pick.source || !pick.info)
+    throw new RunnerError("PLUGIN_NOT_FOUND", `${name} has no source`, { name });
+  const manifest = await pick.source.manifest(name, version);
+  const unmet = unmetRequirements(manifest, system);
+  if (unmet.length > 0) {
+    throw new RunnerError("SYSTEM_REQUIREMENTS_NOT_MET", `${name}@${version}: ${unmet.join("; ")}`, {
+      name,
+      version,
+      unmet,
+    });
+  }
+  const method = manifest.installation.installation_method;
+  // A "package" with an HTTPS download_url is an archive like any other; a container image, or a
+  // package named for a system package manager, is for other tools.
+  if (
+    method === "container" ||
+    (method === "package" && !/^https?:\/\//.test(manifest.installation.download_url ?? ""))
+  ) {
+    throw new RunnerError(
+      "UNSUPPORTED_INSTALLATION_METHOD",
+      `${name}@${version} installs by ${method}; this runner installs binaries and archives`,
+      { name, version, method },
+    );
+  }
+  if (method === "script" && !context.allowScripts) {
+    throw new RunnerError(
+      "PERMISSIONS_ERROR",
+      `${name}@${version} installs with a script: pass --allow-scripts`,
+      {
+        name,
+      },
+    );
+  }
+  await approvePermissions(context, manifest);
+  const bundle = await pick.source.bundle(name, version);
+  const trust = { ...(await pick.source.trust?.()), ...context.trust };
+  const signers = pick.info.signers;
+  let { url, bytes, fromCache } = await downloadArtifact(context, manifest);
+  const verify = (artifact: Uint8Array) =>
+    context.verifier({
+      name,
+      version,
+      bytes: artifact,
+      manifest,
+      signers,
+      ...(trust.officialSigners ? { officialSigners: trust.officialSigners } : {}),
+      ...(trust.trustedRoot !== undefined ? { trustedRoot: trust.trustedRoot } : {}),
+      bundle,
+    });
+  let outcome: VerifyOutcome;
+  try {
+    outcome = await verify(bytes);
+  } catch (error) {
+    // A cached copy that no longer verifies is fetched again (online); the download must verify.
+    if (!fromCache || context.offline) throw error;
+    ({ url, bytes, fromCache } = await downloadArtifact(context, manifest, { skipCache: true }));
+    outcome = await verify(bytes);
+  }
+  await cacheArtifact(context, manifest, bytes);
+  const level = manifest.security?.security_level ?? "untrusted";
+  const policy = { ...context.policy, ...pick.source.policy };
+  const decision = decidePolicy(name, level, outcome.signature, policy);
+  if (decision.kind === "refuse") {
+    throw new RunnerError("SIGNATURE_VERIFICATION_FAILED", decision.reason, {
+      name,
+      version,
+      policy,
+    });
+  }
+  if (decision.kind === "ask" && !context.yes) {
+    const ok = await context.approve?.({ kind: "untrusted", plugin: name, question: decision.question });
+    if (!ok)
+      throw new RunnerError("PERMISSIONS_ERROR", `${name} is untrusted and was not approved`, { name });
+  }
+  const scripts = [
+    ...(manifest.installation.pre_install_checks ?? []),
+    ...(manifest.installation.post_install_steps ?? []),
+  ];
+  if (scripts.length > 0 && !context.allowScripts) {
+    warnings.push(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
+  }
+  return { pick, manifest, bytes, url, outcome };
+}
+
+async function approvePermissions(context: RunnerContext, manifest: Manifest): Promise<void> {
+  const requested = manifest.security?.permissions ?? [];
+  const missing = requested.filter((p) => !context.allowPermissions.includes(p));
+  if (missing.length === 0 || context.yes) return;
+  const name = manifest.metadata.name;
+  const ok = await context.approve?.({
+    kind: "permissions",
+    plugin: name,
+    question: `${name} asks for: ${missing.join(", ")}. Allow?`,
+    permissions: missing,
+  });
+  if (!ok) {
+    throw new RunnerError(
+      "PERMISSIONS_ERROR",
+      `${name} needs permissions that were not approved: ${missing.join(", ")} (use --allow-permissions or --yes)`,
+      { name, permissions: missing },
+    );
+  }
+}
+
+async function installPrepared(
+  context: RunnerContext,
+  item: Prepared,
+  previous: InstalledPlugin | undefined,
+  warnings: string[],
+): Promise<InstalledPlugin> {
+  const { pick, manifest, bytes, url, outcome } = item;
+  const layout = layoutFor(context.pluginDir);
+  const files: Record<string, string> = {};
+  const installed = await withLock(layout, pick.name, context.lockTimeoutMs, () =>
+    placeVersion({
+      layout,
+      name: pick.name,
+      version: pick.version,
+      now: () => new Date(context.clock.now()),
+      ...(context.hooks ? { hooks: context.hooks } : {}),
+      ...(context.lockTimeoutMs !== undefined ? { lockTimeoutMs: context.lockTimeoutMs } : {}),
+      populate: async (dir) => {
+        const binaryName = `finfocus-plugin-${pick.name}`;
+        await extractArtifact(bytes, url, dir, binaryName, context.extractLimits);
+        // The verified manifest replaces any file of that name the archive brought (I3).
+        await rm(join(dir, MANIFEST_FILE_NAME), { force: true, recursive: true });
+        await writeFile(join(dir, MANIFEST_FILE_NAME), `${JSON.stringify(manifest, null, 2)}\n`, {
+          flag: "wx",
+          mode: 0o644,
+        });
+        if (context.allowScripts) {
+          const steps = [
+            ...(manifest.installation.pre_install_checks ?? []),
+            ...(manifest.installation.install_script ? [manifest.installation.install_script] : []),
+            ...(manifest.installation.post_install_steps ?? []),
+          ];
+          for (const step of steps)
+            await runScript(await scriptCommand(step, dir), dir, context.scriptTimeoutMs);
+        }
+        Object.assign(files, await fileDigests(dir));
+      },
+      record: {
+        explicit: pick.explicit || previous?.explicit === true,
+        source: { kind: pick.source?.kind ?? "registry", location: pick.source?.location ?? "" },
+        ...(manifest.installation.checksum ? { checksum: manifest.installation.checksum } : {}),
+        checksum_algorithm: manifest.installation.checksum_algorithm ?? "sha256",
+        security_level: manifest.security?.security_level ?? "untrusted",
+        signature_kind: outcome.signature,
+        dependencies: (manifest.requirements?.dependencies ?? []).map((d) => ({
+          name: d.name,
+          version_constraint: d.version_constraint,
+          optional: d.optional === true,
+        })),
+        permissions: manifest.security?.permissions ?? [],
+        files,
+      },
+    }),
+  );
+  warnings.push(...(await writeDefaultConfig(layout, manifest)));
+  return installed;
+}

@@ -1,0 +1,101 @@
+import semver from "semver";
+import type { Manifest } from "../../core/manifest.types.ts";
+import type { RunnerContext } from "../context.ts";
+import { RunnerError } from "../errors.ts";
+import { layoutFor } from "../install/layout.ts";
+import { recoverAll } from "../install/place.ts";
+import { readState } from "../install/state.ts";
+import type { InstalledPlugin } from "../install/state.types.ts";
+import type { PluginListing, PluginVersions } from "../source/source.types.ts";
+
+/** The spec's ListInstalledPlugins. */
+export async function listInstalled(pluginDir: string, filter = ""): Promise<InstalledPlugin[]> {
+  const layout = layoutFor(pluginDir);
+  await recoverAll(layout);
+  const state = await readState(layout);
+  return Object.values(state.plugins)
+    .filter((p) => p.name.includes(filter))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface DiscoverResult {
+  plugins: PluginListing[];
+  /** One per source that failed: the others still answered. */
+  errors: { source: string; location: string; code: string; message: string }[];
+}
+
+/** The spec's DiscoverPlugins: searches every source; a failing source is reported, not fatal. */
+export async function discover(
+  context: Pick<RunnerContext, "sources" | "concurrentDiscoveries">,
+  filter = "",
+): Promise<DiscoverResult> {
+  const result: DiscoverResult = { plugins: [], errors: [] };
+  // At most `concurrent_discoveries` sources are asked at once (default: all).
+  const limit = Math.max(1, context.concurrentDiscoveries ?? context.sources.length);
+  const answers: PromiseSettledResult<PluginListing[]>[] = [];
+  for (let i = 0; i < context.sources.length; i += limit) {
+    answers.push(
+      ...(await Promise.allSettled(context.sources.slice(i, i + limit).map((s) => s.list(filter)))),
+    );
+  }
+  answers.forEach((answer, i) => {
+    const source = context.sources[i]!;
+    if (answer.status === "fulfilled") {
+      for (const p of answer.value)
+        if (!result.plugins.some((q) => q.name === p.name)) result.plugins.push(p);
+    } else {
+      result.errors.push({
+        source: source.kind,
+        location: source.location,
+        code: "DISCOVERY_SOURCE_UNREACHABLE",
+        message: answer.reason instanceof Error ? answer.reason.message : String(answer.reason),
+      });
+    }
+  });
+  result.plugins.sort((a, b) => a.name.localeCompare(b.name));
+  return result;
+}
+
+export interface InfoResult {
+  name: string;
+  source: string;
+  versions: PluginVersions["versions"];
+  deprecated: boolean;
+  deprecation_message?: string;
+  latest?: Manifest;
+}
+
+/** The spec's GetPluginManifest plus the version list: what `info NAME` shows. */
+export async function info(
+  context: Pick<RunnerContext, "sources">,
+  name: string,
+  version?: string,
+): Promise<InfoResult> {
+  for (const source of context.sources) {
+    const found = await source.versions(name);
+    if (!found) continue;
+    const usable = found.versions
+      .filter((v) => !v.yanked && !v.prerelease && semver.valid(v.version))
+      .map((v) => v.version)
+      .sort(semver.compare);
+    const pick = version ?? usable.at(-1) ?? found.versions.at(-1)?.version;
+    if (version && !found.versions.some((v) => v.version === version)) {
+      throw new RunnerError("PLUGIN_NOT_FOUND", `${name}@${version} does not exist`, {
+        name,
+        available_versions: found.versions.map((v) => v.version),
+      });
+    }
+    return {
+      name,
+      source: source.location,
+      versions: found.versions,
+      deprecated: found.deprecated,
+      ...(found.deprecation_message ? { deprecation_message: found.deprecation_message } : {}),
+      ...(pick ? { latest: await source.manifest(name, pick) } : {}),
+    };
+  }
+  throw new RunnerError("PLUGIN_NOT_FOUND", `No source has a plugin named ${name}`, {
+    name,
+    available_versions: [],
+  });
+}

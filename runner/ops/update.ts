@@ -1,0 +1,132 @@
+import semver from "semver";
+import type { RunnerContext } from "../context.ts";
+import { RunnerError } from "../errors.ts";
+import { layoutFor } from "../install/layout.ts";
+import { recoverAll } from "../install/place.ts";
+import { readState } from "../install/state.ts";
+import { specCompatible } from "../resolve/spec-version.ts";
+import { assertName, install } from "./install.ts";
+
+/** The spec's UpdatePlugin, for one plugin or (no names) every plugin the user installed. */
+export interface UpdateRequest {
+  names?: string[];
+  /** An exact version to move to (one name only). */
+  targetVersion?: string;
+  allowDowngrade?: boolean;
+  /** Major updates happen only when asked. */
+  allowMajor?: boolean;
+  includePrerelease?: boolean;
+}
+
+export interface UpdateOutcome {
+  name: string;
+  previous_version: string;
+  updated_version: string;
+  /** "updated", "up-to-date", or "minor-declined" (a minor update exists and was not confirmed). */
+  status: "updated" | "up-to-date" | "minor-declined";
+  available_major?: string;
+}
+
+/**
+ * Updates per the spec's rules: patch releases automatically, minor ones with confirmation
+ * (`--yes` or the approve callback), major ones only with `allowMajor`; an older target is refused
+ * without `allowDowngrade` (I9). The new version installs atomically beside the old one, so a
+ * failure leaves the old version in place.
+ */
+export async function update(context: RunnerContext, request: UpdateRequest = {}): Promise<UpdateOutcome[]> {
+  const layout = layoutFor(context.pluginDir);
+  await recoverAll(layout);
+  const state = await readState(layout);
+  const names = request.names?.length
+    ? request.names
+    : Object.values(state.plugins)
+        .filter((p) => p.explicit)
+        .map((p) => p.name);
+  for (const name of names) assertName(name);
+  if (request.targetVersion && names.length !== 1) {
+    throw new RunnerError("USAGE", "A target version needs exactly one plugin name", {});
+  }
+  const outcomes: UpdateOutcome[] = [];
+  for (const name of names) {
+    const current = state.plugins[name];
+    if (!current) throw new RunnerError("NOT_INSTALLED", `${name} is not installed`, { name });
+    const target =
+      request.targetVersion ?? (await chooseTarget(context, name, current.version, request, outcomes));
+    if (target === undefined) continue;
+    if (semver.lt(target, current.version) && !request.allowDowngrade) {
+      throw new RunnerError(
+        "DOWNGRADE_REFUSED",
+        `${name} ${target} is older than the installed ${current.version}: pass --allow-downgrade`,
+        { name, installed: current.version, target },
+      );
+    }
+    if (target === current.version) {
+      outcomes.push({
+        name,
+        previous_version: current.version,
+        updated_version: target,
+        status: "up-to-date",
+      });
+      continue;
+    }
+    await install(context, {
+      plugins: [{ name, constraint: target }],
+      upgrade: [name],
+      ...(request.includePrerelease ? { includePrerelease: true } : {}),
+    });
+    outcomes.push({ name, previous_version: current.version, updated_version: target, status: "updated" });
+  }
+  return outcomes;
+}
+
+async function chooseTarget(
+  context: RunnerContext,
+  name: string,
+  installed: string,
+  request: UpdateRequest,
+  outcomes: UpdateOutcome[],
+): Promise<string | undefined> {
+  let info: Awaited<ReturnType<RunnerContext["sources"][number]["versions"]>>;
+  for (const source of context.sources) {
+    info = await source.versions(name);
+    if (info) break;
+  }
+  if (!info)
+    throw new RunnerError("PLUGIN_NOT_FOUND", `No source has ${name}`, { name, available_versions: [] });
+  const usable = info.versions
+    .filter(
+      (v) =>
+        !v.yanked && (request.includePrerelease || !v.prerelease) && specCompatible(v, context.specVersion),
+    )
+    .map((v) => v.version)
+    .filter((v) => semver.valid(v))
+    .sort(semver.rcompare);
+  const best = (range: string) => usable.find((v) => semver.satisfies(v, range, { includePrerelease: true }));
+  const patch = best(`~${installed}`) ?? installed;
+  const minor = best(`^${semver.major(installed)}.0.0 >=${installed}`) ?? patch;
+  const major = usable[0] ?? installed;
+  const highest = semver.gt(patch, installed) ? patch : installed;
+  if (request.allowMajor && semver.gt(major, minor)) return major;
+  const availableMajor = semver.major(major) > semver.major(installed) ? { available_major: major } : {};
+  if (semver.gt(minor, highest)) {
+    const ok =
+      context.yes ||
+      (await context.approve?.({
+        kind: "minor-update",
+        plugin: name,
+        question: `Update ${name} from ${installed} to ${minor} (a minor release)?`,
+      }));
+    if (ok) return minor;
+    if (highest === installed) {
+      outcomes.push({
+        name,
+        previous_version: installed,
+        updated_version: installed,
+        status: "minor-declined",
+        ...availableMajor,
+      });
+      return undefined;
+    }
+  }
+  return highest;
+}

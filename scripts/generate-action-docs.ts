@@ -1,0 +1,128 @@
+/**
+ * Writes the README's Action section (between `<!-- action-docs:start -->` and
+ * `<!-- action-docs:end -->`) from action.yml, so the two never drift. `--check` exits 1 when
+ * the README is stale (the test runs this). Run: node scripts/generate-action-docs.ts
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const START = "<!-- action-docs:start -->";
+const END = "<!-- action-docs:end -->";
+
+interface Field {
+  name: string;
+  props: Record<string, string>;
+}
+
+function unquote(value: string): string {
+  const v = value.trim();
+  if (v.startsWith('"') && v.endsWith('"')) return JSON.parse(v) as string;
+  if (v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1).replace(/''/g, "'");
+  return v;
+}
+
+/**
+ * Reads the `inputs:` or `outputs:` map of action.yml. Supports the subset action.yml uses:
+ * two-space nesting, plain or quoted scalars, and folded `>-` blocks.
+ */
+export function readSection(yml: string, section: "inputs" | "outputs"): Field[] {
+  const lines = yml.split("\n");
+  const fields: Field[] = [];
+  let i = lines.indexOf(`${section}:`);
+  if (i < 0) return fields;
+  for (i++; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^\S/.test(line)) break;
+    const name = /^ {2}([\w-]+):\s*$/.exec(line);
+    if (name) {
+      fields.push({ name: name[1]!, props: {} });
+      continue;
+    }
+    const prop = /^ {4}([\w-]+):\s*(.*)$/.exec(line);
+    const field = fields.at(-1);
+    if (!prop || !field) continue;
+    const [, key = "", raw = ""] = prop;
+    if (raw === ">-" || raw === ">") {
+      const folded: string[] = [];
+      while (i + 1 < lines.length && /^ {6}/.test(lines[i + 1]!)) folded.push(lines[++i]!.trim());
+      field.props[key] = folded.join(" ");
+    } else {
+      field.props[key] = unquote(raw);
+    }
+  }
+  return fields;
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+/** The generated markdown for the README. */
+export function renderActionDocs(yml: string): string {
+  const inputs = readSection(yml, "inputs");
+  const outputs = readSection(yml, "outputs");
+  const usage = [
+    "```yaml",
+    "- uses: <owner>/finfocus-registry@<full commit SHA> # vX.Y.Z",
+    "  with:",
+    ...inputs.map(
+      (f) =>
+        `    # ${f.props.description ?? ""}\n    # Default: ${f.props.default || '""'}\n    ${f.name}: ""`,
+    ),
+    "```",
+  ];
+  return [
+    "<!-- Generated from action.yml by scripts/generate-action-docs.ts: do not edit by hand. -->",
+    "",
+    "Copy the workflows in [`workflows/`](workflows/) into `.github/workflows/` of a registry repository;",
+    "see [docs/action.md](docs/action.md) for the security model.",
+    "",
+    ...usage,
+    "",
+    "### Inputs",
+    "",
+    "| input | default | description |",
+    "| --- | --- | --- |",
+    ...inputs.map(
+      (f) =>
+        `| \`${f.name}\` | ${f.props.default ? `\`${cell(f.props.default)}\`` : "(none)"} | ${cell(f.props.description ?? "")} |`,
+    ),
+    "",
+    "### Outputs",
+    "",
+    "| output | description |",
+    "| --- | --- |",
+    ...outputs.map((f) => `| \`${f.name}\` | ${cell(f.props.description ?? "")} |`),
+  ].join("\n");
+}
+
+/** The README with its Action section replaced. */
+export function updateReadme(readme: string, docs: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} … ${END} markers.`);
+  return `${readme.slice(0, start + START.length)}\n${docs}\n${readme.slice(end)}`;
+}
+
+/** Formats markdown the way `npm test` checks it (biome), so the generated README passes lint. */
+function formatMarkdown(text: string): string {
+  const biome = `${root}node_modules/.bin/biome`;
+  const r = spawnSync(biome, ["format", "--stdin-file-path=README.md"], { input: text, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`biome format failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const readme = readFileSync(`${root}README.md`, "utf8");
+  const next = formatMarkdown(
+    updateReadme(readme, renderActionDocs(readFileSync(`${root}action.yml`, "utf8"))),
+  );
+  if (process.argv.includes("--check")) {
+    if (next !== readme) {
+      process.stderr.write("README.md's Action section is stale: run node scripts/generate-action-docs.ts\n");
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(`${root}README.md`, next);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The site's one entry point: renders the registry website with Astro into the folder that holds
+ * the static API, so one folder deploys both. The generator's `build` command calls this.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MODEL_KEY, pageCount, toSiteModel } from "./lib/model.ts";
+import type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
+import { loadModel } from "./lib/model-fs.ts";
+import { writeSearchIndex } from "./lib/search-index-fs.ts";
+import { sitemapFiles } from "./lib/sitemap.ts";
+
+export type { BuildSiteOptions, BuildSiteResult, GeneratorModel, SiteModel } from "./lib/model.types.ts";
+
+const SITE_ROOT = fileURLToPath(new URL("./", import.meta.url));
+
+/** "/registry" and "registry/" → "/registry/"; "" → "/". */
+export function normalizeBase(base = "/"): string {
+  const trimmed = base.replace(/^\/+|\/+$/g, "");
+  return trimmed === "" ? "/" : `/${trimmed}/`;
+}
+
+// Builds in one process run one at a time: the model is handed over in a global and the working
+// directory is switched for the duration of Astro's build.
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Builds the site from the generator's model (or from the API documents in `apiDir`) into
+ * `outDir`, under the URL path `base`. Files already in `outDir` (the API) are kept.
+ */
+export function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
+  const run = queue.then(() => buildOnce(options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
+  let model: SiteModel;
+  if (options.model) model = toSiteModel(options.model);
+  else if (options.apiDir) model = await loadModel(options.apiDir);
+  else throw new TypeError("buildSite needs either `model` or `apiDir`");
+  const outDir = resolve(options.outDir);
+  const base = normalizeBase(options.base);
+  const site = options.site ?? model.discovery.base_url;
+  process.env.ASTRO_TELEMETRY_DISABLED = "1";
+  const { build } = await import("astro");
+  const slot = globalThis as unknown as Record<symbol, unknown>;
+  slot[MODEL_KEY] = model;
+  // Astro puts its prerender bundle in <outDir>/.prerender when outDir is under the working
+  // directory (a string prefix test), else in <cwd>/.astro. It must sit inside this repository to
+  // resolve astro's dependencies, and apart from any other build running at the same time, so
+  // build from a fresh folder under site/.astro/builds/.
+  const cwd = process.cwd();
+  const builds = join(SITE_ROOT, ".astro", "builds");
+  await mkdir(builds, { recursive: true });
+  const work = await mkdtemp(join(builds, "b-"));
+  process.chdir(work);
+  try {
+    await build({
+      root: SITE_ROOT,
+      configFile: false,
+      outDir,
+      base,
+      site: new URL(site).origin,
+      trailingSlash: "ignore",
+      build: { format: "directory" },
+      cacheDir: join(work, "cache"),
+      logLevel: options.verbose ? "info" : "warn",
+      devToolbar: { enabled: false },
+      prefetch: false,
+      vite: { build: { emptyOutDir: false }, logLevel: options.verbose ? "info" : "warn" },
+    });
+  } finally {
+    process.chdir(cwd);
+    delete slot[MODEL_KEY];
+    await rm(work, { recursive: true, force: true });
+  }
+  const searchBytes = await writeSearchIndex(model, outDir);
+  for (const file of sitemapFiles(model, new URL(base, site).href)) {
+    await mkdir(join(outDir, file.path, ".."), { recursive: true });
+    await writeFile(join(outDir, file.path), file.text);
+  }
+  return { pages: pageCount(model), searchBytes };
+}

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { loadDiscoveryConfig, sourcesFromConfig } from "../../runner/config/load-config.ts";
+import { isRunnerError } from "../../runner/errors.ts";
+import { systemClock } from "../../runner/net/fetcher.types.ts";
+import { createHttpFetcher } from "../../runner/net/fetcher-http.ts";
+import { install } from "../../runner/ops/install.ts";
+import { discover } from "../../runner/ops/list.ts";
+import { testContext } from "./helpers/context.ts";
+import { defaultArchive, manifestFor } from "./helpers/registry.ts";
+import { type StaticServer, startServer } from "./helpers/server.ts";
+
+let server: StaticServer;
+let tmp: string;
+const fetcher = createHttpFetcher({ allowLoopbackHttp: true, retries: 0, timeoutMs: 3000 });
+
+/** A manifest whose artifact the test server serves. */
+function loose(name: string, version: string) {
+  const archive = defaultArchive(name, version);
+  server.files.set(`/loose/${name}-${version}.tar.gz`, archive);
+  return manifestFor(name, { version }, `${server.url}/loose/${name}-${version}.tar.gz`, archive);
+}
+
+before(async () => {
+  server = await startServer();
+  tmp = await mkdtemp(join(tmpdir(), "ffr-src-"));
+  // filesystem: nested plugin.json files
+  await mkdir(join(tmp, "fs", "a", "deep"), { recursive: true });
+  await writeFile(join(tmp, "fs", "a", "plugin.json"), JSON.stringify(loose("fs-one", "1.0.0")));
+  await writeFile(join(tmp, "fs", "a", "deep", "manifest.json"), JSON.stringify(loose("fs-two", "2.0.0")));
+  await writeFile(join(tmp, "fs", "a", "deep", "other.json"), "{}");
+  // url
+  server.files.set("/m/url-one.json", Buffer.from(JSON.stringify(loose("url-one", "1.0.0"))));
+  // git: a real repository on disk, served over file://
+  const repo = join(tmp, "repo");
+  await mkdir(join(repo, "plugins", "git-one"), { recursive: true });
+  await writeFile(join(repo, "plugins", "git-one", "plugin.json"), JSON.stringify(loose("git-one", "1.0.0")));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], {
+      cwd: repo,
+      stdio: "pipe",
+    });
+  git("init", "-q", "-b", "main");
+  git("add", ".");
+  git("commit", "-q", "-m", "plugins");
+  await writeFile(
+    join(tmp, "config.json"),
+    JSON.stringify({
+      registry_config: {
+        discovery_sources: [
+          { type: "git", name: "git", url: `file://${repo}`, branch: "main", path: "plugins", priority: 30 },
+          { type: "filesystem", name: "local", path: "fs", recursive: true, priority: 10 },
+          {
+            type: "url",
+            name: "urls",
+            urls: [`${server.url}/m/url-one.json`],
+            headers: { "X-Token": `$${"{"}TEST_TOKEN}` },
+            priority: 20,
+          },
+          { type: "registry", name: "down", url: "http://127.0.0.1:9", priority: 40 },
+          { type: "filesystem", path: "nowhere", enabled: false },
+        ],
+        global_settings: { cache_ttl_seconds: 60, security_policy: { allow_untrusted: true } },
+      },
+    }),
+  );
+});
+after(async () => {
+  await server.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function sources() {
+  const config = await loadDiscoveryConfig(join(tmp, "config.json"));
+  return sourcesFromConfig(config, {
+    fetcher,
+    clock: systemClock,
+    cacheDir: join(tmp, "cache"),
+    offline: false,
+    env: { TEST_TOKEN: "t0ken" },
+    baseDir: tmp,
+  });
+}
+
+test("filesystem, url and git sources answer in priority order; a failing source is reported, not fatal", async () => {
+  const list = await sources();
+  assert.deepEqual(
+    list.map((s) => s.kind),
+    ["filesystem", "url", "git", "registry"],
+  );
+  const result = await discover({ sources: list, concurrentDiscoveries: 2 });
+  assert.deepEqual(
+    result.plugins.map((p) => `${p.name}@${p.version}:${p.source}`),
+    ["fs-one@1.0.0:filesystem", "fs-two@2.0.0:filesystem", "git-one@1.0.0:git", "url-one@1.0.0:url"],
+  );
+  assert.equal(result.errors.length, 1);
+  assert.equal(result.errors[0]?.code, "DISCOVERY_SOURCE_UNREACHABLE");
+  assert.equal(result.errors[0]?.source, "registry");
+});
+
+test("plugins from every kind of source install (untrusted, allowed by the source policy)", async () => {
+  const c = await testContext(server.url, { sources: await sources(), policy: { allow_untrusted: true } });
+  const r = await install(c, { plugins: [{ name: "fs-two" }, { name: "url-one" }, { name: "git-one" }] });
+  assert.deepEqual(r.installed.map((p) => `${p.name}:${p.source.kind}:${p.security_level}`).sort(), [
+    "fs-two:filesystem:untrusted",
+    "git-one:git:untrusted",
+    "url-one:url:untrusted",
+  ]);
+  await rm(c.tmp, { recursive: true, force: true });
+});
+
+test("the config is validated and every referenced environment variable must be set", async () => {
+  await writeFile(
+    join(tmp, "bad.json"),
+    JSON.stringify({ registry_config: { discovery_sources: [{ type: "ftp" }] } }),
+  );
+  await assert.rejects(loadDiscoveryConfig(join(tmp, "bad.json")), (e) => isRunnerError(e, "USAGE"));
+  const config = await loadDiscoveryConfig(join(tmp, "config.json"));
+  assert.throws(
+    () =>
+      sourcesFromConfig(config, {
+        fetcher,
+        clock: systemClock,
+        cacheDir: tmp,
+        offline: false,
+        env: {},
+        baseDir: tmp,
+      }),
+    (e) => isRunnerError(e, "USAGE"),
+  );
+});
+
+test("a private registry gets the api_key as a bearer token", async () => {
+  await writeFile(
+    join(tmp, "private.json"),
+    JSON.stringify({
+      registry_config: {
+        discovery_sources: [{ type: "registry", url: server.url, api_key: `$${"{"}REG_KEY}` }],
+      },
+    }),
+  );
+  const config = await loadDiscoveryConfig(join(tmp, "private.json"));
+  const [source] = sourcesFromConfig(config, {
+    fetcher,
+    clock: systemClock,
+    cacheDir: join(tmp, "pcache"),
+    offline: false,
+    env: { REG_KEY: "s3cret" },
+    baseDir: tmp,
+  });
+  server.auth.length = 0;
+  await source?.versions("anything").catch(() => undefined);
+  assert.ok(server.auth.includes("Bearer s3cret"), String(server.auth));
+});
+
+test("install goes on when one source is down, and says so when the plugin is only in the dead one", async () => {
+  const list = await sources();
+  const c = await testContext(server.url, {
+    sources: [list[3]!, list[0]!],
+    policy: { allow_untrusted: true },
+  });
+  const r = await install(c, { plugins: [{ name: "fs-one" }] });
+  assert.equal(r.installed[0]?.name, "fs-one");
+  assert.ok(r.warnings.some((w) => w.startsWith("DISCOVERY_SOURCE_UNREACHABLE")));
+  await assert.rejects(install(c, { plugins: [{ name: "elsewhere" }] }), (e) =>
+    isRunnerError(e, "DISCOVERY_SOURCE_UNREACHABLE"),
+  );
+  await rm(c.tmp, { recursive: true, force: true });
+});
