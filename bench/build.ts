@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import { buildRegistry } from "../generator/build-fs.ts";
@@ -121,10 +122,17 @@ async function outputSizes(registry: string): Promise<{ path: string; size: numb
   const model = buildModel(loaded.snapshot, { publishedAt: new Map(), generatedAt: "2026-01-01T00:00:00Z" });
   const outputs: { path: string; size: number }[] = [];
   for (const o of renderApi(model, async (f) => readFileSync(path.join(registry, f)))) {
-    outputs.push({ path: o.path, size: (typeof o.bytes === "function" ? await o.bytes() : o.bytes).length });
+    const bytes = typeof o.bytes === "function" ? await o.bytes() : o.bytes;
+    outputs.push({ path: o.path, size: typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.length });
   }
   return outputs;
 }
+
+/** Milliseconds spent in garbage collection so far (main thread). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ["gc"] });
 
 /** User + system CPU time of the process so far, in ms (worker threads included). */
 function cpuMs(): number {
@@ -185,6 +193,7 @@ try {
   settle();
   t = performance.now();
   let cpu0 = cpuMs();
+  let gc0 = gcMs;
   const a = await buildRegistry({
     registryDir: registry,
     outDir: outA,
@@ -192,6 +201,7 @@ try {
   });
   const fullMs = performance.now() - t;
   const fullCpu = cpuMs() - cpu0;
+  const fullGc = gcMs - gc0;
   if (!a.published) throw new Error("the build refused the synthetic registry");
   const aFigures = { timings: a.timings, written: a.report?.written.length ?? 0 };
   // Like a fresh CLI run, the rebuild must not carry the first build's model in the heap.
@@ -211,6 +221,7 @@ try {
   settle();
   t = performance.now();
   cpu0 = cpuMs();
+  gc0 = gcMs;
   const c = await buildRegistry({
     registryDir: registry,
     outDir: outA,
@@ -218,6 +229,7 @@ try {
   });
   const rebuildMs = performance.now() - t;
   const rebuildCpu = cpuMs() - cpu0;
+  const rebuildGc = gcMs - gc0;
 
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -229,6 +241,7 @@ try {
     `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
     `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%)`,
     `CPU time (user+system, all threads; steadier than wall time on a shared disk): (a) ${seconds(fullCpu)}, (b) ${seconds(floorCpu)}, (c) ${seconds(rebuildCpu)}; (a)/(b) = ${(fullCpu / floorCpu).toFixed(2)}, (c)/(a) = ${pct(rebuildCpu / fullCpu)}`,
+    `garbage collection (main thread): (a) ${seconds(fullGc)}, (c) ${seconds(rebuildGc)}`,
     `peak memory (maxRSS): ${maxRssMb.toFixed(0)} MB`,
     `output: ${outputs.length} files, ${(outBytes / 1024 / 1024).toFixed(1)} MB`,
   ];

@@ -3,7 +3,7 @@
  * publish one with errors), date its versions from git in one pass, build the model, render it,
  * write it incrementally, then hand the model to the site builder when one is given.
  */
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { Finding } from "../core/findings.types.ts";
@@ -83,8 +83,15 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
       return undefined;
     }
   };
+  const copyFile = (source: string, target: string): boolean => {
+    const full = path.resolve(registryRoot, source);
+    if (!full.startsWith(registryRoot + path.sep)) return false;
+    copyFileSync(full, target);
+    return true;
+  };
   const report = await writeTree(options.outDir, renderApi(model, readCopy), {
     ignoreState: options.full === true,
+    copyFile,
   });
   timings.write = performance.now() - t;
 
