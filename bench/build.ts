@@ -8,9 +8,12 @@
  * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) (target ≤ 5%), the files (c) wrote,
  * peak memory and output size.
  */
+
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import { buildRegistry } from "../generator/build-fs.ts";
@@ -108,6 +111,40 @@ function makeRegistry(root: string): number {
   return files + 1;
 }
 
+/** Paths and sizes of every output, from an in-memory render of the registry (not timed). */
+async function outputSizes(registry: string): Promise<{ path: string; size: number }[]> {
+  const loaded = await loadRegistry(fsSource(registry));
+  if (!loaded.snapshot || loaded.findings.some((f) => f.severity === "error")) {
+    throw new Error(
+      `the synthetic registry does not validate: ${JSON.stringify(loaded.findings.slice(0, 3))}`,
+    );
+  }
+  const model = buildModel(loaded.snapshot, { publishedAt: new Map(), generatedAt: "2026-01-01T00:00:00Z" });
+  const outputs: { path: string; size: number }[] = [];
+  for (const o of renderApi(model, async (f) => readFileSync(path.join(registry, f)))) {
+    const bytes = typeof o.bytes === "function" ? await o.bytes() : o.bytes;
+    outputs.push({ path: o.path, size: typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.length });
+  }
+  return outputs;
+}
+
+/** Milliseconds spent in garbage collection so far (main thread). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ["gc"] });
+
+/** User + system CPU time of the process so far, in ms (worker threads included). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Flushes dirty pages so each timed phase starts from the same disk state (the disk is shared). */
+function settle(): void {
+  spawnSync("sync");
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const root = mkdtempSync(path.join(tmpdir(), "ffbench-"));
 try {
@@ -119,23 +156,15 @@ try {
   );
 
   // Output paths and sizes for the floor, from an in-memory render (not timed).
-  const loaded = await loadRegistry(fsSource(registry));
-  if (!loaded.snapshot || loaded.findings.some((f) => f.severity === "error")) {
-    throw new Error(
-      `the synthetic registry does not validate: ${JSON.stringify(loaded.findings.slice(0, 3))}`,
-    );
-  }
-  const model = buildModel(loaded.snapshot, { publishedAt: new Map(), generatedAt: "2026-01-01T00:00:00Z" });
-  const outputs: { path: string; size: number }[] = [];
-  for (const o of renderApi(model, async (f) => readFileSync(path.join(registry, f)))) {
-    outputs.push({ path: o.path, size: (typeof o.bytes === "function" ? await o.bytes() : o.bytes).length });
-  }
+  // A function scope, so the dry run's snapshot and model are garbage before anything is timed.
+  const outputs = await outputSizes(registry);
   const outBytes = outputs.reduce((n, f) => n + f.size, 0);
 
   // (b) the floor: read every registry file, write as many files of the same sizes, no logic.
   // Run before and after (a) (the disk is shared and noisy): the faster run is the floor.
-  const floor = (out: string): number => {
+  const floor = (out: string): { ms: number; cpu: number } => {
     const started = performance.now();
+    const cpu0 = cpuMs();
     const readAll = (rel: string): void => {
       for (const e of readdirSync(path.join(registry, rel), { withFileTypes: true })) {
         const child = rel ? `${rel}/${e.name}` : e.name;
@@ -154,24 +183,34 @@ try {
       }
       writeFileSync(target, Buffer.alloc(f.size, 32));
     }
-    const ms = performance.now() - started;
-    rmSync(out, { recursive: true, force: true });
-    return ms;
+    return { ms: performance.now() - started, cpu: cpuMs() - cpu0 };
   };
+  settle();
   const floorBefore = floor(path.join(root, "out-b1"));
 
   // (a) full build
   const outA = path.join(root, "out-a");
+  settle();
   t = performance.now();
+  let cpu0 = cpuMs();
+  let gc0 = gcMs;
   const a = await buildRegistry({
     registryDir: registry,
     outDir: outA,
     env: { SOURCE_DATE_EPOCH: "1767225600" },
   });
   const fullMs = performance.now() - t;
+  const fullCpu = cpuMs() - cpu0;
+  const fullGc = gcMs - gc0;
   if (!a.published) throw new Error("the build refused the synthetic registry");
+  const aFigures = { timings: a.timings, written: a.report?.written.length ?? 0 };
+  // Like a fresh CLI run, the rebuild must not carry the first build's model in the heap.
+  delete a.model;
+  delete a.report;
+  settle();
   const floorAfter = floor(path.join(root, "out-b2"));
-  const floorMs = Math.min(floorBefore, floorAfter);
+  const floorMs = Math.min(floorBefore.ms, floorAfter.ms);
+  const floorCpu = Math.min(floorBefore.cpu, floorAfter.cpu);
 
   // (c) add one version to one plugin, rebuild (a)'s folder
   const name = `plugin-${String(Math.floor(PLUGINS / 2)).padStart(5, "0")}`;
@@ -179,23 +218,30 @@ try {
     path.join(registry, "plugins", name, "versions", `1.${VERSIONS}.0.json`),
     manifest(name, `1.${VERSIONS}.0`, Math.floor(PLUGINS / 2)),
   );
+  settle();
   t = performance.now();
+  cpu0 = cpuMs();
+  gc0 = gcMs;
   const c = await buildRegistry({
     registryDir: registry,
     outDir: outA,
     env: { SOURCE_DATE_EPOCH: "1767225600" },
   });
   const rebuildMs = performance.now() - t;
+  const rebuildCpu = cpuMs() - cpu0;
+  const rebuildGc = gcMs - gc0;
 
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const lines = [
-    `(a) full build:        ${seconds(fullMs)}  (validate+load ${seconds(a.timings.load)}, model ${seconds(a.timings.model)}, render+write ${seconds(a.timings.write)}); ${a.report?.written.length} files written`,
-    `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputs.length} files of the same sizes; runs before/after (a): ${seconds(floorBefore)} / ${seconds(floorAfter)})`,
+    `(a) full build:        ${seconds(fullMs)}  (validate+load ${seconds(aFigures.timings.load)}, model ${seconds(aFigures.timings.model)}, render+write ${seconds(aFigures.timings.write)}); ${aFigures.written} files written`,
+    `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputs.length} files of the same sizes; runs before/after (a): ${seconds(floorBefore.ms)} / ${seconds(floorAfter.ms)})`,
     `(c) rebuild +1 version: ${seconds(rebuildMs)}  (validate+load ${seconds(c.timings.load)}, model ${seconds(c.timings.model)}, render+compare+write ${seconds(c.timings.write)}); written ${c.report?.written.length}, unchanged ${c.report?.unchanged}, deleted ${c.report?.deleted.length}`,
     `    files written in (c): ${c.report?.written.join(", ")}`,
     `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
     `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%)`,
+    `CPU time (user+system, all threads; steadier than wall time on a shared disk): (a) ${seconds(fullCpu)}, (b) ${seconds(floorCpu)}, (c) ${seconds(rebuildCpu)}; (a)/(b) = ${(fullCpu / floorCpu).toFixed(2)}, (c)/(a) = ${pct(rebuildCpu / fullCpu)}`,
+    `garbage collection (main thread): (a) ${seconds(fullGc)}, (c) ${seconds(rebuildGc)}`,
     `peak memory (maxRSS): ${maxRssMb.toFixed(0)} MB`,
     `output: ${outputs.length} files, ${(outBytes / 1024 / 1024).toFixed(1)} MB`,
   ];

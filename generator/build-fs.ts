@@ -3,7 +3,7 @@
  * publish one with errors), date its versions from git in one pass, build the model, render it,
  * write it incrementally, then hand the model to the site builder when one is given.
  */
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { Finding } from "../core/findings.types.ts";
@@ -37,6 +37,8 @@ export interface BuildOptions {
   /** How the registry is named in findings (default: registryDir). */
   displayRoot?: string;
   site?: SiteBuilder;
+  /** Compare every output with the file on disk instead of trusting the previous build's state. */
+  full?: boolean;
   /** The site's base path ("/" by default). */
   base?: string;
 }
@@ -81,7 +83,16 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
       return undefined;
     }
   };
-  const report = await writeTree(options.outDir, renderApi(model, readCopy));
+  const copyFile = (source: string, target: string): boolean => {
+    const full = path.resolve(registryRoot, source);
+    if (!full.startsWith(registryRoot + path.sep)) return false;
+    copyFileSync(full, target);
+    return true;
+  };
+  const report = await writeTree(options.outDir, renderApi(model, readCopy), {
+    ignoreState: options.full === true,
+    copyFile,
+  });
   timings.write = performance.now() - t;
 
   if (options.site) {

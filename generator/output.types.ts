@@ -16,6 +16,14 @@ export interface Output {
    * cheaper than the bytes: an output whose key equals the previous build's is not produced.
    */
   key?: string;
-  /** The bytes, or how to get them (read lazily: a copied manifest is read only when written). */
-  bytes: Uint8Array | (() => Promise<Uint8Array>);
+  /**
+   * The bytes (a string is UTF-8), or how to get them (read lazily: a copied manifest is read only
+   * when written). Rendered documents stay strings: no buffer per file for the GC to track.
+   */
+  bytes: Uint8Array | string | (() => Promise<Uint8Array | string>);
+  /**
+   * Registry-relative path of the file whose bytes these are (with `sha256`): a writer that can
+   * copy files copies it without reading it into memory.
+   */
+  copyOf?: string;
 }

@@ -5,7 +5,7 @@
  */
 import { atomFeed } from "./feeds.ts";
 import { pluginKey } from "./fingerprint.ts";
-import { canonicalJsonBytes } from "./json.ts";
+import { canonicalJson } from "./json.ts";
 import type { ApiModel } from "./model.types.ts";
 import type { Output } from "./output.types.ts";
 import {
@@ -25,8 +25,6 @@ import {
 /** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
 export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>;
 
-const encoder = new TextEncoder();
-
 function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array> {
   return async () => {
     const bytes = await read(file);
@@ -37,50 +35,47 @@ function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array>
 
 /** Every output file of the API and feeds, in a stable order. Lazy: manifests are read when written. */
 export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<Output> {
-  yield { path: DISCOVERY_PATH, bytes: canonicalJsonBytes(model.discovery) };
-  yield { path: PLUGIN_INDEX_PATH, bytes: canonicalJsonBytes(model.index) };
-  yield { path: REGISTRY_JSON_PATH, bytes: canonicalJsonBytes(model.registry) };
-  yield { path: NOT_FOUND_PATH, bytes: canonicalJsonBytes(model.notFound) };
+  yield { path: DISCOVERY_PATH, bytes: canonicalJson(model.discovery) };
+  yield { path: PLUGIN_INDEX_PATH, bytes: canonicalJson(model.index) };
+  yield { path: REGISTRY_JSON_PATH, bytes: canonicalJson(model.registry) };
+  yield { path: NOT_FOUND_PATH, bytes: canonicalJson(model.notFound) };
   if (model.trustedRootFile !== undefined) {
     yield { path: TRUSTED_ROOT_PATH, bytes: copied(read, model.trustedRootFile) };
   }
   yield {
     path: RELEASES_FEED_PATH,
-    bytes: encoder.encode(
-      atomFeed(model.releases, {
-        baseUrl: model.base_url,
-        selfPath: RELEASES_FEED_PATH,
-        title: `${model.registry_name}: new plugin releases`,
-        fallbackUpdated: model.generated_at,
-      }),
-    ),
+    bytes: atomFeed(model.releases, {
+      baseUrl: model.base_url,
+      selfPath: RELEASES_FEED_PATH,
+      title: `${model.registry_name}: new plugin releases`,
+      fallbackUpdated: model.generated_at,
+    }),
   };
   for (const plugin of model.plugins) {
     // Lazy, keyed: an unchanged plugin's documents are not rendered again (see fingerprint.ts).
     const key = pluginKey(plugin, model.base_url);
-    yield { path: pluginPath(plugin.name), key, bytes: async () => canonicalJsonBytes(plugin.document) };
+    yield { path: pluginPath(plugin.name), key, bytes: async () => canonicalJson(plugin.document) };
     yield {
       path: versionsPath(plugin.name),
       key,
-      bytes: async () => canonicalJsonBytes(plugin.versionIndex),
+      bytes: async () => canonicalJson(plugin.versionIndex),
     };
     yield {
       path: pluginFeedPath(plugin.name),
       key,
       bytes: async () =>
-        encoder.encode(
-          atomFeed(plugin.feed, {
-            baseUrl: model.base_url,
-            selfPath: pluginFeedPath(plugin.name),
-            title: `${plugin.name} releases`,
-            fallbackUpdated: model.generated_at,
-          }),
-        ),
+        atomFeed(plugin.feed, {
+          baseUrl: model.base_url,
+          selfPath: pluginFeedPath(plugin.name),
+          title: `${plugin.name} releases`,
+          fallbackUpdated: model.generated_at,
+        }),
     };
     for (const version of plugin.versions) {
       yield {
         path: manifestPath(plugin.name, version.version),
         sha256: version.manifest_sha256,
+        copyOf: version.file,
         bytes: copied(read, version.file),
       };
       if (version.bundleFile !== undefined) {

@@ -35,12 +35,22 @@ interface State {
   keys: Record<string, string>;
 }
 
+export interface WriteOptions {
+  /** Compare every file on disk instead of trusting the previous build's state. */
+  ignoreState?: boolean;
+  /**
+   * Copies the registry file `source` (an output's `copyOf`) to `target`; false when it cannot.
+   * Lets the kernel copy manifests instead of reading each into a buffer.
+   */
+  copyFile?: (source: string, target: string) => boolean;
+}
+
 interface Previous {
   files: Map<string, string>;
   keys: Map<string, string>;
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
+export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
@@ -112,9 +122,16 @@ function pruneDirs(outDir: string, rel: string): void {
   }
 }
 
-/** Writes `outputs` under `outDir` incrementally (see the module comment). */
-export async function writeTree(outDir: string, outputs: Iterable<Output>): Promise<WriteReport> {
-  const previous = readState(outDir);
+/**
+ * Writes `outputs` under `outDir` incrementally (see the module comment). `ignoreState` compares
+ * every file's bytes on disk instead of trusting the state (after files were edited by hand).
+ */
+export async function writeTree(
+  outDir: string,
+  outputs: Iterable<Output>,
+  options: WriteOptions = {},
+): Promise<WriteReport> {
+  const previous = options.ignoreState ? undefined : readState(outDir);
   mkdirSync(outDir, { recursive: true });
   rmSync(join(outDir, STATE_FILE), { force: true });
   // Without state, list our own files once: no failed open() per output in a fresh folder.
@@ -139,10 +156,29 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
       report.unchanged++;
       continue;
     }
+    const dir = dirname(target);
+    const ensureDir = () => {
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+    };
+    if (output.copyOf !== undefined && output.sha256 !== undefined && options.copyFile) {
+      report.files.set(output.path, output.sha256);
+      if (output.sha256 === before) {
+        report.unchanged++;
+        continue;
+      }
+      ensureDir();
+      if (options.copyFile(output.copyOf, target)) {
+        report.written.push(output.path);
+        continue;
+      }
+    }
     let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
     let hash = output.sha256;
     if (hash === undefined || hash !== before) {
-      bytes ??= await (output.bytes as () => Promise<Uint8Array>)();
+      bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
       hash = sha256Hex(bytes);
     }
     report.files.set(output.path, hash);
@@ -150,11 +186,7 @@ export async function writeTree(outDir: string, outputs: Iterable<Output>): Prom
       report.unchanged++;
       continue;
     }
-    const dir = dirname(target);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
+    ensureDir();
     writeFileSync(target, bytes!);
     report.written.push(output.path);
   }

@@ -6,12 +6,13 @@ import { buildRegistry, type SiteBuilder } from "../../generator/build-fs.ts";
 import type { Command } from "./command.types.ts";
 import { countFindings, renderFindings } from "./render-findings.ts";
 
-const usage = `Usage: finfocus-registry build [--registry DIR] [--out DIR] [--base PATH] [--no-site]
+const usage = `Usage: finfocus-registry build [--registry DIR] [--out DIR] [--base PATH] [--no-site] [--full]
 
 Validates the registry at --registry (default ./registry) and, when it has no errors, writes the
-static API, the FinFocus CLI's registry.json and the Atom feeds under --out (default ./dist),
+static API, the FinFocus CLI's registry.json and the Atom feeds under --out (default ./_site),
 then the site when site/ is present (--no-site skips it; --base is its base path, default /).
 Only files whose bytes change are written; files of removed plugins or versions are deleted.
+--full compares every file on disk instead of trusting <out>/.finfocus-build-state.json.
 SOURCE_DATE_EPOCH fixes the generation time.
 
 Exit status: 0 built, 1 the registry has errors (nothing written), 2 usage or I/O error.`;
@@ -35,9 +36,10 @@ export const buildCommand: Command = {
       args,
       options: {
         registry: { type: "string", default: "registry" },
-        out: { type: "string", default: "dist" },
+        out: { type: "string", default: "_site" },
         base: { type: "string", default: "/" },
         "no-site": { type: "boolean", default: false },
+        full: { type: "boolean", default: false },
       },
     });
     const registryDir = path.resolve(io.cwd, values.registry);
@@ -55,6 +57,7 @@ export const buildCommand: Command = {
       env: io.env,
       displayRoot: display(registryDir),
       base: values.base,
+      full: values.full,
       ...(site ? { site } : {}),
     });
     const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));

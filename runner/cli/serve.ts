@@ -7,7 +7,7 @@ import type { Command } from "./command.types.ts";
 
 const usage = `Usage: finfocus-registry serve [--dir DIR] [--port N] [--host ADDR] [--artifacts DIR]
 
-Serves a build (default ./dist) for previewing: the site, the API (/api/v1/…, with the spec's
+Serves a build (default ./_site) for previewing: the site, the API (/api/v1/…, with the spec's
 JSON errors for missing documents) and the feeds, with ETag/If-None-Match and gzip. With
 --artifacts (default demo/artifacts when it exists), files in DIR are served under /artifacts/,
 so the install runner can use --artifact-mirror http://HOST:PORT/artifacts/.
@@ -21,7 +21,7 @@ export const serveCommand: Command = {
     const { values } = parseArgs({
       args,
       options: {
-        dir: { type: "string", default: "dist" },
+        dir: { type: "string", default: "_site" },
         port: { type: "string", default: "4321" },
         host: { type: "string", default: "127.0.0.1" },
         artifacts: { type: "string" },

@@ -54,7 +54,7 @@ test("the real CLI serves a build until it is stopped", async () => {
   try {
     copyFixture(dir);
     spawnSync(process.execPath, [bin, "build", "--out", "dist", "--no-site"], { cwd: dir, env });
-    const child = spawn(process.execPath, [bin, "serve", "--port", "0"], { cwd: dir, env });
+    const child = spawn(process.execPath, [bin, "serve", "--dir", "dist", "--port", "0"], { cwd: dir, env });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";

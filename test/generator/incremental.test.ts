@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { buildRegistry } from "../../generator/build-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
-import { build, copyFixture, listTree, tempDir } from "./helpers.ts";
+import { build, copyFixture, EPOCH, listTree, tempDir } from "./helpers.ts";
 
 function addGammaVersion(registry: string, version: string): void {
   const dir = path.join(registry, "plugins/gamma-multi/versions");
@@ -123,6 +124,30 @@ test("yanking a version (an entry.json change) rewrites exactly that plugin's do
       readFileSync(path.join(out, "api/v1/plugins/gamma-multi/versions/index.json"), "utf8"),
     );
     assert.equal(versions.versions[0].yanked_reason, "Reports costs in the wrong currency.");
+  } finally {
+    cleanup();
+  }
+});
+
+test("a file changed by hand is restored by a --full build, which ignores the state", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    const target = path.join(out, "api/v1/plugins/alpha-cost/index.json");
+    const original = readFileSync(target);
+    writeFileSync(target, "{}\n");
+    const trusting = await build(registry, out);
+    assert.deepEqual(trusting.report?.written, []);
+    const full = await buildRegistry({
+      registryDir: registry,
+      outDir: out,
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+      full: true,
+    });
+    assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/index.json"]);
+    assert.deepEqual(readFileSync(target), original);
   } finally {
     cleanup();
   }
