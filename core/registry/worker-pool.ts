@@ -52,7 +52,10 @@ export class ValidationPool {
         new Promise<void>((resolve, reject) => {
           const send = (): void => {
             const id = take();
-            if (id === undefined) return resolve();
+            if (id === undefined) {
+              resolve();
+              return;
+            }
             worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] } satisfies ToWorker);
           };
           worker.on("message", (message: FromWorker) => {
