@@ -1804,10 +1804,10 @@ var require_request = __commonJS({
           channels.create.publish({ request: this });
         }
       }
-      onBodySent(chunk) {
+      onBodySent(chunk2) {
         if (this[kHandler].onBodySent) {
           try {
-            return this[kHandler].onBodySent(chunk);
+            return this[kHandler].onBodySent(chunk2);
           } catch (err) {
             this.abort(err);
           }
@@ -1850,11 +1850,11 @@ var require_request = __commonJS({
           this.abort(err);
         }
       }
-      onData(chunk) {
+      onData(chunk2) {
         assert(!this.aborted);
         assert(!this.completed);
         try {
-          return this[kHandler].onData(chunk);
+          return this[kHandler].onData(chunk2);
         } catch (err) {
           this.abort(err);
           return false;
@@ -4660,15 +4660,15 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
+        const { done, value: chunk2 } = await reader.read();
         if (done) {
           return Buffer.concat(bytes, byteLength);
         }
-        if (!isUint8Array(chunk)) {
+        if (!isUint8Array(chunk2)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes.push(chunk);
-        byteLength += chunk.length;
+        bytes.push(chunk2);
+        byteLength += chunk2.length;
       }
     }
     function urlIsLocal(url) {
@@ -4771,18 +4771,18 @@ var require_util2 = __commonJS({
         super();
         this.#zlibOptions = zlibOptions;
       }
-      _transform(chunk, encoding, callback) {
+      _transform(chunk2, encoding, callback) {
         if (!this._inflateStream) {
-          if (chunk.length === 0) {
+          if (chunk2.length === 0) {
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk2[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
         }
-        this._inflateStream.write(chunk, encoding, callback);
+        this._inflateStream.write(chunk2, encoding, callback);
       }
       _final(callback) {
         if (this._inflateStream) {
@@ -5508,29 +5508,29 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk3 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
-            blobParts.push(chunk2);
-            length += chunk2.byteLength;
+            blobParts.push(chunk3);
+            length += chunk3.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk3 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value, rn);
+            blobParts.push(chunk3, value, rn);
             if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn.byteLength;
+              length += chunk3.byteLength + value.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
           }
         }
-        const chunk = textEncoder.encode(`--${boundary}--\r
+        const chunk2 = textEncoder.encode(`--${boundary}--\r
 `);
-        blobParts.push(chunk);
-        length += chunk.byteLength;
+        blobParts.push(chunk2);
+        length += chunk2.byteLength;
         if (hasUnknownSizeValue) {
           length = null;
         }
@@ -5922,11 +5922,11 @@ var require_client_h1 = __commonJS({
       }
       readMore() {
         while (!this.paused && this.ptr) {
-          const chunk = this.socket.read();
-          if (chunk === null) {
+          const chunk2 = this.socket.read();
+          if (chunk2 === null) {
             break;
           }
-          this.execute(chunk);
+          this.execute(chunk2);
         }
       }
       execute(data) {
@@ -6595,12 +6595,12 @@ upgrade: ${upgrade}\r
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
-      const onData = function(chunk) {
+      const onData = function(chunk2) {
         if (finished) {
           return;
         }
         try {
-          if (!writer.write(chunk) && this.pause) {
+          if (!writer.write(chunk2) && this.pause) {
             this.pause();
           }
         } catch (err) {
@@ -6735,11 +6735,11 @@ upgrade: ${upgrade}\r
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       try {
-        for await (const chunk of body) {
+        for await (const chunk2 of body) {
           if (socket[kError]) {
             throw socket[kError];
           }
-          if (!writer.write(chunk)) {
+          if (!writer.write(chunk2)) {
             await waitForDrain();
           }
         }
@@ -6762,7 +6762,7 @@ upgrade: ${upgrade}\r
         this.abort = abort;
         socket[kWriting] = true;
       }
-      write(chunk) {
+      write(chunk2) {
         const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
@@ -6770,7 +6770,7 @@ upgrade: ${upgrade}\r
         if (socket.destroyed) {
           return false;
         }
-        const len = Buffer.byteLength(chunk);
+        const len = Buffer.byteLength(chunk2);
         if (!len) {
           return true;
         }
@@ -6800,9 +6800,9 @@ ${len.toString(16)}\r
 `, "latin1");
         }
         this.bytesWritten += len;
-        const ret = socket.write(chunk);
+        const ret = socket.write(chunk2);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request2.onBodySent(chunk2);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -7220,8 +7220,8 @@ var require_client_h2 = __commonJS({
         if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
-        stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+        stream.on("data", (chunk2) => {
+          if (request2.onData(chunk2) === false) {
             stream.pause();
           }
         });
@@ -7364,8 +7364,8 @@ var require_client_h2 = __commonJS({
         }
       );
       util.addListener(pipe, "data", onPipeData);
-      function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+      function onPipeData(chunk2) {
+        request2.onBodySent(chunk2);
       }
     }
     async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
@@ -7409,12 +7409,12 @@ var require_client_h2 = __commonJS({
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body) {
+        for await (const chunk2 of body) {
           if (socket[kError]) {
             throw socket[kError];
           }
-          const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          const res = h2stream.write(chunk2);
+          request2.onBodySent(chunk2);
           if (!res) {
             await waitForDrain();
           }
@@ -7527,10 +7527,10 @@ var require_redirect_handler = __commonJS({
           this.opts.body = null;
         }
       }
-      onData(chunk) {
+      onData(chunk2) {
         if (this.location) {
         } else {
-          return this.handler.onData(chunk);
+          return this.handler.onData(chunk2);
         }
       }
       onComplete(trailers) {
@@ -7542,9 +7542,9 @@ var require_redirect_handler = __commonJS({
           this.handler.onComplete(trailers);
         }
       }
-      onBodySent(chunk) {
+      onBodySent(chunk2) {
         if (this.handler.onBodySent) {
-          this.handler.onBodySent(chunk);
+          this.handler.onBodySent(chunk2);
         }
       }
     };
@@ -9182,8 +9182,8 @@ var require_retry_handler = __commonJS({
           this.abort = abort;
         }
       }
-      onBodySent(chunk) {
-        if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
+      onBodySent(chunk2) {
+        if (this.handler.onBodySent) return this.handler.onBodySent(chunk2);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
         const { statusCode, code: code2, headers } = err;
@@ -9350,9 +9350,9 @@ var require_retry_handler = __commonJS({
         this.abort(err);
         return false;
       }
-      onData(chunk) {
-        this.start += chunk.length;
-        return this.handler.onData(chunk);
+      onData(chunk2) {
+        this.start += chunk2.length;
+        return this.handler.onData(chunk2);
       }
       onComplete(rawTrailers) {
         this.retryCount = 0;
@@ -9516,12 +9516,12 @@ var require_readable = __commonJS({
       removeListener(ev, ...args) {
         return this.off(ev, ...args);
       }
-      push(chunk) {
-        if (this[kConsume] && chunk !== null) {
-          consumePush(this[kConsume], chunk);
-          return this[kReading] ? super.push(chunk) : true;
+      push(chunk2) {
+        if (this[kConsume] && chunk2 !== null) {
+          consumePush(this[kConsume], chunk2);
+          return this[kReading] ? super.push(chunk2) : true;
         }
-        return super.push(chunk);
+        return super.push(chunk2);
       }
       // https://fetch.spec.whatwg.org/#dom-body-text
       async text() {
@@ -9587,8 +9587,8 @@ var require_readable = __commonJS({
             } else {
               resolve(null);
             }
-          }).on("error", noop3).on("data", function(chunk) {
-            limit -= chunk.length;
+          }).on("error", noop3).on("data", function(chunk2) {
+            limit -= chunk2.length;
             if (limit <= 0) {
               this.destroy();
             }
@@ -9650,8 +9650,8 @@ var require_readable = __commonJS({
           consumePush(consume2, state.buffer[n]);
         }
       } else {
-        for (const chunk of state.buffer) {
-          consumePush(consume2, chunk);
+        for (const chunk2 of state.buffer) {
+          consumePush(consume2, chunk2);
         }
       }
       if (state.endEmitted) {
@@ -9684,9 +9684,9 @@ var require_readable = __commonJS({
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
       for (let i = 0; i < chunks.length; ++i) {
-        const chunk = chunks[i];
-        buffer.set(chunk, offset);
-        offset += chunk.length;
+        const chunk2 = chunks[i];
+        buffer.set(chunk2, offset);
+        offset += chunk2.length;
       }
       return buffer;
     }
@@ -9709,9 +9709,9 @@ var require_readable = __commonJS({
         stream.destroy(err);
       }
     }
-    function consumePush(consume2, chunk) {
-      consume2.length += chunk.length;
-      consume2.body.push(chunk);
+    function consumePush(consume2, chunk2) {
+      consume2.length += chunk2.length;
+      consume2.body.push(chunk2);
     }
     function consumeFinish(consume2, err) {
       if (consume2.body === null) {
@@ -9747,9 +9747,9 @@ var require_util3 = __commonJS({
       let chunks = [];
       let length = 0;
       try {
-        for await (const chunk of body) {
-          chunks.push(chunk);
-          length += chunk.length;
+        for await (const chunk2 of body) {
+          chunks.push(chunk2);
+          length += chunk2.length;
           if (length > CHUNK_LIMIT) {
             chunks = [];
             length = 0;
@@ -9925,8 +9925,8 @@ var require_api_request = __commonJS({
           }
         }
       }
-      onData(chunk) {
-        return this.res.push(chunk);
+      onData(chunk2) {
+        return this.res.push(chunk2);
       }
       onComplete(trailers) {
         util.parseHeaders(trailers, this.trailers);
@@ -10150,9 +10150,9 @@ var require_api_stream = __commonJS({
         const needDrain = res.writableNeedDrain !== void 0 ? res.writableNeedDrain : res._writableState?.needDrain;
         return needDrain !== true;
       }
-      onData(chunk) {
+      onData(chunk2) {
         const { res } = this;
-        return res ? res.write(chunk) : true;
+        return res ? res.write(chunk2) : true;
       }
       onComplete(trailers) {
         const { res } = this;
@@ -10290,9 +10290,9 @@ var require_api_pipeline = __commonJS({
               body.resume();
             }
           },
-          write: (chunk, encoding, callback) => {
+          write: (chunk2, encoding, callback) => {
             const { req } = this;
-            if (req.push(chunk, encoding) || req._readableState.destroyed) {
+            if (req.push(chunk2, encoding) || req._readableState.destroyed) {
               callback();
             } else {
               req[kResume] = callback;
@@ -10358,9 +10358,9 @@ var require_api_pipeline = __commonJS({
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body.on("data", (chunk) => {
+        body.on("data", (chunk2) => {
           const { ret, body: body2 } = this;
-          if (!ret.push(chunk) && body2.pause) {
+          if (!ret.push(chunk2) && body2.pause) {
             body2.pause();
           }
         }).on("error", (err) => {
@@ -10377,9 +10377,9 @@ var require_api_pipeline = __commonJS({
         });
         this.body = body;
       }
-      onData(chunk) {
+      onData(chunk2) {
         const { res } = this;
-        return res.push(chunk);
+        return res.push(chunk2);
       }
       onComplete(trailers) {
         const { res } = this;
@@ -11257,8 +11257,8 @@ var require_pending_interceptors_formatter = __commonJS({
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
         this.transform = new Transform({
-          transform(chunk, _enc, cb) {
-            cb(null, chunk);
+          transform(chunk2, _enc, cb) {
+            cb(null, chunk2);
           }
         });
         this.logger = new Console({
@@ -11595,8 +11595,8 @@ var require_dump = __commonJS({
         err = this.#reason ?? err;
         this.#handler.onError(err);
       }
-      onData(chunk) {
-        this.#size = this.#size + chunk.length;
+      onData(chunk2) {
+        this.#size = this.#size + chunk2.length;
         if (this.#size >= this.#maxSize) {
           this.#dumped = true;
           if (this.#aborted) {
@@ -14518,11 +14518,11 @@ var require_fetch = __commonJS({
               });
               return true;
             },
-            onData(chunk) {
+            onData(chunk2) {
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes = chunk;
+              const bytes = chunk2;
               timingInfo.encodedBodySize += bytes.byteLength;
               return this.body.push(bytes);
             },
@@ -15046,8 +15046,8 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder3 = new StringDecoder("latin1");
-          for (const chunk of bytes) {
-            dataURL += btoa(decoder3.write(chunk));
+          for (const chunk2 of bytes) {
+            dataURL += btoa(decoder3.write(chunk2));
           }
           dataURL += btoa(decoder3.end());
           return dataURL;
@@ -15075,8 +15075,8 @@ var require_util4 = __commonJS({
         case "BinaryString": {
           let binaryString = "";
           const decoder3 = new StringDecoder("latin1");
-          for (const chunk of bytes) {
-            binaryString += decoder3.write(chunk);
+          for (const chunk2 of bytes) {
+            binaryString += decoder3.write(chunk2);
           }
           binaryString += decoder3.end();
           return binaryString;
@@ -17289,8 +17289,8 @@ var require_connection = __commonJS({
         ws[kReadyState] = states.CLOSING;
       }
     }
-    function onSocketData(chunk) {
-      if (!this.ws[kByteParser].write(chunk)) {
+    function onSocketData(chunk2) {
+      if (!this.ws[kByteParser].write(chunk2)) {
         this.pause();
       }
     }
@@ -17368,7 +17368,7 @@ var require_permessage_deflate = __commonJS({
        * @param {boolean} fin Final fragment flag
        * @param {Function} callback Callback function
        */
-      decompress(chunk, fin, callback) {
+      decompress(chunk2, fin, callback) {
         if (!this.#inflate) {
           let windowBits = Z_DEFAULT_WINDOWBITS;
           if (this.#options.serverMaxWindowBits) {
@@ -17402,7 +17402,7 @@ var require_permessage_deflate = __commonJS({
             callback(err);
           });
         }
-        this.#inflate.write(chunk);
+        this.#inflate.write(chunk2);
         if (fin) {
           this.#inflate.write(tail);
         }
@@ -17481,9 +17481,9 @@ var require_receiver = __commonJS({
        * @param {Buffer} chunk
        * @param {() => void} callback
        */
-      _write(chunk, _, callback) {
-        this.#buffers.push(chunk);
-        this.#byteOffset += chunk.length;
+      _write(chunk2, _, callback) {
+        this.#buffers.push(chunk2);
+        this.#byteOffset += chunk2.length;
         this.#loop = true;
         this.run(callback);
       }
@@ -18420,16 +18420,16 @@ var require_eventsource_stream = __commonJS({
        * @param {Function} callback
        * @returns {void}
        */
-      _transform(chunk, _encoding, callback) {
-        if (chunk.length === 0) {
+      _transform(chunk2, _encoding, callback) {
+        if (chunk2.length === 0) {
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF && chunk[0] !== CR) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk2[0] !== LF && chunk2[0] !== CR) {
           callback(createMaxEventSizeExceededError());
           return;
         }
-        this.chunks.push(chunk);
+        this.chunks.push(chunk2);
         if (this.checkBOM) {
           if (this.handleBOM()) {
             callback();
@@ -18636,10 +18636,10 @@ ${value}`;
         const chunks = [];
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
-          const chunk = this.chunks[i];
+          const chunk2 = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
-          const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const end = i === this.chunkIndex ? this.pos : chunk2.length;
+          const slice = chunk2.subarray(start, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -18649,10 +18649,10 @@ ${value}`;
         let chunkIndex = this.lineChunkIndex;
         let pos = this.linePos;
         while (chunkIndex < this.chunks.length) {
-          const chunk = this.chunks[chunkIndex];
-          const remaining = chunk.length - pos;
+          const chunk2 = this.chunks[chunkIndex];
+          const remaining = chunk2.length - pos;
           if (offset < remaining) {
-            return chunk[pos + offset];
+            return chunk2[pos + offset];
           }
           offset -= remaining;
           chunkIndex++;
@@ -18661,8 +18661,8 @@ ${value}`;
       }
       discardLeadingBytes(count) {
         while (count > 0 && this.lineChunkIndex < this.chunks.length) {
-          const chunk = this.chunks[this.lineChunkIndex];
-          const remaining = chunk.length - this.linePos;
+          const chunk2 = this.chunks[this.lineChunkIndex];
+          const remaining = chunk2.length - this.linePos;
           if (count < remaining) {
             this.linePos += count;
             count = 0;
@@ -34804,10 +34804,10 @@ var require_file2 = __commonJS({
           }
           return acc;
         }, {});
-        for await (const chunk of stream) {
-          observedLength += chunk.length;
+        for await (const chunk2 of stream) {
+          observedLength += chunk2.length;
           Object.values(digests).forEach((digest) => {
-            digest.update(chunk);
+            digest.update(chunk2);
           });
         }
         if (observedLength !== this.length) {
@@ -39061,15 +39061,15 @@ var require_fetcher = __commonJS({
           const streamReader = reader.getReader();
           try {
             while (true) {
-              const { done, value: chunk } = await streamReader.read();
+              const { done, value: chunk2 } = await streamReader.read();
               if (done) {
                 break;
               }
-              numberOfBytesReceived += chunk.length;
+              numberOfBytesReceived += chunk2.length;
               if (numberOfBytesReceived > maxLength) {
                 throw new error_1.DownloadLengthMismatchError("Max length reached");
               }
-              await writeBufferToStream(fileStream, Buffer.from(chunk));
+              await writeBufferToStream(fileStream, Buffer.from(chunk2));
             }
           } finally {
             streamReader.releaseLock();
@@ -39083,8 +39083,8 @@ var require_fetcher = __commonJS({
         return this.downloadFile(url, maxLength, async (file) => {
           const stream = fs_1.default.createReadStream(file);
           const chunks = [];
-          for await (const chunk of stream) {
-            chunks.push(chunk);
+          for await (const chunk2 of stream) {
+            chunks.push(chunk2);
           }
           return Buffer.concat(chunks);
         });
@@ -40644,9 +40644,9 @@ async function readCapped(response, maxBytes, finalUrl) {
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+  for (const chunk2 of chunks) {
+    bytes.set(chunk2, offset);
+    offset += chunk2.byteLength;
   }
   return { ok: true, bytes, finalUrl };
 }
@@ -40716,7 +40716,6 @@ function registryFile(registryPath, relative) {
 
 // core/registry/load-registry.ts
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 
 // core/validate/validate-documents.ts
 import { createPublicKey } from "node:crypto";
@@ -43008,11 +43007,12 @@ var bestMatches = /* @__PURE__ */ new WeakMap();
 
 // core/registry/cycles.ts
 function findCycles(plugins) {
-  const byName = new Map(plugins.map((p) => [p.name, p]));
+  const byName = new Map(
+    plugins.map((p) => [p.name, { ...p, versions: p.validVersions.map((version) => ({ version })) }])
+  );
   const edges = /* @__PURE__ */ new Map();
   for (const plugin of plugins) {
-    const latest = plugin.versions.at(-1);
-    const deps = latest?.manifest.requirements?.dependencies ?? [];
+    const deps = plugin.latest?.dependencies ?? [];
     edges.set(
       plugin.name,
       deps.filter((d) => !d.optional).filter((d) => {
@@ -43036,15 +43036,15 @@ function findCycles(plugins) {
         if (!reported.has(key)) {
           reported.add(key);
           const first = [...cycle].sort()[0];
-          const version = byName.get(first)?.versions.at(-1);
-          const index = version?.manifest.requirements?.dependencies?.findIndex((d) => cycle.includes(d.name)) ?? 0;
+          const latest = byName.get(first)?.latest;
+          const index = latest?.dependencies.findIndex((d) => cycle.includes(d.name)) ?? 0;
           const start = cycle.indexOf(first);
           const ordered = [...cycle.slice(start), ...cycle.slice(0, start), first];
           findings.push({
             code: "DEPENDENCY_CYCLE",
             severity: "error",
             message: `required dependencies form a cycle: ${ordered.join(" \u2192 ")}; make one of them optional`,
-            file: version?.file ?? `plugins/${first}`,
+            file: latest?.file ?? `plugins/${first}`,
             pointer: `/requirements/dependencies/${index}`
           });
         }
@@ -43543,14 +43543,15 @@ function withText(result, text) {
 }
 
 // core/registry/validate-plugin.ts
-async function validatePlugin(work, config, lookup, read) {
+async function validatePlugin(work, config, lookup, read, keepManifests = true) {
   const { listing: l, entry } = work;
   const findings = [];
   const versions = [];
   let manifests = 0;
-  for (const version of l.versionFiles) {
+  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
+  for (const [i, version] of l.versionFiles.entries()) {
     const file = versionFile(l.name, version);
-    const bytes = await read(file);
+    const bytes = contents[i];
     if (!bytes) continue;
     manifests++;
     const hasBundle = l.bundles.has(version);
@@ -43567,14 +43568,23 @@ async function validatePlugin(work, config, lookup, read) {
         version,
         file,
         manifest: result.value,
-        sha256: hash("sha256", bytes),
+        sha256: keepManifests ? hash("sha256", bytes) : "",
         ...hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}
       });
     }
   }
   findings.push(...listingFindings(l, entry));
   versions.sort((a, b) => import_semver2.default.compare(a.version, b.version));
-  return { name: l.name, versions, findings, manifests };
+  const last = versions.at(-1);
+  const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };
+  return {
+    name: l.name,
+    versions: keepManifests ? versions : [],
+    validVersions: versions.map((v) => v.version),
+    ...latest ? { latest } : {},
+    findings,
+    manifests
+  };
 }
 function listingFindings(l, entry) {
   const out = [];
@@ -43613,6 +43623,78 @@ function listingFindings(l, entry) {
   return out;
 }
 
+// core/registry/worker-pool.ts
+import { setImmediate as yieldToEvents } from "node:timers/promises";
+import { Worker } from "node:worker_threads";
+var CHUNK_MANIFESTS = 400;
+var ValidationPool = class {
+  #workers;
+  constructor(dir, threads) {
+    this.#workers = Array.from(
+      { length: Math.max(0, threads - 1) },
+      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { dir } })
+    );
+  }
+  /** Validates every job; results come back in the jobs' order. Terminates the workers. */
+  async run(config, known, jobs, read, keepManifests) {
+    const chunks = chunk(jobs);
+    const results = new Array(chunks.length);
+    let next = 0;
+    const take = () => next < chunks.length ? next++ : void 0;
+    const init = { type: "init", ...config ? { config } : {}, known: [...known], keepManifests };
+    const remote = this.#workers.map(
+      (worker) => new Promise((resolve, reject) => {
+        const send = () => {
+          const id = take();
+          if (id === void 0) {
+            resolve();
+            return;
+          }
+          worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] });
+        };
+        worker.on("message", (message) => {
+          results[message.id] = message.results;
+          send();
+        });
+        worker.once("error", reject);
+        worker.postMessage(init);
+        send();
+      })
+    );
+    try {
+      const lookup = (name) => known.get(name);
+      for (let id = take(); id !== void 0; id = take()) {
+        const local = [];
+        for (const job of chunks[id] ?? [])
+          local.push(await validatePlugin(job, config, lookup, read, keepManifests));
+        results[id] = local;
+        await yieldToEvents();
+      }
+      await Promise.all(remote);
+    } finally {
+      await this.close();
+    }
+    return results.flat();
+  }
+  /** Stops the workers (also when the pool ends up unused). */
+  async close() {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+};
+function chunk(jobs) {
+  const chunks = [[]];
+  let size = 0;
+  for (const job of jobs) {
+    if (size >= CHUNK_MANIFESTS) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)?.push(job);
+    size += job.listing.versionFiles.length;
+  }
+  return chunks;
+}
+
 // core/registry/load-registry.ts
 var PARALLEL_THRESHOLD = 4e3;
 async function loadRegistry(source, options = {}) {
@@ -43626,6 +43708,9 @@ async function loadRegistry(source, options = {}) {
   const listings = await Promise.all(
     (await source.list(PLUGINS_DIR)).map((name) => listPlugin(source, name))
   );
+  const threads = Math.min(options.workers ?? 1, availableParallelism());
+  const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
+  const pool = threads > 1 && source.dir !== void 0 && manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD) ? new ValidationPool(source.dir, threads) : void 0;
   const entries = /* @__PURE__ */ new Map();
   await Promise.all(
     listings.map(async (l) => {
@@ -43655,13 +43740,12 @@ async function loadRegistry(source, options = {}) {
     );
   }
   const lookup = (name) => known.get(name);
+  const keep = options.keepManifests ?? true;
   const jobs = listings.map((listing) => {
     const entry = entries.get(listing.name);
     return entry ? { listing, entry } : { listing };
   });
-  const workers = Math.min(options.workers ?? 1, availableParallelism());
-  const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const results = workers > 1 && source.dir !== void 0 && manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD) ? await validateInWorkers(source.dir, config, known, jobs, workers, read) : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read)));
+  const results = pool ? await pool.run(config, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins = [];
   for (const result of results) {
     findings.push(...result.findings);
@@ -43675,7 +43759,7 @@ async function loadRegistry(source, options = {}) {
         versions: result.versions
       });
   }
-  findings.push(...findCycles(plugins));
+  findings.push(...findCycles(results));
   stats.plugins = listings.length;
   for (const f of findings) {
     if (f.severity === "error") stats.errors++;
@@ -43710,37 +43794,6 @@ async function listPlugin(source, name) {
 }
 function missing(file, code2, message) {
   return { code: code2, severity: "error", message, file, pointer: "" };
-}
-async function validateInWorkers(dir, config, known, jobs, workers, read) {
-  const total = jobs.reduce((n, j) => n + j.listing.versionFiles.length, 0);
-  const shares = [[]];
-  let inShare = 0;
-  for (const job of jobs) {
-    if (inShare >= total / workers && shares.length < workers) {
-      shares.push([]);
-      inShare = 0;
-    }
-    shares.at(-1)?.push(job);
-    inShare += job.listing.versionFiles.length;
-  }
-  const [own = [], ...others] = shares;
-  const knownList = [...known];
-  const remote = others.map(
-    (share) => new Promise((resolve, reject) => {
-      const worker = new Worker(new URL("./load-worker.ts", import.meta.url), {
-        workerData: { dir, config, known: knownList, jobs: share }
-      });
-      worker.once("message", (results) => {
-        resolve(results);
-        void worker.terminate();
-      });
-      worker.once("error", reject);
-    })
-  );
-  const lookup = (name) => known.get(name);
-  const local = [];
-  for (const job of own) local.push(await validatePlugin(job, config, lookup, read));
-  return [local, ...await Promise.all(remote)].flat();
 }
 
 // core/registry/registry-fs.ts
@@ -44984,8 +45037,8 @@ function gitBatch(cwd) {
   };
   child.on("error", failAll);
   child.on("close", () => failAll(new Error("git cat-file --batch exited")));
-  child.stdout.on("data", (chunk) => {
-    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+  child.stdout.on("data", (chunk2) => {
+    buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
     for (; ; ) {
       const eol = buffer.indexOf(10);
       if (eol < 0) return;
