@@ -7,6 +7,7 @@ import type { SignatureKind, Signer } from "../core/signature/signature.types.ts
 import type { TrustedRootData } from "../core/signature/trusted-root.ts";
 import { verifyRelease } from "../core/signature/verify-release.ts";
 import { type DownloadPolicy, download, type Fetcher } from "./download.ts";
+import type { Settings } from "./inputs.ts";
 
 /** What the summary shows for one version's artifact. */
 export interface ArtifactRow {
@@ -36,6 +37,31 @@ export interface ArtifactContext {
   trustedRoot?: TrustedRootData;
   fetcher?: Fetcher;
   now: Date;
+}
+
+/**
+ * The context both modes verify artifacts in: the download policy from the settings, the clock
+ * and the fetcher from the ports. A registry without a valid config.json gets an empty one (its
+ * findings are reported elsewhere).
+ */
+export function artifactContext(
+  settings: Pick<Settings, "registryPath" | "maxDownloadBytes" | "downloadTimeoutMs" | "allowLoopbackHttp">,
+  config: RegistryConfig | undefined,
+  source: RegistrySource,
+  ports: { now?: () => Date; fetcher?: Fetcher },
+): ArtifactContext {
+  return {
+    registryPath: settings.registryPath,
+    config: config ?? { name: "", base_url: "", spec_version: "", maintainers: [] },
+    source,
+    policy: {
+      maxBytes: settings.maxDownloadBytes,
+      timeoutMs: settings.downloadTimeoutMs,
+      allowLoopbackHttp: settings.allowLoopbackHttp,
+    },
+    now: ports.now?.() ?? new Date(),
+    ...(ports.fetcher ? { fetcher: ports.fetcher } : {}),
+  };
 }
 
 const DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;

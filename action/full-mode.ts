@@ -3,7 +3,7 @@ import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
-import { type ArtifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, verifyArtifact } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
 import { isValid, type Ports, sortFindings } from "./pr-mode.ts";
@@ -29,24 +29,7 @@ export async function checkFull(
     file: registryFile(settings.registryPath, f.file),
   }));
   const versions: VersionReport[] = [];
-  const config: RegistryConfig = snapshot?.config ?? {
-    name: "",
-    base_url: "",
-    spec_version: "",
-    maintainers: [],
-  };
-  const ctx: ArtifactContext = {
-    registryPath: settings.registryPath,
-    config,
-    source,
-    policy: {
-      maxBytes: settings.maxDownloadBytes,
-      timeoutMs: settings.downloadTimeoutMs,
-      allowLoopbackHttp: settings.allowLoopbackHttp,
-    },
-    now: ports.now?.() ?? new Date(),
-    ...(ports.fetcher ? { fetcher: ports.fetcher } : {}),
-  };
+  const ctx = artifactContext(settings, snapshot?.config, source, ports);
   const all = (snapshot?.plugins ?? []).flatMap((p) =>
     p.versions.map((v) => ({ ...v, plugin: p.name, entry: p.entry })),
   );

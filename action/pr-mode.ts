@@ -4,7 +4,7 @@ import { checkGovernance } from "../core/governance/rules.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
-import { type ArtifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, verifyArtifact } from "./artifacts.ts";
 import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
@@ -70,24 +70,7 @@ async function verifyNewArtifacts(
   const findings: Finding[] = [];
   const jobs = gathered.newVersions.filter((v) => v.manifest && v.entry);
   if (!settings.verifyArtifacts || jobs.length === 0) return { findings, rows };
-  const config: RegistryConfig = gathered.config ?? {
-    name: "",
-    base_url: "",
-    spec_version: "",
-    maintainers: [],
-  };
-  const ctx: ArtifactContext = {
-    registryPath: settings.registryPath,
-    config,
-    source: head,
-    policy: {
-      maxBytes: settings.maxDownloadBytes,
-      timeoutMs: settings.downloadTimeoutMs,
-      allowLoopbackHttp: settings.allowLoopbackHttp,
-    },
-    now: ports.now?.() ?? new Date(),
-    ...(ports.fetcher ? { fetcher: ports.fetcher } : {}),
-  };
+  const ctx = artifactContext(settings, gathered.config, head, ports);
   if (jobs.some((j) => j.bundleFile)) {
     const root = await trustedRootFor(
       settings.sigstoreTrustedRoot,

@@ -44371,6 +44371,20 @@ function verifyRelease(input) {
 }
 
 // action/artifacts.ts
+function artifactContext(settings, config, source, ports) {
+  return {
+    registryPath: settings.registryPath,
+    config: config ?? { name: "", base_url: "", spec_version: "", maintainers: [] },
+    source,
+    policy: {
+      maxBytes: settings.maxDownloadBytes,
+      timeoutMs: settings.downloadTimeoutMs,
+      allowLoopbackHttp: settings.allowLoopbackHttp
+    },
+    now: ports.now?.() ?? /* @__PURE__ */ new Date(),
+    ...ports.fetcher ? { fetcher: ports.fetcher } : {}
+  };
+}
 var DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 function containerCheck(job, file) {
   const ref = job.manifest.installation.download_url ?? "";
@@ -45379,24 +45393,7 @@ async function verifyNewArtifacts(gathered, settings, base, head, ports) {
   const findings = [];
   const jobs = gathered.newVersions.filter((v) => v.manifest && v.entry);
   if (!settings.verifyArtifacts || jobs.length === 0) return { findings, rows };
-  const config = gathered.config ?? {
-    name: "",
-    base_url: "",
-    spec_version: "",
-    maintainers: []
-  };
-  const ctx = {
-    registryPath: settings.registryPath,
-    config,
-    source: head,
-    policy: {
-      maxBytes: settings.maxDownloadBytes,
-      timeoutMs: settings.downloadTimeoutMs,
-      allowLoopbackHttp: settings.allowLoopbackHttp
-    },
-    now: ports.now?.() ?? /* @__PURE__ */ new Date(),
-    ...ports.fetcher ? { fetcher: ports.fetcher } : {}
-  };
+  const ctx = artifactContext(settings, gathered.config, head, ports);
   if (jobs.some((j) => j.bundleFile)) {
     const root = await trustedRootFor(
       settings.sigstoreTrustedRoot,
@@ -45490,24 +45487,7 @@ async function checkFull(settings, event, ports = {}) {
     file: registryFile(settings.registryPath, f.file)
   }));
   const versions = [];
-  const config = snapshot?.config ?? {
-    name: "",
-    base_url: "",
-    spec_version: "",
-    maintainers: []
-  };
-  const ctx = {
-    registryPath: settings.registryPath,
-    config,
-    source,
-    policy: {
-      maxBytes: settings.maxDownloadBytes,
-      timeoutMs: settings.downloadTimeoutMs,
-      allowLoopbackHttp: settings.allowLoopbackHttp
-    },
-    now: ports.now?.() ?? /* @__PURE__ */ new Date(),
-    ...ports.fetcher ? { fetcher: ports.fetcher } : {}
-  };
+  const ctx = artifactContext(settings, snapshot?.config, source, ports);
   const all = (snapshot?.plugins ?? []).flatMap(
     (p) => p.versions.map((v) => ({ ...v, plugin: p.name, entry: p.entry }))
   );
