@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
 import type { PluginDocument, PluginSummary, SignatureKind, VersionSummary } from "../generator/api.types.ts";
-import { ensureChromium } from "../scripts/ensure-chromium.ts";
+import { CHROMIUM_ARGS, ensureChromium } from "../scripts/ensure-chromium.ts";
 import { pageCount } from "../site/lib/model.ts";
 import type { SiteModel } from "../site/lib/model.types.ts";
 import { type SearchMeta, shardKey, tokenize } from "../site/lib/search-format.ts";
@@ -271,14 +271,7 @@ async function browserQueryBytes(out: string, query: string): Promise<number> {
   const server = await serveStatic(out, "/");
   const browser = await chromium.launch({
     executablePath: ensureChromium(),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage();

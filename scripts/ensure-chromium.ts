@@ -8,6 +8,19 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 
+/**
+ * Flags for headless Chromium here: no sandbox (root), no GPU, and none of the background
+ * connections that this closed network refuses.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
 export class ChromiumNotFoundError extends Error {

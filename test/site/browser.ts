@@ -8,7 +8,7 @@ import { cp, mkdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { ensureChromium } from "../../scripts/ensure-chromium.ts";
+import { CHROMIUM_ARGS, ensureChromium } from "../../scripts/ensure-chromium.ts";
 import { buildSite } from "../../site/build.ts";
 import { type StaticServer, serveStatic } from "./serve.ts";
 
@@ -44,14 +44,7 @@ async function start(): Promise<SiteHarness> {
   const server = await serveStatic(out, BASE);
   const browser = await chromium.launch({
     executablePath: ensureChromium(),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   const problems: string[] = [];
   const context = async (options: { width?: number; dark?: boolean } = {}) => {
