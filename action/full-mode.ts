@@ -1,3 +1,4 @@
+import { passes, sortFindings } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
@@ -6,7 +7,7 @@ import type { RegistryConfig } from "../core/registry.types.ts";
 import { artifactContext, verifyArtifact } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
-import { isValid, type Ports, sortFindings } from "./pr-mode.ts";
+import type { Ports } from "./pr-mode.ts";
 import type { GateReport, VersionReport } from "./report/report.types.ts";
 import { trustedRootFor } from "./trusted-root.ts";
 
@@ -69,7 +70,7 @@ export async function checkFull(
   const sorted = sortFindings(findings);
   return {
     mode: "full",
-    valid: isValid(sorted, settings.failOn),
+    valid: passes(sorted, settings.failOn),
     failOn: settings.failOn,
     findings: sorted,
     versions,

@@ -1,3 +1,4 @@
+import { passes, sortFindings } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { checkGovernance } from "../core/governance/rules.ts";
@@ -22,22 +23,6 @@ import { trustedRootFor } from "./trusted-root.ts";
 export interface Ports {
   fetcher?: Fetcher;
   now?: () => Date;
-}
-
-/** Orders findings by file, position and code, so reports are stable. */
-export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      a.code.localeCompare(b.code),
-  );
-}
-
-/** True when no finding reaches the fail-on severity. */
-export function isValid(findings: readonly Finding[], failOn: "error" | "warning"): boolean {
-  return !findings.some((f) => f.severity === "error" || (failOn === "warning" && f.severity === "warning"));
 }
 
 function sources(
@@ -161,7 +146,7 @@ async function check(
   });
   return {
     mode: "pull_request",
-    valid: isValid(findings, settings.failOn),
+    valid: passes(findings, settings.failOn),
     failOn: settings.failOn,
     findings,
     versions,

@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { failing } from "../core/findings.ts";
 import { mirrorFetcher } from "./download.ts";
 import { readEvent } from "./event.ts";
 import { checkFull } from "./full-mode.ts";
@@ -24,11 +25,8 @@ export async function run(): Promise<void> {
         : await checkFull(settings, event, ports);
     await publish(report, settings, event.kind === "pull_request" ? event : undefined, api);
     if (!report.valid) {
-      const failing = report.findings.filter(
-        (f) => f.severity === "error" || (report.failOn === "warning" && f.severity === "warning"),
-      );
       core.setFailed(
-        `The registry gate found ${failing.length} problem(s); see the annotations and the job summary.`,
+        `The registry gate found ${failing(report.findings, report.failOn).length} problem(s); see the annotations and the job summary.`,
       );
     }
   } catch (error) {

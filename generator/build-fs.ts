@@ -6,6 +6,7 @@
 import { copyFileSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { passes } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
@@ -63,7 +64,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
     readGitDates(options.registryDir),
   ]);
   timings.load = performance.now() - t;
-  const failed = loaded.findings.some((f) => f.severity === "error");
+  const failed = !passes(loaded.findings);
   if (failed || !loaded.snapshot) return { findings: loaded.findings, published: false, timings };
 
   t = performance.now();

@@ -1,5 +1,7 @@
-/** Bidirectional-text controls (Trojan Source, CVE-2021-42574) and other invisible format characters. */
-const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u00AD]/g;
+import { codePointLabel, replaceInvisible } from "../../core/text/invisible.ts";
+
+/** Invisible characters (core's one set) shown as their code points. */
+const visible = (text: string): string => replaceInvisible(text, { render: codePointLabel });
 
 /**
  * Makes untrusted text (plugin names, file paths, finding messages quoting a manifest) inert in
@@ -8,8 +10,7 @@ const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u0
  * `<script>` stays text.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(INVISIBLE, (ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`)
+  return visible(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -25,9 +26,5 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 /** An inline code span for untrusted text: backticks and invisible controls cannot escape it. */
 export function code(text: string): string {
-  const clean = text.replace(
-    INVISIBLE,
-    (ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
-  );
-  return `\`${clean.replace(/`/g, "'").replace(/\r?\n/g, " ").replace(/\|/g, "\\|")}\``;
+  return `\`${visible(text).replace(/`/g, "'").replace(/\r?\n/g, " ").replace(/\|/g, "\\|")}\``;
 }

@@ -56,6 +56,21 @@ export function keyFingerprint(spki: Uint8Array): string {
 }
 
 /**
+ * The fingerprint (`keyFingerprint`) of a PEM public key, whatever the key policy says of it, or
+ * undefined when the text is not a readable public key: what the site shows for a pinned key, so
+ * it reads exactly like the gate's and the CLI's messages.
+ */
+export function pemFingerprint(pem: string): string | undefined {
+  try {
+    return keyFingerprint(
+      createPublicKey({ key: pem.trim(), format: "pem" }).export({ type: "spki", format: "der" }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Whether a key is among the pinned PEM keys, compared by SPKI DER bytes (so re-wrapped or
  * re-encoded PEM text of the same key matches, and a different key never does). Pins that do
  * not parse are skipped: entry validation reports them.

@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { passes } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
@@ -60,7 +61,7 @@ export const validateCommand: Command = {
       stats = { files: positionals.length };
     }
     const counts = countFindings(findings);
-    const valid = counts.errors === 0;
+    const valid = passes(findings);
     stats = {
       ...stats,
       errors: counts.errors,

@@ -14,6 +14,7 @@ import {
 } from "../../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
 import { type ArtifactRequest, verifyArtifact } from "../../core/signature/verify-artifact.ts";
+import { replaceInvisible } from "../../core/text/invisible.ts";
 import type { CliIO, Command } from "./command.types.ts";
 
 const usage = `Usage: finfocus-registry verify --artifact FILE [checks] [--format text|json]
@@ -161,13 +162,12 @@ async function trustedRoot(
   return publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath }));
 }
 
-/** Control and bidi characters (from certificates, file names) are shown escaped, never interpreted. */
+/** Invisible characters (core's one set) and line breaks, from certificates or file names, shown escaped. */
 const printable = (text: string): string =>
-  text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  replaceInvisible(text, {
+    inline: true,
+    render: (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  });
 
 function render(
   io: CliIO,

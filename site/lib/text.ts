@@ -3,27 +3,24 @@
  * escapes HTML; these helpers make bidi controls visible and refuse links that are not http(s).
  */
 
-// Trojan Source (CVE-2021-42574): embeddings, overrides, isolates and the implicit marks.
-const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const HAS_BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+import { INVISIBLE_CHAR, replaceInvisible } from "../../core/text/invisible.ts";
 
-/** Replaces each bidi control with a visible code point label such as `[U+202E]`. */
+/** Replaces each invisible character (core's one set) with a visible label such as `[U+202E]`. */
 export function cleanText(value: string | undefined): string {
   if (value === undefined) return "";
-  return value.replace(BIDI, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`);
+  return replaceInvisible(value);
 }
 
-/** JSON for display: bidi controls become `\uXXXX` escapes, so the text stays valid JSON. */
+/** JSON for display: invisible characters become `\uXXXX` escapes, so the text stays valid JSON. */
 export function displayJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    BIDI,
-    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
-  );
+  return replaceInvisible(JSON.stringify(value, null, 2), {
+    render: (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
+  });
 }
 
 /** The URL when it is an absolute http(s) URL without credentials; otherwise undefined (shown as text). */
 export function safeHref(value: string | undefined): string | undefined {
-  if (!value || HAS_BIDI.test(value)) return undefined;
+  if (!value || INVISIBLE_CHAR.test(value)) return undefined;
   try {
     const url = new URL(value);
     if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password)

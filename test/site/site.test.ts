@@ -4,10 +4,12 @@
  * keyboard-only use, accessibility (axe-core), J5 escaping, base path links, 404, screenshots.
  */
 import assert from "node:assert/strict";
-import { mkdir, rm } from "node:fs/promises";
+import { createPublicKey } from "node:crypto";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { axeViolations, harness, OUTPUT, type SiteHarness } from "./browser.ts";
+import { keyFingerprint } from "../../core/signature/keys.ts";
+import { axeViolations, FIXTURE_API, harness, OUTPUT, type SiteHarness } from "./browser.ts";
 
 let h: SiteHarness;
 
@@ -114,6 +116,20 @@ describe("site in the browser", () => {
     );
     const deprecated = await h.open("plugins/azure-pricing/");
     assert.match((await deprecated.textContent(".alert-danger")) ?? "", /azure-cost-management/);
+  });
+
+  test("a pinned key shows the fingerprint the gate and the CLI print (sha256 of its SPKI DER, hex)", async () => {
+    const doc = JSON.parse(
+      await readFile(join(FIXTURE_API, "api/v1/plugins/kubecost-bridge/index.json"), "utf8"),
+    ) as { signers: { keys: string[] } };
+    const pem = doc.signers.keys[0]!;
+    const spki = createPublicKey(pem).export({ type: "spki", format: "der" });
+    const expected = keyFingerprint(spki);
+    assert.match(expected, /^sha256:[0-9a-f]{64}$/);
+    const page = await h.open("plugins/kubecost-bridge/");
+    const shown = await page.locator(".signers code").allTextContents();
+    assert.deepEqual(shown, [expected]);
+    assert.doesNotMatch((await page.content()) ?? "", /SHA256:/);
   });
 
   test("copy button puts the install command on the clipboard", async () => {
