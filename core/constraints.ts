@@ -1,4 +1,5 @@
 import semver from "semver";
+import { bestCandidate } from "./versions/pick.ts";
 
 /** The longest constraint accepted: keeps adversarial input far from semver's regular expressions. */
 export const MAX_CONSTRAINT_LENGTH = 256;
@@ -59,8 +60,10 @@ export function satisfies(version: string, constraint: ParsedConstraint, include
 }
 
 /**
- * The highest version that satisfies the constraint. Yanked versions are skipped unless the
- * constraint names exactly that version (the caller then warns).
+ * The highest version that satisfies the constraint under core's picking rules
+ * (`versions/pick.ts`: yanked only when named exactly, prereleases by SemVer's rule or when asked,
+ * never a build-metadata twin). Memoized per version list (by identity: the registry hands out one
+ * array per plugin), because the gate asks it once per dependency of every manifest.
  */
 export function bestMatch(
   versions: readonly { version: string; yanked?: boolean }[],
@@ -70,12 +73,7 @@ export function bestMatch(
   let memo = bestMatches.get(versions);
   const key = `${includePrerelease ? "p" : "r"}${constraint.source}`;
   if (memo?.has(key)) return memo.get(key);
-  let best: string | undefined;
-  for (const v of versions) {
-    if (v.yanked && !constraint.exact) continue;
-    if (!satisfies(v.version, constraint, includePrerelease)) continue;
-    if (best === undefined || semver.gt(v.version, best)) best = v.version;
-  }
+  const best = bestCandidate(versions, [constraint], { includePrerelease })?.version;
   if (!memo) {
     memo = new Map();
     bestMatches.set(versions, memo);

@@ -63,7 +63,16 @@ export type FindingCode =
   | "IDENTITY_MISMATCH"
   | "CERTIFICATE_CHAIN_INVALID"
   | "TRUSTED_ROOT_INVALID"
-  | "TRUSTED_ROOT_OFFLINE";
+  | "TRUSTED_ROOT_OFFLINE"
+  // Install decisions (core/resolve, core/policy, core/api): what the runner refuses or warns about
+  | "REGISTRY_DOCUMENT_INVALID"
+  | "PLUGIN_NOT_FOUND"
+  | "DEPENDENCY_CONFLICT"
+  | "VERSION_YANKED"
+  | "PLUGIN_DEPRECATED"
+  | "SECURITY_POLICY_VIOLATION"
+  | "SYSTEM_REQUIREMENTS_NOT_MET"
+  | "UNSUPPORTED_INSTALLATION_METHOD";
 
 /** One problem, at one place. `pointer` is an RFC 6901 JSON pointer ("" is the whole document). */
 export interface Finding {

@@ -4,8 +4,9 @@
  * files), `writeTree` (incremental writer, the one seam that writes), `buildRegistry` (the whole
  * build over a folder), `serve` (local preview server).
  */
-export type * from "./api.types.ts";
-export { API_VERSION } from "./api.types.ts";
+export type * from "../core/api/api.types.ts";
+export { API_VERSION } from "../core/api/api.types.ts";
+export * from "../core/api/paths.ts";
 export { type BuildOptions, type BuildResult, buildRegistry, type SiteBuilder } from "./build-fs.ts";
 export { atomFeed, xmlEscape } from "./feeds.ts";
 export { canonicalJson, canonicalJsonBytes } from "./json.ts";
@@ -13,7 +14,6 @@ export { buildModel, RELEASES_FEED_SIZE } from "./model.ts";
 export type * from "./model.types.ts";
 export { notFoundDocument } from "./not-found.ts";
 export type { Output } from "./output.types.ts";
-export * from "./paths.ts";
 export { parseGitLog } from "./published.ts";
 export { readGitDates } from "./published-git.ts";
 export { renderApi } from "./render.ts";

@@ -3,11 +3,7 @@
  * own bytes, copied as merged (so a manifest's sha256 equals `manifest_sha256`); every other
  * document is canonical JSON or Atom XML rendered from the model.
  */
-import { atomFeed } from "./feeds.ts";
-import { pluginKey } from "./fingerprint.ts";
-import { canonicalJson } from "./json.ts";
-import type { ApiModel } from "./model.types.ts";
-import type { Output } from "./output.types.ts";
+
 import {
   bundlePath,
   DISCOVERY_PATH,
@@ -20,7 +16,12 @@ import {
   RELEASES_FEED_PATH,
   TRUSTED_ROOT_PATH,
   versionsPath,
-} from "./paths.ts";
+} from "../core/api/paths.ts";
+import { atomFeed } from "./feeds.ts";
+import { pluginKey } from "./fingerprint.ts";
+import { canonicalJson } from "./json.ts";
+import type { ApiModel } from "./model.types.ts";
+import type { Output } from "./output.types.ts";
 
 /** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
 export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>;

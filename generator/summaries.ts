@@ -1,9 +1,10 @@
 /** Per-version and per-plugin summaries: pure functions of the loaded records. */
-import semver from "semver";
+
+import type { PluginSummary, SignatureKind, VersionSummary } from "../core/api/api.types.ts";
+import { bundlePath, manifestPath } from "../core/api/paths.ts";
 import type { Manifest, SecurityLevel } from "../core/manifest.types.ts";
 import type { PluginRecord, VersionRecord } from "../core/registry.types.ts";
-import type { PluginSummary, SignatureKind, VersionSummary } from "./api.types.ts";
-import { bundlePath, manifestPath } from "./paths.ts";
+import { isPrerelease, latestVersion } from "../core/versions/pick.ts";
 
 /** The manifest's claimed level; upstream's manifest schema defaults it to `untrusted`. */
 export function securityLevel(manifest: Manifest): SecurityLevel {
@@ -17,18 +18,16 @@ export function signatureKind(record: VersionRecord): SignatureKind {
   return "none";
 }
 
-export function isPrerelease(version: string): boolean {
-  return (semver.prerelease(version)?.length ?? 0) > 0;
-}
-
-/**
- * The version clients get by default: the highest non-yanked release; else the highest
- * non-yanked prerelease; else (everything yanked) the highest version.
- */
+/** The version clients get by default: core's one rule (`latestVersion`). */
 export function latestRecord(plugin: PluginRecord): VersionRecord {
   const yanked = plugin.entry.yanked ?? {};
-  const live = plugin.versions.filter((v) => !Object.hasOwn(yanked, v.version));
-  const pick = live.findLast((v) => !isPrerelease(v.version)) ?? live.at(-1) ?? plugin.versions.at(-1);
+  const pick = latestVersion(
+    plugin.versions.map((record) => ({
+      version: record.version,
+      yanked: Object.hasOwn(yanked, record.version),
+      record,
+    })),
+  )?.record;
   if (!pick) throw new TypeError(`plugin ${plugin.name} has no versions`);
   return pick;
 }

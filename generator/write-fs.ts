@@ -13,9 +13,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
 import type { Output } from "./output.types.ts";
-import { OWNED_PREFIXES } from "./paths.ts";
 
 export const STATE_FILE = ".finfocus-build-state.json";
 

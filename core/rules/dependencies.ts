@@ -5,7 +5,8 @@ import type { Rule } from "./rule.types.ts";
 
 /**
  * Each dependency's constraint parses; inside a registry, the plugin exists and some version
- * that is not yanked satisfies it. Optional dependencies only warn.
+ * satisfies it under the picking rules clients resolve with (`bestMatch`: not yanked, no
+ * prerelease unless the constraint names one). Optional dependencies only warn.
  */
 export const dependencies: Rule = (ctx) => {
   const out: Finding[] = [];
@@ -55,7 +56,7 @@ export const dependencies: Rule = (ctx) => {
       );
       return;
     }
-    if (!bestMatch(versions, parsed.value, true)) {
+    if (!bestMatch(versions, parsed.value)) {
       const available = versions.filter((v) => !v.yanked).map((v) => v.version);
       out.push(
         finding(

@@ -1,11 +1,8 @@
 import type { Finding } from "../findings.types.ts";
+import { specRangeOf, specVerdict } from "../versions/spec-compat.ts";
 import { finding } from "./finding.ts";
 import type { Rule } from "./rule.types.ts";
 
-/**
- * min_spec_version ≤ spec_version ≤ max_spec_version, and the registry's spec version lies within
- * what the plugin supports.
- */
 /** Spec versions are plain x.y.z (the schema says so): compare them without allocating. */
 function compare(a: string, b: string): number {
   const x = a.split(".");
@@ -19,6 +16,16 @@ function compare(a: string, b: string): number {
 
 const valid = (v: string | undefined): v is string => v !== undefined && /^\d+\.\d+\.\d+$/.test(v);
 
+const POINTER = {
+  min_spec_version: "/requirements/min_spec_version",
+  spec_version: "/specification/spec_version",
+  max_spec_version: "/requirements/max_spec_version",
+} as const;
+
+/**
+ * min_spec_version ≤ spec_version ≤ max_spec_version, and the spec version the registry serves is
+ * one the plugin works with: the same `specVerdict` the runner applies to the host's spec version.
+ */
 export const specVersion: Rule = (ctx) => {
   const out: Finding[] = [];
   const spec = ctx.manifest.specification.spec_version;
@@ -47,24 +54,14 @@ export const specVersion: Rule = (ctx) => {
   }
   const registrySpec = ctx.config?.spec_version;
   if (valid(registrySpec)) {
-    const low = valid(min) ? min : spec;
-    if (compare(low, registrySpec) > 0) {
+    const verdict = specVerdict(specRangeOf(ctx.manifest), registrySpec);
+    if (!verdict.compatible) {
       out.push(
         finding(
           ctx,
           "SPEC_VERSION_INCOMPATIBLE",
-          min ? "/requirements/min_spec_version" : "/specification/spec_version",
-          `the plugin needs spec ${low} or later but this registry serves spec ${registrySpec}`,
-        ),
-      );
-    }
-    if (valid(max) && compare(max, registrySpec) < 0) {
-      out.push(
-        finding(
-          ctx,
-          "SPEC_VERSION_INCOMPATIBLE",
-          "/requirements/max_spec_version",
-          `the plugin supports spec up to ${max} but this registry serves spec ${registrySpec}: raise max_spec_version if it works with ${registrySpec}`,
+          POINTER[verdict.bound],
+          `${verdict.message} (this registry serves spec ${registrySpec})`,
         ),
       );
     }

@@ -6,7 +6,7 @@ import type {
   PluginDocument,
   PluginIndexDocument,
   VersionSummary,
-} from "../../generator/api.types.ts";
+} from "../../core/api/api.types.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { SecurityPolicy } from "../policy.ts";

@@ -1,6 +1,6 @@
 /** Plain-language labels for manifest values: permissions, trust levels, installation methods. */
 import type { Permission, SecurityLevel } from "../../core/manifest.types.ts";
-import type { SignatureKind } from "../../generator/api.types.ts";
+import type { SignatureKind } from "../../core/api/api.types.ts";
 
 export interface PermissionText {
   label: string;

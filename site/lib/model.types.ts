@@ -3,7 +3,7 @@
  * The site never parses a registry itself; it reads these documents only.
  */
 import type { Manifest } from "../../core/manifest.types.ts";
-import type { DiscoveryDocument, PluginDocument, PluginIndexDocument } from "../../generator/api.types.ts";
+import type { DiscoveryDocument, PluginDocument, PluginIndexDocument } from "../../core/api/api.types.ts";
 
 export interface SiteModel {
   discovery: DiscoveryDocument;

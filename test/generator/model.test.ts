@@ -98,7 +98,7 @@ test("published dates from git win over the manifest's dates", () => {
 
 test("trust anchors: official signers and the registry's own trusted root are published in the discovery document", async () => {
   const { renderApi } = await import("../../generator/render.ts");
-  const { TRUSTED_ROOT_PATH } = await import("../../generator/paths.ts");
+  const { TRUSTED_ROOT_PATH } = await import("../../core/api/paths.ts");
   const base = snapshot([plugin("a", ["1.0.0"])]);
   const plain = buildModel(base, { generatedAt: "2026-01-01T00:00:00Z", publishedAt: new Map() });
   assert.equal(plain.discovery.official_signers, undefined);

@@ -10,7 +10,7 @@ import type {
   PluginIndexDocument,
   VersionIndexDocument,
   VersionSummary,
-} from "../../../generator/api.types.ts";
+} from "../../../core/api/api.types.ts";
 import { tarGz } from "./archives.ts";
 import type { StaticServer } from "./server.ts";
 

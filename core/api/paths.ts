@@ -2,7 +2,7 @@
  * Where every document lives, relative to the site root (no leading slash, posix separators).
  * One place, so the generator, the writer, the site and the tests agree on the layout.
  */
-import { RegistryError } from "../core/errors.ts";
+import { RegistryError } from "../errors.ts";
 
 export const API_ROOT = "api/v1/";
 export const DISCOVERY_PATH = ".well-known/finfocus-registry.json";
