@@ -3,7 +3,6 @@
  * archives: the documents the runner reads, shaped exactly as the generator's contract says.
  */
 import { createHash } from "node:crypto";
-import type { Manifest, Permission, SecurityLevel } from "../../../core/manifest.types.ts";
 import type {
   DiscoveryDocument,
   PluginDocument,
@@ -11,6 +10,7 @@ import type {
   VersionIndexDocument,
   VersionSummary,
 } from "../../../core/api/api.types.ts";
+import type { Manifest, Permission, SecurityLevel } from "../../../core/manifest.types.ts";
 import { tarGz } from "./archives.ts";
 import type { StaticServer } from "./server.ts";
 
