@@ -1,6 +1,7 @@
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import type { Manifest } from "../core/manifest.types.ts";
+import { imageDigestRequirement } from "../core/policy/artifact-requirements.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../core/registry.types.ts";
 import type { SignatureKind, Signer } from "../core/signature/signature.types.ts";
@@ -64,23 +65,9 @@ export function artifactContext(
   };
 }
 
-const DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
-
 function containerCheck(job: ArtifactJob, file: string): { row: ArtifactRow; findings: Finding[] } {
-  const ref = job.manifest.installation.download_url ?? "";
-  if (DIGEST_REF.test(ref)) return { row: { checksum: "ok", signature: "none" }, findings: [] };
-  return {
-    row: { checksum: "failed", signature: "none" },
-    findings: [
-      {
-        code: "IMAGE_DIGEST_REQUIRED",
-        severity: "error",
-        message: `A container image must be pinned by digest (name@sha256:<64 hex>); got "${ref}". A tag can be moved after merge.`,
-        file,
-        pointer: "/installation/download_url",
-      },
-    ],
-  };
+  const findings = imageDigestRequirement(job.manifest, file);
+  return { row: { checksum: findings.length === 0 ? "ok" : "failed", signature: "none" }, findings };
 }
 
 /**

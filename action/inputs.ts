@@ -23,7 +23,7 @@ export interface Settings {
   sigstoreTrustedRoot?: string;
   /** Input `fail-on`: the lowest severity that fails the job. */
   failOn: "error" | "warning";
-  /** Input `artifact-mirror`: an absolute folder whose files stand in for downloads, by file name. */
+  /** Input `artifact-mirror`: a folder (made absolute) or an https URL holding the artifacts by file name. */
   artifactMirror?: string;
   /** Input `allow-loopback-http`: accept http:// to 127.0.0.1, localhost and [::1] (tests only). */
   allowLoopbackHttp: boolean;
@@ -97,7 +97,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   if (env.GITHUB_EVENT_PATH) settings.eventPath = env.GITHUB_EVENT_PATH;
   const mirror = core.getInput("artifact-mirror");
-  if (mirror) settings.artifactMirror = mirror.startsWith("/") ? mirror : `${workspace}/${mirror}`;
+  if (mirror)
+    settings.artifactMirror =
+      mirror.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(mirror) ? mirror : `${workspace}/${mirror}`;
   if (trustedRoot)
     settings.sigstoreTrustedRoot = trustedRoot.startsWith("/") ? trustedRoot : `${workspace}/${trustedRoot}`;
   return settings;

@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { failing } from "../core/findings.ts";
-import { mirrorFetcher } from "./download.ts";
+import { gateFetcher } from "./download.ts";
 import { readEvent } from "./event.ts";
 import { checkFull } from "./full-mode.ts";
 import { gitHubApi } from "./github.ts";
@@ -18,7 +18,16 @@ export async function run(): Promise<void> {
     const settings = readSettings();
     const event = await readEvent(settings.eventName, settings.eventPath);
     const api = settings.token ? gitHubApi(settings.token, settings.apiUrl, settings.repository) : undefined;
-    const ports: Ports = settings.artifactMirror ? { fetcher: mirrorFetcher(settings.artifactMirror) } : {};
+    const ports: Ports = {
+      fetcher: gateFetcher(
+        {
+          maxBytes: settings.maxDownloadBytes,
+          timeoutMs: settings.downloadTimeoutMs,
+          allowLoopbackHttp: settings.allowLoopbackHttp,
+        },
+        settings.artifactMirror,
+      ),
+    };
     const report =
       event.kind === "pull_request"
         ? await checkPullRequest(settings, event, api, ports)

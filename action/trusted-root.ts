@@ -1,28 +1,15 @@
 import { readFile } from "node:fs/promises";
 import type { Result } from "../core/findings.types.ts";
-import { loadJson } from "../core/json/load-json.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
-import {
-  parseTrustedRoot,
-  publicGoodTrustedRoot,
-  type TrustedRootData,
-} from "../core/signature/trusted-root.ts";
-import { tufTrustedRootFetcher } from "../core/signature/trusted-root-tuf.ts";
-
-const MAX_ROOT_BYTES = 4 * 1024 * 1024;
-
-function parse(bytes: Uint8Array, file: string): Result<TrustedRootData> {
-  const loaded = loadJson(bytes, { file, maxBytes: MAX_ROOT_BYTES });
-  if (loaded.value === undefined) return { findings: loaded.findings };
-  return parseTrustedRoot(loaded.value, file);
-}
+import { chooseTrustedRoot, type TrustedRootCandidate } from "../core/signature/choose-trusted-root.ts";
+import { publicGoodTrustedRoot, type TrustedRootData } from "../core/signature/trusted-root.ts";
+import { tufTrustedRootFetcher } from "../net/sigstore-tuf.ts";
 
 /**
- * The Sigstore trusted root, loaded only when a bundle needs it: the `sigstore-trusted-root`
- * input, else the base config's `sigstore_trusted_root` (read from the base commit, never the
- * PR), else Sigstore public-good through TUF (cached in `tufCachePath`), falling back to the
- * root shipped in @sigstore/tuf with a TRUSTED_ROOT_OFFLINE warning.
+ * The Sigstore trusted root, loaded only when a bundle needs it, chosen by core's one rule: the
+ * `sigstore-trusted-root` input, else the base config's `sigstore_trusted_root` (read from the
+ * base commit, never the PR), else Sigstore public good through TUF (cached in `tufCachePath`).
  */
 export async function trustedRootFor(
   inputPath: string | undefined,
@@ -30,21 +17,25 @@ export async function trustedRootFor(
   base: RegistrySource,
   tufCachePath: string,
 ): Promise<Result<TrustedRootData>> {
-  if (inputPath) return parse(await readFile(inputPath), inputPath);
-  if (config?.sigstore_trusted_root) {
+  const explicit: TrustedRootCandidate | undefined = inputPath
+    ? { bytes: await readFile(inputPath), file: inputPath }
+    : undefined;
+  let registry: TrustedRootCandidate | undefined;
+  if (!explicit && config?.sigstore_trusted_root) {
     const bytes = await base.readFile(config.sigstore_trusted_root);
-    if (bytes) return parse(bytes, config.sigstore_trusted_root);
-    return {
-      findings: [
-        {
-          code: "TRUSTED_ROOT_INVALID",
-          severity: "error",
-          message: `config.json names sigstore_trusted_root "${config.sigstore_trusted_root}", which does not exist in the base commit.`,
-          file: "config.json",
-          pointer: "/sigstore_trusted_root",
-        },
-      ],
-    };
+    registry = bytes
+      ? { bytes, file: config.sigstore_trusted_root }
+      : {
+          missing: {
+            code: "TRUSTED_ROOT_INVALID",
+            severity: "error",
+            message: `config.json names sigstore_trusted_root "${config.sigstore_trusted_root}", which does not exist in the base commit.`,
+            file: "config.json",
+            pointer: "/sigstore_trusted_root",
+          },
+        };
   }
-  return publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: tufCachePath }));
+  return chooseTrustedRoot({ explicit, registry }, () =>
+    publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: tufCachePath })),
+  );
 }

@@ -10,9 +10,9 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Fetcher } from "../core/net/fetcher.types.ts";
+import { createHttpFetcher } from "../net/http-fetcher.ts";
 import { createContext } from "../runner/create-context.ts";
-import type { Fetcher } from "../runner/net/fetcher.types.ts";
-import { createHttpFetcher } from "../runner/net/fetcher-http.ts";
 import { install } from "../runner/ops/install.ts";
 import { tarGz } from "../test/runner/helpers/archives.ts";
 import { publish } from "../test/runner/helpers/registry.ts";
@@ -65,6 +65,7 @@ async function runner(round: number, constraint?: string): Promise<{ ms: number;
     cacheDir: join(dir, "cache"),
     registryUrl: server.url,
     fetcher,
+    allowLoopbackHttp: true,
     yes: true,
   });
   const started = performance.now();

@@ -146,15 +146,17 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
 }
 
 /**
- * The trust anchors a client needs beyond the plugin documents: the official signers and the
- * registry's own Sigstore trusted root. Served from the same origin as every pin in the API; a
+ * The trust anchors a client needs beyond the plugin documents: the official signers, the CAs
+ * certificate chains must lead to, and the registry's own Sigstore trusted root. Served from the same origin as every pin in the API; a
  * client that wants them out of band passes config.json itself (`--registry-config`).
  */
 function trustAnchors(
   snapshot: RegistrySnapshot,
-): Pick<DiscoveryDocument, "official_signers" | "sigstore_trusted_root"> {
+): Pick<DiscoveryDocument, "official_signers" | "sigstore_trusted_root" | "trusted_cas"> {
   const signers = snapshot.config.official_signers;
+  const cas = snapshot.config.trusted_cas ?? [];
   return {
+    ...(cas.length > 0 ? { trusted_cas: cas } : {}),
     ...(signers && ((signers.keys?.length ?? 0) > 0 || (signers.sigstore?.length ?? 0) > 0)
       ? { official_signers: { keys: signers.keys ?? [], sigstore: signers.sigstore ?? [] } }
       : {}),

@@ -1,9 +1,10 @@
+import type { UrlPolicy } from "../core/net/fetch-policy.ts";
+import type { Clock, Fetcher } from "../core/net/fetcher.types.ts";
+import type { SystemInfo } from "../core/policy/system.ts";
+import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
 import type { ExtractLimits } from "./install/archive-entries.ts";
 import type { StepHooks } from "./install/place.ts";
 import type { ArtifactVerifier } from "./install/verify.ts";
-import type { Clock, Fetcher } from "./net/fetcher.types.ts";
-import type { SecurityPolicy } from "./policy.ts";
-import type { SystemInfo } from "./resolve/system.ts";
 import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
 
 /** A question the runner needs answered: the CLI prompts, the library's caller decides. */
@@ -29,12 +30,17 @@ export interface RunnerContext {
   pluginDir: string;
   sources: MetadataSource[];
   fetcher: Fetcher;
+  /** The URL policy, checked for every URL before any cache answers (the fetcher checks every hop). */
+  urlPolicy: UrlPolicy;
   clock: Clock;
   verifier: ArtifactVerifier;
   /** The host's spec version (default: the current spec version). */
   specVersion: string;
   policy: SecurityPolicy;
-  /** Fetch artifacts from `<mirror>/<file name>` instead; checksum and signature still apply. */
+  /**
+   * Where artifacts are taken from instead of their download_url, by file name: a folder or a URL
+   * (core/net/mirror.ts, the gate's meaning too). URL policy, checksum and signatures still apply.
+   */
   artifactMirror?: string;
   maxDownloadBytes: number;
   /** Verified artifacts kept by checksum (none: no artifact cache). */

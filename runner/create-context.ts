@@ -1,15 +1,15 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { type Clock, type Fetcher, systemClock } from "../core/net/fetcher.types.ts";
+import type { SystemInfo } from "../core/policy/system.ts";
+import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
+import { createHttpFetcher } from "../net/http-fetcher.ts";
 import { type Approval, CURRENT_SPEC_VERSION, type RunnerContext, type RunnerEvent } from "./context.ts";
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 import type { StepHooks } from "./install/place.ts";
 import { type ArtifactVerifier, createReleaseVerifier } from "./install/verify.ts";
-import { type Clock, type Fetcher, systemClock } from "./net/fetcher.types.ts";
-import { createHttpFetcher } from "./net/fetcher-http.ts";
-import type { SecurityPolicy } from "./policy.ts";
-import type { SystemInfo } from "./resolve/system.ts";
 import { HttpCache } from "./source/http-cache.ts";
-import { createRegistrySource } from "./source/registry-source.ts";
+import { createRegistrySource, registryCredentials } from "./source/registry-source.ts";
 import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
 
 /** The public registry's root, the default discovery source. */
@@ -53,19 +53,22 @@ export interface ClientOptions {
 /** Builds a RunnerContext with the defaults filled in: the one place defaults live. */
 export function createContext(options: ClientOptions = {}): RunnerContext {
   const clock = options.clock ?? systemClock;
-  const fetcher =
-    options.fetcher ?? createHttpFetcher({ allowLoopbackHttp: options.allowLoopbackHttp ?? false, clock });
+  const urlPolicy = { allowLoopbackHttp: options.allowLoopbackHttp ?? false };
+  const fetcher = options.fetcher ?? createHttpFetcher({ ...urlPolicy, clock });
+  const registryUrl = options.registryUrl ?? DEFAULT_REGISTRY_URL;
+  const credentials = registryCredentials(registryUrl, options.apiKey, undefined);
   const sources = options.sources ?? [
     createRegistrySource({
-      url: options.registryUrl ?? DEFAULT_REGISTRY_URL,
+      url: registryUrl,
       cache: new HttpCache({
         fetcher,
         clock,
+        urlPolicy,
         dir: options.cacheDir ?? join(homedir(), ".finfocus", "cache", "registry"),
         ...(options.offline ? { offline: true } : {}),
-        ...(options.concurrentDiscoveries ? { concurrentDiscoveries: options.concurrentDiscoveries } : {}),
-        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+        ...(credentials ? { credentials } : {}),
       }),
+      ...(urlPolicy.allowLoopbackHttp ? { allowLoopbackHttp: true } : {}),
       ...(options.cacheTtlSeconds !== undefined ? { ttlSeconds: options.cacheTtlSeconds } : {}),
     }),
   ];
@@ -73,6 +76,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     pluginDir: options.pluginDir ?? join(homedir(), ".finfocus", "plugins"),
     sources,
     fetcher,
+    urlPolicy,
     clock,
     verifier: options.verifier ?? createReleaseVerifier({ now: () => new Date(clock.now()) }),
     specVersion: options.specVersion ?? CURRENT_SPEC_VERSION,

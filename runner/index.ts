@@ -9,6 +9,11 @@
  * const { installed } = await install(context, { plugins: [{ name: "aws-cost", constraint: "^1.2.0" }] });
  * ```
  */
+
+export type { Clock, Fetcher, FetchRequest, FetchResponse } from "../core/net/fetcher.types.ts";
+export { unmetRequirements } from "../core/policy/system.ts";
+export { decidePolicy, type SecurityPolicy } from "../core/policy/trust-policy.ts";
+export { createHttpFetcher, type HttpFetcherOptions } from "../net/http-fetcher.ts";
 export type {
   DiscoveryConfigFile,
   DiscoverySourceConfig,
@@ -24,23 +29,20 @@ export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-en
 export { extractArtifact } from "./install/extract.ts";
 export type { InstallStep, StepHooks } from "./install/place.ts";
 export type { InstalledPlugin, InstallState } from "./install/state.types.ts";
+export { currentSystem, type SystemInfo } from "./install/system.ts";
 export {
   type ArtifactVerifier,
   createReleaseVerifier,
   type VerifyInput,
   type VerifyOutcome,
 } from "./install/verify.ts";
-export type { Clock, Fetcher, FetchRequest, FetchResponse } from "./net/fetcher.types.ts";
-export { createHttpFetcher, type HttpFetcherOptions } from "./net/fetcher-http.ts";
 export { type ConfigureRequest, type ConfigureResult, configure, validateConfig } from "./ops/configure.ts";
 export { type InstallRequest, type InstallResult, install } from "./ops/install.ts";
 export { type DiscoverResult, discover, type InfoResult, info, listInstalled } from "./ops/list.ts";
 export { type RemoveRequest, type RemoveResult, remove } from "./ops/remove.ts";
 export { type UpdateOutcome, type UpdateRequest, update } from "./ops/update.ts";
 export { type InstalledCheck, verifyInstalled } from "./ops/verify-installed.ts";
-export { decidePolicy, type SecurityPolicy } from "./policy.ts";
 export { type ResolvePlan, type ResolveRequest, resolvePlan } from "./resolve/resolve.ts";
-export { currentSystem, type SystemInfo, unmetRequirements } from "./resolve/system.ts";
 export { createFilesystemSource } from "./source/filesystem-source.ts";
 export { createGitSource } from "./source/git-source.ts";
 export { HttpCache } from "./source/http-cache.ts";

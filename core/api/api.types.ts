@@ -30,6 +30,11 @@ export interface DiscoveryDocument {
    * against, when it is not the public-good instance.
    */
   sigstore_trusted_root?: string;
+  /**
+   * The CA certificates (PEM) a manifest's `certificate_chain` must lead to (config.json
+   * `trusted_cas`), so clients verify chains exactly as the gate did. Absent when there are none.
+   */
+  trusted_cas?: string[];
 }
 
 /** One row of /api/v1/plugins/index.json */

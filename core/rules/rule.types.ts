@@ -22,6 +22,11 @@ export interface RuleContext {
   hasBundle: boolean;
   /** The versions of another plugin in the registry, or undefined when it has none. */
   lookup?: (name: string) => readonly KnownVersion[] | undefined;
+  /**
+   * Plain http to loopback hosts is acceptable: the registry's `allow_loopback_http` at the gate,
+   * the user's `--allow-loopback-http` at install. Default: the config's setting.
+   */
+  allowLoopbackHttp?: boolean;
 }
 
 /** A semantic rule: pure, never throws, returns every problem it sees. */

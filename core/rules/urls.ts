@@ -6,7 +6,7 @@ import type { Rule } from "./rule.types.ts";
 /** Every URL a client or a person may follow is https (no javascript:, no credentials). */
 export const urls: Rule = (ctx) => {
   const out: Finding[] = [];
-  const allowLoopbackHttp = ctx.config?.allow_loopback_http === true;
+  const allowLoopbackHttp = ctx.allowLoopbackHttp ?? ctx.config?.allow_loopback_http === true;
   const { metadata, installation } = ctx.manifest;
   const candidates: [string, string | undefined][] = [
     ["/metadata/homepage", metadata.homepage],

@@ -15,6 +15,8 @@ export interface ManifestContext {
   entry?: Entry;
   hasBundle?: boolean;
   lookup?: (name: string) => readonly KnownVersion[] | undefined;
+  /** See RuleContext.allowLoopbackHttp. */
+  allowLoopbackHttp?: boolean;
 }
 
 export interface ValidatedManifest extends Result<Manifest> {

@@ -50,7 +50,8 @@ export function specVerdict(range: SpecRange, host: string): SpecVerdict {
       message: `the plugin supports spec up to ${show(max)}, not ${host}: raise max_spec_version if it works with ${host}`,
     };
   }
-  if (!written || (h[0] === written[0] && (h[0] !== 0 || h[1] === written[1]))) return { compatible: true };
+  if (!written || compare(h, written) <= 0) return { compatible: true };
+  if (h[0] === written[0] && (h[0] !== 0 || h[1] === written[1])) return { compatible: true };
   return {
     compatible: false,
     bound: "spec_version",

@@ -2,12 +2,12 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { systemClock } from "../../core/net/fetcher.types.ts";
+import { createHttpFetcher } from "../../net/http-fetcher.ts";
 import { loadDiscoveryConfig, sourcesFromConfig, trustFromRegistryConfig } from "../config/load-config.ts";
 import type { Approval, RunnerContext, RunnerEvent } from "../context.ts";
 import { createContext, DEFAULT_REGISTRY_URL } from "../create-context.ts";
 import { RunnerError, type RunnerErrorCode } from "../errors.ts";
-import { systemClock } from "../net/fetcher.types.ts";
-import { createHttpFetcher } from "../net/fetcher-http.ts";
 import type { CliIO } from "./command.types.ts";
 
 /** Options every runner command takes (docs/runner.md). */
@@ -98,7 +98,7 @@ export async function contextFromArgs(
   const allowLoopbackHttp = values["allow-loopback-http"] === true;
   const fetcher = createHttpFetcher({
     allowLoopbackHttp,
-    ...(settings?.timeout_seconds ? { timeoutMs: settings.timeout_seconds * 1000 } : {}),
+    ...(settings?.timeout_seconds ? { deadlineMs: settings.timeout_seconds * 1000 } : {}),
   });
   const cacheDir = resolve(
     io.cwd,
@@ -110,6 +110,7 @@ export async function contextFromArgs(
     config && !registryUrl
       ? sourcesFromConfig(config, {
           fetcher,
+          urlPolicy: { allowLoopbackHttp },
           clock: systemClock,
           cacheDir,
           offline,

@@ -5,16 +5,13 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Finding } from "../../core/findings.types.ts";
 import { parseChecksum } from "../../core/signature/checksum.ts";
+import { chooseTrustedRoot } from "../../core/signature/choose-trusted-root.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
 import type { Signer } from "../../core/signature/signature.types.ts";
-import {
-  publicGoodTrustedRoot,
-  type TrustedRootData,
-  trustedRootFromBytes,
-} from "../../core/signature/trusted-root.ts";
-import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
+import { publicGoodTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
 import { type ArtifactRequest, verifyArtifact } from "../../core/signature/verify-artifact.ts";
 import { replaceInvisible } from "../../core/text/invisible.ts";
+import { tufTrustedRootFetcher } from "../../net/sigstore-tuf.ts";
 import type { CliIO, Command } from "./command.types.ts";
 
 const usage = `Usage: finfocus-registry verify --artifact FILE [checks] [--format text|json]
@@ -156,10 +153,12 @@ async function trustedRoot(
   s: Settings,
   io: CliIO,
 ): Promise<{ value?: TrustedRootData; findings: Finding[] }> {
-  if (s.trustedRoot) {
-    return trustedRootFromBytes(await read(resolve(io.cwd, s.trustedRoot), "trusted root"), s.trustedRoot);
-  }
-  return publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath }));
+  const explicit = s.trustedRoot
+    ? { bytes: await read(resolve(io.cwd, s.trustedRoot), "trusted root"), file: s.trustedRoot }
+    : undefined;
+  return chooseTrustedRoot({ explicit }, () =>
+    publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath })),
+  );
 }
 
 /** Invisible characters (core's one set) and line breaks, from certificates or file names, shown escaped. */

@@ -1,4 +1,4 @@
-import type { SecurityPolicy } from "../policy.ts";
+import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
 
 /** The spec's `registry_config` (schemas/discovery-config.schema.json). `${ENV}` is expanded in api_key and headers. */
 export interface DiscoveryConfigFile {

@@ -1,15 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import type { UrlPolicy } from "../../core/net/fetch-policy.ts";
+import type { Clock, Fetcher } from "../../core/net/fetcher.types.ts";
 import type { RegistryConfig } from "../../core/registry.types.ts";
 import schema from "../../schemas/discovery-config.schema.json" with { type: "json" };
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
-import type { Clock, Fetcher } from "../net/fetcher.types.ts";
 import { createFilesystemSource } from "../source/filesystem-source.ts";
 import { createGitSource } from "../source/git-source.ts";
 import { HttpCache } from "../source/http-cache.ts";
-import { createRegistrySource } from "../source/registry-source.ts";
+import { createRegistrySource, registryCredentials } from "../source/registry-source.ts";
 import type { MetadataSource, RegistryTrust } from "../source/source.types.ts";
 import { createUrlSource } from "../source/url-source.ts";
 import type { DiscoveryConfigFile } from "./discovery-config.types.ts";
@@ -28,7 +29,7 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv, where: string): 
 
 /**
  * Trust anchors from a registry's config.json, given by the user out of band: its official
- * signers, and its Sigstore trusted root (a path relative to the registry root, the config's folder).
+ * signers, the CAs certificate chains must lead to, and its Sigstore trusted root (a path relative to the registry root, the config's folder).
  */
 export async function trustFromRegistryConfig(file: string): Promise<RegistryTrust> {
   let config: RegistryConfig;
@@ -41,6 +42,7 @@ export async function trustFromRegistryConfig(file: string): Promise<RegistryTru
   }
   const trust: RegistryTrust = {};
   if (config.official_signers) trust.officialSigners = config.official_signers;
+  if (config.trusted_cas) trust.trustedCas = config.trusted_cas;
   if (config.sigstore_trusted_root) {
     const rootFile = resolve(dirname(file), config.sigstore_trusted_root);
     trust.trustedRoot = parseUntrustedJson(await readFile(rootFile), rootFile, 4 * 1024 * 1024);
@@ -71,6 +73,7 @@ export async function loadDiscoveryConfig(file: string): Promise<DiscoveryConfig
 
 export interface SourceDeps {
   fetcher: Fetcher;
+  urlPolicy: UrlPolicy;
   clock: Clock;
   cacheDir: string;
   offline: boolean;
@@ -87,6 +90,7 @@ export function sourcesFromConfig(config: DiscoveryConfigFile, deps: SourceDeps)
     .sort((a, b) => (a.s.priority ?? 100) - (b.s.priority ?? 100) || a.i - b.i);
   return list.map(({ s }) => {
     const where = `discovery source ${s.name ?? s.type}`;
+    const loopback = deps.urlPolicy.allowLoopbackHttp ? { allowLoopbackHttp: true } : {};
     const common = {
       priority: s.priority ?? 100,
       ...(s.security_policy ? { policy: s.security_policy } : {}),
@@ -99,15 +103,16 @@ export function sourcesFromConfig(config: DiscoveryConfigFile, deps: SourceDeps)
       case "registry": {
         const apiKey = s.api_key ? expandEnv(s.api_key, deps.env, where) : undefined;
         const h = headers(s.headers);
+        const credentials = registryCredentials(s.url, apiKey, h);
         return createRegistrySource({
           url: s.url,
           cache: new HttpCache({
             fetcher: deps.fetcher,
             clock: deps.clock,
+            urlPolicy: deps.urlPolicy,
             dir: resolve(deps.cacheDir, "registry"),
             ...(deps.offline ? { offline: true } : {}),
-            ...(apiKey ? { apiKey } : {}),
-            ...(h ? { headers: h } : {}),
+            ...(credentials ? { credentials } : {}),
           }),
           ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
           ...common,
@@ -116,14 +121,20 @@ export function sourcesFromConfig(config: DiscoveryConfigFile, deps: SourceDeps)
       case "filesystem":
         return createFilesystemSource(resolve(deps.baseDir, s.path), {
           recursive: s.recursive ?? true,
+          ...loopback,
           ...common,
         });
       case "url": {
         const h = headers(s.headers);
-        return createUrlSource(s.urls, deps.fetcher, { ...(h ? { headers: h } : {}), ...common });
+        return createUrlSource(s.urls, deps.fetcher, {
+          ...(h ? { headers: h } : {}),
+          ...loopback,
+          ...common,
+        });
       }
       default:
         return createGitSource(s.url, deps.cacheDir, {
+          ...loopback,
           ...(s.branch ? { branch: s.branch } : {}),
           ...(s.path ? { path: s.path } : {}),
           ...common,

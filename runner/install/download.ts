@@ -1,40 +1,45 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { ARTIFACT_DEADLINE_MS, checkFetchUrl } from "../../core/net/fetch-policy.ts";
+import type { Fetcher } from "../../core/net/fetcher.types.ts";
+import { STRONG_CHECKSUMS } from "../../core/policy/artifact-requirements.ts";
+import { createMirrorFetcher } from "../../net/mirror-fetcher.ts";
 import type { RunnerContext } from "../context.ts";
-import { RunnerError } from "../errors.ts";
+import { fromFetchError, RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 
-/** The URL the artifact is fetched from: the manifest's, or the same file name on the mirror. */
-export function artifactUrl(manifest: Manifest, mirror: string | undefined): string {
-  const url = manifest.installation.download_url;
-  if (!url) {
-    throw new RunnerError(
-      "UNSUPPORTED_INSTALLATION_METHOD",
-      `${manifest.metadata.name}@${manifest.metadata.version} has no download_url`,
-      { name: manifest.metadata.name },
-    );
-  }
-  if (!mirror) return url;
-  const file = new URL(url).pathname.split("/").pop() ?? "";
-  if (!file)
-    throw new RunnerError("DOWNLOAD_FAILED", `${url} names no file to fetch from the mirror`, { url });
-  return new URL(encodeURIComponent(decodeURIComponent(file)), mirror.endsWith("/") ? mirror : `${mirror}/`)
-    .href;
+/** The fetcher for artifacts: the context's, through the artifact mirror when there is one (core/net/mirror.ts). */
+function artifactFetcher(context: RunnerContext): Fetcher {
+  return context.artifactMirror
+    ? createMirrorFetcher(context.artifactMirror, context.fetcher, context.urlPolicy)
+    : context.fetcher;
 }
 
 /**
  * Downloads an artifact into memory, bounded by the size cap whatever Content-Length says (I4).
  * The bytes never touch a shared folder before they are verified, and the same buffer is what
- * gets extracted: nothing can swap the file between check and use (I6).
+ * gets extracted: nothing can swap the file between check and use (I6). The manifest's URL passes
+ * the URL policy first, even when the bytes come from the artifact cache or a mirror.
  */
 export async function downloadArtifact(
   context: RunnerContext,
   manifest: Manifest,
   options: { skipCache?: boolean } = {},
 ): Promise<{ url: string; bytes: Uint8Array; fromCache: boolean }> {
-  const url = artifactUrl(manifest, context.artifactMirror);
+  const url = manifest.installation.download_url;
   const plugin = manifest.metadata.name;
+  if (!url) {
+    throw new RunnerError(
+      "UNSUPPORTED_INSTALLATION_METHOD",
+      `${plugin}@${manifest.metadata.version} has no download_url`,
+      {
+        name: plugin,
+      },
+    );
+  }
+  const checked = checkFetchUrl(url, context.urlPolicy);
+  if ("problem" in checked) throw new RunnerError("INSECURE_URL", `Refused: ${checked.problem}`, { url });
   const cached = cacheFile(context, manifest);
   if (cached && !options.skipCache) {
     const bytes = await readFile(cached).catch(() => undefined);
@@ -47,12 +52,17 @@ export async function downloadArtifact(
       url,
     });
   }
-  const response = await context.fetcher.get({
-    url,
-    maxBytes: context.maxDownloadBytes,
-    onProgress: (received, total) => context.onEvent?.({ kind: "download", plugin, url, received, total }),
-  });
-  return { url, bytes: response.body, fromCache: false };
+  try {
+    const response = await artifactFetcher(context).get({
+      url,
+      maxBytes: context.maxDownloadBytes,
+      deadlineMs: ARTIFACT_DEADLINE_MS,
+      onProgress: (received, total) => context.onEvent?.({ kind: "download", plugin, url, received, total }),
+    });
+    return { url, bytes: response.body, fromCache: false };
+  } catch (error) {
+    throw fromFetchError(error);
+  }
 }
 
 /**
@@ -62,11 +72,7 @@ export async function downloadArtifact(
 function cacheFile(context: RunnerContext, manifest: Manifest): string | undefined {
   const sum = manifest.installation.checksum?.trim().toLowerCase() ?? "";
   const algorithm = manifest.installation.checksum_algorithm ?? "sha256";
-  if (
-    !context.artifactCacheDir ||
-    !/^[0-9a-f]{64,128}$/.test(sum) ||
-    !["sha256", "sha512"].includes(algorithm)
-  ) {
+  if (!context.artifactCacheDir || !/^[0-9a-f]{64,128}$/.test(sum) || !STRONG_CHECKSUMS.has(algorithm)) {
     return undefined;
   }
   return join(context.artifactCacheDir, `${algorithm}-${sum}`);

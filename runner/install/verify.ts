@@ -1,12 +1,11 @@
+import type { Finding } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { checksumRequirements } from "../../core/policy/artifact-requirements.ts";
 import type { Signers } from "../../core/registry.types.ts";
-import {
-  parseTrustedRoot,
-  publicGoodTrustedRoot,
-  type TrustedRootData,
-} from "../../core/signature/trusted-root.ts";
+import { chooseTrustedRoot } from "../../core/signature/choose-trusted-root.ts";
+import { publicGoodTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
 import { verifyRelease } from "../../core/signature/verify-release.ts";
-import { RunnerError } from "../errors.ts";
+import { RunnerError, refusalError } from "../errors.ts";
 
 export interface VerifyInput {
   name: string;
@@ -20,8 +19,10 @@ export interface VerifyInput {
   bundle: unknown;
   /** The registry's official signers: an `official` plugin must be signed by one of them. */
   officialSigners?: Signers;
-  /** The registry's Sigstore trusted root (JSON); default the public-good root. */
-  trustedRoot?: unknown;
+  /** The registry's trusted CAs: a manifest's certificate_chain must lead to one (config.json `trusted_cas`). */
+  trustedCas?: string[];
+  /** Sigstore trusted roots (JSON): the user's (`--registry-config`) and the registry's; default public good. */
+  trustedRoots?: { explicit?: unknown; registry?: unknown };
 }
 
 export interface VerifyOutcome {
@@ -29,52 +30,60 @@ export interface VerifyOutcome {
 }
 
 /**
- * The verification port: throws CHECKSUM_MISMATCH or SIGNATURE_VERIFICATION_FAILED (with the
- * findings in details), or says which kind of signature verified.
+ * The verification port: throws CHECKSUM_MISMATCH, SIGNATURE_VERIFICATION_FAILED or another code of
+ * core's trust policy (with the findings in details), or says which kind of signature verified.
  */
 export type ArtifactVerifier = (input: VerifyInput) => Promise<VerifyOutcome>;
 
 export interface ReleaseVerifierOptions {
-  /** The Sigstore trusted root (a registry's own, or public good); asked only when there is a bundle. */
-  trustedRoot?: () => Promise<TrustedRootData | undefined>;
+  /** The public-good Sigstore trusted root; asked only when there is a bundle and no other root. */
+  publicGood?: () => Promise<TrustedRootData | undefined>;
   now?: () => Date;
 }
 
 /**
- * The default verifier: a thin adapter over core's trust policy (core/signature/verify-release.ts),
- * the same one the pull-request gate runs. The runner adds one rule of its own: it never installs
- * bytes without a sha256 or sha512 checksum to compare them with.
+ * The default verifier: a thin adapter over core's decisions, the same ones the pull-request gate
+ * runs: the checksum requirement (a strong checksum, or nothing is installed), the trusted-root
+ * choice, and the trust policy (`verifyRelease`) with the registry's pins, official signers and
+ * trusted CAs.
  */
 export function createReleaseVerifier(options: ReleaseVerifierOptions = {}): ArtifactVerifier {
-  let root: Promise<TrustedRootData | undefined> | undefined;
-  const trustedRoot = options.trustedRoot ?? (async () => (await publicGoodTrustedRoot()).value);
+  let publicRoot: Promise<TrustedRootData | undefined> | undefined;
+  const publicGood = options.publicGood ?? (async () => (await publicGoodTrustedRoot()).value);
   return async (input) => {
     const { manifest, name, version } = input;
     const file = `${name}@${version}`;
-    const algorithm = manifest.installation.checksum_algorithm ?? "sha256";
-    if (!manifest.installation.checksum || algorithm === "md5") {
-      throw new RunnerError(
-        "CHECKSUM_MISMATCH",
-        `${file} has no sha256 or sha512 checksum: artifacts are never installed unchecked`,
-        { name, version, reason: "missing or weak checksum" },
-      );
-    }
+    const required = checksumRequirements(manifest, file);
+    if (required.length > 0) throw refusalError(required, { name, version }, file);
     let rootData: TrustedRootData | undefined;
-    if (input.bundle !== undefined && input.trustedRoot !== undefined) {
-      const parsed = parseTrustedRoot(input.trustedRoot, `${name} registry trusted root`);
-      if (!parsed.value) {
+    if (input.bundle !== undefined) {
+      const roots = input.trustedRoots ?? {};
+      const root = await chooseTrustedRoot(
+        {
+          ...(roots.explicit !== undefined
+            ? { explicit: { json: roots.explicit, file: "--registry-config trusted root" } }
+            : {}),
+          ...(roots.registry !== undefined
+            ? { registry: { json: roots.registry, file: `${name} registry trusted root` } }
+            : {}),
+        },
+        async () => {
+          publicRoot ??= publicGood();
+          const value = await publicRoot;
+          return value ? { value, findings: [] } : { findings: [] };
+        },
+      );
+      if (!root.value) {
+        const findings: Finding[] = root.findings.length > 0 ? root.findings : [noRoot(file)];
         throw new RunnerError(
           "SIGNATURE_VERIFICATION_FAILED",
-          `The registry's Sigstore trusted root is invalid`,
+          "The registry's Sigstore trusted root is invalid",
           {
-            findings: parsed.findings,
+            findings,
           },
         );
       }
-      rootData = parsed.value;
-    } else if (input.bundle !== undefined) {
-      root ??= trustedRoot();
-      rootData = await root;
+      rootData = root.value;
     }
     const result = verifyRelease({
       manifest,
@@ -86,21 +95,24 @@ export function createReleaseVerifier(options: ReleaseVerifierOptions = {}): Art
         spec_version: "",
         maintainers: [],
         official_signers: input.officialSigners ?? {},
+        trusted_cas: input.trustedCas ?? [],
       },
       artifact: input.bytes,
       ...(input.bundle !== undefined ? { bundle: input.bundle, bundleFile: `${file} bundle` } : {}),
       ...(rootData ? { trustedRoot: rootData } : {}),
       now: options.now?.() ?? new Date(),
     });
-    if (!result.verified) {
-      const errors = result.findings.filter((f) => f.severity === "error");
-      const checksum = errors.some((f) => f.code === "CHECKSUM_MISMATCH");
-      throw new RunnerError(
-        checksum ? "CHECKSUM_MISMATCH" : "SIGNATURE_VERIFICATION_FAILED",
-        `${file}: ${errors.map((f) => f.message).join(" ")}`,
-        { name, version, findings: errors },
-      );
-    }
+    if (!result.verified) throw refusalError(result.findings, { name, version }, file);
     return { signature: result.signature };
+  };
+}
+
+function noRoot(file: string): Finding {
+  return {
+    code: "TRUSTED_ROOT_INVALID",
+    severity: "error",
+    message: "There is a Sigstore bundle but no trusted root to verify it with.",
+    file,
+    pointer: "",
   };
 }

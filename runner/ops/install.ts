@@ -1,21 +1,18 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Manifest } from "../../core/manifest.types.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
-import { cacheArtifact, downloadArtifact } from "../install/download.ts";
 import { extractArtifact } from "../install/extract.ts";
 import { fileDigests } from "../install/file-digests.ts";
 import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
+import { type Prepared, prepare } from "../install/prepare.ts";
 import { runScript, scriptCommand } from "../install/scripts.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
-import type { VerifyOutcome } from "../install/verify.ts";
-import { decidePolicy } from "../policy.ts";
-import { type ResolvedPlugin, resolvePlan } from "../resolve/resolve.ts";
-import { currentSystem, unmetRequirements } from "../resolve/system.ts";
+import { currentSystem } from "../install/system.ts";
+import { resolvePlan } from "../resolve/resolve.ts";
 import { writeDefaultConfig } from "./configure.ts";
 
 /** The spec's InstallPlugin, for one or more plugins with their dependencies. */
@@ -32,14 +29,6 @@ export interface InstallResult {
   installed: InstalledPlugin[];
   unchanged: { name: string; version: string }[];
   warnings: string[];
-}
-
-interface Prepared {
-  pick: ResolvedPlugin;
-  manifest: Manifest;
-  bytes: Uint8Array;
-  url: string;
-  outcome: VerifyOutcome;
 }
 
 /**
@@ -134,118 +123,6 @@ export function assertName(name: string): void {
     assertPluginName(name);
   } catch {
     throw new RunnerError("USAGE", `${JSON.stringify(name)} is not a plugin name`, { name });
-  }
-}
-
-async function prepare(
-  context: RunnerContext,
-  pick: ResolvedPlugin,
-  system: Awaited<ReturnType<typeof currentSystem>>,
-  warnings: string[],
-): Promise<Prepared> {
-  const { name, version } = pick;
-  assertName(name);
-  if (!pick.source || !pick.info)
-    throw new RunnerError("PLUGIN_NOT_FOUND", `${name} has no source`, { name });
-  const manifest = await pick.source.manifest(name, version);
-  const unmet = unmetRequirements(manifest, system);
-  if (unmet.length > 0) {
-    throw new RunnerError("SYSTEM_REQUIREMENTS_NOT_MET", `${name}@${version}: ${unmet.join("; ")}`, {
-      name,
-      version,
-      unmet,
-    });
-  }
-  const method = manifest.installation.installation_method;
-  // A "package" with an HTTPS download_url is an archive like any other; a container image, or a
-  // package named for a system package manager, is for other tools.
-  if (
-    method === "container" ||
-    (method === "package" && !/^https?:\/\//.test(manifest.installation.download_url ?? ""))
-  ) {
-    throw new RunnerError(
-      "UNSUPPORTED_INSTALLATION_METHOD",
-      `${name}@${version} installs by ${method}; this runner installs binaries and archives`,
-      { name, version, method },
-    );
-  }
-  if (method === "script" && !context.allowScripts) {
-    throw new RunnerError(
-      "PERMISSIONS_ERROR",
-      `${name}@${version} installs with a script: pass --allow-scripts`,
-      {
-        name,
-      },
-    );
-  }
-  await approvePermissions(context, manifest);
-  const bundle = await pick.source.bundle(name, version);
-  const trust = { ...(await pick.source.trust?.()), ...context.trust };
-  const signers = pick.info.signers;
-  let { url, bytes, fromCache } = await downloadArtifact(context, manifest);
-  const verify = (artifact: Uint8Array) =>
-    context.verifier({
-      name,
-      version,
-      bytes: artifact,
-      manifest,
-      signers,
-      ...(trust.officialSigners ? { officialSigners: trust.officialSigners } : {}),
-      ...(trust.trustedRoot !== undefined ? { trustedRoot: trust.trustedRoot } : {}),
-      bundle,
-    });
-  let outcome: VerifyOutcome;
-  try {
-    outcome = await verify(bytes);
-  } catch (error) {
-    // A cached copy that no longer verifies is fetched again (online); the download must verify.
-    if (!fromCache || context.offline) throw error;
-    ({ url, bytes, fromCache } = await downloadArtifact(context, manifest, { skipCache: true }));
-    outcome = await verify(bytes);
-  }
-  await cacheArtifact(context, manifest, bytes);
-  const level = manifest.security?.security_level ?? "untrusted";
-  const policy = { ...context.policy, ...pick.source.policy };
-  const decision = decidePolicy(name, level, outcome.signature, policy);
-  if (decision.kind === "refuse") {
-    throw new RunnerError("SIGNATURE_VERIFICATION_FAILED", decision.reason, {
-      name,
-      version,
-      policy,
-    });
-  }
-  if (decision.kind === "ask" && !context.yes) {
-    const ok = await context.approve?.({ kind: "untrusted", plugin: name, question: decision.question });
-    if (!ok)
-      throw new RunnerError("PERMISSIONS_ERROR", `${name} is untrusted and was not approved`, { name });
-  }
-  const scripts = [
-    ...(manifest.installation.pre_install_checks ?? []),
-    ...(manifest.installation.post_install_steps ?? []),
-  ];
-  if (scripts.length > 0 && !context.allowScripts) {
-    warnings.push(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
-  }
-  return { pick, manifest, bytes, url, outcome };
-}
-
-async function approvePermissions(context: RunnerContext, manifest: Manifest): Promise<void> {
-  const requested = manifest.security?.permissions ?? [];
-  const missing = requested.filter((p) => !context.allowPermissions.includes(p));
-  if (missing.length === 0 || context.yes) return;
-  const name = manifest.metadata.name;
-  const ok = await context.approve?.({
-    kind: "permissions",
-    plugin: name,
-    question: `${name} asks for: ${missing.join(", ")}. Allow?`,
-    permissions: missing,
-  });
-  if (!ok) {
-    throw new RunnerError(
-      "PERMISSIONS_ERROR",
-      `${name} needs permissions that were not approved: ${missing.join(", ")} (use --allow-permissions or --yes)`,
-      { name, permissions: missing },
-    );
   }
 }
 

@@ -1,5 +1,6 @@
-import semver from "semver";
+import type { Finding } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { latestVersion } from "../../core/versions/pick.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
@@ -62,7 +63,10 @@ export interface InfoResult {
   versions: PluginVersions["versions"];
   deprecated: boolean;
   deprecation_message?: string;
+  /** The manifest of the version shown (the latest, or the one asked for), when it passed the schema. */
   latest?: Manifest;
+  /** What core's manifest validation says of that manifest, when it says anything. */
+  findings?: Finding[];
 }
 
 /** The spec's GetPluginManifest plus the version list: what `info NAME` shows. */
@@ -74,24 +78,22 @@ export async function info(
   for (const source of context.sources) {
     const found = await source.versions(name);
     if (!found) continue;
-    const usable = found.versions
-      .filter((v) => !v.yanked && !v.prerelease && semver.valid(v.version))
-      .map((v) => v.version)
-      .sort(semver.compare);
-    const pick = version ?? usable.at(-1) ?? found.versions.at(-1)?.version;
+    const pick = version ?? latestVersion(found.versions)?.version;
     if (version && !found.versions.some((v) => v.version === version)) {
       throw new RunnerError("PLUGIN_NOT_FOUND", `${name}@${version} does not exist`, {
         name,
         available_versions: found.versions.map((v) => v.version),
       });
     }
+    const judged = pick ? await source.manifest(name, pick) : undefined;
     return {
       name,
       source: source.location,
       versions: found.versions,
       deprecated: found.deprecated,
       ...(found.deprecation_message ? { deprecation_message: found.deprecation_message } : {}),
-      ...(pick ? { latest: await source.manifest(name, pick) } : {}),
+      ...(judged?.value ? { latest: judged.value } : {}),
+      ...(judged && judged.findings.length > 0 ? { findings: judged.findings } : {}),
     };
   }
   throw new RunnerError("PLUGIN_NOT_FOUND", `No source has a plugin named ${name}`, {

@@ -1,10 +1,10 @@
 import semver from "semver";
+import { updateTargets } from "../../core/versions/pick.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
 import { recoverAll } from "../install/place.ts";
 import { readState } from "../install/state.ts";
-import { specCompatible } from "../resolve/spec-version.ts";
 import { assertName, install } from "./install.ts";
 
 /** The spec's UpdatePlugin, for one plugin or (no names) every plugin the user installed. */
@@ -93,40 +93,30 @@ async function chooseTarget(
   }
   if (!info)
     throw new RunnerError("PLUGIN_NOT_FOUND", `No source has ${name}`, { name, available_versions: [] });
-  const usable = info.versions
-    .filter(
-      (v) =>
-        !v.yanked && (request.includePrerelease || !v.prerelease) && specCompatible(v, context.specVersion),
-    )
-    .map((v) => v.version)
-    .filter((v) => semver.valid(v))
-    .sort(semver.rcompare);
-  const best = (range: string) => usable.find((v) => semver.satisfies(v, range, { includePrerelease: true }));
-  const patch = best(`~${installed}`) ?? installed;
-  const minor = best(`^${semver.major(installed)}.0.0 >=${installed}`) ?? patch;
-  const major = usable[0] ?? installed;
-  const highest = semver.gt(patch, installed) ? patch : installed;
-  if (request.allowMajor && semver.gt(major, minor)) return major;
-  const availableMajor = semver.major(major) > semver.major(installed) ? { available_major: major } : {};
-  if (semver.gt(minor, highest)) {
+  const targets = updateTargets(installed, info.versions, {
+    specVersion: context.specVersion,
+    ...(request.includePrerelease ? { includePrerelease: true } : {}),
+  });
+  if (request.allowMajor && targets.major) return targets.major;
+  if (targets.minor) {
     const ok =
       context.yes ||
       (await context.approve?.({
         kind: "minor-update",
         plugin: name,
-        question: `Update ${name} from ${installed} to ${minor} (a minor release)?`,
+        question: `Update ${name} from ${installed} to ${targets.minor} (a minor release)?`,
       }));
-    if (ok) return minor;
-    if (highest === installed) {
+    if (ok) return targets.minor;
+    if (targets.patch === installed) {
       outcomes.push({
         name,
         previous_version: installed,
         updated_version: installed,
         status: "minor-declined",
-        ...availableMajor,
+        ...(targets.major ? { available_major: targets.major } : {}),
       });
       return undefined;
     }
   }
-  return highest;
+  return targets.patch;
 }

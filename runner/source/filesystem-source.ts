@@ -1,39 +1,47 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Manifest } from "../../core/manifest.types.ts";
-import { parseUntrustedJson } from "../core-link.ts";
-import type { SecurityPolicy } from "../policy.ts";
-import { createManifestSetSource, type LocatedManifest } from "./manifest-set-source.ts";
+import {
+  createManifestSetSource,
+  type LocatedManifest,
+  type ManifestSetOptions,
+} from "./manifest-set-source.ts";
 import type { MetadataSource, SourceKind } from "./source.types.ts";
 
 const NAMES = new Set(["plugin.json", "manifest.json", "plugin.manifest.json"]);
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 
-/** Finds manifests (plugin.json, manifest.json, plugin.manifest.json) under a folder. */
-export async function scanManifests(dir: string, recursive: boolean, depth = 0): Promise<LocatedManifest[]> {
+/**
+ * Finds manifest files (plugin.json, manifest.json, plugin.manifest.json) under a folder,
+ * iteratively (no recursion on the folder's depth, which is capped at 16) and without following
+ * symbolic links. The bytes are judged later, by core.
+ */
+export async function scanManifests(dir: string, recursive: boolean): Promise<LocatedManifest[]> {
   const found: LocatedManifest[] = [];
-  const entries = await readdir(dir, { withFileTypes: true });
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && recursive && depth < 16 && !entry.name.startsWith(".")) {
-      found.push(...(await scanManifests(path, recursive, depth + 1)));
-    } else if (entry.isFile() && NAMES.has(entry.name)) {
-      if ((await stat(path)).size > 1024 * 1024) continue;
-      try {
-        const manifest = parseUntrustedJson(await readFile(path), path, 1024 * 1024) as Manifest;
-        if (manifest && typeof manifest === "object" && manifest.metadata)
-          found.push({ manifest, location: path });
-      } catch {
-        // Not a manifest: a folder may hold other JSON files of those names.
+  const stack: { path: string; depth: number }[] = [{ path: dir, depth: 0 }];
+  while (stack.length > 0) {
+    const { path: folder, depth } = stack.pop()!;
+    const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? 1 : a.name > b.name ? -1 : 0,
+    );
+    const files: LocatedManifest[] = [];
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory() && recursive && depth < 16 && !entry.name.startsWith(".")) {
+        stack.push({ path, depth: depth + 1 });
+      } else if (entry.isFile() && NAMES.has(entry.name)) {
+        if ((await lstat(path)).size > MAX_MANIFEST_BYTES) continue;
+        files.push({ bytes: await readFile(path), location: path });
       }
     }
+    found.push(...files.reverse());
   }
   return found;
 }
 
-/** The `filesystem` discovery source. */
+/** The `filesystem` discovery source (loose manifests in a folder). */
 export function createFilesystemSource(
   dir: string,
-  options: { recursive?: boolean; priority?: number; policy?: SecurityPolicy; kind?: SourceKind } = {},
+  options: ManifestSetOptions & { recursive?: boolean; kind?: SourceKind } = {},
 ): MetadataSource {
   return createManifestSetSource(
     options.kind ?? "filesystem",

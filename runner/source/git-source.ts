@@ -4,9 +4,8 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { RunnerError } from "../errors.ts";
-import type { SecurityPolicy } from "../policy.ts";
 import { scanManifests } from "./filesystem-source.ts";
-import { createManifestSetSource } from "./manifest-set-source.ts";
+import { createManifestSetSource, type ManifestSetOptions } from "./manifest-set-source.ts";
 import type { MetadataSource } from "./source.types.ts";
 
 const run = promisify(execFile);
@@ -19,11 +18,9 @@ const run = promisify(execFile);
 export function createGitSource(
   url: string,
   cacheDir: string,
-  options: {
+  options: ManifestSetOptions & {
     branch?: string;
     path?: string;
-    priority?: number;
-    policy?: SecurityPolicy;
     timeoutMs?: number;
   } = {},
 ): MetadataSource {

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { RunnerError } from "../errors.ts";
+import { checkFetchUrl, type UrlPolicy } from "../../core/net/fetch-policy.ts";
+import { type Clock, type Credentials, FetchError, type Fetcher } from "../../core/net/fetcher.types.ts";
+import { fromFetchError, RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "../install/atomic-file.ts";
-import type { Clock, Fetcher } from "../net/fetcher.types.ts";
 
 interface CachedEntry {
   url: string;
@@ -15,20 +16,22 @@ interface CachedEntry {
 export interface HttpCacheOptions {
   fetcher: Fetcher;
   clock: Clock;
+  /** Checked for every URL before the cache is consulted: a cached answer never bypasses the policy. */
+  urlPolicy: UrlPolicy;
   /** Folder for cached documents; none means memory only. */
   dir?: string;
   /** Serve only from the cache, never touch the network. */
   offline?: boolean;
-  /** Sent as `Authorization: Bearer` (private registries behind an auth proxy). */
-  apiKey?: string;
-  headers?: Record<string, string>;
+  /** The API key and custom headers, for the registry's own origin only (core/net/fetch-policy.ts). */
+  credentials?: Credentials;
   maxBytes?: number;
 }
 
 /**
  * A small HTTP cache for registry documents: fresh entries (within `ttlSeconds`) are served without
  * a request, stale ones are revalidated with If-None-Match (a 304 costs no body), and `--offline`
- * serves whatever is cached. Immutable documents (manifests) pass `ttlSeconds: Infinity`.
+ * serves whatever is cached. Immutable documents (manifests) pass `ttlSeconds: Infinity`. Every
+ * URL passes the URL policy first, cached or not.
  */
 export class HttpCache {
   readonly #options: HttpCacheOptions;
@@ -40,6 +43,8 @@ export class HttpCache {
 
   /** The body of `url`; 404 comes back as undefined, other failures throw DOWNLOAD_FAILED. */
   async get(url: string, ttlSeconds: number): Promise<Uint8Array | undefined> {
+    const checked = checkFetchUrl(url, this.#options.urlPolicy);
+    if ("problem" in checked) throw new RunnerError("INSECURE_URL", `Refused: ${checked.problem}`, { url });
     const now = this.#options.clock.now();
     const cached = this.#memory.get(url) ?? (await this.#read(url));
     if (cached && (this.#options.offline || now - cached.fetched_at < ttlSeconds * 1000)) {
@@ -49,19 +54,20 @@ export class HttpCache {
     if (this.#options.offline) {
       throw new RunnerError("OFFLINE_CACHE_MISS", `--offline: ${url} is not in the cache`, { url });
     }
-    const headers: Record<string, string> = { accept: "application/json", ...this.#options.headers };
-    if (this.#options.apiKey) headers.authorization = `Bearer ${this.#options.apiKey}`;
+    const headers: Record<string, string> = { accept: "application/json" };
     if (cached?.etag) headers["if-none-match"] = cached.etag;
     let response: Awaited<ReturnType<Fetcher["get"]>>;
     try {
       response = await this.#options.fetcher.get({
         url,
         headers,
+        ...(this.#options.credentials ? { credentials: this.#options.credentials } : {}),
         maxBytes: this.#options.maxBytes ?? 4 << 20,
       });
     } catch (error) {
-      if (error instanceof RunnerError && error.details.status === 404) return undefined;
-      throw error;
+      const status = (error as FetchError | RunnerError).details?.status;
+      if ((error instanceof FetchError || error instanceof RunnerError) && status === 404) return undefined;
+      throw fromFetchError(error);
     }
     const entry: CachedEntry =
       response.status === 304 && cached

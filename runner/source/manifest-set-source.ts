@@ -1,32 +1,61 @@
 import semver from "semver";
+import type { Finding, Result } from "../../core/findings.types.ts";
+import { loadJson } from "../../core/json/load-json.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
+import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import { validateManifest } from "../../core/validate/validate-manifest.ts";
+import { latestVersion } from "../../core/versions/pick.ts";
 import { RunnerError } from "../errors.ts";
-import type { SecurityPolicy } from "../policy.ts";
-import type { MetadataSource, PluginListing, PluginVersions, SourceKind } from "./source.types.ts";
+import type {
+  AvailableVersion,
+  MetadataSource,
+  PluginListing,
+  PluginVersions,
+  SourceKind,
+} from "./source.types.ts";
 
 export interface LocatedManifest {
-  manifest: Manifest;
+  /** The file's bytes, exactly as found. */
+  bytes: Uint8Array;
   /** Where it was found (file path or URL), for messages. */
   location: string;
 }
 
+interface Judged {
+  name: string;
+  version: string;
+  location: string;
+  /** Present when the manifest passed the schema. */
+  manifest?: Manifest;
+  findings: Finding[];
+}
+
+export interface ManifestSetOptions {
+  priority?: number;
+  policy?: SecurityPolicy;
+  /** Plain http to loopback hosts in manifests is acceptable (the user's `--allow-loopback-http`). */
+  allowLoopbackHttp?: boolean;
+}
+
 /**
  * A source over a set of loose manifests (a folder, a list of URLs, a git checkout), loaded once
- * on first use. These sources have no governance behind them, so no signer is pinned and every
- * plugin counts as `untrusted` whatever it claims: the security policy decides (prompt by default).
+ * on first use. Every manifest is judged by core's manifest validation, as `validate` judges a
+ * lone file, and a refused one is refused at install with the same codes. These sources have no
+ * governance behind them, so no signer is pinned and every plugin counts as `untrusted` whatever
+ * it claims: the security policy decides (prompt by default).
  */
 export function createManifestSetSource(
   kind: SourceKind,
   location: string,
   load: () => Promise<LocatedManifest[]>,
-  options: { priority?: number; policy?: SecurityPolicy } = {},
+  options: ManifestSetOptions = {},
 ): MetadataSource {
-  let loaded: Promise<Map<string, LocatedManifest[]>> | undefined;
+  let loaded: Promise<Map<string, Judged[]>> | undefined;
   const all = () => {
     loaded ??= (async () => {
-      let manifests: LocatedManifest[];
+      let files: LocatedManifest[];
       try {
-        manifests = await load();
+        files = await load();
       } catch (error) {
         if (error instanceof RunnerError && error.code === "DISCOVERY_SOURCE_UNREACHABLE") throw error;
         throw new RunnerError(
@@ -36,23 +65,18 @@ export function createManifestSetSource(
           { cause: error },
         );
       }
-      const byName = new Map<string, LocatedManifest[]>();
-      for (const m of manifests) {
-        const name = m.manifest?.metadata?.name;
-        const version = m.manifest?.metadata?.version;
-        if (typeof name !== "string" || typeof version !== "string" || !semver.valid(version)) continue;
-        const untrusted: Manifest = {
-          ...m.manifest,
-          security: { ...m.manifest.security, security_level: "untrusted" },
-        };
-        byName.set(name, [...(byName.get(name) ?? []), { ...m, manifest: untrusted }]);
+      const byName = new Map<string, Judged[]>();
+      for (const file of files) {
+        const judged = judge(file, options);
+        if (!judged) continue;
+        byName.set(judged.name, [...(byName.get(judged.name) ?? []), judged]);
       }
       return byName;
     })();
     return loaded;
   };
   const find = async (name: string, version: string) => {
-    const hit = (await all()).get(name)?.find((m) => m.manifest.metadata.version === version);
+    const hit = (await all()).get(name)?.find((m) => m.version === version);
     if (!hit)
       throw new RunnerError("VERSION_NOT_FOUND", `${name}@${version} is not in ${location}`, {
         name,
@@ -68,28 +92,16 @@ export function createManifestSetSource(
     async versions(name): Promise<PluginVersions | undefined> {
       const list = (await all()).get(name);
       if (!list) return undefined;
-      return {
-        name,
-        signers: { keys: [], sigstore: [] },
-        deprecated: false,
-        versions: list.map(({ manifest: m }) => ({
-          version: m.metadata.version,
-          dependencies: (m.requirements?.dependencies ?? []).map((d) => ({
-            ...d,
-            optional: d.optional === true,
-          })),
-          yanked: false,
-          prerelease: semver.prerelease(m.metadata.version) !== null,
-          spec_version: m.specification?.spec_version,
-          ...(m.requirements?.min_spec_version ? { min_spec_version: m.requirements.min_spec_version } : {}),
-          ...(m.requirements?.max_spec_version ? { max_spec_version: m.requirements.max_spec_version } : {}),
-          security_level: "untrusted",
-          ...(m.installation?.checksum ? { checksum: m.installation.checksum } : {}),
-        })),
-      };
+      return { name, signers: { keys: [], sigstore: [] }, deprecated: false, versions: list.map(row) };
     },
-    async manifest(name, version) {
-      return (await find(name, version)).manifest;
+    async manifest(name, version): Promise<Result<Manifest>> {
+      const hit = await find(name, version);
+      if (!hit.manifest) return { findings: hit.findings };
+      const untrusted: Manifest = {
+        ...hit.manifest,
+        security: { ...hit.manifest.security, security_level: "untrusted" },
+      };
+      return { value: untrusted, findings: hit.findings };
     },
     async bundle() {
       return undefined;
@@ -98,9 +110,8 @@ export function createManifestSetSource(
       const needle = filter.toLowerCase();
       const out: PluginListing[] = [];
       for (const [name, list] of await all()) {
-        const latest = list
-          .map((l) => l.manifest)
-          .sort((a, b) => semver.rcompare(a.metadata.version, b.metadata.version))[0];
+        const valid = list.filter((j): j is Judged & { manifest: Manifest } => j.manifest !== undefined);
+        const latest = latestVersion(valid)?.manifest;
         if (!latest) continue;
         const text = [name, latest.metadata.description, ...(latest.metadata.keywords ?? [])]
           .join(" ")
@@ -112,8 +123,8 @@ export function createManifestSetSource(
           description: latest.metadata.description,
           author: latest.metadata.author,
           security_level: "untrusted",
-          capabilities: latest.specification?.capabilities ?? [],
-          providers: latest.specification?.supported_providers ?? [],
+          capabilities: latest.specification.capabilities ?? [],
+          providers: latest.specification.supported_providers,
           deprecated: false,
           source: kind,
           location,
@@ -121,5 +132,46 @@ export function createManifestSetSource(
       }
       return out;
     },
+  };
+}
+
+/**
+ * A loose manifest judged by core, and the name and version it is listed under: from the manifest
+ * when it passed the schema, else from its metadata when those two are at least strings (so an
+ * install of that name is refused with the findings, not answered "not found"). Files that are
+ * not JSON objects naming a plugin are not manifests and are left out.
+ */
+function judge(file: LocatedManifest, options: ManifestSetOptions): Judged | undefined {
+  const result = validateManifest(
+    file.bytes,
+    file.location,
+    options.allowLoopbackHttp ? { allowLoopbackHttp: true } : {},
+  );
+  const raw =
+    result.value ?? (loadJson(file.bytes, { file: file.location }).value as Partial<Manifest> | undefined);
+  const name = raw?.metadata?.name;
+  const version = raw?.metadata?.version;
+  if (typeof name !== "string" || typeof version !== "string" || !semver.valid(version)) return undefined;
+  return {
+    name,
+    version,
+    location: file.location,
+    ...(result.value ? { manifest: result.value } : {}),
+    findings: result.findings,
+  };
+}
+
+function row(j: Judged): AvailableVersion {
+  const m = j.manifest;
+  return {
+    version: j.version,
+    dependencies: (m?.requirements?.dependencies ?? []).map((d) => ({ ...d, optional: d.optional === true })),
+    yanked: false,
+    prerelease: semver.prerelease(j.version) !== null,
+    ...(m ? { spec_version: m.specification.spec_version } : {}),
+    ...(m?.requirements?.min_spec_version ? { min_spec_version: m.requirements.min_spec_version } : {}),
+    ...(m?.requirements?.max_spec_version ? { max_spec_version: m.requirements.max_spec_version } : {}),
+    security_level: "untrusted",
+    ...(m?.installation.checksum ? { checksum: m.installation.checksum } : {}),
   };
 }

@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
-import type {
-  DiscoveryDocument,
-  PluginDocument,
-  PluginIndexDocument,
-  VersionSummary,
-} from "../../core/api/api.types.ts";
+import type { DiscoveryDocument, PluginDocument, VersionSummary } from "../../core/api/api.types.ts";
+import { type ApiDocumentKind, type ApiDocuments, readApiDocument } from "../../core/api/read-api.ts";
+import type { Finding, Result } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
-import type { Signers } from "../../core/registry.types.ts";
+import { originOf } from "../../core/net/fetch-policy.ts";
+import type { Credentials } from "../../core/net/fetcher.types.ts";
+import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
-import type { SecurityPolicy } from "../policy.ts";
 import type { HttpCache } from "./http-cache.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
 
@@ -21,49 +20,72 @@ export interface RegistrySourceOptions {
   ttlSeconds?: number;
   priority?: number;
   policy?: SecurityPolicy;
+  /** Plain http to loopback hosts in manifests is acceptable (the user's `--allow-loopback-http`). */
+  allowLoopbackHttp?: boolean;
+}
+
+/**
+ * The credentials of a registry source: its API key (as a bearer token) and custom headers, for
+ * the origin of the URL the user configured, and for no other (core/net/fetch-policy.ts).
+ */
+export function registryCredentials(
+  url: string,
+  apiKey: string | undefined,
+  headers: Record<string, string> | undefined,
+): Credentials | undefined {
+  const origin = originOf(url);
+  if (!origin || (!apiKey && !headers)) return undefined;
+  return { origin, headers: { ...headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) } };
 }
 
 /**
  * The registry's static API as a discovery source. Per plugin it reads one document,
  * `/api/v1/plugins/<name>/index.json` (versions, pinned signers and the latest manifest), and a
  * version's `manifest.json` only when that version is not the latest: at most two metadata
- * requests per plugin, plus the discovery document once (crates.io sparse-index style).
+ * requests per plugin, plus the discovery document once (crates.io sparse-index style). Every
+ * document is validated against its schema (core/api) before use, and every manifest is judged
+ * by core's manifest validation, as the gate judged it.
  */
 export function createRegistrySource(options: RegistrySourceOptions): MetadataSource {
   const root = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const ttl = options.ttlSeconds ?? 300;
-  let apiRoot: Promise<string> | undefined;
-  let discovery: DiscoveryDocument & { official_signers?: Signers; sigstore_trusted_root?: string } =
-    {} as never;
+  let discovery: Promise<{ doc: DiscoveryDocument; apiRoot: string }> | undefined;
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
 
-  const getJson = async (url: string, seconds: number): Promise<unknown> => {
+  /** An API document, schema-checked; absent (404) is undefined. */
+  const getDoc = async <K extends ApiDocumentKind>(
+    kind: K,
+    url: string,
+    seconds: number,
+  ): Promise<ApiDocuments[K] | undefined> => {
     const bytes = await options.cache.get(url, seconds);
-    return bytes === undefined ? undefined : parseUntrustedJson(bytes, url);
+    if (bytes === undefined) return undefined;
+    const read = readApiDocument(kind, bytes, url);
+    if (!read.value) throw documentError(url, read.findings);
+    return read.value;
   };
-  const api = (): Promise<string> => {
-    apiRoot ??= (async () => {
+  const api = () => {
+    discovery ??= (async () => {
       const url = new URL(".well-known/finfocus-registry.json", root).href;
-      const doc = (await getJson(url, ttl)) as typeof discovery | undefined;
-      if (!doc || typeof doc.api_root !== "string") {
+      const doc = await getDoc("discovery", url, ttl);
+      if (!doc) {
         throw new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
           source: "registry",
           location: options.url,
         });
       }
-      discovery = doc;
       const resolved = new URL(doc.api_root, root).href;
-      return resolved.endsWith("/") ? resolved : `${resolved}/`;
+      return { doc, apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/` };
     })();
-    return apiRoot;
+    return discovery;
   };
   const pluginDoc = (name: string): Promise<PluginDocument | undefined> => {
     let doc = docs.get(name);
     if (!doc) {
       doc = (async () => {
-        const url = new URL(`plugins/${encodeURIComponent(name)}/index.json`, await api()).href;
-        const value = (await getJson(url, ttl)) as PluginDocument | undefined;
-        if (value && (value.name !== name || !Array.isArray(value.versions))) {
+        const url = new URL(`plugins/${encodeURIComponent(name)}/index.json`, (await api()).apiRoot).href;
+        const value = await getDoc("plugin", url, ttl);
+        if (value && value.name !== name) {
           throw new RunnerError("REGISTRY_DOCUMENT_INVALID", `${url} does not describe ${name}`, { url });
         }
         return value;
@@ -84,6 +106,33 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     }
     return row;
   };
+  /** The manifest's bytes: the plugin document's `latest`, or the version's manifest.json (T4-checked). */
+  const manifestBytes = async (
+    name: string,
+    version: string,
+  ): Promise<{ bytes: Uint8Array; file: string }> => {
+    const doc = await pluginDoc(name);
+    const row = await summary(name, version);
+    const latest = doc?.latest as Manifest | undefined;
+    if (latest?.metadata?.version === version) {
+      return {
+        bytes: new TextEncoder().encode(JSON.stringify(latest)),
+        file: `${options.url} ${name}@${version}`,
+      };
+    }
+    const url = new URL(row.manifest_url, root).href;
+    const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
+    if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
+    // The bytes must be the manifest the version list names (T4, mix-and-match).
+    if (createHash("sha256").update(bytes).digest("hex") !== row.manifest_sha256) {
+      throw new RunnerError(
+        "REGISTRY_DOCUMENT_INVALID",
+        `${url} is not the manifest the version list names (sha256 differs)`,
+        { name, version, url },
+      );
+    }
+    return { bytes, file: url };
+  };
 
   return {
     kind: "registry",
@@ -95,15 +144,15 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (!doc) return undefined;
       return {
         name,
-        signers: { keys: doc.signers?.keys ?? [], sigstore: doc.signers?.sigstore ?? [] },
-        deprecated: doc.deprecated === true,
+        signers: { keys: doc.signers.keys, sigstore: doc.signers.sigstore },
+        deprecated: doc.deprecated,
         ...(doc.deprecation_message ? { deprecation_message: doc.deprecation_message } : {}),
         versions: doc.versions.map((v) => ({
           version: v.version,
-          dependencies: v.dependencies ?? [],
-          yanked: v.yanked === true,
+          dependencies: v.dependencies,
+          yanked: v.yanked,
           ...(v.yanked_reason ? { yanked_reason: v.yanked_reason } : {}),
-          prerelease: v.prerelease === true,
+          prerelease: v.prerelease,
           spec_version: v.spec_version,
           ...(v.min_spec_version ? { min_spec_version: v.min_spec_version } : {}),
           ...(v.max_spec_version ? { max_spec_version: v.max_spec_version } : {}),
@@ -112,62 +161,53 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         })),
       };
     },
-    async manifest(name, version): Promise<Manifest> {
-      const doc = await pluginDoc(name);
+    async manifest(name, version): Promise<Result<Manifest>> {
       const row = await summary(name, version);
-      let manifest: Manifest;
-      if (doc?.latest?.metadata?.version === version) manifest = doc.latest;
-      else {
-        const url = new URL(row.manifest_url, root).href;
-        const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
-        if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
-        // The bytes must be the manifest the version list names (T4, mix-and-match).
-        if (row.manifest_sha256 && createHash("sha256").update(bytes).digest("hex") !== row.manifest_sha256) {
-          throw new RunnerError(
-            "REGISTRY_DOCUMENT_INVALID",
-            `${url} is not the manifest the version list names (sha256 differs)`,
-            { name, version, url },
-          );
-        }
-        manifest = parseUntrustedJson(bytes, url) as Manifest;
-      }
+      const { bytes, file } = await manifestBytes(name, version);
+      const judged = validateManifest(bytes, file, {
+        path: { name, version },
+        hasBundle: row.bundle_url !== undefined,
+        ...(options.allowLoopbackHttp ? { allowLoopbackHttp: true } : {}),
+      });
+      const manifest = judged.value;
       // Mix-and-match (T4): the manifest must be the one the version list describes.
-      if (
-        manifest.metadata?.name !== name ||
-        manifest.metadata?.version !== version ||
-        (row.checksum ?? undefined) !== (manifest.installation?.checksum ?? undefined)
-      ) {
+      if (manifest && (row.checksum ?? undefined) !== (manifest.installation.checksum ?? undefined)) {
         throw new RunnerError(
           "REGISTRY_DOCUMENT_INVALID",
           `The manifest of ${name}@${version} does not match the registry's version list`,
           { name, version },
         );
       }
-      return manifest;
+      return { ...(manifest ? { value: manifest } : {}), findings: judged.findings };
     },
     async bundle(name, version) {
       const row = await summary(name, version);
       if (!row.bundle_url) return undefined;
-      return getJson(new URL(row.bundle_url, root).href, Number.POSITIVE_INFINITY);
+      const url = new URL(row.bundle_url, root).href;
+      const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
+      return bytes === undefined ? undefined : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
     },
     async trust() {
       // Optional discovery-document fields; a trust anchor given by the user takes precedence.
-      await api();
+      const { doc } = await api();
       const out: RegistryTrust = {};
-      if (discovery.official_signers) out.officialSigners = discovery.official_signers;
-      if (typeof discovery.sigstore_trusted_root === "string") {
-        out.trustedRoot = await getJson(new URL(discovery.sigstore_trusted_root, root).href, ttl);
+      if (doc.official_signers) out.officialSigners = doc.official_signers;
+      if (doc.trusted_cas) out.trustedCas = doc.trusted_cas;
+      if (doc.sigstore_trusted_root !== undefined) {
+        const url = new URL(doc.sigstore_trusted_root, root).href;
+        const bytes = await options.cache.get(url, ttl);
+        if (bytes !== undefined) out.trustedRoot = parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
       }
       return out;
     },
     async list(filter) {
-      const url = new URL("plugins/index.json", await api()).href;
-      const index = (await getJson(url, ttl)) as PluginIndexDocument | undefined;
+      const url = new URL("plugins/index.json", (await api()).apiRoot).href;
+      const index = await getDoc("plugin-index", url, ttl);
       const needle = filter.toLowerCase();
       return (index?.plugins ?? [])
         .filter((p) =>
-          [p.name, p.description, ...(p.keywords ?? []), ...(p.capabilities ?? [])].some((t) =>
-            String(t).toLowerCase().includes(needle),
+          [p.name, p.description, ...p.keywords, ...p.capabilities].some((t) =>
+            t.toLowerCase().includes(needle),
           ),
         )
         .map(
@@ -177,8 +217,8 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
             description: p.description,
             author: p.author,
             security_level: p.security_level,
-            capabilities: p.capabilities ?? [],
-            providers: p.providers ?? [],
+            capabilities: p.capabilities,
+            providers: p.providers,
             deprecated: p.deprecated,
             source: "registry",
             location: options.url,
@@ -186,4 +226,14 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         );
     },
   };
+}
+
+/** An API document that is not one: REGISTRY_DOCUMENT_INVALID, with the loader's or the schema's findings. */
+function documentError(url: string, findings: Finding[]): RunnerError {
+  const first = findings[0];
+  return new RunnerError(
+    "REGISTRY_DOCUMENT_INVALID",
+    `${url}: ${findings.map((f) => `${f.code} ${f.pointer || "/"} ${f.message}`).join("; ")}`,
+    { url, findings, ...(first ? { first: first.code } : {}) },
+  );
 }

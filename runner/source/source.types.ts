@@ -1,37 +1,19 @@
+import type { Result } from "../../core/findings.types.ts";
 import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
+import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
 import type { Signers } from "../../core/registry.types.ts";
-import type { SecurityPolicy } from "../policy.ts";
+import type { PluginVersions } from "../../core/resolve/resolve.types.ts";
 
 /** The spec's discovery source kinds. */
 export type SourceKind = "registry" | "filesystem" | "url" | "git";
 
-/** One version of a plugin as a source lists it: enough to resolve without its manifest. */
-export interface AvailableVersion {
-  version: string;
-  dependencies: { name: string; version_constraint: string; optional: boolean }[];
-  yanked: boolean;
-  yanked_reason?: string;
-  prerelease: boolean;
-  spec_version?: string;
-  min_spec_version?: string;
-  max_spec_version?: string;
-  security_level?: SecurityLevel;
-  checksum?: string;
-}
+export type { AvailableVersion, PluginVersions } from "../../core/resolve/resolve.types.ts";
 
-/** Everything a source knows about one plugin. */
-export interface PluginVersions {
-  name: string;
-  versions: AvailableVersion[];
-  /** Signers pinned by the registry (entry.json): the only keys and identities accepted. */
-  signers: Signers;
-  deprecated: boolean;
-  deprecation_message?: string;
-}
-
-/** Registry-wide trust anchors: official signers and the Sigstore trusted root (parsed JSON). */
+/** Registry-wide trust anchors: official signers, CAs for certificate chains, the Sigstore trusted root (parsed JSON). */
 export interface RegistryTrust {
   officialSigners?: Signers;
+  /** PEM CA certificates a manifest's certificate_chain must lead to (config.json `trusted_cas`). */
+  trustedCas?: string[];
   trustedRoot?: unknown;
 }
 
@@ -61,7 +43,11 @@ export interface MetadataSource {
   readonly policy?: SecurityPolicy;
   /** The plugin's versions, or undefined when this source does not have it. */
   versions(name: string): Promise<PluginVersions | undefined>;
-  manifest(name: string, version: string): Promise<Manifest>;
+  /**
+   * The manifest of a version, judged by core's manifest validation (schema and rules) as the gate
+   * judges it: `value` when it passed the schema, `findings` either way.
+   */
+  manifest(name: string, version: string): Promise<Result<Manifest>>;
   /** The Sigstore bundle of a version, when the source has one. */
   bundle(name: string, version: string): Promise<unknown | undefined>;
   /** Registry-wide trust anchors the source publishes (official signers, Sigstore trusted root). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type DownloadPolicy, download, mirrorFetcher } from "../../action/download.ts";
+import { type DownloadPolicy, download, gateFetcher } from "../../action/download.ts";
 import { artifactServer, type Route } from "./harness.ts";
 
 const BYTES = new TextEncoder().encode("artifact");
@@ -54,9 +54,9 @@ describe("artifact downloads", () => {
 
   test("the size cap holds on Content-Length and on the bytes actually received", async () => {
     const big = await download(`${server.url}/big`, policy);
-    assert.ok(!big.ok && /Content-Length/.test(big.problem));
+    assert.ok(!big.ok && /larger than the 1024-byte limit/.test(big.problem));
     const chunked = await download(`${server.url}/chunked`, policy);
-    assert.ok(!chunked.ok && /exceeds/.test(chunked.problem));
+    assert.ok(!chunked.ok && /larger than the 1024-byte limit/.test(chunked.problem));
   });
 
   test("HTTP errors and timeouts are problems, not exceptions", async () => {
@@ -67,7 +67,7 @@ describe("artifact downloads", () => {
   });
 
   test("a mirror folder answers by file name and never leaves its folder", async () => {
-    const fetcher = mirrorFetcher(new URL("../../demo/artifacts", import.meta.url).pathname);
+    const fetcher = gateFetcher(policy, new URL("../../demo/artifacts", import.meta.url).pathname);
     const hit = await download(
       "https://github.com/acme-finops/finfocus-plugin-aws-cost-explorer/releases/download/v1.0.0/aws-cost-explorer-1.0.0.tar.gz",
       { ...policy, maxBytes: 10 * 1024 * 1024 },
@@ -78,5 +78,13 @@ describe("artifact downloads", () => {
     assert.equal(outside.ok, false);
     const http = await download("http://example.com/aws-cost-explorer-1.0.0.tar.gz", policy, fetcher);
     assert.equal(http.ok, false, "the URL policy still applies with a mirror");
+  });
+
+  test("a mirror URL answers by file name, with the same meaning as the runner's --artifact-mirror", async () => {
+    const fetcher = gateFetcher(policy, `${server.url}/`);
+    const hit = await download("https://downloads.example.com/releases/v1/a", policy, fetcher);
+    assert.ok(hit.ok && Buffer.from(hit.bytes).equals(Buffer.from(BYTES)), hit.ok ? "" : hit.problem);
+    const miss = await download("https://downloads.example.com/releases/v1/missing.tar.gz", policy, fetcher);
+    assert.ok(!miss.ok && /HTTP 404/.test(miss.problem));
   });
 });

@@ -112,7 +112,7 @@ test("without trust anchors (a discovery document that omits them), the official
   try {
     const c = await testContext(server.url, { yes: true, artifactMirror: `${server.url}/artifacts/` });
     await assert.rejects(install(c, { plugins: [{ name: "cloud-auth-helper" }] }), (e) =>
-      isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"),
+      isRunnerError(e, "SIGNER_NOT_PINNED"),
     );
     await rm(c.tmp, { recursive: true, force: true });
   } finally {

@@ -61,11 +61,15 @@ test("a keyed signature by the registry's pinned key verifies before install", a
   assert.equal(r.installed[0]?.signature_kind, "key");
 });
 
-test("T1: an unpinned signer, a signature over other bytes, a missing required signature: refused, nothing installed", async () => {
-  for (const name of ["unpinned", "badsig", "unsigned"]) {
+test("T1: an unpinned signer, a signature over other bytes, a missing required signature: refused with the gate's codes, nothing installed", async () => {
+  for (const [name, code] of [
+    ["unpinned", "SIGNER_NOT_PINNED"],
+    ["badsig", "SIGNATURE_VERIFICATION_FAILED"],
+    ["unsigned", "SIGNATURE_REQUIRED"],
+  ] as const) {
     const c = await ctx();
     await assert.rejects(install(c, { plugins: [{ name }] }), (e) => {
-      assert.ok(isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"), `${name}: ${e}`);
+      assert.ok(isRunnerError(e, code), `${name}: ${e}`);
       return true;
     });
     assert.deepEqual(await listInstalled(c.pluginDir), []);

@@ -71,17 +71,15 @@ test("a Sigstore bundle with the pinned identity and issuer verifies before inst
   assert.equal(r.installed[0]?.signature_kind, "sigstore");
 });
 
-test("T1: a look-alike identity, a bundle over other bytes, or an untrusted root: refused, nothing installed", async () => {
-  for (const [name, trust] of [
-    ["lookalike", { trustedRoot: sigstore.trustedRoot }],
-    ["otherbytes", { trustedRoot: sigstore.trustedRoot }],
-    ["keyless", {}], // the public-good root does not trust the mock instance
+test("T1: a look-alike identity, a bundle over other bytes, or an untrusted root: refused with the gate's codes, nothing installed", async () => {
+  for (const [name, trust, code] of [
+    ["lookalike", { trustedRoot: sigstore.trustedRoot }, "IDENTITY_MISMATCH"],
+    ["otherbytes", { trustedRoot: sigstore.trustedRoot }, "SIGNATURE_VERIFICATION_FAILED"],
+    ["keyless", {}, "SIGNATURE_VERIFICATION_FAILED"], // the public-good root does not trust the mock instance
   ] as const) {
     const c = await testContext(server.url, { trust });
     temps.push(c.tmp);
-    await assert.rejects(install(c, { plugins: [{ name }] }), (e) =>
-      isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"),
-    );
+    await assert.rejects(install(c, { plugins: [{ name }] }), (e) => isRunnerError(e, code));
     assert.deepEqual(await listInstalled(c.pluginDir), [], name);
   }
 });

@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { systemClock } from "../../core/net/fetcher.types.ts";
+import { createHttpFetcher } from "../../net/http-fetcher.ts";
 import { loadDiscoveryConfig, sourcesFromConfig } from "../../runner/config/load-config.ts";
 import { isRunnerError } from "../../runner/errors.ts";
-import { systemClock } from "../../runner/net/fetcher.types.ts";
-import { createHttpFetcher } from "../../runner/net/fetcher-http.ts";
 import { install } from "../../runner/ops/install.ts";
 import { discover } from "../../runner/ops/list.ts";
 import { testContext } from "./helpers/context.ts";
@@ -16,7 +16,7 @@ import { type StaticServer, startServer } from "./helpers/server.ts";
 
 let server: StaticServer;
 let tmp: string;
-const fetcher = createHttpFetcher({ allowLoopbackHttp: true, retries: 0, timeoutMs: 3000 });
+const fetcher = createHttpFetcher({ allowLoopbackHttp: true, retries: 0, deadlineMs: 3000 });
 
 /** A manifest whose artifact the test server serves. */
 function loose(name: string, version: string) {
@@ -78,6 +78,7 @@ async function sources() {
   const config = await loadDiscoveryConfig(join(tmp, "config.json"));
   return sourcesFromConfig(config, {
     fetcher,
+    urlPolicy: { allowLoopbackHttp: true },
     clock: systemClock,
     cacheDir: join(tmp, "cache"),
     offline: false,
@@ -124,6 +125,7 @@ test("the config is validated and every referenced environment variable must be 
     () =>
       sourcesFromConfig(config, {
         fetcher,
+        urlPolicy: { allowLoopbackHttp: true },
         clock: systemClock,
         cacheDir: tmp,
         offline: false,
@@ -146,6 +148,7 @@ test("a private registry gets the api_key as a bearer token", async () => {
   const config = await loadDiscoveryConfig(join(tmp, "private.json"));
   const [source] = sourcesFromConfig(config, {
     fetcher,
+    urlPolicy: { allowLoopbackHttp: true },
     clock: systemClock,
     cacheDir: join(tmp, "pcache"),
     offline: false,

@@ -9,7 +9,7 @@ import {
   publicGoodTrustedRoot,
   seedTrustedRootJson,
 } from "../../core/signature/trusted-root.ts";
-import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
+import { tufTrustedRootFetcher } from "../../net/sigstore-tuf.ts";
 import { createMockInstance } from "./helpers/sigstore-mock.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the cases below reach into trusted-root JSON at any depth

@@ -1,10 +1,10 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Fetcher } from "../../../core/net/fetcher.types.ts";
+import { createHttpFetcher } from "../../../net/http-fetcher.ts";
 import type { RunnerContext } from "../../../runner/context.ts";
 import { type ClientOptions, createContext } from "../../../runner/create-context.ts";
-import type { Fetcher } from "../../../runner/net/fetcher.types.ts";
-import { createHttpFetcher } from "../../../runner/net/fetcher-http.ts";
 
 export const testSystem = { os: "linux", arch: "amd64", memoryMb: 8192, freeDiskMb: 100_000 };
 
@@ -15,7 +15,7 @@ export async function testContext(
 ): Promise<RunnerContext & { requests: string[]; tmp: string }> {
   const tmp = await mkdtemp(join(tmpdir(), "ffr-run-"));
   const requests: string[] = [];
-  const real = createHttpFetcher({ allowLoopbackHttp: true, retries: 1, backoffMs: 10, timeoutMs: 5000 });
+  const real = createHttpFetcher({ allowLoopbackHttp: true, retries: 1, backoffMs: 10, deadlineMs: 5000 });
   const fetcher: Fetcher = {
     get: (req) => {
       requests.push(new URL(req.url).pathname);
@@ -27,6 +27,7 @@ export async function testContext(
     cacheDir: join(tmp, "cache"),
     registryUrl,
     fetcher,
+    allowLoopbackHttp: true,
     system: testSystem,
     lockTimeoutMs: 10_000,
     ...options,

@@ -45,12 +45,12 @@ export function defaultArchive(name: string, version: string): Uint8Array {
 
 export function manifestFor(name: string, v: VersionSpec, url: string, archive: Uint8Array): Manifest {
   const m: Manifest = {
-    metadata: { name, version: v.version, description: `${name} plugin`, author: "Test" },
+    metadata: { name, version: v.version, description: `The ${name} plugin for FinFocus.`, author: "Test" },
     specification: {
       spec_version: "0.1.0",
       supported_providers: ["aws"],
       service_definition: {
-        service_name: "CostSource",
+        service_name: "CostSourceService",
         package_name: "finfocus.v1",
         methods: ["GetProjectedCost"],
       },

@@ -1,6 +1,6 @@
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { getTrustedRoot } from "@sigstore/tuf";
-import type { TrustedRootFetcher } from "./trusted-root.ts";
+import type { TrustedRootFetcher } from "../core/signature/trusted-root.ts";
 
 export interface TufOptions {
   /** Where TUF metadata is cached (e.g. ~/.finfocus/sigstore-tuf); injected, never a global default. */

@@ -1,0 +1,127 @@
+import { passes } from "../../core/findings.ts";
+import type { Manifest } from "../../core/manifest.types.ts";
+import { installability, missingPermissions } from "../../core/policy/installable.ts";
+import type { SystemInfo } from "../../core/policy/system.ts";
+import { unmetRequirements } from "../../core/policy/system.ts";
+import { decidePolicy } from "../../core/policy/trust-policy.ts";
+import type { RunnerContext } from "../context.ts";
+import { RunnerError, refusalError } from "../errors.ts";
+import type { ResolvedPick } from "../resolve/resolve.ts";
+import { cacheArtifact, downloadArtifact } from "./download.ts";
+import type { VerifyOutcome } from "./verify.ts";
+
+/** One plugin of the closure, downloaded and verified, ready to be placed. */
+export interface Prepared {
+  pick: ResolvedPick;
+  manifest: Manifest;
+  bytes: Uint8Array;
+  url: string;
+  outcome: VerifyOutcome;
+}
+
+/**
+ * Everything decided before a plugin is placed, each by core, in order: the manifest as the gate
+ * judges it, the host's system requirements, whether this runner installs that method, the
+ * permissions it asks for, the artifact's checksum and signatures (downloaded into memory), the
+ * security policy. A refusal is a RunnerError with the finding's code.
+ */
+export async function prepare(
+  context: RunnerContext,
+  pick: ResolvedPick,
+  system: SystemInfo,
+  warnings: string[],
+): Promise<Prepared> {
+  const { name, version } = pick;
+  const label = `${name}@${version}`;
+  if (!pick.source || !pick.info)
+    throw new RunnerError("PLUGIN_NOT_FOUND", `${name} has no source`, { name });
+  const judged = await pick.source.manifest(name, version);
+  if (!judged.value || !passes(judged.findings))
+    throw refusalError(judged.findings, { name, version }, label);
+  const manifest = judged.value;
+  const unmet = unmetRequirements(manifest, system, label);
+  if (unmet.length > 0) {
+    throw refusalError(unmet, { name, version, unmet: unmet.map((f) => f.message) }, label);
+  }
+  const installable = installability(manifest, { allowScripts: context.allowScripts }, label);
+  if (installable.findings.length > 0) {
+    throw refusalError(
+      installable.findings,
+      { name, version, method: manifest.installation.installation_method },
+      label,
+    );
+  }
+  if (installable.needsScripts) {
+    throw new RunnerError("PERMISSIONS_ERROR", `${label} installs with a script: pass --allow-scripts`, {
+      name,
+    });
+  }
+  await approvePermissions(context, manifest);
+  const bundle = await pick.source.bundle(name, version);
+  const published = (await pick.source.trust?.()) ?? {};
+  const given = context.trust ?? {};
+  const officialSigners = given.officialSigners ?? published.officialSigners;
+  const trustedCas = given.trustedCas ?? published.trustedCas;
+  let { url, bytes, fromCache } = await downloadArtifact(context, manifest);
+  const verify = (artifact: Uint8Array) =>
+    context.verifier({
+      name,
+      version,
+      bytes: artifact,
+      manifest,
+      signers: pick.info!.signers,
+      ...(officialSigners ? { officialSigners } : {}),
+      ...(trustedCas ? { trustedCas } : {}),
+      trustedRoots: {
+        ...(given.trustedRoot !== undefined ? { explicit: given.trustedRoot } : {}),
+        ...(published.trustedRoot !== undefined ? { registry: published.trustedRoot } : {}),
+      },
+      bundle,
+    });
+  let outcome: VerifyOutcome;
+  try {
+    outcome = await verify(bytes);
+  } catch (error) {
+    // A cached copy that no longer verifies is fetched again (online); the download must verify.
+    if (!fromCache || context.offline) throw error;
+    ({ url, bytes, fromCache } = await downloadArtifact(context, manifest, { skipCache: true }));
+    outcome = await verify(bytes);
+  }
+  await cacheArtifact(context, manifest, bytes);
+  const level = manifest.security?.security_level ?? "untrusted";
+  const policy = { ...context.policy, ...pick.source.policy };
+  const decision = decidePolicy(name, level, outcome.signature, policy);
+  if (decision.kind === "refuse") throw refusalError(decision.findings, { name, version, policy }, label);
+  if (decision.kind === "ask" && !context.yes) {
+    const ok = await context.approve?.({ kind: "untrusted", plugin: name, question: decision.question });
+    if (!ok)
+      throw new RunnerError("PERMISSIONS_ERROR", `${name} is untrusted and was not approved`, { name });
+  }
+  const scripts = [
+    ...(manifest.installation.pre_install_checks ?? []),
+    ...(manifest.installation.post_install_steps ?? []),
+  ];
+  if (scripts.length > 0 && !context.allowScripts) {
+    warnings.push(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
+  }
+  return { pick, manifest, bytes, url, outcome };
+}
+
+async function approvePermissions(context: RunnerContext, manifest: Manifest): Promise<void> {
+  const missing = missingPermissions(manifest, context.allowPermissions);
+  if (missing.length === 0 || context.yes) return;
+  const name = manifest.metadata.name;
+  const ok = await context.approve?.({
+    kind: "permissions",
+    plugin: name,
+    question: `${name} asks for: ${missing.join(", ")}. Allow?`,
+    permissions: missing,
+  });
+  if (!ok) {
+    throw new RunnerError(
+      "PERMISSIONS_ERROR",
+      `${name} needs permissions that were not approved: ${missing.join(", ")} (use --allow-permissions or --yes)`,
+      { name, permissions: missing },
+    );
+  }
+}

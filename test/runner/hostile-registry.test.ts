@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { test } from "node:test";
+import { isRunnerError } from "../../runner/errors.ts";
+import { install } from "../../runner/ops/install.ts";
+import { testContext } from "./helpers/context.ts";
+import { publish } from "./helpers/registry.ts";
+import { startServer } from "./helpers/server.ts";
+
+test("J2/J3 over the network and T4 mix-and-match: hostile registry documents are refused, nothing installed", async () => {
+  const s = await startServer();
+  publish(s, [
+    { name: "p", versions: [{ version: "1.0.0" }, { version: "1.1.0" }] },
+    { name: "q", versions: [{ version: "1.0.0" }] },
+  ]);
+  const c = await testContext(s.url);
+  try {
+    const doc = Buffer.from(s.files.get("/api/v1/plugins/q/index.json")!).toString();
+    s.files.set(
+      "/api/v1/plugins/q/index.json",
+      Buffer.from(doc.replace('"name": "q",', '"name": "q", "name": "q",')),
+    );
+    await assert.rejects(install(c, { plugins: [{ name: "q" }] }), (e) =>
+      isRunnerError(e, "REGISTRY_DOCUMENT_INVALID"),
+    );
+    s.files.set(
+      "/api/v1/plugins/q/index.json",
+      Buffer.from(doc.replace('"name": "q",', '"name": "q", "__proto__": {"x": 1},')),
+    );
+    const c2 = await testContext(s.url);
+    await assert.rejects(install(c2, { plugins: [{ name: "q" }] }), (e) =>
+      isRunnerError(e, "REGISTRY_DOCUMENT_INVALID"),
+    );
+    assert.equal(({} as Record<string, unknown>).x, undefined);
+    // The 1.0.0 manifest swapped for 1.1.0's: refused.
+    s.files.set(
+      "/api/v1/plugins/p/versions/1.0.0/manifest.json",
+      s.files.get("/api/v1/plugins/p/versions/1.1.0/manifest.json")!,
+    );
+    await assert.rejects(install(c, { plugins: [{ name: "p", constraint: "1.0.0" }] }), (e) =>
+      isRunnerError(e, "REGISTRY_DOCUMENT_INVALID"),
+    );
+    await rm(c2.tmp, { recursive: true, force: true });
+  } finally {
+    await s.close();
+    await rm(c.tmp, { recursive: true, force: true });
+  }
+});
