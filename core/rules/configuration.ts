@@ -11,9 +11,10 @@ let ajv: ReturnType<typeof createAjv> | undefined;
 
 /**
  * Compiles a plugin's configuration schema once per distinct text (versions of a plugin
- * usually share it). Returns the validator, or why it does not compile.
+ * usually share it). Returns the validator, or why it does not compile. The one compile path of
+ * author schemas (core/config/plugin-config.ts uses it too).
  */
-function compile(schemaText: string, schema: unknown): ValidateFunction | string {
+export function compileConfigSchema(schemaText: string, schema: unknown): ValidateFunction | string {
   const cached = cache.get(schemaText);
   if (cached !== undefined) return cached;
   if (cache.size > 10_000) cache.clear();
@@ -72,7 +73,7 @@ export const configuration: Rule = (ctx) => {
       : parse(ctx, config.schema, "/configuration/schema", "schema", out);
   let validate: ValidateFunction | undefined;
   if (schema !== undefined && config.schema !== undefined) {
-    const compiled = compile(config.schema, schema);
+    const compiled = compileConfigSchema(config.schema, schema);
     if (typeof compiled === "string") {
       out.push(
         finding(

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { mkdir, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { RunnerError } from "../errors.ts";
 import type { Layout } from "./layout.ts";
+import { homeDir } from "./safe-dirs.ts";
 
 interface LockOwner {
   pid: number;
@@ -79,7 +80,7 @@ export async function withLock<T>(
   timeoutMs: number | undefined,
   work: () => Promise<T>,
 ): Promise<T> {
-  await mkdir(layout.locks, { recursive: true, mode: 0o755 });
+  await homeDir(layout, "locks");
   const path = join(layout.locks, `${key}.lock`);
   const owner: LockOwner = {
     pid: process.pid,

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
-import { join } from "node:path";
-import { isRunnerError } from "../errors.ts";
+import { basename, dirname, join } from "node:path";
+import { isRunnerError, RunnerError } from "../errors.ts";
 import { fsyncDir, writeFileAtomic } from "./atomic-file.ts";
 import { type Layout, versionDir } from "./layout.ts";
 import { withLock } from "./lock.ts";
+import { assertRealDirIfPresent, homeDir, isInside, pluginFolder } from "./safe-dirs.ts";
 import { readState, updateState } from "./state.ts";
 import type { InstalledPlugin } from "./state.types.ts";
 
@@ -38,7 +39,7 @@ function journalPath(layout: Layout, name: string): string {
 }
 
 async function writeJournal(layout: Layout, journal: Journal): Promise<void> {
-  await mkdir(layout.journal, { recursive: true, mode: 0o755 });
+  await homeDir(layout, "journal");
   await writeFileAtomic(journalPath(layout, journal.name), JSON.stringify(journal));
 }
 
@@ -54,7 +55,11 @@ export async function reconcile(layout: Layout, name: string): Promise<void> {
   } catch {
     journal = undefined;
   }
+  await assertRealDirIfPresent(join(layout.pluginDir, name));
+  await assertRealDirIfPresent(layout.backups);
+  await assertRealDirIfPresent(layout.staging);
   if (journal) {
+    assertJournal(layout, name, journal);
     const current = (await readState(layout)).plugins[name];
     if (journal.op === "install") {
       const committed = current?.install_id === journal.id;
@@ -81,6 +86,43 @@ export async function reconcile(layout: Layout, name: string): Promise<void> {
 }
 
 const rmOpts = { recursive: true, force: true } as const;
+
+/**
+ * A journal names only paths this runner would have written for `name`: its version folders and
+ * its own backup. Anything else is a planted or corrupted journal, and nothing it names is touched.
+ */
+function assertJournal(layout: Layout, name: string, journal: Journal): void {
+  const versionFolder = (p: string | undefined) =>
+    p === undefined ||
+    (isInside(layout.pluginDir, p, 2) &&
+      dirname(p) === join(layout.pluginDir, name) &&
+      /^v[0-9A-Za-z.+-]+$/.test(basename(p)));
+  const ok =
+    journal.name === name &&
+    versionFolder(journal.new_path) &&
+    versionFolder(journal.old_path) &&
+    typeof journal.backup === "string" &&
+    dirname(journal.backup) === layout.backups &&
+    basename(journal.backup).startsWith(`${name}@`);
+  if (!ok) {
+    throw new RunnerError(
+      "INSTALL_FAILED",
+      `The journal ${journalPath(layout, name)} names paths this runner never writes: it is not followed. Remove it and retry.`,
+      { file: journalPath(layout, name), reason: "journal" },
+    );
+  }
+}
+
+/** An installed plugin's folder, as the state file records it, must be its version folder under the plugin folder. */
+function assertInstalledPath(layout: Layout, installed: InstalledPlugin): void {
+  if (installed.path !== versionDir(layout, installed.name, installed.version)) {
+    throw new RunnerError(
+      "INSTALL_FAILED",
+      `The state file says ${installed.name} is at ${installed.path}, which is not its folder under ${layout.pluginDir}: it is not followed.`,
+      { file: layout.stateFile, reason: "state" },
+    );
+  }
+}
 
 /**
  * Recovers every plugin a crashed run left mid-way (journals, staging folders), each under its
@@ -123,8 +165,8 @@ export async function placeVersion(request: PlaceRequest): Promise<InstalledPlug
   const { layout, name, version, hooks } = request;
   await reconcile(layout, name);
   const id = `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
-  const stage = join(layout.staging, `${name}@${id}`);
-  await mkdir(stage, { recursive: true, mode: 0o700 });
+  const stage = join(await homeDir(layout, "staging"), `${name}@${id}`);
+  await mkdir(stage, { mode: 0o700 });
   try {
     await request.populate(stage);
   } catch (error) {
@@ -134,6 +176,7 @@ export async function placeVersion(request: PlaceRequest): Promise<InstalledPlug
   await hooks?.onStep?.("staged", name);
   const target = versionDir(layout, name, version);
   const previous = (await readState(layout)).plugins[name];
+  if (previous) assertInstalledPath(layout, previous);
   const journal: Journal = {
     op: "install",
     id,
@@ -147,11 +190,11 @@ export async function placeVersion(request: PlaceRequest): Promise<InstalledPlug
   await hooks?.onStep?.("journaled", name);
   try {
     if (journal.existed_before) {
-      await mkdir(layout.backups, { recursive: true, mode: 0o700 });
+      await homeDir(layout, "backups");
       await rename(target, journal.backup);
       await hooks?.onStep?.("backed-up", name);
     }
-    await mkdir(join(layout.pluginDir, name), { recursive: true, mode: 0o755 });
+    await pluginFolder(layout, name);
     await rename(stage, target);
     await fsyncDir(join(layout.pluginDir, name));
     await hooks?.onStep?.("renamed", name);
@@ -187,6 +230,7 @@ export async function removeVersion(
   hooks?: StepHooks,
   lockTimeoutMs?: number,
 ): Promise<void> {
+  assertInstalledPath(layout, installed);
   await reconcile(layout, installed.name);
   const id = `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
   const journal: Journal = {
@@ -198,7 +242,7 @@ export async function removeVersion(
     backup: join(layout.backups, `${installed.name}@${id}`),
   };
   await writeJournal(layout, journal);
-  await mkdir(layout.backups, { recursive: true, mode: 0o700 });
+  await homeDir(layout, "backups");
   if (await exists(installed.path)) await rename(installed.path, journal.backup);
   await hooks?.onStep?.("backed-up", installed.name);
   await updateState(

@@ -1,8 +1,9 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 import type { Layout } from "./layout.ts";
 import { withLock } from "./lock.ts";
+import { homeDir } from "./safe-dirs.ts";
 import type { InstallState } from "./state.types.ts";
 
 const EMPTY: InstallState = { format: 1, plugins: {} };
@@ -42,7 +43,7 @@ export async function updateState(
   change: (state: InstallState) => void,
   lockTimeoutMs?: number,
 ): Promise<InstallState> {
-  await mkdir(layout.home, { recursive: true, mode: 0o755 });
+  await homeDir(layout);
   return withLock(layout, ".state", lockTimeoutMs, async () => {
     const state = await readState(layout);
     change(state);

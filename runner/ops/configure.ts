@@ -1,16 +1,22 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Ajv } from "ajv";
+import { checkPluginConfig, missingRequiredFields } from "../../core/config/plugin-config.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
 import { RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "../install/atomic-file.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
 import { type Layout, layoutFor } from "../install/layout.ts";
+import { homeDir } from "../install/safe-dirs.ts";
 import { readState } from "../install/state.ts";
 import { assertName } from "./install.ts";
 
 export function configFile(layout: Layout, name: string): string {
   return join(layout.configs, `${name}.json`);
+}
+
+/** The configs folder, created as a real folder under the plugin folder (never through a planted link). */
+async function ensureConfigDir(layout: Layout): Promise<void> {
+  await homeDir(layout, "config");
 }
 
 function parseJsonObject(text: string, what: string): Record<string, unknown> {
@@ -20,32 +26,31 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Problems of `config` against the manifest's configuration.schema and required_fields. */
-export function validateConfig(manifest: Manifest, config: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const schemaText = manifest.configuration?.schema;
-  if (schemaText) {
-    try {
-      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-      const validate = ajv.compile(parseJsonObject(schemaText, "configuration.schema"));
-      if (!validate(config)) {
-        for (const e of validate.errors ?? [])
-          problems.push(`${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
-      }
-    } catch (error) {
-      problems.push(`configuration.schema cannot be used: ${(error as Error).message}`);
-    }
-  }
-  for (const field of manifest.configuration?.required_fields ?? []) {
-    if (config[field] === undefined || config[field] === "") problems.push(`/${field} is required`);
-  }
+/**
+ * Problems of `config` against the manifest's configuration.schema (core's one check,
+ * `checkPluginConfig`) and its required_fields. `partial` leaves the schema's required fields
+ * out, as for defaults.
+ */
+export function validateConfig(
+  manifest: Manifest,
+  config: Record<string, unknown>,
+  options: { partial?: boolean } = {},
+): string[] {
+  const problems = checkPluginConfig(manifest, config, { ...options, file: manifest.metadata.name }).map(
+    (f) =>
+      f.code === "CONFIG_SCHEMA_INVALID"
+        ? f.message
+        : `${f.pointer || "/"} ${f.message.replace(/^\S+ /, "")}`,
+  );
+  if (!options.partial)
+    for (const field of missingRequiredFields(manifest, config)) problems.push(`/${field} is required`);
   return problems;
 }
 
 /**
- * On install: writes the manifest's default_config (when valid against configuration.schema) to
- * the plugin's config file unless one exists, and returns warnings for missing required fields
- * with the manifest's examples.
+ * On install: writes the manifest's default_config to the plugin's config file unless one exists,
+ * when it fits configuration.schema as the gate judged it (partial: required fields may be left
+ * out), and returns warnings for missing required fields with the manifest's examples.
  */
 export async function writeDefaultConfig(layout: Layout, manifest: Manifest): Promise<string[]> {
   const name = manifest.metadata.name;
@@ -60,16 +65,13 @@ export async function writeDefaultConfig(layout: Layout, manifest: Manifest): Pr
   if (config === undefined && manifest.configuration?.default_config) {
     try {
       const defaults = parseJsonObject(manifest.configuration.default_config, "default_config");
-      const schemaProblems = validateConfig(
-        { ...manifest, configuration: { ...manifest.configuration, required_fields: [] } },
-        defaults,
-      );
+      const schemaProblems = validateConfig(manifest, defaults, { partial: true });
       if (schemaProblems.length > 0) {
         warnings.push(
           `${name}: default_config does not match its schema (${schemaProblems.join("; ")}): not written`,
         );
       } else {
-        await mkdir(layout.configs, { recursive: true, mode: 0o700 });
+        await ensureConfigDir(layout);
         await writeFileAtomic(file, `${JSON.stringify(defaults, null, 2)}\n`, 0o600);
         config = defaults;
       }
@@ -77,9 +79,7 @@ export async function writeDefaultConfig(layout: Layout, manifest: Manifest): Pr
       warnings.push(`${name}: default_config is not JSON (${(error as Error).message}): not written`);
     }
   }
-  const missing = (manifest.configuration?.required_fields ?? []).filter(
-    (f) => config?.[f] === undefined || config[f] === "",
-  );
+  const missing = missingRequiredFields(manifest, config);
   if (missing.length > 0) {
     const example = manifest.configuration?.examples?.[0];
     warnings.push(
@@ -154,18 +154,17 @@ export async function configure(pluginDir: string, request: ConfigureRequest): P
         throw new RunnerError("USAGE", "forbidden key", {});
       config[key] = value;
     }
-    const problems = validateConfig(manifest, config);
-    const schemaErrors = problems.filter((p) => !p.endsWith("is required"));
+    const schemaErrors = validateConfig(manifest, config, { partial: true });
     if (schemaErrors.length > 0) {
       throw new RunnerError(
-        "CONFIG_INVALID",
+        "CONFIG_VALUE_INVALID",
         `The new configuration is invalid: ${schemaErrors.join("; ")}`,
         {
           problems: schemaErrors,
         },
       );
     }
-    await mkdir(layout.configs, { recursive: true, mode: 0o700 });
+    await ensureConfigDir(layout);
     await writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`, 0o600);
   }
   return {

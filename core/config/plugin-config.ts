@@ -1,0 +1,62 @@
+/**
+ * Whether a configuration value fits a plugin's configuration schema: the one entry point for the
+ * runner's `config` and the install's `default_config`, over the same author-schema path as the
+ * gate's configuration rule (core/rules/configuration.ts), with the same partial rule for
+ * defaults (required fields may be left out: defaults are partial and secrets have none).
+ */
+import type { Finding } from "../findings.types.ts";
+import { loadJson } from "../json/load-json.ts";
+import type { Manifest } from "../manifest.types.ts";
+import { compileConfigSchema } from "../rules/configuration.ts";
+
+export interface PluginConfigCheck {
+  /** Defaults: `required` keywords of the schema are not enforced (what the gate accepts as default_config). */
+  partial?: boolean;
+  /** How findings name the value, e.g. the config file or `<name>@<version>`. */
+  file?: string;
+  /** Where the value sits in `file` ("" for a whole config file). */
+  pointer?: string;
+}
+
+/**
+ * Findings for `value` against the manifest's `configuration.schema`: CONFIG_SCHEMA_INVALID when
+ * the schema cannot be used, CONFIG_VALUE_INVALID (one per problem, at its pointer) when the value
+ * does not fit. Required fields listed in `required_fields` are the caller's to report (a missing
+ * secret is a warning at install, a problem for `config --validate`).
+ */
+export function checkPluginConfig(manifest: Manifest, value: unknown, options: PluginConfigCheck = {}): Finding[] {
+  const file = options.file ?? `${manifest.metadata.name}@${manifest.metadata.version}`;
+  const pointer = options.pointer ?? "";
+  const text = manifest.configuration?.schema;
+  if (text === undefined) return [];
+  const loaded = loadJson(new TextEncoder().encode(text), { file, maxBytes: 64 * 1024, maxDepth: 32 });
+  const compiled = loaded.value === undefined ? loaded.findings[0]?.message : compileConfigSchema(text, loaded.value);
+  if (compiled === undefined || typeof compiled === "string") {
+    return [
+      {
+        code: "CONFIG_SCHEMA_INVALID",
+        severity: "error",
+        message: `configuration.schema cannot be used: ${compiled ?? "it is not JSON"}`,
+        file,
+        pointer: "/configuration/schema",
+      },
+    ];
+  }
+  if (compiled(value)) return [];
+  return (compiled.errors ?? [])
+    .filter((e) => !options.partial || e.keyword !== "required")
+    .map((e) => ({
+      code: "CONFIG_VALUE_INVALID",
+      severity: "error",
+      message: `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`,
+      file,
+      pointer: `${pointer}${e.instancePath}`,
+    }));
+}
+
+/** The `required_fields` of the manifest that `config` leaves out (or leaves empty). */
+export function missingRequiredFields(manifest: Manifest, config: Record<string, unknown> | undefined): string[] {
+  return (manifest.configuration?.required_fields ?? []).filter(
+    (f) => config?.[f] === undefined || config[f] === "",
+  );
+}
