@@ -5,7 +5,7 @@ import { isRunnerError, RunnerError } from "../errors.ts";
 import { fsyncDir, writeFileAtomic } from "./atomic-file.ts";
 import { type Layout, versionDir } from "./layout.ts";
 import { withLock } from "./lock.ts";
-import { assertRealDirIfPresent, homeDir, isInside, pluginFolder } from "./safe-dirs.ts";
+import { assertRealDirIfPresent, homeDir, isInside, pluginFolder, preflight } from "./safe-dirs.ts";
 import { readState, updateState } from "./state.ts";
 import type { InstalledPlugin } from "./state.types.ts";
 
@@ -129,6 +129,7 @@ function assertInstalledPath(layout: Layout, installed: InstalledPlugin): void {
  * lock. Every mutating operation calls it first, so leftovers never outlive the next run.
  */
 export async function recoverAll(layout: Layout): Promise<void> {
+  await preflight(layout);
   const names = new Set<string>();
   for (const f of await readdir(layout.journal).catch(() => [] as string[])) {
     if (f.endsWith(".json")) names.add(f.slice(0, -5));

@@ -35,6 +35,24 @@ export async function assertRealDirIfPresent(path: string): Promise<void> {
   if (info && (info.isSymbolicLink() || !info.isDirectory())) throw planted(path, info.isSymbolicLink());
 }
 
+/**
+ * Before anything is read from or written to the plugin folder: the runner's own folders and the
+ * given plugins' folders are real folders (or absent), so no planted link is trusted or followed.
+ */
+export async function preflight(layout: Layout, names: readonly string[] = []): Promise<void> {
+  for (const path of [
+    layout.home,
+    layout.locks,
+    layout.staging,
+    layout.journal,
+    layout.backups,
+    layout.configs,
+    ...names.map((n) => join(layout.pluginDir, n)),
+  ]) {
+    await assertRealDirIfPresent(path);
+  }
+}
+
 /** The runner's own folder `<plugin-dir>/.finfocus-registry[/<sub>]`, real all the way. */
 export async function homeDir(
   layout: Layout,

@@ -8,6 +8,7 @@ import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layo
 import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
 import { type Prepared, prepare } from "../install/prepare.ts";
+import { preflight } from "../install/safe-dirs.ts";
 import { runScript, scriptCommand } from "../install/scripts.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
@@ -40,6 +41,10 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   for (const p of request.plugins) assertName(p.name);
   const layout = layoutFor(context.pluginDir);
   await mkdir(context.pluginDir, { recursive: true });
+  await preflight(
+    layout,
+    request.plugins.map((p) => p.name),
+  );
   await recoverAll(layout);
   const state = await readState(layout);
   const installedVersions = Object.fromEntries(Object.values(state.plugins).map((p) => [p.name, p.version]));
@@ -67,6 +72,10 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   });
   const warnings = [...plan.warnings];
   for (const w of warnings) context.onEvent?.({ kind: "warning", message: w });
+  await preflight(
+    layout,
+    plan.plugins.map((p) => p.name),
+  );
   const system = context.system ?? (await currentSystem(context.pluginDir));
   const todo = plan.plugins.filter(
     (p) => !p.alreadyInstalled || (request.force && request.plugins.some((r) => r.name === p.name)),

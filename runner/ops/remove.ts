@@ -4,6 +4,7 @@ import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
 import { recoverAll, removeVersion } from "../install/place.ts";
+import { preflight } from "../install/safe-dirs.ts";
 import { readState } from "../install/state.ts";
 import { configFile } from "./configure.ts";
 import { assertName } from "./install.ts";
@@ -29,6 +30,7 @@ export async function remove(
 ): Promise<RemoveResult> {
   assertName(request.name);
   const layout = layoutFor(context.pluginDir);
+  await preflight(layout, [request.name]);
   await recoverAll(layout);
   return withLock(layout, request.name, context.lockTimeoutMs, async () => {
     const state = await readState(layout);

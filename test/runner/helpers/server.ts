@@ -14,6 +14,8 @@ export interface StaticServer {
   handlers: Map<string, Handler>;
   /** Authorization headers seen. */
   auth: string[];
+  /** Every request's headers, in order. */
+  seenHeaders: Record<string, string | string[] | undefined>[];
   close(): Promise<void>;
   total(prefix?: string): number;
 }
@@ -23,7 +25,9 @@ export async function startServer(): Promise<StaticServer> {
   const hits = new Map<string, number>();
   const handlers = new Map<string, Handler>();
   const auth: string[] = [];
+  const seenHeaders: Record<string, string | string[] | undefined>[] = [];
   const server = createServer((req, res) => {
+    seenHeaders.push({ ...req.headers });
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     hits.set(path, (hits.get(path) ?? 0) + 1);
     if (req.headers.authorization) auth.push(req.headers.authorization);
@@ -52,6 +56,7 @@ export async function startServer(): Promise<StaticServer> {
     hits,
     handlers,
     auth,
+    seenHeaders,
     total: (prefix = "/") => [...hits].filter(([p]) => p.startsWith(prefix)).reduce((s, [, c]) => s + c, 0),
     close: () =>
       new Promise((resolve) => {
