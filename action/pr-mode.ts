@@ -1,5 +1,6 @@
 import { passes, sortFindings } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
+import type { Manifest } from "../core/manifest.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { checkGovernance } from "../core/governance/rules.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
@@ -46,6 +47,7 @@ function sources(
 
 async function verifyNewArtifacts(
   gathered: Gathered,
+  validated: ReadonlyMap<string, Manifest>,
   settings: Settings,
   base: RegistrySource,
   head: RegistrySource,
@@ -53,7 +55,10 @@ async function verifyNewArtifacts(
 ): Promise<{ findings: Finding[]; rows: Map<string, VersionReport["artifact"]> }> {
   const rows = new Map<string, VersionReport["artifact"]>();
   const findings: Finding[] = [];
-  const jobs = gathered.newVersions.filter((v) => v.manifest && v.entry);
+  // Only manifests that passed the schema have artifacts to check (the others are refused already).
+  const jobs = gathered.newVersions
+    .filter((v) => v.entry && validated.has(v.file))
+    .map((v) => ({ ...v, manifest: validated.get(v.file) }));
   if (!settings.verifyArtifacts || jobs.length === 0) return { findings, rows };
   const ctx = artifactContext(settings, gathered.config, head, ports);
   if (jobs.some((j) => j.bundleFile)) {
@@ -123,12 +128,13 @@ async function check(
   );
   const { base, head } = sources(settings, event, api, reader, local);
   const gathered = await gather(settings.registryPath, event.author, changes, base, head);
-  const validation = (await validateRegistryFiles(head, gathered.toValidate)).findings.map((f) => ({
+  const validated = await validateRegistryFiles(head, gathered.toValidate);
+  const validation = validated.findings.map((f) => ({
     ...f,
     file: registryFile(settings.registryPath, f.file),
   }));
   const governance = checkGovernance(gathered.ctx);
-  const artifacts = await verifyNewArtifacts(gathered, settings, base, head, ports);
+  const artifacts = await verifyNewArtifacts(gathered, validated.manifests, settings, base, head, ports);
   const findings = sortFindings(
     await withPositions([...validation, ...governance, ...artifacts.findings], settings.registryPath, [
       head,

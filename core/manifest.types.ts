@@ -93,3 +93,16 @@ export interface Manifest {
 
 /** Trust levels in ascending order. */
 export const SECURITY_LEVELS: readonly SecurityLevel[] = ["untrusted", "community", "verified", "official"];
+
+/** Every permission a manifest may ask for. */
+export const PERMISSIONS: readonly Permission[] = [
+  "network_access",
+  "filesystem_read",
+  "filesystem_write",
+  "environment_read",
+  "process_spawn",
+  "system_info",
+  "temp_files",
+  "config_read",
+  "metrics_collect",
+];

@@ -12400,7 +12400,7 @@ var require_response = __commonJS({
     var assert = __require("node:assert");
     var { types } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response2 = class _Response {
+    var Response = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12543,8 +12543,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Response2);
-    Object.defineProperties(Response2.prototype, {
+    mixinBody(Response);
+    Object.defineProperties(Response.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12560,7 +12560,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response2, {
+    Object.defineProperties(Response, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12693,7 +12693,7 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response2(kConstruct);
+      const response = new Response(kConstruct);
       response[kState] = innerResponse;
       response[kHeaders] = new Headers2(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
@@ -12761,7 +12761,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response: Response2,
+      Response,
       cloneResponse,
       fromInnerResponse
     };
@@ -15431,7 +15431,7 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
+    var { Response, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
@@ -15958,7 +15958,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response2);
+    webidl.converters.Response = webidl.interfaceConverter(Response);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -26635,8 +26635,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare2) {
-      return { validate, compare: compare2 };
+    function fmtDef(validate, compare3) {
+      return { validate, compare: compare3 };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -27853,8 +27853,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare2 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module.exports = compare2;
+    var compare3 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare3;
   }
 });
 
@@ -27862,8 +27862,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var rcompare = (a, b, loose) => compare2(b, a, loose);
+    var compare3 = require_compare();
+    var rcompare = (a, b, loose) => compare3(b, a, loose);
     module.exports = rcompare;
   }
 });
@@ -27872,8 +27872,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var compareLoose = (a, b) => compare2(a, b, true);
+    var compare3 = require_compare();
+    var compareLoose = (a, b) => compare3(a, b, true);
     module.exports = compareLoose;
   }
 });
@@ -27916,8 +27916,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gt = (a, b, loose) => compare2(a, b, loose) > 0;
+    var compare3 = require_compare();
+    var gt = (a, b, loose) => compare3(a, b, loose) > 0;
     module.exports = gt;
   }
 });
@@ -27926,8 +27926,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lt = (a, b, loose) => compare2(a, b, loose) < 0;
+    var compare3 = require_compare();
+    var lt = (a, b, loose) => compare3(a, b, loose) < 0;
     module.exports = lt;
   }
 });
@@ -27936,8 +27936,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var eq = (a, b, loose) => compare2(a, b, loose) === 0;
+    var compare3 = require_compare();
+    var eq = (a, b, loose) => compare3(a, b, loose) === 0;
     module.exports = eq;
   }
 });
@@ -27946,8 +27946,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var neq = (a, b, loose) => compare2(a, b, loose) !== 0;
+    var compare3 = require_compare();
+    var neq = (a, b, loose) => compare3(a, b, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -27956,8 +27956,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gte = (a, b, loose) => compare2(a, b, loose) >= 0;
+    var compare3 = require_compare();
+    var gte = (a, b, loose) => compare3(a, b, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -27966,8 +27966,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lte = (a, b, loose) => compare2(a, b, loose) <= 0;
+    var compare3 = require_compare();
+    var lte = (a, b, loose) => compare3(a, b, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -27982,7 +27982,7 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp = (a, op, b, loose) => {
+    var cmp2 = (a, op, b, loose) => {
       switch (op) {
         case "===":
           if (typeof a === "object") {
@@ -28018,7 +28018,7 @@ var require_cmp = __commonJS({
           throw new TypeError(`Invalid operator: ${op}`);
       }
     };
-    module.exports = cmp;
+    module.exports = cmp2;
   }
 });
 
@@ -28784,7 +28784,7 @@ var require_comparator = __commonJS({
             return false;
           }
         }
-        return cmp(version, this.operator, this.semver, this.options);
+        return cmp2(version, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -28817,10 +28817,10 @@ var require_comparator = __commonJS({
         if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
           return true;
         }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+        if (cmp2(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
           return true;
         }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+        if (cmp2(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
           return true;
         }
         return false;
@@ -28829,7 +28829,7 @@ var require_comparator = __commonJS({
     module.exports = Comparator;
     var parseOptions = require_parse_options();
     var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
+    var cmp2 = require_cmp();
     var debug2 = require_debug();
     var SemVer = require_semver();
     var Range = require_range();
@@ -29104,12 +29104,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies2 = require_satisfies();
-    var compare2 = require_compare();
+    var compare3 = require_compare();
     module.exports = (versions, range, options) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a, b) => compare2(a, b, options));
+      const v = versions.sort((a, b) => compare3(a, b, options));
       for (const version of v) {
         const included = satisfies2(version, range, options);
         if (included) {
@@ -29157,7 +29157,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies2 = require_satisfies();
-    var compare2 = require_compare();
+    var compare3 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -29217,7 +29217,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare2(gt.semver, lt.semver, options);
+        gtltComp = compare3(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -29297,14 +29297,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b;
       }
-      const comp = compare2(a.semver, b.semver, options);
+      const comp = compare3(a.semver, b.semver, options);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     };
     var lowerLT = (a, b, options) => {
       if (!a) {
         return b;
       }
-      const comp = compare2(a.semver, b.semver, options);
+      const comp = compare3(a.semver, b.semver, options);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     };
     module.exports = subset;
@@ -29328,7 +29328,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare2 = require_compare();
+    var compare3 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -29340,7 +29340,7 @@ var require_semver2 = __commonJS({
     var neq = require_neq();
     var gte = require_gte();
     var lte = require_lte();
-    var cmp = require_cmp();
+    var cmp2 = require_cmp();
     var coerce = require_coerce();
     var truncate = require_truncate();
     var Comparator = require_comparator();
@@ -29367,7 +29367,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare: compare2,
+      compare: compare3,
       rcompare,
       compareLoose,
       compareBuild,
@@ -29379,7 +29379,7 @@ var require_semver2 = __commonJS({
       neq,
       gte,
       lte,
-      cmp,
+      cmp: cmp2,
       coerce,
       truncate,
       Comparator,
@@ -35264,19 +35264,19 @@ var require_commonjs2 = __commonJS({
     }
     function maskUnmatchedOpens(masked, budget) {
       budget.remaining -= masked.length;
-      const open2 = [];
+      const open3 = [];
       for (let i = 0; i < masked.length; i++) {
         const c = masked.charCodeAt(i);
         if (c === 123) {
-          open2.push(i);
-        } else if (c === 125 && open2.length) {
-          open2.pop();
+          open3.push(i);
+        } else if (c === 125 && open3.length) {
+          open3.pop();
         }
       }
       let out = "";
       let last = 0;
-      for (let i = 0; i < open2.length; i++) {
-        const at = open2[i];
+      for (let i = 0; i < open3.length; i++) {
+        const at = open3[i];
         out += masked.slice(last, at) + "\0";
         last = at + 1;
       }
@@ -37120,10 +37120,10 @@ var require_commonjs3 = __commonJS({
           }
           return filtered.join("/");
         }).join("|");
-        const [open2, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-        re = "^" + open2 + re + close + "$";
+        const [open3, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+        re = "^" + open3 + re + close + "$";
         if (this.partial) {
-          re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
+          re = "^(?:\\/|" + open3 + re.slice(1, -1) + close + ")$";
         }
         if (this.negate)
           re = "^(?!" + re + ").+$";
@@ -40547,9 +40547,25 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// action/download.ts
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+// core/findings.ts
+function fails(finding2, failOn = "error") {
+  return finding2.severity === "error" || failOn === "warning" && finding2.severity === "warning";
+}
+function passes(findings, failOn = "error") {
+  return !findings.some((f) => fails(f, failOn));
+}
+function failing(findings, failOn = "error") {
+  return findings.filter((f) => fails(f, failOn));
+}
+function compareFindings(a, b) {
+  return cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.code, b.code) || cmp(a.pointer, b.pointer);
+}
+function sortFindings(findings) {
+  return [...findings].sort(compareFindings);
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 // core/url-policy.ts
 var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -40571,88 +40587,370 @@ function urlProblem(text, options = {}) {
   return `uses the '${url.protocol}' scheme: only https:// is allowed`;
 }
 
-// action/download.ts
-async function download(url, policy, fetcher = fetch) {
-  const signal = AbortSignal.timeout(policy.timeoutMs);
-  const maxRedirects = policy.maxRedirects ?? 5;
-  let current = url;
+// core/net/fetch-policy.ts
+var DOCUMENT_LIMITS = {
+  deadlineMs: 15e3,
+  idleTimeoutMs: 5e3,
+  retries: 2,
+  backoffMs: 200,
+  maxRedirects: 5
+};
+var ARTIFACT_DEADLINE_MS = 3e5;
+var RETRYABLE = /* @__PURE__ */ new Set([408, 425, 429, 500, 502, 503, 504]);
+function isRetryableStatus(status) {
+  return RETRYABLE.has(status);
+}
+function backoffMs(attempt, limits) {
+  return limits.backoffMs * 2 ** (attempt - 1);
+}
+function mayRetry(attempt, limits, msLeft) {
+  return attempt <= limits.retries && msLeft > backoffMs(attempt, limits) + 100;
+}
+function checkFetchUrl(text, policy) {
+  const problem = urlProblem(text, policy);
+  if (problem) return { problem: `${safeForMessage(text)} ${problem}` };
+  return { url: new URL(text) };
+}
+function redirectTarget(current, location2, hop, limits, policy) {
+  if (!location2) return { problem: `a redirect from ${current.origin} without a Location header` };
+  if (hop >= limits.maxRedirects) return { problem: `more than ${limits.maxRedirects} redirects` };
+  let target;
   try {
-    for (let hop = 0; ; hop++) {
-      const problem = urlProblem(current, { allowLoopbackHttp: policy.allowLoopbackHttp });
-      if (problem)
-        return {
-          ok: false,
-          problem: `${hop === 0 ? "the URL" : `redirect ${hop} to ${current}`} ${problem}`
-        };
-      const response = await fetcher(current, { redirect: "manual", signal });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        const location2 = response.headers.get("location");
-        if (!location2) return { ok: false, problem: `HTTP ${response.status} without a Location header` };
-        if (hop >= maxRedirects) return { ok: false, problem: `more than ${maxRedirects} redirects` };
-        current = new URL(location2, current).toString();
-        continue;
-      }
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return { ok: false, problem: `HTTP ${response.status} from ${current}` };
-      }
-      const declared = Number(response.headers.get("content-length") ?? "NaN");
-      if (Number.isFinite(declared) && declared > policy.maxBytes) {
-        await response.body?.cancel();
-        return { ok: false, problem: `Content-Length ${declared} exceeds the ${policy.maxBytes}-byte limit` };
-      }
-      return await readCapped(response, policy.maxBytes, current);
-    }
-  } catch (error2) {
-    const name = error2.name;
-    if (name === "TimeoutError" || name === "AbortError") {
-      return { ok: false, problem: `timed out after ${policy.timeoutMs} ms` };
-    }
-    const cause = error2.cause;
-    const why = cause?.code ?? cause?.message ?? error2.message;
-    return { ok: false, problem: `could not be fetched (${why})` };
+    target = new URL(location2, current).href;
+  } catch {
+    return { problem: `a redirect to ${JSON.stringify(location2.slice(0, 200))}, which is not a URL` };
+  }
+  const checked = checkFetchUrl(target, policy);
+  return "problem" in checked ? { problem: `redirect ${hop + 1}: ${checked.problem}` } : checked;
+}
+function credentialHeaders(url, credentials, leftOrigin) {
+  if (!credentials || leftOrigin || url.origin !== credentials.origin) return {};
+  return credentials.headers;
+}
+var SECRET_HEADERS = /* @__PURE__ */ new Set([
+  "authorization",
+  "cookie",
+  "proxy-authorization"
+]);
+function safeForMessage(text) {
+  try {
+    const url = new URL(text);
+    return url.username || url.password ? `${url.protocol}//${url.host}` : JSON.stringify(text.slice(0, 300));
+  } catch {
+    return JSON.stringify(text.slice(0, 300));
   }
 }
-function mirrorFetcher(dir) {
-  return async (url) => {
-    const name = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
-    if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name))
-      return new Response(null, { status: 404 });
-    try {
-      const bytes = await readFile(join(dir, name));
-      return new Response(bytes, { status: 200, headers: { "content-length": String(bytes.byteLength) } });
-    } catch {
-      return new Response(null, { status: 404 });
+
+// core/errors.ts
+var RegistryError = class extends Error {
+  code;
+  constructor(code2, message, options) {
+    super(message, options);
+    this.name = "RegistryError";
+    this.code = code2;
+  }
+};
+
+// core/net/fetcher.types.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+var FetchError = class extends RegistryError {
+  details;
+  constructor(code2, message, details, options) {
+    super(code2, message, options);
+    this.name = "FetchError";
+    this.details = details;
+  }
+};
+
+// net/http-fetcher.ts
+var Retryable = class extends Error {
+  status;
+  constructor(message, status, cause) {
+    super(message, { cause });
+    this.status = status;
+  }
+};
+function createHttpFetcher(options = {}) {
+  const clock = options.clock ?? systemClock;
+  const policy = { allowLoopbackHttp: options.allowLoopbackHttp ?? false };
+  const limits = {
+    deadlineMs: options.deadlineMs ?? DOCUMENT_LIMITS.deadlineMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? DOCUMENT_LIMITS.idleTimeoutMs,
+    retries: options.retries ?? DOCUMENT_LIMITS.retries,
+    backoffMs: options.backoffMs ?? DOCUMENT_LIMITS.backoffMs,
+    maxRedirects: options.maxRedirects ?? DOCUMENT_LIMITS.maxRedirects
+  };
+  return {
+    async get(request2) {
+      const deadlineMs = request2.deadlineMs ?? limits.deadlineMs;
+      const started = Date.now();
+      const deadline = AbortSignal.timeout(deadlineMs);
+      let last;
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) {
+          if (!mayRetry(attempt, limits, deadlineMs - (Date.now() - started))) break;
+          await clock.sleep(backoffMs(attempt, limits));
+        }
+        try {
+          return await attemptOnce(request2, { policy, limits, deadline, userAgent: options.userAgent });
+        } catch (error2) {
+          if (!(error2 instanceof Retryable)) throw error2;
+          last = error2;
+          if (deadline.aborted) break;
+        }
+      }
+      const timedOut = deadline.aborted;
+      const why = timedOut ? `the ${deadlineMs} ms deadline passed` : describe(last);
+      throw new FetchError(
+        "DOWNLOAD_FAILED",
+        `GET ${request2.url} failed: ${why}`,
+        {
+          url: request2.url,
+          ...last?.status !== void 0 ? { status: last.status } : {},
+          reason: timedOut ? "deadline" : "retries exhausted"
+        },
+        { cause: last }
+      );
     }
   };
 }
-async function readCapped(response, maxBytes, finalUrl) {
-  const chunks = [];
-  let total = 0;
-  if (!response.body) return { ok: true, bytes: new Uint8Array(), finalUrl };
-  const reader = response.body.getReader();
-  for (; ; ) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return { ok: false, problem: `the artifact exceeds the ${maxBytes}-byte limit` };
+async function attemptOnce(request2, ctx) {
+  const first = checkFetchUrl(request2.url, ctx.policy);
+  if ("problem" in first)
+    throw new FetchError("INSECURE_URL", `Refused: ${first.problem}`, { url: request2.url });
+  let url = first.url;
+  let leftOrigin = false;
+  const idle = new IdleTimer(ctx.limits.idleTimeoutMs);
+  const signal = AbortSignal.any([ctx.deadline, idle.signal]);
+  const plain = Object.fromEntries(
+    Object.entries(request2.headers ?? {}).filter(([k]) => !SECRET_HEADERS.has(k.toLowerCase()))
+  );
+  try {
+    for (let hop = 0; ; hop++) {
+      const headers = {
+        "user-agent": ctx.userAgent ?? "finfocus-registry",
+        ...plain,
+        ...credentialHeaders(url, request2.credentials, leftOrigin)
+      };
+      let response;
+      try {
+        idle.reset();
+        response = await fetch(url, { headers, redirect: "manual", signal });
+      } catch (error2) {
+        throw new Retryable(`network error on ${url.href}`, void 0, error2);
+      }
+      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+        await response.body?.cancel();
+        const next = redirectTarget(url, response.headers.get("location"), hop, ctx.limits, ctx.policy);
+        if ("problem" in next) {
+          const insecure = /redirect \d+: /.test(next.problem);
+          throw new FetchError(
+            insecure ? "INSECURE_URL" : "DOWNLOAD_FAILED",
+            `GET ${request2.url}: ${next.problem}`,
+            {
+              url: request2.url,
+              status: response.status,
+              reason: "redirect"
+            }
+          );
+        }
+        if (next.url.origin !== url.origin) leftOrigin = true;
+        url = next.url;
+        continue;
+      }
+      if (isRetryableStatus(response.status)) {
+        await response.body?.cancel();
+        throw new Retryable(`HTTP ${response.status}`, response.status);
+      }
+      if (response.status !== 304 && (response.status < 200 || response.status > 299)) {
+        await response.body?.cancel();
+        throw new FetchError("DOWNLOAD_FAILED", `GET ${url.href}: HTTP ${response.status}`, {
+          url: url.href,
+          status: response.status
+        });
+      }
+      const body = await readCapped(response, request2, url.href, idle);
+      return {
+        status: response.status,
+        url: url.href,
+        etag: response.headers.get("etag") ?? void 0,
+        body
+      };
     }
-    chunks.push(value);
+  } finally {
+    idle.stop();
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk2 of chunks) {
-    bytes.set(chunk2, offset);
-    offset += chunk2.byteLength;
+}
+async function readCapped(response, request2, href, idle) {
+  const claimed = Number(response.headers.get("content-length"));
+  const total = Number.isFinite(claimed) && claimed > 0 ? claimed : void 0;
+  if (total !== void 0 && total > request2.maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(href, request2.maxBytes);
   }
-  return { ok: true, bytes, finalUrl };
+  const chunks = [];
+  let received = 0;
+  if (response.body) {
+    try {
+      for await (const chunk2 of response.body) {
+        idle.reset();
+        received += chunk2.byteLength;
+        if (received > request2.maxBytes) throw tooLarge(href, request2.maxBytes);
+        chunks.push(chunk2);
+        request2.onProgress?.(received, total);
+      }
+    } catch (error2) {
+      if (error2 instanceof FetchError) throw error2;
+      throw new Retryable(
+        `the body of ${href} was cut off${idle.fired ? " (idle timeout)" : ""}`,
+        void 0,
+        error2
+      );
+    }
+  }
+  const body = Buffer.concat(chunks, received);
+  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+}
+function tooLarge(href, max) {
+  return new FetchError("DOWNLOAD_FAILED", `${href} is larger than the ${max}-byte limit`, {
+    url: href,
+    max_bytes: max,
+    reason: "too large"
+  });
+}
+function describe(error2) {
+  if (!error2) return "no attempt was made";
+  const cause = error2.cause instanceof Error ? ` (${error2.cause.message})` : "";
+  return `${error2.message}${cause}`;
+}
+var IdleTimer = class {
+  #controller = new AbortController();
+  #ms;
+  #timer;
+  fired = false;
+  constructor(ms) {
+    this.#ms = ms;
+  }
+  get signal() {
+    return this.#controller.signal;
+  }
+  reset() {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.fired = true;
+      this.#controller.abort(new Error(`no data for ${this.#ms} ms`));
+    }, this.#ms);
+  }
+  stop() {
+    clearTimeout(this.#timer);
+  }
+};
+
+// net/mirror-fetcher.ts
+import { open as open2 } from "node:fs/promises";
+
+// core/net/mirror.ts
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+function mirrorFileName(downloadUrl) {
+  let name;
+  try {
+    name = decodeURIComponent(new URL(downloadUrl).pathname.split("/").pop() ?? "");
+  } catch {
+    return void 0;
+  }
+  if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name)) return void 0;
+  return name;
+}
+function isFolderMirror(mirror) {
+  return mirror.startsWith("/") || mirror.startsWith("file:");
+}
+function mirrorLocation(downloadUrl, mirror) {
+  const name = mirrorFileName(downloadUrl);
+  if (!name)
+    return { problem: `${JSON.stringify(downloadUrl.slice(0, 300))} names no file to take from the mirror` };
+  if (isFolderMirror(mirror)) {
+    const dir = mirror.startsWith("file:") ? fileURLToPath(mirror) : mirror;
+    return { kind: "file", path: join(dir, name) };
+  }
+  const base = mirror.endsWith("/") ? mirror : `${mirror}/`;
+  return { kind: "url", url: new URL(encodeURIComponent(name), base).href };
+}
+
+// net/mirror-fetcher.ts
+function createMirrorFetcher(mirror, inner, policy) {
+  return {
+    async get(request2) {
+      const checked = checkFetchUrl(request2.url, policy);
+      if ("problem" in checked) {
+        throw new FetchError("INSECURE_URL", `Refused: ${checked.problem}`, { url: request2.url });
+      }
+      const where = mirrorLocation(request2.url, mirror);
+      if ("problem" in where) {
+        throw new FetchError("DOWNLOAD_FAILED", where.problem, { url: request2.url, reason: "mirror" });
+      }
+      if (where.kind === "url") {
+        const { credentials: _dropped, ...rest } = request2;
+        return inner.get({ ...rest, url: where.url });
+      }
+      return readFromFolder(where.path, request2.url, request2.maxBytes);
+    }
+  };
+}
+async function readFromFolder(path2, url, maxBytes) {
+  let handle;
+  try {
+    handle = await open2(path2, "r");
+  } catch {
+    throw new FetchError("DOWNLOAD_FAILED", `the mirror has no ${path2}`, {
+      url,
+      status: 404,
+      reason: "mirror"
+    });
+  }
+  try {
+    const info2 = await handle.stat();
+    if (!info2.isFile()) {
+      throw new FetchError("DOWNLOAD_FAILED", `the mirror's ${path2} is not a file`, { url, status: 404 });
+    }
+    if (info2.size > maxBytes) {
+      throw new FetchError("DOWNLOAD_FAILED", `${path2} is larger than the ${maxBytes}-byte limit`, {
+        url,
+        max_bytes: maxBytes,
+        reason: "too large"
+      });
+    }
+    const body = new Uint8Array(await handle.readFile());
+    return { status: 200, url: `file://${path2}`, etag: void 0, body };
+  } finally {
+    await handle.close();
+  }
+}
+
+// action/download.ts
+function gateFetcher(policy, mirror) {
+  const http = createHttpFetcher({
+    allowLoopbackHttp: policy.allowLoopbackHttp,
+    deadlineMs: policy.timeoutMs ?? ARTIFACT_DEADLINE_MS,
+    ...policy.maxRedirects !== void 0 ? { maxRedirects: policy.maxRedirects } : {}
+  });
+  return mirror ? createMirrorFetcher(mirror, http, { allowLoopbackHttp: policy.allowLoopbackHttp }) : http;
+}
+async function download(url, policy, fetcher = gateFetcher(policy)) {
+  try {
+    const response = await fetcher.get({ url, maxBytes: policy.maxBytes, deadlineMs: policy.timeoutMs });
+    return { ok: true, bytes: response.body, finalUrl: response.url };
+  } catch (error2) {
+    if (error2 instanceof FetchError) return { ok: false, problem: error2.message };
+    throw error2;
+  }
 }
 
 // action/event.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 function sha(value, what) {
   if (typeof value !== "string" || !SHA.test(value))
@@ -40660,7 +40958,7 @@ function sha(value, what) {
   return value;
 }
 async function readEvent(eventName, eventPath) {
-  const payload = eventPath ? JSON.parse(await readFile2(eventPath, "utf8")) : {};
+  const payload = eventPath ? JSON.parse(await readFile(eventPath, "utf8")) : {};
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const pr = payload.pull_request;
     if (!pr) throw new Error(`A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`);
@@ -41934,13 +42232,26 @@ function firstInvalidUtf8(bytes) {
   return lo;
 }
 
+// core/text/invisible.ts
+var CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff";
+var INVISIBLE_CHAR = new RegExp(`[${CLASS}]`, "u");
+var INLINE = new RegExp(`[${CLASS}\\t\\n\\r]`, "gu");
+var BLOCK = new RegExp(`[${CLASS}]`, "gu");
+function codePointLabel(ch) {
+  return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function findInvisible(text) {
+  const match = INVISIBLE_CHAR.exec(text);
+  return match ? { char: match[0], index: match.index } : void 0;
+}
+function replaceInvisible(text, options = {}) {
+  const render = options.render ?? ((ch) => `[${codePointLabel(ch)}]`);
+  return text.replace(options.inline ? INLINE : BLOCK, render);
+}
+
 // core/rules/unsafe-text.ts
-var UNSAFE = new RegExp(
-  "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff]",
-  "u"
-);
 var unsafeText = (ctx) => {
-  if (ctx.text !== void 0 && !ctx.text.includes("\\u") && !UNSAFE.test(ctx.text)) return [];
+  if (ctx.text !== void 0 && !ctx.text.includes("\\u") && !INVISIBLE_CHAR.test(ctx.text)) return [];
   return unsafeTextFindings(ctx.manifest, ctx.file);
 };
 function unsafeTextFindings(document2, file) {
@@ -41948,13 +42259,12 @@ function unsafeTextFindings(document2, file) {
   const path2 = [];
   const visit3 = (value) => {
     if (typeof value === "string") {
-      const match = UNSAFE.exec(value);
+      const match = findInvisible(value);
       if (match) {
-        const code2 = match[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0");
         out.push({
           code: "UNSAFE_TEXT",
           severity: "error",
-          message: `contains the invisible control character U+${code2} at index ${match.index}, which can make text read differently from what it is: remove it`,
+          message: `contains the invisible control character ${codePointLabel(match.char)} at index ${match.index}, which can make text read differently from what it is: remove it`,
           file,
           pointer: toPointer(path2)
         });
@@ -42949,7 +43259,101 @@ function isPublicKey(pem) {
 }
 
 // core/constraints.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+
+// core/versions/pick.ts
 var import_semver = __toESM(require_semver2(), 1);
+
+// core/versions/spec-compat.ts
+function specRangeOf(manifest) {
+  return {
+    spec_version: manifest.specification?.spec_version,
+    min_spec_version: manifest.requirements?.min_spec_version,
+    max_spec_version: manifest.requirements?.max_spec_version
+  };
+}
+function specVerdict(range, host) {
+  const h = parse2(host);
+  if (!h) return { compatible: true };
+  const written = parse2(range.spec_version);
+  const min = parse2(range.min_spec_version);
+  const low = min ?? written;
+  if (low && compare(h, low) < 0) {
+    return {
+      compatible: false,
+      bound: min ? "min_spec_version" : "spec_version",
+      message: `the plugin needs spec ${show(low)} or later, not ${host}`
+    };
+  }
+  const max = parse2(range.max_spec_version);
+  if (max) {
+    if (compare(h, max) <= 0) return { compatible: true };
+    return {
+      compatible: false,
+      bound: "max_spec_version",
+      message: `the plugin supports spec up to ${show(max)}, not ${host}: raise max_spec_version if it works with ${host}`
+    };
+  }
+  if (!written || compare(h, written) <= 0) return { compatible: true };
+  if (h[0] === written[0] && (h[0] !== 0 || h[1] === written[1])) return { compatible: true };
+  return {
+    compatible: false,
+    bound: "spec_version",
+    message: `the plugin was written for spec ${show(written)}, a version ${host} breaks (SemVer): declare max_spec_version if it works with ${host}`
+  };
+}
+function specCompatible(range, host) {
+  return specVerdict(range, host).compatible;
+}
+function parse2(v) {
+  const m = v === void 0 ? null : /^(\d{1,9})\.(\d{1,9})\.(\d{1,9})$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : void 0;
+}
+function compare(a, b) {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+var show = (t) => t.join(".");
+
+// core/versions/pick.ts
+function unpickable(rows) {
+  const out = /* @__PURE__ */ new Set();
+  let withBuild = false;
+  for (const { version } of rows) {
+    if (import_semver.default.valid(version) === null) out.add(version);
+    else if (version.includes("+")) withBuild = true;
+  }
+  if (!withBuild) return out;
+  const byPrecedence = /* @__PURE__ */ new Map();
+  for (const { version } of rows) {
+    if (out.has(version)) continue;
+    const key = version.split("+")[0] ?? version;
+    byPrecedence.set(key, [...byPrecedence.get(key) ?? [], version]);
+  }
+  for (const twins of byPrecedence.values()) {
+    if (twins.length > 1) {
+      for (const v of twins) if (v.includes("+")) out.add(v);
+    }
+  }
+  return out;
+}
+function isCandidate(row2, constraints, options = {}, excluded = /* @__PURE__ */ new Set()) {
+  if (excluded.has(row2.version) || import_semver.default.valid(row2.version) === null) return false;
+  if (row2.yanked && !constraints.some((c) => c.exact && import_semver.default.eq(c.range.replace(/^=/, ""), row2.version)))
+    return false;
+  for (const c of constraints) if (!satisfies(row2.version, c, options.includePrerelease)) return false;
+  return options.specVersion === void 0 || specCompatible(row2, options.specVersion);
+}
+function bestCandidate(rows, constraints, options = {}) {
+  const excluded = unpickable(rows);
+  let best;
+  for (const row2 of rows) {
+    if (!isCandidate(row2, constraints, options, excluded)) continue;
+    if (best === void 0 || import_semver.default.gt(row2.version, best.version)) best = row2;
+  }
+  return best;
+}
+
+// core/constraints.ts
 var MAX_CONSTRAINT_LENGTH = 256;
 var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
 function parseConstraint(text) {
@@ -42969,7 +43373,7 @@ function parseUncached(text) {
   const ranges = [];
   for (const part of parts) {
     const match = PART.exec(part);
-    if (!match || !import_semver.default.valid(match[2] ?? "")) {
+    if (!match || !import_semver2.default.valid(match[2] ?? "")) {
       return {
         error: `'${part}' is not a version constraint: use 1.2.3, ^1.2.3, ~1.2.3, >=1.2.3, >1.2.3, <=1.2.3, <1.2.3 or a comma-joined list`
       };
@@ -42977,12 +43381,12 @@ function parseUncached(text) {
     ranges.push(`${match[1] ?? ""}${match[2]}`);
   }
   const range = ranges.join(" ");
-  if (import_semver.default.validRange(range) === null) return { error: `'${text}' is not a valid range` };
+  if (import_semver2.default.validRange(range) === null) return { error: `'${text}' is not a valid range` };
   const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
   return { value: { source: text, range, exact } };
 }
 function satisfies(version, constraint, includePrerelease = false) {
-  return import_semver.default.satisfies(version, constraint.range, {
+  return import_semver2.default.satisfies(version, constraint.range, {
     includePrerelease: includePrerelease || constraint.exact
   });
 }
@@ -42990,12 +43394,7 @@ function bestMatch(versions, constraint, includePrerelease = false) {
   let memo = bestMatches.get(versions);
   const key = `${includePrerelease ? "p" : "r"}${constraint.source}`;
   if (memo?.has(key)) return memo.get(key);
-  let best;
-  for (const v of versions) {
-    if (v.yanked && !constraint.exact) continue;
-    if (!satisfies(v.version, constraint, includePrerelease)) continue;
-    if (best === void 0 || import_semver.default.gt(v.version, best)) best = v.version;
-  }
+  const best = bestCandidate(versions, [constraint], { includePrerelease })?.version;
   if (!memo) {
     memo = /* @__PURE__ */ new Map();
     bestMatches.set(versions, memo);
@@ -43080,8 +43479,40 @@ function classifyPath2(rel) {
 }
 
 // core/registry/validate-plugin.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 import { hash } from "node:crypto";
+
+// core/signature/checksum.ts
+import { createHash, timingSafeEqual } from "node:crypto";
+var DIGEST_HEX_LENGTH = {
+  sha256: 64,
+  sha512: 128,
+  md5: 32
+};
+var ALGORITHMS = Object.keys(DIGEST_HEX_LENGTH);
+function hashBytes(bytes, algorithm) {
+  return createHash(algorithm).update(bytes).digest("hex");
+}
+function digestsEqual(expected, actual) {
+  const a = expected.trim().toLowerCase();
+  const b = actual.trim().toLowerCase();
+  if (a.length !== b.length || a.length === 0 || !/^[0-9a-f]+$/.test(a) || !/^[0-9a-f]+$/.test(b))
+    return false;
+  return timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
+}
+function checkChecksum(check2) {
+  const actual = check2.artifact instanceof Uint8Array ? hashBytes(check2.artifact, check2.algorithm) : check2.artifact.digest;
+  if (digestsEqual(check2.expected, actual)) return [];
+  return [
+    {
+      code: "CHECKSUM_MISMATCH",
+      severity: "error",
+      message: `The artifact's ${check2.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check2.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
+      file: check2.file,
+      pointer: check2.pointer ?? "/installation/checksum"
+    }
+  ];
+}
 
 // core/rules/finding.ts
 function finding(ctx, code2, pointer, message, severity = "error") {
@@ -43089,30 +43520,17 @@ function finding(ctx, code2, pointer, message, severity = "error") {
 }
 
 // core/rules/checksum-format.ts
-var HEX_LENGTH = { sha256: 64, sha512: 128, md5: 32 };
 var checksumFormat = (ctx) => {
   const out = [];
   const { checksum, checksum_algorithm: algorithm = "sha256" } = ctx.manifest.installation;
-  if (checksum !== void 0 && checksum.length !== HEX_LENGTH[algorithm]) {
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (checksum !== void 0 && checksum.length !== length) {
     out.push(
       finding(
         ctx,
         "CHECKSUM_FORMAT",
         "/installation/checksum",
-        `a ${algorithm} checksum has ${HEX_LENGTH[algorithm]} hex digits, this one has ${checksum.length}: check checksum_algorithm`
-      )
-    );
-  }
-  if (algorithm === "md5") {
-    const level = ctx.manifest.security?.security_level ?? "untrusted";
-    const trusted = level === "verified" || level === "official";
-    out.push(
-      finding(
-        ctx,
-        "WEAK_CHECKSUM",
-        "/installation/checksum_algorithm",
-        `md5 does not protect against tampering: use sha256${trusted ? ` (required for the ${level} level)` : ""}`,
-        trusted ? "error" : "warning"
+        `a ${algorithm} checksum has ${length} hex digits, this one has ${checksum.length}: check checksum_algorithm`
       )
     );
   }
@@ -43123,7 +43541,7 @@ var checksumFormat = (ctx) => {
 var MAX_CONFIG_BYTES = 64 * 1024;
 var cache = /* @__PURE__ */ new Map();
 var ajv;
-function compile(schemaText, schema) {
+function compileConfigSchema(schemaText, schema) {
   const cached = cache.get(schemaText);
   if (cached !== void 0) return cached;
   if (cache.size > 1e4) cache.clear();
@@ -43137,7 +43555,7 @@ function compile(schemaText, schema) {
   cache.set(schemaText, result);
   return result;
 }
-function parse2(ctx, text, pointer, what, out) {
+function parse3(ctx, text, pointer, what, out) {
   const loaded = loadJson(new TextEncoder().encode(text), {
     file: ctx.file,
     maxBytes: MAX_CONFIG_BYTES,
@@ -43157,17 +43575,17 @@ function parse2(ctx, text, pointer, what, out) {
   }
   return loaded.value;
 }
-function describe(errors) {
+function describe2(errors) {
   return (errors ?? []).slice(0, 3).map((e) => `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`).join("; ");
 }
 var configuration = (ctx) => {
   const out = [];
   const config = ctx.manifest.configuration;
   if (!config) return out;
-  const schema = config.schema === void 0 ? void 0 : parse2(ctx, config.schema, "/configuration/schema", "schema", out);
+  const schema = config.schema === void 0 ? void 0 : parse3(ctx, config.schema, "/configuration/schema", "schema", out);
   let validate;
   if (schema !== void 0 && config.schema !== void 0) {
-    const compiled2 = compile(config.schema, schema);
+    const compiled2 = compileConfigSchema(config.schema, schema);
     if (typeof compiled2 === "string") {
       out.push(
         finding(
@@ -43180,7 +43598,7 @@ var configuration = (ctx) => {
     } else validate = compiled2;
   }
   if (config.default_config !== void 0) {
-    const value = parse2(ctx, config.default_config, "/configuration/default_config", "default_config", out);
+    const value = parse3(ctx, config.default_config, "/configuration/default_config", "default_config", out);
     if (validate && value !== void 0 && !validate(value)) {
       const errors = (validate.errors ?? []).filter((e) => e.keyword !== "required");
       if (errors.length > 0) {
@@ -43189,7 +43607,7 @@ var configuration = (ctx) => {
             ctx,
             "CONFIG_VALUE_INVALID",
             "/configuration/default_config",
-            `default_config does not fit the schema: ${describe(errors)}`
+            `default_config does not fit the schema: ${describe2(errors)}`
           )
         );
       }
@@ -43197,14 +43615,14 @@ var configuration = (ctx) => {
   }
   config.examples?.forEach((example, i) => {
     const pointer = `/configuration/examples/${i}/config`;
-    const value = parse2(ctx, example.config, pointer, `example '${example.name}'`, out);
+    const value = parse3(ctx, example.config, pointer, `example '${example.name}'`, out);
     if (validate && value !== void 0 && !validate(value)) {
       out.push(
         finding(
           ctx,
           "CONFIG_VALUE_INVALID",
           pointer,
-          `example '${example.name}' does not fit the schema: ${describe(validate.errors)}`
+          `example '${example.name}' does not fit the schema: ${describe2(validate.errors)}`
         )
       );
     }
@@ -43276,7 +43694,7 @@ var dependencies = (ctx) => {
       );
       return;
     }
-    if (!bestMatch(versions, parsed.value, true)) {
+    if (!bestMatch(versions, parsed.value)) {
       const available = versions.filter((v) => !v.yanked).map((v) => v.version);
       out.push(
         finding(
@@ -43292,26 +43710,55 @@ var dependencies = (ctx) => {
   return out;
 };
 
-// core/rules/download-required.ts
+// core/policy/artifact-requirements.ts
 var DOWNLOADABLE = /* @__PURE__ */ new Set(["binary", "package", "script"]);
-var downloadRequired = (ctx) => {
+var STRONG_CHECKSUMS = /* @__PURE__ */ new Set(["sha256", "sha512"]);
+function checksumRequirements(manifest, file) {
   const out = [];
-  const install = ctx.manifest.installation;
-  if (!DOWNLOADABLE.has(install.installation_method)) return out;
-  for (const field of ["download_url", "checksum"]) {
-    if (install[field] === void 0) {
-      out.push(
-        finding(
-          ctx,
-          "DOWNLOAD_REQUIRED",
-          `/installation/${field}`,
-          `a '${install.installation_method}' install needs installation.${field}, so clients can download and verify the artifact`
-        )
-      );
+  const install = manifest.installation;
+  if (DOWNLOADABLE.has(install.installation_method)) {
+    for (const field of ["download_url", "checksum"]) {
+      if (install[field] === void 0) {
+        out.push({
+          code: "DOWNLOAD_REQUIRED",
+          severity: "error",
+          message: `a '${install.installation_method}' install needs installation.${field}, so clients can download and verify the artifact`,
+          file,
+          pointer: `/installation/${field}`
+        });
+      }
     }
   }
+  const algorithm = install.checksum_algorithm ?? "sha256";
+  if (!STRONG_CHECKSUMS.has(algorithm)) {
+    out.push({
+      code: "WEAK_CHECKSUM",
+      severity: "error",
+      message: `${algorithm} does not protect against tampering, and clients never install bytes checked with it: use sha256 or sha512`,
+      file,
+      pointer: "/installation/checksum_algorithm"
+    });
+  }
   return out;
-};
+}
+var DIGEST_REFERENCE = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+function imageDigestRequirement(manifest, file) {
+  if (manifest.installation.installation_method !== "container") return [];
+  const ref = manifest.installation.download_url ?? "";
+  if (DIGEST_REFERENCE.test(ref)) return [];
+  return [
+    {
+      code: "IMAGE_DIGEST_REQUIRED",
+      severity: "error",
+      message: `A container image must be pinned by digest (name@sha256:<64 hex>); got "${ref}". A tag can be moved after merge.`,
+      file,
+      pointer: "/installation/download_url"
+    }
+  ];
+}
+
+// core/rules/download-required.ts
+var downloadRequired = (ctx) => checksumRequirements(ctx.manifest, ctx.file);
 
 // core/rules/install-script.ts
 var installScript = (ctx) => {
@@ -43401,7 +43848,7 @@ var signatureRequired = (ctx) => {
 };
 
 // core/rules/spec-version.ts
-function compare(a, b) {
+function compare2(a, b) {
   const x = a.split(".");
   const y = b.split(".");
   for (let i = 0; i < 3; i++) {
@@ -43411,13 +43858,18 @@ function compare(a, b) {
   return 0;
 }
 var valid = (v) => v !== void 0 && /^\d+\.\d+\.\d+$/.test(v);
+var POINTER = {
+  min_spec_version: "/requirements/min_spec_version",
+  spec_version: "/specification/spec_version",
+  max_spec_version: "/requirements/max_spec_version"
+};
 var specVersion = (ctx) => {
   const out = [];
   const spec = ctx.manifest.specification.spec_version;
   const min = ctx.manifest.requirements?.min_spec_version;
   const max = ctx.manifest.requirements?.max_spec_version;
   if (!valid(spec)) return out;
-  if (valid(min) && compare(min, spec) > 0) {
+  if (valid(min) && compare2(min, spec) > 0) {
     out.push(
       finding(
         ctx,
@@ -43427,7 +43879,7 @@ var specVersion = (ctx) => {
       )
     );
   }
-  if (valid(max) && compare(max, spec) < 0) {
+  if (valid(max) && compare2(max, spec) < 0) {
     out.push(
       finding(
         ctx,
@@ -43439,24 +43891,14 @@ var specVersion = (ctx) => {
   }
   const registrySpec = ctx.config?.spec_version;
   if (valid(registrySpec)) {
-    const low = valid(min) ? min : spec;
-    if (compare(low, registrySpec) > 0) {
+    const verdict = specVerdict(specRangeOf(ctx.manifest), registrySpec);
+    if (!verdict.compatible) {
       out.push(
         finding(
           ctx,
           "SPEC_VERSION_INCOMPATIBLE",
-          min ? "/requirements/min_spec_version" : "/specification/spec_version",
-          `the plugin needs spec ${low} or later but this registry serves spec ${registrySpec}`
-        )
-      );
-    }
-    if (valid(max) && compare(max, registrySpec) < 0) {
-      out.push(
-        finding(
-          ctx,
-          "SPEC_VERSION_INCOMPATIBLE",
-          "/requirements/max_spec_version",
-          `the plugin supports spec up to ${max} but this registry serves spec ${registrySpec}: raise max_spec_version if it works with ${registrySpec}`
+          POINTER[verdict.bound],
+          `${verdict.message} (this registry serves spec ${registrySpec})`
         )
       );
     }
@@ -43484,7 +43926,7 @@ var timestamps = (ctx) => {
 // core/rules/urls.ts
 var urls = (ctx) => {
   const out = [];
-  const allowLoopbackHttp = ctx.config?.allow_loopback_http === true;
+  const allowLoopbackHttp = ctx.allowLoopbackHttp ?? ctx.config?.allow_loopback_http === true;
   const { metadata, installation } = ctx.manifest;
   const candidates = [
     ["/metadata/homepage", metadata.homepage],
@@ -43574,7 +44016,7 @@ async function validatePlugin(work, config, lookup, read, keepManifests = true) 
     }
   }
   findings.push(...listingFindings(l, entry));
-  versions.sort((a, b) => import_semver2.default.compare(a.version, b.version));
+  versions.sort((a, b) => import_semver3.default.compare(a.version, b.version));
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };
   return {
@@ -43836,45 +44278,13 @@ function isMissing(error2) {
   return code2 === "ENOENT" || code2 === "ENOTDIR";
 }
 
-// core/signature/checksum.ts
-import { createHash, timingSafeEqual } from "node:crypto";
-var DIGEST_HEX_LENGTH = {
-  sha256: 64,
-  sha512: 128,
-  md5: 32
-};
-var ALGORITHMS = Object.keys(DIGEST_HEX_LENGTH);
-function hashBytes(bytes, algorithm) {
-  return createHash(algorithm).update(bytes).digest("hex");
-}
-function digestsEqual(expected, actual) {
-  const a = expected.trim().toLowerCase();
-  const b = actual.trim().toLowerCase();
-  if (a.length !== b.length || a.length === 0 || !/^[0-9a-f]+$/.test(a) || !/^[0-9a-f]+$/.test(b))
-    return false;
-  return timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
-}
-function checkChecksum(check2) {
-  const actual = check2.artifact instanceof Uint8Array ? hashBytes(check2.artifact, check2.algorithm) : check2.artifact.digest;
-  if (digestsEqual(check2.expected, actual)) return [];
-  return [
-    {
-      code: "CHECKSUM_MISMATCH",
-      severity: "error",
-      message: `The artifact's ${check2.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check2.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
-      file: check2.file,
-      pointer: check2.pointer ?? "/installation/checksum"
-    }
-  ];
-}
-
 // core/signature/key-signature.ts
 import { constants as constants3, verify } from "node:crypto";
 
 // core/signature/certificate-chain.ts
 import { X509Certificate } from "node:crypto";
 var MAX_CHAIN = 8;
-function parse3(pem) {
+function parse4(pem) {
   try {
     return new X509Certificate(pem);
   } catch {
@@ -43904,7 +44314,7 @@ function verifyCertificateChain(input) {
   }
   const certs = [];
   for (const [i, pem] of input.chain.entries()) {
-    const cert = parse3(pem);
+    const cert = parse4(pem);
     if (!cert) return problem(`${input.pointer}/${i}`, `Certificate ${i} is not a readable PEM certificate.`);
     if (!validAt(cert, input.now)) {
       return problem(
@@ -43928,7 +44338,7 @@ function verifyCertificateChain(input) {
     }
   }
   const last = certs[certs.length - 1];
-  const anchors = input.trustedCas.map(parse3).filter((c) => c !== void 0);
+  const anchors = input.trustedCas.map(parse4).filter((c) => c !== void 0);
   if (anchors.length === 0) {
     return problem(
       input.pointer,
@@ -44169,7 +44579,7 @@ function readBundle(raw, file) {
 function fail2(code2, file, pointer, message) {
   return { verified: false, findings: [{ code: code2, severity: "error", message, file, pointer }] };
 }
-function describe2(error2) {
+function describe3(error2) {
   const code2 = error2.code;
   const why = error2 instanceof Error ? error2.message : String(error2);
   return `${typeof code2 === "string" ? `${code2}: ` : ""}${why}`;
@@ -44213,7 +44623,7 @@ function verifyWithKeys(entity, input) {
       }));
       new import_verify.Verifier(material).verify(entity);
     } catch (error2) {
-      last = describe2(error2);
+      last = describe3(error2);
       continue;
     }
     const fingerprint = keyFingerprint(key.spki);
@@ -44246,7 +44656,7 @@ function verifyKeyless(entity, input) {
   try {
     return { identity: new import_verify.Verifier((0, import_verify.toTrustMaterial)(input.trustedRoot.root)).verify(entity).identity };
   } catch (error2) {
-    const message = `The Sigstore bundle does not verify against the ${input.trustedRoot.source} trusted root (${describe2(error2)}).`;
+    const message = `The Sigstore bundle does not verify against the ${input.trustedRoot.source} trusted root (${describe3(error2)}).`;
     return { failure: fail2("SIGNATURE_VERIFICATION_FAILED", input.file, "", message) };
   }
 }
@@ -44262,7 +44672,7 @@ function verifySigstoreBundle(input) {
   try {
     entity = (0, import_verify.toSignedEntity)(bundle, Buffer.from(input.artifact));
   } catch (error2) {
-    return fail2("BUNDLE_INVALID", input.file, "", `The Sigstore bundle is unusable (${describe2(error2)}).`);
+    return fail2("BUNDLE_INVALID", input.file, "", `The Sigstore bundle is unusable (${describe3(error2)}).`);
   }
   if (bundle.verificationMaterial.content.$case === "publicKey") {
     const check2 = verifyWithKeys(entity, input);
@@ -44385,22 +44795,9 @@ function artifactContext(settings, config, source, ports) {
     ...ports.fetcher ? { fetcher: ports.fetcher } : {}
   };
 }
-var DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 function containerCheck(job, file) {
-  const ref = job.manifest.installation.download_url ?? "";
-  if (DIGEST_REF.test(ref)) return { row: { checksum: "ok", signature: "none" }, findings: [] };
-  return {
-    row: { checksum: "failed", signature: "none" },
-    findings: [
-      {
-        code: "IMAGE_DIGEST_REQUIRED",
-        severity: "error",
-        message: `A container image must be pinned by digest (name@sha256:<64 hex>); got "${ref}". A tag can be moved after merge.`,
-        file,
-        pointer: "/installation/download_url"
-      }
-    ]
-  };
+  const findings = imageDigestRequirement(job.manifest, file);
+  return { row: { checksum: findings.length === 0 ? "ok" : "failed", signature: "none" }, findings };
 }
 async function verifyArtifact(job, ctx) {
   const file = registryFile(ctx.registryPath, job.file);
@@ -44447,756 +44844,18 @@ async function verifyArtifact(job, ctx) {
   };
 }
 
-// core/manifest.types.ts
-var SECURITY_LEVELS = ["untrusted", "community", "verified", "official"];
-
-// core/governance/accounts.ts
-function authorIsMaintainer(ctx) {
-  return ctx.maintainers.some((m) => m.github_id === ctx.author.id);
-}
-function hasAccount(accounts, id) {
-  return (accounts ?? []).some((a) => a.github_id === id);
-}
-function accountIds(accounts) {
-  return [...new Set((accounts ?? []).map((a) => a.github_id))].sort((x, y) => x - y).join(",");
-}
-
-// core/governance/rules/maintainer-required.ts
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-function changedGovernance(base, head) {
-  const changed = [];
-  if (base.name !== head.name) changed.push("/name");
-  if (accountIds(base.owners) !== accountIds(head.owners)) changed.push("/owners");
-  if (base.repository !== head.repository) changed.push("/repository");
-  if (canonical(base.signers ?? {}) !== canonical(head.signers ?? {})) changed.push("/signers");
-  return changed;
-}
-function entryFindings(plugin) {
-  if (!plugin.baseEntry || !plugin.entryChanged) return [];
-  if (!plugin.headEntry) {
-    return [
-      {
-        code: "MAINTAINER_REQUIRED",
-        severity: "error",
-        message: `Deleting or breaking ${plugin.entryFile} removes ${plugin.name}'s governance: only a maintainer may do that. To retire a plugin, set "deprecated": true.`,
-        file: plugin.entryFile,
-        pointer: ""
-      }
-    ];
-  }
-  return changedGovernance(plugin.baseEntry, plugin.headEntry).map((pointer) => ({
-    code: "MAINTAINER_REQUIRED",
-    severity: "error",
-    message: `Changing ${pointer.slice(1)} of ${plugin.name} needs a registry maintainer (takeover protection). Owners may only deprecate and yank; ask a maintainer to make this change.`,
-    file: plugin.entryFile,
-    pointer
-  }));
-}
-function levelFindings(plugin) {
-  const findings = [];
-  plugin.addedVersions.forEach((added, i) => {
-    const previous = plugin.previousVersions[i];
-    const before = previous?.manifest?.security?.security_level ?? "untrusted";
-    const after = added.manifest?.security?.security_level ?? "untrusted";
-    if (!previous?.manifest || SECURITY_LEVELS.indexOf(after) <= SECURITY_LEVELS.indexOf(before)) return;
-    findings.push({
-      code: "MAINTAINER_REQUIRED",
-      severity: "error",
-      message: `${plugin.name} ${added.version} raises security_level from ${before} (${previous.version}) to ${after}: a maintainer must approve a raised trust level.`,
-      file: added.file,
-      pointer: "/security/security_level"
-    });
-  });
-  return findings;
-}
-var maintainerRequired = (ctx) => {
-  if (authorIsMaintainer(ctx)) return [];
-  return ctx.plugins.flatMap((plugin) => [...entryFindings(plugin), ...levelFindings(plugin)]);
-};
-
-// core/governance/names.ts
-var CONFUSABLES = {
-  // Cyrillic
-  \u0430: "a",
-  \u0432: "b",
-  \u0435: "e",
-  \u0451: "e",
-  \u0437: "3",
-  \u0456: "i",
-  \u0457: "i",
-  \u0458: "j",
-  \u043A: "k",
-  \u043C: "m",
-  \u043D: "h",
-  \u043E: "o",
-  \u043F: "n",
-  \u0440: "p",
-  \u0441: "c",
-  \u0442: "t",
-  \u0443: "y",
-  \u0445: "x",
-  \u0455: "s",
-  "\u0501": "d",
-  \u04BB: "h",
-  "\u051B": "q",
-  "\u051D": "w",
-  "\u04CF": "l",
-  // Greek
-  \u03B1: "a",
-  \u03B2: "b",
-  \u03B3: "y",
-  \u03B5: "e",
-  \u03B7: "n",
-  \u03B9: "i",
-  \u03BA: "k",
-  \u03BD: "v",
-  \u03BF: "o",
-  \u03C1: "p",
-  \u03C4: "t",
-  \u03C5: "u",
-  \u03C7: "x",
-  \u03C9: "w",
-  // Latin lookalikes
-  \u0131: "i",
-  "\u0237": "j",
-  \u0142: "l",
-  \u00DF: "ss"
-};
-var LOOKALIKES = { "0": "o", "1": "l", i: "l", "|": "l" };
-function normalizeName(name) {
-  const folded = name.normalize("NFKC").toLowerCase().normalize("NFD").replace(new RegExp("\\p{M}", "gu"), "");
-  let out = "";
-  for (const ch of folded) {
-    if (ch === "-" || ch === "_" || ch === "." || /\s/u.test(ch)) continue;
-    const latin = CONFUSABLES[ch] ?? ch;
-    for (const c of latin) out += LOOKALIKES[c] ?? c;
-  }
-  return out;
-}
-function editDistance(a, b, max = 1) {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-// core/governance/new-names.ts
-function newPlugins(ctx) {
-  const added = ctx.plugins.filter((p) => !p.baseEntry && !ctx.baseNames.includes(p.name));
-  if (added.length === 0) return [];
-  const known = ctx.baseNames.map((name) => ({ name, key: normalizeName(name) }));
-  const out = [];
-  for (const plugin of added) {
-    out.push({ name: plugin.name, file: plugin.entryFile, others: [...known] });
-    known.push({ name: plugin.name, key: normalizeName(plugin.name) });
-  }
-  return out;
-}
-
-// core/governance/rules/name-collision.ts
-var nameCollision = (ctx) => {
-  const findings = [];
-  for (const plugin of newPlugins(ctx)) {
-    const key = normalizeName(plugin.name);
-    const clash = plugin.others.find((other) => other.key === key);
-    if (!clash) continue;
-    findings.push({
-      code: "NAME_COLLISION",
-      severity: "error",
-      message: `The new plugin name "${plugin.name}" collides with "${clash.name}" (both normalize to "${key}": punctuation, lookalike digits and confusable letters are ignored). Choose a distinct name.`,
-      file: plugin.file,
-      pointer: "/name"
-    });
-  }
-  return findings;
-};
-
-// core/governance/rules/name-similar.ts
-var nameSimilar = (ctx) => {
-  if (authorIsMaintainer(ctx)) return [];
-  const findings = [];
-  for (const plugin of newPlugins(ctx)) {
-    const key = normalizeName(plugin.name);
-    const near = plugin.others.find((other) => other.key !== key && editDistance(key, other.key, 1) <= 1);
-    if (!near) continue;
-    findings.push({
-      code: "NAME_SIMILAR",
-      severity: "error",
-      message: `The new plugin name "${plugin.name}" is one edit away from "${near.name}": a maintainer must confirm it is not a typosquat.`,
-      file: plugin.file,
-      pointer: "/name"
-    });
-  }
-  return findings;
-};
-
-// core/governance/rules/not-an-owner.ts
-var notAnOwner = (ctx) => {
-  if (authorIsMaintainer(ctx)) return [];
-  const findings = [];
-  for (const plugin of ctx.plugins) {
-    if (plugin.baseEntry) {
-      if (hasAccount(plugin.baseEntry.owners, ctx.author.id)) continue;
-      findings.push({
-        code: "NOT_AN_OWNER",
-        severity: "error",
-        message: `${ctx.author.login} (id ${ctx.author.id}) is not an owner of ${plugin.name}. Ask an owner listed in ${plugin.entryFile} to open this pull request, or to add you as an owner through a maintainer.`,
-        file: plugin.entryFile,
-        pointer: "/owners"
-      });
-    } else if (!plugin.headEntry || !hasAccount(plugin.headEntry.owners, ctx.author.id)) {
-      findings.push({
-        code: "NOT_AN_OWNER",
-        severity: "error",
-        message: `${plugin.name} is a new plugin: its ${plugin.entryFile} must list you (${ctx.author.login}, github_id ${ctx.author.id}) in "owners".`,
-        file: plugin.entryFile,
-        pointer: plugin.headEntry ? "/owners" : ""
-      });
-    }
-  }
-  return findings;
-};
-
-// core/governance/rules/outside-registry.ts
-var outsideRegistry = (ctx) => {
-  if (authorIsMaintainer(ctx)) return [];
-  const findings = [];
-  for (const change of ctx.changes) {
-    if (classifyPath(ctx.registryPath, change.path).kind !== "outside") continue;
-    findings.push({
-      code: "OUTSIDE_REGISTRY",
-      severity: "error",
-      message: `This pull request ${change.status === "deleted" ? "deletes" : change.status === "added" ? "adds" : "changes"} ${change.path}, which is outside ${ctx.registryPath}/plugins/: only a registry maintainer may change it. Move it to a separate pull request by a maintainer.`,
-      file: change.path,
-      pointer: ""
-    });
-  }
-  return findings;
-};
-
-// core/governance/rules/trust-downgrade.ts
-var KINDS = ["none", "key", "sigstore"];
-function signatureKind(view) {
-  if (view.hasBundle) return "sigstore";
-  if (view.manifest?.security?.signature) return "key";
-  return "none";
-}
-var trustDowngrade = (ctx) => {
-  const findings = [];
-  for (const plugin of ctx.plugins) {
-    plugin.addedVersions.forEach((added, i) => {
-      const previous = plugin.previousVersions[i];
-      if (!previous?.manifest || !added.manifest) return;
-      const kindBefore = signatureKind(previous);
-      const kindAfter = signatureKind(added);
-      if (KINDS.indexOf(kindAfter) < KINDS.indexOf(kindBefore)) {
-        findings.push({
-          code: "TRUST_DOWNGRADE",
-          severity: "error",
-          message: `${plugin.name} ${previous.version} is signed (${kindBefore}) but ${added.version} is ${kindAfter === "none" ? "unsigned" : `signed only with ${kindAfter}`}: a new version may not weaken its signature.`,
-          file: added.file,
-          pointer: kindBefore === "sigstore" ? "" : "/security/signature"
-        });
-      }
-      const levelBefore = previous.manifest.security?.security_level ?? "untrusted";
-      const levelAfter = added.manifest.security?.security_level ?? "untrusted";
-      if (SECURITY_LEVELS.indexOf(levelAfter) < SECURITY_LEVELS.indexOf(levelBefore)) {
-        findings.push({
-          code: "TRUST_DOWNGRADE",
-          severity: "error",
-          message: `${plugin.name} ${added.version} lowers security_level from ${levelBefore} (${previous.version}) to ${levelAfter}: trust may not go down between versions.`,
-          file: added.file,
-          pointer: "/security/security_level"
-        });
-      }
-    });
-  }
-  return findings;
-};
-
-// core/governance/rules/version-immutable.ts
-function addsBundleToPublished(ctx, kind) {
-  if (kind.kind !== "bundle") return false;
-  return ctx.plugins.some((p) => p.name === kind.plugin && p.baseVersions.includes(kind.version));
-}
-var versionImmutable = (ctx) => {
-  const findings = [];
-  for (const change of ctx.changes) {
-    const kind = classifyPath(ctx.registryPath, change.path);
-    if (kind.kind !== "version" && kind.kind !== "bundle") continue;
-    if (change.status === "added" && !addsBundleToPublished(ctx, kind)) continue;
-    findings.push({
-      code: "VERSION_IMMUTABLE",
-      severity: "error",
-      message: `${kind.plugin} ${kind.version} is published: ${change.path} may not be ${change.status === "deleted" ? "deleted" : change.status === "added" ? "added" : "modified"}. Publish a new version, or yank this one in entry.json ("yanked": {"${kind.version}": "reason"}).`,
-      file: change.path,
-      pointer: ""
-    });
-  }
-  return findings;
-};
-
-// core/governance/rules.ts
-var governanceRules = [
-  outsideRegistry,
-  versionImmutable,
-  notAnOwner,
-  maintainerRequired,
-  nameCollision,
-  nameSimilar,
-  trustDowngrade
-];
-function checkGovernance(ctx) {
-  return governanceRules.flatMap((rule) => rule(ctx));
-}
-
-// core/validate/validate-files.ts
-async function validateRegistryFiles(source, files) {
-  let filesRead = 0;
-  const read = async (rel) => {
-    filesRead++;
-    return source.readFile(rel);
-  };
-  const findings = [];
-  const configBytes = await read(CONFIG_FILE);
-  const configResult = configBytes ? validateConfig(configBytes, CONFIG_FILE) : void 0;
-  const config = configResult?.value;
-  const entries = /* @__PURE__ */ new Map();
-  const entryOf = (name) => {
-    let pending = entries.get(name);
-    if (!pending) {
-      pending = read(entryFile(name)).then(
-        (b) => b ? validateEntry(b, entryFile(name), name).value : void 0
-      );
-      entries.set(name, pending);
-    }
-    return pending;
-  };
-  const listings = /* @__PURE__ */ new Map();
-  const listingOf = (name) => {
-    let pending = listings.get(name);
-    if (!pending) {
-      pending = source.list(versionsDir(name));
-      listings.set(name, pending);
-    }
-    return pending;
-  };
-  const knownOf = async (name) => {
-    const [files2, entry] = await Promise.all([listingOf(name), entryOf(name)]);
-    return files2.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).map((version) => ({ version, yanked: Object.hasOwn(entry?.yanked ?? {}, version) }));
-  };
-  for (const file of files) {
-    const where = classifyPath2(file);
-    const bytes = await read(file);
-    if (!bytes) {
-      findings.push({
-        code: "FILE_UNREADABLE",
-        severity: "error",
-        message: "the file does not exist",
-        file,
-        pointer: ""
-      });
-      continue;
-    }
-    if (where.kind === "config") findings.push(...configResult?.findings ?? []);
-    else if (where.kind === "entry") findings.push(...validateEntry(bytes, file, where.name).findings);
-    else if (where.kind === "bundle") {
-      const manifests = await listingOf(where.name);
-      if (!manifests.includes(`${where.version}.json`)) {
-        findings.push({
-          code: "ORPHAN_FILE",
-          severity: "error",
-          message: `a Sigstore bundle for ${where.version}, which has no manifest`,
-          file: bundleFile(where.name, where.version),
-          pointer: ""
-        });
-      }
-    } else if (where.kind === "version") {
-      const deps = loadJson(bytes, { file }).value?.requirements?.dependencies;
-      const names = Array.isArray(deps) ? deps.map((d) => d?.name).filter((n) => typeof n === "string") : [];
-      const known = /* @__PURE__ */ new Map();
-      await Promise.all(names.map(async (n) => known.set(n, await knownOf(n))));
-      const [entry, listing] = await Promise.all([entryOf(where.name), listingOf(where.name)]);
-      const result = validateManifest(bytes, file, {
-        path: { name: where.name, version: where.version },
-        ...config ? { config } : {},
-        ...entry ? { entry } : {},
-        hasBundle: listing.includes(`${where.version}.sigstore.json`),
-        lookup: (name) => {
-          const list = known.get(name);
-          return list && list.length > 0 ? list : void 0;
-        }
-      });
-      findings.push(...result.findings);
-    } else {
-      findings.push(...validateManifest(bytes, file, config ? { config } : {}).findings);
-    }
-  }
-  return { findings, filesRead };
-}
-
-// action/git.ts
-import { execFile } from "node:child_process";
-var GitError = class extends Error {
-  code = "GIT_FAILED";
-  constructor(message, options) {
-    super(message, options);
-    this.name = "GitError";
-  }
-};
-function git(cwd, args) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      ["-c", "core.quotePath=false", "--no-pager", ...args],
-      {
-        cwd,
-        encoding: "buffer",
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }
-      },
-      (error2, stdout, stderr) => {
-        if (error2) {
-          reject(
-            new GitError(`git ${args.join(" ")} failed: ${stderr.toString("utf8").trim()}`, { cause: error2 })
-          );
-        } else {
-          resolve(stdout);
-        }
-      }
-    );
-  });
-}
-
-// action/diff.ts
-async function gitChanges(cwd, baseSha, headSha) {
-  const out = await git(cwd, [
-    "diff-tree",
-    "-r",
-    "-z",
-    "--name-status",
-    "--no-renames",
-    "--merge-base",
-    baseSha,
-    headSha
-  ]);
-  const parts = out.toString("utf8").split("\0");
-  const changes = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const status = parts[i];
-    const path2 = parts[i + 1];
-    if (status.startsWith("A")) changes.push({ status: "added", path: path2 });
-    else if (status.startsWith("D")) changes.push({ status: "deleted", path: path2 });
-    else changes.push({ status: "modified", path: path2 });
-  }
-  return changes;
-}
-function apiChanges(files) {
-  const changes = [];
-  for (const file of files) {
-    if (file.status === "added" || file.status === "copied")
-      changes.push({ status: "added", path: file.filename });
-    else if (file.status === "removed") changes.push({ status: "deleted", path: file.filename });
-    else if (file.status === "renamed") {
-      if (file.previous_filename) changes.push({ status: "deleted", path: file.previous_filename });
-      changes.push({ status: "added", path: file.filename });
-    } else changes.push({ status: "modified", path: file.filename });
-  }
-  return changes;
-}
-async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
-  if (local) {
-    return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
-  }
-  if (!api) {
-    throw new Error(
-      `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`
-    );
-  }
-  return { changes: apiChanges(await api.listPullRequestFiles(prNumber)), from: "api" };
-}
-
-// action/gather.ts
-var import_semver3 = __toESM(require_semver2(), 1);
-async function json(source, file) {
-  const bytes = await source.readFile(file);
-  if (!bytes) return void 0;
-  const value = loadJson(bytes, { file }).value;
-  return value && typeof value === "object" && !Array.isArray(value) ? value : void 0;
-}
-function manifestVersions(files) {
-  return files.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).filter((v) => import_semver3.default.valid(v) !== null);
-}
-async function pluginChange(name, changes, base, head, registryPath) {
-  const entryRel = `plugins/${name}/entry.json`;
-  const versionsRel = `plugins/${name}/versions`;
-  const [baseEntry, headEntry, baseFiles, headFiles] = await Promise.all([
-    json(base, entryRel),
-    json(head, entryRel),
-    base.list(versionsRel),
-    head.list(versionsRel)
-  ]);
-  const added = changes.filter((c) => {
-    const kind = classifyPath(registryPath, c.path);
-    return c.status === "added" && kind.kind === "version" && kind.plugin === name;
-  });
-  const baseVersions = manifestVersions(baseFiles).sort(import_semver3.default.compare);
-  const addedVersions = [];
-  const previousVersions = [];
-  const newVersions = [];
-  for (const change of added) {
-    const kind = classifyPath(registryPath, change.path);
-    if (kind.kind !== "version") continue;
-    const file = `${versionsRel}/${kind.version}.json`;
-    const manifest = await json(head, file);
-    const hasBundle = headFiles.includes(`${kind.version}.sigstore.json`);
-    addedVersions.push({
-      version: kind.version,
-      file: change.path,
-      hasBundle,
-      ...manifest ? { manifest } : {}
-    });
-    const below = import_semver3.default.valid(kind.version) ? baseVersions.filter((v) => import_semver3.default.lt(v, kind.version)) : [];
-    const prev = below.at(-1);
-    if (prev) {
-      const prevManifest = await json(base, `${versionsRel}/${prev}.json`);
-      previousVersions.push({
-        version: prev,
-        file: registryFile(registryPath, `${versionsRel}/${prev}.json`),
-        hasBundle: baseFiles.includes(`${prev}.sigstore.json`),
-        ...prevManifest ? { manifest: prevManifest } : {}
-      });
-    } else {
-      previousVersions.push(void 0);
-    }
-    const pins = baseEntry ?? headEntry;
-    newVersions.push({
-      plugin: name,
-      version: kind.version,
-      file,
-      ...manifest ? { manifest } : {},
-      ...hasBundle ? { bundleFile: `${versionsRel}/${kind.version}.sigstore.json` } : {},
-      ...pins ? { entry: pins } : {}
-    });
-  }
-  const entryFile2 = registryFile(registryPath, entryRel);
-  const plugin = {
-    name,
-    entryFile: entryFile2,
-    entryChanged: changes.some((c) => c.path === entryFile2),
-    addedVersions,
-    previousVersions,
-    baseVersions,
-    ...baseEntry ? { baseEntry } : {},
-    ...headEntry ? { headEntry } : {}
-  };
-  return { plugin, newVersions };
-}
-async function gather(registryPath, author, changes, base, head) {
-  const config = await json(base, "config.json");
-  const names = touchedPlugins(registryPath, changes);
-  const results = await Promise.all(
-    names.map((name) => pluginChange(name, changes, base, head, registryPath))
-  );
-  const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
-  const prefix = registryPath === "." ? "" : `${registryPath}/`;
-  const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => classifyPath2(rel).kind !== "other");
-  return {
-    ctx: {
-      registryPath,
-      author,
-      maintainers: Array.isArray(config?.maintainers) ? config.maintainers : [],
-      changes,
-      plugins: results.map((r) => r.plugin),
-      baseNames
-    },
-    ...config ? { config } : {},
-    newVersions: results.flatMap((r) => r.newVersions),
-    toValidate
-  };
-}
-
-// action/git-batch.ts
-import { spawn } from "node:child_process";
-function gitBatch(cwd) {
-  const child = spawn("git", ["cat-file", "--batch"], {
-    cwd,
-    stdio: ["pipe", "pipe", "ignore"],
-    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }
-  });
-  const queue = [];
-  let buffer = Buffer.alloc(0);
-  let closed = false;
-  const failAll = (error2) => {
-    closed = true;
-    for (const p of queue.splice(0)) p.reject(error2);
-  };
-  child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
-  child.stdout.on("data", (chunk2) => {
-    buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
-    for (; ; ) {
-      const eol = buffer.indexOf(10);
-      if (eol < 0) return;
-      const header = buffer.subarray(0, eol).toString("utf8");
-      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-        buffer = buffer.subarray(eol + 1);
-        queue.shift()?.resolve(void 0);
-        continue;
-      }
-      const [oid = "", type, size] = header.split(" ");
-      const length = Number(size);
-      if (buffer.length < eol + 1 + length + 1) return;
-      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
-      buffer = buffer.subarray(eol + 1 + length + 1);
-      queue.shift()?.resolve({ oid, type, data });
-    }
-  });
-  return {
-    read(spec) {
-      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
-      if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
-      return new Promise((resolve, reject) => {
-        queue.push({ resolve, reject });
-        child.stdin.write(`${spec}
-`);
-      });
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      child.stdin.end();
-    }
-  };
-}
-function treeEntries(tree, hashBytes2 = 20) {
-  const names = [];
-  let i = 0;
-  while (i < tree.length) {
-    const space = tree.indexOf(32, i);
-    const nul = tree.indexOf(0, space);
-    if (space < 0 || nul < 0) break;
-    names.push(tree.subarray(space + 1, nul).toString("utf8"));
-    i = nul + 1 + hashBytes2;
-  }
-  return names;
-}
-
-// action/positions.ts
-var decoder2 = new TextDecoder("utf-8", { fatal: false });
-async function withPositions(findings, registryPath, sources2) {
-  const prefix = registryPath === "." ? "" : `${registryPath}/`;
-  const byFile = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    if (f.line !== void 0 || !f.pointer || !f.file.endsWith(".json") || !f.file.startsWith(prefix))
-      continue;
-    byFile.set(f.file, [...byFile.get(f.file) ?? [], f]);
-  }
-  const located = /* @__PURE__ */ new Map();
-  for (const [file, list] of byFile) {
-    let bytes;
-    for (const source of sources2) {
-      bytes = await source.readFile(file.slice(prefix.length));
-      if (bytes) break;
-    }
-    if (!bytes) continue;
-    const positioned = attachPositions(list, decoder2.decode(bytes));
-    list.forEach((f, i) => {
-      located.set(f, positioned[i] ?? f);
-    });
-  }
-  return findings.map((f) => located.get(f) ?? f);
-}
-
-// action/registry-api.ts
-function apiRegistrySource(api, commit, registryPath) {
-  const full = (path2) => {
-    const clean = path2.replace(/^\/+/, "").replace(/\/+$/, "");
-    if (registryPath === "." || registryPath === "") return clean;
-    return clean === "" ? registryPath : `${registryPath}/${clean}`;
-  };
-  const cache2 = /* @__PURE__ */ new Map();
-  return {
-    root: `${registryPath}@${commit.slice(0, 12)}`,
-    readFile(path2) {
-      if (path2.split("/").includes("..")) return Promise.resolve(void 0);
-      let pending = cache2.get(path2);
-      if (!pending) {
-        pending = api.readFile(full(path2), commit);
-        cache2.set(path2, pending);
-      }
-      return pending;
-    },
-    list: (dir) => api.listDir(full(dir), commit)
-  };
-}
-
-// action/registry-git.ts
-function join2(root, path2) {
-  const clean = path2.replace(/^\/+/, "").replace(/\/+$/, "");
-  if (root === "." || root === "") return clean;
-  return clean === "" ? root : `${root}/${clean}`;
-}
-function gitRegistrySource(reader, commit, registryPath, hashBytes2 = commit.length === 64 ? 32 : 20) {
-  const pluginTrees = /* @__PURE__ */ new Map();
-  const spec = async (path2) => {
-    const m = /^plugins\/([^/]+)\/(.+)$/.exec(path2);
-    if (!m) return `${commit}:${join2(registryPath, path2)}`;
-    const [, name = "", rest = ""] = m;
-    let tree = pluginTrees.get(name);
-    if (!tree) {
-      tree = reader.read(`${commit}:${join2(registryPath, `plugins/${name}`)}`).then((o) => o?.type === "tree" ? o.oid : void 0);
-      pluginTrees.set(name, tree);
-    }
-    const oid = await tree;
-    return oid ? `${oid}:${rest}` : void 0;
-  };
-  const cache2 = /* @__PURE__ */ new Map();
-  const readFile4 = (path2) => {
-    if (path2.split("/").includes("..")) return Promise.resolve(void 0);
-    let pending = cache2.get(path2);
-    if (!pending) {
-      pending = spec(path2).then((s) => s ? reader.read(s) : void 0).then((o) => o?.type === "blob" ? o.data : void 0);
-      cache2.set(path2, pending);
-    }
-    return pending;
-  };
-  const list = async (dir) => {
-    const clean = dir.replace(/\/+$/, "");
-    if (clean.split("/").includes("..")) return [];
-    const s = await spec(clean);
-    const tree = s ? await reader.read(s) : void 0;
-    return tree?.type === "tree" ? treeEntries(tree.data, hashBytes2).sort() : [];
-  };
-  return { root: `${registryPath}@${commit.slice(0, 12)}`, readFile: readFile4, list };
-}
-
 // action/trusted-root.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 
 // core/signature/trusted-root.ts
 var import_protobuf_specs = __toESM(require_dist3(), 1);
-var import_verify2 = __toESM(require_dist4(), 1);
 import { X509Certificate as X509Certificate3 } from "node:crypto";
-import { createRequire } from "node:module";
+
+// node_modules/@sigstore/tuf/seeds.json with { type: 'json' }
+var seeds_default = { "https://tuf-repo-cdn.sigstore.dev": { "root.json": "ewogInNpZ25hdHVyZXMiOiBbCiAgewogICAia2V5aWQiOiAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICJzaWciOiAiMzA0NTAyMjA2NWM2OGYyOGViZTQ0ZDBhNGUwNDdhNmUyODdmOTY2OWM4ZTNiMzFlMDg1MzYzOTZjNjdhMTQ4MzMyNmJlOGM2MDIyMTAwZTc1MjRhODg5ZTQwZGUwZGY4NDIzMWRkNDBlMWZjYzU3ZmJiYmY2MjA1NWMxNzA3NjU2ODMwN2RiYzUwOTA0NiIKICB9LAogIHsKICAgImtleWlkIjogIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAic2lnIjogIjMwNDUwMjIwNmZlZGM0YTM4MmEwYzUxNTVlODEyYzliNzQ2MWZlMzg4ZWY3MDRmZWY5ZTA5M2M1YzIzNmUyMGFiYmY4ZTY2MjAyMjEwMDhiYmVjMzZiNjNiZjliYWViYzAzYTgzYzc3MGNmOTM4N2VmYzkwOTA3ZWI4MzA3MGI3YTg3NTEyOTUxMmQ2ODciCiAgfSwKICB7CiAgICJrZXlpZCI6ICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgInNpZyI6ICIzMDQ1MDIyMDQ2OGY0MjE5ZGI1MWM3ZTgxNWUxZTNkMzNkOTk4Nzg3OGFhMTJhZWFmMzMxNjA0ZDUxODBkZDYwYjE5ZGZiMzUwMjIxMDA5Zjc3OGVmNWU5NjY0N2MwOGJkMjNkNjNmNjljMGNjZTZmYzM1M2Q3NDdiOWQ1MWYzNWRjMGY4Njc4ZGU5ZmVmIgogIH0sCiAgewogICAia2V5aWQiOiAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICJzaWciOiAiMzA0NTAyMjAyOWUyNTE4YTdiY2FjMDVlYzBiMjI3ODA5Y2UwYzk2OTQwNjc0MzQxMmY5MGRjNTI1NTQwMWFmYjEzMzYzZjQ2MDIyMTAwODdhNjQxODIyNDllNDFkZDExZGU5MWM5ZjM4NWEzMzY1OWJkNjAxNDdhOTNkMTNjODZiN2E2NGU0NDdmOTgyNiIKICB9LAogIHsKICAgImtleWlkIjogIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiLAogICAic2lnIjogIjMwNDUwMjIxMDA4MDUxYzQ1NmVkMmJmNDhhYTVmYzU3NDI5MjhhYjA5MDQyNjZjMWQ2YmRkZTVmYzc1YWUyMGYxMmQwOThhOTU1MDIyMDNjYzY4M2JkODY3OTM4MDhlNmM5Zjg5ZTJjYTkzZjgwYjAwYzZlYTY0ODgwYWM0ZTM3ZGI2OWUyZTg2YjI0ZTMiCiAgfQogXSwKICJzaWduZWQiOiB7CiAgIl90eXBlIjogInJvb3QiLAogICJjb25zaXN0ZW50X3NuYXBzaG90IjogdHJ1ZSwKICAiZXhwaXJlcyI6ICIyMDI3LTA0LTIyVDE5OjI3OjMxWiIsCiAgImtleXMiOiB7CiAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFV1JpR3I1K2orM0o1U3NIK1p0cjVuRTJIMndPN1xuQlYrbk8zczkzZ0xjYTE4cVRPekhZMW9XeUFHRHlrTVNzR1RVQlN0OUQrQW4wS2ZLc0QybWZTTTQyUT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLW9ubGluZS11cmkiOiAiZ2Nwa21zOnByb2plY3RzL3NpZ3N0b3JlLXJvb3Qtc2lnbmluZy9sb2NhdGlvbnMvZ2xvYmFsL2tleVJpbmdzL3Jvb3QvY3J5cHRvS2V5cy90aW1lc3RhbXAvY3J5cHRvS2V5VmVyc2lvbnMvMSIKICAgfSwKICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiOiB7CiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRU14cFBPSkNJWjVvdEc0MTA2ZkdKc2VFUWkzVjlcbnBrTVlRNHV5VjlUajFNN1dIWEl5TEcramtmdnVHMGdsUTFKWmJSWlpCVjNnQVI0c29qZEdISVNlb3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAbGFuY2UiCiAgIH0sCiAgICIyMmY0Y2FlYzZkOGU2Zjk1NTVhZjY2YjNkNGMzY2IwNmEzYmIyM2ZkYzdlMzljOTE2YzYxZjQ2MmU2ZjUyYjA2IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFekJ6Vk9tSENQb2pNVkxTSTM2NFdpaVY4TlByRFxuNklnUnhWbGlza3ovdit5M0pFUjVtY1ZHY09ObGlEY1dNQzVKMmxmSG1qUE5QaGI0SDd4bThMemZTQT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBzYW50aWFnb3RvcnJlcyIKICAgfSwKICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiOiB7CiAgICAia2V5aWRfaGFzaF9hbGdvcml0aG1zIjogWwogICAgICJzaGEyNTYiLAogICAgICJzaGE1MTIiCiAgICBdLAogICAgImtleXR5cGUiOiAiZWNkc2EiLAogICAgImtleXZhbCI6IHsKICAgICAicHVibGljIjogIi0tLS0tQkVHSU4gUFVCTElDIEtFWS0tLS0tXG5NRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpbmlrU3NBUW1Za05lSDVlWXEvQ25JekxhYWNPXG54bFNhYXdRRE93cUt5L3RDcXhxNXh4UFNKYzIxSzRXSWhzOUd5T2tLZnp1ZVkzR0lMemNNSlo0Y1d3PT1cbi0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLVxuIgogICAgfSwKICAgICJzY2hlbWUiOiAiZWNkc2Etc2hhMi1uaXN0cDI1NiIsCiAgICAieC10dWYtb24tY2kta2V5b3duZXIiOiAiQGJvYmNhbGxhd2F5IgogICB9LAogICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTBnaHJoOTJMdzFZcjNpZEdWNVdxQ3RNREI4Q3hcbitEOGhkQzR3MlpMTklwbFZSb1ZHTHNrWWEzZ2hlTXlPamlKOGtQaTE1YVEyLy83UCtvajdVdkpQR3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAam9zaHVhZ2wiCiAgIH0sCiAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRVhzejNTWlhGYjhqTVY0Mmo2cEpseWpialI4S1xuTjNCd29jZXhxNkxNSWI1cXNXS09RdkxOMTZOVWVmTGM0SHN3T291bVJzVlZhYWpTcFFTNmZvYmtSdz09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBtbm02NzgiCiAgIH0KICB9LAogICJyb2xlcyI6IHsKICAgInJvb3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIiwKICAgICAiMjJmNGNhZWM2ZDhlNmY5NTU1YWY2NmIzZDRjM2NiMDZhM2JiMjNmZGM3ZTM5YzkxNmM2MWY0NjJlNmY1MmIwNiIsCiAgICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiLAogICAgICJhNjg3ZTViZjRmYWI4MmIwZWU1OGQ0NmUwNWM5NTM1MTQ1YTJjOWFmYjQ1OGY0M2Q0MmI0NWNhMGZkY2UyYTcwIiwKICAgICAiMTgzZTY0ZjM3NjcwZGMxM2NhMGQyODk5NWEzMDUzZjM3NDA5NTRkZGNlNDQzMjFhNDFlNDY1MzRjZjQ0ZTYzMiIKICAgIF0sCiAgICAidGhyZXNob2xkIjogMwogICB9LAogICAic25hcHNob3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IgogICAgXSwKICAgICJ0aHJlc2hvbGQiOiAxLAogICAgIngtdHVmLW9uLWNpLWV4cGlyeS1wZXJpb2QiOiAzNjUwLAogICAgIngtdHVmLW9uLWNpLXNpZ25pbmctcGVyaW9kIjogMzY1CiAgIH0sCiAgICJ0YXJnZXRzIjogewogICAgImtleWlkcyI6IFsKICAgICAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICAgIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAgICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDMKICAgfSwKICAgInRpbWVzdGFtcCI6IHsKICAgICJrZXlpZHMiOiBbCiAgICAgIjBjODc0MzJjM2JmMDlmZDk5MTg5ZmRjMzJmYTVlYWVkZjRlNGE1ZmFjN2JhYjczZmEwNGEyZTBmYzY0YWY2ZjUiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDEsCiAgICAieC10dWYtb24tY2ktZXhwaXJ5LXBlcmlvZCI6IDcsCiAgICAieC10dWYtb24tY2ktc2lnbmluZy1wZXJpb2QiOiA2CiAgIH0KICB9LAogICJzcGVjX3ZlcnNpb24iOiAiMS4wIiwKICAidmVyc2lvbiI6IDE2LAogICJ4LXR1Zi1vbi1jaS1leHBpcnktcGVyaW9kIjogMTk3LAogICJ4LXR1Zi1vbi1jaS1zaWduaW5nLXBlcmlvZCI6IDQ2CiB9Cn0=", targets: { "trusted_root.json": "ewogICJtZWRpYVR5cGUiOiAiYXBwbGljYXRpb24vdm5kLmRldi5zaWdzdG9yZS50cnVzdGVkcm9vdCtqc29uO3ZlcnNpb249MC4xIiwKICAidGxvZ3MiOiBbCiAgICB7CiAgICAgICJiYXNlVXJsIjogImh0dHBzOi8vcmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUyRzJZKzJ0YWJkVFY1QmNHaUJJeDBhOWZBRndya0JibUxTR3RrczRMM3FYNnlZWTB6dWZCbmhDOFVyL2l5NTVHaFdQLzlBL2JZMkxoQzMwTTkrUll0dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDEtMTJUMTE6NTM6MjdaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ3Tkk5YXRRR2x6K1ZXZk82TFJ5Z0g0UVVmWS84VzRSRndpVDVpNVdSZ0IwPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9sb2cyMDI1LTEucmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNQ293QlFZREsyVndBeUVBdDhybHAxa25Hd2pmYmNYQVlQWUFrbjBYaUx6MXg4TzR0MFlrRWhpZTI0ND0iLAogICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUQyNTUxOSIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjUtMDktMjNUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ6eEdaRlZ2ZDBGRW1qUjhXckZ3TWRjQUo5dnRhWS9RWGY0NFkxd1VlUDZBPSIKICAgICAgfQogICAgfQogIF0sCiAgImNlcnRpZmljYXRlQXV0aG9yaXRpZXMiOiBbCiAgICB7CiAgICAgICJzdWJqZWN0IjogewogICAgICAgICJvcmdhbml6YXRpb24iOiAic2lnc3RvcmUuZGV2IiwKICAgICAgICAiY29tbW9uTmFtZSI6ICJzaWdzdG9yZSIKICAgICAgfSwKICAgICAgInVyaSI6ICJodHRwczovL2Z1bGNpby5zaWdzdG9yZS5kZXYiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCK0RDQ0FYNmdBd0lCQWdJVE5Wa0Rab0Npb2ZQRHN5N2RmbTZnZUxidWh6QUtCZ2dxaGtqT1BRUURBekFxTVJVd0V3WURWUVFLRXd4emFXZHpkRzl5WlM1a1pYWXhFVEFQQmdOVkJBTVRDSE5wWjNOMGIzSmxNQjRYRFRJeE1ETXdOekF6TWpBeU9Wb1hEVE14TURJeU16QXpNakF5T1Zvd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRCMk1CQUdCeXFHU000OUFnRUdCU3VCQkFBaUEySUFCTFN5QTdJaTVrK3BOTzhaRVdZMHlsZW1XRG93T2tOYTNrTCtHWkU1WjVHV2VoTDkvQTliUk5BM1JicnNaNWkwSmNhc3RhUkw3U3A1ZnAvakQ1ZHhxYy9VZFRWbmx2UzE2YW4rMllmc3dlL1F1TG9sUlVDcmNPRTIrMmlBNSt0emQ2Tm1NR1F3RGdZRFZSMFBBUUgvQkFRREFnRUdNQklHQTFVZEV3RUIvd1FJTUFZQkFmOENBUUV3SFFZRFZSME9CQllFRk1qRkhRQkJtaVFwTWxFazZ3MnVTdTFLQnRQc01COEdBMVVkSXdRWU1CYUFGTWpGSFFCQm1pUXBNbEVrNncydVN1MUtCdFBzTUFvR0NDcUdTTTQ5QkFNREEyZ0FNR1VDTUg4bGlXSmZNdWk2dlhYQmhqRGdZNE13c2xtTi9USnhWZS84M1dyRm9td21OZjA1NnkxWDQ4RjljNG0zYTNvelhBSXhBS2pSYXk1L2FqL2pzS0tHSWttUWF0akk4dXVwSHIvK0N4RnZhSldtcFlxTmtMREdSVSs5b3J6aDVoSTJScmN1YVE9PSIKICAgICAgICAgIH0KICAgICAgICBdCiAgICAgIH0sCiAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAic3RhcnQiOiAiMjAyMS0wMy0wN1QwMzoyMDoyOVoiLAogICAgICAgICJlbmQiOiAiMjAyMi0xMi0zMVQyMzo1OTo1OS45OTlaIgogICAgICB9CiAgICB9LAogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly9mdWxjaW8uc2lnc3RvcmUuZGV2IiwKICAgICAgImNlcnRDaGFpbiI6IHsKICAgICAgICAiY2VydGlmaWNhdGVzIjogWwogICAgICAgICAgewogICAgICAgICAgICAicmF3Qnl0ZXMiOiAiTUlJQ0dqQ0NBYUdnQXdJQkFnSVVBTG5WaVZmblUwYnJKYXNtUmtIcm4vVW5mYVF3Q2dZSUtvWkl6ajBFQXdNd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRBZUZ3MHlNakEwTVRNeU1EQTJNVFZhRncwek1URXdNRFV4TXpVMk5UaGFNRGN4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWVNQndHQTFVRUF4TVZjMmxuYzNSdmNtVXRhVzUwWlhKdFpXUnBZWFJsTUhZd0VBWUhLb1pJemowQ0FRWUZLNEVFQUNJRFlnQUU4UlZTL3lzSCtOT3Z1RFp5UEladGlsZ1VGOU5sYXJZcEFkOUhQMXZCQkgxVTVDVjc3TFNTN3MwWmlING5FN0h2N3B0UzZMdnZSL1NUazc5OExWZ016TGxKNEhlSWZGM3RIU2FleExjWXBTQVNyMWtTME4vUmdCSnovOWpXQ2lYbm8zc3dlVEFPQmdOVkhROEJBZjhFQkFNQ0FRWXdFd1lEVlIwbEJBd3dDZ1lJS3dZQkJRVUhBd013RWdZRFZSMFRBUUgvQkFnd0JnRUIvd0lCQURBZEJnTlZIUTRFRmdRVTM5UHB6MVlrRVpiNXFOanBLRldpeGk0WVpEOHdId1lEVlIwakJCZ3dGb0FVV01BZVg1RkZwV2FwZXN5UW9aTWkwQ3JGeGZvd0NnWUlLb1pJemowRUF3TURad0F3WkFJd1BDc1FLNERZaVpZRFBJYURpNUhGS25meFh4NkFTU1ZtRVJmc3luWUJpWDJYNlNKUm5aVTg0LzlEWmRuRnZ2eG1BakJPdDZRcEJsYzRKLzBEeHZrVENxcGNsdnppTDZCQ0NQbmpkbElCM1B1M0J4c1BteWdVWTdJaTJ6YmRDZGxpaW93PSIKICAgICAgICAgIH0sCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCOXpDQ0FYeWdBd0lCQWdJVUFMWk5BUEZkeEhQd2plRGxvRHd5WUNoQU8vNHdDZ1lJS29aSXpqMEVBd013S2pFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUkV3RHdZRFZRUURFd2h6YVdkemRHOXlaVEFlRncweU1URXdNRGN4TXpVMk5UbGFGdzB6TVRFd01EVXhNelUyTlRoYU1Db3hGVEFUQmdOVkJBb1RESE5wWjNOMGIzSmxMbVJsZGpFUk1BOEdBMVVFQXhNSWMybG5jM1J2Y21Vd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVQ3WGVGVDRyYjNQUUd3UzRJYWp0TGszL09sbnBnYW5nYUJjbFlwc1lCcjVpKzR5bkIwN2NlYjNMUDBPSU9aZHhleFg2OWM1aVZ1eUpSUStIejA1eWkrVUYzdUJXQWxIcGlTNXNoMCtIMkdIRTdTWHJrMUVDNW0xVHIxOUw5Z2c5MmpZekJoTUE0R0ExVWREd0VCL3dRRUF3SUJCakFQQmdOVkhSTUJBZjhFQlRBREFRSC9NQjBHQTFVZERnUVdCQlJZd0I1ZmtVV2xacWw2ekpDaGt5TFFLc1hGK2pBZkJnTlZIU01FR0RBV2dCUll3QjVma1VXbFpxbDZ6SkNoa3lMUUtzWEYrakFLQmdncWhrak9QUVFEQXdOcEFEQm1BakVBajFuSGVYWnArMTNOV0JOYStFRHNEUDhHMVdXZzF0Q01XUC9XSFBxcGFWbzBqaHN3ZU5GWmdTczBlRTd3WUk0cUFqRUEyV0I5b3Q5OHNJa29GM3ZaWWRkMy9WdFdCNWI5VE5NZWE3SXgvc3RKNVRmY0xMZUFCTEU0Qk5KT3NRNHZuQkhKIgogICAgICAgICAgfQogICAgICAgIF0KICAgICAgfSwKICAgICAgInZhbGlkRm9yIjogewogICAgICAgICJzdGFydCI6ICIyMDIyLTA0LTEzVDIwOjA2OjE1WiIKICAgICAgfQogICAgfQogIF0sCiAgImN0bG9ncyI6IFsKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi90ZXN0IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUViZndSK1JKdWRYc2NnUkJScEtYMVhGRHkzUHl1ZER4ei9TZm5SaTFmVDhla3BmQmQyTzF1b3o3anIzWjhuS3p4QTY5RVVRK2VGQ0ZJM3pldWJQV1U3dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDMtMTRUMDA6MDA6MDBaIiwKICAgICAgICAgICJlbmQiOiAiMjAyMi0xMC0zMVQyMzo1OTo1OS45OTlaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJDR0NTOENoUy8yaEYwZEZySjRTY1JXY1lyQlk5d3pqU2JlYThJZ1kyYjNJPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi8yMDIyIiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpUFNsRmkwQ21GVGZFakNVcUY5SHVDRWNZWE5LQWFZYWxJSm1CWjh5eWV6UGpUcWh4cktCcE1uYW9jVnRMSkJJMWVNM3VYblF6UUdBSmRKNGdzOUZ5dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjItMTAtMjBUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICIzVDB3YXNiSEVUSmpHUjRjbVdjM0FxSktYcmplUEszL2g0cHlnQzhwN280PSIKICAgICAgfQogICAgfQogIF0sCiAgInRpbWVzdGFtcEF1dGhvcml0aWVzIjogWwogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUtdHNhLXNlbGZzaWduZWQiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly90aW1lc3RhbXAuc2lnc3RvcmUuZGV2L2FwaS92MS90aW1lc3RhbXAiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlDRURDQ0FaYWdBd0lCQWdJVU9oTlVMd3lRWWU2OHdVTXZ5NHFPaXlvaml3d3dDZ1lJS29aSXpqMEVBd013T1RFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNU0F3SGdZRFZRUURFeGR6YVdkemRHOXlaUzEwYzJFdGMyVnNabk5wWjI1bFpEQWVGdzB5TlRBME1EZ3dOalU1TkROYUZ3MHpOVEEwTURZd05qVTVORE5hTUM0eEZUQVRCZ05WQkFvVERITnBaM04wYjNKbExtUmxkakVWTUJNR0ExVUVBeE1NYzJsbmMzUnZjbVV0ZEhOaE1IWXdFQVlIS29aSXpqMENBUVlGSzRFRUFDSURZZ0FFNHJhMlo4aEtOaWcyVDlrRmpDQVRvR0czMGpreStXUXYzQnpMK21LdmgxU0tOUi9Vd3V3c2ZOQ2c0c3J5b1lBZDhFNmlzb3ZWQTNNNGFvTmRtOVFEaTUwWjhuVEV5dnFnZkRQdFRJd1hJdGZpVy9BRmYxVjd1d2tia0FvajB4eGNvMm93YURBT0JnTlZIUThCQWY4RUJBTUNCNEF3SFFZRFZSME9CQllFRkluOWVVT0h6OUJsUnNNQ1JzY3NjMXQ5dE9zRE1COEdBMVVkSXdRWU1CYUFGSmpzQWU5L3UxSC8xSlVlYjRxSW1GTUhpYzYvTUJZR0ExVWRKUUVCL3dRTU1Bb0dDQ3NHQVFVRkJ3TUlNQW9HQ0NxR1NNNDlCQU1EQTJnQU1HVUNNRHRwc1YvNkthTzBxeUYvVU1zWDJhU1VYS1FGZG9HVHB0UUdjMGZ0cTFjc3VsSFBHRzZkc215TU5kM0pCK0czRVFJeEFPYWp2QmNqcEptS2I0TnYrMlRhb2o4VWM1K2I2aWg2RlhDQ0tyYVNxdXBlMDd6cXN3TWNYSlRlMWNFeHZIdnZsdz09IgogICAgICAgICAgfSwKICAgICAgICAgIHsKICAgICAgICAgICAgInJhd0J5dGVzIjogIk1JSUI5ekNDQVh5Z0F3SUJBZ0lVVjdmMEdMRE9vRXpJaDhMWFNXODBPSmlVcDE0d0NnWUlLb1pJemowRUF3TXdPVEVWTUJNR0ExVUVDaE1NYzJsbmMzUnZjbVV1WkdWMk1TQXdIZ1lEVlFRREV4ZHphV2R6ZEc5eVpTMTBjMkV0YzJWc1puTnBaMjVsWkRBZUZ3MHlOVEEwTURnd05qVTVORE5hRncwek5UQTBNRFl3TmpVNU5ETmFNRGt4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWdNQjRHQTFVRUF4TVhjMmxuYzNSdmNtVXRkSE5oTFhObGJHWnphV2R1WldRd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVFVUU50ZlJUL291M1lBVGE2d0Iva0tUZTcwY2ZKd3lSSUJvdk1udDhSY0pwaC9DT0U4MnV5UzZGbXBwTExMMVZCUEdjUGZwUVBZSk5Yeld3aThpY3doS1E2Vy9RZTJoM29lYkJiMkZIcHdOSkRxbytUTWFDL3RkZmt2L0VsSkI3MmpSVEJETUE0R0ExVWREd0VCL3dRRUF3SUJCakFTQmdOVkhSTUJBZjhFQ0RBR0FRSC9BZ0VBTUIwR0ExVWREZ1FXQkJTWTdBSHZmN3RSLzlTVkhtK0tpSmhUQjRuT3Z6QUtCZ2dxaGtqT1BRUURBd05wQURCbUFqRUF3R0VHcmZHWlIxY2VuMVI4L0RUVk1JOTQzTHNzWm1KUnREcC9pN1NmR0htR1JQNmdSYnVqOXZPSzNiNjdaMFFRQWpFQXVUMkg2NzNMUUVhSFRjeVFTWnJrcDRtWDdXd2ttRitzVmJrWVk1bVhOK1JNSDEzS1VFSEhPcUFTYWVtWVdLL0UiCiAgICAgICAgICB9CiAgICAgICAgXQogICAgICB9LAogICAgICAidmFsaWRGb3IiOiB7CiAgICAgICAgInN0YXJ0IjogIjIwMjUtMDctMDRUMDA6MDA6MDBaIgogICAgICB9CiAgICB9CiAgXQp9Cg==", "registry.npmjs.org%2Fkeys.json": "ewogICAgImtleXMiOiBbCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OmpsM2J3c3d1ODBQampva0NnaDBvMnc1YzJVNExoUUFFNTdnajljejFrekEiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTFPbGIzek1BRkZ4WEtIaUlrUU81Y0ozWWhsNWk2VVBwK0lodXRlQkpidUhjQTVVb2dLbzBFV3RsV3dXNktTYUtvVE5FWUw3SmxDUWlWbmtoQmt0VWdnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIxOTk5LTAxLTAxVDAwOjAwOjAwLjAwMFoiLAogICAgICAgICAgICAgICAgICAgICJlbmQiOiAiMjAyNS0wMS0yOVQwMDowMDowMC4wMDBaIgogICAgICAgICAgICAgICAgfQogICAgICAgICAgICB9CiAgICAgICAgfSwKICAgICAgICB7CiAgICAgICAgICAgICJrZXlJZCI6ICJTSEEyNTY6amwzYndzd3U4MFBqam9rQ2doMG8ydzVjMlU0TGhRQUU1N2dqOWN6MWt6QSIsCiAgICAgICAgICAgICJrZXlVc2FnZSI6ICJucG06YXR0ZXN0YXRpb25zIiwKICAgICAgICAgICAgInB1YmxpY0tleSI6IHsKICAgICAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUxT2xiM3pNQUZGeFhLSGlJa1FPNWNKM1lobDVpNlVQcCtJaHV0ZUJKYnVIY0E1VW9nS28wRVd0bFd3VzZLU2FLb1RORVlMN0psQ1FpVm5raEJrdFVnZz09IiwKICAgICAgICAgICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUNEU0FfUDI1Nl9TSEFfMjU2IiwKICAgICAgICAgICAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAgICAgICAgICAgICAic3RhcnQiOiAiMjAyMi0xMi0wMVQwMDowMDowMC4wMDBaIiwKICAgICAgICAgICAgICAgICAgICAiZW5kIjogIjIwMjUtMDEtMjlUMDA6MDA6MDAuMDAwWiIKICAgICAgICAgICAgICAgIH0KICAgICAgICAgICAgfQogICAgICAgIH0sCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OkRoUTh3UjVBUEJ2RkhMRi8rVGMrQVl2UE9kVHBjSURxT2h4c0JIUndDN1UiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9LAogICAgICAgIHsKICAgICAgICAgICAgImtleUlkIjogIlNIQTI1NjpEaFE4d1I1QVBCdkZITEYvK1RjK0FZdlBPZFRwY0lEcU9oeHNCSFJ3QzdVIiwKICAgICAgICAgICAgImtleVVzYWdlIjogIm5wbTphdHRlc3RhdGlvbnMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9CiAgICBdCn0K" } } };
+
+// core/signature/trusted-root.ts
+var import_verify2 = __toESM(require_dist4(), 1);
 var MEDIA_TYPES2 = /* @__PURE__ */ new Set([
   "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
   "application/vnd.dev.sigstore.trustedroot.v0.2+json"
@@ -45291,10 +44950,13 @@ function parseTrustedRoot(json2, file) {
     };
   }
 }
+function trustedRootFromBytes(bytes, file) {
+  const loaded = loadJson(bytes, { file, maxBytes: 4 * 1024 * 1024 });
+  if (loaded.findings.length > 0) return { findings: loaded.findings };
+  return parseTrustedRoot(loaded.value, file);
+}
 function seedTrustedRootJson() {
-  const require2 = createRequire(import.meta.url);
-  const seeds = require2("@sigstore/tuf/seeds.json");
-  const encoded = seeds[PUBLIC_GOOD_MIRROR]?.targets?.["trusted_root.json"];
+  const encoded = seeds_default[PUBLIC_GOOD_MIRROR]?.targets?.["trusted_root.json"];
   if (!encoded) return void 0;
   return JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
 }
@@ -45325,7 +44987,15 @@ async function publicGoodTrustedRoot(fetcher) {
   };
 }
 
-// core/signature/trusted-root-tuf.ts
+// core/signature/choose-trusted-root.ts
+async function chooseTrustedRoot(candidates, publicGood) {
+  const chosen = candidates.explicit ?? candidates.registry;
+  if (!chosen) return publicGood();
+  if ("missing" in chosen) return { findings: [chosen.missing] };
+  return "bytes" in chosen ? trustedRootFromBytes(chosen.bytes, chosen.file) : parseTrustedRoot(chosen.json, chosen.file);
+}
+
+// net/sigstore-tuf.ts
 var import_protobuf_specs2 = __toESM(require_dist3(), 1);
 var import_tuf = __toESM(require_dist8(), 1);
 function tufTrustedRootFetcher(options) {
@@ -45341,140 +45011,25 @@ function tufTrustedRootFetcher(options) {
 }
 
 // action/trusted-root.ts
-var MAX_ROOT_BYTES = 4 * 1024 * 1024;
-function parse4(bytes, file) {
-  const loaded = loadJson(bytes, { file, maxBytes: MAX_ROOT_BYTES });
-  if (loaded.value === void 0) return { findings: loaded.findings };
-  return parseTrustedRoot(loaded.value, file);
-}
 async function trustedRootFor(inputPath, config, base, tufCachePath) {
-  if (inputPath) return parse4(await readFile3(inputPath), inputPath);
-  if (config?.sigstore_trusted_root) {
+  const explicit = inputPath ? { bytes: await readFile2(inputPath), file: inputPath } : void 0;
+  let registry;
+  if (!explicit && config?.sigstore_trusted_root) {
     const bytes = await base.readFile(config.sigstore_trusted_root);
-    if (bytes) return parse4(bytes, config.sigstore_trusted_root);
-    return {
-      findings: [
-        {
-          code: "TRUSTED_ROOT_INVALID",
-          severity: "error",
-          message: `config.json names sigstore_trusted_root "${config.sigstore_trusted_root}", which does not exist in the base commit.`,
-          file: "config.json",
-          pointer: "/sigstore_trusted_root"
-        }
-      ]
+    registry = bytes ? { bytes, file: config.sigstore_trusted_root } : {
+      missing: {
+        code: "TRUSTED_ROOT_INVALID",
+        severity: "error",
+        message: `config.json names sigstore_trusted_root "${config.sigstore_trusted_root}", which does not exist in the base commit.`,
+        file: "config.json",
+        pointer: "/sigstore_trusted_root"
+      }
     };
   }
-  return publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: tufCachePath }));
-}
-
-// action/pr-mode.ts
-function sortFindings(findings) {
-  return [...findings].sort(
-    (a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code)
+  return chooseTrustedRoot(
+    { explicit, registry },
+    () => publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: tufCachePath }))
   );
-}
-function isValid(findings, failOn) {
-  return !findings.some((f) => f.severity === "error" || failOn === "warning" && f.severity === "warning");
-}
-function sources(settings, event, api, reader, local) {
-  if (local || !api) {
-    return {
-      base: gitRegistrySource(reader, event.baseSha, settings.registryPath),
-      head: gitRegistrySource(reader, event.headSha, settings.registryPath)
-    };
-  }
-  return {
-    base: apiRegistrySource(api, event.baseSha, settings.registryPath),
-    head: apiRegistrySource(api, event.headSha, settings.registryPath)
-  };
-}
-async function verifyNewArtifacts(gathered, settings, base, head, ports) {
-  const rows = /* @__PURE__ */ new Map();
-  const findings = [];
-  const jobs = gathered.newVersions.filter((v) => v.manifest && v.entry);
-  if (!settings.verifyArtifacts || jobs.length === 0) return { findings, rows };
-  const ctx = artifactContext(settings, gathered.config, head, ports);
-  if (jobs.some((j) => j.bundleFile)) {
-    const root = await trustedRootFor(
-      settings.sigstoreTrustedRoot,
-      gathered.config,
-      base,
-      settings.tufCachePath
-    );
-    findings.push(...root.findings);
-    if (root.value !== void 0) ctx.trustedRoot = root.value;
-  }
-  for (const job of jobs) {
-    const result = await verifyArtifact(
-      {
-        plugin: job.plugin,
-        version: job.version,
-        file: job.file,
-        manifest: job.manifest,
-        entry: job.entry,
-        ...job.bundleFile ? { bundleFile: job.bundleFile } : {}
-      },
-      ctx
-    );
-    findings.push(...result.findings);
-    rows.set(job.file, result.row);
-  }
-  return { findings, rows };
-}
-async function checkPullRequest(settings, event, api, ports = {}) {
-  const reader = gitBatch(settings.workspace);
-  try {
-    return await check(settings, event, api, ports, reader);
-  } finally {
-    reader.close();
-  }
-}
-async function check(settings, event, api, ports, reader) {
-  const local = Boolean(
-    await reader.read(`${event.baseSha}^{commit}`) && await reader.read(`${event.headSha}^{commit}`)
-  );
-  const { changes, from } = await pullRequestChanges(
-    settings.workspace,
-    event.baseSha,
-    event.headSha,
-    api,
-    event.number,
-    local
-  );
-  const { base, head } = sources(settings, event, api, reader, local);
-  const gathered = await gather(settings.registryPath, event.author, changes, base, head);
-  const validation = (await validateRegistryFiles(head, gathered.toValidate)).findings.map((f) => ({
-    ...f,
-    file: registryFile(settings.registryPath, f.file)
-  }));
-  const governance = checkGovernance(gathered.ctx);
-  const artifacts = await verifyNewArtifacts(gathered, settings, base, head, ports);
-  const findings = sortFindings(
-    await withPositions([...validation, ...governance, ...artifacts.findings], settings.registryPath, [
-      head,
-      base
-    ])
-  );
-  const versions = gathered.newVersions.map((v) => {
-    const artifact = artifacts.rows.get(v.file);
-    return {
-      plugin: v.plugin,
-      version: v.version,
-      file: registryFile(settings.registryPath, v.file),
-      ...artifact ? { artifact } : {}
-    };
-  });
-  return {
-    mode: "pull_request",
-    valid: isValid(findings, settings.failOn),
-    failOn: settings.failOn,
-    findings,
-    versions,
-    changedPlugins: gathered.ctx.plugins.map((p) => p.name),
-    prNumber: event.number,
-    sha: event.headSha,
-    changesFrom: from
-  };
 }
 
 // action/full-mode.ts
@@ -45527,7 +45082,7 @@ async function checkFull(settings, event, ports = {}) {
   const sorted = sortFindings(findings);
   return {
     mode: "full",
-    valid: isValid(sorted, settings.failOn),
+    valid: passes(sorted, settings.failOn),
     failOn: settings.failOn,
     findings: sorted,
     versions,
@@ -47104,14 +46659,14 @@ function paginate(octokit, route, parameters, mapFn) {
     mapFn = parameters;
     parameters = void 0;
   }
-  return gather2(
+  return gather(
     octokit,
     [],
     iterator(octokit, route, parameters)[Symbol.asyncIterator](),
     mapFn
   );
 }
-function gather2(octokit, results, iterator2, mapFn) {
+function gather(octokit, results, iterator2, mapFn) {
   return iterator2.next().then((result) => {
     if (result.done) {
       return results;
@@ -47126,7 +46681,7 @@ function gather2(octokit, results, iterator2, mapFn) {
     if (earlyExit) {
       return results;
     }
-    return gather2(octokit, results, iterator2, mapFn);
+    return gather(octokit, results, iterator2, mapFn);
   });
 }
 var composePaginateRest = Object.assign(paginate, {
@@ -49705,10 +49260,858 @@ function readSettings(env = process.env) {
   };
   if (env.GITHUB_EVENT_PATH) settings.eventPath = env.GITHUB_EVENT_PATH;
   const mirror = getInput("artifact-mirror");
-  if (mirror) settings.artifactMirror = mirror.startsWith("/") ? mirror : `${workspace}/${mirror}`;
+  if (mirror)
+    settings.artifactMirror = mirror.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(mirror) ? mirror : `${workspace}/${mirror}`;
   if (trustedRoot)
     settings.sigstoreTrustedRoot = trustedRoot.startsWith("/") ? trustedRoot : `${workspace}/${trustedRoot}`;
   return settings;
+}
+
+// core/manifest.types.ts
+var SECURITY_LEVELS = ["untrusted", "community", "verified", "official"];
+
+// core/governance/accounts.ts
+function authorIsMaintainer(ctx) {
+  return ctx.maintainers.some((m) => m.github_id === ctx.author.id);
+}
+function hasAccount(accounts, id) {
+  return (accounts ?? []).some((a) => a.github_id === id);
+}
+function accountIds(accounts) {
+  return [...new Set((accounts ?? []).map((a) => a.github_id))].sort((x, y) => x - y).join(",");
+}
+
+// core/governance/rules/maintainer-required.ts
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+function changedGovernance(base, head) {
+  const changed = [];
+  if (base.name !== head.name) changed.push("/name");
+  if (accountIds(base.owners) !== accountIds(head.owners)) changed.push("/owners");
+  if (base.repository !== head.repository) changed.push("/repository");
+  if (canonical(base.signers ?? {}) !== canonical(head.signers ?? {})) changed.push("/signers");
+  return changed;
+}
+function entryFindings(plugin) {
+  if (!plugin.baseEntry || !plugin.entryChanged) return [];
+  if (!plugin.headEntry) {
+    return [
+      {
+        code: "MAINTAINER_REQUIRED",
+        severity: "error",
+        message: `Deleting or breaking ${plugin.entryFile} removes ${plugin.name}'s governance: only a maintainer may do that. To retire a plugin, set "deprecated": true.`,
+        file: plugin.entryFile,
+        pointer: ""
+      }
+    ];
+  }
+  return changedGovernance(plugin.baseEntry, plugin.headEntry).map((pointer) => ({
+    code: "MAINTAINER_REQUIRED",
+    severity: "error",
+    message: `Changing ${pointer.slice(1)} of ${plugin.name} needs a registry maintainer (takeover protection). Owners may only deprecate and yank; ask a maintainer to make this change.`,
+    file: plugin.entryFile,
+    pointer
+  }));
+}
+function levelFindings(plugin) {
+  const findings = [];
+  plugin.addedVersions.forEach((added, i) => {
+    const previous = plugin.previousVersions[i];
+    const before = previous?.manifest?.security?.security_level ?? "untrusted";
+    const after = added.manifest?.security?.security_level ?? "untrusted";
+    if (!previous?.manifest || SECURITY_LEVELS.indexOf(after) <= SECURITY_LEVELS.indexOf(before)) return;
+    findings.push({
+      code: "MAINTAINER_REQUIRED",
+      severity: "error",
+      message: `${plugin.name} ${added.version} raises security_level from ${before} (${previous.version}) to ${after}: a maintainer must approve a raised trust level.`,
+      file: added.file,
+      pointer: "/security/security_level"
+    });
+  });
+  return findings;
+}
+var maintainerRequired = (ctx) => {
+  if (authorIsMaintainer(ctx)) return [];
+  return ctx.plugins.flatMap((plugin) => [...entryFindings(plugin), ...levelFindings(plugin)]);
+};
+
+// core/governance/names.ts
+var CONFUSABLES = {
+  // Cyrillic
+  \u0430: "a",
+  \u0432: "b",
+  \u0435: "e",
+  \u0451: "e",
+  \u0437: "3",
+  \u0456: "i",
+  \u0457: "i",
+  \u0458: "j",
+  \u043A: "k",
+  \u043C: "m",
+  \u043D: "h",
+  \u043E: "o",
+  \u043F: "n",
+  \u0440: "p",
+  \u0441: "c",
+  \u0442: "t",
+  \u0443: "y",
+  \u0445: "x",
+  \u0455: "s",
+  "\u0501": "d",
+  \u04BB: "h",
+  "\u051B": "q",
+  "\u051D": "w",
+  "\u04CF": "l",
+  // Greek
+  \u03B1: "a",
+  \u03B2: "b",
+  \u03B3: "y",
+  \u03B5: "e",
+  \u03B7: "n",
+  \u03B9: "i",
+  \u03BA: "k",
+  \u03BD: "v",
+  \u03BF: "o",
+  \u03C1: "p",
+  \u03C4: "t",
+  \u03C5: "u",
+  \u03C7: "x",
+  \u03C9: "w",
+  // Latin lookalikes
+  \u0131: "i",
+  "\u0237": "j",
+  \u0142: "l",
+  \u00DF: "ss"
+};
+var LOOKALIKES = { "0": "o", "1": "l", i: "l", "|": "l" };
+function normalizeName(name) {
+  const folded = name.normalize("NFKC").toLowerCase().normalize("NFD").replace(new RegExp("\\p{M}", "gu"), "");
+  let out = "";
+  for (const ch of folded) {
+    if (ch === "-" || ch === "_" || ch === "." || /\s/u.test(ch)) continue;
+    const latin = CONFUSABLES[ch] ?? ch;
+    for (const c of latin) out += LOOKALIKES[c] ?? c;
+  }
+  return out;
+}
+function editDistance(a, b, max = 1) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// core/governance/new-names.ts
+function newPlugins(ctx) {
+  const added = ctx.plugins.filter((p) => !p.baseEntry && !ctx.baseNames.includes(p.name));
+  if (added.length === 0) return [];
+  const known = ctx.baseNames.map((name) => ({ name, key: normalizeName(name) }));
+  const out = [];
+  for (const plugin of added) {
+    out.push({ name: plugin.name, file: plugin.entryFile, others: [...known] });
+    known.push({ name: plugin.name, key: normalizeName(plugin.name) });
+  }
+  return out;
+}
+
+// core/governance/rules/name-collision.ts
+var nameCollision = (ctx) => {
+  const findings = [];
+  for (const plugin of newPlugins(ctx)) {
+    const key = normalizeName(plugin.name);
+    const clash = plugin.others.find((other) => other.key === key);
+    if (!clash) continue;
+    findings.push({
+      code: "NAME_COLLISION",
+      severity: "error",
+      message: `The new plugin name "${plugin.name}" collides with "${clash.name}" (both normalize to "${key}": punctuation, lookalike digits and confusable letters are ignored). Choose a distinct name.`,
+      file: plugin.file,
+      pointer: "/name"
+    });
+  }
+  return findings;
+};
+
+// core/governance/rules/name-similar.ts
+var nameSimilar = (ctx) => {
+  if (authorIsMaintainer(ctx)) return [];
+  const findings = [];
+  for (const plugin of newPlugins(ctx)) {
+    const key = normalizeName(plugin.name);
+    const near = plugin.others.find((other) => other.key !== key && editDistance(key, other.key, 1) <= 1);
+    if (!near) continue;
+    findings.push({
+      code: "NAME_SIMILAR",
+      severity: "error",
+      message: `The new plugin name "${plugin.name}" is one edit away from "${near.name}": a maintainer must confirm it is not a typosquat.`,
+      file: plugin.file,
+      pointer: "/name"
+    });
+  }
+  return findings;
+};
+
+// core/governance/rules/not-an-owner.ts
+var notAnOwner = (ctx) => {
+  if (authorIsMaintainer(ctx)) return [];
+  const findings = [];
+  for (const plugin of ctx.plugins) {
+    if (plugin.baseEntry) {
+      if (hasAccount(plugin.baseEntry.owners, ctx.author.id)) continue;
+      findings.push({
+        code: "NOT_AN_OWNER",
+        severity: "error",
+        message: `${ctx.author.login} (id ${ctx.author.id}) is not an owner of ${plugin.name}. Ask an owner listed in ${plugin.entryFile} to open this pull request, or to add you as an owner through a maintainer.`,
+        file: plugin.entryFile,
+        pointer: "/owners"
+      });
+    } else if (!plugin.headEntry || !hasAccount(plugin.headEntry.owners, ctx.author.id)) {
+      findings.push({
+        code: "NOT_AN_OWNER",
+        severity: "error",
+        message: `${plugin.name} is a new plugin: its ${plugin.entryFile} must list you (${ctx.author.login}, github_id ${ctx.author.id}) in "owners".`,
+        file: plugin.entryFile,
+        pointer: plugin.headEntry ? "/owners" : ""
+      });
+    }
+  }
+  return findings;
+};
+
+// core/governance/rules/outside-registry.ts
+var outsideRegistry = (ctx) => {
+  if (authorIsMaintainer(ctx)) return [];
+  const findings = [];
+  for (const change of ctx.changes) {
+    if (classifyPath(ctx.registryPath, change.path).kind !== "outside") continue;
+    findings.push({
+      code: "OUTSIDE_REGISTRY",
+      severity: "error",
+      message: `This pull request ${change.status === "deleted" ? "deletes" : change.status === "added" ? "adds" : "changes"} ${change.path}, which is outside ${ctx.registryPath}/plugins/: only a registry maintainer may change it. Move it to a separate pull request by a maintainer.`,
+      file: change.path,
+      pointer: ""
+    });
+  }
+  return findings;
+};
+
+// core/governance/rules/trust-downgrade.ts
+var KINDS = ["none", "key", "sigstore"];
+function signatureKind(view) {
+  if (view.hasBundle) return "sigstore";
+  if (view.manifest?.security?.signature) return "key";
+  return "none";
+}
+var trustDowngrade = (ctx) => {
+  const findings = [];
+  for (const plugin of ctx.plugins) {
+    plugin.addedVersions.forEach((added, i) => {
+      const previous = plugin.previousVersions[i];
+      if (!previous?.manifest || !added.manifest) return;
+      const kindBefore = signatureKind(previous);
+      const kindAfter = signatureKind(added);
+      if (KINDS.indexOf(kindAfter) < KINDS.indexOf(kindBefore)) {
+        findings.push({
+          code: "TRUST_DOWNGRADE",
+          severity: "error",
+          message: `${plugin.name} ${previous.version} is signed (${kindBefore}) but ${added.version} is ${kindAfter === "none" ? "unsigned" : `signed only with ${kindAfter}`}: a new version may not weaken its signature.`,
+          file: added.file,
+          pointer: kindBefore === "sigstore" ? "" : "/security/signature"
+        });
+      }
+      const levelBefore = previous.manifest.security?.security_level ?? "untrusted";
+      const levelAfter = added.manifest.security?.security_level ?? "untrusted";
+      if (SECURITY_LEVELS.indexOf(levelAfter) < SECURITY_LEVELS.indexOf(levelBefore)) {
+        findings.push({
+          code: "TRUST_DOWNGRADE",
+          severity: "error",
+          message: `${plugin.name} ${added.version} lowers security_level from ${levelBefore} (${previous.version}) to ${levelAfter}: trust may not go down between versions.`,
+          file: added.file,
+          pointer: "/security/security_level"
+        });
+      }
+    });
+  }
+  return findings;
+};
+
+// core/governance/rules/version-immutable.ts
+function addsBundleToPublished(ctx, kind) {
+  if (kind.kind !== "bundle") return false;
+  return ctx.plugins.some((p) => p.name === kind.plugin && p.baseVersions.includes(kind.version));
+}
+var versionImmutable = (ctx) => {
+  const findings = [];
+  for (const change of ctx.changes) {
+    const kind = classifyPath(ctx.registryPath, change.path);
+    if (kind.kind !== "version" && kind.kind !== "bundle") continue;
+    if (change.status === "added" && !addsBundleToPublished(ctx, kind)) continue;
+    findings.push({
+      code: "VERSION_IMMUTABLE",
+      severity: "error",
+      message: `${kind.plugin} ${kind.version} is published: ${change.path} may not be ${change.status === "deleted" ? "deleted" : change.status === "added" ? "added" : "modified"}. Publish a new version, or yank this one in entry.json ("yanked": {"${kind.version}": "reason"}).`,
+      file: change.path,
+      pointer: ""
+    });
+  }
+  return findings;
+};
+
+// core/governance/rules.ts
+var governanceRules = [
+  outsideRegistry,
+  versionImmutable,
+  notAnOwner,
+  maintainerRequired,
+  nameCollision,
+  nameSimilar,
+  trustDowngrade
+];
+function checkGovernance(ctx) {
+  return governanceRules.flatMap((rule) => rule(ctx));
+}
+
+// core/validate/validate-files.ts
+async function validateRegistryFiles(source, files) {
+  let filesRead = 0;
+  const read = async (rel) => {
+    filesRead++;
+    return source.readFile(rel);
+  };
+  const findings = [];
+  const manifests = /* @__PURE__ */ new Map();
+  const configBytes = await read(CONFIG_FILE);
+  const configResult = configBytes ? validateConfig(configBytes, CONFIG_FILE) : void 0;
+  const config = configResult?.value;
+  const entries = /* @__PURE__ */ new Map();
+  const entryOf = (name) => {
+    let pending = entries.get(name);
+    if (!pending) {
+      pending = read(entryFile(name)).then(
+        (b) => b ? validateEntry(b, entryFile(name), name).value : void 0
+      );
+      entries.set(name, pending);
+    }
+    return pending;
+  };
+  const listings = /* @__PURE__ */ new Map();
+  const listingOf = (name) => {
+    let pending = listings.get(name);
+    if (!pending) {
+      pending = source.list(versionsDir(name));
+      listings.set(name, pending);
+    }
+    return pending;
+  };
+  const knownOf = async (name) => {
+    const [files2, entry] = await Promise.all([listingOf(name), entryOf(name)]);
+    return files2.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).map((version) => ({ version, yanked: Object.hasOwn(entry?.yanked ?? {}, version) }));
+  };
+  for (const file of files) {
+    const where = classifyPath2(file);
+    const bytes = await read(file);
+    if (!bytes) {
+      findings.push({
+        code: "FILE_UNREADABLE",
+        severity: "error",
+        message: "the file does not exist",
+        file,
+        pointer: ""
+      });
+      continue;
+    }
+    if (where.kind === "config") findings.push(...configResult?.findings ?? []);
+    else if (where.kind === "entry") findings.push(...validateEntry(bytes, file, where.name).findings);
+    else if (where.kind === "bundle") {
+      const manifests2 = await listingOf(where.name);
+      if (!manifests2.includes(`${where.version}.json`)) {
+        findings.push({
+          code: "ORPHAN_FILE",
+          severity: "error",
+          message: `a Sigstore bundle for ${where.version}, which has no manifest`,
+          file: bundleFile(where.name, where.version),
+          pointer: ""
+        });
+      }
+    } else if (where.kind === "version") {
+      const deps = loadJson(bytes, { file }).value?.requirements?.dependencies;
+      const names = Array.isArray(deps) ? deps.map((d) => d?.name).filter((n) => typeof n === "string") : [];
+      const known = /* @__PURE__ */ new Map();
+      await Promise.all(names.map(async (n) => known.set(n, await knownOf(n))));
+      const [entry, listing] = await Promise.all([entryOf(where.name), listingOf(where.name)]);
+      const result = validateManifest(bytes, file, {
+        path: { name: where.name, version: where.version },
+        ...config ? { config } : {},
+        ...entry ? { entry } : {},
+        hasBundle: listing.includes(`${where.version}.sigstore.json`),
+        lookup: (name) => {
+          const list = known.get(name);
+          return list && list.length > 0 ? list : void 0;
+        }
+      });
+      findings.push(...result.findings);
+      if (result.value) manifests.set(file, result.value);
+    } else {
+      findings.push(...validateManifest(bytes, file, config ? { config } : {}).findings);
+    }
+  }
+  return { findings, filesRead, manifests, ...config ? { config } : {} };
+}
+
+// action/git.ts
+import { execFile } from "node:child_process";
+var GitError = class extends Error {
+  code = "GIT_FAILED";
+  constructor(message, options) {
+    super(message, options);
+    this.name = "GitError";
+  }
+};
+function git(cwd, args) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      ["-c", "core.quotePath=false", "--no-pager", ...args],
+      {
+        cwd,
+        encoding: "buffer",
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }
+      },
+      (error2, stdout, stderr) => {
+        if (error2) {
+          reject(
+            new GitError(`git ${args.join(" ")} failed: ${stderr.toString("utf8").trim()}`, { cause: error2 })
+          );
+        } else {
+          resolve(stdout);
+        }
+      }
+    );
+  });
+}
+
+// action/diff.ts
+async function gitChanges(cwd, baseSha, headSha) {
+  const out = await git(cwd, [
+    "diff-tree",
+    "-r",
+    "-z",
+    "--name-status",
+    "--no-renames",
+    "--merge-base",
+    baseSha,
+    headSha
+  ]);
+  const parts = out.toString("utf8").split("\0");
+  const changes = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i];
+    const path2 = parts[i + 1];
+    if (status.startsWith("A")) changes.push({ status: "added", path: path2 });
+    else if (status.startsWith("D")) changes.push({ status: "deleted", path: path2 });
+    else changes.push({ status: "modified", path: path2 });
+  }
+  return changes;
+}
+function apiChanges(files) {
+  const changes = [];
+  for (const file of files) {
+    if (file.status === "added" || file.status === "copied")
+      changes.push({ status: "added", path: file.filename });
+    else if (file.status === "removed") changes.push({ status: "deleted", path: file.filename });
+    else if (file.status === "renamed") {
+      if (file.previous_filename) changes.push({ status: "deleted", path: file.previous_filename });
+      changes.push({ status: "added", path: file.filename });
+    } else changes.push({ status: "modified", path: file.filename });
+  }
+  return changes;
+}
+async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
+  if (local) {
+    return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
+  }
+  if (!api) {
+    throw new Error(
+      `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`
+    );
+  }
+  return { changes: apiChanges(await api.listPullRequestFiles(prNumber)), from: "api" };
+}
+
+// action/gather.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+async function json(source, file) {
+  const bytes = await source.readFile(file);
+  if (!bytes) return void 0;
+  const value = loadJson(bytes, { file }).value;
+  return value && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+}
+function manifestVersions(files) {
+  return files.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).filter((v) => import_semver4.default.valid(v) !== null);
+}
+async function pluginChange(name, changes, base, head, registryPath) {
+  const entryRel = `plugins/${name}/entry.json`;
+  const versionsRel = `plugins/${name}/versions`;
+  const [baseEntry, headEntry, baseFiles, headFiles] = await Promise.all([
+    json(base, entryRel),
+    json(head, entryRel),
+    base.list(versionsRel),
+    head.list(versionsRel)
+  ]);
+  const added = changes.filter((c) => {
+    const kind = classifyPath(registryPath, c.path);
+    return c.status === "added" && kind.kind === "version" && kind.plugin === name;
+  });
+  const baseVersions = manifestVersions(baseFiles).sort(import_semver4.default.compare);
+  const addedVersions = [];
+  const previousVersions = [];
+  const newVersions = [];
+  for (const change of added) {
+    const kind = classifyPath(registryPath, change.path);
+    if (kind.kind !== "version") continue;
+    const file = `${versionsRel}/${kind.version}.json`;
+    const manifest = await json(head, file);
+    const hasBundle = headFiles.includes(`${kind.version}.sigstore.json`);
+    addedVersions.push({
+      version: kind.version,
+      file: change.path,
+      hasBundle,
+      ...manifest ? { manifest } : {}
+    });
+    const below = import_semver4.default.valid(kind.version) ? baseVersions.filter((v) => import_semver4.default.lt(v, kind.version)) : [];
+    const prev = below.at(-1);
+    if (prev) {
+      const prevManifest = await json(base, `${versionsRel}/${prev}.json`);
+      previousVersions.push({
+        version: prev,
+        file: registryFile(registryPath, `${versionsRel}/${prev}.json`),
+        hasBundle: baseFiles.includes(`${prev}.sigstore.json`),
+        ...prevManifest ? { manifest: prevManifest } : {}
+      });
+    } else {
+      previousVersions.push(void 0);
+    }
+    const pins = baseEntry ?? headEntry;
+    newVersions.push({
+      plugin: name,
+      version: kind.version,
+      file,
+      ...manifest ? { manifest } : {},
+      ...hasBundle ? { bundleFile: `${versionsRel}/${kind.version}.sigstore.json` } : {},
+      ...pins ? { entry: pins } : {}
+    });
+  }
+  const entryFile2 = registryFile(registryPath, entryRel);
+  const plugin = {
+    name,
+    entryFile: entryFile2,
+    entryChanged: changes.some((c) => c.path === entryFile2),
+    addedVersions,
+    previousVersions,
+    baseVersions,
+    ...baseEntry ? { baseEntry } : {},
+    ...headEntry ? { headEntry } : {}
+  };
+  return { plugin, newVersions };
+}
+async function gather2(registryPath, author, changes, base, head) {
+  const config = await json(base, "config.json");
+  const names = touchedPlugins(registryPath, changes);
+  const results = await Promise.all(
+    names.map((name) => pluginChange(name, changes, base, head, registryPath))
+  );
+  const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
+  const prefix = registryPath === "." ? "" : `${registryPath}/`;
+  const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => classifyPath2(rel).kind !== "other");
+  return {
+    ctx: {
+      registryPath,
+      author,
+      maintainers: Array.isArray(config?.maintainers) ? config.maintainers : [],
+      changes,
+      plugins: results.map((r) => r.plugin),
+      baseNames
+    },
+    ...config ? { config } : {},
+    newVersions: results.flatMap((r) => r.newVersions),
+    toValidate
+  };
+}
+
+// action/git-batch.ts
+import { spawn } from "node:child_process";
+function gitBatch(cwd) {
+  const child = spawn("git", ["cat-file", "--batch"], {
+    cwd,
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }
+  });
+  const queue = [];
+  let buffer = Buffer.alloc(0);
+  let closed = false;
+  const failAll = (error2) => {
+    closed = true;
+    for (const p of queue.splice(0)) p.reject(error2);
+  };
+  child.on("error", failAll);
+  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.stdout.on("data", (chunk2) => {
+    buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
+    for (; ; ) {
+      const eol = buffer.indexOf(10);
+      if (eol < 0) return;
+      const header = buffer.subarray(0, eol).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        buffer = buffer.subarray(eol + 1);
+        queue.shift()?.resolve(void 0);
+        continue;
+      }
+      const [oid = "", type, size] = header.split(" ");
+      const length = Number(size);
+      if (buffer.length < eol + 1 + length + 1) return;
+      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
+      buffer = buffer.subarray(eol + 1 + length + 1);
+      queue.shift()?.resolve({ oid, type, data });
+    }
+  });
+  return {
+    read(spec) {
+      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+      if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
+      return new Promise((resolve, reject) => {
+        queue.push({ resolve, reject });
+        child.stdin.write(`${spec}
+`);
+      });
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      child.stdin.end();
+    }
+  };
+}
+function treeEntries(tree, hashBytes2 = 20) {
+  const names = [];
+  let i = 0;
+  while (i < tree.length) {
+    const space = tree.indexOf(32, i);
+    const nul = tree.indexOf(0, space);
+    if (space < 0 || nul < 0) break;
+    names.push(tree.subarray(space + 1, nul).toString("utf8"));
+    i = nul + 1 + hashBytes2;
+  }
+  return names;
+}
+
+// action/positions.ts
+var decoder2 = new TextDecoder("utf-8", { fatal: false });
+async function withPositions(findings, registryPath, sources2) {
+  const prefix = registryPath === "." ? "" : `${registryPath}/`;
+  const byFile = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (f.line !== void 0 || !f.pointer || !f.file.endsWith(".json") || !f.file.startsWith(prefix))
+      continue;
+    byFile.set(f.file, [...byFile.get(f.file) ?? [], f]);
+  }
+  const located = /* @__PURE__ */ new Map();
+  for (const [file, list] of byFile) {
+    let bytes;
+    for (const source of sources2) {
+      bytes = await source.readFile(file.slice(prefix.length));
+      if (bytes) break;
+    }
+    if (!bytes) continue;
+    const positioned = attachPositions(list, decoder2.decode(bytes));
+    list.forEach((f, i) => {
+      located.set(f, positioned[i] ?? f);
+    });
+  }
+  return findings.map((f) => located.get(f) ?? f);
+}
+
+// action/registry-api.ts
+function apiRegistrySource(api, commit, registryPath) {
+  const full = (path2) => {
+    const clean = path2.replace(/^\/+/, "").replace(/\/+$/, "");
+    if (registryPath === "." || registryPath === "") return clean;
+    return clean === "" ? registryPath : `${registryPath}/${clean}`;
+  };
+  const cache2 = /* @__PURE__ */ new Map();
+  return {
+    root: `${registryPath}@${commit.slice(0, 12)}`,
+    readFile(path2) {
+      if (path2.split("/").includes("..")) return Promise.resolve(void 0);
+      let pending = cache2.get(path2);
+      if (!pending) {
+        pending = api.readFile(full(path2), commit);
+        cache2.set(path2, pending);
+      }
+      return pending;
+    },
+    list: (dir) => api.listDir(full(dir), commit)
+  };
+}
+
+// action/registry-git.ts
+function join2(root, path2) {
+  const clean = path2.replace(/^\/+/, "").replace(/\/+$/, "");
+  if (root === "." || root === "") return clean;
+  return clean === "" ? root : `${root}/${clean}`;
+}
+function gitRegistrySource(reader, commit, registryPath, hashBytes2 = commit.length === 64 ? 32 : 20) {
+  const pluginTrees = /* @__PURE__ */ new Map();
+  const spec = async (path2) => {
+    const m = /^plugins\/([^/]+)\/(.+)$/.exec(path2);
+    if (!m) return `${commit}:${join2(registryPath, path2)}`;
+    const [, name = "", rest = ""] = m;
+    let tree = pluginTrees.get(name);
+    if (!tree) {
+      tree = reader.read(`${commit}:${join2(registryPath, `plugins/${name}`)}`).then((o) => o?.type === "tree" ? o.oid : void 0);
+      pluginTrees.set(name, tree);
+    }
+    const oid = await tree;
+    return oid ? `${oid}:${rest}` : void 0;
+  };
+  const cache2 = /* @__PURE__ */ new Map();
+  const readFile3 = (path2) => {
+    if (path2.split("/").includes("..")) return Promise.resolve(void 0);
+    let pending = cache2.get(path2);
+    if (!pending) {
+      pending = spec(path2).then((s) => s ? reader.read(s) : void 0).then((o) => o?.type === "blob" ? o.data : void 0);
+      cache2.set(path2, pending);
+    }
+    return pending;
+  };
+  const list = async (dir) => {
+    const clean = dir.replace(/\/+$/, "");
+    if (clean.split("/").includes("..")) return [];
+    const s = await spec(clean);
+    const tree = s ? await reader.read(s) : void 0;
+    return tree?.type === "tree" ? treeEntries(tree.data, hashBytes2).sort() : [];
+  };
+  return { root: `${registryPath}@${commit.slice(0, 12)}`, readFile: readFile3, list };
+}
+
+// action/pr-mode.ts
+function sources(settings, event, api, reader, local) {
+  if (local || !api) {
+    return {
+      base: gitRegistrySource(reader, event.baseSha, settings.registryPath),
+      head: gitRegistrySource(reader, event.headSha, settings.registryPath)
+    };
+  }
+  return {
+    base: apiRegistrySource(api, event.baseSha, settings.registryPath),
+    head: apiRegistrySource(api, event.headSha, settings.registryPath)
+  };
+}
+async function verifyNewArtifacts(gathered, validated, settings, base, head, ports) {
+  const rows = /* @__PURE__ */ new Map();
+  const findings = [];
+  const jobs = gathered.newVersions.filter((v) => v.entry && validated.has(v.file)).map((v) => ({ ...v, manifest: validated.get(v.file) }));
+  if (!settings.verifyArtifacts || jobs.length === 0) return { findings, rows };
+  const ctx = artifactContext(settings, gathered.config, head, ports);
+  if (jobs.some((j) => j.bundleFile)) {
+    const root = await trustedRootFor(
+      settings.sigstoreTrustedRoot,
+      gathered.config,
+      base,
+      settings.tufCachePath
+    );
+    findings.push(...root.findings);
+    if (root.value !== void 0) ctx.trustedRoot = root.value;
+  }
+  for (const job of jobs) {
+    const result = await verifyArtifact(
+      {
+        plugin: job.plugin,
+        version: job.version,
+        file: job.file,
+        manifest: job.manifest,
+        entry: job.entry,
+        ...job.bundleFile ? { bundleFile: job.bundleFile } : {}
+      },
+      ctx
+    );
+    findings.push(...result.findings);
+    rows.set(job.file, result.row);
+  }
+  return { findings, rows };
+}
+async function checkPullRequest(settings, event, api, ports = {}) {
+  const reader = gitBatch(settings.workspace);
+  try {
+    return await check(settings, event, api, ports, reader);
+  } finally {
+    reader.close();
+  }
+}
+async function check(settings, event, api, ports, reader) {
+  const local = Boolean(
+    await reader.read(`${event.baseSha}^{commit}`) && await reader.read(`${event.headSha}^{commit}`)
+  );
+  const { changes, from } = await pullRequestChanges(
+    settings.workspace,
+    event.baseSha,
+    event.headSha,
+    api,
+    event.number,
+    local
+  );
+  const { base, head } = sources(settings, event, api, reader, local);
+  const gathered = await gather2(settings.registryPath, event.author, changes, base, head);
+  const validated = await validateRegistryFiles(head, gathered.toValidate);
+  const validation = validated.findings.map((f) => ({
+    ...f,
+    file: registryFile(settings.registryPath, f.file)
+  }));
+  const governance = checkGovernance(gathered.ctx);
+  const artifacts = await verifyNewArtifacts(gathered, validated.manifests, settings, base, head, ports);
+  const findings = sortFindings(
+    await withPositions([...validation, ...governance, ...artifacts.findings], settings.registryPath, [
+      head,
+      base
+    ])
+  );
+  const versions = gathered.newVersions.map((v) => {
+    const artifact = artifacts.rows.get(v.file);
+    return {
+      plugin: v.plugin,
+      version: v.version,
+      file: registryFile(settings.registryPath, v.file),
+      ...artifact ? { artifact } : {}
+    };
+  });
+  return {
+    mode: "pull_request",
+    valid: passes(findings, settings.failOn),
+    failOn: settings.failOn,
+    findings,
+    versions,
+    changedPlugins: gathered.ctx.plugins.map((p) => p.name),
+    prNumber: event.number,
+    sha: event.headSha,
+    changesFrom: from
+  };
 }
 
 // action/report/publish.ts
@@ -49730,20 +50133,16 @@ function annotate(findings) {
 }
 
 // action/report/markdown.ts
-var INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u00AD]/g;
+var visible = (text) => replaceInvisible(text, { render: codePointLabel });
 function escapeMarkdown(text) {
-  return text.replace(INVISIBLE, (ch) => `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/\r?\n/g, " ");
+  return visible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/\r?\n/g, " ");
 }
 function table(header, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 function code(text) {
-  const clean = text.replace(
-    INVISIBLE,
-    (ch) => `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`
-  );
-  return `\`${clean.replace(/`/g, "'").replace(/\r?\n/g, " ").replace(/\|/g, "\\|")}\``;
+  return `\`${visible(text).replace(/`/g, "'").replace(/\r?\n/g, " ").replace(/\|/g, "\\|")}\``;
 }
 
 // action/report/summary.ts
@@ -49905,15 +50304,21 @@ async function run() {
     const settings = readSettings();
     const event = await readEvent(settings.eventName, settings.eventPath);
     const api = settings.token ? gitHubApi(settings.token, settings.apiUrl, settings.repository) : void 0;
-    const ports = settings.artifactMirror ? { fetcher: mirrorFetcher(settings.artifactMirror) } : {};
+    const ports = {
+      fetcher: gateFetcher(
+        {
+          maxBytes: settings.maxDownloadBytes,
+          timeoutMs: settings.downloadTimeoutMs,
+          allowLoopbackHttp: settings.allowLoopbackHttp
+        },
+        settings.artifactMirror
+      )
+    };
     const report = event.kind === "pull_request" ? await checkPullRequest(settings, event, api, ports) : await checkFull(settings, event, ports);
     await publish(report, settings, event.kind === "pull_request" ? event : void 0, api);
     if (!report.valid) {
-      const failing = report.findings.filter(
-        (f) => f.severity === "error" || report.failOn === "warning" && f.severity === "warning"
-      );
       setFailed(
-        `The registry gate found ${failing.length} problem(s); see the annotations and the job summary.`
+        `The registry gate found ${failing(report.findings, report.failOn).length} problem(s); see the annotations and the job summary.`
       );
     }
   } catch (error2) {

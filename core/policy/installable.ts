@@ -19,7 +19,7 @@ export function installability(
         {
           code: "UNSUPPORTED_INSTALLATION_METHOD",
           severity: "error",
-          message: `${file} installs by ${method}; this runner installs binaries, archives and (with --allow-scripts) scripts`,
+          message: `installs by ${method}; this runner installs binaries, archives and (with --allow-scripts) scripts`,
           file,
           pointer: "/installation/installation_method",
         },

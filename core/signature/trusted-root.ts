@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
-import { createRequire } from "node:module";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
+import seeds from "@sigstore/tuf/seeds.json" with { type: "json" };
 import { toTrustMaterial } from "@sigstore/verify";
 import type { Finding, Result } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
@@ -138,9 +138,9 @@ export function trustedRootFromBytes(bytes: Uint8Array, file: string): Result<Tr
 
 /** The public-good trusted root shipped inside @sigstore/tuf (its `seeds.json`): no network. */
 export function seedTrustedRootJson(): unknown {
-  const require = createRequire(import.meta.url);
-  const seeds = require("@sigstore/tuf/seeds.json") as Record<string, { targets?: Record<string, string> }>;
-  const encoded = seeds[PUBLIC_GOOD_MIRROR]?.targets?.["trusted_root.json"];
+  // Imported statically, so the Action's bundle carries it (a runtime require found no file there).
+  const encoded = (seeds as Record<string, { targets?: Record<string, string> }>)[PUBLIC_GOOD_MIRROR]
+    ?.targets?.["trusted_root.json"];
   if (!encoded) return undefined;
   return JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
 }

@@ -16,13 +16,20 @@ import { validateManifest } from "./validate-manifest.ts";
 export async function validateRegistryFiles(
   source: RegistrySource,
   files: readonly string[],
-): Promise<{ findings: Finding[]; filesRead: number }> {
+): Promise<{
+  findings: Finding[];
+  filesRead: number;
+  /** The manifests among `files` that passed the schema, by path: what was judged, for clients that install it. */
+  manifests: Map<string, Manifest>;
+  config?: RegistryConfig;
+}> {
   let filesRead = 0;
   const read = async (rel: string): Promise<Uint8Array | undefined> => {
     filesRead++;
     return source.readFile(rel);
   };
   const findings: Finding[] = [];
+  const manifests = new Map<string, Manifest>();
   const configBytes = await read(CONFIG_FILE);
   const configResult = configBytes ? validateConfig(configBytes, CONFIG_FILE) : undefined;
   const config: RegistryConfig | undefined = configResult?.value;
@@ -99,9 +106,10 @@ export async function validateRegistryFiles(
         },
       });
       findings.push(...result.findings);
+      if (result.value) manifests.set(file, result.value);
     } else {
       findings.push(...validateManifest(bytes, file, config ? { config } : {}).findings);
     }
   }
-  return { findings, filesRead };
+  return { findings, filesRead, manifests, ...(config ? { config } : {}) };
 }

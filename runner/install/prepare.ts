@@ -1,5 +1,6 @@
 import { passes } from "../../core/findings.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { imageDigestRequirement } from "../../core/policy/artifact-requirements.ts";
 import { installability, missingPermissions } from "../../core/policy/installable.ts";
 import type { SystemInfo } from "../../core/policy/system.ts";
 import { unmetRequirements } from "../../core/policy/system.ts";
@@ -39,6 +40,8 @@ export async function prepare(
   if (!judged.value || !passes(judged.findings))
     throw refusalError(judged.findings, { name, version }, label);
   const manifest = judged.value;
+  const digest = imageDigestRequirement(manifest, label);
+  if (digest.length > 0) throw refusalError(digest, { name, version }, label);
   const unmet = unmetRequirements(manifest, system, label);
   if (unmet.length > 0) {
     throw refusalError(unmet, { name, version, unmet: unmet.map((f) => f.message) }, label);

@@ -1,10 +1,13 @@
+import { existsSync } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { CONFIG_FILE, PLUGINS_DIR } from "../../core/registry/layout.ts";
 import {
   createManifestSetSource,
   type LocatedManifest,
   type ManifestSetOptions,
 } from "./manifest-set-source.ts";
+import { createRegistryFolderSource } from "./registry-folder-source.ts";
 import type { MetadataSource, SourceKind } from "./source.types.ts";
 
 const NAMES = new Set(["plugin.json", "manifest.json", "plugin.manifest.json"]);
@@ -38,11 +41,18 @@ export async function scanManifests(dir: string, recursive: boolean): Promise<Lo
   return found;
 }
 
-/** The `filesystem` discovery source (loose manifests in a folder). */
+/**
+ * The `filesystem` discovery source: a registry folder (config.json and plugins/) is read as that
+ * registry, judged as the gate judges it (registry-folder-source.ts); any other folder holds loose
+ * manifests, which count as untrusted.
+ */
 export function createFilesystemSource(
   dir: string,
   options: ManifestSetOptions & { recursive?: boolean; kind?: SourceKind } = {},
 ): MetadataSource {
+  if (!options.kind && existsSync(join(dir, CONFIG_FILE)) && existsSync(join(dir, PLUGINS_DIR))) {
+    return createRegistryFolderSource(dir, options);
+  }
   return createManifestSetSource(
     options.kind ?? "filesystem",
     dir,
