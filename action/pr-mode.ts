@@ -1,8 +1,8 @@
 import { passes, sortFindings } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
-import type { Manifest } from "../core/manifest.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { checkGovernance } from "../core/governance/rules.ts";
+import type { Manifest } from "../core/manifest.types.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";

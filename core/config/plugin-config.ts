@@ -24,13 +24,18 @@ export interface PluginConfigCheck {
  * does not fit. Required fields listed in `required_fields` are the caller's to report (a missing
  * secret is a warning at install, a problem for `config --validate`).
  */
-export function checkPluginConfig(manifest: Manifest, value: unknown, options: PluginConfigCheck = {}): Finding[] {
+export function checkPluginConfig(
+  manifest: Manifest,
+  value: unknown,
+  options: PluginConfigCheck = {},
+): Finding[] {
   const file = options.file ?? `${manifest.metadata.name}@${manifest.metadata.version}`;
   const pointer = options.pointer ?? "";
   const text = manifest.configuration?.schema;
   if (text === undefined) return [];
   const loaded = loadJson(new TextEncoder().encode(text), { file, maxBytes: 64 * 1024, maxDepth: 32 });
-  const compiled = loaded.value === undefined ? loaded.findings[0]?.message : compileConfigSchema(text, loaded.value);
+  const compiled =
+    loaded.value === undefined ? loaded.findings[0]?.message : compileConfigSchema(text, loaded.value);
   if (compiled === undefined || typeof compiled === "string") {
     return [
       {
@@ -55,7 +60,10 @@ export function checkPluginConfig(manifest: Manifest, value: unknown, options: P
 }
 
 /** The `required_fields` of the manifest that `config` leaves out (or leaves empty). */
-export function missingRequiredFields(manifest: Manifest, config: Record<string, unknown> | undefined): string[] {
+export function missingRequiredFields(
+  manifest: Manifest,
+  config: Record<string, unknown> | undefined,
+): string[] {
   return (manifest.configuration?.required_fields ?? []).filter(
     (f) => config?.[f] === undefined || config[f] === "",
   );
