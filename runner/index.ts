@@ -14,6 +14,7 @@ export type { Clock, Fetcher, FetchRequest, FetchResponse } from "../core/net/fe
 export { unmetRequirements } from "../core/policy/system.ts";
 export { decidePolicy, type SecurityPolicy } from "../core/policy/trust-policy.ts";
 export { createHttpFetcher, type HttpFetcherOptions } from "../net/http-fetcher.ts";
+export { createMirrorFetcher } from "../net/mirror-fetcher.ts";
 export type {
   DiscoveryConfigFile,
   DiscoverySourceConfig,
@@ -23,7 +24,7 @@ export { loadDiscoveryConfig, sourcesFromConfig } from "./config/load-config.ts"
 export type { Approval, RunnerContext, RunnerEvent } from "./context.ts";
 export { CURRENT_SPEC_VERSION } from "./context.ts";
 export { type ClientOptions, createContext, DEFAULT_REGISTRY_URL } from "./create-context.ts";
-export { isRunnerError, RunnerError, type RunnerErrorCode } from "./errors.ts";
+export { isRunnerError, RunnerError, type RunnerErrorCode, refusalError } from "./errors.ts";
 export { checkHealth, type HealthRequest, type HealthResult, type HealthStatus } from "./health/health.ts";
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 export { extractArtifact } from "./install/extract.ts";
@@ -46,6 +47,7 @@ export { type ResolvePlan, type ResolveRequest, resolvePlan } from "./resolve/re
 export { createFilesystemSource } from "./source/filesystem-source.ts";
 export { createGitSource } from "./source/git-source.ts";
 export { HttpCache } from "./source/http-cache.ts";
-export { createRegistrySource } from "./source/registry-source.ts";
+export { createRegistryFolderSource } from "./source/registry-folder-source.ts";
+export { createRegistrySource, registryCredentials } from "./source/registry-source.ts";
 export type { MetadataSource, PluginListing, PluginVersions, SourceKind } from "./source/source.types.ts";
 export { createUrlSource } from "./source/url-source.ts";

@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { passes } from "../../core/findings.ts";
+import { passes, sortFindings } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
@@ -69,7 +69,7 @@ export const validateCommand: Command = {
       ms: Math.round(performance.now() - started),
     };
     if (values.format === "json") {
-      io.stdout(`${JSON.stringify({ valid, findings, stats }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ valid, findings: sortFindings(findings), stats }, null, 2)}\n`);
     } else {
       io.stdout(renderFindings(findings));
       io.stdout(summaryLine(valid, stats));
