@@ -33,7 +33,7 @@ export const GLOBAL_USAGE = `Global options:
   --yes, -y                 approve prompts (permissions, untrusted plugins, minor updates)
   --format text|json        output for people or for scripts
   --offline                 use only cached registry documents
-  --artifact-mirror URL     fetch artifacts by file name from this mirror (still verified)
+  --artifact-mirror URL|DIR take artifacts by file name from this URL or folder (still verified)
   --allow-loopback-http     allow plain http:// to 127.0.0.1, localhost and [::1] only
   --spec-version X.Y.Z      the host's spec version (default the current one)
   --registry-config FILE    trust anchors out of band: the registry's config.json (official_signers,
@@ -121,7 +121,9 @@ export async function contextFromArgs(
   const isTTY = io.isTTY && Boolean(process.stdin.isTTY);
   const registryConfig = str("registry-config");
   const trust = registryConfig ? await trustFromRegistryConfig(resolve(io.cwd, registryConfig)) : undefined;
-  const mirror = str("artifact-mirror");
+  const given = str("artifact-mirror");
+  // A folder is made absolute; a URL is kept (core/net/mirror.ts: the gate's meaning too).
+  const mirror = given && !/^[a-z][a-z0-9+.-]*:/i.test(given) ? resolve(io.cwd, given) : given;
   const spec = str("spec-version");
   return createContext({
     pluginDir: resolve(
