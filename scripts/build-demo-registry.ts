@@ -151,7 +151,8 @@ async function main(): Promise<void> {
           if (built.has(fileName)) problems.push(`${fileName}: built by two versions`);
           built.add(fileName);
           const out = join(outDir, fileName);
-          if (!existsSync(out) || !readFileSync(out).equals(artifact.bytes)) writeFileSync(out, artifact.bytes);
+          if (!existsSync(out) || !readFileSync(out).equals(artifact.bytes))
+            writeFileSync(out, artifact.bytes);
           if (check) {
             const committed = join(artifactsDir, fileName);
             if (!existsSync(committed) || !readFileSync(committed).equals(artifact.bytes)) {

@@ -38,7 +38,8 @@ function portFrom(args: string[], env: NodeJS.ProcessEnv): number {
     return port;
   };
   return (
-    parse(flag, "--port") || parse(env.FINFOCUS_PLUGIN_PORT ?? env.PULUMICOST_PLUGIN_PORT, "FINFOCUS_PLUGIN_PORT")
+    parse(flag, "--port") ||
+    parse(env.FINFOCUS_PLUGIN_PORT ?? env.PULUMICOST_PLUGIN_PORT, "FINFOCUS_PLUGIN_PORT")
   );
 }
 
@@ -76,7 +77,9 @@ listening. The port comes from --port, else FINFOCUS_PLUGIN_PORT, else any free 
   server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => {
     if (error) fail(`cannot listen on 127.0.0.1:${port}: ${error.message}`, 1);
     process.stdout.write(`PORT=${bound}\n`);
-    process.stderr.write(`${card.name} ${card.version}: serving finfocus.v1.CostSourceService on 127.0.0.1:${bound}\n`);
+    process.stderr.write(
+      `${card.name} ${card.version}: serving finfocus.v1.CostSourceService on 127.0.0.1:${bound}\n`,
+    );
   });
   const stop = () => {
     const force = setTimeout(() => {

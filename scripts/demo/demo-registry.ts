@@ -82,7 +82,9 @@ export function artifactFileNames(m: Manifest): string[] {
  * Builds the archive of one manifest, or undefined for a container image (nothing to build).
  * `assets` lists every file name it is published under (see artifactFileNames).
  */
-export function buildArtifact(m: Manifest): { fileName: string; assets: string[]; bytes: Buffer } | undefined {
+export function buildArtifact(
+  m: Manifest,
+): { fileName: string; assets: string[]; bytes: Buffer } | undefined {
   const fileName = artifactFileName(m);
   if (!fileName) return undefined;
   const assets = releaseAssets(m, fileName);
@@ -92,7 +94,8 @@ export function buildArtifact(m: Manifest): { fileName: string; assets: string[]
     : fileName.endsWith(".zip")
       ? zipBytes(files)
       : undefined;
-  if (!bytes) throw new Error(`${m.metadata.name} ${m.metadata.version}: unsupported archive type ${fileName}`);
+  if (!bytes)
+    throw new Error(`${m.metadata.name} ${m.metadata.version}: unsupported archive type ${fileName}`);
   return { fileName, assets: assets ?? [fileName], bytes };
 }
 

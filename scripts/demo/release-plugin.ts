@@ -93,7 +93,11 @@ exec node "$here/plugin.cjs" "$@"
 function rateCard(m: Manifest): string {
   const resources: Record<string, { resource_types: string[]; regions?: string[] }> = {};
   for (const [provider, r] of Object.entries(m.specification.supported_resources ?? {})) {
-    if (r) resources[provider] = { resource_types: r.resource_types, ...(r.regions ? { regions: r.regions } : {}) };
+    if (r)
+      resources[provider] = {
+        resource_types: r.resource_types,
+        ...(r.regions ? { regions: r.regions } : {}),
+      };
   }
   const card = {
     name: m.metadata.name,

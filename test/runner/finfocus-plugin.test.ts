@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
@@ -17,7 +18,11 @@ import { launchPlugin } from "../../runner/health/launch.ts";
 import { checkLaunchedHealth } from "../../runner/health/launched-health.ts";
 import { unary } from "../../runner/health/services.ts";
 import { loadInstalledPlugins } from "../../runner/install/finfocus-config-fs.ts";
-import { findPluginBinary, latestPluginFolder } from "../../runner/install/finfocus-layout.ts";
+import {
+  findPluginBinary,
+  latestPluginFolder,
+  scanPluginFolders,
+} from "../../runner/install/finfocus-layout.ts";
 import { install } from "../../runner/ops/install.ts";
 import { listExternal, listInstalled } from "../../runner/ops/list.ts";
 import { remove } from "../../runner/ops/remove.ts";
@@ -71,6 +76,11 @@ test("install → the CLI's layout and config → launched as the CLI does → h
     const binary = await findPluginBinary(folder, NAME);
     assert.equal(binary, join(folder, `finfocus-plugin-${NAME}`));
     assert.equal((await latestPluginFolder(c.pluginDir, NAME))?.path, folder);
+    assert.deepEqual(
+      (await scanPluginFolders(c.pluginDir)).map((p) => p.path),
+      [folder],
+      "the CLI's scan finds the plugin and nothing in the runner's own .finfocus-registry",
+    );
 
     // installed_plugins records it; the rest of the file, comments and indentation included, stays.
     const text = await readFile(configFile, "utf8");
@@ -208,5 +218,62 @@ test("a plugin the FinFocus installer put in place: our list sees it, health --l
     assert.equal(health.plugin_name, NAME);
   } finally {
     await rm(c.tmp, { recursive: true, force: true });
+  }
+});
+
+test("CLI, the demo's path: install, health --launch, list (black box)", { skip }, async () => {
+  const home = await mkdtemp(join(tmpdir(), "ffr-cli-finfocus-"));
+  const bin = join(repoRoot, "bin/finfocus-registry.js");
+  const common = [
+    "--registry-url",
+    server.url,
+    "--allow-loopback-http",
+    "--artifact-mirror",
+    `${server.url}/artifacts/`,
+    "--plugin-dir",
+    join(home, ".finfocus", "plugins"),
+    "--cache-dir",
+    join(home, "cache"),
+    "--format",
+    "json",
+  ];
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; json: Record<string, unknown>; err: string }>((resolve) => {
+      const p = spawn(process.execPath, [bin, ...args, ...common], { env: { ...process.env, HOME: home } });
+      let out = "";
+      let err = "";
+      p.stdout.on("data", (d) => {
+        out += d;
+      });
+      p.stderr.on("data", (d) => {
+        err += d;
+      });
+      p.on("close", (code) => resolve({ code, json: out ? JSON.parse(out) : {}, err }));
+    });
+  try {
+    const installed = await run("install", NAME, "--yes");
+    assert.equal(installed.code, 0, installed.err);
+    const health = await run("health", NAME, "--launch");
+    assert.equal(health.code, 0, health.err);
+    assert.equal(health.json.status, "Healthy");
+    assert.equal(health.json.probe, "finfocus.v1.CostSourceService/Name");
+    const noPort = await run("health", NAME);
+    assert.equal(noPort.code, 2, "no fixed port in the manifest: HOST:PORT or --launch");
+    const list = await run("list");
+    assert.equal(list.code, 0, list.err);
+    assert.deepEqual(
+      (list.json.plugins as { name: string }[]).map((p) => p.name),
+      [NAME],
+    );
+    assert.deepEqual(list.json.external, []);
+    const config = await readFile(join(home, ".finfocus", "config.yaml"), "utf8");
+    assert.match(
+      config,
+      new RegExp(
+        `name: ${NAME}\\n\\s+url: github.com/finfocus/finfocus-plugin-${NAME}\\n\\s+version: v1.0.0`,
+      ),
+    );
+  } finally {
+    await rm(home, { recursive: true, force: true });
   }
 });
