@@ -115,12 +115,12 @@ export async function launchPlugin(binary: string, options: LaunchOptions = {}):
     if (target === port && Date.now() >= fallbackAt) target = portFromStdout(stdout) ?? port;
     await sleep(100);
   }
-  await stop();
   const why = failure
     ? failure.message
     : child.exitCode !== null || child.signalCode !== null
       ? `exited (${child.exitCode ?? child.signalCode}) before listening`
       : `did not listen on 127.0.0.1:${port} within ${timeout} ms`;
+  await stop();
   const output = stderr.trim() || stdout.trim();
   throw new Error(`${binary} ${why}${output ? `: ${output.slice(-2000)}` : ""}`);
 }

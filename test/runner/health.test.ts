@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { checkHealth, healthService } from "../../runner/health/health.ts";
+import { checkHealth, costSourceService, healthService } from "../../runner/health/health.ts";
 import { install } from "../../runner/ops/install.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
@@ -106,4 +106,39 @@ test("CLI: health HOST:PORT exits 0 when Healthy and 1 when Unknown (black box)"
   assert.equal(JSON.parse(ok.out).status, "Healthy");
   assert.equal(down.code, 1);
   assert.equal(JSON.parse(down.out).status, "Unknown");
+});
+
+test("no grpc.health.v1 (as FinFocus SDK plugins): Name() is the probe; a server with neither is Critical", async () => {
+  const listen = async (withName: boolean) => {
+    const server = new grpc.Server();
+    if (withName)
+      server.addService(costSourceService().service, {
+        Name: (_call: unknown, done: grpc.sendUnaryData<unknown>) => done(null, { name: "sdk-style" }),
+      });
+    const p = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, bound) =>
+        e ? reject(e) : resolve(bound),
+      ),
+    );
+    return { server, target: `127.0.0.1:${p}` };
+  };
+  const sdk = await listen(true);
+  const bare = await listen(false);
+  try {
+    const viaName = await checkHealth({ target: sdk.target });
+    assert.deepEqual(
+      [viaName.status, viaName.probe, viaName.plugin_name],
+      ["Healthy", "finfocus.v1.CostSourceService/Name", "sdk-style"],
+    );
+    const named = await checkHealth({ target: sdk.target, service: "finfocus.v1.CostSourceService" });
+    assert.equal(named.status, "Critical", "a named service asks grpc.health.v1 only: no fallback");
+    const neither = await checkHealth({ target: bare.target });
+    assert.equal(neither.status, "Critical");
+    assert.equal(neither.probe, undefined);
+    const served = await checkHealth({ target: `127.0.0.1:${port}` });
+    assert.equal(served.probe, "grpc.health.v1.Health/Check", "grpc.health.v1 first when it is served");
+  } finally {
+    sdk.server.forceShutdown();
+    bare.server.forceShutdown();
+  }
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { cliPluginManifestProblems } from "../../core/finfocus/cli-plugin-manifest.ts";
 import { isRunnerError } from "../../runner/errors.ts";
+import { loadInstalledPlugins } from "../../runner/install/finfocus-config-fs.ts";
 import { layoutFor } from "../../runner/install/layout.ts";
 import { readState } from "../../runner/install/state.ts";
 import { install } from "../../runner/ops/install.ts";
@@ -273,6 +274,11 @@ test("update: patch automatic, minor with confirmation, major only when asked; I
   const major = await update(c, { names: ["base"], allowMajor: true });
   assert.equal(major[0]?.updated_version, "2.0.0");
   assert.deepEqual(await readdir(join(c.pluginDir, "base")), ["v2.0.0"], "the old version folder is gone");
+  assert.deepEqual(
+    (await loadInstalledPlugins(c.finfocusConfig!)).map((p) => `${p.name}@${p.version}`),
+    ["base@v2.0.0"],
+    "the FinFocus config's installed_plugins follows updates",
+  );
   await assert.rejects(update(c, { names: ["base"], targetVersion: "1.0.0" }), (e) =>
     isRunnerError(e, "DOWNGRADE_REFUSED"),
   );
