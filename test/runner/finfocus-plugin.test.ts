@@ -31,6 +31,8 @@ import { defaultRegistryReady as ready, repoRoot, serveDefaultRegistry } from ".
 import type { StaticServer } from "./helpers/server.ts";
 
 const NAME = "aws-rate-card";
+/** Healthy, not Warning, on a loaded machine: the slow threshold is tested in health.test.ts. */
+const SLOW = 60_000;
 const skip = !ready && "generator, registry/ or demo/artifacts/ not on this branch";
 let server: StaticServer;
 
@@ -102,7 +104,7 @@ test("install → the CLI's layout and config → launched as the CLI does → h
     try {
       assert.deepEqual(plugin.args, [`--port=${plugin.port}`]);
       assert.equal(plugin.address, `127.0.0.1:${plugin.port}`, "it listened on the port it was given");
-      const health = await checkHealth({ target: plugin.address });
+      const health = await checkHealth({ target: plugin.address, slowMs: SLOW, timeoutMs: SLOW / 2 });
       assert.equal(health.status, "Healthy");
       assert.equal(
         health.probe,
@@ -136,7 +138,12 @@ test("install → the CLI's layout and config → launched as the CLI does → h
     }
 
     // The same in one call, and what `health NAME --launch` does.
-    const launched = await checkLaunchedHealth({ name: NAME, pluginDir: c.pluginDir });
+    const launched = await checkLaunchedHealth({
+      name: NAME,
+      pluginDir: c.pluginDir,
+      slowMs: SLOW,
+      timeoutMs: SLOW / 2,
+    });
     assert.equal(launched.status, "Healthy");
     assert.equal(launched.launched.binary, binary);
 
@@ -174,7 +181,10 @@ test("the plugin honours the SDK's contract: FINFOCUS_PLUGIN_PORT without a flag
         child.once("exit", (code) => reject(new Error(`exited ${code}`)));
       });
       assert.equal(line, `PORT=${port}`);
-      assert.equal((await checkHealth({ target: `127.0.0.1:${port}` })).status, "Healthy");
+      assert.equal(
+        (await checkHealth({ target: `127.0.0.1:${port}`, slowMs: SLOW, timeoutMs: SLOW / 2 })).status,
+        "Healthy",
+      );
     } finally {
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
@@ -213,7 +223,12 @@ test("a plugin the FinFocus installer put in place: our list sees it, health --l
         ],
       ],
     );
-    const health = await checkLaunchedHealth({ name: NAME, pluginDir: c.pluginDir });
+    const health = await checkLaunchedHealth({
+      name: NAME,
+      pluginDir: c.pluginDir,
+      slowMs: SLOW,
+      timeoutMs: SLOW / 2,
+    });
     assert.equal(health.status, "Healthy");
     assert.equal(health.plugin_name, NAME);
   } finally {
@@ -253,7 +268,15 @@ test("CLI, the demo's path: install, health --launch, list (black box)", { skip 
   try {
     const installed = await run("install", NAME, "--yes");
     assert.equal(installed.code, 0, installed.err);
-    const health = await run("health", NAME, "--launch");
+    const health = await run(
+      "health",
+      NAME,
+      "--launch",
+      "--slow",
+      String(SLOW),
+      "--timeout",
+      String(SLOW / 2),
+    );
     assert.equal(health.code, 0, health.err);
     assert.equal(health.json.status, "Healthy");
     assert.equal(health.json.probe, "finfocus.v1.CostSourceService/Name");
