@@ -10,7 +10,7 @@ import type {
   PluginIndexDocument,
   VersionIndexDocument,
 } from "../core/api/api.types.ts";
-import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
+import type { Manifest, Provider } from "../core/manifest.types.ts";
 import type { Entry } from "../core/registry.types.ts";
 
 /** Publication time (ISO 8601, UTC, seconds) per manifest file, keyed by path relative to the registry root. */
@@ -33,7 +33,8 @@ export interface UpstreamRegistryEntry {
   homepage?: string;
   supported_providers: Provider[];
   capabilities?: string[];
-  security_level: SecurityLevel;
+  /** Our level as the FinFocus CLI says it (core/finfocus): `verified` is `community` there. */
+  security_level: "official" | "community";
   min_spec_version: string;
   max_spec_version?: string;
   keywords?: string[];

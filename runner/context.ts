@@ -28,6 +28,8 @@ export type RunnerEvent =
  */
 export interface RunnerContext {
   pluginDir: string;
+  /** The FinFocus CLI's config whose `installed_plugins` follows installs and removals (none: left alone). */
+  finfocusConfig?: string;
   sources: MetadataSource[];
   fetcher: Fetcher;
   /** The URL policy, checked for every URL before any cache answers (the fetcher checks every hop). */

@@ -6,7 +6,7 @@ import type { Layout } from "./layout.ts";
 /**
  * The folders the runner writes through under the plugin folder, made or checked one segment at
  * a time with lstat: a symbolic link (or a file) planted where a folder belongs is refused, never
- * followed, so nothing is ever written outside the plugin folder (SECURITY.md I10). The plugin
+ * followed, so nothing is ever written outside the plugin folder (SECURITY.md I11). The plugin
  * folder itself is the user's choice and may be a link.
  */
 export async function realDir(root: string, segments: readonly string[], mode = 0o755): Promise<string> {

@@ -144,6 +144,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (!doc) return undefined;
       return {
         name,
+        repository: doc.repository,
         signers: { keys: doc.signers.keys, sigstore: doc.signers.sigstore },
         deprecated: doc.deprecated,
         ...(doc.deprecation_message ? { deprecation_message: doc.deprecation_message } : {}),

@@ -1,5 +1,5 @@
 /**
- * I10: installs land only inside the plugin folder. Symbolic links planted where the runner
+ * I11: installs land only inside the plugin folder. Symbolic links planted where the runner
  * keeps plugins or its own bookkeeping, and journal or state files naming other folders, are
  * refused and never followed: the folder they point at is left exactly as it was.
  */
@@ -57,14 +57,14 @@ async function untouched(outside: string): Promise<void> {
 
 const planted = (e: unknown) => isRunnerError(e, "INSTALL_FAILED") && /symbolic link/.test(String(e));
 
-test("I10: a link planted at <plugin-dir>/<name> is refused, not followed", async () => {
+test("I11: a link planted at <plugin-dir>/<name> is refused, not followed", async () => {
   const { c, outside } = await setup();
   await symlink(outside, join(c.pluginDir, "victimized"));
   await assert.rejects(install(c, { plugins: [{ name: "victimized" }] }), planted);
   await untouched(outside);
 });
 
-test("I10: links planted at the runner's own folders are refused, not followed", async () => {
+test("I11: links planted at the runner's own folders are refused, not followed", async () => {
   for (const where of [
     ".finfocus-registry",
     ".finfocus-registry/staging",
@@ -82,7 +82,7 @@ test("I10: links planted at the runner's own folders are refused, not followed",
   }
 });
 
-test("I10: the config folder as a link: config --set refuses before writing", async () => {
+test("I11: the config folder as a link: config --set refuses before writing", async () => {
   const { c, outside } = await setup();
   await install(c, { plugins: [{ name: "victimized" }] });
   const configs = join(c.pluginDir, ".finfocus-registry", "config");
@@ -92,7 +92,7 @@ test("I10: the config folder as a link: config --set refuses before writing", as
   await untouched(outside);
 });
 
-test("I10: a planted journal or state file naming an outside folder is not followed", async () => {
+test("I11: a planted journal or state file naming an outside folder is not followed", async () => {
   const { c, outside } = await setup();
   await install(c, { plugins: [{ name: "victimized" }] });
   const home = join(c.pluginDir, ".finfocus-registry");
