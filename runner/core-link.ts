@@ -1,23 +1,8 @@
 /**
- * The runner's seam to core/: constraint parsing and safe JSON loading, wrapped into the runner's
- * error type. Everything in runner/ imports them from here.
+ * The runner's seam to core's safe JSON loading, wrapped into the runner's error type.
  */
-import { type ParsedConstraint, parseConstraint, satisfies } from "../core/constraints.ts";
 import { loadJson } from "../core/json/load-json.ts";
 import { RunnerError } from "./errors.ts";
-
-export type { ParsedConstraint };
-export { satisfies };
-
-/** "*" or "" (any version) on top of core's spec constraint syntax. */
-export function constraintOrThrow(text: string, what: string): ParsedConstraint {
-  if (text.trim() === "*" || text.trim() === "") return { source: text || "*", range: "*", exact: false };
-  const parsed = parseConstraint(text);
-  if (!parsed.value) {
-    throw new RunnerError("INVALID_CONSTRAINT", `${what}: ${parsed.error}`, { constraint: text });
-  }
-  return parsed.value;
-}
 
 /**
  * Parses JSON that came from the network or a discovery source with core's loader (size and
