@@ -40612,16 +40612,22 @@ function checkFetchUrl(text, policy) {
   return { url: new URL(text) };
 }
 function redirectTarget(current, location2, hop, limits, policy) {
-  if (!location2) return { problem: `a redirect from ${current.origin} without a Location header` };
-  if (hop >= limits.maxRedirects) return { problem: `more than ${limits.maxRedirects} redirects` };
+  if (!location2) {
+    return { problem: `a redirect from ${current.origin} without a Location header`, insecure: false };
+  }
+  if (hop >= limits.maxRedirects)
+    return { problem: `more than ${limits.maxRedirects} redirects`, insecure: false };
   let target;
   try {
     target = new URL(location2, current).href;
   } catch {
-    return { problem: `a redirect to ${JSON.stringify(location2.slice(0, 200))}, which is not a URL` };
+    return {
+      problem: `a redirect to ${JSON.stringify(location2.slice(0, 200))}, which is not a URL`,
+      insecure: false
+    };
   }
   const checked = checkFetchUrl(target, policy);
-  return "problem" in checked ? { problem: `redirect ${hop + 1}: ${checked.problem}` } : checked;
+  return "problem" in checked ? { problem: `redirect ${hop + 1}: ${checked.problem}`, insecure: true } : checked;
 }
 function credentialHeaders(url, credentials, leftOrigin) {
   if (!credentials || leftOrigin || url.origin !== credentials.origin) return {};
@@ -40746,9 +40752,8 @@ async function attemptOnce(request2, ctx) {
         await response.body?.cancel();
         const next = redirectTarget(url, response.headers.get("location"), hop, ctx.limits, ctx.policy);
         if ("problem" in next) {
-          const insecure = /redirect \d+: /.test(next.problem);
           throw new FetchError(
-            insecure ? "INSECURE_URL" : "DOWNLOAD_FAILED",
+            next.insecure ? "INSECURE_URL" : "DOWNLOAD_FAILED",
             `GET ${request2.url}: ${next.problem}`,
             {
               url: request2.url,

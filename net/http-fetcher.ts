@@ -125,9 +125,8 @@ async function attemptOnce(request: FetchRequest, ctx: AttemptContext): Promise<
         await response.body?.cancel();
         const next = redirectTarget(url, response.headers.get("location"), hop, ctx.limits, ctx.policy);
         if ("problem" in next) {
-          const insecure = /redirect \d+: /.test(next.problem);
           throw new FetchError(
-            insecure ? "INSECURE_URL" : "DOWNLOAD_FAILED",
+            next.insecure ? "INSECURE_URL" : "DOWNLOAD_FAILED",
             `GET ${request.url}: ${next.problem}`,
             {
               url: request.url,

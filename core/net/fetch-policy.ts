@@ -62,7 +62,7 @@ export function checkFetchUrl(text: string, policy: UrlPolicy): { url: URL } | {
 
 /**
  * Where a redirect may go: `location` resolved against the current URL and checked like the first
- * URL; the hop count is bounded.
+ * URL (a refusal there is `insecure`); the hop count is bounded.
  */
 export function redirectTarget(
   current: URL,
@@ -70,17 +70,25 @@ export function redirectTarget(
   hop: number,
   limits: Pick<FetchLimits, "maxRedirects">,
   policy: UrlPolicy,
-): { url: URL } | { problem: string } {
-  if (!location) return { problem: `a redirect from ${current.origin} without a Location header` };
-  if (hop >= limits.maxRedirects) return { problem: `more than ${limits.maxRedirects} redirects` };
+): { url: URL } | { problem: string; insecure: boolean } {
+  if (!location) {
+    return { problem: `a redirect from ${current.origin} without a Location header`, insecure: false };
+  }
+  if (hop >= limits.maxRedirects)
+    return { problem: `more than ${limits.maxRedirects} redirects`, insecure: false };
   let target: string;
   try {
     target = new URL(location, current).href;
   } catch {
-    return { problem: `a redirect to ${JSON.stringify(location.slice(0, 200))}, which is not a URL` };
+    return {
+      problem: `a redirect to ${JSON.stringify(location.slice(0, 200))}, which is not a URL`,
+      insecure: false,
+    };
   }
   const checked = checkFetchUrl(target, policy);
-  return "problem" in checked ? { problem: `redirect ${hop + 1}: ${checked.problem}` } : checked;
+  return "problem" in checked
+    ? { problem: `redirect ${hop + 1}: ${checked.problem}`, insecure: true }
+    : checked;
 }
 
 /**
