@@ -18,6 +18,7 @@ export type FindingCode =
   | "JSON_DUPLICATE_KEY"
   | "JSON_FORBIDDEN_KEY"
   | "FILE_UNREADABLE"
+  | "FINDINGS_TRUNCATED"
   // Schema stage
   | "MANIFEST_INVALID"
   | "ENTRY_INVALID"
