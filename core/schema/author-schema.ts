@@ -34,7 +34,8 @@ export interface AuthorSchemaProblem {
 export type AuthorValidation =
   | { valid: true }
   | { valid: false; errors: ErrorObject[] }
-  | { exceeded: number };
+  /** The validation spent its budget (`exceeded` steps) before it could decide. */
+  | { valid: false; exceeded: number };
 
 /** A compiled author schema. */
 export interface AuthorSchema {
@@ -125,8 +126,8 @@ function compileUncached(text: string): AuthorSchema | AuthorSchemaProblem {
         if (metered(meter, () => validate(value))) return { valid: true };
         return { valid: false, errors: validate.errors ?? [] };
       } catch (error) {
-        if (error instanceof BudgetExceeded) return { exceeded: error.limit };
-        if (error instanceof RangeError) return { exceeded: meter.limit }; // a value deeper than any check allows
+        if (error instanceof BudgetExceeded) return { valid: false, exceeded: error.limit };
+        if (error instanceof RangeError) return { valid: false, exceeded: meter.limit }; // deeper than any check allows
         throw error;
       }
     },

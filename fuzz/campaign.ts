@@ -1,0 +1,62 @@
+import fc from "fast-check";
+import type { FuzzTarget } from "./target.types.ts";
+
+export interface CampaignOptions {
+  seed: number;
+  /** Inputs to try (default: until the time limit). */
+  numRuns?: number;
+  /** Stop trying new inputs after this long. */
+  timeLimitMs?: number;
+  /** An input slower than this breaks the contract (bounded time); none in unit tests. */
+  ceilingMs?: number;
+}
+
+export interface CampaignResult {
+  target: string;
+  seed: number;
+  /** Inputs tried (shrinking runs not included). */
+  runs: number;
+  ms: number;
+  slowestMs: number;
+  meanMs: number;
+  failure?: { input: unknown; error: string };
+}
+
+/** Runs one target with fast-check: random inputs, then the failing one shrunk to its smallest. */
+export async function campaign<T>(target: FuzzTarget<T>, options: CampaignOptions): Promise<CampaignResult> {
+  const arbitrary = await target.arbitrary();
+  let slowest = 0;
+  let total = 0;
+  let checked = 0;
+  const started = performance.now();
+  const property = fc.asyncProperty(arbitrary, async (input) => {
+    const { ms } = await target.check(input);
+    checked++;
+    total += ms;
+    slowest = Math.max(slowest, ms);
+    if (options.ceilingMs !== undefined && ms > options.ceilingMs)
+      throw new Error(`took ${ms.toFixed(0)} ms (the ceiling is ${options.ceilingMs} ms)`);
+  });
+  const details = await fc.check(property, {
+    seed: options.seed,
+    numRuns: options.numRuns ?? Number.MAX_SAFE_INTEGER,
+    ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
+    markInterruptAsFailure: false,
+  });
+  const result: CampaignResult = {
+    target: target.name,
+    seed: options.seed,
+    runs: details.numRuns,
+    ms: performance.now() - started,
+    slowestMs: slowest,
+    meanMs: checked > 0 ? total / checked : 0,
+  };
+  if (details.failed && details.counterexample) {
+    const error =
+      details.errorInstance instanceof Error
+        ? (details.errorInstance.stack ?? details.errorInstance.message)
+        : String(details.errorInstance);
+    result.failure = { input: details.counterexample[0], error };
+  }
+  return result;
+}
