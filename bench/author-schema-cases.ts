@@ -17,20 +17,20 @@ export function adversarialConfigurations(): Record<string, Record<string, unkno
   const doubling: Record<string, unknown> = { d0: { type: "string" } };
   for (let i = 1; i <= 30; i++)
     doubling[`d${i}`] = { anyOf: [{ $ref: `#/$defs/d${i - 1}` }, { $ref: `#/$defs/d${i - 1}` }] };
-  // The widest schema under the node cap: 195 properties, each with a pattern and a format.
+  // The widest schema under the node cap: 125 properties, each with a pattern and a format.
   const properties: Record<string, unknown> = {};
-  for (let i = 0; i < 195; i++)
+  for (let i = 0; i < 125; i++)
     properties[`p${i}`] = { type: "string", maxLength: 300, pattern: `^[a-z]{${i % 20}}`, format: "email" };
   const wideValue: Record<string, string> = {};
-  for (let i = 0; i < 195; i++) wideValue[`p${i}`] = `${"x".repeat(200)}@example.com`;
-  // 242 applications per value (just under maxPerValue), most failing, over a long array.
-  const branches = Array.from({ length: 15 }, (_, i) => ({
+  for (let i = 0; i < 125; i++) wideValue[`p${i}`] = `${"x".repeat(200)}@example.com`;
+  // 114 subschemas (just under maxNodes), each applied to every item, most failing, over a long array.
+  const branches = Array.from({ length: 7 }, (_, i) => ({
     allOf: Array.from({ length: 15 }, () => ({ minimum: i + 1 })),
   }));
   const patterns: Record<string, unknown> = {};
   for (let i = 0; i < 20; i++) patterns[`^k${i}[a-z]{0,90}$`] = { type: "integer" };
   const manyKeys: Record<string, number> = {};
-  for (let i = 0; i < 1200; i++) manyKeys[`k${i % 20}${"a".repeat(i % 90)}${i}`] = i;
+  for (let i = 0; i < 1000; i++) manyKeys[`k${i % 20}${"a".repeat(i % 90)}${i}`] = i;
   return {
     "$ref to itself": { schema: text({ $ref: "#" }), default_config: "{}" },
     "$ref cycle through combinators": {
@@ -63,11 +63,11 @@ export function adversarialConfigurations(): Record<string, Record<string, unkno
       schema: text({ type: "object", properties }),
       default_config: text(wideValue),
     },
-    "242 subschemas per item, 5,000 items": {
+    "114 subschemas per item, 5,000 items": {
       schema: text({ type: "array", items: { anyOf: branches } }),
       default_config: text(Array.from({ length: 5000 }, (_, i) => i)),
     },
-    "20 patternProperties, 1,200 keys": {
+    "20 patternProperties, 1,000 keys": {
       schema: text({ type: "object", patternProperties: patterns }),
       default_config: text(manyKeys),
     },

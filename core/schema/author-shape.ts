@@ -9,9 +9,9 @@ import { compileLinear, MAX_PATTERN_PROGRAM } from "./linear-regexp.ts";
 export const SCHEMA_BOUNDS = {
   /**
    * Subschemas (objects in schema positions). Real configuration schemas have tens; ajv takes
-   * up to half a millisecond per subschema to compile.
+   * up to half a millisecond per subschema to compile on a loaded machine.
    */
-  maxNodes: 200,
+  maxNodes: 128,
   /** Branches of one `allOf`/`anyOf`/`oneOf`, items of one `prefixItems`. */
   maxWidth: 64,
   /** Combinators nested inside each other on one value, following `$ref`s. */
