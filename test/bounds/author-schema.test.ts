@@ -176,3 +176,20 @@ test("config --set: the runner uses the same bounded path (a doubling schema nev
   assert.match(over[0] ?? "", /needs more than \d+ steps \(CONFIG_SCHEMA_TOO_COMPLEX\)/);
   assert.deepEqual(validateConfig(budget, { list: [1, 2, 3] }), []);
 });
+
+test("an evicted schema is really freed, with its ajv instance", async () => {
+  const { setFlagsFromString } = await import("node:v8");
+  const { runInNewContext } = await import("node:vm");
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  let first: AuthorSchema | undefined = compiled({ type: "object", title: "to be evicted" });
+  const ref = new WeakRef(first);
+  first = undefined;
+  for (let i = 0; i < MAX_CACHED_SCHEMAS + 1; i++)
+    compileAuthorSchema(text({ type: "object", title: `e${i}` }));
+  for (let i = 0; i < 5 && ref.deref() !== undefined; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+  assert.equal(ref.deref(), undefined, "nothing holds the evicted validator any more");
+});
