@@ -18,6 +18,8 @@ export interface CampaignResult {
   runs: number;
   ms: number;
   slowestMs: number;
+  /** The slowest input, for a closer look (bounded time is part of the contract). */
+  slowest?: unknown;
   meanMs: number;
   failure?: { input: unknown; error: string };
 }
@@ -26,6 +28,7 @@ export interface CampaignResult {
 export async function campaign<T>(target: FuzzTarget<T>, options: CampaignOptions): Promise<CampaignResult> {
   const arbitrary = await target.arbitrary();
   let slowest = 0;
+  let slowestInput: T | undefined;
   let total = 0;
   let checked = 0;
   const started = performance.now();
@@ -33,7 +36,10 @@ export async function campaign<T>(target: FuzzTarget<T>, options: CampaignOption
     const { ms } = await target.check(input);
     checked++;
     total += ms;
-    slowest = Math.max(slowest, ms);
+    if (ms > slowest) {
+      slowest = ms;
+      slowestInput = input;
+    }
     if (options.ceilingMs !== undefined && ms > options.ceilingMs)
       throw new Error(`took ${ms.toFixed(0)} ms (the ceiling is ${options.ceilingMs} ms)`);
   });
@@ -49,6 +55,7 @@ export async function campaign<T>(target: FuzzTarget<T>, options: CampaignOption
     runs: details.numRuns,
     ms: performance.now() - started,
     slowestMs: slowest,
+    ...(slowestInput !== undefined ? { slowest: slowestInput } : {}),
     meanMs: checked > 0 ? total / checked : 0,
   };
   if (details.failed && details.counterexample) {

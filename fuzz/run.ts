@@ -4,6 +4,9 @@
  * fast-check and saved under test/fixtures/fuzz/<target>/, where `npm test` replays it from then
  * on. Prints, per target, the inputs tried, the time and the slowest input; exit 1 on a failure.
  */
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { campaign } from "./campaign.ts";
 import { saveFailure } from "./fixtures.ts";
@@ -35,6 +38,15 @@ for (const name of names) {
     ceilingMs: Number(values["ceiling-ms"]),
   });
   const line = `${name}: ${result.runs} inputs in ${(result.ms / 1000).toFixed(0)} s (seed ${seed}), slowest ${result.slowestMs.toFixed(1)} ms, mean ${result.meanMs.toFixed(2)} ms`;
+  if (result.slowest !== undefined) {
+    // Kept out of the project: a slow input is worth a look, not yet a failure.
+    const file = path.join(tmpdir(), `fuzz-slowest-${name}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({ ms: result.slowestMs, input: target.encode(result.slowest as never) }),
+    );
+    console.log(`${name}: slowest input written to ${file}`);
+  }
   if (result.failure) {
     failed = true;
     const file = saveFailure(target, result.failure.input as never, result.failure.error, seed);
