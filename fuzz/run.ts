@@ -37,7 +37,7 @@ for (const name of names) {
     ...(values.runs !== undefined ? { numRuns: Number(values.runs) } : {}),
     ceilingMs: Number(values["ceiling-ms"]),
   });
-  const line = `${name}: ${result.runs} inputs in ${(result.ms / 1000).toFixed(0)} s (seed ${seed}), slowest ${result.slowestMs.toFixed(1)} ms, mean ${result.meanMs.toFixed(2)} ms`;
+  const line = `${name}: ${result.runs} inputs in ${(result.ms / 1000).toFixed(0)} s (seed ${seed}), slowest ${result.slowestMs.toFixed(1)} ms CPU, mean ${result.meanMs.toFixed(2)} ms`;
   if (result.slowest !== undefined) {
     // Kept out of the project: a slow input is worth a look, not yet a failure.
     const file = path.join(tmpdir(), `fuzz-slowest-${name}.json`);
