@@ -50129,7 +50129,7 @@ function compileLinear(pattern) {
   }
   return { regexp };
 }
-function linearRegExp(pattern, _flags) {
+function linearRegExp(pattern, flags) {
   const compiled2 = compileLinear(pattern);
   if ("problem" in compiled2) throw new Error(`pattern ${JSON.stringify(pattern)}: ${compiled2.problem}`);
   const { regexp } = compiled2;
@@ -50138,7 +50138,9 @@ function linearRegExp(pattern, _flags) {
     test: (input) => {
       charge(2 + input.length * size / 50);
       return regexp.test(input);
-    }
+    },
+    // ajv keys compiled patterns by this string: each pattern must have its own.
+    toString: () => `/${pattern}/${flags}`
   };
 }
 linearRegExp.code = 'require("re2js").RE2JS';
@@ -50147,9 +50149,9 @@ linearRegExp.code = 'require("re2js").RE2JS';
 var SCHEMA_BOUNDS = {
   /**
    * Subschemas (objects in schema positions). Real configuration schemas have tens; ajv takes
-   * up to half a millisecond per subschema to compile.
+   * up to half a millisecond per subschema to compile on a loaded machine.
    */
-  maxNodes: 200,
+  maxNodes: 128,
   /** Branches of one `allOf`/`anyOf`/`oneOf`, items of one `prefixItems`. */
   maxWidth: 64,
   /** Combinators nested inside each other on one value, following `$ref`s. */
@@ -50233,8 +50235,10 @@ function sameValueOrder(nodes) {
       const node = nodes[frame.id];
       if (frame.next < node.same.length) {
         const next = node.same[frame.next++];
-        if (state[next] === 1)
-          return { cycle: `${node.pointer}${node.combinator[frame.next - 1] ? "" : "/$ref"}` };
+        if (state[next] === 1) {
+          const viaRef = node.ref !== void 0 && frame.next === node.same.length;
+          return { cycle: `${node.pointer}${viaRef ? "/$ref" : ""}` };
+        }
         if (state[next] === 0) {
           state[next] = 1;
           frames.push({ id: next, next: 0 });

@@ -113,8 +113,11 @@ function sameValueOrder(nodes: readonly SchemaNode[]): { order: number[] } | { c
       const node = nodes[frame.id] as SchemaNode;
       if (frame.next < node.same.length) {
         const next = node.same[frame.next++] as number;
-        if (state[next] === 1)
-          return { cycle: `${node.pointer}${node.combinator[frame.next - 1] ? "" : "/$ref"}` };
+        if (state[next] === 1) {
+          // The $ref is the last same-value edge of a node (walkSchema adds it last).
+          const viaRef = node.ref !== undefined && frame.next === node.same.length;
+          return { cycle: `${node.pointer}${viaRef ? "/$ref" : ""}` };
+        }
         if (state[next] === 0) {
           state[next] = 1;
           frames.push({ id: next, next: 0 });

@@ -46,7 +46,10 @@ export function compileLinear(pattern: string): { regexp: RE2JS } | { problem: s
  * schema it compiles. Patterns are checked with compileLinear before ajv sees them; a pattern
  * that still fails here makes ajv's compile fail, never a backtracking match.
  */
-export function linearRegExp(pattern: string, _flags: string): { test: (input: string) => boolean } {
+export function linearRegExp(
+  pattern: string,
+  flags: string,
+): { test: (input: string) => boolean; toString: () => string } {
   const compiled = compileLinear(pattern);
   if ("problem" in compiled) throw new Error(`pattern ${JSON.stringify(pattern)}: ${compiled.problem}`);
   const { regexp } = compiled;
@@ -58,6 +61,8 @@ export function linearRegExp(pattern: string, _flags: string): { test: (input: s
       charge(2 + (input.length * size) / 50);
       return regexp.test(input);
     },
+    // ajv keys compiled patterns by this string: each pattern must have its own.
+    toString: () => `/${pattern}/${flags}`,
   };
 }
 // ajv prints `code` when it generates standalone code; validators here are never made standalone.

@@ -193,3 +193,17 @@ test("an evicted schema is really freed, with its ajv instance", async () => {
   }
   assert.equal(ref.deref(), undefined, "nothing holds the evicted validator any more");
 });
+
+test("each pattern of a schema is its own (ajv keys compiled patterns by their text)", () => {
+  const schema = compiled({
+    type: "object",
+    properties: { currency: { pattern: "^[A-Z]{3}$" }, account: { pattern: "^[0-9]{12}$" } },
+    patternProperties: { "^x-": { type: "string" } },
+  });
+  assert.deepEqual(schema.validate({ currency: "USD", account: "123456789012", "x-a": "s" }), {
+    valid: true,
+  });
+  const bad = schema.validate({ currency: "usd", account: "12" });
+  assert.ok("errors" in bad);
+  assert.deepEqual(bad.errors.map((e) => e.instancePath).sort(), ["/account", "/currency"]);
+});
