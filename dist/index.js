@@ -51433,6 +51433,21 @@ function selfSignedInChain(bundle) {
   });
   return index === -1 ? void 0 : index;
 }
+function unreadableCertificate(bundle) {
+  const content = bundle.verificationMaterial.content;
+  const certificates = content.$case === "certificate" ? [{ at: "/verificationMaterial/certificate/rawBytes", der: content.certificate.rawBytes }] : content.$case === "x509CertificateChain" ? content.x509CertificateChain.certificates.map((c, i) => ({
+    at: `/verificationMaterial/x509CertificateChain/certificates/${i}/rawBytes`,
+    der: c.rawBytes
+  })) : [];
+  for (const { at, der } of certificates) {
+    try {
+      new X509Certificate2(der);
+    } catch {
+      return at;
+    }
+  }
+  return void 0;
+}
 function readBundle(raw, file) {
   let json2 = raw;
   if (typeof json2 === "string" || json2 instanceof Uint8Array) {
@@ -51455,6 +51470,14 @@ function readBundle(raw, file) {
   } catch (error2) {
     const why = error2 instanceof Error ? error2.message : String(error2);
     return invalid(file, "", `The Sigstore bundle is malformed: ${why}.`);
+  }
+  const unreadable = unreadableCertificate(bundle);
+  if (unreadable !== void 0) {
+    return invalid(
+      file,
+      unreadable,
+      "A certificate in the bundle is not a readable X.509 certificate (DER)."
+    );
   }
   const root = selfSignedInChain(bundle);
   if (root !== void 0) {
