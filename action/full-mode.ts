@@ -1,3 +1,4 @@
+import { append } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
@@ -40,7 +41,7 @@ export async function checkFull(
       source,
       settings.tufCachePath,
     );
-    findings.push(...root.findings);
+    append(findings, root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
   for (const v of all) {
@@ -61,7 +62,7 @@ export async function checkFull(
         },
         ctx,
       );
-      findings.push(...result.findings);
+      append(findings, result.findings);
       row.artifact = result.row;
     }
     versions.push(row);

@@ -1,3 +1,4 @@
+import { append } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { checkGovernance } from "../core/governance/rules.ts";
@@ -78,7 +79,7 @@ async function verifyNewArtifacts(
       base,
       settings.tufCachePath,
     );
-    findings.push(...root.findings);
+    append(findings, root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
   for (const job of jobs) {
@@ -93,7 +94,7 @@ async function verifyNewArtifacts(
       },
       ctx,
     );
-    findings.push(...result.findings);
+    append(findings, result.findings);
     rows.set(job.file, result.row);
   }
   return { findings, rows };

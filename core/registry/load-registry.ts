@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
@@ -97,7 +98,7 @@ export async function loadRegistry(
         return;
       }
       const result = validateEntry(bytes, file, l.name);
-      findings.push(...result.findings);
+      append(findings, result.findings);
       if (result.value) entries.set(l.name, result.value);
     }),
   );
@@ -121,7 +122,7 @@ export async function loadRegistry(
     : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
   for (const result of results) {
-    findings.push(...result.findings);
+    append(findings, result.findings);
     stats.manifests += result.manifests;
     const entry = entries.get(result.name);
     if (entry)
@@ -132,7 +133,7 @@ export async function loadRegistry(
         versions: result.versions,
       });
   }
-  findings.push(...findCycles(results));
+  append(findings, findCycles(results));
   stats.plugins = listings.length;
   for (const f of findings) {
     if (f.severity === "error") stats.errors++;
@@ -158,7 +159,7 @@ async function loadConfig(
     return undefined;
   }
   const result = validateConfig(bytes, CONFIG_FILE);
-  findings.push(...result.findings);
+  append(findings, result.findings);
   return result.value;
 }
 

@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import semver from "semver";
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, VersionRecord } from "../registry.types.ts";
@@ -62,7 +63,7 @@ export async function validatePlugin(
       hasBundle,
       lookup,
     });
-    if (result.findings.length > 0) findings.push(...result.findings);
+    append(findings, result.findings);
     if (result.value && !result.findings.some((f) => f.severity === "error")) {
       versions.push({
         version,
@@ -73,7 +74,7 @@ export async function validatePlugin(
       });
     }
   }
-  findings.push(...listingFindings(l, entry));
+  append(findings, listingFindings(l, entry));
   versions.sort((a, b) => semver.compare(a.version, b.version));
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };

@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { append } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
@@ -107,11 +108,14 @@ async function validatePaths(
       });
       continue;
     }
-    findings.push(...validateManifest(await readFile(full), full).findings);
+    append(findings, validateManifest(await readFile(full), full).findings);
   }
   if (inRegistry.length > 0) {
     const result = await validateRegistryFiles(fsSource(registryDir), inRegistry);
-    findings.push(...result.findings.map((f) => ({ ...f, file: path.join(registryDir, f.file) })));
+    append(
+      findings,
+      result.findings.map((f) => ({ ...f, file: path.join(registryDir, f.file) })),
+    );
   }
   return findings;
 }
