@@ -1,5 +1,5 @@
-import { RunnerError } from "../errors.ts";
-import { install } from "../ops/install.ts";
+import { RunnerError } from "../runner/errors.ts";
+import { install } from "../runner/ops/install.ts";
 import type { Command } from "./command.types.ts";
 import {
   contextFromArgs,

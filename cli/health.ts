@@ -1,5 +1,5 @@
-import { RunnerError } from "../errors.ts";
-import { checkHealth } from "../health/health.ts";
+import { RunnerError } from "../runner/errors.ts";
+import { checkHealth } from "../runner/health/health.ts";
 import type { Command } from "./command.types.ts";
 import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded, str } from "./runner-cli.ts";
 

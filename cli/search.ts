@@ -1,5 +1,5 @@
-import { RunnerError } from "../errors.ts";
-import { discover, info } from "../ops/list.ts";
+import { RunnerError } from "../runner/errors.ts";
+import { discover, info } from "../runner/ops/list.ts";
 import type { Command } from "./command.types.ts";
 import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
 

@@ -1,5 +1,5 @@
-import { RunnerError } from "../errors.ts";
-import { update } from "../ops/update.ts";
+import { RunnerError } from "../runner/errors.ts";
+import { update } from "../runner/ops/update.ts";
 import type { Command } from "./command.types.ts";
 import { parseRef } from "./install.ts";
 import { contextFromArgs, GLOBAL_USAGE, list, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";

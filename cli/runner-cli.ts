@@ -2,12 +2,16 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { loadDiscoveryConfig, sourcesFromConfig, trustFromRegistryConfig } from "../config/load-config.ts";
-import type { Approval, RunnerContext, RunnerEvent } from "../context.ts";
-import { createContext, DEFAULT_REGISTRY_URL } from "../create-context.ts";
-import { RunnerError, type RunnerErrorCode } from "../errors.ts";
-import { systemClock } from "../net/fetcher.types.ts";
-import { createHttpFetcher } from "../net/fetcher-http.ts";
+import {
+  loadDiscoveryConfig,
+  sourcesFromConfig,
+  trustFromRegistryConfig,
+} from "../runner/config/load-config.ts";
+import type { Approval, RunnerContext, RunnerEvent } from "../runner/context.ts";
+import { createContext, DEFAULT_REGISTRY_URL } from "../runner/create-context.ts";
+import { RunnerError, type RunnerErrorCode } from "../runner/errors.ts";
+import { systemClock } from "../runner/net/fetcher.types.ts";
+import { createHttpFetcher } from "../runner/net/fetcher-http.ts";
 import type { CliIO } from "./command.types.ts";
 
 /** Options every runner command takes (docs/runner.md). */

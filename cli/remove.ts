@@ -1,5 +1,5 @@
-import { RunnerError } from "../errors.ts";
-import { remove } from "../ops/remove.ts";
+import { RunnerError } from "../runner/errors.ts";
+import { remove } from "../runner/ops/remove.ts";
 import type { Command } from "./command.types.ts";
 import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
 

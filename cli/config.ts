@@ -1,5 +1,5 @@
-import { RunnerError } from "../errors.ts";
-import { configure } from "../ops/configure.ts";
+import { RunnerError } from "../runner/errors.ts";
+import { configure } from "../runner/ops/configure.ts";
 import type { Command } from "./command.types.ts";
 import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
 

@@ -1,5 +1,5 @@
-import { listInstalled } from "../ops/list.ts";
-import { verifyInstalled } from "../ops/verify-installed.ts";
+import { listInstalled } from "../runner/ops/list.ts";
+import { verifyInstalled } from "../runner/ops/verify-installed.ts";
 import type { Command } from "./command.types.ts";
 import {
   contextFromArgs,
