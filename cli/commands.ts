@@ -1,15 +1,15 @@
-import { buildCommand } from "./build.ts";
 import type { Command } from "./command.types.ts";
-import { configCommand } from "./config.ts";
-import { healthCommand } from "./health.ts";
-import { installCommand } from "./install.ts";
-import { listCommand } from "./list.ts";
-import { removeCommand } from "./remove.ts";
-import { infoCommand, searchCommand } from "./search.ts";
-import { serveCommand } from "./serve.ts";
-import { updateCommand } from "./update.ts";
-import { validateCommand } from "./validate.ts";
-import { verifyCommand } from "./verify.ts";
+import { buildCommand } from "./commands/build.ts";
+import { configCommand } from "./commands/config.ts";
+import { healthCommand } from "./commands/health.ts";
+import { installCommand } from "./commands/install.ts";
+import { listCommand } from "./commands/list.ts";
+import { removeCommand } from "./commands/remove.ts";
+import { infoCommand, searchCommand } from "./commands/search.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { updateCommand } from "./commands/update.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { verifyCommand } from "./commands/verify.ts";
 
 /** Every subcommand, in the order `--help` lists them. One line each: add yours here. */
 export const commands: Command[] = [

@@ -24,7 +24,7 @@ const bin = join(root, "bin/finfocus-registry.js");
 const ready =
   existsSync(join(root, "registry/config.json")) &&
   existsSync(join(root, "demo/artifacts")) &&
-  existsSync(join(root, "cli/build.ts"));
+  existsSync(join(root, "cli/commands/build.ts"));
 let server: StaticServer;
 let out: string;
 

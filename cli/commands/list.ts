@@ -1,6 +1,6 @@
-import { listInstalled } from "../runner/ops/list.ts";
-import { verifyInstalled } from "../runner/ops/verify-installed.ts";
-import type { Command } from "./command.types.ts";
+import { listInstalled } from "../../runner/ops/list.ts";
+import { verifyInstalled } from "../../runner/ops/verify-installed.ts";
+import type { Command } from "../command.types.ts";
 import {
   contextFromArgs,
   GLOBAL_USAGE,
@@ -8,7 +8,7 @@ import {
   parseRunnerArgs,
   runGuarded,
   withoutDigests,
-} from "./runner-cli.ts";
+} from "../runner-cli.ts";
 
 const usage = `Usage: finfocus-registry list [FILTER] [--verify]
 

@@ -2,14 +2,14 @@ import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { Finding } from "../core/findings.types.ts";
-import { DEFAULT_MAX_BYTES } from "../core/json/load-json.ts";
-import { loadRegistry } from "../core/registry/load-registry.ts";
-import { fsSource } from "../core/registry/registry-fs.ts";
-import { validateRegistryFiles } from "../core/validate/validate-files.ts";
-import { validateManifest } from "../core/validate/validate-manifest.ts";
-import type { CliIO, Command } from "./command.types.ts";
-import { countFindings, renderFindings } from "./render-findings.ts";
+import type { Finding } from "../../core/findings.types.ts";
+import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
+import { loadRegistry } from "../../core/registry/load-registry.ts";
+import { fsSource } from "../../core/registry/registry-fs.ts";
+import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
+import { validateManifest } from "../../core/validate/validate-manifest.ts";
+import type { CliIO, Command } from "../command.types.ts";
+import { countFindings, renderFindings } from "../render-findings.ts";
 
 const usage = `Usage: finfocus-registry validate [PATHS…] [--registry DIR] [--format text|json]
 

@@ -1,7 +1,7 @@
-import { RunnerError } from "../runner/errors.ts";
-import { remove } from "../runner/ops/remove.ts";
-import type { Command } from "./command.types.ts";
-import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
+import { RunnerError } from "../../runner/errors.ts";
+import { remove } from "../../runner/ops/remove.ts";
+import type { Command } from "../command.types.ts";
+import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "../runner-cli.ts";
 
 const usage = `Usage: finfocus-registry remove NAME [--force] [--cleanup-data]
 

@@ -1,6 +1,6 @@
-import { RunnerError } from "../runner/errors.ts";
-import { install } from "../runner/ops/install.ts";
-import type { Command } from "./command.types.ts";
+import { RunnerError } from "../../runner/errors.ts";
+import { install } from "../../runner/ops/install.ts";
+import type { Command } from "../command.types.ts";
 import {
   contextFromArgs,
   GLOBAL_USAGE,
@@ -9,7 +9,7 @@ import {
   parseRunnerArgs,
   runGuarded,
   withoutDigests,
-} from "./runner-cli.ts";
+} from "../runner-cli.ts";
 
 const usage = `Usage: finfocus-registry install NAME[@CONSTRAINT]… [options]
 

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { serve } from "../generator/serve.ts";
-import type { Command } from "./command.types.ts";
+import { serve } from "../../generator/serve.ts";
+import type { Command } from "../command.types.ts";
 
 const usage = `Usage: finfocus-registry serve [--dir DIR] [--port N] [--host ADDR] [--artifacts DIR]
 

@@ -1,8 +1,8 @@
-import { RunnerError } from "../runner/errors.ts";
-import { update } from "../runner/ops/update.ts";
-import type { Command } from "./command.types.ts";
+import { RunnerError } from "../../runner/errors.ts";
+import { update } from "../../runner/ops/update.ts";
+import type { Command } from "../command.types.ts";
+import { contextFromArgs, GLOBAL_USAGE, list, output, parseRunnerArgs, runGuarded } from "../runner-cli.ts";
 import { parseRef } from "./install.ts";
-import { contextFromArgs, GLOBAL_USAGE, list, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
 
 const usage = `Usage: finfocus-registry update [NAME[@VERSION]…] [options]
 

@@ -1,7 +1,7 @@
-import { RunnerError } from "../runner/errors.ts";
-import { discover, info } from "../runner/ops/list.ts";
-import type { Command } from "./command.types.ts";
-import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "./runner-cli.ts";
+import { RunnerError } from "../../runner/errors.ts";
+import { discover, info } from "../../runner/ops/list.ts";
+import type { Command } from "../command.types.ts";
+import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded } from "../runner-cli.ts";
 
 export const searchCommand: Command = {
   name: "search",

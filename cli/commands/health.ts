@@ -1,7 +1,7 @@
-import { RunnerError } from "../runner/errors.ts";
-import { checkHealth } from "../runner/health/health.ts";
-import type { Command } from "./command.types.ts";
-import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded, str } from "./runner-cli.ts";
+import { RunnerError } from "../../runner/errors.ts";
+import { checkHealth } from "../../runner/health/health.ts";
+import type { Command } from "../command.types.ts";
+import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded, str } from "../runner-cli.ts";
 
 export const healthCommand: Command = {
   name: "health",

@@ -3,18 +3,18 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Finding } from "../core/findings.types.ts";
-import { parseChecksum } from "../core/signature/checksum.ts";
-import { decodeBase64Strict } from "../core/signature/keys.ts";
-import type { Signer } from "../core/signature/signature.types.ts";
+import type { Finding } from "../../core/findings.types.ts";
+import { parseChecksum } from "../../core/signature/checksum.ts";
+import { decodeBase64Strict } from "../../core/signature/keys.ts";
+import type { Signer } from "../../core/signature/signature.types.ts";
 import {
   publicGoodTrustedRoot,
   type TrustedRootData,
   trustedRootFromBytes,
-} from "../core/signature/trusted-root.ts";
-import { tufTrustedRootFetcher } from "../core/signature/trusted-root-tuf.ts";
-import { type ArtifactRequest, verifyArtifact } from "../core/signature/verify-artifact.ts";
-import type { CliIO, Command } from "./command.types.ts";
+} from "../../core/signature/trusted-root.ts";
+import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
+import { type ArtifactRequest, verifyArtifact } from "../../core/signature/verify-artifact.ts";
+import type { CliIO, Command } from "../command.types.ts";
 
 const usage = `Usage: finfocus-registry verify --artifact FILE [checks] [--format text|json]
 

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildRegistry, type SiteBuilder } from "../generator/build-fs.ts";
-import type { Command } from "./command.types.ts";
-import { countFindings, renderFindings } from "./render-findings.ts";
+import { buildRegistry, type SiteBuilder } from "../../generator/build-fs.ts";
+import type { Command } from "../command.types.ts";
+import { countFindings, renderFindings } from "../render-findings.ts";
 
 const usage = `Usage: finfocus-registry build [--registry DIR] [--out DIR] [--base PATH] [--no-site] [--full]
 
@@ -18,7 +18,7 @@ SOURCE_DATE_EPOCH fixes the generation time.
 Exit status: 0 built, 1 the registry has errors (nothing written), 2 usage or I/O error.`;
 
 /** Where site/ provides its builder. The one place the generator's CLI meets the site. */
-const SITE_MODULE = new URL("../site/build-site.ts", import.meta.url);
+const SITE_MODULE = new URL("../../site/build-site.ts", import.meta.url);
 
 /** The site builder when site/ exists (`export async function buildSite({ model, outDir, base })`). */
 async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
