@@ -1,23 +1,46 @@
+import packageJson from "../package.json" with { type: "json" };
 import type { CliIO } from "./command.types.ts";
 import { commands } from "./commands.ts";
+import { UsageError } from "./errors.ts";
+import { commandHelp, mainHelp } from "./help.ts";
+import { output } from "./output.ts";
+import { formatFromArgs, parseCommandArgs, wantsHelp } from "./parse-args.ts";
+import { type Invocation, reportError } from "./report-error.ts";
 
-function help(): string {
-  const width = Math.max(...commands.map((c) => c.name.length), 8);
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return [
-    "finfocus-registry: validate, build, verify and install FinFocus plugins",
-    "",
-    "Usage: finfocus-registry <command> [options]",
-    "",
-    "Commands:",
-    ...lines,
-    "",
-    "Run `finfocus-registry <command> --help` for a command's options.",
-    "",
-  ].join("\n");
+/** Finds the command and runs it; errors propagate to main's one catch. */
+async function dispatch(argv: string[], io: CliIO, invocation: Invocation): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stdout(mainHelp(commands));
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? commands.find((c) => c.name === rest[0]) : undefined;
+    if (name === "help" && rest[0] !== undefined && !topic)
+      throw new UsageError(`unknown command '${rest[0]}'`);
+    io.stdout(topic ? commandHelp(topic) : mainHelp(commands));
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    output(io, invocation.format, { version: packageJson.version }, () => `${packageJson.version}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command '${name}'`);
+  invocation.command = command.name;
+  if (wantsHelp(rest)) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  const parsed = parseCommandArgs(command, rest);
+  invocation.format = parsed.format;
+  return await command.run({ ...parsed, io });
 }
 
-/** Runs one CLI invocation and returns its exit code. The single top-level catch lives here. */
+/**
+ * Runs one CLI invocation and returns its exit status: 0 ok, 1 refused or a check failed, 2
+ * usage, network or I/O error. The single top-level catch lives here.
+ */
 export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
   const cli: CliIO = {
     stdout: (t) => process.stdout.write(t),
@@ -27,33 +50,10 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     isTTY: Boolean(process.stdout.isTTY),
     ...io,
   };
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    cli.stdout(help());
-    return name === undefined ? 2 : 0;
-  }
-  if (name === "--version" || name === "-v") {
-    cli.stdout("0.1.0\n");
-    return 0;
-  }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    cli.stderr(
-      `finfocus-registry: unknown command '${name}'. Run 'finfocus-registry --help' for the list.\n`,
-    );
-    return 2;
-  }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    cli.stdout(`${command.usage}\n`);
-    return 0;
-  }
+  const invocation: Invocation = { format: formatFromArgs(argv) };
   try {
-    return await command.run(rest, cli);
+    return await dispatch(argv, cli, invocation);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    cli.stderr(`finfocus-registry ${name}: ${typeof code === "string" ? `${code}: ` : ""}${message}\n`);
-    if (cli.env.FINFOCUS_DEBUG && error instanceof Error && error.stack) cli.stderr(`${error.stack}\n`);
-    return 2;
+    return reportError(error, invocation, cli);
   }
 }

@@ -1,21 +1,11 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { buildRegistry, type SiteBuilder } from "../../generator/build-fs.ts";
-import type { Command } from "../command.types.ts";
+import { defineCommand } from "../define-command.ts";
+import { UsageError } from "../errors.ts";
+import { output } from "../output.ts";
 import { countFindings, renderFindings } from "../render-findings.ts";
-
-const usage = `Usage: finfocus-registry build [--registry DIR] [--out DIR] [--base PATH] [--no-site] [--full]
-
-Validates the registry at --registry (default ./registry) and, when it has no errors, writes the
-static API, the FinFocus CLI's registry.json and the Atom feeds under --out (default ./_site),
-then the site when site/ is present (--no-site skips it; --base is its base path, default /).
-Only files whose bytes change are written; files of removed plugins or versions are deleted.
---full compares every file on disk instead of trusting <out>/.finfocus-build-state.json.
-SOURCE_DATE_EPOCH fixes the generation time.
-
-Exit status: 0 built, 1 the registry has errors (nothing written), 2 usage or I/O error.`;
 
 /** Where site/ provides its builder. The one place the generator's CLI meets the site. */
 const SITE_MODULE = new URL("../../site/build-site.ts", import.meta.url);
@@ -27,27 +17,31 @@ async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
   return site.buildSite;
 }
 
-export const buildCommand: Command = {
+export const buildCommand = defineCommand({
   name: "build",
   summary: "validate a registry and write its static API, feeds and site",
-  usage,
-  async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        registry: { type: "string", default: "registry" },
-        out: { type: "string", default: "_site" },
-        base: { type: "string", default: "/" },
-        "no-site": { type: "boolean", default: false },
-        full: { type: "boolean", default: false },
-      },
-    });
+  description: `Validates the registry and, when it has no errors, writes the static API, the FinFocus CLI's
+registry.json and the Atom feeds under --out, then the site when site/ is present. Only files
+whose bytes change are written; files of removed plugins or versions are deleted.
+SOURCE_DATE_EPOCH fixes the generation time. --format json prints
+{published, findings, stats, omitted}.`,
+  options: {
+    registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
+    out: { type: "string", value: "DIR", default: "_site", help: "where the build goes" },
+    base: { type: "string", value: "PATH", default: "/", help: "the site's base path" },
+    "no-site": { type: "boolean", help: "skip the site" },
+    full: {
+      type: "boolean",
+      help: "compare every file on disk instead of trusting <out>/.finfocus-build-state.json",
+    },
+  },
+  exit: "0 built, 1 the registry has errors (nothing written), 2 usage or I/O error",
+  async run({ values, format, io }) {
     const registryDir = path.resolve(io.cwd, values.registry);
     const outDir = path.resolve(io.cwd, values.out);
     const display = (p: string): string => path.relative(io.cwd, p) || ".";
     if (!(await stat(registryDir).catch(() => undefined))?.isDirectory()) {
-      io.stderr(`build: no registry folder at ${display(registryDir)}: pass --registry DIR\n`);
-      return 2;
+      throw new UsageError(`no registry folder at ${display(registryDir)}: pass --registry DIR`);
     }
     const site = values["no-site"] ? undefined : await loadSiteBuilder();
     const started = performance.now();
@@ -57,28 +51,45 @@ export const buildCommand: Command = {
       env: io.env,
       displayRoot: display(registryDir),
       base: values.base,
-      full: values.full,
+      full: values.full === true,
       ...(site ? { site } : {}),
     });
     const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
-    io.stdout(renderFindings(findings));
     const counts = countFindings(findings);
     if (!result.published || !result.report || !result.model) {
-      io.stderr(
-        `build: refusing to publish ${display(registryDir)}: ${counts.errors} errors (nothing was written)\n`,
+      output(io, format, { published: false, findings, stats: { ...counts } }, () =>
+        renderFindings(findings),
       );
+      if (format === "text") {
+        io.stderr(
+          `build: refusing to publish ${display(registryDir)}: ${counts.errors} errors (nothing was written)\n`,
+        );
+      }
       return 1;
     }
     const { report, model } = result;
-    const versions = model.plugins.reduce((n, p) => n + p.versions.length, 0);
-    for (const omitted of model.registryOmitted) {
-      io.stderr(`build: ${omitted.name} left out of registry.json: ${omitted.reason}\n`);
+    const stats = {
+      plugins: model.plugins.length,
+      versions: model.plugins.reduce((n, p) => n + p.versions.length, 0),
+      written: report.written.length,
+      unchanged: report.unchanged,
+      deleted: report.deleted.length,
+      site: Boolean(site),
+      ms: Math.round(performance.now() - started),
+      ...counts,
+    };
+    if (format === "text") {
+      for (const o of model.registryOmitted)
+        io.stderr(`build: ${o.name} left out of registry.json: ${o.reason}\n`);
     }
-    io.stdout(
-      `built ${display(outDir)}: ${model.plugins.length} plugins, ${versions} versions; ` +
-        `${report.written.length} written, ${report.unchanged} unchanged, ${report.deleted.length} deleted` +
-        `${site ? ", site built" : ""} (${Math.round(performance.now() - started)} ms)\n`,
+    output(io, format, { published: true, findings, stats, omitted: model.registryOmitted }, () =>
+      [
+        renderFindings(findings),
+        `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
+          `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
+          `${site ? ", site built" : ""} (${stats.ms} ms)\n`,
+      ].join(""),
     );
     return 0;
   },
-};
+});

@@ -1,45 +1,49 @@
-import { RunnerError } from "../../runner/errors.ts";
 import { checkHealth } from "../../runner/health/health.ts";
-import type { Command } from "../command.types.ts";
-import { contextFromArgs, GLOBAL_USAGE, output, parseRunnerArgs, runGuarded, str } from "../runner-cli.ts";
+import { defineCommand } from "../define-command.ts";
+import { UsageError } from "../errors.ts";
+import { output } from "../output.ts";
+import { contextFromArgs, RUNNER_OPTIONS } from "../runner-cli.ts";
 
-export const healthCommand: Command = {
+/** A positive whole number of milliseconds from an option, or a usage error naming it. */
+function millis(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`--${name} takes milliseconds`);
+  return Number(value);
+}
+
+export const healthCommand = defineCommand({
   name: "health",
   summary: "check a running plugin with grpc.health.v1",
-  usage: `Usage: finfocus-registry health NAME|HOST:PORT [--timeout MS] [--slow MS] [--service NAME]
-
-Calls grpc.health.v1.Health/Check on the plugin's port (from its manifest) or HOST:PORT.
-Healthy, Warning (slower than --slow, default 1000 ms), Critical (not serving), Unknown (no answer).
-${GLOBAL_USAGE}
-
-Exit status: 0 Healthy or Warning, 1 Critical or Unknown, 2 usage error.`,
-  run: (args, io) =>
-    runGuarded("health", io, args, async () => {
-      const { values, positionals, format } = parseRunnerArgs(args, {
-        timeout: { type: "string" },
-        slow: { type: "string" },
-        service: { type: "string" },
-      });
-      const [target] = positionals;
-      if (!target) throw new RunnerError("USAGE", "name a plugin or HOST:PORT", {});
-      const context = await contextFromArgs(values, io);
-      const timeout = str(values, "timeout");
-      const slow = str(values, "slow");
-      const service = str(values, "service");
-      const result = await checkHealth({
-        target,
-        pluginDir: context.pluginDir,
-        ...(timeout ? { timeoutMs: Number(timeout) } : {}),
-        ...(slow ? { slowMs: Number(slow) } : {}),
-        ...(service ? { service } : {}),
-      });
-      output(
-        io,
-        format,
-        result,
-        () =>
-          `${result.target} (${result.address}): ${result.status} in ${result.response_time_ms} ms${result.error ? ` (${result.error})` : ""}\n`,
-      );
-      return result.status === "Healthy" || result.status === "Warning" ? 0 : 1;
-    }),
-};
+  args: "NAME|HOST:PORT",
+  description: `Calls grpc.health.v1.Health/Check on the plugin's port (from its manifest) or HOST:PORT.
+Healthy, Warning (slower than --slow), Critical (not serving), Unknown (no answer).`,
+  options: {
+    timeout: { type: "string", value: "MS", help: "give up after this long" },
+    slow: { type: "string", value: "MS", help: "Warning when slower than this (default 1000)" },
+    service: { type: "string", value: "NAME", help: "the service name to ask about" },
+    ...RUNNER_OPTIONS,
+  },
+  exit: "0 Healthy or Warning, 1 Critical or Unknown, 2 usage error",
+  async run({ values, positionals, format, io }) {
+    const [target] = positionals;
+    if (!target || positionals.length > 1) throw new UsageError("name a plugin or HOST:PORT");
+    const timeoutMs = millis(values.timeout, "timeout");
+    const slowMs = millis(values.slow, "slow");
+    const context = await contextFromArgs(values, io);
+    const result = await checkHealth({
+      target,
+      pluginDir: context.pluginDir,
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(slowMs ? { slowMs } : {}),
+      ...(values.service ? { service: values.service } : {}),
+    });
+    output(
+      io,
+      format,
+      result,
+      () =>
+        `${result.target} (${result.address}): ${result.status} in ${result.response_time_ms} ms${result.error ? ` (${result.error})` : ""}\n`,
+    );
+    return result.status === "Healthy" || result.status === "Warning" ? 0 : 1;
+  },
+});

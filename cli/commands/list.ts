@@ -1,55 +1,40 @@
 import { listInstalled } from "../../runner/ops/list.ts";
 import { verifyInstalled } from "../../runner/ops/verify-installed.ts";
-import type { Command } from "../command.types.ts";
-import {
-  contextFromArgs,
-  GLOBAL_USAGE,
-  output,
-  parseRunnerArgs,
-  runGuarded,
-  withoutDigests,
-} from "../runner-cli.ts";
+import { defineCommand } from "../define-command.ts";
+import { output } from "../output.ts";
+import { contextFromArgs, RUNNER_OPTIONS, withoutDigests } from "../runner-cli.ts";
 
-const usage = `Usage: finfocus-registry list [FILTER] [--verify]
-
-Lists installed plugins (name, version, trust, folder). --verify also checks every installed
-file against the digests recorded at install time (exit 1 when a folder changed).
-${GLOBAL_USAGE}`;
-
-export const listCommand: Command = {
+export const listCommand = defineCommand({
   name: "list",
   summary: "list installed plugins (--verify: check them against what was installed)",
-  usage,
-  run: (args, io) =>
-    runGuarded("list", io, args, async () => {
-      const { values, positionals, format } = parseRunnerArgs(args, { verify: { type: "boolean" } });
-      const context = await contextFromArgs(values, io);
-      const plugins = await listInstalled(context.pluginDir, positionals[0] ?? "");
-      const checks = values.verify
-        ? await verifyInstalled(
-            context.pluginDir,
-            plugins.map((p) => p.name),
-          )
-        : [];
-      output(
-        io,
-        format,
-        { plugins: plugins.map(withoutDigests), ...(values.verify ? { checks } : {}) },
-        () =>
-          plugins.length === 0
-            ? "no plugins installed\n"
-            : plugins
-                .map((p) => {
-                  const check = checks.find((c) => c.name === p.name);
-                  const verdict = check
-                    ? check.ok
-                      ? "  ok"
-                      : `  CHANGED: ${check.problems.join(", ")}`
-                    : "";
-                  return `${p.name.padEnd(28)} ${p.version.padEnd(12)} ${p.security_level.padEnd(10)} ${p.explicit ? "" : "(dependency) "}${p.path}${verdict}\n`;
-                })
-                .join(""),
-      );
-      return checks.some((c) => !c.ok) ? 1 : 0;
-    }),
-};
+  args: "[FILTER]",
+  description: `Lists installed plugins (name, version, trust, folder). --verify also checks every installed
+file against the digests recorded at install time.`,
+  options: {
+    verify: { type: "boolean", help: "check installed files (exit 1 when a folder changed)" },
+    ...RUNNER_OPTIONS,
+  },
+  exit: "0 listed (and unchanged), 1 an installed folder changed, 2 usage or I/O error",
+  async run({ values, positionals, format, io }) {
+    const context = await contextFromArgs(values, io);
+    const plugins = await listInstalled(context.pluginDir, positionals[0] ?? "");
+    const checks = values.verify
+      ? await verifyInstalled(
+          context.pluginDir,
+          plugins.map((p) => p.name),
+        )
+      : [];
+    output(io, format, { plugins: plugins.map(withoutDigests), ...(values.verify ? { checks } : {}) }, () =>
+      plugins.length === 0
+        ? "no plugins installed\n"
+        : plugins
+            .map((p) => {
+              const check = checks.find((c) => c.name === p.name);
+              const verdict = check ? (check.ok ? "  ok" : `  CHANGED: ${check.problems.join(", ")}`) : "";
+              return `${p.name.padEnd(28)} ${p.version.padEnd(12)} ${p.security_level.padEnd(10)} ${p.explicit ? "" : "(dependency) "}${p.path}${verdict}\n`;
+            })
+            .join(""),
+    );
+    return checks.some((c) => !c.ok) ? 1 : 0;
+  },
+});

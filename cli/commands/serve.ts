@@ -1,41 +1,34 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { serve } from "../../generator/serve.ts";
-import type { Command } from "../command.types.ts";
+import { defineCommand } from "../define-command.ts";
+import { UsageError } from "../errors.ts";
+import { output } from "../output.ts";
 
-const usage = `Usage: finfocus-registry serve [--dir DIR] [--port N] [--host ADDR] [--artifacts DIR]
-
-Serves a build (default ./_site) for previewing: the site, the API (/api/v1/…, with the spec's
-JSON errors for missing documents) and the feeds, with ETag/If-None-Match and gzip. With
---artifacts (default demo/artifacts when it exists), files in DIR are served under /artifacts/,
-so the install runner can use --artifact-mirror http://HOST:PORT/artifacts/.
-Listens on 127.0.0.1:4321 by default; stop it with Ctrl-C. Not a production server.`;
-
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: "serve",
   summary: "preview a build with a local static server",
-  usage,
-  async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        dir: { type: "string", default: "_site" },
-        port: { type: "string", default: "4321" },
-        host: { type: "string", default: "127.0.0.1" },
-        artifacts: { type: "string" },
-      },
-    });
+  description: `Serves a build for previewing: the site, the API (/api/v1/…, with the spec's JSON errors for
+missing documents) and the feeds, with ETag/If-None-Match and gzip. Files in --artifacts
+(default demo/artifacts when it exists) are served under /artifacts/, so the install runner can
+use --artifact-mirror http://HOST:PORT/artifacts/. Stop it with Ctrl-C. Not a production
+server. --format json prints {url, api, artifacts?} once it listens.`,
+  options: {
+    dir: { type: "string", value: "DIR", default: "_site", help: "the build to serve" },
+    port: { type: "string", value: "N", default: "4321", help: "the port (0: any free port)" },
+    host: { type: "string", value: "ADDR", default: "127.0.0.1", help: "the address to listen on" },
+    artifacts: { type: "string", value: "DIR", help: "artifacts to serve under /artifacts/" },
+  },
+  exit: "0 stopped, 2 usage or I/O error",
+  async run({ values, format, io }) {
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      io.stderr(`serve: --port must be a number from 0 to 65535\n${usage}\n`);
-      return 2;
+    if (!/^\d+$/.test(values.port) || port > 65535) {
+      throw new UsageError("--port must be a number from 0 to 65535");
     }
     const dir = path.resolve(io.cwd, values.dir);
     if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
-      io.stderr(`serve: no folder at ${values.dir}: run 'finfocus-registry build' first or pass --dir\n`);
-      return 2;
+      throw new UsageError(`no folder at ${values.dir}: run 'finfocus-registry build' first or pass --dir`);
     }
     const defaultArtifacts = path.resolve(io.cwd, "demo/artifacts");
     const artifactsDir =
@@ -50,10 +43,20 @@ export const serveCommand: Command = {
       host: values.host,
       ...(artifactsDir ? { artifactsDir } : {}),
     });
-    io.stdout(`serving ${path.relative(io.cwd, dir) || "."} at ${url}\n`);
-    io.stdout(`  API:       ${url}api/v1/plugins/index.json\n`);
-    if (artifactsDir)
-      io.stdout(`  artifacts: ${url}artifacts/ (from ${path.relative(io.cwd, artifactsDir)})\n`);
+    const listening = {
+      url,
+      api: `${url}api/v1/plugins/index.json`,
+      ...(artifactsDir ? { artifacts: `${url}artifacts/` } : {}),
+    };
+    output(io, format, listening, () =>
+      [
+        `serving ${path.relative(io.cwd, dir) || "."} at ${url}\n`,
+        `  API:       ${listening.api}\n`,
+        ...(artifactsDir
+          ? [`  artifacts: ${url}artifacts/ (from ${path.relative(io.cwd, artifactsDir)})\n`]
+          : []),
+      ].join(""),
+    );
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off("SIGINT", stop);
@@ -66,4 +69,4 @@ export const serveCommand: Command = {
     });
     return 0;
   },
-};
+});
