@@ -40653,20 +40653,39 @@ async function readCapped(response, maxBytes, finalUrl) {
 
 // action/event.ts
 import { readFile as readFile2 } from "node:fs/promises";
+
+// core/errors.ts
+var RegistryError = class extends Error {
+  code;
+  /** Facts for the spec's error document (`details`), e.g. the file or plugin concerned. */
+  details;
+  constructor(code2, message, options) {
+    super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "RegistryError";
+    this.code = code2;
+    this.details = options?.details ?? {};
+  }
+};
+
+// action/event.ts
 var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 function sha(value, what) {
   if (typeof value !== "string" || !SHA.test(value))
-    throw new Error(`The event payload's ${what} is not a commit SHA.`);
+    throw new RegistryError("EVENT_INVALID", `The event payload's ${what} is not a commit SHA.`);
   return value;
 }
 async function readEvent(eventName, eventPath) {
   const payload = eventPath ? JSON.parse(await readFile2(eventPath, "utf8")) : {};
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const pr = payload.pull_request;
-    if (!pr) throw new Error(`A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`);
+    if (!pr)
+      throw new RegistryError(
+        "EVENT_INVALID",
+        `A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`
+      );
     const id = pr.user?.id;
     if (typeof id !== "number" || !Number.isSafeInteger(id))
-      throw new Error("The pull request's author has no numeric id in the payload.");
+      throw new RegistryError("EVENT_INVALID", "The pull request's author has no numeric id in the payload.");
     const baseRepo = String(pr.base?.repo?.full_name ?? "");
     const headRepo = String(pr.head?.repo?.full_name ?? "");
     return {
@@ -44858,10 +44877,9 @@ async function validateRegistryFiles(source, files) {
 
 // action/git.ts
 import { execFile } from "node:child_process";
-var GitError = class extends Error {
-  code = "GIT_FAILED";
+var GitError = class extends RegistryError {
   constructor(message, options) {
-    super(message, options);
+    super("GIT_FAILED", message, options);
     this.name = "GitError";
   }
 };
@@ -44930,7 +44948,8 @@ async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
     return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
   }
   if (!api) {
-    throw new Error(
+    throw new RegistryError(
+      "USAGE",
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`
     );
   }
@@ -45053,7 +45072,7 @@ function gitBatch(cwd) {
     for (const p of queue.splice(0)) p.reject(error2);
   };
   child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.on("close", () => failAll(new GitError("git cat-file --batch exited")));
   child.stdout.on("data", (chunk2) => {
     buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
     for (; ; ) {
@@ -45075,7 +45094,7 @@ function gitBatch(cwd) {
   });
   return {
     read(spec) {
-      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+      if (closed) return Promise.reject(new GitError("git cat-file --batch is closed"));
       if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
       return new Promise((resolve, reject) => {
         queue.push({ resolve, reject });
@@ -49667,24 +49686,26 @@ function choice(name, allowed, fallback) {
   const raw = getInput(name).trim().toLowerCase();
   if (raw === "") return fallback;
   if (allowed.includes(raw)) return raw;
-  throw new Error(`Input ${name} must be one of ${allowed.join(", ")}; got "${raw}".`);
+  throw new RegistryError("USAGE", `Input ${name} must be one of ${allowed.join(", ")}; got "${raw}".`);
 }
 function bool(name, fallback) {
   const raw = getInput(name).trim().toLowerCase();
   if (raw === "") return fallback;
   if (raw === "true") return true;
   if (raw === "false") return false;
-  throw new Error(`Input ${name} must be true or false; got "${raw}".`);
+  throw new RegistryError("USAGE", `Input ${name} must be true or false; got "${raw}".`);
 }
 function readSettings(env = process.env) {
   const registryPath = (getInput("registry-path") || "registry").replace(/\/+$/, "").replace(/^\.\//, "");
   if (registryPath.startsWith("/") || registryPath.split("/").includes("..")) {
-    throw new Error(
+    throw new RegistryError(
+      "USAGE",
       `Input registry-path must be a relative path inside the repository; got "${registryPath}".`
     );
   }
   const mb = Number(getInput("max-download-mb") || "200");
-  if (!Number.isFinite(mb) || mb <= 0) throw new Error("Input max-download-mb must be a positive number.");
+  if (!Number.isFinite(mb) || mb <= 0)
+    throw new RegistryError("USAGE", "Input max-download-mb must be a positive number.");
   const token = getInput("github-token");
   if (token) setSecret(token);
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -49842,12 +49863,17 @@ var ERROR_CODES = {
   USAGE: {
     section: "general",
     exit: 2,
-    meaning: "the command line (an unknown or malformed option, a missing argument), an Action input or a config file is not usable: see `--help`"
+    meaning: "the command line (an unknown or malformed option, a missing argument), an Action input or its workflow, or a config file is not usable: see `--help`"
   },
   IO_ERROR: {
     section: "general",
     exit: 2,
     meaning: "the file system refused an operation (permissions, disk full, a path that vanished)"
+  },
+  EVENT_INVALID: {
+    section: "general",
+    exit: 2,
+    meaning: "the GitHub event payload lacks what the gate needs (commit SHAs, the author's numeric id)"
   },
   GIT_FAILED: {
     section: "general",

@@ -121,12 +121,17 @@ export const ERROR_CODES = {
     section: "general",
     exit: 2,
     meaning:
-      "the command line (an unknown or malformed option, a missing argument), an Action input or a config file is not usable: see `--help`",
+      "the command line (an unknown or malformed option, a missing argument), an Action input or its workflow, or a config file is not usable: see `--help`",
   },
   IO_ERROR: {
     section: "general",
     exit: 2,
     meaning: "the file system refused an operation (permissions, disk full, a path that vanished)",
+  },
+  EVENT_INVALID: {
+    section: "general",
+    exit: 2,
+    meaning: "the GitHub event payload lacks what the gate needs (commit SHAs, the author's numeric id)",
   },
   GIT_FAILED: {
     section: "general",
