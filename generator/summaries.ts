@@ -1,9 +1,9 @@
 /** Per-version and per-plugin summaries: pure functions of the loaded records. */
 import semver from "semver";
+import type { PluginSummary, SignatureKind, VersionSummary } from "../core/api/api.types.ts";
 import type { Manifest, SecurityLevel } from "../core/manifest.types.ts";
 import type { PluginRecord, VersionRecord } from "../core/registry.types.ts";
 import { signatureKindOf } from "../core/signature/signature-kind.ts";
-import type { PluginSummary, SignatureKind, VersionSummary } from "./api.types.ts";
 import { bundlePath, manifestPath } from "./paths.ts";
 
 /** The manifest's claimed level; upstream's manifest schema defaults it to `untrusted`. */
