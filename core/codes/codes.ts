@@ -58,9 +58,12 @@ export function codeInfo(code: Code): CodeInfo {
 }
 
 /**
- * The exit status of a command that ends with an error of this code: the catalogue's, and 2
- * (usage, network or I/O) for anything not in it.
+ * The exit status of a command that ends with an error of this code: the catalogue's; 1 for a
+ * finding raised as an error (a refusal: the check failed); 2 (usage, network or I/O) for
+ * anything else and anything not in the catalogue.
  */
 export function exitStatusOf(code: unknown): 1 | 2 {
-  return isCode(code) ? (codeInfo(code).exit ?? 2) : 2;
+  if (!isCode(code)) return 2;
+  const info = codeInfo(code);
+  return info.exit ?? (info.severity ? 1 : 2);
 }

@@ -18,7 +18,8 @@ export type CodeSection =
  * - `severity`: it is reported as a finding (`{ code, severity, message, file, pointer }`), with
  *   this default severity; a finding of severity error makes a check fail (exit status 1);
  * - `exit`: it is raised as an error (`RegistryError` and its subclasses) and a command it ends
- *   exits with this status: 1 refused or a check failed, 2 usage, network or I/O;
+ *   exits with this status: 1 refused or a check failed, 2 usage, network or I/O (a finding an
+ *   adapter raises as an error without an `exit` here is a refusal: 1);
  * - `http`: it is the `code` of an API error document (`{code, message, details}`) served with
  *   this HTTP status.
  */

@@ -69,6 +69,7 @@ test("every entry says what it is, in one line, under a documented section", () 
   }
   assert.equal(exitStatusOf("USAGE"), 2);
   assert.equal(exitStatusOf("CHECKSUM_MISMATCH"), 1);
+  assert.equal(exitStatusOf("MANIFEST_INVALID"), 1);
   assert.equal(exitStatusOf("SOMETHING_ELSE"), 2);
 });
 
