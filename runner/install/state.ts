@@ -25,7 +25,7 @@ export async function readState(layout: Layout): Promise<InstallState> {
     return { format: 1, plugins };
   } catch (error) {
     throw new RunnerError(
-      "INSTALL_STATE_INVALID",
+      "INSTALL_FAILED",
       `The install state ${layout.stateFile} is unreadable; restore it or remove it to start over`,
       { file: layout.stateFile },
       { cause: error },
