@@ -1,4 +1,4 @@
-import { type Code, exitStatusOf, isCode } from "../core/codes/codes.ts";
+import { type Code, isCode } from "../core/codes/codes.ts";
 import { RegistryError } from "../core/errors.ts";
 
 /** A command line the CLI cannot act on: exit status 2, one line that points to `--help`. */
@@ -41,9 +41,4 @@ export function toErrorDocument(error: unknown): ErrorDocument {
     };
   }
   return { code: "INTERNAL_ERROR", message, details: {} };
-}
-
-/** The exit status for an error document: the catalogue's (1 refused, 2 usage, network or I/O). */
-export function exitStatusFor(document: ErrorDocument): 1 | 2 {
-  return exitStatusOf(document.code);
 }

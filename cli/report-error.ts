@@ -1,5 +1,6 @@
+import { exitStatusOf } from "../core/codes/codes.ts";
 import type { CliIO, Format } from "./command.types.ts";
-import { exitStatusFor, toErrorDocument } from "./errors.ts";
+import { toErrorDocument } from "./errors.ts";
 import { colour, printable } from "./output.ts";
 
 /** Who is reporting: the command, once known, and the output format asked for. */
@@ -28,5 +29,5 @@ export function reportError(error: unknown, invocation: Invocation, io: CliIO): 
     }
   }
   if (io.env.FINFOCUS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
-  return exitStatusFor(doc);
+  return exitStatusOf(doc.code);
 }

@@ -66,7 +66,7 @@ export const RUNNER_OPTIONS = {
 } as const satisfies OptionsSpec;
 
 /** A repeatable or comma-separated list option's items. */
-export function list(value: readonly string[] | string | undefined): string[] {
+export function listValues(value: readonly string[] | string | undefined): string[] {
   const items = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
   return items
     .flatMap((i) => String(i).split(","))

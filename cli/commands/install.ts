@@ -3,7 +3,7 @@ import type { OptionsSpec } from "../command.types.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
-import { contextFromArgs, list, RUNNER_OPTIONS, withoutDigests } from "../runner-cli.ts";
+import { contextFromArgs, listValues, RUNNER_OPTIONS, withoutDigests } from "../runner-cli.ts";
 
 /** Splits "name@constraint". */
 export function parseRef(ref: string): { name: string; constraint?: string } {
@@ -45,7 +45,7 @@ CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
     const plugins = positionals.map(parseRef);
     const context = await contextFromArgs(values, io, {
       allowScripts: values["allow-scripts"] === true,
-      allowPermissions: list(values["allow-permissions"]),
+      allowPermissions: listValues(values["allow-permissions"]),
     });
     const result = await install(context, {
       plugins,

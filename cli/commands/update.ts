@@ -2,7 +2,7 @@ import { update } from "../../runner/ops/update.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
-import { contextFromArgs, list, RUNNER_OPTIONS } from "../runner-cli.ts";
+import { contextFromArgs, listValues, RUNNER_OPTIONS } from "../runner-cli.ts";
 import { INSTALL_OPTIONS, parseRef } from "./install.ts";
 
 export const updateCommand = defineCommand({
@@ -27,7 +27,7 @@ older VERSION is refused unless --allow-downgrade. The old version stays until t
     }
     const context = await contextFromArgs(values, io, {
       allowScripts: values["allow-scripts"] === true,
-      allowPermissions: list(values["allow-permissions"]),
+      allowPermissions: listValues(values["allow-permissions"]),
     });
     const outcomes = await update(context, {
       names: refs.map((r) => r.name),
