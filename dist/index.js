@@ -49828,10 +49828,10 @@ var ERROR_CODES = {
     exit: 2,
     meaning: "`--offline`, and what is needed is not in the cache"
   },
-  INSTALL_STATE_INVALID: {
+  INSTALL_FAILED: {
     section: "runner",
     exit: 2,
-    meaning: "the plugin folder's install state file is unreadable: restore it, or remove it to start over"
+    meaning: "the plugin folder is not as this runner leaves it (an unreadable state file, a planted link, a journal naming foreign paths): nothing is followed; restore or remove it and retry"
   },
   INSTALL_LOCKED: {
     section: "runner",
