@@ -63,6 +63,12 @@ export const RUNNER_OPTIONS = {
     help: "trust anchors out of band: a registry's config.json",
     group: GROUP,
   },
+  "finfocus-config": {
+    type: "string",
+    value: "FILE",
+    help: "the FinFocus CLI's config.yaml that installs keep in step ('none': leave it alone; default <plugin-dir>/../config.yaml)",
+    group: GROUP,
+  },
 } as const satisfies OptionsSpec;
 
 /** A repeatable or comma-separated list option's items. */
@@ -115,11 +121,15 @@ export async function contextFromArgs(
   const trust = registryConfig ? await trustFromRegistryConfig(resolve(io.cwd, registryConfig)) : undefined;
   const mirror = str("artifact-mirror");
   const spec = str("spec-version");
+  const finfocusConfig = str("finfocus-config");
   return createContext({
     pluginDir: resolve(
       io.cwd,
       str("plugin-dir") ?? settings?.plugin_dir ?? join(home, ".finfocus", "plugins"),
     ),
+    ...(finfocusConfig
+      ? { finfocusConfig: finfocusConfig === "none" ? false : resolve(io.cwd, finfocusConfig) }
+      : {}),
     cacheDir: join(cacheDir, "registry"),
     artifactCacheDir: join(cacheDir, "artifacts"),
     ...(settings?.concurrent_discoveries ? { concurrentDiscoveries: settings.concurrent_discoveries } : {}),

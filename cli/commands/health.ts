@@ -1,4 +1,5 @@
-import { checkHealth } from "../../runner/health/health.ts";
+import { checkHealth, type HealthResult } from "../../runner/health/health.ts";
+import { checkLaunchedHealth } from "../../runner/health/launched-health.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
@@ -13,11 +14,18 @@ function millis(value: string | undefined, name: string): number | undefined {
 
 export const healthCommand = defineCommand({
   name: "health",
-  summary: "check a running plugin with grpc.health.v1",
+  summary: "check a plugin: grpc.health.v1, else its Name() (--launch: start it as FinFocus does)",
   args: "NAME|HOST:PORT",
-  description: `Calls grpc.health.v1.Health/Check on the plugin's port (from its manifest) or HOST:PORT.
-Healthy, Warning (slower than --slow), Critical (not serving), Unknown (no answer).`,
+  description: `Calls grpc.health.v1.Health/Check on the plugin's port (from its manifest) or HOST:PORT; when the
+plugin does not serve that service (plugins built with the FinFocus SDK do not), the cost-source
+service's Name() is the probe. --launch starts the installed plugin NAME the way the FinFocus CLI
+does (its latest version folder's binary, --port=N, FINFOCUS_PLUGIN_PORT=N), probes it, stops it.
+Healthy, Warning (slower than --slow), Critical (not serving, or did not start), Unknown (no answer).`,
   options: {
+    launch: {
+      type: "boolean",
+      help: "start the installed plugin as the FinFocus CLI does, probe it, stop it",
+    },
     timeout: { type: "string", value: "MS", help: "give up after this long" },
     slow: { type: "string", value: "MS", help: "Warning when slower than this (default 1000)" },
     service: { type: "string", value: "NAME", help: "the service name to ask about" },
@@ -27,22 +35,25 @@ Healthy, Warning (slower than --slow), Critical (not serving), Unknown (no answe
   async run({ values, positionals, format, io }) {
     const [target] = positionals;
     if (!target || positionals.length > 1) throw new UsageError("name a plugin or HOST:PORT");
+    if (values.launch && values.service) throw new UsageError("--launch and --service do not combine");
     const timeoutMs = millis(values.timeout, "timeout");
     const slowMs = millis(values.slow, "slow");
+    const timing = { ...(timeoutMs ? { timeoutMs } : {}), ...(slowMs ? { slowMs } : {}) };
     const context = await contextFromArgs(values, io);
-    const result = await checkHealth({
-      target,
-      pluginDir: context.pluginDir,
-      ...(timeoutMs ? { timeoutMs } : {}),
-      ...(slowMs ? { slowMs } : {}),
-      ...(values.service ? { service: values.service } : {}),
-    });
+    const result: HealthResult = values.launch
+      ? await checkLaunchedHealth({ name: target, pluginDir: context.pluginDir, ...timing })
+      : await checkHealth({
+          target,
+          pluginDir: context.pluginDir,
+          ...timing,
+          ...(values.service ? { service: values.service } : {}),
+        });
     output(
       io,
       format,
       result,
       () =>
-        `${result.target} (${result.address}): ${result.status} in ${result.response_time_ms} ms${result.error ? ` (${result.error})` : ""}\n`,
+        `${result.target} (${result.address || "not started"}): ${result.status} in ${result.response_time_ms} ms${result.probe ? ` via ${result.probe}` : ""}${result.error ? ` (${result.error})` : ""}\n`,
     );
     return result.status === "Healthy" || result.status === "Warning" ? 0 : 1;
   },

@@ -146,6 +146,12 @@ export const FINDING_CODES = {
     meaning:
       "a version constraint outside the spec's syntax (`1.2.3`, `^`, `~`, `>=`, `>`, `<=`, `<`, comma-joined), or a dependency listed twice",
   },
+  REPOSITORY_UNSUPPORTED: {
+    section: "rules",
+    severity: "warning",
+    meaning:
+      "an entry's `repository` is not owner/repo of letters, digits, `_` and `-`: the FinFocus CLI cannot parse it, so `registry.json` leaves the plugin out",
+  },
   // Registry context
   DEPENDENCY_NOT_FOUND: {
     section: "registry",
