@@ -4,7 +4,7 @@ import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
-import { artifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
 import { isValid, type Ports, sortFindings } from "./pr-mode.ts";
@@ -51,7 +51,7 @@ export async function checkFull(
       file: registryFile(settings.registryPath, v.file),
     };
     if (settings.verifyArtifacts) {
-      const result = await verifyArtifact(
+      const result = await downloadAndVerify(
         {
           plugin: v.plugin,
           version: v.version,

@@ -5,7 +5,7 @@ import { checkGovernance } from "../core/governance/rules.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
-import { artifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
@@ -83,7 +83,7 @@ async function verifyNewArtifacts(
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
   for (const job of jobs) {
-    const result = await verifyArtifact(
+    const result = await downloadAndVerify(
       {
         plugin: job.plugin,
         version: job.version,

@@ -40653,20 +40653,39 @@ async function readCapped(response, maxBytes, finalUrl) {
 
 // action/event.ts
 import { readFile as readFile2 } from "node:fs/promises";
+
+// core/errors.ts
+var RegistryError = class extends Error {
+  code;
+  /** Facts for the spec's error document (`details`), e.g. the file or plugin concerned. */
+  details;
+  constructor(code18, message, options) {
+    super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "RegistryError";
+    this.code = code18;
+    this.details = options?.details ?? {};
+  }
+};
+
+// action/event.ts
 var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 function sha(value, what) {
   if (typeof value !== "string" || !SHA.test(value))
-    throw new Error(`The event payload's ${what} is not a commit SHA.`);
+    throw new RegistryError("EVENT_INVALID", `The event payload's ${what} is not a commit SHA.`);
   return value;
 }
 async function readEvent(eventName, eventPath) {
   const payload = eventPath ? JSON.parse(await readFile2(eventPath, "utf8")) : {};
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const pr = payload.pull_request;
-    if (!pr) throw new Error(`A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`);
+    if (!pr)
+      throw new RegistryError(
+        "EVENT_INVALID",
+        `A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`
+      );
     const id = pr.user?.id;
     if (typeof id !== "number" || !Number.isSafeInteger(id))
-      throw new Error("The pull request's author has no numeric id in the payload.");
+      throw new RegistryError("EVENT_INVALID", "The pull request's author has no numeric id in the payload.");
     const baseRepo = String(pr.base?.repo?.full_name ?? "");
     const headRepo = String(pr.head?.repo?.full_name ?? "");
     return {
@@ -40758,7 +40777,7 @@ function capPerFile(findings, max = MAX_FINDINGS_PER_FILE) {
 }
 
 // core/governance/classify.ts
-function classifyPath(registryPath, path2) {
+function classifyChangedPath(registryPath, path2) {
   const prefix = registryPath === "" || registryPath === "." ? "plugins/" : `${registryPath}/plugins/`;
   if (!path2.startsWith(prefix)) return { kind: "outside" };
   const parts = path2.slice(prefix.length).split("/");
@@ -40776,7 +40795,7 @@ function classifyPath(registryPath, path2) {
 function touchedPlugins(registryPath, changes) {
   const names = /* @__PURE__ */ new Set();
   for (const change of changes) {
-    const kind = classifyPath(registryPath, change.path);
+    const kind = classifyChangedPath(registryPath, change.path);
     if (kind.kind !== "outside") names.add(kind.plugin);
   }
   return [...names];
@@ -43020,7 +43039,7 @@ function validators() {
 }
 
 // core/validate/validate-documents.ts
-function validateConfig(bytes, file) {
+function validateRegistryConfig(bytes, file) {
   const loaded = loadJson(bytes, { file });
   if (loaded.value === void 0) return { findings: loaded.findings };
   const validate = validators().config;
@@ -43253,7 +43272,7 @@ var entryFile = (name) => `${PLUGINS_DIR}/${name}/entry.json`;
 var versionsDir = (name) => `${PLUGINS_DIR}/${name}/versions`;
 var versionFile = (name, version) => `${versionsDir(name)}/${version}.json`;
 var bundleFile = (name, version) => `${versionsDir(name)}/${version}.sigstore.json`;
-function classifyPath2(rel) {
+function classifyPath(rel) {
   if (rel === CONFIG_FILE) return { kind: "config" };
   const parts = rel.split("/");
   if (parts[0] !== PLUGINS_DIR || !parts[1]) return { kind: "other" };
@@ -51108,7 +51127,7 @@ async function loadConfig(source, read, findings) {
     );
     return void 0;
   }
-  const result = validateConfig(bytes, CONFIG_FILE);
+  const result = validateRegistryConfig(bytes, CONFIG_FILE);
   append(findings, result.findings);
   return result.value;
 }
@@ -51754,7 +51773,7 @@ function containerCheck(job, file) {
     ]
   };
 }
-async function verifyArtifact(job, ctx) {
+async function downloadAndVerify(job, ctx) {
   const file = registryFile(ctx.registryPath, job.file);
   const install = job.manifest.installation;
   if (install.installation_method === "container") return containerCheck(job, file);
@@ -52032,7 +52051,7 @@ var outsideRegistry = (ctx) => {
   if (authorIsMaintainer(ctx)) return [];
   const findings = [];
   for (const change of ctx.changes) {
-    if (classifyPath(ctx.registryPath, change.path).kind !== "outside") continue;
+    if (classifyChangedPath(ctx.registryPath, change.path).kind !== "outside") continue;
     findings.push({
       code: "OUTSIDE_REGISTRY",
       severity: "error",
@@ -52044,13 +52063,16 @@ var outsideRegistry = (ctx) => {
   return findings;
 };
 
-// core/governance/rules/trust-downgrade.ts
-var KINDS = ["none", "key", "sigstore"];
-function signatureKind(view) {
-  if (view.hasBundle) return "sigstore";
-  if (view.manifest?.security?.signature) return "key";
+// core/signature/signature-kind.ts
+function signatureKindOf(manifest, hasBundle) {
+  if (hasBundle) return "sigstore";
+  if (manifest?.security?.signature) return "key";
   return "none";
 }
+
+// core/governance/rules/trust-downgrade.ts
+var KINDS = ["none", "key", "sigstore"];
+var signatureKind = (view) => signatureKindOf(view.manifest, view.hasBundle);
 var trustDowngrade = (ctx) => {
   const findings = [];
   for (const plugin of ctx.plugins) {
@@ -52092,7 +52114,7 @@ function addsBundleToPublished(ctx, kind) {
 var versionImmutable = (ctx) => {
   const findings = [];
   for (const change of ctx.changes) {
-    const kind = classifyPath(ctx.registryPath, change.path);
+    const kind = classifyChangedPath(ctx.registryPath, change.path);
     if (kind.kind !== "version" && kind.kind !== "bundle") continue;
     if (change.status === "added" && !addsBundleToPublished(ctx, kind)) continue;
     findings.push({
@@ -52129,7 +52151,7 @@ async function validateRegistryFiles(source, files) {
   };
   const findings = [];
   const configBytes = await read(CONFIG_FILE);
-  const configResult = configBytes ? validateConfig(configBytes, CONFIG_FILE) : void 0;
+  const configResult = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE) : void 0;
   const config = configResult?.value;
   const entries = /* @__PURE__ */ new Map();
   const entryOf = (name) => {
@@ -52156,7 +52178,7 @@ async function validateRegistryFiles(source, files) {
     return files2.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).map((version) => ({ version, yanked: Object.hasOwn(entry?.yanked ?? {}, version) }));
   };
   for (const file of files) {
-    const where = classifyPath2(file);
+    const where = classifyPath(file);
     const bytes = await read(file);
     if (!bytes) {
       findings.push({
@@ -52207,10 +52229,9 @@ async function validateRegistryFiles(source, files) {
 
 // action/git.ts
 import { execFile } from "node:child_process";
-var GitError = class extends Error {
-  code = "GIT_FAILED";
+var GitError = class extends RegistryError {
   constructor(message, options) {
-    super(message, options);
+    super("GIT_FAILED", message, options);
     this.name = "GitError";
   }
 };
@@ -52279,7 +52300,8 @@ async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
     return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
   }
   if (!api) {
-    throw new Error(
+    throw new RegistryError(
+      "USAGE",
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`
     );
   }
@@ -52307,7 +52329,7 @@ async function pluginChange(name, changes, base, head, registryPath) {
     head.list(versionsRel)
   ]);
   const added = changes.filter((c) => {
-    const kind = classifyPath(registryPath, c.path);
+    const kind = classifyChangedPath(registryPath, c.path);
     return c.status === "added" && kind.kind === "version" && kind.plugin === name;
   });
   const baseVersions = manifestVersions(baseFiles).sort(import_semver3.default.compare);
@@ -52315,7 +52337,7 @@ async function pluginChange(name, changes, base, head, registryPath) {
   const previousVersions = [];
   const newVersions = [];
   for (const change of added) {
-    const kind = classifyPath(registryPath, change.path);
+    const kind = classifyChangedPath(registryPath, change.path);
     if (kind.kind !== "version") continue;
     const file = `${versionsRel}/${kind.version}.json`;
     const manifest = await json(head, file);
@@ -52370,7 +52392,7 @@ async function gather(registryPath, author, changes, base, head) {
   );
   const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
   const prefix = registryPath === "." ? "" : `${registryPath}/`;
-  const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => classifyPath2(rel).kind !== "other");
+  const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => classifyPath(rel).kind !== "other");
   return {
     ctx: {
       registryPath,
@@ -52402,7 +52424,7 @@ function gitBatch(cwd) {
     for (const p of queue.splice(0)) p.reject(error2);
   };
   child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.on("close", () => failAll(new GitError("git cat-file --batch exited")));
   child.stdout.on("data", (chunk2) => {
     buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
     for (; ; ) {
@@ -52424,7 +52446,7 @@ function gitBatch(cwd) {
   });
   return {
     read(spec) {
-      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+      if (closed) return Promise.reject(new GitError("git cat-file --batch is closed"));
       if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
       return new Promise((resolve, reject) => {
         queue.push({ resolve, reject });
@@ -52757,7 +52779,7 @@ async function verifyNewArtifacts(gathered, settings, base, head, ports) {
     if (root.value !== void 0) ctx.trustedRoot = root.value;
   }
   for (const job of jobs) {
-    const result = await verifyArtifact(
+    const result = await downloadAndVerify(
       {
         plugin: job.plugin,
         version: job.version,
@@ -52860,7 +52882,7 @@ async function checkFull(settings, event, ports = {}) {
       file: registryFile(settings.registryPath, v.file)
     };
     if (settings.verifyArtifacts) {
-      const result = await verifyArtifact(
+      const result = await downloadAndVerify(
         {
           plugin: v.plugin,
           version: v.version,
@@ -57016,24 +57038,26 @@ function choice(name, allowed, fallback) {
   const raw = getInput(name).trim().toLowerCase();
   if (raw === "") return fallback;
   if (allowed.includes(raw)) return raw;
-  throw new Error(`Input ${name} must be one of ${allowed.join(", ")}; got "${raw}".`);
+  throw new RegistryError("USAGE", `Input ${name} must be one of ${allowed.join(", ")}; got "${raw}".`);
 }
 function bool(name, fallback) {
   const raw = getInput(name).trim().toLowerCase();
   if (raw === "") return fallback;
   if (raw === "true") return true;
   if (raw === "false") return false;
-  throw new Error(`Input ${name} must be true or false; got "${raw}".`);
+  throw new RegistryError("USAGE", `Input ${name} must be true or false; got "${raw}".`);
 }
 function readSettings(env = process.env) {
   const registryPath = (getInput("registry-path") || "registry").replace(/\/+$/, "").replace(/^\.\//, "");
   if (registryPath.startsWith("/") || registryPath.split("/").includes("..")) {
-    throw new Error(
+    throw new RegistryError(
+      "USAGE",
       `Input registry-path must be a relative path inside the repository; got "${registryPath}".`
     );
   }
   const mb = Number(getInput("max-download-mb") || "200");
-  if (!Number.isFinite(mb) || mb <= 0) throw new Error("Input max-download-mb must be a positive number.");
+  if (!Number.isFinite(mb) || mb <= 0)
+    throw new RegistryError("USAGE", "Input max-download-mb must be a positive number.");
   const token = getInput("github-token");
   if (token) setSecret(token);
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -57081,6 +57105,413 @@ function annotate(findings) {
   }
 }
 
+// core/codes/error-codes.ts
+var ERROR_CODES = {
+  // The install runner (runner/)
+  PLUGIN_NOT_FOUND: {
+    section: "runner",
+    exit: 1,
+    http: 404,
+    meaning: "no discovery source has a plugin of that name (with `details.available_versions` when only the version is missing)"
+  },
+  VERSION_NOT_FOUND: {
+    section: "runner",
+    exit: 1,
+    meaning: "the plugin exists, but not in the version asked for"
+  },
+  NOT_INSTALLED: { section: "runner", exit: 1, meaning: "the named plugin is not installed" },
+  SECURITY_POLICY_VIOLATION: {
+    section: "runner",
+    exit: 1,
+    meaning: "the security policy refuses the plugin (`min_security_level`, `allow_untrusted`, `require_signature`)"
+  },
+  PERMISSIONS_ERROR: {
+    section: "runner",
+    exit: 1,
+    meaning: "an approval was not given: the plugin's permissions (`--allow-permissions`, `--yes`), an install script (`--allow-scripts`), or an untrusted plugin"
+  },
+  SYSTEM_REQUIREMENTS_NOT_MET: {
+    section: "runner",
+    exit: 1,
+    meaning: "this machine does not meet the manifest's system requirements (OS, architecture, tools)"
+  },
+  UNSUPPORTED_INSTALLATION_METHOD: {
+    section: "runner",
+    exit: 1,
+    meaning: "the plugin installs by a method this runner does not perform (a container image, a system package)"
+  },
+  EXTRACTION_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning: "the archive is unreadable, or an entry was refused (a path leaving the folder, a link, a size cap)"
+  },
+  SCRIPT_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning: "an install step approved with `--allow-scripts` failed or timed out"
+  },
+  DEPENDENCY_CONFLICT: {
+    section: "runner",
+    exit: 1,
+    meaning: "plugins need versions of one dependency that no single version satisfies"
+  },
+  DOWNGRADE_REFUSED: {
+    section: "runner",
+    exit: 1,
+    meaning: "the version asked for is older than the installed one: pass `--allow-downgrade`"
+  },
+  PLUGIN_HAS_DEPENDENTS: {
+    section: "runner",
+    exit: 1,
+    meaning: "another installed plugin depends on the one to remove: remove it first or pass `--force`"
+  },
+  REGISTRY_DOCUMENT_INVALID: {
+    section: "runner",
+    exit: 1,
+    meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)"
+  },
+  DISCOVERY_SOURCE_UNREACHABLE: {
+    section: "runner",
+    exit: 2,
+    meaning: "a discovery source could not be read, or is not a FinFocus registry"
+  },
+  OFFLINE_CACHE_MISS: {
+    section: "runner",
+    exit: 2,
+    meaning: "`--offline`, and what is needed is not in the cache"
+  },
+  INSTALL_FAILED: {
+    section: "runner",
+    exit: 2,
+    meaning: "the plugin folder is not as this runner leaves it (an unreadable state file, a planted link, a journal naming foreign paths): nothing is followed; restore or remove it and retry"
+  },
+  INSTALL_LOCKED: {
+    section: "runner",
+    exit: 2,
+    meaning: "another finfocus-registry process is installing into the same plugin folder"
+  },
+  // The generator, the site and `serve` (generator/, site/)
+  UNSAFE_OUTPUT_PATH: {
+    section: "build",
+    exit: 2,
+    meaning: "refused to write outside the output folder"
+  },
+  UNSAFE_PATH_SEGMENT: {
+    section: "build",
+    exit: 2,
+    meaning: "refused a name or version as part of an output path (a separator, `..`, a control character)"
+  },
+  DUPLICATE_OUTPUT: {
+    section: "build",
+    exit: 2,
+    meaning: "two outputs of one build would be written to the same path"
+  },
+  NOT_FOUND: {
+    section: "build",
+    http: 404,
+    meaning: "no API document at this path (the static `404.json`, and `serve`'s answer)"
+  },
+  // Every adapter
+  USAGE: {
+    section: "general",
+    exit: 2,
+    meaning: "the command line (an unknown or malformed option, a missing argument), an Action input or its workflow, or a config file is not usable: see `--help`"
+  },
+  IO_ERROR: {
+    section: "general",
+    exit: 2,
+    meaning: "the file system refused an operation (permissions, disk full, a path that vanished)"
+  },
+  EVENT_INVALID: {
+    section: "general",
+    exit: 2,
+    meaning: "the GitHub event payload lacks what the gate needs (commit SHAs, the author's numeric id)"
+  },
+  GIT_FAILED: {
+    section: "general",
+    exit: 2,
+    meaning: "git failed while reading the repository (the gate reads commits with git)"
+  },
+  INTERNAL_ERROR: {
+    section: "general",
+    exit: 2,
+    meaning: "a bug in finfocus-registry: please report it with the command you ran"
+  }
+};
+
+// core/codes/finding-codes.ts
+var FINDING_CODES = {
+  // Loading JSON (core/json), every file before anything else
+  JSON_TOO_LARGE: {
+    section: "json",
+    severity: "error",
+    meaning: "larger than the cap (1 MiB for registry files), refused before decoding: keep manifests small"
+  },
+  JSON_TOO_DEEP: { section: "json", severity: "error", meaning: "nested deeper than 64 arrays/objects" },
+  JSON_SYNTAX: {
+    section: "json",
+    severity: "error",
+    meaning: "not JSON (comments and trailing commas are not JSON): fix the syntax at the position given"
+  },
+  JSON_INVALID_UTF8: { section: "json", severity: "error", meaning: "bytes that are not UTF-8" },
+  JSON_BOM: {
+    section: "json",
+    severity: "error",
+    meaning: "starts with a UTF-8 byte-order mark, which RFC 8259 forbids and Go's encoding/json (the FinFocus CLI) rejects: save without BOM"
+  },
+  JSON_DUPLICATE_KEY: {
+    section: "json",
+    severity: "error",
+    meaning: "a key twice in one object: parsers disagree on which wins, so one file could mean two things"
+  },
+  JSON_FORBIDDEN_KEY: {
+    section: "json",
+    severity: "error",
+    meaning: "`__proto__`, `constructor` or `prototype` as a key (prototype pollution in clients)"
+  },
+  FILE_UNREADABLE: {
+    section: "json",
+    severity: "error",
+    exit: 2,
+    meaning: "a file named on the command line or in a pull request does not exist or cannot be read"
+  },
+  FINDINGS_TRUNCATED: {
+    section: "json",
+    severity: "error",
+    meaning: "a file produced more findings than the per-file cap (100); the rest are counted in this one, which carries their worst severity (error is the default shown here): fix the first ones and validate again"
+  },
+  // Schema stage (schemas/)
+  MANIFEST_INVALID: {
+    section: "schema",
+    severity: "error",
+    meaning: "the manifest does not follow `schemas/plugin-manifest.schema.json`; one finding per place"
+  },
+  ENTRY_INVALID: {
+    section: "schema",
+    severity: "error",
+    meaning: "`entry.json` does not follow its schema, yanks a version never published, lists an owner twice, pins an unreadable key, or is missing"
+  },
+  CONFIG_INVALID: {
+    section: "schema",
+    severity: "error",
+    meaning: "the registry's `config.json` does not follow `schemas/config.schema.json`, or is missing"
+  },
+  // Semantic rules (core/rules/, one rule per file)
+  NAME_MISMATCH: {
+    section: "rules",
+    severity: "error",
+    meaning: "`metadata.name` (or an entry's `name`) differs from its folder `plugins/<name>/`"
+  },
+  VERSION_MISMATCH: {
+    section: "rules",
+    severity: "error",
+    meaning: "`metadata.version` differs from the file name `<version>.json`"
+  },
+  CHECKSUM_FORMAT: {
+    section: "rules",
+    severity: "error",
+    meaning: "the checksum's length does not fit `checksum_algorithm` (sha256: 64, sha512: 128, md5: 32 hex)"
+  },
+  WEAK_CHECKSUM: {
+    section: "rules",
+    severity: "warning",
+    meaning: "md5 does not protect against tampering (an error for `verified` and `official`)"
+  },
+  DOWNLOAD_REQUIRED: {
+    section: "rules",
+    severity: "error",
+    meaning: "a `binary`, `package` or `script` install lacks `download_url` or `checksum`"
+  },
+  INSECURE_URL: {
+    section: "rules",
+    severity: "error",
+    exit: 2,
+    meaning: "a URL is not `https://` (no `javascript:`, no `user:password@`); plain http to 127.0.0.1, localhost or [::1] only where allowed"
+  },
+  INVALID_VERSION: {
+    section: "rules",
+    severity: "error",
+    meaning: "`min_spec_version` above `spec_version`, or `max_spec_version` below it"
+  },
+  SPEC_VERSION_INCOMPATIBLE: {
+    section: "rules",
+    severity: "error",
+    exit: 1,
+    meaning: "the plugin's spec range excludes the spec version the registry serves or the host speaks"
+  },
+  RESOURCE_PROVIDER_UNDECLARED: {
+    section: "rules",
+    severity: "error",
+    meaning: "`supported_resources` names a provider missing from `supported_providers`"
+  },
+  TIMESTAMP_ORDER: { section: "rules", severity: "error", meaning: "`updated_at` is before `created_at`" },
+  CONFIG_SCHEMA_INVALID: {
+    section: "rules",
+    severity: "error",
+    meaning: "`configuration.schema`, `default_config` or an example is not JSON, the schema does not compile, or a `required_fields` entry is not one of its properties"
+  },
+  CONFIG_VALUE_INVALID: {
+    section: "rules",
+    severity: "error",
+    exit: 1,
+    meaning: "a plugin configuration (`default_config`, an example, or values given to `config --set`) does not fit the plugin's `configuration.schema`"
+  },
+  CONFIG_SCHEMA_TOO_COMPLEX: {
+    section: "rules",
+    severity: "error",
+    meaning: "`configuration.schema` is over a bound (SECURITY.md X2: a `$ref` recursing on one value, nesting, size), or checking a value with it spends the validation budget"
+  },
+  CONFIG_SCHEMA_UNSUPPORTED: {
+    section: "rules",
+    severity: "error",
+    meaning: "`configuration.schema` uses what cannot be bounded: a `pattern` RE2 cannot run (backreferences, lookaround), `$dynamicRef`, a `$ref` outside it, an inner `$id`"
+  },
+  SIGNATURE_REQUIRED: {
+    section: "rules",
+    severity: "error",
+    meaning: "`verified`/`official` without signature material: `security.signature` with `security.public_key`, or a `<version>.sigstore.json` bundle"
+  },
+  UNSAFE_TEXT: {
+    section: "rules",
+    severity: "error",
+    meaning: "a string carries bidi overrides/isolates (Trojan Source), zero-width or other control characters"
+  },
+  INSTALL_SCRIPT_PRESENT: {
+    section: "rules",
+    severity: "warning",
+    meaning: "`install_script`, `pre_install_checks` or `post_install_steps`: clients never run them without consent"
+  },
+  INVALID_CONSTRAINT: {
+    section: "rules",
+    severity: "error",
+    exit: 1,
+    meaning: "a version constraint outside the spec's syntax (`1.2.3`, `^`, `~`, `>=`, `>`, `<=`, `<`, comma-joined), or a dependency listed twice"
+  },
+  REPOSITORY_UNSUPPORTED: {
+    section: "rules",
+    severity: "warning",
+    meaning: "an entry's `repository` is not owner/repo of letters, digits, `_` and `-`: the FinFocus CLI cannot parse it, so `registry.json` leaves the plugin out"
+  },
+  // Registry context
+  DEPENDENCY_NOT_FOUND: {
+    section: "registry",
+    severity: "error",
+    exit: 1,
+    meaning: "a dependency is not in the registry (a warning when `optional`)"
+  },
+  DEPENDENCY_UNSATISFIABLE: {
+    section: "registry",
+    severity: "error",
+    meaning: "no published, non-yanked version satisfies the constraint (a warning when `optional`)"
+  },
+  DEPENDENCY_CYCLE: {
+    section: "registry",
+    severity: "error",
+    meaning: "a plugin depends on itself, or required dependencies of latest versions form a cycle"
+  },
+  ORPHAN_FILE: {
+    section: "registry",
+    severity: "warning",
+    meaning: "a file in `versions/` that is neither a manifest nor a bundle (an error for a bundle without its manifest)"
+  },
+  // The pull-request gate and governance (core/governance, action/)
+  VERSION_IMMUTABLE: {
+    section: "governance",
+    severity: "error",
+    meaning: "a merged `versions/*.json` (or its bundle) was changed or deleted: yank through `entry.json`"
+  },
+  NOT_AN_OWNER: {
+    section: "governance",
+    severity: "error",
+    meaning: "the pull request's author is not an owner (by GitHub id) of a plugin it touches"
+  },
+  MAINTAINER_REQUIRED: {
+    section: "governance",
+    severity: "error",
+    meaning: "the change (owners, repository, signer pins, a raised security level, files outside `registry/plugins/`) needs a maintainer"
+  },
+  OUTSIDE_REGISTRY: {
+    section: "governance",
+    severity: "error",
+    meaning: "the pull request touches files outside `registry/plugins/**` and its author is not a maintainer"
+  },
+  NAME_COLLISION: {
+    section: "governance",
+    severity: "error",
+    meaning: "a new name equals an existing one after normalization (separators, look-alike characters)"
+  },
+  NAME_SIMILAR: {
+    section: "governance",
+    severity: "error",
+    meaning: "a new name is one edit away from an existing one: a maintainer decides (not raised for maintainers)"
+  },
+  TRUST_DOWNGRADE: {
+    section: "governance",
+    severity: "error",
+    meaning: "a new version has a weaker signature kind or a lower security level than the previous one"
+  },
+  // Artifacts and signatures (core/signature)
+  DOWNLOAD_FAILED: {
+    section: "artifact",
+    severity: "error",
+    exit: 2,
+    meaning: "an artifact or document could not be downloaded (status, timeout, size cap, refused redirect)"
+  },
+  CHECKSUM_MISMATCH: {
+    section: "artifact",
+    severity: "error",
+    exit: 1,
+    meaning: "the artifact's bytes do not match the manifest's checksum"
+  },
+  IMAGE_DIGEST_REQUIRED: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a `container` install's image is not pinned by digest (`name@sha256:<64 hex>`)"
+  },
+  SIGNATURE_VERIFICATION_FAILED: {
+    section: "artifact",
+    severity: "error",
+    exit: 1,
+    meaning: "a key signature or Sigstore bundle does not verify over the artifact"
+  },
+  BUNDLE_INVALID: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a Sigstore bundle is not a bundle: unknown media type, missing parts, or a root certificate in its chain"
+  },
+  SIGNER_NOT_PINNED: {
+    section: "artifact",
+    severity: "error",
+    meaning: "the signature verifies, but with a key not pinned in `entry.json` (or, for `official`, in `config.json`)"
+  },
+  IDENTITY_MISMATCH: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a Sigstore bundle's certificate identity or issuer is not exactly a pinned one"
+  },
+  CERTIFICATE_CHAIN_INVALID: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a `certificate_chain` does not chain to a CA in `config.json` `trusted_cas`, or its leaf is not the signing key"
+  },
+  TRUSTED_ROOT_INVALID: {
+    section: "artifact",
+    severity: "error",
+    meaning: "the Sigstore trusted root is malformed or unsafe (for example a log without a validity start)"
+  },
+  TRUSTED_ROOT_OFFLINE: {
+    section: "artifact",
+    severity: "warning",
+    meaning: "the public-good trusted root could not be refreshed; the copy shipped with `@sigstore/tuf` was used"
+  }
+};
+
+// core/codes/codes.ts
+var CODES = { ...FINDING_CODES, ...ERROR_CODES };
+function codeInfo(code18) {
+  return CODES[code18];
+}
+
 // action/report/markdown.ts
 var INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u00AD]/g;
 function escapeMarkdown(text) {
@@ -57099,32 +57530,9 @@ function code(text) {
 }
 
 // action/report/summary.ts
-var GOVERNANCE = /* @__PURE__ */ new Set([
-  "VERSION_IMMUTABLE",
-  "NOT_AN_OWNER",
-  "MAINTAINER_REQUIRED",
-  "OUTSIDE_REGISTRY",
-  "NAME_COLLISION",
-  "NAME_SIMILAR",
-  "TRUST_DOWNGRADE",
-  "VERSION_EXISTS"
-]);
-var ARTIFACT = /* @__PURE__ */ new Set([
-  "DOWNLOAD_FAILED",
-  "CHECKSUM_MISMATCH",
-  "IMAGE_DIGEST_REQUIRED",
-  "BUNDLE_INVALID",
-  "SIGNATURE_VERIFICATION_FAILED",
-  "SIGNER_NOT_PINNED",
-  "IDENTITY_MISMATCH",
-  "CERTIFICATE_CHAIN_INVALID",
-  "TRUSTED_ROOT_INVALID",
-  "TRUSTED_ROOT_OFFLINE"
-]);
 function findingGroup(code18) {
-  if (GOVERNANCE.has(code18)) return "rules";
-  if (ARTIFACT.has(code18)) return "artifact";
-  return "schema";
+  const { section } = codeInfo(code18);
+  return section === "governance" ? "rules" : section === "artifact" ? "artifact" : "schema";
 }
 function cell(findings) {
   if (findings.length === 0) return "\u2705 ok";

@@ -3,11 +3,11 @@ import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { validateConfig, validateEntry } from "../validate/validate-documents.ts";
+import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, PLUGINS_DIR, versionsDir } from "./layout.ts";
 import type { RegistrySource } from "./source.types.ts";
-import { type PluginListing, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
@@ -158,13 +158,13 @@ async function loadConfig(
     );
     return undefined;
   }
-  const result = validateConfig(bytes, CONFIG_FILE);
+  const result = validateRegistryConfig(bytes, CONFIG_FILE);
   append(findings, result.findings);
   return result.value;
 }
 
-async function listPlugin(source: RegistrySource, name: string): Promise<PluginListing> {
-  const listing: PluginListing = { name, versionFiles: [], bundles: new Set(), others: [] };
+async function listPlugin(source: RegistrySource, name: string): Promise<PluginFiles> {
+  const listing: PluginFiles = { name, versionFiles: [], bundles: new Set(), others: [] };
   for (const file of await source.list(versionsDir(name))) {
     if (file.endsWith(".sigstore.json")) listing.bundles.add(file.slice(0, -".sigstore.json".length));
     else if (file.endsWith(".json")) listing.versionFiles.push(file.slice(0, -".json".length));

@@ -9,7 +9,7 @@ import { validateManifest } from "../validate/validate-manifest.ts";
 import { bundleFile, entryFile, versionFile, versionsDir } from "./layout.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
-export interface PluginListing {
+export interface PluginFiles {
   name: string;
   versionFiles: string[];
   bundles: Set<string>;
@@ -17,7 +17,7 @@ export interface PluginListing {
 }
 
 export interface PluginWork {
-  listing: PluginListing;
+  listing: PluginFiles;
   entry?: Entry;
 }
 
@@ -89,7 +89,7 @@ export async function validatePlugin(
 }
 
 /** Files that do not belong, bundles without a manifest, yanks of versions that do not exist. */
-function listingFindings(l: PluginListing, entry: Entry | undefined): Finding[] {
+function listingFindings(l: PluginFiles, entry: Entry | undefined): Finding[] {
   const out: Finding[] = [];
   const versions = new Set(l.versionFiles);
   for (const other of l.others) {

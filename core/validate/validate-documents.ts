@@ -10,7 +10,7 @@ import { schemaFindings } from "../schema/schema-findings.ts";
 import { validators } from "../schema/validators.ts";
 
 /** Validates config.json: schema, then keys and paths that must make sense. */
-export function validateConfig(bytes: Uint8Array, file: string): Result<RegistryConfig> {
+export function validateRegistryConfig(bytes: Uint8Array, file: string): Result<RegistryConfig> {
   const loaded = loadJson(bytes, { file });
   if (loaded.value === undefined) return { findings: loaded.findings };
   const validate = validators().config;

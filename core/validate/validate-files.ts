@@ -6,7 +6,7 @@ import { bundleFile, CONFIG_FILE, classifyPath, entryFile, versionsDir } from ".
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { validateConfig, validateEntry } from "./validate-documents.ts";
+import { validateEntry, validateRegistryConfig } from "./validate-documents.ts";
 import { validateManifest } from "./validate-manifest.ts";
 
 /**
@@ -25,7 +25,7 @@ export async function validateRegistryFiles(
   };
   const findings: Finding[] = [];
   const configBytes = await read(CONFIG_FILE);
-  const configResult = configBytes ? validateConfig(configBytes, CONFIG_FILE) : undefined;
+  const configResult = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE) : undefined;
   const config: RegistryConfig | undefined = configResult?.value;
   const entries = new Map<string, Promise<Entry | undefined>>();
   const entryOf = (name: string): Promise<Entry | undefined> => {

@@ -166,7 +166,7 @@ export async function configure(pluginDir: string, request: ConfigureRequest): P
     const schemaErrors = problems.filter((p) => !p.endsWith("is required"));
     if (schemaErrors.length > 0) {
       throw new RunnerError(
-        "CONFIG_INVALID",
+        "CONFIG_VALUE_INVALID",
         `The new configuration is invalid: ${schemaErrors.join("; ")}`,
         {
           problems: schemaErrors,

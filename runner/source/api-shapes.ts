@@ -1,4 +1,4 @@
-import type { PluginDocument, PluginIndexDocument } from "../../generator/api.types.ts";
+import type { PluginDocument, PluginIndexDocument } from "../../core/api/api.types.ts";
 import { RunnerError } from "../errors.ts";
 
 /**

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import type { Manifest } from "../../core/manifest.types.ts";
-import type { Signers } from "../../core/registry.types.ts";
 import type {
   DiscoveryDocument,
   PluginDocument,
   PluginIndexDocument,
   VersionSummary,
-} from "../../generator/api.types.ts";
+} from "../../core/api/api.types.ts";
+import type { Manifest } from "../../core/manifest.types.ts";
+import type { Signers } from "../../core/registry.types.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { SecurityPolicy } from "../policy.ts";

@@ -3,8 +3,8 @@
  * generator that writes them, the site that renders them and the runner that reads them.
  * Every path is relative to the site root; all documents are UTF-8 JSON with sorted keys.
  */
-import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
-import type { Account, SigstoreIdentity } from "../core/registry.types.ts";
+import type { Manifest, Provider, SecurityLevel } from "../manifest.types.ts";
+import type { Account, SigstoreIdentity } from "../registry.types.ts";
 
 export const API_VERSION = "v1";
 

@@ -1,4 +1,4 @@
-import type { Finding } from "../../core/findings.types.ts";
+import type { Finding } from "../core/findings.types.ts";
 
 /** Counts by severity. */
 export function countFindings(findings: readonly Finding[]): {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { RegistryError } from "../../core/errors.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { parseChecksum } from "../../core/signature/checksum.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
@@ -14,27 +14,38 @@ import {
 } from "../../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../../core/signature/trusted-root-tuf.ts";
 import { type ArtifactRequest, verifyArtifact } from "../../core/signature/verify-artifact.ts";
-import type { CliIO, Command } from "./command.types.ts";
+import type { CliIO, CommandInput, Format, OptionsSpec, Values } from "../command.types.ts";
+import { defineCommand } from "../define-command.ts";
+import { UsageError } from "../errors.ts";
+import { output, printable } from "../output.ts";
 
-const usage = `Usage: finfocus-registry verify --artifact FILE [checks] [--format text|json]
-
-Verifies a downloaded artifact. Give at least one check; every check given must pass.
-
-  --artifact FILE          the artifact's bytes
-  --checksum ALGO:HEX      expected digest (sha256, sha512 or md5)
-  --signature B64|FILE     keyed signature (base64 DER, or a file with base64 or raw DER) ...
-  --public-key PEMFILE     ... made by this PEM public key (ECDSA P-256/P-384, RSA >= 2048), SHA-256
-  --bundle FILE            Sigstore bundle (v0.1-v0.3) ...
-  --identity ID            ... signed by exactly this identity (certificate SAN; no patterns) ...
-  --issuer URL             ... from exactly this OIDC issuer (or, for a bundle made with a
-                           key, --public-key PEMFILE)
-  --trusted-root FILE      Sigstore trusted root JSON (default: public good, through TUF, else the
-                           copy shipped with @sigstore/tuf)
-  --offline                do not try TUF (also FINFOCUS_SIGSTORE_OFFLINE=1)
-  --format text|json       output (json: {verified, findings, signer?})
-
-Exit: 0 verified, 1 not verified, 2 usage or I/O error.
-Environment: FINFOCUS_SIGSTORE_CACHE (TUF cache dir, default ~/.finfocus/sigstore-tuf).`;
+const OPTIONS = {
+  artifact: { type: "string", value: "FILE", help: "the artifact's bytes (required)" },
+  checksum: { type: "string", value: "ALGO:HEX", help: "expected digest (sha256, sha512 or md5)" },
+  signature: {
+    type: "string",
+    value: "B64|FILE",
+    help: "keyed signature (base64 DER, or a file with base64 or raw DER) made by --public-key",
+  },
+  "public-key": {
+    type: "string",
+    value: "PEMFILE",
+    help: "PEM public key (ECDSA P-256/P-384, RSA >= 2048, SHA-256) of --signature or a keyed --bundle",
+  },
+  bundle: {
+    type: "string",
+    value: "FILE",
+    help: "Sigstore bundle (v0.1-v0.3) signed by --identity/--issuer",
+  },
+  identity: { type: "string", value: "ID", help: "exactly this identity (certificate SAN; no patterns)" },
+  issuer: { type: "string", value: "URL", help: "exactly this OIDC issuer" },
+  "trusted-root": {
+    type: "string",
+    value: "FILE",
+    help: "Sigstore trusted root JSON (default: public good through TUF, else the copy in @sigstore/tuf)",
+  },
+  offline: { type: "boolean", help: "do not try TUF (also FINFOCUS_SIGSTORE_OFFLINE=1)" },
+} as const satisfies OptionsSpec;
 
 interface Settings {
   artifact: string;
@@ -47,40 +58,17 @@ interface Settings {
   trustedRoot?: string;
   offline: boolean;
   cachePath: string;
-  format: "text" | "json";
+  format: Format;
 }
 
-class UsageError extends Error {}
-
 /** The one place this command reads its arguments and environment. */
-function settings(args: string[], io: CliIO): Settings {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        artifact: { type: "string" },
-        checksum: { type: "string" },
-        signature: { type: "string" },
-        "public-key": { type: "string" },
-        bundle: { type: "string" },
-        identity: { type: "string" },
-        issuer: { type: "string" },
-        "trusted-root": { type: "string" },
-        offline: { type: "boolean" },
-        format: { type: "string" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const str = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+function settings(values: Values<typeof OPTIONS>, format: Format, io: CliIO): Settings {
+  const str = (name: keyof typeof OPTIONS) => {
+    const v = values[name];
+    return typeof v === "string" ? v : undefined;
+  };
   const artifact = str("artifact");
   if (!artifact) throw new UsageError("--artifact FILE is required");
-  const format = str("format") ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError("--format must be text or json");
   const s: Settings = {
     artifact: resolve(io.cwd, artifact),
     offline: values.offline === true || io.env.FINFOCUS_SIGSTORE_OFFLINE === "1",
@@ -131,9 +119,11 @@ async function read(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new UsageError(
-      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    const why = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new RegistryError("FILE_UNREADABLE", `cannot read ${what} ${path}: ${why}`, {
+      details: { file: path },
+      cause: error,
+    });
   }
 }
 
@@ -161,14 +151,6 @@ async function trustedRoot(
   return publicGoodTrustedRoot(s.offline ? undefined : tufTrustedRootFetcher({ cachePath: s.cachePath }));
 }
 
-/** Control and bidi characters (from certificates, file names) are shown escaped, never interpreted. */
-const printable = (text: string): string =>
-  text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-
 function render(
   io: CliIO,
   s: Settings,
@@ -177,7 +159,7 @@ function render(
   signer: Signer | undefined,
 ): void {
   if (s.format === "json") {
-    io.stdout(`${JSON.stringify({ verified, findings, ...(signer ? { signer } : {}) }, null, 2)}\n`);
+    output(io, "json", { verified, findings, ...(signer ? { signer } : {}) }, () => "");
     return;
   }
   for (const f of findings) {
@@ -194,57 +176,48 @@ function render(
   io.stdout(`${printable(verified ? `verified: ${s.artifact}${who}` : `NOT verified: ${s.artifact}`)}\n`);
 }
 
-async function run(args: string[], io: CliIO): Promise<number> {
-  let s: Settings;
-  try {
-    s = settings(args, io);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`finfocus-registry verify: ${error.message}\n\n${usage}\n`);
-    return 2;
+async function run({ values, format, io }: CommandInput<typeof OPTIONS>): Promise<number> {
+  const s = settings(values, format, io);
+  const artifact = await read(s.artifact, "artifact");
+  const publicKey = s.publicKey && (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
+  const request: ArtifactRequest = { artifact, artifactFile: s.artifact, now: new Date() };
+  if (s.checksum) request.checksum = parseChecksum(s.checksum)!;
+  if (s.signature && publicKey) {
+    const signature = await signatureArg(s.signature, io.cwd);
+    request.keySignature = { signature: signature.base64, signatureFile: signature.label, publicKey };
   }
-  try {
-    const artifact = await read(s.artifact, "artifact");
-    const publicKey =
-      s.publicKey && (await read(resolve(io.cwd, s.publicKey), "public key")).toString("utf8");
-    const request: ArtifactRequest = { artifact, artifactFile: s.artifact, now: new Date() };
-    if (s.checksum) request.checksum = parseChecksum(s.checksum)!;
-    if (s.signature && publicKey) {
-      const signature = await signatureArg(s.signature, io.cwd);
-      request.keySignature = { signature: signature.base64, signatureFile: signature.label, publicKey };
+  const findings: Finding[] = [];
+  if (s.bundle) {
+    const content = await read(resolve(io.cwd, s.bundle), "bundle");
+    const root = await trustedRoot(s, io);
+    findings.push(...root.findings);
+    const pins = s.identity && s.issuer ? [{ identity: s.identity, issuer: s.issuer }] : [];
+    if (root.value) {
+      request.bundle = {
+        content,
+        file: s.bundle,
+        pins,
+        keys: publicKey ? [publicKey] : [],
+        trustedRoot: root.value,
+      };
     }
-    const findings: Finding[] = [];
-    if (s.bundle) {
-      const content = await read(resolve(io.cwd, s.bundle), "bundle");
-      const root = await trustedRoot(s, io);
-      findings.push(...root.findings);
-      const pins = s.identity && s.issuer ? [{ identity: s.identity, issuer: s.issuer }] : [];
-      if (root.value) {
-        request.bundle = {
-          content,
-          file: s.bundle,
-          pins,
-          keys: publicKey ? [publicKey] : [],
-          trustedRoot: root.value,
-        };
-      }
-    }
-    const result = verifyArtifact(request);
-    findings.push(...result.findings);
-    const verified = result.verified && !findings.some((f) => f.severity === "error");
-    render(io, s, verified, findings, verified ? result.signer : undefined);
-    return verified ? 0 : 1;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`finfocus-registry verify: ${error.message}\n`);
-    return 2;
   }
+  const result = verifyArtifact(request);
+  findings.push(...result.findings);
+  const verified = result.verified && !findings.some((f) => f.severity === "error");
+  render(io, s, verified, findings, verified ? result.signer : undefined);
+  return verified ? 0 : 1;
 }
 
 /** `finfocus-registry verify`: checks an artifact's checksum, keyed signature and Sigstore bundle. */
-export const verifyCommand: Command = {
+export const verifyCommand = defineCommand({
   name: "verify",
   summary: "verify an artifact's checksum, keyed signature or Sigstore bundle",
-  usage,
+  description: `Verifies a downloaded artifact. Give at least one check (--checksum, --signature with
+--public-key, or --bundle with --identity and --issuer or --public-key); every check given must
+pass. --format json prints {verified, findings, signer?}.
+Environment: FINFOCUS_SIGSTORE_CACHE (TUF cache dir, default ~/.finfocus/sigstore-tuf).`,
+  options: OPTIONS,
+  exit: "0 verified, 1 not verified, 2 usage or I/O error",
   run,
-};
+});

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { RegistryError } from "../../core/errors.ts";
 import { append } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
@@ -9,34 +9,25 @@ import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
-import type { CliIO, Command } from "./command.types.ts";
-import { countFindings, renderFindings } from "./render-findings.ts";
+import type { CliIO } from "../command.types.ts";
+import { defineCommand } from "../define-command.ts";
+import { UsageError } from "../errors.ts";
+import { output } from "../output.ts";
+import { countFindings, renderFindings } from "../render-findings.ts";
 
-const usage = `Usage: finfocus-registry validate [PATHS…] [--registry DIR] [--format text|json]
-
-Validates plugin manifests. With no PATHS, the whole registry at --registry (default ./registry):
-config.json, every entry.json and every manifest in registry context. With PATHS, those files;
-files inside the registry are checked in registry context (dependencies, spec version, path).
-
-Exit status: 0 valid, 1 findings with errors, 2 usage or I/O error.`;
-
-export const validateCommand: Command = {
+export const validateCommand = defineCommand({
   name: "validate",
   summary: "validate manifests, or a whole registry",
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        registry: { type: "string", default: "registry" },
-        format: { type: "string", default: "text" },
-      },
-    });
-    if (values.format !== "text" && values.format !== "json") {
-      io.stderr(`validate: --format must be text or json\n${usage}\n`);
-      return 2;
-    }
+  args: "[PATHS…]",
+  description: `Validates plugin manifests. With no PATHS, the whole registry at --registry: config.json,
+every entry.json and every manifest in registry context. With PATHS, those files; files inside
+the registry are checked in registry context (dependencies, spec version, path).
+--format json prints {valid, findings, stats}.`,
+  options: {
+    registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
+  },
+  exit: "0 valid, 1 findings with errors, 2 usage or I/O error",
+  async run({ values, positionals, format, io }) {
     const registryDir = path.resolve(io.cwd, values.registry);
     const display = (p: string): string => path.relative(io.cwd, p) || ".";
     const started = performance.now();
@@ -44,10 +35,9 @@ export const validateCommand: Command = {
     let stats: Record<string, number>;
     if (positionals.length === 0) {
       if (!(await isDirectory(registryDir))) {
-        io.stderr(
-          `validate: no registry folder at ${display(registryDir)}: pass --registry DIR or file paths\n`,
+        throw new UsageError(
+          `no registry folder at ${display(registryDir)}: pass --registry DIR or file paths`,
         );
-        return 2;
       }
       const result = await loadRegistry(fsSource(registryDir, display(registryDir)), {
         workers: availableParallelism(),
@@ -56,7 +46,6 @@ export const validateCommand: Command = {
       stats = { ...result.stats };
     } else {
       const checked = await validatePaths(positionals, registryDir, io);
-      if (checked === undefined) return 2;
       findings = checked.map((f) => ({ ...f, file: display(path.resolve(io.cwd, f.file)) }));
       stats = { files: positionals.length };
     }
@@ -68,31 +57,25 @@ export const validateCommand: Command = {
       warnings: counts.warnings,
       ms: Math.round(performance.now() - started),
     };
-    if (values.format === "json") {
-      io.stdout(`${JSON.stringify({ valid, findings, stats }, null, 2)}\n`);
-    } else {
-      io.stdout(renderFindings(findings));
-      io.stdout(summaryLine(valid, stats));
-    }
+    output(
+      io,
+      format,
+      { valid, findings, stats },
+      () => renderFindings(findings) + summaryLine(valid, stats),
+    );
     return valid ? 0 : 1;
   },
-};
+});
 
 /** Validates the given files; files inside the registry folder get registry context. */
-async function validatePaths(
-  paths: string[],
-  registryDir: string,
-  io: CliIO,
-): Promise<Finding[] | undefined> {
+async function validatePaths(paths: string[], registryDir: string, io: CliIO): Promise<Finding[]> {
   const inRegistry: string[] = [];
   const findings: Finding[] = [];
   for (const p of paths) {
     const full = path.resolve(io.cwd, p);
     const info = await stat(full).catch(() => undefined);
-    if (!info?.isFile()) {
-      io.stderr(`validate: ${p}: no such file\n`);
-      return undefined;
-    }
+    if (!info?.isFile())
+      throw new RegistryError("FILE_UNREADABLE", `${p}: no such file`, { details: { file: p } });
     const rel = path.relative(registryDir, full);
     if (!rel.startsWith("..") && !path.isAbsolute(rel)) {
       inRegistry.push(rel.split(path.sep).join("/"));
