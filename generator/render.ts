@@ -17,6 +17,7 @@ import {
   TRUSTED_ROOT_PATH,
   versionsPath,
 } from "../core/api/paths.ts";
+import { RegistryError } from "../core/errors.ts";
 import { atomFeed } from "./feeds.ts";
 import { pluginKey } from "./fingerprint.ts";
 import { canonicalJson } from "./json.ts";
@@ -29,7 +30,11 @@ export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>
 function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array> {
   return async () => {
     const bytes = await read(file);
-    if (bytes === undefined) throw new Error(`registry file vanished during the build: ${file}`);
+    if (bytes === undefined) {
+      throw new RegistryError("IO_ERROR", `registry file vanished during the build: ${file}`, {
+        details: { file },
+      });
+    }
     return bytes;
   };
 }

@@ -1,13 +1,13 @@
 /**
  * Whether a configuration value fits a plugin's configuration schema: the one entry point for the
- * runner's `config` and the install's `default_config`, over the same author-schema path as the
- * gate's configuration rule (core/rules/configuration.ts), with the same partial rule for
- * defaults (required fields may be left out: defaults are partial and secrets have none).
+ * runner's `config` and the install's `default_config`, over core's author-schema path
+ * (core/schema/author-schema.ts: bounded compile, RE2 patterns, metered validation) that the gate's
+ * configuration rule uses too, with the same partial rule for defaults (required fields may be
+ * left out: defaults are partial and secrets have none).
  */
 import type { Finding } from "../findings.types.ts";
-import { loadJson } from "../json/load-json.ts";
 import type { Manifest } from "../manifest.types.ts";
-import { compileConfigSchema } from "../rules/configuration.ts";
+import { compileAuthorSchema, isProblem } from "../schema/author-schema.ts";
 
 export interface PluginConfigCheck {
   /** Defaults: `required` keywords of the schema are not enforced (what the gate accepts as default_config). */
@@ -19,10 +19,12 @@ export interface PluginConfigCheck {
 }
 
 /**
- * Findings for `value` against the manifest's `configuration.schema`: CONFIG_SCHEMA_INVALID when
- * the schema cannot be used, CONFIG_VALUE_INVALID (one per problem, at its pointer) when the value
- * does not fit. Required fields listed in `required_fields` are the caller's to report (a missing
- * secret is a warning at install, a problem for `config --validate`).
+ * Findings for `value` against the manifest's `configuration.schema`: the schema's problem
+ * (CONFIG_SCHEMA_INVALID and the author-schema bounds' codes) when it cannot be used,
+ * CONFIG_SCHEMA_TOO_COMPLEX when checking spends the validation budget, CONFIG_VALUE_INVALID (one
+ * per problem, at its pointer) when the value does not fit. Required fields listed in
+ * `required_fields` are the caller's to report (a missing secret is a warning at install, a
+ * problem for `config --validate`).
  */
 export function checkPluginConfig(
   manifest: Manifest,
@@ -33,22 +35,32 @@ export function checkPluginConfig(
   const pointer = options.pointer ?? "";
   const text = manifest.configuration?.schema;
   if (text === undefined) return [];
-  const loaded = loadJson(new TextEncoder().encode(text), { file, maxBytes: 64 * 1024, maxDepth: 32 });
-  const compiled =
-    loaded.value === undefined ? loaded.findings[0]?.message : compileConfigSchema(text, loaded.value);
-  if (compiled === undefined || typeof compiled === "string") {
+  const compiled = compileAuthorSchema(text);
+  if (isProblem(compiled)) {
     return [
       {
-        code: "CONFIG_SCHEMA_INVALID",
+        code: compiled.code,
         severity: "error",
-        message: `configuration.schema cannot be used: ${compiled ?? "it is not JSON"}`,
+        message: `configuration.schema cannot be used: ${compiled.message}`,
         file,
         pointer: "/configuration/schema",
       },
     ];
   }
-  if (compiled(value)) return [];
-  return (compiled.errors ?? [])
+  const result = compiled.validate(value);
+  if ("exceeded" in result) {
+    return [
+      {
+        code: "CONFIG_SCHEMA_TOO_COMPLEX",
+        severity: "error",
+        message: `checking the configuration against configuration.schema needs more than ${result.exceeded} steps`,
+        file,
+        pointer,
+      },
+    ];
+  }
+  if (result.valid) return [];
+  return result.errors
     .filter((e) => !options.partial || e.keyword !== "required")
     .map((e) => ({
       code: "CONFIG_VALUE_INVALID",

@@ -52,14 +52,14 @@ export const systemClock: Clock = {
 
 /** Why a fetch failed: the URL policy refused it (`INSECURE_URL`) or the transfer did not succeed. */
 export class FetchError extends RegistryError<"DOWNLOAD_FAILED" | "INSECURE_URL"> {
-  readonly details: { url: string; status?: number; reason?: string } & Record<string, unknown>;
+  override readonly details: { url: string; status?: number; reason?: string } & Record<string, unknown>;
   constructor(
     code: "DOWNLOAD_FAILED" | "INSECURE_URL",
     message: string,
     details: { url: string; status?: number; reason?: string } & Record<string, unknown>,
     options?: { cause?: unknown },
   ) {
-    super(code, message, options);
+    super(code, message, { ...options, details });
     this.name = "FetchError";
     this.details = details;
   }

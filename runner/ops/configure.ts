@@ -27,9 +27,11 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
 }
 
 /**
+/**
  * Problems of `config` against the manifest's configuration.schema (core's one check,
- * `checkPluginConfig`) and its required_fields. `partial` leaves the schema's required fields
- * out, as for defaults.
+ * `checkPluginConfig`, over the bounded author-schema path the gate uses) and its required_fields.
+ * `partial` leaves the schema's required fields out, as for defaults. A schema over the bounds, or
+ * a check that spends the validation budget, is a problem with its finding code, never a hang.
  */
 export function validateConfig(
   manifest: Manifest,
@@ -38,9 +40,9 @@ export function validateConfig(
 ): string[] {
   const problems = checkPluginConfig(manifest, config, { ...options, file: manifest.metadata.name }).map(
     (f) =>
-      f.code === "CONFIG_SCHEMA_INVALID"
-        ? f.message
-        : `${f.pointer || "/"} ${f.message.replace(/^\S+ /, "")}`,
+      f.code === "CONFIG_VALUE_INVALID"
+        ? `${f.pointer || "/"} ${f.message.replace(/^\S+ /, "")}`
+        : `${f.message} (${f.code})`,
   );
   if (!options.partial)
     for (const field of missingRequiredFields(manifest, config)) problems.push(`/${field} is required`);

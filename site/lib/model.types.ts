@@ -1,5 +1,5 @@
 /**
- * What the site renders: the generator's API documents (generator/api.types.ts), gathered in memory.
+ * What the site renders: the generator's API documents (core/api/api.types.ts), gathered in memory.
  * The site never parses a registry itself; it reads these documents only.
  */
 

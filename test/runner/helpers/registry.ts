@@ -1,5 +1,5 @@
 /**
- * Writes a registry's static API (generator/api.types.ts) into a test server's file map, with real
+ * Writes a registry's static API (core/api/api.types.ts) into a test server's file map, with real
  * archives: the documents the runner reads, shaped exactly as the generator's contract says.
  */
 import { createHash } from "node:crypto";
