@@ -44,6 +44,10 @@ export type FindingCode =
   | "DEPENDENCY_UNSATISFIABLE"
   | "DEPENDENCY_CYCLE"
   | "ORPHAN_FILE"
+  // Registry layout (core/registry/check-layout.ts)
+  | "LAYOUT_UNEXPECTED"
+  | "LAYOUT_NOT_REGULAR"
+  | "LAYOUT_CASE_CONFLICT"
   // Governance, the pull-request gate (core/governance, action/)
   | "VERSION_IMMUTABLE"
   | "NOT_AN_OWNER"
@@ -53,6 +57,7 @@ export type FindingCode =
   | "NAME_SIMILAR"
   | "TRUST_DOWNGRADE"
   | "VERSION_EXISTS"
+  | "ATTRIBUTES_FILE"
   // Artifacts and signatures (core/signature)
   | "DOWNLOAD_FAILED"
   | "CHECKSUM_MISMATCH"

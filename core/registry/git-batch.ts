@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { GIT_ENV } from "./git.ts";
+import { type GitObjectReader, type GitTreeEntry, kindOfMode } from "./git-objects.types.ts";
 
 /** One object read from the repository. */
 export interface GitObject {
@@ -7,10 +9,12 @@ export interface GitObject {
   data: Buffer;
 }
 
-/** Reads objects through one long-lived `git cat-file --batch` process. */
-export interface GitObjectReader {
+/** A GitObjectReader over one long-lived `git cat-file --batch` process. */
+export interface GitBatch extends GitObjectReader {
   /** `<rev>:<path>` or any object name; undefined when it does not exist. */
   read(spec: string): Promise<GitObject | undefined>;
+  /** The commit id a revision names (`HEAD`, a branch, a SHA), undefined when it names none. */
+  commit(rev: string): Promise<string | undefined>;
   close(): void;
 }
 
@@ -22,13 +26,14 @@ interface Pending {
 /**
  * Starts `git cat-file --batch` in `cwd`. Requests are answered in order, so a FIFO of pending
  * promises is enough. One process serves every read of a run: spawning git per file costs more
- * than reading the file, and it is what made large registries slower.
+ * than reading the file, and it is what made large registries slower. Replace refs are ignored
+ * (GIT_NO_REPLACE_OBJECTS): an object id always names the object it hashes to.
  */
-export function gitBatch(cwd: string): GitObjectReader {
+export function gitBatch(cwd: string): GitBatch {
   const child = spawn("git", ["cat-file", "--batch"], {
     cwd,
     stdio: ["pipe", "pipe", "ignore"],
-    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    env: { ...process.env, ...GIT_ENV },
   });
   const queue: Pending[] = [];
   let buffer: Buffer = Buffer.alloc(0);
@@ -39,6 +44,7 @@ export function gitBatch(cwd: string): GitObjectReader {
   };
   child.on("error", failAll);
   child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.stdin.on("error", failAll);
   child.stdout.on("data", (chunk: Buffer) => {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
     for (;;) {
@@ -58,14 +64,34 @@ export function gitBatch(cwd: string): GitObjectReader {
       queue.shift()?.resolve({ oid, type: type as GitObject["type"], data });
     }
   });
+  const read = (spec: string): Promise<GitObject | undefined> => {
+    if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+    if (/[\n\r\0]/.test(spec)) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      queue.push({ resolve, reject });
+      child.stdin.write(`${spec}\n`);
+    });
+  };
+  const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
   return {
-    read(spec) {
-      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
-      if (/[\n\r\0]/.test(spec)) return Promise.resolve(undefined);
-      return new Promise((resolve, reject) => {
-        queue.push({ resolve, reject });
-        child.stdin.write(`${spec}\n`);
-      });
+    read,
+    async commit(rev) {
+      if (rev.startsWith("-")) return undefined;
+      return (await read(`${rev}^{commit}`))?.oid;
+    },
+    async treeAt(commit, path) {
+      const object = await read(`${commit}:${path}`);
+      return object?.type === "tree" ? object.oid : undefined;
+    },
+    async tree(oid) {
+      if (!HEX.test(oid)) return undefined;
+      const object = await read(oid);
+      return object?.type === "tree" ? treeEntries(object.data, oid.length / 2) : undefined;
+    },
+    async blob(oid) {
+      if (!HEX.test(oid)) return undefined;
+      const object = await read(oid);
+      return object?.type === "blob" ? object.data : undefined;
     },
     close() {
       if (closed) return;
@@ -75,16 +101,24 @@ export function gitBatch(cwd: string): GitObjectReader {
   };
 }
 
-/** Entry names of a tree object (the binary format: `<mode> <name>\0<hash>` repeated). */
-export function treeEntries(tree: Buffer, hashBytes = 20): string[] {
-  const names: string[] = [];
+/**
+ * The entries of a tree object (binary format: `<mode> <name>\0<hash>` repeated), with their
+ * kinds. Names are bytes in git; one that is not UTF-8 keeps its replacement characters and can
+ * never equal a name the layout expects.
+ */
+export function treeEntries(tree: Buffer, hashBytes = 20): GitTreeEntry[] {
+  const entries: GitTreeEntry[] = [];
   let i = 0;
   while (i < tree.length) {
     const space = tree.indexOf(32, i);
     const nul = tree.indexOf(0, space);
-    if (space < 0 || nul < 0) break;
-    names.push(tree.subarray(space + 1, nul).toString("utf8"));
+    if (space < 0 || nul < 0 || nul + 1 + hashBytes > tree.length) break;
+    entries.push({
+      kind: kindOfMode(tree.subarray(i, space).toString("latin1")),
+      name: tree.subarray(space + 1, nul).toString("utf8"),
+      oid: tree.subarray(nul + 1, nul + 1 + hashBytes).toString("hex"),
+    });
     i = nul + 1 + hashBytes;
   }
-  return names;
+  return entries;
 }
