@@ -589,10 +589,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code2, data) {
+      constructor(message, code, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code2 ? `HPE_${code2}` : void 0;
+        this.code = code ? `HPE_${code}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -615,12 +615,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code2;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -631,12 +631,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code2;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -846,8 +846,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code2 = this.code = key.charCodeAt(index);
-        if (code2 > 127) {
+        const code = this.code = key.charCodeAt(index);
+        if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -868,11 +868,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code2 = key.charCodeAt(index);
-          if (code2 > 127) {
+          const code = key.charCodeAt(index);
+          if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code2) {
+          if (node.code === code) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -882,7 +882,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code2) {
+          } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -906,19 +906,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code2 = key[index];
-          if (code2 <= 90 && code2 >= 65) {
-            code2 |= 32;
+          let code = key[index];
+          if (code <= 90 && code >= 65) {
+            code |= 32;
           }
           while (node !== null) {
-            if (code2 === node.code) {
+            if (code === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code2 ? node.left : node.right;
+            node = node.code < code ? node.left : node.right;
           }
         }
         return null;
@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path2 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path3 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path2 && path2[0] !== "/") {
-          path2 = `/${path2}`;
+        if (path3 && path3[0] !== "/") {
+          path3 = `/${path3}`;
         }
-        return new URL(`${origin}${path2}`);
+        return new URL(`${origin}${path3}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin }
+          request: { method, path: path3, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path2);
+        debuglog("sending request to %s %s/%s", method, origin, path3);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin },
+          request: { method, path: path3, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path2,
+          path3,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin }
+          request: { method, path: path3, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path2);
+        debuglog("trailers received from %s %s/%s", method, origin, path3);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin },
+          request: { method, path: path3, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path2,
+          path3,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path2, origin }
+            request: { method, path: path3, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path2);
+          debuglog("sending request to %s %s/%s", method, origin, path3);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1625,11 +1625,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code2, reason } = evt;
+        const { websocket, code, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code2,
+          code,
           reason
         );
       });
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path2,
+        path: path3,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path2 !== "string") {
+        if (typeof path3 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path3[0] !== "/" && !(path3.startsWith("http://") || path3.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path2)) {
+        } else if (invalidPathRegex.test(path3)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path2, query) : path2;
+        this.path = query ? buildURL(path3, query) : path3;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -4117,9 +4117,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code2 = url.charCodeAt(i);
-        if (code2 > 126 || // Non-US-ASCII + DEL
-        code2 < 32) {
+        const code = url.charCodeAt(i);
+        if (code > 126 || // Non-US-ASCII + DEL
+        code < 32) {
           return false;
         }
       }
@@ -4710,8 +4710,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position
@@ -4737,8 +4737,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position
@@ -5315,12 +5315,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
-              if (input[check2] === 42) {
+              let check3 = position.position + filenameBuffer.length;
+              if (input[check3] === 42) {
                 position.position += 1;
-                check2 += 1;
+                check3 += 1;
               }
-              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
+              if (input[check3] !== 61 || input[check3 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -5785,7 +5785,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5955,11 +5955,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5982,10 +5982,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6002,7 +6002,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6182,7 +6182,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6204,7 +6204,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6240,13 +6240,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path2, host, upgrade, blocking, reset } = request2;
+      const { method, path: path3, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path2} HTTP/1.1\r
+      let header = `${method} ${path3} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7029,9 +7029,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code2, id) {
+    function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7041,8 +7041,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code2) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path2, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path3, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path2;
+      headers[HTTP2_HEADER_PATH] = path3;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7247,8 +7247,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code2) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
+      stream.once("frameError", (type, code) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
       });
       return true;
       function writeBodyH2() {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path2 = search ? `${pathname}${search}` : pathname;
+        const path3 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path2;
+        this.opts.path = path3;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path2 = "/",
+          path: path3 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path2;
+        opts.path = origin + path3;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9186,7 +9186,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk2);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code: code2, headers } = err;
+        const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9198,7 +9198,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
+        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
         }
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path2) {
-      if (typeof path2 !== "string") {
-        return path2;
+    function safeUrl(path3) {
+      if (typeof path3 !== "string") {
+        return path3;
       }
-      const pathSegments = path2.split("?");
+      const pathSegments = path3.split("?");
       if (pathSegments.length !== 2) {
-        return path2;
+        return path3;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path2, method, body, headers }) {
-      const pathMatch2 = matchValue(mockDispatch2.path, path2);
+    function matchKey(mockDispatch2, { path: path3, method, body, headers }) {
+      const pathMatch2 = matchValue(mockDispatch2.path, path3);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2 }) => matchValue(safeUrl(path2), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path3 }) => matchValue(safeUrl(path3), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path2, method, body, headers, query } = opts;
+      const { path: path3, method, body, headers, query } = opts;
       return {
-        path: path2,
+        path: path3,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path3, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path2,
+            Path: path3,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11941,8 +11941,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code2) {
-      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
+    function isHTTPWhiteSpaceCharCode(code) {
+      return code === 10 || code === 13 || code === 9 || code === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -14657,11 +14657,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -16097,8 +16097,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code2 = value.charCodeAt(i);
-        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
+        const code = value.charCodeAt(i);
+        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
       }
@@ -16106,26 +16106,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code2 = name.charCodeAt(i);
-        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
-        code2 > 126 || // exclude non-ascii and DEL
-        code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 60 || // <
-        code2 === 62 || // >
-        code2 === 64 || // @
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 58 || // :
-        code2 === 92 || // \
-        code2 === 47 || // /
-        code2 === 91 || // [
-        code2 === 93 || // ]
-        code2 === 63 || // ?
-        code2 === 61 || // =
-        code2 === 123 || // {
-        code2 === 125) {
+        const code = name.charCodeAt(i);
+        if (code < 33 || // exclude CTLs (0-31), SP and HT
+        code > 126 || // exclude non-ascii and DEL
+        code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 60 || // <
+        code === 62 || // >
+        code === 64 || // @
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 58 || // :
+        code === 92 || // \
+        code === 47 || // /
+        code === 91 || // [
+        code === 93 || // ]
+        code === 63 || // ?
+        code === 61 || // =
+        code === 123 || // {
+        code === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16141,31 +16141,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code2 = value.charCodeAt(i++);
-        if (code2 < 33 || // exclude CTLs (0-31)
-        code2 > 126 || // non-ascii and DEL (127)
-        code2 === 34 || // "
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 92) {
+        const code = value.charCodeAt(i++);
+        if (code < 33 || // exclude CTLs (0-31)
+        code > 126 || // non-ascii and DEL (127)
+        code === 34 || // "
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
-    function validateCookiePath(path2) {
-      for (let i = 0; i < path2.length; ++i) {
-        const code2 = path2.charCodeAt(i);
-        if (code2 < 32 || // exclude CTLs (0-31)
-        code2 > 126 || // exclude DEL and non-ascii
-        code2 === 59) {
+    function validateCookiePath(path3) {
+      for (let i = 0; i < path3.length; ++i) {
+        const code = path3.charCodeAt(i);
+        if (code < 32 || // exclude CTLs (0-31)
+        code > 126 || // exclude DEL and non-ascii
+        code === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code2) {
-      return code2 >= 48 && code2 <= 57 || // 0-9
-      code2 >= 65 && code2 <= 90 || // A-Z
-      code2 >= 97 && code2 <= 122;
+    function isLetterOrDigit(code) {
+      return code >= 48 && code <= 57 || // 0-9
+      code >= 65 && code <= 90 || // A-Z
+      code >= 97 && code <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16176,8 +16176,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code2 = domain.charCodeAt(i);
-        if (code2 === 46) {
+        const code = domain.charCodeAt(i);
+        if (code === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16187,10 +16187,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code2)) {
+        if (labelLength === 0 && !isLetterOrDigit(code)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code2) && code2 !== 45) {
+        if (!isLetterOrDigit(code) && code !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16964,37 +16964,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code2 = protocol.charCodeAt(i);
-        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code2 > 126 || code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 44 || // ,
-        code2 === 47 || // /
-        code2 === 58 || // :
-        code2 === 59 || // ;
-        code2 === 60 || // <
-        code2 === 61 || // =
-        code2 === 62 || // >
-        code2 === 63 || // ?
-        code2 === 64 || // @
-        code2 === 91 || // [
-        code2 === 92 || // \
-        code2 === 93 || // ]
-        code2 === 123 || // {
-        code2 === 125) {
+        const code = protocol.charCodeAt(i);
+        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code > 126 || code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 44 || // ,
+        code === 47 || // /
+        code === 58 || // :
+        code === 59 || // ;
+        code === 60 || // <
+        code === 61 || // =
+        code === 62 || // >
+        code === 63 || // ?
+        code === 64 || // @
+        code === 91 || // [
+        code === 92 || // \
+        code === 93 || // ]
+        code === 123 || // {
+        code === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code2) {
-      if (code2 >= 1e3 && code2 < 1015) {
-        return code2 !== 1004 && // reserved
-        code2 !== 1005 && // "MUST NOT be set as a status code"
-        code2 !== 1006;
+    function isValidStatusCode(code) {
+      if (code >= 1e3 && code < 1015) {
+        return code !== 1004 && // reserved
+        code !== 1005 && // "MUST NOT be set as a status code"
+        code !== 1006;
       }
-      return code2 >= 3e3 && code2 <= 4999;
+      return code >= 3e3 && code <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17263,7 +17263,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17271,12 +17271,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code2 !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code2, 0);
-        } else if (code2 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code, 0);
+        } else if (code !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code2, 0);
+          frame.frameData.writeUInt16BE(code, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17301,25 +17301,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code2 = 1005;
+      let code = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code2 = result.code ?? 1005;
+        code = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code2 = 1006;
+        code = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code2,
+        code,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code2,
+          code,
           reason
         });
       }
@@ -17444,8 +17444,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code2, reason) {
-      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code, reason) {
+      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17632,8 +17632,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
+                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17719,11 +17719,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code2;
+        let code;
         if (data.length >= 2) {
-          code2 = data.readUInt16BE(0);
+          code = data.readUInt16BE(0);
         }
-        if (code2 !== void 0 && !isValidStatusCode(code2)) {
+        if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17735,7 +17735,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code2, reason, error: false };
+        return { code, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17750,8 +17750,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code2, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code2, reason, reason.length);
+            const { code, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17989,17 +17989,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code2 = void 0, reason = void 0) {
+      close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code2 !== void 0) {
-          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
+        if (code !== void 0) {
+          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code2 !== void 0) {
-          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
+        if (code !== void 0) {
+          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18013,7 +18013,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code2, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18259,15 +18259,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code2;
+      let code;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code2 = err.code;
+        code = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code2);
+      closeWebSocketConnection(this, code);
     }
     module.exports = {
       WebSocket
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path2 = opts.path;
+          let path3 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path2 = `/${path2}`;
+            path3 = `/${path3}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path2);
+          url = new URL(util.parseOrigin(url).origin + path3);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19178,9 +19178,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code2) {
+      constructor(code) {
         super();
-        this._items = typeof code2 === "string" ? [code2] : code2;
+        this._items = typeof code === "string" ? [code] : code;
       }
       toString() {
         return this.str;
@@ -19207,13 +19207,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code2 = [strs[0]];
+      const code = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code2, args[i]);
-        code2.push(strs[++i]);
+        addCodeArg(code, args[i]);
+        code.push(strs[++i]);
       }
-      return new _Code(code2);
+      return new _Code(code);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -19229,13 +19229,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code2, arg) {
+    function addCodeArg(code, arg) {
       if (arg instanceof _Code)
-        code2.push(...arg._items);
+        code.push(...arg._items);
       else if (arg instanceof Name)
-        code2.push(arg);
+        code.push(arg);
       else
-        code2.push(interpolate(arg));
+        code.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -19419,7 +19419,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code2 = code_1.nil;
+        let code = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -19432,16 +19432,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
+              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
+              code = (0, code_1._)`${code}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code2;
+        return code;
       }
     };
     exports.ValueScope = ValueScope;
@@ -19526,11 +19526,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -19547,10 +19547,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -19568,9 +19568,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
@@ -19578,14 +19578,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label) {
+      constructor(label2) {
         super();
-        this.label = label;
+        this.label = label2;
         this.names = {};
       }
       render({ _n }) {
-        const label = this.label ? ` ${this.label}` : "";
-        return `break${label};` + _n;
+        const label2 = this.label ? ` ${this.label}` : "";
+        return `break${label2};` + _n;
       }
     };
     var Throw = class extends Node {
@@ -19601,9 +19601,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code2) {
+      constructor(code) {
         super();
-        this.code = code2;
+        this.code = code;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -19611,8 +19611,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -19625,7 +19625,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
+        return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -19641,12 +19641,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants4))
+          if (n.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -19673,10 +19673,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code2 = `if(${this.condition})` + super.render(opts);
+        let code = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code2 += "else " + this.else.render(opts);
-        return code2;
+          code += "else " + this.else.render(opts);
+        return code;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -19699,12 +19699,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -19727,10 +19727,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -19766,10 +19766,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -19797,12 +19797,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code2 = "try" + super.render(opts);
+        let code = "try" + super.render(opts);
         if (this.catch)
-          code2 += this.catch.render(opts);
+          code += this.catch.render(opts);
         if (this.finally)
-          code2 += this.finally.render(opts);
-        return code2;
+          code += this.finally.render(opts);
+        return code;
       }
       optimizeNodes() {
         var _a, _b;
@@ -19811,11 +19811,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a, _b;
-        super.optimizeNames(names, constants4);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -19919,18 +19919,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code2 = ["{"];
+        const code = ["{"];
         for (const [key, value] of keyValues) {
-          if (code2.length > 1)
-            code2.push(",");
-          code2.push(key);
+          if (code.length > 1)
+            code.push(",");
+          code.push(key);
           if (key !== value || this.opts.es5) {
-            code2.push(":");
-            (0, code_1.addCodeArg)(code2, value);
+            code.push(":");
+            (0, code_1.addCodeArg)(code, value);
           }
         }
-        code2.push("}");
-        return new code_1._Code(code2);
+        code.push("}");
+        return new code_1._Code(code);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -19997,12 +19997,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label) {
-        return this._leafNode(new Label(label));
+      label(label2) {
+        return this._leafNode(new Label(label2));
       }
       // `break` statement
-      break(label) {
-        return this._leafNode(new Break(label));
+      break(label2) {
+        return this._leafNode(new Break(label2));
       }
       // `return` statement
       return(value) {
@@ -20116,7 +20116,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -20131,14 +20131,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants4[n.str];
+        const c = constants5[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -21927,8 +21927,8 @@ var require_validate = __commonJS({
           return data;
       }
       let expr = data;
-      const segments = jsonPointer.split("/");
-      for (const segment of segments) {
+      const segments2 = jsonPointer.split("/");
+      for (const segment of segments2) {
         if (segment) {
           data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
           expr = (0, codegen_1._)`${expr} && ${data}`;
@@ -22249,22 +22249,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code2 = 0;
+      let code = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (code2 === 48) {
+        code = input[i].charCodeAt(0);
+        if (code === 48) {
           continue;
         }
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        code = input[i].charCodeAt(0);
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
@@ -22378,8 +22378,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path2) {
-      let input = path2;
+    function removeDotSegments(path3) {
+      let input = path3;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22453,16 +22453,16 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path2) {
-      if (path2 === "" || path2[0] === "/") {
-        return removeDotSegments(path2);
+    function removeDotSegmentsRelative(path3) {
+      if (path3 === "" || path3[0] === "/") {
+        return removeDotSegments(path3);
       }
-      const segments = path2.split("/");
-      const last = segments.length - 1;
+      const segments2 = path3.split("/");
+      const last = segments2.length - 1;
       const output = [];
       let trailingDirectory = false;
       for (let i = 0; i <= last; i++) {
-        const segment = segments[i];
+        const segment = segments2[i];
         if (segment === "." || segment === "..") {
           if (segment === "..") {
             if (output.length !== 0 && output[output.length - 1] !== "..") {
@@ -22537,15 +22537,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22576,15 +22576,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22611,15 +22611,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22664,15 +22664,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22820,8 +22820,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path2 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path2 && path2 !== "/" ? path2 : void 0;
+        const path3 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path3 && path3 !== "/" ? path3 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -23788,10 +23788,10 @@ var require_core = __commonJS({
         return this;
       }
       // Add format
-      addFormat(name, format2) {
-        if (typeof format2 == "string")
-          format2 = new RegExp(format2);
-        this.formats[name] = format2;
+      addFormat(name, format3) {
+        if (typeof format3 == "string")
+          format3 = new RegExp(format3);
+        this.formats[name] = format3;
         return this;
       }
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
@@ -23803,9 +23803,9 @@ var require_core = __commonJS({
         const rules = this.RULES.all;
         metaSchema = JSON.parse(JSON.stringify(metaSchema));
         for (const jsonPointer of keywordsJsonPointers) {
-          const segments = jsonPointer.split("/").slice(1);
+          const segments2 = jsonPointer.split("/").slice(1);
           let keywords = metaSchema;
-          for (const seg of segments)
+          for (const seg of segments2)
             keywords = keywords[seg];
           for (const key in rules) {
             const rule = rules[key];
@@ -23909,9 +23909,9 @@ var require_core = __commonJS({
     }
     function addInitialFormats() {
       for (const name in this.opts.formats) {
-        const format2 = this.opts.formats[name];
-        if (format2)
-          this.addFormat(name, format2);
+        const format3 = this.opts.formats[name];
+        if (format3)
+          this.addFormat(name, format3);
       }
     }
     function addInitialKeywords(defs) {
@@ -25913,18 +25913,18 @@ var require_format = __commonJS({
           });
           const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
           const fType = gen.let("fType");
-          const format2 = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format2, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format2, fDef));
+          const format3 = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format3, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format3, fDef));
           cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
           function unknownFmt() {
             if (opts.strictSchema === false)
               return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format2}`;
+            return (0, codegen_1._)`${schemaCode} && !${format3}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format2}(${data}) : ${format2}(${data}))` : (0, codegen_1._)`${format2}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format2} == "function" ? ${callFormat} : ${format2}.test(${data}))`;
-            return (0, codegen_1._)`${format2} && ${format2} !== true && ${fType} === ${ruleType} && !${validData}`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format3}(${data}) : ${format3}(${data}))` : (0, codegen_1._)`${format3}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format3} == "function" ? ${callFormat} : ${format3}.test(${data}))`;
+            return (0, codegen_1._)`${format3} && ${format3} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
         function validateFormat() {
@@ -25935,7 +25935,7 @@ var require_format = __commonJS({
           }
           if (formatDef === true)
             return;
-          const [fmtType, format2, fmtRef] = getFormat(formatDef);
+          const [fmtType, format3, fmtRef] = getFormat(formatDef);
           if (fmtType === ruleType)
             cxt.pass(validCondition());
           function unknownFormat() {
@@ -25949,8 +25949,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -25962,7 +25962,7 @@ var require_format = __commonJS({
                 throw new Error("async format in sync schema");
               return (0, codegen_1._)`await ${fmtRef}(${data})`;
             }
-            return typeof format2 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format3 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
           }
         }
       }
@@ -25977,8 +25977,8 @@ var require_format2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var format_1 = require_format();
-    var format2 = [format_1.default];
-    exports.default = format2;
+    var format3 = [format_1.default];
+    exports.default = format3;
   }
 });
 
@@ -26527,7 +26527,7 @@ var require_json_schema_2020_12 = __commonJS({
     var unevaluated = require_unevaluated2();
     var content = require_content();
     var core = require_core3();
-    var format2 = require_format_annotation();
+    var format3 = require_format_annotation();
     var metadata = require_meta_data();
     var validation = require_validation2();
     var META_SUPPORT_DATA = ["/properties"];
@@ -26539,7 +26539,7 @@ var require_json_schema_2020_12 = __commonJS({
         unevaluated,
         content,
         core,
-        with$data(this, format2),
+        with$data(this, format3),
         metadata,
         with$data(this, validation)
       ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
@@ -27125,17 +27125,17 @@ var require_limit = __commonJS({
           cxt.fail$data((0, codegen_1.or)((0, codegen_1._)`typeof ${fmt} != "object"`, (0, codegen_1._)`${fmt} instanceof RegExp`, (0, codegen_1._)`typeof ${fmt}.compare != "function"`, compareCode(fmt)));
         }
         function validateFormat() {
-          const format2 = fCxt.schema;
-          const fmtDef = self.formats[format2];
+          const format3 = fCxt.schema;
+          const fmtDef = self.formats[format3];
           if (!fmtDef || fmtDef === true)
             return;
           if (typeof fmtDef != "object" || fmtDef instanceof RegExp || typeof fmtDef.compare != "function") {
-            throw new Error(`"${keyword}": format "${format2}" does not define "compare" function`);
+            throw new Error(`"${keyword}": format "${format3}" does not define "compare" function`);
           }
           const fmt = gen.scopeValue("formats", {
-            key: format2,
+            key: format3,
             ref: fmtDef,
-            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format2)}` : void 0
+            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format3)}` : void 0
           });
           cxt.fail$data(compareCode(fmt));
         }
@@ -28073,10 +28073,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse7 = require_parse2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants5.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -29316,7 +29316,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse7 = require_parse2();
@@ -29400,8 +29400,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants5.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -32451,9 +32451,9 @@ var require_error3 = __commonJS({
       code;
       cause;
       /* eslint-disable-line @typescript-eslint/no-explicit-any */
-      constructor({ code: code2, message, cause }) {
+      constructor({ code, message, cause }) {
         super(message);
-        this.code = code2;
+        this.code = code;
         this.cause = cause;
         this.name = this.constructor.name;
       }
@@ -32622,15 +32622,15 @@ var require_certificate = __commonJS({
       sort() {
         const leafCert = this.untrustedCert;
         let paths = this.buildPaths(leafCert);
-        paths = paths.filter((path3) => path3.some((cert) => this.trustedCerts.includes(cert)));
+        paths = paths.filter((path4) => path4.some((cert) => this.trustedCerts.includes(cert)));
         if (paths.length === 0) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "no trusted certificate path found"
           });
         }
-        const path2 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
-        return [leafCert, ...path2].slice(0, -1);
+        const path3 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        return [leafCert, ...path3].slice(0, -1);
       }
       // Recursively build all possible paths from the leaf to the root
       buildPaths(certificate) {
@@ -32689,30 +32689,30 @@ var require_certificate = __commonJS({
         });
         return issuers;
       }
-      checkPath(path2) {
-        if (path2.length < 1) {
+      checkPath(path3) {
+        if (path3.length < 1) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "certificate chain must contain at least one certificate"
           });
         }
-        const validCAs = path2.slice(1).every((cert) => cert.isCA);
+        const validCAs = path3.slice(1).every((cert) => cert.isCA);
         if (!validCAs) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "intermediate certificate is not a CA"
           });
         }
-        for (let i = path2.length - 2; i >= 0; i--) {
-          if (!path2[i].issuer.equals(path2[i + 1].subject)) {
+        for (let i = path3.length - 2; i >= 0; i--) {
+          if (!path3[i].issuer.equals(path3[i + 1].subject)) {
             throw new error_1.VerificationError({
               code: "CERTIFICATE_ERROR",
               message: "incorrect certificate name chaining"
             });
           }
         }
-        for (let i = 0; i < path2.length; i++) {
-          const cert = path2[i];
+        for (let i = 0; i < path3.length; i++) {
+          const cert = path3[i];
           if (cert.extBasicConstraints?.isCA) {
             const pathLength = cert.extBasicConstraints.pathLenConstraint;
             if (pathLength !== void 0 && pathLength < i - 1) {
@@ -32816,13 +32816,13 @@ var require_key = __commonJS({
       return { key: key.publicKey };
     }
     function verifyCertificate(leaf, timestamps2, trustMaterial) {
-      let path2 = [];
+      let path3 = [];
       timestamps2.forEach((timestamp) => {
-        path2 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+        path3 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
       });
       return {
-        scts: (0, sct_1.verifySCTs)(path2[0], path2[1], trustMaterial.ctlogs),
-        signer: getSigner(path2[0])
+        scts: (0, sct_1.verifySCTs)(path3[0], path3[1], trustMaterial.ctlogs),
+        signer: getSigner(path3[0])
       };
     }
     function getSigner(cert) {
@@ -34828,7 +34828,7 @@ var require_file2 = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(path2, data) {
+      static fromJSON(path3, data) {
         const { length, hashes, ...rest } = data;
         if (typeof length !== "number") {
           throw new TypeError("length must be a number");
@@ -34838,7 +34838,7 @@ var require_file2 = __commonJS({
         }
         return new _TargetFile({
           length,
-          path: path2,
+          path: path3,
           hashes,
           unrecognizedFields: rest
         });
@@ -36440,11 +36440,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path2 = {
+    var path3 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path2.win32.sep : path2.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path3.win32.sep : path3.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -37672,9 +37672,9 @@ var require_snapshot = __commonJS({
     };
     exports.Snapshot = Snapshot;
     function metaToJSON(meta) {
-      return Object.entries(meta).reduce((acc, [path2, metadata]) => ({
+      return Object.entries(meta).reduce((acc, [path3, metadata]) => ({
         ...acc,
-        [path2]: metadata.toJSON()
+        [path3]: metadata.toJSON()
       }), {});
     }
     function metaFromJSON(data) {
@@ -37683,9 +37683,9 @@ var require_snapshot = __commonJS({
         if (!utils_1.guard.isObjectRecord(data)) {
           throw new TypeError("meta field is malformed");
         } else {
-          meta = Object.entries(data).reduce((acc, [path2, metadata]) => ({
+          meta = Object.entries(data).reduce((acc, [path3, metadata]) => ({
             ...acc,
-            [path2]: file_1.MetaFile.fromJSON(metadata)
+            [path3]: file_1.MetaFile.fromJSON(metadata)
           }), {});
         }
       }
@@ -37870,9 +37870,9 @@ var require_targets = __commonJS({
     };
     exports.Targets = Targets;
     function targetsToJSON(targets) {
-      return Object.entries(targets).reduce((acc, [path2, target]) => ({
+      return Object.entries(targets).reduce((acc, [path3, target]) => ({
         ...acc,
-        [path2]: target.toJSON()
+        [path3]: target.toJSON()
       }), {});
     }
     function targetsFromJSON(data) {
@@ -37881,9 +37881,9 @@ var require_targets = __commonJS({
         if (!utils_1.guard.isObjectRecord(data)) {
           throw new TypeError("targets must be an object");
         } else {
-          targets = Object.entries(data).reduce((acc, [path2, target]) => ({
+          targets = Object.entries(data).reduce((acc, [path3, target]) => ({
             ...acc,
-            [path2]: file_1.TargetFile.fromJSON(path2, target)
+            [path3]: file_1.TargetFile.fromJSON(path3, target)
           }), {});
         }
       }
@@ -38318,12 +38318,12 @@ var require_common = __commonJS({
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format2) => {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
             if (match === "%%") {
               return "%";
             }
             index++;
-            const formatter = createDebug.formatters[format2];
+            const formatter = createDebug.formatters[format3];
             if (typeof formatter === "function") {
               const val = args[index];
               match = formatter.call(self, val);
@@ -39417,14 +39417,14 @@ var require_url = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.join = join3;
     var url_1 = __require("url");
-    function join3(base, path2) {
-      return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path2)).toString();
+    function join3(base, path3) {
+      return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path3)).toString();
     }
-    function ensureTrailingSlash(path2) {
-      return path2.endsWith("/") ? path2 : path2 + "/";
+    function ensureTrailingSlash(path3) {
+      return path3.endsWith("/") ? path3 : path3 + "/";
     }
-    function removeLeadingSlash(path2) {
-      return path2.startsWith("/") ? path2.slice(1) : path2;
+    function removeLeadingSlash(path3) {
+      return path3.startsWith("/") ? path3.slice(1) : path3;
     }
   }
 });
@@ -39478,7 +39478,7 @@ var require_updater = __commonJS({
     var models_1 = require_dist6();
     var debug_1 = __importDefault(require_src());
     var fs3 = __importStar(__require("fs"));
-    var path2 = __importStar(__require("path"));
+    var path3 = __importStar(__require("path"));
     var package_json_1 = require_package();
     var config_1 = require_config();
     var error_1 = require_error6();
@@ -39550,7 +39550,7 @@ var require_updater = __commonJS({
         const consistentSnapshot = this.trustedSet.root.signed.consistentSnapshot;
         if (consistentSnapshot && this.config.prefixTargetsWithHash) {
           const hashes = Object.values(targetInfo.hashes);
-          const { dir, base } = path2.parse(targetFilePath);
+          const { dir, base } = path3.parse(targetFilePath);
           const filename = `${hashes[0]}.${base}`;
           targetFilePath = dir ? `${dir}/${filename}` : filename;
         }
@@ -39577,7 +39577,7 @@ var require_updater = __commonJS({
         return;
       }
       loadLocalMetadata(fileName) {
-        const filePath = path2.join(this.dir, `${fileName}.json`);
+        const filePath = path3.join(this.dir, `${fileName}.json`);
         log("READ %s", filePath);
         return fs3.readFileSync(filePath);
       }
@@ -39730,12 +39730,12 @@ var require_updater = __commonJS({
           throw new error_1.ValueError("Target directory not set");
         }
         const filePath = encodeURIComponent(targetInfo.path);
-        return path2.join(this.targetDir, filePath);
+        return path3.join(this.targetDir, filePath);
       }
       persistMetadata(metaDataName, bytesData) {
         const encodedName = encodeURIComponent(metaDataName);
         try {
-          const filePath = path2.join(this.dir, `${encodedName}.json`);
+          const filePath = path3.join(this.dir, `${encodedName}.json`);
           log("WRITE %s", filePath);
           fs3.writeFileSync(filePath, bytesData.toString("utf8"));
         } catch (error2) {
@@ -39824,9 +39824,9 @@ var require_error7 = __commonJS({
     var TUFError = class extends Error {
       code;
       cause;
-      constructor({ code: code2, message, cause }) {
+      constructor({ code, message, cause }) {
         super(message);
-        this.code = code2;
+        this.code = code;
         this.cause = cause;
         this.name = this.constructor.name;
       }
@@ -39847,13 +39847,13 @@ var require_target = __commonJS({
     var fs_1 = __importDefault(__require("fs"));
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
-      const path2 = await getTargetPath(tuf, targetPath);
+      const path3 = await getTargetPath(tuf, targetPath);
       return new Promise((resolve, reject) => {
-        fs_1.default.readFile(path2, "utf-8", (err, data) => {
+        fs_1.default.readFile(path3, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
               code: "TUF_READ_TARGET_ERROR",
-              message: `error reading target ${path2}`,
+              message: `error reading target ${path3}`,
               cause: err
             }));
           } else {
@@ -39879,19 +39879,19 @@ var require_target = __commonJS({
           message: `target ${target} not found`
         });
       }
-      let path2 = await tuf.findCachedTarget(targetInfo);
-      if (!path2) {
+      let path3 = await tuf.findCachedTarget(targetInfo);
+      if (!path3) {
         try {
-          path2 = await tuf.downloadTarget(targetInfo);
+          path3 = await tuf.downloadTarget(targetInfo);
         } catch (err) {
           throw new error_1.TUFError({
             code: "TUF_DOWNLOAD_TARGET_ERROR",
-            message: `error downloading target ${path2}`,
+            message: `error downloading target ${path3}`,
             cause: err
           });
         }
       }
-      return path2;
+      return path3;
     }
   }
 });
@@ -40038,6 +40038,9 @@ var require_dist8 = __commonJS({
     } });
   }
 });
+
+// action/run.ts
+import { format as format2 } from "node:util";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -40351,9 +40354,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code2, lang) {
+  addCodeBlock(code, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code2), attrs);
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -40401,8 +40404,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -40547,6 +40550,24 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// core/text/code-points.ts
+var HIDDEN = new RegExp(
+  "[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb]",
+  "gu"
+);
+function label(ch) {
+  return `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}]`;
+}
+function jsonEscape(ch) {
+  return `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`;
+}
+
+// core/text/actions-log.ts
+var ZWSP = "\u200B";
+function actionsLogText(text) {
+  return text.replace(HIDDEN, (ch) => ch === "\n" ? ch : jsonEscape(ch)).replace(/:(?=:)/g, `:${ZWSP}`).replace(/#(?=#\[)/g, `#${ZWSP}`);
+}
+
 // action/download.ts
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -40654,6 +40675,7 @@ async function readCapped(response, maxBytes, finalUrl) {
 // action/event.ts
 import { readFile as readFile2 } from "node:fs/promises";
 var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review"]);
 function sha(value, what) {
   if (typeof value !== "string" || !SHA.test(value))
     throw new Error(`The event payload's ${what} is not a commit SHA.`);
@@ -40661,7 +40683,7 @@ function sha(value, what) {
 }
 async function readEvent(eventName, eventPath) {
   const payload = eventPath ? JSON.parse(await readFile2(eventPath, "utf8")) : {};
-  if (eventName === "pull_request" || eventName === "pull_request_target") {
+  if (PULL_REQUEST_EVENTS.has(eventName)) {
     const pr = payload.pull_request;
     if (!pr) throw new Error(`A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`);
     const id = pr.user?.id;
@@ -40687,10 +40709,10 @@ async function readEvent(eventName, eventPath) {
 }
 
 // core/governance/classify.ts
-function classifyPath(registryPath, path2) {
+function classifyPath(registryPath, path3) {
   const prefix = registryPath === "" || registryPath === "." ? "plugins/" : `${registryPath}/plugins/`;
-  if (!path2.startsWith(prefix)) return { kind: "outside" };
-  const parts = path2.slice(prefix.length).split("/");
+  if (!path3.startsWith(prefix)) return { kind: "outside" };
+  const parts = path3.slice(prefix.length).split("/");
   const [plugin, second, third, ...more] = parts;
   if (!plugin || second === void 0) return { kind: "outside" };
   if (second === "entry.json" && third === void 0) return { kind: "entry", plugin };
@@ -40877,19 +40899,19 @@ function createScanner(text, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code2 = text.charCodeAt(pos);
-    if (isWhiteSpace(code2)) {
+    let code = text.charCodeAt(pos);
+    if (isWhiteSpace(code)) {
       do {
         pos++;
-        value += String.fromCharCode(code2);
-        code2 = text.charCodeAt(pos);
-      } while (isWhiteSpace(code2));
+        value += String.fromCharCode(code);
+        code = text.charCodeAt(pos);
+      } while (isWhiteSpace(code));
       return token = 15;
     }
-    if (isLineBreak(code2)) {
+    if (isLineBreak(code)) {
       pos++;
-      value += String.fromCharCode(code2);
-      if (code2 === 13 && text.charCodeAt(pos) === 10) {
+      value += String.fromCharCode(code);
+      if (code === 13 && text.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -40897,7 +40919,7 @@ function createScanner(text, ignoreTrivia = false) {
       tokenLineStartOffset = pos;
       return token = 14;
     }
-    switch (code2) {
+    switch (code) {
       // tokens: []{}:,
       case 123:
         pos++;
@@ -40963,12 +40985,12 @@ function createScanner(text, ignoreTrivia = false) {
           value = text.substring(start, pos);
           return token = 13;
         }
-        value += String.fromCharCode(code2);
+        value += String.fromCharCode(code);
         pos++;
         return token = 16;
       // numbers
       case 45:
-        value += String.fromCharCode(code2);
+        value += String.fromCharCode(code);
         pos++;
         if (pos === len || !isDigit(text.charCodeAt(pos))) {
           return token = 16;
@@ -40990,9 +41012,9 @@ function createScanner(text, ignoreTrivia = false) {
         return token = 11;
       // literals and unknown symbols
       default:
-        while (pos < len && isUnknownContentCharacter(code2)) {
+        while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code2 = text.charCodeAt(pos);
+          code = text.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
           value = text.substring(tokenOffset, pos);
@@ -41006,16 +41028,16 @@ function createScanner(text, ignoreTrivia = false) {
           }
           return token = 16;
         }
-        value += String.fromCharCode(code2);
+        value += String.fromCharCode(code);
         pos++;
         return token = 16;
     }
   }
-  function isUnknownContentCharacter(code2) {
-    if (isWhiteSpace(code2) || isLineBreak(code2)) {
+  function isUnknownContentCharacter(code) {
+    if (isWhiteSpace(code) || isLineBreak(code)) {
       return false;
     }
-    switch (code2) {
+    switch (code) {
       case 125:
       case 93:
       case 123:
@@ -41236,12 +41258,12 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path2) {
+function findNodeAtLocation(root, path3) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path2) {
+  for (let segment of path3) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -41646,8 +41668,8 @@ var ParseErrorCode;
   ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
   ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
 })(ParseErrorCode || (ParseErrorCode = {}));
-function printParseErrorCode(code2) {
-  switch (code2) {
+function printParseErrorCode(code) {
+  switch (code) {
     case 1:
       return "InvalidSymbol";
     case 2:
@@ -41688,8 +41710,8 @@ function printParseErrorCode(code2) {
 function escapeToken(token) {
   return String(token).replaceAll("~", "~0").replaceAll("/", "~1");
 }
-function toPointer(path2) {
-  return path2.map((p) => `/${escapeToken(p)}`).join("");
+function toPointer(path3) {
+  return path3.map((p) => `/${escapeToken(p)}`).join("");
 }
 function fromPointer(pointer) {
   if (pointer === "") return [];
@@ -41717,17 +41739,17 @@ var PositionIndex = class {
     if (this.#root === null) this.#root = parseTree2(this.#text, [], { disallowComments: true });
     const root = this.#root;
     if (!root) return void 0;
-    const path2 = fromPointer(pointer);
-    while (path2.length > 0) {
+    const path3 = fromPointer(pointer);
+    while (path3.length > 0) {
       const node = findNodeAtLocation2(
         root,
-        path2.map((p) => /^\d+$/.test(String(p)) ? Number(p) : p)
+        path3.map((p) => /^\d+$/.test(String(p)) ? Number(p) : p)
       );
       if (node) {
         const at = node.parent?.type === "property" ? node.parent.offset : node.offset;
         return lineColumnAt(this.#text, at);
       }
-      path2.pop();
+      path3.pop();
     }
     return lineColumnAt(this.#text, root.offset);
   }
@@ -41747,8 +41769,8 @@ function loadJson(bytes, options) {
   const { file } = options;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const fail3 = (code2, message, at) => ({
-    findings: [{ code: code2, severity: "error", message, file, pointer: "", ...at }]
+  const fail3 = (code, message, at) => ({
+    findings: [{ code, severity: "error", message, file, pointer: "", ...at }]
   });
   if (bytes.byteLength > maxBytes) {
     return fail3(
@@ -41797,13 +41819,13 @@ function loadJson(bytes, options) {
     return { text, findings: [syntaxFinding(text, file, error2)] };
   }
   const findings = [];
-  const keyCount = walkKeys(value, [], (path2) => {
+  const keyCount = walkKeys(value, [], (path3) => {
     findings.push({
       code: "JSON_FORBIDDEN_KEY",
       severity: "error",
-      message: `the key '${path2.at(-1)}' is not allowed (it can pollute object prototypes in clients): rename or remove it`,
+      message: `the key '${path3.at(-1)}' is not allowed (it can pollute object prototypes in clients): rename or remove it`,
       file,
-      pointer: toPointer(path2)
+      pointer: toPointer(path3)
     });
   });
   if (keyCount !== scan.colons) findings.push(...duplicateKeys(text, file));
@@ -41835,26 +41857,26 @@ function scanStructure(text, limit) {
   }
   return { maxDepth, deepAt, colons };
 }
-function walkKeys(value, path2, forbidden) {
+function walkKeys(value, path3, forbidden) {
   if (value === null || typeof value !== "object") return 0;
   let count = 0;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       if (item === null || typeof item !== "object") continue;
-      path2.push(i);
-      count += walkKeys(item, path2, forbidden);
-      path2.pop();
+      path3.push(i);
+      count += walkKeys(item, path3, forbidden);
+      path3.pop();
     }
     return count;
   }
   for (const key in value) {
     count++;
-    path2.push(key);
-    if (FORBIDDEN_KEYS.has(key)) forbidden([...path2]);
+    path3.push(key);
+    if (FORBIDDEN_KEYS.has(key)) forbidden([...path3]);
     const child = value[key];
-    if (child !== null && typeof child === "object") count += walkKeys(child, path2, forbidden);
-    path2.pop();
+    if (child !== null && typeof child === "object") count += walkKeys(child, path3, forbidden);
+    path3.pop();
   }
   return count;
 }
@@ -41916,8 +41938,8 @@ function syntaxFinding(text, file, error2) {
     ...position ? lineColumnAt(text, Number(position[1])) : {}
   };
 }
-function withPosition(finding2, text) {
-  return { ...finding2, ...new PositionIndex(text).locate(finding2.pointer) };
+function withPosition(finding3, text) {
+  return { ...finding3, ...new PositionIndex(text).locate(finding3.pointer) };
 }
 function firstInvalidUtf8(bytes) {
   let lo = 0;
@@ -41945,31 +41967,31 @@ var unsafeText = (ctx) => {
 };
 function unsafeTextFindings(document2, file) {
   const out = [];
-  const path2 = [];
+  const path3 = [];
   const visit3 = (value) => {
     if (typeof value === "string") {
       const match = UNSAFE.exec(value);
       if (match) {
-        const code2 = match[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0");
+        const code = match[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0");
         out.push({
           code: "UNSAFE_TEXT",
           severity: "error",
-          message: `contains the invisible control character U+${code2} at index ${match.index}, which can make text read differently from what it is: remove it`,
+          message: `contains the invisible control character U+${code} at index ${match.index}, which can make text read differently from what it is: remove it`,
           file,
-          pointer: toPointer(path2)
+          pointer: toPointer(path3)
         });
       }
     } else if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
-        path2.push(i);
+        path3.push(i);
         visit3(value[i]);
-        path2.pop();
+        path3.pop();
       }
     } else if (value !== null && typeof value === "object") {
       for (const key in value) {
-        path2.push(key);
+        path3.push(key);
         visit3(value[key]);
-        path2.pop();
+        path3.pop();
       }
     }
   };
@@ -41978,7 +42000,7 @@ function unsafeTextFindings(document2, file) {
 }
 
 // core/schema/schema-findings.ts
-function schemaFindings(errors, file, code2) {
+function schemaFindings(errors, file, code) {
   const byPointer = /* @__PURE__ */ new Map();
   for (const error2 of errors) {
     if (error2.keyword === "if") continue;
@@ -41995,7 +42017,7 @@ function schemaFindings(errors, file, code2) {
       const message = messageOf(error2, pointer);
       return i === 0 ? message : message.replace(/^'[^']*' |^the document /, "");
     });
-    findings.push({ code: code2, severity: "error", message: messages.join("; "), file, pointer });
+    findings.push({ code, severity: "error", message: messages.join("; "), file, pointer });
   }
   return findings;
 }
@@ -42917,8 +42939,8 @@ function validateEntry(bytes, file, folderName) {
   }
   const entry = loaded.value;
   const findings = [];
-  const add = (pointer, message, code2 = "ENTRY_INVALID") => {
-    findings.push({ code: code2, severity: "error", message, file, pointer });
+  const add = (pointer, message, code = "ENTRY_INVALID") => {
+    findings.push({ code, severity: "error", message, file, pointer });
   };
   if (folderName !== void 0 && entry.name !== folderName) {
     add(
@@ -42948,8 +42970,293 @@ function isPublicKey(pem) {
   }
 }
 
-// core/constraints.ts
+// core/registry/check-layout.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+
+// core/versions.ts
 var import_semver = __toESM(require_semver2(), 1);
+var REGISTRY_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
+var MAX_VERSION_LENGTH = 256;
+function isRegistryVersion(version) {
+  return version.length <= MAX_VERSION_LENGTH && REGISTRY_VERSION.test(version);
+}
+function registryVersionProblem(version) {
+  if (isRegistryVersion(version)) return void 0;
+  const parsed = version.length <= MAX_VERSION_LENGTH ? import_semver.default.parse(version) : null;
+  if (!parsed) return `'${version}' is not a SemVer version (MAJOR.MINOR.PATCH[-PRERELEASE])`;
+  if (parsed.build.length > 0)
+    return `'${version}' carries build metadata: ${parsed.version} and ${version} are one version in SemVer precedence, so a registry version has none; publish ${parsed.version}`;
+  return `'${version}' is not the canonical spelling of ${parsed.version}`;
+}
+function samePrecedence(a, b) {
+  const x = import_semver.default.parse(a);
+  const y = import_semver.default.parse(b);
+  return x && y ? import_semver.default.compare(x, y) === 0 : a === b;
+}
+
+// core/registry/layout.ts
+var CONFIG_FILE = "config.json";
+var PLUGINS_DIR = "plugins";
+var ENTRY_FILE = "entry.json";
+var VERSIONS_DIR = "versions";
+var MANIFEST_SUFFIX = ".json";
+var BUNDLE_SUFFIX = ".sigstore.json";
+var PLUGIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+function isPluginName(name) {
+  return name.length >= 2 && name.length <= 50 && PLUGIN_NAME.test(name);
+}
+var entryFile = (name) => `${PLUGINS_DIR}/${name}/entry.json`;
+var versionsDir = (name) => `${PLUGINS_DIR}/${name}/versions`;
+var versionFile = (name, version) => `${versionsDir(name)}/${version}.json`;
+var bundleFile = (name, version) => `${versionsDir(name)}/${version}.sigstore.json`;
+function classifyPath2(rel) {
+  if (rel === CONFIG_FILE) return { kind: "config" };
+  const parts = rel.split("/");
+  if (parts[0] !== PLUGINS_DIR || !parts[1]) return { kind: "other" };
+  const name = parts[1];
+  if (parts.length === 3 && parts[2] === "entry.json") return { kind: "entry", name };
+  if (parts.length === 4 && parts[2] === "versions" && parts[3]) {
+    const file = parts[3];
+    if (file.endsWith(".sigstore.json"))
+      return { kind: "bundle", name, version: file.slice(0, -".sigstore.json".length) };
+    if (file.endsWith(".json")) return { kind: "version", name, version: file.slice(0, -".json".length) };
+  }
+  return { kind: "other" };
+}
+
+// core/registry/registry-fs.ts
+import {
+  closeSync,
+  constants as constants3,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync
+} from "node:fs";
+import path from "node:path";
+function segments(rel) {
+  const clean = rel.replace(/^\.\/+/, "").replace(/\/+$/, "");
+  if (clean === "" || clean === ".") return [];
+  const parts = clean.split("/");
+  if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0")))
+    return void 0;
+  return parts;
+}
+function kindOf(entry, full) {
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isDirectory()) return "tree";
+  if (!entry.isFile()) return "other";
+  return (lstatSync(full).mode & 73) !== 0 ? "executable" : "file";
+}
+var MISSING = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO"]);
+function fsSource(dir, root = dir) {
+  const base = path.resolve(dir);
+  const folders = /* @__PURE__ */ new Map([["", true]]);
+  const isFolder = (parts) => {
+    const rel = parts.join("/");
+    let known = folders.get(rel);
+    if (known === void 0) {
+      const info2 = lstatSync(path.join(base, rel), { throwIfNoEntry: false });
+      known = isFolder(parts.slice(0, -1)) && info2?.isDirectory() === true;
+      folders.set(rel, known);
+    }
+    return known;
+  };
+  const entries = async (rel) => {
+    const parts = segments(rel);
+    if (!parts || !isFolder(parts)) return void 0;
+    const full = path.join(base, ...parts);
+    try {
+      return readdirSync(full, { withFileTypes: true }).map((e) => ({ name: e.name, kind: kindOf(e, path.join(full, e.name)) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    } catch (error2) {
+      if (MISSING.has(error2.code ?? "")) return void 0;
+      throw error2;
+    }
+  };
+  return {
+    root,
+    dir: base,
+    async readFile(rel) {
+      const parts = segments(rel);
+      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return void 0;
+      let fd;
+      try {
+        fd = openSync(
+          path.join(base, ...parts),
+          constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK
+        );
+      } catch (error2) {
+        if (MISSING.has(error2.code ?? "")) return void 0;
+        throw error2;
+      }
+      try {
+        return fstatSync(fd).isFile() ? readFileSync(fd) : void 0;
+      } finally {
+        closeSync(fd);
+      }
+    },
+    list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
+    entries
+  };
+}
+
+// core/registry/check-layout.ts
+var KIND = {
+  file: "a file",
+  executable: "an executable file",
+  symlink: "a symbolic link",
+  gitlink: "a submodule (gitlink)",
+  tree: "a folder",
+  other: "a special file (FIFO, socket or device)"
+};
+var SPECIAL = {
+  ".gitattributes": "a .gitattributes file: a checkout would convert registry files (eol, working-tree-encoding, ident, filters), so what people check out would differ from what was reviewed and published; remove it",
+  ".gitmodules": "a .gitmodules file: a registry holds no submodules; remove it"
+};
+function finding(code, file, message) {
+  return { code, severity: "error", message, file, pointer: "" };
+}
+function unexpected(file, name, why) {
+  return finding("LAYOUT_UNEXPECTED", file, SPECIAL[name] ?? why);
+}
+function expect(entry, want, file, out) {
+  if (entry.kind === want) return true;
+  const where = `${KIND[entry.kind]} where the layout expects ${want === "file" ? "a regular file" : "a folder"}`;
+  if (entry.kind === "file" || entry.kind === "tree") out.push(finding("LAYOUT_UNEXPECTED", file, where));
+  else
+    out.push(
+      finding(
+        "LAYOUT_NOT_REGULAR",
+        file,
+        `${where}: a registry holds only regular files and folders, so nothing published can change through an indirection; replace it with the file itself`
+      )
+    );
+  return false;
+}
+function conflicts(dir, entries, out) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const { name } of entries) {
+    const key = name.normalize("NFC").toLowerCase();
+    const other = seen.get(key);
+    if (other === void 0) seen.set(key, name);
+    else
+      out.push(
+        finding(
+          "LAYOUT_CASE_CONFLICT",
+          join2(dir, name),
+          `'${name}' and '${other}' differ only in case or Unicode normalization: a case-insensitive checkout keeps one of them; keep one`
+        )
+      );
+  }
+}
+var join2 = (dir, name) => dir === "" ? name : `${dir}/${name}`;
+async function checkLayout(source, options = {}) {
+  const findings = [];
+  const root = await source.entries("");
+  if (!root) {
+    findings.push(
+      finding(
+        "LAYOUT_NOT_REGULAR",
+        "",
+        "the registry folder is missing or is not a folder (a symbolic link, a submodule or a file)"
+      )
+    );
+    return { findings, plugins: [] };
+  }
+  const trusted = options.trustedRoot !== void 0 ? segments(options.trustedRoot) : void 0;
+  conflicts("", root, findings);
+  let pluginEntries = [];
+  for (const entry of root) {
+    if (entry.name === CONFIG_FILE) expect(entry, "file", CONFIG_FILE, findings);
+    else if (entry.name === PLUGINS_DIR) {
+      if (expect(entry, "tree", PLUGINS_DIR, findings))
+        pluginEntries = await source.entries(PLUGINS_DIR) ?? [];
+    } else if (trusted && trusted.length > 0 && entry.name === trusted[0])
+      await walkTrustedRoot(source, entry, trusted, findings);
+    else findings.push(unexpected(entry.name, entry.name, "not part of the registry layout; remove it"));
+  }
+  conflicts(PLUGINS_DIR, pluginEntries, findings);
+  const wanted = options.plugins ? new Set(options.plugins) : void 0;
+  const plugins = await Promise.all(
+    pluginEntries.filter((e) => !wanted || wanted.has(e.name)).map(async (entry) => {
+      const file = join2(PLUGINS_DIR, entry.name);
+      if (!isPluginName(entry.name)) {
+        findings.push(
+          unexpected(file, entry.name, "not a plugin name: 2 to 50 lowercase letters, digits and '-'")
+        );
+        return void 0;
+      }
+      return expect(entry, "tree", file, findings) ? walkPlugin(source, entry.name, findings) : void 0;
+    })
+  );
+  return { findings, plugins: plugins.filter((p) => p !== void 0) };
+}
+async function walkTrustedRoot(source, entry, path3, findings) {
+  let current = entry;
+  for (let depth = 0; ; depth++) {
+    const file = path3.slice(0, depth + 1).join("/");
+    const last = depth === path3.length - 1;
+    if (!expect(current, last ? "file" : "tree", file, findings) || last) return;
+    const inside = await source.entries(file) ?? [];
+    let next;
+    for (const e of inside) {
+      if (e.name === path3[depth + 1]) next = e;
+      else
+        findings.push(unexpected(join2(file, e.name), e.name, "not part of the registry layout; remove it"));
+    }
+    if (!next) return;
+    current = next;
+  }
+}
+async function walkPlugin(source, name, findings) {
+  const dir = join2(PLUGINS_DIR, name);
+  const plugin = { name, hasEntry: false, versions: [], bundles: /* @__PURE__ */ new Set() };
+  const entries = await source.entries(dir) ?? [];
+  conflicts(dir, entries, findings);
+  for (const entry of entries) {
+    const file = join2(dir, entry.name);
+    if (entry.name === ENTRY_FILE) plugin.hasEntry = expect(entry, "file", file, findings);
+    else if (entry.name === VERSIONS_DIR) {
+      if (expect(entry, "tree", file, findings)) await walkVersions(source, file, plugin, findings);
+    } else
+      findings.push(
+        unexpected(file, entry.name, "a plugin folder holds only entry.json and versions/; remove it")
+      );
+  }
+  return plugin;
+}
+async function walkVersions(source, dir, plugin, findings) {
+  const entries = await source.entries(dir) ?? [];
+  conflicts(dir, entries, findings);
+  for (const entry of entries) {
+    const file = join2(dir, entry.name);
+    const bundle = entry.name.endsWith(BUNDLE_SUFFIX);
+    const suffix = bundle ? BUNDLE_SUFFIX : MANIFEST_SUFFIX;
+    const version = entry.name.endsWith(suffix) ? entry.name.slice(0, -suffix.length) : void 0;
+    const problem = version === void 0 ? "" : registryVersionProblem(version);
+    if (version === void 0 || problem && import_semver2.default.parse(version) === null) {
+      findings.push(
+        unexpected(
+          file,
+          entry.name,
+          "only <version>.json manifests and <version>.sigstore.json bundles belong in versions/; remove it"
+        )
+      );
+      continue;
+    }
+    if (problem) {
+      findings.push(finding("INVALID_VERSION", file, `${problem}`));
+      continue;
+    }
+    if (!expect(entry, "file", file, findings)) continue;
+    if (bundle) plugin.bundles.add(version);
+    else plugin.versions.push(version);
+  }
+}
+
+// core/constraints.ts
+var import_semver3 = __toESM(require_semver2(), 1);
 var MAX_CONSTRAINT_LENGTH = 256;
 var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
 function parseConstraint(text) {
@@ -42969,7 +43276,7 @@ function parseUncached(text) {
   const ranges = [];
   for (const part of parts) {
     const match = PART.exec(part);
-    if (!match || !import_semver.default.valid(match[2] ?? "")) {
+    if (!match || !import_semver3.default.valid(match[2] ?? "")) {
       return {
         error: `'${part}' is not a version constraint: use 1.2.3, ^1.2.3, ~1.2.3, >=1.2.3, >1.2.3, <=1.2.3, <1.2.3 or a comma-joined list`
       };
@@ -42977,12 +43284,12 @@ function parseUncached(text) {
     ranges.push(`${match[1] ?? ""}${match[2]}`);
   }
   const range = ranges.join(" ");
-  if (import_semver.default.validRange(range) === null) return { error: `'${text}' is not a valid range` };
+  if (import_semver3.default.validRange(range) === null) return { error: `'${text}' is not a valid range` };
   const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
   return { value: { source: text, range, exact } };
 }
 function satisfies(version, constraint, includePrerelease = false) {
-  return import_semver.default.satisfies(version, constraint.range, {
+  return import_semver3.default.satisfies(version, constraint.range, {
     includePrerelease: includePrerelease || constraint.exact
   });
 }
@@ -42994,7 +43301,7 @@ function bestMatch(versions, constraint, includePrerelease = false) {
   for (const v of versions) {
     if (v.yanked && !constraint.exact) continue;
     if (!satisfies(v.version, constraint, includePrerelease)) continue;
-    if (best === void 0 || import_semver.default.gt(v.version, best)) best = v.version;
+    if (best === void 0 || import_semver3.default.gt(v.version, best)) best = v.version;
   }
   if (!memo) {
     memo = /* @__PURE__ */ new Map();
@@ -43057,35 +43364,13 @@ function findCycles(plugins) {
   return findings;
 }
 
-// core/registry/layout.ts
-var CONFIG_FILE = "config.json";
-var PLUGINS_DIR = "plugins";
-var entryFile = (name) => `${PLUGINS_DIR}/${name}/entry.json`;
-var versionsDir = (name) => `${PLUGINS_DIR}/${name}/versions`;
-var versionFile = (name, version) => `${versionsDir(name)}/${version}.json`;
-var bundleFile = (name, version) => `${versionsDir(name)}/${version}.sigstore.json`;
-function classifyPath2(rel) {
-  if (rel === CONFIG_FILE) return { kind: "config" };
-  const parts = rel.split("/");
-  if (parts[0] !== PLUGINS_DIR || !parts[1]) return { kind: "other" };
-  const name = parts[1];
-  if (parts.length === 3 && parts[2] === "entry.json") return { kind: "entry", name };
-  if (parts.length === 4 && parts[2] === "versions" && parts[3]) {
-    const file = parts[3];
-    if (file.endsWith(".sigstore.json"))
-      return { kind: "bundle", name, version: file.slice(0, -".sigstore.json".length) };
-    if (file.endsWith(".json")) return { kind: "version", name, version: file.slice(0, -".json".length) };
-  }
-  return { kind: "other" };
-}
-
 // core/registry/validate-plugin.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 import { hash } from "node:crypto";
 
 // core/rules/finding.ts
-function finding(ctx, code2, pointer, message, severity = "error") {
-  return { code: code2, severity, message, file: ctx.file, pointer };
+function finding2(ctx, code, pointer, message, severity = "error") {
+  return { code, severity, message, file: ctx.file, pointer };
 }
 
 // core/rules/checksum-format.ts
@@ -43095,7 +43380,7 @@ var checksumFormat = (ctx) => {
   const { checksum, checksum_algorithm: algorithm = "sha256" } = ctx.manifest.installation;
   if (checksum !== void 0 && checksum.length !== HEX_LENGTH[algorithm]) {
     out.push(
-      finding(
+      finding2(
         ctx,
         "CHECKSUM_FORMAT",
         "/installation/checksum",
@@ -43107,7 +43392,7 @@ var checksumFormat = (ctx) => {
     const level = ctx.manifest.security?.security_level ?? "untrusted";
     const trusted = level === "verified" || level === "official";
     out.push(
-      finding(
+      finding2(
         ctx,
         "WEAK_CHECKSUM",
         "/installation/checksum_algorithm",
@@ -43146,7 +43431,7 @@ function parse2(ctx, text, pointer, what, out) {
   const problem = loaded.findings[0];
   if (problem) {
     out.push(
-      finding(
+      finding2(
         ctx,
         "CONFIG_SCHEMA_INVALID",
         pointer,
@@ -43170,7 +43455,7 @@ var configuration = (ctx) => {
     const compiled2 = compile(config.schema, schema);
     if (typeof compiled2 === "string") {
       out.push(
-        finding(
+        finding2(
           ctx,
           "CONFIG_SCHEMA_INVALID",
           "/configuration/schema",
@@ -43185,7 +43470,7 @@ var configuration = (ctx) => {
       const errors = (validate.errors ?? []).filter((e) => e.keyword !== "required");
       if (errors.length > 0) {
         out.push(
-          finding(
+          finding2(
             ctx,
             "CONFIG_VALUE_INVALID",
             "/configuration/default_config",
@@ -43200,7 +43485,7 @@ var configuration = (ctx) => {
     const value = parse2(ctx, example.config, pointer, `example '${example.name}'`, out);
     if (validate && value !== void 0 && !validate(value)) {
       out.push(
-        finding(
+        finding2(
           ctx,
           "CONFIG_VALUE_INVALID",
           pointer,
@@ -43214,7 +43499,7 @@ var configuration = (ctx) => {
     config.required_fields?.forEach((field, i) => {
       if (!Object.hasOwn(properties, field)) {
         out.push(
-          finding(
+          finding2(
             ctx,
             "CONFIG_SCHEMA_INVALID",
             `/configuration/required_fields/${i}`,
@@ -43236,12 +43521,12 @@ var dependencies = (ctx) => {
     const base = `/requirements/dependencies/${i}`;
     const severity = dep.optional ? "warning" : "error";
     if (dep.name === ctx.manifest.metadata.name) {
-      out.push(finding(ctx, "DEPENDENCY_CYCLE", `${base}/name`, "a plugin cannot depend on itself"));
+      out.push(finding2(ctx, "DEPENDENCY_CYCLE", `${base}/name`, "a plugin cannot depend on itself"));
       return;
     }
     if (seen.has(dep.name)) {
       out.push(
-        finding(
+        finding2(
           ctx,
           "INVALID_CONSTRAINT",
           `${base}/name`,
@@ -43253,7 +43538,7 @@ var dependencies = (ctx) => {
     const parsed = parseConstraint(dep.version_constraint);
     if (!parsed.value) {
       out.push(
-        finding(
+        finding2(
           ctx,
           "INVALID_CONSTRAINT",
           `${base}/version_constraint`,
@@ -43266,7 +43551,7 @@ var dependencies = (ctx) => {
     const versions = ctx.lookup(dep.name);
     if (!versions || versions.length === 0) {
       out.push(
-        finding(
+        finding2(
           ctx,
           "DEPENDENCY_NOT_FOUND",
           `${base}/name`,
@@ -43279,7 +43564,7 @@ var dependencies = (ctx) => {
     if (!bestMatch(versions, parsed.value, true)) {
       const available = versions.filter((v) => !v.yanked).map((v) => v.version);
       out.push(
-        finding(
+        finding2(
           ctx,
           "DEPENDENCY_UNSATISFIABLE",
           `${base}/version_constraint`,
@@ -43301,7 +43586,7 @@ var downloadRequired = (ctx) => {
   for (const field of ["download_url", "checksum"]) {
     if (install[field] === void 0) {
       out.push(
-        finding(
+        finding2(
           ctx,
           "DOWNLOAD_REQUIRED",
           `/installation/${field}`,
@@ -43319,7 +43604,7 @@ var installScript = (ctx) => {
   for (const field of ["install_script", "pre_install_checks", "post_install_steps"]) {
     if (ctx.manifest.installation[field] === void 0) continue;
     out.push(
-      finding(
+      finding2(
         ctx,
         "INSTALL_SCRIPT_PRESENT",
         `/installation/${field}`,
@@ -43338,7 +43623,7 @@ var pathMatch = (ctx) => {
   const { name, version } = ctx.manifest.metadata;
   if (name !== ctx.path.name) {
     out.push(
-      finding(
+      finding2(
         ctx,
         "NAME_MISMATCH",
         "/metadata/name",
@@ -43348,7 +43633,7 @@ var pathMatch = (ctx) => {
   }
   if (version !== ctx.path.version) {
     out.push(
-      finding(
+      finding2(
         ctx,
         "VERSION_MISMATCH",
         "/metadata/version",
@@ -43363,7 +43648,7 @@ var pathMatch = (ctx) => {
 var resources = (ctx) => {
   const { supported_providers: providers, supported_resources: declared = {} } = ctx.manifest.specification;
   return Object.keys(declared).filter((provider) => !providers.includes(provider)).map(
-    (provider) => finding(
+    (provider) => finding2(
       ctx,
       "RESOURCE_PROVIDER_UNDECLARED",
       `/specification/supported_resources/${escapeToken(provider)}`,
@@ -43382,7 +43667,7 @@ var signatureRequired = (ctx) => {
   if (security?.signature !== void 0 || security?.public_key !== void 0) {
     const missing2 = security?.signature === void 0 ? "signature" : "public_key";
     return [
-      finding(
+      finding2(
         ctx,
         "SIGNATURE_REQUIRED",
         `/security/${missing2}`,
@@ -43391,7 +43676,7 @@ var signatureRequired = (ctx) => {
     ];
   }
   return [
-    finding(
+    finding2(
       ctx,
       "SIGNATURE_REQUIRED",
       "/security/security_level",
@@ -43419,7 +43704,7 @@ var specVersion = (ctx) => {
   if (!valid(spec)) return out;
   if (valid(min) && compare(min, spec) > 0) {
     out.push(
-      finding(
+      finding2(
         ctx,
         "INVALID_VERSION",
         "/requirements/min_spec_version",
@@ -43429,7 +43714,7 @@ var specVersion = (ctx) => {
   }
   if (valid(max) && compare(max, spec) < 0) {
     out.push(
-      finding(
+      finding2(
         ctx,
         "INVALID_VERSION",
         "/requirements/max_spec_version",
@@ -43442,7 +43727,7 @@ var specVersion = (ctx) => {
     const low = valid(min) ? min : spec;
     if (compare(low, registrySpec) > 0) {
       out.push(
-        finding(
+        finding2(
           ctx,
           "SPEC_VERSION_INCOMPATIBLE",
           min ? "/requirements/min_spec_version" : "/specification/spec_version",
@@ -43452,7 +43737,7 @@ var specVersion = (ctx) => {
     }
     if (valid(max) && compare(max, registrySpec) < 0) {
       out.push(
-        finding(
+        finding2(
           ctx,
           "SPEC_VERSION_INCOMPATIBLE",
           "/requirements/max_spec_version",
@@ -43472,7 +43757,7 @@ var timestamps = (ctx) => {
   const u = Date.parse(updated);
   if (Number.isNaN(c) || Number.isNaN(u) || u >= c) return [];
   return [
-    finding(
+    finding2(
       ctx,
       "TIMESTAMP_ORDER",
       "/metadata/updated_at",
@@ -43495,7 +43780,7 @@ var urls = (ctx) => {
   for (const [pointer, url] of candidates) {
     if (url === void 0) continue;
     const problem = urlProblem(url, { allowLoopbackHttp });
-    if (problem) out.push(finding(ctx, "INSECURE_URL", pointer, `the URL ${problem}`));
+    if (problem) out.push(finding2(ctx, "INSECURE_URL", pointer, `the URL ${problem}`));
   }
   return out;
 };
@@ -43574,7 +43859,7 @@ async function validatePlugin(work, config, lookup, read, keepManifests = true) 
     }
   }
   findings.push(...listingFindings(l, entry));
-  versions.sort((a, b) => import_semver2.default.compare(a.version, b.version));
+  versions.sort((a, b) => import_semver4.default.compare(a.version, b.version));
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };
   return {
@@ -43589,15 +43874,6 @@ async function validatePlugin(work, config, lookup, read, keepManifests = true) 
 function listingFindings(l, entry) {
   const out = [];
   const versions = new Set(l.versionFiles);
-  for (const other of l.others) {
-    out.push({
-      code: "ORPHAN_FILE",
-      severity: "warning",
-      message: "only <version>.json manifests and <version>.sigstore.json bundles belong in versions/",
-      file: `${versionsDir(l.name)}/${other}`,
-      pointer: ""
-    });
-  }
   for (const version of l.bundles) {
     if (!versions.has(version)) {
       out.push({
@@ -43705,9 +43981,16 @@ async function loadRegistry(source, options = {}) {
     return source.readFile(rel);
   };
   const config = await loadConfig(source, read, findings);
-  const listings = await Promise.all(
-    (await source.list(PLUGINS_DIR)).map((name) => listPlugin(source, name))
+  const layout = await checkLayout(
+    source,
+    config?.sigstore_trusted_root !== void 0 ? { trustedRoot: config.sigstore_trusted_root } : {}
   );
+  findings.push(...layout.findings);
+  const listings = layout.plugins.map((p) => ({
+    name: p.name,
+    versionFiles: p.versions,
+    bundles: p.bundles
+  }));
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
   const pool = threads > 1 && source.dir !== void 0 && manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD) ? new ValidationPool(source.dir, threads) : void 0;
@@ -43783,57 +44066,260 @@ async function loadConfig(source, read, findings) {
   findings.push(...result.findings);
   return result.value;
 }
-async function listPlugin(source, name) {
-  const listing = { name, versionFiles: [], bundles: /* @__PURE__ */ new Set(), others: [] };
-  for (const file of await source.list(versionsDir(name))) {
-    if (file.endsWith(".sigstore.json")) listing.bundles.add(file.slice(0, -".sigstore.json".length));
-    else if (file.endsWith(".json")) listing.versionFiles.push(file.slice(0, -".json".length));
-    else listing.others.push(file);
-  }
-  return listing;
-}
-function missing(file, code2, message) {
-  return { code: code2, severity: "error", message, file, pointer: "" };
+function missing(file, code, message) {
+  return { code, severity: "error", message, file, pointer: "" };
 }
 
-// core/registry/registry-fs.ts
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-function fsSource(dir, root = dir) {
-  const base = path.resolve(dir);
-  const resolve = (rel) => {
-    if (!rel.includes("..") && !rel.startsWith("/") && !rel.includes("\\")) return path.join(base, rel);
-    const full = path.resolve(base, rel);
-    return full === base || full.startsWith(base + path.sep) ? full : void 0;
+// core/registry/open-registry.ts
+import path2 from "node:path";
+
+// core/registry/git.ts
+import { execFile } from "node:child_process";
+var GitError = class extends Error {
+  code = "GIT_FAILED";
+  constructor(message, options) {
+    super(message, options);
+    this.name = "GitError";
+  }
+};
+var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_NO_REPLACE_OBJECTS: "1" };
+function git(cwd, args) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      ["-c", "core.quotePath=false", "--no-pager", ...args],
+      {
+        cwd,
+        encoding: "buffer",
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, ...GIT_ENV }
+      },
+      (error2, stdout, stderr) => {
+        if (error2) {
+          reject(
+            new GitError(`git ${args.join(" ")} failed: ${stderr.toString("utf8").trim()}`, { cause: error2 })
+          );
+        } else {
+          resolve(stdout);
+        }
+      }
+    );
+  });
+}
+
+// core/registry/git-batch.ts
+import { spawn } from "node:child_process";
+
+// core/registry/git-objects.types.ts
+function kindOfMode(mode) {
+  switch (mode.replace(/^0+/, "")) {
+    case "100644":
+    case "100664":
+      return "file";
+    case "100755":
+      return "executable";
+    case "120000":
+      return "symlink";
+    case "160000":
+      return "gitlink";
+    case "40000":
+      return "tree";
+    default:
+      return "other";
+  }
+}
+
+// core/registry/git-batch.ts
+function gitBatch(cwd) {
+  const child = spawn("git", ["cat-file", "--batch"], {
+    cwd,
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { ...process.env, ...GIT_ENV }
+  });
+  const queue = [];
+  let buffer = Buffer.alloc(0);
+  let closed = false;
+  const failAll = (error2) => {
+    closed = true;
+    for (const p of queue.splice(0)) p.reject(error2);
   };
+  child.on("error", failAll);
+  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.stdin.on("error", failAll);
+  child.stdout.on("data", (chunk2) => {
+    buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
+    for (; ; ) {
+      const eol = buffer.indexOf(10);
+      if (eol < 0) return;
+      const header = buffer.subarray(0, eol).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        buffer = buffer.subarray(eol + 1);
+        queue.shift()?.resolve(void 0);
+        continue;
+      }
+      const [oid = "", type, size] = header.split(" ");
+      const length = Number(size);
+      if (buffer.length < eol + 1 + length + 1) return;
+      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
+      buffer = buffer.subarray(eol + 1 + length + 1);
+      queue.shift()?.resolve({ oid, type, data });
+    }
+  });
+  const read = (spec) => {
+    if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+    if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
+    return new Promise((resolve, reject) => {
+      queue.push({ resolve, reject });
+      child.stdin.write(`${spec}
+`);
+    });
+  };
+  const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
   return {
-    root,
-    dir: base,
-    async readFile(rel) {
-      const full = resolve(rel);
-      if (!full) return void 0;
-      try {
-        return readFileSync(full);
-      } catch (error2) {
-        if (isMissing(error2)) return void 0;
-        throw error2;
-      }
+    read,
+    async commit(rev) {
+      if (rev.startsWith("-")) return void 0;
+      return (await read(`${rev}^{commit}`))?.oid;
     },
-    async list(rel) {
-      const full = resolve(rel);
-      if (!full) return [];
-      try {
-        return readdirSync(full).sort();
-      } catch (error2) {
-        if (isMissing(error2)) return [];
-        throw error2;
-      }
+    async treeAt(commit, path3) {
+      const object = await read(`${commit}:${path3}`);
+      return object?.type === "tree" ? object.oid : void 0;
+    },
+    async tree(oid) {
+      if (!HEX.test(oid)) return void 0;
+      const object = await read(oid);
+      return object?.type === "tree" ? treeEntries(object.data, oid.length / 2) : void 0;
+    },
+    async blob(oid) {
+      if (!HEX.test(oid)) return void 0;
+      const object = await read(oid);
+      return object?.type === "blob" ? object.data : void 0;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      child.stdin.end();
     }
   };
 }
-function isMissing(error2) {
-  const code2 = error2.code;
-  return code2 === "ENOENT" || code2 === "ENOTDIR";
+function treeEntries(tree, hashBytes2 = 20) {
+  const entries = [];
+  let i = 0;
+  while (i < tree.length) {
+    const space = tree.indexOf(32, i);
+    const nul = tree.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 1 + hashBytes2 > tree.length) break;
+    entries.push({
+      kind: kindOfMode(tree.subarray(i, space).toString("latin1")),
+      name: tree.subarray(space + 1, nul).toString("utf8"),
+      oid: tree.subarray(nul + 1, nul + 1 + hashBytes2).toString("hex")
+    });
+    i = nul + 1 + hashBytes2;
+  }
+  return entries;
+}
+
+// core/registry/registry-git.ts
+function gitSource(reader, commit, registryPath, root = `${registryPath}@${commit.slice(0, 12)}`) {
+  const base = registryPath === "." ? "" : registryPath.replace(/\/+$/, "");
+  const trees = /* @__PURE__ */ new Map();
+  const load = async (oid) => {
+    const list = oid ? await reader.tree(oid) : void 0;
+    if (!list) return void 0;
+    list.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    return {
+      entries: list.map((e) => ({ name: e.name, kind: e.kind })),
+      byName: new Map(list.map((e) => [e.name, e]))
+    };
+  };
+  const treeOf = (parts) => {
+    const key = parts.join("/");
+    let pending = trees.get(key);
+    if (!pending) {
+      pending = parts.length === 0 ? reader.treeAt(commit, base).then(load) : treeOf(parts.slice(0, -1)).then((parent) => {
+        const entry = parent?.byName.get(parts.at(-1));
+        return entry?.kind === "tree" ? load(entry.oid) : void 0;
+      });
+      trees.set(key, pending);
+    }
+    return pending;
+  };
+  return {
+    root,
+    commit,
+    async readFile(path3) {
+      const parts = segments(path3);
+      if (!parts || parts.length === 0) return void 0;
+      const entry = (await treeOf(parts.slice(0, -1)))?.byName.get(parts.at(-1));
+      if (entry?.kind !== "file" && entry?.kind !== "executable") return void 0;
+      return reader.blob(entry.oid);
+    },
+    async list(dir) {
+      const parts = segments(dir);
+      return parts ? (await treeOf(parts))?.entries.map((e) => e.name) ?? [] : [];
+    },
+    async entries(dir) {
+      const parts = segments(dir);
+      return parts ? (await treeOf(parts))?.entries : void 0;
+    }
+  };
+}
+
+// core/registry/open-registry.ts
+var OpenRegistryError = class extends Error {
+  code;
+  constructor(code, message) {
+    super(message);
+    this.name = "OpenRegistryError";
+    this.code = code;
+  }
+};
+async function locate(dir) {
+  try {
+    const out = (await git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"])).toString("utf8");
+    const [top = "", prefix = ""] = out.split("\n");
+    if (top === "") return void 0;
+    return { top, path: prefix.replace(/\/+$/, "") || "." };
+  } catch {
+    return void 0;
+  }
+}
+async function openRegistry(dir, options = {}) {
+  const display = options.display ?? dir;
+  const where = options.worktree ? void 0 : await locate(path2.resolve(dir));
+  if (!where) {
+    if (options.rev !== void 0 && !options.worktree)
+      throw new OpenRegistryError(
+        "NOT_A_GIT_WORK_TREE",
+        `${display} is not inside a git work tree, so there is no revision ${options.rev} to read: drop --rev to read its files`
+      );
+    return { source: fsSource(dir, display), close: () => {
+    } };
+  }
+  const reader = gitBatch(where.top);
+  try {
+    const rev = options.rev ?? "HEAD";
+    const commit = await reader.commit(rev);
+    if (!commit)
+      throw new OpenRegistryError(
+        "UNKNOWN_REVISION",
+        `${rev} names no commit in the repository of ${display}`
+      );
+    if (!await reader.treeAt(commit, where.path === "." ? "" : where.path))
+      throw new OpenRegistryError(
+        "REGISTRY_NOT_IN_COMMIT",
+        `${display} is not a folder in commit ${commit.slice(0, 12)} (${rev}): commit it, or pass --worktree to read the files on disk`
+      );
+    return {
+      source: gitSource(reader, commit, where.path, `${display}@${commit.slice(0, 12)}`),
+      commit,
+      repository: where,
+      close: () => reader.close()
+    };
+  } catch (error2) {
+    reader.close();
+    throw error2;
+  }
 }
 
 // core/signature/checksum.ts
@@ -43854,22 +44340,22 @@ function digestsEqual(expected, actual) {
     return false;
   return timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
 }
-function checkChecksum(check2) {
-  const actual = check2.artifact instanceof Uint8Array ? hashBytes(check2.artifact, check2.algorithm) : check2.artifact.digest;
-  if (digestsEqual(check2.expected, actual)) return [];
+function checkChecksum(check3) {
+  const actual = check3.artifact instanceof Uint8Array ? hashBytes(check3.artifact, check3.algorithm) : check3.artifact.digest;
+  if (digestsEqual(check3.expected, actual)) return [];
   return [
     {
       code: "CHECKSUM_MISMATCH",
       severity: "error",
-      message: `The artifact's ${check2.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check2.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
-      file: check2.file,
-      pointer: check2.pointer ?? "/installation/checksum"
+      message: `The artifact's ${check3.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check3.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
+      file: check3.file,
+      pointer: check3.pointer ?? "/installation/checksum"
     }
   ];
 }
 
 // core/signature/key-signature.ts
-import { constants as constants3, verify } from "node:crypto";
+import { constants as constants4, verify } from "node:crypto";
 
 // core/signature/certificate-chain.ts
 import { X509Certificate } from "node:crypto";
@@ -44000,13 +44486,13 @@ function decodeBase64Strict(text) {
 // core/signature/key-signature.ts
 function verifyKeySignature(input) {
   const at = input.pointer ?? "/security";
-  const finding2 = (code2, pointer, message, severity = "error") => ({ code: code2, severity, message, file: input.file, pointer });
+  const finding3 = (code, pointer, message, severity = "error") => ({ code, severity, message, file: input.file, pointer });
   const parsed = parsePublicKey(input.publicKey);
   if (!parsed.value) {
     return {
       verified: false,
       findings: [
-        finding2("SIGNATURE_VERIFICATION_FAILED", `${at}/public_key`, `The public key ${parsed.problem}.`)
+        finding3("SIGNATURE_VERIFICATION_FAILED", `${at}/public_key`, `The public key ${parsed.problem}.`)
       ]
     };
   }
@@ -44016,13 +44502,13 @@ function verifyKeySignature(input) {
     return {
       verified: false,
       findings: [
-        finding2("SIGNATURE_VERIFICATION_FAILED", `${at}/signature`, "The signature is not canonical base64.")
+        finding3("SIGNATURE_VERIFICATION_FAILED", `${at}/signature`, "The signature is not canonical base64.")
       ]
     };
   }
   let ok = false;
   try {
-    ok = key.algorithm.startsWith("rsa") ? verify("sha256", input.artifact, { key: key.key, padding: constants3.RSA_PKCS1_PADDING }, signature) : verify("sha256", input.artifact, { key: key.key, dsaEncoding: "der" }, signature);
+    ok = key.algorithm.startsWith("rsa") ? verify("sha256", input.artifact, { key: key.key, padding: constants4.RSA_PKCS1_PADDING }, signature) : verify("sha256", input.artifact, { key: key.key, dsaEncoding: "der" }, signature);
   } catch {
     ok = false;
   }
@@ -44030,7 +44516,7 @@ function verifyKeySignature(input) {
     return {
       verified: false,
       findings: [
-        finding2(
+        finding3(
           "SIGNATURE_VERIFICATION_FAILED",
           `${at}/signature`,
           `The signature does not verify over the artifact's bytes with this ${key.algorithm} key and SHA-256: the artifact or the signature was changed, or another key signed it.`
@@ -44043,7 +44529,7 @@ function verifyKeySignature(input) {
   const pinned = isPinned(key.spki, input.pinnedKeys);
   if (!pinned) {
     findings.push(
-      finding2(
+      finding3(
         "SIGNER_NOT_PINNED",
         `${at}/public_key`,
         `The signature verifies, but key ${fingerprint} is not a pinned signer of this plugin${input.requirePin ? "" : " (accepted at this security level, but it proves nothing)"}. A maintainer pins keys in entry.json (or config.json for official plugins).`,
@@ -44166,13 +44652,13 @@ function readBundle(raw, file) {
 }
 
 // core/signature/sigstore.ts
-function fail2(code2, file, pointer, message) {
-  return { verified: false, findings: [{ code: code2, severity: "error", message, file, pointer }] };
+function fail2(code, file, pointer, message) {
+  return { verified: false, findings: [{ code, severity: "error", message, file, pointer }] };
 }
 function describe2(error2) {
-  const code2 = error2.code;
+  const code = error2.code;
   const why = error2 instanceof Error ? error2.message : String(error2);
-  return `${typeof code2 === "string" ? `${code2}: ` : ""}${why}`;
+  return `${typeof code === "string" ? `${code}: ` : ""}${why}`;
 }
 function matchIdentity(identity, input) {
   const san = identity?.subjectAlternativeName;
@@ -44265,9 +44751,9 @@ function verifySigstoreBundle(input) {
     return fail2("BUNDLE_INVALID", input.file, "", `The Sigstore bundle is unusable (${describe2(error2)}).`);
   }
   if (bundle.verificationMaterial.content.$case === "publicKey") {
-    const check2 = verifyWithKeys(entity, input);
-    const subject2 = check2.signer ? dsseSubject(bundle, input) : [];
-    return subject2.length > 0 ? { verified: false, findings: subject2 } : check2;
+    const check3 = verifyWithKeys(entity, input);
+    const subject2 = check3.signer ? dsseSubject(bundle, input) : [];
+    return subject2.length > 0 ? { verified: false, findings: subject2 } : check3;
   }
   const { identity, failure } = verifyKeyless(entity, input);
   if (failure) return failure;
@@ -44306,7 +44792,7 @@ function verifyRelease(input) {
         pointer: `/security/${missing2}`
       });
     } else {
-      const check2 = verifyKeySignature({
+      const check3 = verifyKeySignature({
         artifact: input.artifact,
         signature,
         publicKey,
@@ -44317,8 +44803,8 @@ function verifyRelease(input) {
         now: input.now,
         file
       });
-      findings.push(...check2.findings);
-      if (check2.verified && !check2.findings.some((f) => f.code === "SIGNER_NOT_PINNED")) passed.push(check2);
+      findings.push(...check3.findings);
+      if (check3.verified && !check3.findings.some((f) => f.code === "SIGNER_NOT_PINNED")) passed.push(check3);
     }
   }
   if (input.bundle !== void 0) {
@@ -44332,7 +44818,7 @@ function verifyRelease(input) {
         pointer: ""
       });
     } else {
-      const check2 = verifySigstoreBundle({
+      const check3 = verifySigstoreBundle({
         bundle: input.bundle,
         artifact: input.artifact,
         trustedRoot: input.trustedRoot,
@@ -44342,8 +44828,8 @@ function verifyRelease(input) {
         requirePin,
         file: bundleFile2
       });
-      findings.push(...check2.findings);
-      if (check2.verified && check2.findings.length === 0) passed.push(check2);
+      findings.push(...check3.findings);
+      if (check3.verified && check3.findings.length === 0) passed.push(check3);
     }
   }
   const best = passed.sort(
@@ -44447,12 +44933,66 @@ async function verifyArtifact(job, ctx) {
   };
 }
 
+// core/governance/approvals.ts
+function standingApprovals(reviews, headSha) {
+  const latest = /* @__PURE__ */ new Map();
+  const order = (r) => [Date.parse(r.submitted_at ?? ""), r.id];
+  for (const review of reviews) {
+    const id = review.user?.id;
+    if (typeof id !== "number" || !Number.isSafeInteger(id) || !review.submitted_at) continue;
+    if (String(review.state).toUpperCase() === "PENDING") continue;
+    const known = latest.get(id);
+    if (!known) {
+      latest.set(id, review);
+      continue;
+    }
+    const [t1, i1] = order(known);
+    const [t2, i2] = order(review);
+    if (t2 > t1 || t2 === t1 && i2 > i1 || Number.isNaN(t1)) latest.set(id, review);
+  }
+  const out = [];
+  for (const [id, review] of latest) {
+    if (String(review.state).toUpperCase() === "APPROVED" && review.commit_id === headSha)
+      out.push({ id, login: String(review.user?.login ?? "") });
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
+// core/governance/rules/attributes-file.ts
+function appliesToRegistry(dir, registryPath) {
+  if (dir === "") return true;
+  const registry = registryPath === "." || registryPath === "" ? "" : registryPath;
+  return registry === dir || registry.startsWith(`${dir}/`);
+}
+var attributesFile = (ctx) => {
+  const findings = [];
+  for (const change of ctx.changes) {
+    if (change.status === "deleted") continue;
+    const slash = change.path.lastIndexOf("/");
+    const name = change.path.slice(slash + 1);
+    if (name !== ".gitattributes") continue;
+    const dir = slash < 0 ? "" : change.path.slice(0, slash);
+    if (!appliesToRegistry(dir, ctx.registryPath)) continue;
+    findings.push({
+      code: "ATTRIBUTES_FILE",
+      severity: "error",
+      message: `${change.path} applies to the registry (${ctx.registryPath}/): a checkout would convert its files, so what people check out would differ from what was reviewed. Keep .gitattributes in folders that are not above the registry.`,
+      file: change.path,
+      pointer: ""
+    });
+  }
+  return findings;
+};
+
 // core/manifest.types.ts
 var SECURITY_LEVELS = ["untrusted", "community", "verified", "official"];
 
 // core/governance/accounts.ts
 function authorIsMaintainer(ctx) {
   return ctx.maintainers.some((m) => m.github_id === ctx.author.id);
+}
+function maintainerApproved(ctx) {
+  return authorIsMaintainer(ctx) || (ctx.approvedBy ?? []).some((a) => ctx.maintainers.some((m) => m.github_id === a.id));
 }
 function hasAccount(accounts, id) {
   return (accounts ?? []).some((a) => a.github_id === id);
@@ -44499,17 +45039,33 @@ function entryFindings(plugin) {
     pointer
   }));
 }
+function newPluginFindings(plugin) {
+  if (plugin.baseEntry || !plugin.headEntry) return [];
+  const signers = plugin.headEntry.signers;
+  if ((signers?.keys?.length ?? 0) === 0 && (signers?.sigstore?.length ?? 0) === 0) return [];
+  return [
+    {
+      code: "MAINTAINER_REQUIRED",
+      severity: "error",
+      message: `${plugin.name} is a new plugin that pins signers in its first entry.json: pins are what "verified" is checked against, so a maintainer must approve them, as for a change of pins. Ask a maintainer to approve this pull request, or publish without pins first.`,
+      file: plugin.entryFile,
+      pointer: "/signers"
+    }
+  ];
+}
+var FIRST_LEVEL = "community";
 function levelFindings(plugin) {
   const findings = [];
   plugin.addedVersions.forEach((added, i) => {
     const previous = plugin.previousVersions[i];
-    const before = previous?.manifest?.security?.security_level ?? "untrusted";
+    if (previous && !previous.manifest) return;
+    const before = previous?.manifest?.security?.security_level ?? FIRST_LEVEL;
     const after = added.manifest?.security?.security_level ?? "untrusted";
-    if (!previous?.manifest || SECURITY_LEVELS.indexOf(after) <= SECURITY_LEVELS.indexOf(before)) return;
+    if (SECURITY_LEVELS.indexOf(after) <= SECURITY_LEVELS.indexOf(before)) return;
     findings.push({
       code: "MAINTAINER_REQUIRED",
       severity: "error",
-      message: `${plugin.name} ${added.version} raises security_level from ${before} (${previous.version}) to ${after}: a maintainer must approve a raised trust level.`,
+      message: previous ? `${plugin.name} ${added.version} raises security_level from ${before} (${previous.version}) to ${after}: a maintainer must approve a raised trust level.` : `${plugin.name} ${added.version} claims security_level ${after} with no earlier version: a first claim above ${FIRST_LEVEL} needs a maintainer's approval.`,
       file: added.file,
       pointer: "/security/security_level"
     });
@@ -44517,8 +45073,12 @@ function levelFindings(plugin) {
   return findings;
 }
 var maintainerRequired = (ctx) => {
-  if (authorIsMaintainer(ctx)) return [];
-  return ctx.plugins.flatMap((plugin) => [...entryFindings(plugin), ...levelFindings(plugin)]);
+  if (maintainerApproved(ctx)) return [];
+  return ctx.plugins.flatMap((plugin) => [
+    ...entryFindings(plugin),
+    ...newPluginFindings(plugin),
+    ...levelFindings(plugin)
+  ]);
 };
 
 // core/governance/names.ts
@@ -44631,7 +45191,7 @@ var nameCollision = (ctx) => {
 
 // core/governance/rules/name-similar.ts
 var nameSimilar = (ctx) => {
-  if (authorIsMaintainer(ctx)) return [];
+  if (maintainerApproved(ctx)) return [];
   const findings = [];
   for (const plugin of newPlugins(ctx)) {
     const key = normalizeName(plugin.name);
@@ -44732,10 +45292,33 @@ var trustDowngrade = (ctx) => {
   return findings;
 };
 
+// core/governance/rules/version-exists.ts
+var versionExists = (ctx) => {
+  const findings = [];
+  for (const plugin of ctx.plugins) {
+    const seen = [];
+    for (const added of plugin.addedVersions) {
+      const twin = plugin.baseVersions.find((v) => v !== added.version && samePrecedence(v, added.version)) ?? seen.find((v) => samePrecedence(v, added.version));
+      seen.push(added.version);
+      if (twin === void 0) continue;
+      findings.push({
+        code: "VERSION_EXISTS",
+        severity: "error",
+        message: `${plugin.name} ${added.version} is the same version as ${twin} in SemVer precedence (build metadata does not count): publish a new version number.`,
+        file: added.file,
+        pointer: ""
+      });
+    }
+  }
+  return findings;
+};
+
 // core/governance/rules/version-immutable.ts
 function addsBundleToPublished(ctx, kind) {
   if (kind.kind !== "bundle") return false;
-  return ctx.plugins.some((p) => p.name === kind.plugin && p.baseVersions.includes(kind.version));
+  return ctx.plugins.some(
+    (p) => p.name === kind.plugin && p.baseVersions.some((v) => samePrecedence(v, kind.version))
+  );
 }
 var versionImmutable = (ctx) => {
   const findings = [];
@@ -44757,7 +45340,9 @@ var versionImmutable = (ctx) => {
 // core/governance/rules.ts
 var governanceRules = [
   outsideRegistry,
+  attributesFile,
   versionImmutable,
+  versionExists,
   notAnOwner,
   maintainerRequired,
   nameCollision,
@@ -44853,40 +45438,15 @@ async function validateRegistryFiles(source, files) {
   return { findings, filesRead };
 }
 
-// action/git.ts
-import { execFile } from "node:child_process";
-var GitError = class extends Error {
-  code = "GIT_FAILED";
-  constructor(message, options) {
-    super(message, options);
-    this.name = "GitError";
+// action/diff.ts
+var API_FILES_CAP = 3e3;
+var ChangesIncompleteError = class extends Error {
+  code = "CHANGES_INCOMPLETE";
+  constructor(message) {
+    super(message);
+    this.name = "ChangesIncompleteError";
   }
 };
-function git(cwd, args) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      ["-c", "core.quotePath=false", "--no-pager", ...args],
-      {
-        cwd,
-        encoding: "buffer",
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }
-      },
-      (error2, stdout, stderr) => {
-        if (error2) {
-          reject(
-            new GitError(`git ${args.join(" ")} failed: ${stderr.toString("utf8").trim()}`, { cause: error2 })
-          );
-        } else {
-          resolve(stdout);
-        }
-      }
-    );
-  });
-}
-
-// action/diff.ts
 async function gitChanges(cwd, baseSha, headSha) {
   const out = await git(cwd, [
     "diff-tree",
@@ -44902,10 +45462,10 @@ async function gitChanges(cwd, baseSha, headSha) {
   const changes = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const status = parts[i];
-    const path2 = parts[i + 1];
-    if (status.startsWith("A")) changes.push({ status: "added", path: path2 });
-    else if (status.startsWith("D")) changes.push({ status: "deleted", path: path2 });
-    else changes.push({ status: "modified", path: path2 });
+    const path3 = parts[i + 1];
+    if (status.startsWith("A")) changes.push({ status: "added", path: path3 });
+    else if (status.startsWith("D")) changes.push({ status: "deleted", path: path3 });
+    else changes.push({ status: "modified", path: path3 });
   }
   return changes;
 }
@@ -44922,6 +45482,26 @@ function apiChanges(files) {
   }
   return changes;
 }
+async function apiFileList(api, prNumber, headSha) {
+  const moved = (sha2) => new ChangesIncompleteError(
+    `The pull request's head is ${sha2.slice(0, 12)}, not ${headSha.slice(0, 12)}: its file list belongs to another commit. The gate runs again for the new head.`
+  );
+  const before = await api.pullRequest(prNumber);
+  if (before.headSha !== headSha) throw moved(before.headSha);
+  if (before.changedFiles >= API_FILES_CAP)
+    throw new ChangesIncompleteError(
+      `The pull request changes ${before.changedFiles} files; GitHub lists at most ${API_FILES_CAP}. Check out with fetch-depth: 0 so the gate diffs the commits itself.`
+    );
+  const files = await api.listPullRequestFiles(prNumber);
+  const distinct = new Set(files.map((f) => f.filename)).size;
+  if (files.length !== before.changedFiles || distinct !== files.length)
+    throw new ChangesIncompleteError(
+      `GitHub listed ${distinct} distinct files of ${before.changedFiles} changed: the list is incomplete. Re-run the gate, or check out with fetch-depth: 0.`
+    );
+  const after = await api.pullRequest(prNumber);
+  if (after.headSha !== headSha) throw moved(after.headSha);
+  return apiChanges(files);
+}
 async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
   if (local) {
     return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
@@ -44931,11 +45511,11 @@ async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`
     );
   }
-  return { changes: apiChanges(await api.listPullRequestFiles(prNumber)), from: "api" };
+  return { changes: await apiFileList(api, prNumber, headSha), from: "api" };
 }
 
 // action/gather.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver5 = __toESM(require_semver2(), 1);
 async function json(source, file) {
   const bytes = await source.readFile(file);
   if (!bytes) return void 0;
@@ -44943,7 +45523,7 @@ async function json(source, file) {
   return value && typeof value === "object" && !Array.isArray(value) ? value : void 0;
 }
 function manifestVersions(files) {
-  return files.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).filter((v) => import_semver3.default.valid(v) !== null);
+  return files.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).filter((v) => import_semver5.default.valid(v) !== null);
 }
 async function pluginChange(name, changes, base, head, registryPath) {
   const entryRel = `plugins/${name}/entry.json`;
@@ -44958,7 +45538,7 @@ async function pluginChange(name, changes, base, head, registryPath) {
     const kind = classifyPath(registryPath, c.path);
     return c.status === "added" && kind.kind === "version" && kind.plugin === name;
   });
-  const baseVersions = manifestVersions(baseFiles).sort(import_semver3.default.compare);
+  const baseVersions = manifestVersions(baseFiles).sort(import_semver5.default.compare);
   const addedVersions = [];
   const previousVersions = [];
   const newVersions = [];
@@ -44974,7 +45554,7 @@ async function pluginChange(name, changes, base, head, registryPath) {
       hasBundle,
       ...manifest ? { manifest } : {}
     });
-    const below = import_semver3.default.valid(kind.version) ? baseVersions.filter((v) => import_semver3.default.lt(v, kind.version)) : [];
+    const below = import_semver5.default.valid(kind.version) ? baseVersions.filter((v) => import_semver5.default.lt(v, kind.version)) : [];
     const prev = below.at(-1);
     if (prev) {
       const prevManifest = await json(base, `${versionsRel}/${prev}.json`);
@@ -45011,7 +45591,10 @@ async function pluginChange(name, changes, base, head, registryPath) {
   return { plugin, newVersions };
 }
 async function gather(registryPath, author, changes, base, head) {
-  const config = await json(base, "config.json");
+  const [config, headConfig] = await Promise.all([
+    json(base, "config.json"),
+    json(head, "config.json")
+  ]);
   const names = touchedPlugins(registryPath, changes);
   const results = await Promise.all(
     names.map((name) => pluginChange(name, changes, base, head, registryPath))
@@ -45029,75 +45612,19 @@ async function gather(registryPath, author, changes, base, head) {
       baseNames
     },
     ...config ? { config } : {},
+    ...headConfig ? { headConfig } : {},
     newVersions: results.flatMap((r) => r.newVersions),
     toValidate
   };
 }
-
-// action/git-batch.ts
-import { spawn } from "node:child_process";
-function gitBatch(cwd) {
-  const child = spawn("git", ["cat-file", "--batch"], {
-    cwd,
-    stdio: ["pipe", "pipe", "ignore"],
-    env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }
-  });
-  const queue = [];
-  let buffer = Buffer.alloc(0);
-  let closed = false;
-  const failAll = (error2) => {
-    closed = true;
-    for (const p of queue.splice(0)) p.reject(error2);
-  };
-  child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
-  child.stdout.on("data", (chunk2) => {
-    buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
-    for (; ; ) {
-      const eol = buffer.indexOf(10);
-      if (eol < 0) return;
-      const header = buffer.subarray(0, eol).toString("utf8");
-      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-        buffer = buffer.subarray(eol + 1);
-        queue.shift()?.resolve(void 0);
-        continue;
-      }
-      const [oid = "", type, size] = header.split(" ");
-      const length = Number(size);
-      if (buffer.length < eol + 1 + length + 1) return;
-      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
-      buffer = buffer.subarray(eol + 1 + length + 1);
-      queue.shift()?.resolve({ oid, type, data });
-    }
-  });
-  return {
-    read(spec) {
-      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
-      if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
-      return new Promise((resolve, reject) => {
-        queue.push({ resolve, reject });
-        child.stdin.write(`${spec}
-`);
-      });
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      child.stdin.end();
-    }
-  };
-}
-function treeEntries(tree, hashBytes2 = 20) {
-  const names = [];
-  let i = 0;
-  while (i < tree.length) {
-    const space = tree.indexOf(32, i);
-    const nul = tree.indexOf(0, space);
-    if (space < 0 || nul < 0) break;
-    names.push(tree.subarray(space + 1, nul).toString("utf8"));
-    i = nul + 1 + hashBytes2;
+function layoutScope(registryPath, changes, headConfig) {
+  const prefix = registryPath === "." || registryPath === "" ? "plugins/" : `${registryPath}/plugins/`;
+  const plugins = /* @__PURE__ */ new Set();
+  for (const change of changes) {
+    if (change.path.startsWith(prefix)) plugins.add(change.path.slice(prefix.length).split("/")[0]);
   }
-  return names;
+  const trustedRoot = headConfig?.sigstore_trusted_root;
+  return { plugins: [...plugins], ...typeof trustedRoot === "string" ? { trustedRoot } : {} };
 }
 
 // action/positions.ts
@@ -45127,66 +45654,32 @@ async function withPositions(findings, registryPath, sources2) {
 }
 
 // action/registry-api.ts
-function apiRegistrySource(api, commit, registryPath) {
-  const full = (path2) => {
-    const clean = path2.replace(/^\/+/, "").replace(/\/+$/, "");
-    if (registryPath === "." || registryPath === "") return clean;
-    return clean === "" ? registryPath : `${registryPath}/${clean}`;
-  };
-  const cache2 = /* @__PURE__ */ new Map();
-  return {
-    root: `${registryPath}@${commit.slice(0, 12)}`,
-    readFile(path2) {
-      if (path2.split("/").includes("..")) return Promise.resolve(void 0);
-      let pending = cache2.get(path2);
-      if (!pending) {
-        pending = api.readFile(full(path2), commit);
-        cache2.set(path2, pending);
-      }
-      return pending;
-    },
-    list: (dir) => api.listDir(full(dir), commit)
-  };
-}
-
-// action/registry-git.ts
-function join2(root, path2) {
-  const clean = path2.replace(/^\/+/, "").replace(/\/+$/, "");
-  if (root === "." || root === "") return clean;
-  return clean === "" ? root : `${root}/${clean}`;
-}
-function gitRegistrySource(reader, commit, registryPath, hashBytes2 = commit.length === 64 ? 32 : 20) {
-  const pluginTrees = /* @__PURE__ */ new Map();
-  const spec = async (path2) => {
-    const m = /^plugins\/([^/]+)\/(.+)$/.exec(path2);
-    if (!m) return `${commit}:${join2(registryPath, path2)}`;
-    const [, name = "", rest = ""] = m;
-    let tree = pluginTrees.get(name);
-    if (!tree) {
-      tree = reader.read(`${commit}:${join2(registryPath, `plugins/${name}`)}`).then((o) => o?.type === "tree" ? o.oid : void 0);
-      pluginTrees.set(name, tree);
-    }
-    const oid = await tree;
-    return oid ? `${oid}:${rest}` : void 0;
-  };
-  const cache2 = /* @__PURE__ */ new Map();
-  const readFile4 = (path2) => {
-    if (path2.split("/").includes("..")) return Promise.resolve(void 0);
-    let pending = cache2.get(path2);
+function apiGitObjects(api) {
+  const trees = /* @__PURE__ */ new Map();
+  const tree = (oid) => {
+    let pending = trees.get(oid);
     if (!pending) {
-      pending = spec(path2).then((s) => s ? reader.read(s) : void 0).then((o) => o?.type === "blob" ? o.data : void 0);
-      cache2.set(path2, pending);
+      pending = api.tree(oid);
+      trees.set(oid, pending);
     }
     return pending;
   };
-  const list = async (dir) => {
-    const clean = dir.replace(/\/+$/, "");
-    if (clean.split("/").includes("..")) return [];
-    const s = await spec(clean);
-    const tree = s ? await reader.read(s) : void 0;
-    return tree?.type === "tree" ? treeEntries(tree.data, hashBytes2).sort() : [];
+  return {
+    async treeAt(commit, path3) {
+      let oid = await api.commitTree(commit);
+      for (const name of path3 === "" ? [] : path3.split("/")) {
+        if (oid === void 0) return void 0;
+        const entry = (await tree(oid))?.find((e) => e.name === name);
+        oid = entry?.kind === "tree" ? entry.oid : void 0;
+      }
+      return oid;
+    },
+    tree: async (oid) => {
+      const entries = await tree(oid);
+      return entries && [...entries];
+    },
+    blob: (oid) => api.blob(oid)
   };
-  return { root: `${registryPath}@${commit.slice(0, 12)}`, readFile: readFile4, list };
 }
 
 // action/trusted-root.ts
@@ -45253,7 +45746,7 @@ function parseTrustedRoot(json2, file) {
     if (typeof json2.mediaType !== "string" || !MEDIA_TYPES2.has(json2.mediaType)) {
       problems.push(["/mediaType", `has an unknown media type ${JSON.stringify(json2.mediaType)}`]);
     }
-    for (const [name, check2] of [
+    for (const [name, check3] of [
       ["tlogs", checkLog],
       ["ctlogs", checkLog],
       ["certificateAuthorities", checkAuthority],
@@ -45261,7 +45754,7 @@ function parseTrustedRoot(json2, file) {
     ]) {
       const list = json2[name] ?? [];
       if (!Array.isArray(list)) problems.push([`/${name}`, "is not an array"]);
-      else for (const [i, item] of list.entries()) check2(item, `/${name}/${i}`, problems);
+      else for (const [i, item] of list.entries()) check3(item, `/${name}/${i}`, problems);
     }
   }
   const findings = problems.map(([pointer, what]) => ({
@@ -45377,16 +45870,29 @@ function isValid(findings, failOn) {
   return !findings.some((f) => f.severity === "error" || failOn === "warning" && f.severity === "warning");
 }
 function sources(settings, event, api, reader, local) {
-  if (local || !api) {
-    return {
-      base: gitRegistrySource(reader, event.baseSha, settings.registryPath),
-      head: gitRegistrySource(reader, event.headSha, settings.registryPath)
-    };
-  }
+  const objects = local || !api ? reader : apiGitObjects(api);
   return {
-    base: apiRegistrySource(api, event.baseSha, settings.registryPath),
-    head: apiRegistrySource(api, event.headSha, settings.registryPath)
+    base: gitSource(objects, event.baseSha, settings.registryPath),
+    head: gitSource(objects, event.headSha, settings.registryPath)
   };
+}
+async function governance(gathered, event, api) {
+  const first = checkGovernance(gathered.ctx);
+  if (!api || !first.some((f) => f.code === "MAINTAINER_REQUIRED" || f.code === "NAME_SIMILAR")) return first;
+  try {
+    const approvedBy = standingApprovals(await api.listReviews(event.number), event.headSha);
+    if (approvedBy.length > 0)
+      info(
+        `Approvals on ${event.headSha.slice(0, 12)}: ${approvedBy.map((a) => `${a.login} (${a.id})`).join(", ")}`
+      );
+    return checkGovernance({ ...gathered.ctx, approvedBy });
+  } catch (error2) {
+    const status = error2.status;
+    warning(
+      `The pull request's reviews could not be read (${status ? `HTTP ${status}` : error2.message}): maintainer approvals are not counted.`
+    );
+    return first;
+  }
 }
 async function verifyNewArtifacts(gathered, settings, base, head, ports) {
   const rows = /* @__PURE__ */ new Map();
@@ -45430,9 +45936,7 @@ async function checkPullRequest(settings, event, api, ports = {}) {
   }
 }
 async function check(settings, event, api, ports, reader) {
-  const local = Boolean(
-    await reader.read(`${event.baseSha}^{commit}`) && await reader.read(`${event.headSha}^{commit}`)
-  );
+  const local = Boolean(await reader.commit(event.baseSha) && await reader.commit(event.headSha));
   const { changes, from } = await pullRequestChanges(
     settings.workspace,
     event.baseSha,
@@ -45443,14 +45947,15 @@ async function check(settings, event, api, ports, reader) {
   );
   const { base, head } = sources(settings, event, api, reader, local);
   const gathered = await gather(settings.registryPath, event.author, changes, base, head);
-  const validation = (await validateRegistryFiles(head, gathered.toValidate)).findings.map((f) => ({
-    ...f,
-    file: registryFile(settings.registryPath, f.file)
-  }));
-  const governance = checkGovernance(gathered.ctx);
+  const layout = await checkLayout(head, layoutScope(settings.registryPath, changes, gathered.headConfig));
+  const validation = [
+    ...layout.findings,
+    ...(await validateRegistryFiles(head, gathered.toValidate)).findings
+  ].map((f) => ({ ...f, file: registryFile(settings.registryPath, f.file) }));
+  const rules = await governance(gathered, event, api);
   const artifacts = await verifyNewArtifacts(gathered, settings, base, head, ports);
   const findings = sortFindings(
-    await withPositions([...validation, ...governance, ...artifacts.findings], settings.registryPath, [
+    await withPositions([...validation, ...rules, ...artifacts.findings], settings.registryPath, [
       head,
       base
     ])
@@ -45479,7 +45984,17 @@ async function check(settings, event, api, ports, reader) {
 
 // action/full-mode.ts
 async function checkFull(settings, event, ports = {}) {
-  const source = fsSource(`${settings.workspace}/${settings.registryPath}`, settings.registryPath);
+  const opened = await openRegistry(`${settings.workspace}/${settings.registryPath}`, {
+    ...event.sha !== "HEAD" ? { rev: event.sha } : {},
+    display: settings.registryPath
+  });
+  try {
+    return await check2(settings, ports, opened.source, opened.commit ?? event.sha);
+  } finally {
+    opened.close();
+  }
+}
+async function check2(settings, ports, source, sha2) {
   const loaded = await loadRegistry(source);
   const snapshot = loaded.snapshot;
   const findings = loaded.findings.map((f) => ({
@@ -45532,7 +46047,7 @@ async function checkFull(settings, event, ports = {}) {
     findings: sorted,
     versions,
     changedPlugins: [],
-    sha: event.sha
+    sha: sha2
   };
 }
 
@@ -45912,7 +46427,7 @@ function parse5(options) {
   if (!isBinaryRequest) {
     if (options.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format2) => format2.replace(
+        (format3) => format3.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options.mediaType.format}`
         )
@@ -45922,8 +46437,8 @@ function parse5(options) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format2 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format2}`;
+          const format3 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format3}`;
         }).join(",");
       }
     }
@@ -45986,20 +46501,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code2 = 128; code2 <= 255; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE;
+for (let code = 128; code <= 255; code++) {
+  CHAR_MAP[code] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code2 = 48; code2 <= 57; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
+for (let code = 48; code <= 57; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
 }
-for (let code2 = 65; code2 <= 90; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
+for (let code = 65; code <= 90; code++) {
+  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code2 = 97; code2 <= 122; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
+for (let code = 97; code <= 122; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -46019,8 +46534,8 @@ function parse6(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code2 = header.charCodeAt(index);
-    const flags = CHAR_MAP[code2];
+    const code = header.charCodeAt(index);
+    const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -46031,7 +46546,7 @@ function parse6(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code2 & NON_ASCII | flags;
+    typeFlags |= code & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -46053,14 +46568,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code2 = header.charCodeAt(index);
-      const flags = CHAR_MAP[code2];
+      const code = header.charCodeAt(index);
+      const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code2 === EQ) {
+      if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -46072,16 +46587,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code3 = header.charCodeAt(index);
-            if (code3 === DQUOTE) {
+            const code2 = header.charCodeAt(index);
+            if (code2 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code4 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code4];
+                const code3 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -46092,7 +46607,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code3 === BSLASH && index + 1 < len) {
+            if (code2 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -46105,8 +46620,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code3 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code3];
+          const code2 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -46133,7 +46648,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code2 & NON_ASCII | flags;
+      keyFlags |= code & NON_ASCII | flags;
       index++;
     }
   }
@@ -47007,17 +47522,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path2 = requestOptions.url.replace(options.baseUrl, "");
+    const path3 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path2} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path3} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path2} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path3} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -49591,6 +50106,14 @@ var COMMENT_MARKER = "<!-- finfocus-registry-gate -->";
 function isStatus(error2, status) {
   return error2.status === status;
 }
+async function orMissing(call) {
+  try {
+    return await call();
+  } catch (error2) {
+    if (isStatus(error2, 404) || isStatus(error2, 422)) return void 0;
+    throw error2;
+  }
+}
 function gitHubApi(token, baseUrl, repository) {
   const [owner = "", repo = ""] = repository.split("/");
   const octokit = new Octokit2({
@@ -49600,6 +50123,10 @@ function gitHubApi(token, baseUrl, repository) {
     request: { retries: 0 }
   });
   return {
+    async pullRequest(prNumber) {
+      const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: prNumber });
+      return { headSha: data.head.sha, changedFiles: data.changed_files };
+    },
     async listPullRequestFiles(prNumber) {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
         owner,
@@ -49613,48 +50140,67 @@ function gitHubApi(token, baseUrl, repository) {
         ...f.previous_filename ? { previous_filename: f.previous_filename } : {}
       }));
     },
-    async readFile(path2, ref) {
-      try {
-        const response = await octokit.rest.repos.getContent({
-          owner,
-          repo,
-          path: path2,
-          ref,
-          mediaType: { format: "raw" }
-        });
-        const data = response.data;
-        if (typeof data === "string") return new TextEncoder().encode(data);
-        if (data instanceof ArrayBuffer) return new Uint8Array(data);
-        return void 0;
-      } catch (error2) {
-        if (isStatus(error2, 404)) return void 0;
-        throw error2;
-      }
+    async listReviews(prNumber) {
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+        owner,
+        repo,
+        pull_number: prNumber,
+        per_page: 100
+      });
+      return reviews.map((r) => ({
+        id: r.id,
+        user: r.user ? { id: r.user.id, login: r.user.login } : null,
+        state: r.state,
+        commit_id: r.commit_id,
+        submitted_at: r.submitted_at ?? null
+      }));
     },
-    async listDir(path2, ref) {
-      try {
-        const response = await octokit.rest.repos.getContent({ owner, repo, path: path2, ref });
-        return Array.isArray(response.data) ? response.data.map((e) => e.name).sort() : [];
-      } catch (error2) {
-        if (isStatus(error2, 404)) return [];
-        throw error2;
-      }
+    async viewer() {
+      const result = await octokit.graphql(
+        "query { viewer { databaseId login } }"
+      );
+      return { id: result.viewer.databaseId, login: result.viewer.login };
     },
-    async upsertComment(prNumber, body, createIfMissing) {
+    async listComments(prNumber) {
       const comments = await octokit.paginate(octokit.rest.issues.listComments, {
         owner,
         repo,
         issue_number: prNumber,
         per_page: 100
       });
-      const mine = comments.find((c) => c.user?.type === "Bot" && (c.body ?? "").includes(COMMENT_MARKER));
-      if (mine) {
-        await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-        return { id: mine.id, action: "updated" };
-      }
-      if (!createIfMissing) return { action: "skipped" };
-      const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body });
-      return { id: created.data.id, action: "created" };
+      return comments.map((c) => ({
+        id: c.id,
+        ...c.body !== void 0 ? { body: c.body } : {},
+        user: c.user ? { id: c.user.id, login: c.user.login, type: c.user.type } : null
+      }));
+    },
+    async createComment(prNumber, body) {
+      const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body });
+      return data.id;
+    },
+    async updateComment(commentId, body) {
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
+    },
+    async commitTree(sha2) {
+      return orMissing(
+        async () => (await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha2 })).data.tree.sha
+      );
+    },
+    async tree(sha2) {
+      const data = await orMissing(
+        async () => (await octokit.rest.git.getTree({ owner, repo, tree_sha: sha2 })).data
+      );
+      if (!data) return void 0;
+      if (data.truncated)
+        throw new Error(`GitHub truncated the listing of tree ${sha2}: check out with fetch-depth: 0`);
+      return data.tree.map((e) => ({ name: e.path ?? "", kind: kindOfMode(e.mode ?? ""), oid: e.sha ?? "" }));
+    },
+    async blob(sha2) {
+      const data = await orMissing(
+        async () => (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha2 })).data
+      );
+      if (!data) return void 0;
+      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
     }
   };
 }
@@ -49690,6 +50236,7 @@ function readSettings(env = process.env) {
     registryPath: registryPath || ".",
     token,
     comment: choice("comment", ["auto", "always", "never"], "auto"),
+    commentAuthor: getInput("comment-author").trim() || "auto",
     verifyArtifacts: bool("verify-artifacts", true),
     maxDownloadBytes: Math.floor(mb * 1024 * 1024),
     failOn: choice("fail-on", ["error", "warning"], "error"),
@@ -49718,37 +50265,59 @@ import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 function annotate(findings) {
   for (const f of findings) {
     const properties = {
-      title: f.pointer ? `${f.code} at ${f.pointer}` : f.code,
-      file: f.file,
+      title: actionsLogText(f.pointer ? `${f.code} at ${f.pointer}` : f.code),
+      file: actionsLogText(f.file),
       ...f.line !== void 0 ? { startLine: f.line } : {},
       ...f.column !== void 0 ? { startColumn: f.column } : {}
     };
-    if (f.severity === "error") error(f.message, properties);
-    else if (f.severity === "warning") warning(f.message, properties);
-    else notice(f.message, properties);
+    const message = actionsLogText(f.message);
+    if (f.severity === "error") error(message, properties);
+    else if (f.severity === "warning") warning(message, properties);
+    else notice(message, properties);
   }
 }
 
-// action/report/markdown.ts
-var INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u00AD]/g;
-function escapeMarkdown(text) {
-  return text.replace(INVISIBLE, (ch) => `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/\r?\n/g, " ");
+// action/report/comment.ts
+function ownComment(comments, author) {
+  return comments.find((c) => {
+    if (!c.user || !(c.body ?? "").includes(COMMENT_MARKER)) return false;
+    if ("id" in author) return c.user.id === author.id;
+    return c.user.login.toLowerCase() === author.login.toLowerCase();
+  });
 }
-function table(header, rows) {
+async function commentAuthor(api, setting) {
+  if (setting !== "auto") return { login: setting };
+  return api.viewer();
+}
+async function upsertComment(api, prNumber, body, createIfMissing, author) {
+  const mine = ownComment(await api.listComments(prNumber), author);
+  if (mine) {
+    await api.updateComment(mine.id, body);
+    return { id: mine.id, action: "updated" };
+  }
+  if (!createIfMissing) return { action: "skipped" };
+  return { id: await api.createComment(prNumber, body), action: "created" };
+}
+
+// core/text/markdown.ts
+var BREAK = "&#8203;";
+var MARK = "\0";
+function markdownText(text) {
+  return text.replace(HIDDEN, (ch) => ch === "\n" || ch === "\r" ? " " : label(ch)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/@/g, `@${MARK}`).replace(/:\/\//g, `:${MARK}//`).replace(/\b(www)\./gi, `$1${MARK}.`).replace(/#(?=\d)/g, `#${MARK}`).replace(/\b(GH)-(?=\d)/gi, `$1${MARK}-`).replaceAll(MARK, BREAK);
+}
+function markdownCode(text) {
+  const clean = text.replace(HIDDEN, (ch) => ch === "\n" || ch === "\r" ? " " : label(ch));
+  return `\`${clean.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+}
+function markdownTable(header, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-function code(text) {
-  const clean = text.replace(
-    INVISIBLE,
-    (ch) => `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`
-  );
-  return `\`${clean.replace(/`/g, "'").replace(/\r?\n/g, " ").replace(/\|/g, "\\|")}\``;
 }
 
 // action/report/summary.ts
 var GOVERNANCE = /* @__PURE__ */ new Set([
   "VERSION_IMMUTABLE",
+  "ATTRIBUTES_FILE",
   "NOT_AN_OWNER",
   "MAINTAINER_REQUIRED",
   "OUTSIDE_REGISTRY",
@@ -49769,9 +50338,9 @@ var ARTIFACT = /* @__PURE__ */ new Set([
   "TRUSTED_ROOT_INVALID",
   "TRUSTED_ROOT_OFFLINE"
 ]);
-function findingGroup(code2) {
-  if (GOVERNANCE.has(code2)) return "rules";
-  if (ARTIFACT.has(code2)) return "artifact";
+function findingGroup(code) {
+  if (GOVERNANCE.has(code)) return "rules";
+  if (ARTIFACT.has(code)) return "artifact";
   return "schema";
 }
 function cell(findings) {
@@ -49792,8 +50361,8 @@ function identityCell(artifact) {
   const signer = artifact?.signer;
   if (!signer) return "";
   if (signer.kind === "key")
-    return `${code(`${signer.fingerprint.slice(0, 23)}\u2026`)} (${escapeMarkdown(signer.algorithm)})`;
-  return `${escapeMarkdown(signer.identity)} (${escapeMarkdown(signer.issuer)})`;
+    return `${markdownCode(`${signer.fingerprint.slice(0, 23)}\u2026`)} (${markdownText(signer.algorithm)})`;
+  return `${markdownText(signer.identity)} (${markdownText(signer.issuer)})`;
 }
 function row(version, findings) {
   const pluginDir = version.file.replace(/versions\/[^/]+$/, "");
@@ -49806,8 +50375,8 @@ function row(version, findings) {
   const all = [...schema, ...rules, ...artifact];
   const failed = all.some((f) => f.severity === "error");
   return [
-    escapeMarkdown(version.plugin),
-    escapeMarkdown(version.version),
+    markdownText(version.plugin),
+    markdownText(version.version),
     cell(schema),
     cell(rules),
     checksumCell(version.artifact),
@@ -49818,7 +50387,7 @@ function row(version, findings) {
 }
 function location(f) {
   const where = f.line ? `${f.file}:${f.line}${f.column ? `:${f.column}` : ""}` : f.file;
-  return `${code(where)}${f.pointer ? ` ${code(f.pointer)}` : ""}`;
+  return `${markdownCode(where)}${f.pointer ? ` ${markdownCode(f.pointer)}` : ""}`;
 }
 function renderSummary(report) {
   const errors = report.findings.filter((f) => f.severity === "error").length;
@@ -49834,7 +50403,7 @@ function renderSummary(report) {
   if (report.versions.length > 0) {
     const header = ["plugin", "version", "schema", "rules", "checksum", "signature", "identity", "verdict"];
     parts.push(
-      table(
+      markdownTable(
         header,
         report.versions.map((v) => row(v, report.findings))
       ),
@@ -49845,7 +50414,7 @@ function renderSummary(report) {
     parts.push("### Findings", "");
     for (const f of report.findings) {
       const icon = f.severity === "error" ? "\u274C" : f.severity === "warning" ? "\u26A0\uFE0F" : "\u2139\uFE0F";
-      parts.push(`- ${icon} **${f.code}** ${location(f)}: ${escapeMarkdown(f.message)}`);
+      parts.push(`- ${icon} **${f.code}** ${location(f)}: ${markdownText(f.message)}`);
     }
     parts.push("");
   }
@@ -49870,8 +50439,18 @@ async function postComment(report, body, settings, event, api) {
     return;
   }
   const create = settings.comment === "always" || report.findings.length > 0;
+  let author;
   try {
-    const result = await api.upsertComment(event.number, body, create);
+    author = await commentAuthor(api, settings.commentAuthor);
+  } catch (error2) {
+    const status = error2.status;
+    warning(
+      `The token's identity could not be read (${status ? `HTTP ${status}` : error2.message}), so the gate cannot tell its own comment from others: no comment was posted (set the comment-author input); the body is in ${settings.commentDir}.`
+    );
+    return;
+  }
+  try {
+    const result = await upsertComment(api, event.number, body, create, author);
     info(`PR comment ${result.action}${result.id ? ` (id ${result.id})` : ""}.`);
   } catch (error2) {
     const status = error2.status;
@@ -49900,7 +50479,12 @@ async function publish(report, settings, event, api) {
 }
 
 // action/run.ts
+function guardConsole() {
+  const log = (...args) => info(actionsLogText(format2(...args)));
+  for (const name of ["log", "info", "debug", "warn", "error", "trace"]) console[name] = log;
+}
 async function run() {
+  guardConsole();
   try {
     const settings = readSettings();
     const event = await readEvent(settings.eventName, settings.eventPath);
@@ -49917,10 +50501,10 @@ async function run() {
       );
     }
   } catch (error2) {
-    const code2 = error2.code;
+    const code = error2.code;
     const message = error2 instanceof Error ? error2.message : String(error2);
-    setFailed(`${typeof code2 === "string" ? `${code2}: ` : ""}${message}`);
-    if (isDebug() && error2 instanceof Error && error2.stack) debug(error2.stack);
+    setFailed(actionsLogText(`${typeof code === "string" ? `${code}: ` : ""}${message}`));
+    if (isDebug() && error2 instanceof Error && error2.stack) debug(actionsLogText(error2.stack));
   }
 }
 
