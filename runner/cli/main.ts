@@ -1,3 +1,4 @@
+import { terminalOutput } from "../../core/text/terminal.ts";
 import type { CliIO } from "./command.types.ts";
 import { commands } from "./commands.ts";
 
@@ -17,15 +18,24 @@ function help(): string {
   ].join("\n");
 }
 
-/** Runs one CLI invocation and returns its exit code. The single top-level catch lives here. */
+/**
+ * Runs one CLI invocation and returns its exit code. The single top-level catch lives here, and
+ * the one guard on output: whatever a command writes (text quoting a manifest or a server's
+ * answer, JSON) passes `terminalOutput`, so no escape sequence but our own reaches the terminal.
+ */
 export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
-  const cli: CliIO = {
+  const raw: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
     ...io,
+  };
+  const cli: CliIO = {
+    ...raw,
+    stdout: (t) => raw.stdout(terminalOutput(t)),
+    stderr: (t) => raw.stderr(terminalOutput(t)),
   };
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {

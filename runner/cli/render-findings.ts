@@ -1,4 +1,5 @@
 import type { Finding } from "../../core/findings.types.ts";
+import { terminalText } from "../../core/text/terminal.ts";
 
 /** Counts by severity. */
 export function countFindings(findings: readonly Finding[]): {
@@ -19,7 +20,8 @@ export function countFindings(findings: readonly Finding[]): {
 
 /**
  * Compiler-style lines, `file:line:col severity CODE message (at pointer)`, sorted by file and
- * position, so editors and terminals can jump to each problem.
+ * position, so editors and terminals can jump to each problem. File, message and pointer may
+ * quote a manifest: they are made inert (no escape sequence, no line break).
  */
 export function renderFindings(findings: readonly Finding[]): string {
   return [...findings]
@@ -28,9 +30,10 @@ export function renderFindings(findings: readonly Finding[]): string {
         a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
     )
     .map((f) => {
-      const where = f.line !== undefined ? `${f.file}:${f.line}:${f.column ?? 1}` : f.file;
-      const at = f.pointer ? ` (at ${f.pointer})` : "";
-      return `${where} ${f.severity} ${f.code} ${f.message}${at}\n`;
+      const file = terminalText(f.file);
+      const where = f.line !== undefined ? `${file}:${f.line}:${f.column ?? 1}` : file;
+      const at = f.pointer ? ` (at ${terminalText(f.pointer)})` : "";
+      return `${where} ${f.severity} ${f.code} ${terminalText(f.message)}${at}\n`;
     })
     .join("");
 }

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { TERMINAL_RETURN, terminalStyle, terminalText } from "../../core/text/terminal.ts";
 import { loadDiscoveryConfig, sourcesFromConfig, trustFromRegistryConfig } from "../config/load-config.ts";
 import type { Approval, RunnerContext, RunnerEvent } from "../context.ts";
 import { createContext, DEFAULT_REGISTRY_URL } from "../create-context.ts";
@@ -163,15 +164,17 @@ async function prompt(approval: Approval, io: CliIO): Promise<boolean> {
 }
 
 const colour = (io: CliIO, code: string, text: string) =>
-  io.isTTY && !io.env.NO_COLOR ? `\x1b[${code}m${text}\x1b[0m` : text;
+  io.isTTY && !io.env.NO_COLOR ? terminalStyle(code, text) : text;
 
 function renderEvent(event: RunnerEvent, io: CliIO): void {
-  if (event.kind === "warning") io.stderr(`${colour(io, "33", "warning")}: ${event.message}\n`);
+  if (event.kind === "warning") io.stderr(`${colour(io, "33", "warning")}: ${terminalText(event.message)}\n`);
   else if (event.kind === "download" && io.isTTY) {
     const pct = event.total ? Math.floor((event.received / event.total) * 100) : undefined;
     const width = 24;
     const bar = pct === undefined ? "" : `[${"#".repeat((pct * width) / 100).padEnd(width)}] ${pct}%`;
-    io.stderr(`\r${event.plugin} ${bar} ${(event.received / 1024).toFixed(0)} KiB`);
+    io.stderr(
+      `${TERMINAL_RETURN}${terminalText(event.plugin)} ${bar} ${(event.received / 1024).toFixed(0)} KiB`,
+    );
     if (event.total && event.received >= event.total) io.stderr("\n");
   }
 }
@@ -223,7 +226,9 @@ export async function runGuarded(
         `${JSON.stringify({ code: error.code, message: error.message, details: error.details }, null, 2)}\n`,
       );
     } else {
-      io.stderr(`finfocus-registry ${name}: ${colour(io, "31", error.code)}: ${error.message}\n`);
+      io.stderr(
+        `finfocus-registry ${name}: ${colour(io, "31", error.code)}: ${terminalText(error.message)}\n`,
+      );
       const versions = error.details.available_versions;
       if (Array.isArray(versions) && versions.length > 0)
         io.stderr(`  available versions: ${versions.join(", ")}\n`);

@@ -5,17 +5,21 @@ import { parseArgs } from "node:util";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
+import { OpenRegistryError, openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import type { CliIO, Command } from "./command.types.ts";
 import { countFindings, renderFindings } from "./render-findings.ts";
 
-const usage = `Usage: finfocus-registry validate [PATHS…] [--registry DIR] [--format text|json]
+const usage = `Usage: finfocus-registry validate [PATHS…] [--registry DIR] [--rev REV | --worktree] [--format text|json]
 
 Validates plugin manifests. With no PATHS, the whole registry at --registry (default ./registry):
-config.json, every entry.json and every manifest in registry context. With PATHS, those files;
-files inside the registry are checked in registry context (dependencies, spec version, path).
+its layout, config.json, every entry.json and every manifest in registry context. Inside a git
+work tree the registry is read from the commit --rev names (default HEAD), as the gate and
+\`build\` read it, never from the files on disk; --worktree reads the files on disk instead
+(uncommitted edits; a folder outside git is always read from disk). With PATHS, those files on
+disk; files inside the registry are checked in registry context (dependencies, spec version, path).
 
 Exit status: 0 valid, 1 findings with errors, 2 usage or I/O error.`;
 
@@ -30,8 +34,14 @@ export const validateCommand: Command = {
       options: {
         registry: { type: "string", default: "registry" },
         format: { type: "string", default: "text" },
+        rev: { type: "string" },
+        worktree: { type: "boolean", default: false },
       },
     });
+    if (values.rev !== undefined && values.worktree) {
+      io.stderr(`validate: --rev and --worktree exclude each other\n${usage}\n`);
+      return 2;
+    }
     if (values.format !== "text" && values.format !== "json") {
       io.stderr(`validate: --format must be text or json\n${usage}\n`);
       return 2;
@@ -41,6 +51,7 @@ export const validateCommand: Command = {
     const started = performance.now();
     let findings: Finding[];
     let stats: Record<string, number>;
+    let commit: string | undefined;
     if (positionals.length === 0) {
       if (!(await isDirectory(registryDir))) {
         io.stderr(
@@ -48,11 +59,26 @@ export const validateCommand: Command = {
         );
         return 2;
       }
-      const result = await loadRegistry(fsSource(registryDir, display(registryDir)), {
-        workers: availableParallelism(),
-      });
-      findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
-      stats = { ...result.stats };
+      let opened: Awaited<ReturnType<typeof openRegistry>>;
+      try {
+        opened = await openRegistry(registryDir, {
+          ...(values.rev !== undefined ? { rev: values.rev } : {}),
+          worktree: values.worktree,
+          display: display(registryDir),
+        });
+      } catch (error) {
+        if (!(error instanceof OpenRegistryError)) throw error;
+        io.stderr(`validate: ${error.code}: ${error.message}\n`);
+        return 2;
+      }
+      try {
+        const result = await loadRegistry(opened.source, { workers: availableParallelism() });
+        findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
+        stats = { ...result.stats };
+        commit = opened.commit;
+      } finally {
+        opened.close();
+      }
     } else {
       const checked = await validatePaths(positionals, registryDir, io);
       if (checked === undefined) return 2;
@@ -68,10 +94,10 @@ export const validateCommand: Command = {
       ms: Math.round(performance.now() - started),
     };
     if (values.format === "json") {
-      io.stdout(`${JSON.stringify({ valid, findings, stats }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ valid, findings, stats, ...(commit ? { commit } : {}) }, null, 2)}\n`);
     } else {
       io.stdout(renderFindings(findings));
-      io.stdout(summaryLine(valid, stats));
+      io.stdout(summaryLine(valid, stats, commit));
     }
     return valid ? 0 : 1;
   },
@@ -116,14 +142,15 @@ async function validatePaths(
   return findings;
 }
 
-function summaryLine(valid: boolean, stats: Record<string, number>): string {
+function summaryLine(valid: boolean, stats: Record<string, number>, commit?: string): string {
   const plural = (n: number | undefined, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   const what =
     stats.plugins !== undefined
       ? `${plural(stats.plugins, "plugin")}, ${plural(stats.manifests, "manifest")}`
       : plural(stats.files, "file");
   const verdict = valid ? "valid" : "invalid";
-  return `${verdict}: ${what}, ${plural(stats.errors, "error")}, ${plural(stats.warnings, "warning")} (${stats.ms} ms)\n`;
+  const at = commit ? `, commit ${commit.slice(0, 12)}` : "";
+  return `${verdict}: ${what}, ${plural(stats.errors, "error")}, ${plural(stats.warnings, "warning")} (${stats.ms} ms${at})\n`;
 }
 
 async function isDirectory(p: string): Promise<boolean> {

@@ -26,7 +26,7 @@ export function validateConfig(manifest: Manifest, config: Record<string, unknow
   const schemaText = manifest.configuration?.schema;
   if (schemaText) {
     try {
-      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
       const validate = ajv.compile(parseJsonObject(schemaText, "configuration.schema"));
       if (!validate(config)) {
         for (const e of validate.errors ?? [])

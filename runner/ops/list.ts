@@ -1,5 +1,6 @@
 import semver from "semver";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { isRegistryVersion } from "../../core/versions.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
@@ -75,7 +76,7 @@ export async function info(
     const found = await source.versions(name);
     if (!found) continue;
     const usable = found.versions
-      .filter((v) => !v.yanked && !v.prerelease && semver.valid(v.version))
+      .filter((v) => !v.yanked && !v.prerelease && isRegistryVersion(v.version))
       .map((v) => v.version)
       .sort(semver.compare);
     const pick = version ?? usable.at(-1) ?? found.versions.at(-1)?.version;

@@ -1,4 +1,5 @@
 import semver from "semver";
+import { isRegistryVersion } from "../../core/versions.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
@@ -99,7 +100,7 @@ async function chooseTarget(
         !v.yanked && (request.includePrerelease || !v.prerelease) && specCompatible(v, context.specVersion),
     )
     .map((v) => v.version)
-    .filter((v) => semver.valid(v))
+    .filter(isRegistryVersion)
     .sort(semver.rcompare);
   const best = (range: string) => usable.find((v) => semver.satisfies(v, range, { includePrerelease: true }));
   const patch = best(`~${installed}`) ?? installed;

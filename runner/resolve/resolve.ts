@@ -1,4 +1,5 @@
 import semver from "semver";
+import { isRegistryVersion } from "../../core/versions.ts";
 import { constraintOrThrow, type ParsedConstraint, satisfies } from "../core-link.ts";
 import { isRunnerError, RunnerError } from "../errors.ts";
 import type { AvailableVersion, MetadataSource, PluginVersions } from "../source/source.types.ts";
@@ -203,7 +204,9 @@ async function pickVersion(
     demands.filter((d) => d.constraint.exact).map((d) => semver.clean(d.constraint.range)),
   );
   const candidates = info.versions.filter((v) => {
-    if (!semver.valid(v.version)) return false;
+    // Never a build-metadata twin (1.0.0+x beside 1.0.0): equal in precedence, so which one
+    // sorts first would decide what is installed. Registry versions carry no build metadata.
+    if (!isRegistryVersion(v.version)) return false;
     if (v.yanked && !exactNames.has(v.version)) return false;
     if (v.prerelease && !request.includePrerelease && !exactNames.has(v.version)) return false;
     return demands.every((d) => satisfies(v.version, d.constraint, request.includePrerelease));

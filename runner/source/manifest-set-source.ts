@@ -1,5 +1,6 @@
 import semver from "semver";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { isRegistryVersion } from "../../core/versions.ts";
 import { RunnerError } from "../errors.ts";
 import type { SecurityPolicy } from "../policy.ts";
 import type { MetadataSource, PluginListing, PluginVersions, SourceKind } from "./source.types.ts";
@@ -40,7 +41,7 @@ export function createManifestSetSource(
       for (const m of manifests) {
         const name = m.manifest?.metadata?.name;
         const version = m.manifest?.metadata?.version;
-        if (typeof name !== "string" || typeof version !== "string" || !semver.valid(version)) continue;
+        if (typeof name !== "string" || typeof version !== "string" || !isRegistryVersion(version)) continue;
         const untrusted: Manifest = {
           ...m.manifest,
           security: { ...m.manifest.security, security_level: "untrusted" },
