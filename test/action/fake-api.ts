@@ -107,6 +107,34 @@ async function gitObjects(dir: string, kind: string, sha: string, res: ServerRes
   }
 }
 
+/**
+ * GET /repos/:o/:r/contents/:path?ref=: raw bytes of a file, or a listing of a folder. The gate
+ * reads git objects instead; this is here so older gates can be run against the same server.
+ */
+async function contentsApi(dir: string, url: URL, path: string, res: ServerResponse): Promise<void> {
+  const spec = `${url.searchParams.get("ref")}:${decodeURIComponent(path)}`;
+  const run = (args: string[]) =>
+    execFileAsync("git", args, { cwd: dir, encoding: "buffer" }).then((r) => r.stdout as Buffer);
+  try {
+    if ((await run(["cat-file", "-t", spec])).toString().trim() === "tree") {
+      const names = (await run(["ls-tree", "--name-only", "-z", spec]))
+        .toString()
+        .split("\0")
+        .filter(Boolean);
+      return json(
+        res,
+        200,
+        names.map((name) => ({ name, type: "file" })),
+      );
+    }
+    res
+      .writeHead(200, { "content-type": "application/octet-stream" })
+      .end(await run(["cat-file", "blob", spec]));
+  } catch {
+    json(res, 404, { message: "Not Found" });
+  }
+}
+
 export async function fakeApi(): Promise<FakeApi> {
   const api: FakeApi = {
     url: "",
@@ -157,6 +185,9 @@ export async function fakeApi(): Promise<FakeApi> {
     }
     const git = /^\/git\/(commits|trees|blobs)\/([0-9a-f]+)$/.exec(path);
     if (req.method === "GET" && git && api.gitFrom) return gitObjects(api.gitFrom, git[1]!, git[2]!, res);
+    const contents = /^\/contents\/(.*)$/.exec(path);
+    if (req.method === "GET" && contents && api.gitFrom)
+      return contentsApi(api.gitFrom, url, contents[1]!, res);
     if (api.writeStatus && (req.method === "POST" || req.method === "PATCH")) {
       return json(res, api.writeStatus, { message: "Resource not accessible by integration" });
     }
