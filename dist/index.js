@@ -42895,7 +42895,10 @@ function createAjv(options = {}) {
     coerceTypes: false,
     removeAdditional: false,
     validateFormats: true,
-    unicodeRegExp: true
+    unicodeRegExp: true,
+    // ajv logs warnings that quote the schema (an unknown format's name, for one): for author
+    // schemas that is author text on stderr, where GitHub reads workflow commands. Never log.
+    logger: false
   });
   addFormats(ajv2, { mode: "fast", formats: ["uri", "date-time", "email"] });
   return ajv2;
@@ -43043,11 +43046,10 @@ function segments(rel) {
     return void 0;
   return parts;
 }
-function kindOf(entry, full) {
+function kindOf(entry) {
   if (entry.isSymbolicLink()) return "symlink";
   if (entry.isDirectory()) return "tree";
-  if (!entry.isFile()) return "other";
-  return (lstatSync(full).mode & 73) !== 0 ? "executable" : "file";
+  return entry.isFile() ? "file" : "other";
 }
 var MISSING = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO"]);
 function fsSource(dir, root = dir) {
@@ -43068,7 +43070,10 @@ function fsSource(dir, root = dir) {
     if (!parts || !isFolder(parts)) return void 0;
     const full = path.join(base, ...parts);
     try {
-      return readdirSync(full, { withFileTypes: true }).map((e) => ({ name: e.name, kind: kindOf(e, path.join(full, e.name)) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      const list = readdirSync(full, { withFileTypes: true }).map((e) => ({ name: e.name, kind: kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
+      for (const e of list) folders.set(prefix + e.name, e.kind === "tree");
+      return list;
     } catch (error2) {
       if (MISSING.has(error2.code ?? "")) return void 0;
       throw error2;
@@ -43077,6 +43082,7 @@ function fsSource(dir, root = dir) {
   return {
     root,
     dir: base,
+    location: { kind: "fs", dir: base },
     async readFile(rel) {
       const parts = segments(rel);
       if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return void 0;
@@ -43137,7 +43143,7 @@ function expect(entry, want, file, out) {
 function conflicts(dir, entries, out) {
   const seen = /* @__PURE__ */ new Map();
   for (const { name } of entries) {
-    const key = name.normalize("NFC").toLowerCase();
+    const key = (ASCII.test(name) ? name : name.normalize("NFC")).toLowerCase();
     const other = seen.get(key);
     if (other === void 0) seen.set(key, name);
     else
@@ -43150,6 +43156,7 @@ function conflicts(dir, entries, out) {
       );
   }
 }
+var ASCII = /^[\u0020-\u007e]*$/;
 var join2 = (dir, name) => dir === "" ? name : `${dir}/${name}`;
 async function checkLayout(source, options = {}) {
   const findings = [];
@@ -43905,10 +43912,10 @@ import { Worker } from "node:worker_threads";
 var CHUNK_MANIFESTS = 400;
 var ValidationPool = class {
   #workers;
-  constructor(dir, threads) {
+  constructor(location2, threads) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
-      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { dir } })
+      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
     );
   }
   /** Validates every job; results come back in the jobs' order. Terminates the workers. */
@@ -43993,7 +44000,7 @@ async function loadRegistry(source, options = {}) {
   }));
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const pool = threads > 1 && source.dir !== void 0 && manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD) ? new ValidationPool(source.dir, threads) : void 0;
+  const pool = threads > 1 && source.location !== void 0 && manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD) ? new ValidationPool(source.location, threads) : void 0;
   const entries = /* @__PURE__ */ new Map();
   await Promise.all(
     listings.map(async (l) => {
@@ -44108,7 +44115,7 @@ function git(cwd, args) {
 }
 
 // core/registry/git-batch.ts
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 
 // core/registry/git-objects.types.ts
 function kindOfMode(mode) {
@@ -44130,21 +44137,46 @@ function kindOfMode(mode) {
 }
 
 // core/registry/git-batch.ts
+var commandMode;
+function batchCommand() {
+  if (commandMode === void 0) {
+    try {
+      const [, major = "0", minor = "0"] = /(\d+)\.(\d+)/.exec(execFileSync("git", ["version"], { encoding: "utf8" })) ?? [];
+      commandMode = Number(major) > 2 || Number(major) === 2 && Number(minor) >= 36;
+    } catch {
+      commandMode = false;
+    }
+  }
+  return commandMode;
+}
 function gitBatch(cwd) {
-  const child = spawn("git", ["cat-file", "--batch"], {
+  const buffered = batchCommand();
+  const child = spawn("git", ["cat-file", ...buffered ? ["--batch-command", "--buffer"] : ["--batch"]], {
     cwd,
     stdio: ["pipe", "pipe", "ignore"],
     env: { ...process.env, ...GIT_ENV }
   });
   const queue = [];
+  let head = 0;
+  const next = () => {
+    const pending = queue[head++];
+    if (head > 1024 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    return pending;
+  };
   let buffer = Buffer.alloc(0);
   let closed = false;
+  let flushing = false;
   const failAll = (error2) => {
     closed = true;
-    for (const p of queue.splice(0)) p.reject(error2);
+    for (const p of queue.splice(head)) p.reject(error2);
+    head = 0;
+    queue.length = 0;
   };
   child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.on("close", () => failAll(new Error("git cat-file exited")));
   child.stdin.on("error", failAll);
   child.stdout.on("data", (chunk2) => {
     buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
@@ -44154,7 +44186,7 @@ function gitBatch(cwd) {
       const header = buffer.subarray(0, eol).toString("utf8");
       if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
         buffer = buffer.subarray(eol + 1);
-        queue.shift()?.resolve(void 0);
+        next()?.resolve(void 0);
         continue;
       }
       const [oid = "", type, size] = header.split(" ");
@@ -44162,16 +44194,24 @@ function gitBatch(cwd) {
       if (buffer.length < eol + 1 + length + 1) return;
       const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
       buffer = buffer.subarray(eol + 1 + length + 1);
-      queue.shift()?.resolve({ oid, type, data });
+      next()?.resolve({ oid, type, data });
     }
   });
   const read = (spec) => {
-    if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+    if (closed) return Promise.reject(new Error("git cat-file is closed"));
     if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
     return new Promise((resolve, reject) => {
       queue.push({ resolve, reject });
-      child.stdin.write(`${spec}
+      child.stdin.write(buffered ? `contents ${spec}
+` : `${spec}
 `);
+      if (buffered && !flushing) {
+        flushing = true;
+        setImmediate(() => {
+          flushing = false;
+          if (!closed) child.stdin.write("flush\n");
+        });
+      }
     });
   };
   const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -44220,7 +44260,7 @@ function treeEntries(tree, hashBytes2 = 20) {
 }
 
 // core/registry/registry-git.ts
-function gitSource(reader, commit, registryPath, root = `${registryPath}@${commit.slice(0, 12)}`) {
+function gitSource(reader, commit, registryPath, root = `${registryPath}@${commit.slice(0, 12)}`, location2) {
   const base = registryPath === "." ? "" : registryPath.replace(/\/+$/, "");
   const trees = /* @__PURE__ */ new Map();
   const load = async (oid) => {
@@ -44247,6 +44287,7 @@ function gitSource(reader, commit, registryPath, root = `${registryPath}@${commi
   return {
     root,
     commit,
+    ...location2 ? { location: location2 } : {},
     async readFile(path3) {
       const parts = segments(path3);
       if (!parts || parts.length === 0) return void 0;
@@ -44311,7 +44352,12 @@ async function openRegistry(dir, options = {}) {
         `${display} is not a folder in commit ${commit.slice(0, 12)} (${rev}): commit it, or pass --worktree to read the files on disk`
       );
     return {
-      source: gitSource(reader, commit, where.path, `${display}@${commit.slice(0, 12)}`),
+      source: gitSource(reader, commit, where.path, `${display}@${commit.slice(0, 12)}`, {
+        kind: "git",
+        repository: where.top,
+        commit,
+        path: where.path
+      }),
       commit,
       repository: where,
       close: () => reader.close()

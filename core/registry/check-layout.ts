@@ -79,7 +79,7 @@ function expect(entry: SourceEntry, want: "file" | "tree", file: string, out: Fi
 function conflicts(dir: string, entries: readonly SourceEntry[], out: Finding[]): void {
   const seen = new Map<string, string>();
   for (const { name } of entries) {
-    const key = name.normalize("NFC").toLowerCase();
+    const key = (ASCII.test(name) ? name : name.normalize("NFC")).toLowerCase();
     const other = seen.get(key);
     if (other === undefined) seen.set(key, name);
     else
@@ -92,6 +92,8 @@ function conflicts(dir: string, entries: readonly SourceEntry[], out: Finding[])
       );
   }
 }
+
+const ASCII = /^[\u0020-\u007e]*$/;
 
 const join = (dir: string, name: string): string => (dir === "" ? name : `${dir}/${name}`);
 

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { GIT_ENV } from "./git.ts";
 import { type GitObjectReader, type GitTreeEntry, kindOfMode } from "./git-objects.types.ts";
 
@@ -23,27 +23,58 @@ interface Pending {
   reject(error: Error): void;
 }
 
+let commandMode: boolean | undefined;
+
+/** True when git has `cat-file --batch-command` (2.36 and later), which allows buffered output. */
+function batchCommand(): boolean {
+  if (commandMode === undefined) {
+    try {
+      const [, major = "0", minor = "0"] =
+        /(\d+)\.(\d+)/.exec(execFileSync("git", ["version"], { encoding: "utf8" })) ?? [];
+      commandMode = Number(major) > 2 || (Number(major) === 2 && Number(minor) >= 36);
+    } catch {
+      commandMode = false;
+    }
+  }
+  return commandMode;
+}
+
 /**
- * Starts `git cat-file --batch` in `cwd`. Requests are answered in order, so a FIFO of pending
- * promises is enough. One process serves every read of a run: spawning git per file costs more
- * than reading the file, and it is what made large registries slower. Replace refs are ignored
- * (GIT_NO_REPLACE_OBJECTS): an object id always names the object it hashes to.
+ * Starts `git cat-file` in `cwd`. One process serves every read of a run: spawning git per file
+ * costs more than reading the file. Requests are answered in order, so a FIFO of pending promises
+ * is enough. With git 2.36 or later the output is buffered (`--batch-command --buffer`) and
+ * flushed once per burst of requests, so reading a whole registry is not one pipe round trip per
+ * object. Replace refs are ignored (GIT_NO_REPLACE_OBJECTS): an object id always names the
+ * object it hashes to.
  */
 export function gitBatch(cwd: string): GitBatch {
-  const child = spawn("git", ["cat-file", "--batch"], {
+  const buffered = batchCommand();
+  const child = spawn("git", ["cat-file", ...(buffered ? ["--batch-command", "--buffer"] : ["--batch"])], {
     cwd,
     stdio: ["pipe", "pipe", "ignore"],
     env: { ...process.env, ...GIT_ENV },
   });
   const queue: Pending[] = [];
+  let head = 0;
+  const next = (): Pending | undefined => {
+    const pending = queue[head++];
+    if (head > 1024 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    return pending;
+  };
   let buffer: Buffer = Buffer.alloc(0);
   let closed = false;
+  let flushing = false;
   const failAll = (error: Error) => {
     closed = true;
-    for (const p of queue.splice(0)) p.reject(error);
+    for (const p of queue.splice(head)) p.reject(error);
+    head = 0;
+    queue.length = 0;
   };
   child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.on("close", () => failAll(new Error("git cat-file exited")));
   child.stdin.on("error", failAll);
   child.stdout.on("data", (chunk: Buffer) => {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
@@ -53,23 +84,31 @@ export function gitBatch(cwd: string): GitBatch {
       const header = buffer.subarray(0, eol).toString("utf8");
       if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
         buffer = buffer.subarray(eol + 1);
-        queue.shift()?.resolve(undefined);
+        next()?.resolve(undefined);
         continue;
       }
       const [oid = "", type, size] = header.split(" ");
       const length = Number(size);
       if (buffer.length < eol + 1 + length + 1) return;
+      // A copy: a cached tree must not keep the whole chunk it arrived in alive.
       const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
       buffer = buffer.subarray(eol + 1 + length + 1);
-      queue.shift()?.resolve({ oid, type: type as GitObject["type"], data });
+      next()?.resolve({ oid, type: type as GitObject["type"], data });
     }
   });
   const read = (spec: string): Promise<GitObject | undefined> => {
-    if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+    if (closed) return Promise.reject(new Error("git cat-file is closed"));
     if (/[\n\r\0]/.test(spec)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       queue.push({ resolve, reject });
-      child.stdin.write(`${spec}\n`);
+      child.stdin.write(buffered ? `contents ${spec}\n` : `${spec}\n`);
+      if (buffered && !flushing) {
+        flushing = true;
+        setImmediate(() => {
+          flushing = false;
+          if (!closed) child.stdin.write("flush\n");
+        });
+      }
     });
   };
   const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;

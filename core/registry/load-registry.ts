@@ -35,8 +35,9 @@ export interface LoadedRegistry {
 
 export interface LoadOptions {
   /**
-   * Threads to validate manifests on (default 1). Used for registries on disk with at least
-   * PARALLEL_THRESHOLD manifests; the main thread takes one share.
+   * Threads to validate manifests on (default 1). Used for sources another thread can open (a
+   * folder, a commit: `RegistrySource.location`) with at least PARALLEL_THRESHOLD manifests;
+   * the main thread takes one share.
    */
   workers?: number;
   /**
@@ -86,9 +87,9 @@ export async function loadRegistry(
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
   const pool =
     threads > 1 &&
-    source.dir !== undefined &&
+    source.location !== undefined &&
     manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD)
-      ? new ValidationPool(source.dir, threads)
+      ? new ValidationPool(source.location, threads)
       : undefined;
   const entries = new Map<string, Entry>();
   await Promise.all(

@@ -79,7 +79,12 @@ export async function openRegistry(dir: string, options: OpenOptions = {}): Prom
         `${display} is not a folder in commit ${commit.slice(0, 12)} (${rev}): commit it, or pass --worktree to read the files on disk`,
       );
     return {
-      source: gitSource(reader, commit, where.path, `${display}@${commit.slice(0, 12)}`),
+      source: gitSource(reader, commit, where.path, `${display}@${commit.slice(0, 12)}`, {
+        kind: "git",
+        repository: where.top,
+        commit,
+        path: where.path,
+      }),
       commit,
       repository: where,
       close: () => reader.close(),

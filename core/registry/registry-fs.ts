@@ -24,11 +24,15 @@ export function segments(rel: string): string[] | undefined {
   return parts;
 }
 
-function kindOf(entry: Dirent, full: string): EntryKind {
+/**
+ * The kind of a directory entry, from the listing alone (no stat per file). A regular file is a
+ * `file` whatever its permission bits: "executable" is a git mode, recorded in a commit; on disk
+ * the bits depend on the file system and core.fileMode, and no stage publishes them.
+ */
+function kindOf(entry: Dirent): EntryKind {
   if (entry.isSymbolicLink()) return "symlink";
   if (entry.isDirectory()) return "tree";
-  if (!entry.isFile()) return "other";
-  return (lstatSync(full).mode & 0o111) !== 0 ? "executable" : "file";
+  return entry.isFile() ? "file" : "other";
 }
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO"]);
@@ -61,9 +65,13 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     if (!parts || !isFolder(parts)) return undefined;
     const full = path.join(base, ...parts);
     try {
-      return readdirSync(full, { withFileTypes: true })
-        .map((e) => ({ name: e.name, kind: kindOf(e, path.join(full, e.name)) }))
+      const list = readdirSync(full, { withFileTypes: true })
+        .map((e) => ({ name: e.name, kind: kindOf(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // A listing tells which entries are real folders: walking down needs no stat per folder.
+      const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
+      for (const e of list) folders.set(prefix + e.name, e.kind === "tree");
+      return list;
     } catch (error) {
       if (MISSING.has((error as { code?: string }).code ?? "")) return undefined;
       throw error;
@@ -72,6 +80,7 @@ export function fsSource(dir: string, root = dir): RegistrySource {
   return {
     root,
     dir: base,
+    location: { kind: "fs", dir: base },
     async readFile(rel) {
       const parts = segments(rel);
       if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return undefined;

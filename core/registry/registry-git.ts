@@ -1,6 +1,6 @@
 import type { GitObjectReader, GitTreeEntry } from "./git-objects.types.ts";
 import { segments } from "./registry-fs.ts";
-import type { RegistrySource, SourceEntry } from "./source.types.ts";
+import type { RegistrySource, SourceEntry, SourceLocation } from "./source.types.ts";
 
 interface Tree {
   entries: SourceEntry[];
@@ -21,6 +21,7 @@ export function gitSource(
   commit: string,
   registryPath: string,
   root = `${registryPath}@${commit.slice(0, 12)}`,
+  location?: SourceLocation,
 ): RegistrySource {
   const base = registryPath === "." ? "" : registryPath.replace(/\/+$/, "");
   const trees = new Map<string, Promise<Tree | undefined>>();
@@ -53,6 +54,7 @@ export function gitSource(
   return {
     root,
     commit,
+    ...(location ? { location } : {}),
     async readFile(path) {
       const parts = segments(path);
       if (!parts || parts.length === 0) return undefined;

@@ -12,6 +12,11 @@ export interface SourceEntry {
   kind: EntryKind;
 }
 
+/** A source another thread can open again: a folder, or a registry path in one commit. */
+export type SourceLocation =
+  | { kind: "fs"; dir: string }
+  | { kind: "git"; repository: string; commit: string; path: string };
+
 /**
  * Where a registry's files come from: a commit of a git repository, a folder, an in-memory map in
  * tests. Paths are relative to the registry root and use `/`. No source follows a symbolic link.
@@ -19,8 +24,10 @@ export interface SourceEntry {
 export interface RegistrySource {
   /** How to name the registry in messages, e.g. "registry" or "registry@abc1234". */
   readonly root: string;
-  /** The folder on disk, for sources that are one (lets validation use worker threads). */
+  /** The folder on disk, for sources that are one. */
   readonly dir?: string;
+  /** How another thread opens the same source (lets validation use worker threads). */
+  readonly location?: SourceLocation;
   /** The commit read, for sources over git. */
   readonly commit?: string;
   /**

@@ -5,12 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { checkLayout } from "../../core/registry/check-layout.ts";
 import { gitBatch } from "../../core/registry/git-batch.ts";
+import { loadRegistry } from "../../core/registry/load-registry.ts";
+import { openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { gitSource } from "../../core/registry/registry-git.ts";
 import type { RegistrySource } from "../../core/registry/source.types.ts";
@@ -75,9 +78,15 @@ test("fs and git sources: the same kinds, the same findings, nothing read throug
     const reader = gitBatch(root);
     try {
       const fromGit = await judge(gitSource(reader, git(["rev-parse", "HEAD"]), "registry"));
+      // "executable" is a git mode: on disk, permission bits are the file system's, never published.
+      assert.deepEqual(fromGit.found, EXPECTED);
+      assert.deepEqual(fromGit.accepted, ["good: 1.0.0 / 1.0.0", "linked:  / "]);
+      assert.deepEqual(
+        fs.found,
+        EXPECTED.filter((f) => f !== "LAYOUT_NOT_REGULAR plugins/good/versions/1.2.0.json"),
+      );
+      assert.deepEqual(fs.accepted, ["good: 1.0.0,1.2.0 / 1.0.0", "linked:  / "]);
       for (const result of [fs, fromGit]) {
-        assert.deepEqual(result.found, EXPECTED);
-        assert.deepEqual(result.accepted, ["good: 1.0.0 / 1.0.0", "linked:  / "]);
         assert.equal(result.link, undefined, "a symlinked file reads as missing");
         assert.equal(result.through, undefined, "nothing is read through a symlinked folder");
         assert.deepEqual(result.listed, []);
@@ -104,6 +113,34 @@ test("fs source: a FIFO is a special file, never opened (a read would hang)", as
       layout.findings.map((f) => `${f.code} ${f.file}`),
       ["LAYOUT_NOT_REGULAR plugins/pp/versions/1.0.0.json"],
     );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a commit validates the same on worker threads (each with its own git process) as on one", async () => {
+  const root = mkdtempSync(join(tmpdir(), "git-workers-"));
+  try {
+    cpSync(fileURLToPath(new URL("../fixtures/registries/broken", import.meta.url)), join(root, "registry"), {
+      recursive: true,
+    });
+    const git = (args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+    git(["init", "-q"]);
+    git(["add", "-A"]);
+    git(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "all"]);
+    const load = async (workers: number) => {
+      const opened = await openRegistry(join(root, "registry"));
+      try {
+        assert.equal(opened.source.location?.kind, "git");
+        return await loadRegistry(opened.source, { workers, parallelThreshold: 1 });
+      } finally {
+        opened.close();
+      }
+    };
+    const one = await load(1);
+    const two = await load(2);
+    assert.deepEqual(two.findings, one.findings);
+    assert.ok(one.findings.some((f) => f.code === "DEPENDENCY_CYCLE"));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
