@@ -1,4 +1,4 @@
-import type { GitObjectReader, GitTreeEntry } from "../core/registry/git-objects.types.ts";
+import { type GitObjectReader, type GitTree, listedTree } from "../core/registry/git-objects.types.ts";
 import type { GitHubApi } from "./github.ts";
 
 /**
@@ -8,11 +8,11 @@ import type { GitHubApi } from "./github.ts";
  * read as a file, unlike the contents API, which follows links and lists submodules as files).
  */
 export function apiGitObjects(api: GitHubApi): GitObjectReader {
-  const trees = new Map<string, Promise<GitTreeEntry[] | undefined>>();
-  const tree = (oid: string): Promise<GitTreeEntry[] | undefined> => {
+  const trees = new Map<string, Promise<GitTree | undefined>>();
+  const tree = (oid: string): Promise<GitTree | undefined> => {
     let pending = trees.get(oid);
     if (!pending) {
-      pending = api.tree(oid);
+      pending = api.tree(oid).then((list) => list && listedTree(list));
       trees.set(oid, pending);
     }
     return pending;
@@ -22,15 +22,12 @@ export function apiGitObjects(api: GitHubApi): GitObjectReader {
       let oid = await api.commitTree(commit);
       for (const name of path === "" ? [] : path.split("/")) {
         if (oid === undefined) return undefined;
-        const entry = (await tree(oid))?.find((e) => e.name === name);
+        const entry = (await tree(oid))?.find(name);
         oid = entry?.kind === "tree" ? entry.oid : undefined;
       }
       return oid;
     },
-    tree: async (oid) => {
-      const entries = await tree(oid);
-      return entries && [...entries];
-    },
+    tree,
     blob: (oid) => api.blob(oid),
   };
 }

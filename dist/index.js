@@ -43103,7 +43103,16 @@ function fsSource(dir, root = dir) {
       }
     },
     list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
-    entries
+    entries,
+    async kind(rel) {
+      const parts = segments(rel);
+      if (!parts) return void 0;
+      if (parts.length === 0) return "tree";
+      if (!isFolder(parts.slice(0, -1))) return void 0;
+      const info2 = lstatSync(path.join(base, ...parts), { throwIfNoEntry: false });
+      if (!info2) return void 0;
+      return info2.isSymbolicLink() ? "symlink" : info2.isDirectory() ? "tree" : info2.isFile() ? "file" : "other";
+    }
   };
 }
 
@@ -43178,15 +43187,19 @@ async function checkLayout(source, options = {}) {
     if (entry.name === CONFIG_FILE) expect(entry, "file", CONFIG_FILE, findings);
     else if (entry.name === PLUGINS_DIR) {
       if (expect(entry, "tree", PLUGINS_DIR, findings))
-        pluginEntries = await source.entries(PLUGINS_DIR) ?? [];
+        pluginEntries = await pluginsToWalk(source, options.plugins);
     } else if (trusted && trusted.length > 0 && entry.name === trusted[0])
       await walkTrustedRoot(source, entry, trusted, findings);
     else findings.push(unexpected(entry.name, entry.name, "not part of the registry layout; remove it"));
   }
-  conflicts(PLUGINS_DIR, pluginEntries, findings);
-  const wanted = options.plugins ? new Set(options.plugins) : void 0;
+  const seen = /* @__PURE__ */ new Set();
+  for (const { name } of pluginEntries) {
+    if (seen.has(name))
+      findings.push(finding("LAYOUT_CASE_CONFLICT", join2(PLUGINS_DIR, name), `'${name}' is listed twice`));
+    seen.add(name);
+  }
   const plugins = await Promise.all(
-    pluginEntries.filter((e) => !wanted || wanted.has(e.name)).map(async (entry) => {
+    pluginEntries.map(async (entry) => {
       const file = join2(PLUGINS_DIR, entry.name);
       if (!isPluginName(entry.name)) {
         findings.push(
@@ -43198,6 +43211,16 @@ async function checkLayout(source, options = {}) {
     })
   );
   return { findings, plugins: plugins.filter((p) => p !== void 0) };
+}
+async function pluginsToWalk(source, names) {
+  if (!names) return await source.entries(PLUGINS_DIR) ?? [];
+  const found = await Promise.all(
+    [...new Set(names)].map(async (name) => {
+      const kind = segments(name)?.length === 1 ? await source.kind(join2(PLUGINS_DIR, name)) : void 0;
+      return kind ? { name, kind } : void 0;
+    })
+  );
+  return found.filter((e) => e !== void 0).sort((a, b) => a.name < b.name ? -1 : 1);
 }
 async function walkTrustedRoot(source, entry, path3, findings) {
   let current = entry;
@@ -43321,7 +43344,7 @@ var bestMatches = /* @__PURE__ */ new WeakMap();
 
 // core/registry/cycles.ts
 function findCycles(plugins) {
-  const byName = new Map(
+  const byName2 = new Map(
     plugins.map((p) => [p.name, { ...p, versions: p.validVersions.map((version) => ({ version })) }])
   );
   const edges = /* @__PURE__ */ new Map();
@@ -43330,7 +43353,7 @@ function findCycles(plugins) {
     edges.set(
       plugin.name,
       deps.filter((d) => !d.optional).filter((d) => {
-        const target = byName.get(d.name);
+        const target = byName2.get(d.name);
         const parsed = parseConstraint(d.version_constraint).value;
         return target && parsed && bestMatch(target.versions, parsed, true) !== void 0;
       }).map((d) => d.name)
@@ -43350,7 +43373,7 @@ function findCycles(plugins) {
         if (!reported.has(key)) {
           reported.add(key);
           const first = [...cycle].sort()[0];
-          const latest = byName.get(first)?.latest;
+          const latest = byName2.get(first)?.latest;
           const index = latest?.dependencies.findIndex((d) => cycle.includes(d.name)) ?? 0;
           const start = cycle.indexOf(first);
           const ordered = [...cycle.slice(start), ...cycle.slice(0, start), first];
@@ -44118,6 +44141,11 @@ function git(cwd, args) {
 import { execFileSync, spawn } from "node:child_process";
 
 // core/registry/git-objects.types.ts
+function listedTree(list) {
+  const byName2 = /* @__PURE__ */ new Map();
+  for (const e of list) if (!byName2.has(e.name)) byName2.set(e.name, e);
+  return { find: (name) => byName2.get(name), entries: () => [...list] };
+}
 function kindOfMode(mode) {
   switch (mode.replace(/^0+/, "")) {
     case "100644":
@@ -44167,6 +44195,9 @@ function gitBatch(cwd) {
     return pending;
   };
   let buffer = Buffer.alloc(0);
+  let pendingChunks = [];
+  let pendingBytes = 0;
+  let needed = 0;
   let closed = false;
   let flushing = false;
   const failAll = (error2) => {
@@ -44179,7 +44210,15 @@ function gitBatch(cwd) {
   child.on("close", () => failAll(new Error("git cat-file exited")));
   child.stdin.on("error", failAll);
   child.stdout.on("data", (chunk2) => {
-    buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
+    if (needed > 0) {
+      pendingChunks.push(chunk2);
+      pendingBytes += chunk2.length;
+      if (pendingBytes < needed) return;
+      buffer = Buffer.concat(pendingChunks, pendingBytes);
+      pendingChunks = [];
+      pendingBytes = 0;
+      needed = 0;
+    } else buffer = buffer.length === 0 ? chunk2 : Buffer.concat([buffer, chunk2]);
     for (; ; ) {
       const eol = buffer.indexOf(10);
       if (eol < 0) return;
@@ -44191,8 +44230,15 @@ function gitBatch(cwd) {
       }
       const [oid = "", type, size] = header.split(" ");
       const length = Number(size);
-      if (buffer.length < eol + 1 + length + 1) return;
-      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
+      if (buffer.length < eol + 1 + length + 1) {
+        needed = eol + 1 + length + 1;
+        pendingChunks = [buffer];
+        pendingBytes = buffer.length;
+        buffer = Buffer.alloc(0);
+        return;
+      }
+      const body = buffer.subarray(eol + 1, eol + 1 + length);
+      const data = type === "tree" ? Buffer.from(body) : body;
       buffer = buffer.subarray(eol + 1 + length + 1);
       next()?.resolve({ oid, type, data });
     }
@@ -44228,7 +44274,7 @@ function gitBatch(cwd) {
     async tree(oid) {
       if (!HEX.test(oid)) return void 0;
       const object = await read(oid);
-      return object?.type === "tree" ? treeEntries(object.data, oid.length / 2) : void 0;
+      return object?.type === "tree" ? lazyTree(object.data, oid.length / 2) : void 0;
     },
     async blob(oid) {
       if (!HEX.test(oid)) return void 0;
@@ -44258,32 +44304,63 @@ function treeEntries(tree, hashBytes2 = 20) {
   }
   return entries;
 }
+function lazyTree(data, hashBytes2 = 20) {
+  let parsed;
+  let byName2;
+  return {
+    find(name) {
+      if (byName2) return byName2.get(name);
+      const target = Buffer.from(name, "utf8");
+      let i = 0;
+      while (i < data.length) {
+        const space = data.indexOf(32, i);
+        const nul = data.indexOf(0, space);
+        if (space < 0 || nul < 0 || nul + 1 + hashBytes2 > data.length) return void 0;
+        if (nul - space - 1 === target.length && data.compare(target, 0, target.length, space + 1, nul) === 0)
+          return {
+            name,
+            kind: kindOfMode(data.toString("latin1", i, space)),
+            oid: data.toString("hex", nul + 1, nul + 1 + hashBytes2)
+          };
+        i = nul + 1 + hashBytes2;
+      }
+      return void 0;
+    },
+    entries() {
+      if (!parsed) {
+        parsed = treeEntries(data, hashBytes2);
+        byName2 = /* @__PURE__ */ new Map();
+        for (const e of parsed) if (!byName2.has(e.name)) byName2.set(e.name, e);
+      }
+      return [...parsed];
+    }
+  };
+}
 
 // core/registry/registry-git.ts
+var byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 function gitSource(reader, commit, registryPath, root = `${registryPath}@${commit.slice(0, 12)}`, location2) {
   const base = registryPath === "." ? "" : registryPath.replace(/\/+$/, "");
   const trees = /* @__PURE__ */ new Map();
-  const load = async (oid) => {
-    const list = oid ? await reader.tree(oid) : void 0;
-    if (!list) return void 0;
-    list.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    return {
-      entries: list.map((e) => ({ name: e.name, kind: e.kind })),
-      byName: new Map(list.map((e) => [e.name, e]))
-    };
-  };
+  const listed = /* @__PURE__ */ new Set();
   const treeOf = (parts) => {
     const key = parts.join("/");
     let pending = trees.get(key);
     if (!pending) {
-      pending = parts.length === 0 ? reader.treeAt(commit, base).then(load) : treeOf(parts.slice(0, -1)).then((parent) => {
-        const entry = parent?.byName.get(parts.at(-1));
-        return entry?.kind === "tree" ? load(entry.oid) : void 0;
-      });
+      pending = parts.length > 0 && listed.has(parts.slice(0, -1).join("/")) ? treeOf(parts.slice(0, -1)).then((parent) => {
+        const entry = parent?.find(parts.at(-1));
+        return entry?.kind === "tree" ? reader.tree(entry.oid) : void 0;
+      }) : reader.treeAt(commit, [base, ...parts].filter((p) => p !== "").join("/")).then((oid) => oid ? reader.tree(oid) : void 0);
       trees.set(key, pending);
     }
     return pending;
   };
+  const listing = async (parts) => {
+    const tree = await treeOf(parts);
+    if (tree) listed.add(parts.join("/"));
+    return tree?.entries();
+  };
+  const entryAt = async (parts) => (await treeOf(parts.slice(0, -1)))?.find(parts.at(-1));
   return {
     root,
     commit,
@@ -44291,17 +44368,24 @@ function gitSource(reader, commit, registryPath, root = `${registryPath}@${commi
     async readFile(path3) {
       const parts = segments(path3);
       if (!parts || parts.length === 0) return void 0;
-      const entry = (await treeOf(parts.slice(0, -1)))?.byName.get(parts.at(-1));
+      const entry = await entryAt(parts);
       if (entry?.kind !== "file" && entry?.kind !== "executable") return void 0;
       return reader.blob(entry.oid);
     },
     async list(dir) {
       const parts = segments(dir);
-      return parts ? (await treeOf(parts))?.entries.map((e) => e.name) ?? [] : [];
+      return parts ? ((await listing(parts))?.map((e) => e.name) ?? []).sort() : [];
     },
     async entries(dir) {
       const parts = segments(dir);
-      return parts ? (await treeOf(parts))?.entries : void 0;
+      const list = parts ? await listing(parts) : void 0;
+      return list?.map((e) => ({ name: e.name, kind: e.kind })).sort(byName);
+    },
+    async kind(path3) {
+      const parts = segments(path3);
+      if (!parts) return void 0;
+      if (await treeOf(parts)) return "tree";
+      return parts.length === 0 ? void 0 : (await entryAt(parts))?.kind;
     }
   };
 }
@@ -45705,7 +45789,7 @@ function apiGitObjects(api) {
   const tree = (oid) => {
     let pending = trees.get(oid);
     if (!pending) {
-      pending = api.tree(oid);
+      pending = api.tree(oid).then((list) => list && listedTree(list));
       trees.set(oid, pending);
     }
     return pending;
@@ -45715,15 +45799,12 @@ function apiGitObjects(api) {
       let oid = await api.commitTree(commit);
       for (const name of path3 === "" ? [] : path3.split("/")) {
         if (oid === void 0) return void 0;
-        const entry = (await tree(oid))?.find((e) => e.name === name);
+        const entry = (await tree(oid))?.find(name);
         oid = entry?.kind === "tree" ? entry.oid : void 0;
       }
       return oid;
     },
-    tree: async (oid) => {
-      const entries = await tree(oid);
-      return entries && [...entries];
-    },
+    tree,
     blob: (oid) => api.blob(oid)
   };
 }
@@ -50408,7 +50489,7 @@ function identityCell(artifact) {
   if (!signer) return "";
   if (signer.kind === "key")
     return `${markdownCode(`${signer.fingerprint.slice(0, 23)}\u2026`)} (${markdownText(signer.algorithm)})`;
-  return `${markdownText(signer.identity)} (${markdownText(signer.issuer)})`;
+  return `${markdownCode(signer.identity)} (${markdownCode(signer.issuer)})`;
 }
 function row(version, findings) {
   const pluginDir = version.file.replace(/versions\/[^/]+$/, "");

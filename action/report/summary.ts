@@ -58,7 +58,8 @@ function identityCell(artifact: ArtifactRow | undefined): string {
   if (!signer) return "";
   if (signer.kind === "key")
     return `${markdownCode(`${signer.fingerprint.slice(0, 23)}…`)} (${markdownText(signer.algorithm)})`;
-  return `${markdownText(signer.identity)} (${markdownText(signer.issuer)})`;
+  // Code spans: an identity is a URL to read exactly, and GitHub links nothing inside one.
+  return `${markdownCode(signer.identity)} (${markdownCode(signer.issuer)})`;
 }
 
 function row(version: VersionReport, findings: Finding[]): string[] {

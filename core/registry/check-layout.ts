@@ -130,28 +130,50 @@ export async function checkLayout(
     if (entry.name === CONFIG_FILE) expect(entry, "file", CONFIG_FILE, findings);
     else if (entry.name === PLUGINS_DIR) {
       if (expect(entry, "tree", PLUGINS_DIR, findings))
-        pluginEntries = (await source.entries(PLUGINS_DIR)) ?? [];
+        pluginEntries = await pluginsToWalk(source, options.plugins);
     } else if (trusted && trusted.length > 0 && entry.name === trusted[0])
       await walkTrustedRoot(source, entry, trusted, findings);
     else findings.push(unexpected(entry.name, entry.name, "not part of the registry layout; remove it"));
   }
-  conflicts(PLUGINS_DIR, pluginEntries, findings);
-  const wanted = options.plugins ? new Set(options.plugins) : undefined;
+  // Only exact duplicates over plugins/: plugin names are lowercase ASCII, so two of them never
+  // fold together; a name that could (`Foo`) is refused as not a plugin name already.
+  const seen = new Set<string>();
+  for (const { name } of pluginEntries) {
+    if (seen.has(name))
+      findings.push(finding("LAYOUT_CASE_CONFLICT", join(PLUGINS_DIR, name), `'${name}' is listed twice`));
+    seen.add(name);
+  }
   const plugins = await Promise.all(
-    pluginEntries
-      .filter((e) => !wanted || wanted.has(e.name))
-      .map(async (entry) => {
-        const file = join(PLUGINS_DIR, entry.name);
-        if (!isPluginName(entry.name)) {
-          findings.push(
-            unexpected(file, entry.name, "not a plugin name: 2 to 50 lowercase letters, digits and '-'"),
-          );
-          return undefined;
-        }
-        return expect(entry, "tree", file, findings) ? walkPlugin(source, entry.name, findings) : undefined;
-      }),
+    pluginEntries.map(async (entry) => {
+      const file = join(PLUGINS_DIR, entry.name);
+      if (!isPluginName(entry.name)) {
+        findings.push(
+          unexpected(file, entry.name, "not a plugin name: 2 to 50 lowercase letters, digits and '-'"),
+        );
+        return undefined;
+      }
+      return expect(entry, "tree", file, findings) ? walkPlugin(source, entry.name, findings) : undefined;
+    }),
   );
   return { findings, plugins: plugins.filter((p) => p !== undefined) };
+}
+
+/**
+ * The entries of plugins/ to judge: all of them, or (the gate) only the named ones, each looked
+ * up alone so a pull request's cost does not grow with the registry.
+ */
+async function pluginsToWalk(
+  source: RegistrySource,
+  names: readonly string[] | undefined,
+): Promise<SourceEntry[]> {
+  if (!names) return (await source.entries(PLUGINS_DIR)) ?? [];
+  const found = await Promise.all(
+    [...new Set(names)].map(async (name) => {
+      const kind = segments(name)?.length === 1 ? await source.kind(join(PLUGINS_DIR, name)) : undefined;
+      return kind ? { name, kind } : undefined;
+    }),
+  );
+  return found.filter((e) => e !== undefined).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 async function walkTrustedRoot(

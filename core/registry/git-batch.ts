@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { GIT_ENV } from "./git.ts";
-import { type GitObjectReader, type GitTreeEntry, kindOfMode } from "./git-objects.types.ts";
+import { type GitObjectReader, type GitTree, type GitTreeEntry, kindOfMode } from "./git-objects.types.ts";
 
 /** One object read from the repository. */
 export interface GitObject {
@@ -65,6 +65,10 @@ export function gitBatch(cwd: string): GitBatch {
     return pending;
   };
   let buffer: Buffer = Buffer.alloc(0);
+  // Chunks of an object still arriving, joined once it is whole (a large tree comes in many).
+  let pendingChunks: Buffer[] = [];
+  let pendingBytes = 0;
+  let needed = 0;
   let closed = false;
   let flushing = false;
   const failAll = (error: Error) => {
@@ -77,7 +81,15 @@ export function gitBatch(cwd: string): GitBatch {
   child.on("close", () => failAll(new Error("git cat-file exited")));
   child.stdin.on("error", failAll);
   child.stdout.on("data", (chunk: Buffer) => {
-    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    if (needed > 0) {
+      pendingChunks.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < needed) return;
+      buffer = Buffer.concat(pendingChunks, pendingBytes);
+      pendingChunks = [];
+      pendingBytes = 0;
+      needed = 0;
+    } else buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
     for (;;) {
       const eol = buffer.indexOf(10);
       if (eol < 0) return;
@@ -89,9 +101,16 @@ export function gitBatch(cwd: string): GitBatch {
       }
       const [oid = "", type, size] = header.split(" ");
       const length = Number(size);
-      if (buffer.length < eol + 1 + length + 1) return;
-      // A copy: a cached tree must not keep the whole chunk it arrived in alive.
-      const data = Buffer.from(buffer.subarray(eol + 1, eol + 1 + length));
+      if (buffer.length < eol + 1 + length + 1) {
+        needed = eol + 1 + length + 1;
+        pendingChunks = [buffer];
+        pendingBytes = buffer.length;
+        buffer = Buffer.alloc(0);
+        return;
+      }
+      // Trees are cached: a copy, so one does not keep the whole chunk it arrived in alive.
+      const body = buffer.subarray(eol + 1, eol + 1 + length);
+      const data = type === "tree" ? Buffer.from(body) : body;
       buffer = buffer.subarray(eol + 1 + length + 1);
       next()?.resolve({ oid, type: type as GitObject["type"], data });
     }
@@ -125,7 +144,7 @@ export function gitBatch(cwd: string): GitBatch {
     async tree(oid) {
       if (!HEX.test(oid)) return undefined;
       const object = await read(oid);
-      return object?.type === "tree" ? treeEntries(object.data, oid.length / 2) : undefined;
+      return object?.type === "tree" ? lazyTree(object.data, oid.length / 2) : undefined;
     },
     async blob(oid) {
       if (!HEX.test(oid)) return undefined;
@@ -160,4 +179,41 @@ export function treeEntries(tree: Buffer, hashBytes = 20): GitTreeEntry[] {
     i = nul + 1 + hashBytes;
   }
   return entries;
+}
+
+/**
+ * A tree read from its bytes: `find` scans for one name without decoding the others (the
+ * `plugins/` tree of a large registry has tens of thousands), `entries` decodes all, once.
+ */
+export function lazyTree(data: Buffer, hashBytes = 20): GitTree {
+  let parsed: GitTreeEntry[] | undefined;
+  let byName: Map<string, GitTreeEntry> | undefined;
+  return {
+    find(name) {
+      if (byName) return byName.get(name);
+      const target = Buffer.from(name, "utf8");
+      let i = 0;
+      while (i < data.length) {
+        const space = data.indexOf(32, i);
+        const nul = data.indexOf(0, space);
+        if (space < 0 || nul < 0 || nul + 1 + hashBytes > data.length) return undefined;
+        if (nul - space - 1 === target.length && data.compare(target, 0, target.length, space + 1, nul) === 0)
+          return {
+            name,
+            kind: kindOfMode(data.toString("latin1", i, space)),
+            oid: data.toString("hex", nul + 1, nul + 1 + hashBytes),
+          };
+        i = nul + 1 + hashBytes;
+      }
+      return undefined;
+    },
+    entries() {
+      if (!parsed) {
+        parsed = treeEntries(data, hashBytes);
+        byName = new Map();
+        for (const e of parsed) if (!byName.has(e.name)) byName.set(e.name, e);
+      }
+      return [...parsed];
+    },
+  };
 }

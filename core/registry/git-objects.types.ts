@@ -8,6 +8,20 @@ export interface GitTreeEntry {
   oid: string;
 }
 
+/** A tree object: one entry found by name, or all of them (in the tree's order). */
+export interface GitTree {
+  /** The first entry named `name` (a well-formed tree has one). */
+  find(name: string): GitTreeEntry | undefined;
+  entries(): GitTreeEntry[];
+}
+
+/** A GitTree over parsed entries (the first of duplicate names wins, as in `find` over bytes). */
+export function listedTree(list: readonly GitTreeEntry[]): GitTree {
+  const byName = new Map<string, GitTreeEntry>();
+  for (const e of list) if (!byName.has(e.name)) byName.set(e.name, e);
+  return { find: (name) => byName.get(name), entries: () => [...list] };
+}
+
 /**
  * Reads a repository's objects by id: the port behind the git RegistrySource. Implemented over
  * `git cat-file --batch` (core/registry/git-batch.ts) and over GitHub's git database REST API
@@ -17,8 +31,8 @@ export interface GitTreeEntry {
 export interface GitObjectReader {
   /** The id of the tree at `path` ("" is the root) of `commit`; undefined when that is not a tree. */
   treeAt(commit: string, path: string): Promise<string | undefined>;
-  /** The entries of a tree object, undefined when there is no such tree. */
-  tree(oid: string): Promise<GitTreeEntry[] | undefined>;
+  /** A tree object, undefined when there is no such tree. */
+  tree(oid: string): Promise<GitTree | undefined>;
   /** The bytes of a blob object, undefined when there is no such blob. */
   blob(oid: string): Promise<Uint8Array | undefined>;
 }

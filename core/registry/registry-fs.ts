@@ -103,6 +103,21 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     },
     list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
     entries,
+    async kind(rel) {
+      const parts = segments(rel);
+      if (!parts) return undefined;
+      if (parts.length === 0) return "tree";
+      if (!isFolder(parts.slice(0, -1))) return undefined;
+      const info = lstatSync(path.join(base, ...parts), { throwIfNoEntry: false });
+      if (!info) return undefined;
+      return info.isSymbolicLink()
+        ? "symlink"
+        : info.isDirectory()
+          ? "tree"
+          : info.isFile()
+            ? "file"
+            : "other";
+    },
   };
 }
 
@@ -130,5 +145,11 @@ export function memorySource(files: Record<string, string | Uint8Array>, root = 
     },
     list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
     entries,
+    async kind(rel) {
+      const parts = segments(rel);
+      if (!parts) return undefined;
+      if (Object.hasOwn(files, parts.join("/"))) return "file";
+      return (await entries(rel)) ? "tree" : undefined;
+    },
   };
 }

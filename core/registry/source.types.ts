@@ -42,4 +42,6 @@ export interface RegistrySource {
    * a folder ("" is the registry root).
    */
   entries(dir: string): Promise<SourceEntry[] | undefined>;
+  /** The kind of the entry at `path` ("" is the registry root), undefined when there is none. */
+  kind(path: string): Promise<EntryKind | undefined>;
 }
