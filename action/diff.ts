@@ -1,3 +1,4 @@
+import { RegistryError } from "../core/errors.ts";
 import type { FileChange } from "../core/governance/governance.types.ts";
 import { git } from "../core/registry/git.ts";
 import type { GitHubApi } from "./github.ts";
@@ -6,10 +7,9 @@ import type { GitHubApi } from "./github.ts";
 export const API_FILES_CAP = 3000;
 
 /** The changed-file list could not be read whole: the gate fails rather than judge part of a PR. */
-export class ChangesIncompleteError extends Error {
-  readonly code = "CHANGES_INCOMPLETE";
+export class ChangesIncompleteError extends RegistryError<"CHANGES_INCOMPLETE"> {
   constructor(message: string) {
-    super(message);
+    super("CHANGES_INCOMPLETE", message);
     this.name = "ChangesIncompleteError";
   }
 }
@@ -105,7 +105,8 @@ export async function pullRequestChanges(
     return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
   }
   if (!api) {
-    throw new Error(
+    throw new RegistryError(
+      "USAGE",
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`,
     );
   }

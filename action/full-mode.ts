@@ -1,9 +1,10 @@
+import { append } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { openRegistry } from "../core/registry/open-registry.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
-import { artifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
 import { isValid, type Ports, sortFindings } from "./pr-mode.ts";
@@ -56,7 +57,7 @@ async function check(
       source,
       settings.tufCachePath,
     );
-    findings.push(...root.findings);
+    append(findings, root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
   for (const v of all) {
@@ -66,7 +67,7 @@ async function check(
       file: registryFile(settings.registryPath, v.file),
     };
     if (settings.verifyArtifacts) {
-      const result = await verifyArtifact(
+      const result = await downloadAndVerify(
         {
           plugin: v.plugin,
           version: v.version,
@@ -77,7 +78,7 @@ async function check(
         },
         ctx,
       );
-      findings.push(...result.findings);
+      append(findings, result.findings);
       row.artifact = result.row;
     }
     versions.push(row);

@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { append } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { standingApprovals } from "../core/governance/approvals.ts";
 import { registryFile } from "../core/governance/classify.ts";
@@ -8,7 +9,7 @@ import { type GitBatch, gitBatch } from "../core/registry/git-batch.ts";
 import { gitSource } from "../core/registry/registry-git.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
-import { artifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
@@ -103,11 +104,11 @@ async function verifyNewArtifacts(
       base,
       settings.tufCachePath,
     );
-    findings.push(...root.findings);
+    append(findings, root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
   for (const job of jobs) {
-    const result = await verifyArtifact(
+    const result = await downloadAndVerify(
       {
         plugin: job.plugin,
         version: job.version,
@@ -118,7 +119,7 @@ async function verifyNewArtifacts(
       },
       ctx,
     );
-    findings.push(...result.findings);
+    append(findings, result.findings);
     rows.set(job.file, result.row);
   }
   return { findings, rows };

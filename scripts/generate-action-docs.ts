@@ -3,9 +3,9 @@
  * `<!-- action-docs:end -->`) from action.yml, so the two never drift. `--check` exits 1 when
  * the README is stale (the test runs this). Run: node scripts/generate-action-docs.ts
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { cell, formatMarkdown, replaceSection } from "./markdown-section.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const START = "<!-- action-docs:start -->";
@@ -55,8 +55,6 @@ export function readSection(yml: string, section: "inputs" | "outputs"): Field[]
   return fields;
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|");
-
 /** The generated markdown for the README. */
 export function renderActionDocs(yml: string): string {
   const inputs = readSection(yml, "inputs");
@@ -98,24 +96,14 @@ export function renderActionDocs(yml: string): string {
 
 /** The README with its Action section replaced. */
 export function updateReadme(readme: string, docs: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} … ${END} markers.`);
-  return `${readme.slice(0, start + START.length)}\n${docs}\n${readme.slice(end)}`;
-}
-
-/** Formats markdown the way `npm test` checks it (biome), so the generated README passes lint. */
-function formatMarkdown(text: string): string {
-  const biome = `${root}node_modules/.bin/biome`;
-  const r = spawnSync(biome, ["format", "--stdin-file-path=README.md"], { input: text, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`biome format failed: ${r.stderr}`);
-  return r.stdout;
+  return replaceSection(readme, START, END, docs, "README.md");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const readme = readFileSync(`${root}README.md`, "utf8");
   const next = formatMarkdown(
     updateReadme(readme, renderActionDocs(readFileSync(`${root}action.yml`, "utf8"))),
+    "README.md",
   );
   if (process.argv.includes("--check")) {
     if (next !== readme) {

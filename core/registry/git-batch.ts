@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { GIT_ENV } from "./git.ts";
+import { GIT_ENV, GitError } from "./git.ts";
 import { type GitObjectReader, type GitTree, type GitTreeEntry, kindOfMode } from "./git-objects.types.ts";
 
 /** One object read from the repository. */
@@ -78,7 +78,7 @@ export function gitBatch(cwd: string): GitBatch {
     queue.length = 0;
   };
   child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file exited")));
+  child.on("close", () => failAll(new GitError("git cat-file exited")));
   child.stdin.on("error", failAll);
   child.stdout.on("data", (chunk: Buffer) => {
     if (needed > 0) {
@@ -116,7 +116,7 @@ export function gitBatch(cwd: string): GitBatch {
     }
   });
   const read = (spec: string): Promise<GitObject | undefined> => {
-    if (closed) return Promise.reject(new Error("git cat-file is closed"));
+    if (closed) return Promise.reject(new GitError("git cat-file is closed"));
     if (/[\n\r\0]/.test(spec)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       queue.push({ resolve, reject });

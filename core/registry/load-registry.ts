@@ -1,13 +1,14 @@
 import { availableParallelism } from "node:os";
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { validateConfig, validateEntry } from "../validate/validate-documents.ts";
+import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile } from "./layout.ts";
 import type { RegistrySource } from "./source.types.ts";
-import { type PluginListing, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
@@ -76,8 +77,8 @@ export async function loadRegistry(
     source,
     config?.sigstore_trusted_root !== undefined ? { trustedRoot: config.sigstore_trusted_root } : {},
   );
-  findings.push(...layout.findings);
-  const listings: PluginListing[] = layout.plugins.map((p) => ({
+  append(findings, layout.findings);
+  const listings: PluginFiles[] = layout.plugins.map((p) => ({
     name: p.name,
     versionFiles: p.versions,
     bundles: p.bundles,
@@ -107,7 +108,7 @@ export async function loadRegistry(
         return;
       }
       const result = validateEntry(bytes, file, l.name);
-      findings.push(...result.findings);
+      append(findings, result.findings);
       if (result.value) entries.set(l.name, result.value);
     }),
   );
@@ -131,7 +132,7 @@ export async function loadRegistry(
     : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
   for (const result of results) {
-    findings.push(...result.findings);
+    append(findings, result.findings);
     stats.manifests += result.manifests;
     const entry = entries.get(result.name);
     if (entry)
@@ -142,7 +143,7 @@ export async function loadRegistry(
         versions: result.versions,
       });
   }
-  findings.push(...findCycles(results));
+  append(findings, findCycles(results));
   stats.plugins = listings.length;
   for (const f of findings) {
     if (f.severity === "error") stats.errors++;
@@ -167,8 +168,8 @@ async function loadConfig(
     );
     return undefined;
   }
-  const result = validateConfig(bytes, CONFIG_FILE);
-  findings.push(...result.findings);
+  const result = validateRegistryConfig(bytes, CONFIG_FILE);
+  append(findings, result.findings);
   return result.value;
 }
 

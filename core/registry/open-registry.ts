@@ -1,4 +1,5 @@
 import path from "node:path";
+import { RegistryError } from "../errors.ts";
 import { git } from "./git.ts";
 import { gitBatch } from "./git-batch.ts";
 import { fsSource } from "./registry-fs.ts";
@@ -26,12 +27,12 @@ export interface OpenedRegistry {
 }
 
 /** Thrown when a registry cannot be opened as asked (a usage problem, not a finding). */
-export class OpenRegistryError extends Error {
-  readonly code: "REGISTRY_NOT_IN_COMMIT" | "NOT_A_GIT_WORK_TREE" | "UNKNOWN_REVISION";
-  constructor(code: OpenRegistryError["code"], message: string) {
-    super(message);
+export class OpenRegistryError extends RegistryError<
+  "REGISTRY_NOT_IN_COMMIT" | "NOT_A_GIT_WORK_TREE" | "UNKNOWN_REVISION"
+> {
+  constructor(code: "REGISTRY_NOT_IN_COMMIT" | "NOT_A_GIT_WORK_TREE" | "UNKNOWN_REVISION", message: string) {
+    super(code, message);
     this.name = "OpenRegistryError";
-    this.code = code;
   }
 }
 
