@@ -1,7 +1,18 @@
 import { RegistryError } from "../core/errors.ts";
 import type { FileChange } from "../core/governance/governance.types.ts";
-import { git } from "./git.ts";
+import { git } from "../core/registry/git.ts";
 import type { GitHubApi } from "./github.ts";
+
+/** GitHub's pull-request file listing stops at this many files. */
+export const API_FILES_CAP = 3000;
+
+/** The changed-file list could not be read whole: the gate fails rather than judge part of a PR. */
+export class ChangesIncompleteError extends RegistryError<"CHANGES_INCOMPLETE"> {
+  constructor(message: string) {
+    super("CHANGES_INCOMPLETE", message);
+    this.name = "ChangesIncompleteError";
+  }
+}
 
 /**
  * The files a pull request changes, as `git diff --name-status base...head` (the merge base to
@@ -51,6 +62,34 @@ export function apiChanges(
 }
 
 /**
+ * The PR's file list from the REST API, or an error: never a part of it. The listing is of the
+ * PR's current head, so the head must be the event's before and after listing; it stops at 3,000
+ * files, so a PR with that many is refused; and it must hold exactly `changed_files` distinct
+ * files, so a page lost or cut short fails the gate instead of hiding a change.
+ */
+async function apiFileList(api: GitHubApi, prNumber: number, headSha: string): Promise<FileChange[]> {
+  const moved = (sha: string) =>
+    new ChangesIncompleteError(
+      `The pull request's head is ${sha.slice(0, 12)}, not ${headSha.slice(0, 12)}: its file list belongs to another commit. The gate runs again for the new head.`,
+    );
+  const before = await api.pullRequest(prNumber);
+  if (before.headSha !== headSha) throw moved(before.headSha);
+  if (before.changedFiles >= API_FILES_CAP)
+    throw new ChangesIncompleteError(
+      `The pull request changes ${before.changedFiles} files; GitHub lists at most ${API_FILES_CAP}. Check out with fetch-depth: 0 so the gate diffs the commits itself.`,
+    );
+  const files = await api.listPullRequestFiles(prNumber);
+  const distinct = new Set(files.map((f) => f.filename)).size;
+  if (files.length !== before.changedFiles || distinct !== files.length)
+    throw new ChangesIncompleteError(
+      `GitHub listed ${distinct} distinct files of ${before.changedFiles} changed: the list is incomplete. Re-run the gate, or check out with fetch-depth: 0.`,
+    );
+  const after = await api.pullRequest(prNumber);
+  if (after.headSha !== headSha) throw moved(after.headSha);
+  return apiChanges(files);
+}
+
+/**
  * The PR's changes from git when both commits are present (`local`), else from the REST API's file list
  * (a shallow checkout). Returns where the list came from, for the job log.
  */
@@ -71,5 +110,5 @@ export async function pullRequestChanges(
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`,
     );
   }
-  return { changes: apiChanges(await api.listPullRequestFiles(prNumber)), from: "api" };
+  return { changes: await apiFileList(api, prNumber, headSha), from: "api" };
 }

@@ -31,6 +31,12 @@ interface PullRequestPayload {
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
+/**
+ * Events whose payload is a pull request the gate judges. `pull_request_review` re-runs the gate
+ * when a review is submitted or dismissed, so a maintainer's approval takes effect.
+ */
+const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target", "pull_request_review"]);
+
 function sha(value: unknown, what: string): string {
   if (typeof value !== "string" || !SHA.test(value))
     throw new RegistryError("EVENT_INVALID", `The event payload's ${what} is not a commit SHA.`);
@@ -46,7 +52,7 @@ export async function readEvent(
   eventPath: string | undefined,
 ): Promise<PullRequestEvent | FullEvent> {
   const payload = eventPath ? (JSON.parse(await readFile(eventPath, "utf8")) as Record<string, unknown>) : {};
-  if (eventName === "pull_request" || eventName === "pull_request_target") {
+  if (PULL_REQUEST_EVENTS.has(eventName)) {
     const pr = payload.pull_request as PullRequestPayload | undefined;
     if (!pr)
       throw new RegistryError(

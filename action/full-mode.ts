@@ -2,8 +2,8 @@ import { append, passes, sortFindings } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
-import { fsSource } from "../core/registry/registry-fs.ts";
-import type { RegistryConfig } from "../core/registry.types.ts";
+import { openRegistry } from "../core/registry/open-registry.ts";
+import type { RegistrySource } from "../core/registry/source.types.ts";
 import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
@@ -14,15 +14,31 @@ import { trustedRootFor } from "./trusted-root.ts";
 /**
  * Push and schedule mode: validate the whole registry at the checked commit and re-check every
  * artifact's checksum and signature, so an artifact whose bytes changed after merge (R5) is
- * reported.
+ * reported. The registry is read from the git objects of that commit (the working tree of the
+ * checkout is never read: attributes and links apply there), like `build` reads what it publishes.
  */
 export async function checkFull(
   settings: Settings,
   event: FullEvent,
   ports: Ports = {},
 ): Promise<GateReport> {
-  // The checkout of a push or schedule is merged code: read it from disk, fast for large registries.
-  const source = fsSource(`${settings.workspace}/${settings.registryPath}`, settings.registryPath);
+  const opened = await openRegistry(`${settings.workspace}/${settings.registryPath}`, {
+    ...(event.sha !== "HEAD" ? { rev: event.sha } : {}),
+    display: settings.registryPath,
+  });
+  try {
+    return await check(settings, ports, opened.source, opened.commit ?? event.sha);
+  } finally {
+    opened.close();
+  }
+}
+
+async function check(
+  settings: Settings,
+  ports: Ports,
+  source: RegistrySource,
+  sha: string,
+): Promise<GateReport> {
   const loaded = await loadRegistry(source);
   const snapshot = loaded.snapshot;
   const findings: Finding[] = loaded.findings.map((f) => ({
@@ -75,6 +91,6 @@ export async function checkFull(
     findings: sorted,
     versions,
     changedPlugins: [],
-    sha: event.sha,
+    sha,
   };
 }

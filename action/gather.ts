@@ -8,6 +8,7 @@ import type {
 } from "../core/governance/governance.types.ts";
 import { loadJson } from "../core/json/load-json.ts";
 import type { Manifest } from "../core/manifest.types.ts";
+import type { LayoutOptions } from "../core/registry/check-layout.ts";
 import { classifyPath as layoutPath } from "../core/registry/layout.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../core/registry.types.ts";
@@ -30,6 +31,8 @@ export interface Gathered {
   ctx: GovernanceContext;
   /** The base commit's config.json (governance data is never read from the PR). */
   config?: RegistryConfig;
+  /** The head's config.json as far as it parses: only to know which trusted root the layout allows. */
+  headConfig?: Partial<RegistryConfig>;
   newVersions: NewVersion[];
   /** Registry-relative files the PR adds or modifies that core validation checks (config, entries, manifests, bundles). */
   toValidate: string[];
@@ -133,7 +136,10 @@ export async function gather(
   base: RegistrySource,
   head: RegistrySource,
 ): Promise<Gathered> {
-  const config = await json<RegistryConfig>(base, "config.json");
+  const [config, headConfig] = await Promise.all([
+    json<RegistryConfig>(base, "config.json"),
+    json<Partial<RegistryConfig>>(head, "config.json"),
+  ]);
   const names = touchedPlugins(registryPath, changes);
   const results = await Promise.all(
     names.map((name) => pluginChange(name, changes, base, head, registryPath)),
@@ -157,7 +163,27 @@ export async function gather(
       baseNames,
     },
     ...(config ? { config } : {}),
+    ...(headConfig ? { headConfig } : {}),
     newVersions: results.flatMap((r) => r.newVersions),
     toValidate,
   };
+}
+
+/**
+ * What of the head's layout a PR is judged on: the registry root (always; it is one listing) and
+ * every plugin folder a changed path lies in, including a path that is the plugin folder itself
+ * (a folder replaced by a symbolic link or a submodule).
+ */
+export function layoutScope(
+  registryPath: string,
+  changes: readonly FileChange[],
+  headConfig: Partial<RegistryConfig> | undefined,
+): LayoutOptions {
+  const prefix = registryPath === "." || registryPath === "" ? "plugins/" : `${registryPath}/plugins/`;
+  const plugins = new Set<string>();
+  for (const change of changes) {
+    if (change.path.startsWith(prefix)) plugins.add(change.path.slice(prefix.length).split("/")[0] as string);
+  }
+  const trustedRoot = headConfig?.sigstore_trusted_root;
+  return { plugins: [...plugins], ...(typeof trustedRoot === "string" ? { trustedRoot } : {}) };
 }

@@ -1,30 +1,55 @@
 import { Octokit } from "@octokit/rest";
+import type { Review } from "../core/governance/approvals.ts";
+import { type GitTreeEntry, kindOfMode } from "../core/registry/git-objects.types.ts";
 
 /** The hidden marker that identifies the gate's sticky comment. */
 export const COMMENT_MARKER = "<!-- finfocus-registry-gate -->";
 
-/** The REST calls the gate makes, behind one port so tests can point it at a loopback server. */
+/** An account as the API reports it. */
+export interface ApiUser {
+  id: number;
+  login: string;
+  type?: string;
+}
+
+/** An issue comment as the API reports it. */
+export interface ApiComment {
+  id: number;
+  body?: string;
+  user: ApiUser | null;
+}
+
+/** The REST and GraphQL calls the gate makes, behind one port so tests point it at a loopback server. */
 export interface GitHubApi {
+  /** The pull request's current head and how many files it changes. */
+  pullRequest(prNumber: number): Promise<{ headSha: string; changedFiles: number }>;
   listPullRequestFiles(
     prNumber: number,
   ): Promise<{ filename: string; status: string; previous_filename?: string }[]>;
-  /** Reads one file at a commit (raw bytes), undefined when absent. */
-  readFile(path: string, ref: string): Promise<Uint8Array | undefined>;
-  /** Lists a directory at a commit (names only), [] when absent. */
-  listDir(path: string, ref: string): Promise<string[]>;
-  /**
-   * Creates the sticky comment, or updates the existing one: the first comment by a bot account
-   * that carries the marker. Never creates a second one.
-   */
-  upsertComment(
-    prNumber: number,
-    body: string,
-    createIfMissing: boolean,
-  ): Promise<{ id?: number; action: "created" | "updated" | "skipped" }>;
+  listReviews(prNumber: number): Promise<Review[]>;
+  /** Who the token is (GraphQL `viewer`: works for GITHUB_TOKEN, app and personal tokens alike). */
+  viewer(): Promise<ApiUser>;
+  listComments(prNumber: number): Promise<ApiComment[]>;
+  createComment(prNumber: number, body: string): Promise<number>;
+  updateComment(commentId: number, body: string): Promise<void>;
+  /** The root tree of a commit (git database API), undefined when there is no such commit. */
+  commitTree(sha: string): Promise<string | undefined>;
+  /** A tree's entries; throws when GitHub truncated the listing. */
+  tree(sha: string): Promise<GitTreeEntry[] | undefined>;
+  blob(sha: string): Promise<Uint8Array | undefined>;
 }
 
 function isStatus(error: unknown, status: number): boolean {
   return (error as { status?: unknown }).status === status;
+}
+
+async function orMissing<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isStatus(error, 404) || isStatus(error, 422)) return undefined;
+    throw error;
+  }
 }
 
 /** The real API over Octokit; `baseUrl` is GITHUB_API_URL (github.com or GHES). */
@@ -37,6 +62,10 @@ export function gitHubApi(token: string, baseUrl: string, repository: string): G
     request: { retries: 0 },
   });
   return {
+    async pullRequest(prNumber) {
+      const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: prNumber });
+      return { headSha: data.head.sha, changedFiles: data.changed_files };
+    },
     async listPullRequestFiles(prNumber) {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
         owner,
@@ -50,48 +79,67 @@ export function gitHubApi(token: string, baseUrl: string, repository: string): G
         ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}),
       }));
     },
-    async readFile(path, ref) {
-      try {
-        const response = await octokit.rest.repos.getContent({
-          owner,
-          repo,
-          path,
-          ref,
-          mediaType: { format: "raw" },
-        });
-        const data = response.data as unknown;
-        if (typeof data === "string") return new TextEncoder().encode(data);
-        if (data instanceof ArrayBuffer) return new Uint8Array(data);
-        return undefined;
-      } catch (error) {
-        if (isStatus(error, 404)) return undefined;
-        throw error;
-      }
+    async listReviews(prNumber) {
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+        owner,
+        repo,
+        pull_number: prNumber,
+        per_page: 100,
+      });
+      return reviews.map((r) => ({
+        id: r.id,
+        user: r.user ? { id: r.user.id, login: r.user.login } : null,
+        state: r.state,
+        commit_id: r.commit_id,
+        submitted_at: r.submitted_at ?? null,
+      }));
     },
-    async listDir(path, ref) {
-      try {
-        const response = await octokit.rest.repos.getContent({ owner, repo, path, ref });
-        return Array.isArray(response.data) ? response.data.map((e) => e.name).sort() : [];
-      } catch (error) {
-        if (isStatus(error, 404)) return [];
-        throw error;
-      }
+    async viewer() {
+      const result = await octokit.graphql<{ viewer: { databaseId: number; login: string } }>(
+        "query { viewer { databaseId login } }",
+      );
+      return { id: result.viewer.databaseId, login: result.viewer.login };
     },
-    async upsertComment(prNumber, body, createIfMissing) {
+    async listComments(prNumber) {
       const comments = await octokit.paginate(octokit.rest.issues.listComments, {
         owner,
         repo,
         issue_number: prNumber,
         per_page: 100,
       });
-      const mine = comments.find((c) => c.user?.type === "Bot" && (c.body ?? "").includes(COMMENT_MARKER));
-      if (mine) {
-        await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-        return { id: mine.id, action: "updated" };
-      }
-      if (!createIfMissing) return { action: "skipped" };
-      const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body });
-      return { id: created.data.id, action: "created" };
+      return comments.map((c) => ({
+        id: c.id,
+        ...(c.body !== undefined ? { body: c.body } : {}),
+        user: c.user ? { id: c.user.id, login: c.user.login, type: c.user.type } : null,
+      }));
+    },
+    async createComment(prNumber, body) {
+      const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body });
+      return data.id;
+    },
+    async updateComment(commentId, body) {
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
+    },
+    async commitTree(sha) {
+      return orMissing(
+        async () => (await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha })).data.tree.sha,
+      );
+    },
+    async tree(sha) {
+      const data = await orMissing(
+        async () => (await octokit.rest.git.getTree({ owner, repo, tree_sha: sha })).data,
+      );
+      if (!data) return undefined;
+      if (data.truncated)
+        throw new Error(`GitHub truncated the listing of tree ${sha}: check out with fetch-depth: 0`);
+      return data.tree.map((e) => ({ name: e.path ?? "", kind: kindOfMode(e.mode ?? ""), oid: e.sha ?? "" }));
+    },
+    async blob(sha) {
+      const data = await orMissing(
+        async () => (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha })).data,
+      );
+      if (!data) return undefined;
+      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
     },
   };
 }

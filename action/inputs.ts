@@ -16,6 +16,11 @@ export interface Settings {
   token: string;
   /** Input `comment`: auto (when the token can write), always (even with no findings), never. */
   comment: CommentMode;
+  /**
+   * Input `comment-author`: whose marked comment the gate updates. `auto` (default) asks the API
+   * who the token is; else the login of the token's account (e.g. `github-actions[bot]`).
+   */
+  commentAuthor: string;
   /** Input `verify-artifacts`: download each new version's artifact and verify it. */
   verifyArtifacts: boolean;
   /** Input `max-download-mb`, in bytes. */
@@ -85,6 +90,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     registryPath: registryPath || ".",
     token,
     comment: choice("comment", ["auto", "always", "never"], "auto"),
+    commentAuthor: core.getInput("comment-author").trim() || "auto",
     verifyArtifacts: bool("verify-artifacts", true),
     maxDownloadBytes: Math.floor(mb * 1024 * 1024),
     failOn: choice("fail-on", ["error", "warning"], "error"),

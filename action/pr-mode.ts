@@ -1,22 +1,24 @@
+import * as core from "@actions/core";
 import { append, passes, sortFindings } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
+import { standingApprovals } from "../core/governance/approvals.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { checkGovernance } from "../core/governance/rules.ts";
 import type { Manifest } from "../core/manifest.types.ts";
+import { checkLayout } from "../core/registry/check-layout.ts";
+import { type GitBatch, gitBatch } from "../core/registry/git-batch.ts";
+import { gitSource } from "../core/registry/registry-git.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
-import type { RegistryConfig } from "../core/registry.types.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
 import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
-import { type Gathered, gather } from "./gather.ts";
-import { type GitObjectReader, gitBatch } from "./git-batch.ts";
+import { type Gathered, gather, layoutScope } from "./gather.ts";
 import type { GitHubApi } from "./github.ts";
 import type { Settings } from "./inputs.ts";
 import { withPositions } from "./positions.ts";
-import { apiRegistrySource } from "./registry-api.ts";
-import { gitRegistrySource } from "./registry-git.ts";
+import { apiGitObjects } from "./registry-api.ts";
 import type { GateReport, VersionReport } from "./report/report.types.ts";
 import { trustedRootFor } from "./trusted-root.ts";
 
@@ -26,23 +28,46 @@ export interface Ports {
   now?: () => Date;
 }
 
+/** Base and head as git sources: over the local object database, else over the REST git database API. */
 function sources(
   settings: Settings,
   event: PullRequestEvent,
   api: GitHubApi | undefined,
-  reader: GitObjectReader,
+  reader: GitBatch,
   local: boolean,
 ): { base: RegistrySource; head: RegistrySource } {
-  if (local || !api) {
-    return {
-      base: gitRegistrySource(reader, event.baseSha, settings.registryPath),
-      head: gitRegistrySource(reader, event.headSha, settings.registryPath),
-    };
-  }
+  const objects = local || !api ? reader : apiGitObjects(api);
   return {
-    base: apiRegistrySource(api, event.baseSha, settings.registryPath),
-    head: apiRegistrySource(api, event.headSha, settings.registryPath),
+    base: gitSource(objects, event.baseSha, settings.registryPath),
+    head: gitSource(objects, event.headSha, settings.registryPath),
   };
+}
+
+/**
+ * The governance findings, with maintainer approvals counted when a rule asks for a maintainer:
+ * the PR's reviews are read from the API only then, and a failure to read them counts none.
+ */
+async function governance(
+  gathered: Gathered,
+  event: PullRequestEvent,
+  api: GitHubApi | undefined,
+): Promise<Finding[]> {
+  const first = checkGovernance(gathered.ctx);
+  if (!api || !first.some((f) => f.code === "MAINTAINER_REQUIRED" || f.code === "NAME_SIMILAR")) return first;
+  try {
+    const approvedBy = standingApprovals(await api.listReviews(event.number), event.headSha);
+    if (approvedBy.length > 0)
+      core.info(
+        `Approvals on ${event.headSha.slice(0, 12)}: ${approvedBy.map((a) => `${a.login} (${a.id})`).join(", ")}`,
+      );
+    return checkGovernance({ ...gathered.ctx, approvedBy });
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    core.warning(
+      `The pull request's reviews could not be read (${status ? `HTTP ${status}` : (error as Error).message}): maintainer approvals are not counted.`,
+    );
+    return first;
+  }
 }
 
 async function verifyNewArtifacts(
@@ -113,11 +138,9 @@ async function check(
   event: PullRequestEvent,
   api: GitHubApi | undefined,
   ports: Ports,
-  reader: GitObjectReader,
+  reader: GitBatch,
 ): Promise<GateReport> {
-  const local = Boolean(
-    (await reader.read(`${event.baseSha}^{commit}`)) && (await reader.read(`${event.headSha}^{commit}`)),
-  );
+  const local = Boolean((await reader.commit(event.baseSha)) && (await reader.commit(event.headSha)));
   const { changes, from } = await pullRequestChanges(
     settings.workspace,
     event.baseSha,
@@ -128,15 +151,17 @@ async function check(
   );
   const { base, head } = sources(settings, event, api, reader, local);
   const gathered = await gather(settings.registryPath, event.author, changes, base, head);
+  // The head's layout where the PR touches it: the registry root and the touched plugins.
+  const layout = await checkLayout(head, layoutScope(settings.registryPath, changes, gathered.headConfig));
   const validated = await validateRegistryFiles(head, gathered.toValidate);
-  const validation = validated.findings.map((f) => ({
+  const validation = [...layout.findings, ...validated.findings].map((f) => ({
     ...f,
     file: registryFile(settings.registryPath, f.file),
   }));
-  const governance = checkGovernance(gathered.ctx);
+  const rules = await governance(gathered, event, api);
   const artifacts = await verifyNewArtifacts(gathered, validated.manifests, settings, base, head, ports);
   const findings = sortFindings(
-    await withPositions([...validation, ...governance, ...artifacts.findings], settings.registryPath, [
+    await withPositions([...validation, ...rules, ...artifacts.findings], settings.registryPath, [
       head,
       base,
     ]),

@@ -1,28 +1,33 @@
-import type { RegistrySource } from "../core/registry/source.types.ts";
+import { type GitObjectReader, type GitTree, listedTree } from "../core/registry/git-objects.types.ts";
 import type { GitHubApi } from "./github.ts";
 
 /**
- * A registry source over the REST contents API at one commit: the fallback when a shallow
- * checkout lacks the PR's commits. Like the git source, it only reads data.
+ * The repository's git objects over GitHub's git database API (commits, trees, blobs by id): the
+ * fallback when a shallow checkout lacks the PR's commits. The same git RegistrySource runs over
+ * it as over `git cat-file`, so modes are seen as they are (a symbolic link or submodule is never
+ * read as a file, unlike the contents API, which follows links and lists submodules as files).
  */
-export function apiRegistrySource(api: GitHubApi, commit: string, registryPath: string): RegistrySource {
-  const full = (path: string) => {
-    const clean = path.replace(/^\/+/, "").replace(/\/+$/, "");
-    if (registryPath === "." || registryPath === "") return clean;
-    return clean === "" ? registryPath : `${registryPath}/${clean}`;
+export function apiGitObjects(api: GitHubApi): GitObjectReader {
+  const trees = new Map<string, Promise<GitTree | undefined>>();
+  const tree = (oid: string): Promise<GitTree | undefined> => {
+    let pending = trees.get(oid);
+    if (!pending) {
+      pending = api.tree(oid).then((list) => list && listedTree(list));
+      trees.set(oid, pending);
+    }
+    return pending;
   };
-  const cache = new Map<string, Promise<Uint8Array | undefined>>();
   return {
-    root: `${registryPath}@${commit.slice(0, 12)}`,
-    readFile(path) {
-      if (path.split("/").includes("..")) return Promise.resolve(undefined);
-      let pending = cache.get(path);
-      if (!pending) {
-        pending = api.readFile(full(path), commit);
-        cache.set(path, pending);
+    async treeAt(commit, path) {
+      let oid = await api.commitTree(commit);
+      for (const name of path === "" ? [] : path.split("/")) {
+        if (oid === undefined) return undefined;
+        const entry = (await tree(oid))?.find(name);
+        oid = entry?.kind === "tree" ? entry.oid : undefined;
       }
-      return pending;
+      return oid;
     },
-    list: (dir) => api.listDir(full(dir), commit),
+    tree,
+    blob: (oid) => api.blob(oid),
   };
 }

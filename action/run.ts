@@ -1,5 +1,7 @@
+import { format } from "node:util";
 import * as core from "@actions/core";
 import { failing } from "../core/findings.ts";
+import { actionsLogText } from "../core/text/actions-log.ts";
 import { gateFetcher } from "./download.ts";
 import { readEvent } from "./event.ts";
 import { checkFull } from "./full-mode.ts";
@@ -9,11 +11,22 @@ import { checkPullRequest, type Ports } from "./pr-mode.ts";
 import { publish } from "./report/publish.ts";
 
 /**
+ * Routes what libraries print through `console` (ajv's warnings quote a plugin author's schema;
+ * others may quote server answers) to the log through the same filter as the Action's own text,
+ * so no line they print can be a workflow command.
+ */
+function guardConsole(): void {
+  const log = (...args: unknown[]) => core.info(actionsLogText(format(...args)));
+  for (const name of ["log", "info", "debug", "warn", "error", "trace"] as const) console[name] = log;
+}
+
+/**
  * The Action: read settings and the event, check the pull request (or, on push and schedule,
  * the whole registry), report. The single top-level catch turns an environment or usage
  * problem into a failed step with its code; findings never throw.
  */
 export async function run(): Promise<void> {
+  guardConsole();
   try {
     const settings = readSettings();
     const event = await readEvent(settings.eventName, settings.eventPath);
@@ -41,7 +54,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : String(error);
-    core.setFailed(`${typeof code === "string" ? `${code}: ` : ""}${message}`);
-    if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
+    core.setFailed(actionsLogText(`${typeof code === "string" ? `${code}: ` : ""}${message}`));
+    if (core.isDebug() && error instanceof Error && error.stack) core.debug(actionsLogText(error.stack));
   }
 }

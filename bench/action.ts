@@ -91,6 +91,7 @@ function settings(workspace: string): Settings {
     registryPath: "registry",
     token: "",
     comment: "never",
+    commentAuthor: "auto",
     verifyArtifacts: true,
     maxDownloadBytes: 10 * 1024 * 1024,
     failOn: "error",

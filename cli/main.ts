@@ -1,3 +1,4 @@
+import { terminalOutput } from "../core/text/terminal.ts";
 import packageJson from "../package.json" with { type: "json" };
 import type { CliIO } from "./command.types.ts";
 import { commands } from "./commands.ts";
@@ -39,16 +40,23 @@ async function dispatch(argv: string[], io: CliIO, invocation: Invocation): Prom
 
 /**
  * Runs one CLI invocation and returns its exit status: 0 ok, 1 refused or a check failed, 2
- * usage, network or I/O error. The single top-level catch lives here.
+ * usage, network or I/O error. The single top-level catch lives here, and the one guard on
+ * output: whatever a command writes (text quoting a manifest or a server's answer, JSON) passes
+ * `terminalOutput`, so no escape sequence but our own tagged ones reaches the terminal.
  */
 export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
-  const cli: CliIO = {
+  const raw: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
     ...io,
+  };
+  const cli: CliIO = {
+    ...raw,
+    stdout: (t) => raw.stdout(terminalOutput(t)),
+    stderr: (t) => raw.stderr(terminalOutput(t)),
   };
   const invocation: Invocation = { format: formatFromArgs(argv) };
   try {

@@ -1,4 +1,4 @@
-import { replaceInvisible } from "../core/text/invisible.ts";
+import { terminalStyle, terminalText } from "../core/text/terminal.ts";
 import type { CliIO, Format } from "./command.types.ts";
 
 /** Writes a command's result: JSON for scripts, text for people. */
@@ -8,17 +8,15 @@ export function output(io: CliIO, format: Format, value: unknown, text: () => st
 
 /**
  * Text from outside (author text, certificate names, file names, error messages) as printed on
- * a terminal: core's invisible characters (controls, bidi, zero-width) and line breaks are shown
- * escaped, never interpreted.
+ * a terminal: control, bidi and invisible characters are shown escaped, never interpreted. The
+ * rule is core's (core/text/terminal.ts), shared with the Action and the site's targets.
  */
-export function printable(text: string): string {
-  return replaceInvisible(text, {
-    inline: true,
-    render: (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  });
-}
+export const printable = terminalText;
 
-/** ANSI colour on a terminal, never with NO_COLOR. */
+/**
+ * ANSI colour on a terminal, never with NO_COLOR. Tagged as our own, so the output guard in
+ * main() lets it through while it escapes every other escape sequence.
+ */
 export function colour(io: CliIO, code: string, text: string): string {
-  return io.isTTY && !io.env.NO_COLOR ? `\x1b[${code}m${text}\x1b[0m` : text;
+  return io.isTTY && !io.env.NO_COLOR ? terminalStyle(code, text) : text;
 }

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { systemClock } from "../core/net/fetcher.types.ts";
+import { TERMINAL_RETURN } from "../core/text/terminal.ts";
 import { createHttpFetcher } from "../net/http-fetcher.ts";
 import {
   loadDiscoveryConfig,
@@ -11,7 +12,7 @@ import {
 import type { Approval, RunnerContext, RunnerEvent } from "../runner/context.ts";
 import { createContext, DEFAULT_REGISTRY_URL } from "../runner/create-context.ts";
 import type { CliIO, OptionsSpec, Values } from "./command.types.ts";
-import { colour } from "./output.ts";
+import { colour, printable } from "./output.ts";
 
 const GROUP = "Registry options";
 
@@ -169,12 +170,14 @@ async function prompt(approval: Approval, io: CliIO): Promise<boolean> {
 }
 
 function renderEvent(event: RunnerEvent, io: CliIO): void {
-  if (event.kind === "warning") io.stderr(`${colour(io, "33", "warning")}: ${event.message}\n`);
+  if (event.kind === "warning") io.stderr(`${colour(io, "33", "warning")}: ${printable(event.message)}\n`);
   else if (event.kind === "download" && io.isTTY) {
     const pct = event.total ? Math.floor((event.received / event.total) * 100) : undefined;
     const width = 24;
     const bar = pct === undefined ? "" : `[${"#".repeat((pct * width) / 100).padEnd(width)}] ${pct}%`;
-    io.stderr(`\r${event.plugin} ${bar} ${(event.received / 1024).toFixed(0)} KiB`);
+    io.stderr(
+      `${TERMINAL_RETURN}${printable(event.plugin)} ${bar} ${(event.received / 1024).toFixed(0)} KiB`,
+    );
     if (event.total && event.received >= event.total) io.stderr("\n");
   }
 }

@@ -1,15 +1,17 @@
 /**
- * `buildRegistry`: the generator's I/O around the pure core. Validate the registry (refusing to
- * publish one with errors), date its versions from git in one pass, build the model, render it,
- * write it incrementally, then hand the model to the site builder when one is given.
+ * `buildRegistry`: the generator's I/O around the pure core. Open the registry (the git objects
+ * of one commit when it lives in a git work tree: what is published is what was committed and
+ * reviewed), validate it (refusing to publish one with errors), date its versions from that
+ * commit's history in one pass, build the model, render it, write it incrementally, then hand the
+ * model to the site builder when one is given.
  */
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, lstatSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { passes } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
-import { fsSource } from "../core/registry/registry-fs.ts";
+import { type OpenedRegistry, openRegistry } from "../core/registry/open-registry.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import { buildModel } from "./model.ts";
 import type { ApiModel } from "./model.types.ts";
@@ -42,6 +44,10 @@ export interface BuildOptions {
   full?: boolean;
   /** The site's base path ("/" by default). */
   base?: string;
+  /** The commit to publish when the registry is inside a git work tree (default HEAD). */
+  rev?: string;
+  /** Publish the files on disk instead of a commit (local previews of uncommitted edits). */
+  worktree?: boolean;
 }
 
 export interface BuildResult {
@@ -52,16 +58,37 @@ export interface BuildResult {
   report?: WriteReport;
   /** Milliseconds per phase, for the CLI's summary and the benchmark. */
   timings: { load: number; model: number; write: number; site: number };
+  /** The commit published; absent when the files on disk were. */
+  commit?: string;
 }
 
-/** Builds the static API of the registry at `registryDir` into `outDir` (see the module comment). */
+/**
+ * Builds the static API of the registry at `registryDir` into `outDir` (see the module comment).
+ * Throws OpenRegistryError when the registry cannot be read as asked (see openRegistry).
+ */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
+  const opened = await openRegistry(options.registryDir, {
+    ...(options.rev !== undefined ? { rev: options.rev } : {}),
+    ...(options.worktree ? { worktree: true } : {}),
+    display: options.displayRoot ?? options.registryDir,
+  });
+  try {
+    const result = await build(options, opened);
+    return opened.commit ? { ...result, commit: opened.commit } : result;
+  } finally {
+    opened.close();
+  }
+}
+
+async function build(options: BuildOptions, opened: OpenedRegistry): Promise<BuildResult> {
   const timings = { load: 0, model: 0, write: 0, site: 0 };
   let t = performance.now();
-  const source = fsSource(options.registryDir, options.displayRoot ?? options.registryDir);
+  const { source, commit, repository } = opened;
   const [loaded, git] = await Promise.all([
     options.load ? options.load(source) : loadRegistry(source, { workers: availableParallelism() }),
-    readGitDates(options.registryDir),
+    commit && repository
+      ? readGitDates(repository.top, commit, repository.path)
+      : readGitDates(options.registryDir),
   ]);
   timings.load = performance.now() - t;
   const failed = !passes(loaded.findings);
@@ -73,27 +100,24 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   timings.model = performance.now() - t;
 
   t = performance.now();
-  // Copies are read synchronously: a thread-pool round trip per manifest costs more than the read.
+  // Manifests and bundles are copied from the source that was validated: from a commit, blob by
+  // blob; from disk, by the kernel, and only regular files (the layout refused links already).
   const registryRoot = path.resolve(options.registryDir);
-  const readCopy = async (file: string): Promise<Uint8Array | undefined> => {
+  const copyFile = (file: string, target: string): boolean => {
     const full = path.resolve(registryRoot, file);
-    if (!full.startsWith(registryRoot + path.sep)) return undefined;
-    try {
-      return readFileSync(full);
-    } catch {
-      return undefined;
-    }
-  };
-  const copyFile = (source: string, target: string): boolean => {
-    const full = path.resolve(registryRoot, source);
     if (!full.startsWith(registryRoot + path.sep)) return false;
+    if (!lstatSync(full, { throwIfNoEntry: false })?.isFile()) return false;
     copyFileSync(full, target);
     return true;
   };
-  const report = await writeTree(options.outDir, renderApi(model, readCopy), {
-    ignoreState: options.full === true,
-    copyFile,
-  });
+  const report = await writeTree(
+    options.outDir,
+    renderApi(model, (file) => source.readFile(file)),
+    {
+      ignoreState: options.full === true,
+      ...(commit === undefined ? { copyFile } : {}),
+    },
+  );
   timings.write = performance.now() - t;
 
   if (options.site) {

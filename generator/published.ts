@@ -1,24 +1,31 @@
 /**
- * Publication dates from git history, parsed from ONE `git log` run (see `GIT_LOG_ARGS`): for
+ * Publication dates from git history, parsed from ONE `git log` run (see `gitLogArgs`): for
  * each file, the commit time of the newest commit that added it, and the time of the newest commit
  * that touched the registry at all (a yank edits entry.json and adds nothing, hence no
  * `--diff-filter=A`: the additions are picked out here). Pure, so it is tested on text.
  */
 import { isoSeconds } from "./time.ts";
 
-/** `git log` arguments whose output `parseGitLog` reads (run inside the registry folder). */
-export const GIT_LOG_ARGS: readonly string[] = [
-  "-c",
-  "core.quotePath=false",
-  "log",
-  "-z",
-  "--no-renames",
-  "--format=%x1e%H %cI",
-  "--name-status",
-  "--relative",
-  "--",
-  ".",
-];
+/**
+ * `git log` arguments whose output `parseGitLog` reads: the history of `rev` (the commit being
+ * published, so dates agree with the files read from it) under `path`, the registry's folder
+ * relative to the folder git runs in; paths come out relative to the registry root.
+ */
+export function gitLogArgs(rev = "HEAD", path = "."): string[] {
+  return [
+    "-c",
+    "core.quotePath=false",
+    "log",
+    rev,
+    "-z",
+    "--no-renames",
+    "--format=%x1e%H %cI",
+    "--name-status",
+    path === "." ? "--relative" : `--relative=${path}/`,
+    "--",
+    path,
+  ];
+}
 
 export interface GitDates {
   /** File path relative to the registry root → ISO 8601 UTC time of the commit that added it. */
@@ -27,7 +34,7 @@ export interface GitDates {
   newest?: string;
 }
 
-/** Parses `git log` output produced with `GIT_LOG_ARGS` (newest commit first). */
+/** Parses `git log` output produced with `gitLogArgs` (newest commit first). */
 export function parseGitLog(text: string): GitDates {
   const published = new Map<string, string>();
   let newest: string | undefined;

@@ -4,6 +4,7 @@ import type { PullRequestEvent } from "../event.ts";
 import type { GitHubApi } from "../github.ts";
 import type { Settings } from "../inputs.ts";
 import { annotate } from "./annotations.ts";
+import { commentAuthor, upsertComment } from "./comment.ts";
 import type { GateReport } from "./report.types.ts";
 import { renderComment, renderSummary } from "./summary.ts";
 
@@ -31,8 +32,18 @@ async function postComment(
     return;
   }
   const create = settings.comment === "always" || report.findings.length > 0;
+  let author: Awaited<ReturnType<typeof commentAuthor>>;
   try {
-    const result = await api.upsertComment(event.number, body, create);
+    author = await commentAuthor(api, settings.commentAuthor);
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    core.warning(
+      `The token's identity could not be read (${status ? `HTTP ${status}` : (error as Error).message}), so the gate cannot tell its own comment from others: no comment was posted (set the comment-author input); the body is in ${settings.commentDir}.`,
+    );
+    return;
+  }
+  try {
+    const result = await upsertComment(api, event.number, body, create, author);
     core.info(`PR comment ${result.action}${result.id ? ` (id ${result.id})` : ""}.`);
   } catch (error) {
     const status = (error as { status?: number }).status;

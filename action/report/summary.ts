@@ -1,8 +1,8 @@
 import { codeInfo } from "../../core/codes/codes.ts";
 import type { Finding, FindingCode } from "../../core/findings.types.ts";
+import { markdownCode, markdownTable, markdownText } from "../../core/text/markdown.ts";
 import type { ArtifactRow } from "../artifacts.ts";
 import { COMMENT_MARKER } from "../github.ts";
-import { code, escapeMarkdown, table } from "./markdown.ts";
 import type { GateReport, VersionReport } from "./report.types.ts";
 
 /** Which summary column a finding belongs to, by its section in the code catalogue. */
@@ -32,8 +32,9 @@ function identityCell(artifact: ArtifactRow | undefined): string {
   const signer = artifact?.signer;
   if (!signer) return "";
   if (signer.kind === "key")
-    return `${code(`${signer.fingerprint.slice(0, 23)}…`)} (${escapeMarkdown(signer.algorithm)})`;
-  return `${escapeMarkdown(signer.identity)} (${escapeMarkdown(signer.issuer)})`;
+    return `${markdownCode(`${signer.fingerprint.slice(0, 23)}…`)} (${markdownText(signer.algorithm)})`;
+  // Code spans: an identity is a URL to read exactly, and GitHub links nothing inside one.
+  return `${markdownCode(signer.identity)} (${markdownCode(signer.issuer)})`;
 }
 
 function row(version: VersionReport, findings: Finding[]): string[] {
@@ -47,8 +48,8 @@ function row(version: VersionReport, findings: Finding[]): string[] {
   const all = [...schema, ...rules, ...artifact];
   const failed = all.some((f) => f.severity === "error");
   return [
-    escapeMarkdown(version.plugin),
-    escapeMarkdown(version.version),
+    markdownText(version.plugin),
+    markdownText(version.version),
     cell(schema),
     cell(rules),
     checksumCell(version.artifact),
@@ -60,7 +61,7 @@ function row(version: VersionReport, findings: Finding[]): string[] {
 
 function location(f: Finding): string {
   const where = f.line ? `${f.file}:${f.line}${f.column ? `:${f.column}` : ""}` : f.file;
-  return `${code(where)}${f.pointer ? ` ${code(f.pointer)}` : ""}`;
+  return `${markdownCode(where)}${f.pointer ? ` ${markdownCode(f.pointer)}` : ""}`;
 }
 
 /**
@@ -85,7 +86,7 @@ export function renderSummary(report: GateReport): string {
   if (report.versions.length > 0) {
     const header = ["plugin", "version", "schema", "rules", "checksum", "signature", "identity", "verdict"];
     parts.push(
-      table(
+      markdownTable(
         header,
         report.versions.map((v) => row(v, report.findings)),
       ),
@@ -96,7 +97,7 @@ export function renderSummary(report: GateReport): string {
     parts.push("### Findings", "");
     for (const f of report.findings) {
       const icon = f.severity === "error" ? "❌" : f.severity === "warning" ? "⚠️" : "ℹ️";
-      parts.push(`- ${icon} **${f.code}** ${location(f)}: ${escapeMarkdown(f.message)}`);
+      parts.push(`- ${icon} **${f.code}** ${location(f)}: ${markdownText(f.message)}`);
     }
     parts.push("");
   }

@@ -23,8 +23,11 @@ export const buildCommand = defineCommand({
   description: `Validates the registry and, when it has no errors, writes the static API, the FinFocus CLI's
 registry.json and the Atom feeds under --out, then the site when site/ is present. Only files
 whose bytes change are written; files of removed plugins or versions are deleted.
-SOURCE_DATE_EPOCH fixes the generation time. --format json prints
-{published, findings, stats, omitted}.`,
+SOURCE_DATE_EPOCH fixes the generation time. Inside a git work tree the registry is read from the
+commit --rev names (default HEAD): what is published is what was committed and reviewed, never
+the files on disk; --worktree publishes the files on disk instead (previews of uncommitted edits;
+a folder outside git is always read from disk). --format json prints
+{published, findings, stats, omitted, commit?}.`,
   options: {
     registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
     out: { type: "string", value: "DIR", default: "_site", help: "where the build goes" },
@@ -34,6 +37,12 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
       type: "boolean",
       help: "compare every file on disk instead of trusting <out>/.finfocus-build-state.json",
     },
+    rev: {
+      type: "string",
+      value: "REV",
+      help: "the commit to publish (default HEAD, inside a git work tree)",
+    },
+    worktree: { type: "boolean", help: "publish the files on disk, not a commit" },
   },
   exit: "0 built, 1 the registry has errors (nothing written), 2 usage or I/O error",
   async run({ values, format, io }) {
@@ -43,6 +52,8 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
     if (!(await stat(registryDir).catch(() => undefined))?.isDirectory()) {
       throw new UsageError(`no registry folder at ${display(registryDir)}: pass --registry DIR`);
     }
+    if (values.rev !== undefined && values.worktree === true)
+      throw new UsageError("--rev and --worktree exclude each other");
     const site = values["no-site"] ? undefined : await loadSiteBuilder();
     const started = performance.now();
     const result = await buildRegistry({
@@ -52,12 +63,15 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
       displayRoot: display(registryDir),
       base: values.base,
       full: values.full === true,
+      ...(values.rev !== undefined ? { rev: values.rev } : {}),
+      worktree: values.worktree === true,
       ...(site ? { site } : {}),
     });
+    const commit = result.commit ? { commit: result.commit } : {};
     const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
     const counts = countFindings(findings);
     if (!result.published || !result.report || !result.model) {
-      output(io, format, { published: false, findings, stats: { ...counts } }, () =>
+      output(io, format, { published: false, findings, stats: { ...counts }, ...commit }, () =>
         renderFindings(findings),
       );
       if (format === "text") {
@@ -82,12 +96,12 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
       for (const o of model.registryOmitted)
         io.stderr(`build: ${o.name} left out of registry.json: ${o.reason}\n`);
     }
-    output(io, format, { published: true, findings, stats, omitted: model.registryOmitted }, () =>
+    output(io, format, { published: true, findings, stats, omitted: model.registryOmitted, ...commit }, () =>
       [
         renderFindings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
-          `${site ? ", site built" : ""} (${stats.ms} ms)\n`,
+          `${site ? ", site built" : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,
       ].join(""),
     );
     return 0;

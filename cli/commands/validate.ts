@@ -6,6 +6,7 @@ import { append, passes, sortFindings } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
+import { openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
@@ -19,31 +20,48 @@ export const validateCommand = defineCommand({
   name: "validate",
   summary: "validate manifests, or a whole registry",
   args: "[PATHS…]",
-  description: `Validates plugin manifests. With no PATHS, the whole registry at --registry: config.json,
-every entry.json and every manifest in registry context. With PATHS, those files; files inside
-the registry are checked in registry context (dependencies, spec version, path).
---format json prints {valid, findings, stats}.`,
+  description: `Validates plugin manifests. With no PATHS, the whole registry at --registry: its layout,
+config.json, every entry.json and every manifest in registry context. Inside a git work tree the
+registry is read from the commit --rev names (default HEAD), as the gate and \`build\` read it,
+never from the files on disk; --worktree reads the files on disk instead (uncommitted edits; a
+folder outside git is always read from disk). With PATHS, those files on disk; files inside the
+registry are checked in registry context (dependencies, spec version, path).
+--format json prints {valid, findings, stats, commit?}.`,
   options: {
     registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
+    rev: { type: "string", value: "REV", help: "the commit to read (default HEAD, inside a git work tree)" },
+    worktree: { type: "boolean", help: "read the files on disk, not a commit" },
   },
   exit: "0 valid, 1 findings with errors, 2 usage or I/O error",
   async run({ values, positionals, format, io }) {
+    if (values.rev !== undefined && values.worktree === true)
+      throw new UsageError("--rev and --worktree exclude each other");
     const registryDir = path.resolve(io.cwd, values.registry);
     const display = (p: string): string => path.relative(io.cwd, p) || ".";
     const started = performance.now();
     let findings: Finding[];
     let stats: Record<string, number>;
+    let commit: string | undefined;
     if (positionals.length === 0) {
       if (!(await isDirectory(registryDir))) {
         throw new UsageError(
           `no registry folder at ${display(registryDir)}: pass --registry DIR or file paths`,
         );
       }
-      const result = await loadRegistry(fsSource(registryDir, display(registryDir)), {
-        workers: availableParallelism(),
+      // A registry in git is read from one commit; OpenRegistryError (exit 2) says why it cannot be.
+      const opened = await openRegistry(registryDir, {
+        ...(values.rev !== undefined ? { rev: values.rev } : {}),
+        worktree: values.worktree === true,
+        display: display(registryDir),
       });
-      findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
-      stats = { ...result.stats };
+      try {
+        const result = await loadRegistry(opened.source, { workers: availableParallelism() });
+        findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
+        stats = { ...result.stats };
+        commit = opened.commit;
+      } finally {
+        opened.close();
+      }
     } else {
       const checked = await validatePaths(positionals, registryDir, io);
       findings = checked.map((f) => ({ ...f, file: display(path.resolve(io.cwd, f.file)) }));
@@ -60,8 +78,8 @@ the registry are checked in registry context (dependencies, spec version, path).
     output(
       io,
       format,
-      { valid, findings: sortFindings(findings), stats },
-      () => renderFindings(findings) + summaryLine(valid, stats),
+      { valid, findings: sortFindings(findings), stats, ...(commit ? { commit } : {}) },
+      () => renderFindings(findings) + summaryLine(valid, stats, commit),
     );
     return valid ? 0 : 1;
   },
@@ -103,14 +121,15 @@ async function validatePaths(paths: string[], registryDir: string, io: CliIO): P
   return findings;
 }
 
-function summaryLine(valid: boolean, stats: Record<string, number>): string {
+function summaryLine(valid: boolean, stats: Record<string, number>, commit?: string): string {
   const plural = (n: number | undefined, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   const what =
     stats.plugins !== undefined
       ? `${plural(stats.plugins, "plugin")}, ${plural(stats.manifests, "manifest")}`
       : plural(stats.files, "file");
   const verdict = valid ? "valid" : "invalid";
-  return `${verdict}: ${what}, ${plural(stats.errors, "error")}, ${plural(stats.warnings, "warning")} (${stats.ms} ms)\n`;
+  const at = commit ? `, commit ${commit.slice(0, 12)}` : "";
+  return `${verdict}: ${what}, ${plural(stats.errors, "error")}, ${plural(stats.warnings, "warning")} (${stats.ms} ms${at})\n`;
 }
 
 async function isDirectory(p: string): Promise<boolean> {

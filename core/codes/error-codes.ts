@@ -155,6 +155,29 @@ export const ERROR_CODES = {
     exit: 2,
     meaning: "git failed while reading the repository (the gate reads commits with git)",
   },
+  CHANGES_INCOMPLETE: {
+    section: "general",
+    exit: 2,
+    meaning:
+      "the REST API could not list the pull request's files whole (3,000 files or more, a page lost, the head moved): the gate gives no verdict on part of a pull request; check out with `fetch-depth: 0`",
+  },
+  REGISTRY_NOT_IN_COMMIT: {
+    section: "general",
+    exit: 2,
+    meaning:
+      "the registry folder is not a folder in the commit read (`--rev`, default HEAD): commit it, or pass `--worktree` to read the files on disk",
+  },
+  UNKNOWN_REVISION: {
+    section: "general",
+    exit: 2,
+    meaning: "`--rev` (or the pushed commit) names no commit in the registry's repository",
+  },
+  NOT_A_GIT_WORK_TREE: {
+    section: "general",
+    exit: 2,
+    meaning:
+      "`--rev` was given for a registry folder that is not inside a git work tree: drop it to read the files",
+  },
   INTERNAL_ERROR: {
     section: "general",
     exit: 2,

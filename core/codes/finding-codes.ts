@@ -102,7 +102,8 @@ export const FINDING_CODES = {
   INVALID_VERSION: {
     section: "rules",
     severity: "error",
-    meaning: "`min_spec_version` above `spec_version`, or `max_spec_version` below it",
+    meaning:
+      "`min_spec_version` above `spec_version` or `max_spec_version` below it; or a version file named with no canonical SemVer without build metadata (`1.0.0+x.json`)",
   },
   SPEC_VERSION_INCOMPATIBLE: {
     section: "rules",
@@ -194,15 +195,46 @@ export const FINDING_CODES = {
   },
   ORPHAN_FILE: {
     section: "registry",
-    severity: "warning",
+    severity: "error",
+    meaning: "a Sigstore bundle without its manifest",
+  },
+  // The registry's layout (core/registry/check-layout.ts), judged in the gate, on push, in `validate` and `build`
+  LAYOUT_NOT_REGULAR: {
+    section: "registry",
+    severity: "error",
     meaning:
-      "a file in `versions/` that is neither a manifest nor a bundle (an error for a bundle without its manifest)",
+      "a symbolic link, a submodule (gitlink), an executable file (in git) or a special file where the layout expects a regular file or a folder (or the registry folder is not one): commit the file itself",
+  },
+  LAYOUT_UNEXPECTED: {
+    section: "registry",
+    severity: "error",
+    meaning:
+      "an entry the layout does not name: a stray file or folder, a folder named like a file (`1.0.0.json/`), `.gitattributes`, `.gitmodules`, a plugin folder not named like a plugin",
+  },
+  LAYOUT_CASE_CONFLICT: {
+    section: "registry",
+    severity: "error",
+    meaning:
+      "two names in one folder that differ only in case or Unicode normalization (`1.0.0-RC.1.json`, `1.0.0-rc.1.json`): a case-insensitive checkout keeps one",
   },
   // The pull-request gate and governance (core/governance, action/)
   VERSION_IMMUTABLE: {
     section: "governance",
     severity: "error",
-    meaning: "a merged `versions/*.json` (or its bundle) was changed or deleted: yank through `entry.json`",
+    meaning:
+      "a merged `versions/*.json` (or its bundle) was changed or deleted, or a bundle added to a published version (by SemVer precedence): yank through `entry.json`",
+  },
+  VERSION_EXISTS: {
+    section: "governance",
+    severity: "error",
+    meaning:
+      "a new version equals a published one (or another of the pull request) in SemVer precedence, e.g. `1.0.0+x` beside `1.0.0`",
+  },
+  ATTRIBUTES_FILE: {
+    section: "governance",
+    severity: "error",
+    meaning:
+      "the pull request adds or changes a `.gitattributes` in a folder above the registry: a checkout would convert registry files (eol, encoding, `ident`, filters)",
   },
   NOT_AN_OWNER: {
     section: "governance",
@@ -213,7 +245,7 @@ export const FINDING_CODES = {
     section: "governance",
     severity: "error",
     meaning:
-      "the change (owners, repository, signer pins, a raised security level, files outside `registry/plugins/`) needs a maintainer",
+      "needs a maintainer (author, or approving review on the head): owners, repository, signer pins (also a new plugin's), a raised security level or a first one above `community`",
   },
   OUTSIDE_REGISTRY: {
     section: "governance",
@@ -230,7 +262,7 @@ export const FINDING_CODES = {
     section: "governance",
     severity: "error",
     meaning:
-      "a new name is one edit away from an existing one: a maintainer decides (not raised for maintainers)",
+      "a new name is one edit away from an existing one: a maintainer decides (as author, or by an approving review on the head commit)",
   },
   TRUST_DOWNGRADE: {
     section: "governance",

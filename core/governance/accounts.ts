@@ -6,6 +6,17 @@ export function authorIsMaintainer(ctx: GovernanceContext): boolean {
   return ctx.maintainers.some((m) => m.github_id === ctx.author.id);
 }
 
+/**
+ * True when a maintainer grants what the pull request asks for: a maintainer (by numeric id, from
+ * the base config) wrote it, or approved its head commit in a review that still stands.
+ */
+export function maintainerApproved(ctx: GovernanceContext): boolean {
+  return (
+    authorIsMaintainer(ctx) ||
+    (ctx.approvedBy ?? []).some((a) => ctx.maintainers.some((m) => m.github_id === a.id))
+  );
+}
+
 /** True when an account list holds the id. Logins are ignored: they can be renamed and re-registered. */
 export function hasAccount(accounts: readonly Account[] | undefined, id: number): boolean {
   return (accounts ?? []).some((a) => a.github_id === id);

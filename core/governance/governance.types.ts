@@ -59,6 +59,11 @@ export interface GovernanceContext {
   plugins: readonly PluginChange[];
   /** Plugin names present in the base commit (for collisions). */
   baseNames: readonly string[];
+  /**
+   * Accounts whose approving review stands on the head commit (see `standingApprovals`). A
+   * maintainer among them grants what needs a maintainer (MAINTAINER_REQUIRED, NAME_SIMILAR).
+   */
+  approvedBy?: readonly { id: number; login: string }[];
 }
 
 /** One governance rule: pure, never throws, returns every problem it sees. */

@@ -2,6 +2,18 @@
 
 export const CONFIG_FILE = "config.json";
 export const PLUGINS_DIR = "plugins";
+export const ENTRY_FILE = "entry.json";
+export const VERSIONS_DIR = "versions";
+export const MANIFEST_SUFFIX = ".json";
+export const BUNDLE_SUFFIX = ".sigstore.json";
+
+/** A plugin's name, which is also its folder's name (schemas/entry.schema.json). */
+const PLUGIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** True when `name` can be a plugin's name (and so its folder's). */
+export function isPluginName(name: string): boolean {
+  return name.length >= 2 && name.length <= 50 && PLUGIN_NAME.test(name);
+}
 
 export const entryFile = (name: string): string => `${PLUGINS_DIR}/${name}/entry.json`;
 export const versionsDir = (name: string): string => `${PLUGINS_DIR}/${name}/versions`;

@@ -4,8 +4,9 @@ import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
+import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
-import { CONFIG_FILE, entryFile, PLUGINS_DIR, versionsDir } from "./layout.ts";
+import { CONFIG_FILE, entryFile } from "./layout.ts";
 import type { RegistrySource } from "./source.types.ts";
 import { type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
@@ -35,8 +36,9 @@ export interface LoadedRegistry {
 
 export interface LoadOptions {
   /**
-   * Threads to validate manifests on (default 1). Used for registries on disk with at least
-   * PARALLEL_THRESHOLD manifests; the main thread takes one share.
+   * Threads to validate manifests on (default 1). Used for sources another thread can open (a
+   * folder, a commit: `RegistrySource.location`) with at least PARALLEL_THRESHOLD manifests;
+   * the main thread takes one share.
    */
   workers?: number;
   /**
@@ -69,18 +71,26 @@ export async function loadRegistry(
   };
   const config = await loadConfig(source, read, findings);
 
-  // Listing only (no parsing) gives every plugin's versions, so each manifest is checked in one pass.
-  const listings = await Promise.all(
-    (await source.list(PLUGINS_DIR)).map((name) => listPlugin(source, name)),
+  // The layout walk (listings only, no parsing) judges every entry and gives every plugin's
+  // versions, so each manifest is checked in one pass; nothing it refuses is read.
+  const layout = await checkLayout(
+    source,
+    config?.sigstore_trusted_root !== undefined ? { trustedRoot: config.sigstore_trusted_root } : {},
   );
+  append(findings, layout.findings);
+  const listings: PluginFiles[] = layout.plugins.map((p) => ({
+    name: p.name,
+    versionFiles: p.versions,
+    bundles: p.bundles,
+  }));
   // Start worker threads now, so their start-up overlaps with reading the entries.
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
   const pool =
     threads > 1 &&
-    source.dir !== undefined &&
+    source.location !== undefined &&
     manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD)
-      ? new ValidationPool(source.dir, threads)
+      ? new ValidationPool(source.location, threads)
       : undefined;
   const entries = new Map<string, Entry>();
   await Promise.all(
@@ -161,16 +171,6 @@ async function loadConfig(
   const result = validateRegistryConfig(bytes, CONFIG_FILE);
   append(findings, result.findings);
   return result.value;
-}
-
-async function listPlugin(source: RegistrySource, name: string): Promise<PluginFiles> {
-  const listing: PluginFiles = { name, versionFiles: [], bundles: new Set(), others: [] };
-  for (const file of await source.list(versionsDir(name))) {
-    if (file.endsWith(".sigstore.json")) listing.bundles.add(file.slice(0, -".sigstore.json".length));
-    else if (file.endsWith(".json")) listing.versionFiles.push(file.slice(0, -".json".length));
-    else listing.others.push(file);
-  }
-  return listing;
 }
 
 function missing(file: string, code: Finding["code"], message: string): Finding {

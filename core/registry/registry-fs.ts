@@ -1,41 +1,122 @@
-import { readdirSync, readFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from "node:fs";
 import path from "node:path";
-import type { RegistrySource } from "./source.types.ts";
+import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
 
 /**
- * A registry in a folder on disk. Paths that try to leave the folder read as missing.
+ * A registry path split into its segments, or undefined when it could name something outside the
+ * registry or name one thing two ways (`..`, `.`, empty segments, backslashes, NUL).
+ */
+export function segments(rel: string): string[] | undefined {
+  const clean = rel.replace(/^\.\/+/, "").replace(/\/+$/, "");
+  if (clean === "" || clean === ".") return [];
+  const parts = clean.split("/");
+  if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0")))
+    return undefined;
+  return parts;
+}
+
+/**
+ * The kind of a directory entry, from the listing alone (no stat per file). A regular file is a
+ * `file` whatever its permission bits: "executable" is a git mode, recorded in a commit; on disk
+ * the bits depend on the file system and core.fileMode, and no stage publishes them.
+ */
+function kindOf(entry: Dirent): EntryKind {
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isDirectory()) return "tree";
+  return entry.isFile() ? "file" : "other";
+}
+
+const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO"]);
+
+/**
+ * A registry in a folder on disk, read with the same refusals as a git commit: a symbolic link is
+ * never followed (not as a file, not as a folder on the way to a file), FIFOs and devices are
+ * never opened for reading, and paths that try to leave the folder read as missing. The folder
+ * itself is the caller's choice and is taken as it is.
+ *
  * Reads are synchronous under the async interface: for tens of thousands of small files that is
  * an order of magnitude faster than fs/promises (no thread-pool round trips per file).
  */
 export function fsSource(dir: string, root = dir): RegistrySource {
   const base = path.resolve(dir);
-  const resolve = (rel: string): string | undefined => {
-    if (!rel.includes("..") && !rel.startsWith("/") && !rel.includes("\\")) return path.join(base, rel);
-    const full = path.resolve(base, rel);
-    return full === base || full.startsWith(base + path.sep) ? full : undefined;
+  // Folders known to be real folders all the way from the root (no symlink on the way).
+  const folders = new Map<string, boolean>([["", true]]);
+  const isFolder = (parts: readonly string[]): boolean => {
+    const rel = parts.join("/");
+    let known = folders.get(rel);
+    if (known === undefined) {
+      const info = lstatSync(path.join(base, rel), { throwIfNoEntry: false });
+      known = isFolder(parts.slice(0, -1)) && info?.isDirectory() === true;
+      folders.set(rel, known);
+    }
+    return known;
+  };
+  const entries = async (rel: string): Promise<SourceEntry[] | undefined> => {
+    const parts = segments(rel);
+    if (!parts || !isFolder(parts)) return undefined;
+    const full = path.join(base, ...parts);
+    try {
+      const list = readdirSync(full, { withFileTypes: true })
+        .map((e) => ({ name: e.name, kind: kindOf(e) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // A listing tells which entries are real folders: walking down needs no stat per folder.
+      const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
+      for (const e of list) folders.set(prefix + e.name, e.kind === "tree");
+      return list;
+    } catch (error) {
+      if (MISSING.has((error as { code?: string }).code ?? "")) return undefined;
+      throw error;
+    }
   };
   return {
     root,
     dir: base,
+    location: { kind: "fs", dir: base },
     async readFile(rel) {
-      const full = resolve(rel);
-      if (!full) return undefined;
+      const parts = segments(rel);
+      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return undefined;
+      let fd: number;
       try {
-        return readFileSync(full);
+        // O_NOFOLLOW: a symlink fails with ELOOP; O_NONBLOCK: a FIFO cannot hang the open.
+        fd = openSync(
+          path.join(base, ...parts),
+          constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+        );
       } catch (error) {
-        if (isMissing(error)) return undefined;
+        if (MISSING.has((error as { code?: string }).code ?? "")) return undefined;
         throw error;
+      }
+      try {
+        return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+      } finally {
+        closeSync(fd);
       }
     },
-    async list(rel) {
-      const full = resolve(rel);
-      if (!full) return [];
-      try {
-        return readdirSync(full).sort();
-      } catch (error) {
-        if (isMissing(error)) return [];
-        throw error;
-      }
+    list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
+    entries,
+    async kind(rel) {
+      const parts = segments(rel);
+      if (!parts) return undefined;
+      if (parts.length === 0) return "tree";
+      if (!isFolder(parts.slice(0, -1))) return undefined;
+      const info = lstatSync(path.join(base, ...parts), { throwIfNoEntry: false });
+      if (!info) return undefined;
+      return info.isSymbolicLink()
+        ? "symlink"
+        : info.isDirectory()
+          ? "tree"
+          : info.isFile()
+            ? "file"
+            : "other";
     },
   };
 }
@@ -43,24 +124,32 @@ export function fsSource(dir: string, root = dir): RegistrySource {
 /** A registry held in memory: tests, and files a pull request adds on top of its base. */
 export function memorySource(files: Record<string, string | Uint8Array>, root = "memory"): RegistrySource {
   const encoder = new TextEncoder();
+  const entries = async (rel: string): Promise<SourceEntry[] | undefined> => {
+    const parts = segments(rel);
+    if (!parts) return undefined;
+    const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
+    const found = new Map<string, EntryKind>();
+    for (const key of Object.keys(files)) {
+      if (!key.startsWith(prefix)) continue;
+      const [name = "", ...rest] = key.slice(prefix.length).split("/");
+      found.set(name, rest.length > 0 ? "tree" : "file");
+    }
+    if (found.size === 0 && parts.length > 0) return undefined;
+    return [...found].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  };
   return {
     root,
     async readFile(rel) {
       const value = files[rel];
       return typeof value === "string" ? encoder.encode(value) : value;
     },
-    async list(rel) {
-      const prefix = rel === "" || rel === "." ? "" : `${rel.replace(/\/$/, "")}/`;
-      const names = new Set<string>();
-      for (const key of Object.keys(files)) {
-        if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split("/")[0] as string);
-      }
-      return [...names].sort();
+    list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
+    entries,
+    async kind(rel) {
+      const parts = segments(rel);
+      if (!parts) return undefined;
+      if (Object.hasOwn(files, parts.join("/"))) return "file";
+      return (await entries(rel)) ? "tree" : undefined;
     },
   };
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === "ENOENT" || code === "ENOTDIR";
 }

@@ -6,14 +6,13 @@ import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
-import { bundleFile, entryFile, versionFile, versionsDir } from "./layout.ts";
+import { bundleFile, entryFile, versionFile } from "./layout.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
 export interface PluginFiles {
   name: string;
   versionFiles: string[];
   bundles: Set<string>;
-  others: string[];
 }
 
 export interface PluginWork {
@@ -88,19 +87,10 @@ export async function validatePlugin(
   };
 }
 
-/** Files that do not belong, bundles without a manifest, yanks of versions that do not exist. */
+/** Bundles without a manifest, yanks of versions that do not exist (the layout judged the rest). */
 function listingFindings(l: PluginFiles, entry: Entry | undefined): Finding[] {
   const out: Finding[] = [];
   const versions = new Set(l.versionFiles);
-  for (const other of l.others) {
-    out.push({
-      code: "ORPHAN_FILE",
-      severity: "warning",
-      message: "only <version>.json manifests and <version>.sigstore.json bundles belong in versions/",
-      file: `${versionsDir(l.name)}/${other}`,
-      pointer: "",
-    });
-  }
   for (const version of l.bundles) {
     if (!versions.has(version)) {
       out.push({

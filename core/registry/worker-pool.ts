@@ -2,6 +2,7 @@ import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
+import type { SourceLocation } from "./source.types.ts";
 import { type PluginResult, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 
 /** Plugins per unit of work: small enough to balance threads, large enough to amortize messages. */
@@ -27,10 +28,10 @@ export interface FromWorker {
 export class ValidationPool {
   readonly #workers: Worker[];
 
-  constructor(dir: string, threads: number) {
+  constructor(location: SourceLocation, threads: number) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
-      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { dir } }),
+      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { location } }),
     );
   }
 

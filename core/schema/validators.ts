@@ -26,6 +26,9 @@ export function createAjv(options: { strict?: boolean } = {}): InstanceType<type
     removeAdditional: false,
     validateFormats: true,
     unicodeRegExp: true,
+    // ajv logs warnings that quote the schema (an unknown format's name, for one): for author
+    // schemas that is author text on stderr, where GitHub reads workflow commands. Never log.
+    logger: false,
   });
   // "fast" formats: simpler regular expressions; URLs get a stricter semantic check (core/url-policy.ts).
   addFormats(ajv, { mode: "fast", formats: ["uri", "date-time", "email"] });

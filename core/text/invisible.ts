@@ -3,18 +3,22 @@
  * than tab, line feed and carriage return, DEL and the C1 controls; bidirectional embeddings,
  * overrides, isolates and marks (Trojan Source, CVE-2021-42574); zero-width and other invisible
  * format characters (soft hyphen, zero-width space and joiners, word joiner and invisible
- * operators, line and paragraph separators, the byte-order mark). The manifest rule refuses them
+ * operators, line and paragraph separators, deprecated format characters, the byte-order mark,
+ * interlinear annotations). The manifest rule refuses them
  * (`UNSAFE_TEXT`); the site, the PR comment and the CLI show them as code points.
  */
 const CLASS =
   "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e" +
-  "\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff";
+  "\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb";
 
 /** Matches one invisible character (not global: safe to share, no `lastIndex`). */
 export const INVISIBLE_CHAR: RegExp = new RegExp(`[${CLASS}]`, "u");
 
-/** The same set plus tab, line feed and carriage return: for text shown on one line. */
-const INLINE = new RegExp(`[${CLASS}\\t\\n\\r]`, "gu");
+/**
+ * The same set plus tab, line feed and carriage return (global): what no one-line rendering of
+ * untrusted text shows as itself. Each rendering target (core/text/*.ts) shows them its own way.
+ */
+export const INLINE: RegExp = new RegExp(`[${CLASS}\\t\\n\\r]`, "gu");
 const BLOCK = new RegExp(`[${CLASS}]`, "gu");
 
 /** `U+202E` for a character. */

@@ -1,35 +1,18 @@
 /**
  * Turning untrusted registry strings into safe display text and links (SECURITY.md J5): Astro
- * escapes HTML; these helpers make bidi controls visible and refuse links that are not http(s).
+ * escapes HTML; the rules for hidden characters and links are core's (core/text/html.ts), the
+ * same the PR comment and the CLI use for their targets.
  */
 
-import { INVISIBLE_CHAR, replaceInvisible } from "../../core/text/invisible.ts";
+import { htmlJson, htmlText, safeHref } from "../../core/text/html.ts";
 
-/** Replaces each invisible character (core's one set) with a visible label such as `[U+202E]`. */
-export function cleanText(value: string | undefined): string {
-  if (value === undefined) return "";
-  return replaceInvisible(value);
-}
+export { safeHref };
 
-/** JSON for display: invisible characters become `\uXXXX` escapes, so the text stays valid JSON. */
-export function displayJson(value: unknown): string {
-  return replaceInvisible(JSON.stringify(value, null, 2), {
-    render: (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
-  });
-}
+/** Hidden characters (bidi controls, zero-width, C0/C1 controls) become visible `[U+202E]` labels. */
+export const cleanText = htmlText;
 
-/** The URL when it is an absolute http(s) URL without credentials; otherwise undefined (shown as text). */
-export function safeHref(value: string | undefined): string | undefined {
-  if (!value || INVISIBLE_CHAR.test(value)) return undefined;
-  try {
-    const url = new URL(value);
-    if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password)
-      return undefined;
-    return url.href;
-  } catch {
-    return undefined;
-  }
-}
+/** JSON for display: hidden characters become `\uXXXX` escapes, so the text stays valid JSON. */
+export const displayJson = htmlJson;
 
 /** "owner/repo" → its GitHub URL; anything else → undefined. */
 export function githubHref(repository: string): string | undefined {

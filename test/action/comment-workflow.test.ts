@@ -67,21 +67,29 @@ test("G5: the workflow_run job checks the PR by head SHA and keeps one sticky co
     writeFileSync(join(dir, "pr.json"), JSON.stringify({ number, head_sha: head }));
     writeFileSync(join(dir, "comment.md"), body);
   };
+  // Another bot's comment carrying the marker: not this job's own, never updated.
+  api.comments.push({
+    id: 1,
+    body: "<!-- finfocus-registry-gate -->\nforged",
+    user: { id: 99, login: "evil-app[bot]", type: "Bot" },
+  });
   try {
     artifact(8, "<!-- finfocus-registry-gate -->\nspoofed target");
     assert.match((await runScript(api.url, dir, head)) ?? "", /matches the artifact's PR number/);
-    assert.equal(api.comments.length, 0);
+    assert.equal(api.comments.length, 1);
 
     artifact(7, "no marker: not ours");
     assert.match((await runScript(api.url, dir, head)) ?? "", /marker/);
-    assert.equal(api.comments.length, 0);
+    assert.equal(api.comments.length, 1);
 
     artifact(7, "<!-- finfocus-registry-gate -->\nfirst");
     assert.equal(await runScript(api.url, dir, head), undefined);
     artifact(7, "<!-- finfocus-registry-gate -->\nsecond");
     assert.equal(await runScript(api.url, dir, head), undefined);
-    assert.equal(api.comments.length, 1);
-    assert.equal(api.comments[0]!.body, "<!-- finfocus-registry-gate -->\nsecond");
+    assert.equal(api.comments.length, 2);
+    assert.equal(api.comments[0]!.body, "<!-- finfocus-registry-gate -->\nforged");
+    assert.equal(api.comments[1]!.body, "<!-- finfocus-registry-gate -->\nsecond");
+    assert.equal(api.comments[1]!.user.login, "github-actions[bot]");
 
     assert.match((await runScript(api.url, dir, "e".repeat(40))) ?? "", /No open pull request/);
   } finally {

@@ -29,7 +29,7 @@ describe("reporting", { concurrency: 3 }, () => {
     api.comments.push({
       id: 1,
       body: "<!-- finfocus-registry-gate --> spoof",
-      user: { login: "mallory", type: "User" },
+      user: { id: 2002, login: "mallory", type: "User" },
     });
     const bad = await repoWith(sha256("wrong"));
     const good = await repoWith(sha256(V2));
@@ -158,7 +158,8 @@ describe("reporting", { concurrency: 3 }, () => {
       ".github/workflows/validate.yml": "name: changed\n",
     });
     const empty = await makeRepo({}, {});
-    api.contentsFrom = repo.dir;
+    api.gitFrom = repo.dir;
+    api.pull.headSha = repo.headSha;
     api.files = [
       { filename: "registry/plugins/cost-aws/versions/1.1.0.json", status: "added" },
       { filename: ".github/workflows/validate.yml", status: "modified" },
@@ -172,12 +173,8 @@ describe("reporting", { concurrency: 3 }, () => {
       });
       assert.deepEqual(r.findings.map((f) => f.code).sort(), ["NOT_AN_OWNER", "OUTSIDE_REGISTRY"], r.stdout);
       assert.ok(api.requests.includes("GET /repos/acme/registry/pulls/7/files"));
-      assert.ok(
-        api.requests.some(
-          (q) => decodeURIComponent(q) === "GET /repos/acme/registry/contents/registry/config.json",
-        ),
-        api.requests.join("\n"),
-      );
+      assert.ok(api.requests.includes(`GET /repos/acme/registry/git/commits/${repo.baseSha}`));
+      assert.ok(api.requests.some((q) => q.startsWith("GET /repos/acme/registry/git/blobs/")));
     } finally {
       repo.cleanup();
       empty.cleanup();

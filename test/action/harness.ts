@@ -5,7 +5,16 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,8 +32,15 @@ const BUILT = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 export const ACTION = join(mkdtempSync(join(tmpdir(), "gate-dist-")), "index.js");
 copyFileSync(BUILT, ACTION);
 
-/** Files to write (string or bytes) or delete (null), by repository-relative path. */
-export type Files = Record<string, string | Uint8Array | null>;
+/**
+ * Entries to write (string or bytes: a regular file), delete (null), or make special, by
+ * repository-relative path: a symbolic link, an executable file, a submodule (a gitlink to a
+ * commit id that is not in the repository, as a submodule's commit never is).
+ */
+export type Files = Record<
+  string,
+  string | Uint8Array | null | { symlink: string } | { executable: string } | { gitlink: string }
+>;
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: "t",
@@ -37,8 +53,11 @@ const GIT_ENV = {
 
 const execFileAsync = promisify(execFile);
 
-/** Async, so loopback servers in the test process keep answering while repositories are built. */
-async function gitIn(dir: string, args: string[]): Promise<string> {
+/**
+ * Runs git in a test repository (author and committer fixed, no system config). Async, so
+ * loopback servers in the test process keep answering while repositories are built.
+ */
+export async function gitIn(dir: string, args: string[]): Promise<string> {
   const { stdout } = await execFileAsync("git", args, {
     cwd: dir,
     env: { ...process.env, ...GIT_ENV },
@@ -47,15 +66,33 @@ async function gitIn(dir: string, args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-function apply(dir: string, files: Files): void {
+/** Writes `files` into the work tree; returns the gitlinks, which only the index can hold. */
+function apply(dir: string, files: Files): [string, string][] {
+  const gitlinks: [string, string][] = [];
   for (const [path, content] of Object.entries(files)) {
     const full = join(dir, path);
-    if (content === null) rmSync(full, { force: true });
-    else {
-      mkdirSync(dirname(full), { recursive: true });
-      writeFileSync(full, content);
+    if (content === null) {
+      rmSync(full, { force: true, recursive: true });
+      continue;
     }
+    mkdirSync(dirname(full), { recursive: true });
+    if (typeof content === "string" || content instanceof Uint8Array) writeFileSync(full, content);
+    else if ("symlink" in content) symlinkSync(content.symlink, full);
+    else if ("executable" in content) {
+      writeFileSync(full, content.executable);
+      chmodSync(full, 0o755);
+    } else gitlinks.push([path, content.gitlink]);
   }
+  return gitlinks;
+}
+
+async function commit(dir: string, files: Files, message: string): Promise<string> {
+  const gitlinks = apply(dir, files);
+  await gitIn(dir, ["add", "-A"]);
+  for (const [path, sha] of gitlinks)
+    await gitIn(dir, ["update-index", "--add", "--cacheinfo", `160000,${sha},${path}`]);
+  await gitIn(dir, ["commit", "-q", "--allow-empty", "-m", message]);
+  return gitIn(dir, ["rev-parse", "HEAD"]);
 }
 
 export interface Repo {
@@ -72,16 +109,10 @@ export interface Repo {
 export async function makeRepo(base: Files, pr: Files): Promise<Repo> {
   const dir = mkdtempSync(join(tmpdir(), "gate-repo-"));
   await gitIn(dir, ["init", "-q", "-b", "main"]);
-  apply(dir, base);
-  await gitIn(dir, ["add", "-A"]);
-  await gitIn(dir, ["commit", "-q", "--allow-empty", "-m", "base"]);
-  const baseSha = await gitIn(dir, ["rev-parse", "HEAD"]);
+  const baseSha = await commit(dir, base, "base");
   await gitIn(dir, ["checkout", "-q", "-b", "pr"]);
-  apply(dir, pr);
-  await gitIn(dir, ["add", "-A"]);
-  await gitIn(dir, ["commit", "-q", "--allow-empty", "-m", "pr"]);
-  const headSha = await gitIn(dir, ["rev-parse", "HEAD"]);
-  await gitIn(dir, ["checkout", "-q", "main"]);
+  const headSha = await commit(dir, pr, "pr");
+  await gitIn(dir, ["checkout", "-q", "-f", "main"]);
   return { dir, baseSha, headSha, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -139,7 +170,7 @@ function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-export { type FakeApi, fakeApi } from "./fake-api.ts";
+export { ACTIONS_BOT, type FakeApi, fakeApi } from "./fake-api.ts";
 
 export interface RunOptions {
   workspace: string;

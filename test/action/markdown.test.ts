@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readEvent } from "../../action/event.ts";
-import { code, escapeMarkdown } from "../../action/report/markdown.ts";
 import { renderComment } from "../../action/report/summary.ts";
+import { markdownCode as code, markdownText as escapeMarkdown } from "../../core/text/markdown.ts";
 
 test("untrusted text is inert in markdown: HTML, links, table pipes, newlines, bidi controls (J5, G4)", () => {
   const hostile = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) a|b\nnext \u202Eevil $(id)";
@@ -11,9 +11,9 @@ test("untrusted text is inert in markdown: HTML, links, table pipes, newlines, b
   assert.doesNotMatch(out, /\]\(/);
   assert.doesNotMatch(out, /[^\\]\|/);
   assert.doesNotMatch(out, /\n|\u202E/);
-  assert.match(out, /U\\\+202E/);
+  assert.match(out, /\\\[U\\\+202E\\\]/);
   assert.match(out, /\$\\\(id\\\)/);
-  assert.equal(code("a`b\u2066c"), "`a'bU+2066c`");
+  assert.equal(code("a`b\u2066c"), "`a'b[U+2066]c`");
 });
 
 test("the comment starts with the hidden marker and escapes finding messages", () => {

@@ -107,6 +107,17 @@ describe("shipped workflows (G3, G4, G7)", () => {
     assert.equal(text, readFileSync(`${root}.github/workflows/registry-comment.yml`, "utf8"));
   });
 
+  test("a maintainer's review re-runs the gate, whose comment the workflow_run job posts as its own", () => {
+    for (const dir of ["workflows", ".github/workflows"]) {
+      const validate = readFileSync(`${root}${dir}/registry-validate.yml`, "utf8");
+      assert.match(validate, /^ {2}pull_request_review:\n {4}types: \[submitted, dismissed\]$/m);
+      assert.match(validate, /^ {2}pull-requests: read$/m);
+      const comment = readFileSync(`${root}${dir}/registry-comment.yml`, "utf8");
+      assert.match(comment, /github\.event\.workflow_run\.event == 'pull_request_review'/);
+      assert.match(comment, /c\.user\?\.id === viewer\.databaseId/);
+    }
+  });
+
   test("this repository's gate runs the Action from the PR's base commit", () => {
     const text = readFileSync(`${root}.github/workflows/registry-validate.yml`, "utf8");
     assert.match(text, /ref: \$\{\{ github\.event\.pull_request\.base\.sha \}\}/);

@@ -35,9 +35,9 @@ test("registry-wide problems: cycles, orphans, yanks of unknown versions, names,
     "DEPENDENCY_CYCLE plugins/alpha/versions/1.0.0.json /requirements/dependencies/0",
     "ENTRY_INVALID plugins/beta/entry.json /yanked/0.9.0",
     "ENTRY_INVALID plugins/delta/entry.json ",
+    "LAYOUT_UNEXPECTED plugins/beta/versions/notes.txt ",
     "NAME_MISMATCH plugins/gamma/entry.json /name",
     "ORPHAN_FILE plugins/beta/versions/2.0.0.sigstore.json ",
-    "ORPHAN_FILE plugins/beta/versions/notes.txt ",
   ]);
   const cycle = findings.find((f) => f.code === "DEPENDENCY_CYCLE");
   assert.match(cycle?.message ?? "", /alpha → beta → alpha/);

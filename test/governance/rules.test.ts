@@ -252,5 +252,5 @@ describe("TRUST_DOWNGRADE (R6)", () => {
 
 test("every rule is listed once", () => {
   assert.equal(new Set(governanceRules).size, governanceRules.length);
-  assert.equal(governanceRules.length, 7);
+  assert.equal(governanceRules.length, 9);
 });

@@ -1,15 +1,15 @@
 import type { Finding } from "../../findings.types.ts";
-import { authorIsMaintainer } from "../accounts.ts";
+import { maintainerApproved } from "../accounts.ts";
 import type { GovernanceRule } from "../governance.types.ts";
 import { editDistance, normalizeName } from "../names.ts";
 import { newPlugins } from "../new-names.ts";
 
 /**
  * NAME_SIMILAR (R1): a new plugin name within edit distance 1 of an existing one (after
- * normalization) is sent to a maintainer: an error unless the author is one.
+ * normalization) is sent to a maintainer: an error unless a maintainer wrote or approved the PR.
  */
 export const nameSimilar: GovernanceRule = (ctx) => {
-  if (authorIsMaintainer(ctx)) return [];
+  if (maintainerApproved(ctx)) return [];
   const findings: Finding[] = [];
   for (const plugin of newPlugins(ctx)) {
     const key = normalizeName(plugin.name);

@@ -1,4 +1,5 @@
 import type { Finding } from "../../findings.types.ts";
+import { samePrecedence } from "../../versions/registry-version.ts";
 import { classifyChangedPath } from "../classify.ts";
 import type { GovernanceContext, GovernanceRule } from "../governance.types.ts";
 
@@ -7,14 +8,17 @@ function addsBundleToPublished(
   kind: { kind: string; plugin: string; version: string },
 ): boolean {
   if (kind.kind !== "bundle") return false;
-  return ctx.plugins.some((p) => p.name === kind.plugin && p.baseVersions.includes(kind.version));
+  return ctx.plugins.some(
+    (p) => p.name === kind.plugin && p.baseVersions.some((v) => samePrecedence(v, kind.version)),
+  );
 }
 
 /**
  * VERSION_IMMUTABLE (R3): a merged `versions/<version>.json` (or its Sigstore bundle) may not be
  * modified or deleted, by anyone. Yank through entry.json instead. Git reports only paths that
  * existed in the base commit as modified or deleted. An added manifest is new, but adding a Sigstore
- * bundle to a published version changes that version too.
+ * bundle to a published version (by SemVer precedence: `1.0.0+x.sigstore.json` beside `1.0.0.json`
+ * too) changes that version.
  */
 export const versionImmutable: GovernanceRule = (ctx) => {
   const findings: Finding[] = [];

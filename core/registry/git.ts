@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { RegistryError } from "../core/errors.ts";
+import { RegistryError } from "../errors.ts";
 
 /** Thrown when git fails for a reason other than "no such object". */
 export class GitError extends RegistryError<"GIT_FAILED"> {
@@ -10,9 +10,15 @@ export class GitError extends RegistryError<"GIT_FAILED"> {
 }
 
 /**
- * Runs git with arguments (never a shell), in `cwd`, and returns stdout as bytes. Hooks, the
- * PR's .gitattributes filters and external diff drivers are not involved: the commands used
- * (`diff --name-status`, `ls-tree`, `cat-file`) read the object database only.
+ * The environment every git process runs with: no prompt for credentials, and replace refs
+ * ignored, so an object id always names the object it hashes to.
+ */
+export const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_NO_REPLACE_OBJECTS: "1" } as const;
+
+/**
+ * Runs git with arguments (never a shell), in `cwd`, and returns stdout as bytes. Hooks,
+ * .gitattributes filters and external diff drivers are not involved: the commands used
+ * (`diff-tree`, `rev-parse`, `cat-file`, `log`) read the object database only.
  */
 export function git(cwd: string, args: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -23,7 +29,7 @@ export function git(cwd: string, args: string[]): Promise<Buffer> {
         cwd,
         encoding: "buffer",
         maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+        env: { ...process.env, ...GIT_ENV },
       },
       (error, stdout, stderr) => {
         if (error) {

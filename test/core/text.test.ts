@@ -1,0 +1,57 @@
+/** core/text: one inert rendering of untrusted text per target (SECURITY.md G8). */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { actionsLogText } from "../../core/text/actions-log.ts";
+import { htmlJson, htmlText, safeHref } from "../../core/text/html.ts";
+import { markdownCode, markdownText } from "../../core/text/markdown.ts";
+import { TERMINAL_RETURN, terminalOutput, terminalStyle, terminalText } from "../../core/text/terminal.ts";
+
+test("markdown: no mention, team mention, autolink, reference, HTML or markdown link survives", () => {
+  const rendered = markdownText(
+    "@user @org/team mail@example.com https://x.example/a HTTP://X www.x.example #12 o/r#3 GH-4 <b> [a](b) ![i](s)",
+  );
+  const out = rendered.replaceAll("&#8203;", "\u200B"); // what GitHub's filters see
+  assert.doesNotMatch(out, /@[a-z]/i);
+  assert.doesNotMatch(out, /:\/\/|www\./i);
+  assert.doesNotMatch(out, /#\d|GH-\d/);
+  assert.doesNotMatch(out, /<b>|\]\(|!\[/);
+  assert.match(rendered, /@&#8203;org\/team/, "the text stays readable");
+  assert.equal(markdownText("line\nbreak\u202E"), "line break\\[U\\+202E\\]");
+  assert.equal(markdownCode("a`b|c\nd\u0007"), "`a'b\\|c d[U+0007]`");
+});
+
+test("terminal: values lose every control; the output guard keeps only our own styles and returns", () => {
+  assert.equal(
+    terminalText("a\u001b]8;;https://x\u0007b\nc\u009b"),
+    "a\\u001b]8;;https://x\\u0007b\\u000ac\\u009b",
+  );
+  const ours = terminalStyle("31", "red");
+  assert.equal(
+    terminalOutput(`${ours} \u001b[31mforged\n\t${TERMINAL_RETURN}x`),
+    "\u001b[31mred\u001b[0m \\u001b[31mforged\n\t\rx",
+  );
+  assert.equal(terminalOutput('{"a": "\u009b\u202e"}'), '{"a": "\\u009b\\u202e"}', "JSON stays JSON");
+  assert.deepEqual(JSON.parse(terminalOutput('{"a": "\u009b"}')), { a: "\u009b" });
+});
+
+test("Actions log: no line can start a workflow command, no legacy ##[ command anywhere", () => {
+  for (const hostile of [
+    "x\n::set-output name=a::b",
+    "x\n   ::stop-commands::t",
+    "x\r::error::y",
+    ":::warning::z",
+    "a ##[set-output name=a;]b",
+  ]) {
+    const out = actionsLogText(hostile);
+    for (const line of out.split("\n")) assert.doesNotMatch(line, /^\s*::/, JSON.stringify(out));
+    assert.doesNotMatch(out, /##\[|\r|::/);
+  }
+  assert.equal(actionsLogText("\u001b[31mred"), "\\u001b[31mred");
+});
+
+test("HTML: hidden characters labelled, JSON escaped, only http(s) links without credentials", () => {
+  assert.equal(htmlText("a\u202Eb\u200Bc\u0007"), "a[U+202E]b[U+200B]c[U+0007]");
+  assert.equal(htmlJson({ a: "\u2066" }), '{\n  "a": "\\u2066"\n}');
+  assert.equal(safeHref("https://x.example/\u200Bevil"), undefined);
+  assert.equal(safeHref("https://x.example/ok"), "https://x.example/ok");
+});
