@@ -41,7 +41,10 @@ function defaultComment(ref: string, sha: string): string {
  */
 export function repin(text: string, oldShas: ReadonlySet<string>, sha: string, comment: string): string {
   const escaped = PROJECT.replace("/", "\\/");
-  const uses = new RegExp(`^(\\s*(?:- )?uses:\\s*${escaped}(?:/[\\w./-]+)?@)[0-9a-f]{40}(?:[ \\t]+#.*)?$`, "gm");
+  const uses = new RegExp(
+    `^(\\s*(?:- )?uses:\\s*${escaped}(?:/[\\w./-]+)?@)[0-9a-f]{40}(?:[ \\t]+#.*)?$`,
+    "gm",
+  );
   return text
     .replace(uses, (_, head: string) => `${head}${sha} # ${comment}`)
     .replace(/^(\s*ref:\s*)([0-9a-f]{40})\s*$/gm, (line, head: string, old: string) =>
@@ -57,7 +60,9 @@ function main(argv: string[]): number {
   });
   const ref = positionals[0];
   if (!ref || positionals.length > 1) {
-    process.stderr.write("usage: node scripts/pin-release.ts <tag | branch | sha> [--comment TEXT] [--dir DIR]\n");
+    process.stderr.write(
+      "usage: node scripts/pin-release.ts <tag | branch | sha> [--comment TEXT] [--dir DIR]\n",
+    );
     return 2;
   }
   let sha: string;

@@ -50,9 +50,13 @@ const PIN = new RegExp(`^${PROJECT}(?:/([\\w./-]+))?@([0-9a-f]{40})$`);
 /** The pins of every workflow in `dir` (file names relative to `root`). */
 export function readPins(root: string, dir = "workflows"): WorkflowPins {
   const pins: WorkflowPins = { actions: [], commands: [] };
-  for (const name of readdirSync(resolve(root, dir)).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const name of readdirSync(resolve(root, dir))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const file = `${dir}/${name}`;
-    const doc = parse(readFileSync(resolve(root, file), "utf8")) as { jobs?: Record<string, { steps?: Step[] }> };
+    const doc = parse(readFileSync(resolve(root, file), "utf8")) as {
+      jobs?: Record<string, { steps?: Step[] }>;
+    };
     for (const job of Object.values(doc.jobs ?? {})) {
       const tools = new Map<string, string>(); // checkout path → sha
       for (const step of job.steps ?? []) {
@@ -140,7 +144,10 @@ export function commandProblems(root: string, sha: string, commands: readonly Co
     execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout });
     symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
     const help = (entry: string, args: string[]): string => {
-      const r = spawnSync(process.execPath, [join(dir, entry), ...args, "--help"], { cwd: dir, encoding: "utf8" });
+      const r = spawnSync(process.execPath, [join(dir, entry), ...args, "--help"], {
+        cwd: dir,
+        encoding: "utf8",
+      });
       return `${r.stdout}${r.stderr}`;
     };
     const problems: string[] = [];
@@ -168,6 +175,8 @@ export function commandProblems(root: string, sha: string, commands: readonly Co
 
 /** Every problem of `sha` as the pin of all `pins` (each checked as if it pointed at `sha`). */
 export function problemsAt(root: string, sha: string, pins: WorkflowPins): string[] {
-  const actions = pins.actions.flatMap((p) => actionProblems(root, { ...p, sha }).map((x) => `${p.file}: ${x}`));
+  const actions = pins.actions.flatMap((p) =>
+    actionProblems(root, { ...p, sha }).map((x) => `${p.file}: ${x}`),
+  );
   return [...reachability(root, sha), ...actions, ...commandProblems(root, sha, pins.commands)];
 }
