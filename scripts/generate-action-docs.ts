@@ -1,7 +1,9 @@
 /**
  * Writes the README's Action section (between `<!-- action-docs:start -->` and
- * `<!-- action-docs:end -->`) from action.yml, so the two never drift. `--check` exits 1 when
- * the README is stale (the test runs this). Run: node scripts/generate-action-docs.ts
+ * `<!-- action-docs:end -->`) from action.yml, and the inputs and outputs of
+ * docs/release-action.md (`<!-- release-action-docs:start -->` … `end -->`) from
+ * release/action.yml, so they never drift. `--check` exits 1 when either is stale (the test runs
+ * this). Run: node scripts/generate-action-docs.ts
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +12,8 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const START = "<!-- action-docs:start -->";
 const END = "<!-- action-docs:end -->";
+const RELEASE_START = "<!-- release-action-docs:start -->";
+const RELEASE_END = "<!-- release-action-docs:end -->";
 
 interface Field {
   name: string;
@@ -57,10 +61,31 @@ export function readSection(yml: string, section: "inputs" | "outputs"): Field[]
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
+/** The inputs and outputs of an action.yml as markdown tables. */
+function tables(yml: string): string[] {
+  const inputs = readSection(yml, "inputs");
+  const outputs = readSection(yml, "outputs");
+  return [
+    "### Inputs",
+    "",
+    "| input | default | description |",
+    "| --- | --- | --- |",
+    ...inputs.map(
+      (f) =>
+        `| \`${f.name}\` | ${f.props.default ? `\`${cell(f.props.default)}\`` : "(none)"} | ${cell(f.props.description ?? "")} |`,
+    ),
+    "",
+    "### Outputs",
+    "",
+    "| output | description |",
+    "| --- | --- |",
+    ...outputs.map((f) => `| \`${f.name}\` | ${cell(f.props.description ?? "")} |`),
+  ];
+}
+
 /** The generated markdown for the README. */
 export function renderActionDocs(yml: string): string {
   const inputs = readSection(yml, "inputs");
-  const outputs = readSection(yml, "outputs");
   const usage = [
     "```yaml",
     "- uses: <owner>/finfocus-registry@<full commit SHA> # vX.Y.Z",
@@ -79,50 +104,66 @@ export function renderActionDocs(yml: string): string {
     "",
     ...usage,
     "",
-    "### Inputs",
+    ...tables(yml),
+  ].join("\n");
+}
+
+/** The generated inputs and outputs of docs/release-action.md. */
+export function renderReleaseDocs(yml: string): string {
+  return [
+    "<!-- Generated from release/action.yml by scripts/generate-action-docs.ts: do not edit by hand. -->",
     "",
-    "| input | default | description |",
-    "| --- | --- | --- |",
-    ...inputs.map(
-      (f) =>
-        `| \`${f.name}\` | ${f.props.default ? `\`${cell(f.props.default)}\`` : "(none)"} | ${cell(f.props.description ?? "")} |`,
-    ),
-    "",
-    "### Outputs",
-    "",
-    "| output | description |",
-    "| --- | --- |",
-    ...outputs.map((f) => `| \`${f.name}\` | ${cell(f.props.description ?? "")} |`),
+    ...tables(yml),
   ].join("\n");
 }
 
 /** The README with its Action section replaced. */
 export function updateReadme(readme: string, docs: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} … ${END} markers.`);
-  return `${readme.slice(0, start + START.length)}\n${docs}\n${readme.slice(end)}`;
+  return replaceBetween(readme, START, END, docs, "README.md");
+}
+
+function replaceBetween(text: string, open: string, close: string, docs: string, file: string): string {
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`${file} lacks the ${open} … ${close} markers.`);
+  return `${text.slice(0, start + open.length)}\n${docs}\n${text.slice(end)}`;
 }
 
 /** Formats markdown the way `npm test` checks it (biome), so the generated README passes lint. */
-function formatMarkdown(text: string): string {
+function formatMarkdown(text: string, file = "README.md"): string {
   const biome = `${root}node_modules/.bin/biome`;
-  const r = spawnSync(biome, ["format", "--stdin-file-path=README.md"], { input: text, encoding: "utf8" });
+  const r = spawnSync(biome, ["format", `--stdin-file-path=${file}`], { input: text, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`biome format failed: ${r.stderr}`);
   return r.stdout;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const readme = readFileSync(`${root}README.md`, "utf8");
-  const next = formatMarkdown(
-    updateReadme(readme, renderActionDocs(readFileSync(`${root}action.yml`, "utf8"))),
-  );
-  if (process.argv.includes("--check")) {
-    if (next !== readme) {
-      process.stderr.write("README.md's Action section is stale: run node scripts/generate-action-docs.ts\n");
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(`${root}README.md`, next);
+  const targets = [
+    {
+      file: "README.md",
+      next: (text: string) => updateReadme(text, renderActionDocs(readFileSync(`${root}action.yml`, "utf8"))),
+    },
+    {
+      file: "docs/release-action.md",
+      next: (text: string) =>
+        replaceBetween(
+          text,
+          RELEASE_START,
+          RELEASE_END,
+          renderReleaseDocs(readFileSync(`${root}release/action.yml`, "utf8")),
+          "docs/release-action.md",
+        ),
+    },
+  ];
+  let stale = false;
+  for (const target of targets) {
+    const current = readFileSync(`${root}${target.file}`, "utf8");
+    const next = formatMarkdown(target.next(current), target.file);
+    if (next === current) continue;
+    if (process.argv.includes("--check")) {
+      process.stderr.write(`${target.file}'s generated Action section is stale: run node scripts/generate-action-docs.ts\n`);
+      stale = true;
+    } else writeFileSync(`${root}${target.file}`, next);
   }
+  if (stale) process.exit(1);
 }
