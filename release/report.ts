@@ -44,15 +44,22 @@ function findingsBlock(findings: readonly Finding[]): string {
 /** An inline code span whose content cannot end it. */
 const literal = (text: string): string => `\`${text.replace(/[`\r\n]/g, " ")}\``;
 
+/** The release's facts as a markdown list (each value checked by core or read from the API). */
+function facts(report: ReleaseReport): string[] {
+  return [
+    `- release: ${report.releaseUrl}`,
+    `- artifact: ${report.artifact.downloadUrl}`,
+    `- sha256: \`${report.artifact.checksum}\``,
+    `- signature: ${signerText(report)}`,
+  ];
+}
+
 /** The pull request's body: facts the registry's reviewers need, each checked before it was written. */
 export function pullRequestBody(report: ReleaseReport): string {
   return [
     `Adds ${literal(report.name)} ${literal(report.version)}, opened by the FinFocus release Action.`,
     "",
-    `- release: ${report.releaseUrl}`,
-    `- artifact: ${report.artifact.downloadUrl}`,
-    `- sha256: \`${report.artifact.checksum}\``,
-    `- signature: ${signerText(report)}`,
+    ...facts(report),
     "",
     "The manifest was validated, and the artifact's checksum and signature verified, with the registry's own core before this pull request was opened; the registry's gate checks it again.",
   ].join("\n");
@@ -83,12 +90,17 @@ export async function publishReport(report: ReleaseReport): Promise<void> {
   core.setOutput("pull-request-url", report.pullRequest?.url ?? "");
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const pr = report.pullRequest;
+  const status = pr
+    ? `Pull request ${pr.action}: ${pr.url}`
+    : valid
+      ? "Checked; no pull request was opened (dry run)."
+      : "Refused: nothing was uploaded and no pull request was opened. Fix the findings below.";
   await core.summary
-    .addHeading(`FinFocus release: ${valid ? "ready" : "refused"}`, 2)
-    .addRaw(pullRequestBody(report), true)
-    .addRaw(
-      `\n${pr ? `Pull request ${pr.action}: ${pr.url}` : valid ? "No pull request was opened (dry run)." : "No pull request was opened: fix the findings below."}\n\n`,
+    .addHeading(
+      `FinFocus release of ${report.name || "a plugin"} ${report.version}: ${valid ? "ready" : "refused"}`,
+      2,
     )
+    .addRaw([...facts(report), "", status, "", ""].join("\n"))
     .addRaw(report.findings.length > 0 ? findingsBlock(report.findings) : "No findings.", true)
     .write();
 }

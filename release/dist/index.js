@@ -74762,13 +74762,13 @@ function gitHubApi(token, baseUrl2) {
 }
 
 // release/manifest.ts
-function substitute(value, facts) {
+function substitute(value, facts2) {
   if (typeof value === "string")
-    return value.replaceAll("{version}", facts.version).replaceAll("{tag}", facts.tag);
-  if (Array.isArray(value)) return value.map((v) => substitute(v, facts));
+    return value.replaceAll("{version}", facts2.version).replaceAll("{tag}", facts2.tag);
+  if (Array.isArray(value)) return value.map((v) => substitute(v, facts2));
   if (value && typeof value === "object") {
     const out = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, facts);
+    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, facts2);
     return out;
   }
   return value;
@@ -74780,25 +74780,25 @@ function section(manifest, key) {
   manifest[key] = created;
   return created;
 }
-function fillTemplate(template, facts) {
+function fillTemplate(template, facts2) {
   if (!template || typeof template !== "object" || Array.isArray(template))
     throw new TypeError("a manifest template is a JSON object");
-  const manifest = substitute(template, facts);
+  const manifest = substitute(template, facts2);
   const metadata = section(manifest, "metadata");
-  metadata.version = facts.version;
-  if (facts.publishedAt) {
-    const at = facts.publishedAt.replace(/\.\d+Z$/, "Z");
+  metadata.version = facts2.version;
+  if (facts2.publishedAt) {
+    const at = facts2.publishedAt.replace(/\.\d+Z$/, "Z");
     metadata.updated_at = at;
     if (typeof metadata.created_at !== "string") metadata.created_at = at;
   }
   const installation = section(manifest, "installation");
-  installation.download_url = facts.downloadUrl;
-  installation.checksum = facts.checksum;
+  installation.download_url = facts2.downloadUrl;
+  installation.checksum = facts2.checksum;
   installation.checksum_algorithm = "sha256";
-  if (facts.keySignature) {
+  if (facts2.keySignature) {
     const security = section(manifest, "security");
-    security.signature = facts.keySignature.signature;
-    security.public_key = facts.keySignature.publicKey;
+    security.signature = facts2.keySignature.signature;
+    security.public_key = facts2.keySignature.publicKey;
   } else if (manifest.security && typeof manifest.security === "object" && !Array.isArray(manifest.security)) {
     delete manifest.security.signature;
     delete manifest.security.public_key;
@@ -74846,14 +74846,19 @@ ${text2}
 ${fence}`;
 }
 var literal = (text2) => `\`${text2.replace(/[`\r\n]/g, " ")}\``;
+function facts(report) {
+  return [
+    `- release: ${report.releaseUrl}`,
+    `- artifact: ${report.artifact.downloadUrl}`,
+    `- sha256: \`${report.artifact.checksum}\``,
+    `- signature: ${signerText(report)}`
+  ];
+}
 function pullRequestBody(report) {
   return [
     `Adds ${literal(report.name)} ${literal(report.version)}, opened by the FinFocus release Action.`,
     "",
-    `- release: ${report.releaseUrl}`,
-    `- artifact: ${report.artifact.downloadUrl}`,
-    `- sha256: \`${report.artifact.checksum}\``,
-    `- signature: ${signerText(report)}`,
+    ...facts(report),
     "",
     "The manifest was validated, and the artifact's checksum and signature verified, with the registry's own core before this pull request was opened; the registry's gate checks it again."
   ].join("\n");
@@ -74882,12 +74887,11 @@ async function publishReport(report) {
   setOutput("pull-request-url", report.pullRequest?.url ?? "");
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const pr = report.pullRequest;
-  await summary.addHeading(`FinFocus release: ${valid2 ? "ready" : "refused"}`, 2).addRaw(pullRequestBody(report), true).addRaw(
-    `
-${pr ? `Pull request ${pr.action}: ${pr.url}` : valid2 ? "No pull request was opened (dry run)." : "No pull request was opened: fix the findings below."}
-
-`
-  ).addRaw(report.findings.length > 0 ? findingsBlock(report.findings) : "No findings.", true).write();
+  const status2 = pr ? `Pull request ${pr.action}: ${pr.url}` : valid2 ? "Checked; no pull request was opened (dry run)." : "Refused: nothing was uploaded and no pull request was opened. Fix the findings below.";
+  await summary.addHeading(
+    `FinFocus release of ${report.name || "a plugin"} ${report.version}: ${valid2 ? "ready" : "refused"}`,
+    2
+  ).addRaw([...facts(report), "", status2, "", ""].join("\n")).addRaw(report.findings.length > 0 ? findingsBlock(report.findings) : "No findings.", true).write();
 }
 
 // release/settings.ts

@@ -161,6 +161,23 @@ describe("a key from a secret, a file the workflow built", { concurrency: false 
     );
   });
 
+  test("dry-run: checked and written, nothing uploaded, no branch, no pull request", async () => {
+    const event = addRelease(w, "v1.2.5");
+    const r = await release(
+      w,
+      event,
+      { "artifact-path": "dist/b.tar.gz", signing: "key", "signing-key": KEY.privateKey, "dry-run": "true" },
+      { workspace: { ".finfocus/manifest.json": template(), "dist/b.tar.gz": "1.2.5" } },
+    );
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(r.outputs.valid, "true");
+    assert.equal(r.outputs["pull-request-url"], "");
+    assert.ok(r.written["plugins/cost-aws/versions/1.2.5.json"]);
+    assert.deepEqual(w.gh.releases.get(PLUGIN)!.find((x) => x.tag === "v1.2.5")!.assets, []);
+    assert.equal(await branchSha(w.registryDir, BRANCH("1.2.5")), "");
+    assert.match(r.summary, /dry run/);
+  });
+
   test("a manifest core refuses: findings with pointers, nothing uploaded, no branch", async () => {
     const event = addRelease(w, "v1.3.0");
     const bad = template({
@@ -217,6 +234,27 @@ describe("a key from a secret, a file the workflow built", { concurrency: false 
       [["JSON_SYNTAX", ".finfocus/manifest.json"]],
     );
     assert.equal(broken.code, 1);
+  });
+});
+
+describe("author text stays data", { concurrency: false }, () => {
+  test("a template name that is a path is refused and never becomes one; findings are fenced", async () => {
+    const event = addRelease(w, "v1.4.0", { "a.tar.gz": "1.4.0" });
+    const evil = template().replace('"name": "cost-aws"', '"name": "../../x```\\n<script>"');
+    const r = await release(
+      w,
+      event,
+      { signing: "none" },
+      { workspace: { ".finfocus/manifest.json": evil } },
+    );
+    assert.equal(r.code, 1);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, f.pointer, f.file]),
+      [["MANIFEST_INVALID", "/metadata/name", "registry/plugins/invalid-name/versions/1.4.0.json"]],
+    );
+    assert.deepEqual(Object.keys(r.written), ["plugins/invalid-name/versions/1.4.0.json"]);
+    assert.match(r.summary, /^`{3,}text\n[^`]*MANIFEST_INVALID[^`]*\n`{3,}$/m, "findings inside a fence");
+    assert.ok(!r.summary.includes("../../x") && !r.summary.includes("<script>"), r.summary);
   });
 });
 
