@@ -161,7 +161,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const next = formatMarkdown(target.next(current), target.file);
     if (next === current) continue;
     if (process.argv.includes("--check")) {
-      process.stderr.write(`${target.file}'s generated Action section is stale: run node scripts/generate-action-docs.ts\n`);
+      process.stderr.write(
+        `${target.file}'s generated Action section is stale: run node scripts/generate-action-docs.ts\n`,
+      );
       stale = true;
     } else writeFileSync(`${root}${target.file}`, next);
   }

@@ -13,7 +13,7 @@ const doc = [
   '  "metadata": { "name": "x-plugin", "version": "1.0.0", "description": "An example plugin.", "author": "Acme" },',
   '  "specification": { "spec_version": "0.1.0", "supported_providers": ["aws"], "capabilities": ["actual_cost"],',
   '    "service_definition": { "service_name": "CostSourceService", "package_name": "finfocus.v1", "methods": ["GetActualCost"] } },',
-  '  "installation": { "installation_method": "container", "download_url": "ghcr.io/acme/x@sha256:' + "0".repeat(64) + '" }',
+  `  "installation": { "installation_method": "container", "download_url": "ghcr.io/acme/x@sha256:${"0".repeat(64)}" }`,
   "}",
   "```",
   "",
