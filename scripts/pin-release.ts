@@ -5,11 +5,12 @@
  *
  *   node scripts/pin-release.ts <tag | branch | sha> [--comment TEXT] [--dir workflows]
  *
- * The commit must be reachable from HEAD (a fresh clone has it) and have everything the workflows
- * use: each input they pass in that commit's action.yml, the bundle it runs, each CLI command and
- * option in that commit's --help. Otherwise nothing is written and the problems are listed.
- * Pin a release tag; between releases, a commit of the default branch that is at or after the
- * last change to action.yml, release/, dist/ or the CLI. Exit: 0 repinned, 1 refused, 2 usage.
+ * The commit must be reachable from HEAD (a fresh clone has it), ship these workflows as they are
+ * (pins aside: commit a workflow change first) and have everything they use: each input they pass
+ * in that commit's action.yml, the bundle it runs, each CLI command and option in its --help.
+ * Otherwise nothing is written and the problems are listed. Pin a release tag; between releases,
+ * a commit of the default branch at or after the last change to the workflows, action.yml,
+ * release/, dist/ or the CLI. Exit: 0 repinned, 1 refused, 2 usage.
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -3,8 +3,9 @@
  * it. A workflow pins this repository twice: `uses: finfocus/finfocus-registry[/release]@<sha>`
  * (an Action: each `with:` key must be an input of that commit's action.yml, whose bundle must
  * exist) and a checkout of the tools at `ref: <sha>` whose CLI its `run:` steps call (each
- * command and option must be in that commit's `--help`). Used by scripts/pin-release.ts before it
- * repins, and by the test that keeps the shipped pins working.
+ * command and option must be in that commit's `--help`). The pinned commit must also ship the
+ * workflows themselves as they are (pins aside), so what runs was tested with them. Used by
+ * scripts/pin-release.ts before it repins, and by the test that keeps the shipped pins working.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -37,6 +38,8 @@ export interface CommandPin {
 export interface WorkflowPins {
   actions: ActionPin[];
   commands: CommandPin[];
+  /** The workflows that pin this project: file name → text. */
+  texts: Map<string, string>;
 }
 
 interface Step {
@@ -49,14 +52,14 @@ const PIN = new RegExp(`^${PROJECT}(?:/([\\w./-]+))?@([0-9a-f]{40})$`);
 
 /** The pins of every workflow in `dir` (file names relative to `root`). */
 export function readPins(root: string, dir = "workflows"): WorkflowPins {
-  const pins: WorkflowPins = { actions: [], commands: [] };
+  const pins: WorkflowPins = { actions: [], commands: [], texts: new Map() };
   for (const name of readdirSync(resolve(root, dir))
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()) {
     const file = `${dir}/${name}`;
-    const doc = parse(readFileSync(resolve(root, file), "utf8")) as {
-      jobs?: Record<string, { steps?: Step[] }>;
-    };
+    const text = readFileSync(resolve(root, file), "utf8");
+    const doc = parse(text) as { jobs?: Record<string, { steps?: Step[] }> };
+    const before = pins.actions.length + pins.commands.length;
     for (const job of Object.values(doc.jobs ?? {})) {
       const tools = new Map<string, string>(); // checkout path → sha
       for (const step of job.steps ?? []) {
@@ -68,8 +71,41 @@ export function readPins(root: string, dir = "workflows"): WorkflowPins {
         for (const [path, sha] of tools) pins.commands.push(...commandsIn(step.run ?? "", path, sha, file));
       }
     }
+    if (pins.actions.length + pins.commands.length > before) pins.texts.set(name, text);
   }
   return pins;
+}
+
+/** A workflow's text with this project's pins (and their version comments) blanked out. */
+export function withoutPins(text: string): string {
+  return text
+    .replace(new RegExp(`(uses:\\s*${PROJECT}(?:/[\\w./-]+)?@)[0-9a-f]{40}.*$`, "gm"), "$1<pin>")
+    .replace(/^(\s*ref:\s*)[0-9a-f]{40}\s*$/gm, "$1<pin>");
+}
+
+/**
+ * Problems when the pinned commit does not ship these very workflows (pins aside): an Action is
+ * tested with the workflows of its own commit, so a workflow change (a new trigger, a new step)
+ * needs a pin at or after the commit that made it.
+ */
+export function workflowProblems(root: string, sha: string, texts: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [name, text] of texts) {
+    let pinned: string;
+    try {
+      pinned = git(root, ["show", `${sha}:workflows/${name}`]);
+    } catch {
+      problems.push(
+        `workflows/${name} does not exist at ${sha.slice(0, 12)}: commit it, then repin to that commit`,
+      );
+      continue;
+    }
+    if (withoutPins(pinned).trimEnd() !== withoutPins(text).trimEnd())
+      problems.push(
+        `workflows/${name} at ${sha.slice(0, 12)} is not this workflow (pins aside): the pinned commit must ship it as it is; commit it, then repin to that commit`,
+      );
+  }
+  return problems;
 }
 
 /** `node <path>/<entry> <command> --opt …` invocations in a run: script. */
@@ -178,5 +214,10 @@ export function problemsAt(root: string, sha: string, pins: WorkflowPins): strin
   const actions = pins.actions.flatMap((p) =>
     actionProblems(root, { ...p, sha }).map((x) => `${p.file}: ${x}`),
   );
-  return [...reachability(root, sha), ...actions, ...commandProblems(root, sha, pins.commands)];
+  return [
+    ...reachability(root, sha),
+    ...workflowProblems(root, sha, pins.texts),
+    ...actions,
+    ...commandProblems(root, sha, pins.commands),
+  ];
 }

@@ -1,7 +1,7 @@
 /**
  * The shipped workflows work as shipped: every pin of this repository is a commit of its history
- * (reachable from HEAD, so a fresh clone has it) that has every input, bundle, CLI command and
- * option the workflows use. And scripts/pin-release.ts repins them, or refuses and writes nothing.
+ * (reachable from HEAD, so a fresh clone has it) that ships these very workflows (pins aside) and
+ * has every input, bundle, CLI command and option they use. And scripts/pin-release.ts repins them, or refuses and writes nothing.
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -74,6 +74,10 @@ describe("scripts/pin-release.ts", () => {
       assert.equal(r.status, 1);
       assert.match(r.stderr, /lists no command "build"/);
       assert.match(r.stderr, /has no release\/action\.yml/);
+      assert.match(
+        r.stderr,
+        /workflows\/registry-publish\.yml at c3d57f2d07c3 is not this workflow \(pins aside\)/,
+      );
       assert.equal(readFileSync(join(dir, "registry-publish.yml"), "utf8"), before);
       assert.equal(pinRelease(["no-such-ref", "--dir", dir]).status, 2);
     } finally {
