@@ -13,7 +13,7 @@
  * release/, dist/ or the CLI. Exit: 0 repinned, 1 refused, 2 usage.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -71,6 +71,10 @@ function main(argv: string[]): number {
     sha = git(["rev-parse", "--verify", `${ref}^{commit}`]);
   } catch {
     process.stderr.write(`pin-release: ${ref} is not a commit of this repository\n`);
+    return 2;
+  }
+  if (!existsSync(resolve(root, values.dir))) {
+    process.stderr.write(`pin-release: no folder ${values.dir}\n`);
     return 2;
   }
   const pins = readPins(root, values.dir);

@@ -74,12 +74,26 @@ describe("scripts/pin-release.ts", () => {
       assert.equal(r.status, 1);
       assert.match(r.stderr, /lists no command "build"/);
       assert.match(r.stderr, /has no release\/action\.yml/);
-      assert.match(
-        r.stderr,
-        /workflows\/registry-publish\.yml at c3d57f2d07c3 is not this workflow \(pins aside\)/,
-      );
+      assert.match(r.stderr, /workflows\/registry-publish\.yml does not exist at c3d57f2d07c3: commit it/);
       assert.equal(readFileSync(join(dir, "registry-publish.yml"), "utf8"), before);
       assert.equal(pinRelease(["no-such-ref", "--dir", dir]).status, 2);
+      assert.equal(pinRelease(["HEAD", "--dir", join(dir, "missing")]).status, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a workflow changed after the pinned commit (a new trigger) needs a pin that ships it", () => {
+    const dir = copy();
+    try {
+      const file = join(dir, "registry-validate.yml");
+      writeFileSync(file, readFileSync(file, "utf8").replace("on:\n", "on:\n  merge_group:\n"));
+      const r = pinRelease(["HEAD", "--dir", dir]);
+      assert.equal(r.status, 1);
+      assert.match(
+        r.stderr,
+        /workflows\/registry-validate\.yml at [0-9a-f]{12} is not this workflow \(pins aside\)/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
