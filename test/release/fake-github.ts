@@ -342,6 +342,9 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     user: p.user,
   });
 
+  // A client on a starved machine may reuse a kept-alive socket just as a 5 s server timeout
+  // closes it ("other side closed"): keep idle sockets open longer than any pause in a test.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   api.close = () =>

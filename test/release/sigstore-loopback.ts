@@ -91,6 +91,9 @@ export async function sigstoreLoopback(identity: {
   const ctlog = await initializeCTLog(keys.ca);
   const ca = await initializeCA(keys.ca, ctlog);
   const server = createServer();
+  // A client on a starved machine may reuse a kept-alive socket just as a 5 s server timeout
+  // closes it ("other side closed"): keep idle sockets open longer than any pause in a test.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tlog = await initializeTLog(`${url}/rekor`, keys.rekor);
