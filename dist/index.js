@@ -41934,6 +41934,32 @@ function firstInvalidUtf8(bytes) {
   return lo;
 }
 
+// core/finfocus/cli-registry-entry.ts
+var CLI_REPOSITORY = /^[a-zA-Z0-9_-]+\/[a-zA-Z0-9_-]+$/;
+function cliRepositoryProblem(repository) {
+  if (repository === "") return "is empty";
+  if (CLI_REPOSITORY.test(repository)) return void 0;
+  return "is not owner/repo of letters, digits, '_' and '-' (the FinFocus CLI refuses '.' and other characters)";
+}
+
+// core/rules/finfocus-repository.ts
+var finfocusRepository = ({ entry, file }) => {
+  const problem = cliRepositoryProblem(entry.repository);
+  if (!problem) return [];
+  return [
+    {
+      code: "REPOSITORY_UNSUPPORTED",
+      severity: "warning",
+      message: `repository '${entry.repository}' ${problem}: \`finfocus plugin install\` cannot fetch this plugin and registry.json leaves it out; rename the repository to install it with the FinFocus CLI`,
+      file,
+      pointer: "/repository"
+    }
+  ];
+};
+
+// core/rules/entry-rules.ts
+var entryRules = [finfocusRepository];
+
 // core/rules/unsafe-text.ts
 var UNSAFE = new RegExp(
   "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff]",
@@ -42937,6 +42963,7 @@ function validateEntry(bytes, file, folderName) {
       add(`/signers/keys/${i}`, "not a PEM public key that can be read (SubjectPublicKeyInfo)");
   });
   findings.push(...unsafeTextFindings(entry, file));
+  for (const rule of entryRules) findings.push(...rule({ entry, file }));
   return { value: entry, findings: findings.length > 0 ? attachPositions(findings, text) : findings };
 }
 function isPublicKey(pem) {

@@ -2,7 +2,7 @@
  * The model the generator renders and the site displays: every API document as a typed object.
  * The site reads this (from `buildModel`) and never parses manifests itself.
  */
-import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
+import type { Manifest, Provider } from "../core/manifest.types.ts";
 import type { Entry } from "../core/registry.types.ts";
 import type {
   ApiError,
@@ -32,7 +32,8 @@ export interface UpstreamRegistryEntry {
   homepage?: string;
   supported_providers: Provider[];
   capabilities?: string[];
-  security_level: SecurityLevel;
+  /** Our level as the FinFocus CLI says it (core/finfocus): `verified` is `community` there. */
+  security_level: "official" | "community";
   min_spec_version: string;
   max_spec_version?: string;
   keywords?: string[];

@@ -1,11 +1,14 @@
 /**
  * The FinFocus CLI's registry index (`/api/v1/registry.json`), mapped field by field from each
- * plugin's latest manifest and its entry.json so that it validates under upstream's
- * plugin_registry.schema.json. Values upstream cannot express are dropped (capabilities outside its
- * enum, keywords over 30 characters) or, when a required field cannot be expressed, the whole
- * plugin is omitted and reported: the index never carries a value that upstream would refuse.
+ * plugin's latest manifest and its entry.json so that both the FinFocus CLI (core/finfocus) and
+ * upstream's plugin_registry.schema.json accept it. Values upstream cannot express are dropped
+ * (capabilities outside its enum, keywords over 30 characters); a plugin the CLI cannot install
+ * as described (a level with no honest shared value, a repository it cannot parse, a container or
+ * script install) or whose required fields cannot be expressed is omitted and reported: the index
+ * never carries a value that the CLI or upstream's schema would refuse. docs/finfocus.md.
  */
 import semver from "semver";
+import { cliRepositoryProblem, cliSecurityLevel } from "../core/finfocus/cli-registry-entry.ts";
 import type { PluginRecord, VersionRecord } from "../core/registry.types.ts";
 import type { OmittedPlugin, UpstreamRegistryDocument, UpstreamRegistryEntry } from "./model.types.ts";
 import { securityLevel, sortedUnique } from "./summaries.ts";
@@ -29,8 +32,6 @@ export const UPSTREAM_CAPABILITIES: ReadonlySet<string> = new Set([
 ]);
 
 const NAME = /^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$/;
-const REPOSITORY = /^[a-zA-Z0-9_-]+\/[a-zA-Z0-9_.-]+$/;
-const GITHUB_URL = /^https:\/\/github\.com\/([a-zA-Z0-9_-]+\/[a-zA-Z0-9_.-]+?)(?:\.git)?\/?$/;
 const PLAIN_VERSION = /^\d+\.\d+\.\d+$/;
 
 /** "1.2.3" as upstream wants it: a prerelease or build suffix is dropped (0.2.0-rc.1 → 0.2.0). */
@@ -39,12 +40,6 @@ function plainVersion(version: string | undefined): string | undefined {
   if (PLAIN_VERSION.test(version)) return version;
   const parsed = semver.parse(version);
   return parsed ? `${parsed.major}.${parsed.minor}.${parsed.patch}` : undefined;
-}
-
-function repositoryOf(plugin: PluginRecord, latest: VersionRecord): string | undefined {
-  if (REPOSITORY.test(plugin.entry.repository)) return plugin.entry.repository;
-  const match = GITHUB_URL.exec(latest.manifest.metadata.repository ?? "");
-  return match?.[1];
 }
 
 function isUri(value: string): boolean {
@@ -61,8 +56,15 @@ export function upstreamEntry(
   if (plugin.name.length > 50 || !NAME.test(plugin.name)) return omit("name outside upstream's pattern");
   const description = m.metadata.description.trim();
   if (description.length < 10) return omit("description shorter than 10 characters");
-  const repository = repositoryOf(plugin, latest);
-  if (repository === undefined) return omit("repository is not a GitHub owner/repo");
+  const level = securityLevel(m);
+  const cliLevel = cliSecurityLevel(level);
+  if (cliLevel === undefined) return omit(`security level ${level} has no value the FinFocus CLI accepts`);
+  const repository = plugin.entry.repository;
+  const repositoryProblem = cliRepositoryProblem(repository);
+  if (repositoryProblem) return omit(`repository '${repository}' ${repositoryProblem}`);
+  const method = m.installation.installation_method;
+  if (method === "container" || method === "script")
+    return omit(`installs by ${method}; the FinFocus CLI installs release archives only`);
   const author = m.metadata.author.trim();
   if (author.length === 0) return omit("empty author");
   const providers = sortedUnique(m.specification.supported_providers);
@@ -76,7 +78,7 @@ export function upstreamEntry(
     repository,
     author: author.length > 100 ? `${author.slice(0, 99)}…` : author,
     supported_providers: providers,
-    security_level: securityLevel(m),
+    security_level: cliLevel,
     min_spec_version: minSpec,
   };
   if (m.metadata.license) entry.license = m.metadata.license;

@@ -27,6 +27,8 @@ export type RunnerEvent =
  */
 export interface RunnerContext {
   pluginDir: string;
+  /** The FinFocus CLI's config whose `installed_plugins` follows installs and removals (none: left alone). */
+  finfocusConfig?: string;
   sources: MetadataSource[];
   fetcher: Fetcher;
   clock: Clock;

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { type Approval, CURRENT_SPEC_VERSION, type RunnerContext, type RunnerEvent } from "./context.ts";
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
+import { finfocusConfigPath } from "./install/finfocus-config-fs.ts";
 import type { StepHooks } from "./install/place.ts";
 import { type ArtifactVerifier, createReleaseVerifier } from "./install/verify.ts";
 import { type Clock, type Fetcher, systemClock } from "./net/fetcher.types.ts";
@@ -18,6 +19,11 @@ export const DEFAULT_REGISTRY_URL = "https://registry.finfocus.dev";
 export interface ClientOptions {
   /** Default `~/.finfocus/plugins`. */
   pluginDir?: string;
+  /**
+   * The FinFocus CLI's config.yaml to record installs in; false: none. Default `<home>/config.yaml`
+   * when the plugin folder is `<home>/plugins` (so `~/.finfocus/config.yaml` by default), else none.
+   */
+  finfocusConfig?: string | false;
   /** A registry root; ignored when `sources` is given. Default DEFAULT_REGISTRY_URL. */
   registryUrl?: string;
   sources?: MetadataSource[];
@@ -69,8 +75,11 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
       ...(options.cacheTtlSeconds !== undefined ? { ttlSeconds: options.cacheTtlSeconds } : {}),
     }),
   ];
+  const pluginDir = options.pluginDir ?? join(homedir(), ".finfocus", "plugins");
+  const finfocusConfig = finfocusConfigPath(pluginDir, options.finfocusConfig);
   return {
-    pluginDir: options.pluginDir ?? join(homedir(), ".finfocus", "plugins"),
+    pluginDir,
+    ...(finfocusConfig ? { finfocusConfig } : {}),
     sources,
     fetcher,
     clock,

@@ -19,7 +19,19 @@ export type { Approval, RunnerContext, RunnerEvent } from "./context.ts";
 export { CURRENT_SPEC_VERSION } from "./context.ts";
 export { type ClientOptions, createContext, DEFAULT_REGISTRY_URL } from "./create-context.ts";
 export { isRunnerError, RunnerError, type RunnerErrorCode } from "./errors.ts";
-export { checkHealth, type HealthRequest, type HealthResult, type HealthStatus } from "./health/health.ts";
+export {
+  checkHealth,
+  type HealthProbe,
+  type HealthRequest,
+  type HealthResult,
+  type HealthStatus,
+} from "./health/health.ts";
+export { type LaunchedPlugin, type LaunchOptions, launchPlugin } from "./health/launch.ts";
+export {
+  checkLaunchedHealth,
+  type LaunchedHealthRequest,
+  type LaunchedHealthResult,
+} from "./health/launched-health.ts";
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 export { extractArtifact } from "./install/extract.ts";
 export type { InstallStep, StepHooks } from "./install/place.ts";
@@ -34,7 +46,15 @@ export type { Clock, Fetcher, FetchRequest, FetchResponse } from "./net/fetcher.
 export { createHttpFetcher, type HttpFetcherOptions } from "./net/fetcher-http.ts";
 export { type ConfigureRequest, type ConfigureResult, configure, validateConfig } from "./ops/configure.ts";
 export { type InstallRequest, type InstallResult, install } from "./ops/install.ts";
-export { type DiscoverResult, discover, type InfoResult, info, listInstalled } from "./ops/list.ts";
+export {
+  type DiscoverResult,
+  discover,
+  type ExternalPlugin,
+  type InfoResult,
+  info,
+  listExternal,
+  listInstalled,
+} from "./ops/list.ts";
 export { type RemoveRequest, type RemoveResult, remove } from "./ops/remove.ts";
 export { type UpdateOutcome, type UpdateRequest, update } from "./ops/update.ts";
 export { type InstalledCheck, verifyInstalled } from "./ops/verify-installed.ts";

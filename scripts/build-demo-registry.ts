@@ -9,8 +9,9 @@
  *   --registry DIR --artifacts DIR --keys DIR      other folders (default: registry/, demo/artifacts/,
  *                                                  demo/keys/ of this repository)
  *
- * Archives are a pure function of their manifest (scripts/demo/plugin-files.ts), so their sha256
- * never drifts. Published versions are immutable: a manifest is written only when it lacks a
+ * Archives are a pure function of their manifest (scripts/demo/plugin-files.ts) and, for the real
+ * plugin releases, of demo/plugin/ and the locked packages it bundles (scripts/demo/release-plugin.ts),
+ * so their sha256 never drifts. Published versions are immutable: a manifest is written only when it lacks a
  * checksum or a valid signature, and never when git already tracks it at HEAD. ECDSA signatures
  * and Sigstore bundles are randomized, which is why valid ones are never re-made.
  */
@@ -145,14 +146,18 @@ async function main(): Promise<void> {
           }
           continue;
         }
-        if (built.has(artifact.fileName)) problems.push(`${artifact.fileName}: built by two versions`);
-        built.add(artifact.fileName);
-        const out = join(outDir, artifact.fileName);
-        if (!existsSync(out) || !readFileSync(out).equals(artifact.bytes)) writeFileSync(out, artifact.bytes);
-        if (check) {
-          const committed = join(artifactsDir, artifact.fileName);
-          if (!existsSync(committed) || !readFileSync(committed).equals(readFileSync(out))) {
-            problems.push(`demo/artifacts/${artifact.fileName}: differs from a fresh build`);
+        // A real plugin release is published under one asset name per platform, all the same bytes.
+        for (const fileName of artifact.assets) {
+          if (built.has(fileName)) problems.push(`${fileName}: built by two versions`);
+          built.add(fileName);
+          const out = join(outDir, fileName);
+          if (!existsSync(out) || !readFileSync(out).equals(artifact.bytes))
+            writeFileSync(out, artifact.bytes);
+          if (check) {
+            const committed = join(artifactsDir, fileName);
+            if (!existsSync(committed) || !readFileSync(committed).equals(artifact.bytes)) {
+              problems.push(`demo/artifacts/${fileName}: differs from a fresh build`);
+            }
           }
         }
         const digest = sha256(artifact.bytes);

@@ -26,3 +26,12 @@ export interface RuleContext {
 
 /** A semantic rule: pure, never throws, returns every problem it sees. */
 export type Rule = (ctx: RuleContext) => Finding[];
+
+/** What an entry.json rule may look at. */
+export interface EntryRuleContext {
+  entry: Entry;
+  file: string;
+}
+
+/** A rule over one plugin's entry.json: pure, never throws, returns every problem it sees. */
+export type EntryRule = (ctx: EntryRuleContext) => Finding[];

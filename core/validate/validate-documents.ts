@@ -3,6 +3,7 @@ import type { Finding, Result } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
 import { attachPositions } from "../json/positions.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
+import { entryRules } from "../rules/entry-rules.ts";
 import { unsafeTextFindings } from "../rules/unsafe-text.ts";
 import { schemaFindings } from "../schema/schema-findings.ts";
 import { validators } from "../schema/validators.ts";
@@ -57,6 +58,7 @@ export function validateEntry(bytes: Uint8Array, file: string, folderName?: stri
       add(`/signers/keys/${i}`, "not a PEM public key that can be read (SubjectPublicKeyInfo)");
   });
   findings.push(...unsafeTextFindings(entry, file));
+  for (const rule of entryRules) findings.push(...rule({ entry, file }));
   return { value: entry, findings: findings.length > 0 ? attachPositions(findings, text) : findings };
 }
 

@@ -1,4 +1,4 @@
-import { listInstalled } from "../ops/list.ts";
+import { listExternal, listInstalled } from "../ops/list.ts";
 import { verifyInstalled } from "../ops/verify-installed.ts";
 import type { Command } from "./command.types.ts";
 import {
@@ -12,8 +12,9 @@ import {
 
 const usage = `Usage: finfocus-registry list [FILTER] [--verify]
 
-Lists installed plugins (name, version, trust, folder). --verify also checks every installed
-file against the digests recorded at install time (exit 1 when a folder changed).
+Lists installed plugins (name, version, trust, folder), then the plugins the FinFocus CLI's own
+installer put in the folder or lists in its config (marked "finfocus"). --verify also checks every
+file this runner installed against the digests recorded at install time (exit 1 when one changed).
 ${GLOBAL_USAGE}`;
 
 export const listCommand: Command = {
@@ -25,6 +26,7 @@ export const listCommand: Command = {
       const { values, positionals, format } = parseRunnerArgs(args, { verify: { type: "boolean" } });
       const context = await contextFromArgs(values, io);
       const plugins = await listInstalled(context.pluginDir, positionals[0] ?? "");
+      const external = await listExternal(context.pluginDir, context.finfocusConfig, positionals[0] ?? "");
       const checks = values.verify
         ? await verifyInstalled(
             context.pluginDir,
@@ -34,9 +36,9 @@ export const listCommand: Command = {
       output(
         io,
         format,
-        { plugins: plugins.map(withoutDigests), ...(values.verify ? { checks } : {}) },
+        { plugins: plugins.map(withoutDigests), external, ...(values.verify ? { checks } : {}) },
         () =>
-          plugins.length === 0
+          plugins.length + external.length === 0
             ? "no plugins installed\n"
             : plugins
                 .map((p) => {
@@ -48,6 +50,12 @@ export const listCommand: Command = {
                     : "";
                   return `${p.name.padEnd(28)} ${p.version.padEnd(12)} ${p.security_level.padEnd(10)} ${p.explicit ? "" : "(dependency) "}${p.path}${verdict}\n`;
                 })
+                .join("") +
+              external
+                .map(
+                  (p) =>
+                    `${p.name.padEnd(28)} ${p.version.padEnd(12)} ${"finfocus".padEnd(10)} ${p.path ?? `missing (listed in ${context.finfocusConfig})`}\n`,
+                )
                 .join(""),
       );
       return checks.some((c) => !c.ok) ? 1 : 0;

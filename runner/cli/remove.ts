@@ -31,6 +31,7 @@ export const removeCommand: Command = {
         ...(values["cleanup-data"] ? { cleanupData: true } : {}),
       });
       output(io, format, { name, ...result }, () => `removed ${name}@${result.removed_version}\n`);
+      if (format === "text") for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
       return 0;
     }),
 };

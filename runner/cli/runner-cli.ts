@@ -23,6 +23,7 @@ export const GLOBAL_OPTIONS = {
   "allow-loopback-http": { type: "boolean" },
   "spec-version": { type: "string" },
   "registry-config": { type: "string" },
+  "finfocus-config": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
 export const GLOBAL_USAGE = `Global options:
@@ -37,7 +38,10 @@ export const GLOBAL_USAGE = `Global options:
   --allow-loopback-http     allow plain http:// to 127.0.0.1, localhost and [::1] only
   --spec-version X.Y.Z      the host's spec version (default the current one)
   --registry-config FILE    trust anchors out of band: the registry's config.json (official_signers,
-                            sigstore_trusted_root), e.g. registry/config.json for the demo registry`;
+                            sigstore_trusted_root), e.g. registry/config.json for the demo registry
+  --finfocus-config FILE    the FinFocus CLI's config.yaml whose installed_plugins follows installs
+                            ('none': leave it alone); default <dir>/config.yaml for a --plugin-dir
+                            <dir>/plugins, so ~/.finfocus/config.yaml by default`;
 
 export type Format = "text" | "json";
 
@@ -122,11 +126,15 @@ export async function contextFromArgs(
   const trust = registryConfig ? await trustFromRegistryConfig(resolve(io.cwd, registryConfig)) : undefined;
   const mirror = str("artifact-mirror");
   const spec = str("spec-version");
+  const finfocusConfig = str("finfocus-config");
   return createContext({
     pluginDir: resolve(
       io.cwd,
       str("plugin-dir") ?? settings?.plugin_dir ?? join(home, ".finfocus", "plugins"),
     ),
+    ...(finfocusConfig
+      ? { finfocusConfig: finfocusConfig === "none" ? false : resolve(io.cwd, finfocusConfig) }
+      : {}),
     cacheDir: join(cacheDir, "registry"),
     artifactCacheDir: join(cacheDir, "artifacts"),
     ...(settings?.concurrent_discoveries ? { concurrentDiscoveries: settings.concurrent_discoveries } : {}),

@@ -1,13 +1,17 @@
-import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
 import { RunnerError } from "../errors.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
 import { layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
+import { costSourceService, healthService, unary } from "./services.ts";
+
+export { costSourceService, healthService } from "./services.ts";
 
 /** Healthy, Warning (answered SERVING but slowly), Critical (answered, not serving), Unknown (no answer). */
 export type HealthStatus = "Healthy" | "Warning" | "Critical" | "Unknown";
+
+/** Which call answered: the standard health service, or the cost-source service's Name(). */
+export type HealthProbe = "grpc.health.v1.Health/Check" | "finfocus.v1.CostSourceService/Name";
 
 export interface HealthRequest {
   /** An installed plugin's name (its manifest's port on 127.0.0.1) or HOST:PORT. */
@@ -25,25 +29,14 @@ export interface HealthResult {
   address: string;
   status: HealthStatus;
   healthy: boolean;
+  /** The call that decided the status (absent when nothing answered). */
+  probe?: HealthProbe;
   serving_status?: string;
+  /** What the plugin's Name() answered, when that was the probe. */
+  plugin_name?: string;
   response_time_ms: number;
   checked_at: string;
   error?: string;
-}
-
-const PROTO = fileURLToPath(new URL("./health.proto", import.meta.url));
-let HealthClient: grpc.ServiceClientConstructor | undefined;
-
-/** The grpc.health.v1.Health service definition, for clients here and servers in tests. */
-export function healthService(): grpc.ServiceClientConstructor {
-  if (!HealthClient) {
-    const definition = protoLoader.loadSync(PROTO, { keepCase: true, enums: String, defaults: true });
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-      grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
-    };
-    HealthClient = pkg.grpc.health.v1.Health;
-  }
-  return HealthClient;
 }
 
 async function addressOf(request: HealthRequest): Promise<string> {
@@ -54,32 +47,55 @@ async function addressOf(request: HealthRequest): Promise<string> {
     throw new RunnerError("NOT_INSTALLED", `${request.target} is not installed`, { name: request.target });
   const port = (await installedManifest(plugin)).specification?.service_definition?.port;
   if (!port) {
-    throw new RunnerError("USAGE", `${request.target}'s manifest names no port: pass HOST:PORT`, {
-      name: request.target,
-    });
+    throw new RunnerError(
+      "USAGE",
+      `${request.target}'s manifest names no port: pass HOST:PORT, or --launch to start it the way the FinFocus CLI does`,
+      { name: request.target },
+    );
   }
   return `127.0.0.1:${port}`;
 }
 
-/** The spec's CheckPluginHealth: one grpc.health.v1.Health/Check call, timed. */
+type Answer = { probe: HealthProbe; serving: boolean; serving_status?: string; plugin_name?: string };
+
+/**
+ * grpc.health.v1 when the plugin serves it; when it does not (UNIMPLEMENTED, as plugins built
+ * with the FinFocus SDK answer) and the whole server was asked about, the cost-source service's
+ * Name() is the liveness probe: an answer means the plugin is up and speaking its protocol.
+ */
+async function probe(address: string, service: string, deadline: number): Promise<Answer> {
+  const credentials = grpc.credentials.createInsecure();
+  const health = new (healthService())(address, credentials);
+  try {
+    const response = await unary<{ status: string }>(health, "Check", { service }, deadline);
+    return {
+      probe: "grpc.health.v1.Health/Check",
+      serving: response.status === "SERVING",
+      serving_status: response.status,
+    };
+  } catch (error) {
+    if ((error as grpc.ServiceError).code !== grpc.status.UNIMPLEMENTED || service !== "") throw error;
+  } finally {
+    health.close();
+  }
+  const costSource = new (costSourceService())(address, credentials);
+  try {
+    const response = await unary<{ name: string }>(costSource, "Name", {}, deadline);
+    return { probe: "finfocus.v1.CostSourceService/Name", serving: true, plugin_name: response.name };
+  } finally {
+    costSource.close();
+  }
+}
+
+/** The spec's CheckPluginHealth: one probe (see `probe`), timed. */
 export async function checkHealth(request: HealthRequest): Promise<HealthResult> {
   const address = await addressOf(request);
-  const Client = healthService();
-  const client = new Client(address, grpc.credentials.createInsecure());
   const started = performance.now();
   const checked_at = new Date().toISOString();
   try {
-    const response = await new Promise<{ status: string }>((resolve, reject) => {
-      client.Check!(
-        { service: request.service ?? "" },
-        { deadline: Date.now() + (request.timeoutMs ?? 5000) },
-        (error: grpc.ServiceError | null, value: { status: string }) =>
-          error ? reject(error) : resolve(value),
-      );
-    });
+    const answer = await probe(address, request.service ?? "", Date.now() + (request.timeoutMs ?? 5000));
     const ms = Math.round(performance.now() - started);
-    const serving = response.status === "SERVING";
-    const status: HealthStatus = !serving
+    const status: HealthStatus = !answer.serving
       ? "Critical"
       : ms > (request.slowMs ?? 1000)
         ? "Warning"
@@ -88,8 +104,10 @@ export async function checkHealth(request: HealthRequest): Promise<HealthResult>
       target: request.target,
       address,
       status,
-      healthy: serving,
-      serving_status: response.status,
+      healthy: answer.serving,
+      probe: answer.probe,
+      ...(answer.serving_status !== undefined ? { serving_status: answer.serving_status } : {}),
+      ...(answer.plugin_name !== undefined ? { plugin_name: answer.plugin_name } : {}),
       response_time_ms: ms,
       checked_at,
     };
@@ -105,7 +123,5 @@ export async function checkHealth(request: HealthRequest): Promise<HealthResult>
       checked_at,
       error: e.details || e.message,
     };
-  } finally {
-    client.close();
   }
 }

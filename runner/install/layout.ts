@@ -18,7 +18,6 @@ export interface Layout {
 }
 
 export const STATE_FILE_NAME = "state.json";
-export const MANIFEST_FILE_NAME = "plugin.manifest.json";
 
 export function layoutFor(pluginDir: string): Layout {
   const home = join(pluginDir, ".finfocus-registry");

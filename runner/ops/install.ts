@@ -1,12 +1,14 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { githubRepository } from "../../core/finfocus/cli-layout.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { cacheArtifact, downloadArtifact } from "../install/download.ts";
 import { extractArtifact } from "../install/extract.ts";
 import { fileDigests } from "../install/file-digests.ts";
-import { assertPluginName, layoutFor, MANIFEST_FILE_NAME } from "../install/layout.ts";
+import { noteInstalled } from "../install/finfocus-config-fs.ts";
+import { writeInstalledManifests } from "../install/installed-manifest.ts";
+import { assertPluginName, layoutFor } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
 import { runScript, scriptCommand } from "../install/scripts.ts";
@@ -269,11 +271,16 @@ async function installPrepared(
       populate: async (dir) => {
         const binaryName = `finfocus-plugin-${pick.name}`;
         await extractArtifact(bytes, url, dir, binaryName, context.extractLimits);
-        // The verified manifest replaces any file of that name the archive brought (I3).
-        await rm(join(dir, MANIFEST_FILE_NAME), { force: true, recursive: true });
-        await writeFile(join(dir, MANIFEST_FILE_NAME), `${JSON.stringify(manifest, null, 2)}\n`, {
-          flag: "wx",
-          mode: 0o644,
+        // The verified manifest (and the FinFocus CLI's view of it) replace what the archive brought (I3).
+        await writeInstalledManifests(dir, manifest, {
+          installed_by: "finfocus-registry",
+          source: pick.source?.location ?? "",
+          signature: outcome.signature,
+          ...(manifest.installation.checksum
+            ? {
+                checksum: `${manifest.installation.checksum_algorithm ?? "sha256"}:${manifest.installation.checksum}`,
+              }
+            : {}),
         });
         if (context.allowScripts) {
           const steps = [
@@ -304,5 +311,12 @@ async function installPrepared(
     }),
   );
   warnings.push(...(await writeDefaultConfig(layout, manifest)));
+  warnings.push(
+    ...(await noteInstalled(layout, context.finfocusConfig, {
+      name: pick.name,
+      version: pick.version,
+      repository: pick.info?.repository ?? githubRepository(manifest.metadata.repository),
+    })),
+  );
   return installed;
 }

@@ -2,6 +2,8 @@ import semver from "semver";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
+import { loadInstalledPlugins } from "../install/finfocus-config-fs.ts";
+import { scanPluginFolders } from "../install/finfocus-layout.ts";
 import { layoutFor } from "../install/layout.ts";
 import { recoverAll } from "../install/place.ts";
 import { readState } from "../install/state.ts";
@@ -16,6 +18,64 @@ export async function listInstalled(pluginDir: string, filter = ""): Promise<Ins
   return Object.values(state.plugins)
     .filter((p) => p.name.includes(filter))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A plugin in the folder that this runner did not install: the FinFocus CLI's own installer put
+ * it there (or a person did). Found the way the CLI finds plugins, plus its `installed_plugins`
+ * entry in the FinFocus config when there is one.
+ */
+export interface ExternalPlugin {
+  name: string;
+  /** The version folder (`v0.0.6`), or the config's version when the folder is missing. */
+  version: string;
+  /** The version folder, when it exists. */
+  path?: string;
+  /** The executable the FinFocus CLI launches from it. */
+  binary?: string;
+  /** `github.com/<owner>/<repo>` from the FinFocus config, when it lists the plugin. */
+  url?: string;
+  /** False when the FinFocus config lists the plugin but its folder is gone. */
+  on_disk: boolean;
+}
+
+/**
+ * Plugins in `pluginDir` (and in the FinFocus config's `installed_plugins`) that the runner's
+ * state does not know: what `finfocus plugin install` installed. Sorted by name and version.
+ */
+export async function listExternal(
+  pluginDir: string,
+  finfocusConfig?: string,
+  filter = "",
+): Promise<ExternalPlugin[]> {
+  const state = await readState(layoutFor(pluginDir));
+  const ours = new Set(Object.values(state.plugins).map((p) => p.path));
+  const config = finfocusConfig ? await loadInstalledPlugins(finfocusConfig).catch(() => []) : [];
+  const out: ExternalPlugin[] = [];
+  for (const folder of await scanPluginFolders(pluginDir)) {
+    if (ours.has(folder.path)) continue;
+    const listed = config.find((c) => c.name === folder.name && c.version === folder.folder);
+    out.push({
+      name: folder.name,
+      version: folder.folder,
+      path: folder.path,
+      binary: folder.binary,
+      ...(listed?.url ? { url: listed.url } : {}),
+      on_disk: true,
+    });
+  }
+  for (const entry of config) {
+    if (state.plugins[entry.name] || out.some((p) => p.name === entry.name)) continue;
+    out.push({
+      name: entry.name,
+      version: entry.version,
+      ...(entry.url ? { url: entry.url } : {}),
+      on_disk: false,
+    });
+  }
+  return out
+    .filter((p) => p.name.includes(filter))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
 }
 
 export interface DiscoverResult {

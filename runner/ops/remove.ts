@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
+import { noteRemoved } from "../install/finfocus-config-fs.ts";
 import { layoutFor } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
 import { recoverAll, removeVersion } from "../install/place.ts";
@@ -20,11 +21,13 @@ export interface RemoveRequest {
 export interface RemoveResult {
   removed_version: string;
   cleanup_paths: string[];
+  /** Things left undone that the user should know about (e.g. the FinFocus config not edited). */
+  warnings: string[];
 }
 
 /** Removes an installed plugin; refuses while another installed plugin needs it, unless forced. */
 export async function remove(
-  context: Pick<RunnerContext, "pluginDir" | "lockTimeoutMs" | "hooks">,
+  context: Pick<RunnerContext, "pluginDir" | "lockTimeoutMs" | "hooks" | "finfocusConfig">,
   request: RemoveRequest,
 ): Promise<RemoveResult> {
   assertName(request.name);
@@ -54,6 +57,7 @@ export async function remove(
       await rm(file, { force: true });
       cleanup.push(file);
     }
-    return { removed_version: plugin.version, cleanup_paths: cleanup };
+    const warnings = await noteRemoved(layout, context.finfocusConfig, request.name);
+    return { removed_version: plugin.version, cleanup_paths: cleanup, warnings };
   });
 }

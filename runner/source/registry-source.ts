@@ -95,6 +95,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (!doc) return undefined;
       return {
         name,
+        ...(typeof doc.repository === "string" ? { repository: doc.repository } : {}),
         signers: { keys: doc.signers?.keys ?? [], sigstore: doc.signers?.sigstore ?? [] },
         deprecated: doc.deprecated === true,
         ...(doc.deprecation_message ? { deprecation_message: doc.deprecation_message } : {}),

@@ -22,6 +22,8 @@ export interface AvailableVersion {
 /** Everything a source knows about one plugin. */
 export interface PluginVersions {
   name: string;
+  /** The source repository on GitHub as owner/repo, when the registry governs one (entry.json). */
+  repository?: string;
   versions: AvailableVersion[];
   /** Signers pinned by the registry (entry.json): the only keys and identities accepted. */
   signers: Signers;

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { Entry, RegistryConfig } from "../../core/registry.types.ts";
 import { tarGzBytes, zipBytes } from "./archive-writers.ts";
-import { pluginFiles } from "./plugin-files.ts";
+import { licenseText, pluginFiles } from "./plugin-files.ts";
+import { releaseAssets, releasePluginFiles } from "./release-plugin.ts";
 
 export interface DemoVersion {
   version: string;
@@ -67,14 +68,35 @@ export function artifactFileName(m: Manifest): string | undefined {
   return segment ? decodeURIComponent(segment) : undefined;
 }
 
-/** Builds the archive of one manifest, or undefined for a container image (nothing to build). */
-export function buildArtifact(m: Manifest): { fileName: string; bytes: Buffer } | undefined {
+/**
+ * Every file name a manifest's archive is published under: the `download_url`'s, and for a real
+ * plugin release its sibling platform's (the same bytes).
+ */
+export function artifactFileNames(m: Manifest): string[] {
+  const fileName = artifactFileName(m);
+  if (!fileName) return [];
+  return releaseAssets(m, fileName) ?? [fileName];
+}
+
+/**
+ * Builds the archive of one manifest, or undefined for a container image (nothing to build).
+ * `assets` lists every file name it is published under (see artifactFileNames).
+ */
+export function buildArtifact(
+  m: Manifest,
+): { fileName: string; assets: string[]; bytes: Buffer } | undefined {
   const fileName = artifactFileName(m);
   if (!fileName) return undefined;
-  const files = pluginFiles(m);
-  if (fileName.endsWith(".tar.gz")) return { fileName, bytes: tarGzBytes(files) };
-  if (fileName.endsWith(".zip")) return { fileName, bytes: zipBytes(files) };
-  throw new Error(`${m.metadata.name} ${m.metadata.version}: unsupported archive type ${fileName}`);
+  const assets = releaseAssets(m, fileName);
+  const files = assets ? releasePluginFiles(m, licenseText(m)) : pluginFiles(m);
+  const bytes = fileName.endsWith(".tar.gz")
+    ? tarGzBytes(files)
+    : fileName.endsWith(".zip")
+      ? zipBytes(files)
+      : undefined;
+  if (!bytes)
+    throw new Error(`${m.metadata.name} ${m.metadata.version}: unsupported archive type ${fileName}`);
+  return { fileName, assets: assets ?? [fileName], bytes };
 }
 
 export const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");

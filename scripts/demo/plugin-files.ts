@@ -1,6 +1,7 @@
 /**
- * The files inside a demo plugin archive, derived only from its manifest, so the manifest is the
- * single source of truth and the archive bytes follow from it.
+ * The files inside a stand-in demo plugin archive, derived only from its manifest, so the
+ * manifest is the single source of truth and the archive bytes follow from it. (Real plugin
+ * releases, which speak the plugin protocol, are built by release-plugin.ts.)
  *
  * Each archive holds an executable named like the plugin (a POSIX sh stand-in for the real gRPC
  * binary: it answers `--version`, `--help` and a `serve` dry run), a README and a LICENSE; a
@@ -142,14 +143,19 @@ echo "installed ${name} ${version} to $DEST"
 `;
 }
 
-/** The files of one plugin archive, from its manifest. */
-export function pluginFiles(m: Manifest): ArchiveFile[] {
+/** The LICENSE text of a demo archive, from the manifest's license and author. */
+export function licenseText(m: Manifest): string {
   const license = LICENSES[m.metadata.license ?? "Apache-2.0"];
   if (!license) throw new Error(`no demo LICENSE text for ${m.metadata.license}`);
+  return license(m.metadata.author);
+}
+
+/** The files of one stand-in plugin archive, from its manifest. */
+export function pluginFiles(m: Manifest): ArchiveFile[] {
   const files: ArchiveFile[] = [
     { name: m.metadata.name, mode: 0o755, data: Buffer.from(executable(m)) },
     { name: "README.md", mode: 0o644, data: Buffer.from(readme(m)) },
-    { name: "LICENSE", mode: 0o644, data: Buffer.from(license(m.metadata.author)) },
+    { name: "LICENSE", mode: 0o644, data: Buffer.from(licenseText(m)) },
   ];
   if (m.installation.installation_method === "script") {
     files.push({ name: "install.sh", mode: 0o755, data: Buffer.from(installScript(m)) });

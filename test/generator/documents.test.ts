@@ -118,15 +118,17 @@ function record(
 
 test("registry.json entries map fields faithfully and drop what upstream cannot express", () => {
   const { plugin, latest } = record({ homepage: "https://p.example.test/a b" }, { deprecated: true });
+  latest.manifest.security = { security_level: "verified" };
   const result = upstreamEntry(plugin, latest);
   assert.ok("entry" in result);
   assert.deepEqual(result.entry.supported_providers, ["aws"]);
   assert.deepEqual(result.entry.capabilities, ["cost_retrieval"]);
-  assert.equal(result.entry.security_level, "untrusted");
+  assert.equal(result.entry.security_level, "community", "the FinFocus CLI has no 'verified'");
   assert.equal(result.entry.homepage, undefined);
   assert.equal(result.entry.deprecated, true);
   assert.equal(typeof result.entry.deprecation_message, "string");
   const short = record({ description: "Too short" });
+  short.latest.manifest.security = { security_level: "community" };
   assert.deepEqual(upstreamEntry(short.plugin, short.latest), {
     omitted: { name: "p", reason: "description shorter than 10 characters" },
   });
@@ -148,7 +150,11 @@ test("registry.json validates under upstream's plugin_registry.schema.json", {
     assert.ok(validate(doc), JSON.stringify(validate.errors));
     assert.deepEqual(Object.keys(doc.plugins), ["alpha-cost", "beta-k8s", "gamma-multi"]);
     assert.equal(doc.plugins["beta-k8s"]?.deprecated, true);
-    assert.equal(doc.plugins["beta-k8s"]?.security_level, "verified");
+    assert.equal(
+      doc.plugins["beta-k8s"]?.security_level,
+      "community",
+      "verified, as the FinFocus CLI says it",
+    );
   } finally {
     cleanup();
   }

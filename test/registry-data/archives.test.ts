@@ -8,9 +8,11 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import * as tar from "tar";
 import yauzl from "yauzl";
+import { binaryCandidates, cliAssetCandidates } from "../../core/finfocus/cli-layout.ts";
 import { tarGzBytes } from "../../scripts/demo/archive-writers.ts";
 import {
   artifactFileName,
+  artifactFileNames,
   buildArtifact,
   loadDemoRegistry,
   sha256,
@@ -42,7 +44,7 @@ test("every downloadable version's checksum is the sha256 of its committed archi
 });
 
 test("demo/artifacts holds exactly the archives the manifests name", () => {
-  const named = versions.map((v) => artifactFileName(v.manifest)).filter((n) => n !== undefined);
+  const named = versions.flatMap((v) => artifactFileNames(v.manifest));
   assert.deepEqual(readdirSync(artifacts).sort(), [...named].sort());
 });
 
@@ -106,7 +108,10 @@ test("each archive unpacks to an executable named like the plugin that answers -
       await tar.x({ file: join(artifacts, name), cwd: into });
       const files = readdirSync(into).sort();
       assert.ok(files.includes("README.md") && files.includes("LICENSE"), `${name}: ${files}`);
-      const exe = join(into, v.manifest.metadata.name);
+      // The binary the FinFocus CLI would launch: finfocus-plugin-<name>, else <name>.
+      const binary = binaryCandidates(v.manifest.metadata.name).find((f) => files.includes(f));
+      assert.ok(binary, `${name}: no binary the FinFocus CLI would find in ${files}`);
+      const exe = join(into, binary);
       assert.equal(statSync(exe).mode & 0o777, 0o755, name);
       const version = spawnSync(exe, ["--version"], { encoding: "utf8" });
       assert.equal(version.status, 0, name);
@@ -117,6 +122,22 @@ test("each archive unpacks to an executable named like the plugin that answers -
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("real plugin releases: one asset per linux platform, named as the FinFocus installer looks for them", () => {
+  const releases = versions.filter((v) => artifactFileNames(v.manifest).length > 1);
+  assert.ok(releases.length > 0, "the demo registry has a real plugin release");
+  for (const v of releases) {
+    const { name, version } = v.manifest.metadata;
+    const [amd64, arm64] = artifactFileNames(v.manifest);
+    assert.equal(amd64, artifactFileName(v.manifest), "the manifest names the amd64 asset");
+    assert.ok(cliAssetCandidates(name, `v${version}`, "linux", "amd64").includes(amd64!), amd64);
+    assert.ok(cliAssetCandidates(name, `v${version}`, "linux", "arm64").includes(arm64!), arm64);
+    assert.ok(
+      readFileSync(join(artifacts, amd64!)).equals(readFileSync(join(artifacts, arm64!))),
+      "same bytes",
+    );
   }
 });
 

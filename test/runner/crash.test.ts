@@ -46,8 +46,10 @@ function run(args: string[]): Promise<{ code: number | null; signal: NodeJS.Sign
 async function assertComplete(pluginDir: string, name: string): Promise<string[]> {
   const dirs = await readdir(join(pluginDir, name)).catch(() => [] as string[]);
   for (const d of dirs) {
-    const manifest = JSON.parse(await readFile(join(pluginDir, name, d, "plugin.manifest.json"), "utf8"));
+    const manifest = JSON.parse(await readFile(join(pluginDir, name, d, "registry.manifest.json"), "utf8"));
     assert.equal(`v${manifest.metadata.version}`, d);
+    const cli = JSON.parse(await readFile(join(pluginDir, name, d, "plugin.manifest.json"), "utf8"));
+    assert.equal(cli.version, d);
     assert.match(await readFile(join(pluginDir, name, d, `finfocus-plugin-${name}`), "utf8"), /echo base/);
   }
   return dirs;

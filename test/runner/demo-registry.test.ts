@@ -5,58 +5,30 @@
  * all on the branch.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { trustFromRegistryConfig } from "../../runner/config/load-config.ts";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
 import { update } from "../../runner/ops/update.ts";
 import { testContext } from "./helpers/context.ts";
-import { type StaticServer, startServer } from "./helpers/server.ts";
+import {
+  defaultRegistryReady as ready,
+  repoRoot as root,
+  serveDefaultRegistry,
+} from "./helpers/default-registry.ts";
+import type { StaticServer } from "./helpers/server.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const bin = join(root, "bin/finfocus-registry.js");
-const ready =
-  existsSync(join(root, "registry/config.json")) &&
-  existsSync(join(root, "demo/artifacts")) &&
-  existsSync(join(root, "runner/cli/build.ts"));
 let server: StaticServer;
-let out: string;
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const files = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? walk(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
-  );
-  return files.flat();
-}
 
 before(async () => {
   if (!ready) return;
-  out = await mkdtemp(join(tmpdir(), "ffr-demo-"));
-  const built = spawnSync(
-    process.execPath,
-    [bin, "build", "--registry", join(root, "registry"), "--out", join(out, "dist"), "--no-site"],
-    {
-      encoding: "utf8",
-    },
-  );
-  assert.equal(built.status, 0, built.stderr);
-  server = await startServer();
-  for (const file of await walk(join(out, "dist")))
-    server.files.set(`/${relative(join(out, "dist"), file)}`, await readFile(file));
-  for (const file of await walk(join(root, "demo/artifacts")))
-    server.files.set(`/artifacts/${relative(join(root, "demo/artifacts"), file)}`, await readFile(file));
+  server = await serveDefaultRegistry();
 });
 after(async () => {
   if (!ready) return;
   await server.close();
-  await rm(out, { recursive: true, force: true });
 });
 
 test("the default registry: keyed, official and Sigstore-signed plugins install with their dependencies", {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { checkHealth, healthService } from "../../runner/health/health.ts";
+import { checkHealth, costSourceService, healthService } from "../../runner/health/health.ts";
 import { install } from "../../runner/ops/install.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
@@ -61,7 +61,7 @@ after(async () => {
 test("grpc.health.v1 against a real grpc-js server: Healthy, Warning when slow, Critical when not serving", async () => {
   status = "SERVING";
   delayMs = 0;
-  const healthy = await checkHealth({ target: `127.0.0.1:${port}` });
+  const healthy = await checkHealth({ target: `127.0.0.1:${port}`, slowMs: 60_000 });
   assert.equal(healthy.status, "Healthy");
   assert.equal(healthy.healthy, true);
   assert.ok(healthy.response_time_ms >= 0);
@@ -79,7 +79,7 @@ test("Unknown when nothing answers; an installed plugin is checked on its manife
   assert.equal(unknown.status, "Unknown");
   const c = await testContext(http.url, { pluginDir: join(tmp, "plugins") });
   await install(c, { plugins: [{ name: "svc" }] });
-  const byName = await checkHealth({ target: "svc", pluginDir: c.pluginDir });
+  const byName = await checkHealth({ target: "svc", pluginDir: c.pluginDir, slowMs: 60_000 });
   assert.equal(byName.address, `127.0.0.1:${port}`);
   assert.equal(byName.status, "Healthy");
   await rm(c.tmp, { recursive: true, force: true });
@@ -89,11 +89,10 @@ test("CLI: health HOST:PORT exits 0 when Healthy and 1 when Unknown (black box)"
   const { spawn } = await import("node:child_process");
   const { fileURLToPath } = await import("node:url");
   const bin = fileURLToPath(new URL("../../bin/finfocus-registry.js", import.meta.url));
-  const run = (target: string) =>
+  const run = (target: string, timeout: number) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const p = spawn(process.execPath, [bin, "health", target, "--format", "json", "--timeout", "1000"], {
-        env: { ...process.env, HOME: tmp },
-      });
+      const args = ["health", target, "--format", "json", "--timeout", String(timeout), "--slow", "60000"];
+      const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, HOME: tmp } });
       let out = "";
       p.stdout.on("data", (d) => {
         out += d;
@@ -101,9 +100,44 @@ test("CLI: health HOST:PORT exits 0 when Healthy and 1 when Unknown (black box)"
       p.on("close", (code) => resolve({ code, out }));
     });
   status = "SERVING";
-  const [ok, down] = await Promise.all([run(`127.0.0.1:${port}`), run("127.0.0.1:9")]);
+  const [ok, down] = await Promise.all([run(`127.0.0.1:${port}`, 30_000), run("127.0.0.1:9", 1000)]);
   assert.equal(ok.code, 0, ok.out);
   assert.equal(JSON.parse(ok.out).status, "Healthy");
   assert.equal(down.code, 1);
   assert.equal(JSON.parse(down.out).status, "Unknown");
+});
+
+test("no grpc.health.v1 (as FinFocus SDK plugins): Name() is the probe; a server with neither is Critical", async () => {
+  const listen = async (withName: boolean) => {
+    const server = new grpc.Server();
+    if (withName)
+      server.addService(costSourceService().service, {
+        Name: (_call: unknown, done: grpc.sendUnaryData<unknown>) => done(null, { name: "sdk-style" }),
+      });
+    const p = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, bound) =>
+        e ? reject(e) : resolve(bound),
+      ),
+    );
+    return { server, target: `127.0.0.1:${p}` };
+  };
+  const sdk = await listen(true);
+  const bare = await listen(false);
+  try {
+    const viaName = await checkHealth({ target: sdk.target, slowMs: 60_000 });
+    assert.deepEqual(
+      [viaName.status, viaName.probe, viaName.plugin_name],
+      ["Healthy", "finfocus.v1.CostSourceService/Name", "sdk-style"],
+    );
+    const named = await checkHealth({ target: sdk.target, service: "finfocus.v1.CostSourceService" });
+    assert.equal(named.status, "Critical", "a named service asks grpc.health.v1 only: no fallback");
+    const neither = await checkHealth({ target: bare.target });
+    assert.equal(neither.status, "Critical");
+    assert.equal(neither.probe, undefined);
+    const served = await checkHealth({ target: `127.0.0.1:${port}` });
+    assert.equal(served.probe, "grpc.health.v1.Health/Check", "grpc.health.v1 first when it is served");
+  } finally {
+    sdk.server.forceShutdown();
+    bare.server.forceShutdown();
+  }
 });

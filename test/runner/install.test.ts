@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { access, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { cliPluginManifestProblems } from "../../core/finfocus/cli-plugin-manifest.ts";
 import { isRunnerError } from "../../runner/errors.ts";
+import { loadInstalledPlugins } from "../../runner/install/finfocus-config-fs.ts";
 import { layoutFor } from "../../runner/install/layout.ts";
 import { readState } from "../../runner/install/state.ts";
 import { install } from "../../runner/ops/install.ts";
@@ -45,6 +47,7 @@ before(async () => {
           version: "1.0.0",
           archive: tarGz([
             { path: "plugin.manifest.json", data: '{"metadata":{"name":"other"}}' },
+            { path: "registry.manifest.json", data: '{"metadata":{"name":"other"}}' },
             { path: "state.json", data: '{"format":1,"plugins":{}}' },
             { path: ".finfocus-registry/state.json", data: "{}" },
             { path: "finfocus-plugin-spoof", data: "#!/bin/sh\n", mode: 0o755 },
@@ -114,8 +117,14 @@ test("installs a plugin with its transitive dependencies, reading ≤ 2 metadata
   );
   for (const p of result.installed) {
     const dir = join(c.pluginDir, p.name, `v${p.version}`);
-    const manifest = JSON.parse(await readFile(join(dir, "plugin.manifest.json"), "utf8"));
+    const manifest = JSON.parse(await readFile(join(dir, "registry.manifest.json"), "utf8"));
     assert.equal(manifest.metadata.version, p.version);
+    const cli = await readFile(join(dir, "plugin.manifest.json"), "utf8");
+    assert.deepEqual(
+      cliPluginManifestProblems(cli, p.name, `v${p.version}`),
+      [],
+      "the FinFocus CLI's format",
+    );
     assert.equal((await stat(join(dir, `finfocus-plugin-${p.name}`))).mode & 0o777, 0o755);
   }
   const state = await readState(layoutFor(c.pluginDir));
@@ -145,8 +154,10 @@ test("I3: archive entries named like the manifest or the state file are harmless
   const c = await ctx();
   await install(c, { plugins: [{ name: "spoof" }] });
   const dir = join(c.pluginDir, "spoof", "v1.0.0");
-  const manifest = JSON.parse(await readFile(join(dir, "plugin.manifest.json"), "utf8"));
+  const manifest = JSON.parse(await readFile(join(dir, "registry.manifest.json"), "utf8"));
   assert.equal(manifest.metadata.name, "spoof", "the verified manifest replaced the archive's");
+  const cli = JSON.parse(await readFile(join(dir, "plugin.manifest.json"), "utf8"));
+  assert.deepEqual([cli.name, cli.version], ["spoof", "v1.0.0"], "so did the FinFocus CLI's manifest");
   const state = await readState(layoutFor(c.pluginDir));
   assert.deepEqual(Object.keys(state.plugins), ["spoof"]);
 });
@@ -263,6 +274,11 @@ test("update: patch automatic, minor with confirmation, major only when asked; I
   const major = await update(c, { names: ["base"], allowMajor: true });
   assert.equal(major[0]?.updated_version, "2.0.0");
   assert.deepEqual(await readdir(join(c.pluginDir, "base")), ["v2.0.0"], "the old version folder is gone");
+  assert.deepEqual(
+    (await loadInstalledPlugins(c.finfocusConfig!)).map((p) => `${p.name}@${p.version}`),
+    ["base@v2.0.0"],
+    "the FinFocus config's installed_plugins follows updates",
+  );
   await assert.rejects(update(c, { names: ["base"], targetVersion: "1.0.0" }), (e) =>
     isRunnerError(e, "DOWNGRADE_REFUSED"),
   );
