@@ -87,7 +87,7 @@ function containerCheck(job: ArtifactJob, file: string): { row: ArtifactRow; fin
  * Downloads one version's artifact and verifies checksum and signatures through the core trust
  * policy. Container images are checked by digest format only (the gate pulls no images).
  */
-export async function verifyArtifact(
+export async function downloadAndVerify(
   job: ArtifactJob,
   ctx: ArtifactContext,
 ): Promise<{ row: ArtifactRow; findings: Finding[] }> {

@@ -1,3 +1,4 @@
+import { RegistryError } from "../core/errors.ts";
 import type { FileChange } from "../core/governance/governance.types.ts";
 import { git } from "./git.ts";
 import type { GitHubApi } from "./github.ts";
@@ -65,7 +66,8 @@ export async function pullRequestChanges(
     return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
   }
   if (!api) {
-    throw new Error(
+    throw new RegistryError(
+      "USAGE",
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`,
     );
   }

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { RegistryError } from "../core/errors.ts";
 
 /** The parts of a pull_request / pull_request_target payload the gate uses. Titles are data only. */
 export interface PullRequestEvent {
@@ -32,7 +33,7 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 function sha(value: unknown, what: string): string {
   if (typeof value !== "string" || !SHA.test(value))
-    throw new Error(`The event payload's ${what} is not a commit SHA.`);
+    throw new RegistryError("EVENT_INVALID", `The event payload's ${what} is not a commit SHA.`);
   return value;
 }
 
@@ -47,10 +48,14 @@ export async function readEvent(
   const payload = eventPath ? (JSON.parse(await readFile(eventPath, "utf8")) as Record<string, unknown>) : {};
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const pr = payload.pull_request as PullRequestPayload | undefined;
-    if (!pr) throw new Error(`A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`);
+    if (!pr)
+      throw new RegistryError(
+        "EVENT_INVALID",
+        `A ${eventName} event without a pull_request payload (GITHUB_EVENT_PATH).`,
+      );
     const id = pr.user?.id;
     if (typeof id !== "number" || !Number.isSafeInteger(id))
-      throw new Error("The pull request's author has no numeric id in the payload.");
+      throw new RegistryError("EVENT_INVALID", "The pull request's author has no numeric id in the payload.");
     const baseRepo = String(pr.base?.repo?.full_name ?? "");
     const headRepo = String(pr.head?.repo?.full_name ?? "");
     return {

@@ -1,9 +1,10 @@
+import { append } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
-import { artifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
 import { isValid, type Ports, sortFindings } from "./pr-mode.ts";
@@ -40,7 +41,7 @@ export async function checkFull(
       source,
       settings.tufCachePath,
     );
-    findings.push(...root.findings);
+    append(findings, root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
   for (const v of all) {
@@ -50,7 +51,7 @@ export async function checkFull(
       file: registryFile(settings.registryPath, v.file),
     };
     if (settings.verifyArtifacts) {
-      const result = await verifyArtifact(
+      const result = await downloadAndVerify(
         {
           plugin: v.plugin,
           version: v.version,
@@ -61,7 +62,7 @@ export async function checkFull(
         },
         ctx,
       );
-      findings.push(...result.findings);
+      append(findings, result.findings);
       row.artifact = result.row;
     }
     versions.push(row);

@@ -1,5 +1,5 @@
 import semver from "semver";
-import { classifyPath, registryFile, touchedPlugins } from "../core/governance/classify.ts";
+import { classifyChangedPath, registryFile, touchedPlugins } from "../core/governance/classify.ts";
 import type {
   FileChange,
   GovernanceContext,
@@ -65,7 +65,7 @@ async function pluginChange(
     head.list(versionsRel),
   ]);
   const added = changes.filter((c) => {
-    const kind = classifyPath(registryPath, c.path);
+    const kind = classifyChangedPath(registryPath, c.path);
     return c.status === "added" && kind.kind === "version" && kind.plugin === name;
   });
   const baseVersions = manifestVersions(baseFiles).sort(semver.compare);
@@ -73,7 +73,7 @@ async function pluginChange(
   const previousVersions: (VersionView | undefined)[] = [];
   const newVersions: NewVersion[] = [];
   for (const change of added) {
-    const kind = classifyPath(registryPath, change.path);
+    const kind = classifyChangedPath(registryPath, change.path);
     if (kind.kind !== "version") continue;
     const file = `${versionsRel}/${kind.version}.json`;
     const manifest = await json<Manifest>(head, file);

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { GitError } from "./git.ts";
 
 /** One object read from the repository. */
 export interface GitObject {
@@ -38,7 +39,7 @@ export function gitBatch(cwd: string): GitObjectReader {
     for (const p of queue.splice(0)) p.reject(error);
   };
   child.on("error", failAll);
-  child.on("close", () => failAll(new Error("git cat-file --batch exited")));
+  child.on("close", () => failAll(new GitError("git cat-file --batch exited")));
   child.stdout.on("data", (chunk: Buffer) => {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
     for (;;) {
@@ -60,7 +61,7 @@ export function gitBatch(cwd: string): GitObjectReader {
   });
   return {
     read(spec) {
-      if (closed) return Promise.reject(new Error("git cat-file --batch is closed"));
+      if (closed) return Promise.reject(new GitError("git cat-file --batch is closed"));
       if (/[\n\r\0]/.test(spec)) return Promise.resolve(undefined);
       return new Promise((resolve, reject) => {
         queue.push({ resolve, reject });

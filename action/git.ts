@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
+import { RegistryError } from "../core/errors.ts";
 
 /** Thrown when git fails for a reason other than "no such object". */
-export class GitError extends Error {
-  readonly code = "GIT_FAILED";
+export class GitError extends RegistryError<"GIT_FAILED"> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super("GIT_FAILED", message, options);
     this.name = "GitError";
   }
 }

@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { RegistryError } from "../core/errors.ts";
 
 /** When to post the sticky PR comment. */
 export type CommentMode = "auto" | "always" | "never";
@@ -51,7 +52,7 @@ function choice<T extends string>(name: string, allowed: readonly T[], fallback:
   const raw = core.getInput(name).trim().toLowerCase();
   if (raw === "") return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new Error(`Input ${name} must be one of ${allowed.join(", ")}; got "${raw}".`);
+  throw new RegistryError("USAGE", `Input ${name} must be one of ${allowed.join(", ")}; got "${raw}".`);
 }
 
 function bool(name: string, fallback: boolean): boolean {
@@ -59,7 +60,7 @@ function bool(name: string, fallback: boolean): boolean {
   if (raw === "") return fallback;
   if (raw === "true") return true;
   if (raw === "false") return false;
-  throw new Error(`Input ${name} must be true or false; got "${raw}".`);
+  throw new RegistryError("USAGE", `Input ${name} must be true or false; got "${raw}".`);
 }
 
 /** Reads and checks every input and the environment. Throws on a malformed input (usage error). */
@@ -68,12 +69,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     .replace(/\/+$/, "")
     .replace(/^\.\//, "");
   if (registryPath.startsWith("/") || registryPath.split("/").includes("..")) {
-    throw new Error(
+    throw new RegistryError(
+      "USAGE",
       `Input registry-path must be a relative path inside the repository; got "${registryPath}".`,
     );
   }
   const mb = Number(core.getInput("max-download-mb") || "200");
-  if (!Number.isFinite(mb) || mb <= 0) throw new Error("Input max-download-mb must be a positive number.");
+  if (!Number.isFinite(mb) || mb <= 0)
+    throw new RegistryError("USAGE", "Input max-download-mb must be a positive number.");
   const token = core.getInput("github-token");
   if (token) core.setSecret(token);
   const workspace = env.GITHUB_WORKSPACE || process.cwd();

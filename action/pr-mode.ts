@@ -1,10 +1,11 @@
+import { append } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { checkGovernance } from "../core/governance/rules.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
-import { artifactContext, verifyArtifact } from "./artifacts.ts";
+import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
@@ -78,11 +79,11 @@ async function verifyNewArtifacts(
       base,
       settings.tufCachePath,
     );
-    findings.push(...root.findings);
+    append(findings, root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;
   }
   for (const job of jobs) {
-    const result = await verifyArtifact(
+    const result = await downloadAndVerify(
       {
         plugin: job.plugin,
         version: job.version,
@@ -93,7 +94,7 @@ async function verifyNewArtifacts(
       },
       ctx,
     );
-    findings.push(...result.findings);
+    append(findings, result.findings);
     rows.set(job.file, result.row);
   }
   return { findings, rows };

@@ -13,8 +13,8 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import type { PluginDocument, PluginSummary, SignatureKind, VersionSummary } from "../core/api/api.types.ts";
 import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
-import type { PluginDocument, PluginSummary, SignatureKind, VersionSummary } from "../generator/api.types.ts";
 import { CHROMIUM_ARGS, ensureChromium } from "../scripts/ensure-chromium.ts";
 import { pageCount } from "../site/lib/model.ts";
 import type { SiteModel } from "../site/lib/model.types.ts";

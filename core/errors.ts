@@ -1,13 +1,19 @@
+import type { Code } from "./codes/codes.ts";
+
 /**
  * Exceptions are for bugs and the environment, never for bad input (that is a Finding).
- * Every error carries a stable code and, when it wraps another error, its cause.
+ * Every error carries a stable code from the catalogue (core/codes/) and, when it wraps another
+ * error, its cause.
  */
-export class RegistryError<Code extends string = string> extends Error {
-  readonly code: Code;
-  constructor(code: Code, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class RegistryError<C extends Code = Code> extends Error {
+  readonly code: C;
+  /** Facts for the spec's error document (`details`), e.g. the file or plugin concerned. */
+  readonly details: Record<string, unknown>;
+  constructor(code: C, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RegistryError";
     this.code = code;
+    this.details = options?.details ?? {};
   }
 }
 

@@ -9,9 +9,9 @@ import { readFileSync } from "node:fs";
 import { canonicalJson } from "./json.ts";
 import type { PluginModel } from "./model.types.ts";
 
-/** Modules whose code shapes the per-plugin documents. */
+/** Modules whose code shapes the per-plugin documents (relative to this folder). */
 const RENDERING_MODULES = [
-  "api.types.ts",
+  "../core/api/api.types.ts",
   "feeds.ts",
   "fingerprint.ts",
   "json.ts",

@@ -4,8 +4,8 @@
  * files), `writeTree` (incremental writer, the one seam that writes), `buildRegistry` (the whole
  * build over a folder), `serve` (local preview server).
  */
-export type * from "./api.types.ts";
-export { API_VERSION } from "./api.types.ts";
+export type * from "../core/api/api.types.ts";
+export { API_VERSION } from "../core/api/api.types.ts";
 export { type BuildOptions, type BuildResult, buildRegistry, type SiteBuilder } from "./build-fs.ts";
 export { atomFeed, xmlEscape } from "./feeds.ts";
 export { canonicalJson, canonicalJsonBytes } from "./json.ts";

@@ -4,14 +4,14 @@
  * the site, the writer and the tests all see the same thing.
  */
 import semver from "semver";
-import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
 import {
   API_VERSION,
   type DiscoveryDocument,
   type PluginDocument,
   type PluginSummary,
   type VersionIndexDocument,
-} from "./api.types.ts";
+} from "../core/api/api.types.ts";
+import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
 import { compareFeedEntries, latestTime } from "./feeds.ts";
 import type { ApiModel, FeedEntry, ModelInputs, PluginModel } from "./model.types.ts";
 import { GENERIC_NOT_FOUND } from "./not-found.ts";

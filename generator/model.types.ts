@@ -2,15 +2,15 @@
  * The model the generator renders and the site displays: every API document as a typed object.
  * The site reads this (from `buildModel`) and never parses manifests itself.
  */
-import type { Manifest, Provider } from "../core/manifest.types.ts";
-import type { Entry } from "../core/registry.types.ts";
 import type {
   ApiError,
   DiscoveryDocument,
   PluginDocument,
   PluginIndexDocument,
   VersionIndexDocument,
-} from "./api.types.ts";
+} from "../core/api/api.types.ts";
+import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
+import type { Entry } from "../core/registry.types.ts";
 
 /** Publication time (ISO 8601, UTC, seconds) per manifest file, keyed by path relative to the registry root. */
 export type PublishedDates = ReadonlyMap<string, string>;

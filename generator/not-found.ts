@@ -4,7 +4,7 @@
  * unknown plugin, and the generic `NOT_FOUND` (the static 404.json) for anything else. A static
  * host serves 404.json; `serve` and any host that can run code answer with these.
  */
-import type { ApiError } from "./api.types.ts";
+import type { ApiError } from "../core/api/api.types.ts";
 import { DISCOVERY_PATH, NOT_FOUND_PATH, PLUGIN_INDEX_PATH, versionsPath } from "./paths.ts";
 
 /** The generic document written to /api/v1/404.json. */

@@ -3,6 +3,7 @@
  * own bytes, copied as merged (so a manifest's sha256 equals `manifest_sha256`); every other
  * document is canonical JSON or Atom XML rendered from the model.
  */
+import { RegistryError } from "../core/errors.ts";
 import { atomFeed } from "./feeds.ts";
 import { pluginKey } from "./fingerprint.ts";
 import { canonicalJson } from "./json.ts";
@@ -28,7 +29,11 @@ export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>
 function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array> {
   return async () => {
     const bytes = await read(file);
-    if (bytes === undefined) throw new Error(`registry file vanished during the build: ${file}`);
+    if (bytes === undefined) {
+      throw new RegistryError("IO_ERROR", `registry file vanished during the build: ${file}`, {
+        details: { file },
+      });
+    }
     return bytes;
   };
 }

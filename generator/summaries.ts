@@ -1,8 +1,9 @@
 /** Per-version and per-plugin summaries: pure functions of the loaded records. */
 import semver from "semver";
+import type { PluginSummary, SignatureKind, VersionSummary } from "../core/api/api.types.ts";
 import type { Manifest, SecurityLevel } from "../core/manifest.types.ts";
 import type { PluginRecord, VersionRecord } from "../core/registry.types.ts";
-import type { PluginSummary, SignatureKind, VersionSummary } from "./api.types.ts";
+import { signatureKindOf } from "../core/signature/signature-kind.ts";
 import { bundlePath, manifestPath } from "./paths.ts";
 
 /** The manifest's claimed level; upstream's manifest schema defaults it to `untrusted`. */
@@ -10,12 +11,9 @@ export function securityLevel(manifest: Manifest): SecurityLevel {
   return manifest.security?.security_level ?? "untrusted";
 }
 
-/** `sigstore` when a bundle sits beside the manifest, `key` for a keyed signature, else `none`. */
-export function signatureKind(record: VersionRecord): SignatureKind {
-  if (record.bundleFile !== undefined) return "sigstore";
-  if (record.manifest.security?.signature) return "key";
-  return "none";
-}
+/** How a version is signed (core's one rule). */
+const signatureKind = (record: VersionRecord): SignatureKind =>
+  signatureKindOf(record.manifest, record.bundleFile !== undefined);
 
 export function isPrerelease(version: string): boolean {
   return (semver.prerelease(version)?.length ?? 0) > 0;

@@ -65,7 +65,7 @@ function checkPath(path: string): void {
     throw new RegistryError("UNSAFE_OUTPUT_PATH", `refusing to write outside the output folder: ${path}`);
 }
 
-function readState(outDir: string): Previous | undefined {
+function readBuildState(outDir: string): Previous | undefined {
   try {
     const state = JSON.parse(readFileSync(join(outDir, STATE_FILE), "utf8")) as State;
     if (state.version !== 2 || typeof state.files !== "object" || typeof state.keys !== "object")
@@ -131,7 +131,7 @@ export async function writeTree(
   outputs: Iterable<Output>,
   options: WriteOptions = {},
 ): Promise<WriteReport> {
-  const previous = options.ignoreState ? undefined : readState(outDir);
+  const previous = options.ignoreState ? undefined : readBuildState(outDir);
   mkdirSync(outDir, { recursive: true });
   rmSync(join(outDir, STATE_FILE), { force: true });
   // Without state, list our own files once: no failed open() per output in a fresh folder.

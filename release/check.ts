@@ -3,7 +3,7 @@ import { bundleFile, CONFIG_FILE, entryFile, versionFile } from "../core/registr
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { SignatureKind, Signer } from "../core/signature/signature.types.ts";
 import { verifyRelease } from "../core/signature/verify-release.ts";
-import { validateConfig, validateEntry } from "../core/validate/validate-documents.ts";
+import { validateEntry, validateRegistryConfig } from "../core/validate/validate-documents.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
 import { validateManifest } from "../core/validate/validate-manifest.ts";
 import { overlaySource } from "./registry-source.ts";
@@ -78,7 +78,7 @@ export async function checkProposal(
   const head = overlaySource(base, files);
   findings.push(...(await validateRegistryFiles(head, [...files.keys()])).findings);
   const configBytes = await base.readFile(CONFIG_FILE);
-  const config = configBytes ? validateConfig(configBytes, CONFIG_FILE).value : undefined;
+  const config = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE).value : undefined;
   const pinsBytes = (await base.readFile(entryFile(proposal.name))) ?? proposal.entry;
   const entry = pinsBytes ? validateEntry(pinsBytes, entryFile(proposal.name)).value : undefined;
   if (!config || !entry) return result;

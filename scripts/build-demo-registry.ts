@@ -30,7 +30,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Manifest } from "../core/manifest.types.ts";
-import { loadDemoKeys, samePublicKey, signArtifact, verifyArtifact } from "./demo/demo-keys.ts";
+import { loadDemoKeys, samePublicKey, signArtifact, verifyDemoSignature } from "./demo/demo-keys.ts";
 import {
   buildArtifact,
   type DemoPlugin,
@@ -90,7 +90,7 @@ function signKeyed(reg: DemoRegistry, plugin: DemoPlugin, v: DemoVersion, bytes:
     sec.signature !== undefined &&
     sec.public_key !== undefined &&
     pinned.some((k) => samePublicKey(k, sec.public_key!)) &&
-    verifyArtifact(bytes, sec.signature, sec.public_key);
+    verifyDemoSignature(bytes, sec.signature, sec.public_key);
   if (ok) return;
   const key = loadDemoKeys(keysDir).find((k) => pinned.some((p) => samePublicKey(p, k.publicPem)));
   if (!key) {

@@ -5,9 +5,9 @@
  * release/action.yml, so they never drift. `--check` exits 1 when either is stale (the test runs
  * this). Run: node scripts/generate-action-docs.ts
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { cell, formatMarkdown, replaceSection } from "./markdown-section.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const START = "<!-- action-docs:start -->";
@@ -58,8 +58,6 @@ export function readSection(yml: string, section: "inputs" | "outputs"): Field[]
   }
   return fields;
 }
-
-const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 /** The inputs and outputs of an action.yml as markdown tables. */
 function tables(yml: string): string[] {
@@ -119,45 +117,28 @@ export function renderReleaseDocs(yml: string): string {
 
 /** The README with its Action section replaced. */
 export function updateReadme(readme: string, docs: string): string {
-  return replaceBetween(readme, START, END, docs, "README.md");
-}
-
-function replaceBetween(text: string, open: string, close: string, docs: string, file: string): string {
-  const start = text.indexOf(open);
-  const end = text.indexOf(close);
-  if (start < 0 || end < start) throw new Error(`${file} lacks the ${open} … ${close} markers.`);
-  return `${text.slice(0, start + open.length)}\n${docs}\n${text.slice(end)}`;
-}
-
-/** Formats markdown the way `npm test` checks it (biome), so the generated README passes lint. */
-function formatMarkdown(text: string, file = "README.md"): string {
-  const biome = `${root}node_modules/.bin/biome`;
-  const r = spawnSync(biome, ["format", `--stdin-file-path=${file}`], { input: text, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`biome format failed: ${r.stderr}`);
-  return r.stdout;
+  return replaceSection(readme, START, END, docs, "README.md");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const read = (file: string) => readFileSync(`${root}${file}`, "utf8");
   const targets = [
-    {
-      file: "README.md",
-      next: (text: string) => updateReadme(text, renderActionDocs(readFileSync(`${root}action.yml`, "utf8"))),
-    },
+    { file: "README.md", next: (text: string) => updateReadme(text, renderActionDocs(read("action.yml"))) },
     {
       file: "docs/release-action.md",
       next: (text: string) =>
-        replaceBetween(
+        replaceSection(
           text,
           RELEASE_START,
           RELEASE_END,
-          renderReleaseDocs(readFileSync(`${root}release/action.yml`, "utf8")),
+          renderReleaseDocs(read("release/action.yml")),
           "docs/release-action.md",
         ),
     },
   ];
   let stale = false;
   for (const target of targets) {
-    const current = readFileSync(`${root}${target.file}`, "utf8");
+    const current = read(target.file);
     const next = formatMarkdown(target.next(current), target.file);
     if (next === current) continue;
     if (process.argv.includes("--check")) {

@@ -1,38 +1,14 @@
+import { codeInfo } from "../../core/codes/codes.ts";
 import type { Finding, FindingCode } from "../../core/findings.types.ts";
 import type { ArtifactRow } from "../artifacts.ts";
 import { COMMENT_MARKER } from "../github.ts";
 import { code, escapeMarkdown, table } from "./markdown.ts";
 import type { GateReport, VersionReport } from "./report.types.ts";
 
-const GOVERNANCE: ReadonlySet<FindingCode> = new Set([
-  "VERSION_IMMUTABLE",
-  "NOT_AN_OWNER",
-  "MAINTAINER_REQUIRED",
-  "OUTSIDE_REGISTRY",
-  "NAME_COLLISION",
-  "NAME_SIMILAR",
-  "TRUST_DOWNGRADE",
-  "VERSION_EXISTS",
-]);
-
-const ARTIFACT: ReadonlySet<FindingCode> = new Set([
-  "DOWNLOAD_FAILED",
-  "CHECKSUM_MISMATCH",
-  "IMAGE_DIGEST_REQUIRED",
-  "BUNDLE_INVALID",
-  "SIGNATURE_VERIFICATION_FAILED",
-  "SIGNER_NOT_PINNED",
-  "IDENTITY_MISMATCH",
-  "CERTIFICATE_CHAIN_INVALID",
-  "TRUSTED_ROOT_INVALID",
-  "TRUSTED_ROOT_OFFLINE",
-]);
-
-/** Which summary column a finding belongs to. */
+/** Which summary column a finding belongs to, by its section in the code catalogue. */
 export function findingGroup(code: FindingCode): "rules" | "artifact" | "schema" {
-  if (GOVERNANCE.has(code)) return "rules";
-  if (ARTIFACT.has(code)) return "artifact";
-  return "schema";
+  const { section } = codeInfo(code);
+  return section === "governance" ? "rules" : section === "artifact" ? "artifact" : "schema";
 }
 
 function cell(findings: Finding[]): string {

@@ -12,7 +12,7 @@ export type PathKind =
  * Classifies a repository-relative path against `<registryPath>/plugins/<name>/...`. Anything
  * else, including `<registryPath>/config.json`, is "outside" (maintainers only, G2).
  */
-export function classifyPath(registryPath: string, path: string): PathKind {
+export function classifyChangedPath(registryPath: string, path: string): PathKind {
   const prefix = registryPath === "" || registryPath === "." ? "plugins/" : `${registryPath}/plugins/`;
   if (!path.startsWith(prefix)) return { kind: "outside" };
   const parts = path.slice(prefix.length).split("/");
@@ -32,7 +32,7 @@ export function classifyPath(registryPath: string, path: string): PathKind {
 export function touchedPlugins(registryPath: string, changes: readonly FileChange[]): string[] {
   const names = new Set<string>();
   for (const change of changes) {
-    const kind = classifyPath(registryPath, change.path);
+    const kind = classifyChangedPath(registryPath, change.path);
     if (kind.kind !== "outside") names.add(kind.plugin);
   }
   return [...names];

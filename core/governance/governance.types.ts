@@ -11,8 +11,8 @@ export interface FileChange {
   path: string;
 }
 
-/** The signature kind of one version, weakest first: what TRUST_DOWNGRADE compares. */
-export type SignatureKind = "none" | "key" | "sigstore";
+/** The signature kind of one version (core/signature's): what TRUST_DOWNGRADE compares. */
+export type { SignatureKind } from "../signature/signature.types.ts";
 
 /** One version as the governance rules need it: read from the base or the head commit. */
 export interface VersionView {

@@ -1,4 +1,5 @@
 import { type ParseError, parseTree, printParseErrorCode, visit } from "jsonc-parser";
+import { FindingCollector } from "../findings.ts";
 import type { Finding, FindingCode } from "../findings.types.ts";
 import { toPointer } from "./pointer.ts";
 import { lineColumnAt, PositionIndex } from "./positions.ts";
@@ -98,9 +99,12 @@ export function loadJson(bytes: Uint8Array, options: LoadJsonOptions): LoadedJso
     return { text, findings: [syntaxFinding(text, file, error)] };
   }
 
-  const findings: Finding[] = [];
-  const keyCount = walkKeys(value, [], (path) => {
-    findings.push({
+  // A file under the size cap can repeat a bad key hundreds of thousands of times: keep the first
+  // findings (each needs a position), count the rest.
+  const collector = new FindingCollector();
+  const keyCount = walkKeys(value, (path) => {
+    if (!collector.open) return collector.skip("error");
+    collector.add({
       code: "JSON_FORBIDDEN_KEY",
       severity: "error",
       message: `the key '${path.at(-1)}' is not allowed (it can pollute object prototypes in clients): rename or remove it`,
@@ -108,12 +112,17 @@ export function loadJson(bytes: Uint8Array, options: LoadJsonOptions): LoadedJso
       pointer: toPointer(path),
     });
   });
-  if (keyCount !== scan.colons) findings.push(...duplicateKeys(text, file));
-  if (findings.length > 0) {
-    const positioned = findings.map((f) => (f.line !== undefined ? f : withPosition(f, text)));
+  if (keyCount !== scan.colons) duplicateKeys(text, file, collector);
+  if (collector.findings.length > 0) {
+    const index = new PositionIndex(text);
+    const positioned = collector
+      .result(file)
+      .map((f) =>
+        f.line !== undefined || f.code === "FINDINGS_TRUNCATED" ? f : { ...f, ...index.locate(f.pointer) },
+      );
     return { text, findings: positioned };
   }
-  return { value, text, findings };
+  return { value, text, findings: [] };
 }
 
 /**
@@ -143,41 +152,50 @@ function scanStructure(text: string, limit: number): { maxDepth: number; deepAt:
   return { maxDepth, deepAt, colons };
 }
 
+interface Frame {
+  node: object;
+  parent: Frame | undefined;
+  key: string | number;
+}
+
+function pathOf(frame: Frame | undefined, last: string): (string | number)[] {
+  const path: (string | number)[] = [last];
+  for (let f = frame; f?.parent; f = f.parent) path.push(f.key);
+  return path.reverse();
+}
+
 /**
- * Counts the members of every object in `value` and reports forbidden keys. `path` is one
- * mutable stack (no array per key: this runs on every file).
+ * Counts the members of every object in `value` and reports forbidden keys with their path, in
+ * document order. An explicit stack rather than recursion: the depth is capped before parsing,
+ * but a walk over input should not lean on that. Paths are built only for forbidden keys.
  */
-function walkKeys(
-  value: unknown,
-  path: (string | number)[],
-  forbidden: (path: (string | number)[]) => void,
-): number {
-  if (value === null || typeof value !== "object") return 0;
+function walkKeys(value: unknown, forbidden: (path: readonly (string | number)[]) => void): number {
   let count = 0;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (item === null || typeof item !== "object") continue;
-      path.push(i);
-      count += walkKeys(item, path, forbidden);
-      path.pop();
+  const stack: Frame[] = [];
+  if (value !== null && typeof value === "object") stack.push({ node: value, parent: undefined, key: "" });
+  const children: Frame[] = [];
+  for (let frame = stack.pop(); frame; frame = stack.pop()) {
+    const node = frame.node;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) {
+        const item: unknown = node[i];
+        if (item !== null && typeof item === "object") stack.push({ node: item, parent: frame, key: i });
+      }
+      continue;
     }
-    return count;
-  }
-  for (const key in value) {
-    count++;
-    path.push(key);
-    if (FORBIDDEN_KEYS.has(key)) forbidden([...path]);
-    const child = (value as Record<string, unknown>)[key];
-    if (child !== null && typeof child === "object") count += walkKeys(child, path, forbidden);
-    path.pop();
+    for (const key in node) {
+      count++;
+      if (FORBIDDEN_KEYS.has(key)) forbidden(pathOf(frame, key));
+      const child = (node as Record<string, unknown>)[key];
+      if (child !== null && typeof child === "object") children.push({ node: child, parent: frame, key });
+    }
+    while (children.length > 0) stack.push(children.pop() as Frame);
   }
   return count;
 }
 
 /** The slow path, only for files that have duplicates: find each repeated key and where. */
-function duplicateKeys(text: string, file: string): Finding[] {
-  const findings: Finding[] = [];
+function duplicateKeys(text: string, file: string, out: FindingCollector): void {
   const seen: Set<string>[] = [];
   visit(
     text,
@@ -192,7 +210,8 @@ function duplicateKeys(text: string, file: string): Finding[] {
         const keys = seen.at(-1);
         if (!keys) return;
         if (keys.has(property)) {
-          findings.push({
+          if (!out.open) return out.skip("error");
+          out.add({
             code: "JSON_DUPLICATE_KEY",
             severity: "error",
             message: `the key '${property}' appears more than once in the same object: keep one (parsers disagree on which wins)`,
@@ -207,7 +226,6 @@ function duplicateKeys(text: string, file: string): Finding[] {
     },
     { disallowComments: true },
   );
-  return findings;
 }
 
 function syntaxFinding(text: string, file: string, error: unknown): Finding {
@@ -237,10 +255,6 @@ function syntaxFinding(text: string, file: string, error: unknown): Finding {
     pointer: "",
     ...(position ? lineColumnAt(text, Number(position[1])) : {}),
   };
-}
-
-function withPosition(finding: Finding, text: string): Finding {
-  return { ...finding, ...new PositionIndex(text).locate(finding.pointer) };
 }
 
 /** Binary search for the first byte at which a fatal UTF-8 decode fails (error path only). */

@@ -2,7 +2,7 @@ import { findNodeAtLocation, type Node, parseTree } from "jsonc-parser";
 import type { Finding } from "../findings.types.ts";
 import { fromPointer } from "./pointer.ts";
 
-/** 1-based line and column of a UTF-16 offset in `text`. */
+/** 1-based line and column of a UTF-16 offset in `text` (one scan: for a single position). */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
@@ -13,6 +13,27 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line, column: offset - lineStart + 1 };
 }
 
+/** Line starts of a text, found once; each position is then a binary search, not a scan. */
+export class LineIndex {
+  readonly #starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.#starts.push(i + 1);
+  }
+
+  /** 1-based line and column of a UTF-16 offset. */
+  at(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.#starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.#starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.#starts[lo] as number) + 1 };
+  }
+}
+
 /**
  * Locates JSON pointers in one document. The tree is parsed lazily, once, and only for files
  * that have findings: valid files never pay for positions.
@@ -20,6 +41,7 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 export class PositionIndex {
   readonly #text: string;
   #root: Node | undefined | null = null;
+  #lines: LineIndex | undefined;
 
   constructor(text: string) {
     this.#text = text;
@@ -30,6 +52,8 @@ export class PositionIndex {
     if (this.#root === null) this.#root = parseTree(this.#text, [], { disallowComments: true });
     const root = this.#root;
     if (!root) return undefined;
+    this.#lines ??= new LineIndex(this.#text);
+    const lines = this.#lines;
     const path: (string | number)[] = fromPointer(pointer);
     while (path.length > 0) {
       const node = findNodeAtLocation(
@@ -39,11 +63,11 @@ export class PositionIndex {
       if (node) {
         // For object members, point at the property's key: that is where an editor should jump.
         const at = node.parent?.type === "property" ? node.parent.offset : node.offset;
-        return lineColumnAt(this.#text, at);
+        return lines.at(at);
       }
       path.pop();
     }
-    return lineColumnAt(this.#text, root.offset);
+    return lines.at(root.offset);
   }
 }
 

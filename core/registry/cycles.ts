@@ -11,7 +11,10 @@ export interface PluginDependencies {
 
 /**
  * Required-dependency cycles among the plugins' latest versions (a cycle can never be installed
- * in order). Each cycle is reported once, on the manifest of its alphabetically first plugin.
+ * in order). Each group of plugins that depend on each other in a loop (a strongly connected
+ * component) is reported once, on the manifest of its alphabetically first plugin, with one
+ * shortest cycle through that plugin as the example. Linear in plugins and dependencies, and
+ * without recursion: a chain of thousands of plugins neither overflows the stack nor slows down.
  */
 export function findCycles(plugins: readonly PluginDependencies[]): Finding[] {
   const byName = new Map(
@@ -33,36 +36,98 @@ export function findCycles(plugins: readonly PluginDependencies[]): Finding[] {
     );
   }
   const findings: Finding[] = [];
-  const reported = new Set<string>();
-  const state = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const visit = (name: string): void => {
-    state.set(name, "visiting");
-    stack.push(name);
-    for (const next of edges.get(name) ?? []) {
-      if (state.get(next) === "visiting") {
-        const cycle = stack.slice(stack.indexOf(next));
-        const key = [...cycle].sort().join(",");
-        if (!reported.has(key)) {
-          reported.add(key);
-          const first = [...cycle].sort()[0] as string;
-          const latest = byName.get(first)?.latest;
-          const index = latest?.dependencies.findIndex((d) => cycle.includes(d.name)) ?? 0;
-          const start = cycle.indexOf(first);
-          const ordered = [...cycle.slice(start), ...cycle.slice(0, start), first];
-          findings.push({
-            code: "DEPENDENCY_CYCLE",
-            severity: "error",
-            message: `required dependencies form a cycle: ${ordered.join(" → ")}; make one of them optional`,
-            file: latest?.file ?? `plugins/${first}`,
-            pointer: `/requirements/dependencies/${index}`,
-          });
-        }
-      } else if (!state.has(next)) visit(next);
-    }
-    stack.pop();
-    state.set(name, "done");
-  };
-  for (const name of [...edges.keys()].sort()) if (!state.has(name)) visit(name);
+  for (const component of stronglyConnected(edges)) {
+    const first = [...component].sort()[0] as string;
+    const selfLoop = edges.get(first)?.includes(first) ?? false;
+    if (component.size === 1 && !selfLoop) continue;
+    const cycle = selfLoop ? [first] : shortestCycle(first, edges, component);
+    const latest = byName.get(first)?.latest;
+    const second = cycle[1] ?? first;
+    const index = Math.max(0, latest?.dependencies.findIndex((d) => d.name === second && !d.optional) ?? 0);
+    const more =
+      component.size > cycle.length ? ` (${component.size} plugins depend on each other in a loop)` : "";
+    findings.push({
+      code: "DEPENDENCY_CYCLE",
+      severity: "error",
+      message: `required dependencies form a cycle: ${[...cycle, first].join(" → ")}${more}; make one of them optional`,
+      file: latest?.file ?? `plugins/${first}`,
+      pointer: `/requirements/dependencies/${index}`,
+    });
+  }
   return findings;
+}
+
+/** Tarjan's strongly connected components, with an explicit stack instead of recursion. */
+function stronglyConnected(edges: ReadonlyMap<string, readonly string[]>): Set<string>[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: Set<string>[] = [];
+  let counter = 0;
+  for (const root of [...edges.keys()].sort()) {
+    if (index.has(root)) continue;
+    const frames: { name: string; next: number }[] = [{ name: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as { name: string; next: number };
+      const targets = edges.get(frame.name) ?? [];
+      if (frame.next < targets.length) {
+        const next = targets[frame.next++] as string;
+        if (!index.has(next)) {
+          index.set(next, counter);
+          low.set(next, counter++);
+          stack.push(next);
+          onStack.add(next);
+          frames.push({ name: next, next: 0 });
+        } else if (onStack.has(next)) {
+          low.set(frame.name, Math.min(low.get(frame.name) as number, index.get(next) as number));
+        }
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent)
+        low.set(parent.name, Math.min(low.get(parent.name) as number, low.get(frame.name) as number));
+      if (low.get(frame.name) === index.get(frame.name)) {
+        const component = new Set<string>();
+        for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+          onStack.delete(member);
+          component.add(member);
+          if (member === frame.name) break;
+        }
+        components.push(component);
+      }
+    }
+  }
+  return components;
+}
+
+/** A shortest cycle from `start` back to itself inside `component` (breadth-first search). */
+function shortestCycle(
+  start: string,
+  edges: ReadonlyMap<string, readonly string[]>,
+  component: ReadonlySet<string>,
+): string[] {
+  const parent = new Map<string, string>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const name = queue[head] as string;
+    for (const next of edges.get(name) ?? []) {
+      if (!component.has(next)) continue;
+      if (next === start) {
+        const cycle = [name];
+        for (let at = parent.get(name); at !== undefined; at = parent.get(at)) cycle.push(at);
+        return cycle.reverse();
+      }
+      if (!parent.has(next)) {
+        parent.set(next, name);
+        queue.push(next);
+      }
+    }
+  }
+  return [start];
 }

@@ -1,12 +1,13 @@
 import { availableParallelism } from "node:os";
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { validateConfig, validateEntry } from "../validate/validate-documents.ts";
+import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, PLUGINS_DIR, versionsDir } from "./layout.ts";
 import type { RegistrySource } from "./source.types.ts";
-import { type PluginListing, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
@@ -97,7 +98,7 @@ export async function loadRegistry(
         return;
       }
       const result = validateEntry(bytes, file, l.name);
-      findings.push(...result.findings);
+      append(findings, result.findings);
       if (result.value) entries.set(l.name, result.value);
     }),
   );
@@ -121,7 +122,7 @@ export async function loadRegistry(
     : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
   for (const result of results) {
-    findings.push(...result.findings);
+    append(findings, result.findings);
     stats.manifests += result.manifests;
     const entry = entries.get(result.name);
     if (entry)
@@ -132,7 +133,7 @@ export async function loadRegistry(
         versions: result.versions,
       });
   }
-  findings.push(...findCycles(results));
+  append(findings, findCycles(results));
   stats.plugins = listings.length;
   for (const f of findings) {
     if (f.severity === "error") stats.errors++;
@@ -157,13 +158,13 @@ async function loadConfig(
     );
     return undefined;
   }
-  const result = validateConfig(bytes, CONFIG_FILE);
-  findings.push(...result.findings);
+  const result = validateRegistryConfig(bytes, CONFIG_FILE);
+  append(findings, result.findings);
   return result.value;
 }
 
-async function listPlugin(source: RegistrySource, name: string): Promise<PluginListing> {
-  const listing: PluginListing = { name, versionFiles: [], bundles: new Set(), others: [] };
+async function listPlugin(source: RegistrySource, name: string): Promise<PluginFiles> {
+  const listing: PluginFiles = { name, versionFiles: [], bundles: new Set(), others: [] };
   for (const file of await source.list(versionsDir(name))) {
     if (file.endsWith(".sigstore.json")) listing.bundles.add(file.slice(0, -".sigstore.json".length));
     else if (file.endsWith(".json")) listing.versionFiles.push(file.slice(0, -".json".length));

@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import semver from "semver";
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, VersionRecord } from "../registry.types.ts";
@@ -8,7 +9,7 @@ import { validateManifest } from "../validate/validate-manifest.ts";
 import { bundleFile, entryFile, versionFile, versionsDir } from "./layout.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
-export interface PluginListing {
+export interface PluginFiles {
   name: string;
   versionFiles: string[];
   bundles: Set<string>;
@@ -16,7 +17,7 @@ export interface PluginListing {
 }
 
 export interface PluginWork {
-  listing: PluginListing;
+  listing: PluginFiles;
   entry?: Entry;
 }
 
@@ -62,7 +63,7 @@ export async function validatePlugin(
       hasBundle,
       lookup,
     });
-    if (result.findings.length > 0) findings.push(...result.findings);
+    append(findings, result.findings);
     if (result.value && !result.findings.some((f) => f.severity === "error")) {
       versions.push({
         version,
@@ -73,7 +74,7 @@ export async function validatePlugin(
       });
     }
   }
-  findings.push(...listingFindings(l, entry));
+  append(findings, listingFindings(l, entry));
   versions.sort((a, b) => semver.compare(a.version, b.version));
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };
@@ -88,7 +89,7 @@ export async function validatePlugin(
 }
 
 /** Files that do not belong, bundles without a manifest, yanks of versions that do not exist. */
-function listingFindings(l: PluginListing, entry: Entry | undefined): Finding[] {
+function listingFindings(l: PluginFiles, entry: Entry | undefined): Finding[] {
   const out: Finding[] = [];
   const versions = new Set(l.versionFiles);
   for (const other of l.others) {

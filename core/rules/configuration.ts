@@ -1,38 +1,22 @@
-import type { ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import type { Finding } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
-import { createAjv } from "../schema/validators.ts";
+import { Meter } from "../schema/author-budget.ts";
+import {
+  type AuthorSchema,
+  compileAuthorSchema,
+  isProblem,
+  MAX_CONFIG_DEPTH,
+  MAX_SCHEMA_BYTES,
+} from "../schema/author-schema.ts";
 import { finding } from "./finding.ts";
 import type { Rule, RuleContext } from "./rule.types.ts";
-
-const MAX_CONFIG_BYTES = 64 * 1024;
-const cache = new Map<string, ValidateFunction | string>();
-let ajv: ReturnType<typeof createAjv> | undefined;
-
-/**
- * Compiles a plugin's configuration schema once per distinct text (versions of a plugin
- * usually share it). Returns the validator, or why it does not compile.
- */
-function compile(schemaText: string, schema: unknown): ValidateFunction | string {
-  const cached = cache.get(schemaText);
-  if (cached !== undefined) return cached;
-  if (cache.size > 10_000) cache.clear();
-  ajv ??= createAjv({ strict: false });
-  let result: ValidateFunction | string;
-  try {
-    result = ajv.compile(schema as object);
-  } catch (error) {
-    result = error instanceof Error ? error.message : String(error);
-  }
-  cache.set(schemaText, result);
-  return result;
-}
 
 function parse(ctx: RuleContext, text: string, pointer: string, what: string, out: Finding[]): unknown {
   const loaded = loadJson(new TextEncoder().encode(text), {
     file: ctx.file,
-    maxBytes: MAX_CONFIG_BYTES,
-    maxDepth: 32,
+    maxBytes: MAX_SCHEMA_BYTES,
+    maxDepth: MAX_CONFIG_DEPTH,
   });
   const problem = loaded.findings[0];
   if (problem) {
@@ -49,8 +33,8 @@ function parse(ctx: RuleContext, text: string, pointer: string, what: string, ou
   return loaded.value;
 }
 
-function describe(errors: ValidateFunction["errors"]): string {
-  return (errors ?? [])
+function describe(errors: readonly ErrorObject[]): string {
+  return errors
     .slice(0, 3)
     .map((e) => `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`)
     .join("; ");
@@ -58,63 +42,61 @@ function describe(errors: ValidateFunction["errors"]): string {
 
 /**
  * configuration.schema, default_config and each example are JSON strings: they must parse, the
- * schema must compile, default_config must fit it (it may omit required fields: defaults are
- * partial, secrets have none), every example must satisfy it fully, and required_fields must be
- * properties of the schema.
+ * schema must compile within the bounds of author schemas (core/schema/author-schema.ts),
+ * default_config must fit it (it may omit required fields: defaults are partial, secrets have
+ * none), every example must satisfy it fully, and required_fields must be properties of the
+ * schema. All the manifest's checks share one validation budget: a schema that needs more is
+ * CONFIG_SCHEMA_TOO_COMPLEX at the value that spent it.
  */
 export const configuration: Rule = (ctx) => {
   const out: Finding[] = [];
   const config = ctx.manifest.configuration;
   if (!config) return out;
-  const schema =
-    config.schema === undefined
-      ? undefined
-      : parse(ctx, config.schema, "/configuration/schema", "schema", out);
-  let validate: ValidateFunction | undefined;
-  if (schema !== undefined && config.schema !== undefined) {
-    const compiled = compile(config.schema, schema);
-    if (typeof compiled === "string") {
+  let compiled: AuthorSchema | undefined;
+  if (config.schema !== undefined) {
+    const result = compileAuthorSchema(config.schema);
+    if (isProblem(result)) {
+      const message =
+        result.code === "CONFIG_SCHEMA_INVALID"
+          ? `the schema cannot be used: ${result.message}`
+          : `the schema is refused: ${result.message}`;
+      out.push(finding(ctx, result.code, "/configuration/schema", message));
+    } else compiled = result;
+  }
+  const meter = new Meter();
+  let spent = false;
+  const check = (value: unknown, pointer: string, what: string, partial: boolean): void => {
+    if (!compiled || value === undefined || spent) return;
+    const result = compiled.validate(value, meter);
+    if ("exceeded" in result) {
+      spent = true;
       out.push(
         finding(
           ctx,
-          "CONFIG_SCHEMA_INVALID",
-          "/configuration/schema",
-          `the schema does not compile: ${compiled}`,
+          "CONFIG_SCHEMA_TOO_COMPLEX",
+          pointer,
+          `checking ${what} against the schema needs more than ${result.exceeded} steps: simplify the schema or the value`,
         ),
       );
-    } else validate = compiled;
-  }
-  if (config.default_config !== undefined) {
-    const value = parse(ctx, config.default_config, "/configuration/default_config", "default_config", out);
-    if (validate && value !== undefined && !validate(value)) {
-      const errors = (validate.errors ?? []).filter((e) => e.keyword !== "required");
-      if (errors.length > 0) {
-        out.push(
-          finding(
-            ctx,
-            "CONFIG_VALUE_INVALID",
-            "/configuration/default_config",
-            `default_config does not fit the schema: ${describe(errors)}`,
-          ),
-        );
-      }
+      return;
     }
+    if (result.valid) return;
+    const errors = partial ? result.errors.filter((e) => e.keyword !== "required") : result.errors;
+    if (errors.length > 0)
+      out.push(
+        finding(ctx, "CONFIG_VALUE_INVALID", pointer, `${what} does not fit the schema: ${describe(errors)}`),
+      );
+  };
+  if (config.default_config !== undefined) {
+    const pointer = "/configuration/default_config";
+    check(parse(ctx, config.default_config, pointer, "default_config", out), pointer, "default_config", true);
   }
   config.examples?.forEach((example, i) => {
     const pointer = `/configuration/examples/${i}/config`;
-    const value = parse(ctx, example.config, pointer, `example '${example.name}'`, out);
-    if (validate && value !== undefined && !validate(value)) {
-      out.push(
-        finding(
-          ctx,
-          "CONFIG_VALUE_INVALID",
-          pointer,
-          `example '${example.name}' does not fit the schema: ${describe(validate.errors)}`,
-        ),
-      );
-    }
+    const what = `example '${example.name}'`;
+    check(parse(ctx, example.config, pointer, what, out), pointer, what, false);
   });
-  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const properties = (compiled?.schema as { properties?: Record<string, unknown> } | undefined)?.properties;
   if (properties && typeof properties === "object") {
     config.required_fields?.forEach((field, i) => {
       if (!Object.hasOwn(properties, field)) {

@@ -1,11 +1,13 @@
 import type { ErrorObject } from "ajv";
+import { FindingCollector } from "../findings.ts";
 import type { Finding, FindingCode } from "../findings.types.ts";
 import { escapeToken } from "../json/pointer.ts";
 
 /**
  * Turns ajv's errors into one readable finding per problem. ajv reports a failing `anyOf`,
  * `if`/`then` or `enum` as several sub-errors; users want one line that says what is wrong and
- * what is allowed.
+ * what is allowed. At most MAX_FINDINGS_PER_FILE are written out; the rest are counted in one
+ * FINDINGS_TRUNCATED finding (a file can fail the schema in tens of thousands of places).
  */
 export function schemaFindings(errors: readonly ErrorObject[], file: string, code: FindingCode): Finding[] {
   const byPointer = new Map<string, ErrorObject[]>();
@@ -16,8 +18,12 @@ export function schemaFindings(errors: readonly ErrorObject[], file: string, cod
     list.push(error);
     byPointer.set(pointer, list);
   }
-  const findings: Finding[] = [];
+  const findings = new FindingCollector();
   for (const [pointer, group] of byPointer) {
+    if (!findings.open) {
+      findings.skip("error");
+      continue;
+    }
     // A failing anyOf also reports each branch: keep the anyOf's summary only.
     const anyOf = group.find((e) => e.keyword === "anyOf");
     const chosen = anyOf
@@ -28,9 +34,9 @@ export function schemaFindings(errors: readonly ErrorObject[], file: string, cod
       const message = messageOf(error, pointer);
       return i === 0 ? message : message.replace(/^'[^']*' |^the document /, "");
     });
-    findings.push({ code, severity: "error", message: messages.join("; "), file, pointer });
+    findings.add({ code, severity: "error", message: messages.join("; "), file, pointer });
   }
-  return findings;
+  return findings.result(file);
 }
 
 function pointerOf(error: ErrorObject): string {

@@ -10,8 +10,8 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 /**
  * An ajv instance safe for untrusted data: nothing is changed in the data (no defaults, no
- * coercion, no removal), no `$data` references, every error collected. `strict: false` is for
- * schemas written by plugin authors (configuration schemas), which need not follow our style.
+ * coercion, no removal), no `$data` references, every error collected. For the project's own
+ * schemas; schemas written by plugin authors go through author-schema.ts, which bounds them.
  */
 export function createAjv(options: { strict?: boolean } = {}): InstanceType<typeof Ajv2020> {
   const strict = options.strict ?? true;

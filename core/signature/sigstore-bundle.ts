@@ -38,9 +38,36 @@ function selfSignedInChain(bundle: Bundle): number | undefined {
 }
 
 /**
+ * The pointer of the first certificate that OpenSSL cannot read, if any. Checked before the bundle
+ * reaches @sigstore/core, whose ASN.1 parser retries speculatively and spends seconds of CPU on a
+ * few kilobytes of corrupt DER (found by the fuzzer): OpenSSL refuses those in microseconds.
+ */
+function unreadableCertificate(bundle: Bundle): string | undefined {
+  const content = bundle.verificationMaterial.content;
+  const certificates =
+    content.$case === "certificate"
+      ? [{ at: "/verificationMaterial/certificate/rawBytes", der: content.certificate.rawBytes }]
+      : content.$case === "x509CertificateChain"
+        ? content.x509CertificateChain.certificates.map((c, i) => ({
+            at: `/verificationMaterial/x509CertificateChain/certificates/${i}/rawBytes`,
+            der: c.rawBytes,
+          }))
+        : [];
+  for (const { at, der } of certificates) {
+    try {
+      new X509Certificate(der);
+    } catch {
+      return at;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads a Sigstore bundle: bytes or text through the safe JSON loader (size, depth, duplicate and
  * prototype keys), then a known media type (v0.1, v0.2, v0.3 in both spellings), then the
- * structure `@sigstore/bundle` requires, and no root certificate inside. Never throws.
+ * structure `@sigstore/bundle` requires, certificates OpenSSL can read, and no root certificate
+ * inside. Never throws.
  */
 export function readBundle(raw: unknown, file: string): { value?: Bundle; findings: Finding[] } {
   let json = raw;
@@ -64,6 +91,14 @@ export function readBundle(raw: unknown, file: string): { value?: Bundle; findin
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return invalid(file, "", `The Sigstore bundle is malformed: ${why}.`);
+  }
+  const unreadable = unreadableCertificate(bundle);
+  if (unreadable !== undefined) {
+    return invalid(
+      file,
+      unreadable,
+      "A certificate in the bundle is not a readable X.509 certificate (DER).",
+    );
   }
   const root = selfSignedInChain(bundle);
   if (root !== undefined) {

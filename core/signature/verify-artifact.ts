@@ -1,3 +1,4 @@
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { ChecksumAlgorithm } from "../manifest.types.ts";
 import type { SigstoreIdentity } from "../registry.types.ts";
@@ -52,7 +53,7 @@ export function verifyArtifact(request: ArtifactRequest): SignatureCheck {
       file: signatureFile,
       pointer: "",
     });
-    findings.push(...check.findings);
+    append(findings, check.findings);
     if (check.verified) signer = check.signer;
   }
   if (request.bundle) {
@@ -66,7 +67,7 @@ export function verifyArtifact(request: ArtifactRequest): SignatureCheck {
       requirePin: true,
       file,
     });
-    findings.push(...check.findings);
+    append(findings, check.findings);
     if (check.verified) signer = check.signer;
   }
   const asked =

@@ -1,3 +1,4 @@
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Manifest, SecurityLevel } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, Signers } from "../registry.types.ts";
@@ -60,7 +61,7 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
   const checksum = manifest.installation.checksum;
   if (checksum !== undefined) {
     const algorithm = manifest.installation.checksum_algorithm ?? "sha256";
-    findings.push(...checkChecksum({ artifact: input.artifact, expected: checksum, algorithm, file }));
+    append(findings, checkChecksum({ artifact: input.artifact, expected: checksum, algorithm, file }));
   }
 
   const checksumFindings = findings.length;
@@ -87,7 +88,7 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
         now: input.now,
         file,
       });
-      findings.push(...check.findings);
+      append(findings, check.findings);
       if (check.verified && !check.findings.some((f) => f.code === "SIGNER_NOT_PINNED")) passed.push(check);
     }
   }
@@ -113,7 +114,7 @@ export function verifyRelease(input: ReleaseInput): ReleaseVerification {
         requirePin,
         file: bundleFile,
       });
-      findings.push(...check.findings);
+      append(findings, check.findings);
       if (check.verified && check.findings.length === 0) passed.push(check);
     }
   }

@@ -1,4 +1,5 @@
 import { createPublicKey } from "node:crypto";
+import { append, capPerFile } from "../findings.ts";
 import type { Finding, Result } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
 import { attachPositions } from "../json/positions.ts";
@@ -9,14 +10,14 @@ import { schemaFindings } from "../schema/schema-findings.ts";
 import { validators } from "../schema/validators.ts";
 
 /** Validates config.json: schema, then keys and paths that must make sense. */
-export function validateConfig(bytes: Uint8Array, file: string): Result<RegistryConfig> {
+export function validateRegistryConfig(bytes: Uint8Array, file: string): Result<RegistryConfig> {
   const loaded = loadJson(bytes, { file });
   if (loaded.value === undefined) return { findings: loaded.findings };
   const validate = validators().config;
   if (!validate(loaded.value)) {
     return {
       findings: attachPositions(
-        schemaFindings(validate.errors ?? [], file, "CONFIG_INVALID"),
+        capPerFile(schemaFindings(validate.errors ?? [], file, "CONFIG_INVALID")),
         loaded.text ?? "",
       ),
     };
@@ -34,7 +35,12 @@ export function validateEntry(bytes: Uint8Array, file: string, folderName?: stri
   const text = loaded.text ?? "";
   const validate = validators().entry;
   if (!validate(loaded.value)) {
-    return { findings: attachPositions(schemaFindings(validate.errors ?? [], file, "ENTRY_INVALID"), text) };
+    return {
+      findings: attachPositions(
+        capPerFile(schemaFindings(validate.errors ?? [], file, "ENTRY_INVALID")),
+        text,
+      ),
+    };
   }
   const entry = loaded.value as Entry;
   const findings: Finding[] = [];
@@ -57,9 +63,12 @@ export function validateEntry(bytes: Uint8Array, file: string, folderName?: stri
     if (!isPublicKey(pem))
       add(`/signers/keys/${i}`, "not a PEM public key that can be read (SubjectPublicKeyInfo)");
   });
-  findings.push(...unsafeTextFindings(entry, file));
-  for (const rule of entryRules) findings.push(...rule({ entry, file }));
-  return { value: entry, findings: findings.length > 0 ? attachPositions(findings, text) : findings };
+  append(findings, unsafeTextFindings(entry, file));
+  for (const rule of entryRules) append(findings, rule({ entry, file }));
+  return {
+    value: entry,
+    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text) : findings,
+  };
 }
 
 function isPublicKey(pem: string): boolean {

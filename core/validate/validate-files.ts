@@ -1,3 +1,4 @@
+import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
 import type { Manifest } from "../manifest.types.ts";
@@ -5,7 +6,7 @@ import { bundleFile, CONFIG_FILE, classifyPath, entryFile, versionsDir } from ".
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { validateConfig, validateEntry } from "./validate-documents.ts";
+import { validateEntry, validateRegistryConfig } from "./validate-documents.ts";
 import { validateManifest } from "./validate-manifest.ts";
 
 /**
@@ -24,7 +25,7 @@ export async function validateRegistryFiles(
   };
   const findings: Finding[] = [];
   const configBytes = await read(CONFIG_FILE);
-  const configResult = configBytes ? validateConfig(configBytes, CONFIG_FILE) : undefined;
+  const configResult = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE) : undefined;
   const config: RegistryConfig | undefined = configResult?.value;
   const entries = new Map<string, Promise<Entry | undefined>>();
   const entryOf = (name: string): Promise<Entry | undefined> => {
@@ -67,8 +68,8 @@ export async function validateRegistryFiles(
       });
       continue;
     }
-    if (where.kind === "config") findings.push(...(configResult?.findings ?? []));
-    else if (where.kind === "entry") findings.push(...validateEntry(bytes, file, where.name).findings);
+    if (where.kind === "config") append(findings, configResult?.findings ?? []);
+    else if (where.kind === "entry") append(findings, validateEntry(bytes, file, where.name).findings);
     else if (where.kind === "bundle") {
       const manifests = await listingOf(where.name);
       if (!manifests.includes(`${where.version}.json`)) {
@@ -98,9 +99,9 @@ export async function validateRegistryFiles(
           return list && list.length > 0 ? list : undefined;
         },
       });
-      findings.push(...result.findings);
+      append(findings, result.findings);
     } else {
-      findings.push(...validateManifest(bytes, file, config ? { config } : {}).findings);
+      append(findings, validateManifest(bytes, file, config ? { config } : {}).findings);
     }
   }
   return { findings, filesRead };

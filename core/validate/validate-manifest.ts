@@ -1,3 +1,4 @@
+import { append, capPerFile } from "../findings.ts";
 import type { Finding, Result } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
 import { attachPositions } from "../json/positions.ts";
@@ -39,17 +40,20 @@ export function validateManifest(
   const validate = validators().manifest;
   if (!validate(loaded.value)) {
     return {
-      findings: attachPositions(schemaFindings(validate.errors ?? [], file, "MANIFEST_INVALID"), text),
+      findings: attachPositions(
+        capPerFile(schemaFindings(validate.errors ?? [], file, "MANIFEST_INVALID")),
+        text,
+      ),
       text,
     };
   }
   const manifest = loaded.value as Manifest;
   const findings: Finding[] = [];
   const ctx = { manifest, file, text, hasBundle: context.hasBundle ?? false, ...context };
-  for (const rule of manifestRules) findings.push(...rule(ctx));
+  for (const rule of manifestRules) append(findings, rule(ctx));
   return {
     value: manifest,
-    findings: findings.length > 0 ? attachPositions(findings, text) : findings,
+    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text) : findings,
     text,
   };
 }

@@ -1,3 +1,4 @@
+import { createGunzip } from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import yauzl from "yauzl";
 import { RunnerError } from "../errors.ts";
@@ -15,10 +16,25 @@ export interface ArchiveEntry {
 }
 
 export interface ExtractLimits {
-  /** Total uncompressed bytes. Default 512 MiB. */
+  /**
+   * Total bytes the extraction may write: every file's content and every link target (a hard
+   * link is written as a link, not a copy, so it adds only its name). Default 512 MiB.
+   */
   maxTotalBytes: number;
-  /** Default 10,000. */
+  /** Entries of every kind (files, folders, links). Default 10,000. */
   maxEntries: number;
+}
+
+/** Longest entry name or link target accepted (PAX headers may carry longer ones). */
+export const MAX_NAME_BYTES = 4096;
+
+/**
+ * Bytes a .tar's headers may add to its content: a 512-byte header, padding and at most a PAX
+ * header of MAX_NAME_BYTES per entry. Decompression stops past content + this: headers that never
+ * become entries (global PAX headers, say) cannot make a small download inflate without end.
+ */
+function tarOverhead(limits: ExtractLimits): number {
+  return (limits.maxEntries + 2) * (3 * 512 + 2 * MAX_NAME_BYTES);
 }
 
 export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxTotalBytes: 512 * 1024 * 1024, maxEntries: 10_000 };
@@ -46,22 +62,40 @@ function bomb(limits: ExtractLimits, what: string): RunnerError {
   );
 }
 
-/** Reads every member of a .tar.gz/.tgz/.tar held in memory, aborting at the limits. */
+/**
+ * Reads every member of a .tar.gz/.tgz/.tar held in memory, aborting at the limits: entries,
+ * content bytes (names and link targets included), and inflated bytes of the whole stream.
+ */
 export function readTarEntries(bytes: Uint8Array, limits: ExtractLimits): Promise<ArchiveEntry[]> {
   return new Promise((resolve, reject) => {
     const entries: ArchiveEntry[] = [];
     let total = 0;
     let failed: Error | undefined;
-    const parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024 });
+    const parser = new Parser({ strict: true, maxMetaEntrySize: MAX_NAME_BYTES * 2 });
+    const gunzip = bytes[0] === 0x1f && bytes[1] === 0x8b ? createGunzip() : undefined;
     const fail = (error: Error) => {
       if (failed) return;
       failed = error;
       reject(wrap(error));
+      gunzip?.destroy();
       parser.abort(error);
+    };
+    const count = (n: number): boolean => {
+      total += n;
+      if (total > limits.maxTotalBytes) fail(bomb(limits, "size"));
+      return !failed;
     };
     parser.on("entry", (entry: ReadEntry) => {
       if (failed) return entry.resume();
       if (entries.length >= limits.maxEntries) return fail(bomb(limits, "entry count"));
+      if (
+        Buffer.byteLength(entry.path) > MAX_NAME_BYTES ||
+        Buffer.byteLength(entry.linkpath ?? "") > MAX_NAME_BYTES
+      )
+        return fail(
+          new RunnerError("EXTRACTION_FAILED", "An archive entry's name or link target is too long", {}),
+        );
+      if (!count(Buffer.byteLength(entry.path) + Buffer.byteLength(entry.linkpath ?? ""))) return;
       const chunks: Buffer[] = [];
       const record: ArchiveEntry = {
         path: entry.path,
@@ -72,8 +106,7 @@ export function readTarEntries(bytes: Uint8Array, limits: ExtractLimits): Promis
       };
       entries.push(record);
       entry.on("data", (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > limits.maxTotalBytes) return fail(bomb(limits, "size"));
+        if (!count(chunk.length)) return;
         chunks.push(chunk);
       });
       entry.on("end", () => {
@@ -85,8 +118,26 @@ export function readTarEntries(bytes: Uint8Array, limits: ExtractLimits): Promis
     parser.on("end", () => {
       if (!failed) resolve(entries);
     });
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     try {
-      parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      if (!gunzip) {
+        parser.end(buffer);
+        return;
+      }
+      // Inflate here rather than in the parser, to bound the whole stream, headers included.
+      const inflateLimit = limits.maxTotalBytes + tarOverhead(limits);
+      let inflated = 0;
+      gunzip.on("data", (chunk: Buffer) => {
+        if (failed) return;
+        inflated += chunk.length;
+        if (inflated > inflateLimit) return fail(bomb(limits, "size"));
+        parser.write(chunk);
+      });
+      gunzip.on("error", (error: Error) => fail(error));
+      gunzip.on("end", () => {
+        if (!failed) parser.end();
+      });
+      gunzip.end(buffer);
     } catch (error) {
       fail(error as Error);
     }
@@ -132,14 +183,23 @@ export function readZipEntries(bytes: Uint8Array, limits: ExtractLimits): Promis
         if (openError || !zip) return reject(wrap(openError));
         const entries: ArchiveEntry[] = [];
         let total = 0;
+        let failed = false;
         const fail = (error: unknown) => {
+          if (failed) return;
+          failed = true;
           zip.close();
           reject(wrap(error));
         };
+        // The central directory states the count: refuse before reading a single entry.
+        if (zip.entryCount > limits.maxEntries) return fail(bomb(limits, "entry count"));
         zip.on("error", fail);
-        zip.on("end", () => resolve(entries));
+        zip.on("end", () => {
+          if (!failed) resolve(entries);
+        });
         zip.on("entry", (entry: yauzl.Entry) => {
+          if (failed) return;
           if (entries.length >= limits.maxEntries) return fail(bomb(limits, "entry count"));
+          total += Buffer.byteLength(entry.fileName);
           if (entry.uncompressedSize > limits.maxTotalBytes - total) return fail(bomb(limits, "size"));
           const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
           const typeBits = unixMode & 0o170000;
@@ -162,8 +222,14 @@ export function readZipEntries(bytes: Uint8Array, limits: ExtractLimits): Promis
           zip.openReadStream(entry, (streamError, stream) => {
             if (streamError || !stream) return fail(streamError);
             const chunks: Buffer[] = [];
+            let size = 0;
             stream.on("data", (chunk: Buffer) => {
               total += chunk.length;
+              size += chunk.length;
+              if (kind === "symlink" && size > MAX_NAME_BYTES) {
+                stream.destroy();
+                return fail(new RunnerError("EXTRACTION_FAILED", "A symbolic link's target is too long", {}));
+              }
               if (total > limits.maxTotalBytes) {
                 stream.destroy();
                 return fail(bomb(limits, "size"));
@@ -172,6 +238,7 @@ export function readZipEntries(bytes: Uint8Array, limits: ExtractLimits): Promis
             });
             stream.on("error", fail);
             stream.on("end", () => {
+              if (failed) return;
               const data = Buffer.concat(chunks);
               if (kind === "symlink") record.linkpath = data.toString("utf8");
               else record.data = data;

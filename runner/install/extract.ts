@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { posix, resolve, sep } from "node:path";
 import { RunnerError } from "../errors.ts";
 import {
@@ -48,9 +48,10 @@ export function safeMode(mode: number): number {
  * Extracts `bytes` (the exact bytes that were hashed and verified, held in memory: I6) into the
  * empty private directory `root`. Entries are all read and checked before any is written, symlinks
  * are created last and may neither leave the root nor pass through another symlink (I2), hard
- * links become copies of an earlier file of the same archive, devices and FIFOs are refused, modes
- * are capped (I5) and the size and entry count are bounded (I4). A plain binary is written as
- * `binaryName`, mode 0755.
+ * links stay hard links to an earlier file of the same archive (so a thousand links to one large
+ * file cost one file's bytes, not a thousand copies), devices and FIFOs are refused, modes are
+ * capped (I5), and the entry count and every byte written are bounded (I4) before the first write.
+ * A refusal, at any step, leaves `root` empty. A plain binary is written as `binaryName`, mode 0755.
  */
 export async function extractArtifact(
   bytes: Uint8Array,
@@ -68,9 +69,11 @@ export async function extractArtifact(
   const entries =
     format === "zip" ? await readZipEntries(bytes, limits) : await readTarEntries(bytes, limits);
   const plan = planEntries(entries);
+  if (plan.bytes > limits.maxTotalBytes) throw refuse(nameHint, "writes more than the size limit");
   try {
     await writePlan(root, plan);
   } catch (error) {
+    await emptyFolder(root);
     if (error instanceof RunnerError) throw error;
     throw new RunnerError(
       "EXTRACTION_FAILED",
@@ -82,6 +85,12 @@ export async function extractArtifact(
   return { format, files: plan.files.map((f) => f.path) };
 }
 
+/** Removes what a failed extraction wrote: `root` was given empty and private. */
+async function emptyFolder(root: string): Promise<void> {
+  for (const name of await readdir(root).catch(() => [] as string[]))
+    await rm(resolve(root, name), { recursive: true, force: true });
+}
+
 async function writePlan(root: string, plan: Plan): Promise<void> {
   for (const dir of plan.directories) await mkdir(inside(root, dir), { recursive: true, mode: 0o755 });
   for (const file of plan.files) {
@@ -89,6 +98,11 @@ async function writePlan(root: string, plan: Plan): Promise<void> {
     await mkdir(posix.dirname(target), { recursive: true, mode: 0o755 });
     // "wx": O_CREAT|O_EXCL never follows or reuses an existing path (a duplicate entry fails).
     await writeFile(target, file.data, { flag: "wx", mode: file.mode });
+  }
+  for (const hard of plan.hardlinks) {
+    const target = inside(root, hard.path);
+    await mkdir(posix.dirname(target), { recursive: true, mode: 0o755 });
+    await link(inside(root, hard.source), target);
   }
   for (const link of plan.symlinks) {
     const target = inside(root, link.path);
@@ -106,53 +120,90 @@ function inside(root: string, rel: string): string {
 interface Plan {
   directories: string[];
   files: { path: string; data: Uint8Array; mode: number }[];
+  /** Hard links to a file of `files` (its mode applies: they share one inode). */
+  hardlinks: { path: string; source: string }[];
   symlinks: { path: string; linkpath: string }[];
+  /** Every byte the plan writes: file contents and link targets. */
+  bytes: number;
+}
+
+/** One name in the archive's tree: what the plan puts there, and what lies beneath. */
+interface TreeNode {
+  kind: "directory" | "file" | "symlink";
+  children: Map<string, TreeNode>;
+}
+
+/**
+ * The archive's names as a tree of segments, so each check costs the length of one name (not its
+ * square): nothing may be written through a symbolic link or inside a file, and no name may be
+ * both a file and a folder or appear twice.
+ */
+class PathTree {
+  readonly root: TreeNode = { kind: "directory", children: new Map() };
+
+  add(rel: string, kind: TreeNode["kind"], shown: string): void {
+    const parts = rel.split("/");
+    let node = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string;
+      let child = node.children.get(part);
+      const last = i === parts.length - 1;
+      if (child && !last && child.kind === "symlink") throw refuse(shown, "written through a symbolic link");
+      if (child && !last && child.kind === "file") throw refuse(shown, "written inside a file");
+      if (child && last) {
+        if (kind === "directory" && child.kind === "directory") return;
+        throw refuse(
+          shown,
+          child.kind === kind ? "appears twice in the archive" : "is both a folder and a file or link",
+        );
+      }
+      if (!child) {
+        child = { kind: last ? kind : "directory", children: new Map() };
+        node.children.set(part, child);
+      }
+      node = child;
+    }
+  }
 }
 
 /** Checks every entry against every other before anything is written. */
 function planEntries(entries: ArchiveEntry[]): Plan {
-  const plan: Plan = { directories: [], files: [], symlinks: [] };
-  const fileData = new Map<string, Uint8Array>();
-  const linkPaths = new Set<string>();
+  const plan: Plan = { directories: [], files: [], hardlinks: [], symlinks: [], bytes: 0 };
+  const tree = new PathTree();
+  // Symbolic links first: an entry listed before the link it would be written through is refused too.
   for (const entry of entries) {
-    if (entry.kind === "symlink") linkPaths.add(safeRelativePath(entry.path));
+    if (entry.kind === "symlink") tree.add(safeRelativePath(entry.path), "symlink", entry.path);
   }
-  const underLink = (rel: string): boolean => {
-    const parts = rel.split("/");
-    for (let i = 1; i < parts.length; i++) if (linkPaths.has(parts.slice(0, i).join("/"))) return true;
-    return false;
-  };
-  const taken = new Set<string>();
+  const files = new Set<string>();
   for (const entry of entries) {
     const rel = safeRelativePath(entry.path);
     if (rel === "" && entry.kind === "directory") continue;
     if (rel === "") throw refuse(entry.path, "empty name");
-    if (entry.kind !== "directory") {
-      if (taken.has(rel)) throw refuse(entry.path, "appears twice in the archive");
-      taken.add(rel);
-    }
-    if (underLink(rel)) throw refuse(entry.path, "written through a symbolic link");
     switch (entry.kind) {
       case "directory":
+        tree.add(rel, "directory", entry.path);
         plan.directories.push(rel);
         break;
       case "file": {
+        tree.add(rel, "file", entry.path);
         const data = entry.data ?? new Uint8Array();
-        fileData.set(rel, data);
+        files.add(rel);
         plan.files.push({ path: rel, data, mode: safeMode(entry.mode) });
+        plan.bytes += data.byteLength;
         break;
       }
       case "hardlink": {
         const source = safeRelativePath(entry.linkpath ?? "");
-        const data = fileData.get(source);
-        if (!data)
+        if (!files.has(source))
           throw refuse(entry.path, `hard link to ${JSON.stringify(entry.linkpath)}, not an earlier file`);
-        plan.files.push({ path: rel, data, mode: safeMode(entry.mode) });
+        tree.add(rel, "file", entry.path);
+        plan.hardlinks.push({ path: rel, source });
         break;
       }
       case "symlink":
-        checkSymlink(rel, entry.linkpath ?? "", linkPaths);
+        checkSymlink(rel, entry.linkpath ?? "", tree);
         plan.symlinks.push({ path: rel, linkpath: entry.linkpath ?? "" });
+        plan.bytes += Buffer.byteLength(entry.linkpath ?? "");
         break;
       default:
         throw refuse(entry.path, `${entry.typeName} entries (devices, FIFOs) are never installed`);
@@ -162,20 +213,26 @@ function planEntries(entries: ArchiveEntry[]): Plan {
 }
 
 /** A symlink may point only inside the root, and never through (or at) another symlink. */
-function checkSymlink(rel: string, target: string, linkPaths: Set<string>): void {
+function checkSymlink(rel: string, target: string, tree: PathTree): void {
   if (target === "" || target.startsWith("/") || target.includes("\\") || /^[A-Za-z]:/.test(target)) {
     throw refuse(rel, `symbolic link to ${JSON.stringify(target)} leaves the plugin folder`);
   }
   const stack = rel.split("/").slice(0, -1);
+  // The tree node of each folder on `stack`, while the folders exist in the archive.
+  const nodes: (TreeNode | undefined)[] = [tree.root];
+  for (const part of stack) nodes.push(nodes.at(-1)?.children.get(part));
   for (const part of target.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
       if (stack.length === 0)
         throw refuse(rel, `symbolic link to ${JSON.stringify(target)} leaves the plugin folder`);
       stack.pop();
+      nodes.pop();
     } else {
       stack.push(part);
-      if (linkPaths.has(stack.join("/"))) throw refuse(rel, "symbolic link through another symbolic link");
+      const node = nodes.at(-1)?.children.get(part);
+      nodes.push(node);
+      if (node?.kind === "symlink") throw refuse(rel, "symbolic link through another symbolic link");
     }
   }
 }

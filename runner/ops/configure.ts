@@ -1,7 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Ajv } from "ajv";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { compileAuthorSchema, isProblem } from "../../core/schema/author-schema.ts";
 import { RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "../install/atomic-file.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
@@ -20,20 +20,28 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Problems of `config` against the manifest's configuration.schema and required_fields. */
+/**
+ * Problems of `config` against the manifest's configuration.schema and required_fields. The schema
+ * is compiled and run by core's author-schema path, within the same bounds as at the gate: a schema
+ * over them, or a check that spends the validation budget, is a problem (with its finding code),
+ * never a hang.
+ */
 export function validateConfig(manifest: Manifest, config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const schemaText = manifest.configuration?.schema;
   if (schemaText) {
-    try {
-      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-      const validate = ajv.compile(parseJsonObject(schemaText, "configuration.schema"));
-      if (!validate(config)) {
-        for (const e of validate.errors ?? [])
-          problems.push(`${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
+    const compiled = compileAuthorSchema(schemaText);
+    if (isProblem(compiled)) {
+      problems.push(`configuration.schema cannot be used (${compiled.code}): ${compiled.message}`);
+    } else {
+      const result = compiled.validate(config);
+      if ("exceeded" in result) {
+        problems.push(
+          `checking the configuration against configuration.schema needs more than ${result.exceeded} steps (CONFIG_SCHEMA_TOO_COMPLEX)`,
+        );
+      } else if (!result.valid) {
+        for (const e of result.errors) problems.push(`${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
       }
-    } catch (error) {
-      problems.push(`configuration.schema cannot be used: ${(error as Error).message}`);
     }
   }
   for (const field of manifest.configuration?.required_fields ?? []) {
@@ -158,7 +166,7 @@ export async function configure(pluginDir: string, request: ConfigureRequest): P
     const schemaErrors = problems.filter((p) => !p.endsWith("is required"));
     if (schemaErrors.length > 0) {
       throw new RunnerError(
-        "CONFIG_INVALID",
+        "CONFIG_VALUE_INVALID",
         `The new configuration is invalid: ${schemaErrors.join("; ")}`,
         {
           problems: schemaErrors,

@@ -210,7 +210,7 @@ async function prepare(
   const policy = { ...context.policy, ...pick.source.policy };
   const decision = decidePolicy(name, level, outcome.signature, policy);
   if (decision.kind === "refuse") {
-    throw new RunnerError("SIGNATURE_VERIFICATION_FAILED", decision.reason, {
+    throw new RunnerError("SECURITY_POLICY_VIOLATION", decision.reason, {
       name,
       version,
       policy,

@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
-import type { Manifest } from "../../core/manifest.types.ts";
-import type { Signers } from "../../core/registry.types.ts";
 import type {
   DiscoveryDocument,
   PluginDocument,
   PluginIndexDocument,
   VersionSummary,
-} from "../../generator/api.types.ts";
+} from "../../core/api/api.types.ts";
+import type { Manifest } from "../../core/manifest.types.ts";
+import type { Signers } from "../../core/registry.types.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { SecurityPolicy } from "../policy.ts";
+import { checkDiscovery, checkManifest, checkPluginDocument, checkPluginIndex } from "./api-shapes.ts";
 import type { HttpCache } from "./http-cache.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
 
@@ -45,12 +46,13 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     apiRoot ??= (async () => {
       const url = new URL(".well-known/finfocus-registry.json", root).href;
       const doc = (await getJson(url, ttl)) as typeof discovery | undefined;
-      if (!doc || typeof doc.api_root !== "string") {
+      if (!doc || typeof doc !== "object" || typeof doc.api_root !== "string") {
         throw new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
           source: "registry",
           location: options.url,
         });
       }
+      checkDiscovery(url, doc as unknown as Record<string, unknown>);
       discovery = doc;
       const resolved = new URL(doc.api_root, root).href;
       return resolved.endsWith("/") ? resolved : `${resolved}/`;
@@ -63,6 +65,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       doc = (async () => {
         const url = new URL(`plugins/${encodeURIComponent(name)}/index.json`, await api()).href;
         const value = (await getJson(url, ttl)) as PluginDocument | undefined;
+        if (value !== undefined) checkPluginDocument(url, value);
         if (value && (value.name !== name || !Array.isArray(value.versions))) {
           throw new RunnerError("REGISTRY_DOCUMENT_INVALID", `${url} does not describe ${name}`, { url });
         }
@@ -130,7 +133,9 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
             { name, version, url },
           );
         }
-        manifest = parseUntrustedJson(bytes, url) as Manifest;
+        const parsed = parseUntrustedJson(bytes, url);
+        checkManifest(url, parsed);
+        manifest = parsed as Manifest;
       }
       // Mix-and-match (T4): the manifest must be the one the version list describes.
       if (
@@ -164,6 +169,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     async list(filter) {
       const url = new URL("plugins/index.json", await api()).href;
       const index = (await getJson(url, ttl)) as PluginIndexDocument | undefined;
+      if (index !== undefined) checkPluginIndex(url, index);
       const needle = filter.toLowerCase();
       return (index?.plugins ?? [])
         .filter((p) =>

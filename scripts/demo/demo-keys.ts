@@ -43,7 +43,7 @@ export function signArtifact(data: Buffer, privateKey: KeyObject): string {
 }
 
 /** Verifies a base64 signature over `data` with a PEM public key; false on any malformed input. */
-export function verifyArtifact(data: Buffer, signatureBase64: string, publicPem: string): boolean {
+export function verifyDemoSignature(data: Buffer, signatureBase64: string, publicPem: string): boolean {
   try {
     return verify("sha256", data, createPublicKey(publicPem), Buffer.from(signatureBase64, "base64"));
   } catch {

@@ -1,6 +1,7 @@
 /** Plain-language labels for manifest values: permissions, trust levels, installation methods. */
+
+import type { SignatureKind } from "../../core/api/api.types.ts";
 import type { Permission, SecurityLevel } from "../../core/manifest.types.ts";
-import type { SignatureKind } from "../../generator/api.types.ts";
 
 export interface PermissionText {
   label: string;

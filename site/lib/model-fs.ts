@@ -2,8 +2,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { DiscoveryDocument, PluginDocument, PluginIndexDocument } from "../../core/api/api.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
-import type { DiscoveryDocument, PluginDocument, PluginIndexDocument } from "../../generator/api.types.ts";
 import { GENERATOR_RELEASES_FEED } from "./model.ts";
 import type { SiteModel } from "./model.types.ts";
 

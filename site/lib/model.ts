@@ -2,8 +2,9 @@
  * Hands the model from {@link buildSite} to the Astro pages (same process), and derives the views
  * the pages share: lookups by name, dependents, newest releases, page counts.
  */
+
+import type { PluginDocument, PluginSummary, VersionSummary } from "../../core/api/api.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
-import type { PluginDocument, PluginSummary, VersionSummary } from "../../generator/api.types.ts";
 import type { GeneratorModel, SiteModel } from "./model.types.ts";
 
 /** Where buildSite parks the model while Astro renders. */

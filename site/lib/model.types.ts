@@ -1,9 +1,10 @@
 /**
- * What the site renders: the generator's API documents (generator/api.types.ts), gathered in memory.
+ * What the site renders: the generator's API documents (core/api/api.types.ts), gathered in memory.
  * The site never parses a registry itself; it reads these documents only.
  */
+
+import type { DiscoveryDocument, PluginDocument, PluginIndexDocument } from "../../core/api/api.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
-import type { DiscoveryDocument, PluginDocument, PluginIndexDocument } from "../../generator/api.types.ts";
 
 export interface SiteModel {
   discovery: DiscoveryDocument;

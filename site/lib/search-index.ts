@@ -1,5 +1,5 @@
 /** Builds the compact search index (lib/search-format.ts) from the plugin summaries. */
-import type { PluginSummary } from "../../generator/api.types.ts";
+import type { PluginSummary } from "../../core/api/api.types.ts";
 import {
   DOC_CHUNK,
   type DocRow,

@@ -106,8 +106,8 @@ export async function fakeApi(): Promise<FakeApi> {
     }
     json(res, 404, { message: "Not Found" });
   });
-  // A client on a starved machine may reuse a kept-alive socket just as a 5 s server timeout
-  // closes it ("other side closed"): keep idle sockets open longer than any pause in a test.
+  // On a loaded machine the Action can pause for seconds between requests; with Node's default 5 s
+  // keep-alive the server may close a socket the client is reusing ("other side closed").
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

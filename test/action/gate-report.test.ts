@@ -142,7 +142,7 @@ describe("reporting", { concurrency: 3 }, () => {
         inputs: { "fail-on": "sometimes" },
       });
       assert.equal(usage.code, 1);
-      assert.match(usage.stdout, /::error::Input fail-on must be one of error, warning/);
+      assert.match(usage.stdout, /::error::USAGE: Input fail-on must be one of error, warning/);
     } finally {
       repo.cleanup();
     }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Finding } from "../../core/findings.types.ts";
 import type { RegistryConfig } from "../../core/registry.types.ts";
-import { validateConfig, validateEntry } from "../../core/validate/validate-documents.ts";
+import { validateEntry, validateRegistryConfig } from "../../core/validate/validate-documents.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { fillTemplate } from "../../release/manifest.ts";
 import { loadDiscoveryConfig } from "../../runner/config/load-config.ts";
@@ -90,7 +90,7 @@ export async function jsonProblems(example: Example): Promise<string[]> {
       validateEntry(bytes, "entry.json", typeof name === "string" ? name : undefined).findings,
     );
   }
-  if (kind === "config") return render(example, kind, validateConfig(bytes, "config.json").findings);
+  if (kind === "config") return render(example, kind, validateRegistryConfig(bytes, "config.json").findings);
   if (kind === "discovery-config") {
     const dir = mkdtempSync(join(tmpdir(), "docs-config-"));
     try {

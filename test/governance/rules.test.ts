@@ -1,32 +1,32 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { classifyPath } from "../../core/governance/classify.ts";
+import { classifyChangedPath } from "../../core/governance/classify.ts";
 import { checkGovernance, governanceRules } from "../../core/governance/rules.ts";
 import { AUTHOR, codes, context, entry, MAINTAINER, plugin, view } from "./context.ts";
 
 const asMaintainer = { id: MAINTAINER.github_id, login: MAINTAINER.login };
 
-describe("classifyPath", () => {
+describe("classifyChangedPath", () => {
   test("sorts paths into entry, version, bundle, plugin-other and outside", () => {
-    assert.deepEqual(classifyPath("registry", "registry/plugins/x/entry.json"), {
+    assert.deepEqual(classifyChangedPath("registry", "registry/plugins/x/entry.json"), {
       kind: "entry",
       plugin: "x",
     });
-    assert.deepEqual(classifyPath("registry", "registry/plugins/x/versions/1.0.0.json"), {
+    assert.deepEqual(classifyChangedPath("registry", "registry/plugins/x/versions/1.0.0.json"), {
       kind: "version",
       plugin: "x",
       version: "1.0.0",
     });
-    assert.deepEqual(classifyPath("registry", "registry/plugins/x/versions/1.0.0.sigstore.json"), {
+    assert.deepEqual(classifyChangedPath("registry", "registry/plugins/x/versions/1.0.0.sigstore.json"), {
       kind: "bundle",
       plugin: "x",
       version: "1.0.0",
     });
-    assert.equal(classifyPath("registry", "registry/plugins/x/README.md").kind, "plugin-other");
-    assert.equal(classifyPath("registry", "registry/config.json").kind, "outside");
-    assert.equal(classifyPath("registry", ".github/workflows/ci.yml").kind, "outside");
-    assert.equal(classifyPath("registry", "registry/pluginsx/a/entry.json").kind, "outside");
-    assert.equal(classifyPath(".", "plugins/x/entry.json").kind, "entry");
+    assert.equal(classifyChangedPath("registry", "registry/plugins/x/README.md").kind, "plugin-other");
+    assert.equal(classifyChangedPath("registry", "registry/config.json").kind, "outside");
+    assert.equal(classifyChangedPath("registry", ".github/workflows/ci.yml").kind, "outside");
+    assert.equal(classifyChangedPath("registry", "registry/pluginsx/a/entry.json").kind, "outside");
+    assert.equal(classifyChangedPath(".", "plugins/x/entry.json").kind, "entry");
   });
 });
 

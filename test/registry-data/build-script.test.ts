@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { verifyArtifact } from "../../scripts/demo/demo-keys.ts";
+import { verifyDemoSignature } from "../../scripts/demo/demo-keys.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const script = join(repo, "scripts", "build-demo-registry.ts");
@@ -58,7 +58,7 @@ test("an unsigned new verified version gets a pinned-key signature; nothing else
   const signed = JSON.parse(readFileSync(awsFile(), "utf8"));
   assert.deepEqual(Object.keys(signed.security).slice(0, 2), ["signature", "public_key"]);
   const bytes = readFileSync(join(arts(), "aws-cost-explorer-1.1.0.tar.gz"));
-  assert.ok(verifyArtifact(bytes, signed.security.signature, signed.security.public_key));
+  assert.ok(verifyDemoSignature(bytes, signed.security.signature, signed.security.public_key));
   assert.equal(run("--check").status, 0);
 });
 

@@ -152,5 +152,5 @@ test("CLI: config writes defaults on install, warns about required fields, never
   assert.match(set.stdout, /"api_token": "\*+"/);
   const wrongType = await cli("config", "cfg", "--set", 'timeout="soon"');
   assert.equal(wrongType.code, 1);
-  assert.match(wrongType.stderr, /CONFIG_INVALID/);
+  assert.match(wrongType.stderr, /CONFIG_VALUE_INVALID/);
 });

@@ -252,7 +252,7 @@ test("untrusted plugins need approval under the default policy", async () => {
   );
   const strict = await ctx({ policy: { min_security_level: "verified" } });
   await assert.rejects(install(strict, { plugins: [{ name: "base" }] }), (e) =>
-    isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"),
+    isRunnerError(e, "SECURITY_POLICY_VIOLATION"),
   );
   const yes = await ctx({ yes: true });
   await install(yes, { plugins: [{ name: "wild" }] });

@@ -78,7 +78,8 @@ describe("usage errors exit 2", () => {
     test(name, () => {
       const r = cli(...args);
       assert.equal(r.status, 2);
-      assert.match(r.stderr, /Usage: finfocus-registry verify/);
+      // One line that says what is wrong and points to --help.
+      assert.match(r.stderr, /^finfocus-registry verify: [^\n]+; see 'finfocus-registry verify --help'\n$/);
     });
   }
   test("an unreadable artifact", () => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { PluginIndexDocument } from "../../generator/api.types.ts";
+import type { PluginIndexDocument } from "../../core/api/api.types.ts";
 import { maskHas, recordWidth, type SearchMeta, shardKey, tokenize } from "../../site/lib/search-format.ts";
 import { buildSearchIndex } from "../../site/lib/search-index.ts";
 

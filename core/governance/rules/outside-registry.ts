@@ -1,6 +1,6 @@
 import type { Finding } from "../../findings.types.ts";
 import { authorIsMaintainer } from "../accounts.ts";
-import { classifyPath } from "../classify.ts";
+import { classifyChangedPath } from "../classify.ts";
 import type { GovernanceRule } from "../governance.types.ts";
 
 /**
@@ -11,7 +11,7 @@ export const outsideRegistry: GovernanceRule = (ctx) => {
   if (authorIsMaintainer(ctx)) return [];
   const findings: Finding[] = [];
   for (const change of ctx.changes) {
-    if (classifyPath(ctx.registryPath, change.path).kind !== "outside") continue;
+    if (classifyChangedPath(ctx.registryPath, change.path).kind !== "outside") continue;
     findings.push({
       code: "OUTSIDE_REGISTRY",
       severity: "error",

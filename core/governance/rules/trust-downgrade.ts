@@ -1,15 +1,12 @@
 import type { Finding } from "../../findings.types.ts";
 import { SECURITY_LEVELS } from "../../manifest.types.ts";
+import { signatureKindOf } from "../../signature/signature-kind.ts";
 import type { GovernanceRule, SignatureKind, VersionView } from "../governance.types.ts";
 
 const KINDS: readonly SignatureKind[] = ["none", "key", "sigstore"];
 
-/** How a version is signed: a Sigstore bundle beside it, a key signature in the manifest, or nothing. */
-export function signatureKind(view: VersionView): SignatureKind {
-  if (view.hasBundle) return "sigstore";
-  if (view.manifest?.security?.signature) return "key";
-  return "none";
-}
+/** How a version is signed (core's one rule). */
+const signatureKind = (view: VersionView): SignatureKind => signatureKindOf(view.manifest, view.hasBundle);
 
 /**
  * TRUST_DOWNGRADE (R6): a new version may not be signed more weakly (sigstore > key > none) or

@@ -1,5 +1,5 @@
 import type { Finding } from "../../findings.types.ts";
-import { classifyPath } from "../classify.ts";
+import { classifyChangedPath } from "../classify.ts";
 import type { GovernanceContext, GovernanceRule } from "../governance.types.ts";
 
 function addsBundleToPublished(
@@ -19,7 +19,7 @@ function addsBundleToPublished(
 export const versionImmutable: GovernanceRule = (ctx) => {
   const findings: Finding[] = [];
   for (const change of ctx.changes) {
-    const kind = classifyPath(ctx.registryPath, change.path);
+    const kind = classifyChangedPath(ctx.registryPath, change.path);
     if (kind.kind !== "version" && kind.kind !== "bundle") continue;
     if (change.status === "added" && !addsBundleToPublished(ctx, kind)) continue;
     findings.push({

@@ -7,7 +7,15 @@ import { Header } from "tar";
 
 export interface TarEntrySpec {
   path: string;
-  type?: "File" | "Directory" | "SymbolicLink" | "Link" | "CharacterDevice" | "FIFO";
+  type?:
+    | "File"
+    | "Directory"
+    | "SymbolicLink"
+    | "Link"
+    | "CharacterDevice"
+    | "FIFO"
+    | "GlobalExtendedHeader"
+    | "NextFileHasLongPath";
   data?: string | Uint8Array;
   mode?: number;
   linkpath?: string;
@@ -19,10 +27,11 @@ export function tarGz(entries: TarEntrySpec[]): Uint8Array {
   for (const e of entries) {
     const data = Buffer.from(e.data ?? "");
     const type = e.type ?? "File";
+    const hasBody = type === "File" || type === "GlobalExtendedHeader" || type === "NextFileHasLongPath";
     const header = new Header({
       path: e.path,
       mode: e.mode ?? (type === "Directory" ? 0o755 : 0o644),
-      size: type === "File" ? data.length : 0,
+      size: hasBody ? data.length : 0,
       type,
       mtime: new Date(0),
       uid: 0,
@@ -32,7 +41,7 @@ export function tarGz(entries: TarEntrySpec[]): Uint8Array {
     const block = Buffer.alloc(512);
     header.encode(block, 0);
     blocks.push(block);
-    if (type === "File" && data.length > 0) {
+    if (hasBody && data.length > 0) {
       blocks.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
     }
   }
@@ -47,8 +56,11 @@ export interface ZipEntrySpec {
   mode?: number;
 }
 
-/** A .zip (deflated) holding exactly these entries. */
-export function zip(entries: ZipEntrySpec[]): Uint8Array {
+/**
+ * A .zip (deflated) holding exactly these entries. With `overlap`, the central directory lists the
+ * first entry's data that many more times under other names (a non-recursive zip bomb).
+ */
+export function zip(entries: ZipEntrySpec[], overlap = 0): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -82,11 +94,20 @@ export function zip(entries: ZipEntrySpec[]): Uint8Array {
     centrals.push(central, name);
     offset += local.length + name.length + body.length;
   }
+  const first = centrals[0];
+  for (let i = 0; i < overlap && first; i++) {
+    const name = Buffer.from(`copy-${i}`, "utf8");
+    const central = Buffer.from(first);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0, 42);
+    centrals.push(central, name);
+  }
+  const count = entries.length + overlap;
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);

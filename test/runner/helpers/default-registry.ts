@@ -18,7 +18,7 @@ export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const defaultRegistryReady =
   existsSync(join(repoRoot, "registry/config.json")) &&
   existsSync(join(repoRoot, "demo/artifacts")) &&
-  existsSync(join(repoRoot, "runner/cli/build.ts"));
+  existsSync(join(repoRoot, "cli/commands/build.ts"));
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });

@@ -1,16 +1,16 @@
 /**
- * Writes a registry's static API (generator/api.types.ts) into a test server's file map, with real
+ * Writes a registry's static API (core/api/api.types.ts) into a test server's file map, with real
  * archives: the documents the runner reads, shaped exactly as the generator's contract says.
  */
 import { createHash } from "node:crypto";
-import type { Manifest, Permission, SecurityLevel } from "../../../core/manifest.types.ts";
 import type {
   DiscoveryDocument,
   PluginDocument,
   PluginIndexDocument,
   VersionIndexDocument,
   VersionSummary,
-} from "../../../generator/api.types.ts";
+} from "../../../core/api/api.types.ts";
+import type { Manifest, Permission, SecurityLevel } from "../../../core/manifest.types.ts";
 import { tarGz } from "./archives.ts";
 import type { StaticServer } from "./server.ts";
 

@@ -1,0 +1,28 @@
+import type { Command } from "./command.types.ts";
+import { buildCommand } from "./commands/build.ts";
+import { configCommand } from "./commands/config.ts";
+import { healthCommand } from "./commands/health.ts";
+import { installCommand } from "./commands/install.ts";
+import { listCommand } from "./commands/list.ts";
+import { removeCommand } from "./commands/remove.ts";
+import { infoCommand, searchCommand } from "./commands/search.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { updateCommand } from "./commands/update.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { verifyCommand } from "./commands/verify.ts";
+
+/** Every subcommand, in the order `--help` lists them. One line each: add yours here. */
+export const commands: Command[] = [
+  validateCommand,
+  verifyCommand,
+  buildCommand,
+  serveCommand,
+  searchCommand,
+  infoCommand,
+  installCommand,
+  updateCommand,
+  removeCommand,
+  listCommand,
+  configCommand,
+  healthCommand,
+];

@@ -1,0 +1,95 @@
+import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { buildRegistry, type SiteBuilder } from "../../generator/build-fs.ts";
+import { defineCommand } from "../define-command.ts";
+import { UsageError } from "../errors.ts";
+import { output } from "../output.ts";
+import { countFindings, renderFindings } from "../render-findings.ts";
+
+/** Where site/ provides its builder. The one place the generator's CLI meets the site. */
+const SITE_MODULE = new URL("../../site/build-site.ts", import.meta.url);
+
+/** The site builder when site/ exists (`export async function buildSite({ model, outDir, base })`). */
+async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
+  if (!existsSync(SITE_MODULE)) return undefined;
+  const site = (await import(SITE_MODULE.href)) as { buildSite?: SiteBuilder };
+  return site.buildSite;
+}
+
+export const buildCommand = defineCommand({
+  name: "build",
+  summary: "validate a registry and write its static API, feeds and site",
+  description: `Validates the registry and, when it has no errors, writes the static API, the FinFocus CLI's
+registry.json and the Atom feeds under --out, then the site when site/ is present. Only files
+whose bytes change are written; files of removed plugins or versions are deleted.
+SOURCE_DATE_EPOCH fixes the generation time. --format json prints
+{published, findings, stats, omitted}.`,
+  options: {
+    registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
+    out: { type: "string", value: "DIR", default: "_site", help: "where the build goes" },
+    base: { type: "string", value: "PATH", default: "/", help: "the site's base path" },
+    "no-site": { type: "boolean", help: "skip the site" },
+    full: {
+      type: "boolean",
+      help: "compare every file on disk instead of trusting <out>/.finfocus-build-state.json",
+    },
+  },
+  exit: "0 built, 1 the registry has errors (nothing written), 2 usage or I/O error",
+  async run({ values, format, io }) {
+    const registryDir = path.resolve(io.cwd, values.registry);
+    const outDir = path.resolve(io.cwd, values.out);
+    const display = (p: string): string => path.relative(io.cwd, p) || ".";
+    if (!(await stat(registryDir).catch(() => undefined))?.isDirectory()) {
+      throw new UsageError(`no registry folder at ${display(registryDir)}: pass --registry DIR`);
+    }
+    const site = values["no-site"] ? undefined : await loadSiteBuilder();
+    const started = performance.now();
+    const result = await buildRegistry({
+      registryDir,
+      outDir,
+      env: io.env,
+      displayRoot: display(registryDir),
+      base: values.base,
+      full: values.full === true,
+      ...(site ? { site } : {}),
+    });
+    const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
+    const counts = countFindings(findings);
+    if (!result.published || !result.report || !result.model) {
+      output(io, format, { published: false, findings, stats: { ...counts } }, () =>
+        renderFindings(findings),
+      );
+      if (format === "text") {
+        io.stderr(
+          `build: refusing to publish ${display(registryDir)}: ${counts.errors} errors (nothing was written)\n`,
+        );
+      }
+      return 1;
+    }
+    const { report, model } = result;
+    const stats = {
+      plugins: model.plugins.length,
+      versions: model.plugins.reduce((n, p) => n + p.versions.length, 0),
+      written: report.written.length,
+      unchanged: report.unchanged,
+      deleted: report.deleted.length,
+      site: Boolean(site),
+      ms: Math.round(performance.now() - started),
+      ...counts,
+    };
+    if (format === "text") {
+      for (const o of model.registryOmitted)
+        io.stderr(`build: ${o.name} left out of registry.json: ${o.reason}\n`);
+    }
+    output(io, format, { published: true, findings, stats, omitted: model.registryOmitted }, () =>
+      [
+        renderFindings(findings),
+        `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
+          `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
+          `${site ? ", site built" : ""} (${stats.ms} ms)\n`,
+      ].join(""),
+    );
+    return 0;
+  },
+});

@@ -1,0 +1,33 @@
+import { exitStatusOf } from "../core/codes/codes.ts";
+import type { CliIO, Format } from "./command.types.ts";
+import { toErrorDocument } from "./errors.ts";
+import { colour, printable } from "./output.ts";
+
+/** Who is reporting: the command, once known, and the output format asked for. */
+export interface Invocation {
+  command?: string;
+  format: Format;
+}
+
+/**
+ * The CLI's one catch: renders any error and returns its exit status. With `--format json`, the
+ * spec's error document `{code, message, details}` on stdout; otherwise one line on stderr
+ * (usage errors point to `--help`). FINFOCUS_DEBUG=1 adds the stack.
+ */
+export function reportError(error: unknown, invocation: Invocation, io: CliIO): number {
+  const doc = toErrorDocument(error);
+  const who = `finfocus-registry${invocation.command ? ` ${invocation.command}` : ""}`;
+  if (invocation.format === "json") {
+    io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+  } else if (doc.code === "USAGE") {
+    io.stderr(`${who}: ${printable(doc.message)}; see '${who} --help'\n`);
+  } else {
+    io.stderr(`${who}: ${colour(io, "31", doc.code)}: ${printable(doc.message)}\n`);
+    const versions = doc.details.available_versions;
+    if (Array.isArray(versions) && versions.length > 0) {
+      io.stderr(`  available versions: ${printable(versions.join(", "))}\n`);
+    }
+  }
+  if (io.env.FINFOCUS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return exitStatusOf(doc.code);
+}

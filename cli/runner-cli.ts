@@ -1,0 +1,183 @@
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import {
+  loadDiscoveryConfig,
+  sourcesFromConfig,
+  trustFromRegistryConfig,
+} from "../runner/config/load-config.ts";
+import type { Approval, RunnerContext, RunnerEvent } from "../runner/context.ts";
+import { createContext, DEFAULT_REGISTRY_URL } from "../runner/create-context.ts";
+import { systemClock } from "../runner/net/fetcher.types.ts";
+import { createHttpFetcher } from "../runner/net/fetcher-http.ts";
+import type { CliIO, OptionsSpec, Values } from "./command.types.ts";
+import { colour } from "./output.ts";
+
+const GROUP = "Registry options";
+
+/**
+ * The options every runner command takes (docs/runner.md): spread them into a command's options.
+ */
+export const RUNNER_OPTIONS = {
+  config: {
+    type: "string",
+    value: "FILE",
+    help: "discovery config (the spec's registry_config)",
+    group: GROUP,
+  },
+  "registry-url": {
+    type: "string",
+    value: "URL",
+    help: `registry root (default ${DEFAULT_REGISTRY_URL})`,
+    group: GROUP,
+  },
+  "plugin-dir": { type: "string", value: "DIR", help: "default ~/.finfocus/plugins", group: GROUP },
+  "cache-dir": { type: "string", value: "DIR", help: "default ~/.finfocus/cache", group: GROUP },
+  yes: {
+    type: "boolean",
+    short: "y",
+    help: "approve prompts (permissions, untrusted plugins, minor updates)",
+    group: GROUP,
+  },
+  offline: { type: "boolean", help: "use only cached registry documents", group: GROUP },
+  "artifact-mirror": {
+    type: "string",
+    value: "URL",
+    help: "fetch artifacts by file name from this mirror (still verified)",
+    group: GROUP,
+  },
+  "allow-loopback-http": {
+    type: "boolean",
+    help: "allow plain http:// to 127.0.0.1, localhost and [::1] only",
+    group: GROUP,
+  },
+  "spec-version": {
+    type: "string",
+    value: "X.Y.Z",
+    help: "the host's spec version (default the current one)",
+    group: GROUP,
+  },
+  "registry-config": {
+    type: "string",
+    value: "FILE",
+    help: "trust anchors out of band: a registry's config.json",
+    group: GROUP,
+  },
+  "finfocus-config": {
+    type: "string",
+    value: "FILE",
+    help: "the FinFocus CLI's config.yaml that installs keep in step ('none': leave it alone; default <plugin-dir>/../config.yaml)",
+    group: GROUP,
+  },
+} as const satisfies OptionsSpec;
+
+/** A repeatable or comma-separated list option's items. */
+export function listValues(value: readonly string[] | string | undefined): string[] {
+  const items = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+  return items
+    .flatMap((i) => String(i).split(","))
+    .map((i) => i.trim())
+    .filter(Boolean);
+}
+
+/** The context for one CLI invocation: flags, then the config file, then defaults. */
+export async function contextFromArgs(
+  values: Values<typeof RUNNER_OPTIONS>,
+  io: CliIO,
+  extra: { allowScripts?: boolean; allowPermissions?: string[] } = {},
+): Promise<RunnerContext> {
+  const home = io.env.HOME ?? homedir();
+  const str = (k: keyof typeof RUNNER_OPTIONS) => {
+    const v = values[k];
+    return typeof v === "string" ? v : undefined;
+  };
+  const configFile = str("config");
+  const config = configFile ? await loadDiscoveryConfig(resolve(io.cwd, configFile)) : undefined;
+  const settings = config?.registry_config.global_settings;
+  const allowLoopbackHttp = values["allow-loopback-http"] === true;
+  const fetcher = createHttpFetcher({
+    allowLoopbackHttp,
+    ...(settings?.timeout_seconds ? { timeoutMs: settings.timeout_seconds * 1000 } : {}),
+  });
+  const cacheDir = resolve(
+    io.cwd,
+    str("cache-dir") ?? settings?.cache_dir ?? join(home, ".finfocus", "cache"),
+  );
+  const offline = values.offline === true;
+  const registryUrl = str("registry-url");
+  const sources =
+    config && !registryUrl
+      ? sourcesFromConfig(config, {
+          fetcher,
+          clock: systemClock,
+          cacheDir,
+          offline,
+          env: io.env,
+          baseDir: dirname(resolve(io.cwd, configFile ?? ".")),
+        })
+      : undefined;
+  const isTTY = io.isTTY && Boolean(process.stdin.isTTY);
+  const registryConfig = str("registry-config");
+  const trust = registryConfig ? await trustFromRegistryConfig(resolve(io.cwd, registryConfig)) : undefined;
+  const mirror = str("artifact-mirror");
+  const spec = str("spec-version");
+  const finfocusConfig = str("finfocus-config");
+  return createContext({
+    pluginDir: resolve(
+      io.cwd,
+      str("plugin-dir") ?? settings?.plugin_dir ?? join(home, ".finfocus", "plugins"),
+    ),
+    ...(finfocusConfig
+      ? { finfocusConfig: finfocusConfig === "none" ? false : resolve(io.cwd, finfocusConfig) }
+      : {}),
+    cacheDir: join(cacheDir, "registry"),
+    artifactCacheDir: join(cacheDir, "artifacts"),
+    ...(settings?.concurrent_discoveries ? { concurrentDiscoveries: settings.concurrent_discoveries } : {}),
+    ...(registryUrl ? { registryUrl } : {}),
+    ...(sources ? { sources } : {}),
+    ...(settings?.cache_ttl_seconds !== undefined ? { cacheTtlSeconds: settings.cache_ttl_seconds } : {}),
+    ...(settings?.security_policy
+      ? { policy: { prompt_for_untrusted: true, ...settings.security_policy } }
+      : {}),
+    ...(io.env.FINFOCUS_REGISTRY_API_KEY ? { apiKey: io.env.FINFOCUS_REGISTRY_API_KEY } : {}),
+    allowLoopbackHttp,
+    offline,
+    fetcher,
+    ...(mirror ? { artifactMirror: mirror } : {}),
+    ...(spec ? { specVersion: spec } : {}),
+    yes: values.yes === true,
+    allowScripts: extra.allowScripts === true,
+    allowPermissions: extra.allowPermissions ?? [],
+    ...(isTTY ? { approve: (a: Approval) => prompt(a, io) } : {}),
+    onEvent: (event) => renderEvent(event, io),
+    ...(trust ? { trust } : {}),
+  });
+}
+
+async function prompt(approval: Approval, io: CliIO): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${approval.question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+    void io;
+  }
+}
+
+function renderEvent(event: RunnerEvent, io: CliIO): void {
+  if (event.kind === "warning") io.stderr(`${colour(io, "33", "warning")}: ${event.message}\n`);
+  else if (event.kind === "download" && io.isTTY) {
+    const pct = event.total ? Math.floor((event.received / event.total) * 100) : undefined;
+    const width = 24;
+    const bar = pct === undefined ? "" : `[${"#".repeat((pct * width) / 100).padEnd(width)}] ${pct}%`;
+    io.stderr(`\r${event.plugin} ${bar} ${(event.received / 1024).toFixed(0)} KiB`);
+    if (event.total && event.received >= event.total) io.stderr("\n");
+  }
+}
+
+/** An installed plugin as the CLI prints it: the per-file digests stay in the state file. */
+export function withoutDigests<T extends { files?: unknown }>(plugin: T): Omit<T, "files"> {
+  const { files: _files, ...rest } = plugin;
+  return rest;
+}

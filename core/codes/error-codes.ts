@@ -1,0 +1,147 @@
+import type { CodeInfo } from "./codes.types.ts";
+
+/**
+ * The codes of errors: what ends an operation of the install runner, the generator, the Action or
+ * the CLI, printed as the spec's error document `{code, message, details}` with `--format json`.
+ * Spec codes where one fits (PLUGIN_NOT_FOUND, EXTRACTION_FAILED, PERMISSIONS_ERROR,
+ * SYSTEM_REQUIREMENTS_NOT_MET, DISCOVERY_SOURCE_UNREACHABLE).
+ */
+export const ERROR_CODES = {
+  // The install runner (runner/)
+  PLUGIN_NOT_FOUND: {
+    section: "runner",
+    exit: 1,
+    http: 404,
+    meaning:
+      "no discovery source has a plugin of that name (with `details.available_versions` when only the version is missing)",
+  },
+  VERSION_NOT_FOUND: {
+    section: "runner",
+    exit: 1,
+    meaning: "the plugin exists, but not in the version asked for",
+  },
+  NOT_INSTALLED: { section: "runner", exit: 1, meaning: "the named plugin is not installed" },
+  SECURITY_POLICY_VIOLATION: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the security policy refuses the plugin (`min_security_level`, `allow_untrusted`, `require_signature`)",
+  },
+  PERMISSIONS_ERROR: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "an approval was not given: the plugin's permissions (`--allow-permissions`, `--yes`), an install script (`--allow-scripts`), or an untrusted plugin",
+  },
+  SYSTEM_REQUIREMENTS_NOT_MET: {
+    section: "runner",
+    exit: 1,
+    meaning: "this machine does not meet the manifest's system requirements (OS, architecture, tools)",
+  },
+  UNSUPPORTED_INSTALLATION_METHOD: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the plugin installs by a method this runner does not perform (a container image, a system package)",
+  },
+  EXTRACTION_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the archive is unreadable, or an entry was refused (a path leaving the folder, a link, a size cap)",
+  },
+  SCRIPT_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning: "an install step approved with `--allow-scripts` failed or timed out",
+  },
+  DEPENDENCY_CONFLICT: {
+    section: "runner",
+    exit: 1,
+    meaning: "plugins need versions of one dependency that no single version satisfies",
+  },
+  DOWNGRADE_REFUSED: {
+    section: "runner",
+    exit: 1,
+    meaning: "the version asked for is older than the installed one: pass `--allow-downgrade`",
+  },
+  PLUGIN_HAS_DEPENDENTS: {
+    section: "runner",
+    exit: 1,
+    meaning: "another installed plugin depends on the one to remove: remove it first or pass `--force`",
+  },
+  REGISTRY_DOCUMENT_INVALID: {
+    section: "runner",
+    exit: 1,
+    meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)",
+  },
+  DISCOVERY_SOURCE_UNREACHABLE: {
+    section: "runner",
+    exit: 2,
+    meaning: "a discovery source could not be read, or is not a FinFocus registry",
+  },
+  OFFLINE_CACHE_MISS: {
+    section: "runner",
+    exit: 2,
+    meaning: "`--offline`, and what is needed is not in the cache",
+  },
+  INSTALL_FAILED: {
+    section: "runner",
+    exit: 2,
+    meaning:
+      "the plugin folder is not as this runner leaves it (an unreadable state file, a planted link, a journal naming foreign paths): nothing is followed; restore or remove it and retry",
+  },
+  INSTALL_LOCKED: {
+    section: "runner",
+    exit: 2,
+    meaning: "another finfocus-registry process is installing into the same plugin folder",
+  },
+  // The generator, the site and `serve` (generator/, site/)
+  UNSAFE_OUTPUT_PATH: {
+    section: "build",
+    exit: 2,
+    meaning: "refused to write outside the output folder",
+  },
+  UNSAFE_PATH_SEGMENT: {
+    section: "build",
+    exit: 2,
+    meaning: "refused a name or version as part of an output path (a separator, `..`, a control character)",
+  },
+  DUPLICATE_OUTPUT: {
+    section: "build",
+    exit: 2,
+    meaning: "two outputs of one build would be written to the same path",
+  },
+  NOT_FOUND: {
+    section: "build",
+    http: 404,
+    meaning: "no API document at this path (the static `404.json`, and `serve`'s answer)",
+  },
+  // Every adapter
+  USAGE: {
+    section: "general",
+    exit: 2,
+    meaning:
+      "the command line (an unknown or malformed option, a missing argument), an Action input or its workflow, or a config file is not usable: see `--help`",
+  },
+  IO_ERROR: {
+    section: "general",
+    exit: 2,
+    meaning: "the file system refused an operation (permissions, disk full, a path that vanished)",
+  },
+  EVENT_INVALID: {
+    section: "general",
+    exit: 2,
+    meaning: "the GitHub event payload lacks what the gate needs (commit SHAs, the author's numeric id)",
+  },
+  GIT_FAILED: {
+    section: "general",
+    exit: 2,
+    meaning: "git failed while reading the repository (the gate reads commits with git)",
+  },
+  INTERNAL_ERROR: {
+    section: "general",
+    exit: 2,
+    meaning: "a bug in finfocus-registry: please report it with the command you ran",
+  },
+} as const satisfies Record<string, CodeInfo>;

@@ -1,0 +1,13 @@
+import type { FuzzTarget } from "../target.types.ts";
+import { archiveTarget } from "./archive.ts";
+import { manifestTarget } from "./manifest.ts";
+import { registryApiTarget } from "./registry-api.ts";
+import { signatureTarget } from "./signature.ts";
+
+/** Every fuzz target, by name (`npm run fuzz -- --target <name>`). */
+export const targets: Record<string, FuzzTarget<never>> = {
+  manifest: manifestTarget as FuzzTarget<never>,
+  archive: archiveTarget as FuzzTarget<never>,
+  api: registryApiTarget as FuzzTarget<never>,
+  signature: signatureTarget as FuzzTarget<never>,
+};
