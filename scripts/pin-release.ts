@@ -32,7 +32,7 @@ function defaultComment(ref: string, sha: string): string {
   } catch {}
   if (tag) return tag;
   const date = git(["log", "-1", "--format=%cs", sha]);
-  return /^[0-9a-f]{7,40}$/.test(ref) ? `commit of ${date}` : `${ref} as of ${date}`;
+  return /^[0-9a-f]{7,40}$|^HEAD\b|^@/.test(ref) ? `commit of ${date}` : `${ref} as of ${date}`;
 }
 
 /**
