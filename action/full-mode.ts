@@ -4,12 +4,12 @@ import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { openRegistry } from "../core/registry/open-registry.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
+import { trustedRootFor } from "../net/registry-trusted-root.ts";
 import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
 import type { Ports } from "./pr-mode.ts";
 import type { GateReport, VersionReport } from "./report/report.types.ts";
-import { trustedRootFor } from "./trusted-root.ts";
 
 /**
  * Push and schedule mode: validate the whole registry at the checked commit and re-check every

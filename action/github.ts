@@ -1,6 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import type { Review } from "../core/governance/approvals.ts";
-import { type GitTreeEntry, kindOfMode } from "../core/registry/git-objects.types.ts";
+import type { GitDatabaseApi } from "../core/registry/git-objects-api.ts";
+import { gitDatabaseApi } from "../net/github-git-database.ts";
 
 /** The hidden marker that identifies the gate's sticky comment. */
 export const COMMENT_MARKER = "<!-- finfocus-registry-gate -->";
@@ -20,7 +21,7 @@ export interface ApiComment {
 }
 
 /** The REST and GraphQL calls the gate makes, behind one port so tests point it at a loopback server. */
-export interface GitHubApi {
+export interface GitHubApi extends GitDatabaseApi {
   /** The pull request's current head and how many files it changes. */
   pullRequest(prNumber: number): Promise<{ headSha: string; changedFiles: number }>;
   listPullRequestFiles(
@@ -32,24 +33,6 @@ export interface GitHubApi {
   listComments(prNumber: number): Promise<ApiComment[]>;
   createComment(prNumber: number, body: string): Promise<number>;
   updateComment(commentId: number, body: string): Promise<void>;
-  /** The root tree of a commit (git database API), undefined when there is no such commit. */
-  commitTree(sha: string): Promise<string | undefined>;
-  /** A tree's entries; throws when GitHub truncated the listing. */
-  tree(sha: string): Promise<GitTreeEntry[] | undefined>;
-  blob(sha: string): Promise<Uint8Array | undefined>;
-}
-
-function isStatus(error: unknown, status: number): boolean {
-  return (error as { status?: unknown }).status === status;
-}
-
-async function orMissing<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isStatus(error, 404) || isStatus(error, 422)) return undefined;
-    throw error;
-  }
 }
 
 /** The real API over Octokit; `baseUrl` is GITHUB_API_URL (github.com or GHES). */
@@ -120,26 +103,6 @@ export function gitHubApi(token: string, baseUrl: string, repository: string): G
     async updateComment(commentId, body) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
     },
-    async commitTree(sha) {
-      return orMissing(
-        async () => (await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha })).data.tree.sha,
-      );
-    },
-    async tree(sha) {
-      const data = await orMissing(
-        async () => (await octokit.rest.git.getTree({ owner, repo, tree_sha: sha })).data,
-      );
-      if (!data) return undefined;
-      if (data.truncated)
-        throw new Error(`GitHub truncated the listing of tree ${sha}: check out with fetch-depth: 0`);
-      return data.tree.map((e) => ({ name: e.path ?? "", kind: kindOfMode(e.mode ?? ""), oid: e.sha ?? "" }));
-    },
-    async blob(sha) {
-      const data = await orMissing(
-        async () => (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha })).data,
-      );
-      if (!data) return undefined;
-      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
-    },
+    ...gitDatabaseApi(octokit, owner, repo),
   };
 }

@@ -7,9 +7,11 @@ import { checkGovernance } from "../core/governance/rules.ts";
 import type { Manifest } from "../core/manifest.types.ts";
 import { checkLayout } from "../core/registry/check-layout.ts";
 import { type GitBatch, gitBatch } from "../core/registry/git-batch.ts";
+import { apiGitObjects } from "../core/registry/git-objects-api.ts";
 import { gitSource } from "../core/registry/registry-git.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
+import { trustedRootFor } from "../net/registry-trusted-root.ts";
 import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import { pullRequestChanges } from "./diff.ts";
 import type { Fetcher } from "./download.ts";
@@ -18,9 +20,7 @@ import { type Gathered, gather, layoutScope } from "./gather.ts";
 import type { GitHubApi } from "./github.ts";
 import type { Settings } from "./inputs.ts";
 import { withPositions } from "./positions.ts";
-import { apiGitObjects } from "./registry-api.ts";
 import type { GateReport, VersionReport } from "./report/report.types.ts";
-import { trustedRootFor } from "./trusted-root.ts";
 
 /** Ports a check may be given instead of the real ones (tests, the benchmark). */
 export interface Ports {

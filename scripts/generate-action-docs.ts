@@ -1,7 +1,9 @@
 /**
  * Writes the README's Action section (between `<!-- action-docs:start -->` and
- * `<!-- action-docs:end -->`) from action.yml, so the two never drift. `--check` exits 1 when
- * the README is stale (the test runs this). Run: node scripts/generate-action-docs.ts
+ * `<!-- action-docs:end -->`) from action.yml, and the inputs and outputs of
+ * docs/release-action.md (`<!-- release-action-docs:start -->` … `end -->`) from
+ * release/action.yml, so they never drift. `--check` exits 1 when either is stale (the test runs
+ * this). Run: node scripts/generate-action-docs.ts
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -10,6 +12,8 @@ import { cell, formatMarkdown, replaceSection } from "./markdown-section.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const START = "<!-- action-docs:start -->";
 const END = "<!-- action-docs:end -->";
+const RELEASE_START = "<!-- release-action-docs:start -->";
+const RELEASE_END = "<!-- release-action-docs:end -->";
 
 interface Field {
   name: string;
@@ -55,10 +59,31 @@ export function readSection(yml: string, section: "inputs" | "outputs"): Field[]
   return fields;
 }
 
+/** The inputs and outputs of an action.yml as markdown tables. */
+function tables(yml: string): string[] {
+  const inputs = readSection(yml, "inputs");
+  const outputs = readSection(yml, "outputs");
+  return [
+    "### Inputs",
+    "",
+    "| input | default | description |",
+    "| --- | --- | --- |",
+    ...inputs.map(
+      (f) =>
+        `| \`${f.name}\` | ${f.props.default ? `\`${cell(f.props.default)}\`` : "(none)"} | ${cell(f.props.description ?? "")} |`,
+    ),
+    "",
+    "### Outputs",
+    "",
+    "| output | description |",
+    "| --- | --- |",
+    ...outputs.map((f) => `| \`${f.name}\` | ${cell(f.props.description ?? "")} |`),
+  ];
+}
+
 /** The generated markdown for the README. */
 export function renderActionDocs(yml: string): string {
   const inputs = readSection(yml, "inputs");
-  const outputs = readSection(yml, "outputs");
   const usage = [
     "```yaml",
     "- uses: <owner>/finfocus-registry@<full commit SHA> # vX.Y.Z",
@@ -77,20 +102,16 @@ export function renderActionDocs(yml: string): string {
     "",
     ...usage,
     "",
-    "### Inputs",
+    ...tables(yml),
+  ].join("\n");
+}
+
+/** The generated inputs and outputs of docs/release-action.md. */
+export function renderReleaseDocs(yml: string): string {
+  return [
+    "<!-- Generated from release/action.yml by scripts/generate-action-docs.ts: do not edit by hand. -->",
     "",
-    "| input | default | description |",
-    "| --- | --- | --- |",
-    ...inputs.map(
-      (f) =>
-        `| \`${f.name}\` | ${f.props.default ? `\`${cell(f.props.default)}\`` : "(none)"} | ${cell(f.props.description ?? "")} |`,
-    ),
-    "",
-    "### Outputs",
-    "",
-    "| output | description |",
-    "| --- | --- |",
-    ...outputs.map((f) => `| \`${f.name}\` | ${cell(f.props.description ?? "")} |`),
+    ...tables(yml),
   ].join("\n");
 }
 
@@ -100,17 +121,32 @@ export function updateReadme(readme: string, docs: string): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const readme = readFileSync(`${root}README.md`, "utf8");
-  const next = formatMarkdown(
-    updateReadme(readme, renderActionDocs(readFileSync(`${root}action.yml`, "utf8"))),
-    "README.md",
-  );
-  if (process.argv.includes("--check")) {
-    if (next !== readme) {
-      process.stderr.write("README.md's Action section is stale: run node scripts/generate-action-docs.ts\n");
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(`${root}README.md`, next);
+  const read = (file: string) => readFileSync(`${root}${file}`, "utf8");
+  const targets = [
+    { file: "README.md", next: (text: string) => updateReadme(text, renderActionDocs(read("action.yml"))) },
+    {
+      file: "docs/release-action.md",
+      next: (text: string) =>
+        replaceSection(
+          text,
+          RELEASE_START,
+          RELEASE_END,
+          renderReleaseDocs(read("release/action.yml")),
+          "docs/release-action.md",
+        ),
+    },
+  ];
+  let stale = false;
+  for (const target of targets) {
+    const current = read(target.file);
+    const next = formatMarkdown(target.next(current), target.file);
+    if (next === current) continue;
+    if (process.argv.includes("--check")) {
+      process.stderr.write(
+        `${target.file}'s generated Action section is stale: run node scripts/generate-action-docs.ts\n`,
+      );
+      stale = true;
+    } else writeFileSync(`${root}${target.file}`, next);
   }
+  if (stale) process.exit(1);
 }

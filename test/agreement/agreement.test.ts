@@ -208,15 +208,22 @@ async function agree(group: Group): Promise<Verdicts> {
   }
   // From the registry built from it: `build` refuses a registry `validate` refuses; without the
   // cases `validate` refused, it builds, and a client of the static API agrees with the gate too.
+  // The folder is edited below without a commit, so the builds read the files (`--worktree`).
   const out = join(registry, "..", "_site");
   const refusedByValidate = group.cases.filter((c) => verdicts.validate.get(c.name)!.size > 0);
-  const built = await buildRegistry({ registryDir: registry, outDir: out, env: { SOURCE_DATE_EPOCH: "0" } });
+  const built = await buildRegistry({
+    registryDir: registry,
+    outDir: out,
+    worktree: true,
+    env: { SOURCE_DATE_EPOCH: "0" },
+  });
   assert.equal(built.published, refusedByValidate.length === 0, `${group.label}: build agrees with validate`);
   if (!built.published) {
     for (const c of refusedByValidate) await rm(join(registry, "plugins", c.name), { recursive: true });
     const again = await buildRegistry({
       registryDir: registry,
       outDir: out,
+      worktree: true,
       env: { SOURCE_DATE_EPOCH: "0" },
     });
     assert.ok(

@@ -8,7 +8,7 @@ import { CODES, type CodeInfo, exitStatusOf, SECTIONS } from "../../core/codes/c
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 /** Folders whose code raises codes (tests and the catalogue itself do not count). */
-const SOURCE = ["core", "runner", "generator", "action", "site", "cli", "net", "service"];
+const SOURCE = ["core", "runner", "generator", "action", "release", "site", "cli", "net", "service"];
 
 function sources(): { file: string; text: string }[] {
   const out: { file: string; text: string }[] = [];

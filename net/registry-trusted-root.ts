@@ -4,10 +4,11 @@ import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { RegistryConfig } from "../core/registry.types.ts";
 import { chooseTrustedRoot, type TrustedRootCandidate } from "../core/signature/choose-trusted-root.ts";
 import { publicGoodTrustedRoot, type TrustedRootData } from "../core/signature/trusted-root.ts";
-import { tufTrustedRootFetcher } from "../net/sigstore-tuf.ts";
+import { tufTrustedRootFetcher } from "./sigstore-tuf.ts";
 
 /**
- * The Sigstore trusted root, loaded only when a bundle needs it, chosen by core's one rule: the
+ * The Sigstore trusted root the gate (and the release Action, checking a release as the gate
+ * will) verifies bundles against, loaded only when a bundle needs it, chosen by core's one rule: the
  * `sigstore-trusted-root` input, else the base config's `sigstore_trusted_root` (read from the
  * base commit, never the PR), else Sigstore public good through TUF (cached in `tufCachePath`).
  */
