@@ -58461,7 +58461,7 @@ var FINDING_CODES = {
     section: "rules",
     severity: "error",
     exit: 1,
-    meaning: "the plugin does not work with the spec version the registry serves or the host speaks (one rule: from `min_spec_version`, else `spec_version`, up to `max_spec_version`, else up to the next breaking version of `spec_version`)"
+    meaning: "the plugin does not support the spec version the registry serves or the host speaks: from `min_spec_version` (else `spec_version`) up to `max_spec_version` (else the next breaking one)"
   },
   RESOURCE_PROVIDER_UNDECLARED: {
     section: "rules",
@@ -58564,7 +58564,7 @@ var FINDING_CODES = {
   VERSION_EXISTS: {
     section: "governance",
     severity: "error",
-    meaning: "a new version equals a published one (or another of the pull request) in SemVer precedence, e.g. `1.0.0+x` beside `1.0.0`; the release Action refuses it before opening a pull request: release a new version"
+    meaning: "a new version equals a published one (or another in the pull request) in SemVer precedence, e.g. `1.0.0+x` beside `1.0.0`; the release Action checks it first"
   },
   ATTRIBUTES_FILE: {
     section: "governance",
