@@ -103,6 +103,6 @@ export function gitHubApi(token: string, baseUrl: string, repository: string): G
     async updateComment(commentId, body) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
     },
-    ...gitDatabaseApi(octokit, owner, repo),
+    ...gitDatabaseApi(octokit.request, owner, repo),
   };
 }

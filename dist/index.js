@@ -23797,7 +23797,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -40334,8 +40334,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -40431,10 +40431,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -40463,9 +40463,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -40476,8 +40476,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -40647,8 +40647,8 @@ var BLOCK = new RegExp(`[${CLASS}]`, "gu");
 function codePointLabel(ch) {
   return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
-function findInvisible(text) {
-  const match = INVISIBLE_CHAR.exec(text);
+function findInvisible(text2) {
+  const match = INVISIBLE_CHAR.exec(text2);
   return match ? { char: match[0], index: match.index } : void 0;
 }
 
@@ -40663,18 +40663,18 @@ function jsonEscape(ch) {
 
 // core/text/actions-log.ts
 var ZWSP = "\u200B";
-function actionsLogText(text) {
-  return text.replace(HIDDEN, (ch) => ch === "\n" ? ch : jsonEscape(ch)).replace(/:(?=:)/g, `:${ZWSP}`).replace(/#(?=#\[)/g, `#${ZWSP}`);
+function actionsLogText(text2) {
+  return text2.replace(HIDDEN, (ch) => ch === "\n" ? ch : jsonEscape(ch)).replace(/:(?=:)/g, `:${ZWSP}`).replace(/#(?=#\[)/g, `#${ZWSP}`);
 }
 
 // core/url-policy.ts
 var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
 var SIMPLE_HTTPS = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/%+-]*)?$/;
-function urlProblem(text, options = {}) {
-  if (SIMPLE_HTTPS.test(text)) return void 0;
+function urlProblem(text2, options = {}) {
+  if (SIMPLE_HTTPS.test(text2)) return void 0;
   let url;
   try {
-    url = new URL(text);
+    url = new URL(text2);
   } catch {
     return "is not a valid URL";
   }
@@ -40706,10 +40706,10 @@ function backoffMs(attempt, limits) {
 function mayRetry(attempt, limits, msLeft) {
   return attempt <= limits.retries && msLeft > backoffMs(attempt, limits) + 100;
 }
-function checkFetchUrl(text, policy) {
-  const problem = urlProblem(text, policy);
-  if (problem) return { problem: `${safeForMessage(text)} ${problem}` };
-  return { url: new URL(text) };
+function checkFetchUrl(text2, policy) {
+  const problem = urlProblem(text2, policy);
+  if (problem) return { problem: `${safeForMessage(text2)} ${problem}` };
+  return { url: new URL(text2) };
 }
 function redirectTarget(current2, location2, hop, limits, policy) {
   if (!location2) {
@@ -40738,12 +40738,12 @@ var SECRET_HEADERS = /* @__PURE__ */ new Set([
   "cookie",
   "proxy-authorization"
 ]);
-function safeForMessage(text) {
+function safeForMessage(text2) {
   try {
-    const url = new URL(text);
-    return url.username || url.password ? `${url.protocol}//${url.host}` : JSON.stringify(text.slice(0, 300));
+    const url = new URL(text2);
+    return url.username || url.password ? `${url.protocol}//${url.host}` : JSON.stringify(text2.slice(0, 300));
   } catch {
-    return JSON.stringify(text.slice(0, 300));
+    return JSON.stringify(text2.slice(0, 300));
   }
 }
 
@@ -41132,14 +41132,14 @@ import { availableParallelism } from "node:os";
 import { createPublicKey } from "node:crypto";
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text, ignoreTrivia = false) {
-  const len = text.length;
+function createScanner(text2, ignoreTrivia = false) {
+  const len = text2.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text.charCodeAt(pos);
+      let ch = text2.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -41166,35 +41166,35 @@ function createScanner(text, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text.charCodeAt(pos) === 48) {
+    if (text2.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text.length && text.charCodeAt(pos) === 46) {
+    if (pos < text2.length && text2.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text.substring(start, pos);
+        return text2.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+    if (pos < text2.length && (text2.charCodeAt(pos) === 69 || text2.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+      if (pos < text2.length && text2.charCodeAt(pos) === 43 || text2.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -41202,30 +41202,30 @@ function createScanner(text, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text.substring(start, end);
+    return text2.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text.substring(start, pos);
+        result += text2.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text.charCodeAt(pos);
+      const ch = text2.charCodeAt(pos);
       if (ch === 34) {
-        result += text.substring(start, pos);
+        result += text2.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text.substring(start, pos);
+        result += text2.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text.charCodeAt(pos++);
+        const ch2 = text2.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -41267,7 +41267,7 @@ function createScanner(text, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text.substring(start, pos);
+          result += text2.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -41288,19 +41288,19 @@ function createScanner(text, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text.charCodeAt(pos);
+    let code = text2.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text.charCodeAt(pos);
+        code = text2.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text.charCodeAt(pos) === 10) {
+      if (code === 13 && text2.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -41336,31 +41336,31 @@ function createScanner(text, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text.charCodeAt(pos + 1) === 47) {
+        if (text2.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text.charCodeAt(pos))) {
+            if (isLineBreak(text2.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text.substring(start, pos);
+          value = text2.substring(start, pos);
           return token = 12;
         }
-        if (text.charCodeAt(pos + 1) === 42) {
+        if (text2.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text.charCodeAt(pos);
-            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+            const ch = text2.charCodeAt(pos);
+            if (ch === 42 && text2.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text.charCodeAt(pos) === 10) {
+              if (ch === 13 && text2.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -41371,7 +41371,7 @@ function createScanner(text, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text.substring(start, pos);
+          value = text2.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -41381,7 +41381,7 @@ function createScanner(text, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text2.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -41403,10 +41403,10 @@ function createScanner(text, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text.charCodeAt(pos);
+          code = text2.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text.substring(tokenOffset, pos);
+          value = text2.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -41589,7 +41589,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text2, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -41640,7 +41640,7 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error: error2, offset, length });
     }
   };
-  visit(text, visitor, options);
+  visit(text2, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -41678,8 +41678,8 @@ function findNodeAtLocation(root, path3) {
   }
   return node;
 }
-function visit(text, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text, false);
+function visit(text2, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text2, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -42108,10 +42108,10 @@ function fromPointer(pointer) {
 }
 
 // core/json/positions.ts
-function lineColumnAt(text, offset) {
+function lineColumnAt(text2, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -42119,8 +42119,8 @@ function lineColumnAt(text, offset) {
 }
 var LineIndex = class {
   #starts = [0];
-  constructor(text) {
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.#starts.push(i + 1);
+  constructor(text2) {
+    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) this.#starts.push(i + 1);
   }
   /** 1-based line and column of a UTF-16 offset. */
   at(offset) {
@@ -42138,8 +42138,8 @@ var PositionIndex = class {
   #text;
   #root = null;
   #lines;
-  constructor(text) {
-    this.#text = text;
+  constructor(text2) {
+    this.#text = text2;
   }
   /** Position of the value at `pointer`, or of its nearest existing ancestor (a missing field). */
   locate(pointer) {
@@ -42163,9 +42163,9 @@ var PositionIndex = class {
     return lines.at(root.offset);
   }
 };
-function attachPositions(findings, text) {
+function attachPositions(findings, text2) {
   if (findings.every((f) => f.line !== void 0)) return findings;
-  const index = new PositionIndex(text);
+  const index = new PositionIndex(text2);
   return findings.map((f) => f.line !== void 0 ? f : { ...f, ...index.locate(f.pointer) });
 }
 
@@ -42193,9 +42193,9 @@ function loadJson(bytes, options) {
       column: 1
     });
   }
-  let text;
+  let text2;
   try {
-    text = decoder.decode(bytes);
+    text2 = decoder.decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
     const prefix = new TextDecoder().decode(bytes.subarray(0, offset));
@@ -42205,10 +42205,10 @@ function loadJson(bytes, options) {
       lineColumnAt(prefix, prefix.length)
     );
   }
-  const scan = scanStructure(text, maxDepth);
+  const scan = scanStructure(text2, maxDepth);
   if (scan.maxDepth > maxDepth) {
     return {
-      text,
+      text: text2,
       findings: [
         {
           code: "JSON_TOO_DEEP",
@@ -42216,16 +42216,16 @@ function loadJson(bytes, options) {
           message: `nesting is deeper than ${maxDepth} levels: flatten the document`,
           file,
           pointer: "",
-          ...lineColumnAt(text, scan.deepAt)
+          ...lineColumnAt(text2, scan.deepAt)
         }
       ]
     };
   }
   let value;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text2);
   } catch (error2) {
-    return { text, findings: [syntaxFinding(text, file, error2)] };
+    return { text: text2, findings: [syntaxFinding(text2, file, error2)] };
   }
   const collector = new FindingCollector();
   const keyCount = walkKeys(value, (path3) => {
@@ -42238,24 +42238,24 @@ function loadJson(bytes, options) {
       pointer: toPointer(path3)
     });
   });
-  if (keyCount !== scan.colons) duplicateKeys(text, file, collector);
+  if (keyCount !== scan.colons) duplicateKeys(text2, file, collector);
   if (collector.findings.length > 0) {
-    const index = new PositionIndex(text);
+    const index = new PositionIndex(text2);
     const positioned = collector.result(file).map(
       (f) => f.line !== void 0 || f.code === "FINDINGS_TRUNCATED" ? f : { ...f, ...index.locate(f.pointer) }
     );
-    return { text, findings: positioned };
+    return { text: text2, findings: positioned };
   }
-  return { value, text, findings: [] };
+  return { value, text: text2, findings: [] };
 }
-function scanStructure(text, limit) {
+function scanStructure(text2, limit) {
   let depth = 0;
   let maxDepth = 0;
   let deepAt = 0;
   let colons = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
     if (inString) {
       if (c === 92) i++;
       else if (c === 34) inString = false;
@@ -42299,10 +42299,10 @@ function walkKeys(value, forbidden) {
   }
   return count;
 }
-function duplicateKeys(text, file, out) {
+function duplicateKeys(text2, file, out) {
   const seen = [];
   visit2(
-    text,
+    text2,
     {
       onObjectBegin: () => {
         seen.push(/* @__PURE__ */ new Set());
@@ -42331,9 +42331,9 @@ function duplicateKeys(text, file, out) {
     { disallowComments: true }
   );
 }
-function syntaxFinding(text, file, error2) {
+function syntaxFinding(text2, file, error2) {
   const errors = [];
-  parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false });
+  parseTree2(text2, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
   if (first) {
     return {
@@ -42342,7 +42342,7 @@ function syntaxFinding(text, file, error2) {
       message: `not valid JSON: ${printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`,
       file,
       pointer: "",
-      ...lineColumnAt(text, first.offset)
+      ...lineColumnAt(text2, first.offset)
     };
   }
   const message = (error2 instanceof Error ? error2.message : String(error2)).split(', "')[0] ?? "";
@@ -42353,7 +42353,7 @@ function syntaxFinding(text, file, error2) {
     message: `not valid JSON: ${message}`,
     file,
     pointer: "",
-    ...position ? lineColumnAt(text, Number(position[1])) : {}
+    ...position ? lineColumnAt(text2, Number(position[1])) : {}
   };
 }
 function firstInvalidUtf8(bytes) {
@@ -43375,13 +43375,13 @@ function validateRegistryConfig(bytes, file) {
 function validateEntry(bytes, file, folderName) {
   const loaded = loadJson(bytes, { file });
   if (loaded.value === void 0) return { findings: loaded.findings };
-  const text = loaded.text ?? "";
+  const text2 = loaded.text ?? "";
   const validate = validators().entry;
   if (!validate(loaded.value)) {
     return {
       findings: attachPositions(
         capPerFile(schemaFindings(validate.errors ?? [], file, "ENTRY_INVALID")),
-        text
+        text2
       )
     };
   }
@@ -43410,7 +43410,7 @@ function validateEntry(bytes, file, folderName) {
   for (const rule of entryRules) append(findings, rule({ entry, file }));
   return {
     value: entry,
-    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text) : findings
+    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text2) : findings
   };
 }
 function isPublicKey(pem) {
@@ -43832,20 +43832,20 @@ function bestCandidate(rows, constraints, options = {}) {
 // core/constraints.ts
 var MAX_CONSTRAINT_LENGTH = 256;
 var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
-function parseConstraint(text) {
-  let parsed = parsedConstraints.get(text);
+function parseConstraint(text2) {
+  let parsed = parsedConstraints.get(text2);
   if (!parsed) {
     if (parsedConstraints.size > 1e4) parsedConstraints.clear();
-    parsed = parseUncached(text);
-    parsedConstraints.set(text, parsed);
+    parsed = parseUncached(text2);
+    parsedConstraints.set(text2, parsed);
   }
   return parsed;
 }
 var parsedConstraints = /* @__PURE__ */ new Map();
-function parseUncached(text) {
-  if (text.length > MAX_CONSTRAINT_LENGTH)
+function parseUncached(text2) {
+  if (text2.length > MAX_CONSTRAINT_LENGTH)
     return { error: `longer than ${MAX_CONSTRAINT_LENGTH} characters` };
-  const parts = text.split(",").map((p) => p.trim());
+  const parts = text2.split(",").map((p) => p.trim());
   const ranges = [];
   for (const part of parts) {
     const match = PART.exec(part);
@@ -43857,9 +43857,9 @@ function parseUncached(text) {
     ranges.push(`${match[1] ?? ""}${match[2]}`);
   }
   const range = ranges.join(" ");
-  if (import_semver4.default.validRange(range) === null) return { error: `'${text}' is not a valid range` };
+  if (import_semver4.default.validRange(range) === null) return { error: `'${text2}' is not a valid range` };
   const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
-  return { value: { source: text, range, exact } };
+  return { value: { source: text2, range, exact } };
 }
 function satisfies(version, constraint, includePrerelease = false) {
   return import_semver4.default.satisfies(version, constraint.range, {
@@ -51071,23 +51071,23 @@ var UNIQUE = 1;
 var TEXT = 2;
 var cache = /* @__PURE__ */ new Map();
 var checker;
-function compileAuthorSchema(text) {
-  const cached = cache.get(text);
+function compileAuthorSchema(text2) {
+  const cached = cache.get(text2);
   if (cached) {
-    cache.delete(text);
-    cache.set(text, cached);
+    cache.delete(text2);
+    cache.set(text2, cached);
     return cached;
   }
-  const result = compileUncached(text);
+  const result = compileUncached(text2);
   if (cache.size >= MAX_CACHED_SCHEMAS) cache.delete(cache.keys().next().value);
-  cache.set(text, result);
+  cache.set(text2, result);
   return result;
 }
 function isProblem(result) {
   return "code" in result;
 }
-function compileUncached(text) {
-  const loaded = loadJson(new TextEncoder().encode(text), {
+function compileUncached(text2) {
+  const loaded = loadJson(new TextEncoder().encode(text2), {
     file: "schema",
     maxBytes: MAX_SCHEMA_BYTES,
     maxDepth: MAX_CONFIG_DEPTH
@@ -51099,7 +51099,7 @@ function compileUncached(text) {
   const schema = loaded.value;
   if (typeof schema !== "object" || schema === null || Array.isArray(schema))
     return { code: "CONFIG_SCHEMA_INVALID", message: "a schema must be a JSON object" };
-  const instrumented = JSON.parse(text);
+  const instrumented = JSON.parse(text2);
   const shape = checkShape(instrumented);
   if ("problem" in shape) {
     const { code, at, message } = shape.problem;
@@ -51203,8 +51203,8 @@ function authorAjv(forMetaSchema) {
 }
 
 // core/rules/configuration.ts
-function parse3(ctx, text, pointer, what, out) {
-  const loaded = loadJson(new TextEncoder().encode(text), {
+function parse3(ctx, text2, pointer, what, out) {
+  const loaded = loadJson(new TextEncoder().encode(text2), {
     file: ctx.file,
     maxBytes: MAX_SCHEMA_BYTES,
     maxDepth: MAX_CONFIG_DEPTH
@@ -51606,29 +51606,29 @@ var manifestRules = [
 function validateManifest(bytes, file, context = {}, options = {}) {
   const loaded = loadJson(bytes, { file, ...options.maxBytes ? { maxBytes: options.maxBytes } : {} });
   if (loaded.value === void 0) return withText({ findings: loaded.findings }, loaded.text);
-  const text = loaded.text;
+  const text2 = loaded.text;
   const validate = validators().manifest;
   if (!validate(loaded.value)) {
     return {
       findings: attachPositions(
         capPerFile(schemaFindings(validate.errors ?? [], file, "MANIFEST_INVALID")),
-        text
+        text2
       ),
-      text
+      text: text2
     };
   }
   const manifest = loaded.value;
   const findings = [];
-  const ctx = { manifest, file, text, hasBundle: context.hasBundle ?? false, ...context };
+  const ctx = { manifest, file, text: text2, hasBundle: context.hasBundle ?? false, ...context };
   for (const rule of manifestRules) append(findings, rule(ctx));
   return {
     value: manifest,
-    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text) : findings,
-    text
+    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text2) : findings,
+    text: text2
   };
 }
-function withText(result, text) {
-  return text === void 0 ? result : { ...result, text };
+function withText(result, text2) {
+  return text2 === void 0 ? result : { ...result, text: text2 };
 }
 
 // core/registry/validate-plugin.ts
@@ -52497,14 +52497,14 @@ var CURVES = { prime256v1: "ecdsa-p256", secp384r1: "ecdsa-p384" };
 var RSA_MIN_BITS = 2048;
 var RSA_MAX_BITS = 16384;
 function parsePublicKey(pem) {
-  const text = pem.trim();
-  if (!PEM_PUBLIC_KEY.test(`${text}
+  const text2 = pem.trim();
+  if (!PEM_PUBLIC_KEY.test(`${text2}
 `)) {
     return { problem: "is not a PEM public key (expected one '-----BEGIN PUBLIC KEY-----' block, SPKI)" };
   }
   let key;
   try {
-    key = createPublicKey2({ key: text, format: "pem" });
+    key = createPublicKey2({ key: text2, format: "pem" });
   } catch {
     return { problem: "is not a readable public key (malformed PEM or DER)" };
   }
@@ -52534,10 +52534,10 @@ function keyFingerprint(spki) {
 function isPinned(spki, pinnedPems) {
   return (pinnedPems ?? []).some((pem) => parsePublicKey(pem).value?.spki.equals(spki) === true);
 }
-function decodeBase64Strict(text) {
-  if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return void 0;
-  const bytes = Buffer.from(text, "base64");
-  return bytes.toString("base64") === text ? bytes : void 0;
+function decodeBase64Strict(text2) {
+  if (text2.length === 0 || text2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text2)) return void 0;
+  const bytes = Buffer.from(text2, "base64");
+  return bytes.toString("base64") === text2 ? bytes : void 0;
 }
 
 // core/signature/key-signature.ts
@@ -53925,8 +53925,8 @@ var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -53984,8 +53984,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -53999,18 +53999,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -54178,12 +54178,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse6(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -57126,32 +57126,48 @@ var missing2 = (error2) => {
 };
 async function orMissing(call) {
   try {
-    return await call();
+    const { data } = await call();
+    if (typeof data !== "object" || data === null)
+      throw new Error("GitHub answered with something other than an object");
+    return data;
   } catch (error2) {
     if (missing2(error2)) return void 0;
     throw error2;
   }
 }
-function gitDatabaseApi(octokit, owner, repo) {
+var text = (value, what) => {
+  if (typeof value !== "string") throw new Error(`GitHub's answer lacks ${what}`);
+  return value;
+};
+function gitDatabaseApi(request2, owner, repo) {
   return {
-    commitTree: (sha2) => orMissing(
-      async () => (await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha2 })).data.tree.sha
-    ),
+    async commitTree(sha2) {
+      const data = await orMissing(
+        () => request2("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: sha2 })
+      );
+      return data && text(data.tree?.sha, "a commit's tree");
+    },
     async tree(sha2) {
       const data = await orMissing(
-        async () => (await octokit.rest.git.getTree({ owner, repo, tree_sha: sha2 })).data
+        () => request2("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: sha2 })
       );
       if (!data) return void 0;
-      if (data.truncated)
+      if (data.truncated !== false)
         throw new Error(`GitHub truncated the listing of tree ${sha2}: check out with fetch-depth: 0`);
-      return data.tree.map((e) => ({ name: e.path ?? "", kind: kindOfMode(e.mode ?? ""), oid: e.sha ?? "" }));
+      if (!Array.isArray(data.tree)) throw new Error(`GitHub's listing of tree ${sha2} has no entries`);
+      return data.tree.map((e) => ({
+        name: text(e.path, "an entry's path"),
+        kind: kindOfMode(text(e.mode, "an entry's mode")),
+        oid: text(e.sha, "an entry's id")
+      }));
     },
     async blob(sha2) {
       const data = await orMissing(
-        async () => (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha2 })).data
+        () => request2("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { owner, repo, file_sha: sha2 })
       );
       if (!data) return void 0;
-      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
+      const content = text(data.content, "a blob's content");
+      return new Uint8Array(Buffer.from(content, data.encoding === "base64" ? "base64" : "utf8"));
     }
   };
 }
@@ -57225,7 +57241,7 @@ function gitHubApi(token, baseUrl, repository) {
     async updateComment(commentId, body) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
     },
-    ...gitDatabaseApi(octokit, owner, repo)
+    ...gitDatabaseApi(octokit.request, owner, repo)
   };
 }
 
@@ -58666,11 +58682,11 @@ function codeInfo(code) {
 // core/text/markdown.ts
 var BREAK = "&#8203;";
 var MARK = "\0";
-function markdownText(text) {
-  return text.replace(HIDDEN, (ch) => ch === "\n" || ch === "\r" ? " " : label(ch)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/@/g, `@${MARK}`).replace(/:\/\//g, `:${MARK}//`).replace(/\b(www)\./gi, `$1${MARK}.`).replace(/#(?=\d)/g, `#${MARK}`).replace(/\b(GH)-(?=\d)/gi, `$1${MARK}-`).replaceAll(MARK, BREAK);
+function markdownText(text2) {
+  return text2.replace(HIDDEN, (ch) => ch === "\n" || ch === "\r" ? " " : label(ch)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1").replace(/@/g, `@${MARK}`).replace(/:\/\//g, `:${MARK}//`).replace(/\b(www)\./gi, `$1${MARK}.`).replace(/#(?=\d)/g, `#${MARK}`).replace(/\b(GH)-(?=\d)/gi, `$1${MARK}-`).replaceAll(MARK, BREAK);
 }
-function markdownCode(text) {
-  const clean = text.replace(HIDDEN, (ch) => ch === "\n" || ch === "\r" ? " " : label(ch));
+function markdownCode(text2) {
+  const clean = text2.replace(HIDDEN, (ch) => ch === "\n" || ch === "\r" ? " " : label(ch));
   return `\`${clean.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 }
 function markdownTable(header, rows) {

@@ -93,7 +93,7 @@ export function gitHubApi(token: string, baseUrl: string): GitHubApi {
       const ref = await orUndefined(octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` }));
       return ref?.data.object.sha;
     },
-    objects: (repo) => gitDatabaseApi(octokit, repo.owner, repo.repo),
+    objects: (repo) => gitDatabaseApi(octokit.request, repo.owner, repo.repo),
     async commitFiles(repo, parent, files, message) {
       const base = await octokit.rest.git.getCommit({ ...repo, commit_sha: parent });
       const tree = [];

@@ -28775,7 +28775,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -58234,8 +58234,8 @@ var require_utils4 = __commonJS({
       }
       return "*".repeat(length);
     };
-    var escapeRegExp = (text2) => {
-      return text2.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, `\\$&`);
+    var escapeRegExp = (text3) => {
+      return text3.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, `\\$&`);
     };
     var urlEncodeRegexGroup = (value) => {
       const decoded = decodeURIComponent(value);
@@ -66508,8 +66508,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -66605,10 +66605,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -66637,9 +66637,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -66650,8 +66650,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -66725,14 +66725,14 @@ function info(message) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text2, ignoreTrivia = false) {
-  const len = text2.length;
+function createScanner(text3, ignoreTrivia = false) {
+  const len = text3.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text2.charCodeAt(pos);
+      let ch = text3.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -66759,35 +66759,35 @@ function createScanner(text2, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text2.charCodeAt(pos) === 48) {
+    if (text3.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      while (pos < text3.length && isDigit(text3.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text2.length && text2.charCodeAt(pos) === 46) {
+    if (pos < text3.length && text3.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      if (pos < text3.length && isDigit(text3.charCodeAt(pos))) {
         pos++;
-        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+        while (pos < text3.length && isDigit(text3.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text2.substring(start, pos);
+        return text3.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text2.length && (text2.charCodeAt(pos) === 69 || text2.charCodeAt(pos) === 101)) {
+    if (pos < text3.length && (text3.charCodeAt(pos) === 69 || text3.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text2.length && text2.charCodeAt(pos) === 43 || text2.charCodeAt(pos) === 45) {
+      if (pos < text3.length && text3.charCodeAt(pos) === 43 || text3.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      if (pos < text3.length && isDigit(text3.charCodeAt(pos))) {
         pos++;
-        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+        while (pos < text3.length && isDigit(text3.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -66795,30 +66795,30 @@ function createScanner(text2, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text2.substring(start, end);
+    return text3.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text2.substring(start, pos);
+        result += text3.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text2.charCodeAt(pos);
+      const ch = text3.charCodeAt(pos);
       if (ch === 34) {
-        result += text2.substring(start, pos);
+        result += text3.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text2.substring(start, pos);
+        result += text3.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text2.charCodeAt(pos++);
+        const ch2 = text3.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -66860,7 +66860,7 @@ function createScanner(text2, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text2.substring(start, pos);
+          result += text3.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -66881,19 +66881,19 @@ function createScanner(text2, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text2.charCodeAt(pos);
+    let code = text3.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text2.charCodeAt(pos);
+        code = text3.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text2.charCodeAt(pos) === 10) {
+      if (code === 13 && text3.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -66929,31 +66929,31 @@ function createScanner(text2, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text2.charCodeAt(pos + 1) === 47) {
+        if (text3.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text2.charCodeAt(pos))) {
+            if (isLineBreak(text3.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text2.substring(start, pos);
+          value = text3.substring(start, pos);
           return token = 12;
         }
-        if (text2.charCodeAt(pos + 1) === 42) {
+        if (text3.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text2.charCodeAt(pos);
-            if (ch === 42 && text2.charCodeAt(pos + 1) === 47) {
+            const ch = text3.charCodeAt(pos);
+            if (ch === 42 && text3.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text2.charCodeAt(pos) === 10) {
+              if (ch === 13 && text3.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -66964,7 +66964,7 @@ function createScanner(text2, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text2.substring(start, pos);
+          value = text3.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -66974,7 +66974,7 @@ function createScanner(text2, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text2.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text3.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -66996,10 +66996,10 @@ function createScanner(text2, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text2.charCodeAt(pos);
+          code = text3.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text2.substring(tokenOffset, pos);
+          value = text3.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -67182,7 +67182,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text2, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text3, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -67233,7 +67233,7 @@ function parseTree(text2, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error: error2, offset, length });
     }
   };
-  visit(text2, visitor, options);
+  visit(text3, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -67271,8 +67271,8 @@ function findNodeAtLocation(root, path) {
   }
   return node;
 }
-function visit(text2, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text2, false);
+function visit(text3, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text3, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -67772,10 +67772,10 @@ function fromPointer(pointer) {
 }
 
 // core/json/positions.ts
-function lineColumnAt(text2, offset) {
+function lineColumnAt(text3, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
+  for (let i = text3.indexOf("\n"); i !== -1 && i < offset; i = text3.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -67783,8 +67783,8 @@ function lineColumnAt(text2, offset) {
 }
 var LineIndex = class {
   #starts = [0];
-  constructor(text2) {
-    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) this.#starts.push(i + 1);
+  constructor(text3) {
+    for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) this.#starts.push(i + 1);
   }
   /** 1-based line and column of a UTF-16 offset. */
   at(offset) {
@@ -67802,8 +67802,8 @@ var PositionIndex = class {
   #text;
   #root = null;
   #lines;
-  constructor(text2) {
-    this.#text = text2;
+  constructor(text3) {
+    this.#text = text3;
   }
   /** Position of the value at `pointer`, or of its nearest existing ancestor (a missing field). */
   locate(pointer) {
@@ -67827,9 +67827,9 @@ var PositionIndex = class {
     return lines.at(root.offset);
   }
 };
-function attachPositions(findings, text2) {
+function attachPositions(findings, text3) {
   if (findings.every((f) => f.line !== void 0)) return findings;
-  const index = new PositionIndex(text2);
+  const index = new PositionIndex(text3);
   return findings.map((f) => f.line !== void 0 ? f : { ...f, ...index.locate(f.pointer) });
 }
 
@@ -67857,9 +67857,9 @@ function loadJson(bytes, options) {
       column: 1
     });
   }
-  let text2;
+  let text3;
   try {
-    text2 = decoder.decode(bytes);
+    text3 = decoder.decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
     const prefix = new TextDecoder().decode(bytes.subarray(0, offset));
@@ -67869,10 +67869,10 @@ function loadJson(bytes, options) {
       lineColumnAt(prefix, prefix.length)
     );
   }
-  const scan = scanStructure(text2, maxDepth);
+  const scan = scanStructure(text3, maxDepth);
   if (scan.maxDepth > maxDepth) {
     return {
-      text: text2,
+      text: text3,
       findings: [
         {
           code: "JSON_TOO_DEEP",
@@ -67880,16 +67880,16 @@ function loadJson(bytes, options) {
           message: `nesting is deeper than ${maxDepth} levels: flatten the document`,
           file,
           pointer: "",
-          ...lineColumnAt(text2, scan.deepAt)
+          ...lineColumnAt(text3, scan.deepAt)
         }
       ]
     };
   }
   let value;
   try {
-    value = JSON.parse(text2);
+    value = JSON.parse(text3);
   } catch (error2) {
-    return { text: text2, findings: [syntaxFinding(text2, file, error2)] };
+    return { text: text3, findings: [syntaxFinding(text3, file, error2)] };
   }
   const collector = new FindingCollector();
   const keyCount = walkKeys(value, (path) => {
@@ -67902,24 +67902,24 @@ function loadJson(bytes, options) {
       pointer: toPointer(path)
     });
   });
-  if (keyCount !== scan.colons) duplicateKeys(text2, file, collector);
+  if (keyCount !== scan.colons) duplicateKeys(text3, file, collector);
   if (collector.findings.length > 0) {
-    const index = new PositionIndex(text2);
+    const index = new PositionIndex(text3);
     const positioned = collector.result(file).map(
       (f) => f.line !== void 0 || f.code === "FINDINGS_TRUNCATED" ? f : { ...f, ...index.locate(f.pointer) }
     );
-    return { text: text2, findings: positioned };
+    return { text: text3, findings: positioned };
   }
-  return { value, text: text2, findings: [] };
+  return { value, text: text3, findings: [] };
 }
-function scanStructure(text2, limit) {
+function scanStructure(text3, limit) {
   let depth = 0;
   let maxDepth = 0;
   let deepAt = 0;
   let colons = 0;
   let inString = false;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
+  for (let i = 0; i < text3.length; i++) {
+    const c = text3.charCodeAt(i);
     if (inString) {
       if (c === 92) i++;
       else if (c === 34) inString = false;
@@ -67963,10 +67963,10 @@ function walkKeys(value, forbidden) {
   }
   return count;
 }
-function duplicateKeys(text2, file, out) {
+function duplicateKeys(text3, file, out) {
   const seen = [];
   visit2(
-    text2,
+    text3,
     {
       onObjectBegin: () => {
         seen.push(/* @__PURE__ */ new Set());
@@ -67995,9 +67995,9 @@ function duplicateKeys(text2, file, out) {
     { disallowComments: true }
   );
 }
-function syntaxFinding(text2, file, error2) {
+function syntaxFinding(text3, file, error2) {
   const errors = [];
-  parseTree2(text2, errors, { disallowComments: true, allowTrailingComma: false });
+  parseTree2(text3, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];
   if (first) {
     return {
@@ -68006,7 +68006,7 @@ function syntaxFinding(text2, file, error2) {
       message: `not valid JSON: ${printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`,
       file,
       pointer: "",
-      ...lineColumnAt(text2, first.offset)
+      ...lineColumnAt(text3, first.offset)
     };
   }
   const message = (error2 instanceof Error ? error2.message : String(error2)).split(', "')[0] ?? "";
@@ -68017,7 +68017,7 @@ function syntaxFinding(text2, file, error2) {
     message: `not valid JSON: ${message}`,
     file,
     pointer: "",
-    ...position ? lineColumnAt(text2, Number(position[1])) : {}
+    ...position ? lineColumnAt(text3, Number(position[1])) : {}
   };
 }
 function firstInvalidUtf8(bytes) {
@@ -68226,14 +68226,14 @@ var CURVES = { prime256v1: "ecdsa-p256", secp384r1: "ecdsa-p384" };
 var RSA_MIN_BITS = 2048;
 var RSA_MAX_BITS = 16384;
 function parsePublicKey(pem) {
-  const text2 = pem.trim();
-  if (!PEM_PUBLIC_KEY.test(`${text2}
+  const text3 = pem.trim();
+  if (!PEM_PUBLIC_KEY.test(`${text3}
 `)) {
     return { problem: "is not a PEM public key (expected one '-----BEGIN PUBLIC KEY-----' block, SPKI)" };
   }
   let key;
   try {
-    key = createPublicKey({ key: text2, format: "pem" });
+    key = createPublicKey({ key: text3, format: "pem" });
   } catch {
     return { problem: "is not a readable public key (malformed PEM or DER)" };
   }
@@ -68263,10 +68263,10 @@ function keyFingerprint(spki) {
 function isPinned(spki, pinnedPems) {
   return (pinnedPems ?? []).some((pem) => parsePublicKey(pem).value?.spki.equals(spki) === true);
 }
-function decodeBase64Strict(text2) {
-  if (text2.length === 0 || text2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text2)) return void 0;
-  const bytes = Buffer.from(text2, "base64");
-  return bytes.toString("base64") === text2 ? bytes : void 0;
+function decodeBase64Strict(text3) {
+  if (text3.length === 0 || text3.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text3)) return void 0;
+  const bytes = Buffer.from(text3, "base64");
+  return bytes.toString("base64") === text3 ? bytes : void 0;
 }
 
 // core/signature/key-signature.ts
@@ -68702,8 +68702,8 @@ var BLOCK = new RegExp(`[${CLASS}]`, "gu");
 function codePointLabel(ch) {
   return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
-function findInvisible(text2) {
-  const match = INVISIBLE_CHAR.exec(text2);
+function findInvisible(text3) {
+  const match = INVISIBLE_CHAR.exec(text3);
   return match ? { char: match[0], index: match.index } : void 0;
 }
 
@@ -69685,13 +69685,13 @@ function validateRegistryConfig(bytes, file) {
 function validateEntry(bytes, file, folderName) {
   const loaded = loadJson(bytes, { file });
   if (loaded.value === void 0) return { findings: loaded.findings };
-  const text2 = loaded.text ?? "";
+  const text3 = loaded.text ?? "";
   const validate = validators().entry;
   if (!validate(loaded.value)) {
     return {
       findings: attachPositions(
         capPerFile(schemaFindings(validate.errors ?? [], file, "ENTRY_INVALID")),
-        text2
+        text3
       )
     };
   }
@@ -69720,7 +69720,7 @@ function validateEntry(bytes, file, folderName) {
   for (const rule of entryRules) append(findings, rule({ entry, file }));
   return {
     value: entry,
-    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text2) : findings
+    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text3) : findings
   };
 }
 function isPublicKey(pem) {
@@ -76782,23 +76782,23 @@ var UNIQUE = 1;
 var TEXT = 2;
 var cache = /* @__PURE__ */ new Map();
 var checker;
-function compileAuthorSchema(text2) {
-  const cached = cache.get(text2);
+function compileAuthorSchema(text3) {
+  const cached = cache.get(text3);
   if (cached) {
-    cache.delete(text2);
-    cache.set(text2, cached);
+    cache.delete(text3);
+    cache.set(text3, cached);
     return cached;
   }
-  const result = compileUncached(text2);
+  const result = compileUncached(text3);
   if (cache.size >= MAX_CACHED_SCHEMAS) cache.delete(cache.keys().next().value);
-  cache.set(text2, result);
+  cache.set(text3, result);
   return result;
 }
 function isProblem(result) {
   return "code" in result;
 }
-function compileUncached(text2) {
-  const loaded = loadJson(new TextEncoder().encode(text2), {
+function compileUncached(text3) {
+  const loaded = loadJson(new TextEncoder().encode(text3), {
     file: "schema",
     maxBytes: MAX_SCHEMA_BYTES,
     maxDepth: MAX_CONFIG_DEPTH
@@ -76810,7 +76810,7 @@ function compileUncached(text2) {
   const schema = loaded.value;
   if (typeof schema !== "object" || schema === null || Array.isArray(schema))
     return { code: "CONFIG_SCHEMA_INVALID", message: "a schema must be a JSON object" };
-  const instrumented = JSON.parse(text2);
+  const instrumented = JSON.parse(text3);
   const shape = checkShape(instrumented);
   if ("problem" in shape) {
     const { code, at, message } = shape.problem;
@@ -76914,8 +76914,8 @@ function authorAjv(forMetaSchema) {
 }
 
 // core/rules/configuration.ts
-function parse3(ctx, text2, pointer, what, out) {
-  const loaded = loadJson(new TextEncoder().encode(text2), {
+function parse3(ctx, text3, pointer, what, out) {
+  const loaded = loadJson(new TextEncoder().encode(text3), {
     file: ctx.file,
     maxBytes: MAX_SCHEMA_BYTES,
     maxDepth: MAX_CONFIG_DEPTH
@@ -77098,20 +77098,20 @@ function bestCandidate(rows, constraints, options = {}) {
 // core/constraints.ts
 var MAX_CONSTRAINT_LENGTH = 256;
 var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
-function parseConstraint(text2) {
-  let parsed = parsedConstraints.get(text2);
+function parseConstraint(text3) {
+  let parsed = parsedConstraints.get(text3);
   if (!parsed) {
     if (parsedConstraints.size > 1e4) parsedConstraints.clear();
-    parsed = parseUncached(text2);
-    parsedConstraints.set(text2, parsed);
+    parsed = parseUncached(text3);
+    parsedConstraints.set(text3, parsed);
   }
   return parsed;
 }
 var parsedConstraints = /* @__PURE__ */ new Map();
-function parseUncached(text2) {
-  if (text2.length > MAX_CONSTRAINT_LENGTH)
+function parseUncached(text3) {
+  if (text3.length > MAX_CONSTRAINT_LENGTH)
     return { error: `longer than ${MAX_CONSTRAINT_LENGTH} characters` };
-  const parts = text2.split(",").map((p) => p.trim());
+  const parts = text3.split(",").map((p) => p.trim());
   const ranges = [];
   for (const part of parts) {
     const match = PART.exec(part);
@@ -77123,9 +77123,9 @@ function parseUncached(text2) {
     ranges.push(`${match[1] ?? ""}${match[2]}`);
   }
   const range = ranges.join(" ");
-  if (import_semver2.default.validRange(range) === null) return { error: `'${text2}' is not a valid range` };
+  if (import_semver2.default.validRange(range) === null) return { error: `'${text3}' is not a valid range` };
   const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
-  return { value: { source: text2, range, exact } };
+  return { value: { source: text3, range, exact } };
 }
 function satisfies(version, constraint, includePrerelease = false) {
   return import_semver2.default.satisfies(version, constraint.range, {
@@ -77412,11 +77412,11 @@ var timestamps = (ctx) => {
 // core/url-policy.ts
 var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
 var SIMPLE_HTTPS = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/%+-]*)?$/;
-function urlProblem(text2, options = {}) {
-  if (SIMPLE_HTTPS.test(text2)) return void 0;
+function urlProblem(text3, options = {}) {
+  if (SIMPLE_HTTPS.test(text3)) return void 0;
   let url;
   try {
-    url = new URL(text2);
+    url = new URL(text3);
   } catch {
     return "is not a valid URL";
   }
@@ -77468,29 +77468,29 @@ var manifestRules = [
 function validateManifest(bytes, file, context3 = {}, options = {}) {
   const loaded = loadJson(bytes, { file, ...options.maxBytes ? { maxBytes: options.maxBytes } : {} });
   if (loaded.value === void 0) return withText({ findings: loaded.findings }, loaded.text);
-  const text2 = loaded.text;
+  const text3 = loaded.text;
   const validate = validators().manifest;
   if (!validate(loaded.value)) {
     return {
       findings: attachPositions(
         capPerFile(schemaFindings(validate.errors ?? [], file, "MANIFEST_INVALID")),
-        text2
+        text3
       ),
-      text: text2
+      text: text3
     };
   }
   const manifest = loaded.value;
   const findings = [];
-  const ctx = { manifest, file, text: text2, hasBundle: context3.hasBundle ?? false, ...context3 };
+  const ctx = { manifest, file, text: text3, hasBundle: context3.hasBundle ?? false, ...context3 };
   for (const rule of manifestRules) append(findings, rule(ctx));
   return {
     value: manifest,
-    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text2) : findings,
-    text: text2
+    findings: findings.length > 0 ? attachPositions(capPerFile(findings), text3) : findings,
+    text: text3
   };
 }
-function withText(result, text2) {
-  return text2 === void 0 ? result : { ...result, text: text2 };
+function withText(result, text3) {
+  return text3 === void 0 ? result : { ...result, text: text3 };
 }
 
 // core/validate/validate-files.ts
@@ -78944,8 +78944,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context3) => {
+var JSONParseV2 = (text3, reviver) => {
+  return JSON.parse(text3, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -79003,8 +79003,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text3) => {
+  return text3.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -79018,18 +79018,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text3, reviver) => {
+  if (!text3) return originalParse(text3, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
+    const serializedData = serializeBigInts(text3);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text3);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -79197,12 +79197,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse6(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text3 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text3 = await response.text();
+      return JSONParse(text3);
     } catch (err) {
-      return text2;
+      return text3;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -82194,32 +82194,48 @@ var missing = (error2) => {
 };
 async function orMissing(call) {
   try {
-    return await call();
+    const { data } = await call();
+    if (typeof data !== "object" || data === null)
+      throw new Error("GitHub answered with something other than an object");
+    return data;
   } catch (error2) {
     if (missing(error2)) return void 0;
     throw error2;
   }
 }
-function gitDatabaseApi(octokit, owner, repo) {
+var text2 = (value, what) => {
+  if (typeof value !== "string") throw new Error(`GitHub's answer lacks ${what}`);
+  return value;
+};
+function gitDatabaseApi(request2, owner, repo) {
   return {
-    commitTree: (sha) => orMissing(
-      async () => (await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha })).data.tree.sha
-    ),
+    async commitTree(sha) {
+      const data = await orMissing(
+        () => request2("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: sha })
+      );
+      return data && text2(data.tree?.sha, "a commit's tree");
+    },
     async tree(sha) {
       const data = await orMissing(
-        async () => (await octokit.rest.git.getTree({ owner, repo, tree_sha: sha })).data
+        () => request2("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: sha })
       );
       if (!data) return void 0;
-      if (data.truncated)
+      if (data.truncated !== false)
         throw new Error(`GitHub truncated the listing of tree ${sha}: check out with fetch-depth: 0`);
-      return data.tree.map((e) => ({ name: e.path ?? "", kind: kindOfMode(e.mode ?? ""), oid: e.sha ?? "" }));
+      if (!Array.isArray(data.tree)) throw new Error(`GitHub's listing of tree ${sha} has no entries`);
+      return data.tree.map((e) => ({
+        name: text2(e.path, "an entry's path"),
+        kind: kindOfMode(text2(e.mode, "an entry's mode")),
+        oid: text2(e.sha, "an entry's id")
+      }));
     },
     async blob(sha) {
       const data = await orMissing(
-        async () => (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha })).data
+        () => request2("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { owner, repo, file_sha: sha })
       );
       if (!data) return void 0;
-      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
+      const content = text2(data.content, "a blob's content");
+      return new Uint8Array(Buffer.from(content, data.encoding === "base64" ? "base64" : "utf8"));
     }
   };
 }
@@ -82276,7 +82292,7 @@ function gitHubApi(token, baseUrl2) {
       const ref = await orUndefined(octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` }));
       return ref?.data.object.sha;
     },
-    objects: (repo) => gitDatabaseApi(octokit, repo.owner, repo.repo),
+    objects: (repo) => gitDatabaseApi(octokit.request, repo.owner, repo.repo),
     async commitFiles(repo, parent, files, message) {
       const base = await octokit.rest.git.getCommit({ ...repo, commit_sha: parent });
       const tree = [];
@@ -82398,14 +82414,14 @@ function findingsBlock(findings) {
     const at = [f.file, f.line, f.column].filter((x) => x !== void 0).join(":");
     return `${at} ${f.severity} ${f.code}${f.pointer ? ` ${f.pointer}` : ""}: ${f.message}`;
   });
-  const text2 = lines.join("\n");
-  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
+  const text3 = lines.join("\n");
+  const longest = Math.max(2, ...[...text3.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return `${fence}text
-${text2}
+${text3}
 ${fence}`;
 }
-var literal = (text2) => `\`${text2.replace(/[`\r\n]/g, " ")}\``;
+var literal = (text3) => `\`${text3.replace(/[`\r\n]/g, " ")}\``;
 function facts(report) {
   return [
     `- release: ${report.releaseUrl}`,
@@ -82595,7 +82611,7 @@ async function release(settings, plugin, registry) {
   const base = { ...empty, artifact: { name: artifact.name, downloadUrl: artifact.downloadUrl, checksum } };
   if (template.value === void 0) return { ...base, findings: template.findings, manifestPath: "" };
   const signed = await signArtifact(artifact.bytes, settings);
-  const text2 = fillTemplate(template.value, {
+  const text3 = fillTemplate(template.value, {
     version: event.version,
     tag: event.tag,
     downloadUrl: artifact.downloadUrl,
@@ -82603,13 +82619,13 @@ async function release(settings, plugin, registry) {
     ...event.publishedAt ? { publishedAt: event.publishedAt } : {},
     ...signed.kind === "key" ? { keySignature: { signature: signed.signature, publicKey: signed.publicKey } } : {}
   });
-  const claimed = JSON.parse(text2).metadata.name;
+  const claimed = JSON.parse(text3).metadata.name;
   const name = typeof claimed === "string" && /^[a-z0-9][a-z0-9-]{0,49}$/.test(claimed) ? claimed : "";
   const source = apiRegistrySource(registry, settings.registry, baseSha, settings.registryPath);
   const proposal = {
     name: name || "invalid-name",
     version: event.version,
-    manifest: new TextEncoder().encode(text2)
+    manifest: new TextEncoder().encode(text3)
   };
   if (signed.kind === "keyless") proposal.bundle = signed.bundle;
   if (name && !await source.readFile(entryFile(name))) {

@@ -7,7 +7,7 @@
  * a command sent to the background with `&` the script waits until that port answers (as a reader
  * would).
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import {
   chmodSync,
   cpSync,
@@ -30,7 +30,7 @@ export interface Scratch {
   close(): void;
 }
 
-/** A scratch copy of the project with the CLI on PATH and npm refused. */
+/** A scratch copy of the project (its own git repository, one commit) with the CLI on PATH and npm refused. */
 export function scratch(root: string): Scratch {
   mkdirSync(join(root, "test-output"), { recursive: true });
   const dir = mkdtempSync(join(root, "test-output", "docs-run-"));
@@ -43,6 +43,15 @@ export function scratch(root: string): Scratch {
       filter: (src) => !SKIP.has(src.split("/").pop() ?? ""),
     });
   }
+  // A clone, as the docs assume: validate and build read the committed registry.
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=docs", "-c", "user.email=docs@example.com", ...args], {
+      cwd: project,
+      stdio: "ignore",
+    });
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-q", "--no-gpg-sign", "-m", "scratch copy");
   const bin = join(dir, "bin");
   mkdirSync(bin);
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: Record<string, string> };
