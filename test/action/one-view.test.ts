@@ -6,7 +6,7 @@
  * judged or published. Real repositories, the bundled Action and the CLI run as processes.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -40,11 +40,24 @@ async function convertedCheckout(attributes: string): Promise<Repo> {
   return repo;
 }
 
-const cli = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
+/**
+ * Runs the CLI without blocking this process: the loopback artifact server of a test running
+ * alongside must keep answering while the CLI works.
+ */
+const cli = (
+  cwd: string,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        resolve({ status: error ? (typeof code === "number" ? code : null) : 0, stdout, stderr });
+      },
+    );
   });
 
 describe("one view: every stage reads the commit", { concurrency: 3 }, () => {
@@ -72,7 +85,7 @@ describe("one view: every stage reads the commit", { concurrency: 3 }, () => {
     ]) {
       const repo = await convertedCheckout(attributes);
       try {
-        const r = cli(repo.dir, "build", "--registry", "registry", "--out", "out", "--no-site");
+        const r = await cli(repo.dir, "build", "--registry", "registry", "--out", "out", "--no-site");
         assert.equal(r.status, 0, r.stdout + r.stderr);
         const blob = Buffer.from(
           spawnSync("git", ["cat-file", "blob", `HEAD:${MANIFEST}`], { cwd: repo.dir }).stdout,
@@ -107,13 +120,21 @@ describe("one view: every stage reads the commit", { concurrency: 3 }, () => {
         join(repo.dir, "registry/plugins/cost-aws/versions/9.9.9.json"),
         manifestJson("cost-aws", "9.9.9"),
       );
-      const head = cli(repo.dir, "validate", "--registry", "registry", "--format", "json");
+      const head = await cli(repo.dir, "validate", "--registry", "registry", "--format", "json");
       assert.equal(head.status, 0, head.stdout);
       assert.equal(JSON.parse(head.stdout).commit, repo.baseSha);
-      const disk = cli(repo.dir, "validate", "--registry", "registry", "--worktree", "--format", "json");
+      const disk = await cli(
+        repo.dir,
+        "validate",
+        "--registry",
+        "registry",
+        "--worktree",
+        "--format",
+        "json",
+      );
       assert.equal(disk.status, 1);
       assert.ok(JSON.parse(disk.stdout).findings.some((f: { code: string }) => f.code === "JSON_SYNTAX"));
-      const pr = cli(
+      const pr = await cli(
         repo.dir,
         "validate",
         "--registry",
@@ -125,9 +146,12 @@ describe("one view: every stage reads the commit", { concurrency: 3 }, () => {
       );
       assert.equal(pr.status, 0, pr.stdout);
       assert.equal(JSON.parse(pr.stdout).stats.plugins, 2);
-      assert.equal(cli(repo.dir, "validate", "--registry", "registry", "--rev", "no-such-ref").status, 2);
+      assert.equal(
+        (await cli(repo.dir, "validate", "--registry", "registry", "--rev", "no-such-ref")).status,
+        2,
+      );
 
-      const built = cli(repo.dir, "build", "--registry", "registry", "--out", "out", "--no-site");
+      const built = await cli(repo.dir, "build", "--registry", "registry", "--out", "out", "--no-site");
       assert.equal(built.status, 0, built.stdout + built.stderr);
       const index = JSON.parse(
         readFileSync(join(repo.dir, "out/api/v1/plugins/cost-aws/versions/index.json"), "utf8"),
@@ -155,7 +179,7 @@ describe("one view: every stage reads the commit", { concurrency: 3 }, () => {
       }
       spawnSync("ln", ["-s", "1.0.0.json", join(dir, "registry/plugins/cost-aws/versions/1.1.0.json")]);
       try {
-        const r = cli(dir, "validate", "--registry", "registry", "--format", "json");
+        const r = await cli(dir, "validate", "--registry", "registry", "--format", "json");
         assert.equal(r.status, 1);
         const found = JSON.parse(r.stdout).findings.map(
           (f: { code: string; file: string }) => `${f.code} ${f.file}`,
@@ -164,7 +188,7 @@ describe("one view: every stage reads the commit", { concurrency: 3 }, () => {
           found.includes("LAYOUT_NOT_REGULAR registry/plugins/cost-aws/versions/1.1.0.json"),
           found.join("\n"),
         );
-        assert.equal(cli(dir, "validate", "--registry", "registry", "--rev", "HEAD").status, 2);
+        assert.equal((await cli(dir, "validate", "--registry", "registry", "--rev", "HEAD")).status, 2);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
