@@ -99,11 +99,13 @@ export async function discover(
       ...(await Promise.allSettled(context.sources.slice(i, i + limit).map((s) => s.list(filter)))),
     );
   }
-  answers.forEach((answer, i) => {
+  for (const [i, answer] of answers.entries()) {
     const source = context.sources[i]!;
     if (answer.status === "fulfilled") {
       for (const p of answer.value)
         if (!result.plugins.some((q) => q.name === p.name)) result.plugins.push(p);
+      for (const problem of (await source.problems?.()) ?? [])
+        result.errors.push({ source: source.kind, ...problem });
     } else {
       result.errors.push({
         source: source.kind,
@@ -112,7 +114,7 @@ export async function discover(
         message: answer.reason instanceof Error ? answer.reason.message : String(answer.reason),
       });
     }
-  });
+  }
   result.plugins.sort((a, b) => a.name.localeCompare(b.name));
   return result;
 }
