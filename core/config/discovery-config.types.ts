@@ -11,6 +11,9 @@ export interface RegistryConfigSection {
   global_settings?: GlobalSettings;
 }
 
+/** A discovery configuration file: the spec's wrapped form, or a snippet without the wrapper. */
+export type DiscoveryConfigFile = { registry_config: RegistryConfigSection } | RegistryConfigSection;
+
 interface SourceBase {
   name?: string;
   enabled?: boolean;
