@@ -30,7 +30,8 @@ export function reportError(error: unknown, invocation: Invocation, io: CliIO): 
     if (Array.isArray(findings) && !findings.some((f) => doc.message.includes(String(f?.message)))) {
       for (const f of findings as Finding[]) {
         const where = f.line !== undefined ? `${f.file}:${f.line}:${f.column ?? 1}` : f.file;
-        io.stderr(`  ${printable(where)} ${printable(f.pointer || "/")}: ${printable(f.message)}\n`);
+        const at = f.pointer && !f.message.includes(f.pointer) ? ` ${f.pointer}` : "";
+        io.stderr(`  ${printable(`${where}${at}`)}: ${printable(f.message)}\n`);
       }
     }
     const versions = doc.details.available_versions;

@@ -45,14 +45,8 @@ export function checkDiscoveryConfig(
   ) as RegistryConfigSection;
   const root = wrapped ? "/registry_config" : "";
   const findings: Finding[] = [];
-  const problem = (pointer: string, message: string, severity: Finding["severity"] = "error") =>
-    findings.push({
-      code: severity === "error" ? "DISCOVERY_CONFIG_INVALID" : "DISCOVERY_SETTING_IGNORED",
-      severity,
-      message,
-      file,
-      pointer,
-    });
+  const problem = (pointer: string, message: string) =>
+    findings.push({ code: "DISCOVERY_CONFIG_INVALID", severity: "error", message, file, pointer });
   const g = section.global_settings ?? {};
   const gp = `${root}/global_settings`;
   if (g.default_timeout_seconds !== undefined && g.timeout_seconds !== undefined)
@@ -71,11 +65,14 @@ export function checkDiscoveryConfig(
     );
   }
   if (verify_signatures === false) {
-    problem(
-      `${gp}/security_policy/verify_signatures`,
-      "signatures are always verified: false is ignored (use min_security_level and require_signature to choose what is accepted)",
-      "warning",
-    );
+    findings.push({
+      code: "DISCOVERY_SETTING_IGNORED",
+      severity: "warning",
+      message:
+        "signatures are always verified: false is ignored (use min_security_level and require_signature to choose what is accepted)",
+      file,
+      pointer: `${gp}/security_policy/verify_signatures`,
+    });
   }
   const check: SourceCheck = {
     env,

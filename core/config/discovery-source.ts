@@ -1,11 +1,10 @@
-import type { Finding } from "../findings.types.ts";
 import type { SecurityLevel } from "../manifest.types.ts";
 import type { DiscoverySourceConfig, EffectiveSource } from "./discovery-config.types.ts";
 
 /** What every source's decision needs from the whole configuration. */
 export interface SourceCheck {
   env: Readonly<Record<string, string | undefined>>;
-  problem: (pointer: string, message: string, severity?: Finding["severity"]) => void;
+  problem: (pointer: string, message: string) => void;
   defaultLevel: SecurityLevel;
   /** global_settings.default_timeout_seconds. */
   timeoutSeconds?: number;

@@ -5,7 +5,7 @@ import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
 import { type SecurityPolicy, ungovernedLevel } from "../../core/policy/trust-policy.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
-import { RunnerError } from "../errors.ts";
+import { isRunnerError, RunnerError } from "../errors.ts";
 import type {
   AvailableVersion,
   MetadataSource,
@@ -71,7 +71,7 @@ export function createManifestSetSource(
       try {
         files = await load();
       } catch (error) {
-        if (error instanceof RunnerError && error.code === "DISCOVERY_SOURCE_UNREACHABLE") throw error;
+        if (isRunnerError(error, "DISCOVERY_SOURCE_UNREACHABLE", "OFFLINE_CACHE_MISS")) throw error;
         throw new RunnerError(
           "DISCOVERY_SOURCE_UNREACHABLE",
           `${kind} source ${location}: ${(error as Error).message}`,

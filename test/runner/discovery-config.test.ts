@@ -157,7 +157,7 @@ test("every example of the spec loads as written: no finding, every key honoured
   assert.deepEqual(settings.policy, { prompt_for_untrusted: true });
 });
 
-test("the complete example, moved to loopback: registry, filesystem and git (with ${GITHUB_TOKEN}) answer", async () => {
+test("the complete example, moved to loopback: registry, filesystem and git (its token from the environment) answer", async () => {
   const file = await relocated("complete.json", locations);
   const { settings } = await loadDiscoveryConfig(file, { GITHUB_TOKEN: TOKEN });
   const sources = sourcesFromConfig(settings, deps("cache-complete"));
