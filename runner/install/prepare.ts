@@ -30,7 +30,7 @@ export async function prepare(
   context: RunnerContext,
   pick: ResolvedPick,
   system: SystemInfo,
-  warnings: string[],
+  warn: (...warnings: string[]) => void,
 ): Promise<Prepared> {
   const { name, version } = pick;
   const label = `${name}@${version}`;
@@ -105,7 +105,7 @@ export async function prepare(
     ...(manifest.installation.post_install_steps ?? []),
   ];
   if (scripts.length > 0 && !context.allowScripts) {
-    warnings.push(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
+    warn(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
   }
   return { pick, manifest, bytes, url, outcome };
 }

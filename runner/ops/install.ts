@@ -73,8 +73,16 @@ export async function install(context: RunnerContext, request: InstallRequest): 
     upgrade: [...(request.upgrade ?? []), ...(request.force ? request.plugins.map((p) => p.name) : [])],
     ...(request.includePrerelease ? { includePrerelease: true } : {}),
   });
-  const warnings = [...plan.warnings];
-  for (const w of warnings) context.onEvent?.({ kind: "warning", message: w });
+  // Each warning once: into the result, and to the listener as it happens (the CLI prints those).
+  const warnings: string[] = [];
+  const warn = (...items: string[]) => {
+    for (const w of items) {
+      if (warnings.includes(w)) continue;
+      warnings.push(w);
+      context.onEvent?.({ kind: "warning", message: w });
+    }
+  };
+  warn(...plan.warnings);
   await preflight(
     layout,
     plan.plugins.map((p) => p.name),
@@ -85,10 +93,10 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   );
   // Downloads and verification run a few at a time; questions to the user still come one by one.
   const serial = serialApprovals(context);
-  const prepared = await mapPool(todo, 4, (pick) => prepare(serial, pick, system, warnings));
+  const prepared = await mapPool(todo, 4, (pick) => prepare(serial, pick, system, warn));
   const installed: InstalledPlugin[] = [];
   for (const item of prepared)
-    installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warnings));
+    installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warn));
   const unchanged = plan.plugins
     .filter((p) => !todo.includes(p))
     .map((p) => ({ name: p.name, version: p.version }));
@@ -142,7 +150,7 @@ async function installPrepared(
   context: RunnerContext,
   item: Prepared,
   previous: InstalledPlugin | undefined,
-  warnings: string[],
+  warn: (...warnings: string[]) => void,
 ): Promise<InstalledPlugin> {
   const { pick, manifest, bytes, url, outcome } = item;
   const layout = layoutFor(context.pluginDir);
@@ -197,8 +205,8 @@ async function installPrepared(
       },
     }),
   );
-  warnings.push(...(await writeDefaultConfig(layout, manifest)));
-  warnings.push(
+  warn(...(await writeDefaultConfig(layout, manifest)));
+  warn(
     ...(await noteInstalled(layout, context.finfocusConfig, {
       name: pick.name,
       version: pick.version,

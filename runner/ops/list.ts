@@ -1,5 +1,6 @@
 import type { Finding } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { matchesFilter } from "../../core/text/search-filter.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
@@ -17,7 +18,7 @@ export async function listInstalled(pluginDir: string, filter = ""): Promise<Ins
   await recoverAll(layout);
   const state = await readState(layout);
   return Object.values(state.plugins)
-    .filter((p) => p.name.includes(filter))
+    .filter((p) => matchesFilter(filter, p.name))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -75,7 +76,7 @@ export async function listExternal(
     });
   }
   return out
-    .filter((p) => p.name.includes(filter))
+    .filter((p) => matchesFilter(filter, p.name))
     .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
 }
 

@@ -3,6 +3,7 @@ import type { Finding, Result } from "../../core/findings.types.ts";
 import { loadJson } from "../../core/json/load-json.ts";
 import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
 import { type SecurityPolicy, ungovernedLevel } from "../../core/policy/trust-policy.ts";
+import { matchesFilter } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
 import { isRunnerError, RunnerError } from "../errors.ts";
@@ -128,16 +129,17 @@ export function createManifestSetSource(
       return undefined;
     },
     async list(filter) {
-      const needle = filter.toLowerCase();
       const out: PluginListing[] = [];
       for (const [name, list] of await all()) {
         const valid = list.filter((j): j is Judged & { manifest: Manifest } => j.manifest !== undefined);
         const latest = latestVersion(valid)?.manifest;
         if (!latest) continue;
-        const text = [name, latest.metadata.description, ...(latest.metadata.keywords ?? [])]
-          .join(" ")
-          .toLowerCase();
-        if (!text.includes(needle)) continue;
+        const texts = [
+          latest.metadata.description,
+          ...(latest.metadata.keywords ?? []),
+          ...(latest.specification.capabilities ?? []),
+        ];
+        if (!matchesFilter(filter, name, texts)) continue;
         out.push({
           name,
           version: latest.metadata.version,

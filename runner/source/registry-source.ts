@@ -7,6 +7,7 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
 import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import { matchesFilter } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
@@ -224,13 +225,8 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       const { apiRoot, rest } = await api();
       const url = new URL(rest ? restPath({ kind: "plugin-index" }) : "plugins/index.json", apiRoot).href;
       const index = await getDoc("plugin-index", url, ttl);
-      const needle = filter.toLowerCase();
       return (index?.plugins ?? [])
-        .filter((p) =>
-          [p.name, p.description, ...p.keywords, ...p.capabilities].some((t) =>
-            t.toLowerCase().includes(needle),
-          ),
-        )
+        .filter((p) => matchesFilter(filter, p.name, [p.description, ...p.keywords, ...p.capabilities]))
         .map(
           (p): PluginListing => ({
             name: p.name,

@@ -105,7 +105,9 @@ test("serve answers the spec's paths, below /api/v1/ and (asking for JSON) at th
   assert.equal(JSON.parse(missing.body.toString()).code, "PLUGIN_NOT_FOUND");
   const noVersion = await get(`/api/v1/plugins/${name}/versions/99.0.0/manifest`);
   assert.equal(noVersion.status, 404);
-  assert.deepEqual(JSON.parse(noVersion.body.toString()).details.available_versions, plugin.versions);
+  const details = JSON.parse(noVersion.body.toString()).details;
+  assert.deepEqual(details.available_versions, plugin.versions);
+  assert.deepEqual([details.plugin_name, details.requested_version], [plugin.name, "99.0.0"], "the spec's keys");
 });
 
 test("the runner reads serve's REST paths when pointed at /api/v1 (no discovery document there)", async () => {
