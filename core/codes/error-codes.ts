@@ -91,6 +91,12 @@ export const ERROR_CODES = {
     exit: 1,
     meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)",
   },
+  IMAGE_INVALID: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "a container image pulled by digest is not installable: no manifest for this platform, a layer that is not a gzip tar, or layers past the download cap",
+  },
   DISCOVERY_CONFIG_INVALID: {
     section: "runner",
     severity: "error",
