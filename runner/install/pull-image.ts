@@ -6,7 +6,9 @@ import { fromFetchError, RunnerError } from "../errors.ts";
 /** A container image pulled by digest, every byte checked against the digest that names it. */
 export interface PulledImage {
   image: ImageReference;
-  /** The image manifest's bytes (what the pinned digest, or the index entry's, names). */
+  /** The bytes the pinned digest names (an index or an image manifest): the release's artifact. */
+  pinned: Uint8Array;
+  /** The image manifest's bytes (the pinned document, or the index's entry for this platform). */
   manifest: Uint8Array;
   /** The layers' bytes (gzip tars), in order, each matching its digest in `manifest`. */
   layers: Uint8Array[];
@@ -50,7 +52,8 @@ export async function pullImage(
     }
     return bytes;
   };
-  let manifest = await fetchChecked("manifest", image.digest);
+  const pinned = await fetchChecked("manifest", image.digest);
+  let manifest = pinned;
   let doc = readImageDocument(manifest, system);
   if (doc.kind === "index") {
     if (!doc.pick) {
@@ -81,5 +84,5 @@ export async function pullImage(
   }
   const layers: Uint8Array[] = [];
   for (const layer of doc.layers) layers.push(await fetchChecked("blob", layer.digest, layer.size));
-  return { image, manifest, layers };
+  return { image, pinned, manifest, layers };
 }

@@ -165,7 +165,16 @@ async function installPrepared(
       ...(context.lockTimeoutMs !== undefined ? { lockTimeoutMs: context.lockTimeoutMs } : {}),
       populate: async (dir) => {
         const binaryName = `finfocus-plugin-${pick.name}`;
-        await extractArtifact(bytes, url, dir, binaryName, context.extractLimits);
+        // A container's layers, in order (each checked against its digest); otherwise the artifact.
+        for (const [i, layer] of (item.layers ?? [bytes]).entries()) {
+          await extractArtifact(
+            layer,
+            item.layers ? `${url} layer ${i}` : url,
+            dir,
+            binaryName,
+            context.extractLimits,
+          );
+        }
         // The verified manifest (and the FinFocus CLI's view of it) replace what the archive brought (I3).
         await writeInstalledManifests(dir, manifest, {
           installed_by: "finfocus-registry",
