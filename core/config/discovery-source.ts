@@ -119,7 +119,7 @@ function gitSource(
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(repository) && !/^ssh:\/\/[^/:@]+@[^/@]+/i.test(repository)) {
     check.problem(
       `${pointer}/${key}`,
-      "holds credentials: move them to 'credentials' (username, password with ${ENV}), which never reach a URL",
+      "holds credentials: move them to 'credentials' (username, and a password that may name an environment variable), which never reach a URL",
     );
     return undefined;
   }

