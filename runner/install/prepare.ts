@@ -35,6 +35,7 @@ export async function prepare(
   pick: ResolvedPick,
   system: SystemInfo,
   warn: (...warnings: string[]) => void,
+  granted: readonly string[] = [],
 ): Promise<Prepared> {
   const { name, version } = pick;
   const label = `${name}@${version}`;
@@ -67,7 +68,7 @@ export async function prepare(
       name,
     });
   }
-  await approvePermissions(context, manifest);
+  await approvePermissions(context, manifest, granted);
   const bundle = await pick.source.bundle(name, version);
   const published = (await pick.source.trust?.()) ?? {};
   const given = context.trust ?? {};
@@ -144,8 +145,17 @@ async function pullContainer(
   return { url: reference, bytes: pulled.pinned, fromCache: false, layers: pulled.layers };
 }
 
-async function approvePermissions(context: RunnerContext, manifest: Manifest): Promise<void> {
-  const missing = missingPermissions(manifest, context.allowPermissions);
+/**
+ * Permissions the manifest asks for beyond those approved up front and those already granted to
+ * the installed version of this plugin (`granted`: an update that asks for nothing new needs no
+ * approval), approved by the user or refused.
+ */
+async function approvePermissions(
+  context: RunnerContext,
+  manifest: Manifest,
+  granted: readonly string[],
+): Promise<void> {
+  const missing = missingPermissions(manifest, [...context.allowPermissions, ...granted]);
   if (missing.length === 0 || context.yes) return;
   const name = manifest.metadata.name;
   const ok = await context.approve?.({

@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
+import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { extractArtifact } from "../install/extract.ts";
@@ -92,7 +93,27 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   );
   // Downloads and verification run a few at a time; questions to the user still come one by one.
   const serial = serialApprovals(context);
-  const prepared = await mapPool(todo, 4, (pick) => prepare(serial, pick, system, warn));
+  // A plugin only optional dependencies bring in may fail its checks: it is skipped, with one
+  // warning, and so is whatever optional plugin requires it (core/resolve/optional.ts).
+  const optional = optionalOnly(plan.plugins);
+  const failed = new Map<string, unknown>();
+  const attempts = await mapPool(todo, 4, (pick) =>
+    prepare(serial, pick, system, warn, state.plugins[pick.name]?.permissions ?? []).catch((error) => {
+      if (!optional.has(pick.name)) throw error;
+      failed.set(pick.name, error);
+      return undefined;
+    }),
+  );
+  const left = leaveOut(plan.plugins, optional, failed.keys());
+  for (const name of left) {
+    const error = failed.get(name);
+    const why =
+      error instanceof Error
+        ? `${(error as { code?: string }).code ?? "error"}: ${error.message}`
+        : "a plugin it requires was skipped";
+    warn(`optional dependency ${name} was not installed (${why}): skipped`);
+  }
+  const prepared = attempts.filter((p): p is Prepared => p !== undefined && !left.has(p.pick.name));
   const installed: InstalledPlugin[] = [];
   for (const item of prepared)
     installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warn));
