@@ -1,14 +1,17 @@
 /**
  * #11 point 4 (the parts done): granted permissions are remembered, so an update that asks for
  * nothing new needs no approval; an optional dependency that cannot be installed is skipped with
- * one warning.
+ * one warning; removal backs up the plugin's folder and configuration when asked.
  */
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { optionalOnly } from "../../core/resolve/optional.ts";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
+import { remove } from "../../runner/ops/remove.ts";
 import { update } from "../../runner/ops/update.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
@@ -110,4 +113,24 @@ test("optional-only picks: what no needed plugin requires", () => {
     pick("req", false, [["opt", true]]),
   ];
   assert.deepEqual([...optionalOnly(picks)].sort(), ["opt", "under-opt"]);
+});
+
+test("remove --backup copies the version folder first, whole or not at all; a failed backup removes nothing", async () => {
+  const context = await testContext(server.url, { allowPermissions: ["network_access"] });
+  try {
+    await install(context, { plugins: [{ name: "perm", constraint: "1.0.0" }] });
+    const blocked = join(context.tmp, "not-a-folder");
+    await writeFile(blocked, "x");
+    await assert.rejects(remove(context, { name: "perm", backupDir: blocked }), (e) =>
+      isRunnerError(e, "IO_ERROR"),
+    );
+    assert.ok(existsSync(join(context.pluginDir, "perm", "v1.0.0")), "still installed");
+    const result = await remove(context, { name: "perm", backupDir: join(context.tmp, "backups") });
+    assert.ok(result.backup_path);
+    assert.deepEqual(await readdir(join(context.tmp, "backups")), [result.backup_path!.split("/").at(-1)]);
+    assert.ok(existsSync(join(result.backup_path!, "v1.0.0", "finfocus-plugin-perm")));
+    assert.ok(!existsSync(join(context.pluginDir, "perm", "v1.0.0")));
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
 });
