@@ -1,3 +1,4 @@
+import { specErrorDetails } from "../core/api/error-details.ts";
 import { type Code, isCode } from "../core/codes/codes.ts";
 import { RegistryError } from "../core/errors.ts";
 
@@ -31,7 +32,7 @@ export function toErrorDocument(error: unknown): ErrorDocument {
   };
   if (isCode(code)) {
     const own = typeof details === "object" && details !== null ? (details as Record<string, unknown>) : {};
-    return { code, message, details: { ...own } };
+    return { code, message, details: specErrorDetails(own) };
   }
   if (typeof code === "string" && (typeof syscall === "string" || /^E[A-Z0-9]+$/.test(code))) {
     return {

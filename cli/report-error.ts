@@ -1,4 +1,5 @@
 import { exitStatusOf } from "../core/codes/codes.ts";
+import type { Finding } from "../core/findings.types.ts";
 import type { CliIO, Format } from "./command.types.ts";
 import { toErrorDocument } from "./errors.ts";
 import { colour, printable } from "./output.ts";
@@ -12,7 +13,8 @@ export interface Invocation {
 /**
  * The CLI's one catch: renders any error and returns its exit status. With `--format json`, the
  * spec's error document `{code, message, details}` on stdout; otherwise one line on stderr
- * (usage errors point to `--help`). FINFOCUS_DEBUG=1 adds the stack.
+ * (usage errors point to `--help`), then one line per finding the message only counts.
+ * FINFOCUS_DEBUG=1 adds the stack.
  */
 export function reportError(error: unknown, invocation: Invocation, io: CliIO): number {
   const doc = toErrorDocument(error);
@@ -23,6 +25,15 @@ export function reportError(error: unknown, invocation: Invocation, io: CliIO): 
     io.stderr(`${who}: ${printable(doc.message)}; see '${who} --help'\n`);
   } else {
     io.stderr(`${who}: ${colour(io, "31", doc.code)}: ${printable(doc.message)}\n`);
+    // Findings the message only counts (a configuration's problems): one line each, at its key.
+    const findings = doc.details.findings;
+    if (Array.isArray(findings) && !findings.some((f) => doc.message.includes(String(f?.message)))) {
+      for (const f of findings as Finding[]) {
+        const where = f.line !== undefined ? `${f.file}:${f.line}:${f.column ?? 1}` : f.file;
+        const at = f.pointer && !f.message.includes(f.pointer) ? ` ${f.pointer}` : "";
+        io.stderr(`  ${printable(`${where}${at}`)}: ${printable(f.message)}\n`);
+      }
+    }
     const versions = doc.details.available_versions;
     if (Array.isArray(versions) && versions.length > 0) {
       io.stderr(`  available versions: ${printable(versions.join(", "))}\n`);

@@ -13,6 +13,7 @@ import type { Approval, RunnerContext, RunnerEvent } from "../runner/context.ts"
 import { createContext, DEFAULT_REGISTRY_URL } from "../runner/create-context.ts";
 import type { CliIO, OptionsSpec, Values } from "./command.types.ts";
 import { colour, printable } from "./output.ts";
+import { renderFindings } from "./render-findings.ts";
 
 const GROUP = "Registry options";
 
@@ -93,28 +94,25 @@ export async function contextFromArgs(
     return typeof v === "string" ? v : undefined;
   };
   const configFile = str("config");
-  const config = configFile ? await loadDiscoveryConfig(resolve(io.cwd, configFile)) : undefined;
-  const settings = config?.registry_config.global_settings;
+  const loaded = configFile ? await loadDiscoveryConfig(resolve(io.cwd, configFile), io.env) : undefined;
+  if (loaded && loaded.warnings.length > 0) io.stderr(`${renderFindings(loaded.warnings)}\n`);
+  const settings = loaded?.settings;
   const allowLoopbackHttp = values["allow-loopback-http"] === true;
-  const fetcher = createHttpFetcher({
-    allowLoopbackHttp,
-    ...(settings?.timeout_seconds ? { deadlineMs: settings.timeout_seconds * 1000 } : {}),
-  });
+  const fetcher = createHttpFetcher({ allowLoopbackHttp });
   const cacheDir = resolve(
     io.cwd,
-    str("cache-dir") ?? settings?.cache_dir ?? join(home, ".finfocus", "cache"),
+    str("cache-dir") ?? settings?.cacheDirectory ?? join(home, ".finfocus", "cache"),
   );
   const offline = values.offline === true;
   const registryUrl = str("registry-url");
   const sources =
-    config && !registryUrl
-      ? sourcesFromConfig(config, {
+    settings && !registryUrl
+      ? sourcesFromConfig(settings, {
           fetcher,
           urlPolicy: { allowLoopbackHttp },
           clock: systemClock,
           cacheDir,
           offline,
-          env: io.env,
           baseDir: dirname(resolve(io.cwd, configFile ?? ".")),
         })
       : undefined;
@@ -129,20 +127,17 @@ export async function contextFromArgs(
   return createContext({
     pluginDir: resolve(
       io.cwd,
-      str("plugin-dir") ?? settings?.plugin_dir ?? join(home, ".finfocus", "plugins"),
+      str("plugin-dir") ?? settings?.pluginDir ?? join(home, ".finfocus", "plugins"),
     ),
     ...(finfocusConfig
       ? { finfocusConfig: finfocusConfig === "none" ? false : resolve(io.cwd, finfocusConfig) }
       : {}),
     cacheDir: join(cacheDir, "registry"),
     artifactCacheDir: join(cacheDir, "artifacts"),
-    ...(settings?.concurrent_discoveries ? { concurrentDiscoveries: settings.concurrent_discoveries } : {}),
+    ...(settings?.concurrentDiscoveries ? { concurrentDiscoveries: settings.concurrentDiscoveries } : {}),
     ...(registryUrl ? { registryUrl } : {}),
     ...(sources ? { sources } : {}),
-    ...(settings?.cache_ttl_seconds !== undefined ? { cacheTtlSeconds: settings.cache_ttl_seconds } : {}),
-    ...(settings?.security_policy
-      ? { policy: { prompt_for_untrusted: true, ...settings.security_policy } }
-      : {}),
+    ...(settings?.policy ? { policy: { prompt_for_untrusted: true, ...settings.policy } } : {}),
     ...(io.env.FINFOCUS_REGISTRY_API_KEY ? { apiKey: io.env.FINFOCUS_REGISTRY_API_KEY } : {}),
     allowLoopbackHttp,
     offline,

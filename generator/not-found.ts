@@ -5,6 +5,7 @@
  * host serves 404.json; `serve` and any host that can run code answer with these.
  */
 import type { ApiError } from "../core/api/api.types.ts";
+import { specErrorDetails } from "../core/api/error-details.ts";
 import { DISCOVERY_PATH, NOT_FOUND_PATH, PLUGIN_INDEX_PATH, versionsPath } from "../core/api/paths.ts";
 
 /** The generic document written to /api/v1/404.json. */
@@ -37,7 +38,7 @@ export async function notFoundDocument(
     return {
       code: "PLUGIN_NOT_FOUND",
       message: `no plugin named '${name}' in this registry`,
-      details: { name },
+      details: specErrorDetails({ name }),
     };
   }
   const versions = (JSON.parse(Buffer.from(index).toString("utf8")) as { versions: { version: string }[] })
@@ -49,10 +50,10 @@ export async function notFoundDocument(
       version === undefined || version === "index.json"
         ? `no such document for plugin '${name}'`
         : `plugin '${name}' has no version ${version}`,
-    details: {
+    details: specErrorDetails({
       name,
       ...(version !== undefined && version !== "index.json" ? { version } : {}),
       available_versions: versions.map((v) => v.version),
-    },
+    }),
   };
 }

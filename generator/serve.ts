@@ -9,6 +9,8 @@ import { readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { API_ROOT } from "../core/api/paths.ts";
+import { parseRestPath, staticPathFor } from "../core/api/rest-paths.ts";
 import { notFoundDocument } from "./not-found.ts";
 
 export interface ServeOptions {
@@ -147,6 +149,26 @@ async function notFound(
   else send(req, res, 404, TYPES[".txt"]!, Buffer.from("404 Not Found\n"));
 }
 
+/**
+ * The static document's path for a request on one of the specification's REST paths
+ * (core/api/rest-paths.ts): always below /api/v1/ (`GET /api/v1/plugins/<name>`), and at the site
+ * root (`GET /plugins/<name>`) for clients that ask for JSON, since the site's pages live there.
+ */
+export function restTarget(urlPath: string, accept: string | undefined): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  const api = `/${API_ROOT}`;
+  const wantsJson = /application\/json/i.test(accept ?? "") && !/text\/html/i.test(accept ?? "");
+  const rest = decoded.startsWith(api) ? decoded.slice(api.length) : wantsJson ? decoded.slice(1) : undefined;
+  const request = rest === undefined ? undefined : parseRestPath(rest);
+  const target = request && staticPathFor(request);
+  return target ? `/${target}` : undefined;
+}
+
 /** The request handler (exported for tests that want their own server). */
 export function staticHandler(options: ServeOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const dir = path.resolve(options.dir);
@@ -157,11 +179,12 @@ export function staticHandler(options: ServeOptions): (req: IncomingMessage, res
       res.end("405 Method Not Allowed\n");
       return;
     }
-    const urlPath = (req.url ?? "/").split(/[?#]/)[0] ?? "/";
-    if (!urlPath.startsWith("/")) {
+    const asked = (req.url ?? "/").split(/[?#]/)[0] ?? "/";
+    if (!asked.startsWith("/")) {
       send(req, res, 400, TYPES[".txt"]!, Buffer.from("400 Bad Request\n"));
       return;
     }
+    const urlPath = restTarget(asked, req.headers.accept) ?? asked;
     const [root, rest] =
       artifacts && urlPath.startsWith("/artifacts/")
         ? [artifacts, urlPath.slice("/artifacts".length)]

@@ -1,5 +1,6 @@
 import type { UrlPolicy } from "../core/net/fetch-policy.ts";
 import type { Clock, Fetcher } from "../core/net/fetcher.types.ts";
+import type { OciDistribution } from "../core/oci/oci.types.ts";
 import type { SystemInfo } from "../core/policy/system.ts";
 import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
 import type { ExtractLimits } from "./install/archive-entries.ts";
@@ -36,6 +37,8 @@ export interface RunnerContext {
   urlPolicy: UrlPolicy;
   clock: Clock;
   verifier: ArtifactVerifier;
+  /** The container registry client (OCI distribution); without one, container installs are refused. */
+  oci?: OciDistribution;
   /** The host's spec version (default: the current spec version). */
   specVersion: string;
   policy: SecurityPolicy;

@@ -1,9 +1,11 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type Clock, type Fetcher, systemClock } from "../core/net/fetcher.types.ts";
+import type { OciDistribution } from "../core/oci/oci.types.ts";
 import type { SystemInfo } from "../core/policy/system.ts";
 import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
 import { createHttpFetcher } from "../net/http-fetcher.ts";
+import { createOciDistribution } from "../net/oci-distribution.ts";
 import { type Approval, CURRENT_SPEC_VERSION, type RunnerContext, type RunnerEvent } from "./context.ts";
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 import { finfocusConfigPath } from "./install/finfocus-config-fs.ts";
@@ -36,6 +38,8 @@ export interface ClientOptions {
   fetcher?: Fetcher;
   clock?: Clock;
   verifier?: ArtifactVerifier;
+  /** The container registry client; default the OCI distribution API over `fetcher`; false: none. */
+  oci?: OciDistribution | false;
   specVersion?: string;
   policy?: SecurityPolicy;
   artifactMirror?: string;
@@ -88,6 +92,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     urlPolicy,
     clock,
     verifier: options.verifier ?? createReleaseVerifier({ now: () => new Date(clock.now()) }),
+    ...(options.oci === false ? {} : { oci: options.oci ?? createOciDistribution(fetcher, urlPolicy) }),
     specVersion: options.specVersion ?? CURRENT_SPEC_VERSION,
     policy: options.policy ?? { allow_untrusted: false, prompt_for_untrusted: true },
     ...(options.artifactMirror ? { artifactMirror: options.artifactMirror } : {}),

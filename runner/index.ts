@@ -10,17 +10,25 @@
  * ```
  */
 
+export type {
+  DiscoveryConfigFile,
+  DiscoverySettings,
+  DiscoverySourceConfig,
+  EffectiveSource,
+  GlobalSettings,
+  RegistryConfigSection,
+} from "../core/config/discovery-config.types.ts";
 export type { Clock, Fetcher, FetchRequest, FetchResponse } from "../core/net/fetcher.types.ts";
 export { unmetRequirements } from "../core/policy/system.ts";
 export { decidePolicy, type SecurityPolicy } from "../core/policy/trust-policy.ts";
 export { createHttpFetcher, type HttpFetcherOptions } from "../net/http-fetcher.ts";
 export { createMirrorFetcher } from "../net/mirror-fetcher.ts";
-export type {
-  DiscoveryConfigFile,
-  DiscoverySourceConfig,
-  GlobalSettings,
-} from "./config/discovery-config.types.ts";
-export { loadDiscoveryConfig, sourcesFromConfig } from "./config/load-config.ts";
+export {
+  type LoadedDiscoveryConfig,
+  loadDiscoveryConfig,
+  type SourceDeps,
+  sourcesFromConfig,
+} from "./config/load-config.ts";
 export type { Approval, RunnerContext, RunnerEvent } from "./context.ts";
 export { CURRENT_SPEC_VERSION } from "./context.ts";
 export { type ClientOptions, createContext, DEFAULT_REGISTRY_URL } from "./create-context.ts";

@@ -61,7 +61,7 @@ CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
         ...result.unchanged.map((p) => `unchanged ${p.name}@${p.version} (already installed)\n`),
       ].join(""),
     );
-    if (format === "text") for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+    // Warnings were printed as they happened (the runner's warning events): once each.
     return 0;
   },
 });

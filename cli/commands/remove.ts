@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { remove } from "../../runner/ops/remove.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
@@ -12,6 +13,11 @@ export const removeCommand = defineCommand({
   options: {
     force: { type: "boolean", help: "remove even when other plugins depend on it" },
     "cleanup-data": { type: "boolean", help: "also delete its configuration" },
+    backup: {
+      type: "string",
+      value: "DIR",
+      help: "first copy its folder and configuration into a new folder in DIR",
+    },
     ...RUNNER_OPTIONS,
   },
   exit: "0 removed, 1 refused, 2 usage or I/O error",
@@ -23,8 +29,15 @@ export const removeCommand = defineCommand({
       name,
       ...(values.force ? { force: true } : {}),
       ...(values["cleanup-data"] ? { cleanupData: true } : {}),
+      ...(typeof values.backup === "string" ? { backupDir: resolve(io.cwd, values.backup) } : {}),
     });
-    output(io, format, { name, ...result }, () => `removed ${name}@${result.removed_version}\n`);
+    output(
+      io,
+      format,
+      { name, ...result },
+      () =>
+        `removed ${name}@${result.removed_version}${result.backup_path ? ` (backup: ${result.backup_path})` : ""}\n`,
+    );
     if (format === "text") for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
     return 0;
   },

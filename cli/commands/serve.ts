@@ -9,8 +9,8 @@ import { output } from "../output.ts";
 export const serveCommand = defineCommand({
   name: "serve",
   summary: "preview a build with a local static server",
-  description: `Serves a build for previewing: the site, the API (/api/v1/…, with the spec's JSON errors for
-missing documents) and the feeds, with ETag/If-None-Match and gzip. Files in --artifacts
+  description: `Serves a build for previewing: the site, the API (/api/v1/…, also on the spec's REST paths such as
+/api/v1/plugins/NAME, with the spec's JSON errors for missing documents) and the feeds, with ETag/If-None-Match and gzip. Files in --artifacts
 (default demo/artifacts when it exists) are served under /artifacts/, so the install runner can
 use --artifact-mirror http://HOST:PORT/artifacts/. Stop it with Ctrl-C. Not a production
 server. --format json prints {url, api, artifacts?} once it listens.`,

@@ -40,7 +40,7 @@ older VERSION is refused unless --allow-downgrade. The old version stays until t
       outcomes
         .map((o) =>
           o.status === "updated"
-            ? `updated ${o.name} ${o.previous_version} → ${o.updated_version}\n`
+            ? `updated ${o.name} ${o.previous_version} → ${o.updated_version}${o.available_major ? ` (major ${o.available_major} available: --major)` : ""}\n`
             : o.status === "minor-declined"
               ? `${o.name} ${o.previous_version}: a minor update is available (confirm with --yes)\n`
               : `${o.name} ${o.previous_version} is up to date${o.available_major ? ` (major ${o.available_major} available: --major)` : ""}\n`,

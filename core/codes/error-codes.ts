@@ -91,6 +91,25 @@ export const ERROR_CODES = {
     exit: 1,
     meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)",
   },
+  IMAGE_INVALID: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "a container image pulled by digest is not installable: no manifest for this platform, a layer that is not a gzip tar, or layers past the download cap",
+  },
+  DISCOVERY_CONFIG_INVALID: {
+    section: "runner",
+    severity: "error",
+    exit: 2,
+    meaning:
+      "the discovery configuration (`--config`) is not the spec's `registry_config`: each finding names the key's pointer (`/registry_config/discovery_sources/<index>/<key>`) and what to write instead",
+  },
+  DISCOVERY_SETTING_IGNORED: {
+    section: "runner",
+    severity: "warning",
+    meaning:
+      "a discovery setting that would weaken a check is accepted but not followed (`verify_signatures: false`: signatures are always verified)",
+  },
   DISCOVERY_SOURCE_UNREACHABLE: {
     section: "runner",
     exit: 2,

@@ -3,23 +3,25 @@ import type { Manifest, Permission } from "../manifest.types.ts";
 
 /**
  * What this project's runner can install: a `binary`, a `package` with an `https://` (or, where
- * allowed, loopback `http://`) download, and a `script` install when the user allows scripts.
- * A container image, or a package named for a system package manager, is for other tools.
+ * allowed, loopback `http://`) download, a `script` install when the user allows scripts, and a
+ * `container` image when the runner has a container registry client (`containers`). A package
+ * named for a system package manager is for other tools.
  */
 export function installability(
   manifest: Manifest,
-  options: { allowScripts: boolean },
+  options: { allowScripts: boolean; containers?: boolean },
   file = `${manifest.metadata.name}@${manifest.metadata.version}`,
 ): { findings: Finding[]; needsScripts: boolean } {
   const { installation_method: method, download_url: url } = manifest.installation;
-  if (method === "container" || (method === "package" && !/^https?:\/\//.test(url ?? ""))) {
+  const container = method === "container" && !options.containers;
+  if (container || (method === "package" && !/^https?:\/\//.test(url ?? ""))) {
     return {
       needsScripts: false,
       findings: [
         {
           code: "UNSUPPORTED_INSTALLATION_METHOD",
           severity: "error",
-          message: `installs by ${method}; this runner installs binaries, archives and (with --allow-scripts) scripts`,
+          message: `installs by ${method}; this runner installs binaries, archives, container images (with a container registry client) and (with --allow-scripts) scripts`,
           file,
           pointer: "/installation/installation_method",
         },

@@ -52,3 +52,17 @@ export function decidePolicy(
   }
   return { kind: "allow" };
 }
+
+/**
+ * The level a plugin from a source without governance (a folder, manifest URLs, a git checkout)
+ * counts as: nothing pins its signers, so its claim is capped at the configured
+ * `default_security_level`, which is `untrusted` unless the user raised it (to `community` at
+ * most: core/config/discovery-config.ts refuses more).
+ */
+export function ungovernedLevel(
+  claimed: SecurityLevel | undefined,
+  ceiling: SecurityLevel = "untrusted",
+): SecurityLevel {
+  if (!claimed) return "untrusted";
+  return SECURITY_LEVELS.indexOf(claimed) < SECURITY_LEVELS.indexOf(ceiling) ? claimed : ceiling;
+}

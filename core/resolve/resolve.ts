@@ -232,6 +232,9 @@ function pickVersion(
       `No version of ${name} meets ${describe(demands)}; available: ${available.join(", ") || "none"}`,
       {
         name,
+        ...(explicit && demands.length === 1 && demands[0]
+          ? { constraint: demands[0].constraint.source }
+          : {}),
         available_versions: available,
         demands: demands.map((d) => ({ constraint: d.constraint.source, required_by: d.from })),
       },

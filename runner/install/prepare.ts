@@ -9,15 +9,19 @@ import type { RunnerContext } from "../context.ts";
 import { RunnerError, refusalError } from "../errors.ts";
 import type { ResolvedPick } from "../resolve/resolve.ts";
 import { cacheArtifact, downloadArtifact } from "./download.ts";
+import { pullImage } from "./pull-image.ts";
 import type { VerifyOutcome } from "./verify.ts";
 
 /** One plugin of the closure, downloaded and verified, ready to be placed. */
 export interface Prepared {
   pick: ResolvedPick;
   manifest: Manifest;
+  /** The verified artifact; for a container, the document its pinned digest names. */
   bytes: Uint8Array;
   url: string;
   outcome: VerifyOutcome;
+  /** A container's layers (gzip tars), each checked against its digest in `bytes`, extracted in order. */
+  layers?: Uint8Array[];
 }
 
 /**
@@ -30,7 +34,8 @@ export async function prepare(
   context: RunnerContext,
   pick: ResolvedPick,
   system: SystemInfo,
-  warnings: string[],
+  warn: (...warnings: string[]) => void,
+  granted: readonly string[] = [],
 ): Promise<Prepared> {
   const { name, version } = pick;
   const label = `${name}@${version}`;
@@ -46,7 +51,11 @@ export async function prepare(
   if (unmet.length > 0) {
     throw refusalError(unmet, { name, version, unmet: unmet.map((f) => f.message) }, label);
   }
-  const installable = installability(manifest, { allowScripts: context.allowScripts }, label);
+  const installable = installability(
+    manifest,
+    { allowScripts: context.allowScripts, containers: context.oci !== undefined },
+    label,
+  );
   if (installable.findings.length > 0) {
     throw refusalError(
       installable.findings,
@@ -59,13 +68,14 @@ export async function prepare(
       name,
     });
   }
-  await approvePermissions(context, manifest);
+  await approvePermissions(context, manifest, granted);
   const bundle = await pick.source.bundle(name, version);
   const published = (await pick.source.trust?.()) ?? {};
   const given = context.trust ?? {};
   const officialSigners = given.officialSigners ?? published.officialSigners;
   const trustedCas = given.trustedCas ?? published.trustedCas;
-  let { url, bytes, fromCache } = await downloadArtifact(context, manifest);
+  const image = await pullContainer(context, manifest, system);
+  let { url, bytes, fromCache } = image ?? (await downloadArtifact(context, manifest));
   const verify = (artifact: Uint8Array) =>
     context.verifier({
       name,
@@ -90,7 +100,7 @@ export async function prepare(
     ({ url, bytes, fromCache } = await downloadArtifact(context, manifest, { skipCache: true }));
     outcome = await verify(bytes);
   }
-  await cacheArtifact(context, manifest, bytes);
+  if (!image) await cacheArtifact(context, manifest, bytes);
   const level = manifest.security?.security_level ?? "untrusted";
   const policy = { ...context.policy, ...pick.source.policy };
   const decision = decidePolicy(name, level, outcome.signature, policy);
@@ -105,13 +115,47 @@ export async function prepare(
     ...(manifest.installation.post_install_steps ?? []),
   ];
   if (scripts.length > 0 && !context.allowScripts) {
-    warnings.push(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
+    warn(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
   }
-  return { pick, manifest, bytes, url, outcome };
+  return { pick, manifest, bytes, url, outcome, ...(image ? { layers: image.layers } : {}) };
 }
 
-async function approvePermissions(context: RunnerContext, manifest: Manifest): Promise<void> {
-  const missing = missingPermissions(manifest, context.allowPermissions);
+/**
+ * A container image, pulled by the digest `download_url` pins, every document and layer checked
+ * against its digest (runner/install/pull-image.ts); the document the pinned digest names is the
+ * artifact that the checksum and signatures are verified against. Undefined for other methods.
+ */
+async function pullContainer(
+  context: RunnerContext,
+  manifest: Manifest,
+  system: SystemInfo,
+): Promise<{ url: string; bytes: Uint8Array; fromCache: false; layers: Uint8Array[] } | undefined> {
+  const reference = manifest.installation.download_url ?? "";
+  if (manifest.installation.installation_method !== "container" || !context.oci) return undefined;
+  if (context.offline) {
+    throw new RunnerError(
+      "OFFLINE_CACHE_MISS",
+      `--offline: container images are pulled from their registry`,
+      {
+        reference,
+      },
+    );
+  }
+  const pulled = await pullImage(context.oci, reference, system, context.maxDownloadBytes);
+  return { url: reference, bytes: pulled.pinned, fromCache: false, layers: pulled.layers };
+}
+
+/**
+ * Permissions the manifest asks for beyond those approved up front and those already granted to
+ * the installed version of this plugin (`granted`: an update that asks for nothing new needs no
+ * approval), approved by the user or refused.
+ */
+async function approvePermissions(
+  context: RunnerContext,
+  manifest: Manifest,
+  granted: readonly string[],
+): Promise<void> {
+  const missing = missingPermissions(manifest, [...context.allowPermissions, ...granted]);
   if (missing.length === 0 || context.yes) return;
   const name = manifest.metadata.name;
   const ok = await context.approve?.({

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
-import type { Manifest } from "../../core/manifest.types.ts";
+import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { extractArtifact } from "../install/extract.ts";
@@ -73,8 +73,16 @@ export async function install(context: RunnerContext, request: InstallRequest): 
     upgrade: [...(request.upgrade ?? []), ...(request.force ? request.plugins.map((p) => p.name) : [])],
     ...(request.includePrerelease ? { includePrerelease: true } : {}),
   });
-  const warnings = [...plan.warnings];
-  for (const w of warnings) context.onEvent?.({ kind: "warning", message: w });
+  // Each warning once: into the result, and to the listener as it happens (the CLI prints those).
+  const warnings: string[] = [];
+  const warn = (...items: string[]) => {
+    for (const w of items) {
+      if (warnings.includes(w)) continue;
+      warnings.push(w);
+      context.onEvent?.({ kind: "warning", message: w });
+    }
+  };
+  warn(...plan.warnings);
   await preflight(
     layout,
     plan.plugins.map((p) => p.name),
@@ -85,10 +93,30 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   );
   // Downloads and verification run a few at a time; questions to the user still come one by one.
   const serial = serialApprovals(context);
-  const prepared = await mapPool(todo, 4, (pick) => prepare(serial, pick, system, warnings));
+  // A plugin only optional dependencies bring in may fail its checks: it is skipped, with one
+  // warning, and so is whatever optional plugin requires it (core/resolve/optional.ts).
+  const optional = optionalOnly(plan.plugins);
+  const failed = new Map<string, unknown>();
+  const attempts = await mapPool(todo, 4, (pick) =>
+    prepare(serial, pick, system, warn, state.plugins[pick.name]?.permissions ?? []).catch((error) => {
+      if (!optional.has(pick.name)) throw error;
+      failed.set(pick.name, error);
+      return undefined;
+    }),
+  );
+  const left = leaveOut(plan.plugins, optional, failed.keys());
+  for (const name of left) {
+    const error = failed.get(name);
+    const why =
+      error instanceof Error
+        ? `${(error as { code?: string }).code ?? "error"}: ${error.message}`
+        : "a plugin it requires was skipped";
+    warn(`optional dependency ${name} was not installed (${why}): skipped`);
+  }
+  const prepared = attempts.filter((p): p is Prepared => p !== undefined && !left.has(p.pick.name));
   const installed: InstalledPlugin[] = [];
   for (const item of prepared)
-    installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warnings));
+    installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warn));
   const unchanged = plan.plugins
     .filter((p) => !todo.includes(p))
     .map((p) => ({ name: p.name, version: p.version }));
@@ -142,7 +170,7 @@ async function installPrepared(
   context: RunnerContext,
   item: Prepared,
   previous: InstalledPlugin | undefined,
-  warnings: string[],
+  warn: (...warnings: string[]) => void,
 ): Promise<InstalledPlugin> {
   const { pick, manifest, bytes, url, outcome } = item;
   const layout = layoutFor(context.pluginDir);
@@ -157,7 +185,16 @@ async function installPrepared(
       ...(context.lockTimeoutMs !== undefined ? { lockTimeoutMs: context.lockTimeoutMs } : {}),
       populate: async (dir) => {
         const binaryName = `finfocus-plugin-${pick.name}`;
-        await extractArtifact(bytes, url, dir, binaryName, context.extractLimits);
+        // A container's layers, in order (each checked against its digest); otherwise the artifact.
+        for (const [i, layer] of (item.layers ?? [bytes]).entries()) {
+          await extractArtifact(
+            layer,
+            item.layers ? `${url} layer ${i}` : url,
+            dir,
+            binaryName,
+            context.extractLimits,
+          );
+        }
         // The verified manifest (and the FinFocus CLI's view of it) replace what the archive brought (I3).
         await writeInstalledManifests(dir, manifest, {
           installed_by: "finfocus-registry",
@@ -197,8 +234,8 @@ async function installPrepared(
       },
     }),
   );
-  warnings.push(...(await writeDefaultConfig(layout, manifest)));
-  warnings.push(
+  warn(...(await writeDefaultConfig(layout, manifest)));
+  warn(
     ...(await noteInstalled(layout, context.finfocusConfig, {
       name: pick.name,
       version: pick.version,

@@ -1,5 +1,6 @@
 import type { Finding } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
+import { matchesFilter } from "../../core/text/search-filter.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
@@ -17,7 +18,7 @@ export async function listInstalled(pluginDir: string, filter = ""): Promise<Ins
   await recoverAll(layout);
   const state = await readState(layout);
   return Object.values(state.plugins)
-    .filter((p) => p.name.includes(filter))
+    .filter((p) => matchesFilter(filter, p.name))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -75,7 +76,7 @@ export async function listExternal(
     });
   }
   return out
-    .filter((p) => p.name.includes(filter))
+    .filter((p) => matchesFilter(filter, p.name))
     .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
 }
 
@@ -99,11 +100,13 @@ export async function discover(
       ...(await Promise.allSettled(context.sources.slice(i, i + limit).map((s) => s.list(filter)))),
     );
   }
-  answers.forEach((answer, i) => {
+  for (const [i, answer] of answers.entries()) {
     const source = context.sources[i]!;
     if (answer.status === "fulfilled") {
       for (const p of answer.value)
         if (!result.plugins.some((q) => q.name === p.name)) result.plugins.push(p);
+      for (const problem of (await source.problems?.()) ?? [])
+        result.errors.push({ source: source.kind, ...problem });
     } else {
       result.errors.push({
         source: source.kind,
@@ -112,7 +115,7 @@ export async function discover(
         message: answer.reason instanceof Error ? answer.reason.message : String(answer.reason),
       });
     }
-  });
+  }
   result.plugins.sort((a, b) => a.name.localeCompare(b.name));
   return result;
 }

@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { noteRemoved } from "../install/finfocus-config-fs.ts";
@@ -17,18 +18,22 @@ export interface RemoveRequest {
   cleanupData?: boolean;
   /** Remove even while other installed plugins depend on it. */
   force?: boolean;
+  /** First copy the version folder and the configuration into `<backupDir>/<name>-<version>-<time>/`. */
+  backupDir?: string;
 }
 
 export interface RemoveResult {
   removed_version: string;
   cleanup_paths: string[];
+  /** Where the backup went, when one was asked for. */
+  backup_path?: string;
   /** Things left undone that the user should know about (e.g. the FinFocus config not edited). */
   warnings: string[];
 }
 
 /** Removes an installed plugin; refuses while another installed plugin needs it, unless forced. */
 export async function remove(
-  context: Pick<RunnerContext, "pluginDir" | "lockTimeoutMs" | "hooks" | "finfocusConfig">,
+  context: Pick<RunnerContext, "pluginDir" | "lockTimeoutMs" | "hooks" | "finfocusConfig" | "clock">,
   request: RemoveRequest,
 ): Promise<RemoveResult> {
   assertName(request.name);
@@ -52,6 +57,12 @@ export async function remove(
         { name: request.name, dependents },
       );
     }
+    const backup = request.backupDir
+      ? await backUp(request.backupDir, `${request.name}-${plugin.version}-${context.clock.now()}`, [
+          plugin.path,
+          configFile(layout, request.name),
+        ])
+      : undefined;
     await removeVersion(layout, plugin, context.hooks, context.lockTimeoutMs);
     const cleanup = [plugin.path];
     if (request.cleanupData) {
@@ -60,6 +71,45 @@ export async function remove(
       cleanup.push(file);
     }
     const warnings = await noteRemoved(layout, context.finfocusConfig, request.name);
-    return { removed_version: plugin.version, cleanup_paths: cleanup, warnings };
+    return {
+      removed_version: plugin.version,
+      cleanup_paths: cleanup,
+      ...(backup ? { backup_path: backup } : {}),
+      warnings,
+    };
   });
+}
+
+/**
+ * Copies what exists of `paths` (symbolic links as links, never followed) into a new folder
+ * `<dir>/<label>`, whole or not at all: it is written as `<label>.partial` and renamed once
+ * complete. A failure removes the partial copy and refuses the removal.
+ */
+async function backUp(dir: string, label: string, paths: string[]): Promise<string> {
+  const target = join(dir, label);
+  const partial = `${target}.partial`;
+  try {
+    await mkdir(partial, { recursive: true });
+    for (const path of paths) {
+      if (!(await stat(path).catch(() => undefined))) continue;
+      const name = path.split("/").at(-1) ?? "item";
+      await cp(path, join(partial, name), {
+        recursive: true,
+        verbatimSymlinks: true,
+        errorOnExist: true,
+        force: false,
+      });
+    }
+    await rename(partial, target);
+    return target;
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    throw new RunnerError(
+      "IO_ERROR",
+      `The backup into ${dir} failed, nothing was removed: ${(error as Error).message}`,
+      {
+        path: dir,
+      },
+    );
+  }
 }

@@ -47,11 +47,14 @@ export async function update(context: RunnerContext, request: UpdateRequest = {}
     throw new RunnerError("USAGE", "A target version needs exactly one plugin name", {});
   }
   const outcomes: UpdateOutcome[] = [];
+  // A newer major the request did not allow: every outcome for that plugin says so.
+  const majors = new Map<string, string>();
   for (const name of names) {
     const current = state.plugins[name];
     if (!current) throw new RunnerError("NOT_INSTALLED", `${name} is not installed`, { name });
     const target =
-      request.targetVersion ?? (await chooseTarget(context, name, current.version, request, outcomes));
+      request.targetVersion ??
+      (await chooseTarget(context, name, current.version, request, outcomes, majors));
     if (target === undefined) continue;
     if (semver.lt(target, current.version) && !request.allowDowngrade) {
       throw new RunnerError(
@@ -60,12 +63,15 @@ export async function update(context: RunnerContext, request: UpdateRequest = {}
         { name, installed: current.version, target },
       );
     }
+    const major = majors.get(name);
+    const availableMajor = major ? { available_major: major } : {};
     if (target === current.version) {
       outcomes.push({
         name,
         previous_version: current.version,
         updated_version: target,
         status: "up-to-date",
+        ...availableMajor,
       });
       continue;
     }
@@ -74,7 +80,13 @@ export async function update(context: RunnerContext, request: UpdateRequest = {}
       upgrade: [name],
       ...(request.includePrerelease ? { includePrerelease: true } : {}),
     });
-    outcomes.push({ name, previous_version: current.version, updated_version: target, status: "updated" });
+    outcomes.push({
+      name,
+      previous_version: current.version,
+      updated_version: target,
+      status: "updated",
+      ...availableMajor,
+    });
   }
   return outcomes;
 }
@@ -85,6 +97,7 @@ async function chooseTarget(
   installed: string,
   request: UpdateRequest,
   outcomes: UpdateOutcome[],
+  majors: Map<string, string>,
 ): Promise<string | undefined> {
   let info: Awaited<ReturnType<RunnerContext["sources"][number]["versions"]>>;
   for (const source of context.sources) {
@@ -98,6 +111,7 @@ async function chooseTarget(
     ...(request.includePrerelease ? { includePrerelease: true } : {}),
   });
   if (request.allowMajor && targets.major) return targets.major;
+  if (targets.major) majors.set(name, targets.major);
   if (targets.minor) {
     const ok =
       context.yes ||

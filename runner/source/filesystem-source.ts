@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, watch } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CONFIG_FILE, PLUGINS_DIR } from "../../core/registry/layout.ts";
@@ -14,11 +14,16 @@ const NAMES = new Set(["plugin.json", "manifest.json", "plugin.manifest.json"]);
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /**
- * Finds manifest files (plugin.json, manifest.json, plugin.manifest.json) under a folder,
- * iteratively (no recursion on the folder's depth, which is capped at 16) and without following
- * symbolic links. The bytes are judged later, by core.
+ * Finds manifest files (plugin.json, manifest.json, plugin.manifest.json, or only the source's
+ * `manifest_filename`) under a folder, iteratively (no recursion on the folder's depth, which is
+ * capped at 16) and without following symbolic links. The bytes are judged later, by core.
  */
-export async function scanManifests(dir: string, recursive: boolean): Promise<LocatedManifest[]> {
+export async function scanManifests(
+  dir: string,
+  recursive: boolean,
+  manifestFilename?: string,
+): Promise<LocatedManifest[]> {
+  const names = manifestFilename ? new Set([manifestFilename]) : NAMES;
   const found: LocatedManifest[] = [];
   const stack: { path: string; depth: number }[] = [{ path: dir, depth: 0 }];
   while (stack.length > 0) {
@@ -31,7 +36,7 @@ export async function scanManifests(dir: string, recursive: boolean): Promise<Lo
       const path = join(folder, entry.name);
       if (entry.isDirectory() && recursive && depth < 16 && !entry.name.startsWith(".")) {
         stack.push({ path, depth: depth + 1 });
-      } else if (entry.isFile() && NAMES.has(entry.name)) {
+      } else if (entry.isFile() && names.has(entry.name)) {
         if ((await lstat(path)).size > MAX_MANIFEST_BYTES) continue;
         files.push({ bytes: await readFile(path), location: path });
       }
@@ -41,22 +46,51 @@ export async function scanManifests(dir: string, recursive: boolean): Promise<Lo
   return found;
 }
 
+export interface FilesystemSourceOptions extends ManifestSetOptions {
+  recursive?: boolean;
+  kind?: SourceKind;
+  /** Look only for files of this name (the spec's `manifest_filename`). */
+  manifestFilename?: string;
+  /** Read the folder again after it changes (the spec's `watch_changes`); otherwise it is read once. */
+  watchChanges?: boolean;
+}
+
 /**
  * The `filesystem` discovery source: a registry folder (config.json and plugins/) is read as that
  * registry, judged as the gate judges it (registry-folder-source.ts); any other folder holds loose
- * manifests, which count as untrusted.
+ * manifests, which count as untrusted (or the configured default_security_level).
  */
-export function createFilesystemSource(
-  dir: string,
-  options: ManifestSetOptions & { recursive?: boolean; kind?: SourceKind } = {},
-): MetadataSource {
+export function createFilesystemSource(dir: string, options: FilesystemSourceOptions = {}): MetadataSource {
   if (!options.kind && existsSync(join(dir, CONFIG_FILE)) && existsSync(join(dir, PLUGINS_DIR))) {
     return createRegistryFolderSource(dir, options);
   }
+  const recursive = options.recursive ?? true;
   return createManifestSetSource(
     options.kind ?? "filesystem",
     dir,
-    () => scanManifests(dir, options.recursive ?? true),
-    options,
+    () => scanManifests(dir, recursive, options.manifestFilename),
+    { ...options, ...(options.watchChanges ? { stale: watchFolder(dir, recursive) } : {}) },
   );
+}
+
+/**
+ * A change flag for a folder: true once anything below it changed since the last call. The
+ * watcher never keeps the process alive; a folder that cannot be watched counts as always changed.
+ */
+function watchFolder(dir: string, recursive: boolean): () => boolean {
+  let changed = true;
+  try {
+    watch(dir, { recursive, persistent: false }, () => {
+      changed = true;
+    }).on("error", () => {
+      changed = true;
+    });
+  } catch {
+    return () => true;
+  }
+  return () => {
+    const was = changed;
+    changed = false;
+    return was;
+  };
 }

@@ -25,6 +25,8 @@ export interface HttpCacheOptions {
   /** The API key and custom headers, for the registry's own origin only (core/net/fetch-policy.ts). */
   credentials?: Credentials;
   maxBytes?: number;
+  /** Total time for each request (the source's timeout_seconds); default the fetcher's. */
+  deadlineMs?: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export class HttpCache {
         headers,
         ...(this.#options.credentials ? { credentials: this.#options.credentials } : {}),
         maxBytes: this.#options.maxBytes ?? 4 << 20,
+        ...(this.#options.deadlineMs !== undefined ? { deadlineMs: this.#options.deadlineMs } : {}),
       });
     } catch (error) {
       const status = (error as FetchError | RunnerError).details?.status;

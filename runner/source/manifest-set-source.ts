@@ -1,11 +1,12 @@
 import semver from "semver";
 import type { Finding, Result } from "../../core/findings.types.ts";
 import { loadJson } from "../../core/json/load-json.ts";
-import type { Manifest } from "../../core/manifest.types.ts";
-import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
+import { type SecurityPolicy, ungovernedLevel } from "../../core/policy/trust-policy.ts";
+import { matchesFilter } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
-import { RunnerError } from "../errors.ts";
+import { isRunnerError, RunnerError } from "../errors.ts";
 import type {
   AvailableVersion,
   MetadataSource,
@@ -19,6 +20,12 @@ export interface LocatedManifest {
   bytes: Uint8Array;
   /** Where it was found (file path or URL), for messages. */
   location: string;
+}
+
+/** A manifest that could not be read (one URL of several down): reported, the others still count. */
+export interface UnreadManifest {
+  location: string;
+  error: RunnerError;
 }
 
 interface Judged {
@@ -35,6 +42,10 @@ export interface ManifestSetOptions {
   policy?: SecurityPolicy;
   /** Plain http to loopback hosts in manifests is acceptable (the user's `--allow-loopback-http`). */
   allowLoopbackHttp?: boolean;
+  /** The configured default_security_level: what these plugins count as at most (default untrusted). */
+  defaultLevel?: SecurityLevel;
+  /** True when what was loaded may be out of date (a watched folder changed): load again. */
+  stale?: () => boolean;
 }
 
 /**
@@ -42,22 +53,26 @@ export interface ManifestSetOptions {
  * on first use. Every manifest is judged by core's manifest validation, as `validate` judges a
  * lone file, and a refused one is refused at install with the same codes. These sources have no
  * governance behind them, so no signer is pinned and every plugin counts as `untrusted` whatever
- * it claims: the security policy decides (prompt by default).
+ * it claims (or at most the configured default_security_level: core's `ungovernedLevel`): the
+ * security policy decides (prompt by default).
  */
 export function createManifestSetSource(
   kind: SourceKind,
   location: string,
-  load: () => Promise<LocatedManifest[]>,
+  load: () => Promise<(LocatedManifest | UnreadManifest)[]>,
   options: ManifestSetOptions = {},
 ): MetadataSource {
   let loaded: Promise<Map<string, Judged[]>> | undefined;
+  let unread: UnreadManifest[] = [];
+  const level = (claimed: SecurityLevel | undefined) => ungovernedLevel(claimed, options.defaultLevel);
   const all = () => {
+    if (options.stale?.()) loaded = undefined;
     loaded ??= (async () => {
-      let files: LocatedManifest[];
+      let files: (LocatedManifest | UnreadManifest)[];
       try {
         files = await load();
       } catch (error) {
-        if (error instanceof RunnerError && error.code === "DISCOVERY_SOURCE_UNREACHABLE") throw error;
+        if (isRunnerError(error, "DISCOVERY_SOURCE_UNREACHABLE", "OFFLINE_CACHE_MISS")) throw error;
         throw new RunnerError(
           "DISCOVERY_SOURCE_UNREACHABLE",
           `${kind} source ${location}: ${(error as Error).message}`,
@@ -65,8 +80,10 @@ export function createManifestSetSource(
           { cause: error },
         );
       }
+      unread = files.filter((f): f is UnreadManifest => "error" in f);
       const byName = new Map<string, Judged[]>();
       for (const file of files) {
+        if ("error" in file) continue;
         const judged = judge(file, options);
         if (!judged) continue;
         byName.set(judged.name, [...(byName.get(judged.name) ?? []), judged]);
@@ -92,37 +109,43 @@ export function createManifestSetSource(
     async versions(name): Promise<PluginVersions | undefined> {
       const list = (await all()).get(name);
       if (!list) return undefined;
-      return { name, signers: { keys: [], sigstore: [] }, deprecated: false, versions: list.map(row) };
+      return {
+        name,
+        signers: { keys: [], sigstore: [] },
+        deprecated: false,
+        versions: list.map((j) => row(j, level)),
+      };
     },
     async manifest(name, version): Promise<Result<Manifest>> {
       const hit = await find(name, version);
       if (!hit.manifest) return { findings: hit.findings };
-      const untrusted: Manifest = {
+      const capped: Manifest = {
         ...hit.manifest,
-        security: { ...hit.manifest.security, security_level: "untrusted" },
+        security: { ...hit.manifest.security, security_level: level(hit.manifest.security?.security_level) },
       };
-      return { value: untrusted, findings: hit.findings };
+      return { value: capped, findings: hit.findings };
     },
     async bundle() {
       return undefined;
     },
     async list(filter) {
-      const needle = filter.toLowerCase();
       const out: PluginListing[] = [];
       for (const [name, list] of await all()) {
         const valid = list.filter((j): j is Judged & { manifest: Manifest } => j.manifest !== undefined);
         const latest = latestVersion(valid)?.manifest;
         if (!latest) continue;
-        const text = [name, latest.metadata.description, ...(latest.metadata.keywords ?? [])]
-          .join(" ")
-          .toLowerCase();
-        if (!text.includes(needle)) continue;
+        const texts = [
+          latest.metadata.description,
+          ...(latest.metadata.keywords ?? []),
+          ...(latest.specification.capabilities ?? []),
+        ];
+        if (!matchesFilter(filter, name, texts)) continue;
         out.push({
           name,
           version: latest.metadata.version,
           description: latest.metadata.description,
           author: latest.metadata.author,
-          security_level: "untrusted",
+          security_level: level(latest.security?.security_level),
           capabilities: latest.specification.capabilities ?? [],
           providers: latest.specification.supported_providers,
           deprecated: false,
@@ -131,6 +154,10 @@ export function createManifestSetSource(
         });
       }
       return out;
+    },
+    async problems() {
+      await all();
+      return unread.map((u) => ({ location: u.location, code: u.error.code, message: u.error.message }));
     },
   };
 }
@@ -161,7 +188,7 @@ function judge(file: LocatedManifest, options: ManifestSetOptions): Judged | und
   };
 }
 
-function row(j: Judged): AvailableVersion {
+function row(j: Judged, level: (claimed: SecurityLevel | undefined) => SecurityLevel): AvailableVersion {
   const m = j.manifest;
   return {
     version: j.version,
@@ -171,7 +198,7 @@ function row(j: Judged): AvailableVersion {
     ...(m ? { spec_version: m.specification.spec_version } : {}),
     ...(m?.requirements?.min_spec_version ? { min_spec_version: m.requirements.min_spec_version } : {}),
     ...(m?.requirements?.max_spec_version ? { max_spec_version: m.requirements.max_spec_version } : {}),
-    security_level: "untrusted",
+    security_level: m ? level(m.security?.security_level) : "untrusted",
     ...(m?.installation.checksum ? { checksum: m.installation.checksum } : {}),
   };
 }

@@ -14,6 +14,7 @@ import {
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import type { RegistrySource } from "../../core/registry/source.types.ts";
 import type { Entry } from "../../core/registry.types.ts";
+import { matchesFilter } from "../../core/text/search-filter.ts";
 import { validateEntry } from "../../core/validate/validate-documents.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
@@ -120,7 +121,6 @@ export function createRegistryFolderSource(
       return out;
     },
     async list(filter) {
-      const needle = filter.toLowerCase();
       const out: PluginListing[] = [];
       for (const name of await files.list(PLUGINS_DIR)) {
         const plugin = await judge(name);
@@ -131,10 +131,12 @@ export function createRegistryFolderSource(
         );
         const latest = latestVersion(valid)?.manifest;
         if (!latest) continue;
-        const text = [name, latest.metadata.description, ...(latest.metadata.keywords ?? [])]
-          .join(" ")
-          .toLowerCase();
-        if (!text.includes(needle)) continue;
+        const texts = [
+          latest.metadata.description,
+          ...(latest.metadata.keywords ?? []),
+          ...(latest.specification.capabilities ?? []),
+        ];
+        if (!matchesFilter(filter, name, texts)) continue;
         out.push({
           name,
           version: latest.metadata.version,

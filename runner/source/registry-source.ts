@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import type { DiscoveryDocument, PluginDocument, VersionSummary } from "../../core/api/api.types.ts";
 import { type ApiDocumentKind, type ApiDocuments, readApiDocument } from "../../core/api/read-api.ts";
+import { restPath } from "../../core/api/rest-paths.ts";
 import type { Finding, Result } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
 import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import { matchesFilter } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
@@ -39,7 +41,9 @@ export function registryCredentials(
 }
 
 /**
- * The registry's static API as a discovery source. Per plugin it reads one document,
+ * A registry as a discovery source: its static API (found from its discovery document) or, when
+ * it has none, the specification's REST paths (`GET /plugins/{name}`..., core/api/rest-paths.ts)
+ * serving the same documents. Per plugin it reads one document,
  * `/api/v1/plugins/<name>/index.json` (versions, pinned signers and the latest manifest), and a
  * version's `manifest.json` only when that version is not the latest: at most two metadata
  * requests per plugin, plus the discovery document once (crates.io sparse-index style). Every
@@ -49,7 +53,8 @@ export function registryCredentials(
 export function createRegistrySource(options: RegistrySourceOptions): MetadataSource {
   const root = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const ttl = options.ttlSeconds ?? 300;
-  let discovery: Promise<{ doc: DiscoveryDocument; apiRoot: string }> | undefined;
+  /** The registry's protocol: the static layout (a discovery document) or the spec's REST paths. */
+  let discovery: Promise<{ doc?: DiscoveryDocument; apiRoot: string; rest: boolean }> | undefined;
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
 
   /** An API document, schema-checked; absent (404) is undefined. */
@@ -68,14 +73,21 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     discovery ??= (async () => {
       const url = new URL(".well-known/finfocus-registry.json", root).href;
       const doc = await getDoc("discovery", url, ttl);
-      if (!doc) {
-        throw new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
-          source: "registry",
-          location: options.url,
-        });
+      if (doc) {
+        const resolved = new URL(doc.api_root, root).href;
+        return { doc, apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/`, rest: false };
       }
-      const resolved = new URL(doc.api_root, root).href;
-      return { doc, apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/` };
+      // No discovery document: a registry serving the spec's REST paths answers GET /plugins.
+      const indexUrl = new URL(restPath({ kind: "plugin-index" }), root).href;
+      const index = await getDoc("plugin-index", indexUrl, ttl).catch(() => undefined);
+      if (!index) {
+        throw new RunnerError(
+          "DISCOVERY_SOURCE_UNREACHABLE",
+          `${options.url} is not a FinFocus registry: neither ${url} nor ${indexUrl} answers`,
+          { source: "registry", location: options.url },
+        );
+      }
+      return { apiRoot: root, rest: true };
     })();
     return discovery;
   };
@@ -83,7 +95,11 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     let doc = docs.get(name);
     if (!doc) {
       doc = (async () => {
-        const url = new URL(`plugins/${encodeURIComponent(name)}/index.json`, (await api()).apiRoot).href;
+        const { apiRoot, rest } = await api();
+        const path = rest
+          ? restPath({ kind: "plugin", name })
+          : `plugins/${encodeURIComponent(name)}/index.json`;
+        const url = new URL(path, apiRoot).href;
         const value = await getDoc("plugin", url, ttl);
         if (value && value.name !== name) {
           throw new RunnerError("REGISTRY_DOCUMENT_INVALID", `${url} does not describe ${name}`, { url });
@@ -120,7 +136,10 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         file: `${options.url} ${name}@${version}`,
       };
     }
-    const url = new URL(row.manifest_url, root).href;
+    const { apiRoot, rest } = await api();
+    const url = rest
+      ? new URL(restPath({ kind: "manifest", name, version }), apiRoot).href
+      : new URL(row.manifest_url, root).href;
     const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
     if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
     // The bytes must be the manifest the version list names (T4, mix-and-match).
@@ -192,6 +211,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       // Optional discovery-document fields; a trust anchor given by the user takes precedence.
       const { doc } = await api();
       const out: RegistryTrust = {};
+      if (!doc) return out;
       if (doc.official_signers) out.officialSigners = doc.official_signers;
       if (doc.trusted_cas) out.trustedCas = doc.trusted_cas;
       if (doc.sigstore_trusted_root !== undefined) {
@@ -202,15 +222,11 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       return out;
     },
     async list(filter) {
-      const url = new URL("plugins/index.json", (await api()).apiRoot).href;
+      const { apiRoot, rest } = await api();
+      const url = new URL(rest ? restPath({ kind: "plugin-index" }) : "plugins/index.json", apiRoot).href;
       const index = await getDoc("plugin-index", url, ttl);
-      const needle = filter.toLowerCase();
       return (index?.plugins ?? [])
-        .filter((p) =>
-          [p.name, p.description, ...p.keywords, ...p.capabilities].some((t) =>
-            t.toLowerCase().includes(needle),
-          ),
-        )
+        .filter((p) => matchesFilter(filter, p.name, [p.description, ...p.keywords, ...p.capabilities]))
         .map(
           (p): PluginListing => ({
             name: p.name,

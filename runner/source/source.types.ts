@@ -53,4 +53,6 @@ export interface MetadataSource {
   /** Registry-wide trust anchors the source publishes (official signers, Sigstore trusted root). */
   trust?(): Promise<RegistryTrust>;
   list(filter: string): Promise<PluginListing[]>;
+  /** Parts of the source that could not be read while the rest answered (one URL of several). */
+  problems?(): Promise<{ location: string; code: string; message: string }[]>;
 }

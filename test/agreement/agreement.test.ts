@@ -120,6 +120,9 @@ async function runnerContext(sources: Parameters<typeof createContext>[0] & obje
     system: testSystem,
     lockTimeoutMs: 10_000,
     ...(mirror ? { artifactMirror: mirror } : {}),
+    // No container registry in this harness (tests reach loopback only): images stay out of scope,
+    // as cases.ts's scopeOf says. Container installs have their own tests (container-install.test.ts).
+    oci: false,
     ...sources,
   });
 }

@@ -122,7 +122,11 @@ test("the top level: --help, --version from package.json, unknown commands, help
 
 test("errors map to the catalogue's code and exit status; the rest are I/O or internal errors", () => {
   const refused = toErrorDocument(new RunnerError("PLUGIN_NOT_FOUND", "no", { name: "x" }));
-  assert.deepEqual(refused, { code: "PLUGIN_NOT_FOUND", message: "no", details: { name: "x" } });
+  assert.deepEqual(refused, {
+    code: "PLUGIN_NOT_FOUND",
+    message: "no",
+    details: { name: "x", plugin_name: "x" },
+  });
   assert.equal(CODES.PLUGIN_NOT_FOUND.exit, 1);
   const io = Object.assign(new Error("EACCES: permission denied, open '/x'"), {
     code: "EACCES",

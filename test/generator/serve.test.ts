@@ -108,7 +108,10 @@ test("missing API documents get the spec's JSON errors; other paths the site's 4
   assert.equal(error.code, "PLUGIN_NOT_FOUND");
   assert.deepEqual(error.details.available_versions, ["1.0.0", "1.1.0", "2.0.0-rc.1"]);
   const plugin = JSON.parse((await get("/api/v1/plugins/nope/index.json")).body.toString());
-  assert.deepEqual([plugin.code, plugin.details], ["PLUGIN_NOT_FOUND", { name: "nope" }]);
+  assert.deepEqual(
+    [plugin.code, plugin.details],
+    ["PLUGIN_NOT_FOUND", { name: "nope", plugin_name: "nope" }],
+  );
   const other = JSON.parse((await get("/api/v1/nothing.json")).body.toString());
   assert.equal(other.code, "NOT_FOUND");
   const page = await get("/no/such/page");

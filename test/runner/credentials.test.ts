@@ -91,13 +91,12 @@ test("#9.9: a registry's custom headers and API key are dropped at a redirect to
         },
       }),
     );
-    const [source] = sourcesFromConfig(await loadDiscoveryConfig(join(tmp, "config.json")), {
+    const [source] = sourcesFromConfig((await loadDiscoveryConfig(join(tmp, "config.json"), {})).settings, {
       fetcher: createHttpFetcher({ allowLoopbackHttp: true, retries: 0 }),
       urlPolicy: { allowLoopbackHttp: true },
       clock: systemClock,
       cacheDir: join(tmp, "cache"),
       offline: false,
-      env: {},
       baseDir: tmp,
     });
     evil.seenHeaders.length = 0;
@@ -134,13 +133,12 @@ test("#9.9: a url source's headers go to its own URL only, never across a redire
         },
       }),
     );
-    const [source] = sourcesFromConfig(await loadDiscoveryConfig(join(tmp, "config.json")), {
+    const [source] = sourcesFromConfig((await loadDiscoveryConfig(join(tmp, "config.json"), {})).settings, {
       fetcher: createHttpFetcher({ allowLoopbackHttp: true, retries: 0 }),
       urlPolicy: { allowLoopbackHttp: true },
       clock: systemClock,
       cacheDir: join(tmp, "cache"),
       offline: false,
-      env: {},
       baseDir: tmp,
     });
     evil.seenHeaders.length = 0;

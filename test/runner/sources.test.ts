@@ -75,14 +75,13 @@ after(async () => {
 });
 
 async function sources() {
-  const config = await loadDiscoveryConfig(join(tmp, "config.json"));
-  return sourcesFromConfig(config, {
+  const { settings } = await loadDiscoveryConfig(join(tmp, "config.json"), { TEST_TOKEN: "t0ken" });
+  return sourcesFromConfig(settings, {
     fetcher,
     urlPolicy: { allowLoopbackHttp: true },
     clock: systemClock,
     cacheDir: join(tmp, "cache"),
     offline: false,
-    env: { TEST_TOKEN: "t0ken" },
     baseDir: tmp,
   });
 }
@@ -119,21 +118,18 @@ test("the config is validated and every referenced environment variable must be 
     join(tmp, "bad.json"),
     JSON.stringify({ registry_config: { discovery_sources: [{ type: "ftp" }] } }),
   );
-  await assert.rejects(loadDiscoveryConfig(join(tmp, "bad.json")), (e) => isRunnerError(e, "USAGE"));
-  const config = await loadDiscoveryConfig(join(tmp, "config.json"));
-  assert.throws(
-    () =>
-      sourcesFromConfig(config, {
-        fetcher,
-        urlPolicy: { allowLoopbackHttp: true },
-        clock: systemClock,
-        cacheDir: tmp,
-        offline: false,
-        env: {},
-        baseDir: tmp,
-      }),
-    (e) => isRunnerError(e, "USAGE"),
+  await assert.rejects(loadDiscoveryConfig(join(tmp, "bad.json"), {}), (e) =>
+    isRunnerError(e, "DISCOVERY_CONFIG_INVALID"),
   );
+  await assert.rejects(loadDiscoveryConfig(join(tmp, "config.json"), {}), (e) => {
+    assert.ok(isRunnerError(e, "DISCOVERY_CONFIG_INVALID"));
+    const findings = e.details.findings as { pointer: string }[];
+    assert.deepEqual(
+      findings.map((f) => f.pointer),
+      ["/registry_config/discovery_sources/2/headers/X-Token"],
+    );
+    return true;
+  });
 });
 
 test("a private registry gets the api_key as a bearer token", async () => {
@@ -145,14 +141,13 @@ test("a private registry gets the api_key as a bearer token", async () => {
       },
     }),
   );
-  const config = await loadDiscoveryConfig(join(tmp, "private.json"));
-  const [source] = sourcesFromConfig(config, {
+  const { settings } = await loadDiscoveryConfig(join(tmp, "private.json"), { REG_KEY: "s3cret" });
+  const [source] = sourcesFromConfig(settings, {
     fetcher,
     urlPolicy: { allowLoopbackHttp: true },
     clock: systemClock,
     cacheDir: join(tmp, "pcache"),
     offline: false,
-    env: { REG_KEY: "s3cret" },
     baseDir: tmp,
   });
   server.auth.length = 0;

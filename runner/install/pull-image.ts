@@ -1,0 +1,88 @@
+import { matchesDigest, parseImageReference, readImageDocument } from "../../core/oci/image.ts";
+import type { ImageReference, OciDistribution } from "../../core/oci/oci.types.ts";
+import type { SystemInfo } from "../../core/policy/system.ts";
+import { fromFetchError, RunnerError } from "../errors.ts";
+
+/** A container image pulled by digest, every byte checked against the digest that names it. */
+export interface PulledImage {
+  image: ImageReference;
+  /** The bytes the pinned digest names (an index or an image manifest): the release's artifact. */
+  pinned: Uint8Array;
+  /** The image manifest's bytes (the pinned document, or the index's entry for this platform). */
+  manifest: Uint8Array;
+  /** The layers' bytes (gzip tars), in order, each matching its digest in `manifest`. */
+  layers: Uint8Array[];
+}
+
+/**
+ * Pulls the image a manifest's `download_url` pins (`registry/repository@sha256:…`) through the OCI
+ * port: the document under the pinned digest must hash to it (an index then names the host's
+ * platform's manifest, which must hash to that digest), and every layer must hash to the digest
+ * the verified manifest lists, within the download cap, before anything is written.
+ */
+export async function pullImage(
+  oci: OciDistribution,
+  reference: string,
+  system: Pick<SystemInfo, "os" | "arch">,
+  maxBytes: number,
+): Promise<PulledImage> {
+  const image = parseImageReference(reference);
+  if ("problem" in image) throw new RunnerError("IMAGE_DIGEST_REQUIRED", image.problem, { reference });
+  const fetchChecked = async (kind: "manifest" | "blob", digest: string, size = maxBytes) => {
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = kind === "manifest" ? await oci.manifest(image, digest) : await oci.blob(image, digest, size);
+    } catch (error) {
+      throw fromFetchError(error);
+    }
+    if (!bytes)
+      throw new RunnerError("DOWNLOAD_FAILED", `${reference}: the registry has no ${kind} ${digest}`, {
+        reference,
+        digest,
+      });
+    if (!matchesDigest(bytes, digest)) {
+      throw new RunnerError(
+        "CHECKSUM_MISMATCH",
+        `${reference}: the ${kind} served for ${digest} has another digest`,
+        {
+          reference,
+          digest,
+        },
+      );
+    }
+    return bytes;
+  };
+  const pinned = await fetchChecked("manifest", image.digest);
+  let manifest = pinned;
+  let doc = readImageDocument(manifest, system);
+  if (doc.kind === "index") {
+    if (!doc.pick) {
+      throw new RunnerError(
+        "IMAGE_INVALID",
+        `${reference} has no image for ${system.os}/${system.arch} (it has ${doc.platforms.join(", ")})`,
+        {
+          reference,
+        },
+      );
+    }
+    manifest = await fetchChecked("manifest", doc.pick);
+    doc = readImageDocument(manifest, system);
+  }
+  if (doc.kind !== "manifest") {
+    const problem = doc.kind === "invalid" ? doc.problem : "an index names another index";
+    throw new RunnerError("IMAGE_INVALID", `${reference}: ${problem}`, { reference });
+  }
+  const total = doc.layers.reduce((sum, l) => sum + l.size, 0);
+  if (total > maxBytes) {
+    throw new RunnerError(
+      "IMAGE_INVALID",
+      `${reference}: its layers (${total} bytes) pass the download cap (${maxBytes})`,
+      {
+        reference,
+      },
+    );
+  }
+  const layers: Uint8Array[] = [];
+  for (const layer of doc.layers) layers.push(await fetchChecked("blob", layer.digest, layer.size));
+  return { image, pinned, manifest, layers };
+}

@@ -1,0 +1,164 @@
+/**
+ * #11 point 3: container installs through the OCI distribution port, against a loopback registry
+ * implementing the distribution API: pulled by digest only, every document and layer checked
+ * against its digest before anything is extracted.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { parseImageReference, readImageDocument } from "../../core/oci/image.ts";
+import { isRunnerError } from "../../runner/errors.ts";
+import { install } from "../../runner/ops/install.ts";
+import { tarGz } from "./helpers/archives.ts";
+import { testContext } from "./helpers/context.ts";
+import { type OciRegistry, startOciRegistry } from "./helpers/oci-registry.ts";
+import { publish } from "./helpers/registry.ts";
+import { type StaticServer, startServer } from "./helpers/server.ts";
+
+let server: StaticServer;
+let oci: OciRegistry;
+const images = new Map<string, { digest: string; layer: Uint8Array }>();
+
+const layerFor = (name: string) =>
+  tarGz([
+    { path: `finfocus-plugin-${name}`, data: `#!/bin/sh\necho ${name} from an image\n`, mode: 0o755 },
+    { path: "LICENSE", data: "Apache-2.0\n" },
+  ]);
+
+/** A plugin whose release is the image `repo@digest` on the loopback registry. */
+function containerPlugin(
+  name: string,
+  platforms: { os: string; architecture: string }[],
+  digestOverride?: string,
+) {
+  const layer = layerFor(name);
+  const digest = oci.push(`acme/${name}`, [layer], { index: platforms });
+  images.set(name, { digest, layer });
+  const pinned = digestOverride ?? digest;
+  return {
+    name,
+    versions: [
+      {
+        version: "1.0.0",
+        edit: (m: { installation: Record<string, unknown> }) => {
+          m.installation = {
+            installation_method: "container",
+            download_url: `${oci.host}/acme/${name}@${pinned}`,
+            checksum: pinned.slice("sha256:".length),
+            checksum_algorithm: "sha256",
+          };
+        },
+      },
+    ],
+  };
+}
+
+before(async () => {
+  server = await startServer();
+  oci = await startOciRegistry();
+  const amd64 = [{ os: "linux", architecture: "amd64" }];
+  publish(server, [
+    containerPlugin("boxed", [...amd64, { os: "linux", architecture: "arm64" }]),
+    containerPlugin("tampered", amd64),
+    containerPlugin("armonly", [{ os: "linux", architecture: "arm64" }]),
+    containerPlugin("missing", amd64, `sha256:${"0".repeat(64)}`),
+  ]);
+  // The registry serves other bytes under the tampered image's layer digest.
+  const tampered = images.get("tampered");
+  const index = JSON.parse(Buffer.from(oci.content.get(tampered!.digest)!.bytes).toString());
+  const manifest = JSON.parse(Buffer.from(oci.content.get(index.manifests[0].digest)!.bytes).toString());
+  oci.content.set(manifest.layers[0].digest, { bytes: layerFor("evil"), type: "application/octet-stream" });
+});
+
+after(async () => {
+  await Promise.all([server.close(), oci.close()]);
+});
+
+test("an image pinned by digest installs: the index picks linux/amd64, every digest checked, the layer extracted", async () => {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
+  try {
+    const result = await install(context, { plugins: [{ name: "boxed" }] });
+    const [plugin] = result.installed;
+    assert.equal(plugin?.name, "boxed");
+    const binary = join(plugin!.path, "finfocus-plugin-boxed");
+    assert.match(await readFile(binary, "utf8"), /boxed from an image/);
+    const pulls = oci.requests.filter((r) => r.includes("/acme/boxed/"));
+    assert.ok(
+      pulls.every((r) => /\/(manifests|blobs)\/sha256:[0-9a-f]{64}$/.test(r)),
+      "by digest only",
+    );
+    assert.equal(
+      pulls.filter((r) => r.includes("/manifests/")).length,
+      2,
+      "the index, then the platform's manifest",
+    );
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("a layer whose bytes do not match its digest is refused before anything is written", async () => {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
+  try {
+    await assert.rejects(install(context, { plugins: [{ name: "tampered" }] }), (e) =>
+      isRunnerError(e, "CHECKSUM_MISMATCH"),
+    );
+    assert.ok(!existsSync(join(context.pluginDir, "tampered", "v1.0.0")));
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("no image for this platform, or none under the pinned digest: refused with their codes", async () => {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
+  try {
+    await assert.rejects(install(context, { plugins: [{ name: "armonly" }] }), (e) =>
+      isRunnerError(e, "IMAGE_INVALID"),
+    );
+    await assert.rejects(install(context, { plugins: [{ name: "missing" }] }), (e) =>
+      isRunnerError(e, "DOWNLOAD_FAILED"),
+    );
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("without a container registry client, container installs are refused as before", async () => {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true }, oci: false });
+  try {
+    await assert.rejects(install(context, { plugins: [{ name: "boxed" }] }), (e) =>
+      isRunnerError(e, "UNSUPPORTED_INSTALLATION_METHOD"),
+    );
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("image references and documents, decided in core", () => {
+  const digest = `sha256:${"a".repeat(64)}`;
+  assert.deepEqual(parseImageReference(`ghcr.io/acme/x@${digest}`), {
+    registry: "ghcr.io",
+    repository: "acme/x",
+    digest,
+  });
+  assert.deepEqual(parseImageReference(`alpine@${digest}`), {
+    registry: "docker.io",
+    repository: "library/alpine",
+    digest,
+  });
+  assert.ok("problem" in parseImageReference("ghcr.io/acme/x:1.0"), "a tag is not a pin");
+  const layer = (mediaType: string) =>
+    new TextEncoder().encode(JSON.stringify({ layers: [{ mediaType, digest, size: 1 }] }));
+  assert.equal(
+    readImageDocument(layer("application/vnd.oci.image.layer.v1.tar+gzip"), { os: "linux", arch: "amd64" })
+      .kind,
+    "manifest",
+  );
+  assert.equal(
+    readImageDocument(layer("application/vnd.oci.image.layer.v1.tar+zstd"), { os: "linux", arch: "amd64" })
+      .kind,
+    "invalid",
+  );
+});
