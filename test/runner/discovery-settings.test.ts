@@ -41,6 +41,10 @@ before(async () => {
   server = await startServer();
   publish(server, [{ name: "reg-one", versions: [{ version: "1.0.0" }] }]);
   tmp = await mkdtemp(join(tmpdir(), "ffr-discovery-"));
+  // This file's own temporary folder (os.tmpdir() reads TMPDIR): what the runner leaves there is
+  // its own, whatever other test processes do in the shared one.
+  await mkdir(join(tmp, "tmp"));
+  process.env.TMPDIR = join(tmp, "tmp");
   repo = join(tmp, "root", "plugins");
   await mkdir(join(repo, "one"), { recursive: true });
   await writeFile(join(repo, "one", "plugin.json"), manifest("git-one"));
