@@ -20,10 +20,10 @@ export const PERMISSIONS: readonly Permission[] = [
 ];
 
 /** The memory ceiling when the manifest names no `min_memory_mb`. */
-export const DEFAULT_MEMORY_MB = 1024;
+export const DEFAULT_MEMORY_MB = 2048;
 /** The smallest ceiling ever given, and the most an untrusted plugin gets. */
-export const MIN_MEMORY_MB = 256;
-export const UNTRUSTED_MEMORY_MB = 512;
+export const MIN_MEMORY_MB = 1024;
+export const UNTRUSTED_MEMORY_MB = 1024;
 
 /**
  * The memory ceiling: twice the declared minimum (room for peaks), never below MIN_MEMORY_MB;

@@ -57,7 +57,7 @@ test("untrusted plugins get the tightest profile whatever they declared", () => 
   assert.equal(policy.temp, false);
   assert.deepEqual(policy.granted, []);
   assert.deepEqual(policy.ignored, [...PERMISSIONS].sort());
-  assert.equal(policy.memory_mb, 512);
+  assert.equal(policy.memory_mb, 1024);
 });
 
 test("unknown permission names are ignored and reported", () => {
@@ -66,9 +66,9 @@ test("unknown permission names are ignored and reported", () => {
   assert.deepEqual(policy.ignored, ["root_shell"]);
 });
 
-test("memory ceiling: twice the declared minimum, at least 256 MiB", () => {
-  assert.equal(sandboxPolicy(grant([], { min_memory_mb: 64 })).memory_mb, 256);
-  assert.equal(sandboxPolicy(grant([], { min_memory_mb: 300 })).memory_mb, 600);
+test("memory ceiling: twice the declared minimum, at least 1 GiB", () => {
+  assert.equal(sandboxPolicy(grant([], { min_memory_mb: 64 })).memory_mb, 1024);
+  assert.equal(sandboxPolicy(grant([], { min_memory_mb: 600 })).memory_mb, 1200);
   assert.equal(sandboxPolicy(grant([], { min_memory_mb: -1 })).memory_mb, DEFAULT_MEMORY_MB);
 });
 
