@@ -4,7 +4,6 @@
  * has no network of its own but the host reaches it on a port, a relay carries that port in.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { realpathSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,9 +12,9 @@ import { fileURLToPath } from "node:url";
 import type { Enforcement, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 import { bwrapArgs, type SandboxPaths, sandboxEnvironment } from "./bwrap-args.ts";
 import { relayPort, waitForSocket } from "./port-relay.ts";
-import { findPrlimit } from "./probe.ts";
+import { findPrlimit, PERL } from "./probe.ts";
 
-const RELAY = fileURLToPath(new URL("./relay.ts", import.meta.url));
+const RELAY = fileURLToPath(new URL("./relay.pl", import.meta.url));
 
 export interface SandboxStart {
   /** The plugin's executable and its arguments. */
@@ -53,8 +52,8 @@ export function sandboxArgv(start: SandboxStart, relayDir?: string): string[] {
   const runtime = [...(start.paths.runtime ?? [])];
   const inner = [start.command, ...start.args];
   if (relayDir && start.port !== undefined) {
-    runtime.push(realpathSync(process.execPath), RELAY);
-    inner.unshift(realpathSync(process.execPath), RELAY, join(relayDir, "port.sock"), String(start.port));
+    runtime.push(RELAY);
+    inner.unshift(PERL, RELAY, join(relayDir, "port.sock"), String(start.port));
   }
   const paths: SandboxPaths = { ...start.paths, runtime, ...(relayDir ? { relayDir } : {}) };
   return [

@@ -36,6 +36,9 @@ export function findPrlimit(env: NodeJS.ProcessEnv = process.env): string | unde
   return undefined;
 }
 
+/** Debian's essential perl-base runs the port relay inside the sandbox (it starts in milliseconds). */
+export const PERL = "/usr/bin/perl";
+
 let cached: SandboxSupport | undefined;
 
 /** Probes once per process (a trial sandbox costs a few milliseconds); `fresh` probes again. */
@@ -63,17 +66,22 @@ export function probeSandbox(env: NodeJS.ProcessEnv = process.env, fresh = false
   );
   const namespaces = run.status === 0;
   const prlimit = findPrlimit(env);
+  const perl = executable(PERL);
   cached = {
     bwrap,
     ...(version ? { bwrap_version: version } : {}),
-    namespaces: namespaces && prlimit !== undefined,
+    namespaces: namespaces && prlimit !== undefined && perl,
     ...(!namespaces
       ? {
           problem: `bubblewrap cannot create a sandbox here (${(run.stderr || run.error?.message || `exit ${run.status}`).trim()}): enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) or run as root`,
         }
       : prlimit === undefined
         ? { problem: "`prlimit` (util-linux) is missing, so memory limits cannot be applied" }
-        : {}),
+        : !perl
+          ? {
+              problem: `${PERL} (perl-base) is missing: the port relay of plugins without network_access needs it`,
+            }
+          : {}),
   };
   return cached;
 }
