@@ -4,6 +4,7 @@ import { configCommand } from "./commands/config.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { healthCommand } from "./commands/health.ts";
 import { installCommand } from "./commands/install.ts";
+import { launcherCommand } from "./commands/launcher.ts";
 import { listCommand } from "./commands/list.ts";
 import { removeCommand } from "./commands/remove.ts";
 import { runCommand } from "./commands/run.ts";
@@ -28,5 +29,6 @@ export const commands: Command[] = [
   configCommand,
   healthCommand,
   runCommand,
+  launcherCommand,
   doctorCommand,
 ];

@@ -14,13 +14,13 @@ import type {
   SandboxSupport,
 } from "../../core/permissions/sandbox-policy.types.ts";
 import { RunnerError } from "../errors.ts";
-import { findPluginBinary } from "../install/finfocus-layout.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
 import { type Layout, layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import { assertName } from "../ops/install.ts";
 import { type SandboxedProcess, startSandboxed } from "./launch.ts";
+import { realBinary } from "./launcher.ts";
 import { probeSandbox } from "./probe.ts";
 
 export interface RunRequest {
@@ -80,7 +80,7 @@ export async function runInstalled(
       name: request.name,
     });
   }
-  const binary = await findPluginBinary(plugin.path, plugin.name);
+  const binary = await realBinary(plugin);
   if (!binary) {
     throw new RunnerError(
       "NOT_INSTALLED",

@@ -6,10 +6,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Manifest, Permission } from "../../core/manifest.types.ts";
+import { launchPlugin } from "../../runner/health/launch.ts";
 import { install } from "../../runner/ops/install.ts";
+import { verifyInstalled } from "../../runner/ops/verify-installed.ts";
 import { tarGz } from "../runner/helpers/archives.ts";
 import { testContext } from "../runner/helpers/context.ts";
 import { publish } from "../runner/helpers/registry.ts";
@@ -23,9 +26,18 @@ let ctx: Awaited<ReturnType<typeof testContext>>;
 
 before(async () => {
   server = await startServer();
+  ctx = await testContext(server.url, {
+    allowPermissions: ["config_read", "network_access", "environment_read"],
+  });
+  const probes = [
+    `read:${join(ctx.tmp, "secret.txt")}`,
+    "env:AWS_SECRET_ACCESS_KEY",
+    `connect:${new URL(server.url).port}`,
+  ];
   const archive = async (name: string) => {
     const source = await readFile(new URL("./probe-plugin.ts", import.meta.url), "utf8");
     return tarGz([
+      ...(name === "hosted" ? [{ path: "probes.txt", data: `${probes.join("\n")}\n` }] : []),
       {
         path: `finfocus-plugin-${name}`,
         data: `#!/bin/sh\nexec ${NODE} "$(dirname "$0")/plugin.ts" "$@"\n`,
@@ -51,11 +63,11 @@ before(async () => {
     await spec("closed", ["config_read"]),
     await spec("open", ["network_access", "environment_read"]),
     await spec("strict", [], true),
+    await spec("hosted", []),
   ]);
-  ctx = await testContext(server.url, {
-    allowPermissions: ["config_read", "network_access", "environment_read"],
+  await install(ctx, {
+    plugins: [{ name: "closed" }, { name: "open" }, { name: "strict" }, { name: "hosted" }],
   });
-  await install(ctx, { plugins: [{ name: "closed" }, { name: "open" }, { name: "strict" }] });
   await writeFile(join(ctx.tmp, "secret.txt"), "PRIVATE\n");
 });
 after(async () => {
@@ -80,7 +92,7 @@ function cli(
 }
 
 test("run enforces the grant recorded at install", { skip }, async () => {
-  const probes = [
+  const probes: string[] = [
     `read:${join(ctx.tmp, "secret.txt")}`,
     "env:AWS_SECRET_ACCESS_KEY",
     `connect:${new URL(server.url).port}`,
@@ -145,5 +157,48 @@ test("a modified executable is not started", async () => {
     assert.equal(JSON.parse(result.stdout).code, "PLUGIN_MODIFIED");
   } finally {
     await writeFile(binary, original);
+  }
+});
+
+test("a plugin the FinFocus CLI starts through the installed launcher is sandboxed the same way", {
+  skip,
+}, async () => {
+  const put = await cli(["launcher", "hosted", "--plugin-dir", ctx.pluginDir, "--format", "json"]);
+  assert.equal(put.status, 0, put.stdout + put.stderr);
+  const [result] = JSON.parse(put.stdout).launchers;
+  const launcher = join(ctx.pluginDir, "hosted", "v1.0.0", "finfocus-plugin-hosted");
+  assert.equal(result.launcher, launcher);
+  assert.deepEqual(await verifyInstalled(ctx.pluginDir, ["hosted"]), [
+    { name: "hosted", version: "1.0.0", ok: true, problems: [] },
+  ]);
+  // Started as the FinFocus CLI starts it: the binary's path, --port=N, the parent's environment.
+  const plugin = await launchPlugin(launcher, {
+    env: { AWS_SECRET_ACCESS_KEY: "s3cr3t" },
+    timeoutMs: 60_000,
+  });
+  try {
+    const report = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      connect({ host: "127.0.0.1", port: plugin.port })
+        .on("data", (c) => (text += c))
+        .on("end", () => resolve(text))
+        .on("error", reject);
+    });
+    const seen = attempts(report);
+    assert.equal(Object.keys(seen).length, 3, report);
+    for (const [probe, outcome] of Object.entries(seen)) assert.equal(outcome.ok, false, probe);
+  } finally {
+    await plugin.stop();
+  }
+  const real = join(ctx.pluginDir, "hosted", "v1.0.0", ".sandboxed-finfocus-plugin-hosted");
+  const original = await readFile(real);
+  await writeFile(real, `${original}\necho changed\n`);
+  try {
+    const [check] = await verifyInstalled(ctx.pluginDir, ["hosted"]);
+    assert.deepEqual(check?.problems, ["modified: .sandboxed-finfocus-plugin-hosted"]);
+    const refused = await cli(["run", "hosted", "--plugin-dir", ctx.pluginDir, "--format", "json"]);
+    assert.equal(JSON.parse(refused.stdout).code, "PLUGIN_MODIFIED");
+  } finally {
+    await writeFile(real, original);
   }
 });

@@ -3,13 +3,19 @@
  * per attempt on stdout: read a file, write a file, connect to a port, read the environment,
  * allocate memory. With `--port=N` it also serves a plain TCP echo on 127.0.0.1:N.
  *
+ * Started with only `--port=N` (as the FinFocus CLI starts plugins), it takes its attempts from
+ * `probes.txt` beside it, one per line, and answers every connection with its report lines.
+ *
  * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [--port=N]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 
+const reports: string[] = [];
 function report(attempt: string, ok: boolean, detail = ""): void {
-  process.stdout.write(`${JSON.stringify({ attempt, ok, detail })}\n`);
+  const line = `${JSON.stringify({ attempt, ok, detail })}\n`;
+  reports.push(line);
+  process.stdout.write(line);
 }
 
 function tryConnect(port: number): Promise<string | undefined> {
@@ -27,8 +33,17 @@ function tryConnect(port: number): Promise<string | undefined> {
   });
 }
 
+const fromFile = (() => {
+  try {
+    return readFileSync(new URL("./probes.txt", import.meta.url), "utf8")
+      .split("\n")
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+})();
 let serving = false;
-for (const arg of process.argv.slice(2)) {
+for (const arg of [...fromFile, ...process.argv.slice(2)]) {
   const [verb, ...rest] = arg.split(":");
   const value = rest.join(":");
   try {
@@ -46,10 +61,9 @@ for (const arg of process.argv.slice(2)) {
       report(arg, true, `${chunks.length * 16} MiB`);
     } else if (verb?.startsWith("--port=")) {
       serving = true;
-      createServer((socket) => socket.end("hello from the plugin\n")).listen(
-        Number(verb.slice(7)),
-        "127.0.0.1",
-      );
+      createServer((socket) =>
+        socket.end(fromFile.length ? reports.join("") : "hello from the plugin\n"),
+      ).listen(Number(verb.slice(7)), "127.0.0.1");
     }
   } catch (error) {
     report(arg, false, (error as NodeJS.ErrnoException).code ?? String(error));
