@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import { installLauncher, type LauncherResult } from "../../runner/sandbox/launcher.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
@@ -20,7 +21,9 @@ files' digests are recorded, so \`list --verify\` checks both. Run it again afte
     if (positionals.length === 0) throw new UsageError("name one or more installed plugins");
     const context = await contextFromArgs(values, io);
     const results: LauncherResult[] = [];
-    for (const name of positionals) results.push(await installLauncher(context.pluginDir, name));
+    // The launcher starts the same Node and the same CLI entry as this invocation.
+    const entry = { node: realpathSync(process.execPath), cli: realpathSync(process.argv[1] ?? "") };
+    for (const name of positionals) results.push(await installLauncher(context.pluginDir, name, entry));
     output(io, format, { launchers: results }, () =>
       results
         .map(

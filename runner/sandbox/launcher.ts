@@ -6,10 +6,8 @@
  * digests are recorded in the state, so `list --verify` checks both.
  */
 import { createHash } from "node:crypto";
-import { realpathSync } from "node:fs";
 import { readFile, rename, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "../install/atomic-file.ts";
 import { findPluginBinary } from "../install/finfocus-layout.ts";
@@ -21,14 +19,19 @@ import { assertName } from "../ops/install.ts";
 /** The real executable's name beside the launcher: `.sandboxed-finfocus-plugin-<name>`. */
 export const REAL_PREFIX = ".sandboxed-";
 const MARK = "# finfocus-registry sandbox launcher";
-const CLI = fileURLToPath(new URL("../../bin/finfocus-registry.js", import.meta.url));
 
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
-/** The launcher script for `plugin`: this Node and this CLI, `run <name>` with the caller's arguments. */
-export function launcherScript(plugin: InstalledPlugin, pluginDir: string): string {
-  const command = [realpathSync(process.execPath), CLI, "run", plugin.name, "--plugin-dir", pluginDir];
+/** How the launcher starts `finfocus-registry`: a Node executable and the CLI's entry script. */
+export interface CliEntry {
+  node: string;
+  cli: string;
+}
+
+/** The launcher script for `plugin`: `<node> <cli> run <name> --plugin-dir <dir> -- <the caller's arguments>`. */
+export function launcherScript(plugin: InstalledPlugin, pluginDir: string, entry: CliEntry): string {
+  const command = [entry.node, entry.cli, "run", plugin.name, "--plugin-dir", pluginDir];
   return `#!/bin/sh\n${MARK}: starts ${plugin.name} v${plugin.version} inside its sandbox (docs/sandbox.md)\nexec ${command.map(quote).join(" ")} -- "$@"\n`;
 }
 
@@ -54,7 +57,11 @@ export interface LauncherResult {
  * Puts the launcher in place of an installed plugin's executable. The executable must still have
  * the digest recorded at install (PLUGIN_MODIFIED otherwise): a changed file is never wrapped.
  */
-export async function installLauncher(pluginDir: string, name: string): Promise<LauncherResult> {
+export async function installLauncher(
+  pluginDir: string,
+  name: string,
+  cli: CliEntry,
+): Promise<LauncherResult> {
   assertName(name);
   const layout = layoutFor(pluginDir);
   const plugin = (await readState(layout)).plugins[name];
@@ -76,7 +83,7 @@ export async function installLauncher(pluginDir: string, name: string): Promise<
       file: real,
     });
   }
-  const script = launcherScript(plugin, pluginDir);
+  const script = launcherScript(plugin, pluginDir, cli);
   if (created) await rename(entry, join(plugin.path, realName));
   await writeFileAtomic(entry, script, 0o755);
   await updateState(layout, (state) => {
