@@ -18,6 +18,7 @@ import type { VerifyOutcome } from "../install/verify.ts";
 import { decidePolicy } from "../policy.ts";
 import { type ResolvedPlugin, resolvePlan } from "../resolve/resolve.ts";
 import { currentSystem, unmetRequirements } from "../resolve/system.ts";
+import { assertSandboxForInstall } from "../sandbox/install-check.ts";
 import { writeDefaultConfig } from "./configure.ts";
 
 /** The spec's InstallPlugin, for one or more plugins with their dependencies. */
@@ -180,6 +181,7 @@ async function prepare(
       },
     );
   }
+  assertSandboxForInstall(manifest);
   await approvePermissions(context, manifest);
   const bundle = await pick.source.bundle(name, version);
   const trust = { ...(await pick.source.trust?.()), ...context.trust };

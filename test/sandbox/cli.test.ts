@@ -202,3 +202,18 @@ test("a plugin the FinFocus CLI starts through the installed launcher is sandbox
     await writeFile(real, original);
   }
 });
+
+test("without a sandbox, a plugin with sandbox_required is refused at install and nothing is installed", async () => {
+  const pluginDir = join(ctx.tmp, "other-plugins");
+  const args = ["install", "strict", "--registry-url", server.url, "--allow-loopback-http"];
+  const refused = await cli([...args, "--plugin-dir", pluginDir, "--yes", "--format", "json"], {
+    FINFOCUS_BWRAP: join(ctx.tmp, "no-bwrap"),
+  });
+  assert.equal(refused.status, 1, refused.stderr);
+  const error = JSON.parse(refused.stdout);
+  assert.equal(error.code, "SANDBOX_UNAVAILABLE");
+  assert.equal(error.details.reason, "sandbox_required");
+  await assert.rejects(readFile(join(pluginDir, "strict", "v1.0.0", "finfocus-plugin-strict")), {
+    code: "ENOENT",
+  });
+});
