@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:net";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Enforcement, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
@@ -87,8 +87,7 @@ export async function startSandboxed(start: SandboxStart): Promise<SandboxedProc
       resolve(127);
     });
     child.once("exit", (code, signal) => {
-      status =
-        code ?? 128 + (signal ? (({ SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1) : 1);
+      status = code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1);
       resolve(status);
     });
   });

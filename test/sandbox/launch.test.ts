@@ -3,7 +3,7 @@
  * core/permissions/: what a plugin without a permission is refused, and that the permission opens it.
  */
 import assert from "node:assert/strict";
-import { readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -25,7 +25,12 @@ after(async () => {
   if (home) await rm(home.root, { recursive: true, force: true });
 });
 
-async function run(grant: Partial<PluginGrant>, args: string[], env: NodeJS.ProcessEnv = process.env) {
+async function run(
+  grant: Partial<PluginGrant>,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  configFile?: string,
+) {
   const enforcement = decideEnforcement(
     { name: "probe", permissions: [], security_level: "community", ...grant },
     probeSandbox(),
@@ -37,7 +42,12 @@ async function run(grant: Partial<PluginGrant>, args: string[], env: NodeJS.Proc
     args,
     enforcement,
     support: probeSandbox(),
-    paths: { pluginPath: home.pluginPath, dataDir: home.dataDir, runtime: [NODE] },
+    paths: {
+      pluginPath: home.pluginPath,
+      dataDir: home.dataDir,
+      runtime: [NODE],
+      ...(configFile ? { configFile } : {}),
+    },
     env,
     stdio: "pipe",
   });
@@ -163,4 +173,22 @@ test("the host reaches a plugin without network_access on its port, through the 
   } finally {
     await started.stop();
   }
+});
+
+test("config_read shows the plugin's configuration read-only; without it, it is hidden", {
+  skip,
+}, async () => {
+  const config = join(home.pluginDir, ".finfocus-registry", "config", "probe.json");
+  await mkdir(join(home.pluginDir, ".finfocus-registry", "config"), { recursive: true });
+  await writeFile(config, '{"region":"eu-west-1"}\n');
+  const hidden = await run({}, [`read:${config}`], process.env, config);
+  assert.equal(hidden.seen[`read:${config}`]?.detail, "ENOENT");
+  const shown = await run(
+    { permissions: ["config_read"] },
+    [`read:${config}`, `write:${config}`],
+    process.env,
+    config,
+  );
+  assert.equal(shown.seen[`read:${config}`]?.detail, '{"region":"eu-west-1"}\n');
+  assert.equal(shown.seen[`write:${config}`]?.ok, false);
 });
