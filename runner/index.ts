@@ -61,6 +61,10 @@ export { type InstalledCheck, verifyInstalled } from "./ops/verify-installed.ts"
 export { decidePolicy, type SecurityPolicy } from "./policy.ts";
 export { type ResolvePlan, type ResolveRequest, resolvePlan } from "./resolve/resolve.ts";
 export { currentSystem, type SystemInfo, unmetRequirements } from "./resolve/system.ts";
+export { type SandboxedProcess, type SandboxStart, startSandboxed } from "./sandbox/launch.ts";
+export { type CliEntry, installLauncher, type LauncherResult } from "./sandbox/launcher.ts";
+export { probeSandbox } from "./sandbox/probe.ts";
+export { dataDirFor, type RunRequest, runInstalled } from "./sandbox/run-installed.ts";
 export { createFilesystemSource } from "./source/filesystem-source.ts";
 export { createGitSource } from "./source/git-source.ts";
 export { HttpCache } from "./source/http-cache.ts";
