@@ -47,8 +47,13 @@ export interface SandboxedProcess {
 export function sandboxArgv(start: SandboxStart, relayDir?: string): string[] {
   const { policy } = start.enforcement;
   const limits = [`--data=${policy.memory_mb * 1024 * 1024}`];
-  const prlimit = findPrlimit(start.env) ?? "prlimit";
-  if (start.enforcement.mode === "plain") return [prlimit, ...limits, "--", start.command, ...start.args];
+  const prlimit = findPrlimit(start.env);
+  if (start.enforcement.mode === "plain") {
+    // Without a sandbox the ceiling still applies where prlimit exists (its absence may be why).
+    return prlimit
+      ? [prlimit, ...limits, "--", start.command, ...start.args]
+      : [start.command, ...start.args];
+  }
   const runtime = [...(start.paths.runtime ?? [])];
   const inner = [start.command, ...start.args];
   if (relayDir && start.port !== undefined) {
@@ -57,7 +62,7 @@ export function sandboxArgv(start: SandboxStart, relayDir?: string): string[] {
   }
   const paths: SandboxPaths = { ...start.paths, runtime, ...(relayDir ? { relayDir } : {}) };
   return [
-    prlimit,
+    prlimit ?? "prlimit",
     ...limits,
     "--",
     start.support.bwrap ?? "bwrap",
