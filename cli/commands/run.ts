@@ -44,6 +44,12 @@ Exits with the plugin's status.`,
     });
     started.child.stdout?.on("data", (chunk: Buffer) => io.stdout(chunk.toString("utf8")));
     started.child.stderr?.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
+    // The host's port could not be relayed (taken meanwhile): say so and stop the plugin.
+    started.ready.catch(async (error: Error) => {
+      if (started.child.exitCode !== null) return;
+      io.stderr(`${name}: its port could not be reached from the host: ${error.message}\n`);
+      await started.stop();
+    });
     const forward = (signal: NodeJS.Signals) => started.child.kill(signal);
     for (const signal of SIGNALS) process.on(signal, forward);
     try {
