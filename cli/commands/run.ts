@@ -46,7 +46,7 @@ Exits with the plugin's status.`,
     started.child.stderr?.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
     // The host's port could not be relayed (taken meanwhile): say so and stop the plugin.
     started.ready.catch(async (error: Error) => {
-      if (started.child.exitCode !== null) return;
+      if (started.child.exitCode !== null || started.child.signalCode !== null) return;
       io.stderr(`${name}: its port could not be reached from the host: ${error.message}\n`);
       await started.stop();
     });
