@@ -1,10 +1,13 @@
 import type { Command } from "./command.types.ts";
 import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
+import { doctorCommand } from "./commands/doctor.ts";
 import { healthCommand } from "./commands/health.ts";
 import { installCommand } from "./commands/install.ts";
+import { launcherCommand } from "./commands/launcher.ts";
 import { listCommand } from "./commands/list.ts";
 import { removeCommand } from "./commands/remove.ts";
+import { runCommand } from "./commands/run.ts";
 import { infoCommand, searchCommand } from "./commands/search.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { updateCommand } from "./commands/update.ts";
@@ -25,4 +28,7 @@ export const commands: Command[] = [
   listCommand,
   configCommand,
   healthCommand,
+  runCommand,
+  launcherCommand,
+  doctorCommand,
 ];

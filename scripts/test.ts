@@ -24,6 +24,11 @@ const steps: { name: string; cmd: string; args: string[] }[] = [
     args: ["scripts/ensure-chromium.ts"],
   },
   {
+    name: "sandbox for the plugin launch tests (bubblewrap)",
+    cmd: process.execPath,
+    args: ["scripts/ensure-bubblewrap.ts"],
+  },
+  {
     name: "tests (node --test)",
     cmd: process.execPath,
     args: ["--test", "--test-concurrency=2", "--test-reporter=spec", "test/**/*.test.ts"],

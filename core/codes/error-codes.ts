@@ -131,6 +131,18 @@ export const ERROR_CODES = {
     exit: 2,
     meaning: "another finfocus-registry process is installing into the same plugin folder",
   },
+  SANDBOX_UNAVAILABLE: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the plugin must run sandboxed (`sandbox_required`, `--require-sandbox`) and no bubblewrap sandbox works here (`details.missing` says what to install; see `doctor`)",
+  },
+  PLUGIN_MODIFIED: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the plugin's executable no longer has the digest recorded when it was installed: it is not started (reinstall it)",
+  },
   // The generator, the site and `serve` (generator/, site/)
   UNSAFE_OUTPUT_PATH: {
     section: "build",

@@ -8,6 +8,7 @@ import { decidePolicy } from "../../core/policy/trust-policy.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError, refusalError } from "../errors.ts";
 import type { ResolvedPick } from "../resolve/resolve.ts";
+import { assertSandboxForInstall } from "../sandbox/install-check.ts";
 import { cacheArtifact, downloadArtifact } from "./download.ts";
 import { pullImage } from "./pull-image.ts";
 import type { VerifyOutcome } from "./verify.ts";
@@ -68,6 +69,7 @@ export async function prepare(
       name,
     });
   }
+  assertSandboxForInstall(manifest);
   await approvePermissions(context, manifest, granted);
   const bundle = await pick.source.bundle(name, version);
   const published = (await pick.source.trust?.()) ?? {};

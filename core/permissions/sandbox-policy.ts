@@ -1,0 +1,72 @@
+/**
+ * The one judge of what a plugin's grant means at run time: which folders it sees and how, whether
+ * it reaches the network, what environment and limits it gets (docs/sandbox.md). Pure: the runner
+ * turns the policy into a bubblewrap command line and the CLI prints it.
+ */
+import type { Permission } from "../manifest.types.ts";
+import type { FolderAccess, PluginGrant, SandboxPolicy } from "./sandbox-policy.types.ts";
+
+/** Every permission the specification defines. */
+export const PERMISSIONS: readonly Permission[] = [
+  "network_access",
+  "filesystem_read",
+  "filesystem_write",
+  "environment_read",
+  "process_spawn",
+  "system_info",
+  "temp_files",
+  "config_read",
+  "metrics_collect",
+];
+
+/** The memory ceiling when the manifest names no `min_memory_mb`. */
+export const DEFAULT_MEMORY_MB = 2048;
+/** The smallest ceiling ever given, and the most an untrusted plugin gets. */
+export const MIN_MEMORY_MB = 1024;
+export const UNTRUSTED_MEMORY_MB = 1024;
+
+/**
+ * The memory ceiling: twice the declared minimum (room for peaks), never below MIN_MEMORY_MB;
+ * DEFAULT_MEMORY_MB when nothing is declared; at most UNTRUSTED_MEMORY_MB for untrusted plugins.
+ */
+export function memoryCeiling(grant: PluginGrant): number {
+  const declared = grant.min_memory_mb;
+  const wanted =
+    typeof declared === "number" && Number.isFinite(declared) && declared > 0
+      ? Math.max(MIN_MEMORY_MB, Math.ceil(declared * 2))
+      : DEFAULT_MEMORY_MB;
+  return grant.security_level === "untrusted" ? Math.min(wanted, UNTRUSTED_MEMORY_MB) : wanted;
+}
+
+function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
+
+/**
+ * The sandbox a grant allows. An untrusted plugin gets the tightest profile whatever it declared
+ * (its permissions are listed as ignored). `filesystem_read` shows the private data folder
+ * read-only, `filesystem_write` read-write; `config_read` shows its configuration read-only.
+ */
+export function sandboxPolicy(grant: PluginGrant): SandboxPolicy {
+  const known = [...new Set(grant.permissions)].filter(isPermission).sort();
+  const unknown = [...new Set(grant.permissions)].filter((p) => !isPermission(p)).sort();
+  const untrusted = grant.security_level === "untrusted";
+  const granted = untrusted ? [] : known;
+  const has = (p: Permission) => granted.includes(p);
+  const data: FolderAccess = has("filesystem_write")
+    ? "read-write"
+    : has("filesystem_read")
+      ? "read-only"
+      : "hidden";
+  return {
+    network: has("network_access") ? "host" : "loopback",
+    data,
+    config: has("config_read") ? "read-only" : "hidden",
+    environment: has("environment_read") ? "pass" : "minimal",
+    temp: has("temp_files"),
+    system_info: has("system_info") ? "host" : "hidden",
+    memory_mb: memoryCeiling(grant),
+    granted,
+    ignored: untrusted ? [...known, ...unknown].sort() : unknown,
+  };
+}
