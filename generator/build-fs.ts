@@ -16,6 +16,9 @@ import type { ApiModel } from "./model.types.ts";
 import { readGitDates } from "./published-git.ts";
 import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
+import { TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
+import type { TufKeys } from "./tuf-keys-fs.ts";
+import { targetEntries, type TufWriteReport, writeTufMetadata } from "./tuf-fs.ts";
 import { type WriteReport, writeTree } from "./write-fs.ts";
 
 /**
@@ -42,6 +45,11 @@ export interface BuildOptions {
   full?: boolean;
   /** The site's base path ("/" by default). */
   base?: string;
+  /**
+   * Sign the API with TUF (read with `readTufKeys` first, so bad keys fail before anything is
+   * written): the discovery document names the metadata and `<out>/tuf/` holds it.
+   */
+  tuf?: TufKeys;
 }
 
 export interface BuildResult {
@@ -50,13 +58,14 @@ export interface BuildResult {
   published: boolean;
   model?: ApiModel;
   report?: WriteReport;
+  tuf?: TufWriteReport;
   /** Milliseconds per phase, for the CLI's summary and the benchmark. */
-  timings: { load: number; model: number; write: number; site: number };
+  timings: { load: number; model: number; write: number; site: number; tuf: number };
 }
 
 /** Builds the static API of the registry at `registryDir` into `outDir` (see the module comment). */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
-  const timings = { load: 0, model: 0, write: 0, site: 0 };
+  const timings = { load: 0, model: 0, write: 0, site: 0, tuf: 0 };
   let t = performance.now();
   const source = fsSource(options.registryDir, options.displayRoot ?? options.registryDir);
   const [loaded, git] = await Promise.all([
@@ -70,6 +79,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   t = performance.now();
   const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
   const model = buildModel(loaded.snapshot, { publishedAt: git?.published ?? new Map(), generatedAt });
+  if (options.tuf) model.discovery = { ...model.discovery, tuf: { metadata: TUF_METADATA_PATH } };
   timings.model = performance.now() - t;
 
   t = performance.now();
@@ -96,10 +106,17 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   });
   timings.write = performance.now() - t;
 
+  let tuf: TufWriteReport | undefined;
+  if (options.tuf) {
+    t = performance.now();
+    tuf = writeTufMetadata(options.outDir, targetEntries(options.outDir, report.files), options.tuf, options.now?.() ?? new Date());
+    timings.tuf = performance.now() - t;
+  }
+
   if (options.site) {
     t = performance.now();
     await options.site({ model, outDir: path.resolve(options.outDir), base: options.base ?? "/" });
     timings.site = performance.now() - t;
   }
-  return { findings: loaded.findings, published: true, model, report, timings };
+  return { findings: loaded.findings, published: true, model, report, ...(tuf ? { tuf } : {}), timings };
 }
