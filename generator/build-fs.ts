@@ -11,14 +11,14 @@ import type { Finding } from "../core/findings.types.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
+import { TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
 import { buildModel } from "./model.ts";
 import type { ApiModel } from "./model.types.ts";
 import { readGitDates } from "./published-git.ts";
 import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
-import { TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
+import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
 import type { TufKeys } from "./tuf-keys-fs.ts";
-import { targetEntries, type TufWriteReport, writeTufMetadata } from "./tuf-fs.ts";
 import { type WriteReport, writeTree } from "./write-fs.ts";
 
 /**
@@ -109,7 +109,12 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   let tuf: TufWriteReport | undefined;
   if (options.tuf) {
     t = performance.now();
-    tuf = writeTufMetadata(options.outDir, targetEntries(options.outDir, report.files), options.tuf, options.now?.() ?? new Date());
+    tuf = writeTufMetadata(
+      options.outDir,
+      targetEntries(options.outDir, report.files),
+      options.tuf,
+      options.now?.() ?? new Date(),
+    );
     timings.tuf = performance.now() - t;
   }
 

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import type { Metadata, Root } from "@tufjs/models";
 import { RegistryError } from "../core/errors.ts";
 import { generateTufKey, type TufSigner } from "../core/tuf/keys.ts";
-import { makeRoot, type RoleKeys, roleKeys, rotatedRoot, signRole } from "../core/tuf/root.ts";
 import type { TargetEntry } from "../core/tuf/repository.ts";
+import { makeRoot, type RoleKeys, roleKeys, rotatedRoot, signRole } from "../core/tuf/root.ts";
 import { TOP_ROLES, type TopRole, TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
 import { readPublished, type TufWriteReport, writeTufMetadata } from "./tuf-fs.ts";
 import { readTufKeys, writePrivateKey, writeRoot } from "./tuf-keys-fs.ts";
@@ -36,9 +36,13 @@ function newKeys(dir: string, count: number): { spec: TufSigner[]; files: string
 /** Creates `dir` with a key pair per role key and `root/1.root.json` signed by the root keys. */
 export function initTufKeys(dir: string, options: InitOptions = {}): { root: string; keyFiles: string[] } {
   if (existsSync(join(dir, "root", "1.root.json"))) {
-    throw new RegistryError("TUF_METADATA_INVALID", `${dir} holds a root already: use \`tuf rotate\` to change keys`, {
-      details: { dir },
-    });
+    throw new RegistryError(
+      "TUF_METADATA_INVALID",
+      `${dir} holds a root already: use \`tuf rotate\` to change keys`,
+      {
+        details: { dir },
+      },
+    );
   }
   const now = options.now ?? new Date();
   const signers: TufSigner[] = [];
@@ -82,13 +86,21 @@ export function rotateTufKeys(
  * Signs a built site's metadata again (`tuf sign`): same targets, new timestamp (and snapshot,
  * targets or bins when near expiry or when the root changed), without rebuilding the API.
  */
-export function resignTuf(outDir: string, keysDir: string, options: { env?: Record<string, string | undefined>; now?: Date } = {}): TufWriteReport {
+export function resignTuf(
+  outDir: string,
+  keysDir: string,
+  options: { env?: Record<string, string | undefined>; now?: Date } = {},
+): TufWriteReport {
   const keys = readTufKeys(keysDir, options.env ?? {});
   const published = readPublished(join(outDir, TUF_METADATA_PATH));
   if (!published.timestamp) {
-    throw new RegistryError("TUF_METADATA_INVALID", `${join(outDir, TUF_METADATA_PATH)} holds no metadata: build with --tuf-keys first`, {
-      details: { dir: outDir },
-    });
+    throw new RegistryError(
+      "TUF_METADATA_INVALID",
+      `${join(outDir, TUF_METADATA_PATH)} holds no metadata: build with --tuf-keys first`,
+      {
+        details: { dir: outDir },
+      },
+    );
   }
   const targets: TargetEntry[] = [];
   for (const [name, bin] of published.targets) {

@@ -27,15 +27,23 @@ export function readPublished(metadataDir: string): PublishedMetadata {
   try {
     const timestampJson = readJson(join(metadataDir, "timestamp.json"));
     if (!timestampJson) return published;
-    const timestamp = Metadata.fromJSON(MetadataKind.Timestamp, timestampJson as never) as Metadata<Timestamp>;
-    const snapshotJson = readJson(join(metadataDir, `${timestamp.signed.snapshotMeta.version}.snapshot.json`));
+    const timestamp = Metadata.fromJSON(
+      MetadataKind.Timestamp,
+      timestampJson as never,
+    ) as Metadata<Timestamp>;
+    const snapshotJson = readJson(
+      join(metadataDir, `${timestamp.signed.snapshotMeta.version}.snapshot.json`),
+    );
     if (!snapshotJson) return published;
     const snapshot = Metadata.fromJSON(MetadataKind.Snapshot, snapshotJson as never) as Metadata<Snapshot>;
     for (const [file, meta] of Object.entries(snapshot.signed.meta)) {
       const role = file.replace(/\.json$/, "");
       const json = readJson(join(metadataDir, `${meta.version}.${role}.json`));
       if (!json) return { targets: new Map() };
-      published.targets.set(role, Metadata.fromJSON(MetadataKind.Targets, json as never) as Metadata<Targets>);
+      published.targets.set(
+        role,
+        Metadata.fromJSON(MetadataKind.Targets, json as never) as Metadata<Targets>,
+      );
     }
     published.timestamp = timestamp;
     published.snapshot = snapshot;
@@ -71,7 +79,12 @@ export function targetEntries(outDir: string, files: ReadonlyMap<string, string>
  * Signs `targets` with `keys` at `now` and writes the metadata to `<outDir>/tuf/` (see the module
  * comment).
  */
-export function writeTufMetadata(outDir: string, targets: readonly TargetEntry[], keys: TufKeys, now: Date): TufWriteReport {
+export function writeTufMetadata(
+  outDir: string,
+  targets: readonly TargetEntry[],
+  keys: TufKeys,
+  now: Date,
+): TufWriteReport {
   const metadataDir = join(outDir, TUF_METADATA_PATH);
   const signed = signRepository({
     root: keys.root,

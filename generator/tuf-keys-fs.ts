@@ -42,10 +42,14 @@ export function parseRoot(bytes: string, file: string): Metadata<Root> {
   try {
     return Metadata.fromJSON(MetadataKind.Root, JSON.parse(bytes));
   } catch (error) {
-    throw new RegistryError("TUF_METADATA_INVALID", `${file} is not TUF root metadata: ${(error as Error).message}`, {
-      cause: error,
-      details: { file },
-    });
+    throw new RegistryError(
+      "TUF_METADATA_INVALID",
+      `${file} is not TUF root metadata: ${(error as Error).message}`,
+      {
+        cause: error,
+        details: { file },
+      },
+    );
   }
 }
 
@@ -58,20 +62,30 @@ export function readTufKeys(dir: string, env: Readonly<Record<string, string | u
     .sort((a, b) => a.version - b.version);
   const newest = roots.at(-1);
   if (!newest) {
-    throw new RegistryError("TUF_KEY_MISSING", `${join(dir, "root")} holds no <N>.root.json: run \`finfocus-registry tuf init --keys ${dir}\``, {
-      details: { dir },
-    });
+    throw new RegistryError(
+      "TUF_KEY_MISSING",
+      `${join(dir, "root")} holds no <N>.root.json: run \`finfocus-registry tuf init --keys ${dir}\``,
+      {
+        details: { dir },
+      },
+    );
   }
   roots.forEach((r, i) => {
     if (r.version !== i + 1) {
-      throw new RegistryError("TUF_METADATA_INVALID", `${join(dir, "root")} lacks ${i + 1}.root.json: every root version must be kept`, {
-        details: { dir, missing: i + 1 },
-      });
+      throw new RegistryError(
+        "TUF_METADATA_INVALID",
+        `${join(dir, "root")} lacks ${i + 1}.root.json: every root version must be kept`,
+        {
+          details: { dir, missing: i + 1 },
+        },
+      );
     }
   });
   const root = parseRoot(newest.bytes, join(dir, "root", `${newest.version}.root.json`));
   const signers: TufSigner[] = [];
-  for (const name of listDir(join(dir, "keys")).filter((n) => n.endsWith(".pem")).sort()) {
+  for (const name of listDir(join(dir, "keys"))
+    .filter((n) => n.endsWith(".pem"))
+    .sort()) {
     const file = join(dir, "keys", name);
     signers.push(pemSigner(readFileSync(file, "utf8"), file));
   }
@@ -99,9 +113,13 @@ export function writeRoot(dir: string, root: Metadata<Root>): string {
   try {
     writeFileSync(file, "", { flag: "wx" });
   } catch {
-    throw new RegistryError("TUF_METADATA_INVALID", `${file} exists already: a root version is never replaced`, {
-      details: { file },
-    });
+    throw new RegistryError(
+      "TUF_METADATA_INVALID",
+      `${file} exists already: a root version is never replaced`,
+      {
+        details: { file },
+      },
+    );
   }
   renameSync(tmp, file);
   return file;

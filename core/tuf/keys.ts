@@ -3,7 +3,14 @@
  * metadata; where its private key comes from (a file, an environment variable, a KMS later) is
  * the caller's business. Key ids are TUF's: the sha256 of the public key's canonical JSON.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from "node:crypto";
 import { canonicalize } from "@tufjs/canonical-json";
 import { Key, Signature } from "@tufjs/models";
 import { RegistryError } from "../errors.ts";
@@ -17,7 +24,10 @@ export interface TufSigner {
 /** The TUF public key of an ed25519 key. */
 export function tufKey(publicKey: KeyObject): Key {
   if (publicKey.asymmetricKeyType !== "ed25519") {
-    throw new RegistryError("TUF_KEY_INVALID", `TUF keys must be ed25519, not ${publicKey.asymmetricKeyType}`);
+    throw new RegistryError(
+      "TUF_KEY_INVALID",
+      `TUF keys must be ed25519, not ${publicKey.asymmetricKeyType}`,
+    );
   }
   const jwk = publicKey.export({ format: "jwk" });
   const body = {
@@ -55,12 +65,17 @@ export function pemSigner(pem: string, source: string): TufSigner {
   try {
     return keySigner(privateKey);
   } catch (error) {
-    throw new RegistryError("TUF_KEY_INVALID", `${source}: ${(error as Error).message}`, { details: { source } });
+    throw new RegistryError("TUF_KEY_INVALID", `${source}: ${(error as Error).message}`, {
+      details: { source },
+    });
   }
 }
 
 /** A new ed25519 key pair: its signer and its private key as PEM (for the keys folder). */
 export function generateTufKey(): { signer: TufSigner; pem: string } {
   const { privateKey } = generateKeyPairSync("ed25519");
-  return { signer: keySigner(privateKey), pem: privateKey.export({ format: "pem", type: "pkcs8" }).toString() };
+  return {
+    signer: keySigner(privateKey),
+    pem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+  };
 }

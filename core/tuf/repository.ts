@@ -6,20 +6,13 @@
  * list. A role whose content is unchanged and whose signature is not near expiry keeps its version
  * and bytes (a rebuild writes nothing new); anything else gets a new version signed now.
  */
+
+import { createHash } from "node:crypto";
 import { canonicalize } from "@tufjs/canonical-json";
-import {
-  MetaFile,
-  Metadata,
-  type Root,
-  Snapshot,
-  TargetFile,
-  Targets,
-  Timestamp,
-} from "@tufjs/models";
+import { Metadata, MetaFile, type Root, Snapshot, TargetFile, Targets, Timestamp } from "@tufjs/models";
 // Not re-exported by the package index; the package has no export map, so its modules are public.
 import { Delegations } from "@tufjs/models/dist/delegations.js";
 import { SuccinctRoles } from "@tufjs/models/dist/role.js";
-import { createHash } from "node:crypto";
 import type { TufSigner } from "./keys.ts";
 import { roleKeys, signRole } from "./root.ts";
 import { BIN_PREFIX, binBits, expiresAt, needsRefresh, nextVersion, TUF_SPEC_VERSION } from "./tuf-layout.ts";
@@ -60,7 +53,10 @@ function sha256(text: string): string {
 }
 
 /** Signs the targets, bins, snapshot and timestamp over `input.targets` (see the module comment). */
-export function signRepository(input: SignRepositoryInput): { files: MetadataFiles; versions: Record<string, number> } {
+export function signRepository(input: SignRepositoryInput): {
+  files: MetadataFiles;
+  versions: Record<string, number>;
+} {
   const { root, now, previous } = input;
   const targetsAuthority = roleKeys(root.signed, "targets");
   const files: MetadataFiles = new Map();
@@ -83,7 +79,11 @@ export function signRepository(input: SignRepositoryInput): { files: MetadataFil
   ): Metadata<T> => {
     if (prev) {
       const same = make(prev.signed.version, prev.signed.expires);
-      if (canonicalize(prev.signed.toJSON()) === canonicalize(same.toJSON()) && !needsRefresh(prev.signed.expires, now, lifetime)) return prev;
+      if (
+        canonicalize(prev.signed.toJSON()) === canonicalize(same.toJSON()) &&
+        !needsRefresh(prev.signed.expires, now, lifetime)
+      )
+        return prev;
     }
     const metadata = new Metadata(make(nextVersion(prev?.signed.version, now), expiresAt(now, lifetime)));
     signRole(metadata, name, authority, input.signers);
@@ -94,7 +94,12 @@ export function signRepository(input: SignRepositoryInput): { files: MetadataFil
   for (const name of succinct.getRoles()) byBin.set(name, {});
   for (const entry of input.targets) {
     const bin = byBin.get(succinct.getRoleForTarget(entry.path));
-    if (bin) bin[entry.path] = new TargetFile({ path: entry.path, length: entry.length, hashes: { sha256: entry.sha256 } });
+    if (bin)
+      bin[entry.path] = new TargetFile({
+        path: entry.path,
+        length: entry.length,
+        hashes: { sha256: entry.sha256 },
+      });
   }
   const meta: Record<string, MetaFile> = {};
   for (const [name, targets] of byBin) {

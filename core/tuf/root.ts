@@ -3,7 +3,7 @@
  * version higher signed by a threshold of the old root's keys and of its own (`tuf rotate`), so a
  * client holding any earlier root can walk to the newest and a stolen online key is revoked.
  */
-import { type Key, Metadata, Root } from "@tufjs/models";
+import { type Key, Metadata, Root, type Signature } from "@tufjs/models";
 import { Role } from "@tufjs/models/dist/role.js";
 import { RegistryError } from "../errors.ts";
 import type { TufSigner } from "./keys.ts";
@@ -49,18 +49,19 @@ export function makeRoot(roles: Record<TopRole, RoleKeys>, version: number, now:
 /** The keys and threshold of `role` in `root`. */
 export function roleKeys(root: Root, role: TopRole): RoleKeys {
   const spec = root.roles[role];
-  if (!spec) throw new RegistryError("TUF_METADATA_INVALID", `the root names no ${role} role`, { details: { role } });
-  return { keys: spec.keyIDs.flatMap((id) => (root.keys[id] ? [root.keys[id]] : [])), threshold: spec.threshold };
+  if (!spec)
+    throw new RegistryError("TUF_METADATA_INVALID", `the root names no ${role} role`, { details: { role } });
+  return {
+    keys: spec.keyIDs.flatMap((id) => (root.keys[id] ? [root.keys[id]] : [])),
+    threshold: spec.threshold,
+  };
 }
 
 /** The next root: `role` gets `replacement`'s keys and threshold, everything else stays (unsigned). */
-export function rotatedRoot(
-  previous: Root,
-  role: TopRole,
-  replacement: RoleKeys,
-  now: Date,
-): Metadata<Root> {
-  const roles = Object.fromEntries(TOP_ROLES.map((r) => [r, r === role ? replacement : roleKeys(previous, r)]));
+export function rotatedRoot(previous: Root, role: TopRole, replacement: RoleKeys, now: Date): Metadata<Root> {
+  const roles = Object.fromEntries(
+    TOP_ROLES.map((r) => [r, r === role ? replacement : roleKeys(previous, r)]),
+  );
   return makeRoot(roles as Record<TopRole, RoleKeys>, previous.version + 1, now);
 }
 
@@ -69,7 +70,7 @@ export function rotatedRoot(
  * with TUF_KEY_MISSING when fewer than the threshold are at hand: nothing under-signed is written.
  */
 export function signRole(
-  metadata: Metadata<Root> | Metadata<import("@tufjs/models").Targets> | Metadata<import("@tufjs/models").Snapshot> | Metadata<import("@tufjs/models").Timestamp>,
+  metadata: { sign(signer: (data: Buffer) => Signature, append?: boolean): void },
   role: string,
   authority: RoleKeys,
   signers: readonly TufSigner[],

@@ -48,7 +48,9 @@ export function binBits(targetCount: number): number {
 
 /** An expiry `lifetime` after `now`, as TUF writes it (seconds precision, `Z`). */
 export function expiresAt(now: Date, role: TopRole | "bins"): string {
-  return new Date(Math.floor(now.getTime() / 1000) * 1000 + LIFETIME_MS[role]).toISOString().replace(".000Z", "Z");
+  return new Date(Math.floor(now.getTime() / 1000) * 1000 + LIFETIME_MS[role])
+    .toISOString()
+    .replace(".000Z", "Z");
 }
 
 /**

@@ -12,6 +12,7 @@ import { createGitSource } from "../source/git-source.ts";
 import { HttpCache } from "../source/http-cache.ts";
 import { createRegistrySource, registryCredentials } from "../source/registry-source.ts";
 import type { MetadataSource, RegistryTrust } from "../source/source.types.ts";
+import type { TufSettings } from "../source/tuf-session.ts";
 import { createUrlSource } from "../source/url-source.ts";
 import type { DiscoveryConfigFile } from "./discovery-config.types.ts";
 
@@ -77,6 +78,8 @@ export interface SourceDeps {
   clock: Clock;
   cacheDir: string;
   offline: boolean;
+  /** The TUF client's settings for registry sources (see runner/source/tuf-session.ts). */
+  tuf?: TufSettings;
   env: NodeJS.ProcessEnv;
   baseDir: string;
 }
@@ -115,6 +118,9 @@ export function sourcesFromConfig(config: DiscoveryConfigFile, deps: SourceDeps)
             ...(credentials ? { credentials } : {}),
           }),
           ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+          ...(deps.tuf
+            ? { tuf: { settings: deps.tuf, fetcher: deps.fetcher, ...(credentials ? { credentials } : {}) } }
+            : {}),
           ...common,
         });
       }

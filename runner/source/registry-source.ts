@@ -1,16 +1,19 @@
 import { createHash } from "node:crypto";
 import type { DiscoveryDocument, PluginDocument, VersionSummary } from "../../core/api/api.types.ts";
+import { DISCOVERY_PATH } from "../../core/api/paths.ts";
 import { type ApiDocumentKind, type ApiDocuments, readApiDocument } from "../../core/api/read-api.ts";
 import type { Finding, Result } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
-import type { Credentials } from "../../core/net/fetcher.types.ts";
+import type { Credentials, Fetcher } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import { decideTuf, targetPath } from "../../core/tuf/client-policy.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { HttpCache } from "./http-cache.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
+import { isPinned, openTufSession, type TufSession, type TufSettings } from "./tuf-session.ts";
 
 export interface RegistrySourceOptions {
   /** The registry's root, where /.well-known/finfocus-registry.json is. */
@@ -22,6 +25,8 @@ export interface RegistrySourceOptions {
   policy?: SecurityPolicy;
   /** Plain http to loopback hosts in manifests is acceptable (the user's `--allow-loopback-http`). */
   allowLoopbackHttp?: boolean;
+  /** The TUF client's settings and the fetcher it uses; without them, TUF metadata is not read. */
+  tuf?: { settings: TufSettings; fetcher: Fetcher; credentials?: Credentials };
 }
 
 /**
@@ -49,33 +54,128 @@ export function registryCredentials(
 export function createRegistrySource(options: RegistrySourceOptions): MetadataSource {
   const root = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const ttl = options.ttlSeconds ?? 300;
-  let discovery: Promise<{ doc: DiscoveryDocument; apiRoot: string }> | undefined;
+  let discovery: Promise<{ doc: DiscoveryDocument; apiRoot: string; tuf?: TufSession }> | undefined;
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
 
-  /** An API document, schema-checked; absent (404) is undefined. */
+  /** A document's bytes as the signed index vouches for them (see `signedBytes`), or plain. */
+  const read = async (url: string, seconds: number): Promise<Uint8Array | undefined> => {
+    const { tuf } = await api();
+    return tuf ? signedBytes(tuf, url) : options.cache.get(url, seconds);
+  };
+  /**
+   * Through TUF: the document must be a target of the signed index (absent from it: no such
+   * document), and its bytes must have the target's length and hash. Cached bytes that match are
+   * used without a request; otherwise it is fetched again, capped at the signed length.
+   */
+  const signedBytes = async (tuf: TufSession, url: string): Promise<Uint8Array | undefined> => {
+    const path = targetPath(url, root);
+    if (path === undefined) {
+      throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is outside the registry's signed index`, {
+        url,
+        reason: "outside-index",
+      });
+    }
+    const target = await tuf.target(path);
+    if (!target) return undefined;
+    const get = async (age: number) => {
+      try {
+        return await options.cache.get(url, age, target.length);
+      } catch (error) {
+        if (error instanceof RunnerError && error.details.reason === "too large") {
+          throw new RunnerError(
+            "TUF_VERIFICATION_FAILED",
+            `${url} is longer than its signed length (${target.length} bytes)`,
+            {
+              url,
+              reason: "endless-data",
+            },
+          );
+        }
+        throw error;
+      }
+    };
+    const cached = await get(Number.POSITIVE_INFINITY);
+    if (cached) {
+      try {
+        await tuf.verify(target, cached, url);
+        return cached;
+      } catch {}
+    }
+    const fresh = await get(0);
+    if (!fresh) {
+      throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is in the signed index but not served`, {
+        url,
+        reason: "missing-target",
+      });
+    }
+    await tuf.verify(target, fresh, url);
+    return fresh;
+  };
+  /** An API document, schema-checked; absent (404, or not in the signed index) is undefined. */
   const getDoc = async <K extends ApiDocumentKind>(
     kind: K,
     url: string,
     seconds: number,
+    tuf?: TufSession,
   ): Promise<ApiDocuments[K] | undefined> => {
-    const bytes = await options.cache.get(url, seconds);
+    const bytes = tuf ? await signedBytes(tuf, url) : await read(url, seconds);
     if (bytes === undefined) return undefined;
-    const read = readApiDocument(kind, bytes, url);
-    if (!read.value) throw documentError(url, read.findings);
-    return read.value;
+    const checked = readApiDocument(kind, bytes, url);
+    if (!checked.value) throw documentError(url, checked.findings);
+    return checked.value;
   };
   const api = () => {
     discovery ??= (async () => {
-      const url = new URL(".well-known/finfocus-registry.json", root).href;
-      const doc = await getDoc("discovery", url, ttl);
-      if (!doc) {
-        throw new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
+      const url = new URL(DISCOVERY_PATH, root).href;
+      const unreachable = () =>
+        new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
           source: "registry",
           location: options.url,
         });
+      // The first read is unverified: it only says where TUF metadata is. With TUF, the discovery
+      // document is then read again as a target of the signed index, and only that copy is used.
+      const bytes = await options.cache.get(url, ttl);
+      if (!bytes) throw unreachable();
+      const first = readApiDocument("discovery", bytes, url);
+      if (!first.value) throw documentError(url, first.findings);
+      let doc = first.value;
+      let tuf: TufSession | undefined;
+      if (options.tuf) {
+        const { settings } = options.tuf;
+        const decision = decideTuf({
+          ...(doc.tuf ? { metadata: doc.tuf.metadata } : {}),
+          pinned: isPinned(settings, root),
+          configuredRoot: settings.root !== undefined,
+          required: settings.required === true,
+        });
+        if (decision.use === "refuse") {
+          throw new RunnerError("TUF_REQUIRED", `${options.url}: ${decision.reason}`, {
+            location: options.url,
+          });
+        }
+        if (decision.use === "tuf") {
+          tuf = await openTufSession({
+            registryRoot: root,
+            metadataUrl: new URL(
+              decision.metadata.endsWith("/") ? decision.metadata : `${decision.metadata}/`,
+              root,
+            ).href,
+            settings,
+            fetcher: options.tuf.fetcher,
+            ...(options.tuf.credentials ? { credentials: options.tuf.credentials } : {}),
+          });
+          const signed = await getDoc("discovery", url, ttl, tuf);
+          if (!signed) {
+            throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is not in the registry's signed index`, {
+              url,
+              reason: "unsigned-discovery",
+            });
+          }
+          doc = signed;
+        }
       }
       const resolved = new URL(doc.api_root, root).href;
-      return { doc, apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/` };
+      return { doc, apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/`, ...(tuf ? { tuf } : {}) };
     })();
     return discovery;
   };
@@ -121,7 +221,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       };
     }
     const url = new URL(row.manifest_url, root).href;
-    const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
+    const bytes = await read(url, Number.POSITIVE_INFINITY);
     if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
     // The bytes must be the manifest the version list names (T4, mix-and-match).
     if (createHash("sha256").update(bytes).digest("hex") !== row.manifest_sha256) {
@@ -185,7 +285,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       const row = await summary(name, version);
       if (!row.bundle_url) return undefined;
       const url = new URL(row.bundle_url, root).href;
-      const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
+      const bytes = await read(url, Number.POSITIVE_INFINITY);
       return bytes === undefined ? undefined : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
     },
     async trust() {
@@ -196,7 +296,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (doc.trusted_cas) out.trustedCas = doc.trusted_cas;
       if (doc.sigstore_trusted_root !== undefined) {
         const url = new URL(doc.sigstore_trusted_root, root).href;
-        const bytes = await options.cache.get(url, ttl);
+        const bytes = await read(url, ttl);
         if (bytes !== undefined) out.trustedRoot = parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
       }
       return out;

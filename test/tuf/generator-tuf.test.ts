@@ -65,7 +65,13 @@ test("a rebuild of unchanged input keeps every metadata file byte-identical", as
     initTufKeys(keysDir);
     const out = join(dir, "out");
     const now = () => new Date("2026-03-01T00:00:00Z");
-    const opts = { registryDir: registry, outDir: out, env: { SOURCE_DATE_EPOCH: EPOCH }, now, tuf: readTufKeys(keysDir) };
+    const opts = {
+      registryDir: registry,
+      outDir: out,
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+      now,
+      tuf: readTufKeys(keysDir),
+    };
     const first = await buildRegistry(opts);
     assert.ok(first.tuf!.written.length > 3);
     const second = await buildRegistry({ ...opts, now: () => new Date("2026-03-01T01:00:00Z") });
