@@ -79,9 +79,13 @@ export function signRepository(input: SignRepositoryInput): {
   ): Metadata<T> => {
     if (prev) {
       const same = make(prev.signed.version, prev.signed.expires);
+      // Kept only when signed by keys the current root still names (a rotation re-signs).
+      const ids = new Set(authority.keys.map((k) => k.keyID));
+      const signedBy = Object.keys(prev.signatures).filter((id) => ids.has(id)).length;
       if (
         canonicalize(prev.signed.toJSON()) === canonicalize(same.toJSON()) &&
-        !needsRefresh(prev.signed.expires, now, lifetime)
+        !needsRefresh(prev.signed.expires, now, lifetime) &&
+        signedBy >= authority.threshold
       )
         return prev;
     }
