@@ -7,6 +7,7 @@ import { listCommand } from "./commands/list.ts";
 import { removeCommand } from "./commands/remove.ts";
 import { infoCommand, searchCommand } from "./commands/search.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { tufCommand } from "./commands/tuf.ts";
 import { updateCommand } from "./commands/update.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { verifyCommand } from "./commands/verify.ts";
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   verifyCommand,
   buildCommand,
   serveCommand,
+  tufCommand,
   searchCommand,
   infoCommand,
   installCommand,

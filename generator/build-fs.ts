@@ -18,7 +18,7 @@ import { readGitDates } from "./published-git.ts";
 import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
-import type { TufKeys } from "./tuf-keys-fs.ts";
+import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
 import { type WriteReport, writeTree } from "./write-fs.ts";
 
 /**
@@ -65,6 +65,7 @@ export interface BuildResult {
 
 /** Builds the static API of the registry at `registryDir` into `outDir` (see the module comment). */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
+  if (options.tuf) checkOnlineKeys(options.tuf);
   const timings = { load: 0, model: 0, write: 0, site: 0, tuf: 0 };
   let t = performance.now();
   const source = fsSource(options.registryDir, options.displayRoot ?? options.registryDir);

@@ -14,6 +14,7 @@ import { Metadata, MetadataKind, type Root } from "@tufjs/models";
 import { RegistryError } from "../core/errors.ts";
 import { pemSigner, type TufSigner } from "../core/tuf/keys.ts";
 import { metadataBytes } from "../core/tuf/repository.ts";
+import { roleKeys, roleSigners } from "../core/tuf/root.ts";
 import { ONLINE_ROLES } from "../core/tuf/tuf-layout.ts";
 
 /** The environment variable that may hold an online role's private key. */
@@ -94,6 +95,14 @@ export function readTufKeys(dir: string, env: Readonly<Record<string, string | u
     if (pem) signers.push(pemSigner(pem, keyEnvName(role)));
   }
   return { roots, root, signers };
+}
+
+/**
+ * Fails with TUF_KEY_MISSING unless every online role (targets, snapshot, timestamp) has its
+ * threshold of keys at hand: a build checks this before it writes anything.
+ */
+export function checkOnlineKeys(keys: TufKeys): void {
+  for (const role of ONLINE_ROLES) roleSigners(role, roleKeys(keys.root.signed, role), keys.signers);
 }
 
 /** Writes a private key (mode 0600) and returns its file. */

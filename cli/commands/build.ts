@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { buildRegistry, type SiteBuilder } from "../../generator/build-fs.ts";
+import { readTufKeys } from "../../generator/tuf-keys-fs.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
@@ -23,7 +24,8 @@ export const buildCommand = defineCommand({
   description: `Validates the registry and, when it has no errors, writes the static API, the FinFocus CLI's
 registry.json and the Atom feeds under --out, then the site when site/ is present. Only files
 whose bytes change are written; files of removed plugins or versions are deleted.
-SOURCE_DATE_EPOCH fixes the generation time. --format json prints
+SOURCE_DATE_EPOCH fixes the generation time. --tuf-keys DIR signs every written file with TUF
+metadata in <out>/tuf/ (docs/tuf.md). --format json prints
 {published, findings, stats, omitted}.`,
   options: {
     registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
@@ -34,6 +36,11 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
       type: "boolean",
       help: "compare every file on disk instead of trusting <out>/.finfocus-build-state.json",
     },
+    "tuf-keys": {
+      type: "string",
+      value: "DIR",
+      help: "sign the API with TUF: the keys folder of `tuf init` (online keys may come from FINFOCUS_TUF_<ROLE>_KEY)",
+    },
   },
   exit: "0 built, 1 the registry has errors (nothing written), 2 usage or I/O error",
   async run({ values, format, io }) {
@@ -43,6 +50,10 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
     if (!(await stat(registryDir).catch(() => undefined))?.isDirectory()) {
       throw new UsageError(`no registry folder at ${display(registryDir)}: pass --registry DIR`);
     }
+    // Keys are read before anything is written: bad keys fail the build with nothing half-signed.
+    const tuf = values["tuf-keys"]
+      ? readTufKeys(path.resolve(io.cwd, values["tuf-keys"]), io.env)
+      : undefined;
     const site = values["no-site"] ? undefined : await loadSiteBuilder();
     const started = performance.now();
     const result = await buildRegistry({
@@ -53,6 +64,7 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
       base: values.base,
       full: values.full === true,
       ...(site ? { site } : {}),
+      ...(tuf ? { tuf } : {}),
     });
     const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
     const counts = countFindings(findings);
@@ -75,6 +87,7 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
       unchanged: report.unchanged,
       deleted: report.deleted.length,
       site: Boolean(site),
+      ...(result.tuf ? { tuf: { targets: result.tuf.targets, written: result.tuf.written.length } } : {}),
       ms: Math.round(performance.now() - started),
       ...counts,
     };
@@ -87,7 +100,7 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
         renderFindings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
-          `${site ? ", site built" : ""} (${stats.ms} ms)\n`,
+          `${site ? ", site built" : ""}${result.tuf ? `, ${result.tuf.targets} targets signed` : ""} (${stats.ms} ms)\n`,
       ].join(""),
     );
     return 0;

@@ -116,7 +116,7 @@ export const ERROR_CODES = {
     section: "runner",
     exit: 1,
     meaning:
-      "the registry's TUF metadata or a document it signs was refused (a rollback, a frozen or expired index, a bad signature, a mix of builds, a wrong length or hash, endless data, an unsigned document): nothing is used or installed; `details.reason` names the check",
+      "the registry's signed index (TUF) or a document it signs was refused (rollback, freeze, bad signature, mixed builds, wrong length or hash, endless data); `details.reason` names the check",
   },
   TUF_REQUIRED: {
     section: "runner",

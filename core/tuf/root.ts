@@ -66,18 +66,12 @@ export function rotatedRoot(previous: Root, role: TopRole, replacement: RoleKeys
 }
 
 /**
- * Signs `metadata` with every signer whose key `role` (as `authority` names it) lists, and fails
- * with TUF_KEY_MISSING when fewer than the threshold are at hand: nothing under-signed is written.
+ * The signers of `role` (as `authority` names its keys) among `signers`, one per key; fails with
+ * TUF_KEY_MISSING when fewer than the threshold are at hand, so nothing under-signed is written.
  */
-export function signRole(
-  metadata: { sign(signer: (data: Buffer) => Signature, append?: boolean): void },
-  role: string,
-  authority: RoleKeys,
-  signers: readonly TufSigner[],
-): void {
+export function roleSigners(role: string, authority: RoleKeys, signers: readonly TufSigner[]): TufSigner[] {
   const ids = new Set(authority.keys.map((k) => k.keyID));
-  const usable = signers.filter((s) => ids.has(s.key.keyID));
-  const distinct = new Map(usable.map((s) => [s.key.keyID, s]));
+  const distinct = new Map(signers.filter((s) => ids.has(s.key.keyID)).map((s) => [s.key.keyID, s]));
   if (distinct.size < authority.threshold) {
     throw new RegistryError(
       "TUF_KEY_MISSING",
@@ -85,5 +79,16 @@ export function signRole(
       { details: { role, threshold: authority.threshold, found: distinct.size, key_ids: [...ids] } },
     );
   }
-  for (const signer of distinct.values()) metadata.sign((data) => signer.sign(data), true);
+  return [...distinct.values()];
+}
+
+/** Signs `metadata` with every signer of `role` at hand (see `roleSigners`). */
+export function signRole(
+  metadata: { sign(signer: (data: Buffer) => Signature, append?: boolean): void },
+  role: string,
+  authority: RoleKeys,
+  signers: readonly TufSigner[],
+): void {
+  for (const signer of roleSigners(role, authority, signers))
+    metadata.sign((data) => signer.sign(data), true);
 }
