@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { Updater } from "tuf-js";
+import type { TargetEntry } from "../../core/tuf/repository.ts";
 import { initTufKeys } from "../../generator/tuf-admin-fs.ts";
 import { targetEntries, writeTufMetadata } from "../../generator/tuf-fs.ts";
 import { readTufKeys } from "../../generator/tuf-keys-fs.ts";
@@ -43,9 +44,16 @@ export function tufClient(
  * Signs what `server` serves as the generator signs a build: the served files (all but `/tuf/`
  * and `/artifacts/`) are written to `site`, the discovery document names the metadata, the
  * generator's TUF writer signs them with the keys in `keysDir` at `now`, and the metadata is served.
- * `site` keeps the previously published metadata, as a build folder does.
+ * `site` keeps the previously published metadata, as a build folder does. `extra` targets are
+ * signed too without being served (a benchmark's stand-ins for thousands of other plugins).
  */
-export function signServed(server: StaticServer, site: string, keysDir: string, now = new Date()): void {
+export function signServed(
+  server: StaticServer,
+  site: string,
+  keysDir: string,
+  now = new Date(),
+  extra: readonly TargetEntry[] = [],
+): void {
   const discoveryPath = "/.well-known/finfocus-registry.json";
   const discovery = JSON.parse(Buffer.from(server.files.get(discoveryPath)!).toString("utf8"));
   if (!discovery.tuf) {
@@ -60,7 +68,7 @@ export function signServed(server: StaticServer, site: string, keysDir: string, 
     writeFileSync(join(site, rel), bytes);
     files.set(rel, createHash("sha256").update(bytes).digest("hex"));
   }
-  writeTufMetadata(site, targetEntries(site, files), readTufKeys(keysDir), now);
+  writeTufMetadata(site, [...targetEntries(site, files), ...extra], readTufKeys(keysDir), now);
   for (const name of readdirSync(join(site, "tuf"))) {
     server.files.set(`/tuf/${name}`, readFileSync(join(site, "tuf", name)));
   }
