@@ -47,7 +47,8 @@ export function isPinned(settings: TufSettings, registryRoot: string): boolean {
 
 /** A refusal of the TUF client as the runner's error. */
 export function tufError(error: unknown, details: Record<string, unknown>): RunnerError {
-  if (error instanceof RunnerError && error.code === "TUF_VERIFICATION_FAILED") return error;
+  // Our own errors (offline cache misses, the URL policy, a failed transfer) keep their codes.
+  if (error instanceof RunnerError) return error;
   const reason = refusalReason(error);
   const message = error instanceof Error ? error.message : String(error);
   return new RunnerError(
@@ -65,11 +66,18 @@ export function tufError(error: unknown, details: Record<string, unknown>): Runn
 class PortFetcher {
   readonly #fetcher: Fetcher;
   readonly #credentials: Credentials | undefined;
-  constructor(fetcher: Fetcher, credentials: Credentials | undefined) {
+  readonly #offline: boolean;
+  constructor(fetcher: Fetcher, credentials: Credentials | undefined, offline: boolean) {
     this.#fetcher = fetcher;
     this.#credentials = credentials;
+    this.#offline = offline;
   }
   async downloadBytes(url: string, maxLength: number): Promise<Buffer> {
+    if (this.#offline) {
+      throw new RunnerError("OFFLINE_CACHE_MISS", `--offline: ${url} is not in this machine's TUF metadata`, {
+        url,
+      });
+    }
     try {
       const response = await this.#fetcher.get({
         url,
@@ -117,7 +125,7 @@ export async function openTufSession(options: {
 }): Promise<TufSession> {
   const dir = trustFolder(options.settings, options.registryRoot);
   const details = { registry: options.registryRoot, metadata: options.metadataUrl };
-  const port = new PortFetcher(options.fetcher, options.credentials);
+  const port = new PortFetcher(options.fetcher, options.credentials, options.settings.offline === true);
   let updater: Updater;
   try {
     if (!existsSync(join(dir, "root.json"))) {

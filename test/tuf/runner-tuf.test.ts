@@ -75,3 +75,29 @@ test("registries without TUF keep working; --require-tuf refuses them with TUF_R
     await rm(strict.tmp, { recursive: true, force: true });
   }
 });
+
+test("--offline reads through the TUF metadata already on this machine, never the network", async () => {
+  const s = await startServer();
+  const k = newKeys();
+  publish(s, [
+    { name: "alpha", versions: [{ version: "1.0.0" }] },
+    { name: "beta", versions: [{ version: "1.0.0" }] },
+  ]);
+  signServed(s, k.site, k.keysDir);
+  const c = await testContext(s.url);
+  try {
+    await c.sources[0]!.versions("alpha");
+    const shared = { cacheDir: join(c.tmp, "cache"), tuf: { dir: join(c.tmp, "tuf") }, offline: true };
+    const offline = await testContext(s.url, shared);
+    const hits = s.total("/");
+    assert.equal((await offline.sources[0]!.versions("alpha"))?.name, "alpha");
+    assert.equal(s.total("/"), hits, "offline: no request");
+    await assert.rejects(offline.sources[0]!.versions("beta"), (e) => isRunnerError(e, "OFFLINE_CACHE_MISS"));
+    assert.equal(s.total("/"), hits, "offline: no request");
+    await rm(offline.tmp, { recursive: true, force: true });
+  } finally {
+    await s.close();
+    await rm(c.tmp, { recursive: true, force: true });
+    await rm(k.tmp, { recursive: true, force: true });
+  }
+});
