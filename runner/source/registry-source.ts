@@ -5,15 +5,14 @@ import { type ApiDocumentKind, type ApiDocuments, readApiDocument } from "../../
 import type { Finding, Result } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
-import type { Credentials, Fetcher } from "../../core/net/fetcher.types.ts";
+import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
-import { decideTuf, targetPath } from "../../core/tuf/client-policy.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { HttpCache } from "./http-cache.ts";
+import { openSignedReader, type SignedReader, type TufAccess } from "./signed-reader.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
-import { isPinned, openTufSession, type TufSession, type TufSettings } from "./tuf-session.ts";
 
 export interface RegistrySourceOptions {
   /** The registry's root, where /.well-known/finfocus-registry.json is. */
@@ -26,7 +25,7 @@ export interface RegistrySourceOptions {
   /** Plain http to loopback hosts in manifests is acceptable (the user's `--allow-loopback-http`). */
   allowLoopbackHttp?: boolean;
   /** The TUF client's settings and the fetcher it uses; without them, TUF metadata is not read. */
-  tuf?: { settings: TufSettings; fetcher: Fetcher; credentials?: Credentials };
+  tuf?: TufAccess;
 }
 
 /**
@@ -54,71 +53,22 @@ export function registryCredentials(
 export function createRegistrySource(options: RegistrySourceOptions): MetadataSource {
   const root = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const ttl = options.ttlSeconds ?? 300;
-  let discovery: Promise<{ doc: DiscoveryDocument; apiRoot: string; tuf?: TufSession }> | undefined;
+  let discovery: Promise<{ doc: DiscoveryDocument; apiRoot: string; signed?: SignedReader }> | undefined;
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
 
-  /** A document's bytes as the signed index vouches for them (see `signedBytes`), or plain. */
+  /** A document's bytes: through the signed index when the registry has one, else plainly. */
   const read = async (url: string, seconds: number): Promise<Uint8Array | undefined> => {
-    const { tuf } = await api();
-    return tuf ? signedBytes(tuf, url) : options.cache.get(url, seconds);
-  };
-  /**
-   * Through TUF: the document must be a target of the signed index (absent from it: no such
-   * document), and its bytes must have the target's length and hash. Cached bytes that match are
-   * used without a request; otherwise it is fetched again, capped at the signed length.
-   */
-  const signedBytes = async (tuf: TufSession, url: string): Promise<Uint8Array | undefined> => {
-    const path = targetPath(url, root);
-    if (path === undefined) {
-      throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is outside the registry's signed index`, {
-        url,
-        reason: "outside-index",
-      });
-    }
-    const target = await tuf.target(path);
-    if (!target) return undefined;
-    const get = async (age: number) => {
-      try {
-        return await options.cache.get(url, age, target.length);
-      } catch (error) {
-        if (error instanceof RunnerError && error.details.reason === "too large") {
-          throw new RunnerError(
-            "TUF_VERIFICATION_FAILED",
-            `${url} is longer than its signed length (${target.length} bytes)`,
-            {
-              url,
-              reason: "endless-data",
-            },
-          );
-        }
-        throw error;
-      }
-    };
-    const cached = await get(Number.POSITIVE_INFINITY);
-    if (cached) {
-      try {
-        await tuf.verify(target, cached, url);
-        return cached;
-      } catch {}
-    }
-    const fresh = await get(0);
-    if (!fresh) {
-      throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is in the signed index but not served`, {
-        url,
-        reason: "missing-target",
-      });
-    }
-    await tuf.verify(target, fresh, url);
-    return fresh;
+    const { signed } = await api();
+    return signed ? signed.bytes(url) : options.cache.get(url, seconds);
   };
   /** An API document, schema-checked; absent (404, or not in the signed index) is undefined. */
   const getDoc = async <K extends ApiDocumentKind>(
     kind: K,
     url: string,
     seconds: number,
-    tuf?: TufSession,
+    signed?: SignedReader,
   ): Promise<ApiDocuments[K] | undefined> => {
-    const bytes = tuf ? await signedBytes(tuf, url) : await read(url, seconds);
+    const bytes = signed ? await signed.bytes(url) : await read(url, seconds);
     if (bytes === undefined) return undefined;
     const checked = readApiDocument(kind, bytes, url);
     if (!checked.value) throw documentError(url, checked.findings);
@@ -127,55 +77,41 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   const api = () => {
     discovery ??= (async () => {
       const url = new URL(DISCOVERY_PATH, root).href;
-      const unreachable = () =>
-        new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
-          source: "registry",
-          location: options.url,
-        });
       // The first read is unverified: it only says where TUF metadata is. With TUF, the discovery
       // document is then read again as a target of the signed index, and only that copy is used.
       const bytes = await options.cache.get(url, ttl);
-      if (!bytes) throw unreachable();
+      if (!bytes) {
+        throw new RunnerError("DISCOVERY_SOURCE_UNREACHABLE", `${url} is not a FinFocus registry`, {
+          source: "registry",
+          location: options.url,
+        });
+      }
       const first = readApiDocument("discovery", bytes, url);
       if (!first.value) throw documentError(url, first.findings);
       let doc = first.value;
-      let tuf: TufSession | undefined;
-      if (options.tuf) {
-        const { settings } = options.tuf;
-        const decision = decideTuf({
-          ...(doc.tuf ? { metadata: doc.tuf.metadata } : {}),
-          pinned: isPinned(settings, root),
-          configuredRoot: settings.root !== undefined,
-          required: settings.required === true,
-        });
-        if (decision.use === "refuse") {
-          throw new RunnerError("TUF_REQUIRED", `${options.url}: ${decision.reason}`, {
-            location: options.url,
+      const signed = await openSignedReader({
+        root,
+        location: options.url,
+        discovery: doc,
+        cache: options.cache,
+        tuf: options.tuf,
+      });
+      if (signed) {
+        const verified = await getDoc("discovery", url, ttl, signed);
+        if (!verified) {
+          throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is not in the registry's signed index`, {
+            url,
+            reason: "unsigned-discovery",
           });
         }
-        if (decision.use === "tuf") {
-          tuf = await openTufSession({
-            registryRoot: root,
-            metadataUrl: new URL(
-              decision.metadata.endsWith("/") ? decision.metadata : `${decision.metadata}/`,
-              root,
-            ).href,
-            settings,
-            fetcher: options.tuf.fetcher,
-            ...(options.tuf.credentials ? { credentials: options.tuf.credentials } : {}),
-          });
-          const signed = await getDoc("discovery", url, ttl, tuf);
-          if (!signed) {
-            throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is not in the registry's signed index`, {
-              url,
-              reason: "unsigned-discovery",
-            });
-          }
-          doc = signed;
-        }
+        doc = verified;
       }
       const resolved = new URL(doc.api_root, root).href;
-      return { doc, apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/`, ...(tuf ? { tuf } : {}) };
+      return {
+        doc,
+        apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/`,
+        ...(signed ? { signed } : {}),
+      };
     })();
     return discovery;
   };

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type TargetFile, Updater } from "tuf-js";
@@ -99,7 +100,7 @@ class PortFetcher {
   }
   async downloadFile<T>(url: string, maxLength: number, handler: (file: string) => Promise<T>): Promise<T> {
     const bytes = await this.downloadBytes(url, maxLength);
-    const dir = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "ffr-tuf-"));
+    const dir = mkdtempSync(join(tmpdir(), "ffr-tuf-"));
     try {
       const file = join(dir, "download");
       writeFileSync(file, bytes);
