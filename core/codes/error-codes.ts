@@ -128,7 +128,8 @@ export const ERROR_CODES = {
   TUF_KEY_INVALID: {
     section: "build",
     exit: 2,
-    meaning: "a TUF key file or variable is not an ed25519 private key (PEM), or a role's threshold is impossible",
+    meaning:
+      "a TUF key file or variable is not an ed25519 private key (PEM), or a role's threshold is impossible",
   },
   TUF_KEY_MISSING: {
     section: "build",
