@@ -22,15 +22,13 @@ export interface InitOptions {
   now?: Date;
 }
 
-function newKeys(dir: string, count: number): { spec: TufSigner[]; files: string[] } {
-  const signers: TufSigner[] = [];
-  const files: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { signer, pem } = generateTufKey();
-    files.push(writePrivateKey(dir, signer.key.keyID, pem));
-    signers.push(signer);
-  }
-  return { spec: signers, files };
+/** `count` new key pairs, in memory until `save` writes them (after the root that names them is signed). */
+function newKeys(dir: string, count: number): { spec: TufSigner[]; save: () => string[] } {
+  const made = Array.from({ length: count }, () => generateTufKey());
+  return {
+    spec: made.map((m) => m.signer),
+    save: () => made.map((m) => writePrivateKey(dir, m.signer.key.keyID, m.pem)),
+  };
 }
 
 /** Creates `dir` with a key pair per role key and `root/1.root.json` signed by the root keys. */
@@ -46,16 +44,17 @@ export function initTufKeys(dir: string, options: InitOptions = {}): { root: str
   }
   const now = options.now ?? new Date();
   const signers: TufSigner[] = [];
-  const keyFiles: string[] = [];
+  const saves: (() => string[])[] = [];
   const roles = {} as Record<TopRole, RoleKeys>;
   for (const role of TOP_ROLES) {
     const made = newKeys(dir, options.keys?.[role] ?? 1);
     signers.push(...made.spec);
-    keyFiles.push(...made.files);
+    saves.push(made.save);
     roles[role] = { keys: made.spec.map((s) => s.key), threshold: options.thresholds?.[role] ?? 1 };
   }
   const root = makeRoot(roles, 1, now);
   signRole(root, "root", roles.root, signers);
+  const keyFiles = saves.flatMap((save) => save());
   return { root: writeRoot(dir, root), keyFiles };
 }
 
@@ -79,7 +78,8 @@ export function rotateTufKeys(
   const signers = [...current.signers, ...made.spec];
   signRole(next, "root (previous keys)", roleKeys(current.root.signed, "root"), signers);
   signRole(next, "root", roleKeys(next.signed, "root"), signers);
-  return { root: writeRoot(dir, next), keyFiles: made.files, version: next.signed.version };
+  const keyFiles = made.save();
+  return { root: writeRoot(dir, next), keyFiles, version: next.signed.version };
 }
 
 /**

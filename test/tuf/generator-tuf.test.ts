@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { buildRegistry } from "../../generator/build-fs.ts";
-import { initTufKeys } from "../../generator/tuf-admin-fs.ts";
+import { initTufKeys, rotateTufKeys } from "../../generator/tuf-admin-fs.ts";
 import { readTufKeys } from "../../generator/tuf-keys-fs.ts";
 import { copyFixture, EPOCH, tempDir } from "../generator/helpers.ts";
 import { startServer } from "../runner/helpers/server.ts";
@@ -78,6 +78,51 @@ test("a rebuild of unchanged input keeps every metadata file byte-identical", as
     assert.deepEqual(second.tuf!.written, []);
     assert.deepEqual(second.tuf!.versions, first.tuf!.versions);
   } finally {
+    cleanup();
+  }
+});
+
+test("root rotation with a 2-of-3 root: signed by the old and the new root keys; fewer keys than the threshold sign nothing", async () => {
+  const { dir, cleanup } = tempDir();
+  const server = await startServer();
+  try {
+    const registry = copyFixture(dir);
+    const keysDir = join(dir, "keys");
+    initTufKeys(keysDir, { keys: { root: 3 }, thresholds: { root: 2 } });
+    const root1 = readFileSync(join(keysDir, "root/1.root.json"));
+    assert.equal(JSON.parse(root1.toString()).signatures.length, 3);
+    rotateTufKeys(keysDir, "root", { count: 1, threshold: 1 });
+    const root2 = JSON.parse(readFileSync(join(keysDir, "root/2.root.json"), "utf8"));
+    assert.equal(root2.signed.roles.root.keyids.length, 1);
+    assert.equal(root2.signatures.length, 4, "three old root keys and the new one");
+
+    const out = join(dir, "out");
+    await buildRegistry({
+      registryDir: registry,
+      outDir: out,
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+      tuf: readTufKeys(keysDir),
+    });
+    serveFolder(server, out);
+    const client = tufClient(server.url, root1);
+    try {
+      await client.updater.refresh();
+      assert.equal(JSON.parse(readFileSync(join(client.dir, "root.json"), "utf8")).signed.version, 2);
+    } finally {
+      rmSync(client.dir, { recursive: true, force: true });
+    }
+
+    // The new root key is the only one now; without it a rotation signs nothing.
+    const newRootId = root2.signed.roles.root.keyids[0];
+    rmSync(join(keysDir, "keys", `${newRootId}.pem`));
+    assert.throws(
+      () => rotateTufKeys(keysDir, "targets"),
+      (e: unknown) => (e as { code?: string }).code === "TUF_KEY_MISSING",
+    );
+    assert.ok(!existsSync(join(keysDir, "root/3.root.json")));
+    assert.equal(readdirSync(join(keysDir, "keys")).length, 6, "no key file is left behind");
+  } finally {
+    await server.close();
     cleanup();
   }
 });
