@@ -10,6 +10,7 @@ import { removeCommand } from "./commands/remove.ts";
 import { runCommand } from "./commands/run.ts";
 import { infoCommand, searchCommand } from "./commands/search.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { tufCommand } from "./commands/tuf.ts";
 import { updateCommand } from "./commands/update.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { verifyCommand } from "./commands/verify.ts";
@@ -20,6 +21,7 @@ export const commands: Command[] = [
   verifyCommand,
   buildCommand,
   serveCommand,
+  tufCommand,
   searchCommand,
   infoCommand,
   installCommand,

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
@@ -10,7 +11,7 @@ import {
   trustFromRegistryConfig,
 } from "../runner/config/load-config.ts";
 import type { Approval, RunnerContext, RunnerEvent } from "../runner/context.ts";
-import { createContext, DEFAULT_REGISTRY_URL } from "../runner/create-context.ts";
+import { createContext, DEFAULT_REGISTRY_URL, tufSettings } from "../runner/create-context.ts";
 import type { CliIO, OptionsSpec, Values } from "./command.types.ts";
 import { colour, printable } from "./output.ts";
 import { renderFindings } from "./render-findings.ts";
@@ -71,6 +72,17 @@ export const RUNNER_OPTIONS = {
     help: "the FinFocus CLI's config.yaml that installs keep in step ('none': leave it alone; default <plugin-dir>/../config.yaml)",
     group: GROUP,
   },
+  "require-tuf": {
+    type: "boolean",
+    help: "refuse a registry that publishes no TUF metadata (signed index)",
+    group: GROUP,
+  },
+  "tuf-root": {
+    type: "string",
+    value: "FILE",
+    help: "trust this TUF root (a <N>.root.json) instead of the registry's first one",
+    group: GROUP,
+  },
 } as const satisfies OptionsSpec;
 
 /** A repeatable or comma-separated list option's items. */
@@ -105,6 +117,15 @@ export async function contextFromArgs(
   );
   const offline = values.offline === true;
   const registryUrl = str("registry-url");
+  const tufRoot = str("tuf-root");
+  const tuf = tufSettings({
+    tuf: {
+      dir: join(home, ".finfocus", "tuf"),
+      ...(tufRoot ? { root: await readFile(resolve(io.cwd, tufRoot)) } : {}),
+      ...(values["require-tuf"] === true ? { required: true } : {}),
+    },
+    offline,
+  });
   const sources =
     settings && !registryUrl
       ? sourcesFromConfig(settings, {
@@ -113,6 +134,7 @@ export async function contextFromArgs(
           clock: systemClock,
           cacheDir,
           offline,
+          tuf,
           baseDir: dirname(resolve(io.cwd, configFile ?? ".")),
         })
       : undefined;
@@ -150,6 +172,7 @@ export async function contextFromArgs(
     ...(isTTY ? { approve: (a: Approval) => prompt(a, io) } : {}),
     onEvent: (event) => renderEvent(event, io),
     ...(trust ? { trust } : {}),
+    tuf,
   });
 }
 

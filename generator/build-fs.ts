@@ -13,11 +13,14 @@ import type { Finding } from "../core/findings.types.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
 import { type OpenedRegistry, openRegistry } from "../core/registry/open-registry.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
+import { TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
 import { buildModel } from "./model.ts";
 import type { ApiModel } from "./model.types.ts";
 import { readGitDates } from "./published-git.ts";
 import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
+import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
+import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
 import { type WriteReport, writeTree } from "./write-fs.ts";
 
 /**
@@ -48,6 +51,11 @@ export interface BuildOptions {
   rev?: string;
   /** Publish the files on disk instead of a commit (local previews of uncommitted edits). */
   worktree?: boolean;
+  /**
+   * Sign the API with TUF (read with `readTufKeys` first, so bad keys fail before anything is
+   * written): the discovery document names the metadata and `<out>/tuf/` holds it.
+   */
+  tuf?: TufKeys;
 }
 
 export interface BuildResult {
@@ -56,8 +64,9 @@ export interface BuildResult {
   published: boolean;
   model?: ApiModel;
   report?: WriteReport;
+  tuf?: TufWriteReport;
   /** Milliseconds per phase, for the CLI's summary and the benchmark. */
-  timings: { load: number; model: number; write: number; site: number };
+  timings: { load: number; model: number; write: number; site: number; tuf: number };
   /** The commit published; absent when the files on disk were. */
   commit?: string;
 }
@@ -67,6 +76,7 @@ export interface BuildResult {
  * Throws OpenRegistryError when the registry cannot be read as asked (see openRegistry).
  */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
+  if (options.tuf) checkOnlineKeys(options.tuf);
   const opened = await openRegistry(options.registryDir, {
     ...(options.rev !== undefined ? { rev: options.rev } : {}),
     ...(options.worktree ? { worktree: true } : {}),
@@ -81,7 +91,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
 }
 
 async function build(options: BuildOptions, opened: OpenedRegistry): Promise<BuildResult> {
-  const timings = { load: 0, model: 0, write: 0, site: 0 };
+  const timings = { load: 0, model: 0, write: 0, site: 0, tuf: 0 };
   let t = performance.now();
   const { source, commit, repository } = opened;
   const [loaded, git] = await Promise.all([
@@ -97,6 +107,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   t = performance.now();
   const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
   const model = buildModel(loaded.snapshot, { publishedAt: git?.published ?? new Map(), generatedAt });
+  if (options.tuf) model.discovery = { ...model.discovery, tuf: { metadata: TUF_METADATA_PATH } };
   timings.model = performance.now() - t;
 
   t = performance.now();
@@ -120,10 +131,22 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   );
   timings.write = performance.now() - t;
 
+  let tuf: TufWriteReport | undefined;
+  if (options.tuf) {
+    t = performance.now();
+    tuf = writeTufMetadata(
+      options.outDir,
+      targetEntries(options.outDir, report.files),
+      options.tuf,
+      options.now?.() ?? new Date(),
+    );
+    timings.tuf = performance.now() - t;
+  }
+
   if (options.site) {
     t = performance.now();
     await options.site({ model, outDir: path.resolve(options.outDir), base: options.base ?? "/" });
     timings.site = performance.now() - t;
   }
-  return { findings: loaded.findings, published: true, model, report, timings };
+  return { findings: loaded.findings, published: true, model, report, ...(tuf ? { tuf } : {}), timings };
 }

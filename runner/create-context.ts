@@ -14,6 +14,7 @@ import { type ArtifactVerifier, createReleaseVerifier } from "./install/verify.t
 import { HttpCache } from "./source/http-cache.ts";
 import { createRegistrySource, registryCredentials } from "./source/registry-source.ts";
 import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
+import type { TufSettings } from "./source/tuf-session.ts";
 
 /** The public registry's root, the default discovery source. */
 export const DEFAULT_REGISTRY_URL = "https://registry.finfocus.dev";
@@ -58,6 +59,12 @@ export interface ClientOptions {
   lockTimeoutMs?: number;
   onEvent?: (event: RunnerEvent) => void;
   trust?: RegistryTrust;
+  /**
+   * The TUF client's settings (docs/tuf.md): where this machine keeps each registry's trust state
+   * (default `~/.finfocus/tuf`), a root given by configuration, and the switch that refuses
+   * registries without TUF. A registry that publishes TUF metadata is always read through it.
+   */
+  tuf?: Partial<TufSettings>;
 }
 
 /** Builds a RunnerContext with the defaults filled in: the one place defaults live. */
@@ -67,6 +74,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
   const fetcher = options.fetcher ?? createHttpFetcher({ ...urlPolicy, clock });
   const registryUrl = options.registryUrl ?? DEFAULT_REGISTRY_URL;
   const credentials = registryCredentials(registryUrl, options.apiKey, undefined);
+  const tuf = tufSettings(options);
   const sources = options.sources ?? [
     createRegistrySource({
       url: registryUrl,
@@ -79,6 +87,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
         ...(credentials ? { credentials } : {}),
       }),
       ...(urlPolicy.allowLoopbackHttp ? { allowLoopbackHttp: true } : {}),
+      tuf: { settings: tuf, fetcher, ...(credentials ? { credentials } : {}) },
       ...(options.cacheTtlSeconds !== undefined ? { ttlSeconds: options.cacheTtlSeconds } : {}),
     }),
   ];
@@ -111,5 +120,15 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.trust ? { trust: options.trust } : {}),
+  };
+}
+
+/** The TUF settings with their defaults (trust state under `~/.finfocus/tuf`). */
+export function tufSettings(options: Pick<ClientOptions, "tuf" | "offline">): TufSettings {
+  return {
+    dir: options.tuf?.dir ?? join(homedir(), ".finfocus", "tuf"),
+    ...(options.tuf?.root ? { root: options.tuf.root } : {}),
+    ...(options.tuf?.required ? { required: true } : {}),
+    ...(options.offline ? { offline: true } : {}),
   };
 }

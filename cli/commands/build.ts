@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { buildRegistry, type SiteBuilder } from "../../generator/build-fs.ts";
+import { readTufKeys } from "../../generator/tuf-keys-fs.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
@@ -26,7 +27,8 @@ whose bytes change are written; files of removed plugins or versions are deleted
 SOURCE_DATE_EPOCH fixes the generation time. Inside a git work tree the registry is read from the
 commit --rev names (default HEAD): what is published is what was committed and reviewed, never
 the files on disk; --worktree publishes the files on disk instead (previews of uncommitted edits;
-a folder outside git is always read from disk). --format json prints
+a folder outside git is always read from disk). --tuf-keys DIR signs every written file with TUF
+metadata in <out>/tuf/ (docs/tuf.md). --format json prints
 {published, findings, stats, omitted, commit?}.`,
   options: {
     registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
@@ -43,6 +45,11 @@ a folder outside git is always read from disk). --format json prints
       help: "the commit to publish (default HEAD, inside a git work tree)",
     },
     worktree: { type: "boolean", help: "publish the files on disk, not a commit" },
+    "tuf-keys": {
+      type: "string",
+      value: "DIR",
+      help: "sign the API with TUF: the keys folder of `tuf init` (online keys may come from FINFOCUS_TUF_<ROLE>_KEY)",
+    },
   },
   exit: "0 built, 1 the registry has errors (nothing written), 2 usage or I/O error",
   async run({ values, format, io }) {
@@ -54,6 +61,10 @@ a folder outside git is always read from disk). --format json prints
     }
     if (values.rev !== undefined && values.worktree === true)
       throw new UsageError("--rev and --worktree exclude each other");
+    // Keys are read before anything is written: bad keys fail the build with nothing half-signed.
+    const tuf = values["tuf-keys"]
+      ? readTufKeys(path.resolve(io.cwd, values["tuf-keys"]), io.env)
+      : undefined;
     const site = values["no-site"] ? undefined : await loadSiteBuilder();
     const started = performance.now();
     const result = await buildRegistry({
@@ -66,6 +77,7 @@ a folder outside git is always read from disk). --format json prints
       ...(values.rev !== undefined ? { rev: values.rev } : {}),
       worktree: values.worktree === true,
       ...(site ? { site } : {}),
+      ...(tuf ? { tuf } : {}),
     });
     const commit = result.commit ? { commit: result.commit } : {};
     const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
@@ -89,6 +101,7 @@ a folder outside git is always read from disk). --format json prints
       unchanged: report.unchanged,
       deleted: report.deleted.length,
       site: Boolean(site),
+      ...(result.tuf ? { tuf: { targets: result.tuf.targets, written: result.tuf.written.length } } : {}),
       ms: Math.round(performance.now() - started),
       ...counts,
     };
@@ -101,7 +114,7 @@ a folder outside git is always read from disk). --format json prints
         renderFindings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
-          `${site ? ", site built" : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,
+          `${site ? ", site built" : ""}${result.tuf ? `, ${result.tuf.targets} targets signed` : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,
       ].join(""),
     );
     return 0;

@@ -35,6 +35,8 @@ export interface DiscoveryDocument {
    * `trusted_cas`), so clients verify chains exactly as the gate did. Absent when there are none.
    */
   trusted_cas?: string[];
+  /** Where the registry's TUF metadata is (relative to the site root), when it signs its index. */
+  tuf?: { metadata: string };
 }
 
 /** One row of /api/v1/plugins/index.json */

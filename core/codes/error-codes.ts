@@ -143,7 +143,37 @@ export const ERROR_CODES = {
     meaning:
       "the plugin's executable no longer has the digest recorded when it was installed: it is not started (reinstall it)",
   },
+  TUF_VERIFICATION_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the registry's signed index (TUF) or a document it signs was refused (rollback, freeze, bad signature, mixed builds, wrong length or hash, endless data); `details.reason` names the check",
+  },
+  TUF_REQUIRED: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "TUF is required (the policy switch, or a root pinned earlier for this registry) but the registry publishes no TUF metadata",
+  },
   // The generator, the site and `serve` (generator/, site/)
+  TUF_KEY_INVALID: {
+    section: "build",
+    exit: 2,
+    meaning:
+      "a TUF key file or variable is not an ed25519 private key (PEM), or a role's threshold is impossible",
+  },
+  TUF_KEY_MISSING: {
+    section: "build",
+    exit: 2,
+    meaning:
+      "fewer of a role's keys are at hand than its threshold (keys folder or `FINFOCUS_TUF_<ROLE>_KEY`): nothing is signed",
+  },
+  TUF_METADATA_INVALID: {
+    section: "build",
+    exit: 2,
+    meaning:
+      "the TUF keys folder or a built site's metadata is not usable (a missing or unreadable root version, no metadata to re-sign)",
+  },
   UNSAFE_OUTPUT_PATH: {
     section: "build",
     exit: 2,

@@ -7,6 +7,7 @@ import { createGitSource } from "../source/git-source.ts";
 import { HttpCache } from "../source/http-cache.ts";
 import { createRegistrySource, registryCredentials } from "../source/registry-source.ts";
 import type { MetadataSource } from "../source/source.types.ts";
+import type { TufSettings } from "../source/tuf-session.ts";
 import { createUrlSource } from "../source/url-source.ts";
 
 export interface SourceDeps {
@@ -17,6 +18,8 @@ export interface SourceDeps {
   offline: boolean;
   /** Relative filesystem paths are relative to this folder (the configuration file's). */
   baseDir: string;
+  /** The TUF client's settings for registry sources (see runner/source/tuf-session.ts). */
+  tuf?: TufSettings;
 }
 
 /**
@@ -46,6 +49,9 @@ function sourceFor(s: EffectiveSource, deps: SourceDeps): MetadataSource {
           ...(s.timeoutSeconds !== undefined ? { deadlineMs: s.timeoutSeconds * 1000 } : {}),
         }),
         ttlSeconds: s.cacheTtlSeconds,
+        ...(deps.tuf
+          ? { tuf: { settings: deps.tuf, fetcher: deps.fetcher, ...(credentials ? { credentials } : {}) } }
+          : {}),
         ...loopback,
         ...common,
       });

@@ -43,8 +43,11 @@ export class HttpCache {
     this.#options = options;
   }
 
-  /** The body of `url`; 404 comes back as undefined, other failures throw DOWNLOAD_FAILED. */
-  async get(url: string, ttlSeconds: number): Promise<Uint8Array | undefined> {
+  /**
+   * The body of `url`; 404 comes back as undefined, other failures throw DOWNLOAD_FAILED.
+   * `maxBytes` caps this request below the cache's own cap (a TUF target's signed length).
+   */
+  async get(url: string, ttlSeconds: number, maxBytes?: number): Promise<Uint8Array | undefined> {
     const checked = checkFetchUrl(url, this.#options.urlPolicy);
     if ("problem" in checked) throw new RunnerError("INSECURE_URL", `Refused: ${checked.problem}`, { url });
     const now = this.#options.clock.now();
@@ -64,7 +67,7 @@ export class HttpCache {
         url,
         headers,
         ...(this.#options.credentials ? { credentials: this.#options.credentials } : {}),
-        maxBytes: this.#options.maxBytes ?? 4 << 20,
+        maxBytes: Math.min(maxBytes ?? Number.POSITIVE_INFINITY, this.#options.maxBytes ?? 4 << 20),
         ...(this.#options.deadlineMs !== undefined ? { deadlineMs: this.#options.deadlineMs } : {}),
       });
     } catch (error) {

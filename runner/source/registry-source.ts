@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DiscoveryDocument, PluginDocument, VersionSummary } from "../../core/api/api.types.ts";
+import { DISCOVERY_PATH } from "../../core/api/paths.ts";
 import { type ApiDocumentKind, type ApiDocuments, readApiDocument } from "../../core/api/read-api.ts";
 import { restPath } from "../../core/api/rest-paths.ts";
 import type { Finding, Result } from "../../core/findings.types.ts";
@@ -12,6 +13,7 @@ import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { HttpCache } from "./http-cache.ts";
+import { openSignedReader, type SignedReader, type TufAccess } from "./signed-reader.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
 
 export interface RegistrySourceOptions {
@@ -24,6 +26,8 @@ export interface RegistrySourceOptions {
   policy?: SecurityPolicy;
   /** Plain http to loopback hosts in manifests is acceptable (the user's `--allow-loopback-http`). */
   allowLoopbackHttp?: boolean;
+  /** The TUF client's settings and the fetcher it uses; without them, TUF metadata is not read. */
+  tuf?: TufAccess;
 }
 
 /**
@@ -53,41 +57,80 @@ export function registryCredentials(
 export function createRegistrySource(options: RegistrySourceOptions): MetadataSource {
   const root = options.url.endsWith("/") ? options.url : `${options.url}/`;
   const ttl = options.ttlSeconds ?? 300;
-  /** The registry's protocol: the static layout (a discovery document) or the spec's REST paths. */
-  let discovery: Promise<{ doc?: DiscoveryDocument; apiRoot: string; rest: boolean }> | undefined;
+  /**
+   * The registry's protocol: the static layout (a discovery document, with a signed index when it
+   * names one) or, without a discovery document, the specification's REST paths.
+   */
+  let discovery:
+    | Promise<{ doc?: DiscoveryDocument; apiRoot: string; rest: boolean; signed?: SignedReader }>
+    | undefined;
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
 
-  /** An API document, schema-checked; absent (404) is undefined. */
+  /** A document's bytes: through the signed index when the registry has one, else plainly. */
+  const read = async (url: string, seconds: number): Promise<Uint8Array | undefined> => {
+    const { signed } = await api();
+    return signed ? signed.bytes(url) : options.cache.get(url, seconds);
+  };
+  /** An API document, schema-checked; absent (404, or not in the signed index) is undefined. */
   const getDoc = async <K extends ApiDocumentKind>(
     kind: K,
     url: string,
     seconds: number,
+    signed?: SignedReader,
   ): Promise<ApiDocuments[K] | undefined> => {
-    const bytes = await options.cache.get(url, seconds);
+    const bytes = signed ? await signed.bytes(url) : await read(url, seconds);
     if (bytes === undefined) return undefined;
-    const read = readApiDocument(kind, bytes, url);
-    if (!read.value) throw documentError(url, read.findings);
-    return read.value;
+    const checked = readApiDocument(kind, bytes, url);
+    if (!checked.value) throw documentError(url, checked.findings);
+    return checked.value;
   };
   const api = () => {
     discovery ??= (async () => {
-      const url = new URL(".well-known/finfocus-registry.json", root).href;
-      const doc = await getDoc("discovery", url, ttl);
-      if (doc) {
-        const resolved = new URL(doc.api_root, root).href;
-        return { doc, apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/`, rest: false };
+      const url = new URL(DISCOVERY_PATH, root).href;
+      // The first read is unverified: it only says where TUF metadata is. With TUF, the discovery
+      // document is then read again as a target of the signed index, and only that copy is used.
+      const bytes = await options.cache.get(url, ttl);
+      if (!bytes) {
+        // No discovery document: a registry serving the spec's REST paths answers GET /plugins.
+        const indexUrl = new URL(restPath({ kind: "plugin-index" }), root).href;
+        const indexBytes = await options.cache.get(indexUrl, ttl).catch(() => undefined);
+        const index = indexBytes && readApiDocument("plugin-index", indexBytes, indexUrl).value;
+        if (!index) {
+          throw new RunnerError(
+            "DISCOVERY_SOURCE_UNREACHABLE",
+            `${options.url} is not a FinFocus registry: neither ${url} nor ${indexUrl} answers`,
+            { source: "registry", location: options.url },
+          );
+        }
+        return { apiRoot: root, rest: true };
       }
-      // No discovery document: a registry serving the spec's REST paths answers GET /plugins.
-      const indexUrl = new URL(restPath({ kind: "plugin-index" }), root).href;
-      const index = await getDoc("plugin-index", indexUrl, ttl).catch(() => undefined);
-      if (!index) {
-        throw new RunnerError(
-          "DISCOVERY_SOURCE_UNREACHABLE",
-          `${options.url} is not a FinFocus registry: neither ${url} nor ${indexUrl} answers`,
-          { source: "registry", location: options.url },
-        );
+      const first = readApiDocument("discovery", bytes, url);
+      if (!first.value) throw documentError(url, first.findings);
+      let doc = first.value;
+      const signed = await openSignedReader({
+        root,
+        location: options.url,
+        discovery: doc,
+        cache: options.cache,
+        tuf: options.tuf,
+      });
+      if (signed) {
+        const verified = await getDoc("discovery", url, ttl, signed);
+        if (!verified) {
+          throw new RunnerError("TUF_VERIFICATION_FAILED", `${url} is not in the registry's signed index`, {
+            url,
+            reason: "unsigned-discovery",
+          });
+        }
+        doc = verified;
       }
-      return { apiRoot: root, rest: true };
+      const resolved = new URL(doc.api_root, root).href;
+      return {
+        doc,
+        apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/`,
+        rest: false,
+        ...(signed ? { signed } : {}),
+      };
     })();
     return discovery;
   };
@@ -140,7 +183,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     const url = rest
       ? new URL(restPath({ kind: "manifest", name, version }), apiRoot).href
       : new URL(row.manifest_url, root).href;
-    const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
+    const bytes = await read(url, Number.POSITIVE_INFINITY);
     if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
     // The bytes must be the manifest the version list names (T4, mix-and-match).
     if (createHash("sha256").update(bytes).digest("hex") !== row.manifest_sha256) {
@@ -204,7 +247,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       const row = await summary(name, version);
       if (!row.bundle_url) return undefined;
       const url = new URL(row.bundle_url, root).href;
-      const bytes = await options.cache.get(url, Number.POSITIVE_INFINITY);
+      const bytes = await read(url, Number.POSITIVE_INFINITY);
       return bytes === undefined ? undefined : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
     },
     async trust() {
@@ -216,7 +259,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (doc.trusted_cas) out.trustedCas = doc.trusted_cas;
       if (doc.sigstore_trusted_root !== undefined) {
         const url = new URL(doc.sigstore_trusted_root, root).href;
-        const bytes = await options.cache.get(url, ttl);
+        const bytes = await read(url, ttl);
         if (bytes !== undefined) out.trustedRoot = parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
       }
       return out;

@@ -31,6 +31,7 @@ export async function testContext(
     system: testSystem,
     lockTimeoutMs: 10_000,
     ...options,
+    tuf: { dir: join(tmp, "tuf"), ...options.tuf },
   });
   return Object.assign(context, { requests, tmp });
 }
