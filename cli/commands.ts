@@ -1,6 +1,8 @@
 import type { Command } from "./command.types.ts";
+import { approveCommand } from "./commands/approve.ts";
 import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
+import { daemonCommand } from "./commands/daemon.ts";
 import { healthCommand } from "./commands/health.ts";
 import { installCommand } from "./commands/install.ts";
 import { listCommand } from "./commands/list.ts";
@@ -25,4 +27,6 @@ export const commands: Command[] = [
   listCommand,
   configCommand,
   healthCommand,
+  daemonCommand,
+  approveCommand,
 ];
