@@ -43,6 +43,8 @@ export interface MonitorOptions {
    * runner's launcher), when a client asks for a check now. Off by default.
    */
   launchUnported?: boolean;
+  /** Judge only, never check (readers such as `health --watch`); `start` is then not called. */
+  passive?: boolean;
   /** Called after every check (metrics). */
   onCheck?: (record: HealthCheckRecord, health: PluginHealth | undefined) => void;
   now?: () => number;
@@ -80,6 +82,7 @@ export class HealthMonitor {
 
   /** Starts checking (the first check of each plugin within one interval) and pruning hourly. */
   async start(): Promise<void> {
+    this.#options.store.saveThresholds(this.thresholds);
     await this.refresh();
     this.#options.store.prune(this.#now(), this.#options.retention);
     this.#pruner = setInterval(
@@ -110,7 +113,8 @@ export class HealthMonitor {
         timeoutMs: seconds ? seconds * 1000 : (this.#options.timeoutMs ?? 5000),
       };
       this.#targets.set(plugin.name, target);
-      if (target.monitored && !this.#stopped) this.#schedule(target, Math.random() * this.#interval());
+      if (target.monitored && !this.#stopped && !this.#options.passive)
+        this.#schedule(target, Math.random() * this.#interval());
     }
     for (const [name, target] of this.#targets) {
       if (seen.has(name)) continue;
@@ -167,6 +171,7 @@ export class HealthMonitor {
     await this.refresh();
     const target = this.#targets.get(name);
     if (!target) return undefined;
+    if (this.#options.passive) return this.health(name);
     if (target.monitored || this.#options.launchUnported) await this.#track(this.#check(target, timeoutMs));
     return this.health(name);
   }

@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { HealthCheckRecord } from "../core/health/index.ts";
+import type { HealthCheckRecord, HealthThresholds } from "../core/health/index.ts";
 
 /** `<plugin-dir>/.finfocus-registry/health.sqlite`. */
 export const healthDbPath = (pluginDir: string): string =>
@@ -62,6 +62,7 @@ export class HealthStore {
         error_message TEXT
       );
       CREATE INDEX IF NOT EXISTS checks_by_plugin ON checks (plugin, checked_at DESC);
+      CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   }
 
@@ -114,6 +115,25 @@ export class HealthStore {
       )
       .run(retention.maxPerPlugin);
     return Number(old.changes) + Number(over.changes);
+  }
+
+  /** Keeps the thresholds the daemon judges with, so readers (`health --watch`) judge the same way. */
+  saveThresholds(thresholds: HealthThresholds): void {
+    this.#db
+      .prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('thresholds', ?)")
+      .run(JSON.stringify(thresholds));
+  }
+
+  /** The thresholds the daemon last judged with, if it saved them. */
+  thresholds(): HealthThresholds | undefined {
+    try {
+      const row = this.#db.prepare("SELECT value FROM settings WHERE key = 'thresholds'").get() as
+        | { value: string }
+        | undefined;
+      return row ? (JSON.parse(row.value) as HealthThresholds) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {
