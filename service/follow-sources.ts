@@ -3,10 +3,6 @@
  * restart: a `filesystem` source with `watch_changes` is rebuilt when its folder changes (fs.watch),
  * a `git` source with `sync_interval_seconds` is fetched again on that interval, and a `registry`
  * source is rebuilt every `cache_ttl_seconds` (its documents are then revalidated).
- *
- * The settings are read through `followSettingsOf`, the one place that knows their keys: the
- * specification's discovery configuration names them, and they reach it once the configuration
- * accepts them (today's schema refuses unknown keys, so from a file only the registry refresh applies).
  */
 import { type FSWatcher, watch } from "node:fs";
 import type { DiscoverySourceConfig, MetadataSource } from "../runner/index.ts";
@@ -17,14 +13,12 @@ export interface FollowSettings {
   syncIntervalSeconds?: number;
 }
 
-/** The specification's `watch_changes` and `sync_interval_seconds` of a source entry, where present. */
+/** The specification's `watch_changes` (filesystem) and `sync_interval_seconds` (git) of a source entry. */
 export function followSettingsOf(entry: DiscoverySourceConfig): FollowSettings {
-  const raw = entry as DiscoverySourceConfig & { watch_changes?: unknown; sync_interval_seconds?: unknown };
-  const seconds = raw.sync_interval_seconds;
   return {
-    watchChanges: raw.watch_changes === true,
-    ...(typeof seconds === "number" && Number.isInteger(seconds) && seconds > 0
-      ? { syncIntervalSeconds: seconds }
+    watchChanges: entry.type === "filesystem" && entry.watch_changes === true,
+    ...(entry.type === "git" && entry.sync_interval_seconds
+      ? { syncIntervalSeconds: entry.sync_interval_seconds }
       : {}),
   };
 }

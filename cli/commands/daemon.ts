@@ -40,7 +40,7 @@ async function followed(
   cacheOption: string | undefined,
   allowLoopbackHttp: boolean,
   offline: boolean,
-): Promise<FollowedSource[]> {
+): Promise<{ sources: FollowedSource[]; registryTtlSeconds?: number }> {
   const file = resolve(io.cwd, configFile);
   const config = await loadDiscoveryConfig(file);
   const cacheDir = resolve(
@@ -51,7 +51,8 @@ async function followed(
   );
   const fetcher = createHttpFetcher({ allowLoopbackHttp });
   const baseDir = dirname(file);
-  return config.registry_config.discovery_sources
+  const ttl = config.registry_config.global_settings?.cache_ttl_seconds;
+  const sources = config.registry_config.discovery_sources
     .filter((entry) => entry.enabled !== false)
     .map((entry) => ({
       entry,
@@ -62,6 +63,7 @@ async function followed(
           { fetcher, clock: systemClock, cacheDir, offline, env: io.env, baseDir },
         )[0] as ReturnType<typeof sourcesFromConfig>[number],
     }));
+  return { sources, ...(ttl ? { registryTtlSeconds: ttl } : {}) };
 }
 
 export const daemonCommand = defineCommand({
@@ -93,15 +95,13 @@ gracefully. See docs/daemon.md.`,
     const interval = seconds(values["health-interval"], "health-interval");
     const context = await contextFromArgs(values, io);
     const follow = values.config
-      ? {
-          sources: await followed(
-            io,
-            values.config,
-            values["cache-dir"],
-            values["allow-loopback-http"] === true,
-            values.offline === true,
-          ),
-        }
+      ? await followed(
+          io,
+          values.config,
+          values["cache-dir"],
+          values["allow-loopback-http"] === true,
+          values.offline === true,
+        )
       : undefined;
     const daemon = await startDaemon({
       context,

@@ -18,9 +18,15 @@ interface SourceBase {
 
 export type DiscoverySourceConfig =
   | (SourceBase & { type: "registry"; url: string; api_key?: string; headers?: Record<string, string> })
-  | (SourceBase & { type: "filesystem"; path: string; recursive?: boolean })
+  | (SourceBase & { type: "filesystem"; path: string; recursive?: boolean; watch_changes?: boolean })
   | (SourceBase & { type: "url"; urls: string[]; headers?: Record<string, string> })
-  | (SourceBase & { type: "git"; url: string; branch?: string; path?: string });
+  | (SourceBase & {
+      type: "git";
+      url: string;
+      branch?: string;
+      path?: string;
+      sync_interval_seconds?: number;
+    });
 
 export interface GlobalSettings {
   cache_ttl_seconds?: number;
