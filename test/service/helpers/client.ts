@@ -19,8 +19,9 @@ type Unary = (
   request: Message,
   options: grpc.CallOptions,
   callback: (error: grpc.ServiceError | null, value: Message) => void,
-) => void;
-export type Call = (request: Message) => Promise<Message>;
+) => grpc.ClientUnaryCall;
+/** One RPC; `signal` cancels it, as a client that goes away. */
+export type Call = (request: Message, signal?: AbortSignal) => Promise<Message>;
 
 export interface RegistryClient {
   call: Record<string, Call>;
@@ -45,14 +46,15 @@ export function registryClient(
   const client = new pkg.finfocus.v1.PluginRegistryService(address, credentials);
   const call: Record<string, Call> = {};
   for (const method of Object.keys(pkg.finfocus.v1.PluginRegistryService.service)) {
-    call[method] = (request) =>
+    call[method] = (request, signal) =>
       new Promise((resolve, reject) => {
-        (client as unknown as Record<string, Unary>)[method]!.call(
+        const pending = (client as unknown as Record<string, Unary>)[method]!.call(
           client,
           request,
           { deadline: Date.now() + 30_000 },
           (error: grpc.ServiceError | null, value: Message) => (error ? reject(error) : resolve(value)),
         );
+        signal?.addEventListener("abort", () => pending.cancel(), { once: true });
       });
   }
   return { call, close: () => client.close() };
