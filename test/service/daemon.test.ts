@@ -11,6 +11,7 @@ import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
 import { healthService, unary } from "../../runner/health/services.ts";
 import { type RunningDaemon, startDaemon } from "../../service/daemon.ts";
 import { testContext } from "../runner/helpers/context.ts";
@@ -187,7 +188,37 @@ test("grpc.health.v1 of the daemon itself answers SERVING (grpcurl and Go client
   }
 });
 
-test("over TCP: TLS with the server's certificate (and a non-loopback address refused without it)", async () => {
+test("server reflection lists the services, as grpcurl asks", async () => {
+  const proto = join(
+    import.meta.dirname,
+    "../../node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto",
+  );
+  const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(proto, { keepCase: true })) as unknown as {
+    grpc: { reflection: { v1: { ServerReflection: grpc.ServiceClientConstructor } } };
+  };
+  const reflection = new pkg.grpc.reflection.v1.ServerReflection(
+    daemon.address,
+    grpc.credentials.createInsecure(),
+  );
+  try {
+    const stream = (
+      reflection as unknown as { ServerReflectionInfo: () => grpc.ClientDuplexStream<object, Message> }
+    ).ServerReflectionInfo();
+    const answer = new Promise<Message>((resolve, reject) => {
+      stream.once("data", resolve);
+      stream.once("error", reject);
+    });
+    stream.write({ list_services: "" });
+    const services = (await answer).list_services_response.service.map((s: Message) => s.name);
+    stream.end();
+    assert.ok(services.includes("finfocus.v1.PluginRegistryService"), services.join(", "));
+    assert.ok(services.includes("grpc.health.v1.Health"), services.join(", "));
+  } finally {
+    reflection.close();
+  }
+});
+
+test("over TCP: TLS with the server's certificate, client certificates when required, and no plain TCP off loopback", async () => {
   const dir = context.tmp;
   execFileSync(
     "openssl",
@@ -245,5 +276,76 @@ test("over TCP: TLS with the server's certificate (and a non-loopback address re
     secure.close();
     plain.close();
     await tls.close();
+  }
+  // Client certificates: --tls-client-ca makes a certificate signed by that CA a requirement.
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=clients",
+  );
+  openssl(
+    "req",
+    "-new",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    "client.key",
+    "-out",
+    "client.csr",
+    "-subj",
+    "/CN=finfocus",
+  );
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    "client.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "client.pem",
+    "-days",
+    "2",
+  );
+  const mutual = await startDaemon({
+    context: { ...context, pluginDir: join(dir, "tls-plugins") },
+    listen: "127.0.0.1:0",
+    tls: { cert, key, clientCa: readFileSync(join(dir, "ca.pem")) },
+  });
+  const withCert = registryClient(
+    mutual.address,
+    grpc.credentials.createSsl(
+      cert,
+      readFileSync(join(dir, "client.key")),
+      readFileSync(join(dir, "client.pem")),
+    ),
+  );
+  const withoutCert = registryClient(mutual.address, grpc.credentials.createSsl(cert));
+  try {
+    assert.equal((await withCert.call.ListInstalledPlugins!({ include_inactive: true })).plugins.length, 1);
+    assert.equal((await refused(withoutCert.call.ListInstalledPlugins!({}))).status, "UNAVAILABLE");
+  } finally {
+    withCert.close();
+    withoutCert.close();
+    await mutual.close();
   }
 });
