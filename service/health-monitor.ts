@@ -64,6 +64,8 @@ export class HealthMonitor {
   readonly #running = new Set<Promise<unknown>>();
   readonly thresholds: HealthThresholds;
   #stopped = false;
+  /** The latest judgement, reused for up to a second until a check or a rescan changes its input. */
+  #judged: { at: number; value: PluginHealth[] } | undefined;
   #pruner?: NodeJS.Timeout;
   #rescan?: NodeJS.Timeout;
 
@@ -113,6 +115,7 @@ export class HealthMonitor {
         timeoutMs: seconds ? seconds * 1000 : (this.#options.timeoutMs ?? 5000),
       };
       this.#targets.set(plugin.name, target);
+      this.#judged = undefined;
       if (target.monitored && !this.#stopped && !this.#options.passive)
         this.#schedule(target, Math.random() * this.#interval());
     }
@@ -120,6 +123,7 @@ export class HealthMonitor {
       if (seen.has(name)) continue;
       if (target.timer) clearTimeout(target.timer);
       this.#targets.delete(name);
+      this.#judged = undefined;
     }
   }
 
@@ -163,6 +167,7 @@ export class HealthMonitor {
     if (this.#stopped) return;
     const record = recordOf(name, started, result);
     this.#options.store.record(record);
+    this.#judged = undefined;
     this.#options.onCheck?.(record, await this.health(name));
   }
 
@@ -184,13 +189,17 @@ export class HealthMonitor {
 
   /** Every installed plugin's judged health, dependencies rolled in. */
   all(): PluginHealth[] {
+    const now = this.#now();
+    if (this.#judged && now - this.#judged.at < 1000) return this.#judged.value;
     const plugins: MonitoredPlugin[] = [...this.#targets.values()].map((t) => ({
       name: t.plugin.name,
       dependencies: t.plugin.dependencies,
       monitored: t.monitored,
     }));
     const history = this.#options.store.recentAll(this.thresholds.window);
-    return judgeAll(plugins, history, this.thresholds, this.#now());
+    const value = judgeAll(plugins, history, this.thresholds, now);
+    this.#judged = { at: now, value };
+    return value;
   }
 
   /** One plugin's judged health (its dependencies' included), or undefined when it is not installed. */
