@@ -82,6 +82,11 @@ gracefully. See docs/daemon.md.`,
     "tls-key": { type: "string", value: "FILE", help: "the server's private key (PEM)" },
     "tls-client-ca": { type: "string", value: "FILE", help: "require client certificates signed by this CA" },
     "metrics-listen": { type: "string", value: "HOST:PORT", help: "serve Prometheus text on /metrics" },
+    "health-tls-ca": {
+      type: "string",
+      value: "FILE",
+      help: "trust this CA when checking plugins whose manifest requires TLS (default the system's roots)",
+    },
     "health-interval": {
       type: "string",
       value: "SECONDS",
@@ -93,6 +98,9 @@ gracefully. See docs/daemon.md.`,
   async run({ values, format, io }) {
     const tls = await tlsFiles(io, values["tls-cert"], values["tls-key"], values["tls-client-ca"]);
     const interval = seconds(values["health-interval"], "health-interval");
+    const healthCa = values["health-tls-ca"]
+      ? await readFile(resolve(io.cwd, values["health-tls-ca"]))
+      : undefined;
     const context = await contextFromArgs(values, io);
     const follow = values.config
       ? await followed(
@@ -108,7 +116,10 @@ gracefully. See docs/daemon.md.`,
       listen: values.listen ?? defaultListen(context.pluginDir),
       cwd: io.cwd,
       ...(tls ? { tls } : {}),
-      ...(interval ? { health: { intervalMs: interval * 1000 } } : {}),
+      health: {
+        ...(interval ? { intervalMs: interval * 1000 } : {}),
+        ...(healthCa ? { tls: { ca: healthCa } } : {}),
+      },
       ...(values["metrics-listen"] ? { metricsListen: values["metrics-listen"] } : {}),
       ...(follow ? { follow } : {}),
       log: (line) => io.stderr(`daemon: ${line}\n`),

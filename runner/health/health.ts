@@ -23,8 +23,8 @@ export interface HealthRequest {
   /** Slower answers are a Warning. Default 1000 ms. */
   slowMs?: number;
   /**
-   * TLS for the probe: used when given, and always for an installed plugin whose manifest says
-   * `runtime_requirements.tls_required` (then with the system's roots unless `ca` is given).
+   * TLS for the probe of HOST:PORT when given. An installed plugin is probed over TLS when its
+   * manifest says `runtime_requirements.tls_required`, trusting `ca` (else the system's roots).
    */
   tls?: HealthTls;
 }
@@ -69,7 +69,8 @@ async function addressOf(request: HealthRequest): Promise<{ address: string; tls
       { name: request.target },
     );
   }
-  const tls = request.tls !== undefined || manifest.requirements?.runtime_requirements?.tls_required === true;
+  // An installed plugin speaks TLS when its manifest says so; `request.tls` only supplies the trust.
+  const tls = manifest.requirements?.runtime_requirements?.tls_required === true;
   return { address: `127.0.0.1:${port}`, tls };
 }
 
