@@ -87,7 +87,7 @@ const daemon = await startDaemon({
   listen: `unix:${join(work, "d.sock")}`,
   health: { intervalMs: 3600_000 },
 });
-const clients = Array.from({ length: CLIENTS }, () => registryClient(daemon.address));
+const clients = Array.from({ length: CLIENTS }, () => registryClient(daemon.address, undefined, 600_000));
 const operations = {
   DiscoverPlugins: {
     rpc: (w: number) => clients[w]!.call.DiscoverPlugins!({ filter: FILTER, include_installed: true }),

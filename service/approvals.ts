@@ -11,20 +11,13 @@ import { dirname, join } from "node:path";
 import { loadJson } from "../core/json/load-json.ts";
 import type { Approval } from "../runner/index.ts";
 import { RunnerError } from "../runner/index.ts";
+import manifestSchema from "../schemas/plugin-manifest.schema.json" with { type: "json" };
 
 /** What may be approved besides a manifest permission: installing an untrusted plugin, a minor update. */
 export const SPECIAL_GRANTS = ["untrusted", "minor-update"] as const;
-export const PERMISSIONS = [
-  "network_access",
-  "filesystem_read",
-  "filesystem_write",
-  "environment_read",
-  "process_spawn",
-  "system_info",
-  "temp_files",
-  "config_read",
-  "metrics_collect",
-] as const;
+/** The manifest permissions, as the manifest schema lists them (the one list). */
+export const PERMISSIONS: readonly string[] =
+  manifestSchema.properties.security.properties.permissions.items.enum;
 
 export interface ApprovalsFile {
   format: 1;

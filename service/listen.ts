@@ -9,6 +9,7 @@ import { connect } from "node:net";
 import { dirname, resolve } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { RunnerError } from "../runner/index.ts";
+import { isLoopbackHost } from "../runner/net/url-policy.ts";
 
 export interface TlsFiles {
   cert: Buffer;
@@ -29,8 +30,9 @@ export function parseListen(text: string, cwd: string): Listen {
   return { kind: "tcp", host: m[1]!.replace(/^\[|\]$/g, ""), port: Number(m[2]) };
 }
 
+/** Loopback as the runner's URL policy defines it (127.0.0.1, localhost, ::1). */
 export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return isLoopbackHost(host.includes(":") ? `[${host}]` : host);
 }
 
 /** The server's credentials: TLS when given; plain only on a Unix socket or loopback. */

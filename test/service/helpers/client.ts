@@ -32,6 +32,7 @@ export interface RegistryClient {
 export function registryClient(
   address: string,
   credentials = grpc.credentials.createInsecure(),
+  deadlineMs = 30_000,
 ): RegistryClient {
   const definition = protoLoader.loadSync(UPSTREAM_PROTO, {
     keepCase: true,
@@ -51,7 +52,7 @@ export function registryClient(
         const pending = (client as unknown as Record<string, Unary>)[method]!.call(
           client,
           request,
-          { deadline: Date.now() + 30_000 },
+          { deadline: Date.now() + deadlineMs },
           (error: grpc.ServiceError | null, value: Message) => (error ? reject(error) : resolve(value)),
         );
         signal?.addEventListener("abort", () => pending.cancel(), { once: true });
