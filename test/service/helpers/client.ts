@@ -10,7 +10,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import type { ErrorDocument } from "../../../core/error-document.ts";
 import { DETAILS_TRAILER, decodeDetails } from "../../../service/status.ts";
-import { UPSTREAM_PROTO } from "./upstream.ts";
+import { CLIENT_PROTO } from "./upstream.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: messages are whatever the proto says; tests read their fields
 export type Message = Record<string, any>;
@@ -34,7 +34,7 @@ export function registryClient(
   credentials = grpc.credentials.createInsecure(),
   deadlineMs = 30_000,
 ): RegistryClient {
-  const definition = protoLoader.loadSync(UPSTREAM_PROTO, {
+  const definition = protoLoader.loadSync(CLIENT_PROTO, {
     keepCase: true,
     enums: String,
     longs: Number,
