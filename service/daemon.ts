@@ -124,8 +124,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   let address: string;
   let metricsServer: Awaited<ReturnType<DaemonMetrics["serve"]>> | undefined;
   try {
-    await monitor.start();
+    // Bind first: a second daemon on the same socket is refused before it touches the history.
     address = await bind(server, listen, credentials);
+    await monitor.start();
     if (metrics && options.metricsListen) {
       const m = parseListen(options.metricsListen, options.cwd ?? process.cwd());
       if (m.kind !== "tcp") throw new Error("--metrics-listen takes HOST:PORT");

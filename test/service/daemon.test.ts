@@ -73,8 +73,10 @@ async function refused(
   return { status: grpc.status[error.code], ...(doc ? { code: doc.code, details: doc.details } : {}) };
 }
 
-test("the socket is the owner's only (0600)", async () => {
+test("the socket is the owner's only (0600), and a second daemon on it is refused", async () => {
   assert.equal((await stat(daemon.address.slice(5))).mode & 0o777, 0o600);
+  await assert.rejects(startDaemon({ context, listen: daemon.address }), { code: "USAGE" });
+  assert.ok((await client.call.ListInstalledPlugins!({})).plugins, "the first still answers");
 });
 
 test("all eight RPCs over the Unix socket, each a thin adapter over the runner", async () => {
