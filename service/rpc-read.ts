@@ -4,6 +4,8 @@
  */
 import { validateManifest } from "../core/validate/validate-manifest.ts";
 import { discover, info, listInstalled, type MetadataSource, RunnerError } from "../runner/index.ts";
+import { layoutFor } from "../runner/install/layout.ts";
+import { readState } from "../runner/install/state.ts";
 import { installedToInfo, listingToInfo, sourceEnum, sourceKindOf } from "./convert-info.ts";
 import { manifestFromProto, manifestToProto, timestamp } from "./convert-manifest.ts";
 import type { DaemonState, Handler } from "./daemon.types.ts";
@@ -45,11 +47,13 @@ export function namePattern(filter: string): { search: string; matches: (name: s
 export const discoverPlugins: Handler = async (state, request) => {
   const sources = pickSources(state, request.sources as unknown[]);
   const pattern = namePattern(String(request.filter ?? ""));
+  // Which names are installed: the state file as it stands (crash recovery is the write RPCs' and
+  // ListInstalledPlugins' business, not a search's).
   const [result, installed] = await Promise.all([
     discover({ ...state.context, sources }, pattern.search),
-    listInstalled(state.context.pluginDir),
+    readState(layoutFor(state.context.pluginDir)),
   ]);
-  const have = new Set(installed.map((p) => p.name));
+  const have = new Set(Object.keys(installed.plugins));
   return {
     plugins: result.plugins
       .filter((p) => pattern.matches(p.name) && (request.include_installed === true || !have.has(p.name)))
