@@ -8,6 +8,7 @@ import {
   type HealthCheckRecord,
   type HealthThresholds,
   judgeAll,
+  judgeChecks,
   type MonitoredPlugin,
   type PluginHealth,
   recordOf,
@@ -208,11 +209,29 @@ export class HealthMonitor {
     return this.all().find((h) => h.plugin === name);
   }
 
-  /** ACTIVE when its service answered last, INACTIVE when it did not, else just installed. */
-  activity(name: string, health: ReadonlyMap<string, PluginHealth>): Activity {
-    const h = health.get(name);
-    if (!this.#targets.get(name)?.monitored || h?.last_available === undefined) return "unmonitored";
-    return h.last_available && h.state !== "Unknown" ? "active" : "inactive";
+  /**
+   * ACTIVE when its service answered the last check, INACTIVE when it did not (or the data is
+   * stale), else just installed. From each plugin's own recent checks, judged by core: a listing
+   * needs no dependency roll-up, so it costs one small query per plugin listed.
+   */
+  activity(names: readonly string[]): Map<string, Activity> {
+    const out = new Map<string, Activity>();
+    const now = this.#now();
+    for (const name of names) {
+      const records = this.#targets.get(name)?.monitored
+        ? this.#options.store.recent(name, this.thresholds.window)
+        : [];
+      const own = judgeChecks(name, records, this.thresholds, now);
+      out.set(
+        name,
+        own.stats.last_available === undefined
+          ? "unmonitored"
+          : own.stats.last_available && own.state !== "Unknown"
+            ? "active"
+            : "inactive",
+      );
+    }
+    return out;
   }
 
   /** Stops scheduling and waits for checks under way. */

@@ -106,10 +106,10 @@ export const validatePlugin: Handler = async (_state, request) => {
 
 export const listInstalledPlugins: Handler = async (state, request) => {
   const installed = await listInstalled(state.context.pluginDir, String(request.filter ?? ""));
-  const health = new Map(state.monitor.all().map((h) => [h.plugin, h]));
+  const activity = state.monitor.activity(installed.map((p) => p.name));
   return {
     plugins: installed
-      .map((p) => ({ p, activity: state.monitor.activity(p.name, health) }))
+      .map((p) => ({ p, activity: activity.get(p.name) ?? "unmonitored" }))
       .filter(({ activity }) => request.include_inactive === true || activity !== "inactive")
       .map(({ p, activity }) => installedToInfo(p, activity)),
   };
