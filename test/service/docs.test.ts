@@ -9,7 +9,7 @@ import { DEFAULT_THRESHOLDS } from "../../core/health/index.ts";
 const DOC = readFileSync(join(import.meta.dirname, "../../docs/daemon.md"), "utf8");
 
 test("every row of the error mapping is the code's status, and every mapped error code has a row", () => {
-  const rows = [...DOC.matchAll(/^\| `([A-Z_]+)` \| `([A-Z_]+)` \|$/gm)].map((m) => [m[1], m[2]] as const);
+  const rows = [...DOC.matchAll(/^\| `([A-Z_]+)` +\| `([A-Z_]+)` +\|$/gm)].map((m) => [m[1], m[2]] as const);
   assert.ok(rows.length > 20, "the table is found");
   for (const [code, status] of rows) assert.equal(grpcStatusOf(code), status, code);
   const documented = new Set(rows.map(([code]) => code));
@@ -18,7 +18,7 @@ test("every row of the error mapping is the code's status, and every mapped erro
 
 test("the documented default thresholds are core's", () => {
   const value = (name: string) => {
-    const m = new RegExp(`^\\| ${name} \\| ([0-9.,]+)`, "m").exec(DOC);
+    const m = new RegExp(`^\\| ${name} +\\| ([0-9.,]+)`, "m").exec(DOC);
     assert.ok(m, name);
     return Number(m[1]?.replace(",", ""));
   };
