@@ -36,6 +36,7 @@ export class SourceFollower {
   readonly #sources: MetadataSource[];
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #watchers: FSWatcher[] = [];
+  readonly #refreshing = new Set<FollowedSource>();
   readonly #log: (line: string) => void;
 
   constructor(sources: MetadataSource[], log: (line: string) => void = () => undefined) {
@@ -78,6 +79,17 @@ export class SourceFollower {
 
   /** Builds the source again, loads it, and swaps it in; a failure keeps the old one. */
   async replace(f: FollowedSource): Promise<void> {
+    // One refresh of a source at a time: two git fetches into one cache folder would corrupt it.
+    if (this.#refreshing.has(f)) return;
+    this.#refreshing.add(f);
+    try {
+      await this.#replace(f);
+    } finally {
+      this.#refreshing.delete(f);
+    }
+  }
+
+  async #replace(f: FollowedSource): Promise<void> {
     const fresh = f.build();
     const index = this.#sources.findIndex((s) => s.kind === fresh.kind && s.location === fresh.location);
     if (index < 0) return;
