@@ -1,6 +1,8 @@
 import type { Command } from "./command.types.ts";
+import { approveCommand } from "./commands/approve.ts";
 import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
+import { daemonCommand } from "./commands/daemon.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { healthCommand } from "./commands/health.ts";
 import { installCommand } from "./commands/install.ts";
@@ -33,4 +35,6 @@ export const commands: Command[] = [
   runCommand,
   launcherCommand,
   doctorCommand,
+  daemonCommand,
+  approveCommand,
 ];

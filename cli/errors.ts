@@ -1,6 +1,6 @@
-import { specErrorDetails } from "../core/api/error-details.ts";
-import { type Code, isCode } from "../core/codes/codes.ts";
 import { RegistryError } from "../core/errors.ts";
+
+export { type ErrorDocument, toErrorDocument } from "../core/error-document.ts";
 
 /** A command line the CLI cannot act on: exit status 2, one line that points to `--help`. */
 export class UsageError extends RegistryError<"USAGE"> {
@@ -8,38 +8,4 @@ export class UsageError extends RegistryError<"USAGE"> {
     super("USAGE", message);
     this.name = "UsageError";
   }
-}
-
-/** The spec's error format, what `--format json` prints when a command fails. */
-export interface ErrorDocument {
-  code: Code;
-  message: string;
-  details: Record<string, unknown>;
-}
-
-/**
- * Any error as the spec's error document: a coded error keeps its code and details; an error of
- * the operating system (ENOENT, EACCES, ENOSPC…) is an IO_ERROR naming its system code and path;
- * anything else is a bug, INTERNAL_ERROR.
- */
-export function toErrorDocument(error: unknown): ErrorDocument {
-  const message = error instanceof Error ? error.message : String(error);
-  const { code, details, syscall, path } = (error ?? {}) as {
-    code?: unknown;
-    details?: unknown;
-    syscall?: unknown;
-    path?: unknown;
-  };
-  if (isCode(code)) {
-    const own = typeof details === "object" && details !== null ? (details as Record<string, unknown>) : {};
-    return { code, message, details: specErrorDetails(own) };
-  }
-  if (typeof code === "string" && (typeof syscall === "string" || /^E[A-Z0-9]+$/.test(code))) {
-    return {
-      code: "IO_ERROR",
-      message,
-      details: { errno: code, ...(typeof path === "string" ? { path } : {}) },
-    };
-  }
-  return { code: "INTERNAL_ERROR", message, details: {} };
 }

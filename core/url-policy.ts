@@ -1,6 +1,11 @@
 /** Hosts that plain http:// may reach when loopback HTTP is allowed (tests and local demos only). */
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
+/** True for a loopback host name (the daemon's listen rule and the URL policy share it). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase());
+}
+
 const SIMPLE_HTTPS = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/%+-]*)?$/;
 
 /**

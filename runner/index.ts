@@ -39,6 +39,7 @@ export {
   type HealthRequest,
   type HealthResult,
   type HealthStatus,
+  type HealthTls,
 } from "./health/health.ts";
 export { type LaunchedPlugin, type LaunchOptions, launchPlugin } from "./health/launch.ts";
 export {
@@ -48,6 +49,7 @@ export {
 } from "./health/launched-health.ts";
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 export { extractArtifact } from "./install/extract.ts";
+export { installedManifest } from "./install/installed-manifest.ts";
 export type { InstallStep, StepHooks } from "./install/place.ts";
 export type { InstalledPlugin, InstallState } from "./install/state.types.ts";
 export { currentSystem, type SystemInfo } from "./install/system.ts";

@@ -1,8 +1,11 @@
+import type { PluginHealth } from "../../core/health/index.ts";
 import { checkHealth, type HealthResult } from "../../runner/health/health.ts";
 import { checkLaunchedHealth } from "../../runner/health/launched-health.ts";
+import { readHealth } from "../../service/health-view.ts";
+import type { CliIO, Format } from "../command.types.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
-import { output } from "../output.ts";
+import { output, printable } from "../output.ts";
 import { contextFromArgs, RUNNER_OPTIONS } from "../runner-cli.ts";
 
 /** A positive whole number of milliseconds from an option, or a usage error naming it. */
@@ -15,12 +18,14 @@ function millis(value: string | undefined, name: string): number | undefined {
 export const healthCommand = defineCommand({
   name: "health",
   summary: "check a plugin: grpc.health.v1, else its Name() (--launch: start it as FinFocus does)",
-  args: "NAME|HOST:PORT",
+  args: "NAME|HOST:PORT (or [NAME…] with --watch)",
   description: `Calls grpc.health.v1.Health/Check on the plugin's port (from its manifest) or HOST:PORT; when the
 plugin does not serve that service (plugins built with the FinFocus SDK do not), the cost-source
 service's Name() is the probe. --launch starts the installed plugin NAME the way the FinFocus CLI
 does (its latest version folder's binary, --port=N, FINFOCUS_PLUGIN_PORT=N), probes it, stops it.
-Healthy, Warning (slower than --slow), Critical (not serving, or did not start), Unknown (no answer).`,
+Healthy, Warning (slower than --slow), Critical (not serving, or did not start), Unknown (no answer).
+--watch shows the states the daemon's continuous monitoring records (docs/daemon.md), every
+--every seconds until Ctrl-C (--format json: one JSON document a line).`,
   options: {
     launch: {
       type: "boolean",
@@ -29,10 +34,26 @@ Healthy, Warning (slower than --slow), Critical (not serving, or did not start),
     timeout: { type: "string", value: "MS", help: "give up after this long" },
     slow: { type: "string", value: "MS", help: "Warning when slower than this (default 1000)" },
     service: { type: "string", value: "NAME", help: "the service name to ask about" },
+    watch: { type: "boolean", help: "show the daemon's monitored states, live" },
+    every: { type: "string", value: "SECONDS", help: "with --watch: between two screens (default 2)" },
+    count: { type: "string", value: "N", help: "with --watch: stop after N screens" },
     ...RUNNER_OPTIONS,
   },
   exit: "0 Healthy or Warning, 1 Critical or Unknown, 2 usage error",
   async run({ values, positionals, format, io }) {
+    if (values.watch) {
+      if (values.launch || values.service)
+        throw new UsageError("--watch does not combine with --launch or --service");
+      const every = values.every === undefined ? 2 : Number(values.every);
+      if (!(every > 0)) throw new UsageError("--every takes seconds");
+      const count = values.count === undefined ? Number.POSITIVE_INFINITY : Number(values.count);
+      if (!Number.isInteger(count) && count !== Number.POSITIVE_INFINITY)
+        throw new UsageError("--count takes a number");
+      if (count <= 0) throw new UsageError("--count takes a number");
+      const context = await contextFromArgs(values, io);
+      await watch(context.pluginDir, positionals, every * 1000, count, format, io);
+      return 0;
+    }
     const [target] = positionals;
     if (!target || positionals.length > 1) throw new UsageError("name a plugin or HOST:PORT");
     if (values.launch && values.service) throw new UsageError("--launch and --service do not combine");
@@ -58,3 +79,58 @@ Healthy, Warning (slower than --slow), Critical (not serving, or did not start),
     return result.status === "Healthy" || result.status === "Warning" ? 0 : 1;
   },
 });
+
+const pad = (text: string, width: number) => text.padEnd(width);
+
+/** One screen of states. */
+function screen(health: PluginHealth[]): string {
+  if (health.length === 0) return "no plugins installed\n";
+  const rows = health.map((h) => {
+    const latency = h.p50_latency_ms === undefined ? "-" : `${Math.round(h.p50_latency_ms)} ms`;
+    const last = h.last_check_at === undefined ? "never" : new Date(h.last_check_at).toISOString();
+    const why = h.reasons.map((r) => r.code).join(", ");
+    return `${pad(printable(h.plugin), 24)} ${pad(h.state, 8)} ${pad(latency, 9)} ${pad(`${Math.round(h.error_rate * 100)}%`, 6)} ${pad(last, 24)} ${why}`;
+  });
+  return `${pad("PLUGIN", 24)} ${pad("STATE", 8)} ${pad("P50", 9)} ${pad("ERRORS", 6)} ${pad("LAST CHECK", 24)} WHY\n${rows.join("\n")}\n`;
+}
+
+/** Prints the recorded states every `everyMs` until `count` screens or SIGINT/SIGTERM. */
+async function watch(
+  pluginDir: string,
+  names: string[],
+  everyMs: number,
+  count: number,
+  format: Format,
+  io: CliIO,
+) {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const stop = () => {
+    stopped = true;
+    wake?.();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    for (let n = 0; n < count && !stopped; n++) {
+      const health = (await readHealth(pluginDir)).filter(
+        (h) => names.length === 0 || names.includes(h.plugin),
+      );
+      if (format === "json")
+        io.stdout(`${JSON.stringify({ at: new Date().toISOString(), plugins: health })}\n`);
+      else io.stdout(`${io.isTTY ? "\x1b[H\x1b[2J" : n > 0 ? "\n" : ""}${screen(health)}`);
+      if (n + 1 < count && !stopped) {
+        await new Promise<void>((done) => {
+          const timer = setTimeout(done, everyMs);
+          wake = () => {
+            clearTimeout(timer);
+            done();
+          };
+        });
+      }
+    }
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}

@@ -7,11 +7,15 @@
 import type { CodeInfo, CodeSection } from "./codes.types.ts";
 import { ERROR_CODES } from "./error-codes.ts";
 import { FINDING_CODES } from "./finding-codes.ts";
+import { HEALTH_CODES } from "./health-codes.ts";
 
 export type { CodeInfo, CodeSection, Severity } from "./codes.types.ts";
 
 /** Every code. A code has one meaning wherever it appears. */
-export const CODES = { ...FINDING_CODES, ...ERROR_CODES } as const satisfies Record<string, CodeInfo>;
+export const CODES = { ...FINDING_CODES, ...ERROR_CODES, ...HEALTH_CODES } as const satisfies Record<
+  string,
+  CodeInfo
+>;
 
 type Catalogue = typeof CODES;
 export type Code = keyof Catalogue;
@@ -42,6 +46,12 @@ export const SECTIONS: readonly { id: CodeSection; title: string; intro: string 
     id: "runner",
     title: "Install runner",
     intro: "Errors that end `search`, `info`, `install`, `update`, `remove`, `list`, `config`, `health`.",
+  },
+  {
+    id: "health",
+    title: "Plugin health",
+    intro:
+      "Why a plugin is Warning, Critical or Unknown (`core/health/`): the daemon's `CheckPluginHealth`, `health --watch`.",
   },
   { id: "build", title: "Build and serve", intro: "The generator, the site and `serve`." },
   { id: "general", title: "Every command", intro: "The CLI, the Action and bugs." },

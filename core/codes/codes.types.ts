@@ -10,6 +10,7 @@ export type CodeSection =
   | "governance"
   | "artifact"
   | "runner"
+  | "health"
   | "build"
   | "general";
 

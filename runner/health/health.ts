@@ -22,6 +22,18 @@ export interface HealthRequest {
   timeoutMs?: number;
   /** Slower answers are a Warning. Default 1000 ms. */
   slowMs?: number;
+  /**
+   * TLS for the probe of HOST:PORT when given. An installed plugin is probed over TLS when its
+   * manifest says `runtime_requirements.tls_required`, trusting `ca` (else the system's roots).
+   */
+  tls?: HealthTls;
+}
+
+/** Trust for a TLS health check: the CA that signed the plugin's certificate, and a client certificate. */
+export interface HealthTls {
+  ca?: Uint8Array;
+  cert?: Uint8Array;
+  key?: Uint8Array;
 }
 
 export interface HealthResult {
@@ -37,15 +49,19 @@ export interface HealthResult {
   response_time_ms: number;
   checked_at: string;
   error?: string;
+  /** True when the probe spoke TLS. */
+  tls?: boolean;
 }
 
-async function addressOf(request: HealthRequest): Promise<string> {
-  if (/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(request.target)) return request.target;
+async function addressOf(request: HealthRequest): Promise<{ address: string; tls: boolean }> {
+  if (/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(request.target))
+    return { address: request.target, tls: request.tls !== undefined };
   if (!request.pluginDir) throw new RunnerError("USAGE", "health needs HOST:PORT or an installed plugin", {});
   const plugin = (await readState(layoutFor(request.pluginDir))).plugins[request.target];
   if (!plugin)
     throw new RunnerError("NOT_INSTALLED", `${request.target} is not installed`, { name: request.target });
-  const port = (await installedManifest(plugin)).specification?.service_definition?.port;
+  const manifest = await installedManifest(plugin);
+  const port = manifest.specification?.service_definition?.port;
   if (!port) {
     throw new RunnerError(
       "USAGE",
@@ -53,7 +69,9 @@ async function addressOf(request: HealthRequest): Promise<string> {
       { name: request.target },
     );
   }
-  return `127.0.0.1:${port}`;
+  // An installed plugin speaks TLS when its manifest says so; `request.tls` only supplies the trust.
+  const tls = manifest.requirements?.runtime_requirements?.tls_required === true;
+  return { address: `127.0.0.1:${port}`, tls };
 }
 
 type Answer = { probe: HealthProbe; serving: boolean; serving_status?: string; plugin_name?: string };
@@ -63,8 +81,19 @@ type Answer = { probe: HealthProbe; serving: boolean; serving_status?: string; p
  * with the FinFocus SDK answer) and the whole server was asked about, the cost-source service's
  * Name() is the liveness probe: an answer means the plugin is up and speaking its protocol.
  */
-async function probe(address: string, service: string, deadline: number): Promise<Answer> {
-  const credentials = grpc.credentials.createInsecure();
+async function probe(
+  address: string,
+  service: string,
+  deadline: number,
+  tls: HealthTls | undefined,
+): Promise<Answer> {
+  const credentials = tls
+    ? grpc.credentials.createSsl(
+        tls.ca ? Buffer.from(tls.ca) : null,
+        tls.key ? Buffer.from(tls.key) : null,
+        tls.cert ? Buffer.from(tls.cert) : null,
+      )
+    : grpc.credentials.createInsecure();
   const health = new (healthService())(address, credentials);
   try {
     const response = await unary<{ status: string }>(health, "Check", { service }, deadline);
@@ -89,11 +118,16 @@ async function probe(address: string, service: string, deadline: number): Promis
 
 /** The spec's CheckPluginHealth: one probe (see `probe`), timed. */
 export async function checkHealth(request: HealthRequest): Promise<HealthResult> {
-  const address = await addressOf(request);
+  const { address, tls } = await addressOf(request);
   const started = performance.now();
   const checked_at = new Date().toISOString();
   try {
-    const answer = await probe(address, request.service ?? "", Date.now() + (request.timeoutMs ?? 5000));
+    const answer = await probe(
+      address,
+      request.service ?? "",
+      Date.now() + (request.timeoutMs ?? 5000),
+      tls ? (request.tls ?? {}) : undefined,
+    );
     const ms = Math.round(performance.now() - started);
     const status: HealthStatus = !answer.serving
       ? "Critical"
@@ -110,6 +144,7 @@ export async function checkHealth(request: HealthRequest): Promise<HealthResult>
       ...(answer.plugin_name !== undefined ? { plugin_name: answer.plugin_name } : {}),
       response_time_ms: ms,
       checked_at,
+      ...(tls ? { tls: true } : {}),
     };
   } catch (error) {
     const e = error as grpc.ServiceError;
@@ -122,6 +157,7 @@ export async function checkHealth(request: HealthRequest): Promise<HealthResult>
       response_time_ms: Math.round(performance.now() - started),
       checked_at,
       error: e.details || e.message,
+      ...(tls ? { tls: true } : {}),
     };
   }
 }

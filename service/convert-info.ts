@@ -1,0 +1,53 @@
+/** Runner results as the proto's PluginInfo, DiscoveryError and InstallationError messages. */
+import type { InstalledPlugin, PluginListing, SourceKind } from "../runner/index.ts";
+import { enumName, timestamp } from "./convert-manifest.ts";
+
+type Json = Record<string, unknown>;
+
+/** The proto's DiscoverySource name of a source kind, and back. */
+export const sourceEnum = (kind: SourceKind): string => enumName("DISCOVERY_SOURCE", kind);
+
+export function sourceKindOf(value: unknown): SourceKind | undefined {
+  const kinds: SourceKind[] = ["registry", "filesystem", "url", "git"];
+  return kinds.find((k) => sourceEnum(k) === value);
+}
+
+/** A search result: AVAILABLE, or INSTALLED when this plugin folder has it. */
+export function listingToInfo(p: PluginListing, installed: boolean): Json {
+  return {
+    name: p.name,
+    version: p.version,
+    description: p.description ?? "",
+    author: p.author ?? "",
+    source: sourceEnum(p.source),
+    location: p.location,
+    status: installed ? "PLUGIN_STATUS_INSTALLED" : "PLUGIN_STATUS_AVAILABLE",
+    security_level: enumName("SECURITY_LEVEL", p.security_level),
+    capabilities: p.capabilities ?? [],
+  };
+}
+
+/** Whether the health monitor sees the plugin running: a service answering, one not, or not watched. */
+export type Activity = "active" | "inactive" | "unmonitored";
+
+/** An installed plugin, with the status its health gives it (ACTIVE, INACTIVE or just INSTALLED). */
+export function installedToInfo(p: InstalledPlugin, activity: Activity): Json {
+  return {
+    name: p.name,
+    version: p.version,
+    description: "",
+    author: "",
+    source: sourceEnum(p.source.kind),
+    location: p.path,
+    status:
+      activity === "active"
+        ? "PLUGIN_STATUS_ACTIVE"
+        : activity === "inactive"
+          ? "PLUGIN_STATUS_INACTIVE"
+          : "PLUGIN_STATUS_INSTALLED",
+    security_level: enumName("SECURITY_LEVEL", p.security_level),
+    capabilities: [],
+    requirements: { dependencies: p.dependencies },
+    last_updated: timestamp(p.installed_at),
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * DiscoverPlugins, GetPluginManifest, ValidatePlugin, ListInstalledPlugins and CheckPluginHealth:
+ * each maps its request onto one runner (or core) call and its result onto the response.
+ */
+import { validateManifest } from "../core/validate/validate-manifest.ts";
+import { discover, info, listInstalled, type MetadataSource, RunnerError } from "../runner/index.ts";
+import { layoutFor } from "../runner/install/layout.ts";
+import { readState } from "../runner/install/state.ts";
+import { installedToInfo, listingToInfo, sourceEnum, sourceKindOf } from "./convert-info.ts";
+import { manifestFromProto, manifestToProto, timestamp } from "./convert-manifest.ts";
+import type { DaemonState, Handler } from "./daemon.types.ts";
+
+/** The sources a request names (kinds, and a location), or all of them. */
+export function pickSources(state: DaemonState, kinds: unknown[], location = ""): MetadataSource[] {
+  const wanted = kinds.map(sourceKindOf).filter((k) => k !== undefined);
+  const sources = [...state.context.sources].filter(
+    (s) => (wanted.length === 0 || wanted.includes(s.kind)) && (location === "" || s.location === location),
+  );
+  if (sources.length === 0) {
+    throw new RunnerError(
+      "USAGE",
+      "No configured discovery source matches the request's source and location",
+      {
+        sources: kinds,
+        location,
+      },
+    );
+  }
+  return sources;
+}
+
+/**
+ * The request's filter: a name pattern when it has `*` or `?` (the runner searches its longest
+ * literal part, then names are matched whole), else the runner's text search.
+ */
+export function namePattern(filter: string): { search: string; matches: (name: string) => boolean } {
+  if (!/[*?]/.test(filter)) return { search: filter, matches: () => true };
+  const literal = filter.split(/[*?]+/).sort((a, b) => b.length - a.length)[0] ?? "";
+  const source = filter
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
+    .join("");
+  const regex = new RegExp(`^${source}$`);
+  return { search: literal, matches: (name) => regex.test(name) };
+}
+
+export const discoverPlugins: Handler = async (state, request) => {
+  const sources = pickSources(state, request.sources as unknown[]);
+  const pattern = namePattern(String(request.filter ?? ""));
+  // Which names are installed: the state file as it stands (crash recovery is the write RPCs' and
+  // ListInstalledPlugins' business, not a search's).
+  const [result, installed] = await Promise.all([
+    discover({ ...state.context, sources }, pattern.search),
+    readState(layoutFor(state.context.pluginDir)),
+  ]);
+  const have = new Set(Object.keys(installed.plugins));
+  return {
+    plugins: result.plugins
+      .filter((p) => pattern.matches(p.name) && (request.include_installed === true || !have.has(p.name)))
+      .map((p) => listingToInfo(p, have.has(p.name))),
+    discovery_errors: result.errors.map((e) => ({
+      source: sourceEnum(e.source as MetadataSource["kind"]),
+      location: e.location,
+      error_code: e.code,
+      error_message: e.message,
+    })),
+  };
+};
+
+export const getPluginManifest: Handler = async (state, request) => {
+  const kinds = request.source && request.source !== "DISCOVERY_SOURCE_UNSPECIFIED" ? [request.source] : [];
+  const sources = pickSources(state, kinds, String(request.location ?? ""));
+  const name = String(request.name ?? "");
+  const found = await info({ sources }, name, String(request.version ?? "") || undefined);
+  if (!found.latest) {
+    throw new RunnerError("PLUGIN_NOT_FOUND", `${name} has no version to show`, {
+      name,
+      available_versions: [],
+    });
+  }
+  return { manifest: manifestToProto(found.latest) };
+};
+
+/**
+ * Core's manifest validation of the message's manifest. The proto's PluginManifest has no
+ * requirements section, so check_dependencies and check_system_requirements find nothing to check.
+ */
+export const validatePlugin: Handler = async (_state, request) => {
+  if (!request.manifest) throw new RunnerError("USAGE", "ValidatePlugin needs a manifest", {});
+  const json = manifestFromProto(request.manifest as Record<string, unknown>);
+  const result = validateManifest(Buffer.from(JSON.stringify(json)), "request.manifest");
+  const errors = result.findings.filter((f) => f.severity === "error");
+  return {
+    valid: errors.length === 0,
+    validation_errors: errors.map((f) => ({
+      code: f.code,
+      message: f.message,
+      field: f.pointer,
+      severity: "ERROR_SEVERITY_ERROR",
+    })),
+    warnings: result.findings
+      .filter((f) => f.severity !== "error")
+      .map((f) => ({ code: f.code, message: f.message, field: f.pointer, recommendation: "" })),
+  };
+};
+
+export const listInstalledPlugins: Handler = async (state, request) => {
+  const installed = await listInstalled(state.context.pluginDir, String(request.filter ?? ""));
+  const activity = state.monitor.activity(installed.map((p) => p.name));
+  return {
+    plugins: installed
+      .map((p) => ({ p, activity: activity.get(p.name) ?? "unmonitored" }))
+      .filter(({ activity }) => request.include_inactive === true || activity !== "inactive")
+      .map(({ p, activity }) => installedToInfo(p, activity)),
+  };
+};
+
+const SEVERITY = {
+  error: "ERROR_SEVERITY_ERROR",
+  warning: "ERROR_SEVERITY_WARNING",
+  info: "ERROR_SEVERITY_INFO",
+};
+
+/** From the history (timeout_seconds 0), or after a check made now within timeout_seconds. */
+export const checkPluginHealth: Handler = async (state, request) => {
+  const name = String(request.name ?? "");
+  const seconds = Number(request.timeout_seconds ?? 0);
+  if (seconds < 0)
+    throw new RunnerError("USAGE", "timeout_seconds must not be negative", { timeout_seconds: seconds });
+  const health =
+    seconds > 0 ? await state.monitor.checkNow(name, seconds * 1000) : await state.monitor.health(name);
+  if (!health) throw new RunnerError("NOT_INSTALLED", `${name} is not installed`, { name });
+  return {
+    healthy: health.state === "Healthy" || health.state === "Warning",
+    status: health.state,
+    ...(health.last_check_at !== undefined ? { last_check_time: timestamp(health.last_check_at) } : {}),
+    health_errors: health.reasons.map((r) => ({
+      code: r.code,
+      message: r.message,
+      component: r.component,
+      severity: SEVERITY[r.severity],
+    })),
+  };
+};
