@@ -95,7 +95,10 @@ export async function jsonProblems(example: Example): Promise<string[]> {
     const dir = mkdtempSync(join(tmpdir(), "docs-config-"));
     try {
       writeFileSync(join(dir, "config.json"), bytes);
-      await loadDiscoveryConfig(join(dir, "config.json"));
+      // The variables an example names (`${GITHUB_TOKEN}`) are set, as a user running it would.
+      const names = new TextDecoder().decode(bytes).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g);
+      const env = Object.fromEntries([...names].map((m) => [m[1], "set-for-the-example"]));
+      await loadDiscoveryConfig(join(dir, "config.json"), env);
       return [];
     } catch (error) {
       return [`${example.file}:${example.line}: discovery config example: ${(error as Error).message}`];
