@@ -1,6 +1,7 @@
 import type { Command } from "./command.types.ts";
 import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
+import { gateCommand } from "./commands/gate.ts";
 import { healthCommand } from "./commands/health.ts";
 import { installCommand } from "./commands/install.ts";
 import { listCommand } from "./commands/list.ts";
@@ -14,6 +15,7 @@ import { verifyCommand } from "./commands/verify.ts";
 /** Every subcommand, in the order `--help` lists them. One line each: add yours here. */
 export const commands: Command[] = [
   validateCommand,
+  gateCommand,
   verifyCommand,
   buildCommand,
   serveCommand,

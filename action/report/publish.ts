@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import * as core from "@actions/core";
+import type { GateReport } from "../../core/gate/report.types.ts";
+import { renderSummary } from "../../core/gate/summary.ts";
 import type { PullRequestEvent } from "../event.ts";
-import type { GitHubApi } from "../github.ts";
+import { COMMENT_MARKER, type GitHubApi } from "../github.ts";
 import type { Settings } from "../inputs.ts";
 import { annotate } from "./annotations.ts";
 import { commentAuthor, upsertComment } from "./comment.ts";
-import type { GateReport } from "./report.types.ts";
-import { renderComment, renderSummary } from "./summary.ts";
 
 /**
  * Writes the comment body and the PR it is meant for into `dir` (comment.md, pr.json), for a
@@ -55,6 +55,11 @@ async function postComment(
     }
     throw error;
   }
+}
+
+/** The sticky PR comment: the summary behind the hidden marker that finds it again. */
+export function renderComment(report: GateReport): string {
+  return `${COMMENT_MARKER}\n${renderSummary(report)}`;
 }
 
 /**

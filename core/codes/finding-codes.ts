@@ -264,6 +264,12 @@ export const FINDING_CODES = {
     meaning:
       "a new name is one edit away from an existing one: a maintainer decides (as author, or by an approving review on the head commit)",
   },
+  AUTHOR_UNKNOWN: {
+    section: "governance",
+    severity: "info",
+    meaning:
+      "a local `gate` run without `--author-id`: ownership (`NOT_AN_OWNER`) and maintainer authorship (`OUTSIDE_REGISTRY`) were not checked; pass your numeric GitHub id to check them",
+  },
   TRUST_DOWNGRADE: {
     section: "governance",
     severity: "error",

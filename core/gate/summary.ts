@@ -1,8 +1,7 @@
-import { codeInfo } from "../../core/codes/codes.ts";
-import type { Finding, FindingCode } from "../../core/findings.types.ts";
-import { markdownCode, markdownTable, markdownText } from "../../core/text/markdown.ts";
-import type { ArtifactRow } from "../artifacts.ts";
-import { COMMENT_MARKER } from "../github.ts";
+import { codeInfo } from "../codes/codes.ts";
+import type { Finding, FindingCode } from "../findings.types.ts";
+import { markdownCode, markdownTable, markdownText } from "../text/markdown.ts";
+import type { ArtifactRow } from "./artifacts.ts";
 import type { GateReport, VersionReport } from "./report.types.ts";
 
 /** Which summary column a finding belongs to, by its section in the code catalogue. */
@@ -37,7 +36,11 @@ function identityCell(artifact: ArtifactRow | undefined): string {
   return `${markdownCode(signer.identity)} (${markdownCode(signer.issuer)})`;
 }
 
-function row(version: VersionReport, findings: Finding[]): string[] {
+/** One version's findings by summary column, and whether any of them fails it. */
+export function versionFindings(
+  version: VersionReport,
+  findings: readonly Finding[],
+): { schema: Finding[]; rules: Finding[]; artifact: Finding[]; failed: boolean } {
   const pluginDir = version.file.replace(/versions\/[^/]+$/, "");
   const own = findings.filter(
     (f) => f.file === version.file || f.file === version.file.replace(/\.json$/, ".sigstore.json"),
@@ -45,8 +48,12 @@ function row(version: VersionReport, findings: Finding[]): string[] {
   const rules = findings.filter((f) => f.file.startsWith(pluginDir) && findingGroup(f.code) === "rules");
   const schema = own.filter((f) => findingGroup(f.code) === "schema");
   const artifact = own.filter((f) => findingGroup(f.code) === "artifact");
-  const all = [...schema, ...rules, ...artifact];
-  const failed = all.some((f) => f.severity === "error");
+  const failed = [...schema, ...rules, ...artifact].some((f) => f.severity === "error");
+  return { schema, rules, artifact, failed };
+}
+
+function row(version: VersionReport, findings: Finding[]): string[] {
+  const { schema, rules, failed } = versionFindings(version, findings);
   return [
     markdownText(version.plugin),
     markdownText(version.version),
@@ -74,9 +81,11 @@ export function renderSummary(report: GateReport): string {
   const warnings = report.findings.filter((f) => f.severity === "warning").length;
   const verdict = report.valid ? "✅ **The registry gate passed.**" : "❌ **The registry gate failed.**";
   const scope =
-    report.mode === "pull_request"
-      ? `Pull request #${report.prNumber ?? "?"} at \`${report.sha.slice(0, 12)}\``
-      : `Full check of \`${report.sha.slice(0, 12)}\``;
+    report.mode === "full"
+      ? `Full check of \`${report.sha.slice(0, 12)}\``
+      : report.prNumber !== undefined
+        ? `Pull request #${report.prNumber} at \`${report.sha.slice(0, 12)}\``
+        : `Local check of \`${report.sha.slice(0, 12)}\``;
   const parts = [
     `## FinFocus registry gate`,
     "",
@@ -102,9 +111,4 @@ export function renderSummary(report: GateReport): string {
     parts.push("");
   }
   return parts.join("\n");
-}
-
-/** The sticky PR comment: the summary behind the hidden marker that finds it again. */
-export function renderComment(report: GateReport): string {
-  return `${COMMENT_MARKER}\n${renderSummary(report)}`;
 }

@@ -1,14 +1,15 @@
-import type { Finding } from "../core/findings.types.ts";
-import { registryFile } from "../core/governance/classify.ts";
-import type { Manifest } from "../core/manifest.types.ts";
-import { imageDigestRequirement } from "../core/policy/artifact-requirements.ts";
-import type { RegistrySource } from "../core/registry/source.types.ts";
-import type { Entry, RegistryConfig } from "../core/registry.types.ts";
-import type { SignatureKind, Signer } from "../core/signature/signature.types.ts";
-import type { TrustedRootData } from "../core/signature/trusted-root.ts";
-import { verifyRelease } from "../core/signature/verify-release.ts";
-import { type DownloadPolicy, download, type Fetcher } from "./download.ts";
-import type { Settings } from "./inputs.ts";
+import type { Finding } from "../findings.types.ts";
+import { registryFile } from "../governance/classify.ts";
+import type { Manifest } from "../manifest.types.ts";
+import type { Fetcher } from "../net/fetcher.types.ts";
+import { imageDigestRequirement } from "../policy/artifact-requirements.ts";
+import type { RegistrySource } from "../registry/source.types.ts";
+import type { Entry, RegistryConfig } from "../registry.types.ts";
+import type { SignatureKind, Signer } from "../signature/signature.types.ts";
+import type { TrustedRootData } from "../signature/trusted-root.ts";
+import { verifyRelease } from "../signature/verify-release.ts";
+import { type DownloadPolicy, download } from "./download.ts";
+import type { GateOptions } from "./gate.types.ts";
 
 /** What the summary shows for one version's artifact. */
 export interface ArtifactRow {
@@ -36,7 +37,7 @@ export interface ArtifactContext {
   source: RegistrySource;
   policy: DownloadPolicy;
   trustedRoot?: TrustedRootData;
-  fetcher?: Fetcher;
+  fetcher: Fetcher;
   now: Date;
 }
 
@@ -46,10 +47,13 @@ export interface ArtifactContext {
  * findings are reported elsewhere).
  */
 export function artifactContext(
-  settings: Pick<Settings, "registryPath" | "maxDownloadBytes" | "downloadTimeoutMs" | "allowLoopbackHttp">,
+  settings: Pick<
+    GateOptions,
+    "registryPath" | "maxDownloadBytes" | "downloadTimeoutMs" | "allowLoopbackHttp"
+  >,
   config: RegistryConfig | undefined,
   source: RegistrySource,
-  ports: { now?: () => Date; fetcher?: Fetcher },
+  ports: { now?: () => Date; fetcher: Fetcher },
 ): ArtifactContext {
   return {
     registryPath: settings.registryPath,
@@ -61,7 +65,7 @@ export function artifactContext(
       allowLoopbackHttp: settings.allowLoopbackHttp,
     },
     now: ports.now?.() ?? new Date(),
-    ...(ports.fetcher ? { fetcher: ports.fetcher } : {}),
+    fetcher: ports.fetcher,
   };
 }
 
@@ -114,6 +118,8 @@ export async function downloadAndVerify(
     now: ctx.now,
   });
   const mismatch = result.findings.some((f) => f.code === "CHECKSUM_MISMATCH");
+  if (!mismatch)
+    result.findings.push(...(await layoutFindings(fetched.bytes, install.download_url, job.plugin, file)));
   return {
     row: {
       checksum: install.checksum === undefined ? "not checked" : mismatch ? "mismatch" : "ok",

@@ -1,5 +1,5 @@
-import type { Finding } from "../../core/findings.types.ts";
-import type { ArtifactRow } from "../artifacts.ts";
+import type { Finding } from "../findings.types.ts";
+import type { ArtifactRow } from "./artifacts.ts";
 
 /** One plugin version the run checked: a row of the summary table. */
 export interface VersionReport {
