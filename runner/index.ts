@@ -10,6 +10,7 @@
  * ```
  */
 
+export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "../core/archive/archive-entries.ts";
 export type { Clock, Fetcher, FetchRequest, FetchResponse } from "../core/net/fetcher.types.ts";
 export { unmetRequirements } from "../core/policy/system.ts";
 export { decidePolicy, type SecurityPolicy } from "../core/policy/trust-policy.ts";
@@ -38,7 +39,6 @@ export {
   type LaunchedHealthRequest,
   type LaunchedHealthResult,
 } from "./health/launched-health.ts";
-export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 export { extractArtifact } from "./install/extract.ts";
 export type { InstallStep, StepHooks } from "./install/place.ts";
 export type { InstalledPlugin, InstallState } from "./install/state.types.ts";

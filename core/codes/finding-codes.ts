@@ -288,6 +288,12 @@ export const FINDING_CODES = {
     exit: 1,
     meaning: "the artifact's bytes do not match the manifest's checksum",
   },
+  ARCHIVE_ONE_FOLDER: {
+    section: "artifact",
+    severity: "warning",
+    meaning:
+      "every file of the artifact sits under one top-level folder: the FinFocus CLI expects `finfocus-plugin-<name>` at the archive's root (the runner unwraps the folder); build the archive from inside it",
+  },
   IMAGE_DIGEST_REQUIRED: {
     section: "artifact",
     severity: "error",

@@ -1,4 +1,12 @@
+import {
+  ArchiveError,
+  DEFAULT_EXTRACT_LIMITS,
+  detectFormat,
+  readTarEntries,
+  readZipEntries,
+} from "../archive/archive-entries.ts";
 import type { Finding } from "../findings.types.ts";
+import { archiveLayoutFindings } from "../finfocus/archive-layout.ts";
 import { registryFile } from "../governance/classify.ts";
 import type { Manifest } from "../manifest.types.ts";
 import type { Fetcher } from "../net/fetcher.types.ts";
@@ -72,6 +80,31 @@ export function artifactContext(
 function containerCheck(job: ArtifactJob, file: string): { row: ArtifactRow; findings: Finding[] } {
   const findings = imageDigestRequirement(job.manifest, file);
   return { row: { checksum: findings.length === 0 ? "ok" : "failed", signature: "none" }, findings };
+}
+
+/**
+ * What the archive's layout means for an install (core/finfocus/archive-layout.ts). Only real
+ * archives are read (by their magic bytes); one the gate cannot read is left to the checks that
+ * judge its bytes, the runner refuses it at install.
+ */
+async function layoutFindings(
+  bytes: Uint8Array,
+  url: string,
+  plugin: string,
+  file: string,
+): Promise<Finding[]> {
+  try {
+    const format = detectFormat(bytes, url);
+    if (format === "binary") return [];
+    const entries =
+      format === "zip"
+        ? await readZipEntries(bytes, DEFAULT_EXTRACT_LIMITS)
+        : await readTarEntries(bytes, DEFAULT_EXTRACT_LIMITS);
+    return archiveLayoutFindings(entries, plugin, file);
+  } catch (error) {
+    if (error instanceof ArchiveError) return [];
+    throw error;
+  }
 }
 
 /**

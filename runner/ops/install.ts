@@ -157,7 +157,11 @@ async function installPrepared(
       ...(context.lockTimeoutMs !== undefined ? { lockTimeoutMs: context.lockTimeoutMs } : {}),
       populate: async (dir) => {
         const binaryName = `finfocus-plugin-${pick.name}`;
-        await extractArtifact(bytes, url, dir, binaryName, context.extractLimits);
+        const extracted = await extractArtifact(bytes, url, dir, binaryName, context.extractLimits);
+        if (extracted.unwrapped !== undefined)
+          warnings.push(
+            `${pick.name}: the archive wraps every file in one folder (${JSON.stringify(extracted.unwrapped)}/); installed without it, so ${binaryName} sits at the version folder's root`,
+          );
         // The verified manifest (and the FinFocus CLI's view of it) replace what the archive brought (I3).
         await writeInstalledManifests(dir, manifest, {
           installed_by: "finfocus-registry",

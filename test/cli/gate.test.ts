@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ALICE, baseRegistry, entryJson, MALLORY, manifestJson, prEvent } from "../action/fixture.ts";
 import { artifactServer, type Files, gitIn, makeRepo, runAction, sha256 } from "../action/harness.ts";
+import { tarGz } from "../runner/helpers/archives.ts";
 
 const bin = fileURLToPath(new URL("../../bin/finfocus-registry.js", import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -30,10 +31,20 @@ async function gateCli(
 
 const V1 = new TextEncoder().encode("cost-aws 1.0.0 artifact");
 const V2 = new TextEncoder().encode("cost-aws 1.1.0 artifact");
+const WRAPPED = tarGz([
+  { path: "cost-aws-1.1.0/", type: "Directory" },
+  { path: "cost-aws-1.1.0/finfocus-plugin-cost-aws", data: "#!/bin/sh\n", mode: 0o755 },
+]);
+const FLAT = tarGz([{ path: "finfocus-plugin-cost-aws", data: "#!/bin/sh\n", mode: 0o755 }]);
 let server: Awaited<ReturnType<typeof artifactServer>>;
 const url = (p: string) => `${server.url}${p}`;
 before(async () => {
-  server = await artifactServer({ "/v1.tgz": V1, "/v2.tgz": V2 });
+  server = await artifactServer({
+    "/v1.tgz": V1,
+    "/v2.tgz": V2,
+    "/wrapped.tar.gz": WRAPPED,
+    "/flat.tar.gz": FLAT,
+  });
 });
 after(() => server.close());
 
@@ -110,6 +121,16 @@ describe("finfocus-registry gate: the Action's decision on local commits", { con
       MALLORY,
     );
     assert.deepEqual(r.codes, ["MAINTAINER_REQUIRED", "NOT_AN_OWNER", "VERSION_IMMUTABLE"]);
+  });
+
+  test("an archive wrapped in one folder: ARCHIVE_ONE_FOLDER warns in both (the run still passes)", async () => {
+    const r = await both(addV2({ url: url("/wrapped.tar.gz"), checksum: sha256(WRAPPED) }));
+    assert.deepEqual(r.codes, ["ARCHIVE_ONE_FOLDER"]);
+    assert.equal(r.out.valid, true);
+    assert.equal(r.out.findings[0]!.file, "registry/plugins/cost-aws/versions/1.1.0.json");
+    assert.match(r.action.summary, /ARCHIVE_ONE_FOLDER/);
+    const flat = await both(addV2({ url: url("/flat.tar.gz"), checksum: sha256(FLAT) }));
+    assert.deepEqual(flat.codes, []);
   });
 
   test("a schema error in the new manifest agrees with the Action's pointer", async () => {
