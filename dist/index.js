@@ -45290,6 +45290,93 @@ function registryFile(registryPath, relative) {
   return registryPath === "" || registryPath === "." ? relative : `${registryPath}/${relative}`;
 }
 
+// core/url-policy.ts
+var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+var SIMPLE_HTTPS = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/%+-]*)?$/;
+function urlProblem(text, options2 = {}) {
+  if (SIMPLE_HTTPS.test(text)) return void 0;
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)";
+  if (url.protocol === "https:") return void 0;
+  if (url.protocol === "http:") {
+    if (options2.allowLoopbackHttp && LOOPBACK_HOSTS.has(url.hostname)) return void 0;
+    return options2.allowLoopbackHttp ? "uses http:// to a host that is not loopback (127.0.0.1, localhost, [::1]): use https://" : "uses http://: use https://";
+  }
+  return `uses the '${url.protocol}' scheme: only https:// is allowed`;
+}
+
+// core/net/fetch-policy.ts
+var DOCUMENT_LIMITS = {
+  deadlineMs: 15e3,
+  idleTimeoutMs: 5e3,
+  retries: 2,
+  backoffMs: 200,
+  maxRedirects: 5
+};
+var ARTIFACT_DEADLINE_MS = 3e5;
+var RETRYABLE = /* @__PURE__ */ new Set([408, 425, 429, 500, 502, 503, 504]);
+function isRetryableStatus(status) {
+  return RETRYABLE.has(status);
+}
+function backoffMs(attempt, limits) {
+  return limits.backoffMs * 2 ** (attempt - 1);
+}
+function mayRetry(attempt, limits, msLeft) {
+  return attempt <= limits.retries && msLeft > backoffMs(attempt, limits) + 100;
+}
+function checkFetchUrl(text, policy) {
+  const problem = urlProblem(text, policy);
+  if (problem) return { problem: `${safeForMessage(text)} ${problem}` };
+  return { url: new URL(text) };
+}
+function redirectTarget(current2, location2, hop, limits, policy) {
+  if (!location2) {
+    return { problem: `a redirect from ${current2.origin} without a Location header`, insecure: false };
+  }
+  if (hop >= limits.maxRedirects)
+    return { problem: `more than ${limits.maxRedirects} redirects`, insecure: false };
+  let target;
+  try {
+    target = new URL(location2, current2).href;
+  } catch {
+    return {
+      problem: `a redirect to ${JSON.stringify(location2.slice(0, 200))}, which is not a URL`,
+      insecure: false
+    };
+  }
+  const checked = checkFetchUrl(target, policy);
+  return "problem" in checked ? { problem: `redirect ${hop + 1}: ${checked.problem}`, insecure: true } : checked;
+}
+function credentialHeaders(url, credentials, leftOrigin) {
+  if (!credentials || leftOrigin || url.origin !== credentials.origin) return {};
+  return credentials.headers;
+}
+var SECRET_HEADERS = /* @__PURE__ */ new Set([
+  "authorization",
+  "cookie",
+  "proxy-authorization"
+]);
+function safeForMessage(text) {
+  try {
+    const url = new URL(text);
+    return url.username || url.password ? `${url.protocol}//${url.host}` : JSON.stringify(text.slice(0, 300));
+  } catch {
+    return JSON.stringify(text.slice(0, 300));
+  }
+}
+function downloadHost(url) {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
+
 // core/policy/artifact-requirements.ts
 var DOWNLOADABLE = /* @__PURE__ */ new Set(["binary", "package", "script"]);
 var STRONG_CHECKSUMS = /* @__PURE__ */ new Set(["sha256", "sha512"]);
@@ -47204,7 +47291,7 @@ async function downloadAndVerify(job, ctx) {
         {
           code: "DOWNLOAD_FAILED",
           severity: "error",
-          message: `The artifact of ${job.plugin} ${job.version} could not be downloaded: ${fetched.problem}.`,
+          message: `The artifact of ${job.plugin} ${job.version} could not be downloaded from ${downloadHost(install.download_url)}: ${fetched.problem}.`,
           file,
           pointer: "/installation/download_url"
         }
@@ -56531,26 +56618,6 @@ var timestamps = (ctx) => {
   ];
 };
 
-// core/url-policy.ts
-var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
-var SIMPLE_HTTPS = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/%+-]*)?$/;
-function urlProblem(text, options2 = {}) {
-  if (SIMPLE_HTTPS.test(text)) return void 0;
-  let url;
-  try {
-    url = new URL(text);
-  } catch {
-    return "is not a valid URL";
-  }
-  if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)";
-  if (url.protocol === "https:") return void 0;
-  if (url.protocol === "http:") {
-    if (options2.allowLoopbackHttp && LOOPBACK_HOSTS.has(url.hostname)) return void 0;
-    return options2.allowLoopbackHttp ? "uses http:// to a host that is not loopback (127.0.0.1, localhost, [::1]): use https://" : "uses http://: use https://";
-  }
-  return `uses the '${url.protocol}' scheme: only https:// is allowed`;
-}
-
 // core/rules/urls.ts
 var urls = (ctx) => {
   const out = [];
@@ -58038,66 +58105,6 @@ async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
     );
   }
   return { changes: await apiFileList(api, prNumber, headSha), from: "api" };
-}
-
-// core/net/fetch-policy.ts
-var DOCUMENT_LIMITS = {
-  deadlineMs: 15e3,
-  idleTimeoutMs: 5e3,
-  retries: 2,
-  backoffMs: 200,
-  maxRedirects: 5
-};
-var ARTIFACT_DEADLINE_MS = 3e5;
-var RETRYABLE = /* @__PURE__ */ new Set([408, 425, 429, 500, 502, 503, 504]);
-function isRetryableStatus(status) {
-  return RETRYABLE.has(status);
-}
-function backoffMs(attempt, limits) {
-  return limits.backoffMs * 2 ** (attempt - 1);
-}
-function mayRetry(attempt, limits, msLeft) {
-  return attempt <= limits.retries && msLeft > backoffMs(attempt, limits) + 100;
-}
-function checkFetchUrl(text, policy) {
-  const problem = urlProblem(text, policy);
-  if (problem) return { problem: `${safeForMessage(text)} ${problem}` };
-  return { url: new URL(text) };
-}
-function redirectTarget(current2, location2, hop, limits, policy) {
-  if (!location2) {
-    return { problem: `a redirect from ${current2.origin} without a Location header`, insecure: false };
-  }
-  if (hop >= limits.maxRedirects)
-    return { problem: `more than ${limits.maxRedirects} redirects`, insecure: false };
-  let target;
-  try {
-    target = new URL(location2, current2).href;
-  } catch {
-    return {
-      problem: `a redirect to ${JSON.stringify(location2.slice(0, 200))}, which is not a URL`,
-      insecure: false
-    };
-  }
-  const checked = checkFetchUrl(target, policy);
-  return "problem" in checked ? { problem: `redirect ${hop + 1}: ${checked.problem}`, insecure: true } : checked;
-}
-function credentialHeaders(url, credentials, leftOrigin) {
-  if (!credentials || leftOrigin || url.origin !== credentials.origin) return {};
-  return credentials.headers;
-}
-var SECRET_HEADERS = /* @__PURE__ */ new Set([
-  "authorization",
-  "cookie",
-  "proxy-authorization"
-]);
-function safeForMessage(text) {
-  try {
-    const url = new URL(text);
-    return url.username || url.password ? `${url.protocol}//${url.host}` : JSON.stringify(text.slice(0, 300));
-  } catch {
-    return JSON.stringify(text.slice(0, 300));
-  }
 }
 
 // net/http-fetcher.ts

@@ -5,10 +5,11 @@
  * NUL, symlinks pointing outside, dotfiles but /.well-known/).
  */
 import { createHash } from "node:crypto";
-import { readFile, realpath, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { htmlText } from "../core/text/html.ts";
 import { notFoundDocument } from "./not-found.ts";
 
 export interface ServeOptions {
@@ -147,6 +148,19 @@ async function notFound(
   else send(req, res, 404, TYPES[".txt"]!, Buffer.from("404 Not Found\n"));
 }
 
+/**
+ * The /artifacts/ page, so the URL `serve` prints answers: plain text naming each file of the
+ * artifacts folder (one per line, hidden characters labelled), each served below it by name.
+ */
+async function artifactIndex(dir: string): Promise<string> {
+  const names = (await readdir(dir, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isFile() && !e.name.startsWith("."))
+    .map((e) => e.name)
+    .sort();
+  const lines = names.map((n) => `${htmlText(n).replace(/[\r\n]/g, "?")}\n`).join("");
+  return `Artifacts for --artifact-mirror: ${names.length} file(s), each at /artifacts/<name>\n\n${lines}`;
+}
+
 /** The request handler (exported for tests that want their own server). */
 export function staticHandler(options: ServeOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const dir = path.resolve(options.dir);
@@ -160,6 +174,10 @@ export function staticHandler(options: ServeOptions): (req: IncomingMessage, res
     const urlPath = (req.url ?? "/").split(/[?#]/)[0] ?? "/";
     if (!urlPath.startsWith("/")) {
       send(req, res, 400, TYPES[".txt"]!, Buffer.from("400 Bad Request\n"));
+      return;
+    }
+    if (artifacts && (urlPath === "/artifacts/" || urlPath === "/artifacts")) {
+      send(req, res, 200, TYPES[".txt"]!, Buffer.from(await artifactIndex(artifacts)));
       return;
     }
     const [root, rest] =

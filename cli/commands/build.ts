@@ -5,7 +5,7 @@ import { buildRegistry, type SiteBuilder } from "../../generator/build-fs.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
-import { countFindings, renderFindings } from "../render-findings.ts";
+import { countFindings, renderFindings, summariseWarnings } from "../render-findings.ts";
 
 /** Where site/ provides its builder. The one place the generator's CLI meets the site. */
 const SITE_MODULE = new URL("../../site/build-site.ts", import.meta.url);
@@ -16,6 +16,13 @@ async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
   const site = (await import(SITE_MODULE.href)) as { buildSite?: SiteBuilder };
   return site.buildSite;
 }
+
+/** What each build stage is called in progress lines. */
+const STAGES: Record<string, string> = {
+  validate: "validating the registry",
+  write: "writing the API, registry.json and feeds",
+  site: "building the site",
+};
 
 export const buildCommand = defineCommand({
   name: "build",
@@ -66,6 +73,13 @@ a folder outside git is always read from disk). --format json prints
       ...(values.rev !== undefined ? { rev: values.rev } : {}),
       worktree: values.worktree === true,
       ...(site ? { site } : {}),
+      // Progress on a terminal only: a build of a large registry with its site takes a while.
+      ...(io.isTTY && format === "text"
+        ? {
+            onStage: (stage: string, detail: string) =>
+              io.stderr(`build: ${STAGES[stage] ?? stage} (${detail})…\n`),
+          }
+        : {}),
     });
     const commit = result.commit ? { commit: result.commit } : {};
     const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
@@ -98,7 +112,8 @@ a folder outside git is always read from disk). --format json prints
     }
     output(io, format, { published: true, findings, stats, omitted: model.registryOmitted, ...commit }, () =>
       [
-        renderFindings(findings),
+        // A build that publishes has no errors: its warnings are counted by code (validate lists each).
+        summariseWarnings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
           `${site ? ", site built" : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,

@@ -9,6 +9,7 @@ import type { Finding } from "../findings.types.ts";
 import { archiveLayoutFindings } from "../finfocus/archive-layout.ts";
 import { registryFile } from "../governance/classify.ts";
 import type { Manifest } from "../manifest.types.ts";
+import { downloadHost } from "../net/fetch-policy.ts";
 import type { Fetcher } from "../net/fetcher.types.ts";
 import { imageDigestRequirement } from "../policy/artifact-requirements.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
@@ -127,7 +128,7 @@ export async function downloadAndVerify(
         {
           code: "DOWNLOAD_FAILED",
           severity: "error",
-          message: `The artifact of ${job.plugin} ${job.version} could not be downloaded: ${fetched.problem}.`,
+          message: `The artifact of ${job.plugin} ${job.version} could not be downloaded from ${downloadHost(install.download_url)}: ${fetched.problem}.`,
           file,
           pointer: "/installation/download_url",
         },

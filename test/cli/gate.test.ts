@@ -63,6 +63,7 @@ type Located = {
   pointer: string;
   line?: number;
   column?: number;
+  message?: string;
 };
 const located = (list: Located[]) =>
   list.map((f) => [f.code, f.severity, f.file, f.pointer, f.line, f.column].join(" ")).sort();
@@ -131,6 +132,13 @@ describe("finfocus-registry gate: the Action's decision on local commits", { con
     assert.match(r.action.summary, /ARCHIVE_ONE_FOLDER/);
     const flat = await both(addV2({ url: url("/flat.tar.gz"), checksum: sha256(FLAT) }));
     assert.deepEqual(flat.codes, []);
+  });
+
+  test("DOWNLOAD_FAILED names the server's host in both", async () => {
+    const r = await both(addV2({ url: url("/missing.tgz") }));
+    assert.deepEqual(r.codes, ["DOWNLOAD_FAILED"]);
+    const host = new URL(server.url).host;
+    assert.ok(r.out.findings[0]!.message?.includes(`downloaded from ${host}:`), r.out.findings[0]!.message);
   });
 
   test("a schema error in the new manifest agrees with the Action's pointer", async () => {

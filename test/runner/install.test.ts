@@ -164,8 +164,12 @@ test("I3: archive entries named like the manifest or the state file are harmless
 
 test("I4: an oversized download and a lying Content-Length are aborted, nothing left behind", async () => {
   const c = await ctx({ maxDownloadBytes: 100 });
-  await assert.rejects(install(c, { plugins: [{ name: "base", constraint: "1.0.0" }] }), (e) =>
-    isRunnerError(e, "DOWNLOAD_FAILED"),
+  await assert.rejects(
+    install(c, { plugins: [{ name: "base", constraint: "1.0.0" }] }),
+    (e) =>
+      isRunnerError(e, "DOWNLOAD_FAILED") &&
+      e.details.host === new URL(server.url).host &&
+      e.message.includes(`downloaded from ${new URL(server.url).host}`),
   );
   // No Content-Length at all (chunked), and far more bytes than the cap: counted, not believed.
   server.handlers.set("/artifacts/lib-1.0.0.tar.gz", (_req, res) => {
