@@ -32,6 +32,9 @@ export interface GitHubApi {
   listComments(prNumber: number): Promise<ApiComment[]>;
   createComment(prNumber: number, body: string): Promise<number>;
   updateComment(commentId: number, body: string): Promise<void>;
+  addLabel(prNumber: number, label: string): Promise<void>;
+  /** Removes a label; a label the PR does not have is no error. */
+  removeLabel(prNumber: number, label: string): Promise<void>;
   /** The root tree of a commit (git database API), undefined when there is no such commit. */
   commitTree(sha: string): Promise<string | undefined>;
   /** A tree's entries; throws when GitHub truncated the listing. */
@@ -119,6 +122,14 @@ export function gitHubApi(token: string, baseUrl: string, repository: string): G
     },
     async updateComment(commentId, body) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
+    },
+    async addLabel(prNumber, label) {
+      await octokit.rest.issues.addLabels({ owner, repo, issue_number: prNumber, labels: [label] });
+    },
+    async removeLabel(prNumber, label) {
+      await orMissing(async () => {
+        await octokit.rest.issues.removeLabel({ owner, repo, issue_number: prNumber, name: label });
+      });
     },
     async commitTree(sha) {
       return orMissing(

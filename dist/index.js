@@ -4855,8 +4855,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -12268,9 +12268,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12310,8 +12310,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13279,13 +13279,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -14657,11 +14657,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label2) {
-      if (!label2) {
+    function getEncoding(label3) {
+      if (!label3) {
         return "failure";
       }
-      switch (label2.trim().toLowerCase()) {
+      switch (label3.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -25876,9 +25876,9 @@ var require_codegen = __commonJS({
       }
     };
     var Label = class extends Node {
-      constructor(label2) {
+      constructor(label3) {
         super();
-        this.label = label2;
+        this.label = label3;
         this.names = {};
       }
       render({ _n: _n2 }) {
@@ -25886,14 +25886,14 @@ var require_codegen = __commonJS({
       }
     };
     var Break = class extends Node {
-      constructor(label2) {
+      constructor(label3) {
         super();
-        this.label = label2;
+        this.label = label3;
         this.names = {};
       }
       render({ _n: _n2 }) {
-        const label2 = this.label ? ` ${this.label}` : "";
-        return `break${label2};` + _n2;
+        const label3 = this.label ? ` ${this.label}` : "";
+        return `break${label3};` + _n2;
       }
     };
     var Throw = class extends Node {
@@ -26305,12 +26305,12 @@ var require_codegen = __commonJS({
         return this._endBlockNode(For);
       }
       // `label` statement
-      label(label2) {
-        return this._leafNode(new Label(label2));
+      label(label3) {
+        return this._leafNode(new Label(label3));
       }
       // `break` statement
-      break(label2) {
-        return this._leafNode(new Break(label2));
+      break(label3) {
+        return this._leafNode(new Break(label3));
       }
       // `return` statement
       return(value) {
@@ -33477,8 +33477,8 @@ var require_dist5 = __commonJS({
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
-      const list = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list, formats, exportName);
+      const list2 = opts.formats || formats_1.formatNames;
+      addFormats3(ajv, list2, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -33490,11 +33490,11 @@ var require_dist5 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f2;
     };
-    function addFormats3(ajv, list, fs4, exportName) {
+    function addFormats3(ajv, list2, fs4, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
-      for (const f2 of list)
+      for (const f2 of list2)
         ajv.addFormat(f2, fs4[f2]);
     }
     module.exports = exports = formatsPlugin;
@@ -34205,7 +34205,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b2) => compareBuild(a, b2, loose));
+    var sort = (list2, loose) => list2.sort((a, b2) => compareBuild(a, b2, loose));
     module.exports = sort;
   }
 });
@@ -34215,7 +34215,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b2) => compareBuild(b2, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b2) => compareBuild(b2, a, loose));
     module.exports = rsort;
   }
 });
@@ -37830,7 +37830,7 @@ var require_commonjs3 = __commonJS({
         defaults: (options2) => orig.defaults(ext(def, options2)),
         makeRe: (pattern, options2 = {}) => orig.makeRe(pattern, ext(def, options2)),
         braceExpand: (pattern, options2 = {}) => orig.braceExpand(pattern, ext(def, options2)),
-        match: (list, pattern, options2 = {}) => orig.match(list, pattern, ext(def, options2)),
+        match: (list2, pattern, options2 = {}) => orig.match(list2, pattern, ext(def, options2)),
         sep: orig.sep,
         GLOBSTAR: exports.GLOBSTAR
       });
@@ -37849,13 +37849,13 @@ var require_commonjs3 = __commonJS({
     var makeRe = (pattern, options2 = {}) => new Minimatch(pattern, options2).makeRe();
     exports.makeRe = makeRe;
     exports.minimatch.makeRe = exports.makeRe;
-    var match = (list, pattern, options2 = {}) => {
+    var match = (list2, pattern, options2 = {}) => {
       const mm = new Minimatch(pattern, options2);
-      list = list.filter((f2) => mm.match(f2));
-      if (mm.options.nonull && !list.length) {
-        list.push(pattern);
+      list2 = list2.filter((f2) => mm.match(f2));
+      if (mm.options.nonull && !list2.length) {
+        list2.push(pattern);
       }
-      return list;
+      return list2;
     };
     exports.match = match;
     exports.minimatch.match = exports.match;
@@ -41747,8 +41747,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label2, content) {
-    const element = this.wrap("details", this.wrap("summary", label2) + content);
+  addDetails(label3, content) {
+    const element = this.wrap("details", this.wrap("summary", label3) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -41774,8 +41774,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
-    const tag = `h${level}`;
+  addHeading(text, level2) {
+    const tag = `h${level2}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
     const element = this.wrap(allowedTag, text);
     return this.addRaw(element).addEOL();
@@ -45576,6 +45576,15 @@ function parsePublicKey(pem) {
 function keyFingerprint(spki) {
   return `sha256:${createHash2("sha256").update(spki).digest("hex")}`;
 }
+function pemFingerprint(pem) {
+  try {
+    return keyFingerprint(
+      createPublicKey({ key: pem.trim(), format: "pem" }).export({ type: "spki", format: "der" })
+    );
+  } catch {
+    return void 0;
+  }
+}
 function isPinned(spki, pinnedPems) {
   return (pinnedPems ?? []).some((pem) => parsePublicKey(pem).value?.spki.equals(spki) === true);
 }
@@ -47131,14 +47140,14 @@ function verifySigstoreBundle(input) {
 
 // core/signature/verify-release.ts
 var SIGNATURE_KINDS = ["none", "key", "sigstore"];
-function signersFor(level, entry, config) {
-  return level === "official" ? config.official_signers ?? {} : entry.signers ?? {};
+function signersFor(level2, entry, config) {
+  return level2 === "official" ? config.official_signers ?? {} : entry.signers ?? {};
 }
 function verifyRelease(input) {
   const { manifest, manifestFile: file } = input;
-  const level = manifest.security?.security_level ?? "untrusted";
-  const requirePin = level === "verified" || level === "official";
-  const signers = signersFor(level, input.entry, input.config);
+  const level2 = manifest.security?.security_level ?? "untrusted";
+  const requirePin = level2 === "verified" || level2 === "official";
+  const signers = signersFor(level2, input.entry, input.config);
   const findings = [];
   const passed = [];
   const checksum = manifest.installation.checksum;
@@ -47205,18 +47214,18 @@ function verifyRelease(input) {
   const kind = best?.signer?.kind ?? "none";
   const signatureErrors = findings.slice(checksumFindings).some((f2) => f2.severity === "error");
   if (requirePin && kind === "none" && !signatureErrors) {
-    const where = level === "official" ? "config.json official_signers" : "entry.json signers";
+    const where = level2 === "official" ? "config.json official_signers" : "entry.json signers";
     findings.push({
       code: "SIGNATURE_REQUIRED",
       severity: "error",
-      message: `security_level "${level}" needs a signature by a signer pinned in ${where}: a keyed signature (security.signature + public_key) or a Sigstore bundle beside the manifest.`,
+      message: `security_level "${level2}" needs a signature by a signer pinned in ${where}: a keyed signature (security.signature + public_key) or a Sigstore bundle beside the manifest.`,
       file,
       pointer: "/security/security_level"
     });
   }
   return {
     verified: !findings.some((f2) => f2.severity === "error"),
-    level,
+    level: level2,
     signature: kind,
     ...best?.signer ? { signer: best.signer } : {},
     findings
@@ -47399,9 +47408,9 @@ function parseTrustedRoot(json2, file) {
       ["certificateAuthorities", checkAuthority],
       ["timestampAuthorities", checkAuthority]
     ]) {
-      const list = json2[name] ?? [];
-      if (!Array.isArray(list)) problems.push([`/${name}`, "is not an array"]);
-      else for (const [i, item] of list.entries()) check3(item, `/${name}/${i}`, problems);
+      const list2 = json2[name] ?? [];
+      if (!Array.isArray(list2)) problems.push([`/${name}`, "is not an array"]);
+      else for (const [i, item] of list2.entries()) check3(item, `/${name}/${i}`, problems);
     }
   }
   const findings = problems.map(([pointer, what]) => ({
@@ -47571,9 +47580,9 @@ function schemaFindings(errors, file, code) {
   for (const error2 of errors) {
     if (error2.keyword === "if") continue;
     const pointer = pointerOf(error2);
-    const list = byPointer.get(pointer) ?? [];
-    list.push(error2);
-    byPointer.set(pointer, list);
+    const list2 = byPointer.get(pointer) ?? [];
+    list2.push(error2);
+    byPointer.set(pointer, list2);
   }
   const findings = new FindingCollector();
   for (const [pointer, group] of byPointer) {
@@ -48649,10 +48658,10 @@ function fsSource(dir, root = dir) {
     if (!parts || !isFolder(parts)) return void 0;
     const full = path.join(base, ...parts);
     try {
-      const list = readdirSync(full, { withFileTypes: true }).map((e) => ({ name: e.name, kind: kindOf(e) })).sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
+      const list2 = readdirSync(full, { withFileTypes: true }).map((e) => ({ name: e.name, kind: kindOf(e) })).sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
       const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
-      for (const e of list) folders.set(prefix + e.name, e.kind === "tree");
-      return list;
+      for (const e of list2) folders.set(prefix + e.name, e.kind === "tree");
+      return list2;
     } catch (error2) {
       if (MISSING.has(error2.code ?? "")) return void 0;
       throw error2;
@@ -49244,9 +49253,9 @@ function walkSchema(root) {
     };
     for (const k2 of SAME_ONE) if (k2 in value) push(value[k2], `${pointer}/${k2}`, "combinator");
     for (const k2 of SAME_MANY) {
-      const list = value[k2];
-      if (Array.isArray(list))
-        for (const [i, s3] of list.entries()) push(s3, `${pointer}/${k2}/${i}`, "combinator");
+      const list2 = value[k2];
+      if (Array.isArray(list2))
+        for (const [i, s3] of list2.entries()) push(s3, `${pointer}/${k2}/${i}`, "combinator");
     }
     for (const k2 of SAME_MAP) {
       const map = value[k2];
@@ -56048,11 +56057,11 @@ function checkShape(schema) {
     return tooComplex("", `it has ${graph.nodes.length} subschemas (the limit is ${SCHEMA_BOUNDS.maxNodes})`);
   for (const node of graph.nodes) {
     for (const keyword of COMBINATORS) {
-      const list = node.schema[keyword];
-      if (Array.isArray(list) && list.length > SCHEMA_BOUNDS.maxWidth)
+      const list2 = node.schema[keyword];
+      if (Array.isArray(list2) && list2.length > SCHEMA_BOUNDS.maxWidth)
         return tooComplex(
           `${node.pointer}/${keyword}`,
-          `${list.length} branches (the limit is ${SCHEMA_BOUNDS.maxWidth})`
+          `${list2.length} branches (the limit is ${SCHEMA_BOUNDS.maxWidth})`
         );
     }
   }
@@ -56139,13 +56148,13 @@ function expansion(nodes, order) {
       };
   }
   let below = new Float64Array(nodes.length);
-  for (let level = 0; level <= SCHEMA_BOUNDS.maxValueDepth; level++) {
+  for (let level2 = 0; level2 <= SCHEMA_BOUNDS.maxValueDepth; level2++) {
     const here = new Float64Array(nodes.length);
     for (const id of order) {
       const node = nodes[id];
       let count = 1;
       for (const next of node.same) count += here[next];
-      if (level > 0) for (const next of node.inner) count += below[next];
+      if (level2 > 0) for (const next of node.inner) count += below[next];
       here[id] = Math.min(count, cap);
     }
     below = here;
@@ -56241,8 +56250,8 @@ function compileUncached(text) {
 function steps(schema) {
   let listed = 0;
   for (const key of ["enum", "required"]) {
-    const list = schema[key];
-    if (Array.isArray(list)) listed += list.length;
+    const list2 = schema[key];
+    if (Array.isArray(list2)) listed += list2.length;
   }
   const flags = (schema.uniqueItems === true ? UNIQUE : 0) | (["pattern", "format", "minLength", "maxLength"].some((k2) => k2 in schema) ? TEXT : 0);
   return [1 + (listed >> 3), flags];
@@ -56517,8 +56526,8 @@ var resources = (ctx) => {
 // core/rules/signature-required.ts
 var signatureRequired = (ctx) => {
   const security = ctx.manifest.security;
-  const level = security?.security_level ?? "untrusted";
-  if (level !== "verified" && level !== "official") return [];
+  const level2 = security?.security_level ?? "untrusted";
+  if (level2 !== "verified" && level2 !== "official") return [];
   const keyed = security?.signature !== void 0 && security.public_key !== void 0;
   if (keyed || ctx.hasBundle) return [];
   if (security?.signature !== void 0 || security?.public_key !== void 0) {
@@ -56537,7 +56546,7 @@ var signatureRequired = (ctx) => {
       ctx,
       "SIGNATURE_REQUIRED",
       "/security/security_level",
-      `the '${level}' level needs a signature: add security.signature and security.public_key, or a Sigstore bundle as ${ctx.path ? `${ctx.path.version}.sigstore.json` : "<version>.sigstore.json"} beside the manifest`
+      `the '${level2}' level needs a signature: add security.signature and security.public_key, or a Sigstore bundle as ${ctx.path ? `${ctx.path.version}.sigstore.json` : "<version>.sigstore.json"} beside the manifest`
     )
   ];
 };
@@ -56965,10 +56974,10 @@ function git(cwd, args) {
 import { execFileSync, spawn } from "node:child_process";
 
 // core/registry/git-objects.types.ts
-function listedTree(list) {
+function listedTree(list2) {
   const byName2 = /* @__PURE__ */ new Map();
-  for (const e of list) if (!byName2.has(e.name)) byName2.set(e.name, e);
-  return { find: (name) => byName2.get(name), entries: () => [...list] };
+  for (const e of list2) if (!byName2.has(e.name)) byName2.set(e.name, e);
+  return { find: (name) => byName2.get(name), entries: () => [...list2] };
 }
 function kindOfMode(mode) {
   switch (mode.replace(/^0+/, "")) {
@@ -57202,8 +57211,8 @@ function gitSource(reader, commit, registryPath, root = `${registryPath}@${commi
     },
     async entries(dir) {
       const parts = segments2(dir);
-      const list = parts ? await listing(parts) : void 0;
-      return list?.map((e) => ({ name: e.name, kind: e.kind })).sort(byName);
+      const list2 = parts ? await listing(parts) : void 0;
+      return list2?.map((e) => ({ name: e.name, kind: e.kind })).sort(byName);
     },
     async kind(path3) {
       const parts = segments2(path3);
@@ -57748,8 +57757,8 @@ async function validateRegistryFiles(source, files) {
         ...entry ? { entry } : {},
         hasBundle: listing.includes(`${where.version}.sigstore.json`),
         lookup: (name) => {
-          const list = known.get(name);
-          return list && list.length > 0 ? list : void 0;
+          const list2 = known.get(name);
+          return list2 && list2.length > 0 ? list2 : void 0;
         }
       });
       append(findings, result.findings);
@@ -57885,19 +57894,84 @@ async function withPositions(findings, registryPath, sources) {
     byFile.set(f2.file, [...byFile.get(f2.file) ?? [], f2]);
   }
   const located = /* @__PURE__ */ new Map();
-  for (const [file, list] of byFile) {
+  for (const [file, list2] of byFile) {
     let bytes;
     for (const source of sources) {
       bytes = await source.readFile(file.slice(prefix.length));
       if (bytes) break;
     }
     if (!bytes) continue;
-    const positioned = attachPositions(list, decoder2.decode(bytes));
-    list.forEach((f2, i) => {
+    const positioned = attachPositions(list2, decoder2.decode(bytes));
+    list2.forEach((f2, i) => {
       located.set(f2, positioned[i] ?? f2);
     });
   }
   return findings.map((f2) => located.get(f2) ?? f2);
+}
+
+// core/gate/review.ts
+var level = (m2) => m2?.security?.security_level ?? (m2 ? "untrusted" : void 0);
+function setDiff(before, after) {
+  return {
+    added: after.filter((x) => !before.includes(x)).sort(),
+    removed: before.filter((x) => !after.includes(x)).sort()
+  };
+}
+function versionChange(plugin, added, prev) {
+  const now = added.manifest;
+  const was = prev?.manifest;
+  const deps = (m2) => new Map((m2?.requirements?.dependencies ?? []).map((d) => [d.name, d.version_constraint]));
+  const [before, after] = [deps(was), deps(now)];
+  const names = setDiff([...before.keys()], [...after.keys()]);
+  const from = level(was);
+  const to2 = level(now);
+  return {
+    plugin,
+    version: added.version,
+    ...prev ? { previous: prev.version } : {},
+    permissions: prev ? setDiff(was?.security?.permissions ?? [], now?.security?.permissions ?? []) : setDiff([], now?.security?.permissions ?? []),
+    securityLevel: { ...from ? { from } : {}, ...to2 ? { to: to2 } : {} },
+    dependencies: {
+      ...names,
+      changed: [...after.keys()].filter((n) => before.has(n) && before.get(n) !== after.get(n)).sort()
+    }
+  };
+}
+function signerNames(signers) {
+  return [
+    ...(signers?.keys ?? []).map((k2) => `key ${pemFingerprint(k2) ?? "(unreadable)"}`),
+    ...(signers?.sigstore ?? []).map((s3) => `${s3.identity} (${s3.issuer})`)
+  ];
+}
+function reviewChange(plugins, changes, versions, passed) {
+  const versionChanges = plugins.flatMap(
+    (p2) => p2.addedVersions.map((v2, i) => versionChange(p2.name, v2, p2.previousVersions[i]))
+  );
+  const signers = plugins.filter((p2) => p2.entryChanged).map((p2) => ({
+    plugin: p2.name,
+    ...setDiff(signerNames(p2.baseEntry?.signers), signerNames(p2.headEntry?.signers))
+  })).filter((s3) => s3.added.length + s3.removed.length > 0);
+  const reasons = [];
+  if (!passed) reasons.push("the gate did not pass");
+  const addedFiles = new Set(plugins.flatMap((p2) => p2.addedVersions.map((v2) => v2.file)));
+  const bundles = (path3) => path3.endsWith(".sigstore.json") && addedFiles.has(path3.replace(/\.sigstore\.json$/, ".json"));
+  if (changes.length === 0 || changes.some((c) => c.status !== "added" || !(addedFiles.has(c.path) || bundles(c.path))))
+    reasons.push("it changes files other than new version manifests and their bundles");
+  for (const p2 of plugins) if (!p2.baseEntry) reasons.push(`${p2.name} is a new plugin`);
+  for (const v2 of versionChanges) {
+    const row2 = versions.find((r) => r.plugin === v2.plugin && r.version === v2.version);
+    if (!row2?.artifact?.signer)
+      reasons.push(`${v2.plugin} ${v2.version} is not verified against a pinned signer`);
+    if (v2.permissions.added.length > 0)
+      reasons.push(`${v2.plugin} ${v2.version} asks for new permissions: ${v2.permissions.added.join(", ")}`);
+    const { from, to: to2 } = v2.securityLevel;
+    if (!v2.previous || !from || !to2 || SECURITY_LEVELS.indexOf(to2) !== SECURITY_LEVELS.indexOf(from))
+      reasons.push(
+        `${v2.plugin} ${v2.version} ${v2.previous ? `changes the security level (${from} \u2192 ${to2})` : "has no previous version to compare with"}`
+      );
+  }
+  if (versionChanges.length === 0) reasons.push("it adds no version");
+  return { versions: versionChanges, signers, autoMerge: { eligible: reasons.length === 0, reasons } };
 }
 
 // core/gate/check-change.ts
@@ -57976,16 +58050,18 @@ async function checkChange(change, options2, ports) {
       ...artifact ? { artifact } : {}
     };
   });
+  const valid2 = passes(findings, options2.failOn);
   return {
     mode: "pull_request",
-    valid: passes(findings, options2.failOn),
+    valid: valid2,
     failOn: options2.failOn,
     findings,
     versions,
     changedPlugins: gathered.ctx.plugins.map((p2) => p2.name),
     ...change.prNumber !== void 0 ? { prNumber: change.prNumber } : {},
     sha: change.headSha,
-    changesFrom: change.changesFrom
+    changesFrom: change.changesFrom,
+    review: reviewChange(gathered.ctx.plugins, changes, versions, valid2)
   };
 }
 
@@ -58387,7 +58463,7 @@ function apiGitObjects(api) {
   const tree = (oid) => {
     let pending = trees.get(oid);
     if (!pending) {
-      pending = api.tree(oid).then((list) => list && listedTree(list));
+      pending = api.tree(oid).then((list2) => list2 && listedTree(list2));
       trees.set(oid, pending);
     }
     return pending;
@@ -59214,7 +59290,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     return originalStringify(rootProcessed);
   }
   const chunks = [];
-  let level = 0;
+  let level2 = 0;
   const stack = [
     {
       parent: { "": rootProcessed },
@@ -59231,13 +59307,13 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     const node = stack[stack.length - 1];
     if (node.index === 0) {
       chunks.push(node.isArray ? "[" : "{");
-      level++;
+      level2++;
     }
     let isDone = false;
     if (node.isArray) {
       if (node.index < node.val.length) {
         if (!node.first) chunks.push(",");
-        if (space) chunks.push("\n" + space.repeat(level));
+        if (space) chunks.push("\n" + space.repeat(level2));
         const childRaw = node.val[node.index];
         const childVal = prepareVal(node.val, String(node.index), childRaw);
         if (isUnstringifiable(childVal)) {
@@ -59282,7 +59358,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
         if (isUnstringifiable(childVal)) continue;
         if (!node.first) chunks.push(",");
         if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k2) + ": ");
+          chunks.push("\n" + space.repeat(level2) + originalStringify(k2) + ": ");
         } else {
           chunks.push(originalStringify(k2) + ":");
         }
@@ -59315,8 +59391,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       }
     }
     if (isDone) {
-      level--;
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+      level2--;
+      if (!node.first && space) chunks.push("\n" + space.repeat(level2));
       chunks.push(node.isArray ? "]" : "}");
       visited.delete(node.val);
       stack.pop();
@@ -62675,6 +62751,14 @@ function gitHubApi(token, baseUrl, repository) {
     async updateComment(commentId, body) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
     },
+    async addLabel(prNumber, label3) {
+      await octokit.rest.issues.addLabels({ owner, repo, issue_number: prNumber, labels: [label3] });
+    },
+    async removeLabel(prNumber, label3) {
+      await orMissing(async () => {
+        await octokit.rest.issues.removeLabel({ owner, repo, issue_number: prNumber, name: label3 });
+      });
+    },
     async commitTree(sha2) {
       return orMissing(
         async () => (await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha2 })).data.tree.sha
@@ -62733,6 +62817,7 @@ function readSettings(env = process.env) {
     token,
     comment: choice("comment", ["auto", "always", "never"], "auto"),
     commentAuthor: getInput("comment-author").trim() || "auto",
+    autoMergeLabel: getInput("auto-merge-label").trim(),
     verifyArtifacts: bool("verify-artifacts", true),
     maxDownloadBytes: Math.floor(mb * 1024 * 1024),
     failOn: choice("fail-on", ["error", "warning"], "error"),
@@ -63308,6 +63393,32 @@ function location(f2) {
   const where = f2.line ? `${f2.file}:${f2.line}${f2.column ? `:${f2.column}` : ""}` : f2.file;
   return `${markdownCode(where)}${f2.pointer ? ` ${markdownCode(f2.pointer)}` : ""}`;
 }
+var list = (items) => items.map((i) => markdownCode(i)).join(", ");
+function renderReview(review) {
+  const lines = [];
+  for (const v2 of review.versions) {
+    const notes = [];
+    if (v2.permissions.added.length > 0) notes.push(`new permissions ${list(v2.permissions.added)}`);
+    if (v2.permissions.removed.length > 0) notes.push(`drops permissions ${list(v2.permissions.removed)}`);
+    const { from, to: to2 } = v2.securityLevel;
+    if (v2.previous && from !== to2)
+      notes.push(`security level ${markdownText(from ?? "?")} \u2192 ${markdownText(to2 ?? "?")}`);
+    if (!v2.previous) notes.push(`first version, security level ${markdownText(to2 ?? "?")}`);
+    if (v2.dependencies.added.length > 0) notes.push(`new dependencies ${list(v2.dependencies.added)}`);
+    if (v2.dependencies.removed.length > 0) notes.push(`drops dependencies ${list(v2.dependencies.removed)}`);
+    if (v2.dependencies.changed.length > 0) notes.push(`changed constraints ${list(v2.dependencies.changed)}`);
+    const against = v2.previous ? ` (against ${markdownText(v2.previous)})` : "";
+    lines.push(
+      `- ${markdownText(v2.plugin)} ${markdownText(v2.version)}${against}: ${notes.length > 0 ? notes.join("; ") : "no change in permissions, security level or dependencies"}`
+    );
+  }
+  for (const s3 of review.signers) {
+    if (s3.added.length > 0) lines.push(`- ${markdownText(s3.plugin)}: **signers added** ${list(s3.added)}`);
+    if (s3.removed.length > 0) lines.push(`- ${markdownText(s3.plugin)}: signers removed ${list(s3.removed)}`);
+  }
+  const verdict = review.autoMerge.eligible ? "\u{1F916} **Eligible for auto-merge**: new versions only, verified against pinned signers, no new permissions, same security level." : `Not eligible for auto-merge: ${review.autoMerge.reasons.map((r) => markdownText(r)).join("; ")}.`;
+  return ["### What changed", "", ...lines, ...lines.length > 0 ? [""] : [], verdict, ""];
+}
 function renderSummary(report) {
   const errors = report.findings.filter((f2) => f2.severity === "error").length;
   const warnings = report.findings.filter((f2) => f2.severity === "warning").length;
@@ -63329,6 +63440,7 @@ function renderSummary(report) {
       ""
     );
   }
+  if (report.review) parts.push(...renderReview(report.review));
   if (report.findings.length > 0) {
     parts.push("### Findings", "");
     for (const f2 of report.findings) {
@@ -63416,6 +63528,20 @@ async function postComment(report, body, settings, event, api) {
     throw error2;
   }
 }
+async function label2(report, settings, event, api) {
+  if (!settings.autoMergeLabel || !api || event.fromFork && settings.eventName === "pull_request") return;
+  const eligible = report.review?.autoMerge.eligible === true;
+  try {
+    if (eligible) await api.addLabel(event.number, settings.autoMergeLabel);
+    else await api.removeLabel(event.number, settings.autoMergeLabel);
+    info(`Label ${settings.autoMergeLabel} ${eligible ? "added" : "removed (or absent)"}.`);
+  } catch (error2) {
+    const status = error2.status;
+    warning(
+      `The label ${settings.autoMergeLabel} could not be ${eligible ? "added" : "removed"} (${status ? `HTTP ${status}` : error2.message}).`
+    );
+  }
+}
 function renderComment(report) {
   return `${COMMENT_MARKER}
 ${renderSummary(report)}`;
@@ -63429,6 +63555,8 @@ async function publish(report, settings, event, api) {
   setOutput("findings", JSON.stringify(report.findings));
   setOutput("summary", summary2);
   if (!event) return;
+  setOutput("auto-merge-eligible", report.review?.autoMerge.eligible ? "true" : "false");
+  await label2(report, settings, event, api);
   const body = renderComment(report);
   await writeCommentFiles(settings.commentDir, body, event);
   setOutput("comment-file", `${settings.commentDir}/comment.md`);

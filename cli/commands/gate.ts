@@ -27,7 +27,8 @@ Run it before opening a pull request, e.g. \`finfocus-registry gate --base origi
 --author-id 1234567\`. Without --author-id, ownership and maintainer authorship are not checked
 (an AUTHOR_UNKNOWN note says so). Maintainer approvals exist only on GitHub: a change that needs
 one reports MAINTAINER_REQUIRED here as the Action does before a maintainer approves.
---format json prints {valid, failOn, findings, versions, changedPlugins, base, head}.`,
+--format json prints {valid, failOn, findings, versions, changedPlugins, review, base, head};
+review says what each new version changes and whether the Action would mark it for auto-merge.`,
   options: {
     base: { type: "string", value: "REF", help: "the commit the change applies to (e.g. origin/main)" },
     head: { type: "string", value: "REF", help: "the commit with the change (e.g. HEAD)" },
@@ -138,6 +139,22 @@ function renderText(report: GateReport, baseSha: string): string {
         `${identity ? ` (${terminalText(identity)})` : ""}${artifact.length > 0 ? ` [${codes(artifact)}]` : ""}: ${failed ? "fail" : "pass"}\n`,
     );
   }
+  for (const v of report.review?.versions ?? []) {
+    const notes = [
+      ...(v.permissions.added.length > 0 ? [`new permissions ${v.permissions.added.join(", ")}`] : []),
+      ...(v.previous && v.securityLevel.from !== v.securityLevel.to
+        ? [`security level ${v.securityLevel.from} -> ${v.securityLevel.to}`]
+        : []),
+      ...(v.dependencies.added.length > 0 ? [`new dependencies ${v.dependencies.added.join(", ")}`] : []),
+    ];
+    if (notes.length > 0) lines.push(`${terminalText(`${v.plugin} ${v.version}: ${notes.join("; ")}`)}\n`);
+  }
+  if (report.review)
+    lines.push(
+      report.review.autoMerge.eligible
+        ? "auto-merge: eligible\n"
+        : `auto-merge: not eligible (${terminalText(report.review.autoMerge.reasons.join("; "))})\n`,
+    );
   const errors = report.findings.filter((f) => f.severity === "error").length;
   const warnings = report.findings.filter((f) => f.severity === "warning").length;
   lines.push(

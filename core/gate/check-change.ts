@@ -11,6 +11,7 @@ import type { GateChange, GateOptions, GatePorts } from "./gate.types.ts";
 import { type Gathered, gather, layoutScope } from "./gather.ts";
 import { withPositions } from "./positions.ts";
 import type { GateReport, VersionReport } from "./report.types.ts";
+import { reviewChange } from "./review.ts";
 import { trustedRootFor } from "./trusted-root.ts";
 
 /** Who a change's author is when the adapter does not know: nobody (no owner, no maintainer). */
@@ -120,9 +121,10 @@ export async function checkChange(
       ...(artifact ? { artifact } : {}),
     };
   });
+  const valid = passes(findings, options.failOn);
   return {
     mode: "pull_request",
-    valid: passes(findings, options.failOn),
+    valid,
     failOn: options.failOn,
     findings,
     versions,
@@ -130,5 +132,6 @@ export async function checkChange(
     ...(change.prNumber !== undefined ? { prNumber: change.prNumber } : {}),
     sha: change.headSha,
     changesFrom: change.changesFrom,
+    review: reviewChange(gathered.ctx.plugins, changes, versions, valid),
   };
 }

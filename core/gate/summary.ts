@@ -3,6 +3,7 @@ import type { Finding, FindingCode } from "../findings.types.ts";
 import { markdownCode, markdownTable, markdownText } from "../text/markdown.ts";
 import type { ArtifactRow } from "./artifacts.ts";
 import type { GateReport, VersionReport } from "./report.types.ts";
+import type { Review } from "./review.ts";
 
 /** Which summary column a finding belongs to, by its section in the code catalogue. */
 export function findingGroup(code: FindingCode): "rules" | "artifact" | "schema" {
@@ -71,6 +72,37 @@ function location(f: Finding): string {
   return `${markdownCode(where)}${f.pointer ? ` ${markdownCode(f.pointer)}` : ""}`;
 }
 
+const list = (items: readonly string[]) => items.map((i) => markdownCode(i)).join(", ");
+
+/** What changed against the previous versions and whether the change may merge by itself. */
+function renderReview(review: Review): string[] {
+  const lines: string[] = [];
+  for (const v of review.versions) {
+    const notes: string[] = [];
+    if (v.permissions.added.length > 0) notes.push(`new permissions ${list(v.permissions.added)}`);
+    if (v.permissions.removed.length > 0) notes.push(`drops permissions ${list(v.permissions.removed)}`);
+    const { from, to } = v.securityLevel;
+    if (v.previous && from !== to)
+      notes.push(`security level ${markdownText(from ?? "?")} → ${markdownText(to ?? "?")}`);
+    if (!v.previous) notes.push(`first version, security level ${markdownText(to ?? "?")}`);
+    if (v.dependencies.added.length > 0) notes.push(`new dependencies ${list(v.dependencies.added)}`);
+    if (v.dependencies.removed.length > 0) notes.push(`drops dependencies ${list(v.dependencies.removed)}`);
+    if (v.dependencies.changed.length > 0) notes.push(`changed constraints ${list(v.dependencies.changed)}`);
+    const against = v.previous ? ` (against ${markdownText(v.previous)})` : "";
+    lines.push(
+      `- ${markdownText(v.plugin)} ${markdownText(v.version)}${against}: ${notes.length > 0 ? notes.join("; ") : "no change in permissions, security level or dependencies"}`,
+    );
+  }
+  for (const s of review.signers) {
+    if (s.added.length > 0) lines.push(`- ${markdownText(s.plugin)}: **signers added** ${list(s.added)}`);
+    if (s.removed.length > 0) lines.push(`- ${markdownText(s.plugin)}: signers removed ${list(s.removed)}`);
+  }
+  const verdict = review.autoMerge.eligible
+    ? "🤖 **Eligible for auto-merge**: new versions only, verified against pinned signers, no new permissions, same security level."
+    : `Not eligible for auto-merge: ${review.autoMerge.reasons.map((r) => markdownText(r)).join("; ")}.`;
+  return ["### What changed", "", ...lines, ...(lines.length > 0 ? [""] : []), verdict, ""];
+}
+
 /**
  * The markdown report: the verdict, a table per plugin version (schema, rules, checksum,
  * signature, identity, verdict) and every finding. Used for the job summary, the `summary`
@@ -102,6 +134,7 @@ export function renderSummary(report: GateReport): string {
       "",
     );
   }
+  if (report.review) parts.push(...renderReview(report.review));
   if (report.findings.length > 0) {
     parts.push("### Findings", "");
     for (const f of report.findings) {
