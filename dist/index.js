@@ -63112,7 +63112,7 @@ var FINDING_CODES = {
     section: "rules",
     severity: "error",
     exit: 1,
-    meaning: "the plugin does not work with the spec version the registry serves or the host speaks (one rule: from `min_spec_version`, else `spec_version`, up to `max_spec_version`, else up to the next breaking version of `spec_version`)"
+    meaning: "the plugin does not work with the spec version the registry serves or the host speaks: from `min_spec_version` (else `spec_version`) up to `max_spec_version` (else the next breaking version)"
   },
   RESOURCE_PROVIDER_UNDECLARED: {
     section: "rules",
