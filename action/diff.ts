@@ -1,6 +1,6 @@
 import { RegistryError } from "../core/errors.ts";
+import { gitChanges } from "../core/gate/changes.ts";
 import type { FileChange } from "../core/governance/governance.types.ts";
-import { git } from "../core/registry/git.ts";
 import type { GitHubApi } from "./github.ts";
 
 /** GitHub's pull-request file listing stops at this many files. */
@@ -12,36 +12,6 @@ export class ChangesIncompleteError extends RegistryError<"CHANGES_INCOMPLETE"> 
     super("CHANGES_INCOMPLETE", message);
     this.name = "ChangesIncompleteError";
   }
-}
-
-/**
- * The files a pull request changes, as `git diff --name-status base...head` (the merge base to
- * the head, like GitHub's "Files changed"). Renames are reported as delete plus add, so
- * immutability sees the deleted version file.
- */
-export async function gitChanges(cwd: string, baseSha: string, headSha: string): Promise<FileChange[]> {
-  // Plumbing, not `git diff`: no diff drivers, textconv filters or external diff from config or
-  // the PR's .gitattributes; --merge-base compares the head with the merge base like base...head.
-  const out = await git(cwd, [
-    "diff-tree",
-    "-r",
-    "-z",
-    "--name-status",
-    "--no-renames",
-    "--merge-base",
-    baseSha,
-    headSha,
-  ]);
-  const parts = out.toString("utf8").split("\0");
-  const changes: FileChange[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const status = parts[i]!;
-    const path = parts[i + 1]!;
-    if (status.startsWith("A")) changes.push({ status: "added", path });
-    else if (status.startsWith("D")) changes.push({ status: "deleted", path });
-    else changes.push({ status: "modified", path });
-  }
-  return changes;
 }
 
 /** REST API file statuses mapped to ours; a rename is a delete of the old path plus an add. */

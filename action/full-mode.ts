@@ -1,15 +1,15 @@
 import { append, passes, sortFindings } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
+import { artifactContext, downloadAndVerify } from "../core/gate/artifacts.ts";
+import type { GateReport, VersionReport } from "../core/gate/report.types.ts";
+import { trustedRootFor } from "../core/gate/trusted-root.ts";
 import { registryFile } from "../core/governance/classify.ts";
 import { loadRegistry } from "../core/registry/load-registry.ts";
 import { openRegistry } from "../core/registry/open-registry.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
-import { trustedRootFor } from "../net/registry-trusted-root.ts";
-import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import type { FullEvent } from "./event.ts";
 import type { Settings } from "./inputs.ts";
-import type { Ports } from "./pr-mode.ts";
-import type { GateReport, VersionReport } from "./report/report.types.ts";
+import { gatePorts, type Ports } from "./pr-mode.ts";
 
 /**
  * Push and schedule mode: validate the whole registry at the checked commit and re-check every
@@ -46,7 +46,8 @@ async function check(
     file: registryFile(settings.registryPath, f.file),
   }));
   const versions: VersionReport[] = [];
-  const ctx = artifactContext(settings, snapshot?.config, source, ports);
+  const gate = gatePorts(settings, ports);
+  const ctx = artifactContext(settings, snapshot?.config, source, gate);
   const all = (snapshot?.plugins ?? []).flatMap((p) =>
     p.versions.map((v) => ({ ...v, plugin: p.name, entry: p.entry })),
   );
@@ -55,7 +56,7 @@ async function check(
       settings.sigstoreTrustedRoot,
       snapshot?.config,
       source,
-      settings.tufCachePath,
+      gate.publicGoodRoot,
     );
     append(findings, root.findings);
     if (root.value !== undefined) ctx.trustedRoot = root.value;

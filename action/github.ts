@@ -33,6 +33,9 @@ export interface GitHubApi extends GitDatabaseApi {
   listComments(prNumber: number): Promise<ApiComment[]>;
   createComment(prNumber: number, body: string): Promise<number>;
   updateComment(commentId: number, body: string): Promise<void>;
+  addLabel(prNumber: number, label: string): Promise<void>;
+  /** Removes a label; a label the PR does not have is no error. */
+  removeLabel(prNumber: number, label: string): Promise<void>;
 }
 
 /** The real API over Octokit; `baseUrl` is GITHUB_API_URL (github.com or GHES). */
@@ -104,5 +107,15 @@ export function gitHubApi(token: string, baseUrl: string, repository: string): G
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
     },
     ...gitDatabaseApi(octokit.request, owner, repo),
+    async addLabel(prNumber, label) {
+      await octokit.rest.issues.addLabels({ owner, repo, issue_number: prNumber, labels: [label] });
+    },
+    async removeLabel(prNumber, label) {
+      try {
+        await octokit.rest.issues.removeLabel({ owner, repo, issue_number: prNumber, name: label });
+      } catch (error) {
+        if ((error as { status?: unknown }).status !== 404) throw error;
+      }
+    },
   };
 }

@@ -21,6 +21,8 @@ export interface Settings {
    * who the token is; else the login of the token's account (e.g. `github-actions[bot]`).
    */
   commentAuthor: string;
+  /** Input `auto-merge-label`: the label put on a PR eligible for auto-merge (and taken off one that is not); empty: none. */
+  autoMergeLabel: string;
   /** Input `verify-artifacts`: download each new version's artifact and verify it. */
   verifyArtifacts: boolean;
   /** Input `max-download-mb`, in bytes. */
@@ -91,6 +93,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     token,
     comment: choice("comment", ["auto", "always", "never"], "auto"),
     commentAuthor: core.getInput("comment-author").trim() || "auto",
+    autoMergeLabel: core.getInput("auto-merge-label").trim(),
     verifyArtifacts: bool("verify-artifacts", true),
     maxDownloadBytes: Math.floor(mb * 1024 * 1024),
     failOn: choice("fail-on", ["error", "warning"], "error"),

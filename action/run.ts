@@ -2,12 +2,11 @@ import { format } from "node:util";
 import * as core from "@actions/core";
 import { failing } from "../core/findings.ts";
 import { actionsLogText } from "../core/text/actions-log.ts";
-import { gateFetcher } from "./download.ts";
 import { readEvent } from "./event.ts";
 import { checkFull } from "./full-mode.ts";
 import { gitHubApi } from "./github.ts";
 import { readSettings } from "./inputs.ts";
-import { checkPullRequest, type Ports } from "./pr-mode.ts";
+import { checkPullRequest } from "./pr-mode.ts";
 import { publish } from "./report/publish.ts";
 
 /**
@@ -31,20 +30,10 @@ export async function run(): Promise<void> {
     const settings = readSettings();
     const event = await readEvent(settings.eventName, settings.eventPath);
     const api = settings.token ? gitHubApi(settings.token, settings.apiUrl, settings.repository) : undefined;
-    const ports: Ports = {
-      fetcher: gateFetcher(
-        {
-          maxBytes: settings.maxDownloadBytes,
-          timeoutMs: settings.downloadTimeoutMs,
-          allowLoopbackHttp: settings.allowLoopbackHttp,
-        },
-        settings.artifactMirror,
-      ),
-    };
     const report =
       event.kind === "pull_request"
-        ? await checkPullRequest(settings, event, api, ports)
-        : await checkFull(settings, event, ports);
+        ? await checkPullRequest(settings, event, api)
+        : await checkFull(settings, event);
     await publish(report, settings, event.kind === "pull_request" ? event : undefined, api);
     if (!report.valid) {
       core.setFailed(

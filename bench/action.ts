@@ -92,6 +92,7 @@ function settings(workspace: string): Settings {
     token: "",
     comment: "never",
     commentAuthor: "auto",
+    autoMergeLabel: "",
     verifyArtifacts: true,
     maxDownloadBytes: 10 * 1024 * 1024,
     failOn: "error",

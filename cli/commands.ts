@@ -4,6 +4,7 @@ import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
 import { daemonCommand } from "./commands/daemon.ts";
 import { doctorCommand } from "./commands/doctor.ts";
+import { gateCommand } from "./commands/gate.ts";
 import { healthCommand } from "./commands/health.ts";
 import { installCommand } from "./commands/install.ts";
 import { launcherCommand } from "./commands/launcher.ts";
@@ -20,6 +21,7 @@ import { verifyCommand } from "./commands/verify.ts";
 /** Every subcommand, in the order `--help` lists them. One line each: add yours here. */
 export const commands: Command[] = [
   validateCommand,
+  gateCommand,
   verifyCommand,
   buildCommand,
   serveCommand,

@@ -45,6 +45,8 @@ export interface BuildOptions {
   site?: SiteBuilder;
   /** Compare every output with the file on disk instead of trusting the previous build's state. */
   full?: boolean;
+  /** Told when each stage starts (validation, writing the API, the site), for progress lines. */
+  onStage?: (stage: "validate" | "write" | "site", detail: string) => void;
   /** The site's base path ("/" by default). */
   base?: string;
   /** The commit to publish when the registry is inside a git work tree (default HEAD). */
@@ -94,6 +96,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   const timings = { load: 0, model: 0, write: 0, site: 0, tuf: 0 };
   let t = performance.now();
   const { source, commit, repository } = opened;
+  options.onStage?.("validate", commit ? `commit ${commit.slice(0, 12)}` : "files on disk");
   const [loaded, git] = await Promise.all([
     options.load ? options.load(source) : loadRegistry(source, { workers: availableParallelism() }),
     commit && repository
@@ -121,6 +124,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     copyFileSync(full, target);
     return true;
   };
+  options.onStage?.("write", `${model.plugins.length} plugins`);
   const report = await writeTree(
     options.outDir,
     renderApi(model, (file) => source.readFile(file)),
@@ -145,6 +149,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
 
   if (options.site) {
     t = performance.now();
+    options.onStage?.("site", `${model.plugins.length} plugins`);
     await options.site({ model, outDir: path.resolve(options.outDir), base: options.base ?? "/" });
     timings.site = performance.now() - t;
   }

@@ -5,12 +5,13 @@
  * NUL, symlinks pointing outside, dotfiles but /.well-known/).
  */
 import { createHash } from "node:crypto";
-import { readFile, realpath, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { API_ROOT } from "../core/api/paths.ts";
 import { parseRestPath, staticPathFor } from "../core/api/rest-paths.ts";
+import { htmlText } from "../core/text/html.ts";
 import { notFoundDocument } from "./not-found.ts";
 
 export interface ServeOptions {
@@ -169,6 +170,19 @@ export function restTarget(urlPath: string, accept: string | undefined): string 
   return target ? `/${target}` : undefined;
 }
 
+/**
+ * The /artifacts/ page, so the URL `serve` prints answers: plain text naming each file of the
+ * artifacts folder (one per line, hidden characters labelled), each served below it by name.
+ */
+async function artifactIndex(dir: string): Promise<string> {
+  const names = (await readdir(dir, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isFile() && !e.name.startsWith("."))
+    .map((e) => e.name)
+    .sort();
+  const lines = names.map((n) => `${htmlText(n).replace(/[\r\n]/g, "?")}\n`).join("");
+  return `Artifacts for --artifact-mirror: ${names.length} file(s), each at /artifacts/<name>\n\n${lines}`;
+}
+
 /** The request handler (exported for tests that want their own server). */
 export function staticHandler(options: ServeOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const dir = path.resolve(options.dir);
@@ -185,6 +199,10 @@ export function staticHandler(options: ServeOptions): (req: IncomingMessage, res
       return;
     }
     const urlPath = restTarget(asked, req.headers.accept) ?? asked;
+    if (artifacts && (urlPath === "/artifacts/" || urlPath === "/artifacts")) {
+      send(req, res, 200, TYPES[".txt"]!, Buffer.from(await artifactIndex(artifacts)));
+      return;
+    }
     const [root, rest] =
       artifacts && urlPath.startsWith("/artifacts/")
         ? [artifacts, urlPath.slice("/artifacts".length)]

@@ -1,12 +1,14 @@
 import type { Finding } from "../core/findings.types.ts";
+import { trustedRootFor } from "../core/gate/trusted-root.ts";
 import { bundleFile, CONFIG_FILE, entryFile, versionFile } from "../core/registry/layout.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import type { SignatureKind, Signer } from "../core/signature/signature.types.ts";
+import { publicGoodTrustedRoot } from "../core/signature/trusted-root.ts";
 import { verifyRelease } from "../core/signature/verify-release.ts";
 import { validateEntry, validateRegistryConfig } from "../core/validate/validate-documents.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
 import { validateManifest } from "../core/validate/validate-manifest.ts";
-import { trustedRootFor } from "../net/registry-trusted-root.ts";
+import { tufTrustedRootFetcher } from "../net/sigstore-tuf.ts";
 import { overlaySource } from "./registry-source.ts";
 
 /** The files a release adds to the registry, registry-relative. */
@@ -91,7 +93,9 @@ export async function checkProposal(
     now: trust.now,
   };
   if (proposal.bundle) {
-    const root = await trustedRootFor(trust.trustedRootPath, config, base, trust.tufCachePath);
+    const root = await trustedRootFor(trust.trustedRootPath, config, base, () =>
+      publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: trust.tufCachePath })),
+    );
     findings.push(...root.findings);
     if (!root.value) return result;
     Object.assign(input, {

@@ -1,9 +1,9 @@
+import type { ExtractLimits } from "../core/archive/archive-entries.ts";
 import type { UrlPolicy } from "../core/net/fetch-policy.ts";
 import type { Clock, Fetcher } from "../core/net/fetcher.types.ts";
 import type { OciDistribution } from "../core/oci/oci.types.ts";
 import type { SystemInfo } from "../core/policy/system.ts";
 import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
-import type { ExtractLimits } from "./install/archive-entries.ts";
 import type { StepHooks } from "./install/place.ts";
 import type { ArtifactVerifier } from "./install/verify.ts";
 import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";

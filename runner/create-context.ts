@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "../core/archive/archive-entries.ts";
 import { type Clock, type Fetcher, systemClock } from "../core/net/fetcher.types.ts";
 import type { OciDistribution } from "../core/oci/oci.types.ts";
 import type { SystemInfo } from "../core/policy/system.ts";
@@ -7,7 +8,6 @@ import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
 import { createHttpFetcher } from "../net/http-fetcher.ts";
 import { createOciDistribution } from "../net/oci-distribution.ts";
 import { type Approval, CURRENT_SPEC_VERSION, type RunnerContext, type RunnerEvent } from "./context.ts";
-import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 import { finfocusConfigPath } from "./install/finfocus-config-fs.ts";
 import type { StepHooks } from "./install/place.ts";
 import { type ArtifactVerifier, createReleaseVerifier } from "./install/verify.ts";

@@ -10,6 +10,7 @@
  * ```
  */
 
+export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "../core/archive/archive-entries.ts";
 export type {
   DiscoveryConfigFile,
   DiscoverySettings,
@@ -47,7 +48,6 @@ export {
   type LaunchedHealthRequest,
   type LaunchedHealthResult,
 } from "./health/launched-health.ts";
-export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "./install/archive-entries.ts";
 export { extractArtifact } from "./install/extract.ts";
 export { installedManifest } from "./install/installed-manifest.ts";
 export type { InstallStep, StepHooks } from "./install/place.ts";

@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import * as core from "@actions/core";
+import type { GateReport } from "../../core/gate/report.types.ts";
+import { renderSummary } from "../../core/gate/summary.ts";
 import type { PullRequestEvent } from "../event.ts";
-import type { GitHubApi } from "../github.ts";
+import { COMMENT_MARKER, type GitHubApi } from "../github.ts";
 import type { Settings } from "../inputs.ts";
 import { annotate } from "./annotations.ts";
 import { commentAuthor, upsertComment } from "./comment.ts";
-import type { GateReport } from "./report.types.ts";
-import { renderComment, renderSummary } from "./summary.ts";
 
 /**
  * Writes the comment body and the PR it is meant for into `dir` (comment.md, pr.json), for a
@@ -58,6 +58,35 @@ async function postComment(
 }
 
 /**
+ * Puts the auto-merge label on an eligible pull request and takes it off one that is not (a push
+ * can make an eligible PR ineligible). A token that cannot label is a warning, never a failure.
+ */
+async function label(
+  report: GateReport,
+  settings: Settings,
+  event: PullRequestEvent,
+  api: GitHubApi | undefined,
+): Promise<void> {
+  if (!settings.autoMergeLabel || !api || (event.fromFork && settings.eventName === "pull_request")) return;
+  const eligible = report.review?.autoMerge.eligible === true;
+  try {
+    if (eligible) await api.addLabel(event.number, settings.autoMergeLabel);
+    else await api.removeLabel(event.number, settings.autoMergeLabel);
+    core.info(`Label ${settings.autoMergeLabel} ${eligible ? "added" : "removed (or absent)"}.`);
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    core.warning(
+      `The label ${settings.autoMergeLabel} could not be ${eligible ? "added" : "removed"} (${status ? `HTTP ${status}` : (error as Error).message}).`,
+    );
+  }
+}
+
+/** The sticky PR comment: the summary behind the hidden marker that finds it again. */
+export function renderComment(report: GateReport): string {
+  return `${COMMENT_MARKER}\n${renderSummary(report)}`;
+}
+
+/**
  * Renders one report four ways: annotations, the job summary, the outputs (valid,
  * changed-plugins, findings, summary, comment-file), and in pull-request mode the sticky comment
  * (or its file, for fork PRs).
@@ -76,6 +105,8 @@ export async function publish(
   core.setOutput("findings", JSON.stringify(report.findings));
   core.setOutput("summary", summary);
   if (!event) return;
+  core.setOutput("auto-merge-eligible", report.review?.autoMerge.eligible ? "true" : "false");
+  await label(report, settings, event, api);
   const body = renderComment(report);
   await writeCommentFiles(settings.commentDir, body, event);
   core.setOutput("comment-file", `${settings.commentDir}/comment.md`);

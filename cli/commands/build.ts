@@ -6,7 +6,7 @@ import { readTufKeys } from "../../generator/tuf-keys-fs.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
-import { countFindings, renderFindings } from "../render-findings.ts";
+import { countFindings, renderFindings, summariseWarnings } from "../render-findings.ts";
 
 /** Where site/ provides its builder. The one place the generator's CLI meets the site. */
 const SITE_MODULE = new URL("../../site/build-site.ts", import.meta.url);
@@ -17,6 +17,13 @@ async function loadSiteBuilder(): Promise<SiteBuilder | undefined> {
   const site = (await import(SITE_MODULE.href)) as { buildSite?: SiteBuilder };
   return site.buildSite;
 }
+
+/** What each build stage is called in progress lines. */
+const STAGES: Record<string, string> = {
+  validate: "validating the registry",
+  write: "writing the API, registry.json and feeds",
+  site: "building the site",
+};
 
 export const buildCommand = defineCommand({
   name: "build",
@@ -78,6 +85,13 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
       worktree: values.worktree === true,
       ...(site ? { site } : {}),
       ...(tuf ? { tuf } : {}),
+      // Progress on a terminal only: a build of a large registry with its site takes a while.
+      ...(io.isTTY && format === "text"
+        ? {
+            onStage: (stage: string, detail: string) =>
+              io.stderr(`build: ${STAGES[stage] ?? stage} (${detail})…\n`),
+          }
+        : {}),
     });
     const commit = result.commit ? { commit: result.commit } : {};
     const findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
@@ -111,7 +125,8 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
     }
     output(io, format, { published: true, findings, stats, omitted: model.registryOmitted, ...commit }, () =>
       [
-        renderFindings(findings),
+        // A build that publishes has no errors: its warnings are counted by code (validate lists each).
+        summariseWarnings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
           `${site ? ", site built" : ""}${result.tuf ? `, ${result.tuf.targets} targets signed` : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,

@@ -33,7 +33,8 @@ file this runner installed against the digests recorded at install time.`,
       () =>
         plugins.length + external.length === 0
           ? "no plugins installed\n"
-          : plugins
+          : `${"NAME".padEnd(28)} ${"VERSION".padEnd(12)} ${"TRUST".padEnd(10)} PATH${values.verify ? "  CHECK" : ""}\n` +
+            plugins
               .map((p) => {
                 const check = checks.find((c) => c.name === p.name);
                 const verdict = check ? (check.ok ? "  ok" : `  CHANGED: ${check.problems.join(", ")}`) : "";

@@ -42,6 +42,12 @@ server. --format json prints {url, api, artifacts?} once it listens.`,
       port,
       host: values.host,
       ...(artifactsDir ? { artifactsDir } : {}),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE")
+        throw new UsageError(
+          `port ${port} on ${values.host} is in use (another serve or dev server?): stop it, or pass --port N (--port 0 picks a free port)`,
+        );
+      throw error;
     });
     const listening = {
       url,

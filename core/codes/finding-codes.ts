@@ -264,6 +264,12 @@ export const FINDING_CODES = {
     meaning:
       "a new name is one edit away from an existing one: a maintainer decides (as author, or by an approving review on the head commit)",
   },
+  AUTHOR_UNKNOWN: {
+    section: "governance",
+    severity: "info",
+    meaning:
+      "a local `gate` run without `--author-id`: ownership (`NOT_AN_OWNER`) and maintainer authorship (`OUTSIDE_REGISTRY`) were not checked; pass your numeric GitHub id to check them",
+  },
   TRUST_DOWNGRADE: {
     section: "governance",
     severity: "error",
@@ -281,6 +287,12 @@ export const FINDING_CODES = {
     severity: "error",
     exit: 1,
     meaning: "the artifact's bytes do not match the manifest's checksum",
+  },
+  ARCHIVE_ONE_FOLDER: {
+    section: "artifact",
+    severity: "warning",
+    meaning:
+      "every file of the artifact sits under one top-level folder: the FinFocus CLI expects `finfocus-plugin-<name>` at the archive's root (the runner unwraps the folder); build the archive from inside it",
   },
   IMAGE_DIGEST_REQUIRED: {
     section: "artifact",

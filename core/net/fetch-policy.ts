@@ -128,3 +128,15 @@ function safeForMessage(text: string): string {
     return JSON.stringify(text.slice(0, 300));
   }
 }
+
+/**
+ * The host a download names, for messages (`DOWNLOAD_FAILED` says which server failed, even when
+ * the bytes came through a mirror): the URL's host and port, or the text as given if it is no URL.
+ */
+export function downloadHost(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Manifest } from "../../core/manifest.types.ts";
-import { ARTIFACT_DEADLINE_MS, checkFetchUrl } from "../../core/net/fetch-policy.ts";
+import { ARTIFACT_DEADLINE_MS, checkFetchUrl, downloadHost } from "../../core/net/fetch-policy.ts";
 import type { Fetcher } from "../../core/net/fetcher.types.ts";
 import { STRONG_CHECKSUMS } from "../../core/policy/artifact-requirements.ts";
 import { createMirrorFetcher } from "../../net/mirror-fetcher.ts";
@@ -61,7 +61,15 @@ export async function downloadArtifact(
     });
     return { url, bytes: response.body, fromCache: false };
   } catch (error) {
-    throw fromFetchError(error);
+    const converted = fromFetchError(error);
+    if (converted instanceof RunnerError && converted.code === "DOWNLOAD_FAILED")
+      throw new RunnerError(
+        "DOWNLOAD_FAILED",
+        `The artifact of ${plugin}@${manifest.metadata.version} could not be downloaded from ${downloadHost(url)}${context.artifactMirror ? " (through the artifact mirror)" : ""}: ${converted.message}`,
+        { ...converted.details, host: downloadHost(url) },
+        { cause: error },
+      );
+    throw converted;
   }
 }
 

@@ -1,20 +1,24 @@
 import { link, mkdir, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { posix, resolve, sep } from "node:path";
-import { RunnerError } from "../errors.ts";
 import {
   type ArchiveEntry,
+  ArchiveError,
   type ArchiveFormat,
   DEFAULT_EXTRACT_LIMITS,
   detectFormat,
   type ExtractLimits,
   readTarEntries,
   readZipEntries,
-} from "./archive-entries.ts";
+} from "../../core/archive/archive-entries.ts";
+import { unwrapped, wrappingFolder } from "../../core/finfocus/archive-layout.ts";
+import { RunnerError } from "../errors.ts";
 
 export interface ExtractResult {
   format: ArchiveFormat;
   /** Relative paths of the regular files written, in archive order. */
   files: string[];
+  /** The folder that wrapped every member, left out so the binary lands at the root (core/finfocus/archive-layout.ts). */
+  unwrapped?: string;
 }
 
 function refuse(entry: string, why: string): RunnerError {
@@ -59,16 +63,22 @@ export async function extractArtifact(
   root: string,
   binaryName: string,
   limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
+  /** False for a container image's layers: a layer is a root filesystem, never wrapped. */
+  options: { unwrap?: boolean } = {},
 ): Promise<ExtractResult> {
-  const format = detectFormat(bytes, nameHint);
+  const format = asRunnerError(() => detectFormat(bytes, nameHint));
   if (format === "binary") {
     if (bytes.byteLength > limits.maxTotalBytes) throw refuse(binaryName, "larger than the size limit");
     await writeFile(resolve(root, safeRelativePath(binaryName)), bytes, { flag: "wx", mode: 0o755 });
     return { format, files: [binaryName] };
   }
-  const entries =
-    format === "zip" ? await readZipEntries(bytes, limits) : await readTarEntries(bytes, limits);
-  const plan = planEntries(entries);
+  const entries = await asRunnerError(() =>
+    format === "zip" ? readZipEntries(bytes, limits) : readTarEntries(bytes, limits),
+  );
+  // Names are checked first: unwrapping must never turn a refused name into an accepted one.
+  for (const entry of entries) safeRelativePath(entry.path);
+  const folder = options.unwrap === false ? undefined : wrappingFolder(entries);
+  const plan = planEntries(folder === undefined ? entries : unwrap(entries, folder));
   if (plan.bytes > limits.maxTotalBytes) throw refuse(nameHint, "writes more than the size limit");
   try {
     await writePlan(root, plan);
@@ -82,7 +92,37 @@ export async function extractArtifact(
       { cause: error },
     );
   }
-  return { format, files: plan.files.map((f) => f.path) };
+  return {
+    format,
+    files: plan.files.map((f) => f.path),
+    ...(folder !== undefined ? { unwrapped: folder } : {}),
+  };
+}
+
+/** The members without their wrapping folder: hard-link sources move with them; symlinks are relative. */
+function unwrap(entries: ArchiveEntry[], folder: string): ArchiveEntry[] {
+  return entries.map((entry) => ({
+    ...entry,
+    path: unwrapped(entry.path, folder),
+    ...(entry.kind === "hardlink" && entry.linkpath !== undefined
+      ? { linkpath: unwrapped(entry.linkpath, folder) }
+      : {}),
+  }));
+}
+
+/** Core's archive refusals as the runner's errors (same code, message and details). */
+function asRunnerError<T>(read: () => T): T {
+  const convert = (error: unknown): never => {
+    if (error instanceof ArchiveError)
+      throw new RunnerError(error.code, error.message, error.details, { cause: error });
+    throw error;
+  };
+  try {
+    const value = read();
+    return (value instanceof Promise ? value.catch(convert) : value) as T;
+  } catch (error) {
+    return convert(error);
+  }
 }
 
 /** Removes what a failed extraction wrote: `root` was given empty and private. */

@@ -185,15 +185,18 @@ async function installPrepared(
       ...(context.lockTimeoutMs !== undefined ? { lockTimeoutMs: context.lockTimeoutMs } : {}),
       populate: async (dir) => {
         const binaryName = `finfocus-plugin-${pick.name}`;
-        // A container's layers, in order (each checked against its digest); otherwise the artifact.
-        for (const [i, layer] of (item.layers ?? [bytes]).entries()) {
-          await extractArtifact(
-            layer,
-            item.layers ? `${url} layer ${i}` : url,
-            dir,
-            binaryName,
-            context.extractLimits,
-          );
+        if (item.layers) {
+          // A container's layers, in order (each checked against its digest), as root filesystems.
+          for (const [i, layer] of item.layers.entries())
+            await extractArtifact(layer, `${url} layer ${i}`, dir, binaryName, context.extractLimits, {
+              unwrap: false,
+            });
+        } else {
+          const extracted = await extractArtifact(bytes, url, dir, binaryName, context.extractLimits);
+          if (extracted.unwrapped !== undefined)
+            warn(
+              `${pick.name}: the archive wraps every file in one folder (${JSON.stringify(extracted.unwrapped)}/); installed without it, so ${binaryName} sits at the version folder's root`,
+            );
         }
         // The verified manifest (and the FinFocus CLI's view of it) replace what the archive brought (I3).
         await writeInstalledManifests(dir, manifest, {

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type DownloadPolicy, download, gateFetcher } from "../../action/download.ts";
+import { type DownloadPolicy, gateFetcher } from "../../action/download.ts";
+import { download as fetchWith } from "../../core/gate/download.ts";
 import { artifactServer, type Route } from "./harness.ts";
+
+/** The gate's download through its own fetcher unless the test gives one. */
+const download = (url: string, policy: DownloadPolicy, fetcher = gateFetcher(policy)) =>
+  fetchWith(url, policy, fetcher);
 
 const BYTES = new TextEncoder().encode("artifact");
 const routes: Record<string, Route> = {};

@@ -55,6 +55,8 @@ export interface FakeApi {
   writeStatus?: number;
   /** When set, the git database API (commits, trees, blobs) is served from this git repository. */
   gitFrom?: string;
+  /** The pull request's labels, as POST and DELETE /repos/:o/:r/issues/:n/labels leave them. */
+  labels: string[];
   close(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function fakeApi(): Promise<FakeApi> {
   const api: FakeApi = {
     url: "",
     comments: [],
+    labels: [],
     requests: [],
     files: [],
     pull: {},
@@ -195,6 +198,26 @@ export async function fakeApi(): Promise<FakeApi> {
       const comment = { id: nextId++, body: JSON.parse(text).body, user: api.viewer };
       api.comments.push(comment);
       return json(res, 201, comment);
+    }
+    if (req.method === "POST" && /^\/issues\/\d+\/labels$/.test(path)) {
+      for (const label of JSON.parse(text).labels as string[])
+        if (!api.labels.includes(label)) api.labels.push(label);
+      return json(
+        res,
+        200,
+        api.labels.map((name) => ({ name })),
+      );
+    }
+    const label = /^\/issues\/\d+\/labels\/(.+)$/.exec(path);
+    if (req.method === "DELETE" && label) {
+      const name = decodeURIComponent(label[1]!);
+      if (!api.labels.includes(name)) return json(res, 404, { message: "Label does not exist" });
+      api.labels = api.labels.filter((l) => l !== name);
+      return json(
+        res,
+        200,
+        api.labels.map((n) => ({ name: n })),
+      );
     }
     const patch = /^\/issues\/comments\/(\d+)$/.exec(path);
     if (req.method === "PATCH" && patch) {

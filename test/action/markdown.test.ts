@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readEvent } from "../../action/event.ts";
-import { renderComment } from "../../action/report/summary.ts";
+import { renderComment } from "../../action/report/publish.ts";
 import { markdownCode as code, markdownText as escapeMarkdown } from "../../core/text/markdown.ts";
 
 test("untrusted text is inert in markdown: HTML, links, table pipes, newlines, bidi controls (J5, G4)", () => {

@@ -223,6 +223,7 @@ async function agree(group: Group): Promise<Verdicts> {
   assert.equal(built.published, refusedByValidate.length === 0, `${group.label}: build agrees with validate`);
   if (!built.published) {
     for (const c of refusedByValidate) await rm(join(registry, "plugins", c.name), { recursive: true });
+    // The refused plugins are removed on disk only: build the files on disk, not the commit.
     const again = await buildRegistry({
       registryDir: registry,
       outDir: out,

@@ -92,6 +92,7 @@ test("CLI: search, info, install with dependencies, list, update, remove (black 
     ["lib@1.0.0", "app@1.0.0"],
   );
   const list = await cli("list");
+  assert.match(list.stdout, /^NAME\s+VERSION\s+TRUST\s+PATH\n/, "a header row names the columns");
   assert.match(list.stdout, /^app\s+1\.0\.0/m);
   const refused = await cli("remove", "lib", "--format", "json");
   assert.equal(refused.code, 1);

@@ -41,6 +41,19 @@ before(async () => {
     },
     { name: "swap", versions: [{ version: "1.0.0" }] },
     {
+      name: "wrapped",
+      versions: [
+        {
+          version: "1.0.0",
+          archive: tarGz([
+            { path: "wrapped-1.0.0/", type: "Directory" },
+            { path: "wrapped-1.0.0/finfocus-plugin-wrapped", data: "#!/bin/sh\n", mode: 0o755 },
+            { path: "wrapped-1.0.0/LICENSE", data: "Apache-2.0\n" },
+          ]),
+        },
+      ],
+    },
+    {
       name: "spoof",
       versions: [
         {
@@ -164,8 +177,12 @@ test("I3: archive entries named like the manifest or the state file are harmless
 
 test("I4: an oversized download and a lying Content-Length are aborted, nothing left behind", async () => {
   const c = await ctx({ maxDownloadBytes: 100 });
-  await assert.rejects(install(c, { plugins: [{ name: "base", constraint: "1.0.0" }] }), (e) =>
-    isRunnerError(e, "DOWNLOAD_FAILED"),
+  await assert.rejects(
+    install(c, { plugins: [{ name: "base", constraint: "1.0.0" }] }),
+    (e) =>
+      isRunnerError(e, "DOWNLOAD_FAILED") &&
+      e.details.host === new URL(server.url).host &&
+      e.message.includes(`downloaded from ${new URL(server.url).host}`),
   );
   // No Content-Length at all (chunked), and far more bytes than the cap: counted, not believed.
   server.handlers.set("/artifacts/lib-1.0.0.tar.gz", (_req, res) => {
@@ -458,4 +475,16 @@ test("I6: the bytes extracted are the bytes verified, even when the server swaps
   } finally {
     server.handlers.delete(path);
   }
+});
+
+test("an archive wrapped in one folder installs with finfocus-plugin-<name> at the version folder's root, and says so", async () => {
+  const c = await ctx();
+  const r = await install(c, { plugins: [{ name: "wrapped", constraint: "1.0.0" }] });
+  const dir = join(c.pluginDir, "wrapped", "v1.0.0");
+  assert.equal((await stat(join(dir, "finfocus-plugin-wrapped"))).mode & 0o111, 0o111);
+  assert.ok(!(await readdir(dir)).includes("wrapped-1.0.0"), "the wrapping folder is left out");
+  assert.ok(
+    r.warnings.some((w) => /wraps every file in one folder \("wrapped-1\.0\.0"\/\)/.test(w)),
+    r.warnings.join("\n"),
+  );
 });

@@ -32,6 +32,11 @@ test("an empty registry builds into a folder that already holds the API", async 
   assert.ok(existsSync(join(out, "api", "v1", "keep.json")), "API files are kept");
   assert.ok(existsSync(join(out, "index.html")));
   assert.ok(existsSync(join(out, "404.html")));
+  assert.match(
+    readFileSync(join(out, "index.html"), "utf8"),
+    /id="empty-registry"[^>]*>This registry has no plugins yet\. [^<]*<a href="\/publish\/">publish the first one<\/a>/,
+    "an empty registry's home page says what to do",
+  );
   assert.equal(JSON.parse(readFileSync(join(out, "search", "index.json"), "utf8")).n, 0);
   assert.match(
     readFileSync(join(out, "sitemap.xml"), "utf8"),

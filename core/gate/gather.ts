@@ -1,17 +1,17 @@
 import semver from "semver";
-import { classifyChangedPath, registryFile, touchedPlugins } from "../core/governance/classify.ts";
+import { classifyChangedPath, registryFile, touchedPlugins } from "../governance/classify.ts";
 import type {
   FileChange,
   GovernanceContext,
   PluginChange,
   VersionView,
-} from "../core/governance/governance.types.ts";
-import { loadJson } from "../core/json/load-json.ts";
-import type { Manifest } from "../core/manifest.types.ts";
-import type { LayoutOptions } from "../core/registry/check-layout.ts";
-import { classifyPath as layoutPath } from "../core/registry/layout.ts";
-import type { RegistrySource } from "../core/registry/source.types.ts";
-import type { Entry, RegistryConfig } from "../core/registry.types.ts";
+} from "../governance/governance.types.ts";
+import { loadJson } from "../json/load-json.ts";
+import type { Manifest } from "../manifest.types.ts";
+import type { LayoutOptions } from "../registry/check-layout.ts";
+import { classifyPath as layoutPath } from "../registry/layout.ts";
+import type { RegistrySource } from "../registry/source.types.ts";
+import type { Entry, RegistryConfig } from "../registry.types.ts";
 
 /** A version the PR adds, with what verifying its artifact needs. */
 export interface NewVersion {

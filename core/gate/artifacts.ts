@@ -1,14 +1,24 @@
-import type { Finding } from "../core/findings.types.ts";
-import { registryFile } from "../core/governance/classify.ts";
-import type { Manifest } from "../core/manifest.types.ts";
-import { imageDigestRequirement } from "../core/policy/artifact-requirements.ts";
-import type { RegistrySource } from "../core/registry/source.types.ts";
-import type { Entry, RegistryConfig } from "../core/registry.types.ts";
-import type { SignatureKind, Signer } from "../core/signature/signature.types.ts";
-import type { TrustedRootData } from "../core/signature/trusted-root.ts";
-import { verifyRelease } from "../core/signature/verify-release.ts";
-import { type DownloadPolicy, download, type Fetcher } from "./download.ts";
-import type { Settings } from "./inputs.ts";
+import {
+  ArchiveError,
+  DEFAULT_EXTRACT_LIMITS,
+  detectFormat,
+  readTarEntries,
+  readZipEntries,
+} from "../archive/archive-entries.ts";
+import type { Finding } from "../findings.types.ts";
+import { archiveLayoutFindings } from "../finfocus/archive-layout.ts";
+import { registryFile } from "../governance/classify.ts";
+import type { Manifest } from "../manifest.types.ts";
+import { downloadHost } from "../net/fetch-policy.ts";
+import type { Fetcher } from "../net/fetcher.types.ts";
+import { imageDigestRequirement } from "../policy/artifact-requirements.ts";
+import type { RegistrySource } from "../registry/source.types.ts";
+import type { Entry, RegistryConfig } from "../registry.types.ts";
+import type { SignatureKind, Signer } from "../signature/signature.types.ts";
+import type { TrustedRootData } from "../signature/trusted-root.ts";
+import { verifyRelease } from "../signature/verify-release.ts";
+import { type DownloadPolicy, download } from "./download.ts";
+import type { GateOptions } from "./gate.types.ts";
 
 /** What the summary shows for one version's artifact. */
 export interface ArtifactRow {
@@ -36,7 +46,7 @@ export interface ArtifactContext {
   source: RegistrySource;
   policy: DownloadPolicy;
   trustedRoot?: TrustedRootData;
-  fetcher?: Fetcher;
+  fetcher: Fetcher;
   now: Date;
 }
 
@@ -46,10 +56,13 @@ export interface ArtifactContext {
  * findings are reported elsewhere).
  */
 export function artifactContext(
-  settings: Pick<Settings, "registryPath" | "maxDownloadBytes" | "downloadTimeoutMs" | "allowLoopbackHttp">,
+  settings: Pick<
+    GateOptions,
+    "registryPath" | "maxDownloadBytes" | "downloadTimeoutMs" | "allowLoopbackHttp"
+  >,
   config: RegistryConfig | undefined,
   source: RegistrySource,
-  ports: { now?: () => Date; fetcher?: Fetcher },
+  ports: { now?: () => Date; fetcher: Fetcher },
 ): ArtifactContext {
   return {
     registryPath: settings.registryPath,
@@ -61,13 +74,38 @@ export function artifactContext(
       allowLoopbackHttp: settings.allowLoopbackHttp,
     },
     now: ports.now?.() ?? new Date(),
-    ...(ports.fetcher ? { fetcher: ports.fetcher } : {}),
+    fetcher: ports.fetcher,
   };
 }
 
 function containerCheck(job: ArtifactJob, file: string): { row: ArtifactRow; findings: Finding[] } {
   const findings = imageDigestRequirement(job.manifest, file);
   return { row: { checksum: findings.length === 0 ? "ok" : "failed", signature: "none" }, findings };
+}
+
+/**
+ * What the archive's layout means for an install (core/finfocus/archive-layout.ts). Only real
+ * archives are read (by their magic bytes); one the gate cannot read is left to the checks that
+ * judge its bytes, the runner refuses it at install.
+ */
+async function layoutFindings(
+  bytes: Uint8Array,
+  url: string,
+  plugin: string,
+  file: string,
+): Promise<Finding[]> {
+  try {
+    const format = detectFormat(bytes, url);
+    if (format === "binary") return [];
+    const entries =
+      format === "zip"
+        ? await readZipEntries(bytes, DEFAULT_EXTRACT_LIMITS)
+        : await readTarEntries(bytes, DEFAULT_EXTRACT_LIMITS);
+    return archiveLayoutFindings(entries, plugin, file);
+  } catch (error) {
+    if (error instanceof ArchiveError) return [];
+    throw error;
+  }
 }
 
 /**
@@ -90,7 +128,7 @@ export async function downloadAndVerify(
         {
           code: "DOWNLOAD_FAILED",
           severity: "error",
-          message: `The artifact of ${job.plugin} ${job.version} could not be downloaded: ${fetched.problem}.`,
+          message: `The artifact of ${job.plugin} ${job.version} could not be downloaded from ${downloadHost(install.download_url)}: ${fetched.problem}.`,
           file,
           pointer: "/installation/download_url",
         },
@@ -114,6 +152,8 @@ export async function downloadAndVerify(
     now: ctx.now,
   });
   const mismatch = result.findings.some((f) => f.code === "CHECKSUM_MISMATCH");
+  if (!mismatch)
+    result.findings.push(...(await layoutFindings(fetched.bytes, install.download_url, job.plugin, file)));
   return {
     row: {
       checksum: install.checksum === undefined ? "not checked" : mismatch ? "mismatch" : "ok",

@@ -1,9 +1,9 @@
-import { codeInfo } from "../../core/codes/codes.ts";
-import type { Finding, FindingCode } from "../../core/findings.types.ts";
-import { markdownCode, markdownTable, markdownText } from "../../core/text/markdown.ts";
-import type { ArtifactRow } from "../artifacts.ts";
-import { COMMENT_MARKER } from "../github.ts";
+import { codeInfo } from "../codes/codes.ts";
+import type { Finding, FindingCode } from "../findings.types.ts";
+import { markdownCode, markdownTable, markdownText } from "../text/markdown.ts";
+import type { ArtifactRow } from "./artifacts.ts";
 import type { GateReport, VersionReport } from "./report.types.ts";
+import type { Review } from "./review.ts";
 
 /** Which summary column a finding belongs to, by its section in the code catalogue. */
 export function findingGroup(code: FindingCode): "rules" | "artifact" | "schema" {
@@ -37,7 +37,11 @@ function identityCell(artifact: ArtifactRow | undefined): string {
   return `${markdownCode(signer.identity)} (${markdownCode(signer.issuer)})`;
 }
 
-function row(version: VersionReport, findings: Finding[]): string[] {
+/** One version's findings by summary column, and whether any of them fails it. */
+export function versionFindings(
+  version: VersionReport,
+  findings: readonly Finding[],
+): { schema: Finding[]; rules: Finding[]; artifact: Finding[]; failed: boolean } {
   const pluginDir = version.file.replace(/versions\/[^/]+$/, "");
   const own = findings.filter(
     (f) => f.file === version.file || f.file === version.file.replace(/\.json$/, ".sigstore.json"),
@@ -45,8 +49,12 @@ function row(version: VersionReport, findings: Finding[]): string[] {
   const rules = findings.filter((f) => f.file.startsWith(pluginDir) && findingGroup(f.code) === "rules");
   const schema = own.filter((f) => findingGroup(f.code) === "schema");
   const artifact = own.filter((f) => findingGroup(f.code) === "artifact");
-  const all = [...schema, ...rules, ...artifact];
-  const failed = all.some((f) => f.severity === "error");
+  const failed = [...schema, ...rules, ...artifact].some((f) => f.severity === "error");
+  return { schema, rules, artifact, failed };
+}
+
+function row(version: VersionReport, findings: Finding[]): string[] {
+  const { schema, rules, failed } = versionFindings(version, findings);
   return [
     markdownText(version.plugin),
     markdownText(version.version),
@@ -64,6 +72,37 @@ function location(f: Finding): string {
   return `${markdownCode(where)}${f.pointer ? ` ${markdownCode(f.pointer)}` : ""}`;
 }
 
+const list = (items: readonly string[]) => items.map((i) => markdownCode(i)).join(", ");
+
+/** What changed against the previous versions and whether the change may merge by itself. */
+function renderReview(review: Review): string[] {
+  const lines: string[] = [];
+  for (const v of review.versions) {
+    const notes: string[] = [];
+    if (v.permissions.added.length > 0) notes.push(`new permissions ${list(v.permissions.added)}`);
+    if (v.permissions.removed.length > 0) notes.push(`drops permissions ${list(v.permissions.removed)}`);
+    const { from, to } = v.securityLevel;
+    if (v.previous && from !== to)
+      notes.push(`security level ${markdownText(from ?? "?")} → ${markdownText(to ?? "?")}`);
+    if (!v.previous) notes.push(`first version, security level ${markdownText(to ?? "?")}`);
+    if (v.dependencies.added.length > 0) notes.push(`new dependencies ${list(v.dependencies.added)}`);
+    if (v.dependencies.removed.length > 0) notes.push(`drops dependencies ${list(v.dependencies.removed)}`);
+    if (v.dependencies.changed.length > 0) notes.push(`changed constraints ${list(v.dependencies.changed)}`);
+    const against = v.previous ? ` (against ${markdownText(v.previous)})` : "";
+    lines.push(
+      `- ${markdownText(v.plugin)} ${markdownText(v.version)}${against}: ${notes.length > 0 ? notes.join("; ") : "no change in permissions, security level or dependencies"}`,
+    );
+  }
+  for (const s of review.signers) {
+    if (s.added.length > 0) lines.push(`- ${markdownText(s.plugin)}: **signers added** ${list(s.added)}`);
+    if (s.removed.length > 0) lines.push(`- ${markdownText(s.plugin)}: signers removed ${list(s.removed)}`);
+  }
+  const verdict = review.autoMerge.eligible
+    ? "🤖 **Eligible for auto-merge**: new versions only, verified against pinned signers, no new permissions, same security level."
+    : `Not eligible for auto-merge: ${review.autoMerge.reasons.map((r) => markdownText(r)).join("; ")}.`;
+  return ["### What changed", "", ...lines, ...(lines.length > 0 ? [""] : []), verdict, ""];
+}
+
 /**
  * The markdown report: the verdict, a table per plugin version (schema, rules, checksum,
  * signature, identity, verdict) and every finding. Used for the job summary, the `summary`
@@ -74,9 +113,11 @@ export function renderSummary(report: GateReport): string {
   const warnings = report.findings.filter((f) => f.severity === "warning").length;
   const verdict = report.valid ? "✅ **The registry gate passed.**" : "❌ **The registry gate failed.**";
   const scope =
-    report.mode === "pull_request"
-      ? `Pull request #${report.prNumber ?? "?"} at \`${report.sha.slice(0, 12)}\``
-      : `Full check of \`${report.sha.slice(0, 12)}\``;
+    report.mode === "full"
+      ? `Full check of \`${report.sha.slice(0, 12)}\``
+      : report.prNumber !== undefined
+        ? `Pull request #${report.prNumber} at \`${report.sha.slice(0, 12)}\``
+        : `Local check of \`${report.sha.slice(0, 12)}\``;
   const parts = [
     `## FinFocus registry gate`,
     "",
@@ -93,6 +134,7 @@ export function renderSummary(report: GateReport): string {
       "",
     );
   }
+  if (report.review) parts.push(...renderReview(report.review));
   if (report.findings.length > 0) {
     parts.push("### Findings", "");
     for (const f of report.findings) {
@@ -102,9 +144,4 @@ export function renderSummary(report: GateReport): string {
     parts.push("");
   }
   return parts.join("\n");
-}
-
-/** The sticky PR comment: the summary behind the hidden marker that finds it again. */
-export function renderComment(report: GateReport): string {
-  return `${COMMENT_MARKER}\n${renderSummary(report)}`;
 }

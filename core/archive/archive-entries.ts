@@ -1,7 +1,15 @@
 import { createGunzip } from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import yauzl from "yauzl";
-import { RunnerError } from "../errors.ts";
+import { RegistryError } from "../errors.ts";
+
+/** An archive that cannot be read safely: refused before anything is written. */
+export class ArchiveError extends RegistryError<"EXTRACTION_FAILED"> {
+  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super("EXTRACTION_FAILED", message, { ...options, details });
+    this.name = "ArchiveError";
+  }
+}
 
 /** One archive member, read fully into memory before anything touches the disk. */
 export interface ArchiveEntry {
@@ -49,14 +57,13 @@ export function detectFormat(bytes: Uint8Array, urlOrName: string): ArchiveForma
     return "tar";
   const lower = urlOrName.toLowerCase().split(/[?#]/)[0] ?? "";
   if (/\.(tar\.gz|tgz|zip|tar)$/.test(lower)) {
-    throw new RunnerError("EXTRACTION_FAILED", `${urlOrName} is named like an archive but is not one`, {});
+    throw new ArchiveError(`${urlOrName} is named like an archive but is not one`, {});
   }
   return "binary";
 }
 
-function bomb(limits: ExtractLimits, what: string): RunnerError {
-  return new RunnerError(
-    "EXTRACTION_FAILED",
+function bomb(limits: ExtractLimits, what: string): ArchiveError {
+  return new ArchiveError(
     `The archive expands past the ${what} limit (${limits.maxEntries} entries, ${limits.maxTotalBytes} bytes): refused as a decompression bomb`,
     { limit: what },
   );
@@ -92,9 +99,7 @@ export function readTarEntries(bytes: Uint8Array, limits: ExtractLimits): Promis
         Buffer.byteLength(entry.path) > MAX_NAME_BYTES ||
         Buffer.byteLength(entry.linkpath ?? "") > MAX_NAME_BYTES
       )
-        return fail(
-          new RunnerError("EXTRACTION_FAILED", "An archive entry's name or link target is too long", {}),
-        );
+        return fail(new ArchiveError("An archive entry's name or link target is too long", {}));
       if (!count(Buffer.byteLength(entry.path) + Buffer.byteLength(entry.linkpath ?? ""))) return;
       const chunks: Buffer[] = [];
       const record: ArchiveEntry = {
@@ -161,15 +166,10 @@ function tarKind(type: string): ArchiveEntry["kind"] {
   }
 }
 
-function wrap(error: unknown): RunnerError {
-  if (error instanceof RunnerError) return error;
+function wrap(error: unknown): ArchiveError {
+  if (error instanceof ArchiveError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new RunnerError(
-    "EXTRACTION_FAILED",
-    `The archive could not be read: ${message}`,
-    {},
-    { cause: error },
-  );
+  return new ArchiveError(`The archive could not be read: ${message}`, {}, { cause: error });
 }
 
 /** Reads every member of a .zip held in memory, aborting at the limits. */
@@ -228,7 +228,7 @@ export function readZipEntries(bytes: Uint8Array, limits: ExtractLimits): Promis
               size += chunk.length;
               if (kind === "symlink" && size > MAX_NAME_BYTES) {
                 stream.destroy();
-                return fail(new RunnerError("EXTRACTION_FAILED", "A symbolic link's target is too long", {}));
+                return fail(new ArchiveError("A symbolic link's target is too long", {}));
               }
               if (total > limits.maxTotalBytes) {
                 stream.destroy();

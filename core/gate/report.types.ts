@@ -1,5 +1,6 @@
-import type { Finding } from "../../core/findings.types.ts";
-import type { ArtifactRow } from "../artifacts.ts";
+import type { Finding } from "../findings.types.ts";
+import type { ArtifactRow } from "./artifacts.ts";
+import type { Review } from "./review.ts";
 
 /** One plugin version the run checked: a row of the summary table. */
 export interface VersionReport {
@@ -24,6 +25,8 @@ export interface GateReport {
   prNumber?: number;
   /** The commit that was checked (PR head, or the pushed commit). */
   sha: string;
+  /** Pull-request mode: what changed against the previous versions, and auto-merge eligibility. */
+  review?: Review;
   /** Where the changed-file list came from, for the record. */
   changesFrom?: "git" | "api";
 }

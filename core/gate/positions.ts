@@ -1,6 +1,6 @@
-import type { Finding } from "../core/findings.types.ts";
-import { attachPositions } from "../core/json/positions.ts";
-import type { RegistrySource } from "../core/registry/source.types.ts";
+import type { Finding } from "../findings.types.ts";
+import { attachPositions } from "../json/positions.ts";
+import type { RegistrySource } from "../registry/source.types.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
 

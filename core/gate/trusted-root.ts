@@ -1,22 +1,23 @@
 import { readFile } from "node:fs/promises";
-import type { Result } from "../core/findings.types.ts";
-import type { RegistrySource } from "../core/registry/source.types.ts";
-import type { RegistryConfig } from "../core/registry.types.ts";
-import { chooseTrustedRoot, type TrustedRootCandidate } from "../core/signature/choose-trusted-root.ts";
-import { publicGoodTrustedRoot, type TrustedRootData } from "../core/signature/trusted-root.ts";
-import { tufTrustedRootFetcher } from "./sigstore-tuf.ts";
+import type { Result } from "../findings.types.ts";
+import type { RegistrySource } from "../registry/source.types.ts";
+import type { RegistryConfig } from "../registry.types.ts";
+import { chooseTrustedRoot, type TrustedRootCandidate } from "../signature/choose-trusted-root.ts";
+import type { TrustedRootData } from "../signature/trusted-root.ts";
+
+/** Sigstore public good's trusted root, as the adapter gets it (TUF through net/, cached). */
+export type PublicGoodRoot = () => Promise<Result<TrustedRootData>>;
 
 /**
- * The Sigstore trusted root the gate (and the release Action, checking a release as the gate
- * will) verifies bundles against, loaded only when a bundle needs it, chosen by core's one rule: the
+ * The Sigstore trusted root, loaded only when a bundle needs it, chosen by core's one rule: the
  * `sigstore-trusted-root` input, else the base config's `sigstore_trusted_root` (read from the
- * base commit, never the PR), else Sigstore public good through TUF (cached in `tufCachePath`).
+ * base commit, never the PR), else Sigstore public good through the adapter's port (TUF).
  */
 export async function trustedRootFor(
   inputPath: string | undefined,
   config: RegistryConfig | undefined,
   base: RegistrySource,
-  tufCachePath: string,
+  publicGood: PublicGoodRoot,
 ): Promise<Result<TrustedRootData>> {
   const explicit: TrustedRootCandidate | undefined = inputPath
     ? { bytes: await readFile(inputPath), file: inputPath }
@@ -36,7 +37,5 @@ export async function trustedRootFor(
           },
         };
   }
-  return chooseTrustedRoot({ explicit, registry }, () =>
-    publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: tufCachePath })),
-  );
+  return chooseTrustedRoot({ explicit, registry }, publicGood);
 }

@@ -1,0 +1,32 @@
+import type { FileChange } from "../governance/governance.types.ts";
+import { git } from "../registry/git.ts";
+
+/**
+ * The files a change makes between two commits, as `git diff --name-status base...head` (the
+ * merge base to the head, like GitHub's "Files changed"). Renames are reported as delete plus
+ * add, so immutability sees the deleted version file.
+ */
+export async function gitChanges(cwd: string, baseSha: string, headSha: string): Promise<FileChange[]> {
+  // Plumbing, not `git diff`: no diff drivers, textconv filters or external diff from config or
+  // the PR's .gitattributes; --merge-base compares the head with the merge base like base...head.
+  const out = await git(cwd, [
+    "diff-tree",
+    "-r",
+    "-z",
+    "--name-status",
+    "--no-renames",
+    "--merge-base",
+    baseSha,
+    headSha,
+  ]);
+  const parts = out.toString("utf8").split("\0");
+  const changes: FileChange[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i]!;
+    const path = parts[i + 1]!;
+    if (status.startsWith("A")) changes.push({ status: "added", path });
+    else if (status.startsWith("D")) changes.push({ status: "deleted", path });
+    else changes.push({ status: "modified", path });
+  }
+  return changes;
+}

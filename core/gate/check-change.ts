@@ -1,0 +1,137 @@
+import { append, passes, sortFindings } from "../findings.ts";
+import type { Finding } from "../findings.types.ts";
+import { registryFile } from "../governance/classify.ts";
+import { checkGovernance } from "../governance/rules.ts";
+import type { Manifest } from "../manifest.types.ts";
+import { checkLayout } from "../registry/check-layout.ts";
+import type { RegistrySource } from "../registry/source.types.ts";
+import { validateRegistryFiles } from "../validate/validate-files.ts";
+import { artifactContext, downloadAndVerify } from "./artifacts.ts";
+import type { GateChange, GateOptions, GatePorts } from "./gate.types.ts";
+import { type Gathered, gather, layoutScope } from "./gather.ts";
+import { withPositions } from "./positions.ts";
+import type { GateReport, VersionReport } from "./report.types.ts";
+import { reviewChange } from "./review.ts";
+import { trustedRootFor } from "./trusted-root.ts";
+
+/** Who a change's author is when the adapter does not know: nobody (no owner, no maintainer). */
+const NOBODY = { id: 0, login: "(author not given)" };
+
+/**
+ * The governance findings, with maintainer approvals counted when a rule asks for a maintainer:
+ * the approvals are asked of the adapter only then. Without an author, the author rules are
+ * skipped and one info finding says so.
+ */
+async function governance(gathered: Gathered, change: GateChange, ports: GatePorts): Promise<Finding[]> {
+  const authorKnown = change.author !== undefined;
+  const unknown: Finding[] = authorKnown
+    ? []
+    : [
+        {
+          code: "AUTHOR_UNKNOWN",
+          severity: "info",
+          message:
+            "No author id was given: ownership and maintainer authorship were not checked. Pass --author-id with your numeric GitHub id (https://api.github.com/users/LOGIN shows it).",
+          file: registryFile(gathered.ctx.registryPath, "plugins"),
+          pointer: "",
+        },
+      ];
+  const first = checkGovernance(gathered.ctx, { authorKnown });
+  if (!ports.approvals || !first.some((f) => f.code === "MAINTAINER_REQUIRED" || f.code === "NAME_SIMILAR"))
+    return [...unknown, ...first];
+  const approvedBy = await ports.approvals();
+  return [...unknown, ...checkGovernance({ ...gathered.ctx, approvedBy }, { authorKnown })];
+}
+
+async function verifyNewArtifacts(
+  gathered: Gathered,
+  validated: ReadonlyMap<string, Manifest>,
+  options: GateOptions,
+  sources: { base: RegistrySource; head: RegistrySource },
+  ports: GatePorts,
+): Promise<{ findings: Finding[]; rows: Map<string, VersionReport["artifact"]> }> {
+  const rows = new Map<string, VersionReport["artifact"]>();
+  const findings: Finding[] = [];
+  // Only manifests that passed the schema have artifacts to check (the others are refused already).
+  const jobs = gathered.newVersions
+    .filter((v) => v.entry && validated.has(v.file))
+    .map((v) => ({ ...v, manifest: validated.get(v.file) }));
+  if (!options.verifyArtifacts || jobs.length === 0) return { findings, rows };
+  const ctx = artifactContext(options, gathered.config, sources.head, ports);
+  if (jobs.some((j) => j.bundleFile)) {
+    const root = await trustedRootFor(
+      options.sigstoreTrustedRoot,
+      gathered.config,
+      sources.base,
+      ports.publicGoodRoot,
+    );
+    append(findings, root.findings);
+    if (root.value !== undefined) ctx.trustedRoot = root.value;
+  }
+  for (const job of jobs) {
+    const result = await downloadAndVerify(
+      {
+        plugin: job.plugin,
+        version: job.version,
+        file: job.file,
+        manifest: job.manifest!,
+        entry: job.entry!,
+        ...(job.bundleFile ? { bundleFile: job.bundleFile } : {}),
+      },
+      ctx,
+    );
+    append(findings, result.findings);
+    rows.set(job.file, result.row);
+  }
+  return { findings, rows };
+}
+
+/**
+ * The gate's one decision on a change to the registry, for the Action's pull-request mode and the
+ * local `gate` command alike: read both commits as data, validate the head in registry context
+ * where the change touches it (layout, config, entries, manifests), run the governance rules
+ * (governance data from the base), and verify each new version's artifact.
+ */
+export async function checkChange(
+  change: GateChange,
+  options: GateOptions,
+  ports: GatePorts,
+): Promise<GateReport> {
+  const { base, head, changes } = change;
+  const registryPath = options.registryPath;
+  const gathered = await gather(registryPath, change.author ?? NOBODY, changes, base, head);
+  // The head's layout where the change touches it: the registry root and the touched plugins.
+  const layout = await checkLayout(head, layoutScope(registryPath, changes, gathered.headConfig));
+  const validated = await validateRegistryFiles(head, gathered.toValidate);
+  const validation = [...layout.findings, ...validated.findings].map((f) => ({
+    ...f,
+    file: registryFile(registryPath, f.file),
+  }));
+  const rules = await governance(gathered, change, ports);
+  const artifacts = await verifyNewArtifacts(gathered, validated.manifests, options, { base, head }, ports);
+  const findings = sortFindings(
+    await withPositions([...validation, ...rules, ...artifacts.findings], registryPath, [head, base]),
+  );
+  const versions: VersionReport[] = gathered.newVersions.map((v) => {
+    const artifact = artifacts.rows.get(v.file);
+    return {
+      plugin: v.plugin,
+      version: v.version,
+      file: registryFile(registryPath, v.file),
+      ...(artifact ? { artifact } : {}),
+    };
+  });
+  const valid = passes(findings, options.failOn);
+  return {
+    mode: "pull_request",
+    valid,
+    failOn: options.failOn,
+    findings,
+    versions,
+    changedPlugins: gathered.ctx.plugins.map((p) => p.name),
+    ...(change.prNumber !== undefined ? { prNumber: change.prNumber } : {}),
+    sha: change.headSha,
+    changesFrom: change.changesFrom,
+    review: reviewChange(gathered.ctx.plugins, changes, versions, valid),
+  };
+}

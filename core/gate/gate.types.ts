@@ -1,0 +1,52 @@
+import type { Finding } from "../findings.types.ts";
+import type { FileChange } from "../governance/governance.types.ts";
+import type { Fetcher } from "../net/fetcher.types.ts";
+import type { RegistrySource } from "../registry/source.types.ts";
+import type { PublicGoodRoot } from "./trusted-root.ts";
+
+/** What decides a gate run, whoever runs it (the Action's inputs, the `gate` command's options). */
+export interface GateOptions {
+  /** Repository-relative path of the registry root, without trailing slash ("registry", or "."). */
+  registryPath: string;
+  /** The lowest severity that fails the run. */
+  failOn: "error" | "warning";
+  /** Download each new version's artifact and verify its checksum and signatures. */
+  verifyArtifacts: boolean;
+  maxDownloadBytes: number;
+  downloadTimeoutMs: number;
+  allowLoopbackHttp: boolean;
+  /** An explicit Sigstore trusted root file (absolute path), over the registry's and public good. */
+  sigstoreTrustedRoot?: string;
+}
+
+/** The two commits of one change and what it changes, as the adapter read them. */
+export interface GateChange {
+  base: RegistrySource;
+  head: RegistrySource;
+  /** The head commit's id, for the report. */
+  headSha: string;
+  changes: FileChange[];
+  /** Where the changed-file list came from. */
+  changesFrom: "git" | "api";
+  /** Who proposes the change, by numeric GitHub id; undefined: not known (a local run without --author-id). */
+  author?: { id: number; login: string };
+  /** The pull request's number, when there is one. */
+  prNumber?: number;
+}
+
+/** What the gate may ask of its adapter: I/O it does not do itself. */
+export interface GatePorts {
+  /** Fetches artifacts (the project's one fetcher, or a mirror in front of it). */
+  fetcher: Fetcher;
+  /** Sigstore public good's trusted root (TUF through net/). */
+  publicGoodRoot: PublicGoodRoot;
+  /**
+   * Accounts whose approving review stands on the head commit; asked only when a rule needs a
+   * maintainer. Undefined: no reviews exist (a local run). The adapter reports its own failure
+   * to read them and answers none.
+   */
+  approvals?: () => Promise<{ id: number; login: string }[]>;
+  now?: () => Date;
+}
+
+export type { Finding };
