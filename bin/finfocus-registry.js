@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // The launcher. It runs the bundled CLI (dist/cli/, plain JavaScript for Node 20 and newer, built
-// by `npm run build:cli`, `npm ci` and `npm pack`) unless this is a checkout whose TypeScript
+// by `npm run build:cli`, `npm test` and `npm pack`) unless this is a checkout whose TypeScript
 // sources are newer than the bundle: then it runs the sources, which needs Node 24's type stripping.
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
 const bundle = new URL("dist/cli/main.js", root);
 
-/** True when the bundle exists and no source it was built from changed since (see scripts/build-cli.ts). */
+/**
+ * True when the bundle exists and, in a checkout (cli/main.ts present; a package ships no sources),
+ * no source it was built from changed since (see scripts/build-cli.ts).
+ */
 function bundleIsFresh() {
+  if (!existsSync(new URL("cli/main.ts", root))) return existsSync(bundle);
   let built;
   let sources;
   try {
@@ -22,7 +26,7 @@ function bundleIsFresh() {
     try {
       if (statSync(new URL(file, root)).mtimeMs > built) return false;
     } catch {
-      // A source listed by the bundle but absent: an installed package ships the bundle alone.
+      return false; // a source the bundle was built from is gone: the sources changed
     }
   }
   return true;
@@ -35,7 +39,7 @@ if (!bundleIsFresh()) {
     process.stderr.write(
       `finfocus-registry: the bundled CLI (dist/cli/) is missing or older than the sources, and running\n` +
         `the TypeScript sources needs Node 24 or newer (this is ${process.version}).\n` +
-        "Run `npm run build:cli` (or `npm ci`), or run the sources with Node 24 (`npx finfocus-registry`).\n",
+        "Run `npm run build:cli`, or run the sources with Node 24 (`npx finfocus-registry`).\n",
     );
     process.exit(2);
   }

@@ -1,8 +1,9 @@
 /**
  * Bundles the CLI into dist/cli/ with esbuild: plain JavaScript for Node 20 and newer, which starts
  * without type stripping and loads each command's code only when that command runs. Not committed:
- * `npm ci` and `npm pack` build it (`prepare`), `npm test` rebuilds it, and bin/finfocus-registry.js
- * falls back to the sources (Node 24) when they are newer than the bundle. Run: npm run build:cli.
+ * `npm pack` builds it (`prepack`), `npm test` rebuilds it (and test/cli/bundle.test.ts builds its
+ * own and runs it on Node 20 and 24), and in a checkout bin/finfocus-registry.js runs the sources
+ * (Node 24) when the bundle is missing or older than them. Run: npm run build:cli.
  *
  * - Commands: the list in cli/commands.ts is read here, at build time. The bundle's copy of that
  *   list holds each command's declaration (name, options, help: plain data) and a `run` that
@@ -191,5 +192,5 @@ export async function buildCli(outdir = CLI_OUT): Promise<{ sources: string[] }>
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] ? path.resolve(process.argv[2]) : CLI_OUT;
   await buildCli(out);
-  process.stdout.write(`built ${path.relative(process.cwd(), out) || "."} (${pathToFileURL(out).href})\n`);
+  process.stderr.write(`built ${path.relative(process.cwd(), out) || "."} (${pathToFileURL(out).href})\n`);
 }
