@@ -24,17 +24,5 @@ export function readAll(files: readonly string[]): Uint8Array[] {
   return files.map((f) => new Uint8Array(readFileSync(f)));
 }
 
-/**
- * Upstream reference data (FinFocus examples, Sigstore conformance bundles) is read at run time
- * from `FINFOCUS_UPSTREAM_DIR`, or from a `shared/upstream` folder beside the checkout or one
- * level up; it is never copied into the project. Undefined when there is none: the targets then
- * fuzz from the project's own seeds only.
- */
-export function upstreamDir(): string | undefined {
-  const candidates = [
-    process.env.FINFOCUS_UPSTREAM_DIR,
-    path.join(ROOT, "..", "shared", "upstream"),
-    path.join(ROOT, "..", "..", "shared", "upstream"),
-  ];
-  return candidates.find((c): c is string => c !== undefined && existsSync(c));
-}
+/** Upstream reference data is read at run time, never copied (test/upstream.ts says from where). */
+export { upstreamDir } from "../test/upstream.ts";

@@ -10,11 +10,10 @@ import { atomFeed, xmlEscape } from "../../generator/feeds.ts";
 import { canonicalJson } from "../../generator/json.ts";
 import type { FeedEntry } from "../../generator/model.types.ts";
 import { upstreamEntry } from "../../generator/registry-json.ts";
+import { upstreamFile } from "../upstream.ts";
 import { build, copyFixture, tempDir } from "./helpers.ts";
 
-const UPSTREAM_SCHEMA = fileURLToPath(
-  new URL("../../../../shared/upstream/finfocus-spec/schemas/plugin_registry.schema.json", import.meta.url),
-);
+const UPSTREAM_SCHEMA = upstreamFile("finfocus-spec", "schemas", "plugin_registry.schema.json");
 
 test("canonical JSON sorts keys recursively, keeps array order, ends with a newline", () => {
   assert.equal(

@@ -14,13 +14,11 @@ import { cliRegistryEntryProblems, cliRegistryProblems } from "../../core/finfoc
 import type { SecurityLevel } from "../../core/manifest.types.ts";
 import type { PluginRecord, VersionRecord } from "../../core/registry.types.ts";
 import { upstreamEntry } from "../../generator/registry-json.ts";
+import { upstreamFile } from "../upstream.ts";
 import { build, tempDir } from "./helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const UPSTREAM_SCHEMA = path.join(
-  REPO,
-  "../../shared/upstream/finfocus-spec/schemas/plugin_registry.schema.json",
-);
+const UPSTREAM_SCHEMA = upstreamFile("finfocus-spec", "schemas", "plugin_registry.schema.json");
 const upstreamMissing = !existsSync(UPSTREAM_SCHEMA) && `upstream schema not found at ${UPSTREAM_SCHEMA}`;
 
 function plugin(level: SecurityLevel, patch: { repository?: string; method?: string } = {}) {

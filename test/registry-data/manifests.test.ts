@@ -8,17 +8,13 @@ import addFormats from "ajv-formats";
 import semver from "semver";
 import { loadDemoRegistry } from "../../scripts/demo/demo-registry.ts";
 
+import { upstreamFile } from "../upstream.ts";
+
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const reg = loadDemoRegistry(join(repo, "registry"));
 const all = reg.plugins.flatMap((p) => p.versions.map((v) => ({ plugin: p, v, m: v.manifest })));
-/**
- * The upstream spec is a reference checkout in ../shared beside the project, not part of it
- * (../../shared when the project is a git worktree one level deeper).
- */
-const schemaPath = ["shared", "upstream", "finfocus-spec", "schemas", "plugin_manifest.schema.json"];
-const upstream =
-  [join(repo, "..", ...schemaPath), join(repo, "..", "..", ...schemaPath)].find((f) => existsSync(f)) ??
-  join(repo, "..", ...schemaPath);
+/** The upstream spec is reference data beside the project, not part of it (test/upstream.ts). */
+const upstream = upstreamFile("finfocus-spec", "schemas", "plugin_manifest.schema.json");
 /** `host/path@sha256:<64 hex>` or `host/path:tag`: an OCI image reference. */
 const OCI_REF = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$/;
 
