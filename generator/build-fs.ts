@@ -22,7 +22,12 @@ import { type WriteReport, writeTree } from "./write-fs.ts";
  * from. site/ provides it (`buildSite`); the CLI passes it in, so the generator never imports the
  * site and builds without one.
  */
-export type SiteBuilder = (args: { model: ApiModel; outDir: string; base: string }) => Promise<unknown>;
+export type SiteBuilder = (args: {
+  model: ApiModel;
+  outDir: string;
+  base: string;
+  force?: boolean;
+}) => Promise<unknown>;
 
 export interface BuildOptions {
   /** The registry folder (config.json, plugins/). */
@@ -49,6 +54,8 @@ export interface BuildResult {
   published: boolean;
   model?: ApiModel;
   report?: WriteReport;
+  /** True when the site builder found nothing to do (it answered `{ skipped: true }`). */
+  siteSkipped?: boolean;
   /** Milliseconds per phase, for the CLI's summary and the benchmark. */
   timings: { load: number; model: number; write: number; site: number };
 }
@@ -95,10 +102,24 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   });
   timings.write = performance.now() - t;
 
+  let siteSkipped: boolean | undefined;
   if (options.site) {
     t = performance.now();
-    await options.site({ model, outDir: path.resolve(options.outDir), base: options.base ?? "/" });
+    const built = await options.site({
+      model,
+      outDir: path.resolve(options.outDir),
+      base: options.base ?? "/",
+      force: options.full === true,
+    });
+    siteSkipped = (built as { skipped?: unknown } | undefined)?.skipped === true;
     timings.site = performance.now() - t;
   }
-  return { findings: loaded.findings, published: true, model, report, timings };
+  return {
+    findings: loaded.findings,
+    published: true,
+    model,
+    report,
+    timings,
+    ...(siteSkipped === undefined ? {} : { siteSkipped }),
+  };
 }

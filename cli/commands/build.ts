@@ -32,7 +32,7 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
     "no-site": { type: "boolean", help: "skip the site" },
     full: {
       type: "boolean",
-      help: "compare every file on disk instead of trusting <out>/.finfocus-build-state.json",
+      help: "compare every file on disk and rebuild the site instead of trusting the build's state files",
     },
   },
   exit: "0 built, 1 the registry has errors (nothing written), 2 usage or I/O error",
@@ -75,6 +75,7 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
       unchanged: report.unchanged,
       deleted: report.deleted.length,
       site: Boolean(site),
+      siteUnchanged: result.siteSkipped === true,
       ms: Math.round(performance.now() - started),
       ...counts,
     };
@@ -87,7 +88,7 @@ SOURCE_DATE_EPOCH fixes the generation time. --format json prints
         renderFindings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
-          `${site ? ", site built" : ""} (${stats.ms} ms)\n`,
+          `${site ? (stats.siteUnchanged ? ", site unchanged" : ", site built") : ""} (${stats.ms} ms)\n`,
       ].join(""),
     );
     return 0;
