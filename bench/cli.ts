@@ -1,13 +1,15 @@
 /**
  * `npm run bench:cli`: start-up of the CLI, median of 20 runs each, against the floor of starting
- * the same Node with nothing to do (`node -e 0`), in the same run. Builds the bundle first, then
+ * the same Node on an empty module, in the same run. Builds the bundle first, then
  * times it on this Node (24) and on the machine's Node 20 when it has one, and the TypeScript
  * sources (type stripping, every command loaded) for comparison.
  * Targets (issue #15): `--help` under 150 ms and one-file `validate` under 250 ms, bundled.
  */
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildCli } from "../scripts/build-cli.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -29,13 +31,19 @@ function median(node: string, args: string[]): number {
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** `node -e` that imports a CLI entry and runs `main` on the arguments that follow. */
-const viaEntry = (entry: string, ...args: string[]): string[] => [
-  "--input-type=module",
-  "-e",
-  `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1));`,
-  ...args,
-];
+// Small launcher files (not `node -e`: Node would take `--help` after `-e` as its own option).
+const work = mkdtempSync(path.join(tmpdir(), "bench-cli-"));
+const empty = path.join(work, "empty.mjs");
+writeFileSync(empty, "");
+/** Arguments for `node` that import a CLI entry and run `main` on `args`. */
+function viaEntry(entry: string, ...args: string[]): string[] {
+  const file = path.join(work, `${path.basename(entry).replace(/\W/g, "-")}.mjs`);
+  writeFileSync(
+    file,
+    `const { main } = await import(${JSON.stringify(pathToFileURL(entry).href)});\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+  );
+  return [file, ...args];
+}
 
 function node20(): string | undefined {
   for (const n of [
@@ -58,10 +66,10 @@ for (const [label, node] of [["Node 24", process.execPath], ...(old ? [["Node 20
   string,
   string,
 ][]) {
-  const floor = median(node, ["-e", "0"]);
+  const floor = median(node, [empty]);
   const pad = (s: string) => s.padEnd(44);
   console.log(`\n${label} (${spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim()})`);
-  console.log(`  ${pad("floor: node -e 0")}${floor.toFixed(0).padStart(6)} ms`);
+  console.log(`  ${pad("floor: node empty.mjs")}${floor.toFixed(0).padStart(6)} ms`);
   const cases: [string, string[], number][] = [
     ["bundle --help", viaEntry(bundle, "--help"), 150],
     ["bundle --version", viaEntry(bundle, "--version"), 150],
@@ -82,3 +90,4 @@ for (const [label, node] of [["Node 24", process.execPath], ...(old ? [["Node 20
     console.log(`  ${pad(name)}${t.toFixed(0).padStart(6)} ms  ${(t / floor).toFixed(2)}× floor${verdict}`);
   }
 }
+rmSync(work, { recursive: true, force: true });
