@@ -5,7 +5,7 @@
  * files the build wrote (path and size) go to `<outDir>/.finfocus-site-state.json`; a build with
  * the same key whose files are all still there, at those sizes, is skipped.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
@@ -50,7 +50,24 @@ export function siteKey(model: SiteModel, base: string, site: string, siteRoot: 
   } catch {
     h.update("astro: not beside site/");
   }
-  return h.update("\0").update(JSON.stringify(model)).digest("hex");
+  h.update("\0");
+  feed(h, model, 3);
+  return h.digest("hex");
+}
+
+/** Hashes `value` as JSON, a part at a time down to `depth` (no one string of the whole model). */
+function feed(h: Hash, value: unknown, depth: number): void {
+  if (depth === 0 || value === null || typeof value !== "object") {
+    h.update(JSON.stringify(value) ?? "undefined");
+    return;
+  }
+  h.update(Array.isArray(value) ? "[" : "{");
+  for (const [k, v] of Object.entries(value)) {
+    h.update(`${JSON.stringify(k)}:`);
+    feed(h, v, depth - 1);
+    h.update(",");
+  }
+  h.update(Array.isArray(value) ? "]" : "}");
 }
 
 /** The previous build's result when its key is `key` and every file it wrote is still there. */

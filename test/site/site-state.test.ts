@@ -64,6 +64,17 @@ test("the key covers the model, the base, the origin and every file of the Astro
     assert.equal(siteKey(emptyModel("R"), "/", "https://example.test/", root), key);
     assert.notEqual(siteKey(emptyModel("S"), "/", "https://example.test/", root), key);
     assert.notEqual(siteKey(model, "/registry/", "https://example.test/", root), key);
+    const withManifest = (description: string): SiteModel => ({
+      ...emptyModel("R"),
+      manifests: {
+        p: { "1.0.0": { metadata: { description } } as unknown as SiteModel["manifests"][string][string] },
+      },
+    });
+    assert.notEqual(
+      siteKey(withManifest("one"), "/", "https://example.test/", root),
+      siteKey(withManifest("two"), "/", "https://example.test/", root),
+      "a change deep in one manifest",
+    );
     assert.notEqual(siteKey(model, "/", "https://other.test/", root), key);
     writeFileSync(join(root, "src", "pages", "index.astro"), "<h1>two</h1>\n");
     const edited = siteKey(model, "/", "https://example.test/", root);
