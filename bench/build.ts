@@ -5,8 +5,10 @@
  *  (b) the floor: reading every registry file and writing as many files of the same sizes to the
  *      same paths, with no logic at all,
  *  (c) a rebuild of (a)'s folder after adding one version to one plugin,
+ *  (d) with the site, on a smaller registry (BENCH_SITE_PLUGINS, default 1,000 plugins × 3
+ *      versions; 0 skips it): a full build, then a build with nothing changed,
  * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) (target ≤ 5%), the files (c) wrote,
- * peak memory and output size.
+ * (d) no-change/full (target ≤ 5%), peak memory and output size.
  */
 
 import { spawnSync } from "node:child_process";
@@ -19,9 +21,11 @@ import { fsSource } from "../core/registry/registry-fs.ts";
 import { buildRegistry } from "../generator/build-fs.ts";
 import { buildModel } from "../generator/model.ts";
 import { renderApi } from "../generator/render.ts";
+import { buildSite } from "../site/build-site.ts";
 
 const PLUGINS = Number(process.env.BENCH_PLUGINS ?? 10_000);
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 10);
+const SITE_PLUGINS = Number(process.env.BENCH_SITE_PLUGINS ?? 1000);
 const PROVIDERS = ["aws", "azure", "gcp", "kubernetes", "custom"];
 
 function manifest(name: string, version: string, index: number, dep?: string): string {
@@ -79,7 +83,7 @@ function manifest(name: string, version: string, index: number, dep?: string): s
   return `${JSON.stringify(m, null, 2)}\n`;
 }
 
-function makeRegistry(root: string): number {
+function makeRegistry(root: string, plugins = PLUGINS, versions = VERSIONS): number {
   let files = 0;
   mkdirSync(root, { recursive: true });
   writeFileSync(
@@ -91,7 +95,7 @@ function makeRegistry(root: string): number {
       maintainers: [{ github_id: 1, login: "m" }],
     }),
   );
-  for (let i = 0; i < PLUGINS; i++) {
+  for (let i = 0; i < plugins; i++) {
     const name = `plugin-${String(i).padStart(5, "0")}`;
     const dir = path.join(root, "plugins", name, "versions");
     mkdirSync(dir, { recursive: true });
@@ -104,9 +108,9 @@ function makeRegistry(root: string): number {
       }),
     );
     const dep = i % 10 === 9 ? `plugin-${String(i - 1).padStart(5, "0")}` : undefined;
-    for (let v = 0; v < VERSIONS; v++)
+    for (let v = 0; v < versions; v++)
       writeFileSync(path.join(dir, `1.${v}.0.json`), manifest(name, `1.${v}.0`, i, dep));
-    files += VERSIONS + 1;
+    files += versions + 1;
   }
   return files + 1;
 }
@@ -246,6 +250,36 @@ try {
     `output: ${outputs.length} files, ${(outBytes / 1024 / 1024).toFixed(1)} MB`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+
+  // (d) with the site: a full build, then one with nothing changed (the site build is skipped).
+  if (SITE_PLUGINS > 0) {
+    const small = path.join(root, "registry-site");
+    makeRegistry(small, SITE_PLUGINS, 3);
+    const outD = path.join(root, "out-d");
+    const build = () =>
+      buildRegistry({
+        registryDir: small,
+        outDir: outD,
+        env: { SOURCE_DATE_EPOCH: "1767225600" },
+        site: buildSite,
+      });
+    settle();
+    t = performance.now();
+    const full = await build();
+    const fullSiteMs = performance.now() - t;
+    settle();
+    t = performance.now();
+    const same = await build();
+    const sameMs = performance.now() - t;
+    if (full.siteSkipped !== false || same.siteSkipped !== true) throw new Error("the site was not skipped");
+    process.stdout.write(
+      [
+        `(d) with the site, ${SITE_PLUGINS} plugins × 3 versions: full ${seconds(fullSiteMs)} (site ${seconds(full.timings.site)}); nothing changed ${seconds(sameMs)} (validate+load ${seconds(same.timings.load)}, write ${seconds(same.timings.write)}, site check ${seconds(same.timings.site)})`,
+        `(d) nothing changed / full = ${pct(sameMs / fullSiteMs)} (target ≤ 5%)`,
+        "",
+      ].join("\n"),
+    );
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -17,7 +17,7 @@ export interface Invocation {
  * FINFOCUS_DEBUG=1 adds the stack.
  */
 export function reportError(error: unknown, invocation: Invocation, io: CliIO): number {
-  const doc = toErrorDocument(error);
+  const doc = toErrorDocument(olderNode(error));
   const who = `finfocus-registry${invocation.command ? ` ${invocation.command}` : ""}`;
   if (invocation.format === "json") {
     io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
@@ -41,4 +41,16 @@ export function reportError(error: unknown, invocation: Invocation, io: CliIO): 
   }
   if (io.env.FINFOCUS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return exitStatusOf(doc.code);
+}
+
+/**
+ * The bundle runs on Node 20, but a command that needs a module built into newer Node (the
+ * daemon's and `health --watch`'s node:sqlite, Node 22.5 and newer) says so and what to do.
+ */
+function olderNode(error: unknown): unknown {
+  if ((error as { code?: unknown } | undefined)?.code !== "ERR_UNKNOWN_BUILTIN_MODULE") return error;
+  return new Error(
+    `${(error as Error).message}: this command needs a newer Node than ${process.version} (Node 24 is the one tested); install it and run the command again`,
+    { cause: error },
+  );
 }

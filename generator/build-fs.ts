@@ -28,7 +28,12 @@ import { type WriteReport, writeTree } from "./write-fs.ts";
  * from. site/ provides it (`buildSite`); the CLI passes it in, so the generator never imports the
  * site and builds without one.
  */
-export type SiteBuilder = (args: { model: ApiModel; outDir: string; base: string }) => Promise<unknown>;
+export type SiteBuilder = (args: {
+  model: ApiModel;
+  outDir: string;
+  base: string;
+  force?: boolean;
+}) => Promise<unknown>;
 
 export interface BuildOptions {
   /** The registry folder (config.json, plugins/). */
@@ -67,6 +72,8 @@ export interface BuildResult {
   model?: ApiModel;
   report?: WriteReport;
   tuf?: TufWriteReport;
+  /** True when the site builder found nothing to do (it answered `{ skipped: true }`). */
+  siteSkipped?: boolean;
   /** Milliseconds per phase, for the CLI's summary and the benchmark. */
   timings: { load: number; model: number; write: number; site: number; tuf: number };
   /** The commit published; absent when the files on disk were. */
@@ -147,11 +154,26 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     timings.tuf = performance.now() - t;
   }
 
+  let siteSkipped: boolean | undefined;
   if (options.site) {
     t = performance.now();
     options.onStage?.("site", `${model.plugins.length} plugins`);
-    await options.site({ model, outDir: path.resolve(options.outDir), base: options.base ?? "/" });
+    const built = await options.site({
+      model,
+      outDir: path.resolve(options.outDir),
+      base: options.base ?? "/",
+      force: options.full === true,
+    });
+    siteSkipped = (built as { skipped?: unknown } | undefined)?.skipped === true;
     timings.site = performance.now() - t;
   }
-  return { findings: loaded.findings, published: true, model, report, ...(tuf ? { tuf } : {}), timings };
+  return {
+    findings: loaded.findings,
+    published: true,
+    model,
+    report,
+    timings,
+    ...(tuf ? { tuf } : {}),
+    ...(siteSkipped === undefined ? {} : { siteSkipped }),
+  };
 }

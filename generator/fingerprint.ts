@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { bundleHash } from "../core/code-version.ts";
 import { canonicalJson } from "./json.ts";
 import type { PluginModel } from "./model.types.ts";
 
@@ -26,6 +27,7 @@ const RENDERING_MODULES = [
 let codeHash: string | undefined;
 
 function renderingCode(): string {
+  codeHash ??= bundleHash();
   if (codeHash === undefined) {
     const h = createHash("sha256");
     for (const file of RENDERING_MODULES) h.update(file).update(readFileSync(new URL(file, import.meta.url)));

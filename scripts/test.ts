@@ -29,6 +29,12 @@ const steps: { name: string; cmd: string; args: string[] }[] = [
     args: ["scripts/ensure-bubblewrap.ts"],
   },
   {
+    // The tests that run bin/finfocus-registry.js run the bundle (as an installed CLI does).
+    name: "bundle the CLI (esbuild)",
+    cmd: process.execPath,
+    args: ["scripts/build-cli.ts"],
+  },
+  {
     name: "tests (node --test)",
     cmd: process.execPath,
     args: ["--test", "--test-concurrency=2", "--test-reporter=spec", "test/**/*.test.ts"],

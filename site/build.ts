@@ -9,6 +9,7 @@ import { MODEL_KEY, pageCount, toSiteModel } from "./lib/model.ts";
 import type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
 import { loadModel } from "./lib/model-fs.ts";
 import { writeSearchIndex } from "./lib/search-index-fs.ts";
+import { listFiles, SITE_STATE, saveSiteState, siteKey, unchangedSite } from "./lib/site-state-fs.ts";
 import { sitemapFiles } from "./lib/sitemap.ts";
 
 export type { BuildSiteOptions, BuildSiteResult, GeneratorModel, SiteModel } from "./lib/model.types.ts";
@@ -43,6 +44,12 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const outDir = resolve(options.outDir);
   const base = normalizeBase(options.base);
   const site = options.site ?? model.discovery.base_url;
+  // Nothing the pages are made from changed and they are all still there: skip Astro.
+  const key = siteKey(model, base, site, SITE_ROOT);
+  const unchanged = options.force ? undefined : unchangedSite(outDir, key);
+  if (unchanged) return { pages: pageCount(model), searchBytes: unchanged.searchBytes, skipped: true };
+  await rm(join(outDir, SITE_STATE), { force: true });
+  const before = listFiles(outDir);
   process.env.ASTRO_TELEMETRY_DISABLED = "1";
   const { build } = await import("astro");
   const slot = globalThis as unknown as Record<symbol, unknown>;
@@ -81,5 +88,6 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
     await mkdir(join(outDir, file.path, ".."), { recursive: true });
     await writeFile(join(outDir, file.path), file.text);
   }
-  return { pages: pageCount(model), searchBytes };
+  await saveSiteState(outDir, key, searchBytes, before);
+  return { pages: pageCount(model), searchBytes, skipped: false };
 }

@@ -44,7 +44,7 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
     "no-site": { type: "boolean", help: "skip the site" },
     full: {
       type: "boolean",
-      help: "compare every file on disk instead of trusting <out>/.finfocus-build-state.json",
+      help: "compare every file on disk and rebuild the site instead of trusting the build's state files",
     },
     rev: {
       type: "string",
@@ -116,6 +116,7 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
       deleted: report.deleted.length,
       site: Boolean(site),
       ...(result.tuf ? { tuf: { targets: result.tuf.targets, written: result.tuf.written.length } } : {}),
+      siteUnchanged: result.siteSkipped === true,
       ms: Math.round(performance.now() - started),
       ...counts,
     };
@@ -129,7 +130,7 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
         summariseWarnings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
-          `${site ? ", site built" : ""}${result.tuf ? `, ${result.tuf.targets} targets signed` : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,
+          `${site ? (stats.siteUnchanged ? ", site unchanged" : ", site built") : ""}${result.tuf ? `, ${result.tuf.targets} targets signed` : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,
       ].join(""),
     );
     return 0;

@@ -25,7 +25,7 @@ let known = new Map<string, KnownVersion[]>();
 let keepManifests = true;
 const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
-validators(); // compile the schemas while the main thread is still reading entries
+validators(); // load the compiled validators while the main thread is still reading entries
 
 parentPort?.on("message", async (message: ToWorker) => {
   if (message.type === "init") {

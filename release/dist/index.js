@@ -5068,22 +5068,22 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
-        this[kState].push(entry);
+        const entry2 = makeEntry(name, value, filename);
+        this[kState].push(entry2);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name);
+        this[kState] = this[kState].filter((entry2) => entry2.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx === -1) {
           return null;
         }
@@ -5094,14 +5094,14 @@ var require_formdata = __commonJS({
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        return this[kState].filter((entry2) => entry2.name === name).map((entry2) => entry2.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name) !== -1;
+        return this[kState].findIndex((entry2) => entry2.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
@@ -5115,16 +5115,16 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        const entry2 = makeEntry(name, value, filename);
+        const idx = this[kState].findIndex((entry3) => entry3.name === name);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
-            entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+            entry2,
+            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name)
           ];
         } else {
-          this[kState].push(entry);
+          this[kState].push(entry2);
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
@@ -9021,16 +9021,16 @@ var require_env_http_proxy_agent = __commonJS({
           return false;
         }
         for (let i = 0; i < this.#noProxyEntries.length; i++) {
-          const entry = this.#noProxyEntries[i];
-          if (entry.port && entry.port !== port) {
+          const entry2 = this.#noProxyEntries[i];
+          if (entry2.port && entry2.port !== port) {
             continue;
           }
-          if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+          if (!/^[.*]/.test(entry2.hostname)) {
+            if (hostname === entry2.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname.endsWith(entry2.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9042,13 +9042,13 @@ var require_env_http_proxy_agent = __commonJS({
         const noProxySplit = noProxyValue.split(/[,\s]/);
         const noProxyEntries = [];
         for (let i = 0; i < noProxySplit.length; i++) {
-          const entry = noProxySplit[i];
-          if (!entry) {
+          const entry2 = noProxySplit[i];
+          if (!entry2) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed = entry2.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed ? parsed[1] : entry).toLowerCase(),
+            hostname: (parsed ? parsed[1] : entry2).toLowerCase(),
             port: parsed ? Number.parseInt(parsed[2], 10) : 0
           });
         }
@@ -22144,11 +22144,11 @@ var require_bundle = __commonJS({
     function toSignedEntity2(bundle, artifact) {
       const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
       const timestamps2 = [];
-      for (const entry of tlogEntries) {
-        if (entry.integratedTime && entry.integratedTime !== "0") {
+      for (const entry2 of tlogEntries) {
+        if (entry2.integratedTime && entry2.integratedTime !== "0") {
           timestamps2.push({
             $case: "transparency-log",
-            tlogEntry: entry
+            tlogEntry: entry2
           });
         }
       }
@@ -22728,14 +22728,14 @@ var require_timestamp3 = __commonJS({
         timestamp: timestamp.signingTime
       };
     }
-    function getTLogTimestamp(entry) {
-      if (!entry.inclusionPromise) {
+    function getTLogTimestamp(entry2) {
+      if (!entry2.inclusionPromise) {
         return void 0;
       }
       return {
         type: "transparency-log",
-        logID: entry.logId.keyId,
-        timestamp: new Date(Number(entry.integratedTime) * 1e3)
+        logID: entry2.logId.keyId,
+        timestamp: new Date(Number(entry2.integratedTime) * 1e3)
       };
     }
   }
@@ -23231,8 +23231,8 @@ var require_checkpoint = __commonJS({
     var error_1 = require_error3();
     var CHECKPOINT_SEPARATOR = "\n\n";
     var SIGNATURE_REGEX = /\u2014 (\S+) (\S+)\n/g;
-    function verifyCheckpoint(entry, tlogs) {
-      const inclusionProof = entry.inclusionProof;
+    function verifyCheckpoint(entry2, tlogs) {
+      const inclusionProof = entry2.inclusionProof;
       const signedNote = SignedNote.fromString(inclusionProof.checkpoint.envelope);
       const checkpoint = LogCheckpoint.fromString(signedNote.note);
       if (!verifySignedNote(signedNote, tlogs)) {
@@ -23347,8 +23347,8 @@ var require_merkle = __commonJS({
     var error_1 = require_error3();
     var RFC6962_LEAF_HASH_PREFIX = Buffer.from([0]);
     var RFC6962_NODE_HASH_PREFIX = Buffer.from([1]);
-    function verifyMerkleInclusion(entry, checkpoint) {
-      const inclusionProof = entry.inclusionProof;
+    function verifyMerkleInclusion(entry2, checkpoint) {
+      const inclusionProof = entry2.inclusionProof;
       let logIndex;
       try {
         logIndex = BigInt(inclusionProof.logIndex);
@@ -23374,7 +23374,7 @@ var require_merkle = __commonJS({
       }
       const innerHashes = inclusionProof.hashes.slice(0, inner);
       const borderHashes = inclusionProof.hashes.slice(inner);
-      const leafHash = hashLeaf(entry.canonicalizedBody);
+      const leafHash = hashLeaf(entry2.canonicalizedBody);
       const calculatedHash = chainBorderRight(chainInner(leafHash, innerHashes, logIndex), borderHashes);
       if (!core_1.crypto.bufferEqual(calculatedHash, checkpoint.logHash)) {
         throw new error_1.VerificationError({
@@ -23430,15 +23430,15 @@ var require_set = __commonJS({
     var core_1 = require_dist2();
     var error_1 = require_error3();
     var trust_1 = require_trust();
-    function verifyTLogSET(entry, tlogs) {
+    function verifyTLogSET(entry2, tlogs) {
       const validTLogs = (0, trust_1.filterTLogAuthorities)(tlogs, {
-        logID: entry.logId.keyId,
-        targetDate: new Date(Number(entry.integratedTime) * 1e3)
+        logID: entry2.logId.keyId,
+        targetDate: new Date(Number(entry2.integratedTime) * 1e3)
       });
       const verified = validTLogs.some((tlog) => {
-        const payload = toVerificationPayload(entry);
+        const payload = toVerificationPayload(entry2);
         const data = Buffer.from(core_1.json.canonicalize(payload), "utf8");
-        const signature = entry.inclusionPromise.signedEntryTimestamp;
+        const signature = entry2.inclusionPromise.signedEntryTimestamp;
         return core_1.crypto.verify(data, tlog.publicKey, signature);
       });
       if (!verified) {
@@ -23448,8 +23448,8 @@ var require_set = __commonJS({
         });
       }
     }
-    function toVerificationPayload(entry) {
-      const { integratedTime, logIndex, logId, canonicalizedBody } = entry;
+    function toVerificationPayload(entry2) {
+      const { integratedTime, logIndex, logId, canonicalizedBody } = entry2;
       return {
         body: canonicalizedBody.toString("base64"),
         integratedTime: Number(integratedTime),
@@ -23475,11 +23475,11 @@ var require_tlog = __commonJS({
     var checkpoint_1 = require_checkpoint();
     var merkle_1 = require_merkle();
     var set_1 = require_set();
-    function verifyTLogBody(entry, sigContent) {
-      const { kind, version } = entry.kindVersion;
+    function verifyTLogBody(entry2, sigContent) {
+      const { kind, version } = entry2.kindVersion;
       let body;
       try {
-        body = JSON.parse(entry.canonicalizedBody.toString("utf8"));
+        body = JSON.parse(entry2.canonicalizedBody.toString("utf8"));
       } catch {
         throw new error_1.VerificationError({
           code: "TLOG_BODY_ERROR",
@@ -23517,16 +23517,16 @@ var require_tlog = __commonJS({
           });
       }
     }
-    function verifyTLogInclusion(entry, tlogAuthorities) {
+    function verifyTLogInclusion(entry2, tlogAuthorities) {
       let inclusionVerified = false;
-      if (isTLogEntryWithInclusionPromise(entry)) {
-        (0, set_1.verifyTLogSET)(entry, tlogAuthorities);
+      if (isTLogEntryWithInclusionPromise(entry2)) {
+        (0, set_1.verifyTLogSET)(entry2, tlogAuthorities);
         inclusionVerified = true;
       }
-      if (isTLogEntryWithInclusionProof(entry)) {
-        const matchingAuthorities = tlogAuthorities.filter((tlog) => tlog.logID.equals(entry.logId.keyId));
-        const checkpoint = (0, checkpoint_1.verifyCheckpoint)(entry, matchingAuthorities);
-        (0, merkle_1.verifyMerkleInclusion)(entry, checkpoint);
+      if (isTLogEntryWithInclusionProof(entry2)) {
+        const matchingAuthorities = tlogAuthorities.filter((tlog) => tlog.logID.equals(entry2.logId.keyId));
+        const checkpoint = (0, checkpoint_1.verifyCheckpoint)(entry2, matchingAuthorities);
+        (0, merkle_1.verifyMerkleInclusion)(entry2, checkpoint);
         inclusionVerified = true;
       }
       if (!inclusionVerified) {
@@ -23537,11 +23537,11 @@ var require_tlog = __commonJS({
       }
       return;
     }
-    function isTLogEntryWithInclusionPromise(entry) {
-      return entry.inclusionPromise !== void 0;
+    function isTLogEntryWithInclusionPromise(entry2) {
+      return entry2.inclusionPromise !== void 0;
     }
-    function isTLogEntryWithInclusionProof(entry) {
-      return entry.inclusionProof !== void 0;
+    function isTLogEntryWithInclusionProof(entry2) {
+      return entry2.inclusionProof !== void 0;
     }
   }
 });
@@ -23639,12 +23639,12 @@ var require_verifier2 = __commonJS({
       // Checks that the tlog entries are valid for the supplied content
       verifyTLogs({ signature: content, tlogEntries }) {
         const entryIDs = [];
-        tlogEntries.forEach((entry) => {
-          (0, tlog_1.verifyTLogInclusion)(entry, this.trustMaterial.tlogs);
-          (0, tlog_1.verifyTLogBody)(entry, content);
+        tlogEntries.forEach((entry2) => {
+          (0, tlog_1.verifyTLogInclusion)(entry2, this.trustMaterial.tlogs);
+          (0, tlog_1.verifyTLogBody)(entry2, content);
           entryIDs.push({
-            logID: entry.logId.keyId,
-            body: entry.canonicalizedBody
+            logID: entry2.logId.keyId,
+            body: entry2.canonicalizedBody
           });
         });
         if (containsDupes(entryIDs)) {
@@ -23964,11 +23964,11 @@ var require_validate = __commonJS({
           invalidValues.push("verificationMaterial.tlogEntries");
         } else {
           if (b.verificationMaterial.tlogEntries.length > 0) {
-            b.verificationMaterial.tlogEntries.forEach((entry, i) => {
-              if (entry.logId === void 0) {
+            b.verificationMaterial.tlogEntries.forEach((entry2, i) => {
+              if (entry2.logId === void 0) {
                 invalidValues.push(`verificationMaterial.tlogEntries[${i}].logId`);
               }
-              if (entry.kindVersion === void 0) {
+              if (entry2.kindVersion === void 0) {
                 invalidValues.push(`verificationMaterial.tlogEntries[${i}].kindVersion`);
               }
             });
@@ -23980,8 +23980,8 @@ var require_validate = __commonJS({
     function validateInclusionPromise(b) {
       const invalidValues = [];
       if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
-        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
-          if (entry.inclusionPromise === void 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry2, i) => {
+          if (entry2.inclusionPromise === void 0) {
             invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionPromise`);
           }
         });
@@ -23991,11 +23991,11 @@ var require_validate = __commonJS({
     function validateInclusionProof(b) {
       const invalidValues = [];
       if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
-        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
-          if (entry.inclusionProof === void 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry2, i) => {
+          if (entry2.inclusionProof === void 0) {
             invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof`);
           } else {
-            if (entry.inclusionProof.checkpoint === void 0) {
+            if (entry2.inclusionProof.checkpoint === void 0) {
               invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof.checkpoint`);
             }
           }
@@ -24124,6 +24124,281 @@ var require_dist4 = __commonJS({
     Object.defineProperty(exports, "isBundleV01", { enumerable: true, get: function() {
       return validate_1.isBundleV01;
     } });
+  }
+});
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    function ucs2length(str) {
+      const len = str.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+  }
+});
+
+// node_modules/fast-deep-equal/index.js
+var require_fast_deep_equal = __commonJS({
+  "node_modules/fast-deep-equal/index.js"(exports, module) {
+    "use strict";
+    module.exports = function equal(a, b) {
+      if (a === b) return true;
+      if (a && b && typeof a == "object" && typeof b == "object") {
+        if (a.constructor !== b.constructor) return false;
+        var length, i, keys;
+        if (Array.isArray(a)) {
+          length = a.length;
+          if (length != b.length) return false;
+          for (i = length; i-- !== 0; )
+            if (!equal(a[i], b[i])) return false;
+          return true;
+        }
+        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+        keys = Object.keys(a);
+        length = keys.length;
+        if (length !== Object.keys(b).length) return false;
+        for (i = length; i-- !== 0; )
+          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+        for (i = length; i-- !== 0; ) {
+          var key = keys[i];
+          if (!equal(a[key], b[key])) return false;
+        }
+        return true;
+      }
+      return a !== a && b !== b;
+    };
+  }
+});
+
+// node_modules/ajv/dist/runtime/equal.js
+var require_equal = __commonJS({
+  "node_modules/ajv/dist/runtime/equal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var equal = require_fast_deep_equal();
+    equal.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal;
+  }
+});
+
+// node_modules/ajv-formats/dist/formats.js
+var require_formats = __commonJS({
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
+    function fmtDef(validate, compare3) {
+      return { validate, compare: compare3 };
+    }
+    exports.fullFormats = {
+      // date: http://tools.ietf.org/html/rfc3339#section-5.6
+      date: fmtDef(date, compareDate),
+      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
+      time: fmtDef(getTime(true), compareTime),
+      "date-time": fmtDef(getDateTime(true), compareDateTime),
+      "iso-time": fmtDef(getTime(), compareIsoTime),
+      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
+      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
+      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+      uri,
+      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
+      // uri-template: https://tools.ietf.org/html/rfc6570
+      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+      // For the source: https://gist.github.com/dperini/729294
+      // For test cases: https://mathiasbynens.be/demo/url-regex
+      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
+      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
+      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
+      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
+      regex,
+      // uuid: http://tools.ietf.org/html/rfc4122
+      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      // JSON-pointer: https://tools.ietf.org/html/rfc6901
+      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
+      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
+      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
+      // byte: https://github.com/miguelmota/is-base64
+      byte,
+      // signed 32 bit integer
+      int32: { type: "number", validate: validateInt32 },
+      // signed 64 bit integer
+      int64: { type: "number", validate: validateInt64 },
+      // C-type float
+      float: { type: "number", validate: validateNumber },
+      // C-type double
+      double: { type: "number", validate: validateNumber },
+      // hint to the UI to hide input strings
+      password: true,
+      // unchecked string payload
+      binary: true
+    };
+    exports.fastFormats = {
+      ...exports.fullFormats,
+      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
+      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
+      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
+      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
+      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
+      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
+      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+      // email (sources from jsen validator):
+      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
+      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
+      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+    };
+    exports.formatNames = Object.keys(exports.fullFormats);
+    function isLeapYear(year) {
+      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    }
+    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date(str) {
+      const matches = DATE.exec(str);
+      if (!matches)
+        return false;
+      const year = +matches[1];
+      const month = +matches[2];
+      const day = +matches[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+    }
+    function compareDate(d1, d2) {
+      if (!(d1 && d2))
+        return void 0;
+      if (d1 > d2)
+        return 1;
+      if (d1 < d2)
+        return -1;
+      return 0;
+    }
+    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    function getTime(strictTimeZone) {
+      return function time(str) {
+        const matches = TIME.exec(str);
+        if (!matches)
+          return false;
+        const hr = +matches[1];
+        const min = +matches[2];
+        const sec = +matches[3];
+        const tz = matches[4];
+        const tzSign = matches[5] === "-" ? -1 : 1;
+        const tzH = +(matches[6] || 0);
+        const tzM = +(matches[7] || 0);
+        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
+          return false;
+        if (hr <= 23 && min <= 59 && sec < 60)
+          return true;
+        const utcMin = min - tzM * tzSign;
+        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+      };
+    }
+    function compareTime(s1, s2) {
+      if (!(s1 && s2))
+        return void 0;
+      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
+      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
+      if (!(t1 && t2))
+        return void 0;
+      return t1 - t2;
+    }
+    function compareIsoTime(t1, t2) {
+      if (!(t1 && t2))
+        return void 0;
+      const a1 = TIME.exec(t1);
+      const a2 = TIME.exec(t2);
+      if (!(a1 && a2))
+        return void 0;
+      t1 = a1[1] + a1[2] + a1[3];
+      t2 = a2[1] + a2[2] + a2[3];
+      if (t1 > t2)
+        return 1;
+      if (t1 < t2)
+        return -1;
+      return 0;
+    }
+    var DATE_TIME_SEPARATOR = /t|\s/i;
+    function getDateTime(strictTimeZone) {
+      const time = getTime(strictTimeZone);
+      return function date_time(str) {
+        const dateTime = str.split(DATE_TIME_SEPARATOR);
+        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
+      };
+    }
+    function compareDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const d1 = new Date(dt1).valueOf();
+      const d2 = new Date(dt2).valueOf();
+      if (!(d1 && d2))
+        return void 0;
+      return d1 - d2;
+    }
+    function compareIsoDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
+      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
+      const res = compareDate(d1, d2);
+      if (res === void 0)
+        return void 0;
+      return res || compareTime(t1, t2);
+    }
+    var NOT_URI_FRAGMENT = /\/|:/;
+    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+    function uri(str) {
+      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
+    }
+    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    function byte(str) {
+      BYTE.lastIndex = 0;
+      return BYTE.test(str);
+    }
+    var MIN_INT32 = -(2 ** 31);
+    var MAX_INT32 = 2 ** 31 - 1;
+    function validateInt32(value) {
+      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
+    }
+    function validateInt64(value) {
+      return Number.isInteger(value);
+    }
+    function validateNumber() {
+      return true;
+    }
+    var Z_ANCHOR = /[^\\]\\Z/;
+    function regex(str) {
+      if (Z_ANCHOR.test(str))
+        return false;
+      try {
+        new RegExp(str);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
   }
 });
 
@@ -26131,41 +26406,6 @@ var require_subschema = __commonJS({
       subschema.jtdMetadata = jtdMetadata;
     }
     exports.extendSubschemaMode = extendSubschemaMode;
-  }
-});
-
-// node_modules/fast-deep-equal/index.js
-var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports, module) {
-    "use strict";
-    module.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
-        if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
-          return true;
-        }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
-        keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
-        }
-        return true;
-      }
-      return a !== a && b !== b;
-    };
   }
 });
 
@@ -29212,32 +29452,6 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
 // node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
@@ -29444,17 +29658,6 @@ var require_limitItems = __commonJS({
       }
     };
     exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/runtime/equal.js
-var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
   }
 });
 
@@ -31541,7 +31744,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20203 = class extends core_1.default {
+    var Ajv20202 = class extends core_1.default {
       constructor(opts = {}) {
         super({
           ...opts,
@@ -31568,11 +31771,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20203;
-    module.exports = exports = Ajv20203;
-    module.exports.Ajv2020 = Ajv20203;
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20203;
+    exports.default = Ajv20202;
     var validate_1 = require_validate2();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -31604,209 +31807,6 @@ var require__ = __commonJS({
     Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
       return ref_error_1.default;
     } });
-  }
-});
-
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare3) {
-      return { validate, compare: compare3 };
-    }
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str) {
-      const matches = DATE.exec(str);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
-    }
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return function time(str) {
-        const matches = TIME.exec(str);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      };
-    }
-    function compareTime(s1, s2) {
-      if (!(s1 && s2))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time = getTime(strictTimeZone);
-      return function date_time(str) {
-        const dateTime = str.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
-      };
-    }
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str) {
-      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
-    }
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str);
-    }
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    function validateNumber() {
-      return true;
-    }
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str) {
-      if (Z_ANCHOR.test(str))
-        return false;
-      try {
-        new RegExp(str);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
   }
 });
 
@@ -32143,12 +32143,12 @@ var require_dist5 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = (ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats3(ajv, opts, formats_1.fullFormats, fullName);
+        addFormats2(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list, formats, exportName);
+      addFormats2(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -32160,7 +32160,7 @@ var require_dist5 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats3(ajv, list, fs3, exportName) {
+    function addFormats2(ajv, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
@@ -39509,7 +39509,7 @@ var require_updater = __commonJS({
       config;
       fetcher;
       constructor(options) {
-        const { metadataDir, metadataBaseUrl, targetDir, targetBaseUrl, fetcher, config } = options;
+        const { metadataDir, metadataBaseUrl, targetDir, targetBaseUrl, fetcher, config: config2 } = options;
         this.dir = metadataDir;
         this.metadataBaseUrl = metadataBaseUrl;
         this.targetDir = targetDir;
@@ -39517,8 +39517,8 @@ var require_updater = __commonJS({
         this.forceCache = options.forceCache ?? false;
         const data = this.loadLocalMetadata(models_1.MetadataKind.Root);
         this.trustedSet = new store_1.TrustedMetadataStore(data);
-        this.config = { ...config_1.defaultConfig, ...config };
-        const userAgent2 = config?.userAgent ? `${config.userAgent} tuf-js/${package_json_1.version}` : `tuf-js/${package_json_1.version}`;
+        this.config = { ...config_1.defaultConfig, ...config2 };
+        const userAgent2 = config2?.userAgent ? `${config2.userAgent} tuf-js/${package_json_1.version}` : `tuf-js/${package_json_1.version}`;
         this.fetcher = fetcher || new fetcher_1.DefaultFetcher({
           userAgent: userAgent2,
           timeout: this.config.fetchTimeout,
@@ -39992,7 +39992,7 @@ var require_client2 = __commonJS({
       }
     }
     function initClient(options) {
-      const config = {
+      const config2 = {
         fetchTimeout: options.timeout,
         fetchRetry: options.retry,
         userAgent: `${encodeURIComponent(package_json_1.name)}/${package_json_1.version}`
@@ -40003,7 +40003,7 @@ var require_client2 = __commonJS({
         metadataDir: options.cachePath,
         targetDir: path_1.default.join(options.cachePath, TARGETS_DIR_NAME),
         forceCache: options.forceCache,
-        config
+        config: config2
       });
     }
   }
@@ -49476,8 +49476,8 @@ var require_policy2 = __commonJS({
       return _obj;
     };
     var CachePolicy = class {
-      constructor({ entry, request: request2, response, options }) {
-        this.entry = entry;
+      constructor({ entry: entry2, request: request2, response, options }) {
+        this.entry = entry2;
         this.request = requestObject(request2);
         this.response = responseObject(response);
         this.options = options;
@@ -52181,16 +52181,16 @@ var require_entry_index = __commonJS({
       const entries = await bucketEntries(bucket);
       const newEntries = [];
       for (let i = entries.length - 1; i >= 0; --i) {
-        const entry = entries[i];
-        if (entry.integrity === null && !opts.validateEntry) {
+        const entry2 = entries[i];
+        if (entry2.integrity === null && !opts.validateEntry) {
           break;
         }
-        if ((!opts.validateEntry || opts.validateEntry(entry) === true) && (newEntries.length === 0 || !newEntries.find((oldEntry) => matchFn(oldEntry, entry)))) {
-          newEntries.unshift(entry);
+        if ((!opts.validateEntry || opts.validateEntry(entry2) === true) && (newEntries.length === 0 || !newEntries.find((oldEntry) => matchFn(oldEntry, entry2)))) {
+          newEntries.unshift(entry2);
         }
       }
-      const newIndex = "\n" + newEntries.map((entry) => {
-        const stringified = JSON.stringify(entry);
+      const newIndex = "\n" + newEntries.map((entry2) => {
+        const stringified = JSON.stringify(entry2);
         const hash2 = hashEntry(stringified);
         return `${hash2}	${stringified}`;
       }).join("\n");
@@ -52220,13 +52220,13 @@ var require_entry_index = __commonJS({
       } finally {
         await teardown(tmp);
       }
-      return newEntries.reverse().map((entry) => formatEntry(cache2, entry, true));
+      return newEntries.reverse().map((entry2) => formatEntry(cache2, entry2, true));
     }
     module.exports.insert = insert;
     async function insert(cache2, key, integrity, opts = {}) {
       const { metadata, size, time } = opts;
       const bucket = bucketPath(cache2, key);
-      const entry = {
+      const entry2 = {
         key,
         integrity: integrity && ssri.stringify(integrity),
         time: time || Date.now(),
@@ -52236,7 +52236,7 @@ var require_entry_index = __commonJS({
       try {
         await cacheDir.mkdir(cache2);
         await mkdir3(path.dirname(bucket), { recursive: true });
-        const stringified = JSON.stringify(entry);
+        const stringified = JSON.stringify(entry2);
         await appendFile2(bucket, `
 ${hashEntry(stringified)}	${stringified}`);
       } catch (err) {
@@ -52245,7 +52245,7 @@ ${hashEntry(stringified)}	${stringified}`);
         }
         throw err;
       }
-      return formatEntry(cache2, entry);
+      return formatEntry(cache2, entry2);
     }
     module.exports.find = find;
     async function find(cache2, key) {
@@ -52294,16 +52294,16 @@ ${hashEntry(stringified)}	${stringified}`);
                 const subbucketEntries = await readdirOrEmpty(subbucketPath);
                 await pMap2(
                   subbucketEntries,
-                  async (entry) => {
-                    const entryPath = path.join(subbucketPath, entry);
+                  async (entry2) => {
+                    const entryPath = path.join(subbucketPath, entry2);
                     try {
                       const entries = await bucketEntries(entryPath);
-                      const reduced = entries.reduce((acc, entry2) => {
-                        acc.set(entry2.key, entry2);
+                      const reduced = entries.reduce((acc, entry3) => {
+                        acc.set(entry3.key, entry3);
                         return acc;
                       }, /* @__PURE__ */ new Map());
-                      for (const entry2 of reduced.values()) {
-                        const formatted = formatEntry(cache2, entry2);
+                      for (const entry3 of reduced.values()) {
+                        const formatted = formatEntry(cache2, entry3);
                         if (formatted) {
                           stream.write(formatted);
                         }
@@ -52343,11 +52343,11 @@ ${hashEntry(stringified)}	${stringified}`);
     }
     function _bucketEntries(data) {
       const entries = [];
-      data.split("\n").forEach((entry) => {
-        if (!entry) {
+      data.split("\n").forEach((entry2) => {
+        if (!entry2) {
           return;
         }
-        const pieces = entry.split("	");
+        const pieces = entry2.split("	");
         if (!pieces[1] || hashEntry(pieces[1]) !== pieces[0]) {
           return;
         }
@@ -52385,17 +52385,17 @@ ${hashEntry(stringified)}	${stringified}`);
     function hash(str, digest) {
       return crypto2.createHash(digest).update(str).digest("hex");
     }
-    function formatEntry(cache2, entry, keepAll) {
-      if (!entry.integrity && !keepAll) {
+    function formatEntry(cache2, entry2, keepAll) {
+      if (!entry2.integrity && !keepAll) {
         return null;
       }
       return {
-        key: entry.key,
-        integrity: entry.integrity,
-        path: entry.integrity ? contentPath(cache2, entry.integrity) : void 0,
-        size: entry.size,
-        time: entry.time,
-        metadata: entry.metadata
+        key: entry2.key,
+        integrity: entry2.integrity,
+        path: entry2.integrity ? contentPath(cache2, entry2.integrity) : void 0,
+        size: entry2.size,
+        time: entry2.time,
+        metadata: entry2.metadata
       };
     }
     function readdirOrEmpty(dir) {
@@ -53026,7 +53026,7 @@ var require_memoization = __commonJS({
       // 50MB
       ttl: 3 * 60 * 1e3,
       // 3 minutes
-      sizeCalculation: (entry, key) => key.startsWith("key:") ? entry.data.length : entry.length
+      sizeCalculation: (entry2, key) => key.startsWith("key:") ? entry2.data.length : entry2.length
     });
     module.exports.clearMemoized = clearMemoized;
     function clearMemoized() {
@@ -53038,9 +53038,9 @@ var require_memoization = __commonJS({
       return old;
     }
     module.exports.put = put;
-    function put(cache2, entry, data, opts) {
-      pickMem(opts).set(`key:${cache2}:${entry.key}`, { entry, data });
-      putDigest(cache2, entry.integrity, data, opts);
+    function put(cache2, entry2, data, opts) {
+      pickMem(opts).set(`key:${cache2}:${entry2.key}`, { entry: entry2, data });
+      putDigest(cache2, entry2.integrity, data, opts);
     }
     module.exports.put.byDigest = putDigest;
     function putDigest(cache2, integrity, data, opts) {
@@ -53621,19 +53621,19 @@ var require_get = __commonJS({
           size: memoized.entry.size
         };
       }
-      const entry = await index.find(cache2, key, opts);
-      if (!entry) {
+      const entry2 = await index.find(cache2, key, opts);
+      if (!entry2) {
         throw new index.NotFoundError(cache2, key);
       }
-      const data = await read(cache2, entry.integrity, { integrity, size });
+      const data = await read(cache2, entry2.integrity, { integrity, size });
       if (memoize) {
-        memo.put(cache2, entry, data, opts);
+        memo.put(cache2, entry2, data, opts);
       }
       return {
         data,
-        metadata: entry.metadata,
-        size: entry.size,
-        integrity: entry.integrity
+        metadata: entry2.metadata,
+        size: entry2.size,
+        integrity: entry2.integrity
       };
     }
     module.exports = getData;
@@ -53668,26 +53668,26 @@ var require_get = __commonJS({
       }
       const stream = new Pipeline();
       Promise.resolve().then(async () => {
-        const entry = await index.find(cache2, key);
-        if (!entry) {
+        const entry2 = await index.find(cache2, key);
+        if (!entry2) {
           throw new index.NotFoundError(cache2, key);
         }
-        stream.emit("metadata", entry.metadata);
-        stream.emit("integrity", entry.integrity);
-        stream.emit("size", entry.size);
+        stream.emit("metadata", entry2.metadata);
+        stream.emit("integrity", entry2.integrity);
+        stream.emit("size", entry2.size);
         stream.on("newListener", function(ev, cb) {
-          ev === "metadata" && cb(entry.metadata);
-          ev === "integrity" && cb(entry.integrity);
-          ev === "size" && cb(entry.size);
+          ev === "metadata" && cb(entry2.metadata);
+          ev === "integrity" && cb(entry2.integrity);
+          ev === "size" && cb(entry2.size);
         });
         const src = read.readStream(
           cache2,
-          entry.integrity,
-          { ...opts, size: typeof size !== "number" ? entry.size : size }
+          entry2.integrity,
+          { ...opts, size: typeof size !== "number" ? entry2.size : size }
         );
         if (memoize) {
           const memoStream = new Collect.PassThrough();
-          memoStream.on("collect", (data) => memo.put(cache2, entry, data, opts));
+          memoStream.on("collect", (data) => memo.put(cache2, entry2, data, opts));
           stream.unshift(memoStream);
         }
         stream.unshift(src);
@@ -53730,15 +53730,15 @@ var require_get = __commonJS({
     }
     module.exports.info = info2;
     async function copy(cache2, key, dest, opts = {}) {
-      const entry = await index.find(cache2, key, opts);
-      if (!entry) {
+      const entry2 = await index.find(cache2, key, opts);
+      if (!entry2) {
         throw new index.NotFoundError(cache2, key);
       }
-      await read.copy(cache2, entry.integrity, dest, opts);
+      await read.copy(cache2, entry2.integrity, dest, opts);
       return {
-        metadata: entry.metadata,
-        size: entry.size,
-        integrity: entry.integrity
+        metadata: entry2.metadata,
+        size: entry2.size,
+        integrity: entry2.integrity
       };
     }
     module.exports.copy = copy;
@@ -53950,9 +53950,9 @@ var require_put = __commonJS({
       const { memoize } = opts;
       opts = putOpts(opts);
       const res = await write(cache2, data, opts);
-      const entry = await index.insert(cache2, key, res.integrity, { ...opts, size: res.size });
+      const entry2 = await index.insert(cache2, key, res.integrity, { ...opts, size: res.size });
       if (memoize) {
-        memo.put(cache2, entry, data, opts);
+        memo.put(cache2, entry2, data, opts);
       }
       return res.integrity;
     }
@@ -53982,9 +53982,9 @@ var require_put = __commonJS({
       pipeline.push(new Flush({
         async flush() {
           if (!error2) {
-            const entry = await index.insert(cache2, key, integrity, { ...opts, size });
+            const entry2 = await index.insert(cache2, key, integrity, { ...opts, size });
             if (memoize && memoData) {
-              memo.put(cache2, entry, memoData, opts);
+              memo.put(cache2, entry2, memoData, opts);
             }
             pipeline.emit("integrity", integrity);
             pipeline.emit("size", size);
@@ -57633,9 +57633,9 @@ var require_rm2 = __commonJS({
     var memo = require_memoization();
     var path = __require("path");
     var rmContent = require_rm();
-    module.exports = entry;
-    module.exports.entry = entry;
-    function entry(cache2, key, opts) {
+    module.exports = entry2;
+    module.exports.entry = entry2;
+    function entry2(cache2, key, opts) {
       memo.clearMemoized();
       return index.delete(cache2, key, opts);
     }
@@ -57734,11 +57734,11 @@ var require_verify2 = __commonJS({
       const { default: pMap2 } = await Promise.resolve().then(() => (init_p_map(), p_map_exports));
       const indexStream = index.lsStream(cache2);
       const liveContent = /* @__PURE__ */ new Set();
-      indexStream.on("data", (entry) => {
-        if (opts.filter && !opts.filter(entry)) {
+      indexStream.on("data", (entry2) => {
+        if (opts.filter && !opts.filter(entry2)) {
           return;
         }
-        const integrity = ssri.parse(entry.integrity);
+        const integrity = ssri.parse(entry2.integrity);
         for (const algo in integrity) {
           liveContent.add(integrity[algo].toString());
         }
@@ -57820,17 +57820,17 @@ var require_verify2 = __commonJS({
       for (const k in entries) {
         if (hasOwnProperty(entries, k)) {
           const hashed = index.hashKey(k);
-          const entry = entries[k];
-          const excluded = opts.filter && !opts.filter(entry);
+          const entry2 = entries[k];
+          const excluded = opts.filter && !opts.filter(entry2);
           excluded && stats.rejectedEntries++;
           if (buckets[hashed] && !excluded) {
-            buckets[hashed].push(entry);
+            buckets[hashed].push(entry2);
           } else if (buckets[hashed] && excluded) {
           } else if (excluded) {
             buckets[hashed] = [];
             buckets[hashed]._path = index.bucketPath(cache2, k);
           } else {
-            buckets[hashed] = [entry];
+            buckets[hashed] = [entry2];
             buckets[hashed]._path = index.bucketPath(cache2, k);
           }
         }
@@ -57846,14 +57846,14 @@ var require_verify2 = __commonJS({
     }
     async function rebuildBucket(cache2, bucket, stats) {
       await truncate(bucket._path);
-      for (const entry of bucket) {
-        const content = contentPath(cache2, entry.integrity);
+      for (const entry2 of bucket) {
+        const content = contentPath(cache2, entry2.integrity);
         try {
           await stat2(content);
-          await index.insert(cache2, entry.key, entry.integrity, {
-            metadata: entry.metadata,
-            size: entry.size,
-            time: entry.time
+          await index.insert(cache2, entry2.key, entry2.integrity, {
+            metadata: entry2.metadata,
+            size: entry2.size,
+            time: entry2.time
           });
           stats.totalEntries++;
         } catch (err) {
@@ -60538,9 +60538,9 @@ var require_common2 = __commonJS({
     function isGloballyReachable(entries) {
       let best = null;
       for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i];
-        if (entry.reachable !== null && isHostInSubnet.call(this, entry.subnet) && (best === null || entry.subnet.subnetMask > best.subnet.subnetMask)) {
-          best = entry;
+        const entry2 = entries[i];
+        if (entry2.reachable !== null && isHostInSubnet.call(this, entry2.subnet) && (best === null || entry2.subnet.subnetMask > best.subnet.subnetMask)) {
+          best = entry2;
         }
       }
       return best === null ? true : best.reachable;
@@ -61931,9 +61931,9 @@ var require_ipv6 = __commonJS({
        */
       getType() {
         for (let i = 0; i < TYPE_SUBNETS.length; i++) {
-          const entry = TYPE_SUBNETS[i];
-          if (this.isHostInSubnet(entry[0])) {
-            return entry[1];
+          const entry2 = TYPE_SUBNETS[i];
+          if (this.isHostInSubnet(entry2[0])) {
+            return entry2[1];
           }
         }
         return "Global unicast";
@@ -64511,10 +64511,10 @@ var require_entry2 = __commonJS({
     var _response = /* @__PURE__ */ Symbol("response");
     var _policy = /* @__PURE__ */ Symbol("policy");
     var CacheEntry = class _CacheEntry {
-      constructor({ entry, request: request2, response, options }) {
-        if (entry) {
-          this.key = entry.key;
-          this.entry = entry;
+      constructor({ entry: entry2, request: request2, response, options }) {
+        if (entry2) {
+          this.key = entry2.key;
+          this.entry = entry2;
           this.entry.metadata.time = this.entry.metadata.time || this.entry.time;
         } else {
           this.key = cacheKey(request2);
@@ -64533,12 +64533,12 @@ var require_entry2 = __commonJS({
             const entryB = new _CacheEntry({ entry: B, options });
             return entryA.policy.satisfies(entryB.request);
           }, {
-            validateEntry: (entry) => {
-              if (entry.metadata && entry.metadata.resHeaders && entry.metadata.resHeaders["content-encoding"] === null) {
+            validateEntry: (entry2) => {
+              if (entry2.metadata && entry2.metadata.resHeaders && entry2.metadata.resHeaders["content-encoding"] === null) {
                 return false;
               }
-              if (entry.integrity === null) {
-                return !!(entry.metadata && entry.metadata.status);
+              if (entry2.integrity === null) {
+                return !!(entry2.metadata && entry2.metadata.status);
               }
               return true;
             }
@@ -64550,9 +64550,9 @@ var require_entry2 = __commonJS({
           return;
         }
         let match;
-        for (const entry of matches) {
+        for (const entry2 of matches) {
           const _entry = new _CacheEntry({
-            entry,
+            entry: entry2,
             options
           });
           if (_entry.policy.satisfies(request2)) {
@@ -64778,8 +64778,8 @@ var require_cache2 = __commonJS({
     var CacheEntry = require_entry2();
     var remote = require_remote();
     var cacheFetch = async (request2, options) => {
-      const entry = await CacheEntry.find(request2, options);
-      if (!entry) {
+      const entry2 = await CacheEntry.find(request2, options);
+      if (!entry2) {
         if (options.cache === "only-if-cached") {
           throw new NotCachedError(request2.url);
         }
@@ -64788,13 +64788,13 @@ var require_cache2 = __commonJS({
         return newEntry.store("miss");
       }
       if (options.cache === "no-cache") {
-        return entry.revalidate(request2, options);
+        return entry2.revalidate(request2, options);
       }
-      const _needsRevalidation = entry.policy.needsRevalidation(request2);
+      const _needsRevalidation = entry2.policy.needsRevalidation(request2);
       if (options.cache === "force-cache" || options.cache === "only-if-cached" || !_needsRevalidation) {
-        return entry.respond(request2.method, options, _needsRevalidation ? "stale" : "hit");
+        return entry2.respond(request2.method, options, _needsRevalidation ? "stale" : "hit");
       }
-      return entry.revalidate(request2, options);
+      return entry2.revalidate(request2, options);
     };
     cacheFetch.invalidate = async (request2, options) => {
       if (!options.cachePath) {
@@ -65248,9 +65248,9 @@ var require_rekor = __commonJS({
       if (entries.length != 1) {
         throw new Error("Received multiple entries in Rekor response");
       }
-      const [uuid, entry] = entries[0];
+      const [uuid, entry2] = entries[0];
       return {
-        ...entry,
+        ...entry2,
         uuid
       };
     }
@@ -65312,14 +65312,14 @@ var require_client3 = __commonJS({
         });
       }
       async createEntry(proposedEntry) {
-        let entry;
+        let entry2;
         try {
-          entry = await this.rekor.createEntry(proposedEntry);
+          entry2 = await this.rekor.createEntry(proposedEntry);
         } catch (err) {
           if (entryExistsError(err) && this.fetchOnConflict) {
             const uuid = err.location.split("/").pop() || "";
             try {
-              entry = await this.rekor.getEntry(uuid);
+              entry2 = await this.rekor.getEntry(uuid);
             } catch (err2) {
               (0, error_1.internalError)(err2, "TLOG_FETCH_ENTRY_ERROR", "error fetching tlog entry");
             }
@@ -65327,7 +65327,7 @@ var require_client3 = __commonJS({
             (0, error_1.internalError)(err, "TLOG_CREATE_ENTRY_ERROR", "error creating tlog entry");
           }
         }
-        return entry;
+        return entry2;
       }
     };
     exports.TLogClient = TLogClient;
@@ -65344,19 +65344,19 @@ var require_client3 = __commonJS({
         });
       }
       async createEntry(createEntryRequest) {
-        let entry;
+        let entry2;
         try {
-          entry = await this.rekor.createEntry(createEntryRequest);
+          entry2 = await this.rekor.createEntry(createEntryRequest);
         } catch (err) {
           (0, error_1.internalError)(err, "TLOG_CREATE_ENTRY_ERROR", "error creating tlog entry");
         }
-        if (entry.logId === void 0 || entry.kindVersion === void 0) {
+        if (entry2.logId === void 0 || entry2.kindVersion === void 0) {
           (0, error_1.internalError)(new Error("invalid tlog entry"), "TLOG_CREATE_ENTRY_ERROR", "error creating tlog entry");
         }
         return {
-          ...entry,
-          logId: entry.logId,
-          kindVersion: entry.kindVersion
+          ...entry2,
+          logId: entry2.logId,
+          kindVersion: entry2.kindVersion
         };
       }
     };
@@ -65557,32 +65557,32 @@ var require_tlog2 = __commonJS({
           tlogEntry = await this.tlogV2.createEntry(request2);
         } else {
           const proposedEntry = (0, entry_1.toProposedEntry)(content, publicKey, this.entryType);
-          const entry = await this.tlogV1.createEntry(proposedEntry);
-          tlogEntry = toTransparencyLogEntry(entry);
+          const entry2 = await this.tlogV1.createEntry(proposedEntry);
+          tlogEntry = toTransparencyLogEntry(entry2);
         }
         return { tlogEntries: [tlogEntry] };
       }
     };
     exports.RekorWitness = RekorWitness;
-    function toTransparencyLogEntry(entry) {
-      const logID = Buffer.from(entry.logID, "hex");
-      const bodyJSON = util_1.encoding.base64Decode(entry.body);
+    function toTransparencyLogEntry(entry2) {
+      const logID = Buffer.from(entry2.logID, "hex");
+      const bodyJSON = util_1.encoding.base64Decode(entry2.body);
       const entryBody = JSON.parse(bodyJSON);
-      const promise = entry?.verification?.signedEntryTimestamp ? inclusionPromise(entry.verification.signedEntryTimestamp) : void 0;
-      const proof = entry?.verification?.inclusionProof ? inclusionProof(entry.verification.inclusionProof) : void 0;
+      const promise = entry2?.verification?.signedEntryTimestamp ? inclusionPromise(entry2.verification.signedEntryTimestamp) : void 0;
+      const proof = entry2?.verification?.inclusionProof ? inclusionProof(entry2.verification.inclusionProof) : void 0;
       const tlogEntry = {
-        logIndex: entry.logIndex.toString(),
+        logIndex: entry2.logIndex.toString(),
         logId: {
           keyId: logID
         },
-        integratedTime: entry.integratedTime.toString(),
+        integratedTime: entry2.integratedTime.toString(),
         kindVersion: {
           kind: entryBody.kind,
           version: entryBody.apiVersion
         },
         inclusionPromise: promise,
         inclusionProof: proof,
-        canonicalizedBody: Buffer.from(entry.body, "base64")
+        canonicalizedBody: Buffer.from(entry2.body, "base64")
       };
       return tlogEntry;
     }
@@ -66116,14 +66116,14 @@ var require_sigstore = __commonJS({
     var bundle_1 = require_dist4();
     var tuf = __importStar(require_dist8());
     var verify_1 = require_dist3();
-    var config = __importStar(require_config3());
+    var config2 = __importStar(require_config3());
     async function sign(payload, options = {}) {
-      const bundler = config.createBundleBuilder("messageSignature", options);
+      const bundler = config2.createBundleBuilder("messageSignature", options);
       const bundle = await bundler.create({ data: payload });
       return (0, bundle_1.bundleToJSON)(bundle);
     }
     async function attest(payload, payloadType, options = {}) {
-      const bundler = config.createBundleBuilder("dsseEnvelope", options);
+      const bundler = config2.createBundleBuilder("dsseEnvelope", options);
       const bundle = await bundler.create({ data: payload, type: payloadType });
       return (0, bundle_1.bundleToJSON)(bundle);
     }
@@ -66143,17 +66143,17 @@ var require_sigstore = __commonJS({
         rootPath: options.tufRootPath,
         cachePath: options.tufCachePath,
         forceCache: options.tufForceCache,
-        retry: options.retry ?? config.DEFAULT_RETRY,
-        timeout: options.timeout ?? config.DEFAULT_TIMEOUT
+        retry: options.retry ?? config2.DEFAULT_RETRY,
+        timeout: options.timeout ?? config2.DEFAULT_TIMEOUT
       });
-      const keyFinder = options.keySelector ? config.createKeyFinder(options.keySelector) : void 0;
+      const keyFinder = options.keySelector ? config2.createKeyFinder(options.keySelector) : void 0;
       const trustMaterial = (0, verify_1.toTrustMaterial)(trustedRoot, keyFinder);
       const verifierOptions = {
         ctlogThreshold: options.ctLogThreshold,
         tlogThreshold: options.tlogThreshold
       };
       const verifier = new verify_1.Verifier(trustMaterial, verifierOptions);
-      const policy = config.createVerificationPolicy(options);
+      const policy = config2.createVerificationPolicy(options);
       return {
         verify: (bundle, payload) => {
           const deserializedBundle = (0, bundle_1.bundleFromJSON)(bundle);
@@ -68260,16 +68260,16 @@ async function chooseTrustedRoot(candidates, publicGood) {
 }
 
 // core/gate/trusted-root.ts
-async function trustedRootFor(inputPath, config, base, publicGood) {
+async function trustedRootFor(inputPath, config2, base, publicGood) {
   const explicit = inputPath ? { bytes: await readFile2(inputPath), file: inputPath } : void 0;
   let registry;
-  if (!explicit && config?.sigstore_trusted_root) {
-    const bytes = await base.readFile(config.sigstore_trusted_root);
-    registry = bytes ? { bytes, file: config.sigstore_trusted_root } : {
+  if (!explicit && config2?.sigstore_trusted_root) {
+    const bytes = await base.readFile(config2.sigstore_trusted_root);
+    registry = bytes ? { bytes, file: config2.sigstore_trusted_root } : {
       missing: {
         code: "TRUSTED_ROOT_INVALID",
         severity: "error",
-        message: `config.json names sigstore_trusted_root "${config.sigstore_trusted_root}", which does not exist in the base commit.`,
+        message: `config.json names sigstore_trusted_root "${config2.sigstore_trusted_root}", which does not exist in the base commit.`,
         file: "config.json",
         pointer: "/sigstore_trusted_root"
       }
@@ -68743,23 +68743,23 @@ function verifySigstoreBundle(input) {
 
 // core/signature/verify-release.ts
 var SIGNATURE_KINDS = ["none", "key", "sigstore"];
-function signersFor(level, entry, config) {
-  return level === "official" ? config.official_signers ?? {} : entry.signers ?? {};
+function signersFor(level, entry2, config2) {
+  return level === "official" ? config2.official_signers ?? {} : entry2.signers ?? {};
 }
 function verifyRelease(input) {
-  const { manifest, manifestFile: file } = input;
-  const level = manifest.security?.security_level ?? "untrusted";
+  const { manifest: manifest2, manifestFile: file } = input;
+  const level = manifest2.security?.security_level ?? "untrusted";
   const requirePin = level === "verified" || level === "official";
   const signers = signersFor(level, input.entry, input.config);
   const findings = [];
   const passed = [];
-  const checksum = manifest.installation.checksum;
+  const checksum = manifest2.installation.checksum;
   if (checksum !== void 0) {
-    const algorithm = manifest.installation.checksum_algorithm ?? "sha256";
+    const algorithm = manifest2.installation.checksum_algorithm ?? "sha256";
     append(findings, checkChecksum({ artifact: input.artifact, expected: checksum, algorithm, file }));
   }
   const checksumFindings = findings.length;
-  const { signature, public_key: publicKey, certificate_chain: chain } = manifest.security ?? {};
+  const { signature, public_key: publicKey, certificate_chain: chain } = manifest2.security ?? {};
   if (signature !== void 0 || publicKey !== void 0) {
     if (signature === void 0 || publicKey === void 0) {
       const missing2 = signature === void 0 ? "signature" : "public_key";
@@ -68847,14 +68847,14 @@ function cliRepositoryProblem(repository) {
 }
 
 // core/rules/finfocus-repository.ts
-var finfocusRepository = ({ entry, file }) => {
-  const problem = cliRepositoryProblem(entry.repository);
+var finfocusRepository = ({ entry: entry2, file }) => {
+  const problem = cliRepositoryProblem(entry2.repository);
   if (!problem) return [];
   return [
     {
       code: "REPOSITORY_UNSUPPORTED",
       severity: "warning",
-      message: `repository '${entry.repository}' ${problem}: \`finfocus plugin install\` cannot fetch this plugin and registry.json leaves it out; rename the repository to install it with the FinFocus CLI`,
+      message: `repository '${entry2.repository}' ${problem}: \`finfocus plugin install\` cannot fetch this plugin and registry.json leaves it out; rename the repository to install it with the FinFocus CLI`,
       file,
       pointer: "/repository"
     }
@@ -69003,838 +69003,4147 @@ function hintFor(pointer) {
   return void 0;
 }
 
-// core/schema/validators.ts
-var import__ = __toESM(require__(), 1);
+// core/schema/generated/validators.js
+var validators_exports = {};
+__export(validators_exports, {
+  config: () => config,
+  entry: () => entry,
+  manifest: () => manifest
+});
+var import_ucs2length = __toESM(require_ucs2length(), 1);
+var import_equal = __toESM(require_equal(), 1);
+var import_formats = __toESM(require_formats(), 1);
+var manifest = validate20;
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://registry.finfocus.dev/schemas/plugin-manifest.schema.json", "title": "FinFocus plugin manifest (Plugin Registry Specification v0.1.0)", "description": "One plugin version. Accepts every manifest the upstream FinFocus schema accepts (within the size bounds below), and also an OCI image reference as download_url when installation_method is container.", "type": "object", "required": ["metadata", "specification", "installation"], "additionalProperties": false, "properties": { "metadata": { "type": "object", "required": ["name", "version", "description", "author"], "additionalProperties": false, "properties": { "name": { "$ref": "#/$defs/pluginName" }, "version": { "$ref": "#/$defs/semver" }, "description": { "type": "string", "minLength": 10, "maxLength": 500 }, "author": { "type": "string", "minLength": 2, "maxLength": 100 }, "homepage": { "$ref": "#/$defs/url" }, "repository": { "$ref": "#/$defs/url" }, "license": { "enum": ["Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "GPL-2.0", "GPL-3.0", "LGPL-2.1", "LGPL-3.0", "MPL-2.0", "ISC", "Unlicense", "PROPRIETARY"] }, "keywords": { "type": "array", "maxItems": 10, "uniqueItems": true, "items": { "type": "string", "minLength": 2, "maxLength": 30, "pattern": "^[a-z0-9]+([a-z0-9-]*[a-z0-9])?$" } }, "created_at": { "$ref": "#/$defs/timestamp" }, "updated_at": { "$ref": "#/$defs/timestamp" } } }, "specification": { "type": "object", "required": ["spec_version", "supported_providers", "service_definition"], "additionalProperties": false, "properties": { "spec_version": { "$ref": "#/$defs/specVersion" }, "supported_providers": { "type": "array", "minItems": 1, "maxItems": 5, "uniqueItems": true, "items": { "$ref": "#/$defs/provider" } }, "supported_resources": { "type": "object", "propertyNames": { "$ref": "#/$defs/provider" }, "additionalProperties": { "type": "object", "required": ["resource_types"], "additionalProperties": false, "properties": { "resource_types": { "type": "array", "minItems": 1, "maxItems": 200, "uniqueItems": true, "items": { "type": "string", "minLength": 1, "maxLength": 50 } }, "billing_modes": { "type": "array", "maxItems": 50, "uniqueItems": true, "items": { "enum": ["per_hour", "per_minute", "per_second", "per_gb_month", "per_gb_hour", "per_gb_day", "per_request", "per_operation", "per_transaction", "per_execution", "per_invocation", "flat", "per_day", "per_month", "per_year", "per_cpu_hour", "per_cpu_month", "per_vcpu_hour", "per_memory_gb_hour", "per_memory_gb_month", "per_iops", "per_provisioned_iops", "per_rcu", "per_wcu", "per_dtu", "per_ru", "on_demand", "reserved", "spot", "preemptible", "savings_plan", "committed_use", "hybrid_benefit", "per_data_transfer_gb", "per_bandwidth_gb", "per_api_call", "per_lookup", "per_query"] } }, "regions": { "type": "array", "maxItems": 200, "uniqueItems": true, "items": { "type": "string", "minLength": 2, "maxLength": 30 } } } } }, "capabilities": { "type": "array", "maxItems": 14, "uniqueItems": true, "items": { "enum": ["cost_retrieval", "cost_projection", "pricing_specs", "historical_data", "real_time_data", "batch_processing", "rate_limiting", "caching", "encryption", "compression", "filtering", "aggregation", "multi_tenancy", "audit_logging"] } }, "service_definition": { "type": "object", "required": ["service_name", "package_name", "methods"], "additionalProperties": false, "properties": { "service_name": { "type": "string", "maxLength": 100, "pattern": "^[A-Z][a-zA-Z0-9]*Service$" }, "package_name": { "type": "string", "maxLength": 100, "pattern": "^[a-z][a-z0-9]*(\\.v[0-9]+)?$" }, "methods": { "type": "array", "minItems": 1, "maxItems": 5, "uniqueItems": true, "items": { "enum": ["Name", "Supports", "GetActualCost", "GetProjectedCost", "GetPricingSpec"] } }, "port": { "type": "integer", "minimum": 1024, "maximum": 65535 }, "health_check_path": { "type": "string", "maxLength": 200, "pattern": "^/[a-zA-Z0-9._/-]*$" } } }, "observability_support": { "type": "object", "additionalProperties": false, "properties": { "metrics_enabled": { "type": "boolean" }, "tracing_enabled": { "type": "boolean" }, "logging_enabled": { "type": "boolean" }, "health_checks_enabled": { "type": "boolean" }, "sli_support": { "type": "boolean" } } } } }, "security": { "type": "object", "additionalProperties": false, "properties": { "signature": { "type": "string", "maxLength": 8192, "pattern": "^[A-Za-z0-9+/]+=*$" }, "public_key": { "type": "string", "maxLength": 16384 }, "certificate_chain": { "type": "array", "maxItems": 10, "items": { "type": "string", "maxLength": 16384 } }, "security_level": { "enum": ["untrusted", "community", "verified", "official"] }, "permissions": { "type": "array", "maxItems": 9, "uniqueItems": true, "items": { "enum": ["network_access", "filesystem_read", "filesystem_write", "environment_read", "process_spawn", "system_info", "temp_files", "config_read", "metrics_collect"] } }, "sandbox_required": { "type": "boolean" } } }, "installation": { "type": "object", "required": ["installation_method"], "additionalProperties": false, "properties": { "installation_method": { "enum": ["binary", "container", "script", "package"] }, "download_url": { "type": "string", "maxLength": 2048 }, "checksum": { "type": "string", "minLength": 32, "maxLength": 128, "pattern": "^[a-fA-F0-9]+$" }, "checksum_algorithm": { "enum": ["sha256", "sha512", "md5"] }, "install_script": { "type": "string", "maxLength": 65536 }, "pre_install_checks": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 1e3 } }, "post_install_steps": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 1e3 } } }, "if": { "properties": { "installation_method": { "const": "container" } }, "required": ["installation_method"] }, "then": { "properties": { "download_url": { "type": "string", "anyOf": [{ "type": "string", "format": "uri" }, { "$ref": "#/$defs/ociReference" }] } } }, "else": { "properties": { "download_url": { "type": "string", "format": "uri" } } } }, "configuration": { "type": "object", "additionalProperties": false, "properties": { "schema": { "type": "string", "maxLength": 65536 }, "default_config": { "type": "string", "maxLength": 65536 }, "required_fields": { "type": "array", "maxItems": 100, "uniqueItems": true, "items": { "type": "string", "maxLength": 100 } }, "examples": { "type": "array", "maxItems": 20, "items": { "type": "object", "required": ["name", "description", "config"], "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 50 }, "description": { "type": "string", "minLength": 1, "maxLength": 200 }, "config": { "type": "string", "maxLength": 65536 } } } } } }, "requirements": { "type": "object", "additionalProperties": false, "properties": { "min_spec_version": { "$ref": "#/$defs/specVersion" }, "max_spec_version": { "$ref": "#/$defs/specVersion" }, "dependencies": { "type": "array", "maxItems": 50, "items": { "type": "object", "required": ["name", "version_constraint"], "additionalProperties": false, "properties": { "name": { "type": "string", "maxLength": 50, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, "version_constraint": { "type": "string", "maxLength": 256, "pattern": "^[><=!~^]*[0-9]+\\.[0-9]+\\.[0-9]+" }, "optional": { "type": "boolean" } } } }, "system_requirements": { "type": "object", "additionalProperties": false, "properties": { "min_memory_mb": { "type": "integer", "minimum": 64, "maximum": 32768 }, "min_disk_mb": { "type": "integer", "minimum": 1, "maximum": 10240 }, "supported_architectures": { "type": "array", "minItems": 1, "maxItems": 6, "uniqueItems": true, "items": { "enum": ["x86_64", "arm64", "i386", "armv7", "ppc64le", "s390x"] } }, "supported_os": { "type": "array", "minItems": 1, "maxItems": 6, "uniqueItems": true, "items": { "enum": ["linux", "windows", "darwin", "freebsd", "openbsd", "netbsd"] } } } }, "runtime_requirements": { "type": "object", "additionalProperties": false, "properties": { "grpc_version": { "type": "string", "maxLength": 32, "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$" }, "tls_required": { "type": "boolean" }, "auth_methods": { "type": "array", "maxItems": 6, "uniqueItems": true, "items": { "enum": ["none", "api_key", "jwt", "oauth2", "mtls", "basic_auth"] } }, "timeout_seconds": { "type": "integer", "minimum": 1, "maximum": 300 } } } } } }, "$defs": { "pluginName": { "type": "string", "minLength": 2, "maxLength": 50, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, "semver": { "type": "string", "maxLength": 256, "pattern": "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, "specVersion": { "type": "string", "maxLength": 32, "pattern": "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, "provider": { "enum": ["aws", "azure", "gcp", "kubernetes", "custom"] }, "url": { "type": "string", "maxLength": 2048, "format": "uri" }, "timestamp": { "type": "string", "maxLength": 64, "format": "date-time" }, "ociReference": { "description": "An OCI image reference: registry host, repository path, and a tag and/or a sha256 digest.", "type": "string", "pattern": "^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)+((:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$", "maxLength": 2048 } } };
+var schema39 = { "enum": ["aws", "azure", "gcp", "kubernetes", "custom"] };
+var func1 = Object.prototype.hasOwnProperty;
+var func2 = import_ucs2length.default.default;
+var func0 = import_equal.default.default;
+var pattern4 = new RegExp("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "u");
+var pattern5 = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
+var pattern6 = new RegExp("^[a-z0-9]+([a-z0-9-]*[a-z0-9])?$", "u");
+var pattern7 = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$", "u");
+var pattern8 = new RegExp("^[A-Z][a-zA-Z0-9]*Service$", "u");
+var pattern9 = new RegExp("^[a-z][a-z0-9]*(\\.v[0-9]+)?$", "u");
+var pattern10 = new RegExp("^/[a-zA-Z0-9._/-]*$", "u");
+var pattern11 = new RegExp("^[A-Za-z0-9+/]+=*$", "u");
+var pattern12 = new RegExp("^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)+((:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$", "u");
+var pattern13 = new RegExp("^[a-fA-F0-9]+$", "u");
+var pattern17 = new RegExp("^[><=!~^]*[0-9]+\\.[0-9]+\\.[0-9]+", "u");
+var pattern18 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
+var formats0 = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i;
+var formats4 = import_formats.default.fastFormats["date-time"];
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate20.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.metadata === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.specification === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "specification" }, message: "must have required property 'specification'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.installation === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "installation" }, message: "must have required property 'installation'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "metadata" || key0 === "specification" || key0 === "security" || key0 === "installation" || key0 === "configuration" || key0 === "requirements")) {
+        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== void 0) {
+      let data0 = data.metadata;
+      if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+        if (data0.name === void 0) {
+          const err4 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (data0.version === void 0) {
+          const err5 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data0.description === void 0) {
+          const err6 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (data0.author === void 0) {
+          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "author" }, message: "must have required property 'author'" };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        for (const key1 in data0) {
+          if (!func1.call(schema31.properties.metadata.properties, key1)) {
+            const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data0.name !== void 0) {
+          let data1 = data0.name;
+          if (typeof data1 === "string") {
+            if (func2(data1) > 50) {
+              const err9 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/pluginName/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters" };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+            if (func2(data1) < 2) {
+              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/pluginName/minLength", keyword: "minLength", params: { limit: 2 }, message: "must NOT have fewer than 2 characters" };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            if (!pattern4.test(data1)) {
+              const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/pluginName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"' };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/$defs/pluginName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data0.version !== void 0) {
+          let data2 = data0.version;
+          if (typeof data2 === "string") {
+            if (func2(data2) > 256) {
+              const err13 = { instancePath: instancePath + "/metadata/version", schemaPath: "#/$defs/semver/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            if (!pattern5.test(data2)) {
+              const err14 = { instancePath: instancePath + "/metadata/version", schemaPath: "#/$defs/semver/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, message: 'must match pattern "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$"' };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/metadata/version", schemaPath: "#/$defs/semver/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data0.description !== void 0) {
+          let data3 = data0.description;
+          if (typeof data3 === "string") {
+            if (func2(data3) > 500) {
+              const err16 = { instancePath: instancePath + "/metadata/description", schemaPath: "#/properties/metadata/properties/description/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+            if (func2(data3) < 10) {
+              const err17 = { instancePath: instancePath + "/metadata/description", schemaPath: "#/properties/metadata/properties/description/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters" };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/metadata/description", schemaPath: "#/properties/metadata/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data0.author !== void 0) {
+          let data4 = data0.author;
+          if (typeof data4 === "string") {
+            if (func2(data4) > 100) {
+              const err19 = { instancePath: instancePath + "/metadata/author", schemaPath: "#/properties/metadata/properties/author/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (func2(data4) < 2) {
+              const err20 = { instancePath: instancePath + "/metadata/author", schemaPath: "#/properties/metadata/properties/author/minLength", keyword: "minLength", params: { limit: 2 }, message: "must NOT have fewer than 2 characters" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          } else {
+            const err21 = { instancePath: instancePath + "/metadata/author", schemaPath: "#/properties/metadata/properties/author/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data0.homepage !== void 0) {
+          let data5 = data0.homepage;
+          if (typeof data5 === "string") {
+            if (func2(data5) > 2048) {
+              const err22 = { instancePath: instancePath + "/metadata/homepage", schemaPath: "#/$defs/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            if (!formats0.test(data5)) {
+              const err23 = { instancePath: instancePath + "/metadata/homepage", schemaPath: "#/$defs/url/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"' };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          } else {
+            const err24 = { instancePath: instancePath + "/metadata/homepage", schemaPath: "#/$defs/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data0.repository !== void 0) {
+          let data6 = data0.repository;
+          if (typeof data6 === "string") {
+            if (func2(data6) > 2048) {
+              const err25 = { instancePath: instancePath + "/metadata/repository", schemaPath: "#/$defs/url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+            if (!formats0.test(data6)) {
+              const err26 = { instancePath: instancePath + "/metadata/repository", schemaPath: "#/$defs/url/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"' };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/metadata/repository", schemaPath: "#/$defs/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data0.license !== void 0) {
+          let data7 = data0.license;
+          if (!(data7 === "Apache-2.0" || data7 === "MIT" || data7 === "BSD-2-Clause" || data7 === "BSD-3-Clause" || data7 === "GPL-2.0" || data7 === "GPL-3.0" || data7 === "LGPL-2.1" || data7 === "LGPL-3.0" || data7 === "MPL-2.0" || data7 === "ISC" || data7 === "Unlicense" || data7 === "PROPRIETARY")) {
+            const err28 = { instancePath: instancePath + "/metadata/license", schemaPath: "#/properties/metadata/properties/license/enum", keyword: "enum", params: { allowedValues: schema31.properties.metadata.properties.license.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data0.keywords !== void 0) {
+          let data8 = data0.keywords;
+          if (Array.isArray(data8)) {
+            if (data8.length > 10) {
+              const err29 = { instancePath: instancePath + "/metadata/keywords", schemaPath: "#/properties/metadata/properties/keywords/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items" };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+            const len0 = data8.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data9 = data8[i0];
+              if (typeof data9 === "string") {
+                if (func2(data9) > 30) {
+                  const err30 = { instancePath: instancePath + "/metadata/keywords/" + i0, schemaPath: "#/properties/metadata/properties/keywords/items/maxLength", keyword: "maxLength", params: { limit: 30 }, message: "must NOT have more than 30 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+                if (func2(data9) < 2) {
+                  const err31 = { instancePath: instancePath + "/metadata/keywords/" + i0, schemaPath: "#/properties/metadata/properties/keywords/items/minLength", keyword: "minLength", params: { limit: 2 }, message: "must NOT have fewer than 2 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err31];
+                  } else {
+                    vErrors.push(err31);
+                  }
+                  errors++;
+                }
+                if (!pattern6.test(data9)) {
+                  const err32 = { instancePath: instancePath + "/metadata/keywords/" + i0, schemaPath: "#/properties/metadata/properties/keywords/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]+([a-z0-9-]*[a-z0-9])?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err32];
+                  } else {
+                    vErrors.push(err32);
+                  }
+                  errors++;
+                }
+              } else {
+                const err33 = { instancePath: instancePath + "/metadata/keywords/" + i0, schemaPath: "#/properties/metadata/properties/keywords/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              }
+            }
+            let i1 = data8.length;
+            let j0;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--; ) {
+                let item0 = data8[i1];
+                if (typeof item0 !== "string") {
+                  continue;
+                }
+                if (typeof indices0[item0] == "number") {
+                  j0 = indices0[item0];
+                  const err34 = { instancePath: instancePath + "/metadata/keywords", schemaPath: "#/properties/metadata/properties/keywords/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)" };
+                  if (vErrors === null) {
+                    vErrors = [err34];
+                  } else {
+                    vErrors.push(err34);
+                  }
+                  errors++;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err35 = { instancePath: instancePath + "/metadata/keywords", schemaPath: "#/properties/metadata/properties/keywords/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data0.created_at !== void 0) {
+          let data10 = data0.created_at;
+          if (typeof data10 === "string") {
+            if (func2(data10) > 64) {
+              const err36 = { instancePath: instancePath + "/metadata/created_at", schemaPath: "#/$defs/timestamp/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            if (!formats4.validate.test(data10)) {
+              const err37 = { instancePath: instancePath + "/metadata/created_at", schemaPath: "#/$defs/timestamp/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"' };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+          } else {
+            const err38 = { instancePath: instancePath + "/metadata/created_at", schemaPath: "#/$defs/timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data0.updated_at !== void 0) {
+          let data11 = data0.updated_at;
+          if (typeof data11 === "string") {
+            if (func2(data11) > 64) {
+              const err39 = { instancePath: instancePath + "/metadata/updated_at", schemaPath: "#/$defs/timestamp/maxLength", keyword: "maxLength", params: { limit: 64 }, message: "must NOT have more than 64 characters" };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+            if (!formats4.validate.test(data11)) {
+              const err40 = { instancePath: instancePath + "/metadata/updated_at", schemaPath: "#/$defs/timestamp/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"' };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+          } else {
+            const err41 = { instancePath: instancePath + "/metadata/updated_at", schemaPath: "#/$defs/timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err42 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+    }
+    if (data.specification !== void 0) {
+      let data12 = data.specification;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        if (data12.spec_version === void 0) {
+          const err43 = { instancePath: instancePath + "/specification", schemaPath: "#/properties/specification/required", keyword: "required", params: { missingProperty: "spec_version" }, message: "must have required property 'spec_version'" };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+        if (data12.supported_providers === void 0) {
+          const err44 = { instancePath: instancePath + "/specification", schemaPath: "#/properties/specification/required", keyword: "required", params: { missingProperty: "supported_providers" }, message: "must have required property 'supported_providers'" };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+        }
+        if (data12.service_definition === void 0) {
+          const err45 = { instancePath: instancePath + "/specification", schemaPath: "#/properties/specification/required", keyword: "required", params: { missingProperty: "service_definition" }, message: "must have required property 'service_definition'" };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+        for (const key2 in data12) {
+          if (!(key2 === "spec_version" || key2 === "supported_providers" || key2 === "supported_resources" || key2 === "capabilities" || key2 === "service_definition" || key2 === "observability_support")) {
+            const err46 = { instancePath: instancePath + "/specification", schemaPath: "#/properties/specification/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+        }
+        if (data12.spec_version !== void 0) {
+          let data13 = data12.spec_version;
+          if (typeof data13 === "string") {
+            if (func2(data13) > 32) {
+              const err47 = { instancePath: instancePath + "/specification/spec_version", schemaPath: "#/$defs/specVersion/maxLength", keyword: "maxLength", params: { limit: 32 }, message: "must NOT have more than 32 characters" };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+            if (!pattern7.test(data13)) {
+              const err48 = { instancePath: instancePath + "/specification/spec_version", schemaPath: "#/$defs/specVersion/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, message: 'must match pattern "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$"' };
+              if (vErrors === null) {
+                vErrors = [err48];
+              } else {
+                vErrors.push(err48);
+              }
+              errors++;
+            }
+          } else {
+            const err49 = { instancePath: instancePath + "/specification/spec_version", schemaPath: "#/$defs/specVersion/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data12.supported_providers !== void 0) {
+          let data14 = data12.supported_providers;
+          if (Array.isArray(data14)) {
+            if (data14.length > 5) {
+              const err50 = { instancePath: instancePath + "/specification/supported_providers", schemaPath: "#/properties/specification/properties/supported_providers/maxItems", keyword: "maxItems", params: { limit: 5 }, message: "must NOT have more than 5 items" };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+            if (data14.length < 1) {
+              const err51 = { instancePath: instancePath + "/specification/supported_providers", schemaPath: "#/properties/specification/properties/supported_providers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+            const len1 = data14.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              let data15 = data14[i2];
+              if (!(data15 === "aws" || data15 === "azure" || data15 === "gcp" || data15 === "kubernetes" || data15 === "custom")) {
+                const err52 = { instancePath: instancePath + "/specification/supported_providers/" + i2, schemaPath: "#/$defs/provider/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
+                }
+                errors++;
+              }
+            }
+            let i3 = data14.length;
+            let j1;
+            if (i3 > 1) {
+              outer0: for (; i3--; ) {
+                for (j1 = i3; j1--; ) {
+                  if (func0(data14[i3], data14[j1])) {
+                    const err53 = { instancePath: instancePath + "/specification/supported_providers", schemaPath: "#/properties/specification/properties/supported_providers/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)" };
+                    if (vErrors === null) {
+                      vErrors = [err53];
+                    } else {
+                      vErrors.push(err53);
+                    }
+                    errors++;
+                    break outer0;
+                  }
+                }
+              }
+            }
+          } else {
+            const err54 = { instancePath: instancePath + "/specification/supported_providers", schemaPath: "#/properties/specification/properties/supported_providers/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+        }
+        if (data12.supported_resources !== void 0) {
+          let data16 = data12.supported_resources;
+          if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+            for (const key3 in data16) {
+              const _errs44 = errors;
+              if (!(key3 === "aws" || key3 === "azure" || key3 === "gcp" || key3 === "kubernetes" || key3 === "custom")) {
+                const err55 = { instancePath: instancePath + "/specification/supported_resources", schemaPath: "#/$defs/provider/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values", propertyName: key3 };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
+                }
+                errors++;
+              }
+              var valid17 = _errs44 === errors;
+              if (!valid17) {
+                const err56 = { instancePath: instancePath + "/specification/supported_resources", schemaPath: "#/properties/specification/properties/supported_resources/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid" };
+                if (vErrors === null) {
+                  vErrors = [err56];
+                } else {
+                  vErrors.push(err56);
+                }
+                errors++;
+              }
+            }
+            for (const key4 in data16) {
+              let data17 = data16[key4];
+              if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+                if (data17.resource_types === void 0) {
+                  const err57 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/required", keyword: "required", params: { missingProperty: "resource_types" }, message: "must have required property 'resource_types'" };
+                  if (vErrors === null) {
+                    vErrors = [err57];
+                  } else {
+                    vErrors.push(err57);
+                  }
+                  errors++;
+                }
+                for (const key5 in data17) {
+                  if (!(key5 === "resource_types" || key5 === "billing_modes" || key5 === "regions")) {
+                    const err58 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err58];
+                    } else {
+                      vErrors.push(err58);
+                    }
+                    errors++;
+                  }
+                }
+                if (data17.resource_types !== void 0) {
+                  let data18 = data17.resource_types;
+                  if (Array.isArray(data18)) {
+                    if (data18.length > 200) {
+                      const err59 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/resource_types", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/resource_types/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items" };
+                      if (vErrors === null) {
+                        vErrors = [err59];
+                      } else {
+                        vErrors.push(err59);
+                      }
+                      errors++;
+                    }
+                    if (data18.length < 1) {
+                      const err60 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/resource_types", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/resource_types/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                      if (vErrors === null) {
+                        vErrors = [err60];
+                      } else {
+                        vErrors.push(err60);
+                      }
+                      errors++;
+                    }
+                    const len2 = data18.length;
+                    for (let i4 = 0; i4 < len2; i4++) {
+                      let data19 = data18[i4];
+                      if (typeof data19 === "string") {
+                        if (func2(data19) > 50) {
+                          const err61 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/resource_types/" + i4, schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/resource_types/items/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err61];
+                          } else {
+                            vErrors.push(err61);
+                          }
+                          errors++;
+                        }
+                        if (func2(data19) < 1) {
+                          const err62 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/resource_types/" + i4, schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/resource_types/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err62];
+                          } else {
+                            vErrors.push(err62);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err63 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/resource_types/" + i4, schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/resource_types/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err63];
+                        } else {
+                          vErrors.push(err63);
+                        }
+                        errors++;
+                      }
+                    }
+                    let i5 = data18.length;
+                    let j2;
+                    if (i5 > 1) {
+                      const indices1 = {};
+                      for (; i5--; ) {
+                        let item1 = data18[i5];
+                        if (typeof item1 !== "string") {
+                          continue;
+                        }
+                        if (typeof indices1[item1] == "number") {
+                          j2 = indices1[item1];
+                          const err64 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/resource_types", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/resource_types/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)" };
+                          if (vErrors === null) {
+                            vErrors = [err64];
+                          } else {
+                            vErrors.push(err64);
+                          }
+                          errors++;
+                          break;
+                        }
+                        indices1[item1] = i5;
+                      }
+                    }
+                  } else {
+                    const err65 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/resource_types", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/resource_types/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    if (vErrors === null) {
+                      vErrors = [err65];
+                    } else {
+                      vErrors.push(err65);
+                    }
+                    errors++;
+                  }
+                }
+                if (data17.billing_modes !== void 0) {
+                  let data20 = data17.billing_modes;
+                  if (Array.isArray(data20)) {
+                    if (data20.length > 50) {
+                      const err66 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/billing_modes", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/billing_modes/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items" };
+                      if (vErrors === null) {
+                        vErrors = [err66];
+                      } else {
+                        vErrors.push(err66);
+                      }
+                      errors++;
+                    }
+                    const len3 = data20.length;
+                    for (let i6 = 0; i6 < len3; i6++) {
+                      let data21 = data20[i6];
+                      if (!(data21 === "per_hour" || data21 === "per_minute" || data21 === "per_second" || data21 === "per_gb_month" || data21 === "per_gb_hour" || data21 === "per_gb_day" || data21 === "per_request" || data21 === "per_operation" || data21 === "per_transaction" || data21 === "per_execution" || data21 === "per_invocation" || data21 === "flat" || data21 === "per_day" || data21 === "per_month" || data21 === "per_year" || data21 === "per_cpu_hour" || data21 === "per_cpu_month" || data21 === "per_vcpu_hour" || data21 === "per_memory_gb_hour" || data21 === "per_memory_gb_month" || data21 === "per_iops" || data21 === "per_provisioned_iops" || data21 === "per_rcu" || data21 === "per_wcu" || data21 === "per_dtu" || data21 === "per_ru" || data21 === "on_demand" || data21 === "reserved" || data21 === "spot" || data21 === "preemptible" || data21 === "savings_plan" || data21 === "committed_use" || data21 === "hybrid_benefit" || data21 === "per_data_transfer_gb" || data21 === "per_bandwidth_gb" || data21 === "per_api_call" || data21 === "per_lookup" || data21 === "per_query")) {
+                        const err67 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/billing_modes/" + i6, schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/billing_modes/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.specification.properties.supported_resources.additionalProperties.properties.billing_modes.items.enum }, message: "must be equal to one of the allowed values" };
+                        if (vErrors === null) {
+                          vErrors = [err67];
+                        } else {
+                          vErrors.push(err67);
+                        }
+                        errors++;
+                      }
+                    }
+                    let i7 = data20.length;
+                    let j3;
+                    if (i7 > 1) {
+                      outer1: for (; i7--; ) {
+                        for (j3 = i7; j3--; ) {
+                          if (func0(data20[i7], data20[j3])) {
+                            const err68 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/billing_modes", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/billing_modes/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)" };
+                            if (vErrors === null) {
+                              vErrors = [err68];
+                            } else {
+                              vErrors.push(err68);
+                            }
+                            errors++;
+                            break outer1;
+                          }
+                        }
+                      }
+                    }
+                  } else {
+                    const err69 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/billing_modes", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/billing_modes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    if (vErrors === null) {
+                      vErrors = [err69];
+                    } else {
+                      vErrors.push(err69);
+                    }
+                    errors++;
+                  }
+                }
+                if (data17.regions !== void 0) {
+                  let data22 = data17.regions;
+                  if (Array.isArray(data22)) {
+                    if (data22.length > 200) {
+                      const err70 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/regions", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/regions/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items" };
+                      if (vErrors === null) {
+                        vErrors = [err70];
+                      } else {
+                        vErrors.push(err70);
+                      }
+                      errors++;
+                    }
+                    const len4 = data22.length;
+                    for (let i8 = 0; i8 < len4; i8++) {
+                      let data23 = data22[i8];
+                      if (typeof data23 === "string") {
+                        if (func2(data23) > 30) {
+                          const err71 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/regions/" + i8, schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/regions/items/maxLength", keyword: "maxLength", params: { limit: 30 }, message: "must NOT have more than 30 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err71];
+                          } else {
+                            vErrors.push(err71);
+                          }
+                          errors++;
+                        }
+                        if (func2(data23) < 2) {
+                          const err72 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/regions/" + i8, schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/regions/items/minLength", keyword: "minLength", params: { limit: 2 }, message: "must NOT have fewer than 2 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err72];
+                          } else {
+                            vErrors.push(err72);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err73 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/regions/" + i8, schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/regions/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err73];
+                        } else {
+                          vErrors.push(err73);
+                        }
+                        errors++;
+                      }
+                    }
+                    let i9 = data22.length;
+                    let j4;
+                    if (i9 > 1) {
+                      const indices2 = {};
+                      for (; i9--; ) {
+                        let item2 = data22[i9];
+                        if (typeof item2 !== "string") {
+                          continue;
+                        }
+                        if (typeof indices2[item2] == "number") {
+                          j4 = indices2[item2];
+                          const err74 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/regions", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/regions/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i9 + " are identical)" };
+                          if (vErrors === null) {
+                            vErrors = [err74];
+                          } else {
+                            vErrors.push(err74);
+                          }
+                          errors++;
+                          break;
+                        }
+                        indices2[item2] = i9;
+                      }
+                    }
+                  } else {
+                    const err75 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/regions", schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/properties/regions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                    if (vErrors === null) {
+                      vErrors = [err75];
+                    } else {
+                      vErrors.push(err75);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err76 = { instancePath: instancePath + "/specification/supported_resources/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/specification/properties/supported_resources/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err77 = { instancePath: instancePath + "/specification/supported_resources", schemaPath: "#/properties/specification/properties/supported_resources/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+        }
+        if (data12.capabilities !== void 0) {
+          let data24 = data12.capabilities;
+          if (Array.isArray(data24)) {
+            if (data24.length > 14) {
+              const err78 = { instancePath: instancePath + "/specification/capabilities", schemaPath: "#/properties/specification/properties/capabilities/maxItems", keyword: "maxItems", params: { limit: 14 }, message: "must NOT have more than 14 items" };
+              if (vErrors === null) {
+                vErrors = [err78];
+              } else {
+                vErrors.push(err78);
+              }
+              errors++;
+            }
+            const len5 = data24.length;
+            for (let i10 = 0; i10 < len5; i10++) {
+              let data25 = data24[i10];
+              if (!(data25 === "cost_retrieval" || data25 === "cost_projection" || data25 === "pricing_specs" || data25 === "historical_data" || data25 === "real_time_data" || data25 === "batch_processing" || data25 === "rate_limiting" || data25 === "caching" || data25 === "encryption" || data25 === "compression" || data25 === "filtering" || data25 === "aggregation" || data25 === "multi_tenancy" || data25 === "audit_logging")) {
+                const err79 = { instancePath: instancePath + "/specification/capabilities/" + i10, schemaPath: "#/properties/specification/properties/capabilities/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.specification.properties.capabilities.items.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err79];
+                } else {
+                  vErrors.push(err79);
+                }
+                errors++;
+              }
+            }
+            let i11 = data24.length;
+            let j5;
+            if (i11 > 1) {
+              outer2: for (; i11--; ) {
+                for (j5 = i11; j5--; ) {
+                  if (func0(data24[i11], data24[j5])) {
+                    const err80 = { instancePath: instancePath + "/specification/capabilities", schemaPath: "#/properties/specification/properties/capabilities/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i11 + " are identical)" };
+                    if (vErrors === null) {
+                      vErrors = [err80];
+                    } else {
+                      vErrors.push(err80);
+                    }
+                    errors++;
+                    break outer2;
+                  }
+                }
+              }
+            }
+          } else {
+            const err81 = { instancePath: instancePath + "/specification/capabilities", schemaPath: "#/properties/specification/properties/capabilities/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+        if (data12.service_definition !== void 0) {
+          let data26 = data12.service_definition;
+          if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+            if (data26.service_name === void 0) {
+              const err82 = { instancePath: instancePath + "/specification/service_definition", schemaPath: "#/properties/specification/properties/service_definition/required", keyword: "required", params: { missingProperty: "service_name" }, message: "must have required property 'service_name'" };
+              if (vErrors === null) {
+                vErrors = [err82];
+              } else {
+                vErrors.push(err82);
+              }
+              errors++;
+            }
+            if (data26.package_name === void 0) {
+              const err83 = { instancePath: instancePath + "/specification/service_definition", schemaPath: "#/properties/specification/properties/service_definition/required", keyword: "required", params: { missingProperty: "package_name" }, message: "must have required property 'package_name'" };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+            if (data26.methods === void 0) {
+              const err84 = { instancePath: instancePath + "/specification/service_definition", schemaPath: "#/properties/specification/properties/service_definition/required", keyword: "required", params: { missingProperty: "methods" }, message: "must have required property 'methods'" };
+              if (vErrors === null) {
+                vErrors = [err84];
+              } else {
+                vErrors.push(err84);
+              }
+              errors++;
+            }
+            for (const key6 in data26) {
+              if (!(key6 === "service_name" || key6 === "package_name" || key6 === "methods" || key6 === "port" || key6 === "health_check_path")) {
+                const err85 = { instancePath: instancePath + "/specification/service_definition", schemaPath: "#/properties/specification/properties/service_definition/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err85];
+                } else {
+                  vErrors.push(err85);
+                }
+                errors++;
+              }
+            }
+            if (data26.service_name !== void 0) {
+              let data27 = data26.service_name;
+              if (typeof data27 === "string") {
+                if (func2(data27) > 100) {
+                  const err86 = { instancePath: instancePath + "/specification/service_definition/service_name", schemaPath: "#/properties/specification/properties/service_definition/properties/service_name/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err86];
+                  } else {
+                    vErrors.push(err86);
+                  }
+                  errors++;
+                }
+                if (!pattern8.test(data27)) {
+                  const err87 = { instancePath: instancePath + "/specification/service_definition/service_name", schemaPath: "#/properties/specification/properties/service_definition/properties/service_name/pattern", keyword: "pattern", params: { pattern: "^[A-Z][a-zA-Z0-9]*Service$" }, message: 'must match pattern "^[A-Z][a-zA-Z0-9]*Service$"' };
+                  if (vErrors === null) {
+                    vErrors = [err87];
+                  } else {
+                    vErrors.push(err87);
+                  }
+                  errors++;
+                }
+              } else {
+                const err88 = { instancePath: instancePath + "/specification/service_definition/service_name", schemaPath: "#/properties/specification/properties/service_definition/properties/service_name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err88];
+                } else {
+                  vErrors.push(err88);
+                }
+                errors++;
+              }
+            }
+            if (data26.package_name !== void 0) {
+              let data28 = data26.package_name;
+              if (typeof data28 === "string") {
+                if (func2(data28) > 100) {
+                  const err89 = { instancePath: instancePath + "/specification/service_definition/package_name", schemaPath: "#/properties/specification/properties/service_definition/properties/package_name/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err89];
+                  } else {
+                    vErrors.push(err89);
+                  }
+                  errors++;
+                }
+                if (!pattern9.test(data28)) {
+                  const err90 = { instancePath: instancePath + "/specification/service_definition/package_name", schemaPath: "#/properties/specification/properties/service_definition/properties/package_name/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]*(\\.v[0-9]+)?$" }, message: 'must match pattern "^[a-z][a-z0-9]*(\\.v[0-9]+)?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+              } else {
+                const err91 = { instancePath: instancePath + "/specification/service_definition/package_name", schemaPath: "#/properties/specification/properties/service_definition/properties/package_name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err91];
+                } else {
+                  vErrors.push(err91);
+                }
+                errors++;
+              }
+            }
+            if (data26.methods !== void 0) {
+              let data29 = data26.methods;
+              if (Array.isArray(data29)) {
+                if (data29.length > 5) {
+                  const err92 = { instancePath: instancePath + "/specification/service_definition/methods", schemaPath: "#/properties/specification/properties/service_definition/properties/methods/maxItems", keyword: "maxItems", params: { limit: 5 }, message: "must NOT have more than 5 items" };
+                  if (vErrors === null) {
+                    vErrors = [err92];
+                  } else {
+                    vErrors.push(err92);
+                  }
+                  errors++;
+                }
+                if (data29.length < 1) {
+                  const err93 = { instancePath: instancePath + "/specification/service_definition/methods", schemaPath: "#/properties/specification/properties/service_definition/properties/methods/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err93];
+                  } else {
+                    vErrors.push(err93);
+                  }
+                  errors++;
+                }
+                const len6 = data29.length;
+                for (let i12 = 0; i12 < len6; i12++) {
+                  let data30 = data29[i12];
+                  if (!(data30 === "Name" || data30 === "Supports" || data30 === "GetActualCost" || data30 === "GetProjectedCost" || data30 === "GetPricingSpec")) {
+                    const err94 = { instancePath: instancePath + "/specification/service_definition/methods/" + i12, schemaPath: "#/properties/specification/properties/service_definition/properties/methods/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.specification.properties.service_definition.properties.methods.items.enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err94];
+                    } else {
+                      vErrors.push(err94);
+                    }
+                    errors++;
+                  }
+                }
+                let i13 = data29.length;
+                let j6;
+                if (i13 > 1) {
+                  outer3: for (; i13--; ) {
+                    for (j6 = i13; j6--; ) {
+                      if (func0(data29[i13], data29[j6])) {
+                        const err95 = { instancePath: instancePath + "/specification/service_definition/methods", schemaPath: "#/properties/specification/properties/service_definition/properties/methods/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i13 + " are identical)" };
+                        if (vErrors === null) {
+                          vErrors = [err95];
+                        } else {
+                          vErrors.push(err95);
+                        }
+                        errors++;
+                        break outer3;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err96 = { instancePath: instancePath + "/specification/service_definition/methods", schemaPath: "#/properties/specification/properties/service_definition/properties/methods/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err96];
+                } else {
+                  vErrors.push(err96);
+                }
+                errors++;
+              }
+            }
+            if (data26.port !== void 0) {
+              let data31 = data26.port;
+              if (!(typeof data31 == "number" && (!(data31 % 1) && !isNaN(data31)) && isFinite(data31))) {
+                const err97 = { instancePath: instancePath + "/specification/service_definition/port", schemaPath: "#/properties/specification/properties/service_definition/properties/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err97];
+                } else {
+                  vErrors.push(err97);
+                }
+                errors++;
+              }
+              if (typeof data31 == "number" && isFinite(data31)) {
+                if (data31 > 65535 || isNaN(data31)) {
+                  const err98 = { instancePath: instancePath + "/specification/service_definition/port", schemaPath: "#/properties/specification/properties/service_definition/properties/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535" };
+                  if (vErrors === null) {
+                    vErrors = [err98];
+                  } else {
+                    vErrors.push(err98);
+                  }
+                  errors++;
+                }
+                if (data31 < 1024 || isNaN(data31)) {
+                  const err99 = { instancePath: instancePath + "/specification/service_definition/port", schemaPath: "#/properties/specification/properties/service_definition/properties/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1024 }, message: "must be >= 1024" };
+                  if (vErrors === null) {
+                    vErrors = [err99];
+                  } else {
+                    vErrors.push(err99);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data26.health_check_path !== void 0) {
+              let data32 = data26.health_check_path;
+              if (typeof data32 === "string") {
+                if (func2(data32) > 200) {
+                  const err100 = { instancePath: instancePath + "/specification/service_definition/health_check_path", schemaPath: "#/properties/specification/properties/service_definition/properties/health_check_path/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err100];
+                  } else {
+                    vErrors.push(err100);
+                  }
+                  errors++;
+                }
+                if (!pattern10.test(data32)) {
+                  const err101 = { instancePath: instancePath + "/specification/service_definition/health_check_path", schemaPath: "#/properties/specification/properties/service_definition/properties/health_check_path/pattern", keyword: "pattern", params: { pattern: "^/[a-zA-Z0-9._/-]*$" }, message: 'must match pattern "^/[a-zA-Z0-9._/-]*$"' };
+                  if (vErrors === null) {
+                    vErrors = [err101];
+                  } else {
+                    vErrors.push(err101);
+                  }
+                  errors++;
+                }
+              } else {
+                const err102 = { instancePath: instancePath + "/specification/service_definition/health_check_path", schemaPath: "#/properties/specification/properties/service_definition/properties/health_check_path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err103 = { instancePath: instancePath + "/specification/service_definition", schemaPath: "#/properties/specification/properties/service_definition/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err103];
+            } else {
+              vErrors.push(err103);
+            }
+            errors++;
+          }
+        }
+        if (data12.observability_support !== void 0) {
+          let data33 = data12.observability_support;
+          if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
+            for (const key7 in data33) {
+              if (!(key7 === "metrics_enabled" || key7 === "tracing_enabled" || key7 === "logging_enabled" || key7 === "health_checks_enabled" || key7 === "sli_support")) {
+                const err104 = { instancePath: instancePath + "/specification/observability_support", schemaPath: "#/properties/specification/properties/observability_support/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err104];
+                } else {
+                  vErrors.push(err104);
+                }
+                errors++;
+              }
+            }
+            if (data33.metrics_enabled !== void 0) {
+              if (typeof data33.metrics_enabled !== "boolean") {
+                const err105 = { instancePath: instancePath + "/specification/observability_support/metrics_enabled", schemaPath: "#/properties/specification/properties/observability_support/properties/metrics_enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
+                }
+                errors++;
+              }
+            }
+            if (data33.tracing_enabled !== void 0) {
+              if (typeof data33.tracing_enabled !== "boolean") {
+                const err106 = { instancePath: instancePath + "/specification/observability_support/tracing_enabled", schemaPath: "#/properties/specification/properties/observability_support/properties/tracing_enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err106];
+                } else {
+                  vErrors.push(err106);
+                }
+                errors++;
+              }
+            }
+            if (data33.logging_enabled !== void 0) {
+              if (typeof data33.logging_enabled !== "boolean") {
+                const err107 = { instancePath: instancePath + "/specification/observability_support/logging_enabled", schemaPath: "#/properties/specification/properties/observability_support/properties/logging_enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err107];
+                } else {
+                  vErrors.push(err107);
+                }
+                errors++;
+              }
+            }
+            if (data33.health_checks_enabled !== void 0) {
+              if (typeof data33.health_checks_enabled !== "boolean") {
+                const err108 = { instancePath: instancePath + "/specification/observability_support/health_checks_enabled", schemaPath: "#/properties/specification/properties/observability_support/properties/health_checks_enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err108];
+                } else {
+                  vErrors.push(err108);
+                }
+                errors++;
+              }
+            }
+            if (data33.sli_support !== void 0) {
+              if (typeof data33.sli_support !== "boolean") {
+                const err109 = { instancePath: instancePath + "/specification/observability_support/sli_support", schemaPath: "#/properties/specification/properties/observability_support/properties/sli_support/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err110 = { instancePath: instancePath + "/specification/observability_support", schemaPath: "#/properties/specification/properties/observability_support/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err110];
+            } else {
+              vErrors.push(err110);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err111 = { instancePath: instancePath + "/specification", schemaPath: "#/properties/specification/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err111];
+        } else {
+          vErrors.push(err111);
+        }
+        errors++;
+      }
+    }
+    if (data.security !== void 0) {
+      let data39 = data.security;
+      if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
+        for (const key8 in data39) {
+          if (!(key8 === "signature" || key8 === "public_key" || key8 === "certificate_chain" || key8 === "security_level" || key8 === "permissions" || key8 === "sandbox_required")) {
+            const err112 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err112];
+            } else {
+              vErrors.push(err112);
+            }
+            errors++;
+          }
+        }
+        if (data39.signature !== void 0) {
+          let data40 = data39.signature;
+          if (typeof data40 === "string") {
+            if (func2(data40) > 8192) {
+              const err113 = { instancePath: instancePath + "/security/signature", schemaPath: "#/properties/security/properties/signature/maxLength", keyword: "maxLength", params: { limit: 8192 }, message: "must NOT have more than 8192 characters" };
+              if (vErrors === null) {
+                vErrors = [err113];
+              } else {
+                vErrors.push(err113);
+              }
+              errors++;
+            }
+            if (!pattern11.test(data40)) {
+              const err114 = { instancePath: instancePath + "/security/signature", schemaPath: "#/properties/security/properties/signature/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9+/]+=*$" }, message: 'must match pattern "^[A-Za-z0-9+/]+=*$"' };
+              if (vErrors === null) {
+                vErrors = [err114];
+              } else {
+                vErrors.push(err114);
+              }
+              errors++;
+            }
+          } else {
+            const err115 = { instancePath: instancePath + "/security/signature", schemaPath: "#/properties/security/properties/signature/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err115];
+            } else {
+              vErrors.push(err115);
+            }
+            errors++;
+          }
+        }
+        if (data39.public_key !== void 0) {
+          let data41 = data39.public_key;
+          if (typeof data41 === "string") {
+            if (func2(data41) > 16384) {
+              const err116 = { instancePath: instancePath + "/security/public_key", schemaPath: "#/properties/security/properties/public_key/maxLength", keyword: "maxLength", params: { limit: 16384 }, message: "must NOT have more than 16384 characters" };
+              if (vErrors === null) {
+                vErrors = [err116];
+              } else {
+                vErrors.push(err116);
+              }
+              errors++;
+            }
+          } else {
+            const err117 = { instancePath: instancePath + "/security/public_key", schemaPath: "#/properties/security/properties/public_key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err117];
+            } else {
+              vErrors.push(err117);
+            }
+            errors++;
+          }
+        }
+        if (data39.certificate_chain !== void 0) {
+          let data42 = data39.certificate_chain;
+          if (Array.isArray(data42)) {
+            if (data42.length > 10) {
+              const err118 = { instancePath: instancePath + "/security/certificate_chain", schemaPath: "#/properties/security/properties/certificate_chain/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items" };
+              if (vErrors === null) {
+                vErrors = [err118];
+              } else {
+                vErrors.push(err118);
+              }
+              errors++;
+            }
+            const len7 = data42.length;
+            for (let i14 = 0; i14 < len7; i14++) {
+              let data43 = data42[i14];
+              if (typeof data43 === "string") {
+                if (func2(data43) > 16384) {
+                  const err119 = { instancePath: instancePath + "/security/certificate_chain/" + i14, schemaPath: "#/properties/security/properties/certificate_chain/items/maxLength", keyword: "maxLength", params: { limit: 16384 }, message: "must NOT have more than 16384 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err119];
+                  } else {
+                    vErrors.push(err119);
+                  }
+                  errors++;
+                }
+              } else {
+                const err120 = { instancePath: instancePath + "/security/certificate_chain/" + i14, schemaPath: "#/properties/security/properties/certificate_chain/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err120];
+                } else {
+                  vErrors.push(err120);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err121 = { instancePath: instancePath + "/security/certificate_chain", schemaPath: "#/properties/security/properties/certificate_chain/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err121];
+            } else {
+              vErrors.push(err121);
+            }
+            errors++;
+          }
+        }
+        if (data39.security_level !== void 0) {
+          let data44 = data39.security_level;
+          if (!(data44 === "untrusted" || data44 === "community" || data44 === "verified" || data44 === "official")) {
+            const err122 = { instancePath: instancePath + "/security/security_level", schemaPath: "#/properties/security/properties/security_level/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.security_level.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err122];
+            } else {
+              vErrors.push(err122);
+            }
+            errors++;
+          }
+        }
+        if (data39.permissions !== void 0) {
+          let data45 = data39.permissions;
+          if (Array.isArray(data45)) {
+            if (data45.length > 9) {
+              const err123 = { instancePath: instancePath + "/security/permissions", schemaPath: "#/properties/security/properties/permissions/maxItems", keyword: "maxItems", params: { limit: 9 }, message: "must NOT have more than 9 items" };
+              if (vErrors === null) {
+                vErrors = [err123];
+              } else {
+                vErrors.push(err123);
+              }
+              errors++;
+            }
+            const len8 = data45.length;
+            for (let i15 = 0; i15 < len8; i15++) {
+              let data46 = data45[i15];
+              if (!(data46 === "network_access" || data46 === "filesystem_read" || data46 === "filesystem_write" || data46 === "environment_read" || data46 === "process_spawn" || data46 === "system_info" || data46 === "temp_files" || data46 === "config_read" || data46 === "metrics_collect")) {
+                const err124 = { instancePath: instancePath + "/security/permissions/" + i15, schemaPath: "#/properties/security/properties/permissions/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.permissions.items.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err124];
+                } else {
+                  vErrors.push(err124);
+                }
+                errors++;
+              }
+            }
+            let i16 = data45.length;
+            let j7;
+            if (i16 > 1) {
+              outer4: for (; i16--; ) {
+                for (j7 = i16; j7--; ) {
+                  if (func0(data45[i16], data45[j7])) {
+                    const err125 = { instancePath: instancePath + "/security/permissions", schemaPath: "#/properties/security/properties/permissions/uniqueItems", keyword: "uniqueItems", params: { i: i16, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i16 + " are identical)" };
+                    if (vErrors === null) {
+                      vErrors = [err125];
+                    } else {
+                      vErrors.push(err125);
+                    }
+                    errors++;
+                    break outer4;
+                  }
+                }
+              }
+            }
+          } else {
+            const err126 = { instancePath: instancePath + "/security/permissions", schemaPath: "#/properties/security/properties/permissions/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err126];
+            } else {
+              vErrors.push(err126);
+            }
+            errors++;
+          }
+        }
+        if (data39.sandbox_required !== void 0) {
+          if (typeof data39.sandbox_required !== "boolean") {
+            const err127 = { instancePath: instancePath + "/security/sandbox_required", schemaPath: "#/properties/security/properties/sandbox_required/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (vErrors === null) {
+              vErrors = [err127];
+            } else {
+              vErrors.push(err127);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err128 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err128];
+        } else {
+          vErrors.push(err128);
+        }
+        errors++;
+      }
+    }
+    if (data.installation !== void 0) {
+      let data48 = data.installation;
+      const _errs110 = errors;
+      let valid44 = true;
+      const _errs111 = errors;
+      if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+        let missing0;
+        if (data48.installation_method === void 0 && (missing0 = "installation_method")) {
+          const err129 = {};
+          if (vErrors === null) {
+            vErrors = [err129];
+          } else {
+            vErrors.push(err129);
+          }
+          errors++;
+        } else {
+          if (data48.installation_method !== void 0) {
+            if ("container" !== data48.installation_method) {
+              const err130 = {};
+              if (vErrors === null) {
+                vErrors = [err130];
+              } else {
+                vErrors.push(err130);
+              }
+              errors++;
+            }
+          }
+        }
+      }
+      var _valid0 = _errs111 === errors;
+      errors = _errs110;
+      if (vErrors !== null) {
+        if (_errs110) {
+          vErrors.length = _errs110;
+        } else {
+          vErrors = null;
+        }
+      }
+      let ifClause0;
+      if (_valid0) {
+        const _errs113 = errors;
+        if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+          if (data48.download_url !== void 0) {
+            let data50 = data48.download_url;
+            if (typeof data50 !== "string") {
+              const err131 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/then/properties/download_url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (vErrors === null) {
+                vErrors = [err131];
+              } else {
+                vErrors.push(err131);
+              }
+              errors++;
+            }
+            const _errs116 = errors;
+            let valid47 = false;
+            const _errs117 = errors;
+            if (typeof data50 === "string") {
+              if (!formats0.test(data50)) {
+                const err132 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/then/properties/download_url/anyOf/0/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"' };
+                if (vErrors === null) {
+                  vErrors = [err132];
+                } else {
+                  vErrors.push(err132);
+                }
+                errors++;
+              }
+            } else {
+              const err133 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/then/properties/download_url/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (vErrors === null) {
+                vErrors = [err133];
+              } else {
+                vErrors.push(err133);
+              }
+              errors++;
+            }
+            var _valid1 = _errs117 === errors;
+            valid47 = valid47 || _valid1;
+            const _errs119 = errors;
+            if (typeof data50 === "string") {
+              if (func2(data50) > 2048) {
+                const err134 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/$defs/ociReference/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+                if (vErrors === null) {
+                  vErrors = [err134];
+                } else {
+                  vErrors.push(err134);
+                }
+                errors++;
+              }
+              if (!pattern12.test(data50)) {
+                const err135 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/$defs/ociReference/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)+((:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$" }, message: 'must match pattern "^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)+((:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$"' };
+                if (vErrors === null) {
+                  vErrors = [err135];
+                } else {
+                  vErrors.push(err135);
+                }
+                errors++;
+              }
+            } else {
+              const err136 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/$defs/ociReference/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (vErrors === null) {
+                vErrors = [err136];
+              } else {
+                vErrors.push(err136);
+              }
+              errors++;
+            }
+            var _valid1 = _errs119 === errors;
+            valid47 = valid47 || _valid1;
+            if (!valid47) {
+              const err137 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/then/properties/download_url/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+              if (vErrors === null) {
+                vErrors = [err137];
+              } else {
+                vErrors.push(err137);
+              }
+              errors++;
+            } else {
+              errors = _errs116;
+              if (vErrors !== null) {
+                if (_errs116) {
+                  vErrors.length = _errs116;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+          }
+        }
+        var _valid0 = _errs113 === errors;
+        valid44 = _valid0;
+        if (valid44) {
+          var props0 = {};
+          props0.download_url = true;
+          props0.installation_method = true;
+        }
+        ifClause0 = "then";
+      } else {
+        const _errs122 = errors;
+        if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+          if (data48.download_url !== void 0) {
+            let data51 = data48.download_url;
+            if (typeof data51 === "string") {
+              if (!formats0.test(data51)) {
+                const err138 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/else/properties/download_url/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"' };
+                if (vErrors === null) {
+                  vErrors = [err138];
+                } else {
+                  vErrors.push(err138);
+                }
+                errors++;
+              }
+            } else {
+              const err139 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/else/properties/download_url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (vErrors === null) {
+                vErrors = [err139];
+              } else {
+                vErrors.push(err139);
+              }
+              errors++;
+            }
+          }
+        }
+        var _valid0 = _errs122 === errors;
+        valid44 = _valid0;
+        if (valid44) {
+          if (props0 !== true) {
+            props0 = props0 || {};
+            props0.download_url = true;
+          }
+        }
+        ifClause0 = "else";
+      }
+      if (!valid44) {
+        const err140 = { instancePath: instancePath + "/installation", schemaPath: "#/properties/installation/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema' };
+        if (vErrors === null) {
+          vErrors = [err140];
+        } else {
+          vErrors.push(err140);
+        }
+        errors++;
+      }
+      if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+        if (data48.installation_method === void 0) {
+          const err141 = { instancePath: instancePath + "/installation", schemaPath: "#/properties/installation/required", keyword: "required", params: { missingProperty: "installation_method" }, message: "must have required property 'installation_method'" };
+          if (vErrors === null) {
+            vErrors = [err141];
+          } else {
+            vErrors.push(err141);
+          }
+          errors++;
+        }
+        for (const key9 in data48) {
+          if (!(key9 === "installation_method" || key9 === "download_url" || key9 === "checksum" || key9 === "checksum_algorithm" || key9 === "install_script" || key9 === "pre_install_checks" || key9 === "post_install_steps")) {
+            const err142 = { instancePath: instancePath + "/installation", schemaPath: "#/properties/installation/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err142];
+            } else {
+              vErrors.push(err142);
+            }
+            errors++;
+          }
+        }
+        if (data48.installation_method !== void 0) {
+          let data52 = data48.installation_method;
+          if (!(data52 === "binary" || data52 === "container" || data52 === "script" || data52 === "package")) {
+            const err143 = { instancePath: instancePath + "/installation/installation_method", schemaPath: "#/properties/installation/properties/installation_method/enum", keyword: "enum", params: { allowedValues: schema31.properties.installation.properties.installation_method.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err143];
+            } else {
+              vErrors.push(err143);
+            }
+            errors++;
+          }
+        }
+        if (data48.download_url !== void 0) {
+          let data53 = data48.download_url;
+          if (typeof data53 === "string") {
+            if (func2(data53) > 2048) {
+              const err144 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/properties/download_url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+              if (vErrors === null) {
+                vErrors = [err144];
+              } else {
+                vErrors.push(err144);
+              }
+              errors++;
+            }
+          } else {
+            const err145 = { instancePath: instancePath + "/installation/download_url", schemaPath: "#/properties/installation/properties/download_url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err145];
+            } else {
+              vErrors.push(err145);
+            }
+            errors++;
+          }
+        }
+        if (data48.checksum !== void 0) {
+          let data54 = data48.checksum;
+          if (typeof data54 === "string") {
+            if (func2(data54) > 128) {
+              const err146 = { instancePath: instancePath + "/installation/checksum", schemaPath: "#/properties/installation/properties/checksum/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters" };
+              if (vErrors === null) {
+                vErrors = [err146];
+              } else {
+                vErrors.push(err146);
+              }
+              errors++;
+            }
+            if (func2(data54) < 32) {
+              const err147 = { instancePath: instancePath + "/installation/checksum", schemaPath: "#/properties/installation/properties/checksum/minLength", keyword: "minLength", params: { limit: 32 }, message: "must NOT have fewer than 32 characters" };
+              if (vErrors === null) {
+                vErrors = [err147];
+              } else {
+                vErrors.push(err147);
+              }
+              errors++;
+            }
+            if (!pattern13.test(data54)) {
+              const err148 = { instancePath: instancePath + "/installation/checksum", schemaPath: "#/properties/installation/properties/checksum/pattern", keyword: "pattern", params: { pattern: "^[a-fA-F0-9]+$" }, message: 'must match pattern "^[a-fA-F0-9]+$"' };
+              if (vErrors === null) {
+                vErrors = [err148];
+              } else {
+                vErrors.push(err148);
+              }
+              errors++;
+            }
+          } else {
+            const err149 = { instancePath: instancePath + "/installation/checksum", schemaPath: "#/properties/installation/properties/checksum/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err149];
+            } else {
+              vErrors.push(err149);
+            }
+            errors++;
+          }
+        }
+        if (data48.checksum_algorithm !== void 0) {
+          let data55 = data48.checksum_algorithm;
+          if (!(data55 === "sha256" || data55 === "sha512" || data55 === "md5")) {
+            const err150 = { instancePath: instancePath + "/installation/checksum_algorithm", schemaPath: "#/properties/installation/properties/checksum_algorithm/enum", keyword: "enum", params: { allowedValues: schema31.properties.installation.properties.checksum_algorithm.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err150];
+            } else {
+              vErrors.push(err150);
+            }
+            errors++;
+          }
+        }
+        if (data48.install_script !== void 0) {
+          let data56 = data48.install_script;
+          if (typeof data56 === "string") {
+            if (func2(data56) > 65536) {
+              const err151 = { instancePath: instancePath + "/installation/install_script", schemaPath: "#/properties/installation/properties/install_script/maxLength", keyword: "maxLength", params: { limit: 65536 }, message: "must NOT have more than 65536 characters" };
+              if (vErrors === null) {
+                vErrors = [err151];
+              } else {
+                vErrors.push(err151);
+              }
+              errors++;
+            }
+          } else {
+            const err152 = { instancePath: instancePath + "/installation/install_script", schemaPath: "#/properties/installation/properties/install_script/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err152];
+            } else {
+              vErrors.push(err152);
+            }
+            errors++;
+          }
+        }
+        if (data48.pre_install_checks !== void 0) {
+          let data57 = data48.pre_install_checks;
+          if (Array.isArray(data57)) {
+            if (data57.length > 50) {
+              const err153 = { instancePath: instancePath + "/installation/pre_install_checks", schemaPath: "#/properties/installation/properties/pre_install_checks/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items" };
+              if (vErrors === null) {
+                vErrors = [err153];
+              } else {
+                vErrors.push(err153);
+              }
+              errors++;
+            }
+            const len9 = data57.length;
+            for (let i17 = 0; i17 < len9; i17++) {
+              let data58 = data57[i17];
+              if (typeof data58 === "string") {
+                if (func2(data58) > 1e3) {
+                  const err154 = { instancePath: instancePath + "/installation/pre_install_checks/" + i17, schemaPath: "#/properties/installation/properties/pre_install_checks/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err154];
+                  } else {
+                    vErrors.push(err154);
+                  }
+                  errors++;
+                }
+              } else {
+                const err155 = { instancePath: instancePath + "/installation/pre_install_checks/" + i17, schemaPath: "#/properties/installation/properties/pre_install_checks/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err155];
+                } else {
+                  vErrors.push(err155);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err156 = { instancePath: instancePath + "/installation/pre_install_checks", schemaPath: "#/properties/installation/properties/pre_install_checks/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err156];
+            } else {
+              vErrors.push(err156);
+            }
+            errors++;
+          }
+        }
+        if (data48.post_install_steps !== void 0) {
+          let data59 = data48.post_install_steps;
+          if (Array.isArray(data59)) {
+            if (data59.length > 50) {
+              const err157 = { instancePath: instancePath + "/installation/post_install_steps", schemaPath: "#/properties/installation/properties/post_install_steps/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items" };
+              if (vErrors === null) {
+                vErrors = [err157];
+              } else {
+                vErrors.push(err157);
+              }
+              errors++;
+            }
+            const len10 = data59.length;
+            for (let i18 = 0; i18 < len10; i18++) {
+              let data60 = data59[i18];
+              if (typeof data60 === "string") {
+                if (func2(data60) > 1e3) {
+                  const err158 = { instancePath: instancePath + "/installation/post_install_steps/" + i18, schemaPath: "#/properties/installation/properties/post_install_steps/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err158];
+                  } else {
+                    vErrors.push(err158);
+                  }
+                  errors++;
+                }
+              } else {
+                const err159 = { instancePath: instancePath + "/installation/post_install_steps/" + i18, schemaPath: "#/properties/installation/properties/post_install_steps/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err159];
+                } else {
+                  vErrors.push(err159);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err160 = { instancePath: instancePath + "/installation/post_install_steps", schemaPath: "#/properties/installation/properties/post_install_steps/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err160];
+            } else {
+              vErrors.push(err160);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err161 = { instancePath: instancePath + "/installation", schemaPath: "#/properties/installation/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err161];
+        } else {
+          vErrors.push(err161);
+        }
+        errors++;
+      }
+    }
+    if (data.configuration !== void 0) {
+      let data61 = data.configuration;
+      if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
+        for (const key10 in data61) {
+          if (!(key10 === "schema" || key10 === "default_config" || key10 === "required_fields" || key10 === "examples")) {
+            const err162 = { instancePath: instancePath + "/configuration", schemaPath: "#/properties/configuration/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err162];
+            } else {
+              vErrors.push(err162);
+            }
+            errors++;
+          }
+        }
+        if (data61.schema !== void 0) {
+          let data62 = data61.schema;
+          if (typeof data62 === "string") {
+            if (func2(data62) > 65536) {
+              const err163 = { instancePath: instancePath + "/configuration/schema", schemaPath: "#/properties/configuration/properties/schema/maxLength", keyword: "maxLength", params: { limit: 65536 }, message: "must NOT have more than 65536 characters" };
+              if (vErrors === null) {
+                vErrors = [err163];
+              } else {
+                vErrors.push(err163);
+              }
+              errors++;
+            }
+          } else {
+            const err164 = { instancePath: instancePath + "/configuration/schema", schemaPath: "#/properties/configuration/properties/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err164];
+            } else {
+              vErrors.push(err164);
+            }
+            errors++;
+          }
+        }
+        if (data61.default_config !== void 0) {
+          let data63 = data61.default_config;
+          if (typeof data63 === "string") {
+            if (func2(data63) > 65536) {
+              const err165 = { instancePath: instancePath + "/configuration/default_config", schemaPath: "#/properties/configuration/properties/default_config/maxLength", keyword: "maxLength", params: { limit: 65536 }, message: "must NOT have more than 65536 characters" };
+              if (vErrors === null) {
+                vErrors = [err165];
+              } else {
+                vErrors.push(err165);
+              }
+              errors++;
+            }
+          } else {
+            const err166 = { instancePath: instancePath + "/configuration/default_config", schemaPath: "#/properties/configuration/properties/default_config/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err166];
+            } else {
+              vErrors.push(err166);
+            }
+            errors++;
+          }
+        }
+        if (data61.required_fields !== void 0) {
+          let data64 = data61.required_fields;
+          if (Array.isArray(data64)) {
+            if (data64.length > 100) {
+              const err167 = { instancePath: instancePath + "/configuration/required_fields", schemaPath: "#/properties/configuration/properties/required_fields/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+              if (vErrors === null) {
+                vErrors = [err167];
+              } else {
+                vErrors.push(err167);
+              }
+              errors++;
+            }
+            const len11 = data64.length;
+            for (let i19 = 0; i19 < len11; i19++) {
+              let data65 = data64[i19];
+              if (typeof data65 === "string") {
+                if (func2(data65) > 100) {
+                  const err168 = { instancePath: instancePath + "/configuration/required_fields/" + i19, schemaPath: "#/properties/configuration/properties/required_fields/items/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err168];
+                  } else {
+                    vErrors.push(err168);
+                  }
+                  errors++;
+                }
+              } else {
+                const err169 = { instancePath: instancePath + "/configuration/required_fields/" + i19, schemaPath: "#/properties/configuration/properties/required_fields/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err169];
+                } else {
+                  vErrors.push(err169);
+                }
+                errors++;
+              }
+            }
+            let i20 = data64.length;
+            let j8;
+            if (i20 > 1) {
+              const indices3 = {};
+              for (; i20--; ) {
+                let item3 = data64[i20];
+                if (typeof item3 !== "string") {
+                  continue;
+                }
+                if (typeof indices3[item3] == "number") {
+                  j8 = indices3[item3];
+                  const err170 = { instancePath: instancePath + "/configuration/required_fields", schemaPath: "#/properties/configuration/properties/required_fields/uniqueItems", keyword: "uniqueItems", params: { i: i20, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i20 + " are identical)" };
+                  if (vErrors === null) {
+                    vErrors = [err170];
+                  } else {
+                    vErrors.push(err170);
+                  }
+                  errors++;
+                  break;
+                }
+                indices3[item3] = i20;
+              }
+            }
+          } else {
+            const err171 = { instancePath: instancePath + "/configuration/required_fields", schemaPath: "#/properties/configuration/properties/required_fields/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err171];
+            } else {
+              vErrors.push(err171);
+            }
+            errors++;
+          }
+        }
+        if (data61.examples !== void 0) {
+          let data66 = data61.examples;
+          if (Array.isArray(data66)) {
+            if (data66.length > 20) {
+              const err172 = { instancePath: instancePath + "/configuration/examples", schemaPath: "#/properties/configuration/properties/examples/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+              if (vErrors === null) {
+                vErrors = [err172];
+              } else {
+                vErrors.push(err172);
+              }
+              errors++;
+            }
+            const len12 = data66.length;
+            for (let i21 = 0; i21 < len12; i21++) {
+              let data67 = data66[i21];
+              if (data67 && typeof data67 == "object" && !Array.isArray(data67)) {
+                if (data67.name === void 0) {
+                  const err173 = { instancePath: instancePath + "/configuration/examples/" + i21, schemaPath: "#/properties/configuration/properties/examples/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                  if (vErrors === null) {
+                    vErrors = [err173];
+                  } else {
+                    vErrors.push(err173);
+                  }
+                  errors++;
+                }
+                if (data67.description === void 0) {
+                  const err174 = { instancePath: instancePath + "/configuration/examples/" + i21, schemaPath: "#/properties/configuration/properties/examples/items/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
+                  if (vErrors === null) {
+                    vErrors = [err174];
+                  } else {
+                    vErrors.push(err174);
+                  }
+                  errors++;
+                }
+                if (data67.config === void 0) {
+                  const err175 = { instancePath: instancePath + "/configuration/examples/" + i21, schemaPath: "#/properties/configuration/properties/examples/items/required", keyword: "required", params: { missingProperty: "config" }, message: "must have required property 'config'" };
+                  if (vErrors === null) {
+                    vErrors = [err175];
+                  } else {
+                    vErrors.push(err175);
+                  }
+                  errors++;
+                }
+                for (const key11 in data67) {
+                  if (!(key11 === "name" || key11 === "description" || key11 === "config")) {
+                    const err176 = { instancePath: instancePath + "/configuration/examples/" + i21, schemaPath: "#/properties/configuration/properties/examples/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err176];
+                    } else {
+                      vErrors.push(err176);
+                    }
+                    errors++;
+                  }
+                }
+                if (data67.name !== void 0) {
+                  let data68 = data67.name;
+                  if (typeof data68 === "string") {
+                    if (func2(data68) > 50) {
+                      const err177 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/name", schemaPath: "#/properties/configuration/properties/examples/items/properties/name/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err177];
+                      } else {
+                        vErrors.push(err177);
+                      }
+                      errors++;
+                    }
+                    if (func2(data68) < 1) {
+                      const err178 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/name", schemaPath: "#/properties/configuration/properties/examples/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err178];
+                      } else {
+                        vErrors.push(err178);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err179 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/name", schemaPath: "#/properties/configuration/properties/examples/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err179];
+                    } else {
+                      vErrors.push(err179);
+                    }
+                    errors++;
+                  }
+                }
+                if (data67.description !== void 0) {
+                  let data69 = data67.description;
+                  if (typeof data69 === "string") {
+                    if (func2(data69) > 200) {
+                      const err180 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/description", schemaPath: "#/properties/configuration/properties/examples/items/properties/description/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err180];
+                      } else {
+                        vErrors.push(err180);
+                      }
+                      errors++;
+                    }
+                    if (func2(data69) < 1) {
+                      const err181 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/description", schemaPath: "#/properties/configuration/properties/examples/items/properties/description/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err181];
+                      } else {
+                        vErrors.push(err181);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err182 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/description", schemaPath: "#/properties/configuration/properties/examples/items/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err182];
+                    } else {
+                      vErrors.push(err182);
+                    }
+                    errors++;
+                  }
+                }
+                if (data67.config !== void 0) {
+                  let data70 = data67.config;
+                  if (typeof data70 === "string") {
+                    if (func2(data70) > 65536) {
+                      const err183 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/config", schemaPath: "#/properties/configuration/properties/examples/items/properties/config/maxLength", keyword: "maxLength", params: { limit: 65536 }, message: "must NOT have more than 65536 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err183];
+                      } else {
+                        vErrors.push(err183);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err184 = { instancePath: instancePath + "/configuration/examples/" + i21 + "/config", schemaPath: "#/properties/configuration/properties/examples/items/properties/config/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err184];
+                    } else {
+                      vErrors.push(err184);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err185 = { instancePath: instancePath + "/configuration/examples/" + i21, schemaPath: "#/properties/configuration/properties/examples/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err185];
+                } else {
+                  vErrors.push(err185);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err186 = { instancePath: instancePath + "/configuration/examples", schemaPath: "#/properties/configuration/properties/examples/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err186];
+            } else {
+              vErrors.push(err186);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err187 = { instancePath: instancePath + "/configuration", schemaPath: "#/properties/configuration/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err187];
+        } else {
+          vErrors.push(err187);
+        }
+        errors++;
+      }
+    }
+    if (data.requirements !== void 0) {
+      let data71 = data.requirements;
+      if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
+        for (const key12 in data71) {
+          if (!(key12 === "min_spec_version" || key12 === "max_spec_version" || key12 === "dependencies" || key12 === "system_requirements" || key12 === "runtime_requirements")) {
+            const err188 = { instancePath: instancePath + "/requirements", schemaPath: "#/properties/requirements/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err188];
+            } else {
+              vErrors.push(err188);
+            }
+            errors++;
+          }
+        }
+        if (data71.min_spec_version !== void 0) {
+          let data72 = data71.min_spec_version;
+          if (typeof data72 === "string") {
+            if (func2(data72) > 32) {
+              const err189 = { instancePath: instancePath + "/requirements/min_spec_version", schemaPath: "#/$defs/specVersion/maxLength", keyword: "maxLength", params: { limit: 32 }, message: "must NOT have more than 32 characters" };
+              if (vErrors === null) {
+                vErrors = [err189];
+              } else {
+                vErrors.push(err189);
+              }
+              errors++;
+            }
+            if (!pattern7.test(data72)) {
+              const err190 = { instancePath: instancePath + "/requirements/min_spec_version", schemaPath: "#/$defs/specVersion/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, message: 'must match pattern "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$"' };
+              if (vErrors === null) {
+                vErrors = [err190];
+              } else {
+                vErrors.push(err190);
+              }
+              errors++;
+            }
+          } else {
+            const err191 = { instancePath: instancePath + "/requirements/min_spec_version", schemaPath: "#/$defs/specVersion/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err191];
+            } else {
+              vErrors.push(err191);
+            }
+            errors++;
+          }
+        }
+        if (data71.max_spec_version !== void 0) {
+          let data73 = data71.max_spec_version;
+          if (typeof data73 === "string") {
+            if (func2(data73) > 32) {
+              const err192 = { instancePath: instancePath + "/requirements/max_spec_version", schemaPath: "#/$defs/specVersion/maxLength", keyword: "maxLength", params: { limit: 32 }, message: "must NOT have more than 32 characters" };
+              if (vErrors === null) {
+                vErrors = [err192];
+              } else {
+                vErrors.push(err192);
+              }
+              errors++;
+            }
+            if (!pattern7.test(data73)) {
+              const err193 = { instancePath: instancePath + "/requirements/max_spec_version", schemaPath: "#/$defs/specVersion/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, message: 'must match pattern "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$"' };
+              if (vErrors === null) {
+                vErrors = [err193];
+              } else {
+                vErrors.push(err193);
+              }
+              errors++;
+            }
+          } else {
+            const err194 = { instancePath: instancePath + "/requirements/max_spec_version", schemaPath: "#/$defs/specVersion/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err194];
+            } else {
+              vErrors.push(err194);
+            }
+            errors++;
+          }
+        }
+        if (data71.dependencies !== void 0) {
+          let data74 = data71.dependencies;
+          if (Array.isArray(data74)) {
+            if (data74.length > 50) {
+              const err195 = { instancePath: instancePath + "/requirements/dependencies", schemaPath: "#/properties/requirements/properties/dependencies/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items" };
+              if (vErrors === null) {
+                vErrors = [err195];
+              } else {
+                vErrors.push(err195);
+              }
+              errors++;
+            }
+            const len13 = data74.length;
+            for (let i22 = 0; i22 < len13; i22++) {
+              let data75 = data74[i22];
+              if (data75 && typeof data75 == "object" && !Array.isArray(data75)) {
+                if (data75.name === void 0) {
+                  const err196 = { instancePath: instancePath + "/requirements/dependencies/" + i22, schemaPath: "#/properties/requirements/properties/dependencies/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                  if (vErrors === null) {
+                    vErrors = [err196];
+                  } else {
+                    vErrors.push(err196);
+                  }
+                  errors++;
+                }
+                if (data75.version_constraint === void 0) {
+                  const err197 = { instancePath: instancePath + "/requirements/dependencies/" + i22, schemaPath: "#/properties/requirements/properties/dependencies/items/required", keyword: "required", params: { missingProperty: "version_constraint" }, message: "must have required property 'version_constraint'" };
+                  if (vErrors === null) {
+                    vErrors = [err197];
+                  } else {
+                    vErrors.push(err197);
+                  }
+                  errors++;
+                }
+                for (const key13 in data75) {
+                  if (!(key13 === "name" || key13 === "version_constraint" || key13 === "optional")) {
+                    const err198 = { instancePath: instancePath + "/requirements/dependencies/" + i22, schemaPath: "#/properties/requirements/properties/dependencies/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err198];
+                    } else {
+                      vErrors.push(err198);
+                    }
+                    errors++;
+                  }
+                }
+                if (data75.name !== void 0) {
+                  let data76 = data75.name;
+                  if (typeof data76 === "string") {
+                    if (func2(data76) > 50) {
+                      const err199 = { instancePath: instancePath + "/requirements/dependencies/" + i22 + "/name", schemaPath: "#/properties/requirements/properties/dependencies/items/properties/name/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err199];
+                      } else {
+                        vErrors.push(err199);
+                      }
+                      errors++;
+                    }
+                    if (!pattern4.test(data76)) {
+                      const err200 = { instancePath: instancePath + "/requirements/dependencies/" + i22 + "/name", schemaPath: "#/properties/requirements/properties/dependencies/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"' };
+                      if (vErrors === null) {
+                        vErrors = [err200];
+                      } else {
+                        vErrors.push(err200);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err201 = { instancePath: instancePath + "/requirements/dependencies/" + i22 + "/name", schemaPath: "#/properties/requirements/properties/dependencies/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err201];
+                    } else {
+                      vErrors.push(err201);
+                    }
+                    errors++;
+                  }
+                }
+                if (data75.version_constraint !== void 0) {
+                  let data77 = data75.version_constraint;
+                  if (typeof data77 === "string") {
+                    if (func2(data77) > 256) {
+                      const err202 = { instancePath: instancePath + "/requirements/dependencies/" + i22 + "/version_constraint", schemaPath: "#/properties/requirements/properties/dependencies/items/properties/version_constraint/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err202];
+                      } else {
+                        vErrors.push(err202);
+                      }
+                      errors++;
+                    }
+                    if (!pattern17.test(data77)) {
+                      const err203 = { instancePath: instancePath + "/requirements/dependencies/" + i22 + "/version_constraint", schemaPath: "#/properties/requirements/properties/dependencies/items/properties/version_constraint/pattern", keyword: "pattern", params: { pattern: "^[><=!~^]*[0-9]+\\.[0-9]+\\.[0-9]+" }, message: 'must match pattern "^[><=!~^]*[0-9]+\\.[0-9]+\\.[0-9]+"' };
+                      if (vErrors === null) {
+                        vErrors = [err203];
+                      } else {
+                        vErrors.push(err203);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err204 = { instancePath: instancePath + "/requirements/dependencies/" + i22 + "/version_constraint", schemaPath: "#/properties/requirements/properties/dependencies/items/properties/version_constraint/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err204];
+                    } else {
+                      vErrors.push(err204);
+                    }
+                    errors++;
+                  }
+                }
+                if (data75.optional !== void 0) {
+                  if (typeof data75.optional !== "boolean") {
+                    const err205 = { instancePath: instancePath + "/requirements/dependencies/" + i22 + "/optional", schemaPath: "#/properties/requirements/properties/dependencies/items/properties/optional/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                    if (vErrors === null) {
+                      vErrors = [err205];
+                    } else {
+                      vErrors.push(err205);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err206 = { instancePath: instancePath + "/requirements/dependencies/" + i22, schemaPath: "#/properties/requirements/properties/dependencies/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err206];
+                } else {
+                  vErrors.push(err206);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err207 = { instancePath: instancePath + "/requirements/dependencies", schemaPath: "#/properties/requirements/properties/dependencies/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err207];
+            } else {
+              vErrors.push(err207);
+            }
+            errors++;
+          }
+        }
+        if (data71.system_requirements !== void 0) {
+          let data79 = data71.system_requirements;
+          if (data79 && typeof data79 == "object" && !Array.isArray(data79)) {
+            for (const key14 in data79) {
+              if (!(key14 === "min_memory_mb" || key14 === "min_disk_mb" || key14 === "supported_architectures" || key14 === "supported_os")) {
+                const err208 = { instancePath: instancePath + "/requirements/system_requirements", schemaPath: "#/properties/requirements/properties/system_requirements/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err208];
+                } else {
+                  vErrors.push(err208);
+                }
+                errors++;
+              }
+            }
+            if (data79.min_memory_mb !== void 0) {
+              let data80 = data79.min_memory_mb;
+              if (!(typeof data80 == "number" && (!(data80 % 1) && !isNaN(data80)) && isFinite(data80))) {
+                const err209 = { instancePath: instancePath + "/requirements/system_requirements/min_memory_mb", schemaPath: "#/properties/requirements/properties/system_requirements/properties/min_memory_mb/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err209];
+                } else {
+                  vErrors.push(err209);
+                }
+                errors++;
+              }
+              if (typeof data80 == "number" && isFinite(data80)) {
+                if (data80 > 32768 || isNaN(data80)) {
+                  const err210 = { instancePath: instancePath + "/requirements/system_requirements/min_memory_mb", schemaPath: "#/properties/requirements/properties/system_requirements/properties/min_memory_mb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 32768 }, message: "must be <= 32768" };
+                  if (vErrors === null) {
+                    vErrors = [err210];
+                  } else {
+                    vErrors.push(err210);
+                  }
+                  errors++;
+                }
+                if (data80 < 64 || isNaN(data80)) {
+                  const err211 = { instancePath: instancePath + "/requirements/system_requirements/min_memory_mb", schemaPath: "#/properties/requirements/properties/system_requirements/properties/min_memory_mb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 64 }, message: "must be >= 64" };
+                  if (vErrors === null) {
+                    vErrors = [err211];
+                  } else {
+                    vErrors.push(err211);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data79.min_disk_mb !== void 0) {
+              let data81 = data79.min_disk_mb;
+              if (!(typeof data81 == "number" && (!(data81 % 1) && !isNaN(data81)) && isFinite(data81))) {
+                const err212 = { instancePath: instancePath + "/requirements/system_requirements/min_disk_mb", schemaPath: "#/properties/requirements/properties/system_requirements/properties/min_disk_mb/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err212];
+                } else {
+                  vErrors.push(err212);
+                }
+                errors++;
+              }
+              if (typeof data81 == "number" && isFinite(data81)) {
+                if (data81 > 10240 || isNaN(data81)) {
+                  const err213 = { instancePath: instancePath + "/requirements/system_requirements/min_disk_mb", schemaPath: "#/properties/requirements/properties/system_requirements/properties/min_disk_mb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10240 }, message: "must be <= 10240" };
+                  if (vErrors === null) {
+                    vErrors = [err213];
+                  } else {
+                    vErrors.push(err213);
+                  }
+                  errors++;
+                }
+                if (data81 < 1 || isNaN(data81)) {
+                  const err214 = { instancePath: instancePath + "/requirements/system_requirements/min_disk_mb", schemaPath: "#/properties/requirements/properties/system_requirements/properties/min_disk_mb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err214];
+                  } else {
+                    vErrors.push(err214);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data79.supported_architectures !== void 0) {
+              let data82 = data79.supported_architectures;
+              if (Array.isArray(data82)) {
+                if (data82.length > 6) {
+                  const err215 = { instancePath: instancePath + "/requirements/system_requirements/supported_architectures", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_architectures/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items" };
+                  if (vErrors === null) {
+                    vErrors = [err215];
+                  } else {
+                    vErrors.push(err215);
+                  }
+                  errors++;
+                }
+                if (data82.length < 1) {
+                  const err216 = { instancePath: instancePath + "/requirements/system_requirements/supported_architectures", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_architectures/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err216];
+                  } else {
+                    vErrors.push(err216);
+                  }
+                  errors++;
+                }
+                const len14 = data82.length;
+                for (let i23 = 0; i23 < len14; i23++) {
+                  let data83 = data82[i23];
+                  if (!(data83 === "x86_64" || data83 === "arm64" || data83 === "i386" || data83 === "armv7" || data83 === "ppc64le" || data83 === "s390x")) {
+                    const err217 = { instancePath: instancePath + "/requirements/system_requirements/supported_architectures/" + i23, schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_architectures/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.requirements.properties.system_requirements.properties.supported_architectures.items.enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err217];
+                    } else {
+                      vErrors.push(err217);
+                    }
+                    errors++;
+                  }
+                }
+                let i24 = data82.length;
+                let j9;
+                if (i24 > 1) {
+                  outer5: for (; i24--; ) {
+                    for (j9 = i24; j9--; ) {
+                      if (func0(data82[i24], data82[j9])) {
+                        const err218 = { instancePath: instancePath + "/requirements/system_requirements/supported_architectures", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_architectures/uniqueItems", keyword: "uniqueItems", params: { i: i24, j: j9 }, message: "must NOT have duplicate items (items ## " + j9 + " and " + i24 + " are identical)" };
+                        if (vErrors === null) {
+                          vErrors = [err218];
+                        } else {
+                          vErrors.push(err218);
+                        }
+                        errors++;
+                        break outer5;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err219 = { instancePath: instancePath + "/requirements/system_requirements/supported_architectures", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_architectures/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err219];
+                } else {
+                  vErrors.push(err219);
+                }
+                errors++;
+              }
+            }
+            if (data79.supported_os !== void 0) {
+              let data84 = data79.supported_os;
+              if (Array.isArray(data84)) {
+                if (data84.length > 6) {
+                  const err220 = { instancePath: instancePath + "/requirements/system_requirements/supported_os", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_os/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items" };
+                  if (vErrors === null) {
+                    vErrors = [err220];
+                  } else {
+                    vErrors.push(err220);
+                  }
+                  errors++;
+                }
+                if (data84.length < 1) {
+                  const err221 = { instancePath: instancePath + "/requirements/system_requirements/supported_os", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_os/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                  if (vErrors === null) {
+                    vErrors = [err221];
+                  } else {
+                    vErrors.push(err221);
+                  }
+                  errors++;
+                }
+                const len15 = data84.length;
+                for (let i25 = 0; i25 < len15; i25++) {
+                  let data85 = data84[i25];
+                  if (!(data85 === "linux" || data85 === "windows" || data85 === "darwin" || data85 === "freebsd" || data85 === "openbsd" || data85 === "netbsd")) {
+                    const err222 = { instancePath: instancePath + "/requirements/system_requirements/supported_os/" + i25, schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_os/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.requirements.properties.system_requirements.properties.supported_os.items.enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err222];
+                    } else {
+                      vErrors.push(err222);
+                    }
+                    errors++;
+                  }
+                }
+                let i26 = data84.length;
+                let j10;
+                if (i26 > 1) {
+                  outer6: for (; i26--; ) {
+                    for (j10 = i26; j10--; ) {
+                      if (func0(data84[i26], data84[j10])) {
+                        const err223 = { instancePath: instancePath + "/requirements/system_requirements/supported_os", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_os/uniqueItems", keyword: "uniqueItems", params: { i: i26, j: j10 }, message: "must NOT have duplicate items (items ## " + j10 + " and " + i26 + " are identical)" };
+                        if (vErrors === null) {
+                          vErrors = [err223];
+                        } else {
+                          vErrors.push(err223);
+                        }
+                        errors++;
+                        break outer6;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err224 = { instancePath: instancePath + "/requirements/system_requirements/supported_os", schemaPath: "#/properties/requirements/properties/system_requirements/properties/supported_os/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err224];
+                } else {
+                  vErrors.push(err224);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err225 = { instancePath: instancePath + "/requirements/system_requirements", schemaPath: "#/properties/requirements/properties/system_requirements/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err225];
+            } else {
+              vErrors.push(err225);
+            }
+            errors++;
+          }
+        }
+        if (data71.runtime_requirements !== void 0) {
+          let data86 = data71.runtime_requirements;
+          if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
+            for (const key15 in data86) {
+              if (!(key15 === "grpc_version" || key15 === "tls_required" || key15 === "auth_methods" || key15 === "timeout_seconds")) {
+                const err226 = { instancePath: instancePath + "/requirements/runtime_requirements", schemaPath: "#/properties/requirements/properties/runtime_requirements/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err226];
+                } else {
+                  vErrors.push(err226);
+                }
+                errors++;
+              }
+            }
+            if (data86.grpc_version !== void 0) {
+              let data87 = data86.grpc_version;
+              if (typeof data87 === "string") {
+                if (func2(data87) > 32) {
+                  const err227 = { instancePath: instancePath + "/requirements/runtime_requirements/grpc_version", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/grpc_version/maxLength", keyword: "maxLength", params: { limit: 32 }, message: "must NOT have more than 32 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err227];
+                  } else {
+                    vErrors.push(err227);
+                  }
+                  errors++;
+                }
+                if (!pattern18.test(data87)) {
+                  const err228 = { instancePath: instancePath + "/requirements/runtime_requirements/grpc_version", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/grpc_version/pattern", keyword: "pattern", params: { pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$" }, message: 'must match pattern "^[0-9]+\\.[0-9]+\\.[0-9]+$"' };
+                  if (vErrors === null) {
+                    vErrors = [err228];
+                  } else {
+                    vErrors.push(err228);
+                  }
+                  errors++;
+                }
+              } else {
+                const err229 = { instancePath: instancePath + "/requirements/runtime_requirements/grpc_version", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/grpc_version/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err229];
+                } else {
+                  vErrors.push(err229);
+                }
+                errors++;
+              }
+            }
+            if (data86.tls_required !== void 0) {
+              if (typeof data86.tls_required !== "boolean") {
+                const err230 = { instancePath: instancePath + "/requirements/runtime_requirements/tls_required", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/tls_required/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                if (vErrors === null) {
+                  vErrors = [err230];
+                } else {
+                  vErrors.push(err230);
+                }
+                errors++;
+              }
+            }
+            if (data86.auth_methods !== void 0) {
+              let data89 = data86.auth_methods;
+              if (Array.isArray(data89)) {
+                if (data89.length > 6) {
+                  const err231 = { instancePath: instancePath + "/requirements/runtime_requirements/auth_methods", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/auth_methods/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items" };
+                  if (vErrors === null) {
+                    vErrors = [err231];
+                  } else {
+                    vErrors.push(err231);
+                  }
+                  errors++;
+                }
+                const len16 = data89.length;
+                for (let i27 = 0; i27 < len16; i27++) {
+                  let data90 = data89[i27];
+                  if (!(data90 === "none" || data90 === "api_key" || data90 === "jwt" || data90 === "oauth2" || data90 === "mtls" || data90 === "basic_auth")) {
+                    const err232 = { instancePath: instancePath + "/requirements/runtime_requirements/auth_methods/" + i27, schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/auth_methods/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.requirements.properties.runtime_requirements.properties.auth_methods.items.enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err232];
+                    } else {
+                      vErrors.push(err232);
+                    }
+                    errors++;
+                  }
+                }
+                let i28 = data89.length;
+                let j11;
+                if (i28 > 1) {
+                  outer7: for (; i28--; ) {
+                    for (j11 = i28; j11--; ) {
+                      if (func0(data89[i28], data89[j11])) {
+                        const err233 = { instancePath: instancePath + "/requirements/runtime_requirements/auth_methods", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/auth_methods/uniqueItems", keyword: "uniqueItems", params: { i: i28, j: j11 }, message: "must NOT have duplicate items (items ## " + j11 + " and " + i28 + " are identical)" };
+                        if (vErrors === null) {
+                          vErrors = [err233];
+                        } else {
+                          vErrors.push(err233);
+                        }
+                        errors++;
+                        break outer7;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err234 = { instancePath: instancePath + "/requirements/runtime_requirements/auth_methods", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/auth_methods/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err234];
+                } else {
+                  vErrors.push(err234);
+                }
+                errors++;
+              }
+            }
+            if (data86.timeout_seconds !== void 0) {
+              let data91 = data86.timeout_seconds;
+              if (!(typeof data91 == "number" && (!(data91 % 1) && !isNaN(data91)) && isFinite(data91))) {
+                const err235 = { instancePath: instancePath + "/requirements/runtime_requirements/timeout_seconds", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/timeout_seconds/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err235];
+                } else {
+                  vErrors.push(err235);
+                }
+                errors++;
+              }
+              if (typeof data91 == "number" && isFinite(data91)) {
+                if (data91 > 300 || isNaN(data91)) {
+                  const err236 = { instancePath: instancePath + "/requirements/runtime_requirements/timeout_seconds", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/timeout_seconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 300 }, message: "must be <= 300" };
+                  if (vErrors === null) {
+                    vErrors = [err236];
+                  } else {
+                    vErrors.push(err236);
+                  }
+                  errors++;
+                }
+                if (data91 < 1 || isNaN(data91)) {
+                  const err237 = { instancePath: instancePath + "/requirements/runtime_requirements/timeout_seconds", schemaPath: "#/properties/requirements/properties/runtime_requirements/properties/timeout_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err237];
+                  } else {
+                    vErrors.push(err237);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err238 = { instancePath: instancePath + "/requirements/runtime_requirements", schemaPath: "#/properties/requirements/properties/runtime_requirements/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err238];
+            } else {
+              vErrors.push(err238);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err239 = { instancePath: instancePath + "/requirements", schemaPath: "#/properties/requirements/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err239];
+        } else {
+          vErrors.push(err239);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err240 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err240];
+    } else {
+      vErrors.push(err240);
+    }
+    errors++;
+  }
+  validate20.errors = vErrors;
+  return errors === 0;
+}
+validate20.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var entry = validate21;
+var pattern20 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\\[bot\\])?$", "u");
+var pattern21 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+var pattern22 = new RegExp("^-----BEGIN PUBLIC KEY-----", "u");
+function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate21.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.owners === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "owners" }, message: "must have required property 'owners'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.repository === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "$schema" || key0 === "name" || key0 === "owners" || key0 === "repository" || key0 === "signers" || key0 === "deprecated" || key0 === "deprecation_message" || key0 === "yanked")) {
+        const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.$schema !== void 0) {
+      let data0 = data.$schema;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 2048) {
+          const err4 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data1 = data.name;
+      if (typeof data1 === "string") {
+        if (func2(data1) > 50) {
+          const err6 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters" };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        if (func2(data1) < 2) {
+          const err7 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 2 }, message: "must NOT have fewer than 2 characters" };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (!pattern4.test(data1)) {
+          const err8 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"' };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.owners !== void 0) {
+      let data2 = data.owners;
+      if (Array.isArray(data2)) {
+        if (data2.length > 20) {
+          const err10 = { instancePath: instancePath + "/owners", schemaPath: "#/properties/owners/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (data2.length < 1) {
+          const err11 = { instancePath: instancePath + "/owners", schemaPath: "#/properties/owners/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        const len0 = data2.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data3 = data2[i0];
+          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+            if (data3.github_id === void 0) {
+              const err12 = { instancePath: instancePath + "/owners/" + i0, schemaPath: "#/$defs/account/required", keyword: "required", params: { missingProperty: "github_id" }, message: "must have required property 'github_id'" };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+            if (data3.login === void 0) {
+              const err13 = { instancePath: instancePath + "/owners/" + i0, schemaPath: "#/$defs/account/required", keyword: "required", params: { missingProperty: "login" }, message: "must have required property 'login'" };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            for (const key1 in data3) {
+              if (!(key1 === "github_id" || key1 === "login")) {
+                const err14 = { instancePath: instancePath + "/owners/" + i0, schemaPath: "#/$defs/account/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            if (data3.github_id !== void 0) {
+              let data4 = data3.github_id;
+              if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
+                const err15 = { instancePath: instancePath + "/owners/" + i0 + "/github_id", schemaPath: "#/$defs/account/properties/github_id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+              if (typeof data4 == "number" && isFinite(data4)) {
+                if (data4 > 9007199254740991 || isNaN(data4)) {
+                  const err16 = { instancePath: instancePath + "/owners/" + i0 + "/github_id", schemaPath: "#/$defs/account/properties/github_id/maximum", keyword: "maximum", params: { comparison: "<=", limit: 9007199254740991 }, message: "must be <= 9007199254740991" };
+                  if (vErrors === null) {
+                    vErrors = [err16];
+                  } else {
+                    vErrors.push(err16);
+                  }
+                  errors++;
+                }
+                if (data4 < 1 || isNaN(data4)) {
+                  const err17 = { instancePath: instancePath + "/owners/" + i0 + "/github_id", schemaPath: "#/$defs/account/properties/github_id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err17];
+                  } else {
+                    vErrors.push(err17);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data3.login !== void 0) {
+              let data5 = data3.login;
+              if (typeof data5 === "string") {
+                if (func2(data5) > 39) {
+                  const err18 = { instancePath: instancePath + "/owners/" + i0 + "/login", schemaPath: "#/$defs/account/properties/login/maxLength", keyword: "maxLength", params: { limit: 39 }, message: "must NOT have more than 39 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err18];
+                  } else {
+                    vErrors.push(err18);
+                  }
+                  errors++;
+                }
+                if (func2(data5) < 1) {
+                  const err19 = { instancePath: instancePath + "/owners/" + i0 + "/login", schemaPath: "#/$defs/account/properties/login/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err19];
+                  } else {
+                    vErrors.push(err19);
+                  }
+                  errors++;
+                }
+                if (!pattern20.test(data5)) {
+                  const err20 = { instancePath: instancePath + "/owners/" + i0 + "/login", schemaPath: "#/$defs/account/properties/login/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\\[bot\\])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\\[bot\\])?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
+                }
+              } else {
+                const err21 = { instancePath: instancePath + "/owners/" + i0 + "/login", schemaPath: "#/$defs/account/properties/login/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err22 = { instancePath: instancePath + "/owners/" + i0, schemaPath: "#/$defs/account/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err23 = { instancePath: instancePath + "/owners", schemaPath: "#/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.repository !== void 0) {
+      let data6 = data.repository;
+      if (typeof data6 === "string") {
+        if (func2(data6) > 140) {
+          const err24 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/maxLength", keyword: "maxLength", params: { limit: 140 }, message: "must NOT have more than 140 characters" };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+        if (!pattern21.test(data6)) {
+          const err25 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"' };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      } else {
+        const err26 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+    if (data.signers !== void 0) {
+      let data7 = data.signers;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        for (const key2 in data7) {
+          if (!(key2 === "keys" || key2 === "sigstore")) {
+            const err27 = { instancePath: instancePath + "/signers", schemaPath: "#/$defs/signers/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data7.keys !== void 0) {
+          let data8 = data7.keys;
+          if (Array.isArray(data8)) {
+            if (data8.length > 20) {
+              const err28 = { instancePath: instancePath + "/signers/keys", schemaPath: "#/$defs/signers/properties/keys/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            const len1 = data8.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data9 = data8[i1];
+              if (typeof data9 === "string") {
+                if (func2(data9) > 16384) {
+                  const err29 = { instancePath: instancePath + "/signers/keys/" + i1, schemaPath: "#/$defs/signers/properties/keys/items/maxLength", keyword: "maxLength", params: { limit: 16384 }, message: "must NOT have more than 16384 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+                if (!pattern22.test(data9)) {
+                  const err30 = { instancePath: instancePath + "/signers/keys/" + i1, schemaPath: "#/$defs/signers/properties/keys/items/pattern", keyword: "pattern", params: { pattern: "^-----BEGIN PUBLIC KEY-----" }, message: 'must match pattern "^-----BEGIN PUBLIC KEY-----"' };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+              } else {
+                const err31 = { instancePath: instancePath + "/signers/keys/" + i1, schemaPath: "#/$defs/signers/properties/keys/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err32 = { instancePath: instancePath + "/signers/keys", schemaPath: "#/$defs/signers/properties/keys/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data7.sigstore !== void 0) {
+          let data10 = data7.sigstore;
+          if (Array.isArray(data10)) {
+            if (data10.length > 20) {
+              const err33 = { instancePath: instancePath + "/signers/sigstore", schemaPath: "#/$defs/signers/properties/sigstore/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            const len2 = data10.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data11 = data10[i2];
+              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                if (data11.issuer === void 0) {
+                  const err34 = { instancePath: instancePath + "/signers/sigstore/" + i2, schemaPath: "#/$defs/signers/properties/sigstore/items/required", keyword: "required", params: { missingProperty: "issuer" }, message: "must have required property 'issuer'" };
+                  if (vErrors === null) {
+                    vErrors = [err34];
+                  } else {
+                    vErrors.push(err34);
+                  }
+                  errors++;
+                }
+                if (data11.identity === void 0) {
+                  const err35 = { instancePath: instancePath + "/signers/sigstore/" + i2, schemaPath: "#/$defs/signers/properties/sigstore/items/required", keyword: "required", params: { missingProperty: "identity" }, message: "must have required property 'identity'" };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+                for (const key3 in data11) {
+                  if (!(key3 === "issuer" || key3 === "identity")) {
+                    const err36 = { instancePath: instancePath + "/signers/sigstore/" + i2, schemaPath: "#/$defs/signers/properties/sigstore/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err36];
+                    } else {
+                      vErrors.push(err36);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.issuer !== void 0) {
+                  let data12 = data11.issuer;
+                  if (typeof data12 === "string") {
+                    if (func2(data12) > 512) {
+                      const err37 = { instancePath: instancePath + "/signers/sigstore/" + i2 + "/issuer", schemaPath: "#/$defs/signers/properties/sigstore/items/properties/issuer/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err37];
+                      } else {
+                        vErrors.push(err37);
+                      }
+                      errors++;
+                    }
+                    if (!formats0.test(data12)) {
+                      const err38 = { instancePath: instancePath + "/signers/sigstore/" + i2 + "/issuer", schemaPath: "#/$defs/signers/properties/sigstore/items/properties/issuer/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"' };
+                      if (vErrors === null) {
+                        vErrors = [err38];
+                      } else {
+                        vErrors.push(err38);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err39 = { instancePath: instancePath + "/signers/sigstore/" + i2 + "/issuer", schemaPath: "#/$defs/signers/properties/sigstore/items/properties/issuer/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.identity !== void 0) {
+                  let data13 = data11.identity;
+                  if (typeof data13 === "string") {
+                    if (func2(data13) > 1024) {
+                      const err40 = { instancePath: instancePath + "/signers/sigstore/" + i2 + "/identity", schemaPath: "#/$defs/signers/properties/sigstore/items/properties/identity/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err40];
+                      } else {
+                        vErrors.push(err40);
+                      }
+                      errors++;
+                    }
+                    if (func2(data13) < 1) {
+                      const err41 = { instancePath: instancePath + "/signers/sigstore/" + i2 + "/identity", schemaPath: "#/$defs/signers/properties/sigstore/items/properties/identity/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err41];
+                      } else {
+                        vErrors.push(err41);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err42 = { instancePath: instancePath + "/signers/sigstore/" + i2 + "/identity", schemaPath: "#/$defs/signers/properties/sigstore/items/properties/identity/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err43 = { instancePath: instancePath + "/signers/sigstore/" + i2, schemaPath: "#/$defs/signers/properties/sigstore/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err44 = { instancePath: instancePath + "/signers/sigstore", schemaPath: "#/$defs/signers/properties/sigstore/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err45 = { instancePath: instancePath + "/signers", schemaPath: "#/$defs/signers/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+    if (data.deprecated !== void 0) {
+      if (typeof data.deprecated !== "boolean") {
+        const err46 = { instancePath: instancePath + "/deprecated", schemaPath: "#/properties/deprecated/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err46];
+        } else {
+          vErrors.push(err46);
+        }
+        errors++;
+      }
+    }
+    if (data.deprecation_message !== void 0) {
+      let data15 = data.deprecation_message;
+      if (typeof data15 === "string") {
+        if (func2(data15) > 500) {
+          const err47 = { instancePath: instancePath + "/deprecation_message", schemaPath: "#/properties/deprecation_message/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+        if (func2(data15) < 1) {
+          const err48 = { instancePath: instancePath + "/deprecation_message", schemaPath: "#/properties/deprecation_message/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err48];
+          } else {
+            vErrors.push(err48);
+          }
+          errors++;
+        }
+      } else {
+        const err49 = { instancePath: instancePath + "/deprecation_message", schemaPath: "#/properties/deprecation_message/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+    if (data.yanked !== void 0) {
+      let data16 = data.yanked;
+      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+        if (Object.keys(data16).length > 1e3) {
+          const err50 = { instancePath: instancePath + "/yanked", schemaPath: "#/properties/yanked/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties" };
+          if (vErrors === null) {
+            vErrors = [err50];
+          } else {
+            vErrors.push(err50);
+          }
+          errors++;
+        }
+        for (const key4 in data16) {
+          const _errs41 = errors;
+          if (typeof key4 === "string") {
+            if (func2(key4) > 256) {
+              const err51 = { instancePath: instancePath + "/yanked", schemaPath: "#/properties/yanked/propertyNames/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", propertyName: key4 };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+          }
+          var valid12 = _errs41 === errors;
+          if (!valid12) {
+            const err52 = { instancePath: instancePath + "/yanked", schemaPath: "#/properties/yanked/propertyNames", keyword: "propertyNames", params: { propertyName: key4 }, message: "property name must be valid" };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+        }
+        for (const key5 in data16) {
+          let data17 = data16[key5];
+          if (typeof data17 === "string") {
+            if (func2(data17) > 500) {
+              const err53 = { instancePath: instancePath + "/yanked/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/yanked/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+            if (func2(data17) < 1) {
+              const err54 = { instancePath: instancePath + "/yanked/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/yanked/additionalProperties/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          } else {
+            const err55 = { instancePath: instancePath + "/yanked/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/yanked/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err56 = { instancePath: instancePath + "/yanked", schemaPath: "#/properties/yanked/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err56];
+        } else {
+          vErrors.push(err56);
+        }
+        errors++;
+      }
+    }
+    if (data.deprecated !== void 0) {
+      if (data.deprecation_message === void 0) {
+        const err57 = { instancePath, schemaPath: "#/dependentRequired", keyword: "dependentRequired", params: {
+          property: "deprecated",
+          missingProperty: "deprecation_message",
+          depsCount: 1,
+          deps: "deprecation_message"
+        }, message: "must have property deprecation_message when property deprecated is present" };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err58 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err58];
+    } else {
+      vErrors.push(err58);
+    }
+    errors++;
+  }
+  validate21.errors = vErrors;
+  return errors === 0;
+}
+validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var config = validate22;
+var schema47 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://registry.finfocus.dev/schemas/config.schema.json", "title": "Registry configuration (registry/config.json)", "type": "object", "required": ["name", "base_url", "spec_version", "maintainers"], "additionalProperties": false, "properties": { "$schema": { "type": "string", "maxLength": 2048 }, "name": { "type": "string", "minLength": 1, "maxLength": 100 }, "description": { "type": "string", "maxLength": 500 }, "base_url": { "description": "Where the built site and API are served.", "type": "string", "maxLength": 2048, "format": "uri" }, "spec_version": { "description": "The FinFocus spec version this registry serves: manifests must be compatible with it.", "type": "string", "maxLength": 32, "pattern": "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, "maintainers": { "description": "May change governance data, workflows and tooling.", "type": "array", "minItems": 1, "maxItems": 50, "items": { "$ref": "entry.schema.json#/$defs/account" } }, "official_signers": { "$ref": "entry.schema.json#/$defs/signers" }, "allow_loopback_http": { "description": "Accept http:// URLs to 127.0.0.1, localhost and [::1]. For tests and local demos only.", "type": "boolean" }, "trusted_cas": { "description": "PEM CA certificates that a manifest's certificate_chain must chain to.", "type": "array", "maxItems": 20, "items": { "type": "string", "maxLength": 16384, "pattern": "^-----BEGIN CERTIFICATE-----" } }, "sigstore_trusted_root": { "description": "Path, relative to the registry folder, of a Sigstore trusted root (default: the public-good instance).", "type": "string", "maxLength": 1024, "pattern": "^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "not": { "pattern": "(^|/)\\.\\.(/|$)" } } } };
+var pattern26 = new RegExp("^-----BEGIN CERTIFICATE-----", "u");
+var pattern27 = new RegExp("(^|/)\\.\\.(/|$)", "u");
+var pattern28 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "u");
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate22.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.base_url === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "base_url" }, message: "must have required property 'base_url'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec_version === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "spec_version" }, message: "must have required property 'spec_version'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.maintainers === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "maintainers" }, message: "must have required property 'maintainers'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func1.call(schema47.properties, key0)) {
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.$schema !== void 0) {
+      let data0 = data.$schema;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 2048) {
+          const err5 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data1 = data.name;
+      if (typeof data1 === "string") {
+        if (func2(data1) > 100) {
+          const err7 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (func2(data1) < 1) {
+          const err8 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.description !== void 0) {
+      let data2 = data.description;
+      if (typeof data2 === "string") {
+        if (func2(data2) > 500) {
+          const err10 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.base_url !== void 0) {
+      let data3 = data.base_url;
+      if (typeof data3 === "string") {
+        if (func2(data3) > 2048) {
+          const err12 = { instancePath: instancePath + "/base_url", schemaPath: "#/properties/base_url/maxLength", keyword: "maxLength", params: { limit: 2048 }, message: "must NOT have more than 2048 characters" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        if (!formats0.test(data3)) {
+          const err13 = { instancePath: instancePath + "/base_url", schemaPath: "#/properties/base_url/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"' };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      } else {
+        const err14 = { instancePath: instancePath + "/base_url", schemaPath: "#/properties/base_url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+    }
+    if (data.spec_version !== void 0) {
+      let data4 = data.spec_version;
+      if (typeof data4 === "string") {
+        if (func2(data4) > 32) {
+          const err15 = { instancePath: instancePath + "/spec_version", schemaPath: "#/properties/spec_version/maxLength", keyword: "maxLength", params: { limit: 32 }, message: "must NOT have more than 32 characters" };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (!pattern7.test(data4)) {
+          const err16 = { instancePath: instancePath + "/spec_version", schemaPath: "#/properties/spec_version/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, message: 'must match pattern "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$"' };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      } else {
+        const err17 = { instancePath: instancePath + "/spec_version", schemaPath: "#/properties/spec_version/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.maintainers !== void 0) {
+      let data5 = data.maintainers;
+      if (Array.isArray(data5)) {
+        if (data5.length > 50) {
+          const err18 = { instancePath: instancePath + "/maintainers", schemaPath: "#/properties/maintainers/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items" };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        if (data5.length < 1) {
+          const err19 = { instancePath: instancePath + "/maintainers", schemaPath: "#/properties/maintainers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        const len0 = data5.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data6 = data5[i0];
+          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+            if (data6.github_id === void 0) {
+              const err20 = { instancePath: instancePath + "/maintainers/" + i0, schemaPath: "entry.schema.json#/$defs/account/required", keyword: "required", params: { missingProperty: "github_id" }, message: "must have required property 'github_id'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data6.login === void 0) {
+              const err21 = { instancePath: instancePath + "/maintainers/" + i0, schemaPath: "entry.schema.json#/$defs/account/required", keyword: "required", params: { missingProperty: "login" }, message: "must have required property 'login'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            for (const key1 in data6) {
+              if (!(key1 === "github_id" || key1 === "login")) {
+                const err22 = { instancePath: instancePath + "/maintainers/" + i0, schemaPath: "entry.schema.json#/$defs/account/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data6.github_id !== void 0) {
+              let data7 = data6.github_id;
+              if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+                const err23 = { instancePath: instancePath + "/maintainers/" + i0 + "/github_id", schemaPath: "entry.schema.json#/$defs/account/properties/github_id/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+              if (typeof data7 == "number" && isFinite(data7)) {
+                if (data7 > 9007199254740991 || isNaN(data7)) {
+                  const err24 = { instancePath: instancePath + "/maintainers/" + i0 + "/github_id", schemaPath: "entry.schema.json#/$defs/account/properties/github_id/maximum", keyword: "maximum", params: { comparison: "<=", limit: 9007199254740991 }, message: "must be <= 9007199254740991" };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+                if (data7 < 1 || isNaN(data7)) {
+                  const err25 = { instancePath: instancePath + "/maintainers/" + i0 + "/github_id", schemaPath: "entry.schema.json#/$defs/account/properties/github_id/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err25];
+                  } else {
+                    vErrors.push(err25);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data6.login !== void 0) {
+              let data8 = data6.login;
+              if (typeof data8 === "string") {
+                if (func2(data8) > 39) {
+                  const err26 = { instancePath: instancePath + "/maintainers/" + i0 + "/login", schemaPath: "entry.schema.json#/$defs/account/properties/login/maxLength", keyword: "maxLength", params: { limit: 39 }, message: "must NOT have more than 39 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+                if (func2(data8) < 1) {
+                  const err27 = { instancePath: instancePath + "/maintainers/" + i0 + "/login", schemaPath: "entry.schema.json#/$defs/account/properties/login/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err27];
+                  } else {
+                    vErrors.push(err27);
+                  }
+                  errors++;
+                }
+                if (!pattern20.test(data8)) {
+                  const err28 = { instancePath: instancePath + "/maintainers/" + i0 + "/login", schemaPath: "entry.schema.json#/$defs/account/properties/login/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\\[bot\\])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\\[bot\\])?$"' };
+                  if (vErrors === null) {
+                    vErrors = [err28];
+                  } else {
+                    vErrors.push(err28);
+                  }
+                  errors++;
+                }
+              } else {
+                const err29 = { instancePath: instancePath + "/maintainers/" + i0 + "/login", schemaPath: "entry.schema.json#/$defs/account/properties/login/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err30 = { instancePath: instancePath + "/maintainers/" + i0, schemaPath: "entry.schema.json#/$defs/account/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err31 = { instancePath: instancePath + "/maintainers", schemaPath: "#/properties/maintainers/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+    if (data.official_signers !== void 0) {
+      let data9 = data.official_signers;
+      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+        for (const key2 in data9) {
+          if (!(key2 === "keys" || key2 === "sigstore")) {
+            const err32 = { instancePath: instancePath + "/official_signers", schemaPath: "entry.schema.json#/$defs/signers/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data9.keys !== void 0) {
+          let data10 = data9.keys;
+          if (Array.isArray(data10)) {
+            if (data10.length > 20) {
+              const err33 = { instancePath: instancePath + "/official_signers/keys", schemaPath: "entry.schema.json#/$defs/signers/properties/keys/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            const len1 = data10.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data11 = data10[i1];
+              if (typeof data11 === "string") {
+                if (func2(data11) > 16384) {
+                  const err34 = { instancePath: instancePath + "/official_signers/keys/" + i1, schemaPath: "entry.schema.json#/$defs/signers/properties/keys/items/maxLength", keyword: "maxLength", params: { limit: 16384 }, message: "must NOT have more than 16384 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err34];
+                  } else {
+                    vErrors.push(err34);
+                  }
+                  errors++;
+                }
+                if (!pattern22.test(data11)) {
+                  const err35 = { instancePath: instancePath + "/official_signers/keys/" + i1, schemaPath: "entry.schema.json#/$defs/signers/properties/keys/items/pattern", keyword: "pattern", params: { pattern: "^-----BEGIN PUBLIC KEY-----" }, message: 'must match pattern "^-----BEGIN PUBLIC KEY-----"' };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+              } else {
+                const err36 = { instancePath: instancePath + "/official_signers/keys/" + i1, schemaPath: "entry.schema.json#/$defs/signers/properties/keys/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err37 = { instancePath: instancePath + "/official_signers/keys", schemaPath: "entry.schema.json#/$defs/signers/properties/keys/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data9.sigstore !== void 0) {
+          let data12 = data9.sigstore;
+          if (Array.isArray(data12)) {
+            if (data12.length > 20) {
+              const err38 = { instancePath: instancePath + "/official_signers/sigstore", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+            const len2 = data12.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data13 = data12[i2];
+              if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+                if (data13.issuer === void 0) {
+                  const err39 = { instancePath: instancePath + "/official_signers/sigstore/" + i2, schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/required", keyword: "required", params: { missingProperty: "issuer" }, message: "must have required property 'issuer'" };
+                  if (vErrors === null) {
+                    vErrors = [err39];
+                  } else {
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+                if (data13.identity === void 0) {
+                  const err40 = { instancePath: instancePath + "/official_signers/sigstore/" + i2, schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/required", keyword: "required", params: { missingProperty: "identity" }, message: "must have required property 'identity'" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+                for (const key3 in data13) {
+                  if (!(key3 === "issuer" || key3 === "identity")) {
+                    const err41 = { instancePath: instancePath + "/official_signers/sigstore/" + i2, schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err41];
+                    } else {
+                      vErrors.push(err41);
+                    }
+                    errors++;
+                  }
+                }
+                if (data13.issuer !== void 0) {
+                  let data14 = data13.issuer;
+                  if (typeof data14 === "string") {
+                    if (func2(data14) > 512) {
+                      const err42 = { instancePath: instancePath + "/official_signers/sigstore/" + i2 + "/issuer", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/properties/issuer/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err42];
+                      } else {
+                        vErrors.push(err42);
+                      }
+                      errors++;
+                    }
+                    if (!formats0.test(data14)) {
+                      const err43 = { instancePath: instancePath + "/official_signers/sigstore/" + i2 + "/issuer", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/properties/issuer/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"' };
+                      if (vErrors === null) {
+                        vErrors = [err43];
+                      } else {
+                        vErrors.push(err43);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err44 = { instancePath: instancePath + "/official_signers/sigstore/" + i2 + "/issuer", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/properties/issuer/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err44];
+                    } else {
+                      vErrors.push(err44);
+                    }
+                    errors++;
+                  }
+                }
+                if (data13.identity !== void 0) {
+                  let data15 = data13.identity;
+                  if (typeof data15 === "string") {
+                    if (func2(data15) > 1024) {
+                      const err45 = { instancePath: instancePath + "/official_signers/sigstore/" + i2 + "/identity", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/properties/identity/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err45];
+                      } else {
+                        vErrors.push(err45);
+                      }
+                      errors++;
+                    }
+                    if (func2(data15) < 1) {
+                      const err46 = { instancePath: instancePath + "/official_signers/sigstore/" + i2 + "/identity", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/properties/identity/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err46];
+                      } else {
+                        vErrors.push(err46);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err47 = { instancePath: instancePath + "/official_signers/sigstore/" + i2 + "/identity", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/properties/identity/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err47];
+                    } else {
+                      vErrors.push(err47);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err48 = { instancePath: instancePath + "/official_signers/sigstore/" + i2, schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err49 = { instancePath: instancePath + "/official_signers/sigstore", schemaPath: "entry.schema.json#/$defs/signers/properties/sigstore/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err50 = { instancePath: instancePath + "/official_signers", schemaPath: "entry.schema.json#/$defs/signers/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      }
+    }
+    if (data.allow_loopback_http !== void 0) {
+      if (typeof data.allow_loopback_http !== "boolean") {
+        const err51 = { instancePath: instancePath + "/allow_loopback_http", schemaPath: "#/properties/allow_loopback_http/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err51];
+        } else {
+          vErrors.push(err51);
+        }
+        errors++;
+      }
+    }
+    if (data.trusted_cas !== void 0) {
+      let data17 = data.trusted_cas;
+      if (Array.isArray(data17)) {
+        if (data17.length > 20) {
+          const err52 = { instancePath: instancePath + "/trusted_cas", schemaPath: "#/properties/trusted_cas/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+          if (vErrors === null) {
+            vErrors = [err52];
+          } else {
+            vErrors.push(err52);
+          }
+          errors++;
+        }
+        const len3 = data17.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data18 = data17[i3];
+          if (typeof data18 === "string") {
+            if (func2(data18) > 16384) {
+              const err53 = { instancePath: instancePath + "/trusted_cas/" + i3, schemaPath: "#/properties/trusted_cas/items/maxLength", keyword: "maxLength", params: { limit: 16384 }, message: "must NOT have more than 16384 characters" };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+            if (!pattern26.test(data18)) {
+              const err54 = { instancePath: instancePath + "/trusted_cas/" + i3, schemaPath: "#/properties/trusted_cas/items/pattern", keyword: "pattern", params: { pattern: "^-----BEGIN CERTIFICATE-----" }, message: 'must match pattern "^-----BEGIN CERTIFICATE-----"' };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          } else {
+            const err55 = { instancePath: instancePath + "/trusted_cas/" + i3, schemaPath: "#/properties/trusted_cas/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err56 = { instancePath: instancePath + "/trusted_cas", schemaPath: "#/properties/trusted_cas/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err56];
+        } else {
+          vErrors.push(err56);
+        }
+        errors++;
+      }
+    }
+    if (data.sigstore_trusted_root !== void 0) {
+      let data19 = data.sigstore_trusted_root;
+      const _errs47 = errors;
+      const _errs48 = errors;
+      if (typeof data19 === "string") {
+        if (!pattern27.test(data19)) {
+          const err57 = {};
+          if (vErrors === null) {
+            vErrors = [err57];
+          } else {
+            vErrors.push(err57);
+          }
+          errors++;
+        }
+      }
+      var valid14 = _errs48 === errors;
+      if (valid14) {
+        const err58 = { instancePath: instancePath + "/sigstore_trusted_root", schemaPath: "#/properties/sigstore_trusted_root/not", keyword: "not", params: {}, message: "must NOT be valid" };
+        if (vErrors === null) {
+          vErrors = [err58];
+        } else {
+          vErrors.push(err58);
+        }
+        errors++;
+      } else {
+        errors = _errs47;
+        if (vErrors !== null) {
+          if (_errs47) {
+            vErrors.length = _errs47;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+      if (typeof data19 === "string") {
+        if (func2(data19) > 1024) {
+          const err59 = { instancePath: instancePath + "/sigstore_trusted_root", schemaPath: "#/properties/sigstore_trusted_root/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
+          if (vErrors === null) {
+            vErrors = [err59];
+          } else {
+            vErrors.push(err59);
+          }
+          errors++;
+        }
+        if (!pattern28.test(data19)) {
+          const err60 = { instancePath: instancePath + "/sigstore_trusted_root", schemaPath: "#/properties/sigstore_trusted_root/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_./-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_./-]*$"' };
+          if (vErrors === null) {
+            vErrors = [err60];
+          } else {
+            vErrors.push(err60);
+          }
+          errors++;
+        }
+      } else {
+        const err61 = { instancePath: instancePath + "/sigstore_trusted_root", schemaPath: "#/properties/sigstore_trusted_root/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err61];
+        } else {
+          vErrors.push(err61);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err62 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err62];
+    } else {
+      vErrors.push(err62);
+    }
+    errors++;
+  }
+  validate22.errors = vErrors;
+  return errors === 0;
+}
+validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+
+// core/schema/create-ajv.ts
 var import_ajv_formats = __toESM(require_dist5(), 1);
 
-// schemas/config.schema.json
-var config_schema_default = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://registry.finfocus.dev/schemas/config.schema.json",
-  title: "Registry configuration (registry/config.json)",
-  type: "object",
-  required: [
-    "name",
-    "base_url",
-    "spec_version",
-    "maintainers"
-  ],
-  additionalProperties: false,
-  properties: {
-    $schema: {
-      type: "string",
-      maxLength: 2048
-    },
-    name: {
-      type: "string",
-      minLength: 1,
-      maxLength: 100
-    },
-    description: {
-      type: "string",
-      maxLength: 500
-    },
-    base_url: {
-      description: "Where the built site and API are served.",
-      type: "string",
-      maxLength: 2048,
-      format: "uri"
-    },
-    spec_version: {
-      description: "The FinFocus spec version this registry serves: manifests must be compatible with it.",
-      type: "string",
-      maxLength: 32,
-      pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$"
-    },
-    maintainers: {
-      description: "May change governance data, workflows and tooling.",
-      type: "array",
-      minItems: 1,
-      maxItems: 50,
-      items: {
-        $ref: "entry.schema.json#/$defs/account"
-      }
-    },
-    official_signers: {
-      $ref: "entry.schema.json#/$defs/signers"
-    },
-    allow_loopback_http: {
-      description: "Accept http:// URLs to 127.0.0.1, localhost and [::1]. For tests and local demos only.",
-      type: "boolean"
-    },
-    trusted_cas: {
-      description: "PEM CA certificates that a manifest's certificate_chain must chain to.",
-      type: "array",
-      maxItems: 20,
-      items: {
-        type: "string",
-        maxLength: 16384,
-        pattern: "^-----BEGIN CERTIFICATE-----"
-      }
-    },
-    sigstore_trusted_root: {
-      description: "Path, relative to the registry folder, of a Sigstore trusted root (default: the public-good instance).",
-      type: "string",
-      maxLength: 1024,
-      pattern: "^[A-Za-z0-9_][A-Za-z0-9_./-]*$",
-      not: {
-        pattern: "(^|/)\\.\\.(/|$)"
-      }
-    }
-  }
-};
-
-// schemas/entry.schema.json
-var entry_schema_default = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://registry.finfocus.dev/schemas/entry.schema.json",
-  title: "Registry entry: governance of one plugin (registry/plugins/<name>/entry.json)",
-  type: "object",
-  required: ["name", "owners", "repository"],
-  additionalProperties: false,
-  properties: {
-    $schema: { type: "string", maxLength: 2048 },
-    name: {
-      description: "The plugin's name; equal to the name of the folder holding this file.",
-      type: "string",
-      minLength: 2,
-      maxLength: 50,
-      pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
-    },
-    owners: {
-      description: "Who may publish versions. Matched by numeric GitHub id; the login is informative.",
-      type: "array",
-      minItems: 1,
-      maxItems: 20,
-      items: { $ref: "#/$defs/account" }
-    },
-    repository: {
-      description: "The plugin's source repository on GitHub, as owner/repo.",
-      type: "string",
-      maxLength: 140,
-      pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
-    },
-    signers: { $ref: "#/$defs/signers" },
-    deprecated: { type: "boolean" },
-    deprecation_message: { type: "string", minLength: 1, maxLength: 500 },
-    yanked: {
-      description: "Yanked versions and why: still installable when named exactly, never chosen by a range.",
-      type: "object",
-      maxProperties: 1e3,
-      propertyNames: { maxLength: 256 },
-      additionalProperties: { type: "string", minLength: 1, maxLength: 500 }
-    }
-  },
-  dependentRequired: { deprecated: ["deprecation_message"] },
-  $defs: {
-    account: {
-      type: "object",
-      required: ["github_id", "login"],
-      additionalProperties: false,
-      properties: {
-        github_id: { type: "integer", minimum: 1, maximum: 9007199254740991 },
-        login: { type: "string", minLength: 1, maxLength: 39, pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\\[bot\\])?$" }
-      }
-    },
-    signers: {
-      description: "Pinned signers: a release must be signed by one of them to claim the verified level.",
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        keys: {
-          type: "array",
-          maxItems: 20,
-          items: { type: "string", maxLength: 16384, pattern: "^-----BEGIN PUBLIC KEY-----" }
-        },
-        sigstore: {
-          type: "array",
-          maxItems: 20,
-          items: {
-            type: "object",
-            required: ["issuer", "identity"],
-            additionalProperties: false,
-            properties: {
-              issuer: { type: "string", maxLength: 512, format: "uri" },
-              identity: { description: "Matched exactly, never as a pattern or prefix.", type: "string", minLength: 1, maxLength: 1024 }
-            }
-          }
-        }
-      }
-    }
-  }
-};
-
-// schemas/plugin-manifest.schema.json
-var plugin_manifest_schema_default = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://registry.finfocus.dev/schemas/plugin-manifest.schema.json",
-  title: "FinFocus plugin manifest (Plugin Registry Specification v0.1.0)",
-  description: "One plugin version. Accepts every manifest the upstream FinFocus schema accepts (within the size bounds below), and also an OCI image reference as download_url when installation_method is container.",
-  type: "object",
-  required: [
-    "metadata",
-    "specification",
-    "installation"
-  ],
-  additionalProperties: false,
-  properties: {
-    metadata: {
-      type: "object",
-      required: [
-        "name",
-        "version",
-        "description",
-        "author"
-      ],
-      additionalProperties: false,
-      properties: {
-        name: {
-          $ref: "#/$defs/pluginName"
-        },
-        version: {
-          $ref: "#/$defs/semver"
-        },
-        description: {
-          type: "string",
-          minLength: 10,
-          maxLength: 500
-        },
-        author: {
-          type: "string",
-          minLength: 2,
-          maxLength: 100
-        },
-        homepage: {
-          $ref: "#/$defs/url"
-        },
-        repository: {
-          $ref: "#/$defs/url"
-        },
-        license: {
-          enum: [
-            "Apache-2.0",
-            "MIT",
-            "BSD-2-Clause",
-            "BSD-3-Clause",
-            "GPL-2.0",
-            "GPL-3.0",
-            "LGPL-2.1",
-            "LGPL-3.0",
-            "MPL-2.0",
-            "ISC",
-            "Unlicense",
-            "PROPRIETARY"
-          ]
-        },
-        keywords: {
-          type: "array",
-          maxItems: 10,
-          uniqueItems: true,
-          items: {
-            type: "string",
-            minLength: 2,
-            maxLength: 30,
-            pattern: "^[a-z0-9]+([a-z0-9-]*[a-z0-9])?$"
-          }
-        },
-        created_at: {
-          $ref: "#/$defs/timestamp"
-        },
-        updated_at: {
-          $ref: "#/$defs/timestamp"
-        }
-      }
-    },
-    specification: {
-      type: "object",
-      required: [
-        "spec_version",
-        "supported_providers",
-        "service_definition"
-      ],
-      additionalProperties: false,
-      properties: {
-        spec_version: {
-          $ref: "#/$defs/specVersion"
-        },
-        supported_providers: {
-          type: "array",
-          minItems: 1,
-          maxItems: 5,
-          uniqueItems: true,
-          items: {
-            $ref: "#/$defs/provider"
-          }
-        },
-        supported_resources: {
-          type: "object",
-          propertyNames: {
-            $ref: "#/$defs/provider"
-          },
-          additionalProperties: {
-            type: "object",
-            required: [
-              "resource_types"
-            ],
-            additionalProperties: false,
-            properties: {
-              resource_types: {
-                type: "array",
-                minItems: 1,
-                maxItems: 200,
-                uniqueItems: true,
-                items: {
-                  type: "string",
-                  minLength: 1,
-                  maxLength: 50
-                }
-              },
-              billing_modes: {
-                type: "array",
-                maxItems: 50,
-                uniqueItems: true,
-                items: {
-                  enum: [
-                    "per_hour",
-                    "per_minute",
-                    "per_second",
-                    "per_gb_month",
-                    "per_gb_hour",
-                    "per_gb_day",
-                    "per_request",
-                    "per_operation",
-                    "per_transaction",
-                    "per_execution",
-                    "per_invocation",
-                    "flat",
-                    "per_day",
-                    "per_month",
-                    "per_year",
-                    "per_cpu_hour",
-                    "per_cpu_month",
-                    "per_vcpu_hour",
-                    "per_memory_gb_hour",
-                    "per_memory_gb_month",
-                    "per_iops",
-                    "per_provisioned_iops",
-                    "per_rcu",
-                    "per_wcu",
-                    "per_dtu",
-                    "per_ru",
-                    "on_demand",
-                    "reserved",
-                    "spot",
-                    "preemptible",
-                    "savings_plan",
-                    "committed_use",
-                    "hybrid_benefit",
-                    "per_data_transfer_gb",
-                    "per_bandwidth_gb",
-                    "per_api_call",
-                    "per_lookup",
-                    "per_query"
-                  ]
-                }
-              },
-              regions: {
-                type: "array",
-                maxItems: 200,
-                uniqueItems: true,
-                items: {
-                  type: "string",
-                  minLength: 2,
-                  maxLength: 30
-                }
-              }
-            }
-          }
-        },
-        capabilities: {
-          type: "array",
-          maxItems: 14,
-          uniqueItems: true,
-          items: {
-            enum: [
-              "cost_retrieval",
-              "cost_projection",
-              "pricing_specs",
-              "historical_data",
-              "real_time_data",
-              "batch_processing",
-              "rate_limiting",
-              "caching",
-              "encryption",
-              "compression",
-              "filtering",
-              "aggregation",
-              "multi_tenancy",
-              "audit_logging"
-            ]
-          }
-        },
-        service_definition: {
-          type: "object",
-          required: [
-            "service_name",
-            "package_name",
-            "methods"
-          ],
-          additionalProperties: false,
-          properties: {
-            service_name: {
-              type: "string",
-              maxLength: 100,
-              pattern: "^[A-Z][a-zA-Z0-9]*Service$"
-            },
-            package_name: {
-              type: "string",
-              maxLength: 100,
-              pattern: "^[a-z][a-z0-9]*(\\.v[0-9]+)?$"
-            },
-            methods: {
-              type: "array",
-              minItems: 1,
-              maxItems: 5,
-              uniqueItems: true,
-              items: {
-                enum: [
-                  "Name",
-                  "Supports",
-                  "GetActualCost",
-                  "GetProjectedCost",
-                  "GetPricingSpec"
-                ]
-              }
-            },
-            port: {
-              type: "integer",
-              minimum: 1024,
-              maximum: 65535
-            },
-            health_check_path: {
-              type: "string",
-              maxLength: 200,
-              pattern: "^/[a-zA-Z0-9._/-]*$"
-            }
-          }
-        },
-        observability_support: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            metrics_enabled: {
-              type: "boolean"
-            },
-            tracing_enabled: {
-              type: "boolean"
-            },
-            logging_enabled: {
-              type: "boolean"
-            },
-            health_checks_enabled: {
-              type: "boolean"
-            },
-            sli_support: {
-              type: "boolean"
-            }
-          }
-        }
-      }
-    },
-    security: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        signature: {
-          type: "string",
-          maxLength: 8192,
-          pattern: "^[A-Za-z0-9+/]+=*$"
-        },
-        public_key: {
-          type: "string",
-          maxLength: 16384
-        },
-        certificate_chain: {
-          type: "array",
-          maxItems: 10,
-          items: {
-            type: "string",
-            maxLength: 16384
-          }
-        },
-        security_level: {
-          enum: [
-            "untrusted",
-            "community",
-            "verified",
-            "official"
-          ]
-        },
-        permissions: {
-          type: "array",
-          maxItems: 9,
-          uniqueItems: true,
-          items: {
-            enum: [
-              "network_access",
-              "filesystem_read",
-              "filesystem_write",
-              "environment_read",
-              "process_spawn",
-              "system_info",
-              "temp_files",
-              "config_read",
-              "metrics_collect"
-            ]
-          }
-        },
-        sandbox_required: {
-          type: "boolean"
-        }
-      }
-    },
-    installation: {
-      type: "object",
-      required: [
-        "installation_method"
-      ],
-      additionalProperties: false,
-      properties: {
-        installation_method: {
-          enum: [
-            "binary",
-            "container",
-            "script",
-            "package"
-          ]
-        },
-        download_url: {
-          type: "string",
-          maxLength: 2048
-        },
-        checksum: {
-          type: "string",
-          minLength: 32,
-          maxLength: 128,
-          pattern: "^[a-fA-F0-9]+$"
-        },
-        checksum_algorithm: {
-          enum: [
-            "sha256",
-            "sha512",
-            "md5"
-          ]
-        },
-        install_script: {
-          type: "string",
-          maxLength: 65536
-        },
-        pre_install_checks: {
-          type: "array",
-          maxItems: 50,
-          items: {
-            type: "string",
-            maxLength: 1e3
-          }
-        },
-        post_install_steps: {
-          type: "array",
-          maxItems: 50,
-          items: {
-            type: "string",
-            maxLength: 1e3
-          }
-        }
-      },
-      if: {
-        properties: {
-          installation_method: {
-            const: "container"
-          }
-        },
-        required: [
-          "installation_method"
-        ]
-      },
-      then: {
-        properties: {
-          download_url: {
-            type: "string",
-            anyOf: [
-              {
-                type: "string",
-                format: "uri"
-              },
-              {
-                $ref: "#/$defs/ociReference"
-              }
-            ]
-          }
-        }
-      },
-      else: {
-        properties: {
-          download_url: {
-            type: "string",
-            format: "uri"
-          }
-        }
-      }
-    },
-    configuration: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        schema: {
-          type: "string",
-          maxLength: 65536
-        },
-        default_config: {
-          type: "string",
-          maxLength: 65536
-        },
-        required_fields: {
-          type: "array",
-          maxItems: 100,
-          uniqueItems: true,
-          items: {
-            type: "string",
-            maxLength: 100
-          }
-        },
-        examples: {
-          type: "array",
-          maxItems: 20,
-          items: {
-            type: "object",
-            required: [
-              "name",
-              "description",
-              "config"
-            ],
-            additionalProperties: false,
-            properties: {
-              name: {
-                type: "string",
-                minLength: 1,
-                maxLength: 50
-              },
-              description: {
-                type: "string",
-                minLength: 1,
-                maxLength: 200
-              },
-              config: {
-                type: "string",
-                maxLength: 65536
-              }
-            }
-          }
-        }
-      }
-    },
-    requirements: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        min_spec_version: {
-          $ref: "#/$defs/specVersion"
-        },
-        max_spec_version: {
-          $ref: "#/$defs/specVersion"
-        },
-        dependencies: {
-          type: "array",
-          maxItems: 50,
-          items: {
-            type: "object",
-            required: [
-              "name",
-              "version_constraint"
-            ],
-            additionalProperties: false,
-            properties: {
-              name: {
-                type: "string",
-                maxLength: 50,
-                pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
-              },
-              version_constraint: {
-                type: "string",
-                maxLength: 256,
-                pattern: "^[><=!~^]*[0-9]+\\.[0-9]+\\.[0-9]+"
-              },
-              optional: {
-                type: "boolean"
-              }
-            }
-          }
-        },
-        system_requirements: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            min_memory_mb: {
-              type: "integer",
-              minimum: 64,
-              maximum: 32768
-            },
-            min_disk_mb: {
-              type: "integer",
-              minimum: 1,
-              maximum: 10240
-            },
-            supported_architectures: {
-              type: "array",
-              minItems: 1,
-              maxItems: 6,
-              uniqueItems: true,
-              items: {
-                enum: [
-                  "x86_64",
-                  "arm64",
-                  "i386",
-                  "armv7",
-                  "ppc64le",
-                  "s390x"
-                ]
-              }
-            },
-            supported_os: {
-              type: "array",
-              minItems: 1,
-              maxItems: 6,
-              uniqueItems: true,
-              items: {
-                enum: [
-                  "linux",
-                  "windows",
-                  "darwin",
-                  "freebsd",
-                  "openbsd",
-                  "netbsd"
-                ]
-              }
-            }
-          }
-        },
-        runtime_requirements: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            grpc_version: {
-              type: "string",
-              maxLength: 32,
-              pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"
-            },
-            tls_required: {
-              type: "boolean"
-            },
-            auth_methods: {
-              type: "array",
-              maxItems: 6,
-              uniqueItems: true,
-              items: {
-                enum: [
-                  "none",
-                  "api_key",
-                  "jwt",
-                  "oauth2",
-                  "mtls",
-                  "basic_auth"
-                ]
-              }
-            },
-            timeout_seconds: {
-              type: "integer",
-              minimum: 1,
-              maximum: 300
-            }
-          }
-        }
-      }
-    }
-  },
-  $defs: {
-    pluginName: {
-      type: "string",
-      minLength: 2,
-      maxLength: 50,
-      pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
-    },
-    semver: {
-      type: "string",
-      maxLength: 256,
-      pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$"
-    },
-    specVersion: {
-      type: "string",
-      maxLength: 32,
-      pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$"
-    },
-    provider: {
-      enum: [
-        "aws",
-        "azure",
-        "gcp",
-        "kubernetes",
-        "custom"
-      ]
-    },
-    url: {
-      type: "string",
-      maxLength: 2048,
-      format: "uri"
-    },
-    timestamp: {
-      type: "string",
-      maxLength: 64,
-      format: "date-time"
-    },
-    ociReference: {
-      description: "An OCI image reference: registry host, repository path, and a tag and/or a sha256 digest.",
-      type: "string",
-      pattern: "^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)+((:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$",
-      maxLength: 2048
-    }
-  }
-};
-
 // core/schema/validators.ts
-var Ajv2020 = import__.default;
-var addFormats = import_ajv_formats.default;
-function createAjv(options = {}) {
-  const strict = options.strict ?? true;
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict,
-    strictRequired: false,
-    allowUnionTypes: true,
-    $data: false,
-    useDefaults: false,
-    coerceTypes: false,
-    removeAdditional: false,
-    validateFormats: true,
-    unicodeRegExp: true,
-    // ajv logs warnings that quote the schema (an unknown format's name, for one): for author
-    // schemas that is author text on stderr, where GitHub reads workflow commands. Never log.
-    logger: false
-  });
-  addFormats(ajv, { mode: "fast", formats: ["uri", "date-time", "email"] });
-  return ajv;
-}
-var compiled;
 function validators() {
-  if (!compiled) {
-    const ajv = createAjv();
-    ajv.addSchema(entry_schema_default);
-    compiled = {
-      manifest: ajv.compile(plugin_manifest_schema_default),
-      entry: ajv.getSchema(entry_schema_default.$id),
-      config: ajv.compile(config_schema_default)
-    };
-  }
-  return compiled;
+  return validators_exports;
 }
 
 // core/validate/validate-documents.ts
@@ -69865,31 +73174,31 @@ function validateEntry(bytes, file, folderName) {
       )
     };
   }
-  const entry = loaded.value;
+  const entry2 = loaded.value;
   const findings = [];
   const add = (pointer, message, code = "ENTRY_INVALID") => {
     findings.push({ code, severity: "error", message, file, pointer });
   };
-  if (folderName !== void 0 && entry.name !== folderName) {
+  if (folderName !== void 0 && entry2.name !== folderName) {
     add(
       "/name",
-      `name is '${entry.name}' but the folder is plugins/${folderName}/: make them equal`,
+      `name is '${entry2.name}' but the folder is plugins/${folderName}/: make them equal`,
       "NAME_MISMATCH"
     );
   }
   const ids = /* @__PURE__ */ new Set();
-  entry.owners.forEach((owner, i) => {
+  entry2.owners.forEach((owner, i) => {
     if (ids.has(owner.github_id)) add(`/owners/${i}/github_id`, `owner ${owner.github_id} is listed twice`);
     ids.add(owner.github_id);
   });
-  entry.signers?.keys?.forEach((pem, i) => {
+  entry2.signers?.keys?.forEach((pem, i) => {
     if (!isPublicKey(pem))
       add(`/signers/keys/${i}`, "not a PEM public key that can be read (SubjectPublicKeyInfo)");
   });
-  append(findings, unsafeTextFindings(entry, file));
-  for (const rule of entryRules) append(findings, rule({ entry, file }));
+  append(findings, unsafeTextFindings(entry2, file));
+  for (const rule of entryRules) append(findings, rule({ entry: entry2, file }));
   return {
-    value: entry,
+    value: entry2,
     findings: findings.length > 0 ? attachPositions(capPerFile(findings), text3) : findings
   };
 }
@@ -69961,7 +73270,7 @@ function metered(meter, run2) {
 
 // core/schema/author-schema.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import__2 = __toESM(require__(), 1);
+var import__ = __toESM(require__(), 1);
 var import_ajv_formats2 = __toESM(require_dist5(), 1);
 
 // core/schema/author-walk.ts
@@ -72191,11 +75500,11 @@ var Machine = class Machine2 {
       }
       if (nstk === 0) return;
       nstk -= 2;
-      const entry = stk[nstk];
-      if (entry < 0) {
-        capArray[capOffset - entry - 1] = stk[nstk + 1];
+      const entry2 = stk[nstk];
+      if (entry2 < 0) {
+        capArray[capOffset - entry2 - 1] = stk[nstk + 1];
         pc = 0;
-      } else pc = entry;
+      } else pc = entry2;
     }
   }
 };
@@ -76774,9 +80083,9 @@ function compileLinear(pattern) {
   return { regexp };
 }
 function linearRegExp(pattern, flags) {
-  const compiled2 = compileLinear(pattern);
-  if ("problem" in compiled2) throw new Error(`pattern ${JSON.stringify(pattern)}: ${compiled2.problem}`);
-  const { regexp } = compiled2;
+  const compiled = compileLinear(pattern);
+  if ("problem" in compiled) throw new Error(`pattern ${JSON.stringify(pattern)}: ${compiled.problem}`);
+  const { regexp } = compiled;
   const size = regexp.programSize();
   return {
     test: (input) => {
@@ -76841,17 +80150,17 @@ function checkShape(schema) {
   }
   let program = 0;
   for (const { pattern, pointer } of graph.patterns) {
-    const compiled2 = compileLinear(pattern);
-    if ("problem" in compiled2) {
+    const compiled = compileLinear(pattern);
+    if ("problem" in compiled) {
       return {
         problem: {
-          code: compiled2.tooLarge ? "CONFIG_SCHEMA_TOO_COMPLEX" : "CONFIG_SCHEMA_UNSUPPORTED",
+          code: compiled.tooLarge ? "CONFIG_SCHEMA_TOO_COMPLEX" : "CONFIG_SCHEMA_UNSUPPORTED",
           at: pointer,
-          message: compiled2.tooLarge ? `the pattern is too large: ${compiled2.problem}` : `the pattern cannot run in a linear-time engine (RE2: no backreferences or lookaround): ${compiled2.problem}`
+          message: compiled.tooLarge ? `the pattern is too large: ${compiled.problem}` : `the pattern cannot run in a linear-time engine (RE2: no backreferences or lookaround): ${compiled.problem}`
         }
       };
     }
-    program += compiled2.regexp.programSize();
+    program += compiled.regexp.programSize();
     if (program > SCHEMA_BOUNDS.maxProgram)
       return tooComplex(
         pointer,
@@ -76942,8 +80251,8 @@ function expansion(nodes, order) {
 }
 
 // core/schema/author-schema.ts
-var Ajv20202 = import__2.default;
-var addFormats2 = import_ajv_formats2.default;
+var Ajv2020 = import__.default;
+var addFormats = import_ajv_formats2.default;
 var MAX_SCHEMA_BYTES = 64 * 1024;
 var MAX_CONFIG_DEPTH = 32;
 var MAX_CACHED_SCHEMAS = 64;
@@ -77045,7 +80354,7 @@ function spend(fixed, flags, data) {
   charge(steps2);
 }
 function authorAjv(forMetaSchema) {
-  const ajv = new Ajv20202({
+  const ajv = new Ajv2020({
     allErrors: true,
     strict: false,
     strictRequired: false,
@@ -77068,7 +80377,7 @@ function authorAjv(forMetaSchema) {
     // ajv's code optimiser costs more than it saves on schemas compiled once and run a few times.
     code: { regExp: linearRegExp, optimize: false }
   });
-  addFormats2(ajv, { mode: "fast", formats: ["uri", "date-time", "email"] });
+  addFormats(ajv, { mode: "fast", formats: ["uri", "date-time", "email"] });
   if (!forMetaSchema) {
     ajv.addKeyword({
       keyword: STEPS,
@@ -77109,21 +80418,21 @@ function describe2(errors) {
 }
 var configuration = (ctx) => {
   const out = [];
-  const config = ctx.manifest.configuration;
-  if (!config) return out;
-  let compiled2;
-  if (config.schema !== void 0) {
-    const result = compileAuthorSchema(config.schema);
+  const config2 = ctx.manifest.configuration;
+  if (!config2) return out;
+  let compiled;
+  if (config2.schema !== void 0) {
+    const result = compileAuthorSchema(config2.schema);
     if (isProblem(result)) {
       const message = result.code === "CONFIG_SCHEMA_INVALID" ? `the schema cannot be used: ${result.message}` : `the schema is refused: ${result.message}`;
       out.push(finding(ctx, result.code, "/configuration/schema", message));
-    } else compiled2 = result;
+    } else compiled = result;
   }
   const meter = new Meter();
   let spent = false;
   const check = (value, pointer, what, partial) => {
-    if (!compiled2 || value === void 0 || spent) return;
-    const result = compiled2.validate(value, meter);
+    if (!compiled || value === void 0 || spent) return;
+    const result = compiled.validate(value, meter);
     if ("exceeded" in result) {
       spent = true;
       out.push(
@@ -77143,18 +80452,18 @@ var configuration = (ctx) => {
         finding(ctx, "CONFIG_VALUE_INVALID", pointer, `${what} does not fit the schema: ${describe2(errors)}`)
       );
   };
-  if (config.default_config !== void 0) {
+  if (config2.default_config !== void 0) {
     const pointer = "/configuration/default_config";
-    check(parse3(ctx, config.default_config, pointer, "default_config", out), pointer, "default_config", true);
+    check(parse3(ctx, config2.default_config, pointer, "default_config", out), pointer, "default_config", true);
   }
-  config.examples?.forEach((example, i) => {
+  config2.examples?.forEach((example, i) => {
     const pointer = `/configuration/examples/${i}/config`;
     const what = `example '${example.name}'`;
     check(parse3(ctx, example.config, pointer, what, out), pointer, what, false);
   });
-  const properties = compiled2?.schema?.properties;
+  const properties = compiled?.schema?.properties;
   if (properties && typeof properties === "object") {
-    config.required_fields?.forEach((field, i) => {
+    config2.required_fields?.forEach((field, i) => {
       if (!Object.hasOwn(properties, field)) {
         out.push(
           finding(
@@ -77177,11 +80486,11 @@ var import_semver2 = __toESM(require_semver2(), 1);
 var import_semver = __toESM(require_semver2(), 1);
 
 // core/versions/spec-compat.ts
-function specRangeOf(manifest) {
+function specRangeOf(manifest2) {
   return {
-    spec_version: manifest.specification?.spec_version,
-    min_spec_version: manifest.requirements?.min_spec_version,
-    max_spec_version: manifest.requirements?.max_spec_version
+    spec_version: manifest2.specification?.spec_version,
+    min_spec_version: manifest2.requirements?.min_spec_version,
+    max_spec_version: manifest2.requirements?.max_spec_version
   };
 }
 function specVerdict(range, host) {
@@ -77384,9 +80693,9 @@ var dependencies = (ctx) => {
 // core/policy/artifact-requirements.ts
 var DOWNLOADABLE = /* @__PURE__ */ new Set(["binary", "package", "script"]);
 var STRONG_CHECKSUMS = /* @__PURE__ */ new Set(["sha256", "sha512"]);
-function checksumRequirements(manifest, file) {
+function checksumRequirements(manifest2, file) {
   const out = [];
-  const install = manifest.installation;
+  const install = manifest2.installation;
   if (DOWNLOADABLE.has(install.installation_method)) {
     for (const field of ["download_url", "checksum"]) {
       if (install[field] === void 0) {
@@ -77649,12 +80958,12 @@ function validateManifest(bytes, file, context3 = {}, options = {}) {
       text: text3
     };
   }
-  const manifest = loaded.value;
+  const manifest2 = loaded.value;
   const findings = [];
-  const ctx = { manifest, file, text: text3, hasBundle: context3.hasBundle ?? false, ...context3 };
+  const ctx = { manifest: manifest2, file, text: text3, hasBundle: context3.hasBundle ?? false, ...context3 };
   for (const rule of manifestRules) append(findings, rule(ctx));
   return {
-    value: manifest,
+    value: manifest2,
     findings: findings.length > 0 ? attachPositions(capPerFile(findings), text3) : findings,
     text: text3
   };
@@ -77674,7 +80983,7 @@ async function validateRegistryFiles(source, files) {
   const manifests = /* @__PURE__ */ new Map();
   const configBytes = await read(CONFIG_FILE);
   const configResult = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE) : void 0;
-  const config = configResult?.value;
+  const config2 = configResult?.value;
   const entries = /* @__PURE__ */ new Map();
   const entryOf = (name) => {
     let pending = entries.get(name);
@@ -77696,8 +81005,8 @@ async function validateRegistryFiles(source, files) {
     return pending;
   };
   const knownOf = async (name) => {
-    const [files2, entry] = await Promise.all([listingOf(name), entryOf(name)]);
-    return files2.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).map((version) => ({ version, yanked: Object.hasOwn(entry?.yanked ?? {}, version) }));
+    const [files2, entry2] = await Promise.all([listingOf(name), entryOf(name)]);
+    return files2.filter((f) => f.endsWith(".json") && !f.endsWith(".sigstore.json")).map((f) => f.slice(0, -".json".length)).map((version) => ({ version, yanked: Object.hasOwn(entry2?.yanked ?? {}, version) }));
   };
   for (const file of files) {
     const where = classifyPath(file);
@@ -77730,11 +81039,11 @@ async function validateRegistryFiles(source, files) {
       const names = Array.isArray(deps) ? deps.map((d) => d?.name).filter((n) => typeof n === "string") : [];
       const known = /* @__PURE__ */ new Map();
       await Promise.all(names.map(async (n) => known.set(n, await knownOf(n))));
-      const [entry, listing] = await Promise.all([entryOf(where.name), listingOf(where.name)]);
+      const [entry2, listing] = await Promise.all([entryOf(where.name), listingOf(where.name)]);
       const result = validateManifest(bytes, file, {
         path: { name: where.name, version: where.version },
-        ...config ? { config } : {},
-        ...entry ? { entry } : {},
+        ...config2 ? { config: config2 } : {},
+        ...entry2 ? { entry: entry2 } : {},
         hasBundle: listing.includes(`${where.version}.sigstore.json`),
         lookup: (name) => {
           const list = known.get(name);
@@ -77744,10 +81053,10 @@ async function validateRegistryFiles(source, files) {
       append(findings, result.findings);
       if (result.value) manifests.set(file, result.value);
     } else {
-      append(findings, validateManifest(bytes, file, config ? { config } : {}).findings);
+      append(findings, validateManifest(bytes, file, config2 ? { config: config2 } : {}).findings);
     }
   }
-  return { findings, filesRead, manifests, ...config ? { config } : {} };
+  return { findings, filesRead, manifests, ...config2 ? { config: config2 } : {} };
 }
 
 // net/sigstore-tuf.ts
@@ -77805,8 +81114,8 @@ function apiGitObjects(api) {
       let oid = await api.commitTree(commit);
       for (const name of path === "" ? [] : path.split("/")) {
         if (oid === void 0) return void 0;
-        const entry = (await tree(oid))?.find(name);
-        oid = entry?.kind === "tree" ? entry.oid : void 0;
+        const entry2 = (await tree(oid))?.find(name);
+        oid = entry2?.kind === "tree" ? entry2.oid : void 0;
       }
       return oid;
     },
@@ -77836,8 +81145,8 @@ function gitSource(reader, commit, registryPath, root = `${registryPath}@${commi
     let pending = trees.get(key);
     if (!pending) {
       pending = parts.length > 0 && listed.has(parts.slice(0, -1).join("/")) ? treeOf(parts.slice(0, -1)).then((parent) => {
-        const entry = parent?.find(parts.at(-1));
-        return entry?.kind === "tree" ? reader.tree(entry.oid) : void 0;
+        const entry2 = parent?.find(parts.at(-1));
+        return entry2?.kind === "tree" ? reader.tree(entry2.oid) : void 0;
       }) : reader.treeAt(commit, [base, ...parts].filter((p) => p !== "").join("/")).then((oid) => oid ? reader.tree(oid) : void 0);
       trees.set(key, pending);
     }
@@ -77856,9 +81165,9 @@ function gitSource(reader, commit, registryPath, root = `${registryPath}@${commi
     async readFile(path) {
       const parts = segments(path);
       if (!parts || parts.length === 0) return void 0;
-      const entry = await entryAt(parts);
-      if (entry?.kind !== "file" && entry?.kind !== "executable") return void 0;
-      return reader.blob(entry.oid);
+      const entry2 = await entryAt(parts);
+      if (entry2?.kind !== "file" && entry2?.kind !== "executable") return void 0;
+      return reader.blob(entry2.oid);
     },
     async list(dir) {
       const parts = segments(dir);
@@ -77956,22 +81265,22 @@ async function checkProposal(base, proposal, artifact, trust) {
   const head = overlaySource(base, files);
   findings.push(...(await validateRegistryFiles(head, [...files.keys()])).findings);
   const configBytes = await base.readFile(CONFIG_FILE);
-  const config = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE).value : void 0;
+  const config2 = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE).value : void 0;
   const pinsBytes = await base.readFile(entryFile(proposal.name)) ?? proposal.entry;
-  const entry = pinsBytes ? validateEntry(pinsBytes, entryFile(proposal.name)).value : void 0;
-  if (!config || !entry) return result;
+  const entry2 = pinsBytes ? validateEntry(pinsBytes, entryFile(proposal.name)).value : void 0;
+  if (!config2 || !entry2) return result;
   const input = {
     manifest: alone.value,
     manifestFile: manifestRel,
-    entry,
-    config,
+    entry: entry2,
+    config: config2,
     artifact,
     now: trust.now
   };
   if (proposal.bundle) {
     const root = await trustedRootFor(
       trust.trustedRootPath,
-      config,
+      config2,
       base,
       () => publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: trust.tufCachePath }))
     );
@@ -82351,37 +85660,37 @@ function substitute(value, facts2) {
   }
   return value;
 }
-function section(manifest, key) {
-  const current2 = manifest[key];
+function section(manifest2, key) {
+  const current2 = manifest2[key];
   if (current2 && typeof current2 === "object" && !Array.isArray(current2)) return current2;
   const created = {};
-  manifest[key] = created;
+  manifest2[key] = created;
   return created;
 }
 function fillTemplate(template, facts2) {
   if (!template || typeof template !== "object" || Array.isArray(template))
     throw new TypeError("a manifest template is a JSON object");
-  const manifest = substitute(template, facts2);
-  const metadata = section(manifest, "metadata");
+  const manifest2 = substitute(template, facts2);
+  const metadata = section(manifest2, "metadata");
   metadata.version = facts2.version;
   if (facts2.publishedAt) {
     const at = facts2.publishedAt.replace(/\.\d+Z$/, "Z");
     metadata.updated_at = at;
     if (typeof metadata.created_at !== "string") metadata.created_at = at;
   }
-  const installation = section(manifest, "installation");
+  const installation = section(manifest2, "installation");
   installation.download_url = facts2.downloadUrl;
   installation.checksum = facts2.checksum;
   installation.checksum_algorithm = "sha256";
   if (facts2.keySignature) {
-    const security = section(manifest, "security");
+    const security = section(manifest2, "security");
     security.signature = facts2.keySignature.signature;
     security.public_key = facts2.keySignature.publicKey;
-  } else if (manifest.security && typeof manifest.security === "object" && !Array.isArray(manifest.security)) {
-    delete manifest.security.signature;
-    delete manifest.security.public_key;
+  } else if (manifest2.security && typeof manifest2.security === "object" && !Array.isArray(manifest2.security)) {
+    delete manifest2.security.signature;
+    delete manifest2.security.public_key;
   }
-  return `${JSON.stringify(manifest, null, 2)}
+  return `${JSON.stringify(manifest2, null, 2)}
 `;
 }
 
@@ -82631,8 +85940,8 @@ async function release(settings, plugin, registry) {
   };
   if (signed.kind === "keyless") proposal.bundle = signed.bundle;
   if (name && !await source.readFile(entryFile(name))) {
-    const entry = await readFile3(settings.entryTemplate).catch(() => void 0);
-    if (entry) proposal.entry = new Uint8Array(entry);
+    const entry2 = await readFile3(settings.entryTemplate).catch(() => void 0);
+    if (entry2) proposal.entry = new Uint8Array(entry2);
   }
   const check = await checkProposal(source, proposal, artifact.bytes, {
     ...settings.sigstoreTrustedRoot ? { trustedRootPath: settings.sigstoreTrustedRoot } : {},

@@ -10,19 +10,19 @@ import * as protoLoader from "@grpc/proto-loader";
 const OPTIONS: protoLoader.Options = { keepCase: true, enums: String, defaults: true, longs: String };
 const loaded = new Map<string, grpc.GrpcObject>();
 
-function load(file: string): grpc.GrpcObject {
-  let pkg = loaded.get(file);
+function load(file: URL): grpc.GrpcObject {
+  let pkg = loaded.get(file.href);
   if (!pkg) {
-    const path = fileURLToPath(new URL(file, import.meta.url));
+    const path = fileURLToPath(file);
     pkg = grpc.loadPackageDefinition(protoLoader.loadSync(path, OPTIONS));
-    loaded.set(file, pkg);
+    loaded.set(file.href, pkg);
   }
   return pkg;
 }
 
 /** The grpc.health.v1.Health service definition, for clients here and servers in tests. */
 export function healthService(): grpc.ServiceClientConstructor {
-  const pkg = load("./health.proto") as unknown as {
+  const pkg = load(new URL("./health.proto", import.meta.url)) as unknown as {
     grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
   };
   return pkg.grpc.health.v1.Health;
@@ -30,7 +30,7 @@ export function healthService(): grpc.ServiceClientConstructor {
 
 /** The finfocus.v1.CostSourceService definition (Name and Supports). */
 export function costSourceService(): grpc.ServiceClientConstructor {
-  const pkg = load("./costsource.proto") as unknown as {
+  const pkg = load(new URL("./costsource.proto", import.meta.url)) as unknown as {
     finfocus: { v1: { CostSourceService: grpc.ServiceClientConstructor } };
   };
   return pkg.finfocus.v1.CostSourceService;

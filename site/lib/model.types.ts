@@ -46,6 +46,8 @@ export interface BuildSiteOptions {
   site?: string;
   /** Print Astro's build log (default: warnings only). */
   verbose?: boolean;
+  /** Build even when nothing the pages are made from changed since the last build into outDir. */
+  force?: boolean;
 }
 
 export interface BuildSiteResult {
@@ -53,4 +55,6 @@ export interface BuildSiteResult {
   pages: number;
   /** Bytes of the search index files written. */
   searchBytes: number;
+  /** True when the build was skipped: its inputs and outputs were as the last build left them. */
+  skipped: boolean;
 }

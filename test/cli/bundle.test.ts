@@ -1,0 +1,188 @@
+/**
+ * The bundled CLI (scripts/build-cli.ts) as a package installs it: bin/ and dist/cli/ without the
+ * TypeScript sources, run by the machine's Node 20 (when it has one) and by Node 24. It must answer
+ * like the sources, load no command for --help, and the launcher must refuse a stale bundle on
+ * Node 20 and run the sources on Node 24.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { commands } from "../../cli/commands.ts";
+import { main } from "../../cli/main.ts";
+import { buildCli, INPUTS_FILE } from "../../scripts/build-cli.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const manifest = path.join(root, "registry/plugins/aws-cost-explorer/versions/1.1.0.json");
+const invalid = path.join(root, "test/fixtures/manifests/schema-container-bad-reference/manifest.json");
+
+/** Every `node` on PATH (and /usr/bin/node) whose major version is 20: the oldest Node we support. */
+function node20(): string | undefined {
+  const found = spawnSync("which", ["-a", "node"], { encoding: "utf8" }).stdout.split("\n");
+  for (const candidate of [...found, "/usr/bin/node"].filter(Boolean)) {
+    const v = spawnSync(candidate, ["--version"], { encoding: "utf8" }).stdout ?? "";
+    if (v.startsWith("v20.")) return candidate;
+  }
+  return undefined;
+}
+
+const nodes: [[string, string | undefined], [string, string]] = [
+  ["Node 20", node20()],
+  ["Node 24", process.execPath],
+];
+let pkg: string;
+let bin: string;
+
+before(async () => {
+  pkg = mkdtempSync(path.join(tmpdir(), "cli-bundle-"));
+  cpSync(path.join(root, "bin"), path.join(pkg, "bin"), { recursive: true });
+  cpSync(path.join(root, "package.json"), path.join(pkg, "package.json"));
+  symlinkSync(path.join(root, "node_modules"), path.join(pkg, "node_modules"));
+  await buildCli(path.join(pkg, "dist", "cli"));
+  bin = path.join(pkg, "bin", "finfocus-registry.js");
+});
+after(() => rmSync(pkg, { recursive: true, force: true }));
+
+/** The files of a build output, without the build's own state (keyed by the code that wrote it). */
+function outputFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || e.name === ".finfocus-build-state.json") continue;
+    const file = path.join(e.parentPath, e.name);
+    files.set(path.relative(dir, file), readFileSync(file, "utf8"));
+  }
+  return files;
+}
+
+for (const [label, node] of nodes) {
+  describe(`the bundle on ${label}`, {
+    skip: node ? false : "no Node 20 on PATH or at /usr/bin/node",
+  }, () => {
+    const run = (...args: string[]) => spawnSync(node!, [bin, ...args], { encoding: "utf8", cwd: pkg });
+
+    test("--version and --help answer, listing every command", () => {
+      const version = run("--version");
+      assert.equal(version.status, 0, version.stderr);
+      assert.equal(
+        version.stdout.trim(),
+        JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version,
+      );
+      const help = run("--help");
+      assert.equal(help.status, 0, help.stderr);
+      for (const c of commands) assert.match(help.stdout, new RegExp(`^  ${c.name} `, "m"));
+      assert.match(run("validate", "--help").stdout, /Usage: finfocus-registry validate/);
+    });
+
+    test("validate: a valid manifest exits 0, an invalid one 1 with its code and pointer", () => {
+      assert.equal(run("validate", manifest).status, 0);
+      const bad = run("validate", "--format", "json", invalid);
+      assert.equal(bad.status, 1, bad.stderr);
+      const findings = JSON.parse(bad.stdout).findings as { code: string; pointer: string }[];
+      assert.ok(
+        findings.some((f) => f.code === "MANIFEST_INVALID" && f.pointer === "/installation/download_url"),
+      );
+    });
+
+    test("the daemon loads (its gRPC libraries find their .proto files), or on Node 20 says it needs a newer Node", () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "cli-bundle-daemon-"));
+      try {
+        // A TCP address without TLS is refused after the daemon's modules are loaded.
+        const r = spawnSync(node!, [bin, "daemon", "--plugin-dir", dir, "--listen", "0.0.0.0:7443"], {
+          encoding: "utf8",
+          cwd: pkg,
+          timeout: 60_000,
+        });
+        assert.equal(r.status, 2, r.stderr);
+        if (label === "Node 20") assert.match(r.stderr, /node:sqlite.*needs a newer Node than v20/);
+        else assert.match(r.stderr, /is not a loopback address: give --tls-cert/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test("build --no-site writes the same files as the sources", async () => {
+      const out = mkdtempSync(path.join(tmpdir(), "cli-bundle-out-"));
+      try {
+        const bundled = run(
+          "build",
+          "--registry",
+          path.join(root, "registry"),
+          "--out",
+          path.join(out, "b"),
+          "--no-site",
+        );
+        assert.equal(bundled.status, 0, bundled.stderr);
+        const io = { stdout: () => {}, stderr: () => {} };
+        const status = await main(
+          ["build", "--registry", path.join(root, "registry"), "--out", path.join(out, "s"), "--no-site"],
+          io,
+        );
+        assert.equal(status, 0);
+        const [b, s] = [outputFiles(path.join(out, "b")), outputFiles(path.join(out, "s"))];
+        assert.ok(b.size > 20);
+        assert.deepEqual([...b.keys()].sort(), [...s.keys()].sort());
+        for (const [file, text] of s) assert.equal(b.get(file), text, file);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+test("the entry loads no command statically: commands are imported on first use", () => {
+  const dir = path.join(pkg, "dist", "cli");
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(path.join(dir, file), "utf8");
+    for (const [, dep] of text.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)";/gms)) visit(dep!);
+    for (const [, dep] of text.matchAll(/^import\s*"\.\/([^"]+)";/gm)) visit(dep!);
+  };
+  visit("main.js");
+  const all = readdirSync(dir).filter((f) => f.endsWith(".js"));
+  const loaded = [...seen].map((f) => readFileSync(path.join(dir, f), "utf8"));
+  assert.ok(seen.size < all.length / 2, `main.js loads ${seen.size} of ${all.length} files`);
+  for (const text of loaded) assert.doesNotMatch(text, /defineCommand\(\{/);
+  // ...and every command is one dynamic import away.
+  const entry = readFileSync(path.join(dir, "main.js"), "utf8");
+  assert.equal([...entry.matchAll(/await import\("\.\/[^"]+"\)/g)].length, commands.length);
+});
+
+test("the launcher refuses a stale bundle on Node 20 and runs the sources on Node 24", {
+  skip: !nodes[0][1],
+}, () => {
+  const inputs = JSON.parse(readFileSync(path.join(pkg, "dist", "cli", INPUTS_FILE), "utf8")) as {
+    sources: string[];
+  };
+  assert.ok(inputs.sources.includes("cli/main.ts"));
+  mkdirSync(path.join(pkg, "cli"));
+  const source = path.join(pkg, "cli", "main.ts");
+  writeFileSync(
+    source,
+    'export async function main(): Promise<number> { process.stdout.write("sources\\n"); return 0; }\n',
+  );
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(source, later, later);
+  try {
+    const old = spawnSync(nodes[0][1]!, [bin, "--version"], { encoding: "utf8" });
+    assert.equal(old.status, 2);
+    assert.match(old.stderr, /npm run build:cli/);
+    assert.equal(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" }), "sources\n");
+  } finally {
+    rmSync(path.join(pkg, "cli"), { recursive: true });
+  }
+});
