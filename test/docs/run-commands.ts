@@ -49,7 +49,7 @@ export function scratch(root: string): Scratch {
       cwd: project,
       stdio: "ignore",
     });
-  git("init", "-q");
+  git("init", "-q", "-b", "main"); // the branch the docs name as the registry's
   git("add", "-A");
   git("commit", "-q", "--no-gpg-sign", "-m", "scratch copy");
   const bin = join(dir, "bin");
