@@ -32,13 +32,6 @@ publish(
   server,
   Array.from({ length: PLUGINS }, (_, i) => ({ name: name(i), versions: [{ version: "1.0.0" }] })),
 );
-// The index as compact JSON: the helper indents it, and at 10,000 plugins an indented index passes
-// the runner's 4 MiB cap on index documents.
-const INDEX = "/api/v1/plugins/index.json";
-server.files.set(
-  INDEX,
-  Buffer.from(JSON.stringify(JSON.parse(Buffer.from(server.files.get(INDEX) ?? []).toString()))),
-);
 const pluginDir = join(work, "plugins");
 await mkdir(join(pluginDir, ".finfocus-registry"), { recursive: true });
 const installed: Record<string, InstalledPlugin> = {};

@@ -24,6 +24,7 @@ export interface HttpCacheOptions {
   offline?: boolean;
   /** The API key and custom headers, for the registry's own origin only (core/net/fetch-policy.ts). */
   credentials?: Credentials;
+  /** The cap of a request that names none (default 4 MiB). */
   maxBytes?: number;
   /** Total time for each request (the source's timeout_seconds); default the fetcher's. */
   deadlineMs?: number;
@@ -45,7 +46,8 @@ export class HttpCache {
 
   /**
    * The body of `url`; 404 comes back as undefined, other failures throw DOWNLOAD_FAILED.
-   * `maxBytes` caps this request below the cache's own cap (a TUF target's signed length).
+   * `maxBytes` is this request's cap when the caller knows it (an API document kind's, from core's
+   * API_MAX_BYTES; a TUF target's signed length); otherwise the cache's own cap applies.
    */
   async get(url: string, ttlSeconds: number, maxBytes?: number): Promise<Uint8Array | undefined> {
     const checked = checkFetchUrl(url, this.#options.urlPolicy);
@@ -67,7 +69,7 @@ export class HttpCache {
         url,
         headers,
         ...(this.#options.credentials ? { credentials: this.#options.credentials } : {}),
-        maxBytes: Math.min(maxBytes ?? Number.POSITIVE_INFINITY, this.#options.maxBytes ?? 4 << 20),
+        maxBytes: maxBytes ?? this.#options.maxBytes ?? 4 << 20,
         ...(this.#options.deadlineMs !== undefined ? { deadlineMs: this.#options.deadlineMs } : {}),
       });
     } catch (error) {

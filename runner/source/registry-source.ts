@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import type { DiscoveryDocument, PluginDocument, VersionSummary } from "../../core/api/api.types.ts";
 import { DISCOVERY_PATH } from "../../core/api/paths.ts";
-import { type ApiDocumentKind, type ApiDocuments, readApiDocument } from "../../core/api/read-api.ts";
+import {
+  API_MAX_BYTES,
+  type ApiDocumentKind,
+  type ApiDocuments,
+  readApiDocument,
+} from "../../core/api/read-api.ts";
 import { restPath } from "../../core/api/rest-paths.ts";
 import type { Finding, Result } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
@@ -67,9 +72,9 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
 
   /** A document's bytes: through the signed index when the registry has one, else plainly. */
-  const read = async (url: string, seconds: number): Promise<Uint8Array | undefined> => {
+  const read = async (url: string, seconds: number, maxBytes?: number): Promise<Uint8Array | undefined> => {
     const { signed } = await api();
-    return signed ? signed.bytes(url) : options.cache.get(url, seconds);
+    return signed ? signed.bytes(url) : options.cache.get(url, seconds, maxBytes);
   };
   /** An API document, schema-checked; absent (404, or not in the signed index) is undefined. */
   const getDoc = async <K extends ApiDocumentKind>(
@@ -78,7 +83,8 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     seconds: number,
     signed?: SignedReader,
   ): Promise<ApiDocuments[K] | undefined> => {
-    const bytes = signed ? await signed.bytes(url) : await read(url, seconds);
+    // Each kind's own cap (core's API_MAX_BYTES): the one readApiDocument applies.
+    const bytes = signed ? await signed.bytes(url) : await read(url, seconds, API_MAX_BYTES[kind]);
     if (bytes === undefined) return undefined;
     const checked = readApiDocument(kind, bytes, url);
     if (!checked.value) throw documentError(url, checked.findings);
@@ -89,11 +95,13 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       const url = new URL(DISCOVERY_PATH, root).href;
       // The first read is unverified: it only says where TUF metadata is. With TUF, the discovery
       // document is then read again as a target of the signed index, and only that copy is used.
-      const bytes = await options.cache.get(url, ttl);
+      const bytes = await options.cache.get(url, ttl, API_MAX_BYTES.discovery);
       if (!bytes) {
         // No discovery document: a registry serving the spec's REST paths answers GET /plugins.
         const indexUrl = new URL(restPath({ kind: "plugin-index" }), root).href;
-        const indexBytes = await options.cache.get(indexUrl, ttl).catch(() => undefined);
+        const indexBytes = await options.cache
+          .get(indexUrl, ttl, API_MAX_BYTES["plugin-index"])
+          .catch(() => undefined);
         const index = indexBytes && readApiDocument("plugin-index", indexBytes, indexUrl).value;
         if (!index) {
           throw new RunnerError(

@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { test } from "node:test";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
+import { discover } from "../../runner/ops/list.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
 import { startServer } from "./helpers/server.ts";
@@ -40,6 +41,42 @@ test("J2/J3 over the network and T4 mix-and-match: hostile registry documents ar
     await assert.rejects(install(c, { plugins: [{ name: "p", constraint: "1.0.0" }] }), (e) =>
       isRunnerError(e, "REGISTRY_DOCUMENT_INVALID"),
     );
+    await rm(c2.tmp, { recursive: true, force: true });
+  } finally {
+    await s.close();
+    await rm(c.tmp, { recursive: true, force: true });
+  }
+});
+
+test("each API document has its own size cap: a 10,000-plugin index (over 4 MiB) is read, an oversized discovery document is refused", async () => {
+  const s = await startServer();
+  const plugins = Array.from({ length: 10_000 }, (_, i) => ({
+    name: `plugin-${String(i).padStart(5, "0")}`,
+    versions: [{ version: "1.0.0" }],
+  }));
+  publish(s, plugins);
+  const index = s.files.get("/api/v1/plugins/index.json")!;
+  assert.ok(index.byteLength > 4 << 20, `the index is ${index.byteLength} bytes`);
+  const c = await testContext(s.url);
+  try {
+    const found = await discover(c, "plugin-0999*");
+    assert.deepEqual(found.errors, []);
+    assert.deepEqual(
+      found.plugins.map((p) => p.name),
+      Array.from({ length: 10 }, (_, i) => `plugin-0999${i}`),
+    );
+    // The discovery document's cap is 256 KiB (core/api/read-api.ts): a larger one is not read whole.
+    const discoveryPath = "/.well-known/finfocus-registry.json";
+    const discovery = JSON.parse(Buffer.from(s.files.get(discoveryPath)!).toString());
+    s.files.set(
+      discoveryPath,
+      Buffer.from(JSON.stringify({ ...discovery, padding: "x".repeat(300 * 1024) })),
+    );
+    const c2 = await testContext(s.url);
+    const refused = await discover(c2, "");
+    assert.deepEqual(refused.plugins, []);
+    assert.equal(refused.errors.length, 1, JSON.stringify(refused.errors));
+    assert.match(refused.errors[0]!.message, /262144|256 KiB|bytes/);
     await rm(c2.tmp, { recursive: true, force: true });
   } finally {
     await s.close();
