@@ -44,6 +44,8 @@ export interface RegistryConfig {
   trusted_cas?: string[];
   /** Path, relative to the registry root, of a Sigstore trusted root JSON (default: public-good). */
   sigstore_trusted_root?: string;
+  /** Paths of more Sigstore trusted roots (private instances), trusted besides the one in use. */
+  sigstore_additional_trusted_roots?: string[];
   description?: string;
 }
 

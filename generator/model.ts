@@ -11,7 +11,13 @@ import {
   type PluginSummary,
   type VersionIndexDocument,
 } from "../core/api/api.types.ts";
-import { API_ROOT, pluginFeedPath, TRUSTED_ROOT_PATH, versionsPath } from "../core/api/paths.ts";
+import {
+  API_ROOT,
+  additionalTrustedRootPath,
+  pluginFeedPath,
+  TRUSTED_ROOT_PATH,
+  versionsPath,
+} from "../core/api/paths.ts";
 import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
 import { compareFeedEntries, latestTime } from "./feeds.ts";
 import type { ApiModel, FeedEntry, ModelInputs, PluginModel } from "./model.types.ts";
@@ -142,6 +148,9 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
     ...(snapshot.config.sigstore_trusted_root !== undefined
       ? { trustedRootFile: snapshot.config.sigstore_trusted_root }
       : {}),
+    ...(snapshot.config.sigstore_additional_trusted_roots?.length
+      ? { additionalTrustedRootFiles: snapshot.config.sigstore_additional_trusted_roots }
+      : {}),
   };
 }
 
@@ -152,7 +161,10 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
  */
 function trustAnchors(
   snapshot: RegistrySnapshot,
-): Pick<DiscoveryDocument, "official_signers" | "sigstore_trusted_root" | "trusted_cas"> {
+): Pick<
+  DiscoveryDocument,
+  "official_signers" | "sigstore_trusted_root" | "sigstore_additional_trusted_roots" | "trusted_cas"
+> {
   const signers = snapshot.config.official_signers;
   const cas = snapshot.config.trusted_cas ?? [];
   return {
@@ -162,6 +174,13 @@ function trustAnchors(
       : {}),
     ...(snapshot.config.sigstore_trusted_root !== undefined
       ? { sigstore_trusted_root: TRUSTED_ROOT_PATH }
+      : {}),
+    ...(snapshot.config.sigstore_additional_trusted_roots?.length
+      ? {
+          sigstore_additional_trusted_roots: snapshot.config.sigstore_additional_trusted_roots.map((_, i) =>
+            additionalTrustedRootPath(i),
+          ),
+        }
       : {}),
   };
 }

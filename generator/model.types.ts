@@ -101,4 +101,6 @@ export interface ApiModel {
   notFound: ApiError;
   /** Registry-relative path of config.json's sigstore_trusted_root, published as TRUSTED_ROOT_PATH. */
   trustedRootFile?: string;
+  /** Registry-relative paths of config.json's sigstore_additional_trusted_roots, published in order. */
+  additionalTrustedRootFiles?: string[];
 }

@@ -5,6 +5,7 @@
  */
 
 import {
+  additionalTrustedRootPath,
   bundlePath,
   DISCOVERY_PATH,
   manifestPath,
@@ -47,6 +48,9 @@ export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<O
   yield { path: NOT_FOUND_PATH, bytes: canonicalJson(model.notFound) };
   if (model.trustedRootFile !== undefined) {
     yield { path: TRUSTED_ROOT_PATH, bytes: copied(read, model.trustedRootFile) };
+  }
+  for (const [i, file] of (model.additionalTrustedRootFiles ?? []).entries()) {
+    yield { path: additionalTrustedRootPath(i), bytes: copied(read, file) };
   }
   yield {
     path: RELEASES_FEED_PATH,

@@ -30,6 +30,8 @@ export interface DiscoveryDocument {
    * against, when it is not the public-good instance.
    */
   sigstore_trusted_root?: string;
+  /** Paths, relative to the site root, of more Sigstore trusted roots (private instances) trusted besides it. */
+  sigstore_additional_trusted_roots?: string[];
   /**
    * The CA certificates (PEM) a manifest's `certificate_chain` must lead to (config.json
    * `trusted_cas`), so clients verify chains exactly as the gate did. Absent when there are none.

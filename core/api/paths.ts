@@ -10,6 +10,9 @@ export const PLUGIN_INDEX_PATH = `${API_ROOT}plugins/index.json`;
 export const REGISTRY_JSON_PATH = `${API_ROOT}registry.json`;
 /** The registry's own Sigstore trusted root, when config.json names one. */
 export const TRUSTED_ROOT_PATH = `${API_ROOT}sigstore-trusted-root.json`;
+/** The registry's additional Sigstore trusted roots (private instances), by position in config.json. */
+export const additionalTrustedRootPath = (i: number): string =>
+  `${API_ROOT}sigstore-additional-trusted-root-${i}.json`;
 export const NOT_FOUND_PATH = `${API_ROOT}404.json`;
 export const RELEASES_FEED_PATH = "feeds/releases.xml";
 

@@ -9,7 +9,7 @@ import type {
 import { loadJson } from "../json/load-json.ts";
 import type { Manifest } from "../manifest.types.ts";
 import type { LayoutOptions } from "../registry/check-layout.ts";
-import { classifyPath as layoutPath } from "../registry/layout.ts";
+import { classifyPath as layoutPath, trustedRootFiles } from "../registry/layout.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 
@@ -184,6 +184,5 @@ export function layoutScope(
   for (const change of changes) {
     if (change.path.startsWith(prefix)) plugins.add(change.path.slice(prefix.length).split("/")[0] as string);
   }
-  const trustedRoot = headConfig?.sigstore_trusted_root;
-  return { plugins: [...plugins], ...(typeof trustedRoot === "string" ? { trustedRoot } : {}) };
+  return { plugins: [...plugins], trustedRoots: trustedRootFiles(headConfig) };
 }

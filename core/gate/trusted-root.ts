@@ -11,7 +11,8 @@ export type PublicGoodRoot = () => Promise<Result<TrustedRootData>>;
 /**
  * The Sigstore trusted root, loaded only when a bundle needs it, chosen by core's one rule: the
  * `sigstore-trusted-root` input, else the base config's `sigstore_trusted_root` (read from the
- * base commit, never the PR), else Sigstore public good through the adapter's port (TUF).
+ * base commit, never the PR), else Sigstore public good through the adapter's port (TUF); with
+ * the base config's `sigstore_additional_trusted_roots` (private instances) trusted besides it.
  */
 export async function trustedRootFor(
   inputPath: string | undefined,
@@ -22,20 +23,28 @@ export async function trustedRootFor(
   const explicit: TrustedRootCandidate | undefined = inputPath
     ? { bytes: await readFile(inputPath), file: inputPath }
     : undefined;
-  let registry: TrustedRootCandidate | undefined;
-  if (!explicit && config?.sigstore_trusted_root) {
-    const bytes = await base.readFile(config.sigstore_trusted_root);
-    registry = bytes
-      ? { bytes, file: config.sigstore_trusted_root }
+  const fromBase = async (file: string, pointer: string): Promise<TrustedRootCandidate> => {
+    const bytes = await base.readFile(file);
+    return bytes
+      ? { bytes, file }
       : {
           missing: {
             code: "TRUSTED_ROOT_INVALID",
             severity: "error",
-            message: `config.json names sigstore_trusted_root "${config.sigstore_trusted_root}", which does not exist in the base commit.`,
+            message: `config.json names the Sigstore trusted root "${file}", which does not exist in the base commit.`,
             file: "config.json",
-            pointer: "/sigstore_trusted_root",
+            pointer,
           },
         };
-  }
-  return chooseTrustedRoot({ explicit, registry }, publicGood);
+  };
+  const registry =
+    !explicit && config?.sigstore_trusted_root
+      ? await fromBase(config.sigstore_trusted_root, "/sigstore_trusted_root")
+      : undefined;
+  const additional = await Promise.all(
+    (config?.sigstore_additional_trusted_roots ?? []).map((file, i) =>
+      fromBase(file, `/sigstore_additional_trusted_roots/${i}`),
+    ),
+  );
+  return chooseTrustedRoot({ explicit, registry, additional }, publicGood);
 }

@@ -30,8 +30,8 @@ export interface RegistryLayout {
 }
 
 export interface LayoutOptions {
-  /** config.json's `sigstore_trusted_root`: the one other file the registry may hold. */
-  trustedRoot?: string;
+  /** config.json's trusted-root files (`trustedRootFiles`): the only other files the registry may hold. */
+  trustedRoots?: readonly string[];
   /** Walk only these plugins (the gate: the ones a pull request touches); default all of them. */
   plugins?: readonly string[];
 }
@@ -123,7 +123,9 @@ export async function checkLayout(
     );
     return { findings, plugins: [] };
   }
-  const trusted = options.trustedRoot !== undefined ? segments(options.trustedRoot) : undefined;
+  const trusted = (options.trustedRoots ?? [])
+    .map((f) => segments(f))
+    .filter((p): p is string[] => p !== undefined && p.length > 0);
   conflicts("", root, findings);
   let pluginEntries: SourceEntry[] = [];
   for (const entry of root) {
@@ -131,8 +133,14 @@ export async function checkLayout(
     else if (entry.name === PLUGINS_DIR) {
       if (expect(entry, "tree", PLUGINS_DIR, findings))
         pluginEntries = await pluginsToWalk(source, options.plugins);
-    } else if (trusted && trusted.length > 0 && entry.name === trusted[0])
-      await walkTrustedRoot(source, entry, trusted, findings);
+    } else if (trusted.some((p) => p[0] === entry.name))
+      await walkTrustedRoots(
+        source,
+        entry,
+        0,
+        trusted.filter((p) => p[0] === entry.name),
+        findings,
+      );
     else findings.push(unexpected(entry.name, entry.name, "not part of the registry layout; remove it"));
   }
   // Only exact duplicates over plugins/: plugin names are lowercase ASCII, so two of them never
@@ -176,26 +184,28 @@ async function pluginsToWalk(
   return found.filter((e) => e !== undefined).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-async function walkTrustedRoot(
+/**
+ * Walks the paths of the trusted-root files that start with `entry` (all share its first `depth`+1
+ * segments): each must be a regular file, the folders on the way real folders, and nothing else
+ * may sit beside them.
+ */
+async function walkTrustedRoots(
   source: RegistrySource,
   entry: SourceEntry,
-  path: readonly string[],
+  depth: number,
+  paths: readonly (readonly string[])[],
   findings: Finding[],
 ): Promise<void> {
-  let current = entry;
-  for (let depth = 0; ; depth++) {
-    const file = path.slice(0, depth + 1).join("/");
-    const last = depth === path.length - 1;
-    if (!expect(current, last ? "file" : "tree", file, findings) || last) return;
-    const inside = (await source.entries(file)) ?? [];
-    let next: SourceEntry | undefined;
-    for (const e of inside) {
-      if (e.name === path[depth + 1]) next = e;
-      else
-        findings.push(unexpected(join(file, e.name), e.name, "not part of the registry layout; remove it"));
-    }
-    if (!next) return;
-    current = next;
+  const file = paths[0]!.slice(0, depth + 1).join("/");
+  if (paths.some((p) => p.length === depth + 1)) {
+    expect(entry, "file", file, findings);
+    return;
+  }
+  if (!expect(entry, "tree", file, findings)) return;
+  for (const e of (await source.entries(file)) ?? []) {
+    const next = paths.filter((p) => p[depth + 1] === e.name);
+    if (next.length > 0) await walkTrustedRoots(source, e, depth + 1, next, findings);
+    else findings.push(unexpected(join(file, e.name), e.name, "not part of the registry layout; remove it"));
   }
 }
 

@@ -43,3 +43,18 @@ export function classifyPath(rel: string): RegistryPath {
   }
   return { kind: "other" };
 }
+
+/**
+ * The Sigstore trusted-root files config.json names (`sigstore_trusted_root`, then
+ * `sigstore_additional_trusted_roots`): the only files a registry may hold besides config.json
+ * and plugins/.
+ */
+export function trustedRootFiles(
+  config: { sigstore_trusted_root?: unknown; sigstore_additional_trusted_roots?: unknown } | undefined,
+): string[] {
+  const files: string[] = [];
+  if (typeof config?.sigstore_trusted_root === "string") files.push(config.sigstore_trusted_root);
+  if (Array.isArray(config?.sigstore_additional_trusted_roots))
+    for (const f of config.sigstore_additional_trusted_roots) if (typeof f === "string") files.push(f);
+  return files;
+}

@@ -6,7 +6,7 @@ import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
-import { CONFIG_FILE, entryFile } from "./layout.ts";
+import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
 import type { RegistrySource } from "./source.types.ts";
 import { type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
@@ -73,10 +73,7 @@ export async function loadRegistry(
 
   // The layout walk (listings only, no parsing) judges every entry and gives every plugin's
   // versions, so each manifest is checked in one pass; nothing it refuses is read.
-  const layout = await checkLayout(
-    source,
-    config?.sigstore_trusted_root !== undefined ? { trustedRoot: config.sigstore_trusted_root } : {},
-  );
+  const layout = await checkLayout(source, { trustedRoots: trustedRootFiles(config) });
   append(findings, layout.findings);
   const listings: PluginFiles[] = layout.plugins.map((p) => ({
     name: p.name,

@@ -127,6 +127,26 @@ export function parseTrustedRoot(json: unknown, file: string): Result<TrustedRoo
 }
 
 /**
+ * One trusted root holding every instance of `base` and `more` (their logs and authorities side by
+ * side): a bundle verifies when one instance vouches for it, and the signer's identity is still
+ * matched exactly. `base` alone is returned as it is.
+ */
+export function mergeTrustedRoots(base: TrustedRootData, more: readonly TrustedRootData[]): TrustedRootData {
+  if (more.length === 0) return base;
+  const all = [base, ...more];
+  return {
+    root: {
+      ...base.root,
+      tlogs: all.flatMap((r) => r.root.tlogs),
+      ctlogs: all.flatMap((r) => r.root.ctlogs),
+      certificateAuthorities: all.flatMap((r) => r.root.certificateAuthorities),
+      timestampAuthorities: all.flatMap((r) => r.root.timestampAuthorities),
+    },
+    source: all.map((r) => r.source).join(" + "),
+  };
+}
+
+/**
  * Reads a trusted-root file's bytes (e.g. config.json's `sigstore_trusted_root`) with the safe JSON
  * loader, then validates it like `parseTrustedRoot`. For adapters that read the file themselves.
  */

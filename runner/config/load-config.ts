@@ -30,6 +30,14 @@ export async function trustFromRegistryConfig(file: string): Promise<RegistryTru
     const rootFile = resolve(dirname(file), config.sigstore_trusted_root);
     trust.trustedRoot = parseUntrustedJson(await readFile(rootFile), rootFile, 4 * 1024 * 1024);
   }
+  if (config.sigstore_additional_trusted_roots?.length) {
+    trust.additionalTrustedRoots = await Promise.all(
+      config.sigstore_additional_trusted_roots.map(async (f) => {
+        const rootFile = resolve(dirname(file), f);
+        return parseUntrustedJson(await readFile(rootFile), rootFile, 4 * 1024 * 1024);
+      }),
+    );
+  }
   return trust;
 }
 

@@ -90,6 +90,7 @@ export async function prepare(
       trustedRoots: {
         ...(given.trustedRoot !== undefined ? { explicit: given.trustedRoot } : {}),
         ...(published.trustedRoot !== undefined ? { registry: published.trustedRoot } : {}),
+        additional: [...(given.additionalTrustedRoots ?? []), ...(published.additionalTrustedRoots ?? [])],
       },
       bundle,
     });

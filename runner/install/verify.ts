@@ -22,7 +22,7 @@ export interface VerifyInput {
   /** The registry's trusted CAs: a manifest's certificate_chain must lead to one (config.json `trusted_cas`). */
   trustedCas?: string[];
   /** Sigstore trusted roots (JSON): the user's (`--registry-config`) and the registry's; default public good. */
-  trustedRoots?: { explicit?: unknown; registry?: unknown };
+  trustedRoots?: { explicit?: unknown; registry?: unknown; additional?: unknown[] };
 }
 
 export interface VerifyOutcome {
@@ -66,6 +66,10 @@ export function createReleaseVerifier(options: ReleaseVerifierOptions = {}): Art
           ...(roots.registry !== undefined
             ? { registry: { json: roots.registry, file: `${name} registry trusted root` } }
             : {}),
+          additional: (roots.additional ?? []).map((json, i) => ({
+            json,
+            file: `${name} registry additional trusted root ${i}`,
+          })),
         },
         async () => {
           publicRoot ??= publicGood();

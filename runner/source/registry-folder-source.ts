@@ -56,6 +56,7 @@ export function createRegistryFolderSource(
       official_signers?: RegistryTrust["officialSigners"];
       trusted_cas?: string[];
       sigstore_trusted_root?: string;
+      sigstore_additional_trusted_roots?: unknown[];
     };
   };
   const judged = async (name: string, version: string) => {
@@ -117,6 +118,14 @@ export function createRegistryFolderSource(
         const bytes = await files.readFile(c.sigstore_trusted_root);
         if (bytes)
           out.trustedRoot = loadJson(bytes, { file: c.sigstore_trusted_root, maxBytes: 4 << 20 }).value;
+      }
+      if (Array.isArray(c.sigstore_additional_trusted_roots)) {
+        out.additionalTrustedRoots = await Promise.all(
+          c.sigstore_additional_trusted_roots.map(async (file) => {
+            const bytes = typeof file === "string" ? await files.readFile(file) : undefined;
+            return (bytes && loadJson(bytes, { file: String(file), maxBytes: 4 << 20 }).value) ?? null;
+          }),
+        );
       }
       return out;
     },

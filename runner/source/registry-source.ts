@@ -270,6 +270,15 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         const bytes = await read(url, ttl);
         if (bytes !== undefined) out.trustedRoot = parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
       }
+      if (doc.sigstore_additional_trusted_roots?.length) {
+        out.additionalTrustedRoots = await Promise.all(
+          doc.sigstore_additional_trusted_roots.map(async (path) => {
+            const url = new URL(path, root).href;
+            const bytes = await read(url, ttl);
+            return bytes === undefined ? null : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
+          }),
+        );
+      }
       return out;
     },
     async list(filter) {

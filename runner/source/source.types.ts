@@ -15,6 +15,12 @@ export interface RegistryTrust {
   /** PEM CA certificates a manifest's certificate_chain must lead to (config.json `trusted_cas`). */
   trustedCas?: string[];
   trustedRoot?: unknown;
+  /**
+   * More Sigstore trusted roots (JSON; private instances) trusted besides the one in use, in
+   * config.json's order. A root that is named but cannot be read is `null`: verification with a
+   * bundle then fails, never silently without it.
+   */
+  additionalTrustedRoots?: unknown[];
 }
 
 /** A row of search results. */

@@ -122,4 +122,28 @@ test("trust anchors: official signers and the registry's own trusted root are pu
   assert.ok(published, "the trusted root is written");
   const bytes = typeof published.bytes === "function" ? await published.bytes() : published.bytes;
   assert.deepEqual(bytes, root, "copied byte for byte");
+
+  // Additional roots (private instances): published in config.json's order, each byte for byte.
+  const { additionalTrustedRootPath } = await import("../../core/api/paths.ts");
+  const more = buildModel(
+    {
+      ...base,
+      config: { ...base.config, sigstore_additional_trusted_roots: ["trust/b.json", "trust/a.json"] },
+    },
+    { generatedAt: "2026-01-01T00:00:00Z", publishedAt: new Map() },
+  );
+  assert.deepEqual(more.discovery.sigstore_additional_trusted_roots, [
+    additionalTrustedRootPath(0),
+    additionalTrustedRootPath(1),
+  ]);
+  const files: Record<string, Uint8Array> = {
+    "trust/b.json": new TextEncoder().encode("b"),
+    "trust/a.json": new TextEncoder().encode("a"),
+  };
+  const written = [...renderApi(more, async (file) => files[file])];
+  for (const [i, file] of ["trust/b.json", "trust/a.json"].entries()) {
+    const out = written.find((o) => o.path === additionalTrustedRootPath(i));
+    assert.ok(out, file);
+    assert.deepEqual(typeof out.bytes === "function" ? await out.bytes() : out.bytes, files[file]);
+  }
 });

@@ -83,3 +83,66 @@ test("T1: a look-alike identity, a bundle over other bytes, or an untrusted root
     assert.deepEqual(await listInstalled(c.pluginDir), [], name);
   }
 });
+
+test("#16.6: the registry's additional trusted roots (a private Sigstore instance) verify besides the one in use; one that cannot be read refuses", async () => {
+  const privateInstance = await createMockInstance();
+  const s = await startServer();
+  const archive = defaultArchive("private", "1.0.0");
+  publish(s, [
+    {
+      name: "private",
+      sigstore: [{ identity, issuer }],
+      versions: [
+        {
+          version: "1.0.0",
+          security_level: "verified",
+          archive,
+          bundle: await privateInstance.sign(archive, identity, issuer),
+        },
+      ],
+    },
+  ]);
+  const discoveryPath = "/.well-known/finfocus-registry.json";
+  const discovery = JSON.parse(Buffer.from(s.files.get(discoveryPath)!).toString());
+  const withAdditional = (paths: string[]) =>
+    s.files.set(
+      discoveryPath,
+      Buffer.from(JSON.stringify({ ...discovery, sigstore_additional_trusted_roots: paths })),
+    );
+  s.files.set("/roots/private.json", Buffer.from(JSON.stringify(privateInstance.trustedRoot)));
+  try {
+    // Only the main root (the shared mock instance): the private instance's bundle is refused.
+    const c1 = await testContext(s.url, { trust: { trustedRoot: sigstore.trustedRoot } });
+    temps.push(c1.tmp);
+    await assert.rejects(install(c1, { plugins: [{ name: "private" }] }), (e) =>
+      isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"),
+    );
+    // The user's --registry-config names it as an additional root: verified.
+    const c2 = await testContext(s.url, {
+      trust: { trustedRoot: sigstore.trustedRoot, additionalTrustedRoots: [privateInstance.trustedRoot] },
+    });
+    temps.push(c2.tmp);
+    assert.equal(
+      (await install(c2, { plugins: [{ name: "private" }] })).installed[0]?.signature_kind,
+      "sigstore",
+    );
+    // The registry publishes it (discovery document): verified.
+    withAdditional(["/roots/private.json"]);
+    const c3 = await testContext(s.url, { trust: { trustedRoot: sigstore.trustedRoot } });
+    temps.push(c3.tmp);
+    assert.equal(
+      (await install(c3, { plugins: [{ name: "private" }] })).installed[0]?.signature_kind,
+      "sigstore",
+    );
+    // A named additional root that is missing: refused, never verified without it.
+    withAdditional(["/roots/private.json", "/roots/missing.json"]);
+    const c4 = await testContext(s.url, { trust: { trustedRoot: sigstore.trustedRoot } });
+    temps.push(c4.tmp);
+    await assert.rejects(install(c4, { plugins: [{ name: "private" }] }), (e) =>
+      isRunnerError(e, "SIGNATURE_VERIFICATION_FAILED"),
+    );
+    assert.deepEqual(await listInstalled(c4.pluginDir), []);
+  } finally {
+    await s.close();
+  }
+});

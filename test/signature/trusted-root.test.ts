@@ -1,13 +1,21 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import nock from "nock";
+import { trustedRootFor } from "../../core/gate/trusted-root.ts";
+import { checkLayout } from "../../core/registry/check-layout.ts";
+import { trustedRootFiles } from "../../core/registry/layout.ts";
+import { fsSource } from "../../core/registry/registry-fs.ts";
+import type { RegistryConfig } from "../../core/registry.types.ts";
+import { chooseTrustedRoot } from "../../core/signature/choose-trusted-root.ts";
+import { verifySigstoreBundle } from "../../core/signature/sigstore.ts";
 import {
   parseTrustedRoot,
   publicGoodTrustedRoot,
   seedTrustedRootJson,
+  type TrustedRootData,
 } from "../../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../../net/sigstore-tuf.ts";
 import { createMockInstance } from "./helpers/sigstore-mock.ts";
@@ -136,6 +144,117 @@ describe("the public-good root: TUF when it answers, else the shipped copy with 
       );
     } finally {
       rmSync(cachePath, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("#16.6: additional trusted roots (private Sigstore instances), one rule for the gate and the runner", () => {
+  const identity = "https://github.com/acme/p/.github/workflows/release.yml@refs/heads/main";
+  const issuer = "https://token.actions.githubusercontent.com";
+  const artifact = new TextEncoder().encode("artifact bytes");
+
+  test("chooseTrustedRoot: a bundle from the private instance verifies only with it added; a missing one fails the choice", async () => {
+    const main = await createMockInstance();
+    const privateInstance = await createMockInstance();
+    const bundle = await privateInstance.sign(artifact, identity, issuer);
+    const verify = (root: TrustedRootData) =>
+      verifySigstoreBundle({
+        bundle,
+        artifact,
+        trustedRoot: root,
+        pins: [{ identity, issuer }],
+        requirePin: true,
+        file: "b.sigstore.json",
+      }).verified;
+    const never = async () => ({ findings: [] });
+    const alone = await chooseTrustedRoot({ registry: { json: main.trustedRoot, file: "main.json" } }, never);
+    assert.equal(verify(alone.value!), false);
+    const both = await chooseTrustedRoot(
+      {
+        registry: { json: main.trustedRoot, file: "main.json" },
+        additional: [{ json: privateInstance.trustedRoot, file: "private.json" }],
+      },
+      never,
+    );
+    assert.equal(verify(both.value!), true);
+    // The main instance still verifies its own bundles through the merged root.
+    const own = await main.sign(artifact, identity, issuer);
+    assert.equal(
+      verifySigstoreBundle({
+        bundle: own,
+        artifact,
+        trustedRoot: both.value!,
+        pins: [{ identity, issuer }],
+        requirePin: true,
+        file: "a.sigstore.json",
+      }).verified,
+      true,
+    );
+    const broken = await chooseTrustedRoot(
+      {
+        registry: { json: main.trustedRoot, file: "main.json" },
+        additional: [{ json: { mediaType: "nope" }, file: "private.json" }],
+      },
+      never,
+    );
+    assert.equal(broken.value, undefined);
+    assert.deepEqual(
+      broken.findings.map((f) => `${f.code} ${f.file}`),
+      ["TRUSTED_ROOT_INVALID private.json"],
+    );
+  });
+
+  test("the gate reads them from the base commit, and the registry layout admits exactly those files", async () => {
+    const privateInstance = await createMockInstance();
+    const dir = mkdtempSync(join(tmpdir(), "additional-roots-"));
+    try {
+      mkdirSync(join(dir, "roots", "private"), { recursive: true });
+      mkdirSync(join(dir, "plugins"));
+      writeFileSync(join(dir, "roots", "private", "acme.json"), JSON.stringify(privateInstance.trustedRoot));
+      writeFileSync(join(dir, "roots", "private", "stray.json"), "{}");
+      const config = {
+        name: "r",
+        base_url: "https://r.example/",
+        spec_version: "0.1.0",
+        maintainers: [],
+        sigstore_additional_trusted_roots: ["roots/private/acme.json"],
+      };
+      writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+      const source = fsSource(dir, dir);
+      const layout = await checkLayout(source, { trustedRoots: trustedRootFiles(config) });
+      assert.deepEqual(
+        layout.findings.map((f) => `${f.code} ${f.file}`),
+        ["LAYOUT_UNEXPECTED roots/private/stray.json"],
+      );
+      const bundle = await privateInstance.sign(artifact, identity, issuer);
+      const main = await createMockInstance();
+      const root = await trustedRootFor(undefined, config as RegistryConfig, source, async () =>
+        parseTrustedRoot(main.trustedRoot, "public-good"),
+      );
+      assert.ok(root.value, JSON.stringify(root.findings));
+      assert.equal(
+        verifySigstoreBundle({
+          bundle,
+          artifact,
+          trustedRoot: root.value,
+          pins: [{ identity, issuer }],
+          requirePin: true,
+          file: "b.sigstore.json",
+        }).verified,
+        true,
+      );
+      const missing = await trustedRootFor(
+        undefined,
+        { ...config, sigstore_additional_trusted_roots: ["roots/private/gone.json"] } as RegistryConfig,
+        source,
+        async () => parseTrustedRoot(main.trustedRoot, "public-good"),
+      );
+      assert.deepEqual(
+        missing.findings.map((f) => `${f.code} ${f.pointer}`),
+        ["TRUSTED_ROOT_INVALID /sigstore_additional_trusted_roots/0"],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
