@@ -47444,6 +47444,20 @@ function parseTrustedRoot(json2, file) {
     };
   }
 }
+function mergeTrustedRoots(base, more) {
+  if (more.length === 0) return base;
+  const all = [base, ...more];
+  return {
+    root: {
+      ...base.root,
+      tlogs: all.flatMap((r) => r.root.tlogs),
+      ctlogs: all.flatMap((r) => r.root.ctlogs),
+      certificateAuthorities: all.flatMap((r) => r.root.certificateAuthorities),
+      timestampAuthorities: all.flatMap((r) => r.root.timestampAuthorities)
+    },
+    source: all.map((r) => r.source).join(" + ")
+  };
+}
 function trustedRootFromBytes(bytes, file) {
   const loaded = loadJson(bytes, { file, maxBytes: 4 * 1024 * 1024 });
   if (loaded.findings.length > 0) return { findings: loaded.findings };
@@ -47484,28 +47498,45 @@ async function publicGoodTrustedRoot(fetcher) {
 // core/signature/choose-trusted-root.ts
 async function chooseTrustedRoot(candidates, publicGood) {
   const chosen = candidates.explicit ?? candidates.registry;
-  if (!chosen) return publicGood();
-  if ("missing" in chosen) return { findings: [chosen.missing] };
-  return "bytes" in chosen ? trustedRootFromBytes(chosen.bytes, chosen.file) : parseTrustedRoot(chosen.json, chosen.file);
+  const base = chosen ? parseCandidate(chosen) : await publicGood();
+  const more = (candidates.additional ?? []).map(parseCandidate);
+  const findings = [base, ...more].flatMap((r) => r.findings);
+  if (!base.value || more.some((r) => !r.value)) return { findings };
+  return {
+    value: mergeTrustedRoots(
+      base.value,
+      more.map((r) => r.value)
+    ),
+    findings
+  };
+}
+function parseCandidate(candidate) {
+  if ("missing" in candidate) return { findings: [candidate.missing] };
+  return "bytes" in candidate ? trustedRootFromBytes(candidate.bytes, candidate.file) : parseTrustedRoot(candidate.json, candidate.file);
 }
 
 // core/gate/trusted-root.ts
 async function trustedRootFor(inputPath, config2, base, publicGood) {
   const explicit = inputPath ? { bytes: await readFile2(inputPath), file: inputPath } : void 0;
-  let registry;
-  if (!explicit && config2?.sigstore_trusted_root) {
-    const bytes = await base.readFile(config2.sigstore_trusted_root);
-    registry = bytes ? { bytes, file: config2.sigstore_trusted_root } : {
+  const fromBase = async (file, pointer) => {
+    const bytes = await base.readFile(file);
+    return bytes ? { bytes, file } : {
       missing: {
         code: "TRUSTED_ROOT_INVALID",
         severity: "error",
-        message: `config.json names sigstore_trusted_root "${config2.sigstore_trusted_root}", which does not exist in the base commit.`,
+        message: `config.json names the Sigstore trusted root "${file}", which does not exist in the base commit.`,
         file: "config.json",
-        pointer: "/sigstore_trusted_root"
+        pointer
       }
     };
-  }
-  return chooseTrustedRoot({ explicit, registry }, publicGood);
+  };
+  const registry = !explicit && config2?.sigstore_trusted_root ? await fromBase(config2.sigstore_trusted_root, "/sigstore_trusted_root") : void 0;
+  const additional = await Promise.all(
+    (config2?.sigstore_additional_trusted_roots ?? []).map(
+      (file, i) => fromBase(file, `/sigstore_additional_trusted_roots/${i}`)
+    )
+  );
+  return chooseTrustedRoot({ explicit, registry, additional }, publicGood);
 }
 
 // core/registry/load-registry.ts
@@ -51927,6 +51958,14 @@ function classifyPath(rel) {
   }
   return { kind: "other" };
 }
+function trustedRootFiles(config2) {
+  const files = [];
+  if (typeof config2?.sigstore_trusted_root === "string") files.push(config2.sigstore_trusted_root);
+  if (Array.isArray(config2?.sigstore_additional_trusted_roots)) {
+    for (const f2 of config2.sigstore_additional_trusted_roots) if (typeof f2 === "string") files.push(f2);
+  }
+  return files;
+}
 
 // core/registry/registry-fs.ts
 import {
@@ -52081,7 +52120,7 @@ async function checkLayout(source, options2 = {}) {
     );
     return { findings, plugins: [] };
   }
-  const trusted = options2.trustedRoot !== void 0 ? segments2(options2.trustedRoot) : void 0;
+  const trusted = (options2.trustedRoots ?? []).map((f2) => segments2(f2)).filter((p2) => p2 !== void 0 && p2.length > 0);
   conflicts("", root, findings);
   let pluginEntries = [];
   for (const entry2 of root) {
@@ -52089,8 +52128,14 @@ async function checkLayout(source, options2 = {}) {
     else if (entry2.name === PLUGINS_DIR) {
       if (expect(entry2, "tree", PLUGINS_DIR, findings))
         pluginEntries = await pluginsToWalk(source, options2.plugins);
-    } else if (trusted && trusted.length > 0 && entry2.name === trusted[0])
-      await walkTrustedRoot(source, entry2, trusted, findings);
+    } else if (trusted.some((p2) => p2[0] === entry2.name))
+      await walkTrustedRoots(
+        source,
+        entry2,
+        0,
+        trusted.filter((p2) => p2[0] === entry2.name),
+        findings
+      );
     else findings.push(unexpected(entry2.name, entry2.name, "not part of the registry layout; remove it"));
   }
   const seen = /* @__PURE__ */ new Set();
@@ -52123,21 +52168,17 @@ async function pluginsToWalk(source, names) {
   );
   return found.filter((e) => e !== void 0).sort((a, b2) => a.name < b2.name ? -1 : 1);
 }
-async function walkTrustedRoot(source, entry2, path3, findings) {
-  let current2 = entry2;
-  for (let depth = 0; ; depth++) {
-    const file = path3.slice(0, depth + 1).join("/");
-    const last = depth === path3.length - 1;
-    if (!expect(current2, last ? "file" : "tree", file, findings) || last) return;
-    const inside = await source.entries(file) ?? [];
-    let next;
-    for (const e of inside) {
-      if (e.name === path3[depth + 1]) next = e;
-      else
-        findings.push(unexpected(join(file, e.name), e.name, "not part of the registry layout; remove it"));
-    }
-    if (!next) return;
-    current2 = next;
+async function walkTrustedRoots(source, entry2, depth, paths, findings) {
+  const file = paths[0].slice(0, depth + 1).join("/");
+  if (paths.some((p2) => p2.length === depth + 1)) {
+    expect(entry2, "file", file, findings);
+    return;
+  }
+  if (!expect(entry2, "tree", file, findings)) return;
+  for (const e of await source.entries(file) ?? []) {
+    const next = paths.filter((p2) => p2[depth + 1] === e.name);
+    if (next.length > 0) await walkTrustedRoots(source, e, depth + 1, next, findings);
+    else findings.push(unexpected(join(file, e.name), e.name, "not part of the registry layout; remove it"));
   }
 }
 async function walkPlugin(source, name, findings) {
@@ -60158,10 +60199,7 @@ async function loadRegistry(source, options2 = {}) {
     return source.readFile(rel);
   };
   const config2 = await loadConfig(source, read, findings);
-  const layout = await checkLayout(
-    source,
-    config2?.sigstore_trusted_root !== void 0 ? { trustedRoot: config2.sigstore_trusted_root } : {}
-  );
+  const layout = await checkLayout(source, { trustedRoots: trustedRootFiles(config2) });
   append(findings, layout.findings);
   const listings = layout.plugins.map((p2) => ({
     name: p2.name,
@@ -61192,8 +61230,7 @@ function layoutScope(registryPath, changes, headConfig) {
   for (const change of changes) {
     if (change.path.startsWith(prefix)) plugins.add(change.path.slice(prefix.length).split("/")[0]);
   }
-  const trustedRoot = headConfig?.sigstore_trusted_root;
-  return { plugins: [...plugins], ...typeof trustedRoot === "string" ? { trustedRoot } : {} };
+  return { plugins: [...plugins], trustedRoots: trustedRootFiles(headConfig) };
 }
 
 // core/gate/positions.ts

@@ -68214,6 +68214,20 @@ function parseTrustedRoot(json2, file) {
     };
   }
 }
+function mergeTrustedRoots(base, more) {
+  if (more.length === 0) return base;
+  const all = [base, ...more];
+  return {
+    root: {
+      ...base.root,
+      tlogs: all.flatMap((r) => r.root.tlogs),
+      ctlogs: all.flatMap((r) => r.root.ctlogs),
+      certificateAuthorities: all.flatMap((r) => r.root.certificateAuthorities),
+      timestampAuthorities: all.flatMap((r) => r.root.timestampAuthorities)
+    },
+    source: all.map((r) => r.source).join(" + ")
+  };
+}
 function trustedRootFromBytes(bytes, file) {
   const loaded = loadJson(bytes, { file, maxBytes: 4 * 1024 * 1024 });
   if (loaded.findings.length > 0) return { findings: loaded.findings };
@@ -68254,28 +68268,45 @@ async function publicGoodTrustedRoot(fetcher) {
 // core/signature/choose-trusted-root.ts
 async function chooseTrustedRoot(candidates, publicGood) {
   const chosen = candidates.explicit ?? candidates.registry;
-  if (!chosen) return publicGood();
-  if ("missing" in chosen) return { findings: [chosen.missing] };
-  return "bytes" in chosen ? trustedRootFromBytes(chosen.bytes, chosen.file) : parseTrustedRoot(chosen.json, chosen.file);
+  const base = chosen ? parseCandidate(chosen) : await publicGood();
+  const more = (candidates.additional ?? []).map(parseCandidate);
+  const findings = [base, ...more].flatMap((r) => r.findings);
+  if (!base.value || more.some((r) => !r.value)) return { findings };
+  return {
+    value: mergeTrustedRoots(
+      base.value,
+      more.map((r) => r.value)
+    ),
+    findings
+  };
+}
+function parseCandidate(candidate) {
+  if ("missing" in candidate) return { findings: [candidate.missing] };
+  return "bytes" in candidate ? trustedRootFromBytes(candidate.bytes, candidate.file) : parseTrustedRoot(candidate.json, candidate.file);
 }
 
 // core/gate/trusted-root.ts
 async function trustedRootFor(inputPath, config2, base, publicGood) {
   const explicit = inputPath ? { bytes: await readFile2(inputPath), file: inputPath } : void 0;
-  let registry;
-  if (!explicit && config2?.sigstore_trusted_root) {
-    const bytes = await base.readFile(config2.sigstore_trusted_root);
-    registry = bytes ? { bytes, file: config2.sigstore_trusted_root } : {
+  const fromBase = async (file, pointer) => {
+    const bytes = await base.readFile(file);
+    return bytes ? { bytes, file } : {
       missing: {
         code: "TRUSTED_ROOT_INVALID",
         severity: "error",
-        message: `config.json names sigstore_trusted_root "${config2.sigstore_trusted_root}", which does not exist in the base commit.`,
+        message: `config.json names the Sigstore trusted root "${file}", which does not exist in the base commit.`,
         file: "config.json",
-        pointer: "/sigstore_trusted_root"
+        pointer
       }
     };
-  }
-  return chooseTrustedRoot({ explicit, registry }, publicGood);
+  };
+  const registry = !explicit && config2?.sigstore_trusted_root ? await fromBase(config2.sigstore_trusted_root, "/sigstore_trusted_root") : void 0;
+  const additional = await Promise.all(
+    (config2?.sigstore_additional_trusted_roots ?? []).map(
+      (file, i) => fromBase(file, `/sigstore_additional_trusted_roots/${i}`)
+    )
+  );
+  return chooseTrustedRoot({ explicit, registry, additional }, publicGood);
 }
 
 // core/signature/checksum.ts
