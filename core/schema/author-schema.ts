@@ -4,6 +4,7 @@ import addFormatsModule from "ajv-formats";
 import { loadJson } from "../json/load-json.ts";
 import { BudgetExceeded, charge, Meter, metered } from "./author-budget.ts";
 import { checkShape, type ShapeProblem } from "./author-shape.ts";
+import { SAFE_AJV_OPTIONS } from "./create-ajv.ts";
 import { linearRegExp } from "./linear-regexp.ts";
 
 // ajv and ajv-formats are CommonJS with a default export.
@@ -169,18 +170,9 @@ function spend(fixed: number, flags: number, data: unknown): void {
 
 function authorAjv(forMetaSchema: boolean): Ajv {
   const ajv = new Ajv2020({
-    allErrors: true,
-    strict: false,
-    strictRequired: false,
-    allowUnionTypes: true,
-    $data: false,
-    useDefaults: false,
-    coerceTypes: false,
-    removeAdditional: false,
-    validateFormats: true,
-    unicodeRegExp: true,
     // Author text must not reach logs (unknown formats and keywords are ignored silently).
-    logger: false,
+    ...SAFE_AJV_OPTIONS,
+    strict: false,
     // A `$ref` is a call, never a copy: compiled code stays proportional to the schema.
     inlineRefs: false,
     validateSchema: forMetaSchema,

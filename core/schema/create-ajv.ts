@@ -6,6 +6,25 @@ const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /**
+ * The options every ajv instance of the project starts from, safe for untrusted data: nothing is
+ * changed in the data (no defaults, no coercion, no removal), no `$data` references, every error
+ * collected, and nothing logged (ajv's warnings quote the schema: author text on stderr, where
+ * GitHub reads workflow commands). author-schema.ts adds its bounds on top.
+ */
+export const SAFE_AJV_OPTIONS = {
+  allErrors: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  $data: false,
+  useDefaults: false,
+  coerceTypes: false,
+  removeAdditional: false,
+  validateFormats: true,
+  unicodeRegExp: true,
+  logger: false,
+} as const;
+
+/**
  * An ajv instance safe for untrusted data: nothing is changed in the data (no defaults, no
  * coercion, no removal), no `$data` references, every error collected. For the project's own
  * schemas; schemas written by plugin authors go through author-schema.ts, which bounds them.
@@ -16,16 +35,8 @@ export function createAjv(
 ): InstanceType<typeof Ajv2020> {
   const strict = options.strict ?? true;
   const ajv = new Ajv2020({
-    allErrors: true,
+    ...SAFE_AJV_OPTIONS,
     strict,
-    strictRequired: false,
-    allowUnionTypes: true,
-    $data: false,
-    useDefaults: false,
-    coerceTypes: false,
-    removeAdditional: false,
-    validateFormats: true,
-    unicodeRegExp: true,
     ...(options.standalone
       ? { code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fastFormats` } }
       : {}),
