@@ -59,6 +59,7 @@ const context = createContext({
   cacheDir: join(work, "cache"),
   registryUrl: server.url,
   fetcher: createHttpFetcher({ allowLoopbackHttp: true }),
+  allowLoopbackHttp: true,
   finfocusConfig: false,
 });
 

@@ -44,6 +44,11 @@ export class HttpCache {
     this.#options = options;
   }
 
+  /** The cache's clock (milliseconds), for callers that keep what they derived from its answers. */
+  now(): number {
+    return this.#options.clock.now();
+  }
+
   /**
    * The body of `url`; 404 comes back as undefined, other failures throw DOWNLOAD_FAILED.
    * `maxBytes` is this request's cap when the caller knows it (an API document kind's, from core's

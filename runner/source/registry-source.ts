@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import type { DiscoveryDocument, PluginDocument, VersionSummary } from "../../core/api/api.types.ts";
+import type {
+  DiscoveryDocument,
+  PluginDocument,
+  PluginIndexDocument,
+  VersionSummary,
+} from "../../core/api/api.types.ts";
 import { DISCOVERY_PATH } from "../../core/api/paths.ts";
 import {
   API_MAX_BYTES,
@@ -70,6 +75,11 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     | Promise<{ doc?: DiscoveryDocument; apiRoot: string; rest: boolean; signed?: SignedReader }>
     | undefined;
   const docs = new Map<string, Promise<PluginDocument | undefined>>();
+  /**
+   * The plugin index, parsed and schema-checked once per freshness period: concurrent searches
+   * (the daemon's clients) share one read, and a 10,000-plugin index is not parsed per call.
+   */
+  let index: { url: string; until: number; doc: Promise<PluginIndexDocument | undefined> } | undefined;
 
   /** A document's bytes: through the signed index when the registry has one, else plainly. */
   const read = async (url: string, seconds: number, maxBytes?: number): Promise<Uint8Array | undefined> => {
@@ -284,8 +294,17 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     async list(filter) {
       const { apiRoot, rest } = await api();
       const url = new URL(rest ? restPath({ kind: "plugin-index" }) : "plugins/index.json", apiRoot).href;
-      const index = await getDoc("plugin-index", url, ttl);
-      return (index?.plugins ?? [])
+      const now = options.cache.now();
+      if (!index || index.url !== url || now >= index.until) {
+        const doc = getDoc("plugin-index", url, ttl);
+        index = { url, until: now + ttl * 1000, doc };
+        // A failed read is not kept: the next search asks again.
+        doc.catch(() => {
+          if (index?.doc === doc) index = undefined;
+        });
+      }
+      const listed = await index.doc;
+      return (listed?.plugins ?? [])
         .filter((p) => matchesFilter(filter, p.name, [p.description, ...p.keywords, ...p.capabilities]))
         .map(
           (p): PluginListing => ({
