@@ -98,7 +98,7 @@ export function listValues(value: readonly string[] | string | undefined): strin
 export async function contextFromArgs(
   values: Values<typeof RUNNER_OPTIONS>,
   io: CliIO,
-  extra: { allowScripts?: boolean; allowPermissions?: string[] } = {},
+  extra: { allowScripts?: boolean; allowPermissions?: string[]; healthCheck?: boolean } = {},
 ): Promise<RunnerContext> {
   const home = io.env.HOME ?? homedir();
   const str = (k: keyof typeof RUNNER_OPTIONS) => {
@@ -168,6 +168,7 @@ export async function contextFromArgs(
     ...(spec ? { specVersion: spec } : {}),
     yes: values.yes === true,
     allowScripts: extra.allowScripts === true,
+    ...(extra.healthCheck === false ? { healthCheck: false } : {}),
     allowPermissions: extra.allowPermissions ?? [],
     ...(isTTY ? { approve: (a: Approval) => prompt(a, io) } : {}),
     onEvent: (event) => renderEvent(event, io),

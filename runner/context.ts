@@ -57,6 +57,10 @@ export interface RunnerContext {
   extractLimits: ExtractLimits;
   allowScripts: boolean;
   scriptTimeoutMs: number;
+  /** False skips the health check after install (`--no-health-check`); default on. */
+  healthCheck?: boolean;
+  /** How long a plugin checked after install may take to listen. Default 30 s. */
+  healthLaunchTimeoutMs?: number;
   /** Approve everything (`--yes`). */
   yes: boolean;
   /** Permissions approved up front (`--allow-permissions`). */

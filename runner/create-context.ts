@@ -51,6 +51,9 @@ export interface ClientOptions {
   extractLimits?: ExtractLimits;
   allowScripts?: boolean;
   scriptTimeoutMs?: number;
+  /** False skips the health check after install. */
+  healthCheck?: boolean;
+  healthLaunchTimeoutMs?: number;
   yes?: boolean;
   allowPermissions?: string[];
   approve?: (approval: Approval) => Promise<boolean>;
@@ -112,6 +115,10 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     extractLimits: options.extractLimits ?? DEFAULT_EXTRACT_LIMITS,
     allowScripts: options.allowScripts ?? false,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 60_000,
+    ...(options.healthCheck === false ? { healthCheck: false } : {}),
+    ...(options.healthLaunchTimeoutMs !== undefined
+      ? { healthLaunchTimeoutMs: options.healthLaunchTimeoutMs }
+      : {}),
     yes: options.yes ?? false,
     allowPermissions: options.allowPermissions ?? [],
     ...(options.approve ? { approve: options.approve } : {}),

@@ -91,6 +91,12 @@ export const ERROR_CODES = {
     exit: 1,
     meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)",
   },
+  PLUGIN_UNHEALTHY: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the new version of a plugin that runs a service did not start and answer its health check: the update was rolled back",
+  },
   IMAGE_INVALID: {
     section: "runner",
     exit: 1,

@@ -1,4 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
+import { servicePort } from "../../core/health/after-install.ts";
 import { RunnerError } from "../errors.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
 import { layoutFor } from "../install/layout.ts";
@@ -61,7 +62,7 @@ async function addressOf(request: HealthRequest): Promise<{ address: string; tls
   if (!plugin)
     throw new RunnerError("NOT_INSTALLED", `${request.target} is not installed`, { name: request.target });
   const manifest = await installedManifest(plugin);
-  const port = manifest.specification?.service_definition?.port;
+  const port = servicePort(manifest);
   if (!port) {
     throw new RunnerError(
       "USAGE",
