@@ -16,7 +16,7 @@ import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
 import { type Prepared, prepare } from "../install/prepare.ts";
 import { preflight } from "../install/safe-dirs.ts";
-import { runScript, scriptCommand } from "../install/scripts.ts";
+import { migrationEnv, runScript, scriptCommand } from "../install/scripts.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import { currentSystem } from "../install/system.ts";
@@ -284,8 +284,10 @@ async function installPrepared(
             ...(manifest.installation.install_script ? [manifest.installation.install_script] : []),
             ...(manifest.installation.post_install_steps ?? []),
           ];
+          // On an update these steps are the migration from the previous version (scripts.ts).
+          const env = migrationEnv(pick.version, previous, configFile(layout, pick.name));
           for (const step of steps)
-            await runScript(await scriptCommand(step, dir), dir, context.scriptTimeoutMs);
+            await runScript(await scriptCommand(step, dir), dir, context.scriptTimeoutMs, env);
         }
         Object.assign(files, await fileDigests(dir));
       },
