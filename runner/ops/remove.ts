@@ -8,6 +8,7 @@ import { withLock } from "../install/lock.ts";
 import { recoverAll, removeVersion } from "../install/place.ts";
 import { preflight } from "../install/safe-dirs.ts";
 import { readState } from "../install/state.ts";
+import { stopRunning } from "../sandbox/running.ts";
 import { configFile } from "./configure.ts";
 import { assertName } from "./install.ts";
 
@@ -27,6 +28,8 @@ export interface RemoveResult {
   cleanup_paths: string[];
   /** Where the backup went, when one was asked for. */
   backup_path?: string;
+  /** Processes of the plugin that this runner had started (`run`) and stopped before the removal. */
+  stopped_pids: number[];
   /** Things left undone that the user should know about (e.g. the FinFocus config not edited). */
   warnings: string[];
 }
@@ -63,6 +66,8 @@ export async function remove(
           configFile(layout, request.name),
         ])
       : undefined;
+    // Its service first, if this runner started it (`run`): nothing runs from a removed folder.
+    const stopped = await stopRunning(layout, request.name);
     await removeVersion(layout, plugin, context.hooks, context.lockTimeoutMs);
     const cleanup = [plugin.path];
     if (request.cleanupData) {
@@ -75,6 +80,7 @@ export async function remove(
       removed_version: plugin.version,
       cleanup_paths: cleanup,
       ...(backup ? { backup_path: backup } : {}),
+      stopped_pids: stopped,
       warnings,
     };
   });
