@@ -20,7 +20,10 @@ export type AfterInstallCheck = { kind: "probe"; port: number } | { kind: "skip"
  * one whose manifest turns health checks off, and any plugin when the user asked to skip, gets a
  * note saying why nothing was checked.
  */
-export function afterInstallCheck(manifest: Manifest, options: { skip?: boolean } = {}): AfterInstallCheck {
+export function afterInstallCheck(
+  manifest: Manifest,
+  options: { skip?: boolean; containerEngine?: boolean } = {},
+): AfterInstallCheck {
   const name = manifest.metadata.name;
   if (options.skip) return { kind: "skip", note: `${name}: health check skipped (--no-health-check)` };
   if (manifest.specification?.observability_support?.health_checks_enabled === false)
@@ -31,7 +34,9 @@ export function afterInstallCheck(manifest: Manifest, options: { skip?: boolean 
   if (manifest.installation.installation_method === "container")
     return {
       kind: "skip",
-      note: `${name}: no health check (a container image is unpacked, not started, by the built-in pull)`,
+      note: options.containerEngine
+        ? `${name}: no health check yet (its container is created, not started: \`health ${name}\` checks it once started)`
+        : `${name}: no health check (a container image is unpacked, not started, by the built-in pull)`,
     };
   const port = servicePort(manifest);
   if (port === undefined) {

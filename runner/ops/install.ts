@@ -2,7 +2,9 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
 import { afterInstallCheck, judgeAfterInstall } from "../../core/health/after-install.ts";
+import type { ContainerRecord } from "../../core/oci/engine.types.ts";
 import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
+import { pullAndCreate, removeContainer } from "../container/engine-install.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { checkFolderHealth } from "../health/launched-health.ts";
@@ -198,7 +200,10 @@ async function checkStaged(
       );
     }
   }
-  const decision = afterInstallCheck(item.manifest, { skip: context.healthCheck === false });
+  const decision = afterInstallCheck(item.manifest, {
+    skip: context.healthCheck === false,
+    ...(item.engine ? { containerEngine: true } : {}),
+  });
   if (decision.kind === "skip") {
     health.push({ name, version, status: "skipped", note: decision.note });
     context.onEvent?.({ kind: "step", plugin: name, message: decision.note });
@@ -244,6 +249,8 @@ async function installPrepared(
   const { pick, manifest, bytes, url, outcome } = item;
   const layout = layoutFor(context.pluginDir);
   const files: Record<string, string> = {};
+  // A container an engine created for this version: kept only if the version commits.
+  const record: { container?: ContainerRecord } = {};
   const installed = await withLock(layout, pick.name, context.lockTimeoutMs, () =>
     placeVersion({
       layout,
@@ -254,7 +261,13 @@ async function installPrepared(
       ...(context.lockTimeoutMs !== undefined ? { lockTimeoutMs: context.lockTimeoutMs } : {}),
       populate: async (dir) => {
         const binaryName = `finfocus-plugin-${pick.name}`;
-        if (item.layers) {
+        if (item.engine && context.containerEngine) {
+          record.container = await pullAndCreate(
+            context.containerEngine,
+            manifest,
+            configFile(layout, pick.name),
+          );
+        } else if (item.layers) {
           // A container's layers, in order (each checked against its digest), as root filesystems.
           for (const [i, layer] of item.layers.entries())
             await extractArtifact(layer, `${url} layer ${i}`, dir, binaryName, context.extractLimits, {
@@ -307,9 +320,22 @@ async function installPrepared(
         })),
         permissions: manifest.security?.permissions ?? [],
         files,
+        get container() {
+          return record.container;
+        },
       },
     }),
-  );
+  ).catch(async (error: unknown) => {
+    if (record.container) await removeContainer(record.container).catch(() => undefined);
+    throw error;
+  });
+  // The previous version's container goes once the new version is committed.
+  if (previous?.container && previous.container.name !== record.container?.name)
+    await removeContainer(previous.container).catch((error: Error) =>
+      warn(
+        `${pick.name}: the previous container ${previous.container?.name} was not removed: ${error.message}`,
+      ),
+    );
   warn(...(await writeDefaultConfig(layout, manifest)));
   warn(
     ...(await noteInstalled(layout, context.finfocusConfig, {

@@ -1,5 +1,6 @@
 import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { removeContainer } from "../container/engine-install.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { noteRemoved } from "../install/finfocus-config-fs.ts";
@@ -68,6 +69,8 @@ export async function remove(
       : undefined;
     // Its service first, if this runner started it (`run`): nothing runs from a removed folder.
     const stopped = await stopRunning(layout, request.name);
+    // Its container, if an engine created one (stopped and removed; a failure removes nothing).
+    if (plugin.container) await removeContainer(plugin.container);
     await removeVersion(layout, plugin, context.hooks, context.lockTimeoutMs);
     const cleanup = [plugin.path];
     if (request.cleanupData) {
