@@ -1,17 +1,13 @@
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
-import { afterInstallCheck, judgeAfterInstall } from "../../core/health/after-install.ts";
 import type { ContainerRecord } from "../../core/oci/engine.types.ts";
 import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
 import { pullAndCreate, removeContainer } from "../container/engine-install.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
-import { checkFolderHealth } from "../health/launched-health.ts";
 import { extractArtifact } from "../install/extract.ts";
 import { fileDigests } from "../install/file-digests.ts";
 import { noteInstalled } from "../install/finfocus-config-fs.ts";
-import { findPluginBinary } from "../install/finfocus-layout.ts";
 import { writeInstalledManifests } from "../install/installed-manifest.ts";
 import { assertPluginName, layoutFor } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
@@ -23,7 +19,8 @@ import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import { currentSystem } from "../install/system.ts";
 import { resolvePlan } from "../resolve/resolve.ts";
-import { configFile, existingConfigProblems, writeDefaultConfig } from "./configure.ts";
+import { checkStaged } from "./check-staged.ts";
+import { configFile, writeDefaultConfig } from "./configure.ts";
 
 /** The spec's InstallPlugin, for one or more plugins with their dependencies. */
 export interface InstallRequest {
@@ -171,63 +168,6 @@ async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/**
- * Before a staged version is committed: on an update, the user's configuration must fit the new
- * version's schema (CONFIG_VALUE_INVALID otherwise); then the health check core decides on
- * (started from the staged folder as the FinFocus CLI would, probed, stopped), judged by core: an
- * update whose new version is not healthy is refused with PLUGIN_UNHEALTHY.
- */
-async function checkStaged(
-  context: RunnerContext,
-  item: Prepared,
-  dir: string,
-  previous: InstalledPlugin | undefined,
-  warn: (...warnings: string[]) => void,
-  health: InstallHealth[],
-): Promise<void> {
-  const { name, version } = item.pick;
-  const label = `${name}@${version}`;
-  const layout = layoutFor(context.pluginDir);
-  if (previous) {
-    const problems = await existingConfigProblems(layout, item.manifest);
-    if (problems.length > 0) {
-      throw new RunnerError(
-        "CONFIG_VALUE_INVALID",
-        `${label}: the configuration of ${name} does not fit this version (${problems.join("; ")}): fix it with \`finfocus-registry config ${name} --set\`; the installed ${previous.version} stays`,
-        { name, version, previous_version: previous.version, file: configFile(layout, name), problems },
-      );
-    }
-  }
-  const decision = afterInstallCheck(item.manifest, {
-    skip: context.healthCheck === false,
-    ...(item.engine ? { containerEngine: true } : {}),
-  });
-  if (decision.kind === "skip") {
-    health.push({ name, version, status: "skipped", note: decision.note });
-    context.onEvent?.({ kind: "step", plugin: name, message: decision.note });
-    return;
-  }
-  const binary = (await findPluginBinary(dir, name)) ?? join(dir, `finfocus-plugin-${name}`);
-  const result = await checkFolderHealth(name, dir, binary, {
-    ...(context.healthLaunchTimeoutMs !== undefined
-      ? { launchTimeoutMs: context.healthLaunchTimeoutMs }
-      : {}),
-  });
-  const verdict = judgeAfterInstall(label, result.status, result.error, previous !== undefined);
-  if (verdict.kind === "refuse") {
-    throw new RunnerError("PLUGIN_UNHEALTHY", verdict.message, {
-      name,
-      version,
-      ...(previous ? { previous_version: previous.version } : {}),
-      status: result.status,
-      ...(result.error ? { error: result.error } : {}),
-    });
-  }
-  if (verdict.kind === "warn") warn(verdict.message);
-  health.push({ name, version, status: result.status });
-  context.onEvent?.({ kind: "step", plugin: name, message: `${label}: ${result.status} after install` });
 }
 
 /** USAGE unless `name` is a plugin name (never a path). */
