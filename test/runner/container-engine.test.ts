@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Manifest } from "../../core/manifest.types.ts";
 import { createArgs, inspectedDigestMatches, pinnedReference } from "../../core/oci/engine-args.ts";
 import { findContainerEngine } from "../../runner/container/engine.ts";
 import { isRunnerError } from "../../runner/errors.ts";
@@ -20,6 +21,7 @@ import { layoutFor } from "../../runner/install/layout.ts";
 import { readState } from "../../runner/install/state.ts";
 import { install } from "../../runner/ops/install.ts";
 import { remove } from "../../runner/ops/remove.ts";
+import { update } from "../../runner/ops/update.ts";
 import { tarGz } from "./helpers/archives.ts";
 import { testContext } from "./helpers/context.ts";
 import { type OciRegistry, startOciRegistry } from "./helpers/oci-registry.ts";
@@ -48,20 +50,18 @@ before(async () => {
   publish(server, [
     {
       name: "boxed",
-      versions: [
-        {
-          version: "1.0.0",
-          edit: (m) => {
-            m.specification.service_definition.port = PORT;
-            m.installation = {
-              installation_method: "container",
-              download_url: `${oci.host}/acme/boxed@${digest}`,
-              checksum: digest.slice("sha256:".length),
-              checksum_algorithm: "sha256",
-            };
-          },
+      versions: ["1.0.0", "1.0.1"].map((version) => ({
+        version,
+        edit: (m: Manifest) => {
+          m.specification.service_definition.port = PORT;
+          m.installation = {
+            installation_method: "container",
+            download_url: `${oci.host}/acme/boxed@${digest}`,
+            checksum: digest.slice("sha256:".length),
+            checksum_algorithm: "sha256",
+          };
         },
-      ],
+      })),
     },
   ]);
 });
@@ -121,7 +121,7 @@ test("install pulls by digest, checks the reported digest, creates the container
     const config = join(layoutFor(context.pluginDir).configs, "boxed.json");
     await mkdir(layoutFor(context.pluginDir).configs, { recursive: true });
     await writeFile(config, "{}\n");
-    const result = await install(context, { plugins: [{ name: "boxed" }] });
+    const result = await install(context, { plugins: [{ name: "boxed", constraint: "1.0.0" }] });
     const reference = `${oci.host}/acme/boxed@${digest}`;
     const name = "finfocus-plugin-boxed-1-0-0";
     assert.deepEqual(await calls(), [
@@ -172,7 +172,7 @@ test("a digest the engine reports otherwise is refused with nothing left behind:
     containerEngine: { kind: "docker", path: fake },
   });
   try {
-    await assert.rejects(install(context, { plugins: [{ name: "boxed" }] }), (e) => {
+    await assert.rejects(install(context, { plugins: [{ name: "boxed", constraint: "1.0.0" }] }), (e) => {
       assert.ok(isRunnerError(e, "IMAGE_DIGEST_MISMATCH"), String(e));
       return true;
     });
@@ -186,6 +186,34 @@ test("a digest the engine reports otherwise is refused with nothing left behind:
     assert.ok(!existsSync(join(context.pluginDir, "boxed")));
     assert.deepEqual(await readdir(layoutFor(context.pluginDir).staging).catch(() => []), []);
   } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("an update creates the new version's container and removes the previous one once committed; a running container's port is probed", async () => {
+  process.env.FAKE_ENGINE_DIGEST = digest;
+  const context = await testContext(server.url, {
+    yes: true,
+    containerEngine: { kind: "docker", path: fake },
+  });
+  try {
+    await install(context, { plugins: [{ name: "boxed", constraint: "1.0.0" }] });
+    const [outcome] = await update(context, { names: ["boxed"], targetVersion: "1.0.1" });
+    assert.equal(outcome?.status, "updated");
+    const log = (await calls()).map((c) => c.slice(0, 3).join(" "));
+    assert.ok(
+      log.indexOf("create --name finfocus-plugin-boxed-1-0-1") <
+        log.lastIndexOf("rm --force finfocus-plugin-boxed-1-0-0"),
+      String(log),
+    );
+    assert.deepEqual(await readdir(join(work, "engine", "containers")), ["finfocus-plugin-boxed-1-0-1"]);
+    // Running, as the engine says: then its port is probed (nothing listens there in this test).
+    process.env.FAKE_ENGINE_STATE = "running";
+    const health = await checkHealth({ target: "boxed", pluginDir: context.pluginDir, timeoutMs: 500 });
+    assert.equal(health.address, `127.0.0.1:${PORT}`);
+    assert.equal(health.status, "Unknown");
+  } finally {
+    delete process.env.FAKE_ENGINE_STATE;
     await rm(context.tmp, { recursive: true, force: true });
   }
 });
