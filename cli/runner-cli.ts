@@ -10,9 +10,11 @@ import {
   sourcesFromConfig,
   trustFromRegistryConfig,
 } from "../runner/config/load-config.ts";
+import { findContainerEngine } from "../runner/container/engine.ts";
 import type { Approval, RunnerContext, RunnerEvent } from "../runner/context.ts";
 import { createContext, DEFAULT_REGISTRY_URL, tufSettings } from "../runner/create-context.ts";
 import type { CliIO, OptionsSpec, Values } from "./command.types.ts";
+import { UsageError } from "./errors.ts";
 import { colour, printable } from "./output.ts";
 import { renderFindings } from "./render-findings.ts";
 
@@ -43,6 +45,12 @@ export const RUNNER_OPTIONS = {
     group: GROUP,
   },
   offline: { type: "boolean", help: "use only cached registry documents", group: GROUP },
+  "container-engine": {
+    type: "string",
+    value: "NAME|PATH",
+    help: "podman, docker or a path to one, for container plugins (default: the first on PATH; none: the built-in pull)",
+    group: GROUP,
+  },
   "artifact-mirror": {
     type: "string",
     value: "URL|DIR",
@@ -98,7 +106,7 @@ export function listValues(value: readonly string[] | string | undefined): strin
 export async function contextFromArgs(
   values: Values<typeof RUNNER_OPTIONS>,
   io: CliIO,
-  extra: { allowScripts?: boolean; allowPermissions?: string[] } = {},
+  extra: { allowScripts?: boolean; allowPermissions?: string[]; healthCheck?: boolean } = {},
 ): Promise<RunnerContext> {
   const home = io.env.HOME ?? homedir();
   const str = (k: keyof typeof RUNNER_OPTIONS) => {
@@ -141,6 +149,9 @@ export async function contextFromArgs(
   const isTTY = io.isTTY && Boolean(process.stdin.isTTY);
   const registryConfig = str("registry-config");
   const trust = registryConfig ? await trustFromRegistryConfig(resolve(io.cwd, registryConfig)) : undefined;
+  const containerEngine = await findContainerEngine(str("container-engine"), io.env).catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
   const given = str("artifact-mirror");
   // A folder is made absolute; a URL is kept (core/net/mirror.ts: the gate's meaning too).
   const mirror = given && !/^[a-z][a-z0-9+.-]*:/i.test(given) ? resolve(io.cwd, given) : given;
@@ -168,6 +179,8 @@ export async function contextFromArgs(
     ...(spec ? { specVersion: spec } : {}),
     yes: values.yes === true,
     allowScripts: extra.allowScripts === true,
+    ...(containerEngine ? { containerEngine } : {}),
+    ...(extra.healthCheck === false ? { healthCheck: false } : {}),
     allowPermissions: extra.allowPermissions ?? [],
     ...(isTTY ? { approve: (a: Approval) => prompt(a, io) } : {}),
     onEvent: (event) => renderEvent(event, io),

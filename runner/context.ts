@@ -1,6 +1,7 @@
 import type { ExtractLimits } from "../core/archive/archive-entries.ts";
 import type { UrlPolicy } from "../core/net/fetch-policy.ts";
 import type { Clock, Fetcher } from "../core/net/fetcher.types.ts";
+import type { ContainerEngine } from "../core/oci/engine.types.ts";
 import type { OciDistribution } from "../core/oci/oci.types.ts";
 import type { SystemInfo } from "../core/policy/system.ts";
 import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
@@ -39,6 +40,11 @@ export interface RunnerContext {
   verifier: ArtifactVerifier;
   /** The container registry client (OCI distribution); without one, container installs are refused. */
   oci?: OciDistribution;
+  /**
+   * A container engine (podman or docker): container plugins are pulled by it, by digest, and
+   * created as containers. Without one, the OCI client pulls and unpacks the image.
+   */
+  containerEngine?: ContainerEngine;
   /** The host's spec version (default: the current spec version). */
   specVersion: string;
   policy: SecurityPolicy;
@@ -57,6 +63,10 @@ export interface RunnerContext {
   extractLimits: ExtractLimits;
   allowScripts: boolean;
   scriptTimeoutMs: number;
+  /** False skips the health check after install (`--no-health-check`); default on. */
+  healthCheck?: boolean;
+  /** How long a plugin checked after install may take to listen. Default 30 s. */
+  healthLaunchTimeoutMs?: number;
   /** Approve everything (`--yes`). */
   yes: boolean;
   /** Permissions approved up front (`--allow-permissions`). */

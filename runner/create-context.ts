@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "../core/archive/archive-entries.ts";
 import { type Clock, type Fetcher, systemClock } from "../core/net/fetcher.types.ts";
+import type { ContainerEngine } from "../core/oci/engine.types.ts";
 import type { OciDistribution } from "../core/oci/oci.types.ts";
 import type { SystemInfo } from "../core/policy/system.ts";
 import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
@@ -41,6 +42,7 @@ export interface ClientOptions {
   verifier?: ArtifactVerifier;
   /** The container registry client; default the OCI distribution API over `fetcher`; false: none. */
   oci?: OciDistribution | false;
+  containerEngine?: ContainerEngine;
   specVersion?: string;
   policy?: SecurityPolicy;
   artifactMirror?: string;
@@ -51,6 +53,9 @@ export interface ClientOptions {
   extractLimits?: ExtractLimits;
   allowScripts?: boolean;
   scriptTimeoutMs?: number;
+  /** False skips the health check after install. */
+  healthCheck?: boolean;
+  healthLaunchTimeoutMs?: number;
   yes?: boolean;
   allowPermissions?: string[];
   approve?: (approval: Approval) => Promise<boolean>;
@@ -102,6 +107,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     clock,
     verifier: options.verifier ?? createReleaseVerifier({ now: () => new Date(clock.now()) }),
     ...(options.oci === false ? {} : { oci: options.oci ?? createOciDistribution(fetcher, urlPolicy) }),
+    ...(options.containerEngine ? { containerEngine: options.containerEngine } : {}),
     specVersion: options.specVersion ?? CURRENT_SPEC_VERSION,
     policy: options.policy ?? { allow_untrusted: false, prompt_for_untrusted: true },
     ...(options.artifactMirror ? { artifactMirror: options.artifactMirror } : {}),
@@ -112,6 +118,10 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     extractLimits: options.extractLimits ?? DEFAULT_EXTRACT_LIMITS,
     allowScripts: options.allowScripts ?? false,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 60_000,
+    ...(options.healthCheck === false ? { healthCheck: false } : {}),
+    ...(options.healthLaunchTimeoutMs !== undefined
+      ? { healthLaunchTimeoutMs: options.healthLaunchTimeoutMs }
+      : {}),
     yes: options.yes ?? false,
     allowPermissions: options.allowPermissions ?? [],
     ...(options.approve ? { approve: options.approve } : {}),

@@ -4,6 +4,7 @@
  * when the manifest requires it), records each check in the history database, and answers with
  * core's judgement of the recorded window (core/health/). Nothing is judged here.
  */
+import { servicePort } from "../core/health/after-install.ts";
 import {
   type HealthCheckRecord,
   type HealthThresholds,
@@ -108,11 +109,10 @@ export class HealthMonitor {
       if (known?.plugin.install_id === plugin.install_id) continue;
       if (known?.timer) clearTimeout(known.timer);
       const manifest = await installedManifest(plugin).catch(() => undefined);
-      const port = manifest?.specification?.service_definition?.port;
       const seconds = manifest?.requirements?.runtime_requirements?.timeout_seconds;
       const target: Target = {
         plugin,
-        monitored: typeof port === "number" && port > 0,
+        monitored: servicePort(manifest) !== undefined,
         timeoutMs: seconds ? seconds * 1000 : (this.#options.timeoutMs ?? 5000),
       };
       this.#targets.set(plugin.name, target);

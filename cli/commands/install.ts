@@ -25,6 +25,10 @@ export const INSTALL_OPTIONS = {
     type: "boolean",
     help: "run install_script, pre_install_checks and post_install_steps",
   },
+  "no-health-check": {
+    type: "boolean",
+    help: "do not start and probe a plugin that runs a service before committing it",
+  },
 } as const satisfies OptionsSpec;
 
 export const installCommand = defineCommand({
@@ -46,6 +50,7 @@ CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
     const context = await contextFromArgs(values, io, {
       allowScripts: values["allow-scripts"] === true,
       allowPermissions: listValues(values["allow-permissions"]),
+      ...(values["no-health-check"] ? { healthCheck: false } : {}),
     });
     const result = await install(context, {
       plugins,
@@ -57,6 +62,9 @@ CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
         ...result.installed.map(
           (p) =>
             `installed ${p.name}@${p.version} → ${p.path} (${p.signature_kind === "none" ? "checksum verified" : `checksum and ${p.signature_kind} signature verified`})\n`,
+        ),
+        ...result.health.map((h) =>
+          h.status === "skipped" ? `${h.note}\n` : `health ${h.name}@${h.version}: ${h.status}\n`,
         ),
         ...result.unchanged.map((p) => `unchanged ${p.name}@${p.version} (already installed)\n`),
       ].join(""),

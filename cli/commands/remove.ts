@@ -36,7 +36,7 @@ export const removeCommand = defineCommand({
       format,
       { name, ...result },
       () =>
-        `removed ${name}@${result.removed_version}${result.backup_path ? ` (backup: ${result.backup_path})` : ""}\n`,
+        `${result.stopped_pids.length > 0 ? `stopped ${name} (pid ${result.stopped_pids.join(", ")})\n` : ""}removed ${name}@${result.removed_version}${result.backup_path ? ` (backup: ${result.backup_path})` : ""}\n`,
     );
     if (format === "text") for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
     return 0;

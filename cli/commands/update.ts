@@ -11,7 +11,8 @@ export const updateCommand = defineCommand({
   args: "[NAME[@VERSION]…]",
   description: `Updates the named plugins (default: every plugin you installed). Patch releases update
 automatically, minor releases after confirmation (--yes), major releases only with --major. An
-older VERSION is refused unless --allow-downgrade. The old version stays until the new one is in.`,
+older VERSION is refused unless --allow-downgrade. The old version stays until the new one is verified, its configuration fits and, for a plugin
+that runs a service, it starts and answers its health check; otherwise nothing changes.`,
   options: {
     major: { type: "boolean", help: "allow major updates" },
     "allow-downgrade": { type: "boolean", help: "allow moving to an older version" },
@@ -28,6 +29,7 @@ older VERSION is refused unless --allow-downgrade. The old version stays until t
     const context = await contextFromArgs(values, io, {
       allowScripts: values["allow-scripts"] === true,
       allowPermissions: listValues(values["allow-permissions"]),
+      ...(values["no-health-check"] ? { healthCheck: false } : {}),
     });
     const outcomes = await update(context, {
       names: refs.map((r) => r.name),

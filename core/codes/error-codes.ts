@@ -91,6 +91,24 @@ export const ERROR_CODES = {
     exit: 1,
     meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)",
   },
+  PLUGIN_UNHEALTHY: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the new version of a plugin that runs a service did not start and answer its health check: the update was rolled back",
+  },
+  CONTAINER_ENGINE_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the container engine (podman or docker) failed a step (pull, create, remove): its message says why; nothing of the install was kept",
+  },
+  IMAGE_DIGEST_MISMATCH: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "the container engine reports another digest for the pulled image than the one the manifest pins: refused, the image removed",
+  },
   IMAGE_INVALID: {
     section: "runner",
     exit: 1,

@@ -3,6 +3,14 @@
  * window of checks, and the roll-up of its dependencies' states. Pure functions: the daemon's
  * monitor, `CheckPluginHealth` and `health --watch` all judge through them.
  */
+
+export {
+  type AfterInstallCheck,
+  type AfterInstallVerdict,
+  afterInstallCheck,
+  judgeAfterInstall,
+  servicePort,
+} from "./after-install.ts";
 export type {
   CheckErrorCode,
   HealthCheckRecord,

@@ -1,4 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
+import { servicePort } from "../../core/health/after-install.ts";
+import type { ContainerRecord } from "../../core/oci/engine.types.ts";
+import { containerState } from "../container/engine-install.ts";
 import { RunnerError } from "../errors.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
 import { layoutFor } from "../install/layout.ts";
@@ -53,7 +56,9 @@ export interface HealthResult {
   tls?: boolean;
 }
 
-async function addressOf(request: HealthRequest): Promise<{ address: string; tls: boolean }> {
+async function addressOf(
+  request: HealthRequest,
+): Promise<{ address: string; tls: boolean; container?: ContainerRecord }> {
   if (/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(request.target))
     return { address: request.target, tls: request.tls !== undefined };
   if (!request.pluginDir) throw new RunnerError("USAGE", "health needs HOST:PORT or an installed plugin", {});
@@ -61,7 +66,7 @@ async function addressOf(request: HealthRequest): Promise<{ address: string; tls
   if (!plugin)
     throw new RunnerError("NOT_INSTALLED", `${request.target} is not installed`, { name: request.target });
   const manifest = await installedManifest(plugin);
-  const port = manifest.specification?.service_definition?.port;
+  const port = servicePort(manifest);
   if (!port) {
     throw new RunnerError(
       "USAGE",
@@ -71,7 +76,7 @@ async function addressOf(request: HealthRequest): Promise<{ address: string; tls
   }
   // An installed plugin speaks TLS when its manifest says so; `request.tls` only supplies the trust.
   const tls = manifest.requirements?.runtime_requirements?.tls_required === true;
-  return { address: `127.0.0.1:${port}`, tls };
+  return { address: `127.0.0.1:${port}`, tls, ...(plugin.container ? { container: plugin.container } : {}) };
 }
 
 type Answer = { probe: HealthProbe; serving: boolean; serving_status?: string; plugin_name?: string };
@@ -118,9 +123,22 @@ async function probe(
 
 /** The spec's CheckPluginHealth: one probe (see `probe`), timed. */
 export async function checkHealth(request: HealthRequest): Promise<HealthResult> {
-  const { address, tls } = await addressOf(request);
+  const { address, tls, container } = await addressOf(request);
   const started = performance.now();
   const checked_at = new Date().toISOString();
+  // A container plugin: the engine must report it running before its port is probed.
+  const state = container ? await containerState(container) : "running";
+  if (state !== "running") {
+    return {
+      target: request.target,
+      address,
+      status: state === undefined ? "Unknown" : "Critical",
+      healthy: false,
+      response_time_ms: Math.round(performance.now() - started),
+      checked_at,
+      error: `container ${container?.name} is ${state ?? "not known to the engine"}`,
+    };
+  }
   try {
     const answer = await probe(
       address,

@@ -30,35 +30,49 @@ export async function checkLaunchedHealth(request: LaunchedHealthRequest): Promi
       name: request.name,
     });
   }
+  return checkFolderHealth(request.name, folder.path, folder.binary, request);
+}
+
+/**
+ * Starts `binary` (of the version folder `folder`) as the FinFocus CLI would, probes it like
+ * `checkHealth` and stops it: `checkLaunchedHealth`, and the check of a staged version before an
+ * install or update commits (runner/ops/install.ts).
+ */
+export async function checkFolderHealth(
+  name: string,
+  folder: string,
+  binary: string,
+  options: Pick<LaunchedHealthRequest, "launchTimeoutMs" | "timeoutMs" | "slowMs">,
+): Promise<LaunchedHealthResult> {
   const checked_at = new Date().toISOString();
   const started = performance.now();
   let plugin: Awaited<ReturnType<typeof launchPlugin>>;
   try {
-    plugin = await launchPlugin(folder.binary, {
-      ...(request.launchTimeoutMs !== undefined ? { timeoutMs: request.launchTimeoutMs } : {}),
+    plugin = await launchPlugin(binary, {
+      ...(options.launchTimeoutMs !== undefined ? { timeoutMs: options.launchTimeoutMs } : {}),
     });
   } catch (error) {
     return {
-      target: request.name,
+      target: name,
       address: "",
       status: "Critical",
       healthy: false,
       response_time_ms: Math.round(performance.now() - started),
       checked_at,
       error: (error as Error).message,
-      launched: { folder: folder.path, binary: folder.binary, args: ["--port=<free port>"] },
+      launched: { folder, binary, args: ["--port=<free port>"] },
     };
   }
   try {
     const result = await checkHealth({
       target: plugin.address,
-      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
-      ...(request.slowMs !== undefined ? { slowMs: request.slowMs } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.slowMs !== undefined ? { slowMs: options.slowMs } : {}),
     });
     return {
       ...result,
-      target: request.name,
-      launched: { folder: folder.path, binary: plugin.binary, args: plugin.args, port: plugin.port },
+      target: name,
+      launched: { folder, binary: plugin.binary, args: plugin.args, port: plugin.port },
     };
   } finally {
     await plugin.stop();

@@ -10,7 +10,14 @@ import { readState, updateState } from "./state.ts";
 import type { InstalledPlugin } from "./state.types.ts";
 
 /** The steps of placing a version, in order; hooks let tests kill the process at each one (I7). */
-export type InstallStep = "staged" | "journaled" | "backed-up" | "renamed" | "committed" | "cleaned";
+export type InstallStep =
+  | "staged"
+  | "checked"
+  | "journaled"
+  | "backed-up"
+  | "renamed"
+  | "committed"
+  | "cleaned";
 
 export interface StepHooks {
   onStep?: (step: InstallStep, name: string) => void | Promise<void>;
@@ -150,6 +157,11 @@ export interface PlaceRequest {
   version: string;
   /** Writes the plugin's files into the (empty, private) staging folder. */
   populate: (stagingDir: string) => Promise<void>;
+  /**
+   * Judges the populated folder before anything is journaled (configuration, health): a throw
+   * removes the staging folder and leaves the installed version exactly as it was.
+   */
+  check?: (stagingDir: string) => Promise<void>;
   record: Omit<InstalledPlugin, "install_id" | "path" | "installed_at" | "name" | "version">;
   now: () => Date;
   hooks?: StepHooks;
@@ -170,11 +182,15 @@ export async function placeVersion(request: PlaceRequest): Promise<InstalledPlug
   await mkdir(stage, { mode: 0o700 });
   try {
     await request.populate(stage);
+    await hooks?.onStep?.("staged", name);
+    if (request.check) {
+      await request.check(stage);
+      await hooks?.onStep?.("checked", name);
+    }
   } catch (error) {
     await rm(stage, rmOpts);
     throw error;
   }
-  await hooks?.onStep?.("staged", name);
   const target = versionDir(layout, name, version);
   const previous = (await readState(layout)).plugins[name];
   if (previous) assertInstalledPath(layout, previous);

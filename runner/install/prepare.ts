@@ -10,7 +10,7 @@ import { RunnerError, refusalError } from "../errors.ts";
 import type { ResolvedPick } from "../resolve/resolve.ts";
 import { assertSandboxForInstall } from "../sandbox/install-check.ts";
 import { cacheArtifact, downloadArtifact } from "./download.ts";
-import { pullImage } from "./pull-image.ts";
+import { pinnedDocument, pullImage } from "./pull-image.ts";
 import type { VerifyOutcome } from "./verify.ts";
 
 /** One plugin of the closure, downloaded and verified, ready to be placed. */
@@ -23,6 +23,8 @@ export interface Prepared {
   outcome: VerifyOutcome;
   /** A container's layers (gzip tars), each checked against its digest in `bytes`, extracted in order. */
   layers?: Uint8Array[];
+  /** A container the engine pulls and creates at placement (`bytes` is its pinned document). */
+  engine?: true;
 }
 
 /**
@@ -120,7 +122,15 @@ export async function prepare(
   if (scripts.length > 0 && !context.allowScripts) {
     warn(`${name}: ${scripts.length} install step(s) not run (pass --allow-scripts to run them)`);
   }
-  return { pick, manifest, bytes, url, outcome, ...(image ? { layers: image.layers } : {}) };
+  return {
+    pick,
+    manifest,
+    bytes,
+    url,
+    outcome,
+    ...(image?.layers ? { layers: image.layers } : {}),
+    ...(image?.engine ? { engine: true as const } : {}),
+  };
 }
 
 /**
@@ -132,7 +142,9 @@ async function pullContainer(
   context: RunnerContext,
   manifest: Manifest,
   system: SystemInfo,
-): Promise<{ url: string; bytes: Uint8Array; fromCache: false; layers: Uint8Array[] } | undefined> {
+): Promise<
+  { url: string; bytes: Uint8Array; fromCache: false; layers?: Uint8Array[]; engine?: true } | undefined
+> {
   const reference = manifest.installation.download_url ?? "";
   if (manifest.installation.installation_method !== "container" || !context.oci) return undefined;
   if (context.offline) {
@@ -144,6 +156,15 @@ async function pullContainer(
       },
     );
   }
+  // With an engine, only the pinned document comes through the OCI client (it is what the
+  // checksum and signatures cover); the engine pulls the image by that digest at placement.
+  if (context.containerEngine)
+    return {
+      url: reference,
+      bytes: await pinnedDocument(context.oci, reference),
+      fromCache: false,
+      engine: true,
+    };
   const pulled = await pullImage(context.oci, reference, system, context.maxDownloadBytes);
   return { url: reference, bytes: pulled.pinned, fromCache: false, layers: pulled.layers };
 }

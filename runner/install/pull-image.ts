@@ -15,6 +15,36 @@ export interface PulledImage {
 }
 
 /**
+ * Only the document the pinned digest names, checked against it: what a container engine's pull
+ * is verified by (the checksum and signatures), before the engine pulls the image itself.
+ */
+export async function pinnedDocument(oci: OciDistribution, reference: string): Promise<Uint8Array> {
+  const image = parseImageReference(reference);
+  if ("problem" in image) throw new RunnerError("IMAGE_DIGEST_REQUIRED", image.problem, { reference });
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await oci.manifest(image, image.digest);
+  } catch (error) {
+    throw fromFetchError(error);
+  }
+  if (!bytes)
+    throw new RunnerError("DOWNLOAD_FAILED", `${reference}: the registry has no manifest ${image.digest}`, {
+      reference,
+      digest: image.digest,
+    });
+  if (!matchesDigest(bytes, image.digest))
+    throw new RunnerError(
+      "CHECKSUM_MISMATCH",
+      `${reference}: the manifest served for ${image.digest} has another digest`,
+      {
+        reference,
+        digest: image.digest,
+      },
+    );
+  return bytes;
+}
+
+/**
  * Pulls the image a manifest's `download_url` pins (`registry/repository@sha256:…`) through the OCI
  * port: the document under the pinned digest must hash to it (an index then names the host's
  * platform's manifest, which must hash to that digest), and every layer must hash to the digest

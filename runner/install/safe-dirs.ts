@@ -47,6 +47,7 @@ export async function preflight(layout: Layout, names: readonly string[] = []): 
     layout.journal,
     layout.backups,
     layout.configs,
+    join(layout.home, "run"),
     ...names.map((n) => join(layout.pluginDir, n)),
   ]) {
     await assertRealDirIfPresent(path);
@@ -56,11 +57,11 @@ export async function preflight(layout: Layout, names: readonly string[] = []): 
 /** The runner's own folder `<plugin-dir>/.finfocus-registry[/<sub>]`, real all the way. */
 export async function homeDir(
   layout: Layout,
-  sub?: "locks" | "staging" | "journal" | "backups" | "config",
+  sub?: "locks" | "staging" | "journal" | "backups" | "config" | "run",
 ): Promise<string> {
   const home = await realDir(layout.pluginDir, [".finfocus-registry"]);
   if (!sub) return home;
-  const private_ = sub === "staging" || sub === "backups" || sub === "config";
+  const private_ = sub === "staging" || sub === "backups" || sub === "config" || sub === "run";
   return realDir(home, [sub], private_ ? 0o700 : 0o755);
 }
 

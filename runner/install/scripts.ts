@@ -6,13 +6,19 @@ import { RunnerError } from "../errors.ts";
 /**
  * Runs one manifest-provided command (install_script, pre_install_checks, post_install_steps),
  * which only happens with --allow-scripts: /bin/sh in the plugin's folder, a clean environment
- * (PATH and HOME only, no secrets of the caller) and a timeout.
+ * (PATH, HOME and LANG, no secrets of the caller, plus the runner's own `extraEnv`: the
+ * migration variables of an update) and a timeout.
  */
-export function runScript(command: string, cwd: string, timeoutMs: number): Promise<void> {
+export function runScript(
+  command: string,
+  cwd: string,
+  timeoutMs: number,
+  extraEnv: Record<string, string> = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn("/bin/sh", ["-c", command], {
       cwd,
-      env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: cwd, LANG: "C" },
+      env: { ...extraEnv, PATH: "/usr/local/bin:/usr/bin:/bin", HOME: cwd, LANG: "C" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // its own process group, so a timeout kills what it started too
     });
@@ -53,4 +59,24 @@ export async function scriptCommand(step: string, dir: string): Promise<string> 
     if (info?.isFile()) return `sh ./${step}`;
   }
   return step;
+}
+
+/**
+ * The variables an update's steps see, so they can migrate what the previous version left (the
+ * specification's migration steps: it defines no manifest field of their own, so the new
+ * version's install steps are its migration, run under the same `--allow-scripts` consent).
+ * Empty on a first install.
+ */
+export function migrationEnv(
+  version: string,
+  previous: { version: string; path: string } | undefined,
+  configFile: string,
+): Record<string, string> {
+  if (!previous || previous.version === version) return {};
+  return {
+    FINFOCUS_PLUGIN_VERSION: version,
+    FINFOCUS_PREVIOUS_VERSION: previous.version,
+    FINFOCUS_PREVIOUS_PATH: previous.path,
+    FINFOCUS_PLUGIN_CONFIG: configFile,
+  };
 }

@@ -1,4 +1,5 @@
 import type { SecurityLevel } from "../../core/manifest.types.ts";
+import type { ContainerRecord } from "../../core/oci/engine.types.ts";
 
 /** One installed plugin, as recorded in `<pluginDir>/.finfocus-registry/state.json`. */
 export interface InstalledPlugin {
@@ -18,6 +19,8 @@ export interface InstalledPlugin {
   signature_kind: "none" | "key" | "sigstore";
   dependencies: { name: string; version_constraint: string; optional: boolean }[];
   permissions: string[];
+  /** A container created by an engine (podman or docker): `remove` removes it, `health` checks it. */
+  container?: ContainerRecord | undefined;
   /** Relative path → sha256 of every file installed, for `verifyInstalled`. */
   files?: Record<string, string>;
 }

@@ -50,6 +50,21 @@ export function validateConfig(
 }
 
 /**
+ * Problems of the plugin's existing configuration file against `manifest` (another version's):
+ * an update checks them before it commits, so a version the user's configuration does not fit
+ * never replaces one it fits. No file (or an unreadable one, which `config` reports) is no problem.
+ */
+export async function existingConfigProblems(layout: Layout, manifest: Manifest): Promise<string[]> {
+  let config: Record<string, unknown>;
+  try {
+    config = parseJsonObject(await readFile(configFile(layout, manifest.metadata.name), "utf8"), "config");
+  } catch {
+    return [];
+  }
+  return validateConfig(manifest, config, { partial: true });
+}
+
+/**
  * On install: writes the manifest's default_config to the plugin's config file unless one exists,
  * when it fits configuration.schema as the gate judged it (partial: required fields may be left
  * out), and returns warnings for missing required fields with the manifest's examples.

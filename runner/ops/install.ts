@@ -1,6 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
+import type { ContainerRecord } from "../../core/oci/engine.types.ts";
 import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
+import { pullAndCreate, removeContainer } from "../container/engine-install.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { extractArtifact } from "../install/extract.ts";
@@ -12,12 +14,13 @@ import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
 import { type Prepared, prepare } from "../install/prepare.ts";
 import { preflight } from "../install/safe-dirs.ts";
-import { runScript, scriptCommand } from "../install/scripts.ts";
+import { migrationEnv, runScript, scriptCommand } from "../install/scripts.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import { currentSystem } from "../install/system.ts";
 import { resolvePlan } from "../resolve/resolve.ts";
-import { writeDefaultConfig } from "./configure.ts";
+import { checkStaged } from "./check-staged.ts";
+import { configFile, writeDefaultConfig } from "./configure.ts";
 
 /** The spec's InstallPlugin, for one or more plugins with their dependencies. */
 export interface InstallRequest {
@@ -29,8 +32,17 @@ export interface InstallRequest {
   upgrade?: string[];
 }
 
+/** The health check after an install (core/health/after-install.ts): its state, or why it was skipped. */
+export interface InstallHealth {
+  name: string;
+  version: string;
+  status: "Healthy" | "Warning" | "Critical" | "Unknown" | "skipped";
+  note?: string;
+}
+
 export interface InstallResult {
   installed: InstalledPlugin[];
+  health: InstallHealth[];
   unchanged: { name: string; version: string }[];
   warnings: string[];
 }
@@ -115,12 +127,13 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   }
   const prepared = attempts.filter((p): p is Prepared => p !== undefined && !left.has(p.pick.name));
   const installed: InstalledPlugin[] = [];
+  const health: InstallHealth[] = [];
   for (const item of prepared)
-    installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warn));
+    installed.push(await installPrepared(context, item, state.plugins[item.pick.name], warn, health));
   const unchanged = plan.plugins
     .filter((p) => !todo.includes(p))
     .map((p) => ({ name: p.name, version: p.version }));
-  return { installed, unchanged, warnings };
+  return { installed, health, unchanged, warnings };
 }
 
 function serialApprovals(context: RunnerContext): RunnerContext {
@@ -171,10 +184,13 @@ async function installPrepared(
   item: Prepared,
   previous: InstalledPlugin | undefined,
   warn: (...warnings: string[]) => void,
+  health: InstallHealth[],
 ): Promise<InstalledPlugin> {
   const { pick, manifest, bytes, url, outcome } = item;
   const layout = layoutFor(context.pluginDir);
   const files: Record<string, string> = {};
+  // A container an engine created for this version: kept only if the version commits.
+  const record: { container?: ContainerRecord } = {};
   const installed = await withLock(layout, pick.name, context.lockTimeoutMs, () =>
     placeVersion({
       layout,
@@ -185,7 +201,13 @@ async function installPrepared(
       ...(context.lockTimeoutMs !== undefined ? { lockTimeoutMs: context.lockTimeoutMs } : {}),
       populate: async (dir) => {
         const binaryName = `finfocus-plugin-${pick.name}`;
-        if (item.layers) {
+        if (item.engine && context.containerEngine) {
+          record.container = await pullAndCreate(
+            context.containerEngine,
+            manifest,
+            configFile(layout, pick.name),
+          );
+        } else if (item.layers) {
           // A container's layers, in order (each checked against its digest), as root filesystems.
           for (const [i, layer] of item.layers.entries())
             await extractArtifact(layer, `${url} layer ${i}`, dir, binaryName, context.extractLimits, {
@@ -215,11 +237,15 @@ async function installPrepared(
             ...(manifest.installation.install_script ? [manifest.installation.install_script] : []),
             ...(manifest.installation.post_install_steps ?? []),
           ];
+          // On an update these steps are the migration from the previous version (scripts.ts).
+          const env = migrationEnv(pick.version, previous, configFile(layout, pick.name));
           for (const step of steps)
-            await runScript(await scriptCommand(step, dir), dir, context.scriptTimeoutMs);
+            await runScript(await scriptCommand(step, dir), dir, context.scriptTimeoutMs, env);
         }
         Object.assign(files, await fileDigests(dir));
       },
+      // Configured and healthy before anything is committed: else the previous version stays.
+      check: (dir) => checkStaged(context, item, dir, previous, warn, health),
       record: {
         explicit: pick.explicit || previous?.explicit === true,
         source: { kind: pick.source?.kind ?? "registry", location: pick.source?.location ?? "" },
@@ -234,9 +260,22 @@ async function installPrepared(
         })),
         permissions: manifest.security?.permissions ?? [],
         files,
+        get container() {
+          return record.container;
+        },
       },
     }),
-  );
+  ).catch(async (error: unknown) => {
+    if (record.container) await removeContainer(record.container).catch(() => undefined);
+    throw error;
+  });
+  // The previous version's container goes once the new version is committed.
+  if (previous?.container && previous.container.name !== record.container?.name)
+    await removeContainer(previous.container).catch((error: Error) =>
+      warn(
+        `${pick.name}: the previous container ${previous.container?.name} was not removed: ${error.message}`,
+      ),
+    );
   warn(...(await writeDefaultConfig(layout, manifest)));
   warn(
     ...(await noteInstalled(layout, context.finfocusConfig, {

@@ -1,5 +1,6 @@
 import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { removeContainer } from "../container/engine-install.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { noteRemoved } from "../install/finfocus-config-fs.ts";
@@ -8,6 +9,7 @@ import { withLock } from "../install/lock.ts";
 import { recoverAll, removeVersion } from "../install/place.ts";
 import { preflight } from "../install/safe-dirs.ts";
 import { readState } from "../install/state.ts";
+import { stopRunning } from "../sandbox/running.ts";
 import { configFile } from "./configure.ts";
 import { assertName } from "./install.ts";
 
@@ -27,6 +29,8 @@ export interface RemoveResult {
   cleanup_paths: string[];
   /** Where the backup went, when one was asked for. */
   backup_path?: string;
+  /** Processes of the plugin that this runner had started (`run`) and stopped before the removal. */
+  stopped_pids: number[];
   /** Things left undone that the user should know about (e.g. the FinFocus config not edited). */
   warnings: string[];
 }
@@ -63,6 +67,10 @@ export async function remove(
           configFile(layout, request.name),
         ])
       : undefined;
+    // Its service first, if this runner started it (`run`): nothing runs from a removed folder.
+    const stopped = await stopRunning(layout, request.name);
+    // Its container, if an engine created one (stopped and removed; a failure removes nothing).
+    if (plugin.container) await removeContainer(plugin.container);
     await removeVersion(layout, plugin, context.hooks, context.lockTimeoutMs);
     const cleanup = [plugin.path];
     if (request.cleanupData) {
@@ -75,6 +83,7 @@ export async function remove(
       removed_version: plugin.version,
       cleanup_paths: cleanup,
       ...(backup ? { backup_path: backup } : {}),
+      stopped_pids: stopped,
       warnings,
     };
   });

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { decideEnforcement } from "../../core/permissions/enforcement.ts";
 import type {
@@ -22,6 +22,7 @@ import { assertName } from "../ops/install.ts";
 import { type SandboxedProcess, startSandboxed } from "./launch.ts";
 import { realBinary } from "./launcher.ts";
 import { probeSandbox } from "./probe.ts";
+import { recordRunning } from "./running.ts";
 
 export interface RunRequest {
   name: string;
@@ -139,5 +140,11 @@ export async function runInstalled(
     ...(port !== undefined ? { port } : {}),
     ...(request.stdio ? { stdio: request.stdio } : {}),
   });
+  // Recorded while it runs, so `remove` can stop it (runner/sandbox/running.ts).
+  const pid = started.child.pid;
+  if (pid !== undefined) {
+    const record = await recordRunning(layout, plugin.name, plugin.version, pid);
+    started.exited.finally(() => rm(record, { force: true })).catch(() => undefined);
+  }
   return { ...started, enforcement, plugin };
 }

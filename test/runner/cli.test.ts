@@ -155,3 +155,18 @@ test("CLI: config writes defaults on install, warns about required fields, never
   assert.equal(wrongType.code, 1);
   assert.match(wrongType.stderr, /CONFIG_VALUE_INVALID/);
 });
+
+test("--container-engine names podman, docker or an executable path; anything else is a usage error", async () => {
+  const missing = await cli("install", "lib", "--container-engine", join(tmp, "no-such-engine"));
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /not an executable file/);
+  const odd = await cli("list", "--container-engine", "containerd");
+  assert.equal(odd.code, 2, odd.stderr);
+  assert.match(odd.stderr, /podman, docker or an absolute path/);
+});
+
+test("install prints the health check's note for a plugin that runs no service; --no-health-check is accepted", async () => {
+  const run = await cli("install", "lib@1.0.0", "--force", "--no-health-check", "--yes");
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /health check skipped \(--no-health-check\)/);
+});

@@ -4,22 +4,39 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Manifest } from "../../core/manifest.types.ts";
 import { isRunnerError } from "../../runner/errors.ts";
 import { layoutFor } from "../../runner/install/layout.ts";
 import { withLock } from "../../runner/install/lock.ts";
 import { install } from "../../runner/ops/install.ts";
 import { listInstalled } from "../../runner/ops/list.ts";
+import { tarGz } from "./helpers/archives.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
 import { type StaticServer, startServer } from "./helpers/server.ts";
 
 const child = fileURLToPath(new URL("./helpers/crash-child.ts", import.meta.url));
+const serve = fileURLToPath(new URL("../fixtures/service-plugin/serve.ts", import.meta.url));
 let server: StaticServer;
 const temps: string[] = [];
 before(async () => {
   server = await startServer();
+  const service = (version: string) => ({
+    version,
+    archive: tarGz([
+      {
+        path: "finfocus-plugin-svc",
+        data: `#!/bin/sh\n# echo base\nexec "${process.execPath}" "${serve}" "$1"\n`,
+        mode: 0o755,
+      },
+    ]),
+    edit: (m: Manifest) => {
+      m.specification.service_definition.port = 50998;
+    },
+  });
   publish(server, [
     { name: "base", versions: [{ version: "1.0.0" }, { version: "1.0.1" }] },
+    { name: "svc", versions: [service("1.0.0"), service("1.0.1")] },
     ...["p1", "p2", "p3"].map((name) => ({ name, versions: [{ version: "1.0.0" }] })),
   ]);
 });
@@ -62,18 +79,26 @@ async function assertClean(pluginDir: string): Promise<void> {
   }
 }
 
-const scenarios = [
+const scenarios: { what: string; name?: string; constraint: string; force: string; steps: string[] }[] = [
+  {
+    what: "update of a service plugin 1.0.0 → 1.0.1 (configured and health-checked before the commit)",
+    name: "svc",
+    constraint: "1.0.1",
+    force: "update",
+    steps: ["staged", "checked", "journaled", "renamed", "committed", "cleaned"],
+  },
   {
     what: "update 1.0.0 → 1.0.1",
     constraint: "1.0.1",
     force: "",
-    steps: ["staged", "journaled", "renamed", "committed", "cleaned"],
+    // "checked": the new version was configured and health-checked in staging, nothing journaled yet.
+    steps: ["staged", "checked", "journaled", "renamed", "committed", "cleaned"],
   },
   {
     what: "forced reinstall of 1.0.0",
     constraint: "1.0.0",
     force: "force",
-    steps: ["journaled", "backed-up", "renamed", "committed"],
+    steps: ["checked", "journaled", "backed-up", "renamed", "committed"],
   },
   { what: "remove", constraint: "remove", force: "", steps: ["backed-up", "committed"] },
 ];
@@ -83,20 +108,13 @@ for (const s of scenarios) {
     for (const step of s.steps) {
       const c = await testContext(server.url, { yes: true });
       temps.push(c.tmp);
-      await install(c, { plugins: [{ name: "base", constraint: "1.0.0" }] });
-      const r = await run([
-        server.url,
-        c.pluginDir,
-        join(c.tmp, "cache"),
-        "base",
-        s.constraint,
-        step,
-        s.force,
-      ]);
+      const name = s.name ?? "base";
+      await install(c, { plugins: [{ name, constraint: "1.0.0" }] });
+      const r = await run([server.url, c.pluginDir, join(c.tmp, "cache"), name, s.constraint, step, s.force]);
       assert.equal(r.signal, "SIGKILL", `${step}: ${r.out}`);
-      await assertComplete(c.pluginDir, "base");
+      await assertComplete(c.pluginDir, name);
       const listed = await listInstalled(c.pluginDir); // the next run recovers
-      const dirs = await assertComplete(c.pluginDir, "base");
+      const dirs = await assertComplete(c.pluginDir, name);
       if (s.constraint === "remove") {
         assert.ok(listed.length === 0 ? dirs.length === 0 : dirs.join() === "v1.0.0", `${step}: ${dirs}`);
       } else {

@@ -1,21 +1,37 @@
 /**
- * #11 point 4 (the parts done): granted permissions are remembered, so an update that asks for
- * nothing new needs no approval; an optional dependency that cannot be installed is skipped with
- * one warning; removal backs up the plugin's folder and configuration when asked.
+ * #11 point 4: granted permissions are remembered, so an update that asks for nothing new needs
+ * no approval; an optional dependency that cannot be installed is skipped with one warning;
+ * removal stops the service this runner started and backs up the plugin's folder and
+ * configuration when asked. (The health check and rollback: after-install-health.test.ts.)
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { optionalOnly } from "../../core/resolve/optional.ts";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
 import { remove } from "../../runner/ops/remove.ts";
 import { update } from "../../runner/ops/update.ts";
+import { runInstalled } from "../../runner/sandbox/run-installed.ts";
+import { tarGz } from "./helpers/archives.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
 import { type StaticServer, startServer } from "./helpers/server.ts";
+
+const serve = fileURLToPath(new URL("../fixtures/service-plugin/serve.ts", import.meta.url));
+
+async function freePort(): Promise<number> {
+  const listener = createServer();
+  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+  const { port } = listener.address() as AddressInfo;
+  await new Promise((resolve) => listener.close(resolve));
+  return port;
+}
 
 let server: StaticServer;
 const container = (m: { installation: Record<string, unknown> }) => {
@@ -36,6 +52,21 @@ before(async () => {
         { version: "1.0.0", permissions: ["network_access"] },
         { version: "1.0.1", permissions: ["network_access"] },
         { version: "1.0.2", permissions: ["network_access", "filesystem_write"] },
+      ],
+    },
+    {
+      name: "svc",
+      versions: [
+        {
+          version: "1.0.0",
+          archive: tarGz([
+            {
+              path: "finfocus-plugin-svc",
+              data: `#!/bin/sh\nexec "${process.execPath}" "${serve}" "$1"\n`,
+              mode: 0o755,
+            },
+          ]),
+        },
       ],
     },
     { name: "boxed", versions: [{ version: "1.0.0", edit: container }] },
@@ -130,6 +161,35 @@ test("remove --backup copies the version folder first, whole or not at all; a fa
     assert.deepEqual(await readdir(join(context.tmp, "backups")), [result.backup_path!.split("/").at(-1)]);
     assert.ok(existsSync(join(result.backup_path!, "v1.0.0", "finfocus-plugin-perm")));
     assert.ok(!existsSync(join(context.pluginDir, "perm", "v1.0.0")));
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("remove stops the plugin's service when this runner started it, and only that process", async () => {
+  const context = await testContext(server.url, { yes: true, healthCheck: false });
+  try {
+    await install(context, { plugins: [{ name: "svc" }] });
+    const port = await freePort();
+    const started = await runInstalled({
+      name: "svc",
+      pluginDir: context.pluginDir,
+      args: [`--port=${port}`],
+      noSandbox: true,
+      stdio: "pipe",
+    });
+    const runDir = join(context.pluginDir, ".finfocus-registry", "run");
+    assert.deepEqual(await readdir(runDir), [`svc@${started.child.pid}.json`]);
+    // A stale record (its pid now this very process, with another start time) is dropped, never followed.
+    await writeFile(
+      join(runDir, `svc@${process.pid}.json`),
+      JSON.stringify({ name: "svc", version: "1.0.0", pid: process.pid, start: "1", host: hostname() }),
+    );
+    const result = await remove(context, { name: "svc" });
+    assert.deepEqual(result.stopped_pids, [started.child.pid]);
+    assert.notEqual(await started.exited, 0, "stopped by a signal");
+    assert.deepEqual(await readdir(runDir), []);
+    assert.ok(!existsSync(join(context.pluginDir, "svc")));
   } finally {
     await rm(context.tmp, { recursive: true, force: true });
   }

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import type { Manifest } from "../../core/manifest.types.ts";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
 import { listInstalled } from "../../runner/ops/list.ts";
+import { update } from "../../runner/ops/update.ts";
 import { tarGz } from "./helpers/archives.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
@@ -45,6 +47,18 @@ before(async () => {
           },
         },
       ],
+    },
+    {
+      name: "migrating",
+      versions: ["1.0.0", "1.0.1", "1.0.2"].map((version) => ({
+        version,
+        edit: (m: Manifest) => {
+          m.installation.post_install_steps = [
+            'echo "from=$FINFOCUS_PREVIOUS_VERSION to=$FINFOCUS_PLUGIN_VERSION path=$FINFOCUS_PREVIOUS_PATH" > migration.txt',
+            ...(version === "1.0.2" ? ["exit 4"] : []),
+          ];
+        },
+      })),
     },
     { name: "rc", versions: [{ version: "1.0.0" }, { version: "2.0.0-rc.1" }] },
     {
@@ -132,4 +146,41 @@ test("--artifact-mirror fetches the same file name elsewhere, still verified aga
   } finally {
     await mirror.close();
   }
+});
+
+test("an update's steps are its migration: they see the previous version, under the same --allow-scripts consent; a failing one keeps the previous version", async () => {
+  const c = await ctx({ allowScripts: true });
+  await install(c, { plugins: [{ name: "migrating", constraint: "1.0.0" }] });
+  const first = await readFile(join(c.pluginDir, "migrating", "v1.0.0", "migration.txt"), "utf8");
+  assert.equal(first, "from= to= path=\n", "a first install migrates nothing");
+  const state = await readFile(join(c.pluginDir, ".finfocus-registry", "state.json"), "utf8");
+  await assert.rejects(update(c, { names: ["migrating"], targetVersion: "1.0.2" }), (e) =>
+    isRunnerError(e, "SCRIPT_FAILED"),
+  );
+  assert.equal(await readFile(join(c.pluginDir, ".finfocus-registry", "state.json"), "utf8"), state);
+  assert.deepEqual(await readdir(join(c.pluginDir, "migrating")), ["v1.0.0"]);
+  const [outcome] = await update(c, { names: ["migrating"], targetVersion: "1.0.1" });
+  assert.equal(outcome?.status, "updated");
+  assert.equal(
+    await readFile(join(c.pluginDir, "migrating", "v1.0.1", "migration.txt"), "utf8"),
+    `from=1.0.0 to=1.0.1 path=${join(c.pluginDir, "migrating", "v1.0.0")}\n`,
+  );
+  // Without --allow-scripts no step runs, the migration included (with a warning, as at install).
+  const warnings: string[] = [];
+  const unconsented = await testContext(server.url, {
+    pluginDir: c.pluginDir,
+    onEvent: (e) => {
+      if (e.kind === "warning") warnings.push(e.message);
+    },
+  });
+  temps.push(unconsented.tmp);
+  await update(unconsented, { names: ["migrating"], targetVersion: "1.0.2" });
+  assert.deepEqual(
+    await readdir(join(c.pluginDir, "migrating", "v1.0.2")).then((l) => l.includes("migration.txt")),
+    false,
+  );
+  assert.ok(
+    warnings.some((w) => /not run/.test(w)),
+    String(warnings),
+  );
 });

@@ -1,10 +1,12 @@
 /**
  * Child process for the crash tests (I7): installs NAME@CONSTRAINT and SIGKILLs itself when the
- * install reaches STEP. argv: registryUrl pluginDir cacheDir name constraint step [force]
+ * install reaches STEP. argv: registryUrl pluginDir cacheDir name constraint step [force|update]
+ * (`update`: `update NAME` to the version CONSTRAINT, the health-checked update path).
  */
 import type { InstallStep } from "../../../runner/install/place.ts";
 import { install } from "../../../runner/ops/install.ts";
 import { remove } from "../../../runner/ops/remove.ts";
+import { update } from "../../../runner/ops/update.ts";
 import { testContext } from "./context.ts";
 
 const [registryUrl = "", pluginDir = "", cacheDir = "", name = "", constraint = "", step = "", force = ""] =
@@ -20,5 +22,6 @@ const context = await testContext(registryUrl, {
   },
 });
 if (constraint === "remove") await remove(context, { name });
+else if (force === "update") await update(context, { names: [name], targetVersion: constraint });
 else await install(context, { plugins: [{ name, constraint }], force: force === "force", upgrade: [name] });
 process.stdout.write("done\n");

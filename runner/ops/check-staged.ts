@@ -1,0 +1,68 @@
+import { join } from "node:path";
+import { afterInstallCheck, judgeAfterInstall } from "../../core/health/after-install.ts";
+import type { RunnerContext } from "../context.ts";
+import { RunnerError } from "../errors.ts";
+import { checkFolderHealth } from "../health/launched-health.ts";
+import { findPluginBinary } from "../install/finfocus-layout.ts";
+import { layoutFor } from "../install/layout.ts";
+import type { Prepared } from "../install/prepare.ts";
+import type { InstalledPlugin } from "../install/state.types.ts";
+import { configFile, existingConfigProblems } from "./configure.ts";
+import type { InstallHealth } from "./install.ts";
+
+/**
+ * Before a staged version is committed: on an update, the user's configuration must fit the new
+ * version's schema (CONFIG_VALUE_INVALID otherwise); then the health check core decides on
+ * (started from the staged folder as the FinFocus CLI would, probed, stopped), judged by core: an
+ * update whose new version is not healthy is refused with PLUGIN_UNHEALTHY.
+ */
+export async function checkStaged(
+  context: RunnerContext,
+  item: Prepared,
+  dir: string,
+  previous: InstalledPlugin | undefined,
+  warn: (...warnings: string[]) => void,
+  health: InstallHealth[],
+): Promise<void> {
+  const { name, version } = item.pick;
+  const label = `${name}@${version}`;
+  const layout = layoutFor(context.pluginDir);
+  if (previous) {
+    const problems = await existingConfigProblems(layout, item.manifest);
+    if (problems.length > 0) {
+      throw new RunnerError(
+        "CONFIG_VALUE_INVALID",
+        `${label}: the configuration of ${name} does not fit this version (${problems.join("; ")}): fix it with \`finfocus-registry config ${name} --set\`; the installed ${previous.version} stays`,
+        { name, version, previous_version: previous.version, file: configFile(layout, name), problems },
+      );
+    }
+  }
+  const decision = afterInstallCheck(item.manifest, {
+    skip: context.healthCheck === false,
+    ...(item.engine ? { containerEngine: true } : {}),
+  });
+  if (decision.kind === "skip") {
+    health.push({ name, version, status: "skipped", note: decision.note });
+    context.onEvent?.({ kind: "step", plugin: name, message: decision.note });
+    return;
+  }
+  const binary = (await findPluginBinary(dir, name)) ?? join(dir, `finfocus-plugin-${name}`);
+  const result = await checkFolderHealth(name, dir, binary, {
+    ...(context.healthLaunchTimeoutMs !== undefined
+      ? { launchTimeoutMs: context.healthLaunchTimeoutMs }
+      : {}),
+  });
+  const verdict = judgeAfterInstall(label, result.status, result.error, previous !== undefined);
+  if (verdict.kind === "refuse") {
+    throw new RunnerError("PLUGIN_UNHEALTHY", verdict.message, {
+      name,
+      version,
+      ...(previous ? { previous_version: previous.version } : {}),
+      status: result.status,
+      ...(result.error ? { error: result.error } : {}),
+    });
+  }
+  if (verdict.kind === "warn") warn(verdict.message);
+  health.push({ name, version, status: result.status });
+  context.onEvent?.({ kind: "step", plugin: name, message: `${label}: ${result.status} after install` });
+}
