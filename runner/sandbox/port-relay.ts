@@ -1,37 +1,72 @@
 /**
- * The host's half of the port relay: once the sandbox's relay has created its Unix socket (the
- * plugin listens inside), listen on the host's 127.0.0.1:<port>, the port the FinFocus host chose,
- * and pipe every connection to that socket. The plugin never sees the host's network.
+ * The host's half of the port relay. The host listens on 127.0.0.1:<port> (the port the FinFocus
+ * host chose) as soon as the plugin starts, and pipes every connection to the Unix socket the
+ * sandbox's relay creates once the plugin listens inside; a connection that arrives earlier waits
+ * for that socket. The socket's appearance is an inotify event (no polling). The plugin never sees
+ * the host's network.
  */
+import { watch } from "node:fs";
 import { stat } from "node:fs/promises";
 import { connect, createServer, type Server } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
+import { basename, dirname } from "node:path";
 
-/** Resolves once `path` exists, or rejects when `gaveUp()` says to stop waiting. */
-export async function waitForSocket(path: string, gaveUp: () => string | undefined): Promise<void> {
-  for (;;) {
-    if (
-      await stat(path).then(
-        (s) => s.isSocket(),
-        () => false,
-      )
-    )
-      return;
-    const why = gaveUp();
-    if (why) throw new Error(why);
-    await sleep(2);
-  }
+const isSocket = (path: string) =>
+  stat(path).then(
+    (s) => s.isSocket(),
+    () => false,
+  );
+
+/**
+ * Resolves once the Unix socket `path` exists (watching its folder), or rejects with the reason
+ * `gaveUp` resolves with first (the plugin exited before listening).
+ */
+export function whenSocket(path: string, gaveUp: Promise<string>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const name = basename(path);
+    const watcher = watch(dirname(path), (_event, file) => {
+      if (file === null || file === name) void check();
+    });
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      watcher.close();
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = async () => {
+      if (await isSocket(path)) finish();
+    };
+    watcher.once("error", (error) => finish(error));
+    gaveUp.then((why) => finish(new Error(why)));
+    // The socket may have appeared before the watch began.
+    void check();
+  });
 }
 
-/** Listens on 127.0.0.1:`port` and forwards each connection to the Unix socket `socketPath`. */
-export async function relayPort(port: number, socketPath: string): Promise<Server> {
+/**
+ * Listens on 127.0.0.1:`port` and forwards each connection to the Unix socket `socketPath` once
+ * `socketReady` resolves (a connection is closed when it rejects).
+ */
+export async function relayPort(
+  port: number,
+  socketPath: string,
+  socketReady: Promise<void> = Promise.resolve(),
+): Promise<Server> {
   const server = createServer((outer) => {
-    const inner = connect(socketPath);
-    outer.pipe(inner).pipe(outer);
-    outer.once("error", () => inner.destroy());
-    inner.once("error", () => outer.destroy());
-    outer.once("close", () => inner.destroy());
-    inner.once("close", () => outer.destroy());
+    outer.once("error", () => outer.destroy());
+    socketReady.then(
+      () => {
+        if (outer.destroyed) return;
+        const inner = connect(socketPath);
+        outer.pipe(inner).pipe(outer);
+        inner.once("error", () => outer.destroy());
+        outer.once("error", () => inner.destroy());
+        outer.once("close", () => inner.destroy());
+        inner.once("close", () => outer.destroy());
+      },
+      () => outer.destroy(),
+    );
   });
   await new Promise<void>((resolve, reject) =>
     server.once("error", reject).listen(port, "127.0.0.1", resolve),
