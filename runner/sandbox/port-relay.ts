@@ -53,17 +53,17 @@ export async function relayPort(
   socketPath: string,
   socketReady: Promise<void> = Promise.resolve(),
 ): Promise<Server> {
-  const server = createServer((outer) => {
+  // Half-open allowed on both sides: a client that closes its writing half still gets the answer.
+  const server = createServer({ allowHalfOpen: true }, (outer) => {
     outer.once("error", () => outer.destroy());
     socketReady.then(
       () => {
         if (outer.destroyed) return;
-        const inner = connect(socketPath);
+        const inner = connect({ path: socketPath, allowHalfOpen: true });
         outer.pipe(inner).pipe(outer);
         inner.once("error", () => outer.destroy());
         outer.once("error", () => inner.destroy());
         outer.once("close", () => inner.destroy());
-        inner.once("close", () => outer.destroy());
       },
       () => outer.destroy(),
     );

@@ -17,10 +17,11 @@ die "usage: relay.pl SOCKET PORT COMMAND [ARGS...]\n" unless defined $path && de
 # The plugin first, so that it starts while the relay sets up.
 my $plugin = fork() // die "fork: $!\n";
 if ($plugin == 0) {
-    exec { $command[0] } @command;
-    print STDERR "$command[0]: $!\n";
+    exec { $command[0] } @command or print STDERR "$command[0]: $!\n";
     exit 127;
 }
+# A connection closed under a write is an error to handle, not a reason to stop relaying.
+$SIG{PIPE} = 'IGNORE';
 sub AF_UNIX () { 1 }
 sub AF_INET () { 2 }
 sub SOCK_STREAM () { 1 }
@@ -50,34 +51,6 @@ sub inner {
     return connect($socket, $inner_address) ? $socket : undef;
 }
 
-# Copies both ways until both sides have closed.
-sub splice_both {
-    my ($a, $b) = @_;
-    my %other = (fileno($a) => $b, fileno($b) => $a);
-    my %handle = (fileno($a) => $a, fileno($b) => $b);
-    while (%handle) {
-        my $bits = '';
-        vec($bits, $_, 1) = 1 for keys %handle;
-        my $ready = select(my $out = $bits, undef, undef, undef);
-        next if $ready < 0;
-        for my $fd (keys %handle) {
-            next unless vec($out, $fd, 1);
-            my $read = sysread($handle{$fd}, my $buffer, 65536);
-            if (!$read) {
-                shutdown($other{$fd}, SHUT_WR);
-                delete $handle{$fd};
-                next;
-            }
-            my $offset = 0;
-            while ($offset < $read) {
-                my $written = syswrite($other{$fd}, $buffer, $read - $offset, $offset);
-                return unless defined $written;
-                $offset += $written;
-            }
-        }
-    }
-}
-
 until (defined $status) {
     # Also reaps here: a plugin that exits before the SIGCHLD handler is set is not missed.
     $status = $? if waitpid($plugin, 1) == $plugin;
@@ -94,16 +67,56 @@ finish() if defined $status;
 socket(my $server, AF_UNIX, SOCK_STREAM, 0) or die "relay: socket: $!\n";
 bind($server, $outer_address) or die "relay: cannot listen on $path: $!\n";
 listen($server, 64) or die "relay: listen: $!\n";
-until (defined $status) {
-    accept(my $client, $server) or next;
-    my $pid = fork();
-    if (defined $pid && $pid == 0) {
-        $SIG{$_} = 'DEFAULT' for qw(CHLD TERM INT HUP);
-        close $server;
-        my $target = inner() or exit 1;
-        splice_both($client, $target);
-        exit 0;
+# One process serves every connection (no fork per connection): each pair of sockets copies both
+# ways through buffers, with non-blocking reads and writes (MSG_DONTWAIT), until both sides closed.
+my (%handle, %peer, %pending, %done);
+sub MSG_DONTWAIT () { 64 }
+sub EAGAIN () { 11 }
+sub drop {
+    my @sides = ($_[0], $peer{$_[0]});
+    for my $side (@sides) {
+        close $handle{$side} if $handle{$side};
+        delete $_->{$side} for \%handle, \%peer, \%pending, \%done;
     }
-    close $client;
+}
+# Once a side has sent everything and its peer has nothing left for it, the peer's writing half closes.
+sub settle {
+    my ($fd) = @_;
+    my $other = $peer{$fd};
+    shutdown($handle{$other}, SHUT_WR) if $done{$fd} && !length $pending{$other};
+    drop($fd) if $done{$fd} && $done{$other} && !length $pending{$fd} && !length $pending{$other};
+}
+my $server_fd = fileno $server;
+until (defined $status) {
+    my ($read, $write) = ('', '');
+    vec($read, $server_fd, 1) = 1;
+    for my $fd (keys %handle) {
+        vec($read, $fd, 1) = 1 unless $done{$fd} || length $pending{$peer{$fd}} > 1 << 20;
+        vec($write, $fd, 1) = 1 if length $pending{$fd};
+    }
+    next if select($read, $write, undef, undef) <= 0; # a signal (SIGCHLD): check the status
+    if (vec($read, $server_fd, 1) && accept(my $client, $server)) {
+        my $target = inner();
+        if ($target) {
+            my ($a, $b) = (fileno $client, fileno $target);
+            @handle{$a, $b} = ($client, $target);
+            @peer{$a, $b} = ($b, $a);
+            @pending{$a, $b} = ('', '');
+        }
+    }
+    for my $fd (keys %handle) {
+        next unless $handle{$fd};
+        if (vec($write, $fd, 1)) {
+            my $sent = send($handle{$fd}, $pending{$fd}, MSG_DONTWAIT);
+            if (defined $sent) { substr($pending{$fd}, 0, $sent) = '' }
+            elsif ($! + 0 != EAGAIN) { drop($fd); next }
+            settle($peer{$fd});
+        }
+        next unless $handle{$fd} && vec($read, $fd, 1);
+        my $from = recv($handle{$fd}, my $buffer, 65536, MSG_DONTWAIT);
+        if (!defined $from) { drop($fd) unless $! + 0 == EAGAIN; next }
+        if (length $buffer) { $pending{$peer{$fd}} .= $buffer }
+        else { $done{$fd} = 1; settle($fd) }
+    }
 }
 finish();

@@ -6,7 +6,9 @@
  * Started with only `--port=N` (as the FinFocus CLI starts plugins), it takes its attempts from
  * `probes.txt` beside it, one per line, and answers every connection with its report lines.
  *
- * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [--port=N]
+ * `--echo` makes the server echo what it reads instead (until the client closes its side).
+ *
+ * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [--echo] [--port=N]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
@@ -61,9 +63,10 @@ for (const arg of [...fromFile, ...process.argv.slice(2)]) {
       report(arg, true, `${chunks.length * 16} MiB`);
     } else if (verb?.startsWith("--port=")) {
       serving = true;
-      createServer((socket) =>
-        socket.end(fromFile.length ? reports.join("") : "hello from the plugin\n"),
-      ).listen(Number(verb.slice(7)), "127.0.0.1");
+      createServer((socket) => {
+        if (process.argv.includes("--echo")) socket.pipe(socket);
+        else socket.end(fromFile.length ? reports.join("") : "hello from the plugin\n");
+      }).listen(Number(verb.slice(7)), "127.0.0.1");
     }
   } catch (error) {
     report(arg, false, (error as NodeJS.ErrnoException).code ?? String(error));
