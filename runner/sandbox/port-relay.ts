@@ -1,14 +1,36 @@
 /**
- * The host's half of the port relay. The host listens on 127.0.0.1:<port> (the port the FinFocus
+ * The port relay. Its sandbox half (relay.pl) runs in the sandbox's network namespace, joined with
+ * util-linux's nsenter, and nothing else of the sandbox; the host half listens on 127.0.0.1:<port> (the port the FinFocus
  * host chose) as soon as the plugin starts, and pipes every connection to the Unix socket the
  * sandbox's relay creates once the plugin listens inside; a connection that arrives earlier waits
  * for that socket. The socket's appearance is an inotify event (no polling). The plugin never sees
  * the host's network.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { watch } from "node:fs";
 import { stat } from "node:fs/promises";
 import { connect, createServer, type Server } from "node:net";
 import { basename, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { findTool, PERL } from "./probe.ts";
+
+const RELAY = fileURLToPath(new URL("./relay.pl", import.meta.url));
+
+/**
+ * Starts relay.pl inside the user and network namespaces of the sandbox whose first process is
+ * `sandboxPid`: it listens on the Unix socket `socket` once the plugin listens on `port` there, and
+ * exits when its standard input (a pipe this process holds) closes.
+ */
+export function startRelay(sandboxPid: number, socket: string, port: number): ChildProcess {
+  const ns = `/proc/${sandboxPid}/ns`;
+  const args = [`--user=${ns}/user`, `--net=${ns}/net`, "--preserve-credentials", "--"];
+  return spawn(findTool("nsenter") ?? "nsenter", [...args, PERL, RELAY, socket, String(port)], {
+    env: { PATH: "/usr/bin:/bin" },
+    stdio: ["pipe", "ignore", "inherit"],
+    // Out of the caller's process group (a Ctrl-C is for the plugin); it exits when its stdin closes.
+    detached: true,
+  });
+}
 
 const isSocket = (path: string) =>
   stat(path).then(

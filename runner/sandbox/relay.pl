@@ -1,49 +1,29 @@
 #!/usr/bin/perl
-# Runs INSIDE a sandbox that has a network namespace of its own (runner/sandbox/launch.ts):
-# starts the plugin, waits until it listens on 127.0.0.1:PORT of the sandbox's loopback, then
-# accepts connections on a Unix socket (a file the host also sees) and pipes each to that port.
-# The socket appearing is the host's signal that the plugin is ready. Exits with the plugin's
-# status; passes SIGTERM, SIGINT and SIGHUP on to it. Perl (Debian's essential perl-base) starts
-# in a few milliseconds, which keeps the sandbox's start-up cost low. It loads no module beyond
-# strict (Socket's shared library, warnings and constant each cost more than the relay's own
+# The port relay of a plugin without network_access (runner/sandbox/launch.ts starts it with
+# util-linux's nsenter inside the sandbox's user and network namespaces, and nothing else of the
+# sandbox: it sees the host's files, the plugin does not see it). It waits until the plugin listens
+# on 127.0.0.1:PORT of the sandbox's loopback, then accepts connections on the Unix socket SOCKET
+# (in a private folder of the host) and pipes each to that port. The socket appearing is the host's
+# signal that the plugin is ready. It exits when its standard input closes (the host stopped it or
+# died). Perl (Debian's essential perl-base) starts in a few milliseconds; the relay loads no module
+# beyond strict (Socket's shared library, warnings and constant each cost more than the relay's own
 # start): the few socket constants below are Linux's, and the sandbox is Linux-only.
 #
-# Usage: perl relay.pl SOCKET PORT COMMAND [ARGS...]
+# Usage: perl relay.pl SOCKET PORT
 use strict;
 
-my ($path, $port, @command) = @ARGV;
-die "usage: relay.pl SOCKET PORT COMMAND [ARGS...]\n" unless defined $path && defined $port && @command;
-
-# The plugin first, so that it starts while the relay sets up.
-my $plugin = fork() // die "fork: $!\n";
-if ($plugin == 0) {
-    exec { $command[0] } @command or print STDERR "$command[0]: $!\n";
-    exit 127;
-}
+my ($path, $port) = @ARGV;
+die "usage: relay.pl SOCKET PORT\n" unless defined $path && defined $port;
+die "relay: socket path too long: $path\n" if length($path) > 107;
 # A connection closed under a write is an error to handle, not a reason to stop relaying.
 $SIG{PIPE} = 'IGNORE';
 sub AF_UNIX () { 1 }
 sub AF_INET () { 2 }
 sub SOCK_STREAM () { 1 }
 sub SHUT_WR () { 1 }
-die "relay: socket path too long: $path\n" if length($path) > 107;
 # struct sockaddr_in for 127.0.0.1:PORT and struct sockaddr_un for the socket's path.
 my $inner_address = pack('S n C4 x8', AF_INET, $port, 127, 0, 0, 1);
 my $outer_address = pack('S a108', AF_UNIX, $path);
-my $status;
-$SIG{CHLD} = sub {
-    # 1 is WNOHANG on Linux (the POSIX module costs more start-up time than the relay).
-    while ((my $pid = waitpid(-1, 1)) > 0) {
-        $status = $? if $pid == $plugin;
-    }
-};
-for my $signal (qw(TERM INT HUP)) {
-    $SIG{$signal} = sub { kill $signal, $plugin };
-}
-
-sub finish {
-    exit(($status & 127) ? 128 + ($status & 127) : $status >> 8);
-}
 
 # A connection to the plugin's port on the sandbox's loopback, or undef.
 sub inner {
@@ -51,22 +31,31 @@ sub inner {
     return connect($socket, $inner_address) ? $socket : undef;
 }
 
-until (defined $status) {
-    # Also reaps here: a plugin that exits before the SIGCHLD handler is set is not missed.
-    $status = $? if waitpid($plugin, 1) == $plugin;
-    last if defined $status;
+# True once standard input has closed: the host wants the relay gone.
+sub stopped {
+    my ($bits) = @_;
+    return 0 unless vec($bits, 0, 1);
+    return !sysread(STDIN, my $ignored, 512);
+}
+
+# Until the plugin listens: try its port every millisecond (a refused connection on loopback costs
+# a few microseconds), and leave when the host closes standard input.
+for (;;) {
     my $probe = inner();
     if ($probe) {
         close $probe;
         last;
     }
-    select(undef, undef, undef, 0.001);
+    my $stdin = '';
+    vec($stdin, 0, 1) = 1;
+    my $ready = select(my $readable = $stdin, undef, undef, 0.001);
+    exit 0 if $ready > 0 && stopped($readable);
 }
-finish() if defined $status;
 
 socket(my $server, AF_UNIX, SOCK_STREAM, 0) or die "relay: socket: $!\n";
 bind($server, $outer_address) or die "relay: cannot listen on $path: $!\n";
 listen($server, 64) or die "relay: listen: $!\n";
+
 # One process serves every connection (no fork per connection): each pair of sockets copies both
 # ways through buffers, with non-blocking reads and writes (MSG_DONTWAIT), until both sides closed.
 my (%handle, %peer, %pending, %done);
@@ -87,14 +76,16 @@ sub settle {
     drop($fd) if $done{$fd} && $done{$other} && !length $pending{$fd} && !length $pending{$other};
 }
 my $server_fd = fileno $server;
-until (defined $status) {
+for (;;) {
     my ($read, $write) = ('', '');
+    vec($read, 0, 1) = 1;
     vec($read, $server_fd, 1) = 1;
     for my $fd (keys %handle) {
         vec($read, $fd, 1) = 1 unless $done{$fd} || length $pending{$peer{$fd}} > 1 << 20;
         vec($write, $fd, 1) = 1 if length $pending{$fd};
     }
-    next if select($read, $write, undef, undef) <= 0; # a signal (SIGCHLD): check the status
+    next if select($read, $write, undef, undef) <= 0;
+    exit 0 if stopped($read);
     if (vec($read, $server_fd, 1) && accept(my $client, $server)) {
         my $target = inner();
         if ($target) {
@@ -119,4 +110,3 @@ until (defined $status) {
         else { $done{$fd} = 1; settle($fd) }
     }
 }
-finish();

@@ -7,8 +7,12 @@
  * `probes.txt` beside it, one per line, and answers every connection with its report lines.
  *
  * `--echo` makes the server echo what it reads instead (until the client closes its side).
+ * `on-sigterm:PATH` stays running until SIGTERM (or SIGINT), then writes PATH, naming the signal,
+ * and exits with status 7;
+ * `ignore-sigterm` stays running and only reports a SIGTERM (SIGKILL has to stop it).
  *
- * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [--echo] [--port=N]
+ * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [on-sigterm:PATH]
+ *   [ignore-sigterm] [--echo] [--port=N]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
@@ -45,6 +49,7 @@ const fromFile = (() => {
   }
 })();
 let serving = false;
+let waiting = false;
 for (const arg of [...fromFile, ...process.argv.slice(2)]) {
   const [verb, ...rest] = arg.split(":");
   const value = rest.join(":");
@@ -61,9 +66,24 @@ for (const arg of [...fromFile, ...process.argv.slice(2)]) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < Number(value); i += 16) chunks.push(Buffer.allocUnsafeSlow(16 * 1024 * 1024));
       report(arg, true, `${chunks.length * 16} MiB`);
+    } else if (verb === "on-sigterm") {
+      waiting = true;
+      for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        process.on(signal, () => {
+          writeFileSync(value, `stopped cleanly on ${signal}\n`);
+          process.exit(7);
+        });
+      }
+      report(arg, true);
+    } else if (verb === "ignore-sigterm") {
+      waiting = true;
+      process.on("SIGTERM", () => report("SIGTERM", true, "ignored"));
+      report(arg, true);
     } else if (verb?.startsWith("--port=")) {
       serving = true;
       createServer((socket) => {
+        // A client may leave at once (the port relay's readiness check does): not a crash.
+        socket.on("error", () => {});
         if (process.argv.includes("--echo")) socket.pipe(socket);
         else socket.end(fromFile.length ? reports.join("") : "hello from the plugin\n");
       }).listen(Number(verb.slice(7)), "127.0.0.1");
@@ -72,4 +92,5 @@ for (const arg of [...fromFile, ...process.argv.slice(2)]) {
     report(arg, false, (error as NodeJS.ErrnoException).code ?? String(error));
   }
 }
-if (!serving) process.exit(0);
+if (waiting) setInterval(() => {}, 60_000);
+else if (!serving) process.exit(0);
