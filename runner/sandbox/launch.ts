@@ -9,9 +9,10 @@ import { rm } from "node:fs/promises";
 import type { Server } from "node:net";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { Enforcement, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 import { bwrapArgs, type SandboxPaths, sandboxEnvironment } from "./bwrap-args.ts";
+import { noSpawnFilter } from "./no-spawn-filter.ts";
 import { relayPort, startRelay, whenSocket } from "./port-relay.ts";
 import { findPrlimit } from "./probe.ts";
 import { pluginPid, STOP_GRACE_MS, sandboxInit, terminate } from "./sandbox-process.ts";
@@ -52,6 +53,14 @@ export interface SandboxedProcess {
 
 /** bubblewrap reports its sandbox's first process on this descriptor (see sandbox-process.ts). */
 const INFO_FD = 3;
+/** bubblewrap reads the seccomp filter of a plugin without process_spawn from this descriptor. */
+const SECCOMP_FD = 4;
+
+/** The seccomp filter this start needs, if any (a sandboxed plugin without process_spawn). */
+function spawnFilter(start: SandboxStart): Buffer | undefined {
+  const { mode, policy } = start.enforcement;
+  return mode === "sandbox" && !policy.spawn ? noSpawnFilter() : undefined;
+}
 
 /** The full command line of a start. */
 export function sandboxArgv(start: SandboxStart): string[] {
@@ -71,6 +80,7 @@ export function sandboxArgv(start: SandboxStart): string[] {
     start.support.bwrap ?? "bwrap",
     "--info-fd",
     String(INFO_FD),
+    ...(spawnFilter(start) ? ["--seccomp", String(SECCOMP_FD)] : []),
     ...bwrapArgs(policy, start.paths),
     "--",
     start.command,
@@ -86,18 +96,24 @@ export async function startSandboxed(start: SandboxStart): Promise<SandboxedProc
   // Synchronous: one syscall, cheaper than a round trip through the thread pool before the start.
   const relayDir = relayed ? mkdtempSync(join(tmpdir(), "finfocus-relay-")) : undefined;
   const argv = sandboxArgv(start);
+  const filter = spawnFilter(start);
   const io =
     start.stdio === "pipe"
       ? (["ignore", "pipe", "pipe"] as const)
       : (["inherit", "inherit", "inherit"] as const);
   const child = spawn(argv[0]!, argv.slice(1), {
     env: sandboxEnvironment(policy, start.paths, start.env ?? process.env),
-    stdio: sandboxed ? [...io, "pipe"] : [...io],
+    stdio: sandboxed ? [...io, "pipe", ...(filter ? (["pipe"] as const) : [])] : [...io],
     // A process group of its own: a terminal's Ctrl-C reaches this process, which passes it to the
     // plugin (bubblewrap would die of it and take the plugin with it); --die-with-parent still ties
     // the sandbox to this process.
     detached: sandboxed,
   });
+  if (filter) {
+    const pipe = child.stdio[SECCOMP_FD] as Writable;
+    pipe.on("error", () => {}); // bubblewrap gone before reading it: its exit says why
+    pipe.end(filter);
+  }
   let status: number | undefined;
   let failure: Error | undefined;
   const exited = new Promise<number>((resolve) => {

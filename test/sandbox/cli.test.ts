@@ -42,7 +42,7 @@ before(async () => {
       ...(name === "hosted" ? [{ path: "probes.txt", data: `${probes.join("\n")}\n` }] : []),
       {
         path: `finfocus-plugin-${name}`,
-        data: `#!/bin/sh\nexec ${NODE} "$(dirname "$0")/plugin.ts" "$@"\n`,
+        data: `#!/bin/sh\nexec ${NODE} "\${0%/*}/plugin.ts" "$@"\n`,
         mode: 0o755,
       },
       { path: "plugin.ts", data: source },

@@ -217,6 +217,17 @@ test("the relay carries large transfers both ways on several connections at once
   }
 });
 
+test("without process_spawn a plugin cannot start a child process; with it, it can", { skip }, async () => {
+  const closed = await run({}, ["spawn:/bin/true"]);
+  assert.equal(closed.status, 0, closed.stderr);
+  assert.equal(closed.seen["spawn:/bin/true"]?.ok, false);
+  assert.match(closed.seen["spawn:/bin/true"]?.detail ?? "", /^(EPERM|ENOSYS|EAGAIN)$/);
+  assert.ok(closed.argv.includes("--seccomp"));
+  const open = await run({ permissions: ["process_spawn"] }, ["spawn:/bin/true"]);
+  assert.equal(open.seen["spawn:/bin/true"]?.ok, true, open.stderr);
+  assert.ok(!open.argv.includes("--seccomp"));
+});
+
 test("config_read shows the plugin's configuration read-only; without it, it is hidden", {
   skip,
 }, async () => {

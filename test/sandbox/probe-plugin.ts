@@ -7,13 +7,15 @@
  * `probes.txt` beside it, one per line, and answers every connection with its report lines.
  *
  * `--echo` makes the server echo what it reads instead (until the client closes its side).
+ * `spawn:PATH` starts the program PATH as a child process and waits for it.
  * `on-sigterm:PATH` stays running until SIGTERM (or SIGINT), then writes PATH, naming the signal,
  * and exits with status 7;
  * `ignore-sigterm` stays running and only reports a SIGTERM (SIGKILL has to stop it).
  *
- * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [on-sigterm:PATH]
+ * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [spawn:PATH] [on-sigterm:PATH]
  *   [ignore-sigterm] [--echo] [--port=N]
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 
@@ -66,6 +68,10 @@ for (const arg of [...fromFile, ...process.argv.slice(2)]) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < Number(value); i += 16) chunks.push(Buffer.allocUnsafeSlow(16 * 1024 * 1024));
       report(arg, true, `${chunks.length * 16} MiB`);
+    } else if (verb === "spawn") {
+      const child = spawnSync(value, { encoding: "utf8" });
+      const code = (child.error as NodeJS.ErrnoException | undefined)?.code;
+      report(arg, child.status === 0, code ?? `exit ${child.status}`);
     } else if (verb === "on-sigterm") {
       waiting = true;
       for (const signal of ["SIGTERM", "SIGINT"] as const) {
