@@ -1,6 +1,6 @@
 /**
- * The port relay. Its sandbox half (relay.pl) runs in the sandbox's network namespace, joined with
- * util-linux's nsenter, and nothing else of the sandbox; the host half listens on 127.0.0.1:<port> (the port the FinFocus
+ * The port relay. Its sandbox half (relay.pl) runs in the sandbox's network namespace and nothing
+ * else of the sandbox; the host half listens on 127.0.0.1:<port> (the port the FinFocus
  * host chose) as soon as the plugin starts, and pipes every connection to the Unix socket the
  * sandbox's relay creates once the plugin listens inside; a connection that arrives earlier waits
  * for that socket. The socket's appearance is an inotify event (no polling). The plugin never sees
@@ -16,15 +16,32 @@ import { findTool, PERL } from "./probe.ts";
 
 const RELAY = fileURLToPath(new URL("./relay.pl", import.meta.url));
 
+/** The setns system call's number, where the relay joins the namespaces itself. */
+const SETNS: Record<string, number> = { x64: 308, arm64: 268 };
+
 /**
- * Starts relay.pl inside the user and network namespaces of the sandbox whose first process is
- * `sandboxPid`: it listens on the Unix socket `socket` once the plugin listens on `port` there, and
- * exits when its standard input (a pipe this process holds) closes.
+ * Starts relay.pl in the network namespace of the sandbox whose first process is `sandboxPid`: it
+ * listens on the Unix socket `socket` once the plugin listens on `port` there, and exits when its
+ * standard input (a pipe this process holds) closes. On x86-64 and arm64 the relay joins the
+ * namespaces itself (one process start, and it works unprivileged); elsewhere util-linux's nsenter
+ * joins the sandbox's user and network namespaces for it (enough when running as root).
  */
 export function startRelay(sandboxPid: number, socket: string, port: number): ChildProcess {
   const ns = `/proc/${sandboxPid}/ns`;
-  const args = [`--user=${ns}/user`, `--net=${ns}/net`, "--preserve-credentials", "--"];
-  return spawn(findTool("nsenter") ?? "nsenter", [...args, PERL, RELAY, socket, String(port)], {
+  const setns = SETNS[process.arch];
+  const relay = [PERL, RELAY, socket, String(port)];
+  const [command, ...args] =
+    setns !== undefined
+      ? [...relay, `${ns}/net`, String(setns)]
+      : [
+          findTool("nsenter") ?? "nsenter",
+          `--user=${ns}/user`,
+          `--net=${ns}/net`,
+          "--preserve-credentials",
+          "--",
+          ...relay,
+        ];
+  return spawn(command!, args, {
     env: { PATH: "/usr/bin:/bin" },
     stdio: ["pipe", "ignore", "inherit"],
     // Out of the caller's process group (a Ctrl-C is for the plugin); it exits when its stdin closes.

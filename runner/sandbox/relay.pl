@@ -1,7 +1,7 @@
 #!/usr/bin/perl
-# The port relay of a plugin without network_access (runner/sandbox/launch.ts starts it with
-# util-linux's nsenter inside the sandbox's user and network namespaces, and nothing else of the
-# sandbox: it sees the host's files, the plugin does not see it). It waits until the plugin listens
+# The port relay of a plugin without network_access (runner/sandbox/port-relay.ts starts it; it
+# joins the sandbox's network namespace and nothing else of the sandbox: it sees the host's files,
+# the plugin does not see it). It waits until the plugin listens
 # on 127.0.0.1:PORT of the sandbox's loopback, then accepts connections on the Unix socket SOCKET
 # (in a private folder of the host) and pipes each to that port. The socket appearing is the host's
 # signal that the plugin is ready. It exits when its standard input closes (the host stopped it or
@@ -9,11 +9,21 @@
 # beyond strict (Socket's shared library, warnings and constant each cost more than the relay's own
 # start): the few socket constants below are Linux's, and the sandbox is Linux-only.
 #
-# Usage: perl relay.pl SOCKET PORT
+# Usage: perl relay.pl SOCKET PORT [NETNS SETNS]
 use strict;
 
-my ($path, $port) = @ARGV;
-die "usage: relay.pl SOCKET PORT\n" unless defined $path && defined $port;
+my ($path, $port, $netns, $setns) = @ARGV;
+die "usage: relay.pl SOCKET PORT [NETNS SETNS]\n" unless defined $path && defined $port;
+# With NETNS (/proc/PID/ns/net of the sandbox) and SETNS (the setns system call's number on this
+# architecture), the relay joins that network namespace itself: first the user namespace that owns
+# it (NS_GET_USERNS; bubblewrap may nest a second one inside for the plugin, whose capabilities would
+# not reach the network namespace), then the network namespace. This works unprivileged too.
+if (defined $netns) {
+    open(my $net, '<', $netns) or die "relay: $netns: $!\n";
+    my $owner = ioctl($net, 0xb701, 0) or die "relay: NS_GET_USERNS: $!\n";
+    syscall($setns, $owner + 0, 0x10000000) == 0 or die "relay: cannot join the sandbox's user namespace: $!\n";
+    syscall($setns, fileno($net), 0x40000000) == 0 or die "relay: cannot join the sandbox's network: $!\n";
+}
 die "relay: socket path too long: $path\n" if length($path) > 107;
 # A connection closed under a write is an error to handle, not a reason to stop relaying.
 $SIG{PIPE} = 'IGNORE';
