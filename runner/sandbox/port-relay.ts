@@ -12,12 +12,9 @@ import { stat } from "node:fs/promises";
 import { connect, createServer, type Server } from "node:net";
 import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findTool, PERL } from "./probe.ts";
+import { findTool, PERL, RELAY_SETNS } from "./probe.ts";
 
 const RELAY = fileURLToPath(new URL("./relay.pl", import.meta.url));
-
-/** The setns system call's number, where the relay joins the namespaces itself. */
-const SETNS: Record<string, number> = { x64: 308, arm64: 268 };
 
 /**
  * Starts relay.pl in the network namespace of the sandbox whose first process is `sandboxPid`: it
@@ -28,7 +25,7 @@ const SETNS: Record<string, number> = { x64: 308, arm64: 268 };
  */
 export function startRelay(sandboxPid: number, socket: string, port: number): ChildProcess {
   const ns = `/proc/${sandboxPid}/ns`;
-  const setns = SETNS[process.arch];
+  const setns = RELAY_SETNS[process.arch];
   const relay = [PERL, RELAY, socket, String(port)];
   const [command, ...args] =
     setns !== undefined

@@ -44,6 +44,9 @@ export function findPrlimit(env: NodeJS.ProcessEnv = process.env): string | unde
 /** Debian's essential perl-base runs the port relay in the sandbox's network (it starts in milliseconds). */
 export const PERL = "/usr/bin/perl";
 
+/** The setns system call's number, where the port relay joins the sandbox's namespaces itself. */
+export const RELAY_SETNS: Readonly<Record<string, number>> = { x64: 308, arm64: 268 };
+
 let cached: SandboxSupport | undefined;
 
 /** Probes once per process (a trial sandbox costs a few milliseconds); `fresh` probes again. */
@@ -71,7 +74,8 @@ export function probeSandbox(env: NodeJS.ProcessEnv = process.env, fresh = false
   );
   const namespaces = run.status === 0;
   const prlimit = findPrlimit(env);
-  const nsenter = findTool("nsenter", env);
+  // The relay joins the sandbox's network itself where it knows setns; elsewhere nsenter does.
+  const nsenter = RELAY_SETNS[process.arch] !== undefined ? PERL : findTool("nsenter", env);
   const perl = executable(PERL);
   cached = {
     bwrap,
