@@ -7,7 +7,8 @@ export const doctorCommand = defineCommand({
   summary: "report what this machine supports: the plugin sandbox (bubblewrap, namespaces, limits)",
   description: `Probes the plugin sandbox the way \`run\` uses it: finds bubblewrap (FINFOCUS_BWRAP, else bwrap on
 PATH), starts a trial sandbox with its own user, PID, IPC, UTS and network namespaces, and checks
-that prlimit can apply memory ceilings. Says what to install or enable when something is missing.
+that prlimit can apply memory ceilings and that perl (and nsenter, on architectures other than
+x86-64 and arm64) can run the port relay. Says what to install or enable when something is missing.
 Exit 0 when plugins can be sandboxed, 1 when they cannot (plugins with sandbox_required are then
 refused; others run with a warning).`,
   options: {},

@@ -15,6 +15,7 @@ host's --port=N is relayed in), only its folder (read-only), its data folder and
 granted, a minimal environment unless environment_read, a memory ceiling. The executable is
 checked against its install-time digest first. Without a sandbox on this machine, a plugin with
 sandbox_required is refused (so is any plugin with --require-sandbox); others run with a warning.
+SIGTERM, SIGINT and SIGHUP are passed to the plugin, which has 10 seconds to stop before SIGKILL.
 Exits with the plugin's status.`,
   options: {
     "require-sandbox": { type: "boolean", help: "refuse to start the plugin without a sandbox" },
@@ -50,7 +51,9 @@ Exits with the plugin's status.`,
       io.stderr(`${name}: its port could not be reached from the host: ${error.message}\n`);
       await started.stop();
     });
-    const forward = (signal: NodeJS.Signals) => started.child.kill(signal);
+    // SIGTERM, SIGINT or SIGHUP reach the plugin itself inside the sandbox; SIGKILL follows after
+    // the grace period (runner/sandbox/sandbox-process.ts: 10 s) if it has not stopped.
+    const forward = (signal: NodeJS.Signals) => void started.terminate(signal);
     for (const signal of SIGNALS) process.on(signal, forward);
     try {
       return await started.exited;

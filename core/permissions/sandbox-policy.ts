@@ -45,7 +45,8 @@ function isPermission(value: string): value is Permission {
 /**
  * The sandbox a grant allows. An untrusted plugin gets the tightest profile whatever it declared
  * (its permissions are listed as ignored). `filesystem_read` shows the private data folder
- * read-only, `filesystem_write` read-write; `config_read` shows its configuration read-only.
+ * read-only, `filesystem_write` read-write; `config_read` shows its configuration read-only;
+ * without `process_spawn` the plugin cannot start child processes.
  */
 export function sandboxPolicy(grant: PluginGrant): SandboxPolicy {
   const known = [...new Set(grant.permissions)].filter(isPermission).sort();
@@ -65,6 +66,7 @@ export function sandboxPolicy(grant: PluginGrant): SandboxPolicy {
     environment: has("environment_read") ? "pass" : "minimal",
     temp: has("temp_files"),
     system_info: has("system_info") ? "host" : "hidden",
+    spawn: has("process_spawn"),
     memory_mb: memoryCeiling(grant),
     granted,
     ignored: untrusted ? [...known, ...unknown].sort() : unknown,

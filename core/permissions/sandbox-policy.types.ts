@@ -29,6 +29,8 @@ export interface SandboxPolicy {
   temp: boolean;
   /** `/proc` shows the sandbox's own processes either way; `host` also shows the machine's `/sys`. */
   system_info: "hidden" | "host";
+  /** `true`: it may start child processes; `false`: only threads (a seccomp filter refuses fork). */
+  spawn: boolean;
   /** Ceiling of the plugin's data memory (RLIMIT_DATA), in MiB. */
   memory_mb: number;
   /** The permissions that took effect, sorted. */

@@ -14,10 +14,8 @@ export interface SandboxPaths {
   dataDir: string;
   /** The configuration file, when there is one; visible read-only with `config_read`. */
   configFile?: string;
-  /** Executables and libraries outside /usr the start needs (the relay's Node), read-only. */
+  /** Executables and libraries outside /usr the start needs (a Node plugin's Node), read-only. */
   runtime?: string[];
-  /** A folder shared read-write with the host for the port relay's socket. */
-  relayDir?: string;
 }
 
 /** System folders every dynamically linked program needs; no home, no /root, no /var, no /srv. */
@@ -123,7 +121,6 @@ export function bwrapArgs(policy: SandboxPolicy, paths: SandboxPaths): string[] 
   if (policy.config === "read-only" && paths.configFile) {
     args.push("--ro-bind-try", paths.configFile, paths.configFile);
   }
-  if (paths.relayDir) args.push("--bind", paths.relayDir, paths.relayDir);
   // The sandbox's root is a scratch tmpfs: read-only, so the only writable places are the ones granted.
   args.push("--remount-ro", "/", "--chdir", paths.pluginPath);
   return args;

@@ -4,17 +4,18 @@
  * has no network of its own but the host reaches it on a port, a relay carries that port in.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import type { Server } from "node:net";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { Readable, Writable } from "node:stream";
 import type { Enforcement, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 import { bwrapArgs, type SandboxPaths, sandboxEnvironment } from "./bwrap-args.ts";
-import { relayPort, waitForSocket } from "./port-relay.ts";
-import { findPrlimit, PERL } from "./probe.ts";
-
-const RELAY = fileURLToPath(new URL("./relay.pl", import.meta.url));
+import { noSpawnFilter } from "./no-spawn-filter.ts";
+import { relayPort, startRelay, whenSocket } from "./port-relay.ts";
+import { findPrlimit } from "./probe.ts";
+import { pluginPid, STOP_GRACE_MS, sandboxInit, terminate } from "./sandbox-process.ts";
 
 export interface SandboxStart {
   /** The plugin's executable and its arguments. */
@@ -23,12 +24,14 @@ export interface SandboxStart {
   /** From core/permissions/decideEnforcement: `sandbox` or `plain` (a refusal never gets here). */
   enforcement: Exclude<Enforcement, { mode: "refuse" }>;
   support: SandboxSupport;
-  paths: Omit<SandboxPaths, "relayDir">;
+  paths: SandboxPaths;
   /** The caller's environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** The host's port for the plugin: relayed into the sandbox when its network is its own. */
   port?: number;
   stdio?: "inherit" | "pipe";
+  /** How long the plugin has to stop after SIGTERM before SIGKILL (default STOP_GRACE_MS, 10 s). */
+  graceMs?: number;
 }
 
 export interface SandboxedProcess {
@@ -39,12 +42,28 @@ export interface SandboxedProcess {
   ready: Promise<void>;
   /** The plugin's exit status (a signal gives 128 + its number, as a shell reports it). */
   exited: Promise<number>;
-  /** SIGTERM, SIGKILL after 2 s; waits for exit and removes the relay's folder. */
+  /**
+   * Sends `signal` (SIGTERM by default) to the plugin itself, inside the sandbox, and SIGKILL after
+   * the grace period; resolves with its exit status.
+   */
+  terminate(signal?: NodeJS.Signals): Promise<number>;
+  /** terminate(), then removes the relay's folder. */
   stop(): Promise<void>;
 }
 
-/** The full command line of a sandboxed start. */
-export function sandboxArgv(start: SandboxStart, relayDir?: string): string[] {
+/** bubblewrap reports its sandbox's first process on this descriptor (see sandbox-process.ts). */
+const INFO_FD = 3;
+/** bubblewrap reads the seccomp filter of a plugin without process_spawn from this descriptor. */
+const SECCOMP_FD = 4;
+
+/** The seccomp filter this start needs, if any (a sandboxed plugin without process_spawn). */
+function spawnFilter(start: SandboxStart): Buffer | undefined {
+  const { mode, policy } = start.enforcement;
+  return mode === "sandbox" && !policy.spawn ? noSpawnFilter() : undefined;
+}
+
+/** The full command line of a start. */
+export function sandboxArgv(start: SandboxStart): string[] {
   const { policy } = start.enforcement;
   const limits = [`--data=${policy.memory_mb * 1024 * 1024}`];
   const prlimit = findPrlimit(start.env);
@@ -54,35 +73,47 @@ export function sandboxArgv(start: SandboxStart, relayDir?: string): string[] {
       ? [prlimit, ...limits, "--", start.command, ...start.args]
       : [start.command, ...start.args];
   }
-  const runtime = [...(start.paths.runtime ?? [])];
-  const inner = [start.command, ...start.args];
-  if (relayDir && start.port !== undefined) {
-    runtime.push(RELAY);
-    inner.unshift(PERL, RELAY, join(relayDir, "port.sock"), String(start.port));
-  }
-  const paths: SandboxPaths = { ...start.paths, runtime, ...(relayDir ? { relayDir } : {}) };
   return [
     prlimit ?? "prlimit",
     ...limits,
     "--",
     start.support.bwrap ?? "bwrap",
-    ...bwrapArgs(policy, paths),
+    "--info-fd",
+    String(INFO_FD),
+    ...(spawnFilter(start) ? ["--seccomp", String(SECCOMP_FD)] : []),
+    ...bwrapArgs(policy, start.paths),
     "--",
-    ...inner,
+    start.command,
+    ...start.args,
   ];
 }
 
 /** Starts the plugin; see SandboxedProcess. */
 export async function startSandboxed(start: SandboxStart): Promise<SandboxedProcess> {
   const { policy } = start.enforcement;
-  const relayed =
-    start.enforcement.mode === "sandbox" && policy.network === "loopback" && start.port !== undefined;
-  const relayDir = relayed ? await mkdtemp(join(tmpdir(), "finfocus-relay-")) : undefined;
-  const argv = sandboxArgv(start, relayDir);
+  const sandboxed = start.enforcement.mode === "sandbox";
+  const relayed = sandboxed && policy.network === "loopback" && start.port !== undefined;
+  // Synchronous: one syscall, cheaper than a round trip through the thread pool before the start.
+  const relayDir = relayed ? mkdtempSync(join(tmpdir(), "finfocus-relay-")) : undefined;
+  const argv = sandboxArgv(start);
+  const filter = spawnFilter(start);
+  const io =
+    start.stdio === "pipe"
+      ? (["ignore", "pipe", "pipe"] as const)
+      : (["inherit", "inherit", "inherit"] as const);
   const child = spawn(argv[0]!, argv.slice(1), {
-    env: sandboxEnvironment(policy, start.paths as SandboxPaths, start.env ?? process.env),
-    stdio: start.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
+    env: sandboxEnvironment(policy, start.paths, start.env ?? process.env),
+    stdio: sandboxed ? [...io, "pipe", ...(filter ? (["pipe"] as const) : [])] : [...io],
+    // A process group of its own: a terminal's Ctrl-C reaches this process, which passes it to the
+    // plugin (bubblewrap would die of it and take the plugin with it); --die-with-parent still ties
+    // the sandbox to this process.
+    detached: sandboxed,
   });
+  if (filter) {
+    const pipe = child.stdio[SECCOMP_FD] as Writable;
+    pipe.on("error", () => {}); // bubblewrap gone before reading it: its exit says why
+    pipe.end(filter);
+  }
   let status: number | undefined;
   let failure: Error | undefined;
   const exited = new Promise<number>((resolve) => {
@@ -96,32 +127,60 @@ export async function startSandboxed(start: SandboxStart): Promise<SandboxedProc
       resolve(status);
     });
   });
+  const init = sandboxed ? sandboxInit(child.stdio[INFO_FD] as Readable) : Promise.resolve(undefined);
   let server: Server | undefined;
+  let relay: ChildProcess | undefined;
+  // The host's port, the relay and the plugin come up concurrently: the host listens at once (a
+  // connection waits for the relay's socket), the relay joins the sandbox's network as soon as
+  // bubblewrap names the sandbox, and its socket appears when the plugin listens inside.
   const ready = (async () => {
     if (!relayDir || start.port === undefined) return;
-    await waitForSocket(join(relayDir, "port.sock"), () =>
-      failure ? failure.message : status !== undefined ? `exited (${status}) before listening` : undefined,
+    const socket = join(relayDir, "port.sock");
+    // The relay starts once bubblewrap names the sandbox; its exit before the socket is a failure.
+    const relayGone = init.then((pid) => {
+      if (pid === undefined) return "the sandbox did not start";
+      if (status !== undefined) return new Promise<string>(() => {}); // the plugin's exit says why
+      const started = startRelay(pid, socket, start.port!);
+      relay = started;
+      return new Promise<string>((resolve) =>
+        started.once("exit", (code) => resolve(`the port relay exited (${code})`)),
+      );
+    });
+    const socketReady = whenSocket(
+      socket,
+      Promise.race([
+        exited.then((code) => (failure ? failure.message : `exited (${code}) before listening`)),
+        relayGone,
+      ]),
     );
-    server = await relayPort(start.port, join(relayDir, "port.sock"));
+    socketReady.catch(() => {});
+    server = await relayPort(start.port, socket, socketReady);
+    await socketReady;
   })();
   ready.catch(() => {});
   const cleanup = async () => {
+    relay?.stdin?.end();
+    relay?.kill("SIGTERM");
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     if (relayDir) await rm(relayDir, { recursive: true, force: true });
   };
   exited.then(cleanup, cleanup);
+  const gone = () => status !== undefined;
+  const target = async () => {
+    if (!sandboxed) return child.pid;
+    const pid = await init;
+    return pid === undefined ? undefined : pluginPid(pid, gone);
+  };
+  const stopWith = (signal: NodeJS.Signals = "SIGTERM") =>
+    gone() ? exited : terminate(child, exited, target, signal, start.graceMs ?? STOP_GRACE_MS);
   return {
     child,
     argv,
     ready,
     exited,
+    terminate: stopWith,
     async stop() {
-      if (status === undefined) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopWith();
       await cleanup();
     },
   };

@@ -28,16 +28,24 @@ export function findBwrap(env: NodeJS.ProcessEnv = process.env): string | undefi
   return undefined;
 }
 
-/** `prlimit` (util-linux), which applies the memory ceiling; undefined when missing. */
-export function findPrlimit(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** A tool on PATH (util-linux's `prlimit` and `nsenter`); undefined when missing. */
+export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   for (const dir of (env.PATH ?? "/usr/bin:/bin").split(delimiter)) {
-    if (dir && executable(join(dir, "prlimit"))) return join(dir, "prlimit");
+    if (dir && executable(join(dir, name))) return join(dir, name);
   }
   return undefined;
 }
 
-/** Debian's essential perl-base runs the port relay inside the sandbox (it starts in milliseconds). */
+/** `prlimit` (util-linux), which applies the memory ceiling; undefined when missing. */
+export function findPrlimit(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findTool("prlimit", env);
+}
+
+/** Debian's essential perl-base runs the port relay in the sandbox's network (it starts in milliseconds). */
 export const PERL = "/usr/bin/perl";
+
+/** The setns system call's number, where the port relay joins the sandbox's namespaces itself. */
+export const RELAY_SETNS: Readonly<Record<string, number>> = { x64: 308, arm64: 268 };
 
 let cached: SandboxSupport | undefined;
 
@@ -66,22 +74,29 @@ export function probeSandbox(env: NodeJS.ProcessEnv = process.env, fresh = false
   );
   const namespaces = run.status === 0;
   const prlimit = findPrlimit(env);
+  // The relay joins the sandbox's network itself where it knows setns; elsewhere nsenter does.
+  const nsenter = RELAY_SETNS[process.arch] !== undefined ? PERL : findTool("nsenter", env);
   const perl = executable(PERL);
   cached = {
     bwrap,
     ...(version ? { bwrap_version: version } : {}),
-    namespaces: namespaces && prlimit !== undefined && perl,
+    namespaces: namespaces && prlimit !== undefined && nsenter !== undefined && perl,
     ...(!namespaces
       ? {
           problem: `bubblewrap cannot create a sandbox here (${(run.stderr || run.error?.message || `exit ${run.status}`).trim()}): enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) or run as root`,
         }
       : prlimit === undefined
         ? { problem: "`prlimit` (util-linux) is missing, so memory limits cannot be applied" }
-        : !perl
+        : nsenter === undefined
           ? {
-              problem: `${PERL} (perl-base) is missing: the port relay of plugins without network_access needs it`,
+              problem:
+                "`nsenter` (util-linux) is missing: the port relay of plugins without network_access needs it",
             }
-          : {}),
+          : !perl
+            ? {
+                problem: `${PERL} (perl-base) is missing: the port relay of plugins without network_access needs it`,
+              }
+            : {}),
   };
   return cached;
 }

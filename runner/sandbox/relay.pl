@@ -1,99 +1,122 @@
 #!/usr/bin/perl
-# Runs INSIDE a sandbox that has a network namespace of its own (runner/sandbox/launch.ts):
-# starts the plugin, waits until it listens on 127.0.0.1:PORT of the sandbox's loopback, then
-# accepts connections on a Unix socket (a file the host also sees) and pipes each to that port.
-# The socket appearing is the host's signal that the plugin is ready. Exits with the plugin's
-# status; passes SIGTERM, SIGINT and SIGHUP on to it. Perl (Debian's essential perl-base) starts
-# in a few milliseconds, which keeps the sandbox's start-up cost low.
+# The port relay of a plugin without network_access (runner/sandbox/port-relay.ts starts it; it
+# joins the sandbox's network namespace and nothing else of the sandbox: it sees the host's files,
+# the plugin does not see it). It waits until the plugin listens
+# on 127.0.0.1:PORT of the sandbox's loopback, then accepts connections on the Unix socket SOCKET
+# (in a private folder of the host) and pipes each to that port. The socket appearing is the host's
+# signal that the plugin is ready. It exits when its standard input closes (the host stopped it or
+# died). Perl (Debian's essential perl-base) starts in a few milliseconds; the relay loads no module
+# beyond strict (Socket's shared library, warnings and constant each cost more than the relay's own
+# start): the few socket constants below are Linux's, and the sandbox is Linux-only.
 #
-# Usage: perl relay.pl SOCKET PORT COMMAND [ARGS...]
+# Usage: perl relay.pl SOCKET PORT [NETNS SETNS]
 use strict;
-use warnings;
 
-my ($path, $port, @command) = @ARGV;
-die "usage: relay.pl SOCKET PORT COMMAND [ARGS...]\n" unless defined $path && defined $port && @command;
-
-# The plugin first, so that it starts while the relay loads what it needs.
-my $plugin = fork() // die "fork: $!\n";
-if ($plugin == 0) {
-    exec { $command[0] } @command;
-    print STDERR "$command[0]: $!\n";
-    exit 127;
+my ($path, $port, $netns, $setns) = @ARGV;
+die "usage: relay.pl SOCKET PORT [NETNS SETNS]\n" unless defined $path && defined $port;
+# With NETNS (/proc/PID/ns/net of the sandbox) and SETNS (the setns system call's number on this
+# architecture), the relay joins that network namespace itself: first the user namespace that owns
+# it (NS_GET_USERNS; bubblewrap may nest a second one inside for the plugin, whose capabilities would
+# not reach the network namespace), then the network namespace. This works unprivileged too.
+if (defined $netns) {
+    open(my $net, '<', $netns) or die "relay: $netns: $!\n";
+    my $owner = ioctl($net, 0xb701, 0) or die "relay: NS_GET_USERNS: $!\n";
+    syscall($setns, $owner + 0, 0x10000000) == 0 or die "relay: cannot join the sandbox's user namespace: $!\n";
+    syscall($setns, fileno($net), 0x40000000) == 0 or die "relay: cannot join the sandbox's network: $!\n";
 }
-require Socket;
-Socket->import(qw(AF_INET AF_UNIX SOCK_STREAM SHUT_WR inet_aton pack_sockaddr_in pack_sockaddr_un));
-my $status;
-$SIG{CHLD} = sub {
-    # 1 is WNOHANG on Linux (the POSIX module costs more start-up time than the relay).
-    while ((my $pid = waitpid(-1, 1)) > 0) {
-        $status = $? if $pid == $plugin;
-    }
-};
-for my $signal (qw(TERM INT HUP)) {
-    $SIG{$signal} = sub { kill $signal, $plugin };
-}
-
-sub finish {
-    exit(($status & 127) ? 128 + ($status & 127) : $status >> 8);
-}
+die "relay: socket path too long: $path\n" if length($path) > 107;
+# A connection closed under a write is an error to handle, not a reason to stop relaying.
+$SIG{PIPE} = 'IGNORE';
+sub AF_UNIX () { 1 }
+sub AF_INET () { 2 }
+sub SOCK_STREAM () { 1 }
+sub SHUT_WR () { 1 }
+# struct sockaddr_in for 127.0.0.1:PORT and struct sockaddr_un for the socket's path.
+my $inner_address = pack('S n C4 x8', AF_INET, $port, 127, 0, 0, 1);
+my $outer_address = pack('S a108', AF_UNIX, $path);
 
 # A connection to the plugin's port on the sandbox's loopback, or undef.
 sub inner {
-    socket(my $socket, AF_INET(), SOCK_STREAM(), 0) or return undef;
-    return connect($socket, pack_sockaddr_in($port, inet_aton('127.0.0.1'))) ? $socket : undef;
+    socket(my $socket, AF_INET, SOCK_STREAM, 0) or return undef;
+    return connect($socket, $inner_address) ? $socket : undef;
 }
 
-# Copies both ways until both sides have closed.
-sub splice_both {
-    my ($a, $b) = @_;
-    my %other = (fileno($a) => $b, fileno($b) => $a);
-    my %handle = (fileno($a) => $a, fileno($b) => $b);
-    while (%handle) {
-        my $bits = '';
-        vec($bits, $_, 1) = 1 for keys %handle;
-        my $ready = select(my $out = $bits, undef, undef, undef);
-        next if $ready < 0;
-        for my $fd (keys %handle) {
-            next unless vec($out, $fd, 1);
-            my $read = sysread($handle{$fd}, my $buffer, 65536);
-            if (!$read) {
-                shutdown($other{$fd}, SHUT_WR());
-                delete $handle{$fd};
-                next;
-            }
-            my $offset = 0;
-            while ($offset < $read) {
-                my $written = syswrite($other{$fd}, $buffer, $read - $offset, $offset);
-                return unless defined $written;
-                $offset += $written;
-            }
-        }
-    }
+# True once standard input has closed: the host wants the relay gone.
+sub stopped {
+    my ($bits) = @_;
+    return 0 unless vec($bits, 0, 1);
+    return !sysread(STDIN, my $ignored, 512);
 }
 
-until (defined $status) {
+# Until the plugin listens: try its port every millisecond (a refused connection on loopback costs
+# a few microseconds), and leave when the host closes standard input.
+for (;;) {
     my $probe = inner();
     if ($probe) {
         close $probe;
         last;
     }
-    select(undef, undef, undef, 0.002);
+    my $stdin = '';
+    vec($stdin, 0, 1) = 1;
+    my $ready = select(my $readable = $stdin, undef, undef, 0.001);
+    exit 0 if $ready > 0 && stopped($readable);
 }
-finish() if defined $status;
 
-socket(my $server, AF_UNIX(), SOCK_STREAM(), 0) or die "relay: socket: $!\n";
-bind($server, pack_sockaddr_un($path)) or die "relay: cannot listen on $path: $!\n";
+socket(my $server, AF_UNIX, SOCK_STREAM, 0) or die "relay: socket: $!\n";
+bind($server, $outer_address) or die "relay: cannot listen on $path: $!\n";
 listen($server, 64) or die "relay: listen: $!\n";
-until (defined $status) {
-    accept(my $client, $server) or next;
-    my $pid = fork();
-    if (defined $pid && $pid == 0) {
-        $SIG{$_} = 'DEFAULT' for qw(CHLD TERM INT HUP);
-        close $server;
-        my $target = inner() or exit 1;
-        splice_both($client, $target);
-        exit 0;
+
+# One process serves every connection (no fork per connection): each pair of sockets copies both
+# ways through buffers, with non-blocking reads and writes (MSG_DONTWAIT), until both sides closed.
+my (%handle, %peer, %pending, %done);
+sub MSG_DONTWAIT () { 64 }
+sub EAGAIN () { 11 }
+sub drop {
+    my @sides = ($_[0], $peer{$_[0]});
+    for my $side (@sides) {
+        close $handle{$side} if $handle{$side};
+        delete $_->{$side} for \%handle, \%peer, \%pending, \%done;
     }
-    close $client;
 }
-finish();
+# Once a side has sent everything and its peer has nothing left for it, the peer's writing half closes.
+sub settle {
+    my ($fd) = @_;
+    my $other = $peer{$fd};
+    shutdown($handle{$other}, SHUT_WR) if $done{$fd} && !length $pending{$other};
+    drop($fd) if $done{$fd} && $done{$other} && !length $pending{$fd} && !length $pending{$other};
+}
+my $server_fd = fileno $server;
+for (;;) {
+    my ($read, $write) = ('', '');
+    vec($read, 0, 1) = 1;
+    vec($read, $server_fd, 1) = 1;
+    for my $fd (keys %handle) {
+        vec($read, $fd, 1) = 1 unless $done{$fd} || length $pending{$peer{$fd}} > 1 << 20;
+        vec($write, $fd, 1) = 1 if length $pending{$fd};
+    }
+    next if select($read, $write, undef, undef) <= 0;
+    exit 0 if stopped($read);
+    if (vec($read, $server_fd, 1) && accept(my $client, $server)) {
+        my $target = inner();
+        if ($target) {
+            my ($a, $b) = (fileno $client, fileno $target);
+            @handle{$a, $b} = ($client, $target);
+            @peer{$a, $b} = ($b, $a);
+            @pending{$a, $b} = ('', '');
+        }
+    }
+    for my $fd (keys %handle) {
+        next unless $handle{$fd};
+        if (vec($write, $fd, 1)) {
+            my $sent = send($handle{$fd}, $pending{$fd}, MSG_DONTWAIT);
+            if (defined $sent) { substr($pending{$fd}, 0, $sent) = '' }
+            elsif ($! + 0 != EAGAIN) { drop($fd); next }
+            settle($peer{$fd});
+        }
+        next unless $handle{$fd} && vec($read, $fd, 1);
+        my $from = recv($handle{$fd}, my $buffer, 65536, MSG_DONTWAIT);
+        if (!defined $from) { drop($fd) unless $! + 0 == EAGAIN; next }
+        if (length $buffer) { $pending{$peer{$fd}} .= $buffer }
+        else { $done{$fd} = 1; settle($fd) }
+    }
+}

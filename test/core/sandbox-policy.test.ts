@@ -24,6 +24,7 @@ test("no permission: loopback only, nothing but the plugin's folder, minimal env
       environment: "minimal",
       temp: false,
       system_info: "hidden",
+      spawn: false,
       memory_mb: DEFAULT_MEMORY_MB,
       granted: [],
       ignored: [],
@@ -40,6 +41,7 @@ test("each permission opens exactly its own door", () => {
     ["temp_files", { temp: true }],
     ["config_read", { config: "read-only" }],
     ["system_info", { system_info: "host" }],
+    ["process_spawn", { spawn: true }],
   ];
   const closed = sandboxPolicy(grant([]));
   for (const [permission, change] of table) {
@@ -55,6 +57,7 @@ test("untrusted plugins get the tightest profile whatever they declared", () => 
   assert.equal(policy.data, "hidden");
   assert.equal(policy.environment, "minimal");
   assert.equal(policy.temp, false);
+  assert.equal(policy.spawn, false);
   assert.deepEqual(policy.granted, []);
   assert.deepEqual(policy.ignored, [...PERMISSIONS].sort());
   assert.equal(policy.memory_mb, 1024);

@@ -11,8 +11,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Manifest, Permission } from "../../core/manifest.types.ts";
 import { launchPlugin } from "../../runner/health/launch.ts";
+import { layoutFor } from "../../runner/install/layout.ts";
 import { install } from "../../runner/ops/install.ts";
 import { verifyInstalled } from "../../runner/ops/verify-installed.ts";
+import { dataDirFor } from "../../runner/sandbox/run-installed.ts";
 import { tarGz } from "../runner/helpers/archives.ts";
 import { testContext } from "../runner/helpers/context.ts";
 import { publish } from "../runner/helpers/registry.ts";
@@ -27,7 +29,7 @@ let ctx: Awaited<ReturnType<typeof testContext>>;
 before(async () => {
   server = await startServer();
   ctx = await testContext(server.url, {
-    allowPermissions: ["config_read", "network_access", "environment_read"],
+    allowPermissions: ["config_read", "network_access", "environment_read", "filesystem_write"],
   });
   const probes = [
     `read:${join(ctx.tmp, "secret.txt")}`,
@@ -40,7 +42,7 @@ before(async () => {
       ...(name === "hosted" ? [{ path: "probes.txt", data: `${probes.join("\n")}\n` }] : []),
       {
         path: `finfocus-plugin-${name}`,
-        data: `#!/bin/sh\nexec ${NODE} "$(dirname "$0")/plugin.ts" "$@"\n`,
+        data: `#!/bin/sh\nexec ${NODE} "\${0%/*}/plugin.ts" "$@"\n`,
         mode: 0o755,
       },
       { path: "plugin.ts", data: source },
@@ -64,9 +66,16 @@ before(async () => {
     await spec("open", ["network_access", "environment_read"]),
     await spec("strict", [], true),
     await spec("hosted", []),
+    await spec("graceful", ["filesystem_write"]),
   ]);
   await install(ctx, {
-    plugins: [{ name: "closed" }, { name: "open" }, { name: "strict" }, { name: "hosted" }],
+    plugins: [
+      { name: "closed" },
+      { name: "open" },
+      { name: "strict" },
+      { name: "hosted" },
+      { name: "graceful" },
+    ],
   });
   await writeFile(join(ctx.tmp, "secret.txt"), "PRIVATE\n");
 });
@@ -216,4 +225,47 @@ test("without a sandbox, a plugin with sandbox_required is refused at install an
   await assert.rejects(readFile(join(pluginDir, "strict", "v1.0.0", "finfocus-plugin-strict")), {
     code: "ENOENT",
   });
+});
+
+/**
+ * Starts `command` in a process group of its own, waits until the plugin reports its handler, then
+ * sends SIGTERM to `command`, or SIGINT to the whole group (as a terminal's Ctrl-C does).
+ */
+function terminated(
+  command: string,
+  args: string[],
+  signal: "SIGTERM" | "SIGINT to the group",
+): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: { ...process.env, HOME: ctx.tmp }, detached: true });
+    let stderr = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    child.stdout.on("data", (c: Buffer) => {
+      if (!c.toString().includes("on-sigterm")) return;
+      if (signal === "SIGTERM") child.kill("SIGTERM");
+      else process.kill(-child.pid!, "SIGINT");
+    });
+    child.once("close", (status) => resolve({ status, stderr }));
+  });
+}
+
+test("SIGTERM to the installed launcher, and Ctrl-C to run, reach the plugin; the status is the plugin's", {
+  skip,
+}, async () => {
+  const data = dataDirFor(layoutFor(ctx.pluginDir), "graceful");
+  const marker = join(data, "stopped-run");
+  const run = await terminated(
+    process.execPath,
+    [BIN, "run", "graceful", "--plugin-dir", ctx.pluginDir, "--", `on-sigterm:${marker}`],
+    "SIGINT to the group",
+  );
+  assert.equal(run.status, 7, run.stderr);
+  assert.equal(await readFile(marker, "utf8"), "stopped cleanly on SIGINT\n");
+  const put = await cli(["launcher", "graceful", "--plugin-dir", ctx.pluginDir]);
+  assert.equal(put.status, 0, put.stderr);
+  const launched = join(data, "stopped-launcher");
+  const launcher = join(ctx.pluginDir, "graceful", "v1.0.0", "finfocus-plugin-graceful");
+  const viaLauncher = await terminated(launcher, [`on-sigterm:${launched}`], "SIGTERM");
+  assert.equal(viaLauncher.status, 7, viaLauncher.stderr);
+  assert.equal(await readFile(launched, "utf8"), "stopped cleanly on SIGTERM\n");
 });

@@ -42,7 +42,7 @@ export async function pluginHome(name = "probe"): Promise<PluginHome> {
   await mkdir(pluginPath, { recursive: true });
   await copyFile(new URL("./probe-plugin.ts", import.meta.url), join(pluginPath, "plugin.ts"));
   const binary = join(pluginPath, `finfocus-plugin-${name}`);
-  await writeFile(binary, `#!/bin/sh\nexec ${NODE} "$(dirname "$0")/plugin.ts" "$@"\n`);
+  await writeFile(binary, `#!/bin/sh\nexec ${NODE} "\${0%/*}/plugin.ts" "$@"\n`);
   await chmod(binary, 0o755);
   const dataDir = join(pluginDir, ".finfocus-registry", "data", name);
   await mkdir(dataDir, { recursive: true });

@@ -3,6 +3,7 @@
  * core/permissions/: what a plugin without a permission is refused, and that the permission opens it.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -173,6 +174,58 @@ test("the host reaches a plugin without network_access on its port, through the 
   } finally {
     await started.stop();
   }
+});
+
+test("the relay carries large transfers both ways on several connections at once", {
+  skip,
+}, async () => {
+  const port = await loopbackServer().then(
+    ({ server, port }) => new Promise<number>((r) => server.close(() => r(port))),
+  );
+  const enforcement = decideEnforcement(
+    { name: "probe", permissions: [], security_level: "community" },
+    probeSandbox(),
+  );
+  if (enforcement.mode === "refuse") throw new Error("refused");
+  const started = await startSandboxed({
+    command: home.binary,
+    args: ["--echo", `--port=${port}`],
+    enforcement,
+    support: probeSandbox(),
+    paths: { pluginPath: home.pluginPath, dataDir: home.dataDir, runtime: [NODE] },
+    port,
+    stdio: "pipe",
+  });
+  try {
+    await started.ready;
+    const echo = (payload: Buffer) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const socket = connect({ host: "127.0.0.1", port })
+          .on("data", (c: Buffer) => chunks.push(c))
+          .on("end", () => resolve(Buffer.concat(chunks)))
+          .on("error", reject);
+        socket.end(payload);
+      });
+    const payloads = [1, 2, 3, 4].map((n) => randomBytes(n * 1024 * 1024 + n));
+    const answers = await Promise.all(payloads.map(echo));
+    for (const [i, answer] of answers.entries()) {
+      assert.ok(answer.equals(payloads[i]!), `connection ${i} echoed its ${payloads[i]?.length} bytes`);
+    }
+  } finally {
+    await started.stop();
+  }
+});
+
+test("without process_spawn a plugin cannot start a child process; with it, it can", { skip }, async () => {
+  const closed = await run({}, ["spawn:/bin/true"]);
+  assert.equal(closed.status, 0, closed.stderr);
+  assert.equal(closed.seen["spawn:/bin/true"]?.ok, false);
+  assert.match(closed.seen["spawn:/bin/true"]?.detail ?? "", /^(EPERM|ENOSYS|EAGAIN)$/);
+  assert.ok(closed.argv.includes("--seccomp"));
+  const open = await run({ permissions: ["process_spawn"] }, ["spawn:/bin/true"]);
+  assert.equal(open.seen["spawn:/bin/true"]?.ok, true, open.stderr);
+  assert.ok(!open.argv.includes("--seccomp"));
 });
 
 test("config_read shows the plugin's configuration read-only; without it, it is hidden", {

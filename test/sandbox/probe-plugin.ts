@@ -6,8 +6,16 @@
  * Started with only `--port=N` (as the FinFocus CLI starts plugins), it takes its attempts from
  * `probes.txt` beside it, one per line, and answers every connection with its report lines.
  *
- * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [--port=N]
+ * `--echo` makes the server echo what it reads instead (until the client closes its side).
+ * `spawn:PATH` starts the program PATH as a child process and waits for it.
+ * `on-sigterm:PATH` stays running until SIGTERM (or SIGINT), then writes PATH, naming the signal,
+ * and exits with status 7;
+ * `ignore-sigterm` stays running and only reports a SIGTERM (SIGKILL has to stop it).
+ *
+ * Usage: probe-plugin [read:PATH] [write:PATH] [connect:PORT] [env:NAME] [alloc:MIB] [spawn:PATH] [on-sigterm:PATH]
+ *   [ignore-sigterm] [--echo] [--port=N]
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 
@@ -43,6 +51,7 @@ const fromFile = (() => {
   }
 })();
 let serving = false;
+let waiting = false;
 for (const arg of [...fromFile, ...process.argv.slice(2)]) {
   const [verb, ...rest] = arg.split(":");
   const value = rest.join(":");
@@ -59,14 +68,35 @@ for (const arg of [...fromFile, ...process.argv.slice(2)]) {
       const chunks: Buffer[] = [];
       for (let i = 0; i < Number(value); i += 16) chunks.push(Buffer.allocUnsafeSlow(16 * 1024 * 1024));
       report(arg, true, `${chunks.length * 16} MiB`);
+    } else if (verb === "spawn") {
+      const child = spawnSync(value, { encoding: "utf8" });
+      const code = (child.error as NodeJS.ErrnoException | undefined)?.code;
+      report(arg, child.status === 0, code ?? `exit ${child.status}`);
+    } else if (verb === "on-sigterm") {
+      waiting = true;
+      for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        process.on(signal, () => {
+          writeFileSync(value, `stopped cleanly on ${signal}\n`);
+          process.exit(7);
+        });
+      }
+      report(arg, true);
+    } else if (verb === "ignore-sigterm") {
+      waiting = true;
+      process.on("SIGTERM", () => report("SIGTERM", true, "ignored"));
+      report(arg, true);
     } else if (verb?.startsWith("--port=")) {
       serving = true;
-      createServer((socket) =>
-        socket.end(fromFile.length ? reports.join("") : "hello from the plugin\n"),
-      ).listen(Number(verb.slice(7)), "127.0.0.1");
+      createServer((socket) => {
+        // A client may leave at once (the port relay's readiness check does): not a crash.
+        socket.on("error", () => {});
+        if (process.argv.includes("--echo")) socket.pipe(socket);
+        else socket.end(fromFile.length ? reports.join("") : "hello from the plugin\n");
+      }).listen(Number(verb.slice(7)), "127.0.0.1");
     }
   } catch (error) {
     report(arg, false, (error as NodeJS.ErrnoException).code ?? String(error));
   }
 }
-if (!serving) process.exit(0);
+if (waiting) setInterval(() => {}, 60_000);
+else if (!serving) process.exit(0);
