@@ -63,7 +63,10 @@ export interface RunnerContext {
   extractLimits: ExtractLimits;
   allowScripts: boolean;
   scriptTimeoutMs: number;
-  /** False skips the health check after install (`--no-health-check`); default on. */
+  /**
+   * The health check after install (core/health/after-install.ts): true also after a first
+   * install (`--health-check`), false never (`--no-health-check`); default after updates only.
+   */
   healthCheck?: boolean;
   /** How long a plugin checked after install may take to listen. Default 30 s. */
   healthLaunchTimeoutMs?: number;

@@ -118,7 +118,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
     extractLimits: options.extractLimits ?? DEFAULT_EXTRACT_LIMITS,
     allowScripts: options.allowScripts ?? false,
     scriptTimeoutMs: options.scriptTimeoutMs ?? 60_000,
-    ...(options.healthCheck === false ? { healthCheck: false } : {}),
+    ...(options.healthCheck !== undefined ? { healthCheck: options.healthCheck } : {}),
     ...(options.healthLaunchTimeoutMs !== undefined
       ? { healthLaunchTimeoutMs: options.healthLaunchTimeoutMs }
       : {}),

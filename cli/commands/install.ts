@@ -25,6 +25,10 @@ export const INSTALL_OPTIONS = {
     type: "boolean",
     help: "run install_script, pre_install_checks and post_install_steps",
   },
+  "health-check": {
+    type: "boolean",
+    help: "after a first install too, start and probe a plugin that runs a service (this runs its code); updates check by default",
+  },
   "no-health-check": {
     type: "boolean",
     help: "do not start and probe a plugin that runs a service before committing it",
@@ -50,7 +54,11 @@ CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
     const context = await contextFromArgs(values, io, {
       allowScripts: values["allow-scripts"] === true,
       allowPermissions: listValues(values["allow-permissions"]),
-      ...(values["no-health-check"] ? { healthCheck: false } : {}),
+      ...(values["no-health-check"]
+        ? { healthCheck: false }
+        : values["health-check"]
+          ? { healthCheck: true }
+          : {}),
     });
     const result = await install(context, {
       plugins,

@@ -29,7 +29,11 @@ that runs a service, it starts and answers its health check; otherwise nothing c
     const context = await contextFromArgs(values, io, {
       allowScripts: values["allow-scripts"] === true,
       allowPermissions: listValues(values["allow-permissions"]),
-      ...(values["no-health-check"] ? { healthCheck: false } : {}),
+      ...(values["no-health-check"]
+        ? { healthCheck: false }
+        : values["health-check"]
+          ? { healthCheck: true }
+          : {}),
     });
     const outcomes = await update(context, {
       names: refs.map((r) => r.name),

@@ -18,14 +18,22 @@ export type AfterInstallCheck = { kind: "probe"; port: number } | { kind: "skip"
  * The health check after an install or update (#11 point 4): a plugin that runs a service is
  * started from its new version folder and probed before anything is committed; any other plugin,
  * one whose manifest turns health checks off, and any plugin when the user asked to skip, gets a
- * note saying why nothing was checked.
+ * note saying why nothing was checked. Starting it runs the plugin's code, so, like install
+ * scripts, that happens only with the user's say: an update checks by default (the user already
+ * runs this plugin, and the check is what lets the previous version stay), a first install only
+ * when asked (`--health-check`).
  */
 export function afterInstallCheck(
   manifest: Manifest,
-  options: { skip?: boolean; containerEngine?: boolean } = {},
+  options: { skip?: boolean; asked?: boolean; firstInstall?: boolean; containerEngine?: boolean } = {},
 ): AfterInstallCheck {
   const name = manifest.metadata.name;
   if (options.skip) return { kind: "skip", note: `${name}: health check skipped (--no-health-check)` };
+  if (options.firstInstall && !options.asked)
+    return {
+      kind: "skip",
+      note: `${name}: not started after a first install (that runs its code): \`health ${name} --launch\` or \`install --health-check\` checks it`,
+    };
   if (manifest.specification?.observability_support?.health_checks_enabled === false)
     return {
       kind: "skip",

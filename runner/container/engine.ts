@@ -28,10 +28,20 @@ async function onPath(command: string, path: string | undefined): Promise<string
   return undefined;
 }
 
+/** Whether the engine at `path` answers `version` within a few seconds (its service is up). */
+function answers(path: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(path, ["version"], { timeout: 5_000, env: { ...process.env, ...env } }, (error) =>
+      resolve(!error),
+    );
+  });
+}
+
 /**
  * The engine to use: `choice` as a name (`podman`, `docker`, looked up on PATH) or an absolute
- * path to one; without a choice, the first of podman and docker on PATH; undefined when there is
- * none (the built-in pull then stays the behaviour). A named engine that is absent is USAGE.
+ * path to one; without a choice, the first of podman and docker on PATH that answers `version`
+ * (a docker client without a running daemon is not an engine); undefined when there is none (the
+ * built-in pull then stays the behaviour). A named engine that is absent is USAGE.
  */
 export async function findContainerEngine(
   choice: string | undefined,
@@ -40,7 +50,7 @@ export async function findContainerEngine(
   if (choice === undefined) {
     for (const kind of KINDS) {
       const path = await onPath(kind, env.PATH);
-      if (path) return { kind, path };
+      if (path && (await answers(path, env))) return { kind, path };
     }
     return undefined;
   }

@@ -39,6 +39,8 @@ export async function checkStaged(
   }
   const decision = afterInstallCheck(item.manifest, {
     skip: context.healthCheck === false,
+    asked: context.healthCheck === true,
+    firstInstall: previous === undefined,
     ...(item.engine ? { containerEngine: true } : {}),
   });
   if (decision.kind === "skip") {

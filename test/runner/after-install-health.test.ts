@@ -108,14 +108,27 @@ test("core decides: a plugin that names a port is probed; others are skipped wit
   );
   assert.match(JSON.stringify(off), /"skip".*health_checks_enabled: false/);
   assert.match(JSON.stringify(afterInstallCheck(manifest(withPort), { skip: true })), /--no-health-check/);
+  assert.match(
+    JSON.stringify(afterInstallCheck(manifest(withPort), { firstInstall: true })),
+    /"skip".*--health-check/,
+  );
+  assert.deepEqual(afterInstallCheck(manifest(withPort), { firstInstall: true, asked: true }), {
+    kind: "probe",
+    port: 50999,
+  });
   assert.equal(judgeAfterInstall("p@1", "Healthy", undefined, true).kind, "healthy");
   assert.equal(judgeAfterInstall("p@1", "Warning", undefined, true).kind, "healthy");
   assert.equal(judgeAfterInstall("p@1", "Critical", "x", true).kind, "refuse");
   assert.equal(judgeAfterInstall("p@1", "Unknown", "x", false).kind, "warn");
 });
 
-test("a service plugin is started and probed before its install commits; one that runs no service gets a note", async () => {
-  const context = await testContext(server.url, { yes: true });
+test("a first install starts nothing unless asked; asked, a service plugin is started and probed before its install commits", async () => {
+  const unasked = await testContext(server.url, { yes: true });
+  const first = await install(unasked, { plugins: [{ name: "svc", constraint: "1.0.0" }] });
+  assert.equal(first.health[0]?.status, "skipped");
+  assert.match(first.health[0]?.note ?? "", /not started after a first install .*--health-check/);
+  await rm(unasked.tmp, { recursive: true, force: true });
+  const context = await testContext(server.url, { yes: true, healthCheck: true });
   try {
     const result = await install(context, { plugins: [{ name: "svc", constraint: "1.0.0" }] });
     assert.deepEqual(result.health, [{ name: "svc", version: "1.0.0", status: "Healthy" }]);

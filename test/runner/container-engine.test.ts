@@ -91,6 +91,8 @@ test("the engine: a name on PATH, a path, else the first of podman and docker on
   assert.deepEqual(await findContainerEngine("docker", env), { kind: "docker", path: fake });
   assert.deepEqual(await findContainerEngine(fake, {}), { kind: "docker", path: fake });
   assert.equal(await findContainerEngine(undefined, { PATH: "/nonexistent" }), undefined);
+  // A client whose daemon is not running is not picked by itself (the built-in pull stays).
+  assert.equal(await findContainerEngine(undefined, { ...env, FAKE_ENGINE_DOWN: "1" }), undefined);
   await assert.rejects(findContainerEngine("podman", env), (e) => isRunnerError(e, "USAGE"));
   await assert.rejects(findContainerEngine("sh -c x", env), (e) => isRunnerError(e, "USAGE"));
 });
