@@ -51139,7 +51139,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var config = validate22;
-var schema47 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://registry.finfocus.dev/schemas/config.schema.json", "title": "Registry configuration (registry/config.json)", "type": "object", "required": ["name", "base_url", "spec_version", "maintainers"], "additionalProperties": false, "properties": { "$schema": { "type": "string", "maxLength": 2048 }, "name": { "type": "string", "minLength": 1, "maxLength": 100 }, "description": { "type": "string", "maxLength": 500 }, "base_url": { "description": "Where the built site and API are served.", "type": "string", "maxLength": 2048, "format": "uri" }, "spec_version": { "description": "The FinFocus spec version this registry serves: manifests must be compatible with it.", "type": "string", "maxLength": 32, "pattern": "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, "maintainers": { "description": "May change governance data, workflows and tooling.", "type": "array", "minItems": 1, "maxItems": 50, "items": { "$ref": "entry.schema.json#/$defs/account" } }, "official_signers": { "$ref": "entry.schema.json#/$defs/signers" }, "allow_loopback_http": { "description": "Accept http:// URLs to 127.0.0.1, localhost and [::1]. For tests and local demos only.", "type": "boolean" }, "trusted_cas": { "description": "PEM CA certificates that a manifest's certificate_chain must chain to.", "type": "array", "maxItems": 20, "items": { "type": "string", "maxLength": 16384, "pattern": "^-----BEGIN CERTIFICATE-----" } }, "sigstore_trusted_root": { "description": "Path, relative to the registry folder, of a Sigstore trusted root (default: the public-good instance).", "type": "string", "maxLength": 1024, "pattern": "^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "not": { "pattern": "(^|/)\\.\\.(/|$)" } } } };
+var schema47 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://registry.finfocus.dev/schemas/config.schema.json", "title": "Registry configuration (registry/config.json)", "type": "object", "required": ["name", "base_url", "spec_version", "maintainers"], "additionalProperties": false, "properties": { "$schema": { "type": "string", "maxLength": 2048 }, "name": { "type": "string", "minLength": 1, "maxLength": 100 }, "description": { "type": "string", "maxLength": 500 }, "base_url": { "description": "Where the built site and API are served.", "type": "string", "maxLength": 2048, "format": "uri" }, "spec_version": { "description": "The FinFocus spec version this registry serves: manifests must be compatible with it.", "type": "string", "maxLength": 32, "pattern": "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$" }, "maintainers": { "description": "May change governance data, workflows and tooling.", "type": "array", "minItems": 1, "maxItems": 50, "items": { "$ref": "entry.schema.json#/$defs/account" } }, "official_signers": { "$ref": "entry.schema.json#/$defs/signers" }, "allow_loopback_http": { "description": "Accept http:// URLs to 127.0.0.1, localhost and [::1]. For tests and local demos only.", "type": "boolean" }, "trusted_cas": { "description": "PEM CA certificates that a manifest's certificate_chain must chain to.", "type": "array", "maxItems": 20, "items": { "type": "string", "maxLength": 16384, "pattern": "^-----BEGIN CERTIFICATE-----" } }, "sigstore_trusted_root": { "description": "Path, relative to the registry folder, of a Sigstore trusted root (default: the public-good instance).", "type": "string", "maxLength": 1024, "pattern": "^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "not": { "pattern": "(^|/)\\.\\.(/|$)" } }, "sigstore_additional_trusted_roots": { "description": "Paths, relative to the registry folder, of more Sigstore trusted roots (private instances) trusted besides the one above or the public-good instance.", "type": "array", "maxItems": 8, "uniqueItems": true, "items": { "type": "string", "maxLength": 1024, "pattern": "^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "not": { "pattern": "(^|/)\\.\\.(/|$)" } } } } };
 var pattern26 = new RegExp("^-----BEGIN CERTIFICATE-----", "u");
 var pattern27 = new RegExp("(^|/)\\.\\.(/|$)", "u");
 var pattern28 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_./-]*$", "u");
@@ -51818,12 +51818,121 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.sigstore_additional_trusted_roots !== void 0) {
+      let data20 = data.sigstore_additional_trusted_roots;
+      if (Array.isArray(data20)) {
+        if (data20.length > 8) {
+          const err62 = { instancePath: instancePath + "/sigstore_additional_trusted_roots", schemaPath: "#/properties/sigstore_additional_trusted_roots/maxItems", keyword: "maxItems", params: { limit: 8 }, message: "must NOT have more than 8 items" };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+        const len4 = data20.length;
+        for (let i4 = 0; i4 < len4; i4++) {
+          let data21 = data20[i4];
+          const _errs53 = errors;
+          const _errs54 = errors;
+          if (typeof data21 === "string") {
+            if (!pattern27.test(data21)) {
+              const err63 = {};
+              if (vErrors === null) {
+                vErrors = [err63];
+              } else {
+                vErrors.push(err63);
+              }
+              errors++;
+            }
+          }
+          var valid17 = _errs54 === errors;
+          if (valid17) {
+            const err64 = { instancePath: instancePath + "/sigstore_additional_trusted_roots/" + i4, schemaPath: "#/properties/sigstore_additional_trusted_roots/items/not", keyword: "not", params: {}, message: "must NOT be valid" };
+            if (vErrors === null) {
+              vErrors = [err64];
+            } else {
+              vErrors.push(err64);
+            }
+            errors++;
+          } else {
+            errors = _errs53;
+            if (vErrors !== null) {
+              if (_errs53) {
+                vErrors.length = _errs53;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          if (typeof data21 === "string") {
+            if (func2(data21) > 1024) {
+              const err65 = { instancePath: instancePath + "/sigstore_additional_trusted_roots/" + i4, schemaPath: "#/properties/sigstore_additional_trusted_roots/items/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
+              }
+              errors++;
+            }
+            if (!pattern28.test(data21)) {
+              const err66 = { instancePath: instancePath + "/sigstore_additional_trusted_roots/" + i4, schemaPath: "#/properties/sigstore_additional_trusted_roots/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_./-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_./-]*$"' };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+          } else {
+            const err67 = { instancePath: instancePath + "/sigstore_additional_trusted_roots/" + i4, schemaPath: "#/properties/sigstore_additional_trusted_roots/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+        let i5 = data20.length;
+        let j0;
+        if (i5 > 1) {
+          const indices0 = {};
+          for (; i5--; ) {
+            let item0 = data20[i5];
+            if (typeof item0 !== "string") {
+              continue;
+            }
+            if (typeof indices0[item0] == "number") {
+              j0 = indices0[item0];
+              const err68 = { instancePath: instancePath + "/sigstore_additional_trusted_roots", schemaPath: "#/properties/sigstore_additional_trusted_roots/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i5 + " are identical)" };
+              if (vErrors === null) {
+                vErrors = [err68];
+              } else {
+                vErrors.push(err68);
+              }
+              errors++;
+              break;
+            }
+            indices0[item0] = i5;
+          }
+        }
+      } else {
+        const err69 = { instancePath: instancePath + "/sigstore_additional_trusted_roots", schemaPath: "#/properties/sigstore_additional_trusted_roots/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err69];
+        } else {
+          vErrors.push(err69);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err62 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err70 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err62];
+      vErrors = [err70];
     } else {
-      vErrors.push(err62);
+      vErrors.push(err70);
     }
     errors++;
   }
@@ -51834,6 +51943,18 @@ validate22.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": f
 
 // core/schema/create-ajv.ts
 var import_ajv_formats = __toESM(require_dist5(), 1);
+var SAFE_AJV_OPTIONS = {
+  allErrors: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  $data: false,
+  useDefaults: false,
+  coerceTypes: false,
+  removeAdditional: false,
+  validateFormats: true,
+  unicodeRegExp: true,
+  logger: false
+};
 
 // core/schema/validators.ts
 function validators() {
@@ -59626,18 +59747,9 @@ function spend(fixed, flags, data) {
 }
 function authorAjv(forMetaSchema) {
   const ajv = new Ajv2020({
-    allErrors: true,
-    strict: false,
-    strictRequired: false,
-    allowUnionTypes: true,
-    $data: false,
-    useDefaults: false,
-    coerceTypes: false,
-    removeAdditional: false,
-    validateFormats: true,
-    unicodeRegExp: true,
     // Author text must not reach logs (unknown formats and keywords are ignored silently).
-    logger: false,
+    ...SAFE_AJV_OPTIONS,
+    strict: false,
     // A `$ref` is a call, never a copy: compiled code stays proportional to the schema.
     inlineRefs: false,
     validateSchema: forMetaSchema,
