@@ -35787,7 +35787,7 @@ var require_guard = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined2;
-    exports.isObject = isObject3;
+    exports.isObject = isObject4;
     exports.isStringArray = isStringArray;
     exports.isObjectArray = isObjectArray;
     exports.isStringRecord = isStringRecord;
@@ -35795,14 +35795,14 @@ var require_guard = __commonJS({
     function isDefined2(val) {
       return val !== void 0;
     }
-    function isObject3(value) {
+    function isObject4(value) {
       return typeof value === "object" && value !== null;
     }
     function isStringArray(value) {
       return Array.isArray(value) && value.every((v2) => typeof v2 === "string");
     }
     function isObjectArray(value) {
-      return Array.isArray(value) && value.every(isObject3);
+      return Array.isArray(value) && value.every(isObject4);
     }
     function isStringRecord(value) {
       return typeof value === "object" && value !== null && Object.keys(value).every((k2) => typeof k2 === "string") && Object.values(value).every((v2) => typeof v2 === "string");
@@ -51871,6 +51871,638 @@ function isPublicKey(pem) {
   }
 }
 
+// core/validate/verdicts.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// core/codes/error-codes.ts
+var ERROR_CODES = {
+  // The install runner (runner/)
+  PLUGIN_NOT_FOUND: {
+    section: "runner",
+    severity: "error",
+    exit: 1,
+    http: 404,
+    meaning: "no discovery source has a plugin of that name (with `details.available_versions` when only the version is missing)"
+  },
+  VERSION_NOT_FOUND: {
+    section: "runner",
+    exit: 1,
+    meaning: "the plugin exists, but not in the version asked for"
+  },
+  NOT_INSTALLED: { section: "runner", exit: 1, meaning: "the named plugin is not installed" },
+  SECURITY_POLICY_VIOLATION: {
+    section: "runner",
+    severity: "error",
+    exit: 1,
+    meaning: "the security policy refuses the plugin: below `min_security_level` (`untrusted` included), unsigned under `require_signature`, or untrusted where it is not allowed; `--yes` does not override it"
+  },
+  PERMISSIONS_ERROR: {
+    section: "runner",
+    exit: 1,
+    meaning: "an approval was not given: the plugin's permissions (`--allow-permissions`, `--yes`), an install script (`--allow-scripts`), or an untrusted plugin"
+  },
+  SYSTEM_REQUIREMENTS_NOT_MET: {
+    section: "runner",
+    severity: "error",
+    exit: 1,
+    meaning: "this machine does not meet the manifest's system requirements (OS, architecture, tools)"
+  },
+  UNSUPPORTED_INSTALLATION_METHOD: {
+    section: "runner",
+    severity: "error",
+    exit: 1,
+    meaning: "the plugin installs by a method this runner does not perform (a container image, a system package)"
+  },
+  EXTRACTION_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning: "the archive is unreadable, or an entry was refused (a path leaving the folder, a link, a size cap)"
+  },
+  SCRIPT_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning: "an install step approved with `--allow-scripts` failed or timed out"
+  },
+  DEPENDENCY_CONFLICT: {
+    section: "runner",
+    severity: "error",
+    exit: 1,
+    meaning: "plugins need versions of one dependency that no single version satisfies"
+  },
+  VERSION_YANKED: {
+    section: "runner",
+    severity: "warning",
+    meaning: "a yanked version is installed because it was named exactly (with the yank's reason)"
+  },
+  PLUGIN_DEPRECATED: {
+    section: "runner",
+    severity: "warning",
+    meaning: "the plugin is deprecated (with its message)"
+  },
+  DOWNGRADE_REFUSED: {
+    section: "runner",
+    exit: 1,
+    meaning: "the version asked for is older than the installed one: pass `--allow-downgrade`"
+  },
+  PLUGIN_HAS_DEPENDENTS: {
+    section: "runner",
+    exit: 1,
+    meaning: "another installed plugin depends on the one to remove: remove it first or pass `--force`"
+  },
+  REGISTRY_DOCUMENT_INVALID: {
+    section: "runner",
+    severity: "error",
+    exit: 1,
+    meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)"
+  },
+  IMAGE_INVALID: {
+    section: "runner",
+    exit: 1,
+    meaning: "a container image pulled by digest is not installable: no manifest for this platform, a layer that is not a gzip tar, or layers past the download cap"
+  },
+  DISCOVERY_CONFIG_INVALID: {
+    section: "runner",
+    severity: "error",
+    exit: 2,
+    meaning: "the discovery configuration (`--config`) is not the spec's `registry_config`: each finding names the key's pointer (`/registry_config/discovery_sources/<index>/<key>`) and what to write instead"
+  },
+  DISCOVERY_SETTING_IGNORED: {
+    section: "runner",
+    severity: "warning",
+    meaning: "a discovery setting that would weaken a check is accepted but not followed (`verify_signatures: false`: signatures are always verified)"
+  },
+  DISCOVERY_SOURCE_UNREACHABLE: {
+    section: "runner",
+    exit: 2,
+    meaning: "a discovery source could not be read, or is not a FinFocus registry"
+  },
+  OFFLINE_CACHE_MISS: {
+    section: "runner",
+    exit: 2,
+    meaning: "`--offline`, and what is needed is not in the cache"
+  },
+  INSTALL_FAILED: {
+    section: "runner",
+    exit: 2,
+    meaning: "the plugin folder is not as this runner leaves it (an unreadable state file, a planted link, a journal naming foreign paths): nothing is followed; restore or remove it and retry"
+  },
+  INSTALL_LOCKED: {
+    section: "runner",
+    exit: 2,
+    meaning: "another finfocus-registry process is installing into the same plugin folder"
+  },
+  SANDBOX_UNAVAILABLE: {
+    section: "runner",
+    exit: 1,
+    meaning: "the plugin must run sandboxed (`sandbox_required`, `--require-sandbox`) and no bubblewrap sandbox works here (`details.missing` says what to install; see `doctor`)"
+  },
+  PLUGIN_MODIFIED: {
+    section: "runner",
+    exit: 1,
+    meaning: "the plugin's executable no longer has the digest recorded when it was installed: it is not started (reinstall it)"
+  },
+  TUF_VERIFICATION_FAILED: {
+    section: "runner",
+    exit: 1,
+    meaning: "the registry's signed index (TUF) or a document it signs was refused (rollback, freeze, bad signature, mixed builds, wrong length or hash, endless data); `details.reason` names the check"
+  },
+  TUF_REQUIRED: {
+    section: "runner",
+    exit: 1,
+    meaning: "TUF is required (the policy switch, or a root pinned earlier for this registry) but the registry publishes no TUF metadata"
+  },
+  // The generator, the site and `serve` (generator/, site/)
+  TUF_KEY_INVALID: {
+    section: "build",
+    exit: 2,
+    meaning: "a TUF key file or variable is not an ed25519 private key (PEM), or a role's threshold is impossible"
+  },
+  TUF_KEY_MISSING: {
+    section: "build",
+    exit: 2,
+    meaning: "fewer of a role's keys are at hand than its threshold (keys folder or `FINFOCUS_TUF_<ROLE>_KEY`): nothing is signed"
+  },
+  TUF_METADATA_INVALID: {
+    section: "build",
+    exit: 2,
+    meaning: "the TUF keys folder or a built site's metadata is not usable (a missing or unreadable root version, no metadata to re-sign)"
+  },
+  UNSAFE_OUTPUT_PATH: {
+    section: "build",
+    exit: 2,
+    meaning: "refused to write outside the output folder"
+  },
+  UNSAFE_PATH_SEGMENT: {
+    section: "build",
+    exit: 2,
+    meaning: "refused a name or version as part of an output path (a separator, `..`, a control character)"
+  },
+  DUPLICATE_OUTPUT: {
+    section: "build",
+    exit: 2,
+    meaning: "two outputs of one build would be written to the same path"
+  },
+  NOT_FOUND: {
+    section: "build",
+    http: 404,
+    meaning: "no API document at this path (the static `404.json`, and `serve`'s answer)"
+  },
+  // Every adapter
+  USAGE: {
+    section: "general",
+    exit: 2,
+    meaning: "the command line (an unknown or malformed option, a missing argument), an Action input or its workflow, or a config file is not usable: see `--help`"
+  },
+  IO_ERROR: {
+    section: "general",
+    exit: 2,
+    meaning: "the file system refused an operation (permissions, disk full, a path that vanished)"
+  },
+  EVENT_INVALID: {
+    section: "general",
+    exit: 2,
+    meaning: "the GitHub event payload lacks what the gate needs (commit SHAs, the author's numeric id)"
+  },
+  GIT_FAILED: {
+    section: "general",
+    exit: 2,
+    meaning: "git failed while reading the repository (the gate reads commits with git)"
+  },
+  CHANGES_INCOMPLETE: {
+    section: "general",
+    exit: 2,
+    meaning: "the REST API could not list the pull request's files whole (3,000 files or more, a page lost, the head moved): the gate gives no verdict on part of a pull request; check out with `fetch-depth: 0`"
+  },
+  REGISTRY_NOT_IN_COMMIT: {
+    section: "general",
+    exit: 2,
+    meaning: "the registry folder is not a folder in the commit read (`--rev`, default HEAD): commit it, or pass `--worktree` to read the files on disk"
+  },
+  UNKNOWN_REVISION: {
+    section: "general",
+    exit: 2,
+    meaning: "`--rev` (or the pushed commit) names no commit in the registry's repository"
+  },
+  NOT_A_GIT_WORK_TREE: {
+    section: "general",
+    exit: 2,
+    meaning: "`--rev` was given for a registry folder that is not inside a git work tree: drop it to read the files"
+  },
+  INTERNAL_ERROR: {
+    section: "general",
+    exit: 2,
+    meaning: "a bug in finfocus-registry: please report it with the command you ran"
+  }
+};
+
+// core/codes/finding-codes.ts
+var FINDING_CODES = {
+  // Loading JSON (core/json), every file before anything else
+  JSON_TOO_LARGE: {
+    section: "json",
+    severity: "error",
+    meaning: "larger than the cap (1 MiB for registry files), refused before decoding: keep manifests small"
+  },
+  JSON_TOO_DEEP: { section: "json", severity: "error", meaning: "nested deeper than 64 arrays/objects" },
+  JSON_SYNTAX: {
+    section: "json",
+    severity: "error",
+    meaning: "not JSON (comments and trailing commas are not JSON): fix the syntax at the position given"
+  },
+  JSON_INVALID_UTF8: { section: "json", severity: "error", meaning: "bytes that are not UTF-8" },
+  JSON_BOM: {
+    section: "json",
+    severity: "error",
+    meaning: "starts with a UTF-8 byte-order mark, which RFC 8259 forbids and Go's encoding/json (the FinFocus CLI) rejects: save without BOM"
+  },
+  JSON_DUPLICATE_KEY: {
+    section: "json",
+    severity: "error",
+    meaning: "a key twice in one object: parsers disagree on which wins, so one file could mean two things"
+  },
+  JSON_FORBIDDEN_KEY: {
+    section: "json",
+    severity: "error",
+    meaning: "`__proto__`, `constructor` or `prototype` as a key (prototype pollution in clients)"
+  },
+  FILE_UNREADABLE: {
+    section: "json",
+    severity: "error",
+    exit: 2,
+    meaning: "a file named on the command line or in a pull request does not exist or cannot be read"
+  },
+  FINDINGS_TRUNCATED: {
+    section: "json",
+    severity: "error",
+    meaning: "a file produced more findings than the per-file cap (100); the rest are counted in this one, which carries their worst severity (error is the default shown here): fix the first ones and validate again"
+  },
+  // Schema stage (schemas/)
+  MANIFEST_INVALID: {
+    section: "schema",
+    severity: "error",
+    meaning: "the manifest does not follow `schemas/plugin-manifest.schema.json`; one finding per place"
+  },
+  ENTRY_INVALID: {
+    section: "schema",
+    severity: "error",
+    meaning: "`entry.json` does not follow its schema, yanks a version never published, lists an owner twice, pins an unreadable key, or is missing"
+  },
+  CONFIG_INVALID: {
+    section: "schema",
+    severity: "error",
+    meaning: "the registry's `config.json` does not follow `schemas/config.schema.json`, or is missing"
+  },
+  // Semantic rules (core/rules/, one rule per file)
+  NAME_MISMATCH: {
+    section: "rules",
+    severity: "error",
+    meaning: "`metadata.name` (or an entry's `name`) differs from its folder `plugins/<name>/`"
+  },
+  VERSION_MISMATCH: {
+    section: "rules",
+    severity: "error",
+    meaning: "`metadata.version` differs from the file name `<version>.json`"
+  },
+  CHECKSUM_FORMAT: {
+    section: "rules",
+    severity: "error",
+    meaning: "the checksum's length does not fit `checksum_algorithm` (sha256: 64, sha512: 128, md5: 32 hex)"
+  },
+  WEAK_CHECKSUM: {
+    section: "rules",
+    severity: "error",
+    exit: 1,
+    meaning: "md5 does not protect against tampering, and no client installs bytes checked with it: refused at every security level"
+  },
+  DOWNLOAD_REQUIRED: {
+    section: "rules",
+    severity: "error",
+    meaning: "a `binary`, `package` or `script` install lacks `download_url` or `checksum`"
+  },
+  INSECURE_URL: {
+    section: "rules",
+    severity: "error",
+    exit: 2,
+    meaning: "a URL is not `https://` (no `javascript:`, no `user:password@`); plain http to 127.0.0.1, localhost or [::1] only where allowed"
+  },
+  INVALID_VERSION: {
+    section: "rules",
+    severity: "error",
+    meaning: "`min_spec_version` above `spec_version` or `max_spec_version` below it; or a version file named with no canonical SemVer without build metadata (`1.0.0+x.json`)"
+  },
+  SPEC_VERSION_INCOMPATIBLE: {
+    section: "rules",
+    severity: "error",
+    exit: 1,
+    meaning: "the plugin does not support the spec version the registry serves or the host speaks: from `min_spec_version` (else `spec_version`) up to `max_spec_version` (else the next breaking one)"
+  },
+  RESOURCE_PROVIDER_UNDECLARED: {
+    section: "rules",
+    severity: "error",
+    meaning: "`supported_resources` names a provider missing from `supported_providers`"
+  },
+  TIMESTAMP_ORDER: { section: "rules", severity: "error", meaning: "`updated_at` is before `created_at`" },
+  CONFIG_SCHEMA_INVALID: {
+    section: "rules",
+    severity: "error",
+    meaning: "`configuration.schema`, `default_config` or an example is not JSON, the schema does not compile, or a `required_fields` entry is not one of its properties"
+  },
+  CONFIG_VALUE_INVALID: {
+    section: "rules",
+    severity: "error",
+    exit: 1,
+    meaning: "a plugin configuration (`default_config`, an example, or values given to `config --set`) does not fit the plugin's `configuration.schema`"
+  },
+  CONFIG_SCHEMA_TOO_COMPLEX: {
+    section: "rules",
+    severity: "error",
+    meaning: "`configuration.schema` is over a bound (SECURITY.md X2: a `$ref` recursing on one value, nesting, size), or checking a value with it spends the validation budget"
+  },
+  CONFIG_SCHEMA_UNSUPPORTED: {
+    section: "rules",
+    severity: "error",
+    meaning: "`configuration.schema` uses what cannot be bounded: a `pattern` RE2 cannot run (backreferences, lookaround), `$dynamicRef`, a `$ref` outside it, an inner `$id`"
+  },
+  SIGNATURE_REQUIRED: {
+    section: "rules",
+    severity: "error",
+    meaning: "`verified`/`official` without signature material: `security.signature` with `security.public_key`, or a `<version>.sigstore.json` bundle"
+  },
+  UNSAFE_TEXT: {
+    section: "rules",
+    severity: "error",
+    meaning: "a string carries bidi overrides/isolates (Trojan Source), zero-width or other control characters"
+  },
+  INSTALL_SCRIPT_PRESENT: {
+    section: "rules",
+    severity: "warning",
+    meaning: "`install_script`, `pre_install_checks` or `post_install_steps`: clients never run them without consent"
+  },
+  INVALID_CONSTRAINT: {
+    section: "rules",
+    severity: "error",
+    exit: 1,
+    meaning: "a version constraint outside the spec's syntax (`1.2.3`, `^`, `~`, `>=`, `>`, `<=`, `<`, comma-joined), or a dependency listed twice"
+  },
+  REPOSITORY_UNSUPPORTED: {
+    section: "rules",
+    severity: "warning",
+    meaning: "an entry's `repository` is not owner/repo of letters, digits, `_` and `-`: the FinFocus CLI cannot parse it, so `registry.json` leaves the plugin out"
+  },
+  // Registry context
+  DEPENDENCY_NOT_FOUND: {
+    section: "registry",
+    severity: "error",
+    exit: 1,
+    meaning: "a dependency is not in the registry (a warning when `optional`)"
+  },
+  DEPENDENCY_UNSATISFIABLE: {
+    section: "registry",
+    severity: "error",
+    exit: 1,
+    meaning: "no published version satisfies the constraint under the rules clients resolve with: not yanked, no prerelease unless the constraint names one (a warning when `optional`)"
+  },
+  DEPENDENCY_CYCLE: {
+    section: "registry",
+    severity: "error",
+    meaning: "a plugin depends on itself, or required dependencies of latest versions form a cycle"
+  },
+  ORPHAN_FILE: {
+    section: "registry",
+    severity: "error",
+    meaning: "a Sigstore bundle without its manifest"
+  },
+  // The registry's layout (core/registry/check-layout.ts), judged in the gate, on push, in `validate` and `build`
+  LAYOUT_NOT_REGULAR: {
+    section: "registry",
+    severity: "error",
+    meaning: "a symbolic link, a submodule (gitlink), an executable file (in git) or a special file where the layout expects a regular file or a folder (or the registry folder is not one): commit the file itself"
+  },
+  LAYOUT_UNEXPECTED: {
+    section: "registry",
+    severity: "error",
+    meaning: "an entry the layout does not name: a stray file or folder, a folder named like a file (`1.0.0.json/`), `.gitattributes`, `.gitmodules`, a plugin folder not named like a plugin"
+  },
+  LAYOUT_CASE_CONFLICT: {
+    section: "registry",
+    severity: "error",
+    meaning: "two names in one folder that differ only in case or Unicode normalization (`1.0.0-RC.1.json`, `1.0.0-rc.1.json`): a case-insensitive checkout keeps one"
+  },
+  // The pull-request gate and governance (core/governance, action/)
+  VERSION_IMMUTABLE: {
+    section: "governance",
+    severity: "error",
+    meaning: "a merged `versions/*.json` (or its bundle) was changed or deleted, or a bundle added to a published version (by SemVer precedence): yank through `entry.json`"
+  },
+  VERSION_EXISTS: {
+    section: "governance",
+    severity: "error",
+    meaning: "a new version equals a published one (or another in the pull request) in SemVer precedence, e.g. `1.0.0+x` beside `1.0.0`; the release Action checks it first"
+  },
+  ATTRIBUTES_FILE: {
+    section: "governance",
+    severity: "error",
+    meaning: "the pull request adds or changes a `.gitattributes` in a folder above the registry: a checkout would convert registry files (eol, encoding, `ident`, filters)"
+  },
+  NOT_AN_OWNER: {
+    section: "governance",
+    severity: "error",
+    meaning: "the pull request's author is not an owner (by GitHub id) of a plugin it touches"
+  },
+  MAINTAINER_REQUIRED: {
+    section: "governance",
+    severity: "error",
+    meaning: "needs a maintainer (author, or approving review on the head): owners, repository, signer pins (also a new plugin's), a raised security level or a first one above `community`"
+  },
+  OUTSIDE_REGISTRY: {
+    section: "governance",
+    severity: "error",
+    meaning: "the pull request touches files outside `registry/plugins/**` and its author is not a maintainer"
+  },
+  NAME_COLLISION: {
+    section: "governance",
+    severity: "error",
+    meaning: "a new name equals an existing one after normalization (separators, look-alike characters)"
+  },
+  NAME_SIMILAR: {
+    section: "governance",
+    severity: "error",
+    meaning: "a new name is one edit away from an existing one: a maintainer decides (as author, or by an approving review on the head commit)"
+  },
+  AUTHOR_UNKNOWN: {
+    section: "governance",
+    severity: "info",
+    meaning: "a local `gate` run without `--author-id`: ownership (`NOT_AN_OWNER`) and maintainer authorship (`OUTSIDE_REGISTRY`) were not checked; pass your numeric GitHub id to check them"
+  },
+  TRUST_DOWNGRADE: {
+    section: "governance",
+    severity: "error",
+    meaning: "a new version has a weaker signature kind or a lower security level than the previous one"
+  },
+  // Artifacts and signatures (core/signature)
+  DOWNLOAD_FAILED: {
+    section: "artifact",
+    severity: "error",
+    exit: 2,
+    meaning: "an artifact or document could not be downloaded (status, timeout, size cap, refused redirect)"
+  },
+  CHECKSUM_MISMATCH: {
+    section: "artifact",
+    severity: "error",
+    exit: 1,
+    meaning: "the artifact's bytes do not match the manifest's checksum"
+  },
+  ARCHIVE_ONE_FOLDER: {
+    section: "artifact",
+    severity: "warning",
+    meaning: "every file of the artifact sits under one top-level folder: the FinFocus CLI expects `finfocus-plugin-<name>` at the archive's root (the runner unwraps the folder); build the archive from inside it"
+  },
+  IMAGE_DIGEST_REQUIRED: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a `container` install's image is not pinned by digest (`name@sha256:<64 hex>`)"
+  },
+  SIGNATURE_VERIFICATION_FAILED: {
+    section: "artifact",
+    severity: "error",
+    exit: 1,
+    meaning: "a key signature or Sigstore bundle does not verify over the artifact"
+  },
+  BUNDLE_INVALID: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a Sigstore bundle is not a bundle: unknown media type, missing parts, or a root certificate in its chain"
+  },
+  SIGNER_NOT_PINNED: {
+    section: "artifact",
+    severity: "error",
+    meaning: "the signature verifies, but with a key not pinned in `entry.json` (or, for `official`, in `config.json`)"
+  },
+  IDENTITY_MISMATCH: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a Sigstore bundle's certificate identity or issuer is not exactly a pinned one"
+  },
+  CERTIFICATE_CHAIN_INVALID: {
+    section: "artifact",
+    severity: "error",
+    meaning: "a `certificate_chain` does not chain to a CA in `config.json` `trusted_cas`, or its leaf is not the signing key"
+  },
+  TRUSTED_ROOT_INVALID: {
+    section: "artifact",
+    severity: "error",
+    meaning: "the Sigstore trusted root is malformed or unsafe (for example a log without a validity start)"
+  },
+  TRUSTED_ROOT_OFFLINE: {
+    section: "artifact",
+    severity: "warning",
+    meaning: "the public-good trusted root could not be refreshed; the copy shipped with `@sigstore/tuf` was used"
+  }
+};
+
+// core/codes/health-codes.ts
+var HEALTH_CODES = {
+  PLUGIN_NOT_RESPONDING: {
+    section: "health",
+    severity: "error",
+    meaning: "the plugin did not answer its health check in time (nothing listening, or too slow to answer)"
+  },
+  SERVICE_UNAVAILABLE: {
+    section: "health",
+    severity: "error",
+    meaning: "the plugin answered that it is not serving, or its health call failed"
+  },
+  PLUGIN_SLOW: {
+    section: "health",
+    severity: "warning",
+    meaning: "the median response time over the window of checks is above the latency threshold"
+  },
+  PLUGIN_ERROR_RATE: {
+    section: "health",
+    severity: "warning",
+    meaning: "some checks in the window failed: the share of failures is above the warning threshold"
+  },
+  DEPENDENCY_UNHEALTHY: {
+    section: "health",
+    severity: "warning",
+    meaning: "a plugin this one depends on is Warning or Critical, so this one is at least as bad"
+  },
+  HEALTH_NO_DATA: {
+    section: "health",
+    severity: "info",
+    meaning: "no recent check: the daemon has not checked the plugin yet, or its last check is stale"
+  },
+  PLUGIN_NOT_MONITORED: {
+    section: "health",
+    severity: "info",
+    meaning: "the manifest names no service port (the FinFocus CLI starts the plugin on demand): not checked on an interval"
+  }
+};
+
+// core/codes/codes.ts
+var CODES = { ...FINDING_CODES, ...ERROR_CODES, ...HEALTH_CODES };
+function codeInfo(code) {
+  return CODES[code];
+}
+
+// core/validate/verdicts.ts
+var VERDICTS_FORMAT = "finfocus-registry/verdicts/1";
+function pluginContextKey(code, config2, entry2) {
+  return createHash3("sha256").update(`${VERDICTS_FORMAT}\0${code}\0`).update(config2 === void 0 ? "-" : JSON.stringify(config2)).update("\0").update(entry2 === void 0 ? "-" : JSON.stringify(entry2)).digest("hex");
+}
+function manifestKey(context, file, hasBundle, bytesSha256) {
+  return createHash3("sha256").update(`${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`).digest("hex");
+}
+function recordingLookup(lookup) {
+  const seen = [];
+  return {
+    seen,
+    lookup(name) {
+      const versions = lookup(name);
+      seen.push([name, versions ? versions.map((v2) => ({ version: v2.version, yanked: v2.yanked })) : null]);
+      return versions;
+    }
+  };
+}
+function reusableVerdict(candidate, key, lookup, answers = /* @__PURE__ */ new Map()) {
+  if (!isVerdict(candidate) || candidate.key !== key) return void 0;
+  for (const [name, versions] of candidate.lookups) {
+    let now = answers.get(name);
+    if (now === void 0) {
+      now = lookupText(lookup(name) ?? null);
+      answers.set(name, now);
+    }
+    if (now !== lookupText(versions)) return void 0;
+  }
+  return candidate;
+}
+function lookupText(versions) {
+  return versions === null ? "-" : versions.map((v2) => `${v2.version}${v2.yanked ? "!" : ""}`).join(" ");
+}
+function readVerdictStore(value) {
+  const out = /* @__PURE__ */ new Map();
+  if (!isObject2(value) || value.format !== VERDICTS_FORMAT || !isObject2(value.plugins)) return out;
+  for (const [name, versions] of Object.entries(value.plugins)) {
+    if (isObject2(versions)) out.set(name, versions);
+  }
+  return out;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+var SEVERITIES = /* @__PURE__ */ new Set(["error", "warning", "info"]);
+function isFinding(f2) {
+  return isObject2(f2) && typeof f2.code === "string" && Object.hasOwn(CODES, f2.code) && typeof f2.severity === "string" && SEVERITIES.has(f2.severity) && typeof f2.message === "string" && typeof f2.file === "string" && typeof f2.pointer === "string" && (f2.line === void 0 || Number.isInteger(f2.line)) && (f2.column === void 0 || Number.isInteger(f2.column));
+}
+function isKnownVersions(v2) {
+  return v2 === null || Array.isArray(v2) && v2.every((k2) => isObject2(k2) && typeof k2.version === "string" && typeof k2.yanked === "boolean");
+}
+function isVerdict(v2) {
+  return isObject2(v2) && typeof v2.key === "string" && typeof v2.valid === "boolean" && Array.isArray(v2.lookups) && v2.lookups.every(
+    (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && isKnownVersions(l[1])
+  ) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && v2.valid === !v2.findings.some((f2) => f2.severity === "error") && (v2.dependencies === void 0 || Array.isArray(v2.dependencies) && v2.dependencies.every((d) => isObject2(d) && typeof d.name === "string"));
+}
+
 // core/registry/check-layout.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 
@@ -52541,7 +53173,7 @@ var REFUSED = {
   $dynamicRef: "`$dynamicRef` is resolved at run time and cannot be bounded: use `$ref`",
   $recursiveRef: "`$recursiveRef` is resolved at run time and cannot be bounded: use `$ref`"
 };
-var isObject2 = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
+var isObject3 = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 function walkSchema(root) {
   const nodes = [];
   const byPointer = /* @__PURE__ */ new Map();
@@ -52550,7 +53182,7 @@ function walkSchema(root) {
   const tasks = [{ value: root, pointer: "" }];
   for (let task = tasks.pop(); task; task = tasks.pop()) {
     const { value, pointer } = task;
-    if (!isObject2(value)) continue;
+    if (!isObject3(value)) continue;
     const id = nodes.length;
     const node = { pointer, schema: value, same: [], combinator: [], inner: [] };
     nodes.push(node);
@@ -52576,7 +53208,7 @@ function walkSchema(root) {
     if (typeof value.$ref === "string") node.ref = value.$ref;
     if (typeof value.pattern === "string")
       patterns.push({ pattern: value.pattern, pointer: `${pointer}/pattern` });
-    if (isObject2(value.patternProperties)) {
+    if (isObject3(value.patternProperties)) {
       for (const key of Object.keys(value.patternProperties))
         patterns.push({ pattern: key, pointer: `${pointer}/patternProperties/${escapeToken(key)}` });
     }
@@ -52591,7 +53223,7 @@ function walkSchema(root) {
     }
     for (const k2 of SAME_MAP) {
       const map = value[k2];
-      if (isObject2(map))
+      if (isObject3(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, "same");
     }
     for (const k2 of INNER_ONE) {
@@ -52603,12 +53235,12 @@ function walkSchema(root) {
       for (const [i, s3] of value.prefixItems.entries()) push(s3, `${pointer}/prefixItems/${i}`, "inner");
     for (const k2 of INNER_MAP) {
       const map = value[k2];
-      if (isObject2(map))
+      if (isObject3(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, "inner");
     }
     for (const k2 of CONTAINERS) {
       const map = value[k2];
-      if (isObject2(map))
+      if (isObject3(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, void 0);
     }
   }
@@ -62234,7 +62866,10 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true)
   const { listing: l, entry: entry2 } = work;
   const findings = [];
   const versions = [];
+  const verdicts = work.verdicts ? {} : void 0;
   let manifests = 0;
+  let judged = 0;
+  const answers = /* @__PURE__ */ new Map();
   const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
   for (const [i, version] of l.versionFiles.entries()) {
     const file = versionFile(l.name, version);
@@ -62242,20 +62877,45 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true)
     if (!bytes) continue;
     manifests++;
     const hasBundle = l.bundles.has(version);
-    const result = validateManifest(bytes, file, {
-      path: { name: l.name, version },
-      ...config2 ? { config: config2 } : {},
-      ...entry2 ? { entry: entry2 } : {},
-      hasBundle,
-      lookup
-    });
-    append(findings, result.findings);
-    if (result.value && !result.findings.some((f2) => f2.severity === "error")) {
+    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
+    const key = work.verdicts && manifestKey(work.verdicts.context, file, hasBundle, sha256);
+    const previous = work.verdicts?.previous;
+    let verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
+    let manifest2;
+    if (verdict?.valid && keepManifests) {
+      manifest2 = loadJson(bytes, { file }).value;
+      if (manifest2 === void 0) verdict = void 0;
+    }
+    if (!verdict) {
+      judged++;
+      const recorder = recordingLookup(lookup);
+      const result = validateManifest(bytes, file, {
+        path: { name: l.name, version },
+        ...config2 ? { config: config2 } : {},
+        ...entry2 ? { entry: entry2 } : {},
+        hasBundle,
+        lookup: recorder.lookup
+      });
+      manifest2 = result.value;
+      const valid2 = manifest2 !== void 0 && !result.findings.some((f2) => f2.severity === "error");
+      const dependencies2 = valid2 ? manifest2?.requirements?.dependencies ?? [] : [];
+      verdict = {
+        key: key ?? "",
+        lookups: recorder.seen,
+        findings: result.findings,
+        valid: valid2,
+        ...dependencies2.length > 0 ? { dependencies: dependencies2 } : {}
+      };
+    }
+    if (verdicts) verdicts[version] = verdict;
+    append(findings, verdict.findings);
+    if (verdict.valid) {
       versions.push({
         version,
         file,
-        manifest: result.value,
-        sha256: keepManifests ? hash("sha256", bytes) : "",
+        manifest: keepManifests ? manifest2 : {},
+        sha256: keepManifests ? sha256 : "",
+        dependencies: verdict.dependencies ?? [],
         ...hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}
       });
     }
@@ -62263,14 +62923,16 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true)
   append(findings, listingFindings(l, entry2));
   versions.sort((a, b2) => import_semver5.default.compare(a.version, b2.version));
   const last = versions.at(-1);
-  const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };
+  const latest = last && { file: last.file, dependencies: last.dependencies };
   return {
     name: l.name,
-    versions: keepManifests ? versions : [],
+    versions: keepManifests ? versions.map(({ dependencies: _3, ...record }) => record) : [],
     validVersions: versions.map((v2) => v2.version),
     ...latest ? { latest } : {},
     findings,
-    manifests
+    manifests,
+    judged,
+    ...verdicts ? { verdicts } : {}
   };
 }
 function listingFindings(l, entry2) {
@@ -62426,15 +63088,28 @@ async function loadRegistry(source, options2 = {}) {
   }
   const lookup = (name) => known.get(name);
   const keep = options2.keepManifests ?? true;
+  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
   const jobs = listings.map((listing) => {
     const entry2 = entries.get(listing.name);
-    return entry2 ? { listing, entry: entry2 } : { listing };
+    const verdicts2 = options2.verdicts && {
+      context: pluginContextKey(options2.verdicts.code, config2, entry2),
+      previous: store?.get(listing.name) ?? {}
+    };
+    return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts2 ? { verdicts: verdicts2 } : {} };
   });
   const results = pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
   const plugins = [];
+  const verdicts = options2.verdicts ? {} : void 0;
+  if (options2.verdicts) stats.judged = 0;
   for (const result of results) {
     append(findings, result.findings);
     stats.manifests += result.manifests;
+    if (stats.judged !== void 0) stats.judged += result.judged;
+    if (verdicts && result.verdicts)
+      Object.defineProperty(verdicts, result.name, {
+        value: result.verdicts,
+        enumerable: true
+      });
     const entry2 = entries.get(result.name);
     if (entry2)
       plugins.push({
@@ -62450,7 +63125,12 @@ async function loadRegistry(source, options2 = {}) {
     if (f2.severity === "error") stats.errors++;
     else if (f2.severity === "warning") stats.warnings++;
   }
-  return { ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {}, findings, stats };
+  return {
+    ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
+    findings,
+    stats,
+    ...verdicts ? { verdicts } : {}
+  };
 }
 async function loadConfig(source, read, findings) {
   const bytes = await read(CONFIG_FILE);
@@ -64793,8 +65473,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject4 = val !== null && typeof val === "object";
+    const hasToJSON = isObject4 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -68404,577 +69084,6 @@ function readSettings(env = process.env) {
 
 // action/report/publish.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-
-// core/codes/error-codes.ts
-var ERROR_CODES = {
-  // The install runner (runner/)
-  PLUGIN_NOT_FOUND: {
-    section: "runner",
-    severity: "error",
-    exit: 1,
-    http: 404,
-    meaning: "no discovery source has a plugin of that name (with `details.available_versions` when only the version is missing)"
-  },
-  VERSION_NOT_FOUND: {
-    section: "runner",
-    exit: 1,
-    meaning: "the plugin exists, but not in the version asked for"
-  },
-  NOT_INSTALLED: { section: "runner", exit: 1, meaning: "the named plugin is not installed" },
-  SECURITY_POLICY_VIOLATION: {
-    section: "runner",
-    severity: "error",
-    exit: 1,
-    meaning: "the security policy refuses the plugin: below `min_security_level` (`untrusted` included), unsigned under `require_signature`, or untrusted where it is not allowed; `--yes` does not override it"
-  },
-  PERMISSIONS_ERROR: {
-    section: "runner",
-    exit: 1,
-    meaning: "an approval was not given: the plugin's permissions (`--allow-permissions`, `--yes`), an install script (`--allow-scripts`), or an untrusted plugin"
-  },
-  SYSTEM_REQUIREMENTS_NOT_MET: {
-    section: "runner",
-    severity: "error",
-    exit: 1,
-    meaning: "this machine does not meet the manifest's system requirements (OS, architecture, tools)"
-  },
-  UNSUPPORTED_INSTALLATION_METHOD: {
-    section: "runner",
-    severity: "error",
-    exit: 1,
-    meaning: "the plugin installs by a method this runner does not perform (a container image, a system package)"
-  },
-  EXTRACTION_FAILED: {
-    section: "runner",
-    exit: 1,
-    meaning: "the archive is unreadable, or an entry was refused (a path leaving the folder, a link, a size cap)"
-  },
-  SCRIPT_FAILED: {
-    section: "runner",
-    exit: 1,
-    meaning: "an install step approved with `--allow-scripts` failed or timed out"
-  },
-  DEPENDENCY_CONFLICT: {
-    section: "runner",
-    severity: "error",
-    exit: 1,
-    meaning: "plugins need versions of one dependency that no single version satisfies"
-  },
-  VERSION_YANKED: {
-    section: "runner",
-    severity: "warning",
-    meaning: "a yanked version is installed because it was named exactly (with the yank's reason)"
-  },
-  PLUGIN_DEPRECATED: {
-    section: "runner",
-    severity: "warning",
-    meaning: "the plugin is deprecated (with its message)"
-  },
-  DOWNGRADE_REFUSED: {
-    section: "runner",
-    exit: 1,
-    meaning: "the version asked for is older than the installed one: pass `--allow-downgrade`"
-  },
-  PLUGIN_HAS_DEPENDENTS: {
-    section: "runner",
-    exit: 1,
-    meaning: "another installed plugin depends on the one to remove: remove it first or pass `--force`"
-  },
-  REGISTRY_DOCUMENT_INVALID: {
-    section: "runner",
-    severity: "error",
-    exit: 1,
-    meaning: "a document a discovery source served is not what the API promises (unsafe JSON, schema, names)"
-  },
-  IMAGE_INVALID: {
-    section: "runner",
-    exit: 1,
-    meaning: "a container image pulled by digest is not installable: no manifest for this platform, a layer that is not a gzip tar, or layers past the download cap"
-  },
-  DISCOVERY_CONFIG_INVALID: {
-    section: "runner",
-    severity: "error",
-    exit: 2,
-    meaning: "the discovery configuration (`--config`) is not the spec's `registry_config`: each finding names the key's pointer (`/registry_config/discovery_sources/<index>/<key>`) and what to write instead"
-  },
-  DISCOVERY_SETTING_IGNORED: {
-    section: "runner",
-    severity: "warning",
-    meaning: "a discovery setting that would weaken a check is accepted but not followed (`verify_signatures: false`: signatures are always verified)"
-  },
-  DISCOVERY_SOURCE_UNREACHABLE: {
-    section: "runner",
-    exit: 2,
-    meaning: "a discovery source could not be read, or is not a FinFocus registry"
-  },
-  OFFLINE_CACHE_MISS: {
-    section: "runner",
-    exit: 2,
-    meaning: "`--offline`, and what is needed is not in the cache"
-  },
-  INSTALL_FAILED: {
-    section: "runner",
-    exit: 2,
-    meaning: "the plugin folder is not as this runner leaves it (an unreadable state file, a planted link, a journal naming foreign paths): nothing is followed; restore or remove it and retry"
-  },
-  INSTALL_LOCKED: {
-    section: "runner",
-    exit: 2,
-    meaning: "another finfocus-registry process is installing into the same plugin folder"
-  },
-  SANDBOX_UNAVAILABLE: {
-    section: "runner",
-    exit: 1,
-    meaning: "the plugin must run sandboxed (`sandbox_required`, `--require-sandbox`) and no bubblewrap sandbox works here (`details.missing` says what to install; see `doctor`)"
-  },
-  PLUGIN_MODIFIED: {
-    section: "runner",
-    exit: 1,
-    meaning: "the plugin's executable no longer has the digest recorded when it was installed: it is not started (reinstall it)"
-  },
-  TUF_VERIFICATION_FAILED: {
-    section: "runner",
-    exit: 1,
-    meaning: "the registry's signed index (TUF) or a document it signs was refused (rollback, freeze, bad signature, mixed builds, wrong length or hash, endless data); `details.reason` names the check"
-  },
-  TUF_REQUIRED: {
-    section: "runner",
-    exit: 1,
-    meaning: "TUF is required (the policy switch, or a root pinned earlier for this registry) but the registry publishes no TUF metadata"
-  },
-  // The generator, the site and `serve` (generator/, site/)
-  TUF_KEY_INVALID: {
-    section: "build",
-    exit: 2,
-    meaning: "a TUF key file or variable is not an ed25519 private key (PEM), or a role's threshold is impossible"
-  },
-  TUF_KEY_MISSING: {
-    section: "build",
-    exit: 2,
-    meaning: "fewer of a role's keys are at hand than its threshold (keys folder or `FINFOCUS_TUF_<ROLE>_KEY`): nothing is signed"
-  },
-  TUF_METADATA_INVALID: {
-    section: "build",
-    exit: 2,
-    meaning: "the TUF keys folder or a built site's metadata is not usable (a missing or unreadable root version, no metadata to re-sign)"
-  },
-  UNSAFE_OUTPUT_PATH: {
-    section: "build",
-    exit: 2,
-    meaning: "refused to write outside the output folder"
-  },
-  UNSAFE_PATH_SEGMENT: {
-    section: "build",
-    exit: 2,
-    meaning: "refused a name or version as part of an output path (a separator, `..`, a control character)"
-  },
-  DUPLICATE_OUTPUT: {
-    section: "build",
-    exit: 2,
-    meaning: "two outputs of one build would be written to the same path"
-  },
-  NOT_FOUND: {
-    section: "build",
-    http: 404,
-    meaning: "no API document at this path (the static `404.json`, and `serve`'s answer)"
-  },
-  // Every adapter
-  USAGE: {
-    section: "general",
-    exit: 2,
-    meaning: "the command line (an unknown or malformed option, a missing argument), an Action input or its workflow, or a config file is not usable: see `--help`"
-  },
-  IO_ERROR: {
-    section: "general",
-    exit: 2,
-    meaning: "the file system refused an operation (permissions, disk full, a path that vanished)"
-  },
-  EVENT_INVALID: {
-    section: "general",
-    exit: 2,
-    meaning: "the GitHub event payload lacks what the gate needs (commit SHAs, the author's numeric id)"
-  },
-  GIT_FAILED: {
-    section: "general",
-    exit: 2,
-    meaning: "git failed while reading the repository (the gate reads commits with git)"
-  },
-  CHANGES_INCOMPLETE: {
-    section: "general",
-    exit: 2,
-    meaning: "the REST API could not list the pull request's files whole (3,000 files or more, a page lost, the head moved): the gate gives no verdict on part of a pull request; check out with `fetch-depth: 0`"
-  },
-  REGISTRY_NOT_IN_COMMIT: {
-    section: "general",
-    exit: 2,
-    meaning: "the registry folder is not a folder in the commit read (`--rev`, default HEAD): commit it, or pass `--worktree` to read the files on disk"
-  },
-  UNKNOWN_REVISION: {
-    section: "general",
-    exit: 2,
-    meaning: "`--rev` (or the pushed commit) names no commit in the registry's repository"
-  },
-  NOT_A_GIT_WORK_TREE: {
-    section: "general",
-    exit: 2,
-    meaning: "`--rev` was given for a registry folder that is not inside a git work tree: drop it to read the files"
-  },
-  INTERNAL_ERROR: {
-    section: "general",
-    exit: 2,
-    meaning: "a bug in finfocus-registry: please report it with the command you ran"
-  }
-};
-
-// core/codes/finding-codes.ts
-var FINDING_CODES = {
-  // Loading JSON (core/json), every file before anything else
-  JSON_TOO_LARGE: {
-    section: "json",
-    severity: "error",
-    meaning: "larger than the cap (1 MiB for registry files), refused before decoding: keep manifests small"
-  },
-  JSON_TOO_DEEP: { section: "json", severity: "error", meaning: "nested deeper than 64 arrays/objects" },
-  JSON_SYNTAX: {
-    section: "json",
-    severity: "error",
-    meaning: "not JSON (comments and trailing commas are not JSON): fix the syntax at the position given"
-  },
-  JSON_INVALID_UTF8: { section: "json", severity: "error", meaning: "bytes that are not UTF-8" },
-  JSON_BOM: {
-    section: "json",
-    severity: "error",
-    meaning: "starts with a UTF-8 byte-order mark, which RFC 8259 forbids and Go's encoding/json (the FinFocus CLI) rejects: save without BOM"
-  },
-  JSON_DUPLICATE_KEY: {
-    section: "json",
-    severity: "error",
-    meaning: "a key twice in one object: parsers disagree on which wins, so one file could mean two things"
-  },
-  JSON_FORBIDDEN_KEY: {
-    section: "json",
-    severity: "error",
-    meaning: "`__proto__`, `constructor` or `prototype` as a key (prototype pollution in clients)"
-  },
-  FILE_UNREADABLE: {
-    section: "json",
-    severity: "error",
-    exit: 2,
-    meaning: "a file named on the command line or in a pull request does not exist or cannot be read"
-  },
-  FINDINGS_TRUNCATED: {
-    section: "json",
-    severity: "error",
-    meaning: "a file produced more findings than the per-file cap (100); the rest are counted in this one, which carries their worst severity (error is the default shown here): fix the first ones and validate again"
-  },
-  // Schema stage (schemas/)
-  MANIFEST_INVALID: {
-    section: "schema",
-    severity: "error",
-    meaning: "the manifest does not follow `schemas/plugin-manifest.schema.json`; one finding per place"
-  },
-  ENTRY_INVALID: {
-    section: "schema",
-    severity: "error",
-    meaning: "`entry.json` does not follow its schema, yanks a version never published, lists an owner twice, pins an unreadable key, or is missing"
-  },
-  CONFIG_INVALID: {
-    section: "schema",
-    severity: "error",
-    meaning: "the registry's `config.json` does not follow `schemas/config.schema.json`, or is missing"
-  },
-  // Semantic rules (core/rules/, one rule per file)
-  NAME_MISMATCH: {
-    section: "rules",
-    severity: "error",
-    meaning: "`metadata.name` (or an entry's `name`) differs from its folder `plugins/<name>/`"
-  },
-  VERSION_MISMATCH: {
-    section: "rules",
-    severity: "error",
-    meaning: "`metadata.version` differs from the file name `<version>.json`"
-  },
-  CHECKSUM_FORMAT: {
-    section: "rules",
-    severity: "error",
-    meaning: "the checksum's length does not fit `checksum_algorithm` (sha256: 64, sha512: 128, md5: 32 hex)"
-  },
-  WEAK_CHECKSUM: {
-    section: "rules",
-    severity: "error",
-    exit: 1,
-    meaning: "md5 does not protect against tampering, and no client installs bytes checked with it: refused at every security level"
-  },
-  DOWNLOAD_REQUIRED: {
-    section: "rules",
-    severity: "error",
-    meaning: "a `binary`, `package` or `script` install lacks `download_url` or `checksum`"
-  },
-  INSECURE_URL: {
-    section: "rules",
-    severity: "error",
-    exit: 2,
-    meaning: "a URL is not `https://` (no `javascript:`, no `user:password@`); plain http to 127.0.0.1, localhost or [::1] only where allowed"
-  },
-  INVALID_VERSION: {
-    section: "rules",
-    severity: "error",
-    meaning: "`min_spec_version` above `spec_version` or `max_spec_version` below it; or a version file named with no canonical SemVer without build metadata (`1.0.0+x.json`)"
-  },
-  SPEC_VERSION_INCOMPATIBLE: {
-    section: "rules",
-    severity: "error",
-    exit: 1,
-    meaning: "the plugin does not support the spec version the registry serves or the host speaks: from `min_spec_version` (else `spec_version`) up to `max_spec_version` (else the next breaking one)"
-  },
-  RESOURCE_PROVIDER_UNDECLARED: {
-    section: "rules",
-    severity: "error",
-    meaning: "`supported_resources` names a provider missing from `supported_providers`"
-  },
-  TIMESTAMP_ORDER: { section: "rules", severity: "error", meaning: "`updated_at` is before `created_at`" },
-  CONFIG_SCHEMA_INVALID: {
-    section: "rules",
-    severity: "error",
-    meaning: "`configuration.schema`, `default_config` or an example is not JSON, the schema does not compile, or a `required_fields` entry is not one of its properties"
-  },
-  CONFIG_VALUE_INVALID: {
-    section: "rules",
-    severity: "error",
-    exit: 1,
-    meaning: "a plugin configuration (`default_config`, an example, or values given to `config --set`) does not fit the plugin's `configuration.schema`"
-  },
-  CONFIG_SCHEMA_TOO_COMPLEX: {
-    section: "rules",
-    severity: "error",
-    meaning: "`configuration.schema` is over a bound (SECURITY.md X2: a `$ref` recursing on one value, nesting, size), or checking a value with it spends the validation budget"
-  },
-  CONFIG_SCHEMA_UNSUPPORTED: {
-    section: "rules",
-    severity: "error",
-    meaning: "`configuration.schema` uses what cannot be bounded: a `pattern` RE2 cannot run (backreferences, lookaround), `$dynamicRef`, a `$ref` outside it, an inner `$id`"
-  },
-  SIGNATURE_REQUIRED: {
-    section: "rules",
-    severity: "error",
-    meaning: "`verified`/`official` without signature material: `security.signature` with `security.public_key`, or a `<version>.sigstore.json` bundle"
-  },
-  UNSAFE_TEXT: {
-    section: "rules",
-    severity: "error",
-    meaning: "a string carries bidi overrides/isolates (Trojan Source), zero-width or other control characters"
-  },
-  INSTALL_SCRIPT_PRESENT: {
-    section: "rules",
-    severity: "warning",
-    meaning: "`install_script`, `pre_install_checks` or `post_install_steps`: clients never run them without consent"
-  },
-  INVALID_CONSTRAINT: {
-    section: "rules",
-    severity: "error",
-    exit: 1,
-    meaning: "a version constraint outside the spec's syntax (`1.2.3`, `^`, `~`, `>=`, `>`, `<=`, `<`, comma-joined), or a dependency listed twice"
-  },
-  REPOSITORY_UNSUPPORTED: {
-    section: "rules",
-    severity: "warning",
-    meaning: "an entry's `repository` is not owner/repo of letters, digits, `_` and `-`: the FinFocus CLI cannot parse it, so `registry.json` leaves the plugin out"
-  },
-  // Registry context
-  DEPENDENCY_NOT_FOUND: {
-    section: "registry",
-    severity: "error",
-    exit: 1,
-    meaning: "a dependency is not in the registry (a warning when `optional`)"
-  },
-  DEPENDENCY_UNSATISFIABLE: {
-    section: "registry",
-    severity: "error",
-    exit: 1,
-    meaning: "no published version satisfies the constraint under the rules clients resolve with: not yanked, no prerelease unless the constraint names one (a warning when `optional`)"
-  },
-  DEPENDENCY_CYCLE: {
-    section: "registry",
-    severity: "error",
-    meaning: "a plugin depends on itself, or required dependencies of latest versions form a cycle"
-  },
-  ORPHAN_FILE: {
-    section: "registry",
-    severity: "error",
-    meaning: "a Sigstore bundle without its manifest"
-  },
-  // The registry's layout (core/registry/check-layout.ts), judged in the gate, on push, in `validate` and `build`
-  LAYOUT_NOT_REGULAR: {
-    section: "registry",
-    severity: "error",
-    meaning: "a symbolic link, a submodule (gitlink), an executable file (in git) or a special file where the layout expects a regular file or a folder (or the registry folder is not one): commit the file itself"
-  },
-  LAYOUT_UNEXPECTED: {
-    section: "registry",
-    severity: "error",
-    meaning: "an entry the layout does not name: a stray file or folder, a folder named like a file (`1.0.0.json/`), `.gitattributes`, `.gitmodules`, a plugin folder not named like a plugin"
-  },
-  LAYOUT_CASE_CONFLICT: {
-    section: "registry",
-    severity: "error",
-    meaning: "two names in one folder that differ only in case or Unicode normalization (`1.0.0-RC.1.json`, `1.0.0-rc.1.json`): a case-insensitive checkout keeps one"
-  },
-  // The pull-request gate and governance (core/governance, action/)
-  VERSION_IMMUTABLE: {
-    section: "governance",
-    severity: "error",
-    meaning: "a merged `versions/*.json` (or its bundle) was changed or deleted, or a bundle added to a published version (by SemVer precedence): yank through `entry.json`"
-  },
-  VERSION_EXISTS: {
-    section: "governance",
-    severity: "error",
-    meaning: "a new version equals a published one (or another in the pull request) in SemVer precedence, e.g. `1.0.0+x` beside `1.0.0`; the release Action checks it first"
-  },
-  ATTRIBUTES_FILE: {
-    section: "governance",
-    severity: "error",
-    meaning: "the pull request adds or changes a `.gitattributes` in a folder above the registry: a checkout would convert registry files (eol, encoding, `ident`, filters)"
-  },
-  NOT_AN_OWNER: {
-    section: "governance",
-    severity: "error",
-    meaning: "the pull request's author is not an owner (by GitHub id) of a plugin it touches"
-  },
-  MAINTAINER_REQUIRED: {
-    section: "governance",
-    severity: "error",
-    meaning: "needs a maintainer (author, or approving review on the head): owners, repository, signer pins (also a new plugin's), a raised security level or a first one above `community`"
-  },
-  OUTSIDE_REGISTRY: {
-    section: "governance",
-    severity: "error",
-    meaning: "the pull request touches files outside `registry/plugins/**` and its author is not a maintainer"
-  },
-  NAME_COLLISION: {
-    section: "governance",
-    severity: "error",
-    meaning: "a new name equals an existing one after normalization (separators, look-alike characters)"
-  },
-  NAME_SIMILAR: {
-    section: "governance",
-    severity: "error",
-    meaning: "a new name is one edit away from an existing one: a maintainer decides (as author, or by an approving review on the head commit)"
-  },
-  AUTHOR_UNKNOWN: {
-    section: "governance",
-    severity: "info",
-    meaning: "a local `gate` run without `--author-id`: ownership (`NOT_AN_OWNER`) and maintainer authorship (`OUTSIDE_REGISTRY`) were not checked; pass your numeric GitHub id to check them"
-  },
-  TRUST_DOWNGRADE: {
-    section: "governance",
-    severity: "error",
-    meaning: "a new version has a weaker signature kind or a lower security level than the previous one"
-  },
-  // Artifacts and signatures (core/signature)
-  DOWNLOAD_FAILED: {
-    section: "artifact",
-    severity: "error",
-    exit: 2,
-    meaning: "an artifact or document could not be downloaded (status, timeout, size cap, refused redirect)"
-  },
-  CHECKSUM_MISMATCH: {
-    section: "artifact",
-    severity: "error",
-    exit: 1,
-    meaning: "the artifact's bytes do not match the manifest's checksum"
-  },
-  ARCHIVE_ONE_FOLDER: {
-    section: "artifact",
-    severity: "warning",
-    meaning: "every file of the artifact sits under one top-level folder: the FinFocus CLI expects `finfocus-plugin-<name>` at the archive's root (the runner unwraps the folder); build the archive from inside it"
-  },
-  IMAGE_DIGEST_REQUIRED: {
-    section: "artifact",
-    severity: "error",
-    meaning: "a `container` install's image is not pinned by digest (`name@sha256:<64 hex>`)"
-  },
-  SIGNATURE_VERIFICATION_FAILED: {
-    section: "artifact",
-    severity: "error",
-    exit: 1,
-    meaning: "a key signature or Sigstore bundle does not verify over the artifact"
-  },
-  BUNDLE_INVALID: {
-    section: "artifact",
-    severity: "error",
-    meaning: "a Sigstore bundle is not a bundle: unknown media type, missing parts, or a root certificate in its chain"
-  },
-  SIGNER_NOT_PINNED: {
-    section: "artifact",
-    severity: "error",
-    meaning: "the signature verifies, but with a key not pinned in `entry.json` (or, for `official`, in `config.json`)"
-  },
-  IDENTITY_MISMATCH: {
-    section: "artifact",
-    severity: "error",
-    meaning: "a Sigstore bundle's certificate identity or issuer is not exactly a pinned one"
-  },
-  CERTIFICATE_CHAIN_INVALID: {
-    section: "artifact",
-    severity: "error",
-    meaning: "a `certificate_chain` does not chain to a CA in `config.json` `trusted_cas`, or its leaf is not the signing key"
-  },
-  TRUSTED_ROOT_INVALID: {
-    section: "artifact",
-    severity: "error",
-    meaning: "the Sigstore trusted root is malformed or unsafe (for example a log without a validity start)"
-  },
-  TRUSTED_ROOT_OFFLINE: {
-    section: "artifact",
-    severity: "warning",
-    meaning: "the public-good trusted root could not be refreshed; the copy shipped with `@sigstore/tuf` was used"
-  }
-};
-
-// core/codes/health-codes.ts
-var HEALTH_CODES = {
-  PLUGIN_NOT_RESPONDING: {
-    section: "health",
-    severity: "error",
-    meaning: "the plugin did not answer its health check in time (nothing listening, or too slow to answer)"
-  },
-  SERVICE_UNAVAILABLE: {
-    section: "health",
-    severity: "error",
-    meaning: "the plugin answered that it is not serving, or its health call failed"
-  },
-  PLUGIN_SLOW: {
-    section: "health",
-    severity: "warning",
-    meaning: "the median response time over the window of checks is above the latency threshold"
-  },
-  PLUGIN_ERROR_RATE: {
-    section: "health",
-    severity: "warning",
-    meaning: "some checks in the window failed: the share of failures is above the warning threshold"
-  },
-  DEPENDENCY_UNHEALTHY: {
-    section: "health",
-    severity: "warning",
-    meaning: "a plugin this one depends on is Warning or Critical, so this one is at least as bad"
-  },
-  HEALTH_NO_DATA: {
-    section: "health",
-    severity: "info",
-    meaning: "no recent check: the daemon has not checked the plugin yet, or its last check is stale"
-  },
-  PLUGIN_NOT_MONITORED: {
-    section: "health",
-    severity: "info",
-    meaning: "the manifest names no service port (the FinFocus CLI starts the plugin on demand): not checked on an interval"
-  }
-};
-
-// core/codes/codes.ts
-var CODES = { ...FINDING_CODES, ...ERROR_CODES, ...HEALTH_CODES };
-function codeInfo(code) {
-  return CODES[code];
-}
 
 // core/text/markdown.ts
 var BREAK = "&#8203;";

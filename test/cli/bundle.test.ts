@@ -56,11 +56,11 @@ before(async () => {
 });
 after(() => rmSync(pkg, { recursive: true, force: true }));
 
-/** The files of a build output, without the build's own state (keyed by the code that wrote it). */
+/** The files of a build output, without the build's own state files (keyed by the code that wrote them). */
 function outputFiles(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || e.name === ".finfocus-build-state.json") continue;
+    if (!e.isFile() || e.name.startsWith(".finfocus-")) continue;
     const file = path.join(e.parentPath, e.name);
     files.set(path.relative(dir, file), readFileSync(file, "utf8"));
   }
