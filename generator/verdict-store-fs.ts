@@ -16,7 +16,11 @@ import packageJson from "../package.json" with { type: "json" };
 /** The verdicts file of a build, beside `.finfocus-build-state.json`. */
 export const VERDICTS_FILE = ".finfocus-verdicts.json";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
+/**
+ * The project root, relative to this file. Not a literal in `new URL(…)`: the CLI bundle would take
+ * it for a folder it uses (scripts/build-cli.ts), and the bundle never hashes sources.
+ */
+const PROJECT_ROOT = "../";
 /** What judges a manifest when run from the sources: core (schemas' generated code, rules), the schemas, the locked dependencies. */
 const SOURCES = ["core", "schemas", "package.json", "package-lock.json"];
 
@@ -30,6 +34,7 @@ export function validationCode(version: string = packageJson.version): string {
   const bundle = bundleHash();
   if (bundle !== undefined) return `${version}\0bundle:${bundle}`;
   if (sourcesHash === undefined) {
+    const root = fileURLToPath(new URL(PROJECT_ROOT, import.meta.url));
     const h = createHash("sha256");
     const files = SOURCES.flatMap((entry) =>
       entry.includes(".")

@@ -85,20 +85,21 @@ export async function validatePlugin(
     }
     if (!verdict) {
       judged++;
-      const recorder = recordingLookup(lookup);
+      // The lookups are recorded only for a verdict that will be remembered.
+      const recorder = work.verdicts ? recordingLookup(lookup) : undefined;
       const result = validateManifest(bytes, file, {
         path: { name: l.name, version },
         ...(config ? { config } : {}),
         ...(entry ? { entry } : {}),
         hasBundle,
-        lookup: recorder.lookup,
+        lookup: recorder?.lookup ?? lookup,
       });
       manifest = result.value;
       const valid = manifest !== undefined && !result.findings.some((f) => f.severity === "error");
       const dependencies = valid ? (manifest?.requirements?.dependencies ?? []) : [];
       verdict = {
         key: key ?? "",
-        lookups: recorder.seen,
+        lookups: recorder?.seen ?? [],
         findings: result.findings,
         valid,
         ...(dependencies.length > 0 ? { dependencies } : {}),

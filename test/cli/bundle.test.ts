@@ -169,6 +169,12 @@ test("the launcher refuses a stale bundle on Node 20 and runs the sources on Nod
     sources: string[];
   };
   assert.ok(inputs.sources.includes("cli/main.ts"));
+  // Only project sources: never the bundle's own output (the launcher would find it gone and
+  // take the bundle for stale).
+  assert.deepEqual(
+    inputs.sources.filter((f) => f.startsWith("dist/") || f.startsWith("node_modules/")),
+    [],
+  );
   mkdirSync(path.join(pkg, "cli"));
   const source = path.join(pkg, "cli", "main.ts");
   writeFileSync(
