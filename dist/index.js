@@ -52459,7 +52459,7 @@ function recordingLookup(lookup) {
     seen,
     lookup(name) {
       const versions = lookup(name);
-      seen.push([name, versions ? versions.map((v2) => ({ version: v2.version, yanked: v2.yanked })) : null]);
+      seen.push([name, lookupText(versions)]);
       return versions;
     }
   };
@@ -52469,15 +52469,15 @@ function reusableVerdict(candidate, key, lookup, answers = /* @__PURE__ */ new M
   for (const [name, versions] of candidate.lookups) {
     let now = answers.get(name);
     if (now === void 0) {
-      now = lookupText(lookup(name) ?? null);
+      now = lookupText(lookup(name));
       answers.set(name, now);
     }
-    if (now !== lookupText(versions)) return void 0;
+    if (now !== versions) return void 0;
   }
   return candidate;
 }
 function lookupText(versions) {
-  return versions === null ? "-" : versions.map((v2) => `${v2.version}${v2.yanked ? "!" : ""}`).join(" ");
+  return versions === void 0 ? "-" : versions.map((v2) => `${v2.version}${v2.yanked ? "!" : ""}`).join(" ");
 }
 function readVerdictStore(value) {
   const out = /* @__PURE__ */ new Map();
@@ -52494,12 +52494,9 @@ var SEVERITIES = /* @__PURE__ */ new Set(["error", "warning", "info"]);
 function isFinding(f2) {
   return isObject2(f2) && typeof f2.code === "string" && Object.hasOwn(CODES, f2.code) && typeof f2.severity === "string" && SEVERITIES.has(f2.severity) && typeof f2.message === "string" && typeof f2.file === "string" && typeof f2.pointer === "string" && (f2.line === void 0 || Number.isInteger(f2.line)) && (f2.column === void 0 || Number.isInteger(f2.column));
 }
-function isKnownVersions(v2) {
-  return v2 === null || Array.isArray(v2) && v2.every((k2) => isObject2(k2) && typeof k2.version === "string" && typeof k2.yanked === "boolean");
-}
 function isVerdict(v2) {
   return isObject2(v2) && typeof v2.key === "string" && typeof v2.valid === "boolean" && Array.isArray(v2.lookups) && v2.lookups.every(
-    (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && isKnownVersions(l[1])
+    (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string"
   ) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && v2.valid === !v2.findings.some((f2) => f2.severity === "error") && (v2.dependencies === void 0 || Array.isArray(v2.dependencies) && v2.dependencies.every((d) => isObject2(d) && typeof d.name === "string"));
 }
 
@@ -62888,20 +62885,20 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true)
     }
     if (!verdict) {
       judged++;
-      const recorder = recordingLookup(lookup);
+      const recorder = work.verdicts ? recordingLookup(lookup) : void 0;
       const result = validateManifest(bytes, file, {
         path: { name: l.name, version },
         ...config2 ? { config: config2 } : {},
         ...entry2 ? { entry: entry2 } : {},
         hasBundle,
-        lookup: recorder.lookup
+        lookup: recorder?.lookup ?? lookup
       });
       manifest2 = result.value;
       const valid2 = manifest2 !== void 0 && !result.findings.some((f2) => f2.severity === "error");
       const dependencies2 = valid2 ? manifest2?.requirements?.dependencies ?? [] : [];
       verdict = {
         key: key ?? "",
-        lookups: recorder.seen,
+        lookups: recorder?.seen ?? [],
         findings: result.findings,
         valid: valid2,
         ...dependencies2.length > 0 ? { dependencies: dependencies2 } : {}

@@ -22,8 +22,11 @@ export const VERDICTS_FORMAT = "finfocus-registry/verdicts/1";
 export interface Verdict {
   /** sha256 of everything but the lookups (see `manifestKey`). */
   key: string;
-  /** The other plugins the rules looked up and the versions they saw (null: no such plugin). */
-  lookups: [string, KnownVersion[] | null][];
+  /**
+   * The other plugins the rules looked up and the versions they saw, as text (`lookupText`: each
+   * version, `!` when yanked, space-separated; `-`: no such plugin).
+   */
+  lookups: [string, string][];
   findings: Finding[];
   /** The version passed (no error), so it is published. */
   valid: boolean;
@@ -68,7 +71,7 @@ export function recordingLookup(lookup: Lookup): { lookup: Lookup; seen: Verdict
     seen,
     lookup(name) {
       const versions = lookup(name);
-      seen.push([name, versions ? versions.map((v) => ({ version: v.version, yanked: v.yanked })) : null]);
+      seen.push([name, lookupText(versions)]);
       return versions;
     },
   };
@@ -90,16 +93,17 @@ export function reusableVerdict(
   for (const [name, versions] of candidate.lookups) {
     let now = answers.get(name);
     if (now === undefined) {
-      now = lookupText(lookup(name) ?? null);
+      now = lookupText(lookup(name));
       answers.set(name, now);
     }
-    if (now !== lookupText(versions)) return undefined;
+    if (now !== versions) return undefined;
   }
   return candidate;
 }
 
-function lookupText(versions: readonly KnownVersion[] | null): string {
-  return versions === null ? "-" : versions.map((v) => `${v.version}${v.yanked ? "!" : ""}`).join(" ");
+/** A lookup's answer as text (a version holds neither spaces nor `!`). */
+function lookupText(versions: readonly KnownVersion[] | undefined): string {
+  return versions === undefined ? "-" : versions.map((v) => `${v.version}${v.yanked ? "!" : ""}`).join(" ");
 }
 
 /**
@@ -141,14 +145,6 @@ function isFinding(f: unknown): f is Finding {
   );
 }
 
-function isKnownVersions(v: unknown): v is KnownVersion[] | null {
-  return (
-    v === null ||
-    (Array.isArray(v) &&
-      v.every((k) => isObject(k) && typeof k.version === "string" && typeof k.yanked === "boolean"))
-  );
-}
-
 function isVerdict(v: unknown): v is Verdict {
   return (
     isObject(v) &&
@@ -156,7 +152,7 @@ function isVerdict(v: unknown): v is Verdict {
     typeof v.valid === "boolean" &&
     Array.isArray(v.lookups) &&
     v.lookups.every(
-      (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && isKnownVersions(l[1]),
+      (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string",
     ) &&
     Array.isArray(v.findings) &&
     v.findings.every(isFinding) &&
