@@ -240,7 +240,7 @@ try {
   const lines = [
     `(a) full build:        ${seconds(fullMs)}  (validate+load ${seconds(aFigures.timings.load)}, model ${seconds(aFigures.timings.model)}, render+write ${seconds(aFigures.timings.write)}); ${aFigures.written} files written`,
     `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputs.length} files of the same sizes; runs before/after (a): ${seconds(floorBefore.ms)} / ${seconds(floorAfter.ms)})`,
-    `(c) rebuild +1 version: ${seconds(rebuildMs)}  (validate+load ${seconds(c.timings.load)}, model ${seconds(c.timings.model)}, render+compare+write ${seconds(c.timings.write)}); written ${c.report?.written.length}, unchanged ${c.report?.unchanged}, deleted ${c.report?.deleted.length}`,
+    `(c) rebuild +1 version: ${seconds(rebuildMs)}  (validate+load ${seconds(c.timings.load)}, model ${seconds(c.timings.model)}, render+compare+write ${seconds(c.timings.write)}); written ${c.report?.written.length}, unchanged ${c.report?.unchanged}, deleted ${c.report?.deleted.length}; manifests judged ${c.manifests?.judged} of ${c.manifests?.total} (the rest reused remembered verdicts)`,
     `    files written in (c): ${c.report?.written.join(", ")}`,
     `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
     `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%)`,

@@ -21,6 +21,7 @@ import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
 import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
+import { readVerdicts, VERDICTS_FILE, validationCode, writeVerdicts } from "./verdict-store-fs.ts";
 import { type WriteReport, writeTree } from "./write-fs.ts";
 
 /**
@@ -78,6 +79,8 @@ export interface BuildResult {
   timings: { load: number; model: number; write: number; site: number; tuf: number };
   /** The commit published; absent when the files on disk were. */
   commit?: string;
+  /** Manifests validated and, of them, judged (the others reused a remembered verdict). */
+  manifests?: { total: number; judged: number };
 }
 
 /**
@@ -104,15 +107,31 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   let t = performance.now();
   const { source, commit, repository } = opened;
   options.onStage?.("validate", commit ? `commit ${commit.slice(0, 12)}` : "files on disk");
+  // Verdicts remembered by the previous build are reused where nothing they depend on changed
+  // (core/validate/verdicts.ts); --full judges every manifest again.
+  const verdictsFile = path.join(options.outDir, VERDICTS_FILE);
   const [loaded, git] = await Promise.all([
-    options.load ? options.load(source) : loadRegistry(source, { workers: availableParallelism() }),
+    options.load
+      ? options.load(source)
+      : loadRegistry(source, {
+          workers: availableParallelism(),
+          verdicts: {
+            code: validationCode(),
+            ...(options.full ? {} : { previous: readVerdicts(verdictsFile) }),
+          },
+        }),
     commit && repository
       ? readGitDates(repository.top, commit, repository.path)
       : readGitDates(options.registryDir),
   ]);
   timings.load = performance.now() - t;
+  const manifests =
+    loaded.stats.judged === undefined
+      ? {}
+      : { manifests: { total: loaded.stats.manifests, judged: loaded.stats.judged } };
   const failed = !passes(loaded.findings);
-  if (failed || !loaded.snapshot) return { findings: loaded.findings, published: false, timings };
+  if (failed || !loaded.snapshot)
+    return { findings: loaded.findings, published: false, timings, ...manifests };
 
   t = performance.now();
   const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
@@ -140,6 +159,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
       ...(commit === undefined ? { copyFile } : {}),
     },
   );
+  if (loaded.verdicts) writeVerdicts(verdictsFile, loaded.verdicts);
   timings.write = performance.now() - t;
 
   let tuf: TufWriteReport | undefined;
@@ -173,6 +193,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     model,
     report,
     timings,
+    ...manifests,
     ...(tuf ? { tuf } : {}),
     ...(siteSkipped === undefined ? {} : { siteSkipped }),
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -5,11 +6,13 @@ import { RegistryError } from "../../core/errors.ts";
 import { append, passes, sortFindings } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
+import { git } from "../../core/registry/git.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
+import { readVerdicts, validationCode, writeVerdicts } from "../../generator/verdict-store-fs.ts";
 import type { CliIO } from "../command.types.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
@@ -26,11 +29,20 @@ registry is read from the commit --rev names (default HEAD), as the gate and \`b
 never from the files on disk; --worktree reads the files on disk instead (uncommitted edits; a
 folder outside git is always read from disk). With PATHS, those files on disk; files inside the
 registry are checked in registry context (dependencies, spec version, path).
+Verdicts of a whole-registry run are remembered in --cache-dir (default: finfocus-registry/ in the
+repository's git folder; none outside git) and reused for manifests whose bytes and context did
+not change (--no-cache judges every manifest and remembers nothing).
 --format json prints {valid, findings, stats, commit?}.`,
   options: {
     registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
     rev: { type: "string", value: "REV", help: "the commit to read (default HEAD, inside a git work tree)" },
     worktree: { type: "boolean", help: "read the files on disk, not a commit" },
+    "cache-dir": {
+      type: "string",
+      value: "DIR",
+      help: "where verdicts are remembered (default: in the git folder)",
+    },
+    "no-cache": { type: "boolean", help: "judge every manifest, remember nothing" },
   },
   exit: "0 valid, 1 findings with errors, 2 usage or I/O error",
   async run({ values, positionals, format, io }) {
@@ -55,7 +67,18 @@ registry are checked in registry context (dependencies, spec version, path).
         display: display(registryDir),
       });
       try {
-        const result = await loadRegistry(opened.source, { workers: availableParallelism() });
+        const cacheFile =
+          values["no-cache"] === true
+            ? undefined
+            : await verdictsFile(
+                registryDir,
+                values["cache-dir"] && path.resolve(io.cwd, values["cache-dir"]),
+              );
+        const result = await loadRegistry(opened.source, {
+          workers: availableParallelism(),
+          ...(cacheFile ? { verdicts: { code: validationCode(), previous: readVerdicts(cacheFile) } } : {}),
+        });
+        if (cacheFile && result.verdicts) writeVerdicts(cacheFile, result.verdicts);
         findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
         stats = { ...result.stats };
         commit = opened.commit;
@@ -130,6 +153,28 @@ function summaryLine(valid: boolean, stats: Record<string, number>, commit?: str
   const verdict = valid ? "valid" : "invalid";
   const at = commit ? `, commit ${commit.slice(0, 12)}` : "";
   return `${verdict}: ${what}, ${plural(stats.errors, "error")}, ${plural(stats.warnings, "warning")} (${stats.ms} ms${at})\n`;
+}
+
+/**
+ * The verdicts file of the registry at `registryDir`: in `cacheDir`, or in finfocus-registry/ of
+ * the work tree's git folder (`git rev-parse --absolute-git-dir`: each linked work tree has its
+ * own); none for a folder outside git without --cache-dir. One file per
+ * registry folder (named by the hash of its path), so registries sharing a cache folder do not
+ * evict each other.
+ */
+async function verdictsFile(registryDir: string, cacheDir: string | undefined): Promise<string | undefined> {
+  let dir = cacheDir;
+  if (dir === undefined) {
+    const gitDir = await git(registryDir, ["rev-parse", "--absolute-git-dir"])
+      .then((out) => out.toString("utf8").trim())
+      .catch(() => "");
+    if (gitDir === "") return undefined;
+    dir = path.join(gitDir, "finfocus-registry");
+  }
+  return path.join(
+    dir,
+    `verdicts-${createHash("sha256").update(registryDir).digest("hex").slice(0, 16)}.json`,
+  );
 }
 
 async function isDirectory(p: string): Promise<boolean> {

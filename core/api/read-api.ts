@@ -5,14 +5,10 @@
  * generator writes the same types (`api.types.ts`).
  */
 import type { ValidateFunction } from "ajv";
-import discoverySchema from "../../schemas/api/discovery.schema.json" with { type: "json" };
-import pluginSchema from "../../schemas/api/plugin.schema.json" with { type: "json" };
-import pluginIndexSchema from "../../schemas/api/plugin-index.schema.json" with { type: "json" };
-import versionIndexSchema from "../../schemas/api/version-index.schema.json" with { type: "json" };
 import type { Result } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
+import * as compiled from "../schema/generated/api-validators.js";
 import { schemaFindings } from "../schema/schema-findings.ts";
-import { createAjv } from "../schema/validators.ts";
 import type {
   DiscoveryDocument,
   PluginDocument,
@@ -37,28 +33,18 @@ export const API_MAX_BYTES: Readonly<Record<ApiDocumentKind, number>> = {
   "version-index": 64 * 1024 * 1024,
 };
 
-let compiled: Record<ApiDocumentKind, ValidateFunction> | undefined;
-
 /**
- * The validators, compiled once per process. A plugin document's `latest` is checked here only as
- * an object: it is a manifest, judged by core's manifest validation (schema and rules) when a
- * client uses it, with the same codes the gate gives.
+ * The validators: ajv's standalone code for schemas/api/, compiled at build time
+ * (scripts/build-validators.ts). A plugin document's `latest` is checked here only as an object:
+ * it is a manifest, judged by core's manifest validation (schema and rules) when a client uses it,
+ * with the same codes the gate gives.
  */
-function validatorsFor(): Record<ApiDocumentKind, ValidateFunction> {
-  if (!compiled) {
-    const ajv = createAjv();
-    ajv.addSchema(versionIndexSchema);
-    const plugin = structuredClone(pluginSchema) as { properties: Record<string, unknown> };
-    plugin.properties.latest = { type: "object" };
-    compiled = {
-      discovery: ajv.compile(discoverySchema),
-      "plugin-index": ajv.compile(pluginIndexSchema),
-      plugin: ajv.compile(plugin),
-      "version-index": ajv.getSchema(versionIndexSchema.$id) as ValidateFunction,
-    };
-  }
-  return compiled;
-}
+const VALIDATORS: Readonly<Record<ApiDocumentKind, ValidateFunction>> = {
+  discovery: compiled.discovery,
+  "plugin-index": compiled.pluginIndex,
+  plugin: compiled.plugin,
+  "version-index": compiled.versionIndex,
+};
 
 /**
  * Loads and validates one API document. `file` names where it came from (its URL or path) in the
@@ -80,7 +66,7 @@ export function checkApiDocument<K extends ApiDocumentKind>(
   value: unknown,
   file: string,
 ): Result<ApiDocuments[K]> {
-  const validate = validatorsFor()[kind];
+  const validate = VALIDATORS[kind];
   if (!validate(value)) {
     return { findings: schemaFindings(validate.errors ?? [], file, "REGISTRY_DOCUMENT_INVALID") };
   }

@@ -4,18 +4,14 @@
  * the file, the pointer of the key (`/registry_config/discovery_sources/2/timeout_secs`) and what
  * to do, one per problem.
  */
-import type { ValidateFunction } from "ajv";
-import schema from "../../schemas/discovery-config.schema.json" with { type: "json" };
 import type { Finding, Result } from "../findings.types.ts";
 import { loadJson } from "../json/load-json.ts";
 import { attachPositions } from "../json/positions.ts";
 import { SECURITY_LEVELS, type SecurityLevel } from "../manifest.types.ts";
+import { discoveryConfig as validate } from "../schema/generated/discovery-config.js";
 import { schemaFindings } from "../schema/schema-findings.ts";
-import { createAjv } from "../schema/validators.ts";
 import type { DiscoverySettings, RegistryConfigSection } from "./discovery-config.types.ts";
 import { effectiveSource, type SourceCheck } from "./discovery-source.ts";
-
-let validate: ValidateFunction | undefined;
 
 /** Reads a discovery configuration file's bytes; `env` supplies `${NAME}` in secrets. */
 export function readDiscoveryConfig(
@@ -35,7 +31,6 @@ export function checkDiscoveryConfig(
   file: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Result<DiscoverySettings> {
-  validate ??= createAjv({ strict: false }).compile(schema);
   if (!validate(value)) {
     return { findings: schemaFindings(validate.errors ?? [], file, "DISCOVERY_CONFIG_INVALID") };
   }

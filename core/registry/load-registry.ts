@@ -4,6 +4,7 @@ import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
+import { pluginContextKey, readVerdictStore, type VerdictStore } from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
@@ -25,6 +26,8 @@ export interface RegistryStats {
   filesRead: number;
   errors: number;
   warnings: number;
+  /** Manifests judged; present when remembered verdicts were offered (the rest reused one). */
+  judged?: number;
 }
 
 export interface LoadedRegistry {
@@ -32,6 +35,8 @@ export interface LoadedRegistry {
   snapshot?: RegistrySnapshot;
   findings: Finding[];
   stats: RegistryStats;
+  /** Every manifest's verdict, to remember (present when `verdicts` was given). */
+  verdicts?: VerdictStore;
 }
 
 export interface LoadOptions {
@@ -48,6 +53,14 @@ export interface LoadOptions {
   keepManifests?: boolean;
   /** Fewest manifests for which workers are used (default PARALLEL_THRESHOLD). */
   parallelThreshold?: number;
+  /**
+   * Remember verdicts (core/validate/verdicts.ts): `code` is the identity of the code that judges
+   * (the adapter's: the bundle's or the sources' hash with the tool's version), `previous` the
+   * store as read back from its file (anything, untrusted: what is not a reusable verdict is
+   * ignored). Manifests whose verdict is reusable are not judged again; the result carries the
+   * verdicts to store.
+   */
+  verdicts?: { code: string; previous?: unknown };
 }
 
 /** Below this many manifests, starting workers costs more than it saves. */
@@ -120,17 +133,30 @@ export async function loadRegistry(
   const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
   const keep = options.keepManifests ?? true;
+  const store = options.verdicts && readVerdictStore(options.verdicts.previous);
   const jobs: PluginWork[] = listings.map((listing) => {
     const entry = entries.get(listing.name);
-    return entry ? { listing, entry } : { listing };
+    const verdicts = options.verdicts && {
+      context: pluginContextKey(options.verdicts.code, config, entry),
+      previous: store?.get(listing.name) ?? {},
+    };
+    return { listing, ...(entry ? { entry } : {}), ...(verdicts ? { verdicts } : {}) };
   });
   const results = pool
     ? await pool.run(config, known, jobs, read, keep)
     : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
+  const verdicts: VerdictStore | undefined = options.verdicts ? {} : undefined;
+  if (options.verdicts) stats.judged = 0;
   for (const result of results) {
     append(findings, result.findings);
     stats.manifests += result.manifests;
+    if (stats.judged !== undefined) stats.judged += result.judged;
+    if (verdicts && result.verdicts)
+      Object.defineProperty(verdicts, result.name, {
+        value: result.verdicts,
+        enumerable: true,
+      });
     const entry = entries.get(result.name);
     if (entry)
       plugins.push({
@@ -146,7 +172,12 @@ export async function loadRegistry(
     if (f.severity === "error") stats.errors++;
     else if (f.severity === "warning") stats.warnings++;
   }
-  return { ...(config ? { snapshot: { root: source.root, config, plugins } } : {}), findings, stats };
+  return {
+    ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
+    findings,
+    stats,
+    ...(verdicts ? { verdicts } : {}),
+  };
 }
 
 async function loadConfig(

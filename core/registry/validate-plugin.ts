@@ -2,10 +2,12 @@ import { hash } from "node:crypto";
 import semver from "semver";
 import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
-import type { Dependency } from "../manifest.types.ts";
+import { loadJson } from "../json/load-json.ts";
+import type { Dependency, Manifest } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
+import { manifestKey, recordingLookup, reusableVerdict, type Verdict } from "../validate/verdicts.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
@@ -18,6 +20,12 @@ export interface PluginFiles {
 export interface PluginWork {
   listing: PluginFiles;
   entry?: Entry;
+  /**
+   * Remembered verdicts (core/validate/verdicts.ts): the plugin's context key and the store's
+   * verdicts by version. Each manifest whose verdict is reusable is not judged again; the result
+   * then carries every version's verdict.
+   */
+  verdicts?: { context: string; previous: Record<string, unknown> };
 }
 
 export interface PluginResult {
@@ -30,6 +38,10 @@ export interface PluginResult {
   latest?: { file: string; dependencies: Dependency[] };
   findings: Finding[];
   manifests: number;
+  /** Every version's verdict, when the work carried `verdicts`. */
+  verdicts?: Record<string, Verdict>;
+  /** Manifests judged (the rest reused a remembered verdict). */
+  judged: number;
 }
 
 /**
@@ -45,8 +57,11 @@ export async function validatePlugin(
 ): Promise<PluginResult> {
   const { listing: l, entry } = work;
   const findings: Finding[] = [];
-  const versions: VersionRecord[] = [];
+  const versions: (VersionRecord & { dependencies: Dependency[] })[] = [];
+  const verdicts: Record<string, Verdict> | undefined = work.verdicts ? {} : undefined;
   let manifests = 0;
+  let judged = 0;
+  const answers = new Map<string, string>();
   // One await per plugin, not per file: the files are read together, then checked in order.
   const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
   for (const [i, version] of l.versionFiles.entries()) {
@@ -55,20 +70,50 @@ export async function validatePlugin(
     if (!bytes) continue;
     manifests++;
     const hasBundle = l.bundles.has(version);
-    const result = validateManifest(bytes, file, {
-      path: { name: l.name, version },
-      ...(config ? { config } : {}),
-      ...(entry ? { entry } : {}),
-      hasBundle,
-      lookup,
-    });
-    append(findings, result.findings);
-    if (result.value && !result.findings.some((f) => f.severity === "error")) {
+    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
+    const key = work.verdicts && manifestKey(work.verdicts.context, file, hasBundle, sha256);
+    const previous = work.verdicts?.previous;
+    let verdict =
+      key && previous && Object.hasOwn(previous, version)
+        ? reusableVerdict(previous[version], key, lookup, answers)
+        : undefined;
+    let manifest: Manifest | undefined;
+    // A valid manifest's value is what the loader gives (the same bytes): only a kept one is parsed.
+    if (verdict?.valid && keepManifests) {
+      manifest = loadJson(bytes, { file }).value as Manifest | undefined;
+      if (manifest === undefined) verdict = undefined;
+    }
+    if (!verdict) {
+      judged++;
+      // The lookups are recorded only for a verdict that will be remembered.
+      const recorder = work.verdicts ? recordingLookup(lookup) : undefined;
+      const result = validateManifest(bytes, file, {
+        path: { name: l.name, version },
+        ...(config ? { config } : {}),
+        ...(entry ? { entry } : {}),
+        hasBundle,
+        lookup: recorder?.lookup ?? lookup,
+      });
+      manifest = result.value;
+      const valid = manifest !== undefined && !result.findings.some((f) => f.severity === "error");
+      const dependencies = valid ? (manifest?.requirements?.dependencies ?? []) : [];
+      verdict = {
+        key: key ?? "",
+        lookups: recorder?.seen ?? [],
+        findings: result.findings,
+        valid,
+        ...(dependencies.length > 0 ? { dependencies } : {}),
+      };
+    }
+    if (verdicts) verdicts[version] = verdict;
+    append(findings, verdict.findings);
+    if (verdict.valid) {
       versions.push({
         version,
         file,
-        manifest: result.value,
-        sha256: keepManifests ? hash("sha256", bytes) : "",
+        manifest: keepManifests ? (manifest as Manifest) : ({} as Manifest),
+        sha256: keepManifests ? sha256 : "",
+        dependencies: verdict.dependencies ?? [],
         ...(hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}),
       });
     }
@@ -76,14 +121,16 @@ export async function validatePlugin(
   append(findings, listingFindings(l, entry));
   versions.sort((a, b) => semver.compare(a.version, b.version));
   const last = versions.at(-1);
-  const latest = last && { file: last.file, dependencies: last.manifest.requirements?.dependencies ?? [] };
+  const latest = last && { file: last.file, dependencies: last.dependencies };
   return {
     name: l.name,
-    versions: keepManifests ? versions : [],
+    versions: keepManifests ? versions.map(({ dependencies: _, ...record }) => record) : [],
     validVersions: versions.map((v) => v.version),
     ...(latest ? { latest } : {}),
     findings,
     manifests,
+    judged,
+    ...(verdicts ? { verdicts } : {}),
   };
 }
 

@@ -2,9 +2,10 @@ import { _, type ErrorObject, type KeywordCxt, type ValidateFunction } from "ajv
 import Ajv2020Module from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { loadJson } from "../json/load-json.ts";
+import { AUTHOR_AJV_OPTIONS, AUTHOR_FORMATS } from "./author-ajv-options.ts";
 import { BudgetExceeded, charge, Meter, metered } from "./author-budget.ts";
 import { checkShape, type ShapeProblem } from "./author-shape.ts";
-import { SAFE_AJV_OPTIONS } from "./create-ajv.ts";
+import * as meta from "./generated/author-meta-schema.js";
 import { linearRegExp } from "./linear-regexp.ts";
 
 // ajv and ajv-formats are CommonJS with a default export.
@@ -50,6 +51,21 @@ export interface AuthorSchema {
 const STEPS = "$ffrSteps";
 const UNIQUE = 1;
 const TEXT = 2;
+
+const META_2020_12 = "https://json-schema.org/draft/2020-12/schema";
+/** The standalone meta-schema validators by `$id`. */
+const META_SCHEMAS = new Map<unknown, ValidateFunction>([
+  [META_2020_12, meta.schema],
+  ...Object.entries(meta)
+    .filter(([name]) => name !== "schema")
+    .map(
+      ([name, validate]) =>
+        [
+          `https://json-schema.org/draft/2020-12/meta/${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+          validate,
+        ] as const,
+    ),
+]);
 
 const cache = new Map<string, AuthorSchema | AuthorSchemaProblem>();
 let checker: Ajv | undefined;
@@ -97,17 +113,8 @@ function compileUncached(text: string): AuthorSchema | AuthorSchemaProblem {
     const { code, at, message } = shape.problem;
     return { code, message: `at #${at}: ${message}` };
   }
-  checker ??= authorAjv(true);
-  try {
-    if (!checker.validateSchema(schema)) {
-      return {
-        code: "CONFIG_SCHEMA_INVALID",
-        message: `not a valid JSON Schema: ${checker.errorsText(checker.errors)}`,
-      };
-    }
-  } catch (error) {
-    return { code: "CONFIG_SCHEMA_INVALID", message: (error as Error).message };
-  }
+  const metaProblem = checkMetaSchema(schema as Record<string, unknown>);
+  if (metaProblem !== undefined) return { code: "CONFIG_SCHEMA_INVALID", message: metaProblem };
   for (const node of shape.graph.nodes) node.schema[STEPS] = steps(node.schema);
   let validate: ValidateFunction;
   try {
@@ -133,6 +140,36 @@ function compileUncached(text: string): AuthorSchema | AuthorSchemaProblem {
       }
     },
   };
+}
+
+/**
+ * Why `schema` fails its meta-schema, or undefined. The 2020-12 meta-schemas run as standalone code
+ * compiled at build time (generated/author-meta-schema.js, the same options), so a manifest's
+ * configuration schema is checked without compiling them in every process; a `$schema` naming
+ * anything else goes to ajv at run time, which answers as it always did.
+ */
+export function checkMetaSchema(schema: Record<string, unknown>): string | undefined {
+  const $schema = schema.$schema;
+  const standalone =
+    $schema === undefined || $schema === "" ? META_SCHEMAS.get(META_2020_12) : META_SCHEMAS.get($schema);
+  if (standalone === undefined) return runtimeMetaCheck(schema);
+  if (standalone(schema)) return undefined;
+  const errors = standalone.errors ?? [];
+  const text =
+    errors.length === 0 ? "No errors" : errors.map((e) => `data${e.instancePath} ${e.message}`).join(", ");
+  return `not a valid JSON Schema: ${text}`;
+}
+
+/** The meta-schema check by ajv at run time (its meta-schemas compiled on first use). */
+export function runtimeMetaCheck(schema: Record<string, unknown>): string | undefined {
+  checker ??= authorAjv(true);
+  try {
+    if (!checker.validateSchema(schema))
+      return `not a valid JSON Schema: ${checker.errorsText(checker.errors)}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
 }
 
 /** The fixed cost of one subschema on one value, and what in it grows with the value. */
@@ -170,20 +207,13 @@ function spend(fixed: number, flags: number, data: unknown): void {
 
 function authorAjv(forMetaSchema: boolean): Ajv {
   const ajv = new Ajv2020({
-    // Author text must not reach logs (unknown formats and keywords are ignored silently).
-    ...SAFE_AJV_OPTIONS,
-    strict: false,
-    // A `$ref` is a call, never a copy: compiled code stays proportional to the schema.
-    inlineRefs: false,
+    ...AUTHOR_AJV_OPTIONS,
     validateSchema: forMetaSchema,
     meta: forMetaSchema,
-    // Large `required` and `enum` lists become loops, not one statement per item.
-    loopRequired: 16,
-    loopEnum: 16,
     // ajv's code optimiser costs more than it saves on schemas compiled once and run a few times.
     code: { regExp: linearRegExp, optimize: false },
   });
-  addFormats(ajv, { mode: "fast", formats: ["uri", "date-time", "email"] });
+  addFormats(ajv, { mode: "fast", formats: [...AUTHOR_FORMATS] });
   if (!forMetaSchema) {
     // One call per subschema application: `spend(fixed, flags, data)`.
     ajv.addKeyword({

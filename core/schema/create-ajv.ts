@@ -1,28 +1,10 @@
 import Ajv2020Module, { _ } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { SAFE_AJV_OPTIONS } from "./safe-ajv-options.ts";
 
 // ajv and ajv-formats are CommonJS with a default export.
 const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
-/**
- * The options every ajv instance of the project starts from, safe for untrusted data: nothing is
- * changed in the data (no defaults, no coercion, no removal), no `$data` references, every error
- * collected, and nothing logged (ajv's warnings quote the schema: author text on stderr, where
- * GitHub reads workflow commands). author-schema.ts adds its bounds on top.
- */
-export const SAFE_AJV_OPTIONS = {
-  allErrors: true,
-  strictRequired: false,
-  allowUnionTypes: true,
-  $data: false,
-  useDefaults: false,
-  coerceTypes: false,
-  removeAdditional: false,
-  validateFormats: true,
-  unicodeRegExp: true,
-  logger: false,
-} as const;
 
 /**
  * An ajv instance safe for untrusted data: nothing is changed in the data (no defaults, no

@@ -1,8 +1,6 @@
 import type { ValidateFunction } from "ajv";
 import * as compiled from "./generated/validators.js";
 
-export { createAjv } from "./create-ajv.ts";
-
 /**
  * The registry's three document validators: ajv's standalone code for schemas/, compiled at build
  * time by scripts/build-validators.ts (with createAjv's options), so no process pays for ajv's

@@ -56,11 +56,11 @@ before(async () => {
 });
 after(() => rmSync(pkg, { recursive: true, force: true }));
 
-/** The files of a build output, without the build's own state (keyed by the code that wrote it). */
+/** The files of a build output, without the build's own state files (keyed by the code that wrote them). */
 function outputFiles(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || e.name === ".finfocus-build-state.json") continue;
+    if (!e.isFile() || e.name.startsWith(".finfocus-")) continue;
     const file = path.join(e.parentPath, e.name);
     files.set(path.relative(dir, file), readFileSync(file, "utf8"));
   }
@@ -169,6 +169,12 @@ test("the launcher refuses a stale bundle on Node 20 and runs the sources on Nod
     sources: string[];
   };
   assert.ok(inputs.sources.includes("cli/main.ts"));
+  // Only project sources: never the bundle's own output (the launcher would find it gone and
+  // take the bundle for stale).
+  assert.deepEqual(
+    inputs.sources.filter((f) => f.startsWith("dist/") || f.startsWith("node_modules/")),
+    [],
+  );
   mkdirSync(path.join(pkg, "cli"));
   const source = path.join(pkg, "cli", "main.ts");
   writeFileSync(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -67,4 +67,46 @@ test("usage and I/O errors exit 2", () => {
   assert.equal(run("--format", "yaml").status, 2);
   assert.equal(run("no/such/file.json").status, 2);
   assert.equal(run("--registry", "no/such/registry").status, 2);
+});
+
+test("a whole-registry validate remembers verdicts in the git folder or --cache-dir, and reuses them", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "ffr-verdicts-"));
+  try {
+    const registry = path.join(dir, "registry");
+    cpSync(path.join(repo, "registry"), registry, { recursive: true });
+    const git = (...args: string[]) => {
+      const r = spawnSync("git", args, { cwd: dir, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "registry");
+    const stats = (...args: string[]) => {
+      const r = run("--format", "json", "--registry", registry, ...args);
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as {
+        stats: { manifests: number; judged?: number };
+        findings: unknown[];
+      };
+      return { ...out.stats, findings: out.findings };
+    };
+    const first = stats();
+    assert.equal(first.judged, first.manifests);
+    const cacheDir = path.join(git("rev-parse", "--absolute-git-dir"), "finfocus-registry");
+    assert.equal(readdirSync(cacheDir).length, 1);
+    const second = stats();
+    assert.equal(second.judged, 0);
+    assert.deepEqual(second.findings, first.findings);
+    assert.equal(stats("--no-cache").judged, undefined);
+    const own = path.join(dir, "cache");
+    assert.equal(stats("--cache-dir", own).judged, first.manifests);
+    assert.equal(stats("--cache-dir", own).judged, 0);
+    writeFileSync(path.join(own, readdirSync(own)[0]!), "{corrupt");
+    const again = stats("--cache-dir", own);
+    assert.equal(again.judged, first.manifests);
+    assert.deepEqual(again.findings, first.findings);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

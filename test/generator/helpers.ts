@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
+import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
 
 export const FIXTURE_REGISTRY = fileURLToPath(new URL("../fixtures/generator/registry", import.meta.url));
@@ -33,12 +34,12 @@ export function build(
   return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH, ...env } });
 }
 
-/** Every file under `dir` (posix paths, sorted), without the writer's state file. */
+/** Every file under `dir` (posix paths, sorted), without the writer's state and verdicts files. */
 export function listTree(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
-    .filter((p) => p !== STATE_FILE)
+    .filter((p) => p !== STATE_FILE && p !== VERDICTS_FILE)
     .sort();
 }
 

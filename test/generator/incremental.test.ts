@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from "node:path";
 import { test } from "node:test";
 import { buildRegistry } from "../../generator/build-fs.ts";
+import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
 import { build, copyFixture, EPOCH, listTree, tempDir } from "./helpers.ts";
 
@@ -148,6 +149,35 @@ test("a file changed by hand is restored by a --full build, which ignores the st
     });
     assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/index.json"]);
     assert.deepEqual(readFileSync(target), original);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a rebuild reuses the verdicts the last build remembered; a corrupt verdicts file is ignored", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    const first = await build(registry, out);
+    assert.equal(first.published, true);
+    assert.ok(first.manifests && first.manifests.total > 0);
+    assert.equal(first.manifests.judged, first.manifests.total);
+    assert.equal(existsSync(path.join(out, VERDICTS_FILE)), true);
+    const second = await build(registry, out);
+    assert.deepEqual(second.manifests, { total: first.manifests.total, judged: 0 });
+    assert.deepEqual(second.findings, first.findings);
+    for (const corrupt of [
+      "{not json",
+      '{"format":"finfocus-registry/verdicts/1","plugins":{"x":[1]}}',
+      "[]",
+    ]) {
+      writeFileSync(path.join(out, VERDICTS_FILE), corrupt);
+      const again = await build(registry, out);
+      assert.deepEqual(again.manifests, { total: first.manifests.total, judged: first.manifests.total });
+      assert.deepEqual(again.findings, first.findings);
+      assert.deepEqual(again.report?.written, []);
+    }
   } finally {
     cleanup();
   }

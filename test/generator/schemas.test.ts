@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { createAjv } from "../../core/schema/validators.ts";
+import { createAjv } from "../../core/schema/create-ajv.ts";
 import { build, copyFixture, listTree, tempDir } from "./helpers.ts";
 
 const SCHEMAS = fileURLToPath(new URL("../../schemas/", import.meta.url));

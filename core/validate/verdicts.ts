@@ -1,0 +1,164 @@
+/**
+ * Remembered verdicts: what a manifest's validation depends on, decided once. A verdict (its
+ * findings, whether the version is valid, its dependencies) may be reused only when all of it is
+ * unchanged: the code that judged it (schemas, rules, the tool's version), config.json, the
+ * plugin's entry.json, the manifest's place and bytes, whether a bundle lies beside it (together:
+ * the key), and every other plugin's versions the rules looked up (recorded as they were seen).
+ * The store is local state read back from a file: anything in it that is not a well-formed verdict
+ * is ignored, never trusted, so a corrupt or foreign store only costs a re-judgement.
+ * Adapters keep the store (generator/verdict-store-fs.ts); core decides what it may be used for.
+ */
+import { createHash } from "node:crypto";
+import { CODES } from "../codes/codes.ts";
+import type { Finding } from "../findings.types.ts";
+import type { Dependency } from "../manifest.types.ts";
+import type { Entry, RegistryConfig } from "../registry.types.ts";
+import type { KnownVersion } from "../rules/rule.types.ts";
+
+/** The store's format; a store of another format is ignored whole. */
+export const VERDICTS_FORMAT = "finfocus-registry/verdicts/1";
+
+/** One manifest's remembered verdict. */
+export interface Verdict {
+  /** sha256 of everything but the lookups (see `manifestKey`). */
+  key: string;
+  /**
+   * The other plugins the rules looked up and the versions they saw, as text (`lookupText`: each
+   * version, `!` when yanked, space-separated; `-`: no such plugin).
+   */
+  lookups: [string, string][];
+  findings: Finding[];
+  /** The version passed (no error), so it is published. */
+  valid: boolean;
+  /** A valid version's dependencies (registry-wide cycle checks need them without the manifest). */
+  dependencies?: Dependency[];
+}
+
+/** Verdicts by plugin name, then by version: what a store holds and a load returns. */
+export type VerdictStore = Record<string, Record<string, Verdict>>;
+
+/**
+ * The part of every key shared by one plugin's manifests: the code's identity (the bundle's hash
+ * or the sources', with the tool's version: the adapter supplies it), config.json and the entry,
+ * as validated (absent ones count as absent).
+ */
+export function pluginContextKey(
+  code: string,
+  config: RegistryConfig | undefined,
+  entry: Entry | undefined,
+): string {
+  return createHash("sha256")
+    .update(`${VERDICTS_FORMAT}\0${code}\0`)
+    .update(config === undefined ? "-" : JSON.stringify(config))
+    .update("\0")
+    .update(entry === undefined ? "-" : JSON.stringify(entry))
+    .digest("hex");
+}
+
+/** A manifest's key: the plugin's context, its file, a bundle beside it, its bytes' sha256. */
+export function manifestKey(context: string, file: string, hasBundle: boolean, bytesSha256: string): string {
+  return createHash("sha256")
+    .update(`${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`)
+    .digest("hex");
+}
+
+type Lookup = (name: string) => readonly KnownVersion[] | undefined;
+
+/** A lookup that records what it answered, for the verdict it helps decide. */
+export function recordingLookup(lookup: Lookup): { lookup: Lookup; seen: Verdict["lookups"] } {
+  const seen: Verdict["lookups"] = [];
+  return {
+    seen,
+    lookup(name) {
+      const versions = lookup(name);
+      seen.push([name, lookupText(versions)]);
+      return versions;
+    },
+  };
+}
+
+/**
+ * The remembered verdict for a manifest whose key is `key`, when `candidate` (from a store) is a
+ * well-formed verdict of that key and every lookup it recorded still answers the same; otherwise
+ * undefined: the manifest must be judged. `answers` memoizes the lookups' answers as text for the
+ * manifests of one run.
+ */
+export function reusableVerdict(
+  candidate: unknown,
+  key: string,
+  lookup: Lookup,
+  answers: Map<string, string> = new Map(),
+): Verdict | undefined {
+  if (!isVerdict(candidate) || candidate.key !== key) return undefined;
+  for (const [name, versions] of candidate.lookups) {
+    let now = answers.get(name);
+    if (now === undefined) {
+      now = lookupText(lookup(name));
+      answers.set(name, now);
+    }
+    if (now !== versions) return undefined;
+  }
+  return candidate;
+}
+
+/** A lookup's answer as text (a version holds neither spaces nor `!`). */
+function lookupText(versions: readonly KnownVersion[] | undefined): string {
+  return versions === undefined ? "-" : versions.map((v) => `${v.version}${v.yanked ? "!" : ""}`).join(" ");
+}
+
+/**
+ * The verdicts of a store read back from a file, by plugin name: empty unless it is a store of
+ * this format. Each verdict is checked only when it is used (`reusableVerdict`).
+ */
+export function readVerdictStore(value: unknown): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (!isObject(value) || value.format !== VERDICTS_FORMAT || !isObject(value.plugins)) return out;
+  for (const [name, versions] of Object.entries(value.plugins)) {
+    if (isObject(versions)) out.set(name, versions);
+  }
+  return out;
+}
+
+/** What an adapter writes: the store of `verdicts`. */
+export function verdictStoreDocument(verdicts: VerdictStore): { format: string; plugins: VerdictStore } {
+  return { format: VERDICTS_FORMAT, plugins: verdicts };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const SEVERITIES = new Set(["error", "warning", "info"]);
+
+function isFinding(f: unknown): f is Finding {
+  return (
+    isObject(f) &&
+    typeof f.code === "string" &&
+    Object.hasOwn(CODES, f.code) &&
+    typeof f.severity === "string" &&
+    SEVERITIES.has(f.severity) &&
+    typeof f.message === "string" &&
+    typeof f.file === "string" &&
+    typeof f.pointer === "string" &&
+    (f.line === undefined || Number.isInteger(f.line)) &&
+    (f.column === undefined || Number.isInteger(f.column))
+  );
+}
+
+function isVerdict(v: unknown): v is Verdict {
+  return (
+    isObject(v) &&
+    typeof v.key === "string" &&
+    typeof v.valid === "boolean" &&
+    Array.isArray(v.lookups) &&
+    v.lookups.every(
+      (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string",
+    ) &&
+    Array.isArray(v.findings) &&
+    v.findings.every(isFinding) &&
+    v.valid === !v.findings.some((f) => (f as Finding).severity === "error") &&
+    (v.dependencies === undefined ||
+      (Array.isArray(v.dependencies) &&
+        v.dependencies.every((d) => isObject(d) && typeof d.name === "string")))
+  );
+}

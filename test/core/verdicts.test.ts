@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-registry.ts";
+import { fsSource } from "../../core/registry/registry-fs.ts";
+import { VERDICTS_FORMAT } from "../../core/validate/verdicts.ts";
+import { validationCode } from "../../generator/verdict-store-fs.ts";
+
+const REGISTRY = fileURLToPath(new URL("../../registry/", import.meta.url));
+const work = mkdtempSync(path.join(tmpdir(), "verdicts-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** A fresh copy of the bundled registry. */
+function copy(name: string): string {
+  const dir = path.join(work, name);
+  cpSync(REGISTRY, dir, { recursive: true });
+  return dir;
+}
+
+const CODE = validationCode();
+
+/** A run remembering verdicts, from `previous` (a store as read back, anything). */
+function cached(dir: string, previous: unknown, code = CODE): Promise<LoadedRegistry> {
+  return loadRegistry(fsSource(dir), { keepManifests: true, verdicts: { code, previous } });
+}
+
+/** What a run remembers, as its file holds it. */
+function stored(result: LoadedRegistry): unknown {
+  return JSON.parse(JSON.stringify({ format: VERDICTS_FORMAT, plugins: result.verdicts }));
+}
+
+/** A cached run must answer exactly as a fresh one: findings (codes, pointers, lines), versions. */
+async function assertSameAsFresh(dir: string, result: LoadedRegistry): Promise<void> {
+  const fresh = await loadRegistry(fsSource(dir), { keepManifests: true });
+  assert.deepEqual(result.findings, fresh.findings);
+  assert.deepEqual(result.snapshot, fresh.snapshot);
+}
+
+/** The bundled registry's manifest of `name` `version` depends on cloud-auth-helper. */
+function dependsOnHelper(name: string, version: string): boolean {
+  const manifest = JSON.parse(
+    readFileSync(path.join(REGISTRY, "plugins", name, "versions", `${version}.json`), "utf8"),
+  ) as { requirements?: { dependencies?: { name: string }[] } };
+  return (manifest.requirements?.dependencies ?? []).some((d) => d.name === "cloud-auth-helper");
+}
+
+function edit(file: string, change: (value: Record<string, unknown>) => void): void {
+  const value = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  change(value);
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+test("nothing changed: no manifest is judged again, and the answer is a fresh run's", async () => {
+  const dir = copy("same");
+  const first = await cached(dir, undefined);
+  assert.equal(first.stats.judged, first.stats.manifests);
+  assert.ok(first.stats.manifests > 10);
+  assert.ok(
+    first.findings.some((f) => f.line !== undefined),
+    "the registry has findings with positions",
+  );
+  const second = await cached(dir, stored(first));
+  assert.equal(second.stats.judged, 0);
+  await assertSameAsFresh(dir, second);
+});
+
+test("each kind of input a verdict depends on makes it judged again", async (t) => {
+  const cases: [string, (dir: string) => void, (name: string, version: string) => boolean][] = [
+    [
+      "the manifest's bytes",
+      (dir) =>
+        edit(path.join(dir, "plugins/aws-cost-explorer/versions/1.1.0.json"), (m) => {
+          (m.metadata as Record<string, unknown>).description = "Changed: http://example.com is plain http";
+        }),
+      (name, version) => name === "aws-cost-explorer" && version === "1.1.0",
+    ],
+    [
+      "its entry.json",
+      (dir) =>
+        edit(path.join(dir, "plugins/azure-cost-management/entry.json"), (e) => {
+          (e.owners as unknown[]).push({ github_id: 1, login: "someone-else" });
+        }),
+      (name) => name === "azure-cost-management",
+    ],
+    [
+      "a dependency's versions (a yank)",
+      (dir) =>
+        edit(path.join(dir, "plugins/cloud-auth-helper/entry.json"), (e) => {
+          e.yanked = { ...(e.yanked as object), "1.2.0": "Yanked in a test" };
+        }),
+      // cloud-auth-helper itself (its entry changed) and every manifest that depends on it
+      (name, version) => name === "cloud-auth-helper" || dependsOnHelper(name, version),
+    ],
+    [
+      "config.json",
+      (dir) => edit(path.join(dir, "config.json"), (c) => (c.allow_loopback_http = true)),
+      () => true,
+    ],
+  ];
+  for (const [what, change, judged] of cases) {
+    await t.test(what, async () => {
+      const dir = copy(what.replace(/\W+/g, "-"));
+      const first = await cached(dir, undefined);
+      change(dir);
+      const second = await cached(dir, stored(first));
+      const expected = Object.entries(first.verdicts ?? {}).flatMap(([name, versions]) =>
+        Object.keys(versions).filter((version) => judged(name, version)),
+      );
+      assert.ok(expected.length > 0);
+      assert.equal(second.stats.judged, expected.length, `${what}: ${expected.join(", ")}`);
+      await assertSameAsFresh(dir, second);
+    });
+  }
+  await t.test("the tool's version (the code's identity)", async () => {
+    assert.notEqual(validationCode("99.0.0"), CODE);
+    const dir = copy("code");
+    const first = await cached(dir, undefined);
+    const second = await cached(dir, stored(first), validationCode("99.0.0"));
+    assert.equal(second.stats.judged, second.stats.manifests);
+    await assertSameAsFresh(dir, second);
+  });
+});
+
+test("a dependency's new version makes the manifests that looked it up judged again", async () => {
+  const dir = copy("new-version");
+  const first = await cached(dir, undefined);
+  const versions = path.join(dir, "plugins/cloud-auth-helper/versions");
+  const text = readFileSync(path.join(versions, "1.2.0.json"), "utf8").replace('"1.2.0"', '"1.2.1"');
+  writeFileSync(path.join(versions, "1.2.1.json"), text);
+  const second = await cached(dir, stored(first));
+  // 1.2.1 is new; the manifests depending on cloud-auth-helper looked it up, and it changed.
+  const dependents = Object.entries(first.verdicts ?? {}).flatMap(([name, versions]) =>
+    Object.keys(versions).filter((version) => dependsOnHelper(name, version)),
+  );
+  assert.ok(dependents.length >= 3);
+  assert.equal(second.stats.judged, 1 + dependents.length);
+  await assertSameAsFresh(dir, second);
+});
+
+test("a corrupt or foreign store is ignored, never trusted: same findings, no crash", async () => {
+  const dir = copy("corrupt");
+  const first = await cached(dir, undefined);
+  const good = stored(first) as { plugins: Record<string, Record<string, Record<string, unknown>>> };
+  const tampered = structuredClone(good);
+  const aws = tampered.plugins["aws-cost-explorer"]!;
+  aws["1.0.0"]!.findings = [
+    { code: "NO_SUCH_CODE", severity: "error", message: "x", file: "f", pointer: "" },
+  ];
+  aws["1.1.0"]!.findings = "not a list";
+  aws["2.0.0"]!.valid = "yes";
+  tampered.plugins["cloud-auth-helper"] = { "1.0.0": null, "1.1.0": [], "1.2.0": { key: 5 } } as never;
+  for (const store of [
+    undefined,
+    null,
+    "text",
+    [],
+    { format: "someone-else/1", plugins: good.plugins },
+    { format: VERDICTS_FORMAT, plugins: [] },
+    { format: VERDICTS_FORMAT, plugins: { "aws-cost-explorer": 7 } },
+    JSON.parse(JSON.stringify(tampered)),
+    JSON.parse(`{"format":"${VERDICTS_FORMAT}","plugins":{"__proto__":{"polluted":true}}}`),
+  ]) {
+    const result = await cached(dir, store);
+    await assertSameAsFresh(dir, result);
+  }
+  const result = await cached(dir, JSON.parse(JSON.stringify(tampered)));
+  // aws 1.0.0, 1.1.0, 2.0.0 were unusable; cloud-auth-helper's five are unusable or missing.
+  assert.equal(result.stats.judged, 8);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test("worker threads reuse and return verdicts as the main thread does", async () => {
+  const dir = copy("workers");
+  const options = { keepManifests: true, workers: 2, parallelThreshold: 1 };
+  const first = await loadRegistry(fsSource(dir), { ...options, verdicts: { code: CODE } });
+  assert.equal(first.stats.judged, first.stats.manifests);
+  const second = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(first) },
+  });
+  assert.equal(second.stats.judged, 0);
+  await assertSameAsFresh(dir, second);
+});
