@@ -113,7 +113,7 @@ export const registryApiTarget: FuzzTarget<ApiInput> = {
   async check(input) {
     const docs = documents();
     for (const [url, bytes] of Object.entries(input.changed)) docs.set(url, fromBase64(bytes));
-    const cache = { get: async (url: string) => docs.get(url) } as unknown as HttpCache;
+    const cache = { get: async (url: string) => docs.get(url), now: () => 0 } as unknown as HttpCache;
     const source = createRegistrySource({ url: ORIGIN, cache });
     const index = JSON.parse(
       Buffer.from(documents().get(new URL("api/v1/plugins/index.json", ORIGIN).href) ?? []).toString("utf8"),
