@@ -3,21 +3,11 @@
  * it reaches the network, what environment and limits it gets (docs/sandbox.md). Pure: the runner
  * turns the policy into a bubblewrap command line and the CLI prints it.
  */
-import type { Permission } from "../manifest.types.ts";
+import { PERMISSIONS, type Permission } from "../manifest.types.ts";
 import type { FolderAccess, PluginGrant, SandboxPolicy } from "./sandbox-policy.types.ts";
 
-/** Every permission the specification defines. */
-export const PERMISSIONS: readonly Permission[] = [
-  "network_access",
-  "filesystem_read",
-  "filesystem_write",
-  "environment_read",
-  "process_spawn",
-  "system_info",
-  "temp_files",
-  "config_read",
-  "metrics_collect",
-];
+/** Every permission the specification defines (one list, in core/manifest.types.ts). */
+export { PERMISSIONS };
 
 /** The memory ceiling when the manifest names no `min_memory_mb`. */
 export const DEFAULT_MEMORY_MB = 2048;
