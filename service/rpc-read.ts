@@ -4,9 +4,10 @@
  */
 
 import { validateManifest } from "../core/validate/validate-manifest.ts";
-import { discover, info, listInstalled, type MetadataSource, RunnerError } from "../runner/index.ts";
+import { discover, info, type MetadataSource, RunnerError } from "../runner/index.ts";
 import { layoutFor } from "../runner/install/layout.ts";
 import { readStateSnapshot } from "../runner/install/state.ts";
+import { listInstalledView } from "../runner/ops/list.ts";
 import { installedToInfo, listingToInfo, sourceEnum, sourceKindOf } from "./convert-info.ts";
 import { manifestFromProto, manifestToProto, timestamp } from "./convert-manifest.ts";
 import type { DaemonState, Handler } from "./daemon.types.ts";
@@ -106,7 +107,7 @@ export const validatePlugin: Handler = async (_state, request) => {
 };
 
 export const listInstalledPlugins: Handler = async (state, request) => {
-  const installed = await listInstalled(state.context.pluginDir, String(request.filter ?? ""));
+  const installed = await listInstalledView(state.context.pluginDir, String(request.filter ?? ""));
   const activity = state.monitor.activity(installed.map((p) => p.name));
   return {
     plugins: installed

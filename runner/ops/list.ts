@@ -12,18 +12,26 @@ import { readStateSnapshot, type StateSnapshot } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import type { PluginListing, PluginVersions } from "../source/source.types.ts";
 
-/** The spec's ListInstalledPlugins. */
+/** The spec's ListInstalledPlugins: copies the caller may change. */
 export async function listInstalled(pluginDir: string, filter = ""): Promise<InstalledPlugin[]> {
+  return (await listInstalledView(pluginDir, filter)).map((p) => structuredClone(p) as InstalledPlugin);
+}
+
+/** `listInstalled` for readers that change nothing (the daemon): the snapshot's frozen entries. */
+export async function listInstalledView(pluginDir: string, filter = ""): Promise<ReadonlyInstalled[]> {
   const layout = layoutFor(pluginDir);
   await recoverAll(layout);
   const state = await readStateSnapshot(layout);
   const matches = filterMatcher(filter);
   return byName(state)
     .filter(({ search }) => matches(search))
-    .map(({ plugin }) => structuredClone(plugin) as InstalledPlugin);
+    .map(({ plugin }) => plugin);
 }
 
-type Sorted = { plugin: StateSnapshot["plugins"][string]; search: Searchable }[];
+/** An installed plugin as a snapshot holds it. */
+export type ReadonlyInstalled = StateSnapshot["plugins"][string];
+
+type Sorted = { plugin: ReadonlyInstalled; search: Searchable }[];
 const sortedMemo = new WeakMap<StateSnapshot, Sorted>();
 
 /** A snapshot's plugins sorted by name, ready to search: once per snapshot. */
