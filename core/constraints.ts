@@ -1,5 +1,4 @@
 import semver from "semver";
-import { bestCandidate } from "./versions/pick.ts";
 
 /** The longest constraint accepted: keeps adversarial input far from semver's regular expressions. */
 export const MAX_CONSTRAINT_LENGTH = 256;
@@ -58,29 +57,3 @@ export function satisfies(version: string, constraint: ParsedConstraint, include
     includePrerelease: includePrerelease || constraint.exact,
   });
 }
-
-/**
- * The highest version that satisfies the constraint under core's picking rules
- * (`versions/pick.ts`: yanked only when named exactly, prereleases by SemVer's rule or when asked,
- * never a build-metadata twin). Memoized per version list (by identity: the registry hands out one
- * array per plugin), because the gate asks it once per dependency of every manifest.
- */
-export function bestMatch(
-  versions: readonly { version: string; yanked?: boolean }[],
-  constraint: ParsedConstraint,
-  includePrerelease = false,
-): string | undefined {
-  let memo = bestMatches.get(versions);
-  const key = `${includePrerelease ? "p" : "r"}${constraint.source}`;
-  if (memo?.has(key)) return memo.get(key);
-  const best = bestCandidate(versions, [constraint], { includePrerelease })?.version;
-  if (!memo) {
-    memo = new Map();
-    bestMatches.set(versions, memo);
-  }
-  memo.set(key, best);
-  return best;
-}
-
-/** Results per version list (by identity: the registry hands out one array per plugin). */
-const bestMatches = new WeakMap<readonly object[], Map<string, string | undefined>>();

@@ -1,6 +1,7 @@
-import { bestMatch, parseConstraint } from "../constraints.ts";
+import { parseConstraint } from "../constraints.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency } from "../manifest.types.ts";
+import { bestMatch } from "../versions/pick.ts";
 
 /** What the cycle check needs of a plugin. */
 export interface PluginDependencies {

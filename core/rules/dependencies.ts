@@ -1,5 +1,6 @@
-import { bestMatch, parseConstraint } from "../constraints.ts";
+import { parseConstraint } from "../constraints.ts";
 import type { Finding } from "../findings.types.ts";
+import { bestMatch } from "../versions/pick.ts";
 import { finding } from "./finding.ts";
 import type { Rule } from "./rule.types.ts";
 

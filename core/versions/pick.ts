@@ -156,3 +156,29 @@ export function updateTargets(
     ...(major && semver.major(major) > semver.major(installed) ? { major } : {}),
   };
 }
+
+/**
+ * The highest version that satisfies the constraint under core's picking rules
+ * (this module: yanked only when named exactly, prereleases by SemVer's rule or when asked,
+ * never a build-metadata twin). Memoized per version list (by identity: the registry hands out one
+ * array per plugin), because the gate asks it once per dependency of every manifest.
+ */
+export function bestMatch(
+  versions: readonly { version: string; yanked?: boolean }[],
+  constraint: ParsedConstraint,
+  includePrerelease = false,
+): string | undefined {
+  let memo = bestMatches.get(versions);
+  const key = `${includePrerelease ? "p" : "r"}${constraint.source}`;
+  if (memo?.has(key)) return memo.get(key);
+  const best = bestCandidate(versions, [constraint], { includePrerelease })?.version;
+  if (!memo) {
+    memo = new Map();
+    bestMatches.set(versions, memo);
+  }
+  memo.set(key, best);
+  return best;
+}
+
+/** Results per version list (by identity: the registry hands out one array per plugin). */
+const bestMatches = new WeakMap<readonly object[], Map<string, string | undefined>>();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bestMatch, parseConstraint, satisfies } from "../../core/constraints.ts";
+import { parseConstraint, satisfies } from "../../core/constraints.ts";
+import { bestMatch } from "../../core/versions/pick.ts";
 
 const table: [string, string | undefined, string[], string[]][] = [
   // constraint, semver range (undefined: refused), versions that satisfy, versions that do not

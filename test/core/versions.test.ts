@@ -5,11 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bestMatch, parseConstraint } from "../../core/constraints.ts";
+import { parseConstraint } from "../../core/constraints.ts";
 import { resolve } from "../../core/resolve/resolve.ts";
 import type { AvailableVersion, PluginVersions } from "../../core/resolve/resolve.types.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
-import { bestCandidate, latestVersion, unpickable, updateTargets } from "../../core/versions/pick.ts";
+import {
+  bestCandidate,
+  bestMatch,
+  latestVersion,
+  unpickable,
+  updateTargets,
+} from "../../core/versions/pick.ts";
 import { specCompatible, specVerdict } from "../../core/versions/spec-compat.ts";
 
 const c = (text: string) => parseConstraint(text).value!;
