@@ -52978,10 +52978,46 @@ async function walkVersions(source, dir, plugin, findings) {
 }
 
 // core/constraints.ts
-var import_semver4 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
+var MAX_CONSTRAINT_LENGTH = 256;
+var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
+function parseConstraint(text2) {
+  let parsed = parsedConstraints.get(text2);
+  if (!parsed) {
+    if (parsedConstraints.size > 1e4) parsedConstraints.clear();
+    parsed = parseUncached(text2);
+    parsedConstraints.set(text2, parsed);
+  }
+  return parsed;
+}
+var parsedConstraints = /* @__PURE__ */ new Map();
+function parseUncached(text2) {
+  if (text2.length > MAX_CONSTRAINT_LENGTH)
+    return { error: `longer than ${MAX_CONSTRAINT_LENGTH} characters` };
+  const parts = text2.split(",").map((p2) => p2.trim());
+  const ranges = [];
+  for (const part of parts) {
+    const match = PART.exec(part);
+    if (!match || !import_semver3.default.valid(match[2] ?? "")) {
+      return {
+        error: `'${part}' is not a version constraint: use 1.2.3, ^1.2.3, ~1.2.3, >=1.2.3, >1.2.3, <=1.2.3, <1.2.3 or a comma-joined list`
+      };
+    }
+    ranges.push(`${match[1] ?? ""}${match[2]}`);
+  }
+  const range = ranges.join(" ");
+  if (import_semver3.default.validRange(range) === null) return { error: `'${text2}' is not a valid range` };
+  const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
+  return { value: { source: text2, range, exact } };
+}
+function satisfies(version, constraint, includePrerelease = false) {
+  return import_semver3.default.satisfies(version, constraint.range, {
+    includePrerelease: includePrerelease || constraint.exact
+  });
+}
 
 // core/versions/pick.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 
 // core/versions/spec-compat.ts
 function specRangeOf(manifest2) {
@@ -53038,7 +53074,7 @@ function unpickable(rows) {
   const out = /* @__PURE__ */ new Set();
   let withBuild = false;
   for (const { version } of rows) {
-    if (import_semver3.default.valid(version) === null) out.add(version);
+    if (import_semver4.default.valid(version) === null) out.add(version);
     else if (version.includes("+")) withBuild = true;
   }
   if (!withBuild) return out;
@@ -53056,8 +53092,8 @@ function unpickable(rows) {
   return out;
 }
 function isCandidate(row2, constraints, options2 = {}, excluded = /* @__PURE__ */ new Set()) {
-  if (excluded.has(row2.version) || import_semver3.default.valid(row2.version) === null) return false;
-  if (row2.yanked && !constraints.some((c) => c.exact && import_semver3.default.eq(c.range.replace(/^=/, ""), row2.version)))
+  if (excluded.has(row2.version) || import_semver4.default.valid(row2.version) === null) return false;
+  if (row2.yanked && !constraints.some((c) => c.exact && import_semver4.default.eq(c.range.replace(/^=/, ""), row2.version)))
     return false;
   for (const c of constraints) if (!satisfies(row2.version, c, options2.includePrerelease)) return false;
   return options2.specVersion === void 0 || specCompatible(row2, options2.specVersion);
@@ -53067,47 +53103,9 @@ function bestCandidate(rows, constraints, options2 = {}) {
   let best;
   for (const row2 of rows) {
     if (!isCandidate(row2, constraints, options2, excluded)) continue;
-    if (best === void 0 || import_semver3.default.gt(row2.version, best.version)) best = row2;
+    if (best === void 0 || import_semver4.default.gt(row2.version, best.version)) best = row2;
   }
   return best;
-}
-
-// core/constraints.ts
-var MAX_CONSTRAINT_LENGTH = 256;
-var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
-function parseConstraint(text2) {
-  let parsed = parsedConstraints.get(text2);
-  if (!parsed) {
-    if (parsedConstraints.size > 1e4) parsedConstraints.clear();
-    parsed = parseUncached(text2);
-    parsedConstraints.set(text2, parsed);
-  }
-  return parsed;
-}
-var parsedConstraints = /* @__PURE__ */ new Map();
-function parseUncached(text2) {
-  if (text2.length > MAX_CONSTRAINT_LENGTH)
-    return { error: `longer than ${MAX_CONSTRAINT_LENGTH} characters` };
-  const parts = text2.split(",").map((p2) => p2.trim());
-  const ranges = [];
-  for (const part of parts) {
-    const match = PART.exec(part);
-    if (!match || !import_semver4.default.valid(match[2] ?? "")) {
-      return {
-        error: `'${part}' is not a version constraint: use 1.2.3, ^1.2.3, ~1.2.3, >=1.2.3, >1.2.3, <=1.2.3, <1.2.3 or a comma-joined list`
-      };
-    }
-    ranges.push(`${match[1] ?? ""}${match[2]}`);
-  }
-  const range = ranges.join(" ");
-  if (import_semver4.default.validRange(range) === null) return { error: `'${text2}' is not a valid range` };
-  const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
-  return { value: { source: text2, range, exact } };
-}
-function satisfies(version, constraint, includePrerelease = false) {
-  return import_semver4.default.satisfies(version, constraint.range, {
-    includePrerelease: includePrerelease || constraint.exact
-  });
 }
 function bestMatch(versions, constraint, includePrerelease = false) {
   let memo = bestMatches.get(versions);

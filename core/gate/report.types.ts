@@ -1,6 +1,6 @@
 import type { Finding } from "../findings.types.ts";
 import type { ArtifactRow } from "./artifacts.ts";
-import type { Review } from "./review.ts";
+import type { Review } from "./review.types.ts";
 
 /** One plugin version the run checked: a row of the summary table. */
 export interface VersionReport {

@@ -4,31 +4,9 @@ import { SECURITY_LEVELS } from "../manifest.types.ts";
 import type { Signers } from "../registry.types.ts";
 import { pemFingerprint } from "../signature/keys.ts";
 import type { VersionReport } from "./report.types.ts";
+import type { Review, VersionChange } from "./review.types.ts";
 
-/** What one new version changes against the plugin's previous version, for reviewers. */
-export interface VersionChange {
-  plugin: string;
-  version: string;
-  /** The highest published version below it; undefined for a plugin's first version. */
-  previous?: string;
-  permissions: { added: string[]; removed: string[] };
-  securityLevel: { from?: string; to?: string };
-  dependencies: { added: string[]; removed: string[]; changed: string[] };
-}
-
-/** What the change does to a plugin's pinned signers (entry.json, base against head). */
-export interface SignerChange {
-  plugin: string;
-  added: string[];
-  removed: string[];
-}
-
-/** The reviewer's view of a change: per-version differences, signer changes, auto-merge eligibility. */
-export interface Review {
-  versions: VersionChange[];
-  signers: SignerChange[];
-  autoMerge: { eligible: boolean; reasons: string[] };
-}
+export type { Review, SignerChange, VersionChange } from "./review.types.ts";
 
 const level = (m: Manifest | undefined) => m?.security?.security_level ?? (m ? "untrusted" : undefined);
 

@@ -82849,10 +82849,46 @@ var configuration = (ctx) => {
 };
 
 // core/constraints.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver = __toESM(require_semver2(), 1);
+var MAX_CONSTRAINT_LENGTH = 256;
+var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
+function parseConstraint(text3) {
+  let parsed = parsedConstraints.get(text3);
+  if (!parsed) {
+    if (parsedConstraints.size > 1e4) parsedConstraints.clear();
+    parsed = parseUncached(text3);
+    parsedConstraints.set(text3, parsed);
+  }
+  return parsed;
+}
+var parsedConstraints = /* @__PURE__ */ new Map();
+function parseUncached(text3) {
+  if (text3.length > MAX_CONSTRAINT_LENGTH)
+    return { error: `longer than ${MAX_CONSTRAINT_LENGTH} characters` };
+  const parts = text3.split(",").map((p) => p.trim());
+  const ranges = [];
+  for (const part of parts) {
+    const match = PART.exec(part);
+    if (!match || !import_semver.default.valid(match[2] ?? "")) {
+      return {
+        error: `'${part}' is not a version constraint: use 1.2.3, ^1.2.3, ~1.2.3, >=1.2.3, >1.2.3, <=1.2.3, <1.2.3 or a comma-joined list`
+      };
+    }
+    ranges.push(`${match[1] ?? ""}${match[2]}`);
+  }
+  const range = ranges.join(" ");
+  if (import_semver.default.validRange(range) === null) return { error: `'${text3}' is not a valid range` };
+  const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
+  return { value: { source: text3, range, exact } };
+}
+function satisfies(version, constraint, includePrerelease = false) {
+  return import_semver.default.satisfies(version, constraint.range, {
+    includePrerelease: includePrerelease || constraint.exact
+  });
+}
 
 // core/versions/pick.ts
-var import_semver = __toESM(require_semver2(), 1);
+var import_semver2 = __toESM(require_semver2(), 1);
 
 // core/versions/spec-compat.ts
 function specRangeOf(manifest2) {
@@ -82909,7 +82945,7 @@ function unpickable(rows) {
   const out = /* @__PURE__ */ new Set();
   let withBuild = false;
   for (const { version } of rows) {
-    if (import_semver.default.valid(version) === null) out.add(version);
+    if (import_semver2.default.valid(version) === null) out.add(version);
     else if (version.includes("+")) withBuild = true;
   }
   if (!withBuild) return out;
@@ -82927,8 +82963,8 @@ function unpickable(rows) {
   return out;
 }
 function isCandidate(row, constraints, options = {}, excluded = /* @__PURE__ */ new Set()) {
-  if (excluded.has(row.version) || import_semver.default.valid(row.version) === null) return false;
-  if (row.yanked && !constraints.some((c) => c.exact && import_semver.default.eq(c.range.replace(/^=/, ""), row.version)))
+  if (excluded.has(row.version) || import_semver2.default.valid(row.version) === null) return false;
+  if (row.yanked && !constraints.some((c) => c.exact && import_semver2.default.eq(c.range.replace(/^=/, ""), row.version)))
     return false;
   for (const c of constraints) if (!satisfies(row.version, c, options.includePrerelease)) return false;
   return options.specVersion === void 0 || specCompatible(row, options.specVersion);
@@ -82938,47 +82974,9 @@ function bestCandidate(rows, constraints, options = {}) {
   let best;
   for (const row of rows) {
     if (!isCandidate(row, constraints, options, excluded)) continue;
-    if (best === void 0 || import_semver.default.gt(row.version, best.version)) best = row;
+    if (best === void 0 || import_semver2.default.gt(row.version, best.version)) best = row;
   }
   return best;
-}
-
-// core/constraints.ts
-var MAX_CONSTRAINT_LENGTH = 256;
-var PART = /^(\^|~|>=|>|<=|<|=)?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
-function parseConstraint(text3) {
-  let parsed = parsedConstraints.get(text3);
-  if (!parsed) {
-    if (parsedConstraints.size > 1e4) parsedConstraints.clear();
-    parsed = parseUncached(text3);
-    parsedConstraints.set(text3, parsed);
-  }
-  return parsed;
-}
-var parsedConstraints = /* @__PURE__ */ new Map();
-function parseUncached(text3) {
-  if (text3.length > MAX_CONSTRAINT_LENGTH)
-    return { error: `longer than ${MAX_CONSTRAINT_LENGTH} characters` };
-  const parts = text3.split(",").map((p) => p.trim());
-  const ranges = [];
-  for (const part of parts) {
-    const match = PART.exec(part);
-    if (!match || !import_semver2.default.valid(match[2] ?? "")) {
-      return {
-        error: `'${part}' is not a version constraint: use 1.2.3, ^1.2.3, ~1.2.3, >=1.2.3, >1.2.3, <=1.2.3, <1.2.3 or a comma-joined list`
-      };
-    }
-    ranges.push(`${match[1] ?? ""}${match[2]}`);
-  }
-  const range = ranges.join(" ");
-  if (import_semver2.default.validRange(range) === null) return { error: `'${text3}' is not a valid range` };
-  const exact = parts.length === 1 && /^=?\d/.test(parts[0] ?? "");
-  return { value: { source: text3, range, exact } };
-}
-function satisfies(version, constraint, includePrerelease = false) {
-  return import_semver2.default.satisfies(version, constraint.range, {
-    includePrerelease: includePrerelease || constraint.exact
-  });
 }
 function bestMatch(versions, constraint, includePrerelease = false) {
   let memo = bestMatches.get(versions);
