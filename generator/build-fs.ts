@@ -159,7 +159,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
       ...(commit === undefined ? { copyFile } : {}),
     },
   );
-  if (loaded.verdicts) writeVerdicts(verdictsFile, loaded.verdicts);
+  if (loaded.verdicts && loaded.verdictsChanged !== false) writeVerdicts(verdictsFile, loaded.verdicts);
   timings.write = performance.now() - t;
 
   let tuf: TufWriteReport | undefined;

@@ -1,0 +1,84 @@
+/**
+ * Validation with remembered verdicts (core/validate/verdicts.ts): this thread reads and hashes
+ * every manifest and reuses every verdict it can, which costs little more than reading; only the
+ * plugins with a manifest left to judge are validated again, on worker threads when there are
+ * enough of them to pay for starting the threads. Nothing crosses a thread for a plugin whose
+ * verdicts were all reused.
+ */
+import type { RegistryConfig } from "../registry.types.ts";
+import type { KnownVersion } from "../rules/rule.types.ts";
+import type { SourceLocation } from "./source.types.ts";
+import {
+  type PluginResult,
+  type PluginWork,
+  type Recall,
+  recallPlugin,
+  validatePlugin,
+} from "./validate-plugin.ts";
+import { ValidationPool } from "./worker-pool.ts";
+
+/** Plugins read together (bounds the bytes held at once; lets a git source pipeline its reads). */
+const WINDOW = 64;
+
+export interface RecallContext {
+  config: RegistryConfig | undefined;
+  known: Map<string, KnownVersion[]>;
+  read: (rel: string) => Promise<Uint8Array | undefined>;
+  keepManifests: boolean;
+  /** Where worker threads can open the source (absent: this thread judges everything). */
+  location: SourceLocation | undefined;
+  threads: number;
+  /** Fewest manifests to judge for which worker threads are started. */
+  parallelThreshold: number;
+}
+
+/** Every job's result, in the jobs' order (see the module comment). */
+export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): Promise<PluginResult[]> {
+  const { config, known, read, keepManifests: keep } = ctx;
+  const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
+  const answers = new Map<string, string>();
+  const results: PluginResult[] = new Array(jobs.length);
+  const pending: number[] = [];
+  // Recalls of plugins left to judge, kept so this thread need not read them again; dropped once
+  // there are enough to start worker threads (which read their own).
+  let recalls: Map<number, Recall> | undefined = new Map();
+  let toJudge = 0;
+  let pool: ValidationPool | undefined;
+  try {
+    for (let start = 0; start < jobs.length; start += WINDOW) {
+      const window = jobs.slice(start, start + WINDOW);
+      const recalled = await Promise.all(window.map((job) => recallPlugin(job, lookup, read, keep, answers)));
+      for (const [k, recall] of recalled.entries()) {
+        const i = start + k;
+        const job = jobs[i] as PluginWork;
+        if (recall.complete) {
+          results[i] = await validatePlugin(job, config, lookup, read, keep, recall);
+          continue;
+        }
+        pending.push(i);
+        toJudge += recall.versions.filter((v) => v.bytes && !v.verdict).length;
+        recalls?.set(i, recall);
+      }
+      if (!pool && ctx.location && ctx.threads > 1 && toJudge >= ctx.parallelThreshold) {
+        pool = new ValidationPool(ctx.location, ctx.threads);
+        recalls = undefined;
+      }
+    }
+    if (pool) {
+      const judged = await pool.run(
+        config,
+        known,
+        pending.map((i) => jobs[i] as PluginWork),
+        read,
+        keep,
+      );
+      for (const [k, result] of judged.entries()) results[pending[k] as number] = result;
+    } else {
+      for (const i of pending)
+        results[i] = await validatePlugin(jobs[i] as PluginWork, config, lookup, read, keep, recalls?.get(i));
+    }
+  } finally {
+    await pool?.close();
+  }
+  return results;
+}
