@@ -63028,30 +63028,59 @@ function withText(result, text2) {
 }
 
 // core/registry/validate-plugin.ts
-async function validatePlugin(work, config2, lookup, read, keepManifests = true) {
+var utf8 = new TextDecoder();
+async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__PURE__ */ new Map()) {
+  const { listing: l } = work;
+  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
+  const versions = [];
+  let complete = true;
+  for (const [i, version] of l.versionFiles.entries()) {
+    const bytes = contents[i];
+    if (!bytes) {
+      versions.push({ version, sha256: "" });
+      continue;
+    }
+    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
+    const key = work.verdicts && manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
+    const previous = work.verdicts?.previous;
+    const verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
+    let manifest2;
+    if (verdict?.valid && keepManifests) manifest2 = parseAccepted(bytes);
+    const reused = verdict && (!verdict.valid || !keepManifests || manifest2 !== void 0) ? verdict : void 0;
+    if (!reused) complete = false;
+    versions.push({
+      version,
+      bytes,
+      sha256,
+      ...key ? { key } : {},
+      ...reused ? { verdict: reused } : {},
+      ...manifest2 ? { manifest: manifest2 } : {}
+    });
+  }
+  return { versions, complete };
+}
+function parseAccepted(bytes) {
+  try {
+    return JSON.parse(utf8.decode(bytes));
+  } catch {
+    return void 0;
+  }
+}
+async function validatePlugin(work, config2, lookup, read, keepManifests = true, recall) {
   const { listing: l, entry: entry2 } = work;
   const findings = [];
   const versions = [];
   const verdicts = work.verdicts ? {} : void 0;
   let manifests = 0;
   let judged = 0;
-  const answers = /* @__PURE__ */ new Map();
-  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
-  for (const [i, version] of l.versionFiles.entries()) {
-    const file = versionFile(l.name, version);
-    const bytes = contents[i];
+  const { versions: files } = recall ?? await recallPlugin(work, lookup, read, keepManifests);
+  for (const { version, bytes, sha256, key, manifest: recalled, verdict: reused } of files) {
     if (!bytes) continue;
+    const file = versionFile(l.name, version);
     manifests++;
     const hasBundle = l.bundles.has(version);
-    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
-    const key = work.verdicts && manifestKey(work.verdicts.context, file, hasBundle, sha256);
-    const previous = work.verdicts?.previous;
-    let verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
-    let manifest2;
-    if (verdict?.valid && keepManifests) {
-      manifest2 = loadJson(bytes, { file }).value;
-      if (manifest2 === void 0) verdict = void 0;
-    }
+    let verdict = reused;
+    let manifest2 = recalled;
     if (!verdict) {
       judged++;
       const recorder = work.verdicts ? recordingLookup(lookup) : void 0;
@@ -63201,6 +63230,56 @@ function chunk(jobs) {
   return chunks;
 }
 
+// core/registry/recall-registry.ts
+var WINDOW = 64;
+async function validateRecalled(jobs, ctx) {
+  const { config: config2, known, read, keepManifests: keep } = ctx;
+  const lookup = (name) => known.get(name);
+  const answers = /* @__PURE__ */ new Map();
+  const results = new Array(jobs.length);
+  const pending = [];
+  let recalls = /* @__PURE__ */ new Map();
+  let toJudge = 0;
+  let pool;
+  try {
+    for (let start = 0; start < jobs.length; start += WINDOW) {
+      const window2 = jobs.slice(start, start + WINDOW);
+      const recalled = await Promise.all(window2.map((job) => recallPlugin(job, lookup, read, keep, answers)));
+      for (const [k2, recall] of recalled.entries()) {
+        const i = start + k2;
+        const job = jobs[i];
+        if (recall.complete) {
+          results[i] = await validatePlugin(job, config2, lookup, read, keep, recall);
+          continue;
+        }
+        pending.push(i);
+        toJudge += recall.versions.filter((v2) => v2.bytes && !v2.verdict).length;
+        recalls?.set(i, recall);
+      }
+      if (!pool && ctx.location && ctx.threads > 1 && toJudge >= ctx.parallelThreshold) {
+        pool = new ValidationPool(ctx.location, ctx.threads);
+        recalls = void 0;
+      }
+    }
+    if (pool) {
+      const judged = await pool.run(
+        config2,
+        known,
+        pending.map((i) => jobs[i]),
+        read,
+        keep
+      );
+      for (const [k2, result] of judged.entries()) results[pending[k2]] = result;
+    } else {
+      for (const i of pending)
+        results[i] = await validatePlugin(jobs[i], config2, lookup, read, keep, recalls?.get(i));
+    }
+  } finally {
+    await pool?.close();
+  }
+  return results;
+}
+
 // core/registry/load-registry.ts
 var PARALLEL_THRESHOLD = 4e3;
 async function loadRegistry(source, options2 = {}) {
@@ -63218,9 +63297,12 @@ async function loadRegistry(source, options2 = {}) {
     versionFiles: p2.versions,
     bundles: p2.bundles
   }));
+  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
+  const recall = store !== void 0 && store.size > 0;
   const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const pool = threads > 1 && source.location !== void 0 && manifestCount >= (options2.parallelThreshold ?? PARALLEL_THRESHOLD) ? new ValidationPool(source.location, threads) : void 0;
+  const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
+  const pool = !recall && threads > 1 && source.location !== void 0 && manifestCount >= threshold ? new ValidationPool(source.location, threads) : void 0;
   const entries = /* @__PURE__ */ new Map();
   await Promise.all(
     listings.map(async (l) => {
@@ -63251,7 +63333,6 @@ async function loadRegistry(source, options2 = {}) {
   }
   const lookup = (name) => known.get(name);
   const keep = options2.keepManifests ?? true;
-  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
   const jobs = listings.map((listing) => {
     const entry2 = entries.get(listing.name);
     const verdicts2 = options2.verdicts && {
@@ -63260,7 +63341,15 @@ async function loadRegistry(source, options2 = {}) {
     };
     return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts2 ? { verdicts: verdicts2 } : {} };
   });
-  const results = pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
+  const results = recall ? await validateRecalled(jobs, {
+    config: config2,
+    known,
+    read,
+    keepManifests: keep,
+    location: source.location,
+    threads,
+    parallelThreshold: threshold
+  }) : pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
   const plugins = [];
   const verdicts = options2.verdicts ? {} : void 0;
   if (options2.verdicts) stats.judged = 0;
@@ -63288,11 +63377,13 @@ async function loadRegistry(source, options2 = {}) {
     if (f2.severity === "error") stats.errors++;
     else if (f2.severity === "warning") stats.warnings++;
   }
+  const offered = [...store?.values() ?? []].reduce((n, versions) => n + Object.keys(versions).length, 0);
+  const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   return {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,
     stats,
-    ...verdicts ? { verdicts } : {}
+    ...verdicts ? { verdicts, verdictsChanged } : {}
   };
 }
 async function loadConfig(source, read, findings) {
