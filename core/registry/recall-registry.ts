@@ -5,8 +5,11 @@
  * enough of them to pay for starting the threads. Nothing crosses a thread for a plugin whose
  * verdicts were all reused.
  */
+import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
+import { versionFile } from "./layout.ts";
+import { ReaderThread, type ReadFiles } from "./reader-thread.ts";
 import type { SourceLocation } from "./source.types.ts";
 import {
   type PluginResult,
@@ -44,26 +47,97 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   let recalls: Map<number, Recall> | undefined = new Map();
   let toJudge = 0;
   let pool: ValidationPool | undefined;
-  try {
-    for (let start = 0; start < jobs.length; start += WINDOW) {
-      const window = jobs.slice(start, start + WINDOW);
-      const recalled = await Promise.all(window.map((job) => recallPlugin(job, lookup, read, keep, answers)));
-      for (const [k, recall] of recalled.entries()) {
-        const i = start + k;
-        const job = jobs[i] as PluginWork;
-        if (recall.complete) {
-          results[i] = await validatePlugin(job, config, lookup, read, keep, recall);
-          continue;
-        }
-        pending.push(i);
-        toJudge += recall.versions.filter((v) => v.bytes && !v.verdict).length;
-        recalls?.set(i, recall);
+  const manifests = jobs.reduce((n, job) => n + job.listing.versionFiles.length, 0);
+  const parallel = ctx.location !== undefined && ctx.threads > 1;
+  // With enough files, a reader thread reads and hashes windows of plugins beside this thread.
+  const reader =
+    parallel && ctx.location && manifests >= ctx.parallelThreshold
+      ? new ReaderThread(ctx.location)
+      : undefined;
+
+  const recallWindow = async (w: number, prefetched?: ReadFiles): Promise<void> => {
+    const start = w * WINDOW;
+    const window = jobs.slice(start, start + WINDOW);
+    let at = 0;
+    const recalled = await Promise.all(
+      window.map((job) => {
+        const count = job.listing.versionFiles.length;
+        const files = prefetched && {
+          bytes: prefetched.bytes.slice(at, at + count),
+          sha256: prefetched.sha256.slice(at, at + count),
+        };
+        at += count;
+        return recallPlugin(job, lookup, read, keep, answers, files);
+      }),
+    );
+    for (const [k, recall] of recalled.entries()) {
+      const i = start + k;
+      const job = jobs[i] as PluginWork;
+      if (recall.complete) {
+        results[i] = await validatePlugin(job, config, lookup, read, keep, recall);
+        continue;
       }
-      if (!pool && ctx.location && ctx.threads > 1 && toJudge >= ctx.parallelThreshold) {
-        pool = new ValidationPool(ctx.location, ctx.threads);
-        recalls = undefined;
-      }
+      pending.push(i);
+      toJudge += recall.versions.filter((v) => v.bytes && !v.verdict).length;
+      recalls?.set(i, recall);
     }
+    if (!pool && parallel && ctx.location && toJudge >= ctx.parallelThreshold) {
+      pool = new ValidationPool(ctx.location, ctx.threads);
+      recalls = undefined;
+    }
+  };
+
+  try {
+    // Windows come from one queue: the reader thread takes the next one whenever it has read
+    // one (two asked ahead), this thread takes one whenever nothing the reader read is waiting.
+    const windows = Math.ceil(jobs.length / WINDOW);
+    let next = 0;
+    const arrived: { w: number; files: ReadFiles }[] = [];
+    let asked = 0;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const ask = (): void => {
+      if (!reader || next >= windows) return;
+      const w = next++;
+      const files = jobs
+        .slice(w * WINDOW, (w + 1) * WINDOW)
+        .flatMap((job) => job.listing.versionFiles.map((v) => versionFile(job.listing.name, v)));
+      asked++;
+      reader.read(files).then(
+        (read) => {
+          asked--;
+          arrived.push({ w, files: read });
+          ask();
+          wake?.();
+        },
+        (error: unknown) => {
+          asked--;
+          failure ??= error;
+          wake?.();
+        },
+      );
+    };
+    ask();
+    ask();
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      const ready = arrived.shift();
+      if (ready) {
+        await recallWindow(ready.w, ready.files);
+        continue;
+      }
+      if (next < windows) {
+        await recallWindow(next++);
+        if (reader) await yieldToEvents(); // let the reader's replies in
+        continue;
+      }
+      if (asked === 0) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+    await reader?.close();
     if (pool) {
       const judged = await pool.run(
         config,
@@ -78,7 +152,7 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
         results[i] = await validatePlugin(jobs[i] as PluginWork, config, lookup, read, keep, recalls?.get(i));
     }
   } finally {
-    await pool?.close();
+    await Promise.all([reader?.close(), pool?.close()]);
   }
   return results;
 }

@@ -8,6 +8,7 @@ import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
 import { manifestKey, recordingLookup, reusableVerdict, type Verdict } from "../validate/verdicts.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
+import type { ReadFiles } from "./reader-thread.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
 export interface PluginFiles {
@@ -69,7 +70,8 @@ const utf8 = new TextDecoder();
  * The first half of `validatePlugin`: reads a plugin's manifests, hashes them and finds the ones
  * whose remembered verdict is reusable (parsing those when manifests are kept). Cheap next to
  * judging, so the main thread runs it for every plugin and hands on only what must be judged.
- * `answers` memoizes lookups as text (valid for one run: the registry does not change in it).
+ * `answers` memoizes lookups as text (valid for one run: the registry does not change in it);
+ * `prefetched`: the version files as a reader thread read and hashed them, in the listing's order.
  */
 export async function recallPlugin(
   work: PluginWork,
@@ -77,10 +79,13 @@ export async function recallPlugin(
   read: (rel: string) => Promise<Uint8Array | undefined>,
   keepManifests: boolean,
   answers: Map<string, string> = new Map(),
+  prefetched?: ReadFiles,
 ): Promise<Recall> {
   const { listing: l } = work;
   // One await per plugin, not per file: the files are read together, then checked in order.
-  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
+  const contents =
+    prefetched?.bytes ??
+    (await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version)))));
   const versions: ReadVersion[] = [];
   let complete = true;
   for (const [i, version] of l.versionFiles.entries()) {
@@ -89,7 +94,7 @@ export async function recallPlugin(
       versions.push({ version, sha256: "" });
       continue;
     }
-    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
+    const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash("sha256", bytes) : "");
     const key =
       work.verdicts &&
       manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
