@@ -4095,7 +4095,7 @@ var require_util2 = __commonJS({
     try {
       crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto2.getHashes().filter((hash3) => possibleRelevantHashes.includes(hash3));
     } catch {
     }
     function responseURL(response) {
@@ -21017,11 +21017,11 @@ var require_crypto = __commonJS({
       }
     }
     function digest(algorithm, ...data) {
-      const hash2 = crypto_1.default.createHash(algorithm);
+      const hash3 = crypto_1.default.createHash(algorithm);
       for (const d of data) {
-        hash2.update(d);
+        hash3.update(d);
       }
-      return hash2.digest();
+      return hash3.digest();
     }
     function verify2(data, key, signature, algorithm) {
       try {
@@ -28977,10 +28977,10 @@ var require_util9 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash2 = {};
+      const hash3 = {};
       for (const item of arr)
-        hash2[item] = true;
-      return hash2;
+        hash3[item] = true;
+      return hash3;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it2, schema4) {
@@ -36070,13 +36070,13 @@ var require_file2 = __commonJS({
         }
         if (this.hashes) {
           Object.entries(this.hashes).forEach(([key, value]) => {
-            let hash2;
+            let hash3;
             try {
-              hash2 = crypto_1.default.createHash(key);
+              hash3 = crypto_1.default.createHash(key);
             } catch (e) {
               throw new error_1.LengthOrHashMismatchError(`Hash algorithm ${key} not supported`);
             }
-            const observedHash = hash2.update(data).digest("hex");
+            const observedHash = hash3.update(data).digest("hex");
             if (observedHash !== value) {
               throw new error_1.LengthOrHashMismatchError(`Expected hash ${value} but got ${observedHash}`);
             }
@@ -39636,12 +39636,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash2 = 0;
+        let hash3 = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
-          hash2 |= 0;
+          hash3 = (hash3 << 5) - hash3 + namespace.charCodeAt(i);
+          hash3 |= 0;
         }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash3) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -52012,7 +52012,7 @@ function isPublicKey(pem) {
 }
 
 // core/validate/verdicts.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash3, hash } from "node:crypto";
 
 // core/codes/error-codes.ts
 var ERROR_CODES = {
@@ -52606,7 +52606,7 @@ function pluginContextKey(code, config2, entry2) {
   return createHash3("sha256").update(`${VERDICTS_FORMAT}\0${code}\0`).update(config2 === void 0 ? "-" : JSON.stringify(config2)).update("\0").update(entry2 === void 0 ? "-" : JSON.stringify(entry2)).digest("hex");
 }
 function manifestKey(context, file, hasBundle, bytesSha256) {
-  return createHash3("sha256").update(`${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`).digest("hex");
+  return hash("sha256", `${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`);
 }
 function recordingLookup(lookup) {
   const seen = [];
@@ -53228,9 +53228,53 @@ function shortestCycle(start, edges, component) {
   return [start];
 }
 
+// core/registry/recall-registry.ts
+import { setImmediate as yieldToEvents2 } from "node:timers/promises";
+
+// core/registry/reader-thread.ts
+import { Worker } from "node:worker_threads";
+var ReaderThread = class {
+  #worker;
+  #waiting = /* @__PURE__ */ new Map();
+  #next = 0;
+  constructor(location2) {
+    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: { location: location2 } });
+    this.#worker.on("message", ({ id, buffer, ends, sha256 }) => {
+      const bytes = [];
+      let start = 0;
+      for (const end of ends) {
+        if (end < 0) bytes.push(void 0);
+        else {
+          bytes.push(new Uint8Array(buffer, start, end - start));
+          start = end;
+        }
+      }
+      this.#waiting.get(id)?.resolve({ bytes, sha256 });
+      this.#waiting.delete(id);
+    });
+    const fail3 = (error2) => {
+      for (const w2 of this.#waiting.values()) w2.reject(error2);
+      this.#waiting.clear();
+    };
+    this.#worker.on("error", fail3);
+    this.#worker.on("exit", () => fail3(new Error("the reader thread stopped")));
+  }
+  /** Reads `files` (registry paths) on the thread. */
+  read(files) {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, files });
+    });
+  }
+  async close() {
+    await this.#worker.terminate();
+  }
+};
+
 // core/registry/validate-plugin.ts
 var import_semver5 = __toESM(require_semver2(), 1);
-import { hash } from "node:crypto";
+import { hash as hash2 } from "node:crypto";
 
 // core/rules/finding.ts
 function finding2(ctx, code, pointer, message, severity = "error") {
@@ -55696,8 +55740,8 @@ var DFA = class DFA2 {
     };
   }
   getState(pcs, flag, ids) {
-    const hash2 = hashState(pcs, flag, ids);
-    const cached = this.stateCache.get(hash2);
+    const hash3 = hashState(pcs, flag, ids);
+    const cached = this.stateCache.get(hash3);
     if (cached instanceof DFAState) {
       if (isState(cached, pcs, flag, ids)) return cached;
     } else if (cached !== void 0) {
@@ -55707,8 +55751,8 @@ var DFA = class DFA2 {
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
     const state = new DFAState(pcs, flag, ids);
-    if (cached === void 0) this.stateCache.set(hash2, state);
-    else if (cached instanceof DFAState) this.stateCache.set(hash2, [cached, state]);
+    if (cached === void 0) this.stateCache.set(hash3, state);
+    else if (cached instanceof DFAState) this.stateCache.set(hash3, [cached, state]);
     else cached.push(state);
     this.stateCount++;
     return state;
@@ -63029,9 +63073,9 @@ function withText(result, text2) {
 
 // core/registry/validate-plugin.ts
 var utf8 = new TextDecoder();
-async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__PURE__ */ new Map()) {
+async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__PURE__ */ new Map(), prefetched) {
   const { listing: l } = work;
-  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
+  const contents = prefetched?.bytes ?? await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
   const versions = [];
   let complete = true;
   for (const [i, version] of l.versionFiles.entries()) {
@@ -63040,7 +63084,7 @@ async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__P
       versions.push({ version, sha256: "" });
       continue;
     }
-    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
+    const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash2("sha256", bytes) : "");
     const key = work.verdicts && manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
     const previous = work.verdicts?.previous;
     const verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
@@ -63160,14 +63204,14 @@ function listingFindings(l, entry2) {
 
 // core/registry/worker-pool.ts
 import { setImmediate as yieldToEvents } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
+import { Worker as Worker2 } from "node:worker_threads";
 var CHUNK_MANIFESTS = 400;
 var ValidationPool = class {
   #workers;
   constructor(location2, threads) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
-      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
+      () => new Worker2(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
     );
   }
   /** Validates every job; results come back in the jobs' order. Terminates the workers. */
@@ -63241,26 +63285,87 @@ async function validateRecalled(jobs, ctx) {
   let recalls = /* @__PURE__ */ new Map();
   let toJudge = 0;
   let pool;
-  try {
-    for (let start = 0; start < jobs.length; start += WINDOW) {
-      const window2 = jobs.slice(start, start + WINDOW);
-      const recalled = await Promise.all(window2.map((job) => recallPlugin(job, lookup, read, keep, answers)));
-      for (const [k2, recall] of recalled.entries()) {
-        const i = start + k2;
-        const job = jobs[i];
-        if (recall.complete) {
-          results[i] = await validatePlugin(job, config2, lookup, read, keep, recall);
-          continue;
-        }
-        pending.push(i);
-        toJudge += recall.versions.filter((v2) => v2.bytes && !v2.verdict).length;
-        recalls?.set(i, recall);
+  const manifests = jobs.reduce((n, job) => n + job.listing.versionFiles.length, 0);
+  const parallel = ctx.location !== void 0 && ctx.threads > 1;
+  const reader = parallel && ctx.location && manifests >= ctx.parallelThreshold ? new ReaderThread(ctx.location) : void 0;
+  const recallWindow = async (w2, prefetched) => {
+    const start = w2 * WINDOW;
+    const window2 = jobs.slice(start, start + WINDOW);
+    let at2 = 0;
+    const recalled = await Promise.all(
+      window2.map((job) => {
+        const count = job.listing.versionFiles.length;
+        const files = prefetched && {
+          bytes: prefetched.bytes.slice(at2, at2 + count),
+          sha256: prefetched.sha256.slice(at2, at2 + count)
+        };
+        at2 += count;
+        return recallPlugin(job, lookup, read, keep, answers, files);
+      })
+    );
+    for (const [k2, recall] of recalled.entries()) {
+      const i = start + k2;
+      const job = jobs[i];
+      if (recall.complete) {
+        results[i] = await validatePlugin(job, config2, lookup, read, keep, recall);
+        continue;
       }
-      if (!pool && ctx.location && ctx.threads > 1 && toJudge >= ctx.parallelThreshold) {
-        pool = new ValidationPool(ctx.location, ctx.threads);
-        recalls = void 0;
-      }
+      pending.push(i);
+      toJudge += recall.versions.filter((v2) => v2.bytes && !v2.verdict).length;
+      recalls?.set(i, recall);
     }
+    if (!pool && parallel && ctx.location && toJudge >= ctx.parallelThreshold) {
+      pool = new ValidationPool(ctx.location, ctx.threads);
+      recalls = void 0;
+    }
+  };
+  try {
+    const windows = Math.ceil(jobs.length / WINDOW);
+    let next = 0;
+    const arrived = [];
+    let asked = 0;
+    let failure;
+    let wake;
+    const ask = () => {
+      if (!reader || next >= windows) return;
+      const w2 = next++;
+      const files = jobs.slice(w2 * WINDOW, (w2 + 1) * WINDOW).flatMap((job) => job.listing.versionFiles.map((v2) => versionFile(job.listing.name, v2)));
+      asked++;
+      reader.read(files).then(
+        (read2) => {
+          asked--;
+          arrived.push({ w: w2, files: read2 });
+          ask();
+          wake?.();
+        },
+        (error2) => {
+          asked--;
+          failure ??= error2;
+          wake?.();
+        }
+      );
+    };
+    ask();
+    ask();
+    for (; ; ) {
+      if (failure !== void 0) throw failure;
+      const ready = arrived.shift();
+      if (ready) {
+        await recallWindow(ready.w, ready.files);
+        continue;
+      }
+      if (next < windows) {
+        await recallWindow(next++);
+        if (reader) await yieldToEvents2();
+        continue;
+      }
+      if (asked === 0) break;
+      await new Promise((resolve) => {
+        wake = resolve;
+      });
+      wake = void 0;
+    }
+    await reader?.close();
     if (pool) {
       const judged = await pool.run(
         config2,
@@ -63275,7 +63380,7 @@ async function validateRecalled(jobs, ctx) {
         results[i] = await validatePlugin(jobs[i], config2, lookup, read, keep, recalls?.get(i));
     }
   } finally {
-    await pool?.close();
+    await Promise.all([reader?.close(), pool?.close()]);
   }
   return results;
 }
