@@ -10,7 +10,7 @@
  * Without state, only files under the generator's own prefixes (api/v1/, feeds/, the discovery
  * document) are candidates for deletion: a site built into the same folder is never touched.
  */
-import { createHash } from "node:crypto";
+import { hash as oneShotHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
@@ -38,11 +38,6 @@ interface State {
 export interface WriteOptions {
   /** Compare every file on disk instead of trusting the previous build's state. */
   ignoreState?: boolean;
-  /**
-   * Copies the registry file `source` (an output's `copyOf`) to `target`; false when it cannot.
-   * Lets the kernel copy manifests instead of reading each into a buffer.
-   */
-  copyFile?: (source: string, target: string) => boolean;
 }
 
 interface Previous {
@@ -51,7 +46,7 @@ interface Previous {
 }
 
 export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return oneShotHash("sha256", bytes);
 }
 
 function checkPath(path: string): void {
@@ -163,18 +158,6 @@ export async function writeTree(
         made.add(dir);
       }
     };
-    if (output.copyOf !== undefined && output.sha256 !== undefined && options.copyFile) {
-      report.files.set(output.path, output.sha256);
-      if (output.sha256 === before) {
-        report.unchanged++;
-        continue;
-      }
-      ensureDir();
-      if (options.copyFile(output.copyOf, target)) {
-        report.written.push(output.path);
-        continue;
-      }
-    }
     let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
     let hash = output.sha256;
     if (hash === undefined || hash !== before) {

@@ -17,7 +17,6 @@ test("writeTree takes strings, bytes and lazy outputs; an unchanged known hash i
       {
         path: "api/v1/c.json",
         sha256: sha256Hex(copied),
-        copyOf: "plugins/c.json",
         bytes: async () => {
           produced++;
           return copied;
