@@ -1,9 +1,10 @@
 /**
  * Validation with remembered verdicts (core/validate/verdicts.ts): this thread reads and hashes
- * every manifest and reuses every verdict it can, which costs little more than reading; only the
- * plugins with a manifest left to judge are validated again, on worker threads when there are
- * enough of them to pay for starting the threads. Nothing crosses a thread for a plugin whose
- * verdicts were all reused.
+ * every manifest and reuses every verdict it can, which costs little more than reading (with
+ * enough files a reader thread reads and hashes windows of plugins beside it: reader-thread.ts);
+ * only the plugins with a manifest left to judge are validated again, on worker threads when
+ * there are enough of them to pay for starting the threads. Nothing crosses a thread for a plugin
+ * whose verdicts were all reused, except its bytes, which are transferred, not copied.
  */
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
