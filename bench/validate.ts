@@ -57,7 +57,8 @@ try {
 
   // (d) re-validation with nothing changed: a first run remembers every verdict in a file (as
   // `validate` does in its cache folder); the second reads that file, hashes every manifest and
-  // judges none. Timed: reading the verdicts, validating, writing them back.
+  // judges none. Timed: reading the verdicts, validating, writing them back if they changed (as
+  // `validate` and `build` do: here they did not).
   const verdictsFile = path.join(`${dir}-cache`, "verdicts.json");
   const code = validationCode();
   const remembered = await loadRegistry(fsSource(dir), {
@@ -72,9 +73,10 @@ try {
     keepManifests: false,
     verdicts: { code, previous: readVerdicts(verdictsFile) },
   });
-  writeVerdicts(verdictsFile, again.verdicts ?? {});
+  if (again.verdictsChanged) writeVerdicts(verdictsFile, again.verdicts ?? {});
   const againMs = ms(t);
   if (again.stats.judged !== 0) throw new Error(`the re-validation judged ${again.stats.judged} manifests`);
+  if (again.verdictsChanged !== false) throw new Error("nothing changed, yet the verdicts to store did");
   if (JSON.stringify(again.findings) !== JSON.stringify(result.findings))
     throw new Error("remembered verdicts changed the findings");
 

@@ -4095,7 +4095,7 @@ var require_util2 = __commonJS({
     try {
       crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto2.getHashes().filter((hash3) => possibleRelevantHashes.includes(hash3));
     } catch {
     }
     function responseURL(response) {
@@ -21017,11 +21017,11 @@ var require_crypto = __commonJS({
       }
     }
     function digest(algorithm, ...data) {
-      const hash2 = crypto_1.default.createHash(algorithm);
+      const hash3 = crypto_1.default.createHash(algorithm);
       for (const d of data) {
-        hash2.update(d);
+        hash3.update(d);
       }
-      return hash2.digest();
+      return hash3.digest();
     }
     function verify2(data, key, signature, algorithm) {
       try {
@@ -28977,10 +28977,10 @@ var require_util9 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash2 = {};
+      const hash3 = {};
       for (const item of arr)
-        hash2[item] = true;
-      return hash2;
+        hash3[item] = true;
+      return hash3;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it2, schema4) {
@@ -36070,13 +36070,13 @@ var require_file2 = __commonJS({
         }
         if (this.hashes) {
           Object.entries(this.hashes).forEach(([key, value]) => {
-            let hash2;
+            let hash3;
             try {
-              hash2 = crypto_1.default.createHash(key);
+              hash3 = crypto_1.default.createHash(key);
             } catch (e) {
               throw new error_1.LengthOrHashMismatchError(`Hash algorithm ${key} not supported`);
             }
-            const observedHash = hash2.update(data).digest("hex");
+            const observedHash = hash3.update(data).digest("hex");
             if (observedHash !== value) {
               throw new error_1.LengthOrHashMismatchError(`Expected hash ${value} but got ${observedHash}`);
             }
@@ -39636,12 +39636,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash2 = 0;
+        let hash3 = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
-          hash2 |= 0;
+          hash3 = (hash3 << 5) - hash3 + namespace.charCodeAt(i);
+          hash3 |= 0;
         }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash3) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -52012,7 +52012,7 @@ function isPublicKey(pem) {
 }
 
 // core/validate/verdicts.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash3, hash } from "node:crypto";
 
 // core/codes/error-codes.ts
 var ERROR_CODES = {
@@ -52606,7 +52606,7 @@ function pluginContextKey(code, config2, entry2) {
   return createHash3("sha256").update(`${VERDICTS_FORMAT}\0${code}\0`).update(config2 === void 0 ? "-" : JSON.stringify(config2)).update("\0").update(entry2 === void 0 ? "-" : JSON.stringify(entry2)).digest("hex");
 }
 function manifestKey(context, file, hasBundle, bytesSha256) {
-  return createHash3("sha256").update(`${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`).digest("hex");
+  return hash("sha256", `${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`);
 }
 function recordingLookup(lookup) {
   const seen = [];
@@ -53226,9 +53226,53 @@ function shortestCycle(start, edges, component) {
   return [start];
 }
 
+// core/registry/recall-registry.ts
+import { setImmediate as yieldToEvents2 } from "node:timers/promises";
+
+// core/registry/reader-thread.ts
+import { Worker } from "node:worker_threads";
+var ReaderThread = class {
+  #worker;
+  #waiting = /* @__PURE__ */ new Map();
+  #next = 0;
+  constructor(location2) {
+    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: { location: location2 } });
+    this.#worker.on("message", ({ id, buffer, ends, sha256 }) => {
+      const bytes = [];
+      let start = 0;
+      for (const end of ends) {
+        if (end < 0) bytes.push(void 0);
+        else {
+          bytes.push(new Uint8Array(buffer, start, end - start));
+          start = end;
+        }
+      }
+      this.#waiting.get(id)?.resolve({ bytes, sha256 });
+      this.#waiting.delete(id);
+    });
+    const fail3 = (error2) => {
+      for (const w2 of this.#waiting.values()) w2.reject(error2);
+      this.#waiting.clear();
+    };
+    this.#worker.on("error", fail3);
+    this.#worker.on("exit", () => fail3(new Error("the reader thread stopped")));
+  }
+  /** Reads `files` (registry paths) on the thread. */
+  read(files) {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, files });
+    });
+  }
+  async close() {
+    await this.#worker.terminate();
+  }
+};
+
 // core/registry/validate-plugin.ts
 var import_semver5 = __toESM(require_semver2(), 1);
-import { hash } from "node:crypto";
+import { hash as hash2 } from "node:crypto";
 
 // core/rules/finding.ts
 function finding2(ctx, code, pointer, message, severity = "error") {
@@ -55694,8 +55738,8 @@ var DFA = class DFA2 {
     };
   }
   getState(pcs, flag, ids) {
-    const hash2 = hashState(pcs, flag, ids);
-    const cached = this.stateCache.get(hash2);
+    const hash3 = hashState(pcs, flag, ids);
+    const cached = this.stateCache.get(hash3);
     if (cached instanceof DFAState) {
       if (isState(cached, pcs, flag, ids)) return cached;
     } else if (cached !== void 0) {
@@ -55705,8 +55749,8 @@ var DFA = class DFA2 {
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
     const state = new DFAState(pcs, flag, ids);
-    if (cached === void 0) this.stateCache.set(hash2, state);
-    else if (cached instanceof DFAState) this.stateCache.set(hash2, [cached, state]);
+    if (cached === void 0) this.stateCache.set(hash3, state);
+    else if (cached instanceof DFAState) this.stateCache.set(hash3, [cached, state]);
     else cached.push(state);
     this.stateCount++;
     return state;
@@ -63026,30 +63070,59 @@ function withText(result, text2) {
 }
 
 // core/registry/validate-plugin.ts
-async function validatePlugin(work, config2, lookup, read, keepManifests = true) {
+var utf8 = new TextDecoder();
+async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__PURE__ */ new Map(), prefetched) {
+  const { listing: l } = work;
+  const contents = prefetched?.bytes ?? await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
+  const versions = [];
+  let complete = true;
+  for (const [i, version] of l.versionFiles.entries()) {
+    const bytes = contents[i];
+    if (!bytes) {
+      versions.push({ version, sha256: "" });
+      continue;
+    }
+    const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash2("sha256", bytes) : "");
+    const key = work.verdicts && manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
+    const previous = work.verdicts?.previous;
+    const verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
+    let manifest2;
+    if (verdict?.valid && keepManifests) manifest2 = parseAccepted(bytes);
+    const reused = verdict && (!verdict.valid || !keepManifests || manifest2 !== void 0) ? verdict : void 0;
+    if (!reused) complete = false;
+    versions.push({
+      version,
+      bytes,
+      sha256,
+      ...key ? { key } : {},
+      ...reused ? { verdict: reused } : {},
+      ...manifest2 ? { manifest: manifest2 } : {}
+    });
+  }
+  return { versions, complete };
+}
+function parseAccepted(bytes) {
+  try {
+    return JSON.parse(utf8.decode(bytes));
+  } catch {
+    return void 0;
+  }
+}
+async function validatePlugin(work, config2, lookup, read, keepManifests = true, recall) {
   const { listing: l, entry: entry2 } = work;
   const findings = [];
   const versions = [];
   const verdicts = work.verdicts ? {} : void 0;
   let manifests = 0;
   let judged = 0;
-  const answers = /* @__PURE__ */ new Map();
-  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
-  for (const [i, version] of l.versionFiles.entries()) {
-    const file = versionFile(l.name, version);
-    const bytes = contents[i];
+  const { versions: files } = recall ?? await recallPlugin(work, lookup, read, keepManifests);
+  for (const { version, bytes, sha256, key, manifest: recalled, verdict: reused } of files) {
     if (!bytes) continue;
+    const file = versionFile(l.name, version);
     manifests++;
     const hasBundle = l.bundles.has(version);
-    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
-    const key = work.verdicts && manifestKey(work.verdicts.context, file, hasBundle, sha256);
-    const previous = work.verdicts?.previous;
-    let verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
-    let manifest2;
-    if (verdict?.valid && keepManifests) {
-      manifest2 = loadJson(bytes, { file }).value;
-      if (manifest2 === void 0) verdict = void 0;
-    }
+    let verdict = reused;
+    let manifest2 = recalled;
     if (!verdict) {
       judged++;
       const recorder = work.verdicts ? recordingLookup(lookup) : void 0;
@@ -63129,14 +63202,14 @@ function listingFindings(l, entry2) {
 
 // core/registry/worker-pool.ts
 import { setImmediate as yieldToEvents } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
+import { Worker as Worker2 } from "node:worker_threads";
 var CHUNK_MANIFESTS = 400;
 var ValidationPool = class {
   #workers;
   constructor(location2, threads) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
-      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
+      () => new Worker2(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
     );
   }
   /** Validates every job; results come back in the jobs' order. Terminates the workers. */
@@ -63199,6 +63272,117 @@ function chunk(jobs) {
   return chunks;
 }
 
+// core/registry/recall-registry.ts
+var WINDOW = 64;
+async function validateRecalled(jobs, ctx) {
+  const { config: config2, known, read, keepManifests: keep } = ctx;
+  const lookup = (name) => known.get(name);
+  const answers = /* @__PURE__ */ new Map();
+  const results = new Array(jobs.length);
+  const pending = [];
+  let recalls = /* @__PURE__ */ new Map();
+  let toJudge = 0;
+  let pool;
+  const manifests = jobs.reduce((n, job) => n + job.listing.versionFiles.length, 0);
+  const parallel = ctx.location !== void 0 && ctx.threads > 1;
+  const reader = parallel && ctx.location && manifests >= ctx.parallelThreshold ? new ReaderThread(ctx.location) : void 0;
+  const recallWindow = async (w2, prefetched) => {
+    const start = w2 * WINDOW;
+    const window2 = jobs.slice(start, start + WINDOW);
+    let at2 = 0;
+    const recalled = await Promise.all(
+      window2.map((job) => {
+        const count = job.listing.versionFiles.length;
+        const files = prefetched && {
+          bytes: prefetched.bytes.slice(at2, at2 + count),
+          sha256: prefetched.sha256.slice(at2, at2 + count)
+        };
+        at2 += count;
+        return recallPlugin(job, lookup, read, keep, answers, files);
+      })
+    );
+    for (const [k2, recall] of recalled.entries()) {
+      const i = start + k2;
+      const job = jobs[i];
+      if (recall.complete) {
+        results[i] = await validatePlugin(job, config2, lookup, read, keep, recall);
+        continue;
+      }
+      pending.push(i);
+      toJudge += recall.versions.filter((v2) => v2.bytes && !v2.verdict).length;
+      recalls?.set(i, recall);
+    }
+    if (!pool && parallel && ctx.location && toJudge >= ctx.parallelThreshold) {
+      pool = new ValidationPool(ctx.location, ctx.threads);
+      recalls = void 0;
+    }
+  };
+  try {
+    const windows = Math.ceil(jobs.length / WINDOW);
+    let next = 0;
+    const arrived = [];
+    let asked = 0;
+    let failure;
+    let wake;
+    const ask = () => {
+      if (!reader || next >= windows) return;
+      const w2 = next++;
+      const files = jobs.slice(w2 * WINDOW, (w2 + 1) * WINDOW).flatMap((job) => job.listing.versionFiles.map((v2) => versionFile(job.listing.name, v2)));
+      asked++;
+      reader.read(files).then(
+        (read2) => {
+          asked--;
+          arrived.push({ w: w2, files: read2 });
+          ask();
+          wake?.();
+        },
+        (error2) => {
+          asked--;
+          failure ??= error2;
+          wake?.();
+        }
+      );
+    };
+    ask();
+    ask();
+    for (; ; ) {
+      if (failure !== void 0) throw failure;
+      const ready = arrived.shift();
+      if (ready) {
+        await recallWindow(ready.w, ready.files);
+        continue;
+      }
+      if (next < windows) {
+        await recallWindow(next++);
+        if (reader) await yieldToEvents2();
+        continue;
+      }
+      if (asked === 0) break;
+      await new Promise((resolve) => {
+        wake = resolve;
+      });
+      wake = void 0;
+    }
+    await reader?.close();
+    if (pool) {
+      const judged = await pool.run(
+        config2,
+        known,
+        pending.map((i) => jobs[i]),
+        read,
+        keep
+      );
+      for (const [k2, result] of judged.entries()) results[pending[k2]] = result;
+    } else {
+      for (const i of pending)
+        results[i] = await validatePlugin(jobs[i], config2, lookup, read, keep, recalls?.get(i));
+    }
+  } finally {
+    await Promise.all([reader?.close(), pool?.close()]);
+  }
+  return results;
+}
+
 // core/registry/load-registry.ts
 var PARALLEL_THRESHOLD = 4e3;
 async function loadRegistry(source, options2 = {}) {
@@ -63216,9 +63400,12 @@ async function loadRegistry(source, options2 = {}) {
     versionFiles: p2.versions,
     bundles: p2.bundles
   }));
+  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
+  const recall = store !== void 0 && store.size > 0;
   const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const pool = threads > 1 && source.location !== void 0 && manifestCount >= (options2.parallelThreshold ?? PARALLEL_THRESHOLD) ? new ValidationPool(source.location, threads) : void 0;
+  const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
+  const pool = !recall && threads > 1 && source.location !== void 0 && manifestCount >= threshold ? new ValidationPool(source.location, threads) : void 0;
   const entries = /* @__PURE__ */ new Map();
   await Promise.all(
     listings.map(async (l) => {
@@ -63249,7 +63436,6 @@ async function loadRegistry(source, options2 = {}) {
   }
   const lookup = (name) => known.get(name);
   const keep = options2.keepManifests ?? true;
-  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
   const jobs = listings.map((listing) => {
     const entry2 = entries.get(listing.name);
     const verdicts2 = options2.verdicts && {
@@ -63258,7 +63444,15 @@ async function loadRegistry(source, options2 = {}) {
     };
     return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts2 ? { verdicts: verdicts2 } : {} };
   });
-  const results = pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
+  const results = recall ? await validateRecalled(jobs, {
+    config: config2,
+    known,
+    read,
+    keepManifests: keep,
+    location: source.location,
+    threads,
+    parallelThreshold: threshold
+  }) : pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
   const plugins = [];
   const verdicts = options2.verdicts ? {} : void 0;
   if (options2.verdicts) stats.judged = 0;
@@ -63286,11 +63480,13 @@ async function loadRegistry(source, options2 = {}) {
     if (f2.severity === "error") stats.errors++;
     else if (f2.severity === "warning") stats.warnings++;
   }
+  const offered = [...store?.values() ?? []].reduce((n, versions) => n + Object.keys(versions).length, 0);
+  const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   return {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,
     stats,
-    ...verdicts ? { verdicts } : {}
+    ...verdicts ? { verdicts, verdictsChanged } : {}
   };
 }
 async function loadConfig(source, read, findings) {

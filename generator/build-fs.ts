@@ -5,7 +5,6 @@
  * commit's history in one pass, build the model, render it, write it incrementally, then hand the
  * model to the site builder when one is given.
  */
-import { copyFileSync, lstatSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { passes } from "../core/findings.ts";
@@ -140,26 +139,16 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   timings.model = performance.now() - t;
 
   t = performance.now();
-  // Manifests and bundles are copied from the source that was validated: from a commit, blob by
-  // blob; from disk, by the kernel, and only regular files (the layout refused links already).
-  const registryRoot = path.resolve(options.registryDir);
-  const copyFile = (file: string, target: string): boolean => {
-    const full = path.resolve(registryRoot, file);
-    if (!full.startsWith(registryRoot + path.sep)) return false;
-    if (!lstatSync(full, { throwIfNoEntry: false })?.isFile()) return false;
-    copyFileSync(full, target);
-    return true;
-  };
+  // Manifests and bundles are copied from the source that was validated (from a commit, blob by
+  // blob), read and written rather than copied by the kernel: a copy costs more system calls than
+  // a small file's read and write, and the writer checks the bytes read against the hash validated.
   options.onStage?.("write", `${model.plugins.length} plugins`);
   const report = await writeTree(
     options.outDir,
     renderApi(model, (file) => source.readFile(file)),
-    {
-      ignoreState: options.full === true,
-      ...(commit === undefined ? { copyFile } : {}),
-    },
+    { ignoreState: options.full === true },
   );
-  if (loaded.verdicts) writeVerdicts(verdictsFile, loaded.verdicts);
+  if (loaded.verdicts && loaded.verdictsChanged !== false) writeVerdicts(verdictsFile, loaded.verdicts);
   timings.write = performance.now() - t;
 
   let tuf: TufWriteReport | undefined;

@@ -21,9 +21,4 @@ export interface Output {
    * when written). Rendered documents stay strings: no buffer per file for the GC to track.
    */
   bytes: Uint8Array | string | (() => Promise<Uint8Array | string>);
-  /**
-   * Registry-relative path of the file whose bytes these are (with `sha256`): a writer that can
-   * copy files copies it without reading it into memory.
-   */
-  copyOf?: string;
 }

@@ -85,7 +85,6 @@ export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<O
       yield {
         path: manifestPath(plugin.name, version.version),
         sha256: version.manifest_sha256,
-        copyOf: version.file,
         bytes: copied(read, version.file),
       };
       if (version.bundleFile !== undefined) {

@@ -6,11 +6,12 @@
  * output's input key when it has one), so a rebuild compares hashes instead of reading every old
  * file, a copied manifest whose hash is known is not even read, and a document whose input key is
  * unchanged is not even rendered. The state is removed before the first write and rewritten after the last, so an
- * interrupted build leaves no state and the next one falls back to comparing file contents.
+ * interrupted build leaves no state and the next one falls back to comparing file contents; a
+ * build that changes nothing leaves it as it was.
  * Without state, only files under the generator's own prefixes (api/v1/, feeds/, the discovery
  * document) are candidates for deletion: a site built into the same folder is never touched.
  */
-import { createHash } from "node:crypto";
+import { hash as oneShotHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
@@ -38,11 +39,6 @@ interface State {
 export interface WriteOptions {
   /** Compare every file on disk instead of trusting the previous build's state. */
   ignoreState?: boolean;
-  /**
-   * Copies the registry file `source` (an output's `copyOf`) to `target`; false when it cannot.
-   * Lets the kernel copy manifests instead of reading each into a buffer.
-   */
-  copyFile?: (source: string, target: string) => boolean;
 }
 
 interface Previous {
@@ -51,7 +47,7 @@ interface Previous {
 }
 
 export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return oneShotHash("sha256", bytes);
 }
 
 function checkPath(path: string): void {
@@ -133,7 +129,15 @@ export async function writeTree(
 ): Promise<WriteReport> {
   const previous = options.ignoreState ? undefined : readBuildState(outDir);
   mkdirSync(outDir, { recursive: true });
-  rmSync(join(outDir, STATE_FILE), { force: true });
+  // The state goes before the first change on disk (an interrupted build leaves none); a build
+  // that changes nothing and would record the same state leaves it as it is.
+  let stateDropped = false;
+  const dropState = (): void => {
+    if (stateDropped) return;
+    rmSync(join(outDir, STATE_FILE), { force: true });
+    stateDropped = true;
+  };
+  if (!previous) dropState();
   // Without state, list our own files once: no failed open() per output in a fresh folder.
   const existing = previous ? undefined : new Set(ownedFiles(outDir));
   const made = new Set<string>();
@@ -163,18 +167,6 @@ export async function writeTree(
         made.add(dir);
       }
     };
-    if (output.copyOf !== undefined && output.sha256 !== undefined && options.copyFile) {
-      report.files.set(output.path, output.sha256);
-      if (output.sha256 === before) {
-        report.unchanged++;
-        continue;
-      }
-      ensureDir();
-      if (options.copyFile(output.copyOf, target)) {
-        report.written.push(output.path);
-        continue;
-      }
-    }
     let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
     let hash = output.sha256;
     if (hash === undefined || hash !== before) {
@@ -187,6 +179,7 @@ export async function writeTree(
       continue;
     }
     ensureDir();
+    dropState();
     writeFileSync(target, bytes!);
     report.written.push(output.path);
   }
@@ -195,11 +188,20 @@ export async function writeTree(
   for (const path of stale) {
     if (report.files.has(path) || path === STATE_FILE) continue;
     checkPath(path);
+    dropState();
     rmSync(join(outDir, path), { force: true });
     report.deleted.push(path);
     pruneDirs(outDir, path);
   }
 
+  if (
+    !stateDropped &&
+    previous &&
+    sameEntries(report.files, previous.files) &&
+    sameEntries(keys, previous.keys)
+  )
+    return report;
+  dropState();
   const state: State = {
     version: 2,
     files: Object.fromEntries(report.files),
@@ -209,4 +211,10 @@ export async function writeTree(
   writeFileSync(tmp, JSON.stringify(state));
   renameSync(tmp, join(outDir, STATE_FILE));
   return report;
+}
+
+function sameEntries(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }

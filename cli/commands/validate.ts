@@ -78,7 +78,8 @@ not change (--no-cache judges every manifest and remembers nothing).
           workers: availableParallelism(),
           ...(cacheFile ? { verdicts: { code: validationCode(), previous: readVerdicts(cacheFile) } } : {}),
         });
-        if (cacheFile && result.verdicts) writeVerdicts(cacheFile, result.verdicts);
+        if (cacheFile && result.verdicts && result.verdictsChanged !== false)
+          writeVerdicts(cacheFile, result.verdicts);
         findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
         stats = { ...result.stats };
         commit = opened.commit;

@@ -8,6 +8,7 @@ import { pluginContextKey, readVerdictStore, type VerdictStore } from "../valida
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
+import { validateRecalled } from "./recall-registry.ts";
 import type { RegistrySource } from "./source.types.ts";
 import { type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
@@ -37,6 +38,11 @@ export interface LoadedRegistry {
   stats: RegistryStats;
   /** Every manifest's verdict, to remember (present when `verdicts` was given). */
   verdicts?: VerdictStore;
+  /**
+   * False when `verdicts` holds exactly the store that was offered (every verdict reused, none
+   * gone): there is nothing new to write. Present when `verdicts` was given.
+   */
+  verdictsChanged?: boolean;
 }
 
 export interface LoadOptions {
@@ -93,13 +99,15 @@ export async function loadRegistry(
     versionFiles: p.versions,
     bundles: p.bundles,
   }));
-  // Start worker threads now, so their start-up overlaps with reading the entries.
+  // With remembered verdicts, this thread first finds what is left to judge (recall-registry.ts).
+  const store = options.verdicts && readVerdictStore(options.verdicts.previous);
+  const recall = store !== undefined && store.size > 0;
+  // Otherwise start worker threads now, so their start-up overlaps with reading the entries.
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
+  const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
   const pool =
-    threads > 1 &&
-    source.location !== undefined &&
-    manifestCount >= (options.parallelThreshold ?? PARALLEL_THRESHOLD)
+    !recall && threads > 1 && source.location !== undefined && manifestCount >= threshold
       ? new ValidationPool(source.location, threads)
       : undefined;
   const entries = new Map<string, Entry>();
@@ -133,7 +141,6 @@ export async function loadRegistry(
   const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
   const keep = options.keepManifests ?? true;
-  const store = options.verdicts && readVerdictStore(options.verdicts.previous);
   const jobs: PluginWork[] = listings.map((listing) => {
     const entry = entries.get(listing.name);
     const verdicts = options.verdicts && {
@@ -142,9 +149,19 @@ export async function loadRegistry(
     };
     return { listing, ...(entry ? { entry } : {}), ...(verdicts ? { verdicts } : {}) };
   });
-  const results = pool
-    ? await pool.run(config, known, jobs, read, keep)
-    : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
+  const results = recall
+    ? await validateRecalled(jobs, {
+        config,
+        known,
+        read,
+        keepManifests: keep,
+        location: source.location,
+        threads,
+        parallelThreshold: threshold,
+      })
+    : pool
+      ? await pool.run(config, known, jobs, read, keep)
+      : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
   const verdicts: VerdictStore | undefined = options.verdicts ? {} : undefined;
   if (options.verdicts) stats.judged = 0;
@@ -172,11 +189,14 @@ export async function loadRegistry(
     if (f.severity === "error") stats.errors++;
     else if (f.severity === "warning") stats.warnings++;
   }
+  // Every verdict reused and as many as the store held: the same (name, version) pairs, the same verdicts.
+  const offered = [...(store?.values() ?? [])].reduce((n, versions) => n + Object.keys(versions).length, 0);
+  const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   return {
     ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
     findings,
     stats,
-    ...(verdicts ? { verdicts } : {}),
+    ...(verdicts ? { verdicts, verdictsChanged } : {}),
   };
 }
 

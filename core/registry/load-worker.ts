@@ -6,19 +6,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validators } from "../schema/validators.ts";
-import { gitBatch } from "./git-batch.ts";
-import { fsSource } from "./registry-fs.ts";
-import { gitSource } from "./registry-git.ts";
 import type { SourceLocation } from "./source.types.ts";
+import { sourceAt } from "./source-at.ts";
 import { validatePlugin } from "./validate-plugin.ts";
 import type { FromWorker, ToWorker } from "./worker-pool.ts";
 
-const location = (workerData as { location: SourceLocation }).location;
-// A git source gets its own `git cat-file` process, which ends with the thread.
-const source =
-  location.kind === "fs"
-    ? fsSource(location.dir)
-    : gitSource(gitBatch(location.repository), location.commit, location.path);
+const source = sourceAt((workerData as { location: SourceLocation }).location);
 const read = (rel: string): Promise<Uint8Array | undefined> => source.readFile(rel);
 let config: RegistryConfig | undefined;
 let known = new Map<string, KnownVersion[]>();

@@ -2,13 +2,13 @@ import { hash } from "node:crypto";
 import semver from "semver";
 import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
-import { loadJson } from "../json/load-json.ts";
 import type { Dependency, Manifest } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
 import { manifestKey, recordingLookup, reusableVerdict, type Verdict } from "../validate/verdicts.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
+import type { ReadFiles } from "./reader-thread.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
 export interface PluginFiles {
@@ -44,9 +44,96 @@ export interface PluginResult {
   judged: number;
 }
 
+/** One version's file as read: its bytes, their sha256, and its verdict when a remembered one is reusable. */
+export interface ReadVersion {
+  version: string;
+  bytes?: Uint8Array;
+  /** Empty when neither verdicts nor manifests are kept (nothing needs it). */
+  sha256: string;
+  /** The manifest's key (present when the work carries verdicts). */
+  key?: string;
+  verdict?: Verdict;
+  /** A reused valid verdict's manifest, when manifests are kept. */
+  manifest?: Manifest;
+}
+
+/** What `recallPlugin` found: every version file read, and whether each has a reusable verdict. */
+export interface Recall {
+  versions: ReadVersion[];
+  /** Every file read has a reusable verdict: nothing is left to judge. */
+  complete: boolean;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The first half of `validatePlugin`: reads a plugin's manifests, hashes them and finds the ones
+ * whose remembered verdict is reusable (parsing those when manifests are kept). Cheap next to
+ * judging, so the main thread runs it for every plugin and hands on only what must be judged.
+ * `answers` memoizes lookups as text (valid for one run: the registry does not change in it);
+ * `prefetched`: the version files as a reader thread read and hashed them, in the listing's order.
+ */
+export async function recallPlugin(
+  work: PluginWork,
+  lookup: (name: string) => readonly KnownVersion[] | undefined,
+  read: (rel: string) => Promise<Uint8Array | undefined>,
+  keepManifests: boolean,
+  answers: Map<string, string> = new Map(),
+  prefetched?: ReadFiles,
+): Promise<Recall> {
+  const { listing: l } = work;
+  // One await per plugin, not per file: the files are read together, then checked in order.
+  const contents =
+    prefetched?.bytes ??
+    (await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version)))));
+  const versions: ReadVersion[] = [];
+  let complete = true;
+  for (const [i, version] of l.versionFiles.entries()) {
+    const bytes = contents[i];
+    if (!bytes) {
+      versions.push({ version, sha256: "" });
+      continue;
+    }
+    const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash("sha256", bytes) : "");
+    const key =
+      work.verdicts &&
+      manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
+    const previous = work.verdicts?.previous;
+    const verdict =
+      key && previous && Object.hasOwn(previous, version)
+        ? reusableVerdict(previous[version], key, lookup, answers)
+        : undefined;
+    // A valid manifest's value is what the loader gave for these very bytes (JSON.parse of their
+    // text: they passed every check of loadJson), so a reused one is only parsed, and only if kept.
+    let manifest: Manifest | undefined;
+    if (verdict?.valid && keepManifests) manifest = parseAccepted(bytes);
+    const reused =
+      verdict && (!verdict.valid || !keepManifests || manifest !== undefined) ? verdict : undefined;
+    if (!reused) complete = false;
+    versions.push({
+      version,
+      bytes,
+      sha256,
+      ...(key ? { key } : {}),
+      ...(reused ? { verdict: reused } : {}),
+      ...(manifest ? { manifest } : {}),
+    });
+  }
+  return { versions, complete };
+}
+
+function parseAccepted(bytes: Uint8Array): Manifest | undefined {
+  try {
+    return JSON.parse(utf8.decode(bytes)) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Validates every manifest of one plugin in registry context and checks its folder. The unit of
- * work that the main thread or a worker thread runs.
+ * work that the main thread or a worker thread runs. `recall` is `recallPlugin`'s answer when the
+ * caller has it (the files are then not read again).
  */
 export async function validatePlugin(
   work: PluginWork,
@@ -54,6 +141,7 @@ export async function validatePlugin(
   lookup: (name: string) => readonly KnownVersion[] | undefined,
   read: (rel: string) => Promise<Uint8Array | undefined>,
   keepManifests = true,
+  recall?: Recall,
 ): Promise<PluginResult> {
   const { listing: l, entry } = work;
   const findings: Finding[] = [];
@@ -61,28 +149,14 @@ export async function validatePlugin(
   const verdicts: Record<string, Verdict> | undefined = work.verdicts ? {} : undefined;
   let manifests = 0;
   let judged = 0;
-  const answers = new Map<string, string>();
-  // One await per plugin, not per file: the files are read together, then checked in order.
-  const contents = await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
-  for (const [i, version] of l.versionFiles.entries()) {
-    const file = versionFile(l.name, version);
-    const bytes = contents[i];
+  const { versions: files } = recall ?? (await recallPlugin(work, lookup, read, keepManifests));
+  for (const { version, bytes, sha256, key, manifest: recalled, verdict: reused } of files) {
     if (!bytes) continue;
+    const file = versionFile(l.name, version);
     manifests++;
     const hasBundle = l.bundles.has(version);
-    const sha256 = work.verdicts || keepManifests ? hash("sha256", bytes) : "";
-    const key = work.verdicts && manifestKey(work.verdicts.context, file, hasBundle, sha256);
-    const previous = work.verdicts?.previous;
-    let verdict =
-      key && previous && Object.hasOwn(previous, version)
-        ? reusableVerdict(previous[version], key, lookup, answers)
-        : undefined;
-    let manifest: Manifest | undefined;
-    // A valid manifest's value is what the loader gives (the same bytes): only a kept one is parsed.
-    if (verdict?.valid && keepManifests) {
-      manifest = loadJson(bytes, { file }).value as Manifest | undefined;
-      if (manifest === undefined) verdict = undefined;
-    }
+    let verdict = reused;
+    let manifest = recalled;
     if (!verdict) {
       judged++;
       // The lookups are recorded only for a verdict that will be remembered.

@@ -8,7 +8,7 @@
  * is ignored, never trusted, so a corrupt or foreign store only costs a re-judgement.
  * Adapters keep the store (generator/verdict-store-fs.ts); core decides what it may be used for.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { CODES } from "../codes/codes.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency } from "../manifest.types.ts";
@@ -57,9 +57,8 @@ export function pluginContextKey(
 
 /** A manifest's key: the plugin's context, its file, a bundle beside it, its bytes' sha256. */
 export function manifestKey(context: string, file: string, hasBundle: boolean, bytesSha256: string): string {
-  return createHash("sha256")
-    .update(`${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`)
-    .digest("hex");
+  // One-shot: one of these per manifest per run, where a Hash object costs more than the digest.
+  return hash("sha256", `${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`);
 }
 
 type Lookup = (name: string) => readonly KnownVersion[] | undefined;

@@ -12,11 +12,13 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { checkLayout } from "../../core/registry/check-layout.ts";
 import { gitBatch } from "../../core/registry/git-batch.ts";
-import { loadRegistry } from "../../core/registry/load-registry.ts";
+import { type LoadOptions, loadRegistry } from "../../core/registry/load-registry.ts";
 import { openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { gitSource } from "../../core/registry/registry-git.ts";
 import type { RegistrySource } from "../../core/registry/source.types.ts";
+import { verdictStoreDocument } from "../../core/validate/verdicts.ts";
+import { validationCode } from "../../generator/verdict-store-fs.ts";
 
 /** A registry folder with one of everything the layout refuses, and a secret outside it. */
 function hostileFolder(root: string): string {
@@ -128,11 +130,15 @@ test("a commit validates the same on worker threads (each with its own git proce
     git(["init", "-q"]);
     git(["add", "-A"]);
     git(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "all"]);
-    const load = async (workers: number) => {
+    const load = async (workers: number, verdicts?: LoadOptions["verdicts"]) => {
       const opened = await openRegistry(join(root, "registry"));
       try {
         assert.equal(opened.source.location?.kind, "git");
-        return await loadRegistry(opened.source, { workers, parallelThreshold: 1 });
+        return await loadRegistry(opened.source, {
+          workers,
+          parallelThreshold: 1,
+          ...(verdicts ? { verdicts } : {}),
+        });
       } finally {
         opened.close();
       }
@@ -141,6 +147,15 @@ test("a commit validates the same on worker threads (each with its own git proce
     const two = await load(2);
     assert.deepEqual(two.findings, one.findings);
     assert.ok(one.findings.some((f) => f.code === "DEPENDENCY_CYCLE"));
+    // With remembered verdicts, a reader thread (its own git process too) reads and hashes.
+    const code = validationCode();
+    const first = await load(2, { code });
+    const previous = JSON.parse(JSON.stringify(verdictStoreDocument(first.verdicts ?? {})));
+    const again = await load(2, { code, previous });
+    assert.equal(again.stats.judged, 0);
+    assert.equal(again.verdictsChanged, false);
+    assert.deepEqual(again.findings, one.findings);
+    assert.deepEqual(again.snapshot, one.snapshot);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -65,6 +65,25 @@ test("nothing changed: no manifest is judged again, and the answer is a fresh ru
   const second = await cached(dir, stored(first));
   assert.equal(second.stats.judged, 0);
   await assertSameAsFresh(dir, second);
+  // Nothing new to remember: the caller need not write the store again.
+  assert.equal(first.verdictsChanged, true);
+  assert.equal(second.verdictsChanged, false);
+  assert.deepEqual(stored(second), stored(first));
+});
+
+test("a removed version or a store with extra verdicts is a changed store, to be written again", async () => {
+  const dir = copy("removed");
+  const first = await cached(dir, undefined);
+  const extra = stored(first) as { plugins: Record<string, Record<string, unknown>> };
+  extra.plugins["no-such-plugin"] = { "1.0.0": extra.plugins["aws-cost-explorer"]?.["1.0.0"] };
+  const withExtra = await cached(dir, extra);
+  assert.equal(withExtra.stats.judged, 0);
+  assert.equal(withExtra.verdictsChanged, true);
+  assert.equal(Object.hasOwn(withExtra.verdicts ?? {}, "no-such-plugin"), false);
+  rmSync(path.join(dir, "plugins/aws-cost-explorer/versions/1.0.0.json"));
+  const second = await cached(dir, stored(first));
+  assert.equal(second.verdictsChanged, true);
+  await assertSameAsFresh(dir, second);
 });
 
 test("each kind of input a verdict depends on makes it judged again", async (t) => {
@@ -111,6 +130,7 @@ test("each kind of input a verdict depends on makes it judged again", async (t) 
       );
       assert.ok(expected.length > 0);
       assert.equal(second.stats.judged, expected.length, `${what}: ${expected.join(", ")}`);
+      assert.equal(second.verdictsChanged, true);
       await assertSameAsFresh(dir, second);
     });
   }
@@ -183,4 +203,28 @@ test("worker threads reuse and return verdicts as the main thread does", async (
   });
   assert.equal(second.stats.judged, 0);
   await assertSameAsFresh(dir, second);
+  // What is left to judge after this thread reused what it could goes to the workers: a change
+  // that touches every manifest (config.json), and one that touches a single manifest.
+  edit(path.join(dir, "plugins/aws-cost-explorer/versions/1.1.0.json"), (m) => {
+    (m.metadata as Record<string, unknown>).description = "Changed for the worker threads";
+  });
+  const one = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(second) },
+  });
+  assert.equal(one.stats.judged, 1);
+  await assertSameAsFresh(dir, one);
+  edit(path.join(dir, "config.json"), (c) => (c.allow_loopback_http = true));
+  const all = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(one) },
+  });
+  assert.equal(all.stats.judged, all.stats.manifests);
+  await assertSameAsFresh(dir, all);
+  const again = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(all) },
+  });
+  assert.equal(again.stats.judged, 0);
+  assert.deepEqual(stored(again), stored(all));
 });

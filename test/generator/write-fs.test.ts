@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import type { Output } from "../../generator/output.types.ts";
-import { sha256Hex, writeTree } from "../../generator/write-fs.ts";
+import { STATE_FILE, sha256Hex, writeTree } from "../../generator/write-fs.ts";
 import { tempDir } from "./helpers.ts";
 
 test("writeTree takes strings, bytes and lazy outputs; an unchanged known hash is never produced", async () => {
@@ -17,7 +17,6 @@ test("writeTree takes strings, bytes and lazy outputs; an unchanged known hash i
       {
         path: "api/v1/c.json",
         sha256: sha256Hex(copied),
-        copyOf: "plugins/c.json",
         bytes: async () => {
           produced++;
           return copied;
@@ -44,6 +43,34 @@ test("writeTree refuses output paths that leave the folder", async () => {
     for (const bad of ["../x.json", "/etc/x.json", "a/../../x.json", "a\\b.json", "a//b.json"]) {
       await assert.rejects(writeTree(dir, [{ path: bad, bytes: "x" }]), { code: "UNSAFE_OUTPUT_PATH" }, bad);
     }
+  } finally {
+    cleanup();
+  }
+});
+
+test("writeTree leaves the state as it was when nothing changed, and rewrites it when anything did", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const state = path.join(dir, STATE_FILE);
+    const outputs = (b: string): Output[] => [
+      { path: "api/v1/a.json", bytes: "a\n" },
+      { path: "api/v1/b.json", key: "k1", bytes: async () => b },
+    ];
+    await writeTree(dir, outputs("b\n"));
+    // A mark the writer would not write: it stays only if the file is left as it was.
+    appendFileSync(state, " ");
+    const same = await writeTree(dir, outputs("b\n"));
+    assert.equal(same.unchanged, 2);
+    assert.ok(readFileSync(state, "utf8").endsWith(" "), "the state file was left as it was");
+    // A new key with the same bytes writes no file but is a new state.
+    const rekeyed = [{ ...outputs("b\n")[0]! }, { ...outputs("b\n")[1]!, key: "k2" }];
+    assert.deepEqual((await writeTree(dir, rekeyed)).written, []);
+    assert.ok(!readFileSync(state, "utf8").endsWith(" "));
+    assert.equal(JSON.parse(readFileSync(state, "utf8")).keys["api/v1/b.json"], "k2");
+    // A file gone from the outputs is deleted and the state rewritten without it.
+    const fewer = await writeTree(dir, [{ path: "api/v1/a.json", bytes: "a\n" }]);
+    assert.deepEqual(fewer.deleted, ["api/v1/b.json"]);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(state, "utf8")).files), ["api/v1/a.json"]);
   } finally {
     cleanup();
   }

@@ -1,0 +1,45 @@
+/**
+ * The benchmarks still run: bench:validate and bench:build at a tiny size exit 0 and print their
+ * ratio lines. No timing is asserted (figures come from the benchmarks themselves, see
+ * docs/architecture.md "Speed"); this only keeps a broken benchmark from going unnoticed.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const run = promisify(execFile);
+
+async function bench(script: string, env: Record<string, string>): Promise<string> {
+  const { stdout } = await run(process.execPath, [script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+const RATIO = String.raw`\d+\.\d+`;
+
+test("bench:validate runs at a tiny size and prints its ratios", async () => {
+  const out = await bench("bench/validate.ts", { BENCH_PLUGINS: "3", BENCH_VERSIONS: "2" });
+  assert.match(out, /= 6 manifests/);
+  assert.match(out, new RegExp(`ratio \\(a\\)/\\(b\\): +${RATIO} \\(target`));
+  assert.match(out, new RegExp(`ratio \\(d\\)/\\(b\\): ${RATIO} \\(target`));
+});
+
+test("bench:build runs at a tiny size, the site included, and prints its ratios", async () => {
+  const out = await bench("bench/build.ts", {
+    BENCH_PLUGINS: "3",
+    BENCH_VERSIONS: "2",
+    BENCH_SITE_PLUGINS: "2",
+  });
+  assert.match(out, /registry: 3 plugins × 2 versions/);
+  assert.match(out, /manifests judged 1 of 7/);
+  assert.match(out, new RegExp(`\\(a\\)/\\(b\\) = ${RATIO} \\(target`));
+  assert.match(out, new RegExp(`\\(c\\)/\\(a\\) = ${RATIO}% \\(target`));
+  assert.match(out, new RegExp(`\\(d\\) nothing changed / full = ${RATIO}% \\(target`));
+});
