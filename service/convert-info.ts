@@ -1,5 +1,6 @@
 /** Runner results as the proto's PluginInfo, DiscoveryError and InstallationError messages. */
-import type { InstalledPlugin, PluginListing, SourceKind } from "../runner/index.ts";
+import type { PluginListing, SourceKind } from "../runner/index.ts";
+import type { ReadonlyInstalled } from "../runner/ops/list.ts";
 import { enumName, timestamp } from "./convert-manifest.ts";
 
 type Json = Record<string, unknown>;
@@ -31,7 +32,7 @@ export function listingToInfo(p: PluginListing, installed: boolean): Json {
 export type Activity = "active" | "inactive" | "unmonitored";
 
 /** An installed plugin, with the status its health gives it (ACTIVE, INACTIVE or just INSTALLED). */
-export function installedToInfo(p: InstalledPlugin, activity: Activity): Json {
+export function installedToInfo(p: ReadonlyInstalled, activity: Activity): Json {
   return {
     name: p.name,
     version: p.version,

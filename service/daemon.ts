@@ -86,7 +86,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   });
   const state: DaemonState = { context, approvalsFile: approvalsPath(context.pluginDir), monitor };
   const inFlight = new Set<Promise<unknown>>();
-  const server = new grpc.Server();
+  // Channelz (per-call bookkeeping for a debugging service the daemon does not serve) is off.
+  const server = new grpc.Server({ "grpc.enable_channelz": 0 });
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const [method, handler] of Object.entries(HANDLERS)) {
     implementation[method] = (

@@ -3,11 +3,11 @@
  * each maps its request onto one runner (or core) call and its result onto the response.
  */
 
-import { stat } from "node:fs/promises";
 import { validateManifest } from "../core/validate/validate-manifest.ts";
-import { discover, info, listInstalled, type MetadataSource, RunnerError } from "../runner/index.ts";
+import { discover, info, type MetadataSource, RunnerError } from "../runner/index.ts";
 import { layoutFor } from "../runner/install/layout.ts";
-import { readState } from "../runner/install/state.ts";
+import { readStateSnapshot } from "../runner/install/state.ts";
+import { listInstalledView } from "../runner/ops/list.ts";
 import { installedToInfo, listingToInfo, sourceEnum, sourceKindOf } from "./convert-info.ts";
 import { manifestFromProto, manifestToProto, timestamp } from "./convert-manifest.ts";
 import type { DaemonState, Handler } from "./daemon.types.ts";
@@ -46,41 +46,20 @@ export function namePattern(filter: string): { search: string; matches: (name: s
   return { search: literal, matches: (name) => regex.test(name) };
 }
 
-/**
- * The names in the install state, read again only when the state file changed (it is replaced
- * by a rename at every commit, so its inode, size and time change): a search from 100 clients at
- * 10,000 installs does not parse the state 100 times.
- */
-let installedMemo: { key: string; names: Promise<Set<string>> } | undefined;
-async function installedNames(pluginDir: string): Promise<Set<string>> {
-  const layout = layoutFor(pluginDir);
-  const info = await stat(layout.stateFile, { bigint: true }).catch(() => undefined);
-  const key = info
-    ? `${layout.stateFile}:${info.ino}:${info.size}:${info.mtimeNs}`
-    : `${layout.stateFile}:none`;
-  if (installedMemo?.key !== key) {
-    const names = readState(layout).then((s) => new Set(Object.keys(s.plugins)));
-    installedMemo = { key, names };
-    names.catch(() => {
-      if (installedMemo?.names === names) installedMemo = undefined;
-    });
-  }
-  return installedMemo.names;
-}
-
 export const discoverPlugins: Handler = async (state, request) => {
   const sources = pickSources(state, request.sources as unknown[]);
   const pattern = namePattern(String(request.filter ?? ""));
   // Which names are installed: the state file as it stands (crash recovery is the write RPCs' and
   // ListInstalledPlugins' business, not a search's).
-  const [result, have] = await Promise.all([
+  const [result, installed] = await Promise.all([
     discover({ ...state.context, sources }, pattern.search),
-    installedNames(state.context.pluginDir),
+    readStateSnapshot(layoutFor(state.context.pluginDir)),
   ]);
+  const have = (name: string) => Object.hasOwn(installed.plugins, name);
   return {
     plugins: result.plugins
-      .filter((p) => pattern.matches(p.name) && (request.include_installed === true || !have.has(p.name)))
-      .map((p) => listingToInfo(p, have.has(p.name))),
+      .filter((p) => pattern.matches(p.name) && (request.include_installed === true || !have(p.name)))
+      .map((p) => listingToInfo(p, have(p.name))),
     discovery_errors: result.errors.map((e) => ({
       source: sourceEnum(e.source as MetadataSource["kind"]),
       location: e.location,
@@ -128,7 +107,7 @@ export const validatePlugin: Handler = async (_state, request) => {
 };
 
 export const listInstalledPlugins: Handler = async (state, request) => {
-  const installed = await listInstalled(state.context.pluginDir, String(request.filter ?? ""));
+  const installed = await listInstalledView(state.context.pluginDir, String(request.filter ?? ""));
   const activity = state.monitor.activity(installed.map((p) => p.name));
   return {
     plugins: installed

@@ -5,7 +5,8 @@ import { containerState } from "../container/engine-install.ts";
 import { RunnerError } from "../errors.ts";
 import { installedManifest } from "../install/installed-manifest.ts";
 import { layoutFor } from "../install/layout.ts";
-import { readState } from "../install/state.ts";
+import { readStateSnapshot } from "../install/state.ts";
+import type { InstalledPlugin } from "../install/state.types.ts";
 import { costSourceService, healthService, unary } from "./services.ts";
 
 export { costSourceService, healthService } from "./services.ts";
@@ -62,7 +63,8 @@ async function addressOf(
   if (/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(request.target))
     return { address: request.target, tls: request.tls !== undefined };
   if (!request.pluginDir) throw new RunnerError("USAGE", "health needs HOST:PORT or an installed plugin", {});
-  const plugin = (await readState(layoutFor(request.pluginDir))).plugins[request.target];
+  const recorded = (await readStateSnapshot(layoutFor(request.pluginDir))).plugins[request.target];
+  const plugin = recorded && (structuredClone(recorded) as InstalledPlugin);
   if (!plugin)
     throw new RunnerError("NOT_INSTALLED", `${request.target} is not installed`, { name: request.target });
   const manifest = await installedManifest(plugin);

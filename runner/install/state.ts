@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { open, readFile, stat } from "node:fs/promises";
 import { RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 import type { Layout } from "./layout.ts";
@@ -17,6 +18,10 @@ export async function readState(layout: Layout): Promise<InstallState> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return structuredClone(EMPTY);
     throw error;
   }
+  return parseState(layout, text);
+}
+
+function parseState(layout: Layout, text: string): InstallState {
   try {
     const parsed = JSON.parse(text) as InstallState;
     if (parsed.format !== 1 || typeof parsed.plugins !== "object" || parsed.plugins === null) {
@@ -32,6 +37,64 @@ export async function readState(layout: Layout): Promise<InstallState> {
       { cause: error },
     );
   }
+}
+
+/** A state shared between readers: frozen all the way down, never to be changed in place. */
+export type StateSnapshot = DeepReadonly<InstallState>;
+type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** The last snapshot of each state file, keyed by the identity of the file it was read from. */
+const SNAPSHOTS_KEPT = 8;
+const snapshots = new Map<string, { key: string; state: Promise<StateSnapshot> }>();
+
+/**
+ * The state for reading only (listing, searching, health), parsed again only when the file is
+ * another one: every commit replaces it by a rename, so its inode, size and times change. The
+ * identity and the bytes come from one open file, so a commit between the two cannot pair an old
+ * identity with new bytes. 100 searches at 10,000 installs parse the state once, not 100 times.
+ * Callers that change the state use `updateState`, which reads it afresh under the lock.
+ */
+export async function readStateSnapshot(layout: Layout): Promise<StateSnapshot> {
+  const file = layout.stateFile;
+  // The common case, nothing committed since the last read: one stat, no open.
+  const seen = await stat(file, { bigint: true }).catch(missing);
+  const memo = snapshots.get(file);
+  if (seen && memo?.key === identity(seen)) return memo.state;
+  const handle = await open(file, "r").catch(missing);
+  if (!handle) {
+    snapshots.delete(file);
+    return deepFreeze(structuredClone(EMPTY));
+  }
+  try {
+    const key = identity(await handle.stat({ bigint: true }));
+    const state = handle.readFile("utf8").then((text) => deepFreeze(parseState(layout, text)));
+    snapshots.delete(file);
+    snapshots.set(file, { key, state });
+    // A handful of plugin folders per process at most; the oldest goes first.
+    for (const f of snapshots.keys()) if (snapshots.size > SNAPSHOTS_KEPT) snapshots.delete(f);
+    return await state.catch((error: unknown) => {
+      if (snapshots.get(file)?.state === state) snapshots.delete(file);
+      throw error;
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+const identity = (info: BigIntStats): string =>
+  `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+
+function missing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === "ENOENT") return undefined;
+  throw error;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /**

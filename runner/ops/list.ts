@@ -1,6 +1,6 @@
 import type { Finding } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
-import { matchesFilter } from "../../core/text/search-filter.ts";
+import { filterMatcher, matchesFilter, type Searchable, searchable } from "../../core/text/search-filter.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
@@ -8,18 +8,42 @@ import { loadInstalledPlugins } from "../install/finfocus-config-fs.ts";
 import { scanPluginFolders } from "../install/finfocus-layout.ts";
 import { layoutFor } from "../install/layout.ts";
 import { recoverAll } from "../install/place.ts";
-import { readState } from "../install/state.ts";
+import { readStateSnapshot, type StateSnapshot } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import type { PluginListing, PluginVersions } from "../source/source.types.ts";
 
-/** The spec's ListInstalledPlugins. */
+/** The spec's ListInstalledPlugins: copies the caller may change. */
 export async function listInstalled(pluginDir: string, filter = ""): Promise<InstalledPlugin[]> {
+  return (await listInstalledView(pluginDir, filter)).map((p) => structuredClone(p) as InstalledPlugin);
+}
+
+/** `listInstalled` for readers that change nothing (the daemon): the snapshot's frozen entries. */
+export async function listInstalledView(pluginDir: string, filter = ""): Promise<ReadonlyInstalled[]> {
   const layout = layoutFor(pluginDir);
   await recoverAll(layout);
-  const state = await readState(layout);
-  return Object.values(state.plugins)
-    .filter((p) => matchesFilter(filter, p.name))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const state = await readStateSnapshot(layout);
+  const matches = filterMatcher(filter);
+  return byName(state)
+    .filter(({ search }) => matches(search))
+    .map(({ plugin }) => plugin);
+}
+
+/** An installed plugin as a snapshot holds it. */
+export type ReadonlyInstalled = StateSnapshot["plugins"][string];
+
+type Sorted = { plugin: ReadonlyInstalled; search: Searchable }[];
+const sortedMemo = new WeakMap<StateSnapshot, Sorted>();
+
+/** A snapshot's plugins sorted by name, ready to search: once per snapshot. */
+function byName(state: StateSnapshot): Sorted {
+  let sorted = sortedMemo.get(state);
+  if (!sorted) {
+    sorted = Object.values(state.plugins)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((plugin) => ({ plugin, search: searchable(plugin.name) }));
+    sortedMemo.set(state, sorted);
+  }
+  return sorted;
 }
 
 /**
@@ -50,7 +74,7 @@ export async function listExternal(
   finfocusConfig?: string,
   filter = "",
 ): Promise<ExternalPlugin[]> {
-  const state = await readState(layoutFor(pluginDir));
+  const state = await readStateSnapshot(layoutFor(pluginDir));
   const ours = new Set(Object.values(state.plugins).map((p) => p.path));
   const config = finfocusConfig ? await loadInstalledPlugins(finfocusConfig).catch(() => []) : [];
   const out: ExternalPlugin[] = [];
@@ -100,11 +124,16 @@ export async function discover(
       ...(await Promise.allSettled(context.sources.slice(i, i + limit).map((s) => s.list(filter)))),
     );
   }
+  const seen = new Set<string>();
   for (const [i, answer] of answers.entries()) {
     const source = context.sources[i]!;
     if (answer.status === "fulfilled") {
-      for (const p of answer.value)
-        if (!result.plugins.some((q) => q.name === p.name)) result.plugins.push(p);
+      for (const p of answer.value) {
+        // The first source to list a name wins (sources are in priority order).
+        if (seen.has(p.name)) continue;
+        seen.add(p.name);
+        result.plugins.push(p);
+      }
       for (const problem of (await source.problems?.()) ?? [])
         result.errors.push({ source: source.kind, ...problem });
     } else {

@@ -18,7 +18,7 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
 import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
-import { matchesFilter } from "../../core/text/search-filter.ts";
+import { filterMatcher, type Searchable, searchable } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
@@ -304,8 +304,11 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         });
       }
       const listed = await index.doc;
-      return (listed?.plugins ?? [])
-        .filter((p) => matchesFilter(filter, p.name, [p.description, ...p.keywords, ...p.capabilities]))
+      const plugins = listed?.plugins ?? [];
+      const matches = filterMatcher(filter);
+      const searchables = searchablesOf(plugins);
+      return plugins
+        .filter((_, i) => matches(searchables[i]!))
         .map(
           (p): PluginListing => ({
             name: p.name,
@@ -322,6 +325,19 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         );
     },
   };
+}
+
+type Listed = NonNullable<ApiDocuments["plugin-index"]>["plugins"];
+const searchableMemo = new WeakMap<Listed, Searchable[]>();
+
+/** The index's plugins lowercased for searching, once per index document (kept while it is). */
+function searchablesOf(plugins: Listed): Searchable[] {
+  let found = searchableMemo.get(plugins);
+  if (!found) {
+    found = plugins.map((p) => searchable(p.name, [p.description, ...p.keywords, ...p.capabilities]));
+    searchableMemo.set(plugins, found);
+  }
+  return found;
 }
 
 /** An API document that is not one: REGISTRY_DOCUMENT_INVALID, with the loader's or the schema's findings. */

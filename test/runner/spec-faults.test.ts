@@ -76,6 +76,9 @@ test("search 'aws-*' is the spec's glob on the name; plain words still search ev
   assert.ok(matchesFilter("*-AWS", "kubecost-aws"));
   assert.ok(matchesFilter("aws-?ost", "aws-cost"));
   assert.ok(!matchesFilter("aws-?", "aws-cost"));
+  assert.ok(matchesFilter(" Budget ", "aws-cost", ["cost", "Tracks BUDGETS"]), "texts, any case, trimmed");
+  assert.ok(!matchesFilter("budget", "aws-cost", ["cost"]));
+  assert.ok(!matchesFilter("aws-*", "kubecost", ["aws-cost"]), "a glob looks at the name only");
   assert.ok(globMatch("a*a*a*a*a*a*a*a*a*b", "a".repeat(50)) === false, "no backtracking blow-up");
 });
 

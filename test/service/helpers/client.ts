@@ -44,7 +44,9 @@ export function registryClient(
   const pkg = grpc.loadPackageDefinition(definition) as unknown as {
     finfocus: { v1: { PluginRegistryService: grpc.ServiceClientConstructor } };
   };
-  const client = new pkg.finfocus.v1.PluginRegistryService(address, credentials);
+  const client = new pkg.finfocus.v1.PluginRegistryService(address, credentials, {
+    "grpc.enable_channelz": 0,
+  });
   const call: Record<string, Call> = {};
   for (const method of Object.keys(pkg.finfocus.v1.PluginRegistryService.service)) {
     call[method] = (request, signal) =>
