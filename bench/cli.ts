@@ -1,13 +1,17 @@
 /**
  * `npm run bench:cli`: start-up of the CLI, median of 20 runs each, against the floor of starting
- * the same Node on an empty module, in the same run. Builds the bundle first, then
- * times it on this Node (24) and on the machine's Node 20 when it has one, and the TypeScript
- * sources (type stripping, every command loaded) for comparison.
- * Targets (issue #15): `--help` under 150 ms and one-file `validate` under 250 ms, bundled.
+ * the same Node on an empty module, in the same run. Builds the bundle into a package as npm
+ * installs it (bin/, dist/cli/, package.json; no sources, so the launcher makes no freshness
+ * check), then times it on this Node (24) and on the machine's Node 20 when it has one. The runs
+ * are interleaved (every case once per round, the floor included), so a machine whose load changes
+ * during the run slows every case alike. Also timed: the bundle imported directly (no launcher, no
+ * compile cache), the launcher in this checkout (its freshness check), the TypeScript sources.
+ * Targets (issue #15): `--help` under 150 ms and one-file `validate` under 250 ms, as installed.
+ * BENCH_RUNS=N changes the number of runs.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildCli } from "../scripts/build-cli.ts";
@@ -15,24 +19,39 @@ import { buildCli } from "../scripts/build-cli.ts";
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const manifest = `${root}registry/plugins/aws-cost-explorer/versions/1.1.0.json`;
-const bundle = `${root}dist/cli/main.js`;
-const sources = `${root}cli/main.ts`;
 
-/** Median wall time in ms of RUNS runs of `node args`; every run must exit 0. */
-function median(node: string, args: string[]): number {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    const r = spawnSync(node, args, { encoding: "utf8", cwd: root });
-    times.push(performance.now() - start);
-    if (r.status !== 0) throw new Error(`${node} ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
+const work = mkdtempSync(path.join(tmpdir(), "bench-cli-"));
+const pkg = path.join(work, "package");
+cpSync(path.join(root, "bin"), path.join(pkg, "bin"), { recursive: true });
+cpSync(path.join(root, "package.json"), path.join(pkg, "package.json"));
+symlinkSync(path.join(root, "node_modules"), path.join(pkg, "node_modules"));
+// The compile cache (Node 22 and newer) goes to a folder of this run's, not the user's.
+const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: path.join(work, "cache") };
+delete env.NODE_COMPILE_CACHE;
+
+interface Case {
+  name: string;
+  args: string[];
+  target?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Median wall time in ms of each case, RUNS rounds of every case in turn; every run must exit 0. */
+function medians(node: string, cases: Case[]): number[] {
+  const times: number[][] = cases.map(() => []);
+  for (let round = -1; round < RUNS; round++) {
+    cases.forEach((c, i) => {
+      const start = performance.now();
+      const r = spawnSync(node, c.args, { encoding: "utf8", cwd: root, env: c.env ?? env });
+      const ms = performance.now() - start;
+      if (r.status !== 0) throw new Error(`${node} ${c.args.join(" ")}: exit ${r.status}\n${r.stderr}`);
+      if (round >= 0) times[i]!.push(ms); // round -1 warms the page cache and the compile cache
+    });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
 }
 
 // Small launcher files (not `node -e`: Node would take `--help` after `-e` as its own option).
-const work = mkdtempSync(path.join(tmpdir(), "bench-cli-"));
 const empty = path.join(work, "empty.mjs");
 writeFileSync(empty, "");
 /** Arguments for `node` that import a CLI entry and run `main` on `args`. */
@@ -55,39 +74,70 @@ function node20(): string | undefined {
   return undefined;
 }
 
-let t = performance.now();
+const t = performance.now();
+await buildCli(path.join(pkg, "dist", "cli"));
 await buildCli();
+const sourcesChecked = (
+  JSON.parse(readFileSync(path.join(root, "dist", "cli", "inputs.json"), "utf8")) as { sources: string[] }
+).sources.length;
 console.log(
-  `bundle built in ${(performance.now() - t).toFixed(0)} ms; ${cpus().length} cores; median of ${RUNS} runs`,
+  `bundles built in ${(performance.now() - t).toFixed(0)} ms; ${cpus().length} cores; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}; median of ${RUNS} interleaved runs`,
 );
 
+const bin = path.join(pkg, "bin", "finfocus-registry.js");
+const bundle = path.join(pkg, "dist", "cli", "main.js");
+const noCache = { ...env, NODE_DISABLE_COMPILE_CACHE: "1" };
 const old = node20();
 for (const [label, node] of [["Node 24", process.execPath], ...(old ? [["Node 20", old]] : [])] as [
   string,
   string,
 ][]) {
-  const floor = median(node, [empty]);
-  const pad = (s: string) => s.padEnd(44);
-  console.log(`\n${label} (${spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim()})`);
-  console.log(`  ${pad("floor: node empty.mjs")}${floor.toFixed(0).padStart(6)} ms`);
-  const cases: [string, string[], number][] = [
-    ["bundle --help", viaEntry(bundle, "--help"), 150],
-    ["bundle --version", viaEntry(bundle, "--version"), 150],
-    ["bundle validate (one manifest)", viaEntry(bundle, "validate", manifest), 250],
-    ["bin/finfocus-registry.js --help", [`${root}bin/finfocus-registry.js`, "--help"], 150],
+  const cases: Case[] = [
+    { name: "floor: node empty.mjs", args: [empty] },
+    { name: "installed: finfocus-registry --help", args: [bin, "--help"], target: 150 },
+    { name: "installed: finfocus-registry --version", args: [bin, "--version"], target: 150 },
+    { name: "installed: validate (one manifest)", args: [bin, "validate", manifest], target: 250 },
+    { name: "  compile cache off: --help", args: [bin, "--help"], env: noCache },
+    { name: "  compile cache off: validate", args: [bin, "validate", manifest], env: noCache },
+    { name: "bundle imported directly: --help", args: viaEntry(bundle, "--help") },
+    { name: "bundle imported directly: validate", args: viaEntry(bundle, "validate", manifest) },
+    {
+      name: `checkout: bin --help (${sourcesChecked} sources checked)`,
+      args: [`${root}bin/finfocus-registry.js`, "--help"],
+    },
   ];
+  const figures = medians(node, cases);
+  const floor = figures[0]!;
+  const pad = (s: string) => s.padEnd(50);
+  console.log(`\n${label} (${spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim()})`);
+  console.log(`  ${pad(cases[0]!.name)}${floor.toFixed(0).padStart(6)} ms`);
+  cases.slice(1).forEach((c, i) => {
+    const ms = figures[i + 1]!;
+    const verdict =
+      c.target === undefined
+        ? ""
+        : ms <= c.target
+          ? `  ok (target ≤ ${c.target} ms)`
+          : `  OVER target ${c.target} ms`;
+    console.log(
+      `  ${pad(c.name)}${ms.toFixed(0).padStart(6)} ms  ${(ms / floor).toFixed(2)}× floor  +${(ms - floor).toFixed(0)} ms${verdict}`,
+    );
+  });
   if (label === "Node 24") {
-    cases.push(["sources --help (type stripping)", viaEntry(sources, "--help"), Number.NaN]);
-    cases.push(["sources validate (one manifest)", viaEntry(sources, "validate", manifest), Number.NaN]);
-  }
-  for (const [name, args, target] of cases) {
-    t = median(node, args);
-    const verdict = Number.isNaN(target)
-      ? ""
-      : t <= target
-        ? `  ok (target ≤ ${target} ms)`
-        : `  OVER target ${target} ms`;
-    console.log(`  ${pad(name)}${t.toFixed(0).padStart(6)} ms  ${(t / floor).toFixed(2)}× floor${verdict}`);
+    const sources = medians(node, [
+      { name: "floor", args: [empty] },
+      { name: "sources --help (type stripping)", args: viaEntry(`${root}cli/main.ts`, "--help") },
+    ]);
+    console.log(
+      `  ${pad("sources --help (type stripping, every command)")}${sources[1]!.toFixed(0).padStart(6)} ms  ${(sources[1]! / sources[0]!).toFixed(2)}× floor`,
+    );
   }
 }
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -2,9 +2,15 @@
 // The launcher. It runs the bundled CLI (dist/cli/, plain JavaScript for Node 20 and newer, built
 // by `npm run build:cli`, `npm test` and `npm pack`) unless this is a checkout whose TypeScript
 // sources are newer than the bundle: then it runs the sources, which needs Node 24's type stripping.
-import { existsSync, readFileSync, statSync } from "node:fs";
+// Kept small and quick: it runs before every command.
+import module, { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
+// `require`, not `import`: an ESM import of node:fs loads every module its exports hide (fs/promises
+// and more), milliseconds on every start.
+const { existsSync, readFileSync, statSync } = createRequire(import.meta.url)("node:fs");
 const root = new URL("../", import.meta.url);
+const rootPath = fileURLToPath(root);
 const bundle = new URL("dist/cli/main.js", root);
 
 /**
@@ -12,24 +18,42 @@ const bundle = new URL("dist/cli/main.js", root);
  * no source it was built from changed since (see scripts/build-cli.ts).
  */
 function bundleIsFresh() {
-  if (!existsSync(new URL("cli/main.ts", root))) return existsSync(bundle);
+  if (!existsSync(`${rootPath}cli/main.ts`)) return existsSync(bundle);
   let built;
   let sources;
   try {
-    const inputs = new URL("dist/cli/inputs.json", root);
+    const inputs = `${rootPath}dist/cli/inputs.json`;
     built = statSync(inputs).mtimeMs;
     sources = JSON.parse(readFileSync(inputs, "utf8")).sources;
   } catch {
     return false;
   }
   for (const file of sources) {
-    try {
-      if (statSync(new URL(file, root)).mtimeMs > built) return false;
-    } catch {
-      return false; // a source the bundle was built from is gone: the sources changed
-    }
+    const info = statSync(rootPath + file, { throwIfNoEntry: false });
+    // A source the bundle was built from is gone, or newer: the sources changed.
+    if (info === undefined || info.mtimeMs > built) return false;
   }
   return true;
+}
+
+/**
+ * Node 22.1 and newer keep the V8 code of the modules they compile (our bundle, its dependencies)
+ * in a cache, so the next start skips parsing them: here in the user's own cache folder, never a
+ * shared temporary one another user could write to. Node checks each entry against the file it
+ * was made from. Only module code is cached, never code compiled at run time (the validators ajv
+ * builds from an author's configuration schema). NODE_DISABLE_COMPILE_CACHE=1 turns it off;
+ * NODE_COMPILE_CACHE=DIR (read by Node itself) chooses another folder. Older Node: nothing happens.
+ */
+function enableCompileCache() {
+  const env = process.env;
+  if (typeof module.enableCompileCache !== "function" || env.NODE_COMPILE_CACHE) return;
+  const base = env.XDG_CACHE_HOME || (env.HOME ? `${env.HOME}/.cache` : env.LOCALAPPDATA);
+  if (!base) return;
+  try {
+    module.enableCompileCache(`${base}/finfocus-registry/node-compile-cache`);
+  } catch {
+    // A cache is an optimisation: a folder that cannot be made leaves the CLI as it was.
+  }
 }
 
 let entry = bundle;
@@ -45,5 +69,6 @@ if (!bundleIsFresh()) {
   }
   entry = new URL("cli/main.ts", root);
 }
+enableCompileCache();
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,5 @@
 import { RegistryError } from "../core/errors.ts";
 
-export { type ErrorDocument, toErrorDocument } from "../core/error-document.ts";
-
 /** A command line the CLI cannot act on: exit status 2, one line that points to `--help`. */
 export class UsageError extends RegistryError<"USAGE"> {
   constructor(message: string) {

@@ -6,7 +6,7 @@ import { UsageError } from "./errors.ts";
 import { commandHelp, mainHelp } from "./help.ts";
 import { output } from "./output.ts";
 import { formatFromArgs, parseCommandArgs, wantsHelp } from "./parse-args.ts";
-import { type Invocation, reportError } from "./report-error.ts";
+import type { Invocation } from "./report-error.ts";
 
 /** Finds the command and runs it; errors propagate to main's one catch. */
 async function dispatch(argv: string[], io: CliIO, invocation: Invocation): Promise<number> {
@@ -62,6 +62,8 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
   try {
     return await dispatch(argv, cli, invocation);
   } catch (error) {
+    // Loaded only on the way out: a successful run never pays for the error codes' catalogue.
+    const { reportError } = await import("./report-error.ts");
     return reportError(error, invocation, cli);
   }
 }

@@ -1,7 +1,7 @@
 import { exitStatusOf } from "../core/codes/codes.ts";
+import { toErrorDocument } from "../core/error-document.ts";
 import type { Finding } from "../core/findings.types.ts";
 import type { CliIO, Format } from "./command.types.ts";
-import { toErrorDocument } from "./errors.ts";
 import { colour, printable } from "./output.ts";
 
 /** Who is reporting: the command, once known, and the output format asked for. */

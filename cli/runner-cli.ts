@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { systemClock } from "../core/net/fetcher.types.ts";
-import { TERMINAL_RETURN } from "../core/text/terminal.ts";
+import { terminalReturn } from "../core/text/terminal.ts";
 import { createHttpFetcher } from "../net/http-fetcher.ts";
 import {
   loadDiscoveryConfig,
@@ -207,7 +207,7 @@ function renderEvent(event: RunnerEvent, io: CliIO): void {
     const width = 24;
     const bar = pct === undefined ? "" : `[${"#".repeat((pct * width) / 100).padEnd(width)}] ${pct}%`;
     io.stderr(
-      `${TERMINAL_RETURN}${printable(event.plugin)} ${bar} ${(event.received / 1024).toFixed(0)} KiB`,
+      `${terminalReturn()}${printable(event.plugin)} ${bar} ${(event.received / 1024).toFixed(0)} KiB`,
     );
     if (event.total && event.received >= event.total) io.stderr("\n");
   }

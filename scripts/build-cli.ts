@@ -17,6 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -82,6 +83,30 @@ function urlReferences(refs: References, outdir: string): Plugin {
   };
 }
 
+/**
+ * Node's built-in modules through `require` (the banner's) instead of `import`: an ESM import of a
+ * built-in reads every one of its exports, which loads what their lazy getters hide (node:fs's
+ * promises, node:util's whole toolbox), several milliseconds a module at every start; `require`
+ * returns the object and the bundle reads only the names it uses, when it uses them. Dynamic
+ * imports are left alone.
+ */
+function builtinsViaRequire(): Plugin {
+  return {
+    name: "builtins-via-require",
+    setup(b) {
+      b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+        args.kind === "import-statement" && isBuiltin(args.path)
+          ? { path: args.path, namespace: "builtin" }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
 /** Replaces cli/commands.ts, for cli/main.ts only, with the list of lazily loaded commands. */
 function lazyCommands(source: string): Plugin {
   const main = path.join(root, "cli", "main.ts");
@@ -130,7 +155,7 @@ async function bundle(outdir: string, entries: Record<string, string>, define: R
     banner: {
       js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
     },
-    plugins: [lazyCommands(commands), urlReferences(refs, outdir)],
+    plugins: [builtinsViaRequire(), lazyCommands(commands), urlReferences(refs, outdir)],
   });
   // A JSON import's key carries its attributes ("x.json with { type: 'json' }"): the file is x.json.
   const inputs = Object.keys(result.metafile.inputs).map((i) => i.replace(/ with \{[^}]*\}$/, ""));
@@ -166,8 +191,10 @@ export async function buildCli(outdir = CLI_OUT): Promise<{ sources: string[] }>
   }
   const hash = createHash("sha256");
   for (const input of found.inputs) {
-    const file = input.startsWith("finfocus:") ? undefined : path.join(root, input);
-    hash.update(`${input}\0`).update(file ? readFileSync(file) : await lazyCommandsModule(root));
+    // The virtual modules: the command list (generated from the sources) and the built-ins (a name).
+    if (input.startsWith("builtin:")) hash.update(`${input}\0`);
+    else if (input.startsWith("finfocus:")) hash.update(`${input}\0`).update(await lazyCommandsModule(root));
+    else hash.update(`${input}\0`).update(readFileSync(path.join(root, input)));
   }
   const { refs } = await bundle(tmp, entries, {
     FINFOCUS_BUNDLE_HASH: JSON.stringify(hash.digest("hex")),
@@ -177,7 +204,7 @@ export async function buildCli(outdir = CLI_OUT): Promise<{ sources: string[] }>
     cpSync(path.join(root, file), path.join(tmp, "assets", file));
   }
   const sources = [
-    ...found.inputs.filter((i) => !i.startsWith("node_modules/") && !i.startsWith("finfocus:")),
+    ...found.inputs.filter((i) => !/^(node_modules\/|finfocus:|builtin:)/.test(i)),
     ...refs.files,
     ...[...refs.folders].flatMap((f) => filesUnder(f)),
     "package.json",

@@ -1,18 +1,12 @@
-import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { RegistryError } from "../../core/errors.ts";
 import { append, passes, sortFindings } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
-import { git } from "../../core/registry/git.ts";
-import { loadRegistry } from "../../core/registry/load-registry.ts";
-import { openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
-import { readVerdicts, validationCode, writeVerdicts } from "../../generator/verdict-store-fs.ts";
 import type { CliIO } from "../command.types.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
@@ -60,6 +54,15 @@ not change (--no-cache judges every manifest and remembers nothing).
           `no registry folder at ${display(registryDir)}: pass --registry DIR or file paths`,
         );
       }
+      // A whole registry needs git, worker threads and the verdict store; one file needs none of
+      // them, so they load only here (the bundled CLI starts faster for an editor's one-file check).
+      const [{ openRegistry }, { loadRegistry }, { readVerdicts, validationCode, writeVerdicts }, os] =
+        await Promise.all([
+          import("../../core/registry/open-registry.ts"),
+          import("../../core/registry/load-registry.ts"),
+          import("../../generator/verdict-store-fs.ts"),
+          import("node:os"),
+        ]);
       // A registry in git is read from one commit; OpenRegistryError (exit 2) says why it cannot be.
       const opened = await openRegistry(registryDir, {
         ...(values.rev !== undefined ? { rev: values.rev } : {}),
@@ -75,7 +78,7 @@ not change (--no-cache judges every manifest and remembers nothing).
                 values["cache-dir"] && path.resolve(io.cwd, values["cache-dir"]),
               );
         const result = await loadRegistry(opened.source, {
-          workers: availableParallelism(),
+          workers: os.availableParallelism(),
           ...(cacheFile ? { verdicts: { code: validationCode(), previous: readVerdicts(cacheFile) } } : {}),
         });
         if (cacheFile && result.verdicts && result.verdictsChanged !== false)
@@ -164,6 +167,10 @@ function summaryLine(valid: boolean, stats: Record<string, number>, commit?: str
  * evict each other.
  */
 async function verdictsFile(registryDir: string, cacheDir: string | undefined): Promise<string | undefined> {
+  const [{ createHash }, { git }] = await Promise.all([
+    import("node:crypto"),
+    import("../../core/registry/git.ts"),
+  ]);
   let dir = cacheDir;
   if (dir === undefined) {
     const gitDir = await git(registryDir, ["rev-parse", "--absolute-git-dir"])

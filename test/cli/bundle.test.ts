@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -142,24 +143,93 @@ for (const [label, node] of nodes) {
   });
 }
 
+/** The files `file` of the bundle loads before its code runs (static imports, transitively). */
+function staticClosure(dir: string, file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(path.join(dir, file), "utf8");
+  for (const [, dep] of text.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)";/gms))
+    staticClosure(dir, dep!, seen);
+  for (const [, dep] of text.matchAll(/^import\s*"\.\/([^"]+)";/gm)) staticClosure(dir, dep!, seen);
+  return seen;
+}
+
+/** The built-in modules a set of bundle files loads when it is evaluated (`import` or top-level `require`). */
+function builtinsLoaded(dir: string, files: Set<string>): Set<string> {
+  const loaded = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(path.join(dir, file), "utf8");
+    for (const [, name] of text.matchAll(/^import\s[^;]*?from\s*"(node:[^"]+)"/gms)) loaded.add(name!);
+    // esbuild's wrapper of each built-in is called where the importing module starts.
+    for (const [, name] of text.matchAll(/^var \w+ = __toESM\(require_(node_\w+)\(\)/gm))
+      loaded.add(name!.replace("node_", "node:").replaceAll("_", "/"));
+  }
+  return loaded;
+}
+
 test("the entry loads no command statically: commands are imported on first use", () => {
   const dir = path.join(pkg, "dist", "cli");
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = readFileSync(path.join(dir, file), "utf8");
-    for (const [, dep] of text.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)";/gms)) visit(dep!);
-    for (const [, dep] of text.matchAll(/^import\s*"\.\/([^"]+)";/gm)) visit(dep!);
-  };
-  visit("main.js");
+  const seen = staticClosure(dir, "main.js");
   const all = readdirSync(dir).filter((f) => f.endsWith(".js"));
   const loaded = [...seen].map((f) => readFileSync(path.join(dir, f), "utf8"));
   assert.ok(seen.size < all.length / 2, `main.js loads ${seen.size} of ${all.length} files`);
   for (const text of loaded) assert.doesNotMatch(text, /defineCommand\(\{/);
   // ...and every command is one dynamic import away.
   const entry = readFileSync(path.join(dir, "main.js"), "utf8");
-  assert.equal([...entry.matchAll(/await import\("\.\/[^"]+"\)/g)].length, commands.length);
+  assert.equal(
+    [...entry.matchAll(/await import\("\.\/[^"]+"\)\)\.\w+\.run\(input\)/g)].length,
+    commands.length,
+  );
+});
+
+test("start-up loads few built-ins: --help no crypto or child processes, one-file validate no git or threads", () => {
+  const dir = path.join(pkg, "dist", "cli");
+  const main = staticClosure(dir, "main.js");
+  assert.deepEqual([...builtinsLoaded(dir, main)].sort(), ["node:module", "node:util"]);
+  const entry = readFileSync(path.join(dir, "main.js"), "utf8");
+  const validate = /import\("\.\/([^"]+)"\)\)\.validateCommand/.exec(entry)?.[1];
+  assert.ok(validate, "main.js imports the validate command");
+  const loaded = builtinsLoaded(dir, staticClosure(dir, validate, new Set(main)));
+  assert.ok(loaded.has("node:fs") && loaded.has("node:crypto"), [...loaded].join(" ")); // the check can see
+  for (const heavy of ["node:child_process", "node:worker_threads", "node:http", "node:net"])
+    assert.ok(!loaded.has(heavy), `one-file validate loads ${heavy}`);
+  // Built-ins come through require, never an ESM import (which reads, and loads, every export).
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".js")))
+    assert.doesNotMatch(
+      readFileSync(path.join(dir, file), "utf8").replace(
+        /^import \{ createRequire as __createRequire \} from "node:module";/,
+        "",
+      ),
+      /^import\s[^;]*?from\s*"node:/ms,
+      file,
+    );
+});
+
+test("the installed launcher keeps compiled code in the user's cache folder on Node 22 and newer, none on Node 20", () => {
+  for (const [label, node] of nodes) {
+    if (!node) continue;
+    const cache = mkdtempSync(path.join(tmpdir(), "cli-bundle-cache-"));
+    try {
+      const env = { ...process.env, XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: "" };
+      const help = spawnSync(node, [bin, "--help"], { encoding: "utf8", cwd: pkg, env });
+      assert.equal(help.status, 0, help.stderr);
+      const folder = path.join(cache, "finfocus-registry", "node-compile-cache");
+      const entries = readdirSync(cache, { recursive: true }).length;
+      if (label === "Node 20") assert.equal(entries, 0, "Node 20 has no compile cache");
+      else assert.ok(readdirSync(folder, { recursive: true }).length > 1, `nothing cached in ${folder}`);
+      // Switched off, it writes nothing and the command answers the same.
+      rmSync(cache, { recursive: true, force: true });
+      const off = spawnSync(node, [bin, "--help"], {
+        encoding: "utf8",
+        cwd: pkg,
+        env: { ...env, NODE_DISABLE_COMPILE_CACHE: "1" },
+      });
+      assert.equal(off.stdout, help.stdout);
+      assert.ok(!existsSync(folder));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }
 });
 
 test("the launcher refuses a stale bundle on Node 20 and runs the sources on Node 24", {

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { commands } from "../../cli/commands.ts";
-import { toErrorDocument } from "../../cli/errors.ts";
 import { main } from "../../cli/main.ts";
 import { CODES } from "../../core/codes/codes.ts";
+import { toErrorDocument } from "../../core/error-document.ts";
 import { RunnerError } from "../../runner/errors.ts";
 
 /** Runs the CLI in this process with captured output. */

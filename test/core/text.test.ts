@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { actionsLogText } from "../../core/text/actions-log.ts";
 import { htmlJson, htmlText, safeHref } from "../../core/text/html.ts";
 import { markdownCode, markdownText } from "../../core/text/markdown.ts";
-import { TERMINAL_RETURN, terminalOutput, terminalStyle, terminalText } from "../../core/text/terminal.ts";
+import { terminalOutput, terminalReturn, terminalStyle, terminalText } from "../../core/text/terminal.ts";
 
 test("markdown: no mention, team mention, autolink, reference, HTML or markdown link survives", () => {
   const rendered = markdownText(
@@ -27,11 +27,24 @@ test("terminal: values lose every control; the output guard keeps only our own s
   );
   const ours = terminalStyle("31", "red");
   assert.equal(
-    terminalOutput(`${ours} \u001b[31mforged\n\t${TERMINAL_RETURN}x`),
+    terminalOutput(`${ours} \u001b[31mforged\n\t${terminalReturn()}x`),
     "\u001b[31mred\u001b[0m \\u001b[31mforged\n\t\rx",
   );
   assert.equal(terminalOutput('{"a": "\u009b\u202e"}'), '{"a": "\\u009b\\u202e"}', "JSON stays JSON");
+  // The tag is not a constant: another process's (or a guess) is inert like any other control.
+  const forged = ours.replace(/[0-9a-f]{16}/g, "0123456789abcdef");
+  assert.equal(terminalOutput(forged), forged.replaceAll("\u001b", "\\u001b"));
   assert.deepEqual(JSON.parse(terminalOutput('{"a": "\u009b"}')), { a: "\u009b" });
+});
+
+test("terminal: before this process styled anything, its guard lets no tagged control through", async () => {
+  // A module instance of its own, whose tag is not made yet.
+  const fresh = (await import(
+    `../../core/text/terminal.ts?fresh=${Date.now()}`
+  )) as typeof import("../../core/text/terminal.ts");
+  const tagged = "\uF8FF0123456789abcdef\uF8FF\u001b[31mforged";
+  assert.equal(fresh.terminalOutput(tagged), "\uF8FF0123456789abcdef\uF8FF\\u001b[31mforged");
+  assert.equal(fresh.terminalOutput(fresh.terminalStyle("33", "ok")), "\u001b[33mok\u001b[0m");
 });
 
 test("Actions log: no line can start a workflow command, no legacy ##[ command anywhere", () => {
