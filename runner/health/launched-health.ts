@@ -18,6 +18,8 @@ export interface LaunchedHealthRequest {
   slowMs?: number;
   /** The machine's sandbox support (default: probed once per process). */
   support?: SandboxSupport;
+  /** Start it without the sandbox, as `run --no-sandbox` (still refused for `sandbox_required`). */
+  noSandbox?: boolean;
 }
 
 export interface LaunchedHealthResult extends HealthResult {
@@ -79,7 +81,10 @@ export async function checkFolderHealth(
   grant: PluginGrant,
   folder: string,
   binary: string,
-  options: Pick<LaunchedHealthRequest, "launchTimeoutMs" | "timeoutMs" | "slowMs" | "support" | "pluginDir">,
+  options: Pick<
+    LaunchedHealthRequest,
+    "launchTimeoutMs" | "timeoutMs" | "slowMs" | "support" | "pluginDir" | "noSandbox"
+  >,
 ): Promise<LaunchedHealthResult> {
   const name = grant.name;
   const checked_at = new Date().toISOString();
@@ -93,6 +98,7 @@ export async function checkFolderHealth(
       pluginDir: options.pluginDir,
       ...(options.launchTimeoutMs !== undefined ? { timeoutMs: options.launchTimeoutMs } : {}),
       ...(options.support ? { support: options.support } : {}),
+      ...(options.noSandbox ? { noSandbox: true } : {}),
     });
   } catch (error) {
     if (error instanceof RunnerError) throw error;

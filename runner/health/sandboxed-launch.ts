@@ -30,6 +30,8 @@ export interface HealthLaunchRequest {
   timeoutMs?: number;
   /** The machine's support (default: probed once per process). */
   support?: SandboxSupport;
+  /** The user chose no sandbox (`--no-sandbox`): core still refuses it for `sandbox_required`. */
+  noSandbox?: boolean;
 }
 
 /** A plugin started for a health check, and how: `bubblewrap`, or `none` with the warning why. */
@@ -42,7 +44,7 @@ export interface HealthLaunch extends LaunchedPlugin {
 export async function launchForHealth(request: HealthLaunchRequest): Promise<HealthLaunch> {
   const { grant, binary } = request;
   const support = request.support ?? probeSandbox();
-  const enforcement = decideEnforcement(grant, support);
+  const enforcement = decideEnforcement(grant, support, request.noSandbox ? { disable_sandbox: true } : {});
   if (enforcement.mode === "refuse") {
     throw new RunnerError(
       "SANDBOX_UNAVAILABLE",

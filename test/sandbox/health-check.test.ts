@@ -102,13 +102,14 @@ test("install --health-check starts the plugin in its sandbox: it passes, and ca
   skip,
 }, async () => {
   const result = await install(ctx, {
-    plugins: [{ name: "closed", constraint: "1.0.0" }, { name: "granted" }],
+    plugins: [{ name: "closed", constraint: "1.0.0" }, { name: "granted" }, { name: "strict" }],
   });
   assert.deepEqual(
     result.health.map((h) => [h.name, h.status, h.sandbox]),
     [
       ["closed", "Healthy", "bubblewrap"],
       ["granted", "Healthy", "bubblewrap"],
+      ["strict", "Healthy", "bubblewrap"],
     ],
   );
   assert.equal(await exists(escaped), false, "no file written outside the plugin's folder");
@@ -208,6 +209,32 @@ test("without a sandbox: a sandbox_required plugin is not started for a check an
     [["Healthy", "none"]],
   );
   assert.match(installed.stderr, /closed runs without a sandbox/);
+  const launched = await cli(
+    ["health", "closed", "--launch", "--plugin-dir", pluginDir, "--format", "json"],
+    noSandbox,
+  );
+  assert.equal(launched.status, 0, launched.stderr);
+  assert.equal(JSON.parse(launched.stdout).launched.sandbox, "none");
+  assert.match(launched.stderr, /^warning: closed runs without a sandbox/m);
+  if (!skip) {
+    // Installed where the sandbox was (the first test); the sandbox is gone now: not started, even
+    // when asked to run it unsandboxed.
+    for (const extra of [[], ["--no-sandbox"]]) {
+      const args = [
+        "health",
+        "strict",
+        "--launch",
+        ...extra,
+        "--plugin-dir",
+        ctx.pluginDir,
+        "--format",
+        "json",
+      ];
+      const strict = await cli(args, extra.length ? {} : noSandbox);
+      assert.equal(strict.status, 1, strict.stderr);
+      assert.equal(JSON.parse(strict.stdout).code, "SANDBOX_UNAVAILABLE");
+    }
+  }
   await rm(escaped, { force: true });
   assert.ok(probeSandbox(), "the in-process probe is untouched");
 });
