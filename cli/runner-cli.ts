@@ -180,7 +180,7 @@ export async function contextFromArgs(
     yes: values.yes === true,
     allowScripts: extra.allowScripts === true,
     ...(containerEngine ? { containerEngine } : {}),
-    ...(extra.healthCheck === false ? { healthCheck: false } : {}),
+    ...(extra.healthCheck !== undefined ? { healthCheck: extra.healthCheck } : {}),
     allowPermissions: extra.allowPermissions ?? [],
     ...(isTTY ? { approve: (a: Approval) => prompt(a, io) } : {}),
     onEvent: (event) => renderEvent(event, io),

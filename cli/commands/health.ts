@@ -29,7 +29,11 @@ Healthy, Warning (slower than --slow), Critical (not serving, or did not start),
   options: {
     launch: {
       type: "boolean",
-      help: "start the installed plugin as the FinFocus CLI does, probe it, stop it",
+      help: "start the installed plugin as the FinFocus CLI does, inside its sandbox, probe it, stop it",
+    },
+    "no-sandbox": {
+      type: "boolean",
+      help: "with --launch: start it without the sandbox, as `run --no-sandbox` (refused for sandbox_required)",
     },
     timeout: { type: "string", value: "MS", help: "give up after this long" },
     slow: { type: "string", value: "MS", help: "Warning when slower than this (default 1000)" },
@@ -57,18 +61,26 @@ Healthy, Warning (slower than --slow), Critical (not serving, or did not start),
     const [target] = positionals;
     if (!target || positionals.length > 1) throw new UsageError("name a plugin or HOST:PORT");
     if (values.launch && values.service) throw new UsageError("--launch and --service do not combine");
+    if (values["no-sandbox"] && !values.launch) throw new UsageError("--no-sandbox needs --launch");
     const timeoutMs = millis(values.timeout, "timeout");
     const slowMs = millis(values.slow, "slow");
     const timing = { ...(timeoutMs ? { timeoutMs } : {}), ...(slowMs ? { slowMs } : {}) };
     const context = await contextFromArgs(values, io);
     const result: HealthResult = values.launch
-      ? await checkLaunchedHealth({ name: target, pluginDir: context.pluginDir, ...timing })
+      ? await checkLaunchedHealth({
+          name: target,
+          pluginDir: context.pluginDir,
+          ...timing,
+          ...(values["no-sandbox"] ? { noSandbox: true } : {}),
+        })
       : await checkHealth({
           target,
           pluginDir: context.pluginDir,
           ...timing,
           ...(values.service ? { service: values.service } : {}),
         });
+    // A plugin started without a sandbox: its permissions were not enforced (docs/sandbox.md).
+    if ("warning" in result && typeof result.warning === "string") io.stderr(`${result.warning}\n`);
     output(
       io,
       format,

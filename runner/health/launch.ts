@@ -30,7 +30,7 @@ export interface LaunchedPlugin {
 }
 
 /** A port the kernel just handed out on 127.0.0.1 and that is free again. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -39,7 +39,8 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-function accepts(port: number): Promise<boolean> {
+/** Whether 127.0.0.1:`port` accepts a connection now. */
+export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port, timeout: 100 });
     const done = (ok: boolean) => {

@@ -7,14 +7,16 @@ import { findPluginBinary } from "../install/finfocus-layout.ts";
 import { layoutFor } from "../install/layout.ts";
 import type { Prepared } from "../install/prepare.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
+import { manifestGrant } from "../sandbox/grant.ts";
 import { configFile, existingConfigProblems } from "./configure.ts";
 import type { InstallHealth } from "./install.ts";
 
 /**
  * Before a staged version is committed: on an update, the user's configuration must fit the new
  * version's schema (CONFIG_VALUE_INVALID otherwise); then the health check core decides on
- * (started from the staged folder as the FinFocus CLI would, probed, stopped), judged by core: an
- * update whose new version is not healthy is refused with PLUGIN_UNHEALTHY.
+ * (started from the staged folder as the FinFocus CLI would, inside the sandbox its permissions
+ * allow, probed, stopped), judged by core: an update whose new version is not healthy is refused
+ * with PLUGIN_UNHEALTHY; a plugin core refuses to start unsandboxed, with SANDBOX_UNAVAILABLE.
  */
 export async function checkStaged(
   context: RunnerContext,
@@ -49,7 +51,16 @@ export async function checkStaged(
     return;
   }
   const binary = (await findPluginBinary(dir, name)) ?? join(dir, `finfocus-plugin-${name}`);
-  const result = await checkFolderHealth(name, dir, binary, {
+  // The grant install records (runner/ops/install.ts): the plugin runs as `run` would start it.
+  const grant = manifestGrant(
+    name,
+    item.manifest,
+    item.manifest.security?.permissions ?? [],
+    item.manifest.security?.security_level ?? "untrusted",
+  );
+  // SANDBOX_UNAVAILABLE (core refuses to start it) propagates: nothing is committed.
+  const result = await checkFolderHealth(grant, dir, binary, {
+    pluginDir: context.pluginDir,
     ...(context.healthLaunchTimeoutMs !== undefined
       ? { launchTimeoutMs: context.healthLaunchTimeoutMs }
       : {}),
@@ -65,6 +76,12 @@ export async function checkStaged(
     });
   }
   if (verdict.kind === "warn") warn(verdict.message);
-  health.push({ name, version, status: result.status });
+  if (result.warning) warn(result.warning);
+  health.push({
+    name,
+    version,
+    status: result.status,
+    ...(result.launched.sandbox ? { sandbox: result.launched.sandbox } : {}),
+  });
   context.onEvent?.({ kind: "step", plugin: name, message: `${label}: ${result.status} after install` });
 }

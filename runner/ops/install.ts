@@ -38,6 +38,8 @@ export interface InstallHealth {
   version: string;
   status: "Healthy" | "Warning" | "Critical" | "Unknown" | "skipped";
   note?: string;
+  /** How the checked plugin ran: inside bubblewrap, or without a sandbox (its permissions not enforced). */
+  sandbox?: "bubblewrap" | "none";
 }
 
 export interface InstallResult {

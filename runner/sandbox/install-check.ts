@@ -7,6 +7,7 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import { decideEnforcement } from "../../core/permissions/enforcement.ts";
 import type { SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 import { RunnerError } from "../errors.ts";
+import { manifestGrant } from "./grant.ts";
 import { probeSandbox } from "./probe.ts";
 
 /** Throws SANDBOX_UNAVAILABLE when `manifest` requires a sandbox and `support` has none. */
@@ -14,12 +15,12 @@ export function assertSandboxForInstall(manifest: Manifest, support: SandboxSupp
   if (!manifest.security?.sandbox_required) return;
   const name = manifest.metadata.name;
   const decision = decideEnforcement(
-    {
+    manifestGrant(
       name,
-      permissions: manifest.security.permissions ?? [],
-      security_level: manifest.security.security_level ?? "untrusted",
-      sandbox_required: true,
-    },
+      manifest,
+      manifest.security.permissions ?? [],
+      manifest.security.security_level ?? "untrusted",
+    ),
     support,
   );
   if (decision.mode === "refuse") {

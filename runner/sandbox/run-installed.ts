@@ -8,21 +8,19 @@ import { realpathSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { decideEnforcement } from "../../core/permissions/enforcement.ts";
-import type {
-  Enforcement,
-  PluginGrant,
-  SandboxSupport,
-} from "../../core/permissions/sandbox-policy.types.ts";
+import type { Enforcement, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 import { RunnerError } from "../errors.ts";
-import { installedManifest } from "../install/installed-manifest.ts";
-import { type Layout, layoutFor } from "../install/layout.ts";
+import { layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import { assertName } from "../ops/install.ts";
+import { dataDirFor, grantOf } from "./grant.ts";
 import { type SandboxedProcess, startSandboxed } from "./launch.ts";
 import { realBinary } from "./launcher.ts";
 import { probeSandbox } from "./probe.ts";
 import { recordRunning } from "./running.ts";
+
+export { dataDirFor, grantOf } from "./grant.ts";
 
 export interface RunRequest {
   name: string;
@@ -41,24 +39,6 @@ export interface RunRequest {
   warn?: (line: string) => void;
   /** The machine's support (default: probed once per process). */
   support?: SandboxSupport;
-}
-
-/** The private data folder of a plugin: `<plugin-dir>/.finfocus-registry/data/<name>`. */
-export function dataDirFor(layout: Layout, name: string): string {
-  return join(layout.home, "data", name);
-}
-
-/** What was granted to an installed plugin, from its state entry and installed manifest. */
-export async function grantOf(plugin: InstalledPlugin): Promise<PluginGrant> {
-  const manifest = await installedManifest(plugin).catch(() => undefined);
-  const memory = manifest?.requirements?.system_requirements?.min_memory_mb;
-  return {
-    name: plugin.name,
-    permissions: plugin.permissions,
-    security_level: plugin.security_level,
-    ...(manifest?.security?.sandbox_required ? { sandbox_required: true } : {}),
-    ...(typeof memory === "number" ? { min_memory_mb: memory } : {}),
-  };
 }
 
 /** The port the host gave the plugin: `--port=N` among its arguments, else FINFOCUS_PLUGIN_PORT. */

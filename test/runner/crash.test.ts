@@ -10,26 +10,26 @@ import { layoutFor } from "../../runner/install/layout.ts";
 import { withLock } from "../../runner/install/lock.ts";
 import { install } from "../../runner/ops/install.ts";
 import { listInstalled } from "../../runner/ops/list.ts";
-import { tarGz } from "./helpers/archives.ts";
+import { serviceFiles, tarGz } from "./helpers/archives.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
 import { type StaticServer, startServer } from "./helpers/server.ts";
 
 const child = fileURLToPath(new URL("./helpers/crash-child.ts", import.meta.url));
-const serve = fileURLToPath(new URL("../fixtures/service-plugin/serve.ts", import.meta.url));
 let server: StaticServer;
 const temps: string[] = [];
 before(async () => {
   server = await startServer();
   const service = (version: string) => ({
     version,
-    archive: tarGz([
-      {
-        path: "finfocus-plugin-svc",
-        data: `#!/bin/sh\n# echo base\nexec "${process.execPath}" "${serve}" "$1"\n`,
-        mode: 0o755,
-      },
-    ]),
+    // The binary keeps the line each plugin folder is checked for (\`echo base\`), as a comment.
+    archive: tarGz(
+      serviceFiles("svc").map((f) =>
+        f.path === "finfocus-plugin-svc"
+          ? { ...f, data: String(f.data).replace("\n", "\n# echo base\n") }
+          : f,
+      ),
+    ),
     edit: (m: Manifest) => {
       m.specification.service_definition.port = 50998;
     },

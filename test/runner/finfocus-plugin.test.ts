@@ -137,15 +137,25 @@ test("install → the CLI's layout and config → launched as the CLI does → h
       await plugin.stop();
     }
 
-    // The same in one call, and what `health NAME --launch` does.
+    // `health NAME --launch` starts it inside its sandbox, as `run` would. The demo's 1.0.0 launcher
+    // forks (`$(dirname …)`) and its manifest grants no process_spawn, so it cannot start there
+    // (docs/sandbox.md, "Child processes"); a demo version with a fork-free launcher fixes that.
+    const sandboxed = await checkLaunchedHealth({ name: NAME, pluginDir: c.pluginDir, timeoutMs: SLOW / 2 });
+    if (sandboxed.launched.sandbox === "bubblewrap") {
+      assert.equal(sandboxed.status, "Critical");
+      assert.match(sandboxed.error ?? "", /fork/i);
+    }
+    // The same in one call, as `health NAME --launch --no-sandbox` does.
     const launched = await checkLaunchedHealth({
       name: NAME,
       pluginDir: c.pluginDir,
       slowMs: SLOW,
       timeoutMs: SLOW / 2,
+      noSandbox: true,
     });
     assert.equal(launched.status, "Healthy");
     assert.equal(launched.launched.binary, binary);
+    assert.equal(launched.launched.sandbox, "none");
 
     // Removal takes it out of installed_plugins and leaves the CLI's own entry alone.
     const removed = await remove(c, { name: NAME });
@@ -223,11 +233,13 @@ test("a plugin the FinFocus installer put in place: our list sees it, health --l
         ],
       ],
     );
+    // Not installed by this runner: nothing approved, and the demo's launcher forks (see above).
     const health = await checkLaunchedHealth({
       name: NAME,
       pluginDir: c.pluginDir,
       slowMs: SLOW,
       timeoutMs: SLOW / 2,
+      noSandbox: true,
     });
     assert.equal(health.status, "Healthy");
     assert.equal(health.plugin_name, NAME);
@@ -272,6 +284,7 @@ test("CLI, the demo's path: install, health --launch, list (black box)", { skip 
       "health",
       NAME,
       "--launch",
+      "--no-sandbox", // the demo's 1.0.0 launcher forks: see the first test
       "--slow",
       String(SLOW),
       "--timeout",

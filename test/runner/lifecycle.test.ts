@@ -11,19 +11,16 @@ import { type AddressInfo, createServer } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { optionalOnly } from "../../core/resolve/optional.ts";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
 import { remove } from "../../runner/ops/remove.ts";
 import { update } from "../../runner/ops/update.ts";
 import { runInstalled } from "../../runner/sandbox/run-installed.ts";
-import { tarGz } from "./helpers/archives.ts";
+import { serviceFiles, tarGz } from "./helpers/archives.ts";
 import { testContext } from "./helpers/context.ts";
 import { publish } from "./helpers/registry.ts";
 import { type StaticServer, startServer } from "./helpers/server.ts";
-
-const serve = fileURLToPath(new URL("../fixtures/service-plugin/serve.ts", import.meta.url));
 
 async function freePort(): Promise<number> {
   const listener = createServer();
@@ -59,13 +56,7 @@ before(async () => {
       versions: [
         {
           version: "1.0.0",
-          archive: tarGz([
-            {
-              path: "finfocus-plugin-svc",
-              data: `#!/bin/sh\nexec "${process.execPath}" "${serve}" "$1"\n`,
-              mode: 0o755,
-            },
-          ]),
+          archive: tarGz(serviceFiles("svc")),
         },
       ],
     },

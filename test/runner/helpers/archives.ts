@@ -2,6 +2,7 @@
  * Builds real archives byte by byte for tests, including the hostile ones no archiver would write:
  * traversal names, links out of the folder, devices, setuid modes.
  */
+import { readFileSync, realpathSync } from "node:fs";
 import { deflateRawSync, gzipSync } from "node:zlib";
 import { Header } from "tar";
 
@@ -123,4 +124,26 @@ function crc32(data: Uint8Array): number {
   let c = 0xffffffff;
   for (const byte of data) c = (TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The files of a plugin that runs the test service (test/fixtures/service-plugin/serve.ts): the
+ * service itself, copied in, and `finfocus-plugin-<name>`, which starts it with this Node, the
+ * host's `--port=N`, then `args` (a status, attempts). Everything it runs is in its own folder or is
+ * the Node that runs the tests, so it starts inside a plugin's sandbox too.
+ */
+export function serviceFiles(name: string, args: string[] = []): TarEntrySpec[] {
+  const node = realpathSync(process.execPath);
+  const quoted = args.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
+  return [
+    {
+      path: "serve.ts",
+      data: readFileSync(new URL("../../fixtures/service-plugin/serve.ts", import.meta.url)),
+    },
+    {
+      path: `finfocus-plugin-${name}`,
+      data: `#!/bin/sh\nexec "${node}" "\${0%/*}/serve.ts" "$1"${quoted ? ` ${quoted}` : ""}\n`,
+      mode: 0o755,
+    },
+  ];
 }
