@@ -49,16 +49,20 @@ export interface RegistryConfig {
   description?: string;
 }
 
-/** One version file of a plugin, as loaded. */
-export interface VersionRecord {
+/** One valid version file of a plugin: where it is and its hash, without its contents. */
+export interface VersionFile {
   version: string;
   /** Path relative to the registry root, e.g. "plugins/x/versions/1.0.0.json". */
   file: string;
-  manifest: Manifest;
   /** sha256 (hex) of the manifest file's bytes. */
   sha256: string;
   /** Relative path of the Sigstore bundle beside the manifest, when there is one. */
   bundleFile?: string;
+}
+
+/** One version file of a plugin, as loaded. */
+export interface VersionRecord extends VersionFile {
+  manifest: Manifest;
 }
 
 export interface PluginRecord {
@@ -67,4 +71,10 @@ export interface PluginRecord {
   entryFile: string;
   /** Sorted by SemVer precedence, ascending. */
   versions: VersionRecord[];
+  /**
+   * Valid versions whose manifest was not parsed because a remembered verdict was reused
+   * (`keepManifests: "judged"`), ascending; absent otherwise. Together with `versions`, every
+   * valid version.
+   */
+  unparsed?: VersionFile[];
 }

@@ -13,8 +13,10 @@ import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registr
 import { type OpenedRegistry, openRegistry } from "../core/registry/open-registry.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import { TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
-import { buildModel } from "./model.ts";
-import type { ApiModel } from "./model.types.ts";
+import { completeModel, modelForBuild } from "./build-model.ts";
+import { siteFingerprint } from "./fingerprint.ts";
+import type { ApiModel, BuildModel } from "./model.types.ts";
+import { PARTS_FILE, readParts, writeParts } from "./parts-cache-fs.ts";
 import { readGitDates } from "./published-git.ts";
 import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
@@ -29,7 +31,13 @@ import { type WriteReport, writeTree } from "./write-fs.ts";
  * site and builds without one.
  */
 export type SiteBuilder = (args: {
-  model: ApiModel;
+  /** The model, when it is in memory whole. */
+  model?: ApiModel;
+  /**
+   * Instead of `model`: a key of everything the site model holds (`siteFingerprint`), the base
+   * URL, and how to get the model, loaded only when the pages must be built again.
+   */
+  pending?: { fingerprint: string; baseUrl: string; load: () => Promise<ApiModel> };
   outDir: string;
   base: string;
   force?: boolean;
@@ -69,7 +77,7 @@ export interface BuildResult {
   /** Every finding of validation; the build wrote nothing when one of them is an error. */
   findings: Finding[];
   published: boolean;
-  model?: ApiModel;
+  model?: BuildModel;
   report?: WriteReport;
   tuf?: TufWriteReport;
   /** True when the site builder found nothing to do (it answered `{ skipped: true }`). */
@@ -114,6 +122,8 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
       ? options.load(source)
       : loadRegistry(source, {
           workers: availableParallelism(),
+          // Unchanged valid manifests are not parsed: their plugins' parts are remembered.
+          keepManifests: "judged",
           verdicts: {
             code: validationCode(),
             ...(options.full ? {} : { previous: readVerdicts(verdictsFile) }),
@@ -134,7 +144,14 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
 
   t = performance.now();
   const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
-  const model = buildModel(loaded.snapshot, { publishedAt: git?.published ?? new Map(), generatedAt });
+  const partsFile = path.join(options.outDir, PARTS_FILE);
+  const built = await modelForBuild(
+    loaded.snapshot,
+    { publishedAt: git?.published ?? new Map(), generatedAt },
+    options.full ? new Map() : readParts(partsFile),
+    (file) => source.readFile(file),
+  );
+  const model = built.model;
   if (options.tuf) model.discovery = { ...model.discovery, tuf: { metadata: TUF_METADATA_PATH } };
   timings.model = performance.now() - t;
 
@@ -149,6 +166,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     { ignoreState: options.full === true },
   );
   if (loaded.verdicts && loaded.verdictsChanged !== false) writeVerdicts(verdictsFile, loaded.verdicts);
+  if (built.partsChanged) writeParts(partsFile, built.parts);
   timings.write = performance.now() - t;
 
   let tuf: TufWriteReport | undefined;
@@ -167,13 +185,17 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   if (options.site) {
     t = performance.now();
     options.onStage?.("site", `${model.plugins.length} plugins`);
-    const built = await options.site({
-      model,
+    const ran = await options.site({
+      pending: {
+        fingerprint: siteFingerprint(model),
+        baseUrl: model.base_url,
+        load: () => completeModel(model),
+      },
       outDir: path.resolve(options.outDir),
       base: options.base ?? "/",
       force: options.full === true,
     });
-    siteSkipped = (built as { skipped?: unknown } | undefined)?.skipped === true;
+    siteSkipped = (ran as { skipped?: unknown } | undefined)?.skipped === true;
     timings.site = performance.now() - t;
   }
   return {

@@ -7,18 +7,25 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { bundleHash } from "../core/code-version.ts";
+import type { Entry } from "../core/registry.types.ts";
 import { canonicalJson } from "./json.ts";
-import type { PluginModel } from "./model.types.ts";
+import type { BuildModel, VersionPart } from "./model.types.ts";
 
 /** Modules whose code shapes the per-plugin documents (relative to this folder). */
 const RENDERING_MODULES = [
   "../core/api/api.types.ts",
   "../core/api/paths.ts",
   "../core/versions/pick.ts",
+  "../core/signature/signature-kind.ts",
+  "../core/finfocus/cli-registry-entry.ts",
+  "../package.json",
   "feeds.ts",
   "fingerprint.ts",
   "json.ts",
   "model.ts",
+  "model.types.ts",
+  "plugin-model.ts",
+  "registry-json.ts",
   "render.ts",
   "summaries.ts",
   "time.ts",
@@ -37,14 +44,49 @@ function renderingCode(): string {
 }
 
 /** The input key of one plugin's documents (see the module comment). */
-export function pluginKey(plugin: PluginModel, baseUrl: string): string {
+export function pluginKey(
+  name: string,
+  entry: Entry,
+  versions: readonly VersionPart[],
+  baseUrl: string,
+): string {
   const h = createHash("sha256").update(renderingCode()).update("\0").update(baseUrl).update("\0");
   // Summaries and the latest manifest derive from the entry, each manifest's bytes (sha256), its
   // publication time and whether a bundle sits beside it: that is the whole input.
-  h.update(plugin.name).update("\0").update(canonicalJson(plugin.entry));
-  plugin.versions.forEach((v, i) => {
-    const published = plugin.versionIndex.versions[i]?.published_at ?? "";
-    h.update(`${v.version}\0${v.manifest_sha256}\0${published}\0${v.bundleFile ?? ""}\n`);
-  });
+  h.update(name).update("\0").update(canonicalJson(entry));
+  for (const v of versions)
+    h.update(`${v.version}\0${v.manifest_sha256}\0${v.published_at}\0${v.bundleFile ?? ""}\n`);
+  return h.digest("hex");
+}
+
+/**
+ * The key under which a rebuild finds a plugin's remembered parts (parts-cache-fs.ts): the
+ * rendering code, the base URL, the entry, and each valid version's file, bytes (sha256), bundle
+ * and commit date. A publication time taken from the manifest is covered by its bytes; one taken
+ * from the generation time is checked beside the key.
+ */
+export function partsKey(
+  name: string,
+  entry: Entry,
+  versions: readonly { version: string; file: string; sha256: string; bundleFile?: string }[],
+  baseUrl: string,
+  commitDate: (file: string) => string | undefined,
+): string {
+  const h = createHash("sha256").update(`parts\0${renderingCode()}\0${baseUrl}\0${name}\0`);
+  h.update(canonicalJson(entry));
+  for (const v of versions)
+    h.update(`\n${v.version}\0${v.file}\0${v.sha256}\0${v.bundleFile ?? ""}\0${commitDate(v.file) ?? ""}`);
+  return h.digest("hex");
+}
+
+/**
+ * A key of everything the site renders from a model (the discovery and index documents, each
+ * plugin's document and manifests), from what determines it: the discovery document, the
+ * generation time and each plugin's input key (which covers its summary, documents and manifests).
+ */
+export function siteFingerprint(model: BuildModel): string {
+  const h = createHash("sha256").update(`site\0${renderingCode()}\0${model.generated_at}\0`);
+  h.update(canonicalJson(model.discovery)).update(`\0${model.releases.length > 0}`);
+  for (const p of model.plugins) h.update(`\n${p.name}\0${p.parts.key}`);
   return h.digest("hex");
 }

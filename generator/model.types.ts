@@ -7,6 +7,7 @@ import type {
   DiscoveryDocument,
   PluginDocument,
   PluginIndexDocument,
+  PluginSummary,
   VersionIndexDocument,
 } from "../core/api/api.types.ts";
 import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
@@ -65,6 +66,39 @@ export interface FeedEntry {
   manifest_url: string;
 }
 
+/** One valid version as the build needs it without its manifest: where it is, how it is listed. */
+export interface VersionPart {
+  version: string;
+  /** Path of the manifest file relative to the registry root (to copy its bytes as merged). */
+  file: string;
+  manifest_sha256: string;
+  /** Path of the Sigstore bundle relative to the registry root, when there is one. */
+  bundleFile?: string;
+  published_at: string;
+  yanked: boolean;
+  /** The manifest's description and author, as the feeds show them. */
+  description: string;
+  author: string;
+}
+
+/**
+ * What the registry-wide documents need of one plugin, derived from its entry and valid manifests
+ * (and their publication times): what a rebuild keeps of an unchanged plugin instead of parsing
+ * its manifests again (generator/parts-cache-fs.ts).
+ */
+export interface PluginParts {
+  name: string;
+  /** The input key of the plugin's own documents (fingerprint.ts `pluginKey`). */
+  key: string;
+  summary: PluginSummary;
+  /** Its entry in the FinFocus CLI's registry.json, or why it has none. */
+  upstream: { entry: UpstreamRegistryEntry } | { omitted: OmittedPlugin };
+  /** The spec versions its manifests declare, sorted. */
+  specVersions: string[];
+  /** Every valid version, ascending by SemVer precedence. */
+  versions: VersionPart[];
+}
+
 export interface VersionModel {
   version: string;
   /** Path of the manifest file relative to the registry root (to copy its bytes as merged). */
@@ -79,6 +113,7 @@ export interface PluginModel {
   name: string;
   /** The plugin's entry.json as loaded (governance: owners, signers, yanks, deprecation). */
   entry: Entry;
+  parts: PluginParts;
   document: PluginDocument;
   versionIndex: VersionIndexDocument;
   versions: VersionModel[];
@@ -86,14 +121,25 @@ export interface PluginModel {
   feed: FeedEntry[];
 }
 
-export interface ApiModel {
+/**
+ * A plugin whose parts a rebuild took from the cache: its manifests were not parsed. `load` reads
+ * them again (checked against the hashes validated) when one of its documents must be rendered.
+ */
+export interface CachedPluginModel {
+  name: string;
+  parts: PluginParts;
+  load(): Promise<PluginModel>;
+}
+
+/** Every document of the API, with plugins of type `P`. */
+export interface ModelOf<P> {
   base_url: string;
   registry_name: string;
   generated_at: string;
   discovery: DiscoveryDocument;
   index: PluginIndexDocument;
   /** Sorted by name. */
-  plugins: PluginModel[];
+  plugins: P[];
   registry: UpstreamRegistryDocument;
   registryOmitted: OmittedPlugin[];
   /** The newest 50 versions across the registry, newest first. */
@@ -104,3 +150,9 @@ export interface ApiModel {
   /** Registry-relative paths of config.json's sigstore_additional_trusted_roots, published in order. */
   additionalTrustedRootFiles?: string[];
 }
+
+/** The whole model: every plugin's documents and manifests in memory (what the site renders). */
+export type ApiModel = ModelOf<PluginModel>;
+
+/** A rebuild's model: plugins taken from the cache load their documents on demand. */
+export type BuildModel = ModelOf<PluginModel | CachedPluginModel>;

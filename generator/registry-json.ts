@@ -10,7 +10,7 @@
 import semver from "semver";
 import { cliRepositoryProblem, cliSecurityLevel } from "../core/finfocus/cli-registry-entry.ts";
 import type { PluginRecord, VersionRecord } from "../core/registry.types.ts";
-import type { OmittedPlugin, UpstreamRegistryDocument, UpstreamRegistryEntry } from "./model.types.ts";
+import type { OmittedPlugin, UpstreamRegistryEntry } from "./model.types.ts";
 import { securityLevel, sortedUnique } from "./summaries.ts";
 
 /** Capabilities upstream's registry schema knows (registry.proto's enum). */
@@ -96,19 +96,4 @@ export function upstreamEntry(
     entry.deprecation_message = plugin.entry.deprecation_message ?? "This plugin is deprecated.";
   }
   return { entry };
-}
-
-/** The whole index, plugins in name order, and the plugins it had to leave out. */
-export function upstreamRegistry(plugins: { record: PluginRecord; latest: VersionRecord }[]): {
-  document: UpstreamRegistryDocument;
-  omitted: OmittedPlugin[];
-} {
-  const document: UpstreamRegistryDocument = { schema_version: "1.0.0", plugins: {} };
-  const omitted: OmittedPlugin[] = [];
-  for (const { record, latest } of plugins) {
-    const result = upstreamEntry(record, latest);
-    if ("entry" in result) document.plugins[record.name] = result.entry;
-    else omitted.push(result.omitted);
-  }
-  return { document, omitted };
 }

@@ -20,9 +20,8 @@ import {
 } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
 import { atomFeed } from "./feeds.ts";
-import { pluginKey } from "./fingerprint.ts";
 import { canonicalJson } from "./json.ts";
-import type { ApiModel } from "./model.types.ts";
+import type { BuildModel, PluginModel } from "./model.types.ts";
 import type { Output } from "./output.types.ts";
 
 /** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
@@ -41,7 +40,7 @@ function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array>
 }
 
 /** Every output file of the API and feeds, in a stable order. Lazy: manifests are read when written. */
-export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<Output> {
+export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator<Output> {
   yield { path: DISCOVERY_PATH, bytes: canonicalJson(model.discovery) };
   yield { path: PLUGIN_INDEX_PATH, bytes: canonicalJson(model.index) };
   yield { path: REGISTRY_JSON_PATH, bytes: canonicalJson(model.registry) };
@@ -62,26 +61,32 @@ export function* renderApi(model: ApiModel, read: ReadRegistryFile): Generator<O
     }),
   };
   for (const plugin of model.plugins) {
-    // Lazy, keyed: an unchanged plugin's documents are not rendered again (see fingerprint.ts).
-    const key = pluginKey(plugin, model.base_url);
-    yield { path: pluginPath(plugin.name), key, bytes: async () => canonicalJson(plugin.document) };
+    // Lazy, keyed: an unchanged plugin's documents are not rendered again (see fingerprint.ts),
+    // and a plugin taken from the cache is loaded only when one of them must be.
+    const key = plugin.parts.key;
+    let loaded: Promise<PluginModel> | undefined;
+    const full = (): Promise<PluginModel> => {
+      loaded ??= "load" in plugin ? plugin.load() : Promise.resolve(plugin);
+      return loaded;
+    };
+    yield { path: pluginPath(plugin.name), key, bytes: async () => canonicalJson((await full()).document) };
     yield {
       path: versionsPath(plugin.name),
       key,
-      bytes: async () => canonicalJson(plugin.versionIndex),
+      bytes: async () => canonicalJson((await full()).versionIndex),
     };
     yield {
       path: pluginFeedPath(plugin.name),
       key,
       bytes: async () =>
-        atomFeed(plugin.feed, {
+        atomFeed((await full()).feed, {
           baseUrl: model.base_url,
           selfPath: pluginFeedPath(plugin.name),
           title: `${plugin.name} releases`,
           fallbackUpdated: model.generated_at,
         }),
     };
-    for (const version of plugin.versions) {
+    for (const version of plugin.parts.versions) {
       yield {
         path: manifestPath(plugin.name, version.version),
         sha256: version.manifest_sha256,

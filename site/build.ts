@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MODEL_KEY, pageCount, toSiteModel } from "./lib/model.ts";
-import type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
+import type { BuildSiteOptions, BuildSiteResult, GeneratorModel, SiteModel } from "./lib/model.types.ts";
 import { loadModel } from "./lib/model-fs.ts";
 import { writeSearchIndex } from "./lib/search-index-fs.ts";
 import { listFiles, SITE_STATE, saveSiteState, siteKey, unchangedSite } from "./lib/site-state-fs.ts";
@@ -37,17 +37,20 @@ export function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
 }
 
 async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
-  let model: SiteModel;
+  const { pending } = options;
+  let model: SiteModel | undefined;
   if (options.model) model = toSiteModel(options.model);
   else if (options.apiDir) model = await loadModel(options.apiDir);
-  else throw new TypeError("buildSite needs either `model` or `apiDir`");
+  else if (!pending) throw new TypeError("buildSite needs `model`, `pending` or `apiDir`");
   const outDir = resolve(options.outDir);
   const base = normalizeBase(options.base);
-  const site = options.site ?? model.discovery.base_url;
-  // Nothing the pages are made from changed and they are all still there: skip Astro.
-  const key = siteKey(model, base, site, SITE_ROOT);
+  const site = options.site ?? model?.discovery.base_url ?? (pending as { baseUrl: string }).baseUrl;
+  // Nothing the pages are made from changed and they are all still there: skip Astro (a pending
+  // model is not even loaded).
+  const key = siteKey(model ?? { fingerprint: pending?.fingerprint ?? "" }, base, site, SITE_ROOT);
   const unchanged = options.force ? undefined : unchangedSite(outDir, key);
-  if (unchanged) return { pages: pageCount(model), searchBytes: unchanged.searchBytes, skipped: true };
+  if (unchanged) return { pages: unchanged.pages, searchBytes: unchanged.searchBytes, skipped: true };
+  model ??= toSiteModel(await (pending as { load: () => Promise<GeneratorModel> }).load());
   await rm(join(outDir, SITE_STATE), { force: true });
   const before = listFiles(outDir);
   process.env.ASTRO_TELEMETRY_DISABLED = "1";
@@ -88,6 +91,6 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
     await mkdir(join(outDir, file.path, ".."), { recursive: true });
     await writeFile(join(outDir, file.path), file.text);
   }
-  await saveSiteState(outDir, key, searchBytes, before);
+  await saveSiteState(outDir, key, { searchBytes, pages: pageCount(model) }, before);
   return { pages: pageCount(model), searchBytes, skipped: false };
 }

@@ -10,7 +10,7 @@ import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
 import { validateRecalled } from "./recall-registry.ts";
 import type { RegistrySource } from "./source.types.ts";
-import { type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { type KeepManifests, type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
@@ -54,9 +54,11 @@ export interface LoadOptions {
   workers?: number;
   /**
    * Keep every manifest in the snapshot (default true). `false` is for callers that only need
-   * the findings, such as `validate`: results cross thread boundaries without them.
+   * the findings, such as `validate`: results cross thread boundaries without them. `"judged"`
+   * keeps only the manifests judged in this run: a valid one whose remembered verdict is reused is
+   * not parsed, and its plugin's record lists it in `unparsed` (the generator's rebuilds).
    */
-  keepManifests?: boolean;
+  keepManifests?: KeepManifests;
   /** Fewest manifests for which workers are used (default PARALLEL_THRESHOLD). */
   parallelThreshold?: number;
   /**
@@ -181,6 +183,7 @@ export async function loadRegistry(
         entry,
         entryFile: entryFile(result.name),
         versions: result.versions,
+        ...(result.unparsed ? { unparsed: result.unparsed } : {}),
       });
   }
   append(findings, findCycles(results));

@@ -8,14 +8,14 @@ import type { KnownVersion } from "../rules/rule.types.ts";
 import { validators } from "../schema/validators.ts";
 import type { SourceLocation } from "./source.types.ts";
 import { sourceAt } from "./source-at.ts";
-import { validatePlugin } from "./validate-plugin.ts";
+import { type KeepManifests, validatePlugin } from "./validate-plugin.ts";
 import type { FromWorker, ToWorker } from "./worker-pool.ts";
 
 const source = sourceAt((workerData as { location: SourceLocation }).location);
 const read = (rel: string): Promise<Uint8Array | undefined> => source.readFile(rel);
 let config: RegistryConfig | undefined;
 let known = new Map<string, KnownVersion[]>();
-let keepManifests = true;
+let keepManifests: KeepManifests = true;
 const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
 validators(); // load the compiled validators while the main thread is still reading entries

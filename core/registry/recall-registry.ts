@@ -13,6 +13,7 @@ import { versionFile } from "./layout.ts";
 import { ReaderThread, type ReadFiles } from "./reader-thread.ts";
 import type { SourceLocation } from "./source.types.ts";
 import {
+  type KeepManifests,
   type PluginResult,
   type PluginWork,
   type Recall,
@@ -28,7 +29,7 @@ export interface RecallContext {
   config: RegistryConfig | undefined;
   known: Map<string, KnownVersion[]>;
   read: (rel: string) => Promise<Uint8Array | undefined>;
-  keepManifests: boolean;
+  keepManifests: KeepManifests;
   /** Where worker threads can open the source (absent: this thread judges everything). */
   location: SourceLocation | undefined;
   threads: number;

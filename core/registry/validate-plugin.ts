@@ -3,7 +3,7 @@ import semver from "semver";
 import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency, Manifest } from "../manifest.types.ts";
-import type { Entry, RegistryConfig, VersionRecord } from "../registry.types.ts";
+import type { Entry, RegistryConfig, VersionFile, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
 import { manifestKey, recordingLookup, reusableVerdict, type Verdict } from "../validate/verdicts.ts";
@@ -16,6 +16,13 @@ export interface PluginFiles {
   versionFiles: string[];
   bundles: Set<string>;
 }
+
+/**
+ * Which manifests a load keeps: all (true), none (false: only findings and verdicts), or only
+ * those judged in this run ("judged": a valid manifest whose remembered verdict is reused is not
+ * parsed; its file and hash are kept instead, for callers that cache what they derive from it).
+ */
+export type KeepManifests = boolean | "judged";
 
 export interface PluginWork {
   listing: PluginFiles;
@@ -32,6 +39,8 @@ export interface PluginResult {
   name: string;
   /** Valid versions only, ascending by SemVer precedence; empty when manifests are not kept. */
   versions: VersionRecord[];
+  /** With `keepManifests: "judged"`: the valid versions reused unparsed, ascending. */
+  unparsed?: VersionFile[];
   /** The valid versions' numbers, ascending (kept either way). */
   validVersions: string[];
   /** The latest valid version's file and dependencies, for registry-wide cycle checks. */
@@ -77,7 +86,7 @@ export async function recallPlugin(
   work: PluginWork,
   lookup: (name: string) => readonly KnownVersion[] | undefined,
   read: (rel: string) => Promise<Uint8Array | undefined>,
-  keepManifests: boolean,
+  keepManifests: KeepManifests,
   answers: Map<string, string> = new Map(),
   prefetched?: ReadFiles,
 ): Promise<Recall> {
@@ -106,9 +115,9 @@ export async function recallPlugin(
     // A valid manifest's value is what the loader gave for these very bytes (JSON.parse of their
     // text: they passed every check of loadJson), so a reused one is only parsed, and only if kept.
     let manifest: Manifest | undefined;
-    if (verdict?.valid && keepManifests) manifest = parseAccepted(bytes);
+    if (verdict?.valid && keepManifests === true) manifest = parseAccepted(bytes);
     const reused =
-      verdict && (!verdict.valid || !keepManifests || manifest !== undefined) ? verdict : undefined;
+      verdict && (!verdict.valid || keepManifests !== true || manifest !== undefined) ? verdict : undefined;
     if (!reused) complete = false;
     versions.push({
       version,
@@ -140,12 +149,12 @@ export async function validatePlugin(
   config: RegistryConfig | undefined,
   lookup: (name: string) => readonly KnownVersion[] | undefined,
   read: (rel: string) => Promise<Uint8Array | undefined>,
-  keepManifests = true,
+  keepManifests: KeepManifests = true,
   recall?: Recall,
 ): Promise<PluginResult> {
   const { listing: l, entry } = work;
   const findings: Finding[] = [];
-  const versions: (VersionRecord & { dependencies: Dependency[] })[] = [];
+  const versions: (VersionFile & { manifest?: Manifest; dependencies: Dependency[] })[] = [];
   const verdicts: Record<string, Verdict> | undefined = work.verdicts ? {} : undefined;
   let manifests = 0;
   let judged = 0;
@@ -185,7 +194,7 @@ export async function validatePlugin(
       versions.push({
         version,
         file,
-        manifest: keepManifests ? (manifest as Manifest) : ({} as Manifest),
+        ...(keepManifests && manifest ? { manifest } : {}),
         sha256: keepManifests ? sha256 : "",
         dependencies: verdict.dependencies ?? [],
         ...(hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}),
@@ -196,9 +205,18 @@ export async function validatePlugin(
   versions.sort((a, b) => semver.compare(a.version, b.version));
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.dependencies };
+  const records: VersionRecord[] = [];
+  const unparsed: VersionFile[] = [];
+  if (keepManifests) {
+    for (const { dependencies: _, manifest, ...file } of versions) {
+      if (manifest) records.push({ ...file, manifest });
+      else unparsed.push(file);
+    }
+  }
   return {
     name: l.name,
-    versions: keepManifests ? versions.map(({ dependencies: _, ...record }) => record) : [],
+    versions: records,
+    ...(keepManifests === "judged" ? { unparsed } : {}),
     validVersions: versions.map((v) => v.version),
     ...(latest ? { latest } : {}),
     findings,

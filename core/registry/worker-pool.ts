@@ -3,14 +3,14 @@ import { Worker } from "node:worker_threads";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import type { SourceLocation } from "./source.types.ts";
-import { type PluginResult, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import { type KeepManifests, type PluginResult, type PluginWork, validatePlugin } from "./validate-plugin.ts";
 
 /** Plugins per unit of work: small enough to balance threads, large enough to amortize messages. */
 const CHUNK_MANIFESTS = 400;
 
 /** Messages from the main thread to a worker (load-worker.ts). */
 export type ToWorker =
-  | { type: "init"; config?: RegistryConfig; known: [string, KnownVersion[]][]; keepManifests: boolean }
+  | { type: "init"; config?: RegistryConfig; known: [string, KnownVersion[]][]; keepManifests: KeepManifests }
   | { type: "chunk"; id: number; jobs: PluginWork[] };
 
 /** Messages from a worker. */
@@ -41,7 +41,7 @@ export class ValidationPool {
     known: Map<string, KnownVersion[]>,
     jobs: PluginWork[],
     read: (rel: string) => Promise<Uint8Array | undefined>,
-    keepManifests: boolean,
+    keepManifests: KeepManifests,
   ): Promise<PluginResult[]> {
     const chunks = chunk(jobs);
     const results: PluginResult[][] = new Array(chunks.length);

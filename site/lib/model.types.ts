@@ -36,6 +36,12 @@ export interface GeneratorModel {
 export interface BuildSiteOptions {
   /** The documents in memory: the generator's model (`buildModel`) or a {@link SiteModel}. */
   model?: SiteModel | GeneratorModel;
+  /**
+   * Instead of `model`: a key of everything the model holds (the generator's, from its plugins'
+   * input keys), the registry's base URL, and how to get the model, loaded only when the pages
+   * must be built again.
+   */
+  pending?: { fingerprint: string; baseUrl: string; load: () => Promise<SiteModel | GeneratorModel> };
   /** A folder holding `.well-known/finfocus-registry.json` and `api/v1/…` (the generator's output). */
   apiDir?: string;
   /** Where the HTML lands; usually the same folder as the API. */

@@ -18,6 +18,8 @@ interface SiteState {
   version: 1;
   key: string;
   searchBytes: number;
+  /** HTML pages the build wrote. */
+  pages: number;
   /** Every file the site build wrote, relative to outDir with "/", and its size. */
   files: Record<string, number>;
 }
@@ -40,8 +42,16 @@ export function listFiles(
   return files;
 }
 
-/** The key of a site build (see the module comment). `siteRoot` is the Astro project's folder. */
-export function siteKey(model: SiteModel, base: string, site: string, siteRoot: string): string {
+/**
+ * The key of a site build (see the module comment). `siteRoot` is the Astro project's folder.
+ * `model` may be a fingerprint of it its caller computed (BuildSiteOptions `pending`).
+ */
+export function siteKey(
+  model: SiteModel | { fingerprint: string },
+  base: string,
+  site: string,
+  siteRoot: string,
+): string {
   const h = createHash("sha256").update(`${base}\0${site}\0`);
   const code = listFiles(siteRoot, (rel) => rel.startsWith(".astro/") || rel.startsWith("node_modules/"));
   for (const rel of [...code.keys()].sort()) h.update(`${rel}\0`).update(readFileSync(join(siteRoot, rel)));
@@ -51,7 +61,8 @@ export function siteKey(model: SiteModel, base: string, site: string, siteRoot: 
     h.update("astro: not beside site/");
   }
   h.update("\0");
-  feed(h, model, 3);
+  if ("fingerprint" in model) h.update(`fingerprint\0${model.fingerprint}`);
+  else feed(h, model, 3);
   return h.digest("hex");
 }
 
@@ -71,14 +82,17 @@ function feed(h: Hash, value: unknown, depth: number): void {
 }
 
 /** The previous build's result when its key is `key` and every file it wrote is still there. */
-export function unchangedSite(outDir: string, key: string): { searchBytes: number } | undefined {
+export function unchangedSite(
+  outDir: string,
+  key: string,
+): { searchBytes: number; pages: number } | undefined {
   let state: SiteState;
   try {
     state = JSON.parse(readFileSync(join(outDir, SITE_STATE), "utf8")) as SiteState;
   } catch {
     return undefined;
   }
-  if (state.version !== 1 || state.key !== key) return undefined;
+  if (state.version !== 1 || state.key !== key || typeof state.pages !== "number") return undefined;
   for (const [rel, size] of Object.entries(state.files)) {
     try {
       if (statSync(join(outDir, rel)).size !== size) return undefined;
@@ -86,14 +100,14 @@ export function unchangedSite(outDir: string, key: string): { searchBytes: numbe
       return undefined;
     }
   }
-  return { searchBytes: state.searchBytes };
+  return { searchBytes: state.searchBytes, pages: state.pages };
 }
 
 /** Records a finished build: the files that are new or changed since `before` (a {@link listFiles}). */
 export async function saveSiteState(
   outDir: string,
   key: string,
-  searchBytes: number,
+  counts: { searchBytes: number; pages: number },
   before: Map<string, [number, number]>,
 ): Promise<void> {
   const files: Record<string, number> = {};
@@ -101,6 +115,6 @@ export async function saveSiteState(
     const old = before.get(rel);
     if (!old || old[0] !== size || old[1] !== mtime) files[rel] = size;
   }
-  const state: SiteState = { version: 1, key, searchBytes, files };
+  const state: SiteState = { version: 1, key, ...counts, files };
   await writeFile(join(outDir, SITE_STATE), `${JSON.stringify(state)}\n`);
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
+import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
 import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
 
@@ -34,12 +35,12 @@ export function build(
   return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH, ...env } });
 }
 
-/** Every file under `dir` (posix paths, sorted), without the writer's state and verdicts files. */
+/** Every file under `dir` (posix paths, sorted), without the build's state, verdicts and parts files. */
 export function listTree(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
-    .filter((p) => p !== STATE_FILE && p !== VERDICTS_FILE)
+    .filter((p) => p !== STATE_FILE && p !== VERDICTS_FILE && p !== PARTS_FILE)
     .sort();
 }
 

@@ -71,7 +71,7 @@ test("published_at comes from the commit that added each manifest, in a registry
     assert.deepEqual(result.findings, []);
     const alpha = result.model?.plugins.find((p) => p.name === "alpha-cost");
     assert.deepEqual(
-      alpha?.versionIndex.versions.map((v) => [v.version, v.published_at]),
+      alpha?.parts.versions.map((v) => [v.version, v.published_at]),
       [
         ["1.0.0", "2025-05-01T12:00:00Z"],
         ["1.1.0", "2025-05-02T08:30:00Z"],
@@ -92,7 +92,7 @@ test("outside git, published_at falls back to the manifest's updated_at", async 
     const result = await build(copyFixture(dir), path.join(dir, "out"));
     const gamma = result.model?.plugins.find((p) => p.name === "gamma-multi");
     assert.deepEqual(
-      gamma?.versionIndex.versions.map((v) => v.published_at),
+      gamma?.parts.versions.map((v) => v.published_at),
       ["2024-11-05T08:30:00Z", "2025-04-02T16:45:00Z"],
     );
   } finally {
