@@ -88,6 +88,8 @@ export interface BuildResult {
   commit?: string;
   /** Manifests validated and, of them, judged (the others reused a remembered verdict). */
   manifests?: { total: number; judged: number };
+  /** Plugins published and, of them, taken from remembered parts (their manifests not parsed). */
+  plugins?: { total: number; reused: number };
 }
 
 /**
@@ -165,8 +167,15 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     renderApi(model, (file) => source.readFile(file)),
     { ignoreState: options.full === true },
   );
-  if (loaded.verdicts && loaded.verdictsChanged !== false) writeVerdicts(verdictsFile, loaded.verdicts);
-  if (built.partsChanged) writeParts(partsFile, built.parts);
+  // The verdicts and parts files are caches: one that misses a few entries costs the next build a
+  // few manifests judged or parsed again, less than rewriting the whole file (several MB for a
+  // large registry) on every small rebuild. They are rewritten once over 1% of them is stale.
+  const staleEnough = (stale: number, total: number): boolean => stale > 0 && stale * 100 >= total;
+  if (loaded.verdicts && loaded.verdictsChanged !== false) {
+    if (options.full || staleEnough(loaded.verdictsStale ?? 1, loaded.stats.manifests))
+      writeVerdicts(verdictsFile, loaded.verdicts);
+  }
+  if (options.full || staleEnough(built.stale, built.parts.size)) writeParts(partsFile, built.parts);
   timings.write = performance.now() - t;
 
   let tuf: TufWriteReport | undefined;
@@ -205,6 +214,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     report,
     timings,
     ...manifests,
+    plugins: { total: model.plugins.length, reused: built.reused },
     ...(tuf ? { tuf } : {}),
     ...(siteSkipped === undefined ? {} : { siteSkipped }),
   };

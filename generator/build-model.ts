@@ -15,8 +15,7 @@ import type { PluginRecord, VersionFile, VersionRecord } from "../core/registry.
 import { partsKey } from "./fingerprint.ts";
 import { assembleModel } from "./model.ts";
 import type { ApiModel, BuildModel, CachedPluginModel, ModelInputs, PluginModel } from "./model.types.ts";
-import type { StoredParts } from "./parts-cache-fs.ts";
-import { usableParts } from "./parts-cache-fs.ts";
+import { type StoredParts, storedParts, usableParts } from "./parts-cache-fs.ts";
 import { pluginModel } from "./plugin-model.ts";
 import type { ReadRegistryFile } from "./render.ts";
 
@@ -24,8 +23,11 @@ export interface BuildModelResult {
   model: BuildModel;
   /** Every plugin's parts, to remember. */
   parts: Map<string, StoredParts>;
-  /** False when `parts` holds what was offered (nothing new to write). */
-  partsChanged: boolean;
+  /**
+   * Plugins whose remembered parts were missing or unusable, plus remembered plugins that are
+   * gone: 0 when `parts` holds what was offered (nothing new to write).
+   */
+  stale: number;
   /** Plugins taken from remembered parts (their manifests not parsed). */
   reused: number;
 }
@@ -63,7 +65,7 @@ export async function modelForBuild(
   const records = [...snapshot.plugins].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const plugins: (PluginModel | CachedPluginModel)[] = [];
   const parts = new Map<string, StoredParts>();
-  let partsChanged = false;
+  let stale = 0;
   let reused = 0;
   for (const record of records) {
     const valid: VersionFile[] = record.unparsed?.length
@@ -86,17 +88,15 @@ export async function modelForBuild(
       continue;
     }
     const built = pluginModel(await fullRecord(record, read), inputs, baseUrl);
-    const stored: StoredParts = {
-      key,
-      ...(built.usesGenerationTime ? { generatedAt: inputs.generatedAt } : {}),
-      parts: built.plugin.parts,
-    };
-    parts.set(record.name, stored);
-    partsChanged ||= usableParts(remembered, record.name, key, inputs.generatedAt, valid) === undefined;
+    parts.set(
+      record.name,
+      storedParts(key, built.usesGenerationTime ? inputs.generatedAt : undefined, built.plugin.parts),
+    );
+    if (usableParts(remembered, record.name, key, inputs.generatedAt, valid) === undefined) stale++;
     plugins.push(built.plugin);
   }
-  partsChanged ||= parts.size !== previous.size;
-  return { model: assembleModel(snapshot, inputs, plugins), parts, partsChanged, reused };
+  for (const name of previous.keys()) if (!parts.has(name)) stale++;
+  return { model: assembleModel(snapshot, inputs, plugins), parts, stale, reused };
 }
 
 /**

@@ -4,27 +4,36 @@
  * beside the build state and the verdicts. Each plugin's parts are stored with the key of their
  * inputs (fingerprint.ts `partsKey`) and, when a publication time fell back to it, the generation
  * time. Local state, read back untrusted: a missing, unreadable, corrupt or foreign file reads as
- * empty, and parts are used only when their key matches and they list exactly the versions that
- * were validated in this run (same files, same hashes). It never decides validation (verdicts do).
- * Writing is atomic (a temporary file renamed) and best effort; it holds only the plugins of the
- * last build, so it is bounded by the registry.
+ * empty, and parts are used only when their key matches and they list the versions validated in
+ * this run; where each manifest is and its hash are never taken from the file but from this run's
+ * validation. It never decides validation (verdicts do). Writing is atomic (a temporary file
+ * renamed) and best effort; it holds only the plugins of the build that wrote it.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { VersionFile } from "../core/registry.types.ts";
-import type { PluginParts } from "./model.types.ts";
+import type { PluginParts, VersionPart } from "./model.types.ts";
 
 export const PARTS_FILE = ".finfocus-parts.json";
 
 /** The format; a file of another format is ignored whole. */
 const PARTS_FORMAT = "finfocus-registry/parts/1";
 
+/** A version's parts as stored: without its file, hash and bundle (this run's validation gives them). */
+type StoredVersion = Omit<VersionPart, "file" | "manifest_sha256" | "bundleFile">;
+
 /** One plugin's remembered parts. */
 export interface StoredParts {
   key: string;
   /** The generation time the parts used (a version's publication time fell back to it). */
   generatedAt?: string;
-  parts: PluginParts;
+  parts: Omit<PluginParts, "versions"> & { versions: StoredVersion[] };
+}
+
+/** What to store of `parts` (see `StoredParts`). */
+export function storedParts(key: string, generatedAt: string | undefined, parts: PluginParts): StoredParts {
+  const versions = parts.versions.map(({ file: _f, manifest_sha256: _h, bundleFile: _b, ...v }) => v);
+  return { key, ...(generatedAt !== undefined ? { generatedAt } : {}), parts: { ...parts, versions } };
 }
 
 /** The stored parts by plugin name, unchecked (see `usableParts`). */
@@ -42,7 +51,8 @@ export function readParts(file: string): Map<string, unknown> {
 
 /**
  * `candidate`'s parts when it is well-formed, of key `key`, made for `generatedAt` if it used one,
- * and lists exactly `versions` (same files, hashes and bundles, in order); otherwise undefined.
+ * and lists exactly `versions` (in order): then with their files, hashes and bundles; otherwise
+ * undefined.
  */
 export function usableParts(
   candidate: unknown,
@@ -67,20 +77,24 @@ export function usableParts(
     Array.isArray(p.versions) &&
     p.versions.length === versions.length &&
     p.versions.every((v, i) => {
-      const want = versions[i] as VersionFile;
       return (
         isObject(v) &&
-        v.version === want.version &&
-        v.file === want.file &&
-        v.manifest_sha256 === want.sha256 &&
-        v.bundleFile === want.bundleFile &&
+        v.version === versions[i]?.version &&
         typeof v.published_at === "string" &&
         typeof v.yanked === "boolean" &&
         typeof v.description === "string" &&
         typeof v.author === "string"
       );
     });
-  return wellFormed ? (p as unknown as PluginParts) : undefined;
+  if (!wellFormed) return undefined;
+  const stored = p as unknown as StoredParts["parts"];
+  return {
+    ...stored,
+    versions: stored.versions.map((v, i) => {
+      const { file, sha256, bundleFile } = versions[i] as VersionFile;
+      return { ...v, file, manifest_sha256: sha256, ...(bundleFile !== undefined ? { bundleFile } : {}) };
+    }),
+  };
 }
 
 /** Replaces the stored parts (a temporary file renamed over the old one: never half-written). */

@@ -43,6 +43,11 @@ export interface LoadedRegistry {
    * gone): there is nothing new to write. Present when `verdicts` was given.
    */
   verdictsChanged?: boolean;
+  /**
+   * How far the offered store is from `verdicts`: the manifests judged plus the offered verdicts
+   * not reused (changed or gone). Present when `verdicts` was given.
+   */
+  verdictsStale?: number;
 }
 
 export interface LoadOptions {
@@ -195,11 +200,13 @@ export async function loadRegistry(
   // Every verdict reused and as many as the store held: the same (name, version) pairs, the same verdicts.
   const offered = [...(store?.values() ?? [])].reduce((n, versions) => n + Object.keys(versions).length, 0);
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
+  const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
+  const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
   return {
     ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
     findings,
     stats,
-    ...(verdicts ? { verdicts, verdictsChanged } : {}),
+    ...(verdicts ? { verdicts, verdictsChanged, verdictsStale } : {}),
   };
 }
 

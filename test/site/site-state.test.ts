@@ -90,3 +90,27 @@ test("the key covers the model, the base, the origin and every file of the Astro
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("a pending model is loaded only when its fingerprint changed", async () => {
+  const out = join(OUTPUT, "site-state-pending");
+  await rm(out, { recursive: true, force: true });
+  let loads = 0;
+  const pending = (fingerprint: string) => ({
+    fingerprint,
+    baseUrl: "https://example.test/",
+    load: async () => {
+      loads++;
+      return emptyModel(`Registry ${fingerprint}`);
+    },
+  });
+  const first = await buildSite({ pending: pending("one"), outDir: out });
+  assert.equal(first.skipped, false);
+  assert.equal(loads, 1);
+  const again = await buildSite({ pending: pending("one"), outDir: out });
+  assert.deepEqual(again, { ...first, skipped: true });
+  assert.equal(loads, 1, "an unchanged fingerprint never loads the model");
+  const changed = await buildSite({ pending: pending("two"), outDir: out });
+  assert.equal(changed.skipped, false);
+  assert.equal(loads, 2);
+  assert.match(readFileSync(join(out, "index.html"), "utf8"), /Registry two/);
+});

@@ -1,0 +1,190 @@
+/**
+ * Rebuilds that take unchanged plugins from remembered parts (generator/build-model.ts) write the
+ * very bytes a full build from scratch writes, whatever input changed between them.
+ */
+import assert from "node:assert/strict";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
+import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
+import { build, copyFixture, hashTree, listTree, tempDir } from "./helpers.ts";
+
+type Json = Record<string, any>;
+
+function edit(file: string, change: (value: Json) => void): void {
+  const value = JSON.parse(readFileSync(file, "utf8")) as Json;
+  change(value);
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+const versions = (registry: string, name: string) => path.join(registry, "plugins", name, "versions");
+
+/** Builds, changes the registry, rebuilds in place; the tree must equal a fresh build's. */
+async function rebuildEqualsFresh(
+  change: (registry: string) => void,
+  env: Record<string, string> = {},
+  envAfter: Record<string, string> = env,
+): Promise<{ reused: number; total: number }> {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out, env);
+    // A second build with nothing changed takes every plugin from its parts.
+    const same = await build(registry, out, env);
+    assert.equal(same.plugins?.reused, same.plugins?.total);
+    assert.deepEqual(same.report?.written, []);
+    change(registry);
+    const rebuilt = await build(registry, out, envAfter);
+    assert.equal(rebuilt.published, true, JSON.stringify(rebuilt.findings));
+    const fresh = path.join(dir, "fresh");
+    await build(registry, fresh, envAfter);
+    assert.deepEqual(listTree(out), listTree(fresh));
+    assert.equal(hashTree(out), hashTree(fresh));
+    return rebuilt.plugins ?? { reused: -1, total: -1 };
+  } finally {
+    cleanup();
+  }
+}
+
+test("nothing changed: every plugin's manifests stay unparsed, the tree is a fresh build's", async () => {
+  const parts = await rebuildEqualsFresh(() => {});
+  assert.equal(parts.reused, parts.total);
+  assert.ok(parts.total > 0);
+});
+
+test("a manifest's bytes changed: its plugin is modelled again, the others reused", async () => {
+  const parts = await rebuildEqualsFresh((registry) =>
+    edit(path.join(versions(registry, "alpha-cost"), "1.1.0.json"), (m) => {
+      m.metadata.description = "A new description of the alpha plugin, long enough for upstream.";
+    }),
+  );
+  assert.equal(parts.reused, parts.total - 1);
+});
+
+test("a version added or removed", async () => {
+  await rebuildEqualsFresh((registry) => {
+    const dir = versions(registry, "gamma-multi");
+    const manifest = JSON.parse(readFileSync(path.join(dir, "1.0.0.json"), "utf8")) as Json;
+    manifest.metadata.version = "1.2.0";
+    manifest.metadata.updated_at = "2025-07-01T00:00:00Z";
+    writeFileSync(path.join(dir, "1.2.0.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
+  await rebuildEqualsFresh((registry) => rmSync(path.join(versions(registry, "gamma-multi"), "0.9.0.json")));
+});
+
+test("a dependency's versions changed: its dependents are judged again, the tree is a fresh build's", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    const alpha = versions(registry, "alpha-cost");
+    const manifest = JSON.parse(readFileSync(path.join(alpha, "1.1.0.json"), "utf8")) as Json;
+    manifest.metadata.version = "1.2.0";
+    writeFileSync(path.join(alpha, "1.2.0.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const rebuilt = await build(registry, out);
+    // The new manifest, and the dependents that looked alpha-cost up (beta-k8s, gamma-multi).
+    assert.ok((rebuilt.manifests?.judged ?? 0) > 1, JSON.stringify(rebuilt.manifests));
+    const fresh = path.join(dir, "fresh");
+    await build(registry, fresh);
+    assert.equal(hashTree(out), hashTree(fresh));
+  } finally {
+    cleanup();
+  }
+});
+
+test("an entry changed: a yank, a deprecation", async () => {
+  const parts = await rebuildEqualsFresh((registry) =>
+    edit(path.join(registry, "plugins/alpha-cost/entry.json"), (e) => {
+      e.yanked = { "1.1.0": "broken pricing" };
+      e.deprecated = true;
+      e.deprecation_message = "Use gamma-multi.";
+    }),
+  );
+  assert.equal(parts.reused, parts.total - 1);
+});
+
+test("config.json changed: the base URL and the registry's name", async () => {
+  const parts = await rebuildEqualsFresh((registry) =>
+    edit(path.join(registry, "config.json"), (c) => {
+      c.base_url = "https://elsewhere.example.test/registry/";
+      c.name = "Renamed Registry";
+    }),
+  );
+  assert.equal(parts.reused, 0);
+});
+
+test("a publication time that fell back to the generation time follows SOURCE_DATE_EPOCH", async () => {
+  await rebuildEqualsFresh(
+    (registry) => {
+      for (const file of ["1.0.0.json", "0.9.0.json"])
+        edit(path.join(versions(registry, "gamma-multi"), file), (m) => {
+          delete m.metadata.created_at;
+          delete m.metadata.updated_at;
+        });
+    },
+    { SOURCE_DATE_EPOCH: "1767225600" },
+    { SOURCE_DATE_EPOCH: "1767312000" },
+  );
+});
+
+test("corrupt or foreign parts and verdicts files are ignored, never trusted", async () => {
+  for (const content of ["{not json", '{"format":"other","plugins":{}}', "[]", '{"format":1}']) {
+    await rebuildEqualsFresh((registry) => {
+      edit(path.join(versions(registry, "beta-k8s"), "0.2.0.json"), (m) => {
+        m.metadata.author = "Someone Else";
+      });
+      const out = path.join(registry, "..", "out");
+      writeFileSync(path.join(out, PARTS_FILE), content);
+      writeFileSync(path.join(out, VERDICTS_FILE), content);
+    });
+  }
+});
+
+test("remembered parts of another key, or listing other versions, are not used", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    const file = path.join(out, PARTS_FILE);
+    const stored = JSON.parse(readFileSync(file, "utf8")) as Json;
+    // A forged description under another key, and a version list that does not match.
+    stored.plugins["alpha-cost"].key = "0".repeat(64);
+    stored.plugins["alpha-cost"].parts.summary.description = "forged";
+    stored.plugins["gamma-multi"].parts.versions.pop();
+    writeFileSync(file, JSON.stringify(stored));
+    const rebuilt = await build(registry, out);
+    assert.equal(rebuilt.plugins?.reused, (rebuilt.plugins?.total ?? 0) - 2);
+    const fresh = path.join(dir, "fresh");
+    await build(registry, fresh);
+    assert.equal(hashTree(out), hashTree(fresh));
+  } finally {
+    cleanup();
+  }
+});
+
+test("a plugin taken from its parts renders its documents when they are missing on disk", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    const fresh = hashTree(out);
+    rmSync(path.join(out, "api/v1/plugins/alpha-cost/index.json"));
+    // --full compares files on disk: the plugin's manifests are read again to render it.
+    const { buildRegistry } = await import("../../generator/build-fs.ts");
+    const again = await buildRegistry({
+      registryDir: registry,
+      outDir: out,
+      env: { SOURCE_DATE_EPOCH: "1767225600" },
+      full: true,
+    });
+    assert.ok(again.report?.written.includes("api/v1/plugins/alpha-cost/index.json"));
+    assert.equal(hashTree(out), fresh);
+  } finally {
+    cleanup();
+  }
+});
