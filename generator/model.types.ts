@@ -10,7 +10,7 @@ import type {
   PluginSummary,
   VersionIndexDocument,
 } from "../core/api/api.types.ts";
-import type { Manifest, Provider, SecurityLevel } from "../core/manifest.types.ts";
+import type { Manifest, Provider } from "../core/manifest.types.ts";
 import type { Entry } from "../core/registry.types.ts";
 
 /** Publication time (ISO 8601, UTC, seconds) per manifest file, keyed by path relative to the registry root. */

@@ -8,7 +8,7 @@ import { manifestPath, pluginFeedPath, versionsPath } from "../core/api/paths.ts
 import type { PluginRecord } from "../core/registry.types.ts";
 import { compareFeedEntries, latestTime } from "./feeds.ts";
 import { pluginKey } from "./fingerprint.ts";
-import type { FeedEntry, ModelInputs, PluginModel, PluginParts, VersionPart } from "./model.types.ts";
+import type { FeedEntry, ModelInputs, PluginModel, VersionPart } from "./model.types.ts";
 import { upstreamEntry } from "./registry-json.ts";
 import { latestRecord, pluginSummary, sortedUnique, versionSummary } from "./summaries.ts";
 import { isoSeconds } from "./time.ts";

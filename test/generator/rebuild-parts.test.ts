@@ -10,6 +10,7 @@ import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
 import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { build, copyFixture, hashTree, listTree, tempDir } from "./helpers.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: free edits of JSON fixtures
 type Json = Record<string, any>;
 
 function edit(file: string, change: (value: Json) => void): void {
