@@ -90,3 +90,15 @@ export function siteFingerprint(model: BuildModel): string {
   for (const p of model.plugins) h.update(`\n${p.name}\0${p.parts.key}`);
   return h.digest("hex");
 }
+
+/**
+ * The input key of the registry-wide lists (the plugin index, registry.json, the releases feed):
+ * the rendering code, the registry's name, base URL and generation time, and every plugin's input
+ * key, in order (each covers what the lists show of its plugin).
+ */
+export function listsKey(model: BuildModel): string {
+  const h = createHash("sha256").update(`lists\0${renderingCode()}\0`);
+  h.update(`${model.registry_name}\0${model.base_url}\0${model.generated_at}\0`);
+  for (const p of model.plugins) h.update(`\n${p.name}\0${p.parts.key}`);
+  return h.digest("hex");
+}

@@ -20,6 +20,7 @@ import {
 } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
 import { atomFeed } from "./feeds.ts";
+import { listsKey } from "./fingerprint.ts";
 import { canonicalJson } from "./json.ts";
 import type { BuildModel, PluginModel } from "./model.types.ts";
 import type { Output } from "./output.types.ts";
@@ -42,8 +43,10 @@ function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array>
 /** Every output file of the API and feeds, in a stable order. Lazy: manifests are read when written. */
 export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator<Output> {
   yield { path: DISCOVERY_PATH, bytes: canonicalJson(model.discovery) };
-  yield { path: PLUGIN_INDEX_PATH, bytes: canonicalJson(model.index) };
-  yield { path: REGISTRY_JSON_PATH, bytes: canonicalJson(model.registry) };
+  // Keyed like a plugin's documents: lists whose inputs did not change are not rendered again.
+  const lists = listsKey(model);
+  yield { path: PLUGIN_INDEX_PATH, key: lists, bytes: async () => canonicalJson(model.index) };
+  yield { path: REGISTRY_JSON_PATH, key: lists, bytes: async () => canonicalJson(model.registry) };
   yield { path: NOT_FOUND_PATH, bytes: canonicalJson(model.notFound) };
   if (model.trustedRootFile !== undefined) {
     yield { path: TRUSTED_ROOT_PATH, bytes: copied(read, model.trustedRootFile) };
@@ -53,12 +56,14 @@ export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator
   }
   yield {
     path: RELEASES_FEED_PATH,
-    bytes: atomFeed(model.releases, {
-      baseUrl: model.base_url,
-      selfPath: RELEASES_FEED_PATH,
-      title: `${model.registry_name}: new plugin releases`,
-      fallbackUpdated: model.generated_at,
-    }),
+    key: lists,
+    bytes: async () =>
+      atomFeed(model.releases, {
+        baseUrl: model.base_url,
+        selfPath: RELEASES_FEED_PATH,
+        title: `${model.registry_name}: new plugin releases`,
+        fallbackUpdated: model.generated_at,
+      }),
   };
   for (const plugin of model.plugins) {
     // Lazy, keyed: an unchanged plugin's documents are not rendered again (see fingerprint.ts),

@@ -148,11 +148,10 @@ export async function writeTree(
     checkPath(output.path);
     if (report.files.has(output.path))
       throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
-    const target = join(outDir, output.path);
     const before = previous
       ? previous.files.get(output.path)
       : existing?.has(output.path)
-        ? hashOnDisk(target)
+        ? hashOnDisk(join(outDir, output.path))
         : undefined;
     if (output.key !== undefined) keys.set(output.path, output.key);
     if (before !== undefined && output.key !== undefined && previous?.keys.get(output.path) === output.key) {
@@ -160,13 +159,6 @@ export async function writeTree(
       report.unchanged++;
       continue;
     }
-    const dir = dirname(target);
-    const ensureDir = () => {
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-    };
     let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
     let hash = output.sha256;
     if (hash === undefined || hash !== before) {
@@ -178,7 +170,12 @@ export async function writeTree(
       report.unchanged++;
       continue;
     }
-    ensureDir();
+    const target = join(outDir, output.path);
+    const dir = dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
     dropState();
     writeFileSync(target, bytes!);
     report.written.push(output.path);
