@@ -4,7 +4,9 @@
  *  (a) a full build (validation included) into an empty folder,
  *  (b) the floor: reading every registry file and writing as many files of the same sizes to the
  *      same paths, with no logic at all,
- *  (c) a rebuild of (a)'s folder after adding one version to one plugin,
+ *  (c) a rebuild of (a)'s folder after adding one version to one plugin, and its own floor: listing,
+ *      reading and hashing every registry file on one thread (what any rebuild that trusts
+ *      content, not timestamps, must do),
  *  (d) with the site, on a smaller registry (BENCH_SITE_PLUGINS, default 1,000 plugins × 3
  *      versions; 0 skips it): a full build, then a build with nothing changed,
  * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) (target ≤ 5%), the files (c) wrote,
@@ -12,6 +14,7 @@
  */
 
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -216,6 +219,23 @@ try {
   const floorMs = Math.min(floorBefore.ms, floorAfter.ms);
   const floorCpu = Math.min(floorBefore.cpu, floorAfter.cpu);
 
+  // (c0) the rebuild's floor: list, read and sha256 every registry file (one thread).
+  const readHash = (): number => {
+    const started = performance.now();
+    const walk = (rel: string): void => {
+      for (const e of readdirSync(path.join(registry, rel), { withFileTypes: true })) {
+        const child = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(child);
+        else
+          createHash("sha256")
+            .update(readFileSync(path.join(registry, child)))
+            .digest("hex");
+      }
+    };
+    walk("");
+    return performance.now() - started;
+  };
+
   // (c) add one version to one plugin, rebuild (a)'s folder
   const name = `plugin-${String(Math.floor(PLUGINS / 2)).padStart(5, "0")}`;
   writeFileSync(
@@ -234,6 +254,8 @@ try {
   const rebuildMs = performance.now() - t;
   const rebuildCpu = cpuMs() - cpu0;
   const rebuildGc = gcMs - gc0;
+  settle();
+  const readHashMs = readHash();
 
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -243,7 +265,8 @@ try {
     `(c) rebuild +1 version: ${seconds(rebuildMs)}  (validate+load ${seconds(c.timings.load)}, model ${seconds(c.timings.model)}, render+compare+write ${seconds(c.timings.write)}); written ${c.report?.written.length}, unchanged ${c.report?.unchanged}, deleted ${c.report?.deleted.length}; manifests judged ${c.manifests?.judged} of ${c.manifests?.total} (the rest reused remembered verdicts)`,
     `    files written in (c): ${c.report?.written.join(", ")}`,
     `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
-    `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%)`,
+    `(c0) rebuild floor:    ${seconds(readHashMs)}  (list, read and hash ${inputFiles + 1} files on one thread: ${pct(readHashMs / fullMs)} of (a))`,
+    `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%); (c)/(c0) = ${(rebuildMs / readHashMs).toFixed(2)}`,
     `CPU time (user+system, all threads; steadier than wall time on a shared disk): (a) ${seconds(fullCpu)}, (b) ${seconds(floorCpu)}, (c) ${seconds(rebuildCpu)}; (a)/(b) = ${(fullCpu / floorCpu).toFixed(2)}, (c)/(a) = ${pct(rebuildCpu / fullCpu)}`,
     `garbage collection (main thread): (a) ${seconds(fullGc)}, (c) ${seconds(rebuildGc)}`,
     `peak memory (maxRSS): ${maxRssMb.toFixed(0)} MB`,
