@@ -13,7 +13,7 @@ import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
-import { assertName } from "../ops/install.ts";
+import { assertName } from "../ops/plugin-name.ts";
 import { dataDirFor, grantOf } from "./grant.ts";
 import { type SandboxedProcess, startSandboxed } from "./launch.ts";
 import { realBinary } from "./launcher.ts";
