@@ -31,8 +31,24 @@ export function listingToInfo(p: PluginListing, installed: boolean): Json {
 /** Whether the health monitor sees the plugin running: a service answering, one not, or not watched. */
 export type Activity = "active" | "inactive" | "unmonitored";
 
-/** An installed plugin, with the status its health gives it (ACTIVE, INACTIVE or just INSTALLED). */
+const infoMemo = new WeakMap<ReadonlyInstalled, Partial<Record<Activity, Json>>>();
+
+/**
+ * An installed plugin, with the status its health gives it (ACTIVE, INACTIVE or just INSTALLED).
+ * Made once per snapshot entry and status (entries are frozen until the install state changes), so
+ * a listing of thousands converts each plugin once, not once per call.
+ */
 export function installedToInfo(p: ReadonlyInstalled, activity: Activity): Json {
+  let made = infoMemo.get(p);
+  if (!made) {
+    made = {};
+    infoMemo.set(p, made);
+  }
+  made[activity] ??= Object.freeze(toInfo(p, activity));
+  return made[activity];
+}
+
+function toInfo(p: ReadonlyInstalled, activity: Activity): Json {
   return {
     name: p.name,
     version: p.version,

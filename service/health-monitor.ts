@@ -221,6 +221,11 @@ export class HealthMonitor {
       const records = this.#targets.get(name)?.monitored
         ? this.#options.store.recent(name, this.thresholds.window)
         : [];
+      // No check recorded: nothing for core to judge (its verdict on no data has no last answer).
+      if (records.length === 0) {
+        out.set(name, "unmonitored");
+        continue;
+      }
       const own = judgeChecks(name, records, this.thresholds, now);
       out.set(
         name,

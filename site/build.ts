@@ -5,11 +5,19 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MODEL_KEY, pageCount, toSiteModel } from "./lib/model.ts";
-import type { BuildSiteOptions, BuildSiteResult, GeneratorModel, SiteModel } from "./lib/model.types.ts";
+import { MODEL_KEY, ONLY_KEY, pageCount, toSiteModel } from "./lib/model.ts";
+import type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.types.ts";
 import { loadModel } from "./lib/model-fs.ts";
 import { writeSearchIndex } from "./lib/search-index-fs.ts";
-import { listFiles, SITE_STATE, saveSiteState, siteKey, unchangedSite } from "./lib/site-state-fs.ts";
+import {
+  fingerprintKey,
+  listFiles,
+  planSite,
+  SITE_STATE,
+  saveSiteState,
+  siteKeys,
+  unchangedSite,
+} from "./lib/site-state-fs.ts";
 import { sitemapFiles } from "./lib/sitemap.ts";
 
 export type { BuildSiteOptions, BuildSiteResult, GeneratorModel, SiteModel } from "./lib/model.types.ts";
@@ -44,19 +52,31 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   else if (!pending) throw new TypeError("buildSite needs `model`, `pending` or `apiDir`");
   const outDir = resolve(options.outDir);
   const base = normalizeBase(options.base);
-  const site = options.site ?? model?.discovery.base_url ?? (pending as { baseUrl: string }).baseUrl;
-  // Nothing the pages are made from changed and they are all still there: skip Astro (a pending
-  // model is not even loaded).
-  const key = siteKey(model ?? { fingerprint: pending?.fingerprint ?? "" }, base, site, SITE_ROOT);
-  const unchanged = options.force ? undefined : unchangedSite(outDir, key);
-  if (unchanged) return { pages: unchanged.pages, searchBytes: unchanged.searchBytes, skipped: true };
-  model ??= toSiteModel(await (pending as { load: () => Promise<GeneratorModel> }).load());
+  const site = options.site ?? model?.discovery.base_url ?? (pending?.baseUrl as string);
+  // A pending model is keyed by its fingerprint: unchanged, its build is skipped without loading it.
+  const pendingKey =
+    model || !pending ? undefined : fingerprintKey(pending.fingerprint, base, site, SITE_ROOT);
+  if (pending && pendingKey !== undefined) {
+    const unchanged = options.force ? undefined : unchangedSite(outDir, pendingKey);
+    if (unchanged?.pages !== undefined)
+      return { pages: unchanged.pages, searchBytes: unchanged.searchBytes, skipped: true };
+    model = toSiteModel(await pending.load());
+  }
+  if (!model) throw new TypeError("buildSite needs `model`, `pending` or `apiDir`");
+  // Nothing the pages are made from changed and they are all still there: skip Astro.
+  const keys = siteKeys(model, base, site, SITE_ROOT);
+  if (pendingKey !== undefined) keys.key = pendingKey;
+  const unchanged = options.force ? undefined : unchangedSite(outDir, keys.key);
+  if (unchanged) return { pages: pageCount(model), searchBytes: unchanged.searchBytes, skipped: true };
+  // Only the plugins whose pages changed, when the rest is as the last build left it.
+  const plan = await planSite(outDir, keys, options.force);
   await rm(join(outDir, SITE_STATE), { force: true });
   const before = listFiles(outDir);
   process.env.ASTRO_TELEMETRY_DISABLED = "1";
   const { build } = await import("astro");
   const slot = globalThis as unknown as Record<symbol, unknown>;
   slot[MODEL_KEY] = model;
+  if (plan.render) slot[ONLY_KEY] = plan.render;
   // Astro puts its prerender bundle in <outDir>/.prerender when outDir is under the working
   // directory (a string prefix test), else in <cwd>/.astro. It must sit inside this repository to
   // resolve astro's dependencies, and apart from any other build running at the same time, so
@@ -84,6 +104,7 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   } finally {
     process.chdir(cwd);
     delete slot[MODEL_KEY];
+    delete slot[ONLY_KEY];
     await rm(work, { recursive: true, force: true });
   }
   const searchBytes = await writeSearchIndex(model, outDir);
@@ -91,6 +112,12 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
     await mkdir(join(outDir, file.path, ".."), { recursive: true });
     await writeFile(join(outDir, file.path), file.text);
   }
-  await saveSiteState(outDir, key, { searchBytes, pages: pageCount(model) }, before);
-  return { pages: pageCount(model), searchBytes, skipped: false };
+  await saveSiteState(outDir, keys, { searchBytes, pages: pageCount(model) }, before, plan.kept);
+  const rendered = plan.render?.size ?? model.plugins.length;
+  return {
+    pages: pageCount(model, plan.render),
+    searchBytes,
+    skipped: false,
+    ...(plan.render ? { partial: { plugins: rendered } } : {}),
+  };
 }

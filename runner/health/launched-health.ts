@@ -3,6 +3,7 @@ import { RunnerError } from "../errors.ts";
 import { latestPluginFolder } from "../install/finfocus-layout.ts";
 import { layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
+import { assertUnmodified } from "../install/unmodified.ts";
 import { grantOf } from "../sandbox/grant.ts";
 import { realBinary } from "../sandbox/launcher.ts";
 import { checkHealth, type HealthResult } from "./health.ts";
@@ -50,6 +51,8 @@ async function folderGrant(
   const plugin = (await readState(layoutFor(pluginDir))).plugins[name];
   if (plugin && plugin.path === folder) {
     const binary = await realBinary(plugin);
+    // The same check as `run`: an executable changed since its install is not started.
+    if (binary) await assertUnmodified(plugin, binary);
     return { grant: await grantOf(plugin), ...(binary ? { binary } : {}) };
   }
   return { grant: { name, permissions: [], security_level: "untrusted" } };

@@ -9,7 +9,7 @@ import type { Prepared } from "../install/prepare.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import { manifestGrant } from "../sandbox/grant.ts";
 import { configFile, existingConfigProblems } from "./configure.ts";
-import type { InstallHealth } from "./install.ts";
+import type { InstallHealth } from "./install.types.ts";
 
 /**
  * Before a staged version is committed: on an update, the user's configuration must fit the new

@@ -8,7 +8,7 @@ import { installedManifest } from "../install/installed-manifest.ts";
 import { type Layout, layoutFor } from "../install/layout.ts";
 import { homeDir } from "../install/safe-dirs.ts";
 import { readState } from "../install/state.ts";
-import { assertName } from "./install.ts";
+import { assertName } from "./plugin-name.ts";
 
 export function configFile(layout: Layout, name: string): string {
   return join(layout.configs, `${name}.json`);

@@ -4,12 +4,11 @@ import type { ContainerRecord } from "../../core/oci/engine.types.ts";
 import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
 import { pullAndCreate, removeContainer } from "../container/engine-install.ts";
 import type { RunnerContext } from "../context.ts";
-import { RunnerError } from "../errors.ts";
 import { extractArtifact } from "../install/extract.ts";
 import { fileDigests } from "../install/file-digests.ts";
 import { noteInstalled } from "../install/finfocus-config-fs.ts";
 import { writeInstalledManifests } from "../install/installed-manifest.ts";
-import { assertPluginName, layoutFor } from "../install/layout.ts";
+import { layoutFor } from "../install/layout.ts";
 import { withLock } from "../install/lock.ts";
 import { placeVersion, recoverAll } from "../install/place.ts";
 import { type Prepared, prepare } from "../install/prepare.ts";
@@ -21,33 +20,10 @@ import { currentSystem } from "../install/system.ts";
 import { resolvePlan } from "../resolve/resolve.ts";
 import { checkStaged } from "./check-staged.ts";
 import { configFile, writeDefaultConfig } from "./configure.ts";
+import type { InstallHealth, InstallRequest, InstallResult } from "./install.types.ts";
+import { assertName } from "./plugin-name.ts";
 
-/** The spec's InstallPlugin, for one or more plugins with their dependencies. */
-export interface InstallRequest {
-  plugins: { name: string; constraint?: string }[];
-  /** Reinstall even when the resolved version is installed already. */
-  force?: boolean;
-  includePrerelease?: boolean;
-  /** Names re-resolved even if an installed version satisfies the constraints (update). */
-  upgrade?: string[];
-}
-
-/** The health check after an install (core/health/after-install.ts): its state, or why it was skipped. */
-export interface InstallHealth {
-  name: string;
-  version: string;
-  status: "Healthy" | "Warning" | "Critical" | "Unknown" | "skipped";
-  note?: string;
-  /** How the checked plugin ran: inside bubblewrap, or without a sandbox (its permissions not enforced). */
-  sandbox?: "bubblewrap" | "none";
-}
-
-export interface InstallResult {
-  installed: InstalledPlugin[];
-  health: InstallHealth[];
-  unchanged: { name: string; version: string }[];
-  warnings: string[];
-}
+export type { InstallHealth, InstallRequest, InstallResult } from "./install.types.ts";
 
 /**
  * Resolves, downloads and verifies the whole closure first, and only then installs each plugin
@@ -170,15 +146,6 @@ async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** USAGE unless `name` is a plugin name (never a path). */
-export function assertName(name: string): void {
-  try {
-    assertPluginName(name);
-  } catch {
-    throw new RunnerError("USAGE", `${JSON.stringify(name)} is not a plugin name`, { name });
-  }
 }
 
 async function installPrepared(

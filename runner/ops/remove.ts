@@ -11,7 +11,7 @@ import { preflight } from "../install/safe-dirs.ts";
 import { readState } from "../install/state.ts";
 import { stopRunning } from "../sandbox/running.ts";
 import { configFile } from "./configure.ts";
-import { assertName } from "./install.ts";
+import { assertName } from "./plugin-name.ts";
 
 /** The spec's RemovePlugin. */
 export interface RemoveRequest {

@@ -5,7 +5,8 @@ import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
 import { recoverAll } from "../install/place.ts";
 import { readState } from "../install/state.ts";
-import { assertName, install } from "./install.ts";
+import { install } from "./install.ts";
+import { assertName } from "./plugin-name.ts";
 
 /** The spec's UpdatePlugin, for one plugin or (no names) every plugin the user installed. */
 export interface UpdateRequest {

@@ -2,7 +2,7 @@ import { RunnerError } from "../errors.ts";
 import { fileDigests } from "../install/file-digests.ts";
 import { layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
-import { assertName } from "./install.ts";
+import { assertName } from "./plugin-name.ts";
 
 export interface InstalledCheck {
   name: string;

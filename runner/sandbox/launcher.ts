@@ -14,7 +14,7 @@ import { findPluginBinary } from "../install/finfocus-layout.ts";
 import { layoutFor } from "../install/layout.ts";
 import { readState, updateState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
-import { assertName } from "../ops/install.ts";
+import { assertName } from "../ops/plugin-name.ts";
 
 /** The real executable's name beside the launcher: `.sandboxed-finfocus-plugin-<name>`. */
 export const REAL_PREFIX = ".sandboxed-";

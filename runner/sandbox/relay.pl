@@ -24,7 +24,8 @@ if (defined $netns) {
     syscall($setns, $owner + 0, 0x10000000) == 0 or die "relay: cannot join the sandbox's user namespace: $!\n";
     syscall($setns, fileno($net), 0x40000000) == 0 or die "relay: cannot join the sandbox's network: $!\n";
 }
-die "relay: socket path too long: $path\n" if length($path) > 107;
+# The socket is bound under a temporary name and renamed once it listens (below): 4 more bytes.
+die "relay: socket path too long: $path\n" if length($path) > 103;
 # A connection closed under a write is an error to handle, not a reason to stop relaying.
 $SIG{PIPE} = 'IGNORE';
 sub AF_UNIX () { 1 }
@@ -33,7 +34,7 @@ sub SOCK_STREAM () { 1 }
 sub SHUT_WR () { 1 }
 # struct sockaddr_in for 127.0.0.1:PORT and struct sockaddr_un for the socket's path.
 my $inner_address = pack('S n C4 x8', AF_INET, $port, 127, 0, 0, 1);
-my $outer_address = pack('S a108', AF_UNIX, $path);
+my $outer_address = pack('S a108', AF_UNIX, "$path.new");
 
 # A connection to the plugin's port on the sandbox's loopback, or undef.
 sub inner {
@@ -62,9 +63,12 @@ for (;;) {
     exit 0 if $ready > 0 && stopped($readable);
 }
 
+# The socket appears at its path only once it listens: bound under a temporary name, then renamed
+# (a connection to a socket bound but not yet listening would be refused).
 socket(my $server, AF_UNIX, SOCK_STREAM, 0) or die "relay: socket: $!\n";
 bind($server, $outer_address) or die "relay: cannot listen on $path: $!\n";
 listen($server, 64) or die "relay: listen: $!\n";
+rename("$path.new", $path) or die "relay: cannot rename $path.new: $!\n";
 
 # One process serves every connection (no fork per connection): each pair of sockets copies both
 # ways through buffers, with non-blocking reads and writes (MSG_DONTWAIT), until both sides closed.

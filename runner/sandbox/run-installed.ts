@@ -1,19 +1,14 @@
-/**
- * `run`: starts an installed plugin inside the sandbox built from what was granted at install
- * (the state file's permissions and security level, the installed manifest's `sandbox_required`
- * and memory requirement). The executable is checked against its install-time digest first.
- */
-import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { decideEnforcement } from "../../core/permissions/enforcement.ts";
 import type { Enforcement, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
 import { readState } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
-import { assertName } from "../ops/install.ts";
+import { assertUnmodified } from "../install/unmodified.ts";
+import { assertName } from "../ops/plugin-name.ts";
 import { dataDirFor, grantOf } from "./grant.ts";
 import { type SandboxedProcess, startSandboxed } from "./launch.ts";
 import { realBinary } from "./launcher.ts";
@@ -72,21 +67,7 @@ export async function runInstalled(
       },
     );
   }
-  const file = relative(plugin.path, binary);
-  const recorded = plugin.files?.[file];
-  const digest = createHash("sha256")
-    .update(await readFile(binary))
-    .digest("hex");
-  if (recorded !== undefined && recorded !== digest) {
-    throw new RunnerError(
-      "PLUGIN_MODIFIED",
-      `${binary} changed since it was installed; reinstall ${plugin.name}`,
-      {
-        name: plugin.name,
-        file: binary,
-      },
-    );
-  }
+  await assertUnmodified(plugin, binary);
   const support = request.support ?? probeSandbox(request.env ?? process.env);
   const enforcement = decideEnforcement(await grantOf(plugin), support, {
     ...(request.requireSandbox ? { require_sandbox: true } : {}),

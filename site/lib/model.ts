@@ -92,9 +92,48 @@ export function viewOf(model: SiteModel): SiteView {
   return view;
 }
 
-/** HTML pages one build writes: home, list pages, publish, API, 404, plugin and version pages. */
-export function pageCount(model: SiteModel): number {
+/**
+ * What a plugin's own pages (`plugins/<name>/` and each version's) read of the rest of the
+ * registry, besides its document and manifests: its index entry, who depends on it, and which of
+ * its dependencies the registry has. The pages take these from here and nowhere else, so a partial
+ * build (site/lib/site-state-fs.ts) that keys each plugin's pages on exactly this cannot miss a
+ * change another plugin makes to them.
+ */
+export interface PluginPageInputs {
+  summary: PluginSummary | undefined;
+  dependents: string[];
+  /** The latest manifest's dependencies that are plugins of this registry (linked, not just named). */
+  knownDependencies: string[];
+}
+
+export function pluginPageInputs(view: SiteView, plugin: PluginDocument): PluginPageInputs {
+  return {
+    summary: view.summaryByName.get(plugin.name),
+    dependents: view.dependents.get(plugin.name) ?? [],
+    knownDependencies: (plugin.latest.requirements?.dependencies ?? [])
+      .map((d) => d.name)
+      .filter((name) => view.byName.has(name)),
+  };
+}
+
+/** What every page's layout reads of the registry (Base.astro): a change renders every page. */
+export function sharedPageInputs(model: SiteModel): { registry_name: string } {
+  return { registry_name: model.discovery.registry_name };
+}
+
+/** Where buildSite says which plugins' pages this build renders (absent: every plugin's). */
+export const ONLY_KEY: unique symbol = Symbol.for("finfocus.registry.site.only") as never;
+
+/** The plugins whose pages this build renders: all, or those a partial build names. */
+export function renderedPlugins(view: SiteView): PluginDocument[] {
+  const only = (globalThis as unknown as Record<symbol, ReadonlySet<string> | undefined>)[ONLY_KEY];
+  return only ? view.model.plugins.filter((p) => only.has(p.name)) : view.model.plugins;
+}
+
+/** HTML pages one build writes: home, list pages, publish, API, 404, plugin and version pages (of `only`'s plugins when given). */
+export function pageCount(model: SiteModel, only?: ReadonlySet<string>): number {
   const lists = Math.max(1, Math.ceil(model.index.plugins.length / LIST_PAGE_SIZE));
-  const versions = model.plugins.reduce((n, p) => n + p.versions.length, 0);
-  return 4 + lists + model.plugins.length + versions;
+  const plugins = only ? model.plugins.filter((p) => only.has(p.name)) : model.plugins;
+  const versions = plugins.reduce((n, p) => n + p.versions.length, 0);
+  return 4 + lists + plugins.length + versions;
 }

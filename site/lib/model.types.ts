@@ -63,4 +63,9 @@ export interface BuildSiteResult {
   searchBytes: number;
   /** True when the build was skipped: its inputs and outputs were as the last build left them. */
   skipped: boolean;
+  /**
+   * Present when only some plugins' pages were rendered (the rest were as the last build left
+   * them): how many plugins were. The pages that list plugins are rendered at every build.
+   */
+  partial?: { plugins: number };
 }

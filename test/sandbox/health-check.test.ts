@@ -138,6 +138,27 @@ test("an update's health check and health --launch run the plugin in its sandbox
   assert.match(collector.reports.at(-1) ?? "", new RegExp(`read:${secret} refused ENOENT`));
 });
 
+test("health --launch does not start an executable changed since its install (as run does not)", {
+  skip,
+}, async () => {
+  const binary = join(ctx.pluginDir, "granted", "v1.0.0", "finfocus-plugin-granted");
+  const original = await readFile(binary);
+  const reports = collector.reports.length;
+  await writeFile(binary, `${original}\necho changed\n`);
+  try {
+    await assert.rejects(checkLaunchedHealth({ name: "granted", pluginDir: ctx.pluginDir }), (e) => {
+      assert.ok(isRunnerError(e, "PLUGIN_MODIFIED"), String(e));
+      assert.equal(e.details.file, binary);
+      return true;
+    });
+    assert.equal(collector.reports.length, reports, "the plugin never ran");
+  } finally {
+    await writeFile(binary, original);
+  }
+  // Restored to its installed bytes, it starts again.
+  assert.equal((await checkLaunchedHealth({ name: "granted", pluginDir: ctx.pluginDir })).status, "Healthy");
+});
+
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, HOME: ctx.tmp, ...env } });
