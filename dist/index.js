@@ -63087,8 +63087,8 @@ async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__P
     const previous = work.verdicts?.previous;
     const verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
     let manifest2;
-    if (verdict?.valid && keepManifests) manifest2 = parseAccepted(bytes);
-    const reused = verdict && (!verdict.valid || !keepManifests || manifest2 !== void 0) ? verdict : void 0;
+    if (verdict?.valid && keepManifests === true) manifest2 = parseAccepted(bytes);
+    const reused = verdict && (!verdict.valid || keepManifests !== true || manifest2 !== void 0) ? verdict : void 0;
     if (!reused) complete = false;
     versions.push({
       version,
@@ -63150,7 +63150,7 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
       versions.push({
         version,
         file,
-        manifest: keepManifests ? manifest2 : {},
+        ...keepManifests && manifest2 ? { manifest: manifest2 } : {},
         sha256: keepManifests ? sha256 : "",
         dependencies: verdict.dependencies ?? [],
         ...hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}
@@ -63161,9 +63161,18 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
   versions.sort((a, b2) => import_semver5.default.compare(a.version, b2.version));
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.dependencies };
+  const records = [];
+  const unparsed = [];
+  if (keepManifests) {
+    for (const { dependencies: _3, manifest: manifest2, ...file } of versions) {
+      if (manifest2) records.push({ ...file, manifest: manifest2 });
+      else unparsed.push(file);
+    }
+  }
   return {
     name: l.name,
-    versions: keepManifests ? versions.map(({ dependencies: _3, ...record }) => record) : [],
+    versions: records,
+    ...keepManifests === "judged" ? { unparsed } : {},
     validVersions: versions.map((v2) => v2.version),
     ...latest ? { latest } : {},
     findings,
@@ -63471,7 +63480,8 @@ async function loadRegistry(source, options2 = {}) {
         name: result.name,
         entry: entry2,
         entryFile: entryFile(result.name),
-        versions: result.versions
+        versions: result.versions,
+        ...result.unparsed ? { unparsed: result.unparsed } : {}
       });
   }
   append(findings, findCycles(results));
@@ -63482,11 +63492,13 @@ async function loadRegistry(source, options2 = {}) {
   }
   const offered = [...store?.values() ?? []].reduce((n, versions) => n + Object.keys(versions).length, 0);
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
+  const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
+  const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
   return {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,
     stats,
-    ...verdicts ? { verdicts, verdictsChanged } : {}
+    ...verdicts ? { verdicts, verdictsChanged, verdictsStale } : {}
   };
 }
 async function loadConfig(source, read, findings) {
