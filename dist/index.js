@@ -63158,7 +63158,10 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
     }
   }
   append(findings, listingFindings(l, entry2));
-  versions.sort((a, b2) => import_semver5.default.compare(a.version, b2.version));
+  const order = new Map(versions.map((v2) => [v2.version, new import_semver5.default.SemVer(v2.version)]));
+  versions.sort(
+    (a, b2) => order.get(a.version).compare(order.get(b2.version))
+  );
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.dependencies };
   const records = [];

@@ -33,7 +33,12 @@ export interface BuildModelResult {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const bySemver = (a: { version: string }, b: { version: string }) => semver.compare(a.version, b.version);
+/** `a` and `b` (each ascending by SemVer precedence) as one ascending list. */
+function merged<A extends { version: string }, B extends { version: string }>(a: A[], b: B[]): (A | B)[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  return [...a, ...b].sort((x, y) => semver.compare(x.version, y.version));
+}
 
 /** Reads a version's manifest again and checks it is the file validated (same sha256). */
 async function reparse(read: ReadRegistryFile, v: VersionFile): Promise<VersionRecord> {
@@ -51,7 +56,7 @@ async function fullRecord(record: PluginRecord, read: ReadRegistryFile): Promise
   if (!record.unparsed?.length) return record;
   const reparsed = await Promise.all(record.unparsed.map((v) => reparse(read, v)));
   const { unparsed: _, ...rest } = record;
-  return { ...rest, versions: [...record.versions, ...reparsed].sort(bySemver) };
+  return { ...rest, versions: merged(record.versions, reparsed) };
 }
 
 /** The build's model (see the module comment); `previous`: parts as read back (untrusted). */
@@ -68,9 +73,7 @@ export async function modelForBuild(
   let stale = 0;
   let reused = 0;
   for (const record of records) {
-    const valid: VersionFile[] = record.unparsed?.length
-      ? [...record.versions, ...record.unparsed].sort(bySemver)
-      : record.versions;
+    const valid: VersionFile[] = merged(record.versions, record.unparsed ?? []);
     if (valid.length === 0) continue;
     const key = partsKey(record.name, record.entry, valid, baseUrl, (f) => inputs.publishedAt.get(f));
     const remembered = previous.get(record.name);

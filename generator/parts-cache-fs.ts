@@ -12,28 +12,52 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { VersionFile } from "../core/registry.types.ts";
-import type { PluginParts, VersionPart } from "./model.types.ts";
+import type { PluginParts } from "./model.types.ts";
 
 export const PARTS_FILE = ".finfocus-parts.json";
 
 /** The format; a file of another format is ignored whole. */
-const PARTS_FORMAT = "finfocus-registry/parts/1";
+const PARTS_FORMAT = "finfocus-registry/parts/2";
 
-/** A version's parts as stored: without its file, hash and bundle (this run's validation gives them). */
-type StoredVersion = Omit<VersionPart, "file" | "manifest_sha256" | "bundleFile">;
+/**
+ * A version's parts as stored, compact (there are as many as manifests): its version, publication
+ * time, whether it is yanked (1) or not (0), and its description and author, null when they are
+ * the plugin's (its latest version's, in the summary). Its file, hash and bundle are not stored:
+ * this run's validation gives them.
+ */
+type StoredVersion = [string, string, 0 | 1, string | null, string | null];
 
 /** One plugin's remembered parts. */
 export interface StoredParts {
   key: string;
   /** The generation time the parts used (a version's publication time fell back to it). */
   generatedAt?: string;
-  parts: Omit<PluginParts, "versions"> & { versions: StoredVersion[] };
+  /** The input key of its documents (`PluginParts.key`). */
+  documents: string;
+  summary: PluginParts["summary"];
+  upstream: PluginParts["upstream"];
+  specVersions: string[];
+  versions: StoredVersion[];
 }
 
 /** What to store of `parts` (see `StoredParts`). */
 export function storedParts(key: string, generatedAt: string | undefined, parts: PluginParts): StoredParts {
-  const versions = parts.versions.map(({ file: _f, manifest_sha256: _h, bundleFile: _b, ...v }) => v);
-  return { key, ...(generatedAt !== undefined ? { generatedAt } : {}), parts: { ...parts, versions } };
+  const { summary } = parts;
+  return {
+    key,
+    ...(generatedAt !== undefined ? { generatedAt } : {}),
+    documents: parts.key,
+    summary,
+    upstream: parts.upstream,
+    specVersions: parts.specVersions,
+    versions: parts.versions.map((v) => [
+      v.version,
+      v.published_at,
+      v.yanked ? 1 : 0,
+      v.description === summary.description ? null : v.description,
+      v.author === summary.author ? null : v.author,
+    ]),
+  };
 }
 
 /** The stored parts by plugin name, unchecked (see `usableParts`). */
@@ -49,6 +73,9 @@ export function readParts(file: string): Map<string, unknown> {
   return out;
 }
 
+const text = (v: unknown): v is string => typeof v === "string";
+const textOrNull = (v: unknown): v is string | null => v === null || typeof v === "string";
+
 /**
  * `candidate`'s parts when it is well-formed, of key `key`, made for `generatedAt` if it used one,
  * and lists exactly `versions` (in order): then with their files, hashes and bundles; otherwise
@@ -61,38 +88,53 @@ export function usableParts(
   generatedAt: string,
   versions: readonly VersionFile[],
 ): PluginParts | undefined {
-  if (!isObject(candidate) || candidate.key !== key || !isObject(candidate.parts)) return undefined;
+  if (!isObject(candidate) || candidate.key !== key) return undefined;
   if (candidate.generatedAt !== undefined && candidate.generatedAt !== generatedAt) return undefined;
-  const p = candidate.parts;
+  const c = candidate;
+  const summary = c.summary;
   const wellFormed =
-    p.name === name &&
-    typeof p.key === "string" &&
-    isObject(p.summary) &&
-    p.summary.name === name &&
-    typeof p.summary.deprecated === "boolean" &&
-    isObject(p.upstream) &&
-    (isObject(p.upstream.entry) || isObject(p.upstream.omitted)) &&
-    Array.isArray(p.specVersions) &&
-    p.specVersions.every((s) => typeof s === "string") &&
-    Array.isArray(p.versions) &&
-    p.versions.length === versions.length &&
-    p.versions.every((v, i) => {
-      return (
-        isObject(v) &&
-        v.version === versions[i]?.version &&
-        typeof v.published_at === "string" &&
-        typeof v.yanked === "boolean" &&
-        typeof v.description === "string" &&
-        typeof v.author === "string"
-      );
-    });
+    text(c.documents) &&
+    isObject(summary) &&
+    summary.name === name &&
+    text(summary.description) &&
+    text(summary.author) &&
+    typeof summary.deprecated === "boolean" &&
+    isObject(c.upstream) &&
+    (isObject(c.upstream.entry) || isObject(c.upstream.omitted)) &&
+    Array.isArray(c.specVersions) &&
+    c.specVersions.every(text) &&
+    Array.isArray(c.versions) &&
+    c.versions.length === versions.length &&
+    c.versions.every(
+      (v, i) =>
+        Array.isArray(v) &&
+        v.length === 5 &&
+        v[0] === versions[i]?.version &&
+        text(v[1]) &&
+        (v[2] === 0 || v[2] === 1) &&
+        textOrNull(v[3]) &&
+        textOrNull(v[4]),
+    );
   if (!wellFormed) return undefined;
-  const stored = p as unknown as StoredParts["parts"];
+  const stored = c as unknown as StoredParts;
   return {
-    ...stored,
-    versions: stored.versions.map((v, i) => {
+    name,
+    key: stored.documents,
+    summary: stored.summary,
+    upstream: stored.upstream,
+    specVersions: stored.specVersions,
+    versions: stored.versions.map(([version, published_at, yanked, description, author], i) => {
       const { file, sha256, bundleFile } = versions[i] as VersionFile;
-      return { ...v, file, manifest_sha256: sha256, ...(bundleFile !== undefined ? { bundleFile } : {}) };
+      return {
+        version,
+        file,
+        manifest_sha256: sha256,
+        ...(bundleFile !== undefined ? { bundleFile } : {}),
+        published_at,
+        yanked: yanked === 1,
+        description: description ?? stored.summary.description,
+        author: author ?? stored.summary.author,
+      };
     }),
   };
 }

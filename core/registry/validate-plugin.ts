@@ -202,7 +202,11 @@ export async function validatePlugin(
     }
   }
   append(findings, listingFindings(l, entry));
-  versions.sort((a, b) => semver.compare(a.version, b.version));
+  // Each version parsed once, not once per comparison.
+  const order = new Map(versions.map((v) => [v.version, new semver.SemVer(v.version)]));
+  versions.sort((a, b) =>
+    (order.get(a.version) as semver.SemVer).compare(order.get(b.version) as semver.SemVer),
+  );
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.dependencies };
   const records: VersionRecord[] = [];

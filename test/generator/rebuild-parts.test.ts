@@ -6,9 +6,11 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { buildRegistry } from "../../generator/build-fs.ts";
 import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
 import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
-import { build, copyFixture, hashTree, listTree, tempDir } from "./helpers.ts";
+import { STATE_FILE } from "../../generator/write-fs.ts";
+import { build, copyFixture, EPOCH, hashTree, listTree, tempDir } from "./helpers.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: free edits of JSON fixtures
 type Json = Record<string, any>;
@@ -42,6 +44,22 @@ async function rebuildEqualsFresh(
     const fresh = path.join(dir, "fresh");
     await build(registry, fresh, envAfter);
     assert.deepEqual(listTree(out), listTree(fresh));
+    assert.equal(hashTree(out), hashTree(fresh));
+    // Once more with nothing changed: every plugin from the parts just remembered, same bytes.
+    // Then without the writer's state and with lists removed, so every document is rendered
+    // again from remembered parts (and manifests read again), and still the same bytes.
+    const settled = await buildRegistry({
+      registryDir: registry,
+      outDir: out,
+      env: { SOURCE_DATE_EPOCH: EPOCH, ...envAfter },
+    });
+    assert.equal(settled.plugins?.reused, settled.plugins?.total);
+    rmSync(path.join(out, "api/v1/plugins/index.json"));
+    rmSync(path.join(out, "feeds/releases.xml"));
+    rmSync(path.join(out, STATE_FILE));
+    const again = await build(registry, out, envAfter);
+    assert.equal(again.plugins?.reused, again.plugins?.total);
+    assert.ok(again.report?.written.includes("api/v1/plugins/index.json"));
     assert.equal(hashTree(out), hashTree(fresh));
     return rebuilt.plugins ?? { reused: -1, total: -1 };
   } finally {
@@ -154,8 +172,8 @@ test("remembered parts of another key, or listing other versions, are not used",
     const stored = JSON.parse(readFileSync(file, "utf8")) as Json;
     // A forged description under another key, and a version list that does not match.
     stored.plugins["alpha-cost"].key = "0".repeat(64);
-    stored.plugins["alpha-cost"].parts.summary.description = "forged";
-    stored.plugins["gamma-multi"].parts.versions.pop();
+    stored.plugins["alpha-cost"].summary.description = "forged";
+    stored.plugins["gamma-multi"].versions.pop();
     writeFileSync(file, JSON.stringify(stored));
     const rebuilt = await build(registry, out);
     assert.equal(rebuilt.plugins?.reused, (rebuilt.plugins?.total ?? 0) - 2);
