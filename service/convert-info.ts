@@ -44,8 +44,14 @@ export function installedToInfo(p: ReadonlyInstalled, activity: Activity): Json 
     made = {};
     infoMemo.set(p, made);
   }
-  made[activity] ??= Object.freeze(toInfo(p, activity));
+  made[activity] ??= deepFreeze(toInfo(p, activity));
   return made[activity];
+}
+
+/** Frozen all the way down: a frozen message's encoding may be kept by its identity (plugin-list-encoding.ts). */
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (inner && typeof inner === "object") deepFreeze(inner);
+  return Object.freeze(value);
 }
 
 function toInfo(p: ReadonlyInstalled, activity: Activity): Json {

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { protoPath as HEALTH_PROTO } from "grpc-health-check";
+import { reusingPluginBytes } from "./plugin-list-encoding.ts";
 
 /** Path of service/proto/registry.proto. */
 export const REGISTRY_PROTO = fileURLToPath(new URL("./proto/registry.proto", import.meta.url));
@@ -29,12 +30,20 @@ export function packageDefinition(): protoLoader.PackageDefinition {
   return definition;
 }
 
-/** finfocus.v1.PluginRegistryService's service definition. */
+/**
+ * finfocus.v1.PluginRegistryService's service definition, the responses that list plugins encoded
+ * with each plugin's bytes reused (plugin-list-encoding.ts).
+ */
 export function registryService(): grpc.ServiceDefinition {
   const pkg = grpc.loadPackageDefinition(packageDefinition()) as unknown as {
     finfocus: { v1: { PluginRegistryService: grpc.ServiceClientConstructor } };
   };
-  return pkg.finfocus.v1.PluginRegistryService.service;
+  const service = { ...pkg.finfocus.v1.PluginRegistryService.service };
+  for (const name of ["DiscoverPlugins", "ListInstalledPlugins"]) {
+    const method = service[name];
+    if (method) service[name] = { ...method, responseSerialize: reusingPluginBytes(method) };
+  }
+  return service;
 }
 
 /** The path of rpc-status.proto (google.rpc.Status), for encoding error details. */

@@ -69,9 +69,9 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const unchanged = options.force ? undefined : unchangedSite(outDir, keys.key);
   if (unchanged) return { pages: pageCount(model), searchBytes: unchanged.searchBytes, skipped: true };
   // Only the plugins whose pages changed, when the rest is as the last build left it.
-  const plan = await planSite(outDir, keys, options.force);
+  const plan = await planSite(outDir, keys, model.discovery.api_root, options.force);
   await rm(join(outDir, SITE_STATE), { force: true });
-  const before = listFiles(outDir);
+  const before = listFiles(outDir, plan.skip);
   process.env.ASTRO_TELEMETRY_DISABLED = "1";
   const { build } = await import("astro");
   const slot = globalThis as unknown as Record<symbol, unknown>;
@@ -112,7 +112,7 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
     await mkdir(join(outDir, file.path, ".."), { recursive: true });
     await writeFile(join(outDir, file.path), file.text);
   }
-  await saveSiteState(outDir, keys, { searchBytes, pages: pageCount(model) }, before, plan.kept);
+  await saveSiteState(outDir, keys, { searchBytes, pages: pageCount(model) }, before, plan);
   const rendered = plan.render?.size ?? model.plugins.length;
   return {
     pages: pageCount(model, plan.render),

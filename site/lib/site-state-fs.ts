@@ -12,7 +12,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { rm, rmdir, writeFile } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { pluginPageInputs, sharedPageInputs, viewOf } from "./model.ts";
 import type { SiteModel } from "./model.types.ts";
 
@@ -44,21 +44,29 @@ export interface SiteKeys {
   plugins: Record<string, PluginPages>;
 }
 
-/** Every file under `dir` (relative, "/"-separated) with its size and modification time. */
+/**
+ * Every file under `dir` (relative, "/"-separated) with its size and modification time. `skip` is
+ * asked of every folder and file (its relative path): a folder it skips is not read at all.
+ */
 export function listFiles(
   dir: string,
-  skip: (name: string) => boolean = () => false,
+  skip: (rel: string) => boolean = () => false,
 ): Map<string, [number, number]> {
   const files = new Map<string, [number, number]>();
   if (!existsSync(dir)) return files;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const full = join(e.parentPath, e.name);
-    const rel = relative(dir, full).split(sep).join("/");
-    if (skip(rel)) continue;
-    const s = statSync(full);
-    files.set(rel, [s.size, s.mtimeMs]);
-  }
+  const walk = (folder: string, prefix: string): void => {
+    for (const e of readdirSync(folder, { withFileTypes: true })) {
+      const rel = `${prefix}${e.name}`;
+      if (skip(rel)) continue;
+      const full = join(folder, e.name);
+      if (e.isDirectory()) walk(full, `${rel}/`);
+      else if (e.isFile()) {
+        const s = statSync(full);
+        files.set(rel, [s.size, s.mtimeMs]);
+      }
+    }
+  };
+  walk(dir, "");
   return files;
 }
 
@@ -85,7 +93,7 @@ export function fingerprintKey(fingerprint: string, base: string, site: string, 
 /** The key of the site's code (every file of the Astro project, Astro's version), base and origin. */
 function codeKey(base: string, site: string, siteRoot: string): string {
   const h = createHash("sha256").update(`${base}\0${site}\0`);
-  const code = listFiles(siteRoot, (rel) => rel.startsWith(".astro/") || rel.startsWith("node_modules/"));
+  const code = listFiles(siteRoot, (rel) => rel === ".astro" || rel === "node_modules");
   for (const rel of [...code.keys()].sort()) h.update(`${rel}\0`).update(readFileSync(join(siteRoot, rel)));
   try {
     h.update(readFileSync(join(siteRoot, "..", "node_modules", "astro", "package.json")));
@@ -98,19 +106,26 @@ function codeKey(base: string, site: string, siteRoot: string): string {
 /** Every key a build records: the whole build's, the shared one and each plugin's pages'. */
 export function siteKeys(model: SiteModel, base: string, site: string, siteRoot: string): SiteKeys {
   const code = codeKey(base, site, siteRoot);
-  const whole = createHash("sha256").update(code).update("\0");
-  feed(whole, model, 3);
   const shared = createHash("sha256")
     .update(code)
     .update(JSON.stringify(sharedPageInputs(model)))
     .digest("hex");
   const view = viewOf(model);
   const plugins: Record<string, PluginPages> = {};
+  // The whole build's key from its parts, each hashed once: the rest of the model (discovery,
+  // index, feed) and each plugin's key (its document and manifests), in the model's order.
+  const whole = createHash("sha256").update(code).update("\0");
+  feed(whole, { ...model, plugins: [], manifests: {} }, 3);
   for (const plugin of model.plugins) {
     const h = createHash("sha256");
     feed(h, [plugin, model.manifests[plugin.name] ?? {}, pluginPageInputs(view, plugin)], 4);
-    plugins[plugin.name] = { key: h.digest("hex"), versions: plugin.versions.map((v) => v.version) };
+    const key = h.digest("hex");
+    plugins[plugin.name] = { key, versions: plugin.versions.map((v) => v.version) };
+    whole.update(`${JSON.stringify(plugin.name)}:${key},`);
   }
+  // Manifests under names no plugin document has: nothing renders them, yet the model holds them.
+  const extra = Object.keys(model.manifests).filter((name) => !Object.hasOwn(plugins, name));
+  if (extra.length > 0) feed(whole, Object.fromEntries(extra.map((n) => [n, model.manifests[n]])), 3);
   return { key: whole.digest("hex"), shared, plugins };
 }
 
@@ -172,6 +187,23 @@ export interface SitePlan {
   render?: ReadonlySet<string>;
   /** Files of the last build this one keeps (recorded again in the state). */
   kept: Record<string, number>;
+  /**
+   * What a listing of outDir before and after the build leaves unread: the state file, the
+   * generator's API (`.well-known/`, the API root) and, in a partial build, the folders of the
+   * plugins not rendered (their files are in `kept`).
+   */
+  skip: (rel: string) => boolean;
+}
+
+/** {@link SitePlan.skip} for an API under `apiRoot` ("api/v1/") and, when given, the plugins not rendered. */
+function skipOf(apiRoot: string, notRendered: ReadonlySet<string> = new Set()): (rel: string) => boolean {
+  const api = apiRoot.replace(/^\/+|\/+$/g, "");
+  const apiFolder = api !== "" && !api.split("/").includes("..") ? api : undefined;
+  return (rel) =>
+    rel === SITE_STATE ||
+    rel === ".well-known" ||
+    rel === apiFolder ||
+    (rel.startsWith("plugins/") && notRendered.has(rel.slice("plugins/".length)));
 }
 
 /**
@@ -180,9 +212,15 @@ export interface SitePlan {
  * the plugins whose page key changed are rendered, else every plugin. Without a usable state file
  * (none, another format, files missing or changed), a full build.
  */
-export async function planSite(outDir: string, keys: SiteKeys, force = false): Promise<SitePlan> {
+export async function planSite(
+  outDir: string,
+  keys: SiteKeys,
+  apiRoot: string,
+  force = false,
+): Promise<SitePlan> {
+  const full = skipOf(apiRoot);
   const state = readState(outDir);
-  if (!state) return { kept: {} };
+  if (!state) return { kept: {}, skip: full };
   const kept = { ...state.files };
   // Pages whose plugin or version is gone: delete them (a full build would leave them behind).
   for (const [name, before] of Object.entries(state.plugins)) {
@@ -199,13 +237,14 @@ export async function planSite(outDir: string, keys: SiteKeys, force = false): P
     if (!Object.hasOwn(keys.plugins, name) && pagePath(name) !== undefined)
       await rmdir(join(outDir, "plugins", name)).catch(() => undefined);
   }
-  if (force || state.shared !== keys.shared || !allThere(outDir, kept)) return { kept };
+  if (force || state.shared !== keys.shared || !allThere(outDir, kept)) return { kept, skip: full };
   const render = new Set(
     Object.entries(keys.plugins)
       .filter(([name, now]) => state.plugins[name]?.key !== now.key)
       .map(([name]) => name),
   );
-  return { render, kept };
+  const notRendered = new Set(Object.keys(keys.plugins).filter((name) => !render.has(name)));
+  return { render, kept, skip: skipOf(apiRoot, notRendered) };
 }
 
 /** `plugins/<name>/[<version>/]index.html`, or undefined when a name or version could leave that folder. */
@@ -215,18 +254,26 @@ function pagePath(name: string, version?: string): string | undefined {
   return version === undefined ? `plugins/${name}/index.html` : `plugins/${name}/${version}/index.html`;
 }
 
-/** Records a finished build: the files kept from the last one and those new or changed since `before`. */
+/**
+ * Records a finished build: the files new or changed since `before` (a {@link listFiles} with the
+ * plan's `skip`) and those kept from the last one: still there, or (a partial build) in the
+ * folders of plugins not rendered, found there when the build was planned.
+ */
 export async function saveSiteState(
   outDir: string,
   keys: SiteKeys,
   counts: { searchBytes: number; pages: number },
   before: Map<string, [number, number]>,
-  kept: Record<string, number>,
+  plan: SitePlan,
 ): Promise<void> {
   const files: Record<string, number> = {};
-  for (const [rel, [size, mtime]] of listFiles(outDir, (r) => r === SITE_STATE)) {
+  const listed = listFiles(outDir, plan.skip);
+  for (const [rel, [size, mtime]] of listed) {
     const old = before.get(rel);
-    if (Object.hasOwn(kept, rel) || !old || old[0] !== size || old[1] !== mtime) files[rel] = size;
+    if (Object.hasOwn(plan.kept, rel) || !old || old[0] !== size || old[1] !== mtime) files[rel] = size;
+  }
+  if (plan.render) {
+    for (const [rel, size] of Object.entries(plan.kept)) if (!listed.has(rel)) files[rel] = size;
   }
   const state: SiteState = { version: 2, ...keys, ...counts, files };
   await writeFile(join(outDir, SITE_STATE), `${JSON.stringify(state)}\n`);
