@@ -23,6 +23,23 @@ function edit(file: string, change: (value: Json) => void): void {
 
 const versions = (registry: string, name: string) => path.join(registry, "plugins", name, "versions");
 
+/**
+ * The tree in `out` is a fresh build's of `registry` (built into `<dir>/fresh`, returned), byte
+ * for byte.
+ */
+async function assertAsFresh(
+  dir: string,
+  registry: string,
+  out: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const fresh = path.join(dir, "fresh");
+  await build(registry, fresh, env);
+  assert.deepEqual(listTree(out), listTree(fresh));
+  assert.equal(hashTree(out), hashTree(fresh));
+  return fresh;
+}
+
 /** Builds, changes the registry, rebuilds in place; the tree must equal a fresh build's. */
 async function rebuildEqualsFresh(
   change: (registry: string) => void,
@@ -41,10 +58,7 @@ async function rebuildEqualsFresh(
     change(registry);
     const rebuilt = await build(registry, out, envAfter);
     assert.equal(rebuilt.published, true, JSON.stringify(rebuilt.findings));
-    const fresh = path.join(dir, "fresh");
-    await build(registry, fresh, envAfter);
-    assert.deepEqual(listTree(out), listTree(fresh));
-    assert.equal(hashTree(out), hashTree(fresh));
+    const fresh = await assertAsFresh(dir, registry, out, envAfter);
     // Once more with nothing changed: every plugin from the parts just remembered, same bytes.
     // Then without the writer's state and with lists removed, so every document is rendered
     // again from remembered parts (and manifests read again), and still the same bytes.
@@ -106,9 +120,7 @@ test("a dependency's versions changed: its dependents are judged again, the tree
     const rebuilt = await build(registry, out);
     // The new manifest, and the dependents that looked alpha-cost up (beta-k8s, gamma-multi).
     assert.ok((rebuilt.manifests?.judged ?? 0) > 1, JSON.stringify(rebuilt.manifests));
-    const fresh = path.join(dir, "fresh");
-    await build(registry, fresh);
-    assert.equal(hashTree(out), hashTree(fresh));
+    await assertAsFresh(dir, registry, out);
   } finally {
     cleanup();
   }
@@ -177,9 +189,7 @@ test("remembered parts of another key, or listing other versions, are not used",
     writeFileSync(file, JSON.stringify(stored));
     const rebuilt = await build(registry, out);
     assert.equal(rebuilt.plugins?.reused, (rebuilt.plugins?.total ?? 0) - 2);
-    const fresh = path.join(dir, "fresh");
-    await build(registry, fresh);
-    assert.equal(hashTree(out), hashTree(fresh));
+    await assertAsFresh(dir, registry, out);
   } finally {
     cleanup();
   }
