@@ -1,4 +1,5 @@
 /** Runner results as the proto's PluginInfo, DiscoveryError and InstallationError messages. */
+import { deepFreeze } from "../core/deep-freeze.ts";
 import type { PluginListing, SourceKind } from "../runner/index.ts";
 import type { ReadonlyInstalled } from "../runner/ops/list.ts";
 import { enumName, timestamp } from "./convert-manifest.ts";
@@ -44,14 +45,9 @@ export function installedToInfo(p: ReadonlyInstalled, activity: Activity): Json 
     made = {};
     infoMemo.set(p, made);
   }
+  // Frozen all the way down: its encoding may be kept by its identity (plugin-list-encoding.ts).
   made[activity] ??= deepFreeze(toInfo(p, activity));
   return made[activity];
-}
-
-/** Frozen all the way down: a frozen message's encoding may be kept by its identity (plugin-list-encoding.ts). */
-function deepFreeze<T extends object>(value: T): T {
-  for (const inner of Object.values(value)) if (inner && typeof inner === "object") deepFreeze(inner);
-  return Object.freeze(value);
 }
 
 function toInfo(p: ReadonlyInstalled, activity: Activity): Json {

@@ -1,5 +1,6 @@
 import type { BigIntStats } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
+import { deepFreeze } from "../../core/deep-freeze.ts";
 import { RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 import type { Layout } from "./layout.ts";
@@ -87,14 +88,6 @@ const identity = (info: BigIntStats): string =>
 function missing(error: NodeJS.ErrnoException): undefined {
   if (error.code === "ENOENT") return undefined;
   throw error;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /**
