@@ -10,6 +10,7 @@ import type { BuildSiteOptions, BuildSiteResult, SiteModel } from "./lib/model.t
 import { loadModel } from "./lib/model-fs.ts";
 import { writeSearchIndex } from "./lib/search-index-fs.ts";
 import {
+  codeKey,
   fingerprintKey,
   listFiles,
   planSite,
@@ -53,9 +54,9 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const outDir = resolve(options.outDir);
   const base = normalizeBase(options.base);
   const site = options.site ?? model?.discovery.base_url ?? (pending?.baseUrl as string);
+  const code = codeKey(base, site, SITE_ROOT);
   // A pending model is keyed by its fingerprint: unchanged, its build is skipped without loading it.
-  const pendingKey =
-    model || !pending ? undefined : fingerprintKey(pending.fingerprint, base, site, SITE_ROOT);
+  const pendingKey = model || !pending ? undefined : fingerprintKey(pending.fingerprint, code);
   if (pending && pendingKey !== undefined) {
     const unchanged = options.force ? undefined : unchangedSite(outDir, pendingKey);
     if (unchanged?.pages !== undefined)
@@ -64,7 +65,7 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   }
   if (!model) throw new TypeError("buildSite needs `model`, `pending` or `apiDir`");
   // Nothing the pages are made from changed and they are all still there: skip Astro.
-  const keys = siteKeys(model, base, site, SITE_ROOT);
+  const keys = siteKeys(model, code);
   if (pendingKey !== undefined) keys.key = pendingKey;
   const unchanged = options.force ? undefined : unchangedSite(outDir, keys.key);
   if (unchanged) return { pages: pageCount(model), searchBytes: unchanged.searchBytes, skipped: true };
@@ -113,11 +114,10 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
     await writeFile(join(outDir, file.path), file.text);
   }
   await saveSiteState(outDir, keys, { searchBytes, pages: pageCount(model) }, before, plan);
-  const rendered = plan.render?.size ?? model.plugins.length;
   return {
     pages: pageCount(model, plan.render),
     searchBytes,
     skipped: false,
-    ...(plan.render ? { partial: { plugins: rendered } } : {}),
+    ...(plan.render ? { partial: { plugins: plan.render.size } } : {}),
   };
 }

@@ -72,26 +72,22 @@ export function listFiles(
 
 /** The key of a site build (see the module comment). `siteRoot` is the Astro project's folder. */
 export function siteKey(model: SiteModel, base: string, site: string, siteRoot: string): string {
-  const h = createHash("sha256")
-    .update(codeKey(base, site, siteRoot))
-    .update("\0");
-  feed(h, model, 3);
-  return h.digest("hex");
+  return siteKeys(model, codeKey(base, site, siteRoot)).key;
 }
 
 /**
  * The key of a build whose caller gave a fingerprint of the model (BuildSiteOptions `pending`)
- * instead of the model: the site's code, base and origin, and the fingerprint.
+ * instead of the model: the site's code, base and origin ({@link codeKey}), and the fingerprint.
  */
-export function fingerprintKey(fingerprint: string, base: string, site: string, siteRoot: string): string {
-  return createHash("sha256")
-    .update(codeKey(base, site, siteRoot))
-    .update(`\0fingerprint\0${fingerprint}`)
-    .digest("hex");
+export function fingerprintKey(fingerprint: string, code: string): string {
+  return createHash("sha256").update(code).update(`\0fingerprint\0${fingerprint}`).digest("hex");
 }
 
-/** The key of the site's code (every file of the Astro project, Astro's version), base and origin. */
-function codeKey(base: string, site: string, siteRoot: string): string {
+/**
+ * The key of the site's code (every file of the Astro project, Astro's version), base and origin:
+ * what every other key here starts from (read once per build).
+ */
+export function codeKey(base: string, site: string, siteRoot: string): string {
   const h = createHash("sha256").update(`${base}\0${site}\0`);
   const code = listFiles(siteRoot, (rel) => rel === ".astro" || rel === "node_modules");
   for (const rel of [...code.keys()].sort()) h.update(`${rel}\0`).update(readFileSync(join(siteRoot, rel)));
@@ -103,9 +99,8 @@ function codeKey(base: string, site: string, siteRoot: string): string {
   return h.digest("hex");
 }
 
-/** Every key a build records: the whole build's, the shared one and each plugin's pages'. */
-export function siteKeys(model: SiteModel, base: string, site: string, siteRoot: string): SiteKeys {
-  const code = codeKey(base, site, siteRoot);
+/** Every key a build records: the whole build's, the shared one and each plugin's pages'. `code`: {@link codeKey}. */
+export function siteKeys(model: SiteModel, code: string): SiteKeys {
   const shared = createHash("sha256")
     .update(code)
     .update(JSON.stringify(sharedPageInputs(model)))
