@@ -14,8 +14,16 @@ export function sourceKindOf(value: unknown): SourceKind | undefined {
   return kinds.find((k) => sourceEnum(k) === value);
 }
 
-/** A search result: AVAILABLE, or INSTALLED when this plugin folder has it. */
+/**
+ * A search result: AVAILABLE, or INSTALLED when this plugin folder has it. A frozen row (the
+ * registry source keeps one per index entry) converts once per status; other rows every time.
+ */
 export function listingToInfo(p: PluginListing, installed: boolean): Json {
+  if (!Object.isFrozen(p)) return toListingInfo(p, installed);
+  return convertOnce(p, installed ? "installed" : "available", () => toListingInfo(p, installed));
+}
+
+function toListingInfo(p: PluginListing, installed: boolean): Json {
   return {
     name: p.name,
     version: p.version,
@@ -25,14 +33,12 @@ export function listingToInfo(p: PluginListing, installed: boolean): Json {
     location: p.location,
     status: installed ? "PLUGIN_STATUS_INSTALLED" : "PLUGIN_STATUS_AVAILABLE",
     security_level: enumName("SECURITY_LEVEL", p.security_level),
-    capabilities: p.capabilities ?? [],
+    capabilities: [...(p.capabilities ?? [])],
   };
 }
 
 /** Whether the health monitor sees the plugin running: a service answering, one not, or not watched. */
 export type Activity = "active" | "inactive" | "unmonitored";
-
-const infoMemo = new WeakMap<ReadonlyInstalled, Partial<Record<Activity, Json>>>();
 
 /**
  * An installed plugin, with the status its health gives it (ACTIVE, INACTIVE or just INSTALLED).
@@ -40,14 +46,23 @@ const infoMemo = new WeakMap<ReadonlyInstalled, Partial<Record<Activity, Json>>>
  * a listing of thousands converts each plugin once, not once per call.
  */
 export function installedToInfo(p: ReadonlyInstalled, activity: Activity): Json {
-  let made = infoMemo.get(p);
+  return convertOnce(p, activity, () => toInfo(p, activity));
+}
+
+const converted = new WeakMap<object, Record<string, Json>>();
+
+/**
+ * `make()` once per frozen row and variant, frozen all the way down: its encoding may then be kept
+ * by its identity (plugin-list-encoding.ts).
+ */
+function convertOnce(row: object, variant: string, make: () => Json): Json {
+  let made = converted.get(row);
   if (!made) {
     made = {};
-    infoMemo.set(p, made);
+    converted.set(row, made);
   }
-  // Frozen all the way down: its encoding may be kept by its identity (plugin-list-encoding.ts).
-  made[activity] ??= deepFreeze(toInfo(p, activity));
-  return made[activity];
+  made[variant] ??= deepFreeze(make());
+  return made[variant];
 }
 
 function toInfo(p: ReadonlyInstalled, activity: Activity): Json {

@@ -13,6 +13,7 @@ import {
   readApiDocument,
 } from "../../core/api/read-api.ts";
 import { restPath } from "../../core/api/rest-paths.ts";
+import { deepFreeze } from "../../core/deep-freeze.ts";
 import type { Finding, Result } from "../../core/findings.types.ts";
 import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
@@ -80,6 +81,28 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
    * (the daemon's clients) share one read, and a 10,000-plugin index is not parsed per call.
    */
   let index: { url: string; until: number; doc: Promise<PluginIndexDocument | undefined> } | undefined;
+  // Each index entry's search result, made the first time a search finds it and kept while the
+  // index document is: searches return the same frozen rows (the daemon reuses their encoding).
+  const listings = new WeakMap<Listed[number], PluginListing>();
+  const listing = (p: Listed[number]): PluginListing => {
+    let row = listings.get(p);
+    if (!row) {
+      row = deepFreeze({
+        name: p.name,
+        version: p.latest_version,
+        description: p.description,
+        author: p.author,
+        security_level: p.security_level,
+        capabilities: [...p.capabilities],
+        providers: [...p.providers],
+        deprecated: p.deprecated,
+        source: "registry",
+        location: options.url,
+      });
+      listings.set(p, row);
+    }
+    return row;
+  };
 
   /** A document's bytes: through the signed index when the registry has one, else plainly. */
   const read = async (url: string, seconds: number, maxBytes?: number): Promise<Uint8Array | undefined> => {
@@ -307,22 +330,9 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       const plugins = listed?.plugins ?? [];
       const matches = filterMatcher(filter);
       const searchables = searchablesOf(plugins);
-      return plugins
-        .filter((_, i) => matches(searchables[i]!))
-        .map(
-          (p): PluginListing => ({
-            name: p.name,
-            version: p.latest_version,
-            description: p.description,
-            author: p.author,
-            security_level: p.security_level,
-            capabilities: p.capabilities,
-            providers: p.providers,
-            deprecated: p.deprecated,
-            source: "registry",
-            location: options.url,
-          }),
-        );
+      const out: PluginListing[] = [];
+      for (let i = 0; i < plugins.length; i++) if (matches(searchables[i]!)) out.push(listing(plugins[i]!));
+      return out;
     },
   };
 }

@@ -23,7 +23,7 @@ export interface RegistryTrust {
   additionalTrustedRoots?: unknown[];
 }
 
-/** A row of search results. */
+/** A row of search results: read-only (a source may return the same frozen row to every search). */
 export interface PluginListing {
   name: string;
   version: string;
