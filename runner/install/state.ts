@@ -58,7 +58,7 @@ const snapshots = new Map<string, { key: string; state: Promise<StateSnapshot> }
 export async function readStateSnapshot(layout: Layout): Promise<StateSnapshot> {
   const file = layout.stateFile;
   // The common case, nothing committed since the last read: one stat, no open.
-  const seen = await stat(file, { bigint: true }).catch(missing);
+  const seen = await statSinceNow(file);
   const memo = snapshots.get(file);
   if (seen && memo?.key === identity(seen)) return memo.state;
   const handle = await open(file, "r").catch(missing);
@@ -80,6 +80,37 @@ export async function readStateSnapshot(layout: Layout): Promise<StateSnapshot> 
   } finally {
     await handle.close();
   }
+}
+
+type Seen = BigIntStats | undefined;
+const statting = new Map<string, { running: Promise<Seen>; next?: Promise<Seen> }>();
+
+/**
+ * The file's stat, made after this call began: a burst of readers (100 concurrent searches) shares
+ * two stats instead of making 100, and none is answered by a stat older than its call, so a
+ * commit that finished before a read began is always seen.
+ */
+function statSinceNow(file: string): Promise<Seen> {
+  const current = statting.get(file);
+  if (!current) return statNow(file);
+  // The running stat may have begun before this call: share the one after it.
+  current.next ??= current.running.then(
+    () => statNow(file),
+    () => statNow(file),
+  );
+  return current.next;
+}
+
+function statNow(file: string): Promise<Seen> {
+  const entry: { running: Promise<Seen>; next?: Promise<Seen> } = {
+    running: stat(file, { bigint: true }).catch(missing),
+  };
+  statting.set(file, entry);
+  const done = () => {
+    if (statting.get(file) === entry) statting.delete(file);
+  };
+  entry.running.then(done, done);
+  return entry.running;
 }
 
 const identity = (info: BigIntStats): string =>

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { renameSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,6 +65,23 @@ test("every commit is seen at once, even one of the same size within the same in
   assert.deepEqual(Object.keys((await readStateSnapshot(layout)).plugins), ["b"]);
   await rm(layout.stateFile);
   assert.deepEqual((await readStateSnapshot(layout)).plugins, {});
+});
+
+test("readers in a burst share stats, yet each sees every commit finished before it began", async () => {
+  const dir = await pluginDir();
+  const layout = layoutFor(dir);
+  const text = (version: string) => JSON.stringify({ format: 1, plugins: { a: record(dir, "a", version) } });
+  writeFileSync(layout.stateFile, text("1.0.0"));
+  for (let i = 1; i <= 50; i++) {
+    writeFileSync(`${layout.stateFile}.next`, text(`1.0.${i}`));
+    // A reader whose stat is in flight while a commit (a rename) lands: it may see either state.
+    const during = readStateSnapshot(layout);
+    renameSync(`${layout.stateFile}.next`, layout.stateFile);
+    // Readers that began after the commit see it, however many readers are still in flight.
+    const after = await Promise.all(Array.from({ length: 5 }, () => readStateSnapshot(layout)));
+    for (const state of after) assert.equal(state.plugins.a?.version, `1.0.${i}`);
+    assert.match(String((await during).plugins.a?.version), new RegExp(`^1\\.0\\.(${i - 1}|${i})$`));
+  }
 });
 
 test("an unreadable state is refused every time, never remembered", async () => {
