@@ -20,7 +20,13 @@ test("bench:daemon runs at a tiny size and prints both RPCs' figures", async () 
         ["bench/daemon.ts"],
         {
           cwd: ROOT,
-          env: { ...process.env, BENCH_PLUGINS: "20", BENCH_CLIENTS: "3", BENCH_CALLS_PER_CLIENT: "1" },
+          env: {
+            ...process.env,
+            BENCH_PLUGINS: "20",
+            BENCH_CLIENTS: "3",
+            BENCH_CALLS_PER_CLIENT: "1",
+            BENCH_ROUNDS: "2",
+          },
           encoding: "utf8",
           timeout: 120_000,
         },
@@ -30,7 +36,7 @@ test("bench:daemon runs at a tiny size and prints both RPCs' figures", async () 
     },
   );
   assert.ok(code === 0 || code === 1, `exit ${code}: ${stderr}`);
-  assert.match(stdout, /20 plugins, 3 concurrent clients × 1 calls/);
+  assert.match(stdout, /20 plugins, 3 concurrent clients \(one connection each\) × 1 calls, 2 rounds/);
   for (const rpc of ["DiscoverPlugins", "ListInstalledPlugins"]) {
     assert.match(
       stdout,

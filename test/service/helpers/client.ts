@@ -46,6 +46,9 @@ export function registryClient(
   };
   const client = new pkg.finfocus.v1.PluginRegistryService(address, credentials, {
     "grpc.enable_channelz": 0,
+    // Its own connection, as a client in its own process has (grpc-js otherwise shares one
+    // connection between every client of the same address in a process).
+    "grpc.use_local_subchannel_pool": 1,
   });
   const call: Record<string, Call> = {};
   for (const method of Object.keys(pkg.finfocus.v1.PluginRegistryService.service)) {
