@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
 } from "node:fs";
 import path from "node:path";
 import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
@@ -96,7 +97,8 @@ export function fsSource(dir: string, root = dir): RegistrySource {
         throw error;
       }
       try {
-        return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+        const info = fstatSync(fd);
+        return info.isFile() ? readOpened(fd, info.size) : undefined;
       } finally {
         closeSync(fd);
       }
@@ -119,6 +121,23 @@ export function fsSource(dir: string, root = dir): RegistrySource {
             : "other";
     },
   };
+}
+
+/**
+ * The bytes of an opened regular file whose fstat gave `size`: one read into a buffer of that size
+ * (readFileSync(fd) would fstat it again), as readFileSync reads a file it sized. A file that
+ * reports size 0 is read to its end.
+ */
+function readOpened(fd: number, size: number): Uint8Array {
+  if (size === 0) return readFileSync(fd);
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, bytes, filled, size - filled, null);
+    if (n === 0) return bytes.subarray(0, filled);
+    filled += n;
+  }
+  return bytes;
 }
 
 /** A registry held in memory: tests, and files a pull request adds on top of its base. */

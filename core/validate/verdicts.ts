@@ -8,7 +8,7 @@
  * is ignored, never trusted, so a corrupt or foreign store only costs a re-judgement.
  * Adapters keep the store (generator/verdict-store-fs.ts); core decides what it may be used for.
  */
-import { createHash, hash } from "node:crypto";
+import { hash } from "node:crypto";
 import { CODES } from "../codes/codes.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency } from "../manifest.types.ts";
@@ -47,13 +47,20 @@ export function pluginContextKey(
   config: RegistryConfig | undefined,
   entry: Entry | undefined,
 ): string {
-  return createHash("sha256")
-    .update(`${VERDICTS_FORMAT}\0${code}\0`)
-    .update(config === undefined ? "-" : JSON.stringify(config))
-    .update("\0")
-    .update(entry === undefined ? "-" : JSON.stringify(entry))
-    .digest("hex");
+  // The same bytes as hashing each part in turn; config.json's text is made once per load, not
+  // once per plugin.
+  let configText = config === undefined ? "-" : configTexts.get(config);
+  if (configText === undefined && config !== undefined) {
+    configText = JSON.stringify(config);
+    configTexts.set(config, configText);
+  }
+  return hash(
+    "sha256",
+    `${VERDICTS_FORMAT}\0${code}\0${configText}\0${entry === undefined ? "-" : JSON.stringify(entry)}`,
+  );
 }
+
+const configTexts = new WeakMap<RegistryConfig, string>();
 
 /** A manifest's key: the plugin's context, its file, a bundle beside it, its bytes' sha256. */
 export function manifestKey(context: string, file: string, hasBundle: boolean, bytesSha256: string): string {
