@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { pluginName, writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
 import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { VERDICTS_FORMAT } from "../../core/validate/verdicts.ts";
@@ -227,4 +228,45 @@ test("worker threads reuse and return verdicts as the main thread does", async (
   });
   assert.equal(again.stats.judged, 0);
   assert.deepEqual(stored(again), stored(all));
+});
+
+test("the reader thread's head start changes nothing: files the layout refuses, changed and missing manifests", async () => {
+  // Enough plugins that the reader thread, started with the load, brings some of them (which it
+  // does is up to the threads' speeds; the answer must not depend on it).
+  const dir = path.join(work, "reader");
+  mkdirSync(dir);
+  writeSyntheticRegistry(dir, { plugins: 600, versions: 2 });
+  const options = { keepManifests: true, workers: 2, parallelThreshold: 1 };
+  const first = await loadRegistry(fsSource(dir), { ...options, verdicts: { code: CODE } });
+  assert.equal(first.stats.judged, first.stats.manifests);
+  const again = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(first) },
+  });
+  assert.equal(again.stats.judged, 0);
+  await assertSameAsFresh(dir, again);
+  // Across the registry, front and back: a manifest that became a symbolic link to another, a
+  // stray file and a folder named like a manifest in versions/, a folder that is not a plugin
+  // name holding a manifest, a changed manifest and a removed one.
+  const versions = (i: number): string => path.join(dir, "plugins", pluginName(i), "versions");
+  rmSync(path.join(versions(3), "1.0.1.json"));
+  symlinkSync(path.join(versions(4), "1.0.0.json"), path.join(versions(3), "1.0.1.json"));
+  writeFileSync(path.join(versions(300), "notes.txt"), "not a manifest");
+  mkdirSync(path.join(versions(301), "9.9.9.json"));
+  mkdirSync(path.join(dir, "plugins", "Not_A_Plugin", "versions"), { recursive: true });
+  cpSync(
+    path.join(versions(5), "1.0.0.json"),
+    path.join(dir, "plugins", "Not_A_Plugin", "versions", "1.0.0.json"),
+  );
+  edit(path.join(versions(598), "1.0.0.json"), (m) => {
+    (m.metadata as Record<string, unknown>).description = "Changed behind the reader thread";
+  });
+  rmSync(path.join(versions(599), "1.0.1.json"));
+  const changed = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(again) },
+  });
+  assert.equal(changed.stats.judged, 1);
+  await assertSameAsFresh(dir, changed);
+  assert.ok(changed.findings.some((f) => f.file === "plugins/bench-plugin-00003/versions/1.0.1.json"));
 });
