@@ -70,8 +70,9 @@ export function fsSource(dir: string, root = dir): RegistrySource {
         .map((e) => ({ name: e.name, kind: kindOf(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       // A listing tells which entries are real folders: walking down needs no stat per folder.
+      // Only folders are recorded (anything else asked about is stat'ed: no entry per file).
       const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
-      for (const e of list) folders.set(prefix + e.name, e.kind === "tree");
+      for (const e of list) if (e.kind === "tree") folders.set(prefix + e.name, true);
       return list;
     } catch (error) {
       if (MISSING.has((error as { code?: string }).code ?? "")) return undefined;
