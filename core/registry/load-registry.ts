@@ -4,7 +4,12 @@ import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
-import { pluginContextKey, readVerdictStore, type VerdictStore } from "../validate/verdicts.ts";
+import {
+  pluginContextKey,
+  readVerdictStore,
+  storedVersions,
+  type VerdictStore,
+} from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
@@ -101,7 +106,7 @@ export async function loadRegistry(
   // its reading overlaps with the layout walk and the entries below.
   const store = options.verdicts && readVerdictStore(options.verdicts.previous);
   const recall = store !== undefined && store.size > 0;
-  const offered = [...(store?.values() ?? [])].reduce((n, versions) => n + Object.keys(versions).length, 0);
+  const offered = [...(store?.values() ?? [])].reduce((n, p) => n + Object.keys(p.versions).length, 0);
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
   const reader =
@@ -133,7 +138,7 @@ async function load(
     threshold,
     reader,
   }: {
-    store: Map<string, Record<string, unknown>> | undefined;
+    store: Map<string, { context: string; versions: Record<string, unknown> }> | undefined;
     recall: boolean;
     offered: number;
     threads: number;
@@ -194,9 +199,12 @@ async function load(
   const keep = options.keepManifests ?? true;
   const jobs: PluginWork[] = listings.map((listing) => {
     const entry = entries.get(listing.name);
+    const context = options.verdicts
+      ? pluginContextKey(options.verdicts.code, config, listing.name, entry)
+      : "";
     const verdicts = options.verdicts && {
-      context: pluginContextKey(options.verdicts.code, config, entry),
-      previous: store?.get(listing.name) ?? {},
+      context,
+      previous: storedVersions(store?.get(listing.name), context),
     };
     return { listing, ...(entry ? { entry } : {}), ...(verdicts ? { verdicts } : {}) };
   });
@@ -217,13 +225,14 @@ async function load(
   const plugins: PluginRecord[] = [];
   const verdicts: VerdictStore | undefined = options.verdicts ? {} : undefined;
   if (options.verdicts) stats.judged = 0;
-  for (const result of results) {
+  for (const [i, result] of results.entries()) {
     append(findings, result.findings);
     stats.manifests += result.manifests;
     if (stats.judged !== undefined) stats.judged += result.judged;
-    if (verdicts && result.verdicts)
+    const context = jobs[i]?.verdicts?.context;
+    if (verdicts && result.verdicts && context !== undefined)
       Object.defineProperty(verdicts, result.name, {
-        value: result.verdicts,
+        value: { context, versions: result.verdicts },
         enumerable: true,
       });
     const entry = entries.get(result.name);

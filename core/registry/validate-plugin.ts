@@ -104,9 +104,7 @@ export async function recallPlugin(
       continue;
     }
     const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash("sha256", bytes) : "");
-    const key =
-      work.verdicts &&
-      manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
+    const key = work.verdicts && manifestKey(l.bundles.has(version), sha256);
     const previous = work.verdicts?.previous;
     const verdict =
       key && previous && Object.hasOwn(previous, version)

@@ -75,8 +75,14 @@ test("nothing changed: no manifest is judged again, and the answer is a fresh ru
 test("a removed version or a store with extra verdicts is a changed store, to be written again", async () => {
   const dir = copy("removed");
   const first = await cached(dir, undefined);
-  const extra = stored(first) as { plugins: Record<string, Record<string, unknown>> };
-  extra.plugins["no-such-plugin"] = { "1.0.0": extra.plugins["aws-cost-explorer"]?.["1.0.0"] };
+  const extra = stored(first) as {
+    plugins: Record<string, { context: string; versions: Record<string, unknown> }>;
+  };
+  const aws = extra.plugins["aws-cost-explorer"];
+  extra.plugins["no-such-plugin"] = {
+    context: aws?.context ?? "",
+    versions: { "1.0.0": aws?.versions["1.0.0"] },
+  };
   const withExtra = await cached(dir, extra);
   assert.equal(withExtra.stats.judged, 0);
   assert.equal(withExtra.verdictsChanged, true);
@@ -126,7 +132,7 @@ test("each kind of input a verdict depends on makes it judged again", async (t) 
       const first = await cached(dir, undefined);
       change(dir);
       const second = await cached(dir, stored(first));
-      const expected = Object.entries(first.verdicts ?? {}).flatMap(([name, versions]) =>
+      const expected = Object.entries(first.verdicts ?? {}).flatMap(([name, { versions }]) =>
         Object.keys(versions).filter((version) => judged(name, version)),
       );
       assert.ok(expected.length > 0);
@@ -153,7 +159,7 @@ test("a dependency's new version makes the manifests that looked it up judged ag
   writeFileSync(path.join(versions, "1.2.1.json"), text);
   const second = await cached(dir, stored(first));
   // 1.2.1 is new; the manifests depending on cloud-auth-helper looked it up, and it changed.
-  const dependents = Object.entries(first.verdicts ?? {}).flatMap(([name, versions]) =>
+  const dependents = Object.entries(first.verdicts ?? {}).flatMap(([name, { versions }]) =>
     Object.keys(versions).filter((version) => dependsOnHelper(name, version)),
   );
   assert.ok(dependents.length >= 3);
@@ -164,15 +170,21 @@ test("a dependency's new version makes the manifests that looked it up judged ag
 test("a corrupt or foreign store is ignored, never trusted: same findings, no crash", async () => {
   const dir = copy("corrupt");
   const first = await cached(dir, undefined);
-  const good = stored(first) as { plugins: Record<string, Record<string, Record<string, unknown>>> };
+  const good = stored(first) as {
+    plugins: Record<string, { context: string; versions: Record<string, Record<string, unknown>> }>;
+  };
   const tampered = structuredClone(good);
-  const aws = tampered.plugins["aws-cost-explorer"]!;
+  const aws = tampered.plugins["aws-cost-explorer"]!.versions;
   aws["1.0.0"]!.findings = [
     { code: "NO_SUCH_CODE", severity: "error", message: "x", file: "f", pointer: "" },
   ];
   aws["1.1.0"]!.findings = "not a list";
   aws["2.0.0"]!.valid = "yes";
-  tampered.plugins["cloud-auth-helper"] = { "1.0.0": null, "1.1.0": [], "1.2.0": { key: 5 } } as never;
+  tampered.plugins["cloud-auth-helper"]!.versions = {
+    "1.0.0": null,
+    "1.1.0": [],
+    "1.2.0": { key: 5 },
+  } as never;
   for (const store of [
     undefined,
     null,
@@ -183,6 +195,12 @@ test("a corrupt or foreign store is ignored, never trusted: same findings, no cr
     { format: VERDICTS_FORMAT, plugins: { "aws-cost-explorer": 7 } },
     JSON.parse(JSON.stringify(tampered)),
     JSON.parse(`{"format":"${VERDICTS_FORMAT}","plugins":{"__proto__":{"polluted":true}}}`),
+    // The previous format (verdicts by plugin, then version, each keyed alone): read as empty.
+    {
+      format: "finfocus-registry/verdicts/1",
+      plugins: Object.fromEntries(Object.entries(good.plugins).map(([name, p]) => [name, p.versions])),
+    },
+    { format: VERDICTS_FORMAT, plugins: { "aws-cost-explorer": { context: 7, versions: {} } } },
   ]) {
     const result = await cached(dir, store);
     await assertSameAsFresh(dir, result);
@@ -191,6 +209,12 @@ test("a corrupt or foreign store is ignored, never trusted: same findings, no cr
   // aws 1.0.0, 1.1.0, 2.0.0 were unusable; cloud-auth-helper's five are unusable or missing.
   assert.equal(result.stats.judged, 8);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  // A plugin's verdicts under another plugin's context (its name, its entry) are not its own.
+  const swapped = structuredClone(good);
+  swapped.plugins["aws-cost-explorer"]!.context = good.plugins["azure-cost-management"]!.context;
+  const other = await cached(dir, swapped);
+  assert.equal(other.stats.judged, Object.keys(good.plugins["aws-cost-explorer"]!.versions).length);
+  await assertSameAsFresh(dir, other);
 });
 
 test("worker threads reuse and return verdicts as the main thread does", async () => {
