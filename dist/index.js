@@ -39799,7 +39799,7 @@ var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.storage = localstorage();
     exports.destroy = /* @__PURE__ */ (() => {
@@ -39935,7 +39935,7 @@ var require_browser = __commonJS({
       } catch (error2) {
       }
     }
-    function load() {
+    function load2() {
       let r;
       try {
         r = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
@@ -39973,7 +39973,7 @@ var require_node = __commonJS({
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
       () => {
@@ -40115,7 +40115,7 @@ var require_node = __commonJS({
         delete process.env.DEBUG;
       }
     }
-    function load() {
+    function load2() {
       return process.env.DEBUG;
     }
     function init(debug2) {
@@ -52012,7 +52012,7 @@ function isPublicKey(pem) {
 }
 
 // core/validate/verdicts.ts
-import { createHash as createHash3, hash } from "node:crypto";
+import { hash } from "node:crypto";
 
 // core/codes/error-codes.ts
 var ERROR_CODES = {
@@ -52601,12 +52601,21 @@ function codeInfo(code) {
 }
 
 // core/validate/verdicts.ts
-var VERDICTS_FORMAT = "finfocus-registry/verdicts/1";
-function pluginContextKey(code, config2, entry2) {
-  return createHash3("sha256").update(`${VERDICTS_FORMAT}\0${code}\0`).update(config2 === void 0 ? "-" : JSON.stringify(config2)).update("\0").update(entry2 === void 0 ? "-" : JSON.stringify(entry2)).digest("hex");
+var VERDICTS_FORMAT = "finfocus-registry/verdicts/2";
+function pluginContextKey(code, config2, name, entry2) {
+  let configText = config2 === void 0 ? "-" : configTexts.get(config2);
+  if (configText === void 0 && config2 !== void 0) {
+    configText = JSON.stringify(config2);
+    configTexts.set(config2, configText);
+  }
+  return hash(
+    "sha256",
+    `${VERDICTS_FORMAT}\0${code}\0${configText}\0${name}\0${entry2 === void 0 ? "-" : JSON.stringify(entry2)}`
+  );
 }
-function manifestKey(context, file, hasBundle, bytesSha256) {
-  return hash("sha256", `${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`);
+var configTexts = /* @__PURE__ */ new WeakMap();
+function manifestKey(hasBundle, bytesSha256) {
+  return `${hasBundle ? "bundle" : "alone"}:${bytesSha256}`;
 }
 function recordingLookup(lookup) {
   const seen = [];
@@ -52637,10 +52646,14 @@ function lookupText(versions) {
 function readVerdictStore(value) {
   const out = /* @__PURE__ */ new Map();
   if (!isObject2(value) || value.format !== VERDICTS_FORMAT || !isObject2(value.plugins)) return out;
-  for (const [name, versions] of Object.entries(value.plugins)) {
-    if (isObject2(versions)) out.set(name, versions);
+  for (const [name, plugin] of Object.entries(value.plugins)) {
+    if (isObject2(plugin) && typeof plugin.context === "string" && isObject2(plugin.versions))
+      out.set(name, { context: plugin.context, versions: plugin.versions });
   }
   return out;
+}
+function storedVersions(stored, context) {
+  return stored !== void 0 && stored.context === context ? stored.versions : {};
 }
 function isObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -52677,6 +52690,24 @@ function samePrecedence(a, b2) {
   const x = import_semver.default.parse(a);
   const y = import_semver.default.parse(b2);
   return x && y ? import_semver.default.compare(x, y) === 0 : a === b2;
+}
+var PLAIN_RELEASE = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
+function sortByVersion(items, version) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const v2 = version(item);
+    if (keys.has(v2)) continue;
+    const m2 = PLAIN_RELEASE.exec(v2);
+    keys.set(v2, m2 ? [Number(m2[1]), Number(m2[2]), Number(m2[3])] : new import_semver.default.SemVer(v2));
+  }
+  return items.sort((a, b2) => {
+    const x = keys.get(version(a));
+    const y = keys.get(version(b2));
+    if (Array.isArray(x) && Array.isArray(y)) return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    return (Array.isArray(x) ? new import_semver.default.SemVer(version(a)) : x).compare(
+      Array.isArray(y) ? new import_semver.default.SemVer(version(b2)) : y
+    );
+  });
 }
 
 // core/registry/layout.ts
@@ -52725,7 +52756,8 @@ import {
   lstatSync,
   openSync,
   readdirSync,
-  readFileSync
+  readFileSync,
+  readSync
 } from "node:fs";
 import path from "node:path";
 function segments2(rel) {
@@ -52762,7 +52794,7 @@ function fsSource(dir, root = dir) {
     try {
       const list2 = readdirSync(full, { withFileTypes: true }).map((e) => ({ name: e.name, kind: kindOf(e) })).sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
       const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
-      for (const e of list2) folders.set(prefix + e.name, e.kind === "tree");
+      for (const e of list2) if (e.kind === "tree") folders.set(prefix + e.name, true);
       return list2;
     } catch (error2) {
       if (MISSING.has(error2.code ?? "")) return void 0;
@@ -52787,7 +52819,8 @@ function fsSource(dir, root = dir) {
         throw error2;
       }
       try {
-        return fstatSync(fd).isFile() ? readFileSync(fd) : void 0;
+        const info2 = fstatSync(fd);
+        return info2.isFile() ? readOpened(fd, info2.size) : void 0;
       } finally {
         closeSync(fd);
       }
@@ -52804,6 +52837,17 @@ function fsSource(dir, root = dir) {
       return info2.isSymbolicLink() ? "symlink" : info2.isDirectory() ? "tree" : info2.isFile() ? "file" : "other";
     }
   };
+}
+function readOpened(fd, size) {
+  if (size === 0) return readFileSync(fd);
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, bytes, filled, size - filled, null);
+    if (n === 0) return bytes.subarray(0, filled);
+    filled += n;
+  }
+  return bytes;
 }
 
 // core/registry/check-layout.ts
@@ -53226,52 +53270,79 @@ function shortestCycle(start, edges, component) {
   return [start];
 }
 
-// core/registry/recall-registry.ts
-import { setImmediate as yieldToEvents2 } from "node:timers/promises";
-
 // core/registry/reader-thread.ts
 import { Worker } from "node:worker_threads";
+var WALK_WINDOW = 64;
+var WALK_BUDGET = 64 * 1024 * 1024;
 var ReaderThread = class {
   #worker;
-  #waiting = /* @__PURE__ */ new Map();
-  #next = 0;
+  #walked = /* @__PURE__ */ new Map();
+  /** The last plugin the walk brought; it walks in listing order (sorted by name). */
+  #last;
+  #done = false;
+  #taken = 0;
+  #wake;
   constructor(location2) {
     this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: { location: location2 } });
-    this.#worker.on("message", ({ id, buffer, ends, sha256 }) => {
-      const bytes = [];
-      let start = 0;
-      for (const end of ends) {
-        if (end < 0) bytes.push(void 0);
-        else {
-          bytes.push(new Uint8Array(buffer, start, end - start));
-          start = end;
-        }
-      }
-      this.#waiting.get(id)?.resolve({ bytes, sha256 });
-      this.#waiting.delete(id);
+    this.#worker.on("message", (message) => {
+      if (message.type === "done") this.#finish();
+      else this.#arrive(message.window);
     });
-    const fail3 = (error2) => {
-      for (const w2 of this.#waiting.values()) w2.reject(error2);
-      this.#waiting.clear();
-    };
-    this.#worker.on("error", fail3);
-    this.#worker.on("exit", () => fail3(new Error("the reader thread stopped")));
+    this.#worker.on("error", () => this.#finish());
+    this.#worker.on("exit", () => this.#finish());
+    this.#worker.postMessage({ type: "walk", window: WALK_WINDOW, budget: WALK_BUDGET });
   }
-  /** Reads `files` (registry paths) on the thread. */
-  read(files) {
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, files });
-    });
+  #arrive({ plugins, counts, versions, buffer, ends, sha256 }) {
+    let file = 0;
+    let start = 0;
+    for (const [i, name] of plugins.entries()) {
+      const files = /* @__PURE__ */ new Map();
+      for (let k2 = 0; k2 < (counts[i] ?? 0); k2++, file++) {
+        const end = ends[file];
+        files.set(versions[file], {
+          bytes: new Uint8Array(buffer, start, end - start),
+          sha256: sha256[file]
+        });
+        start = end;
+      }
+      this.#walked.set(name, files);
+      this.#last = name;
+    }
+    this.#wake?.();
+  }
+  #finish() {
+    this.#done = true;
+    this.#wake?.();
+  }
+  /** True when the walk has gone past plugin `name`: what it read of it is here, or never will be. */
+  passed(name) {
+    return this.#done || this.#last !== void 0 && name <= this.#last;
+  }
+  /** Takes what the walk read of plugin `name` (undefined: nothing; the caller reads it). */
+  take(name) {
+    const files = this.#walked.get(name);
+    if (files === void 0) return void 0;
+    this.#walked.delete(name);
+    for (const { bytes } of files.values()) this.#taken += bytes.byteLength;
+    return files;
+  }
+  /** Tells the thread how many bytes were taken since the last call, so it may read that many ahead again. */
+  ack() {
+    if (this.#taken === 0 || this.#done) return;
+    this.#worker.postMessage({ type: "consumed", bytes: this.#taken });
+    this.#taken = 0;
   }
   async close() {
+    this.#done = true;
+    this.#walked.clear();
     await this.#worker.terminate();
   }
 };
 
+// core/registry/recall-registry.ts
+import { setImmediate as yieldToEvents2 } from "node:timers/promises";
+
 // core/registry/validate-plugin.ts
-var import_semver5 = __toESM(require_semver2(), 1);
 import { hash as hash2 } from "node:crypto";
 
 // core/rules/finding.ts
@@ -63083,7 +63154,7 @@ async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__P
       continue;
     }
     const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash2("sha256", bytes) : "");
-    const key = work.verdicts && manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
+    const key = work.verdicts && manifestKey(l.bundles.has(version), sha256);
     const previous = work.verdicts?.previous;
     const verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
     let manifest2;
@@ -63158,10 +63229,7 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
     }
   }
   append(findings, listingFindings(l, entry2));
-  const order = new Map(versions.map((v2) => [v2.version, new import_semver5.default.SemVer(v2.version)]));
-  versions.sort(
-    (a, b2) => order.get(a.version).compare(order.get(b2.version))
-  );
+  sortByVersion(versions, (v2) => v2.version);
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.dependencies };
   const records = [];
@@ -63287,7 +63355,7 @@ function chunk(jobs) {
 // core/registry/recall-registry.ts
 var WINDOW = 64;
 async function validateRecalled(jobs, ctx) {
-  const { config: config2, known, read, keepManifests: keep } = ctx;
+  const { config: config2, known, read, keepManifests: keep, reader } = ctx;
   const lookup = (name) => known.get(name);
   const answers = /* @__PURE__ */ new Map();
   const results = new Array(jobs.length);
@@ -63295,24 +63363,24 @@ async function validateRecalled(jobs, ctx) {
   let recalls = /* @__PURE__ */ new Map();
   let toJudge = 0;
   let pool;
-  const manifests = jobs.reduce((n, job) => n + job.listing.versionFiles.length, 0);
   const parallel = ctx.location !== void 0 && ctx.threads > 1;
-  const reader = parallel && ctx.location && manifests >= ctx.parallelThreshold ? new ReaderThread(ctx.location) : void 0;
-  const recallWindow = async (w2, prefetched) => {
-    const start = w2 * WINDOW;
-    const window2 = jobs.slice(start, start + WINDOW);
-    let at2 = 0;
+  const walked = async (job) => {
+    const files = reader?.take(job.listing.name);
+    if (files === void 0) return void 0;
+    const bytes = [];
+    const sha256 = [];
+    for (const version of job.listing.versionFiles) {
+      const file = files.get(version);
+      bytes.push(file ? file.bytes : await read(versionFile(job.listing.name, version)));
+      sha256.push(file ? file.sha256 : "");
+    }
+    return { bytes, sha256 };
+  };
+  const recallRange = async (start, end) => {
     const recalled = await Promise.all(
-      window2.map((job) => {
-        const count = job.listing.versionFiles.length;
-        const files = prefetched && {
-          bytes: prefetched.bytes.slice(at2, at2 + count),
-          sha256: prefetched.sha256.slice(at2, at2 + count)
-        };
-        at2 += count;
-        return recallPlugin(job, lookup, read, keep, answers, files);
-      })
+      jobs.slice(start, end).map(async (job) => recallPlugin(job, lookup, read, keep, answers, await walked(job)))
     );
+    reader?.ack();
     for (const [k2, recall] of recalled.entries()) {
       const i = start + k2;
       const job = jobs[i];
@@ -63330,52 +63398,28 @@ async function validateRecalled(jobs, ctx) {
     }
   };
   try {
-    const windows = Math.ceil(jobs.length / WINDOW);
-    let next = 0;
-    const arrived = [];
-    let asked = 0;
-    let failure;
-    let wake;
-    const ask = () => {
-      if (!reader || next >= windows) return;
-      const w2 = next++;
-      const files = jobs.slice(w2 * WINDOW, (w2 + 1) * WINDOW).flatMap((job) => job.listing.versionFiles.map((v2) => versionFile(job.listing.name, v2)));
-      asked++;
-      reader.read(files).then(
-        (read2) => {
-          asked--;
-          arrived.push({ w: w2, files: read2 });
-          ask();
-          wake?.();
-        },
-        (error2) => {
-          asked--;
-          failure ??= error2;
-          wake?.();
-        }
-      );
-    };
-    ask();
-    ask();
-    for (; ; ) {
-      if (failure !== void 0) throw failure;
-      const ready = arrived.shift();
-      if (ready) {
-        await recallWindow(ready.w, ready.files);
-        continue;
+    let front = 0;
+    let back = jobs.length;
+    while (front < back) {
+      let end = front;
+      while (reader && end < back && end - front < WINDOW && reader.passed(jobs[end].listing.name))
+        end++;
+      if (end > front) {
+        await recallRange(front, end);
+        front = end;
+      } else if (reader) {
+        const start = Math.max(front, back - WINDOW);
+        await recallRange(start, back);
+        back = start;
+      } else {
+        end = Math.min(front + WINDOW, back);
+        await recallRange(front, end);
+        front = end;
       }
-      if (next < windows) {
-        await recallWindow(next++);
-        if (reader) await yieldToEvents2();
-        continue;
-      }
-      if (asked === 0) break;
-      await new Promise((resolve) => {
-        wake = resolve;
-      });
-      wake = void 0;
+      if (reader) await yieldToEvents2();
     }
     await reader?.close();
+    pending.sort((a, b2) => a - b2);
     if (pool) {
       const judged = await pool.run(
         config2,
@@ -63404,6 +63448,33 @@ async function loadRegistry(source, options2 = {}) {
     stats.filesRead++;
     return source.readFile(rel);
   };
+  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
+  const recall = store !== void 0 && store.size > 0;
+  const offered = [...store?.values() ?? []].reduce((n, p2) => n + Object.keys(p2.versions).length, 0);
+  const threads = Math.min(options2.workers ?? 1, availableParallelism());
+  const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
+  const reader = recall && threads > 1 && source.location !== void 0 && offered >= threshold ? new ReaderThread(source.location) : void 0;
+  try {
+    return await load(
+      source,
+      options2,
+      { store, recall, offered, threads, threshold, reader },
+      stats,
+      findings,
+      read
+    );
+  } finally {
+    await reader?.close();
+  }
+}
+async function load(source, options2, {
+  store,
+  recall,
+  offered,
+  threads,
+  threshold,
+  reader
+}, stats, findings, read) {
   const config2 = await loadConfig(source, read, findings);
   const layout = await checkLayout(source, { trustedRoots: trustedRootFiles(config2) });
   append(findings, layout.findings);
@@ -63412,11 +63483,7 @@ async function loadRegistry(source, options2 = {}) {
     versionFiles: p2.versions,
     bundles: p2.bundles
   }));
-  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
-  const recall = store !== void 0 && store.size > 0;
-  const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
   const pool = !recall && threads > 1 && source.location !== void 0 && manifestCount >= threshold ? new ValidationPool(source.location, threads) : void 0;
   const entries = /* @__PURE__ */ new Map();
   await Promise.all(
@@ -63450,9 +63517,10 @@ async function loadRegistry(source, options2 = {}) {
   const keep = options2.keepManifests ?? true;
   const jobs = listings.map((listing) => {
     const entry2 = entries.get(listing.name);
+    const context = options2.verdicts ? pluginContextKey(options2.verdicts.code, config2, listing.name, entry2) : "";
     const verdicts2 = options2.verdicts && {
-      context: pluginContextKey(options2.verdicts.code, config2, entry2),
-      previous: store?.get(listing.name) ?? {}
+      context,
+      previous: storedVersions(store?.get(listing.name), context)
     };
     return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts2 ? { verdicts: verdicts2 } : {} };
   });
@@ -63463,18 +63531,20 @@ async function loadRegistry(source, options2 = {}) {
     keepManifests: keep,
     location: source.location,
     threads,
-    parallelThreshold: threshold
+    parallelThreshold: threshold,
+    ...reader ? { reader } : {}
   }) : pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
   const plugins = [];
   const verdicts = options2.verdicts ? {} : void 0;
   if (options2.verdicts) stats.judged = 0;
-  for (const result of results) {
+  for (const [i, result] of results.entries()) {
     append(findings, result.findings);
     stats.manifests += result.manifests;
     if (stats.judged !== void 0) stats.judged += result.judged;
-    if (verdicts && result.verdicts)
+    const context = jobs[i]?.verdicts?.context;
+    if (verdicts && result.verdicts && context !== void 0)
       Object.defineProperty(verdicts, result.name, {
-        value: result.verdicts,
+        value: { context, versions: result.verdicts },
         enumerable: true
       });
     const entry2 = entries.get(result.name);
@@ -63493,7 +63563,6 @@ async function loadRegistry(source, options2 = {}) {
     if (f2.severity === "error") stats.errors++;
     else if (f2.severity === "warning") stats.warnings++;
   }
-  const offered = [...store?.values() ?? []].reduce((n, versions) => n + Object.keys(versions).length, 0);
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
@@ -64361,7 +64430,7 @@ async function validateRegistryFiles(source, files) {
 }
 
 // core/gate/gather.ts
-var import_semver6 = __toESM(require_semver2(), 1);
+var import_semver5 = __toESM(require_semver2(), 1);
 async function json(source, file) {
   const bytes = await source.readFile(file);
   if (!bytes) return void 0;
@@ -64369,7 +64438,7 @@ async function json(source, file) {
   return value && typeof value === "object" && !Array.isArray(value) ? value : void 0;
 }
 function manifestVersions(files) {
-  return files.filter((f2) => f2.endsWith(".json") && !f2.endsWith(".sigstore.json")).map((f2) => f2.slice(0, -".json".length)).filter((v2) => import_semver6.default.valid(v2) !== null);
+  return files.filter((f2) => f2.endsWith(".json") && !f2.endsWith(".sigstore.json")).map((f2) => f2.slice(0, -".json".length)).filter((v2) => import_semver5.default.valid(v2) !== null);
 }
 async function pluginChange(name, changes, base, head, registryPath) {
   const entryRel = `plugins/${name}/entry.json`;
@@ -64384,7 +64453,7 @@ async function pluginChange(name, changes, base, head, registryPath) {
     const kind = classifyChangedPath(registryPath, c.path);
     return c.status === "added" && kind.kind === "version" && kind.plugin === name;
   });
-  const baseVersions = manifestVersions(baseFiles).sort(import_semver6.default.compare);
+  const baseVersions = manifestVersions(baseFiles).sort(import_semver5.default.compare);
   const addedVersions = [];
   const previousVersions = [];
   const newVersions = [];
@@ -64400,7 +64469,7 @@ async function pluginChange(name, changes, base, head, registryPath) {
       hasBundle,
       ...manifest2 ? { manifest: manifest2 } : {}
     });
-    const below = import_semver6.default.valid(kind.version) ? baseVersions.filter((v2) => import_semver6.default.lt(v2, kind.version)) : [];
+    const below = import_semver5.default.valid(kind.version) ? baseVersions.filter((v2) => import_semver5.default.lt(v2, kind.version)) : [];
     const prev = below.at(-1);
     if (prev) {
       const prevManifest = await json(base, `${versionsRel}/${prev}.json`);

@@ -4,10 +4,16 @@ import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
-import { pluginContextKey, readVerdictStore, type VerdictStore } from "../validate/verdicts.ts";
+import {
+  pluginContextKey,
+  readVerdictStore,
+  storedVersions,
+  type VerdictStore,
+} from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
+import { ReaderThread } from "./reader-thread.ts";
 import { validateRecalled } from "./recall-registry.ts";
 import type { RegistrySource } from "./source.types.ts";
 import { type KeepManifests, type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
@@ -95,6 +101,54 @@ export async function loadRegistry(
     stats.filesRead++;
     return source.readFile(rel);
   };
+  // With remembered verdicts, this thread first finds what is left to judge (recall-registry.ts);
+  // with as many as make it worth a thread, a reader thread starts walking the registry now, so
+  // its reading overlaps with the layout walk and the entries below.
+  const store = options.verdicts && readVerdictStore(options.verdicts.previous);
+  const recall = store !== undefined && store.size > 0;
+  const offered = [...(store?.values() ?? [])].reduce((n, p) => n + Object.keys(p.versions).length, 0);
+  const threads = Math.min(options.workers ?? 1, availableParallelism());
+  const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
+  const reader =
+    recall && threads > 1 && source.location !== undefined && offered >= threshold
+      ? new ReaderThread(source.location)
+      : undefined;
+  try {
+    return await load(
+      source,
+      options,
+      { store, recall, offered, threads, threshold, reader },
+      stats,
+      findings,
+      read,
+    );
+  } finally {
+    await reader?.close();
+  }
+}
+
+async function load(
+  source: RegistrySource,
+  options: LoadOptions,
+  {
+    store,
+    recall,
+    offered,
+    threads,
+    threshold,
+    reader,
+  }: {
+    store: Map<string, { context: string; versions: Record<string, unknown> }> | undefined;
+    recall: boolean;
+    offered: number;
+    threads: number;
+    threshold: number;
+    reader: ReaderThread | undefined;
+  },
+  stats: RegistryStats,
+  findings: Finding[],
+  read: (rel: string) => Promise<Uint8Array | undefined>,
+): Promise<LoadedRegistry> {
   const config = await loadConfig(source, read, findings);
 
   // The layout walk (listings only, no parsing) judges every entry and gives every plugin's
@@ -106,13 +160,8 @@ export async function loadRegistry(
     versionFiles: p.versions,
     bundles: p.bundles,
   }));
-  // With remembered verdicts, this thread first finds what is left to judge (recall-registry.ts).
-  const store = options.verdicts && readVerdictStore(options.verdicts.previous);
-  const recall = store !== undefined && store.size > 0;
-  // Otherwise start worker threads now, so their start-up overlaps with reading the entries.
-  const threads = Math.min(options.workers ?? 1, availableParallelism());
+  // Without remembered verdicts, start worker threads now, so their start-up overlaps with reading the entries.
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
   const pool =
     !recall && threads > 1 && source.location !== undefined && manifestCount >= threshold
       ? new ValidationPool(source.location, threads)
@@ -150,9 +199,12 @@ export async function loadRegistry(
   const keep = options.keepManifests ?? true;
   const jobs: PluginWork[] = listings.map((listing) => {
     const entry = entries.get(listing.name);
+    const context = options.verdicts
+      ? pluginContextKey(options.verdicts.code, config, listing.name, entry)
+      : "";
     const verdicts = options.verdicts && {
-      context: pluginContextKey(options.verdicts.code, config, entry),
-      previous: store?.get(listing.name) ?? {},
+      context,
+      previous: storedVersions(store?.get(listing.name), context),
     };
     return { listing, ...(entry ? { entry } : {}), ...(verdicts ? { verdicts } : {}) };
   });
@@ -165,6 +217,7 @@ export async function loadRegistry(
         location: source.location,
         threads,
         parallelThreshold: threshold,
+        ...(reader ? { reader } : {}),
       })
     : pool
       ? await pool.run(config, known, jobs, read, keep)
@@ -172,13 +225,14 @@ export async function loadRegistry(
   const plugins: PluginRecord[] = [];
   const verdicts: VerdictStore | undefined = options.verdicts ? {} : undefined;
   if (options.verdicts) stats.judged = 0;
-  for (const result of results) {
+  for (const [i, result] of results.entries()) {
     append(findings, result.findings);
     stats.manifests += result.manifests;
     if (stats.judged !== undefined) stats.judged += result.judged;
-    if (verdicts && result.verdicts)
+    const context = jobs[i]?.verdicts?.context;
+    if (verdicts && result.verdicts && context !== undefined)
       Object.defineProperty(verdicts, result.name, {
-        value: result.verdicts,
+        value: { context, versions: result.verdicts },
         enumerable: true,
       });
     const entry = entries.get(result.name);
@@ -198,7 +252,6 @@ export async function loadRegistry(
     else if (f.severity === "warning") stats.warnings++;
   }
   // Every verdict reused and as many as the store held: the same (name, version) pairs, the same verdicts.
-  const offered = [...(store?.values() ?? [])].reduce((n, versions) => n + Object.keys(versions).length, 0);
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);

@@ -1,71 +1,119 @@
 import { Worker } from "node:worker_threads";
 import type { SourceLocation } from "./source.types.ts";
 
-/** A request to the reader thread (read-worker.ts): registry paths to read. */
-export interface ReadRequest {
-  id: number;
-  files: string[];
-}
+/** Messages to the reader thread (read-worker.ts): start the walk, or bytes the main thread let go of. */
+export type ToReader = { type: "walk"; window: number; budget: number } | { type: "consumed"; bytes: number };
 
-/** Its reply: the files' bytes end to end, where each ends (-1: missing), their sha256. */
-export interface ReadReply {
-  id: number;
+/**
+ * One window of plugins as the reader thread walked them, in listing order: for each plugin, its
+ * manifests (regular files `<version>.json` in its versions/ folder), their bytes end to end in one
+ * transferred buffer, where each ends, and their sha256.
+ */
+export interface WalkWindow {
+  plugins: string[];
+  /** How many of `versions` are each plugin's, in order. */
+  counts: number[];
+  versions: string[];
   buffer: ArrayBuffer;
   ends: Int32Array;
   sha256: string[];
 }
 
-/** Files as read by the reader thread, in the order asked. */
+/** Messages from the reader thread: a window walked, or the end of the walk. */
+export type FromReader = { type: "window"; window: WalkWindow } | { type: "done" };
+
+/** Files as read by the reader thread, in the order a plugin's listing names them. */
 export interface ReadFiles {
   bytes: (Uint8Array | undefined)[];
   sha256: string[];
 }
 
+/** One plugin's manifests as the reader thread read and hashed them, by version. */
+export type WalkedPlugin = Map<string, { bytes: Uint8Array; sha256: string }>;
+
+/** Plugins the thread walks per message. */
+const WALK_WINDOW = 64;
+/** Bytes the thread may have read ahead of what the main thread took (bounds the memory held). */
+const WALK_BUDGET = 64 * 1024 * 1024;
+
 /**
- * A thread that reads and hashes files (system calls and sha256) while the main thread does the
- * rest of the work on files it already has: the bytes come back without a copy.
+ * A thread that walks the registry's plugins (their versions/ listings), reading and hashing every
+ * manifest (system calls and sha256), from the start of a load, while the main thread judges the
+ * layout, reads the entries and then reuses remembered verdicts: the bytes come back without a
+ * copy. What it brings is only a head start, never trusted for anything else: the main thread
+ * takes a plugin's files from it by the versions its own layout walk accepted, and reads itself
+ * any file the thread did not bring (it walks from the other end while the thread is behind; a
+ * thread that fails or stops simply brings nothing more).
  */
 export class ReaderThread {
   readonly #worker: Worker;
-  readonly #waiting = new Map<
-    number,
-    { resolve: (files: ReadFiles) => void; reject: (e: unknown) => void }
-  >();
-  #next = 0;
+  readonly #walked = new Map<string, WalkedPlugin>();
+  /** The last plugin the walk brought; it walks in listing order (sorted by name). */
+  #last: string | undefined;
+  #done = false;
+  #taken = 0;
+  #wake: (() => void) | undefined;
 
   constructor(location: SourceLocation) {
     this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: { location } });
-    this.#worker.on("message", ({ id, buffer, ends, sha256 }: ReadReply) => {
-      const bytes: (Uint8Array | undefined)[] = [];
-      let start = 0;
-      for (const end of ends) {
-        if (end < 0) bytes.push(undefined);
-        else {
-          bytes.push(new Uint8Array(buffer, start, end - start));
-          start = end;
-        }
-      }
-      this.#waiting.get(id)?.resolve({ bytes, sha256 });
-      this.#waiting.delete(id);
+    this.#worker.on("message", (message: FromReader) => {
+      if (message.type === "done") this.#finish();
+      else this.#arrive(message.window);
     });
-    const fail = (error: unknown): void => {
-      for (const w of this.#waiting.values()) w.reject(error);
-      this.#waiting.clear();
-    };
-    this.#worker.on("error", fail);
-    this.#worker.on("exit", () => fail(new Error("the reader thread stopped")));
+    // A thread that fails only stops bringing files: the main thread reads the rest itself.
+    this.#worker.on("error", () => this.#finish());
+    this.#worker.on("exit", () => this.#finish());
+    this.#worker.postMessage({ type: "walk", window: WALK_WINDOW, budget: WALK_BUDGET } satisfies ToReader);
   }
 
-  /** Reads `files` (registry paths) on the thread. */
-  read(files: string[]): Promise<ReadFiles> {
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, files } satisfies ReadRequest);
-    });
+  #arrive({ plugins, counts, versions, buffer, ends, sha256 }: WalkWindow): void {
+    let file = 0;
+    let start = 0;
+    for (const [i, name] of plugins.entries()) {
+      const files: WalkedPlugin = new Map();
+      for (let k = 0; k < (counts[i] ?? 0); k++, file++) {
+        const end = ends[file] as number;
+        files.set(versions[file] as string, {
+          bytes: new Uint8Array(buffer, start, end - start),
+          sha256: sha256[file] as string,
+        });
+        start = end;
+      }
+      this.#walked.set(name, files);
+      this.#last = name;
+    }
+    this.#wake?.();
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#wake?.();
+  }
+
+  /** True when the walk has gone past plugin `name`: what it read of it is here, or never will be. */
+  passed(name: string): boolean {
+    return this.#done || (this.#last !== undefined && name <= this.#last);
+  }
+
+  /** Takes what the walk read of plugin `name` (undefined: nothing; the caller reads it). */
+  take(name: string): WalkedPlugin | undefined {
+    const files = this.#walked.get(name);
+    if (files === undefined) return undefined;
+    this.#walked.delete(name);
+    for (const { bytes } of files.values()) this.#taken += bytes.byteLength;
+    return files;
+  }
+
+  /** Tells the thread how many bytes were taken since the last call, so it may read that many ahead again. */
+  ack(): void {
+    if (this.#taken === 0 || this.#done) return;
+    this.#worker.postMessage({ type: "consumed", bytes: this.#taken } satisfies ToReader);
+    this.#taken = 0;
   }
 
   async close(): Promise<void> {
+    this.#done = true;
+    this.#walked.clear();
     await this.#worker.terminate();
   }
 }

@@ -1,16 +1,18 @@
 /**
- * Validation with remembered verdicts (core/validate/verdicts.ts): this thread reads and hashes
- * every manifest and reuses every verdict it can, which costs little more than reading (with
- * enough files a reader thread reads and hashes windows of plugins beside it: reader-thread.ts);
- * only the plugins with a manifest left to judge are validated again, on worker threads when
- * there are enough of them to pay for starting the threads. Nothing crosses a thread for a plugin
- * whose verdicts were all reused, except its bytes, which are transferred, not copied.
+ * Validation with remembered verdicts (core/validate/verdicts.ts): this thread hashes every
+ * manifest and reuses every verdict it can, which costs little more than reading (with enough
+ * files a reader thread, started with the load, walks the plugins from the front, reading and
+ * hashing their manifests while this thread judges the layout and the entries; this thread reads
+ * from the back while the reader is behind: reader-thread.ts); only the plugins with a manifest
+ * left to judge are validated again, on worker threads when there are enough of them to pay for
+ * starting the threads. Nothing crosses a thread for a plugin whose verdicts were all reused,
+ * except its bytes, which are transferred, not copied.
  */
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { versionFile } from "./layout.ts";
-import { ReaderThread, type ReadFiles } from "./reader-thread.ts";
+import type { ReaderThread, ReadFiles } from "./reader-thread.ts";
 import type { SourceLocation } from "./source.types.ts";
 import {
   type KeepManifests,
@@ -22,7 +24,7 @@ import {
 } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
 
-/** Plugins read together (bounds the bytes held at once; lets a git source pipeline its reads). */
+/** Plugins recalled together (bounds the bytes held at once; lets a git source pipeline its reads). */
 const WINDOW = 64;
 
 export interface RecallContext {
@@ -35,11 +37,13 @@ export interface RecallContext {
   threads: number;
   /** Fewest manifests to judge for which worker threads are started. */
   parallelThreshold: number;
+  /** The reader thread walking the registry since the load began (loadRegistry starts it), if any. */
+  reader?: ReaderThread;
 }
 
 /** Every job's result, in the jobs' order (see the module comment). */
 export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): Promise<PluginResult[]> {
-  const { config, known, read, keepManifests: keep } = ctx;
+  const { config, known, read, keepManifests: keep, reader } = ctx;
   const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
   const answers = new Map<string, string>();
   const results: PluginResult[] = new Array(jobs.length);
@@ -49,29 +53,30 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   let recalls: Map<number, Recall> | undefined = new Map();
   let toJudge = 0;
   let pool: ValidationPool | undefined;
-  const manifests = jobs.reduce((n, job) => n + job.listing.versionFiles.length, 0);
   const parallel = ctx.location !== undefined && ctx.threads > 1;
-  // With enough files, a reader thread reads and hashes windows of plugins beside this thread.
-  const reader =
-    parallel && ctx.location && manifests >= ctx.parallelThreshold
-      ? new ReaderThread(ctx.location)
-      : undefined;
 
-  const recallWindow = async (w: number, prefetched?: ReadFiles): Promise<void> => {
-    const start = w * WINDOW;
-    const window = jobs.slice(start, start + WINDOW);
-    let at = 0;
+  // A plugin's files as the reader thread brought them, in its listing's order; a file it did not
+  // bring is read here (recallPlugin hashes what has no sha256).
+  const walked = async (job: PluginWork): Promise<ReadFiles | undefined> => {
+    const files = reader?.take(job.listing.name);
+    if (files === undefined) return undefined;
+    const bytes: (Uint8Array | undefined)[] = [];
+    const sha256: string[] = [];
+    for (const version of job.listing.versionFiles) {
+      const file = files.get(version);
+      bytes.push(file ? file.bytes : await read(versionFile(job.listing.name, version)));
+      sha256.push(file ? file.sha256 : "");
+    }
+    return { bytes, sha256 };
+  };
+
+  const recallRange = async (start: number, end: number): Promise<void> => {
     const recalled = await Promise.all(
-      window.map((job) => {
-        const count = job.listing.versionFiles.length;
-        const files = prefetched && {
-          bytes: prefetched.bytes.slice(at, at + count),
-          sha256: prefetched.sha256.slice(at, at + count),
-        };
-        at += count;
-        return recallPlugin(job, lookup, read, keep, answers, files);
-      }),
+      jobs
+        .slice(start, end)
+        .map(async (job) => recallPlugin(job, lookup, read, keep, answers, await walked(job))),
     );
+    reader?.ack();
     for (const [k, recall] of recalled.entries()) {
       const i = start + k;
       const job = jobs[i] as PluginWork;
@@ -90,56 +95,35 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   };
 
   try {
-    // Windows come from one queue: the reader thread takes the next one whenever it has read
-    // one (two asked ahead), this thread takes one whenever nothing the reader read is waiting.
-    const windows = Math.ceil(jobs.length / WINDOW);
-    let next = 0;
-    const arrived: { w: number; files: ReadFiles }[] = [];
-    let asked = 0;
-    let failure: unknown;
-    let wake: (() => void) | undefined;
-    const ask = (): void => {
-      if (!reader || next >= windows) return;
-      const w = next++;
-      const files = jobs
-        .slice(w * WINDOW, (w + 1) * WINDOW)
-        .flatMap((job) => job.listing.versionFiles.map((v) => versionFile(job.listing.name, v)));
-      asked++;
-      reader.read(files).then(
-        (read) => {
-          asked--;
-          arrived.push({ w, files: read });
-          ask();
-          wake?.();
-        },
-        (error: unknown) => {
-          asked--;
-          failure ??= error;
-          wake?.();
-        },
-      );
-    };
-    ask();
-    ask();
-    for (;;) {
-      if (failure !== undefined) throw failure;
-      const ready = arrived.shift();
-      if (ready) {
-        await recallWindow(ready.w, ready.files);
-        continue;
+    // The reader thread walks from the front; this thread takes the plugins it has passed, and
+    // while it is behind reads windows itself from the back, until the two meet.
+    let front = 0;
+    let back = jobs.length;
+    while (front < back) {
+      let end = front;
+      while (
+        reader &&
+        end < back &&
+        end - front < WINDOW &&
+        reader.passed((jobs[end] as PluginWork).listing.name)
+      )
+        end++;
+      if (end > front) {
+        await recallRange(front, end);
+        front = end;
+      } else if (reader) {
+        const start = Math.max(front, back - WINDOW);
+        await recallRange(start, back);
+        back = start;
+      } else {
+        end = Math.min(front + WINDOW, back);
+        await recallRange(front, end);
+        front = end;
       }
-      if (next < windows) {
-        await recallWindow(next++);
-        if (reader) await yieldToEvents(); // let the reader's replies in
-        continue;
-      }
-      if (asked === 0) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
+      if (reader) await yieldToEvents(); // let the reader's windows in
     }
     await reader?.close();
+    pending.sort((a, b) => a - b);
     if (pool) {
       const judged = await pool.run(
         config,

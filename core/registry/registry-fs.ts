@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
 } from "node:fs";
 import path from "node:path";
 import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
@@ -69,8 +70,9 @@ export function fsSource(dir: string, root = dir): RegistrySource {
         .map((e) => ({ name: e.name, kind: kindOf(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       // A listing tells which entries are real folders: walking down needs no stat per folder.
+      // Only folders are recorded (anything else asked about is stat'ed: no entry per file).
       const prefix = parts.length === 0 ? "" : `${parts.join("/")}/`;
-      for (const e of list) folders.set(prefix + e.name, e.kind === "tree");
+      for (const e of list) if (e.kind === "tree") folders.set(prefix + e.name, true);
       return list;
     } catch (error) {
       if (MISSING.has((error as { code?: string }).code ?? "")) return undefined;
@@ -96,7 +98,8 @@ export function fsSource(dir: string, root = dir): RegistrySource {
         throw error;
       }
       try {
-        return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+        const info = fstatSync(fd);
+        return info.isFile() ? readOpened(fd, info.size) : undefined;
       } finally {
         closeSync(fd);
       }
@@ -119,6 +122,23 @@ export function fsSource(dir: string, root = dir): RegistrySource {
             : "other";
     },
   };
+}
+
+/**
+ * The bytes of an opened regular file whose fstat gave `size`: one read into a buffer of that size
+ * (readFileSync(fd) would fstat it again), as readFileSync reads a file it sized. A file that
+ * reports size 0 is read to its end.
+ */
+function readOpened(fd: number, size: number): Uint8Array {
+  if (size === 0) return readFileSync(fd);
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, bytes, filled, size - filled, null);
+    if (n === 0) return bytes.subarray(0, filled);
+    filled += n;
+  }
+  return bytes;
 }
 
 /** A registry held in memory: tests, and files a pull request adds on top of its base. */

@@ -1,5 +1,4 @@
 import { hash } from "node:crypto";
-import semver from "semver";
 import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency, Manifest } from "../manifest.types.ts";
@@ -7,6 +6,7 @@ import type { Entry, RegistryConfig, VersionFile, VersionRecord } from "../regis
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
 import { manifestKey, recordingLookup, reusableVerdict, type Verdict } from "../validate/verdicts.ts";
+import { sortByVersion } from "../versions/registry-version.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
 import type { ReadFiles } from "./reader-thread.ts";
 
@@ -104,9 +104,7 @@ export async function recallPlugin(
       continue;
     }
     const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash("sha256", bytes) : "");
-    const key =
-      work.verdicts &&
-      manifestKey(work.verdicts.context, versionFile(l.name, version), l.bundles.has(version), sha256);
+    const key = work.verdicts && manifestKey(l.bundles.has(version), sha256);
     const previous = work.verdicts?.previous;
     const verdict =
       key && previous && Object.hasOwn(previous, version)
@@ -202,11 +200,7 @@ export async function validatePlugin(
     }
   }
   append(findings, listingFindings(l, entry));
-  // Each version parsed once, not once per comparison.
-  const order = new Map(versions.map((v) => [v.version, new semver.SemVer(v.version)]));
-  versions.sort((a, b) =>
-    (order.get(a.version) as semver.SemVer).compare(order.get(b.version) as semver.SemVer),
-  );
+  sortByVersion(versions, (v) => v.version);
   const last = versions.at(-1);
   const latest = last && { file: last.file, dependencies: last.dependencies };
   const records: VersionRecord[] = [];

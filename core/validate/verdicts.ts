@@ -2,13 +2,14 @@
  * Remembered verdicts: what a manifest's validation depends on, decided once. A verdict (its
  * findings, whether the version is valid, its dependencies) may be reused only when all of it is
  * unchanged: the code that judged it (schemas, rules, the tool's version), config.json, the
- * plugin's entry.json, the manifest's place and bytes, whether a bundle lies beside it (together:
- * the key), and every other plugin's versions the rules looked up (recorded as they were seen).
+ * plugin's entry.json and name (together: the plugin's context, kept once per plugin), the
+ * manifest's version (its place in the store), bytes and whether a bundle lies beside it (its
+ * key), and every other plugin's versions the rules looked up (recorded as they were seen).
  * The store is local state read back from a file: anything in it that is not a well-formed verdict
  * is ignored, never trusted, so a corrupt or foreign store only costs a re-judgement.
  * Adapters keep the store (generator/verdict-store-fs.ts); core decides what it may be used for.
  */
-import { createHash, hash } from "node:crypto";
+import { hash } from "node:crypto";
 import { CODES } from "../codes/codes.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Dependency } from "../manifest.types.ts";
@@ -16,11 +17,11 @@ import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 
 /** The store's format; a store of another format is ignored whole. */
-export const VERDICTS_FORMAT = "finfocus-registry/verdicts/1";
+export const VERDICTS_FORMAT = "finfocus-registry/verdicts/2";
 
 /** One manifest's remembered verdict. */
 export interface Verdict {
-  /** sha256 of everything but the lookups (see `manifestKey`). */
+  /** The manifest's bytes and whether a bundle lies beside it (see `manifestKey`). */
   key: string;
   /**
    * The other plugins the rules looked up and the versions they saw, as text (`lookupText`: each
@@ -34,31 +35,47 @@ export interface Verdict {
   dependencies?: Dependency[];
 }
 
-/** Verdicts by plugin name, then by version: what a store holds and a load returns. */
-export type VerdictStore = Record<string, Record<string, Verdict>>;
+/** One plugin's verdicts: its context (`pluginContextKey`) and its versions' verdicts. */
+export interface PluginVerdicts {
+  context: string;
+  versions: Record<string, Verdict>;
+}
+
+/** Verdicts by plugin name: what a store holds and a load returns. */
+export type VerdictStore = Record<string, PluginVerdicts>;
 
 /**
  * The part of every key shared by one plugin's manifests: the code's identity (the bundle's hash
- * or the sources', with the tool's version: the adapter supplies it), config.json and the entry,
- * as validated (absent ones count as absent).
+ * or the sources', with the tool's version: the adapter supplies it), config.json, the plugin's
+ * name and entry, as validated (absent ones count as absent). Stored once per plugin: a verdict
+ * is reused only under the context it was judged in.
  */
 export function pluginContextKey(
   code: string,
   config: RegistryConfig | undefined,
+  name: string,
   entry: Entry | undefined,
 ): string {
-  return createHash("sha256")
-    .update(`${VERDICTS_FORMAT}\0${code}\0`)
-    .update(config === undefined ? "-" : JSON.stringify(config))
-    .update("\0")
-    .update(entry === undefined ? "-" : JSON.stringify(entry))
-    .digest("hex");
+  // config.json's text is made once per load, not once per plugin.
+  let configText = config === undefined ? "-" : configTexts.get(config);
+  if (configText === undefined && config !== undefined) {
+    configText = JSON.stringify(config);
+    configTexts.set(config, configText);
+  }
+  return hash(
+    "sha256",
+    `${VERDICTS_FORMAT}\0${code}\0${configText}\0${name}\0${entry === undefined ? "-" : JSON.stringify(entry)}`,
+  );
 }
 
-/** A manifest's key: the plugin's context, its file, a bundle beside it, its bytes' sha256. */
-export function manifestKey(context: string, file: string, hasBundle: boolean, bytesSha256: string): string {
-  // One-shot: one of these per manifest per run, where a Hash object costs more than the digest.
-  return hash("sha256", `${context}\0${file}\0${hasBundle ? 1 : 0}\0${bytesSha256}`);
+const configTexts = new WeakMap<RegistryConfig, string>();
+
+/**
+ * A manifest's key within its plugin's context: its bytes' sha256 and whether a bundle lies beside
+ * it (its file is its place in the store). No hash of its own: one per manifest per run adds up.
+ */
+export function manifestKey(hasBundle: boolean, bytesSha256: string): string {
+  return `${hasBundle ? "bundle" : "alone"}:${bytesSha256}`;
 }
 
 type Lookup = (name: string) => readonly KnownVersion[] | undefined;
@@ -109,13 +126,27 @@ function lookupText(versions: readonly KnownVersion[] | undefined): string {
  * The verdicts of a store read back from a file, by plugin name: empty unless it is a store of
  * this format. Each verdict is checked only when it is used (`reusableVerdict`).
  */
-export function readVerdictStore(value: unknown): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
+export function readVerdictStore(
+  value: unknown,
+): Map<string, { context: string; versions: Record<string, unknown> }> {
+  const out = new Map<string, { context: string; versions: Record<string, unknown> }>();
   if (!isObject(value) || value.format !== VERDICTS_FORMAT || !isObject(value.plugins)) return out;
-  for (const [name, versions] of Object.entries(value.plugins)) {
-    if (isObject(versions)) out.set(name, versions);
+  for (const [name, plugin] of Object.entries(value.plugins)) {
+    if (isObject(plugin) && typeof plugin.context === "string" && isObject(plugin.versions))
+      out.set(name, { context: plugin.context, versions: plugin.versions });
   }
   return out;
+}
+
+/**
+ * The verdicts of one plugin that may be reused under `context` (anything, from a store read
+ * back): none when the plugin was judged in another context.
+ */
+export function storedVersions(
+  stored: { context: string; versions: Record<string, unknown> } | undefined,
+  context: string,
+): Record<string, unknown> {
+  return stored !== undefined && stored.context === context ? stored.versions : {};
 }
 
 /** What an adapter writes: the store of `verdicts`. */

@@ -34,3 +34,29 @@ export function samePrecedence(a: string, b: string): boolean {
   const y = semver.parse(b);
   return x && y ? semver.compare(x, y) === 0 : a === b;
 }
+
+/** A release version whose parts are exact as numbers (at most 15 digits each). */
+const PLAIN_RELEASE = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
+
+/**
+ * Sorts `items` in place, ascending by SemVer precedence of `version(item)` (each a valid SemVer
+ * version). Each version is parsed once; plain releases (`1.2.3`, the common case) are compared
+ * as numbers, anything else by semver.
+ */
+export function sortByVersion<T>(items: T[], version: (item: T) => string): T[] {
+  const keys = new Map<string, [number, number, number] | semver.SemVer>();
+  for (const item of items) {
+    const v = version(item);
+    if (keys.has(v)) continue;
+    const m = PLAIN_RELEASE.exec(v);
+    keys.set(v, m ? [Number(m[1]), Number(m[2]), Number(m[3])] : new semver.SemVer(v));
+  }
+  return items.sort((a, b) => {
+    const x = keys.get(version(a)) as [number, number, number] | semver.SemVer;
+    const y = keys.get(version(b)) as [number, number, number] | semver.SemVer;
+    if (Array.isArray(x) && Array.isArray(y)) return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    return (Array.isArray(x) ? new semver.SemVer(version(a)) : x).compare(
+      Array.isArray(y) ? new semver.SemVer(version(b)) : y,
+    );
+  });
+}

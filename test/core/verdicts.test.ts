@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { pluginName, writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
 import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { VERDICTS_FORMAT } from "../../core/validate/verdicts.ts";
@@ -74,8 +75,14 @@ test("nothing changed: no manifest is judged again, and the answer is a fresh ru
 test("a removed version or a store with extra verdicts is a changed store, to be written again", async () => {
   const dir = copy("removed");
   const first = await cached(dir, undefined);
-  const extra = stored(first) as { plugins: Record<string, Record<string, unknown>> };
-  extra.plugins["no-such-plugin"] = { "1.0.0": extra.plugins["aws-cost-explorer"]?.["1.0.0"] };
+  const extra = stored(first) as {
+    plugins: Record<string, { context: string; versions: Record<string, unknown> }>;
+  };
+  const aws = extra.plugins["aws-cost-explorer"];
+  extra.plugins["no-such-plugin"] = {
+    context: aws?.context ?? "",
+    versions: { "1.0.0": aws?.versions["1.0.0"] },
+  };
   const withExtra = await cached(dir, extra);
   assert.equal(withExtra.stats.judged, 0);
   assert.equal(withExtra.verdictsChanged, true);
@@ -125,7 +132,7 @@ test("each kind of input a verdict depends on makes it judged again", async (t) 
       const first = await cached(dir, undefined);
       change(dir);
       const second = await cached(dir, stored(first));
-      const expected = Object.entries(first.verdicts ?? {}).flatMap(([name, versions]) =>
+      const expected = Object.entries(first.verdicts ?? {}).flatMap(([name, { versions }]) =>
         Object.keys(versions).filter((version) => judged(name, version)),
       );
       assert.ok(expected.length > 0);
@@ -152,7 +159,7 @@ test("a dependency's new version makes the manifests that looked it up judged ag
   writeFileSync(path.join(versions, "1.2.1.json"), text);
   const second = await cached(dir, stored(first));
   // 1.2.1 is new; the manifests depending on cloud-auth-helper looked it up, and it changed.
-  const dependents = Object.entries(first.verdicts ?? {}).flatMap(([name, versions]) =>
+  const dependents = Object.entries(first.verdicts ?? {}).flatMap(([name, { versions }]) =>
     Object.keys(versions).filter((version) => dependsOnHelper(name, version)),
   );
   assert.ok(dependents.length >= 3);
@@ -163,15 +170,21 @@ test("a dependency's new version makes the manifests that looked it up judged ag
 test("a corrupt or foreign store is ignored, never trusted: same findings, no crash", async () => {
   const dir = copy("corrupt");
   const first = await cached(dir, undefined);
-  const good = stored(first) as { plugins: Record<string, Record<string, Record<string, unknown>>> };
+  const good = stored(first) as {
+    plugins: Record<string, { context: string; versions: Record<string, Record<string, unknown>> }>;
+  };
   const tampered = structuredClone(good);
-  const aws = tampered.plugins["aws-cost-explorer"]!;
+  const aws = tampered.plugins["aws-cost-explorer"]!.versions;
   aws["1.0.0"]!.findings = [
     { code: "NO_SUCH_CODE", severity: "error", message: "x", file: "f", pointer: "" },
   ];
   aws["1.1.0"]!.findings = "not a list";
   aws["2.0.0"]!.valid = "yes";
-  tampered.plugins["cloud-auth-helper"] = { "1.0.0": null, "1.1.0": [], "1.2.0": { key: 5 } } as never;
+  tampered.plugins["cloud-auth-helper"]!.versions = {
+    "1.0.0": null,
+    "1.1.0": [],
+    "1.2.0": { key: 5 },
+  } as never;
   for (const store of [
     undefined,
     null,
@@ -182,6 +195,12 @@ test("a corrupt or foreign store is ignored, never trusted: same findings, no cr
     { format: VERDICTS_FORMAT, plugins: { "aws-cost-explorer": 7 } },
     JSON.parse(JSON.stringify(tampered)),
     JSON.parse(`{"format":"${VERDICTS_FORMAT}","plugins":{"__proto__":{"polluted":true}}}`),
+    // The previous format (verdicts by plugin, then version, each keyed alone): read as empty.
+    {
+      format: "finfocus-registry/verdicts/1",
+      plugins: Object.fromEntries(Object.entries(good.plugins).map(([name, p]) => [name, p.versions])),
+    },
+    { format: VERDICTS_FORMAT, plugins: { "aws-cost-explorer": { context: 7, versions: {} } } },
   ]) {
     const result = await cached(dir, store);
     await assertSameAsFresh(dir, result);
@@ -190,6 +209,12 @@ test("a corrupt or foreign store is ignored, never trusted: same findings, no cr
   // aws 1.0.0, 1.1.0, 2.0.0 were unusable; cloud-auth-helper's five are unusable or missing.
   assert.equal(result.stats.judged, 8);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  // A plugin's verdicts under another plugin's context (its name, its entry) are not its own.
+  const swapped = structuredClone(good);
+  swapped.plugins["aws-cost-explorer"]!.context = good.plugins["azure-cost-management"]!.context;
+  const other = await cached(dir, swapped);
+  assert.equal(other.stats.judged, Object.keys(good.plugins["aws-cost-explorer"]!.versions).length);
+  await assertSameAsFresh(dir, other);
 });
 
 test("worker threads reuse and return verdicts as the main thread does", async () => {
@@ -227,4 +252,45 @@ test("worker threads reuse and return verdicts as the main thread does", async (
   });
   assert.equal(again.stats.judged, 0);
   assert.deepEqual(stored(again), stored(all));
+});
+
+test("the reader thread's head start changes nothing: files the layout refuses, changed and missing manifests", async () => {
+  // Enough plugins that the reader thread, started with the load, brings some of them (which it
+  // does is up to the threads' speeds; the answer must not depend on it).
+  const dir = path.join(work, "reader");
+  mkdirSync(dir);
+  writeSyntheticRegistry(dir, { plugins: 600, versions: 2 });
+  const options = { keepManifests: true, workers: 2, parallelThreshold: 1 };
+  const first = await loadRegistry(fsSource(dir), { ...options, verdicts: { code: CODE } });
+  assert.equal(first.stats.judged, first.stats.manifests);
+  const again = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(first) },
+  });
+  assert.equal(again.stats.judged, 0);
+  await assertSameAsFresh(dir, again);
+  // Across the registry, front and back: a manifest that became a symbolic link to another, a
+  // stray file and a folder named like a manifest in versions/, a folder that is not a plugin
+  // name holding a manifest, a changed manifest and a removed one.
+  const versions = (i: number): string => path.join(dir, "plugins", pluginName(i), "versions");
+  rmSync(path.join(versions(3), "1.0.1.json"));
+  symlinkSync(path.join(versions(4), "1.0.0.json"), path.join(versions(3), "1.0.1.json"));
+  writeFileSync(path.join(versions(300), "notes.txt"), "not a manifest");
+  mkdirSync(path.join(versions(301), "9.9.9.json"));
+  mkdirSync(path.join(dir, "plugins", "Not_A_Plugin", "versions"), { recursive: true });
+  cpSync(
+    path.join(versions(5), "1.0.0.json"),
+    path.join(dir, "plugins", "Not_A_Plugin", "versions", "1.0.0.json"),
+  );
+  edit(path.join(versions(598), "1.0.0.json"), (m) => {
+    (m.metadata as Record<string, unknown>).description = "Changed behind the reader thread";
+  });
+  rmSync(path.join(versions(599), "1.0.1.json"));
+  const changed = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, previous: stored(again) },
+  });
+  assert.equal(changed.stats.judged, 1);
+  await assertSameAsFresh(dir, changed);
+  assert.ok(changed.findings.some((f) => f.file === "plugins/bench-plugin-00003/versions/1.0.1.json"));
 });

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import semver from "semver";
 import { parseConstraint } from "../../core/constraints.ts";
 import { resolve } from "../../core/resolve/resolve.ts";
 import type { AvailableVersion, PluginVersions } from "../../core/resolve/resolve.types.ts";
@@ -16,6 +17,7 @@ import {
   unpickable,
   updateTargets,
 } from "../../core/versions/pick.ts";
+import { sortByVersion } from "../../core/versions/registry-version.ts";
 import { specCompatible, specVerdict } from "../../core/versions/spec-compat.ts";
 
 const c = (text: string) => parseConstraint(text).value!;
@@ -157,4 +159,33 @@ test("spec compatibility is one rule: the gate's rule and the resolver agree (0.
     plugin("p", [row("1.0.0", { spec_version: "0.1.0" })]),
   );
   assert.equal(outcome.kind === "refused" && outcome.findings[0]?.code, "SPEC_VERSION_INCOMPATIBLE");
+});
+
+test("sortByVersion orders as SemVer precedence, plain releases and prereleases together", () => {
+  const versions = [
+    "1.10.0",
+    "1.2.0",
+    "1.2.0-rc.1",
+    "0.0.1",
+    "1.2.0-alpha",
+    "10.0.0",
+    "2.0.0",
+    "1.2.10",
+    "1.2.9",
+    "999999999999999.0.0",
+    "1.2.0-rc.10",
+    "1.2.0-rc.2",
+  ];
+  const expected = [...versions].sort(semver.compare);
+  assert.deepEqual(
+    sortByVersion([...versions], (v) => v),
+    expected,
+  );
+  assert.deepEqual(
+    sortByVersion(
+      versions.map((version) => ({ version })),
+      (v) => v.version,
+    ).map((v) => v.version),
+    expected,
+  );
 });

@@ -170,6 +170,7 @@ test("a rebuild reuses the verdicts the last build remembered; a corrupt verdict
     for (const corrupt of [
       "{not json",
       '{"format":"finfocus-registry/verdicts/1","plugins":{"x":[1]}}',
+      '{"format":"finfocus-registry/verdicts/2","plugins":{"x":{"context":"","versions":[1]}}}',
       "[]",
     ]) {
       writeFileSync(path.join(out, VERDICTS_FILE), corrupt);
