@@ -63467,14 +63467,7 @@ async function loadRegistry(source, options2 = {}) {
     await reader?.close();
   }
 }
-async function load(source, options2, {
-  store,
-  recall,
-  offered,
-  threads,
-  threshold,
-  reader
-}, stats, findings, read) {
+async function load(source, options2, { store, recall, offered, threads, threshold, reader }, stats, findings, read) {
   const config2 = await loadConfig(source, read, findings);
   const layout = await checkLayout(source, { trustedRoots: trustedRootFiles(config2) });
   append(findings, layout.findings);

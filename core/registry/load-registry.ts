@@ -127,24 +127,21 @@ export async function loadRegistry(
   }
 }
 
+/** What loadRegistry decided before the walk: the remembered verdicts and the threads to use. */
+interface LoadPlan {
+  store: ReturnType<typeof readVerdictStore> | undefined;
+  recall: boolean;
+  /** How many (plugin, version) verdicts the store offers. */
+  offered: number;
+  threads: number;
+  threshold: number;
+  reader: ReaderThread | undefined;
+}
+
 async function load(
   source: RegistrySource,
   options: LoadOptions,
-  {
-    store,
-    recall,
-    offered,
-    threads,
-    threshold,
-    reader,
-  }: {
-    store: Map<string, { context: string; versions: Record<string, unknown> }> | undefined;
-    recall: boolean;
-    offered: number;
-    threads: number;
-    threshold: number;
-    reader: ReaderThread | undefined;
-  },
+  { store, recall, offered, threads, threshold, reader }: LoadPlan,
   stats: RegistryStats,
   findings: Finding[],
   read: (rel: string) => Promise<Uint8Array | undefined>,
