@@ -4095,7 +4095,7 @@ var require_util2 = __commonJS({
     try {
       crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash3) => possibleRelevantHashes.includes(hash3));
+      supportedHashes = crypto2.getHashes().filter((hash5) => possibleRelevantHashes.includes(hash5));
     } catch {
     }
     function responseURL(response) {
@@ -21017,11 +21017,11 @@ var require_crypto = __commonJS({
       }
     }
     function digest(algorithm, ...data) {
-      const hash3 = crypto_1.default.createHash(algorithm);
+      const hash5 = crypto_1.default.createHash(algorithm);
       for (const d of data) {
-        hash3.update(d);
+        hash5.update(d);
       }
-      return hash3.digest();
+      return hash5.digest();
     }
     function verify2(data, key, signature, algorithm) {
       try {
@@ -28977,10 +28977,10 @@ var require_util9 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash3 = {};
+      const hash5 = {};
       for (const item of arr)
-        hash3[item] = true;
-      return hash3;
+        hash5[item] = true;
+      return hash5;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it2, schema4) {
@@ -36070,13 +36070,13 @@ var require_file2 = __commonJS({
         }
         if (this.hashes) {
           Object.entries(this.hashes).forEach(([key, value]) => {
-            let hash3;
+            let hash5;
             try {
-              hash3 = crypto_1.default.createHash(key);
+              hash5 = crypto_1.default.createHash(key);
             } catch (e) {
               throw new error_1.LengthOrHashMismatchError(`Hash algorithm ${key} not supported`);
             }
-            const observedHash = hash3.update(data).digest("hex");
+            const observedHash = hash5.update(data).digest("hex");
             if (observedHash !== value) {
               throw new error_1.LengthOrHashMismatchError(`Expected hash ${value} but got ${observedHash}`);
             }
@@ -39636,12 +39636,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash3 = 0;
+        let hash5 = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash3 = (hash3 << 5) - hash3 + namespace.charCodeAt(i);
-          hash3 |= 0;
+          hash5 = (hash5 << 5) - hash5 + namespace.charCodeAt(i);
+          hash5 |= 0;
         }
-        return createDebug.colors[Math.abs(hash3) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash5) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -52827,6 +52827,19 @@ function fsSource(dir, root = dir) {
     },
     list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
     entries,
+    async stamp(rel) {
+      const parts = segments2(rel);
+      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return void 0;
+      const info2 = lstatSync(path.join(base, ...parts), { bigint: true, throwIfNoEntry: false });
+      const folder = info2?.isDirectory() === true;
+      if (!info2 || !folder && !info2.isFile()) return void 0;
+      if (folder) folders.set(parts.join("/"), true);
+      const { dev, ino, size, mtimeNs, ctimeNs } = info2;
+      return {
+        stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
+        changedNs: mtimeNs > ctimeNs ? mtimeNs : ctimeNs
+      };
+    },
     async kind(rel) {
       const parts = segments2(rel);
       if (!parts) return void 0;
@@ -53270,6 +53283,125 @@ function shortestCycle(start, edges, component) {
   return [start];
 }
 
+// core/registry/file-stamps.ts
+import { hash as hash2 } from "node:crypto";
+var STAMPS_FORMAT = "finfocus-registry/stamps/1";
+var STAMP_MARGIN_NS = 2000000000n;
+var SHA256 = /^[0-9a-f]{64}$/;
+function readStamps(bytes) {
+  const index = /* @__PURE__ */ new Map();
+  if (bytes === void 0) return index;
+  const text2 = new TextDecoder().decode(bytes);
+  if (!text2.startsWith(`${STAMPS_FORMAT}
+`)) return index;
+  for (let at2 = STAMPS_FORMAT.length + 1; at2 < text2.length; ) {
+    let end = text2.indexOf("\n", at2);
+    if (end === -1) end = text2.length;
+    const tab = text2.indexOf("	", at2);
+    if (tab > at2 && tab < end) index.set(text2.slice(at2, tab), text2.slice(tab + 1, end));
+    at2 = end + 1;
+  }
+  return index;
+}
+function rememberedFile(index, path3, now) {
+  if (now === void 0) return void 0;
+  const stored = index.get(path3);
+  if (stored === void 0 || stored.length !== now.stamp.length + 65 || !stored.startsWith(now.stamp))
+    return void 0;
+  const sha256 = stored.slice(now.stamp.length + 1);
+  if (stored.charCodeAt(now.stamp.length) !== 9 || !SHA256.test(sha256)) return void 0;
+  return { sha256, line: `${path3}	${stored}` };
+}
+async function readStamped(source, stamps, path3, read) {
+  const now = await source.stamp?.(path3);
+  const remembered = rememberedFile(stamps.index, path3, now);
+  if (remembered) return remembered;
+  const bytes = await read(path3);
+  if (bytes === void 0) return void 0;
+  const sha256 = hash2("sha256", bytes);
+  return { bytes, sha256, line: stampLine(path3, now, sha256, stamps.startedNs) ?? "" };
+}
+function stampLine(path3, stamp, sha256, startedNs) {
+  if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS) return void 0;
+  if (/[\t\n\r]/.test(path3) || !SHA256.test(sha256)) return void 0;
+  return `${path3}	${stamp.stamp}	${sha256}`;
+}
+var KINDS = /* @__PURE__ */ new Set([
+  "file",
+  "executable",
+  "symlink",
+  "gitlink",
+  "tree",
+  "other"
+]);
+function trustedListing(index, path3, now) {
+  if (now === void 0) return void 0;
+  const stored = index.get(`${path3}/`);
+  if (stored === void 0 || !stored.startsWith(now.stamp) || stored.charCodeAt(now.stamp.length) !== 9)
+    return void 0;
+  let value;
+  try {
+    value = JSON.parse(stored.slice(now.stamp.length + 1));
+  } catch {
+    return void 0;
+  }
+  if (!Array.isArray(value)) return void 0;
+  const entries = [];
+  for (const e of value) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || e[0] === "" || !KINDS.has(e[1]))
+      return void 0;
+    if (entries.length > 0 && entries.at(-1).name >= e[0]) return void 0;
+    entries.push({ name: e[0], kind: e[1] });
+  }
+  return entries;
+}
+function folderStampLine(path3, stamp, entries, startedNs) {
+  if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || /[\t\n\r]/.test(path3))
+    return void 0;
+  return `${path3}/	${stamp.stamp}	${JSON.stringify(entries.map((e) => [e.name, e.kind]))}`;
+}
+function stampedListings(source, index, startedNs) {
+  const lines = [];
+  const stamp = source.stamp?.bind(source);
+  if (stamp === void 0) return { source, lines };
+  const entries = async (rel) => {
+    const now = rel === "" ? void 0 : await stamp(rel);
+    if (now !== void 0 && !now.stamp.startsWith("d")) return void 0;
+    const remembered = trustedListing(index, rel, now);
+    if (remembered) {
+      lines.push(`${rel}/	${index.get(`${rel}/`)}`);
+      return remembered;
+    }
+    const listing = await source.entries(rel);
+    const line = listing && folderStampLine(rel, now, listing, startedNs);
+    if (line) lines.push(line);
+    return listing;
+  };
+  return {
+    lines,
+    source: {
+      root: source.root,
+      ...source.dir !== void 0 ? { dir: source.dir } : {},
+      ...source.location !== void 0 ? { location: source.location } : {},
+      ...source.commit !== void 0 ? { commit: source.commit } : {},
+      readFile: (rel) => source.readFile(rel),
+      list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
+      entries,
+      kind: (rel) => source.kind(rel),
+      stamp
+    }
+  };
+}
+function stampsText(lines) {
+  return lines.length === 0 ? `${STAMPS_FORMAT}
+` : `${STAMPS_FORMAT}
+${lines.join("\n")}
+`;
+}
+function wallClockNs() {
+  return BigInt(Date.now()) * 1000000n;
+}
+
 // core/registry/reader-thread.ts
 import { Worker } from "node:worker_threads";
 var WALK_WINDOW = 64;
@@ -53281,9 +53413,8 @@ var ReaderThread = class {
   #last;
   #done = false;
   #taken = 0;
-  #wake;
-  constructor(location2) {
-    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: { location: location2 } });
+  constructor(data) {
+    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: data });
     this.#worker.on("message", (message) => {
       if (message.type === "done") this.#finish();
       else this.#arrive(message.window);
@@ -53292,7 +53423,7 @@ var ReaderThread = class {
     this.#worker.on("exit", () => this.#finish());
     this.#worker.postMessage({ type: "walk", window: WALK_WINDOW, budget: WALK_BUDGET });
   }
-  #arrive({ plugins, counts, versions, buffer, ends, sha256 }) {
+  #arrive({ plugins, counts, versions, buffer, ends, sha256, unread, lines }) {
     let file = 0;
     let start = 0;
     for (const [i, name] of plugins.entries()) {
@@ -53300,19 +53431,18 @@ var ReaderThread = class {
       for (let k2 = 0; k2 < (counts[i] ?? 0); k2++, file++) {
         const end = ends[file];
         files.set(versions[file], {
-          bytes: new Uint8Array(buffer, start, end - start),
-          sha256: sha256[file]
+          bytes: unread[file] === 1 ? void 0 : new Uint8Array(buffer, start, end - start),
+          sha256: sha256[file],
+          line: lines[file]
         });
         start = end;
       }
       this.#walked.set(name, files);
       this.#last = name;
     }
-    this.#wake?.();
   }
   #finish() {
     this.#done = true;
-    this.#wake?.();
   }
   /** True when the walk has gone past plugin `name`: what it read of it is here, or never will be. */
   passed(name) {
@@ -53323,7 +53453,7 @@ var ReaderThread = class {
     const files = this.#walked.get(name);
     if (files === void 0) return void 0;
     this.#walked.delete(name);
-    for (const { bytes } of files.values()) this.#taken += bytes.byteLength;
+    for (const { bytes } of files.values()) this.#taken += bytes?.byteLength ?? 0;
     return files;
   }
   /** Tells the thread how many bytes were taken since the last call, so it may read that many ahead again. */
@@ -53340,10 +53470,11 @@ var ReaderThread = class {
 };
 
 // core/registry/recall-registry.ts
+import { hash as hash4 } from "node:crypto";
 import { setImmediate as yieldToEvents2 } from "node:timers/promises";
 
 // core/registry/validate-plugin.ts
-import { hash as hash2 } from "node:crypto";
+import { hash as hash3 } from "node:crypto";
 
 // core/rules/finding.ts
 function finding2(ctx, code, pointer, message, severity = "error") {
@@ -55809,8 +55940,8 @@ var DFA = class DFA2 {
     };
   }
   getState(pcs, flag, ids) {
-    const hash3 = hashState(pcs, flag, ids);
-    const cached = this.stateCache.get(hash3);
+    const hash5 = hashState(pcs, flag, ids);
+    const cached = this.stateCache.get(hash5);
     if (cached instanceof DFAState) {
       if (isState(cached, pcs, flag, ids)) return cached;
     } else if (cached !== void 0) {
@@ -55820,8 +55951,8 @@ var DFA = class DFA2 {
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
     const state = new DFAState(pcs, flag, ids);
-    if (cached === void 0) this.stateCache.set(hash3, state);
-    else if (cached instanceof DFAState) this.stateCache.set(hash3, [cached, state]);
+    if (cached === void 0) this.stateCache.set(hash5, state);
+    else if (cached instanceof DFAState) this.stateCache.set(hash5, [cached, state]);
     else cached.push(state);
     this.stateCount++;
     return state;
@@ -63145,30 +63276,39 @@ var utf8 = new TextDecoder();
 async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__PURE__ */ new Map(), prefetched) {
   const { listing: l } = work;
   const contents = prefetched?.bytes ?? await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
-  const versions = [];
-  let complete = true;
-  for (const [i, version] of l.versionFiles.entries()) {
-    const bytes = contents[i];
-    if (!bytes) {
-      versions.push({ version, sha256: "" });
-      continue;
-    }
-    const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash2("sha256", bytes) : "");
+  const previous = work.verdicts?.previous;
+  const recallVersion = (version, bytes, known) => {
+    const sha256 = known || (bytes && (work.verdicts || keepManifests) ? hash3("sha256", bytes) : "");
     const key = work.verdicts && manifestKey(l.bundles.has(version), sha256);
-    const previous = work.verdicts?.previous;
     const verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
     let manifest2;
-    if (verdict?.valid && keepManifests === true) manifest2 = parseAccepted(bytes);
+    if (verdict?.valid && keepManifests === true && bytes) manifest2 = parseAccepted(bytes);
     const reused = verdict && (!verdict.valid || keepManifests !== true || manifest2 !== void 0) ? verdict : void 0;
-    if (!reused) complete = false;
-    versions.push({
+    return {
       version,
-      bytes,
+      ...bytes ? { bytes } : {},
       sha256,
       ...key ? { key } : {},
       ...reused ? { verdict: reused } : {},
       ...manifest2 ? { manifest: manifest2 } : {}
-    });
+    };
+  };
+  const versions = [];
+  let complete = true;
+  for (const [i, version] of l.versionFiles.entries()) {
+    const bytes = contents[i];
+    const known = prefetched?.sha256[i] ?? "";
+    let recalled = bytes || known ? recallVersion(version, bytes, known) : void 0;
+    if (recalled && !recalled.bytes && !recalled.verdict) {
+      const again = await read(versionFile(l.name, version));
+      recalled = again ? recallVersion(version, again, "") : void 0;
+    }
+    if (!recalled) {
+      versions.push({ version, sha256: "" });
+      continue;
+    }
+    if (!recalled.verdict) complete = false;
+    versions.push(recalled);
   }
   return { versions, complete };
 }
@@ -63188,7 +63328,7 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
   let judged = 0;
   const { versions: files } = recall ?? await recallPlugin(work, lookup, read, keepManifests);
   for (const { version, bytes, sha256, key, manifest: recalled, verdict: reused } of files) {
-    if (!bytes) continue;
+    if (!bytes && !reused) continue;
     const file = versionFile(l.name, version);
     manifests++;
     const hasBundle = l.bundles.has(version);
@@ -63364,22 +63504,49 @@ async function validateRecalled(jobs, ctx) {
   let toJudge = 0;
   let pool;
   const parallel = ctx.location !== void 0 && ctx.threads > 1;
-  const walked = async (job) => {
+  const { stamps } = ctx;
+  const stampLines = stamps ? new Array(jobs.length) : void 0;
+  const walked = async (job, at2) => {
     const files = reader?.take(job.listing.name);
-    if (files === void 0) return void 0;
+    if (files === void 0 && !stamps) return void 0;
     const bytes = [];
     const sha256 = [];
+    const lines = [];
     for (const version of job.listing.versionFiles) {
-      const file = files.get(version);
-      bytes.push(file ? file.bytes : await read(versionFile(job.listing.name, version)));
-      sha256.push(file ? file.sha256 : "");
+      const file = files?.get(version);
+      if (file) {
+        bytes.push(file.bytes);
+        sha256.push(file.sha256);
+        lines.push(file.line);
+        continue;
+      }
+      const rel = versionFile(job.listing.name, version);
+      if (stamps) {
+        const got = await readStamped(stamps.source, stamps, rel, read);
+        bytes.push(got?.bytes);
+        sha256.push(got?.sha256 ?? "");
+        lines.push(got?.line ?? "");
+      } else {
+        const got = await read(rel);
+        bytes.push(got);
+        sha256.push(got ? hash4("sha256", got) : "");
+      }
     }
+    if (stampLines) stampLines[at2] = lines;
     return { bytes, sha256 };
   };
+  const recallJob = async (job, at2) => {
+    const files = await walked(job, at2);
+    const recall = await recallPlugin(job, lookup, read, keep, answers, files);
+    const lines = stampLines?.[at2];
+    if (files && lines) {
+      for (const [i, version] of recall.versions.entries())
+        if (version.sha256 !== files.sha256[i]) lines[i] = "";
+    }
+    return recall;
+  };
   const recallRange = async (start, end) => {
-    const recalled = await Promise.all(
-      jobs.slice(start, end).map(async (job) => recallPlugin(job, lookup, read, keep, answers, await walked(job)))
-    );
+    const recalled = await Promise.all(jobs.slice(start, end).map((job, k2) => recallJob(job, start + k2)));
     reader?.ack();
     for (const [k2, recall] of recalled.entries()) {
       const i = start + k2;
@@ -63436,12 +63603,16 @@ async function validateRecalled(jobs, ctx) {
   } finally {
     await Promise.all([reader?.close(), pool?.close()]);
   }
-  return results;
+  return {
+    results,
+    ...stampLines ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")) } : {}
+  };
 }
 
 // core/registry/load-registry.ts
 var PARALLEL_THRESHOLD = 4e3;
 async function loadRegistry(source, options2 = {}) {
+  const startedNs = wallClockNs();
   const findings = [];
   const stats = { plugins: 0, manifests: 0, filesRead: 0, errors: 0, warnings: 0 };
   const read = async (rel) => {
@@ -63453,12 +63624,17 @@ async function loadRegistry(source, options2 = {}) {
   const offered = [...store?.values() ?? []].reduce((n, p2) => n + Object.keys(p2.versions).length, 0);
   const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
-  const reader = recall && threads > 1 && source.location !== void 0 && offered >= threshold ? new ReaderThread(source.location) : void 0;
+  const walk = recall && threads > 1 && source.location !== void 0 && offered >= threshold;
+  const stamps = walk && options2.stamps && source.stamp ? { previous: options2.stamps.previous, index: readStamps(options2.stamps.previous), source, startedNs } : void 0;
+  const reader = walk && source.location ? new ReaderThread({
+    location: source.location,
+    ...stamps ? { stamps: { previous: stamps.previous, startedNs } } : {}
+  }) : void 0;
   try {
     return await load(
       source,
       options2,
-      { store, recall, offered, threads, threshold, reader },
+      { store, recall, offered, threads, threshold, reader, stamps },
       stats,
       findings,
       read
@@ -63467,9 +63643,10 @@ async function loadRegistry(source, options2 = {}) {
     await reader?.close();
   }
 }
-async function load(source, options2, { store, recall, offered, threads, threshold, reader }, stats, findings, read) {
+async function load(source, options2, { store, recall, offered, threads, threshold, reader, stamps }, stats, findings, read) {
   const config2 = await loadConfig(source, read, findings);
-  const layout = await checkLayout(source, { trustedRoots: trustedRootFiles(config2) });
+  const listed = stamps && stampedListings(source, stamps.index, stamps.startedNs);
+  const layout = await checkLayout(listed?.source ?? source, { trustedRoots: trustedRootFiles(config2) });
   append(findings, layout.findings);
   const listings = layout.plugins.map((p2) => ({
     name: p2.name,
@@ -63517,7 +63694,7 @@ async function load(source, options2, { store, recall, offered, threads, thresho
     };
     return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts2 ? { verdicts: verdicts2 } : {} };
   });
-  const results = recall ? await validateRecalled(jobs, {
+  const recalled = recall ? await validateRecalled(jobs, {
     config: config2,
     known,
     read,
@@ -63525,8 +63702,10 @@ async function load(source, options2, { store, recall, offered, threads, thresho
     location: source.location,
     threads,
     parallelThreshold: threshold,
-    ...reader ? { reader } : {}
-  }) : pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
+    ...reader ? { reader } : {},
+    ...stamps ? { stamps } : {}
+  }) : void 0;
+  const results = recalled ? recalled.results : pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
   const plugins = [];
   const verdicts = options2.verdicts ? {} : void 0;
   if (options2.verdicts) stats.judged = 0;
@@ -63559,11 +63738,14 @@ async function load(source, options2, { store, recall, offered, threads, thresho
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
+  const stampLines = recalled?.stampLines;
+  const taken = stamps && stampLines && stampsText([...listed?.lines ?? [], ...stampLines]);
   return {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,
     stats,
-    ...verdicts ? { verdicts, verdictsChanged, verdictsStale } : {}
+    ...verdicts ? { verdicts, verdictsChanged, verdictsStale } : {},
+    ...taken !== void 0 ? { stamps: { text: taken, changed: !sameText(taken, stamps?.previous) } } : {}
   };
 }
 async function loadConfig(source, read, findings) {
@@ -63581,6 +63763,9 @@ async function loadConfig(source, read, findings) {
   const result = validateRegistryConfig(bytes, CONFIG_FILE);
   append(findings, result.findings);
   return result.value;
+}
+function sameText(text2, bytes) {
+  return bytes !== void 0 && Buffer.from(text2).equals(bytes);
 }
 function missing(file, code, message) {
   return { code, severity: "error", message, file, pointer: "" };
@@ -64237,7 +64422,7 @@ function signatureKindOf(manifest2, hasBundle) {
 }
 
 // core/governance/rules/trust-downgrade.ts
-var KINDS = ["none", "key", "sigstore"];
+var KINDS2 = ["none", "key", "sigstore"];
 var signatureKind = (view) => signatureKindOf(view.manifest, view.hasBundle);
 var trustDowngrade = (ctx) => {
   const findings = [];
@@ -64247,7 +64432,7 @@ var trustDowngrade = (ctx) => {
       if (!previous?.manifest || !added.manifest) return;
       const kindBefore = signatureKind(previous);
       const kindAfter = signatureKind(added);
-      if (KINDS.indexOf(kindAfter) < KINDS.indexOf(kindBefore)) {
+      if (KINDS2.indexOf(kindAfter) < KINDS2.indexOf(kindBefore)) {
         findings.push({
           code: "TRUST_DOWNGRADE",
           severity: "error",

@@ -22,7 +22,15 @@ import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
 import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
-import { readVerdicts, VERDICTS_FILE, validationCode, writeVerdicts } from "./verdict-store-fs.ts";
+import {
+  readStampsFile,
+  readVerdicts,
+  STAMPS_FILE,
+  VERDICTS_FILE,
+  validationCode,
+  writeStampsFile,
+  writeVerdicts,
+} from "./verdict-store-fs.ts";
 import { type WriteReport, writeTree } from "./write-fs.ts";
 
 /**
@@ -119,6 +127,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   // Verdicts remembered by the previous build are reused where nothing they depend on changed
   // (core/validate/verdicts.ts); --full judges every manifest again.
   const verdictsFile = path.join(options.outDir, VERDICTS_FILE);
+  const stampsFile = path.join(options.outDir, STAMPS_FILE);
   const [loaded, git] = await Promise.all([
     options.load
       ? options.load(source)
@@ -130,6 +139,8 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
             code: validationCode(),
             ...(options.full ? {} : { previous: readVerdicts(verdictsFile) }),
           },
+          // A manifest whose file stamp did not change is not read again (core/registry/file-stamps.ts).
+          stamps: { previous: options.full ? undefined : readStampsFile(stampsFile) },
         }),
     commit && repository
       ? readGitDates(repository.top, commit, repository.path)
@@ -175,6 +186,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     if (options.full || staleEnough(loaded.verdictsStale ?? 1, loaded.stats.manifests))
       writeVerdicts(verdictsFile, loaded.verdicts);
   }
+  if (loaded.stamps?.changed) writeStampsFile(stampsFile, loaded.stamps.text);
   if (options.full || staleEnough(built.stale, built.parts.size)) writeParts(partsFile, built.parts);
   timings.write = performance.now() - t;
 

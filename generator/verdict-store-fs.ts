@@ -2,7 +2,8 @@
  * The file that remembers validation verdicts between runs (core/validate/verdicts.ts decides what
  * a verdict depends on and whether one may be reused; this module only reads and writes it).
  * `build` keeps it beside its build state, `<out>/.finfocus-verdicts.json`; `validate` of a whole
- * registry keeps it in a cache folder (cli/commands/validate.ts). A missing, unreadable or corrupt
+ * registry keeps it in a cache folder (cli/commands/validate.ts). The file stamps
+ * (core/registry/file-stamps.ts) are kept beside it the same way. A missing, unreadable or corrupt
  * file reads as empty; writing is best effort (a cache that cannot be written costs only time).
  */
 import { createHash } from "node:crypto";
@@ -14,6 +15,8 @@ import { type VerdictStore, verdictStoreDocument } from "../core/validate/verdic
 
 /** The verdicts file of a build, beside `.finfocus-build-state.json`. */
 export const VERDICTS_FILE = ".finfocus-verdicts.json";
+/** The file stamps of a build (core/registry/file-stamps.ts), beside its verdicts. */
+export const STAMPS_FILE = ".finfocus-stamps";
 
 /**
  * The project root, relative to this file. Not a literal in `new URL(…)`: the CLI bundle would take
@@ -58,12 +61,31 @@ export function readVerdicts(file: string): unknown {
   }
 }
 
+/** The stored file stamps' bytes (untrusted), or undefined when there are none to read. */
+export function readStampsFile(file: string): Uint8Array | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces the stored file stamps (never half-written, best effort, as the verdicts). */
+export function writeStampsFile(file: string, text: string): void {
+  replaceFile(file, text);
+}
+
 /** Replaces the stored verdicts (a temporary file renamed over the old one: never half-written). */
 export function writeVerdicts(file: string, verdicts: VerdictStore): void {
+  replaceFile(file, JSON.stringify(verdictStoreDocument(verdicts)));
+}
+
+/** Writes `text` to a temporary file renamed over `file`; a failure leaves `file` as it was. */
+function replaceFile(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, JSON.stringify(verdictStoreDocument(verdicts)));
+    writeFileSync(tmp, text);
     renameSync(tmp, file);
   } catch {
     rmSync(tmp, { force: true });

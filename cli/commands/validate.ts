@@ -25,7 +25,8 @@ folder outside git is always read from disk). With PATHS, those files on disk; f
 registry are checked in registry context (dependencies, spec version, path).
 Verdicts of a whole-registry run are remembered in --cache-dir (default: finfocus-registry/ in the
 repository's git folder; none outside git) and reused for manifests whose bytes and context did
-not change (--no-cache judges every manifest and remembers nothing).
+not change; files read from disk are remembered with their stamps (inode, size, times), so an
+unchanged file is not read again (--no-cache judges every manifest and remembers nothing).
 --format json prints {valid, findings, stats, commit?}.`,
   options: {
     registry: { type: "string", value: "DIR", default: "registry", help: "the registry folder" },
@@ -56,13 +57,17 @@ not change (--no-cache judges every manifest and remembers nothing).
       }
       // A whole registry needs git, worker threads and the verdict store; one file needs none of
       // them, so they load only here (the bundled CLI starts faster for an editor's one-file check).
-      const [{ openRegistry }, { loadRegistry }, { readVerdicts, validationCode, writeVerdicts }, os] =
-        await Promise.all([
-          import("../../core/registry/open-registry.ts"),
-          import("../../core/registry/load-registry.ts"),
-          import("../../generator/verdict-store-fs.ts"),
-          import("node:os"),
-        ]);
+      const [
+        { openRegistry },
+        { loadRegistry },
+        { readStampsFile, readVerdicts, validationCode, writeStampsFile, writeVerdicts },
+        os,
+      ] = await Promise.all([
+        import("../../core/registry/open-registry.ts"),
+        import("../../core/registry/load-registry.ts"),
+        import("../../generator/verdict-store-fs.ts"),
+        import("node:os"),
+      ]);
       // A registry in git is read from one commit; OpenRegistryError (exit 2) says why it cannot be.
       const opened = await openRegistry(registryDir, {
         ...(values.rev !== undefined ? { rev: values.rev } : {}),
@@ -77,12 +82,16 @@ not change (--no-cache judges every manifest and remembers nothing).
                 registryDir,
                 values["cache-dir"] && path.resolve(io.cwd, values["cache-dir"]),
               );
+        // The file stamps (a folder's, not a commit's) are kept beside the verdicts.
+        const stampsFile = cacheFile?.replace(/\.json$/, ".stamps");
         const result = await loadRegistry(opened.source, {
           workers: os.availableParallelism(),
           ...(cacheFile ? { verdicts: { code: validationCode(), previous: readVerdicts(cacheFile) } } : {}),
+          ...(stampsFile ? { stamps: { previous: readStampsFile(stampsFile) } } : {}),
         });
         if (cacheFile && result.verdicts && result.verdictsChanged !== false)
           writeVerdicts(cacheFile, result.verdicts);
+        if (stampsFile && result.stamps?.changed) writeStampsFile(stampsFile, result.stamps.text);
         findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
         stats = { ...result.stats };
         commit = opened.commit;

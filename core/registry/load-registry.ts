@@ -12,6 +12,7 @@ import {
 } from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
+import { type LoadStamps, readStamps, stampedListings, stampsText, wallClockNs } from "./file-stamps.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
 import { ReaderThread } from "./reader-thread.ts";
 import { validateRecalled } from "./recall-registry.ts";
@@ -54,6 +55,11 @@ export interface LoadedRegistry {
    * not reused (changed or gone). Present when `verdicts` was given.
    */
   verdictsStale?: number;
+  /**
+   * The file stamps to remember (file-stamps.ts), when `stamps` was asked for and taken, and
+   * whether they differ from the text offered.
+   */
+  stamps?: { text: string; changed: boolean };
 }
 
 export interface LoadOptions {
@@ -80,6 +86,13 @@ export interface LoadOptions {
    * verdicts to store.
    */
   verdicts?: { code: string; previous?: unknown };
+  /**
+   * Take file stamps (file-stamps.ts), with remembered verdicts, from a source on disk:
+   * `previous` is the text the last load gave in `stamps` (untrusted). A manifest whose stamp did
+   * not change is not read; its remembered sha256 is compared with its verdict's key instead.
+   * Stamps are taken when the reader thread walks the registry (a large registry, two cores).
+   */
+  stamps?: { previous: Uint8Array | undefined };
 }
 
 /** Below this many manifests, starting workers costs more than it saves. */
@@ -95,6 +108,7 @@ export async function loadRegistry(
   source: RegistrySource,
   options: LoadOptions = {},
 ): Promise<LoadedRegistry> {
+  const startedNs = wallClockNs();
   const findings: Finding[] = [];
   const stats: RegistryStats = { plugins: 0, manifests: 0, filesRead: 0, errors: 0, warnings: 0 };
   const read = async (rel: string): Promise<Uint8Array | undefined> => {
@@ -109,15 +123,23 @@ export async function loadRegistry(
   const offered = [...(store?.values() ?? [])].reduce((n, p) => n + Object.keys(p.versions).length, 0);
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
+  const walk = recall && threads > 1 && source.location !== undefined && offered >= threshold;
+  const stamps =
+    walk && options.stamps && source.stamp
+      ? { previous: options.stamps.previous, index: readStamps(options.stamps.previous), source, startedNs }
+      : undefined;
   const reader =
-    recall && threads > 1 && source.location !== undefined && offered >= threshold
-      ? new ReaderThread(source.location)
+    walk && source.location
+      ? new ReaderThread({
+          location: source.location,
+          ...(stamps ? { stamps: { previous: stamps.previous, startedNs } } : {}),
+        })
       : undefined;
   try {
     return await load(
       source,
       options,
-      { store, recall, offered, threads, threshold, reader },
+      { store, recall, offered, threads, threshold, reader, stamps },
       stats,
       findings,
       read,
@@ -136,12 +158,14 @@ interface LoadPlan {
   threads: number;
   threshold: number;
   reader: ReaderThread | undefined;
+  /** Stamps taken in this load (the reader thread's and this thread's reads), if any. */
+  stamps: (LoadStamps & { previous: Uint8Array | undefined; source: RegistrySource }) | undefined;
 }
 
 async function load(
   source: RegistrySource,
   options: LoadOptions,
-  { store, recall, offered, threads, threshold, reader }: LoadPlan,
+  { store, recall, offered, threads, threshold, reader, stamps }: LoadPlan,
   stats: RegistryStats,
   findings: Finding[],
   read: (rel: string) => Promise<Uint8Array | undefined>,
@@ -150,7 +174,9 @@ async function load(
 
   // The layout walk (listings only, no parsing) judges every entry and gives every plugin's
   // versions, so each manifest is checked in one pass; nothing it refuses is read.
-  const layout = await checkLayout(source, { trustedRoots: trustedRootFiles(config) });
+  // With stamps, folders whose stamp did not change are not listed again (file-stamps.ts).
+  const listed = stamps && stampedListings(source, stamps.index, stamps.startedNs);
+  const layout = await checkLayout(listed?.source ?? source, { trustedRoots: trustedRootFiles(config) });
   append(findings, layout.findings);
   const listings: PluginFiles[] = layout.plugins.map((p) => ({
     name: p.name,
@@ -205,7 +231,7 @@ async function load(
     };
     return { listing, ...(entry ? { entry } : {}), ...(verdicts ? { verdicts } : {}) };
   });
-  const results = recall
+  const recalled = recall
     ? await validateRecalled(jobs, {
         config,
         known,
@@ -215,7 +241,11 @@ async function load(
         threads,
         parallelThreshold: threshold,
         ...(reader ? { reader } : {}),
+        ...(stamps ? { stamps } : {}),
       })
+    : undefined;
+  const results = recalled
+    ? recalled.results
     : pool
       ? await pool.run(config, known, jobs, read, keep)
       : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
@@ -252,11 +282,14 @@ async function load(
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
+  const stampLines = recalled?.stampLines;
+  const taken = stamps && stampLines && stampsText([...(listed?.lines ?? []), ...stampLines]);
   return {
     ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
     findings,
     stats,
     ...(verdicts ? { verdicts, verdictsChanged, verdictsStale } : {}),
+    ...(taken !== undefined ? { stamps: { text: taken, changed: !sameText(taken, stamps?.previous) } } : {}),
   };
 }
 
@@ -279,6 +312,10 @@ async function loadConfig(
   const result = validateRegistryConfig(bytes, CONFIG_FILE);
   append(findings, result.findings);
   return result.value;
+}
+
+function sameText(text: string, bytes: Uint8Array | undefined): boolean {
+  return bytes !== undefined && Buffer.from(text).equals(bytes);
 }
 
 function missing(file: string, code: Finding["code"], message: string): Finding {

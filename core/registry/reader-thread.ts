@@ -17,19 +17,37 @@ export interface WalkWindow {
   buffer: ArrayBuffer;
   ends: Int32Array;
   sha256: string[];
+  /** 1 for a file not read (its unchanged stamp gave its sha256; it has no bytes in `buffer`). */
+  unread: Uint8Array;
+  /** Each file's stamp line to remember ("" for none: file-stamps.ts). */
+  lines: string[];
+}
+
+/** What the reader thread starts with. */
+export interface ReaderData {
+  location: SourceLocation;
+  /**
+   * Stamps (file-stamps.ts): those the last load remembered (untrusted text), and the wall clock
+   * when this load began. Absent: every file is read and no stamp is taken.
+   */
+  stamps?: { previous: Uint8Array | undefined; startedNs: bigint };
 }
 
 /** Messages from the reader thread: a window walked, or the end of the walk. */
 export type FromReader = { type: "window"; window: WalkWindow } | { type: "done" };
 
-/** Files as read by the reader thread, in the order a plugin's listing names them. */
+/**
+ * Files as read by the reader thread, in the order a plugin's listing names them. A file without
+ * bytes but with a sha256 was not read: its unchanged stamp gave the hash (file-stamps.ts); one
+ * with neither is missing.
+ */
 export interface ReadFiles {
   bytes: (Uint8Array | undefined)[];
   sha256: string[];
 }
 
-/** One plugin's manifests as the reader thread read and hashed them, by version. */
-export type WalkedPlugin = Map<string, { bytes: Uint8Array; sha256: string }>;
+/** One plugin's manifests as the reader thread read (or stamped) and hashed them, by version. */
+export type WalkedPlugin = Map<string, { bytes: Uint8Array | undefined; sha256: string; line: string }>;
 
 /** Plugins the thread walks per message. */
 const WALK_WINDOW = 64;
@@ -52,10 +70,9 @@ export class ReaderThread {
   #last: string | undefined;
   #done = false;
   #taken = 0;
-  #wake: (() => void) | undefined;
 
-  constructor(location: SourceLocation) {
-    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: { location } });
+  constructor(data: ReaderData) {
+    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: data });
     this.#worker.on("message", (message: FromReader) => {
       if (message.type === "done") this.#finish();
       else this.#arrive(message.window);
@@ -66,7 +83,7 @@ export class ReaderThread {
     this.#worker.postMessage({ type: "walk", window: WALK_WINDOW, budget: WALK_BUDGET } satisfies ToReader);
   }
 
-  #arrive({ plugins, counts, versions, buffer, ends, sha256 }: WalkWindow): void {
+  #arrive({ plugins, counts, versions, buffer, ends, sha256, unread, lines }: WalkWindow): void {
     let file = 0;
     let start = 0;
     for (const [i, name] of plugins.entries()) {
@@ -74,20 +91,19 @@ export class ReaderThread {
       for (let k = 0; k < (counts[i] ?? 0); k++, file++) {
         const end = ends[file] as number;
         files.set(versions[file] as string, {
-          bytes: new Uint8Array(buffer, start, end - start),
+          bytes: unread[file] === 1 ? undefined : new Uint8Array(buffer, start, end - start),
           sha256: sha256[file] as string,
+          line: lines[file] as string,
         });
         start = end;
       }
       this.#walked.set(name, files);
       this.#last = name;
     }
-    this.#wake?.();
   }
 
   #finish(): void {
     this.#done = true;
-    this.#wake?.();
   }
 
   /** True when the walk has gone past plugin `name`: what it read of it is here, or never will be. */
@@ -100,7 +116,7 @@ export class ReaderThread {
     const files = this.#walked.get(name);
     if (files === undefined) return undefined;
     this.#walked.delete(name);
-    for (const { bytes } of files.values()) this.#taken += bytes.byteLength;
+    for (const { bytes } of files.values()) this.#taken += bytes?.byteLength ?? 0;
     return files;
   }
 

@@ -8,12 +8,14 @@
  * starting the threads. Nothing crosses a thread for a plugin whose verdicts were all reused,
  * except its bytes, which are transferred, not copied.
  */
+import { hash } from "node:crypto";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
+import { type LoadStamps, readStamped } from "./file-stamps.ts";
 import { versionFile } from "./layout.ts";
 import type { ReaderThread, ReadFiles } from "./reader-thread.ts";
-import type { SourceLocation } from "./source.types.ts";
+import type { RegistrySource, SourceLocation } from "./source.types.ts";
 import {
   type KeepManifests,
   type PluginResult,
@@ -39,10 +41,23 @@ export interface RecallContext {
   parallelThreshold: number;
   /** The reader thread walking the registry since the load began (loadRegistry starts it), if any. */
   reader?: ReaderThread;
+  /**
+   * File stamps (file-stamps.ts), used and taken here as the reader thread does for the files it
+   * walks: the source's `stamp`, the stamps offered, and the wall clock when the load began.
+   */
+  stamps?: LoadStamps & { source: RegistrySource };
 }
 
-/** Every job's result, in the jobs' order (see the module comment). */
-export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): Promise<PluginResult[]> {
+/** What `validateRecalled` found. */
+export interface Recalled {
+  /** Every job's result, in the jobs' order. */
+  results: PluginResult[];
+  /** With `stamps`: the stamp lines to remember, in the jobs' order (the manifests they accepted). */
+  stampLines?: string[];
+}
+
+/** Every job's result (see the module comment). */
+export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): Promise<Recalled> {
   const { config, known, read, keepManifests: keep, reader } = ctx;
   const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
   const answers = new Map<string, string>();
@@ -55,27 +70,57 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   let pool: ValidationPool | undefined;
   const parallel = ctx.location !== undefined && ctx.threads > 1;
 
+  const { stamps } = ctx;
+  // Each job's stamp lines, one per version file in its listing's order ("": none).
+  const stampLines: string[][] | undefined = stamps ? new Array(jobs.length) : undefined;
+
   // A plugin's files as the reader thread brought them, in its listing's order; a file it did not
-  // bring is read here (recallPlugin hashes what has no sha256).
-  const walked = async (job: PluginWork): Promise<ReadFiles | undefined> => {
+  // bring is read (stat'ed first, when taking stamps) and hashed here. Undefined: nothing was
+  // brought and no stamp is taken (recallPlugin reads the files together).
+  const walked = async (job: PluginWork, at: number): Promise<ReadFiles | undefined> => {
     const files = reader?.take(job.listing.name);
-    if (files === undefined) return undefined;
+    if (files === undefined && !stamps) return undefined;
     const bytes: (Uint8Array | undefined)[] = [];
     const sha256: string[] = [];
+    const lines: string[] = [];
     for (const version of job.listing.versionFiles) {
-      const file = files.get(version);
-      bytes.push(file ? file.bytes : await read(versionFile(job.listing.name, version)));
-      sha256.push(file ? file.sha256 : "");
+      const file = files?.get(version);
+      if (file) {
+        bytes.push(file.bytes);
+        sha256.push(file.sha256);
+        lines.push(file.line);
+        continue;
+      }
+      const rel = versionFile(job.listing.name, version);
+      if (stamps) {
+        const got = await readStamped(stamps.source, stamps, rel, read);
+        bytes.push(got?.bytes);
+        sha256.push(got?.sha256 ?? "");
+        lines.push(got?.line ?? "");
+      } else {
+        const got = await read(rel);
+        bytes.push(got);
+        sha256.push(got ? hash("sha256", got) : "");
+      }
     }
+    if (stampLines) stampLines[at] = lines;
     return { bytes, sha256 };
   };
 
+  // A file whose stamp gave a hash that recallPlugin then read and found otherwise (a corrupt
+  // store) is not remembered under that hash.
+  const recallJob = async (job: PluginWork, at: number): Promise<Recall> => {
+    const files = await walked(job, at);
+    const recall = await recallPlugin(job, lookup, read, keep, answers, files);
+    const lines = stampLines?.[at];
+    if (files && lines)
+      for (const [i, version] of recall.versions.entries())
+        if (version.sha256 !== files.sha256[i]) lines[i] = "";
+    return recall;
+  };
+
   const recallRange = async (start: number, end: number): Promise<void> => {
-    const recalled = await Promise.all(
-      jobs
-        .slice(start, end)
-        .map(async (job) => recallPlugin(job, lookup, read, keep, answers, await walked(job))),
-    );
+    const recalled = await Promise.all(jobs.slice(start, end).map((job, k) => recallJob(job, start + k)));
     reader?.ack();
     for (const [k, recall] of recalled.entries()) {
       const i = start + k;
@@ -140,5 +185,8 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   } finally {
     await Promise.all([reader?.close(), pool?.close()]);
   }
-  return results;
+  return {
+    results,
+    ...(stampLines ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")) } : {}),
+  };
 }

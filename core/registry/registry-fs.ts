@@ -106,6 +106,20 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     },
     list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
     entries,
+    async stamp(rel) {
+      const parts = segments(rel);
+      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return undefined;
+      const info = lstatSync(path.join(base, ...parts), { bigint: true, throwIfNoEntry: false });
+      const folder = info?.isDirectory() === true;
+      if (!info || (!folder && !info.isFile())) return undefined;
+      // A real folder under real folders: what is below it needs no stat of it again.
+      if (folder) folders.set(parts.join("/"), true);
+      const { dev, ino, size, mtimeNs, ctimeNs } = info;
+      return {
+        stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
+        changedNs: mtimeNs > ctimeNs ? mtimeNs : ctimeNs,
+      };
+    },
     async kind(rel) {
       const parts = segments(rel);
       if (!parts) return undefined;

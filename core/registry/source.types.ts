@@ -1,3 +1,5 @@
+import type { FileStamp } from "./file-stamps.ts";
+
 /**
  * What an entry of a registry folder is. `file` is a regular file (git mode 100644); an
  * `executable` file (100755), a `symlink` (120000), a `gitlink` (160000, a submodule) and `other`
@@ -44,4 +46,9 @@ export interface RegistrySource {
   entries(dir: string): Promise<SourceEntry[] | undefined>;
   /** The kind of the entry at `path` ("" is the registry root), undefined when there is none. */
   kind(path: string): Promise<EntryKind | undefined>;
+  /**
+   * What the file system says of the regular file or folder at `path` (file-stamps.ts), for
+   * sources on disk; undefined when it is neither, or is reached through a symbolic link.
+   */
+  stamp?(path: string): Promise<FileStamp | undefined>;
 }

@@ -56,6 +56,7 @@ export interface PluginResult {
 /** One version's file as read: its bytes, their sha256, and its verdict when a remembered one is reusable. */
 export interface ReadVersion {
   version: string;
+  /** Absent: a missing file, or one not read (its unchanged stamp gave `sha256`), which has its reused `verdict`. */
   bytes?: Uint8Array;
   /** Empty when neither verdicts nor manifests are kept (nothing needs it). */
   sha256: string;
@@ -95,17 +96,12 @@ export async function recallPlugin(
   const contents =
     prefetched?.bytes ??
     (await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version)))));
-  const versions: ReadVersion[] = [];
-  let complete = true;
-  for (const [i, version] of l.versionFiles.entries()) {
-    const bytes = contents[i];
-    if (!bytes) {
-      versions.push({ version, sha256: "" });
-      continue;
-    }
-    const sha256 = prefetched?.sha256[i] || (work.verdicts || keepManifests ? hash("sha256", bytes) : "");
+  const previous = work.verdicts?.previous;
+  // One version's file: its key and its reusable verdict, if any. Without bytes (a file not read:
+  // its unchanged stamp gave `sha256`), a verdict is reusable only if nothing needs the manifest.
+  const recallVersion = (version: string, bytes: Uint8Array | undefined, known: string): ReadVersion => {
+    const sha256 = known || (bytes && (work.verdicts || keepManifests) ? hash("sha256", bytes) : "");
     const key = work.verdicts && manifestKey(l.bundles.has(version), sha256);
-    const previous = work.verdicts?.previous;
     const verdict =
       key && previous && Object.hasOwn(previous, version)
         ? reusableVerdict(previous[version], key, lookup, answers)
@@ -113,18 +109,35 @@ export async function recallPlugin(
     // A valid manifest's value is what the loader gave for these very bytes (JSON.parse of their
     // text: they passed every check of loadJson), so a reused one is only parsed, and only if kept.
     let manifest: Manifest | undefined;
-    if (verdict?.valid && keepManifests === true) manifest = parseAccepted(bytes);
+    if (verdict?.valid && keepManifests === true && bytes) manifest = parseAccepted(bytes);
     const reused =
       verdict && (!verdict.valid || keepManifests !== true || manifest !== undefined) ? verdict : undefined;
-    if (!reused) complete = false;
-    versions.push({
+    return {
       version,
-      bytes,
+      ...(bytes ? { bytes } : {}),
       sha256,
       ...(key ? { key } : {}),
       ...(reused ? { verdict: reused } : {}),
       ...(manifest ? { manifest } : {}),
-    });
+    };
+  };
+  const versions: ReadVersion[] = [];
+  let complete = true;
+  for (const [i, version] of l.versionFiles.entries()) {
+    const bytes = contents[i];
+    const known = prefetched?.sha256[i] ?? "";
+    let recalled = bytes || known ? recallVersion(version, bytes, known) : undefined;
+    if (recalled && !recalled.bytes && !recalled.verdict) {
+      // Not read, and not reusable as it is: read (and hash) it now.
+      const again = await read(versionFile(l.name, version));
+      recalled = again ? recallVersion(version, again, "") : undefined;
+    }
+    if (!recalled) {
+      versions.push({ version, sha256: "" });
+      continue;
+    }
+    if (!recalled.verdict) complete = false;
+    versions.push(recalled);
   }
   return { versions, complete };
 }
@@ -158,7 +171,8 @@ export async function validatePlugin(
   let judged = 0;
   const { versions: files } = recall ?? (await recallPlugin(work, lookup, read, keepManifests));
   for (const { version, bytes, sha256, key, manifest: recalled, verdict: reused } of files) {
-    if (!bytes) continue;
+    // No bytes and no verdict: missing. (A file not read always has its reused verdict.)
+    if (!bytes && !reused) continue;
     const file = versionFile(l.name, version);
     manifests++;
     const hasBundle = l.bundles.has(version);
@@ -168,7 +182,7 @@ export async function validatePlugin(
       judged++;
       // The lookups are recorded only for a verdict that will be remembered.
       const recorder = work.verdicts ? recordingLookup(lookup) : undefined;
-      const result = validateManifest(bytes, file, {
+      const result = validateManifest(bytes as Uint8Array, file, {
         path: { name: l.name, version },
         ...(config ? { config } : {}),
         ...(entry ? { entry } : {}),

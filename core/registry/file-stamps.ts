@@ -1,0 +1,229 @@
+/**
+ * File stamps: a manifest's sha256 remembered with what the file system says of the file (device,
+ * inode, size, modification and change times, in nanoseconds), so that a re-validation of a
+ * folder need not read a file whose stamp did not change, as git's index does. The change time
+ * (ctime) is set by the kernel on every write, rename and `utimes`, and cannot be set back by
+ * the file's owner, so a file written since its stamp was taken has another stamp.
+ *
+ * A stamp is remembered only when the file last changed at least MARGIN before the load that
+ * took it began (the "racily clean" rule): a file written in the same clock tick as it was
+ * stat'ed could change again within that tick and keep its stamp; a margin of seconds also
+ * covers a file system clock a little ahead of this machine's. The stat is taken before the
+ * read, so a file that changes between the two is remembered under the stamp it had before.
+ *
+ * A folder's listing (names and kinds) is remembered the same way, under the folder's own stamp:
+ * adding, removing, renaming or replacing an entry (a file by a symbolic link, say) changes the
+ * folder's modification time, as git's untracked cache relies on; so the layout walk of an
+ * unchanged registry stats its folders instead of listing them.
+ *
+ * The stamps are local state read back from a file (kept by adapters beside the verdicts): a
+ * line that is not a well-formed stamp is ignored, and what they give is only a hash, which the
+ * verdicts' keys then compare. They apply to sources on disk (`RegistrySource.stamp`).
+ */
+
+import { hash } from "node:crypto";
+import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
+
+/** The stamps' format (the first line of their text); text of another format is ignored whole. */
+export const STAMPS_FORMAT = "finfocus-registry/stamps/1";
+
+/** How long before a load began a file must have last changed for its stamp to be remembered. */
+export const STAMP_MARGIN_NS = 2_000_000_000n;
+
+/** What the file system says of a regular file or a folder, as `RegistrySource.stamp` gives it. */
+export interface FileStamp {
+  /** Device, inode, size, mtime and ctime (ns), as text; a folder's starts with `d`. */
+  stamp: string;
+  /** The later of its mtime and ctime, in nanoseconds since the epoch. */
+  changedNs: bigint;
+}
+
+/**
+ * The stamps of a text as `stampsText` wrote it, by registry path: `${stamp}\t${sha256}` for a
+ * file, and, by the folder's path and a `/`, `${stamp}\t${listing as JSON}` for a folder.
+ */
+export type StampIndex = Map<string, string>;
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * The stamps in `bytes` (anything, untrusted): empty unless it is text of this format. Lines are
+ * only split here; a value is checked when a stamp matches it.
+ */
+export function readStamps(bytes: Uint8Array | undefined): StampIndex {
+  const index: StampIndex = new Map();
+  if (bytes === undefined) return index;
+  const text = new TextDecoder().decode(bytes);
+  if (!text.startsWith(`${STAMPS_FORMAT}\n`)) return index;
+  for (let at = STAMPS_FORMAT.length + 1; at < text.length; ) {
+    let end = text.indexOf("\n", at);
+    if (end === -1) end = text.length;
+    const tab = text.indexOf("\t", at);
+    if (tab > at && tab < end) index.set(text.slice(at, tab), text.slice(tab + 1, end));
+    at = end + 1;
+  }
+  return index;
+}
+
+/**
+ * The sha256 remembered for the file at `path` if its stamp is still `now`, and its line to
+ * remember again (as it was: the same stamp changed as long before this load); otherwise
+ * undefined.
+ */
+export function rememberedFile(
+  index: StampIndex,
+  path: string,
+  now: FileStamp | undefined,
+): { sha256: string; line: string } | undefined {
+  if (now === undefined) return undefined;
+  const stored = index.get(path);
+  if (stored === undefined || stored.length !== now.stamp.length + 65 || !stored.startsWith(now.stamp))
+    return undefined;
+  const sha256 = stored.slice(now.stamp.length + 1);
+  if (stored.charCodeAt(now.stamp.length) !== 9 || !SHA256.test(sha256)) return undefined;
+  return { sha256, line: `${path}\t${stored}` };
+}
+
+/** Stamps in use in one load: those the last load gave, and the wall clock when this one began. */
+export interface LoadStamps {
+  index: StampIndex;
+  startedNs: bigint;
+}
+
+/**
+ * The file at `path` of `source` through the stamps: stat'ed first (a file that changes before
+ * it is read is remembered under its old stamp), then its remembered sha256 without reading it
+ * when its stamp did not change, or its bytes (`read`) and their sha256; with the line to
+ * remember ("" for none). Undefined when there is no file to read.
+ */
+export async function readStamped(
+  source: RegistrySource,
+  stamps: LoadStamps,
+  path: string,
+  read: (path: string) => Promise<Uint8Array | undefined>,
+): Promise<{ bytes?: Uint8Array; sha256: string; line: string } | undefined> {
+  const now = await source.stamp?.(path);
+  const remembered = rememberedFile(stamps.index, path, now);
+  if (remembered) return remembered;
+  const bytes = await read(path);
+  if (bytes === undefined) return undefined;
+  const sha256 = hash("sha256", bytes);
+  return { bytes, sha256, line: stampLine(path, now, sha256, stamps.startedNs) ?? "" };
+}
+
+/**
+ * One line of stamps to remember for the file at `path` (stat'ed before it was read, at or after
+ * `startedNs`, the wall clock when the load began), or undefined when it changed too recently to
+ * be remembered, or its path cannot be a line.
+ */
+export function stampLine(
+  path: string,
+  stamp: FileStamp | undefined,
+  sha256: string,
+  startedNs: bigint,
+): string | undefined {
+  if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS) return undefined;
+  if (/[\t\n\r]/.test(path) || !SHA256.test(sha256)) return undefined;
+  return `${path}\t${stamp.stamp}\t${sha256}`;
+}
+
+const KINDS: ReadonlySet<string> = new Set<EntryKind>([
+  "file",
+  "executable",
+  "symlink",
+  "gitlink",
+  "tree",
+  "other",
+]);
+
+/** The listing remembered for the folder at `path` if its stamp is still `now`; otherwise undefined. */
+export function trustedListing(
+  index: StampIndex,
+  path: string,
+  now: FileStamp | undefined,
+): SourceEntry[] | undefined {
+  if (now === undefined) return undefined;
+  const stored = index.get(`${path}/`);
+  if (stored === undefined || !stored.startsWith(now.stamp) || stored.charCodeAt(now.stamp.length) !== 9)
+    return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(stored.slice(now.stamp.length + 1));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value)) return undefined;
+  const entries: SourceEntry[] = [];
+  for (const e of value) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || e[0] === "" || !KINDS.has(e[1]))
+      return undefined;
+    if (entries.length > 0 && (entries.at(-1) as SourceEntry).name >= e[0]) return undefined;
+    entries.push({ name: e[0], kind: e[1] as EntryKind });
+  }
+  return entries;
+}
+
+/** One line of stamps to remember for the folder at `path` and its listing, as `stampLine`. */
+export function folderStampLine(
+  path: string,
+  stamp: FileStamp | undefined,
+  entries: readonly SourceEntry[],
+  startedNs: bigint,
+): string | undefined {
+  if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || /[\t\n\r]/.test(path))
+    return undefined;
+  return `${path}/\t${stamp.stamp}\t${JSON.stringify(entries.map((e) => [e.name, e.kind]))}`;
+}
+
+/**
+ * `source` whose folder listings come from the stamps in `index` where a folder's stamp did not
+ * change, and the lines to remember for the folders it listed (in the order it listed them).
+ * A source without stamps is returned as it is.
+ */
+export function stampedListings(
+  source: RegistrySource,
+  index: StampIndex,
+  startedNs: bigint,
+): { source: RegistrySource; lines: string[] } {
+  const lines: string[] = [];
+  const stamp = source.stamp?.bind(source);
+  if (stamp === undefined) return { source, lines };
+  const entries = async (rel: string): Promise<SourceEntry[] | undefined> => {
+    // The root is listed (it has no stamp of its own here); any other folder is stat'ed first.
+    const now = rel === "" ? undefined : await stamp(rel);
+    if (now !== undefined && !now.stamp.startsWith("d")) return undefined;
+    const remembered = trustedListing(index, rel, now);
+    if (remembered) {
+      lines.push(`${rel}/\t${index.get(`${rel}/`)}`);
+      return remembered;
+    }
+    const listing = await source.entries(rel);
+    const line = listing && folderStampLine(rel, now, listing, startedNs);
+    if (line) lines.push(line);
+    return listing;
+  };
+  return {
+    lines,
+    source: {
+      root: source.root,
+      ...(source.dir !== undefined ? { dir: source.dir } : {}),
+      ...(source.location !== undefined ? { location: source.location } : {}),
+      ...(source.commit !== undefined ? { commit: source.commit } : {}),
+      readFile: (rel) => source.readFile(rel),
+      list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
+      entries,
+      kind: (rel) => source.kind(rel),
+      stamp,
+    },
+  };
+}
+
+/** The text of a set of stamp lines (in the caller's order). */
+export function stampsText(lines: readonly string[]): string {
+  return lines.length === 0 ? `${STAMPS_FORMAT}\n` : `${STAMPS_FORMAT}\n${lines.join("\n")}\n`;
+}
+
+/** The wall clock now, in nanoseconds since the epoch (comparable with file times). */
+export function wallClockNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
