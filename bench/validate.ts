@@ -86,7 +86,7 @@ try {
     stamps: { previous: readStampsFile(stampsFile) },
   });
   if (again.verdictsChanged) writeVerdicts(verdictsFile, again.verdicts ?? {});
-  if (again.stamps?.changed) writeStampsFile(stampsFile, again.stamps.text);
+  if (again.stamps?.changed) writeStampsFile(stampsFile, again.stamps.text());
   const againMs = ms(t);
   // (e) and again, now with the stamps (d) took: a file whose stamp did not change is not read.
   t = performance.now();
@@ -97,7 +97,7 @@ try {
     stamps: { previous: readStampsFile(stampsFile) },
   });
   if (stamped.verdictsChanged) writeVerdicts(verdictsFile, stamped.verdicts ?? {});
-  if (stamped.stamps?.changed) writeStampsFile(stampsFile, stamped.stamps.text);
+  if (stamped.stamps?.changed) writeStampsFile(stampsFile, stamped.stamps.text());
   const stampedMs = ms(t);
   const stampedFiles = [...readStamps(readStampsFile(stampsFile))].filter(([p]) => !p.endsWith("/")).length;
   if (stamped.stats.judged !== 0) throw new Error(`the stamped re-validation judged ${stamped.stats.judged}`);

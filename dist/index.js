@@ -53323,47 +53323,48 @@ async function readStamped(source, stamps, path3, read) {
 }
 function stampLine(path3, stamp, sha256, startedNs) {
   if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS) return void 0;
-  if (/[\t\n\r]/.test(path3) || !SHA256.test(sha256)) return void 0;
+  if (LINE_BREAKING.test(path3) || !SHA256.test(sha256)) return void 0;
   return `${path3}	${stamp.stamp}	${sha256}`;
 }
-var KINDS = /* @__PURE__ */ new Set([
-  "file",
-  "executable",
-  "symlink",
-  "gitlink",
-  "tree",
-  "other"
-]);
+var KIND_LETTER = {
+  file: "f",
+  executable: "x",
+  symlink: "l",
+  gitlink: "g",
+  tree: "d",
+  other: "o"
+};
+var LETTER_KIND = new Map(Object.entries(KIND_LETTER).map(([kind, letter]) => [letter, kind]));
 function trustedListing(index, path3, now) {
   if (now === void 0) return void 0;
   const stored = index.get(`${path3}/`);
   if (stored === void 0 || !stored.startsWith(now.stamp) || stored.charCodeAt(now.stamp.length) !== 9)
     return void 0;
-  let value;
-  try {
-    value = JSON.parse(stored.slice(now.stamp.length + 1));
-  } catch {
-    return void 0;
-  }
-  if (!Array.isArray(value)) return void 0;
+  const text2 = stored.slice(now.stamp.length + 1);
   const entries = [];
-  for (const e of value) {
-    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || e[0] === "" || !KINDS.has(e[1]))
-      return void 0;
-    if (entries.length > 0 && entries.at(-1).name >= e[0]) return void 0;
-    entries.push({ name: e[0], kind: e[1] });
+  if (text2 === "") return entries;
+  let last = "";
+  for (const item of text2.split("/")) {
+    const kind = LETTER_KIND.get(item.charAt(0));
+    const name = item.slice(1);
+    if (kind === void 0 || name === "" || entries.length > 0 && last >= name) return void 0;
+    entries.push({ name, kind });
+    last = name;
   }
   return entries;
 }
 function folderStampLine(path3, stamp, entries, startedNs) {
-  if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || /[\t\n\r]/.test(path3))
+  if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || LINE_BREAKING.test(path3))
     return void 0;
-  return `${path3}/	${stamp.stamp}	${JSON.stringify(entries.map((e) => [e.name, e.kind]))}`;
+  if (entries.some((e) => LINE_BREAKING.test(e.name) || e.name.includes("/"))) return void 0;
+  return `${path3}/	${stamp.stamp}	${entries.map((e) => KIND_LETTER[e.kind] + e.name).join("/")}`;
 }
+var LINE_BREAKING = /[\t\n\r]/;
 function stampedListings(source, index, startedNs) {
   const lines = [];
+  const fresh = { count: 0 };
   const stamp = source.stamp?.bind(source);
-  if (stamp === void 0) return { source, lines };
+  if (stamp === void 0) return { source, lines, fresh };
   const entries = async (rel) => {
     const now = rel === "" ? void 0 : await stamp(rel);
     if (now !== void 0 && !now.stamp.startsWith("d")) return void 0;
@@ -53374,11 +53375,15 @@ function stampedListings(source, index, startedNs) {
     }
     const listing = await source.entries(rel);
     const line = listing && folderStampLine(rel, now, listing, startedNs);
-    if (line) lines.push(line);
+    if (line) {
+      lines.push(line);
+      fresh.count++;
+    }
     return listing;
   };
   return {
     lines,
+    fresh,
     source: {
       root: source.root,
       ...source.dir !== void 0 ? { dir: source.dir } : {},
@@ -63506,6 +63511,7 @@ async function validateRecalled(jobs, ctx) {
   const parallel = ctx.location !== void 0 && ctx.threads > 1;
   const { stamps } = ctx;
   const stampLines = stamps ? new Array(jobs.length) : void 0;
+  let freshStamps = 0;
   const walked = async (job, at2) => {
     const files = reader?.take(job.listing.name);
     if (files === void 0 && !stamps) return void 0;
@@ -63518,6 +63524,7 @@ async function validateRecalled(jobs, ctx) {
         bytes.push(file.bytes);
         sha256.push(file.sha256);
         lines.push(file.line);
+        if (file.line && file.bytes) freshStamps++;
         continue;
       }
       const rel = versionFile(job.listing.name, version);
@@ -63526,6 +63533,7 @@ async function validateRecalled(jobs, ctx) {
         bytes.push(got?.bytes);
         sha256.push(got?.sha256 ?? "");
         lines.push(got?.line ?? "");
+        if (got?.line && got.bytes) freshStamps++;
       } else {
         const got = await read(rel);
         bytes.push(got);
@@ -63605,7 +63613,7 @@ async function validateRecalled(jobs, ctx) {
   }
   return {
     results,
-    ...stampLines ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")) } : {}
+    ...stampLines ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")), freshStamps } : {}
   };
 }
 
@@ -63739,13 +63747,16 @@ async function load(source, options2, { store, recall, offered, threads, thresho
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
   const stampLines = recalled?.stampLines;
-  const taken = stamps && stampLines && stampsText([...listed?.lines ?? [], ...stampLines]);
+  const taken = stamps && stampLines && listed ? {
+    changed: listed.fresh.count > 0 || (recalled?.freshStamps ?? 0) > 0 || listed.lines.length + stampLines.length !== stamps.index.size,
+    text: () => stampsText([...listed.lines, ...stampLines])
+  } : void 0;
   return {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,
     stats,
     ...verdicts ? { verdicts, verdictsChanged, verdictsStale } : {},
-    ...taken !== void 0 ? { stamps: { text: taken, changed: !sameText(taken, stamps?.previous) } } : {}
+    ...taken ? { stamps: taken } : {}
   };
 }
 async function loadConfig(source, read, findings) {
@@ -63763,9 +63774,6 @@ async function loadConfig(source, read, findings) {
   const result = validateRegistryConfig(bytes, CONFIG_FILE);
   append(findings, result.findings);
   return result.value;
-}
-function sameText(text2, bytes) {
-  return bytes !== void 0 && Buffer.from(text2).equals(bytes);
 }
 function missing(file, code, message) {
   return { code, severity: "error", message, file, pointer: "" };
@@ -64422,7 +64430,7 @@ function signatureKindOf(manifest2, hasBundle) {
 }
 
 // core/governance/rules/trust-downgrade.ts
-var KINDS2 = ["none", "key", "sigstore"];
+var KINDS = ["none", "key", "sigstore"];
 var signatureKind = (view) => signatureKindOf(view.manifest, view.hasBundle);
 var trustDowngrade = (ctx) => {
   const findings = [];
@@ -64432,7 +64440,7 @@ var trustDowngrade = (ctx) => {
       if (!previous?.manifest || !added.manifest) return;
       const kindBefore = signatureKind(previous);
       const kindAfter = signatureKind(added);
-      if (KINDS2.indexOf(kindAfter) < KINDS2.indexOf(kindBefore)) {
+      if (KINDS.indexOf(kindAfter) < KINDS.indexOf(kindBefore)) {
         findings.push({
           code: "TRUST_DOWNGRADE",
           severity: "error",

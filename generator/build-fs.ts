@@ -186,7 +186,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     if (options.full || staleEnough(loaded.verdictsStale ?? 1, loaded.stats.manifests))
       writeVerdicts(verdictsFile, loaded.verdicts);
   }
-  if (loaded.stamps?.changed) writeStampsFile(stampsFile, loaded.stamps.text);
+  if (loaded.stamps?.changed) writeStampsFile(stampsFile, loaded.stamps.text());
   if (options.full || staleEnough(built.stale, built.parts.size)) writeParts(partsFile, built.parts);
   timings.write = performance.now() - t;
 

@@ -91,7 +91,7 @@ unchanged file is not read again (--no-cache judges every manifest and remembers
         });
         if (cacheFile && result.verdicts && result.verdictsChanged !== false)
           writeVerdicts(cacheFile, result.verdicts);
-        if (stampsFile && result.stamps?.changed) writeStampsFile(stampsFile, result.stamps.text);
+        if (stampsFile && result.stamps?.changed) writeStampsFile(stampsFile, result.stamps.text());
         findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
         stats = { ...result.stats };
         commit = opened.commit;

@@ -40,7 +40,7 @@ export interface FileStamp {
 
 /**
  * The stamps of a text as `stampsText` wrote it, by registry path: `${stamp}\t${sha256}` for a
- * file, and, by the folder's path and a `/`, `${stamp}\t${listing as JSON}` for a folder.
+ * file, and, by the folder's path and a `/`, `${stamp}\t${listing}` for a folder.
  */
 export type StampIndex = Map<string, string>;
 
@@ -123,20 +123,25 @@ export function stampLine(
   startedNs: bigint,
 ): string | undefined {
   if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS) return undefined;
-  if (/[\t\n\r]/.test(path) || !SHA256.test(sha256)) return undefined;
+  if (LINE_BREAKING.test(path) || !SHA256.test(sha256)) return undefined;
   return `${path}\t${stamp.stamp}\t${sha256}`;
 }
 
-const KINDS: ReadonlySet<string> = new Set<EntryKind>([
-  "file",
-  "executable",
-  "symlink",
-  "gitlink",
-  "tree",
-  "other",
-]);
+/** A listing's kinds, one letter each; a listing is remembered as `${letter}${name}` joined by `/`. */
+const KIND_LETTER: Record<EntryKind, string> = {
+  file: "f",
+  executable: "x",
+  symlink: "l",
+  gitlink: "g",
+  tree: "d",
+  other: "o",
+};
+const LETTER_KIND = new Map(Object.entries(KIND_LETTER).map(([kind, letter]) => [letter, kind as EntryKind]));
 
-/** The listing remembered for the folder at `path` if its stamp is still `now`; otherwise undefined. */
+/**
+ * The listing remembered for the folder at `path` if its stamp is still `now`; otherwise
+ * undefined (also when what is remembered is not a listing: names sorted, each once, no `/`).
+ */
 export function trustedListing(
   index: StampIndex,
   path: string,
@@ -146,48 +151,54 @@ export function trustedListing(
   const stored = index.get(`${path}/`);
   if (stored === undefined || !stored.startsWith(now.stamp) || stored.charCodeAt(now.stamp.length) !== 9)
     return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(stored.slice(now.stamp.length + 1));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(value)) return undefined;
+  const text = stored.slice(now.stamp.length + 1);
   const entries: SourceEntry[] = [];
-  for (const e of value) {
-    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || e[0] === "" || !KINDS.has(e[1]))
-      return undefined;
-    if (entries.length > 0 && (entries.at(-1) as SourceEntry).name >= e[0]) return undefined;
-    entries.push({ name: e[0], kind: e[1] as EntryKind });
+  if (text === "") return entries;
+  let last = "";
+  for (const item of text.split("/")) {
+    const kind = LETTER_KIND.get(item.charAt(0));
+    const name = item.slice(1);
+    if (kind === undefined || name === "" || (entries.length > 0 && last >= name)) return undefined;
+    entries.push({ name, kind });
+    last = name;
   }
   return entries;
 }
 
-/** One line of stamps to remember for the folder at `path` and its listing, as `stampLine`. */
+/**
+ * One line of stamps to remember for the folder at `path` and its listing, as `stampLine`
+ * (none when a name cannot be part of a line).
+ */
 export function folderStampLine(
   path: string,
   stamp: FileStamp | undefined,
   entries: readonly SourceEntry[],
   startedNs: bigint,
 ): string | undefined {
-  if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || /[\t\n\r]/.test(path))
+  if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || LINE_BREAKING.test(path))
     return undefined;
-  return `${path}/\t${stamp.stamp}\t${JSON.stringify(entries.map((e) => [e.name, e.kind]))}`;
+  if (entries.some((e) => LINE_BREAKING.test(e.name) || e.name.includes("/"))) return undefined;
+  return `${path}/\t${stamp.stamp}\t${entries.map((e) => KIND_LETTER[e.kind] + e.name).join("/")}`;
 }
+
+const LINE_BREAKING = /[\t\n\r]/;
 
 /**
  * `source` whose folder listings come from the stamps in `index` where a folder's stamp did not
- * change, and the lines to remember for the folders it listed (in the order it listed them).
+ * change, and the lines to remember for the folders it listed (in the order it listed them), of
+ * which `fresh.count` were not remembered as they are.
  * A source without stamps is returned as it is.
  */
 export function stampedListings(
   source: RegistrySource,
   index: StampIndex,
   startedNs: bigint,
-): { source: RegistrySource; lines: string[] } {
+): { source: RegistrySource; lines: string[]; fresh: { count: number } } {
   const lines: string[] = [];
+  // Lines not remembered as they were (a folder listed again).
+  const fresh = { count: 0 };
   const stamp = source.stamp?.bind(source);
-  if (stamp === undefined) return { source, lines };
+  if (stamp === undefined) return { source, lines, fresh };
   const entries = async (rel: string): Promise<SourceEntry[] | undefined> => {
     // The root is listed (it has no stamp of its own here); any other folder is stat'ed first.
     const now = rel === "" ? undefined : await stamp(rel);
@@ -199,11 +210,15 @@ export function stampedListings(
     }
     const listing = await source.entries(rel);
     const line = listing && folderStampLine(rel, now, listing, startedNs);
-    if (line) lines.push(line);
+    if (line) {
+      lines.push(line);
+      fresh.count++;
+    }
     return listing;
   };
   return {
     lines,
+    fresh,
     source: {
       root: source.root,
       ...(source.dir !== undefined ? { dir: source.dir } : {}),

@@ -56,10 +56,11 @@ export interface LoadedRegistry {
    */
   verdictsStale?: number;
   /**
-   * The file stamps to remember (file-stamps.ts), when `stamps` was asked for and taken, and
-   * whether they differ from the text offered.
+   * The file stamps to remember (file-stamps.ts), when `stamps` was asked for and taken: whether
+   * they differ from those offered (every one remembered as it was, and none gone: not changed),
+   * and their text.
    */
-  stamps?: { text: string; changed: boolean };
+  stamps?: { changed: boolean; text: () => string };
 }
 
 export interface LoadOptions {
@@ -283,13 +284,22 @@ async function load(
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
   const stampLines = recalled?.stampLines;
-  const taken = stamps && stampLines && stampsText([...(listed?.lines ?? []), ...stampLines]);
+  const taken =
+    stamps && stampLines && listed
+      ? {
+          changed:
+            listed.fresh.count > 0 ||
+            (recalled?.freshStamps ?? 0) > 0 ||
+            listed.lines.length + stampLines.length !== stamps.index.size,
+          text: () => stampsText([...listed.lines, ...stampLines]),
+        }
+      : undefined;
   return {
     ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
     findings,
     stats,
     ...(verdicts ? { verdicts, verdictsChanged, verdictsStale } : {}),
-    ...(taken !== undefined ? { stamps: { text: taken, changed: !sameText(taken, stamps?.previous) } } : {}),
+    ...(taken ? { stamps: taken } : {}),
   };
 }
 
@@ -312,10 +322,6 @@ async function loadConfig(
   const result = validateRegistryConfig(bytes, CONFIG_FILE);
   append(findings, result.findings);
   return result.value;
-}
-
-function sameText(text: string, bytes: Uint8Array | undefined): boolean {
-  return bytes !== undefined && Buffer.from(text).equals(bytes);
 }
 
 function missing(file: string, code: Finding["code"], message: string): Finding {

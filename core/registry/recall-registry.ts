@@ -54,6 +54,8 @@ export interface Recalled {
   results: PluginResult[];
   /** With `stamps`: the stamp lines to remember, in the jobs' order (the manifests they accepted). */
   stampLines?: string[];
+  /** With `stamps`: how many of `stampLines` are of files read (not remembered as they were). */
+  freshStamps?: number;
 }
 
 /** Every job's result (see the module comment). */
@@ -73,6 +75,7 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   const { stamps } = ctx;
   // Each job's stamp lines, one per version file in its listing's order ("": none).
   const stampLines: string[][] | undefined = stamps ? new Array(jobs.length) : undefined;
+  let freshStamps = 0;
 
   // A plugin's files as the reader thread brought them, in its listing's order; a file it did not
   // bring is read (stat'ed first, when taking stamps) and hashed here. Undefined: nothing was
@@ -89,6 +92,7 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
         bytes.push(file.bytes);
         sha256.push(file.sha256);
         lines.push(file.line);
+        if (file.line && file.bytes) freshStamps++;
         continue;
       }
       const rel = versionFile(job.listing.name, version);
@@ -97,6 +101,7 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
         bytes.push(got?.bytes);
         sha256.push(got?.sha256 ?? "");
         lines.push(got?.line ?? "");
+        if (got?.line && got.bytes) freshStamps++;
       } else {
         const got = await read(rel);
         bytes.push(got);
@@ -187,6 +192,8 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   }
   return {
     results,
-    ...(stampLines ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")) } : {}),
+    ...(stampLines
+      ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")), freshStamps }
+      : {}),
   };
 }

@@ -138,37 +138,37 @@ test("stamps are taken with remembered verdicts, and an unchanged registry is th
   assert.equal(first.stamps, undefined, "no verdicts offered, no reader thread: no stamps");
   assert.ok(taken.stamps);
   assert.equal(taken.stamps.changed, true);
-  assert.equal(files(taken.stamps.text).size, 600);
+  assert.equal(files(taken.stamps.text()).size, 600);
   // The folders the layout walk listed: plugins/, each plugin's folder and its versions/.
-  assert.equal(readStamps(new TextEncoder().encode(taken.stamps.text)).size, 600 + 1 + 2 * 300);
+  assert.equal(readStamps(new TextEncoder().encode(taken.stamps.text())).size, 600 + 1 + 2 * 300);
   assert.equal(taken.stats.judged, 0);
 
-  const again = await load(first, taken.stamps.text);
+  const again = await load(first, taken.stamps.text());
   assert.equal(again.stats.judged, 0);
-  assert.deepEqual(again.stamps, { text: taken.stamps.text, changed: false });
+  assert.equal(again.stamps?.changed, false);
+  assert.equal(again.stamps?.text(), taken.stamps.text());
   await assertSameAsFresh(again);
 
   // A stamp that matches gives the hash without a read: a wrong hash under a true stamp (a
   // corrupt store) makes that manifest's key differ, so it is read, its true hash finds its
   // verdict, and the wrong hash is not remembered again.
-  const index = files(taken.stamps.text);
+  const index = files(taken.stamps.text());
   const rel = `plugins/${pluginName(7)}/versions/1.0.0.json`;
-  const wrong = taken.stamps.text.replace(
-    `${index.get(rel)}`,
-    `${index.get(rel)?.slice(0, -64)}${"0".repeat(64)}`,
-  );
-  assert.notEqual(wrong, taken.stamps.text);
+  const wrong = taken.stamps
+    .text()
+    .replace(`${index.get(rel)}`, `${index.get(rel)?.slice(0, -64)}${"0".repeat(64)}`);
+  assert.notEqual(wrong, taken.stamps.text());
   const corrupt = await load(first, wrong);
   assert.equal(corrupt.stats.judged, 0);
   assert.equal(corrupt.stamps?.changed, true);
-  const left = files(corrupt.stamps?.text);
+  const left = files(corrupt.stamps?.text());
   assert.equal(left.has(rel), false, "the hash its stamp gave was not the file's");
   assert.equal(left.size, 599);
   await assertSameAsFresh(corrupt);
 });
 
 test("a manifest changed in place, same size, mtime set back, right after its stamp was taken, is read and judged again", async () => {
-  const text = (taken.stamps as { text: string }).text;
+  const text = taken.stamps?.text();
   const front = path.join(versions(0), "1.0.0.json");
   const back = path.join(versions(299), "1.0.1.json");
   sameSizeEdit(front);
@@ -178,18 +178,18 @@ test("a manifest changed in place, same size, mtime set back, right after its st
   await assertSameAsFresh(changed);
   // Changed within the margin: not remembered, so the next load reads them again, even if they
   // change again in the same clock tick.
-  const index = files(changed.stamps?.text);
+  const index = files(changed.stamps?.text());
   assert.equal(index.has(`plugins/${pluginName(0)}/versions/1.0.0.json`), false);
   assert.equal(index.has(`plugins/${pluginName(299)}/versions/1.0.1.json`), false);
   assert.equal(index.size, 598);
   sameSizeEdit(front);
-  const again = await load(changed, changed.stamps?.text);
+  const again = await load(changed, changed.stamps?.text());
   assert.equal(again.stats.judged, 1);
   await assertSameAsFresh(again);
 });
 
 test("a stamped manifest replaced by a symbolic link or removed is refused or gone, as without stamps", async () => {
-  const text = (taken.stamps as { text: string }).text;
+  const text = taken.stamps?.text();
   const link = path.join(versions(150), "1.0.1.json");
   rmSync(link);
   symlinkSync(path.join(versions(151), "1.0.1.json"), link);
@@ -197,13 +197,13 @@ test("a stamped manifest replaced by a symbolic link or removed is refused or go
   const result = await load(first, text);
   await assertSameAsFresh(result);
   assert.ok(result.findings.some((f) => f.file === `plugins/${pluginName(150)}/versions/1.0.1.json`));
-  const index = files(result.stamps?.text);
+  const index = files(result.stamps?.text());
   assert.equal(index.has(`plugins/${pluginName(150)}/versions/1.0.1.json`), false);
   assert.equal(index.has(`plugins/${pluginName(152)}/versions/1.0.0.json`), false);
 });
 
 test("a folder whose entries changed is listed again: a new version, a stray file, a folder replaced by a link", async () => {
-  const text = (taken.stamps as { text: string }).text;
+  const text = taken.stamps?.text();
   // A new version (a copy of another, renamed), a stray file in a plugin's folder, a plugin's
   // versions/ replaced by a symbolic link to another plugin's.
   const manifest = JSON.parse(readFileSync(path.join(versions(200), "1.0.1.json"), "utf8")) as {
@@ -222,20 +222,24 @@ test("a folder whose entries changed is listed again: a new version, a stray fil
   assert.ok(result.findings.some((f) => f.file.startsWith(`plugins/${pluginName(202)}/versions`)));
 });
 
-test("a remembered listing that is not one (not JSON, unsorted, unknown kinds) is not trusted", () => {
+test("a remembered listing that is not one (unsorted, repeated, unknown kinds, empty names) is not trusted", () => {
   const now = stamp(0n, "d1:2:3:4:5");
   const index = (listing: string) =>
     readStamps(new TextEncoder().encode(`${STAMPS_FORMAT}\nplugins/a/\td1:2:3:4:5\t${listing}\n`));
-  assert.deepEqual(trustedListing(index('[["1.0.0.json","file"],["2.0.0.json","file"]]'), "plugins/a", now), [
+  const listing = [
     { name: "1.0.0.json", kind: "file" },
-    { name: "2.0.0.json", kind: "file" },
-  ]);
-  for (const bad of ["[", "{}", '[["b","file"],["a","file"]]', '[["a","link"]]', '[["","file"]]', '[["a"]]'])
+    { name: "link.json", kind: "symlink" },
+    { name: "sub", kind: "tree" },
+  ] as const;
+  const started = 10n * STAMP_MARGIN_NS;
+  const line = folderStampLine("plugins/a", now, listing, started) as string;
+  assert.equal(line, "plugins/a/\td1:2:3:4:5\tf1.0.0.json/llink.json/dsub");
+  assert.deepEqual(trustedListing(index(line.split("\t")[2] as string), "plugins/a", now), listing);
+  assert.deepEqual(trustedListing(index(""), "plugins/a", now), []);
+  for (const bad of ["fb/fa", "fa/fa", "qa", "f", "fa//fb", "f1.0.0.json/"])
     assert.equal(trustedListing(index(bad), "plugins/a", now), undefined, bad);
-  assert.equal(trustedListing(index("[]"), "plugins/a", stamp(0n, "d1:2:3:4:6")), undefined);
-  assert.equal(folderStampLine("plugins/a", now, [], 10n * STAMP_MARGIN_NS), "plugins/a/\td1:2:3:4:5\t[]");
-  assert.equal(
-    folderStampLine("plugins/a", stamp(10n * STAMP_MARGIN_NS), [], 10n * STAMP_MARGIN_NS),
-    undefined,
-  );
+  assert.equal(trustedListing(index("fa"), "plugins/a", stamp(0n, "d1:2:3:4:6")), undefined);
+  // A folder changed within the margin, or a name that cannot be part of a line: not remembered.
+  assert.equal(folderStampLine("plugins/a", stamp(started), [], started), undefined);
+  assert.equal(folderStampLine("plugins/a", now, [{ name: "a\nb.json", kind: "file" }], started), undefined);
 });
