@@ -15,13 +15,7 @@ import { loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import { validateRegistryFiles } from "../core/validate/validate-files.ts";
 import { validateManifest } from "../core/validate/validate-manifest.ts";
-import {
-  readStampsFile,
-  readVerdicts,
-  validationCode,
-  writeStampsFile,
-  writeVerdicts,
-} from "../generator/verdict-store-fs.ts";
+import { cacheBeside, cacheOptions, saveCache, validationCode } from "../generator/verdict-store-fs.ts";
 import { pluginName, writeSyntheticRegistry } from "./synthetic-registry.ts";
 
 const plugins = Number(process.env.BENCH_PLUGINS ?? 10_000);
@@ -63,44 +57,36 @@ try {
     throw new Error("the synthetic registry should be valid");
   }
 
-  // (d) re-validation with nothing changed: a first run remembers every verdict in a file (as
-  // `validate` does in its cache folder); the second reads that file, hashes every manifest and
-  // judges none. Timed: reading the verdicts, validating, writing them back if they changed (as
-  // `validate` and `build` do: here they did not).
-  const verdictsFile = path.join(`${dir}-cache`, "verdicts.json");
+  // (d) re-validation with nothing changed: a first run remembers every verdict and their
+  // summaries in files (as `validate` does in its cache folder); the second reads them, hashes
+  // every manifest, judges none, and takes the files' stamps (so it reads every file: it is the
+  // first with verdicts remembered); (e) runs again with the stamps, as `validate` run again and
+  // again does. Timed: reading the cache, validating, writing back what changed (as `validate`
+  // and `build` do).
+  const cache = cacheBeside(path.join(`${dir}-cache`, "verdicts.json"));
   const code = validationCode();
-  const remembered = await loadRegistry(fsSource(dir), {
-    workers: availableParallelism(),
-    keepManifests: false,
-    verdicts: { code },
-  });
-  writeVerdicts(verdictsFile, remembered.verdicts ?? {});
-  // It also takes the files' stamps (as `validate` does, beside its verdicts: that is its first
-  // run with verdicts remembered, so it reads every file); (e) below runs again with them.
-  const stampsFile = path.join(`${dir}-cache`, "verdicts.stamps");
+  const load = () =>
+    loadRegistry(fsSource(dir), {
+      workers: availableParallelism(),
+      keepManifests: false,
+      ...cacheOptions(cache, code),
+    });
+  saveCache(cache, await load(), true);
   t = performance.now();
-  const again = await loadRegistry(fsSource(dir), {
-    workers: availableParallelism(),
-    keepManifests: false,
-    verdicts: { code, previous: readVerdicts(verdictsFile) },
-    stamps: { previous: readStampsFile(stampsFile) },
-  });
-  if (again.verdictsChanged) writeVerdicts(verdictsFile, again.verdicts ?? {});
-  if (again.stamps?.changed) writeStampsFile(stampsFile, again.stamps.text());
+  const again = await load();
+  saveCache(cache, again, true);
   const againMs = ms(t);
-  // (e) and again, now with the stamps (d) took: a file whose stamp did not change is not read.
   t = performance.now();
-  const stamped = await loadRegistry(fsSource(dir), {
-    workers: availableParallelism(),
-    keepManifests: false,
-    verdicts: { code, previous: readVerdicts(verdictsFile) },
-    stamps: { previous: readStampsFile(stampsFile) },
-  });
-  if (stamped.verdictsChanged) writeVerdicts(verdictsFile, stamped.verdicts ?? {});
-  if (stamped.stamps?.changed) writeStampsFile(stampsFile, stamped.stamps.text());
+  const stamped = await load();
+  saveCache(cache, stamped, true);
   const stampedMs = ms(t);
-  const stampedFiles = [...readStamps(readStampsFile(stampsFile))].filter(([p]) => !p.endsWith("/")).length;
+  // Stamps are taken by the reader thread, which a small registry does not start.
+  const stampText = stamped.stamps?.text();
+  const stampedFiles = [
+    ...readStamps(stampText === undefined ? undefined : new TextEncoder().encode(stampText)),
+  ].filter(([p]) => !p.endsWith("/")).length;
   if (stamped.stats.judged !== 0) throw new Error(`the stamped re-validation judged ${stamped.stats.judged}`);
+  if (stamped.stamps?.changed) throw new Error("nothing changed, yet the stamps to store did");
   if (JSON.stringify(stamped.findings) !== JSON.stringify(result.findings))
     throw new Error("stamps changed the findings");
   if (again.stats.judged !== 0) throw new Error(`the re-validation judged ${again.stats.judged} manifests`);
@@ -137,10 +123,10 @@ try {
   );
   console.log(`    ratio (a)/(b):       ${ratio.toFixed(2)} (target ≤ 2)`);
   console.log(
-    `(d) nothing changed:     ${againMs.toFixed(0)} ms (remembered verdicts, every file read); ratio (d)/(b): ${(againMs / floorMs).toFixed(2)}`,
+    `(d) nothing changed:     ${againMs.toFixed(0)} ms (remembered verdicts and their summaries, every file read); ratio (d)/(b): ${(againMs / floorMs).toFixed(2)}`,
   );
   console.log(
-    `(e) and again:           ${stampedMs.toFixed(0)} ms (remembered verdicts and ${stampedFiles} files' stamps); ratio (e)/(b): ${(stampedMs / floorMs).toFixed(2)} (target ≤ 1.2)`,
+    `(e) and again:           ${stampedMs.toFixed(0)} ms (remembered verdicts, their summaries and ${stampedFiles} files' stamps); ratio (e)/(b): ${(stampedMs / floorMs).toFixed(2)} (target ≤ 1.2)`,
   );
   console.log(
     `(c) one file in context: ${oneMs.toFixed(1)} ms, ${one.filesRead} files read (target < 100 ms)`,

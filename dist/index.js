@@ -52667,6 +52667,85 @@ function isVerdict(v2) {
     (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string"
   ) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && v2.valid === !v2.findings.some((f2) => f2.severity === "error") && (v2.dependencies === void 0 || Array.isArray(v2.dependencies) && v2.dependencies.every((d) => isObject2(d) && typeof d.name === "string"));
 }
+var SUMMARIES_FORMAT = "finfocus-registry/verdict-summaries/1";
+function summaryDigest(context, files) {
+  let text2 = `${SUMMARIES_FORMAT}\0${context}`;
+  for (const [version, key] of files) text2 += `\0${version}\0${key}`;
+  return hash("sha256", text2);
+}
+function summaryLine(name, context, order, verdicts) {
+  const lookups = /* @__PURE__ */ new Map();
+  const summary2 = { findings: [], valid: [], dependencies: {} };
+  const files = [];
+  for (const version of order) {
+    const verdict = verdicts[version];
+    if (verdict === void 0) return void 0;
+    files.push([version, verdict.key]);
+    for (const [looked, text2] of verdict.lookups) lookups.set(looked, text2);
+    for (const f2 of verdict.findings) summary2.findings.push(f2);
+    if (verdict.valid) {
+      summary2.valid.push(version);
+      if (verdict.dependencies && verdict.dependencies.length > 0)
+        summary2.dependencies[version] = verdict.dependencies;
+    }
+  }
+  if (/[\t\n\r]/.test(name)) return void 0;
+  const value = { lookups: [...lookups], ...summary2 };
+  return `${name}	${summaryDigest(context, files)}	${order.length}	${JSON.stringify(value)}`;
+}
+function readSummaries(bytes) {
+  const out = /* @__PURE__ */ new Map();
+  if (bytes === void 0) return out;
+  const text2 = new TextDecoder().decode(bytes);
+  if (!text2.startsWith(`${SUMMARIES_FORMAT}
+`)) return out;
+  for (let at2 = SUMMARIES_FORMAT.length + 1; at2 < text2.length; ) {
+    let end = text2.indexOf("\n", at2);
+    if (end === -1) end = text2.length;
+    const tab = text2.indexOf("	", at2);
+    if (tab > at2 && tab < end) out.set(text2.slice(at2, tab), text2.slice(tab + 1, end));
+    at2 = end + 1;
+  }
+  return out;
+}
+function summaryCount(stored) {
+  const count = Number(stored.split("	", 3)[1]);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
+function reusableSummary(stored, digest, lookup, answers = /* @__PURE__ */ new Map()) {
+  if (stored === void 0 || !stored.startsWith(`${digest}	`)) return void 0;
+  const json2 = stored.indexOf("	", digest.length + 1);
+  if (json2 === -1) return void 0;
+  let value;
+  try {
+    value = JSON.parse(stored.slice(json2 + 1));
+  } catch {
+    return void 0;
+  }
+  if (!isSummary(value)) return void 0;
+  for (const [name, versions] of value.lookups) {
+    let now = answers.get(name);
+    if (now === void 0) {
+      now = lookupText(lookup(name));
+      answers.set(name, now);
+    }
+    if (now !== versions) return void 0;
+  }
+  return { findings: value.findings, valid: value.valid, dependencies: value.dependencies };
+}
+function isSummary(v2) {
+  return isObject2(v2) && Array.isArray(v2.lookups) && v2.lookups.every(
+    (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string"
+  ) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && Array.isArray(v2.valid) && v2.valid.every((version) => typeof version === "string") && isObject2(v2.dependencies) && Object.values(v2.dependencies).every(
+    (deps) => Array.isArray(deps) && deps.every((d) => isObject2(d) && typeof d.name === "string")
+  );
+}
+function summariesText(lines) {
+  return lines.length === 0 ? `${SUMMARIES_FORMAT}
+` : `${SUMMARIES_FORMAT}
+${lines.join("\n")}
+`;
+}
 
 // core/registry/check-layout.ts
 var import_semver2 = __toESM(require_semver2(), 1);
@@ -63397,6 +63476,51 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
     ...verdicts ? { verdicts } : {}
   };
 }
+function summarizedPlugin(work, files, stored, keepManifests, lookup, answers) {
+  const { listing: l } = work;
+  if (stored === void 0 || keepManifests === true || work.verdicts === void 0) return void 0;
+  const keys = [];
+  const sha256 = /* @__PURE__ */ new Map();
+  for (const [i, version] of l.versionFiles.entries()) {
+    const sha2 = files.sha256[i];
+    if (!sha2) return void 0;
+    keys.push([version, manifestKey(l.bundles.has(version), sha2)]);
+    sha256.set(version, sha2);
+  }
+  const summary2 = reusableSummary(stored, summaryDigest(work.verdicts.context, keys), lookup, answers);
+  if (summary2 === void 0 || !consistent(summary2, l)) return void 0;
+  const valid2 = sortByVersion([...summary2.valid], (v2) => v2);
+  const last = valid2.at(-1);
+  const findings = append([...summary2.findings], listingFindings(l, work.entry));
+  const file = (version) => ({
+    version,
+    file: versionFile(l.name, version),
+    sha256: sha256.get(version),
+    ...l.bundles.has(version) ? { bundleFile: bundleFile(l.name, version) } : {}
+  });
+  return {
+    name: l.name,
+    versions: [],
+    ...keepManifests === "judged" ? { unparsed: valid2.map(file) } : {},
+    validVersions: valid2,
+    ...last ? { latest: { file: versionFile(l.name, last), dependencies: summary2.dependencies[last] ?? [] } } : {},
+    findings,
+    manifests: l.versionFiles.length,
+    judged: 0,
+    summarized: stored
+  };
+}
+function consistent(summary2, l) {
+  const valid2 = new Set(summary2.valid);
+  if (valid2.size !== summary2.valid.length) return false;
+  const failed = /* @__PURE__ */ new Set();
+  for (const f2 of summary2.findings) if (f2.severity === "error") failed.add(f2.file);
+  for (const version of l.versionFiles) {
+    if (valid2.has(version) === failed.has(versionFile(l.name, version))) return false;
+    valid2.delete(version);
+  }
+  return valid2.size === 0;
+}
 function listingFindings(l, entry2) {
   const out = [];
   const versions = new Set(l.versionFiles);
@@ -63509,42 +63633,34 @@ async function validateRecalled(jobs, ctx) {
   let toJudge = 0;
   let pool;
   const parallel = ctx.location !== void 0 && ctx.threads > 1;
-  const { stamps } = ctx;
+  const { stamps, summaries } = ctx;
   const stampLines = stamps ? new Array(jobs.length) : void 0;
   let freshStamps = 0;
   const walked = async (job, at2) => {
-    const files = reader?.take(job.listing.name);
-    if (files === void 0 && !stamps) return void 0;
-    const bytes = [];
-    const sha256 = [];
-    const lines = [];
-    for (const version of job.listing.versionFiles) {
-      const file = files?.get(version);
-      if (file) {
-        bytes.push(file.bytes);
-        sha256.push(file.sha256);
-        lines.push(file.line);
-        if (file.line && file.bytes) freshStamps++;
-        continue;
-      }
-      const rel = versionFile(job.listing.name, version);
-      if (stamps) {
-        const got = await readStamped(stamps.source, stamps, rel, read);
-        bytes.push(got?.bytes);
-        sha256.push(got?.sha256 ?? "");
-        lines.push(got?.line ?? "");
-        if (got?.line && got.bytes) freshStamps++;
-      } else {
-        const got = await read(rel);
-        bytes.push(got);
-        sha256.push(got ? hash4("sha256", got) : "");
-      }
+    const { name, versionFiles } = job.listing;
+    const files = reader?.take(name);
+    if (files === void 0 && !stamps && !summaries) return void 0;
+    const got = await Promise.all(
+      versionFiles.map(async (version) => {
+        const file = files?.get(version);
+        if (file) return file;
+        const rel = versionFile(name, version);
+        if (stamps) return readStamped(stamps.source, stamps, rel, read);
+        const bytes = await read(rel);
+        return bytes && { bytes, sha256: hash4("sha256", bytes), line: "" };
+      })
+    );
+    if (stampLines) {
+      stampLines[at2] = got.map((file) => file?.line ?? "");
+      for (const file of got) if (file?.line && file.bytes) freshStamps++;
     }
-    if (stampLines) stampLines[at2] = lines;
-    return { bytes, sha256 };
+    return { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") };
   };
   const recallJob = async (job, at2) => {
     const files = await walked(job, at2);
+    const summarized = files && summaries ? summarizedPlugin(job, files, summaries.get(job.listing.name), keep, lookup, answers) : void 0;
+    if (summarized) return summarized;
+    if (ctx.previousOf && job.verdicts) job.verdicts.previous = ctx.previousOf(job);
     const recall = await recallPlugin(job, lookup, read, keep, answers, files);
     const lines = stampLines?.[at2];
     if (files && lines) {
@@ -63559,6 +63675,10 @@ async function validateRecalled(jobs, ctx) {
     for (const [k2, recall] of recalled.entries()) {
       const i = start + k2;
       const job = jobs[i];
+      if (!("complete" in recall)) {
+        results[i] = recall;
+        continue;
+      }
       if (recall.complete) {
         results[i] = await validatePlugin(job, config2, lookup, read, keep, recall);
         continue;
@@ -63627,9 +63747,11 @@ async function loadRegistry(source, options2 = {}) {
     stats.filesRead++;
     return source.readFile(rel);
   };
-  const store = options2.verdicts && readVerdictStore(options2.verdicts.previous);
-  const recall = store !== void 0 && store.size > 0;
-  const offered = [...store?.values() ?? []].reduce((n, p2) => n + Object.keys(p2.versions).length, 0);
+  const summaries = options2.verdicts?.summaries && readSummaries(options2.verdicts.summaries.previous);
+  const lazy = summaries !== void 0 && summaries.size > 0;
+  const store = options2.verdicts && new LazyStore(options2.verdicts.previous, !lazy);
+  const recall = lazy || store !== void 0 && store.get().size > 0;
+  const offered = lazy ? [...summaries.values()].reduce((n, line) => n + summaryCount(line), 0) : [...store?.get().values() ?? []].reduce((n, p2) => n + Object.keys(p2.versions).length, 0);
   const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== void 0 && offered >= threshold;
@@ -63642,7 +63764,7 @@ async function loadRegistry(source, options2 = {}) {
     return await load(
       source,
       options2,
-      { store, recall, offered, threads, threshold, reader, stamps },
+      { store, summaries, recall, offered, threads, threshold, reader, stamps },
       stats,
       findings,
       read
@@ -63651,7 +63773,7 @@ async function loadRegistry(source, options2 = {}) {
     await reader?.close();
   }
 }
-async function load(source, options2, { store, recall, offered, threads, threshold, reader, stamps }, stats, findings, read) {
+async function load(source, options2, { store, summaries, recall, offered, threads, threshold, reader, stamps }, stats, findings, read) {
   const config2 = await loadConfig(source, read, findings);
   const listed = stamps && stampedListings(source, stamps.index, stamps.startedNs);
   const layout = await checkLayout(listed?.source ?? source, { trustedRoots: trustedRootFiles(config2) });
@@ -63696,11 +63818,11 @@ async function load(source, options2, { store, recall, offered, threads, thresho
   const jobs = listings.map((listing) => {
     const entry2 = entries.get(listing.name);
     const context = options2.verdicts ? pluginContextKey(options2.verdicts.code, config2, listing.name, entry2) : "";
-    const verdicts2 = options2.verdicts && {
+    const verdicts = options2.verdicts && {
       context,
-      previous: storedVersions(store?.get(listing.name), context)
+      previous: store?.parsed ? storedVersions(store.get().get(listing.name), context) : {}
     };
-    return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts2 ? { verdicts: verdicts2 } : {} };
+    return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts ? { verdicts } : {} };
   });
   const recalled = recall ? await validateRecalled(jobs, {
     config: config2,
@@ -63711,22 +63833,35 @@ async function load(source, options2, { store, recall, offered, threads, thresho
     threads,
     parallelThreshold: threshold,
     ...reader ? { reader } : {},
-    ...stamps ? { stamps } : {}
+    ...stamps ? { stamps } : {},
+    ...summaries ? { summaries } : {},
+    ...store && !store.parsed ? {
+      previousOf: (job) => storedVersions(store.get().get(job.listing.name), job.verdicts?.context ?? "")
+    } : {}
   }) : void 0;
   const results = recalled ? recalled.results : pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
   const plugins = [];
-  const verdicts = options2.verdicts ? {} : void 0;
+  const summaryLines = [];
+  let freshSummaries = 0;
   if (options2.verdicts) stats.judged = 0;
   for (const [i, result] of results.entries()) {
     append(findings, result.findings);
     stats.manifests += result.manifests;
     if (stats.judged !== void 0) stats.judged += result.judged;
-    const context = jobs[i]?.verdicts?.context;
-    if (verdicts && result.verdicts && context !== void 0)
-      Object.defineProperty(verdicts, result.name, {
-        value: { context, versions: result.verdicts },
-        enumerable: true
-      });
+    const job = jobs[i];
+    if (summaries && job.verdicts) {
+      if (result.summarized !== void 0) summaryLines.push(`${result.name}	${result.summarized}`);
+      else if (result.verdicts) {
+        const line = summaryLine(
+          result.name,
+          job.verdicts.context,
+          job.listing.versionFiles,
+          result.verdicts
+        );
+        if (line !== void 0) summaryLines.push(line);
+        freshSummaries++;
+      }
+    }
     const entry2 = entries.get(result.name);
     if (entry2)
       plugins.push({
@@ -63751,14 +63886,52 @@ async function load(source, options2, { store, recall, offered, threads, thresho
     changed: listed.fresh.count > 0 || (recalled?.freshStamps ?? 0) > 0 || listed.lines.length + stampLines.length !== stamps.index.size,
     text: () => stampsText([...listed.lines, ...stampLines])
   } : void 0;
-  return {
+  const loaded = {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,
     stats,
-    ...verdicts ? { verdicts, verdictsChanged, verdictsStale } : {},
-    ...taken ? { stamps: taken } : {}
+    ...taken ? { stamps: taken } : {},
+    ...summaries ? {
+      summaries: {
+        changed: freshSummaries > 0 || summaryLines.length !== summaries.size,
+        text: () => summariesText(summaryLines)
+      }
+    } : {}
   };
+  if (options2.verdicts) {
+    let verdicts;
+    const storeOf = () => {
+      if (verdicts !== void 0) return verdicts;
+      verdicts = {};
+      for (const [i, result] of results.entries()) {
+        const context = jobs[i]?.verdicts?.context;
+        const versions = result.summarized !== void 0 ? storedVersions(store?.get().get(result.name), context ?? "") : result.verdicts;
+        if (versions && context !== void 0 && (result.summarized === void 0 || Object.keys(versions).length > 0))
+          Object.defineProperty(verdicts, result.name, { value: { context, versions }, enumerable: true });
+      }
+      return verdicts;
+    };
+    Object.defineProperty(loaded, "verdicts", { get: storeOf, enumerable: true });
+    loaded.verdictsChanged = verdictsChanged;
+    loaded.verdictsStale = verdictsStale;
+  }
+  return loaded;
 }
+var LazyStore = class {
+  #map;
+  #previous;
+  constructor(previous, now) {
+    this.#previous = previous;
+    if (now) this.get();
+  }
+  get parsed() {
+    return this.#map !== void 0;
+  }
+  get() {
+    this.#map ??= readVerdictStore(typeof this.#previous === "function" ? this.#previous() : this.#previous);
+    return this.#map;
+  }
+};
 async function loadConfig(source, read, findings) {
   const bytes = await read(CONFIG_FILE);
   if (!bytes) {

@@ -22,15 +22,7 @@ import { renderApi } from "./render.ts";
 import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
 import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
-import {
-  readStampsFile,
-  readVerdicts,
-  STAMPS_FILE,
-  VERDICTS_FILE,
-  validationCode,
-  writeStampsFile,
-  writeVerdicts,
-} from "./verdict-store-fs.ts";
+import { buildCache, cacheOptions, saveCache, validationCode } from "./verdict-store-fs.ts";
 import { type WriteReport, writeTree } from "./write-fs.ts";
 
 /**
@@ -125,9 +117,10 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   const { source, commit, repository } = opened;
   options.onStage?.("validate", commit ? `commit ${commit.slice(0, 12)}` : "files on disk");
   // Verdicts remembered by the previous build are reused where nothing they depend on changed
-  // (core/validate/verdicts.ts); --full judges every manifest again.
-  const verdictsFile = path.join(options.outDir, VERDICTS_FILE);
-  const stampsFile = path.join(options.outDir, STAMPS_FILE);
+  // (core/validate/verdicts.ts), a plugin none of whose inputs changed whole from its summary, and
+  // a manifest whose file stamp did not change is not read (core/registry/file-stamps.ts); --full
+  // judges every manifest again.
+  const cache = buildCache(options.outDir);
   const [loaded, git] = await Promise.all([
     options.load
       ? options.load(source)
@@ -135,12 +128,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
           workers: availableParallelism(),
           // Unchanged valid manifests are not parsed: their plugins' parts are remembered.
           keepManifests: "judged",
-          verdicts: {
-            code: validationCode(),
-            ...(options.full ? {} : { previous: readVerdicts(verdictsFile) }),
-          },
-          // A manifest whose file stamp did not change is not read again (core/registry/file-stamps.ts).
-          stamps: { previous: options.full ? undefined : readStampsFile(stampsFile) },
+          ...cacheOptions(cache, validationCode(), options.full === true),
         }),
     commit && repository
       ? readGitDates(repository.top, commit, repository.path)
@@ -182,11 +170,11 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   // few manifests judged or parsed again, less than rewriting the whole file (several MB for a
   // large registry) on every small rebuild. They are rewritten once over 1% of them is stale.
   const staleEnough = (stale: number, total: number): boolean => stale > 0 && stale * 100 >= total;
-  if (loaded.verdicts && loaded.verdictsChanged !== false) {
-    if (options.full || staleEnough(loaded.verdictsStale ?? 1, loaded.stats.manifests))
-      writeVerdicts(verdictsFile, loaded.verdicts);
-  }
-  if (loaded.stamps?.changed) writeStampsFile(stampsFile, loaded.stamps.text());
+  saveCache(
+    cache,
+    loaded,
+    options.full === true || staleEnough(loaded.verdictsStale ?? 1, loaded.stats.manifests),
+  );
   if (options.full || staleEnough(built.stale, built.parts.size)) writeParts(partsFile, built.parts);
   timings.write = performance.now() - t;
 

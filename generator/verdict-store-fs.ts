@@ -11,11 +11,13 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleHash } from "../core/code-version.ts";
+import type { LoadedRegistry, LoadOptions } from "../core/registry/load-registry.ts";
 import { type VerdictStore, verdictStoreDocument } from "../core/validate/verdicts.ts";
 
 /** The verdicts file of a build, beside `.finfocus-build-state.json`. */
 export const VERDICTS_FILE = ".finfocus-verdicts.json";
-/** The file stamps of a build (core/registry/file-stamps.ts), beside its verdicts. */
+/** The verdicts' summaries and the file stamps of a build, beside its verdicts. */
+export const SUMMARIES_FILE = ".finfocus-verdict-summaries";
 export const STAMPS_FILE = ".finfocus-stamps";
 
 /**
@@ -61,18 +63,70 @@ export function readVerdicts(file: string): unknown {
   }
 }
 
-/** The stored file stamps' bytes (untrusted), or undefined when there are none to read. */
-export function readStampsFile(file: string): Uint8Array | undefined {
+/**
+ * The files that remember a registry's validation between runs: the verdicts, their summaries
+ * (core/validate/verdicts.ts) and the file stamps (core/registry/file-stamps.ts).
+ */
+export interface ValidationCache {
+  verdicts: string;
+  summaries: string;
+  stamps: string;
+}
+
+/** A build's cache, beside its build state in `outDir`. */
+export function buildCache(outDir: string): ValidationCache {
+  return {
+    verdicts: join(outDir, VERDICTS_FILE),
+    summaries: join(outDir, SUMMARIES_FILE),
+    stamps: join(outDir, STAMPS_FILE),
+  };
+}
+
+/** A cache named by its verdicts file `<name>.json`: `<name>.summaries` and `<name>.stamps` beside it. */
+export function cacheBeside(verdictsFile: string): ValidationCache {
+  const base = verdictsFile.replace(/\.json$/, "");
+  return { verdicts: verdictsFile, summaries: `${base}.summaries`, stamps: `${base}.stamps` };
+}
+
+/**
+ * What `loadRegistry` takes to use the cache (nothing of it when `fresh`: every manifest judged,
+ * every file read, and what it finds remembered anew). The verdicts file is read only if needed.
+ */
+export function cacheOptions(
+  cache: ValidationCache,
+  code: string,
+  fresh = false,
+): Pick<LoadOptions, "verdicts" | "stamps"> {
+  if (fresh)
+    return { verdicts: { code, summaries: { previous: undefined } }, stamps: { previous: undefined } };
+  return {
+    verdicts: {
+      code,
+      previous: () => readVerdicts(cache.verdicts),
+      summaries: { previous: readBytes(cache.summaries) },
+    },
+    stamps: { previous: readBytes(cache.stamps) },
+  };
+}
+
+/**
+ * Writes what changed of the cache after a load with `cacheOptions`: the summaries and stamps
+ * (each a line per plugin or file), and the verdicts when `store` says so (a build rewrites
+ * several MB of them only once enough are stale).
+ */
+export function saveCache(cache: ValidationCache, loaded: LoadedRegistry, store: boolean): void {
+  if (store && loaded.verdictsChanged !== false && loaded.verdicts)
+    writeVerdicts(cache.verdicts, loaded.verdicts);
+  if (loaded.summaries?.changed) replaceFile(cache.summaries, loaded.summaries.text());
+  if (loaded.stamps?.changed) replaceFile(cache.stamps, loaded.stamps.text());
+}
+
+function readBytes(file: string): Uint8Array | undefined {
   try {
     return readFileSync(file);
   } catch {
     return undefined;
   }
-}
-
-/** Replaces the stored file stamps (never half-written, best effort, as the verdicts). */
-export function writeStampsFile(file: string, text: string): void {
-  replaceFile(file, text);
 }
 
 /** Replaces the stored verdicts (a temporary file renamed over the old one: never half-written). */

@@ -60,7 +60,7 @@ unchanged file is not read again (--no-cache judges every manifest and remembers
       const [
         { openRegistry },
         { loadRegistry },
-        { readStampsFile, readVerdicts, validationCode, writeStampsFile, writeVerdicts },
+        { cacheBeside, cacheOptions, saveCache, validationCode },
         os,
       ] = await Promise.all([
         import("../../core/registry/open-registry.ts"),
@@ -82,16 +82,13 @@ unchanged file is not read again (--no-cache judges every manifest and remembers
                 registryDir,
                 values["cache-dir"] && path.resolve(io.cwd, values["cache-dir"]),
               );
-        // The file stamps (a folder's, not a commit's) are kept beside the verdicts.
-        const stampsFile = cacheFile?.replace(/\.json$/, ".stamps");
+        // The verdicts' summaries and the file stamps (a folder's, not a commit's) are kept beside them.
+        const cache = cacheFile === undefined ? undefined : cacheBeside(cacheFile);
         const result = await loadRegistry(opened.source, {
           workers: os.availableParallelism(),
-          ...(cacheFile ? { verdicts: { code: validationCode(), previous: readVerdicts(cacheFile) } } : {}),
-          ...(stampsFile ? { stamps: { previous: readStampsFile(stampsFile) } } : {}),
+          ...(cache ? cacheOptions(cache, validationCode()) : {}),
         });
-        if (cacheFile && result.verdicts && result.verdictsChanged !== false)
-          writeVerdicts(cacheFile, result.verdicts);
-        if (stampsFile && result.stamps?.changed) writeStampsFile(stampsFile, result.stamps.text());
+        if (cache) saveCache(cache, result, true);
         findings = result.findings.map((f) => ({ ...f, file: display(path.join(registryDir, f.file)) }));
         stats = { ...result.stats };
         commit = opened.commit;

@@ -6,8 +6,13 @@ import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
 import {
   pluginContextKey,
+  readSummaries,
   readVerdictStore,
   storedVersions,
+  summariesText,
+  summaryCount,
+  summaryLine,
+  type Verdict,
   type VerdictStore,
 } from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
@@ -43,8 +48,16 @@ export interface LoadedRegistry {
   snapshot?: RegistrySnapshot;
   findings: Finding[];
   stats: RegistryStats;
-  /** Every manifest's verdict, to remember (present when `verdicts` was given). */
+  /**
+   * Every manifest's verdict, to remember (present when `verdicts` was given; with summaries, the
+   * store offered is read when this is first got).
+   */
   verdicts?: VerdictStore;
+  /**
+   * The verdict summaries to remember (when `verdicts.summaries` was given): whether they differ
+   * from those offered, and their text.
+   */
+  summaries?: { changed: boolean; text: () => string };
   /**
    * False when `verdicts` holds exactly the store that was offered (every verdict reused, none
    * gone): there is nothing new to write. Present when `verdicts` was given.
@@ -83,10 +96,17 @@ export interface LoadOptions {
    * Remember verdicts (core/validate/verdicts.ts): `code` is the identity of the code that judges
    * (the adapter's: the bundle's or the sources' hash with the tool's version), `previous` the
    * store as read back from its file (anything, untrusted: what is not a reusable verdict is
-   * ignored). Manifests whose verdict is reusable are not judged again; the result carries the
-   * verdicts to store.
+   * ignored), or a function that reads it (called only if the store is needed: with summaries
+   * that cover every plugin, when none changed, never). Manifests whose verdict is reusable are
+   * not judged again; the result carries the verdicts to store. `summaries`: take verdict
+   * summaries (a plugin none of whose inputs changed is then reused whole, the store unread),
+   * `previous` being the text the last load gave in `summaries` (untrusted).
    */
-  verdicts?: { code: string; previous?: unknown };
+  verdicts?: {
+    code: string;
+    previous?: unknown;
+    summaries?: { previous: Uint8Array | undefined };
+  };
   /**
    * Take file stamps (file-stamps.ts), with remembered verdicts, from a source on disk:
    * `previous` is the text the last load gave in `stamps` (untrusted). A manifest whose stamp did
@@ -119,9 +139,14 @@ export async function loadRegistry(
   // With remembered verdicts, this thread first finds what is left to judge (recall-registry.ts);
   // with as many as make it worth a thread, a reader thread starts walking the registry now, so
   // its reading overlaps with the layout walk and the entries below.
-  const store = options.verdicts && readVerdictStore(options.verdicts.previous);
-  const recall = store !== undefined && store.size > 0;
-  const offered = [...(store?.values() ?? [])].reduce((n, p) => n + Object.keys(p.versions).length, 0);
+  // With summaries of every plugin, the store is read only when a plugin must be recalled.
+  const summaries = options.verdicts?.summaries && readSummaries(options.verdicts.summaries.previous);
+  const lazy = summaries !== undefined && summaries.size > 0;
+  const store = options.verdicts && new LazyStore(options.verdicts.previous, !lazy);
+  const recall = lazy || (store !== undefined && store.get().size > 0);
+  const offered = lazy
+    ? [...summaries.values()].reduce((n, line) => n + summaryCount(line), 0)
+    : [...(store?.get().values() ?? [])].reduce((n, p) => n + Object.keys(p.versions).length, 0);
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== undefined && offered >= threshold;
@@ -140,7 +165,7 @@ export async function loadRegistry(
     return await load(
       source,
       options,
-      { store, recall, offered, threads, threshold, reader, stamps },
+      { store, summaries, recall, offered, threads, threshold, reader, stamps },
       stats,
       findings,
       read,
@@ -152,7 +177,8 @@ export async function loadRegistry(
 
 /** What loadRegistry decided before the walk: the remembered verdicts and the threads to use. */
 interface LoadPlan {
-  store: ReturnType<typeof readVerdictStore> | undefined;
+  store: LazyStore | undefined;
+  summaries: Map<string, string> | undefined;
   recall: boolean;
   /** How many (plugin, version) verdicts the store offers. */
   offered: number;
@@ -166,7 +192,7 @@ interface LoadPlan {
 async function load(
   source: RegistrySource,
   options: LoadOptions,
-  { store, recall, offered, threads, threshold, reader, stamps }: LoadPlan,
+  { store, summaries, recall, offered, threads, threshold, reader, stamps }: LoadPlan,
   stats: RegistryStats,
   findings: Finding[],
   read: (rel: string) => Promise<Uint8Array | undefined>,
@@ -226,9 +252,10 @@ async function load(
     const context = options.verdicts
       ? pluginContextKey(options.verdicts.code, config, listing.name, entry)
       : "";
+    // With summaries, a plugin's remembered verdicts are found when it is recalled (previousOf).
     const verdicts = options.verdicts && {
       context,
-      previous: storedVersions(store?.get(listing.name), context),
+      previous: store?.parsed ? storedVersions(store.get().get(listing.name), context) : {},
     };
     return { listing, ...(entry ? { entry } : {}), ...(verdicts ? { verdicts } : {}) };
   });
@@ -243,6 +270,13 @@ async function load(
         parallelThreshold: threshold,
         ...(reader ? { reader } : {}),
         ...(stamps ? { stamps } : {}),
+        ...(summaries ? { summaries } : {}),
+        ...(store && !store.parsed
+          ? {
+              previousOf: (job: PluginWork) =>
+                storedVersions(store.get().get(job.listing.name), job.verdicts?.context ?? ""),
+            }
+          : {}),
       })
     : undefined;
   const results = recalled
@@ -251,18 +285,27 @@ async function load(
       ? await pool.run(config, known, jobs, read, keep)
       : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
-  const verdicts: VerdictStore | undefined = options.verdicts ? {} : undefined;
+  const summaryLines: string[] = [];
+  let freshSummaries = 0;
   if (options.verdicts) stats.judged = 0;
   for (const [i, result] of results.entries()) {
     append(findings, result.findings);
     stats.manifests += result.manifests;
     if (stats.judged !== undefined) stats.judged += result.judged;
-    const context = jobs[i]?.verdicts?.context;
-    if (verdicts && result.verdicts && context !== undefined)
-      Object.defineProperty(verdicts, result.name, {
-        value: { context, versions: result.verdicts },
-        enumerable: true,
-      });
+    const job = jobs[i] as PluginWork;
+    if (summaries && job.verdicts) {
+      if (result.summarized !== undefined) summaryLines.push(`${result.name}\t${result.summarized}`);
+      else if (result.verdicts) {
+        const line = summaryLine(
+          result.name,
+          job.verdicts.context,
+          job.listing.versionFiles,
+          result.verdicts,
+        );
+        if (line !== undefined) summaryLines.push(line);
+        freshSummaries++;
+      }
+    }
     const entry = entries.get(result.name);
     if (entry)
       plugins.push({
@@ -294,13 +337,64 @@ async function load(
           text: () => stampsText([...listed.lines, ...stampLines]),
         }
       : undefined;
-  return {
+  const loaded: LoadedRegistry = {
     ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
     findings,
     stats,
-    ...(verdicts ? { verdicts, verdictsChanged, verdictsStale } : {}),
     ...(taken ? { stamps: taken } : {}),
+    ...(summaries
+      ? {
+          summaries: {
+            changed: freshSummaries > 0 || summaryLines.length !== summaries.size,
+            text: () => summariesText(summaryLines),
+          },
+        }
+      : {}),
   };
+  if (options.verdicts) {
+    // The verdicts to store: each plugin's judged or recalled ones, and, for a plugin reused from
+    // its summary, those the store offered (read now, if not yet).
+    let verdicts: VerdictStore | undefined;
+    const storeOf = (): VerdictStore => {
+      if (verdicts !== undefined) return verdicts;
+      verdicts = {};
+      for (const [i, result] of results.entries()) {
+        const context = jobs[i]?.verdicts?.context;
+        const versions =
+          result.summarized !== undefined
+            ? (storedVersions(store?.get().get(result.name), context ?? "") as Record<string, Verdict>)
+            : result.verdicts;
+        if (
+          versions &&
+          context !== undefined &&
+          (result.summarized === undefined || Object.keys(versions).length > 0)
+        )
+          Object.defineProperty(verdicts, result.name, { value: { context, versions }, enumerable: true });
+      }
+      return verdicts;
+    };
+    Object.defineProperty(loaded, "verdicts", { get: storeOf, enumerable: true });
+    loaded.verdictsChanged = verdictsChanged;
+    loaded.verdictsStale = verdictsStale;
+  }
+  return loaded;
+}
+
+/** The store offered, parsed when first needed (at once unless `lazy`). */
+class LazyStore {
+  #map: ReturnType<typeof readVerdictStore> | undefined;
+  readonly #previous: unknown;
+  constructor(previous: unknown, now: boolean) {
+    this.#previous = previous;
+    if (now) this.get();
+  }
+  get parsed(): boolean {
+    return this.#map !== undefined;
+  }
+  get(): ReturnType<typeof readVerdictStore> {
+    this.#map ??= readVerdictStore(typeof this.#previous === "function" ? this.#previous() : this.#previous);
+    return this.#map;
+  }
 }
 
 async function loadConfig(

@@ -22,6 +22,7 @@ import {
   type PluginWork,
   type Recall,
   recallPlugin,
+  summarizedPlugin,
   validatePlugin,
 } from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
@@ -46,6 +47,13 @@ export interface RecallContext {
    * walks: the source's `stamp`, the stamps offered, and the wall clock when the load began.
    */
   stamps?: LoadStamps & { source: RegistrySource };
+  /** Verdict summaries by plugin name (core/validate/verdicts.ts): a plugin whose summary is reusable is not recalled. */
+  summaries?: Map<string, string>;
+  /**
+   * The remembered verdicts of a plugin that is recalled, when the store is parsed only then (its
+   * job's `verdicts.previous` is filled from it first).
+   */
+  previousOf?: (job: PluginWork) => Record<string, unknown>;
 }
 
 /** What `validateRecalled` found. */
@@ -72,50 +80,46 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   let pool: ValidationPool | undefined;
   const parallel = ctx.location !== undefined && ctx.threads > 1;
 
-  const { stamps } = ctx;
+  const { stamps, summaries } = ctx;
   // Each job's stamp lines, one per version file in its listing's order ("": none).
   const stampLines: string[][] | undefined = stamps ? new Array(jobs.length) : undefined;
   let freshStamps = 0;
 
-  // A plugin's files as the reader thread brought them, in its listing's order; a file it did not
-  // bring is read (stat'ed first, when taking stamps) and hashed here. Undefined: nothing was
-  // brought and no stamp is taken (recallPlugin reads the files together).
+  // A plugin's files as the reader thread brought them, in its listing's order; the files it did
+  // not bring are read together (each stat'ed first, when taking stamps) and hashed here.
+  // Undefined: nothing was brought, and neither stamps nor summaries need the hashes first
+  // (recallPlugin reads the files together).
   const walked = async (job: PluginWork, at: number): Promise<ReadFiles | undefined> => {
-    const files = reader?.take(job.listing.name);
-    if (files === undefined && !stamps) return undefined;
-    const bytes: (Uint8Array | undefined)[] = [];
-    const sha256: string[] = [];
-    const lines: string[] = [];
-    for (const version of job.listing.versionFiles) {
-      const file = files?.get(version);
-      if (file) {
-        bytes.push(file.bytes);
-        sha256.push(file.sha256);
-        lines.push(file.line);
-        if (file.line && file.bytes) freshStamps++;
-        continue;
-      }
-      const rel = versionFile(job.listing.name, version);
-      if (stamps) {
-        const got = await readStamped(stamps.source, stamps, rel, read);
-        bytes.push(got?.bytes);
-        sha256.push(got?.sha256 ?? "");
-        lines.push(got?.line ?? "");
-        if (got?.line && got.bytes) freshStamps++;
-      } else {
-        const got = await read(rel);
-        bytes.push(got);
-        sha256.push(got ? hash("sha256", got) : "");
-      }
+    const { name, versionFiles } = job.listing;
+    const files = reader?.take(name);
+    if (files === undefined && !stamps && !summaries) return undefined;
+    const got = await Promise.all(
+      versionFiles.map(async (version) => {
+        const file = files?.get(version);
+        if (file) return file;
+        const rel = versionFile(name, version);
+        if (stamps) return readStamped(stamps.source, stamps, rel, read);
+        const bytes = await read(rel);
+        return bytes && { bytes, sha256: hash("sha256", bytes), line: "" };
+      }),
+    );
+    if (stampLines) {
+      stampLines[at] = got.map((file) => file?.line ?? "");
+      for (const file of got) if (file?.line && file.bytes) freshStamps++;
     }
-    if (stampLines) stampLines[at] = lines;
-    return { bytes, sha256 };
+    return { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") };
   };
 
-  // A file whose stamp gave a hash that recallPlugin then read and found otherwise (a corrupt
-  // store) is not remembered under that hash.
-  const recallJob = async (job: PluginWork, at: number): Promise<Recall> => {
+  // A plugin reused whole from its summary, or recalled. A file whose stamp gave a hash that
+  // recallPlugin then read and found otherwise (a corrupt store) is not remembered under that hash.
+  const recallJob = async (job: PluginWork, at: number): Promise<Recall | PluginResult> => {
     const files = await walked(job, at);
+    const summarized =
+      files && summaries
+        ? summarizedPlugin(job, files, summaries.get(job.listing.name), keep, lookup, answers)
+        : undefined;
+    if (summarized) return summarized;
+    if (ctx.previousOf && job.verdicts) job.verdicts.previous = ctx.previousOf(job);
     const recall = await recallPlugin(job, lookup, read, keep, answers, files);
     const lines = stampLines?.[at];
     if (files && lines)
@@ -130,6 +134,10 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
     for (const [k, recall] of recalled.entries()) {
       const i = start + k;
       const job = jobs[i] as PluginWork;
+      if (!("complete" in recall)) {
+        results[i] = recall;
+        continue;
+      }
       if (recall.complete) {
         results[i] = await validatePlugin(job, config, lookup, read, keep, recall);
         continue;

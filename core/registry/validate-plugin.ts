@@ -5,7 +5,15 @@ import type { Dependency, Manifest } from "../manifest.types.ts";
 import type { Entry, RegistryConfig, VersionFile, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
-import { manifestKey, recordingLookup, reusableVerdict, type Verdict } from "../validate/verdicts.ts";
+import {
+  manifestKey,
+  type PluginSummary,
+  recordingLookup,
+  reusableSummary,
+  reusableVerdict,
+  summaryDigest,
+  type Verdict,
+} from "../validate/verdicts.ts";
 import { sortByVersion } from "../versions/registry-version.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
 import type { ReadFiles } from "./reader-thread.ts";
@@ -51,6 +59,8 @@ export interface PluginResult {
   verdicts?: Record<string, Verdict>;
   /** Manifests judged (the rest reused a remembered verdict). */
   judged: number;
+  /** Reused whole from its summary (`summarizedPlugin`): the summary as stored, to keep (then no `verdicts`). */
+  summarized?: string;
 }
 
 /** One version's file as read: its bytes, their sha256, and its verdict when a remembered one is reusable. */
@@ -236,6 +246,74 @@ export async function validatePlugin(
     judged,
     ...(verdicts ? { verdicts } : {}),
   };
+}
+
+/**
+ * A plugin's result from its remembered summary (core/validate/verdicts.ts), without a manifest
+ * parsed or a verdict looked at: what `validatePlugin` gives when it reuses every verdict. Only
+ * when manifests need not be kept, every version file was read or stamped (`files`: their
+ * sha256 in the listing's order) and the summary is reusable and consistent with the listing;
+ * otherwise undefined (the caller recalls and judges as usual).
+ */
+export function summarizedPlugin(
+  work: PluginWork,
+  files: ReadFiles,
+  stored: string | undefined,
+  keepManifests: KeepManifests,
+  lookup: (name: string) => readonly KnownVersion[] | undefined,
+  answers: Map<string, string>,
+): PluginResult | undefined {
+  const { listing: l } = work;
+  if (stored === undefined || keepManifests === true || work.verdicts === undefined) return undefined;
+  const keys: [string, string][] = [];
+  const sha256 = new Map<string, string>();
+  for (const [i, version] of l.versionFiles.entries()) {
+    const sha = files.sha256[i];
+    if (!sha) return undefined;
+    keys.push([version, manifestKey(l.bundles.has(version), sha)]);
+    sha256.set(version, sha);
+  }
+  const summary = reusableSummary(stored, summaryDigest(work.verdicts.context, keys), lookup, answers);
+  if (summary === undefined || !consistent(summary, l)) return undefined;
+  const valid = sortByVersion([...summary.valid], (v) => v);
+  const last = valid.at(-1);
+  const findings = append([...summary.findings], listingFindings(l, work.entry));
+  const file = (version: string): VersionFile => ({
+    version,
+    file: versionFile(l.name, version),
+    sha256: sha256.get(version) as string,
+    ...(l.bundles.has(version) ? { bundleFile: bundleFile(l.name, version) } : {}),
+  });
+  return {
+    name: l.name,
+    versions: [],
+    ...(keepManifests === "judged" ? { unparsed: valid.map(file) } : {}),
+    validVersions: valid,
+    ...(last
+      ? { latest: { file: versionFile(l.name, last), dependencies: summary.dependencies[last] ?? [] } }
+      : {}),
+    findings,
+    manifests: l.versionFiles.length,
+    judged: 0,
+    summarized: stored,
+  };
+}
+
+/**
+ * A summary as its verdicts would be (a store read back is untrusted): its valid versions are
+ * version files of the listing, each once, and a version is valid exactly when no error names
+ * its file.
+ */
+function consistent(summary: PluginSummary, l: PluginFiles): boolean {
+  const valid = new Set(summary.valid);
+  if (valid.size !== summary.valid.length) return false;
+  const failed = new Set<string>();
+  for (const f of summary.findings) if (f.severity === "error") failed.add(f.file);
+  for (const version of l.versionFiles) {
+    if (valid.has(version) === failed.has(versionFile(l.name, version))) return false;
+    valid.delete(version);
+  }
+  return valid.size === 0;
 }
 
 /** Bundles without a manifest, yanks of versions that do not exist (the layout judged the rest). */

@@ -192,3 +192,136 @@ function isVerdict(v: unknown): v is Verdict {
         v.dependencies.every((d) => isObject(d) && typeof d.name === "string")))
   );
 }
+
+/**
+ * Verdict summaries: what all of one plugin's verdicts come to, remembered beside the store so
+ * that a plugin none of whose inputs changed is reused whole, without the store being parsed
+ * (one short line per plugin, against every manifest's verdict). A summary is reusable under
+ * exactly the conditions every one of its verdicts would be: the same context, the same version
+ * files with the same keys (its digest), and every lookup any of them made answering the same.
+ */
+export const SUMMARIES_FORMAT = "finfocus-registry/verdict-summaries/1";
+
+/** A plugin's verdicts, summed up: every version's findings and which versions are valid. */
+export interface PluginSummary {
+  /** Every version's findings, in the order of the plugin's version files. */
+  findings: Finding[];
+  /** The valid versions, in the same order. */
+  valid: string[];
+  /** The dependencies of each valid version that has any. */
+  dependencies: Record<string, Dependency[]>;
+}
+
+/** The digest of a plugin's context and its version files' keys, in its listing's order. */
+export function summaryDigest(context: string, files: readonly (readonly [string, string])[]): string {
+  let text = `${SUMMARIES_FORMAT}\0${context}`;
+  for (const [version, key] of files) text += `\0${version}\0${key}`;
+  return hash("sha256", text);
+}
+
+/**
+ * The summary line of plugin `name` from its verdicts (`order`: its version files, in its
+ * listing's order; each has a verdict), under its context.
+ */
+export function summaryLine(
+  name: string,
+  context: string,
+  order: readonly string[],
+  verdicts: Record<string, Verdict>,
+): string | undefined {
+  const lookups = new Map<string, string>();
+  const summary: PluginSummary = { findings: [], valid: [], dependencies: {} };
+  const files: [string, string][] = [];
+  for (const version of order) {
+    const verdict = verdicts[version];
+    if (verdict === undefined) return undefined;
+    files.push([version, verdict.key]);
+    for (const [looked, text] of verdict.lookups) lookups.set(looked, text);
+    for (const f of verdict.findings) summary.findings.push(f);
+    if (verdict.valid) {
+      summary.valid.push(version);
+      if (verdict.dependencies && verdict.dependencies.length > 0)
+        summary.dependencies[version] = verdict.dependencies;
+    }
+  }
+  if (/[\t\n\r]/.test(name)) return undefined;
+  const value = { lookups: [...lookups], ...summary };
+  return `${name}\t${summaryDigest(context, files)}\t${order.length}\t${JSON.stringify(value)}`;
+}
+
+/** The summary lines of a text (anything, untrusted) by plugin name: `${digest}\t${count}\t${json}`. */
+export function readSummaries(bytes: Uint8Array | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (bytes === undefined) return out;
+  const text = new TextDecoder().decode(bytes);
+  if (!text.startsWith(`${SUMMARIES_FORMAT}\n`)) return out;
+  for (let at = SUMMARIES_FORMAT.length + 1; at < text.length; ) {
+    let end = text.indexOf("\n", at);
+    if (end === -1) end = text.length;
+    const tab = text.indexOf("\t", at);
+    if (tab > at && tab < end) out.set(text.slice(at, tab), text.slice(tab + 1, end));
+    at = end + 1;
+  }
+  return out;
+}
+
+/** How many verdicts a stored summary stands for (0 when it is not one). */
+export function summaryCount(stored: string): number {
+  const count = Number(stored.split("\t", 3)[1]);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
+
+/**
+ * The summary stored for a plugin (`stored`, from `readSummaries`) if it is reusable: its digest
+ * is `digest` (the plugin's context and its version files' keys now) and every lookup its
+ * verdicts made answers the same; otherwise undefined. `answers` as for `reusableVerdict`.
+ */
+export function reusableSummary(
+  stored: string | undefined,
+  digest: string,
+  lookup: Lookup,
+  answers: Map<string, string> = new Map(),
+): PluginSummary | undefined {
+  if (stored === undefined || !stored.startsWith(`${digest}\t`)) return undefined;
+  const json = stored.indexOf("\t", digest.length + 1);
+  if (json === -1) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(stored.slice(json + 1));
+  } catch {
+    return undefined;
+  }
+  if (!isSummary(value)) return undefined;
+  for (const [name, versions] of value.lookups) {
+    let now = answers.get(name);
+    if (now === undefined) {
+      now = lookupText(lookup(name));
+      answers.set(name, now);
+    }
+    if (now !== versions) return undefined;
+  }
+  return { findings: value.findings, valid: value.valid, dependencies: value.dependencies };
+}
+
+function isSummary(v: unknown): v is PluginSummary & { lookups: [string, string][] } {
+  return (
+    isObject(v) &&
+    Array.isArray(v.lookups) &&
+    v.lookups.every(
+      (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string",
+    ) &&
+    Array.isArray(v.findings) &&
+    v.findings.every(isFinding) &&
+    Array.isArray(v.valid) &&
+    v.valid.every((version) => typeof version === "string") &&
+    isObject(v.dependencies) &&
+    Object.values(v.dependencies).every(
+      (deps) => Array.isArray(deps) && deps.every((d) => isObject(d) && typeof d.name === "string"),
+    )
+  );
+}
+
+/** The text of summary lines. */
+export function summariesText(lines: readonly string[]): string {
+  return lines.length === 0 ? `${SUMMARIES_FORMAT}\n` : `${SUMMARIES_FORMAT}\n${lines.join("\n")}\n`;
+}

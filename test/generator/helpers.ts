@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
 import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
-import { STAMPS_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
+import { STAMPS_FILE, SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
 
 export const FIXTURE_REGISTRY = fileURLToPath(new URL("../fixtures/generator/registry", import.meta.url));
@@ -40,7 +40,14 @@ export function listTree(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
-    .filter((p) => p !== STATE_FILE && p !== VERDICTS_FILE && p !== PARTS_FILE && p !== STAMPS_FILE)
+    .filter(
+      (p) =>
+        p !== STATE_FILE &&
+        p !== VERDICTS_FILE &&
+        p !== PARTS_FILE &&
+        p !== STAMPS_FILE &&
+        p !== SUMMARIES_FILE,
+    )
     .sort();
 }
 

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from "node:path";
 import { test } from "node:test";
 import { buildRegistry } from "../../generator/build-fs.ts";
-import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
+import { SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
 import { build, copyFixture, EPOCH, listTree, tempDir } from "./helpers.ts";
 
@@ -167,6 +167,12 @@ test("a rebuild reuses the verdicts the last build remembered; a corrupt verdict
     const second = await build(registry, out);
     assert.deepEqual(second.manifests, { total: first.manifests.total, judged: 0 });
     assert.deepEqual(second.findings, first.findings);
+    // The summaries alone carry a plugin none of whose inputs changed: a corrupt verdicts file
+    // then costs nothing (it is not read).
+    writeFileSync(path.join(out, VERDICTS_FILE), "{not json");
+    const summarized = await build(registry, out);
+    assert.deepEqual(summarized.manifests, { total: first.manifests.total, judged: 0 });
+    assert.deepEqual(summarized.findings, first.findings);
     for (const corrupt of [
       "{not json",
       '{"format":"finfocus-registry/verdicts/1","plugins":{"x":[1]}}',
@@ -174,6 +180,7 @@ test("a rebuild reuses the verdicts the last build remembered; a corrupt verdict
       "[]",
     ]) {
       writeFileSync(path.join(out, VERDICTS_FILE), corrupt);
+      writeFileSync(path.join(out, SUMMARIES_FILE), corrupt);
       const again = await build(registry, out);
       assert.deepEqual(again.manifests, { total: first.manifests.total, judged: first.manifests.total });
       assert.deepEqual(again.findings, first.findings);

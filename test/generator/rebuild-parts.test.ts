@@ -8,7 +8,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { buildRegistry } from "../../generator/build-fs.ts";
 import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
-import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
+import { SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
 import { build, copyFixture, EPOCH, hashTree, listTree, tempDir } from "./helpers.ts";
 
@@ -161,7 +161,7 @@ test("a publication time that fell back to the generation time follows SOURCE_DA
   );
 });
 
-test("corrupt or foreign parts and verdicts files are ignored, never trusted", async () => {
+test("corrupt or foreign parts, verdicts and summaries files are ignored, never trusted", async () => {
   for (const content of ["{not json", '{"format":"other","plugins":{}}', "[]", '{"format":1}']) {
     await rebuildEqualsFresh((registry) => {
       edit(path.join(versions(registry, "beta-k8s"), "0.2.0.json"), (m) => {
@@ -170,6 +170,7 @@ test("corrupt or foreign parts and verdicts files are ignored, never trusted", a
       const out = path.join(registry, "..", "out");
       writeFileSync(path.join(out, PARTS_FILE), content);
       writeFileSync(path.join(out, VERDICTS_FILE), content);
+      writeFileSync(path.join(out, SUMMARIES_FILE), content);
     });
   }
 });
