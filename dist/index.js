@@ -63755,11 +63755,17 @@ async function loadRegistry(source, options2 = {}) {
   const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== void 0 && offered >= threshold;
-  const stamps = walk && options2.stamps && source.stamp ? { previous: options2.stamps.previous, index: readStamps(options2.stamps.previous), source, startedNs } : void 0;
+  const previousStamps = walk && options2.stamps && source.stamp ? options2.stamps : void 0;
   const reader = walk && source.location ? new ReaderThread({
     location: source.location,
-    ...stamps ? { stamps: { previous: stamps.previous, startedNs } } : {}
+    ...previousStamps ? { stamps: { previous: previousStamps.previous, startedNs } } : {}
   }) : void 0;
+  const stamps = previousStamps && {
+    previous: previousStamps.previous,
+    index: readStamps(previousStamps.previous),
+    source,
+    startedNs
+  };
   try {
     return await load(
       source,

@@ -138,8 +138,8 @@ export async function loadRegistry(
   };
   // With remembered verdicts, this thread first finds what is left to judge (recall-registry.ts);
   // with as many as make it worth a thread, a reader thread starts walking the registry now, so
-  // its reading overlaps with the layout walk and the entries below.
-  // With summaries of every plugin, the store is read only when a plugin must be recalled.
+  // its reading overlaps with the layout walk and the entries below. With summaries, the store is
+  // read only when a plugin must be recalled.
   const summaries = options.verdicts?.summaries && readSummaries(options.verdicts.summaries.previous);
   const lazy = summaries !== undefined && summaries.size > 0;
   const store = options.verdicts && new LazyStore(options.verdicts.previous, !lazy);
@@ -150,17 +150,21 @@ export async function loadRegistry(
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== undefined && offered >= threshold;
-  const stamps =
-    walk && options.stamps && source.stamp
-      ? { previous: options.stamps.previous, index: readStamps(options.stamps.previous), source, startedNs }
-      : undefined;
+  const previousStamps = walk && options.stamps && source.stamp ? options.stamps : undefined;
   const reader =
     walk && source.location
       ? new ReaderThread({
           location: source.location,
-          ...(stamps ? { stamps: { previous: stamps.previous, startedNs } } : {}),
+          ...(previousStamps ? { stamps: { previous: previousStamps.previous, startedNs } } : {}),
         })
       : undefined;
+  // The stamps are read here once the reader thread, which reads its own, has started.
+  const stamps = previousStamps && {
+    previous: previousStamps.previous,
+    index: readStamps(previousStamps.previous),
+    source,
+    startedNs,
+  };
   try {
     return await load(
       source,
