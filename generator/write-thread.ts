@@ -8,9 +8,10 @@
  * `QUEUED_BATCHES` not yet written (it counts them down in shared memory, so the main thread
  * learns without waiting for its event loop), else the main thread writes the batch itself: the
  * work balances itself between rendering and writing. A small write (a rebuild) never starts the
- * thread. Every file is on disk, or the first error thrown, once `finish()` returns.
+ * thread, nor does one on a single core. Every file is on disk, or the first error thrown, once `finish()` returns.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 
@@ -86,7 +87,10 @@ export class FileWriter {
     const batch = this.#batch;
     this.#batch = { targets: [], contents: [] };
     this.#batchBytes = 0;
-    if (!this.#started && this.#files >= START_AFTER) this.#start();
+    if (!this.#started && this.#files >= START_AFTER) {
+      this.#started = true;
+      if (availableParallelism() > 1) this.#start();
+    }
     if (this.#worker !== undefined && this.#failure === undefined && this.#queued() < QUEUED_BATCHES) {
       this.#send(batch);
     } else {
@@ -111,7 +115,6 @@ export class FileWriter {
   }
 
   #start(): void {
-    this.#started = true;
     const shared = new SharedArrayBuffer(4);
     this.#done = new Int32Array(shared);
     const worker = new Worker(new URL("./write-worker.ts", import.meta.url), { workerData: { shared } });
