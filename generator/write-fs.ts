@@ -170,7 +170,14 @@ export async function writeTree(
       let hash = output.sha256;
       if (hash === undefined || hash !== before) {
         bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
-        hash = sha256Hex(bytes);
+        const produced = sha256Hex(bytes);
+        // A copied manifest must be the file validated: one that changed since is not published.
+        if (hash !== undefined && produced !== hash) {
+          throw new RegistryError("IO_ERROR", `registry file changed during the build: ${output.path}`, {
+            details: { file: output.path },
+          });
+        }
+        hash = produced;
       }
       report.files.set(output.path, hash);
       if (hash === before) {

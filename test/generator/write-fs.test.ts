@@ -121,3 +121,19 @@ test("a large write reports a file that cannot be written, whichever thread wrot
     cleanup();
   }
 });
+
+test("writeTree refuses bytes that do not match the hash an output announced (a file changed since validation)", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const outputs: Output[] = [
+      {
+        path: "api/v1/m.json",
+        sha256: sha256Hex('{"validated":true}\n'),
+        bytes: async () => '{"edited":true}\n',
+      },
+    ];
+    await assert.rejects(writeTree(dir, outputs), (error: { code?: string }) => error.code === "IO_ERROR");
+  } finally {
+    cleanup();
+  }
+});
