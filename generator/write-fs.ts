@@ -10,6 +10,8 @@
  * build that changes nothing leaves it as it was.
  * Without state, only files under the generator's own prefixes (api/v1/, feeds/, the discovery
  * document) are candidates for deletion: a site built into the same folder is never touched.
+ * The files themselves are created by a `FileWriter` (write-thread.ts): on a second thread too
+ * when there are many, every one of them on disk before anything is deleted or the state written.
  */
 import { hash as oneShotHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +19,7 @@ import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
 import type { Output } from "./output.types.ts";
+import { FileWriter } from "./write-thread.ts";
 
 export const STATE_FILE = ".finfocus-build-state.json";
 
@@ -140,45 +143,55 @@ export async function writeTree(
   if (!previous) dropState();
   // Without state, list our own files once: no failed open() per output in a fresh folder.
   const existing = previous ? undefined : new Set(ownedFiles(outDir));
-  const made = new Set<string>();
   const report: WriteReport = { written: [], unchanged: 0, deleted: [], files: new Map() };
   const keys = new Map<string, string>();
-
-  for (const output of outputs) {
-    checkPath(output.path);
-    if (report.files.has(output.path))
-      throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
-    const before = previous
-      ? previous.files.get(output.path)
-      : existing?.has(output.path)
-        ? hashOnDisk(join(outDir, output.path))
-        : undefined;
-    if (output.key !== undefined) keys.set(output.path, output.key);
-    if (before !== undefined && output.key !== undefined && previous?.keys.get(output.path) === output.key) {
-      report.files.set(output.path, before);
-      report.unchanged++;
-      continue;
+  const writer = new FileWriter();
+  try {
+    for (const output of outputs) {
+      checkPath(output.path);
+      if (report.files.has(output.path))
+        throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
+      const before = previous
+        ? previous.files.get(output.path)
+        : existing?.has(output.path)
+          ? hashOnDisk(join(outDir, output.path))
+          : undefined;
+      if (output.key !== undefined) keys.set(output.path, output.key);
+      if (
+        before !== undefined &&
+        output.key !== undefined &&
+        previous?.keys.get(output.path) === output.key
+      ) {
+        report.files.set(output.path, before);
+        report.unchanged++;
+        continue;
+      }
+      let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
+      let hash = output.sha256;
+      if (hash === undefined || hash !== before) {
+        bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
+        const produced = sha256Hex(bytes);
+        // A copied manifest must be the file validated: one that changed since is not published.
+        if (hash !== undefined && produced !== hash) {
+          throw new RegistryError("IO_ERROR", `registry file changed during the build: ${output.path}`, {
+            details: { file: output.path },
+          });
+        }
+        hash = produced;
+      }
+      report.files.set(output.path, hash);
+      if (hash === before) {
+        report.unchanged++;
+        continue;
+      }
+      dropState();
+      writer.write(join(outDir, output.path), bytes!);
+      report.written.push(output.path);
     }
-    let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
-    let hash = output.sha256;
-    if (hash === undefined || hash !== before) {
-      bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
-      hash = sha256Hex(bytes);
-    }
-    report.files.set(output.path, hash);
-    if (hash === before) {
-      report.unchanged++;
-      continue;
-    }
-    const target = join(outDir, output.path);
-    const dir = dirname(target);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    dropState();
-    writeFileSync(target, bytes!);
-    report.written.push(output.path);
+    // Every file is on disk before anything is deleted and before the state is written.
+    await writer.finish();
+  } finally {
+    await writer.close();
   }
 
   const stale = previous ? [...previous.files.keys()] : [...(existing ?? [])];

@@ -22,6 +22,38 @@ test("canonical JSON sorts keys recursively, keeps array order, ends with a newl
   );
 });
 
+test("canonical JSON is JSON.stringify of a key-sorted copy, for every kind of member", () => {
+  const sortedCopy = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortedCopy);
+    if (value === null || typeof value !== "object") return value;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortedCopy(v);
+    }
+    return out;
+  };
+  const values: unknown[] = [
+    {},
+    [],
+    { a: {}, b: [], c: [{}], d: [[]] },
+    { "10": 1, "9": 2, b: 3, "01": 4, "": 5, A: 6, é: 7, "\uD83D\uDE00": 8, "-1": 9 },
+    { f: () => 1, s: Symbol("s"), u: undefined, n: null, x: [undefined, () => 1, Symbol("t"), null] },
+    { only: undefined, fn: () => 2 },
+    [Number.NaN, Number.POSITIVE_INFINITY, -0, 1e21, 0.1, -5, true, false],
+    { text: 'quote " backslash \\ newline \n tab \t nul \u0000 lone \uD800 line \u2028' },
+    JSON.parse('{"__proto__": {"a": 1}, "b": [1, {"c": {"d": "e"}}]}'),
+    Object.assign(new Array(3), { 0: 1, 2: 3, extra: "dropped" }),
+    new Date(0),
+    "top",
+    7,
+    null,
+  ];
+  for (const value of values) {
+    assert.equal(canonicalJson(value), `${JSON.stringify(sortedCopy(value), null, 2)}\n`);
+  }
+});
+
 test("XML escaping covers markup and quotes and drops characters XML cannot carry", () => {
   assert.equal(xmlEscape(`<a href="x">&'</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
   assert.equal(

@@ -75,3 +75,65 @@ test("writeTree leaves the state as it was when nothing changed, and rewrites it
     cleanup();
   }
 });
+
+test("a large write (on two threads) puts every file's exact bytes on disk, buffers left intact", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // Small pooled buffers share one ArrayBuffer: handing one to the writer thread must not detach it.
+    const pooled = Buffer.from("pooled bytes\n");
+    const outputs: Output[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const folder = `api/v1/plugins/p${i % 150}/versions/1.${i}.0`;
+      outputs.push(
+        i % 3 === 0
+          ? { path: `${folder}/manifest.json`, bytes: `{"i":${i},"é":"${"x".repeat(i % 700)}"}\n` }
+          : i % 3 === 1
+            ? { path: `${folder}/manifest.json`, bytes: async () => Buffer.from(`bytes ${i}\n`) }
+            : { path: `${folder}/manifest.json`, bytes: pooled },
+      );
+    }
+    const report = await writeTree(dir, outputs);
+    assert.equal(report.written.length, 1500);
+    assert.equal(pooled.toString(), "pooled bytes\n");
+    for (const [i, output] of outputs.entries()) {
+      const bytes = readFileSync(path.join(dir, output.path));
+      assert.equal(sha256Hex(bytes), report.files.get(output.path), output.path);
+      if (i % 3 === 1) assert.equal(bytes.toString(), `bytes ${i}\n`);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test("a large write reports a file that cannot be written, whichever thread wrote it", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const outputs: Output[] = [];
+    for (let i = 0; i < 1500; i++) outputs.push({ path: `api/v1/f${i}/x.json`, bytes: `${i}\n` });
+    // One output is a file where others need a folder: whichever comes second fails.
+    outputs.push({ path: "api/v1/blocked", bytes: "a file\n" });
+    for (let i = 0; i < 1500; i++) outputs.push({ path: `api/v1/blocked/g${i}.json`, bytes: `${i}\n` });
+    await assert.rejects(writeTree(dir, outputs), (error: NodeJS.ErrnoException) => {
+      assert.ok(["ENOTDIR", "EEXIST", "EISDIR"].includes(error.code ?? ""), String(error.code));
+      return true;
+    });
+  } finally {
+    cleanup();
+  }
+});
+
+test("writeTree refuses bytes that do not match the hash an output announced (a file changed since validation)", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const outputs: Output[] = [
+      {
+        path: "api/v1/m.json",
+        sha256: sha256Hex('{"validated":true}\n'),
+        bytes: async () => '{"edited":true}\n',
+      },
+    ];
+    await assert.rejects(writeTree(dir, outputs), (error: { code?: string }) => error.code === "IO_ERROR");
+  } finally {
+    cleanup();
+  }
+});

@@ -1,0 +1,33 @@
+/**
+ * The writer thread of a large write (see write-thread.ts): writes each batch it is sent, in order,
+ * and counts it in shared memory. After a failure it reports the error once and writes nothing
+ * more (still counting batches, so the main thread never waits for it); `end` is answered once
+ * every batch before it is done.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type FromWriter, type ToWriter, writeBatch } from "./write-thread.ts";
+
+const done = new Int32Array((workerData as { shared: SharedArrayBuffer }).shared);
+const made = new Set<string>();
+let failed = false;
+
+parentPort?.on("message", (message: ToWriter) => {
+  if (message.type === "end") {
+    parentPort?.postMessage({ type: "ended" } satisfies FromWriter);
+    return;
+  }
+  try {
+    if (!failed) writeBatch(message.batch, made);
+  } catch (error) {
+    failed = true;
+    const { message: text, code, syscall, path } = error as NodeJS.ErrnoException;
+    parentPort?.postMessage({
+      type: "failed",
+      message: String(text),
+      ...(code !== undefined ? { code } : {}),
+      ...(syscall !== undefined ? { syscall } : {}),
+      ...(path !== undefined ? { path } : {}),
+    } satisfies FromWriter);
+  }
+  Atomics.add(done, 0, 1);
+});
