@@ -52600,6 +52600,29 @@ function codeInfo(code) {
   return CODES[code];
 }
 
+// core/keyed-lines.ts
+function readKeyedLines(bytes, format3) {
+  const out = /* @__PURE__ */ new Map();
+  if (bytes === void 0) return out;
+  const text2 = new TextDecoder().decode(bytes);
+  if (!text2.startsWith(`${format3}
+`)) return out;
+  for (let at2 = format3.length + 1; at2 < text2.length; ) {
+    let end = text2.indexOf("\n", at2);
+    if (end === -1) end = text2.length;
+    const tab = text2.indexOf("	", at2);
+    if (tab > at2 && tab < end) out.set(text2.slice(at2, tab), text2.slice(tab + 1, end));
+    at2 = end + 1;
+  }
+  return out;
+}
+function keyedLinesText(format3, lines) {
+  return lines.length === 0 ? `${format3}
+` : `${format3}
+${lines.join("\n")}
+`;
+}
+
 // core/validate/verdicts.ts
 var VERDICTS_FORMAT = "finfocus-registry/verdicts/2";
 function pluginContextKey(code, config2, name, entry2) {
@@ -52630,15 +52653,18 @@ function recordingLookup(lookup) {
 }
 function reusableVerdict(candidate, key, lookup, answers = /* @__PURE__ */ new Map()) {
   if (!isVerdict(candidate) || candidate.key !== key) return void 0;
-  for (const [name, versions] of candidate.lookups) {
+  return answerSame(candidate.lookups, lookup, answers) ? candidate : void 0;
+}
+function answerSame(lookups, lookup, answers) {
+  for (const [name, versions] of lookups) {
     let now = answers.get(name);
     if (now === void 0) {
       now = lookupText(lookup(name));
       answers.set(name, now);
     }
-    if (now !== versions) return void 0;
+    if (now !== versions) return false;
   }
-  return candidate;
+  return true;
 }
 function lookupText(versions) {
   return versions === void 0 ? "-" : versions.map((v2) => `${v2.version}${v2.yanked ? "!" : ""}`).join(" ");
@@ -52662,10 +52688,14 @@ var SEVERITIES = /* @__PURE__ */ new Set(["error", "warning", "info"]);
 function isFinding(f2) {
   return isObject2(f2) && typeof f2.code === "string" && Object.hasOwn(CODES, f2.code) && typeof f2.severity === "string" && SEVERITIES.has(f2.severity) && typeof f2.message === "string" && typeof f2.file === "string" && typeof f2.pointer === "string" && (f2.line === void 0 || Number.isInteger(f2.line)) && (f2.column === void 0 || Number.isInteger(f2.column));
 }
+function isLookups(v2) {
+  return Array.isArray(v2) && v2.every((l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string");
+}
+function isDependencies(v2) {
+  return Array.isArray(v2) && v2.every((d) => isObject2(d) && typeof d.name === "string");
+}
 function isVerdict(v2) {
-  return isObject2(v2) && typeof v2.key === "string" && typeof v2.valid === "boolean" && Array.isArray(v2.lookups) && v2.lookups.every(
-    (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string"
-  ) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && v2.valid === !v2.findings.some((f2) => f2.severity === "error") && (v2.dependencies === void 0 || Array.isArray(v2.dependencies) && v2.dependencies.every((d) => isObject2(d) && typeof d.name === "string"));
+  return isObject2(v2) && typeof v2.key === "string" && typeof v2.valid === "boolean" && isLookups(v2.lookups) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && v2.valid === !v2.findings.some((f2) => f2.severity === "error") && (v2.dependencies === void 0 || isDependencies(v2.dependencies));
 }
 var SUMMARIES_FORMAT = "finfocus-registry/verdict-summaries/1";
 function summaryDigest(context, files) {
@@ -52694,19 +52724,7 @@ function summaryLine(name, context, order, verdicts) {
   return `${name}	${summaryDigest(context, files)}	${order.length}	${JSON.stringify(value)}`;
 }
 function readSummaries(bytes) {
-  const out = /* @__PURE__ */ new Map();
-  if (bytes === void 0) return out;
-  const text2 = new TextDecoder().decode(bytes);
-  if (!text2.startsWith(`${SUMMARIES_FORMAT}
-`)) return out;
-  for (let at2 = SUMMARIES_FORMAT.length + 1; at2 < text2.length; ) {
-    let end = text2.indexOf("\n", at2);
-    if (end === -1) end = text2.length;
-    const tab = text2.indexOf("	", at2);
-    if (tab > at2 && tab < end) out.set(text2.slice(at2, tab), text2.slice(tab + 1, end));
-    at2 = end + 1;
-  }
-  return out;
+  return readKeyedLines(bytes, SUMMARIES_FORMAT);
 }
 function summaryCount(stored) {
   const count = Number(stored.split("	", 3)[1]);
@@ -52722,29 +52740,14 @@ function reusableSummary(stored, digest, lookup, answers = /* @__PURE__ */ new M
   } catch {
     return void 0;
   }
-  if (!isSummary(value)) return void 0;
-  for (const [name, versions] of value.lookups) {
-    let now = answers.get(name);
-    if (now === void 0) {
-      now = lookupText(lookup(name));
-      answers.set(name, now);
-    }
-    if (now !== versions) return void 0;
-  }
+  if (!isSummary(value) || !answerSame(value.lookups, lookup, answers)) return void 0;
   return { findings: value.findings, valid: value.valid, dependencies: value.dependencies };
 }
 function isSummary(v2) {
-  return isObject2(v2) && Array.isArray(v2.lookups) && v2.lookups.every(
-    (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string"
-  ) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && Array.isArray(v2.valid) && v2.valid.every((version) => typeof version === "string") && isObject2(v2.dependencies) && Object.values(v2.dependencies).every(
-    (deps) => Array.isArray(deps) && deps.every((d) => isObject2(d) && typeof d.name === "string")
-  );
+  return isObject2(v2) && isLookups(v2.lookups) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && Array.isArray(v2.valid) && v2.valid.every((version) => typeof version === "string") && isObject2(v2.dependencies) && Object.values(v2.dependencies).every(isDependencies);
 }
 function summariesText(lines) {
-  return lines.length === 0 ? `${SUMMARIES_FORMAT}
-` : `${SUMMARIES_FORMAT}
-${lines.join("\n")}
-`;
+  return keyedLinesText(SUMMARIES_FORMAT, lines);
 }
 
 // core/registry/check-layout.ts
@@ -53368,19 +53371,7 @@ var STAMPS_FORMAT = "finfocus-registry/stamps/1";
 var STAMP_MARGIN_NS = 2000000000n;
 var SHA256 = /^[0-9a-f]{64}$/;
 function readStamps(bytes) {
-  const index = /* @__PURE__ */ new Map();
-  if (bytes === void 0) return index;
-  const text2 = new TextDecoder().decode(bytes);
-  if (!text2.startsWith(`${STAMPS_FORMAT}
-`)) return index;
-  for (let at2 = STAMPS_FORMAT.length + 1; at2 < text2.length; ) {
-    let end = text2.indexOf("\n", at2);
-    if (end === -1) end = text2.length;
-    const tab = text2.indexOf("	", at2);
-    if (tab > at2 && tab < end) index.set(text2.slice(at2, tab), text2.slice(tab + 1, end));
-    at2 = end + 1;
-  }
-  return index;
+  return readKeyedLines(bytes, STAMPS_FORMAT);
 }
 function rememberedFile(index, path3, now) {
   if (now === void 0) return void 0;
@@ -53477,10 +53468,7 @@ function stampedListings(source, index, startedNs) {
   };
 }
 function stampsText(lines) {
-  return lines.length === 0 ? `${STAMPS_FORMAT}
-` : `${STAMPS_FORMAT}
-${lines.join("\n")}
-`;
+  return keyedLinesText(STAMPS_FORMAT, lines);
 }
 function wallClockNs() {
   return BigInt(Date.now()) * 1000000n;

@@ -22,6 +22,7 @@
  */
 
 import { hash } from "node:crypto";
+import { keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
 import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
 
 /** The stamps' format (the first line of their text); text of another format is ignored whole. */
@@ -51,18 +52,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * only split here; a value is checked when a stamp matches it.
  */
 export function readStamps(bytes: Uint8Array | undefined): StampIndex {
-  const index: StampIndex = new Map();
-  if (bytes === undefined) return index;
-  const text = new TextDecoder().decode(bytes);
-  if (!text.startsWith(`${STAMPS_FORMAT}\n`)) return index;
-  for (let at = STAMPS_FORMAT.length + 1; at < text.length; ) {
-    let end = text.indexOf("\n", at);
-    if (end === -1) end = text.length;
-    const tab = text.indexOf("\t", at);
-    if (tab > at && tab < end) index.set(text.slice(at, tab), text.slice(tab + 1, end));
-    at = end + 1;
-  }
-  return index;
+  return readKeyedLines(bytes, STAMPS_FORMAT);
 }
 
 /**
@@ -235,7 +225,7 @@ export function stampedListings(
 
 /** The text of a set of stamp lines (in the caller's order). */
 export function stampsText(lines: readonly string[]): string {
-  return lines.length === 0 ? `${STAMPS_FORMAT}\n` : `${STAMPS_FORMAT}\n${lines.join("\n")}\n`;
+  return keyedLinesText(STAMPS_FORMAT, lines);
 }
 
 /** The wall clock now, in nanoseconds since the epoch (comparable with file times). */

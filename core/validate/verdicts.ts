@@ -12,6 +12,7 @@
 import { hash } from "node:crypto";
 import { CODES } from "../codes/codes.ts";
 import type { Finding } from "../findings.types.ts";
+import { keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
 import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
@@ -106,15 +107,24 @@ export function reusableVerdict(
   answers: Map<string, string> = new Map(),
 ): Verdict | undefined {
   if (!isVerdict(candidate) || candidate.key !== key) return undefined;
-  for (const [name, versions] of candidate.lookups) {
+  return answerSame(candidate.lookups, lookup, answers) ? candidate : undefined;
+}
+
+/** Every lookup recorded still answers the same (`answers` memoizes the answers as text). */
+function answerSame(
+  lookups: readonly [string, string][],
+  lookup: Lookup,
+  answers: Map<string, string>,
+): boolean {
+  for (const [name, versions] of lookups) {
     let now = answers.get(name);
     if (now === undefined) {
       now = lookupText(lookup(name));
       answers.set(name, now);
     }
-    if (now !== versions) return undefined;
+    if (now !== versions) return false;
   }
-  return candidate;
+  return true;
 }
 
 /** A lookup's answer as text (a version holds neither spaces nor `!`). */
@@ -175,21 +185,27 @@ function isFinding(f: unknown): f is Finding {
   );
 }
 
+function isLookups(v: unknown): v is [string, string][] {
+  return (
+    Array.isArray(v) &&
+    v.every((l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string")
+  );
+}
+
+function isDependencies(v: unknown): v is Dependency[] {
+  return Array.isArray(v) && v.every((d) => isObject(d) && typeof d.name === "string");
+}
+
 function isVerdict(v: unknown): v is Verdict {
   return (
     isObject(v) &&
     typeof v.key === "string" &&
     typeof v.valid === "boolean" &&
-    Array.isArray(v.lookups) &&
-    v.lookups.every(
-      (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string",
-    ) &&
+    isLookups(v.lookups) &&
     Array.isArray(v.findings) &&
     v.findings.every(isFinding) &&
     v.valid === !v.findings.some((f) => (f as Finding).severity === "error") &&
-    (v.dependencies === undefined ||
-      (Array.isArray(v.dependencies) &&
-        v.dependencies.every((d) => isObject(d) && typeof d.name === "string")))
+    (v.dependencies === undefined || isDependencies(v.dependencies))
   );
 }
 
@@ -251,18 +267,7 @@ export function summaryLine(
 
 /** The summary lines of a text (anything, untrusted) by plugin name: `${digest}\t${count}\t${json}`. */
 export function readSummaries(bytes: Uint8Array | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (bytes === undefined) return out;
-  const text = new TextDecoder().decode(bytes);
-  if (!text.startsWith(`${SUMMARIES_FORMAT}\n`)) return out;
-  for (let at = SUMMARIES_FORMAT.length + 1; at < text.length; ) {
-    let end = text.indexOf("\n", at);
-    if (end === -1) end = text.length;
-    const tab = text.indexOf("\t", at);
-    if (tab > at && tab < end) out.set(text.slice(at, tab), text.slice(tab + 1, end));
-    at = end + 1;
-  }
-  return out;
+  return readKeyedLines(bytes, SUMMARIES_FORMAT);
 }
 
 /** How many verdicts a stored summary stands for (0 when it is not one). */
@@ -291,37 +296,24 @@ export function reusableSummary(
   } catch {
     return undefined;
   }
-  if (!isSummary(value)) return undefined;
-  for (const [name, versions] of value.lookups) {
-    let now = answers.get(name);
-    if (now === undefined) {
-      now = lookupText(lookup(name));
-      answers.set(name, now);
-    }
-    if (now !== versions) return undefined;
-  }
+  if (!isSummary(value) || !answerSame(value.lookups, lookup, answers)) return undefined;
   return { findings: value.findings, valid: value.valid, dependencies: value.dependencies };
 }
 
 function isSummary(v: unknown): v is PluginSummary & { lookups: [string, string][] } {
   return (
     isObject(v) &&
-    Array.isArray(v.lookups) &&
-    v.lookups.every(
-      (l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string",
-    ) &&
+    isLookups(v.lookups) &&
     Array.isArray(v.findings) &&
     v.findings.every(isFinding) &&
     Array.isArray(v.valid) &&
     v.valid.every((version) => typeof version === "string") &&
     isObject(v.dependencies) &&
-    Object.values(v.dependencies).every(
-      (deps) => Array.isArray(deps) && deps.every((d) => isObject(d) && typeof d.name === "string"),
-    )
+    Object.values(v.dependencies).every(isDependencies)
   );
 }
 
 /** The text of summary lines. */
 export function summariesText(lines: readonly string[]): string {
-  return lines.length === 0 ? `${SUMMARIES_FORMAT}\n` : `${SUMMARIES_FORMAT}\n${lines.join("\n")}\n`;
+  return keyedLinesText(SUMMARIES_FORMAT, lines);
 }

@@ -1,0 +1,27 @@
+/**
+ * Keyed lines: the text of a cache kept as one line per key (`${key}\t${value}`, a first line
+ * naming its format), read back by splitting lines only, so a large cache costs no JSON parse of
+ * what is not used. Used for file stamps (core/registry/file-stamps.ts) and verdict summaries
+ * (core/validate/verdicts.ts). Keys and values never hold a line break; keys hold no tab.
+ */
+
+/** The values of `bytes` (anything, untrusted) by key: empty unless its first line is `format`. */
+export function readKeyedLines(bytes: Uint8Array | undefined, format: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (bytes === undefined) return out;
+  const text = new TextDecoder().decode(bytes);
+  if (!text.startsWith(`${format}\n`)) return out;
+  for (let at = format.length + 1; at < text.length; ) {
+    let end = text.indexOf("\n", at);
+    if (end === -1) end = text.length;
+    const tab = text.indexOf("\t", at);
+    if (tab > at && tab < end) out.set(text.slice(at, tab), text.slice(tab + 1, end));
+    at = end + 1;
+  }
+  return out;
+}
+
+/** The text of `lines` (each `${key}\t${value}`) under `format`. */
+export function keyedLinesText(format: string, lines: readonly string[]): string {
+  return lines.length === 0 ? `${format}\n` : `${format}\n${lines.join("\n")}\n`;
+}
