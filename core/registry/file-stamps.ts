@@ -23,21 +23,13 @@
 
 import { hash } from "node:crypto";
 import { keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
-import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
+import type { EntryKind, FileStamp, RegistrySource, SourceEntry } from "./source.types.ts";
 
 /** The stamps' format (the first line of their text); text of another format is ignored whole. */
 export const STAMPS_FORMAT = "finfocus-registry/stamps/1";
 
 /** How long before a load began a file must have last changed for its stamp to be remembered. */
 export const STAMP_MARGIN_NS = 2_000_000_000n;
-
-/** What the file system says of a regular file or a folder, as `RegistrySource.stamp` gives it. */
-export interface FileStamp {
-  /** Device, inode, size, mtime and ctime (ns), as text; a folder's starts with `d`. */
-  stamp: string;
-  /** The later of its mtime and ctime, in nanoseconds since the epoch. */
-  changedNs: bigint;
-}
 
 /**
  * The stamps of a text as `stampsText` wrote it, by registry path: `${stamp}\t${sha256}` for a

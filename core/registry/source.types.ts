@@ -1,5 +1,3 @@
-import type { FileStamp } from "./file-stamps.ts";
-
 /**
  * What an entry of a registry folder is. `file` is a regular file (git mode 100644); an
  * `executable` file (100755), a `symlink` (120000), a `gitlink` (160000, a submodule) and `other`
@@ -7,6 +5,14 @@ import type { FileStamp } from "./file-stamps.ts";
  * kinds without following anything: a symbolic link is a symlink, whatever it points at.
  */
 export type EntryKind = "file" | "executable" | "symlink" | "gitlink" | "tree" | "other";
+
+/** What the file system says of a regular file or a folder, as `RegistrySource.stamp` gives it (file-stamps.ts). */
+export interface FileStamp {
+  /** Device, inode, size, mtime and ctime (ns), as text; a folder's starts with `d`. */
+  stamp: string;
+  /** The later of its mtime and ctime, in nanoseconds since the epoch. */
+  changedNs: bigint;
+}
 
 /** One entry of a folder listing. */
 export interface SourceEntry {

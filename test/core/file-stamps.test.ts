@@ -15,7 +15,6 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pluginName, writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
 import {
-  type FileStamp,
   folderStampLine,
   readStamps,
   rememberedFile,
@@ -27,6 +26,7 @@ import {
 } from "../../core/registry/file-stamps.ts";
 import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
+import type { FileStamp } from "../../core/registry/source.types.ts";
 import { VERDICTS_FORMAT } from "../../core/validate/verdicts.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
 
