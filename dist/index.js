@@ -4095,7 +4095,7 @@ var require_util2 = __commonJS({
     try {
       crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash5) => possibleRelevantHashes.includes(hash5));
+      supportedHashes = crypto2.getHashes().filter((hash4) => possibleRelevantHashes.includes(hash4));
     } catch {
     }
     function responseURL(response) {
@@ -21017,11 +21017,11 @@ var require_crypto = __commonJS({
       }
     }
     function digest(algorithm, ...data) {
-      const hash5 = crypto_1.default.createHash(algorithm);
+      const hash4 = crypto_1.default.createHash(algorithm);
       for (const d of data) {
-        hash5.update(d);
+        hash4.update(d);
       }
-      return hash5.digest();
+      return hash4.digest();
     }
     function verify2(data, key, signature, algorithm) {
       try {
@@ -28977,10 +28977,10 @@ var require_util9 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash5 = {};
+      const hash4 = {};
       for (const item of arr)
-        hash5[item] = true;
-      return hash5;
+        hash4[item] = true;
+      return hash4;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it2, schema4) {
@@ -36070,13 +36070,13 @@ var require_file2 = __commonJS({
         }
         if (this.hashes) {
           Object.entries(this.hashes).forEach(([key, value]) => {
-            let hash5;
+            let hash4;
             try {
-              hash5 = crypto_1.default.createHash(key);
+              hash4 = crypto_1.default.createHash(key);
             } catch (e) {
               throw new error_1.LengthOrHashMismatchError(`Hash algorithm ${key} not supported`);
             }
-            const observedHash = hash5.update(data).digest("hex");
+            const observedHash = hash4.update(data).digest("hex");
             if (observedHash !== value) {
               throw new error_1.LengthOrHashMismatchError(`Expected hash ${value} but got ${observedHash}`);
             }
@@ -39636,12 +39636,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash5 = 0;
+        let hash4 = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash5 = (hash5 << 5) - hash5 + namespace.charCodeAt(i);
-          hash5 |= 0;
+          hash4 = (hash4 << 5) - hash4 + namespace.charCodeAt(i);
+          hash4 |= 0;
         }
-        return createDebug.colors[Math.abs(hash5) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash4) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -53383,13 +53383,13 @@ function rememberedFile(index, path3, now) {
   return { sha256, line: `${path3}	${stored}` };
 }
 async function readStamped(source, stamps, path3, read) {
-  const now = await source.stamp?.(path3);
-  const remembered = rememberedFile(stamps.index, path3, now);
+  const now = stamps && await source.stamp?.(path3);
+  const remembered = stamps && rememberedFile(stamps.index, path3, now);
   if (remembered) return remembered;
   const bytes = await read(path3);
   if (bytes === void 0) return void 0;
   const sha256 = hash2("sha256", bytes);
-  return { bytes, sha256, line: stampLine(path3, now, sha256, stamps.startedNs) ?? "" };
+  return { bytes, sha256, line: (stamps && stampLine(path3, now, sha256, stamps.startedNs)) ?? "" };
 }
 function stampLine(path3, stamp, sha256, startedNs) {
   if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS) return void 0;
@@ -53542,7 +53542,6 @@ var ReaderThread = class {
 };
 
 // core/registry/recall-registry.ts
-import { hash as hash4 } from "node:crypto";
 import { setImmediate as yieldToEvents2 } from "node:timers/promises";
 
 // core/registry/validate-plugin.ts
@@ -56012,8 +56011,8 @@ var DFA = class DFA2 {
     };
   }
   getState(pcs, flag, ids) {
-    const hash5 = hashState(pcs, flag, ids);
-    const cached = this.stateCache.get(hash5);
+    const hash4 = hashState(pcs, flag, ids);
+    const cached = this.stateCache.get(hash4);
     if (cached instanceof DFAState) {
       if (isState(cached, pcs, flag, ids)) return cached;
     } else if (cached !== void 0) {
@@ -56023,8 +56022,8 @@ var DFA = class DFA2 {
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
     const state = new DFAState(pcs, flag, ids);
-    if (cached === void 0) this.stateCache.set(hash5, state);
-    else if (cached instanceof DFAState) this.stateCache.set(hash5, [cached, state]);
+    if (cached === void 0) this.stateCache.set(hash4, state);
+    else if (cached instanceof DFAState) this.stateCache.set(hash4, [cached, state]);
     else cached.push(state);
     this.stateCount++;
     return state;
@@ -63632,10 +63631,7 @@ async function validateRecalled(jobs, ctx) {
       versionFiles.map(async (version) => {
         const file = files?.get(version);
         if (file) return file;
-        const rel = versionFile(name, version);
-        if (stamps) return readStamped(stamps.source, stamps, rel, read);
-        const bytes = await read(rel);
-        return bytes && { bytes, sha256: hash4("sha256", bytes), line: "" };
+        return readStamped(ctx.source, stamps, versionFile(name, version), read);
       })
     );
     if (stampLines) {
@@ -63751,7 +63747,6 @@ async function loadRegistry(source, options2 = {}) {
   const stamps = previousStamps && {
     previous: previousStamps.previous,
     index: readStamps(previousStamps.previous),
-    source,
     startedNs
   };
   try {
@@ -63812,13 +63807,11 @@ async function load(source, options2, { store, summaries, recall, offered, threa
   const jobs = listings.map((listing) => {
     const entry2 = entries.get(listing.name);
     const context = options2.verdicts ? pluginContextKey(options2.verdicts.code, config2, listing.name, entry2) : "";
-    const verdicts = options2.verdicts && {
-      context,
-      previous: store?.parsed ? storedVersions(store.get().get(listing.name), context) : {}
-    };
+    const verdicts = options2.verdicts && { context, previous: {} };
     return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts ? { verdicts } : {} };
   });
   const recalled = recall ? await validateRecalled(jobs, {
+    source,
     config: config2,
     known,
     read,
@@ -63829,7 +63822,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
     ...reader ? { reader } : {},
     ...stamps ? { stamps } : {},
     ...summaries ? { summaries } : {},
-    ...store && !store.parsed ? {
+    ...store ? {
       previousOf: (job) => storedVersions(store.get().get(job.listing.name), job.verdicts?.context ?? "")
     } : {}
   }) : void 0;
@@ -63917,9 +63910,6 @@ var LazyStore = class {
   constructor(previous, now) {
     this.#previous = previous;
     if (now) this.get();
-  }
-  get parsed() {
-    return this.#map !== void 0;
   }
   get() {
     this.#map ??= readVerdictStore(typeof this.#previous === "function" ? this.#previous() : this.#previous);

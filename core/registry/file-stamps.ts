@@ -73,24 +73,24 @@ export interface LoadStamps {
 }
 
 /**
- * The file at `path` of `source` through the stamps: stat'ed first (a file that changes before
- * it is read is remembered under its old stamp), then its remembered sha256 without reading it
- * when its stamp did not change, or its bytes (`read`) and their sha256; with the line to
- * remember ("" for none). Undefined when there is no file to read.
+ * The file at `path` of `source`, read and hashed; through `stamps` when given: stat'ed first (a
+ * file that changes before it is read is remembered under its old stamp), then its remembered
+ * sha256 without reading it when its stamp did not change, or its bytes (`read`) and their
+ * sha256; with the line to remember ("" for none). Undefined when there is no file to read.
  */
 export async function readStamped(
   source: RegistrySource,
-  stamps: LoadStamps,
+  stamps: LoadStamps | undefined,
   path: string,
   read: (path: string) => Promise<Uint8Array | undefined>,
 ): Promise<{ bytes?: Uint8Array; sha256: string; line: string } | undefined> {
-  const now = await source.stamp?.(path);
-  const remembered = rememberedFile(stamps.index, path, now);
+  const now = stamps && (await source.stamp?.(path));
+  const remembered = stamps && rememberedFile(stamps.index, path, now);
   if (remembered) return remembered;
   const bytes = await read(path);
   if (bytes === undefined) return undefined;
   const sha256 = hash("sha256", bytes);
-  return { bytes, sha256, line: stampLine(path, now, sha256, stamps.startedNs) ?? "" };
+  return { bytes, sha256, line: (stamps && stampLine(path, now, sha256, stamps.startedNs)) ?? "" };
 }
 
 /**

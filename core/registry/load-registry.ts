@@ -162,7 +162,6 @@ export async function loadRegistry(
   const stamps = previousStamps && {
     previous: previousStamps.previous,
     index: readStamps(previousStamps.previous),
-    source,
     startedNs,
   };
   try {
@@ -190,7 +189,7 @@ interface LoadPlan {
   threshold: number;
   reader: ReaderThread | undefined;
   /** Stamps taken in this load (the reader thread's and this thread's reads), if any. */
-  stamps: (LoadStamps & { previous: Uint8Array | undefined; source: RegistrySource }) | undefined;
+  stamps: (LoadStamps & { previous: Uint8Array | undefined }) | undefined;
 }
 
 async function load(
@@ -256,15 +255,14 @@ async function load(
     const context = options.verdicts
       ? pluginContextKey(options.verdicts.code, config, listing.name, entry)
       : "";
-    // With summaries, a plugin's remembered verdicts are found when it is recalled (previousOf).
-    const verdicts = options.verdicts && {
-      context,
-      previous: store?.parsed ? storedVersions(store.get().get(listing.name), context) : {},
-    };
+    // A plugin's remembered verdicts are found when it is recalled (previousOf): without a store
+    // to recall from, there are none.
+    const verdicts = options.verdicts && { context, previous: {} };
     return { listing, ...(entry ? { entry } : {}), ...(verdicts ? { verdicts } : {}) };
   });
   const recalled = recall
     ? await validateRecalled(jobs, {
+        source,
         config,
         known,
         read,
@@ -275,7 +273,7 @@ async function load(
         ...(reader ? { reader } : {}),
         ...(stamps ? { stamps } : {}),
         ...(summaries ? { summaries } : {}),
-        ...(store && !store.parsed
+        ...(store
           ? {
               previousOf: (job: PluginWork) =>
                 storedVersions(store.get().get(job.listing.name), job.verdicts?.context ?? ""),
@@ -391,9 +389,6 @@ class LazyStore {
   constructor(previous: unknown, now: boolean) {
     this.#previous = previous;
     if (now) this.get();
-  }
-  get parsed(): boolean {
-    return this.#map !== undefined;
   }
   get(): ReturnType<typeof readVerdictStore> {
     this.#map ??= readVerdictStore(typeof this.#previous === "function" ? this.#previous() : this.#previous);

@@ -6,7 +6,6 @@
  * budget's bytes ahead of what the main thread took. It judges nothing: the main thread's layout
  * walk decides which files count.
  */
-import { hash } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { readStamped, readStamps, stampedListings } from "./file-stamps.ts";
 import { BUNDLE_SUFFIX, isPluginName, MANIFEST_SUFFIX, PLUGINS_DIR, versionsDir } from "./layout.ts";
@@ -57,12 +56,7 @@ async function walk(size: number, budget: number): Promise<void> {
         if (e.kind !== "file" || !e.name.endsWith(MANIFEST_SUFFIX) || e.name.endsWith(BUNDLE_SUFFIX))
           continue;
         const rel = `${dir}/${e.name}`;
-        let file: { bytes?: Uint8Array; sha256: string; line: string } | undefined;
-        if (stamps) file = await readStamped(source, stamps, rel, (p) => source.readFile(p));
-        else {
-          const bytes = await source.readFile(rel);
-          file = bytes && { bytes, sha256: hash("sha256", bytes), line: "" };
-        }
+        const file = await readStamped(source, stamps, rel, (p) => source.readFile(p));
         if (file === undefined) continue;
         versions.push(e.name.slice(0, -MANIFEST_SUFFIX.length));
         contents.push(file.bytes ?? NOT_READ);

@@ -8,7 +8,6 @@
  * starting the threads. Nothing crosses a thread for a plugin whose verdicts were all reused,
  * except its bytes, which are transferred, not copied.
  */
-import { hash } from "node:crypto";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
@@ -35,6 +34,8 @@ export interface RecallContext {
   known: Map<string, KnownVersion[]>;
   read: (rel: string) => Promise<Uint8Array | undefined>;
   keepManifests: KeepManifests;
+  /** The source (its files are read through `read`, stat'ed through it). */
+  source: RegistrySource;
   /** Where worker threads can open the source (absent: this thread judges everything). */
   location: SourceLocation | undefined;
   threads: number;
@@ -46,13 +47,10 @@ export interface RecallContext {
    * File stamps (file-stamps.ts), used and taken here as the reader thread does for the files it
    * walks: the source's `stamp`, the stamps offered, and the wall clock when the load began.
    */
-  stamps?: LoadStamps & { source: RegistrySource };
+  stamps?: LoadStamps;
   /** Verdict summaries by plugin name (core/validate/verdicts.ts): a plugin whose summary is reusable is not recalled. */
   summaries?: Map<string, string>;
-  /**
-   * The remembered verdicts of a plugin that is recalled, when the store is parsed only then (its
-   * job's `verdicts.previous` is filled from it first).
-   */
+  /** The remembered verdicts of a plugin that is recalled (its job's `verdicts.previous` is filled from it first). */
   previousOf?: (job: PluginWork) => Record<string, unknown>;
 }
 
@@ -97,10 +95,7 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
       versionFiles.map(async (version) => {
         const file = files?.get(version);
         if (file) return file;
-        const rel = versionFile(name, version);
-        if (stamps) return readStamped(stamps.source, stamps, rel, read);
-        const bytes = await read(rel);
-        return bytes && { bytes, sha256: hash("sha256", bytes), line: "" };
+        return readStamped(ctx.source, stamps, versionFile(name, version), read);
       }),
     );
     if (stampLines) {
