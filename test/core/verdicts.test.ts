@@ -217,37 +217,45 @@ test("a corrupt or foreign store is ignored, never trusted: same findings, no cr
   await assertSameAsFresh(dir, other);
 });
 
-test("worker threads reuse and return verdicts as the main thread does", async () => {
-  const dir = copy("workers");
-  const options = { keepManifests: true, workers: 2, parallelThreshold: 1 };
-  const first = await loadRegistry(fsSource(dir), { ...options, verdicts: { code: CODE } });
+/** Two threads from the smallest registry: worker threads and the reader thread. */
+const threaded = { keepManifests: true, workers: 2, parallelThreshold: 1 } as const;
+
+/** A first threaded run judges every manifest; the next, from what it remembered, none, with a fresh run's answer. */
+async function judgedThenReused(dir: string): Promise<{ first: LoadedRegistry; again: LoadedRegistry }> {
+  const first = await loadRegistry(fsSource(dir), { ...threaded, verdicts: { code: CODE } });
   assert.equal(first.stats.judged, first.stats.manifests);
-  const second = await loadRegistry(fsSource(dir), {
-    ...options,
+  const again = await loadRegistry(fsSource(dir), {
+    ...threaded,
     verdicts: { code: CODE, previous: stored(first) },
   });
-  assert.equal(second.stats.judged, 0);
-  await assertSameAsFresh(dir, second);
+  assert.equal(again.stats.judged, 0);
+  await assertSameAsFresh(dir, again);
+  return { first, again };
+}
+
+test("worker threads reuse and return verdicts as the main thread does", async () => {
+  const dir = copy("workers");
+  const { again: second } = await judgedThenReused(dir);
   // What is left to judge after this thread reused what it could goes to the workers: a change
   // that touches every manifest (config.json), and one that touches a single manifest.
   edit(path.join(dir, "plugins/aws-cost-explorer/versions/1.1.0.json"), (m) => {
     (m.metadata as Record<string, unknown>).description = "Changed for the worker threads";
   });
   const one = await loadRegistry(fsSource(dir), {
-    ...options,
+    ...threaded,
     verdicts: { code: CODE, previous: stored(second) },
   });
   assert.equal(one.stats.judged, 1);
   await assertSameAsFresh(dir, one);
   edit(path.join(dir, "config.json"), (c) => (c.allow_loopback_http = true));
   const all = await loadRegistry(fsSource(dir), {
-    ...options,
+    ...threaded,
     verdicts: { code: CODE, previous: stored(one) },
   });
   assert.equal(all.stats.judged, all.stats.manifests);
   await assertSameAsFresh(dir, all);
   const again = await loadRegistry(fsSource(dir), {
-    ...options,
+    ...threaded,
     verdicts: { code: CODE, previous: stored(all) },
   });
   assert.equal(again.stats.judged, 0);
@@ -260,15 +268,7 @@ test("the reader thread's head start changes nothing: files the layout refuses, 
   const dir = path.join(work, "reader");
   mkdirSync(dir);
   writeSyntheticRegistry(dir, { plugins: 600, versions: 2 });
-  const options = { keepManifests: true, workers: 2, parallelThreshold: 1 };
-  const first = await loadRegistry(fsSource(dir), { ...options, verdicts: { code: CODE } });
-  assert.equal(first.stats.judged, first.stats.manifests);
-  const again = await loadRegistry(fsSource(dir), {
-    ...options,
-    verdicts: { code: CODE, previous: stored(first) },
-  });
-  assert.equal(again.stats.judged, 0);
-  await assertSameAsFresh(dir, again);
+  const { again } = await judgedThenReused(dir);
   // Across the registry, front and back: a manifest that became a symbolic link to another, a
   // stray file and a folder named like a manifest in versions/, a folder that is not a plugin
   // name holding a manifest, a changed manifest and a removed one.
@@ -287,7 +287,7 @@ test("the reader thread's head start changes nothing: files the layout refuses, 
   });
   rmSync(path.join(versions(599), "1.0.1.json"));
   const changed = await loadRegistry(fsSource(dir), {
-    ...options,
+    ...threaded,
     verdicts: { code: CODE, previous: stored(again) },
   });
   assert.equal(changed.stats.judged, 1);
