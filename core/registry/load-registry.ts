@@ -111,7 +111,8 @@ export interface LoadOptions {
    * Take file stamps (file-stamps.ts), with remembered verdicts, from a source on disk:
    * `previous` is the text the last load gave in `stamps` (untrusted). A manifest whose stamp did
    * not change is not read; its remembered sha256 is compared with its verdict's key instead.
-   * Stamps are taken when the reader thread walks the registry (a large registry, two cores).
+   * Stamps are taken when the reader thread walks the registry, and when worker threads judge
+   * every manifest (both only for a large registry, with two cores or more).
    */
   stamps?: { previous: Uint8Array | undefined };
 }
@@ -164,11 +165,17 @@ export async function loadRegistry(
     index: readStamps(previousStamps.previous),
     startedNs,
   };
+  // A load of a folder that judges every manifest on several threads takes the stamps of what
+  // it lists and reads, so the next load stats them instead (the threads decide after the walk).
+  const fresh =
+    !recall && threads > 1 && source.location !== undefined && options.stamps && source.stamp
+      ? { index: new Map<string, string>(), startedNs }
+      : undefined;
   try {
     return await load(
       source,
       options,
-      { store, summaries, recall, offered, threads, threshold, reader, stamps },
+      { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh },
       stats,
       findings,
       read,
@@ -188,14 +195,16 @@ interface LoadPlan {
   threads: number;
   threshold: number;
   reader: ReaderThread | undefined;
-  /** Stamps taken in this load (the reader thread's and this thread's reads), if any. */
+  /** Stamps used and taken in this load (the reader thread's and this thread's reads), if any. */
   stamps: (LoadStamps & { previous: Uint8Array | undefined }) | undefined;
+  /** Stamps taken, none used: by the worker threads' reads when they judge every manifest. */
+  fresh: LoadStamps | undefined;
 }
 
 async function load(
   source: RegistrySource,
   options: LoadOptions,
-  { store, summaries, recall, offered, threads, threshold, reader, stamps }: LoadPlan,
+  { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh }: LoadPlan,
   stats: RegistryStats,
   findings: Finding[],
   read: (rel: string) => Promise<Uint8Array | undefined>,
@@ -205,7 +214,8 @@ async function load(
   // The layout walk (listings only, no parsing) judges every entry and gives every plugin's
   // versions, so each manifest is checked in one pass; nothing it refuses is read.
   // With stamps, folders whose stamp did not change are not listed again (file-stamps.ts).
-  const listed = stamps && stampedListings(source, stamps.index, stamps.startedNs);
+  const taking = stamps ?? fresh;
+  const listed = taking && stampedListings(source, taking.index, taking.startedNs);
   const layout = await checkLayout(listed?.source ?? source, { trustedRoots: trustedRootFiles(config) });
   append(findings, layout.findings);
   const listings: PluginFiles[] = layout.plugins.map((p) => ({
@@ -284,7 +294,7 @@ async function load(
   const results = recalled
     ? recalled.results
     : pool
-      ? await pool.run(config, known, jobs, read, keep)
+      ? await pool.run(config, known, jobs, read, keep, fresh && { source, startedNs: fresh.startedNs })
       : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
   const plugins: PluginRecord[] = [];
   const summaryLines: string[] = [];
@@ -328,14 +338,15 @@ async function load(
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
-  const stampLines = recalled?.stampLines;
+  const stampLines =
+    recalled?.stampLines ?? (pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined);
   const taken =
-    stamps && stampLines && listed
+    taking && stampLines && listed
       ? {
           changed:
             listed.fresh.count > 0 ||
-            (recalled?.freshStamps ?? 0) > 0 ||
-            listed.lines.length + stampLines.length !== stamps.index.size,
+            (recalled?.freshStamps ?? stampLines.length) > 0 ||
+            listed.lines.length + stampLines.length !== taking.index.size,
           text: () => stampsText([...listed.lines, ...stampLines]),
         }
       : undefined;

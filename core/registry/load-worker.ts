@@ -8,7 +8,7 @@ import type { KnownVersion } from "../rules/rule.types.ts";
 import { validators } from "../schema/validators.ts";
 import type { SourceLocation } from "./source.types.ts";
 import { sourceAt } from "./source-at.ts";
-import { type KeepManifests, validatePlugin } from "./validate-plugin.ts";
+import { type KeepManifests, validatePlugin, validatePluginStamped } from "./validate-plugin.ts";
 import type { FromWorker, ToWorker } from "./worker-pool.ts";
 
 const source = sourceAt((workerData as { location: SourceLocation }).location);
@@ -16,6 +16,7 @@ const read = (rel: string): Promise<Uint8Array | undefined> => source.readFile(r
 let config: RegistryConfig | undefined;
 let known = new Map<string, KnownVersion[]>();
 let keepManifests: KeepManifests = true;
+let stamps: { source: typeof source; startedNs: bigint } | undefined;
 const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
 validators(); // load the compiled validators while the main thread is still reading entries
@@ -25,10 +26,15 @@ parentPort?.on("message", async (message: ToWorker) => {
     config = message.config;
     known = new Map(message.known);
     keepManifests = message.keepManifests;
+    stamps = message.stampsSince === undefined ? undefined : { source, startedNs: message.stampsSince };
     return;
   }
   const results = [];
   for (const job of message.jobs)
-    results.push(await validatePlugin(job, config, lookup, read, keepManifests));
+    results.push(
+      await (stamps
+        ? validatePluginStamped(job, config, lookup, read, keepManifests, stamps)
+        : validatePlugin(job, config, lookup, read, keepManifests)),
+    );
   parentPort?.postMessage({ id: message.id, results } satisfies FromWorker);
 });

@@ -15,8 +15,10 @@ import {
   type Verdict,
 } from "../validate/verdicts.ts";
 import { sortByVersion } from "../versions/registry-version.ts";
+import { readStamped } from "./file-stamps.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
 import type { ReadFiles } from "./reader-thread.ts";
+import type { RegistrySource } from "./source.types.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
 export interface PluginFiles {
@@ -61,6 +63,8 @@ export interface PluginResult {
   judged: number;
   /** Reused whole from its summary (`summarizedPlugin`): the summary as stored, to keep (then no `verdicts`). */
   summarized?: string;
+  /** From `validatePluginStamped`: the stamp lines to remember for the version files it read. */
+  stampLines?: string[];
 }
 
 /** One version's file as read: its bytes, their sha256, and its verdict when a remembered one is reusable. */
@@ -246,6 +250,36 @@ export async function validatePlugin(
     judged,
     ...(verdicts ? { verdicts } : {}),
   };
+}
+
+/** Stamps a load takes without any to use: every file is read. */
+const NO_STAMPS = new Map<string, string>();
+
+/**
+ * `validatePlugin` taking the stamps of the version files as it reads them (file-stamps.ts:
+ * each stat'ed before it is read), for a load that judges every manifest and remembers stamps
+ * for the next (a full build or validation of a folder): the result carries the lines to remember.
+ */
+export async function validatePluginStamped(
+  work: PluginWork,
+  config: RegistryConfig | undefined,
+  lookup: (name: string) => readonly KnownVersion[] | undefined,
+  read: (rel: string) => Promise<Uint8Array | undefined>,
+  keepManifests: KeepManifests,
+  stamps: { source: RegistrySource; startedNs: bigint },
+): Promise<PluginResult> {
+  const { name, versionFiles } = work.listing;
+  const taken = { index: NO_STAMPS, startedNs: stamps.startedNs };
+  const files = await Promise.all(
+    versionFiles.map((version) => readStamped(stamps.source, taken, versionFile(name, version), read)),
+  );
+  const recall = await recallPlugin(work, lookup, read, keepManifests, new Map(), {
+    bytes: files.map((file) => file?.bytes),
+    sha256: files.map((file) => file?.sha256 ?? ""),
+  });
+  const result = await validatePlugin(work, config, lookup, read, keepManifests, recall);
+  const stampLines = files.flatMap((file) => (file?.line ? [file.line] : []));
+  return stampLines.length > 0 ? { ...result, stampLines } : result;
 }
 
 /**

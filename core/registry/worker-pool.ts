@@ -2,15 +2,28 @@ import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import type { SourceLocation } from "./source.types.ts";
-import { type KeepManifests, type PluginResult, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import type { RegistrySource, SourceLocation } from "./source.types.ts";
+import {
+  type KeepManifests,
+  type PluginResult,
+  type PluginWork,
+  validatePlugin,
+  validatePluginStamped,
+} from "./validate-plugin.ts";
 
 /** Plugins per unit of work: small enough to balance threads, large enough to amortize messages. */
 const CHUNK_MANIFESTS = 400;
 
 /** Messages from the main thread to a worker (load-worker.ts). */
 export type ToWorker =
-  | { type: "init"; config?: RegistryConfig; known: [string, KnownVersion[]][]; keepManifests: KeepManifests }
+  | {
+      type: "init";
+      config?: RegistryConfig;
+      known: [string, KnownVersion[]][];
+      keepManifests: KeepManifests;
+      /** Take file stamps (validatePluginStamped), the load having begun at this wall clock time. */
+      stampsSince?: bigint;
+    }
   | { type: "chunk"; id: number; jobs: PluginWork[] };
 
 /** Messages from a worker. */
@@ -35,19 +48,29 @@ export class ValidationPool {
     );
   }
 
-  /** Validates every job; results come back in the jobs' order. Terminates the workers. */
+  /**
+   * Validates every job; results come back in the jobs' order. Terminates the workers. With
+   * `stamps`, every thread takes the stamps of the files it reads (validatePluginStamped).
+   */
   async run(
     config: RegistryConfig | undefined,
     known: Map<string, KnownVersion[]>,
     jobs: PluginWork[],
     read: (rel: string) => Promise<Uint8Array | undefined>,
     keepManifests: KeepManifests,
+    stamps?: { source: RegistrySource; startedNs: bigint },
   ): Promise<PluginResult[]> {
     const chunks = chunk(jobs);
     const results: PluginResult[][] = new Array(chunks.length);
     let next = 0;
     const take = (): number | undefined => (next < chunks.length ? next++ : undefined);
-    const init: ToWorker = { type: "init", ...(config ? { config } : {}), known: [...known], keepManifests };
+    const init: ToWorker = {
+      type: "init",
+      ...(config ? { config } : {}),
+      known: [...known],
+      keepManifests,
+      ...(stamps ? { stampsSince: stamps.startedNs } : {}),
+    };
     const remote = this.#workers.map(
       (worker) =>
         new Promise<void>((resolve, reject) => {
@@ -73,7 +96,11 @@ export class ValidationPool {
       for (let id = take(); id !== undefined; id = take()) {
         const local: PluginResult[] = [];
         for (const job of chunks[id] ?? [])
-          local.push(await validatePlugin(job, config, lookup, read, keepManifests));
+          local.push(
+            await (stamps
+              ? validatePluginStamped(job, config, lookup, read, keepManifests, stamps)
+              : validatePlugin(job, config, lookup, read, keepManifests)),
+          );
         results[id] = local;
         await yieldToEvents(); // let worker replies in, so they get their next chunk
       }

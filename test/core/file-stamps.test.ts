@@ -175,6 +175,35 @@ test("stamps are taken with remembered verdicts, and an unchanged registry is th
   await assertSameAsFresh(corrupt);
 });
 
+test("a load that judges every manifest on worker threads takes the stamps, and the next reads no manifest", async () => {
+  const cold = await loadRegistry(fsSource(dir), {
+    ...options,
+    verdicts: { code: CODE, summaries: { previous: undefined } },
+    stamps: { previous: undefined },
+  });
+  assert.equal(cold.stats.judged, 600);
+  await assertSameAsFresh(cold);
+  assert.ok(cold.stamps);
+  assert.equal(cold.stamps.changed, true);
+  // The same stamps as the reader thread of a re-validation takes: every folder and manifest.
+  assert.equal(cold.stamps.text(), taken.stamps?.text());
+
+  // Every stamp trusted: no manifest read (a file read would be remembered afresh: changed).
+  const again = await load(cold, cold.stamps.text());
+  assert.equal(again.stats.judged, 0);
+  assert.equal(again.stamps?.changed, false);
+  await assertSameAsFresh(again);
+
+  // On one thread: none taken (a re-validation on one thread uses none).
+  const one = await loadRegistry(fsSource(dir), {
+    ...options,
+    workers: 1,
+    verdicts: { code: CODE, summaries: { previous: undefined } },
+    stamps: { previous: undefined },
+  });
+  assert.equal(one.stamps, undefined);
+});
+
 test("a manifest changed in place, same size, mtime set back, right after its stamp was taken, is read and judged again", async () => {
   const text = taken.stamps?.text();
   const front = path.join(versions(0), "1.0.0.json");
