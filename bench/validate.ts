@@ -62,7 +62,7 @@ try {
   // cache folder); the second reads them, stats every manifest and judges none; (e) runs again,
   // as `validate` run again and again does. Timed: reading the cache, validating, writing back
   // what changed (as `validate` and `build` do).
-  const cache = cacheBeside(path.join(`${dir}-cache`, "verdicts.json"));
+  const cache = cacheBeside(path.join(`${dir}-cache`, "registry.verdicts"));
   const code = validationCode();
   const load = () =>
     loadRegistry(fsSource(dir), {

@@ -1,7 +1,7 @@
 /**
  * The file that remembers validation verdicts between runs (core/validate/verdicts.ts decides what
  * a verdict depends on and whether one may be reused; this module only reads and writes it).
- * `build` keeps it beside its build state, `<out>/.finfocus-verdicts.json`; `validate` of a whole
+ * `build` keeps it beside its build state, `<out>/.finfocus-verdicts`; `validate` of a whole
  * registry keeps it in a cache folder (cli/commands/validate.ts). The file stamps
  * (core/registry/file-stamps.ts) are kept beside it the same way. A missing, unreadable or corrupt
  * file reads as empty; writing is best effort (a cache that cannot be written costs only time).
@@ -12,10 +12,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleHash } from "../core/code-version.ts";
 import type { LoadedRegistry, LoadOptions } from "../core/registry/load-registry.ts";
-import { type VerdictStore, verdictStoreDocument } from "../core/validate/verdicts.ts";
 
 /** The verdicts file of a build, beside `.finfocus-build-state.json`. */
-export const VERDICTS_FILE = ".finfocus-verdicts.json";
+export const VERDICTS_FILE = ".finfocus-verdicts";
+/** Where builds before format 3 of the store kept it (removed when the store is written). */
+const OLD_VERDICTS_FILE = ".finfocus-verdicts.json";
 /** The verdicts' summaries and the file stamps of a build, beside its verdicts. */
 export const SUMMARIES_FILE = ".finfocus-verdict-summaries";
 export const STAMPS_FILE = ".finfocus-stamps";
@@ -54,21 +55,14 @@ export function validationCode(version = ""): string {
   return `${version}\0sources:${sourcesHash}`;
 }
 
-/** The stored verdicts as parsed JSON (untrusted), or undefined when there are none to read. */
-export function readVerdicts(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The files that remember a registry's validation between runs: the verdicts, their summaries
  * (core/validate/verdicts.ts) and the file stamps (core/registry/file-stamps.ts).
  */
 export interface ValidationCache {
   verdicts: string;
+  /** A file the cache once used, removed when the verdicts are written. */
+  old?: string;
   summaries: string;
   stamps: string;
 }
@@ -77,15 +71,21 @@ export interface ValidationCache {
 export function buildCache(outDir: string): ValidationCache {
   return {
     verdicts: join(outDir, VERDICTS_FILE),
+    old: join(outDir, OLD_VERDICTS_FILE),
     summaries: join(outDir, SUMMARIES_FILE),
     stamps: join(outDir, STAMPS_FILE),
   };
 }
 
-/** A cache named by its verdicts file `<name>.json`: `<name>.summaries` and `<name>.stamps` beside it. */
+/** A cache named by its verdicts file `<name>.verdicts`: `<name>.summaries` and `<name>.stamps` beside it. */
 export function cacheBeside(verdictsFile: string): ValidationCache {
-  const base = verdictsFile.replace(/\.json$/, "");
-  return { verdicts: verdictsFile, summaries: `${base}.summaries`, stamps: `${base}.stamps` };
+  const base = verdictsFile.replace(/\.verdicts$/, "");
+  return {
+    verdicts: verdictsFile,
+    old: `${base}.json`,
+    summaries: `${base}.summaries`,
+    stamps: `${base}.stamps`,
+  };
 }
 
 /**
@@ -102,7 +102,7 @@ export function cacheOptions(
   return {
     verdicts: {
       code,
-      previous: () => readVerdicts(cache.verdicts),
+      previous: () => readBytes(cache.verdicts),
       summaries: { previous: readBytes(cache.summaries) },
     },
     stamps: { previous: readBytes(cache.stamps) },
@@ -115,8 +115,10 @@ export function cacheOptions(
  * several MB of them only once enough are stale).
  */
 export function saveCache(cache: ValidationCache, loaded: LoadedRegistry, store: boolean): void {
-  if (store && loaded.verdictsChanged !== false && loaded.verdicts)
-    writeVerdicts(cache.verdicts, loaded.verdicts);
+  if (store && loaded.verdictsChanged !== false && loaded.verdictsText) {
+    replaceFile(cache.verdicts, loaded.verdictsText());
+    if (cache.old) rmSync(cache.old, { force: true });
+  }
   if (loaded.summaries?.changed) replaceFile(cache.summaries, loaded.summaries.text());
   if (loaded.stamps?.changed) replaceFile(cache.stamps, loaded.stamps.text());
 }
@@ -127,11 +129,6 @@ function readBytes(file: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Replaces the stored verdicts (a temporary file renamed over the old one: never half-written). */
-export function writeVerdicts(file: string, verdicts: VerdictStore): void {
-  replaceFile(file, JSON.stringify(verdictStoreDocument(verdicts)));
 }
 
 /** Writes `text` to a temporary file renamed over `file`; a failure leaves `file` as it was. */

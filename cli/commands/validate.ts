@@ -187,7 +187,7 @@ async function verdictsFile(registryDir: string, cacheDir: string | undefined): 
   }
   return path.join(
     dir,
-    `verdicts-${createHash("sha256").update(registryDir).digest("hex").slice(0, 16)}.json`,
+    `verdicts-${createHash("sha256").update(registryDir).digest("hex").slice(0, 16)}.verdicts`,
   );
 }
 

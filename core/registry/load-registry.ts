@@ -8,12 +8,14 @@ import {
   pluginContextKey,
   readSummaries,
   readVerdictStore,
+  storedCount,
   storedVersions,
   summariesText,
-  summaryCount,
   summaryLine,
   type Verdict,
   type VerdictStore,
+  verdictLine,
+  verdictsText,
 } from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
@@ -53,6 +55,11 @@ export interface LoadedRegistry {
    * store offered is read when this is first got).
    */
   verdicts?: VerdictStore;
+  /**
+   * The text of the store to remember (present when `verdicts` was given): `verdicts` as stored
+   * lines, those of plugins reused whole from their summaries copied from the store offered.
+   */
+  verdictsText?: () => string;
   /**
    * The verdict summaries to remember (when `verdicts.summaries` was given): whether they differ
    * from those offered, and their text.
@@ -95,16 +102,16 @@ export interface LoadOptions {
   /**
    * Remember verdicts (core/validate/verdicts.ts): `code` is the identity of the code that judges
    * (the adapter's: the bundle's or the sources' hash with the tool's version), `previous` the
-   * store as read back from its file (anything, untrusted: what is not a reusable verdict is
-   * ignored), or a function that reads it (called only if the store is needed: with summaries
-   * that cover every plugin, when none changed, never). Manifests whose verdict is reusable are
+   * text the last load gave in `verdictsText` as read back from its file (anything, untrusted:
+   * what is not a reusable verdict is ignored), or a function that reads it (called only if the
+   * store is needed: with summaries that cover every plugin, when none changed, never). Manifests whose verdict is reusable are
    * not judged again; the result carries the verdicts to store. `summaries`: take verdict
    * summaries (a plugin none of whose inputs changed is then reused whole, the store unread),
    * `previous` being the text the last load gave in `summaries` (untrusted).
    */
   verdicts?: {
     code: string;
-    previous?: unknown;
+    previous?: Uint8Array | (() => Uint8Array | undefined);
     summaries?: { previous: Uint8Array | undefined };
   };
   /**
@@ -145,9 +152,10 @@ export async function loadRegistry(
   const lazy = summaries !== undefined && summaries.size > 0;
   const store = options.verdicts && new LazyStore(options.verdicts.previous, !lazy);
   const recall = lazy || (store !== undefined && store.get().size > 0);
-  const offered = lazy
-    ? [...summaries.values()].reduce((n, line) => n + summaryCount(line), 0)
-    : [...(store?.get().values() ?? [])].reduce((n, p) => n + Object.keys(p.versions).length, 0);
+  const offered = [...((lazy ? summaries : store?.get())?.values() ?? [])].reduce(
+    (n, line) => n + storedCount(line),
+    0,
+  );
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== undefined && offered >= threshold;
@@ -386,6 +394,22 @@ async function load(
       }
       return verdicts;
     };
+    // The same store as text: a plugin reused from its summary keeps its stored line as it is.
+    loaded.verdictsText = () =>
+      verdictsText(
+        results.flatMap((result, i) => {
+          const context = jobs[i]?.verdicts?.context;
+          if (context === undefined) return [];
+          if (result.summarized !== undefined) {
+            const stored = store?.get().get(result.name);
+            return stored !== undefined && storedCount(stored) > 0 && stored.startsWith(`${context}\t`)
+              ? [`${result.name}\t${stored}`]
+              : [];
+          }
+          const line = result.verdicts && verdictLine(result.name, { context, versions: result.verdicts });
+          return line ? [line] : [];
+        }),
+      );
     Object.defineProperty(loaded, "verdicts", { get: storeOf, enumerable: true });
     loaded.verdictsChanged = verdictsChanged;
     loaded.verdictsStale = verdictsStale;
@@ -393,11 +417,11 @@ async function load(
   return loaded;
 }
 
-/** The store offered, parsed when first needed (at once unless `lazy`). */
+/** The store offered, split into lines when first needed (at once unless `lazy`). */
 class LazyStore {
   #map: ReturnType<typeof readVerdictStore> | undefined;
-  readonly #previous: unknown;
-  constructor(previous: unknown, now: boolean) {
+  readonly #previous: Uint8Array | (() => Uint8Array | undefined) | undefined;
+  constructor(previous: Uint8Array | (() => Uint8Array | undefined) | undefined, now: boolean) {
     this.#previous = previous;
     if (now) this.get();
   }

@@ -17,8 +17,13 @@ import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 
-/** The store's format; a store of another format is ignored whole. */
-export const VERDICTS_FORMAT = "finfocus-registry/verdicts/2";
+/**
+ * The store's format; a store of another format is ignored whole. The store is keyed lines
+ * (core/keyed-lines.ts), one per plugin: `${name}\t${context}\t${count}\t${versions as JSON}`,
+ * so a load that recalls a few plugins parses only their lines, and one that writes the store
+ * back copies the lines of the plugins it reused whole.
+ */
+export const VERDICTS_FORMAT = "finfocus-registry/verdicts/3";
 
 /** One manifest's remembered verdict. */
 export interface Verdict {
@@ -133,35 +138,56 @@ function lookupText(versions: readonly KnownVersion[] | undefined): string {
 }
 
 /**
- * The verdicts of a store read back from a file, by plugin name: empty unless it is a store of
- * this format. Each verdict is checked only when it is used (`reusableVerdict`).
+ * The lines of a store read back from a file (anything, untrusted), by plugin name: empty unless
+ * it is a store of this format. Lines are only split here; a plugin's verdicts are parsed when
+ * they are recalled (`storedVersions`), each verdict checked when it is used (`reusableVerdict`).
  */
-export function readVerdictStore(
-  value: unknown,
-): Map<string, { context: string; versions: Record<string, unknown> }> {
-  const out = new Map<string, { context: string; versions: Record<string, unknown> }>();
-  if (!isObject(value) || value.format !== VERDICTS_FORMAT || !isObject(value.plugins)) return out;
-  for (const [name, plugin] of Object.entries(value.plugins)) {
-    if (isObject(plugin) && typeof plugin.context === "string" && isObject(plugin.versions))
-      out.set(name, { context: plugin.context, versions: plugin.versions });
-  }
-  return out;
+export function readVerdictStore(bytes: Uint8Array | undefined): Map<string, string> {
+  return readKeyedLines(bytes, VERDICTS_FORMAT);
 }
 
 /**
- * The verdicts of one plugin that may be reused under `context` (anything, from a store read
- * back): none when the plugin was judged in another context.
+ * The verdicts of one plugin that may be reused under `context` (its stored line, anything):
+ * none when the plugin was judged in another context or the line is not one.
  */
-export function storedVersions(
-  stored: { context: string; versions: Record<string, unknown> } | undefined,
-  context: string,
-): Record<string, unknown> {
-  return stored !== undefined && stored.context === context ? stored.versions : {};
+export function storedVersions(stored: string | undefined, context: string): Record<string, unknown> {
+  if (stored === undefined || !stored.startsWith(`${context}\t`)) return {};
+  const json = stored.indexOf("\t", context.length + 1);
+  if (json === -1) return {};
+  try {
+    const versions: unknown = JSON.parse(stored.slice(json + 1));
+    return isObject(versions) ? versions : {};
+  } catch {
+    return {};
+  }
 }
 
-/** What an adapter writes: the store of `verdicts`. */
-export function verdictStoreDocument(verdicts: VerdictStore): { format: string; plugins: VerdictStore } {
-  return { format: VERDICTS_FORMAT, plugins: verdicts };
+/** How many verdicts a stored line (of verdicts or a summary) stands for (0 when it is not one). */
+export function storedCount(stored: string): number {
+  const count = Number(stored.split("\t", 3)[1]);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
+
+/** The stored line of a plugin's verdicts (none for a name that cannot be a key). */
+export function verdictLine(name: string, plugin: PluginVerdicts): string | undefined {
+  if (/[\t\n\r]/.test(name)) return undefined;
+  const count = Object.keys(plugin.versions).length;
+  return `${name}\t${plugin.context}\t${count}\t${JSON.stringify(plugin.versions)}`;
+}
+
+/** The text of a store of stored lines (`verdictLine`, or as read back with their names). */
+export function verdictsText(lines: readonly string[]): string {
+  return keyedLinesText(VERDICTS_FORMAT, lines);
+}
+
+/** The text of a whole store. */
+export function verdictStoreText(verdicts: VerdictStore): string {
+  return verdictsText(
+    Object.entries(verdicts).flatMap(([name, plugin]) => {
+      const line = verdictLine(name, plugin);
+      return line === undefined ? [] : [line];
+    }),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -268,12 +294,6 @@ export function summaryLine(
 /** The summary lines of a text (anything, untrusted) by plugin name: `${digest}\t${count}\t${json}`. */
 export function readSummaries(bytes: Uint8Array | undefined): Map<string, string> {
   return readKeyedLines(bytes, SUMMARIES_FORMAT);
-}
-
-/** How many verdicts a stored summary stands for (0 when it is not one). */
-export function summaryCount(stored: string): number {
-  const count = Number(stored.split("\t", 3)[1]);
-  return Number.isSafeInteger(count) && count > 0 ? count : 0;
 }
 
 /**

@@ -27,7 +27,6 @@ import {
 import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import type { FileStamp } from "../../core/registry/source.types.ts";
-import { VERDICTS_FORMAT } from "../../core/validate/verdicts.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "stamps-"));
@@ -91,8 +90,8 @@ function files(text: string | undefined): Map<string, string> {
   return new Map([...index].filter(([key]) => !key.endsWith("/")));
 }
 
-function stored(result: LoadedRegistry): unknown {
-  return JSON.parse(JSON.stringify({ format: VERDICTS_FORMAT, plugins: result.verdicts }));
+function stored(result: LoadedRegistry): Uint8Array {
+  return new TextEncoder().encode(result.verdictsText?.());
 }
 
 function load(previous: LoadedRegistry, stamps: string | undefined): Promise<LoadedRegistry> {

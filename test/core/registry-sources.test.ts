@@ -17,7 +17,6 @@ import { openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { gitSource } from "../../core/registry/registry-git.ts";
 import type { RegistrySource } from "../../core/registry/source.types.ts";
-import { verdictStoreDocument } from "../../core/validate/verdicts.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
 
 /** A registry folder with one of everything the layout refuses, and a secret outside it. */
@@ -150,7 +149,7 @@ test("a commit validates the same on worker threads (each with its own git proce
     // With remembered verdicts, a reader thread (its own git process too) reads and hashes.
     const code = validationCode();
     const first = await load(2, { code });
-    const previous = JSON.parse(JSON.stringify(verdictStoreDocument(first.verdicts ?? {})));
+    const previous = new TextEncoder().encode(first.verdictsText?.());
     const again = await load(2, { code, previous });
     assert.equal(again.stats.judged, 0);
     assert.equal(again.verdictsChanged, false);

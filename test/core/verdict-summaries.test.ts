@@ -6,7 +6,7 @@ import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type LoadedRegistry, type LoadOptions, loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
-import { readSummaries, SUMMARIES_FORMAT, VERDICTS_FORMAT } from "../../core/validate/verdicts.ts";
+import { readSummaries, SUMMARIES_FORMAT } from "../../core/validate/verdicts.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
 
 // Verdict summaries (core/validate/verdicts.ts) must answer exactly as the verdicts they sum up:
@@ -33,13 +33,13 @@ function edit(file: string, change: (value: Record<string, unknown>) => void): v
 }
 
 interface Remembered {
-  store: unknown;
+  store: Uint8Array;
   summaries: string | undefined;
 }
 
 function remember(result: LoadedRegistry): Remembered {
   return {
-    store: JSON.parse(JSON.stringify({ format: VERDICTS_FORMAT, plugins: result.verdicts })),
+    store: encode(result.verdictsText?.() ?? ""),
     summaries: result.summaries?.text(),
   };
 }
@@ -81,6 +81,8 @@ async function assertSameWithout(
     JSON.parse(JSON.stringify(withSummaries.verdicts)),
     JSON.parse(JSON.stringify(without.verdicts)),
   );
+  // The store as text: the lines of plugins reused whole, copied, are the lines judged again.
+  assert.equal(withSummaries.verdictsText?.(), without.verdictsText?.());
   const fresh = await loadRegistry(fsSource(dir), { keepManifests: false });
   assert.deepEqual(withSummaries.findings, fresh.findings);
 }

@@ -7,7 +7,12 @@ import { fileURLToPath } from "node:url";
 import { pluginName, writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
 import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
-import { VERDICTS_FORMAT } from "../../core/validate/verdicts.ts";
+import {
+  VERDICTS_FORMAT,
+  type Verdict,
+  type VerdictStore,
+  verdictStoreText,
+} from "../../core/validate/verdicts.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
 
 const REGISTRY = fileURLToPath(new URL("../../registry/", import.meta.url));
@@ -24,14 +29,19 @@ function copy(name: string): string {
 const CODE = validationCode();
 
 /** A run remembering verdicts, from `previous` (a store as read back, anything). */
-function cached(dir: string, previous: unknown, code = CODE): Promise<LoadedRegistry> {
-  return loadRegistry(fsSource(dir), { keepManifests: true, verdicts: { code, previous } });
+function cached(dir: string, previous: Uint8Array | undefined, code = CODE): Promise<LoadedRegistry> {
+  return loadRegistry(fsSource(dir), {
+    keepManifests: true,
+    verdicts: { code, ...(previous ? { previous } : {}) },
+  });
 }
 
 /** What a run remembers, as its file holds it. */
-function stored(result: LoadedRegistry): unknown {
-  return JSON.parse(JSON.stringify({ format: VERDICTS_FORMAT, plugins: result.verdicts }));
+function stored(result: LoadedRegistry): Uint8Array {
+  return encode(result.verdictsText?.() ?? "");
 }
+
+const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** A cached run must answer exactly as a fresh one: findings (codes, pointers, lines), versions. */
 async function assertSameAsFresh(dir: string, result: LoadedRegistry): Promise<void> {
@@ -75,15 +85,13 @@ test("nothing changed: no manifest is judged again, and the answer is a fresh ru
 test("a removed version or a store with extra verdicts is a changed store, to be written again", async () => {
   const dir = copy("removed");
   const first = await cached(dir, undefined);
-  const extra = stored(first) as {
-    plugins: Record<string, { context: string; versions: Record<string, unknown> }>;
-  };
-  const aws = extra.plugins["aws-cost-explorer"];
-  extra.plugins["no-such-plugin"] = {
+  const extra = JSON.parse(JSON.stringify(first.verdicts)) as VerdictStore;
+  const aws = extra["aws-cost-explorer"];
+  extra["no-such-plugin"] = {
     context: aws?.context ?? "",
-    versions: { "1.0.0": aws?.versions["1.0.0"] },
+    versions: { "1.0.0": aws?.versions["1.0.0"] as Verdict },
   };
-  const withExtra = await cached(dir, extra);
+  const withExtra = await cached(dir, encode(verdictStoreText(extra)));
   assert.equal(withExtra.stats.judged, 0);
   assert.equal(withExtra.verdictsChanged, true);
   assert.equal(Object.hasOwn(withExtra.verdicts ?? {}, "no-such-plugin"), false);
@@ -170,50 +178,54 @@ test("a dependency's new version makes the manifests that looked it up judged ag
 test("a corrupt or foreign store is ignored, never trusted: same findings, no crash", async () => {
   const dir = copy("corrupt");
   const first = await cached(dir, undefined);
-  const good = stored(first) as {
-    plugins: Record<string, { context: string; versions: Record<string, Record<string, unknown>> }>;
-  };
-  const tampered = structuredClone(good);
-  const aws = tampered.plugins["aws-cost-explorer"]!.versions;
+  const good = JSON.parse(JSON.stringify(first.verdicts)) as VerdictStore;
+  assert.equal(verdictStoreText(good), first.verdictsText?.());
+  const tampered = structuredClone(good) as unknown as Record<
+    string,
+    { context: string; versions: Record<string, Record<string, unknown>> }
+  >;
+  const aws = tampered["aws-cost-explorer"]!.versions;
   aws["1.0.0"]!.findings = [
     { code: "NO_SUCH_CODE", severity: "error", message: "x", file: "f", pointer: "" },
   ];
   aws["1.1.0"]!.findings = "not a list";
   aws["2.0.0"]!.valid = "yes";
-  tampered.plugins["cloud-auth-helper"]!.versions = {
+  tampered["cloud-auth-helper"]!.versions = {
     "1.0.0": null,
     "1.1.0": [],
     "1.2.0": { key: 5 },
   } as never;
+  const context = good["aws-cost-explorer"]!.context;
+  const lines = (...more: string[]): Uint8Array => encode(`${VERDICTS_FORMAT}\n${more.join("\n")}\n`);
   for (const store of [
     undefined,
-    null,
-    "text",
-    [],
-    { format: "someone-else/1", plugins: good.plugins },
-    { format: VERDICTS_FORMAT, plugins: [] },
-    { format: VERDICTS_FORMAT, plugins: { "aws-cost-explorer": 7 } },
-    JSON.parse(JSON.stringify(tampered)),
-    JSON.parse(`{"format":"${VERDICTS_FORMAT}","plugins":{"__proto__":{"polluted":true}}}`),
-    // The previous format (verdicts by plugin, then version, each keyed alone): read as empty.
-    {
-      format: "finfocus-registry/verdicts/1",
-      plugins: Object.fromEntries(Object.entries(good.plugins).map(([name, p]) => [name, p.versions])),
-    },
-    { format: VERDICTS_FORMAT, plugins: { "aws-cost-explorer": { context: 7, versions: {} } } },
+    encode("text"),
+    encode("[]"),
+    encode("{not json"),
+    encode(verdictStoreText(good).replace(VERDICTS_FORMAT, "someone-else/1")),
+    // The previous format (one JSON document): read as empty.
+    encode(JSON.stringify({ format: "finfocus-registry/verdicts/2", plugins: good })),
+    lines("no tab at all", "\tno name", `aws-cost-explorer\t${context}\tx\t{not json`),
+    lines(`aws-cost-explorer\t${context}\t1\t[1]`, `aws-cost-explorer\t${context}`),
+    lines(`aws-cost-explorer\t${context}\t1\t7`, `azure-cost-management\t7\t1\t{}`),
+    encode(verdictStoreText(tampered as unknown as VerdictStore)),
+    lines(
+      `__proto__\t${context}\t1\t{"polluted":true}`,
+      `aws-cost-explorer\t${context}\t1\t{"__proto__":{"polluted":true}}`,
+    ),
   ]) {
     const result = await cached(dir, store);
     await assertSameAsFresh(dir, result);
   }
-  const result = await cached(dir, JSON.parse(JSON.stringify(tampered)));
+  const result = await cached(dir, encode(verdictStoreText(tampered as unknown as VerdictStore)));
   // aws 1.0.0, 1.1.0, 2.0.0 were unusable; cloud-auth-helper's five are unusable or missing.
   assert.equal(result.stats.judged, 8);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   // A plugin's verdicts under another plugin's context (its name, its entry) are not its own.
   const swapped = structuredClone(good);
-  swapped.plugins["aws-cost-explorer"]!.context = good.plugins["azure-cost-management"]!.context;
-  const other = await cached(dir, swapped);
-  assert.equal(other.stats.judged, Object.keys(good.plugins["aws-cost-explorer"]!.versions).length);
+  swapped["aws-cost-explorer"]!.context = good["azure-cost-management"]!.context;
+  const other = await cached(dir, encode(verdictStoreText(swapped)));
+  assert.equal(other.stats.judged, Object.keys(good["aws-cost-explorer"]!.versions).length);
   await assertSameAsFresh(dir, other);
 });
 

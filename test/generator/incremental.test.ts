@@ -177,6 +177,7 @@ test("a rebuild reuses the verdicts the last build remembered; a corrupt verdict
       "{not json",
       '{"format":"finfocus-registry/verdicts/1","plugins":{"x":[1]}}',
       '{"format":"finfocus-registry/verdicts/2","plugins":{"x":{"context":"","versions":[1]}}}',
+      "finfocus-registry/verdicts/3\nx\t\t1\t[1]\naws-cost-explorer\tnot a context\t1\t{}\n",
       "[]",
     ]) {
       writeFileSync(path.join(out, VERDICTS_FILE), corrupt);
