@@ -173,6 +173,8 @@ test("a rebuild reuses the verdicts the last build remembered; a corrupt verdict
     const summarized = await build(registry, out);
     assert.deepEqual(summarized.manifests, { total: first.manifests.total, judged: 0 });
     assert.deepEqual(summarized.findings, first.findings);
+    // The file of the previous format is removed once the store is written again.
+    writeFileSync(path.join(out, ".finfocus-verdicts.json"), "{}");
     for (const corrupt of [
       "{not json",
       '{"format":"finfocus-registry/verdicts/1","plugins":{"x":[1]}}',
@@ -187,6 +189,7 @@ test("a rebuild reuses the verdicts the last build remembered; a corrupt verdict
       assert.deepEqual(again.findings, first.findings);
       assert.deepEqual(again.report?.written, []);
     }
+    assert.equal(existsSync(path.join(out, ".finfocus-verdicts.json")), false);
   } finally {
     cleanup();
   }
