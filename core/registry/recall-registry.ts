@@ -11,8 +11,7 @@
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { type LoadStamps, readStamped } from "./file-stamps.ts";
-import { versionFile } from "./layout.ts";
+import type { LoadStamps } from "./file-stamps.ts";
 import type { ReaderThread, ReadFiles } from "./reader-thread.ts";
 import type { RegistrySource, SourceLocation } from "./source.types.ts";
 import {
@@ -20,6 +19,7 @@ import {
   type PluginResult,
   type PluginWork,
   type Recall,
+  readVersionFiles,
   recallPlugin,
   summarizedPlugin,
   validatePlugin,
@@ -88,21 +88,14 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   // Undefined: nothing was brought, and neither stamps nor summaries need the hashes first
   // (recallPlugin reads the files together).
   const walked = async (job: PluginWork, at: number): Promise<ReadFiles | undefined> => {
-    const { name, versionFiles } = job.listing;
-    const files = reader?.take(name);
-    if (files === undefined && !stamps && !summaries) return undefined;
-    const got = await Promise.all(
-      versionFiles.map(async (version) => {
-        const file = files?.get(version);
-        if (file) return file;
-        return readStamped(ctx.source, stamps, versionFile(name, version), read);
-      }),
-    );
+    const brought = reader?.take(job.listing.name);
+    if (brought === undefined && !stamps && !summaries) return undefined;
+    const { files, lines, fresh } = await readVersionFiles(ctx.source, stamps, job.listing, read, brought);
     if (stampLines) {
-      stampLines[at] = got.map((file) => file?.line ?? "");
-      for (const file of got) if (file?.line && file.bytes) freshStamps++;
+      stampLines[at] = lines;
+      freshStamps += fresh;
     }
-    return { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") };
+    return files;
   };
 
   // A plugin reused whole from its summary, or recalled. A file whose stamp gave a hash that

@@ -15,9 +15,9 @@ import {
   type Verdict,
 } from "../validate/verdicts.ts";
 import { sortByVersion } from "../versions/registry-version.ts";
-import { readStamped } from "./file-stamps.ts";
+import { type LoadStamps, readStamped } from "./file-stamps.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
-import type { ReadFiles } from "./reader-thread.ts";
+import type { ReadFiles, WalkedPlugin } from "./reader-thread.ts";
 import type { RegistrySource } from "./source.types.ts";
 
 /** What a plugin's versions/ folder holds, from its listing alone (nothing parsed). */
@@ -252,6 +252,34 @@ export async function validatePlugin(
   };
 }
 
+/**
+ * A plugin's version files, in its listing's order: those `brought` (a reader thread's), and the
+ * others read and hashed here through `stamps` (readStamped: each stat'ed first; a file whose
+ * stamp did not change is not read); with each one's stamp line ("": none) and how many of the
+ * lines are of files read (not remembered as they were).
+ */
+export async function readVersionFiles(
+  source: RegistrySource,
+  stamps: LoadStamps | undefined,
+  listing: PluginFiles,
+  read: (rel: string) => Promise<Uint8Array | undefined>,
+  brought?: WalkedPlugin,
+): Promise<{ files: ReadFiles; lines: string[]; fresh: number }> {
+  const got = await Promise.all(
+    listing.versionFiles.map(
+      async (version) =>
+        brought?.get(version) ?? readStamped(source, stamps, versionFile(listing.name, version), read),
+    ),
+  );
+  let fresh = 0;
+  for (const file of got) if (file?.line && file.bytes) fresh++;
+  return {
+    files: { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") },
+    lines: got.map((file) => file?.line ?? ""),
+    fresh,
+  };
+}
+
 /** Stamps a load takes without any to use: every file is read. */
 const NO_STAMPS = new Map<string, string>();
 
@@ -268,17 +296,11 @@ export async function validatePluginStamped(
   keepManifests: KeepManifests,
   stamps: { source: RegistrySource; startedNs: bigint },
 ): Promise<PluginResult> {
-  const { name, versionFiles } = work.listing;
   const taken = { index: NO_STAMPS, startedNs: stamps.startedNs };
-  const files = await Promise.all(
-    versionFiles.map((version) => readStamped(stamps.source, taken, versionFile(name, version), read)),
-  );
-  const recall = await recallPlugin(work, lookup, read, keepManifests, new Map(), {
-    bytes: files.map((file) => file?.bytes),
-    sha256: files.map((file) => file?.sha256 ?? ""),
-  });
+  const { files, lines } = await readVersionFiles(stamps.source, taken, work.listing, read);
+  const recall = await recallPlugin(work, lookup, read, keepManifests, new Map(), files);
   const result = await validatePlugin(work, config, lookup, read, keepManifests, recall);
-  const stampLines = files.flatMap((file) => (file?.line ? [file.line] : []));
+  const stampLines = lines.filter((line) => line !== "");
   return stampLines.length > 0 ? { ...result, stampLines } : result;
 }
 
