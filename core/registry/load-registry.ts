@@ -104,8 +104,9 @@ export interface LoadOptions {
    * (the adapter's: the bundle's or the sources' hash with the tool's version), `previous` the
    * text the last load gave in `verdictsText` as read back from its file (anything, untrusted:
    * what is not a reusable verdict is ignored), or a function that reads it (called only if the
-   * store is needed: with summaries that cover every plugin, when none changed, never). Manifests whose verdict is reusable are
-   * not judged again; the result carries the verdicts to store. `summaries`: take verdict
+   * store is needed: with summaries that cover every plugin, when none changed, never).
+   * Manifests whose verdict is reusable are not judged again; the result carries the verdicts to
+   * store. `summaries`: take verdict
    * summaries (a plugin none of whose inputs changed is then reused whole, the store unread),
    * `previous` being the text the last load gave in `summaries` (untrusted).
    */
