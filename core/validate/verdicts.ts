@@ -16,6 +16,7 @@ import { keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
 import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
+import { sortByVersion } from "../versions/registry-version.ts";
 
 /**
  * The store's format; a store of another format is ignored whole. The store is keyed lines
@@ -250,7 +251,10 @@ export interface PluginSummary {
   findings: Finding[];
   /** The valid versions, in the same order. */
   valid: string[];
-  /** The dependencies of each valid version that has any. */
+  /**
+   * The dependencies of the latest valid version (by SemVer precedence), when it has any: all
+   * that registry-wide checks need of a plugin reused whole.
+   */
   dependencies: Record<string, Dependency[]>;
 }
 
@@ -280,12 +284,12 @@ export function summaryLine(
     files.push([version, verdict.key]);
     for (const [looked, text] of verdict.lookups) lookups.set(looked, text);
     for (const f of verdict.findings) summary.findings.push(f);
-    if (verdict.valid) {
-      summary.valid.push(version);
-      if (verdict.dependencies && verdict.dependencies.length > 0)
-        summary.dependencies[version] = verdict.dependencies;
-    }
+    if (verdict.valid) summary.valid.push(version);
   }
+  const latest = sortByVersion([...summary.valid], (v) => v).at(-1);
+  const dependencies = latest === undefined ? undefined : verdicts[latest]?.dependencies;
+  if (latest !== undefined && dependencies && dependencies.length > 0)
+    summary.dependencies[latest] = dependencies;
   if (/[\t\n\r]/.test(name)) return undefined;
   const value = { lookups: [...lookups], ...summary };
   return `${name}\t${summaryDigest(context, files)}\t${order.length}\t${JSON.stringify(value)}`;

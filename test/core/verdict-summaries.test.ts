@@ -231,3 +231,32 @@ test("corrupt or foreign summaries are ignored, never trusted: same answer, no c
     await assertSameWithout(dir, previous, result);
   }
 });
+
+test("a cycle closed through a plugin reused whole: its latest version's dependencies come from its summary", async () => {
+  const dir = copy("cycle");
+  const versions = (name: string): string => path.join(dir, "plugins", name, "versions");
+  const requirements = (m: Record<string, unknown>) => m.requirements as Record<string, unknown>;
+  // cloud-auth-helper 2.1.0 (its latest) depends on azure-cost-management, whose latest does not
+  // depend on it yet.
+  edit(path.join(versions("azure-cost-management"), "1.1.0.json"), (m) => {
+    delete requirements(m).dependencies;
+  });
+  const helper = JSON.parse(readFileSync(path.join(versions("cloud-auth-helper"), "1.3.0.json"), "utf8"));
+  helper.metadata.version = "2.1.0";
+  helper.requirements.dependencies = [{ name: "azure-cost-management", version_constraint: ">=1.0.0" }];
+  writeFileSync(
+    path.join(versions("cloud-auth-helper"), "2.1.0.json"),
+    `${JSON.stringify(helper, null, 2)}\n`,
+  );
+  const first = await load(dir, undefined);
+  assert.equal(first.findings.filter((f) => f.file.includes("2.1.0") && f.severity === "error").length, 0);
+  assert.equal(first.findings.filter((f) => f.code === "DEPENDENCY_CYCLE").length, 0);
+  // azure-cost-management's latest, edited in place, now depends on cloud-auth-helper: its
+  // versions are the same, so cloud-auth-helper is reused from its summary.
+  edit(path.join(versions("azure-cost-management"), "1.1.0.json"), (m) => {
+    requirements(m).dependencies = [{ name: "cloud-auth-helper", version_constraint: ">=1.0.0" }];
+  });
+  const second = await load(dir, remember(first));
+  assert.ok(second.findings.some((f) => f.code === "DEPENDENCY_CYCLE"));
+  await assertSameWithout(dir, remember(first), second);
+});
