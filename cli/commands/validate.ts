@@ -84,8 +84,11 @@ unchanged file is not read again (--no-cache judges every manifest and remembers
               );
         // The verdicts' summaries and the file stamps (a folder's, not a commit's) are kept beside them.
         const cache = cacheFile === undefined ? undefined : cacheBeside(cacheFile);
+        // Only findings and counts are reported: no manifest is kept (a plugin none of whose
+        // inputs changed is then reused whole from its summary, its manifests unparsed).
         const result = await loadRegistry(opened.source, {
           workers: os.availableParallelism(),
+          keepManifests: false,
           ...(cache ? cacheOptions(cache, validationCode()) : {}),
         });
         if (cache) saveCache(cache, result, true);

@@ -104,6 +104,13 @@ test("a whole-registry validate remembers verdicts in the git folder or --cache-
     const second = stats();
     assert.equal(second.judged, 0);
     assert.deepEqual(second.findings, first.findings);
+    // Nothing changed: every plugin is reused whole from its summary, so the verdicts file is
+    // not even read (a corrupt one changes nothing).
+    const [verdicts] = readdirSync(cacheDir).filter((f) => f.endsWith(".verdicts"));
+    writeFileSync(path.join(cacheDir, verdicts as string), "{corrupt");
+    const summarized = stats();
+    assert.equal(summarized.judged, 0);
+    assert.deepEqual(summarized.findings, first.findings);
     assert.equal(stats("--no-cache").judged, undefined);
     const own = path.join(dir, "cache");
     assert.equal(stats("--cache-dir", own).judged, first.manifests);
