@@ -107,17 +107,21 @@ export function ownerIndex(lines: StateLines): (path: string, id: string) => str
 
 /**
  * The paths of the previous state's lines not `kept` that no output listed now (`produced`), in
- * the state's order: what a build no longer writes.
+ * the state's order: what a build no longer writes. `relisted`: the ids of its lines listed again
+ * (not kept); when they and the kept ones are all its lines, only theirs are looked at.
  */
 export function stalePaths(
   previous: StateLines,
   kept: ReadonlySet<string>,
+  relisted: readonly string[],
   produced: ReadonlySet<string>,
 ): string[] {
   const stale: string[] = [];
-  for (const [id, value] of previous) {
+  const gone = kept.size + relisted.length < previous.size;
+  for (const id of gone ? previous.keys() : relisted) {
     if (kept.has(id)) continue;
-    for (const [path] of parseValue(value) ?? []) if (!produced.has(path)) stale.push(path);
+    for (const [path] of parseValue(previous.get(id) as string) ?? [])
+      if (!produced.has(path)) stale.push(path);
   }
   return stale;
 }

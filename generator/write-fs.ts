@@ -160,10 +160,14 @@ export async function writeTree(
   const written: string[] = [];
   const deleted: string[] = [];
   let unchanged = 0;
-  /** The new state's lines, in output order; `kept`: ids of lines taken over as they were. */
+  /**
+   * The new state's lines, in output order; `kept`: ids of lines taken over as they were;
+   * `relisted`: ids of the previous lines listed again.
+   */
   const lines: string[] = [];
   const seen = new Set<string>();
   const kept = new Set<string>();
+  const relisted: string[] = [];
   /** Paths of every output listed (not those of kept lines), and those new to their line. */
   const produced = new Set<string>();
   const owners = previous ? ownerIndex(previous) : undefined;
@@ -197,6 +201,7 @@ export async function writeTree(
         kept.add(id);
         continue;
       }
+      if (old !== undefined) relisted.push(id);
       const remembered = previous && old !== undefined ? new Map(parseValue(old)) : undefined;
       const files: [string, string][] = [];
       for (const output of grouped ? item.outputs() : [item]) {
@@ -260,7 +265,7 @@ export async function writeTree(
   }
 
   const stale = previous
-    ? stalePaths(previous, kept, produced)
+    ? stalePaths(previous, kept, relisted, produced)
     : [...(existing ?? [])].filter((path) => !produced.has(path) && path !== STATE_FILE);
   for (const path of stale) {
     checkPath(path);
