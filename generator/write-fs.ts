@@ -12,8 +12,8 @@
  * `ignoreState` (`build --full`) compares every file on disk.
  * The state is removed before the first write and rewritten after the last, so an
  * interrupted build leaves no state and the next one falls back to comparing file contents; a
- * build that changes nothing leaves it as it was. A state of another format, or damaged, is no
- * state.
+ * build that changes nothing leaves it as it was. A state of another format (an older version's
+ * JSON) or cut short is no state.
  * Without state, only files under the generator's own prefixes (api/v1/, feeds/, the discovery
  * document) are candidates for deletion: a site built into the same folder is never touched.
  * The files themselves are created by a `FileWriter` (write-thread.ts): on a second thread too
