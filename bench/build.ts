@@ -23,7 +23,7 @@ import { loadRegistry } from "../core/registry/load-registry.ts";
 import { fsSource } from "../core/registry/registry-fs.ts";
 import { buildRegistry } from "../generator/build-fs.ts";
 import { buildModel } from "../generator/model.ts";
-import { renderApi } from "../generator/render.ts";
+import { eachOutput, renderApi } from "../generator/render.ts";
 import { buildSite } from "../site/build-site.ts";
 
 const PLUGINS = Number(process.env.BENCH_PLUGINS ?? 10_000);
@@ -128,7 +128,7 @@ async function outputSizes(registry: string): Promise<{ path: string; size: numb
   }
   const model = buildModel(loaded.snapshot, { publishedAt: new Map(), generatedAt: "2026-01-01T00:00:00Z" });
   const outputs: { path: string; size: number }[] = [];
-  for (const o of renderApi(model, async (f) => readFileSync(path.join(registry, f)))) {
+  for (const o of eachOutput(renderApi(model, async (f) => readFileSync(path.join(registry, f))))) {
     const bytes = typeof o.bytes === "function" ? await o.bytes() : o.bytes;
     outputs.push({ path: o.path, size: typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.length });
   }

@@ -22,3 +22,21 @@ export interface Output {
    */
   bytes: Uint8Array | string | (() => Promise<Uint8Array | string>);
 }
+
+/**
+ * Outputs that derive from one input key (a plugin's documents and manifests): the writer skips
+ * the whole group, without producing or even listing its outputs, when the previous build wrote
+ * it under the same key, and then keeps what it remembered of the group as it was.
+ */
+export interface OutputGroup {
+  /** Names the group in the writer's state: unique among a build's groups; no tab or line break. */
+  group: string;
+  /**
+   * A fingerprint of everything the group's outputs are made from, their paths and bytes (inputs
+   * and rendering code): outputs not wholly covered by it (a file whose bytes it does not fix) do
+   * not belong in the group. No tab or line break.
+   */
+  key: string;
+  /** The group's outputs in order, listed only when the group must be compared or written. */
+  outputs: () => Iterable<Output>;
+}

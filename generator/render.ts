@@ -23,7 +23,7 @@ import { atomFeed } from "./feeds.ts";
 import { listsKey } from "./fingerprint.ts";
 import { canonicalJson } from "./json.ts";
 import type { BuildModel, PluginModel } from "./model.types.ts";
-import type { Output } from "./output.types.ts";
+import type { Output, OutputGroup } from "./output.types.ts";
 
 /** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
 export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>;
@@ -40,8 +40,11 @@ function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array>
   };
 }
 
-/** Every output file of the API and feeds, in a stable order. Lazy: manifests are read when written. */
-export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator<Output> {
+/**
+ * Every output file of the API and feeds, in a stable order, each plugin's in a group. Lazy:
+ * manifests are read when written.
+ */
+export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator<Output | OutputGroup> {
   yield { path: DISCOVERY_PATH, bytes: canonicalJson(model.discovery) };
   // Keyed like a plugin's documents: lists whose inputs did not change are not rendered again.
   const lists = listsKey(model);
@@ -66,40 +69,60 @@ export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator
       }),
   };
   for (const plugin of model.plugins) {
-    // Lazy, keyed: an unchanged plugin's documents are not rendered again (see fingerprint.ts),
-    // and a plugin taken from the cache is loaded only when one of them must be.
-    const key = plugin.parts.key;
-    let loaded: Promise<PluginModel> | undefined;
-    const full = (): Promise<PluginModel> => {
-      loaded ??= "load" in plugin ? plugin.load() : Promise.resolve(plugin);
-      return loaded;
-    };
-    yield { path: pluginPath(plugin.name), key, bytes: async () => canonicalJson((await full()).document) };
+    // One group per plugin, keyed by its input key (see fingerprint.ts), which covers its
+    // documents and its manifests (their hashes): an unchanged plugin is skipped whole by the
+    // writer, and a plugin taken from the cache is loaded only when one of its documents must be
+    // rendered. Its bundles are not covered (the key names them, not their bytes): they follow the
+    // group as outputs of their own, compared with what was published on every build.
     yield {
-      path: versionsPath(plugin.name),
-      key,
-      bytes: async () => canonicalJson((await full()).versionIndex),
-    };
-    yield {
-      path: pluginFeedPath(plugin.name),
-      key,
-      bytes: async () =>
-        atomFeed((await full()).feed, {
-          baseUrl: model.base_url,
-          selfPath: pluginFeedPath(plugin.name),
-          title: `${plugin.name} releases`,
-          fallbackUpdated: model.generated_at,
-        }),
+      group: `plugins/${plugin.name}`,
+      key: plugin.parts.key,
+      outputs: () => pluginOutputs(model, plugin, read),
     };
     for (const version of plugin.parts.versions) {
-      yield {
-        path: manifestPath(plugin.name, version.version),
-        sha256: version.manifest_sha256,
-        bytes: copied(read, version.file),
-      };
       if (version.bundleFile !== undefined) {
         yield { path: bundlePath(plugin.name, version.version), bytes: copied(read, version.bundleFile) };
       }
     }
+  }
+}
+
+/** A plugin's documents and the copies of its manifests. */
+function* pluginOutputs(
+  model: BuildModel,
+  plugin: BuildModel["plugins"][number],
+  read: ReadRegistryFile,
+): Generator<Output> {
+  let loaded: Promise<PluginModel> | undefined;
+  const full = (): Promise<PluginModel> => {
+    loaded ??= "load" in plugin ? plugin.load() : Promise.resolve(plugin);
+    return loaded;
+  };
+  yield { path: pluginPath(plugin.name), bytes: async () => canonicalJson((await full()).document) };
+  yield { path: versionsPath(plugin.name), bytes: async () => canonicalJson((await full()).versionIndex) };
+  yield {
+    path: pluginFeedPath(plugin.name),
+    bytes: async () =>
+      atomFeed((await full()).feed, {
+        baseUrl: model.base_url,
+        selfPath: pluginFeedPath(plugin.name),
+        title: `${plugin.name} releases`,
+        fallbackUpdated: model.generated_at,
+      }),
+  };
+  for (const version of plugin.parts.versions) {
+    yield {
+      path: manifestPath(plugin.name, version.version),
+      sha256: version.manifest_sha256,
+      bytes: copied(read, version.file),
+    };
+  }
+}
+
+/** Every output of `items`, those of groups listed in place (for callers that want each file). */
+export function* eachOutput(items: Iterable<Output | OutputGroup>): Generator<Output> {
+  for (const item of items) {
+    if ("group" in item) yield* item.outputs();
+    else yield item;
   }
 }

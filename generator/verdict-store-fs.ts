@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { bundleHash } from "../core/code-version.ts";
 import type { LoadedRegistry, LoadOptions } from "../core/registry/load-registry.ts";
 
-/** The verdicts file of a build, beside `.finfocus-build-state.json`. */
+/** The verdicts file of a build, beside `.finfocus-build-state`. */
 export const VERDICTS_FILE = ".finfocus-verdicts";
 /** Where builds before format 3 of the store kept it (removed when the store is written). */
 const OLD_VERDICTS_FILE = ".finfocus-verdicts.json";

@@ -2,12 +2,18 @@
  * The incremental writer: the only code that writes the API to disk. It writes a file only when
  * its bytes change, deletes the files of plugins and versions that are gone, and reports counts.
  *
- * It remembers what it wrote in `<out>/.finfocus-build-state.json` (path → sha256, and the
- * output's input key when it has one), so a rebuild compares hashes instead of reading every old
- * file, a copied manifest whose hash is known is not even read, and a document whose input key is
- * unchanged is not even rendered. The state is removed before the first write and rewritten after the last, so an
+ * It remembers what it wrote in `<out>/.finfocus-build-state` (build-state.ts: one line per
+ * group of outputs, or per output outside a group, with its input key and each path's sha256), so
+ * a rebuild compares hashes instead of reading every old file, a copied manifest whose hash is
+ * known is not even read, an output whose input key is unchanged is not even rendered, and a group
+ * whose key is unchanged (a plugin none of whose inputs changed) is not even listed: its line is
+ * kept as it was read. A rebuild so costs what changed, not what the registry holds. The state is
+ * trusted: a file of an unchanged group deleted or edited by hand stays so until a build with
+ * `ignoreState` (`build --full`) compares every file on disk.
+ * The state is removed before the first write and rewritten after the last, so an
  * interrupted build leaves no state and the next one falls back to comparing file contents; a
- * build that changes nothing leaves it as it was.
+ * build that changes nothing leaves it as it was. A state of another format or cut short is no
+ * state (an older version's, `.finfocus-build-state.json`, is removed with it).
  * Without state, only files under the generator's own prefixes (api/v1/, feeds/, the discovery
  * document) are candidates for deletion: a site built into the same folder is never touched.
  * The files themselves are created by a `FileWriter` (write-thread.ts): on a second thread too
@@ -18,35 +24,38 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, wr
 import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
-import type { Output } from "./output.types.ts";
+import {
+  filesOf,
+  keptCount,
+  lineValue,
+  ownerIndex,
+  parseValue,
+  readStateLines,
+  type StateLines,
+  stalePaths,
+  stateText,
+} from "./build-state.ts";
+import type { Output, OutputGroup } from "./output.types.ts";
 import { FileWriter } from "./write-thread.ts";
 
-export const STATE_FILE = ".finfocus-build-state.json";
+export const STATE_FILE = ".finfocus-build-state";
+/** Where versions before the state in lines kept it (JSON): removed with the state. */
+const OLD_STATE_FILE = ".finfocus-build-state.json";
 
 export interface WriteReport {
   written: string[];
   unchanged: number;
   deleted: string[];
-  /** Every output path with its sha256, in output order (what a TUF targets file would list). */
-  files: Map<string, string>;
-}
-
-interface State {
-  version: 2;
-  /** path → sha256 of the bytes written; */
-  files: Record<string, string>;
-  /** path → the output's input key, for outputs that have one. */
-  keys: Record<string, string>;
+  /**
+   * Every output path with its sha256, in output order (what a TUF targets file lists): read from
+   * the state when first asked, so a build that does not need it does not pay for it.
+   */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 export interface WriteOptions {
   /** Compare every file on disk instead of trusting the previous build's state. */
   ignoreState?: boolean;
-}
-
-interface Previous {
-  files: Map<string, string>;
-  keys: Map<string, string>;
 }
 
 export function sha256Hex(bytes: Uint8Array | string): string {
@@ -58,20 +67,27 @@ function checkPath(path: string): void {
     path === "" ||
     path.startsWith("/") ||
     path.includes("\\") ||
-    path.includes("\0") ||
+    hasControl(path) ||
     path.split("/").some((s) => s === "" || s === "." || s === "..");
   if (bad)
     throw new RegistryError("UNSAFE_OUTPUT_PATH", `refusing to write outside the output folder: ${path}`);
 }
 
-function readBuildState(outDir: string): Previous | undefined {
+/** A control character (a NUL, a tab, a line break) would break the state's lines, or the path. */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
+/** A group's name or a key goes into a line of the state: no tab or line break. */
+function checkField(what: string, value: string): void {
+  if (/[\t\n\r]/.test(value))
+    throw new RegistryError("INTERNAL_ERROR", `an output ${what} holds a tab or a line break: ${value}`);
+}
+
+function readBuildState(outDir: string): StateLines | undefined {
   try {
-    const state = JSON.parse(readFileSync(join(outDir, STATE_FILE), "utf8")) as State;
-    if (state.version !== 2 || typeof state.files !== "object" || typeof state.keys !== "object")
-      return undefined;
-    const strings = (o: Record<string, unknown>) =>
-      new Map(Object.entries(o ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
-    return { files: strings(state.files), keys: strings(state.keys) };
+    return readStateLines(readFileSync(join(outDir, STATE_FILE)));
   } catch {
     return undefined;
   }
@@ -127,7 +143,7 @@ function pruneDirs(outDir: string, rel: string): void {
  */
 export async function writeTree(
   outDir: string,
-  outputs: Iterable<Output>,
+  outputs: Iterable<Output | OutputGroup>,
   options: WriteOptions = {},
 ): Promise<WriteReport> {
   const previous = options.ignoreState ? undefined : readBuildState(outDir);
@@ -138,55 +154,112 @@ export async function writeTree(
   const dropState = (): void => {
     if (stateDropped) return;
     rmSync(join(outDir, STATE_FILE), { force: true });
+    rmSync(join(outDir, OLD_STATE_FILE), { force: true });
     stateDropped = true;
   };
   if (!previous) dropState();
   // Without state, list our own files once: no failed open() per output in a fresh folder.
   const existing = previous ? undefined : new Set(ownedFiles(outDir));
-  const report: WriteReport = { written: [], unchanged: 0, deleted: [], files: new Map() };
-  const keys = new Map<string, string>();
+  const written: string[] = [];
+  const deleted: string[] = [];
+  let unchanged = 0;
+  /**
+   * The new state's lines, in output order; `kept`: ids of lines taken over as they were;
+   * `relisted`: ids of the previous lines listed again.
+   */
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  const kept = new Set<string>();
+  const relisted: string[] = [];
+  /** Paths of every output listed (not those of kept lines), and those new to their line. */
+  const produced = new Set<string>();
+  const owners = previous ? ownerIndex(previous) : undefined;
+  /** Paths new to their line that another line held, by that line's id (a rare move). */
+  const moved = new Map<string, string>();
+  const waiting: [string, Uint8Array | string][] = [];
+  const order = previous?.keys();
+  let sameState = previous !== undefined;
   const writer = new FileWriter();
   try {
-    for (const output of outputs) {
-      checkPath(output.path);
-      if (report.files.has(output.path))
-        throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
-      const before = previous
-        ? previous.files.get(output.path)
-        : existing?.has(output.path)
-          ? hashOnDisk(join(outDir, output.path))
-          : undefined;
-      if (output.key !== undefined) keys.set(output.path, output.key);
-      if (
-        before !== undefined &&
-        output.key !== undefined &&
-        previous?.keys.get(output.path) === output.key
-      ) {
-        report.files.set(output.path, before);
-        report.unchanged++;
+    for (const item of outputs) {
+      const grouped = "group" in item;
+      if (grouped) checkField("group", item.group);
+      else checkPath(item.path);
+      const id = grouped ? `group:${item.group}` : `file:${item.path}`;
+      if (seen.has(id))
+        throw new RegistryError(
+          "DUPLICATE_OUTPUT",
+          grouped ? `two output groups named ${item.group}` : `two outputs for ${id.slice(5)}`,
+        );
+      seen.add(id);
+      if (sameState && order?.next().value !== id) sameState = false;
+      const key = item.key ?? "";
+      checkField("key", key);
+      const old = previous?.get(id);
+      // Unchanged key: the whole line stands, its outputs neither listed, produced nor compared.
+      const count = old !== undefined && key !== "" ? keptCount(old, key) : undefined;
+      if (count !== undefined) {
+        unchanged += count;
+        lines.push(`${id}\t${old}`);
+        kept.add(id);
         continue;
       }
-      let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
-      let hash = output.sha256;
-      if (hash === undefined || hash !== before) {
-        bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
-        const produced = sha256Hex(bytes);
-        // A copied manifest must be the file validated: one that changed since is not published.
-        if (hash !== undefined && produced !== hash) {
-          throw new RegistryError("IO_ERROR", `registry file changed during the build: ${output.path}`, {
-            details: { file: output.path },
-          });
+      if (old !== undefined) relisted.push(id);
+      const remembered = previous && old !== undefined ? new Map(parseValue(old)) : undefined;
+      const files: [string, string][] = [];
+      for (const output of grouped ? item.outputs() : [item]) {
+        if (grouped) checkPath(output.path);
+        if (produced.has(output.path))
+          throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
+        produced.add(output.path);
+        let before: string | undefined;
+        if (previous) {
+          before = remembered?.get(output.path);
+          const owner = before === undefined ? owners?.(output.path, id) : undefined;
+          // A path new to its line must not be one a kept line holds: two outputs for one path.
+          if (owner !== undefined && kept.has(owner))
+            throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
+          if (owner !== undefined) moved.set(output.path, owner);
+        } else if (existing?.has(output.path)) {
+          before = hashOnDisk(join(outDir, output.path));
         }
-        hash = produced;
+        let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
+        let hash = output.sha256;
+        if (hash === undefined || hash !== before) {
+          bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
+          const made = sha256Hex(bytes);
+          // A copied manifest must be the file validated: one that changed since is not published.
+          if (hash !== undefined && made !== hash) {
+            throw new RegistryError("IO_ERROR", `registry file changed during the build: ${output.path}`, {
+              details: { file: output.path },
+            });
+          }
+          hash = made;
+        }
+        files.push([output.path, hash]);
+        if (hash === before) {
+          unchanged++;
+          continue;
+        }
+        written.push(output.path);
+        // A moved path waits until no kept line can still claim it.
+        if (moved.has(output.path)) {
+          waiting.push([output.path, bytes!]);
+          continue;
+        }
+        dropState();
+        writer.write(join(outDir, output.path), bytes!);
       }
-      report.files.set(output.path, hash);
-      if (hash === before) {
-        report.unchanged++;
-        continue;
-      }
+      const line = `${id}\t${lineValue(key, files)}`;
+      if (sameState && line !== `${id}\t${old}`) sameState = false;
+      lines.push(line);
+    }
+    // The same for a line kept after the path was listed.
+    for (const [path, owner] of moved)
+      if (kept.has(owner)) throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${path}`);
+    for (const [path, bytes] of waiting) {
       dropState();
-      writer.write(join(outDir, output.path), bytes!);
-      report.written.push(output.path);
+      writer.write(join(outDir, path), bytes);
     }
     // Every file is on disk before anything is deleted and before the state is written.
     await writer.finish();
@@ -194,37 +267,33 @@ export async function writeTree(
     await writer.close();
   }
 
-  const stale = previous ? [...previous.files.keys()] : [...(existing ?? [])];
+  const stale = previous
+    ? stalePaths(previous, kept, relisted, produced)
+    : [...(existing ?? [])].filter((path) => !produced.has(path) && path !== STATE_FILE);
   for (const path of stale) {
-    if (report.files.has(path) || path === STATE_FILE) continue;
     checkPath(path);
     dropState();
     rmSync(join(outDir, path), { force: true });
-    report.deleted.push(path);
+    deleted.push(path);
     pruneDirs(outDir, path);
   }
 
-  if (
-    !stateDropped &&
-    previous &&
-    sameEntries(report.files, previous.files) &&
-    sameEntries(keys, previous.keys)
-  )
-    return report;
-  dropState();
-  const state: State = {
-    version: 2,
-    files: Object.fromEntries(report.files),
-    keys: Object.fromEntries(keys),
+  let files: Map<string, string> | undefined;
+  const report: WriteReport = {
+    written,
+    unchanged,
+    deleted,
+    get files() {
+      files ??= filesOf(lines);
+      if (files === undefined)
+        throw new RegistryError("IO_ERROR", `${STATE_FILE} is damaged: build again with --full`);
+      return files;
+    },
   };
+  if (!stateDropped && sameState && lines.length === previous?.size) return report;
+  dropState();
   const tmp = join(outDir, `${STATE_FILE}.tmp`);
-  writeFileSync(tmp, JSON.stringify(state));
+  writeFileSync(tmp, stateText(lines));
   renameSync(tmp, join(outDir, STATE_FILE));
   return report;
-}
-
-function sameEntries(a: Map<string, string>, b: Map<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
 }

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { pluginPageInputs, sharedPageInputs, viewOf } from "./model.ts";
 import type { SiteModel } from "./model.types.ts";
 
-/** The state file, beside the generator's `.finfocus-build-state.json`. */
+/** The state file, beside the generator's `.finfocus-build-state`. */
 export const SITE_STATE = ".finfocus-site-state.json";
 
 /** A plugin's pages as the last build rendered them: their key and the versions that have a page. */

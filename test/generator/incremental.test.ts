@@ -73,6 +73,8 @@ test("without its state file the writer compares contents and still deletes only
     const out = path.join(dir, "out");
     await build(registry, out);
     rmSync(path.join(out, STATE_FILE));
+    // The state of an older version (JSON) is no state, and goes.
+    writeFileSync(path.join(out, ".finfocus-build-state.json"), '{"version":2,"files":{},"keys":{}}');
     mkdirSync(path.join(out, "api/v1/plugins/ghost"), { recursive: true });
     writeFileSync(path.join(out, "api/v1/plugins/ghost/index.json"), "{}\n");
     writeFileSync(path.join(out, "robots.txt"), "User-agent: *\n");
@@ -81,6 +83,7 @@ test("without its state file the writer compares contents and still deletes only
     assert.deepEqual(result.report?.deleted, ["api/v1/plugins/ghost/index.json"]);
     assert.equal(existsSync(path.join(out, "robots.txt")), true);
     assert.equal(existsSync(path.join(out, STATE_FILE)), true);
+    assert.equal(existsSync(path.join(out, ".finfocus-build-state.json")), false);
   } finally {
     cleanup();
   }
@@ -149,6 +152,57 @@ test("a file changed by hand is restored by a --full build, which ignores the st
     });
     assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/index.json"]);
     assert.deepEqual(readFileSync(target), original);
+  } finally {
+    cleanup();
+  }
+});
+
+test("an unchanged plugin is skipped whole: its manifest deleted by hand stays so until --full; its bundle is compared", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    const manifest = path.join(out, "api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json");
+    const original = readFileSync(manifest);
+    rmSync(manifest);
+    // The bundle is not covered by the plugin's key: edited in the registry, it is published again.
+    const bundle = "plugins/beta-k8s/versions/0.2.0.sigstore.json";
+    const edited = JSON.stringify({
+      ...JSON.parse(readFileSync(path.join(registry, bundle), "utf8")),
+      edited: true,
+    });
+    writeFileSync(path.join(registry, bundle), edited);
+    const trusting = await build(registry, out);
+    assert.deepEqual(trusting.report?.written, [
+      "api/v1/plugins/beta-k8s/versions/0.2.0/bundle.sigstore.json",
+    ]);
+    assert.equal(existsSync(manifest), false, "the state is trusted");
+    const full = await buildRegistry({
+      registryDir: registry,
+      outDir: out,
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+      full: true,
+    });
+    assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json"]);
+    assert.deepEqual(readFileSync(manifest), original);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a rebuild's report lists every file with its hash, as a fresh build's does, in the same order", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    addGammaVersion(registry, "1.1.0");
+    const rebuilt = await build(registry, out);
+    const fresh = await build(registry, path.join(dir, "fresh"));
+    assert.ok((rebuilt.report?.unchanged ?? 0) > 0);
+    assert.deepEqual([...(rebuilt.report?.files ?? [])], [...(fresh.report?.files ?? [])]);
+    assert.equal(rebuilt.report?.files.size, listTree(out).length);
   } finally {
     cleanup();
   }

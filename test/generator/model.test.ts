@@ -97,7 +97,7 @@ test("published dates from git win over the manifest's dates", () => {
 });
 
 test("trust anchors: official signers and the registry's own trusted root are published in the discovery document", async () => {
-  const { renderApi } = await import("../../generator/render.ts");
+  const { eachOutput, renderApi } = await import("../../generator/render.ts");
   const { TRUSTED_ROOT_PATH } = await import("../../core/api/paths.ts");
   const base = snapshot([plugin("a", ["1.0.0"])]);
   const plain = buildModel(base, { generatedAt: "2026-01-01T00:00:00Z", publishedAt: new Map() });
@@ -117,7 +117,9 @@ test("trust anchors: official signers and the registry's own trusted root are pu
   const root = new TextEncoder().encode(
     '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
   );
-  const outputs = [...renderApi(anchored, async (file) => (file === "trust/root.json" ? root : undefined))];
+  const outputs = [
+    ...eachOutput(renderApi(anchored, async (file) => (file === "trust/root.json" ? root : undefined))),
+  ];
   const published = outputs.find((o) => o.path === TRUSTED_ROOT_PATH);
   assert.ok(published, "the trusted root is written");
   const bytes = typeof published.bytes === "function" ? await published.bytes() : published.bytes;
@@ -140,7 +142,7 @@ test("trust anchors: official signers and the registry's own trusted root are pu
     "trust/b.json": new TextEncoder().encode("b"),
     "trust/a.json": new TextEncoder().encode("a"),
   };
-  const written = [...renderApi(more, async (file) => files[file])];
+  const written = [...eachOutput(renderApi(more, async (file) => files[file]))];
   for (const [i, file] of ["trust/b.json", "trust/a.json"].entries()) {
     const out = written.find((o) => o.path === additionalTrustedRootPath(i));
     assert.ok(out, file);

@@ -88,7 +88,7 @@ test("path traversal, encoded or not, symlinks out of the folder and dotfiles ar
     "/api/..%2f..%2fsecret.txt",
     "/api/%2e%2e%5c%2e%2e%5csecret.txt",
     "/leak.txt",
-    "/.finfocus-build-state.json",
+    "/.finfocus-build-state",
     "/artifacts/../secret.txt",
     "/artifacts/%2e%2e%2fsecret.txt",
     "/%00",

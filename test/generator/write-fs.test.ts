@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import type { Output } from "../../generator/output.types.ts";
+import { parseValue, readStateLines } from "../../generator/build-state.ts";
+import type { Output, OutputGroup } from "../../generator/output.types.ts";
 import { STATE_FILE, sha256Hex, writeTree } from "../../generator/write-fs.ts";
 import { tempDir } from "./helpers.ts";
 
@@ -48,29 +49,214 @@ test("writeTree refuses output paths that leave the folder", async () => {
   }
 });
 
+/** The state's line for `id` (build-state.ts), parsed. */
+function stateLine(dir: string, id: string): { key: string; files: [string, string][] } | undefined {
+  const lines = readStateLines(readFileSync(path.join(dir, STATE_FILE)));
+  const value = lines?.get(id);
+  if (value === undefined) return undefined;
+  return { key: value.slice(0, value.indexOf("\t")), files: parseValue(value) ?? [] };
+}
+
+/** The state file's inode and modification time: a rewrite (a rename into place) changes them. */
+function stateIdentity(dir: string): string {
+  const s = statSync(path.join(dir, STATE_FILE), { bigint: true });
+  return `${s.ino}:${s.mtimeNs}`;
+}
+
 test("writeTree leaves the state as it was when nothing changed, and rewrites it when anything did", async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const state = path.join(dir, STATE_FILE);
     const outputs = (b: string): Output[] => [
       { path: "api/v1/a.json", bytes: "a\n" },
       { path: "api/v1/b.json", key: "k1", bytes: async () => b },
     ];
     await writeTree(dir, outputs("b\n"));
-    // A mark the writer would not write: it stays only if the file is left as it was.
-    appendFileSync(state, " ");
+    const before = stateIdentity(dir);
     const same = await writeTree(dir, outputs("b\n"));
     assert.equal(same.unchanged, 2);
-    assert.ok(readFileSync(state, "utf8").endsWith(" "), "the state file was left as it was");
+    assert.equal(stateIdentity(dir), before, "the state file was left as it was");
     // A new key with the same bytes writes no file but is a new state.
     const rekeyed = [{ ...outputs("b\n")[0]! }, { ...outputs("b\n")[1]!, key: "k2" }];
     assert.deepEqual((await writeTree(dir, rekeyed)).written, []);
-    assert.ok(!readFileSync(state, "utf8").endsWith(" "));
-    assert.equal(JSON.parse(readFileSync(state, "utf8")).keys["api/v1/b.json"], "k2");
+    assert.notEqual(stateIdentity(dir), before);
+    assert.equal(stateLine(dir, "file:api/v1/b.json")?.key, "k2");
     // A file gone from the outputs is deleted and the state rewritten without it.
     const fewer = await writeTree(dir, [{ path: "api/v1/a.json", bytes: "a\n" }]);
     assert.deepEqual(fewer.deleted, ["api/v1/b.json"]);
-    assert.deepEqual(Object.keys(JSON.parse(readFileSync(state, "utf8")).files), ["api/v1/a.json"]);
+    assert.deepEqual(
+      [...(readStateLines(readFileSync(path.join(dir, STATE_FILE)))?.keys() ?? [])],
+      ["file:api/v1/a.json"],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+/** A group of outputs named `name` under `key`, counting how often it is listed and produced. */
+function group(
+  name: string,
+  key: string,
+  files: Record<string, string>,
+  counts = { listed: 0, produced: 0 },
+): OutputGroup {
+  return {
+    group: name,
+    key,
+    outputs: () => {
+      counts.listed++;
+      return Object.entries(files).map(([p, text]) => ({
+        path: p,
+        bytes: async () => {
+          counts.produced++;
+          return text;
+        },
+      }));
+    },
+  };
+}
+
+test("a group whose key is unchanged is skipped whole: not listed, not produced, its line kept", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const counts = { listed: 0, produced: 0 };
+    const items = (alphaKey: string, alpha: Record<string, string>): (Output | OutputGroup)[] => [
+      { path: "api/v1/index.json", bytes: "index\n" },
+      group("plugins/alpha", alphaKey, alpha),
+      group(
+        "plugins/beta",
+        "b1",
+        { "api/v1/beta/index.json": "beta\n", "api/v1/beta/1.json": "b\n" },
+        counts,
+      ),
+    ];
+    const alpha1 = { "api/v1/alpha/index.json": "alpha 1\n", "api/v1/alpha/1.json": "1\n" };
+    const first = await writeTree(dir, items("a1", alpha1));
+    assert.equal(first.written.length, 5);
+    assert.deepEqual(counts, { listed: 1, produced: 2 });
+    const line = stateLine(dir, "group:plugins/beta");
+    assert.deepEqual(line?.key, "b1");
+
+    // alpha gains a version: only alpha is listed; beta's line is kept, byte for byte.
+    const alpha2 = { ...alpha1, "api/v1/alpha/index.json": "alpha 2\n", "api/v1/alpha/2.json": "2\n" };
+    const second = await writeTree(dir, items("a2", alpha2));
+    assert.deepEqual(second.written, ["api/v1/alpha/index.json", "api/v1/alpha/2.json"]);
+    assert.equal(second.unchanged, 4, "the index, alpha's unchanged file and beta's two");
+    assert.deepEqual(counts, { listed: 1, produced: 2 });
+    assert.deepEqual(stateLine(dir, "group:plugins/beta"), line);
+
+    // report.files, read from the state, equals a full walk's (a fresh folder), in order.
+    const { dir: fresh, cleanup: cleanFresh } = tempDir();
+    try {
+      const full = await writeTree(fresh, items("a2", alpha2));
+      assert.deepEqual([...second.files], [...full.files]);
+      assert.deepEqual(
+        [...second.files.keys()],
+        ["api/v1/index.json", ...Object.keys(alpha2), "api/v1/beta/index.json", "api/v1/beta/1.json"],
+      );
+      for (const [p, sha256] of second.files)
+        assert.equal(sha256Hex(readFileSync(path.join(dir, p))), sha256);
+    } finally {
+      cleanFresh();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test("a file of an unchanged group deleted by hand: the state is trusted; ignoreState writes it again", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const items = () => [group("plugins/beta", "b1", { "api/v1/beta/index.json": "beta\n" })];
+    await writeTree(dir, items());
+    rmSync(path.join(dir, "api/v1/beta/index.json"));
+    const trusting = await writeTree(dir, items());
+    assert.deepEqual(trusting.written, []);
+    assert.equal(existsSync(path.join(dir, "api/v1/beta/index.json")), false);
+    const full = await writeTree(dir, items(), { ignoreState: true });
+    assert.deepEqual(full.written, ["api/v1/beta/index.json"]);
+    assert.equal(readFileSync(path.join(dir, "api/v1/beta/index.json"), "utf8"), "beta\n");
+  } finally {
+    cleanup();
+  }
+});
+
+test("a group that disappears has its files deleted; a changed group's dropped file too", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const alpha = (key: string, files: Record<string, string>) => group("plugins/alpha", key, files);
+    const beta = group("plugins/beta", "b1", {
+      "api/v1/beta/index.json": "beta\n",
+      "api/v1/beta/v/1.json": "1\n",
+    });
+    await writeTree(dir, [
+      alpha("a1", { "api/v1/alpha/index.json": "a\n", "api/v1/alpha/v/1.json": "1\n" }),
+      beta,
+    ]);
+    const report = await writeTree(dir, [alpha("a2", { "api/v1/alpha/index.json": "a\n" })]);
+    assert.deepEqual(report.deleted, [
+      "api/v1/alpha/v/1.json",
+      "api/v1/beta/index.json",
+      "api/v1/beta/v/1.json",
+    ]);
+    assert.equal(existsSync(path.join(dir, "api/v1/beta")), false, "its folders pruned");
+    assert.equal(existsSync(path.join(dir, "api/v1/alpha/v")), false);
+    assert.deepEqual([...report.files.keys()], ["api/v1/alpha/index.json"]);
+    assert.deepEqual(
+      [...(readStateLines(readFileSync(path.join(dir, STATE_FILE)))?.keys() ?? [])],
+      ["group:plugins/alpha"],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test("a path claimed twice is refused, whether the other output is listed or kept in an unchanged group", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const beta = group("plugins/beta", "b1", { "api/v1/beta/index.json": "beta\n" });
+    await writeTree(dir, [group("plugins/alpha", "a1", { "api/v1/alpha/index.json": "a\n" }), beta]);
+    const before = readFileSync(path.join(dir, STATE_FILE));
+    // alpha changes and claims a path beta (kept, not listed) holds.
+    const claiming = group("plugins/alpha", "a2", {
+      "api/v1/alpha/index.json": "a\n",
+      "api/v1/beta/index.json": "x\n",
+    });
+    await assert.rejects(writeTree(dir, [claiming, beta]), { code: "DUPLICATE_OUTPUT" });
+    assert.deepEqual(readFileSync(path.join(dir, STATE_FILE)), before, "nothing written, the state kept");
+    await assert.rejects(writeTree(dir, [beta, beta]), { code: "DUPLICATE_OUTPUT" });
+    await assert.rejects(
+      writeTree(dir, [beta, { path: "api/v1/beta/index.json", bytes: "x\n" }], { ignoreState: true }),
+      { code: "DUPLICATE_OUTPUT" },
+    );
+    await assert.rejects(writeTree(dir, [group("a\tb", "k", {})]), { code: "INTERNAL_ERROR" });
+    await assert.rejects(writeTree(dir, [{ path: "api/v1/a\nb.json", bytes: "x" }]), {
+      code: "UNSAFE_OUTPUT_PATH",
+    });
+  } finally {
+    cleanup();
+  }
+});
+
+test("a state of an older format, truncated or foreign reads as no state: files on disk are compared", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const counts = { listed: 0, produced: 0 };
+    const items = () => [group("plugins/beta", "b1", { "api/v1/beta/index.json": "beta\n" }, counts)];
+    await writeTree(dir, items());
+    const state = path.join(dir, STATE_FILE);
+    const good = readFileSync(state);
+    const older = JSON.stringify({
+      version: 2,
+      files: { "api/v1/beta/index.json": "0".repeat(64) },
+      keys: {},
+    });
+    for (const bad of [older, good.subarray(0, good.length - 1), "some other file\n", ""]) {
+      writeFileSync(state, bad);
+      const report = await writeTree(dir, items());
+      assert.deepEqual(report.written, [], "the file on disk was compared, not rewritten");
+      assert.deepEqual(readFileSync(state), good, "the state written again in its format");
+    }
+    assert.equal(counts.listed, 5, "listed on every build without state");
   } finally {
     cleanup();
   }

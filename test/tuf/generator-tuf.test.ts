@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { buildRegistry } from "../../generator/build-fs.ts";
 import { initTufKeys, rotateTufKeys } from "../../generator/tuf-admin-fs.ts";
+import { targetEntries } from "../../generator/tuf-fs.ts";
 import { readTufKeys } from "../../generator/tuf-keys-fs.ts";
 import { copyFixture, EPOCH, tempDir } from "../generator/helpers.ts";
 import { startServer } from "../runner/helpers/server.ts";
@@ -123,6 +124,38 @@ test("root rotation with a 2-of-3 root: signed by the old and the new root keys;
     assert.equal(readdirSync(join(keysDir, "keys")).length, 6, "no key file is left behind");
   } finally {
     await server.close();
+    cleanup();
+  }
+});
+
+test("a rebuild that skips unchanged plugins signs the targets a fresh build signs", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const keysDir = join(dir, "keys");
+    initTufKeys(keysDir);
+    const opts = (outDir: string) => ({
+      registryDir: registry,
+      outDir,
+      env: { SOURCE_DATE_EPOCH: EPOCH },
+      now: () => new Date("2026-03-01T00:00:00Z"),
+      tuf: readTufKeys(keysDir),
+    });
+    const out = join(dir, "out");
+    await buildRegistry(opts(out));
+    const versions = join(registry, "plugins/gamma-multi/versions");
+    const manifest = JSON.parse(readFileSync(join(versions, "1.0.0.json"), "utf8"));
+    manifest.metadata.version = "1.1.0";
+    writeFileSync(join(versions, "1.1.0.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const rebuilt = await buildRegistry(opts(out));
+    assert.ok(rebuilt.report!.unchanged > 0 && rebuilt.report!.written.length > 0);
+    const fresh = await buildRegistry(opts(join(dir, "fresh")));
+    assert.deepEqual(
+      targetEntries(out, rebuilt.report!.files),
+      targetEntries(join(dir, "fresh"), fresh.report!.files),
+    );
+    assert.equal(rebuilt.tuf!.targets, fresh.tuf!.targets);
+  } finally {
     cleanup();
   }
 });
