@@ -52623,8 +52623,47 @@ ${lines.join("\n")}
 `;
 }
 
+// core/versions/registry-version.ts
+var import_semver = __toESM(require_semver2(), 1);
+var REGISTRY_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
+var MAX_VERSION_LENGTH = 256;
+function isRegistryVersion(version) {
+  return version.length <= MAX_VERSION_LENGTH && REGISTRY_VERSION.test(version);
+}
+function registryVersionProblem(version) {
+  if (isRegistryVersion(version)) return void 0;
+  const parsed = version.length <= MAX_VERSION_LENGTH ? import_semver.default.parse(version) : null;
+  if (!parsed) return `'${version}' is not a SemVer version (MAJOR.MINOR.PATCH[-PRERELEASE])`;
+  if (parsed.build.length > 0)
+    return `'${version}' carries build metadata: ${parsed.version} and ${version} are one version in SemVer precedence, so a registry version has none; publish ${parsed.version}`;
+  return `'${version}' is not the canonical spelling of ${parsed.version}`;
+}
+function samePrecedence(a, b2) {
+  const x = import_semver.default.parse(a);
+  const y = import_semver.default.parse(b2);
+  return x && y ? import_semver.default.compare(x, y) === 0 : a === b2;
+}
+var PLAIN_RELEASE = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
+function sortByVersion(items, version) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const v2 = version(item);
+    if (keys.has(v2)) continue;
+    const m2 = PLAIN_RELEASE.exec(v2);
+    keys.set(v2, m2 ? [Number(m2[1]), Number(m2[2]), Number(m2[3])] : new import_semver.default.SemVer(v2));
+  }
+  return items.sort((a, b2) => {
+    const x = keys.get(version(a));
+    const y = keys.get(version(b2));
+    if (Array.isArray(x) && Array.isArray(y)) return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    return (Array.isArray(x) ? new import_semver.default.SemVer(version(a)) : x).compare(
+      Array.isArray(y) ? new import_semver.default.SemVer(version(b2)) : y
+    );
+  });
+}
+
 // core/validate/verdicts.ts
-var VERDICTS_FORMAT = "finfocus-registry/verdicts/2";
+var VERDICTS_FORMAT = "finfocus-registry/verdicts/3";
 function pluginContextKey(code, config2, name, entry2) {
   let configText = config2 === void 0 ? "-" : configTexts.get(config2);
   if (configText === void 0 && config2 !== void 0) {
@@ -52669,17 +52708,31 @@ function answerSame(lookups, lookup, answers) {
 function lookupText(versions) {
   return versions === void 0 ? "-" : versions.map((v2) => `${v2.version}${v2.yanked ? "!" : ""}`).join(" ");
 }
-function readVerdictStore(value) {
-  const out = /* @__PURE__ */ new Map();
-  if (!isObject2(value) || value.format !== VERDICTS_FORMAT || !isObject2(value.plugins)) return out;
-  for (const [name, plugin] of Object.entries(value.plugins)) {
-    if (isObject2(plugin) && typeof plugin.context === "string" && isObject2(plugin.versions))
-      out.set(name, { context: plugin.context, versions: plugin.versions });
-  }
-  return out;
+function readVerdictStore(bytes) {
+  return readKeyedLines(bytes, VERDICTS_FORMAT);
 }
 function storedVersions(stored, context) {
-  return stored !== void 0 && stored.context === context ? stored.versions : {};
+  if (stored === void 0 || !stored.startsWith(`${context}	`)) return {};
+  const json2 = stored.indexOf("	", context.length + 1);
+  if (json2 === -1) return {};
+  try {
+    const versions = JSON.parse(stored.slice(json2 + 1));
+    return isObject2(versions) ? versions : {};
+  } catch {
+    return {};
+  }
+}
+function storedCount(stored) {
+  const count = Number(stored.split("	", 3)[1]);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
+function verdictLine(name, plugin) {
+  if (/[\t\n\r]/.test(name)) return void 0;
+  const count = Object.keys(plugin.versions).length;
+  return `${name}	${plugin.context}	${count}	${JSON.stringify(plugin.versions)}`;
+}
+function verdictsText(lines) {
+  return keyedLinesText(VERDICTS_FORMAT, lines);
 }
 function isObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -52713,22 +52766,18 @@ function summaryLine(name, context, order, verdicts) {
     files.push([version, verdict.key]);
     for (const [looked, text2] of verdict.lookups) lookups.set(looked, text2);
     for (const f2 of verdict.findings) summary2.findings.push(f2);
-    if (verdict.valid) {
-      summary2.valid.push(version);
-      if (verdict.dependencies && verdict.dependencies.length > 0)
-        summary2.dependencies[version] = verdict.dependencies;
-    }
+    if (verdict.valid) summary2.valid.push(version);
   }
+  const latest = sortByVersion([...summary2.valid], (v2) => v2).at(-1);
+  const dependencies2 = latest === void 0 ? void 0 : verdicts[latest]?.dependencies;
+  if (latest !== void 0 && dependencies2 && dependencies2.length > 0)
+    summary2.dependencies[latest] = dependencies2;
   if (/[\t\n\r]/.test(name)) return void 0;
   const value = { lookups: [...lookups], ...summary2 };
   return `${name}	${summaryDigest(context, files)}	${order.length}	${JSON.stringify(value)}`;
 }
 function readSummaries(bytes) {
   return readKeyedLines(bytes, SUMMARIES_FORMAT);
-}
-function summaryCount(stored) {
-  const count = Number(stored.split("	", 3)[1]);
-  return Number.isSafeInteger(count) && count > 0 ? count : 0;
 }
 function reusableSummary(stored, digest, lookup, answers = /* @__PURE__ */ new Map()) {
   if (stored === void 0 || !stored.startsWith(`${digest}	`)) return void 0;
@@ -52752,45 +52801,6 @@ function summariesText(lines) {
 
 // core/registry/check-layout.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-
-// core/versions/registry-version.ts
-var import_semver = __toESM(require_semver2(), 1);
-var REGISTRY_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
-var MAX_VERSION_LENGTH = 256;
-function isRegistryVersion(version) {
-  return version.length <= MAX_VERSION_LENGTH && REGISTRY_VERSION.test(version);
-}
-function registryVersionProblem(version) {
-  if (isRegistryVersion(version)) return void 0;
-  const parsed = version.length <= MAX_VERSION_LENGTH ? import_semver.default.parse(version) : null;
-  if (!parsed) return `'${version}' is not a SemVer version (MAJOR.MINOR.PATCH[-PRERELEASE])`;
-  if (parsed.build.length > 0)
-    return `'${version}' carries build metadata: ${parsed.version} and ${version} are one version in SemVer precedence, so a registry version has none; publish ${parsed.version}`;
-  return `'${version}' is not the canonical spelling of ${parsed.version}`;
-}
-function samePrecedence(a, b2) {
-  const x = import_semver.default.parse(a);
-  const y = import_semver.default.parse(b2);
-  return x && y ? import_semver.default.compare(x, y) === 0 : a === b2;
-}
-var PLAIN_RELEASE = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
-function sortByVersion(items, version) {
-  const keys = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const v2 = version(item);
-    if (keys.has(v2)) continue;
-    const m2 = PLAIN_RELEASE.exec(v2);
-    keys.set(v2, m2 ? [Number(m2[1]), Number(m2[2]), Number(m2[3])] : new import_semver.default.SemVer(v2));
-  }
-  return items.sort((a, b2) => {
-    const x = keys.get(version(a));
-    const y = keys.get(version(b2));
-    if (Array.isArray(x) && Array.isArray(y)) return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-    return (Array.isArray(x) ? new import_semver.default.SemVer(version(a)) : x).compare(
-      Array.isArray(y) ? new import_semver.default.SemVer(version(b2)) : y
-    );
-  });
-}
 
 // core/registry/layout.ts
 var CONFIG_FILE = "config.json";
@@ -53380,7 +53390,11 @@ function rememberedFile(index, path3, now) {
     return void 0;
   const sha256 = stored.slice(now.stamp.length + 1);
   if (stored.charCodeAt(now.stamp.length) !== 9 || !SHA256.test(sha256)) return void 0;
-  return { sha256, line: `${path3}	${stored}` };
+  return { sha256, line: keptLine(index, path3) };
+}
+function keptLine(index, path3) {
+  const stored = index.get(path3);
+  return stored === void 0 ? "" : `${path3}	${stored}`;
 }
 async function readStamped(source, stamps, path3, read) {
   const now = stamps && await source.stamp?.(path3);
@@ -63463,6 +63477,32 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
     ...verdicts ? { verdicts } : {}
   };
 }
+async function readVersionFiles(source, stamps, listing, read, brought) {
+  const got = await Promise.all(
+    listing.versionFiles.map(
+      async (version) => brought?.get(version) ?? readStamped(source, stamps, versionFile(listing.name, version), read)
+    )
+  );
+  let fresh = 0;
+  for (const file of got) if (file?.line && file.bytes) fresh++;
+  return {
+    files: { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") },
+    // A file the reader thread brought unread keeps its remembered line (not sent: keptLine).
+    lines: got.map(
+      (file, i) => file?.line || (file && !file.bytes && stamps ? keptLine(stamps.index, versionFile(listing.name, listing.versionFiles[i])) : "")
+    ),
+    fresh
+  };
+}
+var NO_STAMPS = /* @__PURE__ */ new Map();
+async function validatePluginStamped(work, config2, lookup, read, keepManifests, stamps) {
+  const taken = { index: NO_STAMPS, startedNs: stamps.startedNs };
+  const { files, lines } = await readVersionFiles(stamps.source, taken, work.listing, read);
+  const recall = await recallPlugin(work, lookup, read, keepManifests, /* @__PURE__ */ new Map(), files);
+  const result = await validatePlugin(work, config2, lookup, read, keepManifests, recall);
+  const stampLines = lines.filter((line) => line !== "");
+  return stampLines.length > 0 ? { ...result, stampLines } : result;
+}
 function summarizedPlugin(work, files, stored, keepManifests, lookup, answers) {
   const { listing: l } = work;
   if (stored === void 0 || keepManifests === true || work.verdicts === void 0) return void 0;
@@ -63548,13 +63588,22 @@ var ValidationPool = class {
       () => new Worker2(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
     );
   }
-  /** Validates every job; results come back in the jobs' order. Terminates the workers. */
-  async run(config2, known, jobs, read, keepManifests) {
+  /**
+   * Validates every job; results come back in the jobs' order. Terminates the workers. With
+   * `stamps`, every thread takes the stamps of the files it reads (validatePluginStamped).
+   */
+  async run(config2, known, jobs, read, keepManifests, stamps) {
     const chunks = chunk(jobs);
     const results = new Array(chunks.length);
     let next = 0;
     const take = () => next < chunks.length ? next++ : void 0;
-    const init = { type: "init", ...config2 ? { config: config2 } : {}, known: [...known], keepManifests };
+    const init = {
+      type: "init",
+      ...config2 ? { config: config2 } : {},
+      known: [...known],
+      keepManifests,
+      ...stamps ? { stampsSince: stamps.startedNs } : {}
+    };
     const remote = this.#workers.map(
       (worker) => new Promise((resolve, reject) => {
         const send = () => {
@@ -63579,7 +63628,9 @@ var ValidationPool = class {
       for (let id = take(); id !== void 0; id = take()) {
         const local = [];
         for (const job of chunks[id] ?? [])
-          local.push(await validatePlugin(job, config2, lookup, read, keepManifests));
+          local.push(
+            await (stamps ? validatePluginStamped(job, config2, lookup, read, keepManifests, stamps) : validatePlugin(job, config2, lookup, read, keepManifests))
+          );
         results[id] = local;
         await yieldToEvents();
       }
@@ -63624,21 +63675,14 @@ async function validateRecalled(jobs, ctx) {
   const stampLines = stamps ? new Array(jobs.length) : void 0;
   let freshStamps = 0;
   const walked = async (job, at2) => {
-    const { name, versionFiles } = job.listing;
-    const files = reader?.take(name);
-    if (files === void 0 && !stamps && !summaries) return void 0;
-    const got = await Promise.all(
-      versionFiles.map(async (version) => {
-        const file = files?.get(version);
-        if (file) return file;
-        return readStamped(ctx.source, stamps, versionFile(name, version), read);
-      })
-    );
+    const brought = reader?.take(job.listing.name);
+    if (brought === void 0 && !stamps && !summaries) return void 0;
+    const { files, lines, fresh } = await readVersionFiles(ctx.source, stamps, job.listing, read, brought);
     if (stampLines) {
-      stampLines[at2] = got.map((file) => file?.line ?? "");
-      for (const file of got) if (file?.line && file.bytes) freshStamps++;
+      stampLines[at2] = lines;
+      freshStamps += fresh;
     }
-    return { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") };
+    return files;
   };
   const recallJob = async (job, at2) => {
     const files = await walked(job, at2);
@@ -63735,7 +63779,10 @@ async function loadRegistry(source, options2 = {}) {
   const lazy = summaries !== void 0 && summaries.size > 0;
   const store = options2.verdicts && new LazyStore(options2.verdicts.previous, !lazy);
   const recall = lazy || store !== void 0 && store.get().size > 0;
-  const offered = lazy ? [...summaries.values()].reduce((n, line) => n + summaryCount(line), 0) : [...store?.get().values() ?? []].reduce((n, p2) => n + Object.keys(p2.versions).length, 0);
+  const offered = [...(lazy ? summaries : store?.get())?.values() ?? []].reduce(
+    (n, line) => n + storedCount(line),
+    0
+  );
   const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== void 0 && offered >= threshold;
@@ -63749,11 +63796,12 @@ async function loadRegistry(source, options2 = {}) {
     index: readStamps(previousStamps.previous),
     startedNs
   };
+  const fresh = !recall && threads > 1 && source.location !== void 0 && options2.stamps && source.stamp ? { index: /* @__PURE__ */ new Map(), startedNs } : void 0;
   try {
     return await load(
       source,
       options2,
-      { store, summaries, recall, offered, threads, threshold, reader, stamps },
+      { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh },
       stats,
       findings,
       read
@@ -63762,9 +63810,10 @@ async function loadRegistry(source, options2 = {}) {
     await reader?.close();
   }
 }
-async function load(source, options2, { store, summaries, recall, offered, threads, threshold, reader, stamps }, stats, findings, read) {
+async function load(source, options2, { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh }, stats, findings, read) {
   const config2 = await loadConfig(source, read, findings);
-  const listed = stamps && stampedListings(source, stamps.index, stamps.startedNs);
+  const taking = stamps ?? fresh;
+  const listed = taking && stampedListings(source, taking.index, taking.startedNs);
   const layout = await checkLayout(listed?.source ?? source, { trustedRoots: trustedRootFiles(config2) });
   append(findings, layout.findings);
   const listings = layout.plugins.map((p2) => ({
@@ -63826,7 +63875,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
       previousOf: (job) => storedVersions(store.get().get(job.listing.name), job.verdicts?.context ?? "")
     } : {}
   }) : void 0;
-  const results = recalled ? recalled.results : pool ? await pool.run(config2, known, jobs, read, keep) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
+  const results = recalled ? recalled.results : pool ? await pool.run(config2, known, jobs, read, keep, fresh && { source, startedNs: fresh.startedNs }) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
   const plugins = [];
   const summaryLines = [];
   let freshSummaries = 0;
@@ -63868,9 +63917,9 @@ async function load(source, options2, { store, summaries, recall, offered, threa
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
-  const stampLines = recalled?.stampLines;
-  const taken = stamps && stampLines && listed ? {
-    changed: listed.fresh.count > 0 || (recalled?.freshStamps ?? 0) > 0 || listed.lines.length + stampLines.length !== stamps.index.size,
+  const stampLines = recalled?.stampLines ?? (pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : void 0);
+  const taken = taking && stampLines && listed ? {
+    changed: listed.fresh.count > 0 || (recalled?.freshStamps ?? stampLines.length) > 0 || listed.lines.length + stampLines.length !== taking.index.size,
     text: () => stampsText([...listed.lines, ...stampLines])
   } : void 0;
   const loaded = {
@@ -63898,6 +63947,18 @@ async function load(source, options2, { store, summaries, recall, offered, threa
       }
       return verdicts;
     };
+    loaded.verdictsText = () => verdictsText(
+      results.flatMap((result, i) => {
+        const context = jobs[i]?.verdicts?.context;
+        if (context === void 0) return [];
+        if (result.summarized !== void 0) {
+          const stored = store?.get().get(result.name);
+          return stored !== void 0 && storedCount(stored) > 0 && stored.startsWith(`${context}	`) ? [`${result.name}	${stored}`] : [];
+        }
+        const line = result.verdicts && verdictLine(result.name, { context, versions: result.verdicts });
+        return line ? [line] : [];
+      })
+    );
     Object.defineProperty(loaded, "verdicts", { get: storeOf, enumerable: true });
     loaded.verdictsChanged = verdictsChanged;
     loaded.verdictsStale = verdictsStale;
