@@ -35,6 +35,11 @@ export function build(
   return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH, ...env } });
 }
 
+/** `build --full`: every manifest judged, every file compared on disk. */
+export function fullBuild(registryDir: string, outDir: string): Promise<BuildResult> {
+  return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH }, full: true });
+}
+
 /** Every file under `dir` (posix paths, sorted), without the build's state, verdicts and parts files. */
 export function listTree(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])

@@ -2,10 +2,9 @@ import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { buildRegistry } from "../../generator/build-fs.ts";
 import { SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
-import { build, copyFixture, EPOCH, listTree, tempDir } from "./helpers.ts";
+import { build, copyFixture, fullBuild, listTree, tempDir } from "./helpers.ts";
 
 function addGammaVersion(registry: string, version: string): void {
   const dir = path.join(registry, "plugins/gamma-multi/versions");
@@ -144,12 +143,7 @@ test("a file changed by hand is restored by a --full build, which ignores the st
     writeFileSync(target, "{}\n");
     const trusting = await build(registry, out);
     assert.deepEqual(trusting.report?.written, []);
-    const full = await buildRegistry({
-      registryDir: registry,
-      outDir: out,
-      env: { SOURCE_DATE_EPOCH: EPOCH },
-      full: true,
-    });
+    const full = await fullBuild(registry, out);
     assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/index.json"]);
     assert.deepEqual(readFileSync(target), original);
   } finally {
@@ -178,12 +172,7 @@ test("an unchanged plugin is skipped whole: its manifest deleted by hand stays s
       "api/v1/plugins/beta-k8s/versions/0.2.0/bundle.sigstore.json",
     ]);
     assert.equal(existsSync(manifest), false, "the state is trusted");
-    const full = await buildRegistry({
-      registryDir: registry,
-      outDir: out,
-      env: { SOURCE_DATE_EPOCH: EPOCH },
-      full: true,
-    });
+    const full = await fullBuild(registry, out);
     assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json"]);
     assert.deepEqual(readFileSync(manifest), original);
   } finally {
