@@ -63,16 +63,7 @@ export function rememberedFile(
     return undefined;
   const sha256 = stored.slice(now.stamp.length + 1);
   if (stored.charCodeAt(now.stamp.length) !== 9 || !SHA256.test(sha256)) return undefined;
-  return { sha256, line: keptLine(index, path) };
-}
-
-/**
- * The line remembered for the file at `path`, as it was (for a file whose stamp did not change:
- * `rememberedFile` gave its sha256), or "" when there is none.
- */
-export function keptLine(index: StampIndex, path: string): string {
-  const stored = index.get(path);
-  return stored === undefined ? "" : `${path}\t${stored}`;
+  return { sha256, line: `${path}\t${stored}` };
 }
 
 /** Stamps in use in one load: those the last load gave, and the wall clock when this one began. */

@@ -61,8 +61,7 @@ async function walk(size: number, budget: number): Promise<void> {
         versions.push(e.name.slice(0, -MANIFEST_SUFFIX.length));
         contents.push(file.bytes ?? NOT_READ);
         sha256.push(file.sha256);
-        // A file not read keeps its remembered line, which the main thread has too: not sent.
-        lines.push(file.bytes ? file.line : "");
+        lines.push(file.line);
         count++;
       }
       counts.push(count);

@@ -19,10 +19,7 @@ export interface WalkWindow {
   sha256: string[];
   /** 1 for a file not read (its unchanged stamp gave its sha256; it has no bytes in `buffer`). */
   unread: Uint8Array;
-  /**
-   * Each file's stamp line to remember, for a file read ("" for none: file-stamps.ts); "" for a
-   * file not read, whose line is remembered as it was (the main thread has it: `keptLine`).
-   */
+  /** Each file's stamp line to remember ("" for none: file-stamps.ts). */
   lines: string[];
 }
 

@@ -15,7 +15,7 @@ import {
   type Verdict,
 } from "../validate/verdicts.ts";
 import { sortByVersion } from "../versions/registry-version.ts";
-import { keptLine, type LoadStamps, readStamped } from "./file-stamps.ts";
+import { type LoadStamps, readStamped } from "./file-stamps.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
 import type { ReadFiles, WalkedPlugin } from "./reader-thread.ts";
 import type { RegistrySource } from "./source.types.ts";
@@ -275,14 +275,7 @@ export async function readVersionFiles(
   for (const file of got) if (file?.line && file.bytes) fresh++;
   return {
     files: { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") },
-    // A file the reader thread brought unread keeps its remembered line (not sent: keptLine).
-    lines: got.map(
-      (file, i) =>
-        file?.line ||
-        (file && !file.bytes && stamps
-          ? keptLine(stamps.index, versionFile(listing.name, listing.versionFiles[i] as string))
-          : ""),
-    ),
+    lines: got.map((file) => file?.line ?? ""),
     fresh,
   };
 }
