@@ -53390,11 +53390,7 @@ function rememberedFile(index, path3, now) {
     return void 0;
   const sha256 = stored.slice(now.stamp.length + 1);
   if (stored.charCodeAt(now.stamp.length) !== 9 || !SHA256.test(sha256)) return void 0;
-  return { sha256, line: keptLine(index, path3) };
-}
-function keptLine(index, path3) {
-  const stored = index.get(path3);
-  return stored === void 0 ? "" : `${path3}	${stored}`;
+  return { sha256, line: `${path3}	${stored}` };
 }
 async function readStamped(source, stamps, path3, read) {
   const now = stamps && await source.stamp?.(path3);
@@ -63487,10 +63483,7 @@ async function readVersionFiles(source, stamps, listing, read, brought) {
   for (const file of got) if (file?.line && file.bytes) fresh++;
   return {
     files: { bytes: got.map((file) => file?.bytes), sha256: got.map((file) => file?.sha256 ?? "") },
-    // A file the reader thread brought unread keeps its remembered line (not sent: keptLine).
-    lines: got.map(
-      (file, i) => file?.line || (file && !file.bytes && stamps ? keptLine(stamps.index, versionFile(listing.name, listing.versionFiles[i])) : "")
-    ),
+    lines: got.map((file) => file?.line ?? ""),
     fresh
   };
 }
