@@ -8,7 +8,7 @@ import type { KnownVersion } from "../rules/rule.types.ts";
 import { validators } from "../schema/validators.ts";
 import type { SourceLocation } from "./source.types.ts";
 import { sourceAt } from "./source-at.ts";
-import { type KeepManifests, validatePlugin, validatePluginStamped } from "./validate-plugin.ts";
+import { type KeepManifests, validatePluginStamped } from "./validate-plugin.ts";
 import type { FromWorker, ToWorker } from "./worker-pool.ts";
 
 const source = sourceAt((workerData as { location: SourceLocation }).location);
@@ -31,10 +31,6 @@ parentPort?.on("message", async (message: ToWorker) => {
   }
   const results = [];
   for (const job of message.jobs)
-    results.push(
-      await (stamps
-        ? validatePluginStamped(job, config, lookup, read, keepManifests, stamps)
-        : validatePlugin(job, config, lookup, read, keepManifests)),
-    );
+    results.push(await validatePluginStamped(job, config, lookup, read, keepManifests, stamps));
   parentPort?.postMessage({ id: message.id, results } satisfies FromWorker);
 });

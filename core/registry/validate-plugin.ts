@@ -284,9 +284,10 @@ export async function readVersionFiles(
 const NO_STAMPS = new Map<string, string>();
 
 /**
- * `validatePlugin` taking the stamps of the version files as it reads them (file-stamps.ts:
- * each stat'ed before it is read), for a load that judges every manifest and remembers stamps
- * for the next (a full build or validation of a folder): the result carries the lines to remember.
+ * `validatePlugin`, with `stamps` taking the stamps of the version files as it reads them
+ * (file-stamps.ts: each stat'ed before it is read), for a load that judges every manifest and
+ * remembers stamps for the next (a full build or validation of a folder): the result then
+ * carries the lines to remember.
  */
 export async function validatePluginStamped(
   work: PluginWork,
@@ -294,8 +295,9 @@ export async function validatePluginStamped(
   lookup: (name: string) => readonly KnownVersion[] | undefined,
   read: (rel: string) => Promise<Uint8Array | undefined>,
   keepManifests: KeepManifests,
-  stamps: { source: RegistrySource; startedNs: bigint },
+  stamps: { source: RegistrySource; startedNs: bigint } | undefined,
 ): Promise<PluginResult> {
+  if (stamps === undefined) return validatePlugin(work, config, lookup, read, keepManifests);
   const taken = { index: NO_STAMPS, startedNs: stamps.startedNs };
   const { files, lines } = await readVersionFiles(stamps.source, taken, work.listing, read);
   const recall = await recallPlugin(work, lookup, read, keepManifests, new Map(), files);

@@ -7,7 +7,6 @@ import {
   type KeepManifests,
   type PluginResult,
   type PluginWork,
-  validatePlugin,
   validatePluginStamped,
 } from "./validate-plugin.ts";
 
@@ -96,11 +95,7 @@ export class ValidationPool {
       for (let id = take(); id !== undefined; id = take()) {
         const local: PluginResult[] = [];
         for (const job of chunks[id] ?? [])
-          local.push(
-            await (stamps
-              ? validatePluginStamped(job, config, lookup, read, keepManifests, stamps)
-              : validatePlugin(job, config, lookup, read, keepManifests)),
-          );
+          local.push(await validatePluginStamped(job, config, lookup, read, keepManifests, stamps));
         results[id] = local;
         await yieldToEvents(); // let worker replies in, so they get their next chunk
       }
