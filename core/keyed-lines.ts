@@ -5,6 +5,13 @@
  * (core/validate/verdicts.ts). Keys and values never hold a line break; keys hold no tab.
  */
 
+const BREAKING = /[\t\n\r]/;
+
+/** Whether `text` holds a tab or a line break, so cannot be a key or a field of a line. */
+export function breaksLine(text: string): boolean {
+  return BREAKING.test(text);
+}
+
 /** The values of `bytes` (anything, untrusted) by key: empty unless its first line is `format`. */
 export function readKeyedLines(bytes: Uint8Array | undefined, format: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -24,6 +24,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, wr
 import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
+import { breaksLine } from "../core/keyed-lines.ts";
 import {
   filesOf,
   keptCount,
@@ -81,7 +82,7 @@ function hasControl(text: string): boolean {
 
 /** A group's name or a key goes into a line of the state: no tab or line break. */
 function checkField(what: string, value: string): void {
-  if (/[\t\n\r]/.test(value))
+  if (breaksLine(value))
     throw new RegistryError("INTERNAL_ERROR", `an output ${what} holds a tab or a line break: ${value}`);
 }
 

@@ -22,7 +22,7 @@
  */
 
 import { hash } from "node:crypto";
-import { keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
+import { breaksLine, keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
 import type { EntryKind, FileStamp, RegistrySource, SourceEntry } from "./source.types.ts";
 
 /** The stamps' format (the first line of their text); text of another format is ignored whole. */
@@ -105,7 +105,7 @@ export function stampLine(
   startedNs: bigint,
 ): string | undefined {
   if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS) return undefined;
-  if (LINE_BREAKING.test(path) || !SHA256.test(sha256)) return undefined;
+  if (breaksLine(path) || !SHA256.test(sha256)) return undefined;
   return `${path}\t${stamp.stamp}\t${sha256}`;
 }
 
@@ -157,13 +157,11 @@ export function folderStampLine(
   entries: readonly SourceEntry[],
   startedNs: bigint,
 ): string | undefined {
-  if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || LINE_BREAKING.test(path))
+  if (stamp === undefined || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || breaksLine(path))
     return undefined;
-  if (entries.some((e) => LINE_BREAKING.test(e.name) || e.name.includes("/"))) return undefined;
+  if (entries.some((e) => breaksLine(e.name) || e.name.includes("/"))) return undefined;
   return `${path}/\t${stamp.stamp}\t${entries.map((e) => KIND_LETTER[e.kind] + e.name).join("/")}`;
 }
-
-const LINE_BREAKING = /[\t\n\r]/;
 
 /**
  * `source` whose folder listings come from the stamps in `index` where a folder's stamp did not

@@ -12,7 +12,7 @@
 import { hash } from "node:crypto";
 import { CODES } from "../codes/codes.ts";
 import type { Finding } from "../findings.types.ts";
-import { keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
+import { breaksLine, keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
 import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
@@ -171,7 +171,7 @@ export function storedCount(stored: string): number {
 
 /** The stored line of a plugin's verdicts (none for a name that cannot be a key). */
 export function verdictLine(name: string, plugin: PluginVerdicts): string | undefined {
-  if (/[\t\n\r]/.test(name)) return undefined;
+  if (breaksLine(name)) return undefined;
   const count = Object.keys(plugin.versions).length;
   return `${name}\t${plugin.context}\t${count}\t${JSON.stringify(plugin.versions)}`;
 }
@@ -290,7 +290,7 @@ export function summaryLine(
   const dependencies = latest === undefined ? undefined : verdicts[latest]?.dependencies;
   if (latest !== undefined && dependencies && dependencies.length > 0)
     summary.dependencies[latest] = dependencies;
-  if (/[\t\n\r]/.test(name)) return undefined;
+  if (breaksLine(name)) return undefined;
   const value = { lookups: [...lookups], ...summary };
   return `${name}\t${summaryDigest(context, files)}\t${order.length}\t${JSON.stringify(value)}`;
 }
