@@ -52601,6 +52601,10 @@ function codeInfo(code) {
 }
 
 // core/keyed-lines.ts
+var BREAKING = /[\t\n\r]/;
+function breaksLine(text2) {
+  return BREAKING.test(text2);
+}
 function readKeyedLines(bytes, format3) {
   const out = /* @__PURE__ */ new Map();
   if (bytes === void 0) return out;
@@ -52727,7 +52731,7 @@ function storedCount(stored) {
   return Number.isSafeInteger(count) && count > 0 ? count : 0;
 }
 function verdictLine(name, plugin) {
-  if (/[\t\n\r]/.test(name)) return void 0;
+  if (breaksLine(name)) return void 0;
   const count = Object.keys(plugin.versions).length;
   return `${name}	${plugin.context}	${count}	${JSON.stringify(plugin.versions)}`;
 }
@@ -52772,7 +52776,7 @@ function summaryLine(name, context, order, verdicts) {
   const dependencies2 = latest === void 0 ? void 0 : verdicts[latest]?.dependencies;
   if (latest !== void 0 && dependencies2 && dependencies2.length > 0)
     summary2.dependencies[latest] = dependencies2;
-  if (/[\t\n\r]/.test(name)) return void 0;
+  if (breaksLine(name)) return void 0;
   const value = { lookups: [...lookups], ...summary2 };
   return `${name}	${summaryDigest(context, files)}	${order.length}	${JSON.stringify(value)}`;
 }
@@ -53403,7 +53407,7 @@ async function readStamped(source, stamps, path3, read) {
 }
 function stampLine(path3, stamp, sha256, startedNs) {
   if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS) return void 0;
-  if (LINE_BREAKING.test(path3) || !SHA256.test(sha256)) return void 0;
+  if (breaksLine(path3) || !SHA256.test(sha256)) return void 0;
   return `${path3}	${stamp.stamp}	${sha256}`;
 }
 var KIND_LETTER = {
@@ -53434,12 +53438,11 @@ function trustedListing(index, path3, now) {
   return entries;
 }
 function folderStampLine(path3, stamp, entries, startedNs) {
-  if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || LINE_BREAKING.test(path3))
+  if (stamp === void 0 || stamp.changedNs >= startedNs - STAMP_MARGIN_NS || breaksLine(path3))
     return void 0;
-  if (entries.some((e) => LINE_BREAKING.test(e.name) || e.name.includes("/"))) return void 0;
+  if (entries.some((e) => breaksLine(e.name) || e.name.includes("/"))) return void 0;
   return `${path3}/	${stamp.stamp}	${entries.map((e) => KIND_LETTER[e.kind] + e.name).join("/")}`;
 }
-var LINE_BREAKING = /[\t\n\r]/;
 function stampedListings(source, index, startedNs) {
   const lines = [];
   const fresh = { count: 0 };
@@ -63489,6 +63492,7 @@ async function readVersionFiles(source, stamps, listing, read, brought) {
 }
 var NO_STAMPS = /* @__PURE__ */ new Map();
 async function validatePluginStamped(work, config2, lookup, read, keepManifests, stamps) {
+  if (stamps === void 0) return validatePlugin(work, config2, lookup, read, keepManifests);
   const taken = { index: NO_STAMPS, startedNs: stamps.startedNs };
   const { files, lines } = await readVersionFiles(stamps.source, taken, work.listing, read);
   const recall = await recallPlugin(work, lookup, read, keepManifests, /* @__PURE__ */ new Map(), files);
@@ -63621,9 +63625,7 @@ var ValidationPool = class {
       for (let id = take(); id !== void 0; id = take()) {
         const local = [];
         for (const job of chunks[id] ?? [])
-          local.push(
-            await (stamps ? validatePluginStamped(job, config2, lookup, read, keepManifests, stamps) : validatePlugin(job, config2, lookup, read, keepManifests))
-          );
+          local.push(await validatePluginStamped(job, config2, lookup, read, keepManifests, stamps));
         results[id] = local;
         await yieldToEvents();
       }
