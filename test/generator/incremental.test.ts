@@ -132,33 +132,16 @@ test("yanking a version (an entry.json change) rewrites exactly that plugin's do
   }
 });
 
-test("a file changed by hand is restored by a --full build, which ignores the state", async () => {
+test("an unchanged plugin is skipped whole: its files edited or deleted by hand stay so until --full, which restores them; its bundle is compared", async () => {
   const { dir, cleanup } = tempDir();
   try {
     const registry = copyFixture(dir);
     const out = path.join(dir, "out");
     await build(registry, out);
-    const target = path.join(out, "api/v1/plugins/alpha-cost/index.json");
-    const original = readFileSync(target);
-    writeFileSync(target, "{}\n");
-    const trusting = await build(registry, out);
-    assert.deepEqual(trusting.report?.written, []);
-    const full = await fullBuild(registry, out);
-    assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/index.json"]);
-    assert.deepEqual(readFileSync(target), original);
-  } finally {
-    cleanup();
-  }
-});
-
-test("an unchanged plugin is skipped whole: its manifest deleted by hand stays so until --full; its bundle is compared", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+    const document = path.join(out, "api/v1/plugins/alpha-cost/index.json");
     const manifest = path.join(out, "api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json");
-    const original = readFileSync(manifest);
+    const originals = [readFileSync(document), readFileSync(manifest)];
+    writeFileSync(document, "{}\n");
     rmSync(manifest);
     // The bundle is not covered by the plugin's key: edited in the registry, it is published again.
     const bundle = "plugins/beta-k8s/versions/0.2.0.sigstore.json";
@@ -171,10 +154,14 @@ test("an unchanged plugin is skipped whole: its manifest deleted by hand stays s
     assert.deepEqual(trusting.report?.written, [
       "api/v1/plugins/beta-k8s/versions/0.2.0/bundle.sigstore.json",
     ]);
+    assert.equal(readFileSync(document, "utf8"), "{}\n", "the state is trusted");
     assert.equal(existsSync(manifest), false, "the state is trusted");
     const full = await fullBuild(registry, out);
-    assert.deepEqual(full.report?.written, ["api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json"]);
-    assert.deepEqual(readFileSync(manifest), original);
+    assert.deepEqual(full.report?.written, [
+      "api/v1/plugins/alpha-cost/index.json",
+      "api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json",
+    ]);
+    assert.deepEqual([readFileSync(document), readFileSync(manifest)], originals);
   } finally {
     cleanup();
   }
