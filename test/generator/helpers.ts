@@ -35,6 +35,24 @@ export function build(
   return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH, ...env } });
 }
 
+/**
+ * Runs `body` on a copy of the fixture registry already built once into `<dir>/out`, in a
+ * temporary folder removed afterwards.
+ */
+export async function withBuiltFixture(
+  body: (built: { dir: string; registry: string; out: string }) => Promise<void>,
+): Promise<void> {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    const out = path.join(dir, "out");
+    await build(registry, out);
+    await body({ dir, registry, out });
+  } finally {
+    cleanup();
+  }
+}
+
 /** `build --full`: every manifest judged, every file compared on disk. */
 export function fullBuild(registryDir: string, outDir: string): Promise<BuildResult> {
   return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH }, full: true });

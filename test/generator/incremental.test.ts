@@ -4,7 +4,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
-import { build, copyFixture, fullBuild, listTree, tempDir } from "./helpers.ts";
+import { build, copyFixture, fullBuild, listTree, tempDir, withBuiltFixture } from "./helpers.ts";
 
 function addGammaVersion(registry: string, version: string): void {
   const dir = path.join(registry, "plugins/gamma-multi/versions");
@@ -16,11 +16,7 @@ function addGammaVersion(registry: string, version: string): void {
 }
 
 test("adding a version writes only the documents it changes", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ registry, out }) => {
     addGammaVersion(registry, "1.1.0");
     const result = await build(registry, out);
     assert.deepEqual([...(result.report?.written ?? [])].sort(), [
@@ -32,17 +28,11 @@ test("adding a version writes only the documents it changes", async () => {
       "feeds/releases.xml",
     ]);
     assert.deepEqual(result.report?.deleted, []);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("removing a plugin deletes its files and folders, and nothing the generator does not own", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ registry, out }) => {
     writeFileSync(path.join(out, "index.html"), "<!doctype html><title>site</title>\n");
     // beta-k8s is not a dependency of anything: removing it leaves a valid registry.
     rmSync(path.join(registry, "plugins/beta-k8s"), { recursive: true });
@@ -60,17 +50,11 @@ test("removing a plugin deletes its files and folders, and nothing the generator
       listTree(out).some((p) => p.includes("beta-k8s")),
       false,
     );
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("without its state file the writer compares contents and still deletes only its own stale files", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ registry, out }) => {
     rmSync(path.join(out, STATE_FILE));
     // The state of an older version (JSON) is no state, and goes.
     writeFileSync(path.join(out, ".finfocus-build-state.json"), '{"version":2,"files":{},"keys":{}}');
@@ -83,9 +67,7 @@ test("without its state file the writer compares contents and still deletes only
     assert.equal(existsSync(path.join(out, "robots.txt")), true);
     assert.equal(existsSync(path.join(out, STATE_FILE)), true);
     assert.equal(existsSync(path.join(out, ".finfocus-build-state.json")), false);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("a registry with errors is refused and nothing is written", async () => {
@@ -107,11 +89,7 @@ test("a registry with errors is refused and nothing is written", async () => {
 });
 
 test("yanking a version (an entry.json change) rewrites exactly that plugin's documents", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ registry, out }) => {
     const entryPath = path.join(registry, "plugins/gamma-multi/entry.json");
     const entry = JSON.parse(readFileSync(entryPath, "utf8"));
     entry.yanked = { "0.9.0": "Reports costs in the wrong currency." };
@@ -127,17 +105,11 @@ test("yanking a version (an entry.json change) rewrites exactly that plugin's do
       readFileSync(path.join(out, "api/v1/plugins/gamma-multi/versions/index.json"), "utf8"),
     );
     assert.equal(versions.versions[0].yanked_reason, "Reports costs in the wrong currency.");
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("an unchanged plugin is skipped whole: its files edited or deleted by hand stay so until --full, which restores them; its bundle is compared", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ registry, out }) => {
     const document = path.join(out, "api/v1/plugins/alpha-cost/index.json");
     const manifest = path.join(out, "api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json");
     const originals = [readFileSync(document), readFileSync(manifest)];
@@ -162,26 +134,18 @@ test("an unchanged plugin is skipped whole: its files edited or deleted by hand 
       "api/v1/plugins/alpha-cost/versions/1.1.0/manifest.json",
     ]);
     assert.deepEqual([readFileSync(document), readFileSync(manifest)], originals);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("a rebuild's report lists every file with its hash, as a fresh build's does, in the same order", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ dir, registry, out }) => {
     addGammaVersion(registry, "1.1.0");
     const rebuilt = await build(registry, out);
     const fresh = await build(registry, path.join(dir, "fresh"));
     assert.ok((rebuilt.report?.unchanged ?? 0) > 0);
     assert.deepEqual([...(rebuilt.report?.files ?? [])], [...(fresh.report?.files ?? [])]);
     assert.equal(rebuilt.report?.files.size, listTree(out).length);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("a rebuild reuses the verdicts the last build remembered; a corrupt verdicts file is ignored", async () => {

@@ -10,7 +10,7 @@ import { buildRegistry } from "../../generator/build-fs.ts";
 import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
 import { SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
-import { build, copyFixture, EPOCH, hashTree, listTree, tempDir } from "./helpers.ts";
+import { build, copyFixture, EPOCH, hashTree, listTree, tempDir, withBuiltFixture } from "./helpers.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: free edits of JSON fixtures
 type Json = Record<string, any>;
@@ -108,11 +108,7 @@ test("a version added or removed", async () => {
 });
 
 test("a dependency's versions changed: its dependents are judged again, the tree is a fresh build's", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ dir, registry, out }) => {
     const alpha = versions(registry, "alpha-cost");
     const manifest = JSON.parse(readFileSync(path.join(alpha, "1.1.0.json"), "utf8")) as Json;
     manifest.metadata.version = "1.2.0";
@@ -121,9 +117,7 @@ test("a dependency's versions changed: its dependents are judged again, the tree
     // The new manifest, and the dependents that looked alpha-cost up (beta-k8s, gamma-multi).
     assert.ok((rebuilt.manifests?.judged ?? 0) > 1, JSON.stringify(rebuilt.manifests));
     await assertAsFresh(dir, registry, out);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("an entry changed: a yank, a deprecation", async () => {
@@ -176,11 +170,7 @@ test("corrupt or foreign parts, verdicts and summaries files are ignored, never 
 });
 
 test("remembered parts of another key, or listing other versions, are not used", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ dir, registry, out }) => {
     const file = path.join(out, PARTS_FILE);
     const stored = JSON.parse(readFileSync(file, "utf8")) as Json;
     // A forged description under another key, and a version list that does not match.
@@ -191,17 +181,11 @@ test("remembered parts of another key, or listing other versions, are not used",
     const rebuilt = await build(registry, out);
     assert.equal(rebuilt.plugins?.reused, (rebuilt.plugins?.total ?? 0) - 2);
     await assertAsFresh(dir, registry, out);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test("a plugin taken from its parts renders its documents when they are missing on disk", async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const registry = copyFixture(dir);
-    const out = path.join(dir, "out");
-    await build(registry, out);
+  await withBuiltFixture(async ({ registry, out }) => {
     const fresh = hashTree(out);
     rmSync(path.join(out, "api/v1/plugins/alpha-cost/index.json"));
     // --full compares files on disk: the plugin's manifests are read again to render it.
@@ -214,7 +198,5 @@ test("a plugin taken from its parts renders its documents when they are missing 
     });
     assert.ok(again.report?.written.includes("api/v1/plugins/alpha-cost/index.json"));
     assert.equal(hashTree(out), fresh);
-  } finally {
-    cleanup();
-  }
+  });
 });
