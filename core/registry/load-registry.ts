@@ -24,7 +24,13 @@ import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
 import { ReaderThread } from "./reader-thread.ts";
 import { validateRecalled } from "./recall-registry.ts";
 import type { RegistrySource } from "./source.types.ts";
-import { type KeepManifests, type PluginFiles, type PluginWork, validatePlugin } from "./validate-plugin.ts";
+import {
+  type KeepManifests,
+  type PluginFiles,
+  type PluginResult,
+  type PluginWork,
+  validatePlugin,
+} from "./validate-plugin.ts";
 import { ValidationPool } from "./worker-pool.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
@@ -376,22 +382,39 @@ async function load(
   if (options.verdicts) {
     // The verdicts to store: each plugin's judged or recalled ones, and, for a plugin reused from
     // its summary, those the store offered (read now, if not yet).
+    // What each plugin remembers: its judged or recalled verdicts, or, reused whole from its
+    // summary, its line of the store offered (if one of its context).
+    const remembered = (
+      result: PluginResult,
+      i: number,
+    ):
+      | { context: string; versions: Record<string, Verdict> }
+      | { context: string; stored: string }
+      | undefined => {
+      const context = jobs[i]?.verdicts?.context;
+      if (context === undefined) return undefined;
+      if (result.summarized === undefined) return result.verdicts && { context, versions: result.verdicts };
+      const stored = store?.get().get(result.name);
+      return stored !== undefined && storedCount(stored) > 0 && stored.startsWith(`${context}\t`)
+        ? { context, stored }
+        : undefined;
+    };
     let verdicts: VerdictStore | undefined;
     const storeOf = (): VerdictStore => {
       if (verdicts !== undefined) return verdicts;
       verdicts = {};
       for (const [i, result] of results.entries()) {
-        const context = jobs[i]?.verdicts?.context;
+        const kept = remembered(result, i);
+        if (kept === undefined) continue;
         const versions =
-          result.summarized !== undefined
-            ? (storedVersions(store?.get().get(result.name), context ?? "") as Record<string, Verdict>)
-            : result.verdicts;
-        if (
-          versions &&
-          context !== undefined &&
-          (result.summarized === undefined || Object.keys(versions).length > 0)
-        )
-          Object.defineProperty(verdicts, result.name, { value: { context, versions }, enumerable: true });
+          "stored" in kept
+            ? (storedVersions(kept.stored, kept.context) as Record<string, Verdict>)
+            : kept.versions;
+        if ("stored" in kept && Object.keys(versions).length === 0) continue;
+        Object.defineProperty(verdicts, result.name, {
+          value: { context: kept.context, versions },
+          enumerable: true,
+        });
       }
       return verdicts;
     };
@@ -399,15 +422,9 @@ async function load(
     loaded.verdictsText = () =>
       verdictsText(
         results.flatMap((result, i) => {
-          const context = jobs[i]?.verdicts?.context;
-          if (context === undefined) return [];
-          if (result.summarized !== undefined) {
-            const stored = store?.get().get(result.name);
-            return stored !== undefined && storedCount(stored) > 0 && stored.startsWith(`${context}\t`)
-              ? [`${result.name}\t${stored}`]
-              : [];
-          }
-          const line = result.verdicts && verdictLine(result.name, { context, versions: result.verdicts });
+          const kept = remembered(result, i);
+          const line =
+            kept && ("stored" in kept ? `${result.name}\t${kept.stored}` : verdictLine(result.name, kept));
           return line ? [line] : [];
         }),
       );
