@@ -63930,27 +63930,33 @@ async function load(source, options2, { store, summaries, recall, offered, threa
     } : {}
   };
   if (options2.verdicts) {
+    const remembered = (result, i) => {
+      const context = jobs[i]?.verdicts?.context;
+      if (context === void 0) return void 0;
+      if (result.summarized === void 0) return result.verdicts && { context, versions: result.verdicts };
+      const stored = store?.get().get(result.name);
+      return stored !== void 0 && storedCount(stored) > 0 && stored.startsWith(`${context}	`) ? { context, stored } : void 0;
+    };
     let verdicts;
     const storeOf = () => {
       if (verdicts !== void 0) return verdicts;
       verdicts = {};
       for (const [i, result] of results.entries()) {
-        const context = jobs[i]?.verdicts?.context;
-        const versions = result.summarized !== void 0 ? storedVersions(store?.get().get(result.name), context ?? "") : result.verdicts;
-        if (versions && context !== void 0 && (result.summarized === void 0 || Object.keys(versions).length > 0))
-          Object.defineProperty(verdicts, result.name, { value: { context, versions }, enumerable: true });
+        const kept = remembered(result, i);
+        if (kept === void 0) continue;
+        const versions = "stored" in kept ? storedVersions(kept.stored, kept.context) : kept.versions;
+        if ("stored" in kept && Object.keys(versions).length === 0) continue;
+        Object.defineProperty(verdicts, result.name, {
+          value: { context: kept.context, versions },
+          enumerable: true
+        });
       }
       return verdicts;
     };
     loaded.verdictsText = () => verdictsText(
       results.flatMap((result, i) => {
-        const context = jobs[i]?.verdicts?.context;
-        if (context === void 0) return [];
-        if (result.summarized !== void 0) {
-          const stored = store?.get().get(result.name);
-          return stored !== void 0 && storedCount(stored) > 0 && stored.startsWith(`${context}	`) ? [`${result.name}	${stored}`] : [];
-        }
-        const line = result.verdicts && verdictLine(result.name, { context, versions: result.verdicts });
+        const kept = remembered(result, i);
+        const line = kept && ("stored" in kept ? `${result.name}	${kept.stored}` : verdictLine(result.name, kept));
         return line ? [line] : [];
       })
     );
