@@ -31,34 +31,20 @@ export function pickSources(state: DaemonState, kinds: unknown[], location = "")
   return sources;
 }
 
-/**
- * The request's filter: a name pattern when it has `*` or `?` (the runner searches its longest
- * literal part, then names are matched whole), else the runner's text search.
- */
-export function namePattern(filter: string): { search: string; matches: (name: string) => boolean } {
-  if (!/[*?]/.test(filter)) return { search: filter, matches: () => true };
-  const literal = filter.split(/[*?]+/).sort((a, b) => b.length - a.length)[0] ?? "";
-  const source = filter
-    .split("")
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
-    .join("");
-  const regex = new RegExp(`^${source}$`);
-  return { search: literal, matches: (name) => regex.test(name) };
-}
-
 export const discoverPlugins: Handler = async (state, request) => {
   const sources = pickSources(state, request.sources as unknown[]);
-  const pattern = namePattern(String(request.filter ?? ""));
   // Which names are installed: the state file as it stands (crash recovery is the write RPCs' and
   // ListInstalledPlugins' business, not a search's).
   const [result, installed] = await Promise.all([
-    discover({ ...state.context, sources }, pattern.search),
+    // The filter means what it means everywhere (core/text/search-filter.ts): `*`/`?` a glob over
+    // the whole name, in any case, matched without backtracking; other text a search of every text.
+    discover({ ...state.context, sources }, String(request.filter ?? "")),
     readStateSnapshot(layoutFor(state.context.pluginDir)),
   ]);
   const have = (name: string) => Object.hasOwn(installed.plugins, name);
   return {
     plugins: result.plugins
-      .filter((p) => pattern.matches(p.name) && (request.include_installed === true || !have(p.name)))
+      .filter((p) => request.include_installed === true || !have(p.name))
       .map((p) => listingToInfo(p, have(p.name))),
     discovery_errors: result.errors.map((e) => ({
       source: sourceEnum(e.source as MetadataSource["kind"]),
