@@ -7,7 +7,7 @@ import type { SystemInfo } from "../core/policy/system.ts";
 import type { SecurityPolicy } from "../core/policy/trust-policy.ts";
 import type { StepHooks } from "./install/place.ts";
 import type { ArtifactVerifier } from "./install/verify.ts";
-import type { MetadataSource, RegistryTrust } from "./source/source.types.ts";
+import type { MetadataSource, RegistryTrust, Searcher } from "./source/source.types.ts";
 
 /** A question the runner needs answered: the CLI prompts, the library's caller decides. */
 export interface Approval {
@@ -58,6 +58,8 @@ export interface RunnerContext {
   artifactCacheDir?: string;
   /** How many discovery sources `discover` asks at once (the spec's concurrent_discoveries). */
   concurrentDiscoveries?: number;
+  /** Where searches over a large index run (the daemon's search thread); default: this thread. */
+  search?: Searcher;
   /** Only caches: no network at all. */
   offline?: boolean;
   extractLimits: ExtractLimits;

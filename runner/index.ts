@@ -83,5 +83,11 @@ export { createGitSource } from "./source/git-source.ts";
 export { HttpCache } from "./source/http-cache.ts";
 export { createRegistryFolderSource } from "./source/registry-folder-source.ts";
 export { createRegistrySource, registryCredentials } from "./source/registry-source.ts";
-export type { MetadataSource, PluginListing, PluginVersions, SourceKind } from "./source/source.types.ts";
+export type {
+  MetadataSource,
+  PluginListing,
+  PluginVersions,
+  Searcher,
+  SourceKind,
+} from "./source/source.types.ts";
 export { createUrlSource } from "./source/url-source.ts";

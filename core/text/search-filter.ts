@@ -32,6 +32,17 @@ export function filterMatcher(filter: string): (plugin: Searchable) => boolean {
 }
 
 /**
+ * The positions of the plugins `filter` matches, in order: one search over an index's
+ * `searchable`s, wherever it runs (this thread, or the daemon's search thread).
+ */
+export function searchIndexes(plugins: readonly Searchable[], filter: string): number[] {
+  const matches = filterMatcher(filter);
+  const found: number[] = [];
+  for (let i = 0; i < plugins.length; i++) if (matches(plugins[i]!)) found.push(i);
+  return found;
+}
+
+/**
  * `*` any run of characters, `?` one character, everything else literal, over the whole text.
  * Dynamic programming over (pattern, text): O(pattern × text) whatever the pattern (no
  * backtracking regular expression built from user input).

@@ -112,7 +112,7 @@ export interface DiscoverResult {
 
 /** The spec's DiscoverPlugins: searches every source; a failing source is reported, not fatal. */
 export async function discover(
-  context: Pick<RunnerContext, "sources" | "concurrentDiscoveries">,
+  context: Pick<RunnerContext, "sources" | "concurrentDiscoveries" | "search">,
   filter = "",
 ): Promise<DiscoverResult> {
   const result: DiscoverResult = { plugins: [], errors: [] };
@@ -121,7 +121,9 @@ export async function discover(
   const answers: PromiseSettledResult<PluginListing[]>[] = [];
   for (let i = 0; i < context.sources.length; i += limit) {
     answers.push(
-      ...(await Promise.allSettled(context.sources.slice(i, i + limit).map((s) => s.list(filter)))),
+      ...(await Promise.allSettled(
+        context.sources.slice(i, i + limit).map((s) => s.list(filter, context.search)),
+      )),
     );
   }
   const seen = new Set<string>();

@@ -19,7 +19,7 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
 import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
-import { filterMatcher, type Searchable, searchable } from "../../core/text/search-filter.ts";
+import { type Searchable, searchable, searchIndexes } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
@@ -314,7 +314,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       }
       return out;
     },
-    async list(filter) {
+    async list(filter, search) {
       const { apiRoot, rest } = await api();
       const url = new URL(rest ? restPath({ kind: "plugin-index" }) : "plugins/index.json", apiRoot).href;
       const now = options.cache.now();
@@ -328,11 +328,9 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       }
       const listed = await index.doc;
       const plugins = listed?.plugins ?? [];
-      const matches = filterMatcher(filter);
       const searchables = searchablesOf(plugins);
-      const out: PluginListing[] = [];
-      for (let i = 0; i < plugins.length; i++) if (matches(searchables[i]!)) out.push(listing(plugins[i]!));
-      return out;
+      const found = search ? await search(searchables, filter) : searchIndexes(searchables, filter);
+      return found.map((i) => listing(plugins[i]!));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
 import type { Signers } from "../../core/registry.types.ts";
 import type { PluginVersions } from "../../core/resolve/resolve.types.ts";
+import type { Searchable } from "../../core/text/search-filter.ts";
 
 /** The spec's discovery source kinds. */
 export type SourceKind = "registry" | "filesystem" | "url" | "git";
@@ -38,6 +39,12 @@ export interface PluginListing {
 }
 
 /**
+ * Where a search over a large index runs: core's `searchIndexes`, in this thread or another (the
+ * daemon's search thread), answering the positions of the matching plugins.
+ */
+export type Searcher = (plugins: readonly Searchable[], filter: string) => Promise<readonly number[]>;
+
+/**
  * A discovery source: the registry's static API, a folder, manifest URLs or a git repository.
  * Operations are lazy: a source reads only what a request needs.
  */
@@ -58,7 +65,8 @@ export interface MetadataSource {
   bundle(name: string, version: string): Promise<unknown | undefined>;
   /** Registry-wide trust anchors the source publishes (official signers, Sigstore trusted root). */
   trust?(): Promise<RegistryTrust>;
-  list(filter: string): Promise<PluginListing[]>;
+  /** The plugins `filter` matches (core/text/search-filter.ts); a large index is searched by `search` when given. */
+  list(filter: string, search?: Searcher): Promise<PluginListing[]>;
   /** Parts of the source that could not be read while the rest answered (one URL of several). */
   problems?(): Promise<{ location: string; code: string; message: string }[]>;
 }
