@@ -25,6 +25,7 @@ import {
   validatePlugin,
 } from "./rpc-read.ts";
 import { installPlugin, removePlugin, updatePlugin } from "./rpc-write.ts";
+import { SearchThread } from "./search-thread.ts";
 import { toServiceError } from "./status.ts";
 
 export const SERVICE_NAME = "finfocus.v1.PluginRegistryService";
@@ -70,7 +71,13 @@ export const defaultListen = (pluginDir: string): string =>
 /** Starts the daemon; resolves once it listens. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const log = options.log ?? (() => undefined);
-  const context = { ...options.context, sources: [...options.context.sources] };
+  // Searches of large indexes run on their own thread (search-thread.ts), unless the caller chose.
+  const searchThread = options.context.search ? undefined : new SearchThread();
+  const context: RunnerContext = {
+    ...options.context,
+    sources: [...options.context.sources],
+    ...(searchThread ? { search: searchThread.search } : {}),
+  };
   const listen: Listen = parseListen(
     options.listen ?? defaultListen(context.pluginDir),
     options.cwd ?? process.cwd(),
@@ -135,6 +142,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     }
   } catch (error) {
     await monitor.stop();
+    await searchThread?.close();
     store.close();
     server.forceShutdown();
     throw error;
@@ -154,6 +162,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       // Work a departed client started still ends in the old state or the new one, never half.
       await Promise.allSettled([...inFlight]);
       await monitor.stop();
+      await searchThread?.close();
       store.close();
       if (metricsServer) await new Promise((done) => metricsServer?.server.close(done));
       log("stopped");
