@@ -27,7 +27,10 @@ export function searchable(name: string, texts: Iterable<string> = []): Searchab
 export function filterMatcher(filter: string): (plugin: Searchable) => boolean {
   const needle = filter.trim().toLowerCase().replaceAll("\0", "");
   if (needle === "") return () => true;
-  if (/[*?]/.test(needle)) return (p) => globMatch(needle, p.name);
+  if (/[*?]/.test(needle)) {
+    const glob = globMatcher(needle);
+    return (p) => glob(p.name);
+  }
   return (p) => p.name.includes(needle) || p.texts.includes(needle);
 }
 
@@ -48,21 +51,33 @@ export function searchIndexes(plugins: readonly Searchable[], filter: string): n
  * backtracking regular expression built from user input).
  */
 export function globMatch(pattern: string, text: string): boolean {
-  const p = [...pattern];
-  const t = [...text];
-  // row[j]: whether p[0..i) matches t[0..j)
-  let row = t.map(() => false);
-  row.unshift(true);
-  for (const c of p) {
-    const next = row.map(() => false);
-    next[0] = c === "*" && row[0] === true;
-    for (let j = 1; j <= t.length; j++) {
-      next[j] =
-        c === "*"
-          ? next[j - 1] === true || row[j] === true
-          : row[j - 1] === true && (c === "?" || c === t[j - 1]);
+  return globMatcher(pattern)(text);
+}
+
+/** `globMatch` with the pattern read once, for matching it against many texts. */
+export function globMatcher(pattern: string): (text: string) => boolean {
+  // A run of `*` means what one `*` does, and a pattern that needs more characters than a text has
+  // cannot match it: so each text costs at most (2 × its length + 1) × its length, whatever the
+  // pattern's length (a filter of a million stars is one star).
+  const p = [...pattern.replace(/\*+/g, "*")];
+  const needs = p.filter((c) => c !== "*").length;
+  return (text) => {
+    const t = [...text];
+    if (needs > t.length) return false;
+    // row[j]: whether p[0..i) matches t[0..j)
+    let row = t.map(() => false);
+    row.unshift(true);
+    for (const c of p) {
+      const next = row.map(() => false);
+      next[0] = c === "*" && row[0] === true;
+      for (let j = 1; j <= t.length; j++) {
+        next[j] =
+          c === "*"
+            ? next[j - 1] === true || row[j] === true
+            : row[j - 1] === true && (c === "?" || c === t[j - 1]);
+      }
+      row = next;
     }
-    row = next;
-  }
-  return row[t.length] === true;
+    return row[t.length] === true;
+  };
 }

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { actionsLogText } from "../../core/text/actions-log.ts";
 import { htmlJson, htmlText, safeHref } from "../../core/text/html.ts";
 import { markdownCode, markdownText } from "../../core/text/markdown.ts";
+import { globMatch, searchable, searchIndexes } from "../../core/text/search-filter.ts";
 import { terminalOutput, terminalReturn, terminalStyle, terminalText } from "../../core/text/terminal.ts";
 
 test("markdown: no mention, team mention, autolink, reference, HTML or markdown link survives", () => {
@@ -67,4 +68,32 @@ test("HTML: hidden characters labelled, JSON escaped, only http(s) links without
   assert.equal(htmlJson({ a: "\u2066" }), '{\n  "a": "\\u2066"\n}');
   assert.equal(safeHref("https://x.example/\u200Bevil"), undefined);
   assert.equal(safeHref("https://x.example/ok"), "https://x.example/ok");
+});
+
+test("globs: the same answers as the plain recursive definition, and bounded work for any pattern", () => {
+  // The definition, exponential but plain: `*` any run, `?` one character, the rest literal.
+  const reference = (p: string, t: string): boolean =>
+    p === ""
+      ? t === ""
+      : p[0] === "*"
+        ? reference(p.slice(1), t) || (t !== "" && reference(p, t.slice(1)))
+        : t !== "" && (p[0] === "?" || p[0] === t[0]) && reference(p.slice(1), t.slice(1));
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 48271) % 2147483647; // Park-Miller: the same cases on every run
+    return seed;
+  };
+  const pick = (chars: string, max: number) =>
+    Array.from({ length: next() % (max + 1) }, () => chars[next() % chars.length]).join("");
+  for (let i = 0; i < 3000; i++) {
+    const pattern = pick("ab*?", 7);
+    const text = pick("ab", 7);
+    assert.equal(globMatch(pattern, text), reference(pattern, text), `${pattern} ~ ${text}`);
+  }
+  // A million stars is one star; a pattern needing more characters than the name cannot match.
+  assert.ok(globMatch(`${"*".repeat(1_000_000)}x`, "aws-x"));
+  assert.ok(!globMatch(`${"?".repeat(1_000_000)}`, "aws-x"));
+  const names = Array.from({ length: 1000 }, (_, i) => searchable(`${"a".repeat(45)}${i}`));
+  assert.deepEqual(searchIndexes(names, `${"a*".repeat(500_000)}b`), []);
+  assert.deepEqual(searchIndexes(names, "A*9?9"), [909, 919, 929, 939, 949, 959, 969, 979, 989, 999]);
 });
