@@ -2,6 +2,7 @@ import type { FuzzTarget } from "../target.types.ts";
 import { archiveTarget } from "./archive.ts";
 import { manifestTarget } from "./manifest.ts";
 import { registryApiTarget } from "./registry-api.ts";
+import { searchTarget } from "./search.ts";
 import { signatureTarget } from "./signature.ts";
 
 /** Every fuzz target, by name (`npm run fuzz -- --target <name>`). */
@@ -10,4 +11,5 @@ export const targets: Record<string, FuzzTarget<never>> = {
   archive: archiveTarget as FuzzTarget<never>,
   api: registryApiTarget as FuzzTarget<never>,
   signature: signatureTarget as FuzzTarget<never>,
+  search: searchTarget as FuzzTarget<never>,
 };
