@@ -17,6 +17,7 @@ let config: RegistryConfig | undefined;
 let known = new Map<string, KnownVersion[]>();
 let keepManifests: KeepManifests = true;
 let stamps: { source: typeof source; startedNs: bigint } | undefined;
+let queue = Promise.resolve();
 const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
 
 validators(); // load the compiled validators while the main thread is still reading entries
@@ -29,8 +30,13 @@ parentPort?.on("message", async (message: ToWorker) => {
     stamps = message.stampsSince === undefined ? undefined : { source, startedNs: message.stampsSince };
     return;
   }
-  const results = [];
-  for (const job of message.jobs)
-    results.push(await validatePluginStamped(job, config, lookup, read, keepManifests, stamps));
-  parentPort?.postMessage({ id: message.id, results } satisfies FromWorker);
+  // Chunks one after the other (the pool keeps two here): each is answered as soon as it is done.
+  const jobs = message.jobs;
+  const id = message.id;
+  queue = queue.then(async () => {
+    const results = [];
+    for (const job of jobs)
+      results.push(await validatePluginStamped(job, config, lookup, read, keepManifests, stamps));
+    parentPort?.postMessage({ id, results } satisfies FromWorker);
+  });
 });

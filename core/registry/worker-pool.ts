@@ -12,6 +12,8 @@ import {
 
 /** Plugins per unit of work: small enough to balance threads, large enough to amortize messages. */
 const CHUNK_MANIFESTS = 400;
+/** Chunks a worker holds at once (see `run`). */
+const IN_FLIGHT = 2;
 
 /** Messages from the main thread to a worker (load-worker.ts). */
 export type ToWorker =
@@ -73,21 +75,26 @@ export class ValidationPool {
     const remote = this.#workers.map(
       (worker) =>
         new Promise<void>((resolve, reject) => {
+          let pending = 0;
           const send = (): void => {
             const id = take();
             if (id === undefined) {
-              resolve();
+              if (pending === 0) resolve();
               return;
             }
+            pending++;
             worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] } satisfies ToWorker);
           };
           worker.on("message", (message: FromWorker) => {
             results[message.id] = message.results;
+            pending--;
             send();
           });
           worker.once("error", reject);
           worker.postMessage(init);
-          send();
+          // Two chunks in flight: the main thread hears a worker's reply only between its own
+          // chunks, and the worker works on the second meanwhile instead of waiting.
+          for (let i = 0; i < IN_FLIGHT; i++) send();
         }),
     );
     try {

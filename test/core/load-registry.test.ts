@@ -76,9 +76,11 @@ test("worker threads give the same findings and snapshot as one thread", async (
   const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
   const dir = mkdtempSync(path.join(tmpdir(), "ffr-workers-"));
   try {
-    writeSyntheticRegistry(dir, { plugins: 30, versions: 4 });
-    // One broken manifest, so findings cross the thread boundary too.
-    writeFileSync(path.join(dir, "plugins/bench-plugin-00029/versions/1.0.1.json"), '{"metadata": {}}');
+    // 1,200 manifests: three chunks, two of them in the worker's hands at once.
+    writeSyntheticRegistry(dir, { plugins: 300, versions: 4 });
+    // Broken manifests in the first and last chunks, so findings cross the thread boundary too.
+    for (const plugin of ["00001", "00299"])
+      writeFileSync(path.join(dir, `plugins/bench-plugin-${plugin}/versions/1.0.1.json`), '{"metadata": {}}');
     const one = await loadRegistry(fsSource(dir), { workers: 1 });
     const two = await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 1 });
     assert.deepEqual(two.findings, one.findings);
@@ -90,8 +92,9 @@ test("worker threads give the same findings and snapshot as one thread", async (
     });
     assert.deepEqual(slim.findings, one.findings, "findings do not depend on keeping manifests");
     assert.ok(slim.snapshot?.plugins.every((p) => p.versions.length === 0));
-    assert.ok(one.findings.some((f) => f.code === "MANIFEST_INVALID"));
-    assert.equal(one.stats.manifests, 120);
+    const broken = new Set(one.findings.filter((f) => f.code === "MANIFEST_INVALID").map((f) => f.file));
+    assert.equal(broken.size, 2, "both broken manifests are reported");
+    assert.equal(one.stats.manifests, 1200);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
