@@ -72,7 +72,13 @@ export const defaultListen = (pluginDir: string): string =>
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const log = options.log ?? (() => undefined);
   // Searches of large indexes run on their own thread (search-thread.ts), unless the caller chose.
-  const searchThread = options.context.search ? undefined : new SearchThread();
+  const searchThread = options.context.search
+    ? undefined
+    : new SearchThread(undefined, (error, givenUp) =>
+        log(
+          `search thread failed (${error instanceof Error ? error.message : String(error)}): its searches are made on the main thread${givenUp ? " from now on" : ""}`,
+        ),
+      );
   const context: RunnerContext = {
     ...options.context,
     sources: [...options.context.sources],

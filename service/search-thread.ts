@@ -8,7 +8,8 @@
  * Each index's searchables are sent once (the index is parsed once per freshness period) and kept
  * by the thread while they are among the last few sent; the main thread decides which, so the two
  * never disagree. A thread that fails is replaced at the next search; searches it had not answered
- * are made in this thread, so a search never fails because of the thread.
+ * are made in this thread, so a search never fails because of the thread; after three failures
+ * (a thread that cannot start) every search is made here.
  */
 import { Worker } from "node:worker_threads";
 import { type Searchable, searchIndexes } from "../core/text/search-filter.ts";
@@ -30,6 +31,8 @@ export interface FromSearch {
 const MIN_PLUGINS = 1000;
 /** Indexes the thread keeps (one per registry source and freshness period). */
 const INDEXES_KEPT = 4;
+/** Failures after which every search is made on the main thread (a thread that cannot start). */
+const MAX_FAILURES = 3;
 
 interface Asked {
   plugins: readonly Searchable[];
@@ -41,6 +44,8 @@ export class SearchThread {
   /** How many searches the thread answered, and how many were made in this thread. */
   readonly answered = { thread: 0, here: 0 };
   readonly #script: URL;
+  readonly #onFailure: ((error: unknown, givenUp: boolean) => void) | undefined;
+  #failures = 0;
   #worker: Worker | undefined;
   /** The indexes the thread holds, oldest first. */
   #sent: { plugins: readonly Searchable[]; id: number }[] = [];
@@ -48,14 +53,22 @@ export class SearchThread {
   #next = 1;
   #closed = false;
 
-  /** `script`: the thread's module (search-worker.ts; tests give others). */
-  constructor(script = new URL("./search-worker.ts", import.meta.url)) {
+  /**
+   * `script`: the thread's module (search-worker.ts; tests give others). `onFailure` hears each
+   * failure of the thread, and whether searches now stay on the main thread for good.
+   */
+  constructor(
+    script = new URL("./search-worker.ts", import.meta.url),
+    onFailure?: (error: unknown, givenUp: boolean) => void,
+  ) {
     this.#script = script;
+    this.#onFailure = onFailure;
   }
 
   /** The searcher to put in the runner's context (`search`). */
   readonly search: Searcher = (plugins, filter) => {
-    if (plugins.length < MIN_PLUGINS || this.#closed) return Promise.resolve(this.#here(plugins, filter));
+    if (plugins.length < MIN_PLUGINS || this.#closed || this.#failures >= MAX_FAILURES)
+      return Promise.resolve(this.#here(plugins, filter));
     const worker = this.#start();
     const id = this.#indexId(worker, plugins);
     const ask = this.#next++;
@@ -85,11 +98,14 @@ export class SearchThread {
       this.answered.thread++;
       asked.resolve(Array.from(found));
     });
-    const failed = () => {
-      if (this.#worker === worker) this.#fail();
+    const failed = (error: unknown) => {
+      if (this.#worker !== worker) return; // closed, or already counted
+      this.#failures++;
+      this.#onFailure?.(error, this.#failures >= MAX_FAILURES);
+      this.#fail();
     };
     worker.on("error", failed);
-    worker.on("exit", failed);
+    worker.on("exit", (code) => failed(new Error(`the search thread exited with code ${code}`)));
     this.#worker = worker;
     return worker;
   }
@@ -108,7 +124,7 @@ export class SearchThread {
     return id;
   }
 
-  /** The thread is gone: forget it, and answer what it had not in this thread. */
+  /** The thread is gone (or closed): forget it, and answer what it had not in this thread. */
   #fail(): void {
     this.#worker = undefined;
     this.#sent = [];

@@ -21,9 +21,11 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { commands } from "../../cli/commands.ts";
 import { main } from "../../cli/main.ts";
+import { searchable, searchIndexes } from "../../core/text/search-filter.ts";
 import { buildCli, INPUTS_FILE } from "../../scripts/build-cli.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -260,5 +262,29 @@ test("the launcher refuses a stale bundle on Node 20 and runs the sources on Nod
     assert.equal(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" }), "sources\n");
   } finally {
     rmSync(path.join(pkg, "cli"), { recursive: true });
+  }
+});
+
+test("everything the bundle reaches by URL is in it, and its search thread answers as core does", async () => {
+  const dist = path.join(pkg, "dist", "cli");
+  const reached: string[] = [];
+  for (const file of readdirSync(dist).filter((f) => f.endsWith(".js"))) {
+    const text = readFileSync(path.join(dist, file), "utf8");
+    for (const [, ref] of text.matchAll(/new URL\("(\.\/[^"]+)", import\.meta\.url\)/g)) {
+      reached.push(ref as string);
+      assert.ok(existsSync(path.join(dist, ref as string)), `${file} reaches ${ref}, which is missing`);
+    }
+  }
+  assert.ok(reached.includes("./service-search-worker.js"), reached.join(", "));
+
+  const plugins = [searchable("aws-cost", ["Costs"]), searchable("gcp-cost", ["Mirrors AWS prices"])];
+  const worker = new Worker(pathToFileURL(path.join(dist, "service-search-worker.js")));
+  try {
+    const answer = new Promise<unknown>((resolve) => worker.once("message", resolve));
+    worker.postMessage({ type: "index", id: 1, plugins });
+    worker.postMessage({ type: "search", ask: 7, id: 1, filter: "aws" });
+    assert.deepEqual(await answer, { ask: 7, found: Uint32Array.from(searchIndexes(plugins, "aws")) });
+  } finally {
+    await worker.terminate();
   }
 });

@@ -69,7 +69,7 @@ test("the search thread answers what core's search answers, for every filter and
   }
 });
 
-test("a search thread that fails costs no search: its unanswered searches are made here", async () => {
+test("a search thread that fails costs no search: its unanswered searches are made here, and after three failures all", async () => {
   // A thread that dies on its first search, every time it is started.
   const dying = new URL(
     `data:text/javascript,${encodeURIComponent(
@@ -77,7 +77,8 @@ test("a search thread that fails costs no search: its unanswered searches are ma
        parentPort.on("message", (m) => { if (m.type === "search") throw new Error("boom"); });`,
     )}`,
   );
-  const thread = new SearchThread(dying);
+  const failures: boolean[] = [];
+  const thread = new SearchThread(dying, (_error, givenUp) => failures.push(givenUp));
   try {
     const plugins = index(2000);
     const found = await Promise.all(FILTERS.map((f) => thread.search(plugins, f)));
@@ -85,9 +86,14 @@ test("a search thread that fails costs no search: its unanswered searches are ma
       found,
       FILTERS.map((f) => searchIndexes(plugins, f)),
     );
-    // A later search starts a thread again (which dies again): still answered.
-    assert.deepEqual(await thread.search(plugins, "gcp"), searchIndexes(plugins, "gcp"));
-    assert.deepEqual(thread.answered, { thread: 0, here: FILTERS.length + 1 });
+    assert.deepEqual(failures, [false]);
+    // Later searches start a thread again (which dies again), until the third failure: then every
+    // search is made here, without starting threads that cannot work.
+    for (const f of ["gcp", "aws", "azure", "budget"]) {
+      assert.deepEqual(await thread.search(plugins, f), searchIndexes(plugins, f));
+    }
+    assert.deepEqual(failures, [false, false, true]);
+    assert.deepEqual(thread.answered, { thread: 0, here: FILTERS.length + 4 });
   } finally {
     await thread.close();
   }
