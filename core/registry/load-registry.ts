@@ -87,7 +87,17 @@ export interface LoadedRegistry {
    * they differ from those offered (every one remembered as it was, and none gone: not changed),
    * and their text.
    */
-  stamps?: { changed: boolean; text: () => string };
+  stamps?: {
+    changed: boolean;
+    /**
+     * How far the stamps offered are from these: lines not remembered as they were (files read,
+     * folders listed again) plus lines offered and not remembered again (gone, changed, recent).
+     */
+    stale: number;
+    /** How many lines `text` holds. */
+    lines: number;
+    text: () => string;
+  };
 }
 
 export interface LoadOptions {
@@ -362,17 +372,18 @@ async function load(
   const stampLines =
     recalled?.stampLines ?? (pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined);
   const entryStampLines = entryLines.filter((line) => line !== "");
-  const taken =
-    taking && stampLines && listed
-      ? {
-          changed:
-            listed.fresh.count > 0 ||
-            freshEntries > 0 ||
-            (recalled?.freshStamps ?? stampLines.length) > 0 ||
-            listed.lines.length + entryStampLines.length + stampLines.length !== taking.index.size,
-          text: () => stampsText([...listed.lines, ...entryStampLines, ...stampLines]),
-        }
-      : undefined;
+  let taken: LoadedRegistry["stamps"];
+  if (taking && stampLines && listed) {
+    const lines = listed.lines.length + entryStampLines.length + stampLines.length;
+    const fresh = listed.fresh.count + freshEntries + (recalled?.freshStamps ?? stampLines.length);
+    const dropped = Math.max(0, taking.index.size - (lines - fresh));
+    taken = {
+      changed: fresh > 0 || lines !== taking.index.size,
+      stale: fresh + dropped,
+      lines,
+      text: () => stampsText([...listed.lines, ...entryStampLines, ...stampLines]),
+    };
+  }
   const loaded: LoadedRegistry = {
     ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
     findings,
