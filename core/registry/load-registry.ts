@@ -369,19 +369,20 @@ async function load(
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
+  const freshLines = pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined;
   const stampLines =
-    recalled?.stampLines ?? (pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined);
+    recalled?.stampLines ?? (freshLines && { count: freshLines.length, lines: () => freshLines });
   const entryStampLines = entryLines.filter((line) => line !== "");
   let taken: LoadedRegistry["stamps"];
   if (taking && stampLines && listed) {
-    const lines = listed.lines.length + entryStampLines.length + stampLines.length;
-    const fresh = listed.fresh.count + freshEntries + (recalled?.freshStamps ?? stampLines.length);
+    const lines = listed.lines.length + entryStampLines.length + stampLines.count;
+    const fresh = listed.fresh.count + freshEntries + (recalled?.freshStamps ?? stampLines.count);
     const dropped = Math.max(0, taking.index.size - (lines - fresh));
     taken = {
       changed: fresh > 0 || lines !== taking.index.size,
       stale: fresh + dropped,
       lines,
-      text: () => stampsText([...listed.lines, ...entryStampLines, ...stampLines]),
+      text: () => stampsText([...listed.lines, ...entryStampLines, ...stampLines.lines()]),
     };
   }
   const loaded: LoadedRegistry = {
