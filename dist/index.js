@@ -4095,7 +4095,7 @@ var require_util2 = __commonJS({
     try {
       crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash4) => possibleRelevantHashes.includes(hash4));
+      supportedHashes = crypto2.getHashes().filter((hash5) => possibleRelevantHashes.includes(hash5));
     } catch {
     }
     function responseURL(response) {
@@ -21017,11 +21017,11 @@ var require_crypto = __commonJS({
       }
     }
     function digest(algorithm, ...data) {
-      const hash4 = crypto_1.default.createHash(algorithm);
+      const hash5 = crypto_1.default.createHash(algorithm);
       for (const d of data) {
-        hash4.update(d);
+        hash5.update(d);
       }
-      return hash4.digest();
+      return hash5.digest();
     }
     function verify2(data, key, signature, algorithm) {
       try {
@@ -28977,10 +28977,10 @@ var require_util9 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash4 = {};
+      const hash5 = {};
       for (const item of arr)
-        hash4[item] = true;
-      return hash4;
+        hash5[item] = true;
+      return hash5;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it2, schema4) {
@@ -36070,13 +36070,13 @@ var require_file2 = __commonJS({
         }
         if (this.hashes) {
           Object.entries(this.hashes).forEach(([key, value]) => {
-            let hash4;
+            let hash5;
             try {
-              hash4 = crypto_1.default.createHash(key);
+              hash5 = crypto_1.default.createHash(key);
             } catch (e) {
               throw new error_1.LengthOrHashMismatchError(`Hash algorithm ${key} not supported`);
             }
-            const observedHash = hash4.update(data).digest("hex");
+            const observedHash = hash5.update(data).digest("hex");
             if (observedHash !== value) {
               throw new error_1.LengthOrHashMismatchError(`Expected hash ${value} but got ${observedHash}`);
             }
@@ -39636,12 +39636,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash4 = 0;
+        let hash5 = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash4 = (hash4 << 5) - hash4 + namespace.charCodeAt(i);
-          hash4 |= 0;
+          hash5 = (hash5 << 5) - hash5 + namespace.charCodeAt(i);
+          hash5 |= 0;
         }
-        return createDebug.colors[Math.abs(hash4) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash5) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -52857,7 +52857,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 function segments2(rel) {
-  const clean = rel.replace(/^\.\/+/, "").replace(/\/+$/, "");
+  const clean = rel.startsWith("./") || rel.endsWith("/") ? rel.replace(/^\.\/+/, "").replace(/\/+$/, "") : rel;
   if (clean === "" || clean === ".") return [];
   const parts = clean.split("/");
   if (parts.some((p2) => p2 === "" || p2 === "." || p2 === ".." || p2.includes("\\") || p2.includes("\0")))
@@ -52883,6 +52883,15 @@ function fsSource(dir, root = dir) {
     }
     return known;
   };
+  const below = (rel) => {
+    const parts = segments2(rel);
+    if (!parts || parts.length === 0) return void 0;
+    const clean = parts.length === 1 ? parts[0] : parts.join("/");
+    const cut = clean.lastIndexOf("/");
+    if (folders.get(cut === -1 ? "" : clean.slice(0, cut)) !== true && !isFolder(parts.slice(0, -1)))
+      return void 0;
+    return base === path.sep ? `${base}${clean}` : `${base}${path.sep}${clean}`;
+  };
   const entries = async (rel) => {
     const parts = segments2(rel);
     if (!parts || !isFolder(parts)) return void 0;
@@ -52902,14 +52911,11 @@ function fsSource(dir, root = dir) {
     dir: base,
     location: { kind: "fs", dir: base },
     async readFile(rel) {
-      const parts = segments2(rel);
-      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return void 0;
+      const full = below(rel);
+      if (full === void 0) return void 0;
       let fd;
       try {
-        fd = openSync(
-          path.join(base, ...parts),
-          constants4.O_RDONLY | constants4.O_NOFOLLOW | constants4.O_NONBLOCK
-        );
+        fd = openSync(full, constants4.O_RDONLY | constants4.O_NOFOLLOW | constants4.O_NONBLOCK);
       } catch (error2) {
         if (MISSING.has(error2.code ?? "")) return void 0;
         throw error2;
@@ -52924,12 +52930,14 @@ function fsSource(dir, root = dir) {
     list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
     entries,
     async stamp(rel) {
-      const parts = segments2(rel);
-      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return void 0;
-      const info2 = lstatSync(path.join(base, ...parts), { bigint: true, throwIfNoEntry: false });
-      const folder = info2?.isDirectory() === true;
-      if (!info2 || !folder && !info2.isFile()) return void 0;
-      if (folder) folders.set(parts.join("/"), true);
+      const full = below(rel);
+      if (full === void 0) return void 0;
+      const info2 = lstatSync(full, { bigint: true, throwIfNoEntry: false });
+      if (!info2) return void 0;
+      const kind = Number(info2.mode) & constants4.S_IFMT;
+      const folder = kind === constants4.S_IFDIR;
+      if (!folder && kind !== constants4.S_IFREG) return void 0;
+      if (folder) folders.set(full.slice(base.length + (base === path.sep ? 0 : 1)), true);
       const { dev, ino, size, mtimeNs, ctimeNs } = info2;
       return {
         stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
@@ -53276,9 +53284,8 @@ var bestMatches = /* @__PURE__ */ new WeakMap();
 
 // core/registry/cycles.ts
 function findCycles(plugins) {
-  const byName2 = new Map(
-    plugins.map((p2) => [p2.name, { ...p2, versions: p2.validVersions.map((version) => ({ version })) }])
-  );
+  const byName2 = new Map(plugins.map((p2) => [p2.name, p2]));
+  const requires = (p2) => p2.latest?.dependencies.some((d) => !d.optional) ?? false;
   const edges = /* @__PURE__ */ new Map();
   for (const plugin of plugins) {
     const deps = plugin.latest?.dependencies ?? [];
@@ -53286,8 +53293,10 @@ function findCycles(plugins) {
       plugin.name,
       deps.filter((d) => !d.optional).filter((d) => {
         const target = byName2.get(d.name);
+        if (target === void 0 || !requires(target)) return false;
         const parsed = parseConstraint(d.version_constraint).value;
-        return target && parsed && bestMatch(target.versions, parsed, true) !== void 0;
+        const versions = target.validVersions.map((version) => ({ version }));
+        return parsed !== void 0 && bestMatch(versions, parsed, true) !== void 0;
       }).map((d) => d.name)
     );
   }
@@ -53379,6 +53388,9 @@ function shortestCycle(start, edges, component) {
   return [start];
 }
 
+// core/registry/entry-stamps.ts
+import { hash as hash3 } from "node:crypto";
+
 // core/registry/file-stamps.ts
 import { hash as hash2 } from "node:crypto";
 var STAMPS_FORMAT = "finfocus-registry/stamps/1";
@@ -53387,6 +53399,12 @@ var SHA256 = /^[0-9a-f]{64}$/;
 function readStamps(bytes) {
   return readKeyedLines(bytes, STAMPS_FORMAT);
 }
+var AS_REMEMBERED = "=";
+function rememberedLine(index, path3, line) {
+  if (line !== AS_REMEMBERED) return line;
+  const stored = index.get(path3);
+  return stored === void 0 ? "" : `${path3}	${stored}`;
+}
 function rememberedFile(index, path3, now) {
   if (now === void 0) return void 0;
   const stored = index.get(path3);
@@ -53394,7 +53412,7 @@ function rememberedFile(index, path3, now) {
     return void 0;
   const sha256 = stored.slice(now.stamp.length + 1);
   if (stored.charCodeAt(now.stamp.length) !== 9 || !SHA256.test(sha256)) return void 0;
-  return { sha256, line: `${path3}	${stored}` };
+  return { sha256, line: AS_REMEMBERED };
 }
 async function readStamped(source, stamps, path3, read) {
   const now = stamps && await source.stamp?.(path3);
@@ -53487,6 +53505,40 @@ function wallClockNs() {
   return BigInt(Date.now()) * 1000000n;
 }
 
+// core/registry/entry-stamps.ts
+function entryCodeTag(code) {
+  return hash3("sha256", `entry\0${code}`).slice(0, 32);
+}
+async function loadEntry(source, stamps, file, name, read) {
+  const now = stamps && await source.stamp?.(file);
+  if (stamps && now && !now.stamp.startsWith("d")) {
+    const stored = stamps.index.get(file);
+    const prefix = `${now.stamp}	${stamps.tag}	`;
+    if (stored?.startsWith(prefix)) {
+      const value = rememberedValue(stored.slice(prefix.length), name);
+      if (value) return { result: { value, findings: [] }, line: `${file}	${stored}`, fresh: false };
+    }
+  }
+  const bytes = await read(file);
+  if (bytes === void 0) return void 0;
+  const result = validateEntry(bytes, file, name);
+  let line = "";
+  if (stamps && now && !now.stamp.startsWith("d") && result.value && result.findings.length === 0 && now.changedNs < stamps.startedNs - STAMP_MARGIN_NS && !breaksLine(file)) {
+    line = `${file}	${now.stamp}	${stamps.tag}	${JSON.stringify(result.value)}`;
+  }
+  return { result, line, fresh: line !== "" };
+}
+function rememberedValue(json2, name) {
+  let value;
+  try {
+    value = JSON.parse(json2);
+  } catch {
+    return void 0;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  return value.name === name ? value : void 0;
+}
+
 // core/registry/reader-thread.ts
 import { Worker } from "node:worker_threads";
 var WALK_WINDOW = 64;
@@ -53558,7 +53610,7 @@ var ReaderThread = class {
 import { setImmediate as yieldToEvents2 } from "node:timers/promises";
 
 // core/registry/validate-plugin.ts
-import { hash as hash3 } from "node:crypto";
+import { hash as hash4 } from "node:crypto";
 
 // core/rules/finding.ts
 function finding2(ctx, code, pointer, message, severity = "error") {
@@ -56024,8 +56076,8 @@ var DFA = class DFA2 {
     };
   }
   getState(pcs, flag, ids) {
-    const hash4 = hashState(pcs, flag, ids);
-    const cached = this.stateCache.get(hash4);
+    const hash5 = hashState(pcs, flag, ids);
+    const cached = this.stateCache.get(hash5);
     if (cached instanceof DFAState) {
       if (isState(cached, pcs, flag, ids)) return cached;
     } else if (cached !== void 0) {
@@ -56035,8 +56087,8 @@ var DFA = class DFA2 {
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
     const state = new DFAState(pcs, flag, ids);
-    if (cached === void 0) this.stateCache.set(hash4, state);
-    else if (cached instanceof DFAState) this.stateCache.set(hash4, [cached, state]);
+    if (cached === void 0) this.stateCache.set(hash5, state);
+    else if (cached instanceof DFAState) this.stateCache.set(hash5, [cached, state]);
     else cached.push(state);
     this.stateCount++;
     return state;
@@ -63362,7 +63414,7 @@ async function recallPlugin(work, lookup, read, keepManifests, answers = /* @__P
   const contents = prefetched?.bytes ?? await Promise.all(l.versionFiles.map((version) => read(versionFile(l.name, version))));
   const previous = work.verdicts?.previous;
   const recallVersion = (version, bytes, known) => {
-    const sha256 = known || (bytes && (work.verdicts || keepManifests) ? hash3("sha256", bytes) : "");
+    const sha256 = known || (bytes && (work.verdicts || keepManifests) ? hash4("sha256", bytes) : "");
     const key = work.verdicts && manifestKey(l.bundles.has(version), sha256);
     const verdict = key && previous && Object.hasOwn(previous, version) ? reusableVerdict(previous[version], key, lookup, answers) : void 0;
     let manifest2;
@@ -63756,7 +63808,19 @@ async function validateRecalled(jobs, ctx) {
   }
   return {
     results,
-    ...stampLines ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")), freshStamps } : {}
+    ...stamps && stampLines ? {
+      stampLines: {
+        count: stampLines.reduce((n, lines) => n + lines.filter((l) => l !== "").length, 0),
+        lines: () => stampLines.flatMap((lines, at2) => {
+          const { name, versionFiles } = jobs[at2].listing;
+          return lines.flatMap((line, i) => {
+            const text2 = line === "" ? "" : rememberedLine(stamps.index, versionFile(name, versionFiles[i]), line);
+            return text2 === "" ? [] : [text2];
+          });
+        })
+      },
+      freshStamps
+    } : {}
   };
 }
 
@@ -63819,11 +63883,14 @@ async function load(source, options2, { store, summaries, recall, offered, threa
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
   const pool = !recall && threads > 1 && source.location !== void 0 && manifestCount >= threshold ? new ValidationPool(source.location, threads) : void 0;
   const entries = /* @__PURE__ */ new Map();
+  const entryStamps = taking && options2.verdicts && { ...taking, tag: entryCodeTag(options2.verdicts.code) };
+  const entryLines = new Array(listings.length).fill("");
+  let freshEntries = 0;
   await Promise.all(
-    listings.map(async (l) => {
+    listings.map(async (l, i) => {
       const file = entryFile(l.name);
-      const bytes = await read(file);
-      if (!bytes) {
+      const loaded2 = await loadEntry(source, entryStamps, file, l.name, read);
+      if (!loaded2) {
         findings.push(
           missing(
             file,
@@ -63833,9 +63900,10 @@ async function load(source, options2, { store, summaries, recall, offered, threa
         );
         return;
       }
-      const result = validateEntry(bytes, file, l.name);
-      append(findings, result.findings);
-      if (result.value) entries.set(l.name, result.value);
+      entryLines[i] = loaded2.line;
+      if (loaded2.fresh) freshEntries++;
+      append(findings, loaded2.result.findings);
+      if (loaded2.result.value) entries.set(l.name, loaded2.result.value);
     })
   );
   const known = /* @__PURE__ */ new Map();
@@ -63912,11 +63980,21 @@ async function load(source, options2, { store, summaries, recall, offered, threa
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
-  const stampLines = recalled?.stampLines ?? (pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : void 0);
-  const taken = taking && stampLines && listed ? {
-    changed: listed.fresh.count > 0 || (recalled?.freshStamps ?? stampLines.length) > 0 || listed.lines.length + stampLines.length !== taking.index.size,
-    text: () => stampsText([...listed.lines, ...stampLines])
-  } : void 0;
+  const freshLines = pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : void 0;
+  const stampLines = recalled?.stampLines ?? (freshLines && { count: freshLines.length, lines: () => freshLines });
+  const entryStampLines = entryLines.filter((line) => line !== "");
+  let taken;
+  if (taking && stampLines && listed) {
+    const lines = listed.lines.length + entryStampLines.length + stampLines.count;
+    const fresh2 = listed.fresh.count + freshEntries + (recalled?.freshStamps ?? stampLines.count);
+    const dropped = Math.max(0, taking.index.size - (lines - fresh2));
+    taken = {
+      changed: fresh2 > 0 || lines !== taking.index.size,
+      stale: fresh2 + dropped,
+      lines,
+      text: () => stampsText([...listed.lines, ...entryStampLines, ...stampLines.lines()])
+    };
+  }
   const loaded = {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,

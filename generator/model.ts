@@ -7,10 +7,9 @@ import semver from "semver";
 import { API_VERSION, type DiscoveryDocument, type PluginSummary } from "../core/api/api.types.ts";
 import { API_ROOT, additionalTrustedRootPath, TRUSTED_ROOT_PATH } from "../core/api/paths.ts";
 import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
-import { compareFeedEntries } from "./feeds.ts";
+import { NewestFeed } from "./feeds.ts";
 import type {
   ApiModel,
-  FeedEntry,
   ModelInputs,
   ModelOf,
   OmittedPlugin,
@@ -51,17 +50,20 @@ export function assembleModel<P extends { parts: PluginParts }>(
   const baseUrl = snapshot.config.base_url;
   const summaries: PluginSummary[] = [];
   const specVersions = new Set<string>([snapshot.config.spec_version]);
-  const allFeed: FeedEntry[] = [];
+  const releases = new NewestFeed(RELEASES_FEED_SIZE);
   const registry: UpstreamRegistryDocument = { schema_version: "1.0.0", plugins: {} };
   const registryOmitted: OmittedPlugin[] = [];
   for (const { parts } of plugins) {
     summaries.push(parts.summary);
-    for (const v of parts.versions) allFeed.push(feedEntry(parts.name, parts.summary.deprecated, v));
+    for (const v of parts.versions) {
+      // Only versions among the newest so far make an entry (see NewestFeed).
+      if (releases.wants({ published_at: v.published_at, name: parts.name, version: v.version }))
+        releases.add(feedEntry(parts.name, parts.summary.deprecated, v));
+    }
     for (const spec of parts.specVersions) specVersions.add(spec);
     if ("entry" in parts.upstream) registry.plugins[parts.name] = parts.upstream.entry;
     else registryOmitted.push(parts.upstream.omitted);
   }
-  allFeed.sort(compareFeedEntries);
 
   return {
     base_url: baseUrl,
@@ -81,7 +83,7 @@ export function assembleModel<P extends { parts: PluginParts }>(
     plugins,
     registry,
     registryOmitted,
-    releases: allFeed.slice(0, RELEASES_FEED_SIZE),
+    releases: releases.entries(),
     notFound: GENERIC_NOT_FOUND,
     ...(snapshot.config.sigstore_trusted_root !== undefined
       ? { trustedRootFile: snapshot.config.sigstore_trusted_root }

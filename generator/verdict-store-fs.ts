@@ -110,17 +110,22 @@ export function cacheOptions(
 }
 
 /**
- * Writes what changed of the cache after a load with `cacheOptions`: the summaries and stamps
- * (each a line per plugin or file), and the verdicts when `store` says so (a build rewrites
- * several MB of them only once enough are stale).
+ * Writes what changed of the cache after a load with `cacheOptions`: the summaries (a line per
+ * plugin), the stamps (a line per file) unless `storeStamps` is false, and the verdicts when
+ * `store` says so (a build rewrites several MB of verdicts or stamps only once enough are stale).
  */
-export function saveCache(cache: ValidationCache, loaded: LoadedRegistry, store: boolean): void {
+export function saveCache(
+  cache: ValidationCache,
+  loaded: LoadedRegistry,
+  store: boolean,
+  storeStamps = true,
+): void {
   if (store && loaded.verdictsChanged !== false && loaded.verdictsText) {
     replaceFile(cache.verdicts, loaded.verdictsText());
     if (cache.old) rmSync(cache.old, { force: true });
   }
   if (loaded.summaries?.changed) replaceFile(cache.summaries, loaded.summaries.text());
-  if (loaded.stamps?.changed) replaceFile(cache.stamps, loaded.stamps.text());
+  if (storeStamps && loaded.stamps?.changed) replaceFile(cache.stamps, loaded.stamps.text());
 }
 
 function readBytes(file: string): Uint8Array | undefined {

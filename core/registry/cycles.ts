@@ -18,9 +18,12 @@ export interface PluginDependencies {
  * without recursion: a chain of thousands of plugins neither overflows the stack nor slows down.
  */
 export function findCycles(plugins: readonly PluginDependencies[]): Finding[] {
-  const byName = new Map(
-    plugins.map((p) => [p.name, { ...p, versions: p.validVersions.map((version) => ({ version })) }]),
-  );
+  const byName = new Map(plugins.map((p) => [p.name, p]));
+  // A plugin whose latest version requires nothing has no way out, so no cycle passes through it:
+  // an edge to it is left out without matching its versions (most dependencies are on such
+  // plugins; matching every one cost a pass over the registry's versions).
+  const requires = (p: PluginDependencies): boolean =>
+    p.latest?.dependencies.some((d) => !d.optional) ?? false;
   const edges = new Map<string, string[]>();
   for (const plugin of plugins) {
     const deps = plugin.latest?.dependencies ?? [];
@@ -30,8 +33,10 @@ export function findCycles(plugins: readonly PluginDependencies[]): Finding[] {
         .filter((d) => !d.optional)
         .filter((d) => {
           const target = byName.get(d.name);
+          if (target === undefined || !requires(target)) return false;
           const parsed = parseConstraint(d.version_constraint).value;
-          return target && parsed && bestMatch(target.versions, parsed, true) !== undefined;
+          const versions = target.validVersions.map((version) => ({ version }));
+          return parsed !== undefined && bestMatch(versions, parsed, true) !== undefined;
         })
         .map((d) => d.name),
     );

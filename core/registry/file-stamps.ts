@@ -48,9 +48,23 @@ export function readStamps(bytes: Uint8Array | undefined): StampIndex {
 }
 
 /**
+ * The line to remember of a file whose stamp is remembered as it was (`rememberedFile`): its text
+ * is made from the stamps offered (`rememberedLine`) only when the stamps are written, which a
+ * rebuild after a small change does not do; a line of text always holds a tab.
+ */
+export const AS_REMEMBERED = "=";
+
+/** The text of a line to remember of the file at `path` (`AS_REMEMBERED`: from `index`). */
+export function rememberedLine(index: StampIndex, path: string, line: string): string {
+  if (line !== AS_REMEMBERED) return line;
+  const stored = index.get(path);
+  return stored === undefined ? "" : `${path}\t${stored}`;
+}
+
+/**
  * The sha256 remembered for the file at `path` if its stamp is still `now`, and its line to
- * remember again (as it was: the same stamp changed as long before this load); otherwise
- * undefined.
+ * remember again (`AS_REMEMBERED`: as it was, the same stamp changed as long before this load);
+ * otherwise undefined.
  */
 export function rememberedFile(
   index: StampIndex,
@@ -63,7 +77,7 @@ export function rememberedFile(
     return undefined;
   const sha256 = stored.slice(now.stamp.length + 1);
   if (stored.charCodeAt(now.stamp.length) !== 9 || !SHA256.test(sha256)) return undefined;
-  return { sha256, line: `${path}\t${stored}` };
+  return { sha256, line: AS_REMEMBERED };
 }
 
 /** Stamps in use in one load: those the last load gave, and the wall clock when this one began. */

@@ -3,7 +3,7 @@ import { append } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Entry, PluginRecord, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { validateEntry, validateRegistryConfig } from "../validate/validate-documents.ts";
+import { validateRegistryConfig } from "../validate/validate-documents.ts";
 import {
   pluginContextKey,
   readSummaries,
@@ -19,6 +19,7 @@ import {
 } from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
+import { entryCodeTag, loadEntry } from "./entry-stamps.ts";
 import { type LoadStamps, readStamps, stampedListings, stampsText, wallClockNs } from "./file-stamps.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
 import { ReaderThread } from "./reader-thread.ts";
@@ -86,7 +87,17 @@ export interface LoadedRegistry {
    * they differ from those offered (every one remembered as it was, and none gone: not changed),
    * and their text.
    */
-  stamps?: { changed: boolean; text: () => string };
+  stamps?: {
+    changed: boolean;
+    /**
+     * How far the stamps offered are from these: lines not remembered as they were (files read,
+     * folders listed again) plus lines offered and not remembered again (gone, changed, recent).
+     */
+    stale: number;
+    /** How many lines `text` holds. */
+    lines: number;
+    text: () => string;
+  };
 }
 
 export interface LoadOptions {
@@ -245,11 +256,15 @@ async function load(
       ? new ValidationPool(source.location, threads)
       : undefined;
   const entries = new Map<string, Entry>();
+  // With stamps, an entry whose stamp did not change is taken from them, not read (entry-stamps.ts).
+  const entryStamps = taking && options.verdicts && { ...taking, tag: entryCodeTag(options.verdicts.code) };
+  const entryLines: string[] = new Array(listings.length).fill("");
+  let freshEntries = 0;
   await Promise.all(
-    listings.map(async (l) => {
+    listings.map(async (l, i) => {
       const file = entryFile(l.name);
-      const bytes = await read(file);
-      if (!bytes) {
+      const loaded = await loadEntry(source, entryStamps, file, l.name, read);
+      if (!loaded) {
         findings.push(
           missing(
             file,
@@ -259,9 +274,10 @@ async function load(
         );
         return;
       }
-      const result = validateEntry(bytes, file, l.name);
-      append(findings, result.findings);
-      if (result.value) entries.set(l.name, result.value);
+      entryLines[i] = loaded.line;
+      if (loaded.fresh) freshEntries++;
+      append(findings, loaded.result.findings);
+      if (loaded.result.value) entries.set(l.name, loaded.result.value);
     }),
   );
   const known = new Map<string, KnownVersion[]>();
@@ -353,18 +369,22 @@ async function load(
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
+  const freshLines = pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined;
   const stampLines =
-    recalled?.stampLines ?? (pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined);
-  const taken =
-    taking && stampLines && listed
-      ? {
-          changed:
-            listed.fresh.count > 0 ||
-            (recalled?.freshStamps ?? stampLines.length) > 0 ||
-            listed.lines.length + stampLines.length !== taking.index.size,
-          text: () => stampsText([...listed.lines, ...stampLines]),
-        }
-      : undefined;
+    recalled?.stampLines ?? (freshLines && { count: freshLines.length, lines: () => freshLines });
+  const entryStampLines = entryLines.filter((line) => line !== "");
+  let taken: LoadedRegistry["stamps"];
+  if (taking && stampLines && listed) {
+    const lines = listed.lines.length + entryStampLines.length + stampLines.count;
+    const fresh = listed.fresh.count + freshEntries + (recalled?.freshStamps ?? stampLines.count);
+    const dropped = Math.max(0, taking.index.size - (lines - fresh));
+    taken = {
+      changed: fresh > 0 || lines !== taking.index.size,
+      stale: fresh + dropped,
+      lines,
+      text: () => stampsText([...listed.lines, ...entryStampLines, ...stampLines.lines()]),
+    };
+  }
   const loaded: LoadedRegistry = {
     ...(config ? { snapshot: { root: source.root, config, plugins } } : {}),
     findings,

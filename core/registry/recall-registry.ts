@@ -11,7 +11,8 @@
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import type { LoadStamps } from "./file-stamps.ts";
+import { type LoadStamps, rememberedLine } from "./file-stamps.ts";
+import { versionFile } from "./layout.ts";
 import type { ReaderThread, ReadFiles } from "./reader-thread.ts";
 import type { RegistrySource, SourceLocation } from "./source.types.ts";
 import {
@@ -58,8 +59,11 @@ export interface RecallContext {
 export interface Recalled {
   /** Every job's result, in the jobs' order. */
   results: PluginResult[];
-  /** With `stamps`: the stamp lines to remember, in the jobs' order (the manifests they accepted). */
-  stampLines?: string[];
+  /**
+   * With `stamps`: how many stamp lines to remember, and those lines, in the jobs' order (the
+   * manifests they accepted), made when asked (most are the lines offered, as they were).
+   */
+  stampLines?: { count: number; lines: () => string[] };
   /** With `stamps`: how many of `stampLines` are of files read (not remembered as they were). */
   freshStamps?: number;
 }
@@ -188,8 +192,24 @@ export async function validateRecalled(jobs: PluginWork[], ctx: RecallContext): 
   }
   return {
     results,
-    ...(stampLines
-      ? { stampLines: stampLines.flatMap((lines) => lines.filter((l) => l !== "")), freshStamps }
+    ...(stamps && stampLines
+      ? {
+          stampLines: {
+            count: stampLines.reduce((n, lines) => n + lines.filter((l) => l !== "").length, 0),
+            lines: () =>
+              stampLines.flatMap((lines, at) => {
+                const { name, versionFiles } = (jobs[at] as PluginWork).listing;
+                return lines.flatMap((line, i) => {
+                  const text =
+                    line === ""
+                      ? ""
+                      : rememberedLine(stamps.index, versionFile(name, versionFiles[i] as string), line);
+                  return text === "" ? [] : [text];
+                });
+              }),
+          },
+          freshStamps,
+        }
       : {}),
   };
 }

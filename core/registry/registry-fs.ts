@@ -17,7 +17,9 @@ import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
  * registry or name one thing two ways (`..`, `.`, empty segments, backslashes, NUL).
  */
 export function segments(rel: string): string[] | undefined {
-  const clean = rel.replace(/^\.\/+/, "").replace(/\/+$/, "");
+  // The replacements only when they can match: this runs once per file stat'ed or read.
+  const clean =
+    rel.startsWith("./") || rel.endsWith("/") ? rel.replace(/^\.\/+/, "").replace(/\/+$/, "") : rel;
   if (clean === "" || clean === ".") return [];
   const parts = clean.split("/");
   if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0")))
@@ -61,6 +63,20 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     }
     return known;
   };
+  /**
+   * The path on disk of `rel`, a file or folder below the root, or undefined when `rel` could
+   * leave the folder or a folder on the way is not a real folder. `${base}/${clean}` is what
+   * path.join gives for clean segments, without its normalizing pass (once per file stat'ed or read).
+   */
+  const below = (rel: string): string | undefined => {
+    const parts = segments(rel);
+    if (!parts || parts.length === 0) return undefined;
+    const clean = parts.length === 1 ? (parts[0] as string) : parts.join("/");
+    const cut = clean.lastIndexOf("/");
+    if (folders.get(cut === -1 ? "" : clean.slice(0, cut)) !== true && !isFolder(parts.slice(0, -1)))
+      return undefined;
+    return base === path.sep ? `${base}${clean}` : `${base}${path.sep}${clean}`;
+  };
   const entries = async (rel: string): Promise<SourceEntry[] | undefined> => {
     const parts = segments(rel);
     if (!parts || !isFolder(parts)) return undefined;
@@ -84,15 +100,12 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     dir: base,
     location: { kind: "fs", dir: base },
     async readFile(rel) {
-      const parts = segments(rel);
-      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return undefined;
+      const full = below(rel);
+      if (full === undefined) return undefined;
       let fd: number;
       try {
         // O_NOFOLLOW: a symlink fails with ELOOP; O_NONBLOCK: a FIFO cannot hang the open.
-        fd = openSync(
-          path.join(base, ...parts),
-          constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-        );
+        fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
       } catch (error) {
         if (MISSING.has((error as { code?: string }).code ?? "")) return undefined;
         throw error;
@@ -107,13 +120,16 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     list: async (rel) => (await entries(rel))?.map((e) => e.name) ?? [],
     entries,
     async stamp(rel) {
-      const parts = segments(rel);
-      if (!parts || parts.length === 0 || !isFolder(parts.slice(0, -1))) return undefined;
-      const info = lstatSync(path.join(base, ...parts), { bigint: true, throwIfNoEntry: false });
-      const folder = info?.isDirectory() === true;
-      if (!info || (!folder && !info.isFile())) return undefined;
+      const full = below(rel);
+      if (full === undefined) return undefined;
+      const info = lstatSync(full, { bigint: true, throwIfNoEntry: false });
+      if (!info) return undefined;
+      // The kind from the mode's bits, once: BigIntStats' isDirectory() and isFile() each make BigInts.
+      const kind = Number(info.mode) & constants.S_IFMT;
+      const folder = kind === constants.S_IFDIR;
+      if (!folder && kind !== constants.S_IFREG) return undefined;
       // A real folder under real folders: what is below it needs no stat of it again.
-      if (folder) folders.set(parts.join("/"), true);
+      if (folder) folders.set(full.slice(base.length + (base === path.sep ? 0 : 1)), true);
       const { dev, ino, size, mtimeNs, ctimeNs } = info;
       return {
         stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,

@@ -83493,7 +83493,7 @@ function apiGitObjects(api) {
 
 // core/registry/registry-fs.ts
 function segments(rel) {
-  const clean = rel.replace(/^\.\/+/, "").replace(/\/+$/, "");
+  const clean = rel.startsWith("./") || rel.endsWith("/") ? rel.replace(/^\.\/+/, "").replace(/\/+$/, "") : rel;
   if (clean === "" || clean === ".") return [];
   const parts = clean.split("/");
   if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0")))

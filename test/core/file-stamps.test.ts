@@ -84,10 +84,10 @@ const options = { keepManifests: false as const, workers: 2, parallelThreshold: 
 const CODE = validationCode();
 const versions = (i: number): string => path.join(dir, "plugins", pluginName(i), "versions");
 
-/** The files (not folders) the stamps of `text` remember. */
+/** The manifests (not folders, not entries) the stamps of `text` remember. */
 function files(text: string | undefined): Map<string, string> {
   const index = readStamps(new TextEncoder().encode(text ?? ""));
-  return new Map([...index].filter(([key]) => !key.endsWith("/")));
+  return new Map([...index].filter(([key]) => !key.endsWith("/") && !key.endsWith("/entry.json")));
 }
 
 function stored(result: LoadedRegistry): Uint8Array {
@@ -146,8 +146,9 @@ test("stamps are taken with remembered verdicts, and an unchanged registry is th
   assert.ok(taken.stamps);
   assert.equal(taken.stamps.changed, true);
   assert.equal(files(taken.stamps.text()).size, 600);
-  // The folders the layout walk listed: plugins/, each plugin's folder and its versions/.
-  assert.equal(readStamps(new TextEncoder().encode(taken.stamps.text())).size, 600 + 1 + 2 * 300);
+  // The folders the layout walk listed: plugins/, each plugin's folder and its versions/; and
+  // each plugin's entry.json (entry-stamps.ts).
+  assert.equal(readStamps(new TextEncoder().encode(taken.stamps.text())).size, 600 + 1 + 2 * 300 + 300);
   assert.equal(taken.stats.judged, 0);
 
   const again = await load(first, taken.stamps.text());

@@ -3,7 +3,9 @@ import { test } from "node:test";
 import type { Manifest } from "../../core/manifest.types.ts";
 import type { RegistrySnapshot } from "../../core/registry/load-registry.ts";
 import type { PluginRecord } from "../../core/registry.types.ts";
+import { compareFeedEntries, NewestFeed } from "../../generator/feeds.ts";
 import { buildModel } from "../../generator/model.ts";
+import type { FeedEntry } from "../../generator/model.types.ts";
 
 function plugin(name: string, versions: string[], yanked: Record<string, string> = {}): PluginRecord {
   return {
@@ -147,5 +149,35 @@ test("trust anchors: official signers and the registry's own trusted root are pu
     const out = written.find((o) => o.path === additionalTrustedRootPath(i));
     assert.ok(out, file);
     assert.deepEqual(typeof out.bytes === "function" ? await out.bytes() : out.bytes, files[file]);
+  }
+});
+
+test("the newest entries kept as they come are those of sorting every entry, ties and order included", () => {
+  // A fixed pseudo-random sequence: few distinct times (many ties), names and versions.
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const entries: FeedEntry[] = [];
+  for (let i = 0; i < 600; i++) {
+    const name = `p${next(40)}`;
+    const version = `1.${next(30)}.0`;
+    if (entries.some((e) => e.name === name && e.version === version)) continue;
+    entries.push({
+      name,
+      version,
+      description: `d${i}`,
+      author: "a",
+      published_at: `2025-01-0${1 + next(5)}T00:00:00Z`,
+      yanked: false,
+      deprecated: false,
+      manifest_url: `u${i}`,
+    });
+  }
+  for (const size of [0, 1, 3, 50, 1000]) {
+    const feed = new NewestFeed(size);
+    for (const e of entries) if (feed.wants(e)) feed.add(e);
+    assert.deepEqual(feed.entries(), [...entries].sort(compareFeedEntries).slice(0, size), `size ${size}`);
   }
 });
