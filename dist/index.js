@@ -63629,6 +63629,7 @@ function listingFindings(l, entry2) {
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker as Worker2 } from "node:worker_threads";
 var CHUNK_MANIFESTS = 400;
+var IN_FLIGHT = 2;
 var ValidationPool = class {
   #workers;
   constructor(location2, threads) {
@@ -63655,21 +63656,24 @@ var ValidationPool = class {
     };
     const remote = this.#workers.map(
       (worker) => new Promise((resolve, reject) => {
+        let pending = 0;
         const send = () => {
           const id = take();
           if (id === void 0) {
-            resolve();
+            if (pending === 0) resolve();
             return;
           }
+          pending++;
           worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] });
         };
         worker.on("message", (message) => {
           results[message.id] = message.results;
+          pending--;
           send();
         });
         worker.once("error", reject);
         worker.postMessage(init);
-        send();
+        for (let i = 0; i < IN_FLIGHT; i++) send();
       })
     );
     try {
