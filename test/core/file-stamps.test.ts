@@ -1,14 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -28,6 +19,7 @@ import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-regi
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import type { FileStamp } from "../../core/registry/source.types.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
+import { sameSizeEdit } from "./helpers/edits.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "stamps-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -111,20 +103,6 @@ async function assertSameAsFresh(result: LoadedRegistry): Promise<void> {
   const fresh = await loadRegistry(fsSource(dir), { keepManifests: false });
   assert.deepEqual(result.findings, fresh.findings);
   assert.equal(result.stats.manifests, fresh.stats.manifests);
-}
-
-/** Rewrites a manifest's description with another of the same length, keeping its mtime. */
-function sameSizeEdit(file: string): void {
-  const before = statSync(file);
-  const text = readFileSync(file, "utf8");
-  const changed = text.replace(
-    /"description": "(.)/,
-    (_, c: string) => `"description": "${c === "X" ? "Y" : "X"}`,
-  );
-  assert.notEqual(changed, text);
-  assert.equal(changed.length, text.length);
-  writeFileSync(file, changed);
-  utimesSync(file, before.atime, before.mtime);
 }
 
 let first: LoadedRegistry;

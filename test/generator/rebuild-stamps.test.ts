@@ -5,7 +5,7 @@
  * still writes a fresh build's bytes.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,6 +14,7 @@ import { STAMP_MARGIN_NS } from "../../core/registry/file-stamps.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
 import { buildCache, cacheOptions, STAMPS_FILE, validationCode } from "../../generator/verdict-store-fs.ts";
+import { sameSizeEdit } from "../core/helpers/edits.ts";
 import { build, EPOCH, hashTree, listTree, tempDir } from "./helpers.ts";
 
 const { dir, cleanup } = tempDir("ffstamps-");
@@ -47,19 +48,6 @@ async function assertAsFresh(): Promise<void> {
   await build(registry, fresh);
   assert.deepEqual(listTree(out), listTree(fresh));
   assert.equal(hashTree(out), hashTree(fresh));
-}
-
-/** Rewrites a manifest's description with another of the same length, keeping its mtime. */
-function sameSizeEdit(file: string): void {
-  const before = statSync(file);
-  const text = readFileSync(file, "utf8");
-  const changed = text.replace(
-    /"description": "(.)/,
-    (_, c: string) => `"description": "${c === "X" ? "Y" : "X"}`,
-  );
-  assert.notEqual(changed, text);
-  writeFileSync(file, changed);
-  utimesSync(file, before.atime, before.mtime);
 }
 
 before(async () => {
