@@ -1,3 +1,5 @@
+import type { Manifest } from "../manifest.types.ts";
+
 /**
  * The one meaning of a search filter, for every source and for installed plugins: the spec's
  * glob form (`aws-*`, `*-cost-?`) is matched against the whole plugin name; plain text is a
@@ -13,6 +15,15 @@ export interface Searchable {
   readonly name: string;
   /** The texts, joined by NUL (a character no search can contain). */
   readonly texts: string;
+}
+
+/** The texts a plain-text search looks at in a plugin's manifest: its description, keywords and capabilities. */
+export function manifestTexts(manifest: Manifest): string[] {
+  return [
+    manifest.metadata.description,
+    ...(manifest.metadata.keywords ?? []),
+    ...(manifest.specification.capabilities ?? []),
+  ];
 }
 
 /** Lowercases a plugin's name and texts once, for every search over it that follows. */

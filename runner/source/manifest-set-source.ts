@@ -3,7 +3,7 @@ import type { Finding, Result } from "../../core/findings.types.ts";
 import { loadJson } from "../../core/json/load-json.ts";
 import type { Manifest, SecurityLevel } from "../../core/manifest.types.ts";
 import { type SecurityPolicy, ungovernedLevel } from "../../core/policy/trust-policy.ts";
-import { matchesFilter } from "../../core/text/search-filter.ts";
+import { manifestTexts, matchesFilter } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
 import { isRunnerError, RunnerError } from "../errors.ts";
@@ -134,12 +134,7 @@ export function createManifestSetSource(
         const valid = list.filter((j): j is Judged & { manifest: Manifest } => j.manifest !== undefined);
         const latest = latestVersion(valid)?.manifest;
         if (!latest) continue;
-        const texts = [
-          latest.metadata.description,
-          ...(latest.metadata.keywords ?? []),
-          ...(latest.specification.capabilities ?? []),
-        ];
-        if (!matchesFilter(filter, name, texts)) continue;
+        if (!matchesFilter(filter, name, manifestTexts(latest))) continue;
         out.push({
           name,
           version: latest.metadata.version,

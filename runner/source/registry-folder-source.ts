@@ -14,7 +14,7 @@ import {
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import type { RegistrySource } from "../../core/registry/source.types.ts";
 import type { Entry } from "../../core/registry.types.ts";
-import { matchesFilter } from "../../core/text/search-filter.ts";
+import { manifestTexts, matchesFilter } from "../../core/text/search-filter.ts";
 import { validateEntry } from "../../core/validate/validate-documents.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
@@ -140,12 +140,7 @@ export function createRegistryFolderSource(
         );
         const latest = latestVersion(valid)?.manifest;
         if (!latest) continue;
-        const texts = [
-          latest.metadata.description,
-          ...(latest.metadata.keywords ?? []),
-          ...(latest.specification.capabilities ?? []),
-        ];
-        if (!matchesFilter(filter, name, texts)) continue;
+        if (!matchesFilter(filter, name, manifestTexts(latest))) continue;
         out.push({
           name,
           version: latest.metadata.version,
