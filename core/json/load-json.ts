@@ -19,6 +19,12 @@ export interface LoadedJson {
   value?: unknown;
   /** The decoded text, kept so findings from later stages can be given positions. */
   text?: string;
+  /**
+   * Set with `value`: the text is ASCII without DEL. Parsed JSON like this holds no control or
+   * invisible character (a raw one below U+0020 other than whitespace fails to parse), though a
+   * `\u` escape may still write one into a string.
+   */
+  plain?: boolean;
   findings: Finding[];
 }
 
@@ -122,25 +128,29 @@ export function loadJson(bytes: Uint8Array, options: LoadJsonOptions): LoadedJso
       );
     return { text, findings: positioned };
   }
-  return { value, text, findings: [] };
+  // One byte per character: every byte is ASCII (UTF-8 writes anything else in two or more).
+  return { value, text, plain: text.length === bytes.byteLength && !text.includes("\x7f"), findings: [] };
 }
 
 /**
  * One pass over the text, outside strings: the deepest nesting (and where it first passes `limit`), and the
  * number of `:` separators, which in valid JSON equals the number of object members written.
+ * Whitespace is passed first and each string is skipped whole (`indexOf` to its closing quote,
+ * one not preceded by an odd run of backslashes), so most characters are never compared one by one.
  */
-function scanStructure(text: string, limit: number): { maxDepth: number; deepAt: number; colons: number } {
+export function scanStructure(
+  text: string,
+  limit: number,
+): { maxDepth: number; deepAt: number; colons: number } {
   let depth = 0;
   let maxDepth = 0;
   let deepAt = 0;
   let colons = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
+    if (c <= 0x20) continue;
+    if (c === 0x22) i = stringEnd(text, i);
     else if (c === 0x3a) colons++;
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) {
@@ -150,6 +160,20 @@ function scanStructure(text: string, limit: number): { maxDepth: number; deepAt:
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return { maxDepth, deepAt, colons };
+}
+
+/** The index of the quote that closes the string opened at `open`, or the text's length if none does. */
+function stringEnd(text: string, open: number): number {
+  let from = open + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote === -1) return text.length;
+    let before = quote - 1;
+    while (text.charCodeAt(before) === 0x5c) before--;
+    // An even run of backslashes escapes itself; an odd one escapes the quote.
+    if ((quote - 1 - before) % 2 === 0) return quote;
+    from = quote + 1;
+  }
 }
 
 interface Frame {

@@ -18,6 +18,8 @@ export interface RuleContext {
   entry?: Entry;
   /** The manifest's decoded text, when known: lets text-wide checks skip clean files cheaply. */
   text?: string;
+  /** `text` is ASCII without DEL (load-json.ts `plain`): no raw control or invisible character. */
+  plainText?: boolean;
   /** A Sigstore bundle file lies beside the manifest. */
   hasBundle: boolean;
   /** The versions of another plugin in the registry, or undefined when it has none. */

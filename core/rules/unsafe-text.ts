@@ -6,7 +6,13 @@ import type { Rule } from "./rule.types.ts";
 /** Text shown to people (site, PR comment, CLI) carries no bidi or invisible control characters. */
 export const unsafeText: Rule = (ctx) => {
   // Such a character is in the file either as itself or as a \u escape: a clean text has neither.
-  if (ctx.text !== undefined && !ctx.text.includes("\\u") && !INVISIBLE_CHAR.test(ctx.text)) return [];
+  // A plain (ASCII, no DEL) text that parsed has none as itself, without a scan for them.
+  if (
+    ctx.text !== undefined &&
+    !ctx.text.includes("\\u") &&
+    (ctx.plainText === true || !INVISIBLE_CHAR.test(ctx.text))
+  )
+    return [];
   return unsafeTextFindings(ctx.manifest, ctx.file);
 };
 

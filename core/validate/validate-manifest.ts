@@ -51,7 +51,14 @@ export function validateManifest(
   }
   const manifest = loaded.value as Manifest;
   const findings: Finding[] = [];
-  const ctx = { manifest, file, text, hasBundle: context.hasBundle ?? false, ...context };
+  const ctx = {
+    manifest,
+    file,
+    text,
+    plainText: loaded.plain === true,
+    hasBundle: context.hasBundle ?? false,
+    ...context,
+  };
   for (const rule of manifestRules) append(findings, rule(ctx));
   return {
     value: manifest,

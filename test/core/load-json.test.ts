@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadJson } from "../../core/json/load-json.ts";
+import { loadJson, scanStructure } from "../../core/json/load-json.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 
 const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -115,4 +115,67 @@ test("fuzz: random and mutated bytes never make the loader or the validator thro
     if (result.value === undefined)
       assert.ok(result.findings.length > 0, `case ${i}: no value means findings`);
   }
+});
+
+/** The structure scan's plain definition: every character in turn, a backslash in a string skipping the next. */
+function scanByCharacter(text: string, limit: number): ReturnType<typeof scanStructure> {
+  let depth = 0;
+  let maxDepth = 0;
+  let deepAt = 0;
+  let colons = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ":") colons++;
+    else if (c === "{" || c === "[") {
+      if (++depth > maxDepth) {
+        maxDepth = depth;
+        if (depth === limit + 1) deepAt = i;
+      }
+    } else if (c === "}" || c === "]") depth--;
+  }
+  return { maxDepth, deepAt, colons };
+}
+
+test("the structure scan (depth, where it passes the limit, colons outside strings) agrees with its plain definition", () => {
+  const random = prng(20261203);
+  // Quotes, runs of backslashes and structure inside and outside strings, unterminated strings.
+  const pieces = ['"', "\\", "\\\\", '\\"', ":", "{", "}", "[", "]", " ", "\n", "a", "é", "\u202e", ","];
+  const cases = ['"\\\\"', '{"a\\"":1}', '{"a":"\\\\\\"":[]}', '"open', '"\\', "", "[[[[", SEED_MANIFEST];
+  for (let i = 0; i < 5000; i++) {
+    let text = "";
+    const length = Math.floor(random() * 40);
+    for (let j = 0; j < length; j++) text += pieces[Math.floor(random() * pieces.length)];
+    cases.push(text);
+  }
+  for (const text of cases)
+    for (const limit of [0, 1, 2, 64])
+      assert.deepEqual(scanStructure(text, limit), scanByCharacter(text, limit), JSON.stringify(text));
+});
+
+test("J5: an invisible character is refused whether the text around it is plain ASCII or not", () => {
+  const withAuthor = (raw: string): Uint8Array =>
+    encode(SEED_MANIFEST.replace('"author":"Fuzz"', `"author":${raw}`));
+  const unsafe = (bytes: Uint8Array): string[] =>
+    validateManifest(bytes, "m.json")
+      .findings.filter((f) => f.code === "UNSAFE_TEXT")
+      .map((f) => f.pointer);
+  const refused = ["/metadata/author"];
+  // As itself: DEL (ASCII, so the text is not plain), RLO and a soft hyphen (not ASCII).
+  assert.deepEqual(unsafe(withAuthor('"Fuzz\x7f"')), refused);
+  assert.deepEqual(unsafe(withAuthor('"Fuzz\u202e"')), refused);
+  assert.deepEqual(unsafe(withAuthor('"Fuzz\u00ad"')), refused);
+  // As an escape in an otherwise plain ASCII file.
+  assert.deepEqual(unsafe(withAuthor('"Fuzz\\u202e"')), refused);
+  assert.deepEqual(unsafe(withAuthor('"Fuzz\\u007f"')), refused);
+  // Clean: plain ASCII, and text with accents (not plain, still clean).
+  assert.equal(loadJson(withAuthor('"Fuzz"'), { file: "m.json" }).plain, true);
+  assert.equal(loadJson(withAuthor('"Füzz"'), { file: "m.json" }).plain, false);
+  assert.equal(loadJson(withAuthor('"Fuzz\x7f"'), { file: "m.json" }).plain, false);
+  assert.deepEqual(unsafe(withAuthor('"Fuzz"')), []);
+  assert.deepEqual(unsafe(withAuthor('"Füzz"')), []);
 });
