@@ -34,6 +34,11 @@ export interface LayoutOptions {
   trustedRoots?: readonly string[];
   /** Walk only these plugins (the gate: the ones a pull request touches); default all of them. */
   plugins?: readonly string[];
+  /**
+   * Told how many entries plugins/ holds once it is listed, before they are walked (loadRegistry
+   * starts its worker threads there, so their start-up overlaps with the walk).
+   */
+  listed?: (plugins: number) => void;
 }
 
 const KIND: Record<EntryKind, string> = {
@@ -131,8 +136,10 @@ export async function checkLayout(
   for (const entry of root) {
     if (entry.name === CONFIG_FILE) expect(entry, "file", CONFIG_FILE, findings);
     else if (entry.name === PLUGINS_DIR) {
-      if (expect(entry, "tree", PLUGINS_DIR, findings))
+      if (expect(entry, "tree", PLUGINS_DIR, findings)) {
         pluginEntries = await pluginsToWalk(source, options.plugins);
+        options.listed?.(pluginEntries.length);
+      }
     } else if (trusted.some((p) => p[0] === entry.name))
       await walkTrustedRoots(
         source,

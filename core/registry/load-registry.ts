@@ -144,6 +144,11 @@ export interface LoadOptions {
 
 /** Below this many manifests, starting workers costs more than it saves. */
 export const PARALLEL_THRESHOLD = 4000;
+/**
+ * Workers start when plugins/ is listed if its plugins at this many versions each would reach the
+ * threshold (a registry of ten or more versions per plugin is typical of an old one).
+ */
+const EARLY_START_VERSIONS = 10;
 
 /**
  * Loads and validates a whole registry through its source: config.json, every entry.json and
@@ -197,17 +202,19 @@ export async function loadRegistry(
     !recall && threads > 1 && source.location !== undefined && options.stamps && source.stamp
       ? { index: new Map<string, string>(), startedNs }
       : undefined;
+  const workers: { pool?: ValidationPool } = {};
   try {
     return await load(
       source,
       options,
-      { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh },
+      { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh, workers },
       stats,
       findings,
       read,
     );
   } finally {
-    await reader?.close();
+    // The pool closes itself when it has run; this stops one started but not run (an error).
+    await Promise.all([reader?.close(), workers.pool?.close()]);
   }
 }
 
@@ -225,12 +232,14 @@ interface LoadPlan {
   stamps: (LoadStamps & { previous: Uint8Array | undefined }) | undefined;
   /** Stamps taken, none used: by the worker threads' reads when they judge every manifest. */
   fresh: LoadStamps | undefined;
+  /** The worker threads that judge every manifest, once started (closed by loadRegistry). */
+  workers: { pool?: ValidationPool };
 }
 
 async function load(
   source: RegistrySource,
   options: LoadOptions,
-  { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh }: LoadPlan,
+  { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh, workers }: LoadPlan,
   stats: RegistryStats,
   findings: Finding[],
   read: (rel: string) => Promise<Uint8Array | undefined>,
@@ -242,19 +251,33 @@ async function load(
   // With stamps, folders whose stamp did not change are not listed again (file-stamps.ts).
   const taking = stamps ?? fresh;
   const listed = taking && stampedListings(source, taking.index, taking.startedNs);
-  const layout = await checkLayout(listed?.source ?? source, { trustedRoots: trustedRootFiles(config) });
+  // Without remembered verdicts, worker threads judge beside this one. With enough plugins to
+  // promise enough manifests, they start as soon as plugins/ is listed, so their start-up overlaps
+  // with the layout walk and the entries; else once the walk has counted the manifests.
+  const location = !recall && threads > 1 ? source.location : undefined;
+  const layout = await checkLayout(listed?.source ?? source, {
+    trustedRoots: trustedRootFiles(config),
+    ...(location
+      ? {
+          listed: (plugins: number) => {
+            if (plugins * EARLY_START_VERSIONS >= threshold)
+              workers.pool = new ValidationPool(location, threads);
+          },
+        }
+      : {}),
+  });
   append(findings, layout.findings);
   const listings: PluginFiles[] = layout.plugins.map((p) => ({
     name: p.name,
     versionFiles: p.versions,
     bundles: p.bundles,
   }));
-  // Without remembered verdicts, start worker threads now, so their start-up overlaps with reading the entries.
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const pool =
-    !recall && threads > 1 && source.location !== undefined && manifestCount >= threshold
-      ? new ValidationPool(source.location, threads)
-      : undefined;
+  // A pool started early is used even for fewer manifests: the main thread takes from the same
+  // queue, so a worker that is not ready yet only does less of the work.
+  if (!workers.pool && location && manifestCount >= threshold)
+    workers.pool = new ValidationPool(location, threads);
+  const pool = workers.pool;
   const entries = new Map<string, Entry>();
   // With stamps, an entry whose stamp did not change is taken from them, not read (entry-stamps.ts).
   const entryStamps = taking && options.verdicts && { ...taking, tag: entryCodeTag(options.verdicts.code) };

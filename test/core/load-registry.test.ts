@@ -99,3 +99,48 @@ test("worker threads give the same findings and snapshot as one thread", async (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("worker threads started when plugins/ is listed: used for fewer manifests than the threshold, and stopped when the load fails", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
+  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
+  const dir = mkdtempSync(path.join(tmpdir(), "ffr-early-"));
+  const started: { threadId: number }[] = [];
+  const onWorker = (message: unknown): void => {
+    started.push((message as { worker: { threadId: number } }).worker);
+  };
+  subscribe("worker_threads", onWorker);
+  try {
+    // 120 plugins of one version: enough plugins to start workers early (at ten versions each
+    // they would pass the threshold), fewer manifests than the threshold.
+    writeSyntheticRegistry(dir, { plugins: 120, versions: 1 });
+    const one = await loadRegistry(fsSource(dir), { workers: 1 });
+    const early = await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 1000 });
+    assert.equal(started.length, 1, "a worker started as plugins/ was listed");
+    assert.deepEqual(early.findings, one.findings);
+    assert.deepEqual(early.snapshot, one.snapshot);
+    // Fewer plugins than that: no worker at all.
+    await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 5000 });
+    assert.equal(started.length, 1);
+    // The load fails after the workers started (an entry cannot be read): they are stopped.
+    const base = fsSource(dir);
+    const failing = {
+      ...base,
+      readFile: async (rel: string) => {
+        if (rel.endsWith("entry.json")) throw new Error("disk error");
+        return base.readFile(rel);
+      },
+    };
+    await assert.rejects(loadRegistry(failing, { workers: 2, parallelThreshold: 1000 }), /disk error/);
+    assert.equal(started.length, 2);
+    assert.ok(
+      started.every((worker) => worker.threadId === -1),
+      "every worker thread has exited",
+    );
+  } finally {
+    unsubscribe("worker_threads", onWorker);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
