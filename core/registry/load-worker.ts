@@ -9,10 +9,16 @@ import { validators } from "../schema/validators.ts";
 import type { SourceLocation } from "./source.types.ts";
 import { sourceAt } from "./source-at.ts";
 import { type KeepManifests, validatePluginStamped } from "./validate-plugin.ts";
-import type { FromWorker, ToWorker } from "./worker-pool.ts";
+import { type FromWorker, packResult, type ToWorker } from "./worker-pool.ts";
 
 const source = sourceAt((workerData as { location: SourceLocation }).location);
-const read = (rel: string): Promise<Uint8Array | undefined> => source.readFile(rel);
+/** The bytes read for the chunk at work, by path: kept manifests cross back as their text (packResult). */
+let readBytes = new Map<string, Uint8Array>();
+const read = async (rel: string): Promise<Uint8Array | undefined> => {
+  const bytes = await source.readFile(rel);
+  if (bytes !== undefined && keepManifests !== false) readBytes.set(rel, bytes);
+  return bytes;
+};
 let config: RegistryConfig | undefined;
 let known = new Map<string, KnownVersion[]>();
 let keepManifests: KeepManifests = true;
@@ -35,8 +41,12 @@ parentPort?.on("message", async (message: ToWorker) => {
   const id = message.id;
   queue = queue.then(async () => {
     const results = [];
-    for (const job of jobs)
-      results.push(await validatePluginStamped(job, config, lookup, read, keepManifests, stamps));
+    for (const job of jobs) {
+      readBytes = new Map();
+      const result = await validatePluginStamped(job, config, lookup, read, keepManifests, stamps);
+      results.push(packResult(result, readBytes));
+    }
+    readBytes = new Map();
     parentPort?.postMessage({ id, results } satisfies FromWorker);
   });
 });

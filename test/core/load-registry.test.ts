@@ -144,3 +144,35 @@ test("worker threads started when plugins/ is listed: used for fewer manifests t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a worker's kept manifests cross as the text they were validated from, and parse back to the same values", async () => {
+  const { packResult, unpackResult } = await import("../../core/registry/worker-pool.ts");
+  const encoder = new TextEncoder();
+  // Values a structured clone keeps but JSON.stringify would not: the text carries them exactly.
+  const text = '{"metadata":{"name":"p","version":"1.0.0"},"big":1e999,"zero":-0,"s":"caf\u00e9 \\u202e"}';
+  const parsed = JSON.parse(text);
+  const result = {
+    name: "p",
+    versions: [
+      { version: "1.0.0", file: "plugins/p/versions/1.0.0.json", sha256: "a", manifest: parsed },
+      { version: "1.1.0", file: "plugins/p/versions/1.1.0.json", sha256: "b", manifest: parsed },
+    ],
+    validVersions: ["1.0.0", "1.1.0"],
+    findings: [],
+    manifests: 2,
+    judged: 2,
+  };
+  // Only the first file's bytes were read here: the second crosses as the object it is.
+  const packed = packResult(result, new Map([["plugins/p/versions/1.0.0.json", encoder.encode(text)]]));
+  assert.equal(packed.versions[0]?.manifestText, text);
+  assert.equal(packed.versions[0]?.manifest, undefined);
+  assert.equal(packed.versions[1]?.manifestText, undefined);
+  const back = unpackResult(structuredClone(packed));
+  assert.deepEqual(back, result);
+  assert.equal(back.versions[0]?.manifest.big, Number.POSITIVE_INFINITY);
+  assert.ok(Object.is(back.versions[0]?.manifest.zero, -0));
+  // Bytes that are not UTF-8 are never decoded loosely: the object crosses instead.
+  const bad = packResult(result, new Map([["plugins/p/versions/1.0.0.json", new Uint8Array([0xff, 0xfe])]]));
+  assert.equal(bad.versions[0]?.manifestText, undefined);
+  assert.deepEqual(unpackResult(bad), result);
+});
