@@ -39,6 +39,8 @@ export interface LayoutOptions {
    * starts its worker threads there, so their start-up overlaps with the walk).
    */
   listed?: (plugins: number) => void;
+  /** Told each plugin folder the walk accepted, as soon as it is walked (its entry can be read then). */
+  walked?: (plugin: string) => void;
 }
 
 const KIND: Record<EntryKind, string> = {
@@ -100,6 +102,9 @@ function conflicts(dir: string, entries: readonly SourceEntry[], out: Finding[])
 
 const ASCII = /^[\u0020-\u007e]*$/;
 
+/** Plugin folders walked at once. */
+const WALK_WINDOW = 256;
+
 const join = (dir: string, name: string): string => (dir === "" ? name : `${dir}/${name}`);
 
 /**
@@ -158,18 +163,24 @@ export async function checkLayout(
       findings.push(finding("LAYOUT_CASE_CONFLICT", join(PLUGINS_DIR, name), `'${name}' is listed twice`));
     seen.add(name);
   }
-  const plugins = await Promise.all(
-    pluginEntries.map(async (entry) => {
-      const file = join(PLUGINS_DIR, entry.name);
-      if (!isPluginName(entry.name)) {
-        findings.push(
-          unexpected(file, entry.name, "not a plugin name: 2 to 50 lowercase letters, digits and '-'"),
-        );
-        return undefined;
-      }
-      return expect(entry, "tree", file, findings) ? walkPlugin(source, entry.name, findings) : undefined;
-    }),
-  );
+  const walkOne = async (entry: SourceEntry): Promise<PluginLayout | undefined> => {
+    const file = join(PLUGINS_DIR, entry.name);
+    if (!isPluginName(entry.name)) {
+      findings.push(
+        unexpected(file, entry.name, "not a plugin name: 2 to 50 lowercase letters, digits and '-'"),
+      );
+      return undefined;
+    }
+    if (!expect(entry, "tree", file, findings)) return undefined;
+    const plugin = await walkPlugin(source, entry.name, findings);
+    options.walked?.(plugin.name);
+    return plugin;
+  };
+  // A window of plugins at a time: a source that answers asynchronously (git's objects) has many
+  // requests in flight, and plugins are done (`walked`) as the walk goes, not all at its end.
+  const plugins: (PluginLayout | undefined)[] = [];
+  for (let i = 0; i < pluginEntries.length; i += WALK_WINDOW)
+    plugins.push(...(await Promise.all(pluginEntries.slice(i, i + WALK_WINDOW).map(walkOne))));
   return { findings, plugins: plugins.filter((p) => p !== undefined) };
 }
 

@@ -24,6 +24,15 @@ export function entryCodeTag(code: string): string {
   return hash("sha256", `entry\0${code}`).slice(0, 32);
 }
 
+/** An entry as `loadEntry` gives it: validated or remembered, with its stamp line to remember. */
+export interface LoadedEntry {
+  result: Result<Entry>;
+  /** "" for none. */
+  line: string;
+  /** The line is not the one remembered as it was. */
+  fresh: boolean;
+}
+
 /**
  * The entry at `file` (plugin `name`'s), validated or remembered through `stamps` (see the module
  * comment), and its stamp line to remember ("" for none; `fresh` when it is not the line
@@ -35,7 +44,7 @@ export async function loadEntry(
   file: string,
   name: string,
   read: (path: string) => Promise<Uint8Array | undefined>,
-): Promise<{ result: Result<Entry>; line: string; fresh: boolean } | undefined> {
+): Promise<LoadedEntry | undefined> {
   // Stat'ed before it is read: an edit in between leaves the old stamp, which the next load sees changed.
   const now = stamps && (await source.stamp?.(file));
   if (stamps && now && !now.stamp.startsWith("d")) {

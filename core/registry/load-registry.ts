@@ -19,7 +19,7 @@ import {
 } from "../validate/verdicts.ts";
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
-import { entryCodeTag, loadEntry } from "./entry-stamps.ts";
+import { entryCodeTag, type LoadedEntry, loadEntry } from "./entry-stamps.ts";
 import { type LoadStamps, readStamps, stampedListings, stampsText, wallClockNs } from "./file-stamps.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
 import { ReaderThread } from "./reader-thread.ts";
@@ -32,7 +32,7 @@ import {
   type PluginWork,
   validatePlugin,
 } from "./validate-plugin.ts";
-import { ValidationPool } from "./worker-pool.ts";
+import { type EntrySharing, ValidationPool } from "./worker-pool.ts";
 
 /** A loaded registry: what the generator renders and the gate compares against. */
 export interface RegistrySnapshot {
@@ -254,15 +254,26 @@ async function load(
   // Without remembered verdicts, worker threads judge beside this one. With enough plugins to
   // promise enough manifests, they start as soon as plugins/ is listed, so their start-up overlaps
   // with the layout walk and the entries; else once the walk has counted the manifests.
+  // With stamps, an entry whose stamp did not change is taken from them, not read (entry-stamps.ts).
+  const entryStamps = taking && options.verdicts && { ...taking, tag: entryCodeTag(options.verdicts.code) };
   const location = !recall && threads > 1 ? source.location : undefined;
+  // Started early, the workers also read entries while this thread walks (EntrySharing); only
+  // with no stamps to use (taken afresh or not at all), as a worker has none.
+  let sharing: EntrySharing | undefined;
   const layout = await checkLayout(listed?.source ?? source, {
     trustedRoots: trustedRootFiles(config),
     ...(location
       ? {
           listed: (plugins: number) => {
-            if (plugins * EARLY_START_VERSIONS >= threshold)
-              workers.pool = new ValidationPool(location, threads);
+            if (plugins * EARLY_START_VERSIONS < threshold) return;
+            workers.pool = new ValidationPool(location, threads);
+            if (!entryStamps || entryStamps.index.size === 0)
+              sharing = workers.pool.shareEntries(
+                plugins,
+                entryStamps && { tag: entryStamps.tag, startedNs: entryStamps.startedNs },
+              );
           },
+          walked: (plugin: string) => sharing?.add(plugin),
         }
       : {}),
   });
@@ -279,30 +290,32 @@ async function load(
     workers.pool = new ValidationPool(location, threads);
   const pool = workers.pool;
   const entries = new Map<string, Entry>();
-  // With stamps, an entry whose stamp did not change is taken from them, not read (entry-stamps.ts).
-  const entryStamps = taking && options.verdicts && { ...taking, tag: entryCodeTag(options.verdicts.code) };
   const entryLines: string[] = new Array(listings.length).fill("");
   let freshEntries = 0;
-  await Promise.all(
-    listings.map(async (l, i) => {
-      const file = entryFile(l.name);
-      const loaded = await loadEntry(source, entryStamps, file, l.name, read);
-      if (!loaded) {
-        findings.push(
-          missing(
-            file,
-            "ENTRY_INVALID",
-            `plugin '${l.name}' has no entry.json: add its owners and repository`,
-          ),
-        );
-        return;
-      }
-      entryLines[i] = loaded.line;
-      if (loaded.fresh) freshEntries++;
-      append(findings, loaded.result.findings);
-      if (loaded.result.value) entries.set(l.name, loaded.result.value);
-    }),
+  const loadHere = (name: string): Promise<LoadedEntry | undefined> =>
+    loadEntry(source, entryStamps, entryFile(name), name, read);
+  const shared = await sharing?.finish(loadHere);
+  const loadedEntries = await Promise.all(
+    listings.map((l) => (shared?.has(l.name) ? shared.get(l.name) : loadHere(l.name))),
   );
+  // In the listings' order, wherever each entry was read.
+  for (const [i, l] of listings.entries()) {
+    const loaded = loadedEntries[i];
+    if (!loaded) {
+      findings.push(
+        missing(
+          entryFile(l.name),
+          "ENTRY_INVALID",
+          `plugin '${l.name}' has no entry.json: add its owners and repository`,
+        ),
+      );
+      continue;
+    }
+    entryLines[i] = loaded.line;
+    if (loaded.fresh) freshEntries++;
+    append(findings, loaded.result.findings);
+    if (loaded.result.value) entries.set(l.name, loaded.result.value);
+  }
   const known = new Map<string, KnownVersion[]>();
   for (const l of listings) {
     const yanked = entries.get(l.name)?.yanked ?? {};

@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { Manifest } from "../manifest.types.ts";
 import type { RegistryConfig, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
+import type { LoadedEntry } from "./entry-stamps.ts";
 import type { RegistrySource, SourceLocation } from "./source.types.ts";
 import {
   type KeepManifests,
@@ -26,13 +27,24 @@ export type ToWorker =
       /** Take file stamps (validatePluginStamped), the load having begun at this wall clock time. */
       stampsSince?: bigint;
     }
-  | { type: "chunk"; id: number; jobs: PluginWork[] };
+  | { type: "chunk"; id: number; jobs: PluginWork[] }
+  /** The claim of each batch of entries (`EntrySharing`): 0 open, 1 the worker's, 2 the main thread's. */
+  | { type: "claims"; claims: SharedArrayBuffer }
+  | { type: "entries"; batch: number; names: string[]; stamps?: EntryStampsTaken };
 
-/** Messages from a worker. */
-export interface FromWorker {
-  id: number;
-  results: PackedResult[];
+/** Messages from a worker: a chunk's results, or a batch's entries (absent: the main thread claimed it). */
+export type FromWorker =
+  | { type: "chunk"; id: number; results: PackedResult[] }
+  | { type: "entries"; batch: number; entries?: (LoadedEntry | undefined)[] };
+
+/** Entry stamps taken with none to use (a load that judges every manifest): what a worker needs of them. */
+export interface EntryStampsTaken {
+  tag: string;
+  startedNs: bigint;
 }
+
+/** Plugins per batch of entries shared with the workers during the layout walk. */
+const ENTRY_BATCH = 200;
 
 /**
  * A result as it crosses from a worker: each kept manifest as the text it was validated from
@@ -93,12 +105,51 @@ export function unpackResult(packed: PackedResult): PluginResult {
  */
 export class ValidationPool {
   readonly #workers: Worker[];
+  /** Each worker's handler of chunk results, while `run` runs. */
+  readonly #chunkReplies: ((message: { id: number; results: PackedResult[] }) => void)[] = [];
+  /** Batches of entries a worker was asked for, by batch: resolved with its answer, or undefined if it stopped. */
+  readonly #entryReplies = new Map<number, (entries: (LoadedEntry | undefined)[] | undefined) => void>();
 
   constructor(location: SourceLocation, threads: number) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
       () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { location } }),
     );
+    for (const [i, worker] of this.#workers.entries()) {
+      worker.on("message", (message: FromWorker) => {
+        if (message.type === "chunk") this.#chunkReplies[i]?.(message);
+        else this.#answerEntries(message.batch, message.entries);
+      });
+      // A worker that stops leaves its batches of entries to the main thread.
+      worker.once("exit", () => {
+        for (const batch of [...this.#entryReplies.keys()]) this.#answerEntries(batch, undefined);
+      });
+    }
+  }
+
+  #answerEntries(batch: number, entries: (LoadedEntry | undefined)[] | undefined): void {
+    const answer = this.#entryReplies.get(batch);
+    this.#entryReplies.delete(batch);
+    answer?.(entries);
+  }
+
+  /**
+   * Shares reading the entries of `plugins` plugins (those plugins/ lists) with the workers while
+   * the layout walk goes on: see EntrySharing. `stamps` as `loadEntry` takes them, with none to use.
+   */
+  shareEntries(plugins: number, stamps: EntryStampsTaken | undefined): EntrySharing {
+    const claims = new Int32Array(new SharedArrayBuffer(4 * (Math.ceil(plugins / ENTRY_BATCH) + 1)));
+    for (const worker of this.#workers)
+      worker.postMessage({ type: "claims", claims: claims.buffer } satisfies ToWorker);
+    return new EntrySharing(claims, (batch, names) => {
+      const worker = this.#workers[batch % this.#workers.length];
+      if (worker === undefined || batch >= claims.length) return undefined;
+      const reply = new Promise<(LoadedEntry | undefined)[] | undefined>((resolve) =>
+        this.#entryReplies.set(batch, resolve),
+      );
+      worker.postMessage({ type: "entries", batch, names, ...(stamps ? { stamps } : {}) } satisfies ToWorker);
+      return reply;
+    });
   }
 
   /**
@@ -137,11 +188,11 @@ export class ValidationPool {
             pending++;
             worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] } satisfies ToWorker);
           };
-          worker.on("message", (message: FromWorker) => {
+          this.#chunkReplies[this.#workers.indexOf(worker)] = (message) => {
             results[message.id] = message.results.map(unpackResult);
             pending--;
             send();
-          });
+          };
           worker.once("error", reject);
           worker.postMessage(init);
           // Two chunks in flight: the main thread hears a worker's reply only between its own
@@ -168,6 +219,68 @@ export class ValidationPool {
   /** Stops the workers (also when the pool ends up unused). */
   async close(): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Entries read on the workers while the main thread walks the layout: each plugin walked is
+ * `add`ed, and every ENTRY_BATCH of them go to a worker as a batch. A batch is read by whichever
+ * thread claims it first (an atomic claim in shared memory): a worker that is still starting, or
+ * stopped, leaves its batches to the main thread, which `finish` makes read every batch not
+ * claimed, and the last partial one.
+ */
+export class EntrySharing {
+  readonly #claims: Int32Array;
+  readonly #post: (
+    batch: number,
+    names: string[],
+  ) => Promise<(LoadedEntry | undefined)[] | undefined> | undefined;
+  readonly #batches: {
+    names: string[];
+    reply: Promise<(LoadedEntry | undefined)[] | undefined> | undefined;
+  }[] = [];
+  #current: string[] = [];
+
+  constructor(
+    claims: Int32Array,
+    post: (batch: number, names: string[]) => Promise<(LoadedEntry | undefined)[] | undefined> | undefined,
+  ) {
+    this.#claims = claims;
+    this.#post = post;
+  }
+
+  /** A plugin walked: its entry is read in a batch. */
+  add(name: string): void {
+    this.#current.push(name);
+    if (this.#current.length < ENTRY_BATCH) return;
+    const names = this.#current;
+    this.#current = [];
+    this.#batches.push({ names, reply: this.#post(this.#batches.length, names) });
+  }
+
+  /** Every entry added, by plugin: the workers' batches, and the others read with `load` here. */
+  async finish(
+    load: (name: string) => Promise<LoadedEntry | undefined>,
+  ): Promise<Map<string, LoadedEntry | undefined>> {
+    const loaded = new Map<string, LoadedEntry | undefined>();
+    const here = async (names: readonly string[]): Promise<void> => {
+      for (const name of names) loaded.set(name, await load(name));
+    };
+    await here(this.#current);
+    // First every batch no worker has claimed (claimed here now), then the workers' answers.
+    const theirs: { names: string[]; reply: Promise<(LoadedEntry | undefined)[] | undefined> }[] = [];
+    for (const [batch, { names, reply }] of this.#batches.entries()) {
+      if (reply !== undefined && Atomics.compareExchange(this.#claims, batch, 0, 2) !== 0)
+        theirs.push({ names, reply });
+      else await here(names);
+    }
+    for (const { names, reply } of theirs) {
+      const entries = await reply;
+      // A worker that stopped before answering leaves its batch to be read here.
+      if (entries === undefined || entries.length !== names.length) await here(names);
+      else for (const [i, name] of names.entries()) loaded.set(name, entries[i]);
+    }
+    return loaded;
   }
 }
 

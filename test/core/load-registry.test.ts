@@ -176,3 +176,57 @@ test("a worker's kept manifests cross as the text they were validated from, and 
   assert.equal(bad.versions[0]?.manifestText, undefined);
   assert.deepEqual(unpackResult(bad), result);
 });
+
+test("entries read on a worker thread during the layout walk give the same findings and snapshot as one thread", async () => {
+  const { mkdtempSync, rmSync, unlinkSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
+  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
+  const dir = mkdtempSync(path.join(tmpdir(), "ffr-entries-"));
+  // The walk of the last plugin folder waits until the worker has answered a batch of entries, so
+  // the worker has read some whatever the speed of the machine.
+  let answered: () => void = () => {};
+  const firstAnswer = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  let batchesRead = 0;
+  const onWorker = (message: unknown): void => {
+    const worker = (message as { worker: import("node:worker_threads").Worker }).worker;
+    worker.on("message", (reply: { type?: string; entries?: unknown[] }) => {
+      if (reply.type === "entries" && reply.entries) {
+        batchesRead++;
+        answered();
+      }
+    });
+  };
+  subscribe("worker_threads", onWorker);
+  try {
+    writeSyntheticRegistry(dir, { plugins: 600, versions: 1 });
+    // A broken entry and a missing one, both in the first batch the worker is sent.
+    writeFileSync(path.join(dir, "plugins/bench-plugin-00005/entry.json"), '{"name": ');
+    unlinkSync(path.join(dir, "plugins/bench-plugin-00150/entry.json"));
+    const one = await loadRegistry(fsSource(dir), { workers: 1 });
+    const base = fsSource(dir);
+    const stalled = {
+      ...base,
+      entries: async (rel: string) => {
+        if (rel === "plugins/bench-plugin-00599") await firstAnswer;
+        return base.entries(rel);
+      },
+    };
+    const two = await loadRegistry(stalled, { workers: 2, parallelThreshold: 1000 });
+    assert.ok(batchesRead >= 1, "the worker read at least one batch of entries");
+    assert.deepEqual(two.findings, one.findings);
+    assert.deepEqual(two.snapshot, one.snapshot);
+    const codes = one.findings.map((f) => `${f.code} ${f.file}`);
+    assert.ok(codes.includes("ENTRY_INVALID plugins/bench-plugin-00150/entry.json"), codes.join("\n"));
+    assert.ok(
+      codes.some((c) => c.endsWith("plugins/bench-plugin-00005/entry.json")),
+      codes.join("\n"),
+    );
+  } finally {
+    unsubscribe("worker_threads", onWorker);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
