@@ -46825,20 +46825,18 @@ function loadJson(bytes, options2) {
     );
     return { text: text2, findings: positioned };
   }
-  return { value, text: text2, findings: [] };
+  return { value, text: text2, plain: text2.length === bytes.byteLength && !text2.includes("\x7F"), findings: [] };
 }
 function scanStructure(text2, limit) {
   let depth = 0;
   let maxDepth = 0;
   let deepAt = 0;
   let colons = 0;
-  let inString = false;
-  for (let i = 0; i < text2.length; i++) {
+  const length = text2.length;
+  for (let i = 0; i < length; i++) {
     const c = text2.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
+    if (c <= 32) continue;
+    if (c === 34) i = stringEnd(text2, i);
     else if (c === 58) colons++;
     else if (c === 123 || c === 91) {
       if (++depth > maxDepth) {
@@ -46848,6 +46846,17 @@ function scanStructure(text2, limit) {
     } else if (c === 125 || c === 93) depth--;
   }
   return { maxDepth, deepAt, colons };
+}
+function stringEnd(text2, open3) {
+  let from = open3 + 1;
+  for (; ; ) {
+    const quote = text2.indexOf('"', from);
+    if (quote === -1) return text2.length;
+    let before = quote - 1;
+    while (text2.charCodeAt(before) === 92) before--;
+    if ((quote - 1 - before) % 2 === 0) return quote;
+    from = quote + 1;
+  }
 }
 function pathOf(frame, last) {
   const path3 = [last];
@@ -47573,7 +47582,8 @@ var entryRules = [finfocusRepository];
 
 // core/rules/unsafe-text.ts
 var unsafeText = (ctx) => {
-  if (ctx.text !== void 0 && !ctx.text.includes("\\u") && !INVISIBLE_CHAR.test(ctx.text)) return [];
+  if (ctx.text !== void 0 && !ctx.text.includes("\\u") && (ctx.plainText === true || !INVISIBLE_CHAR.test(ctx.text)))
+    return [];
   return unsafeTextFindings(ctx.manifest, ctx.file);
 };
 function unsafeTextFindings(document2, file) {
@@ -53017,6 +53027,7 @@ function conflicts(dir, entries, out) {
   }
 }
 var ASCII = /^[\u0020-\u007e]*$/;
+var WALK_WINDOW = 256;
 var join = (dir, name) => dir === "" ? name : `${dir}/${name}`;
 async function checkLayout(source, options2 = {}) {
   const findings = [];
@@ -53037,8 +53048,10 @@ async function checkLayout(source, options2 = {}) {
   for (const entry2 of root) {
     if (entry2.name === CONFIG_FILE) expect(entry2, "file", CONFIG_FILE, findings);
     else if (entry2.name === PLUGINS_DIR) {
-      if (expect(entry2, "tree", PLUGINS_DIR, findings))
+      if (expect(entry2, "tree", PLUGINS_DIR, findings)) {
         pluginEntries = await pluginsToWalk(source, options2.plugins);
+        options2.listed?.(pluginEntries.length);
+      }
     } else if (trusted.some((p2) => p2[0] === entry2.name))
       await walkTrustedRoots(
         source,
@@ -53055,18 +53068,22 @@ async function checkLayout(source, options2 = {}) {
       findings.push(finding("LAYOUT_CASE_CONFLICT", join(PLUGINS_DIR, name), `'${name}' is listed twice`));
     seen.add(name);
   }
-  const plugins = await Promise.all(
-    pluginEntries.map(async (entry2) => {
-      const file = join(PLUGINS_DIR, entry2.name);
-      if (!isPluginName(entry2.name)) {
-        findings.push(
-          unexpected(file, entry2.name, "not a plugin name: 2 to 50 lowercase letters, digits and '-'")
-        );
-        return void 0;
-      }
-      return expect(entry2, "tree", file, findings) ? walkPlugin(source, entry2.name, findings) : void 0;
-    })
-  );
+  const walkOne = async (entry2) => {
+    const file = join(PLUGINS_DIR, entry2.name);
+    if (!isPluginName(entry2.name)) {
+      findings.push(
+        unexpected(file, entry2.name, "not a plugin name: 2 to 50 lowercase letters, digits and '-'")
+      );
+      return void 0;
+    }
+    if (!expect(entry2, "tree", file, findings)) return void 0;
+    const plugin = await walkPlugin(source, entry2.name, findings);
+    options2.walked?.(plugin.name);
+    return plugin;
+  };
+  const plugins = [];
+  for (let i = 0; i < pluginEntries.length; i += WALK_WINDOW)
+    plugins.push(...await Promise.all(pluginEntries.slice(i, i + WALK_WINDOW).map(walkOne)));
   return { findings, plugins: plugins.filter((p2) => p2 !== void 0) };
 }
 async function pluginsToWalk(source, names) {
@@ -53541,7 +53558,7 @@ function rememberedValue(json2, name) {
 
 // core/registry/reader-thread.ts
 import { Worker } from "node:worker_threads";
-var WALK_WINDOW = 64;
+var WALK_WINDOW2 = 64;
 var WALK_BUDGET = 64 * 1024 * 1024;
 var ReaderThread = class {
   #worker;
@@ -53558,7 +53575,7 @@ var ReaderThread = class {
     });
     this.#worker.on("error", () => this.#finish());
     this.#worker.on("exit", () => this.#finish());
-    this.#worker.postMessage({ type: "walk", window: WALK_WINDOW, budget: WALK_BUDGET });
+    this.#worker.postMessage({ type: "walk", window: WALK_WINDOW2, budget: WALK_BUDGET });
   }
   #arrive({ plugins, counts, versions, buffer, ends, sha256, unread, lines }) {
     let file = 0;
@@ -63395,7 +63412,14 @@ function validateManifest(bytes, file, context = {}, options2 = {}) {
   }
   const manifest2 = loaded.value;
   const findings = [];
-  const ctx = { manifest: manifest2, file, text: text2, hasBundle: context.hasBundle ?? false, ...context };
+  const ctx = {
+    manifest: manifest2,
+    file,
+    text: text2,
+    plainText: loaded.plain === true,
+    hasBundle: context.hasBundle ?? false,
+    ...context
+  };
   for (const rule of manifestRules) append(findings, rule(ctx));
   return {
     value: manifest2,
@@ -63630,13 +63654,61 @@ import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker as Worker2 } from "node:worker_threads";
 var CHUNK_MANIFESTS = 400;
 var IN_FLIGHT = 2;
+var ENTRY_BATCH = 200;
+var utf82 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function unpackResult(packed) {
+  if (packed.versions.every((record) => record.manifestText === void 0)) return packed;
+  return {
+    ...packed,
+    versions: packed.versions.map(({ manifestText, manifest: manifest2, ...file }) => ({
+      ...file,
+      manifest: manifestText === void 0 ? manifest2 : JSON.parse(manifestText)
+    }))
+  };
+}
 var ValidationPool = class {
   #workers;
+  /** Each worker's handler of chunk results, while `run` runs. */
+  #chunkReplies = [];
+  /** Batches of entries a worker was asked for, by batch: resolved with its answer, or undefined if it stopped. */
+  #entryReplies = /* @__PURE__ */ new Map();
   constructor(location2, threads) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
       () => new Worker2(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
     );
+    for (const [i, worker] of this.#workers.entries()) {
+      worker.on("message", (message) => {
+        if (message.type === "chunk") this.#chunkReplies[i]?.(message);
+        else this.#answerEntries(message.batch, message.entries);
+      });
+      worker.once("exit", () => {
+        for (const batch of [...this.#entryReplies.keys()]) this.#answerEntries(batch, void 0);
+      });
+    }
+  }
+  #answerEntries(batch, entries) {
+    const answer = this.#entryReplies.get(batch);
+    this.#entryReplies.delete(batch);
+    answer?.(entries);
+  }
+  /**
+   * Shares reading the entries of `plugins` plugins (those plugins/ lists) with the workers while
+   * the layout walk goes on: see EntrySharing. `stamps` as `loadEntry` takes them, with none to use.
+   */
+  shareEntries(plugins, stamps) {
+    const claims = new Int32Array(new SharedArrayBuffer(4 * (Math.ceil(plugins / ENTRY_BATCH) + 1)));
+    for (const worker of this.#workers)
+      worker.postMessage({ type: "claims", claims: claims.buffer });
+    return new EntrySharing(claims, (batch, names) => {
+      const worker = this.#workers[batch % this.#workers.length];
+      if (worker === void 0 || batch >= claims.length) return void 0;
+      const reply = new Promise(
+        (resolve) => this.#entryReplies.set(batch, resolve)
+      );
+      worker.postMessage({ type: "entries", batch, names, ...stamps ? { stamps } : {} });
+      return reply;
+    });
   }
   /**
    * Validates every job; results come back in the jobs' order. Terminates the workers. With
@@ -63666,11 +63738,11 @@ var ValidationPool = class {
           pending++;
           worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] });
         };
-        worker.on("message", (message) => {
-          results[message.id] = message.results;
+        this.#chunkReplies[this.#workers.indexOf(worker)] = (message) => {
+          results[message.id] = message.results.map(unpackResult);
           pending--;
           send();
-        });
+        };
         worker.once("error", reject);
         worker.postMessage(init);
         for (let i = 0; i < IN_FLIGHT; i++) send();
@@ -63694,6 +63766,44 @@ var ValidationPool = class {
   /** Stops the workers (also when the pool ends up unused). */
   async close() {
     await Promise.all(this.#workers.map((w2) => w2.terminate()));
+  }
+};
+var EntrySharing = class {
+  #claims;
+  #post;
+  #batches = [];
+  #current = [];
+  constructor(claims, post) {
+    this.#claims = claims;
+    this.#post = post;
+  }
+  /** A plugin walked: its entry is read in a batch. */
+  add(name) {
+    this.#current.push(name);
+    if (this.#current.length < ENTRY_BATCH) return;
+    const names = this.#current;
+    this.#current = [];
+    this.#batches.push({ names, reply: this.#post(this.#batches.length, names) });
+  }
+  /** Every entry added, by plugin: the workers' batches, and the others read with `load` here. */
+  async finish(load2) {
+    const loaded = /* @__PURE__ */ new Map();
+    const here = async (names) => {
+      for (const name of names) loaded.set(name, await load2(name));
+    };
+    await here(this.#current);
+    const theirs = [];
+    for (const [batch, { names, reply }] of this.#batches.entries()) {
+      if (reply !== void 0 && Atomics.compareExchange(this.#claims, batch, 0, 2) !== 0)
+        theirs.push({ names, reply });
+      else await here(names);
+    }
+    for (const { names, reply } of theirs) {
+      const entries = await reply;
+      if (entries === void 0 || entries.length !== names.length) await here(names);
+      else for (const [i, name] of names.entries()) loaded.set(name, entries[i]);
+    }
+    return loaded;
   }
 };
 function chunk(jobs) {
@@ -63830,6 +63940,7 @@ async function validateRecalled(jobs, ctx) {
 
 // core/registry/load-registry.ts
 var PARALLEL_THRESHOLD = 4e3;
+var EARLY_START_VERSIONS = 10;
 async function loadRegistry(source, options2 = {}) {
   const startedNs = wallClockNs();
   const findings = [];
@@ -63860,24 +63971,42 @@ async function loadRegistry(source, options2 = {}) {
     startedNs
   };
   const fresh = !recall && threads > 1 && source.location !== void 0 && options2.stamps && source.stamp ? { index: /* @__PURE__ */ new Map(), startedNs } : void 0;
+  const workers = {};
   try {
     return await load(
       source,
       options2,
-      { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh },
+      { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh, workers },
       stats,
       findings,
       read
     );
   } finally {
-    await reader?.close();
+    await Promise.all([reader?.close(), workers.pool?.close()]);
   }
 }
-async function load(source, options2, { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh }, stats, findings, read) {
+async function load(source, options2, { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh, workers }, stats, findings, read) {
   const config2 = await loadConfig(source, read, findings);
   const taking = stamps ?? fresh;
   const listed = taking && stampedListings(source, taking.index, taking.startedNs);
-  const layout = await checkLayout(listed?.source ?? source, { trustedRoots: trustedRootFiles(config2) });
+  const entryStamps = taking && options2.verdicts && { ...taking, tag: entryCodeTag(options2.verdicts.code) };
+  const location2 = !recall && threads > 1 ? source.location : void 0;
+  let sharing;
+  const layout = await checkLayout(listed?.source ?? source, {
+    trustedRoots: trustedRootFiles(config2),
+    ...location2 ? {
+      listed: (plugins2) => {
+        if (plugins2 * EARLY_START_VERSIONS < threshold) return;
+        workers.pool = new ValidationPool(location2, threads);
+        if (!entryStamps || entryStamps.index.size === 0)
+          sharing = workers.pool.shareEntries(
+            plugins2,
+            entryStamps && { tag: entryStamps.tag, startedNs: entryStamps.startedNs }
+          );
+      },
+      walked: (plugin) => sharing?.add(plugin)
+    } : {}
+  });
   append(findings, layout.findings);
   const listings = layout.plugins.map((p2) => ({
     name: p2.name,
@@ -63885,31 +64014,34 @@ async function load(source, options2, { store, summaries, recall, offered, threa
     bundles: p2.bundles
   }));
   const manifestCount = listings.reduce((n, l) => n + l.versionFiles.length, 0);
-  const pool = !recall && threads > 1 && source.location !== void 0 && manifestCount >= threshold ? new ValidationPool(source.location, threads) : void 0;
+  if (!workers.pool && location2 && manifestCount >= threshold)
+    workers.pool = new ValidationPool(location2, threads);
+  const pool = workers.pool;
   const entries = /* @__PURE__ */ new Map();
-  const entryStamps = taking && options2.verdicts && { ...taking, tag: entryCodeTag(options2.verdicts.code) };
   const entryLines = new Array(listings.length).fill("");
   let freshEntries = 0;
-  await Promise.all(
-    listings.map(async (l, i) => {
-      const file = entryFile(l.name);
-      const loaded2 = await loadEntry(source, entryStamps, file, l.name, read);
-      if (!loaded2) {
-        findings.push(
-          missing(
-            file,
-            "ENTRY_INVALID",
-            `plugin '${l.name}' has no entry.json: add its owners and repository`
-          )
-        );
-        return;
-      }
-      entryLines[i] = loaded2.line;
-      if (loaded2.fresh) freshEntries++;
-      append(findings, loaded2.result.findings);
-      if (loaded2.result.value) entries.set(l.name, loaded2.result.value);
-    })
+  const loadHere = (name) => loadEntry(source, entryStamps, entryFile(name), name, read);
+  const shared = await sharing?.finish(loadHere);
+  const loadedEntries = await Promise.all(
+    listings.map((l) => shared?.has(l.name) ? shared.get(l.name) : loadHere(l.name))
   );
+  for (const [i, l] of listings.entries()) {
+    const loaded2 = loadedEntries[i];
+    if (!loaded2) {
+      findings.push(
+        missing(
+          entryFile(l.name),
+          "ENTRY_INVALID",
+          `plugin '${l.name}' has no entry.json: add its owners and repository`
+        )
+      );
+      continue;
+    }
+    entryLines[i] = loaded2.line;
+    if (loaded2.fresh) freshEntries++;
+    append(findings, loaded2.result.findings);
+    if (loaded2.result.value) entries.set(l.name, loaded2.result.value);
+  }
   const known = /* @__PURE__ */ new Map();
   for (const l of listings) {
     const yanked = entries.get(l.name)?.yanked ?? {};

@@ -67910,20 +67910,18 @@ function loadJson(bytes, options) {
     );
     return { text: text3, findings: positioned };
   }
-  return { value, text: text3, findings: [] };
+  return { value, text: text3, plain: text3.length === bytes.byteLength && !text3.includes("\x7F"), findings: [] };
 }
 function scanStructure(text3, limit) {
   let depth = 0;
   let maxDepth = 0;
   let deepAt = 0;
   let colons = 0;
-  let inString = false;
-  for (let i = 0; i < text3.length; i++) {
+  const length = text3.length;
+  for (let i = 0; i < length; i++) {
     const c = text3.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
+    if (c <= 32) continue;
+    if (c === 34) i = stringEnd(text3, i);
     else if (c === 58) colons++;
     else if (c === 123 || c === 91) {
       if (++depth > maxDepth) {
@@ -67933,6 +67931,17 @@ function scanStructure(text3, limit) {
     } else if (c === 125 || c === 93) depth--;
   }
   return { maxDepth, deepAt, colons };
+}
+function stringEnd(text3, open2) {
+  let from = open2 + 1;
+  for (; ; ) {
+    const quote = text3.indexOf('"', from);
+    if (quote === -1) return text3.length;
+    let before = quote - 1;
+    while (text3.charCodeAt(before) === 92) before--;
+    if ((quote - 1 - before) % 2 === 0) return quote;
+    from = quote + 1;
+  }
 }
 function pathOf(frame, last) {
   const path = [last];
@@ -68910,7 +68919,8 @@ function findInvisible(text3) {
 
 // core/rules/unsafe-text.ts
 var unsafeText = (ctx) => {
-  if (ctx.text !== void 0 && !ctx.text.includes("\\u") && !INVISIBLE_CHAR.test(ctx.text)) return [];
+  if (ctx.text !== void 0 && !ctx.text.includes("\\u") && (ctx.plainText === true || !INVISIBLE_CHAR.test(ctx.text)))
+    return [];
   return unsafeTextFindings(ctx.manifest, ctx.file);
 };
 function unsafeTextFindings(document2, file) {
@@ -83327,7 +83337,14 @@ function validateManifest(bytes, file, context3 = {}, options = {}) {
   }
   const manifest2 = loaded.value;
   const findings = [];
-  const ctx = { manifest: manifest2, file, text: text3, hasBundle: context3.hasBundle ?? false, ...context3 };
+  const ctx = {
+    manifest: manifest2,
+    file,
+    text: text3,
+    plainText: loaded.plain === true,
+    hasBundle: context3.hasBundle ?? false,
+    ...context3
+  };
   for (const rule of manifestRules) append(findings, rule(ctx));
   return {
     value: manifest2,
