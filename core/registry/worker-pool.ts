@@ -109,6 +109,8 @@ export class ValidationPool {
   readonly #chunkReplies: ((message: { id: number; results: PackedResult[] }) => void)[] = [];
   /** Batches of entries a worker was asked for, by batch: resolved with its answer, or undefined if it stopped. */
   readonly #entryReplies = new Map<number, (entries: (LoadedEntry | undefined)[] | undefined) => void>();
+  /** Workers that failed, with their error. */
+  readonly #failures = new Map<Worker, unknown>();
 
   constructor(location: SourceLocation, threads: number) {
     this.#workers = Array.from(
@@ -120,6 +122,8 @@ export class ValidationPool {
         if (message.type === "chunk") this.#chunkReplies[i]?.(message);
         else this.#answerEntries(message.batch, message.entries);
       });
+      // A worker that fails before `run` (while entries are shared) fails the run.
+      worker.once("error", (error) => this.#failures.set(worker, error));
       // A worker that stops leaves its batches of entries to the main thread.
       worker.once("exit", () => {
         for (const batch of [...this.#entryReplies.keys()]) this.#answerEntries(batch, undefined);
@@ -164,6 +168,11 @@ export class ValidationPool {
     keepManifests: KeepManifests,
     stamps?: { source: RegistrySource; startedNs: bigint },
   ): Promise<PluginResult[]> {
+    // A worker that failed before (while entries were shared) fails the run at once.
+    for (const failed of this.#failures.values()) {
+      await this.close();
+      throw failed;
+    }
     const chunks = chunk(jobs);
     const results: PluginResult[][] = new Array(chunks.length);
     let next = 0;
@@ -200,6 +209,8 @@ export class ValidationPool {
           for (let i = 0; i < IN_FLIGHT; i++) send();
         }),
     );
+    // Awaited after this thread's own chunks; a failure meanwhile is not an unhandled rejection.
+    for (const done of remote) done.catch(() => {});
     try {
       const lookup = (name: string): readonly KnownVersion[] | undefined => known.get(name);
       for (let id = take(); id !== undefined; id = take()) {

@@ -230,3 +230,46 @@ test("entries read on a worker thread during the layout walk give the same findi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a worker thread that fails while the layout is walked fails the load with its error (it does not hang)", {
+  timeout: 30_000,
+}, async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
+  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
+  const dir = mkdtempSync(path.join(tmpdir(), "ffr-failing-worker-"));
+  // The walk of the last plugin folder waits until the worker has failed, so it fails before
+  // the pool is run.
+  let failed: () => void = () => {};
+  const failure = new Promise<void>((resolve) => {
+    failed = resolve;
+  });
+  const onWorker = (message: unknown): void => {
+    (message as { worker: import("node:worker_threads").Worker }).worker.once("error", () => failed());
+  };
+  subscribe("worker_threads", onWorker);
+  try {
+    writeSyntheticRegistry(dir, { plugins: 300, versions: 1 });
+    // This thread reads the folder; the worker is told a repository that does not exist.
+    const base = fsSource(dir);
+    const broken = {
+      ...base,
+      location: {
+        kind: "git" as const,
+        repository: path.join(dir, "no-such-repository"),
+        commit: "0".repeat(40),
+        path: "",
+      },
+      entries: async (rel: string) => {
+        if (rel === "plugins/bench-plugin-00299") await failure;
+        return base.entries(rel);
+      },
+    };
+    await assert.rejects(loadRegistry(broken, { workers: 2, parallelThreshold: 100 }));
+  } finally {
+    unsubscribe("worker_threads", onWorker);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
