@@ -63672,6 +63672,8 @@ var ValidationPool = class {
   #chunkReplies = [];
   /** Batches of entries a worker was asked for, by batch: resolved with its answer, or undefined if it stopped. */
   #entryReplies = /* @__PURE__ */ new Map();
+  /** Workers that failed, with their error. */
+  #failures = /* @__PURE__ */ new Map();
   constructor(location2, threads) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
@@ -63682,6 +63684,7 @@ var ValidationPool = class {
         if (message.type === "chunk") this.#chunkReplies[i]?.(message);
         else this.#answerEntries(message.batch, message.entries);
       });
+      worker.once("error", (error2) => this.#failures.set(worker, error2));
       worker.once("exit", () => {
         for (const batch of [...this.#entryReplies.keys()]) this.#answerEntries(batch, void 0);
       });
@@ -63715,6 +63718,10 @@ var ValidationPool = class {
    * `stamps`, every thread takes the stamps of the files it reads (validatePluginStamped).
    */
   async run(config2, known, jobs, read, keepManifests, stamps) {
+    for (const failed of this.#failures.values()) {
+      await this.close();
+      throw failed;
+    }
     const chunks = chunk(jobs);
     const results = new Array(chunks.length);
     let next = 0;
@@ -63748,6 +63755,8 @@ var ValidationPool = class {
         for (let i = 0; i < IN_FLIGHT; i++) send();
       })
     );
+    for (const done of remote) done.catch(() => {
+    });
     try {
       const lookup = (name) => known.get(name);
       for (let id = take(); id !== void 0; id = take()) {
