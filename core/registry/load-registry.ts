@@ -251,14 +251,14 @@ async function load(
   // With stamps, folders whose stamp did not change are not listed again (file-stamps.ts).
   const taking = stamps ?? fresh;
   const listed = taking && stampedListings(source, taking.index, taking.startedNs);
-  // Without remembered verdicts, worker threads judge beside this one. With enough plugins to
-  // promise enough manifests, they start as soon as plugins/ is listed, so their start-up overlaps
-  // with the layout walk and the entries; else once the walk has counted the manifests.
   // With stamps, an entry whose stamp did not change is taken from them, not read (entry-stamps.ts).
   const entryStamps = taking && options.verdicts && { ...taking, tag: entryCodeTag(options.verdicts.code) };
+  // Without remembered verdicts, worker threads judge beside this one. With enough plugins to
+  // promise enough manifests, they start as soon as plugins/ is listed, so their start-up overlaps
+  // with the layout walk; else once the walk has counted the manifests. Started early, they also
+  // read entries while this thread walks (EntrySharing): only with no stamps to use (taken
+  // afresh or not at all), as a worker has none.
   const location = !recall && threads > 1 ? source.location : undefined;
-  // Started early, the workers also read entries while this thread walks (EntrySharing); only
-  // with no stamps to use (taken afresh or not at all), as a worker has none.
   let sharing: EntrySharing | undefined;
   const layout = await checkLayout(listed?.source ?? source, {
     trustedRoots: trustedRootFiles(config),
