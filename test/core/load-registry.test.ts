@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
+import { writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource, memorySource } from "../../core/registry/registry-fs.ts";
+import type { RegistrySource } from "../../core/registry/source.types.ts";
+import { packResult, unpackResult } from "../../core/registry/worker-pool.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 
 const fixture = (name: string): string =>
@@ -70,10 +78,6 @@ test("a source never reads outside its folder", async () => {
 });
 
 test("worker threads give the same findings and snapshot as one thread", async () => {
-  const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const path = await import("node:path");
-  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
   const dir = mkdtempSync(path.join(tmpdir(), "ffr-workers-"));
   try {
     // 1,200 manifests: three chunks, two of them in the worker's hands at once.
@@ -101,52 +105,41 @@ test("worker threads give the same findings and snapshot as one thread", async (
 });
 
 test("worker threads started when plugins/ is listed: used for fewer manifests than the threshold, and stopped when the load fails", async () => {
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const path = await import("node:path");
-  const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
-  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
-  const dir = mkdtempSync(path.join(tmpdir(), "ffr-early-"));
-  const started: { threadId: number }[] = [];
-  const onWorker = (message: unknown): void => {
-    started.push((message as { worker: { threadId: number } }).worker);
-  };
-  subscribe("worker_threads", onWorker);
-  try {
-    // 120 plugins of one version: enough plugins to start workers early (at ten versions each
-    // they would pass the threshold), fewer manifests than the threshold.
-    writeSyntheticRegistry(dir, { plugins: 120, versions: 1 });
-    const one = await loadRegistry(fsSource(dir), { workers: 1 });
-    const early = await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 1000 });
-    assert.equal(started.length, 1, "a worker started as plugins/ was listed");
-    assert.deepEqual(early.findings, one.findings);
-    assert.deepEqual(early.snapshot, one.snapshot);
-    // Fewer plugins than that: no worker at all.
-    await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 5000 });
-    assert.equal(started.length, 1);
-    // The load fails after the workers started (an entry cannot be read): they are stopped.
-    const base = fsSource(dir);
-    const failing = {
-      ...base,
-      readFile: async (rel: string) => {
-        if (rel.endsWith("entry.json")) throw new Error("disk error");
-        return base.readFile(rel);
-      },
-    };
-    await assert.rejects(loadRegistry(failing, { workers: 2, parallelThreshold: 1000 }), /disk error/);
-    assert.equal(started.length, 2);
-    assert.ok(
-      started.every((worker) => worker.threadId === -1),
-      "every worker thread has exited",
-    );
-  } finally {
-    unsubscribe("worker_threads", onWorker);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const started: Worker[] = [];
+  // 120 plugins of one version: enough plugins to start workers early (at ten versions each
+  // they would pass the threshold), fewer manifests than the threshold.
+  await withWorkers(
+    120,
+    (worker) => started.push(worker),
+    async (dir) => {
+      const one = await loadRegistry(fsSource(dir), { workers: 1 });
+      const early = await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 1000 });
+      assert.equal(started.length, 1, "a worker started as plugins/ was listed");
+      assert.deepEqual(early.findings, one.findings);
+      assert.deepEqual(early.snapshot, one.snapshot);
+      // Fewer plugins than that: no worker at all.
+      await loadRegistry(fsSource(dir), { workers: 2, parallelThreshold: 5000 });
+      assert.equal(started.length, 1);
+      // The load fails after the workers started (an entry cannot be read): they are stopped.
+      const base = fsSource(dir);
+      const failing = {
+        ...base,
+        readFile: async (rel: string) => {
+          if (rel.endsWith("entry.json")) throw new Error("disk error");
+          return base.readFile(rel);
+        },
+      };
+      await assert.rejects(loadRegistry(failing, { workers: 2, parallelThreshold: 1000 }), /disk error/);
+      assert.equal(started.length, 2);
+      assert.ok(
+        started.every((worker) => worker.threadId === -1),
+        "every worker thread has exited",
+      );
+    },
+  );
 });
 
 test("a worker's kept manifests cross as the text they were validated from, and parse back to the same values", async () => {
-  const { packResult, unpackResult } = await import("../../core/registry/worker-pool.ts");
   const encoder = new TextEncoder();
   // Values a structured clone keeps but JSON.stringify would not: the text carries them exactly.
   const text = '{"metadata":{"name":"p","version":"1.0.0"},"big":1e999,"zero":-0,"s":"caf\u00e9 \\u202e"}';
@@ -178,43 +171,23 @@ test("a worker's kept manifests cross as the text they were validated from, and 
 });
 
 test("entries read on a worker thread during the layout walk give the same findings and snapshot as one thread", async () => {
-  const { mkdtempSync, rmSync, unlinkSync, writeFileSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const path = await import("node:path");
-  const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
-  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
-  const dir = mkdtempSync(path.join(tmpdir(), "ffr-entries-"));
   // The walk of the last plugin folder waits until the worker has answered a batch of entries, so
   // the worker has read some whatever the speed of the machine.
-  let answered: () => void = () => {};
-  const firstAnswer = new Promise<void>((resolve) => {
-    answered = resolve;
-  });
+  const firstAnswer = signal();
   let batchesRead = 0;
-  const onWorker = (message: unknown): void => {
-    const worker = (message as { worker: import("node:worker_threads").Worker }).worker;
+  const onWorker = (worker: Worker): void => {
     worker.on("message", (reply: { type?: string; entries?: unknown[] }) => {
-      if (reply.type === "entries" && reply.entries) {
-        batchesRead++;
-        answered();
-      }
+      if (reply.type !== "entries" || !reply.entries) return;
+      batchesRead++;
+      firstAnswer.fire();
     });
   };
-  subscribe("worker_threads", onWorker);
-  try {
-    writeSyntheticRegistry(dir, { plugins: 600, versions: 1 });
+  await withWorkers(600, onWorker, async (dir) => {
     // A broken entry and a missing one, both in the first batch the worker is sent.
     writeFileSync(path.join(dir, "plugins/bench-plugin-00005/entry.json"), '{"name": ');
     unlinkSync(path.join(dir, "plugins/bench-plugin-00150/entry.json"));
     const one = await loadRegistry(fsSource(dir), { workers: 1 });
-    const base = fsSource(dir);
-    const stalled = {
-      ...base,
-      entries: async (rel: string) => {
-        if (rel === "plugins/bench-plugin-00599") await firstAnswer;
-        return base.entries(rel);
-      },
-    };
+    const stalled = stalledAt(fsSource(dir), "plugins/bench-plugin-00599", firstAnswer.promise);
     const two = await loadRegistry(stalled, { workers: 2, parallelThreshold: 1000 });
     assert.ok(batchesRead >= 1, "the worker read at least one batch of entries");
     assert.deepEqual(two.findings, one.findings);
@@ -225,51 +198,71 @@ test("entries read on a worker thread during the layout walk give the same findi
       codes.some((c) => c.endsWith("plugins/bench-plugin-00005/entry.json")),
       codes.join("\n"),
     );
-  } finally {
-    unsubscribe("worker_threads", onWorker);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a worker thread that fails while the layout is walked fails the load with its error (it does not hang)", {
   timeout: 30_000,
 }, async () => {
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const path = await import("node:path");
-  const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
-  const { writeSyntheticRegistry } = await import("../../bench/synthetic-registry.ts");
-  const dir = mkdtempSync(path.join(tmpdir(), "ffr-failing-worker-"));
   // The walk of the last plugin folder waits until the worker has failed, so it fails before
   // the pool is run.
-  let failed: () => void = () => {};
-  const failure = new Promise<void>((resolve) => {
-    failed = resolve;
-  });
-  const onWorker = (message: unknown): void => {
-    (message as { worker: import("node:worker_threads").Worker }).worker.once("error", () => failed());
-  };
-  subscribe("worker_threads", onWorker);
+  const failure = signal();
+  await withWorkers(
+    300,
+    (worker) => worker.once("error", failure.fire),
+    async (dir) => {
+      // This thread reads the folder; the worker is told a repository that does not exist.
+      const broken = {
+        ...stalledAt(fsSource(dir), "plugins/bench-plugin-00299", failure.promise),
+        location: {
+          kind: "git" as const,
+          repository: path.join(dir, "no-such-repository"),
+          commit: "0".repeat(40),
+          path: "",
+        },
+      };
+      await assert.rejects(loadRegistry(broken, { workers: 2, parallelThreshold: 100 }), /git/i);
+    },
+  );
+});
+
+/**
+ * Runs `body` on a synthetic registry of `plugins` plugins of one version, in a temporary folder,
+ * with `onWorker` told of each worker thread started meanwhile.
+ */
+async function withWorkers(
+  plugins: number,
+  onWorker: (worker: Worker) => void,
+  body: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "ffr-workers-"));
+  const started = (message: unknown): void => onWorker((message as { worker: Worker }).worker);
+  subscribe("worker_threads", started);
   try {
-    writeSyntheticRegistry(dir, { plugins: 300, versions: 1 });
-    // This thread reads the folder; the worker is told a repository that does not exist.
-    const base = fsSource(dir);
-    const broken = {
-      ...base,
-      location: {
-        kind: "git" as const,
-        repository: path.join(dir, "no-such-repository"),
-        commit: "0".repeat(40),
-        path: "",
-      },
-      entries: async (rel: string) => {
-        if (rel === "plugins/bench-plugin-00299") await failure;
-        return base.entries(rel);
-      },
-    };
-    await assert.rejects(loadRegistry(broken, { workers: 2, parallelThreshold: 100 }));
+    writeSyntheticRegistry(dir, { plugins, versions: 1 });
+    await body(dir);
   } finally {
-    unsubscribe("worker_threads", onWorker);
+    unsubscribe("worker_threads", started);
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
+
+/** `source`, whose listing of `folder` waits for `until`: the layout walk of that plugin waits. */
+function stalledAt(source: RegistrySource, folder: string, until: Promise<void>): RegistrySource {
+  return {
+    ...source,
+    entries: async (rel) => {
+      if (rel === folder) await until;
+      return source.entries(rel);
+    },
+  };
+}
+
+/** A promise and what resolves it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire: () => void = () => {};
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
