@@ -1,25 +1,16 @@
 import assert from "node:assert/strict";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { pluginName, writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
+import { pluginName } from "../../bench/synthetic-registry.ts";
 import { entryCodeTag, loadEntry } from "../../core/registry/entry-stamps.ts";
 import { readStamps, STAMP_MARGIN_NS } from "../../core/registry/file-stamps.ts";
 import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import type { FileStamp, RegistrySource } from "../../core/registry/source.types.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
+import { stampableRegistry } from "./helpers/edits.ts";
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const FILE = "plugins/alpha/entry.json";
@@ -138,9 +129,7 @@ async function assertSameAsFresh(result: LoadedRegistry): Promise<void> {
 let first: LoadedRegistry;
 let taken: LoadedRegistry;
 before(async () => {
-  mkdirSync(dir);
-  writeSyntheticRegistry(dir, { plugins: 40, versions: 2 });
-  await sleep(Number(STAMP_MARGIN_NS / 1_000_000n) + 100);
+  await stampableRegistry(dir, 40);
   first = await loadRegistry(fsSource(dir), {
     keepManifests: false,
     workers: 2,

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { pluginName, writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
+import { pluginName } from "../../bench/synthetic-registry.ts";
 import {
   folderStampLine,
   readStamps,
@@ -19,7 +18,7 @@ import { type LoadedRegistry, loadRegistry } from "../../core/registry/load-regi
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import type { FileStamp } from "../../core/registry/source.types.ts";
 import { validationCode } from "../../generator/verdict-store-fs.ts";
-import { sameSizeEdit } from "./helpers/edits.ts";
+import { sameSizeEdit, stampableRegistry } from "./helpers/edits.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "stamps-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -108,10 +107,7 @@ async function assertSameAsFresh(result: LoadedRegistry): Promise<void> {
 let first: LoadedRegistry;
 let taken: LoadedRegistry;
 before(async () => {
-  mkdirSync(dir);
-  writeSyntheticRegistry(dir, { plugins: 300, versions: 2 });
-  // Past the margin: the files' stamps may be remembered from now on.
-  await sleep(Number(STAMP_MARGIN_NS / 1_000_000n) + 100);
+  await stampableRegistry(dir, 300);
   first = await loadRegistry(fsSource(dir), {
     ...options,
     verdicts: { code: CODE, summaries: { previous: undefined } },

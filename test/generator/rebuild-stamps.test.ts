@@ -5,16 +5,14 @@
  * still writes a fresh build's bytes.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { pluginName, writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
-import { STAMP_MARGIN_NS } from "../../core/registry/file-stamps.ts";
+import { pluginName } from "../../bench/synthetic-registry.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
 import { buildCache, cacheOptions, STAMPS_FILE, validationCode } from "../../generator/verdict-store-fs.ts";
-import { sameSizeEdit } from "../core/helpers/edits.ts";
+import { sameSizeEdit, stampableRegistry } from "../core/helpers/edits.ts";
 import { build, EPOCH, hashTree, listTree, tempDir } from "./helpers.ts";
 
 const { dir, cleanup } = tempDir("ffstamps-");
@@ -51,9 +49,7 @@ async function assertAsFresh(): Promise<void> {
 }
 
 before(async () => {
-  mkdirSync(registry);
-  writeSyntheticRegistry(registry, { plugins: 300, versions: 2 });
-  await sleep(Number(STAMP_MARGIN_NS / 1_000_000n) + 100);
+  await stampableRegistry(registry, 300);
   // The first build judges every manifest and takes every stamp.
   const first = await rebuild();
   assert.equal(first.published, true);
