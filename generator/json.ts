@@ -17,12 +17,20 @@ const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
  * the sorted keys, except that index-like keys come first in numeric order (as any object lists them).
  */
 function sortedKeys(value: object): string[] {
-  const keys = Object.keys(value).sort();
-  for (const key of keys) {
-    if (INDEX_LIKE.test(key)) return Object.keys(Object.fromEntries(keys.map((k) => [k, 0])));
+  const keys = Object.keys(value);
+  // An object lists its index-like keys first: when the first is not one, none is.
+  if (keys.length > 0 && INDEX_LIKE.test(keys[0] as string)) {
+    return Object.keys(Object.fromEntries(keys.sort().map((k) => [k, 0])));
+  }
+  // Most objects of a document are built with their keys in order: no sort for them.
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
   }
   return keys;
 }
+
+/** Renders a member at nesting `indent` (undefined where JSON.stringify leaves it out). */
+type WriteMember = (value: unknown, indent: string) => string | undefined;
 
 /** The text of `value` at nesting `indent`, or undefined where JSON.stringify leaves a member out. */
 function write(value: unknown, indent: string): string | undefined {
@@ -47,11 +55,17 @@ function write(value: unknown, indent: string): string | undefined {
     }
     return `${out}\n${indent}]`;
   }
+  return writeObject(value, indent, write);
+}
+
+/** The text of object `value` (not an array) at nesting `indent`, each member through `member`. */
+function writeObject(value: object, indent: string, member: WriteMember): string {
+  const inner = `${indent}  `;
   let out = "";
   for (const key of sortedKeys(value)) {
     // The sorted copy never had this member (assigning `__proto__` sets the prototype instead).
     if (key === "__proto__") continue;
-    const text = write((value as Record<string, unknown>)[key], inner);
+    const text = member((value as Record<string, unknown>)[key], inner);
     if (text === undefined) continue;
     out += `${out === "" ? "{\n" : ",\n"}${inner}${JSON.stringify(key)}: ${text}`;
   }
@@ -66,4 +80,26 @@ export function canonicalJson(value: unknown): string {
 /** The canonical UTF-8 bytes of a JSON value. */
 export function canonicalJsonBytes(value: unknown): Uint8Array {
   return encoder.encode(canonicalJson(value));
+}
+
+/**
+ * `canonicalJson` for documents that share members: an object or array held at the top level of
+ * one document is rendered once, and its text reused where another document rendered through the
+ * same function holds the same value (by identity) at its top level, at the same nesting (a
+ * plugin's document and its version index share their `versions`). The values must not change
+ * while the function is in use: keep it for one set of documents.
+ */
+export function sharedCanonicalJson(): (value: unknown) => string {
+  const texts = new Map<object, string | undefined>();
+  const member: WriteMember = (value, indent) => {
+    if (typeof value !== "object" || value === null) return write(value, indent);
+    if (texts.has(value)) return texts.get(value);
+    const text = write(value, indent);
+    texts.set(value, text);
+    return text;
+  };
+  return (value) =>
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? `${writeObject(value, "", member)}\n`
+      : canonicalJson(value);
 }

@@ -21,7 +21,7 @@ import {
 import { RegistryError } from "../core/errors.ts";
 import { atomFeed } from "./feeds.ts";
 import { listsKey } from "./fingerprint.ts";
-import { canonicalJson } from "./json.ts";
+import { canonicalJson, sharedCanonicalJson } from "./json.ts";
 import type { BuildModel, PluginModel } from "./model.types.ts";
 import type { Output, OutputGroup } from "./output.types.ts";
 
@@ -98,8 +98,10 @@ function* pluginOutputs(
     loaded ??= "load" in plugin ? plugin.load() : Promise.resolve(plugin);
     return loaded;
   };
-  yield { path: pluginPath(plugin.name), bytes: async () => canonicalJson((await full()).document) };
-  yield { path: versionsPath(plugin.name), bytes: async () => canonicalJson((await full()).versionIndex) };
+  // The document and the version index share their `versions`: rendered once for both.
+  const json = sharedCanonicalJson();
+  yield { path: pluginPath(plugin.name), bytes: async () => json((await full()).document) };
+  yield { path: versionsPath(plugin.name), bytes: async () => json((await full()).versionIndex) };
   yield {
     path: pluginFeedPath(plugin.name),
     bytes: async () =>

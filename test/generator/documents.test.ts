@@ -6,7 +6,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { PluginRecord, VersionRecord } from "../../core/registry.types.ts";
 import { atomFeed, xmlEscape } from "../../generator/feeds.ts";
-import { canonicalJson } from "../../generator/json.ts";
+import { canonicalJson, sharedCanonicalJson } from "../../generator/json.ts";
 import type { FeedEntry } from "../../generator/model.types.ts";
 import { upstreamEntry } from "../../generator/registry-json.ts";
 import { upstreamFile } from "../upstream.ts";
@@ -37,6 +37,10 @@ test("canonical JSON is JSON.stringify of a key-sorted copy, for every kind of m
     [],
     { a: {}, b: [], c: [{}], d: [[]] },
     { "10": 1, "9": 2, b: 3, "01": 4, "": 5, A: 6, é: 7, "\uD83D\uDE00": 8, "-1": 9 },
+    // Past the largest array index: a name like any other; and the largest index itself.
+    { b: 1, "4294967295": 2 },
+    { b: 1, "4294967295": 2, "4294967294": 3 },
+    { a: 1, b: { c: 2, d: [{ e: 3, f: 4 }] } },
     { f: () => 1, s: Symbol("s"), u: undefined, n: null, x: [undefined, () => 1, Symbol("t"), null] },
     { only: undefined, fn: () => 2 },
     [Number.NaN, Number.POSITIVE_INFINITY, -0, 1e21, 0.1, -5, true, false],
@@ -51,6 +55,33 @@ test("canonical JSON is JSON.stringify of a key-sorted copy, for every kind of m
   for (const value of values) {
     assert.equal(canonicalJson(value), `${JSON.stringify(sortedCopy(value), null, 2)}\n`);
   }
+});
+
+test("documents rendered through one shared function render a member they share once, as canonicalJson would", () => {
+  let reads = 0;
+  // A member whose every read is counted: rendering it reads it once.
+  const counted = {
+    get price() {
+      reads++;
+      return 1.5;
+    },
+    b: [true, null],
+  };
+  const versions = [counted, { z: "last", a: undefined }];
+  const document = { name: "x", versions, latest: { b: 2, a: 1 }, n: 3 };
+  const versionIndex = { versions, api_version: "v1" };
+  const json = sharedCanonicalJson();
+  assert.equal(json(document), canonicalJson(document));
+  assert.equal(json(versionIndex), canonicalJson(versionIndex));
+  // Twice through `json` above (once), twice through canonicalJson.
+  assert.equal(reads, 3);
+  // Not an object at the top: as canonicalJson.
+  for (const value of [versions, "text", 4, null]) assert.equal(json(value), canonicalJson(value));
+  // Another function remembers nothing of the first.
+  reads = 0;
+  const other = sharedCanonicalJson();
+  other(versionIndex);
+  assert.equal(reads, 1);
 });
 
 test("XML escaping covers markup and quotes and drops characters XML cannot carry", () => {
