@@ -5,7 +5,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { parseGitLog } from "../../generator/published.ts";
 import { readGitDates } from "../../generator/published-git.ts";
-import { generationTime } from "../../generator/time.ts";
+import { generationTime, isoSeconds } from "../../generator/time.ts";
 import { build, copyFixture, tempDir } from "./helpers.ts";
 
 function git(cwd: string, args: string[], date?: string): void {
@@ -110,4 +110,46 @@ test("SOURCE_DATE_EPOCH fixes the generation time; otherwise the newest commit, 
     generationTime({ SOURCE_DATE_EPOCH: "soon" }, undefined, () => new Date(0)),
     "1970-01-01T00:00:00Z",
   );
+});
+
+test("isoSeconds gives what Date gives for every time, its fast path for times already in its form included", () => {
+  // What isoSeconds meant before its fast path: through a Date, always.
+  const viaDate = (value: string): string | undefined => {
+    const date = new Date(value);
+    return value === "" || Number.isNaN(date.getTime())
+      ? undefined
+      : date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  };
+  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  const values = [
+    "",
+    "2025-02-30T00:00:00Z", // Date rolls it over into March
+    "2025-04-31T12:00:00Z",
+    "2025-01-01T24:00:00Z", // the next day
+    "2025-01-01T23:59:60Z",
+    "2025-01-01T00:00:00.123Z",
+    "2025-01-01T00:00:00+02:00",
+    "2025-01-01t00:00:00z",
+    "2025-01-01",
+    "0000-01-01T00:00:00Z",
+    "９９９９-01-01T00:00:00Z",
+    "2025-01-01T00:00:00Z\n",
+  ];
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  for (const year of [1900, 2000, 2023, 2024, 2100, 2400, 9999]) {
+    for (let month = 0; month <= 13; month++) {
+      for (const day of [0, 1, 28, 29, 30, 31, 32]) {
+        values.push(
+          `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(next(26), 2)}:${pad(next(61), 2)}:${pad(next(62), 2)}Z`,
+        );
+      }
+    }
+  }
+  for (const value of values) assert.equal(isoSeconds(value), viaDate(value), JSON.stringify(value));
+  assert.equal(isoSeconds("2024-02-29T23:59:59Z"), "2024-02-29T23:59:59Z");
+  assert.equal(isoSeconds("2025-02-29T00:00:00Z"), "2025-03-01T00:00:00Z");
 });
