@@ -80,6 +80,12 @@ export function rememberedFile(
   return { sha256, line: AS_REMEMBERED };
 }
 
+/** Reads a registry file, passing on its stamp when the source takes one (`RegistrySource.readFile`). */
+export type ReadFile = (
+  path: string,
+  stamped?: (stamp: FileStamp) => void,
+) => Promise<Uint8Array | undefined>;
+
 /** Stamps in use in one load: those the last load gave, and the wall clock when this one began. */
 export interface LoadStamps {
   index: StampIndex;
@@ -90,14 +96,28 @@ export interface LoadStamps {
  * The file at `path` of `source`, read and hashed; through `stamps` when given: stat'ed first (a
  * file that changes before it is read is remembered under its old stamp), then its remembered
  * sha256 without reading it when its stamp did not change, or its bytes (`read`) and their
- * sha256; with the line to remember ("" for none). Undefined when there is no file to read.
+ * sha256; with the line to remember ("" for none). A file of which nothing is remembered is not
+ * stat'ed apart: `read` passes on the stamp the source took of the opened file before reading
+ * it (a `read` that does not pass it on leaves the file without a line). Undefined when there is
+ * no file to read.
  */
 export async function readStamped(
   source: RegistrySource,
   stamps: LoadStamps | undefined,
   path: string,
-  read: (path: string) => Promise<Uint8Array | undefined>,
+  read: ReadFile,
 ): Promise<{ bytes?: Uint8Array; sha256: string; line: string } | undefined> {
+  // Nothing remembered of the file: no stat to compare first; the stamp is the opened file's,
+  // still taken before the read (RegistrySource.readFile).
+  if (stamps && !stamps.index.has(path)) {
+    let taken: FileStamp | undefined;
+    const bytes = await read(path, (stamp) => {
+      taken = stamp;
+    });
+    if (bytes === undefined) return undefined;
+    const sha256 = hash("sha256", bytes);
+    return { bytes, sha256, line: stampLine(path, taken, sha256, stamps.startedNs) ?? "" };
+  }
   const now = stamps && (await source.stamp?.(path));
   const remembered = stamps && rememberedFile(stamps.index, path, now);
   if (remembered) return remembered;

@@ -20,7 +20,14 @@ import {
 import { checkLayout } from "./check-layout.ts";
 import { findCycles } from "./cycles.ts";
 import { entryCodeTag, type LoadedEntry, loadEntry } from "./entry-stamps.ts";
-import { type LoadStamps, readStamps, stampedListings, stampsText, wallClockNs } from "./file-stamps.ts";
+import {
+  type LoadStamps,
+  type ReadFile,
+  readStamps,
+  stampedListings,
+  stampsText,
+  wallClockNs,
+} from "./file-stamps.ts";
 import { CONFIG_FILE, entryFile, trustedRootFiles } from "./layout.ts";
 import { ReaderThread } from "./reader-thread.ts";
 import { validateRecalled } from "./recall-registry.ts";
@@ -163,9 +170,9 @@ export async function loadRegistry(
   const startedNs = wallClockNs();
   const findings: Finding[] = [];
   const stats: RegistryStats = { plugins: 0, manifests: 0, filesRead: 0, errors: 0, warnings: 0 };
-  const read = async (rel: string): Promise<Uint8Array | undefined> => {
+  const read: ReadFile = async (rel, stamped) => {
     stats.filesRead++;
-    return source.readFile(rel);
+    return source.readFile(rel, stamped);
   };
   // With remembered verdicts, this thread first finds what is left to judge (recall-registry.ts);
   // with as many as make it worth a thread, a reader thread starts walking the registry now, so

@@ -8,6 +8,7 @@ import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import { validators } from "../schema/validators.ts";
 import { loadEntry } from "./entry-stamps.ts";
+import type { ReadFile } from "./file-stamps.ts";
 import { entryFile } from "./layout.ts";
 import type { SourceLocation } from "./source.types.ts";
 import { sourceAt } from "./source-at.ts";
@@ -17,8 +18,8 @@ import { type FromWorker, packResult, type ToWorker } from "./worker-pool.ts";
 const source = sourceAt((workerData as { location: SourceLocation }).location);
 /** The bytes read for the chunk at work, by path: kept manifests cross back as their text (packResult). */
 let readBytes = new Map<string, Uint8Array>();
-const read = async (rel: string): Promise<Uint8Array | undefined> => {
-  const bytes = await source.readFile(rel);
+const read: ReadFile = async (rel, stamped) => {
+  const bytes = await source.readFile(rel, stamped);
   if (bytes !== undefined && keepManifests !== false) readBytes.set(rel, bytes);
   return bytes;
 };

@@ -56,7 +56,7 @@ async function walk(size: number, budget: number): Promise<void> {
         if (e.kind !== "file" || !e.name.endsWith(MANIFEST_SUFFIX) || e.name.endsWith(BUNDLE_SUFFIX))
           continue;
         const rel = `${dir}/${e.name}`;
-        const file = await readStamped(source, stamps, rel, (p) => source.readFile(p));
+        const file = await readStamped(source, stamps, rel, (p, stamped) => source.readFile(p, stamped));
         if (file === undefined) continue;
         versions.push(e.name.slice(0, -MANIFEST_SUFFIX.length));
         contents.push(file.bytes ?? NOT_READ);

@@ -11,7 +11,7 @@
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
-import { type LoadStamps, rememberedLine } from "./file-stamps.ts";
+import { type LoadStamps, type ReadFile, rememberedLine } from "./file-stamps.ts";
 import { versionFile } from "./layout.ts";
 import type { ReaderThread, ReadFiles } from "./reader-thread.ts";
 import type { RegistrySource, SourceLocation } from "./source.types.ts";
@@ -33,7 +33,7 @@ const WINDOW = 64;
 export interface RecallContext {
   config: RegistryConfig | undefined;
   known: Map<string, KnownVersion[]>;
-  read: (rel: string) => Promise<Uint8Array | undefined>;
+  read: ReadFile;
   keepManifests: KeepManifests;
   /** The source (its files are read through `read`, stat'ed through it). */
   source: RegistrySource;

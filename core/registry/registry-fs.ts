@@ -1,4 +1,5 @@
 import {
+  type BigIntStats,
   closeSync,
   constants,
   type Dirent,
@@ -10,7 +11,7 @@ import {
   readSync,
 } from "node:fs";
 import path from "node:path";
-import type { EntryKind, RegistrySource, SourceEntry } from "./source.types.ts";
+import type { EntryKind, FileStamp, RegistrySource, SourceEntry } from "./source.types.ts";
 
 /**
  * A registry path split into its segments, or undefined when it could name something outside the
@@ -99,7 +100,7 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     root,
     dir: base,
     location: { kind: "fs", dir: base },
-    async readFile(rel) {
+    async readFile(rel, stamped) {
       const full = below(rel);
       if (full === undefined) return undefined;
       let fd: number;
@@ -111,8 +112,16 @@ export function fsSource(dir: string, root = dir): RegistrySource {
         throw error;
       }
       try {
-        const info = fstatSync(fd);
-        return info.isFile() ? readOpened(fd, info.size) : undefined;
+        if (stamped === undefined) {
+          const info = fstatSync(fd);
+          return info.isFile() ? readOpened(fd, info.size) : undefined;
+        }
+        // The stamp of what is read, taken before the read (file-stamps.ts).
+        const info = fstatSync(fd, { bigint: true });
+        const stamp = fileStamp(info);
+        if (stamp === undefined || stamp.stamp.startsWith("d")) return undefined;
+        stamped(stamp);
+        return readOpened(fd, Number(info.size));
       } finally {
         closeSync(fd);
       }
@@ -123,18 +132,11 @@ export function fsSource(dir: string, root = dir): RegistrySource {
       const full = below(rel);
       if (full === undefined) return undefined;
       const info = lstatSync(full, { bigint: true, throwIfNoEntry: false });
-      if (!info) return undefined;
-      // The kind from the mode's bits, once: BigIntStats' isDirectory() and isFile() each make BigInts.
-      const kind = Number(info.mode) & constants.S_IFMT;
-      const folder = kind === constants.S_IFDIR;
-      if (!folder && kind !== constants.S_IFREG) return undefined;
+      const stamp = info && fileStamp(info);
       // A real folder under real folders: what is below it needs no stat of it again.
-      if (folder) folders.set(full.slice(base.length + (base === path.sep ? 0 : 1)), true);
-      const { dev, ino, size, mtimeNs, ctimeNs } = info;
-      return {
-        stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
-        changedNs: mtimeNs > ctimeNs ? mtimeNs : ctimeNs,
-      };
+      if (stamp?.stamp.startsWith("d"))
+        folders.set(full.slice(base.length + (base === path.sep ? 0 : 1)), true);
+      return stamp;
     },
     async kind(rel) {
       const parts = segments(rel);
@@ -151,6 +153,19 @@ export function fsSource(dir: string, root = dir): RegistrySource {
             ? "file"
             : "other";
     },
+  };
+}
+
+/** The stamp of a regular file or a folder (file-stamps.ts): undefined for anything else. */
+function fileStamp(info: BigIntStats): FileStamp | undefined {
+  // The kind from the mode's bits, once: BigIntStats' isDirectory() and isFile() each make BigInts.
+  const kind = Number(info.mode) & constants.S_IFMT;
+  const folder = kind === constants.S_IFDIR;
+  if (!folder && kind !== constants.S_IFREG) return undefined;
+  const { dev, ino, size, mtimeNs, ctimeNs } = info;
+  return {
+    stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
+    changedNs: mtimeNs > ctimeNs ? mtimeNs : ctimeNs,
   };
 }
 

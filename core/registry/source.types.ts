@@ -40,9 +40,11 @@ export interface RegistrySource {
   readonly commit?: string;
   /**
    * The bytes of a file, or undefined when there is no file at `path`: a missing path, a folder,
-   * a symbolic link, a submodule, or a path through one of those all read as missing.
+   * a symbolic link, a submodule, or a path through one of those all read as missing. A source
+   * with `stamp` calls `stamped` with the file's stamp as the opened file gives it before it is
+   * read (the same stamp `stamp` gives, one system call fewer than a stat and then a read).
    */
-  readFile(path: string): Promise<Uint8Array | undefined>;
+  readFile(path: string, stamped?: (stamp: FileStamp) => void): Promise<Uint8Array | undefined>;
   /** Names of the entries directly in `dir`, sorted; [] when it is not a folder. */
   list(dir: string): Promise<string[]>;
   /**

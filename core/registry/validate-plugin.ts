@@ -15,7 +15,7 @@ import {
   type Verdict,
 } from "../validate/verdicts.ts";
 import { sortByVersion } from "../versions/registry-version.ts";
-import { type LoadStamps, readStamped } from "./file-stamps.ts";
+import { type LoadStamps, type ReadFile, readStamped } from "./file-stamps.ts";
 import { bundleFile, entryFile, versionFile } from "./layout.ts";
 import type { ReadFiles, WalkedPlugin } from "./reader-thread.ts";
 import type { RegistrySource } from "./source.types.ts";
@@ -262,7 +262,7 @@ export async function readVersionFiles(
   source: RegistrySource,
   stamps: LoadStamps | undefined,
   listing: PluginFiles,
-  read: (rel: string) => Promise<Uint8Array | undefined>,
+  read: ReadFile,
   brought?: WalkedPlugin,
 ): Promise<{ files: ReadFiles; lines: string[]; fresh: number }> {
   const got = await Promise.all(
@@ -293,7 +293,7 @@ export async function validatePluginStamped(
   work: PluginWork,
   config: RegistryConfig | undefined,
   lookup: (name: string) => readonly KnownVersion[] | undefined,
-  read: (rel: string) => Promise<Uint8Array | undefined>,
+  read: ReadFile,
   keepManifests: KeepManifests,
   stamps: { source: RegistrySource; startedNs: bigint } | undefined,
 ): Promise<PluginResult> {

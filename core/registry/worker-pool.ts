@@ -4,6 +4,7 @@ import type { Manifest } from "../manifest.types.ts";
 import type { RegistryConfig, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
 import type { LoadedEntry } from "./entry-stamps.ts";
+import type { ReadFile } from "./file-stamps.ts";
 import type { RegistrySource, SourceLocation } from "./source.types.ts";
 import {
   type KeepManifests,
@@ -164,7 +165,7 @@ export class ValidationPool {
     config: RegistryConfig | undefined,
     known: Map<string, KnownVersion[]>,
     jobs: PluginWork[],
-    read: (rel: string) => Promise<Uint8Array | undefined>,
+    read: ReadFile,
     keepManifests: KeepManifests,
     stamps?: { source: RegistrySource; startedNs: bigint },
   ): Promise<PluginResult[]> {

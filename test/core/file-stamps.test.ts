@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -52,6 +53,28 @@ test("a stamp is remembered only for a file that changed before the margin, and 
   );
   assert.equal(rememberedFile(index, "plugins/a/versions/1.0.0.json", undefined)?.sha256, undefined);
   assert.equal(rememberedFile(index, "plugins/a/versions/2.0.0.json", old)?.sha256, undefined);
+});
+
+test("a file read with its stamp gets the stamp a stat gives, taken before the read; a link, a folder, a FIFO get none", async () => {
+  const dir = mkdtempSync(path.join(work, "read-stamped-"));
+  writeFileSync(path.join(dir, "a.json"), "{}");
+  symlinkSync(path.join(dir, "a.json"), path.join(dir, "link.json"));
+  mkdirSync(path.join(dir, "folder"));
+  execFileSync("mkfifo", [path.join(dir, "fifo.json")]);
+  const source = fsSource(dir);
+  const taken: FileStamp[] = [];
+  const bytes = await source.readFile("a.json", (s) => taken.push(s));
+  assert.equal(new TextDecoder().decode(bytes), "{}");
+  assert.deepEqual(taken, [await source.stamp?.("a.json")]);
+  // Rewritten (another size, so another stamp): the stamp is of the file read.
+  writeFileSync(path.join(dir, "a.json"), '{"a": 1}');
+  await source.readFile("a.json", (s) => taken.push(s));
+  assert.notDeepEqual(taken[1], taken[0]);
+  assert.deepEqual(taken[1], await source.stamp?.("a.json"));
+  for (const other of ["link.json", "folder", "fifo.json", "missing.json", "../a.json"]) {
+    assert.equal(await source.readFile(other, (s) => taken.push(s)), undefined, other);
+  }
+  assert.equal(taken.length, 2);
 });
 
 test("stamps of another format, or lines that are not stamps, are ignored, never trusted", () => {
