@@ -52920,7 +52920,7 @@ function fsSource(dir, root = dir) {
     root,
     dir: base,
     location: { kind: "fs", dir: base },
-    async readFile(rel) {
+    async readFile(rel, stamped) {
       const full = below(rel);
       if (full === void 0) return void 0;
       let fd;
@@ -52931,8 +52931,15 @@ function fsSource(dir, root = dir) {
         throw error2;
       }
       try {
-        const info2 = fstatSync(fd);
-        return info2.isFile() ? readOpened(fd, info2.size) : void 0;
+        if (stamped === void 0) {
+          const info3 = fstatSync(fd);
+          return info3.isFile() ? readOpened(fd, info3.size) : void 0;
+        }
+        const info2 = fstatSync(fd, { bigint: true });
+        const stamp = fileStamp(info2);
+        if (stamp === void 0 || stamp.stamp.startsWith("d")) return void 0;
+        stamped(stamp);
+        return readOpened(fd, Number(info2.size));
       } finally {
         closeSync(fd);
       }
@@ -52943,16 +52950,10 @@ function fsSource(dir, root = dir) {
       const full = below(rel);
       if (full === void 0) return void 0;
       const info2 = lstatSync(full, { bigint: true, throwIfNoEntry: false });
-      if (!info2) return void 0;
-      const kind = Number(info2.mode) & constants4.S_IFMT;
-      const folder = kind === constants4.S_IFDIR;
-      if (!folder && kind !== constants4.S_IFREG) return void 0;
-      if (folder) folders.set(full.slice(base.length + (base === path.sep ? 0 : 1)), true);
-      const { dev, ino, size, mtimeNs, ctimeNs } = info2;
-      return {
-        stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
-        changedNs: mtimeNs > ctimeNs ? mtimeNs : ctimeNs
-      };
+      const stamp = info2 && fileStamp(info2);
+      if (stamp?.stamp.startsWith("d"))
+        folders.set(full.slice(base.length + (base === path.sep ? 0 : 1)), true);
+      return stamp;
     },
     async kind(rel) {
       const parts = segments2(rel);
@@ -52963,6 +52964,16 @@ function fsSource(dir, root = dir) {
       if (!info2) return void 0;
       return info2.isSymbolicLink() ? "symlink" : info2.isDirectory() ? "tree" : info2.isFile() ? "file" : "other";
     }
+  };
+}
+function fileStamp(info2) {
+  const kind = Number(info2.mode) & constants4.S_IFMT;
+  const folder = kind === constants4.S_IFDIR;
+  if (!folder && kind !== constants4.S_IFREG) return void 0;
+  const { dev, ino, size, mtimeNs, ctimeNs } = info2;
+  return {
+    stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
+    changedNs: mtimeNs > ctimeNs ? mtimeNs : ctimeNs
   };
 }
 function readOpened(fd, size) {
@@ -53432,6 +53443,15 @@ function rememberedFile(index, path3, now) {
   return { sha256, line: AS_REMEMBERED };
 }
 async function readStamped(source, stamps, path3, read) {
+  if (stamps && !stamps.index.has(path3)) {
+    let taken;
+    const bytes2 = await read(path3, (stamp) => {
+      taken = stamp;
+    });
+    if (bytes2 === void 0) return void 0;
+    const sha2562 = hash2("sha256", bytes2);
+    return { bytes: bytes2, sha256: sha2562, line: stampLine(path3, taken, sha2562, stamps.startedNs) ?? "" };
+  }
   const now = stamps && await source.stamp?.(path3);
   const remembered = stamps && rememberedFile(stamps.index, path3, now);
   if (remembered) return remembered;
@@ -63954,9 +63974,9 @@ async function loadRegistry(source, options2 = {}) {
   const startedNs = wallClockNs();
   const findings = [];
   const stats = { plugins: 0, manifests: 0, filesRead: 0, errors: 0, warnings: 0 };
-  const read = async (rel) => {
+  const read = async (rel, stamped) => {
     stats.filesRead++;
-    return source.readFile(rel);
+    return source.readFile(rel, stamped);
   };
   const summaries = options2.verdicts?.summaries && readSummaries(options2.verdicts.summaries.previous);
   const lazy = summaries !== void 0 && summaries.size > 0;
