@@ -4,9 +4,11 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
+import { readStamps, STAMP_MARGIN_NS } from "../../core/registry/file-stamps.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource, memorySource } from "../../core/registry/registry-fs.ts";
 import type { RegistrySource } from "../../core/registry/source.types.ts";
@@ -198,6 +200,29 @@ test("entries read on a worker thread during the layout walk give the same findi
       codes.some((c) => c.endsWith("plugins/bench-plugin-00005/entry.json")),
       codes.join("\n"),
     );
+  });
+});
+
+test("entries a worker thread reads during the layout walk are stamped as this thread's are", async () => {
+  const firstAnswer = signal();
+  const onWorker = (worker: Worker): void => {
+    worker.on("message", (reply: { type?: string; entries?: unknown[] }) => {
+      if (reply.type === "entries" && reply.entries) firstAnswer.fire();
+    });
+  };
+  await withWorkers(600, onWorker, async (dir) => {
+    // Past the stamps' margin, so every entry may be remembered.
+    await sleep(Number(STAMP_MARGIN_NS / 1_000_000n) + 100);
+    const stalled = stalledAt(fsSource(dir), "plugins/bench-plugin-00599", firstAnswer.promise);
+    const loaded = await loadRegistry(stalled, {
+      workers: 2,
+      parallelThreshold: 1000,
+      verdicts: { code: "code" },
+      stamps: { previous: undefined },
+    });
+    const index = readStamps(new TextEncoder().encode(loaded.stamps?.text() ?? ""));
+    const entries = [...index.keys()].filter((key) => key.endsWith("/entry.json"));
+    assert.equal(entries.length, 600);
   });
 });
 
