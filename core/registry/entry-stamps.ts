@@ -7,7 +7,7 @@
  * Only an entry with no finding at all is remembered (one with findings is read and judged on
  * every load, so its findings keep their positions and wording), under the key of its path in
  * the stamps' lines, with the stamp, a tag of the code that validated it, and the value as JSON
- * on one line. The same rules as a manifest's stamp hold: stat'ed before it is read, remembered
+ * on one line. The same rules as a manifest's stamp hold: stamped before it is read, remembered
  * only when it last changed at least STAMP_MARGIN_NS before the load began ("racily clean"), and a
  * line that is not well-formed, of another stamp or of other code is ignored (the file is read).
  */
@@ -16,8 +16,8 @@ import type { Result } from "../findings.types.ts";
 import { breaksLine } from "../keyed-lines.ts";
 import type { Entry } from "../registry.types.ts";
 import { validateEntry } from "../validate/validate-documents.ts";
-import { type LoadStamps, STAMP_MARGIN_NS } from "./file-stamps.ts";
-import type { RegistrySource } from "./source.types.ts";
+import { type LoadStamps, type ReadFile, STAMP_MARGIN_NS } from "./file-stamps.ts";
+import type { FileStamp, RegistrySource } from "./source.types.ts";
 
 /** The tag of the code that validates entries (the adapter's identity of it), as stored in a line. */
 export function entryCodeTag(code: string): string {
@@ -43,10 +43,12 @@ export async function loadEntry(
   stamps: (LoadStamps & { tag: string }) | undefined,
   file: string,
   name: string,
-  read: (path: string) => Promise<Uint8Array | undefined>,
+  read: ReadFile,
 ): Promise<LoadedEntry | undefined> {
-  // Stat'ed before it is read: an edit in between leaves the old stamp, which the next load sees changed.
-  const now = stamps && (await source.stamp?.(file));
+  // Stamped before it is read (an edit in between leaves the old stamp, which the next load sees
+  // changed): stat'ed first when a line is remembered, to compare; else as the source opens it.
+  const known = stamps?.index.has(file) === true;
+  let now: FileStamp | undefined = known ? await source.stamp?.(file) : undefined;
   if (stamps && now && !now.stamp.startsWith("d")) {
     const stored = stamps.index.get(file);
     const prefix = `${now.stamp}\t${stamps.tag}\t`;
@@ -55,7 +57,7 @@ export async function loadEntry(
       if (value) return { result: { value, findings: [] }, line: `${file}\t${stored}`, fresh: false };
     }
   }
-  const bytes = await read(file);
+  const bytes = await read(file, stamps && !known ? (stamp) => (now = stamp) : undefined);
   if (bytes === undefined) return undefined;
   const result = validateEntry(bytes, file, name);
   let line = "";

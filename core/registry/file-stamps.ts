@@ -83,7 +83,7 @@ export function rememberedFile(
 /** Reads a registry file, passing on its stamp when the source takes one (`RegistrySource.readFile`). */
 export type ReadFile = (
   path: string,
-  stamped?: (stamp: FileStamp) => void,
+  stamped?: (stamp: FileStamp) => unknown,
 ) => Promise<Uint8Array | undefined>;
 
 /** Stamps in use in one load: those the last load gave, and the wall clock when this one began. */
@@ -107,21 +107,13 @@ export async function readStamped(
   path: string,
   read: ReadFile,
 ): Promise<{ bytes?: Uint8Array; sha256: string; line: string } | undefined> {
-  // Nothing remembered of the file: no stat to compare first; the stamp is the opened file's,
-  // still taken before the read (RegistrySource.readFile).
-  if (stamps && !stamps.index.has(path)) {
-    let taken: FileStamp | undefined;
-    const bytes = await read(path, (stamp) => {
-      taken = stamp;
-    });
-    if (bytes === undefined) return undefined;
-    const sha256 = hash("sha256", bytes);
-    return { bytes, sha256, line: stampLine(path, taken, sha256, stamps.startedNs) ?? "" };
-  }
-  const now = stamps && (await source.stamp?.(path));
-  const remembered = stamps && rememberedFile(stamps.index, path, now);
+  // A file with a remembered line is stat'ed first, to compare; any other is stamped as the source
+  // opens it (RegistrySource.readFile): either way before it is read.
+  const known = stamps?.index.has(path) === true;
+  let now: FileStamp | undefined = known ? await source.stamp?.(path) : undefined;
+  const remembered = known && stamps && rememberedFile(stamps.index, path, now);
   if (remembered) return remembered;
-  const bytes = await read(path);
+  const bytes = await read(path, stamps && !known ? (stamp) => (now = stamp) : undefined);
   if (bytes === undefined) return undefined;
   const sha256 = hash("sha256", bytes);
   return { bytes, sha256, line: (stamps && stampLine(path, now, sha256, stamps.startedNs)) ?? "" };

@@ -53,7 +53,9 @@ parentPort?.on("message", async (message: ToWorker) => {
       const entries = [];
       for (const name of names)
         entries.push(
-          await loadEntry(source, entryStamps, entryFile(name), name, (rel) => source.readFile(rel)),
+          await loadEntry(source, entryStamps, entryFile(name), name, (rel, stamped) =>
+            source.readFile(rel, stamped),
+          ),
         );
       parentPort?.postMessage({ type: "entries", batch, entries } satisfies FromWorker);
     });

@@ -18,7 +18,7 @@ const ENTRY = { name: "alpha", owners: [{ github_id: 7, login: "al" }], reposito
 const STARTED = 100n * STAMP_MARGIN_NS;
 const OLD: FileStamp = { stamp: "1:2:3:4:5", changedNs: STARTED - 2n * STAMP_MARGIN_NS };
 
-/** A source of one entry with the stamp given, counting its reads. */
+/** A source of one entry with the stamp given (by a stat and as the file is read), counting its reads. */
 function oneEntry(
   bytes: Uint8Array,
   stamp: FileStamp | undefined,
@@ -26,8 +26,9 @@ function oneEntry(
   let reads = 0;
   const source: RegistrySource = {
     root: "r",
-    readFile: async () => {
+    readFile: async (_path, stamped) => {
       reads++;
+      if (stamp) stamped?.(stamp);
       return bytes;
     },
     list: async () => [],
@@ -42,7 +43,7 @@ function oneEntry(
 function loadWith(fake: { source: RegistrySource }, lines: string[], code = "code") {
   const index = readStamps(encode(`finfocus-registry/stamps/1\n${lines.join("\n")}\n`));
   const stamps = { index, startedNs: STARTED, tag: entryCodeTag(code) };
-  return loadEntry(fake.source, stamps, FILE, "alpha", (p) => fake.source.readFile(p));
+  return loadEntry(fake.source, stamps, FILE, "alpha", (p, stamped) => fake.source.readFile(p, stamped));
 }
 
 test("a valid entry is remembered with its stamp and value, and then taken without a read while both are the same", async () => {
