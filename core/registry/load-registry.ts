@@ -249,7 +249,7 @@ async function load(
   { store, summaries, recall, offered, threads, threshold, reader, stamps, fresh, workers }: LoadPlan,
   stats: RegistryStats,
   findings: Finding[],
-  read: (rel: string) => Promise<Uint8Array | undefined>,
+  read: ReadFile,
 ): Promise<LoadedRegistry> {
   const config = await loadConfig(source, read, findings);
 
