@@ -53443,19 +53443,11 @@ function rememberedFile(index, path3, now) {
   return { sha256, line: AS_REMEMBERED };
 }
 async function readStamped(source, stamps, path3, read) {
-  if (stamps && !stamps.index.has(path3)) {
-    let taken;
-    const bytes2 = await read(path3, (stamp) => {
-      taken = stamp;
-    });
-    if (bytes2 === void 0) return void 0;
-    const sha2562 = hash2("sha256", bytes2);
-    return { bytes: bytes2, sha256: sha2562, line: stampLine(path3, taken, sha2562, stamps.startedNs) ?? "" };
-  }
-  const now = stamps && await source.stamp?.(path3);
-  const remembered = stamps && rememberedFile(stamps.index, path3, now);
+  const known = stamps?.index.has(path3) === true;
+  let now = known ? await source.stamp?.(path3) : void 0;
+  const remembered = known && stamps && rememberedFile(stamps.index, path3, now);
   if (remembered) return remembered;
-  const bytes = await read(path3);
+  const bytes = await read(path3, stamps && !known ? (stamp) => now = stamp : void 0);
   if (bytes === void 0) return void 0;
   const sha256 = hash2("sha256", bytes);
   return { bytes, sha256, line: (stamps && stampLine(path3, now, sha256, stamps.startedNs)) ?? "" };
@@ -53547,7 +53539,8 @@ function entryCodeTag(code) {
   return hash3("sha256", `entry\0${code}`).slice(0, 32);
 }
 async function loadEntry(source, stamps, file, name, read) {
-  const now = stamps && await source.stamp?.(file);
+  const known = stamps?.index.has(file) === true;
+  let now = known ? await source.stamp?.(file) : void 0;
   if (stamps && now && !now.stamp.startsWith("d")) {
     const stored = stamps.index.get(file);
     const prefix = `${now.stamp}	${stamps.tag}	`;
@@ -53556,7 +53549,7 @@ async function loadEntry(source, stamps, file, name, read) {
       if (value) return { result: { value, findings: [] }, line: `${file}	${stored}`, fresh: false };
     }
   }
-  const bytes = await read(file);
+  const bytes = await read(file, stamps && !known ? (stamp) => now = stamp : void 0);
   if (bytes === void 0) return void 0;
   const result = validateEntry(bytes, file, name);
   let line = "";
