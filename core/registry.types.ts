@@ -63,6 +63,12 @@ export interface VersionFile {
 /** One version file of a plugin, as loaded. */
 export interface VersionRecord extends VersionFile {
   manifest: Manifest;
+  /**
+   * The bytes the manifest was validated from (`sha256` is theirs), when the load read them in
+   * this run: what the generator publishes, so the file is not read (or hashed) again and what is
+   * published is exactly what was judged, whatever happened to the file since.
+   */
+  bytes?: Uint8Array;
 }
 
 export interface PluginRecord {

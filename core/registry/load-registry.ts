@@ -115,7 +115,8 @@ export interface LoadOptions {
    */
   workers?: number;
   /**
-   * Keep every manifest in the snapshot (default true). `false` is for callers that only need
+   * Keep every manifest in the snapshot (default true), with the bytes it was validated from
+   * (`VersionRecord.bytes`, when read in this run). `false` is for callers that only need
    * the findings, such as `validate`: results cross thread boundaries without them. `"judged"`
    * keeps only the manifests judged in this run: a valid one whose remembered verdict is reused is
    * not parsed, and its plugin's record lists it in `unparsed` (the generator's rebuilds).

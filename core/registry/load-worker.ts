@@ -13,16 +13,10 @@ import { entryFile } from "./layout.ts";
 import type { SourceLocation } from "./source.types.ts";
 import { sourceAt } from "./source-at.ts";
 import { type KeepManifests, validatePluginStamped } from "./validate-plugin.ts";
-import { type FromWorker, packResult, type ToWorker } from "./worker-pool.ts";
+import { type FromWorker, packResults, type ToWorker } from "./worker-pool.ts";
 
 const source = sourceAt((workerData as { location: SourceLocation }).location);
-/** The bytes read for the chunk at work, by path: kept manifests cross back as their text (packResult). */
-let readBytes = new Map<string, Uint8Array>();
-const read: ReadFile = async (rel, stamped) => {
-  const bytes = await source.readFile(rel, stamped);
-  if (bytes !== undefined && keepManifests !== false) readBytes.set(rel, bytes);
-  return bytes;
-};
+const read: ReadFile = (rel, stamped) => source.readFile(rel, stamped);
 let config: RegistryConfig | undefined;
 let known = new Map<string, KnownVersion[]>();
 let keepManifests: KeepManifests = true;
@@ -52,11 +46,7 @@ parentPort?.on("message", async (message: ToWorker) => {
       }
       const entries = [];
       for (const name of names)
-        entries.push(
-          await loadEntry(source, entryStamps, entryFile(name), name, (rel, stamped) =>
-            source.readFile(rel, stamped),
-          ),
-        );
+        entries.push(await loadEntry(source, entryStamps, entryFile(name), name, read));
       parentPort?.postMessage({ type: "entries", batch, entries } satisfies FromWorker);
     });
     return;
@@ -73,12 +63,13 @@ parentPort?.on("message", async (message: ToWorker) => {
   const id = message.id;
   queue = queue.then(async () => {
     const results = [];
-    for (const job of jobs) {
-      readBytes = new Map();
-      const result = await validatePluginStamped(job, config, lookup, read, keepManifests, stamps);
-      results.push(packResult(result, readBytes));
-    }
-    readBytes = new Map();
-    parentPort?.postMessage({ type: "chunk", id, results } satisfies FromWorker);
+    for (const job of jobs)
+      results.push(await validatePluginStamped(job, config, lookup, read, keepManifests, stamps));
+    // Kept manifests' bytes cross in one buffer, transferred (packResults).
+    const packed = packResults(results);
+    parentPort?.postMessage(
+      { type: "chunk", id, ...packed } satisfies FromWorker,
+      packed.bytes ? [packed.bytes] : [],
+    );
   });
 });

@@ -90,8 +90,9 @@ export class ReaderThread {
       const files: WalkedPlugin = new Map();
       for (let k = 0; k < (counts[i] ?? 0); k++, file++) {
         const end = ends[file] as number;
+        // A Buffer, as the files the main thread reads are (a view of the window, not a copy).
         files.set(versions[file] as string, {
-          bytes: unread[file] === 1 ? undefined : new Uint8Array(buffer, start, end - start),
+          bytes: unread[file] === 1 ? undefined : Buffer.from(buffer, start, end - start),
           sha256: sha256[file] as string,
           line: lines[file] as string,
         });

@@ -179,7 +179,8 @@ export async function validatePlugin(
 ): Promise<PluginResult> {
   const { listing: l, entry } = work;
   const findings: Finding[] = [];
-  const versions: (VersionFile & { manifest?: Manifest; dependencies: Dependency[] })[] = [];
+  const versions: (VersionFile & { manifest?: Manifest; bytes?: Uint8Array; dependencies: Dependency[] })[] =
+    [];
   const verdicts: Record<string, Verdict> | undefined = work.verdicts ? {} : undefined;
   let manifests = 0;
   let judged = 0;
@@ -220,7 +221,7 @@ export async function validatePlugin(
       versions.push({
         version,
         file,
-        ...(keepManifests && manifest ? { manifest } : {}),
+        ...(keepManifests && manifest ? { manifest, ...(bytes ? { bytes } : {}) } : {}),
         sha256: keepManifests ? sha256 : "",
         dependencies: verdict.dependencies ?? [],
         ...(hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}),

@@ -6,13 +6,13 @@ import path from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import type { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { writeSyntheticRegistry } from "../../bench/synthetic-registry.ts";
 import { readStamps, STAMP_MARGIN_NS } from "../../core/registry/file-stamps.ts";
 import { loadRegistry } from "../../core/registry/load-registry.ts";
 import { fsSource, memorySource } from "../../core/registry/registry-fs.ts";
 import type { RegistrySource } from "../../core/registry/source.types.ts";
-import { packResult, unpackResult } from "../../core/registry/worker-pool.ts";
+import { type PackedChunk, packResults, unpackResults } from "../../core/registry/worker-pool.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 
 const fixture = (name: string): string =>
@@ -141,35 +141,61 @@ test("worker threads started when plugins/ is listed: used for fewer manifests t
   );
 });
 
-test("a worker's kept manifests cross as the text they were validated from, and parse back to the same values", async () => {
+test("a worker's kept manifests cross as the bytes they were validated from, in one transferred buffer, and parse back to the same values", () => {
   const encoder = new TextEncoder();
-  // Values a structured clone keeps but JSON.stringify would not: the text carries them exactly.
+  // Values a structured clone keeps but JSON.stringify would not: the bytes carry them exactly.
   const text = '{"metadata":{"name":"p","version":"1.0.0"},"big":1e999,"zero":-0,"s":"caf\u00e9 \\u202e"}';
   const parsed = JSON.parse(text);
+  // The first file's bytes are a view in the middle of a larger buffer (as a pooled read gives).
+  const pool = encoder.encode(`xxxx${text}yyyy`);
+  const bytes = pool.subarray(4, 4 + encoder.encode(text).byteLength);
+  const second = encoder.encode('{"metadata":{"name":"p","version":"1.1.0"}}');
   const result = {
     name: "p",
     versions: [
-      { version: "1.0.0", file: "plugins/p/versions/1.0.0.json", sha256: "a", manifest: parsed },
-      { version: "1.1.0", file: "plugins/p/versions/1.1.0.json", sha256: "b", manifest: parsed },
+      { version: "1.0.0", file: "plugins/p/versions/1.0.0.json", sha256: "a", manifest: parsed, bytes },
+      {
+        version: "1.1.0",
+        file: "plugins/p/versions/1.1.0.json",
+        sha256: "b",
+        manifest: JSON.parse(new TextDecoder().decode(second)),
+        bytes: second,
+      },
+      // A kept manifest without bytes crosses as the object it is.
+      { version: "1.2.0", file: "plugins/p/versions/1.2.0.json", sha256: "c", manifest: parsed },
     ],
-    validVersions: ["1.0.0", "1.1.0"],
+    validVersions: ["1.0.0", "1.1.0", "1.2.0"],
     findings: [],
-    manifests: 2,
-    judged: 2,
+    manifests: 3,
+    judged: 3,
   };
-  // Only the first file's bytes were read here: the second crosses as the object it is.
-  const packed = packResult(result, new Map([["plugins/p/versions/1.0.0.json", encoder.encode(text)]]));
-  assert.equal(packed.versions[0]?.manifestText, text);
-  assert.equal(packed.versions[0]?.manifest, undefined);
-  assert.equal(packed.versions[1]?.manifestText, undefined);
-  const back = unpackResult(structuredClone(packed));
-  assert.deepEqual(back, result);
-  assert.equal(back.versions[0]?.manifest.big, Number.POSITIVE_INFINITY);
-  assert.ok(Object.is(back.versions[0]?.manifest.zero, -0));
-  // Bytes that are not UTF-8 are never decoded loosely: the object crosses instead.
-  const bad = packResult(result, new Map([["plugins/p/versions/1.0.0.json", new Uint8Array([0xff, 0xfe])]]));
-  assert.equal(bad.versions[0]?.manifestText, undefined);
-  assert.deepEqual(unpackResult(bad), result);
+  const packed = packResults([result, { ...result, name: "q", versions: [] }]);
+  const buffer = packed.bytes as ArrayBuffer;
+  // Only the two files' bytes, one after the other: not the larger buffer the first was a view of.
+  assert.equal(buffer.byteLength, bytes.byteLength + second.byteLength);
+  assert.deepEqual(packed.results[0]?.versions[0]?.span, [0, bytes.byteLength]);
+  assert.equal(packed.results[0]?.versions[0]?.manifest, undefined);
+  assert.equal(packed.results[0]?.versions[2]?.span, undefined);
+  // Across a real message port, the buffer transferred (the sender's copy is detached, not cloned).
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(packed, [buffer]);
+  const received = receiveMessageOnPort(port2)?.message as PackedChunk;
+  port1.close();
+  assert.equal(buffer.byteLength, 0, "the buffer was transferred");
+  const back = unpackResults(received);
+  assert.deepEqual(
+    back[0]?.versions.map((v) => v.manifest),
+    result.versions.map((v) => v.manifest),
+  );
+  assert.deepEqual(new Uint8Array(back[0]?.versions[0]?.bytes ?? []), bytes);
+  assert.deepEqual(new Uint8Array(back[0]?.versions[1]?.bytes ?? []), second);
+  assert.equal(back[0]?.versions[2]?.bytes, undefined);
+  const first = back[0]?.versions[0]?.manifest as unknown as { big: number; zero: number };
+  assert.equal(first.big, Number.POSITIVE_INFINITY);
+  assert.ok(Object.is(first.zero, -0));
+  assert.deepEqual(back[1], { ...result, name: "q", versions: [] });
+  // Without a manifest kept, nothing crosses but the results.
+  assert.equal(packResults([{ ...result, versions: [] }]).bytes, undefined);
 });
 
 test("entries read on a worker thread during the layout walk give the same findings and snapshot as one thread", async () => {
