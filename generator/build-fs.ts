@@ -18,7 +18,7 @@ import { siteFingerprint } from "./fingerprint.ts";
 import type { ApiModel, BuildModel } from "./model.types.ts";
 import { PARTS_FILE, readParts, writeParts } from "./parts-cache-fs.ts";
 import { readGitDates } from "./published-git.ts";
-import { renderApi } from "./render.ts";
+import { renderApi, validatedBytes } from "./render.ts";
 import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
 import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
@@ -157,13 +157,15 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   timings.model = performance.now() - t;
 
   t = performance.now();
-  // Manifests and bundles are copied from the source that was validated (from a commit, blob by
-  // blob), read and written rather than copied by the kernel: a copy costs more system calls than
-  // a small file's read and write, and the writer checks the bytes read against the hash validated.
+  // Manifests are published from the bytes validated in this run, kept by the load: not read or
+  // hashed again, and exactly what was judged. Those of plugins a rebuild did not parse, and
+  // bundles, are copied from the source that was validated (from a commit, blob by blob), read and
+  // written rather than copied by the kernel: a copy costs more system calls than a small file's
+  // read and write, and the writer checks the bytes read against the hash validated.
   options.onStage?.("write", `${model.plugins.length} plugins`);
   const report = await writeTree(
     options.outDir,
-    renderApi(model, (file) => source.readFile(file)),
+    renderApi(model, (file) => source.readFile(file), validatedBytes(loaded.snapshot)),
     { ignoreState: options.full === true },
   );
   // The verdicts, stamps and parts files are caches: one that misses a few entries costs the next

@@ -8,7 +8,9 @@ export interface Output {
   path: string;
   /**
    * sha256 (hex) of the bytes, when known without producing them (a manifest copied as merged):
-   * the writer then skips producing unchanged files altogether.
+   * the writer then skips producing unchanged files altogether. Bytes read lazily are checked
+   * against it; bytes given as they are (not a function) with it are taken as having it, and not
+   * hashed again: give both only for bytes hashed in this run (a manifest's bytes as validated).
    */
   sha256?: string;
   /**

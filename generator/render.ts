@@ -19,6 +19,8 @@ import {
   versionsPath,
 } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
+import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
+import type { VersionRecord } from "../core/registry.types.ts";
 import { atomFeed } from "./feeds.ts";
 import { listsKey } from "./fingerprint.ts";
 import { canonicalJson, sharedCanonicalJson } from "./json.ts";
@@ -27,6 +29,20 @@ import type { Output, OutputGroup } from "./output.types.ts";
 
 /** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
 export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>;
+
+/**
+ * A manifest's bytes as validated in this run, by its file, with their sha256 (the snapshot's
+ * `VersionRecord`), when the load kept them; a loaded snapshot's records fit.
+ */
+export type ValidatedBytes = (file: string) => { bytes?: Uint8Array; sha256: string } | undefined;
+
+/** The manifests of a loaded snapshot that hold their bytes as validated (ValidatedBytes). */
+export function validatedBytes(snapshot: RegistrySnapshot): ValidatedBytes {
+  const records = new Map<string, VersionRecord>();
+  for (const plugin of snapshot.plugins)
+    for (const record of plugin.versions) if (record.bytes !== undefined) records.set(record.file, record);
+  return (file) => records.get(file);
+}
 
 function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array> {
   return async () => {
@@ -42,9 +58,13 @@ function copied(read: ReadRegistryFile, file: string): () => Promise<Uint8Array>
 
 /**
  * Every output file of the API and feeds, in a stable order, each plugin's in a group. Lazy:
- * manifests are read when written.
+ * manifests are read when written, except those `validated` holds: what was judged is published.
  */
-export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator<Output | OutputGroup> {
+export function* renderApi(
+  model: BuildModel,
+  read: ReadRegistryFile,
+  validated?: ValidatedBytes,
+): Generator<Output | OutputGroup> {
   yield { path: DISCOVERY_PATH, bytes: canonicalJson(model.discovery) };
   // Keyed like a plugin's documents: lists whose inputs did not change are not rendered again.
   const lists = listsKey(model);
@@ -77,7 +97,7 @@ export function* renderApi(model: BuildModel, read: ReadRegistryFile): Generator
     yield {
       group: `plugins/${plugin.name}`,
       key: plugin.parts.key,
-      outputs: () => pluginOutputs(model, plugin, read),
+      outputs: () => pluginOutputs(model, plugin, read, validated),
     };
     for (const version of plugin.parts.versions) {
       if (version.bundleFile !== undefined) {
@@ -92,6 +112,7 @@ function* pluginOutputs(
   model: BuildModel,
   plugin: BuildModel["plugins"][number],
   read: ReadRegistryFile,
+  validated: ValidatedBytes | undefined,
 ): Generator<Output> {
   let loaded: Promise<PluginModel> | undefined;
   const full = (): Promise<PluginModel> => {
@@ -113,10 +134,16 @@ function* pluginOutputs(
       }),
   };
   for (const version of plugin.parts.versions) {
+    // The bytes validated in this run when they are those the documents list (they carry their
+    // hash: not hashed again); else the file, read when written and checked against the hash.
+    const held = validated?.(version.file);
     yield {
       path: manifestPath(plugin.name, version.version),
       sha256: version.manifest_sha256,
-      bytes: copied(read, version.file),
+      bytes:
+        held?.bytes !== undefined && held.sha256 === version.manifest_sha256
+          ? held.bytes
+          : copied(read, version.file),
     };
   }
 }

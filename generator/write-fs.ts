@@ -226,7 +226,8 @@ export async function writeTree(
         }
         let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
         let hash = output.sha256;
-        if (hash === undefined || hash !== before) {
+        // Bytes given with their sha256 are taken as they are (Output.sha256): not hashed again.
+        if (hash === undefined || (hash !== before && bytes === undefined)) {
           bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
           const made = sha256Hex(bytes);
           // A copied manifest must be the file validated: one that changed since is not published.
