@@ -53598,7 +53598,7 @@ var ReaderThread = class {
       for (let k2 = 0; k2 < (counts[i] ?? 0); k2++, file++) {
         const end = ends[file];
         files.set(versions[file], {
-          bytes: unread[file] === 1 ? void 0 : new Uint8Array(buffer, start, end - start),
+          bytes: unread[file] === 1 ? void 0 : Buffer.from(buffer, start, end - start),
           sha256: sha256[file],
           line: lines[file]
         });
@@ -63534,7 +63534,7 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
       versions.push({
         version,
         file,
-        ...keepManifests && manifest2 ? { manifest: manifest2 } : {},
+        ...keepManifests && manifest2 ? { manifest: manifest2, ...bytes ? { bytes } : {} } : {},
         sha256: keepManifests ? sha256 : "",
         dependencies: verdict.dependencies ?? [],
         ...hasBundle ? { bundleFile: bundleFile(l.name, version) } : {}
@@ -63666,18 +63666,22 @@ function listingFindings(l, entry2) {
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker as Worker2 } from "node:worker_threads";
 var CHUNK_MANIFESTS = 400;
-var IN_FLIGHT = 2;
+var IN_FLIGHT = 3;
 var ENTRY_BATCH = 200;
 var utf82 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function unpackResult(packed) {
-  if (packed.versions.every((record) => record.manifestText === void 0)) return packed;
-  return {
-    ...packed,
-    versions: packed.versions.map(({ manifestText, manifest: manifest2, ...file }) => ({
-      ...file,
-      manifest: manifestText === void 0 ? manifest2 : JSON.parse(manifestText)
-    }))
-  };
+function unpackResults({ results, bytes }) {
+  return results.map((packed) => {
+    if (bytes === void 0 || packed.versions.every((record) => record.span === void 0))
+      return packed;
+    return {
+      ...packed,
+      versions: packed.versions.map(({ span, manifest: manifest2, ...file }) => {
+        if (span === void 0) return { ...file, manifest: manifest2 };
+        const kept = Buffer.from(bytes, span[0], span[1] - span[0]);
+        return { ...file, manifest: JSON.parse(utf82.decode(kept)), bytes: kept };
+      })
+    };
+  });
 }
 var ValidationPool = class {
   #workers;
@@ -63759,7 +63763,7 @@ var ValidationPool = class {
           worker.postMessage({ type: "chunk", id, jobs: chunks[id] ?? [] });
         };
         this.#chunkReplies[this.#workers.indexOf(worker)] = (message) => {
-          results[message.id] = message.results.map(unpackResult);
+          results[message.id] = unpackResults(message);
           pending--;
           send();
         };
