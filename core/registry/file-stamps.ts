@@ -80,11 +80,8 @@ export function rememberedFile(
   return { sha256, line: AS_REMEMBERED };
 }
 
-/** Reads a registry file, passing on its stamp when the source takes one (`RegistrySource.readFile`). */
-export type ReadFile = (
-  path: string,
-  stamped?: (stamp: FileStamp) => unknown,
-) => Promise<Uint8Array | undefined>;
+/** Reads a registry file, passing on its stamp when the source takes one: a source's own `readFile`, or one around it. */
+export type ReadFile = RegistrySource["readFile"];
 
 /** Stamps in use in one load: those the last load gave, and the wall clock when this one began. */
 export interface LoadStamps {
