@@ -48,6 +48,19 @@ test("canonical JSON is JSON.stringify of a key-sorted copy, for every kind of m
     JSON.parse('{"__proto__": {"a": 1}, "b": [1, {"c": {"d": "e"}}]}'),
     Object.assign(new Array(3), { 0: 1, 2: 3, extra: "dropped" }),
     new Date(0),
+    // Objects in order holding some that are not, or that are not plain data.
+    { a: 1, b: { d: 1, c: 2 }, e: [{ g: 1, f: 2 }, { h: 3 }] },
+    { a: new Date(0), b: [new Date(0)], c: Object.assign(Object.create(null), { y: 1, x: 2 }) },
+    { a: JSON.parse('{"__proto__": 1, "b": 2}'), b: JSON.parse('{"a": {"__proto__": {"c": 1}}}') },
+    {
+      a: new (class {
+        z = 1;
+        y = 2;
+        toJSON() {
+          return "its own text";
+        }
+      })(),
+    },
     "top",
     7,
     null,
