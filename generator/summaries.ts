@@ -34,6 +34,10 @@ export function sortedUnique<T extends string>(values: Iterable<T>): T[] {
   return [...new Set(values)].sort();
 }
 
+/**
+ * A version's summary, its members set in sorted order: canonical JSON (json.ts) then writes it as
+ * it is, without a sorted copy (a full build writes one for every version, twice).
+ */
 export function versionSummary(
   plugin: PluginRecord,
   record: VersionRecord,
@@ -43,32 +47,31 @@ export function versionSummary(
   const yankedReason = plugin.entry.yanked?.[record.version];
   const isYanked = plugin.entry.yanked !== undefined && Object.hasOwn(plugin.entry.yanked, record.version);
   const deps = (m.requirements?.dependencies ?? [])
-    .map((d) => ({ name: d.name, version_constraint: d.version_constraint, optional: d.optional ?? false }))
+    .map((d) => ({ name: d.name, optional: d.optional ?? false, version_constraint: d.version_constraint }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const summary: VersionSummary = {
-    version: record.version,
-    manifest_sha256: record.sha256,
-    installation_method: m.installation.installation_method,
-    spec_version: m.specification.spec_version,
-    dependencies: deps,
-    security_level: securityLevel(m),
-    signature_kind: signatureKind(record),
-    yanked: isYanked,
-    prerelease: isPrerelease(record.version),
-    published_at: publishedAt,
-    manifest_url: manifestPath(plugin.name, record.version),
-  };
+  const summary: Partial<VersionSummary> = {};
+  if (record.bundleFile !== undefined) summary.bundle_url = bundlePath(plugin.name, record.version);
   if (m.installation.checksum !== undefined) summary.checksum = m.installation.checksum;
   if (m.installation.checksum_algorithm !== undefined)
     summary.checksum_algorithm = m.installation.checksum_algorithm;
+  summary.dependencies = deps;
   if (m.installation.download_url !== undefined) summary.download_url = m.installation.download_url;
-  if (m.requirements?.min_spec_version !== undefined)
-    summary.min_spec_version = m.requirements.min_spec_version;
+  summary.installation_method = m.installation.installation_method;
+  summary.manifest_sha256 = record.sha256;
+  summary.manifest_url = manifestPath(plugin.name, record.version);
   if (m.requirements?.max_spec_version !== undefined)
     summary.max_spec_version = m.requirements.max_spec_version;
+  if (m.requirements?.min_spec_version !== undefined)
+    summary.min_spec_version = m.requirements.min_spec_version;
+  summary.prerelease = isPrerelease(record.version);
+  summary.published_at = publishedAt;
+  summary.security_level = securityLevel(m);
+  summary.signature_kind = signatureKind(record);
+  summary.spec_version = m.specification.spec_version;
+  summary.version = record.version;
+  summary.yanked = isYanked;
   if (isYanked && yankedReason !== undefined) summary.yanked_reason = yankedReason;
-  if (record.bundleFile !== undefined) summary.bundle_url = bundlePath(plugin.name, record.version);
-  return summary;
+  return summary as VersionSummary;
 }
 
 export function pluginSummary(plugin: PluginRecord, latest: VersionRecord, updatedAt: string): PluginSummary {
