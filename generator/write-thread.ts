@@ -21,7 +21,7 @@ const BATCH_BYTES = 1 << 20;
 /** Files written before the thread is worth starting (its start costs tens of milliseconds). */
 const START_AFTER = 2 * BATCH_FILES;
 /** Batches the thread may have waiting; beyond that, the main thread writes. */
-const QUEUED_BATCHES = 2;
+const QUEUED_BATCHES = 6;
 
 /** A batch: absolute paths and their contents (a string is UTF-8). */
 export interface WriteBatch {
