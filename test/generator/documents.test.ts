@@ -21,17 +21,19 @@ test("canonical JSON sorts keys recursively, keeps array order, ends with a newl
   );
 });
 
+/** The definition canonical JSON must meet: a copy with sorted keys, undefined members dropped. */
+const sortedCopy = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = sortedCopy(v);
+  }
+  return out;
+};
+
 test("canonical JSON is JSON.stringify of a key-sorted copy, for every kind of member", () => {
-  const sortedCopy = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(sortedCopy);
-    if (value === null || typeof value !== "object") return value;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortedCopy(v);
-    }
-    return out;
-  };
   const values: unknown[] = [
     {},
     [],
@@ -67,6 +69,52 @@ test("canonical JSON is JSON.stringify of a key-sorted copy, for every kind of m
   ];
   for (const value of values) {
     assert.equal(canonicalJson(value), `${JSON.stringify(sortedCopy(value), null, 2)}\n`);
+  }
+});
+
+test("canonical JSON is JSON.stringify of a key-sorted copy, for 2,000 generated values (seeded)", () => {
+  // A small linear congruential generator: the same values on every run.
+  let seed = 0x2f6e2b1;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const KEYS = ["a", "b", "z", "A", "_", "10", "9", "0", "01", "é", "__proto__", "", "aa", "b1"];
+  const value = (depth: number): unknown => {
+    switch (next(depth > 3 ? 5 : 8)) {
+      case 0:
+        return next(3) === 0 ? undefined : null;
+      case 1:
+        return next(1000) - 500;
+      case 2:
+        return KEYS[next(KEYS.length)];
+      case 3:
+        return next(2) === 0;
+      case 4:
+        return next(2) === 0 ? {} : [];
+      case 5:
+        return Array.from({ length: next(4) }, () => value(depth + 1));
+      default: {
+        // Keys inserted in random order, sometimes already sorted, sometimes from JSON.parse.
+        const keys = Array.from({ length: next(6) }, () => KEYS[next(KEYS.length)] as string);
+        if (next(2) === 0) keys.sort();
+        const members = keys.map((k) => [k, value(depth + 1)] as const);
+        if (next(4) === 0)
+          return JSON.parse(
+            `{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v ?? null)}`).join(",")}}`,
+          );
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of members) if (k !== "__proto__") out[k] = v;
+        return out;
+      }
+    }
+  };
+  const json = sharedCanonicalJson();
+  for (let i = 0; i < 2000; i++) {
+    const v = value(0);
+    const expected = `${JSON.stringify(sortedCopy(v), null, 2)}\n`;
+    assert.equal(canonicalJson(v), expected, JSON.stringify(v));
+    assert.equal(json(v), expected, JSON.stringify(v));
   }
 });
 
