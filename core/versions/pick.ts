@@ -23,7 +23,8 @@ export interface PickOptions {
 
 /** True for `1.2.0-beta.1` (and not for `1.2.0+build`). */
 export function isPrerelease(version: string): boolean {
-  return (semver.prerelease(version)?.length ?? 0) > 0;
+  // A prerelease is written after a hyphen: without one there is nothing to parse.
+  return version.includes("-") && (semver.prerelease(version)?.length ?? 0) > 0;
 }
 
 /** True for `1.2.0+build.5`: build metadata, which SemVer ignores in precedence. */
@@ -99,13 +100,15 @@ export function bestCandidate<T extends VersionRow>(
 export function latestVersion<T extends { version: string; yanked?: boolean }>(
   rows: readonly T[],
 ): T | undefined {
-  const excluded = unpickable(rows);
+  // Each version parsed once: twins are looked for only when a version carries build metadata.
+  const excluded = rows.some((row) => row.version.includes("+")) ? unpickable(rows) : undefined;
   let release: [T, semver.SemVer] | undefined;
   let prerelease: [T, semver.SemVer] | undefined;
   let any: [T, semver.SemVer] | undefined;
   for (const row of rows) {
-    if (excluded.has(row.version)) continue;
-    const v = new semver.SemVer(row.version);
+    if (excluded?.has(row.version)) continue;
+    const v = semver.parse(row.version);
+    if (v === null) continue;
     if (!any || v.compare(any[1]) > 0) any = [row, v];
     if (row.yanked) continue;
     if (v.prerelease.length > 0) {

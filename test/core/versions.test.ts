@@ -13,6 +13,7 @@ import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import {
   bestCandidate,
   bestMatch,
+  isPrerelease,
   latestVersion,
   unpickable,
   updateTargets,
@@ -58,6 +59,16 @@ test("latest: the highest live release, else the highest live prerelease, else t
     "2.0.0",
   );
   assert.equal(latestVersion([]), undefined);
+  // Not SemVer: never the latest, with or without build metadata elsewhere in the list.
+  assert.equal(latestVersion([row("9.9"), row("banana"), row("1.0.0"), row("v")])?.version, "1.0.0");
+  assert.equal(latestVersion([row("9.9"), row("2.0.0+b"), row("1.0.0")])?.version, "2.0.0+b");
+  assert.equal(latestVersion([row("9.9"), row("x-y")]), undefined);
+});
+
+test("a prerelease is a version with a prerelease part, not any version with a hyphen", () => {
+  for (const v of ["1.2.0-beta.1", "0.0.1-0", "1.0.0-x-y+b"]) assert.equal(isPrerelease(v), true, v);
+  for (const v of ["1.2.0", "1.2.0+build-5", "not-semver", "1.2-beta", ""])
+    assert.equal(isPrerelease(v), false, v);
 });
 
 test("a build-metadata twin is never picked: not as latest, not by a range, not by the resolver", () => {
