@@ -119,7 +119,7 @@ function* pluginOutputs(
     loaded ??= "load" in plugin ? plugin.load() : Promise.resolve(plugin);
     return loaded;
   };
-  // The document and the version index share their `versions`: rendered once for both.
+  // The document and the version index share their `versions`: sorted once for both.
   const json = sharedCanonicalJson();
   yield { path: pluginPath(plugin.name), bytes: async () => json((await full()).document) };
   yield { path: versionsPath(plugin.name), bytes: async () => json((await full()).versionIndex) };
