@@ -113,7 +113,7 @@ export const ERROR_CODES = {
     section: "runner",
     exit: 1,
     meaning:
-      "a container image pulled by digest is not installable: no manifest for this platform, a layer that is not a gzip tar, or layers past the download cap",
+      "a container image pulled by digest is not installable: not an index or manifest, no manifest for this platform, a layer not a gzip tar, over 128 layers, or past the download cap",
   },
   DISCOVERY_CONFIG_INVALID: {
     section: "runner",

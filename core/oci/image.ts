@@ -46,48 +46,93 @@ export function matchesDigest(bytes: Uint8Array, digest: string): boolean {
   return digest === `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
+/** At most this many layers are pulled: Docker's own limit (overlayfs stacks at most 128 folders). */
+export const MAX_IMAGE_LAYERS = 128;
+/** An index's platforms named in a message, at most (the rest are counted). */
+export const NAMED_PLATFORMS = 16;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** An `os` or `architecture` as registries write them: what a message may repeat of one. */
+const PLATFORM_PART = /^[a-z0-9][a-z0-9._-]{0,31}$/i;
+/** A media type's shape (RFC 6838): what a message may repeat of a layer's. */
+const MEDIA_TYPE = /^[\w.+-]{1,63}\/[\w.+-]{1,127}$/;
+
 export type ImageDocument =
-  | { kind: "index"; pick?: string; platforms: string[] }
+  | {
+      kind: "index";
+      pick?: string;
+      /** The platforms the index names (`os/architecture`), distinct, at most NAMED_PLATFORMS. */
+      platforms: string[];
+      /** How many other distinct platforms it names. */
+      morePlatforms: number;
+    }
   | { kind: "manifest"; layers: ImageLayer[] }
   | { kind: "invalid"; problem: string };
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const invalid = (problem: string): ImageDocument => ({ kind: "invalid", problem });
+
 /**
  * What an image document says: an index names the manifest for `platform` (`linux/amd64`); a
- * manifest lists its layers, which must all be gzip tars with a sha256 digest and a size.
+ * manifest lists its layers (at most MAX_IMAGE_LAYERS), which must all be gzip tars with a sha256
+ * digest and a size. The bytes come from whoever published the image: any JSON (or none) gives an
+ * answer, never an exception, and a problem repeats none of the document's text but short
+ * platform names and media types of the usual shape.
  */
 export function readImageDocument(bytes: Uint8Array, platform: { os: string; arch: string }): ImageDocument {
   const loaded = loadJson(bytes, { file: "image manifest", maxBytes: 4 << 20 });
-  const doc = loaded.value as
-    | {
-        mediaType?: string;
-        manifests?: { digest?: string; platform?: { os?: string; architecture?: string } }[];
-        layers?: { mediaType?: string; digest?: string; size?: number }[];
-      }
-    | undefined;
-  if (!doc || typeof doc !== "object")
-    return { kind: "invalid", problem: "the image manifest is not a JSON object" };
-  if (Array.isArray(doc.manifests)) {
-    const platforms = doc.manifests.map((e) => `${e.platform?.os}/${e.platform?.architecture}`);
-    const pick = doc.manifests.find(
-      (e) => e.platform?.os === platform.os && e.platform?.architecture === platform.arch,
-    )?.digest;
-    return {
-      kind: "index",
-      platforms,
-      ...(typeof pick === "string" && /^sha256:[0-9a-f]{64}$/.test(pick) ? { pick } : {}),
-    };
+  const doc = loaded.value;
+  if (!isObject(doc)) {
+    const why = loaded.findings[0]?.code;
+    return invalid(`the image manifest is not a JSON object${why ? ` (${why})` : ""}`);
   }
-  if (!Array.isArray(doc.layers) || doc.layers.length === 0)
-    return { kind: "invalid", problem: "the image manifest lists no layers" };
+  if (doc.manifests !== undefined) return readIndex(doc.manifests, platform);
+  return readLayers(doc.layers);
+}
+
+function readIndex(entries: unknown, platform: { os: string; arch: string }): ImageDocument {
+  if (!Array.isArray(entries)) return invalid("the image index's manifests are not a list");
+  const named = new Set<string>();
+  let pick: string | undefined;
+  for (const [i, entry] of entries.entries()) {
+    if (!isObject(entry)) return invalid(`entry ${i} of the image index is not an object`);
+    const { os, architecture } = isObject(entry.platform) ? entry.platform : {};
+    if (typeof os === "string" && typeof architecture === "string" && PLATFORM_PART.test(os)) {
+      if (PLATFORM_PART.test(architecture)) named.add(`${os}/${architecture}`);
+    }
+    if (pick !== undefined || os !== platform.os || architecture !== platform.arch) continue;
+    if (typeof entry.digest !== "string" || !DIGEST.test(entry.digest))
+      return invalid(`entry ${i} of the image index (${platform.os}/${platform.arch}) has no sha256 digest`);
+    pick = entry.digest;
+  }
+  const platforms = [...named].slice(0, NAMED_PLATFORMS);
+  return {
+    kind: "index",
+    platforms,
+    morePlatforms: named.size - platforms.length,
+    ...(pick !== undefined ? { pick } : {}),
+  };
+}
+
+function readLayers(listed: unknown): ImageDocument {
+  if (!Array.isArray(listed) || listed.length === 0) return invalid("the image manifest lists no layers");
+  if (listed.length > MAX_IMAGE_LAYERS)
+    return invalid(
+      `the image manifest lists ${listed.length} layers: at most ${MAX_IMAGE_LAYERS} are pulled`,
+    );
   const layers: ImageLayer[] = [];
-  for (const [i, layer] of doc.layers.entries()) {
-    if (!GZIP_LAYERS.has(String(layer.mediaType)))
-      return { kind: "invalid", problem: `layer ${i} is ${String(layer.mediaType)}, not a gzip tar` };
-    if (typeof layer.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(layer.digest))
-      return { kind: "invalid", problem: `layer ${i} has no sha256 digest` };
-    if (!Number.isSafeInteger(layer.size) || (layer.size ?? -1) < 0)
-      return { kind: "invalid", problem: `layer ${i} has no size` };
-    layers.push({ digest: layer.digest, size: layer.size as number });
+  for (const [i, layer] of listed.entries()) {
+    if (!isObject(layer)) return invalid(`layer ${i} is not an object`);
+    const { mediaType, digest, size } = layer;
+    if (typeof mediaType !== "string" || !GZIP_LAYERS.has(mediaType)) {
+      const shown =
+        typeof mediaType === "string" && MEDIA_TYPE.test(mediaType) ? mediaType : "of no known type";
+      return invalid(`layer ${i} is ${shown}, not a gzip tar`);
+    }
+    if (typeof digest !== "string" || !DIGEST.test(digest)) return invalid(`layer ${i} has no sha256 digest`);
+    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0)
+      return invalid(`layer ${i} has no size`);
+    layers.push({ digest, size });
   }
   return { kind: "manifest", layers };
 }

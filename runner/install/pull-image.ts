@@ -89,7 +89,7 @@ export async function pullImage(
     if (!doc.pick) {
       throw new RunnerError(
         "IMAGE_INVALID",
-        `${reference} has no image for ${system.os}/${system.arch} (it has ${doc.platforms.join(", ")})`,
+        `${reference} has no image for ${system.os}/${system.arch} (${platformsNamed(doc)})`,
         {
           reference,
         },
@@ -115,4 +115,11 @@ export async function pullImage(
   const layers: Uint8Array[] = [];
   for (const layer of doc.layers) layers.push(await fetchChecked("blob", layer.digest, layer.size));
   return { image, pinned, manifest, layers };
+}
+
+/** The platforms an index names, as a message says them (a bounded list). */
+function platformsNamed(doc: { platforms: string[]; morePlatforms: number }): string {
+  if (doc.platforms.length === 0) return "it names no platform";
+  const more = doc.morePlatforms > 0 ? ` and ${doc.morePlatforms} more` : "";
+  return `it has ${doc.platforms.join(", ")}${more}`;
 }

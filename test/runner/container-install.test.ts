@@ -64,6 +64,22 @@ before(async () => {
     containerPlugin("tampered", amd64),
     containerPlugin("armonly", [{ os: "linux", architecture: "arm64" }]),
     containerPlugin("missing", amd64, `sha256:${"0".repeat(64)}`),
+    // Its publisher pinned an index whose first entry is null (what once crashed the pull).
+    containerPlugin(
+      "hostile",
+      amd64,
+      oci.store(
+        "acme/hostile",
+        Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: "application/vnd.oci.image.index.v1+json",
+            manifests: [null, { platform: { os: "linux", architecture: "amd64" } }],
+          }),
+        ),
+        "application/vnd.oci.image.index.v1+json",
+      ),
+    ),
   ]);
   // The registry serves other bytes under the tampered image's layer digest.
   const tampered = images.get("tampered");
@@ -125,6 +141,20 @@ test("no image for this platform, or none under the pinned digest: refused with 
   }
 });
 
+test("an image document its publisher made hostile is refused with IMAGE_INVALID, nothing written", async () => {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
+  try {
+    await assert.rejects(
+      install(context, { plugins: [{ name: "hostile" }] }),
+      (e) =>
+        isRunnerError(e, "IMAGE_INVALID") && /entry 0 of the image index is not an object/.test(e.message),
+    );
+    assert.ok(!existsSync(join(context.pluginDir, "hostile")));
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
 test("without a container registry client, container installs are refused as before", async () => {
   const context = await testContext(server.url, { policy: { allow_untrusted: true }, oci: false });
   try {
@@ -161,4 +191,59 @@ test("image references and documents, decided in core", () => {
       .kind,
     "invalid",
   );
+});
+
+test("any bytes read as an image document give an answer, never an exception, and bounded messages", () => {
+  const digest = `sha256:${"b".repeat(64)}`;
+  const gzip = { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest, size: 3 };
+  const read = (doc: unknown) =>
+    readImageDocument(doc instanceof Uint8Array ? doc : new TextEncoder().encode(JSON.stringify(doc)), {
+      os: "linux",
+      arch: "amd64",
+    });
+  const problem = (doc: unknown) => {
+    const answer = read(doc);
+    assert.equal(answer.kind, "invalid", JSON.stringify(doc)?.slice(0, 80));
+    return (answer as { problem: string }).problem;
+  };
+  assert.equal(problem({ manifests: [null] }), "entry 0 of the image index is not an object");
+  assert.equal(problem({ manifests: "linux/amd64" }), "the image index's manifests are not a list");
+  assert.equal(problem({ layers: [gzip, null] }), "layer 1 is not an object");
+  assert.equal(problem({ layers: [{ ...gzip, size: "3" }] }), "layer 0 has no size");
+  assert.equal(problem({ layers: [{ ...gzip, digest: "sha256:12" }] }), "layer 0 has no sha256 digest");
+  assert.equal(problem(null), "the image manifest is not a JSON object");
+  assert.equal(problem(["layers"]), "the image manifest is not a JSON object");
+  assert.equal(
+    problem(new Uint8Array([0xff, 0x7b])),
+    "the image manifest is not a JSON object (JSON_INVALID_UTF8)",
+  );
+  assert.equal(
+    problem({ layers: Array.from({ length: 129 }, () => gzip) }),
+    "the image manifest lists 129 layers: at most 128 are pulled",
+  );
+  assert.equal(read({ layers: Array.from({ length: 128 }, () => gzip) }).kind, "manifest");
+  // The document's own text is not repeated, but for short names of the usual shape.
+  const planted = `application/x\u001b]8;;https://evil.test\u0007${"x".repeat(5000)}`;
+  assert.equal(
+    problem({ layers: [{ ...gzip, mediaType: planted }] }),
+    "layer 0 is of no known type, not a gzip tar",
+  );
+  assert.equal(
+    problem({ manifests: [{ platform: { os: "linux", architecture: "amd64" }, digest: "latest" }] }),
+    "entry 0 of the image index (linux/amd64) has no sha256 digest",
+  );
+  const many = read({
+    manifests: Array.from({ length: 40 }, (_, i) => ({
+      digest,
+      platform: { os: "linux", architecture: `arch${i}` },
+    })),
+  });
+  assert.equal(many.kind, "index");
+  assert.deepEqual(many.kind === "index" && [many.platforms.length, many.morePlatforms, many.pick], [
+    16,
+    24,
+    undefined,
+  ]);
+  const odd = read({ manifests: [{ digest, platform: { os: "\u001b[31mlinux", architecture: "amd64" } }] });
+  assert.deepEqual(odd, { kind: "index", platforms: [], morePlatforms: 0 });
 });

@@ -14,6 +14,8 @@ export interface OciRegistry {
   requests: string[];
   /** Stored documents and blobs by digest; tests may replace the bytes served for one. */
   content: Map<string, { bytes: Uint8Array; type: string }>;
+  /** Stores bytes in a repository as they are (any document, hostile ones too); returns their digest. */
+  store(repository: string, bytes: Uint8Array, type: string): string;
   /** Stores an image (one manifest over these layers, optionally under an index); returns the reference's digest. */
   push(
     repository: string,
@@ -60,6 +62,7 @@ export async function startOciRegistry(): Promise<OciRegistry> {
     host: `127.0.0.1:${port}`,
     requests,
     content,
+    store,
     push(repository, layers, options = {}) {
       const config = json({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } });
       const configDigest = store(repository, config, "application/vnd.oci.image.config.v1+json");
