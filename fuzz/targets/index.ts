@@ -1,6 +1,7 @@
 import type { FuzzTarget } from "../target.types.ts";
 import { archiveTarget } from "./archive.ts";
 import { manifestTarget } from "./manifest.ts";
+import { ociTarget } from "./oci.ts";
 import { registryApiTarget } from "./registry-api.ts";
 import { searchTarget } from "./search.ts";
 import { signatureTarget } from "./signature.ts";
@@ -12,4 +13,5 @@ export const targets: Record<string, FuzzTarget<never>> = {
   api: registryApiTarget as FuzzTarget<never>,
   signature: signatureTarget as FuzzTarget<never>,
   search: searchTarget as FuzzTarget<never>,
+  oci: ociTarget as FuzzTarget<never>,
 };
