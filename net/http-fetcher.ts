@@ -145,10 +145,13 @@ async function attemptOnce(request: FetchRequest, ctx: AttemptContext): Promise<
       }
       if (response.status !== 304 && (response.status < 200 || response.status > 299)) {
         await response.body?.cancel();
-        throw new FetchError("DOWNLOAD_FAILED", `GET ${url.href}: HTTP ${response.status}`, {
-          url: url.href,
-          status: response.status,
-        });
+        const challenge = response.status === 401 ? response.headers.get("www-authenticate") : null;
+        throw new FetchError(
+          "DOWNLOAD_FAILED",
+          `GET ${url.href}: HTTP ${response.status}`,
+          { url: url.href, status: response.status },
+          challenge !== null ? { challenge } : {},
+        );
       }
       const body = await readCapped(response, request, url.href, idle);
       return {

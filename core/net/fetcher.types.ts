@@ -53,14 +53,21 @@ export const systemClock: Clock = {
 /** Why a fetch failed: the URL policy refused it (`INSECURE_URL`) or the transfer did not succeed. */
 export class FetchError extends RegistryError<"DOWNLOAD_FAILED" | "INSECURE_URL"> {
   override readonly details: { url: string; status?: number; reason?: string } & Record<string, unknown>;
+  /**
+   * A 401 answer's `WWW-Authenticate` header (at most 2 KB), for a client that can answer it (the
+   * OCI distribution's anonymous tokens, core/oci/auth.ts). The server's text: never printed, so
+   * kept out of `details`.
+   */
+  readonly challenge: string | undefined;
   constructor(
     code: "DOWNLOAD_FAILED" | "INSECURE_URL",
     message: string,
     details: { url: string; status?: number; reason?: string } & Record<string, unknown>,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; challenge?: string },
   ) {
-    super(code, message, { ...options, details });
+    super(code, message, { ...(options?.cause !== undefined ? { cause: options.cause } : {}), details });
     this.name = "FetchError";
     this.details = details;
+    this.challenge = options?.challenge?.slice(0, 2048);
   }
 }

@@ -19,6 +19,10 @@ import { type StaticServer, startServer } from "./helpers/server.ts";
 
 let server: StaticServer;
 let oci: OciRegistry;
+/** Registries that ask for pull tokens: one answering them, one whose token endpoint answers nonsense, one naming a realm over plain http elsewhere. */
+let tokened: OciRegistry;
+let noToken: OciRegistry;
+let httpRealm: OciRegistry;
 const images = new Map<string, { digest: string; layer: Uint8Array }>();
 
 const layerFor = (name: string) =>
@@ -32,9 +36,10 @@ function containerPlugin(
   name: string,
   platforms: { os: string; architecture: string }[],
   digestOverride?: string,
+  registry = oci,
 ) {
   const layer = layerFor(name);
-  const digest = oci.push(`acme/${name}`, [layer], { index: platforms });
+  const digest = registry.push(`acme/${name}`, [layer], { index: platforms });
   images.set(name, { digest, layer });
   const pinned = digestOverride ?? digest;
   return {
@@ -45,7 +50,7 @@ function containerPlugin(
         edit: (m: { installation: Record<string, unknown> }) => {
           m.installation = {
             installation_method: "container",
-            download_url: `${oci.host}/acme/${name}@${pinned}`,
+            download_url: `${registry.host}/acme/${name}@${pinned}`,
             checksum: pinned.slice("sha256:".length),
             checksum_algorithm: "sha256",
           };
@@ -58,12 +63,18 @@ function containerPlugin(
 before(async () => {
   server = await startServer();
   oci = await startOciRegistry();
+  tokened = await startOciRegistry({ bearer: {}, cdnHost: "localhost" });
+  noToken = await startOciRegistry({ bearer: { answer: '{"token": "two words"}' } });
+  httpRealm = await startOciRegistry({ bearer: { realm: "http://auth.example.test/token" } });
   const amd64 = [{ os: "linux", architecture: "amd64" }];
   publish(server, [
     containerPlugin("boxed", [...amd64, { os: "linux", architecture: "arm64" }]),
     containerPlugin("tampered", amd64),
     containerPlugin("armonly", [{ os: "linux", architecture: "arm64" }]),
     containerPlugin("missing", amd64, `sha256:${"0".repeat(64)}`),
+    containerPlugin("tokened", amd64, undefined, tokened),
+    containerPlugin("notoken", amd64, undefined, noToken),
+    containerPlugin("httprealm", amd64, undefined, httpRealm),
     // Its publisher pinned an index whose first entry is null (what once crashed the pull).
     containerPlugin(
       "hostile",
@@ -89,7 +100,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all([server.close(), oci.close()]);
+  await Promise.all([server.close(), oci.close(), tokened.close(), noToken.close(), httpRealm.close()]);
 });
 
 test("an image pinned by digest installs: the index picks linux/amd64, every digest checked, the layer extracted", async () => {
@@ -110,6 +121,49 @@ test("an image pinned by digest installs: the index picks linux/amd64, every dig
       2,
       "the index, then the platform's manifest",
     );
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("a registry that asks for a pull token (as ghcr.io and Docker Hub do) gets an anonymous one, sent to it alone", async () => {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
+  try {
+    const result = await install(context, { plugins: [{ name: "tokened" }] });
+    assert.match(
+      await readFile(join(result.installed[0]!.path, "finfocus-plugin-tokened"), "utf8"),
+      /tokened/,
+    );
+    const asked = tokened.authorizations.filter(([path]) => path === "/token");
+    assert.deepEqual(asked, [["/token", ""]], "one token for the repository, asked for without credentials");
+    const pulls = tokened.authorizations.filter(([path]) => /\/(manifests|blobs)\//.test(path));
+    assert.deepEqual(pulls[0], [pulls[0]![0], ""], "the first pull is anonymous: the 401 names the realm");
+    assert.ok(
+      pulls.slice(1).every(([, auth]) => auth === "Bearer pull:acme/tokened"),
+      "then every manifest and blob request carries the token",
+    );
+    // Only the first pull went without it: the token is reused for the repository's other pulls.
+    assert.equal(pulls.filter(([, auth]) => auth === "").length, 1);
+    // Blobs are redirected to another origin (localhost, not 127.0.0.1): the token stays behind.
+    const cdn = tokened.authorizations.filter(([path]) => path.startsWith("/cdn/"));
+    assert.ok(cdn.length > 0 && cdn.every(([, auth]) => auth === ""), "no token at the CDN");
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+});
+
+test("a token endpoint that answers no usable token, or a realm over plain http: refused, nothing written", async () => {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
+  try {
+    await assert.rejects(
+      install(context, { plugins: [{ name: "notoken" }] }),
+      (e) => isRunnerError(e, "DOWNLOAD_FAILED") && /gave no pull token for acme\/notoken/.test(e.message),
+    );
+    await assert.rejects(install(context, { plugins: [{ name: "httprealm" }] }), (e) =>
+      isRunnerError(e, "INSECURE_URL"),
+    );
+    assert.ok(!existsSync(join(context.pluginDir, "notoken")));
+    assert.ok(!existsSync(join(context.pluginDir, "httprealm")));
   } finally {
     await rm(context.tmp, { recursive: true, force: true });
   }

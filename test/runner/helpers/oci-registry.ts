@@ -1,7 +1,11 @@
 /**
  * A loopback container registry implementing the read side of the OCI distribution API
  * (`GET /v2/`, manifests and blobs by digest, blob redirects to another path as registries do to
- * their CDNs), with real image manifests, indexes and gzip tar layers.
+ * their CDNs), with real image manifests, indexes and gzip tar layers. With `bearer`, it asks for
+ * tokens as ghcr.io and Docker Hub do for anonymous pulls: `/v2/` answers 401 with a Bearer
+ * challenge naming its `/token` endpoint (or `bearer.realm`), which hands out a pull token per
+ * repository (or `bearer.answer`, as it is). With `cdnHost`, blobs redirect to that host name (another
+ * origin, the same server), as registries send them to their CDNs.
  */
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
@@ -12,6 +16,8 @@ export interface OciRegistry {
   host: string;
   /** Every request path, in order. */
   requests: string[];
+  /** Every request's path and Authorization header (empty when none), in order. */
+  authorizations: [string, string][];
   /** Stored documents and blobs by digest; tests may replace the bytes served for one. */
   content: Map<string, { bytes: Uint8Array; type: string }>;
   /** Stores bytes in a repository as they are (any document, hostile ones too); returns their digest. */
@@ -27,10 +33,14 @@ export interface OciRegistry {
 
 const digestOf = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
-export async function startOciRegistry(): Promise<OciRegistry> {
+export async function startOciRegistry(
+  options: { bearer?: { realm?: string; answer?: string }; cdnHost?: string } = {},
+): Promise<OciRegistry> {
   const content = new Map<string, { bytes: Uint8Array; type: string }>();
   const repositories = new Map<string, Set<string>>();
   const requests: string[] = [];
+  const authorizations: [string, string][] = [];
+  const SERVICE = "loopback-registry";
   const store = (repository: string, bytes: Uint8Array, type: string) => {
     const digest = digestOf(bytes);
     content.set(digest, { bytes, type });
@@ -40,11 +50,34 @@ export async function startOciRegistry(): Promise<OciRegistry> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     requests.push(path);
+    authorizations.push([path, req.headers.authorization ?? ""]);
+    const { bearer } = options;
+    if (bearer && path === "/token") {
+      const query = new URL(req.url ?? "/", "http://x").searchParams;
+      const scope = /^repository:(.+):pull$/.exec(query.get("scope") ?? "");
+      if (query.get("service") !== SERVICE || !scope) return void res.writeHead(400).end();
+      res.writeHead(200, { "content-type": "application/json" });
+      return void res.end(bearer.answer ?? JSON.stringify({ token: `pull:${scope[1]}`, expires_in: 300 }));
+    }
+    const wanted = /^\/v2\/(.+)\/(?:manifests|blobs)\//.exec(path)?.[1];
+    if (bearer && path.startsWith("/v2/") && req.headers.authorization !== `Bearer pull:${wanted}`) {
+      const realm = bearer.realm ?? `http://${req.headers.host}/token`;
+      res.writeHead(401, {
+        "content-type": "application/json",
+        "www-authenticate": `Bearer realm="${realm}",service="${SERVICE}",scope="repository:${wanted ?? ""}:pull"`,
+      });
+      return void res.end(
+        JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }),
+      );
+    }
     if (path === "/v2/") return void res.writeHead(200, { "content-type": "application/json" }).end("{}");
     const cdn = /^\/cdn\/(sha256:[0-9a-f]{64})$/.exec(path);
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/(sha256:[0-9a-f]{64})$/.exec(path);
     if (m?.[2] === "blobs" && repositories.get(m[1] ?? "")?.has(m[3] ?? "")) {
-      return void res.writeHead(307, { location: `/cdn/${m[3]}` }).end();
+      // To another origin (the same server under another host name) when `cdnHost` is given.
+      const port = (server.address() as AddressInfo).port;
+      const cdn = options.cdnHost ? `http://${options.cdnHost}:${port}/cdn/${m[3]}` : `/cdn/${m[3]}`;
+      return void res.writeHead(307, { location: cdn }).end();
     }
     const digest = cdn?.[1] ?? (m && repositories.get(m[1] ?? "")?.has(m[3] ?? "") ? m[3] : undefined);
     const found = digest ? content.get(digest) : undefined;
@@ -61,6 +94,7 @@ export async function startOciRegistry(): Promise<OciRegistry> {
   return {
     host: `127.0.0.1:${port}`,
     requests,
+    authorizations,
     content,
     store,
     push(repository, layers, options = {}) {
