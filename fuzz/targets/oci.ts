@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
+import { bearerChallenge, tokenOf, tokenUrl } from "../../core/oci/auth.ts";
 import {
   type ImageDocument,
   MAX_IMAGE_LAYERS,
@@ -114,7 +115,16 @@ interface OciInput {
   /** The document under the pinned digest (base64). */
   doc: string;
   arch: "amd64" | "arm64";
+  /** A registry's WWW-Authenticate header, as a 401 would carry it (absent in older saved inputs). */
+  challenge?: string;
 }
+
+/** Challenges as registries write them. */
+const CHALLENGES = [
+  'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:acme/x:pull"',
+  'Basic realm="x", Bearer realm="https://auth.docker.io/token",service="registry.docker.io"',
+  'Bearer realm="https://r.test/a\\"b",service=svc',
+];
 
 /** A registry serving `pinned` under its digest, the manifest, and the layers. */
 function registry(pinned: Uint8Array): OciDistribution {
@@ -207,14 +217,33 @@ export const ociTarget: FuzzTarget<OciInput> = {
           ),
         ),
       );
+    const challenge = fc.oneof(
+      fc
+        .record({
+          seed: fc.nat(CHALLENGES.length - 1),
+          mutations: fc.array(mutationArbitrary, { maxLength: 4 }),
+        })
+        .map(({ seed, mutations }) =>
+          Buffer.from(mutate(new TextEncoder().encode(CHALLENGES[seed]), mutations, 4096)).toString("latin1"),
+        ),
+      fc.string({ maxLength: 200 }),
+    );
     return fc.record({
       doc: fc.oneof({ arbitrary: byBytes, weight: 3 }, { arbitrary: byValue, weight: 3 }, many),
       arch,
+      challenge,
     });
   },
-  async check({ doc, arch }) {
+  async check({ doc, arch, challenge }) {
     const bytes = fromBase64(doc);
     const start = performance.now();
+    // The token flow's readers, on the registry's text: an answer or none, never an exception.
+    const asked = bearerChallenge(challenge);
+    if (asked !== undefined && (asked.realm === "" || (tokenUrl(asked, "acme/image") ?? "").length > 10_000))
+      throw new Error("a challenge read to an empty realm or an unbounded URL");
+    const token = tokenOf(bytes);
+    if (token !== undefined && !/^[\x21-\x7e]{1,8192}$/.test(token))
+      throw new Error("a token a header cannot carry");
     checkDocument(readImageDocument(bytes, { os: "linux", arch }));
     const pulled = await runnerOutcome(() =>
       pullImage(
