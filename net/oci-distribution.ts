@@ -29,33 +29,25 @@ export function createOciDistribution(fetcher: Fetcher, urlPolicy: UrlPolicy): O
   const tokens = new Map<string, Promise<string>>();
   const get = async (image: ImageReference, target: string, maxBytes: number, accept?: string) => {
     const key = `${base(image)} ${image.repository}`;
-    const once = async (token: string | undefined) =>
-      (
-        await fetcher.get({
+    /** The bytes at `target`, with `token` sent to the registry's origin; undefined on a 404. */
+    const fetchWith = async (token: string | undefined): Promise<Uint8Array | undefined> => {
+      const origin = new URL(base(image)).origin;
+      try {
+        const response = await fetcher.get({
           url: target,
           maxBytes,
           deadlineMs: ARTIFACT_DEADLINE_MS,
           ...(accept ? { headers: { accept } } : {}),
-          ...(token
-            ? {
-                credentials: {
-                  origin: new URL(base(image)).origin,
-                  headers: { authorization: `Bearer ${token}` },
-                },
-              }
-            : {}),
-        })
-      ).body;
-    const tryOnce = async (token: string | undefined): Promise<Uint8Array | undefined> => {
-      try {
-        return await once(token);
+          ...(token ? { credentials: { origin, headers: { authorization: `Bearer ${token}` } } } : {}),
+        });
+        return response.body;
       } catch (error) {
         if (error instanceof FetchError && error.details.status === 404) return undefined;
         throw error;
       }
     };
     try {
-      return await tryOnce(await tokens.get(key));
+      return await fetchWith(await tokens.get(key));
     } catch (error) {
       const challenge =
         error instanceof FetchError && error.details.status === 401
@@ -64,7 +56,7 @@ export function createOciDistribution(fetcher: Fetcher, urlPolicy: UrlPolicy): O
       if (!challenge) throw error;
       const token = anonymousToken(fetcher, challenge, image);
       tokens.set(key, token);
-      return tryOnce(await token);
+      return fetchWith(await token);
     }
   };
   return {
