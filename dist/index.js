@@ -47252,10 +47252,17 @@ var systemClock = {
 };
 var FetchError = class extends RegistryError {
   details;
+  /**
+   * A 401 answer's `WWW-Authenticate` header (at most 2 KB), for a client that can answer it (the
+   * OCI distribution's anonymous tokens, core/oci/auth.ts). The server's text: never printed, so
+   * kept out of `details`.
+   */
+  challenge;
   constructor(code, message, details, options2) {
-    super(code, message, { ...options2, details });
+    super(code, message, { ...options2?.cause !== void 0 ? { cause: options2.cause } : {}, details });
     this.name = "FetchError";
     this.details = details;
+    this.challenge = options2?.challenge?.slice(0, 2048);
   }
 };
 
@@ -52123,7 +52130,7 @@ var ERROR_CODES = {
   IMAGE_INVALID: {
     section: "runner",
     exit: 1,
-    meaning: "a container image pulled by digest is not installable: no manifest for this platform, a layer that is not a gzip tar, or layers past the download cap"
+    meaning: "a container image pulled by digest is not installable: not an index or manifest, no manifest for this platform, a layer not a gzip tar, over 128 layers, or past the download cap"
   },
   DISCOVERY_CONFIG_INVALID: {
     section: "runner",
@@ -65613,10 +65620,13 @@ async function attemptOnce(request2, ctx) {
       }
       if (response.status !== 304 && (response.status < 200 || response.status > 299)) {
         await response.body?.cancel();
-        throw new FetchError("DOWNLOAD_FAILED", `GET ${url.href}: HTTP ${response.status}`, {
-          url: url.href,
-          status: response.status
-        });
+        const challenge = response.status === 401 ? response.headers.get("www-authenticate") : null;
+        throw new FetchError(
+          "DOWNLOAD_FAILED",
+          `GET ${url.href}: HTTP ${response.status}`,
+          { url: url.href, status: response.status },
+          challenge !== null ? { challenge } : {}
+        );
       }
       const body = await readCapped(response, request2, url.href, idle);
       return {
