@@ -60,6 +60,19 @@ function containerPlugin(
   };
 }
 
+/** Runs `body` in a fresh runner context that installs untrusted plugins, removed afterwards. */
+async function inContext(
+  body: (context: Awaited<ReturnType<typeof testContext>>) => Promise<void>,
+  options: { oci?: false } = {},
+): Promise<void> {
+  const context = await testContext(server.url, { policy: { allow_untrusted: true }, ...options });
+  try {
+    await body(context);
+  } finally {
+    await rm(context.tmp, { recursive: true, force: true });
+  }
+}
+
 before(async () => {
   server = await startServer();
   oci = await startOciRegistry();
@@ -104,8 +117,7 @@ after(async () => {
 });
 
 test("an image pinned by digest installs: the index picks linux/amd64, every digest checked, the layer extracted", async () => {
-  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
-  try {
+  await inContext(async (context) => {
     const result = await install(context, { plugins: [{ name: "boxed" }] });
     const [plugin] = result.installed;
     assert.equal(plugin?.name, "boxed");
@@ -121,14 +133,11 @@ test("an image pinned by digest installs: the index picks linux/amd64, every dig
       2,
       "the index, then the platform's manifest",
     );
-  } finally {
-    await rm(context.tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a registry that asks for a pull token (as ghcr.io and Docker Hub do) gets an anonymous one, sent to it alone", async () => {
-  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
-  try {
+  await inContext(async (context) => {
     const result = await install(context, { plugins: [{ name: "tokened" }] });
     assert.match(
       await readFile(join(result.installed[0]!.path, "finfocus-plugin-tokened"), "utf8"),
@@ -147,14 +156,11 @@ test("a registry that asks for a pull token (as ghcr.io and Docker Hub do) gets 
     // Blobs are redirected to another origin (localhost, not 127.0.0.1): the token stays behind.
     const cdn = tokened.authorizations.filter(([path]) => path.startsWith("/cdn/"));
     assert.ok(cdn.length > 0 && cdn.every(([, auth]) => auth === ""), "no token at the CDN");
-  } finally {
-    await rm(context.tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a token endpoint that answers no usable token, or a realm over plain http: refused, nothing written", async () => {
-  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
-  try {
+  await inContext(async (context) => {
     await assert.rejects(
       install(context, { plugins: [{ name: "notoken" }] }),
       (e) => isRunnerError(e, "DOWNLOAD_FAILED") && /gave no pull token for acme\/notoken/.test(e.message),
@@ -164,60 +170,49 @@ test("a token endpoint that answers no usable token, or a realm over plain http:
     );
     assert.ok(!existsSync(join(context.pluginDir, "notoken")));
     assert.ok(!existsSync(join(context.pluginDir, "httprealm")));
-  } finally {
-    await rm(context.tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a layer whose bytes do not match its digest is refused before anything is written", async () => {
-  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
-  try {
+  await inContext(async (context) => {
     await assert.rejects(install(context, { plugins: [{ name: "tampered" }] }), (e) =>
       isRunnerError(e, "CHECKSUM_MISMATCH"),
     );
     assert.ok(!existsSync(join(context.pluginDir, "tampered", "v1.0.0")));
-  } finally {
-    await rm(context.tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("no image for this platform, or none under the pinned digest: refused with their codes", async () => {
-  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
-  try {
+  await inContext(async (context) => {
     await assert.rejects(install(context, { plugins: [{ name: "armonly" }] }), (e) =>
       isRunnerError(e, "IMAGE_INVALID"),
     );
     await assert.rejects(install(context, { plugins: [{ name: "missing" }] }), (e) =>
       isRunnerError(e, "DOWNLOAD_FAILED"),
     );
-  } finally {
-    await rm(context.tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("an image document its publisher made hostile is refused with IMAGE_INVALID, nothing written", async () => {
-  const context = await testContext(server.url, { policy: { allow_untrusted: true } });
-  try {
+  await inContext(async (context) => {
     await assert.rejects(
       install(context, { plugins: [{ name: "hostile" }] }),
       (e) =>
         isRunnerError(e, "IMAGE_INVALID") && /entry 0 of the image index is not an object/.test(e.message),
     );
     assert.ok(!existsSync(join(context.pluginDir, "hostile")));
-  } finally {
-    await rm(context.tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("without a container registry client, container installs are refused as before", async () => {
-  const context = await testContext(server.url, { policy: { allow_untrusted: true }, oci: false });
-  try {
-    await assert.rejects(install(context, { plugins: [{ name: "boxed" }] }), (e) =>
-      isRunnerError(e, "UNSUPPORTED_INSTALLATION_METHOD"),
-    );
-  } finally {
-    await rm(context.tmp, { recursive: true, force: true });
-  }
+  await inContext(
+    async (context) => {
+      await assert.rejects(install(context, { plugins: [{ name: "boxed" }] }), (e) =>
+        isRunnerError(e, "UNSUPPORTED_INSTALLATION_METHOD"),
+      );
+    },
+    { oci: false },
+  );
 });
 
 test("image references and documents, decided in core", () => {
