@@ -11,6 +11,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { isObject } from "../core/json/is-object.ts";
 import type { VersionFile } from "../core/registry.types.ts";
 import type { PluginParts } from "./model.types.ts";
 
@@ -154,8 +155,4 @@ export function writeParts(file: string, plugins: Map<string, StoredParts>): voi
 /** Removes the stored parts (a build that could not record them must not leave stale ones). */
 export function dropParts(file: string): void {
   rmSync(file, { force: true });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

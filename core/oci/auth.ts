@@ -5,6 +5,7 @@
  * then sent to the registry's own origin only. Pure: the adapter (net/oci-distribution.ts) asks.
  * Everything here comes from the registry, so it is read with bounds and never printed.
  */
+import { isObject } from "../json/is-object.ts";
 import { loadJson } from "../json/load-json.ts";
 
 /** Where a registry sends a client for a token, from its 401 answer. */
@@ -64,8 +65,8 @@ export function tokenUrl(challenge: BearerChallenge, repository: string): string
 /** The token of a token endpoint's answer (`token`, else `access_token`), or undefined. */
 export function tokenOf(bytes: Uint8Array): string | undefined {
   const value = loadJson(bytes, { file: "token answer", maxBytes: MAX_TOKEN_ANSWER_BYTES }).value;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const { token, access_token: access } = value as Record<string, unknown>;
+  if (!isObject(value)) return undefined;
+  const { token, access_token: access } = value;
   const found = typeof token === "string" && token !== "" ? token : access;
   return typeof found === "string" && TOKEN.test(found) ? found : undefined;
 }

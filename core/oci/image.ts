@@ -4,6 +4,7 @@
  * are the ones a digest names. The runner fetches through the OCI port and asks these.
  */
 import { createHash } from "node:crypto";
+import { isObject } from "../json/is-object.ts";
 import { loadJson } from "../json/load-json.ts";
 import type { ImageLayer, ImageReference } from "./oci.types.ts";
 
@@ -68,8 +69,6 @@ export type ImageDocument =
   | { kind: "manifest"; layers: ImageLayer[] }
   | { kind: "invalid"; problem: string };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const invalid = (problem: string): ImageDocument => ({ kind: "invalid", problem });
 
 /**
@@ -97,9 +96,9 @@ function readIndex(entries: unknown, platform: { os: string; arch: string }): Im
   for (const [i, entry] of entries.entries()) {
     if (!isObject(entry)) return invalid(`entry ${i} of the image index is not an object`);
     const { os, architecture } = isObject(entry.platform) ? entry.platform : {};
-    if (typeof os === "string" && typeof architecture === "string" && PLATFORM_PART.test(os)) {
-      if (PLATFORM_PART.test(architecture)) named.add(`${os}/${architecture}`);
-    }
+    const shown = typeof os === "string" && typeof architecture === "string";
+    if (shown && PLATFORM_PART.test(os) && PLATFORM_PART.test(architecture))
+      named.add(`${os}/${architecture}`);
     if (pick !== undefined || os !== platform.os || architecture !== platform.arch) continue;
     if (typeof entry.digest !== "string" || !DIGEST.test(entry.digest))
       return invalid(`entry ${i} of the image index (${platform.os}/${platform.arch}) has no sha256 digest`);

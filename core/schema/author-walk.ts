@@ -1,3 +1,4 @@
+import { isObject } from "../json/is-object.ts";
 import { escapeToken, fromPointer } from "../json/pointer.ts";
 
 /**
@@ -51,9 +52,6 @@ const REFUSED: Record<string, string> = {
   $dynamicRef: "`$dynamicRef` is resolved at run time and cannot be bounded: use `$ref`",
   $recursiveRef: "`$recursiveRef` is resolved at run time and cannot be bounded: use `$ref`",
 };
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Walks `root` into its graph, or names the first construct that is refused. */
 export function walkSchema(root: unknown): { graph: SchemaGraph } | { problem: WalkProblem } {

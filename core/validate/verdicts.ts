@@ -12,6 +12,7 @@
 import { hash } from "node:crypto";
 import { CODES } from "../codes/codes.ts";
 import type { Finding } from "../findings.types.ts";
+import { isObject } from "../json/is-object.ts";
 import { breaksLine, keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
 import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
@@ -189,10 +190,6 @@ export function verdictStoreText(verdicts: VerdictStore): string {
       return line === undefined ? [] : [line];
     }),
   );
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
