@@ -35787,7 +35787,7 @@ var require_guard = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined2;
-    exports.isObject = isObject4;
+    exports.isObject = isObject3;
     exports.isStringArray = isStringArray;
     exports.isObjectArray = isObjectArray;
     exports.isStringRecord = isStringRecord;
@@ -35795,14 +35795,14 @@ var require_guard = __commonJS({
     function isDefined2(val) {
       return val !== void 0;
     }
-    function isObject4(value) {
+    function isObject3(value) {
       return typeof value === "object" && value !== null;
     }
     function isStringArray(value) {
       return Array.isArray(value) && value.every((v2) => typeof v2 === "string");
     }
     function isObjectArray(value) {
-      return Array.isArray(value) && value.every(isObject4);
+      return Array.isArray(value) && value.every(isObject3);
     }
     function isStringRecord(value) {
       return typeof value === "object" && value !== null && Object.keys(value).every((k2) => typeof k2 === "string") && Object.values(value).every((v2) => typeof v2 === "string");
@@ -52617,6 +52617,11 @@ function codeInfo(code) {
   return CODES[code];
 }
 
+// core/json/is-object.ts
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // core/keyed-lines.ts
 var BREAKING = /[\t\n\r]/;
 function breaksLine(text2) {
@@ -52754,9 +52759,6 @@ function verdictLine(name, plugin) {
 }
 function verdictsText(lines) {
   return keyedLinesText(VERDICTS_FORMAT, lines);
-}
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 var SEVERITIES = /* @__PURE__ */ new Set(["error", "warning", "info"]);
 function isFinding(f2) {
@@ -53756,7 +53758,6 @@ var REFUSED = {
   $dynamicRef: "`$dynamicRef` is resolved at run time and cannot be bounded: use `$ref`",
   $recursiveRef: "`$recursiveRef` is resolved at run time and cannot be bounded: use `$ref`"
 };
-var isObject3 = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 function walkSchema(root) {
   const nodes = [];
   const byPointer = /* @__PURE__ */ new Map();
@@ -53765,7 +53766,7 @@ function walkSchema(root) {
   const tasks = [{ value: root, pointer: "" }];
   for (let task = tasks.pop(); task; task = tasks.pop()) {
     const { value, pointer } = task;
-    if (!isObject3(value)) continue;
+    if (!isObject2(value)) continue;
     const id = nodes.length;
     const node = { pointer, schema: value, same: [], combinator: [], inner: [] };
     nodes.push(node);
@@ -53791,7 +53792,7 @@ function walkSchema(root) {
     if (typeof value.$ref === "string") node.ref = value.$ref;
     if (typeof value.pattern === "string")
       patterns.push({ pattern: value.pattern, pointer: `${pointer}/pattern` });
-    if (isObject3(value.patternProperties)) {
+    if (isObject2(value.patternProperties)) {
       for (const key of Object.keys(value.patternProperties))
         patterns.push({ pattern: key, pointer: `${pointer}/patternProperties/${escapeToken(key)}` });
     }
@@ -53806,7 +53807,7 @@ function walkSchema(root) {
     }
     for (const k2 of SAME_MAP) {
       const map = value[k2];
-      if (isObject3(map))
+      if (isObject2(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, "same");
     }
     for (const k2 of INNER_ONE) {
@@ -53818,12 +53819,12 @@ function walkSchema(root) {
       for (const [i, s3] of value.prefixItems.entries()) push(s3, `${pointer}/prefixItems/${i}`, "inner");
     for (const k2 of INNER_MAP) {
       const map = value[k2];
-      if (isObject3(map))
+      if (isObject2(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, "inner");
     }
     for (const k2 of CONTAINERS) {
       const map = value[k2];
-      if (isObject3(map))
+      if (isObject2(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, void 0);
     }
   }
@@ -66568,8 +66569,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject4 = val !== null && typeof val === "object";
-    const hasToJSON = isObject4 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }

@@ -73446,6 +73446,11 @@ var AUTHOR_AJV_OPTIONS = {
 };
 var AUTHOR_FORMATS = ["uri", "date-time", "email"];
 
+// core/json/is-object.ts
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // core/schema/author-walk.ts
 var SAME_ONE = ["not", "if", "then", "else"];
 var SAME_MANY = ["allOf", "anyOf", "oneOf"];
@@ -73465,7 +73470,6 @@ var REFUSED = {
   $dynamicRef: "`$dynamicRef` is resolved at run time and cannot be bounded: use `$ref`",
   $recursiveRef: "`$recursiveRef` is resolved at run time and cannot be bounded: use `$ref`"
 };
-var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function walkSchema(root) {
   const nodes = [];
   const byPointer = /* @__PURE__ */ new Map();
