@@ -3,6 +3,7 @@ import { archiveTarget } from "./archive.ts";
 import { manifestTarget } from "./manifest.ts";
 import { ociTarget } from "./oci.ts";
 import { registryApiTarget } from "./registry-api.ts";
+import { registryDocumentsTarget } from "./registry-documents.ts";
 import { searchTarget } from "./search.ts";
 import { signatureTarget } from "./signature.ts";
 
@@ -14,4 +15,5 @@ export const targets: Record<string, FuzzTarget<never>> = {
   signature: signatureTarget as FuzzTarget<never>,
   search: searchTarget as FuzzTarget<never>,
   oci: ociTarget as FuzzTarget<never>,
+  documents: registryDocumentsTarget as FuzzTarget<never>,
 };

@@ -16,6 +16,7 @@ const BUDGET: Record<string, number> = {
   signature: 120,
   search: 200,
   oci: 300,
+  documents: 500,
 };
 const SEED = 20_261_202;
 
