@@ -51,6 +51,18 @@ describe("pull-request mode, run as the bundled Action", { concurrency: 4 }, () 
     assert.match(r.summary, /\| cost-aws \| 1\.1\.0 \| ✅ ok \| ✅ ok \| ✅ ok \| none \|/);
   });
 
+  test("a container release pinned by digest passes, its checksum shown as not checked (the gate pulls no image)", async () => {
+    const r = await gate(
+      addV2({
+        method: "container",
+        url: `ghcr.io/acme/cost-aws@sha256:${"a".repeat(64)}`,
+        checksum: "a".repeat(64),
+      }),
+    );
+    assert.deepEqual(r.codes, [], r.stdout);
+    assert.match(r.summary, /\| cost-aws \| 1\.1\.0 \| ✅ ok \| ✅ ok \| not checked \| none \|/);
+  });
+
   test("CHECKSUM_MISMATCH fails the step with an annotation on the manifest", async () => {
     const r = await gate(addV2({ checksum: sha256("something else") }));
     assert.deepEqual(r.codes, ["CHECKSUM_MISMATCH"]);
