@@ -111,3 +111,23 @@ export function mutatedSeed(
     mutations: fc.array(mutationArbitrary, { maxLength: maxMutations }),
   });
 }
+
+/**
+ * Replaces the value at the `at`-th place of a JSON document (depth-first order, modulo the
+ * places there are) with `value`, in place: a value put where the document holds something else.
+ */
+export function replaceAt(doc: unknown, at: number, value: unknown): unknown {
+  const places: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+  const stack: unknown[] = [doc];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node !== "object" || node === null) continue;
+    for (const [key, child] of Object.entries(node)) {
+      places.push({ parent: node as Record<string, unknown>, key: Array.isArray(node) ? Number(key) : key });
+      stack.push(child);
+    }
+  }
+  const place = places[at % Math.max(1, places.length)];
+  if (!place) return value;
+  (place.parent as Record<string | number, unknown>)[place.key] = value;
+  return doc;
+}

@@ -10,7 +10,7 @@ import {
 import type { OciDistribution } from "../../core/oci/oci.types.ts";
 import { pullImage } from "../../runner/install/pull-image.ts";
 import { base64, fromBase64, runnerOutcome } from "../contract.ts";
-import { mutate, mutationArbitrary } from "../mutate.ts";
+import { mutate, mutationArbitrary, replaceAt } from "../mutate.ts";
 import type { FuzzTarget } from "../target.types.ts";
 
 const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
@@ -93,23 +93,6 @@ const ODD: unknown[] = [
   "linux",
   "sha256:",
 ];
-
-/** Replaces the value at the `at`-th place (depth-first) of a JSON document with `value`. */
-function replaceAt(doc: unknown, at: number, value: unknown): unknown {
-  const places: { parent: Record<string, unknown>; key: string }[] = [];
-  const stack: unknown[] = [doc];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (typeof node !== "object" || node === null) continue;
-    for (const [key, child] of Object.entries(node)) {
-      places.push({ parent: node as Record<string, unknown>, key });
-      stack.push(child);
-    }
-  }
-  const place = places[at % Math.max(1, places.length)];
-  if (!place) return value;
-  place.parent[place.key] = value;
-  return doc;
-}
 
 interface OciInput {
   /** The document under the pinned digest (base64). */

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import type { HttpCache } from "../../runner/source/http-cache.ts";
 import { createRegistrySource } from "../../runner/source/registry-source.ts";
 import { base64, fromBase64, runnerOutcome } from "../contract.ts";
-import { mutate, mutationArbitrary } from "../mutate.ts";
+import { mutate, mutationArbitrary, replaceAt } from "../mutate.ts";
 import { filesUnder, ROOT } from "../seeds.ts";
 import type { FuzzTarget } from "../target.types.ts";
 
@@ -45,23 +45,6 @@ export interface ApiInput {
   /** Documents that differ from the golden ones: URL → bytes (base64). */
   changed: Record<string, string>;
   ops: Op[];
-}
-
-/** Replaces the value at the `at`-th place of a JSON document (depth-first order) with `value`. */
-function replaceAt(doc: unknown, at: number, value: unknown): unknown {
-  const places: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
-  const stack: unknown[] = [doc];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (typeof node !== "object" || node === null) continue;
-    for (const [key, child] of Object.entries(node)) {
-      places.push({ parent: node as Record<string, unknown>, key: Array.isArray(node) ? Number(key) : key });
-      stack.push(child);
-    }
-  }
-  const place = places[at % Math.max(1, places.length)];
-  if (!place) return value;
-  (place.parent as Record<string | number, unknown>)[place.key] = value;
-  return doc;
 }
 
 /**
