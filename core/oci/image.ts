@@ -71,14 +71,40 @@ export type ImageDocument =
 
 const invalid = (problem: string): ImageDocument => ({ kind: "invalid", problem });
 
+/** The host an index is read for: `os` and `arch` as OCI names them, and the CPU variant if any. */
+export interface ImagePlatform {
+  os: string;
+  arch: string;
+  /** `v7` for a 32-bit arm host, say (SystemInfo.variant); undefined when none is known. */
+  variant?: string;
+}
+
 /**
- * What an image document says: an index names the manifest for `platform` (`linux/amd64`); a
- * manifest lists its layers (at most MAX_IMAGE_LAYERS), which must all be gzip tars with a sha256
- * digest and a size. The bytes come from whoever published the image: any JSON (or none) gives an
- * answer, never an exception, and a problem repeats none of the document's text but short
- * platform names and media types of the usual shape.
+ * The variants of an image that run on `platform`, best first; `undefined` stands for an entry
+ * that names none. A 32-bit arm host runs its own variant and older ones (v7 runs v6 and v5; an
+ * unknown one only v6, v5 or none). amd64's v2 to v4 need CPU features this runner does not
+ * probe, so only an entry without a variant (or `v1`) is taken; arm64 takes `v8` or none.
  */
-export function readImageDocument(bytes: Uint8Array, platform: { os: string; arch: string }): ImageDocument {
+export function acceptedVariants(platform: ImagePlatform): (string | undefined)[] {
+  if (platform.arch === "arm") {
+    const level = /^v([5-8])$/.exec(platform.variant ?? "")?.[1];
+    const from = level === undefined ? 6 : Number(level);
+    return [...Array.from({ length: from - 4 }, (_, i) => `v${from - i}`), undefined];
+  }
+  if (platform.arch === "amd64") return [undefined, "v1"];
+  if (platform.arch === "arm64") return ["v8", undefined];
+  return platform.variant === undefined ? [undefined] : [platform.variant, undefined];
+}
+
+/**
+ * What an image document says: an index names the manifest for `platform` (the entry of its os
+ * and architecture whose variant runs best there, `acceptedVariants`); a manifest lists its layers
+ * (at most MAX_IMAGE_LAYERS), which must all be gzip tars with a sha256 digest and a size. The
+ * bytes come from whoever published the image: any JSON (or none) gives an answer, never an
+ * exception, and a problem repeats none of the document's text but short platform names and
+ * media types of the usual shape.
+ */
+export function readImageDocument(bytes: Uint8Array, platform: ImagePlatform): ImageDocument {
   const loaded = loadJson(bytes, { file: "image manifest", maxBytes: 4 << 20 });
   const doc = loaded.value;
   if (!isObject(doc)) {
@@ -89,28 +115,38 @@ export function readImageDocument(bytes: Uint8Array, platform: { os: string; arc
   return readLayers(doc.layers);
 }
 
-function readIndex(entries: unknown, platform: { os: string; arch: string }): ImageDocument {
+function readIndex(entries: unknown, platform: ImagePlatform): ImageDocument {
   if (!Array.isArray(entries)) return invalid("the image index's manifests are not a list");
+  const accepted = acceptedVariants(platform);
   const named = new Set<string>();
-  let pick: string | undefined;
+  let best: { rank: number; index: number; digest: unknown } | undefined;
   for (const [i, entry] of entries.entries()) {
     if (!isObject(entry)) return invalid(`entry ${i} of the image index is not an object`);
-    const { os, architecture } = isObject(entry.platform) ? entry.platform : {};
+    const { os, architecture, variant } = isObject(entry.platform) ? entry.platform : {};
     const shown = typeof os === "string" && typeof architecture === "string";
-    if (shown && PLATFORM_PART.test(os) && PLATFORM_PART.test(architecture))
-      named.add(`${os}/${architecture}`);
-    if (pick !== undefined || os !== platform.os || architecture !== platform.arch) continue;
-    if (typeof entry.digest !== "string" || !DIGEST.test(entry.digest))
-      return invalid(`entry ${i} of the image index (${platform.os}/${platform.arch}) has no sha256 digest`);
-    pick = entry.digest;
+    const plain = variant === undefined || (typeof variant === "string" && PLATFORM_PART.test(variant));
+    if (shown && plain && PLATFORM_PART.test(os) && PLATFORM_PART.test(architecture))
+      named.add(`${os}/${architecture}${variant === undefined ? "" : `/${variant}`}`);
+    if (os !== platform.os || architecture !== platform.arch) continue;
+    if (variant !== undefined && typeof variant !== "string") continue;
+    const rank = accepted.indexOf(variant);
+    if (rank >= 0 && (best === undefined || rank < best.rank))
+      best = { rank, index: i, digest: entry.digest };
   }
+  if (best !== undefined && (typeof best.digest !== "string" || !DIGEST.test(best.digest)))
+    return invalid(`entry ${best.index} of the image index (${platformName(platform)}) has no sha256 digest`);
   const platforms = [...named].slice(0, NAMED_PLATFORMS);
   return {
     kind: "index",
     platforms,
     morePlatforms: named.size - platforms.length,
-    ...(pick !== undefined ? { pick } : {}),
+    ...(best !== undefined ? { pick: best.digest as string } : {}),
   };
+}
+
+/** `os/arch`, or `os/arch/variant` when the host's variant is known. */
+export function platformName(platform: ImagePlatform): string {
+  return `${platform.os}/${platform.arch}${platform.variant === undefined ? "" : `/${platform.variant}`}`;
 }
 
 function readLayers(listed: unknown): ImageDocument {

@@ -5,6 +5,11 @@ import type { Manifest } from "../manifest.types.ts";
 export interface SystemInfo {
   os: string;
   arch: string;
+  /**
+   * The CPU variant as OCI image indexes name it (`v7` for a 32-bit arm host, `v8` for arm64);
+   * undefined when the architecture has none the runner can tell.
+   */
+  variant?: string;
   memoryMb: number;
   /** Free space where plugins are installed; undefined when it cannot be measured. */
   freeDiskMb: number | undefined;

@@ -1,4 +1,4 @@
-import { matchesDigest, parseImageReference, readImageDocument } from "../../core/oci/image.ts";
+import { matchesDigest, parseImageReference, platformName, readImageDocument } from "../../core/oci/image.ts";
 import type { ImageReference, OciDistribution } from "../../core/oci/oci.types.ts";
 import type { SystemInfo } from "../../core/policy/system.ts";
 import { fromFetchError, RunnerError } from "../errors.ts";
@@ -53,7 +53,7 @@ export async function pinnedDocument(oci: OciDistribution, reference: string): P
 export async function pullImage(
   oci: OciDistribution,
   reference: string,
-  system: Pick<SystemInfo, "os" | "arch">,
+  system: Pick<SystemInfo, "os" | "arch" | "variant">,
   maxBytes: number,
 ): Promise<PulledImage> {
   const image = parseImageReference(reference);
@@ -89,7 +89,7 @@ export async function pullImage(
     if (!doc.pick) {
       throw new RunnerError(
         "IMAGE_INVALID",
-        `${reference} has no image for ${system.os}/${system.arch} (${platformsNamed(doc)})`,
+        `${reference} has no image for ${platformName(system)} (${platformsNamed(doc)})`,
         {
           reference,
         },

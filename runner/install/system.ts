@@ -23,10 +23,20 @@ export async function currentSystem(pluginDir: string): Promise<SystemInfo> {
   } catch {
     freeDiskMb = undefined;
   }
+  const variant = variantOf(arch());
   return {
     os: OS[platform()] ?? platform(),
     arch: ARCH[arch()] ?? arch(),
+    ...(variant !== undefined ? { variant } : {}),
     memoryMb: Math.floor(totalmem() / (1024 * 1024)),
     freeDiskMb,
   };
+}
+
+/** The CPU variant OCI image indexes name (core's SystemInfo.variant): arm's version Node was built for. */
+function variantOf(nodeArch: string): string | undefined {
+  if (nodeArch === "arm64") return "v8";
+  if (nodeArch !== "arm") return undefined;
+  const version = (process.config.variables as { arm_version?: unknown }).arm_version;
+  return typeof version === "string" && /^[5-8]$/.test(version) ? `v${version}` : undefined;
 }

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { parseImageReference, readImageDocument } from "../../core/oci/image.ts";
+import { acceptedVariants, parseImageReference, readImageDocument } from "../../core/oci/image.ts";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
 import { tarGz } from "./helpers/archives.ts";
@@ -295,4 +295,49 @@ test("any bytes read as an image document give an answer, never an exception, an
   ]);
   const odd = read({ manifests: [{ digest, platform: { os: "\u001b[31mlinux", architecture: "amd64" } }] });
   assert.deepEqual(odd, { kind: "index", platforms: [], morePlatforms: 0 });
+});
+
+test("an index's entry is the one whose variant runs best on the host, never one it may not run", () => {
+  const digest = (c: string) => `sha256:${c.repeat(64)}`;
+  const index = (...platforms: [string, string, string?, string?][]) =>
+    new TextEncoder().encode(
+      JSON.stringify({
+        manifests: platforms.map(([os, architecture, d, variant]) => ({
+          digest: digest(d ?? "0"),
+          platform: { os, architecture, ...(variant ? { variant } : {}) },
+        })),
+      }),
+    );
+  const pick = (bytes: Uint8Array, platform: { os: string; arch: string; variant?: string }) => {
+    const doc = readImageDocument(bytes, platform);
+    assert.equal(doc.kind, "index");
+    return doc.kind === "index" ? doc.pick : undefined;
+  };
+  // amd64: v2 to v4 need CPU features not probed; the entry without a variant is taken, wherever it stands.
+  const amd64 = index(["linux", "amd64", "3", "v3"], ["linux", "amd64", "1"], ["linux", "arm64", "8", "v8"]);
+  assert.equal(pick(amd64, { os: "linux", arch: "amd64" }), digest("1"));
+  assert.equal(pick(index(["linux", "amd64", "2", "v2"]), { os: "linux", arch: "amd64" }), undefined);
+  assert.equal(pick(amd64, { os: "linux", arch: "arm64", variant: "v8" }), digest("8"));
+  // 32-bit arm: the host's own variant first, then older ones; never a newer one.
+  const arm = index(["linux", "arm", "6", "v6"], ["linux", "arm", "7", "v7"]);
+  assert.equal(pick(arm, { os: "linux", arch: "arm", variant: "v7" }), digest("7"));
+  assert.equal(pick(arm, { os: "linux", arch: "arm", variant: "v6" }), digest("6"));
+  assert.equal(
+    pick(index(["linux", "arm", "7", "v7"]), { os: "linux", arch: "arm", variant: "v6" }),
+    undefined,
+  );
+  assert.equal(
+    pick(index(["linux", "arm", "7", "v7"]), { os: "linux", arch: "arm" }),
+    undefined,
+    "unknown: v6 at most",
+  );
+  // What the host cannot run is still named, with its variant, in the message.
+  const none = readImageDocument(index(["linux", "amd64", "2", "v2"]), { os: "linux", arch: "amd64" });
+  assert.deepEqual(none.kind === "index" && none.platforms, ["linux/amd64/v2"]);
+  assert.deepEqual(acceptedVariants({ os: "linux", arch: "arm", variant: "v7" }), [
+    "v7",
+    "v6",
+    "v5",
+    undefined,
+  ]);
 });
