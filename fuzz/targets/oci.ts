@@ -134,7 +134,7 @@ function checkDocument(doc: ImageDocument): void {
     if (doc.platforms.length > NAMED_PLATFORMS || doc.morePlatforms < 0)
       throw new Error("unbounded platforms");
     for (const p of doc.platforms)
-      if (!/^[\w.-]{1,32}\/[\w.-]{1,32}$/.test(p)) throw new Error(`platform ${p}`);
+      if (!/^[\w.-]{1,32}\/[\w.-]{1,32}(\/[\w.-]{1,32})?$/.test(p)) throw new Error(`platform ${p}`);
   } else if (doc.kind === "manifest") {
     if (doc.layers.length === 0 || doc.layers.length > MAX_IMAGE_LAYERS)
       throw new Error(`${doc.layers.length} layers`);
@@ -227,18 +227,14 @@ export const ociTarget: FuzzTarget<OciInput> = {
     const token = tokenOf(bytes);
     if (token !== undefined && !/^[\x21-\x7e]{1,8192}$/.test(token))
       throw new Error("a token a header cannot carry");
-    checkDocument(readImageDocument(bytes, { os: "linux", arch }));
+    const host = { os: "linux", arch, ...(arch === "arm64" ? { variant: "v8" } : {}) };
+    checkDocument(readImageDocument(bytes, host));
     const pulled = await runnerOutcome(() =>
-      pullImage(
-        registry(bytes),
-        `registry.fuzz.test/acme/image@${digestOf(bytes)}`,
-        { os: "linux", arch },
-        1 << 20,
-      ),
+      pullImage(registry(bytes), `registry.fuzz.test/acme/image@${digestOf(bytes)}`, host, 1 << 20),
     );
     const ms = performance.now() - start;
     if (pulled.value) {
-      const manifest = readImageDocument(pulled.value.manifest, { os: "linux", arch });
+      const manifest = readImageDocument(pulled.value.manifest, host);
       if (manifest.kind !== "manifest") throw new Error("a pull answered without an image manifest");
       if (manifest.layers.length !== pulled.value.layers.length)
         throw new Error("a layer missing from the pull");
