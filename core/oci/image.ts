@@ -123,12 +123,13 @@ function readIndex(entries: unknown, platform: ImagePlatform): ImageDocument {
   for (const [i, entry] of entries.entries()) {
     if (!isObject(entry)) return invalid(`entry ${i} of the image index is not an object`);
     const { os, architecture, variant } = isObject(entry.platform) ? entry.platform : {};
-    const shown = typeof os === "string" && typeof architecture === "string";
-    const plain = variant === undefined || (typeof variant === "string" && PLATFORM_PART.test(variant));
-    if (shown && plain && PLATFORM_PART.test(os) && PLATFORM_PART.test(architecture))
-      named.add(`${os}/${architecture}${variant === undefined ? "" : `/${variant}`}`);
-    if (os !== platform.os || architecture !== platform.arch) continue;
+    // An entry without a platform of strings is neither named nor taken.
+    if (typeof os !== "string" || typeof architecture !== "string") continue;
     if (variant !== undefined && typeof variant !== "string") continue;
+    const parts = [os, architecture, ...(variant === undefined ? [] : [variant])];
+    if (parts.every((part) => PLATFORM_PART.test(part)))
+      named.add(platformName({ os, arch: architecture, ...(variant === undefined ? {} : { variant }) }));
+    if (os !== platform.os || architecture !== platform.arch) continue;
     const rank = accepted.indexOf(variant);
     if (rank >= 0 && (best === undefined || rank < best.rank))
       best = { rank, index: i, digest: entry.digest };
