@@ -37,7 +37,7 @@ import {
   type PluginFiles,
   type PluginResult,
   type PluginWork,
-  validatePlugin,
+  validatePluginStamped,
 } from "./validate-plugin.ts";
 import { type EntrySharing, ValidationPool } from "./worker-pool.ts";
 
@@ -190,7 +190,9 @@ export async function loadRegistry(
   const threads = Math.min(options.workers ?? 1, availableParallelism());
   const threshold = options.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== undefined && offered >= threshold;
-  const previousStamps = walk && options.stamps && source.stamp ? options.stamps : undefined;
+  // Stamps are used whenever verdicts are recalled from a folder, on this thread alone too: a
+  // stat costs a third of opening, reading and hashing a small file.
+  const previousStamps = recall && options.stamps && source.stamp ? options.stamps : undefined;
   const reader =
     walk && source.location
       ? new ReaderThread({
@@ -204,12 +206,10 @@ export async function loadRegistry(
     index: readStamps(previousStamps.previous),
     startedNs,
   };
-  // A load of a folder that judges every manifest on several threads takes the stamps of what
-  // it lists and reads, so the next load stats them instead (the threads decide after the walk).
+  // A load of a folder that judges every manifest takes the stamps of what it lists and reads,
+  // so the next load stats them instead (on whichever threads judge, decided after the walk).
   const fresh =
-    !recall && threads > 1 && source.location !== undefined && options.stamps && source.stamp
-      ? { index: new Map<string, string>(), startedNs }
-      : undefined;
+    !recall && options.stamps && source.stamp ? { index: new Map<string, string>(), startedNs } : undefined;
   const workers: { pool?: ValidationPool } = {};
   try {
     return await load(
@@ -370,7 +370,18 @@ async function load(
     ? recalled.results
     : pool
       ? await pool.run(config, known, jobs, read, keep, fresh && { source, startedNs: fresh.startedNs })
-      : await Promise.all(jobs.map((job) => validatePlugin(job, config, lookup, read, keep)));
+      : await Promise.all(
+          jobs.map((job) =>
+            validatePluginStamped(
+              job,
+              config,
+              lookup,
+              read,
+              keep,
+              fresh && { source, startedNs: fresh.startedNs },
+            ),
+          ),
+        );
   const plugins: PluginRecord[] = [];
   const summaryLines: string[] = [];
   let freshSummaries = 0;
@@ -413,7 +424,7 @@ async function load(
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
-  const freshLines = pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined;
+  const freshLines = !recalled && fresh ? results.flatMap((r) => r.stampLines ?? []) : undefined;
   const stampLines =
     recalled?.stampLines ?? (freshLines && { count: freshLines.length, lines: () => freshLines });
   const entryStampLines = entryLines.filter((line) => line !== "");

@@ -108,9 +108,14 @@ function stored(result: LoadedRegistry): Uint8Array {
   return new TextEncoder().encode(result.verdictsText?.());
 }
 
-function load(previous: LoadedRegistry, stamps: string | undefined): Promise<LoadedRegistry> {
+function load(
+  previous: LoadedRegistry,
+  stamps: string | undefined,
+  workers = options.workers,
+): Promise<LoadedRegistry> {
   return loadRegistry(fsSource(dir), {
     ...options,
+    workers,
     // As the adapters load: with the verdicts' summaries (a plugin none of whose files changed is reused whole).
     verdicts: {
       code: CODE,
@@ -191,14 +196,23 @@ test("a load that judges every manifest on worker threads takes the stamps, and 
   assert.equal(again.stamps?.changed, false);
   await assertSameAsFresh(again);
 
-  // On one thread: none taken (a re-validation on one thread uses none).
+  // On one thread: the same stamps taken; and a re-validation on one thread (no reader thread)
+  // stats every manifest instead of reading it (only config.json is read).
   const one = await loadRegistry(fsSource(dir), {
     ...options,
     workers: 1,
     verdicts: { code: CODE, summaries: { previous: undefined } },
     stamps: { previous: undefined },
   });
-  assert.equal(one.stamps, undefined);
+  assert.equal(one.stats.judged, 600);
+  assert.equal(one.stamps?.text(), taken.stamps?.text());
+  const oneAgain = await load(one, one.stamps?.text(), 1);
+  assert.equal(oneAgain.stats.judged, 0);
+  assert.equal(oneAgain.stats.filesRead, 1);
+  assert.equal(oneAgain.stamps?.changed, false);
+  await assertSameAsFresh(oneAgain);
+  // Without stamps, the same re-validation reads every manifest and entry.
+  assert.equal((await load(one, undefined, 1)).stats.filesRead, 1 + 600 + 300);
 });
 
 test("a manifest changed in place, same size, mtime set back, right after its stamp was taken, is read and judged again", async () => {
