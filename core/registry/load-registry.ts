@@ -9,6 +9,7 @@ import {
   readSummaries,
   readVerdictStore,
   storedCount,
+  storedLine,
   storedVersions,
   summariesText,
   summaryLine,
@@ -361,7 +362,7 @@ async function load(
         ...(store
           ? {
               previousOf: (job: PluginWork) =>
-                storedVersions(store.get().get(job.listing.name), job.verdicts?.context ?? ""),
+                storedVersions(store.line(job.listing.name), job.verdicts?.context ?? ""),
             }
           : {}),
       })
@@ -469,7 +470,7 @@ async function load(
       const context = jobs[i]?.verdicts?.context;
       if (context === undefined) return undefined;
       if (result.summarized === undefined) return result.verdicts && { context, versions: result.verdicts };
-      const stored = store?.get().get(result.name);
+      const stored = store?.line(result.name);
       return stored !== undefined && storedCount(stored) > 0 && stored.startsWith(`${context}\t`)
         ? { context, stored }
         : undefined;
@@ -513,16 +514,44 @@ async function load(
 /** The store offered, split into lines when first needed (at once unless `lazy`). */
 class LazyStore {
   #map: ReturnType<typeof readVerdictStore> | undefined;
+  #bytes: Uint8Array | undefined;
+  #read = false;
+  /** Lines found by searching the bytes (`line`), before splitting them all costs less. */
+  #searched = 0;
   readonly #previous: Uint8Array | (() => Uint8Array | undefined) | undefined;
   constructor(previous: Uint8Array | (() => Uint8Array | undefined) | undefined, now: boolean) {
     this.#previous = previous;
     if (now) this.get();
   }
   get(): ReturnType<typeof readVerdictStore> {
-    this.#map ??= readVerdictStore(typeof this.#previous === "function" ? this.#previous() : this.#previous);
+    this.#map ??= readVerdictStore(this.#stored());
+    this.#bytes = undefined;
     return this.#map;
   }
+  /** One plugin's stored line: searched for while few are asked (a small rebuild), else from `get`. */
+  line(name: string): string | undefined {
+    if (this.#map === undefined && this.#searched < SEARCHED_LINES) {
+      const bytes = this.#stored();
+      if (bytes === undefined) return undefined;
+      const found = storedLine(bytes, name);
+      if (found !== null) {
+        this.#searched++;
+        return found;
+      }
+    }
+    return this.get().get(name);
+  }
+  #stored(): Uint8Array | undefined {
+    if (!this.#read) {
+      this.#bytes = typeof this.#previous === "function" ? this.#previous() : this.#previous;
+      this.#read = true;
+    }
+    return this.#bytes;
+  }
 }
+
+/** How many of its lines a store is searched for before it is split whole (each search reads it). */
+const SEARCHED_LINES = 8;
 
 async function loadConfig(
   source: RegistrySource,

@@ -13,7 +13,7 @@ import { hash } from "node:crypto";
 import { CODES } from "../codes/codes.ts";
 import type { Finding } from "../findings.types.ts";
 import { isObject } from "../json/is-object.ts";
-import { breaksLine, keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
+import { breaksLine, keyedLine, keyedLinesText, readKeyedLines } from "../keyed-lines.ts";
 import type { Dependency } from "../manifest.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
@@ -146,6 +146,14 @@ function lookupText(versions: readonly KnownVersion[] | undefined): string {
  */
 export function readVerdictStore(bytes: Uint8Array | undefined): Map<string, string> {
   return readKeyedLines(bytes, VERDICTS_FORMAT);
+}
+
+/**
+ * One plugin's line of a store (`readVerdictStore(bytes).get(name)`), found without splitting
+ * the rest; null when the bytes must be split to tell (`keyedLine`).
+ */
+export function storedLine(bytes: Uint8Array, name: string): string | undefined | null {
+  return keyedLine(bytes, VERDICTS_FORMAT, name);
 }
 
 /**
