@@ -291,3 +291,23 @@ test("a remembered listing that is not one (unsorted, repeated, unknown kinds, e
   assert.equal(folderStampLine("plugins/a", stamp(started), [], started), undefined);
   assert.equal(folderStampLine("plugins/a", now, [{ name: "a\nb.json", kind: "file" }], started), undefined);
 });
+
+// Last: it edits the registry, which the tests above compare against `first`.
+test("on one thread (no reader thread), a manifest edited in place, same size, mtime set back, is read and judged again", async () => {
+  const cold = await loadRegistry(fsSource(dir), {
+    ...options,
+    workers: 1,
+    verdicts: { code: CODE, summaries: { previous: undefined } },
+    stamps: { previous: undefined },
+  });
+  const rel = `plugins/${pluginName(10)}/versions/1.0.0.json`;
+  assert.equal(files(cold.stamps?.text()).has(rel), true);
+  sameSizeEdit(path.join(dir, rel));
+  rmSync(path.join(versions(11), "1.0.1.json"));
+  const changed = await load(cold, cold.stamps?.text(), 1);
+  assert.equal(changed.stats.judged, 1);
+  await assertSameAsFresh(changed);
+  const index = files(changed.stamps?.text());
+  assert.equal(index.has(rel), false, "changed within the margin: not remembered");
+  assert.equal(index.has(`plugins/${pluginName(11)}/versions/1.0.1.json`), false);
+});
