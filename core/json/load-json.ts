@@ -1,8 +1,8 @@
-import { type ParseError, parseTree, printParseErrorCode, visit } from "jsonc-parser";
+import { type ParseError, printParseErrorCode, visit } from "jsonc-parser";
 import { FindingCollector } from "../findings.ts";
 import type { Finding, FindingCode } from "../findings.types.ts";
 import { toPointer } from "./pointer.ts";
-import { lineColumnAt, PositionIndex } from "./positions.ts";
+import { boundedVisit, lineColumnAt, PositionIndex } from "./positions.ts";
 
 /** Limits for untrusted JSON. Defaults suit manifests; callers may raise them for larger documents. */
 export interface LoadJsonOptions {
@@ -253,9 +253,13 @@ function duplicateKeys(text: string, file: string, out: FindingCollector): void 
 }
 
 function syntaxFinding(text: string, file: string, error: unknown): Finding {
-  const errors: ParseError[] = [];
-  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  const first = errors[0];
+  // Only the first error is wanted: the walk stops there, before any recovery from it can nest
+  // deeper than the text's depth as counted (boundedVisit: it also stops if it nests too deep).
+  let first: ParseError | undefined;
+  boundedVisit(text, { disallowComments: true, allowTrailingComma: false }, (found) => {
+    first = found;
+    return true;
+  });
   if (first) {
     return {
       code: "JSON_SYNTAX",

@@ -1,4 +1,11 @@
-import { findNodeAtLocation, type Node, parseTree } from "jsonc-parser";
+import {
+  findNodeAtLocation,
+  type Node,
+  type ParseError,
+  type ParseOptions,
+  parseTree,
+  visit,
+} from "jsonc-parser";
 import type { Finding } from "../findings.types.ts";
 import { fromPointer } from "./pointer.ts";
 
@@ -35,6 +42,59 @@ export class LineIndex {
 }
 
 /**
+ * How deep jsonc-parser may nest for positions. It recurses once per level, and recovers from a
+ * syntax error by going on, so a text whose brackets do not match (`{"a": "b"], "c": {` over and
+ * over) nests as deep as it is long, whatever depth JSON.parse or a bracket count saw: beyond
+ * this a text gets no tree (findings keep no position) rather than overflowing the stack.
+ */
+export const MAX_TREE_DEPTH = 256;
+
+const STOP = Symbol("stop");
+
+/**
+ * Walks `text` as jsonc-parser does, with `onError` called for each syntax error, and stops the
+ * walk when it nests deeper than `MAX_TREE_DEPTH` or when `onError` returns true. True when the
+ * walk went within the depth (to the end, or to where `onError` stopped it).
+ */
+export function boundedVisit(
+  text: string,
+  options: ParseOptions,
+  onError: (error: ParseError) => boolean = () => false,
+): boolean {
+  let depth = 0;
+  const begin = (): void => {
+    if (++depth > MAX_TREE_DEPTH) throw STOP;
+  };
+  const end = (): void => {
+    depth--;
+  };
+  try {
+    visit(
+      text,
+      {
+        onObjectBegin: begin,
+        onArrayBegin: begin,
+        onObjectEnd: end,
+        onArrayEnd: end,
+        onError: (error, offset, length) => {
+          if (onError({ error, offset, length })) throw STOP;
+        },
+      },
+      options,
+    );
+  } catch (thrown) {
+    if (thrown !== STOP) throw thrown;
+    return depth <= MAX_TREE_DEPTH;
+  }
+  return true;
+}
+
+/** jsonc-parser's tree of `text`, or undefined when it would nest deeper than `MAX_TREE_DEPTH`. */
+export function boundedTree(text: string, options: ParseOptions): Node | undefined {
+  return boundedVisit(text, options) ? parseTree(text, [], options) : undefined;
+}
+
+/**
  * Locates JSON pointers in one document. The tree is parsed lazily, once, and only for files
  * that have findings: valid files never pay for positions.
  */
@@ -49,7 +109,7 @@ export class PositionIndex {
 
   /** Position of the value at `pointer`, or of its nearest existing ancestor (a missing field). */
   locate(pointer: string): { line: number; column: number } | undefined {
-    if (this.#root === null) this.#root = parseTree(this.#text, [], { disallowComments: true });
+    if (this.#root === null) this.#root = boundedTree(this.#text, { disallowComments: true });
     const root = this.#root;
     if (!root) return undefined;
     this.#lines ??= new LineIndex(this.#text);

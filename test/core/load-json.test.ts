@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadJson, scanStructure } from "../../core/json/load-json.ts";
+import { attachPositions, MAX_TREE_DEPTH } from "../../core/json/positions.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 
 const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -45,6 +46,39 @@ test("positions: a syntax error names its line and column", () => {
   const result = loadJson(encode('{\n  "a": 1,\n  "b": tru\n}'), { file: "f.json" });
   assert.equal(result.findings[0]?.code, "JSON_SYNTAX");
   assert.equal(result.findings[0]?.line, 3);
+});
+
+test("J1: brackets that do not match, repeated, neither overflow the stack nor hide the first error", () => {
+  // JSON.parse and the depth count see depth 2 (each `]` closes what `{` opened); jsonc-parser,
+  // recovering from each error, would nest one level per repetition, 20,000 deep.
+  const repeated = `{"metadata": ${'{"a": "b"], "c": '.repeat(20_000)}1}`;
+  for (const text of [repeated, `{"a": [1,\n 2}${"]".repeat(50)}, "b": ${"{".repeat(60)}`]) {
+    const result = loadJson(encode(text), { file: "f.json" });
+    assert.equal(result.value, undefined);
+    assert.equal(result.findings.length, 1);
+    assert.equal(result.findings[0]?.code, "JSON_SYNTAX");
+    assert.ok(result.findings[0]?.line !== undefined, "the first error keeps its position");
+    assert.equal(validateManifest(encode(text), "f.json").findings[0]?.code, "JSON_SYNTAX");
+  }
+  const first = loadJson(encode(repeated), { file: "f.json" }).findings[0];
+  assert.deepEqual([first?.line, first?.column], [1, 23], "at the first `]`");
+});
+
+test("J1: positions of findings in a text that nests too deep for a tree are left out, not a crash", () => {
+  const deep = `${"[".repeat(MAX_TREE_DEPTH + 1)}${"]".repeat(MAX_TREE_DEPTH + 1)}`;
+  const mismatched = `{"a": ${'{"b": "c"], "d": '.repeat(5_000)}1}`;
+  const finding = {
+    code: "ENTRY_INVALID",
+    severity: "error",
+    message: "m",
+    file: "f.json",
+    pointer: "/a",
+  } as const;
+  for (const text of [deep, mismatched]) assert.deepEqual(attachPositions([finding], text), [finding]);
+  // Within the bound, positions are given as before.
+  const shallow = `${"[".repeat(MAX_TREE_DEPTH - 1)}${"]".repeat(MAX_TREE_DEPTH - 1)}`;
+  assert.equal(attachPositions([{ ...finding, pointer: "" }], shallow)[0]?.line, 1);
+  assert.equal(attachPositions([finding], '{\n  "a": 1\n}')[0]?.line, 2);
 });
 
 /** A small deterministic PRNG, so a failing fuzz case can be replayed from its seed. */
