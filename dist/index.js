@@ -46713,6 +46713,39 @@ var LineIndex = class {
     return { line: lo2 + 1, column: offset - this.#starts[lo2] + 1 };
   }
 };
+var MAX_TREE_DEPTH = 256;
+var STOP = /* @__PURE__ */ Symbol("stop");
+function boundedVisit(text2, options2, onError = () => false) {
+  let depth = 0;
+  const begin = () => {
+    if (++depth > MAX_TREE_DEPTH) throw STOP;
+  };
+  const end = () => {
+    depth--;
+  };
+  try {
+    visit2(
+      text2,
+      {
+        onObjectBegin: begin,
+        onArrayBegin: begin,
+        onObjectEnd: end,
+        onArrayEnd: end,
+        onError: (error2, offset, length) => {
+          if (onError({ error: error2, offset, length })) throw STOP;
+        }
+      },
+      options2
+    );
+  } catch (thrown) {
+    if (thrown !== STOP) throw thrown;
+    return depth <= MAX_TREE_DEPTH;
+  }
+  return true;
+}
+function boundedTree(text2, options2) {
+  return boundedVisit(text2, options2) ? parseTree2(text2, [], options2) : void 0;
+}
 var PositionIndex = class {
   #text;
   #root = null;
@@ -46722,7 +46755,7 @@ var PositionIndex = class {
   }
   /** Position of the value at `pointer`, or of its nearest existing ancestor (a missing field). */
   locate(pointer) {
-    if (this.#root === null) this.#root = parseTree2(this.#text, [], { disallowComments: true });
+    if (this.#root === null) this.#root = boundedTree(this.#text, { disallowComments: true });
     const root = this.#root;
     if (!root) return void 0;
     this.#lines ??= new LineIndex(this.#text);
@@ -46920,9 +46953,11 @@ function duplicateKeys(text2, file, out) {
   );
 }
 function syntaxFinding(text2, file, error2) {
-  const errors = [];
-  parseTree2(text2, errors, { disallowComments: true, allowTrailingComma: false });
-  const first = errors[0];
+  let first;
+  boundedVisit(text2, { disallowComments: true, allowTrailingComma: false }, (found) => {
+    first = found;
+    return true;
+  });
   if (first) {
     return {
       code: "JSON_SYNTAX",
@@ -52642,6 +52677,21 @@ function readKeyedLines(bytes, format3) {
   }
   return out;
 }
+function keyedLine(bytes, format3, key) {
+  if (breaksLine(key)) return null;
+  if (key === "") return void 0;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const head = `${format3}
+`;
+  if (buffer.length < head.length || buffer.toString("latin1", 0, head.length) !== head) return null;
+  const at2 = buffer.lastIndexOf(`
+${key}	`);
+  if (at2 < head.length - 1) return void 0;
+  const start = at2 + Buffer.byteLength(key) + 2;
+  const end = buffer.indexOf(10, start);
+  return keepingBOM.decode(bytes.subarray(start, end === -1 ? bytes.length : end));
+}
+var keepingBOM = new TextDecoder("utf-8", { ignoreBOM: true });
 function keyedLinesText(format3, lines) {
   return lines.length === 0 ? `${format3}
 ` : `${format3}
@@ -52736,6 +52786,9 @@ function lookupText(versions) {
 }
 function readVerdictStore(bytes) {
   return readKeyedLines(bytes, VERDICTS_FORMAT);
+}
+function storedLine(bytes, name) {
+  return keyedLine(bytes, VERDICTS_FORMAT, name);
 }
 function storedVersions(stored, context) {
   if (stored === void 0 || !stored.startsWith(`${context}	`)) return {};
@@ -63994,7 +64047,7 @@ async function loadRegistry(source, options2 = {}) {
   const threads = Math.min(options2.workers ?? 1, availableParallelism());
   const threshold = options2.parallelThreshold ?? PARALLEL_THRESHOLD;
   const walk = recall && threads > 1 && source.location !== void 0 && offered >= threshold;
-  const previousStamps = walk && options2.stamps && source.stamp ? options2.stamps : void 0;
+  const previousStamps = recall && options2.stamps && source.stamp ? options2.stamps : void 0;
   const reader = walk && source.location ? new ReaderThread({
     location: source.location,
     ...previousStamps ? { stamps: { previous: previousStamps.previous, startedNs } } : {}
@@ -64004,7 +64057,7 @@ async function loadRegistry(source, options2 = {}) {
     index: readStamps(previousStamps.previous),
     startedNs
   };
-  const fresh = !recall && threads > 1 && source.location !== void 0 && options2.stamps && source.stamp ? { index: /* @__PURE__ */ new Map(), startedNs } : void 0;
+  const fresh = !recall && options2.stamps && source.stamp ? { index: /* @__PURE__ */ new Map(), startedNs } : void 0;
   const workers = {};
   try {
     return await load(
@@ -64105,10 +64158,21 @@ async function load(source, options2, { store, summaries, recall, offered, threa
     ...stamps ? { stamps } : {},
     ...summaries ? { summaries } : {},
     ...store ? {
-      previousOf: (job) => storedVersions(store.get().get(job.listing.name), job.verdicts?.context ?? "")
+      previousOf: (job) => storedVersions(store.line(job.listing.name), job.verdicts?.context ?? "")
     } : {}
   }) : void 0;
-  const results = recalled ? recalled.results : pool ? await pool.run(config2, known, jobs, read, keep, fresh && { source, startedNs: fresh.startedNs }) : await Promise.all(jobs.map((job) => validatePlugin(job, config2, lookup, read, keep)));
+  const results = recalled ? recalled.results : pool ? await pool.run(config2, known, jobs, read, keep, fresh && { source, startedNs: fresh.startedNs }) : await Promise.all(
+    jobs.map(
+      (job) => validatePluginStamped(
+        job,
+        config2,
+        lookup,
+        read,
+        keep,
+        fresh && { source, startedNs: fresh.startedNs }
+      )
+    )
+  );
   const plugins = [];
   const summaryLines = [];
   let freshSummaries = 0;
@@ -64150,7 +64214,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
   const verdictsChanged = stats.judged !== 0 || offered !== stats.manifests;
   const reusedVerdicts = stats.manifests - (stats.judged ?? 0);
   const verdictsStale = (stats.judged ?? 0) + Math.max(0, offered - reusedVerdicts);
-  const freshLines = pool && fresh ? results.flatMap((r) => r.stampLines ?? []) : void 0;
+  const freshLines = !recalled && fresh ? results.flatMap((r) => r.stampLines ?? []) : void 0;
   const stampLines = recalled?.stampLines ?? (freshLines && { count: freshLines.length, lines: () => freshLines });
   const entryStampLines = entryLines.filter((line) => line !== "");
   let taken;
@@ -64182,7 +64246,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
       const context = jobs[i]?.verdicts?.context;
       if (context === void 0) return void 0;
       if (result.summarized === void 0) return result.verdicts && { context, versions: result.verdicts };
-      const stored = store?.get().get(result.name);
+      const stored = store?.line(result.name);
       return stored !== void 0 && storedCount(stored) > 0 && stored.startsWith(`${context}	`) ? { context, stored } : void 0;
     };
     let verdicts;
@@ -64216,16 +64280,42 @@ async function load(source, options2, { store, summaries, recall, offered, threa
 }
 var LazyStore = class {
   #map;
+  #bytes;
+  #read = false;
+  /** Lines found by searching the bytes (`line`), before splitting them all costs less. */
+  #searched = 0;
   #previous;
   constructor(previous, now) {
     this.#previous = previous;
     if (now) this.get();
   }
   get() {
-    this.#map ??= readVerdictStore(typeof this.#previous === "function" ? this.#previous() : this.#previous);
+    this.#map ??= readVerdictStore(this.#stored());
+    this.#bytes = void 0;
     return this.#map;
   }
+  /** One plugin's stored line: searched for while few are asked (a small rebuild), else from `get`. */
+  line(name) {
+    if (this.#map === void 0 && this.#searched < SEARCHED_LINES) {
+      const bytes = this.#stored();
+      if (bytes === void 0) return void 0;
+      const found = storedLine(bytes, name);
+      if (found !== null) {
+        this.#searched++;
+        return found;
+      }
+    }
+    return this.get().get(name);
+  }
+  #stored() {
+    if (!this.#read) {
+      this.#bytes = typeof this.#previous === "function" ? this.#previous() : this.#previous;
+      this.#read = true;
+    }
+    return this.#bytes;
+  }
 };
+var SEARCHED_LINES = 8;
 async function loadConfig(source, read, findings) {
   const bytes = await read(CONFIG_FILE);
   if (!bytes) {

@@ -67798,6 +67798,39 @@ var LineIndex = class {
     return { line: lo + 1, column: offset - this.#starts[lo] + 1 };
   }
 };
+var MAX_TREE_DEPTH = 256;
+var STOP = /* @__PURE__ */ Symbol("stop");
+function boundedVisit(text3, options, onError = () => false) {
+  let depth = 0;
+  const begin = () => {
+    if (++depth > MAX_TREE_DEPTH) throw STOP;
+  };
+  const end = () => {
+    depth--;
+  };
+  try {
+    visit2(
+      text3,
+      {
+        onObjectBegin: begin,
+        onArrayBegin: begin,
+        onObjectEnd: end,
+        onArrayEnd: end,
+        onError: (error2, offset, length) => {
+          if (onError({ error: error2, offset, length })) throw STOP;
+        }
+      },
+      options
+    );
+  } catch (thrown) {
+    if (thrown !== STOP) throw thrown;
+    return depth <= MAX_TREE_DEPTH;
+  }
+  return true;
+}
+function boundedTree(text3, options) {
+  return boundedVisit(text3, options) ? parseTree2(text3, [], options) : void 0;
+}
 var PositionIndex = class {
   #text;
   #root = null;
@@ -67807,7 +67840,7 @@ var PositionIndex = class {
   }
   /** Position of the value at `pointer`, or of its nearest existing ancestor (a missing field). */
   locate(pointer) {
-    if (this.#root === null) this.#root = parseTree2(this.#text, [], { disallowComments: true });
+    if (this.#root === null) this.#root = boundedTree(this.#text, { disallowComments: true });
     const root = this.#root;
     if (!root) return void 0;
     this.#lines ??= new LineIndex(this.#text);
@@ -68005,9 +68038,11 @@ function duplicateKeys(text3, file, out) {
   );
 }
 function syntaxFinding(text3, file, error2) {
-  const errors = [];
-  parseTree2(text3, errors, { disallowComments: true, allowTrailingComma: false });
-  const first = errors[0];
+  let first;
+  boundedVisit(text3, { disallowComments: true, allowTrailingComma: false }, (found) => {
+    first = found;
+    return true;
+  });
   if (first) {
     return {
       code: "JSON_SYNTAX",
