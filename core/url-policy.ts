@@ -32,3 +32,19 @@ export function urlProblem(text: string, options: { allowLoopbackHttp?: boolean 
   }
   return `uses the '${url.protocol}' scheme: only https:// is allowed`;
 }
+
+/**
+ * The absolute URL that `reference` (a URL field of a registry's document, untrusted) names
+ * against `base`, or undefined when it names no http(s) URL: `new URL` throws on what does not
+ * parse, and a URL of another scheme (`a:!`) can be no base for the paths later joined to it.
+ * Whether it may then be fetched is `urlProblem`'s to say, as for every URL.
+ */
+export function resolvedHttpUrl(reference: string, base: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(reference, base);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === "https:" || url.protocol === "http:" ? url.href : undefined;
+}

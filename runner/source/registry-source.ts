@@ -23,6 +23,7 @@ import { type Searchable, searchable, searchIndexes } from "../../core/text/sear
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
+import { documentUrl } from "./document-url.ts";
 import type { HttpCache } from "./http-cache.ts";
 import { openSignedReader, type SignedReader, type TufAccess } from "./signed-reader.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
@@ -165,7 +166,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         }
         doc = verified;
       }
-      const resolved = new URL(doc.api_root, root).href;
+      const resolved = documentUrl(doc.api_root, root, url, "api_root");
       return {
         doc,
         apiRoot: resolved.endsWith("/") ? resolved : `${resolved}/`,
@@ -223,7 +224,12 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     const { apiRoot, rest } = await api();
     const url = rest
       ? new URL(restPath({ kind: "manifest", name, version }), apiRoot).href
-      : new URL(row.manifest_url, root).href;
+      : documentUrl(
+          row.manifest_url,
+          root,
+          `${options.url}'s document of ${name}`,
+          `manifest_url of ${version}`,
+        );
     const bytes = await read(url, Number.POSITIVE_INFINITY);
     if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
     // The bytes must be the manifest the version list names (T4, mix-and-match).
@@ -287,7 +293,12 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     async bundle(name, version) {
       const row = await summary(name, version);
       if (!row.bundle_url) return undefined;
-      const url = new URL(row.bundle_url, root).href;
+      const url = documentUrl(
+        row.bundle_url,
+        root,
+        `${options.url}'s document of ${name}`,
+        `bundle_url of ${version}`,
+      );
       const bytes = await read(url, Number.POSITIVE_INFINITY);
       return bytes === undefined ? undefined : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
     },
@@ -299,14 +310,14 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (doc.official_signers) out.officialSigners = doc.official_signers;
       if (doc.trusted_cas) out.trustedCas = doc.trusted_cas;
       if (doc.sigstore_trusted_root !== undefined) {
-        const url = new URL(doc.sigstore_trusted_root, root).href;
+        const url = documentUrl(doc.sigstore_trusted_root, root, options.url, "sigstore_trusted_root");
         const bytes = await read(url, ttl);
         if (bytes !== undefined) out.trustedRoot = parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
       }
       if (doc.sigstore_additional_trusted_roots?.length) {
         out.additionalTrustedRoots = await Promise.all(
           doc.sigstore_additional_trusted_roots.map(async (path) => {
-            const url = new URL(path, root).href;
+            const url = documentUrl(path, root, options.url, "sigstore_additional_trusted_roots");
             const bytes = await read(url, ttl);
             return bytes === undefined ? null : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
           }),

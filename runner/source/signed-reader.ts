@@ -7,6 +7,7 @@ import type { DiscoveryDocument } from "../../core/api/api.types.ts";
 import type { Credentials, Fetcher } from "../../core/net/fetcher.types.ts";
 import { decideTuf, targetPath } from "../../core/tuf/client-policy.ts";
 import { RunnerError } from "../errors.ts";
+import { documentUrl } from "./document-url.ts";
 import type { HttpCache } from "./http-cache.ts";
 import { isPinned, openTufSession, type TufSession, type TufSettings } from "./tuf-session.ts";
 
@@ -102,7 +103,7 @@ export async function openSignedReader(options: {
   const folder = decision.metadata.endsWith("/") ? decision.metadata : `${decision.metadata}/`;
   const session = await openTufSession({
     registryRoot: root,
-    metadataUrl: new URL(folder, root).href,
+    metadataUrl: documentUrl(folder, root, options.location, "tuf.metadata"),
     settings: tuf.settings,
     fetcher: tuf.fetcher,
     ...(tuf.credentials ? { credentials: tuf.credentials } : {}),

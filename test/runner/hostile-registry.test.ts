@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
@@ -81,5 +83,44 @@ test("each API document has its own size cap: a 10,000-plugin index (over 4 MiB)
   } finally {
     await s.close();
     await rm(c.tmp, { recursive: true, force: true });
+  }
+});
+
+test("URL fields a hostile registry writes that name no http(s) URL are refused by name, never a crash of the URL parser", async () => {
+  const s = await startServer();
+  publish(s, [{ name: "pp", versions: [{ version: "1.0.0" }, { version: "1.1.0" }] }]);
+  const discoveryPath = "/.well-known/finfocus-registry.json";
+  const discovery = JSON.parse(Buffer.from(s.files.get(discoveryPath)!).toString());
+  const contexts: string[] = [];
+  const fresh = async () => {
+    const c = await testContext(s.url);
+    contexts.push(c.tmp);
+    return c;
+  };
+  const refused = (field: RegExp) => (e: unknown) =>
+    isRunnerError(e, "REGISTRY_DOCUMENT_INVALID") && field.test((e as Error).message);
+  try {
+    // The discovery document's api_root: a scheme without a hierarchy (no base for plugins/…),
+    // one that does not parse, a script URL.
+    for (const apiRoot of ["a:!", "http://[", "javascript:alert(1)//", "file:///etc/"]) {
+      s.files.set(discoveryPath, Buffer.from(JSON.stringify({ ...discovery, api_root: apiRoot })));
+      await assert.rejects(
+        install(await fresh(), { plugins: [{ name: "pp" }] }),
+        refused(/api_root/),
+        apiRoot,
+      );
+      const listed = await discover(await fresh(), "");
+      assert.deepEqual(listed.plugins, []);
+      assert.match(listed.errors[0]?.message ?? "", /api_root/, apiRoot);
+    }
+    s.files.set(discoveryPath, Buffer.from(JSON.stringify(discovery)));
+    // The trusted root it names for Sigstore bundles (read for every install from it).
+    s.files.set(discoveryPath, Buffer.from(JSON.stringify({ ...discovery, sigstore_trusted_root: "a:!" })));
+    const c = await fresh();
+    await assert.rejects(install(c, { plugins: [{ name: "pp" }] }), refused(/sigstore_trusted_root/));
+    assert.equal(existsSync(join(c.pluginDir, "pp")), false, "nothing installed");
+  } finally {
+    await s.close();
+    for (const tmp of contexts) await rm(tmp, { recursive: true, force: true });
   }
 });
