@@ -40,13 +40,20 @@ export function decideTuf(facts: TufFacts): TufDecision {
 
 /**
  * The TUF target path of a document URL under the registry root (`api/v1/...`), or undefined when
- * the URL is not under it (another origin or folder: nothing TUF could vouch for).
+ * the URL is not under it (another origin or folder: nothing TUF could vouch for) or names no
+ * path (it does not parse, or percent-encodes no UTF-8).
  */
 export function targetPath(url: string, root: string): string | undefined {
   const base = root.endsWith("/") ? root : `${root}/`;
-  const href = new URL(url).href;
-  if (!href.startsWith(base)) return undefined;
-  const path = decodeURIComponent(href.slice(base.length).split(/[?#]/)[0] ?? "");
+  let path: string;
+  try {
+    const href = new URL(url).href;
+    if (!href.startsWith(base)) return undefined;
+    path = decodeURIComponent(href.slice(base.length).split(/[?#]/)[0] ?? "");
+  } catch {
+    // Not a URL, or a percent sign that encodes no UTF-8 (`%ZZ`, `%E0%A4`): no path TUF names.
+    return undefined;
+  }
   return path === "" || path.split("/").some((s) => s === "" || s === "." || s === "..") ? undefined : path;
 }
 

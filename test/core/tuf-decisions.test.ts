@@ -26,6 +26,13 @@ test("targetPath: only documents under the registry root are targets", () => {
   assert.equal(targetPath("https://r.example/api/v1/x.json", root), undefined);
   assert.equal(targetPath("https://r.example/sub/", root), undefined);
   assert.equal(targetPath("https://r.example/sub/a//b.json", root), undefined);
+  // A registry's api_root may hold percent signs that encode no UTF-8: no target, not a URIError.
+  for (const odd of [
+    "https://r.example/sub/api/%ZZ/x.json",
+    "https://r.example/sub/api/%E0%A4/x.json",
+    "not a url",
+  ])
+    assert.equal(targetPath(odd, root), undefined, odd);
 });
 
 test("refusalReason names the library's error class", () => {
