@@ -63,7 +63,9 @@ export class DaemonMetrics {
   /** Serves `/metrics` on host:port; resolves with the bound address. */
   async serve(host: string, port: number): Promise<{ url: string; server: Server }> {
     const server = createServer((req, res) => {
-      if (req.method !== "GET" || new URL(req.url ?? "/", "http://x").pathname !== "/metrics") {
+      // The request target as sent, its query cut off: no URL parser that a target like `//[`
+      // would make throw in the listener (an uncaught exception ends the daemon).
+      if (req.method !== "GET" || (req.url ?? "/").split(/[?#]/)[0] !== "/metrics") {
         res.writeHead(404).end();
         return;
       }

@@ -4,8 +4,10 @@
  * run on their own on the interval; the history lives in node:sqlite and survives a restart;
  * /metrics serves the states as Prometheus text.
  */
+
 import assert from "node:assert/strict";
 import { rm, stat } from "node:fs/promises";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -143,6 +145,15 @@ test("checks run on their own on the interval, and /metrics serves the states", 
       assert.match(text, /finfocus_plugin_health_state\{plugin="svc",state="Healthy"\} 1/);
       assert.match(text, /finfocus_plugin_health_checks_total\{plugin="svc",result="ok"\} \d+/);
       assert.match(text, /finfocus_registry_rpc_requests_total\{method="ListInstalledPlugins",code="OK"\} 1/);
+      // Request targets no URL parser takes (`//[`) are not found, and the daemon serves on.
+      const metrics = new URL(daemon.metricsUrl ?? "");
+      for (const target of ["//[", "//[::", "http://[/metrics", "/metrics/../x"])
+        assert.match(await rawGet(metrics, target), /^HTTP\/1\.1 404 /, target);
+      assert.match(await rawGet(metrics, "/metrics?scrape=1"), /^HTTP\/1\.1 200 /);
+      assert.equal(
+        (await client.call.CheckPluginHealth!({ name: "svc", timeout_seconds: 0 })).status,
+        "Healthy",
+      );
     },
   );
   before.close();
@@ -166,3 +177,18 @@ test("retention: rows older than the age limit and past the cap per plugin are p
     store.close();
   }
 });
+
+/** The status line of a GET of `target` sent as written (fetch would normalize it) to `url`'s server. */
+function rawGet(url: URL, target: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`),
+    );
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += String(chunk);
+    });
+    socket.on("end", () => resolve(answer.split("\r\n")[0] ?? ""));
+    socket.on("error", reject);
+  });
+}
