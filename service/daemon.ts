@@ -96,6 +96,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     pluginDir: context.pluginDir,
     store,
     ...(metrics ? { onCheck: (record, health) => metrics.check(record, health) } : {}),
+    log,
   });
   const state: DaemonState = { context, approvalsFile: approvalsPath(context.pluginDir), monitor };
   const inFlight = new Set<Promise<unknown>>();

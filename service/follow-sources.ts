@@ -87,14 +87,18 @@ export class SourceFollower {
   }
 
   async #replace(f: FollowedSource): Promise<void> {
-    const fresh = f.build();
-    const index = this.#sources.findIndex((s) => s.kind === fresh.kind && s.location === fresh.location);
-    if (index < 0) return;
+    // On a timer or a watch: nothing handles a rejection here, so every failure is told, not thrown.
+    let fresh: MetadataSource | undefined;
     try {
+      fresh = f.build();
+      const { kind, location } = fresh;
+      const index = this.#sources.findIndex((s) => s.kind === kind && s.location === location);
+      if (index < 0) return;
       await fresh.list("");
       this.#sources[index] = fresh;
     } catch (error) {
-      this.#log(`refreshing ${fresh.kind} source ${fresh.location}: ${(error as Error).message}`);
+      const what = fresh ? `${fresh.kind} source ${fresh.location}` : `a ${f.entry.type} source`;
+      this.#log(`refreshing ${what}: ${(error as Error).message}`);
     }
   }
 

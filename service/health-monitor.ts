@@ -49,6 +49,8 @@ export interface MonitorOptions {
   passive?: boolean;
   /** Called after every check (metrics). */
   onCheck?: (record: HealthCheckRecord, health: PluginHealth | undefined) => void;
+  /** Where a failure of the monitor's own work is told (a check it could not record, a prune). */
+  log?: (line: string) => void;
   now?: () => number;
 }
 
@@ -89,10 +91,13 @@ export class HealthMonitor {
     this.#options.store.saveThresholds(this.thresholds);
     await this.refresh();
     this.#options.store.prune(this.#now(), this.#options.retention);
-    this.#pruner = setInterval(
-      () => this.#options.store.prune(this.#now(), this.#options.retention),
-      3600_000,
-    );
+    this.#pruner = setInterval(() => {
+      try {
+        this.#options.store.prune(this.#now(), this.#options.retention);
+      } catch (error) {
+        this.#failed("pruning the health history", error);
+      }
+    }, 3600_000);
     this.#pruner.unref();
     // Installs and removals made outside the daemon (the CLI) are picked up within an interval.
     this.#rescan = setInterval(() => void this.refresh().catch(() => undefined), this.#interval());
@@ -131,13 +136,22 @@ export class HealthMonitor {
   #schedule(target: Target, delay: number): void {
     target.timer = setTimeout(() => {
       if (this.#stopped || this.#targets.get(target.plugin.name) !== target) return;
-      void this.#track(this.#check(target)).finally(() => {
+      // What runs on a timer must not reject: nothing would handle it, and the daemon would end.
+      const checked = this.#check(target).catch((error: unknown) =>
+        this.#failed(`the health check of ${target.plugin.name}`, error),
+      );
+      void this.#track(checked).finally(() => {
         const jitter = this.#options.jitter ?? 0.1;
         const wait = this.#interval() * (1 + jitter * (2 * Math.random() - 1));
         if (!this.#stopped && this.#targets.get(target.plugin.name) === target) this.#schedule(target, wait);
       });
     }, delay);
     target.timer.unref();
+  }
+
+  /** A failure of the monitor's own work on a timer (the plugin's failures are checks, recorded). */
+  #failed(what: string, error: unknown): void {
+    this.#options.log?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   #track<T>(work: Promise<T>): Promise<T> {

@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { MetadataSource } from "../../runner/index.ts";
+import { type FollowedSource, SourceFollower } from "../../service/follow-sources.ts";
 import { manifestFor } from "../runner/helpers/registry.ts";
 import { type RegistryClient, registryClient } from "./helpers/client.ts";
 
@@ -108,4 +110,31 @@ test("a watched folder and a synced git repository are followed without a restar
     child.kill("SIGTERM");
   }
   assert.equal(await exited, 0);
+});
+
+test("a source that cannot be built again or loaded keeps the old one and is told, never a rejection left unhandled", async () => {
+  const old = { kind: "git", location: "repo" } as unknown as MetadataSource;
+  const sources = [old];
+  const lines: string[] = [];
+  const follower = new SourceFollower(sources, (line) => lines.push(line));
+  const entry = { type: "git" } as unknown as FollowedSource["entry"];
+  await follower.replace({
+    entry,
+    build: () => {
+      throw new Error("the cache folder is gone");
+    },
+  });
+  const failing = {
+    kind: "git",
+    location: "repo",
+    list: async () => {
+      throw new Error("fetch failed");
+    },
+  } as unknown as MetadataSource;
+  await follower.replace({ entry, build: () => failing });
+  assert.equal(sources[0], old);
+  assert.deepEqual(lines, [
+    "refreshing a git source: the cache folder is gone",
+    "refreshing git source repo: fetch failed",
+  ]);
 });

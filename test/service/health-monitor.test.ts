@@ -13,6 +13,7 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { install } from "../../runner/index.ts";
 import { type DaemonOptions, type RunningDaemon, startDaemon } from "../../service/daemon.ts";
+import { HealthMonitor } from "../../service/health-monitor.ts";
 import { HealthStore, healthDbPath } from "../../service/health-store.ts";
 import { testContext } from "../runner/helpers/context.ts";
 import { publish } from "../runner/helpers/registry.ts";
@@ -157,6 +158,31 @@ test("checks run on their own on the interval, and /metrics serves the states", 
     },
   );
   before.close();
+});
+
+test("a scheduled check the monitor cannot record (its history closed under it) is told, and the process lives on", async () => {
+  plugin.set({ delayMs: 0, status: "SERVING" });
+  const store = new HealthStore(join(context.tmp, "closed-under.sqlite"));
+  const lines: string[] = [];
+  const monitor = new HealthMonitor({
+    pluginDir: context.pluginDir,
+    store,
+    intervalMs: 50,
+    jitter: 0,
+    thresholds: THRESHOLDS,
+    log: (line) => lines.push(line),
+  });
+  await monitor.start();
+  store.close();
+  try {
+    for (let i = 0; i < 200 && lines.length < 2; i++) await sleep(20);
+    // Told at each interval, and the checks go on being scheduled (an unhandled rejection would
+    // have ended this process at the first).
+    assert.ok(lines.length >= 2, JSON.stringify(lines));
+    assert.match(lines[0] ?? "", /^the health check of svc failed: /);
+  } finally {
+    await monitor.stop();
+  }
 });
 
 test("retention: rows older than the age limit and past the cap per plugin are pruned", async () => {
