@@ -101,6 +101,22 @@ test("path traversal, encoded or not, symlinks out of the folder and dotfiles ar
   assert.equal(resolveUrlPath("/srv/out", "/a/b.json"), path.resolve("/srv/out/a/b.json"));
 });
 
+test("request targets no URL parser takes, or that decode to nothing, are answered, and the server serves on", async () => {
+  for (const p of [
+    "//[",
+    "//[::",
+    "/%ZZ",
+    "/%E0%A4",
+    "/api/v1/plugins/%C0%AF/index.json",
+    "*",
+    "http://[/",
+  ]) {
+    const reply = await get(p);
+    assert.ok(reply.status >= 400 && reply.status < 500, `${p}: ${reply.status}`);
+  }
+  assert.equal((await get("/api/v1/plugins/index.json")).status, 200);
+});
+
 test("missing API documents get the spec's JSON errors; other paths the site's 404 page", async () => {
   const version = await get("/api/v1/plugins/alpha-cost/versions/9.9.9/manifest.json");
   assert.equal(version.status, 404);
