@@ -176,6 +176,8 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     })();
     return discovery;
   };
+  /** How a refusal names a plugin's document. */
+  const pluginDocName = (name: string): string => `${options.url}'s document of ${name}`;
   const pluginDoc = (name: string): Promise<PluginDocument | undefined> => {
     let doc = docs.get(name);
     if (!doc) {
@@ -224,12 +226,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     const { apiRoot, rest } = await api();
     const url = rest
       ? new URL(restPath({ kind: "manifest", name, version }), apiRoot).href
-      : documentUrl(
-          row.manifest_url,
-          root,
-          `${options.url}'s document of ${name}`,
-          `manifest_url of ${version}`,
-        );
+      : documentUrl(row.manifest_url, root, pluginDocName(name), `manifest_url of ${version}`);
     const bytes = await read(url, Number.POSITIVE_INFINITY);
     if (!bytes) throw new RunnerError("VERSION_NOT_FOUND", `${url} is missing`, { name, version });
     // The bytes must be the manifest the version list names (T4, mix-and-match).
@@ -293,12 +290,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
     async bundle(name, version) {
       const row = await summary(name, version);
       if (!row.bundle_url) return undefined;
-      const url = documentUrl(
-        row.bundle_url,
-        root,
-        `${options.url}'s document of ${name}`,
-        `bundle_url of ${version}`,
-      );
+      const url = documentUrl(row.bundle_url, root, pluginDocName(name), `bundle_url of ${version}`);
       const bytes = await read(url, Number.POSITIVE_INFINITY);
       return bytes === undefined ? undefined : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
     },
