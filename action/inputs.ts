@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { RegistryError } from "../core/errors.ts";
+import { mirrorSetting } from "../core/net/mirror.ts";
 
 /** When to post the sticky PR comment. */
 export type CommentMode = "auto" | "always" | "never";
@@ -109,9 +110,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   if (env.GITHUB_EVENT_PATH) settings.eventPath = env.GITHUB_EVENT_PATH;
   const mirror = core.getInput("artifact-mirror");
-  if (mirror)
-    settings.artifactMirror =
-      mirror.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(mirror) ? mirror : `${workspace}/${mirror}`;
+  if (mirror) {
+    // The runner's --artifact-mirror meaning too (core/net/mirror.ts): a folder in the workspace, or a base URL.
+    const setting = mirrorSetting(mirror, workspace);
+    if ("problem" in setting) throw new RegistryError("USAGE", `Input artifact-mirror: ${setting.problem}.`);
+    settings.artifactMirror = setting.mirror;
+  }
   if (trustedRoot)
     settings.sigstoreTrustedRoot = trustedRoot.startsWith("/") ? trustedRoot : `${workspace}/${trustedRoot}`;
   return settings;

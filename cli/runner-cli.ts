@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { systemClock } from "../core/net/fetcher.types.ts";
+import { mirrorSetting } from "../core/net/mirror.ts";
 import { terminalReturn } from "../core/text/terminal.ts";
 import { createHttpFetcher } from "../net/http-fetcher.ts";
 import {
@@ -153,8 +154,10 @@ export async function contextFromArgs(
     throw new UsageError(error.message);
   });
   const given = str("artifact-mirror");
-  // A folder is made absolute; a URL is kept (core/net/mirror.ts: the gate's meaning too).
-  const mirror = given && !/^[a-z][a-z0-9+.-]*:/i.test(given) ? resolve(io.cwd, given) : given;
+  // The gate's meaning too (core/net/mirror.ts): a folder made absolute, or a base URL.
+  const setting = given ? mirrorSetting(given, io.cwd) : undefined;
+  if (setting && "problem" in setting) throw new UsageError(`--artifact-mirror: ${setting.problem}`);
+  const mirror = setting?.mirror;
   const spec = str("spec-version");
   const finfocusConfig = str("finfocus-config");
   return createContext({

@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve2(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          await new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve, reject) => {
+        return await new Promise((resolve2, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve(null);
+              resolve2(null);
             }
           }).on("error", noop3).on("data", function(chunk2) {
             limit -= chunk2.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve2(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve2(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve2({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve) => {
-        setTimeout(resolve, ms2).unref();
+      return new Promise((resolve2) => {
+        setTimeout(resolve2, ms2).unref();
       });
     }
     module.exports = {
@@ -19666,34 +19666,34 @@ var require_yauzl = __commonJS({
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path3, options2) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         open3(path3, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve(zipfile);
+          resolve2(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve(zipfile);
+          resolve2(zipfile);
         });
       });
     }
     function fromBufferPromise(buffer, options2) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve(zipfile);
+          resolve2(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise(reader, totalSize, options2) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve(zipfile);
+          resolve2(zipfile);
         });
       });
     }
@@ -19977,15 +19977,15 @@ var require_yauzl = __commonJS({
         if (self.autoClose) self.close();
       }
       function onEntry(entry2) {
-        let { resolve } = pendingResolveReject;
+        let { resolve: resolve2 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve({ value: entry2 });
+        resolve2({ value: entry2 });
       }
       function onEnd() {
-        let { resolve } = pendingResolveReject;
+        let { resolve: resolve2 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve({ done: true });
+        resolve2({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -19998,9 +19998,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise = new Promise((resolve, reject) => {
+          const promise = new Promise((resolve2, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve, reject };
+            pendingResolveReject = { resolve: resolve2, reject };
           });
           self.readEntry();
           return promise;
@@ -20189,26 +20189,26 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry2, options2) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         this.openReadStream(entry2, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve(readStream);
+          resolve2(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve(readStream);
+          resolve2(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry2, options2) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         this.readLocalFileHeader(entry2, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve(localFileHeader);
+          resolve2(localFileHeader);
         });
       });
     };
@@ -30865,7 +30865,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve.call(this, root, ref);
+      let _sch = resolve2.call(this, root, ref);
       if (_sch === void 0) {
         const schema4 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -30892,7 +30892,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s22) {
       return s1.schema === s22.schema && s1.root === s22.root && s1.baseId === s22.baseId;
     }
-    function resolve(root, ref) {
+    function resolve2(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -31756,7 +31756,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve(baseURI, relativeURI, options2) {
+    function resolve2(baseURI, relativeURI, options2) {
       const schemelessOptions = options2 ? Object.assign({ scheme: "null" }, options2) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -32147,7 +32147,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve,
+      resolve: resolve2,
       resolveComponent,
       equal,
       serialize,
@@ -40356,13 +40356,13 @@ var require_lib2 = __commonJS({
         unref: options2.unref,
         maxRetryTime: options2.maxRetryTime
       });
-      return new Promise(function(resolve, reject) {
+      return new Promise(function(resolve2, reject) {
         operation.attempt(async (number) => {
           try {
             const result = await fn((err) => {
               throw Object.assign(new Error("Retrying"), { code: "EPROMISERETRY", retried: err });
             }, number, operation);
-            return resolve(result);
+            return resolve2(result);
           } catch (err) {
             if (!isRetryError(err)) {
               return reject(err);
@@ -40491,12 +40491,12 @@ var require_fetcher = __commonJS({
     };
     exports.DefaultFetcher = DefaultFetcher;
     var writeBufferToStream = async (stream, buffer) => {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         stream.write(buffer, (err) => {
           if (err) {
             reject(err);
           }
-          resolve(true);
+          resolve2(true);
         });
       });
     };
@@ -41195,7 +41195,7 @@ var require_target = __commonJS({
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
       const path3 = await getTargetPath(tuf, targetPath);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         fs_1.default.readFile(path3, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
@@ -41204,7 +41204,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve(data);
+            resolve2(data);
           }
         });
       });
@@ -41551,11 +41551,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve) {
-      resolve(value);
+    return value instanceof P2 ? value : new P2(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41571,7 +41571,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -45072,7 +45072,7 @@ function bomb(limits, what) {
   );
 }
 function readTarEntries(bytes, limits) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve2, reject) => {
     const entries = [];
     let total = 0;
     let failed;
@@ -45116,7 +45116,7 @@ function readTarEntries(bytes, limits) {
     parser.on("error", (error2) => fail3(error2));
     parser.on("abort", () => void 0);
     parser.on("end", () => {
-      if (!failed) resolve(entries);
+      if (!failed) resolve2(entries);
     });
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     try {
@@ -45164,7 +45164,7 @@ function wrap(error2) {
   return new ArchiveError(`The archive could not be read: ${message}`, {}, { cause: error2 });
 }
 function readZipEntries(bytes, limits) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve2, reject) => {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     import_yauzl.default.fromBuffer(
       buffer,
@@ -45183,7 +45183,7 @@ function readZipEntries(bytes, limits) {
         if (zip.entryCount > limits.maxEntries) return fail3(bomb(limits, "entry count"));
         zip.on("error", fail3);
         zip.on("end", () => {
-          if (!failed) resolve(entries);
+          if (!failed) resolve2(entries);
         });
         zip.on("entry", (entry2) => {
           if (failed) return;
@@ -47283,7 +47283,7 @@ function verifyRelease(input) {
 // core/net/fetcher.types.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms2) => new Promise((resolve) => setTimeout(resolve, ms2))
+  sleep: (ms2) => new Promise((resolve2) => setTimeout(resolve2, ms2))
 };
 var FetchError = class extends RegistryError {
   details;
@@ -63785,7 +63785,7 @@ var ValidationPool = class {
       const worker = this.#workers[batch % this.#workers.length];
       if (worker === void 0 || batch >= claims.length) return void 0;
       const reply = new Promise(
-        (resolve) => this.#entryReplies.set(batch, resolve)
+        (resolve2) => this.#entryReplies.set(batch, resolve2)
       );
       worker.postMessage({ type: "entries", batch, names, ...stamps ? { stamps } : {} });
       return reply;
@@ -63812,12 +63812,12 @@ var ValidationPool = class {
       ...stamps ? { stampsSince: stamps.startedNs } : {}
     };
     const remote = this.#workers.map(
-      (worker) => new Promise((resolve, reject) => {
+      (worker) => new Promise((resolve2, reject) => {
         let pending = 0;
         const send = () => {
           const id = take();
           if (id === void 0) {
-            if (pending === 0) resolve();
+            if (pending === 0) resolve2();
             return;
           }
           pending++;
@@ -64349,7 +64349,7 @@ var GitError = class extends RegistryError {
 };
 var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_NO_REPLACE_OBJECTS: "1" };
 function git(cwd, args) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve2, reject) => {
     execFile(
       "git",
       ["-c", "core.quotePath=false", "--no-pager", ...args],
@@ -64365,7 +64365,7 @@ function git(cwd, args) {
             new GitError(`git ${args.join(" ")} failed: ${stderr.toString("utf8").trim()}`, { cause: error2 })
           );
         } else {
-          resolve(stdout);
+          resolve2(stdout);
         }
       }
     );
@@ -64481,8 +64481,8 @@ function gitBatch(cwd) {
   const read = (spec) => {
     if (closed) return Promise.reject(new GitError("git cat-file is closed"));
     if (/[\n\r\0]/.test(spec)) return Promise.resolve(void 0);
-    return new Promise((resolve, reject) => {
-      queue.push({ resolve, reject });
+    return new Promise((resolve2, reject) => {
+      queue.push({ resolve: resolve2, reject });
       child.stdin.write(buffered ? `contents ${spec}
 ` : `${spec}
 `);
@@ -65800,7 +65800,7 @@ var IdleTimer = class {
 import { open as open2 } from "node:fs/promises";
 
 // core/net/mirror.ts
-import { join as join2 } from "node:path";
+import { join as join2, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function mirrorFileName(downloadUrl) {
   let name;
@@ -65812,18 +65812,42 @@ function mirrorFileName(downloadUrl) {
   if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name)) return void 0;
   return name;
 }
-function isFolderMirror(mirror) {
-  return mirror.startsWith("/") || mirror.startsWith("file:");
+function mirrorSetting(given, cwd) {
+  const shown = JSON.stringify(given.slice(0, 300));
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(given)?.[1]?.toLowerCase();
+  if (scheme === void 0) return { mirror: resolve(cwd, given) };
+  const refused = {
+    problem: `the artifact mirror ${shown} is neither a folder, a file: URL nor an http(s):// URL; give a folder (write ./${given.slice(0, 300)} for one whose name has a colon) or a base URL`
+  };
+  if (scheme === "file") {
+    try {
+      return { mirror: fileURLToPath(given) };
+    } catch (error2) {
+      return {
+        problem: `the artifact mirror ${shown} is not a local file: URL (${error2.message})`
+      };
+    }
+  }
+  if (scheme !== "http" && scheme !== "https" || !given.slice(scheme.length + 1).startsWith("//"))
+    return refused;
+  try {
+    const url = new URL(given);
+    if (url.hostname === "") return refused;
+    return { mirror: url.href };
+  } catch {
+    return refused;
+  }
 }
 function mirrorLocation(downloadUrl, mirror) {
   const name = mirrorFileName(downloadUrl);
   if (!name)
     return { problem: `${JSON.stringify(downloadUrl.slice(0, 300))} names no file to take from the mirror` };
-  if (isFolderMirror(mirror)) {
-    const dir = mirror.startsWith("file:") ? fileURLToPath(mirror) : mirror;
-    return { kind: "file", path: join2(dir, name) };
-  }
-  const base = mirror.endsWith("/") ? mirror : `${mirror}/`;
+  const setting = mirror.startsWith("/") ? { mirror } : /^[a-z][a-z0-9+.-]*:/i.test(mirror) ? mirrorSetting(mirror, "/") : {
+    problem: `the artifact mirror ${JSON.stringify(mirror.slice(0, 300))} is a relative folder; give it absolute`
+  };
+  if ("problem" in setting) return setting;
+  if (setting.mirror.startsWith("/")) return { kind: "file", path: join2(setting.mirror, name) };
+  const base = setting.mirror.endsWith("/") ? setting.mirror : `${setting.mirror}/`;
   return { kind: "url", url: new URL(encodeURIComponent(name), base).href };
 }
 
@@ -70261,8 +70285,11 @@ function readSettings(env = process.env) {
   };
   if (env.GITHUB_EVENT_PATH) settings.eventPath = env.GITHUB_EVENT_PATH;
   const mirror = getInput("artifact-mirror");
-  if (mirror)
-    settings.artifactMirror = mirror.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(mirror) ? mirror : `${workspace}/${mirror}`;
+  if (mirror) {
+    const setting = mirrorSetting(mirror, workspace);
+    if ("problem" in setting) throw new RegistryError("USAGE", `Input artifact-mirror: ${setting.problem}.`);
+    settings.artifactMirror = setting.mirror;
+  }
   if (trustedRoot)
     settings.sigstoreTrustedRoot = trustedRoot.startsWith("/") ? trustedRoot : `${workspace}/${trustedRoot}`;
   return settings;

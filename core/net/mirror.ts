@@ -5,7 +5,7 @@
  * manifest's URL is still checked against the URL policy, and the bytes still have to match the
  * checksum and signatures: a mirror changes where bytes come from, never what is accepted.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export type MirrorLocation = { kind: "file"; path: string } | { kind: "url"; url: string };
@@ -22,20 +22,55 @@ export function mirrorFileName(downloadUrl: string): string | undefined {
   return name;
 }
 
-/** True when the mirror is a folder (an absolute path or a `file:` URL) rather than a URL to fetch from. */
-export function isFolderMirror(mirror: string): boolean {
-  return mirror.startsWith("/") || mirror.startsWith("file:");
+/**
+ * The mirror a user gave (the gate's `artifact-mirror` input, the runner's `--artifact-mirror`),
+ * one meaning for both: an `http(s)://` base URL is kept, a `file:` URL and a path become an
+ * absolute folder (a relative path is taken from `cwd`: the workspace, the working directory).
+ * Anything else with a scheme is refused here, by name, rather than failing at the first download.
+ * Whether the URL may be fetched (https, or loopback http when allowed) stays the URL policy's call.
+ */
+export function mirrorSetting(given: string, cwd: string): { mirror: string } | { problem: string } {
+  const shown = JSON.stringify(given.slice(0, 300));
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(given)?.[1]?.toLowerCase();
+  if (scheme === undefined) return { mirror: resolve(cwd, given) };
+  const refused = {
+    problem: `the artifact mirror ${shown} is neither a folder, a file: URL nor an http(s):// URL; give a folder (write ./${given.slice(0, 300)} for one whose name has a colon) or a base URL`,
+  };
+  if (scheme === "file") {
+    try {
+      return { mirror: fileURLToPath(given) };
+    } catch (error) {
+      return {
+        problem: `the artifact mirror ${shown} is not a local file: URL (${(error as Error).message})`,
+      };
+    }
+  }
+  // `http:x` parses as http://x/; a base URL is written with its `//`.
+  if ((scheme !== "http" && scheme !== "https") || !given.slice(scheme.length + 1).startsWith("//"))
+    return refused;
+  try {
+    const url = new URL(given);
+    if (url.hostname === "") return refused;
+    return { mirror: url.href };
+  } catch {
+    return refused;
+  }
 }
 
-/** Where the mirror holds the artifact of `downloadUrl`, or why it cannot. */
+/** Where the mirror (an absolute folder, or as `mirrorSetting` takes it) holds the artifact of `downloadUrl`, or why it cannot. */
 export function mirrorLocation(downloadUrl: string, mirror: string): MirrorLocation | { problem: string } {
   const name = mirrorFileName(downloadUrl);
   if (!name)
     return { problem: `${JSON.stringify(downloadUrl.slice(0, 300))} names no file to take from the mirror` };
-  if (isFolderMirror(mirror)) {
-    const dir = mirror.startsWith("file:") ? fileURLToPath(mirror) : mirror;
-    return { kind: "file", path: join(dir, name) };
-  }
-  const base = mirror.endsWith("/") ? mirror : `${mirror}/`;
+  const setting = mirror.startsWith("/")
+    ? { mirror }
+    : /^[a-z][a-z0-9+.-]*:/i.test(mirror)
+      ? mirrorSetting(mirror, "/")
+      : {
+          problem: `the artifact mirror ${JSON.stringify(mirror.slice(0, 300))} is a relative folder; give it absolute`,
+        };
+  if ("problem" in setting) return setting;
+  if (setting.mirror.startsWith("/")) return { kind: "file", path: join(setting.mirror, name) };
+  const base = setting.mirror.endsWith("/") ? setting.mirror : `${setting.mirror}/`;
   return { kind: "url", url: new URL(encodeURIComponent(name), base).href };
 }

@@ -61,4 +61,19 @@ describe("push and schedule mode: the whole registry", { concurrency: 2 }, () =>
     assert.match(r.summary, /🔑 key/);
     assert.match(r.summary, /✍️ sigstore/);
   });
+  test("an artifact-mirror that is no folder and no http(s) URL fails the run by name, as the runner's --artifact-mirror does", async () => {
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    const r = await runAction({
+      workspace: root,
+      eventName: "push",
+      event: {},
+      inputs: { "artifact-mirror": "gopher://mirror.example.test/" },
+    });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /Input artifact-mirror: the artifact mirror "gopher:\/\/mirror\.example\.test\/" is neither a folder/,
+    );
+    assert.doesNotMatch(r.stdout + r.stderr, /TypeError/);
+  });
 });

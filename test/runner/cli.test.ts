@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { publish } from "./helpers/registry.ts";
@@ -17,6 +17,7 @@ before(async () => {
   publish(server, [
     { name: "app", versions: [{ version: "1.0.0", deps: [{ name: "lib", version_constraint: "^1.0.0" }] }] },
     { name: "lib", versions: [{ version: "1.0.0" }, { version: "1.0.1" }] },
+    { name: "mirrored", versions: [{ version: "1.0.0" }] },
     {
       name: "cfg",
       versions: [
@@ -163,6 +164,29 @@ test("--container-engine names podman, docker or an executable path; anything el
   const odd = await cli("list", "--container-engine", "containerd");
   assert.equal(odd.code, 2, odd.stderr);
   assert.match(odd.stderr, /podman, docker or an absolute path/);
+});
+
+test("--artifact-mirror takes a folder or an http(s) base URL, as the gate's input does; anything else is a usage error naming it", async () => {
+  for (const bad of ["http://[", "gopher://mirror.example.test/", "file://fileserver/share"]) {
+    const run = await cli("install", "lib@1.0.0", "--yes", "--artifact-mirror", bad);
+    assert.equal(run.code, 2, `${bad}: ${run.stderr}`);
+    assert.match(run.stderr, /--artifact-mirror: the artifact mirror/, bad);
+    assert.doesNotMatch(run.stderr, /TypeError|at .*\.ts:\d+/, bad);
+  }
+  // A relative folder is taken from the working directory: the artifact is looked for there by
+  // file name (a plugin no other test installs, so nothing is reused from a cache).
+  const mirror = await mkdtemp(join(tmp, "mirror-"));
+  const missing = await cli(
+    "install",
+    "mirrored@1.0.0",
+    "--yes",
+    "--no-health-check",
+    "--artifact-mirror",
+    relative(process.cwd(), mirror),
+  );
+  assert.notEqual(missing.code, 0, missing.stderr);
+  assert.match(missing.stderr, /DOWNLOAD_FAILED: .*through the artifact mirror/);
+  assert.ok(missing.stderr.includes(`${mirror}/`), missing.stderr);
 });
 
 test("install prints the health check's note for a plugin that runs no service; --no-health-check is accepted", async () => {
