@@ -5,6 +5,7 @@ import { openLocalChange } from "../../core/gate/local-change.ts";
 import type { GateReport } from "../../core/gate/report.types.ts";
 import { versionFindings } from "../../core/gate/summary.ts";
 import { ARTIFACT_DEADLINE_MS } from "../../core/net/fetch-policy.ts";
+import { mirrorSetting } from "../../core/net/mirror.ts";
 import { publicGoodTrustedRoot } from "../../core/signature/trusted-root.ts";
 import { terminalText } from "../../core/text/terminal.ts";
 import { createHttpFetcher } from "../../net/http-fetcher.ts";
@@ -80,6 +81,10 @@ review says what each new version changes and whether the Action would mark it f
     const mb = Number(values["max-download-mb"]);
     if (!Number.isFinite(mb) || mb <= 0) throw new UsageError("--max-download-mb must be a positive number");
     const allowLoopbackHttp = values["allow-loopback-http"] === true;
+    // The Action's artifact-mirror meaning (core/net/mirror.ts): a folder made absolute, or a base URL.
+    const mirror = values["artifact-mirror"] ? mirrorSetting(values["artifact-mirror"], io.cwd) : undefined;
+    if (mirror && "problem" in mirror) throw new UsageError(`--artifact-mirror: ${mirror.problem}`);
+    const mirrorAt = mirror?.mirror;
     const opened = await openLocalChange(io.cwd, {
       base: values.base,
       head: values.head,
@@ -88,8 +93,6 @@ review says what each new version changes and whether the Action would mark it f
     });
     try {
       const http = createHttpFetcher({ allowLoopbackHttp, deadlineMs: ARTIFACT_DEADLINE_MS });
-      const mirror = values["artifact-mirror"];
-      const mirrorAt = mirror && !/^[a-z][a-z0-9+.-]*:\/\//i.test(mirror) ? resolve(io.cwd, mirror) : mirror;
       const cachePath =
         io.env.FINFOCUS_SIGSTORE_CACHE || join(io.env.HOME || homedir(), ".finfocus", "sigstore-tuf");
       const trustedRoot = values["sigstore-trusted-root"];

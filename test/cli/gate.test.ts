@@ -214,6 +214,17 @@ describe("finfocus-registry gate: options and text", () => {
       assert.match(id.stderr, /--author-id/);
       const outside = await gateCli(repo.dir, ["--base", "main", "--head", "pr", "--registry-path", "../x"]);
       assert.equal(outside.code, 2);
+      // The Action's artifact-mirror meaning (core/net/mirror.ts), refused by name before any git work.
+      const mirror = await gateCli(repo.dir, [
+        "--base",
+        "main",
+        "--head",
+        "pr",
+        "--artifact-mirror",
+        "http://[",
+      ]);
+      assert.equal(mirror.code, 2, mirror.stderr);
+      assert.match(mirror.stderr, /--artifact-mirror: the artifact mirror "http:\/\/\[" is neither a folder/);
       const unknown = await gateCli(repo.dir, ["--base", "main", "--head", "nope", "--format", "json"]);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stdout + unknown.stderr, /UNKNOWN_REVISION/);
