@@ -39,7 +39,18 @@ function kindOf(entry: Dirent): EntryKind {
   return entry.isFile() ? "file" : "other";
 }
 
-const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO"]);
+// ENAMETOOLONG: a path too long to exist, missing like any other.
+const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO", "ENAMETOOLONG"]);
+
+/** What `stat` gives, or undefined when the path cannot name anything (a MISSING error). */
+function missingAsUndefined<T>(stat: () => T | undefined): T | undefined {
+  try {
+    return stat();
+  } catch (error) {
+    if (MISSING.has((error as { code?: string }).code ?? "")) return undefined;
+    throw error;
+  }
+}
 
 /**
  * A registry in a folder on disk, read with the same refusals as a git commit: a symbolic link is
@@ -52,16 +63,16 @@ const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO"]);
  */
 export function fsSource(dir: string, root = dir): RegistrySource {
   const base = path.resolve(dir);
-  // Folders known to be real folders all the way from the root (no symlink on the way).
-  const folders = new Map<string, boolean>([["", true]]);
+  // Folders known to be real folders all the way from the root (no symlink on the way). Only what
+  // is there is remembered: a folder asked about before it was made is found once it is (a source
+  // that lives as long as a daemon), and names asked about that are not there leave nothing behind.
+  const folders = new Map<string, true>([["", true]]);
   const isFolder = (parts: readonly string[]): boolean => {
     const rel = parts.join("/");
-    let known = folders.get(rel);
-    if (known === undefined) {
-      const info = lstatSync(path.join(base, rel), { throwIfNoEntry: false });
-      known = isFolder(parts.slice(0, -1)) && info?.isDirectory() === true;
-      folders.set(rel, known);
-    }
+    if (folders.get(rel)) return true;
+    const info = missingAsUndefined(() => lstatSync(path.join(base, rel), { throwIfNoEntry: false }));
+    const known = info?.isDirectory() === true && isFolder(parts.slice(0, -1));
+    if (known) folders.set(rel, true);
     return known;
   };
   /**
@@ -131,7 +142,7 @@ export function fsSource(dir: string, root = dir): RegistrySource {
     async stamp(rel) {
       const full = below(rel);
       if (full === undefined) return undefined;
-      const info = lstatSync(full, { bigint: true, throwIfNoEntry: false });
+      const info = missingAsUndefined(() => lstatSync(full, { bigint: true, throwIfNoEntry: false }));
       const stamp = info && fileStamp(info);
       // A real folder under real folders: what is below it needs no stat of it again.
       if (stamp?.stamp.startsWith("d"))
@@ -143,7 +154,7 @@ export function fsSource(dir: string, root = dir): RegistrySource {
       if (!parts) return undefined;
       if (parts.length === 0) return "tree";
       if (!isFolder(parts.slice(0, -1))) return undefined;
-      const info = lstatSync(path.join(base, ...parts), { throwIfNoEntry: false });
+      const info = missingAsUndefined(() => lstatSync(path.join(base, ...parts), { throwIfNoEntry: false }));
       if (!info) return undefined;
       return info.isSymbolicLink()
         ? "symlink"
