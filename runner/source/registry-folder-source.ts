@@ -7,6 +7,7 @@ import {
   bundleFile,
   CONFIG_FILE,
   entryFile,
+  isPluginName,
   PLUGINS_DIR,
   versionFile,
   versionsDir,
@@ -40,12 +41,23 @@ export function createRegistryFolderSource(
   options: { priority?: number; policy?: SecurityPolicy; files?: RegistrySource } = {},
 ): MetadataSource {
   const files = options.files ?? fsSource(dir);
+  // Plugins found, judged once. A name that cannot be a plugin's is not looked up (it could be too
+  // long for the file system, or name a folder below plugins/); a miss is not kept, so asking for
+  // many names that do not exist (a daemon's clients) leaves nothing behind.
   const plugins = new Map<string, Promise<JudgedPlugin | undefined>>();
-  const judge = (name: string) => {
+  const judge = (name: string): Promise<JudgedPlugin | undefined> => {
+    if (!isPluginName(name)) return Promise.resolve(undefined);
     let pending = plugins.get(name);
     if (!pending) {
-      pending = judgePlugin(files, name);
-      plugins.set(name, pending);
+      const judging = judgePlugin(files, name);
+      pending = judging;
+      plugins.set(name, judging);
+      judging.then(
+        (found) => {
+          if (!found && plugins.get(name) === judging) plugins.delete(name);
+        },
+        () => undefined,
+      );
     }
     return pending;
   };

@@ -19,6 +19,7 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
 import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import { isPluginName } from "../../core/registry/layout.ts";
 import { type Searchable, searchable, searchIndexes } from "../../core/text/search-filter.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
@@ -179,9 +180,12 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   /** How a refusal names a plugin's document. */
   const pluginDocName = (name: string): string => `${options.url}'s document of ${name}`;
   const pluginDoc = (name: string): Promise<PluginDocument | undefined> => {
+    // A name that cannot be a plugin's is never asked for; a miss (404) is not kept, so asking for
+    // many names that do not exist (a daemon's clients) leaves nothing behind.
+    if (!isPluginName(name)) return Promise.resolve(undefined);
     let doc = docs.get(name);
     if (!doc) {
-      doc = (async () => {
+      const fetching = (async () => {
         const { apiRoot, rest } = await api();
         const path = rest
           ? restPath({ kind: "plugin", name })
@@ -193,7 +197,14 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         }
         return value;
       })();
-      docs.set(name, doc);
+      doc = fetching;
+      docs.set(name, fetching);
+      fetching.then(
+        (found) => {
+          if (!found && docs.get(name) === fetching) docs.delete(name);
+        },
+        () => undefined,
+      );
     }
     return doc;
   };
