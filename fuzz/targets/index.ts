@@ -1,5 +1,6 @@
 import type { FuzzTarget } from "../target.types.ts";
 import { archiveTarget } from "./archive.ts";
+import { daemonTarget } from "./daemon.ts";
 import { manifestTarget } from "./manifest.ts";
 import { ociTarget } from "./oci.ts";
 import { registryApiTarget } from "./registry-api.ts";
@@ -16,4 +17,5 @@ export const targets: Record<string, FuzzTarget<never>> = {
   search: searchTarget as FuzzTarget<never>,
   oci: ociTarget as FuzzTarget<never>,
   documents: registryDocumentsTarget as FuzzTarget<never>,
+  daemon: daemonTarget as FuzzTarget<never>,
 };

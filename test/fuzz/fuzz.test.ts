@@ -17,6 +17,7 @@ const BUDGET: Record<string, number> = {
   search: 200,
   oci: 300,
   documents: 500,
+  daemon: 200,
 };
 const SEED = 20_261_202;
 
