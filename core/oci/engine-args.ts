@@ -6,9 +6,9 @@
  * and version passed their patterns, and the configuration path is the runner's own.
  */
 import type { Manifest } from "../manifest.types.ts";
+import { isPluginName } from "../registry/layout.ts";
 import { parseImageReference } from "./image.ts";
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const VERSION = /^[0-9A-Za-z.+-]{1,128}$/;
 
 /** The pinned reference, re-assembled from its checked parts, or why it is refused. */
@@ -20,7 +20,7 @@ export function pinnedReference(text: string): { reference: string; digest: stri
 
 /** The container's name for a plugin version: `finfocus-plugin-<name>-<version>`, engine-safe. */
 export function containerName(name: string, version: string): string {
-  if (!NAME.test(name) || !VERSION.test(version))
+  if (!isPluginName(name) || !VERSION.test(version))
     throw new TypeError(`not a plugin name and version: ${name} ${version}`);
   return `finfocus-plugin-${name}-${version.replace(/[^0-9A-Za-z-]/g, "-")}`;
 }

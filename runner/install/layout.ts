@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { isPluginName } from "../../core/registry/layout.ts";
 
 /**
  * Where everything lives under the plugin folder. The FinFocus CLI reads
@@ -38,9 +39,9 @@ export function versionDir(layout: Layout, name: string, version: string): strin
   return join(layout.pluginDir, name, `v${version}`);
 }
 
-/** Plugin names as the manifest schema allows them: never a path. */
+/** Plugin names as the manifest schema allows them (core's one rule): never a path. */
 export function assertPluginName(name: string): void {
-  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name)) {
+  if (!isPluginName(name)) {
     throw new Error(`not a plugin name: ${JSON.stringify(name)}`);
   }
 }

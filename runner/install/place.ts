@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { isPluginName } from "../../core/registry/layout.ts";
 import { isRunnerError, RunnerError } from "../errors.ts";
 import { fsyncDir, writeFileAtomic } from "./atomic-file.ts";
 import { type Layout, versionDir } from "./layout.ts";
@@ -143,7 +144,7 @@ export async function recoverAll(layout: Layout): Promise<void> {
   }
   for (const f of await readdir(layout.staging).catch(() => [] as string[])) names.add(f.split("@")[0] ?? f);
   for (const name of names) {
-    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name)) continue;
+    if (!isPluginName(name)) continue;
     // A live process holding the lock is mid-way through that plugin: not a leftover, skip it.
     await withLock(layout, name, 0, () => reconcile(layout, name)).catch((error: unknown) => {
       if (!isRunnerError(error, "INSTALL_LOCKED")) throw error;

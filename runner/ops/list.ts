@@ -11,6 +11,7 @@ import { recoverAll } from "../install/place.ts";
 import { readStateSnapshot, type StateSnapshot } from "../install/state.ts";
 import type { InstalledPlugin } from "../install/state.types.ts";
 import type { PluginListing, PluginVersions } from "../source/source.types.ts";
+import { assertName } from "./plugin-name.ts";
 
 /** The spec's ListInstalledPlugins: copies the caller may change. */
 export async function listInstalled(pluginDir: string, filter = ""): Promise<InstalledPlugin[]> {
@@ -169,6 +170,7 @@ export async function info(
   name: string,
   version?: string,
 ): Promise<InfoResult> {
+  assertName(name);
   for (const source of context.sources) {
     const found = await source.versions(name);
     if (!found) continue;

@@ -104,9 +104,9 @@ test("core builds every argument from checked parts: a pinned reference, integer
     reference: `docker.io/acme/boxed@sha256:${"a".repeat(64)}`,
     digest: `sha256:${"a".repeat(64)}`,
   });
-  assert.throws(() => createArgs({ name: "x", version: "1.0.0", reference: "r", ports: [0.5] }));
+  assert.throws(() => createArgs({ name: "xx", version: "1.0.0", reference: "r", ports: [0.5] }));
   assert.throws(() =>
-    createArgs({ name: "x", version: "1.0.0", reference: "r", ports: [], configFile: "/a,b" }),
+    createArgs({ name: "xx", version: "1.0.0", reference: "r", ports: [], configFile: "/a,b" }),
   );
   assert.throws(() => createArgs({ name: "--rm", version: "1.0.0", reference: "r", ports: [] }));
   assert.equal(inspectedDigestMatches(`["a/b@sha256:${"1".repeat(64)}"]`, `sha256:${"1".repeat(64)}`), true);

@@ -13,34 +13,34 @@ import { startServer } from "./helpers/server.ts";
 test("J2/J3 over the network and T4 mix-and-match: hostile registry documents are refused, nothing installed", async () => {
   const s = await startServer();
   publish(s, [
-    { name: "p", versions: [{ version: "1.0.0" }, { version: "1.1.0" }] },
-    { name: "q", versions: [{ version: "1.0.0" }] },
+    { name: "pp", versions: [{ version: "1.0.0" }, { version: "1.1.0" }] },
+    { name: "qq", versions: [{ version: "1.0.0" }] },
   ]);
   const c = await testContext(s.url);
   try {
-    const doc = Buffer.from(s.files.get("/api/v1/plugins/q/index.json")!).toString();
+    const doc = Buffer.from(s.files.get("/api/v1/plugins/qq/index.json")!).toString();
     s.files.set(
-      "/api/v1/plugins/q/index.json",
-      Buffer.from(doc.replace('"name": "q",', '"name": "q", "name": "q",')),
+      "/api/v1/plugins/qq/index.json",
+      Buffer.from(doc.replace('"name": "qq",', '"name": "qq", "name": "qq",')),
     );
-    await assert.rejects(install(c, { plugins: [{ name: "q" }] }), (e) =>
+    await assert.rejects(install(c, { plugins: [{ name: "qq" }] }), (e) =>
       isRunnerError(e, "REGISTRY_DOCUMENT_INVALID"),
     );
     s.files.set(
-      "/api/v1/plugins/q/index.json",
-      Buffer.from(doc.replace('"name": "q",', '"name": "q", "__proto__": {"x": 1},')),
+      "/api/v1/plugins/qq/index.json",
+      Buffer.from(doc.replace('"name": "qq",', '"name": "qq", "__proto__": {"x": 1},')),
     );
     const c2 = await testContext(s.url);
-    await assert.rejects(install(c2, { plugins: [{ name: "q" }] }), (e) =>
+    await assert.rejects(install(c2, { plugins: [{ name: "qq" }] }), (e) =>
       isRunnerError(e, "REGISTRY_DOCUMENT_INVALID"),
     );
     assert.equal(({} as Record<string, unknown>).x, undefined);
     // The 1.0.0 manifest swapped for 1.1.0's: refused.
     s.files.set(
-      "/api/v1/plugins/p/versions/1.0.0/manifest.json",
-      s.files.get("/api/v1/plugins/p/versions/1.1.0/manifest.json")!,
+      "/api/v1/plugins/pp/versions/1.0.0/manifest.json",
+      s.files.get("/api/v1/plugins/pp/versions/1.1.0/manifest.json")!,
     );
-    await assert.rejects(install(c, { plugins: [{ name: "p", constraint: "1.0.0" }] }), (e) =>
+    await assert.rejects(install(c, { plugins: [{ name: "pp", constraint: "1.0.0" }] }), (e) =>
       isRunnerError(e, "REGISTRY_DOCUMENT_INVALID"),
     );
     await rm(c2.tmp, { recursive: true, force: true });

@@ -41,15 +41,22 @@ after(async () => {
 
 const notFound = (name: string) => (error: unknown) =>
   isRunnerError(error, "PLUGIN_NOT_FOUND") || assert.fail(`${JSON.stringify(name)}: ${error}`);
+/** `info` refuses a name that cannot be a plugin's as a usage error; the sources never look it up. */
+const notAName = (name: string) => (error: unknown) =>
+  (isRunnerError(error, "USAGE") && /is not a plugin name/.test((error as Error).message)) ||
+  assert.fail(`${JSON.stringify(name)}: ${error}`);
 
-test("a registry folder: a name that cannot be a plugin's is not found (no file system error); a plugin added after a miss is found", async () => {
+test("a registry folder: a name that cannot be a plugin's is refused by name and never looked up (no file system error); a plugin added after a miss is found", async () => {
   const dir = join(tmp, "registry");
   await cp(REGISTRY, dir, { recursive: true });
   const late = join(tmp, "fx-rate-normalizer");
   await cp(join(dir, "plugins", "fx-rate-normalizer"), late, { recursive: true });
   await rm(join(dir, "plugins", "fx-rate-normalizer"), { recursive: true });
   const context = { sources: [createFilesystemSource(dir)] };
-  for (const name of NOT_NAMES) await assert.rejects(info(context, name), notFound(name));
+  for (const name of NOT_NAMES) {
+    await assert.rejects(info(context, name), notAName(name));
+    assert.equal(await context.sources[0]?.versions(name), undefined, JSON.stringify(name));
+  }
   assert.equal((await info(context, "aws-cost-explorer")).name, "aws-cost-explorer");
 
   await assert.rejects(info(context, "fx-rate-normalizer"), notFound("fx-rate-normalizer"));
@@ -62,7 +69,11 @@ test("a registry over HTTP: a name that cannot be a plugin's is never requested;
   publish(server, [{ name: "lib", versions: [{ version: "1.0.0" }] }]);
   const context = await testContext(server.url);
   try {
-    for (const name of NOT_NAMES) await assert.rejects(info(context, name), notFound(name));
+    const [source] = context.sources;
+    for (const name of NOT_NAMES) {
+      await assert.rejects(info(context, name), notAName(name));
+      assert.equal(await source?.versions(name), undefined, JSON.stringify(name));
+    }
     assert.deepEqual(
       context.requests.filter((p) => p.includes("/plugins/")),
       [],
