@@ -54,6 +54,11 @@ export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
       },
     ]),
   );
+  // A process's arguments cannot hold a NUL byte; one passed to main() by a library caller would
+  // reach a file system call as an invalid argument rather than a path that is not there.
+  const nul = args.find((a) => a.includes("\0"));
+  if (nul !== undefined)
+    throw new UsageError(`an argument holds a NUL byte: ${JSON.stringify(nul.slice(0, 100))}`);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args, options: config, allowPositionals: command.args !== undefined, strict: true });

@@ -5,6 +5,7 @@ import { createInterface } from "node:readline/promises";
 import { systemClock } from "../core/net/fetcher.types.ts";
 import { mirrorSetting } from "../core/net/mirror.ts";
 import { terminalReturn } from "../core/text/terminal.ts";
+import { resolvedHttpUrl } from "../core/url-policy.ts";
 import { createHttpFetcher } from "../net/http-fetcher.ts";
 import {
   loadDiscoveryConfig,
@@ -126,6 +127,8 @@ export async function contextFromArgs(
   );
   const offline = values.offline === true;
   const registryUrl = str("registry-url");
+  if (registryUrl !== undefined && resolvedHttpUrl(registryUrl) === undefined)
+    throw new UsageError(`--registry-url ${JSON.stringify(registryUrl.slice(0, 300))} is not an http(s) URL`);
   const tufRoot = str("tuf-root");
   const tuf = tufSettings({
     tuf: {

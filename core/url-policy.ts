@@ -37,9 +37,10 @@ export function urlProblem(text: string, options: { allowLoopbackHttp?: boolean 
  * The absolute URL that `reference` (a URL field of a registry's document, untrusted) names
  * against `base`, or undefined when it names no http(s) URL: `new URL` throws on what does not
  * parse, and a URL of another scheme (`a:!`) can be no base for the paths later joined to it.
- * Whether it may then be fetched is `urlProblem`'s to say, as for every URL.
+ * Without a base, `reference` must be absolute (a URL a user configured). Whether it may then be
+ * fetched is `urlProblem`'s to say, as for every URL.
  */
-export function resolvedHttpUrl(reference: string, base: string): string | undefined {
+export function resolvedHttpUrl(reference: string, base?: string): string | undefined {
   let url: URL;
   try {
     url = new URL(reference, base);

@@ -1,5 +1,6 @@
 import semver from "semver";
 import { updateTargets } from "../../core/versions/pick.ts";
+import { registryVersionProblem } from "../../core/versions/registry-version.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
 import { layoutFor } from "../install/layout.ts";
@@ -47,6 +48,12 @@ export async function update(context: RunnerContext, request: UpdateRequest = {}
   if (request.targetVersion && names.length !== 1) {
     throw new RunnerError("USAGE", "A target version needs exactly one plugin name", {});
   }
+  // The target is one exact version (a range is install's business): core's rule for versions.
+  const targetProblem = request.targetVersion ? registryVersionProblem(request.targetVersion) : undefined;
+  if (targetProblem)
+    throw new RunnerError("USAGE", `An update moves to one exact version (NAME@1.2.3): ${targetProblem}`, {
+      version: request.targetVersion,
+    });
   const outcomes: UpdateOutcome[] = [];
   // A newer major the request did not allow: every outcome for that plugin says so.
   const majors = new Map<string, string>();

@@ -21,6 +21,7 @@ import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
 import { isPluginName } from "../../core/registry/layout.ts";
 import { type Searchable, searchable, searchIndexes } from "../../core/text/search-filter.ts";
+import { resolvedHttpUrl } from "../../core/url-policy.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
@@ -68,7 +69,8 @@ export function registryCredentials(
  * by core's manifest validation, as the gate judged it.
  */
 export function createRegistrySource(options: RegistrySourceOptions): MetadataSource {
-  const root = options.url.endsWith("/") ? options.url : `${options.url}/`;
+  // The root as a base URL; a registry URL that is not http(s) is refused at the first read, by name.
+  const root = resolvedHttpUrl(options.url.endsWith("/") ? options.url : `${options.url}/`) ?? "";
   const ttl = options.ttlSeconds ?? 300;
   /**
    * The registry's protocol: the static layout (a discovery document, with a signed index when it
@@ -127,6 +129,12 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   };
   const api = () => {
     discovery ??= (async () => {
+      if (root === "")
+        throw new RunnerError(
+          "USAGE",
+          `The registry URL ${JSON.stringify(options.url.slice(0, 300))} is not an http(s) URL`,
+          { url: options.url.slice(0, 300) },
+        );
       const url = new URL(DISCOVERY_PATH, root).href;
       // The first read is unverified: it only says where TUF metadata is. With TUF, the discovery
       // document is then read again as a target of the signed index, and only that copy is used.

@@ -189,6 +189,45 @@ test("--artifact-mirror takes a folder or an http(s) base URL, as the gate's inp
   assert.ok(missing.stderr.includes(`${mirror}/`), missing.stderr);
 });
 
+test("a registry URL that is not http(s), an update to a range, a NUL byte: usage errors that name what is wrong", async () => {
+  const { main } = await import("../../cli/main.ts");
+  const run = async (...argv: string[]) => {
+    let stderr = "";
+    const code = await main([...argv, "--plugin-dir", join(tmp, "plugins")], {
+      stdout: () => undefined,
+      stderr: (t) => {
+        stderr += t;
+      },
+      env: { HOME: tmp },
+      isTTY: false,
+    });
+    return { code, stderr };
+  };
+  for (const url of [" ", "a:b", "http://[", "ftp://registry.example.test/"]) {
+    const search = await run("search", "lib", "--registry-url", url);
+    assert.equal(search.code, 2, `${url}: ${search.stderr}`);
+    assert.match(search.stderr, /--registry-url .* is not an http\(s\) URL/, url);
+  }
+  const range = await run("update", "lib@^1");
+  assert.equal(range.code, 2, range.stderr);
+  assert.match(
+    range.stderr,
+    /An update moves to one exact version \(NAME@1\.2\.3\): '\^1' is not a SemVer version/,
+  );
+  const nul = await run("info", "lib\0");
+  assert.equal(nul.code, 2);
+  assert.match(nul.stderr, /an argument holds a NUL byte/);
+  // The library's registry source says the same of a URL it cannot read, at its first read.
+  const { createContext } = await import("../../runner/create-context.ts");
+  const { info } = await import("../../runner/ops/list.ts");
+  const context = createContext({
+    registryUrl: "a:b",
+    pluginDir: join(tmp, "plugins"),
+    cacheDir: join(tmp, "cache"),
+  });
+  await assert.rejects(info(context, "lib"), /The registry URL "a:b" is not an http\(s\) URL/);
+});
+
 test("install prints the health check's note for a plugin that runs no service; --no-health-check is accepted", async () => {
   const run = await cli("install", "lib@1.0.0", "--force", "--no-health-check", "--yes");
   assert.equal(run.code, 0, run.stderr);
