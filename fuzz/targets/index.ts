@@ -1,5 +1,6 @@
 import type { FuzzTarget } from "../target.types.ts";
 import { archiveTarget } from "./archive.ts";
+import { cliTarget } from "./cli.ts";
 import { daemonTarget } from "./daemon.ts";
 import { manifestTarget } from "./manifest.ts";
 import { ociTarget } from "./oci.ts";
@@ -18,4 +19,5 @@ export const targets: Record<string, FuzzTarget<never>> = {
   oci: ociTarget as FuzzTarget<never>,
   documents: registryDocumentsTarget as FuzzTarget<never>,
   daemon: daemonTarget as FuzzTarget<never>,
+  cli: cliTarget as FuzzTarget<never>,
 };

@@ -18,6 +18,7 @@ const BUDGET: Record<string, number> = {
   oci: 300,
   documents: 500,
   daemon: 200,
+  cli: 150,
 };
 const SEED = 20_261_202;
 
