@@ -42,6 +42,9 @@ export function checkDiscoveryConfig(
   const findings: Finding[] = [];
   const problem = (pointer: string, message: string) =>
     findings.push({ code: "DISCOVERY_CONFIG_INVALID", severity: "error", message, file, pointer });
+  // Paths, URLs and repositories reach the file system, fetches and git: none takes a NUL byte.
+  for (const pointer of nulStrings(section, root))
+    problem(pointer, "holds a NUL byte (\\u0000), which no path, URL or repository can: remove it");
   const g = section.global_settings ?? {};
   const gp = `${root}/global_settings`;
   if (g.default_timeout_seconds !== undefined && g.timeout_seconds !== undefined)
@@ -104,4 +107,13 @@ export function checkDiscoveryConfig(
     },
     findings,
   };
+}
+
+/** The pointers of the strings below `value` that hold a NUL byte (the schema bounds the depth). */
+function nulStrings(value: unknown, pointer: string): string[] {
+  if (typeof value === "string") return value.includes("\0") ? [pointer] : [];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    nulStrings(child, `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`),
+  );
 }

@@ -1,4 +1,5 @@
 import type { SecurityLevel } from "../manifest.types.ts";
+import { resolvedHttpUrl } from "../url-policy.ts";
 import type { DiscoverySourceConfig, EffectiveSource } from "./discovery-config.types.ts";
 
 /** What every source's decision needs from the whole configuration. */
@@ -67,6 +68,11 @@ export function effectiveSource(
   };
   switch (source.type) {
     case "registry":
+      // The registry source joins its paths to this URL (and urlProblem later says whether it may be fetched).
+      if (resolvedHttpUrl(source.url) === undefined) {
+        check.problem(`${pointer}/url`, "is not an http(s) URL: give the registry's https:// root");
+        return undefined;
+      }
       return {
         ...common,
         type: "registry",

@@ -158,3 +158,33 @@ test("duplicate source names are named at the second; findings from bytes carry 
   });
   assert.deepEqual(at(names.findings), ["DISCOVERY_CONFIG_INVALID /discovery_sources/1/name"]);
 });
+
+test("a registry URL that is not http(s), and a NUL byte in any string, are named at their key before any source is made", () => {
+  const result = check({
+    registry_config: {
+      discovery_sources: [
+        { type: "registry", url: "https://r.example/" },
+        { type: "registry", url: " " },
+        { type: "registry", url: "a:b" },
+        { type: "filesystem", path: "/plugins\u0000/x" },
+        { type: "git", repository: "https://g.example/x\u0000" },
+        { type: "url", urls: ["https://u.example/a.json", "https://u.example/\u0000.json"] },
+      ],
+      global_settings: { cache_directory: "/c\u0000" },
+    },
+  });
+  assert.equal(result.value, undefined);
+  assert.deepEqual(at(result.findings).sort(), [
+    "DISCOVERY_CONFIG_INVALID /registry_config/discovery_sources/1/url",
+    "DISCOVERY_CONFIG_INVALID /registry_config/discovery_sources/2/url",
+    "DISCOVERY_CONFIG_INVALID /registry_config/discovery_sources/3/path",
+    "DISCOVERY_CONFIG_INVALID /registry_config/discovery_sources/4/repository",
+    "DISCOVERY_CONFIG_INVALID /registry_config/discovery_sources/5/urls/1",
+    "DISCOVERY_CONFIG_INVALID /registry_config/global_settings/cache_directory",
+  ]);
+  assert.match(
+    result.findings.find((f) => f.pointer.endsWith("/1/url"))?.message ?? "",
+    /not an http\(s\) URL/,
+  );
+  assert.match(result.findings.find((f) => f.pointer.endsWith("/3/path"))?.message ?? "", /NUL byte/);
+});
