@@ -45,6 +45,10 @@ export interface ClientOptions {
   containerEngine?: ContainerEngine;
   specVersion?: string;
   policy?: SecurityPolicy;
+  /**
+   * Where artifacts are taken from by file name: an absolute folder, a `file:` URL or an http(s)
+   * base URL (`mirrorSetting` in core/net/mirror.ts turns what a user typed into one).
+   */
   artifactMirror?: string;
   maxDownloadBytes?: number;
   concurrentDiscoveries?: number;
