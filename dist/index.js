@@ -52941,18 +52941,24 @@ function kindOf(entry2) {
   if (entry2.isDirectory()) return "tree";
   return entry2.isFile() ? "file" : "other";
 }
-var MISSING = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO"]);
+var MISSING = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "ELOOP", "EISDIR", "ENXIO", "ENAMETOOLONG"]);
+function missingAsUndefined(stat2) {
+  try {
+    return stat2();
+  } catch (error2) {
+    if (MISSING.has(error2.code ?? "")) return void 0;
+    throw error2;
+  }
+}
 function fsSource(dir, root = dir) {
   const base = path.resolve(dir);
   const folders = /* @__PURE__ */ new Map([["", true]]);
   const isFolder = (parts) => {
     const rel = parts.join("/");
-    let known = folders.get(rel);
-    if (known === void 0) {
-      const info2 = lstatSync(path.join(base, rel), { throwIfNoEntry: false });
-      known = isFolder(parts.slice(0, -1)) && info2?.isDirectory() === true;
-      folders.set(rel, known);
-    }
+    if (folders.get(rel)) return true;
+    const info2 = missingAsUndefined(() => lstatSync(path.join(base, rel), { throwIfNoEntry: false }));
+    const known = info2?.isDirectory() === true && isFolder(parts.slice(0, -1));
+    if (known) folders.set(rel, true);
     return known;
   };
   const below = (rel) => {
@@ -53011,7 +53017,7 @@ function fsSource(dir, root = dir) {
     async stamp(rel) {
       const full = below(rel);
       if (full === void 0) return void 0;
-      const info2 = lstatSync(full, { bigint: true, throwIfNoEntry: false });
+      const info2 = missingAsUndefined(() => lstatSync(full, { bigint: true, throwIfNoEntry: false }));
       const stamp = info2 && fileStamp(info2);
       if (stamp?.stamp.startsWith("d"))
         folders.set(full.slice(base.length + (base === path.sep ? 0 : 1)), true);
@@ -53022,7 +53028,7 @@ function fsSource(dir, root = dir) {
       if (!parts) return void 0;
       if (parts.length === 0) return "tree";
       if (!isFolder(parts.slice(0, -1))) return void 0;
-      const info2 = lstatSync(path.join(base, ...parts), { throwIfNoEntry: false });
+      const info2 = missingAsUndefined(() => lstatSync(path.join(base, ...parts), { throwIfNoEntry: false }));
       if (!info2) return void 0;
       return info2.isSymbolicLink() ? "symlink" : info2.isDirectory() ? "tree" : info2.isFile() ? "file" : "other";
     }
