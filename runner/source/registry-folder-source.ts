@@ -7,7 +7,6 @@ import {
   bundleFile,
   CONFIG_FILE,
   entryFile,
-  isPluginName,
   PLUGINS_DIR,
   versionFile,
   versionsDir,
@@ -20,6 +19,7 @@ import { validateEntry } from "../../core/validate/validate-documents.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { latestVersion } from "../../core/versions/pick.ts";
 import { RunnerError } from "../errors.ts";
+import { pluginLookup } from "./plugin-lookup.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
 
 interface JudgedPlugin {
@@ -41,26 +41,8 @@ export function createRegistryFolderSource(
   options: { priority?: number; policy?: SecurityPolicy; files?: RegistrySource } = {},
 ): MetadataSource {
   const files = options.files ?? fsSource(dir);
-  // Plugins found, judged once. A name that cannot be a plugin's is not looked up (it could be too
-  // long for the file system, or name a folder below plugins/); a miss is not kept, so asking for
-  // many names that do not exist (a daemon's clients) leaves nothing behind.
-  const plugins = new Map<string, Promise<JudgedPlugin | undefined>>();
-  const judge = (name: string): Promise<JudgedPlugin | undefined> => {
-    if (!isPluginName(name)) return Promise.resolve(undefined);
-    let pending = plugins.get(name);
-    if (!pending) {
-      const judging = judgePlugin(files, name);
-      pending = judging;
-      plugins.set(name, judging);
-      judging.then(
-        (found) => {
-          if (!found && plugins.get(name) === judging) plugins.delete(name);
-        },
-        () => undefined,
-      );
-    }
-    return pending;
-  };
+  // Each plugin judged once (plugin-lookup.ts: names that cannot be a plugin's, and misses, are not kept).
+  const judge = pluginLookup((name) => judgePlugin(files, name));
   const config = async () => {
     const bytes = await files.readFile(CONFIG_FILE);
     const loaded = bytes ? loadJson(bytes, { file: CONFIG_FILE }).value : undefined;

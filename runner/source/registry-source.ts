@@ -19,7 +19,6 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
 import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
-import { isPluginName } from "../../core/registry/layout.ts";
 import { type Searchable, searchable, searchIndexes } from "../../core/text/search-filter.ts";
 import { resolvedHttpUrl } from "../../core/url-policy.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
@@ -27,6 +26,7 @@ import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import { documentUrl } from "./document-url.ts";
 import type { HttpCache } from "./http-cache.ts";
+import { pluginLookup } from "./plugin-lookup.ts";
 import { openSignedReader, type SignedReader, type TufAccess } from "./signed-reader.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
 
@@ -79,7 +79,6 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   let discovery:
     | Promise<{ doc?: DiscoveryDocument; apiRoot: string; rest: boolean; signed?: SignedReader }>
     | undefined;
-  const docs = new Map<string, Promise<PluginDocument | undefined>>();
   /**
    * The plugin index, parsed and schema-checked once per freshness period: concurrent searches
    * (the daemon's clients) share one read, and a 10,000-plugin index is not parsed per call.
@@ -187,35 +186,17 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   };
   /** How a refusal names a plugin's document. */
   const pluginDocName = (name: string): string => `${options.url}'s document of ${name}`;
-  const pluginDoc = (name: string): Promise<PluginDocument | undefined> => {
-    // A name that cannot be a plugin's is never asked for; a miss (404) is not kept, so asking for
-    // many names that do not exist (a daemon's clients) leaves nothing behind.
-    if (!isPluginName(name)) return Promise.resolve(undefined);
-    let doc = docs.get(name);
-    if (!doc) {
-      const fetching = (async () => {
-        const { apiRoot, rest } = await api();
-        const path = rest
-          ? restPath({ kind: "plugin", name })
-          : `plugins/${encodeURIComponent(name)}/index.json`;
-        const url = new URL(path, apiRoot).href;
-        const value = await getDoc("plugin", url, ttl);
-        if (value && value.name !== name) {
-          throw new RunnerError("REGISTRY_DOCUMENT_INVALID", `${url} does not describe ${name}`, { url });
-        }
-        return value;
-      })();
-      doc = fetching;
-      docs.set(name, fetching);
-      fetching.then(
-        (found) => {
-          if (!found && docs.get(name) === fetching) docs.delete(name);
-        },
-        () => undefined,
-      );
+  // Each plugin's document read once (plugin-lookup.ts: names that cannot be a plugin's, and 404s, are not kept).
+  const pluginDoc = pluginLookup(async (name): Promise<PluginDocument | undefined> => {
+    const { apiRoot, rest } = await api();
+    const path = rest ? restPath({ kind: "plugin", name }) : `plugins/${encodeURIComponent(name)}/index.json`;
+    const url = new URL(path, apiRoot).href;
+    const value = await getDoc("plugin", url, ttl);
+    if (value && value.name !== name) {
+      throw new RunnerError("REGISTRY_DOCUMENT_INVALID", `${url} does not describe ${name}`, { url });
     }
-    return doc;
-  };
+    return value;
+  });
   const summary = async (name: string, version: string): Promise<VersionSummary> => {
     const doc = await pluginDoc(name);
     const row = doc?.versions.find((v) => v.version === version);
