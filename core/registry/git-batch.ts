@@ -181,15 +181,30 @@ export function treeEntries(tree: Buffer, hashBytes = 20): GitTreeEntry[] {
   return entries;
 }
 
+/** Names `lazyTree` finds by scanning before it decodes every entry once and looks them up. */
+const SCANS = 8;
+
 /**
- * A tree read from its bytes: `find` scans for one name without decoding the others (the
- * `plugins/` tree of a large registry has tens of thousands), `entries` decodes all, once.
+ * A tree read from its bytes: its first few `find`s scan for one name without decoding the
+ * others (the `plugins/` tree of a large registry has tens of thousands, of which a pull request
+ * touches a few); after that, or on `entries`, every entry is decoded once and found by name (a
+ * rebuild finds every plugin in it: scans would cost the square of their number).
  */
 export function lazyTree(data: Buffer, hashBytes = 20): GitTree {
   let parsed: GitTreeEntry[] | undefined;
   let byName: Map<string, GitTreeEntry> | undefined;
+  let scans = 0;
+  const decode = (): GitTreeEntry[] => {
+    if (!parsed) {
+      parsed = treeEntries(data, hashBytes);
+      byName = new Map();
+      for (const e of parsed) if (!byName.has(e.name)) byName.set(e.name, e);
+    }
+    return parsed;
+  };
   return {
     find(name) {
+      if (!byName && ++scans > SCANS) decode();
       if (byName) return byName.get(name);
       const target = Buffer.from(name, "utf8");
       let i = 0;
@@ -208,12 +223,7 @@ export function lazyTree(data: Buffer, hashBytes = 20): GitTree {
       return undefined;
     },
     entries() {
-      if (!parsed) {
-        parsed = treeEntries(data, hashBytes);
-        byName = new Map();
-        for (const e of parsed) if (!byName.has(e.name)) byName.set(e.name, e);
-      }
-      return [...parsed];
+      return [...decode()];
     },
   };
 }

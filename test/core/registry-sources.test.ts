@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { checkLayout } from "../../core/registry/check-layout.ts";
-import { gitBatch } from "../../core/registry/git-batch.ts";
+import { gitBatch, lazyTree } from "../../core/registry/git-batch.ts";
 import { type LoadOptions, loadRegistry } from "../../core/registry/load-registry.ts";
 import { openRegistry } from "../../core/registry/open-registry.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
@@ -158,4 +158,26 @@ test("a commit validates the same on worker threads (each with its own git proce
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test("a git tree finds the same entry by scanning (its first lookups) as by name (the rest)", () => {
+  const entry = (mode: string, name: string, fill: number) =>
+    Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.alloc(20, fill)]);
+  const data = Buffer.concat([
+    entry("40000", "a", 1),
+    entry("100644", "b.json", 2),
+    entry("100755", "c.json", 3),
+    entry("100644", "b.json", 4),
+    entry("120000", "d", 5),
+  ]);
+  const tree = lazyTree(data);
+  const names = ["a", "b.json", "c.json", "d", "missing", "b.jso", ""];
+  // Enough lookups to pass from scanning to the decoded map; every answer the same throughout.
+  const answers = Array.from({ length: 4 }, () => names.map((name) => tree.find(name)));
+  for (const round of answers) assert.deepEqual(round, answers[0]);
+  assert.deepEqual(
+    answers[0]?.map((e) => e && `${e.kind} ${e.oid.slice(0, 2)}`),
+    ["tree 01", "file 02", "executable 03", "symlink 05", undefined, undefined, undefined],
+  );
+  assert.equal(tree.entries().length, 5);
 });
