@@ -39,7 +39,8 @@ export const FINDING_CODES = {
     section: "json",
     severity: "error",
     exit: 2,
-    meaning: "a file named on the command line or in a pull request does not exist or cannot be read",
+    meaning:
+      "a file named on the command line or in a pull request does not exist, or a listed manifest could not be read (changed during the load, or its git object is missing)",
   },
   FINDINGS_TRUNCATED: {
     section: "json",

@@ -186,9 +186,21 @@ export async function validatePlugin(
   let judged = 0;
   const { versions: files } = recall ?? (await recallPlugin(work, lookup, read, keepManifests));
   for (const { version, bytes, sha256, key, manifest: recalled, verdict: reused } of files) {
-    // No bytes and no verdict: missing. (A file not read always has its reused verdict.)
-    if (!bytes && !reused) continue;
     const file = versionFile(l.name, version);
+    // No bytes and no verdict: listed, then not found when read (a file removed or replaced during
+    // the load, a git object missing). An error, so that a build never publishes the plugin as if
+    // the version did not exist. (A file not read always has its reused verdict.)
+    if (!bytes && !reused) {
+      findings.push({
+        code: "FILE_UNREADABLE",
+        severity: "error",
+        message:
+          "the manifest was listed in its folder but could not be read (it changed during the load, or the git object is missing): run again, or repair the repository",
+        file,
+        pointer: "",
+      });
+      continue;
+    }
     manifests++;
     const hasBundle = l.bundles.has(version);
     let verdict = reused;
