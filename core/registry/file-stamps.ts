@@ -16,9 +16,15 @@
  * folder's modification time, as git's untracked cache relies on; so the layout walk of an
  * unchanged registry stats its folders instead of listing them.
  *
+ * A commit's files and folders are stamped by their git object ids (registry-git.ts): an id is a
+ * hash of the content (a tree's, of its entries' names, modes and ids), so a stamp changes
+ * exactly when the content does; nothing about it is racy, and its change time is 0. A
+ * registry that publishes from its repository is rebuilt from the blobs that changed.
+ *
  * The stamps are local state read back from a file (kept by adapters beside the verdicts): a
  * line that is not a well-formed stamp is ignored, and what they give is only a hash, which the
- * verdicts' keys then compare. They apply to sources on disk (`RegistrySource.stamp`).
+ * verdicts' keys then compare. They apply to sources that stamp (`RegistrySource.stamp`): a
+ * folder on disk, a commit.
  */
 
 import { hash } from "node:crypto";
@@ -186,11 +192,37 @@ export function folderStampLine(
   return `${path}/\t${stamp.stamp}\t${entries.map((e) => KIND_LETTER[e.kind] + e.name).join("/")}`;
 }
 
+/** How a git object's stamp begins (registry-git.ts): a tree's with `d` before it. */
+export const GIT_STAMP = "git:";
+
+/**
+ * True when a folder's stamp covers everything below it: a git tree's id, a hash of its entries'
+ * names, modes and ids, and so of every file and folder below it. (A folder's stamp on disk
+ * changes when an entry is added, removed or renamed, not when a file in it is written.)
+ */
+function coversBelow(stamp: string): boolean {
+  return stamp.startsWith(`d${GIT_STAMP}`);
+}
+
+/**
+ * The stamp remembered in `index` for the file or folder at `path`, when it is a git object's
+ * (the only stamps a covering folder's can vouch for); otherwise undefined.
+ */
+function rememberedStamp(index: StampIndex, path: string): FileStamp | undefined {
+  const stored = index.get(path) ?? index.get(`${path}/`);
+  const tab = stored?.indexOf("\t") ?? -1;
+  if (stored === undefined || tab < 0) return undefined;
+  const stamp = stored.slice(0, tab);
+  return stamp.startsWith(GIT_STAMP) || coversBelow(stamp) ? { stamp, changedNs: 0n } : undefined;
+}
+
 /**
  * `source` whose folder listings come from the stamps in `index` where a folder's stamp did not
  * change, and the lines to remember for the folders it listed (in the order it listed them), of
  * which `fresh.count` were not remembered as they are.
- * A source without stamps is returned as it is.
+ * Below a folder whose stamp covers it (`coversBelow`) and did not change, nothing changed: the
+ * source's `stamp` gives what `index` remembers there without asking the source (a commit's
+ * unchanged plugin costs no read of its trees). A source without stamps is returned as it is.
  */
 export function stampedListings(
   source: RegistrySource,
@@ -200,8 +232,17 @@ export function stampedListings(
   const lines: string[] = [];
   // Lines not remembered as they were (a folder listed again).
   const fresh = { count: 0 };
-  const stamp = source.stamp?.bind(source);
-  if (stamp === undefined) return { source, lines, fresh };
+  const sourceStamp = source.stamp?.bind(source);
+  if (sourceStamp === undefined) return { source, lines, fresh };
+  // Folders whose covering stamp did not change.
+  const unchanged = new Set<string>();
+  const covered = (rel: string): boolean => {
+    for (let end = rel.lastIndexOf("/"); end > 0; end = rel.lastIndexOf("/", end - 1))
+      if (unchanged.has(rel.slice(0, end))) return true;
+    return false;
+  };
+  const stamp = async (rel: string): Promise<FileStamp | undefined> =>
+    (unchanged.size > 0 && covered(rel) && rememberedStamp(index, rel)) || sourceStamp(rel);
   const entries = async (rel: string): Promise<SourceEntry[] | undefined> => {
     // The root is listed (it has no stamp of its own here); any other folder is stat'ed first.
     const now = rel === "" ? undefined : await stamp(rel);
@@ -209,6 +250,7 @@ export function stampedListings(
     const remembered = trustedListing(index, rel, now);
     if (remembered) {
       lines.push(`${rel}/\t${index.get(`${rel}/`)}`);
+      if (now && coversBelow(now.stamp)) unchanged.add(rel);
       return remembered;
     }
     const listing = await source.entries(rel);

@@ -142,7 +142,8 @@ export interface LoadOptions {
     summaries?: { previous: Uint8Array | undefined };
   };
   /**
-   * Take file stamps (file-stamps.ts), with remembered verdicts, from a source on disk:
+   * Take file stamps (file-stamps.ts), with remembered verdicts, from a source that stamps (a
+   * folder on disk, a commit):
    * `previous` is the text the last load gave in `stamps` (untrusted). A manifest whose stamp did
    * not change is not read; its remembered sha256 is compared with its verdict's key instead.
    * Stamps are taken when the reader thread walks the registry, and when worker threads judge
@@ -302,7 +303,7 @@ async function load(
   const entryLines: string[] = new Array(listings.length).fill("");
   let freshEntries = 0;
   const loadHere = (name: string): Promise<LoadedEntry | undefined> =>
-    loadEntry(source, entryStamps, entryFile(name), name, read);
+    loadEntry(listed?.source ?? source, entryStamps, entryFile(name), name, read);
   const shared = await sharing?.finish(loadHere);
   const loadedEntries = await Promise.all(
     listings.map((l) => (shared?.has(l.name) ? shared.get(l.name) : loadHere(l.name))),
@@ -348,7 +349,7 @@ async function load(
   });
   const recalled = recall
     ? await validateRecalled(jobs, {
-        source,
+        source: listed?.source ?? source,
         config,
         known,
         read,

@@ -16,7 +16,8 @@ const data = workerData as ReaderData;
 const source = sourceAt(data.location);
 // The stamps remembered by the last load, when this one remembers stamps (file-stamps.ts).
 const stamps = data.stamps && { index: readStamps(data.stamps.previous), startedNs: data.stamps.startedNs };
-// Folders whose stamp did not change are not listed again (their lines are the main thread's to take).
+// Folders whose stamp did not change are not listed again (their lines are the main thread's to
+// take), and below a commit's unchanged folder nothing is asked of git (file-stamps.ts).
 const walkSource = stamps ? stampedListings(source, stamps.index, stamps.startedNs).source : source;
 /** A file whose sha256 its unchanged stamp gave: not read. */
 const NOT_READ = new Uint8Array(0);
@@ -56,7 +57,7 @@ async function walk(size: number, budget: number): Promise<void> {
         if (e.kind !== "file" || !e.name.endsWith(MANIFEST_SUFFIX) || e.name.endsWith(BUNDLE_SUFFIX))
           continue;
         const rel = `${dir}/${e.name}`;
-        const file = await readStamped(source, stamps, rel, (p, stamped) => source.readFile(p, stamped));
+        const file = await readStamped(walkSource, stamps, rel, (p, stamped) => source.readFile(p, stamped));
         if (file === undefined) continue;
         versions.push(e.name.slice(0, -MANIFEST_SUFFIX.length));
         contents.push(file.bytes ?? NOT_READ);

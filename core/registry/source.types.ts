@@ -8,9 +8,12 @@ export type EntryKind = "file" | "executable" | "symlink" | "gitlink" | "tree" |
 
 /** What the file system says of a regular file or a folder, as `RegistrySource.stamp` gives it (file-stamps.ts). */
 export interface FileStamp {
-  /** Device, inode, size, mtime and ctime (ns), as text; a folder's starts with `d`. */
+  /**
+   * Device, inode, size, mtime and ctime (ns), as text, on disk; `git:`, the kind and the object
+   * id in a commit; a folder's starts with `d`.
+   */
   stamp: string;
-  /** The later of its mtime and ctime, in nanoseconds since the epoch. */
+  /** The later of its mtime and ctime, in nanoseconds since the epoch (0 in a commit). */
   changedNs: bigint;
 }
 
@@ -55,8 +58,9 @@ export interface RegistrySource {
   /** The kind of the entry at `path` ("" is the registry root), undefined when there is none. */
   kind(path: string): Promise<EntryKind | undefined>;
   /**
-   * What the file system says of the regular file or folder at `path` (file-stamps.ts), for
-   * sources on disk; undefined when it is neither, or is reached through a symbolic link.
+   * The stamp of the regular file or folder at `path` (file-stamps.ts): what the file system says
+   * of it for a folder on disk, its object id for a commit; undefined when it is neither, or is
+   * reached through a symbolic link.
    */
   stamp?(path: string): Promise<FileStamp | undefined>;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -94,13 +94,15 @@ test("a whole-registry validate remembers verdicts in the git folder or --cache-
     const first = stats();
     assert.equal(first.judged, first.manifests);
     const cacheDir = path.join(git("rev-parse", "--absolute-git-dir"), "finfocus-registry");
-    // The verdicts and their summaries (no stamps: the registry is read from a commit).
+    // The verdicts, their summaries and the stamps (of a commit: its objects' ids).
     assert.deepEqual(
       readdirSync(cacheDir)
         .map((f) => path.extname(f))
         .sort(),
-      [".summaries", ".verdicts"],
+      [".stamps", ".summaries", ".verdicts"],
     );
+    const [stamped] = readdirSync(cacheDir).filter((f) => f.endsWith(".stamps"));
+    assert.match(readFileSync(path.join(cacheDir, stamped as string), "utf8"), /\tgit:file:[0-9a-f]{40}\t/);
     const second = stats();
     assert.equal(second.judged, 0);
     assert.deepEqual(second.findings, first.findings);
