@@ -6,19 +6,22 @@
  *      same paths, with no logic at all,
  *  (c) a rebuild of (a)'s folder after adding one version to one plugin, and its own floor: listing,
  *      reading and hashing every registry file on one thread (what any rebuild that trusts
- *      content, not timestamps, must do),
+ *      content, not timestamps, must do), and the metadata floor: listing and lstat'ing every
+ *      registry file and folder (what a rebuild that trusts stamps must do at least),
  *  (d) with the site, on a smaller registry (BENCH_SITE_PLUGINS, default 1,000 plugins × 3
  *      versions; 0 skips it): a full build, then two builds with nothing changed. The registry is
  *      written just before the full build, inside the stamps' margin (file-stamps.ts), so the
  *      first of them reads and hashes every file again and remembers stamps it can trust; the
  *      second is the steady state, a registry whose files were not written in the last seconds,
+ *  (e) as a registry publishes (BENCH_GIT=0 skips it): (a)'s registry committed to git, a full
+ *      build from the commit, and a rebuild after a commit that adds one version,
  * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) (target ≤ 5%), the files (c) wrote,
  * (d) no-change/full (target ≤ 5%, the steady state), peak memory and output size.
  */
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -259,6 +262,22 @@ try {
   const rebuildGc = gcMs - gc0;
   settle();
   const readHashMs = readHash();
+  // (c1) the metadata floor: lstat every registry file and folder (one thread). A rebuild of a
+  // folder that notices a file edited in place, as git does, stats every file at least.
+  const statAll = (): number => {
+    const started = performance.now();
+    const walk = (rel: string): void => {
+      for (const e of readdirSync(path.join(registry, rel), { withFileTypes: true })) {
+        const child = rel ? `${rel}/${e.name}` : e.name;
+        lstatSync(path.join(registry, child), { bigint: true });
+        if (e.isDirectory()) walk(child);
+      }
+    };
+    walk("");
+    return performance.now() - started;
+  };
+  settle();
+  const statMs = statAll();
 
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -269,7 +288,8 @@ try {
     `    files written in (c): ${c.report?.written.join(", ")}`,
     `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
     `(c0) rebuild floor:    ${seconds(readHashMs)}  (list, read and hash ${inputFiles + 1} files on one thread: ${pct(readHashMs / fullMs)} of (a))`,
-    `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%); (c)/(c0) = ${(rebuildMs / readHashMs).toFixed(2)}`,
+    `(c1) stat floor:       ${seconds(statMs)}  (list and lstat every registry file and folder on one thread: ${pct(statMs / fullMs)} of (a))`,
+    `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%); (c)/(c0) = ${(rebuildMs / readHashMs).toFixed(2)}; (c)/(c1) = ${(rebuildMs / statMs).toFixed(2)}`,
     `CPU time (user+system, all threads; steadier than wall time on a shared disk): (a) ${seconds(fullCpu)}, (b) ${seconds(floorCpu)}, (c) ${seconds(rebuildCpu)}; (a)/(b) = ${(fullCpu / floorCpu).toFixed(2)}, (c)/(a) = ${pct(rebuildCpu / fullCpu)}`,
     `garbage collection (main thread): (a) ${seconds(fullGc)}, (c) ${seconds(rebuildGc)}`,
     `peak memory (maxRSS): ${maxRssMb.toFixed(0)} MB`,
@@ -315,6 +335,56 @@ try {
         `    nothing changed, files written within the stamps' margin before the full build (every file read and hashed again): ${racy.text}, ${pct(racy.ms / fullSiteMs)}`,
         `    nothing changed, steady state: ${same.text}`,
         `(d) nothing changed / full = ${pct(same.ms / fullSiteMs)} (target ≤ 5%)`,
+        "",
+      ].join("\n"),
+    );
+  }
+
+  // (e) as a registry publishes: from a commit of its git repository (build-fs.ts), where a file's
+  // stamp is its blob's id. (a)'s registry committed (not timed), a full build from the commit,
+  // then a rebuild after a commit that adds one version.
+  if (process.env.BENCH_GIT !== "0") {
+    const git = (...args: string[]) => {
+      const run = spawnSync(
+        "git",
+        ["-c", "user.name=b", "-c", "user.email=b@b", "-c", "gc.auto=0", ...args],
+        {
+          cwd: registry,
+        },
+      );
+      if (run.status !== 0) throw new Error(`git ${args[0]}: ${run.stderr}`);
+    };
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "registry");
+    git("gc", "-q");
+    const outE = path.join(root, "out-e");
+    const fromGit = async () => {
+      settle();
+      const started = performance.now();
+      const result = await buildRegistry({
+        registryDir: registry,
+        outDir: outE,
+        env: { SOURCE_DATE_EPOCH: "1767225600" },
+      });
+      if (!result.published || result.commit === undefined)
+        throw new Error("the build did not publish a commit");
+      return { ms: performance.now() - started, result };
+    };
+    const full = await fromGit();
+    writeFileSync(
+      path.join(registry, "plugins", name, "versions", `1.${VERSIONS + 1}.0.json`),
+      manifest(name, `1.${VERSIONS + 1}.0`, Math.floor(PLUGINS / 2)),
+    );
+    git("add", "-A");
+    git("commit", "-qm", "one version");
+    const again = await fromGit();
+    const { load, model, write } = again.result.timings;
+    process.stdout.write(
+      [
+        `(e) from a git commit: full ${seconds(full.ms)} (validate+load ${seconds(full.result.timings.load)}, write ${seconds(full.result.timings.write)})`,
+        `    rebuild after a commit adding one version: ${seconds(again.ms)} (validate+load ${seconds(load)}, model ${seconds(model)}, write ${seconds(write)}); manifests judged ${again.result.manifests?.judged}, files written ${again.result.report?.written.length}`,
+        `(e) rebuild / full from the commit = ${pct(again.ms / full.ms)}; rebuild from the commit / (a) = ${pct(again.ms / fullMs)}`,
         "",
       ].join("\n"),
     );

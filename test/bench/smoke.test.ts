@@ -32,7 +32,7 @@ test("bench:validate runs at a tiny size and prints its ratios", async () => {
   assert.match(out, new RegExp(`ratio \\(e\\)/\\(b\\): ${RATIO} \\(target`));
 });
 
-test("bench:build runs at a tiny size, the site included, and prints its ratios", async () => {
+test("bench:build runs at a tiny size, the site and the commit included, and prints its ratios", async () => {
   const out = await bench("bench/build.ts", {
     BENCH_PLUGINS: "3",
     BENCH_VERSIONS: "2",
@@ -43,4 +43,8 @@ test("bench:build runs at a tiny size, the site included, and prints its ratios"
   assert.match(out, new RegExp(`\\(a\\)/\\(b\\) = ${RATIO} \\(target`));
   assert.match(out, new RegExp(`\\(c\\)/\\(a\\) = ${RATIO}% \\(target`));
   assert.match(out, new RegExp(`\\(d\\) nothing changed / full = ${RATIO}% \\(target`));
+  assert.match(out, /\(c1\) stat floor: /);
+  // From a commit: the new version judged, its outputs written.
+  assert.match(out, /rebuild after a commit adding one version: .*manifests judged 1, files written [1-9]/);
+  assert.match(out, new RegExp(`\\(e\\) rebuild / full from the commit = ${RATIO}%`));
 });
