@@ -52336,7 +52336,7 @@ var FINDING_CODES = {
     section: "json",
     severity: "error",
     exit: 2,
-    meaning: "a file named on the command line or in a pull request does not exist or cannot be read"
+    meaning: "a file named on the command line or in a pull request does not exist, or a listed manifest could not be read (changed during the load, or its git object is missing)"
   },
   FINDINGS_TRUNCATED: {
     section: "json",
@@ -53558,17 +53558,36 @@ function folderStampLine(path3, stamp, entries, startedNs) {
   if (entries.some((e) => breaksLine(e.name) || e.name.includes("/"))) return void 0;
   return `${path3}/	${stamp.stamp}	${entries.map((e) => KIND_LETTER[e.kind] + e.name).join("/")}`;
 }
+var GIT_STAMP = "git:";
+function coversBelow(stamp) {
+  return stamp.startsWith(`d${GIT_STAMP}`);
+}
+function rememberedStamp(index, path3) {
+  const stored = index.get(path3) ?? index.get(`${path3}/`);
+  const tab = stored?.indexOf("	") ?? -1;
+  if (stored === void 0 || tab < 0) return void 0;
+  const stamp = stored.slice(0, tab);
+  return stamp.startsWith(GIT_STAMP) || coversBelow(stamp) ? { stamp, changedNs: 0n } : void 0;
+}
 function stampedListings(source, index, startedNs) {
   const lines = [];
   const fresh = { count: 0 };
-  const stamp = source.stamp?.bind(source);
-  if (stamp === void 0) return { source, lines, fresh };
+  const sourceStamp = source.stamp?.bind(source);
+  if (sourceStamp === void 0) return { source, lines, fresh };
+  const unchanged = /* @__PURE__ */ new Set();
+  const covered = (rel) => {
+    for (let end = rel.lastIndexOf("/"); end > 0; end = rel.lastIndexOf("/", end - 1))
+      if (unchanged.has(rel.slice(0, end))) return true;
+    return false;
+  };
+  const stamp = async (rel) => unchanged.size > 0 && covered(rel) && rememberedStamp(index, rel) || sourceStamp(rel);
   const entries = async (rel) => {
     const now = rel === "" ? void 0 : await stamp(rel);
     if (now !== void 0 && !now.stamp.startsWith("d")) return void 0;
     const remembered = trustedListing(index, rel, now);
     if (remembered) {
       lines.push(`${rel}/	${index.get(`${rel}/`)}`);
+      if (now && coversBelow(now.stamp)) unchanged.add(rel);
       return remembered;
     }
     const listing = await source.entries(rel);
@@ -63568,8 +63587,17 @@ async function validatePlugin(work, config2, lookup, read, keepManifests = true,
   let judged = 0;
   const { versions: files } = recall ?? await recallPlugin(work, lookup, read, keepManifests);
   for (const { version, bytes, sha256, key, manifest: recalled, verdict: reused } of files) {
-    if (!bytes && !reused) continue;
     const file = versionFile(l.name, version);
+    if (!bytes && !reused) {
+      findings.push({
+        code: "FILE_UNREADABLE",
+        severity: "error",
+        message: "the manifest was listed in its folder but could not be read (it changed during the load, or the git object is missing): run again, or repair the repository",
+        file,
+        pointer: ""
+      });
+      continue;
+    }
     manifests++;
     const hasBundle = l.bundles.has(version);
     let verdict = reused;
@@ -64113,7 +64141,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
   const entries = /* @__PURE__ */ new Map();
   const entryLines = new Array(listings.length).fill("");
   let freshEntries = 0;
-  const loadHere = (name) => loadEntry(source, entryStamps, entryFile(name), name, read);
+  const loadHere = (name) => loadEntry(listed?.source ?? source, entryStamps, entryFile(name), name, read);
   const shared = await sharing?.finish(loadHere);
   const loadedEntries = await Promise.all(
     listings.map((l) => shared?.has(l.name) ? shared.get(l.name) : loadHere(l.name))
@@ -64152,7 +64180,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
     return { listing, ...entry2 ? { entry: entry2 } : {}, ...verdicts ? { verdicts } : {} };
   });
   const recalled = recall ? await validateRecalled(jobs, {
-    source,
+    source: listed?.source ?? source,
     config: config2,
     known,
     read,
@@ -64545,11 +64573,22 @@ function treeEntries(tree, hashBytes2 = 20) {
   }
   return entries;
 }
+var SCANS = 8;
 function lazyTree(data, hashBytes2 = 20) {
   let parsed;
   let byName2;
+  let scans = 0;
+  const decode = () => {
+    if (!parsed) {
+      parsed = treeEntries(data, hashBytes2);
+      byName2 = /* @__PURE__ */ new Map();
+      for (const e of parsed) if (!byName2.has(e.name)) byName2.set(e.name, e);
+    }
+    return parsed;
+  };
   return {
     find(name) {
+      if (!byName2 && ++scans > SCANS) decode();
       if (byName2) return byName2.get(name);
       const target = Buffer.from(name, "utf8");
       let i = 0;
@@ -64568,12 +64607,7 @@ function lazyTree(data, hashBytes2 = 20) {
       return void 0;
     },
     entries() {
-      if (!parsed) {
-        parsed = treeEntries(data, hashBytes2);
-        byName2 = /* @__PURE__ */ new Map();
-        for (const e of parsed) if (!byName2.has(e.name)) byName2.set(e.name, e);
-      }
-      return [...parsed];
+      return [...decode()];
     }
   };
 }
@@ -64583,34 +64617,31 @@ var byName = (a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0;
 function gitSource(reader, commit, registryPath, root = `${registryPath}@${commit.slice(0, 12)}`, location2) {
   const base = registryPath === "." ? "" : registryPath.replace(/\/+$/, "");
   const trees = /* @__PURE__ */ new Map();
-  const listed = /* @__PURE__ */ new Set();
   const treeOf = (parts) => {
     const key = parts.join("/");
     let pending = trees.get(key);
     if (!pending) {
-      pending = parts.length > 0 && listed.has(parts.slice(0, -1).join("/")) ? treeOf(parts.slice(0, -1)).then((parent) => {
-        const entry2 = parent?.find(parts.at(-1));
+      const parent = parts.length > 0 ? trees.get(parts.slice(0, -1).join("/")) : void 0;
+      pending = parent ? parent.then((tree) => {
+        const entry2 = tree?.find(parts.at(-1));
         return entry2?.kind === "tree" ? reader.tree(entry2.oid) : void 0;
       }) : reader.treeAt(commit, [base, ...parts].filter((p2) => p2 !== "").join("/")).then((oid) => oid ? reader.tree(oid) : void 0);
       trees.set(key, pending);
     }
     return pending;
   };
-  const listing = async (parts) => {
-    const tree = await treeOf(parts);
-    if (tree) listed.add(parts.join("/"));
-    return tree?.entries();
-  };
+  const listing = async (parts) => (await treeOf(parts))?.entries();
   const entryAt = async (parts) => (await treeOf(parts.slice(0, -1)))?.find(parts.at(-1));
   return {
     root,
     commit,
     ...location2 ? { location: location2 } : {},
-    async readFile(path3) {
+    async readFile(path3, stamped) {
       const parts = segments2(path3);
       if (!parts || parts.length === 0) return void 0;
       const entry2 = await entryAt(parts);
       if (entry2?.kind !== "file" && entry2?.kind !== "executable") return void 0;
+      stamped?.(objectStamp(entry2));
       return reader.blob(entry2.oid);
     },
     async list(dir) {
@@ -64627,7 +64658,19 @@ function gitSource(reader, commit, registryPath, root = `${registryPath}@${commi
       if (!parts) return void 0;
       if (await treeOf(parts)) return "tree";
       return parts.length === 0 ? void 0 : (await entryAt(parts))?.kind;
+    },
+    async stamp(path3) {
+      const parts = segments2(path3);
+      if (!parts || parts.length === 0) return void 0;
+      const entry2 = await entryAt(parts);
+      return entry2?.kind === "file" || entry2?.kind === "executable" || entry2?.kind === "tree" ? objectStamp(entry2) : void 0;
     }
+  };
+}
+function objectStamp(entry2) {
+  return {
+    stamp: `${entry2.kind === "tree" ? "d" : ""}${GIT_STAMP}${entry2.kind}:${entry2.oid}`,
+    changedNs: 0n
   };
 }
 

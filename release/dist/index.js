@@ -83547,6 +83547,21 @@ function apiGitObjects(api) {
   };
 }
 
+// core/keyed-lines.ts
+var keepingBOM = new TextDecoder("utf-8", { ignoreBOM: true });
+
+// core/registry/file-stamps.ts
+var KIND_LETTER = {
+  file: "f",
+  executable: "x",
+  symlink: "l",
+  gitlink: "g",
+  tree: "d",
+  other: "o"
+};
+var LETTER_KIND = new Map(Object.entries(KIND_LETTER).map(([kind, letter]) => [letter, kind]));
+var GIT_STAMP = "git:";
+
 // core/registry/registry-fs.ts
 function segments(rel) {
   const clean = rel.startsWith("./") || rel.endsWith("/") ? rel.replace(/^\.\/+/, "").replace(/\/+$/, "") : rel;
@@ -83562,34 +83577,31 @@ var byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 function gitSource(reader, commit, registryPath, root = `${registryPath}@${commit.slice(0, 12)}`, location) {
   const base = registryPath === "." ? "" : registryPath.replace(/\/+$/, "");
   const trees = /* @__PURE__ */ new Map();
-  const listed = /* @__PURE__ */ new Set();
   const treeOf = (parts) => {
     const key = parts.join("/");
     let pending = trees.get(key);
     if (!pending) {
-      pending = parts.length > 0 && listed.has(parts.slice(0, -1).join("/")) ? treeOf(parts.slice(0, -1)).then((parent) => {
-        const entry2 = parent?.find(parts.at(-1));
+      const parent = parts.length > 0 ? trees.get(parts.slice(0, -1).join("/")) : void 0;
+      pending = parent ? parent.then((tree) => {
+        const entry2 = tree?.find(parts.at(-1));
         return entry2?.kind === "tree" ? reader.tree(entry2.oid) : void 0;
       }) : reader.treeAt(commit, [base, ...parts].filter((p) => p !== "").join("/")).then((oid) => oid ? reader.tree(oid) : void 0);
       trees.set(key, pending);
     }
     return pending;
   };
-  const listing = async (parts) => {
-    const tree = await treeOf(parts);
-    if (tree) listed.add(parts.join("/"));
-    return tree?.entries();
-  };
+  const listing = async (parts) => (await treeOf(parts))?.entries();
   const entryAt = async (parts) => (await treeOf(parts.slice(0, -1)))?.find(parts.at(-1));
   return {
     root,
     commit,
     ...location ? { location } : {},
-    async readFile(path) {
+    async readFile(path, stamped) {
       const parts = segments(path);
       if (!parts || parts.length === 0) return void 0;
       const entry2 = await entryAt(parts);
       if (entry2?.kind !== "file" && entry2?.kind !== "executable") return void 0;
+      stamped?.(objectStamp(entry2));
       return reader.blob(entry2.oid);
     },
     async list(dir) {
@@ -83606,7 +83618,19 @@ function gitSource(reader, commit, registryPath, root = `${registryPath}@${commi
       if (!parts) return void 0;
       if (await treeOf(parts)) return "tree";
       return parts.length === 0 ? void 0 : (await entryAt(parts))?.kind;
+    },
+    async stamp(path) {
+      const parts = segments(path);
+      if (!parts || parts.length === 0) return void 0;
+      const entry2 = await entryAt(parts);
+      return entry2?.kind === "file" || entry2?.kind === "executable" || entry2?.kind === "tree" ? objectStamp(entry2) : void 0;
     }
+  };
+}
+function objectStamp(entry2) {
+  return {
+    stamp: `${entry2.kind === "tree" ? "d" : ""}${GIT_STAMP}${entry2.kind}:${entry2.oid}`,
+    changedNs: 0n
   };
 }
 
