@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
+import { readLocalFile } from "../core/json/local-file.ts";
 import { systemClock } from "../core/net/fetcher.types.ts";
 import { mirrorSetting } from "../core/net/mirror.ts";
 import { terminalReturn } from "../core/text/terminal.ts";
@@ -133,7 +133,7 @@ export async function contextFromArgs(
   const tuf = tufSettings({
     tuf: {
       dir: join(home, ".finfocus", "tuf"),
-      ...(tufRoot ? { root: await readFile(resolve(io.cwd, tufRoot)) } : {}),
+      ...(tufRoot ? { root: await readLocalFile(resolve(io.cwd, tufRoot), "TUF root", 1024 * 1024) } : {}),
       ...(values["require-tuf"] === true ? { required: true } : {}),
     },
     offline,

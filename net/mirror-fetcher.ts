@@ -4,7 +4,8 @@
  * from the mirror folder, or fetched from the mirror URL through `inner`. The gate's
  * `artifact-mirror` input and the runner's `--artifact-mirror` both use it.
  */
-import { open } from "node:fs/promises";
+import { RegistryError } from "../core/errors.ts";
+import { type LocalFileRefusal, readLocalFile } from "../core/json/local-file.ts";
 import { checkFetchUrl, type UrlPolicy } from "../core/net/fetch-policy.ts";
 import { FetchError, type Fetcher } from "../core/net/fetcher.types.ts";
 import { mirrorLocation } from "../core/net/mirror.ts";
@@ -29,32 +30,28 @@ export function createMirrorFetcher(mirror: string, inner: Fetcher, policy: UrlP
   };
 }
 
+/**
+ * The mirror folder's file (readLocalFile: a pipe or a device there is refused, never waited on or
+ * read forever), as the answer an HTTP mirror would give: missing or not a file is a 404.
+ */
 async function readFromFolder(path: string, url: string, maxBytes: number) {
-  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(path, "r");
-  } catch {
-    throw new FetchError("DOWNLOAD_FAILED", `the mirror has no ${path}`, {
-      url,
-      status: 404,
-      reason: "mirror",
-    });
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) {
-      throw new FetchError("DOWNLOAD_FAILED", `the mirror's ${path} is not a file`, { url, status: 404 });
-    }
-    if (info.size > maxBytes) {
+    const body = new Uint8Array(await readLocalFile(path, "mirror's file", maxBytes));
+    return { status: 200, url: `file://${path}`, etag: undefined, body };
+  } catch (error) {
+    const reason = error instanceof RegistryError ? (error.details.reason as LocalFileRefusal) : undefined;
+    if (reason === "too large")
       throw new FetchError("DOWNLOAD_FAILED", `${path} is larger than the ${maxBytes}-byte limit`, {
         url,
         max_bytes: maxBytes,
         reason: "too large",
       });
-    }
-    const body = new Uint8Array(await handle.readFile());
-    return { status: 200, url: `file://${path}`, etag: undefined, body };
-  } finally {
-    await handle.close();
+    if (reason === "missing")
+      throw new FetchError("DOWNLOAD_FAILED", `the mirror has no ${path}`, {
+        url,
+        status: 404,
+        reason: "mirror",
+      });
+    throw new FetchError("DOWNLOAD_FAILED", (error as Error).message, { url, status: 404, reason: "mirror" });
   }
 }

@@ -6,9 +6,11 @@
  * reads it on every request, so a grant applies without a restart.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { RegistryError } from "../core/errors.ts";
 import { loadJson } from "../core/json/load-json.ts";
+import { readLocalFile } from "../core/json/local-file.ts";
 import type { Approval } from "../runner/index.ts";
 import { RunnerError } from "../runner/index.ts";
 import manifestSchema from "../schemas/plugin-manifest.schema.json" with { type: "json" };
@@ -29,16 +31,20 @@ export interface ApprovalsFile {
 export const approvalsPath = (pluginDir: string): string =>
   join(pluginDir, ".finfocus-registry", "approvals.json");
 
+/** Most bytes approvals.json may hold. */
+const MAX_APPROVALS_BYTES = 1024 * 1024;
+
 /** The grants; a missing file grants nothing. */
 export async function readApprovals(file: string): Promise<ApprovalsFile> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readLocalFile(file, "approvals", MAX_APPROVALS_BYTES);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { format: 1, approvals: {} };
+    if (error instanceof RegistryError && error.details.reason === "missing")
+      return { format: 1, approvals: {} };
     throw error;
   }
-  const loaded = loadJson(bytes, { file, maxBytes: 1024 * 1024 });
+  const loaded = loadJson(bytes, { file, maxBytes: MAX_APPROVALS_BYTES });
   const value = loaded.value as Partial<ApprovalsFile> | undefined;
   const approvals = value?.approvals;
   if (

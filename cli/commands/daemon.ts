@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { readLocalFile } from "../../core/json/local-file.ts";
 import { systemClock } from "../../core/net/fetcher.types.ts";
 import { createHttpFetcher } from "../../net/http-fetcher.ts";
 import { loadDiscoveryConfig, sourcesFromConfig } from "../../runner/config/load-config.ts";
@@ -20,6 +20,9 @@ function seconds(value: string | undefined, name: string): number | undefined {
   return Number(value);
 }
 
+/** Most bytes a PEM file the daemon reads (a certificate chain, a key, a CA bundle) may hold. */
+const MAX_PEM_BYTES = 1024 * 1024;
+
 async function tlsFiles(
   io: CliIO,
   cert: string | undefined,
@@ -29,8 +32,12 @@ async function tlsFiles(
   if (!cert && !key && !ca) return undefined;
   if (!cert || !key)
     throw new UsageError("--tls-cert and --tls-key go together (--tls-client-ca needs both)");
-  const read = (file: string) => readFile(resolve(io.cwd, file));
-  return { cert: await read(cert), key: await read(key), ...(ca ? { clientCa: await read(ca) } : {}) };
+  const read = (file: string, what: string) => readLocalFile(resolve(io.cwd, file), what, MAX_PEM_BYTES);
+  return {
+    cert: await read(cert, "TLS certificate"),
+    key: await read(key, "TLS key"),
+    ...(ca ? { clientCa: await read(ca, "client CA") } : {}),
+  };
 }
 
 /** The config's sources as the daemon follows them: each entry rebuilt on its own when it changes. */
@@ -95,7 +102,7 @@ gracefully. See docs/daemon.md.`,
     const tls = await tlsFiles(io, values["tls-cert"], values["tls-key"], values["tls-client-ca"]);
     const interval = seconds(values["health-interval"], "health-interval");
     const healthCa = values["health-tls-ca"]
-      ? await readFile(resolve(io.cwd, values["health-tls-ca"]))
+      ? await readLocalFile(resolve(io.cwd, values["health-tls-ca"]), "health check CA", MAX_PEM_BYTES)
       : undefined;
     const context = await contextFromArgs(values, io);
     const follow = values.config

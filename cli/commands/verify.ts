@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { RegistryError } from "../../core/errors.ts";
 import type { Finding } from "../../core/findings.types.ts";
+import { readLocalFile } from "../../core/json/local-file.ts";
 import { parseChecksum } from "../../core/signature/checksum.ts";
 import { chooseTrustedRoot } from "../../core/signature/choose-trusted-root.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
@@ -112,17 +111,17 @@ function settings(values: Values<typeof OPTIONS>, format: Format, io: CliIO): Se
   return s;
 }
 
-async function read(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new RegistryError("FILE_UNREADABLE", `cannot read ${what} ${path}: ${why}`, {
-      details: { file: path },
-      cause: error,
-    });
-  }
-}
+/** Most bytes each file `verify` reads may hold (an artifact is read whole to be hashed). */
+const LIMITS = {
+  artifact: 1024 * 1024 * 1024,
+  signature: 64 * 1024,
+  "public key": 64 * 1024,
+  "trusted root": 4 * 1024 * 1024,
+  bundle: 4 * 1024 * 1024,
+} as const;
+
+const read = (path: string, what: keyof typeof LIMITS): Promise<Buffer> =>
+  readLocalFile(path, what, LIMITS[what]);
 
 /**
  * A signature argument: base64 text, or a file holding base64 text (cosign) or raw DER (openssl).

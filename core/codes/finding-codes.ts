@@ -40,7 +40,7 @@ export const FINDING_CODES = {
     severity: "error",
     exit: 2,
     meaning:
-      "a file named on the command line or in a pull request does not exist, or a listed manifest could not be read (changed during the load, or its git object is missing)",
+      "a file named on the command line, in a config or a pull request is missing, no regular file or over its limit, or a listed manifest could not be read (changed during the load, its git object missing)",
   },
   FINDINGS_TRUNCATED: {
     section: "json",

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { readDiscoveryConfig } from "../../core/config/discovery-config.ts";
 import type { DiscoverySettings } from "../../core/config/discovery-config.types.ts";
 import type { Finding } from "../../core/findings.types.ts";
+import { readLocalFile } from "../../core/json/local-file.ts";
 import type { RegistryConfig } from "../../core/registry.types.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
@@ -17,28 +17,55 @@ export { type SourceDeps, sourcesFromConfig } from "./sources-from-config.ts";
 export async function trustFromRegistryConfig(file: string): Promise<RegistryTrust> {
   let config: RegistryConfig;
   try {
-    config = parseUntrustedJson(await readFile(file), file, 1024 * 1024) as RegistryConfig;
-  } catch (error) {
-    throw new RunnerError("USAGE", `Cannot read the registry config ${file}: ${(error as Error).message}`, {
+    config = parseUntrustedJson(
+      await readLocalFile(file, "registry config", MAX_CONFIG_BYTES),
       file,
-    });
+      MAX_CONFIG_BYTES,
+    ) as RegistryConfig;
+  } catch (error) {
+    throw usage(error, `Cannot read the registry config ${file}`, file);
   }
   const trust: RegistryTrust = {};
   if (config.official_signers) trust.officialSigners = config.official_signers;
   if (config.trusted_cas) trust.trustedCas = config.trusted_cas;
   if (config.sigstore_trusted_root) {
     const rootFile = resolve(dirname(file), config.sigstore_trusted_root);
-    trust.trustedRoot = parseUntrustedJson(await readFile(rootFile), rootFile, 4 * 1024 * 1024);
+    trust.trustedRoot = await trustedRoot(rootFile);
   }
   if (config.sigstore_additional_trusted_roots?.length) {
     trust.additionalTrustedRoots = await Promise.all(
-      config.sigstore_additional_trusted_roots.map(async (f) => {
-        const rootFile = resolve(dirname(file), f);
-        return parseUntrustedJson(await readFile(rootFile), rootFile, 4 * 1024 * 1024);
-      }),
+      config.sigstore_additional_trusted_roots.map((f) => trustedRoot(resolve(dirname(file), f))),
     );
   }
   return trust;
+}
+
+/** Most bytes read from a configuration file (a registry's config.json, a discovery configuration). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Most bytes read from a Sigstore trusted root. */
+const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
+
+async function trustedRoot(file: string): Promise<unknown> {
+  try {
+    return parseUntrustedJson(
+      await readLocalFile(file, "Sigstore trusted root", MAX_TRUSTED_ROOT_BYTES),
+      file,
+      MAX_TRUSTED_ROOT_BYTES,
+    );
+  } catch (error) {
+    throw usage(error, `Cannot read the trusted root ${file} the registry config names`, file);
+  }
+}
+
+/** A file that cannot be read or parsed, as a usage error naming it (the cause's words kept). */
+function usage(error: unknown, what: string, file: string): RunnerError {
+  const why = (error as Error).message;
+  return new RunnerError(
+    "USAGE",
+    why.startsWith("cannot read") ? why : `${what}: ${why}`,
+    { file },
+    { cause: error },
+  );
 }
 
 /** A discovery configuration as core decided it, and the warnings to show the user. */
@@ -58,11 +85,9 @@ export async function loadDiscoveryConfig(
 ): Promise<LoadedDiscoveryConfig> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readLocalFile(file, "discovery configuration", MAX_CONFIG_BYTES);
   } catch (error) {
-    throw new RunnerError("USAGE", `Cannot read the config file ${file}: ${(error as Error).message}`, {
-      file,
-    });
+    throw usage(error, `Cannot read the config file ${file}`, file);
   }
   const result = readDiscoveryConfig(bytes, file, env);
   const errors = result.findings.filter((f) => f.severity === "error");

@@ -96,9 +96,12 @@ test("I/O errors are reported in the format asked for, exit 2", async () => {
       "--format=json",
     );
     assert.equal(verify.code, 2);
-    assert.deepEqual(JSON.parse(verify.stdout).details, { file: missing });
+    assert.deepEqual(JSON.parse(verify.stdout).details, { file: missing, reason: "missing" });
     const text = await cli("verify", "--artifact", missing, "--checksum", `sha256:${"0".repeat(64)}`);
-    assert.match(text.stderr, /^finfocus-registry verify: FILE_UNREADABLE: cannot read artifact .*ENOENT\n$/);
+    assert.match(
+      text.stderr,
+      /^finfocus-registry verify: FILE_UNREADABLE: cannot read the artifact .*: no such file \(ENOENT\): check the path\n$/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
