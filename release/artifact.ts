@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { readLocalFile } from "../core/json/local-file.ts";
 import type { Release, ReleaseAsset } from "./event.ts";
 import type { GitHubApi } from "./github.ts";
 import type { ReleaseSettings } from "./settings.ts";
@@ -44,6 +44,9 @@ function pick(release: Release, name: string | undefined): ReleaseAsset {
   return asset;
 }
 
+/** GitHub's limit on one release asset (2 GiB): a larger artifact cannot be published. */
+const MAX_ASSET_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+
 /**
  * The release's artifact: a file an earlier step built (`artifact-path`: uploaded to the release
  * only after every check passed), or an asset already on the release, downloaded through the API.
@@ -56,7 +59,7 @@ export async function obtainArtifact(
 ): Promise<Artifact> {
   if (settings.artifactPath) {
     const name = basename(settings.artifactPath);
-    const bytes = new Uint8Array(await readFile(settings.artifactPath));
+    const bytes = new Uint8Array(await readLocalFile(settings.artifactPath, "artifact", MAX_ASSET_BYTES));
     const existing = release.assets.find((a) => a.name === name);
     if (existing) {
       const published = await api.downloadAsset(release.repository, existing.id);

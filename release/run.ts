@@ -1,8 +1,10 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import * as core from "@actions/core";
+import { RegistryError } from "../core/errors.ts";
 import type { Finding } from "../core/findings.types.ts";
-import { loadJson } from "../core/json/load-json.ts";
+import { DEFAULT_MAX_BYTES, loadJson } from "../core/json/load-json.ts";
+import { readLocalFile } from "../core/json/local-file.ts";
 import { bundleFile, entryFile, versionFile } from "../core/registry/layout.ts";
 import { obtainArtifact, sha256Hex } from "./artifact.ts";
 import { checkProposal, type Proposal } from "./check.ts";
@@ -23,14 +25,19 @@ async function readTemplate(
   const file = relative(workspace, path) || path;
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch {
-    const message = `The template ${file} does not exist in the plugin's repository: check it in (see docs/release-action.md), or set the input that names it.`;
+    bytes = new Uint8Array(await readLocalFile(path, "template", DEFAULT_MAX_BYTES));
+  } catch (error) {
+    const message = !missing(error)
+      ? `${(error as Error).message} (a template is a JSON file checked in to the plugin's repository)`
+      : `The template ${file} does not exist in the plugin's repository: check it in (see docs/release-action.md), or set the input that names it.`;
     return { findings: [{ code: "FILE_UNREADABLE", severity: "error", message, file, pointer: "" }] };
   }
   const loaded = loadJson(bytes, { file });
   return loaded.value === undefined ? { findings: loaded.findings } : { value: loaded.value, findings: [] };
 }
+
+const missing = (error: unknown): boolean =>
+  error instanceof RegistryError && error.details.reason === "missing";
 
 async function writeOut(dir: string, rel: string, bytes: Uint8Array): Promise<string> {
   const path = join(dir, rel);
@@ -80,7 +87,14 @@ async function release(
   };
   if (signed.kind === "keyless") proposal.bundle = signed.bundle;
   if (name && !(await source.readFile(entryFile(name)))) {
-    const entry = await readFile(settings.entryTemplate).catch(() => undefined);
+    // No entry template is fine (the proposal's entry is then the one checkProposal asks for);
+    // one that is there and cannot be read (no regular file, too large) fails the release.
+    const entry = await readLocalFile(settings.entryTemplate, "entry template", DEFAULT_MAX_BYTES).catch(
+      (error: unknown) => {
+        if (missing(error)) return undefined;
+        throw error;
+      },
+    );
     if (entry) proposal.entry = new Uint8Array(entry);
   }
   const check = await checkProposal(source, proposal, artifact.bytes, {

@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,8 +37,8 @@ export interface ReleaseRun {
 }
 
 export interface ReleaseRunOptions {
-  /** The plugin repository's checkout: templates, built files. */
-  workspace: Record<string, string | Uint8Array>;
+  /** The plugin repository's checkout: templates, built files (or symbolic links, as git keeps them). */
+  workspace: Record<string, string | Uint8Array | { symlink: string }>;
   eventName?: string;
   event: unknown;
   inputs: Record<string, string>;
@@ -74,7 +75,9 @@ export async function runRelease(options: ReleaseRunOptions): Promise<ReleaseRun
   try {
     for (const [path, content] of Object.entries(options.workspace)) {
       mkdirSync(dirname(join(workspace, path)), { recursive: true });
-      writeFileSync(join(workspace, path), content);
+      if (typeof content === "object" && "symlink" in content)
+        symlinkSync(content.symlink, join(workspace, path));
+      else writeFileSync(join(workspace, path), content);
     }
     mkdirSync(workspace, { recursive: true });
     const runnerTemp = join(tmp, "runner-temp");

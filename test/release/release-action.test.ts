@@ -235,6 +235,22 @@ describe("a key from a secret, a file the workflow built", { concurrency: false 
     );
     assert.equal(broken.code, 1);
   });
+
+  test("a template that is a link to a device is FILE_UNREADABLE at once, never read", async () => {
+    const existing = { action: "published", release: w.gh.releasePayload(PLUGIN, "v1.0.0") };
+    const r = await release(
+      w,
+      existing,
+      { signing: "none" },
+      { workspace: { ".finfocus/manifest.json": { symlink: "/dev/zero" } } },
+    );
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, f.file]),
+      [["FILE_UNREADABLE", ".finfocus/manifest.json"]],
+    );
+    assert.match(r.summary, /is not a regular file/);
+    assert.equal(r.code, 1);
+  });
 });
 
 describe("author text stays data", { concurrency: false }, () => {
