@@ -1,8 +1,10 @@
 import type { DownloadPolicy } from "../core/gate/download.ts";
 import { ARTIFACT_DEADLINE_MS } from "../core/net/fetch-policy.ts";
 import type { Fetcher } from "../core/net/fetcher.types.ts";
+import type { OciDistribution } from "../core/oci/oci.types.ts";
 import { createHttpFetcher } from "../net/http-fetcher.ts";
 import { createMirrorFetcher } from "../net/mirror-fetcher.ts";
+import { createOciDistribution } from "../net/oci-distribution.ts";
 
 export type { DownloadPolicy, Fetcher };
 
@@ -11,10 +13,22 @@ export type { DownloadPolicy, Fetcher };
  * mirror when the `artifact-mirror` input names one (a folder or a URL; core/net/mirror.ts).
  */
 export function gateFetcher(policy: DownloadPolicy, mirror?: string): Fetcher {
-  const http = createHttpFetcher({
+  const http = gateHttpFetcher(policy);
+  return mirror ? createMirrorFetcher(mirror, http, { allowLoopbackHttp: policy.allowLoopbackHttp }) : http;
+}
+
+/**
+ * The gate's container registries: the OCI distribution API over `fetcher` (by default the one
+ * HTTP fetcher under the download policy; the artifact mirror is for download URLs, not images).
+ */
+export function gateOci(policy: DownloadPolicy, fetcher: Fetcher = gateHttpFetcher(policy)): OciDistribution {
+  return createOciDistribution(fetcher, { allowLoopbackHttp: policy.allowLoopbackHttp });
+}
+
+function gateHttpFetcher(policy: DownloadPolicy): Fetcher {
+  return createHttpFetcher({
     allowLoopbackHttp: policy.allowLoopbackHttp,
     deadlineMs: policy.timeoutMs ?? ARTIFACT_DEADLINE_MS,
     ...(policy.maxRedirects !== undefined ? { maxRedirects: policy.maxRedirects } : {}),
   });
-  return mirror ? createMirrorFetcher(mirror, http, { allowLoopbackHttp: policy.allowLoopbackHttp }) : http;
 }

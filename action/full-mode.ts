@@ -47,7 +47,10 @@ async function check(
   }));
   const versions: VersionReport[] = [];
   const gate = gatePorts(settings, ports);
-  const ctx = artifactContext(settings, snapshot?.config, source, gate);
+  // Container images are not fetched again: a pinned digest names the same bytes forever, so what
+  // the pull request's check verified cannot change (this re-check is for URLs whose bytes can).
+  const { oci: _pinnedForever, ...refetched } = gate;
+  const ctx = artifactContext(settings, snapshot?.config, source, refetched);
   const all = (snapshot?.plugins ?? []).flatMap((p) =>
     p.versions.map((v) => ({ ...v, plugin: p.name, entry: p.entry })),
   );

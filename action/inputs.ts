@@ -26,6 +26,8 @@ export interface Settings {
   autoMergeLabel: string;
   /** Input `verify-artifacts`: download each new version's artifact and verify it. */
   verifyArtifacts: boolean;
+  /** Input `verify-images`: fetch the document each new container release pins and verify it. */
+  verifyImages: boolean;
   /** Input `max-download-mb`, in bytes. */
   maxDownloadBytes: number;
   /** Input `sigstore-trusted-root`: an absolute path, or undefined for the public-good root. */
@@ -96,6 +98,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     commentAuthor: core.getInput("comment-author").trim() || "auto",
     autoMergeLabel: core.getInput("auto-merge-label").trim(),
     verifyArtifacts: bool("verify-artifacts", true),
+    verifyImages: bool("verify-images", true),
     maxDownloadBytes: Math.floor(mb * 1024 * 1024),
     failOn: choice("fail-on", ["error", "warning"], "error"),
     allowLoopbackHttp: bool("allow-loopback-http", false),

@@ -10,7 +10,7 @@ import { gitSource } from "../core/registry/registry-git.ts";
 import { publicGoodTrustedRoot } from "../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../net/sigstore-tuf.ts";
 import { pullRequestChanges } from "./diff.ts";
-import { gateFetcher } from "./download.ts";
+import { gateFetcher, gateOci } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
 import type { GitHubApi } from "./github.ts";
 import type { Settings } from "./inputs.ts";
@@ -23,17 +23,14 @@ export interface Ports {
 
 /** What the gate asks of the Action: the fetcher, public good's root through TUF, the PR's approvals. */
 export function gatePorts(settings: Settings, ports: Ports, approvals?: GatePorts["approvals"]): GatePorts {
+  const policy = {
+    maxBytes: settings.maxDownloadBytes,
+    timeoutMs: settings.downloadTimeoutMs,
+    allowLoopbackHttp: settings.allowLoopbackHttp,
+  };
   return {
-    fetcher:
-      ports.fetcher ??
-      gateFetcher(
-        {
-          maxBytes: settings.maxDownloadBytes,
-          timeoutMs: settings.downloadTimeoutMs,
-          allowLoopbackHttp: settings.allowLoopbackHttp,
-        },
-        settings.artifactMirror,
-      ),
+    fetcher: ports.fetcher ?? gateFetcher(policy, settings.artifactMirror),
+    ...(settings.verifyImages ? { oci: gateOci(policy, ports.fetcher) } : {}),
     publicGoodRoot: () => publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: settings.tufCachePath })),
     ...(approvals ? { approvals } : {}),
     ...(ports.now ? { now: ports.now } : {}),

@@ -94,6 +94,7 @@ function settings(workspace: string): Settings {
     commentAuthor: "auto",
     autoMergeLabel: "",
     verifyArtifacts: true,
+    verifyImages: true,
     maxDownloadBytes: 10 * 1024 * 1024,
     failOn: "error",
     allowLoopbackHttp: true,

@@ -21380,8 +21380,8 @@ var require_timestamp = __commonJS({
       verifySignature(key) {
         const signedAttrs = this.signedAttrsObj.toDER();
         signedAttrs[0] = 49;
-        const verified = crypto2.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
-        if (!verified) {
+        const verified2 = crypto2.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
+        if (!verified2) {
           throw new error_1.RFC3161TimestampVerificationError("signature verification failed");
         }
       }
@@ -23865,8 +23865,8 @@ var require_sct2 = __commonJS({
           logID: sct.logID,
           targetDate: sct.datetime
         });
-        const verified = validCTLogs.some((log) => sct.verify(preCert.buffer, log.publicKey));
-        if (!verified) {
+        const verified2 = validCTLogs.some((log) => sct.verify(preCert.buffer, log.publicKey));
+        if (!verified2) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "SCT verification failed"
@@ -24007,7 +24007,7 @@ var require_tsa = __commonJS({
         serialNumber: timestamp.signerSerialNumber,
         issuer: timestamp.signerIssuer
       });
-      const verified = timestampAuthorities.some((ca) => {
+      const verified2 = timestampAuthorities.some((ca) => {
         try {
           verifyTimestampForCA(timestamp, data, ca);
           return true;
@@ -24015,7 +24015,7 @@ var require_tsa = __commonJS({
           return false;
         }
       });
-      if (!verified) {
+      if (!verified2) {
         throw new error_1.VerificationError({
           code: "TIMESTAMP_ERROR",
           message: "timestamp could not be verified"
@@ -24769,13 +24769,13 @@ var require_set = __commonJS({
         logID: entry2.logId.keyId,
         targetDate: new Date(Number(entry2.integratedTime) * 1e3)
       });
-      const verified = validTLogs.some((tlog) => {
+      const verified2 = validTLogs.some((tlog) => {
         const payload = toVerificationPayload(entry2);
         const data = Buffer.from(core_1.json.canonicalize(payload), "utf8");
         const signature = entry2.inclusionPromise.signedEntryTimestamp;
         return core_1.crypto.verify(data, tlog.publicKey, signature);
       });
-      if (!verified) {
+      if (!verified2) {
         throw new error_1.VerificationError({
           code: "TLOG_INCLUSION_PROMISE_ERROR",
           message: "inclusion promise could not be verified"
@@ -45381,334 +45381,34 @@ function downloadHost(url) {
   }
 }
 
-// core/policy/artifact-requirements.ts
-var DOWNLOADABLE = /* @__PURE__ */ new Set(["binary", "package", "script"]);
-var STRONG_CHECKSUMS = /* @__PURE__ */ new Set(["sha256", "sha512"]);
-function checksumRequirements(manifest2, file) {
-  const out = [];
-  const install = manifest2.installation;
-  if (DOWNLOADABLE.has(install.installation_method)) {
-    for (const field of ["download_url", "checksum"]) {
-      if (install[field] === void 0) {
-        out.push({
-          code: "DOWNLOAD_REQUIRED",
-          severity: "error",
-          message: `a '${install.installation_method}' install needs installation.${field}, so clients can download and verify the artifact`,
-          file,
-          pointer: `/installation/${field}`
-        });
-      }
-    }
-  }
-  const algorithm = install.checksum_algorithm ?? "sha256";
-  if (!STRONG_CHECKSUMS.has(algorithm)) {
-    out.push({
-      code: "WEAK_CHECKSUM",
-      severity: "error",
-      message: `${algorithm} does not protect against tampering, and clients never install bytes checked with it: use sha256 or sha512`,
-      file,
-      pointer: "/installation/checksum_algorithm"
-    });
-  }
-  return out;
-}
-var DIGEST_REFERENCE = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
-function imageDigestRequirement(manifest2, file) {
-  if (manifest2.installation.installation_method !== "container") return [];
-  const ref = manifest2.installation.download_url ?? "";
-  if (DIGEST_REFERENCE.test(ref)) return [];
-  return [
-    {
-      code: "IMAGE_DIGEST_REQUIRED",
-      severity: "error",
-      message: `A container image must be pinned by digest (name@sha256:<64 hex>); got "${ref}". A tag can be moved after merge.`,
-      file,
-      pointer: "/installation/download_url"
-    }
-  ];
-}
-
-// core/signature/checksum.ts
-import { createHash, timingSafeEqual } from "node:crypto";
-var DIGEST_HEX_LENGTH = {
-  sha256: 64,
-  sha512: 128,
-  md5: 32
+// core/net/fetcher.types.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms2) => new Promise((resolve2) => setTimeout(resolve2, ms2))
 };
-var ALGORITHMS = Object.keys(DIGEST_HEX_LENGTH);
-function hashBytes(bytes, algorithm) {
-  return createHash(algorithm).update(bytes).digest("hex");
-}
-function digestsEqual(expected, actual) {
-  const a = expected.trim().toLowerCase();
-  const b2 = actual.trim().toLowerCase();
-  if (a.length !== b2.length || a.length === 0 || !/^[0-9a-f]+$/.test(a) || !/^[0-9a-f]+$/.test(b2))
-    return false;
-  return timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b2, "hex"));
-}
-function checkChecksum(check3) {
-  const actual = check3.artifact instanceof Uint8Array ? hashBytes(check3.artifact, check3.algorithm) : check3.artifact.digest;
-  if (digestsEqual(check3.expected, actual)) return [];
-  return [
-    {
-      code: "CHECKSUM_MISMATCH",
-      severity: "error",
-      message: `The artifact's ${check3.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check3.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
-      file: check3.file,
-      pointer: check3.pointer ?? "/installation/checksum"
-    }
-  ];
-}
+var FetchError = class extends RegistryError {
+  details;
+  /**
+   * A 401 answer's `WWW-Authenticate` header (at most 2 KB), for a client that can answer it (the
+   * OCI distribution's anonymous tokens, core/oci/auth.ts). The server's text: never printed, so
+   * kept out of `details`.
+   */
+  challenge;
+  constructor(code, message, details, options2) {
+    super(code, message, { ...options2?.cause !== void 0 ? { cause: options2.cause } : {}, details });
+    this.name = "FetchError";
+    this.details = details;
+    this.challenge = options2?.challenge?.slice(0, 2048);
+  }
+};
 
-// core/signature/key-signature.ts
-import { constants as constants3, verify } from "node:crypto";
+// core/oci/image.ts
+import { createHash } from "node:crypto";
 
-// core/signature/certificate-chain.ts
-import { X509Certificate } from "node:crypto";
-var MAX_CHAIN = 8;
-function parse(pem) {
-  try {
-    return new X509Certificate(pem);
-  } catch {
-    return void 0;
-  }
+// core/json/is-object.ts
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function validAt(cert, now) {
-  return cert.validFromDate.getTime() <= now.getTime() && now.getTime() <= cert.validToDate.getTime();
-}
-function issued(issuer, cert) {
-  try {
-    return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
-}
-function verifyCertificateChain(input) {
-  const problem = (pointer, message) => [
-    { code: "CERTIFICATE_CHAIN_INVALID", severity: "error", message, file: input.file, pointer }
-  ];
-  if (input.chain.length === 0) return problem(input.pointer, "The certificate chain is empty.");
-  if (input.chain.length > MAX_CHAIN) {
-    return problem(
-      input.pointer,
-      `The certificate chain has ${input.chain.length} certificates; at most ${MAX_CHAIN}.`
-    );
-  }
-  const certs = [];
-  for (const [i, pem] of input.chain.entries()) {
-    const cert = parse(pem);
-    if (!cert) return problem(`${input.pointer}/${i}`, `Certificate ${i} is not a readable PEM certificate.`);
-    if (!validAt(cert, input.now)) {
-      return problem(
-        `${input.pointer}/${i}`,
-        `Certificate ${i} (${cert.subject.replaceAll("\n", ", ")}) is not valid at ${input.now.toISOString()} (valid ${cert.validFromDate.toISOString()} to ${cert.validToDate.toISOString()}).`
-      );
-    }
-    certs.push(cert);
-  }
-  const leaf = certs[0];
-  if (!Buffer.from(input.leafKey).equals(leaf.publicKey.export({ type: "spki", format: "der" }))) {
-    return problem(`${input.pointer}/0`, "The leaf certificate holds another key than `public_key`.");
-  }
-  for (let i = 0; i + 1 < certs.length; i++) {
-    const cert = certs[i];
-    const issuer = certs[i + 1];
-    if (!issuer.ca)
-      return problem(`${input.pointer}/${i + 1}`, `Certificate ${i + 1} is not a CA certificate.`);
-    if (!issued(issuer, cert)) {
-      return problem(`${input.pointer}/${i}`, `Certificate ${i} is not issued by certificate ${i + 1}.`);
-    }
-  }
-  const last = certs[certs.length - 1];
-  const anchors = input.trustedCas.map(parse).filter((c) => c !== void 0);
-  if (anchors.length === 0) {
-    return problem(
-      input.pointer,
-      "The manifest has a certificate chain, but the registry trusts no CA (config.json trusted_cas)."
-    );
-  }
-  const trusted = anchors.some(
-    (ca) => ca.raw.equals(last.raw) || ca.ca && validAt(ca, input.now) && issued(ca, last)
-  );
-  if (!trusted) {
-    return problem(
-      `${input.pointer}/${certs.length - 1}`,
-      "The certificate chain does not lead to a CA the registry trusts (config.json trusted_cas)."
-    );
-  }
-  return [];
-}
-
-// core/signature/keys.ts
-import { createHash as createHash2, createPublicKey } from "node:crypto";
-var PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END PUBLIC KEY-----\s*$/;
-var CURVES = { prime256v1: "ecdsa-p256", secp384r1: "ecdsa-p384" };
-var RSA_MIN_BITS = 2048;
-var RSA_MAX_BITS = 16384;
-function parsePublicKey(pem) {
-  const text2 = pem.trim();
-  if (!PEM_PUBLIC_KEY.test(`${text2}
-`)) {
-    return { problem: "is not a PEM public key (expected one '-----BEGIN PUBLIC KEY-----' block, SPKI)" };
-  }
-  let key;
-  try {
-    key = createPublicKey({ key: text2, format: "pem" });
-  } catch {
-    return { problem: "is not a readable public key (malformed PEM or DER)" };
-  }
-  const details = key.asymmetricKeyDetails ?? {};
-  let algorithm;
-  if (key.asymmetricKeyType === "ec") {
-    algorithm = CURVES[details.namedCurve ?? ""];
-    if (!algorithm)
-      return { problem: `uses curve ${details.namedCurve ?? "unknown"}; only P-256 and P-384 are accepted` };
-  } else if (key.asymmetricKeyType === "rsa") {
-    const bits = details.modulusLength ?? 0;
-    if (bits < RSA_MIN_BITS)
-      return { problem: `is RSA ${bits}; RSA keys must have at least ${RSA_MIN_BITS} bits` };
-    if (bits > RSA_MAX_BITS)
-      return { problem: `is RSA ${bits}; RSA keys larger than ${RSA_MAX_BITS} bits are refused` };
-    algorithm = `rsa-${bits}`;
-  } else {
-    return {
-      problem: `is a ${key.asymmetricKeyType ?? "unknown"} key; only ECDSA P-256/P-384 and RSA are accepted`
-    };
-  }
-  return { value: { key, spki: key.export({ type: "spki", format: "der" }), algorithm } };
-}
-function keyFingerprint(spki) {
-  return `sha256:${createHash2("sha256").update(spki).digest("hex")}`;
-}
-function pemFingerprint(pem) {
-  try {
-    return keyFingerprint(
-      createPublicKey({ key: pem.trim(), format: "pem" }).export({ type: "spki", format: "der" })
-    );
-  } catch {
-    return void 0;
-  }
-}
-function isPinned(spki, pinnedPems) {
-  return (pinnedPems ?? []).some((pem) => parsePublicKey(pem).value?.spki.equals(spki) === true);
-}
-function decodeBase64Strict(text2) {
-  if (text2.length === 0 || text2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text2)) return void 0;
-  const bytes = Buffer.from(text2, "base64");
-  return bytes.toString("base64") === text2 ? bytes : void 0;
-}
-
-// core/signature/key-signature.ts
-function verifyKeySignature(input) {
-  const at2 = input.pointer ?? "/security";
-  const finding3 = (code, pointer, message, severity = "error") => ({ code, severity, message, file: input.file, pointer });
-  const parsed = parsePublicKey(input.publicKey);
-  if (!parsed.value) {
-    return {
-      verified: false,
-      findings: [
-        finding3("SIGNATURE_VERIFICATION_FAILED", `${at2}/public_key`, `The public key ${parsed.problem}.`)
-      ]
-    };
-  }
-  const key = parsed.value;
-  const signature = decodeBase64Strict(input.signature.trim());
-  if (!signature) {
-    return {
-      verified: false,
-      findings: [
-        finding3("SIGNATURE_VERIFICATION_FAILED", `${at2}/signature`, "The signature is not canonical base64.")
-      ]
-    };
-  }
-  let ok = false;
-  try {
-    ok = key.algorithm.startsWith("rsa") ? verify("sha256", input.artifact, { key: key.key, padding: constants3.RSA_PKCS1_PADDING }, signature) : verify("sha256", input.artifact, { key: key.key, dsaEncoding: "der" }, signature);
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    return {
-      verified: false,
-      findings: [
-        finding3(
-          "SIGNATURE_VERIFICATION_FAILED",
-          `${at2}/signature`,
-          `The signature does not verify over the artifact's bytes with this ${key.algorithm} key and SHA-256: the artifact or the signature was changed, or another key signed it.`
-        )
-      ]
-    };
-  }
-  const fingerprint = keyFingerprint(key.spki);
-  const findings = [];
-  const pinned = isPinned(key.spki, input.pinnedKeys);
-  if (!pinned) {
-    findings.push(
-      finding3(
-        "SIGNER_NOT_PINNED",
-        `${at2}/public_key`,
-        `The signature verifies, but key ${fingerprint} is not a pinned signer of this plugin${input.requirePin ? "" : " (accepted at this security level, but it proves nothing)"}. A maintainer pins keys in entry.json (or config.json for official plugins).`,
-        input.requirePin ? "error" : "warning"
-      )
-    );
-  }
-  if (input.certificateChain !== void 0) {
-    findings.push(
-      ...verifyCertificateChain({
-        chain: input.certificateChain,
-        trustedCas: input.trustedCas ?? [],
-        leafKey: key.spki,
-        now: input.now,
-        file: input.file,
-        pointer: `${at2}/certificate_chain`
-      })
-    );
-  }
-  const verified = !findings.some((f2) => f2.severity === "error");
-  return { verified, signer: { kind: "key", fingerprint, algorithm: key.algorithm }, findings };
-}
-
-// core/signature/sigstore.ts
-var import_verify = __toESM(require_dist3(), 1);
-
-// core/signature/in-toto.ts
-var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
-function fail(file, pointer, message) {
-  return [{ code: "SIGNATURE_VERIFICATION_FAILED", severity: "error", message, file, pointer }];
-}
-function checkInTotoSubject(envelope, artifactSha256, file) {
-  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    return fail(
-      file,
-      "/dsseEnvelope/payloadType",
-      `The DSSE payload is ${JSON.stringify(envelope.payloadType)}, not an in-toto statement: it does not name the artifact.`
-    );
-  }
-  let statement;
-  try {
-    statement = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(envelope.payload));
-  } catch {
-    return fail(file, "/dsseEnvelope/payload", "The in-toto statement in the DSSE envelope is not JSON.");
-  }
-  const subjects = statement?.subject;
-  if (!Array.isArray(subjects)) {
-    return fail(file, "/dsseEnvelope/payload", "The in-toto statement has no subject list.");
-  }
-  const match = subjects.some((s3) => {
-    const digest = s3?.digest?.sha256;
-    return typeof digest === "string" && digestsEqual(digest, artifactSha256);
-  });
-  if (match) return [];
-  return fail(
-    file,
-    "/dsseEnvelope/payload",
-    `No subject of the in-toto statement has the artifact's sha256 (${artifactSha256}): the attestation is about another file.`
-  );
-}
-
-// core/signature/sigstore-bundle.ts
-var import_bundle = __toESM(require_dist4(), 1);
-import { X509Certificate as X509Certificate2 } from "node:crypto";
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
 function createScanner(text2, ignoreTrivia = false) {
@@ -46994,7 +46694,396 @@ function firstInvalidUtf8(bytes) {
   return lo2;
 }
 
+// core/oci/image.ts
+var REFERENCE = /^(?:([a-z0-9.-]+(?::[0-9]{1,5})?)\/)?([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)@(sha256:[0-9a-f]{64})$/;
+var MANIFEST_MEDIA_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.docker.distribution.manifest.v2+json"
+];
+function parseImageReference(text2) {
+  const m2 = REFERENCE.exec(text2);
+  if (!m2)
+    return {
+      problem: `"${text2}" is not an image reference pinned by digest (registry/repository@sha256:<64 hex>)`
+    };
+  const [, first, rest, digest] = m2;
+  const isHost = first !== void 0 && (/[.:]/.test(first) || first === "localhost");
+  const registry = isHost ? first : "docker.io";
+  const path3 = isHost ? rest : first ? `${first}/${rest}` : rest;
+  const repository = registry === "docker.io" && !path3.includes("/") ? `library/${path3}` : path3;
+  return { registry, repository, digest };
+}
+function matchesDigest(bytes, digest) {
+  return digest === `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+function registryBaseUrl(image, allowLoopbackHttp) {
+  const host = image.registry === "docker.io" ? "registry-1.docker.io" : image.registry;
+  const loopback = /^(localhost|127\.[0-9.]+|\[::1\])(:[0-9]+)?$/.test(host);
+  return `${loopback && allowLoopbackHttp ? "http" : "https"}://${host}`;
+}
+
+// core/oci/by-digest.ts
+async function fetchByDigest(oci, image, reference, kind, digest, maxBytes = 0) {
+  let bytes;
+  try {
+    bytes = kind === "manifest" ? await oci.manifest(image, digest) : await oci.blob(image, digest, maxBytes);
+  } catch (error2) {
+    if (!(error2 instanceof FetchError)) throw error2;
+    return { ok: false, code: error2.code, message: error2.message, details: error2.details, cause: error2 };
+  }
+  if (!bytes)
+    return {
+      ok: false,
+      code: "DOWNLOAD_FAILED",
+      message: `${reference}: the registry has no ${kind} ${digest}`,
+      details: { reference, digest }
+    };
+  if (!matchesDigest(bytes, digest))
+    return {
+      ok: false,
+      code: "CHECKSUM_MISMATCH",
+      message: `${reference}: the ${kind} served for ${digest} has another digest`,
+      details: { reference, digest }
+    };
+  return { ok: true, bytes };
+}
+async function pinnedDocument(oci, reference) {
+  const image = parseImageReference(reference);
+  if ("problem" in image)
+    return { ok: false, code: "IMAGE_DIGEST_REQUIRED", message: image.problem, details: { reference } };
+  return { ...await fetchByDigest(oci, image, reference, "manifest", image.digest), image };
+}
+
+// core/policy/artifact-requirements.ts
+var DOWNLOADABLE = /* @__PURE__ */ new Set(["binary", "package", "script"]);
+var STRONG_CHECKSUMS = /* @__PURE__ */ new Set(["sha256", "sha512"]);
+function checksumRequirements(manifest2, file) {
+  const out = [];
+  const install = manifest2.installation;
+  if (DOWNLOADABLE.has(install.installation_method)) {
+    for (const field of ["download_url", "checksum"]) {
+      if (install[field] === void 0) {
+        out.push({
+          code: "DOWNLOAD_REQUIRED",
+          severity: "error",
+          message: `a '${install.installation_method}' install needs installation.${field}, so clients can download and verify the artifact`,
+          file,
+          pointer: `/installation/${field}`
+        });
+      }
+    }
+  }
+  const algorithm = install.checksum_algorithm ?? "sha256";
+  if (!STRONG_CHECKSUMS.has(algorithm)) {
+    out.push({
+      code: "WEAK_CHECKSUM",
+      severity: "error",
+      message: `${algorithm} does not protect against tampering, and clients never install bytes checked with it: use sha256 or sha512`,
+      file,
+      pointer: "/installation/checksum_algorithm"
+    });
+  }
+  return out;
+}
+var DIGEST_REFERENCE = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+function imageDigestRequirement(manifest2, file) {
+  if (manifest2.installation.installation_method !== "container") return [];
+  const ref = manifest2.installation.download_url ?? "";
+  if (DIGEST_REFERENCE.test(ref)) return [];
+  return [
+    {
+      code: "IMAGE_DIGEST_REQUIRED",
+      severity: "error",
+      message: `A container image must be pinned by digest (name@sha256:<64 hex>); got "${ref}". A tag can be moved after merge.`,
+      file,
+      pointer: "/installation/download_url"
+    }
+  ];
+}
+
+// core/signature/checksum.ts
+import { createHash as createHash2, timingSafeEqual } from "node:crypto";
+var DIGEST_HEX_LENGTH = {
+  sha256: 64,
+  sha512: 128,
+  md5: 32
+};
+var ALGORITHMS = Object.keys(DIGEST_HEX_LENGTH);
+function hashBytes(bytes, algorithm) {
+  return createHash2(algorithm).update(bytes).digest("hex");
+}
+function digestsEqual(expected, actual) {
+  const a = expected.trim().toLowerCase();
+  const b2 = actual.trim().toLowerCase();
+  if (a.length !== b2.length || a.length === 0 || !/^[0-9a-f]+$/.test(a) || !/^[0-9a-f]+$/.test(b2))
+    return false;
+  return timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b2, "hex"));
+}
+function checkChecksum(check3) {
+  const actual = check3.artifact instanceof Uint8Array ? hashBytes(check3.artifact, check3.algorithm) : check3.artifact.digest;
+  if (digestsEqual(check3.expected, actual)) return [];
+  return [
+    {
+      code: "CHECKSUM_MISMATCH",
+      severity: "error",
+      message: `The artifact's ${check3.algorithm} is ${actual.toLowerCase()}, but the manifest says ${check3.expected.trim().toLowerCase()}: the artifact is not the one that was published.`,
+      file: check3.file,
+      pointer: check3.pointer ?? "/installation/checksum"
+    }
+  ];
+}
+
+// core/signature/key-signature.ts
+import { constants as constants3, verify } from "node:crypto";
+
+// core/signature/certificate-chain.ts
+import { X509Certificate } from "node:crypto";
+var MAX_CHAIN = 8;
+function parse2(pem) {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return void 0;
+  }
+}
+function validAt(cert, now) {
+  return cert.validFromDate.getTime() <= now.getTime() && now.getTime() <= cert.validToDate.getTime();
+}
+function issued(issuer, cert) {
+  try {
+    return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+function verifyCertificateChain(input) {
+  const problem = (pointer, message) => [
+    { code: "CERTIFICATE_CHAIN_INVALID", severity: "error", message, file: input.file, pointer }
+  ];
+  if (input.chain.length === 0) return problem(input.pointer, "The certificate chain is empty.");
+  if (input.chain.length > MAX_CHAIN) {
+    return problem(
+      input.pointer,
+      `The certificate chain has ${input.chain.length} certificates; at most ${MAX_CHAIN}.`
+    );
+  }
+  const certs = [];
+  for (const [i, pem] of input.chain.entries()) {
+    const cert = parse2(pem);
+    if (!cert) return problem(`${input.pointer}/${i}`, `Certificate ${i} is not a readable PEM certificate.`);
+    if (!validAt(cert, input.now)) {
+      return problem(
+        `${input.pointer}/${i}`,
+        `Certificate ${i} (${cert.subject.replaceAll("\n", ", ")}) is not valid at ${input.now.toISOString()} (valid ${cert.validFromDate.toISOString()} to ${cert.validToDate.toISOString()}).`
+      );
+    }
+    certs.push(cert);
+  }
+  const leaf = certs[0];
+  if (!Buffer.from(input.leafKey).equals(leaf.publicKey.export({ type: "spki", format: "der" }))) {
+    return problem(`${input.pointer}/0`, "The leaf certificate holds another key than `public_key`.");
+  }
+  for (let i = 0; i + 1 < certs.length; i++) {
+    const cert = certs[i];
+    const issuer = certs[i + 1];
+    if (!issuer.ca)
+      return problem(`${input.pointer}/${i + 1}`, `Certificate ${i + 1} is not a CA certificate.`);
+    if (!issued(issuer, cert)) {
+      return problem(`${input.pointer}/${i}`, `Certificate ${i} is not issued by certificate ${i + 1}.`);
+    }
+  }
+  const last = certs[certs.length - 1];
+  const anchors = input.trustedCas.map(parse2).filter((c) => c !== void 0);
+  if (anchors.length === 0) {
+    return problem(
+      input.pointer,
+      "The manifest has a certificate chain, but the registry trusts no CA (config.json trusted_cas)."
+    );
+  }
+  const trusted = anchors.some(
+    (ca) => ca.raw.equals(last.raw) || ca.ca && validAt(ca, input.now) && issued(ca, last)
+  );
+  if (!trusted) {
+    return problem(
+      `${input.pointer}/${certs.length - 1}`,
+      "The certificate chain does not lead to a CA the registry trusts (config.json trusted_cas)."
+    );
+  }
+  return [];
+}
+
+// core/signature/keys.ts
+import { createHash as createHash3, createPublicKey } from "node:crypto";
+var PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END PUBLIC KEY-----\s*$/;
+var CURVES = { prime256v1: "ecdsa-p256", secp384r1: "ecdsa-p384" };
+var RSA_MIN_BITS = 2048;
+var RSA_MAX_BITS = 16384;
+function parsePublicKey(pem) {
+  const text2 = pem.trim();
+  if (!PEM_PUBLIC_KEY.test(`${text2}
+`)) {
+    return { problem: "is not a PEM public key (expected one '-----BEGIN PUBLIC KEY-----' block, SPKI)" };
+  }
+  let key;
+  try {
+    key = createPublicKey({ key: text2, format: "pem" });
+  } catch {
+    return { problem: "is not a readable public key (malformed PEM or DER)" };
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  let algorithm;
+  if (key.asymmetricKeyType === "ec") {
+    algorithm = CURVES[details.namedCurve ?? ""];
+    if (!algorithm)
+      return { problem: `uses curve ${details.namedCurve ?? "unknown"}; only P-256 and P-384 are accepted` };
+  } else if (key.asymmetricKeyType === "rsa") {
+    const bits = details.modulusLength ?? 0;
+    if (bits < RSA_MIN_BITS)
+      return { problem: `is RSA ${bits}; RSA keys must have at least ${RSA_MIN_BITS} bits` };
+    if (bits > RSA_MAX_BITS)
+      return { problem: `is RSA ${bits}; RSA keys larger than ${RSA_MAX_BITS} bits are refused` };
+    algorithm = `rsa-${bits}`;
+  } else {
+    return {
+      problem: `is a ${key.asymmetricKeyType ?? "unknown"} key; only ECDSA P-256/P-384 and RSA are accepted`
+    };
+  }
+  return { value: { key, spki: key.export({ type: "spki", format: "der" }), algorithm } };
+}
+function keyFingerprint(spki) {
+  return `sha256:${createHash3("sha256").update(spki).digest("hex")}`;
+}
+function pemFingerprint(pem) {
+  try {
+    return keyFingerprint(
+      createPublicKey({ key: pem.trim(), format: "pem" }).export({ type: "spki", format: "der" })
+    );
+  } catch {
+    return void 0;
+  }
+}
+function isPinned(spki, pinnedPems) {
+  return (pinnedPems ?? []).some((pem) => parsePublicKey(pem).value?.spki.equals(spki) === true);
+}
+function decodeBase64Strict(text2) {
+  if (text2.length === 0 || text2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text2)) return void 0;
+  const bytes = Buffer.from(text2, "base64");
+  return bytes.toString("base64") === text2 ? bytes : void 0;
+}
+
+// core/signature/key-signature.ts
+function verifyKeySignature(input) {
+  const at2 = input.pointer ?? "/security";
+  const finding3 = (code, pointer, message, severity = "error") => ({ code, severity, message, file: input.file, pointer });
+  const parsed = parsePublicKey(input.publicKey);
+  if (!parsed.value) {
+    return {
+      verified: false,
+      findings: [
+        finding3("SIGNATURE_VERIFICATION_FAILED", `${at2}/public_key`, `The public key ${parsed.problem}.`)
+      ]
+    };
+  }
+  const key = parsed.value;
+  const signature = decodeBase64Strict(input.signature.trim());
+  if (!signature) {
+    return {
+      verified: false,
+      findings: [
+        finding3("SIGNATURE_VERIFICATION_FAILED", `${at2}/signature`, "The signature is not canonical base64.")
+      ]
+    };
+  }
+  let ok = false;
+  try {
+    ok = key.algorithm.startsWith("rsa") ? verify("sha256", input.artifact, { key: key.key, padding: constants3.RSA_PKCS1_PADDING }, signature) : verify("sha256", input.artifact, { key: key.key, dsaEncoding: "der" }, signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    return {
+      verified: false,
+      findings: [
+        finding3(
+          "SIGNATURE_VERIFICATION_FAILED",
+          `${at2}/signature`,
+          `The signature does not verify over the artifact's bytes with this ${key.algorithm} key and SHA-256: the artifact or the signature was changed, or another key signed it.`
+        )
+      ]
+    };
+  }
+  const fingerprint = keyFingerprint(key.spki);
+  const findings = [];
+  const pinned = isPinned(key.spki, input.pinnedKeys);
+  if (!pinned) {
+    findings.push(
+      finding3(
+        "SIGNER_NOT_PINNED",
+        `${at2}/public_key`,
+        `The signature verifies, but key ${fingerprint} is not a pinned signer of this plugin${input.requirePin ? "" : " (accepted at this security level, but it proves nothing)"}. A maintainer pins keys in entry.json (or config.json for official plugins).`,
+        input.requirePin ? "error" : "warning"
+      )
+    );
+  }
+  if (input.certificateChain !== void 0) {
+    findings.push(
+      ...verifyCertificateChain({
+        chain: input.certificateChain,
+        trustedCas: input.trustedCas ?? [],
+        leafKey: key.spki,
+        now: input.now,
+        file: input.file,
+        pointer: `${at2}/certificate_chain`
+      })
+    );
+  }
+  const verified2 = !findings.some((f2) => f2.severity === "error");
+  return { verified: verified2, signer: { kind: "key", fingerprint, algorithm: key.algorithm }, findings };
+}
+
+// core/signature/sigstore.ts
+var import_verify = __toESM(require_dist3(), 1);
+
+// core/signature/in-toto.ts
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+function fail(file, pointer, message) {
+  return [{ code: "SIGNATURE_VERIFICATION_FAILED", severity: "error", message, file, pointer }];
+}
+function checkInTotoSubject(envelope, artifactSha256, file) {
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    return fail(
+      file,
+      "/dsseEnvelope/payloadType",
+      `The DSSE payload is ${JSON.stringify(envelope.payloadType)}, not an in-toto statement: it does not name the artifact.`
+    );
+  }
+  let statement;
+  try {
+    statement = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(envelope.payload));
+  } catch {
+    return fail(file, "/dsseEnvelope/payload", "The in-toto statement in the DSSE envelope is not JSON.");
+  }
+  const subjects = statement?.subject;
+  if (!Array.isArray(subjects)) {
+    return fail(file, "/dsseEnvelope/payload", "The in-toto statement has no subject list.");
+  }
+  const match = subjects.some((s3) => {
+    const digest = s3?.digest?.sha256;
+    return typeof digest === "string" && digestsEqual(digest, artifactSha256);
+  });
+  if (match) return [];
+  return fail(
+    file,
+    "/dsseEnvelope/payload",
+    `No subject of the in-toto statement has the artifact's sha256 (${artifactSha256}): the attestation is about another file.`
+  );
+}
+
 // core/signature/sigstore-bundle.ts
+var import_bundle = __toESM(require_dist4(), 1);
+import { X509Certificate as X509Certificate2 } from "node:crypto";
 var MEDIA_TYPES = [
   import_bundle.BUNDLE_V01_MEDIA_TYPE,
   import_bundle.BUNDLE_V02_MEDIA_TYPE,
@@ -47280,27 +47369,6 @@ function verifyRelease(input) {
   };
 }
 
-// core/net/fetcher.types.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms2) => new Promise((resolve2) => setTimeout(resolve2, ms2))
-};
-var FetchError = class extends RegistryError {
-  details;
-  /**
-   * A 401 answer's `WWW-Authenticate` header (at most 2 KB), for a client that can answer it (the
-   * OCI distribution's anonymous tokens, core/oci/auth.ts). The server's text: never printed, so
-   * kept out of `details`.
-   */
-  challenge;
-  constructor(code, message, details, options2) {
-    super(code, message, { ...options2?.cause !== void 0 ? { cause: options2.cause } : {}, details });
-    this.name = "FetchError";
-    this.details = details;
-    this.challenge = options2?.challenge?.slice(0, 2048);
-  }
-};
-
 // core/gate/download.ts
 async function download(url, policy, fetcher) {
   try {
@@ -47324,12 +47392,32 @@ function artifactContext(settings, config2, source, ports) {
       allowLoopbackHttp: settings.allowLoopbackHttp
     },
     now: ports.now?.() ?? /* @__PURE__ */ new Date(),
-    fetcher: ports.fetcher
+    fetcher: ports.fetcher,
+    ...ports.oci ? { oci: ports.oci } : {}
   };
 }
-function containerCheck(job, file) {
+async function containerCheck(job, file, ctx) {
   const findings = imageDigestRequirement(job.manifest, file);
-  return { row: { checksum: findings.length === 0 ? "not checked" : "failed", signature: "none" }, findings };
+  if (findings.length > 0) return { row: { checksum: "failed", signature: "none" }, findings };
+  if (!ctx.oci) return { row: { checksum: "not checked", signature: "none" }, findings };
+  const reference = job.manifest.installation.download_url ?? "";
+  const pinned = await pinnedDocument(ctx.oci, reference);
+  if (!pinned.ok) {
+    const message = pinned.code === "CHECKSUM_MISMATCH" ? `The registry of ${job.plugin} ${job.version}'s image served a document for ${pinned.details.digest} whose bytes have another digest: the image cannot be verified.` : `The image of ${job.plugin} ${job.version} could not be fetched from ${downloadHost(`https://${pinned.image?.registry ?? ""}/`)}: ${pinned.message}. Push the image, or fix the digest in download_url.`;
+    return {
+      row: { checksum: pinned.code === "CHECKSUM_MISMATCH" ? "mismatch" : "failed", signature: "none" },
+      findings: [
+        {
+          code: pinned.code === "CHECKSUM_MISMATCH" ? "CHECKSUM_MISMATCH" : "DOWNLOAD_FAILED",
+          severity: "error",
+          message,
+          file,
+          pointer: "/installation/download_url"
+        }
+      ]
+    };
+  }
+  return verified(job, ctx, file, pinned.bytes);
 }
 async function layoutFindings(bytes, url, plugin, file) {
   try {
@@ -47345,7 +47433,7 @@ async function layoutFindings(bytes, url, plugin, file) {
 async function downloadAndVerify(job, ctx) {
   const file = registryFile(ctx.registryPath, job.file);
   const install = job.manifest.installation;
-  if (install.installation_method === "container") return containerCheck(job, file);
+  if (install.installation_method === "container") return containerCheck(job, file, ctx);
   if (!install.download_url) return { row: { checksum: "not checked", signature: "none" }, findings: [] };
   const fetched = await download(install.download_url, ctx.policy, ctx.fetcher);
   if (!fetched.ok) {
@@ -47362,13 +47450,17 @@ async function downloadAndVerify(job, ctx) {
       ]
     };
   }
+  return verified(job, ctx, file, fetched.bytes, install.download_url);
+}
+async function verified(job, ctx, file, artifact, archiveUrl) {
+  const install = job.manifest.installation;
   const bundleBytes = job.bundleFile ? await ctx.source.readFile(job.bundleFile) : void 0;
   const result = verifyRelease({
     manifest: job.manifest,
     manifestFile: file,
     entry: job.entry,
     config: ctx.config,
-    artifact: fetched.bytes,
+    artifact,
     ...bundleBytes && job.bundleFile ? {
       bundle: new TextDecoder().decode(bundleBytes),
       bundleFile: registryFile(ctx.registryPath, job.bundleFile)
@@ -47377,8 +47469,8 @@ async function downloadAndVerify(job, ctx) {
     now: ctx.now
   });
   const mismatch = result.findings.some((f2) => f2.code === "CHECKSUM_MISMATCH");
-  if (!mismatch)
-    result.findings.push(...await layoutFindings(fetched.bytes, install.download_url, job.plugin, file));
+  if (!mismatch && archiveUrl !== void 0)
+    result.findings.push(...await layoutFindings(artifact, archiveUrl, job.plugin, file));
   return {
     row: {
       checksum: install.checksum === void 0 ? "not checked" : mismatch ? "mismatch" : "ok",
@@ -47406,11 +47498,11 @@ var MEDIA_TYPES2 = /* @__PURE__ */ new Set([
   "application/vnd.dev.sigstore.trustedroot.v0.2+json"
 ]);
 var PUBLIC_GOOD_MIRROR = "https://tuf-repo-cdn.sigstore.dev";
-var isObject = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
+var isObject2 = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 var isBase64 = (v2) => typeof v2 === "string" && v2.length > 0 && v2.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(v2);
 var isTime = (v2) => typeof v2 === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v2) && !Number.isNaN(Date.parse(v2));
 function checkValidFor(validFor, pointer, problems) {
-  if (!isObject(validFor) || !isTime(validFor.start)) {
+  if (!isObject2(validFor) || !isTime(validFor.start)) {
     problems.push([`${pointer}/start`, "has no valid validity start (validFor.start)"]);
     return;
   }
@@ -47421,22 +47513,22 @@ function checkValidFor(validFor, pointer, problems) {
   }
 }
 function checkLog(log, pointer, problems) {
-  if (!isObject(log) || !isObject(log.publicKey) || !isBase64(log.publicKey.rawBytes)) {
+  if (!isObject2(log) || !isObject2(log.publicKey) || !isBase64(log.publicKey.rawBytes)) {
     problems.push([`${pointer}/publicKey/rawBytes`, "has no public key"]);
     return;
   }
-  if (!isObject(log.logId) || !isBase64(log.logId.keyId))
+  if (!isObject2(log.logId) || !isBase64(log.logId.keyId))
     problems.push([`${pointer}/logId/keyId`, "has no log id"]);
   checkValidFor(log.publicKey.validFor, `${pointer}/publicKey/validFor`, problems);
 }
 function checkAuthority(ca, pointer, problems) {
-  const certs = isObject(ca) && isObject(ca.certChain) ? ca.certChain.certificates : void 0;
-  if (!isObject(ca) || !Array.isArray(certs) || certs.length === 0) {
+  const certs = isObject2(ca) && isObject2(ca.certChain) ? ca.certChain.certificates : void 0;
+  if (!isObject2(ca) || !Array.isArray(certs) || certs.length === 0) {
     problems.push([`${pointer}/certChain/certificates`, "has no certificates"]);
     return;
   }
   for (const [i, cert] of certs.entries()) {
-    const raw = isObject(cert) ? cert.rawBytes : void 0;
+    const raw = isObject2(cert) ? cert.rawBytes : void 0;
     let ok = isBase64(raw);
     if (ok) {
       try {
@@ -47451,7 +47543,7 @@ function checkAuthority(ca, pointer, problems) {
 }
 function parseTrustedRoot(json2, file) {
   const problems = [];
-  if (!isObject(json2)) {
+  if (!isObject2(json2)) {
     problems.push(["", "is not a JSON object"]);
   } else {
     if (typeof json2.mediaType !== "string" || !MEDIA_TYPES2.has(json2.mediaType)) {
@@ -52652,11 +52744,6 @@ function codeInfo(code) {
   return CODES[code];
 }
 
-// core/json/is-object.ts
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 // core/keyed-lines.ts
 var BREAKING = /[\t\n\r]/;
 function breaksLine(text2) {
@@ -52796,7 +52883,7 @@ function storedVersions(stored, context) {
   if (json2 === -1) return {};
   try {
     const versions = JSON.parse(stored.slice(json2 + 1));
-    return isObject2(versions) ? versions : {};
+    return isObject(versions) ? versions : {};
   } catch {
     return {};
   }
@@ -52815,16 +52902,16 @@ function verdictsText(lines) {
 }
 var SEVERITIES = /* @__PURE__ */ new Set(["error", "warning", "info"]);
 function isFinding(f2) {
-  return isObject2(f2) && typeof f2.code === "string" && Object.hasOwn(CODES, f2.code) && typeof f2.severity === "string" && SEVERITIES.has(f2.severity) && typeof f2.message === "string" && typeof f2.file === "string" && typeof f2.pointer === "string" && (f2.line === void 0 || Number.isInteger(f2.line)) && (f2.column === void 0 || Number.isInteger(f2.column));
+  return isObject(f2) && typeof f2.code === "string" && Object.hasOwn(CODES, f2.code) && typeof f2.severity === "string" && SEVERITIES.has(f2.severity) && typeof f2.message === "string" && typeof f2.file === "string" && typeof f2.pointer === "string" && (f2.line === void 0 || Number.isInteger(f2.line)) && (f2.column === void 0 || Number.isInteger(f2.column));
 }
 function isLookups(v2) {
   return Array.isArray(v2) && v2.every((l) => Array.isArray(l) && l.length === 2 && typeof l[0] === "string" && typeof l[1] === "string");
 }
 function isDependencies(v2) {
-  return Array.isArray(v2) && v2.every((d) => isObject2(d) && typeof d.name === "string");
+  return Array.isArray(v2) && v2.every((d) => isObject(d) && typeof d.name === "string");
 }
 function isVerdict(v2) {
-  return isObject2(v2) && typeof v2.key === "string" && typeof v2.valid === "boolean" && isLookups(v2.lookups) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && v2.valid === !v2.findings.some((f2) => f2.severity === "error") && (v2.dependencies === void 0 || isDependencies(v2.dependencies));
+  return isObject(v2) && typeof v2.key === "string" && typeof v2.valid === "boolean" && isLookups(v2.lookups) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && v2.valid === !v2.findings.some((f2) => f2.severity === "error") && (v2.dependencies === void 0 || isDependencies(v2.dependencies));
 }
 var SUMMARIES_FORMAT = "finfocus-registry/verdict-summaries/1";
 function summaryDigest(context, files) {
@@ -52869,7 +52956,7 @@ function reusableSummary(stored, digest, lookup, answers = /* @__PURE__ */ new M
   return { findings: value.findings, valid: value.valid, dependencies: value.dependencies };
 }
 function isSummary(v2) {
-  return isObject2(v2) && isLookups(v2.lookups) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && Array.isArray(v2.valid) && v2.valid.every((version) => typeof version === "string") && isObject2(v2.dependencies) && Object.values(v2.dependencies).every(isDependencies);
+  return isObject(v2) && isLookups(v2.lookups) && Array.isArray(v2.findings) && v2.findings.every(isFinding) && Array.isArray(v2.valid) && v2.valid.every((version) => typeof version === "string") && isObject(v2.dependencies) && Object.values(v2.dependencies).every(isDependencies);
 }
 function summariesText(lines) {
   return keyedLinesText(SUMMARIES_FORMAT, lines);
@@ -53844,7 +53931,7 @@ function walkSchema(root) {
   const tasks = [{ value: root, pointer: "" }];
   for (let task = tasks.pop(); task; task = tasks.pop()) {
     const { value, pointer } = task;
-    if (!isObject2(value)) continue;
+    if (!isObject(value)) continue;
     const id = nodes.length;
     const node = { pointer, schema: value, same: [], combinator: [], inner: [] };
     nodes.push(node);
@@ -53870,7 +53957,7 @@ function walkSchema(root) {
     if (typeof value.$ref === "string") node.ref = value.$ref;
     if (typeof value.pattern === "string")
       patterns.push({ pattern: value.pattern, pointer: `${pointer}/pattern` });
-    if (isObject2(value.patternProperties)) {
+    if (isObject(value.patternProperties)) {
       for (const key of Object.keys(value.patternProperties))
         patterns.push({ pattern: key, pointer: `${pointer}/patternProperties/${escapeToken(key)}` });
     }
@@ -53885,7 +53972,7 @@ function walkSchema(root) {
     }
     for (const k2 of SAME_MAP) {
       const map = value[k2];
-      if (isObject2(map))
+      if (isObject(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, "same");
     }
     for (const k2 of INNER_ONE) {
@@ -53897,12 +53984,12 @@ function walkSchema(root) {
       for (const [i, s3] of value.prefixItems.entries()) push(s3, `${pointer}/prefixItems/${i}`, "inner");
     for (const k2 of INNER_MAP) {
       const map = value[k2];
-      if (isObject2(map))
+      if (isObject(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, "inner");
     }
     for (const k2 of CONTAINERS) {
       const map = value[k2];
-      if (isObject2(map))
+      if (isObject(map))
         for (const [key, s3] of Object.entries(map)) push(s3, `${pointer}/${k2}/${escapeToken(key)}`, void 0);
     }
   }
@@ -65993,27 +66080,134 @@ async function readFromFolder(path3, url, maxBytes) {
   }
 }
 
+// core/oci/auth.ts
+var MAX_CHALLENGE_BYTES = 2048;
+var MAX_TOKEN_ANSWER_BYTES = 64 * 1024;
+var TOKEN = /^[\x21-\x7e]{1,8192}$/;
+var PARAM = /\s*([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]+))\s*(?:,|$)/y;
+function bearerChallenge(header) {
+  if (header === void 0 || header.length > MAX_CHALLENGE_BYTES) return void 0;
+  const start = /(?:^|,)\s*Bearer\s+/i.exec(header);
+  if (!start) return void 0;
+  const params = /* @__PURE__ */ new Map();
+  PARAM.lastIndex = start.index + start[0].length;
+  for (let m2 = PARAM.exec(header); m2; m2 = PARAM.exec(header)) {
+    const name = m2[1].toLowerCase();
+    if (!params.has(name))
+      params.set(name, m2[2] !== void 0 ? m2[2].replace(/\\(.)/g, "$1") : m2[3]);
+  }
+  const realm = params.get("realm");
+  if (!realm) return void 0;
+  const service = params.get("service");
+  return { realm, ...service ? { service } : {} };
+}
+function tokenUrl(challenge, repository) {
+  let url;
+  try {
+    url = new URL(challenge.realm);
+  } catch {
+    return void 0;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return void 0;
+  if (challenge.service !== void 0) url.searchParams.set("service", challenge.service);
+  url.searchParams.set("scope", `repository:${repository}:pull`);
+  return url.href;
+}
+function tokenOf(bytes) {
+  const value = loadJson(bytes, { file: "token answer", maxBytes: MAX_TOKEN_ANSWER_BYTES }).value;
+  if (!isObject(value)) return void 0;
+  const { token, access_token: access2 } = value;
+  const found = typeof token === "string" && token !== "" ? token : access2;
+  return typeof found === "string" && TOKEN.test(found) ? found : void 0;
+}
+
+// net/oci-distribution.ts
+function createOciDistribution(fetcher, urlPolicy) {
+  const base = (image) => registryBaseUrl(image, urlPolicy.allowLoopbackHttp === true);
+  const url = (image, kind, digest) => `${base(image)}/v2/${image.repository}/${kind}/${digest}`;
+  const tokens = /* @__PURE__ */ new Map();
+  const get = async (image, target, maxBytes, accept) => {
+    const key = `${base(image)} ${image.repository}`;
+    const fetchWith = async (token) => {
+      const origin = new URL(base(image)).origin;
+      try {
+        const response = await fetcher.get({
+          url: target,
+          maxBytes,
+          deadlineMs: ARTIFACT_DEADLINE_MS,
+          ...accept ? { headers: { accept } } : {},
+          ...token ? { credentials: { origin, headers: { authorization: `Bearer ${token}` } } } : {}
+        });
+        return response.body;
+      } catch (error2) {
+        if (error2 instanceof FetchError && error2.details.status === 404) return void 0;
+        throw error2;
+      }
+    };
+    try {
+      return await fetchWith(await tokens.get(key));
+    } catch (error2) {
+      const challenge = error2 instanceof FetchError && error2.details.status === 401 ? bearerChallenge(error2.challenge) : void 0;
+      if (!challenge) throw error2;
+      const token = anonymousToken(fetcher, challenge, image);
+      tokens.set(key, token);
+      return fetchWith(await token);
+    }
+  };
+  return {
+    manifest: (image, digest) => get(image, url(image, "manifests", digest), 4 << 20, MANIFEST_MEDIA_TYPES.join(", ")),
+    blob: (image, digest, maxBytes) => get(image, url(image, "blobs", digest), maxBytes)
+  };
+}
+async function anonymousToken(fetcher, challenge, image) {
+  const where = tokenUrl(challenge, image.repository);
+  if (where === void 0) {
+    throw new FetchError(
+      "DOWNLOAD_FAILED",
+      `${image.registry} asks for a token at a realm that is not a URL`,
+      {
+        url: image.registry,
+        reason: "token"
+      }
+    );
+  }
+  const answer = await fetcher.get({ url: where, maxBytes: MAX_TOKEN_ANSWER_BYTES });
+  const token = tokenOf(answer.body);
+  if (token === void 0) {
+    throw new FetchError("DOWNLOAD_FAILED", `${image.registry} gave no pull token for ${image.repository}`, {
+      url: answer.url,
+      reason: "token"
+    });
+  }
+  return token;
+}
+
 // action/download.ts
 function gateFetcher(policy, mirror) {
-  const http = createHttpFetcher({
+  const http = gateHttpFetcher(policy);
+  return mirror ? createMirrorFetcher(mirror, http, { allowLoopbackHttp: policy.allowLoopbackHttp }) : http;
+}
+function gateOci(policy, fetcher = gateHttpFetcher(policy)) {
+  return createOciDistribution(fetcher, { allowLoopbackHttp: policy.allowLoopbackHttp });
+}
+function gateHttpFetcher(policy) {
+  return createHttpFetcher({
     allowLoopbackHttp: policy.allowLoopbackHttp,
     deadlineMs: policy.timeoutMs ?? ARTIFACT_DEADLINE_MS,
     ...policy.maxRedirects !== void 0 ? { maxRedirects: policy.maxRedirects } : {}
   });
-  return mirror ? createMirrorFetcher(mirror, http, { allowLoopbackHttp: policy.allowLoopbackHttp }) : http;
 }
 
 // action/pr-mode.ts
 function gatePorts(settings, ports, approvals) {
+  const policy = {
+    maxBytes: settings.maxDownloadBytes,
+    timeoutMs: settings.downloadTimeoutMs,
+    allowLoopbackHttp: settings.allowLoopbackHttp
+  };
   return {
-    fetcher: ports.fetcher ?? gateFetcher(
-      {
-        maxBytes: settings.maxDownloadBytes,
-        timeoutMs: settings.downloadTimeoutMs,
-        allowLoopbackHttp: settings.allowLoopbackHttp
-      },
-      settings.artifactMirror
-    ),
+    fetcher: ports.fetcher ?? gateFetcher(policy, settings.artifactMirror),
+    ...settings.verifyImages ? { oci: gateOci(policy, ports.fetcher) } : {},
     publicGoodRoot: () => publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: settings.tufCachePath })),
     ...approvals ? { approvals } : {},
     ...ports.now ? { now: ports.now } : {}
@@ -66092,7 +66286,8 @@ async function check2(settings, ports, source, sha2) {
   }));
   const versions = [];
   const gate = gatePorts(settings, ports);
-  const ctx = artifactContext(settings, snapshot?.config, source, gate);
+  const { oci: _pinnedForever, ...refetched } = gate;
+  const ctx = artifactContext(settings, snapshot?.config, source, refetched);
   const all = (snapshot?.plugins ?? []).flatMap(
     (p2) => p2.versions.map((v2) => ({ ...v2, plugin: p2.name, entry: p2.entry }))
   );
@@ -70363,6 +70558,7 @@ function readSettings(env = process.env) {
     commentAuthor: getInput("comment-author").trim() || "auto",
     autoMergeLabel: getInput("auto-merge-label").trim(),
     verifyArtifacts: bool("verify-artifacts", true),
+    verifyImages: bool("verify-images", true),
     maxDownloadBytes: Math.floor(mb * 1024 * 1024),
     failOn: choice("fail-on", ["error", "warning"], "error"),
     allowLoopbackHttp: bool("allow-loopback-http", false),

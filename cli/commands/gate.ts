@@ -10,6 +10,7 @@ import { publicGoodTrustedRoot } from "../../core/signature/trusted-root.ts";
 import { terminalText } from "../../core/text/terminal.ts";
 import { createHttpFetcher } from "../../net/http-fetcher.ts";
 import { createMirrorFetcher } from "../../net/mirror-fetcher.ts";
+import { createOciDistribution } from "../../net/oci-distribution.ts";
 import { tufTrustedRootFetcher } from "../../net/sigstore-tuf.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
@@ -22,7 +23,8 @@ export const gateCommand = defineCommand({
   description: `Runs the registry gate's checks, the same decision the GitHub Action makes on a pull
 request, on the change from --base to --head of the git repository around the current folder:
 the head's layout and files in registry context, the governance rules (with governance data from
-the base commit), and each new version's artifact (downloaded and verified) unless --no-artifacts.
+the base commit), and each new version's artifact (downloaded and verified) unless --no-artifacts;
+for a container release, the document its digest pins, fetched from its registry, unless --no-images.
 Both commits are read from git objects, never from the files on disk: commit your change first.
 Run it before opening a pull request, e.g. \`finfocus-registry gate --base origin/main --head HEAD
 --author-id 1234567\`. Without --author-id, ownership and maintainer authorship are not checked
@@ -47,6 +49,10 @@ review says what each new version changes and whether the Action would mark it f
       help: "lowest severity that fails",
     },
     "no-artifacts": { type: "boolean", help: "do not download and verify new versions' artifacts" },
+    "no-images": {
+      type: "boolean",
+      help: "do not fetch the document a new container release pins from its registry",
+    },
     "max-download-mb": { type: "string", value: "MB", default: "200", help: "artifact size cap" },
     "sigstore-trusted-root": {
       type: "string",
@@ -109,6 +115,10 @@ review says what each new version changes and whether the Action would mark it f
         },
         {
           fetcher: mirrorAt ? createMirrorFetcher(mirrorAt, http, { allowLoopbackHttp }) : http,
+          // Container images come from their registries, never from the artifact mirror.
+          ...(values["no-images"] === true
+            ? {}
+            : { oci: createOciDistribution(http, { allowLoopbackHttp }) }),
           publicGoodRoot: () => publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath })),
         },
       );

@@ -11,6 +11,8 @@ import { registryFile } from "../governance/classify.ts";
 import type { Manifest } from "../manifest.types.ts";
 import { downloadHost } from "../net/fetch-policy.ts";
 import type { Fetcher } from "../net/fetcher.types.ts";
+import { pinnedDocument } from "../oci/by-digest.ts";
+import type { OciDistribution } from "../oci/oci.types.ts";
 import { imageDigestRequirement } from "../policy/artifact-requirements.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
@@ -47,6 +49,8 @@ export interface ArtifactContext {
   policy: DownloadPolicy;
   trustedRoot?: TrustedRootData;
   fetcher: Fetcher;
+  /** Container registries, for the document a container release pins (absent: not fetched). */
+  oci?: OciDistribution;
   now: Date;
 }
 
@@ -62,7 +66,7 @@ export function artifactContext(
   >,
   config: RegistryConfig | undefined,
   source: RegistrySource,
-  ports: { now?: () => Date; fetcher: Fetcher },
+  ports: { now?: () => Date; fetcher: Fetcher; oci?: OciDistribution },
 ): ArtifactContext {
   return {
     registryPath: settings.registryPath,
@@ -75,17 +79,46 @@ export function artifactContext(
     },
     now: ports.now?.() ?? new Date(),
     fetcher: ports.fetcher,
+    ...(ports.oci ? { oci: ports.oci } : {}),
   };
 }
 
 /**
- * A container release: its reference must pin a digest. The gate pulls no image, so nothing is
- * checked against that digest here (the runner checks the pinned document, its checksum and
- * signatures at install): the summary says "not checked", never "ok".
+ * A container release: its reference must pin a digest, and the document that digest names (what
+ * its checksum and signatures cover, as at install: runner/install/prepare.ts) is fetched from its
+ * registry, checked against the digest, then verified like any artifact. The gate pulls no
+ * layers: the runner checks each against the verified document. Without a registry to ask (no
+ * `oci` port), the summary says "not checked", never "ok".
  */
-function containerCheck(job: ArtifactJob, file: string): { row: ArtifactRow; findings: Finding[] } {
+async function containerCheck(
+  job: ArtifactJob,
+  file: string,
+  ctx: ArtifactContext,
+): Promise<{ row: ArtifactRow; findings: Finding[] }> {
   const findings = imageDigestRequirement(job.manifest, file);
-  return { row: { checksum: findings.length === 0 ? "not checked" : "failed", signature: "none" }, findings };
+  if (findings.length > 0) return { row: { checksum: "failed", signature: "none" }, findings };
+  if (!ctx.oci) return { row: { checksum: "not checked", signature: "none" }, findings };
+  const reference = job.manifest.installation.download_url ?? "";
+  const pinned = await pinnedDocument(ctx.oci, reference);
+  if (!pinned.ok) {
+    const message =
+      pinned.code === "CHECKSUM_MISMATCH"
+        ? `The registry of ${job.plugin} ${job.version}'s image served a document for ${pinned.details.digest} whose bytes have another digest: the image cannot be verified.`
+        : `The image of ${job.plugin} ${job.version} could not be fetched from ${downloadHost(`https://${pinned.image?.registry ?? ""}/`)}: ${pinned.message}. Push the image, or fix the digest in download_url.`;
+    return {
+      row: { checksum: pinned.code === "CHECKSUM_MISMATCH" ? "mismatch" : "failed", signature: "none" },
+      findings: [
+        {
+          code: pinned.code === "CHECKSUM_MISMATCH" ? "CHECKSUM_MISMATCH" : "DOWNLOAD_FAILED",
+          severity: "error",
+          message,
+          file,
+          pointer: "/installation/download_url",
+        },
+      ],
+    };
+  }
+  return verified(job, ctx, file, pinned.bytes);
 }
 
 /**
@@ -115,7 +148,7 @@ async function layoutFindings(
 
 /**
  * Downloads one version's artifact and verifies checksum and signatures through the core trust
- * policy. Container images are checked by digest format only (the gate pulls no images).
+ * policy; for a container release, the document its digest pins (containerCheck).
  */
 export async function downloadAndVerify(
   job: ArtifactJob,
@@ -123,7 +156,7 @@ export async function downloadAndVerify(
 ): Promise<{ row: ArtifactRow; findings: Finding[] }> {
   const file = registryFile(ctx.registryPath, job.file);
   const install = job.manifest.installation;
-  if (install.installation_method === "container") return containerCheck(job, file);
+  if (install.installation_method === "container") return containerCheck(job, file, ctx);
   if (!install.download_url) return { row: { checksum: "not checked", signature: "none" }, findings: [] };
   const fetched = await download(install.download_url, ctx.policy, ctx.fetcher);
   if (!fetched.ok) {
@@ -140,13 +173,28 @@ export async function downloadAndVerify(
       ],
     };
   }
+  return verified(job, ctx, file, fetched.bytes, install.download_url);
+}
+
+/**
+ * The artifact's bytes (for a container, the document its digest pins) verified through the core
+ * trust policy: checksum, signatures, and, for an archive, its layout.
+ */
+async function verified(
+  job: ArtifactJob,
+  ctx: ArtifactContext,
+  file: string,
+  artifact: Uint8Array,
+  archiveUrl?: string,
+): Promise<{ row: ArtifactRow; findings: Finding[] }> {
+  const install = job.manifest.installation;
   const bundleBytes = job.bundleFile ? await ctx.source.readFile(job.bundleFile) : undefined;
   const result = verifyRelease({
     manifest: job.manifest,
     manifestFile: file,
     entry: job.entry,
     config: ctx.config,
-    artifact: fetched.bytes,
+    artifact,
     ...(bundleBytes && job.bundleFile
       ? {
           bundle: new TextDecoder().decode(bundleBytes),
@@ -157,8 +205,8 @@ export async function downloadAndVerify(
     now: ctx.now,
   });
   const mismatch = result.findings.some((f) => f.code === "CHECKSUM_MISMATCH");
-  if (!mismatch)
-    result.findings.push(...(await layoutFindings(fetched.bytes, install.download_url, job.plugin, file)));
+  if (!mismatch && archiveUrl !== undefined)
+    result.findings.push(...(await layoutFindings(artifact, archiveUrl, job.plugin, file)));
   return {
     row: {
       checksum: install.checksum === undefined ? "not checked" : mismatch ? "mismatch" : "ok",

@@ -1,6 +1,7 @@
 import type { Finding } from "../findings.types.ts";
 import type { FileChange } from "../governance/governance.types.ts";
 import type { Fetcher } from "../net/fetcher.types.ts";
+import type { OciDistribution } from "../oci/oci.types.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { PublicGoodRoot } from "./trusted-root.ts";
 
@@ -38,6 +39,12 @@ export interface GateChange {
 export interface GatePorts {
   /** Fetches artifacts (the project's one fetcher, or a mirror in front of it). */
   fetcher: Fetcher;
+  /**
+   * Container registries (the OCI distribution API over the same fetcher, without the artifact
+   * mirror), for the document a container release pins. Absent: container releases are checked
+   * for a pinned digest only, and their row says "not checked".
+   */
+  oci?: OciDistribution;
   /** Sigstore public good's trusted root (TUF through net/). */
   publicGoodRoot: PublicGoodRoot;
   /**

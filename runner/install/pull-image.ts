@@ -1,4 +1,5 @@
-import { matchesDigest, parseImageReference, platformName, readImageDocument } from "../../core/oci/image.ts";
+import { type ByDigest, fetchByDigest, pinnedDocument as pinned } from "../../core/oci/by-digest.ts";
+import { parseImageReference, platformName, readImageDocument } from "../../core/oci/image.ts";
 import type { ImageReference, OciDistribution } from "../../core/oci/oci.types.ts";
 import type { SystemInfo } from "../../core/policy/system.ts";
 import { fromFetchError, RunnerError } from "../errors.ts";
@@ -19,29 +20,14 @@ export interface PulledImage {
  * is verified by (the checksum and signatures), before the engine pulls the image itself.
  */
 export async function pinnedDocument(oci: OciDistribution, reference: string): Promise<Uint8Array> {
-  const image = parseImageReference(reference);
-  if ("problem" in image) throw new RunnerError("IMAGE_DIGEST_REQUIRED", image.problem, { reference });
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = await oci.manifest(image, image.digest);
-  } catch (error) {
-    throw fromFetchError(error);
-  }
-  if (!bytes)
-    throw new RunnerError("DOWNLOAD_FAILED", `${reference}: the registry has no manifest ${image.digest}`, {
-      reference,
-      digest: image.digest,
-    });
-  if (!matchesDigest(bytes, image.digest))
-    throw new RunnerError(
-      "CHECKSUM_MISMATCH",
-      `${reference}: the manifest served for ${image.digest} has another digest`,
-      {
-        reference,
-        digest: image.digest,
-      },
-    );
-  return bytes;
+  return bytesOrThrow(await pinned(oci, reference));
+}
+
+/** The bytes, or the refusal as the runner's error (a fetch error keeps its code and details). */
+function bytesOrThrow(got: ByDigest): Uint8Array {
+  if (got.ok) return got.bytes;
+  if (got.cause) throw fromFetchError(got.cause);
+  throw new RunnerError(got.code, got.message, got.details);
 }
 
 /**
@@ -58,32 +44,10 @@ export async function pullImage(
 ): Promise<PulledImage> {
   const image = parseImageReference(reference);
   if ("problem" in image) throw new RunnerError("IMAGE_DIGEST_REQUIRED", image.problem, { reference });
-  const fetchChecked = async (kind: "manifest" | "blob", digest: string, size = maxBytes) => {
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = kind === "manifest" ? await oci.manifest(image, digest) : await oci.blob(image, digest, size);
-    } catch (error) {
-      throw fromFetchError(error);
-    }
-    if (!bytes)
-      throw new RunnerError("DOWNLOAD_FAILED", `${reference}: the registry has no ${kind} ${digest}`, {
-        reference,
-        digest,
-      });
-    if (!matchesDigest(bytes, digest)) {
-      throw new RunnerError(
-        "CHECKSUM_MISMATCH",
-        `${reference}: the ${kind} served for ${digest} has another digest`,
-        {
-          reference,
-          digest,
-        },
-      );
-    }
-    return bytes;
-  };
-  const pinned = await fetchChecked("manifest", image.digest);
-  let manifest = pinned;
+  const fetchChecked = async (kind: "manifest" | "blob", digest: string, size = maxBytes) =>
+    bytesOrThrow(await fetchByDigest(oci, image, reference, kind, digest, size));
+  const first = await fetchChecked("manifest", image.digest);
+  let manifest = first;
   let doc = readImageDocument(manifest, system);
   if (doc.kind === "index") {
     if (!doc.pick) {
@@ -114,7 +78,7 @@ export async function pullImage(
   }
   const layers: Uint8Array[] = [];
   for (const layer of doc.layers) layers.push(await fetchChecked("blob", layer.digest, layer.size));
-  return { image, pinned, manifest, layers };
+  return { image, pinned: first, manifest, layers };
 }
 
 /** The platforms an index names, as a message says them (a bounded list). */

@@ -2,18 +2,21 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { type OciRegistry, startOciRegistry } from "../runner/helpers/oci-registry.ts";
 import { ALICE, baseRegistry, entryJson, MAINT, MALLORY, manifestJson, prEvent } from "./fixture.ts";
 import { artifactServer, type Files, makeRepo, runAction, sha256 } from "./harness.ts";
 
 const V1 = new TextEncoder().encode("cost-aws 1.0.0 artifact");
 const V2 = new TextEncoder().encode("cost-aws 1.1.0 artifact");
 let server: Awaited<ReturnType<typeof artifactServer>>;
+let images: OciRegistry;
 const url = (path: string) => `${server.url}${path}`;
 
 before(async () => {
   server = await artifactServer({ "/v1.tgz": V1, "/v2.tgz": V2 });
+  images = await startOciRegistry();
 });
-after(() => server.close());
+after(() => Promise.all([server.close(), images.close()]));
 
 /** Runs the gate on a PR over the standard base registry. */
 async function gate(
@@ -51,16 +54,59 @@ describe("pull-request mode, run as the bundled Action", { concurrency: 4 }, () 
     assert.match(r.summary, /\| cost-aws \| 1\.1\.0 \| ✅ ok \| ✅ ok \| ✅ ok \| none \|/);
   });
 
-  test("a container release pinned by digest passes, its checksum shown as not checked (the gate pulls no image)", async () => {
-    const r = await gate(
-      addV2({
-        method: "container",
-        url: `ghcr.io/acme/cost-aws@sha256:${"a".repeat(64)}`,
-        checksum: "a".repeat(64),
-      }),
-    );
+  test("a container release: the document its digest pins is fetched from the registry, checked and verified", async () => {
+    const digest = images.push("acme/cost-aws", [new TextEncoder().encode("layer bytes")]);
+    const reference = `${images.host}/acme/cost-aws@${digest}`;
+    const hex = digest.slice("sha256:".length);
+    const r = await gate(addV2({ method: "container", url: reference, checksum: hex }));
     assert.deepEqual(r.codes, [], r.stdout);
-    assert.match(r.summary, /\| cost-aws \| 1\.1\.0 \| ✅ ok \| ✅ ok \| not checked \| none \|/);
+    assert.match(r.summary, /\| cost-aws \| 1\.1\.0 \| ✅ ok \| ✅ ok \| ✅ ok \| none \|/);
+    assert.ok(
+      images.requests.includes(`/v2/acme/cost-aws/manifests/${digest}`),
+      "the pinned document was asked for",
+    );
+    assert.ok(!images.requests.some((p) => p.includes("/blobs/")), "no layer is pulled");
+
+    // A checksum that is not the pinned document's: refused, as the runner refuses it at install.
+    const other = await gate(addV2({ method: "container", url: reference, checksum: "b".repeat(64) }));
+    assert.deepEqual(other.codes, ["CHECKSUM_MISMATCH"]);
+    assert.equal(other.code, 1);
+  });
+
+  test("a container release whose image is not in its registry, or whose registry serves other bytes, is refused", async () => {
+    const absent = `${"c".repeat(64)}`;
+    const missing = await gate(
+      addV2({ method: "container", url: `${images.host}/acme/cost-aws@sha256:${absent}`, checksum: absent }),
+    );
+    assert.deepEqual(
+      missing.findings.map((f) => [f.code, f.pointer]),
+      [["DOWNLOAD_FAILED", "/installation/download_url"]],
+    );
+    assert.match(
+      missing.stdout,
+      /could not be fetched from .*Push the image, or fix the digest in download_url/,
+    );
+    assert.match(missing.summary, /\| cost-aws \| 1\.1\.0 \| ✅ ok \| ✅ ok \| ❌ failed \| none \|/);
+
+    const digest = images.push("acme/swapped", [new TextEncoder().encode("swapped layer")]);
+    images.content.set(digest, {
+      bytes: new TextEncoder().encode("{}"),
+      type: "application/vnd.oci.image.manifest.v1+json",
+    });
+    const hex = digest.slice("sha256:".length);
+    const swapped = await gate(
+      addV2({ method: "container", url: `${images.host}/acme/swapped@${digest}`, checksum: hex }),
+    );
+    assert.deepEqual(
+      swapped.findings.map((f) => [f.code, f.pointer]),
+      [["CHECKSUM_MISMATCH", "/installation/download_url"]],
+    );
+  });
+
+  test("a container release pinned by tag is IMAGE_DIGEST_REQUIRED before any registry is asked", async () => {
+    const r = await gate(addV2({ method: "container", url: `${images.host}/acme/tagged:1.1.0` }));
+    assert.deepEqual(r.codes, ["IMAGE_DIGEST_REQUIRED"]);
+    assert.ok(!images.requests.some((p) => p.includes("/acme/tagged")), images.requests.join("\n"));
   });
 
   test("CHECKSUM_MISMATCH fails the step with an annotation on the manifest", async () => {

@@ -72,7 +72,13 @@ async function judge(group: Group): Promise<{ verdicts: Verdicts; registry: stri
   const run = await runAction({
     workspace: repo.dir,
     event,
-    inputs: { comment: "never", ...(group.mirror ? { "artifact-mirror": group.mirror } : {}) },
+    inputs: {
+      comment: "never",
+      // No container registry here (tests reach loopback only), as in runnerContext (oci: false):
+      // images are out of scope on both sides. test/action/gate-pr.test.ts fetches them.
+      "verify-images": "false",
+      ...(group.mirror ? { "artifact-mirror": group.mirror } : {}),
+    },
   });
   assert.ok(
     run.outputs.findings !== undefined,

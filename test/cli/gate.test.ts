@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { ALICE, baseRegistry, entryJson, MALLORY, manifestJson, prEvent } from "../action/fixture.ts";
 import { artifactServer, type Files, gitIn, makeRepo, runAction, sha256 } from "../action/harness.ts";
 import { tarGz } from "../runner/helpers/archives.ts";
+import { startOciRegistry } from "../runner/helpers/oci-registry.ts";
 
 const bin = fileURLToPath(new URL("../../bin/finfocus-registry.js", import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -132,6 +133,44 @@ describe("finfocus-registry gate: the Action's decision on local commits", { con
     assert.match(r.action.summary, /ARCHIVE_ONE_FOLDER/);
     const flat = await both(addV2({ url: url("/flat.tar.gz"), checksum: sha256(FLAT) }));
     assert.deepEqual(flat.codes, []);
+  });
+
+  test("a container release: the document its digest pins is checked in both, and --no-images skips it", async () => {
+    const images = await startOciRegistry();
+    try {
+      const digest = images.push("acme/cost-aws", [new TextEncoder().encode("layer")]);
+      const hex = digest.slice("sha256:".length);
+      const image = (d: string) => ({ method: "container", url: `${images.host}/acme/cost-aws@${d}` });
+      assert.deepEqual((await both(addV2({ ...image(digest), checksum: hex }))).codes, []);
+      assert.deepEqual((await both(addV2({ ...image(digest), checksum: "d".repeat(64) }))).codes, [
+        "CHECKSUM_MISMATCH",
+      ]);
+      const absent = `sha256:${"e".repeat(64)}`;
+      assert.deepEqual((await both(addV2({ ...image(absent), checksum: "e".repeat(64) }))).codes, [
+        "DOWNLOAD_FAILED",
+      ]);
+      const repo = await makeRepo(
+        baseRegistry(url("/v1.tgz"), sha256(V1)),
+        addV2({ ...image(absent), checksum: "e".repeat(64) }),
+      );
+      try {
+        const args = ["--base", "main", "--head", "pr", "--allow-loopback-http", "--no-images"];
+        const skipped = await gateCli(repo.dir, [...args, "--format", "json"]);
+        const out = JSON.parse(skipped.stdout) as {
+          findings: Located[];
+          versions: { artifact?: { checksum: string } }[];
+        };
+        assert.deepEqual(
+          out.findings.filter((f) => f.severity === "error"),
+          [],
+        );
+        assert.equal(out.versions[0]?.artifact?.checksum, "not checked");
+      } finally {
+        repo.cleanup();
+      }
+    } finally {
+      await images.close();
+    }
   });
 
   test("DOWNLOAD_FAILED names the server's host in both", async () => {
