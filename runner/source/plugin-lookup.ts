@@ -3,8 +3,9 @@ import { isPluginName } from "../../core/registry/layout.ts";
 /**
  * One lookup per plugin name, for a source that lives as long as its caller (a daemon): a name
  * that cannot be a plugin's (core's rule, the specification's pattern) is never looked up, as a
- * path or as a URL; what is found is kept (a failure too), a miss is not, so the names clients
- * try leave nothing behind and a plugin published after a miss is found.
+ * path or as a URL; what is found is kept, a miss is not, so the names clients try leave nothing
+ * behind and a plugin published after a miss is found. Nor is a failure (a registry down for a
+ * moment, a document refused): callers waiting on the lookup share it, the next one asks again.
  */
 export function pluginLookup<V>(
   find: (name: string) => Promise<V | undefined>,
@@ -17,12 +18,12 @@ export function pluginLookup<V>(
       const looking = find(name);
       pending = looking;
       kept.set(name, looking);
-      looking.then(
-        (value) => {
-          if (value === undefined && kept.get(name) === looking) kept.delete(name);
-        },
-        () => undefined,
-      );
+      const forget = () => {
+        if (kept.get(name) === looking) kept.delete(name);
+      };
+      looking.then((value) => {
+        if (value === undefined) forget();
+      }, forget);
     }
     return pending;
   };

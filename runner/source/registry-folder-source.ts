@@ -41,7 +41,7 @@ export function createRegistryFolderSource(
   options: { priority?: number; policy?: SecurityPolicy; files?: RegistrySource } = {},
 ): MetadataSource {
   const files = options.files ?? fsSource(dir);
-  // Each plugin judged once (plugin-lookup.ts: names that cannot be a plugin's, and misses, are not kept).
+  // Each plugin judged once (plugin-lookup.ts: names that cannot be a plugin's, misses and failures are not kept).
   const judge = pluginLookup((name) => judgePlugin(files, name));
   const config = async () => {
     const bytes = await files.readFile(CONFIG_FILE);

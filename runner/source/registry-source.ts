@@ -186,7 +186,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
   };
   /** How a refusal names a plugin's document. */
   const pluginDocName = (name: string): string => `${options.url}'s document of ${name}`;
-  // Each plugin's document read once (plugin-lookup.ts: names that cannot be a plugin's, and 404s, are not kept).
+  // Each plugin's document read once (plugin-lookup.ts: names that cannot be a plugin's, 404s and failures are not kept).
   const pluginDoc = pluginLookup(async (name): Promise<PluginDocument | undefined> => {
     const { apiRoot, rest } = await api();
     const path = rest ? restPath({ kind: "plugin", name }) : `plugins/${encodeURIComponent(name)}/index.json`;
