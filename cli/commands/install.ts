@@ -1,5 +1,5 @@
 import { install } from "../../runner/ops/install.ts";
-import type { OptionsSpec } from "../command.types.ts";
+import type { OptionsSpec, Values } from "../command.types.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
@@ -35,6 +35,25 @@ export const INSTALL_OPTIONS = {
   },
 } as const satisfies OptionsSpec;
 
+/** What INSTALL_OPTIONS ask of the runner's context (install and update read them alike). */
+export function installSettings(values: Values<typeof INSTALL_OPTIONS>): {
+  allowScripts: boolean;
+  allowPermissions: string[];
+  healthCheck?: boolean;
+} {
+  if (values["health-check"] === true && values["no-health-check"] === true)
+    throw new UsageError("--health-check and --no-health-check contradict each other: give one");
+  return {
+    allowScripts: values["allow-scripts"] === true,
+    allowPermissions: listValues(values["allow-permissions"]),
+    ...(values["no-health-check"]
+      ? { healthCheck: false }
+      : values["health-check"]
+        ? { healthCheck: true }
+        : {}),
+  };
+}
+
 export const installCommand = defineCommand({
   name: "install",
   summary: "install plugins with their dependencies, verified",
@@ -51,15 +70,7 @@ CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
   async run({ values, positionals, format, io }) {
     if (positionals.length === 0) throw new UsageError("name at least one plugin to install");
     const plugins = positionals.map(parseRef);
-    const context = await contextFromArgs(values, io, {
-      allowScripts: values["allow-scripts"] === true,
-      allowPermissions: listValues(values["allow-permissions"]),
-      ...(values["no-health-check"]
-        ? { healthCheck: false }
-        : values["health-check"]
-          ? { healthCheck: true }
-          : {}),
-    });
+    const context = await contextFromArgs(values, io, installSettings(values));
     const result = await install(context, {
       plugins,
       ...(values.force ? { force: true } : {}),

@@ -2,8 +2,8 @@ import { update } from "../../runner/ops/update.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
 import { output } from "../output.ts";
-import { contextFromArgs, listValues, RUNNER_OPTIONS } from "../runner-cli.ts";
-import { INSTALL_OPTIONS, parseRef } from "./install.ts";
+import { contextFromArgs, RUNNER_OPTIONS } from "../runner-cli.ts";
+import { INSTALL_OPTIONS, installSettings, parseRef } from "./install.ts";
 
 export const updateCommand = defineCommand({
   name: "update",
@@ -26,15 +26,7 @@ that runs a service, it starts and answers its health check; otherwise nothing c
     if (targeted.length > 0 && refs.length > 1) {
       throw new UsageError("update one plugin at a time when naming a version");
     }
-    const context = await contextFromArgs(values, io, {
-      allowScripts: values["allow-scripts"] === true,
-      allowPermissions: listValues(values["allow-permissions"]),
-      ...(values["no-health-check"]
-        ? { healthCheck: false }
-        : values["health-check"]
-          ? { healthCheck: true }
-          : {}),
-    });
+    const context = await contextFromArgs(values, io, installSettings(values));
     const outcomes = await update(context, {
       names: refs.map((r) => r.name),
       ...(targeted[0]?.constraint ? { targetVersion: targeted[0].constraint } : {}),

@@ -189,7 +189,7 @@ test("--artifact-mirror takes a folder or an http(s) base URL, as the gate's inp
   assert.ok(missing.stderr.includes(`${mirror}/`), missing.stderr);
 });
 
-test("a registry URL that is not http(s), an update to a range, a NUL byte: usage errors that name what is wrong", async () => {
+test("a registry URL that is not http(s), an update to a range, contradicting flags, a NUL byte: usage errors that name what is wrong", async () => {
   const { main } = await import("../../cli/main.ts");
   const run = async (...argv: string[]) => {
     let stderr = "";
@@ -214,6 +214,11 @@ test("a registry URL that is not http(s), an update to a range, a NUL byte: usag
     range.stderr,
     /An update moves to one exact version \(NAME@1\.2\.3\): '\^1' is not a SemVer version/,
   );
+  for (const command of ["install", "update"]) {
+    const both = await run(command, "lib", "--health-check", "--no-health-check");
+    assert.equal(both.code, 2, both.stderr);
+    assert.match(both.stderr, /--health-check and --no-health-check contradict each other/);
+  }
   const nul = await run("info", "lib\0");
   assert.equal(nul.code, 2);
   assert.match(nul.stderr, /an argument holds a NUL byte/);
