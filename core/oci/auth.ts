@@ -7,6 +7,7 @@
  */
 import { isObject } from "../json/is-object.ts";
 import { loadJson } from "../json/load-json.ts";
+import { resolvedHttpUrl } from "../url-policy.ts";
 
 /** Where a registry sends a client for a token, from its 401 answer. */
 export interface BearerChallenge {
@@ -50,13 +51,9 @@ export function bearerChallenge(header: string | undefined): BearerChallenge | u
  * The fetcher's URL policy still judges it (https, or loopback http where allowed).
  */
 export function tokenUrl(challenge: BearerChallenge, repository: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(challenge.realm);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+  const realm = resolvedHttpUrl(challenge.realm);
+  if (realm === undefined) return undefined;
+  const url = new URL(realm);
   if (challenge.service !== undefined) url.searchParams.set("service", challenge.service);
   url.searchParams.set("scope", `repository:${repository}:pull`);
   return url.href;
