@@ -1,9 +1,10 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { RegistryError } from "../../core/errors.ts";
 import { append, passes, sortFindings } from "../../core/findings.ts";
 import type { Finding } from "../../core/findings.types.ts";
 import { DEFAULT_MAX_BYTES } from "../../core/json/load-json.ts";
+import { readLocalFile } from "../../core/json/local-file.ts";
 import { fsSource } from "../../core/registry/registry-fs.ts";
 import { validateRegistryFiles } from "../../core/validate/validate-files.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
@@ -128,8 +129,13 @@ async function validatePaths(paths: string[], registryDir: string, io: CliIO): P
   for (const p of paths) {
     const full = path.resolve(io.cwd, p);
     const info = await stat(full).catch(() => undefined);
-    if (!info?.isFile())
-      throw new RegistryError("FILE_UNREADABLE", `${p}: no such file`, { details: { file: p } });
+    if (!info) throw new RegistryError("FILE_UNREADABLE", `${p}: no such file`, { details: { file: p } });
+    if (!info.isFile())
+      throw new RegistryError(
+        "FILE_UNREADABLE",
+        `${p}: not a regular file (a folder, a device or a pipe): name manifest files, or use --registry for a registry folder`,
+        { details: { file: p } },
+      );
     const rel = path.relative(registryDir, full);
     if (!rel.startsWith("..") && !path.isAbsolute(rel)) {
       inRegistry.push(rel.split(path.sep).join("/"));
@@ -145,7 +151,10 @@ async function validatePaths(paths: string[], registryDir: string, io: CliIO): P
       });
       continue;
     }
-    append(findings, validateManifest(await readFile(full), full).findings);
+    append(
+      findings,
+      validateManifest(await readLocalFile(full, "manifest", DEFAULT_MAX_BYTES), full).findings,
+    );
   }
   if (inRegistry.length > 0) {
     const result = await validateRegistryFiles(fsSource(registryDir), inRegistry);

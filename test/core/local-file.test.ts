@@ -111,6 +111,12 @@ describe("every file an option names goes through it: /dev/zero or a pipe is an 
       /the bundle .*fifo/,
     ],
     [
+      "validate /dev/zero",
+      ["validate", "/dev/zero"],
+      /\/dev\/zero: not a regular file .*name manifest files/,
+    ],
+    ["validate a pipe", ["validate", fifo], /fifo: not a regular file/],
+    [
       "daemon --tls-cert",
       ["daemon", "--tls-cert", "/dev/zero", "--tls-key", fifo],
       /the TLS certificate \/dev\/zero/,
