@@ -4,27 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { commands } from "../../cli/commands.ts";
-import { main } from "../../cli/main.ts";
 import { CODES } from "../../core/codes/codes.ts";
 import { toErrorDocument } from "../../core/error-document.ts";
 import { RunnerError } from "../../runner/errors.ts";
+import { runCli } from "./helpers/in-process.ts";
 
 /** Runs the CLI in this process with captured output. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    env: { HOME: tmpdir() },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, { env: { HOME: tmpdir() } });
 
 describe("every command", () => {
   for (const command of commands) {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { main } from "../../cli/main.ts";
+import { runCli } from "./helpers/in-process.ts";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const bin = path.join(repo, "bin/finfocus-registry.js");
@@ -13,22 +13,8 @@ const tmp = mkdtempSync(path.join(tmpdir(), "ffr-newcomer-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs the CLI in-process with buffers; `isTTY` as a terminal would have it. */
-async function run(argv: string[], isTTY = false) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    cwd: repo,
-    env: { ...process.env, NO_COLOR: "1" },
-    isTTY,
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], isTTY = false) =>
+  runCli(argv, { cwd: repo, env: { ...process.env, NO_COLOR: "1" }, isTTY });
 
 test("build on a terminal: progress per stage; warnings counted by code, not listed", async () => {
   const out = path.join(tmp, "build");

@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { main } from "../../cli/main.ts";
 import { RegistryError } from "../../core/errors.ts";
 import { readLocalFile } from "../../core/json/local-file.ts";
 import { createMirrorFetcher } from "../../net/mirror-fetcher.ts";
+import { runCli } from "../cli/helpers/in-process.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "local-file-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,21 +69,7 @@ describe("readLocalFile: a file the user names is read whole, bounded, and only 
 });
 
 /** Runs the CLI in this process with captured output. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    env: { HOME: dir },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, { env: { HOME: dir } });
 
 describe("every file an option names goes through it: /dev/zero or a pipe is an error naming the option's file", () => {
   const cases: [string, string[], RegExp][] = [
