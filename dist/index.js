@@ -45313,6 +45313,15 @@ function urlProblem(text2, options2 = {}) {
   }
   return `uses the '${url.protocol}' scheme: only https:// is allowed`;
 }
+function resolvedHttpUrl(reference, base) {
+  let url;
+  try {
+    url = new URL(reference, base);
+  } catch {
+    return void 0;
+  }
+  return url.protocol === "https:" || url.protocol === "http:" ? url.href : void 0;
+}
 
 // core/net/fetch-policy.ts
 var DOCUMENT_LIMITS = {
@@ -66102,13 +66111,9 @@ function bearerChallenge(header) {
   return { realm, ...service ? { service } : {} };
 }
 function tokenUrl(challenge, repository) {
-  let url;
-  try {
-    url = new URL(challenge.realm);
-  } catch {
-    return void 0;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return void 0;
+  const realm = resolvedHttpUrl(challenge.realm);
+  if (realm === void 0) return void 0;
+  const url = new URL(realm);
   if (challenge.service !== void 0) url.searchParams.set("service", challenge.service);
   url.searchParams.set("scope", `repository:${repository}:pull`);
   return url.href;
