@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import type { Result } from "../findings.types.ts";
+import { readLocalFile } from "../json/local-file.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { RegistryConfig } from "../registry.types.ts";
 import { chooseTrustedRoot, type TrustedRootCandidate } from "../signature/choose-trusted-root.ts";
@@ -21,7 +21,7 @@ export async function trustedRootFor(
   publicGood: PublicGoodRoot,
 ): Promise<Result<TrustedRootData>> {
   const explicit: TrustedRootCandidate | undefined = inputPath
-    ? { bytes: await readFile(inputPath), file: inputPath }
+    ? { bytes: await readLocalFile(inputPath, "Sigstore trusted root", 4 * 1024 * 1024), file: inputPath }
     : undefined;
   const fromBase = async (file: string, pointer: string): Promise<TrustedRootCandidate> => {
     const bytes = await base.readFile(file);

@@ -4,11 +4,13 @@
  * the plugin. Each change is a read-modify-write under the runner's lock, written atomically
  * (temp file, fsync, rename) with the file's own mode (0600 for a new file, as the CLI writes it).
  */
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { RegistryError } from "../../core/errors.ts";
 import { type CliInstalledPlugin, cliPluginUrl } from "../../core/finfocus/cli-layout.ts";
 import { versionFolderName } from "../../core/finfocus/cli-plugin-manifest.ts";
 import { CLI_REPOSITORY } from "../../core/finfocus/cli-registry-entry.ts";
+import { readLocalFile } from "../../core/json/local-file.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 import { installedPlugins, withInstalledPlugin, withoutInstalledPlugin } from "./finfocus-config.ts";
 import type { Layout } from "./layout.ts";
@@ -27,9 +29,9 @@ export function finfocusConfigPath(pluginDir: string, explicit?: string | false)
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, "utf8");
+    return (await readLocalFile(file, "FinFocus config", 1024 * 1024)).toString("utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    if (error instanceof RegistryError && error.details.reason === "missing") return "";
     throw error;
   }
 }

@@ -117,6 +117,13 @@ describe("every file an option names goes through it: /dev/zero or a pipe is an 
     });
   }
 
+  test("list reads --finfocus-config /dev/zero as no FinFocus config, at once", {
+    timeout: 20_000,
+  }, async () => {
+    const r = await cli("list", "--plugin-dir", path.join(dir, "plugins"), "--finfocus-config", "/dev/zero");
+    assert.equal(r.code, 0, r.stderr);
+  });
+
   test("an artifact mirror folder holding a pipe answers 'not found', it does not wait", async () => {
     const mirror = path.join(dir, "mirror");
     mkdirSync(mirror);
