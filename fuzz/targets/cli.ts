@@ -60,7 +60,10 @@ const PLUGINS = [
   "cloud-auth-helper@2.0.0-beta.1",
 ];
 
-/** What users type, and what they should not. No endless files (/dev/zero, /dev/stdin). */
+/**
+ * What users type, and what they should not: devices too (a file option given /dev/zero is refused,
+ * never read). Not /dev/stdin: what it is depends on how the fuzzer was started.
+ */
 const TOKENS = [
   ...PLUGINS,
   "aws-cost-explorer@latest",
@@ -85,6 +88,8 @@ const TOKENS = [
   ".",
   "/",
   "/dev/null",
+  "/dev/zero",
+  "/dev/urandom",
   "\0",
   "\n",
   "~",
