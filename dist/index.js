@@ -47490,8 +47490,59 @@ async function verified(job, ctx, file, artifact, archiveUrl) {
   };
 }
 
-// core/gate/trusted-root.ts
-import { readFile as readFile2 } from "node:fs/promises";
+// core/json/local-file.ts
+import { constants as constants4 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+async function readLocalFile(file, what, maxBytes) {
+  const refused = (why, cause, reason = "unreadable") => new RegistryError("FILE_UNREADABLE", `cannot read the ${what} ${file}: ${why}`, {
+    details: { file, reason },
+    ...cause === void 0 ? {} : { cause }
+  });
+  let handle;
+  try {
+    handle = await open2(file, constants4.O_RDONLY | constants4.O_NONBLOCK);
+  } catch (error2) {
+    const missing3 = error2.code === "ENOENT";
+    throw refused(errnoText(error2), error2, missing3 ? "missing" : "unreadable");
+  }
+  try {
+    const info2 = await handle.stat();
+    if (info2.isDirectory()) throw refused("it is a folder: give the file inside it", void 0, "not a file");
+    if (!info2.isFile())
+      throw refused(
+        "it is not a regular file (a device, a pipe or a socket): save the content to a file",
+        void 0,
+        "not a file"
+      );
+    if (info2.size > maxBytes) throw refused(tooLarge(maxBytes, info2.size), void 0, "too large");
+    let buffer = Buffer.alloc(Math.min(info2.size, maxBytes) + 1);
+    let length = 0;
+    for (; ; ) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) throw refused(tooLarge(maxBytes), void 0, "too large");
+      if (length === buffer.length) {
+        const grown = Buffer.alloc(Math.min(length * 2, maxBytes + 1));
+        buffer.copy(grown);
+        buffer = grown;
+      }
+    }
+    return buffer.subarray(0, length);
+  } catch (error2) {
+    if (error2 instanceof RegistryError) throw error2;
+    throw refused(errnoText(error2), error2);
+  } finally {
+    await handle.close();
+  }
+}
+var tooLarge = (maxBytes, size) => `it holds ${size ?? `more than ${maxBytes}`} bytes, over the limit of ${maxBytes} for it: is it the right file?`;
+function errnoText(error2) {
+  const code = error2.code;
+  if (code === "ENOENT") return "no such file (ENOENT): check the path";
+  if (code === "EACCES" || code === "EPERM") return `permission denied (${code})`;
+  return code ?? String(error2.message ?? error2);
+}
 
 // core/signature/trusted-root.ts
 var import_protobuf_specs = __toESM(require_dist2(), 1);
@@ -47669,7 +47720,7 @@ function parseCandidate(candidate) {
 
 // core/gate/trusted-root.ts
 async function trustedRootFor(inputPath, config2, base, publicGood) {
-  const explicit = inputPath ? { bytes: await readFile2(inputPath), file: inputPath } : void 0;
+  const explicit = inputPath ? { bytes: await readLocalFile(inputPath, "Sigstore trusted root", 4 * 1024 * 1024), file: inputPath } : void 0;
   const fromBase = async (file, pointer) => {
     const bytes = await base.readFile(file);
     return bytes ? { bytes, file } : {
@@ -53015,7 +53066,7 @@ function trustedRootFiles(config2) {
 // core/registry/registry-fs.ts
 import {
   closeSync,
-  constants as constants4,
+  constants as constants5,
   fstatSync,
   lstatSync,
   openSync,
@@ -53089,7 +53140,7 @@ function fsSource(dir, root = dir) {
       if (full === void 0) return void 0;
       let fd;
       try {
-        fd = openSync(full, constants4.O_RDONLY | constants4.O_NOFOLLOW | constants4.O_NONBLOCK);
+        fd = openSync(full, constants5.O_RDONLY | constants5.O_NOFOLLOW | constants5.O_NONBLOCK);
       } catch (error2) {
         if (MISSING.has(error2.code ?? "")) return void 0;
         throw error2;
@@ -53131,9 +53182,9 @@ function fsSource(dir, root = dir) {
   };
 }
 function fileStamp(info2) {
-  const kind = Number(info2.mode) & constants4.S_IFMT;
-  const folder = kind === constants4.S_IFDIR;
-  if (!folder && kind !== constants4.S_IFREG) return void 0;
+  const kind = Number(info2.mode) & constants5.S_IFMT;
+  const folder = kind === constants5.S_IFDIR;
+  if (!folder && kind !== constants5.S_IFREG) return void 0;
   const { dev, ino, size, mtimeNs, ctimeNs } = info2;
   return {
     stamp: `${folder ? "d" : ""}${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`,
@@ -65881,7 +65932,7 @@ async function readCapped(response, request2, href, idle) {
   const total = Number.isFinite(claimed) && claimed > 0 ? claimed : void 0;
   if (total !== void 0 && total > request2.maxBytes) {
     await response.body?.cancel();
-    throw tooLarge(href, request2.maxBytes);
+    throw tooLarge2(href, request2.maxBytes);
   }
   const chunks = [];
   let received = 0;
@@ -65890,7 +65941,7 @@ async function readCapped(response, request2, href, idle) {
       for await (const chunk2 of response.body) {
         idle.reset();
         received += chunk2.byteLength;
-        if (received > request2.maxBytes) throw tooLarge(href, request2.maxBytes);
+        if (received > request2.maxBytes) throw tooLarge2(href, request2.maxBytes);
         chunks.push(chunk2);
         request2.onProgress?.(received, total);
       }
@@ -65906,7 +65957,7 @@ async function readCapped(response, request2, href, idle) {
   const body = Buffer.concat(chunks, received);
   return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
 }
-function tooLarge(href, max) {
+function tooLarge2(href, max) {
   return new FetchError("DOWNLOAD_FAILED", `${href} is larger than the ${max}-byte limit`, {
     url: href,
     max_bytes: max,
@@ -65940,60 +65991,6 @@ var IdleTimer = class {
     clearTimeout(this.#timer);
   }
 };
-
-// core/json/local-file.ts
-import { constants as constants5 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
-async function readLocalFile(file, what, maxBytes) {
-  const refused = (why, cause, reason = "unreadable") => new RegistryError("FILE_UNREADABLE", `cannot read the ${what} ${file}: ${why}`, {
-    details: { file, reason },
-    ...cause === void 0 ? {} : { cause }
-  });
-  let handle;
-  try {
-    handle = await open2(file, constants5.O_RDONLY | constants5.O_NONBLOCK);
-  } catch (error2) {
-    const missing3 = error2.code === "ENOENT";
-    throw refused(errnoText(error2), error2, missing3 ? "missing" : "unreadable");
-  }
-  try {
-    const info2 = await handle.stat();
-    if (info2.isDirectory()) throw refused("it is a folder: give the file inside it", void 0, "not a file");
-    if (!info2.isFile())
-      throw refused(
-        "it is not a regular file (a device, a pipe or a socket): save the content to a file",
-        void 0,
-        "not a file"
-      );
-    if (info2.size > maxBytes) throw refused(tooLarge2(maxBytes, info2.size), void 0, "too large");
-    let buffer = Buffer.alloc(Math.min(info2.size, maxBytes) + 1);
-    let length = 0;
-    for (; ; ) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > maxBytes) throw refused(tooLarge2(maxBytes), void 0, "too large");
-      if (length === buffer.length) {
-        const grown = Buffer.alloc(Math.min(length * 2, maxBytes + 1));
-        buffer.copy(grown);
-        buffer = grown;
-      }
-    }
-    return buffer.subarray(0, length);
-  } catch (error2) {
-    if (error2 instanceof RegistryError) throw error2;
-    throw refused(errnoText(error2), error2);
-  } finally {
-    await handle.close();
-  }
-}
-var tooLarge2 = (maxBytes, size) => `it holds ${size ?? `more than ${maxBytes}`} bytes, over the limit of ${maxBytes} for it: is it the right file?`;
-function errnoText(error2) {
-  const code = error2.code;
-  if (code === "ENOENT") return "no such file (ENOENT): check the path";
-  if (code === "EACCES" || code === "EPERM") return `permission denied (${code})`;
-  return code ?? String(error2.message ?? error2);
-}
 
 // core/net/mirror.ts
 import { join as join2, resolve } from "node:path";

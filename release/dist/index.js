@@ -52152,7 +52152,7 @@ var require_entry_index = __commonJS({
     var {
       appendFile: appendFile2,
       mkdir: mkdir3,
-      readFile: readFile2,
+      readFile,
       readdir: readdir2,
       rm: rm2,
       writeFile: writeFile3
@@ -52338,7 +52338,7 @@ ${hashEntry(stringified)}	${stringified}`);
     }
     module.exports.bucketEntries = bucketEntries;
     async function bucketEntries(bucket, filter) {
-      const data = await readFile2(bucket, "utf8");
+      const data = await readFile(bucket, "utf8");
       return _bucketEntries(data, filter);
     }
     function _bucketEntries(data) {
@@ -57659,7 +57659,7 @@ var require_verify2 = __commonJS({
   "node_modules/cacache/lib/verify.js"(exports, module) {
     "use strict";
     var {
-      readFile: readFile2,
+      readFile,
       rm: rm2,
       stat: stat2,
       truncate,
@@ -57877,7 +57877,7 @@ var require_verify2 = __commonJS({
     }
     module.exports.lastRun = lastRun;
     async function lastRun(cache2) {
-      const data = await readFile2(path.join(cache2, "_lastverified"), { encoding: "utf8" });
+      const data = await readFile(path.join(cache2, "_lastverified"), { encoding: "utf8" });
       return /* @__PURE__ */ new Date(+data);
     }
   }
@@ -68219,9 +68219,6 @@ async function obtainArtifact(settings, release2, api) {
   return { name: asset.name, bytes, downloadUrl, upload: false };
 }
 
-// core/gate/trusted-root.ts
-import { readFile } from "node:fs/promises";
-
 // core/signature/trusted-root.ts
 var import_protobuf_specs = __toESM(require_dist(), 1);
 import { X509Certificate } from "node:crypto";
@@ -68398,7 +68395,7 @@ function parseCandidate(candidate) {
 
 // core/gate/trusted-root.ts
 async function trustedRootFor(inputPath, config2, base, publicGood) {
-  const explicit = inputPath ? { bytes: await readFile(inputPath), file: inputPath } : void 0;
+  const explicit = inputPath ? { bytes: await readLocalFile(inputPath, "Sigstore trusted root", 4 * 1024 * 1024), file: inputPath } : void 0;
   const fromBase = async (file, pointer) => {
     const bytes = await base.readFile(file);
     return bytes ? { bytes, file } : {
