@@ -10,9 +10,15 @@ export type LocalFileRefusal = "missing" | "not a file" | "too large" | "unreada
  * whole, at most `maxBytes`, and only a regular file. A device (`/dev/zero`), a pipe or a socket
  * is refused at once instead of being read forever or waited on, and so is a file over the
  * limit, before a byte of it is read. Every refusal is FILE_UNREADABLE and names `what`, the
- * file and what to do. Symbolic links are followed: the user chose the path.
+ * file and what to do. Symbolic links are followed (the user chose the path) unless
+ * `followLinks` is false: a link is then refused (ELOOP).
  */
-export async function readLocalFile(file: string, what: string, maxBytes: number): Promise<Buffer> {
+export async function readLocalFile(
+  file: string,
+  what: string,
+  maxBytes: number,
+  options: { followLinks?: boolean } = {},
+): Promise<Buffer> {
   const refused = (why: string, cause?: unknown, reason: LocalFileRefusal = "unreadable") =>
     new RegistryError("FILE_UNREADABLE", `cannot read the ${what} ${file}: ${why}`, {
       details: { file, reason },
@@ -21,10 +27,13 @@ export async function readLocalFile(file: string, what: string, maxBytes: number
   let handle: FileHandle;
   try {
     // O_NONBLOCK: opening a pipe nobody writes to returns at once (it is then refused below).
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const noFollow = options.followLinks === false ? constants.O_NOFOLLOW : 0;
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | noFollow);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw refused(errnoText(error), error, missing ? "missing" : "unreadable");
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP" && options.followLinks === false)
+      throw refused("it is a symbolic link: give the file it points to", error, "not a file");
+    throw refused(errnoText(error), error, code === "ENOENT" ? "missing" : "unreadable");
   }
   try {
     const info = await handle.stat();

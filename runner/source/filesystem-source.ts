@@ -1,6 +1,8 @@
 import { existsSync, watch } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { RegistryError } from "../../core/errors.ts";
+import { readLocalFile } from "../../core/json/local-file.ts";
 import { CONFIG_FILE, PLUGINS_DIR } from "../../core/registry/layout.ts";
 import {
   createManifestSetSource,
@@ -37,8 +39,15 @@ export async function scanManifests(
       if (entry.isDirectory() && recursive && depth < 16 && !entry.name.startsWith(".")) {
         stack.push({ path, depth: depth + 1 });
       } else if (entry.isFile() && names.has(entry.name)) {
-        if ((await lstat(path)).size > MAX_MANIFEST_BYTES) continue;
-        files.push({ bytes: await readFile(path), location: path });
+        // Read as a regular file, never through a link, within the limit: one over the limit, or
+        // one gone or swapped for a pipe or a link since the listing, is left out.
+        const bytes = await readLocalFile(path, "manifest", MAX_MANIFEST_BYTES, { followLinks: false }).catch(
+          (error: unknown) => {
+            if (error instanceof RegistryError && error.details.reason !== "unreadable") return undefined;
+            throw error;
+          },
+        );
+        if (bytes) files.push({ bytes, location: path });
       }
     }
     found.push(...files.reverse());

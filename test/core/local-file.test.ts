@@ -35,6 +35,12 @@ describe("readLocalFile: a file the user names is read whole, bounded, and only 
     symlinkSync(file, path.join(dir, "link.json"));
     assert.equal((await readLocalFile(file, "f", 7)).toString(), '{"a":1}');
     assert.equal((await readLocalFile(path.join(dir, "link.json"), "f", 7)).toString(), '{"a":1}');
+    // Unless links are not to be followed (a folder scanned for manifests).
+    await assert.rejects(
+      readLocalFile(path.join(dir, "link.json"), "f", 7, { followLinks: false }),
+      (error: RegistryError) =>
+        error.details.reason === "not a file" && /is a symbolic link/.test(error.message),
+    );
     assert.equal((await readLocalFile("/proc/self/stat", "f", 64 * 1024)).length > 0, true);
   });
 
