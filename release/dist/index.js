@@ -68095,17 +68095,20 @@ function firstInvalidUtf8(bytes) {
 // core/json/local-file.ts
 import { constants as constants3 } from "node:fs";
 import { open as open2 } from "node:fs/promises";
-async function readLocalFile(file, what, maxBytes) {
+async function readLocalFile(file, what, maxBytes, options = {}) {
   const refused = (why, cause, reason = "unreadable") => new RegistryError("FILE_UNREADABLE", `cannot read the ${what} ${file}: ${why}`, {
     details: { file, reason },
     ...cause === void 0 ? {} : { cause }
   });
   let handle;
   try {
-    handle = await open2(file, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    const noFollow = options.followLinks === false ? constants3.O_NOFOLLOW : 0;
+    handle = await open2(file, constants3.O_RDONLY | constants3.O_NONBLOCK | noFollow);
   } catch (error2) {
-    const missing3 = error2.code === "ENOENT";
-    throw refused(errnoText(error2), error2, missing3 ? "missing" : "unreadable");
+    const code = error2.code;
+    if (code === "ELOOP" && options.followLinks === false)
+      throw refused("it is a symbolic link: give the file it points to", error2, "not a file");
+    throw refused(errnoText(error2), error2, code === "ENOENT" ? "missing" : "unreadable");
   }
   try {
     const info2 = await handle.stat();
