@@ -7,7 +7,12 @@ import { parseChecksum } from "../../core/signature/checksum.ts";
 import { chooseTrustedRoot } from "../../core/signature/choose-trusted-root.ts";
 import { decodeBase64Strict } from "../../core/signature/keys.ts";
 import type { Signer } from "../../core/signature/signature.types.ts";
-import { publicGoodTrustedRoot, type TrustedRootData } from "../../core/signature/trusted-root.ts";
+import { MAX_BUNDLE_BYTES } from "../../core/signature/sigstore-bundle.ts";
+import {
+  MAX_TRUSTED_ROOT_BYTES,
+  publicGoodTrustedRoot,
+  type TrustedRootData,
+} from "../../core/signature/trusted-root.ts";
 import { type ArtifactRequest, verifyArtifact } from "../../core/signature/verify-artifact.ts";
 import { tufTrustedRootFetcher } from "../../net/sigstore-tuf.ts";
 import type { CliIO, CommandInput, Format, OptionsSpec, Values } from "../command.types.ts";
@@ -116,8 +121,8 @@ const LIMITS = {
   artifact: 1024 * 1024 * 1024,
   signature: 64 * 1024,
   "public key": 64 * 1024,
-  "trusted root": 4 * 1024 * 1024,
-  bundle: 4 * 1024 * 1024,
+  "trusted root": MAX_TRUSTED_ROOT_BYTES,
+  bundle: MAX_BUNDLE_BYTES,
 } as const;
 
 const read = (path: string, what: keyof typeof LIMITS): Promise<Buffer> =>

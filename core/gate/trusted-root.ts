@@ -3,7 +3,7 @@ import { readLocalFile } from "../json/local-file.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { RegistryConfig } from "../registry.types.ts";
 import { chooseTrustedRoot, type TrustedRootCandidate } from "../signature/choose-trusted-root.ts";
-import type { TrustedRootData } from "../signature/trusted-root.ts";
+import { MAX_TRUSTED_ROOT_BYTES, type TrustedRootData } from "../signature/trusted-root.ts";
 
 /** Sigstore public good's trusted root, as the adapter gets it (TUF through net/, cached). */
 export type PublicGoodRoot = () => Promise<Result<TrustedRootData>>;
@@ -21,7 +21,10 @@ export async function trustedRootFor(
   publicGood: PublicGoodRoot,
 ): Promise<Result<TrustedRootData>> {
   const explicit: TrustedRootCandidate | undefined = inputPath
-    ? { bytes: await readLocalFile(inputPath, "Sigstore trusted root", 4 * 1024 * 1024), file: inputPath }
+    ? {
+        bytes: await readLocalFile(inputPath, "Sigstore trusted root", MAX_TRUSTED_ROOT_BYTES),
+        file: inputPath,
+      }
     : undefined;
   const fromBase = async (file: string, pointer: string): Promise<TrustedRootCandidate> => {
     const bytes = await base.readFile(file);

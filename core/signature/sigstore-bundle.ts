@@ -16,7 +16,8 @@ const MEDIA_TYPES: readonly string[] = [
   BUNDLE_V03_LEGACY_MEDIA_TYPE,
   BUNDLE_V03_MEDIA_TYPE,
 ];
-const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
+/** Most bytes a Sigstore bundle may hold, wherever it is read from. */
+export const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 
 const invalid = (file: string, pointer: string, message: string): { findings: Finding[] } => ({
   findings: [{ code: "BUNDLE_INVALID", severity: "error", message, file, pointer }],

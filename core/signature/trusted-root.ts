@@ -146,12 +146,15 @@ export function mergeTrustedRoots(base: TrustedRootData, more: readonly TrustedR
   };
 }
 
+/** Most bytes a Sigstore trusted root may hold, wherever it is read from. */
+export const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
+
 /**
  * Reads a trusted-root file's bytes (e.g. config.json's `sigstore_trusted_root`) with the safe JSON
  * loader, then validates it like `parseTrustedRoot`. For adapters that read the file themselves.
  */
 export function trustedRootFromBytes(bytes: Uint8Array, file: string): Result<TrustedRootData> {
-  const loaded = loadJson(bytes, { file, maxBytes: 4 * 1024 * 1024 });
+  const loaded = loadJson(bytes, { file, maxBytes: MAX_TRUSTED_ROOT_BYTES });
   if (loaded.findings.length > 0) return { findings: loaded.findings };
   return parseTrustedRoot(loaded.value, file);
 }

@@ -4,6 +4,7 @@ import type { DiscoverySettings } from "../../core/config/discovery-config.types
 import type { Finding } from "../../core/findings.types.ts";
 import { readLocalFile } from "../../core/json/local-file.ts";
 import type { RegistryConfig } from "../../core/registry.types.ts";
+import { MAX_TRUSTED_ROOT_BYTES } from "../../core/signature/trusted-root.ts";
 import { parseUntrustedJson } from "../core-link.ts";
 import { RunnerError } from "../errors.ts";
 import type { RegistryTrust } from "../source/source.types.ts";
@@ -42,8 +43,6 @@ export async function trustFromRegistryConfig(file: string): Promise<RegistryTru
 
 /** Most bytes read from a configuration file (a registry's config.json, a discovery configuration). */
 const MAX_CONFIG_BYTES = 1024 * 1024;
-/** Most bytes read from a Sigstore trusted root. */
-const MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 
 async function trustedRoot(file: string): Promise<unknown> {
   try {

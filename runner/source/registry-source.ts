@@ -19,6 +19,8 @@ import type { Manifest } from "../../core/manifest.types.ts";
 import { originOf } from "../../core/net/fetch-policy.ts";
 import type { Credentials } from "../../core/net/fetcher.types.ts";
 import type { SecurityPolicy } from "../../core/policy/trust-policy.ts";
+import { MAX_BUNDLE_BYTES } from "../../core/signature/sigstore-bundle.ts";
+import { MAX_TRUSTED_ROOT_BYTES } from "../../core/signature/trusted-root.ts";
 import { type Searchable, searchable, searchIndexes } from "../../core/text/search-filter.ts";
 import { resolvedHttpUrl } from "../../core/url-policy.ts";
 import { validateManifest } from "../../core/validate/validate-manifest.ts";
@@ -292,7 +294,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (!row.bundle_url) return undefined;
       const url = documentUrl(row.bundle_url, root, pluginDocName(name), `bundle_url of ${version}`);
       const bytes = await read(url, Number.POSITIVE_INFINITY);
-      return bytes === undefined ? undefined : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
+      return bytes === undefined ? undefined : parseUntrustedJson(bytes, url, MAX_BUNDLE_BYTES);
     },
     async trust() {
       // Optional discovery-document fields; a trust anchor given by the user takes precedence.
@@ -304,14 +306,14 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       if (doc.sigstore_trusted_root !== undefined) {
         const url = documentUrl(doc.sigstore_trusted_root, root, options.url, "sigstore_trusted_root");
         const bytes = await read(url, ttl);
-        if (bytes !== undefined) out.trustedRoot = parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
+        if (bytes !== undefined) out.trustedRoot = parseUntrustedJson(bytes, url, MAX_TRUSTED_ROOT_BYTES);
       }
       if (doc.sigstore_additional_trusted_roots?.length) {
         out.additionalTrustedRoots = await Promise.all(
           doc.sigstore_additional_trusted_roots.map(async (path) => {
             const url = documentUrl(path, root, options.url, "sigstore_additional_trusted_roots");
             const bytes = await read(url, ttl);
-            return bytes === undefined ? null : parseUntrustedJson(bytes, url, 4 * 1024 * 1024);
+            return bytes === undefined ? null : parseUntrustedJson(bytes, url, MAX_TRUSTED_ROOT_BYTES);
           }),
         );
       }
