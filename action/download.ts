@@ -9,23 +9,28 @@ import { createOciDistribution } from "../net/oci-distribution.ts";
 export type { DownloadPolicy, Fetcher };
 
 /**
- * The gate's fetcher: the one HTTP fetcher under the download policy, through the artifact
- * mirror when the `artifact-mirror` input names one (a folder or a URL; core/net/mirror.ts).
+ * The gate's fetcher: the one HTTP fetcher under the download policy (`http`, made here unless
+ * given), through the artifact mirror when the `artifact-mirror` input names one (a folder or a
+ * URL; core/net/mirror.ts).
  */
-export function gateFetcher(policy: DownloadPolicy, mirror?: string): Fetcher {
-  const http = gateHttpFetcher(policy);
+export function gateFetcher(
+  policy: DownloadPolicy,
+  mirror?: string,
+  http: Fetcher = gateHttpFetcher(policy),
+): Fetcher {
   return mirror ? createMirrorFetcher(mirror, http, { allowLoopbackHttp: policy.allowLoopbackHttp }) : http;
 }
 
 /**
- * The gate's container registries: the OCI distribution API over `fetcher` (by default the one
- * HTTP fetcher under the download policy; the artifact mirror is for download URLs, not images).
+ * The gate's container registries: the OCI distribution API over `fetcher`, the HTTP fetcher
+ * itself (the artifact mirror is for download URLs, not images).
  */
-export function gateOci(policy: DownloadPolicy, fetcher: Fetcher = gateHttpFetcher(policy)): OciDistribution {
+export function gateOci(policy: DownloadPolicy, fetcher: Fetcher): OciDistribution {
   return createOciDistribution(fetcher, { allowLoopbackHttp: policy.allowLoopbackHttp });
 }
 
-function gateHttpFetcher(policy: DownloadPolicy): Fetcher {
+/** The one HTTP fetcher under the download policy. */
+export function gateHttpFetcher(policy: DownloadPolicy): Fetcher {
   return createHttpFetcher({
     allowLoopbackHttp: policy.allowLoopbackHttp,
     deadlineMs: policy.timeoutMs ?? ARTIFACT_DEADLINE_MS,

@@ -10,7 +10,7 @@ import { gitSource } from "../core/registry/registry-git.ts";
 import { publicGoodTrustedRoot } from "../core/signature/trusted-root.ts";
 import { tufTrustedRootFetcher } from "../net/sigstore-tuf.ts";
 import { pullRequestChanges } from "./diff.ts";
-import { gateFetcher, gateOci } from "./download.ts";
+import { gateFetcher, gateHttpFetcher, gateOci } from "./download.ts";
 import type { PullRequestEvent } from "./event.ts";
 import type { GitHubApi } from "./github.ts";
 import type { Settings } from "./inputs.ts";
@@ -28,9 +28,11 @@ export function gatePorts(settings: Settings, ports: Ports, approvals?: GatePort
     timeoutMs: settings.downloadTimeoutMs,
     allowLoopbackHttp: settings.allowLoopbackHttp,
   };
+  // One HTTP fetcher for artifacts (through the mirror, if any) and images (never through it).
+  const http = ports.fetcher ?? gateHttpFetcher(policy);
   return {
-    fetcher: ports.fetcher ?? gateFetcher(policy, settings.artifactMirror),
-    ...(settings.verifyImages ? { oci: gateOci(policy, ports.fetcher) } : {}),
+    fetcher: ports.fetcher ?? gateFetcher(policy, settings.artifactMirror, http),
+    ...(settings.verifyImages ? { oci: gateOci(policy, http) } : {}),
     publicGoodRoot: () => publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: settings.tufCachePath })),
     ...(approvals ? { approvals } : {}),
     ...(ports.now ? { now: ports.now } : {}),
