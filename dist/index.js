@@ -47664,8 +47664,9 @@ function mergeTrustedRoots(base, more) {
     source: all.map((r) => r.source).join(" + ")
   };
 }
+var MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 function trustedRootFromBytes(bytes, file) {
-  const loaded = loadJson(bytes, { file, maxBytes: 4 * 1024 * 1024 });
+  const loaded = loadJson(bytes, { file, maxBytes: MAX_TRUSTED_ROOT_BYTES });
   if (loaded.findings.length > 0) return { findings: loaded.findings };
   return parseTrustedRoot(loaded.value, file);
 }
@@ -47723,7 +47724,10 @@ function parseCandidate(candidate) {
 
 // core/gate/trusted-root.ts
 async function trustedRootFor(inputPath, config2, base, publicGood) {
-  const explicit = inputPath ? { bytes: await readLocalFile(inputPath, "Sigstore trusted root", 4 * 1024 * 1024), file: inputPath } : void 0;
+  const explicit = inputPath ? {
+    bytes: await readLocalFile(inputPath, "Sigstore trusted root", MAX_TRUSTED_ROOT_BYTES),
+    file: inputPath
+  } : void 0;
   const fromBase = async (file, pointer) => {
     const bytes = await base.readFile(file);
     return bytes ? { bytes, file } : {
@@ -66188,11 +66192,10 @@ async function anonymousToken(fetcher, challenge, image) {
 }
 
 // action/download.ts
-function gateFetcher(policy, mirror) {
-  const http = gateHttpFetcher(policy);
+function gateFetcher(policy, mirror, http = gateHttpFetcher(policy)) {
   return mirror ? createMirrorFetcher(mirror, http, { allowLoopbackHttp: policy.allowLoopbackHttp }) : http;
 }
-function gateOci(policy, fetcher = gateHttpFetcher(policy)) {
+function gateOci(policy, fetcher) {
   return createOciDistribution(fetcher, { allowLoopbackHttp: policy.allowLoopbackHttp });
 }
 function gateHttpFetcher(policy) {
@@ -66210,9 +66213,10 @@ function gatePorts(settings, ports, approvals) {
     timeoutMs: settings.downloadTimeoutMs,
     allowLoopbackHttp: settings.allowLoopbackHttp
   };
+  const http = ports.fetcher ?? gateHttpFetcher(policy);
   return {
-    fetcher: ports.fetcher ?? gateFetcher(policy, settings.artifactMirror),
-    ...settings.verifyImages ? { oci: gateOci(policy, ports.fetcher) } : {},
+    fetcher: ports.fetcher ?? gateFetcher(policy, settings.artifactMirror, http),
+    ...settings.verifyImages ? { oci: gateOci(policy, http) } : {},
     publicGoodRoot: () => publicGoodTrustedRoot(tufTrustedRootFetcher({ cachePath: settings.tufCachePath })),
     ...approvals ? { approvals } : {},
     ...ports.now ? { now: ports.now } : {}

@@ -68339,8 +68339,9 @@ function mergeTrustedRoots(base, more) {
     source: all.map((r) => r.source).join(" + ")
   };
 }
+var MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 function trustedRootFromBytes(bytes, file) {
-  const loaded = loadJson(bytes, { file, maxBytes: 4 * 1024 * 1024 });
+  const loaded = loadJson(bytes, { file, maxBytes: MAX_TRUSTED_ROOT_BYTES });
   if (loaded.findings.length > 0) return { findings: loaded.findings };
   return parseTrustedRoot(loaded.value, file);
 }
@@ -68398,7 +68399,10 @@ function parseCandidate(candidate) {
 
 // core/gate/trusted-root.ts
 async function trustedRootFor(inputPath, config2, base, publicGood) {
-  const explicit = inputPath ? { bytes: await readLocalFile(inputPath, "Sigstore trusted root", 4 * 1024 * 1024), file: inputPath } : void 0;
+  const explicit = inputPath ? {
+    bytes: await readLocalFile(inputPath, "Sigstore trusted root", MAX_TRUSTED_ROOT_BYTES),
+    file: inputPath
+  } : void 0;
   const fromBase = async (file, pointer) => {
     const bytes = await base.readFile(file);
     return bytes ? { bytes, file } : {
