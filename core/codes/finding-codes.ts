@@ -19,6 +19,12 @@ export const FINDING_CODES = {
     meaning: "not JSON (comments and trailing commas are not JSON): fix the syntax at the position given",
   },
   JSON_INVALID_UTF8: { section: "json", severity: "error", meaning: "bytes that are not UTF-8" },
+  JSON_LONE_SURROGATE: {
+    section: "json",
+    severity: "error",
+    meaning:
+      "a `\\u` escape names half of a UTF-16 surrogate pair, which is no character (RFC 7493): Go reads it as U+FFFD, JavaScript keeps it",
+  },
   JSON_BOM: {
     section: "json",
     severity: "error",
@@ -264,6 +270,12 @@ export const FINDING_CODES = {
     severity: "error",
     meaning:
       "a new name is one edit away from an existing one: a maintainer decides (as author, or by an approving review on the head commit)",
+  },
+  BASE_NOT_IN_HEAD: {
+    section: "governance",
+    severity: "error",
+    meaning:
+      "the pull request's branch does not contain its base commit, so merging would add changes the gate never saw: bring the branch up to date",
   },
   AUTHOR_UNKNOWN: {
     section: "governance",

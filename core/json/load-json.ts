@@ -119,6 +119,19 @@ export function loadJson(bytes: Uint8Array, options: LoadJsonOptions): LoadedJso
     });
   });
   if (keyCount !== scan.colons) duplicateKeys(text, file, collector);
+  // A lone surrogate can only come from a \u escape (UTF-8 cannot encode one): look for it only
+  // when the text escapes one. Go's encoding/json (the FinFocus CLI) reads it as U+FFFD, so one
+  // manifest would say two things; I-JSON (RFC 7493) forbids it.
+  const lone = ESCAPED_SURROGATE.test(text) ? loneSurrogatePath(value) : undefined;
+  if (lone && collector.open)
+    collector.add({
+      code: "JSON_LONE_SURROGATE",
+      severity: "error",
+      message:
+        "a \\u escape names half of a UTF-16 surrogate pair (\\uD800 to \\uDFFF without its other half), which is not a character: write the character itself, or both halves of its pair",
+      file,
+      pointer: toPointer(lone),
+    });
   if (collector.findings.length > 0) {
     const index = new PositionIndex(text);
     const positioned = collector
@@ -130,6 +143,31 @@ export function loadJson(bytes: Uint8Array, options: LoadJsonOptions): LoadedJso
   }
   // One byte per character: every byte is ASCII (UTF-8 writes anything else in two or more).
   return { value, text, plain: text.length === bytes.byteLength && !text.includes("\x7f"), findings: [] };
+}
+
+/** A `\u` escape of a surrogate (maybe escaped itself, `\\uD800`: then the walk finds nothing). */
+const ESCAPED_SURROGATE = /\\u[dD][89abcdefABCDEF]/;
+/** A surrogate that is not half of a pair (in `u` mode a pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The path of the first key or string in `value` holding a lone surrogate, if any. */
+function loneSurrogatePath(value: unknown): (string | number)[] | undefined {
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { node, path } = item;
+    if (typeof node === "string") {
+      if (LONE_SURROGATE.test(node)) return path;
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: [...path, i] });
+    } else if (node !== null && typeof node === "object") {
+      const keys = Object.keys(node);
+      // A key is named by its object (the pointer would hold the surrogate itself).
+      for (const key of keys) if (LONE_SURROGATE.test(key)) return path;
+      for (const key of keys.reverse())
+        stack.push({ node: (node as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return undefined;
 }
 
 /**

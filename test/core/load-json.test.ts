@@ -213,3 +213,19 @@ test("J5: an invisible character is refused whether the text around it is plain 
   assert.deepEqual(unsafe(withAuthor('"Fuzz"')), []);
   assert.deepEqual(unsafe(withAuthor('"Füzz"')), []);
 });
+
+test("J4: a \\u escape of a lone surrogate is refused wherever it is; pairs and escaped backslashes are not", () => {
+  const codes = (text: string) =>
+    loadJson(encode(text), { file: "m.json" }).findings.map((f) => `${f.code} ${f.pointer}`);
+  assert.deepEqual(codes(SEED_MANIFEST.replace('"author":"Fuzz"', '"author":"Ac\\ud800me"')), [
+    "JSON_LONE_SURROGATE /metadata/author",
+  ]);
+  assert.deepEqual(codes('{"a":["x","\\uDC00"]}'), ["JSON_LONE_SURROGATE /a/1"]);
+  assert.deepEqual(codes('{"a":{"\\udfff":1}}'), ["JSON_LONE_SURROGATE /a"]);
+  assert.deepEqual(codes('{"a":"\\ud800\\ud800\\udc00"}'), ["JSON_LONE_SURROGATE /a"]);
+  // A pair is one character; an escaped backslash before `ud800` is text; the character itself is fine.
+  assert.deepEqual(codes('{"a":"\\ud83d\\ude00","b":"\\\\ud800","c":"😀"}'), []);
+  // The validator refuses the manifest (and nothing crashes on the way).
+  const bytes = encode(SEED_MANIFEST.replace('"author":"Fuzz"', '"author":"\\udbff"'));
+  assert.ok(validateManifest(bytes, "m.json").findings.some((f) => f.code === "JSON_LONE_SURROGATE"));
+});
