@@ -1,5 +1,5 @@
 import { RegistryError } from "../core/errors.ts";
-import { gitChanges } from "../core/gate/changes.ts";
+import { containsCommit, gitChanges } from "../core/gate/changes.ts";
 import type { FileChange } from "../core/governance/governance.types.ts";
 import type { GitHubApi } from "./github.ts";
 
@@ -61,7 +61,8 @@ async function apiFileList(api: GitHubApi, prNumber: number, headSha: string): P
 
 /**
  * The PR's changes from git when both commits are present (`local`), else from the REST API's file list
- * (a shallow checkout). Returns where the list came from, for the job log.
+ * (a shallow checkout), and whether the head contains the base (git, else the compare API).
+ * Returns where the list came from, for the job log.
  */
 export async function pullRequestChanges(
   cwd: string,
@@ -70,9 +71,13 @@ export async function pullRequestChanges(
   api: GitHubApi | undefined,
   prNumber: number,
   local: boolean,
-): Promise<{ changes: FileChange[]; from: "git" | "api" }> {
+): Promise<{ changes: FileChange[]; from: "git" | "api"; baseInHead: boolean }> {
   if (local) {
-    return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
+    const [changes, baseInHead] = await Promise.all([
+      gitChanges(cwd, baseSha, headSha),
+      containsCommit(cwd, baseSha, headSha),
+    ]);
+    return { changes, from: "git", baseInHead };
   }
   if (!api) {
     throw new RegistryError(
@@ -80,5 +85,9 @@ export async function pullRequestChanges(
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`,
     );
   }
-  return { changes: await apiFileList(api, prNumber, headSha), from: "api" };
+  const [changes, status] = await Promise.all([
+    apiFileList(api, prNumber, headSha),
+    api.compareStatus(baseSha, headSha),
+  ]);
+  return { changes, from: "api", baseInHead: status === "ahead" || status === "identical" };
 }

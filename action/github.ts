@@ -28,6 +28,11 @@ export interface GitHubApi extends GitDatabaseApi {
     prNumber: number,
   ): Promise<{ filename: string; status: string; previous_filename?: string }[]>;
   listReviews(prNumber: number): Promise<Review[]>;
+  /**
+   * How `head` stands to `base` (GET /compare/{base}...{head}): "ahead" or "identical" when the
+   * head contains the base, "behind" or "diverged" when it does not.
+   */
+  compareStatus(base: string, head: string): Promise<string>;
   /** Who the token is (GraphQL `viewer`: works for GITHUB_TOKEN, app and personal tokens alike). */
   viewer(): Promise<ApiUser>;
   listComments(prNumber: number): Promise<ApiComment[]>;
@@ -79,6 +84,15 @@ export function gitHubApi(token: string, baseUrl: string, repository: string): G
         commit_id: r.commit_id,
         submitted_at: r.submitted_at ?? null,
       }));
+    },
+    async compareStatus(base, head) {
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${base}...${head}`,
+        per_page: 1,
+      });
+      return data.status;
     },
     async viewer() {
       const result = await octokit.graphql<{ viewer: { databaseId: number; login: string } }>(

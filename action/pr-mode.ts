@@ -89,7 +89,7 @@ async function check(
   reader: GitBatch,
 ): Promise<GateReport> {
   const local = Boolean((await reader.commit(event.baseSha)) && (await reader.commit(event.headSha)));
-  const { changes, from } = await pullRequestChanges(
+  const { changes, from, baseInHead } = await pullRequestChanges(
     settings.workspace,
     event.baseSha,
     event.headSha,
@@ -105,6 +105,7 @@ async function check(
       headSha: event.headSha,
       changes,
       changesFrom: from,
+      baseInHead,
       author: event.author,
       prNumber: event.number,
     },

@@ -30,3 +30,18 @@ export async function gitChanges(cwd: string, baseSha: string, headSha: string):
   }
   return changes;
 }
+
+/**
+ * True when `ancestor` is `head` or one of its ancestors (`git merge-base --is-ancestor`), so the
+ * head is what merging it into `ancestor`'s branch makes. Needs the history between them (a
+ * shallow clone that cuts it answers false, and the gate fails closed).
+ */
+export async function containsCommit(cwd: string, ancestor: string, head: string): Promise<boolean> {
+  try {
+    await git(cwd, ["merge-base", "--is-ancestor", ancestor, head]);
+    return true;
+  } catch (error) {
+    if ((error as { cause?: { code?: unknown } }).cause?.code === 1) return false;
+    throw error;
+  }
+}

@@ -3,12 +3,11 @@ import type { Finding } from "../findings.types.ts";
 import { registryFile } from "../governance/classify.ts";
 import { checkGovernance } from "../governance/rules.ts";
 import type { Manifest } from "../manifest.types.ts";
-import { checkLayout } from "../registry/check-layout.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
-import { validateRegistryFiles } from "../validate/validate-files.ts";
 import { artifactContext, downloadAndVerify } from "./artifacts.ts";
 import type { GateChange, GateOptions, GatePorts } from "./gate.types.ts";
 import { type Gathered, gather, layoutScope } from "./gather.ts";
+import { judgeHead } from "./judge-head.ts";
 import { withPositions } from "./positions.ts";
 import type { GateReport, VersionReport } from "./report.types.ts";
 import { reviewChange } from "./review.ts";
@@ -87,6 +86,23 @@ async function verifyNewArtifacts(
 }
 
 /**
+ * A branch that does not contain its base: what would merge (the base's newer files beside the
+ * change) is not the head the gate judged, so it is refused until the branch is brought up to date.
+ */
+function behind(change: GateChange): Finding[] {
+  if (change.baseInHead) return [];
+  return [
+    {
+      code: "BASE_NOT_IN_HEAD",
+      severity: "error",
+      message: `The pull request's branch does not contain its base commit: the gate judges the head commit, and merging would add the base's newer changes it never saw (a version published meanwhile can clash with this one). Bring the branch up to date (merge the base branch into it, or rebase onto it) and push; the gate runs again. Head: ${change.headSha.slice(0, 12)}.`,
+      file: "plugins",
+      pointer: "",
+    },
+  ];
+}
+
+/**
  * The gate's one decision on a change to the registry, for the Action's pull-request mode and the
  * local `gate` command alike: read both commits as data, validate the head in registry context
  * where the change touches it (layout, config, entries, manifests), run the governance rules
@@ -100,10 +116,10 @@ export async function checkChange(
   const { base, head, changes } = change;
   const registryPath = options.registryPath;
   const gathered = await gather(registryPath, change.author ?? NOBODY, changes, base, head);
-  // The head's layout where the change touches it: the registry root and the touched plugins.
-  const layout = await checkLayout(head, layoutScope(registryPath, changes, gathered.headConfig));
-  const validated = await validateRegistryFiles(head, gathered.toValidate);
-  const validation = [...layout.findings, ...validated.findings].map((f) => ({
+  // The head judged as validate and build judge it, where the change can reach (judge-head.ts).
+  const touched = layoutScope(registryPath, changes, gathered.headConfig).plugins ?? [];
+  const validated = await judgeHead(registryPath, changes, gathered.ctx.plugins, touched, head);
+  const validation = [...behind(change), ...validated.findings].map((f) => ({
     ...f,
     file: registryFile(registryPath, f.file),
   }));

@@ -29,6 +29,12 @@ export interface GateChange {
   changes: FileChange[];
   /** Where the changed-file list came from. */
   changesFrom: "git" | "api";
+  /**
+   * Whether the head contains the base commit (the base is an ancestor of the head, or is it).
+   * Only then is the head what merging makes: a branch behind its base merges into a tree the
+   * gate never saw (the base's newer versions beside the change), so the gate refuses it.
+   */
+  baseInHead: boolean;
   /** Who proposes the change, by numeric GitHub id; undefined: not known (a local run without --author-id). */
   author?: { id: number; login: string };
   /** The pull request's number, when there is one. */

@@ -9,7 +9,7 @@ import type {
 import { loadJson } from "../json/load-json.ts";
 import type { Manifest } from "../manifest.types.ts";
 import type { LayoutOptions } from "../registry/check-layout.ts";
-import { classifyPath as layoutPath, trustedRootFiles } from "../registry/layout.ts";
+import { trustedRootFiles } from "../registry/layout.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 
@@ -34,8 +34,6 @@ export interface Gathered {
   /** The head's config.json as far as it parses: only to know which trusted root the layout allows. */
   headConfig?: Partial<RegistryConfig>;
   newVersions: NewVersion[];
-  /** Registry-relative files the PR adds or modifies that core validation checks (config, entries, manifests, bundles). */
-  toValidate: string[];
 }
 
 async function json<T>(source: RegistrySource, file: string): Promise<T | undefined> {
@@ -118,6 +116,7 @@ async function pluginChange(
     addedVersions,
     previousVersions,
     baseVersions,
+    headVersions: manifestVersions(headFiles).sort(semver.compare),
     ...(baseEntry ? { baseEntry } : {}),
     ...(headEntry ? { headEntry } : {}),
   };
@@ -147,12 +146,6 @@ export async function gather(
   // The list of names is only needed to vet new names (collisions): a PR that only adds versions
   // never reads it, so its cost does not grow with the registry.
   const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
-  const prefix = registryPath === "." ? "" : `${registryPath}/`;
-  const toValidate = changes
-    .filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json"))
-    .map((c) => c.path.slice(prefix.length))
-    // config.json, entries, manifests and bundles; other JSON (e.g. a trusted root) is data.
-    .filter((rel) => layoutPath(rel).kind !== "other");
   return {
     ctx: {
       registryPath,
@@ -165,7 +158,6 @@ export async function gather(
     ...(config ? { config } : {}),
     ...(headConfig ? { headConfig } : {}),
     newVersions: results.flatMap((r) => r.newVersions),
-    toValidate,
   };
 }
 

@@ -2,7 +2,7 @@ import { git } from "../registry/git.ts";
 import { type GitBatch, gitBatch } from "../registry/git-batch.ts";
 import { OpenRegistryError } from "../registry/open-registry.ts";
 import { gitSource } from "../registry/registry-git.ts";
-import { gitChanges } from "./changes.ts";
+import { containsCommit, gitChanges } from "./changes.ts";
 import type { GateChange } from "./gate.types.ts";
 
 /** Two commits of a local repository, opened for the gate; `close` ends the git process. */
@@ -27,7 +27,8 @@ async function resolve(reader: GitBatch, rev: string, option: string): Promise<s
 /**
  * Reads a change between two commits of the local repository that holds `dir`, exactly as the
  * Action's pull-request mode reads a checkout with both commits: the git objects of base and head
- * (never the working tree) and the files changed from their merge base to the head.
+ * (never the working tree), the files changed from their merge base to the head, and whether the
+ * head contains the base.
  */
 export async function openLocalChange(
   dir: string,
@@ -52,6 +53,7 @@ export async function openLocalChange(
       headSha,
       changes: await gitChanges(top, baseSha, headSha),
       changesFrom: "git",
+      baseInHead: await containsCommit(top, baseSha, headSha),
       ...(refs.author ? { author: refs.author } : {}),
     };
     return { change, baseSha, top, close: () => reader.close() };

@@ -42,6 +42,8 @@ export interface PluginChange {
   previousVersions: (VersionView | undefined)[];
   /** Versions with a manifest in the base commit (published, immutable). */
   baseVersions: string[];
+  /** Versions with a manifest in the head commit. */
+  headVersions: string[];
 }
 
 /**

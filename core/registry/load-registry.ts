@@ -150,6 +150,13 @@ export interface LoadOptions {
    * every manifest (both only for a large registry, with two cores or more).
    */
   stamps?: { previous: Uint8Array | undefined };
+  /**
+   * Load only these plugins (the gate: the plugins a change touches and what they depend on), each
+   * judged exactly as in a load of the whole registry: its layout, entry and every manifest in
+   * registry context (dependencies resolved among the plugins loaded), its listing, and cycles
+   * among them. Default: every plugin. Not with `verdicts` or `stamps` (they describe a whole load).
+   */
+  only?: readonly string[];
 }
 
 /** Below this many manifests, starting workers costs more than it saves. */
@@ -170,6 +177,9 @@ export async function loadRegistry(
   source: RegistrySource,
   options: LoadOptions = {},
 ): Promise<LoadedRegistry> {
+  // Remembered verdicts and stamps describe a whole registry: a partial load would forget the rest.
+  if (options.only && (options.verdicts || options.stamps))
+    throw new TypeError("loadRegistry: `only` cannot be combined with `verdicts` or `stamps`");
   const startedNs = wallClockNs();
   const findings: Finding[] = [];
   const stats: RegistryStats = { plugins: 0, manifests: 0, filesRead: 0, errors: 0, warnings: 0 };
@@ -272,6 +282,7 @@ async function load(
   let sharing: EntrySharing | undefined;
   const layout = await checkLayout(listed?.source ?? source, {
     trustedRoots: trustedRootFiles(config),
+    ...(options.only ? { plugins: options.only } : {}),
     ...(location
       ? {
           listed: (plugins: number) => {

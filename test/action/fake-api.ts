@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
+import { containsCommit } from "../../core/gate/changes.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -55,6 +56,11 @@ export interface FakeApi {
   writeStatus?: number;
   /** When set, the git database API (commits, trees, blobs) is served from this git repository. */
   gitFrom?: string;
+  /**
+   * What GET /repos/:o/:r/compare/:base...:head answers as `status`; by default found with git in
+   * `gitFrom` ("ahead" when the base is in the head, else "diverged"), or "ahead" without it.
+   */
+  compareStatus?: string;
   /** The pull request's labels, as POST and DELETE /repos/:o/:r/issues/:n/labels leave them. */
   labels: string[];
   close(): Promise<void>;
@@ -185,6 +191,17 @@ export async function fakeApi(): Promise<FakeApi> {
       const link = (p: number) => `<${api.url}${url.pathname}?per_page=${perPage}&page=${p}>`;
       const links = page < last ? { link: `${link(page + 1)}; rel="next", ${link(last)}; rel="last"` } : {};
       return json(res, 200, items, links);
+    }
+    const compare = /^\/compare\/([0-9a-f]+)\.\.\.([0-9a-f]+)$/.exec(path);
+    if (req.method === "GET" && compare) {
+      const status =
+        api.compareStatus ??
+        (api.gitFrom
+          ? (await containsCommit(api.gitFrom, compare[1]!, compare[2]!))
+            ? "ahead"
+            : "diverged"
+          : "ahead");
+      return json(res, 200, { status, commits: [], files: [] });
     }
     const git = /^\/git\/(commits|trees|blobs)\/([0-9a-f]+)$/.exec(path);
     if (req.method === "GET" && git && api.gitFrom) return gitObjects(api.gitFrom, git[1]!, git[2]!, res);

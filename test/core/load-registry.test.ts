@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -62,15 +62,44 @@ test("a folder without config.json is named as such", async () => {
   );
 });
 
-test("validating one manifest in registry context reads a handful of files, not the registry", async () => {
-  const { findings, filesRead } = await validateRegistryFiles(fsSource(fixture("good")), [
-    "plugins/cost-aws/versions/1.10.0.json",
-  ]);
+test("validating one manifest in registry context reads its plugin and what it depends on, not the registry", async () => {
+  // The good fixture (cost-aws, which depends on auth-helper) and a plugin nothing depends on.
+  const files: Record<string, string> = {};
+  const dir = fixture("good");
+  for (const rel of ["config.json", "plugins/cost-aws/entry.json", "plugins/auth-helper/entry.json"])
+    files[rel] = readFileSync(path.join(dir, rel), "utf8");
+  for (const name of ["cost-aws", "auth-helper"])
+    for (const f of readdirSync(path.join(dir, "plugins", name, "versions")))
+      files[`plugins/${name}/versions/${f}`] = readFileSync(
+        path.join(dir, "plugins", name, "versions", f),
+        "utf8",
+      );
+  files["plugins/unrelated/entry.json"] = files["plugins/auth-helper/entry.json"]!.replaceAll(
+    "auth-helper",
+    "unrelated",
+  );
+  files["plugins/unrelated/versions/1.0.0.json"] = files[
+    "plugins/auth-helper/versions/1.0.0.json"
+  ]!.replaceAll("auth-helper", "unrelated");
+  const memory = memorySource(files);
+  const read: string[] = [];
+  const source: RegistrySource = {
+    ...memory,
+    readFile: (rel, stamped) => {
+      read.push(rel);
+      return memory.readFile(rel, stamped);
+    },
+  };
+  const { findings } = await validateRegistryFiles(source, ["plugins/cost-aws/versions/1.10.0.json"]);
   assert.deepEqual(
     findings.map((f) => f.code),
     ["DEPENDENCY_NOT_FOUND"],
   );
-  assert.ok(filesRead <= 5, `read ${filesRead} files`);
+  assert.ok(read.includes("plugins/auth-helper/versions/1.1.0.json"), read.join("\n"));
+  assert.deepEqual(
+    read.filter((f) => f.includes("unrelated")),
+    [],
+  );
 });
 
 test("a source never reads outside its folder", async () => {

@@ -50,6 +50,7 @@ export function plugin(name: string, parts: Partial<PluginChange> = {}): PluginC
     addedVersions: [],
     previousVersions: [],
     baseVersions: [],
+    headVersions: [],
     ...parts,
   };
 }
