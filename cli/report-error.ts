@@ -1,5 +1,6 @@
 import { exitStatusOf } from "../core/codes/codes.ts";
 import { toErrorDocument } from "../core/error-document.ts";
+import { RegistryError } from "../core/errors.ts";
 import type { Finding } from "../core/findings.types.ts";
 import type { CliIO, Format } from "./command.types.ts";
 import { colour, printable } from "./output.ts";
@@ -49,7 +50,8 @@ export function reportError(error: unknown, invocation: Invocation, io: CliIO): 
  */
 function olderNode(error: unknown): unknown {
   if ((error as { code?: unknown } | undefined)?.code !== "ERR_UNKNOWN_BUILTIN_MODULE") return error;
-  return new Error(
+  return new RegistryError(
+    "NODE_TOO_OLD",
     `${(error as Error).message}: this command needs a newer Node than ${process.version} (Node 24 is the one tested); install it and run the command again`,
     { cause: error },
   );

@@ -1,7 +1,6 @@
 import type { PluginHealth } from "../../core/health/index.ts";
 import { checkHealth, type HealthResult } from "../../runner/health/health.ts";
 import { checkLaunchedHealth } from "../../runner/health/launched-health.ts";
-import { readHealth } from "../../service/health-view.ts";
 import type { CliIO, Format } from "../command.types.ts";
 import { defineCommand } from "../define-command.ts";
 import { UsageError } from "../errors.ts";
@@ -43,7 +42,7 @@ Healthy, Warning (slower than --slow), Critical (not serving, or did not start),
     count: { type: "string", value: "N", help: "with --watch: stop after N screens" },
     ...RUNNER_OPTIONS,
   },
-  exit: "0 Healthy or Warning, 1 Critical or Unknown, 2 usage error",
+  exit: "0 Healthy or Warning (with --watch: every plugin on the last screen), 1 Critical or Unknown, 2 usage error",
   async run({ values, positionals, format, io }) {
     if (values.watch) {
       if (values.launch || values.service)
@@ -55,8 +54,8 @@ Healthy, Warning (slower than --slow), Critical (not serving, or did not start),
         throw new UsageError("--count takes a number");
       if (count <= 0) throw new UsageError("--count takes a number");
       const context = await contextFromArgs(values, io);
-      await watch(context.pluginDir, positionals, every * 1000, count, format, io);
-      return 0;
+      const last = await watch(context.pluginDir, positionals, every * 1000, count, format, io);
+      return last.some((h) => h.state === "Critical" || h.state === "Unknown") ? 1 : 0;
     }
     const [target] = positionals;
     if (!target || positionals.length > 1) throw new UsageError("name a plugin or HOST:PORT");
@@ -106,7 +105,10 @@ function screen(health: PluginHealth[]): string {
   return `${pad("PLUGIN", 24)} ${pad("STATE", 8)} ${pad("P50", 9)} ${pad("ERRORS", 6)} ${pad("LAST CHECK", 24)} WHY\n${rows.join("\n")}\n`;
 }
 
-/** Prints the recorded states every `everyMs` until `count` screens or SIGINT/SIGTERM. */
+/**
+ * Prints the recorded states every `everyMs` until `count` screens or SIGINT/SIGTERM; returns the
+ * last screen's.
+ */
 async function watch(
   pluginDir: string,
   names: string[],
@@ -114,7 +116,7 @@ async function watch(
   count: number,
   format: Format,
   io: CliIO,
-) {
+): Promise<PluginHealth[]> {
   let stopped = false;
   let wake: (() => void) | undefined;
   const stop = () => {
@@ -123,11 +125,12 @@ async function watch(
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // Loaded here: the history is node:sqlite (Node 22.5 and newer); one-off checks run on Node 20.
+  const { readHealth } = await import("../../service/health-view.ts");
+  let health: PluginHealth[] = [];
   try {
     for (let n = 0; n < count && !stopped; n++) {
-      const health = (await readHealth(pluginDir)).filter(
-        (h) => names.length === 0 || names.includes(h.plugin),
-      );
+      health = (await readHealth(pluginDir)).filter((h) => names.length === 0 || names.includes(h.plugin));
       if (format === "json")
         io.stdout(`${JSON.stringify({ at: new Date().toISOString(), plugins: health })}\n`);
       else io.stdout(`${io.isTTY ? "\x1b[H\x1b[2J" : n > 0 ? "\n" : ""}${screen(health)}`);
@@ -145,4 +148,5 @@ async function watch(
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
+  return health;
 }

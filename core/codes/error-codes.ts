@@ -257,6 +257,12 @@ export const ERROR_CODES = {
     meaning:
       "`--rev` was given for a registry folder that is not inside a git work tree: drop it to read the files",
   },
+  NODE_TOO_OLD: {
+    section: "general",
+    exit: 2,
+    meaning:
+      "the command needs a module built into a newer Node than the one running (`daemon` and `health --watch` need node:sqlite, Node 22.5 and newer)",
+  },
   INTERNAL_ERROR: {
     section: "general",
     exit: 2,

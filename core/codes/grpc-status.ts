@@ -54,6 +54,7 @@ export const GRPC_STATUS_OF_ERROR = {
   REGISTRY_NOT_IN_COMMIT: "INVALID_ARGUMENT",
   UNKNOWN_REVISION: "INVALID_ARGUMENT",
   NOT_A_GIT_WORK_TREE: "INVALID_ARGUMENT",
+  NODE_TOO_OLD: "FAILED_PRECONDITION",
 } as const satisfies Record<PlainErrorCode, GrpcStatusName>;
 
 type Catalogue = typeof CODES;

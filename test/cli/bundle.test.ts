@@ -116,6 +116,34 @@ for (const [label, node] of nodes) {
       }
     });
 
+    test("a one-off health check runs on every Node; --watch (node:sqlite) on Node 20 says NODE_TOO_OLD", () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "cli-bundle-health-"));
+      try {
+        // Nothing listens on port 1: the check answers Critical (exit 1), after the command loaded.
+        const once = spawnSync(node!, [bin, "health", "127.0.0.1:1", "--format", "json"], {
+          encoding: "utf8",
+          cwd: pkg,
+          timeout: 60_000,
+        });
+        assert.equal(once.status, 1, once.stderr);
+        assert.doesNotMatch(once.stdout + once.stderr, /sqlite|INTERNAL_ERROR/);
+        const watch = spawnSync(
+          node!,
+          [bin, "health", "--watch", "--count", "1", "--plugin-dir", dir, "--format", "json"],
+          {
+            encoding: "utf8",
+            cwd: pkg,
+            timeout: 60_000,
+          },
+        );
+        assert.equal(watch.status, 2, watch.stderr);
+        if (label === "Node 20") assert.equal(JSON.parse(watch.stdout).code, "NODE_TOO_OLD");
+        else assert.match(JSON.parse(watch.stdout).message, /No health history/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     test("build --no-site writes the same files as the sources", async () => {
       const out = mkdtempSync(path.join(tmpdir(), "cli-bundle-out-"));
       try {

@@ -92,6 +92,7 @@ test("daemon: default socket 0600, serves the RPCs, health --watch shows its che
     }
     let watched: { plugins: { plugin: string; state: string; checks: number }[] } = { plugins: [] };
     for (let i = 0; i < 50 && (watched.plugins[0]?.checks ?? 0) < 2; i++) {
+      // Exit 1 while a plugin is still Unknown (no checks yet): its screen is printed all the same.
       const { stdout } = await run(process.execPath, [
         CLI,
         "health",
@@ -101,7 +102,10 @@ test("daemon: default socket 0600, serves the RPCs, health --watch shows its che
         "--format",
         "json",
         ...common,
-      ]);
+      ]).catch((e: { code: number; stdout: string }) => {
+        assert.equal(e.code, 1);
+        return e;
+      });
       watched = JSON.parse(stdout);
       await new Promise((r) => setTimeout(r, 100));
     }
