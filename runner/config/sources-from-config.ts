@@ -67,6 +67,12 @@ function sourceFor(s: EffectiveSource, deps: SourceDeps): MetadataSource {
       });
     case "url":
       return createUrlSource(s.urls, deps.fetcher, {
+        cache: {
+          dir: deps.cacheDir,
+          clock: deps.clock,
+          urlPolicy: deps.urlPolicy,
+          ...(deps.offline ? { offline: true } : {}),
+        },
         ...(s.headers ? { headers: s.headers } : {}),
         ...timeout,
         defaultLevel: s.defaultLevel,

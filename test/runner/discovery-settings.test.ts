@@ -236,3 +236,23 @@ test("the CLI prints each problem of a configuration on its own line, at its key
     ["/registry_config/discovery_sources/0/timeout_secs", "/registry_config/discovery_sources/1/repo"],
   );
 });
+
+test("url sources: an online read is cached; --offline reads only the cache and never the network", async () => {
+  server.files.set("/m/url-one.json", new TextEncoder().encode(manifest("url-one")));
+  const config = (urls: string[]) => ({ discovery_sources: [{ type: "url", urls }] });
+  const url = `${server.url}/m/url-one.json`;
+  const names = async (urls: string[], offline: boolean) => {
+    const [source] = await sourcesOf(config(urls), {}, { cache: "url-cache", offline });
+    return (await source!.list("")).map((p) => p.name);
+  };
+  // Offline with nothing cached: a miss, and no request.
+  const before = server.hits.get("/m/url-one.json") ?? 0;
+  await assert.rejects(names([url], true), (e) => isRunnerError(e, "OFFLINE_CACHE_MISS"));
+  assert.equal(server.hits.get("/m/url-one.json") ?? 0, before);
+  // Online: read (and cached); then offline: the same manifest with no request.
+  assert.deepEqual(await names([url], false), ["url-one"]);
+  const online = server.hits.get("/m/url-one.json") ?? 0;
+  assert.equal(online, before + 1);
+  assert.deepEqual(await names([url], true), ["url-one"]);
+  assert.equal(server.hits.get("/m/url-one.json") ?? 0, online);
+});
