@@ -64,7 +64,7 @@ export function readTufKeys(dir: string, env: Readonly<Record<string, string | u
   const newest = roots.at(-1);
   if (!newest) {
     throw new RegistryError(
-      "TUF_KEY_MISSING",
+      "TUF_METADATA_INVALID",
       `${join(dir, "root")} holds no <N>.root.json: run \`finfocus-registry tuf init --keys ${dir}\``,
       {
         details: { dir },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -75,6 +75,12 @@ test("online keys from the environment sign a build; missing keys fail it before
     const missing = cli(dir, [...build, "--format", "json"]);
     assert.equal(missing.status, 2);
     assert.equal(JSON.parse(missing.stdout).code, "TUF_KEY_MISSING");
+    assert.ok(!existsSync(path.join(dir, "dist")), "nothing written");
+    // A keys folder with no root metadata at all: the metadata is what is missing.
+    mkdirSync(path.join(dir, "empty-keys"));
+    const noRoot = cli(dir, [...build.slice(0, -1), "empty-keys", "--format", "json"]);
+    assert.equal(noRoot.status, 2);
+    assert.equal(JSON.parse(noRoot.stdout).code, "TUF_METADATA_INVALID");
     assert.ok(!existsSync(path.join(dir, "dist")), "nothing written");
     const bad = cli(dir, [...build, "--format", "json"], { FINFOCUS_TUF_TARGETS_KEY: "not a key" });
     assert.equal(JSON.parse(bad.stdout).code, "TUF_KEY_INVALID");
