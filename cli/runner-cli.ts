@@ -79,7 +79,7 @@ export const RUNNER_OPTIONS = {
   "finfocus-config": {
     type: "string",
     value: "FILE",
-    help: "the FinFocus CLI's config.yaml that installs keep in step ('none': leave it alone; default <plugin-dir>/../config.yaml)",
+    help: "the FinFocus CLI's config.yaml that installs keep in step ('none': leave it alone; default <dir>/config.yaml for a plugin dir <dir>/plugins, else none)",
     group: GROUP,
   },
   "require-tuf": {
