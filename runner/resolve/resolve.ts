@@ -36,13 +36,12 @@ interface Found {
 export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan> {
   const found = new Map<string, Found | null>();
   const failed = new Map<string, unknown>();
-  const sourceWarnings = new Set<string>();
   const fetch = async (names: Iterable<string>) => {
     const todo = [...new Set(names)].filter((n) => !found.has(n) && !failed.has(n));
     await Promise.all(
       todo.map(async (name) => {
         try {
-          found.set(name, await find(name, request.sources, sourceWarnings));
+          found.set(name, await find(name, request.sources));
         } catch (error) {
           failed.set(name, error);
         }
@@ -62,7 +61,7 @@ export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan>
           const hit = found.get(p.name);
           return hit ? { ...p, source: hit.source, info: hit.info } : p;
         }),
-        warnings: [...sourceWarnings, ...outcome.findings.map((f) => f.message)],
+        warnings: outcome.findings.map((f) => f.message),
       };
     }
     const error = outcome.names.map((n) => failed.get(n)).find((e) => e !== undefined);
@@ -116,36 +115,34 @@ async function gather(
   }
 }
 
-/** The first source (in priority order) that has `name`; a failing source is a warning while others answer. */
-async function find(name: string, sources: MetadataSource[], warnings: Set<string>): Promise<Found | null> {
-  const failures: string[] = [];
-  let invalid: unknown;
-  for (const source of sources) {
+/**
+ * The first source (in priority order) that has `name`. A source asked before the one that has it
+ * must answer: one that fails (unreachable, or a document that is invalid or does not verify)
+ * stops the resolution of `name`, which is never taken from a lower source because a higher one
+ * could not be asked (dependency confusion: making the private registry fail for one name must
+ * not install the public plugin of that name). A source that is asked after the answer, or that
+ * does not have the plugin, is not in the way.
+ */
+async function find(name: string, sources: MetadataSource[]): Promise<Found | null> {
+  for (const [at, source] of sources.entries()) {
     let info: PluginVersions | undefined;
     try {
       info = await source.versions(name);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (
-        isRunnerError(error) &&
-        error.code !== "DISCOVERY_SOURCE_UNREACHABLE" &&
-        error.code !== "DOWNLOAD_FAILED"
-      ) {
-        invalid ??= error;
-      }
-      failures.push(`${source.kind} ${source.location}: ${message}`);
-      warnings.add(`DISCOVERY_SOURCE_UNREACHABLE: ${source.kind} ${source.location}: ${message}`);
-      continue;
+      if (!isRunnerError(error)) throw error;
+      const unreachable = error.code === "DISCOVERY_SOURCE_UNREACHABLE" || error.code === "DOWNLOAD_FAILED";
+      // An invalid or unverifiable answer keeps its own code; an unanswered question is one code.
+      if (sources.length === 1 && !unreachable) throw error;
+      const message = error.message;
+      const others = sources.length - at - 1;
+      throw new RunnerError(
+        unreachable ? "DISCOVERY_SOURCE_UNREACHABLE" : error.code,
+        `${source.kind} ${source.location} could not say whether it has ${name} (${message}); it is asked before ${others > 0 ? `${others} other source${others === 1 ? "" : "s"}` : "none"}, so no lower source answers for ${name} in its place: fix it, or remove it from the discovery configuration`,
+        { ...error.details, name, source: `${source.kind} ${source.location}` },
+        { cause: error },
+      );
     }
     if (info) return { source, info };
-  }
-  if (invalid) throw invalid;
-  if (failures.length > 0) {
-    throw new RunnerError(
-      "DISCOVERY_SOURCE_UNREACHABLE",
-      `${name} is in no reachable source (${failures.join("; ")})`,
-      { name, failures },
-    );
   }
   return null;
 }

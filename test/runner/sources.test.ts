@@ -10,8 +10,10 @@ import { loadDiscoveryConfig, sourcesFromConfig } from "../../runner/config/load
 import { isRunnerError } from "../../runner/errors.ts";
 import { install } from "../../runner/ops/install.ts";
 import { discover } from "../../runner/ops/list.ts";
+import { HttpCache } from "../../runner/source/http-cache.ts";
+import { createRegistrySource } from "../../runner/source/registry-source.ts";
 import { testContext } from "./helpers/context.ts";
-import { defaultArchive, manifestFor } from "./helpers/registry.ts";
+import { defaultArchive, manifestFor, publish } from "./helpers/registry.ts";
 import { type StaticServer, startServer } from "./helpers/server.ts";
 
 let server: StaticServer;
@@ -155,17 +157,61 @@ test("a private registry gets the api_key as a bearer token", async () => {
   assert.ok(server.auth.includes("Bearer s3cret"), String(server.auth));
 });
 
-test("install goes on when one source is down, and says so when the plugin is only in the dead one", async () => {
+test("a source asked before the one that has a plugin must answer: one that is down stops the install; one asked after is not in the way", async () => {
   const list = await sources();
-  const c = await testContext(server.url, {
-    sources: [list[3]!, list[0]!],
-    policy: { allow_untrusted: true },
+  const dead = list[3]!;
+  const local = list[0]!;
+  const c = await testContext(server.url, { sources: [dead, local], policy: { allow_untrusted: true } });
+  await assert.rejects(install(c, { plugins: [{ name: "fs-one" }] }), (e) => {
+    assert.ok(isRunnerError(e, "DISCOVERY_SOURCE_UNREACHABLE"));
+    assert.match(
+      e.message,
+      /http:\/\/127\.0\.0\.1:9 could not say whether it has fs-one.*remove it from the discovery configuration/,
+    );
+    return true;
   });
-  const r = await install(c, { plugins: [{ name: "fs-one" }] });
+  const after = await testContext(server.url, { sources: [local, dead], policy: { allow_untrusted: true } });
+  const r = await install(after, { plugins: [{ name: "fs-one" }] });
   assert.equal(r.installed[0]?.name, "fs-one");
-  assert.ok(r.warnings.some((w) => w.startsWith("DISCOVERY_SOURCE_UNREACHABLE")));
-  await assert.rejects(install(c, { plugins: [{ name: "elsewhere" }] }), (e) =>
+  await assert.rejects(install(after, { plugins: [{ name: "elsewhere" }] }), (e) =>
     isRunnerError(e, "DISCOVERY_SOURCE_UNREACHABLE"),
   );
   await rm(c.tmp, { recursive: true, force: true });
+  await rm(after.tmp, { recursive: true, force: true });
+});
+
+test("dependency confusion: a preferred registry whose answer for a name is invalid never hands that name to a lower one", async () => {
+  const privateReg = await startServer();
+  const publicReg = await startServer();
+  try {
+    publish(privateReg, [{ name: "lib", versions: [{ version: "1.0.0" }] }]);
+    publish(publicReg, [{ name: "lib", versions: [{ version: "1.1.0" }] }]);
+    // Whoever can break the private registry's answer for `lib` (a duplicate key here)…
+    privateReg.files.set(
+      "/api/v1/plugins/lib/index.json",
+      Buffer.from('{"api_version":"v1","api_version":"v1"}'),
+    );
+    const source = (url: string, priority: number) =>
+      createRegistrySource({
+        url,
+        cache: new HttpCache({ fetcher, clock: systemClock, urlPolicy: { allowLoopbackHttp: true } }),
+        ttlSeconds: 0,
+        allowLoopbackHttp: true,
+        priority,
+      });
+    const c = await testContext(privateReg.url, {
+      sources: [source(privateReg.url, 1), source(publicReg.url, 2)],
+      policy: { allow_untrusted: true },
+    });
+    // …does not get the public `lib` installed in its place.
+    await assert.rejects(install(c, { plugins: [{ name: "lib" }] }), (e) => {
+      assert.ok(isRunnerError(e) && e.code !== "DISCOVERY_SOURCE_UNREACHABLE", String(e));
+      assert.match(e.message, /could not say whether it has lib/);
+      return true;
+    });
+    assert.equal(publicReg.total("/artifacts"), 0);
+    await rm(c.tmp, { recursive: true, force: true });
+  } finally {
+    await Promise.all([privateReg.close(), publicReg.close()]);
+  }
 });
