@@ -63,6 +63,10 @@ key signature, Sigstore bundle), then installs each atomically into <plugin-dir>
 CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
   options: {
     force: { type: "boolean", help: "reinstall even if the version is installed" },
+    "allow-downgrade": {
+      type: "boolean",
+      help: "let a dependency move back to an older version than the one installed",
+    },
     ...INSTALL_OPTIONS,
     ...RUNNER_OPTIONS,
   },
@@ -75,6 +79,7 @@ CONSTRAINT uses the spec's syntax: 1.2.3, ^1.2.0, ~1.2.0, >=1.0.0,<2.0.0.`,
       plugins,
       ...(values.force ? { force: true } : {}),
       ...(values.prerelease ? { includePrerelease: true } : {}),
+      ...(values["allow-downgrade"] ? { allowDowngrade: true } : {}),
     });
     output(io, format, { ...result, installed: result.installed.map(withoutDigests) }, () =>
       [

@@ -185,3 +185,12 @@ export function bestMatch(
 
 /** Results per version list (by identity: the registry hands out one array per plugin). */
 const bestMatches = new WeakMap<readonly object[], Map<string, string | undefined>>();
+
+/**
+ * True when moving an installed plugin from `installed` to `target` goes back in SemVer precedence:
+ * a downgrade, which needs the user's consent (I9: `update` and `install` refuse it without
+ * `--allow-downgrade`, so a registry cannot roll back what is installed).
+ */
+export function isDowngrade(installed: string, target: string): boolean {
+  return semver.valid(installed) !== null && semver.valid(target) !== null && semver.lt(target, installed);
+}

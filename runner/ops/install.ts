@@ -2,8 +2,10 @@ import { mkdir } from "node:fs/promises";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
 import type { ContainerRecord } from "../../core/oci/engine.types.ts";
 import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
+import { isDowngrade } from "../../core/versions/pick.ts";
 import { pullAndCreate, removeContainer } from "../container/engine-install.ts";
 import type { RunnerContext } from "../context.ts";
+import { RunnerError } from "../errors.ts";
 import { extractArtifact } from "../install/extract.ts";
 import { fileDigests } from "../install/file-digests.ts";
 import { noteInstalled } from "../install/finfocus-config-fs.ts";
@@ -42,12 +44,14 @@ export async function install(context: RunnerContext, request: InstallRequest): 
   const state = await readState(layout);
   const installedVersions = Object.fromEntries(Object.values(state.plugins).map((p) => [p.name, p.version]));
   const moving = new Set([...(request.upgrade ?? []), ...request.plugins.map((p) => p.name)]);
-  // Installed plugins that stay keep their say over the versions of what they depend on.
+  // Installed plugins that stay keep their say over the versions of what they depend on: any
+  // name, the ones named here and the ones the closure brings in alike (an install never breaks an
+  // installed plugin by moving its dependency out of its range).
   const installedDemands = Object.values(state.plugins)
     .filter((p) => !moving.has(p.name))
     .flatMap((p) =>
       p.dependencies
-        .filter((d) => !d.optional && moving.has(d.name))
+        .filter((d) => !d.optional)
         .map((d) => ({
           name: d.name,
           constraint: d.version_constraint,
@@ -73,6 +77,7 @@ export async function install(context: RunnerContext, request: InstallRequest): 
     }
   };
   warn(...plan.warnings);
+  refuseDowngrades(plan.plugins, state.plugins, request);
   await preflight(
     layout,
     plan.plugins.map((p) => p.name),
@@ -112,6 +117,30 @@ export async function install(context: RunnerContext, request: InstallRequest): 
     .filter((p) => !todo.includes(p))
     .map((p) => ({ name: p.name, version: p.version }));
   return { installed, health, unchanged, warnings };
+}
+
+/**
+ * An installed plugin is not replaced by an older version unless asked (I9, as `update` does): a
+ * plugin named with its version is asked for; a dependency the closure would move back is
+ * refused without `allowDowngrade` (a registry cannot roll back what is installed through
+ * another plugin's requirements).
+ */
+function refuseDowngrades(
+  plan: readonly { name: string; version: string }[],
+  installed: Readonly<Record<string, { version: string }>>,
+  request: InstallRequest,
+): void {
+  if (request.allowDowngrade) return;
+  for (const pick of plan) {
+    const current = installed[pick.name]?.version;
+    const named = request.plugins.some((r) => r.name === pick.name && r.constraint !== undefined);
+    if (current === undefined || named || !isDowngrade(current, pick.version)) continue;
+    throw new RunnerError(
+      "DOWNGRADE_REFUSED",
+      `this install would replace the installed ${pick.name} ${current} with the older ${pick.version} (a plugin it installs requires that): pass --allow-downgrade to accept it, or choose versions that work with ${pick.name} ${current}`,
+      { name: pick.name, installed: current, target: pick.version },
+    );
+  }
 }
 
 function serialApprovals(context: RunnerContext): RunnerContext {

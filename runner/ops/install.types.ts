@@ -9,6 +9,8 @@ export interface InstallRequest {
   includePrerelease?: boolean;
   /** Names re-resolved even if an installed version satisfies the constraints (update). */
   upgrade?: string[];
+  /** Let the closure replace an installed plugin with an older version (`--allow-downgrade`). */
+  allowDowngrade?: boolean;
 }
 
 /** The health check after an install (core/health/after-install.ts): its state, or why it was skipped. */

@@ -1,5 +1,4 @@
-import semver from "semver";
-import { updateTargets } from "../../core/versions/pick.ts";
+import { isDowngrade, updateTargets } from "../../core/versions/pick.ts";
 import { registryVersionProblem } from "../../core/versions/registry-version.ts";
 import type { RunnerContext } from "../context.ts";
 import { RunnerError } from "../errors.ts";
@@ -64,7 +63,7 @@ export async function update(context: RunnerContext, request: UpdateRequest = {}
       request.targetVersion ??
       (await chooseTarget(context, name, current.version, request, outcomes, majors));
     if (target === undefined) continue;
-    if (semver.lt(target, current.version) && !request.allowDowngrade) {
+    if (isDowngrade(current.version, target) && !request.allowDowngrade) {
       throw new RunnerError(
         "DOWNGRADE_REFUSED",
         `${name} ${target} is older than the installed ${current.version}: pass --allow-downgrade`,
@@ -87,6 +86,7 @@ export async function update(context: RunnerContext, request: UpdateRequest = {}
       plugins: [{ name, constraint: target }],
       upgrade: [name],
       ...(request.includePrerelease ? { includePrerelease: true } : {}),
+      ...(request.allowDowngrade ? { allowDowngrade: true } : {}),
     });
     outcomes.push({
       name,

@@ -40,6 +40,15 @@ before(async () => {
       versions: [{ version: "1.0.0", tamperedArchive: tarGz([{ path: "x", data: "tampered" }]) }],
     },
     { name: "swap", versions: [{ version: "1.0.0" }] },
+    { name: "shared", versions: [{ version: "1.0.0" }, { version: "1.1.0" }] },
+    {
+      name: "newer",
+      versions: [{ version: "1.0.0", deps: [{ name: "shared", version_constraint: ">=1.1.0" }] }],
+    },
+    {
+      name: "older",
+      versions: [{ version: "1.0.0", deps: [{ name: "shared", version_constraint: ">=1.0.0,<1.1.0" }] }],
+    },
     {
       name: "wrapped",
       versions: [
@@ -439,6 +448,38 @@ test("an update that would break an installed dependent is refused with the reas
     return true;
   });
   assert.equal((await listInstalled(c.pluginDir)).find((p) => p.name === "base")?.version, "1.0.0");
+});
+
+test("I9 through dependencies: an install never moves an installed plugin's dependency out of its range, nor back without consent", async () => {
+  const c = await ctx();
+  await install(c, { plugins: [{ name: "newer" }] });
+  const version = async (name: string) =>
+    (await listInstalled(c.pluginDir)).find((p) => p.name === name)?.version;
+  assert.equal(await version("shared"), "1.1.0");
+  // older needs shared < 1.1.0, which installed newer does not accept.
+  await assert.rejects(install(c, { plugins: [{ name: "older" }] }), (e) => {
+    assert.ok(isRunnerError(e, "DEPENDENCY_CONFLICT"));
+    assert.ok(JSON.stringify(e.details).includes("installed newer@1.0.0"));
+    return true;
+  });
+  assert.equal(await version("shared"), "1.1.0");
+  assert.equal(await version("older"), undefined);
+  await remove(c, { name: "newer" });
+  // Nothing installed needs shared 1.1.0 now; moving it back still needs consent.
+  await assert.rejects(install(c, { plugins: [{ name: "older" }] }), (e) => {
+    assert.ok(isRunnerError(e, "DOWNGRADE_REFUSED"));
+    assert.match(e.message, /shared 1\.1\.0 with the older 1\.0\.0.*--allow-downgrade/);
+    return true;
+  });
+  assert.equal(await version("shared"), "1.1.0");
+  await install(c, { plugins: [{ name: "older" }], allowDowngrade: true });
+  assert.equal(await version("shared"), "1.0.0");
+  // Naming the version is consent.
+  await remove(c, { name: "older" });
+  await install(c, { plugins: [{ name: "shared", constraint: "1.1.0" }] });
+  assert.equal(await version("shared"), "1.1.0");
+  await install(c, { plugins: [{ name: "shared", constraint: "1.0.0" }] });
+  assert.equal(await version("shared"), "1.0.0");
 });
 
 test("I1 through the whole install: a zip-slip archive from the registry is EXTRACTION_FAILED, staging removed", async () => {
