@@ -78,7 +78,14 @@ export const ERROR_CODES = {
   DOWNGRADE_REFUSED: {
     section: "runner",
     exit: 1,
-    meaning: "the version asked for is older than the installed one: pass `--allow-downgrade`",
+    meaning:
+      "the version asked for, or one a dependency would move to, is older than the installed one: pass `--allow-downgrade`",
+  },
+  RESOLUTION_TOO_LARGE: {
+    section: "runner",
+    exit: 1,
+    meaning:
+      "one operation read more registry documents (count or bytes) than any real dependency closure needs: a registry feeding an endless chain is refused",
   },
   PLUGIN_HAS_DEPENDENTS: {
     section: "runner",

@@ -4,6 +4,7 @@ import type { PluginVersions, ResolvedPlugin, ResolveInput } from "../../core/re
 import { bestCandidate } from "../../core/versions/pick.ts";
 import { isRunnerError, RunnerError, refusalError } from "../errors.ts";
 import type { MetadataSource } from "../source/source.types.ts";
+import { withReadBudget } from "./read-budget.ts";
 
 export interface ResolveRequest extends ResolveInput {
   /** In priority order; the first source that has a plugin answers for it. */
@@ -33,7 +34,12 @@ interface Found {
  * likely closure at once, breadth first, following the version core would pick) and hands them to
  * core's pure `resolve`, fetching more only if core asks for names it did not have.
  */
-export async function resolvePlan(request: ResolveRequest): Promise<ResolvePlan> {
+export function resolvePlan(request: ResolveRequest): Promise<ResolvePlan> {
+  // Every document the resolution reads spends from one budget (read-budget.ts).
+  return withReadBudget(() => planWithin(request));
+}
+
+async function planWithin(request: ResolveRequest): Promise<ResolvePlan> {
   const found = new Map<string, Found | null>();
   const failed = new Map<string, unknown>();
   const fetch = async (names: Iterable<string>) => {

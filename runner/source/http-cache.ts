@@ -5,6 +5,7 @@ import { checkFetchUrl, type UrlPolicy } from "../../core/net/fetch-policy.ts";
 import { type Clock, type Credentials, FetchError, type Fetcher } from "../../core/net/fetcher.types.ts";
 import { fromFetchError, RunnerError } from "../errors.ts";
 import { writeFileAtomic } from "../install/atomic-file.ts";
+import { spendReadBudget } from "../resolve/read-budget.ts";
 
 interface CachedEntry {
   url: string;
@@ -61,7 +62,9 @@ export class HttpCache {
     const cached = this.#memory.get(url) ?? (await this.#read(url));
     if (cached && (this.#options.offline || now - cached.fetched_at < ttlSeconds * 1000)) {
       this.#memory.set(url, cached);
-      return Buffer.from(cached.body, "base64");
+      const body = Buffer.from(cached.body, "base64");
+      spendReadBudget(body.byteLength, url);
+      return body;
     }
     if (this.#options.offline) {
       throw new RunnerError("OFFLINE_CACHE_MISS", `--offline: ${url} is not in the cache`, { url });
@@ -82,6 +85,11 @@ export class HttpCache {
       if ((error instanceof FetchError || error instanceof RunnerError) && status === 404) return undefined;
       throw fromFetchError(error);
     }
+    // Spent before it is kept: a document past the operation's budget is neither cached nor used.
+    spendReadBudget(
+      response.status === 304 && cached ? (cached.body.length * 3) / 4 : response.body.byteLength,
+      url,
+    );
     const entry: CachedEntry =
       response.status === 304 && cached
         ? { ...cached, fetched_at: now }

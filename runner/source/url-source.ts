@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { originOf, type UrlPolicy } from "../../core/net/fetch-policy.ts";
 import type { Clock, Fetcher } from "../../core/net/fetcher.types.ts";
 import { fromFetchError, RunnerError } from "../errors.ts";
+import { spendReadBudget } from "../resolve/read-budget.ts";
 import { HttpCache } from "./http-cache.ts";
 import { createManifestSetSource, type ManifestSetOptions } from "./manifest-set-source.ts";
 import type { MetadataSource } from "./source.types.ts";
@@ -40,8 +41,11 @@ export function createUrlSource(
       options.headers && origin ? { credentials: { origin, headers: options.headers } } : {};
     const deadline = options.timeoutMs !== undefined ? { deadlineMs: options.timeoutMs } : {};
     const { cache } = options;
-    if (!cache)
-      return (await fetcher.get({ url, maxBytes: MAX_MANIFEST_BYTES, ...deadline, ...credentials })).body;
+    if (!cache) {
+      const { body } = await fetcher.get({ url, maxBytes: MAX_MANIFEST_BYTES, ...deadline, ...credentials });
+      spendReadBudget(body.byteLength, url);
+      return body;
+    }
     const body = await new HttpCache({
       fetcher,
       clock: cache.clock,

@@ -529,3 +529,48 @@ test("an archive wrapped in one folder installs with finfocus-plugin-<name> at t
     r.warnings.join("\n"),
   );
 });
+
+test("an endless chain of padded plugin documents is refused once the operation read 256 MiB (RESOLUTION_TOO_LARGE), nothing installed", async () => {
+  const chain = await startServer();
+  try {
+    const links = 12;
+    publish(
+      chain,
+      Array.from({ length: links }, (_, i) => ({
+        name: `chain${i}`,
+        versions: [
+          {
+            version: "1.0.0",
+            ...(i + 1 < links ? { deps: [{ name: `chain${i + 1}`, version_constraint: "^1.0.0" }] } : {}),
+          },
+        ],
+      })),
+    );
+    // Each plugin document padded with JSON whitespace to 40 MiB, under the 64 MiB cap of one document.
+    const padding = Buffer.alloc(40 * 1024 * 1024, 0x20);
+    for (let i = 0; i < links; i++) {
+      const path = `/api/v1/plugins/chain${i}/index.json`;
+      const doc = chain.files.get(path)!;
+      chain.handlers.set(path, (_req, res) => {
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-length": doc.byteLength + padding.byteLength,
+        });
+        res.write(doc);
+        res.end(padding);
+        return true;
+      });
+    }
+    const c = await testContext(chain.url);
+    temps.push(c.tmp);
+    await assert.rejects(install(c, { plugins: [{ name: "chain0" }] }), (e) => {
+      assert.ok(isRunnerError(e, "RESOLUTION_TOO_LARGE"), String(e));
+      return true;
+    });
+    assert.deepEqual(await listInstalled(c.pluginDir), []);
+    // Fewer documents than the chain holds were read: the refusal came part-way.
+    assert.ok(chain.total("/api/v1/plugins/chain") < links, String(chain.total("/api/v1/plugins/chain")));
+  } finally {
+    await chain.close();
+  }
+});
