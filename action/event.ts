@@ -7,7 +7,13 @@ export interface PullRequestEvent {
   number: number;
   baseSha: string;
   headSha: string;
+  /**
+   * Whose change it is: the pull request's author, or, when the head is another account's fork,
+   * that account (it pushes the commits the gate judges: G17).
+   */
   author: { id: number; login: string };
+  /** Who opened the pull request, when that is not `author` (a PR from another account's fork). */
+  openedBy?: { id: number; login: string };
   /** True when the head repository differs from the base one: the token is read-only (G5). */
   fromFork: boolean;
   /** owner/name of the base repository. */
@@ -26,7 +32,7 @@ interface PullRequestPayload {
   number?: unknown;
   user?: { id?: unknown; login?: unknown };
   base?: { sha?: unknown; repo?: { full_name?: unknown } };
-  head?: { sha?: unknown; repo?: { full_name?: unknown } | null };
+  head?: { sha?: unknown; repo?: { full_name?: unknown; owner?: { id?: unknown; login?: unknown } } | null };
 }
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -64,13 +70,22 @@ export async function readEvent(
       throw new RegistryError("EVENT_INVALID", "The pull request's author has no numeric id in the payload.");
     const baseRepo = String(pr.base?.repo?.full_name ?? "");
     const headRepo = String(pr.head?.repo?.full_name ?? "");
+    const fromFork = headRepo !== "" && headRepo !== baseRepo;
+    // A pull request opened from another account's fork carries that account's commits, and it
+    // can push more: the change is judged as that account's, never with the opener's rights.
+    const owner = pr.head?.repo?.owner;
+    const pusher =
+      fromFork && typeof owner?.id === "number" && Number.isSafeInteger(owner.id) && owner.id !== id
+        ? { id: owner.id, login: String(owner.login ?? "") }
+        : undefined;
     return {
       kind: "pull_request",
       number: Number(pr.number),
       baseSha: sha(pr.base?.sha, "pull_request.base.sha"),
       headSha: sha(pr.head?.sha, "pull_request.head.sha"),
-      author: { id, login: String(pr.user?.login ?? "") },
-      fromFork: headRepo !== "" && headRepo !== baseRepo,
+      author: pusher ?? { id, login: String(pr.user?.login ?? "") },
+      ...(pusher ? { openedBy: { id, login: String(pr.user?.login ?? "") } } : {}),
+      fromFork,
       repository: baseRepo,
     };
   }

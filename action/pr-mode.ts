@@ -8,6 +8,7 @@ import { type GitBatch, gitBatch } from "../core/registry/git-batch.ts";
 import { apiGitObjects } from "../core/registry/git-objects-api.ts";
 import { gitSource } from "../core/registry/registry-git.ts";
 import { publicGoodTrustedRoot } from "../core/signature/trusted-root.ts";
+import { actionsLogText } from "../core/text/actions-log.ts";
 import { tufTrustedRootFetcher } from "../net/sigstore-tuf.ts";
 import { pullRequestChanges } from "./diff.ts";
 import { gateFetcher, gateHttpFetcher, gateOci } from "./download.ts";
@@ -88,6 +89,12 @@ async function check(
   ports: Ports,
   reader: GitBatch,
 ): Promise<GateReport> {
+  if (event.openedBy)
+    core.info(
+      actionsLogText(
+        `Opened by ${event.openedBy.login} (${event.openedBy.id}) from the fork of ${event.author.login} (${event.author.id}), who pushes its commits: judged as ${event.author.login}'s change.`,
+      ),
+    );
   const local = Boolean((await reader.commit(event.baseSha)) && (await reader.commit(event.headSha)));
   const { changes, from, baseInHead } = await pullRequestChanges(
     settings.workspace,

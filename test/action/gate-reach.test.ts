@@ -233,3 +233,32 @@ describe("a branch that does not contain its base is refused (BASE_NOT_IN_HEAD)"
     assert.ok(!errors.some((e) => e.startsWith("BASE_NOT_IN_HEAD")));
   });
 });
+
+describe("G17: a pull request from another account's fork is that account's change", () => {
+  test("a maintainer who opens it lends it no rights: its commits are judged as the fork owner's", async () => {
+    const repo = await makeRepo(base(), { ".github/workflows/validate.yml": "name: pwned\n" });
+    repos.push(repo);
+    const event = prEvent(repo, MAINT);
+    const head = event.pull_request.head as { repo: Record<string, unknown> };
+    head.repo = { full_name: "mallory/registry", owner: { id: MALLORY.github_id, login: MALLORY.login } };
+    const run = await runAction({
+      workspace: repo.dir,
+      event,
+      inputs: { comment: "never", "verify-artifacts": "false" },
+    });
+    assert.equal(run.code, 1, run.stdout);
+    assert.ok(
+      run.findings.some((f) => f.code === "OUTSIDE_REGISTRY"),
+      JSON.stringify(run.findings),
+    );
+    assert.match(run.stdout, /Opened by maint \(9\) from the fork of mallory \(2002\)/);
+    // The same change from the maintainer's own fork is the maintainer's.
+    head.repo = { full_name: "maint/registry", owner: { id: MAINT.github_id, login: MAINT.login } };
+    const own = await runAction({
+      workspace: repo.dir,
+      event,
+      inputs: { comment: "never", "verify-artifacts": "false" },
+    });
+    assert.ok(!own.findings.some((f) => f.code === "OUTSIDE_REGISTRY"), JSON.stringify(own.findings));
+  });
+});
