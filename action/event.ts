@@ -7,13 +7,14 @@ export interface PullRequestEvent {
   number: number;
   baseSha: string;
   headSha: string;
-  /**
-   * Whose change it is: the pull request's author, or, when the head is another account's fork,
-   * that account (it pushes the commits the gate judges: G17).
-   */
+  /** The pull request's author (who opened it). */
   author: { id: number; login: string };
-  /** Who opened the pull request, when that is not `author` (a PR from another account's fork). */
-  openedBy?: { id: number; login: string };
+  /**
+   * The owner of the fork that holds the head, when that is another account (or unknown: a
+   * deleted fork whose owner the payload does not name): it pushes the commits the gate judges,
+   * so the change must be one both may make (G17).
+   */
+  coAuthor?: { id: number; login: string };
   /** True when the head repository differs from the base one: the token is read-only (G5). */
   fromFork: boolean;
   /** owner/name of the base repository. */
@@ -32,7 +33,11 @@ interface PullRequestPayload {
   number?: unknown;
   user?: { id?: unknown; login?: unknown };
   base?: { sha?: unknown; repo?: { full_name?: unknown } };
-  head?: { sha?: unknown; repo?: { full_name?: unknown; owner?: { id?: unknown; login?: unknown } } | null };
+  head?: {
+    sha?: unknown;
+    repo?: { full_name?: unknown; owner?: { id?: unknown; login?: unknown } } | null;
+    user?: { id?: unknown; login?: unknown } | null;
+  };
 }
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -47,6 +52,15 @@ function sha(value: unknown, what: string): string {
   if (typeof value !== "string" || !SHA.test(value))
     throw new RegistryError("EVENT_INVALID", `The event payload's ${what} is not a commit SHA.`);
   return value;
+}
+
+/** Who owns the fork that holds the head, unless it is the author; nobody (id 0) when not named. */
+function forkOwner(pr: PullRequestPayload, author: number): { id: number; login: string } | undefined {
+  const owner = pr.head?.repo?.owner ?? pr.head?.user ?? undefined;
+  const id = owner?.id;
+  if (typeof id !== "number" || !Number.isSafeInteger(id))
+    return { id: 0, login: "(the fork's owner, not named)" };
+  return id === author ? undefined : { id, login: String(owner?.login ?? "") };
 }
 
 /**
@@ -70,21 +84,16 @@ export async function readEvent(
       throw new RegistryError("EVENT_INVALID", "The pull request's author has no numeric id in the payload.");
     const baseRepo = String(pr.base?.repo?.full_name ?? "");
     const headRepo = String(pr.head?.repo?.full_name ?? "");
-    const fromFork = headRepo !== "" && headRepo !== baseRepo;
-    // A pull request opened from another account's fork carries that account's commits, and it
-    // can push more: the change is judged as that account's, never with the opener's rights.
-    const owner = pr.head?.repo?.owner;
-    const pusher =
-      fromFork && typeof owner?.id === "number" && Number.isSafeInteger(owner.id) && owner.id !== id
-        ? { id: owner.id, login: String(owner.login ?? "") }
-        : undefined;
+    // A head repository that is gone (null: a deleted fork) is another account's until shown otherwise.
+    const fromFork = headRepo !== baseRepo;
+    const coAuthor = fromFork ? forkOwner(pr, id) : undefined;
     return {
       kind: "pull_request",
       number: Number(pr.number),
       baseSha: sha(pr.base?.sha, "pull_request.base.sha"),
       headSha: sha(pr.head?.sha, "pull_request.head.sha"),
-      author: pusher ?? { id, login: String(pr.user?.login ?? "") },
-      ...(pusher ? { openedBy: { id, login: String(pr.user?.login ?? "") } } : {}),
+      author: { id, login: String(pr.user?.login ?? "") },
+      ...(coAuthor ? { coAuthor } : {}),
       fromFork,
       repository: baseRepo,
     };

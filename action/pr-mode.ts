@@ -89,10 +89,10 @@ async function check(
   ports: Ports,
   reader: GitBatch,
 ): Promise<GateReport> {
-  if (event.openedBy)
+  if (event.coAuthor)
     core.info(
       actionsLogText(
-        `Opened by ${event.openedBy.login} (${event.openedBy.id}) from the fork of ${event.author.login} (${event.author.id}), who pushes its commits: judged as ${event.author.login}'s change.`,
+        `Opened by ${event.author.login} (${event.author.id}) from a fork of ${event.coAuthor.login} (${event.coAuthor.id}), who pushes its commits: the change must be one both may make.`,
       ),
     );
   const local = Boolean((await reader.commit(event.baseSha)) && (await reader.commit(event.headSha)));
@@ -114,6 +114,7 @@ async function check(
       changesFrom: from,
       baseInHead,
       author: event.author,
+      ...(event.coAuthor ? { coAuthor: event.coAuthor } : {}),
       prNumber: event.number,
     },
     settings,

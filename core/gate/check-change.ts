@@ -35,11 +35,29 @@ async function governance(gathered: Gathered, change: GateChange, ports: GatePor
           pointer: "",
         },
       ];
-  const first = checkGovernance(gathered.ctx, { authorKnown });
+  // As the author, and as the co-author when there is one (G17): only rights both have count.
+  const authors = change.coAuthor ? [gathered.ctx.author, change.coAuthor] : [gathered.ctx.author];
+  const rules = (approvedBy?: { id: number; login: string }[]) =>
+    unique(
+      authors.flatMap((author) =>
+        checkGovernance({ ...gathered.ctx, author, ...(approvedBy ? { approvedBy } : {}) }, { authorKnown }),
+      ),
+    );
+  const first = rules();
   if (!ports.approvals || !first.some((f) => f.code === "MAINTAINER_REQUIRED" || f.code === "NAME_SIMILAR"))
     return [...unknown, ...first];
-  const approvedBy = await ports.approvals();
-  return [...unknown, ...checkGovernance({ ...gathered.ctx, approvedBy }, { authorKnown })];
+  return [...unknown, ...rules(await ports.approvals())];
+}
+
+/** Findings without repeats (the same rule failing for both authors is one finding). */
+function unique(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.file}\u0000${f.pointer}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 async function verifyNewArtifacts(

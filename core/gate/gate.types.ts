@@ -37,6 +37,12 @@ export interface GateChange {
   baseInHead: boolean;
   /** Who proposes the change, by numeric GitHub id; undefined: not known (a local run without --author-id). */
   author?: { id: number; login: string };
+  /**
+   * Another account whose rights the change must also have: the owner of the fork that holds the
+   * head when that is not the author (it pushes the commits the gate judges, and the author chose
+   * its branch). The governance rules run as both; what either may not do is refused (G17).
+   */
+  coAuthor?: { id: number; login: string };
   /** The pull request's number, when there is one. */
   prNumber?: number;
 }

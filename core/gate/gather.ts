@@ -9,7 +9,7 @@ import type {
 import { loadJson } from "../json/load-json.ts";
 import type { Manifest } from "../manifest.types.ts";
 import type { LayoutOptions } from "../registry/check-layout.ts";
-import { trustedRootFiles } from "../registry/layout.ts";
+import { isPluginName, trustedRootFiles } from "../registry/layout.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { Entry, RegistryConfig } from "../registry.types.ts";
 
@@ -174,7 +174,11 @@ export function layoutScope(
   const prefix = registryPath === "." || registryPath === "" ? "plugins/" : `${registryPath}/plugins/`;
   const plugins = new Set<string>();
   for (const change of changes) {
-    if (change.path.startsWith(prefix)) plugins.add(change.path.slice(prefix.length).split("/")[0] as string);
+    if (!change.path.startsWith(prefix)) continue;
+    const name = change.path.slice(prefix.length).split("/")[0] as string;
+    // A folder that cannot be a plugin's is judged (and refused) unless the change only removes it.
+    if (change.status === "deleted" && !isPluginName(name)) continue;
+    plugins.add(name);
   }
   return { plugins: [...plugins], trustedRoots: trustedRootFiles(headConfig) };
 }

@@ -194,8 +194,11 @@ async function pluginsToWalk(
 ): Promise<SourceEntry[]> {
   if (!names) return (await source.entries(PLUGINS_DIR)) ?? [];
   const found = await Promise.all(
-    [...new Set(names)].map(async (name) => {
-      const kind = segments(name)?.length === 1 ? await source.kind(join(PLUGINS_DIR, name)) : undefined;
+    [...new Set(names)].map(async (name): Promise<SourceEntry | undefined> => {
+      // A name that cannot be a plugin's is refused as such, whether or not it can be looked up (a
+      // backslash, a name that is not UTF-8 and was decoded with U+FFFD): never skipped as absent.
+      if (!isPluginName(name)) return { name, kind: "other" };
+      const kind = await source.kind(join(PLUGINS_DIR, name));
       return kind ? { name, kind } : undefined;
     }),
   );

@@ -89,7 +89,11 @@ export function prEvent(
       head: {
         sha: repo.headSha,
         ref: options.branch ?? "add-version",
-        repo: { full_name: options.fork ? `${author.login}/registry` : "acme/registry" },
+        // As GitHub sends it: the head repository with its owner (for a fork, the author's own).
+        repo: {
+          full_name: options.fork ? `${author.login}/registry` : "acme/registry",
+          owner: options.fork ? { id: author.github_id, login: author.login } : { id: 1, login: "acme" },
+        },
       },
     },
   };

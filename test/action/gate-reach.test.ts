@@ -234,31 +234,77 @@ describe("a branch that does not contain its base is refused (BASE_NOT_IN_HEAD)"
   });
 });
 
-describe("G17: a pull request from another account's fork is that account's change", () => {
-  test("a maintainer who opens it lends it no rights: its commits are judged as the fork owner's", async () => {
-    const repo = await makeRepo(base(), { ".github/workflows/validate.yml": "name: pwned\n" });
+describe("G17: a pull request from another account's fork is a change both accounts must be allowed to make", () => {
+  const run = async (
+    author: typeof MAINT,
+    headRepo: unknown,
+    head: Files = { ".github/workflows/validate.yml": "name: pwned\n" },
+  ) => {
+    const repo = await makeRepo(base(), head);
     repos.push(repo);
-    const event = prEvent(repo, MAINT);
-    const head = event.pull_request.head as { repo: Record<string, unknown> };
-    head.repo = { full_name: "mallory/registry", owner: { id: MALLORY.github_id, login: MALLORY.login } };
-    const run = await runAction({
+    const event = prEvent(repo, author);
+    (event.pull_request.head as { repo: unknown }).repo = headRepo;
+    return runAction({
       workspace: repo.dir,
       event,
       inputs: { comment: "never", "verify-artifacts": "false" },
     });
+  };
+  const mallorysFork = {
+    full_name: "mallory/registry",
+    owner: { id: MALLORY.github_id, login: MALLORY.login },
+  };
+  const maintsFork = { full_name: "maint/registry", owner: { id: MAINT.github_id, login: MAINT.login } };
+
+  test("a maintainer who opens it from another's fork lends it no rights", async () => {
+    const r = await run(MAINT, mallorysFork);
+    assert.equal(r.code, 1, r.stdout);
+    assert.ok(
+      r.findings.some((f) => f.code === "OUTSIDE_REGISTRY"),
+      JSON.stringify(r.findings),
+    );
+    assert.match(r.stdout, /Opened by maint \(9\) from a fork of mallory \(2002\)/);
+  });
+
+  test("nor does the owner of the fork whose branch someone else opens", async () => {
+    const r = await run(MALLORY, maintsFork);
+    assert.equal(r.code, 1, r.stdout);
+    assert.ok(
+      r.findings.some((f) => f.code === "OUTSIDE_REGISTRY"),
+      JSON.stringify(r.findings),
+    );
+  });
+
+  test("a fork that is gone (head.repo null) is nobody's rights", async () => {
+    const r = await run(MAINT, null);
+    assert.equal(r.code, 1, r.stdout);
+    assert.ok(
+      r.findings.some((f) => f.code === "OUTSIDE_REGISTRY"),
+      JSON.stringify(r.findings),
+    );
+  });
+
+  test("the maintainer's own fork is the maintainer's change; an owner's version from a maintainer's fork passes", async () => {
+    const own = await run(MAINT, maintsFork);
+    assert.ok(!own.findings.some((f) => f.code === "OUTSIDE_REGISTRY"), JSON.stringify(own.findings));
+    const version = await run(ALICE, maintsFork, {
+      "registry/plugins/cost-aws/versions/1.1.0.json": manifest("cost-aws", "1.1.0"),
+    });
+    // alice owns cost-aws; the maintainer may add versions too: both may make this change.
+    assert.equal(version.code, 0, version.stdout);
+  });
+});
+
+describe("a folder under plugins/ that cannot be a plugin's is refused even when it cannot be looked up", () => {
+  test("a backslash in the name (LAYOUT_UNEXPECTED)", async () => {
+    const { run, errors } = await gate(
+      { "registry/plugins/cost\\aws/entry.json": entryJson("cost-aws") },
+      MAINT,
+    );
     assert.equal(run.code, 1, run.stdout);
     assert.ok(
-      run.findings.some((f) => f.code === "OUTSIDE_REGISTRY"),
-      JSON.stringify(run.findings),
+      errors.some((e) => e.startsWith("LAYOUT_UNEXPECTED ")),
+      errors.join("\n"),
     );
-    assert.match(run.stdout, /Opened by maint \(9\) from the fork of mallory \(2002\)/);
-    // The same change from the maintainer's own fork is the maintainer's.
-    head.repo = { full_name: "maint/registry", owner: { id: MAINT.github_id, login: MAINT.login } };
-    const own = await runAction({
-      workspace: repo.dir,
-      event,
-      inputs: { comment: "never", "verify-artifacts": "false" },
-    });
-    assert.ok(!own.findings.some((f) => f.code === "OUTSIDE_REGISTRY"), JSON.stringify(own.findings));
   });
 });
