@@ -44,3 +44,23 @@ async function dependenciesOf(source: RegistrySource, name: string): Promise<str
   );
   return names.flat();
 }
+
+/**
+ * `source` without the files at `paths` (registry-relative): they read as missing and are not
+ * listed. What a registry is without some files, to tell what those files cause.
+ */
+export function withoutFiles(source: RegistrySource, paths: Iterable<string>): RegistrySource {
+  const hidden = new Set(paths);
+  const child = (dir: string, name: string) => (dir === "" || dir === "." ? name : `${dir}/${name}`);
+  const entries = async (dir: string) =>
+    (await source.entries(dir))?.filter((e) => !hidden.has(child(dir, e.name)));
+  return {
+    root: source.root,
+    ...(source.commit !== undefined ? { commit: source.commit } : {}),
+    readFile: (path, stamped) =>
+      hidden.has(path) ? Promise.resolve(undefined) : source.readFile(path, stamped),
+    list: async (dir) => ((await entries(dir)) ?? []).map((e) => e.name),
+    entries,
+    kind: (path) => (hidden.has(path) ? Promise.resolve(undefined) : source.kind(path)),
+  };
+}

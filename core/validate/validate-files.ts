@@ -3,7 +3,7 @@ import type { Finding } from "../findings.types.ts";
 import type { Manifest } from "../manifest.types.ts";
 import { classifyPath } from "../registry/layout.ts";
 import { loadRegistry } from "../registry/load-registry.ts";
-import { dependencyClosure } from "../registry/load-scope.ts";
+import { dependencyClosure, withoutFiles } from "../registry/load-scope.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 import type { RegistryConfig } from "../registry.types.ts";
 import { validateManifest } from "./validate-manifest.ts";
@@ -12,9 +12,9 @@ import { validateManifest } from "./validate-manifest.ts";
  * Validates some files of a registry in registry context, as a load of the whole registry judges
  * them (the one judge: core's loadRegistry), reading only what they need: the plugins the files
  * belong to, whole (layout, entry, every manifest, bundles, yanks), and every plugin those depend
- * on, transitively. The findings are those on the files named (a manifest's, a cycle through it,
- * an entry's yanks, a bundle's); a file outside the registry's layout is checked as a manifest on
- * its own. Checking one new manifest costs a handful of reads however large the registry is.
+ * on, transitively. The findings are those on the files named, and those the files cause
+ * elsewhere (found with them and not without them: a cycle they close, a case twin beside them);
+ * a file outside the registry's layout is checked as a manifest on its own. Checking one new manifest costs a handful of reads however large the registry is.
  */
 export async function validateRegistryFiles(
   source: RegistrySource,
@@ -48,14 +48,19 @@ export async function validateRegistryFiles(
       if (where.kind !== "config") plugins.add(where.name);
     }
   }
-  const loaded = await loadRegistry(source, {
-    keepManifests: true,
-    only: await dependencyClosure(source, [...plugins]),
-  });
+  const only = await dependencyClosure(source, [...plugins]);
+  // The same plugins without the files named: what they cause is what is new with them (a cycle
+  // they close lands on another manifest, a case twin on the file beside them).
+  const [loaded, without] = await Promise.all([
+    loadRegistry(source, { keepManifests: true, only }),
+    loadRegistry(withoutFiles(source, named), { keepManifests: false, only }),
+  ]);
   filesRead += loaded.stats.filesRead;
+  const key = (f: Finding) => `${f.code}\u0000${f.file}\u0000${f.pointer}\u0000${f.message}`;
+  const before = new Set(without.findings.map(key));
   append(
     findings,
-    loaded.findings.filter((f) => named.has(f.file)),
+    loaded.findings.filter((f) => named.has(f.file) || !before.has(key(f))),
   );
   const manifests = new Map<string, Manifest>();
   for (const plugin of loaded.snapshot?.plugins ?? [])

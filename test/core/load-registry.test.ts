@@ -102,6 +102,57 @@ test("validating one manifest in registry context reads its plugin and what it d
   );
 });
 
+test("validating named files reports what they cause elsewhere (a cycle they close, a case twin), not what was there before", async () => {
+  const dir = fixture("good");
+  const template = JSON.parse(
+    readFileSync(path.join(dir, "plugins/auth-helper/versions/1.0.0.json"), "utf8"),
+  );
+  const entry = readFileSync(path.join(dir, "plugins/auth-helper/entry.json"), "utf8");
+  const manifest = (
+    name: string,
+    version: string,
+    deps: { name: string; version_constraint: string }[] = [],
+  ) =>
+    JSON.stringify({
+      ...template,
+      metadata: { ...template.metadata, name, version },
+      ...(deps.length > 0 ? { requirements: { dependencies: deps } } : {}),
+    });
+  const files: Record<string, string> = {
+    "config.json": readFileSync(path.join(dir, "config.json"), "utf8"),
+    "plugins/alpha/entry.json": entry.replaceAll("auth-helper", "alpha"),
+    "plugins/alpha/versions/1.0.0.json": manifest("alpha", "1.0.0", [
+      { name: "zeta", version_constraint: "^2.0.0" },
+    ]),
+    "plugins/zeta/entry.json": entry.replaceAll("auth-helper", "zeta"),
+    // Already broken before anything is named: an unknown dependency.
+    "plugins/zeta/versions/1.0.0.json": manifest("zeta", "1.0.0", [
+      { name: "nowhere", version_constraint: "^1.0.0" },
+    ]),
+    "plugins/zeta/versions/1.1.0-rc.1.json": manifest("zeta", "1.1.0-rc.1"),
+    // Named below: closes alpha → zeta → alpha; a case twin of 1.1.0-rc.1.
+    "plugins/zeta/versions/2.0.0.json": manifest("zeta", "2.0.0", [
+      { name: "alpha", version_constraint: "^1.0.0" },
+    ]),
+    "plugins/zeta/versions/1.1.0-RC.1.json": manifest("zeta", "1.1.0-RC.1"),
+  };
+  const source = memorySource(files);
+  const codes = async (named: string) =>
+    (await validateRegistryFiles(source, [named])).findings.map((f) => `${f.code} ${f.file}`);
+  const cycle = await codes("plugins/zeta/versions/2.0.0.json");
+  assert.ok(
+    cycle.some((c) => c.startsWith("DEPENDENCY_CYCLE ")),
+    cycle.join("\n"),
+  );
+  assert.ok(!cycle.some((c) => c.includes("zeta/versions/1.0.0.json")), cycle.join("\n"));
+  const twin = await codes("plugins/zeta/versions/1.1.0-RC.1.json");
+  assert.ok(
+    twin.some((c) => c.startsWith("LAYOUT_CASE_CONFLICT ")),
+    twin.join("\n"),
+  );
+  assert.ok(!twin.some((c) => c.includes("zeta/versions/1.0.0.json")), twin.join("\n"));
+});
+
 test("a source never reads outside its folder", async () => {
   const source = fsSource(fixture("good"));
   assert.equal(await source.readFile("../broken/config.json"), undefined);
