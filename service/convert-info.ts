@@ -1,5 +1,6 @@
 /** Runner results as the proto's PluginInfo, DiscoveryError and InstallationError messages. */
 import { deepFreeze } from "../core/deep-freeze.ts";
+import { REGISTRY_MANIFEST_FILE } from "../core/finfocus/cli-plugin-manifest.ts";
 import type { PluginListing, SourceKind } from "../runner/index.ts";
 import type { ReadonlyInstalled } from "../runner/ops/list.ts";
 import { enumName, timestamp } from "./convert-manifest.ts";
@@ -34,6 +35,7 @@ function toListingInfo(p: PluginListing, installed: boolean): Json {
     status: installed ? "PLUGIN_STATUS_INSTALLED" : "PLUGIN_STATUS_AVAILABLE",
     security_level: enumName("SECURITY_LEVEL", p.security_level),
     capabilities: [...(p.capabilities ?? [])],
+    ...(p.updated_at ? { last_updated: timestamp(p.updated_at) } : {}),
   };
 }
 
@@ -66,11 +68,13 @@ function convertOnce(row: object, variant: string, make: () => Json): Json {
 }
 
 function toInfo(p: ReadonlyInstalled, activity: Activity): Json {
+  const about = p.about;
+  const manifestHash = p.files?.[REGISTRY_MANIFEST_FILE];
   return {
     name: p.name,
     version: p.version,
-    description: "",
-    author: "",
+    description: about?.description ?? "",
+    author: about?.author ?? "",
     source: sourceEnum(p.source.kind),
     location: p.path,
     status:
@@ -80,8 +84,14 @@ function toInfo(p: ReadonlyInstalled, activity: Activity): Json {
           ? "PLUGIN_STATUS_INACTIVE"
           : "PLUGIN_STATUS_INSTALLED",
     security_level: enumName("SECURITY_LEVEL", p.security_level),
-    capabilities: [],
-    requirements: { dependencies: p.dependencies },
+    capabilities: [...(about?.capabilities ?? [])],
+    requirements: {
+      min_spec_version: about?.min_spec_version ?? "",
+      max_spec_version: about?.max_spec_version ?? "",
+      dependencies: p.dependencies,
+    },
+    // The sha256 of the verified manifest as installed (registry.manifest.json).
+    manifest_hash: manifestHash ? `sha256:${manifestHash}` : "",
     last_updated: timestamp(p.installed_at),
   };
 }

@@ -3,18 +3,31 @@
  * each maps its request onto one runner (or core) call and its result onto the response.
  */
 
+import { codeInfo, isCode } from "../core/codes/codes.ts";
 import { validateManifest } from "../core/validate/validate-manifest.ts";
 import { discover, info, type MetadataSource, RunnerError } from "../runner/index.ts";
 import { layoutFor } from "../runner/install/layout.ts";
 import { readStateSnapshot } from "../runner/install/state.ts";
 import { listInstalledView } from "../runner/ops/list.ts";
+import { assertName } from "../runner/ops/plugin-name.ts";
 import { installedToInfo, listingToInfo, sourceEnum, sourceKindOf } from "./convert-info.ts";
 import { manifestFromProto, manifestToProto, timestamp } from "./convert-manifest.ts";
 import type { DaemonState, Handler } from "./daemon.types.ts";
 
 /** The sources a request names (kinds, and a location), or all of them. */
-export function pickSources(state: DaemonState, kinds: unknown[], location = ""): MetadataSource[] {
-  const wanted = kinds.map(sourceKindOf).filter((k) => k !== undefined);
+export function pickSources(state: DaemonState, kinds: unknown[] = [], location = ""): MetadataSource[] {
+  const wanted = kinds.map(sourceKindOf);
+  // A value the proto's DiscoverySource does not define asks for nothing we have: say so, rather
+  // than answer from every source.
+  const unknown = kinds.filter((_, i) => wanted[i] === undefined);
+  if (unknown.length > 0)
+    throw new RunnerError(
+      "USAGE",
+      `Not a DiscoverySource: ${unknown.map((k) => JSON.stringify(k)).join(", ")}`,
+      {
+        sources: kinds,
+      },
+    );
   const sources = [...state.context.sources].filter(
     (s) => (wanted.length === 0 || wanted.includes(s.kind)) && (location === "" || s.location === location),
   );
@@ -42,10 +55,12 @@ export const discoverPlugins: Handler = async (state, request) => {
     readStateSnapshot(layoutFor(state.context.pluginDir)),
   ]);
   const have = (name: string) => Object.hasOwn(installed.plugins, name);
+  // INSTALLED only for the version that is: a newer one the source offers is AVAILABLE.
+  const isInstalled = (name: string, version: string) => installed.plugins[name]?.version === version;
   return {
     plugins: result.plugins
       .filter((p) => request.include_installed === true || !have(p.name))
-      .map((p) => listingToInfo(p, have(p.name))),
+      .map((p) => listingToInfo(p, isInstalled(p.name, p.version))),
     discovery_errors: result.errors.map((e) => ({
       source: sourceEnum(e.source as MetadataSource["kind"]),
       location: e.location,
@@ -76,7 +91,10 @@ export const getPluginManifest: Handler = async (state, request) => {
 export const validatePlugin: Handler = async (_state, request) => {
   if (!request.manifest) throw new RunnerError("USAGE", "ValidatePlugin needs a manifest", {});
   const json = manifestFromProto(request.manifest as Record<string, unknown>);
-  const result = validateManifest(Buffer.from(JSON.stringify(json)), "request.manifest");
+  // The message has no field for a Sigstore bundle: whether one exists is not known.
+  const result = validateManifest(Buffer.from(JSON.stringify(json)), "request.manifest", {
+    hasBundle: "unknown",
+  });
   const errors = result.findings.filter((f) => f.severity === "error");
   return {
     valid: errors.length === 0,
@@ -88,7 +106,13 @@ export const validatePlugin: Handler = async (_state, request) => {
     })),
     warnings: result.findings
       .filter((f) => f.severity !== "error")
-      .map((f) => ({ code: f.code, message: f.message, field: f.pointer, recommendation: "" })),
+      .map((f) => ({
+        code: f.code,
+        message: f.message,
+        field: f.pointer,
+        // What the code means and what to do (docs/findings.md).
+        recommendation: isCode(f.code) ? codeInfo(f.code).meaning : "",
+      })),
   };
 };
 
@@ -112,6 +136,7 @@ const SEVERITY = {
 /** From the history (timeout_seconds 0), or after a check made now within timeout_seconds. */
 export const checkPluginHealth: Handler = async (state, request) => {
   const name = String(request.name ?? "");
+  assertName(name);
   const seconds = Number(request.timeout_seconds ?? 0);
   if (seconds < 0)
     throw new RunnerError("USAGE", "timeout_seconds must not be negative", { timeout_seconds: seconds });

@@ -23,6 +23,17 @@ export interface InstalledPlugin {
   container?: ContainerRecord | undefined;
   /** Relative path → sha256 of every file installed, for `verifyInstalled`. */
   files?: Record<string, string>;
+  /**
+   * What the manifest says of the plugin, for listings (the daemon's ListInstalledPlugins);
+   * absent for versions installed before it was kept.
+   */
+  about?: {
+    description: string;
+    author: string;
+    capabilities: string[];
+    min_spec_version?: string;
+    max_spec_version?: string;
+  };
 }
 
 /** The whole state: ONE file, replaced atomically. */

@@ -258,6 +258,17 @@ async function installPrepared(
         })),
         permissions: manifest.security?.permissions ?? [],
         files,
+        about: {
+          description: manifest.metadata.description,
+          author: manifest.metadata.author,
+          capabilities: [...(manifest.specification.capabilities ?? [])],
+          ...(manifest.requirements?.min_spec_version
+            ? { min_spec_version: manifest.requirements.min_spec_version }
+            : {}),
+          ...(manifest.requirements?.max_spec_version
+            ? { max_spec_version: manifest.requirements.max_spec_version }
+            : {}),
+        },
         get container() {
           return record.container;
         },

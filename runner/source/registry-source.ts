@@ -103,6 +103,7 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
         deprecated: p.deprecated,
         source: "registry",
         location: options.url,
+        ...(p.updated_at ? { updated_at: p.updated_at } : {}),
       });
       listings.set(p, row);
     }

@@ -36,6 +36,8 @@ export interface PluginListing {
   deprecated: boolean;
   source: SourceKind;
   location: string;
+  /** When the plugin last changed, if the source says (the registry index's `updated_at`). */
+  updated_at?: string;
 }
 
 /**

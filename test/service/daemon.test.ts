@@ -88,6 +88,8 @@ test("all eight RPCs over the Unix socket, each a thin adapter over the runner",
     found.plugins.map((p: Message) => [p.name, p.version, p.status, p.source]),
     [["svc", "1.0.1", "PLUGIN_STATUS_AVAILABLE", "DISCOVERY_SOURCE_REGISTRY"]],
   );
+  // When the registry last changed it (the index's updated_at).
+  assert.equal(Number(found.plugins[0].last_updated.seconds), Date.parse("2026-01-01T00:00:00Z") / 1000);
   const manifest = await client.call.GetPluginManifest!({ name: "svc", version: "1.0.0" });
   assert.equal(manifest.manifest.metadata.version, "1.0.0");
   assert.equal(manifest.manifest.specification.service_definition.port, plugin.port);
@@ -96,6 +98,15 @@ test("all eight RPCs over the Unix socket, each a thin adapter over the runner",
   published.installation.download_url = "https://example.com/svc-1.0.0.tar.gz";
   const valid = await client.call.ValidatePlugin!({ manifest: published });
   assert.equal(valid.valid, true, JSON.stringify(valid.validation_errors));
+  // A verified manifest: its Sigstore bundle cannot come with the message, so not knowing whether
+  // one exists is a warning (with what to do), not a refusal.
+  const verified = structuredClone(published);
+  verified.security.security_level = "SECURITY_LEVEL_VERIFIED";
+  const unknownBundle = await client.call.ValidatePlugin!({ manifest: verified });
+  assert.equal(unknownBundle.valid, true, JSON.stringify(unknownBundle.validation_errors));
+  const warned = unknownBundle.warnings.find((w: Message) => w.code === "SIGNATURE_REQUIRED");
+  assert.ok(warned, JSON.stringify(unknownBundle.warnings));
+  assert.ok(String(warned.recommendation).length > 0, "a recommendation");
   const broken = structuredClone(published);
   broken.metadata.name = "Not A Name";
   const invalid = await client.call.ValidatePlugin!({ manifest: broken });
@@ -117,6 +128,19 @@ test("all eight RPCs over the Unix socket, each a thin adapter over the runner",
     list.plugins.map((p: Message) => [p.name, p.version, p.status]),
     [["svc", "1.0.0", "PLUGIN_STATUS_ACTIVE"]],
   );
+  // The installed plugin as its manifest describes it, with the hash of the manifest installed.
+  const [row] = list.plugins as Message[];
+  const published100 = manifest.manifest;
+  assert.equal(row?.description, published100.metadata.description);
+  assert.equal(row?.author, published100.metadata.author);
+  assert.match(String(row?.manifest_hash), /^sha256:[0-9a-f]{64}$/);
+  assert.ok(row?.requirements, "requirements are there");
+  // A newer version than the one installed is AVAILABLE, not INSTALLED.
+  const again = await client.call.DiscoverPlugins!({ filter: "sv*", include_installed: true });
+  assert.deepEqual(
+    again.plugins.map((p: Message) => [p.name, p.version, p.status]),
+    [["svc", "1.0.1", "PLUGIN_STATUS_AVAILABLE"]],
+  );
   const updated = await client.call.UpdatePlugin!({ name: "svc" });
   assert.deepEqual([updated.previous_version, updated.updated_version], ["1.0.0", "1.0.1"]);
 
@@ -133,6 +157,14 @@ test("errors are the mapped gRPC statuses with the error document in the details
   assert.equal(missing.details?.name, "nope");
   const unhealthy = await refused(client.call.CheckPluginHealth!({ name: "nope", timeout_seconds: 0 }));
   assert.equal(unhealthy.status, "NOT_FOUND");
+  // A name that cannot be a plugin's is a bad argument, as for every other RPC.
+  for (const name of ["", "../x", "/etc/passwd"]) {
+    const notAName = await refused(client.call.CheckPluginHealth!({ name, timeout_seconds: 0 }));
+    assert.deepEqual([notAName.status, notAName.code], ["INVALID_ARGUMENT", "USAGE"], name);
+  }
+  // A DiscoverySource value the proto does not define is refused, not read as "every source".
+  const unknownSource = await refused(client.call.DiscoverPlugins!({ sources: [99] }));
+  assert.equal(unknownSource.status, "INVALID_ARGUMENT");
   const bad = await refused(client.call.InstallPlugin!({ name: "svc", version: ">>1" }));
   assert.equal(bad.status, "INVALID_ARGUMENT");
   const noSource = await refused(client.call.DiscoverPlugins!({ sources: ["DISCOVERY_SOURCE_GIT"] }));
@@ -259,9 +291,10 @@ test("over TCP: TLS with the server's certificate, client certificates when requ
   const secure = registryClient(tls.address, grpc.credentials.createSsl(cert));
   const plain = registryClient(tls.address);
   try {
+    // The version the index lists, so its row is the one installed.
     assert.equal(
-      (await secure.call.InstallPlugin!({ name: "svc", version: "1.0.0" })).installed_version,
-      "1.0.0",
+      (await secure.call.InstallPlugin!({ name: "svc", version: "1.0.1" })).installed_version,
+      "1.0.1",
     );
     const found = await secure.call.DiscoverPlugins!({ include_installed: true });
     assert.deepEqual(
