@@ -20,8 +20,11 @@ export interface RuleContext {
   text?: string;
   /** `text` is ASCII without DEL (load-json.ts `plain`): no raw control or invisible character. */
   plainText?: boolean;
-  /** A Sigstore bundle file lies beside the manifest. */
-  hasBundle: boolean;
+  /**
+   * A Sigstore bundle file lies beside the manifest; "unknown" where none can be given (a manifest
+   * sent on its own, as the daemon's ValidatePlugin receives it).
+   */
+  hasBundle: boolean | "unknown";
   /** The versions of another plugin in the registry, or undefined when it has none. */
   lookup?: (name: string) => readonly KnownVersion[] | undefined;
   /**

@@ -11,7 +11,7 @@ export const signatureRequired: Rule = (ctx) => {
   const level = security?.security_level ?? "untrusted";
   if (level !== "verified" && level !== "official") return [];
   const keyed = security?.signature !== undefined && security.public_key !== undefined;
-  if (keyed || ctx.hasBundle) return [];
+  if (keyed || ctx.hasBundle === true) return [];
   if (security?.signature !== undefined || security?.public_key !== undefined) {
     const missing = security?.signature === undefined ? "signature" : "public_key";
     return [
@@ -23,12 +23,17 @@ export const signatureRequired: Rule = (ctx) => {
       ),
     ];
   }
-  return [
-    finding(
-      ctx,
-      "SIGNATURE_REQUIRED",
-      "/security/security_level",
-      `the '${level}' level needs a signature: add security.signature and security.public_key, or a Sigstore bundle as ${ctx.path ? `${ctx.path.version}.sigstore.json` : "<version>.sigstore.json"} beside the manifest`,
-    ),
-  ];
+  const needs = `the '${level}' level needs a signature: add security.signature and security.public_key, or a Sigstore bundle as ${ctx.path ? `${ctx.path.version}.sigstore.json` : "<version>.sigstore.json"} beside the manifest`;
+  // Where a bundle cannot be given with the manifest, its absence cannot be told: a warning.
+  if (ctx.hasBundle === "unknown")
+    return [
+      finding(
+        ctx,
+        "SIGNATURE_REQUIRED",
+        "/security/security_level",
+        `${needs} (a bundle cannot come with this manifest, so it is not known whether one exists)`,
+        "warning",
+      ),
+    ];
+  return [finding(ctx, "SIGNATURE_REQUIRED", "/security/security_level", needs)];
 };

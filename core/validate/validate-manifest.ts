@@ -14,7 +14,8 @@ export interface ManifestContext {
   path?: { name: string; version: string };
   config?: RegistryConfig;
   entry?: Entry;
-  hasBundle?: boolean;
+  /** See RuleContext.hasBundle (default false). */
+  hasBundle?: boolean | "unknown";
   lookup?: (name: string) => readonly KnownVersion[] | undefined;
   /** See RuleContext.allowLoopbackHttp. */
   allowLoopbackHttp?: boolean;
