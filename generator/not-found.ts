@@ -44,6 +44,12 @@ export async function notFoundDocument(
   const versions = (JSON.parse(Buffer.from(index).toString("utf8")) as { versions: { version: string }[] })
     .versions;
   const version = match[2];
+  // A version that exists, at a path the API does not name (`…/versions/1.0.0`, not its
+  // `manifest.json`): the generic document, never a claim that the version does not exist.
+  if (version !== undefined && versions.some((v) => v.version === version)) {
+    const generic = await read(NOT_FOUND_PATH);
+    return generic ? (JSON.parse(Buffer.from(generic).toString("utf8")) as ApiError) : GENERIC_NOT_FOUND;
+  }
   return {
     code: "PLUGIN_NOT_FOUND",
     message:

@@ -130,6 +130,10 @@ test("missing API documents get the spec's JSON errors; other paths the site's 4
   );
   const other = JSON.parse((await get("/api/v1/nothing.json")).body.toString());
   assert.equal(other.code, "NOT_FOUND");
+  // A version that exists, at a path the API does not name: not "no version 1.0.0".
+  const unnamed = await get("/api/v1/plugins/alpha-cost/versions/1.0.0");
+  assert.equal(unnamed.status, 404);
+  assert.equal(JSON.parse(unnamed.body.toString()).code, "NOT_FOUND");
   const page = await get("/no/such/page");
   assert.equal(page.status, 404);
   assert.equal(page.headers["content-type"], "text/html; charset=utf-8");
