@@ -29,7 +29,7 @@ import { RunnerError } from "../errors.ts";
 import { documentUrl } from "./document-url.ts";
 import type { HttpCache } from "./http-cache.ts";
 import { pluginLookup } from "./plugin-lookup.ts";
-import { openSignedReader, type SignedReader, type TufAccess } from "./signed-reader.ts";
+import { openSignedReader, refuseUnsigned, type SignedReader, type TufAccess } from "./signed-reader.ts";
 import type { MetadataSource, PluginListing, PluginVersions, RegistryTrust } from "./source.types.ts";
 
 export interface RegistrySourceOptions {
@@ -142,7 +142,9 @@ export function createRegistrySource(options: RegistrySourceOptions): MetadataSo
       // document is then read again as a target of the signed index, and only that copy is used.
       const bytes = await options.cache.get(url, ttl, API_MAX_BYTES.discovery);
       if (!bytes) {
-        // No discovery document: a registry serving the spec's REST paths answers GET /plugins.
+        // No discovery document: a registry serving the spec's REST paths answers GET /plugins,
+        // unsigned: never for a registry whose signed metadata is pinned, configured or required.
+        refuseUnsigned(options.url, root, options.tuf);
         const indexUrl = new URL(restPath({ kind: "plugin-index" }), root).href;
         const indexBytes = await options.cache
           .get(indexUrl, ttl, API_MAX_BYTES["plugin-index"])

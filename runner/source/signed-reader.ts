@@ -79,6 +79,30 @@ export function signedReader(tuf: TufSession, cache: HttpCache, root: string): S
  * TUF_REQUIRED when TUF is required and the registry publishes none. `discovery` is the document's
  * first, unverified read: it only says where the metadata is.
  */
+/**
+ * A registry that answers without a discovery document (the spec's REST paths) names no signed
+ * metadata: refused where TUF applies to it: its root is pinned from an earlier read, or one is
+ * configured (TUF_VERIFICATION_FAILED: signed documents are no longer served, which is what
+ * stripping them would look like), or the policy requires it (TUF_REQUIRED).
+ */
+export function refuseUnsigned(location: string, root: string, tuf: TufAccess | undefined): void {
+  if (!tuf) return;
+  const pinned = isPinned(tuf.settings, root);
+  const decision = decideTuf({
+    pinned,
+    configuredRoot: tuf.settings.root !== undefined,
+    required: tuf.settings.required === true,
+  });
+  if (decision.use === "plain") return;
+  if (decision.use === "refuse")
+    throw new RunnerError("TUF_REQUIRED", `${location}: ${decision.reason}`, { location });
+  throw new RunnerError(
+    "TUF_VERIFICATION_FAILED",
+    `${location} serves no discovery document and so no signed metadata, though ${pinned ? "its TUF root is pinned from an earlier read" : "a TUF root is configured for it"}: its documents are not read unsigned`,
+    { location, reason: "unsigned-registry" },
+  );
+}
+
 export async function openSignedReader(options: {
   root: string;
   location: string;

@@ -212,3 +212,36 @@ test("downgrade: once a root is pinned, a mirror that drops the TUF metadata is 
     await s.close();
   }
 });
+
+test("downgrade through the REST paths: a mirror that drops TUF and the discovery document for the spec's REST paths is refused, pinned or required", async () => {
+  const s = await scenario();
+  try {
+    v1(s.server);
+    signServed(s.server, s.keys.site, s.keys.keysDir);
+    await install(await s.client(), { plugins: [{ name: "alpha" }] });
+    // The attacker's version, served unsigned at the REST paths only.
+    v2(s.server);
+    const files = s.server.files;
+    const rest: [string, string][] = [
+      ["/plugins", "/api/v1/plugins/index.json"],
+      ["/plugins/alpha", "/api/v1/plugins/alpha/index.json"],
+      ["/plugins/alpha/versions", "/api/v1/plugins/alpha/versions/index.json"],
+      ["/plugins/alpha/versions/1.1.0/manifest", "/api/v1/plugins/alpha/versions/1.1.0/manifest.json"],
+    ];
+    for (const [to, from] of rest) files.set(to, files.get(from)!);
+    for (const path of [...files.keys()])
+      if (path.startsWith("/tuf/") || path.startsWith("/api/") || path.startsWith("/.well-known/"))
+        files.delete(path);
+    // Pinned on this machine: the signed documents are gone, not optional.
+    await refused(await s.client(), "alpha");
+    // Another machine that requires TUF.
+    const strict = await testContext(s.server.url, { tuf: { required: true } });
+    try {
+      await refused(strict, "alpha", "TUF_REQUIRED");
+    } finally {
+      await rm(strict.tmp, { recursive: true, force: true });
+    }
+  } finally {
+    await s.close();
+  }
+});
