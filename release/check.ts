@@ -83,6 +83,24 @@ export async function checkProposal(
   const config = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE).value : undefined;
   const pinsBytes = (await base.readFile(entryFile(proposal.name))) ?? proposal.entry;
   const entry = pinsBytes ? validateEntry(pinsBytes, entryFile(proposal.name)).value : undefined;
+  // Without the registry's config or the plugin's entry, nothing can be verified: say so, as the
+  // gate would refuse the pull request (never a silent pass that opens it).
+  if (!config)
+    findings.push({
+      code: "CONFIG_INVALID",
+      severity: "error",
+      message: `the registry has no valid ${CONFIG_FILE} at this path: check the registry-path input (the folder that holds config.json and plugins/)`,
+      file: CONFIG_FILE,
+      pointer: "",
+    });
+  if (!entry)
+    findings.push({
+      code: "ENTRY_INVALID",
+      severity: "error",
+      message: `${proposal.name} has no entry.json in the registry and the release brings none: a plugin's first version needs its entry (.finfocus/entry.json in the plugin's repository, with its owners and repository)`,
+      file: entryFile(proposal.name),
+      pointer: "",
+    });
   if (!config || !entry) return result;
   const input = {
     manifest: alone.value,

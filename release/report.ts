@@ -61,7 +61,9 @@ export function pullRequestBody(report: ReleaseReport): string {
     "",
     ...facts(report),
     "",
-    "The manifest was validated, and the artifact's checksum and signature verified, with the registry's own core before this pull request was opened; the registry's gate checks it again.",
+    report.signature === "none"
+      ? "The manifest was validated and the artifact's checksum verified (it is not signed) with the registry's own core before this pull request was opened; the registry's gate checks it again."
+      : "The manifest was validated, and the artifact's checksum and signature verified, with the registry's own core before this pull request was opened; the registry's gate checks it again.",
   ].join("\n");
 }
 
