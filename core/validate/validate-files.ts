@@ -51,13 +51,15 @@ export async function validateRegistryFiles(
   const only = await dependencyClosure(source, [...plugins]);
   // The same plugins without the files named: what they cause is what is new with them (a cycle
   // they close lands on another manifest, a case twin on the file beside them).
-  const [loaded, without] = await Promise.all([
-    loadRegistry(source, { keepManifests: true, only }),
-    loadRegistry(withoutFiles(source, named), { keepManifests: false, only }),
-  ]);
+  const loaded = await loadRegistry(source, { keepManifests: true, only });
   filesRead += loaded.stats.filesRead;
+  // Only when something is found beyond the files named is the registry judged without them too.
+  const elsewhere = loaded.findings.some((f) => !named.has(f.file));
+  const without = elsewhere
+    ? await loadRegistry(withoutFiles(source, named), { keepManifests: false, only })
+    : undefined;
   const key = (f: Finding) => `${f.code}\u0000${f.file}\u0000${f.pointer}\u0000${f.message}`;
-  const before = new Set(without.findings.map(key));
+  const before = new Set(without?.findings.map(key));
   append(
     findings,
     loaded.findings.filter((f) => named.has(f.file) || !before.has(key(f))),
