@@ -42038,6 +42038,13 @@ function sha(value, what) {
     throw new RegistryError("EVENT_INVALID", `The event payload's ${what} is not a commit SHA.`);
   return value;
 }
+function forkOwner(pr2, author) {
+  const owner = pr2.head?.repo?.owner ?? pr2.head?.user ?? void 0;
+  const id = owner?.id;
+  if (typeof id !== "number" || !Number.isSafeInteger(id))
+    return { id: 0, login: "(the fork's owner, not named)" };
+  return id === author ? void 0 : { id, login: String(owner?.login ?? "") };
+}
 async function readEvent(eventName, eventPath) {
   const payload = eventPath ? JSON.parse(await readFile(eventPath, "utf8")) : {};
   if (PULL_REQUEST_EVENTS.has(eventName)) {
@@ -42052,13 +42059,16 @@ async function readEvent(eventName, eventPath) {
       throw new RegistryError("EVENT_INVALID", "The pull request's author has no numeric id in the payload.");
     const baseRepo = String(pr2.base?.repo?.full_name ?? "");
     const headRepo = String(pr2.head?.repo?.full_name ?? "");
+    const fromFork = headRepo !== baseRepo;
+    const coAuthor = fromFork ? forkOwner(pr2, id) : void 0;
     return {
       kind: "pull_request",
       number: Number(pr2.number),
       baseSha: sha(pr2.base?.sha, "pull_request.base.sha"),
       headSha: sha(pr2.head?.sha, "pull_request.head.sha"),
       author: { id, login: String(pr2.user?.login ?? "") },
-      fromFork: headRepo !== "" && headRepo !== baseRepo,
+      ...coAuthor ? { coAuthor } : {},
+      fromFork,
       repository: baseRepo
     };
   }
@@ -46560,6 +46570,15 @@ function loadJson(bytes, options2) {
     });
   });
   if (keyCount !== scan.colons) duplicateKeys(text2, file, collector);
+  const lone = ESCAPED_SURROGATE.test(text2) ? loneSurrogatePath(value) : void 0;
+  if (lone && collector.open)
+    collector.add({
+      code: "JSON_LONE_SURROGATE",
+      severity: "error",
+      message: "a \\u escape names half of a UTF-16 surrogate pair (\\uD800 to \\uDFFF without its other half), which is not a character: write the character itself, or both halves of its pair",
+      file,
+      pointer: toPointer(lone)
+    });
   if (collector.findings.length > 0) {
     const index = new PositionIndex(text2);
     const positioned = collector.result(file).map(
@@ -46568,6 +46587,25 @@ function loadJson(bytes, options2) {
     return { text: text2, findings: positioned };
   }
   return { value, text: text2, plain: text2.length === bytes.byteLength && !text2.includes("\x7F"), findings: [] };
+}
+var ESCAPED_SURROGATE = /\\u[dD][89abcdefABCDEF]/;
+var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
+function loneSurrogatePath(value) {
+  const stack = [{ node: value, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { node, path: path3 } = item;
+    if (typeof node === "string") {
+      if (LONE_SURROGATE.test(node)) return path3;
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: [...path3, i] });
+    } else if (node !== null && typeof node === "object") {
+      const keys = Object.keys(node);
+      for (const key of keys) if (LONE_SURROGATE.test(key)) return path3;
+      for (const key of keys.reverse())
+        stack.push({ node: node[key], path: [...path3, key] });
+    }
+  }
+  return void 0;
 }
 function scanStructure(text2, limit) {
   let depth = 0;
@@ -52293,7 +52331,12 @@ var ERROR_CODES = {
   DOWNGRADE_REFUSED: {
     section: "runner",
     exit: 1,
-    meaning: "the version asked for is older than the installed one: pass `--allow-downgrade`"
+    meaning: "the version asked for, or one a dependency would move to, is older than the installed one: pass `--allow-downgrade`"
+  },
+  RESOLUTION_TOO_LARGE: {
+    section: "runner",
+    exit: 1,
+    meaning: "one operation read more registry documents (count or bytes) than any real dependency closure needs: a registry feeding an endless chain is refused"
   },
   PLUGIN_HAS_DEPENDENTS: {
     section: "runner",
@@ -52454,6 +52497,11 @@ var ERROR_CODES = {
     exit: 2,
     meaning: "`--rev` was given for a registry folder that is not inside a git work tree: drop it to read the files"
   },
+  NODE_TOO_OLD: {
+    section: "general",
+    exit: 2,
+    meaning: "the command needs a module built into a newer Node than the one running (`daemon` and `health --watch` need node:sqlite, Node 22.5 and newer)"
+  },
   INTERNAL_ERROR: {
     section: "general",
     exit: 2,
@@ -52476,6 +52524,11 @@ var FINDING_CODES = {
     meaning: "not JSON (comments and trailing commas are not JSON): fix the syntax at the position given"
   },
   JSON_INVALID_UTF8: { section: "json", severity: "error", meaning: "bytes that are not UTF-8" },
+  JSON_LONE_SURROGATE: {
+    section: "json",
+    severity: "error",
+    meaning: "a `\\u` escape names half of a UTF-16 surrogate pair, which is no character (RFC 7493): Go reads it as U+FFFD, JavaScript keeps it"
+  },
   JSON_BOM: {
     section: "json",
     severity: "error",
@@ -52694,6 +52747,11 @@ var FINDING_CODES = {
     section: "governance",
     severity: "error",
     meaning: "a new name is one edit away from an existing one: a maintainer decides (as author, or by an approving review on the head commit)"
+  },
+  BASE_NOT_IN_HEAD: {
+    section: "governance",
+    severity: "error",
+    meaning: "the pull request's branch does not contain its base commit, so merging would add changes the gate never saw: bring the branch up to date"
   },
   AUTHOR_UNKNOWN: {
     section: "governance",
@@ -53047,20 +53105,6 @@ var entryFile = (name) => `${PLUGINS_DIR}/${name}/entry.json`;
 var versionsDir = (name) => `${PLUGINS_DIR}/${name}/versions`;
 var versionFile = (name, version) => `${versionsDir(name)}/${version}.json`;
 var bundleFile = (name, version) => `${versionsDir(name)}/${version}.sigstore.json`;
-function classifyPath(rel) {
-  if (rel === CONFIG_FILE) return { kind: "config" };
-  const parts = rel.split("/");
-  if (parts[0] !== PLUGINS_DIR || !parts[1]) return { kind: "other" };
-  const name = parts[1];
-  if (parts.length === 3 && parts[2] === "entry.json") return { kind: "entry", name };
-  if (parts.length === 4 && parts[2] === "versions" && parts[3]) {
-    const file = parts[3];
-    if (file.endsWith(".sigstore.json"))
-      return { kind: "bundle", name, version: file.slice(0, -".sigstore.json".length) };
-    if (file.endsWith(".json")) return { kind: "version", name, version: file.slice(0, -".json".length) };
-  }
-  return { kind: "other" };
-}
 function trustedRootFiles(config2) {
   const files = [];
   if (typeof config2?.sigstore_trusted_root === "string") files.push(config2.sigstore_trusted_root);
@@ -53323,7 +53367,8 @@ async function pluginsToWalk(source, names) {
   if (!names) return await source.entries(PLUGINS_DIR) ?? [];
   const found = await Promise.all(
     [...new Set(names)].map(async (name) => {
-      const kind = segments2(name)?.length === 1 ? await source.kind(join(PLUGINS_DIR, name)) : void 0;
+      if (!isPluginName(name)) return { name, kind: "other" };
+      const kind = await source.kind(join(PLUGINS_DIR, name));
       return kind ? { name, kind } : void 0;
     })
   );
@@ -63515,7 +63560,7 @@ var signatureRequired = (ctx) => {
   const level2 = security?.security_level ?? "untrusted";
   if (level2 !== "verified" && level2 !== "official") return [];
   const keyed = security?.signature !== void 0 && security.public_key !== void 0;
-  if (keyed || ctx.hasBundle) return [];
+  if (keyed || ctx.hasBundle === true) return [];
   if (security?.signature !== void 0 || security?.public_key !== void 0) {
     const missing3 = security?.signature === void 0 ? "signature" : "public_key";
     return [
@@ -63527,14 +63572,18 @@ var signatureRequired = (ctx) => {
       )
     ];
   }
-  return [
-    finding2(
-      ctx,
-      "SIGNATURE_REQUIRED",
-      "/security/security_level",
-      `the '${level2}' level needs a signature: add security.signature and security.public_key, or a Sigstore bundle as ${ctx.path ? `${ctx.path.version}.sigstore.json` : "<version>.sigstore.json"} beside the manifest`
-    )
-  ];
+  const needs = `the '${level2}' level needs a signature: add security.signature and security.public_key, or a Sigstore bundle as ${ctx.path ? `${ctx.path.version}.sigstore.json` : "<version>.sigstore.json"} beside the manifest`;
+  if (ctx.hasBundle === "unknown")
+    return [
+      finding2(
+        ctx,
+        "SIGNATURE_REQUIRED",
+        "/security/security_level",
+        `${needs} (a bundle cannot come with this manifest, so it is not known whether one exists)`,
+        "warning"
+      )
+    ];
+  return [finding2(ctx, "SIGNATURE_REQUIRED", "/security/security_level", needs)];
 };
 
 // core/rules/spec-version.ts
@@ -64217,6 +64266,8 @@ async function validateRecalled(jobs, ctx) {
 var PARALLEL_THRESHOLD = 4e3;
 var EARLY_START_VERSIONS = 10;
 async function loadRegistry(source, options2 = {}) {
+  if (options2.only && (options2.verdicts || options2.stamps))
+    throw new TypeError("loadRegistry: `only` cannot be combined with `verdicts` or `stamps`");
   const startedNs = wallClockNs();
   const findings = [];
   const stats = { plugins: 0, manifests: 0, filesRead: 0, errors: 0, warnings: 0 };
@@ -64269,6 +64320,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
   let sharing;
   const layout = await checkLayout(listed?.source ?? source, {
     trustedRoots: trustedRootFiles(config2),
+    ...options2.only ? { plugins: options2.only } : {},
     ...location2 ? {
       listed: (plugins2) => {
         if (plugins2 * EARLY_START_VERSIONS < threshold) return;
@@ -65288,93 +65340,6 @@ function checkGovernance(ctx, options2 = {}) {
   return rules.flatMap((rule) => rule(ctx));
 }
 
-// core/validate/validate-files.ts
-async function validateRegistryFiles(source, files) {
-  let filesRead = 0;
-  const read = async (rel) => {
-    filesRead++;
-    return source.readFile(rel);
-  };
-  const findings = [];
-  const manifests = /* @__PURE__ */ new Map();
-  const configBytes = await read(CONFIG_FILE);
-  const configResult = configBytes ? validateRegistryConfig(configBytes, CONFIG_FILE) : void 0;
-  const config2 = configResult?.value;
-  const entries = /* @__PURE__ */ new Map();
-  const entryOf = (name) => {
-    let pending = entries.get(name);
-    if (!pending) {
-      pending = read(entryFile(name)).then(
-        (b2) => b2 ? validateEntry(b2, entryFile(name), name).value : void 0
-      );
-      entries.set(name, pending);
-    }
-    return pending;
-  };
-  const listings = /* @__PURE__ */ new Map();
-  const listingOf = (name) => {
-    let pending = listings.get(name);
-    if (!pending) {
-      pending = source.list(versionsDir(name));
-      listings.set(name, pending);
-    }
-    return pending;
-  };
-  const knownOf = async (name) => {
-    const [files2, entry2] = await Promise.all([listingOf(name), entryOf(name)]);
-    return files2.filter((f2) => f2.endsWith(".json") && !f2.endsWith(".sigstore.json")).map((f2) => f2.slice(0, -".json".length)).map((version) => ({ version, yanked: Object.hasOwn(entry2?.yanked ?? {}, version) }));
-  };
-  for (const file of files) {
-    const where = classifyPath(file);
-    const bytes = await read(file);
-    if (!bytes) {
-      findings.push({
-        code: "FILE_UNREADABLE",
-        severity: "error",
-        message: "the file does not exist",
-        file,
-        pointer: ""
-      });
-      continue;
-    }
-    if (where.kind === "config") append(findings, configResult?.findings ?? []);
-    else if (where.kind === "entry") append(findings, validateEntry(bytes, file, where.name).findings);
-    else if (where.kind === "bundle") {
-      const manifests2 = await listingOf(where.name);
-      if (!manifests2.includes(`${where.version}.json`)) {
-        findings.push({
-          code: "ORPHAN_FILE",
-          severity: "error",
-          message: `a Sigstore bundle for ${where.version}, which has no manifest`,
-          file: bundleFile(where.name, where.version),
-          pointer: ""
-        });
-      }
-    } else if (where.kind === "version") {
-      const deps = loadJson(bytes, { file }).value?.requirements?.dependencies;
-      const names = Array.isArray(deps) ? deps.map((d) => d?.name).filter((n) => typeof n === "string") : [];
-      const known = /* @__PURE__ */ new Map();
-      await Promise.all(names.map(async (n) => known.set(n, await knownOf(n))));
-      const [entry2, listing] = await Promise.all([entryOf(where.name), listingOf(where.name)]);
-      const result = validateManifest(bytes, file, {
-        path: { name: where.name, version: where.version },
-        ...config2 ? { config: config2 } : {},
-        ...entry2 ? { entry: entry2 } : {},
-        hasBundle: listing.includes(`${where.version}.sigstore.json`),
-        lookup: (name) => {
-          const list2 = known.get(name);
-          return list2 && list2.length > 0 ? list2 : void 0;
-        }
-      });
-      append(findings, result.findings);
-      if (result.value) manifests.set(file, result.value);
-    } else {
-      append(findings, validateManifest(bytes, file, config2 ? { config: config2 } : {}).findings);
-    }
-  }
-  return { findings, filesRead, manifests, ...config2 ? { config: config2 } : {} };
-}
-
 // core/gate/gather.ts
 var import_semver5 = __toESM(require_semver2(), 1);
 async function json(source, file) {
@@ -65446,6 +65411,7 @@ async function pluginChange(name, changes, base, head, registryPath) {
     addedVersions,
     previousVersions,
     baseVersions,
+    headVersions: manifestVersions(headFiles).sort(import_semver5.default.compare),
     ...baseEntry ? { baseEntry } : {},
     ...headEntry ? { headEntry } : {}
   };
@@ -65461,8 +65427,6 @@ async function gather(registryPath, author, changes, base, head) {
     names.map((name) => pluginChange(name, changes, base, head, registryPath))
   );
   const baseNames = results.some((r) => !r.plugin.baseEntry) ? await base.list("plugins") : [];
-  const prefix = registryPath === "." ? "" : `${registryPath}/`;
-  const toValidate = changes.filter((c) => c.status !== "deleted" && c.path.startsWith(prefix) && c.path.endsWith(".json")).map((c) => c.path.slice(prefix.length)).filter((rel) => classifyPath(rel).kind !== "other");
   return {
     ctx: {
       registryPath,
@@ -65474,17 +65438,69 @@ async function gather(registryPath, author, changes, base, head) {
     },
     ...config2 ? { config: config2 } : {},
     ...headConfig ? { headConfig } : {},
-    newVersions: results.flatMap((r) => r.newVersions),
-    toValidate
+    newVersions: results.flatMap((r) => r.newVersions)
   };
 }
 function layoutScope(registryPath, changes, headConfig) {
   const prefix = registryPath === "." || registryPath === "" ? "plugins/" : `${registryPath}/plugins/`;
   const plugins = /* @__PURE__ */ new Set();
   for (const change of changes) {
-    if (change.path.startsWith(prefix)) plugins.add(change.path.slice(prefix.length).split("/")[0]);
+    if (!change.path.startsWith(prefix)) continue;
+    const name = change.path.slice(prefix.length).split("/")[0];
+    if (change.status === "deleted" && !isPluginName(name)) continue;
+    plugins.add(name);
   }
   return { plugins: [...plugins], trustedRoots: trustedRootFiles(headConfig) };
+}
+
+// core/registry/load-scope.ts
+async function dependencyClosure(source, names) {
+  const scope = new Set(names);
+  let frontier = [...scope].filter(isPluginName);
+  while (frontier.length > 0) {
+    const found = await Promise.all(frontier.map((name) => dependenciesOf(source, name)));
+    frontier = [];
+    for (const name of found.flat())
+      if (!scope.has(name)) {
+        scope.add(name);
+        frontier.push(name);
+      }
+  }
+  return [...scope];
+}
+async function dependenciesOf(source, name) {
+  const dir = versionsDir(name);
+  const files = (await source.list(dir)).filter((f2) => f2.endsWith(".json") && !f2.endsWith(".sigstore.json"));
+  const names = await Promise.all(
+    files.map(async (f2) => {
+      const file = `${dir}/${f2}`;
+      const bytes = await source.readFile(file);
+      const deps = bytes ? loadJson(bytes, { file }).value?.requirements?.dependencies : void 0;
+      return Array.isArray(deps) ? deps.map((d) => d?.name).filter((n) => typeof n === "string" && isPluginName(n)) : [];
+    })
+  );
+  return names.flat();
+}
+
+// core/gate/judge-head.ts
+async function judgeHead(registryPath, changes, plugins, touched, head) {
+  const config2 = registryPath === "." ? CONFIG_FILE : `${registryPath}/${CONFIG_FILE}`;
+  const whole = changes.some((c) => c.path === config2) || plugins.some(losesVersions);
+  const scope = whole ? void 0 : await dependencyClosure(head, touched);
+  const loaded = await loadRegistry(head, { keepManifests: true, ...scope ? { only: scope } : {} });
+  const manifests = /* @__PURE__ */ new Map();
+  for (const plugin of loaded.snapshot?.plugins ?? [])
+    for (const version of plugin.versions) manifests.set(version.file, version.manifest);
+  return { findings: loaded.findings, manifests, whole, plugins: scope ?? [] };
+}
+function losesVersions(plugin) {
+  if (plugin.baseEntry && !plugin.headEntry) return true;
+  const head = new Set(plugin.headVersions);
+  const baseYanked = plugin.baseEntry?.yanked ?? {};
+  const headYanked = plugin.headEntry?.yanked ?? {};
+  return plugin.baseVersions.some(
+    (v2) => !head.has(v2) || !Object.hasOwn(baseYanked, v2) && Object.hasOwn(headYanked, v2)
+  );
 }
 
 // core/gate/positions.ts
@@ -65591,11 +65607,25 @@ async function governance(gathered, change, ports) {
       pointer: ""
     }
   ];
-  const first = checkGovernance(gathered.ctx, { authorKnown });
+  const authors = change.coAuthor ? [gathered.ctx.author, change.coAuthor] : [gathered.ctx.author];
+  const rules = (approvedBy) => unique(
+    authors.flatMap(
+      (author) => checkGovernance({ ...gathered.ctx, author, ...approvedBy ? { approvedBy } : {} }, { authorKnown })
+    )
+  );
+  const first = rules();
   if (!ports.approvals || !first.some((f2) => f2.code === "MAINTAINER_REQUIRED" || f2.code === "NAME_SIMILAR"))
     return [...unknown, ...first];
-  const approvedBy = await ports.approvals();
-  return [...unknown, ...checkGovernance({ ...gathered.ctx, approvedBy }, { authorKnown })];
+  return [...unknown, ...rules(await ports.approvals())];
+}
+function unique(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((f2) => {
+    const key = `${f2.code}\0${f2.file}\0${f2.pointer}\0${f2.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 async function verifyNewArtifacts(gathered, validated, options2, sources, ports) {
   const rows = /* @__PURE__ */ new Map();
@@ -65630,13 +65660,25 @@ async function verifyNewArtifacts(gathered, validated, options2, sources, ports)
   }
   return { findings, rows };
 }
+function behind(change) {
+  if (change.baseInHead) return [];
+  return [
+    {
+      code: "BASE_NOT_IN_HEAD",
+      severity: "error",
+      message: `The pull request's branch does not contain its base commit: the gate judges the head commit, and merging would add the base's newer changes it never saw (a version published meanwhile can clash with this one). Bring the branch up to date (merge the base branch into it, or rebase onto it) and push; the gate runs again. Head: ${change.headSha.slice(0, 12)}.`,
+      file: "plugins",
+      pointer: ""
+    }
+  ];
+}
 async function checkChange(change, options2, ports) {
   const { base, head, changes } = change;
   const registryPath = options2.registryPath;
   const gathered = await gather(registryPath, change.author ?? NOBODY, changes, base, head);
-  const layout = await checkLayout(head, layoutScope(registryPath, changes, gathered.headConfig));
-  const validated = await validateRegistryFiles(head, gathered.toValidate);
-  const validation2 = [...layout.findings, ...validated.findings].map((f2) => ({
+  const touched = layoutScope(registryPath, changes, gathered.headConfig).plugins ?? [];
+  const validated = await judgeHead(registryPath, changes, gathered.ctx.plugins, touched, head);
+  const validation2 = [...behind(change), ...validated.findings].map((f2) => ({
     ...f2,
     file: registryFile(registryPath, f2.file)
   }));
@@ -65758,6 +65800,15 @@ async function gitChanges(cwd, baseSha, headSha) {
   }
   return changes;
 }
+async function containsCommit(cwd, ancestor, head) {
+  try {
+    await git(cwd, ["merge-base", "--is-ancestor", ancestor, head]);
+    return true;
+  } catch (error2) {
+    if (error2.cause?.code === 1) return false;
+    throw error2;
+  }
+}
 
 // action/diff.ts
 var API_FILES_CAP = 3e3;
@@ -65802,7 +65853,11 @@ async function apiFileList(api, prNumber, headSha) {
 }
 async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
   if (local) {
-    return { changes: await gitChanges(cwd, baseSha, headSha), from: "git" };
+    const [changes2, baseInHead] = await Promise.all([
+      gitChanges(cwd, baseSha, headSha),
+      containsCommit(cwd, baseSha, headSha)
+    ]);
+    return { changes: changes2, from: "git", baseInHead };
   }
   if (!api) {
     throw new RegistryError(
@@ -65810,7 +65865,11 @@ async function pullRequestChanges(cwd, baseSha, headSha, api, prNumber, local) {
       `Commits ${baseSha.slice(0, 7)} and ${headSha.slice(0, 7)} are not in the checkout and there is no token for the API: check out with fetch-depth: 0.`
     );
   }
-  return { changes: await apiFileList(api, prNumber, headSha), from: "api" };
+  const [changes, status] = await Promise.all([
+    apiFileList(api, prNumber, headSha),
+    api.compareStatus(baseSha, headSha)
+  ]);
+  return { changes, from: "api", baseInHead: status === "ahead" || status === "identical" };
 }
 
 // net/http-fetcher.ts
@@ -66249,8 +66308,14 @@ async function checkPullRequest(settings, event, api, ports = {}) {
   }
 }
 async function check(settings, event, api, ports, reader) {
+  if (event.coAuthor)
+    info(
+      actionsLogText(
+        `Opened by ${event.author.login} (${event.author.id}) from a fork of ${event.coAuthor.login} (${event.coAuthor.id}), who pushes its commits: the change must be one both may make.`
+      )
+    );
   const local = Boolean(await reader.commit(event.baseSha) && await reader.commit(event.headSha));
-  const { changes, from } = await pullRequestChanges(
+  const { changes, from, baseInHead } = await pullRequestChanges(
     settings.workspace,
     event.baseSha,
     event.headSha,
@@ -66266,7 +66331,9 @@ async function check(settings, event, api, ports, reader) {
       headSha: event.headSha,
       changes,
       changesFrom: from,
+      baseInHead,
       author: event.author,
+      ...event.coAuthor ? { coAuthor: event.coAuthor } : {},
       prNumber: event.number
     },
     settings,
@@ -70490,6 +70557,15 @@ function gitHubApi(token, baseUrl, repository) {
         commit_id: r.commit_id,
         submitted_at: r.submitted_at ?? null
       }));
+    },
+    async compareStatus(base, head) {
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${base}...${head}`,
+        per_page: 1
+      });
+      return data.status;
     },
     async viewer() {
       const result = await octokit.graphql(
