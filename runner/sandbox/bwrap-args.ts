@@ -86,6 +86,9 @@ export function sandboxEnvironment(
   return out;
 }
 
+/** The size of the in-memory /tmp that `temp_files` grants. */
+export const TEMP_FOLDER_BYTES = 256 * 1024 * 1024;
+
 /** bubblewrap's arguments up to (not including) the command to run inside. */
 export function bwrapArgs(policy: SandboxPolicy, paths: SandboxPaths): string[] {
   const uid = process.getuid?.() ?? 0;
@@ -108,11 +111,29 @@ export function bwrapArgs(policy: SandboxPolicy, paths: SandboxPaths): string[] 
     ...systemMounts(),
     "--proc",
     "/proc",
+    // The kernel's settings stay read-only: as root (uid 0 kept, capabilities or not) a plugin
+    // could otherwise write sysctls such as kernel.core_pattern, which the host runs as root.
+    "--ro-bind",
+    "/proc/sys",
+    "/proc/sys",
+    "--ro-bind-try",
+    "/proc/sysrq-trigger",
+    "/proc/sysrq-trigger",
+    "--ro-bind-try",
+    "/proc/irq",
+    "/proc/irq",
+    "--ro-bind-try",
+    "/proc/bus",
+    "/proc/bus",
+    // Device nodes only: /dev (and /dev/shm, memory no limit counts) is not a place to write.
     "--dev",
+    "/dev",
+    "--remount-ro",
     "/dev",
   ];
   if (policy.system_info === "host") args.push("--ro-bind", "/sys", "/sys");
-  if (policy.temp) args.push("--tmpfs", "/tmp");
+  // A temporary folder in memory, bounded: temp_files grants scratch space, not the host's RAM.
+  if (policy.temp) args.push("--size", String(TEMP_FOLDER_BYTES), "--tmpfs", "/tmp");
   for (const path of paths.runtime ?? []) args.push("--ro-bind", path, path);
   args.push("--ro-bind", paths.pluginPath, paths.pluginPath);
   if (policy.data !== "hidden") {

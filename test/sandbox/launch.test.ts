@@ -104,6 +104,19 @@ test("writes: only the data folder, only with filesystem_write; the plugin's fol
   await assert.rejects(readFile(homeFile), { code: "ENOENT" });
 });
 
+test("whatever is granted, the kernel's settings and /dev stay read-only; /tmp is bounded", {
+  skip,
+}, async () => {
+  // A sysctl that refuses this text as a value: were /proc/sys writable the write would fail with
+  // EINVAL and change nothing; read-only it is EROFS. (Root in the sandbox keeps uid 0.)
+  const probes = ["write:/proc/sys/vm/swappiness", "write:/dev/shm/x", "write:/dev/x"];
+  const all = await run({ permissions: ["filesystem_write", "temp_files", "process_spawn"] }, probes);
+  for (const probe of probes)
+    assert.equal(all.seen[probe]?.detail, "EROFS", `${probe}: ${JSON.stringify(all.seen[probe])}`);
+  const size = all.argv.indexOf("--size");
+  assert.ok(size > 0 && all.argv[size + 2] === "--tmpfs", all.argv.join(" "));
+});
+
 test("temp_files gives a private writable /tmp; without it there is none", { skip }, async () => {
   const without = await run({}, ["write:/tmp/x"]);
   assert.equal(without.seen["write:/tmp/x"]?.ok, false);
