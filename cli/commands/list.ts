@@ -1,7 +1,7 @@
 import { listExternal, listInstalled } from "../../runner/ops/list.ts";
 import { verifyInstalled } from "../../runner/ops/verify-installed.ts";
 import { defineCommand } from "../define-command.ts";
-import { output } from "../output.ts";
+import { output, printable } from "../output.ts";
 import { contextFromArgs, RUNNER_OPTIONS, withoutDigests } from "../runner-cli.ts";
 
 export const listCommand = defineCommand({
@@ -19,7 +19,12 @@ file this runner installed against the digests recorded at install time.`,
   async run({ values, positionals, format, io }) {
     const context = await contextFromArgs(values, io);
     const plugins = await listInstalled(context.pluginDir, positionals[0] ?? "");
-    const external = await listExternal(context.pluginDir, context.finfocusConfig, positionals[0] ?? "");
+    const external = await listExternal(
+      context.pluginDir,
+      context.finfocusConfig,
+      positionals[0] ?? "",
+      (message) => io.stderr(`warning: ${printable(message)}\n`),
+    );
     const checks = values.verify
       ? await verifyInstalled(
           context.pluginDir,

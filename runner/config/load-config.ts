@@ -91,10 +91,10 @@ export async function loadDiscoveryConfig(
   const result = readDiscoveryConfig(bytes, file, env);
   const errors = result.findings.filter((f) => f.severity === "error");
   if (!result.value || errors.length > 0) {
+    // One code and exit status (2) for every problem, a JSON one too: each finding keeps its own
+    // code (JSON_SYNTAX, JSON_DUPLICATE_KEY, …) in `findings`.
     throw new RunnerError(
-      errors[0]?.code === "DISCOVERY_CONFIG_INVALID" || !errors[0]
-        ? "DISCOVERY_CONFIG_INVALID"
-        : errors[0].code,
+      "DISCOVERY_CONFIG_INVALID",
       `${file} is not a usable discovery configuration (${errors.length} ${errors.length === 1 ? "problem" : "problems"})`,
       { file, findings: errors },
     );

@@ -27,9 +27,19 @@ export function finfocusConfigPath(pluginDir: string, explicit?: string | false)
   return basename(pluginDir) === "plugins" ? join(dirname(pluginDir), "config.yaml") : undefined;
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 async function readText(file: string): Promise<string> {
   try {
-    return (await readLocalFile(file, "FinFocus config", 1024 * 1024)).toString("utf8");
+    const bytes = await readLocalFile(file, "FinFocus config", 1024 * 1024);
+    try {
+      // Decoded strictly: a file that is not UTF-8 is never rewritten with U+FFFD in its place.
+      return UTF8.decode(bytes);
+    } catch {
+      throw new RegistryError("CONFIG_VALUE_INVALID", `${file} is not UTF-8 text: it is left as it is`, {
+        details: { file },
+      });
+    }
   } catch (error) {
     if (error instanceof RegistryError && error.details.reason === "missing") return "";
     throw error;

@@ -74,10 +74,19 @@ export async function listExternal(
   pluginDir: string,
   finfocusConfig?: string,
   filter = "",
+  onWarning?: (message: string) => void,
 ): Promise<ExternalPlugin[]> {
   const state = await readStateSnapshot(layoutFor(pluginDir));
   const ours = new Set(Object.values(state.plugins).map((p) => p.path));
-  const config = finfocusConfig ? await loadInstalledPlugins(finfocusConfig).catch(() => []) : [];
+  // A config that cannot be read or parsed hides only its URLs: said, not silently dropped.
+  const config = finfocusConfig
+    ? await loadInstalledPlugins(finfocusConfig).catch((error: unknown) => {
+        onWarning?.(
+          `${finfocusConfig} was not read (${(error as Error).message}): plugins it lists are shown without their URLs`,
+        );
+        return [];
+      })
+    : [];
   const out: ExternalPlugin[] = [];
   for (const folder of await scanPluginFolders(pluginDir)) {
     if (ours.has(folder.path)) continue;

@@ -256,3 +256,21 @@ test("url sources: an online read is cached; --offline reads only the cache and 
   assert.deepEqual(await names([url], true), ["url-one"]);
   assert.equal(server.hits.get("/m/url-one.json") ?? 0, online);
 });
+
+test("a --config file that is not JSON, or repeats a key, is DISCOVERY_CONFIG_INVALID (exit 2), its JSON finding named", async () => {
+  for (const [text, code] of [
+    ["", "JSON_SYNTAX"],
+    ['{"discovery_sources":[],"discovery_sources":[]}', "JSON_DUPLICATE_KEY"],
+  ] as const) {
+    const file = join(tmp, `bad-${code}.json`);
+    await writeFile(file, text);
+    const run = spawnSync(process.execPath, [bin, "search", "x", "--config", file, "--format", "json"], {
+      encoding: "utf8",
+      env: { ...process.env, HOME: tmp, NO_COLOR: "1" },
+    });
+    assert.equal(run.status, 2, run.stdout + run.stderr);
+    const doc = JSON.parse(run.stdout);
+    assert.equal(doc.code, "DISCOVERY_CONFIG_INVALID");
+    assert.ok(JSON.stringify(doc.details).includes(code), run.stdout);
+  }
+});

@@ -22,6 +22,7 @@ import {
   recordInstalled,
 } from "../../runner/install/finfocus-config-fs.ts";
 import { layoutFor } from "../../runner/install/layout.ts";
+import { listExternal } from "../../runner/ops/list.ts";
 
 const a = { name: "a", url: "github.com/o/a", version: "v1.0.0" };
 
@@ -101,11 +102,33 @@ test("the file: atomic, mode kept (0600 when new), lock held, failures are warni
       "installed_plugins: [\n",
       "a config it cannot read stays as it was",
     );
+    // Not UTF-8: a warning naming the file, and not one byte changed (no U+FFFD written back).
+    const latin1 = Buffer.from("owner: caf\xe9\ninstalled_plugins: []\n", "latin1");
+    await writeFile(file, latin1);
+    const notUtf8 = await noteInstalled(layout, file, { name: "a", version: "1.0.0", repository: "o/a.js" });
+    assert.equal(notUtf8.length, 1);
+    assert.match(notUtf8[0] ?? "", /not UTF-8/);
+    assert.deepEqual(await readFile(file), latin1);
     await writeFile(file, "");
     await noteInstalled(layout, file, { name: "a", version: "1.0.0", repository: "o/a.js" });
     assert.deepEqual(parse(await readFile(file, "utf8")).installed_plugins, [
       { name: "a", url: "", version: "v1.0.0" },
     ]);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test("list says when the FinFocus config cannot be read, instead of dropping it silently", async () => {
+  const home = await mkdtemp(join(tmpdir(), "ffr-config-list-"));
+  try {
+    const file = join(home, "config.yaml");
+    await writeFile(file, "installed_plugins: [\n");
+    const warnings: string[] = [];
+    const external = await listExternal(join(home, "plugins"), file, "", (w) => warnings.push(w));
+    assert.deepEqual(external, []);
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]?.startsWith(`${file} was not read`), warnings[0]);
   } finally {
     await rm(home, { recursive: true, force: true });
   }
