@@ -1,4 +1,5 @@
-import { mkdir } from "node:fs/promises";
+import { lstat, mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { githubRepository } from "../../core/finfocus/cli-layout.ts";
 import type { ContainerRecord } from "../../core/oci/engine.types.ts";
 import { leaveOut, optionalOnly } from "../../core/resolve/optional.ts";
@@ -216,6 +217,15 @@ async function installPrepared(
           if (extracted.unwrapped !== undefined)
             warn(
               `${pick.name}: the archive wraps every file in one folder (${JSON.stringify(extracted.unwrapped)}/); installed without it, so ${binaryName} sits at the version folder's root`,
+            );
+          // The FinFocus CLI starts `finfocus-plugin-<name>` from the version folder's root.
+          const binary = await lstat(join(dir, binaryName)).catch(() => undefined);
+          if (
+            manifest.installation.installation_method === "binary" &&
+            !(binary?.isFile() && binary.mode & 0o111)
+          )
+            warn(
+              `${pick.name}: the archive has no executable ${binaryName} at its root (${binary === undefined ? "none" : binary.isFile() ? "not executable" : "not a regular file"}): the FinFocus CLI starts the plugin from there and will not find it; ask its author to fix the release`,
             );
         }
         // The verified manifest (and the FinFocus CLI's view of it) replace what the archive brought (I3).

@@ -42,6 +42,19 @@ before(async () => {
     { name: "swap", versions: [{ version: "1.0.0" }] },
     { name: "shared", versions: [{ version: "1.0.0" }, { version: "1.1.0" }] },
     {
+      name: "hollow",
+      versions: [
+        {
+          version: "1.0.0",
+          archive: tarGz([
+            { path: "finfocus-plugin-hollow/", type: "Directory" },
+            { path: "finfocus-plugin-hollow/run", data: "#!/bin/sh\n", mode: 0o755 },
+            { path: "README.md", data: "hollow\n" },
+          ]),
+        },
+      ],
+    },
+    {
       name: "newer",
       versions: [{ version: "1.0.0", deps: [{ name: "shared", version_constraint: ">=1.1.0" }] }],
     },
@@ -480,6 +493,17 @@ test("I9 through dependencies: an install never moves an installed plugin's depe
   assert.equal(await version("shared"), "1.1.0");
   await install(c, { plugins: [{ name: "shared", constraint: "1.0.0" }] });
   assert.equal(await version("shared"), "1.0.0");
+});
+
+test("an archive without an executable finfocus-plugin-<name> at its root installs with a warning that says so", async () => {
+  const c = await ctx();
+  const r = await install(c, { plugins: [{ name: "hollow" }] });
+  assert.ok(
+    r.warnings.some((w) => /no executable finfocus-plugin-hollow at its root \(not a regular file\)/.test(w)),
+    r.warnings.join("\n"),
+  );
+  const plain = await install(c, { plugins: [{ name: "base" }] });
+  assert.ok(!plain.warnings.some((w) => w.includes("no executable")), plain.warnings.join("\n"));
 });
 
 test("I1 through the whole install: a zip-slip archive from the registry is EXTRACTION_FAILED, staging removed", async () => {
