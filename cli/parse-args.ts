@@ -84,6 +84,15 @@ function describeParseError(error: unknown, args: string[], options: OptionsSpec
     if (unknown?.kind === "option") return `unknown option '${unknown.rawName}'`;
   }
   const message = error instanceof Error ? error.message : String(error);
+  // `--count -1`: parseArgs will not take a value that looks like an option; say how to write it.
+  const ambiguous = /^Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && ambiguous) {
+    const option = ambiguous[1] as string;
+    const value = args[args.indexOf(option) + 1];
+    return value === undefined
+      ? `${option} needs a value`
+      : `${option} ${value}: a value that starts with '-' is written ${option}=${value}`;
+  }
   const first = message.split(/\.(\s|$)/)[0] ?? message;
   return first.charAt(0).toLowerCase() + first.slice(1);
 }

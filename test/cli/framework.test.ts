@@ -57,6 +57,15 @@ describe("every command", () => {
   }
 });
 
+test("a value that starts with '-' after a space says how to write it (parseArgs takes it for an option)", async () => {
+  const r = await cli("health", "--watch", "--count", "-1");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--count -1: a value that starts with '-' is written --count=-1/);
+  const written = await cli("health", "--watch", "--count=-1");
+  assert.equal(written.code, 2);
+  assert.match(written.stderr, /--count takes a number/);
+});
+
 test("an option missing its value, and an argument where none is taken, are usage errors", async () => {
   const missing = await cli("build", "--registry");
   assert.equal(missing.code, 2);
