@@ -41,7 +41,7 @@ export async function readApprovals(file: string): Promise<ApprovalsFile> {
     bytes = await readLocalFile(file, "approvals", MAX_APPROVALS_BYTES);
   } catch (error) {
     if (error instanceof RegistryError && error.details.reason === "missing")
-      return { format: 1, approvals: {} };
+      return { format: 1, approvals: Object.create(null) };
     throw error;
   }
   const loaded = loadJson(bytes, { file, maxBytes: MAX_APPROVALS_BYTES });

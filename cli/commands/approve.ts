@@ -1,4 +1,8 @@
 import { resolve } from "node:path";
+import { FORBIDDEN_KEYS } from "../../core/json/load-json.ts";
+import { layoutFor } from "../../runner/install/layout.ts";
+import { withLock } from "../../runner/install/lock.ts";
+import { assertName } from "../../runner/ops/plugin-name.ts";
 import {
   approvalsPath,
   PERMISSIONS,
@@ -30,22 +34,31 @@ version). Without GRANT it prints what NAME is granted; --revoke takes grants ba
   async run({ values, positionals, format, io }) {
     const [name, ...grants] = positionals;
     if (!name) throw new UsageError("name a plugin, then what to grant it");
+    // A plugin's name, and one the approvals file (JSON, loaded without prototype keys) can hold:
+    // never a key that would make the file unreadable for every later approval.
+    assertName(name);
+    if (FORBIDDEN_KEYS.has(name))
+      throw new UsageError(`${name} cannot be approved by name: the approvals file refuses it as a key`);
     const unknown = grants.filter((g) => !GRANTS.includes(g));
     if (unknown.length > 0)
       throw new UsageError(`not a grant: ${unknown.join(", ")} (one of ${GRANTS.join(", ")})`);
     const context = await contextFromArgs(values, io);
     const file = resolve(approvalsPath(context.pluginDir));
-    const current = await readApprovals(file);
-    const had = current.approvals[name] ?? [];
-    if (values.revoke || grants.length > 0) {
-      current.approvals[name] = values.revoke
-        ? grants.length === 0
-          ? []
-          : had.filter((g) => !grants.includes(g))
-        : [...new Set([...had, ...grants])].sort();
-      await writeApprovals(file, current);
-    }
-    const now = current.approvals[name] ?? [];
+    // Read, changed and written under the plugin folder's lock: two runs at once lose nothing, and
+    // a revoke is never undone by an approve that read the file before it.
+    const now = await withLock(layoutFor(context.pluginDir), ".approvals", undefined, async () => {
+      const current = await readApprovals(file);
+      const had = current.approvals[name] ?? [];
+      if (values.revoke || grants.length > 0) {
+        current.approvals[name] = values.revoke
+          ? grants.length === 0
+            ? []
+            : had.filter((g) => !grants.includes(g))
+          : [...new Set([...had, ...grants])].sort();
+        await writeApprovals(file, current);
+      }
+      return current.approvals[name] ?? [];
+    });
     output(
       io,
       format,

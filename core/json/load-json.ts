@@ -32,7 +32,7 @@ export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
 
 /** Keys that could reach Object.prototype in code that copies objects; never legitimate here. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 

@@ -167,3 +167,26 @@ test("health --watch without a daemon's history: a usage error naming the file",
   assert.equal(refused.code, 2);
   assert.equal(JSON.parse(refused.stdout).details.file, join(empty, ".finfocus-registry", "health.sqlite"));
 });
+
+test("approve: a key that is no plugin name is refused and the file stays usable; runs at once lose nothing", async () => {
+  const dir = join(context.tmp, "approve-race");
+  const common = ["--plugin-dir", dir, "--format", "json"];
+  for (const name of ["__proto__", "constructor", "../x"]) {
+    const refused = await run(process.execPath, [CLI, "approve", name, "network_access", ...common]).then(
+      () => assert.fail(`accepted ${name}`),
+      (e: { code: number; stdout: string }) => e,
+    );
+    assert.equal(refused.code, 2, name);
+    assert.equal(JSON.parse(refused.stdout).code, "USAGE", name);
+  }
+  await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      run(process.execPath, [CLI, "approve", `plug-${i}`, "network_access", ...common]),
+    ),
+  );
+  const file = join(dir, ".finfocus-registry", "approvals.json");
+  assert.deepEqual(
+    Object.keys(JSON.parse(await readFile(file, "utf8")).approvals).sort(),
+    Array.from({ length: 6 }, (_, i) => `plug-${i}`),
+  );
+});
