@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { RegistryError } from "../core/errors.ts";
 import { passes } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
@@ -98,6 +99,15 @@ export interface BuildResult {
  */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
   if (options.tuf) checkOnlineKeys(options.tuf);
+  // Output inside the registry would become part of it: every later build refuses the stray files.
+  const registry = path.resolve(options.registryDir);
+  const out = path.resolve(options.outDir);
+  if (out === registry || out.startsWith(`${registry}${path.sep}`))
+    throw new RegistryError(
+      "USAGE",
+      `--out ${options.outDir} is inside the registry folder ${options.registryDir}: write the site elsewhere (e.g. _site beside it)`,
+      { details: { out: options.outDir, registry: options.registryDir } },
+    );
   const opened = await openRegistry(options.registryDir, {
     ...(options.rev !== undefined ? { rev: options.rev } : {}),
     ...(options.worktree ? { worktree: true } : {}),

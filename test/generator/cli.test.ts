@@ -49,6 +49,26 @@ test("the real CLI refuses to publish an invalid registry (exit 1, findings prin
   }
 });
 
+test("an --out inside the registry folder is refused before anything is written (it would become part of the registry)", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const registry = copyFixture(dir);
+    for (const out of ["registry", "registry/site", "registry/plugins"]) {
+      const r = spawnSync(process.execPath, [bin, "build", "--worktree", "--out", out, "--no-site"], {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+      });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /is inside the registry folder/);
+    }
+    assert.equal(existsSync(path.join(registry, "site")), false);
+    assert.equal(existsSync(path.join(registry, "api")), false);
+  } finally {
+    cleanup();
+  }
+});
+
 test("the real CLI serves a build until it is stopped", async () => {
   const { dir, cleanup } = tempDir();
   try {
