@@ -137,6 +137,11 @@ export function countBySeverity(findings: readonly Pick<Finding, "severity">[]):
  * The one order of findings in every report: by file (code units, never a locale), line, column,
  * code, then pointer, so two runs over the same input print the same lines.
  */
+/** What makes two findings the same finding (code, file, pointer and message), as one string. */
+export function findingKey(f: Pick<Finding, "code" | "file" | "pointer" | "message">): string {
+  return `${f.code}\u0000${f.file}\u0000${f.pointer}\u0000${f.message}`;
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     cmp(a.file, b.file) ||

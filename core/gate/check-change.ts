@@ -1,4 +1,4 @@
-import { append, passes, sortFindings } from "../findings.ts";
+import { append, findingKey, passes, sortFindings } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import { registryFile } from "../governance/classify.ts";
 import { checkGovernance } from "../governance/rules.ts";
@@ -53,7 +53,7 @@ async function governance(gathered: Gathered, change: GateChange, ports: GatePor
 function unique(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.code}\u0000${f.file}\u0000${f.pointer}\u0000${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,4 +1,4 @@
-import { append } from "../findings.ts";
+import { append, findingKey } from "../findings.ts";
 import type { Finding } from "../findings.types.ts";
 import type { Manifest } from "../manifest.types.ts";
 import { classifyPath } from "../registry/layout.ts";
@@ -58,11 +58,10 @@ export async function validateRegistryFiles(
   const without = elsewhere
     ? await loadRegistry(withoutFiles(source, named), { keepManifests: false, only })
     : undefined;
-  const key = (f: Finding) => `${f.code}\u0000${f.file}\u0000${f.pointer}\u0000${f.message}`;
-  const before = new Set(without?.findings.map(key));
+  const before = new Set(without?.findings.map(findingKey));
   append(
     findings,
-    loaded.findings.filter((f) => named.has(f.file) || !before.has(key(f))),
+    loaded.findings.filter((f) => named.has(f.file) || !before.has(findingKey(f))),
   );
   const manifests = new Map<string, Manifest>();
   for (const plugin of loaded.snapshot?.plugins ?? [])
