@@ -10,10 +10,6 @@ import type { RegistrySource } from "../registry/source.types.ts";
 export interface HeadJudgement {
   findings: Finding[];
   manifests: Map<string, Manifest>;
-  /** True when the whole registry was judged (see `judgeHead`). */
-  whole: boolean;
-  /** The plugins judged when not the whole registry. */
-  plugins: string[];
 }
 
 /**
@@ -41,7 +37,7 @@ export async function judgeHead(
   const manifests = new Map<string, Manifest>();
   for (const plugin of loaded.snapshot?.plugins ?? [])
     for (const version of plugin.versions) manifests.set(version.file, version.manifest);
-  return { findings: loaded.findings, manifests, whole, plugins: scope ?? [] };
+  return { findings: loaded.findings, manifests };
 }
 
 /**
