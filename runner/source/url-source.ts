@@ -35,27 +35,43 @@ export function createUrlSource(
     cache?: UrlSourceCache;
   } = {},
 ): MetadataSource {
-  const read = async (url: string): Promise<Uint8Array> => {
+  const deadline = options.timeoutMs !== undefined ? { deadlineMs: options.timeoutMs } : {};
+  const credentialsFor = (url: string) => {
     const origin = originOf(url);
-    const credentials =
-      options.headers && origin ? { credentials: { origin, headers: options.headers } } : {};
-    const deadline = options.timeoutMs !== undefined ? { deadlineMs: options.timeoutMs } : {};
-    const { cache } = options;
-    if (!cache) {
-      const { body } = await fetcher.get({ url, maxBytes: MAX_MANIFEST_BYTES, ...deadline, ...credentials });
+    return options.headers && origin ? { credentials: { origin, headers: options.headers } } : {};
+  };
+  // One cache per URL, made once (its credentials are for that URL's origin only).
+  const { cache } = options;
+  const caches = new Map(
+    cache
+      ? urls.map((url) => [
+          url,
+          new HttpCache({
+            fetcher,
+            clock: cache.clock,
+            urlPolicy: cache.urlPolicy,
+            dir: resolve(cache.dir, "url"),
+            maxBytes: MAX_MANIFEST_BYTES,
+            ...(cache.offline ? { offline: true } : {}),
+            ...credentialsFor(url),
+            ...deadline,
+          }),
+        ])
+      : [],
+  );
+  const read = async (url: string): Promise<Uint8Array> => {
+    const cached = caches.get(url);
+    if (!cached) {
+      const { body } = await fetcher.get({
+        url,
+        maxBytes: MAX_MANIFEST_BYTES,
+        ...deadline,
+        ...credentialsFor(url),
+      });
       spendReadBudget(body.byteLength, url);
       return body;
     }
-    const body = await new HttpCache({
-      fetcher,
-      clock: cache.clock,
-      urlPolicy: cache.urlPolicy,
-      dir: resolve(cache.dir, "url"),
-      maxBytes: MAX_MANIFEST_BYTES,
-      ...(cache.offline ? { offline: true } : {}),
-      ...credentials,
-      ...deadline,
-    }).get(url, 0);
+    const body = await cached.get(url, 0);
     if (body === undefined)
       throw new RunnerError("DOWNLOAD_FAILED", `${url}: HTTP 404 (no manifest there)`, { url, status: 404 });
     return body;
