@@ -41976,6 +41976,9 @@ function passes(findings, failOn = "error") {
 function failing(findings, failOn = "error") {
   return findings.filter((f2) => fails(f2, failOn));
 }
+function findingKey(f2) {
+  return `${f2.code}\0${f2.file}\0${f2.pointer}\0${f2.message}`;
+}
 function compareFindings(a, b2) {
   return cmp(a.file, b2.file) || (a.line ?? 0) - (b2.line ?? 0) || (a.column ?? 0) - (b2.column ?? 0) || cmp(a.code, b2.code) || cmp(a.pointer, b2.pointer);
 }
@@ -65491,7 +65494,7 @@ async function judgeHead(registryPath, changes, plugins, touched, head) {
   const manifests = /* @__PURE__ */ new Map();
   for (const plugin of loaded.snapshot?.plugins ?? [])
     for (const version of plugin.versions) manifests.set(version.file, version.manifest);
-  return { findings: loaded.findings, manifests, whole, plugins: scope ?? [] };
+  return { findings: loaded.findings, manifests };
 }
 function losesVersions(plugin) {
   if (plugin.baseEntry && !plugin.headEntry) return true;
@@ -65621,7 +65624,7 @@ async function governance(gathered, change, ports) {
 function unique(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((f2) => {
-    const key = `${f2.code}\0${f2.file}\0${f2.pointer}\0${f2.message}`;
+    const key = findingKey(f2);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
