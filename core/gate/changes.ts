@@ -5,8 +5,14 @@ import { git } from "../registry/git.ts";
  * The files a change makes between two commits, as `git diff --name-status base...head` (the
  * merge base to the head, like GitHub's "Files changed"). Renames are reported as delete plus
  * add, so immutability sees the deleted version file.
+ * `under`: only paths under that repository folder ("." or absent: every path).
  */
-export async function gitChanges(cwd: string, baseSha: string, headSha: string): Promise<FileChange[]> {
+export async function gitChanges(
+  cwd: string,
+  baseSha: string,
+  headSha: string,
+  under?: string,
+): Promise<FileChange[]> {
   // Plumbing, not `git diff`: no diff drivers, textconv filters or external diff from config or
   // the PR's .gitattributes; --merge-base compares the head with the merge base like base...head.
   const out = await git(cwd, [
@@ -18,6 +24,7 @@ export async function gitChanges(cwd: string, baseSha: string, headSha: string):
     "--merge-base",
     baseSha,
     headSha,
+    ...(under !== undefined && under !== "." ? ["--", `:(literal)${under}/`] : []),
   ]);
   const parts = out.toString("utf8").split("\0");
   const changes: FileChange[] = [];

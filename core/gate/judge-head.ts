@@ -3,7 +3,7 @@ import type { FileChange, PluginChange } from "../governance/governance.types.ts
 import type { Manifest } from "../manifest.types.ts";
 import { CONFIG_FILE } from "../registry/layout.ts";
 import { loadRegistry } from "../registry/load-registry.ts";
-import { dependencyClosure } from "../registry/load-scope.ts";
+import { dependencyClosure, losesVersions } from "../registry/load-scope.ts";
 import type { RegistrySource } from "../registry/source.types.ts";
 
 /** What the gate's validation found in the head, and the manifests it accepted (by registry path). */
@@ -38,18 +38,4 @@ export async function judgeHead(
   for (const plugin of loaded.snapshot?.plugins ?? [])
     for (const version of plugin.versions) manifests.set(version.file, version.manifest);
   return { findings: loaded.findings, manifests };
-}
-
-/**
- * True when a plugin's head offers its dependents less than its base did: a published version
- * gone or newly yanked, or its entry gone (a dependent's manifest may resolve to nothing then).
- */
-function losesVersions(plugin: PluginChange): boolean {
-  if (plugin.baseEntry && !plugin.headEntry) return true;
-  const head = new Set(plugin.headVersions);
-  const baseYanked = plugin.baseEntry?.yanked ?? {};
-  const headYanked = plugin.headEntry?.yanked ?? {};
-  return plugin.baseVersions.some(
-    (v) => !head.has(v) || (!Object.hasOwn(baseYanked, v) && Object.hasOwn(headYanked, v)),
-  );
 }

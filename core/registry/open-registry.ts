@@ -23,6 +23,11 @@ export interface OpenedRegistry {
   commit?: string;
   /** The repository's top folder and the registry's path in it, when read from git. */
   repository?: { top: string; path: string };
+  /**
+   * The same registry folder in another commit of the repository (read through the same git
+   * process), when read from git; undefined when that commit has no such folder.
+   */
+  at?(commit: string): Promise<RegistrySource | undefined>;
   close(): void;
 }
 
@@ -88,6 +93,10 @@ export async function openRegistry(dir: string, options: OpenOptions = {}): Prom
       }),
       commit,
       repository: where,
+      at: async (other) =>
+        (await reader.treeAt(other, where.path === "." ? "" : where.path))
+          ? gitSource(reader, other, where.path, `${display}@${other.slice(0, 12)}`)
+          : undefined,
       close: () => reader.close(),
     };
   } catch (error) {
