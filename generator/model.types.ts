@@ -97,6 +97,11 @@ export interface PluginParts {
   specVersions: string[];
   /** Every valid version, ascending by SemVer precedence. */
   versions: VersionPart[];
+  /**
+   * The plugins any of its versions depends on (sorted, unique): who is judged again when one of
+   * them changes, in a rebuild from a commit (build-commit.ts).
+   */
+  dependencies: string[];
 }
 
 export interface VersionModel {
