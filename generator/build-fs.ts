@@ -14,12 +14,19 @@ import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registr
 import { type OpenedRegistry, openRegistry } from "../core/registry/open-registry.ts";
 import type { RegistrySource } from "../core/registry/source.types.ts";
 import { TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
+import { type CommitRebuild, rebuildFromCommit, recordCode } from "./build-commit.ts";
 import { completeModel, modelForBuild } from "./build-model.ts";
-import { siteFingerprint } from "./fingerprint.ts";
+import {
+  type CommitRecord,
+  dropCommitRecord,
+  readCommitRecord,
+  writeCommitRecord,
+} from "./commit-record-fs.ts";
+import { renderingCode, siteFingerprint } from "./fingerprint.ts";
 import type { ApiModel, BuildModel } from "./model.types.ts";
-import { PARTS_FILE, readParts, writeParts } from "./parts-cache-fs.ts";
+import { PARTS_FILE, readPartsFile, type StoredParts, writeParts } from "./parts-cache-fs.ts";
 import { readGitDates } from "./published-git.ts";
-import { renderApi, validatedBytes } from "./render.ts";
+import { renderApi, type ValidatedBytes, validatedBytes } from "./render.ts";
 import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
 import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
@@ -91,6 +98,11 @@ export interface BuildResult {
   manifests?: { total: number; judged: number };
   /** Plugins published and, of them, taken from remembered parts (their manifests not parsed). */
   plugins?: { total: number; reused: number };
+  /**
+   * Present when the build judged only what changed since the commit an earlier build published
+   * (build-commit.ts): that commit, and the plugins judged.
+   */
+  incremental?: { since: string; plugins: number };
 }
 
 /**
@@ -126,45 +138,38 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   let t = performance.now();
   const { source, commit, repository } = opened;
   options.onStage?.("validate", commit ? `commit ${commit.slice(0, 12)}` : "files on disk");
-  // Verdicts remembered by the previous build are reused where nothing they depend on changed
-  // (core/validate/verdicts.ts), a plugin none of whose inputs changed whole from its summary, and
-  // a manifest whose file stamp did not change is not read (core/registry/file-stamps.ts); --full
-  // judges every manifest again.
-  const cache = buildCache(options.outDir);
-  const [loaded, git] = await Promise.all([
-    options.load
-      ? options.load(source)
-      : loadRegistry(source, {
-          workers: availableParallelism(),
-          // Unchanged valid manifests are not parsed: their plugins' parts are remembered.
-          keepManifests: "judged",
-          ...cacheOptions(cache, validationCode(), options.full === true),
-        }),
-    commit && repository
-      ? readGitDates(repository.top, commit, repository.path)
-      : readGitDates(options.registryDir),
-  ]);
-  timings.load = performance.now() - t;
-  const manifests =
-    loaded.stats.judged === undefined
-      ? {}
-      : { manifests: { total: loaded.stats.manifests, judged: loaded.stats.judged } };
-  const failed = !passes(loaded.findings);
-  if (failed || !loaded.snapshot)
-    return { findings: loaded.findings, published: false, timings, ...manifests };
-
-  t = performance.now();
-  const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
   const partsFile = path.join(options.outDir, PARTS_FILE);
-  const built = await modelForBuild(
-    loaded.snapshot,
-    { publishedAt: git?.published ?? new Map(), generatedAt },
-    options.full ? new Map() : readParts(partsFile),
-    (file) => source.readFile(file),
-  );
-  const model = built.model;
+  // A build from a commit remembers it (commit-record-fs.ts), so the next one from a later commit
+  // judges and models only what changed (build-commit.ts). The record is removed before anything
+  // is written and written again only once this build has published.
+  const fromCommit = commit && repository && !options.load ? { ...opened, commit, repository } : undefined;
+  const record = fromCommit && !options.full ? readCommitRecord(options.outDir) : undefined;
+  dropCommitRecord(options.outDir);
+  const code = recordCode(validationCode(), renderingCode());
+  const remembered = options.full ? { parts: new Map<string, unknown>() } : readPartsFile(partsFile);
+  const rebuilt =
+    fromCommit && record
+      ? await rebuildFromCommit({
+          opened: fromCommit,
+          record,
+          code,
+          parts: remembered,
+          env: options.env ?? {},
+          ...(options.now ? { now: options.now } : {}),
+          workers: availableParallelism(),
+        })
+      : undefined;
+  const prepared = rebuilt
+    ? fromRebuild(rebuilt, partsFile, record as CommitRecord)
+    : await judgeWhole(options, opened, remembered, partsFile, fromCommit !== undefined, timings);
+  timings.load = performance.now() - t - timings.model;
+  const manifests = {
+    ...(prepared.manifests ? { manifests: prepared.manifests } : {}),
+    ...(rebuilt && record ? { incremental: { since: record.commit, plugins: rebuilt.judged.plugins } } : {}),
+  };
+  const model = prepared.model;
+  if (!model) return { findings: prepared.findings, published: false, timings, ...manifests };
   if (options.tuf) model.discovery = { ...model.discovery, tuf: { metadata: TUF_METADATA_PATH } };
-  timings.model = performance.now() - t;
 
   t = performance.now();
   // Manifests are published from the bytes validated in this run, kept by the load: not read or
@@ -175,22 +180,21 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   options.onStage?.("write", `${model.plugins.length} plugins`);
   const report = await writeTree(
     options.outDir,
-    renderApi(model, (file) => source.readFile(file), validatedBytes(loaded.snapshot)),
+    renderApi(model, (file) => source.readFile(file), prepared.validated),
     { ignoreState: options.full === true },
   );
-  // The verdicts, stamps and parts files are caches: one that misses a few entries costs the next
-  // build a few manifests judged, read or parsed again, less than rewriting the whole file (several
-  // MB for a large registry: 20 MB of stamps for 110,000 files) on every small rebuild. They are
-  // rewritten once over 1% of them is stale. A stale stamp is never trusted: it is another stamp.
-  const staleEnough = (stale: number, total: number): boolean => stale > 0 && stale * 100 >= total;
-  saveCache(
-    cache,
-    loaded,
-    options.full === true || staleEnough(loaded.verdictsStale ?? 1, loaded.stats.manifests),
-    options.full === true ||
-      (loaded.stamps !== undefined && staleEnough(loaded.stamps.stale, loaded.stamps.lines)),
-  );
-  if (options.full || staleEnough(built.stale, built.parts.size)) writeParts(partsFile, built.parts);
+  const kept = prepared.remember();
+  if (fromCommit && kept)
+    writeCommitRecord(options.outDir, {
+      code,
+      top: fromCommit.repository.top,
+      registryPath: fromCommit.repository.path,
+      commit: fromCommit.commit,
+      ...(prepared.newest !== undefined ? { newest: prepared.newest } : {}),
+      partsSha256: kept.partsSha256,
+      overlay: kept.overlay,
+      findings: prepared.findings,
+    });
   timings.write = performance.now() - t;
 
   let tuf: TufWriteReport | undefined;
@@ -223,14 +227,142 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
     timings.site = performance.now() - t;
   }
   return {
-    findings: loaded.findings,
+    findings: prepared.findings,
     published: true,
     model,
     report,
     timings,
     ...manifests,
-    plugins: { total: model.plugins.length, reused: built.reused },
+    plugins: { total: model.plugins.length, reused: prepared.reused },
     ...(tuf ? { tuf } : {}),
     ...(siteSkipped === undefined ? {} : { siteSkipped }),
+  };
+}
+
+/** What a build publishes, however it was judged, and how it remembers it for the next build. */
+interface Prepared {
+  findings: Finding[];
+  manifests?: { total: number; judged: number };
+  /** Absent when nothing is published (errors). */
+  model?: BuildModel;
+  validated: ValidatedBytes;
+  /** Plugins taken from remembered parts. */
+  reused: number;
+  /** The newest commit date under the registry (from a commit). */
+  newest?: string;
+  /**
+   * After the API is written: saves the caches and parts, and says what a commit record must name
+   * of them (undefined: the parts could not be written, so no record may vouch for them).
+   */
+  remember(): { partsSha256: string; overlay: Record<string, StoredParts | null> } | undefined;
+}
+
+/**
+ * The whole registry judged (remembered verdicts reused where nothing they depend on changed:
+ * core/validate/verdicts.ts; a plugin none of whose inputs changed whole from its summary; a
+ * manifest whose file stamp did not change not read: core/registry/file-stamps.ts; --full judges
+ * every manifest again), dated from its history, and modelled (remembered parts reused by key).
+ */
+async function judgeWhole(
+  options: BuildOptions,
+  opened: OpenedRegistry,
+  previous: { parts: Map<string, unknown>; sha256?: string },
+  partsFile: string,
+  recording: boolean,
+  timings: { model: number },
+): Promise<Prepared> {
+  const { source, commit, repository } = opened;
+  const cache = buildCache(options.outDir);
+  const [loaded, git] = await Promise.all([
+    options.load
+      ? options.load(source)
+      : loadRegistry(source, {
+          workers: availableParallelism(),
+          // Unchanged valid manifests are not parsed: their plugins' parts are remembered.
+          keepManifests: "judged",
+          ...cacheOptions(cache, validationCode(), options.full === true),
+        }),
+    commit && repository
+      ? readGitDates(repository.top, commit, repository.path)
+      : readGitDates(options.registryDir),
+  ]);
+  const manifests =
+    loaded.stats.judged === undefined
+      ? {}
+      : { manifests: { total: loaded.stats.manifests, judged: loaded.stats.judged } };
+  const newest = git?.newest !== undefined ? { newest: git.newest } : {};
+  if (!passes(loaded.findings) || !loaded.snapshot)
+    return {
+      findings: loaded.findings,
+      ...manifests,
+      validated: () => undefined,
+      reused: 0,
+      ...newest,
+      remember: () => undefined,
+    };
+  const t = performance.now();
+  const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
+  const built = await modelForBuild(
+    loaded.snapshot,
+    { publishedAt: git?.published ?? new Map(), generatedAt },
+    previous.parts,
+    (file) => source.readFile(file),
+  );
+  timings.model = performance.now() - t;
+  return {
+    findings: loaded.findings,
+    ...manifests,
+    model: built.model,
+    validated: validatedBytes(loaded.snapshot),
+    reused: built.reused,
+    ...newest,
+    remember: () => {
+      // The verdicts, stamps and parts files are caches: one that misses a few entries costs the
+      // next build a few manifests judged, read or parsed again, less than rewriting the whole file
+      // (several MB for a large registry: 20 MB of stamps for 110,000 files) on every small
+      // rebuild. They are rewritten once over 1% of them is stale. A stale stamp is never trusted:
+      // it is another stamp. From a commit, the parts are rewritten whenever one is stale: the
+      // commit record vouches for every plugin's, so the next rebuild reads no manifest it need not.
+      const staleEnough = (stale: number, total: number): boolean => stale > 0 && stale * 100 >= total;
+      saveCache(
+        cache,
+        loaded,
+        options.full === true || staleEnough(loaded.verdictsStale ?? 1, loaded.stats.manifests),
+        options.full === true ||
+          (loaded.stamps !== undefined && staleEnough(loaded.stamps.stale, loaded.stamps.lines)),
+      );
+      const rewrite =
+        options.full === true || (recording ? built.stale > 0 : staleEnough(built.stale, built.parts.size));
+      const partsSha256 = rewrite ? writeParts(partsFile, built.parts) : previous.sha256;
+      return recording && partsSha256 !== undefined ? { partsSha256, overlay: {} } : undefined;
+    },
+  };
+}
+
+/** Plugins changed since the parts file was written beyond which it is rewritten whole. */
+const OVERLAY_LIMIT = 64;
+
+/** What a rebuild from a commit publishes (build-commit.ts), and how it remembers it. */
+function fromRebuild(rebuilt: CommitRebuild, partsFile: string, record: CommitRecord): Prepared {
+  return {
+    findings: rebuilt.findings,
+    manifests: { total: rebuilt.manifests, judged: rebuilt.judged.manifests },
+    ...(rebuilt.model ? { model: rebuilt.model } : {}),
+    validated: rebuilt.loaded.snapshot ? validatedBytes(rebuilt.loaded.snapshot) : () => undefined,
+    reused: (rebuilt.model?.plugins.length ?? 0) - rebuilt.judged.plugins,
+    ...(rebuilt.newest !== undefined ? { newest: rebuilt.newest } : {}),
+    remember: () => {
+      // The verdicts, summaries and stamps are left as they are: each is checked against what it
+      // stands for when used, so the next build that judges the whole registry judges again only
+      // what changed since they were written. The parts changed are kept in the record until there
+      // are more than a few, then the parts file is rewritten whole.
+      const overlay: Record<string, StoredParts | null> = { ...record.overlay };
+      for (const [name, parts] of rebuilt.changed) overlay[name] = parts;
+      const plugins = rebuilt.model?.plugins.length ?? 0;
+      if (Object.keys(overlay).length <= Math.max(OVERLAY_LIMIT, plugins / 100))
+        return { partsSha256: record.partsSha256, overlay };
+      const partsSha256 = writeParts(partsFile, rebuilt.allParts());
+      return partsSha256 === undefined ? undefined : { partsSha256, overlay: {} };
+    },
   };
 }

@@ -33,7 +33,8 @@ const RENDERING_MODULES = [
 
 let codeHash: string | undefined;
 
-function renderingCode(): string {
+/** The identity of the rendering code (the bundle's hash, or its modules' sources). */
+export function renderingCode(): string {
   codeHash ??= bundleHash();
   if (codeHash === undefined) {
     const h = createHash("sha256");

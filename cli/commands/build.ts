@@ -118,6 +118,9 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
       ...(result.tuf ? { tuf: { targets: result.tuf.targets, written: result.tuf.written.length } } : {}),
       siteUnchanged: result.siteSkipped === true,
       ms: Math.round(performance.now() - started),
+      ...(result.incremental
+        ? { incremental: { since: result.incremental.since, judged: result.incremental.plugins } }
+        : {}),
       ...counts,
     };
     if (format === "text") {
@@ -130,7 +133,7 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
         summariseWarnings(findings),
         `built ${display(outDir)}: ${stats.plugins} plugins, ${stats.versions} versions; ` +
           `${stats.written} written, ${stats.unchanged} unchanged, ${stats.deleted} deleted` +
-          `${site ? (stats.siteUnchanged ? ", site unchanged" : ", site built") : ""}${result.tuf ? `, ${result.tuf.targets} targets signed` : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""} (${stats.ms} ms)\n`,
+          `${site ? (stats.siteUnchanged ? ", site unchanged" : ", site built") : ""}${result.tuf ? `, ${result.tuf.targets} targets signed` : ""}${result.commit ? ` from commit ${result.commit.slice(0, 12)}` : ""}${result.incremental ? ` (changes since ${result.incremental.since.slice(0, 12)}: ${result.incremental.plugins} plugins judged)` : ""} (${stats.ms} ms)\n`,
       ].join(""),
     );
     return 0;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
+import { COMMIT_RECORD_FILE } from "../../generator/commit-record-fs.ts";
 import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
 import { STAMPS_FILE, SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
@@ -58,7 +59,10 @@ export function fullBuild(registryDir: string, outDir: string): Promise<BuildRes
   return buildRegistry({ registryDir, outDir, env: { SOURCE_DATE_EPOCH: EPOCH }, full: true });
 }
 
-/** Every file under `dir` (posix paths, sorted), without the build's state, verdicts and parts files. */
+/**
+ * Every file under `dir` (posix paths, sorted), without the build's state, verdicts, parts and
+ * commit record files.
+ */
 export function listTree(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
     .filter((e) => e.isFile())
@@ -69,7 +73,8 @@ export function listTree(dir: string): string[] {
         p !== VERDICTS_FILE &&
         p !== PARTS_FILE &&
         p !== STAMPS_FILE &&
-        p !== SUMMARIES_FILE,
+        p !== SUMMARIES_FILE &&
+        p !== COMMIT_RECORD_FILE,
     )
     .sort();
 }

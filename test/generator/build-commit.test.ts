@@ -1,0 +1,293 @@
+/**
+ * A rebuild from a later commit judges only what the commits between can reach
+ * (generator/build-commit.ts) and must write exactly what a full build of that commit writes, with
+ * the same findings: every kind of change is made in a real git repository, rebuilt in place, and
+ * compared with `build --full` of the same commit into an empty folder. Changes the rebuild cannot
+ * vouch for (config.json, a lost version, a commit that is not a descendant, a tampered cache)
+ * must fall back to judging the whole registry.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { findingKey } from "../../core/findings.ts";
+import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
+import { COMMIT_RECORD_FILE } from "../../generator/commit-record-fs.ts";
+import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
+import { copyFixture, hashTree, listTree, tempDir } from "./helpers.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: free edits of JSON fixtures
+type Json = Record<string, any>;
+
+/** A registry (the generator fixture) in `registry/` of a git repository, one commit per step. */
+function repository() {
+  const { dir, cleanup } = tempDir("ffcommit-");
+  // The repository holds the registry in a folder of its own; the builds write outside it.
+  const top = path.join(dir, "repo");
+  const registry = copyFixture(top);
+  let day = 1;
+  const git = (...args: string[]) => {
+    const date = `2026-03-${String(day).padStart(2, "0")}T10:00:00Z`;
+    return execFileSync("git", args, {
+      cwd: top,
+      stdio: "pipe",
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "Test",
+        GIT_AUTHOR_EMAIL: "test@example.test",
+        GIT_COMMITTER_NAME: "Test",
+        GIT_COMMITTER_EMAIL: "test@example.test",
+        GIT_CONFIG_NOSYSTEM: "1",
+        HOME: top,
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      },
+    })
+      .toString("utf8")
+      .trim();
+  };
+  git("init", "-q", "-b", "main");
+  const commit = (message: string): string => {
+    day++;
+    git("add", "-A");
+    git("commit", "-qm", message, "--allow-empty");
+    return git("rev-parse", "HEAD");
+  };
+  commit("registry");
+  const file = (rel: string) => path.join(registry, rel);
+  const edit = (rel: string, change: (value: Json) => void) => {
+    const value = JSON.parse(readFileSync(file(rel), "utf8")) as Json;
+    change(value);
+    writeFileSync(file(rel), `${JSON.stringify(value, null, 2)}\n`);
+  };
+  /** A new version of `name`, made from gamma-multi 1.0.0 (optionally with other dependencies). */
+  const addVersion = (name: string, version: string, dependencies?: Json[]) => {
+    const manifest = JSON.parse(
+      readFileSync(path.join(registry, "plugins/gamma-multi/versions/1.0.0.json"), "utf8"),
+    ) as Json;
+    manifest.metadata.name = name;
+    manifest.metadata.version = version;
+    manifest.metadata.repository = `https://github.com/fixture-org/${name}`;
+    manifest.installation.download_url = `https://downloads.example.test/${name}/${version}/${name}.tar.gz`;
+    // gamma-multi's own dependency (alpha-cost), unless another list is given; never itself.
+    manifest.requirements.dependencies = (dependencies ?? manifest.requirements.dependencies).filter(
+      (d: Json) => d.name !== name,
+    );
+    mkdirSync(file(`plugins/${name}/versions`), { recursive: true });
+    writeFileSync(file(`plugins/${name}/versions/${version}.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+  };
+  const addPlugin = (name: string, version: string, dependencies?: Json[]) => {
+    mkdirSync(file(`plugins/${name}/versions`), { recursive: true });
+    writeFileSync(
+      file(`plugins/${name}/entry.json`),
+      `${JSON.stringify({ name, owners: [{ github_id: 7007, login: "new-dev" }], repository: `fixture-org/${name}` }, null, 2)}\n`,
+    );
+    addVersion(name, version, dependencies);
+  };
+  const out = path.join(dir, "out");
+  let fresh = 0;
+  const build = (options: { rev?: string; outDir?: string; full?: boolean } = {}) =>
+    buildRegistry({
+      registryDir: registry,
+      outDir: options.outDir ?? out,
+      env: {},
+      ...(options.rev ? { rev: options.rev } : {}),
+      ...(options.full ? { full: true } : {}),
+    });
+  /** `result` (a build into `out`) wrote and found exactly what a full build of its commit does. */
+  const assertAsFull = async (result: BuildResult) => {
+    const full = await build({
+      outDir: path.join(dir, `fresh-${fresh++}`),
+      full: true,
+      ...(result.commit ? { rev: result.commit } : {}),
+    });
+    const keys = (r: BuildResult) => r.findings.map(findingKey).sort();
+    assert.deepEqual(keys(result), keys(full), "the same findings as a full build");
+    assert.equal(result.published, full.published);
+    if (!full.published) return;
+    const target = path.join(dir, `fresh-${fresh - 1}`);
+    assert.deepEqual(listTree(out), listTree(target));
+    assert.equal(hashTree(out), hashTree(target), "the same bytes as a full build");
+  };
+  return { dir, registry, out, git, commit, edit, addVersion, addPlugin, file, build, assertAsFull, cleanup };
+}
+
+/** Builds the first commit, makes `change`, commits, rebuilds; returns the rebuild's result. */
+async function rebuildAfter(
+  change: (r: ReturnType<typeof repository>) => void,
+  expect: "incremental" | "whole",
+): Promise<BuildResult> {
+  const r = repository();
+  try {
+    const first = await r.build();
+    assert.equal(first.published, true, JSON.stringify(first.findings));
+    assert.equal(first.incremental, undefined, "a first build judges everything");
+    change(r);
+    const head = r.commit("change");
+    const result = await r.build();
+    assert.equal(result.commit, head);
+    if (expect === "incremental") assert.ok(result.incremental, "judged only what changed");
+    else assert.equal(result.incremental, undefined, "judged the whole registry");
+    await r.assertAsFull(result);
+    return result;
+  } finally {
+    r.cleanup();
+  }
+}
+
+test("a commit adding a version rebuilds from what changed: the bytes and findings of a full build", async () => {
+  const result = await rebuildAfter(
+    (r) => r.addVersion("beta-k8s", "0.3.0", [{ name: "alpha-cost", version_constraint: "^1.0.0" }]),
+    "incremental",
+  );
+  // beta-k8s, and alpha-cost, which it depends on; gamma-multi is taken from its parts.
+  assert.equal(result.incremental?.plugins, 2);
+  assert.equal(result.plugins?.reused, 1);
+});
+
+test("a new plugin, a deprecation and an edited entry rebuild from what changed", async () => {
+  await rebuildAfter(
+    (r) => r.addPlugin("delta-new", "0.1.0", [{ name: "gamma-multi", version_constraint: "^1.0.0" }]),
+    "incremental",
+  );
+  await rebuildAfter(
+    (r) =>
+      r.edit("plugins/gamma-multi/entry.json", (e) => {
+        e.deprecated = true;
+        e.deprecation_message = "Use delta-new.";
+        e.owners.push({ github_id: 4005, login: "gamma-two" });
+      }),
+    "incremental",
+  );
+  // A manifest edited in place (build does not judge immutability; the gate does).
+  await rebuildAfter(
+    (r) =>
+      r.edit("plugins/gamma-multi/versions/0.9.0.json", (m) => {
+        m.metadata.description = "Edited in place (a full build accepts it too).";
+      }),
+    "incremental",
+  );
+});
+
+test("a dependency gaining what a dependent asked for changes the dependent's findings, as in a full build", async () => {
+  const r = repository();
+  try {
+    // gamma-multi 1.1.0 asks for an optional plugin that does not exist yet: a warning.
+    r.addVersion("gamma-multi", "1.1.0", [
+      { name: "epsilon-opt", version_constraint: "^2.0.0", optional: true },
+    ]);
+    r.commit("optional dependency");
+    const first = await r.build();
+    assert.ok(first.findings.some((f) => f.code === "DEPENDENCY_NOT_FOUND" && f.severity === "warning"));
+    // Published: the warning goes, though gamma-multi's files did not change.
+    r.addPlugin("epsilon-opt", "2.0.0");
+    r.commit("epsilon-opt");
+    const second = await r.build();
+    assert.ok(second.incremental);
+    assert.ok(!second.findings.some((f) => f.code === "DEPENDENCY_NOT_FOUND"));
+    await r.assertAsFull(second);
+  } finally {
+    r.cleanup();
+  }
+});
+
+test("config.json, a removed version and a yank are judged over the whole registry", async () => {
+  await rebuildAfter(
+    (r) =>
+      r.edit("config.json", (c) => {
+        c.name = "Renamed registry";
+      }),
+    "whole",
+  );
+  await rebuildAfter((r) => rmSync(r.file("plugins/alpha-cost/versions/1.1.0.json")), "whole");
+  await rebuildAfter(
+    (r) =>
+      r.edit("plugins/alpha-cost/entry.json", (e) => {
+        e.yanked = { ...(e.yanked ?? {}), "1.0.0": "broken" };
+      }),
+    "whole",
+  );
+});
+
+test("nothing changed, a merge of an older branch, and an older commit", async () => {
+  const r = repository();
+  try {
+    const first = await r.build();
+    const same = await r.build();
+    assert.equal(same.incremental?.plugins, 0);
+    assert.deepEqual(same.report?.written, []);
+    await r.assertAsFull(same);
+    // A branch made before a later commit on main, merged after it: its version's date is the
+    // branch commit's, older than main's newest.
+    r.git("checkout", "-q", "-b", "side");
+    r.addVersion("alpha-cost", "1.3.0");
+    r.commit("side version");
+    r.git("checkout", "-q", "main");
+    r.addVersion("gamma-multi", "1.2.0");
+    r.commit("main version");
+    const main = await r.build();
+    assert.ok(main.incremental);
+    r.git("merge", "-q", "--no-edit", "side");
+    const merged = await r.build();
+    assert.ok(merged.incremental);
+    await r.assertAsFull(merged);
+    // An older commit is not a descendant of the one published: judged whole, as a full build.
+    const older = await r.build({ rev: first.commit as string });
+    assert.equal(older.incremental, undefined);
+    await r.assertAsFull(older);
+  } finally {
+    r.cleanup();
+  }
+});
+
+test("errors publish nothing, and the next build judges the whole registry", async () => {
+  const r = repository();
+  try {
+    await r.build();
+    r.edit("plugins/gamma-multi/versions/1.0.0.json", (m) => {
+      m.specification.capabilities = 42;
+    });
+    r.commit("broken");
+    const broken = await r.build();
+    assert.equal(broken.published, false);
+    assert.ok(broken.incremental, "judged from the record");
+    await r.assertAsFull(broken);
+    r.git("revert", "--no-edit", "HEAD");
+    const fixed = await r.build();
+    assert.equal(fixed.published, true);
+    assert.equal(fixed.incremental, undefined, "no record survives a build that did not publish");
+    await r.assertAsFull(fixed);
+  } finally {
+    r.cleanup();
+  }
+});
+
+test("a record or parts file that was tampered with is not trusted", async () => {
+  const r = repository();
+  try {
+    await r.build();
+    // Parts that lie about a plugin the next commit does not touch: the record names the file's hash.
+    const parts = JSON.parse(readFileSync(path.join(r.out, PARTS_FILE), "utf8")) as Json;
+    parts.plugins["beta-k8s"].summary.description = "Tampered";
+    writeFileSync(path.join(r.out, PARTS_FILE), JSON.stringify(parts));
+    r.addVersion("alpha-cost", "1.2.0");
+    r.commit("version");
+    const result = await r.build();
+    assert.equal(result.incremental, undefined);
+    await r.assertAsFull(result);
+    // A record naming a commit that is not in the repository.
+    const record = JSON.parse(readFileSync(path.join(r.out, COMMIT_RECORD_FILE), "utf8")) as Json;
+    writeFileSync(
+      path.join(r.out, COMMIT_RECORD_FILE),
+      JSON.stringify({ ...record, commit: "f".repeat(40) }),
+    );
+    r.addVersion("alpha-cost", "1.2.1");
+    r.commit("another version");
+    const again = await r.build();
+    assert.equal(again.incremental, undefined);
+    await r.assertAsFull(again);
+  } finally {
+    r.cleanup();
+  }
+});
