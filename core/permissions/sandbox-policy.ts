@@ -14,6 +14,12 @@ export const DEFAULT_MEMORY_MB = 2048;
 /** The smallest ceiling ever given, and the most an untrusted plugin gets. */
 export const MIN_MEMORY_MB = 1024;
 export const UNTRUSTED_MEMORY_MB = 1024;
+/**
+ * The most processes and threads one plugin's sandbox holds at once (bubblewrap's own two
+ * included), where the machine offers a pids cgroup: a Go or Node plugin runs a few dozen threads,
+ * a fork or thread bomb stops here instead of filling the host's process table.
+ */
+export const TASK_LIMIT = 512;
 
 /**
  * The memory ceiling: twice the declared minimum (room for peaks), never below MIN_MEMORY_MB;
@@ -58,6 +64,7 @@ export function sandboxPolicy(grant: PluginGrant): SandboxPolicy {
     system_info: has("system_info") ? "host" : "hidden",
     spawn: has("process_spawn"),
     memory_mb: memoryCeiling(grant),
+    tasks_max: TASK_LIMIT,
     granted,
     ignored: untrusted ? [...known, ...unknown].sort() : unknown,
   };

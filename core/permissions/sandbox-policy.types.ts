@@ -31,8 +31,14 @@ export interface SandboxPolicy {
   system_info: "hidden" | "host";
   /** `true`: it may start child processes; `false`: only threads (a seccomp filter refuses fork). */
   spawn: boolean;
-  /** Ceiling of the plugin's data memory (RLIMIT_DATA), in MiB. */
+  /**
+   * The memory ceiling, in MiB: each process's data memory (RLIMIT_DATA), and, where the machine
+   * offers a memory cgroup, the whole sandbox's memory (its processes, its `/tmp`, memfd and page
+   * cache) together.
+   */
   memory_mb: number;
+  /** Processes and threads the whole sandbox may hold at once, where the machine offers a pids cgroup. */
+  tasks_max: number;
   /** The permissions that took effect, sorted. */
   granted: Permission[];
   /** Recorded permissions this policy ignored (an untrusted plugin's, or names the spec does not define). */
@@ -47,6 +53,18 @@ export interface SandboxSupport {
   /** A trial sandbox with its own user, mount, PID and network namespaces started. */
   namespaces: boolean;
   /** Why not, when a trial failed or bubblewrap is missing: what to install or enable. */
+  problem?: string;
+  /** Limits on the whole sandbox through cgroups; absent when not probed (per-process rlimits only). */
+  cgroups?: CgroupSupport;
+}
+
+/** What cgroups (v1 or v2) this runner can create for a sandbox, found by a trial one. */
+export interface CgroupSupport {
+  /** A pids controller: the sandbox's processes and threads are capped (`tasks_max`). */
+  tasks: boolean;
+  /** A memory controller: the sandbox's memory, `/tmp` and memfd pages included, is capped (`memory_mb`). */
+  memory: boolean;
+  /** Why one or both are missing (not root, a read-only cgroup file system, no such controller). */
   problem?: string;
 }
 

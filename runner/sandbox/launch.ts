@@ -1,17 +1,22 @@
 /**
  * Starts a plugin inside the sandbox its grant allows (or plain, when core/permissions decided so):
- * `prlimit` applies the memory ceiling, bubblewrap the namespaces and mounts, and, when the plugin
- * has no network of its own but the host reaches it on a port, a relay carries that port in.
+ * a cgroup of its own caps the whole sandbox's processes, threads and memory where the machine
+ * offers one, `prlimit` applies the per-process memory ceiling, bubblewrap the namespaces and
+ * mounts, and, when the plugin has no network of its own but the host reaches it on a port, a
+ * relay carries that port in.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Server } from "node:net";
 import { constants, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Enforcement, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
+import { RunnerError } from "../errors.ts";
 import { bwrapArgs, type SandboxPaths, sandboxEnvironment } from "./bwrap-args.ts";
+import { enterCgroups } from "./cgroup.ts";
+import { type CgroupEvents, createCgroup, type PluginCgroup } from "./cgroup-fs.ts";
 import { noSpawnFilter } from "./no-spawn-filter.ts";
 import { relayPort, startRelay, whenSocket } from "./port-relay.ts";
 import { findPrlimit } from "./probe.ts";
@@ -38,6 +43,12 @@ export interface SandboxedProcess {
   child: ChildProcess;
   /** The whole command line that was started (prlimit, bwrap and their arguments included). */
   argv: string[];
+  /** The sandbox's cgroup folders by controller, while it runs; absent without cgroups. */
+  cgroup?: PluginCgroup["dirs"];
+  /**
+   * After the exit, once the cgroup is removed: what its limits refused (undefined without a cgroup).
+   */
+  cgroupEvents: Promise<CgroupEvents | undefined>;
   /** Resolves when the port (if any) answers on the host; rejects when the plugin exits first. */
   ready: Promise<void>;
   /** The plugin's exit status (a signal gives 128 + its number, as a shell reports it). */
@@ -62,8 +73,11 @@ function spawnFilter(start: SandboxStart): Buffer | undefined {
   return mode === "sandbox" && !policy.spawn ? noSpawnFilter() : undefined;
 }
 
-/** The full command line of a start. */
-export function sandboxArgv(start: SandboxStart): string[] {
+/**
+ * The full command line of a start; `cgroupProcs` are the cgroup.procs files its first process
+ * enters before it executes prlimit (see enterCgroups).
+ */
+export function sandboxArgv(start: SandboxStart, cgroupProcs: readonly string[] = []): string[] {
   const { policy } = start.enforcement;
   const limits = [`--data=${policy.memory_mb * 1024 * 1024}`];
   const prlimit = findPrlimit(start.env);
@@ -74,6 +88,7 @@ export function sandboxArgv(start: SandboxStart): string[] {
       : [start.command, ...start.args];
   }
   return [
+    ...(cgroupProcs.length ? enterCgroups(cgroupProcs) : []),
     prlimit ?? "prlimit",
     ...limits,
     "--",
@@ -88,6 +103,27 @@ export function sandboxArgv(start: SandboxStart): string[] {
   ];
 }
 
+/**
+ * The start's own cgroup, when the probe found cgroups it can create; SANDBOX_UNAVAILABLE when it
+ * found them and one cannot be made now (a limit the start would claim is never dropped silently).
+ */
+function sandboxCgroup(start: SandboxStart): PluginCgroup | undefined {
+  const support = start.support.cgroups;
+  if (!support?.tasks && !support?.memory) return undefined;
+  const { policy } = start.enforcement;
+  const name = basename(start.command).replace(/[^\w.-]/g, "_");
+  try {
+    return createCgroup(name, { tasks: policy.tasks_max, memoryBytes: policy.memory_mb * 1024 * 1024 });
+  } catch (error) {
+    throw new RunnerError(
+      "SANDBOX_UNAVAILABLE",
+      `the cgroup that limits ${name}'s sandbox cannot be created: ${(error as Error).message}`,
+      { reason: "cgroup", missing: "a cgroup for the sandbox's process and memory limits" },
+      { cause: error },
+    );
+  }
+}
+
 /** Starts the plugin; see SandboxedProcess. */
 export async function startSandboxed(start: SandboxStart): Promise<SandboxedProcess> {
   const { policy } = start.enforcement;
@@ -95,7 +131,8 @@ export async function startSandboxed(start: SandboxStart): Promise<SandboxedProc
   const relayed = sandboxed && policy.network === "loopback" && start.port !== undefined;
   // Synchronous: one syscall, cheaper than a round trip through the thread pool before the start.
   const relayDir = relayed ? mkdtempSync(join(tmpdir(), "finfocus-relay-")) : undefined;
-  const argv = sandboxArgv(start);
+  const cgroup = sandboxed ? sandboxCgroup(start) : undefined;
+  const argv = sandboxArgv(start, cgroup?.procs);
   const filter = spawnFilter(start);
   const io =
     start.stdio === "pipe"
@@ -158,7 +195,14 @@ export async function startSandboxed(start: SandboxStart): Promise<SandboxedProc
     await socketReady;
   })();
   ready.catch(() => {});
+  let ended: Promise<CgroupEvents | undefined> | undefined;
+  const cgroupEvents = () => {
+    ended ??= exited.then(() => cgroup?.finish());
+    return ended;
+  };
+  cgroupEvents().catch(() => undefined);
   const cleanup = async () => {
+    await cgroupEvents().catch(() => undefined);
     relay?.stdin?.end();
     relay?.kill("SIGTERM");
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -176,6 +220,8 @@ export async function startSandboxed(start: SandboxStart): Promise<SandboxedProc
   return {
     child,
     argv,
+    ...(cgroup ? { cgroup: cgroup.dirs } : {}),
+    cgroupEvents: cgroupEvents(),
     ready,
     exited,
     terminate: stopWith,

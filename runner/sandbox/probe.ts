@@ -1,7 +1,8 @@
 /**
  * What this machine can do to isolate a plugin: is bubblewrap installed, and does a trial sandbox
- * built exactly like a plugin's (own user, PID, IPC, UTS and network namespaces) start? The answer
- * feeds core/permissions/enforcement.ts and `finfocus-registry doctor`.
+ * built exactly like a plugin's (own user, PID, IPC, UTS and network namespaces) start, and can it
+ * make a cgroup that limits a whole sandbox? The answer feeds core/permissions/enforcement.ts,
+ * runner/sandbox/launch.ts and `finfocus-registry doctor`.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
@@ -9,6 +10,7 @@ import { delimiter, join } from "node:path";
 import { sandboxPolicy } from "../../core/permissions/sandbox-policy.ts";
 import type { SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 import { bwrapArgs } from "./bwrap-args.ts";
+import { probeCgroups } from "./cgroup-fs.ts";
 
 function executable(path: string): boolean {
   try {
@@ -80,6 +82,7 @@ export function probeSandbox(env: NodeJS.ProcessEnv = process.env, fresh = false
   cached = {
     bwrap,
     ...(version ? { bwrap_version: version } : {}),
+    cgroups: probeCgroups(),
     namespaces: namespaces && prlimit !== undefined && nsenter !== undefined && perl,
     ...(!namespaces
       ? {

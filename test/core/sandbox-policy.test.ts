@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decideEnforcement } from "../../core/permissions/enforcement.ts";
-import { DEFAULT_MEMORY_MB, PERMISSIONS, sandboxPolicy } from "../../core/permissions/sandbox-policy.ts";
+import {
+  DEFAULT_MEMORY_MB,
+  PERMISSIONS,
+  sandboxPolicy,
+  TASK_LIMIT,
+} from "../../core/permissions/sandbox-policy.ts";
 import type { PluginGrant, SandboxSupport } from "../../core/permissions/sandbox-policy.types.ts";
 
 const grant = (permissions: string[], extra: Partial<PluginGrant> = {}): PluginGrant => ({
@@ -26,6 +31,7 @@ test("no permission: loopback only, nothing but the plugin's folder, minimal env
       system_info: "hidden",
       spawn: false,
       memory_mb: DEFAULT_MEMORY_MB,
+      tasks_max: TASK_LIMIT,
       granted: [],
       ignored: [],
     },
