@@ -14,6 +14,7 @@ import { launchPlugin } from "../../runner/health/launch.ts";
 import { layoutFor } from "../../runner/install/layout.ts";
 import { install } from "../../runner/ops/install.ts";
 import { verifyInstalled } from "../../runner/ops/verify-installed.ts";
+import { findTool, probeSandbox } from "../../runner/sandbox/probe.ts";
 import { dataDirFor } from "../../runner/sandbox/run-installed.ts";
 import { tarGz } from "../runner/helpers/archives.ts";
 import { testContext } from "../runner/helpers/context.ts";
@@ -128,6 +129,32 @@ test("doctor reports the sandbox; without bubblewrap it says what is missing", {
   const missing = await cli(["doctor", "--format", "json"], { FINFOCUS_BWRAP: join(ctx.tmp, "no-bwrap") });
   assert.equal(missing.status, 1);
   assert.match(JSON.parse(missing.stdout).sandbox.problem, /FINFOCUS_BWRAP/);
+});
+
+const SETPRIV = findTool("setpriv");
+test("doctor says what limits a whole sandbox: the cgroups found here; as a user who cannot make one, per process only", {
+  skip:
+    skip ??
+    (process.getuid?.() !== 0 || !SETPRIV
+      ? "needs root and util-linux's setpriv to run doctor as another user"
+      : undefined),
+}, async () => {
+  const here = await cli(["doctor", "--format", "json"]);
+  assert.deepEqual(JSON.parse(here.stdout).sandbox.cgroups, probeSandbox().cgroups);
+  const text = await cli(["doctor"]);
+  assert.match(text.stdout, /^limits: {5}\S/m);
+  const nobody = await new Promise<string>((resolve) => {
+    const child = spawn(SETPRIV!, ["--reuid=65534", "--regid=65534", "--clear-groups", NODE, BIN, "doctor"], {
+      env: { ...process.env, HOME: ctx.tmp },
+    });
+    let stdout = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.once("close", () => resolve(stdout));
+  });
+  assert.match(
+    nobody,
+    /^limits: {5}processes and threads are NOT limited; memory only per process \(RLIMIT_DATA\)/m,
+  );
 });
 
 test("without a sandbox: sandbox_required is refused naming what is missing, others warn and run", async () => {
