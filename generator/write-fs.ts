@@ -18,9 +18,12 @@
  * document) are candidates for deletion: a site built into the same folder is never touched.
  * The files themselves are created by a `FileWriter` (write-thread.ts): on a second thread too
  * when there are many, every one of them on disk before anything is deleted or the state written.
+ * Nothing is written, renamed or deleted through a symbolic link below the output folder
+ * (write-guard.ts): a link (or a special file) where a folder or a file goes is refused, and
+ * without state one under the generator's prefixes is refused before the first write.
  */
 import { hash as oneShotHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
@@ -37,6 +40,7 @@ import {
   stateText,
 } from "./build-state.ts";
 import type { Output, OutputGroup } from "./output.types.ts";
+import { createFile, fileThere, OutputFolders, removeFile } from "./write-guard.ts";
 import { FileWriter } from "./write-thread.ts";
 
 export const STATE_FILE = ".finfocus-build-state";
@@ -88,7 +92,10 @@ function checkField(what: string, value: string): void {
 
 function readBuildState(outDir: string): StateLines | undefined {
   try {
-    return readStateLines(readFileSync(join(outDir, STATE_FILE)));
+    // A link or a special file is no state (never read through, never waited on).
+    const file = join(outDir, STATE_FILE);
+    if (!lstatSync(file).isFile()) return undefined;
+    return readStateLines(readFileSync(file));
   } catch {
     return undefined;
   }
@@ -102,38 +109,35 @@ function hashOnDisk(file: string): string | undefined {
   }
 }
 
-/** Files under the generator's own prefixes (used when there is no state to trust). */
-function ownedFiles(outDir: string): string[] {
+/**
+ * Files under the generator's own prefixes (used when there is no state to trust), each a regular
+ * file below real folders: a symbolic link or a special file there is refused before anything is
+ * written (the walk never follows one).
+ */
+function ownedFiles(outDir: string, folders: OutputFolders): string[] {
   const found: string[] = [];
   const walk = (rel: string) => {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = readdirSync(join(outDir, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
+    if (!folders.find(join(outDir, rel))) return;
+    for (const e of readdirSync(join(outDir, rel), { withFileTypes: true })) {
+      const child = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(child);
-      else found.push(child);
+      else if (e.isFile()) found.push(child);
+      else fileThere(join(outDir, child));
     }
   };
   for (const prefix of OWNED_PREFIXES) {
     if (prefix.endsWith("/")) walk(prefix.slice(0, -1));
-    else found.push(prefix);
+    else if (folders.find(dirname(join(outDir, prefix))) && fileThere(join(outDir, prefix)))
+      found.push(prefix);
   }
   return found;
 }
 
 /** Removes now-empty folders from `rel`'s parent up to (not including) the output root. */
-function pruneDirs(outDir: string, rel: string): void {
+function pruneDirs(outDir: string, rel: string, folders: OutputFolders): void {
   let dir = dirname(rel);
   while (dir !== "." && dir !== "") {
-    try {
-      rmdirSync(join(outDir, dir));
-    } catch {
-      return;
-    }
+    if (!folders.prune(join(outDir, dir))) return;
     dir = dirname(dir);
   }
 }
@@ -147,20 +151,25 @@ export async function writeTree(
   outputs: Iterable<Output | OutputGroup>,
   options: WriteOptions = {},
 ): Promise<WriteReport> {
-  const previous = options.ignoreState ? undefined : readBuildState(outDir);
   mkdirSync(outDir, { recursive: true });
+  // The output folder may be a link the user chose: resolved once, then nothing below it is
+  // written or deleted through a link (write-guard.ts).
+  const root = realpathSync(outDir);
+  const folders = new OutputFolders(root);
+  const previous = options.ignoreState ? undefined : readBuildState(root);
   // The state goes before the first change on disk (an interrupted build leaves none); a build
   // that changes nothing and would record the same state leaves it as it is.
   let stateDropped = false;
   const dropState = (): void => {
     if (stateDropped) return;
-    rmSync(join(outDir, STATE_FILE), { force: true });
-    rmSync(join(outDir, OLD_STATE_FILE), { force: true });
+    // rm removes a link itself, never what it points to.
+    rmSync(join(root, STATE_FILE), { force: true });
+    rmSync(join(root, OLD_STATE_FILE), { force: true });
     stateDropped = true;
   };
   if (!previous) dropState();
   // Without state, list our own files once: no failed open() per output in a fresh folder.
-  const existing = previous ? undefined : new Set(ownedFiles(outDir));
+  const existing = previous ? undefined : new Set(ownedFiles(root, folders));
   const written: string[] = [];
   const deleted: string[] = [];
   let unchanged = 0;
@@ -180,7 +189,7 @@ export async function writeTree(
   const waiting: [string, Uint8Array | string][] = [];
   const order = previous?.keys();
   let sameState = previous !== undefined;
-  const writer = new FileWriter();
+  const writer = new FileWriter(root);
   try {
     for (const item of outputs) {
       const grouped = "group" in item;
@@ -222,7 +231,7 @@ export async function writeTree(
             throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
           if (owner !== undefined) moved.set(output.path, owner);
         } else if (existing?.has(output.path)) {
-          before = hashOnDisk(join(outDir, output.path));
+          before = hashOnDisk(join(root, output.path));
         }
         let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
         let hash = output.sha256;
@@ -250,7 +259,7 @@ export async function writeTree(
           continue;
         }
         dropState();
-        writer.write(join(outDir, output.path), bytes!);
+        writer.write(join(root, output.path), bytes!);
       }
       const line = `${id}\t${lineValue(key, files)}`;
       if (sameState && line !== `${id}\t${old}`) sameState = false;
@@ -261,7 +270,7 @@ export async function writeTree(
       if (kept.has(owner)) throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${path}`);
     for (const [path, bytes] of waiting) {
       dropState();
-      writer.write(join(outDir, path), bytes);
+      writer.write(join(root, path), bytes);
     }
     // Every file is on disk before anything is deleted and before the state is written.
     await writer.finish();
@@ -275,9 +284,11 @@ export async function writeTree(
   for (const path of stale) {
     checkPath(path);
     dropState();
-    rmSync(join(outDir, path), { force: true });
+    // A folder on the way that is a link is refused: the file it holds is not ours to delete.
+    const file = join(root, path);
+    if (folders.find(dirname(file))) removeFile(file);
     deleted.push(path);
-    pruneDirs(outDir, path);
+    pruneDirs(root, path, folders);
   }
 
   let files: Map<string, string> | undefined;
@@ -294,8 +305,9 @@ export async function writeTree(
   };
   if (!stateDropped && sameState && lines.length === previous?.size) return report;
   dropState();
-  const tmp = join(outDir, `${STATE_FILE}.tmp`);
-  writeFileSync(tmp, stateText(lines));
-  renameSync(tmp, join(outDir, STATE_FILE));
+  const tmp = join(root, `${STATE_FILE}.tmp`);
+  createFile(tmp, stateText(lines));
+  // A rename replaces a link at the state's name, never writing through it.
+  renameSync(tmp, join(root, STATE_FILE));
   return report;
 }

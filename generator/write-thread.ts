@@ -9,11 +9,14 @@
  * learns without waiting for its event loop), else the main thread writes the batch itself: the
  * work balances itself between rendering and writing. A small write (a rebuild) never starts the
  * thread, nor does one on a single core. Every file is on disk, or the first error thrown, once `finish()` returns.
+ * Both threads write only through real folders below the output folder, into new files
+ * (write-guard.ts): a symbolic link on the way is refused, on whichever thread meets it.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
+import { RegistryError } from "../core/errors.ts";
+import { createFile, OutputFolders } from "./write-guard.ts";
 
 /** Files per batch, and the bytes after which a batch is handed over early. */
 const BATCH_FILES = 64;
@@ -32,27 +35,39 @@ export interface WriteBatch {
 export type ToWriter = { type: "batch"; batch: WriteBatch } | { type: "end" };
 export type FromWriter =
   | { type: "ended" }
-  | { type: "failed"; message: string; code?: string; syscall?: string; path?: string };
+  | {
+      type: "failed";
+      message: string;
+      code?: string;
+      syscall?: string;
+      path?: string;
+      /** The details of a RegistryError (absent for an error of the system). */
+      details?: Record<string, unknown>;
+    };
+
+/** What the worker thread is started with: the output folder's realpath and the shared counter. */
+export interface WriterData {
+  root: string;
+  shared: SharedArrayBuffer;
+}
 
 /**
- * Writes a batch, creating each file's folder the first time this thread meets it (`made`):
- * one mkdir per new folder, one open, write and close per file.
+ * Writes a batch, making each file's folder the first time this thread meets it (`folders`):
+ * one mkdir (and one lstat for an existing folder) per folder, one open, write and close per new
+ * file.
  */
-export function writeBatch(batch: WriteBatch, made: Set<string>): void {
+export function writeBatch(batch: WriteBatch, folders: OutputFolders): void {
   for (let i = 0; i < batch.targets.length; i++) {
     const target = batch.targets[i] as string;
-    const dir = dirname(target);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    writeFileSync(target, batch.contents[i] as string | Uint8Array);
+    folders.make(dirname(target));
+    createFile(target, batch.contents[i] as string | Uint8Array);
   }
 }
 
 /** An error the thread reported, as the main thread would have thrown it. */
 function thrown(message: Extract<FromWriter, { type: "failed" }>): Error {
-  const { message: text, code, syscall, path } = message;
+  const { message: text, code, syscall, path, details } = message;
+  if (details !== undefined) return new RegistryError(code as RegistryError["code"], text, { details });
   return Object.assign(new Error(text), {
     ...(code !== undefined ? { code } : {}),
     ...(syscall !== undefined ? { syscall } : {}),
@@ -62,7 +77,8 @@ function thrown(message: Extract<FromWriter, { type: "failed" }>): Error {
 
 /** Writes files on the main thread and a worker thread (see the module comment). */
 export class FileWriter {
-  readonly #made = new Set<string>();
+  readonly #root: string;
+  readonly #folders: OutputFolders;
   #batch: WriteBatch = { targets: [], contents: [] };
   #batchBytes = 0;
   #files = 0;
@@ -73,6 +89,12 @@ export class FileWriter {
   #sent = 0;
   #failure: Error | undefined;
   #ended: Promise<void> | undefined;
+
+  /** `root`: the output folder's realpath; every target is below it. */
+  constructor(root: string) {
+    this.#root = root;
+    this.#folders = new OutputFolders(root);
+  }
 
   /** Queues `bytes` to be written at the absolute path `target` (its folder is created as needed). */
   write(target: string, bytes: string | Uint8Array): void {
@@ -94,7 +116,7 @@ export class FileWriter {
     if (this.#worker !== undefined && this.#failure === undefined && this.#queued() < QUEUED_BATCHES) {
       this.#send(batch);
     } else {
-      writeBatch(batch, this.#made);
+      writeBatch(batch, this.#folders);
     }
   }
 
@@ -117,7 +139,9 @@ export class FileWriter {
   #start(): void {
     const shared = new SharedArrayBuffer(4);
     this.#done = new Int32Array(shared);
-    const worker = new Worker(new URL("./write-worker.ts", import.meta.url), { workerData: { shared } });
+    const worker = new Worker(new URL("./write-worker.ts", import.meta.url), {
+      workerData: { root: this.#root, shared } satisfies WriterData,
+    });
     this.#worker = worker;
     this.#ended = new Promise<void>((resolve) => {
       worker.on("message", (message: FromWriter) => {
@@ -141,7 +165,7 @@ export class FileWriter {
       const batch = this.#batch;
       this.#batch = { targets: [], contents: [] };
       this.#batchBytes = 0;
-      writeBatch(batch, this.#made);
+      writeBatch(batch, this.#folders);
     }
     if (this.#worker !== undefined) {
       this.#worker.postMessage({ type: "end" } satisfies ToWriter);

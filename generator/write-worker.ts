@@ -5,10 +5,13 @@
  * every batch before it is done.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { type FromWriter, type ToWriter, writeBatch } from "./write-thread.ts";
+import { RegistryError } from "../core/errors.ts";
+import { OutputFolders } from "./write-guard.ts";
+import { type FromWriter, type ToWriter, type WriterData, writeBatch } from "./write-thread.ts";
 
-const done = new Int32Array((workerData as { shared: SharedArrayBuffer }).shared);
-const made = new Set<string>();
+const { root, shared } = workerData as WriterData;
+const done = new Int32Array(shared);
+const folders = new OutputFolders(root);
 let failed = false;
 
 parentPort?.on("message", (message: ToWriter) => {
@@ -17,7 +20,7 @@ parentPort?.on("message", (message: ToWriter) => {
     return;
   }
   try {
-    if (!failed) writeBatch(message.batch, made);
+    if (!failed) writeBatch(message.batch, folders);
   } catch (error) {
     failed = true;
     const { message: text, code, syscall, path } = error as NodeJS.ErrnoException;
@@ -27,6 +30,7 @@ parentPort?.on("message", (message: ToWriter) => {
       ...(code !== undefined ? { code } : {}),
       ...(syscall !== undefined ? { syscall } : {}),
       ...(path !== undefined ? { path } : {}),
+      ...(error instanceof RegistryError ? { details: error.details } : {}),
     } satisfies FromWriter);
   }
   Atomics.add(done, 0, 1);

@@ -202,7 +202,8 @@ export const ERROR_CODES = {
   UNSAFE_OUTPUT_PATH: {
     section: "build",
     exit: 2,
-    meaning: "refused to write outside the output folder",
+    meaning:
+      "refused to write outside the output folder: a path that leaves it, or a symbolic link or special file below it where a folder or file goes (remove the link)",
   },
   UNSAFE_PATH_SEGMENT: {
     section: "build",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { RegistryError } from "../../core/errors.ts";
 import { parseValue, readStateLines } from "../../generator/build-state.ts";
 import type { Output, OutputGroup } from "../../generator/output.types.ts";
 import { STATE_FILE, sha256Hex, writeTree } from "../../generator/write-fs.ts";
@@ -296,11 +297,14 @@ test("a large write reports a file that cannot be written, whichever thread wrot
   try {
     const outputs: Output[] = [];
     for (let i = 0; i < 1500; i++) outputs.push({ path: `api/v1/f${i}/x.json`, bytes: `${i}\n` });
-    // One output is a file where others need a folder: whichever comes second fails.
+    // One output is a file where others need a folder: whichever comes second fails (a file where
+    // a folder goes, or a folder where a file goes), as the RegistryError the main thread throws.
     outputs.push({ path: "api/v1/blocked", bytes: "a file\n" });
     for (let i = 0; i < 1500; i++) outputs.push({ path: `api/v1/blocked/g${i}.json`, bytes: `${i}\n` });
-    await assert.rejects(writeTree(dir, outputs), (error: NodeJS.ErrnoException) => {
-      assert.ok(["ENOTDIR", "EEXIST", "EISDIR"].includes(error.code ?? ""), String(error.code));
+    await assert.rejects(writeTree(dir, outputs), (error: unknown) => {
+      assert.ok(error instanceof RegistryError, String(error));
+      assert.equal(error.code, "UNSAFE_OUTPUT_PATH");
+      assert.match(String(error.details.file), /api\/v1\/blocked$/);
       return true;
     });
   } finally {
