@@ -24,6 +24,7 @@ import {
 } from "./commit-record-fs.ts";
 import { renderingCode, siteFingerprint } from "./fingerprint.ts";
 import type { ApiModel, BuildModel } from "./model.types.ts";
+import { outInsideRegistry } from "./out-folder-fs.ts";
 import { PARTS_FILE, readPartsFile, type StoredParts, writeParts } from "./parts-cache-fs.ts";
 import { readGitDates } from "./published-git.ts";
 import { renderApi, type ValidatedBytes, validatedBytes } from "./render.ts";
@@ -112,9 +113,7 @@ export interface BuildResult {
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
   if (options.tuf) checkOnlineKeys(options.tuf);
   // Output inside the registry would become part of it: every later build refuses the stray files.
-  const registry = path.resolve(options.registryDir);
-  const out = path.resolve(options.outDir);
-  if (out === registry || out.startsWith(`${registry}${path.sep}`))
+  if (outInsideRegistry(options.outDir, options.registryDir))
     throw new RegistryError(
       "USAGE",
       `--out ${options.outDir} is inside the registry folder ${options.registryDir}: write the site elsewhere (e.g. _site beside it)`,

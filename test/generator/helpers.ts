@@ -1,6 +1,6 @@
 /** Shared by the generator tests and scripts/update-golden.ts: fixture copies, builds, tree hashes. */
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,4 +88,27 @@ export function hashTree(dir: string): string {
       .update(readFileSync(path.join(dir, p)))
       .update("\0");
   return h.digest("hex");
+}
+
+/**
+ * Everything under `dir` except `skip` (the output folder), read without following a link: each
+ * path with its kind and bytes (or where its link points) and its modification time.
+ */
+export function snapshot(dir: string, skip: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(dir, rel))) {
+      const child = rel ? `${rel}/${name}` : name;
+      if (child === skip) continue;
+      const file = path.join(dir, child);
+      const stats = lstatSync(file, { bigint: true });
+      if (stats.isSymbolicLink()) found.set(child, `link ${readlinkSync(file)}`);
+      else if (stats.isDirectory()) {
+        found.set(child, "folder");
+        walk(child);
+      } else found.set(child, `file ${stats.mtimeNs} ${readFileSync(file, "utf8")}`);
+    }
+  };
+  walk("");
+  return found;
 }

@@ -12,7 +12,6 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  readlinkSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -23,30 +22,7 @@ import { test } from "node:test";
 import { RegistryError } from "../../core/errors.ts";
 import type { Output, OutputGroup } from "../../generator/output.types.ts";
 import { STATE_FILE, writeTree } from "../../generator/write-fs.ts";
-import { tempDir } from "./helpers.ts";
-
-/**
- * Everything under `dir` except `skip` (the output folder), read without following a link: each
- * path with its kind and bytes (or where its link points) and its modification time.
- */
-function snapshot(dir: string, skip: string): Map<string, string> {
-  const found = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(dir, rel))) {
-      const child = rel ? `${rel}/${name}` : name;
-      if (child === skip) continue;
-      const file = path.join(dir, child);
-      const stats = lstatSync(file, { bigint: true });
-      if (stats.isSymbolicLink()) found.set(child, `link ${readlinkSync(file)}`);
-      else if (stats.isDirectory()) {
-        found.set(child, "folder");
-        walk(child);
-      } else found.set(child, `file ${stats.mtimeNs} ${readFileSync(file, "utf8")}`);
-    }
-  };
-  walk("");
-  return found;
-}
+import { snapshot, tempDir } from "./helpers.ts";
 
 /**
  * A temp folder holding `out/` and, outside it, `victim/` with files named like outputs; `body`
