@@ -10,12 +10,13 @@
  * renamed) and best effort; it holds only the plugins of the build that wrote it.
  */
 import { hash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { isObject } from "../core/json/is-object.ts";
 import { bundleFile, versionFile } from "../core/registry/layout.ts";
 import type { VersionFile } from "../core/registry.types.ts";
 import type { PluginParts } from "./model.types.ts";
+import { createFile } from "./write-guard.ts";
 
 export const PARTS_FILE = ".finfocus-parts.json";
 
@@ -218,7 +219,8 @@ export function writeParts(file: string, plugins: Map<string, StoredParts>): str
       JSON.stringify({ format: PARTS_FORMAT, plugins: Object.fromEntries(plugins) }),
       "utf8",
     );
-    writeFileSync(tmp, bytes);
+    // A new file: never written through a link planted at its name (write-guard.ts).
+    createFile(tmp, bytes);
     renameSync(tmp, file);
     return hash("sha256", bytes);
   } catch {

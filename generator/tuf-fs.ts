@@ -6,12 +6,13 @@
  * that is not there yet. Versioned files stay (consistent snapshots: a CDN may cache them forever
  * and a client mid-update still finds the version it was sent to).
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Metadata, MetadataKind, type Snapshot, type Targets, type Timestamp } from "@tufjs/models";
 import { type PublishedMetadata, signRepository, type TargetEntry } from "../core/tuf/repository.ts";
 import { TUF_METADATA_PATH } from "../core/tuf/tuf-layout.ts";
 import type { TufKeys } from "./tuf-keys-fs.ts";
+import { createFile, fileThere, OutputFolders } from "./write-guard.ts";
 
 function readJson(file: string): unknown {
   try {
@@ -53,12 +54,15 @@ export function readPublished(metadataDir: string): PublishedMetadata {
   }
 }
 
+/** Replaces `file` by `bytes` (a new temporary file renamed over it); never written through a link. */
 function writeAtomic(file: string, bytes: string): boolean {
   try {
-    if (readFileSync(file, "utf8") === bytes) return false;
-  } catch {}
+    if (fileThere(file) && readFileSync(file, "utf8") === bytes) return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === "UNSAFE_OUTPUT_PATH") throw error;
+  }
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, bytes);
+  createFile(tmp, bytes);
   renameSync(tmp, file);
   return true;
 }
@@ -85,7 +89,13 @@ export function writeTufMetadata(
   keys: TufKeys,
   now: Date,
 ): TufWriteReport {
-  const metadataDir = join(outDir, TUF_METADATA_PATH);
+  // Like the API's writer (write-guard.ts): tuf/ is a real folder below the output folder, never a
+  // link whose metadata would be read as the previous build's or written over.
+  mkdirSync(outDir, { recursive: true });
+  const root = realpathSync(outDir);
+  const folders = new OutputFolders(root);
+  const metadataDir = join(root, TUF_METADATA_PATH.replace(/\/$/, ""));
+  folders.find(metadataDir);
   const signed = signRepository({
     root: keys.root,
     targets,
@@ -93,7 +103,7 @@ export function writeTufMetadata(
     signers: keys.signers,
     now,
   });
-  mkdirSync(metadataDir, { recursive: true });
+  folders.make(metadataDir);
   const written: string[] = [];
   const put = (name: string, bytes: string) => {
     if (writeAtomic(join(metadataDir, name), bytes)) written.push(name);

@@ -7,11 +7,12 @@
  * file reads as empty; writing is best effort (a cache that cannot be written costs only time).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleHash } from "../core/code-version.ts";
 import type { LoadedRegistry, LoadOptions } from "../core/registry/load-registry.ts";
+import { createFile } from "./write-guard.ts";
 
 /** The verdicts file of a build, beside `.finfocus-build-state`. */
 export const VERDICTS_FILE = ".finfocus-verdicts";
@@ -141,7 +142,8 @@ function replaceFile(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, text);
+    // A new file: never written through a link planted at its name (write-guard.ts).
+    createFile(tmp, text);
     renameSync(tmp, file);
   } catch {
     rmSync(tmp, { force: true });

@@ -20,9 +20,14 @@ import {
 import path from "node:path";
 import { test } from "node:test";
 import { RegistryError } from "../../core/errors.ts";
+import { buildRegistry } from "../../generator/build-fs.ts";
 import type { Output, OutputGroup } from "../../generator/output.types.ts";
+import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
+import { initTufKeys } from "../../generator/tuf-admin-fs.ts";
+import { readTufKeys } from "../../generator/tuf-keys-fs.ts";
+import { VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE, writeTree } from "../../generator/write-fs.ts";
-import { snapshot, tempDir } from "./helpers.ts";
+import { build, copyFixture, EPOCH, snapshot, tempDir } from "./helpers.ts";
 
 /**
  * A temp folder holding `out/` and, outside it, `victim/` with files named like outputs; `body`
@@ -234,5 +239,26 @@ test("an output folder that is itself a link (the user's choice) is written, reb
     rmSync(out);
     symlinkSync(`${real}2`, out);
     assert.equal((await writeTree(out, outputs("k2", "alpha"))).unchanged, 4);
+  });
+});
+
+test("a build's caches and TUF metadata are never written through a link either", async () => {
+  await withVictim(async ({ dir, out, victim }) => {
+    const registry = copyFixture(path.join(dir, "out"));
+    const site = path.join(out, "site");
+    // Temporary files at the names this process would use: the caches are simply not saved.
+    for (const name of [PARTS_FILE, VERDICTS_FILE])
+      plant(path.join(site, `${name}.${process.pid}.tmp`), path.join(victim, "keep.txt"));
+    assert.equal((await build(registry, site)).published, true);
+    const keysDir = path.join(out, "keys");
+    initTufKeys(keysDir);
+    plant(path.join(site, "tuf"), victim);
+    const tuf = readTufKeys(keysDir);
+    const options = { registryDir: registry, outDir: site, env: { SOURCE_DATE_EPOCH: EPOCH }, tuf };
+    await refused(buildRegistry(options), path.join(site, "tuf"));
+    rmSync(path.join(site, "tuf"));
+    await buildRegistry(options);
+    plant(path.join(site, "tuf/timestamp.json"), path.join(victim, "a.json"));
+    await refused(buildRegistry(options), path.join(site, "tuf/timestamp.json"), "a symbolic link");
   });
 });
