@@ -12,11 +12,12 @@
  * writes a new one, atomically, after the API: an interrupted build, a build of the files on disk,
  * or one that found errors leaves none.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Finding } from "../core/findings.types.ts";
 import { isObject } from "../core/json/is-object.ts";
 import type { StoredParts } from "./parts-cache-fs.ts";
+import { createFile } from "./write-guard.ts";
 
 export const COMMIT_RECORD_FILE = ".finfocus-commit-record";
 
@@ -73,7 +74,8 @@ export function writeCommitRecord(outDir: string, record: CommitRecord): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...record }));
+    // A new file: never written through a link planted at its name (write-guard.ts).
+    createFile(tmp, JSON.stringify({ format: FORMAT, ...record }));
     renameSync(tmp, file);
   } catch {
     rmSync(tmp, { force: true });
