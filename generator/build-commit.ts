@@ -30,7 +30,7 @@ import type { PluginRecord } from "../core/registry.types.ts";
 import type { CommitRecord } from "./commit-record-fs.ts";
 import { partsKey } from "./fingerprint.ts";
 import { assembleModel } from "./model.ts";
-import type { BuildModel, CachedPluginModel, PluginModel } from "./model.types.ts";
+import type { BuildModel, CachedPluginModel, PluginModel, PluginParts } from "./model.types.ts";
 import { cachedParts, type StoredParts, storedParts } from "./parts-cache-fs.ts";
 import { pluginModel } from "./plugin-model.ts";
 import { readGitDates } from "./published-git.ts";
@@ -43,7 +43,7 @@ export interface CommitRebuildInput {
   /** The code identity the record must name. */
   code: string;
   /** The remembered parts by plugin name as read, and the sha256 of the file they came from. */
-  parts: { parts: Map<string, unknown>; sha256?: string };
+  parts: { parts: Map<string, StoredParts>; sha256?: string };
   env: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
   workers: number;
@@ -108,6 +108,13 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   if (range === undefined) return undefined;
   const newest = range.newest ?? record.newest;
   const generatedAt = generationTime(input.env, newest, input.now);
+  // Every plugin's remembered parts (their versions are parsed only if needed).
+  const cached = new Map<string, { parts: PluginParts; generatedAt?: string }>();
+  for (const [name, stored] of remembered) {
+    const parts = cachedParts(name, stored);
+    if (parts === undefined) return undefined;
+    cached.set(name, parts);
+  }
   // Besides the files changed: plugins with a file added between the commits (its publication
   // date is that addition's, even if its bytes are as they were) and plugins whose parts used the
   // generation time, which moved.
@@ -116,23 +123,18 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     const name = pluginOf(file);
     if (name !== undefined) also.add(name);
   }
-  for (const [name, parts] of remembered)
-    if ((parts as { generatedAt?: unknown } | null)?.generatedAt !== undefined)
-      if ((parts as { generatedAt?: unknown }).generatedAt !== generatedAt) also.add(name);
+  for (const [name, { generatedAt: used }] of cached)
+    if (used !== undefined && used !== generatedAt) also.add(name);
   let dependents: Map<string, string[]> | undefined;
   const dependentsOf = (names: readonly string[]): string[] => {
     if (dependents === undefined) {
       dependents = new Map();
-      for (const [name, parts] of remembered) {
-        const deps = (parts as { dependencies?: unknown } | null)?.dependencies;
-        if (!Array.isArray(deps)) continue;
-        for (const dep of deps) {
-          if (typeof dep !== "string") continue;
+      for (const [name, { parts }] of cached)
+        for (const dep of parts.dependencies) {
           const list = dependents.get(dep);
           if (list) list.push(name);
           else dependents.set(dep, [name]);
         }
-      }
     }
     return names.flatMap((n) => dependents?.get(n) ?? []);
   };
@@ -175,12 +177,8 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   // Publication dates of the judged plugins' files: an addition between the commits, else the
   // date their parts remember; the whole history when one has neither (a version that was not
   // valid before, say).
-  const rememberedDate = (name: string, version: string): string | undefined => {
-    const versions = (remembered.get(name) as { versions?: unknown } | undefined)?.versions;
-    if (!Array.isArray(versions)) return undefined;
-    const found = versions.find((v) => Array.isArray(v) && v[0] === version) as unknown[] | undefined;
-    return typeof found?.[1] === "string" ? found[1] : undefined;
-  };
+  const rememberedDate = (name: string, version: string): string | undefined =>
+    cached.get(name)?.parts.versions.find((v) => v.version === version)?.published_at;
   let publishedAt = new Map<string, string>();
   let complete = true;
   for (const plugin of records.values())
@@ -227,9 +225,9 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
       manifests += plugin.versions.length;
       continue;
     }
-    const parts = cachedParts(name, remembered.get(name));
+    const parts = cached.get(name)?.parts;
     if (parts === undefined) return undefined;
-    manifests += parts.versions.length;
+    manifests += parts.summary.version_count;
     plugins.push({
       name,
       parts,
@@ -253,7 +251,7 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     changed,
     allParts: () => {
       const all = new Map<string, StoredParts>();
-      for (const [name, parts] of remembered) if (!changed.has(name)) all.set(name, parts as StoredParts);
+      for (const [name, parts] of remembered) if (!changed.has(name)) all.set(name, parts);
       for (const [name, parts] of changed) if (parts !== null) all.set(name, parts);
       return new Map([...all].sort(([a], [b]) => byName(a, b)));
     },

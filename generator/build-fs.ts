@@ -145,7 +145,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   const record = fromCommit && !options.full ? readCommitRecord(options.outDir) : undefined;
   dropCommitRecord(options.outDir);
   const code = recordCode(validationCode(), renderingCode());
-  const remembered = options.full ? { parts: new Map<string, unknown>() } : readPartsFile(partsFile);
+  const remembered = options.full ? { parts: new Map<string, StoredParts>() } : readPartsFile(partsFile);
   const rebuilt =
     fromCommit && record
       ? await rebuildFromCommit({

@@ -52,7 +52,8 @@ export function readCommitRecord(outDir: string): CommitRecord | undefined {
     if (!text(code) || !text(top) || !text(registryPath) || !text(commit) || !text(partsSha256))
       return undefined;
     if (newest !== undefined && !text(newest)) return undefined;
-    if (!isObject(overlay) || !Array.isArray(findings) || !findings.every(isObject)) return undefined;
+    if (!isObject(overlay) || !Object.values(overlay).every((v) => v === null || text(v))) return undefined;
+    if (!Array.isArray(findings) || !findings.every(isObject)) return undefined;
     return {
       code,
       top,

@@ -55,11 +55,15 @@ export function assembleModel<P extends { parts: PluginParts }>(
   const registryOmitted: OmittedPlugin[] = [];
   for (const { parts } of plugins) {
     summaries.push(parts.summary);
-    for (const v of parts.versions) {
-      // Only versions among the newest so far make an entry (see NewestFeed).
-      if (releases.wants({ published_at: v.published_at, name: parts.name, version: v.version }))
-        releases.add(feedEntry(parts.name, parts.summary.deprecated, v));
-    }
+    // A plugin whose newest version (its summary's updated_at, the latest of its publication
+    // times) would not be kept has no version that would: its versions are not looked at (those
+    // of a plugin taken from remembered parts are then never parsed).
+    if (releases.wants({ published_at: parts.summary.updated_at, name: parts.name, version: "" }))
+      for (const v of parts.versions) {
+        // Only versions among the newest so far make an entry (see NewestFeed).
+        if (releases.wants({ published_at: v.published_at, name: parts.name, version: v.version }))
+          releases.add(feedEntry(parts.name, parts.summary.deprecated, v));
+      }
     for (const spec of parts.specVersions) specVersions.add(spec);
     if ("entry" in parts.upstream) registry.plugins[parts.name] = parts.upstream.entry;
     else registryOmitted.push(parts.upstream.omitted);

@@ -102,6 +102,8 @@ export interface PluginParts {
    * them changes, in a rebuild from a commit (build-commit.ts).
    */
   dependencies: string[];
+  /** The versions with a Sigstore bundle beside their manifest, and its registry file, in order. */
+  bundles: { version: string; file: string }[];
 }
 
 export interface VersionModel {

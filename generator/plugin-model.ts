@@ -102,6 +102,9 @@ export function pluginModel(
       upstream: upstreamEntry(record, latest),
       specVersions: sortedUnique(record.versions.map((v) => v.manifest.specification.spec_version)),
       versions: parts,
+      bundles: parts.flatMap((v) =>
+        v.bundleFile !== undefined ? [{ version: v.version, file: v.bundleFile }] : [],
+      ),
       dependencies: sortedUnique(
         record.versions.flatMap((v) => (v.manifest.requirements?.dependencies ?? []).map((d) => d.name)),
       ),

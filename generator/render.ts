@@ -99,11 +99,8 @@ export function* renderApi(
       key: plugin.parts.key,
       outputs: () => pluginOutputs(model, plugin, read, validated),
     };
-    for (const version of plugin.parts.versions) {
-      if (version.bundleFile !== undefined) {
-        yield { path: bundlePath(plugin.name, version.version), bytes: copied(read, version.bundleFile) };
-      }
-    }
+    for (const bundle of plugin.parts.bundles)
+      yield { path: bundlePath(plugin.name, bundle.version), bytes: copied(read, bundle.file) };
   }
 }
 

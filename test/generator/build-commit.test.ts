@@ -268,9 +268,9 @@ test("a record or parts file that was tampered with is not trusted", async () =>
   try {
     await r.build();
     // Parts that lie about a plugin the next commit does not touch: the record names the file's hash.
-    const parts = JSON.parse(readFileSync(path.join(r.out, PARTS_FILE), "utf8")) as Json;
-    parts.plugins["beta-k8s"].summary.description = "Tampered";
-    writeFileSync(path.join(r.out, PARTS_FILE), JSON.stringify(parts));
+    const parts = path.join(r.out, PARTS_FILE);
+    writeFileSync(parts, readFileSync(parts, "utf8").replace(/("description":")[^"]*(",)/, "$1Tampered$2"));
+    assert.match(readFileSync(parts, "utf8"), /Tampered/);
     r.addVersion("alpha-cost", "1.2.0");
     r.commit("version");
     const result = await r.build();

@@ -172,12 +172,22 @@ test("corrupt or foreign parts, verdicts and summaries files are ignored, never 
 test("remembered parts of another key, or listing other versions, are not used", async () => {
   await withBuiltFixture(async ({ dir, registry, out }) => {
     const file = path.join(out, PARTS_FILE);
-    const stored = JSON.parse(readFileSync(file, "utf8")) as Json;
+    // Keyed lines: a plugin's name, what the lists need of it (JSON), its versions (JSON).
+    const lines = readFileSync(file, "utf8").split("\n");
+    const edit = (name: string, change: (head: Json, versions: Json[]) => void) => {
+      const at = lines.findIndex((l) => l.startsWith(`${name}\t`));
+      const [, head, versions] = (lines[at] as string).split("\t") as [string, string, string];
+      const parsed = [JSON.parse(head) as Json, JSON.parse(versions) as Json[]] as const;
+      change(...parsed);
+      lines[at] = `${name}\t${JSON.stringify(parsed[0])}\t${JSON.stringify(parsed[1])}`;
+    };
     // A forged description under another key, and a version list that does not match.
-    stored.plugins["alpha-cost"].key = "0".repeat(64);
-    stored.plugins["alpha-cost"].summary.description = "forged";
-    stored.plugins["gamma-multi"].versions.pop();
-    writeFileSync(file, JSON.stringify(stored));
+    edit("alpha-cost", (head) => {
+      head.key = "0".repeat(64);
+      head.summary.description = "forged";
+    });
+    edit("gamma-multi", (_, versions) => versions.pop());
+    writeFileSync(file, lines.join("\n"));
     const rebuilt = await build(registry, out);
     assert.equal(rebuilt.plugins?.reused, (rebuilt.plugins?.total ?? 0) - 2);
     await assertAsFresh(dir, registry, out);
