@@ -22,6 +22,7 @@ import { RegistryError } from "../core/errors.ts";
 import { findingKey, passes } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
 import { containsCommit, gitChanges } from "../core/gate/changes.ts";
+import type { FileChange } from "../core/governance/governance.types.ts";
 import { PLUGINS_DIR } from "../core/registry/layout.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
 import { rebuildScope } from "../core/registry/load-scope.ts";
@@ -42,8 +43,8 @@ export interface CommitRebuildInput {
   record: CommitRecord;
   /** The code identity the record must name. */
   code: string;
-  /** The remembered parts by plugin name as read, and the sha256 of the file they came from. */
-  parts: { parts: Map<string, StoredParts>; sha256?: string };
+  /** Reads the remembered parts by plugin name, and the sha256 of the file they came from. */
+  parts: () => { parts: Map<string, StoredParts>; sha256?: string };
   env: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
   workers: number;
@@ -82,30 +83,38 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   const { top, path } = opened.repository;
   const head = opened.source;
   if (record.code !== code || record.top !== top || record.registryPath !== path) return undefined;
-  if (input.parts.sha256 === undefined || input.parts.sha256 !== record.partsSha256) return undefined;
   const same = record.commit === opened.commit;
+  if (!same && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(record.commit)) return undefined;
+  // Git runs while this thread reads the parts.
+  const asked = same
+    ? undefined
+    : Promise.all([
+        opened.at?.(record.commit).catch(() => undefined),
+        containsCommit(top, record.commit, opened.commit).catch(() => false),
+        gitChanges(top, record.commit, opened.commit, path).catch(() => undefined),
+        readGitDates(top, `${record.commit}..${opened.commit}`, path),
+      ]);
+  const read = input.parts();
+  if (read.sha256 === undefined || read.sha256 !== record.partsSha256) {
+    await asked;
+    return undefined;
+  }
   let base = head;
-  if (!same) {
-    const at = /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(record.commit)
-      ? await opened.at?.(record.commit).catch(() => undefined)
-      : undefined;
-    if (!at || !(await containsCommit(top, record.commit, opened.commit).catch(() => false)))
-      return undefined;
+  let changes: FileChange[] = [];
+  let range: { published: Map<string, string>; newest?: string } = { published: new Map() };
+  if (asked) {
+    const [at, contains, changed, dates] = await asked;
+    if (!at || !contains || !changed || !dates) return undefined;
     base = at;
+    changes = changed;
+    range = dates;
   }
   // The parts as the record describes them: the file's, then what changed since it was written.
-  const remembered = new Map(input.parts.parts);
+  const remembered = new Map(read.parts);
   for (const [name, parts] of Object.entries(record.overlay)) {
     if (parts === null) remembered.delete(name);
     else remembered.set(name, parts);
   }
-  const [changes, range] = same
-    ? [[], { published: new Map<string, string>() }]
-    : await Promise.all([
-        gitChanges(top, record.commit, opened.commit, path),
-        readGitDates(top, `${record.commit}..${opened.commit}`, path),
-      ]);
-  if (range === undefined) return undefined;
   const newest = range.newest ?? record.newest;
   const generatedAt = generationTime(input.env, newest, input.now);
   // Every plugin's remembered parts (their versions are parsed only if needed).

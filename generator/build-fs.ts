@@ -145,7 +145,10 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   const record = fromCommit && !options.full ? readCommitRecord(options.outDir) : undefined;
   dropCommitRecord(options.outDir);
   const code = recordCode(validationCode(), renderingCode());
-  const remembered = options.full ? { parts: new Map<string, StoredParts>() } : readPartsFile(partsFile);
+  // Read once, when first needed (a rebuild from a commit reads them while git answers).
+  let partsRead: { parts: Map<string, StoredParts>; sha256?: string } | undefined;
+  const remembered = () =>
+    (partsRead ??= options.full ? { parts: new Map<string, StoredParts>() } : readPartsFile(partsFile));
   const rebuilt =
     fromCommit && record
       ? await rebuildFromCommit({
@@ -160,7 +163,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
       : undefined;
   const prepared = rebuilt
     ? fromRebuild(rebuilt, partsFile, record as CommitRecord)
-    : await judgeWhole(options, opened, remembered, partsFile, fromCommit !== undefined, timings);
+    : await judgeWhole(options, opened, remembered(), partsFile, fromCommit !== undefined, timings);
   timings.load = performance.now() - t - timings.model;
   const manifests = {
     ...(prepared.manifests ? { manifests: prepared.manifests } : {}),

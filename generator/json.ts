@@ -20,9 +20,10 @@ type Sort = (value: unknown) => unknown;
 
 /**
  * `value` with every object's keys in sorted order: the value itself where nothing below it needs
- * sorting, else a copy of what does (see the module comment).
+ * sorting, else a copy of what does (see the module comment). What is stored to be rendered later
+ * is stored so (generator/parts-cache-fs.ts): read back, it needs no copy.
  */
-function sorted(value: unknown): unknown {
+export function sorted(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   return Array.isArray(value) ? sortedArray(value) : sortedObject(value, sorted);
 }

@@ -24,6 +24,7 @@ import { isObject } from "../core/json/is-object.ts";
 import { keyedLinesText, readKeyedLines } from "../core/keyed-lines.ts";
 import { bundleFile, versionFile } from "../core/registry/layout.ts";
 import type { VersionFile } from "../core/registry.types.ts";
+import { sorted } from "./json.ts";
 import type { PluginParts, VersionPart } from "./model.types.ts";
 import { createFile } from "./write-guard.ts";
 
@@ -68,8 +69,9 @@ export function storedParts(key: string, generatedAt: string | undefined, parts:
     key,
     ...(generatedAt !== undefined ? { generatedAt } : {}),
     documents: parts.key,
-    summary,
-    upstream: parts.upstream,
+    // In canonical key order (json.ts), so that rendering what is read back copies nothing.
+    summary: sorted(summary) as PluginParts["summary"],
+    upstream: sorted(parts.upstream) as PluginParts["upstream"],
     specVersions: parts.specVersions,
     ...(parts.dependencies.length > 0 ? { dependencies: parts.dependencies } : {}),
   };

@@ -1,5 +1,5 @@
 import type { FileChange } from "../governance/governance.types.ts";
-import { git } from "../registry/git.ts";
+import { git, NO_INDEX } from "../registry/git.ts";
 
 /**
  * The files a change makes between two commits, as `git diff --name-status base...head` (the
@@ -15,17 +15,21 @@ export async function gitChanges(
 ): Promise<FileChange[]> {
   // Plumbing, not `git diff`: no diff drivers, textconv filters or external diff from config or
   // the PR's .gitattributes; --merge-base compares the head with the merge base like base...head.
-  const out = await git(cwd, [
-    "diff-tree",
-    "-r",
-    "-z",
-    "--name-status",
-    "--no-renames",
-    "--merge-base",
-    baseSha,
-    headSha,
-    ...(under !== undefined && under !== "." ? ["--", `:(literal)${under}/`] : []),
-  ]);
+  const out = await git(
+    cwd,
+    [
+      "diff-tree",
+      "-r",
+      "-z",
+      "--name-status",
+      "--no-renames",
+      "--merge-base",
+      baseSha,
+      headSha,
+      ...(under !== undefined && under !== "." ? ["--", `:(literal)${under}/`] : []),
+    ],
+    { env: NO_INDEX },
+  );
   const parts = out.toString("utf8").split("\0");
   const changes: FileChange[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {

@@ -16,11 +16,22 @@ export class GitError extends RegistryError<"GIT_FAILED"> {
 export const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_NO_REPLACE_OBJECTS: "1" } as const;
 
 /**
+ * An index file that cannot exist, for commands that compare commits only: `git diff-tree` reads
+ * the work tree's index however it is run (75 ms for a registry of 110,000 files), and skips it
+ * when GIT_INDEX_FILE names no file.
+ */
+export const NO_INDEX = { GIT_INDEX_FILE: "/proc/finfocus-registry/no-index" } as const;
+
+/**
  * Runs git with arguments (never a shell), in `cwd`, and returns stdout as bytes. Hooks,
  * .gitattributes filters and external diff drivers are not involved: the commands used
  * (`diff-tree`, `rev-parse`, `cat-file`, `log`) read the object database only.
  */
-export function git(cwd: string, args: string[]): Promise<Buffer> {
+export function git(
+  cwd: string,
+  args: string[],
+  options: { env?: Readonly<Record<string, string>> } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
@@ -29,7 +40,7 @@ export function git(cwd: string, args: string[]): Promise<Buffer> {
         cwd,
         encoding: "buffer",
         maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, ...GIT_ENV },
+        env: { ...process.env, ...GIT_ENV, ...options.env },
       },
       (error, stdout, stderr) => {
         if (error) {
