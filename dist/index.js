@@ -52406,7 +52406,7 @@ var ERROR_CODES = {
   SANDBOX_UNAVAILABLE: {
     section: "runner",
     exit: 1,
-    meaning: "the plugin must run sandboxed (`sandbox_required`, `--require-sandbox`) and no bubblewrap sandbox works here (`details.missing` says what to install; see `doctor`)"
+    meaning: "the plugin must run sandboxed (`sandbox_required`, `--require-sandbox`) and no bubblewrap sandbox works here (`details.missing` says what to install; see `doctor`), or the cgroup that limits its sandbox, found at the probe, cannot be made now (`details.reason: cgroup`); nothing started"
   },
   PLUGIN_MODIFIED: {
     section: "runner",
@@ -52442,7 +52442,7 @@ var ERROR_CODES = {
   UNSAFE_OUTPUT_PATH: {
     section: "build",
     exit: 2,
-    meaning: "refused to write outside the output folder"
+    meaning: "refused to write outside the output folder: a path that leaves it, or a symbolic link or special file below it where a folder or file goes (remove the link)"
   },
   UNSAFE_PATH_SEGMENT: {
     section: "build",
@@ -64591,7 +64591,8 @@ var GitError = class extends RegistryError {
   }
 };
 var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_NO_REPLACE_OBJECTS: "1" };
-function git(cwd, args) {
+var NO_INDEX = { GIT_INDEX_FILE: "/proc/finfocus-registry/no-index" };
+function git(cwd, args, options2 = {}) {
   return new Promise((resolve2, reject) => {
     execFile(
       "git",
@@ -64600,7 +64601,7 @@ function git(cwd, args) {
         cwd,
         encoding: "buffer",
         maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, ...GIT_ENV }
+        env: { ...process.env, ...GIT_ENV, ...options2.env }
       },
       (error2, stdout, stderr) => {
         if (error2) {
@@ -64935,6 +64936,7 @@ async function openRegistry(dir, options2 = {}) {
       }),
       commit,
       repository: where,
+      at: async (other) => await reader.treeAt(other, where.path === "." ? "" : where.path) ? gitSource(reader, other, where.path, `${display}@${other.slice(0, 12)}`) : void 0,
       close: () => reader.close()
     };
   } catch (error2) {
@@ -65457,6 +65459,16 @@ function layoutScope(registryPath, changes, headConfig) {
 }
 
 // core/registry/load-scope.ts
+var import_semver6 = __toESM(require_semver2(), 1);
+function losesVersions(plugin) {
+  if (plugin.baseEntry && !plugin.headEntry) return true;
+  const head = new Set(plugin.headVersions);
+  const baseYanked = plugin.baseEntry?.yanked ?? {};
+  const headYanked = plugin.headEntry?.yanked ?? {};
+  return plugin.baseVersions.some(
+    (v2) => !head.has(v2) || !Object.hasOwn(baseYanked, v2) && Object.hasOwn(headYanked, v2)
+  );
+}
 async function dependencyClosure(source, names) {
   const scope = new Set(names);
   let frontier = [...scope].filter(isPluginName);
@@ -65495,15 +65507,6 @@ async function judgeHead(registryPath, changes, plugins, touched, head) {
   for (const plugin of loaded.snapshot?.plugins ?? [])
     for (const version of plugin.versions) manifests.set(version.file, version.manifest);
   return { findings: loaded.findings, manifests };
-}
-function losesVersions(plugin) {
-  if (plugin.baseEntry && !plugin.headEntry) return true;
-  const head = new Set(plugin.headVersions);
-  const baseYanked = plugin.baseEntry?.yanked ?? {};
-  const headYanked = plugin.headEntry?.yanked ?? {};
-  return plugin.baseVersions.some(
-    (v2) => !head.has(v2) || !Object.hasOwn(baseYanked, v2) && Object.hasOwn(headYanked, v2)
-  );
 }
 
 // core/gate/positions.ts
@@ -65781,17 +65784,22 @@ function tufTrustedRootFetcher(options2) {
 }
 
 // core/gate/changes.ts
-async function gitChanges(cwd, baseSha, headSha) {
-  const out = await git(cwd, [
-    "diff-tree",
-    "-r",
-    "-z",
-    "--name-status",
-    "--no-renames",
-    "--merge-base",
-    baseSha,
-    headSha
-  ]);
+async function gitChanges(cwd, baseSha, headSha, under) {
+  const out = await git(
+    cwd,
+    [
+      "diff-tree",
+      "-r",
+      "-z",
+      "--name-status",
+      "--no-renames",
+      "--merge-base",
+      baseSha,
+      headSha,
+      ...under !== void 0 && under !== "." ? ["--", `:(literal)${under}/`] : []
+    ],
+    { env: NO_INDEX }
+  );
   const parts = out.toString("utf8").split("\0");
   const changes = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
