@@ -7,7 +7,6 @@
  * must fall back to judging the whole registry.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -15,7 +14,7 @@ import { findingKey } from "../../core/findings.ts";
 import { type BuildResult, buildRegistry } from "../../generator/build-fs.ts";
 import { COMMIT_RECORD_FILE } from "../../generator/commit-record-fs.ts";
 import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
-import { copyFixture, hashTree, listTree, tempDir } from "./helpers.ts";
+import { copyFixture, gitAt, hashTree, listTree, tempDir } from "./helpers.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: free edits of JSON fixtures
 type Json = Record<string, any>;
@@ -27,26 +26,7 @@ function repository() {
   const top = path.join(dir, "repo");
   const registry = copyFixture(top);
   let day = 1;
-  const git = (...args: string[]) => {
-    const date = `2026-03-${String(day).padStart(2, "0")}T10:00:00Z`;
-    return execFileSync("git", args, {
-      cwd: top,
-      stdio: "pipe",
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: "Test",
-        GIT_AUTHOR_EMAIL: "test@example.test",
-        GIT_COMMITTER_NAME: "Test",
-        GIT_COMMITTER_EMAIL: "test@example.test",
-        GIT_CONFIG_NOSYSTEM: "1",
-        HOME: top,
-        GIT_AUTHOR_DATE: date,
-        GIT_COMMITTER_DATE: date,
-      },
-    })
-      .toString("utf8")
-      .trim();
-  };
+  const git = (...args: string[]) => gitAt(top, args, `2026-03-${String(day).padStart(2, "0")}T10:00:00Z`);
   git("init", "-q", "-b", "main");
   const commit = (message: string): string => {
     day++;

@@ -1,4 +1,5 @@
 /** Shared by the generator tests and scripts/update-golden.ts: fixture copies, builds, tree hashes. */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -111,4 +112,27 @@ export function snapshot(dir: string, skip: string): Map<string, string> {
   };
   walk("");
   return found;
+}
+
+/**
+ * Runs git in `cwd` as a test author, with no system config, `cwd` as its home, and both dates
+ * set to `date` when given; returns its output, trimmed.
+ */
+export function gitAt(cwd: string, args: string[], date?: string): string {
+  return execFileSync("git", args, {
+    cwd,
+    stdio: "pipe",
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "Test",
+      GIT_AUTHOR_EMAIL: "test@example.test",
+      GIT_COMMITTER_NAME: "Test",
+      GIT_COMMITTER_EMAIL: "test@example.test",
+      GIT_CONFIG_NOSYSTEM: "1",
+      HOME: cwd,
+      ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
+    },
+  })
+    .toString("utf8")
+    .trim();
 }

@@ -6,24 +6,9 @@ import { test } from "node:test";
 import { parseGitLog } from "../../generator/published.ts";
 import { readGitDates } from "../../generator/published-git.ts";
 import { generationTime, isoSeconds } from "../../generator/time.ts";
-import { build, copyFixture, tempDir } from "./helpers.ts";
+import { build, copyFixture, gitAt, tempDir } from "./helpers.ts";
 
-function git(cwd: string, args: string[], date?: string): void {
-  execFileSync("git", args, {
-    cwd,
-    stdio: "pipe",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "Test",
-      GIT_AUTHOR_EMAIL: "test@example.test",
-      GIT_COMMITTER_NAME: "Test",
-      GIT_COMMITTER_EMAIL: "test@example.test",
-      GIT_CONFIG_NOSYSTEM: "1",
-      HOME: cwd,
-      ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
-    },
-  });
-}
+const git = (cwd: string, args: string[], date?: string): void => void gitAt(cwd, args, date);
 
 test("parseGitLog keeps, per file, the newest addition and the newest commit time", () => {
   const log =
