@@ -34,7 +34,7 @@ import { assembleModel } from "./model.ts";
 import type { BuildModel, CachedPluginModel, PluginModel, PluginParts } from "./model.types.ts";
 import { cachedParts, type StoredParts, storedParts } from "./parts-cache-fs.ts";
 import { pluginModel } from "./plugin-model.ts";
-import { readGitDates } from "./published-git.ts";
+import { extendsHistory, readGitDates } from "./published-git.ts";
 import { generationTime } from "./time.ts";
 
 export interface CommitRebuildInput {
@@ -83,6 +83,8 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   const { top, path } = opened.repository;
   const head = opened.source;
   if (record.code !== code || record.top !== top || record.registryPath !== path) return undefined;
+  // Dates remembered from a history cut short are not the whole history's.
+  if (record.shallow) return undefined;
   const same = record.commit === opened.commit;
   if (!same && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(record.commit)) return undefined;
   // Git runs while this thread reads the parts.
@@ -93,6 +95,7 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
         containsCommit(top, record.commit, opened.commit).catch(() => false),
         gitChanges(top, record.commit, opened.commit, path).catch(() => undefined),
         readGitDates(top, `${record.commit}..${opened.commit}`, path),
+        extendsHistory(top, record.commit, opened.commit),
       ]);
   const read = input.parts();
   if (read.sha256 === undefined || read.sha256 !== record.partsSha256) {
@@ -103,8 +106,8 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   let changes: FileChange[] = [];
   let range: { published: Map<string, string>; newest?: string } = { published: new Map() };
   if (asked) {
-    const [at, contains, changed, dates] = await asked;
-    if (!at || !contains || !changed || !dates) return undefined;
+    const [at, contains, changed, dates, extended] = await asked;
+    if (!at || !contains || !changed || !dates || !extended) return undefined;
     base = at;
     changes = changed;
     range = dates;
@@ -186,8 +189,11 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   // Publication dates of the judged plugins' files: an addition between the commits, else the
   // date their parts remember; the whole history when one has neither (a version that was not
   // valid before, say).
-  const rememberedDate = (name: string, version: string): string | undefined =>
-    cached.get(name)?.parts.versions.find((v) => v.version === version)?.published_at;
+  const rememberedDate = (name: string, version: string): string | undefined => {
+    const v = cached.get(name)?.parts.versions.find((v) => v.version === version);
+    // Only a date git gave: one the model fell back to is worked out again.
+    return v?.fromGit ? v.published_at : undefined;
+  };
   let publishedAt = new Map<string, string>();
   let complete = true;
   for (const plugin of records.values())

@@ -6,8 +6,10 @@
  * sha256, plus the parts of the plugins changed since that file was written (`overlay`, kept here
  * so a small rebuild does not rewrite the whole parts file).
  *
- * Local state, read back untrusted: anything not of this shape reads as no record, and then the
- * build judges the commit as a first build does (every remembered verdict still checked). Every
+ * Local state, trusted as the writer's state is (write-fs.ts): a record edited by hand (its
+ * findings, its overlay) is believed until `build --full`, which ignores it. What it guards
+ * against is accidents: anything not of this shape reads as no record, a parts file that is not
+ * the one it names is not used, and then the build judges the commit as a first build does. Every
  * build removes the record before it writes anything and only a build that published a commit
  * writes a new one, atomically, after the API: an interrupted build, a build of the files on disk,
  * or one that found errors leaves none.
@@ -33,6 +35,8 @@ export interface CommitRecord {
   commit: string;
   /** The newest commit date under the registry in its history (the generation time's source). */
   newest?: string;
+  /** True when the repository was shallow: its dates are not the whole history's. */
+  shallow: boolean;
   /** The sha256 of the parts file the record's parts start from. */
   partsSha256: string;
   /** Parts changed since that file was written, by plugin name (null: the plugin is gone). */
@@ -48,7 +52,8 @@ export function readCommitRecord(outDir: string): CommitRecord | undefined {
   try {
     const value = JSON.parse(readFileSync(join(outDir, COMMIT_RECORD_FILE), "utf8")) as unknown;
     if (!isObject(value) || value.format !== FORMAT) return undefined;
-    const { code, top, registryPath, commit, newest, partsSha256, overlay, findings } = value;
+    const { code, top, registryPath, commit, newest, shallow, partsSha256, overlay, findings } = value;
+    if (typeof shallow !== "boolean") return undefined;
     if (!text(code) || !text(top) || !text(registryPath) || !text(commit) || !text(partsSha256))
       return undefined;
     if (newest !== undefined && !text(newest)) return undefined;
@@ -60,6 +65,7 @@ export function readCommitRecord(outDir: string): CommitRecord | undefined {
       registryPath,
       commit,
       ...(newest !== undefined ? { newest } : {}),
+      shallow,
       partsSha256,
       overlay: overlay as Record<string, StoredParts | null>,
       findings: findings as unknown as Finding[],

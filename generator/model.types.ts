@@ -75,6 +75,11 @@ export interface VersionPart {
   /** Path of the Sigstore bundle relative to the registry root, when there is one. */
   bundleFile?: string;
   published_at: string;
+  /**
+   * True when `published_at` is the date of the commit that added the file (not a date the model
+   * fell back to: the manifest's, or the generation time).
+   */
+  fromGit: boolean;
   yanked: boolean;
   /** The manifest's description and author, as the feeds show them. */
   description: string;

@@ -33,17 +33,18 @@ export const PARTS_FILE = ".finfocus-parts";
 const OLD_PARTS_FILE = ".finfocus-parts.json";
 
 /** The format; a file of another format is ignored whole. */
-const PARTS_FORMAT = "finfocus-registry/parts/4";
+const PARTS_FORMAT = "finfocus-registry/parts/5";
 
 /**
  * A version's parts as stored, compact (there are as many as manifests): its version, publication
  * time, whether it is yanked (1) or not (0), and its description and author, null when they are
  * the plugin's (its latest version's, in the summary), its manifest's sha256, and whether a bundle
- * sits beside it (1) or not (0). A rebuild that validated the plugin checks the hash and the
- * bundle against this run's validation; a rebuild from a commit that did not touch the plugin
- * takes them from here (`cachedParts`), its file being where the layout puts it.
+ * sits beside it (1) or not (0), and whether its publication time is the date of the commit that
+ * added it (1) or one the model fell back to (0). A rebuild that validated the plugin checks the
+ * hash and the bundle against this run's validation; a rebuild from a commit that did not touch
+ * the plugin takes them from here (`cachedParts`), its file being where the layout puts it.
  */
-type StoredVersion = [string, string, 0 | 1, string | null, string | null, string, 0 | 1];
+type StoredVersion = [string, string, 0 | 1, string | null, string | null, string, 0 | 1, 0 | 1];
 
 /** What the first text of a plugin's line holds. */
 interface StoredHead {
@@ -83,6 +84,7 @@ export function storedParts(key: string, generatedAt: string | undefined, parts:
     v.author === summary.author ? null : v.author,
     v.manifest_sha256,
     v.bundleFile !== undefined ? 1 : 0,
+    v.fromGit ? 1 : 0,
   ]);
   return `${JSON.stringify(head)}\t${JSON.stringify(versions)}`;
 }
@@ -161,7 +163,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 function wellFormedVersion(v: unknown): v is StoredVersion {
   return (
     Array.isArray(v) &&
-    v.length === 7 &&
+    v.length === 8 &&
     text(v[0]) &&
     text(v[1]) &&
     (v[2] === 0 || v[2] === 1) &&
@@ -169,7 +171,8 @@ function wellFormedVersion(v: unknown): v is StoredVersion {
     textOrNull(v[4]) &&
     text(v[5]) &&
     SHA256.test(v[5]) &&
-    (v[6] === 0 || v[6] === 1)
+    (v[6] === 0 || v[6] === 1) &&
+    (v[7] === 0 || v[7] === 1)
   );
 }
 
@@ -179,7 +182,7 @@ function versionParts(
   stored: readonly StoredVersion[],
   files: readonly VersionFile[],
 ): VersionPart[] {
-  return stored.map(([version, published_at, yanked, description, author], i) => {
+  return stored.map(([version, published_at, yanked, description, author, , , fromGit], i) => {
     const { file, sha256, bundleFile } = files[i] as VersionFile;
     return {
       version,
@@ -187,6 +190,7 @@ function versionParts(
       manifest_sha256: sha256,
       ...(bundleFile !== undefined ? { bundleFile } : {}),
       published_at,
+      fromGit: fromGit === 1,
       yanked: yanked === 1,
       description: description ?? head.summary.description,
       author: author ?? head.summary.author,
@@ -259,8 +263,9 @@ export function cachedParts(
   const texts = split(candidate);
   const head = texts?.head;
   if (!texts || !wellFormedHead(head, name)) return undefined;
-  // Bundles are few: a bundle flag is the last field of a version's array, so "1]" ends a version
-  // with one. Found from the text, without parsing the versions, when there are none.
+  // Bundles are few: a version's array ends with its bundle flag and its git flag, so ",1,0]" or
+  // ",1,1]" ends a version with a bundle (a string holding them only makes the versions parsed).
+  // Found from the text, without parsing the versions, when there are none.
   const stored = candidate as string;
   let versions: VersionPart[] | undefined;
   let bundles: PluginParts["bundles"] | undefined;
@@ -295,7 +300,7 @@ export function cachedParts(
     },
     get bundles() {
       if (bundles) return bundles;
-      if (!stored.endsWith("1]]") && !stored.includes("1],[")) return [];
+      if (!stored.includes(",1,0]") && !stored.includes(",1,1]")) return [];
       parse();
       return bundles ?? [];
     },

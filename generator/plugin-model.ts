@@ -67,6 +67,7 @@ export function pluginModel(
     manifest_sha256: v.sha256,
     ...(v.bundleFile !== undefined ? { bundleFile: v.bundleFile } : {}),
     published_at: versions[i]!.published_at,
+    fromGit: inputs.publishedAt.has(v.file),
     yanked: versions[i]!.yanked,
     description: v.manifest.metadata.description,
     author: v.manifest.metadata.author,

@@ -1,6 +1,6 @@
 /** Runs the one `git log` that dates every manifest (see published.ts). */
 import { execFile } from "node:child_process";
-import { GIT_ENV } from "../core/registry/git.ts";
+import { GIT_ENV, git, NO_INDEX } from "../core/registry/git.ts";
 import { type GitDates, gitLogArgs, parseGitLog } from "./published.ts";
 
 /**
@@ -24,4 +24,58 @@ export function readGitDates(cwd: string, rev = "HEAD", path = "."): Promise<Git
       (error, stdout) => resolve(error ? undefined : parseGitLog(stdout)),
     );
   });
+}
+
+/**
+ * True when the dates of `git log head` are those of `git log base` extended by those of
+ * `git log base..head` (what a rebuild from a commit relies on, build-commit.ts): the repository
+ * is not shallow, every commit between descends from `base` with no parent outside them but
+ * `base` (no merge of an older line, whose history git may follow instead of `base`'s), and no
+ * commit is dated before one of its parents (so every commit between comes before `base`'s
+ * history in git's walk, which goes by date). Otherwise the caller reads the whole history.
+ */
+export async function extendsHistory(cwd: string, base: string, head: string): Promise<boolean> {
+  try {
+    const [shallow, log] = await Promise.all([
+      git(cwd, ["rev-parse", "--is-shallow-repository"], { env: NO_INDEX }),
+      git(cwd, ["log", "--boundary", "--format=%m %H %ct %P", `${base}..${head}`], { env: NO_INDEX }),
+    ]);
+    if (shallow.toString("utf8").trim() !== "false") return false;
+    const time = new Map<string, number>();
+    const parents = new Map<string, string[]>();
+    for (const line of log.toString("utf8").split("\n")) {
+      if (line === "") continue;
+      const [mark, sha, at, ...rest] = line.split(" ");
+      if (sha === undefined || at === undefined) return false;
+      if (mark === "-") {
+        // The only boundary is `base` itself.
+        if (sha !== base) return false;
+        time.set(sha, Number(at));
+        continue;
+      }
+      time.set(sha, Number(at));
+      parents.set(sha, rest);
+    }
+    for (const [sha, of] of parents)
+      for (const parent of of) {
+        const before = time.get(parent);
+        if (before === undefined || (parent !== base && !parents.has(parent))) return false;
+        if ((time.get(sha) as number) < before) return false;
+      }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the repository at `cwd` is shallow (its history cut short); undefined when git cannot say. */
+export async function isShallow(cwd: string): Promise<boolean | undefined> {
+  try {
+    const out = (await git(cwd, ["rev-parse", "--is-shallow-repository"], { env: NO_INDEX })).toString(
+      "utf8",
+    );
+    return out.trim() === "true" ? true : out.trim() === "false" ? false : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -208,10 +208,25 @@ test("nothing changed, a merge of an older branch, and an older commit", async (
     r.commit("main version");
     const main = await r.build();
     assert.ok(main.incremental);
+    // The branch has commits that are not descendants of the published one: git may date its
+    // files from either line, so the whole history is read and the whole registry judged.
     r.git("merge", "-q", "--no-edit", "side");
     const merged = await r.build();
-    assert.ok(merged.incremental);
+    assert.equal(merged.incremental, undefined);
     await r.assertAsFull(merged);
+    // A branch made from the published commit and merged back extends its history.
+    r.git("checkout", "-q", "-b", "feature");
+    r.addVersion("gamma-multi", "1.3.0");
+    r.commit("feature version");
+    r.git("checkout", "-q", "main");
+    r.edit("plugins/beta-k8s/entry.json", (e) => {
+      e.deprecation_message = "Superseded.";
+    });
+    r.commit("main entry");
+    r.git("merge", "-q", "--no-edit", "feature");
+    const feature = await r.build();
+    assert.ok(feature.incremental, "a merge of a branch made from the published commit");
+    await r.assertAsFull(feature);
     // An older commit is not a descendant of the one published: judged whole, as a full build.
     const older = await r.build({ rev: first.commit as string });
     assert.equal(older.incremental, undefined);
@@ -269,5 +284,76 @@ test("a record or parts file that was tampered with is not trusted", async () =>
     await r.assertAsFull(again);
   } finally {
     r.cleanup();
+  }
+});
+
+test("dates a range cannot give: a cherry-picked version, a date the model fell back to, a shallow clone", async () => {
+  // A version added on main and cherry-picked onto a release branch that is published; main is
+  // then merged into it: git dates the file by the cherry-pick, outside the range.
+  const r = repository();
+  try {
+    r.git("checkout", "-q", "-b", "release");
+    r.git("checkout", "-q", "main");
+    r.addVersion("alpha-cost", "1.2.0");
+    const picked = r.commit("main: alpha-cost 1.2.0");
+    r.git("checkout", "-q", "release");
+    r.git("cherry-pick", picked);
+    r.addVersion("beta-k8s", "0.4.0", [{ name: "alpha-cost", version_constraint: "^1.0.0" }]);
+    r.commit("release: beta-k8s 0.4.0");
+    await r.build();
+    r.git("checkout", "-q", "main");
+    r.addVersion("gamma-multi", "1.3.0");
+    r.commit("main: gamma-multi 1.3.0");
+    r.git("checkout", "-q", "release");
+    r.git("merge", "-q", "--no-edit", "main");
+    const merged = await r.build();
+    assert.equal(merged.incremental, undefined);
+    await r.assertAsFull(merged);
+  } finally {
+    r.cleanup();
+  }
+  // A manifest without dates, added by a merge (git lists no file for a merge): its publication
+  // time is the generation time, which a later commit elsewhere moves.
+  const e = repository();
+  try {
+    e.git("checkout", "-q", "-b", "side");
+    e.commit("side");
+    e.git("checkout", "-q", "main");
+    e.commit("main");
+    e.git("merge", "-q", "--no-commit", "side");
+    e.addVersion("alpha-cost", "1.2.0");
+    e.edit("plugins/alpha-cost/versions/1.2.0.json", (m) => {
+      delete m.metadata.created_at;
+      delete m.metadata.updated_at;
+    });
+    e.commit("merge adding a version");
+    await e.build();
+    e.addVersion("beta-k8s", "0.3.0", []);
+    e.commit("elsewhere");
+    const later = await e.build();
+    assert.ok(later.incremental);
+    await e.assertAsFull(later);
+  } finally {
+    e.cleanup();
+  }
+  // A shallow clone, built, then deepened: dates read from a history cut short are not reused.
+  const o = repository();
+  try {
+    o.addVersion("alpha-cost", "1.2.0");
+    o.commit("alpha-cost 1.2.0");
+    const clone = path.join(o.dir, "clone");
+    gitAt(o.dir, ["clone", "-q", "--depth", "1", `file://${path.join(o.dir, "repo")}`, clone]);
+    const registry = path.join(clone, "registry");
+    const out = path.join(o.dir, "clone-out");
+    await buildRegistry({ registryDir: registry, outDir: out, env: {} });
+    gitAt(clone, ["fetch", "-q", "--unshallow"]);
+    gitAt(clone, ["commit", "-q", "--allow-empty", "-m", "later"], "2026-04-01T10:00:00Z");
+    const deepened = await buildRegistry({ registryDir: registry, outDir: out, env: {} });
+    assert.equal(deepened.incremental, undefined);
+    const fresh = path.join(o.dir, "clone-fresh");
+    await buildRegistry({ registryDir: registry, outDir: fresh, env: {}, full: true });
+    assert.equal(hashTree(out), hashTree(fresh));
+  } finally {
+    o.cleanup();
   }
 });
