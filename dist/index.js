@@ -52406,7 +52406,7 @@ var ERROR_CODES = {
   SANDBOX_UNAVAILABLE: {
     section: "runner",
     exit: 1,
-    meaning: "the plugin must run sandboxed (`sandbox_required`, `--require-sandbox`) and no bubblewrap sandbox works here (`details.missing` says what to install; see `doctor`), or the cgroup that limits its sandbox, found at the probe, cannot be made now (`details.reason: cgroup`); nothing started"
+    meaning: "a sandbox is required and none works here (`details.missing`: what to install; see `doctor`), or its limiting cgroup cannot be made (`details.reason: cgroup`); nothing started"
   },
   PLUGIN_MODIFIED: {
     section: "runner",
