@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --target <manifest|archive|api|signature|search|oci|documents|daemon|cli|all> --minutes 10 [--seed N]`:
+ * `npm run fuzz -- --target <manifest|archive|api|signature|search|oci|documents|daemon|cli|caches|all> --minutes 10 [--seed N]`:
  * long fuzz runs, one target after another, each time-boxed. A failing input is shrunk by
  * fast-check and saved under test/fixtures/fuzz/<target>/, where `npm test` replays it from then
  * on. Prints, per target, the inputs tried, the time and the slowest input; exit 1 on a failure.

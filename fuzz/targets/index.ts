@@ -1,5 +1,6 @@
 import type { FuzzTarget } from "../target.types.ts";
 import { archiveTarget } from "./archive.ts";
+import { buildCachesTarget } from "./build-caches.ts";
 import { cliTarget } from "./cli.ts";
 import { daemonTarget } from "./daemon.ts";
 import { manifestTarget } from "./manifest.ts";
@@ -20,4 +21,5 @@ export const targets: Record<string, FuzzTarget<never>> = {
   documents: registryDocumentsTarget as FuzzTarget<never>,
   daemon: daemonTarget as FuzzTarget<never>,
   cli: cliTarget as FuzzTarget<never>,
+  caches: buildCachesTarget as FuzzTarget<never>,
 };

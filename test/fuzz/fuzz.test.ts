@@ -19,6 +19,7 @@ const BUDGET: Record<string, number> = {
   documents: 500,
   daemon: 200,
   cli: 150,
+  caches: 1000,
 };
 const SEED = 20_261_202;
 
