@@ -150,7 +150,9 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   // Read once, when first needed (a rebuild from a commit reads them while git answers).
   let partsRead: { parts: Map<string, StoredParts>; sha256?: string } | undefined;
   const remembered = () =>
-    (partsRead ??= options.full ? { parts: new Map<string, StoredParts>() } : readPartsFile(partsFile));
+    (partsRead ??= options.full
+      ? { parts: new Map<string, StoredParts>() }
+      : readPartsFile(partsFile, fromCommit !== undefined));
   const rebuilt =
     fromCommit && record
       ? await rebuildFromCommit({

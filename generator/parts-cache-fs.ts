@@ -89,17 +89,16 @@ export function storedParts(key: string, generatedAt: string | undefined, parts:
   return `${JSON.stringify(head)}\t${JSON.stringify(versions)}`;
 }
 
-/** The stored parts by plugin name, unchecked (see `usableParts`). */
-export function readParts(file: string): Map<string, StoredParts> {
-  return readPartsFile(file).parts;
-}
-
 /**
- * The stored parts by plugin name, unchecked, and the sha256 of the file's bytes (undefined when
- * there is no file of this format): what a rebuild from a commit checks it is the file its record
- * names.
+ * The stored parts by plugin name, unchecked (see `usableParts`), and, when `hashed`, the sha256 of
+ * the file's bytes (undefined when there is no file of this format): what a rebuild from a commit
+ * checks it is the file its record names. A build of files on disk records no commit: it does not
+ * hash them.
  */
-export function readPartsFile(file: string): { parts: Map<string, StoredParts>; sha256?: string } {
+export function readPartsFile(
+  file: string,
+  hashed = false,
+): { parts: Map<string, StoredParts>; sha256?: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -107,7 +106,7 @@ export function readPartsFile(file: string): { parts: Map<string, StoredParts>; 
     return { parts: new Map() };
   }
   const parts = readKeyedLines(bytes, PARTS_FORMAT);
-  return parts.size > 0 ? { parts, sha256: hash("sha256", bytes) } : { parts };
+  return parts.size > 0 && hashed ? { parts, sha256: hash("sha256", bytes) } : { parts };
 }
 
 /** The two texts of a stored value, parsed (the second only when asked); undefined when not JSON. */
@@ -333,9 +332,4 @@ export function writeParts(file: string, plugins: Map<string, StoredParts>): str
     rmSync(tmp, { force: true });
     return undefined;
   }
-}
-
-/** Removes the stored parts (a build that could not record them must not leave stale ones). */
-export function dropParts(file: string): void {
-  rmSync(file, { force: true });
 }

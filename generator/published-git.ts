@@ -37,10 +37,10 @@ export function readGitDates(cwd: string, rev = "HEAD", path = "."): Promise<Git
 export async function extendsHistory(cwd: string, base: string, head: string): Promise<boolean> {
   try {
     const [shallow, log] = await Promise.all([
-      git(cwd, ["rev-parse", "--is-shallow-repository"], { env: NO_INDEX }),
+      isShallow(cwd),
       git(cwd, ["log", "--boundary", "--format=%m %H %ct %P", `${base}..${head}`], { env: NO_INDEX }),
     ]);
-    if (shallow.toString("utf8").trim() !== "false") return false;
+    if (shallow !== false) return false;
     const time = new Map<string, number>();
     const parents = new Map<string, string[]>();
     for (const line of log.toString("utf8").split("\n")) {
