@@ -14,8 +14,9 @@
  */
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { RegistryError } from "../core/errors.ts";
+import { workerThreads } from "../core/worker-threads.ts";
 import { createFile, OutputFolders } from "./write-guard.ts";
 
 /** Files per batch, and the bytes after which a batch is handed over early. */
@@ -139,7 +140,7 @@ export class FileWriter {
   #start(): void {
     const shared = new SharedArrayBuffer(4);
     this.#done = new Int32Array(shared);
-    const worker = new Worker(new URL("./write-worker.ts", import.meta.url), {
+    const worker = new (workerThreads().Worker)(new URL("./write-worker.ts", import.meta.url), {
       workerData: { root: this.#root, shared } satisfies WriterData,
     });
     this.#worker = worker;

@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { workerThreads } from "../worker-threads.ts";
 import type { SourceLocation } from "./source.types.ts";
 
 /** Messages to the reader thread (read-worker.ts): start the walk, or bytes the main thread let go of. */
@@ -72,7 +73,9 @@ export class ReaderThread {
   #taken = 0;
 
   constructor(data: ReaderData) {
-    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: data });
+    this.#worker = new (workerThreads().Worker)(new URL("./read-worker.ts", import.meta.url), {
+      workerData: data,
+    });
     this.#worker.on("message", (message: FromReader) => {
       if (message.type === "done") this.#finish();
       else this.#arrive(message.window);

@@ -1,8 +1,9 @@
 import { setImmediate as yieldToEvents } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Manifest } from "../manifest.types.ts";
 import type { RegistryConfig, VersionRecord } from "../registry.types.ts";
 import type { KnownVersion } from "../rules/rule.types.ts";
+import { workerThreads } from "../worker-threads.ts";
 import type { LoadedEntry } from "./entry-stamps.ts";
 import type { ReadFile } from "./file-stamps.ts";
 import type { RegistrySource, SourceLocation } from "./source.types.ts";
@@ -133,7 +134,10 @@ export class ValidationPool {
   constructor(location: SourceLocation, threads: number) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
-      () => new Worker(new URL("./load-worker.ts", import.meta.url), { workerData: { location } }),
+      () =>
+        new (workerThreads().Worker)(new URL("./load-worker.ts", import.meta.url), {
+          workerData: { location },
+        }),
     );
     for (const [i, worker] of this.#workers.entries()) {
       worker.on("message", (message: FromWorker) => {
