@@ -12,6 +12,9 @@
  * - `new URL("<literal>", import.meta.url)` in a source file: a `.ts` module (a worker thread,
  *   the site builder) becomes an entry of its own; a file (a `.proto`) is copied under assets/; a
  *   folder (the Astro project in site/) is used where the package has it.
+ * - Commands of SCRIPT_COMMANDS (scripts/cli-commands-module.ts) also become a CommonJS script of
+ *   their own, dist/cli/command-<name>.cjs, which the bundle runs with a V8 code cache made after
+ *   the command ran (cli/run-script.ts): a later start compiles none of what it ran before.
  * - FINFOCUS_BUNDLE_HASH is the sha256 of every input, so caches keyed by "the code" (rendered
  *   documents, validation verdicts) are invalidated by any change in the bundle.
  */
@@ -21,7 +24,7 @@ import { isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { lazyCommandsModule } from "./cli-commands-module.ts";
+import { commandOrigins, lazyCommandsModule, SCRIPT_COMMANDS, scriptFile } from "./cli-commands-module.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const CLI_OUT = path.join(root, "dist", "cli");
@@ -162,6 +165,50 @@ async function bundle(outdir: string, entries: Record<string, string>, define: R
   return { refs, inputs: [...new Set(inputs)].sort() };
 }
 
+/**
+ * The CommonJS script of a command (cli/run-script.ts): its module and everything it imports in
+ * one file, beside the ES module build (whose workers and assets it shares: its `new URL`s point
+ * to the same files). It must be complete: a module it would import at run time (a package left
+ * out of the bundle, a dynamic `import()`) cannot be loaded from a script, so the build refuses it.
+ */
+async function bundleScript(outdir: string, command: string, module: string, define: Record<string, string>) {
+  const refs: References = { modules: new Set(), files: new Set(), folders: new Set() };
+  const outfile = path.join(outdir, scriptFile(command));
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [module],
+    outfile,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    // A script has no module loader to import with: `import()` of a built-in becomes `require`.
+    supported: { "dynamic-import": false },
+    mainFields: ["module", "main"],
+    external: [...RUNTIME_DEPENDENCIES],
+    // `import.meta.url` is the script's own URL, as it is the chunk's in the ES module build.
+    define: { ...define, "import.meta.url": "__importMetaUrl" },
+    // First, so the file is strict code as esbuild means it to be (its own "use strict" follows).
+    banner: {
+      js: '"use strict";\nvar __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+    },
+    metafile: true,
+    minify: false,
+    sourcemap: false,
+    legalComments: "eof",
+    logLevel: "warning",
+    plugins: [urlReferences(refs, outdir)],
+  });
+  const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports);
+  const outside = imports.filter((i) => i.kind === "dynamic-import" || !isBuiltin(i.path));
+  if (outside.length > 0)
+    throw new Error(
+      `${module}: its script would load ${outside.map((i) => `${i.path} (${i.kind})`).join(", ")} at run time; ` +
+        "take the command out of SCRIPT_COMMANDS or the import out of its code",
+    );
+  return refs;
+}
+
 function filesUnder(rel: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
@@ -196,9 +243,15 @@ export async function buildCli(outdir = CLI_OUT): Promise<{ sources: string[] }>
     else if (input.startsWith("finfocus:")) hash.update(`${input}\0`).update(await lazyCommandsModule(root));
     else hash.update(`${input}\0`).update(readFileSync(path.join(root, input)));
   }
-  const { refs } = await bundle(tmp, entries, {
-    FINFOCUS_BUNDLE_HASH: JSON.stringify(hash.digest("hex")),
-  });
+  const define = { FINFOCUS_BUNDLE_HASH: JSON.stringify(hash.digest("hex")) };
+  const { refs } = await bundle(tmp, entries, define);
+  for (const { command, from } of await commandOrigins(root)) {
+    if (!SCRIPT_COMMANDS.has(command.name)) continue;
+    const own = await bundleScript(tmp, command.name, path.join("cli", from), define);
+    const missing = [...own.modules].filter((m) => !Object.values(entries).includes(m));
+    if (missing.length > 0) throw new Error(`${from}: its script refers to ${missing.join(", ")}, not built`);
+    for (const file of own.files) refs.files.add(file);
+  }
   for (const file of refs.files) {
     mkdirSync(path.dirname(path.join(tmp, "assets", file)), { recursive: true });
     cpSync(path.join(root, file), path.join(tmp, "assets", file));

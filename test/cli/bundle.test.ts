@@ -7,13 +7,18 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import {
+  chmodSync,
+  closeSync,
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -22,11 +27,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Script } from "node:vm";
 import { Worker } from "node:worker_threads";
 import { commands } from "../../cli/commands.ts";
 import { main } from "../../cli/main.ts";
 import { searchable, searchIndexes } from "../../core/text/search-filter.ts";
 import { buildCli, INPUTS_FILE } from "../../scripts/build-cli.ts";
+import { SCRIPT_COMMANDS, scriptFile } from "../../scripts/cli-commands-module.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const manifest = path.join(root, "registry/plugins/aws-cost-explorer/versions/1.1.0.json");
@@ -204,22 +211,47 @@ test("the entry loads no command statically: commands are imported on first use"
   const loaded = [...seen].map((f) => readFileSync(path.join(dir, f), "utf8"));
   assert.ok(seen.size < all.length / 2, `main.js loads ${seen.size} of ${all.length} files`);
   for (const text of loaded) assert.doesNotMatch(text, /defineCommand\(\{/);
-  // ...and every command is one dynamic import away.
+  // ...and every command is one dynamic import away, or runs from its own script.
   const entry = readFileSync(path.join(dir, "main.js"), "utf8");
   assert.equal(
     [...entry.matchAll(/await import\("\.\/[^"]+"\)\)\.\w+\.run\(input\)/g)].length,
-    commands.length,
+    commands.length - SCRIPT_COMMANDS.size,
   );
+  assert.ok(SCRIPT_COMMANDS.size > 0);
+  for (const name of SCRIPT_COMMANDS) {
+    assert.ok(
+      entry.includes(`runScript(new URL(${JSON.stringify(scriptFile(name))}, import.meta.url)`),
+      name,
+    );
+    assert.ok(existsSync(path.join(dir, scriptFile(name))), scriptFile(name));
+  }
 });
 
 test("start-up loads few built-ins: --help no crypto or child processes, one-file validate no git or threads", () => {
   const dir = path.join(pkg, "dist", "cli");
   const main = staticClosure(dir, "main.js");
-  assert.deepEqual([...builtinsLoaded(dir, main)].sort(), ["node:module", "node:util"]);
-  const entry = readFileSync(path.join(dir, "main.js"), "utf8");
-  const validate = /import\("\.\/([^"]+)"\)\)\.validateCommand/.exec(entry)?.[1];
-  assert.ok(validate, "main.js imports the validate command");
-  const loaded = builtinsLoaded(dir, staticClosure(dir, validate, new Set(main)));
+  assert.deepEqual([...builtinsLoaded(dir, main)].sort(), ["node:module"]);
+  // One-file validate, run: the built-ins Node loaded, as it lists them.
+  const list = path.join(pkg, "module-load-list.txt");
+  const hook = `data:text/javascript,${encodeURIComponent(
+    `process.on("exit", () => process.getBuiltinModule("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
+  )}`;
+  // Output to a file: a pipe would have Node itself load node:net for process.stdout.
+  const out = openSync(path.join(pkg, "validate-output.txt"), "w");
+  const ran = spawnSync(process.execPath, ["--import", hook, bin, "validate", manifest], {
+    encoding: "utf8",
+    cwd: pkg,
+    stdio: ["ignore", out, "pipe"],
+  });
+  closeSync(out);
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.match(readFileSync(path.join(pkg, "validate-output.txt"), "utf8"), /^valid: 1 file/m);
+  const loaded = new Set(
+    readFileSync(list, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("NativeModule "))
+      .map((l) => `node:${l.slice("NativeModule ".length)}`),
+  );
   assert.ok(loaded.has("node:fs") && loaded.has("node:crypto"), [...loaded].join(" ")); // the check can see
   for (const heavy of ["node:child_process", "node:worker_threads", "node:http", "node:net"])
     assert.ok(!loaded.has(heavy), `one-file validate loads ${heavy}`);
@@ -233,6 +265,82 @@ test("start-up loads few built-ins: --help no crypto or child processes, one-fil
       /^import\s[^;]*?from\s*"node:/ms,
       file,
     );
+});
+
+test("validate runs from its script with a V8 code cache made after it ran, on Node 20 and 24; a bad cache costs only time", () => {
+  const script = path.join(pkg, "dist", "cli", scriptFile("validate"));
+  // What a cache made before anything ran holds (the top-level code): the kept one must hold more.
+  const before = new Script(
+    `(function (exports, require, module, __filename, __dirname) {${readFileSync(script, "utf8")}\n})`,
+    {
+      filename: script,
+    },
+  ).createCachedData().length;
+  for (const [label, node] of nodes) {
+    if (!node) continue;
+    const cache = mkdtempSync(path.join(tmpdir(), "cli-bundle-v8-"));
+    const folder = path.join(cache, "finfocus-registry", "v8-code");
+    const env = { ...process.env, XDG_CACHE_HOME: cache };
+    const validate = (extra: NodeJS.ProcessEnv = {}) => {
+      const r = spawnSync(node, [bin, "validate", "--format", "json", manifest, invalid], {
+        encoding: "utf8",
+        cwd: pkg,
+        env: { ...env, ...extra },
+      });
+      assert.equal(r.status, 1, `${label}: ${r.stderr}`);
+      const { findings } = JSON.parse(r.stdout) as { findings: { code: string; pointer: string }[] };
+      return findings.map((f) => `${f.code} ${f.pointer}`).join("\n");
+    };
+    const cacheFiles = () => (existsSync(folder) ? readdirSync(folder) : []);
+    try {
+      const answer = validate();
+      assert.match(answer, /MANIFEST_INVALID \/installation\/download_url/);
+      const [name, ...others] = cacheFiles();
+      assert.match(name ?? "", /^command-validate-[0-9a-f]{32}\.bin$/, label);
+      assert.deepEqual(others, []);
+      const file = path.join(folder, name!);
+      assert.equal(statSync(folder).mode & 0o777, 0o700);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const made = readFileSync(file);
+      assert.ok(
+        made.length > before * 1.2,
+        `${label}: the cache (${made.length} bytes) holds more than the top level (${before})`,
+      );
+      // Taken: the same answer, the file left as it was.
+      assert.equal(validate(), answer);
+      assert.ok(readFileSync(file).equals(made), `${label}: an accepted cache is not written again`);
+      // Rejected (garbage of the same size), beside a cache of another bundle: the same answer, the
+      // cache made again, the other one removed.
+      writeFileSync(file, Buffer.alloc(made.length, 7));
+      const stale = path.join(folder, `command-validate-${"0".repeat(32)}.bin`);
+      writeFileSync(stale, "old");
+      assert.equal(validate(), answer);
+      assert.ok(
+        !readFileSync(file).equals(Buffer.alloc(made.length, 7)),
+        `${label}: a rejected cache is made again`,
+      );
+      assert.deepEqual(cacheFiles(), [name]);
+      // A link in its place is not read through, and is replaced, not written through.
+      const target = path.join(cache, "elsewhere");
+      writeFileSync(target, "not a cache");
+      rmSync(file);
+      symlinkSync(target, file);
+      assert.equal(validate(), answer);
+      assert.equal(readFileSync(target, "utf8"), "not a cache");
+      assert.ok(lstatSync(file).isFile());
+      // A folder others can write to is not used; switched off, nothing is written.
+      rmSync(folder, { recursive: true });
+      mkdirSync(folder, { mode: 0o777 });
+      chmodSync(folder, 0o777);
+      assert.equal(validate(), answer);
+      assert.deepEqual(cacheFiles(), []);
+      rmSync(folder, { recursive: true });
+      assert.equal(validate({ NODE_DISABLE_COMPILE_CACHE: "1" }), answer);
+      assert.ok(!existsSync(folder));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }
 });
 
 test("the installed launcher keeps compiled code in the user's cache folder on Node 22 and newer, none on Node 20", () => {

@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
+import type { CommandInput, OptionsSpec } from "./command.types.ts";
+
+/**
+ * The bundled CLI runs its quickest, most called commands (`validate`, in editor hooks and
+ * pre-commit checks) from a CommonJS script of their own (dist/cli/command-<name>.cjs, built by
+ * scripts/build-cli.ts from the same sources), compiled by V8 with a code cache made after the
+ * command ran: it holds the bytecode of every function the command ran, not only the top-level
+ * code Node's compile cache keeps (made before anything runs), so the next start compiles nothing
+ * it had compiled before. The code is the same as the ES module build's; only how it is loaded
+ * differs.
+ *
+ * The cache is a file per script in the user's own cache folder, named by a hash of the script's
+ * text, the Node version and the architecture, so a cache never serves other code: a new bundle or
+ * a new Node starts a new file (the old one is removed). It is used only from a folder that is the
+ * user's own and writable by no one else, read only when it is a regular file, and written whole
+ * (renamed into place). V8 checks what it reads (its version, flags, the text's length) and
+ * rejects what does not fit; a rejected cache is made again. NODE_DISABLE_COMPILE_CACHE=1 turns
+ * it off, as it turns off Node's compile cache. Nothing here is needed for a command to work: any
+ * failure of the cache leaves the command running as compiled from its text.
+ */
+
+/** A cache file's name: the script's name, a dash, 32 hex digits of its key, `.bin`. */
+const CACHE_NAME = /-[0-9a-f]{32}\.bin$/;
+const KEY_SUFFIX = "-".length + 32 + ".bin".length;
+
+/** Largest cache file read (a cache is about the size of its script, a megabyte or two). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** The folder of code caches, when the environment names a cache folder and allows caching. */
+export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE === "1") return undefined;
+  const base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, ".cache") : env.LOCALAPPDATA);
+  return base ? path.join(base, "finfocus-registry", "v8-code") : undefined;
+}
+
+/** True when `dir` is a real folder of this user's that no one else can write. */
+function privateFolder(dir: string): boolean {
+  const info = lstatSync(dir, { throwIfNoEntry: false });
+  if (!info?.isDirectory()) return false;
+  if (process.platform === "win32") return true;
+  return info.uid === process.getuid?.() && (info.mode & 0o022) === 0;
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    if (!privateFolder(path.dirname(file))) return undefined;
+    const info = lstatSync(file, { throwIfNoEntry: false });
+    if (!info?.isFile() || info.size > MAX_CACHE_BYTES) return undefined;
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, data: Buffer): void {
+  const dir = path.dirname(file);
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateFolder(dir)) return;
+    writeFileSync(tmp, data, { mode: 0o600, flag: "wx" });
+    renameSync(tmp, file);
+    // Caches of other versions of this script (an older bundle, another Node) are dead weight.
+    const own = path.basename(file);
+    const base = own.slice(0, own.length - KEY_SUFFIX);
+    for (const name of readdirSync(dir)) {
+      if (name !== own && name.length === own.length && name.startsWith(base) && CACHE_NAME.test(name))
+        rmSync(path.join(dir, name), { force: true });
+    }
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** What a script exports: its commands, by the name they have in cli/commands.ts. */
+type ScriptExports = Record<string, { run(input: CommandInput<OptionsSpec>): Promise<number> } | undefined>;
+
+/**
+ * Runs the command `name` of the script `file` (a path, or a URL of the bundle's folder) with
+ * `input`, through the code cache of `env` (see above); returns its exit status.
+ */
+export async function runScript(
+  file: string | URL,
+  name: string,
+  input: CommandInput<OptionsSpec>,
+): Promise<number> {
+  const filename = typeof file === "string" ? file : fileURLToPath(file);
+  const text = readFileSync(filename, "utf8");
+  const dir = codeCacheDir(input.io.env);
+  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(text).digest("hex");
+  const cacheFile = dir && path.join(dir, `${path.basename(filename, ".cjs")}-${key.slice(0, 32)}.bin`);
+  const cachedData = cacheFile ? readCache(cacheFile) : undefined;
+  // Node's own CommonJS wrapper, so the script sees what a module file sees.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
+    filename,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const module = { exports: {} as ScriptExports };
+  script.runInThisContext()(
+    module.exports,
+    createRequire(filename),
+    module,
+    filename,
+    path.dirname(filename),
+  );
+  const command = module.exports[name];
+  if (!command) throw new Error(`${filename} has no command '${name}'`);
+  try {
+    return await command.run(input);
+  } finally {
+    // After the run, the cache holds what it compiled; made when there was none that V8 took.
+    if (cacheFile && (!cachedData || script.cachedDataRejected))
+      writeCache(cacheFile, script.createCachedData());
+  }
+}
