@@ -4,8 +4,10 @@
  * installs it (bin/, dist/cli/, package.json; no sources, so the launcher makes no freshness
  * check), then times it on this Node (24) and on the machine's Node 20 when it has one. The runs
  * are interleaved (every case once per round, the floor included), so a machine whose load changes
- * during the run slows every case alike. Also timed: the bundle imported directly (no launcher, no
- * compile cache), the launcher in this checkout (its freshness check), the TypeScript sources.
+ * during the run slows every case alike. Also timed: with NODE_DISABLE_COMPILE_CACHE=1 (Node's
+ * compile cache and `validate`'s V8 code cache both off), the bundle imported directly (no
+ * launcher, no compile cache; `validate`'s code cache still on), the launcher in this checkout
+ * (its freshness check), the TypeScript sources.
  * Targets (issue #15): `--help` under 150 ms and one-file `validate` under 250 ms, as installed.
  * BENCH_RUNS=N changes the number of runs.
  */
@@ -99,8 +101,8 @@ for (const [label, node] of [["Node 24", process.execPath], ...(old ? [["Node 20
     { name: "installed: finfocus-registry --help", args: [bin, "--help"], target: 150 },
     { name: "installed: finfocus-registry --version", args: [bin, "--version"], target: 150 },
     { name: "installed: validate (one manifest)", args: [bin, "validate", manifest], target: 250 },
-    { name: "  compile cache off: --help", args: [bin, "--help"], env: noCache },
-    { name: "  compile cache off: validate", args: [bin, "validate", manifest], env: noCache },
+    { name: "  caches off: --help", args: [bin, "--help"], env: noCache },
+    { name: "  caches off: validate", args: [bin, "validate", manifest], env: noCache },
     { name: "bundle imported directly: --help", args: viaEntry(bundle, "--help") },
     { name: "bundle imported directly: validate", args: viaEntry(bundle, "validate", manifest) },
     {

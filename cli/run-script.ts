@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
+import { bundleHash } from "../core/code-version.ts";
 import type { CommandInput, OptionsSpec } from "./command.types.ts";
 
 /**
@@ -15,19 +15,19 @@ import type { CommandInput, OptionsSpec } from "./command.types.ts";
  * it had compiled before. The code is the same as the ES module build's; only how it is loaded
  * differs.
  *
- * The cache is a file per script in the user's own cache folder, named by a hash of the script's
- * text, the Node version and the architecture, so a cache never serves other code: a new bundle or
- * a new Node starts a new file (the old one is removed). It is used only from a folder that is the
- * user's own and writable by no one else, read only when it is a regular file, and written whole
- * (renamed into place). V8 checks what it reads (its version, flags, the text's length) and
- * rejects what does not fit; a rejected cache is made again. NODE_DISABLE_COMPILE_CACHE=1 turns
- * it off, as it turns off Node's compile cache. Nothing here is needed for a command to work: any
- * failure of the cache leaves the command running as compiled from its text.
+ * The cache is a file per script in the user's own cache folder, named by the bundle's hash (the
+ * sha256 of every input it was built from), the script's size and time, the Node version and the
+ * architecture, so a cache never serves other code: a new bundle starts a new file (the old one is
+ * removed), and each Node keeps its own. It is used only from a folder that is the user's own and
+ * writable by no one else, read only when it is a regular file, and written whole (renamed into
+ * place). V8 checks what it reads (its version, flags, the text's length) and rejects what does
+ * not fit; a rejected cache is made again. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it turns
+ * off Node's compile cache. Nothing here is needed for a command to work: any failure of the cache
+ * leaves the command running as compiled from its text.
  */
 
-/** A cache file's name: the script's name, a dash, 32 hex digits of its key, `.bin`. */
-const CACHE_NAME = /-[0-9a-f]{32}\.bin$/;
-const KEY_SUFFIX = "-".length + 32 + ".bin".length;
+/** A cache file's name: `<script>-<bundle>-<rest of the key>.bin`, the bundle 32 hex digits. */
+const CACHE_NAME = /^(.+?)-([0-9a-f]{32})-[^/]+\.bin$/;
 
 /** Largest cache file read (a cache is about the size of its script, a megabyte or two). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -66,16 +66,25 @@ function writeCache(file: string, data: Buffer): void {
     if (!privateFolder(dir)) return;
     writeFileSync(tmp, data, { mode: 0o600, flag: "wx" });
     renameSync(tmp, file);
-    // Caches of other versions of this script (an older bundle, another Node) are dead weight.
-    const own = path.basename(file);
-    const base = own.slice(0, own.length - KEY_SUFFIX);
+    // Caches of this script from other bundles are dead weight (another Node's are not).
+    const [, script, bundle] = CACHE_NAME.exec(path.basename(file)) ?? [];
     for (const name of readdirSync(dir)) {
-      if (name !== own && name.length === own.length && name.startsWith(base) && CACHE_NAME.test(name))
-        rmSync(path.join(dir, name), { force: true });
+      const [, otherScript, otherBundle] = CACHE_NAME.exec(name) ?? [];
+      if (otherScript === script && otherBundle !== bundle) rmSync(path.join(dir, name), { force: true });
     }
   } catch {
     rmSync(tmp, { force: true });
   }
+}
+
+/** Where the cache of the script `filename` is, or undefined when there is none to use. */
+function cachePath(filename: string, env: NodeJS.ProcessEnv): string | undefined {
+  const dir = codeCacheDir(env);
+  const bundle = bundleHash();
+  if (!dir || !bundle) return undefined;
+  const { size, mtimeMs } = lstatSync(filename);
+  const key = `${bundle.slice(0, 32)}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}`;
+  return path.join(dir, `${path.basename(filename, ".cjs")}-${key}.bin`);
 }
 
 /** What a script exports: its commands, by the name they have in cli/commands.ts. */
@@ -92,9 +101,7 @@ export async function runScript(
 ): Promise<number> {
   const filename = typeof file === "string" ? file : fileURLToPath(file);
   const text = readFileSync(filename, "utf8");
-  const dir = codeCacheDir(input.io.env);
-  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(text).digest("hex");
-  const cacheFile = dir && path.join(dir, `${path.basename(filename, ".cjs")}-${key.slice(0, 32)}.bin`);
+  const cacheFile = cachePath(filename, input.io.env);
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
   // Node's own CommonJS wrapper, so the script sees what a module file sees.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {

@@ -296,7 +296,7 @@ test("validate runs from its script with a V8 code cache made after it ran, on N
       const answer = validate();
       assert.match(answer, /MANIFEST_INVALID \/installation\/download_url/);
       const [name, ...others] = cacheFiles();
-      assert.match(name ?? "", /^command-validate-[0-9a-f]{32}\.bin$/, label);
+      assert.match(name ?? "", /^command-validate-[0-9a-f]{32}-\d+-\d+-v\d+\.\d+\.\d+-\w+\.bin$/, label);
       assert.deepEqual(others, []);
       const file = path.join(folder, name!);
       assert.equal(statSync(folder).mode & 0o777, 0o700);
@@ -309,17 +309,19 @@ test("validate runs from its script with a V8 code cache made after it ran, on N
       // Taken: the same answer, the file left as it was.
       assert.equal(validate(), answer);
       assert.ok(readFileSync(file).equals(made), `${label}: an accepted cache is not written again`);
-      // Rejected (garbage of the same size), beside a cache of another bundle: the same answer, the
-      // cache made again, the other one removed.
+      // Rejected (garbage of the same size), beside a cache of another bundle and one of another
+      // Node: the same answer, the cache made again, the other bundle's removed, the other Node's kept.
       writeFileSync(file, Buffer.alloc(made.length, 7));
-      const stale = path.join(folder, `command-validate-${"0".repeat(32)}.bin`);
-      writeFileSync(stale, "old");
+      writeFileSync(path.join(folder, `command-validate-${"0".repeat(32)}-1-1-v20.0.0-x64.bin`), "old");
+      const otherNode = name!.replace(/-v[\d.]+-/, "-v99.0.0-");
+      writeFileSync(path.join(folder, otherNode), "another Node's");
       assert.equal(validate(), answer);
       assert.ok(
         !readFileSync(file).equals(Buffer.alloc(made.length, 7)),
         `${label}: a rejected cache is made again`,
       );
-      assert.deepEqual(cacheFiles(), [name]);
+      assert.deepEqual(cacheFiles().sort(), [name, otherNode].sort());
+      rmSync(path.join(folder, otherNode));
       // A link in its place is not read through, and is replaced, not written through.
       const target = path.join(cache, "elsewhere");
       writeFileSync(target, "not a cache");
