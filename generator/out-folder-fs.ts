@@ -4,6 +4,7 @@
  */
 import { lstatSync, readlinkSync, realpathSync } from "node:fs";
 import path from "node:path";
+import { RegistryError } from "../core/errors.ts";
 
 /** Whether `inner` is `outer` or below it, as written or as resolved (see `outInsideRegistry`). */
 function below(inner: string, outer: string): boolean {
@@ -23,7 +24,9 @@ function realpathToBe(dir: string): string {
       return path.join(realpathSync(at), ...missing.reverse());
     } catch (error) {
       const parent = path.dirname(at);
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || parent === at) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ELOOP" || code === "ENOTDIR") throw unusable(path.resolve(dir), code);
+      if (code !== "ENOENT" || parent === at) throw error;
       const link = danglingLink(at);
       if (link !== undefined && ++hops <= 40) {
         at = path.resolve(parent, link);
@@ -33,6 +36,16 @@ function realpathToBe(dir: string): string {
       at = parent;
     }
   }
+}
+
+/** The refusal of an --out that no folder can be made at: a loop of links, or a file on the way. */
+function unusable(out: string, code: "ELOOP" | "ENOTDIR"): RegistryError {
+  const found = code === "ELOOP" ? "a loop of symbolic links" : "a file where a folder must be";
+  return new RegistryError(
+    "UNSAFE_OUTPUT_PATH",
+    `--out ${out} cannot be an output folder: its path holds ${found}; remove it or give another --out`,
+    { details: { file: out, found } },
+  );
 }
 
 /** Where the link at `file` points, when `file` is one (its target missing); else undefined. */

@@ -4,7 +4,7 @@
  * link while `--out` names its real folder, hides neither. Nothing is created in the registry.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { RegistryError } from "../../core/errors.ts";
@@ -81,5 +81,32 @@ test("an --out that is a link to a folder outside the registry builds there, and
     // A folder whose name begins with the registry's is not inside it.
     await build(registry, path.join(dir, "registry-site"));
     assert.ok(readdirSync(path.join(dir, "registry-site")).includes("api"));
+  });
+});
+
+test("an --out through a loop of symbolic links, or below a file, is refused by name before anything is written", async () => {
+  await withRegistry(async ({ dir, registry }) => {
+    symlinkSync(path.join(dir, "b"), path.join(dir, "a"));
+    symlinkSync(path.join(dir, "a"), path.join(dir, "b"));
+    writeFileSync(path.join(dir, "file"), "not a folder");
+    for (const [out, found] of [
+      [path.join(dir, "a"), /a loop of symbolic links/],
+      [path.join(dir, "a", "site"), /a loop of symbolic links/],
+      [path.join(dir, "file", "site"), /a file where a folder must be/],
+    ] as const) {
+      await assert.rejects(
+        build(registry, out),
+        (error: unknown) => {
+          assert.ok(error instanceof RegistryError, String(error));
+          assert.equal(error.code, "UNSAFE_OUTPUT_PATH");
+          assert.match(error.message, found);
+          assert.ok(error.message.includes(`--out ${out} `), error.message);
+          assert.match(error.message, /remove it or give another --out/);
+          return true;
+        },
+        out,
+      );
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ["a", "b", "file", "registry"].sort());
   });
 });
