@@ -26,27 +26,7 @@ import {
 } from "node:fs";
 import { dirname, sep } from "node:path";
 import { RegistryError } from "../core/errors.ts";
-
-/** What is at `path`, for a message: "a symbolic link", "a file", … */
-function kindOf(stats: Stats): string {
-  if (stats.isSymbolicLink()) return "a symbolic link";
-  if (stats.isDirectory()) return "a folder";
-  if (stats.isFile()) return "a file";
-  return "a special file";
-}
-
-/** The refusal of `path`, found to be `found` where the writer expects `expected`. */
-export function unsafeOutput(path: string, found: string, expected: "a folder" | "a file"): RegistryError {
-  const remedy =
-    found === "a symbolic link"
-      ? "the build never writes or deletes through a link: remove the link (not what it points to) and build again"
-      : "remove it and build again";
-  return new RegistryError(
-    "UNSAFE_OUTPUT_PATH",
-    `refusing to write through ${path}: it is ${found} where the output folder needs ${expected}; ${remedy}`,
-    { details: { file: path, found, expected } },
-  );
-}
+import { kindOf, unsafeOutput } from "../core/unsafe-output.ts";
 
 /** Throws unless `path` is `expected` (the lstat of it, not of what a link points to). */
 function expect(path: string, stats: Stats, expected: "a folder" | "a file"): void {

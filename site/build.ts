@@ -72,7 +72,8 @@ async function buildOnce(options: BuildSiteOptions): Promise<BuildSiteResult> {
   // Only the plugins whose pages changed, when the rest is as the last build left it.
   const plan = await planSite(outDir, keys, model.discovery.api_root, options.force);
   await rm(join(outDir, SITE_STATE), { force: true });
-  const before = listFiles(outDir, plan.skip);
+  // Before Astro writes anything: a link or special file below the output folder is refused.
+  const before = listFiles(outDir, plan.skip, true);
   process.env.ASTRO_TELEMETRY_DISABLED = "1";
   const { build } = await import("astro");
   const slot = globalThis as unknown as Record<symbol, unknown>;

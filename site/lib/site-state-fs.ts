@@ -13,6 +13,7 @@ import { createHash, type Hash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { kindOf, unsafeOutput } from "../../core/unsafe-output.ts";
 import { pluginPageInputs, sharedPageInputs, viewOf } from "./model.ts";
 import type { SiteModel } from "./model.types.ts";
 
@@ -46,11 +47,15 @@ export interface SiteKeys {
 
 /**
  * Every file under `dir` (relative, "/"-separated) with its size and modification time. `skip` is
- * asked of every folder and file (its relative path): a folder it skips is not read at all.
+ * asked of every folder and file (its relative path): a folder it skips is not read at all. In an
+ * output folder (`output`), a symbolic link or a special file met is refused (UNSAFE_OUTPUT_PATH):
+ * Astro and the site's own writes would follow it out of the folder (SECURITY.md B1); elsewhere it
+ * is not listed.
  */
 export function listFiles(
   dir: string,
   skip: (rel: string) => boolean = () => false,
+  output = false,
 ): Map<string, [number, number]> {
   const files = new Map<string, [number, number]>();
   if (!existsSync(dir)) return files;
@@ -63,7 +68,7 @@ export function listFiles(
       else if (e.isFile()) {
         const s = statSync(full);
         files.set(rel, [s.size, s.mtimeMs]);
-      }
+      } else if (output) throw unsafeOutput(full, kindOf(e), "a folder or a file");
     }
   };
   walk(dir, "");
@@ -262,7 +267,7 @@ export async function saveSiteState(
   plan: SitePlan,
 ): Promise<void> {
   const files: Record<string, number> = {};
-  const listed = listFiles(outDir, plan.skip);
+  const listed = listFiles(outDir, plan.skip, true);
   for (const [rel, [size, mtime]] of listed) {
     const old = before.get(rel);
     if (Object.hasOwn(plan.kept, rel) || !old || old[0] !== size || old[1] !== mtime) files[rel] = size;

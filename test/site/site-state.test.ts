@@ -3,7 +3,18 @@
  * the model, the pages written or the site's own files, or `force`, builds again.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,4 +124,39 @@ test("a pending model is loaded only when its fingerprint changed", async () => 
   assert.equal(changed.skipped, false);
   assert.equal(loads, 2);
   assert.match(readFileSync(join(out, "index.html"), "utf8"), /Registry two/);
+});
+
+test("a symbolic link or a pipe below the output folder is refused before Astro writes anything (B1)", async () => {
+  const elsewhere = mkdtempSync(join(tmpdir(), "site-elsewhere-"));
+  const out = mkdtempSync(join(tmpdir(), "site-links-"));
+  try {
+    writeFileSync(join(elsewhere, "index.html"), "not ours");
+    for (const plant of [
+      () => symlinkSync(join(elsewhere, "index.html"), join(out, "index.html")),
+      () => symlinkSync(elsewhere, join(out, "plugins")),
+      () => {
+        mkdirSync(join(out, "plugins", "alpha"), { recursive: true });
+        symlinkSync(elsewhere, join(out, "plugins", "alpha", "v1"));
+      },
+      () => execFileSync("mkfifo", [join(out, "404.html")]),
+    ]) {
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(out);
+      plant();
+      await assert.rejects(buildSite({ model: emptyModel("Registry A"), outDir: out }), (error: unknown) => {
+        assert.equal((error as { code?: string }).code, "UNSAFE_OUTPUT_PATH", String(error));
+        assert.match(
+          (error as Error).message,
+          /refusing to write through .*: it is a (symbolic link|special file)/,
+        );
+        return true;
+      });
+      assert.deepEqual(readdirSync(elsewhere), ["index.html"]);
+      assert.equal(readFileSync(join(elsewhere, "index.html"), "utf8"), "not ours");
+      assert.ok(!existsSync(join(out, "_astro")), "Astro wrote nothing");
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
 });
