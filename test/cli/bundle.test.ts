@@ -406,14 +406,20 @@ test("the launcher refuses a stale bundle on Node 20 and runs the sources on Nod
 test("everything the bundle reaches by URL is in it, and its search thread answers as core does", async () => {
   const dist = path.join(pkg, "dist", "cli");
   const reached: string[] = [];
-  for (const file of readdirSync(dist).filter((f) => f.endsWith(".js"))) {
+  for (const file of readdirSync(dist).filter((f) => f.endsWith(".js") || f.endsWith(".cjs"))) {
     const text = readFileSync(path.join(dist, file), "utf8");
-    for (const [, ref] of text.matchAll(/new URL\("(\.\/[^"]+)", import\.meta\.url\)/g)) {
-      reached.push(ref as string);
+    // A script's `import.meta.url` is its own URL too (__importMetaUrl, see scripts/build-cli.ts).
+    for (const [, ref] of text.matchAll(/new URL\("(\.\/[^"]+)", (?:import\.meta\.url|__importMetaUrl)\)/g)) {
+      reached.push(`${file} ${ref}`);
       assert.ok(existsSync(path.join(dist, ref as string)), `${file} reaches ${ref}, which is missing`);
     }
   }
-  assert.ok(reached.includes("./service-search-worker.js"), reached.join(", "));
+  assert.ok(
+    reached.some((r) => r.endsWith(" ./service-search-worker.js")),
+    reached.join(", "),
+  );
+  // validate's script starts the same worker threads as the ES modules do, for a large registry.
+  assert.ok(reached.includes(`${scriptFile("validate")} ./core-registry-load-worker.js`), reached.join(", "));
 
   const plugins = [searchable("aws-cost", ["Costs"]), searchable("gcp-cost", ["Mirrors AWS prices"])];
   const worker = new Worker(pathToFileURL(path.join(dist, "service-search-worker.js")));
