@@ -30,14 +30,13 @@ import { RegistryError } from "../core/errors.ts";
 import { breaksLine } from "../core/keyed-lines.ts";
 import {
   filesOf,
-  keptCount,
   lineValue,
   ownerIndex,
   parseValue,
   readStateLines,
   type StateLines,
+  StateWriter,
   stalePaths,
-  stateText,
 } from "./build-state.ts";
 import type { Output, OutputGroup } from "./output.types.ts";
 import { createFile, fileThere, OutputFolders, removeFile } from "./write-guard.ts";
@@ -174,10 +173,10 @@ export async function writeTree(
   const deleted: string[] = [];
   let unchanged = 0;
   /**
-   * The new state's lines, in output order; `kept`: ids of lines taken over as they were;
+   * The new state's lines, in output order; `kept`: ids of lines taken over as they were read;
    * `relisted`: ids of the previous lines listed again.
    */
-  const lines: string[] = [];
+  const lines = new StateWriter();
   const seen = new Set<string>();
   const kept = new Set<string>();
   const relisted: string[] = [];
@@ -205,15 +204,16 @@ export async function writeTree(
       if (sameState && order?.next().value !== id) sameState = false;
       const key = item.key ?? "";
       checkField("key", key);
-      const old = previous?.get(id);
-      // Unchanged key: the whole line stands, its outputs neither listed, produced nor compared.
-      const count = old !== undefined && key !== "" ? keptCount(old, key) : undefined;
-      if (count !== undefined) {
+      // Unchanged key: the whole line stands, its outputs neither listed, produced nor compared,
+      // its bytes written back as they were read.
+      const count = previous && key !== "" ? previous.keptCount(id, key) : undefined;
+      if (count !== undefined && previous) {
         unchanged += count;
-        lines.push(`${id}\t${old}`);
+        lines.keep(previous, id);
         kept.add(id);
         continue;
       }
+      const old = previous?.get(id);
       if (old !== undefined) relisted.push(id);
       const remembered = previous && old !== undefined ? new Map(parseValue(old)) : undefined;
       const files: [string, string][] = [];
@@ -263,7 +263,7 @@ export async function writeTree(
       }
       const line = `${id}\t${lineValue(key, files)}`;
       if (sameState && line !== `${id}\t${old}`) sameState = false;
-      lines.push(line);
+      lines.add(line);
     }
     // The same for a line kept after the path was listed.
     for (const [path, owner] of moved)
@@ -297,7 +297,7 @@ export async function writeTree(
     unchanged,
     deleted,
     get files() {
-      files ??= filesOf(lines);
+      files ??= filesOf(lines.lines());
       if (files === undefined)
         throw new RegistryError("IO_ERROR", `${STATE_FILE} is damaged: build again with --full`);
       return files;
@@ -306,7 +306,7 @@ export async function writeTree(
   if (!stateDropped && sameState && lines.length === previous?.size) return report;
   dropState();
   const tmp = join(root, `${STATE_FILE}.tmp`);
-  createFile(tmp, stateText(lines));
+  createFile(tmp, lines.bytes());
   // A rename replaces a link at the state's name, never writing through it.
   renameSync(tmp, join(root, STATE_FILE));
   return report;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:
 import path from "node:path";
 import { test } from "node:test";
 import { RegistryError } from "../../core/errors.ts";
-import { parseValue, readStateLines } from "../../generator/build-state.ts";
+import { parseValue, readStateLines, STATE_FORMAT, StateWriter } from "../../generator/build-state.ts";
 import type { Output, OutputGroup } from "../../generator/output.types.ts";
 import { STATE_FILE, sha256Hex, writeTree } from "../../generator/write-fs.ts";
 import { tempDir } from "./helpers.ts";
@@ -261,6 +261,78 @@ test("a state of an older format, truncated or foreign reads as no state: files 
   } finally {
     cleanup();
   }
+});
+
+test("the state's lines are found in its bytes: the last line of an id wins in the place of its first, kept lines are written back byte for byte", () => {
+  const sha = (c: string) => c.repeat(64);
+  const text = [
+    STATE_FORMAT,
+    `group:plugins/a\tka\t1\tapi/v1/a.json\t${sha("a")}`,
+    "a line without a tab",
+    `file:api/v1/x.json\tkx\t1\tapi/v1/x.json\t${sha("b")}`,
+    `group:plugins/\u00e9\tk\u00e9\t1\tapi/v1/\u00e9.json\t${sha("c")}`,
+    `group:plugins/a\tka2\t1\tapi/v1/a2.json\t${sha("d")}`,
+    "",
+  ].join("\n");
+  const bytes = Buffer.from(text);
+  // A byte that is not UTF-8 inside the last line's value: kept as the bytes it was read as.
+  const bad = Buffer.concat([bytes.subarray(0, bytes.length - 2), Buffer.from([0xff]), Buffer.from("d\n")]);
+  const lines = readStateLines(bad);
+  assert.ok(lines);
+  assert.deepEqual([...lines.keys()], ["group:plugins/a", "file:api/v1/x.json", "group:plugins/é"]);
+  assert.equal(lines.size, 3);
+  assert.equal(
+    lines.keptCount("group:plugins/a", "ka"),
+    undefined,
+    "an earlier line of an id is not its line",
+  );
+  assert.equal(lines.keptCount("group:plugins/a", "ka2"), 1);
+  assert.equal(lines.keptCount("group:plugins/é", "ké"), 1);
+  assert.equal(lines.keptCount("group:plugins/é", "k"), undefined, "a key that is a prefix of another");
+  assert.equal(lines.keptCount("nothing", "k"), undefined);
+  assert.equal(lines.get("file:api/v1/x.json"), `kx\t1\tapi/v1/x.json\t${sha("b")}`);
+  assert.equal(lines.get("group:plugins/a")?.endsWith("\ufffdd"), true, "decoded as a whole text is");
+  // Which lines hold a path: one search of the bytes; an earlier line of an id is not searched.
+  assert.deepEqual([...lines.holding("\tapi/v1/x.json\t")], ["file:api/v1/x.json"]);
+  assert.deepEqual([...lines.holding("\tapi/v1/a.json\t")], []);
+  assert.deepEqual([...lines.holding("\tapi/v1/a2.json\t")], ["group:plugins/a"]);
+  assert.deepEqual([...lines.holding("\tapi/v1/é.json\t")], ["group:plugins/é"]);
+  // Kept lines (adjacent ones as one range) and new ones, in order.
+  const writer = new StateWriter();
+  writer.keep(lines, "file:api/v1/x.json");
+  writer.keep(lines, "group:plugins/é");
+  writer.add("file:new\t\t0");
+  writer.keep(lines, "group:plugins/a");
+  assert.equal(writer.length, 4);
+  const written = writer.bytes();
+  const lineBytes = (id: string) => {
+    const [start, end] = lines.range(id) ?? [0, 0];
+    return bad.subarray(start, end);
+  };
+  assert.deepEqual(
+    written,
+    Buffer.concat([
+      Buffer.from(`${STATE_FORMAT}\n`),
+      lineBytes("file:api/v1/x.json"),
+      lineBytes("group:plugins/é"),
+      Buffer.from("file:new\t\t0\n"),
+      lineBytes("group:plugins/a"),
+    ]),
+  );
+  assert.equal(writer.lines().length, 4);
+  assert.equal(writer.lines()[2], "file:new\t\t0");
+  // Read back, the same lines.
+  const again = readStateLines(written);
+  assert.deepEqual(
+    [...(again?.keys() ?? [])],
+    ["file:api/v1/x.json", "group:plugins/é", "file:new", "group:plugins/a"],
+  );
+  assert.equal(again?.get("group:plugins/a"), lines.get("group:plugins/a"));
+  // Of another format, cut short, or with a byte order mark: no state.
+  assert.equal(readStateLines(bad.subarray(0, bad.length - 1)), undefined);
+  assert.equal(readStateLines(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bad])), undefined);
+  assert.equal(readStateLines(Buffer.from("finfocus-build-state/2\n")), undefined);
+  assert.equal(readStateLines(Buffer.from(`${STATE_FORMAT}\n`))?.size, 0);
 });
 
 test("a large write (on two threads) puts every file's exact bytes on disk, buffers left intact", async () => {
