@@ -246,6 +246,7 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     plugins.push({
       name,
       parts,
+      published: true,
       load: async () => {
         const plugin = (await loadWhole()).get(name);
         const dates = new Map(parts.versions.map((v) => [v.file, v.published_at]));

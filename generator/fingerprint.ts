@@ -22,6 +22,7 @@ const RENDERING_MODULES = [
   "feeds.ts",
   "fingerprint.ts",
   "json.ts",
+  "lists.ts",
   "model.ts",
   "model.types.ts",
   "plugin-model.ts",

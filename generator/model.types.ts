@@ -141,6 +141,12 @@ export interface CachedPluginModel {
   name: string;
   parts: PluginParts;
   load(): Promise<PluginModel>;
+  /**
+   * True when its parts are those the build that wrote the output folder published (a rebuild
+   * from a commit, whose record vouches for them): what the registry-wide lists showed of it then
+   * they show now (lists.ts).
+   */
+  published?: true;
 }
 
 /** Every document of the API, with plugins of type `P`. */

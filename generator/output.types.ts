@@ -23,6 +23,12 @@ export interface Output {
    * when written). Rendered documents stay strings: no buffer per file for the GC to track.
    */
   bytes: Uint8Array | string | (() => Promise<Uint8Array | string>);
+  /**
+   * The bytes from those the previous build wrote at this path (as its state records them: the
+   * writer checks their sha256), when that costs less than `bytes`; undefined when they cannot be
+   * made so (then `bytes` are). Must give exactly what `bytes` would.
+   */
+  update?: (previous: Uint8Array) => Promise<Uint8Array | string | undefined>;
 }
 
 /**

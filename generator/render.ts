@@ -24,8 +24,22 @@ import type { VersionRecord } from "../core/registry.types.ts";
 import { atomFeed } from "./feeds.ts";
 import { listsKey } from "./fingerprint.ts";
 import { canonicalJson, sharedCanonicalJson } from "./json.ts";
+import { patchedIndex, patchedRegistry } from "./lists.ts";
 import type { BuildModel, PluginModel } from "./model.types.ts";
 import type { Output, OutputGroup } from "./output.types.ts";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** `patch` of `previous` as text; undefined when it is not UTF-8 (the document is rendered whole). */
+function patched(previous: Uint8Array, patch: (text: string) => string | undefined): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(previous);
+  } catch {
+    return undefined;
+  }
+  return patch(text);
+}
 
 /** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
 export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>;
@@ -66,10 +80,24 @@ export function* renderApi(
   validated?: ValidatedBytes,
 ): Generator<Output | OutputGroup> {
   yield { path: DISCOVERY_PATH, bytes: canonicalJson(model.discovery) };
-  // Keyed like a plugin's documents: lists whose inputs did not change are not rendered again.
+  // Keyed like a plugin's documents: lists whose inputs did not change are not rendered again, and
+  // those of a rebuild that kept plugins as published are patched where they changed (lists.ts).
   const lists = listsKey(model);
-  yield { path: PLUGIN_INDEX_PATH, key: lists, bytes: async () => canonicalJson(model.index) };
-  yield { path: REGISTRY_JSON_PATH, key: lists, bytes: async () => canonicalJson(model.registry) };
+  const patch = model.plugins.some((p) => "published" in p && p.published === true);
+  yield {
+    path: PLUGIN_INDEX_PATH,
+    key: lists,
+    bytes: async () => canonicalJson(model.index),
+    ...(patch ? { update: async (previous) => patched(previous, (text) => patchedIndex(model, text)) } : {}),
+  };
+  yield {
+    path: REGISTRY_JSON_PATH,
+    key: lists,
+    bytes: async () => canonicalJson(model.registry),
+    ...(patch
+      ? { update: async (previous) => patched(previous, (text) => patchedRegistry(model, text)) }
+      : {}),
+  };
   yield { path: NOT_FOUND_PATH, bytes: canonicalJson(model.notFound) };
   if (model.trustedRootFile !== undefined) {
     yield { path: TRUSTED_ROOT_PATH, bytes: copied(read, model.trustedRootFile) };

@@ -23,7 +23,19 @@
  * without state one under the generator's prefixes is refused before the first write.
  */
 import { hash as oneShotHash } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
@@ -97,6 +109,23 @@ function readBuildState(outDir: string): StateLines | undefined {
     return readStateLines(readFileSync(file));
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The bytes of the regular file at `file`, read without following a link there; undefined when
+ * there is none (the caller checks them against the sha256 its state recorded).
+ */
+function readPrevious(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    // Never through a link, never waiting on a pipe planted there.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -237,6 +266,13 @@ export async function writeTree(
         let hash = output.sha256;
         // Bytes given with their sha256 are taken as they are (Output.sha256): not hashed again.
         if (hash === undefined || (hash !== before && bytes === undefined)) {
+          // From the bytes the previous build wrote, when the output can and they are those its
+          // state records (without a state, nothing vouches for the files on disk).
+          if (bytes === undefined && previous && before !== undefined && output.update) {
+            const previousBytes = readPrevious(join(root, output.path));
+            if (previousBytes !== undefined && sha256Hex(previousBytes) === before)
+              bytes = await output.update(previousBytes);
+          }
           bytes ??= await (output.bytes as () => Promise<Uint8Array | string>)();
           const made = sha256Hex(bytes);
           // A copied manifest must be the file validated: one that changed since is not published.

@@ -150,6 +150,59 @@ test("a new plugin, a deprecation and an edited entry rebuild from what changed"
   );
 });
 
+test("the registry-wide lists of a rebuild are patched where they changed: the bytes of a full build, a list edited by hand rendered whole", async () => {
+  const r = repository();
+  try {
+    await r.build();
+    const lists = ["api/v1/plugins/index.json", "api/v1/registry.json"].map((p) => path.join(r.out, p));
+    const rebuild = async (what: string) => {
+      r.commit(what);
+      const result = await r.build();
+      assert.ok(result.incremental, `${what}: judged only what changed`);
+      assert.equal(result.published, true, `${what}: ${JSON.stringify(result.findings)}`);
+      await r.assertAsFull(result);
+      return result;
+    };
+    // A plugin listed first, then one listed last that registry.json cannot express (neither
+    // depends on another: they are kept as published when others change).
+    r.addPlugin("aaa-first", "0.1.0", []);
+    await rebuild("first");
+    r.addPlugin("zzz-last", "0.1.0", []);
+    const repository = (name: string) => (e: Json) => {
+      e.repository = `fixture-org/${name}`;
+    };
+    r.edit("plugins/zzz-last/entry.json", repository("zzz.last"));
+    await rebuild("last");
+    assert.doesNotMatch(readFileSync(lists[1] as string, "utf8"), /"zzz-last"/);
+    // A repository it can express: now in registry.json.
+    r.edit("plugins/zzz-last/entry.json", repository("zzz-last"));
+    await rebuild("expressed");
+    assert.match(readFileSync(lists[1] as string, "utf8"), /"zzz-last"/);
+    // A version of a plugin others depend on (they are judged too), then a field both lists show.
+    r.addVersion("alpha-cost", "1.2.0");
+    await rebuild("a dependency's version");
+    r.edit("plugins/beta-k8s/entry.json", (e) => {
+      e.deprecated = true;
+      e.deprecation_message = "Use aaa-first.";
+    });
+    await rebuild("deprecated");
+    // Lists edited by hand are not the bytes the state records: rendered whole, not patched (a
+    // change both show, so that both are written).
+    for (const file of lists) {
+      const text = readFileSync(file, "utf8");
+      writeFileSync(file, text.replace(/("description": ")[^"]*/, "$1Edited by hand"));
+    }
+    r.edit("plugins/gamma-multi/entry.json", (e) => {
+      e.deprecated = true;
+      e.deprecation_message = "Use aaa-first.";
+    });
+    await rebuild("after a hand edit");
+    for (const file of lists) assert.doesNotMatch(readFileSync(file, "utf8"), /Edited by hand/);
+  } finally {
+    r.cleanup();
+  }
+});
+
 test("a dependency gaining what a dependent asked for changes the dependent's findings, as in a full build", async () => {
   const r = repository();
   try {

@@ -263,6 +263,42 @@ test("a state of an older format, truncated or foreign reads as no state: files 
   }
 });
 
+test("an output made from the previous build's bytes gets them only when they are those its state records", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const seen: string[] = [];
+    const item = (key: string, text: string, made?: string): Output => ({
+      path: "api/v1/index.json",
+      key,
+      bytes: async () => text,
+      update: async (previous) => {
+        seen.push(Buffer.from(previous).toString());
+        return made;
+      },
+    });
+    await writeTree(dir, [item("k1", "one\n")]);
+    assert.deepEqual(seen, [], "no previous bytes without a state");
+    // Made from the previous bytes (here: unlike what `bytes` gives, to tell them apart).
+    await writeTree(dir, [item("k2", "two\n", "patched\n")]);
+    assert.deepEqual(seen, ["one\n"]);
+    assert.equal(readFileSync(path.join(dir, "api/v1/index.json"), "utf8"), "patched\n");
+    // Undefined: the bytes are rendered.
+    await writeTree(dir, [item("k3", "three\n")]);
+    assert.deepEqual(seen, ["one\n", "patched\n"]);
+    assert.equal(readFileSync(path.join(dir, "api/v1/index.json"), "utf8"), "three\n");
+    // Edited by hand since: not the bytes the state records, never given.
+    writeFileSync(path.join(dir, "api/v1/index.json"), "edited\n");
+    await writeTree(dir, [item("k4", "four\n", "patched\n")]);
+    assert.equal(seen.length, 2);
+    assert.equal(readFileSync(path.join(dir, "api/v1/index.json"), "utf8"), "four\n");
+    // Without the state's trust (ignoreState), never given either.
+    await writeTree(dir, [item("k5", "five\n", "patched\n")], { ignoreState: true });
+    assert.equal(seen.length, 2);
+  } finally {
+    cleanup();
+  }
+});
+
 test("the state's lines are found in its bytes: the last line of an id wins in the place of its first, kept lines are written back byte for byte", () => {
   const sha = (c: string) => c.repeat(64);
   const text = [
