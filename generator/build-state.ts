@@ -212,10 +212,25 @@ export class StateWriter {
     this.#length++;
   }
 
-  /** The state's bytes. */
-  bytes(): Buffer {
+  /**
+   * The state's bytes in pieces, in order: the format line, then runs of kept lines (slices of the
+   * bytes read) and of lines made by this build (one text each).
+   */
+  pieces(): (string | Buffer)[] {
     this.#close();
-    return Buffer.concat([HEAD, ...this.#chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c))]);
+    const pieces: (string | Buffer)[] = [HEAD];
+    let text: string[] = [];
+    for (const chunk of this.#chunks) {
+      if (typeof chunk === "string") {
+        text.push(chunk);
+        continue;
+      }
+      if (text.length > 0) pieces.push(text.join(""));
+      text = [];
+      pieces.push(chunk);
+    }
+    if (text.length > 0) pieces.push(text.join(""));
+    return pieces;
   }
 
   /** Each line's text (`${id}\t${value}`), in order. */

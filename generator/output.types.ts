@@ -1,4 +1,10 @@
 /**
+ * A file's bytes given in pieces, in order (slices of buffers already in memory): hashed and
+ * written one after the other, never joined into one buffer.
+ */
+export type Pieces = readonly Uint8Array[];
+
+/**
  * One file of the build output. This list is the seam between rendering and writing: anything
  * that must see every published file with its hash (TUF targets metadata, later) takes the list
  * in and hands a longer one on, and the writer stays the only code that touches the disk.
@@ -28,7 +34,7 @@ export interface Output {
    * writer checks their sha256), when that costs less than `bytes`; undefined when they cannot be
    * made so (then `bytes` are). Must give exactly what `bytes` would.
    */
-  update?: (previous: Uint8Array) => Promise<Uint8Array | string | undefined>;
+  update?: (previous: Uint8Array) => Promise<Uint8Array | string | Pieces | undefined>;
 }
 
 /**

@@ -28,18 +28,8 @@ import { patchedIndex, patchedRegistry } from "./lists.ts";
 import type { BuildModel, PluginModel } from "./model.types.ts";
 import type { Output, OutputGroup } from "./output.types.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/** `patch` of `previous` as text; undefined when it is not UTF-8 (the document is rendered whole). */
-function patched(previous: Uint8Array, patch: (text: string) => string | undefined): string | undefined {
-  let text: string;
-  try {
-    text = utf8.decode(previous);
-  } catch {
-    return undefined;
-  }
-  return patch(text);
-}
+/** Bytes as a Buffer, not copied. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Reads a registry file (path relative to the registry root); a RegistrySource's readFile fits. */
 export type ReadRegistryFile = (path: string) => Promise<Uint8Array | undefined>;
@@ -88,15 +78,13 @@ export function* renderApi(
     path: PLUGIN_INDEX_PATH,
     key: lists,
     bytes: async () => canonicalJson(model.index),
-    ...(patch ? { update: async (previous) => patched(previous, (text) => patchedIndex(model, text)) } : {}),
+    ...(patch ? { update: async (previous) => patchedIndex(model, asBuffer(previous)) } : {}),
   };
   yield {
     path: REGISTRY_JSON_PATH,
     key: lists,
     bytes: async () => canonicalJson(model.registry),
-    ...(patch
-      ? { update: async (previous) => patched(previous, (text) => patchedRegistry(model, text)) }
-      : {}),
+    ...(patch ? { update: async (previous) => patchedRegistry(model, asBuffer(previous)) } : {}),
   };
   yield { path: NOT_FOUND_PATH, bytes: canonicalJson(model.notFound) };
   if (model.trustedRootFile !== undefined) {

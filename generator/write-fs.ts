@@ -22,7 +22,7 @@
  * (write-guard.ts): a link (or a special file) where a folder or a file goes is refused, and
  * without state one under the generator's prefixes is refused before the first write.
  */
-import { hash as oneShotHash } from "node:crypto";
+import { createHash, hash as oneShotHash } from "node:crypto";
 import {
   closeSync,
   constants,
@@ -50,7 +50,7 @@ import {
   StateWriter,
   stalePaths,
 } from "./build-state.ts";
-import type { Output, OutputGroup } from "./output.types.ts";
+import type { Output, OutputGroup, Pieces } from "./output.types.ts";
 import { createFile, fileThere, OutputFolders, removeFile } from "./write-guard.ts";
 import { FileWriter } from "./write-thread.ts";
 
@@ -74,8 +74,11 @@ export interface WriteOptions {
   ignoreState?: boolean;
 }
 
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return oneShotHash("sha256", bytes);
+export function sha256Hex(bytes: Uint8Array | string | Pieces): string {
+  if (typeof bytes === "string" || bytes instanceof Uint8Array) return oneShotHash("sha256", bytes);
+  const h = createHash("sha256");
+  for (const piece of bytes) h.update(piece);
+  return h.digest("hex");
 }
 
 function checkPath(path: string): void {
@@ -214,7 +217,7 @@ export async function writeTree(
   const owners = previous ? ownerIndex(previous) : undefined;
   /** Paths new to their line that another line held, by that line's id (a rare move). */
   const moved = new Map<string, string>();
-  const waiting: [string, Uint8Array | string][] = [];
+  const waiting: [string, Uint8Array | string | Pieces][] = [];
   const order = previous?.keys();
   let sameState = previous !== undefined;
   const writer = new FileWriter(root);
@@ -262,7 +265,8 @@ export async function writeTree(
         } else if (existing?.has(output.path)) {
           before = hashOnDisk(join(root, output.path));
         }
-        let bytes = typeof output.bytes === "function" ? undefined : output.bytes;
+        let bytes: Uint8Array | string | Pieces | undefined =
+          typeof output.bytes === "function" ? undefined : output.bytes;
         let hash = output.sha256;
         // Bytes given with their sha256 are taken as they are (Output.sha256): not hashed again.
         if (hash === undefined || (hash !== before && bytes === undefined)) {
@@ -342,7 +346,7 @@ export async function writeTree(
   if (!stateDropped && sameState && lines.length === previous?.size) return report;
   dropState();
   const tmp = join(root, `${STATE_FILE}.tmp`);
-  createFile(tmp, lines.bytes());
+  createFile(tmp, lines.pieces());
   // A rename replaces a link at the state's name, never writing through it.
   renameSync(tmp, join(root, STATE_FILE));
   return report;

@@ -94,10 +94,14 @@ export class OutputFolders {
 }
 
 /**
- * Writes `bytes` to a new file at `target`, whose folder was made or found by an `OutputFolders`:
- * never through a link, never into an inode another name shares (see the module comment).
+ * Writes `bytes` (or each of its pieces, in order) to a new file at `target`, whose folder was made
+ * or found by an `OutputFolders`: never through a link, never into an inode another name shares
+ * (see the module comment).
  */
-export function createFile(target: string, bytes: string | Uint8Array): void {
+export function createFile(
+  target: string,
+  bytes: string | Uint8Array | readonly (string | Uint8Array)[],
+): void {
   let fd: number;
   try {
     fd = openSync(target, "wx");
@@ -108,7 +112,9 @@ export function createFile(target: string, bytes: string | Uint8Array): void {
     fd = openSync(target, "wx");
   }
   try {
-    writeFileSync(fd, bytes);
+    // Each piece written whole where the one before ended.
+    if (typeof bytes === "string" || bytes instanceof Uint8Array) writeFileSync(fd, bytes);
+    else for (const piece of bytes) writeFileSync(fd, piece);
   } finally {
     closeSync(fd);
   }

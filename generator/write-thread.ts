@@ -17,6 +17,7 @@ import { dirname } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { RegistryError } from "../core/errors.ts";
 import { workerThreads } from "../core/worker-threads.ts";
+import type { Pieces } from "./output.types.ts";
 import { createFile, OutputFolders } from "./write-guard.ts";
 
 /** Files per batch, and the bytes after which a batch is handed over early. */
@@ -30,7 +31,7 @@ const QUEUED_BATCHES = 6;
 /** A batch: absolute paths and their contents (a string is UTF-8). */
 export interface WriteBatch {
   targets: string[];
-  contents: (string | Uint8Array)[];
+  contents: (string | Uint8Array | Pieces)[];
 }
 
 export type ToWriter = { type: "batch"; batch: WriteBatch } | { type: "end" };
@@ -61,8 +62,26 @@ export function writeBatch(batch: WriteBatch, folders: OutputFolders): void {
   for (let i = 0; i < batch.targets.length; i++) {
     const target = batch.targets[i] as string;
     folders.make(dirname(target));
-    createFile(target, batch.contents[i] as string | Uint8Array);
+    createFile(target, batch.contents[i] as string | Uint8Array | Pieces);
   }
+}
+
+/** The bytes of `pieces` in all. */
+export function sizeOf(pieces: Pieces): number {
+  let size = 0;
+  for (const piece of pieces) size += piece.length;
+  return size;
+}
+
+/** `pieces` joined in a new buffer of their own. */
+function joined(pieces: Pieces): Uint8Array {
+  const out = new Uint8Array(sizeOf(pieces));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }
 
 /** An error the thread reported, as the main thread would have thrown it. */
@@ -98,10 +117,11 @@ export class FileWriter {
   }
 
   /** Queues `bytes` to be written at the absolute path `target` (its folder is created as needed). */
-  write(target: string, bytes: string | Uint8Array): void {
+  write(target: string, bytes: string | Uint8Array | Pieces): void {
     this.#batch.targets.push(target);
     this.#batch.contents.push(bytes);
-    this.#batchBytes += bytes.length;
+    this.#batchBytes +=
+      typeof bytes === "string" || bytes instanceof Uint8Array ? bytes.length : sizeOf(bytes);
     this.#files++;
     if (this.#batch.targets.length >= BATCH_FILES || this.#batchBytes >= BATCH_BYTES) this.#handOver();
   }
@@ -126,9 +146,11 @@ export class FileWriter {
   }
 
   #send(batch: WriteBatch): void {
-    // The thread gets its own copy of each buffer, moved rather than copied again: a caller's
-    // buffer (or a pooled one shared with other buffers) is never detached.
-    const contents = batch.contents.map((c) => (typeof c === "string" ? c : new Uint8Array(c)));
+    // The thread gets its own copy of each buffer (pieces joined), moved rather than copied again:
+    // a caller's buffer (or a pooled one shared with other buffers) is never detached.
+    const contents = batch.contents.map((c) =>
+      typeof c === "string" ? c : c instanceof Uint8Array ? new Uint8Array(c) : joined(c),
+    );
     const transfer = contents.flatMap((c) => (typeof c === "string" ? [] : [c.buffer as ArrayBuffer]));
     this.#worker?.postMessage(
       { type: "batch", batch: { targets: batch.targets, contents } } satisfies ToWriter,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { PluginSummary } from "../../core/api/api.types.ts";
 import { canonicalJson } from "../../generator/json.ts";
-import { patchedIndex, patchedRegistry } from "../../generator/lists.ts";
+import { patchedIndex as index, patchedRegistry as registry } from "../../generator/lists.ts";
 import type { BuildModel, UpstreamRegistryEntry } from "../../generator/model.types.ts";
 
 interface Plugin {
@@ -69,7 +69,15 @@ function model(plugins: Plugin[], generatedAt = "2026-01-02T00:00:00Z"): BuildMo
   } as unknown as BuildModel;
 }
 
-const both = (m: BuildModel) => ({ index: canonicalJson(m.index), registry: canonicalJson(m.registry) });
+/** The pieces of a patched list, joined. */
+const joined = (pieces: readonly Uint8Array[] | undefined) => pieces && Buffer.concat(pieces);
+const patchedIndex = (m: BuildModel, previous: Buffer) => joined(index(m, previous));
+const patchedRegistry = (m: BuildModel, previous: Buffer) => joined(registry(m, previous));
+
+const both = (m: BuildModel) => ({
+  index: Buffer.from(canonicalJson(m.index)),
+  registry: Buffer.from(canonicalJson(m.registry)),
+});
 
 test("the lists patched from the previous text are the whole render's, whatever changed", () => {
   const before: Plugin[] = [
@@ -106,8 +114,8 @@ test("the lists patched from the previous text are the whole render's, whatever 
   for (const [what, plugins] of Object.entries(cases)) {
     const m = model(plugins);
     const expected = both(m);
-    assert.equal(patchedIndex(m, previous.index), expected.index, `${what}: the index`);
-    assert.equal(patchedRegistry(m, previous.registry), expected.registry, `${what}: registry.json`);
+    assert.deepEqual(patchedIndex(m, previous.index), expected.index, `${what}: the index`);
+    assert.deepEqual(patchedRegistry(m, previous.registry), expected.registry, `${what}: registry.json`);
   }
 });
 
@@ -118,26 +126,36 @@ test("a previous text that does not read as expected is not patched", () => {
   ];
   const previous = both(model(before));
   const m = model(before.map((p) => ({ ...p, published: true })));
-  assert.equal(patchedIndex(m, previous.index), canonicalJson(m.index));
+  assert.deepEqual(patchedIndex(m, previous.index), Buffer.from(canonicalJson(m.index)));
   // A plugin kept as published that the previous index does not list.
   const more = model(
     [...before, { name: "gamma", description: "third" }].map((p) => ({ ...p, published: true })),
   );
   assert.equal(patchedIndex(more, previous.index), undefined);
-  // Not the document: another one, cut short, empty lists, a member that is not an object.
+  // Not the document: another one, cut short, empty lists, a member that is not an object (in
+  // the middle, first, last), a name twice.
+  const index = previous.index.toString();
   for (const bad of [
-    previous.registry,
-    previous.index.slice(0, -10),
+    previous.registry.toString(),
+    index.slice(0, -10),
     canonicalJson({ api_version: "1", generated_at: "x", plugins: [] }),
-    previous.index.replace("\n    },\n    {", '\n    },\n    "stray",\n    {'),
-    previous.index.replace('"name": "alpha"', '"name": "beta"'),
+    index.replace("\n    },\n    {", '\n    },\n    "stray",\n    {'),
+    index.replace('"plugins": [\n    {', '"plugins": [\n    "stray",\n    {'),
+    index.replace("\n    }\n  ]", '\n    },\n    "stray"\n  ]'),
+    index.replace('"name": "alpha"', '"name": "beta"'),
     "",
   ])
-    assert.equal(patchedIndex(m, bad), undefined, bad.slice(0, 80));
+    assert.equal(patchedIndex(m, Buffer.from(bad)), undefined, bad.slice(0, 80));
   assert.equal(patchedRegistry(m, previous.index), undefined);
+  const registry = previous.registry.toString();
+  for (const bad of [
+    registry.replace('"beta": {', '"stray": 1,\n    "beta": {'),
+    registry.replace('"alpha": {', '"stray": [],\n    "alpha": {'),
+  ])
+    assert.equal(patchedRegistry(m, Buffer.from(bad)), undefined, bad.slice(0, 80));
   // Names registry.json lists first whatever their order (index-like) are not spliced.
   const numeric = model([{ name: "123", description: "digits", published: true }, ...before]);
-  assert.equal(patchedRegistry(numeric, canonicalJson(numeric.registry)), undefined);
+  assert.equal(patchedRegistry(numeric, Buffer.from(canonicalJson(numeric.registry))), undefined);
   // Nothing to list: the empty container renders otherwise.
   assert.equal(patchedIndex(model([]), previous.index), undefined);
 });

@@ -340,7 +340,7 @@ test("the state's lines are found in its bytes: the last line of an id wins in t
   writer.add("file:new\t\t0");
   writer.keep(lines, "group:plugins/a");
   assert.equal(writer.length, 4);
-  const written = writer.bytes();
+  const written = Buffer.concat(writer.pieces().map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
   const lineBytes = (id: string) => {
     const [start, end] = lines.range(id) ?? [0, 0];
     return bad.subarray(start, end);
