@@ -32,7 +32,13 @@ import type { CommitRecord } from "./commit-record-fs.ts";
 import { partsKey } from "./fingerprint.ts";
 import { assembleModel } from "./model.ts";
 import type { BuildModel, CachedPluginModel, PluginModel, PluginParts } from "./model.types.ts";
-import { cachedParts, type StoredParts, storedParts } from "./parts-cache-fs.ts";
+import {
+  cachedParts,
+  DamagedParts,
+  type PartsIndex,
+  type StoredParts,
+  storedParts,
+} from "./parts-cache-fs.ts";
 import { pluginModel } from "./plugin-model.ts";
 import { extendsHistory, readGitDates } from "./published-git.ts";
 import { generationTime } from "./time.ts";
@@ -43,8 +49,8 @@ export interface CommitRebuildInput {
   record: CommitRecord;
   /** The code identity the record must name. */
   code: string;
-  /** Reads the remembered parts by plugin name, and the sha256 of the file they came from. */
-  parts: () => { parts: Map<string, StoredParts>; sha256?: string };
+  /** Reads the index of the remembered parts (their details are read when needed). */
+  parts: () => PartsIndex | undefined;
   env: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
   workers: number;
@@ -63,8 +69,11 @@ export interface CommitRebuild {
   manifests: number;
   /** The parts of the plugins judged (null: gone), to remember. */
   changed: Map<string, StoredParts | null>;
-  /** Every plugin's parts as they now are (the remembered ones as read), to rewrite the file. */
-  allParts: () => Map<string, StoredParts>;
+  /**
+   * Every plugin's parts as they now are (the remembered ones as read), to rewrite the file;
+   * undefined when the remembered ones cannot all be read back.
+   */
+  allParts: () => Map<string, StoredParts> | undefined;
   newest?: string;
 }
 
@@ -98,7 +107,7 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
         extendsHistory(top, record.commit, opened.commit),
       ]);
   const read = input.parts();
-  if (read.sha256 === undefined || read.sha256 !== record.partsSha256) {
+  if (read === undefined || read.sha256 !== record.partsSha256) {
     await asked;
     return undefined;
   }
@@ -112,18 +121,23 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     changes = changed;
     range = dates;
   }
-  // The parts as the record describes them: the file's, then what changed since it was written.
-  const remembered = new Map(read.parts);
+  // The parts as the record describes them: the file's, then what changed since it was written
+  // (each a head, and how to read its detail).
+  const remembered = new Map<string, { head: string; detail: () => string | undefined }>();
+  for (const name of read.names())
+    remembered.set(name, { head: read.head(name) as string, detail: () => read.detail(name) });
   for (const [name, parts] of Object.entries(record.overlay)) {
+    const tab = parts === null ? -1 : parts.indexOf("\t");
     if (parts === null) remembered.delete(name);
-    else remembered.set(name, parts);
+    else if (tab === -1) return undefined;
+    else remembered.set(name, { head: parts.slice(0, tab), detail: () => parts.slice(tab + 1) });
   }
   const newest = range.newest ?? record.newest;
   const generatedAt = generationTime(input.env, newest, input.now);
-  // Every plugin's remembered parts (their versions are parsed only if needed).
+  // Every plugin's remembered parts (their summaries, entries and versions read only if needed).
   const cached = new Map<string, { parts: PluginParts; generatedAt?: string }>();
-  for (const [name, stored] of remembered) {
-    const parts = cachedParts(name, stored);
+  for (const [name, { head, detail }] of remembered) {
+    const parts = cachedParts(name, head, detail);
     if (parts === undefined) return undefined;
     cached.set(name, parts);
   }
@@ -196,12 +210,18 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   };
   let publishedAt = new Map<string, string>();
   let complete = true;
-  for (const plugin of records.values())
-    for (const v of plugin.versions) {
-      const at = range.published.get(v.file) ?? rememberedDate(plugin.name, v.version);
-      if (at === undefined) complete = false;
-      else publishedAt.set(v.file, at);
-    }
+  try {
+    for (const plugin of records.values())
+      for (const v of plugin.versions) {
+        const at = range.published.get(v.file) ?? rememberedDate(plugin.name, v.version);
+        if (at === undefined) complete = false;
+        else publishedAt.set(v.file, at);
+      }
+  } catch (error) {
+    // Parts that cannot be read back: nothing is written yet, the whole registry is judged.
+    if (error instanceof DamagedParts) return undefined;
+    throw error;
+  }
   if (!complete) {
     const all = await readGitDates(top, opened.commit, path);
     if (all === undefined) return undefined;
@@ -242,7 +262,7 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     }
     const parts = cached.get(name)?.parts;
     if (parts === undefined) return undefined;
-    manifests += parts.summary.version_count;
+    manifests += parts.versionCount;
     plugins.push({
       name,
       parts,
@@ -260,14 +280,29 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
       },
     });
   }
+  let model: BuildModel;
+  try {
+    model = assembleModel(snapshot, inputs, plugins);
+  } catch (error) {
+    // The versions of a plugin that could enter the releases feed could not be read back.
+    if (error instanceof DamagedParts) return undefined;
+    throw error;
+  }
   return {
     ...base0,
-    model: assembleModel(snapshot, inputs, plugins),
+    model,
     manifests,
     changed,
     allParts: () => {
+      const file = read.all();
+      if (file === undefined) return undefined;
       const all = new Map<string, StoredParts>();
-      for (const [name, parts] of remembered) if (!changed.has(name)) all.set(name, parts);
+      for (const name of remembered.keys()) {
+        if (changed.has(name)) continue;
+        const parts = Object.hasOwn(record.overlay, name) ? record.overlay[name] : file.get(name);
+        if (parts === undefined || parts === null) return undefined;
+        all.set(name, parts);
+      }
       for (const [name, parts] of changed) if (parts !== null) all.set(name, parts);
       return new Map([...all].sort(([a], [b]) => byName(a, b)));
     },

@@ -25,7 +25,7 @@ import {
 import { renderingCode, siteFingerprint } from "./fingerprint.ts";
 import type { ApiModel, BuildModel } from "./model.types.ts";
 import { outInsideRegistry } from "./out-folder-fs.ts";
-import { PARTS_FILE, readPartsFile, type StoredParts, writeParts } from "./parts-cache-fs.ts";
+import { PARTS_FILE, PartsIndex, readPartsFile, type StoredParts, writeParts } from "./parts-cache-fs.ts";
 import { isShallow, readGitDates } from "./published-git.ts";
 import { renderApi, type ValidatedBytes, validatedBytes } from "./render.ts";
 import { generationTime } from "./time.ts";
@@ -147,19 +147,14 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   const shallow = fromCommit ? isShallow(fromCommit.repository.top) : undefined;
   dropCommitRecord(options.outDir);
   const code = recordCode(validationCode(), renderingCode());
-  // Read once, when first needed (a rebuild from a commit reads them while git answers).
-  let partsRead: { parts: Map<string, StoredParts>; sha256?: string } | undefined;
-  const remembered = () =>
-    (partsRead ??= options.full
-      ? { parts: new Map<string, StoredParts>() }
-      : readPartsFile(partsFile, fromCommit !== undefined));
   const rebuilt =
     fromCommit && record
       ? await rebuildFromCommit({
           opened: fromCommit,
           record,
           code,
-          parts: remembered,
+          // The index of the parts alone (read while git answers); details when needed.
+          parts: () => PartsIndex.read(partsFile),
           env: options.env ?? {},
           ...(options.now ? { now: options.now } : {}),
           workers: availableParallelism(),
@@ -167,7 +162,14 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
       : undefined;
   const prepared = rebuilt
     ? fromRebuild(rebuilt, partsFile, record as CommitRecord)
-    : await judgeWhole(options, opened, remembered(), partsFile, fromCommit !== undefined, timings);
+    : await judgeWhole(
+        options,
+        opened,
+        options.full ? { parts: new Map() } : readPartsFile(partsFile, fromCommit !== undefined),
+        partsFile,
+        fromCommit !== undefined,
+        timings,
+      );
   timings.load = performance.now() - t - timings.model;
   const manifests = {
     ...(prepared.manifests ? { manifests: prepared.manifests } : {}),
@@ -368,7 +370,8 @@ function fromRebuild(rebuilt: CommitRebuild, partsFile: string, record: CommitRe
       const plugins = rebuilt.model?.plugins.length ?? 0;
       if (Object.keys(overlay).length <= Math.max(OVERLAY_LIMIT, plugins / 100))
         return { partsSha256: record.partsSha256, overlay };
-      const partsSha256 = writeParts(partsFile, rebuilt.allParts());
+      const all = rebuilt.allParts();
+      const partsSha256 = all && writeParts(partsFile, all);
       return partsSha256 === undefined ? undefined : { partsSha256, overlay: {} };
     },
   };

@@ -2,9 +2,10 @@
  * What a build from a commit leaves for the next one (`<out>/.finfocus-commit-record`), so that a
  * rebuild from a later commit judges and models only what the commits between them can reach
  * (build-commit.ts): the commit published, the code that built it, its findings, the newest commit
- * date it saw, and which remembered parts (parts-cache-fs.ts) describe it: the parts file by its
- * sha256, plus the parts of the plugins changed since that file was written (`overlay`, kept here
- * so a small rebuild does not rewrite the whole parts file).
+ * date it saw, and which remembered parts (parts-cache-fs.ts) describe it: the parts file by the
+ * sha256 of its index (which names each plugin's detail by its own sha256), plus the parts of the
+ * plugins changed since that file was written (`overlay`, each a head and a detail as the file
+ * keeps them, kept here so a small rebuild does not rewrite the whole parts file).
  *
  * Local state, trusted as the writer's state is (write-fs.ts): a record edited by hand (its
  * findings, its overlay) is believed until `build --full`, which ignores it. What it guards
@@ -23,7 +24,7 @@ import { createFile } from "./write-guard.ts";
 
 export const COMMIT_RECORD_FILE = ".finfocus-commit-record";
 
-const FORMAT = "finfocus-registry/commit-record/1";
+const FORMAT = "finfocus-registry/commit-record/2";
 
 export interface CommitRecord {
   /** The identity of the code that judged and rendered (a rebuild by other code judges afresh). */
@@ -37,7 +38,7 @@ export interface CommitRecord {
   newest?: string;
   /** True when the repository was shallow: its dates are not the whole history's. */
   shallow: boolean;
-  /** The sha256 of the parts file the record's parts start from. */
+  /** The sha256 of the index of the parts file the record's parts start from. */
   partsSha256: string;
   /** Parts changed since that file was written, by plugin name (null: the plugin is gone). */
   overlay: Record<string, StoredParts | null>;

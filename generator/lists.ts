@@ -3,15 +3,19 @@
  * previous build wrote for them: what they show of a plugin whose parts are those the previous
  * build published (`CachedPluginModel.published`) is taken from the previous bytes as they are
  * (runs of such plugins as one slice, the text given in pieces, never joined), and only the other
- * plugins' members are rendered. The
- * result is the text `canonicalJson` gives for the whole document: a member of a container one
- * level below the top is rendered by `JSON.stringify(…, null, 2)` as the member alone is, each of
- * its lines indented by four more spaces, and members are separated by a comma and a line break
- * (json.ts). Previous bytes that do not read as expected (a member missing or not an object, a
- * name out of place) give undefined: the caller renders the document whole.
+ * plugins' members are rendered: the summaries and entries of plugins taken from their parts are
+ * never read. The result is the text `canonicalJson` gives for the whole document: a member of a
+ * container one level below the top is rendered by `JSON.stringify(…, null, 2)` as the member alone
+ * is, each of its lines indented by four more spaces, and members are separated by a comma and a
+ * line break (json.ts); the text around the members is that of model.ts's document (`pluginIndex`,
+ * `upstreamRegistry`) rendered with one marked member. Previous bytes that do not read as expected
+ * (a member missing or not an object, a name out of place) give undefined: the caller renders the
+ * document whole.
  */
+import type { PluginSummary } from "../core/api/api.types.ts";
 import { canonicalJson, sorted } from "./json.ts";
-import type { BuildModel } from "./model.types.ts";
+import { pluginIndex, upstreamRegistry } from "./model.ts";
+import type { BuildModel, UpstreamRegistryEntry } from "./model.types.ts";
 import type { Pieces } from "./output.types.ts";
 
 /** A value no document holds, rendered as the one member of the container to splice. */
@@ -34,15 +38,11 @@ function member(value: unknown): string {
 }
 
 /**
- * The document rendered around one marked member (`marked`: the container with it; `named`: the
- * member is `"<mark>": 0`), split at it: the text before the members and the text after them.
+ * `document` (whose container holds one marked member; `named`: the member is `"<mark>": 0`)
+ * rendered and split at the mark: the text before the members and the text after them.
  */
-function frame(
-  document: object,
-  marked: object,
-  named: boolean,
-): { before: string; after: string } | undefined {
-  const text = canonicalJson({ ...document, ...marked });
+function frame(document: object, named: boolean): { before: string; after: string } | undefined {
+  const text = canonicalJson(document);
   const mark = named ? `${JSON.stringify(MARK)}: 0` : JSON.stringify(MARK);
   const at = text.indexOf(mark);
   // The member starts its line, one level below the top.
@@ -113,19 +113,18 @@ function nameOf(bytes: Buffer, start: number, end: number, named: boolean): stri
 }
 
 /**
- * `canonicalJson(document)` with the container `marked` names spliced: each plugin's member from
- * `previous` when it is published as before, `fresh`'s otherwise (its member's text, or undefined
- * when the plugin has none).
+ * The text of `document` with its marked container's members spliced in: each plugin's member
+ * from `previous` when it is published as before, `fresh`'s otherwise (its member's text, or
+ * undefined when the plugin has none).
  */
 function spliced(
   model: BuildModel,
   previous: Buffer,
   document: object,
-  marked: object,
   named: boolean,
   fresh: (plugin: BuildModel["plugins"][number]) => string | undefined,
 ): Pieces | undefined {
-  const parts = frame(document, marked, named);
+  const parts = frame(document, named);
   if (!parts) return undefined;
   const first = named
     ? (at: number) => {
@@ -192,12 +191,14 @@ function spliced(
 
 /** The plugin index (`model.index`) from the previous build's bytes of it (see the module comment). */
 export function patchedIndex(model: BuildModel, previous: Buffer): Pieces | undefined {
-  return spliced(model, previous, model.index, { plugins: [MARK] }, false, (p) => member(p.parts.summary));
+  const document = pluginIndex(model.generated_at, [MARK as unknown as PluginSummary]);
+  return spliced(model, previous, document, false, (p) => member(p.parts.summary));
 }
 
 /** registry.json (`model.registry`) from the previous build's bytes of it (see the module comment). */
 export function patchedRegistry(model: BuildModel, previous: Buffer): Pieces | undefined {
-  return spliced(model, previous, model.registry, { plugins: { [MARK]: 0 } }, true, (p) =>
+  const document = upstreamRegistry({ [MARK]: 0 as unknown as UpstreamRegistryEntry });
+  return spliced(model, previous, document, true, (p) =>
     "entry" in p.parts.upstream ? `${JSON.stringify(p.name)}: ${member(p.parts.upstream.entry)}` : undefined,
   );
 }

@@ -4,7 +4,12 @@
  * the site, the writer and the tests all see the same thing.
  */
 import semver from "semver";
-import { API_VERSION, type DiscoveryDocument, type PluginSummary } from "../core/api/api.types.ts";
+import {
+  API_VERSION,
+  type DiscoveryDocument,
+  type PluginIndexDocument,
+  type PluginSummary,
+} from "../core/api/api.types.ts";
 import { API_ROOT, additionalTrustedRootPath, TRUSTED_ROOT_PATH } from "../core/api/paths.ts";
 import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
 import { NewestFeed } from "./feeds.ts";
@@ -15,6 +20,7 @@ import type {
   OmittedPlugin,
   PluginParts,
   UpstreamRegistryDocument,
+  UpstreamRegistryEntry,
 } from "./model.types.ts";
 import { GENERIC_NOT_FOUND } from "./not-found.ts";
 import { feedEntry, pluginModel } from "./plugin-model.ts";
@@ -38,9 +44,21 @@ export function buildModel(snapshot: RegistrySnapshot, inputs: ModelInputs): Api
   return assembleModel(snapshot, inputs, plugins);
 }
 
+/** The plugin index (/api/v1/plugins/index.json) of `plugins`' summaries. */
+export function pluginIndex(generatedAt: string, plugins: PluginSummary[]): PluginIndexDocument {
+  return { api_version: API_VERSION, generated_at: generatedAt, plugins };
+}
+
+/** The FinFocus CLI's registry index (/api/v1/registry.json) of `plugins`' entries, by name. */
+export function upstreamRegistry(plugins: Record<string, UpstreamRegistryEntry>): UpstreamRegistryDocument {
+  return { schema_version: "1.0.0", plugins };
+}
+
 /**
  * The registry-wide documents from each plugin's parts, around `plugins` (sorted by name, each
- * with at least one valid version): the one assembly of full builds and rebuilds alike.
+ * with at least one valid version): the one assembly of full builds and rebuilds alike. The plugin
+ * index and registry.json are made when first asked for: a rebuild that patches them (lists.ts)
+ * never reads what a plugin taken from its parts shows there.
  */
 export function assembleModel<P extends { parts: PluginParts }>(
   snapshot: RegistrySnapshot,
@@ -48,26 +66,24 @@ export function assembleModel<P extends { parts: PluginParts }>(
   plugins: P[],
 ): ModelOf<P> {
   const baseUrl = snapshot.config.base_url;
-  const summaries: PluginSummary[] = [];
   const specVersions = new Set<string>([snapshot.config.spec_version]);
   const releases = new NewestFeed(RELEASES_FEED_SIZE);
-  const registry: UpstreamRegistryDocument = { schema_version: "1.0.0", plugins: {} };
   const registryOmitted: OmittedPlugin[] = [];
   for (const { parts } of plugins) {
-    summaries.push(parts.summary);
     // A plugin whose newest version (its summary's updated_at, the latest of its publication
     // times) would not be kept has no version that would: its versions are not looked at (those
-    // of a plugin taken from remembered parts are then never parsed).
-    if (releases.wants({ published_at: parts.summary.updated_at, name: parts.name, version: "" }))
+    // of a plugin taken from remembered parts are then never read).
+    if (releases.wants({ published_at: parts.updatedAt, name: parts.name, version: "" }))
       for (const v of parts.versions) {
         // Only versions among the newest so far make an entry (see NewestFeed).
         if (releases.wants({ published_at: v.published_at, name: parts.name, version: v.version }))
           releases.add(feedEntry(parts.name, parts.summary.deprecated, v));
       }
     for (const spec of parts.specVersions) specVersions.add(spec);
-    if ("entry" in parts.upstream) registry.plugins[parts.name] = parts.upstream.entry;
-    else registryOmitted.push(parts.upstream.omitted);
+    if (parts.omitted !== undefined) registryOmitted.push(parts.omitted);
   }
+  let index: PluginIndexDocument | undefined;
+  let registry: UpstreamRegistryDocument | undefined;
 
   return {
     base_url: baseUrl,
@@ -83,9 +99,23 @@ export function assembleModel<P extends { parts: PluginParts }>(
       plugin_count: plugins.length,
       ...trustAnchors(snapshot),
     },
-    index: { api_version: API_VERSION, generated_at: inputs.generatedAt, plugins: summaries },
+    get index() {
+      index ??= pluginIndex(
+        inputs.generatedAt,
+        plugins.map((p) => p.parts.summary),
+      );
+      return index;
+    },
     plugins,
-    registry,
+    get registry() {
+      if (registry === undefined) {
+        const entries: Record<string, UpstreamRegistryEntry> = {};
+        for (const { parts } of plugins)
+          if ("entry" in parts.upstream) entries[parts.name] = parts.upstream.entry;
+        registry = upstreamRegistry(entries);
+      }
+      return registry;
+    },
     registryOmitted,
     releases: releases.entries(),
     notFound: GENERIC_NOT_FOUND,

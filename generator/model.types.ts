@@ -96,6 +96,14 @@ export interface PluginParts {
   /** The input key of the plugin's own documents (fingerprint.ts `pluginKey`). */
   key: string;
   summary: PluginSummary;
+  /**
+   * Its summary's `updated_at` and `version_count`, and why registry.json leaves it out (`upstream`'s
+   * `omitted`, if it is), known without the summary and the entry: a plugin taken from remembered
+   * parts reads those only when a list is rendered whole (parts-cache-fs.ts).
+   */
+  updatedAt: string;
+  versionCount: number;
+  omitted?: OmittedPlugin;
   /** Its entry in the FinFocus CLI's registry.json, or why it has none. */
   upstream: { entry: UpstreamRegistryEntry } | { omitted: OmittedPlugin };
   /** The spec versions its manifests declare, sorted. */

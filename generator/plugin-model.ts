@@ -93,14 +93,19 @@ export function pluginModel(
   if (deprecated && record.entry.deprecation_message !== undefined)
     document.deprecation_message = record.entry.deprecation_message;
   const versionIndex: VersionIndexDocument = { api_version: API_VERSION, name: record.name, versions };
+  const summary = pluginSummary(record, latest, updated);
+  const upstream = upstreamEntry(record, latest);
   const plugin: PluginModel = {
     name: record.name,
     entry: record.entry,
     parts: {
       name: record.name,
       key: pluginKey(record.name, record.entry, parts, baseUrl),
-      summary: pluginSummary(record, latest, updated),
-      upstream: upstreamEntry(record, latest),
+      summary,
+      updatedAt: summary.updated_at,
+      versionCount: summary.version_count,
+      ...("omitted" in upstream ? { omitted: upstream.omitted } : {}),
+      upstream,
       specVersions: sortedUnique(record.versions.map((v) => v.manifest.specification.spec_version)),
       versions: parts,
       bundles: parts.flatMap((v) =>

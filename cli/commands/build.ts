@@ -110,7 +110,7 @@ metadata in <out>/tuf/ (docs/tuf.md). --format json prints
     const { report, model } = result;
     const stats = {
       plugins: model.plugins.length,
-      versions: model.plugins.reduce((n, p) => n + p.parts.summary.version_count, 0),
+      versions: model.plugins.reduce((n, p) => n + p.parts.versionCount, 0),
       written: report.written.length,
       unchanged: report.unchanged,
       deleted: report.deleted.length,

@@ -6,7 +6,13 @@ import fc from "fast-check";
 import { RegistryError } from "../../core/errors.ts";
 import { buildRegistry } from "../../generator/build-fs.ts";
 import { COMMIT_RECORD_FILE, readCommitRecord } from "../../generator/commit-record-fs.ts";
-import { cachedParts, PARTS_FILE, readPartsFile, usableParts } from "../../generator/parts-cache-fs.ts";
+import {
+  cachedParts,
+  PARTS_FILE,
+  PartsIndex,
+  readPartsFile,
+  usableParts,
+} from "../../generator/parts-cache-fs.ts";
 import { base64, fromBase64 } from "../contract.ts";
 import { mutate, mutatedSeed } from "../mutate.ts";
 import { ROOT } from "../seeds.ts";
@@ -54,10 +60,12 @@ async function seeds(): Promise<{ parts: Uint8Array; record: Uint8Array }> {
 /**
  * The build's own caches read back (generator/parts-cache-fs.ts, commit-record-fs.ts): a parts
  * file and a commit record, mutated. They are local state, but a disk, an editor or an older tool
- * can leave anything there. Contract: reading never throws; parts that are used come out well
- * formed or not at all (`usableParts`, `cachedParts`); a cached plugin's versions are either well
- * formed or refused with a RegistryError (never another exception); a record is either of its
- * shape or none; bounded time.
+ * can leave anything there. Contract: reading never throws; the parts file's index read alone
+ * (`PartsIndex`, what a rebuild from a commit reads) gives the parts the whole file gives when it
+ * gives them all; parts that are used come out well formed or not at all (`usableParts`,
+ * `cachedParts`); a cached plugin's summary and versions, read from its detail, are either well
+ * formed or refused with a RegistryError (never another exception); a record is either of its shape
+ * or none; bounded time.
  */
 export const buildCachesTarget: FuzzTarget<CacheInput> = {
   name: "caches",
@@ -84,14 +92,19 @@ export const buildCachesTarget: FuzzTarget<CacheInput> = {
         }
       } else {
         const { parts } = readPartsFile(path.join(dir, PARTS_FILE));
+        const index = PartsIndex.read(path.join(dir, PARTS_FILE));
+        const all = index?.all();
+        if (all !== undefined && [...all].some(([name, stored]) => parts.get(name) !== stored))
+          throw new Error("the index reads other parts than the whole file");
         for (const [name, stored] of parts) {
           const usable = usableParts(stored, name, "0".repeat(64), "2026-01-01T00:00:00Z", []);
           if (usable !== undefined && usable.versions.length !== 0)
             throw new Error("parts listing other versions than asked were used");
-          const cached = cachedParts(name, stored);
+          const head = index?.head(name) ?? stored.slice(0, stored.indexOf("\t"));
+          const cached = cachedParts(name, head, () => index?.detail(name));
           if (cached === undefined) continue;
-          if (cached.parts.summary.name !== name) throw new Error("cached parts of another plugin");
           try {
+            if (cached.parts.summary.name !== name) throw new Error("cached parts of another plugin");
             for (const v of cached.parts.versions)
               if (typeof v.version !== "string" || typeof v.published_at !== "string")
                 throw new Error("a cached version not well formed");

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import type { PluginSummary } from "../../core/api/api.types.ts";
 import { canonicalJson } from "../../generator/json.ts";
 import { patchedIndex as index, patchedRegistry as registry } from "../../generator/lists.ts";
+import { pluginIndex, upstreamRegistry } from "../../generator/model.ts";
 import type { BuildModel, UpstreamRegistryEntry } from "../../generator/model.types.ts";
 
 interface Plugin {
@@ -56,8 +57,9 @@ function model(plugins: Plugin[], generatedAt = "2026-01-02T00:00:00Z"): BuildMo
   const registry: Record<string, UpstreamRegistryEntry> = {};
   for (const p of plugins) if (!p.omitted) registry[p.name] = entry(p);
   return {
-    index: { api_version: "1", generated_at: generatedAt, plugins: plugins.map(summary) },
-    registry: { schema_version: "1.0.0", plugins: registry },
+    generated_at: generatedAt,
+    index: pluginIndex(generatedAt, plugins.map(summary)),
+    registry: upstreamRegistry(registry),
     plugins: plugins.map((p) => ({
       name: p.name,
       parts: {
@@ -138,7 +140,7 @@ test("a previous text that does not read as expected is not patched", () => {
   for (const bad of [
     previous.registry.toString(),
     index.slice(0, -10),
-    canonicalJson({ api_version: "1", generated_at: "x", plugins: [] }),
+    canonicalJson(pluginIndex("x", [])),
     index.replace("\n    },\n    {", '\n    },\n    "stray",\n    {'),
     index.replace('"plugins": [\n    {', '"plugins": [\n    "stray",\n    {'),
     index.replace("\n    }\n  ]", '\n    },\n    "stray"\n  ]'),

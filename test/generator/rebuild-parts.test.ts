@@ -7,7 +7,14 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { buildRegistry } from "../../generator/build-fs.ts";
-import { PARTS_FILE } from "../../generator/parts-cache-fs.ts";
+import {
+  cachedParts,
+  DamagedParts,
+  PARTS_FILE,
+  PartsIndex,
+  readPartsFile,
+  writeParts,
+} from "../../generator/parts-cache-fs.ts";
 import { SUMMARIES_FILE, VERDICTS_FILE } from "../../generator/verdict-store-fs.ts";
 import { STATE_FILE } from "../../generator/write-fs.ts";
 import { build, copyFixture, EPOCH, hashTree, listTree, tempDir, withBuiltFixture } from "./helpers.ts";
@@ -172,22 +179,27 @@ test("corrupt or foreign parts, verdicts and summaries files are ignored, never 
 test("remembered parts of another key, or listing other versions, are not used", async () => {
   await withBuiltFixture(async ({ dir, registry, out }) => {
     const file = path.join(out, PARTS_FILE);
-    // Keyed lines: a plugin's name, what the lists need of it (JSON), its versions (JSON).
-    const lines = readFileSync(file, "utf8").split("\n");
-    const edit = (name: string, change: (head: Json, versions: Json[]) => void) => {
-      const at = lines.findIndex((l) => l.startsWith(`${name}\t`));
-      const [, head, versions] = (lines[at] as string).split("\t") as [string, string, string];
-      const parsed = [JSON.parse(head) as Json, JSON.parse(versions) as Json[]] as const;
-      change(...parsed);
-      lines[at] = `${name}\t${JSON.stringify(parsed[0])}\t${JSON.stringify(parsed[1])}`;
+    // Each plugin's head (JSON: keys, what every list needs) and detail (JSON: summary, entry, versions).
+    const { parts } = readPartsFile(file);
+    const edit = (name: string, change: (head: Json, detail: Json) => void) => {
+      const stored = parts.get(name) as string;
+      const tab = stored.indexOf("\t");
+      const head = JSON.parse(stored.slice(0, tab)) as Json;
+      const detail = JSON.parse(stored.slice(tab + 1)) as Json;
+      change(head, detail);
+      parts.set(name, `${JSON.stringify(head)}\t${JSON.stringify(detail)}`);
     };
     // A forged description under another key, and a version list that does not match.
-    edit("alpha-cost", (head) => {
+    edit("alpha-cost", (head, detail) => {
       head.key = "0".repeat(64);
-      head.summary.description = "forged";
+      detail.summary.description = "forged";
     });
-    edit("gamma-multi", (_, versions) => versions.pop());
-    writeFileSync(file, lines.join("\n"));
+    edit("gamma-multi", (head, detail) => {
+      detail.versions.pop();
+      head.versionCount--;
+      detail.summary.version_count--;
+    });
+    assert.ok(writeParts(file, parts));
     const rebuilt = await build(registry, out);
     assert.equal(rebuilt.plugins?.reused, (rebuilt.plugins?.total ?? 0) - 2);
     await assertAsFresh(dir, registry, out);
@@ -208,5 +220,66 @@ test("a plugin taken from its parts renders its documents when they are missing 
     });
     assert.ok(again.report?.written.includes("api/v1/plugins/alpha-cost/index.json"));
     assert.equal(hashTree(out), fresh);
+  });
+});
+
+test("the parts file's index is read alone; a detail only when asked, and only if its sha256 is the one the index names", async () => {
+  await withBuiltFixture(async ({ out }) => {
+    const file = path.join(out, PARTS_FILE);
+    const whole = readPartsFile(file, true);
+    const index = PartsIndex.read(file);
+    assert.ok(index && whole.sha256);
+    assert.equal(index.sha256, whole.sha256, "the hash of the index, whichever way it was read");
+    assert.deepEqual([...index.names()], [...whole.parts.keys()]);
+    for (const [name, stored] of whole.parts) {
+      assert.equal(`${index.head(name)}\t${index.detail(name)}`, stored);
+      // The head alone makes the parts; the detail is read when a field of it is first asked for.
+      let reads = 0;
+      const cached = cachedParts(name, index.head(name) as string, () => {
+        reads++;
+        return index.detail(name);
+      });
+      assert.ok(cached);
+      assert.equal(cached.parts.key.length, 64);
+      assert.equal(reads, 0);
+      assert.equal(cached.parts.summary.name, name);
+      assert.equal(cached.parts.versions.length, cached.parts.versionCount);
+      assert.equal(reads, 1);
+    }
+    assert.deepEqual(index.all(), whole.parts);
+    // Rewritten from what was read: the same bytes.
+    const again = path.join(out, "again");
+    assert.equal(writeParts(again, whole.parts), whole.sha256);
+    assert.deepEqual(readFileSync(again), readFileSync(file));
+
+    // A detail changed (its length kept): the index still reads, that detail does not.
+    const [name] = whole.parts.keys() as IterableIterator<string>;
+    const text = readFileSync(file, "utf8");
+    const changed = text.replace(/("description":")./, "$1~");
+    assert.notEqual(changed, text);
+    writeFileSync(file, changed);
+    const damaged = PartsIndex.read(file);
+    assert.equal(damaged?.sha256, index.sha256);
+    assert.equal(damaged?.detail(name as string), undefined);
+    assert.equal(damaged?.all(), undefined);
+    const cached = cachedParts(name as string, damaged?.head(name as string) as string, () =>
+      damaged?.detail(name as string),
+    );
+    assert.throws(() => cached?.parts.summary, DamagedParts);
+    assert.throws(() => cached?.parts.versions, DamagedParts);
+    // The whole file leaves that plugin out.
+    assert.equal(readPartsFile(file).parts.has(name as string), false);
+
+    // An index of another length, cut short, of another format: no index.
+    for (const bad of [
+      text.replace(/^(\S+)\t(\d+)/, (_, format, n) => `${format}\t${Number(n) + 1}`),
+      text.slice(0, text.indexOf("\n") + 10),
+      text.replace("finfocus-registry/parts/6", "finfocus-registry/parts/5"),
+      "",
+    ]) {
+      writeFileSync(file, bad);
+      assert.equal(PartsIndex.read(file), undefined, bad.slice(0, 60));
+      assert.equal(readPartsFile(file).parts.size, 0);
+    }
   });
 });
