@@ -21,7 +21,7 @@ import { hash } from "node:crypto";
 import { RegistryError } from "../core/errors.ts";
 import { findingKey, passes } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
-import { containsCommit, gitChanges } from "../core/gate/changes.ts";
+import { gitChanges } from "../core/gate/changes.ts";
 import type { FileChange } from "../core/governance/governance.types.ts";
 import { PLUGINS_DIR } from "../core/registry/layout.ts";
 import { type LoadedRegistry, loadRegistry } from "../core/registry/load-registry.ts";
@@ -54,6 +54,8 @@ export interface CommitRebuildInput {
   env: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
   workers: number;
+  /** Whether the repository is shallow, when the caller has already asked git. */
+  shallow?: Promise<boolean | undefined>;
 }
 
 export interface CommitRebuild {
@@ -101,10 +103,10 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     ? undefined
     : Promise.all([
         opened.at?.(record.commit).catch(() => undefined),
-        containsCommit(top, record.commit, opened.commit).catch(() => false),
         gitChanges(top, record.commit, opened.commit, path).catch(() => undefined),
         readGitDates(top, `${record.commit}..${opened.commit}`, path),
-        extendsHistory(top, record.commit, opened.commit),
+        // It also says whether the head descends from the recorded commit.
+        extendsHistory(top, record.commit, opened.commit, input.shallow),
       ]);
   const read = input.parts();
   if (read === undefined || read.sha256 !== record.partsSha256) {
@@ -115,8 +117,8 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   let changes: FileChange[] = [];
   let range: { published: Map<string, string>; newest?: string } = { published: new Map() };
   if (asked) {
-    const [at, contains, changed, dates, extended] = await asked;
-    if (!at || !contains || !changed || !dates || !extended) return undefined;
+    const [at, changed, dates, extended] = await asked;
+    if (!at || !changed || !dates || !extended) return undefined;
     base = at;
     changes = changed;
     range = dates;

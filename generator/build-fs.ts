@@ -158,6 +158,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
           env: options.env ?? {},
           ...(options.now ? { now: options.now } : {}),
           workers: availableParallelism(),
+          ...(shallow ? { shallow } : {}),
         })
       : undefined;
   const prepared = rebuilt

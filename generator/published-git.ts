@@ -27,20 +27,27 @@ export function readGitDates(cwd: string, rev = "HEAD", path = "."): Promise<Git
 }
 
 /**
- * True when the dates of `git log head` are those of `git log base` extended by those of
- * `git log base..head` (what a rebuild from a commit relies on, build-commit.ts): the repository
- * is not shallow, every commit between descends from `base` with no parent outside them but
- * `base` (no merge of an older line, whose history git may follow instead of `base`'s), and no
- * commit is dated before one of its parents (so every commit between comes before `base`'s
- * history in git's walk, which goes by date). Otherwise the caller reads the whole history.
+ * True when `head` descends from `base` (another commit) and the dates of `git log head` are those
+ * of `git log base` extended by those of `git log base..head` (what a rebuild from a commit relies
+ * on, build-commit.ts): the repository is not shallow, there is at least one commit between, every
+ * one descends from `base` with no parent outside them but `base` (no merge of an older line,
+ * whose history git may follow instead of `base`'s; a head that does not descend from `base` has
+ * one), and no commit is dated before one of its parents (so every commit between comes before
+ * `base`'s history in git's walk, which goes by date). Otherwise the caller reads the whole
+ * history. `shallow`: whether the repository is shallow, when the caller has already asked.
  */
-export async function extendsHistory(cwd: string, base: string, head: string): Promise<boolean> {
+export async function extendsHistory(
+  cwd: string,
+  base: string,
+  head: string,
+  shallow: Promise<boolean | undefined> = isShallow(cwd),
+): Promise<boolean> {
   try {
-    const [shallow, log] = await Promise.all([
-      isShallow(cwd),
+    const [cut, log] = await Promise.all([
+      shallow,
       git(cwd, ["log", "--boundary", "--format=%m %H %ct %P", `${base}..${head}`], { env: NO_INDEX }),
     ]);
-    if (shallow !== false) return false;
+    if (cut !== false) return false;
     const time = new Map<string, number>();
     const parents = new Map<string, string[]>();
     for (const line of log.toString("utf8").split("\n")) {
@@ -56,6 +63,8 @@ export async function extendsHistory(cwd: string, base: string, head: string): P
       time.set(sha, Number(at));
       parents.set(sha, rest);
     }
+    // No commit between: `head` is `base` or one of its ancestors, not a descendant.
+    if (parents.size === 0) return false;
     for (const [sha, of] of parents)
       for (const parent of of) {
         const before = time.get(parent);
