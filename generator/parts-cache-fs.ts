@@ -26,7 +26,16 @@
  * wrote it.
  */
 import { hash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import type { PluginSummary } from "../core/api/api.types.ts";
 import { RegistryError } from "../core/errors.ts";
@@ -227,15 +236,18 @@ export class PartsIndex {
     let fd: number | undefined;
     try {
       fd = openSync(file, "r");
-      // The format line first (short), then the index it announces.
+      const { size } = fstatSync(fd);
+      // The format line first (short), then the index it announces (within the file).
       const head = Buffer.allocUnsafe(PARTS_FORMAT.length + 18);
       const got = readSync(fd, head, 0, head.length, 0);
       const first = formatLine(head.subarray(0, got));
-      if (!first) return undefined;
+      if (!first || first.start + first.index > size) return undefined;
       const bytes = Buffer.allocUnsafe(first.start + first.index);
       if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) return undefined;
       const lines = indexLines(bytes, first.start, bytes.length);
       if (!lines || lines.size === 0) return undefined;
+      for (const line of lines.values())
+        if (bytes.length + line.offset + line.length > size) return undefined;
       return new PartsIndex(file, lines, bytes.length, hash("sha256", bytes));
     } catch {
       return undefined;
