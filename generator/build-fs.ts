@@ -144,7 +144,11 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   const fromCommit = commit && repository && !options.load ? { ...opened, commit, repository } : undefined;
   const record = fromCommit && !options.full ? readCommitRecord(options.outDir) : undefined;
   // Dates read from a shallow history are not the whole history's: the record says so.
-  const shallow = fromCommit ? isShallow(fromCommit.repository.top) : undefined;
+  const shallow = fromCommit
+    ? opened.shallow !== undefined
+      ? Promise.resolve(opened.shallow)
+      : isShallow(fromCommit.repository.top)
+    : undefined;
   dropCommitRecord(options.outDir);
   const code = recordCode(validationCode(), renderingCode());
   const rebuilt =

@@ -24,6 +24,11 @@ export interface OpenedRegistry {
   /** The repository's top folder and the registry's path in it, when read from git. */
   repository?: { top: string; path: string };
   /**
+   * Whether the repository is shallow (its history cut short), when read from git and git says
+   * (asked with the same `git rev-parse` that finds the repository: one process fewer).
+   */
+  shallow?: boolean;
+  /**
    * The same registry folder in another commit of the repository (read through the same git
    * process), when read from git; undefined when that commit has no such folder.
    */
@@ -41,13 +46,20 @@ export class OpenRegistryError extends RegistryError<
   }
 }
 
-/** The repository top folder and the folder's path inside it; undefined outside a git work tree. */
-async function locate(dir: string): Promise<{ top: string; path: string } | undefined> {
+/**
+ * The repository top folder, the folder's path inside it and whether the repository is shallow
+ * (undefined when git cannot say: a git before 2.15 echoes the option it does not know);
+ * undefined outside a git work tree.
+ */
+async function locate(dir: string): Promise<{ top: string; path: string; shallow?: boolean } | undefined> {
   try {
-    const out = (await git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"])).toString("utf8");
-    const [top = "", prefix = ""] = out.split("\n");
+    const out = (
+      await git(dir, ["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"])
+    ).toString("utf8");
+    const [top = "", prefix = "", cut = ""] = out.split("\n");
     if (top === "") return undefined;
-    return { top, path: prefix.replace(/\/+$/, "") || "." };
+    const path = prefix.replace(/\/+$/, "") || ".";
+    return cut === "true" || cut === "false" ? { top, path, shallow: cut === "true" } : { top, path };
   } catch {
     return undefined;
   }
@@ -92,7 +104,8 @@ export async function openRegistry(dir: string, options: OpenOptions = {}): Prom
         path: where.path,
       }),
       commit,
-      repository: where,
+      repository: { top: where.top, path: where.path },
+      ...(where.shallow !== undefined ? { shallow: where.shallow } : {}),
       at: async (other) =>
         (await reader.treeAt(other, where.path === "." ? "" : where.path))
           ? gitSource(reader, other, where.path, `${display}@${other.slice(0, 12)}`)

@@ -133,6 +133,7 @@ test("a commit validates the same on worker threads (each with its own git proce
       const opened = await openRegistry(join(root, "registry"));
       try {
         assert.equal(opened.source.location?.kind, "git");
+        assert.equal(opened.shallow, false, "the repository is not shallow, and git says so");
         return await loadRegistry(opened.source, {
           workers,
           parallelThreshold: 1,

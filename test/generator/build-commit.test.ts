@@ -410,6 +410,10 @@ test("dates a range cannot give: a cherry-picked version, a date the model fell 
     gitAt(o.dir, ["clone", "-q", "--depth", "1", `file://${path.join(o.dir, "repo")}`, clone]);
     const registry = path.join(clone, "registry");
     const out = path.join(o.dir, "clone-out");
+    const { openRegistry } = await import("../../core/registry/open-registry.ts");
+    const opened = await openRegistry(registry);
+    assert.equal(opened.shallow, true, "a shallow clone says so");
+    opened.close();
     await buildRegistry({ registryDir: registry, outDir: out, env: {} });
     gitAt(clone, ["fetch", "-q", "--unshallow"]);
     gitAt(clone, ["commit", "-q", "--allow-empty", "-m", "later"], "2026-04-01T10:00:00Z");
