@@ -92,10 +92,36 @@ export function siteFingerprint(model: BuildModel): string {
   return h.digest("hex");
 }
 
+/** The sha256 of a value's canonical JSON: what a list shows of a plugin (`PluginParts.digests`). */
+export function listDigest(value: unknown): string {
+  return hash("sha256", canonicalJson(value));
+}
+
 /**
- * The input key of the registry-wide lists (the plugin index, registry.json, the releases feed):
- * the rendering code, the registry's name, base URL and generation time, and every plugin's input
- * key, in order (each covers what the lists show of its plugin).
+ * The input key of the plugin index: the rendering code, the generation time and every plugin's
+ * name and summary digest, in order (its bytes are made of nothing else).
+ */
+export function indexKey(model: BuildModel): string {
+  const h = createHash("sha256").update(`index\0${renderingCode()}\0${model.generated_at}\0`);
+  for (const p of model.plugins) h.update(`\n${p.name}\0${p.parts.digests.summary}`);
+  return h.digest("hex");
+}
+
+/**
+ * The input key of registry.json: the rendering code and every plugin's name and entry digest, in
+ * order (none for a plugin it leaves out): a version that changes no plugin's entry leaves it as
+ * it was, unrendered.
+ */
+export function registryKey(model: BuildModel): string {
+  const h = createHash("sha256").update(`registry\0${renderingCode()}\0`);
+  for (const p of model.plugins) h.update(`\n${p.name}\0${p.parts.digests.entry ?? ""}`);
+  return h.digest("hex");
+}
+
+/**
+ * The input key of the releases feed: the rendering code, the registry's name, base URL and
+ * generation time, and every plugin's input key, in order (each covers what the feed shows of its
+ * plugin).
  */
 export function listsKey(model: BuildModel): string {
   const h = createHash("sha256").update(`lists\0${renderingCode()}\0`);

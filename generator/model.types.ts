@@ -104,6 +104,12 @@ export interface PluginParts {
   updatedAt: string;
   versionCount: number;
   omitted?: OmittedPlugin;
+  /**
+   * The sha256 of what the plugin index and registry.json show of it, as canonical JSON (its
+   * summary; its entry, absent when it has none): the keys of those lists are made of them
+   * (fingerprint.ts), so a list none of whose plugins' members changed is not rendered again.
+   */
+  digests: { summary: string; entry?: string };
   /** Its entry in the FinFocus CLI's registry.json, or why it has none. */
   upstream: { entry: UpstreamRegistryEntry } | { omitted: OmittedPlugin };
   /** The spec versions its manifests declare, sorted. */

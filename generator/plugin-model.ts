@@ -7,7 +7,7 @@ import { API_VERSION, type PluginDocument, type VersionIndexDocument } from "../
 import { manifestPath, pluginFeedPath, versionsPath } from "../core/api/paths.ts";
 import type { PluginRecord } from "../core/registry.types.ts";
 import { compareFeedEntries, latestTime } from "./feeds.ts";
-import { pluginKey } from "./fingerprint.ts";
+import { listDigest, pluginKey } from "./fingerprint.ts";
 import type { FeedEntry, ModelInputs, PluginModel, VersionPart } from "./model.types.ts";
 import { upstreamEntry } from "./registry-json.ts";
 import { latestRecord, pluginSummary, sortedUnique, versionSummary } from "./summaries.ts";
@@ -104,6 +104,10 @@ export function pluginModel(
       summary,
       updatedAt: summary.updated_at,
       versionCount: summary.version_count,
+      digests: {
+        summary: listDigest(summary),
+        ...("entry" in upstream ? { entry: listDigest(upstream.entry) } : {}),
+      },
       ...("omitted" in upstream ? { omitted: upstream.omitted } : {}),
       upstream,
       specVersions: sortedUnique(record.versions.map((v) => v.manifest.specification.spec_version)),

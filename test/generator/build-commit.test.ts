@@ -186,6 +186,14 @@ test("the registry-wide lists of a rebuild are patched where they changed: the b
       e.deprecation_message = "Use aaa-first.";
     });
     await rebuild("deprecated");
+    // A change registry.json does not show (an owner added): it is not rendered or written again
+    // (the index is: its generation time moved with the commit).
+    r.edit("plugins/beta-k8s/entry.json", (e) => {
+      e.owners.push({ github_id: 4006, login: "beta-two" });
+    });
+    const owners = await rebuild("an owner");
+    assert.ok(!owners.report?.written.includes("api/v1/registry.json"));
+    assert.ok(owners.report?.written.includes("api/v1/plugins/beta-k8s/index.json"));
     // Lists edited by hand are not the bytes the state records: rendered whole, not patched (a
     // change both show, so that both are written).
     for (const file of lists) {
