@@ -47176,9 +47176,9 @@ function readBundle(raw, file) {
   let json2 = raw;
   if (typeof json2 === "string" || json2 instanceof Uint8Array) {
     const bytes = typeof json2 === "string" ? Buffer.from(json2, "utf8") : json2;
-    const loaded = loadJson(bytes, { file, maxBytes: MAX_BUNDLE_BYTES });
-    if (loaded.findings.length > 0) return { findings: loaded.findings };
-    json2 = loaded.value;
+    const loaded2 = loadJson(bytes, { file, maxBytes: MAX_BUNDLE_BYTES });
+    if (loaded2.findings.length > 0) return { findings: loaded2.findings };
+    json2 = loaded2.value;
   }
   const mediaType = json2?.mediaType;
   if (typeof mediaType !== "string" || !MEDIA_TYPES.includes(mediaType)) {
@@ -47707,9 +47707,9 @@ function mergeTrustedRoots(base, more) {
 }
 var MAX_TRUSTED_ROOT_BYTES = 4 * 1024 * 1024;
 function trustedRootFromBytes(bytes, file) {
-  const loaded = loadJson(bytes, { file, maxBytes: MAX_TRUSTED_ROOT_BYTES });
-  if (loaded.findings.length > 0) return { findings: loaded.findings };
-  return parseTrustedRoot(loaded.value, file);
+  const loaded2 = loadJson(bytes, { file, maxBytes: MAX_TRUSTED_ROOT_BYTES });
+  if (loaded2.findings.length > 0) return { findings: loaded2.findings };
+  return parseTrustedRoot(loaded2.value, file);
 }
 function seedTrustedRootJson() {
   const encoded = seeds_default[PUBLIC_GOOD_MIRROR]?.targets?.["trusted_root.json"];
@@ -52200,25 +52200,25 @@ function validators() {
 
 // core/validate/validate-documents.ts
 function validateRegistryConfig(bytes, file) {
-  const loaded = loadJson(bytes, { file });
-  if (loaded.value === void 0) return { findings: loaded.findings };
+  const loaded2 = loadJson(bytes, { file });
+  if (loaded2.value === void 0) return { findings: loaded2.findings };
   const validate = validators().config;
-  if (!validate(loaded.value)) {
+  if (!validate(loaded2.value)) {
     return {
       findings: attachPositions(
         capPerFile(schemaFindings(validate.errors ?? [], file, "CONFIG_INVALID")),
-        loaded.text ?? ""
+        loaded2.text ?? ""
       )
     };
   }
-  return { value: loaded.value, findings: [] };
+  return { value: loaded2.value, findings: [] };
 }
 function validateEntry(bytes, file, folderName) {
-  const loaded = loadJson(bytes, { file });
-  if (loaded.value === void 0) return { findings: loaded.findings };
-  const text2 = loaded.text ?? "";
+  const loaded2 = loadJson(bytes, { file });
+  if (loaded2.value === void 0) return { findings: loaded2.findings };
+  const text2 = loaded2.text ?? "";
   const validate = validators().entry;
-  if (!validate(loaded.value)) {
+  if (!validate(loaded2.value)) {
     return {
       findings: attachPositions(
         capPerFile(schemaFindings(validate.errors ?? [], file, "ENTRY_INVALID")),
@@ -52226,7 +52226,7 @@ function validateEntry(bytes, file, folderName) {
       )
     };
   }
-  const entry2 = loaded.value;
+  const entry2 = loaded2.value;
   const findings = [];
   const add = (pointer, message, code = "ENTRY_INVALID") => {
     findings.push({ code, severity: "error", message, file, pointer });
@@ -53858,8 +53858,15 @@ function rememberedValue(json2, name) {
   return value.name === name ? value : void 0;
 }
 
+// core/worker-threads.ts
+import { createRequire } from "node:module";
+var loaded;
+function workerThreads() {
+  loaded ??= createRequire(import.meta.url)("node:worker_threads");
+  return loaded;
+}
+
 // core/registry/reader-thread.ts
-import { Worker } from "node:worker_threads";
 var WALK_WINDOW2 = 64;
 var WALK_BUDGET = 64 * 1024 * 1024;
 var ReaderThread = class {
@@ -53870,7 +53877,9 @@ var ReaderThread = class {
   #done = false;
   #taken = 0;
   constructor(data) {
-    this.#worker = new Worker(new URL("./read-worker.ts", import.meta.url), { workerData: data });
+    this.#worker = new (workerThreads()).Worker(new URL("./read-worker.ts", import.meta.url), {
+      workerData: data
+    });
     this.#worker.on("message", (message) => {
       if (message.type === "done") this.#finish();
       else this.#arrive(message.window);
@@ -63234,16 +63243,16 @@ function isProblem(result) {
   return "code" in result;
 }
 function compileUncached(text2) {
-  const loaded = loadJson(new TextEncoder().encode(text2), {
+  const loaded2 = loadJson(new TextEncoder().encode(text2), {
     file: "schema",
     maxBytes: MAX_SCHEMA_BYTES,
     maxDepth: MAX_CONFIG_DEPTH
   });
-  const first = loaded.findings[0];
-  if (first || loaded.value === void 0) {
+  const first = loaded2.findings[0];
+  if (first || loaded2.value === void 0) {
     return { code: "CONFIG_SCHEMA_INVALID", message: `not JSON: ${first?.message ?? "empty"}` };
   }
-  const schema4 = loaded.value;
+  const schema4 = loaded2.value;
   if (typeof schema4 !== "object" || schema4 === null || Array.isArray(schema4))
     return { code: "CONFIG_SCHEMA_INVALID", message: "a schema must be a JSON object" };
   const instrumented = JSON.parse(text2);
@@ -63345,12 +63354,12 @@ function authorAjv(forMetaSchema) {
 
 // core/rules/configuration.ts
 function parse4(ctx, text2, pointer, what, out) {
-  const loaded = loadJson(new TextEncoder().encode(text2), {
+  const loaded2 = loadJson(new TextEncoder().encode(text2), {
     file: ctx.file,
     maxBytes: MAX_SCHEMA_BYTES,
     maxDepth: MAX_CONFIG_DEPTH
   });
-  const problem = loaded.findings[0];
+  const problem = loaded2.findings[0];
   if (problem) {
     out.push(
       finding2(
@@ -63362,7 +63371,7 @@ function parse4(ctx, text2, pointer, what, out) {
     );
     return void 0;
   }
-  return loaded.value;
+  return loaded2.value;
 }
 function describe2(errors) {
   return errors.slice(0, 3).map((e) => `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}`).join("; ");
@@ -63702,11 +63711,11 @@ var manifestRules = [
 
 // core/validate/validate-manifest.ts
 function validateManifest(bytes, file, context = {}, options2 = {}) {
-  const loaded = loadJson(bytes, { file, ...options2.maxBytes ? { maxBytes: options2.maxBytes } : {} });
-  if (loaded.value === void 0) return withText({ findings: loaded.findings }, loaded.text);
-  const text2 = loaded.text;
+  const loaded2 = loadJson(bytes, { file, ...options2.maxBytes ? { maxBytes: options2.maxBytes } : {} });
+  if (loaded2.value === void 0) return withText({ findings: loaded2.findings }, loaded2.text);
+  const text2 = loaded2.text;
   const validate = validators().manifest;
-  if (!validate(loaded.value)) {
+  if (!validate(loaded2.value)) {
     return {
       findings: attachPositions(
         capPerFile(schemaFindings(validate.errors ?? [], file, "MANIFEST_INVALID")),
@@ -63715,13 +63724,13 @@ function validateManifest(bytes, file, context = {}, options2 = {}) {
       text: text2
     };
   }
-  const manifest2 = loaded.value;
+  const manifest2 = loaded2.value;
   const findings = [];
   const ctx = {
     manifest: manifest2,
     file,
     text: text2,
-    plainText: loaded.plain === true,
+    plainText: loaded2.plain === true,
     hasBundle: context.hasBundle ?? false,
     ...context
   };
@@ -63965,7 +63974,6 @@ function listingFindings(l, entry2) {
 
 // core/registry/worker-pool.ts
 import { setImmediate as yieldToEvents } from "node:timers/promises";
-import { Worker as Worker2 } from "node:worker_threads";
 var CHUNK_MANIFESTS = 400;
 var IN_FLIGHT = 3;
 var ENTRY_BATCH = 200;
@@ -63995,7 +64003,9 @@ var ValidationPool = class {
   constructor(location2, threads) {
     this.#workers = Array.from(
       { length: Math.max(0, threads - 1) },
-      () => new Worker2(new URL("./load-worker.ts", import.meta.url), { workerData: { location: location2 } })
+      () => new (workerThreads()).Worker(new URL("./load-worker.ts", import.meta.url), {
+        workerData: { location: location2 }
+      })
     );
     for (const [i, worker] of this.#workers.entries()) {
       worker.on("message", (message) => {
@@ -64114,9 +64124,9 @@ var EntrySharing = class {
   }
   /** Every entry added, by plugin: the workers' batches, and the others read with `load` here. */
   async finish(load2) {
-    const loaded = /* @__PURE__ */ new Map();
+    const loaded2 = /* @__PURE__ */ new Map();
     const here = async (names) => {
-      for (const name of names) loaded.set(name, await load2(name));
+      for (const name of names) loaded2.set(name, await load2(name));
     };
     await here(this.#current);
     const theirs = [];
@@ -64128,9 +64138,9 @@ var EntrySharing = class {
     for (const { names, reply } of theirs) {
       const entries = await reply;
       if (entries === void 0 || entries.length !== names.length) await here(names);
-      else for (const [i, name] of names.entries()) loaded.set(name, entries[i]);
+      else for (const [i, name] of names.entries()) loaded2.set(name, entries[i]);
     }
-    return loaded;
+    return loaded2;
   }
 };
 function chunk(jobs) {
@@ -64356,8 +64366,8 @@ async function load(source, options2, { store, summaries, recall, offered, threa
     listings.map((l) => shared?.has(l.name) ? shared.get(l.name) : loadHere(l.name))
   );
   for (const [i, l] of listings.entries()) {
-    const loaded2 = loadedEntries[i];
-    if (!loaded2) {
+    const loaded3 = loadedEntries[i];
+    if (!loaded3) {
       findings.push(
         missing(
           entryFile(l.name),
@@ -64367,10 +64377,10 @@ async function load(source, options2, { store, summaries, recall, offered, threa
       );
       continue;
     }
-    entryLines[i] = loaded2.line;
-    if (loaded2.fresh) freshEntries++;
-    append(findings, loaded2.result.findings);
-    if (loaded2.result.value) entries.set(l.name, loaded2.result.value);
+    entryLines[i] = loaded3.line;
+    if (loaded3.fresh) freshEntries++;
+    append(findings, loaded3.result.findings);
+    if (loaded3.result.value) entries.set(l.name, loaded3.result.value);
   }
   const known = /* @__PURE__ */ new Map();
   for (const l of listings) {
@@ -64472,7 +64482,7 @@ async function load(source, options2, { store, summaries, recall, offered, threa
       text: () => stampsText([...listed.lines, ...entryStampLines, ...stampLines.lines()])
     };
   }
-  const loaded = {
+  const loaded2 = {
     ...config2 ? { snapshot: { root: source.root, config: config2, plugins } } : {},
     findings,
     stats,
@@ -64508,18 +64518,18 @@ async function load(source, options2, { store, summaries, recall, offered, threa
       }
       return verdicts;
     };
-    loaded.verdictsText = () => verdictsText(
+    loaded2.verdictsText = () => verdictsText(
       results.flatMap((result, i) => {
         const kept = remembered(result, i);
         const line = kept && ("stored" in kept ? `${result.name}	${kept.stored}` : verdictLine(result.name, kept));
         return line ? [line] : [];
       })
     );
-    Object.defineProperty(loaded, "verdicts", { get: storeOf, enumerable: true });
-    loaded.verdictsChanged = verdictsChanged;
-    loaded.verdictsStale = verdictsStale;
+    Object.defineProperty(loaded2, "verdicts", { get: storeOf, enumerable: true });
+    loaded2.verdictsChanged = verdictsChanged;
+    loaded2.verdictsStale = verdictsStale;
   }
-  return loaded;
+  return loaded2;
 }
 var LazyStore = class {
   #map;
@@ -64893,10 +64903,11 @@ var OpenRegistryError = class extends RegistryError {
 };
 async function locate(dir) {
   try {
-    const out = (await git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"])).toString("utf8");
-    const [top = "", prefix = ""] = out.split("\n");
+    const out = (await git(dir, ["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"])).toString("utf8");
+    const [top = "", prefix = "", cut = ""] = out.split("\n");
     if (top === "") return void 0;
-    return { top, path: prefix.replace(/\/+$/, "") || "." };
+    const path3 = prefix.replace(/\/+$/, "") || ".";
+    return cut === "true" || cut === "false" ? { top, path: path3, shallow: cut === "true" } : { top, path: path3 };
   } catch {
     return void 0;
   }
@@ -64935,7 +64946,8 @@ async function openRegistry(dir, options2 = {}) {
         path: where.path
       }),
       commit,
-      repository: where,
+      repository: { top: where.top, path: where.path },
+      ...where.shallow !== void 0 ? { shallow: where.shallow } : {},
       at: async (other) => await reader.treeAt(other, where.path === "." ? "" : where.path) ? gitSource(reader, other, where.path, `${display}@${other.slice(0, 12)}`) : void 0,
       close: () => reader.close()
     };
@@ -65502,11 +65514,11 @@ async function judgeHead(registryPath, changes, plugins, touched, head) {
   const config2 = registryPath === "." ? CONFIG_FILE : `${registryPath}/${CONFIG_FILE}`;
   const whole = changes.some((c) => c.path === config2) || plugins.some(losesVersions);
   const scope = whole ? void 0 : await dependencyClosure(head, touched);
-  const loaded = await loadRegistry(head, { keepManifests: true, ...scope ? { only: scope } : {} });
+  const loaded2 = await loadRegistry(head, { keepManifests: true, ...scope ? { only: scope } : {} });
   const manifests = /* @__PURE__ */ new Map();
-  for (const plugin of loaded.snapshot?.plugins ?? [])
+  for (const plugin of loaded2.snapshot?.plugins ?? [])
     for (const version of plugin.versions) manifests.set(version.file, version.manifest);
-  return { findings: loaded.findings, manifests };
+  return { findings: loaded2.findings, manifests };
 }
 
 // core/gate/positions.ts
@@ -66365,9 +66377,9 @@ async function checkFull(settings, event, ports = {}) {
   }
 }
 async function check2(settings, ports, source, sha2) {
-  const loaded = await loadRegistry(source);
-  const snapshot = loaded.snapshot;
-  const findings = loaded.findings.map((f2) => ({
+  const loaded2 = await loadRegistry(source);
+  const snapshot = loaded2.snapshot;
+  const findings = loaded2.findings.map((f2) => ({
     ...f2,
     file: registryFile(settings.registryPath, f2.file)
   }));
