@@ -39,8 +39,8 @@ function realpathToBe(dir: string): string {
 }
 
 /** The refusal of an --out that no folder can be made at: a loop of links, or a file on the way. */
-function unusable(out: string, code: "ELOOP" | "ENOTDIR"): RegistryError {
-  const found = code === "ELOOP" ? "a loop of symbolic links" : "a file where a folder must be";
+function unusable(out: string, errno: "ELOOP" | "ENOTDIR"): RegistryError {
+  const found = errno === "ELOOP" ? "a loop of symbolic links" : "a file where a folder must be";
   return new RegistryError(
     "UNSAFE_OUTPUT_PATH",
     `--out ${out} cannot be an output folder: its path holds ${found}; remove it or give another --out`,
