@@ -7,9 +7,12 @@
  * a rebuild compares hashes instead of reading every old file, a copied manifest whose hash is
  * known is not even read, an output whose input key is unchanged is not even rendered, and a group
  * whose key is unchanged (a plugin none of whose inputs changed) is not even listed: its line is
- * kept as it was read. A rebuild so costs what changed, not what the registry holds. The state is
- * trusted: a file of an unchanged group deleted or edited by hand stays so until a build with
- * `ignoreState` (`build --full`) compares every file on disk.
+ * kept as the bytes it was read as. An output that can be made from the bytes the previous build
+ * wrote at its path (`Output.update`: the registry-wide lists of a rebuild) gets them, read without
+ * following a link and only when they hash to what the state records. A rebuild so costs what
+ * changed, not what the registry holds. The state is trusted: a file of an unchanged group deleted
+ * or edited by hand stays so until a build with `ignoreState` (`build --full`) compares every file
+ * on disk.
  * The state is removed before the first write and rewritten after the last, so an
  * interrupted build leaves no state and the next one falls back to comparing file contents; a
  * build that changes nothing leaves it as it was. A state of another format or cut short is no
