@@ -165,6 +165,33 @@ test("a folder or a special file where an output file goes is refused (a pipe ne
   });
 });
 
+test("an output's previous bytes (a list a rebuild patches) are never read through a link or from a pipe", async () => {
+  await withVictim(async ({ out, victim }) => {
+    const given: string[] = [];
+    const list = (key: string): Output => ({
+      path: "api/v1/plugins/index.json",
+      key,
+      bytes: async () => (key === "k1" ? "precious index.json\n" : `${key}\n`),
+      update: async (previous) => {
+        given.push(Buffer.from(previous).toString());
+        return undefined;
+      },
+    });
+    // The state records the bytes the victim's file holds too.
+    await writeTree(out, [list("k1")]);
+    const file = path.join(out, "api/v1/plugins/index.json");
+    plant(file, path.join(victim, "index.json"));
+    await refused(writeTree(out, [list("k2")]), file);
+    assert.deepEqual(given, [], "not read through the link");
+    rmSync(file);
+    await writeTree(out, [list("k3")], { ignoreState: true });
+    rmSync(file);
+    if (spawnSync("mkfifo", [file]).status !== 0) return;
+    await refused(writeTree(out, [list("k4")]), file, "a special file");
+    assert.deepEqual(given, [], "a pipe never opened to wait on");
+  });
+});
+
 test("stale files are never deleted through a link: a linked folder is refused, a linked file loses only the link", async () => {
   await withVictim(async ({ out, victim }) => {
     await writeTree(out, outputs("k1", "alpha", "gone"));
