@@ -105,11 +105,11 @@ export interface PluginParts {
   versionCount: number;
   omitted?: OmittedPlugin;
   /**
-   * The sha256 of what the plugin index and registry.json show of it, as canonical JSON (its
-   * summary; its entry, absent when it has none): the keys of those lists are made of them
-   * (fingerprint.ts), so a list none of whose plugins' members changed is not rendered again.
+   * The sha256 of its registry.json entry (fingerprint.ts `listDigest`), absent when it has none:
+   * registry.json's key is made of them, so a change that alters no plugin's entry (most new
+   * versions) does not render it again.
    */
-  digests: { summary: string; entry?: string };
+  entryDigest?: string;
   /** Its entry in the FinFocus CLI's registry.json, or why it has none. */
   upstream: { entry: UpstreamRegistryEntry } | { omitted: OmittedPlugin };
   /** The spec versions its manifests declare, sorted. */

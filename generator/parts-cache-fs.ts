@@ -82,8 +82,7 @@ interface StoredHead {
   bundles?: string[];
   /** Why registry.json leaves it out, if it does. */
   omitted?: string;
-  /** `PluginParts.digests`: of its summary, and of its registry.json entry (absent when omitted). */
-  summaryDigest: string;
+  /** `PluginParts.entryDigest` (absent when registry.json leaves it out). */
   entryDigest?: string;
 }
 
@@ -114,8 +113,7 @@ export function storedParts(key: string, generatedAt: string | undefined, parts:
     ...(parts.dependencies.length > 0 ? { dependencies: parts.dependencies } : {}),
     ...(bundles.length > 0 ? { bundles } : {}),
     ...(parts.omitted !== undefined ? { omitted: parts.omitted.reason } : {}),
-    summaryDigest: parts.digests.summary,
-    ...(parts.digests.entry !== undefined ? { entryDigest: parts.digests.entry } : {}),
+    ...(parts.entryDigest !== undefined ? { entryDigest: parts.entryDigest } : {}),
   };
   const detail: StoredDetail = {
     // In canonical key order (json.ts), so that rendering what is read back copies nothing.
@@ -328,8 +326,6 @@ function wellFormedHead(c: unknown): c is StoredHead {
     (c.dependencies === undefined || texts(c.dependencies)) &&
     (c.bundles === undefined || texts(c.bundles)) &&
     (c.omitted === undefined || text(c.omitted)) &&
-    text(c.summaryDigest) &&
-    SHA256.test(c.summaryDigest) &&
     // An entry's digest exactly when registry.json lists the plugin.
     (c.omitted === undefined
       ? text(c.entryDigest) && SHA256.test(c.entryDigest)
@@ -374,8 +370,7 @@ function wellFormedDetail(c: unknown, name: string, head: StoredHead): c is Stor
   if (head.omitted !== undefined && (upstream.omitted as Record<string, unknown>).reason !== head.omitted)
     return false;
   if (versions.length !== head.versionCount || !versions.every(wellFormedVersion)) return false;
-  // What the lists show of it is what their keys were made of.
-  if (listDigest(summary) !== head.summaryDigest) return false;
+  // What registry.json shows of it is what its key was made of.
   if (head.omitted === undefined && listDigest(upstream.entry) !== head.entryDigest) return false;
   const bundles = (versions as StoredVersion[]).flatMap(([version, , , , , , bundle]) =>
     bundle === 1 ? [version] : [],
@@ -417,14 +412,6 @@ function omittedOf(name: string, head: StoredHead): OmittedPlugin | undefined {
   return head.omitted !== undefined ? { name, reason: head.omitted } : undefined;
 }
 
-/** `PluginParts.digests` from a head. */
-function digestsOf(head: StoredHead): PluginParts["digests"] {
-  return {
-    summary: head.summaryDigest,
-    ...(head.entryDigest !== undefined ? { entry: head.entryDigest } : {}),
-  };
-}
-
 /**
  * `candidate`'s parts when it is well-formed, of key `key`, made for `generatedAt` if it used one,
  * and lists exactly `versions` (in order): then with their files, hashes and bundles; otherwise
@@ -462,7 +449,7 @@ export function usableParts(
     versionCount: head.versionCount,
     upstream: detail.upstream,
     ...(omitted ? { omitted } : {}),
-    digests: digestsOf(head),
+    ...(head.entryDigest !== undefined ? { entryDigest: head.entryDigest } : {}),
     specVersions: head.specVersions,
     versions: versionParts(detail.summary, stored, versions),
     dependencies: head.dependencies ?? [],
@@ -517,7 +504,7 @@ export function cachedParts(
     updatedAt: head.updatedAt,
     versionCount: head.versionCount,
     ...(omitted ? { omitted } : {}),
-    digests: digestsOf(head),
+    ...(head.entryDigest !== undefined ? { entryDigest: head.entryDigest } : {}),
     specVersions: head.specVersions,
     dependencies: head.dependencies ?? [],
     bundles,

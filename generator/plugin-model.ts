@@ -104,10 +104,7 @@ export function pluginModel(
       summary,
       updatedAt: summary.updated_at,
       versionCount: summary.version_count,
-      digests: {
-        summary: listDigest(summary),
-        ...("entry" in upstream ? { entry: listDigest(upstream.entry) } : {}),
-      },
+      ...("entry" in upstream ? { entryDigest: listDigest(upstream.entry) } : {}),
       ...("omitted" in upstream ? { omitted: upstream.omitted } : {}),
       upstream,
       specVersions: sortedUnique(record.versions.map((v) => v.manifest.specification.spec_version)),

@@ -22,7 +22,7 @@ import { RegistryError } from "../core/errors.ts";
 import type { RegistrySnapshot } from "../core/registry/load-registry.ts";
 import type { VersionRecord } from "../core/registry.types.ts";
 import { atomFeed } from "./feeds.ts";
-import { indexKey, listsKey, registryKey } from "./fingerprint.ts";
+import { listsKey, registryKey } from "./fingerprint.ts";
 import { canonicalJson, sharedCanonicalJson } from "./json.ts";
 import { patchedIndex, patchedRegistry } from "./lists.ts";
 import type { BuildModel, PluginModel } from "./model.types.ts";
@@ -72,12 +72,12 @@ export function* renderApi(
   yield { path: DISCOVERY_PATH, bytes: canonicalJson(model.discovery) };
   // Keyed like a plugin's documents: lists whose inputs did not change are not rendered again, and
   // those of a rebuild that kept plugins as published are patched where they changed (lists.ts).
-  // The index and registry.json each by what it shows of each plugin (a digest of it).
+  // registry.json by what it shows of each plugin (a digest of its entry).
   const lists = listsKey(model);
   const patch = model.plugins.some((p) => "published" in p && p.published === true);
   yield {
     path: PLUGIN_INDEX_PATH,
-    key: indexKey(model),
+    key: lists,
     bytes: async () => canonicalJson(model.index),
     ...(patch ? { update: async (previous) => patchedIndex(model, asBuffer(previous)) } : {}),
   };
