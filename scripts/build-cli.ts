@@ -23,7 +23,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, write
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { commandOrigins, lazyCommandsModule, SCRIPT_COMMANDS, scriptFile } from "./cli-commands-module.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -128,33 +128,38 @@ function lazyCommands(source: string): Plugin {
   };
 }
 
+/** What the ES module build and the commands' scripts are built with alike. */
+const SHARED = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
+  mainFields: ["module", "main"],
+  // Astro is a toolchain with native parts, loaded from node_modules when the site is built; the
+  // gRPC libraries read their own .proto files next to their code (__dirname), so they are loaded
+  // from node_modules too. These are the package's runtime dependencies (package.json).
+  external: [...RUNTIME_DEPENDENCIES],
+  metafile: true,
+  minify: false,
+  sourcemap: false,
+  legalComments: "eof",
+  logLevel: "warning",
+} as const satisfies BuildOptions;
+
 async function bundle(outdir: string, entries: Record<string, string>, define: Record<string, string>) {
   const refs: References = { modules: new Set(), files: new Set(), folders: new Set() };
   const commands = await lazyCommandsModule(root);
   const result = await build({
-    absWorkingDir: root,
+    ...SHARED,
     entryPoints: entries,
     outdir,
-    bundle: true,
     splitting: true,
     format: "esm",
-    platform: "node",
-    target: "node20",
-    // Prefer ESM builds: UMD builds (jsonc-parser) hide their requires from the bundler.
-    mainFields: ["module", "main"],
     entryNames: "[name]",
     chunkNames: "chunk-[hash]",
-    // Astro is a toolchain with native parts, loaded from node_modules when the site is built; the
-    // gRPC libraries read their own .proto files next to their code (__dirname), so they are loaded
-    // from node_modules too. These are the package's runtime dependencies (package.json).
-    external: [...RUNTIME_DEPENDENCIES],
     define,
-    metafile: true,
     write: define.FINFOCUS_BUNDLE_HASH !== undefined,
-    minify: false,
-    sourcemap: false,
-    legalComments: "eof",
-    logLevel: "warning",
     banner: {
       js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
     },
@@ -175,28 +180,18 @@ async function bundleScript(outdir: string, command: string, module: string, def
   const refs: References = { modules: new Set(), files: new Set(), folders: new Set() };
   const outfile = path.join(outdir, scriptFile(command));
   const result = await build({
-    absWorkingDir: root,
+    ...SHARED,
     entryPoints: [module],
     outfile,
-    bundle: true,
     format: "cjs",
-    platform: "node",
-    target: "node20",
     // A script has no module loader to import with: `import()` of a built-in becomes `require`.
     supported: { "dynamic-import": false },
-    mainFields: ["module", "main"],
-    external: [...RUNTIME_DEPENDENCIES],
     // `import.meta.url` is the script's own URL, as it is the chunk's in the ES module build.
     define: { ...define, "import.meta.url": "__importMetaUrl" },
     // First, so the file is strict code as esbuild means it to be (its own "use strict" follows).
     banner: {
       js: '"use strict";\nvar __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
     },
-    metafile: true,
-    minify: false,
-    sourcemap: false,
-    legalComments: "eof",
-    logLevel: "warning",
     plugins: [urlReferences(refs, outdir)],
   });
   const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports);
