@@ -9,7 +9,7 @@
  *      content, not timestamps, must do), and the metadata floor: listing and lstat'ing every
  *      registry file and folder (what a rebuild that trusts stamps must do at least),
  *  (d) with the site, on a smaller registry (BENCH_SITE_PLUGINS, default 1,000 plugins × 3
- *      versions; 0 skips it): a full build, then two builds with nothing changed. The registry is
+ *      versions; 0 skips it), in a process of its own as a `build` is: a full build, then two builds with nothing changed. The registry is
  *      written just before the full build, inside the stamps' margin (file-stamps.ts), so the
  *      first of them reads and hashes every file again and remembers stamps it can trust; the
  *      second is the steady state, a registry whose files were not written in the last seconds,
@@ -165,7 +165,63 @@ function settle(): void {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/**
+ * (d) with the site, run in a process of its own (`BENCH_ONLY=site`): a full build, then two
+ * builds with nothing changed, which skip the site build.
+ */
+async function siteSteps(root: string): Promise<void> {
+  const small = path.join(root, "registry-site");
+  makeRegistry(small, SITE_PLUGINS, 3);
+  const outD = path.join(root, "out-d");
+  const build = () =>
+    buildRegistry({
+      registryDir: small,
+      outDir: outD,
+      env: { SOURCE_DATE_EPOCH: "1767225600" },
+      site: buildSite,
+    });
+  settle();
+  const t = performance.now();
+  const full = await build();
+  const fullSiteMs = performance.now() - t;
+  const unchanged = async () => {
+    settle();
+    const started = performance.now();
+    const result = await build();
+    const ms = performance.now() - started;
+    if (result.siteSkipped !== true) throw new Error("the site was not skipped");
+    if (result.manifests?.judged !== 0) throw new Error("a build with nothing changed judged a manifest");
+    const { load, model, write, site } = result.timings;
+    return {
+      ms,
+      text: `${seconds(ms)} (validate+load ${seconds(load)}, model ${seconds(model)}, write ${seconds(write)}, site check ${seconds(site)})`,
+    };
+  };
+  const racy = await unchanged();
+  const same = await unchanged();
+  if (full.siteSkipped !== false) throw new Error("the full build skipped the site");
+  process.stdout.write(
+    [
+      `(d) with the site, ${SITE_PLUGINS} plugins × 3 versions (a process of its own): full ${seconds(fullSiteMs)} (site ${seconds(full.timings.site)})`,
+      `    nothing changed, files written within the stamps' margin before the full build (every file read and hashed again): ${racy.text}, ${pct(racy.ms / fullSiteMs)}`,
+      `    nothing changed, steady state: ${same.text}`,
+      `(d) nothing changed / full = ${pct(same.ms / fullSiteMs)} (target ≤ 5%)`,
+      "",
+    ].join("\n"),
+  );
+}
+
 const root = mkdtempSync(path.join(tmpdir(), "ffbench-"));
+if (process.env.BENCH_ONLY === "site") {
+  try {
+    await siteSteps(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   const registry = path.join(root, "registry");
   let t = performance.now();
@@ -286,7 +342,6 @@ try {
   const statMs = statAll();
 
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const lines = [
     `(a) full build:        ${seconds(fullMs)}  (validate+load ${seconds(aFigures.timings.load)}, model ${seconds(aFigures.timings.model)}, render+write ${seconds(aFigures.timings.write)}); ${aFigures.written} files written`,
     `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputs.length} files of the same sizes; runs before/after (a): ${seconds(floorBefore.ms)} / ${seconds(floorAfter.ms)})`,
@@ -303,47 +358,15 @@ try {
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 
-  // (d) with the site: a full build, then one with nothing changed (the site build is skipped).
+  // (d) with the site, in a process of its own (below): a build process starts with an empty heap,
+  // and this one holds what (a) to (c) left (the output list, module state), which makes every
+  // collection in a small build cost more than it would in the CLI.
   if (SITE_PLUGINS > 0) {
-    const small = path.join(root, "registry-site");
-    makeRegistry(small, SITE_PLUGINS, 3);
-    const outD = path.join(root, "out-d");
-    const build = () =>
-      buildRegistry({
-        registryDir: small,
-        outDir: outD,
-        env: { SOURCE_DATE_EPOCH: "1767225600" },
-        site: buildSite,
-      });
-    settle();
-    t = performance.now();
-    const full = await build();
-    const fullSiteMs = performance.now() - t;
-    const unchanged = async () => {
-      settle();
-      const started = performance.now();
-      const result = await build();
-      const ms = performance.now() - started;
-      if (result.siteSkipped !== true) throw new Error("the site was not skipped");
-      if (result.manifests?.judged !== 0) throw new Error("a build with nothing changed judged a manifest");
-      const { load, write, site } = result.timings;
-      return {
-        ms,
-        text: `${seconds(ms)} (validate+load ${seconds(load)}, write ${seconds(write)}, site check ${seconds(site)})`,
-      };
-    };
-    const racy = await unchanged();
-    const same = await unchanged();
-    if (full.siteSkipped !== false) throw new Error("the full build skipped the site");
-    process.stdout.write(
-      [
-        `(d) with the site, ${SITE_PLUGINS} plugins × 3 versions: full ${seconds(fullSiteMs)} (site ${seconds(full.timings.site)})`,
-        `    nothing changed, files written within the stamps' margin before the full build (every file read and hashed again): ${racy.text}, ${pct(racy.ms / fullSiteMs)}`,
-        `    nothing changed, steady state: ${same.text}`,
-        `(d) nothing changed / full = ${pct(same.ms / fullSiteMs)} (target ≤ 5%)`,
-        "",
-      ].join("\n"),
-    );
+    const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1] as string], {
+      env: { ...process.env, BENCH_ONLY: "site" },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    if (run.status !== 0) throw new Error(`the site steps (d) failed: exit ${run.status}`);
   }
 
   // (e) as a registry publishes: from a commit of its git repository (build-fs.ts), where a file's
