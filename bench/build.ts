@@ -15,8 +15,11 @@
  *      second is the steady state, a registry whose files were not written in the last seconds,
  *  (e) as a registry publishes (BENCH_GIT=0 skips it): (a)'s registry committed to git, a full
  *      build from the commit, and a rebuild after a commit that adds one version,
- * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) (target ≤ 5%), the files (c) wrote,
- * (d) no-change/full (target ≤ 5%, the steady state), peak memory and output size.
+ * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) and its floors, the files (c) wrote,
+ * (d) no-change/full (target ≤ 5%, the steady state), (e) rebuild/full (target ≤ 5%: a registry
+ * is a git repository, and `build` reads its commit unless told --worktree; a folder outside git
+ * has no list of what changed, and its stat floor (c1) alone was 6.3% of (a) on the 2-core
+ * development machine), peak memory and output size.
  */
 
 import { spawnSync } from "node:child_process";
@@ -286,6 +289,9 @@ try {
   const floorAfter = floor(path.join(root, "out-b2"));
   const floorMs = Math.min(floorBefore.ms, floorAfter.ms);
   const floorCpu = Math.min(floorBefore.cpu, floorAfter.cpu);
+  // Only the count is printed from here on: 130,000 objects a build process would not hold.
+  const outputCount = outputs.length;
+  outputs.length = 0;
 
   // (c0) the rebuild's floor: list, read and sha256 every registry file (one thread).
   const readHash = (): number => {
@@ -344,19 +350,22 @@ try {
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const lines = [
     `(a) full build:        ${seconds(fullMs)}  (validate+load ${seconds(aFigures.timings.load)}, model ${seconds(aFigures.timings.model)}, render+write ${seconds(aFigures.timings.write)}); ${aFigures.written} files written`,
-    `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputs.length} files of the same sizes; runs before/after (a): ${seconds(floorBefore.ms)} / ${seconds(floorAfter.ms)})`,
+    `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputCount} files of the same sizes; runs before/after (a): ${seconds(floorBefore.ms)} / ${seconds(floorAfter.ms)})`,
     `(c) rebuild +1 version: ${seconds(rebuildMs)}  (validate+load ${seconds(c.timings.load)}, model ${seconds(c.timings.model)}, render+compare+write ${seconds(c.timings.write)}); written ${c.report?.written.length}, unchanged ${c.report?.unchanged}, deleted ${c.report?.deleted.length}; manifests judged ${c.manifests?.judged} of ${c.manifests?.total} (the rest reused remembered verdicts)`,
     `    files written in (c): ${c.report?.written.join(", ")}`,
     `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
     `(c0) rebuild floor:    ${seconds(readHashMs)}  (list, read and hash ${inputFiles + 1} files on one thread: ${pct(readHashMs / fullMs)} of (a))`,
     `(c1) stat floor:       ${seconds(statMs)}  (list and lstat every registry file and folder on one thread: ${pct(statMs / fullMs)} of (a))`,
-    `(c)/(a) = ${pct(rebuildMs / fullMs)} (target ≤ 5%); (c)/(c0) = ${(rebuildMs / readHashMs).toFixed(2)}; (c)/(c1) = ${(rebuildMs / statMs).toFixed(2)}`,
+    `(c)/(a) = ${pct(rebuildMs / fullMs)} (a folder outside git, which a rebuild must lstat whole to notice a file edited in place: (c1); the ≤ 5% target is (e)'s, as \`build\` reads a registry in a git work tree); (c)/(c0) = ${(rebuildMs / readHashMs).toFixed(2)}; (c)/(c1) = ${(rebuildMs / statMs).toFixed(2)}`,
     `CPU time (user+system, all threads; steadier than wall time on a shared disk): (a) ${seconds(fullCpu)}, (b) ${seconds(floorCpu)}, (c) ${seconds(rebuildCpu)}; (a)/(b) = ${(fullCpu / floorCpu).toFixed(2)}, (c)/(a) = ${pct(rebuildCpu / fullCpu)}`,
     `garbage collection (main thread): (a) ${seconds(fullGc)}, (c) ${seconds(rebuildGc)}`,
     `peak memory (maxRSS): ${maxRssMb.toFixed(0)} MB`,
-    `output: ${outputs.length} files, ${(outBytes / 1024 / 1024).toFixed(1)} MB`,
+    `output: ${outputCount} files, ${(outBytes / 1024 / 1024).toFixed(1)} MB`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  // As after (a): what follows must not run in a heap holding (c)'s model.
+  delete c.model;
+  delete c.report;
 
   // (d) with the site, in a process of its own (below): a build process starts with an empty heap,
   // and this one holds what (a) to (c) left (the output list, module state), which makes every
@@ -418,7 +427,7 @@ try {
       [
         `(e) from a git commit: full ${seconds(full.ms)} (validate+load ${seconds(full.result.timings.load)}, write ${seconds(full.result.timings.write)})`,
         `    rebuild after a commit adding one version: ${seconds(again.ms)} (validate+load ${seconds(load)}, model ${seconds(model)}, write ${seconds(write)}); manifests judged ${again.result.manifests?.judged}, files written ${again.result.written}; ${again.result.incremental ? `changes since the last build: ${again.result.incremental.plugins} plugins judged` : "the whole registry judged"}`,
-        `(e) rebuild / full from the commit = ${pct(again.ms / full.ms)}; rebuild from the commit / (a) = ${pct(again.ms / fullMs)}`,
+        `(e) rebuild / full from the commit = ${pct(again.ms / full.ms)} (target ≤ 5%); rebuild from the commit / (a) = ${pct(again.ms / fullMs)}`,
         "",
       ].join("\n"),
     );
