@@ -5,6 +5,7 @@
 // Kept small and quick: it runs before every command.
 import module, { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { cacheFolder } from "./cache-folder.js";
 
 // `require`, not `import`: an ESM import of node:fs loads every module its exports hide (fs/promises
 // and more), milliseconds on every start.
@@ -39,7 +40,7 @@ function bundleIsFresh() {
 /**
  * Node 22.1 and newer keep the V8 code of the modules they compile (our bundle, its dependencies)
  * in a cache, so the next start skips parsing them: here in the user's own cache folder, never a
- * shared temporary one another user could write to. Node checks each entry against the file it
+ * shared temporary one another user could write to (bin/cache-folder.js). Node checks each entry against the file it
  * was made from. Only module code is cached, never code compiled at run time (the validators ajv
  * builds from an author's configuration schema). NODE_DISABLE_COMPILE_CACHE=1 turns it off;
  * NODE_COMPILE_CACHE=DIR (read by Node itself) chooses another folder. Older Node: nothing happens.
@@ -47,10 +48,10 @@ function bundleIsFresh() {
 function enableCompileCache() {
   const env = process.env;
   if (typeof module.enableCompileCache !== "function" || env.NODE_COMPILE_CACHE) return;
-  const base = env.XDG_CACHE_HOME || (env.HOME ? `${env.HOME}/.cache` : env.LOCALAPPDATA);
-  if (!base) return;
+  const folder = cacheFolder(env, "node-compile-cache");
+  if (!folder) return;
   try {
-    module.enableCompileCache(`${base}/finfocus-registry/node-compile-cache`);
+    module.enableCompileCache(folder);
   } catch {
     // A cache is an optimisation: a folder that cannot be made leaves the CLI as it was.
   }

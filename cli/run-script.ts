@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
+import { cacheFolder } from "../bin/cache-folder.js";
 import { bundleHash } from "../core/code-version.ts";
 import type { CommandInput, OptionsSpec } from "./command.types.ts";
 
@@ -34,9 +35,7 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** The folder of code caches, when the environment names a cache folder and allows caching. */
 export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.NODE_DISABLE_COMPILE_CACHE === "1") return undefined;
-  const base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, ".cache") : env.LOCALAPPDATA);
-  return base ? path.join(base, "finfocus-registry", "v8-code") : undefined;
+  return cacheFolder(env, "v8-code");
 }
 
 /** True when `dir` is a real folder of this user's that no one else can write. */

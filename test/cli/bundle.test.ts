@@ -372,6 +372,39 @@ test("the installed launcher keeps compiled code in the user's cache folder on N
   }
 });
 
+test("a cache folder named by a relative path is never used: no cache is read from or written to the folder a command runs in", () => {
+  for (const [label, node] of nodes) {
+    if (!node) continue;
+    const work = mkdtempSync(path.join(tmpdir(), "cli-bundle-relative-"));
+    const home = path.join(work, "home");
+    const checkout = path.join(work, "checkout");
+    mkdirSync(home);
+    mkdirSync(checkout);
+    try {
+      const run = (env: NodeJS.ProcessEnv) => {
+        const r = spawnSync(node, [bin, "validate", manifest], {
+          encoding: "utf8",
+          cwd: checkout,
+          env: { ...process.env, NODE_COMPILE_CACHE: "", ...env },
+        });
+        assert.equal(r.status, 0, `${label}: ${r.stderr}`);
+      };
+      // A relative XDG_CACHE_HOME is ignored (the XDG rule): the caches go to $HOME/.cache.
+      run({ XDG_CACHE_HOME: "cache", HOME: home });
+      assert.deepEqual(readdirSync(checkout), [], `${label}: nothing is written where the command runs`);
+      assert.ok(
+        readdirSync(path.join(home, ".cache", "finfocus-registry", "v8-code")).length > 0,
+        `${label}: the code cache is in $HOME/.cache`,
+      );
+      // With a relative HOME too, there is no cache folder at all.
+      run({ XDG_CACHE_HOME: "cache", HOME: "home", LOCALAPPDATA: "" });
+      assert.deepEqual(readdirSync(checkout), [], label);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+});
+
 test("the launcher refuses a stale bundle on Node 20 and runs the sources on Node 24", {
   skip: !nodes[0][1],
 }, () => {
