@@ -1,6 +1,6 @@
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from "../core/archive/archive-entries.ts";
+import { homeFolder } from "../core/home.ts";
 import { type Clock, type Fetcher, systemClock } from "../core/net/fetcher.types.ts";
 import type { ContainerEngine } from "../core/oci/engine.types.ts";
 import type { OciDistribution } from "../core/oci/oci.types.ts";
@@ -91,7 +91,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
         fetcher,
         clock,
         urlPolicy,
-        dir: options.cacheDir ?? join(homedir(), ".finfocus", "cache", "registry"),
+        dir: options.cacheDir ?? join(homeFolder(), ".finfocus", "cache", "registry"),
         ...(options.offline ? { offline: true } : {}),
         ...(credentials ? { credentials } : {}),
       }),
@@ -100,7 +100,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
       ...(options.cacheTtlSeconds !== undefined ? { ttlSeconds: options.cacheTtlSeconds } : {}),
     }),
   ];
-  const pluginDir = options.pluginDir ?? join(homedir(), ".finfocus", "plugins");
+  const pluginDir = options.pluginDir ?? join(homeFolder(), ".finfocus", "plugins");
   const finfocusConfig = finfocusConfigPath(pluginDir, options.finfocusConfig);
   return {
     pluginDir,
@@ -140,7 +140,7 @@ export function createContext(options: ClientOptions = {}): RunnerContext {
 /** The TUF settings with their defaults (trust state under `~/.finfocus/tuf`). */
 export function tufSettings(options: Pick<ClientOptions, "tuf" | "offline">): TufSettings {
   return {
-    dir: options.tuf?.dir ?? join(homedir(), ".finfocus", "tuf"),
+    dir: options.tuf?.dir ?? join(homeFolder(), ".finfocus", "tuf"),
     ...(options.tuf?.root ? { root: options.tuf.root } : {}),
     ...(options.tuf?.required ? { required: true } : {}),
     ...(options.offline ? { offline: true } : {}),

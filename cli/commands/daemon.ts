@@ -1,5 +1,5 @@
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { homeFolder } from "../../core/home.ts";
 import { readLocalFile } from "../../core/json/local-file.ts";
 import { systemClock } from "../../core/net/fetcher.types.ts";
 import { createHttpFetcher } from "../../net/http-fetcher.ts";
@@ -52,7 +52,7 @@ async function followed(
   const { settings } = await loadDiscoveryConfig(file, io.env);
   const cacheDir = resolve(
     io.cwd,
-    cacheOption ?? settings.cacheDirectory ?? join(io.env.HOME ?? homedir(), ".finfocus", "cache"),
+    cacheOption ?? settings.cacheDirectory ?? join(homeFolder(io.env), ".finfocus", "cache"),
   );
   const fetcher = createHttpFetcher({ allowLoopbackHttp });
   const baseDir = dirname(file);

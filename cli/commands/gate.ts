@@ -1,9 +1,9 @@
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { checkChange } from "../../core/gate/check-change.ts";
 import { openLocalChange } from "../../core/gate/local-change.ts";
 import type { GateReport } from "../../core/gate/report.types.ts";
 import { versionFindings } from "../../core/gate/summary.ts";
+import { homeFolder } from "../../core/home.ts";
 import { ARTIFACT_DEADLINE_MS } from "../../core/net/fetch-policy.ts";
 import { mirrorSetting } from "../../core/net/mirror.ts";
 import { publicGoodTrustedRoot } from "../../core/signature/trusted-root.ts";
@@ -100,7 +100,7 @@ review says what each new version changes and whether the Action would mark it f
     try {
       const http = createHttpFetcher({ allowLoopbackHttp, deadlineMs: ARTIFACT_DEADLINE_MS });
       const cachePath =
-        io.env.FINFOCUS_SIGSTORE_CACHE || join(io.env.HOME || homedir(), ".finfocus", "sigstore-tuf");
+        io.env.FINFOCUS_SIGSTORE_CACHE || join(homeFolder(io.env), ".finfocus", "sigstore-tuf");
       const trustedRoot = values["sigstore-trusted-root"];
       const report = await checkChange(
         opened.change,

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Finding } from "../../core/findings.types.ts";
+import { homeFolder } from "../../core/home.ts";
 import { readLocalFile } from "../../core/json/local-file.ts";
 import { parseChecksum } from "../../core/signature/checksum.ts";
 import { chooseTrustedRoot } from "../../core/signature/choose-trusted-root.ts";
@@ -73,7 +73,7 @@ function settings(values: Values<typeof OPTIONS>, format: Format, io: CliIO): Se
   const s: Settings = {
     artifact: resolve(io.cwd, artifact),
     offline: values.offline === true || io.env.FINFOCUS_SIGSTORE_OFFLINE === "1",
-    cachePath: io.env.FINFOCUS_SIGSTORE_CACHE || join(homedir(), ".finfocus", "sigstore-tuf"),
+    cachePath: io.env.FINFOCUS_SIGSTORE_CACHE || join(homeFolder(io.env), ".finfocus", "sigstore-tuf"),
     format,
   };
   for (const [key, name] of [
