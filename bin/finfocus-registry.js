@@ -5,7 +5,7 @@
 // Kept small and quick: it runs before every command.
 import module, { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { cacheFolder } from "./cache-folder.js";
+import { cacheFolder } from "../cli/cache-folder.js";
 
 // `require`, not `import`: an ESM import of node:fs loads every module its exports hide (fs/promises
 // and more), milliseconds on every start.
@@ -40,7 +40,7 @@ function bundleIsFresh() {
 /**
  * Node 22.1 and newer keep the V8 code of the modules they compile (our bundle, its dependencies)
  * in a cache, so the next start skips parsing them: here in the user's own cache folder, never a
- * shared temporary one another user could write to (bin/cache-folder.js). Node checks each entry against the file it
+ * shared temporary one another user could write to (cli/cache-folder.js). Node checks each entry against the file it
  * was made from. Only module code is cached, never code compiled at run time (the validators ajv
  * builds from an author's configuration schema). NODE_DISABLE_COMPILE_CACHE=1 turns it off;
  * NODE_COMPILE_CACHE=DIR (read by Node itself) chooses another folder. Older Node: nothing happens.

@@ -3,8 +3,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
-import { cacheFolder } from "../bin/cache-folder.js";
 import { bundleHash } from "../core/code-version.ts";
+import { cacheFolder } from "./cache-folder.js";
 import type { CommandInput, OptionsSpec } from "./command.types.ts";
 
 /**

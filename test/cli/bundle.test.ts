@@ -59,6 +59,9 @@ let bin: string;
 before(async () => {
   pkg = mkdtempSync(path.join(tmpdir(), "cli-bundle-"));
   cpSync(path.join(root, "bin"), path.join(pkg, "bin"), { recursive: true });
+  // The one source file the package ships beside the bundle (package.json "files").
+  mkdirSync(path.join(pkg, "cli"));
+  cpSync(path.join(root, "cli", "cache-folder.js"), path.join(pkg, "cli", "cache-folder.js"));
   cpSync(path.join(root, "package.json"), path.join(pkg, "package.json"));
   symlinkSync(path.join(root, "node_modules"), path.join(pkg, "node_modules"));
   await buildCli(path.join(pkg, "dist", "cli"));
@@ -418,7 +421,7 @@ test("the launcher refuses a stale bundle on Node 20 and runs the sources on Nod
     inputs.sources.filter((f) => f.startsWith("dist/") || f.startsWith("node_modules/")),
     [],
   );
-  mkdirSync(path.join(pkg, "cli"));
+  // cli/ holds the shipped cache-folder.js already; main.ts makes it look like a checkout.
   const source = path.join(pkg, "cli", "main.ts");
   writeFileSync(
     source,
@@ -432,7 +435,7 @@ test("the launcher refuses a stale bundle on Node 20 and runs the sources on Nod
     assert.match(old.stderr, /npm run build:cli/);
     assert.equal(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" }), "sources\n");
   } finally {
-    rmSync(path.join(pkg, "cli"), { recursive: true });
+    rmSync(source);
   }
 });
 

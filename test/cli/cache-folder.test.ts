@@ -1,8 +1,8 @@
-/** bin/cache-folder.js: the one rule for where compiled-code caches live. */
+/** cli/cache-folder.js: the one rule for where compiled-code caches live. */
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { cacheFolder } from "../../bin/cache-folder.js";
+import { cacheFolder } from "../../cli/cache-folder.js";
 
 test("the cache folder is $XDG_CACHE_HOME's, else $HOME/.cache, else %LOCALAPPDATA%, each only when absolute", () => {
   const home = path.resolve("/home/user");

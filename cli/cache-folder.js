@@ -1,6 +1,7 @@
 // The one rule for where finfocus-registry keeps caches of compiled code: the launcher's (Node's
-// compile cache) and the commands' scripts' (V8 code caches, cli/run-script.ts). Plain JavaScript
-// beside the launcher, which runs it before any bundle on every supported Node.
+// compile cache, bin/finfocus-registry.js) and the commands' scripts' (V8 code caches, run-script.ts).
+// Plain JavaScript, shipped as it is (package.json "files"): the launcher runs it before any bundle,
+// on every supported Node.
 import { isAbsolute, join } from "node:path";
 
 /**
