@@ -12,11 +12,11 @@
  * BENCH_RUNS=N changes the number of runs.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildCli } from "../scripts/build-cli.ts";
+import { buildCli, copyLauncher } from "../scripts/build-cli.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -24,8 +24,7 @@ const manifest = `${root}registry/plugins/aws-cost-explorer/versions/1.1.0.json`
 
 const work = mkdtempSync(path.join(tmpdir(), "bench-cli-"));
 const pkg = path.join(work, "package");
-cpSync(path.join(root, "bin"), path.join(pkg, "bin"), { recursive: true });
-cpSync(path.join(root, "package.json"), path.join(pkg, "package.json"));
+copyLauncher(pkg);
 symlinkSync(path.join(root, "node_modules"), path.join(pkg, "node_modules"));
 // The compile cache (Node 22 and newer) goes to a folder of this run's, not the user's.
 const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: path.join(work, "cache") };

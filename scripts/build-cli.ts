@@ -37,6 +37,23 @@ export const RUNTIME_DEPENDENCIES = Object.keys(
     .dependencies ?? {},
 );
 
+/**
+ * What the launcher needs besides the bundle, as package.json's `files` ships it: bin/ and the one
+ * source file it imports (the cache-folder rule, cli/cache-folder.js). Copied into `pkg` with
+ * package.json, as npm installs them; `buildCli` then writes dist/cli/ beside them. The layouts
+ * of test/cli/bundle.test.ts and bench/cli.ts are made here, so they cannot miss a file.
+ */
+export const LAUNCHER_FILES = [
+  "bin",
+  "cli/cache-folder.js",
+  "cli/cache-folder.d.ts",
+  "package.json",
+] as const;
+
+export function copyLauncher(pkg: string): void {
+  for (const file of LAUNCHER_FILES) cpSync(path.join(root, file), path.join(pkg, file), { recursive: true });
+}
+
 const URL_REFERENCE = /new URL\(\s*(["'])([^"'`]+)\1\s*,\s*import\.meta\.url\s*\)/g;
 
 /** Where `new URL(ref, import.meta.url)` in `file` points, relative to the project root. */

@@ -1,6 +1,6 @@
 /**
- * The benchmarks still run: bench:validate and bench:build at a tiny size exit 0 and print their
- * ratio lines. No timing is asserted (figures come from the benchmarks themselves, see
+ * The benchmarks still run: bench:validate and bench:build at a tiny size, and bench:cli with one
+ * run of each case, exit 0 and print their ratio lines. No timing is asserted (figures come from the benchmarks themselves, see
  * docs/architecture.md "Speed"); this only keeps a broken benchmark from going unnoticed.
  */
 import assert from "node:assert/strict";
@@ -55,4 +55,10 @@ test("bench:build runs at a tiny size, the site and the commit included, and pri
   assert.match(out, new RegExp(`\\(e\\) rebuild / full from the commit = ${RATIO}% \\(target ≤ 5%\\)`));
   // (d) ran in a process of its own and printed there.
   assert.match(out, /\(d\) with the site, 2 plugins × 3 versions \(a process of its own\)/);
+});
+
+test("bench:cli runs once per case on the package layout it installs, and prints its targets", async () => {
+  const out = await bench("bench/cli.ts", { BENCH_RUNS: "1" });
+  assert.match(out, /installed: finfocus-registry --help +\d+ ms .*target (≤ )?150 ms/);
+  assert.match(out, /installed: validate \(one manifest\) +\d+ ms .*target (≤ )?250 ms/);
 });

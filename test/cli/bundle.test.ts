@@ -9,7 +9,6 @@ import { execFileSync, spawnSync } from "node:child_process";
 import {
   chmodSync,
   closeSync,
-  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -32,7 +31,7 @@ import { Worker } from "node:worker_threads";
 import { commands } from "../../cli/commands.ts";
 import { main } from "../../cli/main.ts";
 import { searchable, searchIndexes } from "../../core/text/search-filter.ts";
-import { buildCli, INPUTS_FILE } from "../../scripts/build-cli.ts";
+import { buildCli, copyLauncher, INPUTS_FILE, LAUNCHER_FILES } from "../../scripts/build-cli.ts";
 import { SCRIPT_COMMANDS, scriptFile } from "../../scripts/cli-commands-module.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -58,11 +57,7 @@ let bin: string;
 
 before(async () => {
   pkg = mkdtempSync(path.join(tmpdir(), "cli-bundle-"));
-  cpSync(path.join(root, "bin"), path.join(pkg, "bin"), { recursive: true });
-  // The one source file the package ships beside the bundle (package.json "files").
-  mkdirSync(path.join(pkg, "cli"));
-  cpSync(path.join(root, "cli", "cache-folder.js"), path.join(pkg, "cli", "cache-folder.js"));
-  cpSync(path.join(root, "package.json"), path.join(pkg, "package.json"));
+  copyLauncher(pkg);
   symlinkSync(path.join(root, "node_modules"), path.join(pkg, "node_modules"));
   await buildCli(path.join(pkg, "dist", "cli"));
   bin = path.join(pkg, "bin", "finfocus-registry.js");
@@ -372,6 +367,22 @@ test("the installed launcher keeps compiled code in the user's cache folder on N
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
+  }
+});
+
+test("package.json ships what the launcher imports besides the bundle (the layout these tests install)", () => {
+  const files = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { files: string[] })
+    .files;
+  for (const file of LAUNCHER_FILES)
+    if (file !== "package.json") assert.ok(files.includes(file) || files.includes(`${file}/`), file);
+  // Every relative import of the launcher is among them.
+  const launcher = readFileSync(path.join(root, "bin", "finfocus-registry.js"), "utf8");
+  for (const [, spec] of launcher.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)) {
+    const file = path.posix.normalize(path.posix.join("bin", spec as string));
+    assert.ok(
+      LAUNCHER_FILES.some((f) => file === f || file.startsWith(`${f}/`)),
+      `${file} is imported by the launcher`,
+    );
   }
 });
 
