@@ -9,10 +9,11 @@
  *      content, not timestamps, must do), and the metadata floor: listing and lstat'ing every
  *      registry file and folder (what a rebuild that trusts stamps must do at least),
  *  (d) with the site, on a smaller registry (BENCH_SITE_PLUGINS, default 1,000 plugins × 3
- *      versions; 0 skips it), in a process of its own as a `build` is: a full build, then two builds with nothing changed. The registry is
- *      written just before the full build, inside the stamps' margin (file-stamps.ts), so the
- *      first of them reads and hashes every file again and remembers stamps it can trust; the
- *      second is the steady state, a registry whose files were not written in the last seconds,
+ *      versions; 0 skips it), in a process of its own as a `build` is: a full build, then two
+ *      builds with nothing changed. The registry is written just before the full build, inside
+ *      the stamps' margin (file-stamps.ts), so the first of them reads and hashes every file
+ *      again and remembers stamps it can trust; the second is the steady state, a registry whose
+ *      files were not written in the last seconds,
  *  (e) as a registry publishes (BENCH_GIT=0 skips it): (a)'s registry committed to git, a full
  *      build from the commit, and a rebuild after a commit that adds one version,
  * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) and its floors, the files (c) wrote,
@@ -367,7 +368,7 @@ try {
   delete c.model;
   delete c.report;
 
-  // (d) with the site, in a process of its own (below): a build process starts with an empty heap,
+  // (d) with the site, in a process of its own (siteSteps): a build process starts with an empty heap,
   // and this one holds what (a) to (c) left (the output list, module state), which makes every
   // collection in a small build cost more than it would in the CLI.
   if (SITE_PLUGINS > 0) {

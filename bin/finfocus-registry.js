@@ -40,10 +40,11 @@ function bundleIsFresh() {
 /**
  * Node 22.1 and newer keep the V8 code of the modules they compile (our bundle, its dependencies)
  * in a cache, so the next start skips parsing them: here in the user's own cache folder, never a
- * shared temporary one another user could write to (cli/cache-folder.js). Node checks each entry against the file it
- * was made from. Only module code is cached, never code compiled at run time (the validators ajv
- * builds from an author's configuration schema). NODE_DISABLE_COMPILE_CACHE=1 turns it off;
- * NODE_COMPILE_CACHE=DIR (read by Node itself) chooses another folder. Older Node: nothing happens.
+ * shared temporary one another user could write to, nor one below the folder a command runs in
+ * (cli/cache-folder.js). Node checks each entry against the file it was made from. Only module
+ * code is cached, never code compiled at run time (the validators ajv builds from an author's
+ * configuration schema). NODE_DISABLE_COMPILE_CACHE=1 turns it off; NODE_COMPILE_CACHE=DIR (read
+ * by Node itself) chooses another folder. Older Node: nothing happens.
  */
 function enableCompileCache() {
   const env = process.env;
