@@ -31,8 +31,6 @@ export class StateLines {
   readonly #starts: number[] = [];
   readonly #values: number[] = [];
   readonly #ends: number[] = [];
-  /** Every line's start, in the file's order (a later line of an id replaces its slot's). */
-  readonly #lineStarts: number[] = [];
 
   constructor(bytes: Buffer) {
     this.#bytes = bytes;
@@ -53,7 +51,6 @@ export class StateLines {
           this.#values[slot] = tab + 1;
           this.#ends[slot] = end;
         }
-        this.#lineStarts.push(at);
       }
       at = end + 1;
     }
@@ -65,10 +62,6 @@ export class StateLines {
 
   keys(): IterableIterator<string> {
     return this.#slots.keys();
-  }
-
-  has(id: string): boolean {
-    return this.#slots.has(id);
   }
 
   /** The value of `id`'s line, decoded. */
@@ -114,25 +107,18 @@ export class StateLines {
    */
   *holding(needle: string): Generator<string> {
     const bytes = this.#bytes;
-    const starts = this.#lineStarts;
     let from = HEAD.length;
     for (;;) {
       const at = bytes.indexOf(needle, from);
       if (at === -1) return;
-      // The line it lies in: the last that starts at or before it.
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((starts[mid] as number) <= at) lo = mid;
-        else hi = mid - 1;
-      }
-      const start = starts[lo] as number;
-      const end = bytes.indexOf(10, start);
-      const lineEnd = end === -1 ? bytes.length : end;
-      from = lineEnd + 1;
-      if (start > at) continue;
-      const id = bytes.toString("utf8", start, bytes.indexOf(9, start));
+      // The line it lies in; the next search starts after it, so every search moves on.
+      const start = bytes.lastIndexOf(10, at - 1) + 1;
+      const end = bytes.indexOf(10, at);
+      from = (end === -1 ? bytes.length : end) + 1;
+      // A line without an id (no tab after its first byte) is one the state does not hold.
+      const tab = bytes.indexOf(9, start);
+      if (tab <= start || (end !== -1 && tab > end)) continue;
+      const id = bytes.toString("utf8", start, tab);
       const slot = this.#slots.get(id);
       // Not an earlier line of an id written again later.
       if (slot !== undefined && this.#starts[slot] === start) yield id;

@@ -333,6 +333,15 @@ test("the state's lines are found in its bytes: the last line of an id wins in t
   assert.deepEqual([...lines.holding("\tapi/v1/a.json\t")], []);
   assert.deepEqual([...lines.holding("\tapi/v1/a2.json\t")], ["group:plugins/a"]);
   assert.deepEqual([...lines.holding("\tapi/v1/é.json\t")], ["group:plugins/é"]);
+  // A damaged state: a line without an id holding the path is passed over, and the search ends.
+  const damaged = readStateLines(
+    Buffer.concat([
+      lines.bytes.subarray(0, lines.bytes.indexOf(10) + 1),
+      Buffer.from(`file:a\tk\t1\tapi/v1/a.json\t${sha("a")}\n\tx\tapi/v1/b.json\t${sha("b")}\n`),
+    ]),
+  );
+  assert.deepEqual([...(damaged?.holding("\tapi/v1/b.json\t") ?? ["unread"])], []);
+  assert.deepEqual([...(damaged?.holding("\tapi/v1/a.json\t") ?? ["unread"])], ["file:a"]);
   // Kept lines (adjacent ones as one range) and new ones, in order.
   const writer = new StateWriter();
   writer.keep(lines, "file:api/v1/x.json");
