@@ -49,7 +49,7 @@ export function keyedLine(bytes: Uint8Array, format: string, key: string): strin
 }
 
 /** Decodes as a whole text's decoding does within it: a byte order mark is kept, not dropped. */
-const keepingBOM = new TextDecoder("utf-8", { ignoreBOM: true });
+export const keepingBOM = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** The text of `lines` (each `${key}\t${value}`) under `format`. */
 export function keyedLinesText(format: string, lines: readonly string[]): string {

@@ -11,6 +11,8 @@
  * read as (`StateWriter`); only the lines of groups that changed or are gone are decoded and
  * parsed (and all of them when a caller asks for every file, for TUF).
  */
+import { keepingBOM } from "../core/keyed-lines.ts";
+
 /** The first line of the state's text; text of any other format reads as no state. */
 export const STATE_FORMAT = "finfocus-build-state/3";
 
@@ -146,9 +148,6 @@ function sameBytes(bytes: Buffer, start: number, end: number, text: string): num
   const length = encoded.length;
   return start + length < end && encoded.equals(bytes.subarray(start, start + length)) ? length : undefined;
 }
-
-/** Decodes as a whole text's decoding does within it: a byte order mark is kept, not dropped. */
-const keepingBOM = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** The lines of a state's bytes (anything, untrusted); undefined unless whole text of this format. */
 export function readStateLines(bytes: Uint8Array | undefined): StateLines | undefined {

@@ -13,7 +13,7 @@
 const encoder = new TextEncoder();
 
 /** Whether `key` is an array index, which an object lists first, in numeric order, whatever the insertion order. */
-const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
+export const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
 
 /** A copy of a member, or the member itself when no copy is needed. */
 type Sort = (value: unknown) => unknown;

@@ -13,16 +13,13 @@
  * document whole.
  */
 import type { PluginSummary } from "../core/api/api.types.ts";
-import { canonicalJson, sorted } from "./json.ts";
+import { canonicalJson, INDEX_LIKE, sorted } from "./json.ts";
 import { pluginIndex, upstreamRegistry } from "./model.ts";
 import type { BuildModel, UpstreamRegistryEntry } from "./model.types.ts";
 import type { Pieces } from "./output.types.ts";
 
 /** A value no document holds, rendered as the one member of the container to splice. */
 const MARK = "\u0000finfocus-lists\u0000";
-
-/** An index-like name is listed first by any object, in numeric order: not spliced by name order. */
-const INDEX_LIKE = /^[0-9]+$/;
 
 /** One level below the top: the indentation of a member's first line. */
 const INDENT = "\n    ";
@@ -158,6 +155,7 @@ function spliced(
     runFrom = -1;
   };
   for (const plugin of model.plugins) {
+    // An index-like name is listed first by any object, in numeric order: not spliced by name order.
     if (named && INDEX_LIKE.test(plugin.name)) return undefined;
     if ("published" in plugin && plugin.published === true) {
       const i = kept.get(plugin.name);

@@ -67,7 +67,7 @@ export function writeBatch(batch: WriteBatch, folders: OutputFolders): void {
 }
 
 /** The bytes of `pieces` in all. */
-export function sizeOf(pieces: Pieces): number {
+function sizeOf(pieces: Pieces): number {
   let size = 0;
   for (const piece of pieces) size += piece.length;
   return size;
