@@ -54,8 +54,6 @@ export interface CommitRebuildInput {
   env: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
   workers: number;
-  /** Whether the repository is shallow, when the caller has already asked git. */
-  shallow?: Promise<boolean | undefined>;
 }
 
 export interface CommitRebuild {
@@ -106,7 +104,7 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
         gitChanges(top, record.commit, opened.commit, path).catch(() => undefined),
         readGitDates(top, `${record.commit}..${opened.commit}`, path),
         // It also says whether the head descends from the recorded commit.
-        extendsHistory(top, record.commit, opened.commit, input.shallow),
+        extendsHistory(top, record.commit, opened.commit, opened.shallow),
       ]);
   const read = input.parts();
   if (read === undefined || read.sha256 !== record.partsSha256) {

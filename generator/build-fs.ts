@@ -26,7 +26,7 @@ import { renderingCode, siteFingerprint } from "./fingerprint.ts";
 import type { ApiModel, BuildModel } from "./model.types.ts";
 import { outInsideRegistry } from "./out-folder-fs.ts";
 import { PARTS_FILE, PartsIndex, readPartsFile, type StoredParts, writeParts } from "./parts-cache-fs.ts";
-import { isShallow, readGitDates } from "./published-git.ts";
+import { readGitDates } from "./published-git.ts";
 import { renderApi, type ValidatedBytes, validatedBytes } from "./render.ts";
 import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
@@ -143,12 +143,6 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   // is written and written again only once this build has published.
   const fromCommit = commit && repository && !options.load ? { ...opened, commit, repository } : undefined;
   const record = fromCommit && !options.full ? readCommitRecord(options.outDir) : undefined;
-  // Dates read from a shallow history are not the whole history's: the record says so.
-  const shallow = fromCommit
-    ? opened.shallow !== undefined
-      ? Promise.resolve(opened.shallow)
-      : isShallow(fromCommit.repository.top)
-    : undefined;
   dropCommitRecord(options.outDir);
   const code = recordCode(validationCode(), renderingCode());
   const rebuilt =
@@ -162,7 +156,6 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
           env: options.env ?? {},
           ...(options.now ? { now: options.now } : {}),
           workers: availableParallelism(),
-          ...(shallow ? { shallow } : {}),
         })
       : undefined;
   const prepared = rebuilt
@@ -204,7 +197,9 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
       registryPath: fromCommit.repository.path,
       commit: fromCommit.commit,
       ...(prepared.newest !== undefined ? { newest: prepared.newest } : {}),
-      shallow: (await shallow) !== false,
+      // Dates read from a shallow history (or one git cannot say is whole) are not the whole
+      // history's: the record says so (openRegistry asked git).
+      shallow: fromCommit.shallow !== false,
       partsSha256: kept.partsSha256,
       overlay: kept.overlay,
       findings: prepared.findings,

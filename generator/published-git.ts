@@ -34,20 +34,20 @@ export function readGitDates(cwd: string, rev = "HEAD", path = "."): Promise<Git
  * whose history git may follow instead of `base`'s; a head that does not descend from `base` has
  * one), and no commit is dated before one of its parents (so every commit between comes before
  * `base`'s history in git's walk, which goes by date). Otherwise the caller reads the whole
- * history. `shallow`: whether the repository is shallow, when the caller has already asked.
+ * history. `shallow`: whether the repository is shallow (openRegistry asked git; undefined when
+ * git could not say, taken as shallow).
  */
 export async function extendsHistory(
   cwd: string,
   base: string,
   head: string,
-  shallow: Promise<boolean | undefined> = isShallow(cwd),
+  shallow: boolean | undefined,
 ): Promise<boolean> {
+  if (shallow !== false) return false;
   try {
-    const [cut, log] = await Promise.all([
-      shallow,
-      git(cwd, ["log", "--boundary", "--format=%m %H %ct %P", `${base}..${head}`], { env: NO_INDEX }),
-    ]);
-    if (cut !== false) return false;
+    const log = await git(cwd, ["log", "--boundary", "--format=%m %H %ct %P", `${base}..${head}`], {
+      env: NO_INDEX,
+    });
     const time = new Map<string, number>();
     const parents = new Map<string, string[]>();
     for (const line of log.toString("utf8").split("\n")) {
@@ -74,17 +74,5 @@ export async function extendsHistory(
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Whether the repository at `cwd` is shallow (its history cut short); undefined when git cannot say. */
-export async function isShallow(cwd: string): Promise<boolean | undefined> {
-  try {
-    const out = (await git(cwd, ["rev-parse", "--is-shallow-repository"], { env: NO_INDEX })).toString(
-      "utf8",
-    );
-    return out.trim() === "true" ? true : out.trim() === "false" ? false : undefined;
-  } catch {
-    return undefined;
   }
 }
