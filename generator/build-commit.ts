@@ -86,6 +86,19 @@ function pluginOf(file: string): string | undefined {
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * `run()`, or undefined when remembered parts it reads cannot be read back (DamagedParts): nothing
+ * is written yet, so the caller judges the whole registry instead.
+ */
+function undamaged<T>(run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof DamagedParts) return undefined;
+    throw error;
+  }
+}
+
 /** The rebuild (see the module comment), or undefined when it cannot be vouched for. */
 export async function rebuildFromCommit(input: CommitRebuildInput): Promise<CommitRebuild | undefined> {
   const { opened, record, code } = input;
@@ -209,19 +222,17 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     return v?.fromGit ? v.published_at : undefined;
   };
   let publishedAt = new Map<string, string>();
-  let complete = true;
-  try {
+  const complete = undamaged(() => {
+    let all = true;
     for (const plugin of records.values())
       for (const v of plugin.versions) {
         const at = range.published.get(v.file) ?? rememberedDate(plugin.name, v.version);
-        if (at === undefined) complete = false;
+        if (at === undefined) all = false;
         else publishedAt.set(v.file, at);
       }
-  } catch (error) {
-    // Parts that cannot be read back: nothing is written yet, the whole registry is judged.
-    if (error instanceof DamagedParts) return undefined;
-    throw error;
-  }
+    return all;
+  });
+  if (complete === undefined) return undefined;
   if (!complete) {
     const all = await readGitDates(top, opened.commit, path);
     if (all === undefined) return undefined;
@@ -280,14 +291,9 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
       },
     });
   }
-  let model: BuildModel;
-  try {
-    model = assembleModel(snapshot, inputs, plugins);
-  } catch (error) {
-    // The versions of a plugin that could enter the releases feed could not be read back.
-    if (error instanceof DamagedParts) return undefined;
-    throw error;
-  }
+  // The versions of a plugin that could enter the releases feed are read back here.
+  const model = undamaged(() => assembleModel(snapshot, inputs, plugins));
+  if (model === undefined) return undefined;
   return {
     ...base0,
     model,

@@ -440,20 +440,27 @@ export function usableParts(
       );
     });
   if (!listed) return undefined;
+  return {
+    ...headParts(name, head),
+    summary: detail.summary,
+    upstream: detail.upstream,
+    versions: versionParts(detail.summary, stored, versions),
+    bundles: bundlesOf(versions),
+  };
+}
+
+/** What a plugin's parts take from its stored head alone (usableParts and cachedParts alike). */
+function headParts(name: string, head: StoredHead) {
   const omitted = omittedOf(name, head);
   return {
     name,
     key: head.documents,
-    summary: detail.summary,
     updatedAt: head.updatedAt,
     versionCount: head.versionCount,
-    upstream: detail.upstream,
     ...(omitted ? { omitted } : {}),
     ...(head.entryDigest !== undefined ? { entryDigest: head.entryDigest } : {}),
     specVersions: head.specVersions,
-    versions: versionParts(detail.summary, stored, versions),
     dependencies: head.dependencies ?? [],
-    bundles: bundlesOf(versions),
   };
 }
 
@@ -497,16 +504,8 @@ export function cachedParts(
     return read;
   };
   const bundles = (head.bundles ?? []).map((version) => ({ version, file: bundleFile(name, version) }));
-  const omitted = omittedOf(name, head);
   const parts: PluginParts = {
-    name,
-    key: head.documents,
-    updatedAt: head.updatedAt,
-    versionCount: head.versionCount,
-    ...(omitted ? { omitted } : {}),
-    ...(head.entryDigest !== undefined ? { entryDigest: head.entryDigest } : {}),
-    specVersions: head.specVersions,
-    dependencies: head.dependencies ?? [],
+    ...headParts(name, head),
     bundles,
     get summary() {
       return full().detail.summary;
