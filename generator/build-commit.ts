@@ -134,26 +134,27 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     changes = changed;
     range = dates;
   }
-  // The parts as the record describes them: the file's, then what changed since it was written
-  // (each a head, and how to read its detail).
-  const remembered = new Map<string, { head: string; detail: () => string | undefined }>();
+  // Every plugin's remembered parts as the record describes them: the file's, then what changed
+  // since it was written (their summaries, entries and versions read only if needed).
+  const cached = new Map<string, { parts: PluginParts; generatedAt?: string }>();
+  const remember = (name: string, head: string, detail: () => string | undefined): boolean => {
+    const parts = cachedParts(name, head, detail);
+    if (parts !== undefined) cached.set(name, parts);
+    return parts !== undefined;
+  };
   for (const name of read.names())
-    remembered.set(name, { head: read.head(name) as string, detail: () => read.detail(name) });
+    if (
+      !Object.hasOwn(record.overlay, name) &&
+      !remember(name, read.head(name) as string, () => read.detail(name))
+    )
+      return undefined;
   for (const [name, parts] of Object.entries(record.overlay)) {
-    const tab = parts === null ? -1 : parts.indexOf("\t");
-    if (parts === null) remembered.delete(name);
-    else if (tab === -1) return undefined;
-    else remembered.set(name, { head: parts.slice(0, tab), detail: () => parts.slice(tab + 1) });
+    if (parts === null) continue;
+    const tab = parts.indexOf("\t");
+    if (tab === -1 || !remember(name, parts.slice(0, tab), () => parts.slice(tab + 1))) return undefined;
   }
   const newest = range.newest ?? record.newest;
   const generatedAt = generationTime(input.env, newest, input.now);
-  // Every plugin's remembered parts (their summaries, entries and versions read only if needed).
-  const cached = new Map<string, { parts: PluginParts; generatedAt?: string }>();
-  for (const [name, { head, detail }] of remembered) {
-    const parts = cachedParts(name, head, detail);
-    if (parts === undefined) return undefined;
-    cached.set(name, parts);
-  }
   // Besides the files changed: plugins with a file added between the commits (its publication
   // date is that addition's, even if its bytes are as they were) and plugins whose parts used the
   // generation time, which moved.
@@ -252,13 +253,13 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     );
     return whole;
   };
-  const names = [...new Set([...remembered.keys(), ...records.keys()])].sort(byName);
+  const names = [...new Set([...cached.keys(), ...records.keys()])].sort(byName);
   let manifests = 0;
   for (const name of names) {
     if (judged.has(name)) {
       const plugin = records.get(name);
       if (!plugin || plugin.versions.length === 0) {
-        if (remembered.has(name)) changed.set(name, null);
+        if (cached.has(name)) changed.set(name, null);
         continue;
       }
       const built = pluginModel(plugin, inputs, baseUrl);
@@ -302,14 +303,11 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
     allParts: () => {
       const file = read.all();
       if (file === undefined) return undefined;
-      const all = new Map<string, StoredParts>();
-      for (const name of remembered.keys()) {
-        if (changed.has(name)) continue;
-        const parts = Object.hasOwn(record.overlay, name) ? record.overlay[name] : file.get(name);
-        if (parts === undefined || parts === null) return undefined;
-        all.set(name, parts);
-      }
-      for (const [name, parts] of changed) if (parts !== null) all.set(name, parts);
+      // The file's parts, then the record's overlay, then this rebuild's (null: gone).
+      const all = new Map(file);
+      for (const [name, parts] of [...Object.entries(record.overlay), ...changed])
+        if (parts === null) all.delete(name);
+        else all.set(name, parts);
       return new Map([...all].sort(([a], [b]) => byName(a, b)));
     },
   };
