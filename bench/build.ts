@@ -3,7 +3,8 @@
  * (override with BENCH_PLUGINS / BENCH_VERSIONS), in a temp folder. In one run it measures
  *  (a) a full build (validation included) into an empty folder,
  *  (b) the floor: reading every registry file and writing as many files of the same sizes to the
- *      same paths, with no logic at all,
+ *      same paths, with no logic at all; (b) and (a) each run twice, alternately, and each counts
+ *      its faster run,
  *  (c) a rebuild of (a)'s folder after adding one version to one plugin, and its own floor: listing,
  *      reading and hashing every registry file on one thread (what any rebuild that trusts
  *      content, not timestamps, must do), and the metadata floor: listing and lstat'ing every
@@ -15,7 +16,8 @@
  *      again and remembers stamps it can trust; the second is the steady state, a registry whose
  *      files were not written in the last seconds,
  *  (e) as a registry publishes (BENCH_GIT=0 skips it): (a)'s registry committed to git, a full
- *      build from the commit, and a rebuild after a commit that adds one version,
+ *      build from the commit, and a rebuild after a commit that adds one version, each twice and
+ *      each counting its faster run,
  * and prints the figures, (a)/(b) (target ≤ 1.5), (c)/(a) and its floors, the files (c) wrote,
  * (d) no-change/full (target ≤ 5%, the steady state), (e) rebuild/full (target ≤ 5%: a registry
  * is a git repository, and `build` reads its commit unless told --worktree; a folder outside git
@@ -264,30 +266,44 @@ try {
     }
     return { ms: performance.now() - started, cpu: cpuMs() - cpu0 };
   };
+  // (a) full build, into an empty folder, as a fresh `build` process does.
+  const fullBuild = async (outDir: string) => {
+    settle();
+    const started = performance.now();
+    const cpu0 = cpuMs();
+    const gc0 = gcMs;
+    const built = await buildRegistry({
+      registryDir: registry,
+      outDir,
+      env: { SOURCE_DATE_EPOCH: "1767225600" },
+    });
+    const ms = performance.now() - started;
+    if (!built.published) throw new Error("the build refused the synthetic registry");
+    // Like a fresh CLI run, the next build must not carry this one's model in the heap.
+    return {
+      ms,
+      cpu: cpuMs() - cpu0,
+      gc: gcMs - gc0,
+      timings: built.timings,
+      written: built.report?.written.length ?? 0,
+    };
+  };
+  // The floor and the full build each run twice, alternately (the disk is shared and noisy: the
+  // same writes took from 10.9 to 15.4 s in one run on the development machine), and each figure
+  // is the faster of its two runs: as many chances for the build as for its floor. (c) rebuilds
+  // the folder of the second full build.
   settle();
   const floorBefore = floor(path.join(root, "out-b1"));
-
-  // (a) full build
-  const outA = path.join(root, "out-a");
-  settle();
-  t = performance.now();
-  let cpu0 = cpuMs();
-  let gc0 = gcMs;
-  const a = await buildRegistry({
-    registryDir: registry,
-    outDir: outA,
-    env: { SOURCE_DATE_EPOCH: "1767225600" },
-  });
-  const fullMs = performance.now() - t;
-  const fullCpu = cpuMs() - cpu0;
-  const fullGc = gcMs - gc0;
-  if (!a.published) throw new Error("the build refused the synthetic registry");
-  const aFigures = { timings: a.timings, written: a.report?.written.length ?? 0 };
-  // Like a fresh CLI run, the rebuild must not carry the first build's model in the heap.
-  delete a.model;
-  delete a.report;
+  const a1 = await fullBuild(path.join(root, "out-a1"));
   settle();
   const floorAfter = floor(path.join(root, "out-b2"));
+  const outA = path.join(root, "out-a");
+  const a2 = await fullBuild(outA);
+  const best = a1.ms <= a2.ms ? a1 : a2;
+  const fullMs = best.ms;
+  const fullCpu = Math.min(a1.cpu, a2.cpu);
+  const fullGc = best.gc;
+  const aFigures = best;
   const floorMs = Math.min(floorBefore.ms, floorAfter.ms);
   const floorCpu = Math.min(floorBefore.cpu, floorAfter.cpu);
   // Only the count is printed from here on: 130,000 objects a build process would not hold.
@@ -319,8 +335,8 @@ try {
   );
   settle();
   t = performance.now();
-  cpu0 = cpuMs();
-  gc0 = gcMs;
+  const cpu0 = cpuMs();
+  const gc0 = gcMs;
   const c = await buildRegistry({
     registryDir: registry,
     outDir: outA,
@@ -350,8 +366,8 @@ try {
 
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const lines = [
-    `(a) full build:        ${seconds(fullMs)}  (validate+load ${seconds(aFigures.timings.load)}, model ${seconds(aFigures.timings.model)}, render+write ${seconds(aFigures.timings.write)}); ${aFigures.written} files written`,
-    `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputCount} files of the same sizes; runs before/after (a): ${seconds(floorBefore.ms)} / ${seconds(floorAfter.ms)})`,
+    `(a) full build:        ${seconds(fullMs)}  (the faster of ${seconds(a1.ms)} / ${seconds(a2.ms)}; validate+load ${seconds(aFigures.timings.load)}, model ${seconds(aFigures.timings.model)}, render+write ${seconds(aFigures.timings.write)}); ${aFigures.written} files written`,
+    `(b) floor:             ${seconds(floorMs)}  (read ${inputFiles} files, write ${outputCount} files of the same sizes; the faster of ${seconds(floorBefore.ms)} / ${seconds(floorAfter.ms)})`,
     `(c) rebuild +1 version: ${seconds(rebuildMs)}  (validate+load ${seconds(c.timings.load)}, model ${seconds(c.timings.model)}, render+compare+write ${seconds(c.timings.write)}); written ${c.report?.written.length}, unchanged ${c.report?.unchanged}, deleted ${c.report?.deleted.length}; manifests judged ${c.manifests?.judged} of ${c.manifests?.total} (the rest reused remembered verdicts)`,
     `    files written in (c): ${c.report?.written.join(", ")}`,
     `(a)/(b) = ${(fullMs / floorMs).toFixed(2)} (target ≤ 1.5)`,
@@ -398,12 +414,12 @@ try {
     git("commit", "-qm", "registry");
     git("gc", "-q");
     const outE = path.join(root, "out-e");
-    const fromGit = async () => {
+    const fromGit = async (outDir: string) => {
       settle();
       const started = performance.now();
       const result = await buildRegistry({
         registryDir: registry,
-        outDir: outE,
+        outDir,
         env: { SOURCE_DATE_EPOCH: "1767225600" },
       });
       if (!result.published || result.commit === undefined)
@@ -415,20 +431,31 @@ try {
         result: { timings, manifests, incremental, written: result.report?.written.length },
       };
     };
-    const full = await fromGit();
-    writeFileSync(
-      path.join(registry, "plugins", name, "versions", `1.${VERSIONS + 1}.0.json`),
-      manifest(name, `1.${VERSIONS + 1}.0`, Math.floor(PLUGINS / 2)),
-    );
-    git("add", "-A");
-    git("commit", "-qm", "one version");
-    const again = await fromGit();
+    // Like (a) and (b), each figure is the faster of two runs: two full builds from the commit
+    // (the second into the folder the rebuilds use), then two rebuilds, each after a commit that
+    // adds one version to a plugin.
+    const fullE1 = await fromGit(path.join(root, "out-e1"));
+    const fullE2 = await fromGit(outE);
+    const addVersion = async (plugin: number, version: string) => {
+      const added = `plugin-${String(plugin).padStart(5, "0")}`;
+      writeFileSync(
+        path.join(registry, "plugins", added, "versions", `${version}.json`),
+        manifest(added, version, plugin),
+      );
+      git("add", "-A");
+      git("commit", "-qm", `${added} ${version}`);
+      return fromGit(outE);
+    };
+    const again1 = await addVersion(Math.floor(PLUGINS / 2), `1.${VERSIONS + 1}.0`);
+    const again2 = await addVersion(Math.floor(PLUGINS / 4), `1.${VERSIONS}.0`);
+    const fullE = fullE1.ms <= fullE2.ms ? fullE1 : fullE2;
+    const again = again1.ms <= again2.ms ? again1 : again2;
     const { load, model, write } = again.result.timings;
     process.stdout.write(
       [
-        `(e) from a git commit: full ${seconds(full.ms)} (validate+load ${seconds(full.result.timings.load)}, write ${seconds(full.result.timings.write)})`,
-        `    rebuild after a commit adding one version: ${seconds(again.ms)} (validate+load ${seconds(load)}, model ${seconds(model)}, write ${seconds(write)}); manifests judged ${again.result.manifests?.judged}, files written ${again.result.written}; ${again.result.incremental ? `changes since the last build: ${again.result.incremental.plugins} plugins judged` : "the whole registry judged"}`,
-        `(e) rebuild / full from the commit = ${pct(again.ms / full.ms)} (target ≤ 5%); rebuild from the commit / (a) = ${pct(again.ms / fullMs)}`,
+        `(e) from a git commit: full ${seconds(fullE.ms)} (the faster of ${seconds(fullE1.ms)} / ${seconds(fullE2.ms)}; validate+load ${seconds(fullE.result.timings.load)}, write ${seconds(fullE.result.timings.write)})`,
+        `    rebuild after a commit adding one version: ${seconds(again.ms)} (the faster of ${seconds(again1.ms)} / ${seconds(again2.ms)}; validate+load ${seconds(load)}, model ${seconds(model)}, write ${seconds(write)}); manifests judged ${again.result.manifests?.judged}, files written ${again.result.written}; ${again.result.incremental ? `changes since the last build: ${again.result.incremental.plugins} plugins judged` : "the whole registry judged"}`,
+        `(e) rebuild / full from the commit = ${pct(again.ms / fullE.ms)} (target ≤ 5%); rebuild from the commit / (a) = ${pct(again.ms / fullMs)}`,
         "",
       ].join("\n"),
     );
