@@ -433,7 +433,7 @@ try {
     };
     // Like (a) and (b), each figure is the faster of two runs: two full builds from the commit
     // (the second into the folder the rebuilds use), then two rebuilds, each after a commit that
-    // adds one version to a plugin.
+    // adds one version to a plugin (a version no plugin has yet: a new file at any registry size).
     const fullE1 = await fromGit(path.join(root, "out-e1"));
     const fullE2 = await fromGit(outE);
     const addVersion = async (plugin: number, version: string) => {
@@ -447,7 +447,7 @@ try {
       return fromGit(outE);
     };
     const again1 = await addVersion(Math.floor(PLUGINS / 2), `1.${VERSIONS + 1}.0`);
-    const again2 = await addVersion(Math.floor(PLUGINS / 4), `1.${VERSIONS}.0`);
+    const again2 = await addVersion(Math.floor(PLUGINS / 4), `1.${VERSIONS + 2}.0`);
     const fullE = fullE1.ms <= fullE2.ms ? fullE1 : fullE2;
     const again = again1.ms <= again2.ms ? again1 : again2;
     const { load, model, write } = again.result.timings;
