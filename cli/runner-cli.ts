@@ -110,8 +110,8 @@ export async function contextFromArgs(
   io: CliIO,
   extra: { allowScripts?: boolean; allowPermissions?: string[]; healthCheck?: boolean } = {},
 ): Promise<RunnerContext> {
-  // Asked only for a default the flags and the config file did not give.
-  const home = (): string => homeFolder(io.env);
+  // The trust state's folder is always below it (no flag names it).
+  const home = homeFolder(io.env);
   const str = (k: keyof typeof RUNNER_OPTIONS) => {
     const v = values[k];
     return typeof v === "string" ? v : undefined;
@@ -124,7 +124,7 @@ export async function contextFromArgs(
   const fetcher = createHttpFetcher({ allowLoopbackHttp });
   const cacheDir = resolve(
     io.cwd,
-    str("cache-dir") ?? settings?.cacheDirectory ?? join(home(), ".finfocus", "cache"),
+    str("cache-dir") ?? settings?.cacheDirectory ?? join(home, ".finfocus", "cache"),
   );
   const offline = values.offline === true;
   const registryUrl = str("registry-url");
@@ -133,7 +133,7 @@ export async function contextFromArgs(
   const tufRoot = str("tuf-root");
   const tuf = tufSettings({
     tuf: {
-      dir: join(home(), ".finfocus", "tuf"),
+      dir: join(home, ".finfocus", "tuf"),
       ...(tufRoot ? { root: await readLocalFile(resolve(io.cwd, tufRoot), "TUF root", 1024 * 1024) } : {}),
       ...(values["require-tuf"] === true ? { required: true } : {}),
     },
@@ -167,7 +167,7 @@ export async function contextFromArgs(
   return createContext({
     pluginDir: resolve(
       io.cwd,
-      str("plugin-dir") ?? settings?.pluginDir ?? join(home(), ".finfocus", "plugins"),
+      str("plugin-dir") ?? settings?.pluginDir ?? join(home, ".finfocus", "plugins"),
     ),
     ...(finfocusConfig
       ? { finfocusConfig: finfocusConfig === "none" ? false : resolve(io.cwd, finfocusConfig) }

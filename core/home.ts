@@ -23,7 +23,7 @@ export function homeFolder(env: Readonly<Record<string, string | undefined>> = p
   if (account && isAbsolute(account)) return account;
   throw new RegistryError(
     "USAGE",
-    `no home folder: HOME is ${home === undefined ? "not set" : `'${home}', not an absolute path`} and the account has none; set HOME to an absolute path, or name the folders (--plugin-dir, --cache-dir)`,
+    `no home folder: HOME is ${home === undefined ? "not set" : `'${home}', not an absolute path`} and the account has none; set HOME to an absolute path (the plugins' layout and its trust state live below it)`,
     { details: { HOME: home ?? null } },
   );
 }
