@@ -33,11 +33,6 @@ const CACHE_NAME = /^(.+?)-([0-9a-f]{32})-[^/]+\.bin$/;
 /** Largest cache file read (a cache is about the size of its script, a megabyte or two). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
-/** The folder of code caches, when the environment names a cache folder and allows caching. */
-export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  return cacheFolder(env, "v8-code");
-}
-
 /** True when `dir` is a real folder of this user's that no one else can write. */
 function privateFolder(dir: string): boolean {
   const info = lstatSync(dir, { throwIfNoEntry: false });
@@ -78,7 +73,8 @@ function writeCache(file: string, data: Buffer): void {
 
 /** Where the cache of the script `filename` is, or undefined when there is none to use. */
 function cachePath(filename: string, env: NodeJS.ProcessEnv): string | undefined {
-  const dir = codeCacheDir(env);
+  // The folder of code caches, when the environment names a cache folder and allows caching.
+  const dir = cacheFolder(env, "v8-code");
   const bundle = bundleHash();
   if (!dir || !bundle) return undefined;
   const { size, mtimeMs } = lstatSync(filename);
