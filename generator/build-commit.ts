@@ -105,10 +105,13 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
   const { top, path } = opened.repository;
   const head = opened.source;
   if (record.code !== code || record.top !== top || record.registryPath !== path) return undefined;
-  // Dates remembered from a history cut short are not the whole history's.
+  // Dates remembered from a history cut short are not the whole history's, nor are those a
+  // shallow repository would give for the commits since (openRegistry asked git; undefined when
+  // git could not say, taken as shallow).
   if (record.shallow) return undefined;
   const same = record.commit === opened.commit;
-  if (!same && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(record.commit)) return undefined;
+  if (!same && (opened.shallow !== false || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(record.commit)))
+    return undefined;
   // Git runs while this thread reads the parts.
   const asked = same
     ? undefined
@@ -117,7 +120,7 @@ export async function rebuildFromCommit(input: CommitRebuildInput): Promise<Comm
         gitChanges(top, record.commit, opened.commit, path).catch(() => undefined),
         readGitDates(top, `${record.commit}..${opened.commit}`, path),
         // It also says whether the head descends from the recorded commit.
-        extendsHistory(top, record.commit, opened.commit, opened.shallow),
+        extendsHistory(top, record.commit, opened.commit),
       ]);
   const read = input.parts();
   if (read === undefined || read.sha256 !== record.partsSha256) {

@@ -29,21 +29,14 @@ export function readGitDates(cwd: string, rev = "HEAD", path = "."): Promise<Git
 /**
  * True when `head` descends from `base` (another commit) and the dates of `git log head` are those
  * of `git log base` extended by those of `git log base..head` (what a rebuild from a commit relies
- * on, build-commit.ts): the repository is not shallow, there is at least one commit between, every
- * one descends from `base` with no parent outside them but `base` (no merge of an older line,
- * whose history git may follow instead of `base`'s; a head that does not descend from `base` has
- * one), and no commit is dated before one of its parents (so every commit between comes before
- * `base`'s history in git's walk, which goes by date). Otherwise the caller reads the whole
- * history. `shallow`: whether the repository is shallow (openRegistry asked git; undefined when
- * git could not say, taken as shallow).
+ * on, build-commit.ts, which first asks that the repository is not shallow): there is at least
+ * one commit between, every one descends from `base` with no parent outside them but `base` (no
+ * merge of an older line, whose history git may follow instead of `base`'s; a head that does not
+ * descend from `base` has one), and no commit is dated before one of its parents (so every commit
+ * between comes before `base`'s history in git's walk, which goes by date). Otherwise the caller
+ * reads the whole history.
  */
-export async function extendsHistory(
-  cwd: string,
-  base: string,
-  head: string,
-  shallow: boolean | undefined,
-): Promise<boolean> {
-  if (shallow !== false) return false;
+export async function extendsHistory(cwd: string, base: string, head: string): Promise<boolean> {
   try {
     const log = await git(cwd, ["log", "--boundary", "--format=%m %H %ct %P", `${base}..${head}`], {
       env: NO_INDEX,
