@@ -61,8 +61,8 @@ async function seeds(): Promise<{ parts: Uint8Array; record: Uint8Array }> {
  * The build's own caches read back (generator/parts-cache-fs.ts, commit-record-fs.ts): a parts
  * file and a commit record, mutated. They are local state, but a disk, an editor or an older tool
  * can leave anything there. Contract: reading never throws; the parts file's index read alone
- * (`PartsIndex`, what a rebuild from a commit reads) gives the parts the whole file gives when it
- * gives them all; parts that are used come out well formed or not at all (`usableParts`,
+ * (`PartsIndex`, what a rebuild from a commit reads) reads each plugin it names as the whole
+ * file gives it, or both leave it out; parts that are used come out well formed or not at all (`usableParts`,
  * `cachedParts`); a cached plugin's summary and versions, read from its detail, are either well
  * formed or refused with a RegistryError (never another exception); a record is either of its shape
  * or none; bounded time.
