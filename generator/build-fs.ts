@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { manifestPath } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
 import { passes } from "../core/findings.ts";
 import type { Finding } from "../core/findings.types.ts";
@@ -32,7 +33,7 @@ import { generationTime } from "./time.ts";
 import { type TufWriteReport, targetEntries, writeTufMetadata } from "./tuf-fs.ts";
 import { checkOnlineKeys, type TufKeys } from "./tuf-keys-fs.ts";
 import { buildCache, cacheOptions, saveCache, validationCode } from "./verdict-store-fs.ts";
-import { type WriteReport, writeTree } from "./write-fs.ts";
+import { type AheadFile, type WriteReport, type WrittenAhead, writeAhead, writeTree } from "./write-fs.ts";
 
 /**
  * The site build's hook: called once, after the API is written, with the model it was written
@@ -187,7 +188,7 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   const report = await writeTree(
     options.outDir,
     renderApi(model, (file) => source.readFile(file), prepared.validated),
-    { ignoreState: options.full === true },
+    { ignoreState: options.full === true, ...(prepared.ahead ? { ahead: prepared.ahead } : {}) },
   );
   const kept = prepared.remember();
   if (fromCommit && kept)
@@ -259,6 +260,8 @@ interface Prepared {
   reused: number;
   /** The newest commit date under the registry (from a commit). */
   newest?: string;
+  /** The manifests being written while the model was built (into an empty output folder). */
+  ahead?: WrittenAhead;
   /**
    * After the API is written: saves the caches and parts, and says what a commit record must name
    * of them (undefined: the parts could not be written, so no record may vouch for them).
@@ -310,13 +313,22 @@ async function judgeWhole(
       remember: () => undefined,
     };
   const t = performance.now();
-  const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
-  const built = await modelForBuild(
-    loaded.snapshot,
-    { publishedAt: git?.published ?? new Map(), generatedAt },
-    previous.parts,
-    (file) => source.readFile(file),
-  );
+  // Into an empty folder, the manifests validated are written on the other core while this one
+  // builds the model: every one is published now that the registry passed (write-fs.ts).
+  const ahead = writeAhead(options.outDir, manifestFiles(loaded.snapshot));
+  let built: Awaited<ReturnType<typeof modelForBuild>>;
+  try {
+    const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
+    built = await modelForBuild(
+      loaded.snapshot,
+      { publishedAt: git?.published ?? new Map(), generatedAt },
+      previous.parts,
+      (file) => source.readFile(file),
+    );
+  } catch (error) {
+    await ahead?.close();
+    throw error;
+  }
   timings.model = performance.now() - t;
   return {
     findings: loaded.findings,
@@ -325,6 +337,7 @@ async function judgeWhole(
     validated: validatedBytes(loaded.snapshot),
     reused: built.reused,
     ...newest,
+    ...(ahead ? { ahead } : {}),
     remember: () => {
       // The verdicts, stamps and parts files are caches: one that misses a few entries costs the
       // next build a few manifests judged, read or parsed again, less than rewriting the whole file
@@ -346,6 +359,14 @@ async function judgeWhole(
       return recording && partsSha256 !== undefined ? { partsSha256, overlay: {} } : undefined;
     },
   };
+}
+
+/** The manifests of a snapshot whose bytes the load kept, where the API publishes them. */
+function* manifestFiles(snapshot: NonNullable<LoadedRegistry["snapshot"]>): Generator<AheadFile> {
+  for (const plugin of snapshot.plugins)
+    for (const record of plugin.versions)
+      if (record.bytes !== undefined)
+        yield { path: manifestPath(plugin.name, record.version), bytes: record.bytes, sha256: record.sha256 };
 }
 
 /** Plugins changed since the parts file was written beyond which it is rewritten whole. */

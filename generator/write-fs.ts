@@ -21,6 +21,8 @@
  * document) are candidates for deletion: a site built into the same folder is never touched.
  * The files themselves are created by a `FileWriter` (write-thread.ts): on a second thread too
  * when there are many, every one of them on disk before anything is deleted or the state written.
+ * A build into an empty folder hands it the manifests it validated before the rest is rendered
+ * (`writeAhead`), so their files are created on the other core while the model is built.
  * Nothing is written, renamed or deleted through a symbolic link below the output folder
  * (write-guard.ts): a link (or a special file) where a folder or a file goes is refused, and
  * without state one under the generator's prefixes is refused before the first write.
@@ -75,6 +77,56 @@ export interface WriteReport {
 export interface WriteOptions {
   /** Compare every file on disk instead of trusting the previous build's state. */
   ignoreState?: boolean;
+  /** Files already handed to the writer (`writeAhead`): taken as written when the outputs list them. */
+  ahead?: WrittenAhead;
+}
+
+/** A file to write ahead of the others: its bytes and their sha256 (see `writeAhead`). */
+export interface AheadFile {
+  path: string;
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+/** Files being written ahead into an output folder, for `writeTree` to finish (see `writeAhead`). */
+export interface WrittenAhead {
+  /** The output folder's realpath. */
+  readonly root: string;
+  /** Their sha256, by path. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly writer: FileWriter;
+  /** Stops the writer when no `writeTree` will finish it (the build failed before writing). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts writing `files` into `outDir` while the caller goes on (a build writes the manifests it
+ * validated while it builds its model on the other core), when `outDir` holds none of the
+ * generator's files and no state: then every output is written anyway, and nothing is compared.
+ * Undefined otherwise (a rebuild writes what changed). `writeTree` must be given the result: the
+ * files it lists with the same sha256 are taken as written, the others are deleted as stale, and
+ * every one is on disk when it returns. A link under the generator's prefixes is refused here, as
+ * `writeTree` would before its first write.
+ */
+export function writeAhead(outDir: string, files: Iterable<AheadFile>): WrittenAhead | undefined {
+  mkdirSync(outDir, { recursive: true });
+  const root = realpathSync(outDir);
+  for (const state of [STATE_FILE, OLD_STATE_FILE])
+    if (lstatSync(join(root, state), { throwIfNoEntry: false }) !== undefined) return undefined;
+  if (ownedFiles(root, new OutputFolders(root)).length > 0) return undefined;
+  const hashes = new Map<string, string>();
+  const targets: string[] = [];
+  const contents: Uint8Array[] = [];
+  for (const file of files) {
+    checkPath(file.path);
+    if (hashes.has(file.path)) throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${file.path}`);
+    hashes.set(file.path, file.sha256);
+    targets.push(join(root, file.path));
+    contents.push(file.bytes);
+  }
+  const writer = new FileWriter(root);
+  writer.ahead(targets, contents);
+  return { root, files: hashes, writer, close: () => writer.close() };
 }
 
 export function sha256Hex(bytes: Uint8Array | string | Pieces): string {
@@ -185,12 +237,16 @@ export async function writeTree(
   outputs: Iterable<Output | OutputGroup>,
   options: WriteOptions = {},
 ): Promise<WriteReport> {
+  const { ahead } = options;
   mkdirSync(outDir, { recursive: true });
   // The output folder may be a link the user chose: resolved once, then nothing below it is
   // written or deleted through a link (write-guard.ts).
   const root = realpathSync(outDir);
+  if (ahead !== undefined && ahead.root !== root)
+    throw new RegistryError("INTERNAL_ERROR", `files were written ahead into ${ahead.root}, not ${root}`);
   const folders = new OutputFolders(root);
-  const previous = options.ignoreState ? undefined : readBuildState(root);
+  // Files written ahead went into a folder without state or files of ours (writeAhead).
+  const previous = options.ignoreState || ahead !== undefined ? undefined : readBuildState(root);
   // The state goes before the first change on disk (an interrupted build leaves none); a build
   // that changes nothing and would record the same state leaves it as it is.
   let stateDropped = false;
@@ -203,7 +259,7 @@ export async function writeTree(
   };
   if (!previous) dropState();
   // Without state, list our own files once: no failed open() per output in a fresh folder.
-  const existing = previous ? undefined : new Set(ownedFiles(root, folders));
+  const existing = previous ? undefined : new Set(ahead ? [] : ownedFiles(root, folders));
   const written: string[] = [];
   const deleted: string[] = [];
   let unchanged = 0;
@@ -223,7 +279,7 @@ export async function writeTree(
   const waiting: [string, Uint8Array | string | Pieces][] = [];
   const order = previous?.keys();
   let sameState = previous !== undefined;
-  const writer = new FileWriter(root);
+  const writer = ahead?.writer ?? new FileWriter(root);
   try {
     for (const item of outputs) {
       const grouped = "group" in item;
@@ -257,6 +313,15 @@ export async function writeTree(
         if (produced.has(output.path))
           throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${output.path}`);
         produced.add(output.path);
+        const aheadHash = ahead?.files.get(output.path);
+        if (aheadHash !== undefined) {
+          // Written ahead from the bytes validated: the same file, or a bug.
+          if (output.sha256 !== aheadHash)
+            throw new RegistryError("INTERNAL_ERROR", `${output.path} was written ahead with other bytes`);
+          files.push([output.path, aheadHash]);
+          written.push(output.path);
+          continue;
+        }
         let before: string | undefined;
         if (previous) {
           before = remembered?.get(output.path);
@@ -323,7 +388,9 @@ export async function writeTree(
 
   const stale = previous
     ? stalePaths(previous, kept, relisted, produced)
-    : [...(existing ?? [])].filter((path) => !produced.has(path) && path !== STATE_FILE);
+    : [...(existing ?? []), ...(ahead?.files.keys() ?? [])].filter(
+        (path) => !produced.has(path) && path !== STATE_FILE,
+      );
   for (const path of stale) {
     checkPath(path);
     dropState();

@@ -8,7 +8,9 @@
  * `QUEUED_BATCHES` not yet written (it counts them down in shared memory, so the main thread
  * learns without waiting for its event loop), else the main thread writes the batch itself: the
  * work balances itself between rendering and writing. A small write (a rebuild) never starts the
- * thread, nor does one on a single core. Every file is on disk, or the first error thrown, once `finish()` returns.
+ * thread, nor does one on a single core. Files handed over `ahead` of the others (a build's
+ * manifests, while it builds its model) go to the thread at once, and the main thread takes back
+ * from the end those the thread has not reached when everything else is written. Every file is on disk, or the first error thrown, once `finish()` returns.
  * Both threads write only through real folders below the output folder, into new files
  * (write-guard.ts): a symbolic link on the way is refused, on whichever thread meets it.
  */
@@ -34,7 +36,23 @@ export interface WriteBatch {
   contents: (string | Uint8Array | Pieces)[];
 }
 
-export type ToWriter = { type: "batch"; batch: WriteBatch } | { type: "end" };
+/**
+ * Files handed over before anything else (`FileWriter.ahead`): their bytes one after the other in
+ * shared memory, file i from `offsets[i]` to `offsets[i + 1]`, in batches of `BATCH_FILES`. Each
+ * batch is written by the thread that claims it in `claims` (0: free, 1: the writer thread, 2: the
+ * main thread): the writer thread from the first, the main thread from the last.
+ */
+export interface AheadFiles {
+  targets: string[];
+  data: SharedArrayBuffer;
+  offsets: Float64Array;
+  claims: SharedArrayBuffer;
+}
+
+export type ToWriter =
+  | { type: "batch"; batch: WriteBatch }
+  | { type: "ahead"; files: AheadFiles }
+  | { type: "end" };
 export type FromWriter =
   | { type: "ended" }
   | {
@@ -63,6 +81,31 @@ export function writeBatch(batch: WriteBatch, folders: OutputFolders): void {
     const target = batch.targets[i] as string;
     folders.make(dirname(target));
     createFile(target, batch.contents[i] as string | Uint8Array | Pieces);
+  }
+}
+
+/** Claims of a batch of files written ahead (AheadFiles). */
+export const FREE = 0;
+export const BY_THREAD = 1;
+const BY_MAIN = 2;
+
+/**
+ * The writer thread's part of the files written ahead: each batch from the first that it can
+ * claim, until the main thread has claimed the next one (or `stop` says to).
+ */
+export function writeAheadBatches(files: AheadFiles, folders: OutputFolders, stop: () => boolean): void {
+  const claims = new Int32Array(files.claims);
+  const data = new Uint8Array(files.data);
+  for (let b = 0; b < claims.length && !stop(); b++) {
+    if (Atomics.compareExchange(claims, b, FREE, BY_THREAD) !== FREE) return;
+    const end = Math.min(files.targets.length, (b + 1) * BATCH_FILES);
+    const targets: string[] = [];
+    const contents: Uint8Array[] = [];
+    for (let i = b * BATCH_FILES; i < end; i++) {
+      targets.push(files.targets[i] as string);
+      contents.push(data.subarray(files.offsets[i], files.offsets[i + 1]));
+    }
+    writeBatch({ targets, contents }, folders);
   }
 }
 
@@ -109,11 +152,61 @@ export class FileWriter {
   #sent = 0;
   #failure: Error | undefined;
   #ended: Promise<void> | undefined;
+  /** Files handed over with `ahead`, and the claims of their batches (none: no thread took them). */
+  #ahead: { targets: string[]; contents: Uint8Array[]; claims?: Int32Array } | undefined;
 
   /** `root`: the output folder's realpath; every target is below it. */
   constructor(root: string) {
     this.#root = root;
     this.#folders = new OutputFolders(root);
+  }
+
+  /**
+   * Hands over files to write before any other (`contents[i]` at the absolute path `targets[i]`),
+   * while the caller does other work: the writer thread starts on them at once (each buffer
+   * copied, the caller's are left as they are), and the main thread writes those it has not
+   * reached once it has written everything else (`finish`). Until the thread has taken the last
+   * of them, every batch `write` queues is written on the main thread.
+   */
+  ahead(targets: string[], contents: Uint8Array[]): void {
+    if (this.#files > 0 || this.#ahead !== undefined)
+      throw new RegistryError("INTERNAL_ERROR", "files are handed over ahead before any other");
+    this.#ahead = { targets, contents };
+    this.#files += targets.length;
+    if (targets.length < START_AFTER || availableParallelism() < 2) return;
+    this.#started = true;
+    this.#start();
+    const offsets = new Float64Array(targets.length + 1);
+    for (let i = 0; i < contents.length; i++)
+      offsets[i + 1] = (offsets[i] as number) + (contents[i] as Uint8Array).length;
+    const data = new SharedArrayBuffer(offsets[targets.length] as number);
+    const view = new Uint8Array(data);
+    for (let i = 0; i < contents.length; i++) view.set(contents[i] as Uint8Array, offsets[i]);
+    const claims = new SharedArrayBuffer(4 * Math.ceil(targets.length / BATCH_FILES));
+    this.#ahead.claims = new Int32Array(claims);
+    this.#worker?.postMessage({
+      type: "ahead",
+      files: { targets, data, offsets, claims },
+    } satisfies ToWriter);
+  }
+
+  /** Whether the thread has batches written ahead still to take (then it is sent no other). */
+  #aheadLeft(): boolean {
+    const claims = this.#ahead?.claims;
+    return claims !== undefined && Atomics.load(claims, claims.length - 1) === FREE;
+  }
+
+  /** Writes on the main thread the batches written ahead that no thread has taken, from the last. */
+  #takeAhead(): void {
+    const ahead = this.#ahead;
+    if (ahead === undefined) return;
+    const { targets, contents, claims } = ahead;
+    for (let b = Math.ceil(targets.length / BATCH_FILES) - 1; b >= 0; b--) {
+      if (claims !== undefined && Atomics.compareExchange(claims, b, FREE, BY_MAIN) !== FREE) break;
+      const start = b * BATCH_FILES;
+      const end = Math.min(targets.length, start + BATCH_FILES);
+      writeBatch({ targets: targets.slice(start, end), contents: contents.slice(start, end) }, this.#folders);
+    }
   }
 
   /** Queues `bytes` to be written at the absolute path `target` (its folder is created as needed). */
@@ -134,7 +227,12 @@ export class FileWriter {
       this.#started = true;
       if (availableParallelism() > 1) this.#start();
     }
-    if (this.#worker !== undefined && this.#failure === undefined && this.#queued() < QUEUED_BATCHES) {
+    if (
+      this.#worker !== undefined &&
+      this.#failure === undefined &&
+      !this.#aheadLeft() &&
+      this.#queued() < QUEUED_BATCHES
+    ) {
       this.#send(batch);
     } else {
       writeBatch(batch, this.#folders);
@@ -190,6 +288,7 @@ export class FileWriter {
       this.#batchBytes = 0;
       writeBatch(batch, this.#folders);
     }
+    this.#takeAhead();
     if (this.#worker !== undefined) {
       this.#worker.postMessage({ type: "end" } satisfies ToWriter);
       await this.#ended;

@@ -1,13 +1,19 @@
 /**
  * The writer thread of a large write (see write-thread.ts): writes each batch it is sent, in order,
- * and counts it in shared memory. After a failure it reports the error once and writes nothing
+ * and counts it in shared memory; of the files written ahead, the batches it claims first. After a failure it reports the error once and writes nothing
  * more (still counting batches, so the main thread never waits for it); `end` is answered once
  * every batch before it is done.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { RegistryError } from "../core/errors.ts";
 import { OutputFolders } from "./write-guard.ts";
-import { type FromWriter, type ToWriter, type WriterData, writeBatch } from "./write-thread.ts";
+import {
+  type FromWriter,
+  type ToWriter,
+  type WriterData,
+  writeAheadBatches,
+  writeBatch,
+} from "./write-thread.ts";
 
 const { root, shared } = workerData as WriterData;
 const done = new Int32Array(shared);
@@ -20,7 +26,8 @@ parentPort?.on("message", (message: ToWriter) => {
     return;
   }
   try {
-    if (!failed) writeBatch(message.batch, folders);
+    if (message.type === "ahead") writeAheadBatches(message.files, folders, () => failed);
+    else if (!failed) writeBatch(message.batch, folders);
   } catch (error) {
     failed = true;
     const { message: text, code, syscall, path } = error as NodeJS.ErrnoException;
@@ -33,5 +40,6 @@ parentPort?.on("message", (message: ToWriter) => {
       ...(error instanceof RegistryError ? { details: error.details } : {}),
     } satisfies FromWriter);
   }
-  Atomics.add(done, 0, 1);
+  // Only the batches sent one by one are counted (the main thread's measure of the queue).
+  if (message.type === "batch") Atomics.add(done, 0, 1);
 });

@@ -16,7 +16,8 @@ import type { RegistrySource } from "../../core/registry/source.types.ts";
 import { buildRegistry } from "../../generator/build-fs.ts";
 import { buildModel } from "../../generator/model.ts";
 import { eachOutput, renderApi, validatedBytes } from "../../generator/render.ts";
-import { EPOCH, tempDir } from "./helpers.ts";
+import { STATE_FILE } from "../../generator/write-fs.ts";
+import { EPOCH, hashTree, tempDir } from "./helpers.ts";
 
 const { dir, cleanup } = tempDir("ffvalidated-");
 after(cleanup);
@@ -108,4 +109,28 @@ test("renderApi publishes held bytes only when they are those the documents list
     }
     assert.deepEqual(reads.sort(), [...expectReads].sort());
   }
+});
+
+test("a build into an empty folder writes its manifests while it builds the model: the same output as a rebuild's", async () => {
+  const registry = path.join(dir, "ahead");
+  mkdirSync(registry);
+  writeSyntheticRegistry(registry, { plugins: 150, versions: 4 });
+  const options = { registryDir: registry, env: { SOURCE_DATE_EPOCH: EPOCH } };
+  // Empty: the manifests are written ahead. Holding a stray file of ours: every output is compared.
+  const empty = path.join(dir, "ahead-empty");
+  const stray = path.join(dir, "ahead-stray");
+  mkdirSync(path.join(stray, "api/v1/plugins/gone"), { recursive: true });
+  writeFileSync(path.join(stray, "api/v1/plugins/gone/index.json"), "{}\n");
+  const [ahead, compared] = [
+    await buildRegistry({ ...options, outDir: empty }),
+    await buildRegistry({ ...options, outDir: stray }),
+  ];
+  assert.equal(ahead.published, true);
+  assert.deepEqual(ahead.report?.written, compared.report?.written);
+  assert.deepEqual(compared.report?.deleted, ["api/v1/plugins/gone/index.json"]);
+  assert.equal(hashTree(empty), hashTree(stray));
+  assert.deepEqual(readFileSync(path.join(empty, STATE_FILE)), readFileSync(path.join(stray, STATE_FILE)));
+  // A rebuild trusts the state it left: nothing to write.
+  const again = await buildRegistry({ ...options, outDir: empty });
+  assert.deepEqual(again.report?.written, []);
 });

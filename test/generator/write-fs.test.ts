@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { RegistryError } from "../../core/errors.ts";
 import { parseValue, readStateLines, STATE_FORMAT, StateWriter } from "../../generator/build-state.ts";
 import type { Output, OutputGroup } from "../../generator/output.types.ts";
-import { STATE_FILE, sha256Hex, writeTree } from "../../generator/write-fs.ts";
-import { tempDir } from "./helpers.ts";
+import { type AheadFile, STATE_FILE, sha256Hex, writeAhead, writeTree } from "../../generator/write-fs.ts";
+import { hashTree, tempDir } from "./helpers.ts";
 
 test("writeTree takes strings, bytes and lazy outputs; an unchanged known hash is never produced", async () => {
   const { dir, cleanup } = tempDir();
@@ -440,6 +449,134 @@ test("writeTree refuses bytes that do not match the hash an output announced (a 
       },
     ];
     await assert.rejects(writeTree(dir, outputs), (error: { code?: string }) => error.code === "IO_ERROR");
+  } finally {
+    cleanup();
+  }
+});
+
+/** Manifests to write ahead (enough for the writer thread to start) and the outputs listing them. */
+function aheadCase(count: number): { files: AheadFile[]; outputs: (Output | OutputGroup)[] } {
+  const files: AheadFile[] = [];
+  for (let i = 0; i < count; i++) {
+    const bytes = Buffer.from(`{"i":${i},"pad":"${"x".repeat(i % 300)}"}\n`);
+    files.push({
+      path: `api/v1/plugins/p${i % 97}/versions/1.${i}.0/manifest.json`,
+      bytes,
+      sha256: sha256Hex(bytes),
+    });
+  }
+  const outputs: (Output | OutputGroup)[] = [{ path: "api/v1/index.json", bytes: '{"index":true}\n' }];
+  for (let p = 0; p < 97; p++)
+    outputs.push({
+      group: `plugins/p${p}`,
+      key: `k${p}`,
+      outputs: () => [
+        { path: `api/v1/plugins/p${p}/index.json`, bytes: `{"p":${p}}\n` },
+        ...files
+          .filter((f) => f.path.startsWith(`api/v1/plugins/p${p}/`))
+          .map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })),
+      ],
+    });
+  return { files, outputs };
+}
+
+test("manifests written ahead give the same files, report and state as writing them in turn", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // Thousands of files, the outputs listed at once: both threads take part in those written ahead.
+    const { files, outputs } = aheadCase(3000);
+    const inTurn = path.join(dir, "in-turn");
+    const early = path.join(dir, "ahead");
+    const plain = await writeTree(inTurn, outputs);
+    const ahead = writeAhead(early, files);
+    assert.ok(ahead, "an empty folder is written ahead");
+    const report = await writeTree(early, outputs, { ahead });
+    assert.deepEqual(report.written, plain.written);
+    assert.deepEqual([...report.files], [...plain.files]);
+    assert.deepEqual(report.deleted, []);
+    assert.equal(hashTree(early), hashTree(inTurn));
+    assert.deepEqual(readFileSync(path.join(early, STATE_FILE)), readFileSync(path.join(inTurn, STATE_FILE)));
+    for (const file of files) assert.deepEqual(readFileSync(path.join(early, file.path)), file.bytes);
+    // The next build trusts that state as it would any other.
+    const again = await writeTree(early, outputs);
+    assert.deepEqual(again.written, []);
+  } finally {
+    cleanup();
+  }
+});
+
+test("a file written ahead that no output lists is deleted as stale; one listed with other bytes is a bug refused", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { files, outputs } = aheadCase(400);
+    const extra = Buffer.from("{}\n");
+    const stray = {
+      path: "api/v1/plugins/gone/versions/1.0.0/manifest.json",
+      bytes: extra,
+      sha256: sha256Hex(extra),
+    };
+    const out = path.join(dir, "stale");
+    const ahead = writeAhead(out, [...files, stray]);
+    assert.ok(ahead);
+    const report = await writeTree(out, outputs, { ahead });
+    assert.deepEqual(report.deleted, [stray.path]);
+    assert.equal(existsSync(path.join(out, "api/v1/plugins/gone")), false, "its folders are pruned");
+
+    const other = path.join(dir, "other");
+    const wrong = files.map((f, i) => (i === 5 ? { ...f, sha256: sha256Hex("another manifest") } : f));
+    const wrongAhead = writeAhead(other, wrong);
+    assert.ok(wrongAhead);
+    await assert.rejects(writeTree(other, outputs, { ahead: wrongAhead }), {
+      code: "INTERNAL_ERROR",
+      message: new RegExp(files[5]!.path.replaceAll(".", "\\.")),
+    });
+    assert.equal(existsSync(path.join(other, STATE_FILE)), false, "no state vouches for the folder");
+  } finally {
+    cleanup();
+  }
+});
+
+test("nothing is written ahead into a folder with a state or files of ours; a link at api/v1 is refused first", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { files, outputs } = aheadCase(200);
+    const built = path.join(dir, "built");
+    await writeTree(built, outputs);
+    assert.equal(writeAhead(built, files), undefined, "a folder with a state is rebuilt, not written ahead");
+    rmSync(path.join(built, STATE_FILE));
+    assert.equal(
+      writeAhead(built, files),
+      undefined,
+      "files of ours without a state are compared, not written ahead",
+    );
+
+    const linked = path.join(dir, "linked");
+    const victim = path.join(dir, "victim");
+    mkdirSync(path.join(linked, "api"), { recursive: true });
+    mkdirSync(victim);
+    symlinkSync(victim, path.join(linked, "api/v1"));
+    assert.throws(() => writeAhead(linked, files), { code: "UNSAFE_OUTPUT_PATH" });
+    assert.deepEqual(readdirSync(victim), []);
+  } finally {
+    cleanup();
+  }
+});
+
+test("files written ahead whose build stops before writeTree: the thread is stopped, no state is left", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { files, outputs } = aheadCase(2000);
+    const out = path.join(dir, "stopped");
+    const ahead = writeAhead(out, files);
+    assert.ok(ahead);
+    await ahead.close();
+    assert.equal(existsSync(path.join(out, STATE_FILE)), false);
+    // The next build compares what it finds and writes what is missing: the tree a build in turn gives.
+    const next = await writeTree(out, outputs);
+    assert.equal(next.unchanged + next.written.length, files.length + 98);
+    const fresh = path.join(dir, "fresh");
+    await writeTree(fresh, outputs);
+    assert.equal(hashTree(out), hashTree(fresh));
   } finally {
     cleanup();
   }
