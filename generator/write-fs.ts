@@ -41,7 +41,7 @@ import {
   renameSync,
   rmSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
 import { breaksLine } from "../core/keyed-lines.ts";
@@ -115,13 +115,15 @@ export function writeAhead(outDir: string, files: Iterable<AheadFile>): WrittenA
     if (lstatSync(join(root, state), { throwIfNoEntry: false }) !== undefined) return undefined;
   if (ownedFiles(root, new OutputFolders(root)).length > 0) return undefined;
   const hashes = new Map<string, string>();
+  // The checked relative path below the realpath: what join would give, without normalizing.
+  const prefix = root.endsWith(sep) ? root : `${root}${sep}`;
   const targets: string[] = [];
   const contents: Uint8Array[] = [];
   for (const file of files) {
     checkPath(file.path);
     if (hashes.has(file.path)) throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${file.path}`);
     hashes.set(file.path, file.sha256);
-    targets.push(join(root, file.path));
+    targets.push(prefix + file.path);
     contents.push(file.bytes);
   }
   const writer = new FileWriter(root);

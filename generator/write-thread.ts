@@ -37,15 +37,18 @@ export interface WriteBatch {
 }
 
 /**
- * Files handed over before anything else (`FileWriter.ahead`): their bytes one after the other in
- * shared memory, file i from `offsets[i]` to `offsets[i + 1]`, in batches of `BATCH_FILES`. Each
- * batch is written by the thread that claims it in `claims` (0: free, 1: the writer thread, 2: the
- * main thread): the writer thread from the first, the main thread from the last.
+ * Files handed over before anything else (`FileWriter.ahead`), in batches of `BATCH_FILES`: file
+ * i's bytes are in `buffers[spans[3i]]` from `spans[3i + 1]`, `spans[3i + 2]` of them. Bytes
+ * already in shared memory (those the registry's load read: core/registry) cross as they are, the
+ * others copied. Each batch is written by the thread that claims it in `claims` (0: free, 1: the
+ * writer thread, 2: the main thread): the writer thread from the first, the main thread from the
+ * last.
  */
 export interface AheadFiles {
-  targets: string[];
-  data: SharedArrayBuffer;
-  offsets: Float64Array;
+  /** The absolute paths, each ended by a line break (one string crosses faster than 100,000). */
+  targets: string;
+  buffers: SharedArrayBuffer[];
+  spans: Float64Array;
   claims: SharedArrayBuffer;
 }
 
@@ -95,18 +98,59 @@ const BY_MAIN = 2;
  */
 export function writeAheadBatches(files: AheadFiles, folders: OutputFolders, stop: () => boolean): void {
   const claims = new Int32Array(files.claims);
-  const data = new Uint8Array(files.data);
+  const { buffers, spans } = files;
+  const paths = files.targets.split("\n");
   for (let b = 0; b < claims.length && !stop(); b++) {
     if (Atomics.compareExchange(claims, b, FREE, BY_THREAD) !== FREE) return;
-    const end = Math.min(files.targets.length, (b + 1) * BATCH_FILES);
+    const end = Math.min(paths.length - 1, (b + 1) * BATCH_FILES);
     const targets: string[] = [];
     const contents: Uint8Array[] = [];
     for (let i = b * BATCH_FILES; i < end; i++) {
-      targets.push(files.targets[i] as string);
-      contents.push(data.subarray(files.offsets[i], files.offsets[i + 1]));
+      targets.push(paths[i] as string);
+      const buffer = buffers[spans[3 * i] as number] as SharedArrayBuffer;
+      contents.push(new Uint8Array(buffer, spans[3 * i + 1], spans[3 * i + 2]));
     }
     writeBatch({ targets, contents }, folders);
   }
+}
+
+/**
+ * `contents` as the writer thread reads them (AheadFiles): views of shared memory as they are,
+ * the others copied into one new shared buffer (copying 100,000 manifests into fresh memory costs
+ * more than writing a tenth of them).
+ */
+function shared(targets: string[], contents: Uint8Array[], claims: SharedArrayBuffer): AheadFiles {
+  const buffers: SharedArrayBuffer[] = [];
+  const index = new Map<SharedArrayBuffer, number>();
+  const spans = new Float64Array(3 * contents.length);
+  const copies: number[] = [];
+  let copied = 0;
+  for (const [i, bytes] of contents.entries()) {
+    if (!(bytes.buffer instanceof SharedArrayBuffer)) {
+      copies.push(i);
+      copied += bytes.byteLength;
+      continue;
+    }
+    let at = index.get(bytes.buffer);
+    if (at === undefined) {
+      at = buffers.push(bytes.buffer) - 1;
+      index.set(bytes.buffer, at);
+    }
+    spans.set([at, bytes.byteOffset, bytes.byteLength], 3 * i);
+  }
+  if (copies.length > 0) {
+    const copy = new SharedArrayBuffer(copied);
+    const view = new Uint8Array(copy);
+    const at = buffers.push(copy) - 1;
+    let offset = 0;
+    for (const i of copies) {
+      const bytes = contents[i] as Uint8Array;
+      view.set(bytes, offset);
+      spans.set([at, offset, bytes.byteLength], 3 * i);
+      offset += bytes.byteLength;
+    }
+  }
+  return { targets: `${targets.join("\n")}\n`, buffers, spans, claims };
 }
 
 /** The bytes of `pieces` in all. */
@@ -169,6 +213,9 @@ export class FileWriter {
    * of them, every batch `write` queues is written on the main thread.
    */
   ahead(targets: string[], contents: Uint8Array[]): void {
+    // A line break in a path would move every file after it (write-fs.ts refuses control characters).
+    if (targets.some((target) => target.includes("\n")))
+      throw new RegistryError("INTERNAL_ERROR", "a path to write ahead holds a line break");
     if (this.#files > 0 || this.#ahead !== undefined)
       throw new RegistryError("INTERNAL_ERROR", "files are handed over ahead before any other");
     this.#ahead = { targets, contents };
@@ -176,18 +223,9 @@ export class FileWriter {
     if (targets.length < START_AFTER || availableParallelism() < 2) return;
     this.#started = true;
     this.#start();
-    const offsets = new Float64Array(targets.length + 1);
-    for (let i = 0; i < contents.length; i++)
-      offsets[i + 1] = (offsets[i] as number) + (contents[i] as Uint8Array).length;
-    const data = new SharedArrayBuffer(offsets[targets.length] as number);
-    const view = new Uint8Array(data);
-    for (let i = 0; i < contents.length; i++) view.set(contents[i] as Uint8Array, offsets[i]);
     const claims = new SharedArrayBuffer(4 * Math.ceil(targets.length / BATCH_FILES));
     this.#ahead.claims = new Int32Array(claims);
-    this.#worker?.postMessage({
-      type: "ahead",
-      files: { targets, data, offsets, claims },
-    } satisfies ToWriter);
+    this.#worker?.postMessage({ type: "ahead", files: shared(targets, contents, claims) } satisfies ToWriter);
   }
 
   /** Whether the thread has batches written ahead still to take (then it is sent no other). */

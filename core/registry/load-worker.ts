@@ -65,11 +65,8 @@ parentPort?.on("message", async (message: ToWorker) => {
     const results = [];
     for (const job of jobs)
       results.push(await validatePluginStamped(job, config, lookup, read, keepManifests, stamps));
-    // Kept manifests' bytes cross in one buffer, transferred (packResults).
+    // Kept manifests' bytes cross in one shared buffer (packResults).
     const packed = packResults(results);
-    parentPort?.postMessage(
-      { type: "chunk", id, ...packed } satisfies FromWorker,
-      packed.bytes ? [packed.bytes] : [],
-    );
+    parentPort?.postMessage({ type: "chunk", id, ...packed } satisfies FromWorker);
   });
 });

@@ -2,7 +2,7 @@
  * The reader thread of a load with remembered verdicts (see reader-thread.ts): walks plugins/ in
  * listing order, reads and hashes each plugin's manifests (or, with stamps, takes the sha256 of a
  * file whose stamp did not change without reading it: file-stamps.ts) and sends them back a window of plugins
- * at a time, in one transferred buffer per window (no copy between threads), never more than the
+ * at a time, in one shared buffer per window (no copy between threads), never more than the
  * budget's bytes ahead of what the main thread took. It judges nothing: the main thread's layout
  * walk decides which files count.
  */
@@ -68,7 +68,9 @@ async function walk(size: number, budget: number): Promise<void> {
       counts.push(count);
     }
     const total = contents.reduce((n, bytes) => n + bytes.byteLength, 0);
-    const buffer = new ArrayBuffer(total);
+    // Shared memory: the generator hands these bytes to its writer thread without copying them
+    // (generator/write-thread.ts), as this thread hands them here.
+    const buffer = new SharedArrayBuffer(total);
     const view = new Uint8Array(buffer);
     const ends = new Int32Array(contents.length);
     const unread = new Uint8Array(contents.length);
@@ -80,13 +82,10 @@ async function walk(size: number, budget: number): Promise<void> {
       if (bytes === NOT_READ) unread[i] = 1;
     }
     ahead += total;
-    parentPort?.postMessage(
-      {
-        type: "window",
-        window: { plugins: names, counts, versions, buffer, ends, sha256, unread, lines },
-      } satisfies FromReader,
-      [buffer],
-    );
+    parentPort?.postMessage({
+      type: "window",
+      window: { plugins: names, counts, versions, buffer, ends, sha256, unread, lines },
+    } satisfies FromReader);
   }
   parentPort?.postMessage({ type: "done" } satisfies FromReader);
 }

@@ -8,14 +8,15 @@ export type ToReader = { type: "walk"; window: number; budget: number } | { type
 /**
  * One window of plugins as the reader thread walked them, in listing order: for each plugin, its
  * manifests (regular files `<version>.json` in its versions/ folder), their bytes end to end in one
- * transferred buffer, where each ends, and their sha256.
+ * shared buffer (read by the generator's writer thread too, without a copy), where each ends, and
+ * their sha256.
  */
 export interface WalkWindow {
   plugins: string[];
   /** How many of `versions` are each plugin's, in order. */
   counts: number[];
   versions: string[];
-  buffer: ArrayBuffer;
+  buffer: SharedArrayBuffer;
   ends: Int32Array;
   sha256: string[];
   /** 1 for a file not read (its unchanged stamp gave its sha256; it has no bytes in `buffer`). */

@@ -180,6 +180,30 @@ function fileStamp(info: BigIntStats): FileStamp | undefined {
   };
 }
 
+/** Files up to `SLAB_FILE` bytes are read into slices of shared slabs of `SLAB` bytes. */
+const SLAB = 256 << 10;
+const SLAB_FILE = 16 << 10;
+let slab: SharedArrayBuffer | undefined;
+let slabUsed = SLAB;
+
+/**
+ * A buffer of `size` bytes in shared memory: a slice of a slab as Buffer.allocUnsafe slices its
+ * pool, or one of its own for a larger file. The registry's files are read into shared memory so
+ * the generator's writer thread can write the manifests a build validated without a copy
+ * (generator/write-thread.ts), as the load's threads hand theirs over (core/registry/worker-pool.ts).
+ */
+function sharedBytes(size: number): Buffer {
+  if (size > SLAB_FILE) return Buffer.from(new SharedArrayBuffer(size));
+  if (slab === undefined || slabUsed + size > SLAB) {
+    slab = new SharedArrayBuffer(SLAB);
+    slabUsed = 0;
+  }
+  const bytes = Buffer.from(slab, slabUsed, size);
+  // Slices start 8-byte aligned, as the pool's do.
+  slabUsed += (size + 7) & ~7;
+  return bytes;
+}
+
 /**
  * The bytes of an opened regular file whose fstat gave `size`: one read into a buffer of that size
  * (readFileSync(fd) would fstat it again), as readFileSync reads a file it sized. A file that
@@ -187,7 +211,7 @@ function fileStamp(info: BigIntStats): FileStamp | undefined {
  */
 function readOpened(fd: number, size: number): Uint8Array {
   if (size === 0) return readFileSync(fd);
-  const bytes = Buffer.allocUnsafe(size);
+  const bytes = sharedBytes(size);
   let filled = 0;
   while (filled < size) {
     const n = readSync(fd, bytes, filled, size - filled, null);

@@ -250,18 +250,21 @@ test("a worker's kept manifests cross as the bytes they were validated from, in 
     judged: 3,
   };
   const packed = packResults([result, { ...result, name: "q", versions: [] }]);
-  const buffer = packed.bytes as ArrayBuffer;
+  const buffer = packed.bytes as SharedArrayBuffer;
+  assert.ok(buffer instanceof SharedArrayBuffer, "shared memory: it crosses threads without a copy");
   // Only the two files' bytes, one after the other: not the larger buffer the first was a view of.
   assert.equal(buffer.byteLength, bytes.byteLength + second.byteLength);
   assert.deepEqual(packed.results[0]?.versions[0]?.span, [0, bytes.byteLength]);
   assert.equal(packed.results[0]?.versions[0]?.manifest, undefined);
   assert.equal(packed.results[0]?.versions[2]?.span, undefined);
-  // Across a real message port, the buffer transferred (the sender's copy is detached, not cloned).
+  // Across a real message port, the buffer shared (the memory the sender wrote, not a clone of it).
   const { port1, port2 } = new MessageChannel();
-  port1.postMessage(packed, [buffer]);
+  port1.postMessage(packed);
   const received = receiveMessageOnPort(port2)?.message as PackedChunk;
   port1.close();
-  assert.equal(buffer.byteLength, 0, "the buffer was transferred");
+  new Uint8Array(buffer)[0] = 0x20;
+  assert.equal(new Uint8Array(received.bytes as SharedArrayBuffer)[0], 0x20, "the same memory on both sides");
+  new Uint8Array(buffer)[0] = bytes[0] as number;
   const back = unpackResults(received);
   assert.deepEqual(
     back[0]?.versions.map((v) => v.manifest),

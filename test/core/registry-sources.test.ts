@@ -182,3 +182,35 @@ test("a git tree finds the same entry by scanning (its first lookups) as by name
   );
   assert.equal(tree.entries().length, 5);
 });
+
+test("fs source: files are read into shared memory, small ones slices of one slab that never overlap", async () => {
+  const root = mkdtempSync(join(tmpdir(), "ffshared-"));
+  try {
+    // Sizes around the slab's slice rules: empty, odd, aligned, and larger than a slice.
+    const sizes = [0, 1, 7, 8, 9, 1000, 4096, 16 << 10, (16 << 10) + 1, 70_000];
+    const files = Array.from({ length: 400 }, (_, i) => {
+      const size = sizes[i % sizes.length] as number;
+      return { name: `f${i}.json`, bytes: Buffer.alloc(size, String.fromCharCode(65 + (i % 26))) };
+    });
+    for (const f of files) writeFileSync(join(root, f.name), f.bytes);
+    const source = fsSource(root);
+    const read = [];
+    for (const f of files) read.push(await source.readFile(f.name));
+    for (const [i, f] of files.entries()) {
+      const bytes = read[i] as Uint8Array;
+      assert.deepEqual(Buffer.from(bytes), f.bytes, f.name);
+      if (f.bytes.length > 0) assert.ok(bytes.buffer instanceof SharedArrayBuffer, f.name);
+    }
+    // Writing into one file's bytes changes no other's: the slices are disjoint.
+    for (const [i, bytes] of read.entries()) (bytes as Uint8Array).fill((i % 251) + 1);
+    for (const [i, bytes] of read.entries())
+      assert.ok(
+        (bytes as Uint8Array).every((b) => b === (i % 251) + 1),
+        `${files[i]?.name} holds only what was written into it`,
+      );
+    const slabs = new Set(read.filter((b) => (b as Uint8Array).length <= 16 << 10).map((b) => b?.buffer));
+    assert.ok(slabs.size < files.length / 4, `small files share slabs (${slabs.size})`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
