@@ -53245,9 +53245,23 @@ function fileStamp(info2) {
     changedNs: mtimeNs > ctimeNs ? mtimeNs : ctimeNs
   };
 }
+var SLAB = 256 << 10;
+var SLAB_FILE = 16 << 10;
+var slab;
+var slabUsed = SLAB;
+function sharedBytes(size) {
+  if (size > SLAB_FILE) return Buffer.from(new SharedArrayBuffer(size));
+  if (slab === void 0 || slabUsed + size > SLAB) {
+    slab = new SharedArrayBuffer(SLAB);
+    slabUsed = 0;
+  }
+  const bytes = Buffer.from(slab, slabUsed, size);
+  slabUsed += size + 7 & ~7;
+  return bytes;
+}
 function readOpened(fd, size) {
   if (size === 0) return readFileSync(fd);
-  const bytes = Buffer.allocUnsafe(size);
+  const bytes = sharedBytes(size);
   let filled = 0;
   while (filled < size) {
     const n = readSync(fd, bytes, filled, size - filled, null);
