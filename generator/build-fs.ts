@@ -184,7 +184,13 @@ async function build(options: BuildOptions, opened: OpenedRegistry): Promise<Bui
   // bundles, are copied from the source that was validated (from a commit, blob by blob), read and
   // written rather than copied by the kernel: a copy costs more system calls than a small file's
   // read and write, and the writer checks the bytes read against the hash validated.
-  options.onStage?.("write", `${model.plugins.length} plugins`);
+  try {
+    options.onStage?.("write", `${model.plugins.length} plugins`);
+  } catch (error) {
+    // The manifests being written ahead stop with the build.
+    await prepared.ahead?.close();
+    throw error;
+  }
   const report = await writeTree(
     options.outDir,
     renderApi(model, (file) => source.readFile(file), prepared.validated),
@@ -317,6 +323,7 @@ async function judgeWhole(
   // builds the model: every one is published now that the registry passed (write-fs.ts).
   const ahead = writeAhead(options.outDir, manifestFiles(loaded.snapshot));
   let built: Awaited<ReturnType<typeof modelForBuild>>;
+  let validated: ValidatedBytes;
   try {
     const generatedAt = generationTime(options.env ?? {}, git?.newest, options.now);
     built = await modelForBuild(
@@ -325,6 +332,7 @@ async function judgeWhole(
       previous.parts,
       (file) => source.readFile(file),
     );
+    validated = validatedBytes(loaded.snapshot);
   } catch (error) {
     await ahead?.close();
     throw error;
@@ -334,7 +342,7 @@ async function judgeWhole(
     findings: loaded.findings,
     ...manifests,
     model: built.model,
-    validated: validatedBytes(loaded.snapshot),
+    validated,
     reused: built.reused,
     ...newest,
     ...(ahead ? { ahead } : {}),

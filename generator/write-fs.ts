@@ -41,7 +41,7 @@ import {
   renameSync,
   rmSync,
 } from "node:fs";
-import { dirname, join, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { OWNED_PREFIXES } from "../core/api/paths.ts";
 import { RegistryError } from "../core/errors.ts";
 import { breaksLine } from "../core/keyed-lines.ts";
@@ -115,19 +115,17 @@ export function writeAhead(outDir: string, files: Iterable<AheadFile>): WrittenA
     if (lstatSync(join(root, state), { throwIfNoEntry: false }) !== undefined) return undefined;
   if (ownedFiles(root, new OutputFolders(root)).length > 0) return undefined;
   const hashes = new Map<string, string>();
-  // The checked relative path below the realpath: what join would give, without normalizing.
-  const prefix = root.endsWith(sep) ? root : `${root}${sep}`;
-  const targets: string[] = [];
+  const paths: string[] = [];
   const contents: Uint8Array[] = [];
   for (const file of files) {
     checkPath(file.path);
     if (hashes.has(file.path)) throw new RegistryError("DUPLICATE_OUTPUT", `two outputs for ${file.path}`);
     hashes.set(file.path, file.sha256);
-    targets.push(prefix + file.path);
+    paths.push(file.path);
     contents.push(file.bytes);
   }
   const writer = new FileWriter(root);
-  writer.ahead(targets, contents);
+  writer.ahead(paths, contents);
   return { root, files: hashes, writer, close: () => writer.close() };
 }
 
@@ -238,6 +236,20 @@ export async function writeTree(
   outDir: string,
   outputs: Iterable<Output | OutputGroup>,
   options: WriteOptions = {},
+): Promise<WriteReport> {
+  try {
+    return await writeOutputs(outDir, outputs, options);
+  } finally {
+    // Files written ahead are all on disk when the writer finished, and its thread stopped: on a
+    // refusal too, it writes nothing more once this returns.
+    await options.ahead?.close();
+  }
+}
+
+async function writeOutputs(
+  outDir: string,
+  outputs: Iterable<Output | OutputGroup>,
+  options: WriteOptions,
 ): Promise<WriteReport> {
   const { ahead } = options;
   mkdirSync(outDir, { recursive: true });

@@ -15,7 +15,7 @@
  * (write-guard.ts): a symbolic link on the way is refused, on whichever thread meets it.
  */
 import { availableParallelism } from "node:os";
-import { dirname } from "node:path";
+import { dirname, sep } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { RegistryError } from "../core/errors.ts";
 import { workerThreads } from "../core/worker-threads.ts";
@@ -45,8 +45,11 @@ export interface WriteBatch {
  * last.
  */
 export interface AheadFiles {
-  /** The absolute paths, each ended by a line break (one string crosses faster than 100,000). */
-  targets: string;
+  /**
+   * The paths, relative to the output folder, each ended by a line break (one string crosses
+   * faster than 100,000; a relative path holds no control character: write-fs.ts checks each).
+   */
+  paths: string;
   buffers: SharedArrayBuffer[];
   spans: Float64Array;
   claims: SharedArrayBuffer;
@@ -92,21 +95,27 @@ export const FREE = 0;
 export const BY_THREAD = 1;
 const BY_MAIN = 2;
 
+/** The absolute path of `path` (checked, relative) below the output folder's realpath `root`. */
+export function below(root: string, path: string): string {
+  return root.endsWith(sep) ? root + path : `${root}${sep}${path}`;
+}
+
 /**
- * The writer thread's part of the files written ahead: each batch from the first that it can
- * claim, until the main thread has claimed the next one (or `stop` says to).
+ * The writer thread's part of the files written ahead, below `root`: each batch from the first
+ * that it can claim, until the main thread has claimed the next one. A failure stops it (thrown):
+ * the main thread writes the batches left.
  */
-export function writeAheadBatches(files: AheadFiles, folders: OutputFolders, stop: () => boolean): void {
+export function writeAheadBatches(files: AheadFiles, root: string, folders: OutputFolders): void {
   const claims = new Int32Array(files.claims);
   const { buffers, spans } = files;
-  const paths = files.targets.split("\n");
-  for (let b = 0; b < claims.length && !stop(); b++) {
+  const paths = files.paths.split("\n");
+  for (let b = 0; b < claims.length; b++) {
     if (Atomics.compareExchange(claims, b, FREE, BY_THREAD) !== FREE) return;
     const end = Math.min(paths.length - 1, (b + 1) * BATCH_FILES);
     const targets: string[] = [];
     const contents: Uint8Array[] = [];
     for (let i = b * BATCH_FILES; i < end; i++) {
-      targets.push(paths[i] as string);
+      targets.push(below(root, paths[i] as string));
       const buffer = buffers[spans[3 * i] as number] as SharedArrayBuffer;
       contents.push(new Uint8Array(buffer, spans[3 * i + 1], spans[3 * i + 2]));
     }
@@ -119,7 +128,7 @@ export function writeAheadBatches(files: AheadFiles, folders: OutputFolders, sto
  * the others copied into one new shared buffer (copying 100,000 manifests into fresh memory costs
  * more than writing a tenth of them).
  */
-function shared(targets: string[], contents: Uint8Array[], claims: SharedArrayBuffer): AheadFiles {
+function shared(paths: string[], contents: Uint8Array[], claims: SharedArrayBuffer): AheadFiles {
   const buffers: SharedArrayBuffer[] = [];
   const index = new Map<SharedArrayBuffer, number>();
   const spans = new Float64Array(3 * contents.length);
@@ -150,7 +159,7 @@ function shared(targets: string[], contents: Uint8Array[], claims: SharedArrayBu
       offset += bytes.byteLength;
     }
   }
-  return { targets: `${targets.join("\n")}\n`, buffers, spans, claims };
+  return { paths: `${paths.join("\n")}\n`, buffers, spans, claims };
 }
 
 /** The bytes of `pieces` in all. */
@@ -197,7 +206,7 @@ export class FileWriter {
   #failure: Error | undefined;
   #ended: Promise<void> | undefined;
   /** Files handed over with `ahead`, and the claims of their batches (none: no thread took them). */
-  #ahead: { targets: string[]; contents: Uint8Array[]; claims?: Int32Array } | undefined;
+  #ahead: { paths: string[]; contents: Uint8Array[]; claims?: Int32Array } | undefined;
 
   /** `root`: the output folder's realpath; every target is below it. */
   constructor(root: string) {
@@ -206,26 +215,29 @@ export class FileWriter {
   }
 
   /**
-   * Hands over files to write before any other (`contents[i]` at the absolute path `targets[i]`),
-   * while the caller does other work: the writer thread starts on them at once (each buffer
-   * copied, the caller's are left as they are), and the main thread writes those it has not
-   * reached once it has written everything else (`finish`). Until the thread has taken the last
-   * of them, every batch `write` queues is written on the main thread.
+   * Hands over files to write before any other (`contents[i]` at `paths[i]`, relative to the
+   * output folder and checked by the caller), while the caller does other work: the writer thread
+   * starts on them at once, reading the caller's bytes where they are in shared memory (they must
+   * not change until `finish`) and a copy of the others, and the main thread writes those it has
+   * not reached once it has written everything else (`finish`). Until the thread has taken the
+   * last of them, every batch `write` queues is written on the main thread.
    */
-  ahead(targets: string[], contents: Uint8Array[]): void {
+  ahead(paths: string[], contents: Uint8Array[]): void {
     // A line break in a path would move every file after it (write-fs.ts refuses control characters).
-    if (targets.some((target) => target.includes("\n")))
+    if (paths.some((path) => path.includes("\n")))
       throw new RegistryError("INTERNAL_ERROR", "a path to write ahead holds a line break");
     if (this.#files > 0 || this.#ahead !== undefined)
       throw new RegistryError("INTERNAL_ERROR", "files are handed over ahead before any other");
-    this.#ahead = { targets, contents };
-    this.#files += targets.length;
-    if (targets.length < START_AFTER || availableParallelism() < 2) return;
+    this.#ahead = { paths, contents };
+    this.#files += paths.length;
+    if (paths.length < START_AFTER || availableParallelism() < 2) return;
+    // Everything that can throw before the thread starts: a failure leaves no thread behind.
+    const claims = new SharedArrayBuffer(4 * Math.ceil(paths.length / BATCH_FILES));
+    const files = shared(paths, contents, claims);
     this.#started = true;
     this.#start();
-    const claims = new SharedArrayBuffer(4 * Math.ceil(targets.length / BATCH_FILES));
     this.#ahead.claims = new Int32Array(claims);
-    this.#worker?.postMessage({ type: "ahead", files: shared(targets, contents, claims) } satisfies ToWriter);
+    this.#worker?.postMessage({ type: "ahead", files } satisfies ToWriter);
   }
 
   /** Whether the thread has batches written ahead still to take (then it is sent no other). */
@@ -238,12 +250,13 @@ export class FileWriter {
   #takeAhead(): void {
     const ahead = this.#ahead;
     if (ahead === undefined) return;
-    const { targets, contents, claims } = ahead;
-    for (let b = Math.ceil(targets.length / BATCH_FILES) - 1; b >= 0; b--) {
+    const { paths, contents, claims } = ahead;
+    for (let b = Math.ceil(paths.length / BATCH_FILES) - 1; b >= 0; b--) {
       if (claims !== undefined && Atomics.compareExchange(claims, b, FREE, BY_MAIN) !== FREE) break;
       const start = b * BATCH_FILES;
-      const end = Math.min(targets.length, start + BATCH_FILES);
-      writeBatch({ targets: targets.slice(start, end), contents: contents.slice(start, end) }, this.#folders);
+      const end = Math.min(paths.length, start + BATCH_FILES);
+      const targets = paths.slice(start, end).map((path) => below(this.#root, path));
+      writeBatch({ targets, contents: contents.slice(start, end) }, this.#folders);
     }
   }
 

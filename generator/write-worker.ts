@@ -26,8 +26,10 @@ parentPort?.on("message", (message: ToWriter) => {
     return;
   }
   try {
-    if (message.type === "ahead") writeAheadBatches(message.files, folders, () => failed);
-    else if (!failed) writeBatch(message.batch, folders);
+    if (failed) {
+      // Nothing more is written: the main thread writes the batches written ahead left unclaimed.
+    } else if (message.type === "ahead") writeAheadBatches(message.files, root, folders);
+    else writeBatch(message.batch, folders);
   } catch (error) {
     failed = true;
     const { message: text, code, syscall, path } = error as NodeJS.ErrnoException;

@@ -581,3 +581,40 @@ test("files written ahead whose build stops before writeTree: the thread is stop
     cleanup();
   }
 });
+
+test("a writeTree that refuses stops the writing ahead: no file is written after it throws", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { files } = aheadCase(10_000);
+    const out = path.join(dir, "refused");
+    const count = (): number =>
+      readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    const ahead = writeAhead(out, files);
+    assert.ok(ahead);
+    // Once the thread is writing, handed to a writeTree of another folder: refused at once.
+    for (let waited = 0; count() === 0 && waited < 20_000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await assert.rejects(writeTree(path.join(dir, "elsewhere"), [], { ahead }), { code: "INTERNAL_ERROR" });
+    const after = count();
+    assert.ok(after > 0 && after < files.length, `the thread was stopped mid-way (${after} files)`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(count(), after, "the writer thread was stopped");
+  } finally {
+    cleanup();
+  }
+});
+
+test("files are written ahead into an output folder whose path holds a line break", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const { files, outputs } = aheadCase(300);
+    const out = path.join(dir, "line\nbreak");
+    const ahead = writeAhead(out, files);
+    assert.ok(ahead);
+    const report = await writeTree(out, outputs, { ahead });
+    assert.equal(report.written.length, files.length + 98);
+    for (const file of files) assert.deepEqual(readFileSync(path.join(out, file.path)), file.bytes);
+  } finally {
+    cleanup();
+  }
+});
