@@ -273,7 +273,8 @@ async function writeOutputs(
   };
   if (!previous) dropState();
   // Without state, list our own files once: no failed open() per output in a fresh folder.
-  const existing = previous ? undefined : new Set(ahead ? [] : ownedFiles(root, folders));
+  // Written ahead: the folder held none of ours before; a file written ahead that is not listed is stale.
+  const existing = previous ? undefined : new Set(ahead ? ahead.files.keys() : ownedFiles(root, folders));
   const written: string[] = [];
   const deleted: string[] = [];
   let unchanged = 0;
@@ -402,9 +403,7 @@ async function writeOutputs(
 
   const stale = previous
     ? stalePaths(previous, kept, relisted, produced)
-    : [...(existing ?? []), ...(ahead?.files.keys() ?? [])].filter(
-        (path) => !produced.has(path) && path !== STATE_FILE,
-      );
+    : [...(existing ?? [])].filter((path) => !produced.has(path) && path !== STATE_FILE);
   for (const path of stale) {
     checkPath(path);
     dropState();

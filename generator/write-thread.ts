@@ -91,8 +91,8 @@ export function writeBatch(batch: WriteBatch, folders: OutputFolders): void {
 }
 
 /** Claims of a batch of files written ahead (AheadFiles). */
-export const FREE = 0;
-export const BY_THREAD = 1;
+const FREE = 0;
+const BY_THREAD = 1;
 const BY_MAIN = 2;
 
 /** The absolute path of `path` (checked, relative) below the output folder's realpath `root`. */
